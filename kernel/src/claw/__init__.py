@@ -1,0 +1,158 @@
+"""claw: a plugin-first runtime for agentic coding.
+
+This module is the public API for plugin authors; import from ``claw`` only, never from a
+``claw._*`` module. Heavy names (the pydantic types) load on first access, so ``from claw import
+hookimpl`` in a plugin's entry-point module costs next to nothing.
+
+Writing a plugin takes two pieces. In ``pyproject.toml``::
+
+    [project.entry-points.claw]
+    hello = "claw_hello.plugin"
+
+and in ``claw_hello/plugin.py``::
+
+    import claw
+
+    CLAW_API = ">=1.0,<2"            # the plugin API versions this plugin works with
+
+    @claw.hookimpl
+    def claw_register_tools(register):
+        from claw_hello.tools import HelloTool   # the implementation loads only when tools are needed
+        register(HelloTool())
+
+See ``docs/plugins.md`` for every hook and ``claw.hookspecs`` for their contracts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from claw._version import API_VERSION, VERSION
+
+__version__ = VERSION
+
+#: Marks a plugin function as the implementation of a claw hook.
+hookimpl = pluggy.HookimplMarker("claw")
+
+# name -> module that defines it; resolved on first attribute access (PEP 562).
+_LAZY: dict[str, str] = {
+    # messages
+    "Message": "claw.messages",
+    "TextBlock": "claw.messages",
+    "ImageBlock": "claw.messages",
+    "ImageSource": "claw.messages",
+    "ToolUseBlock": "claw.messages",
+    "ToolResultBlock": "claw.messages",
+    "ThinkingBlock": "claw.messages",
+    "RedactedThinkingBlock": "claw.messages",
+    "ContentBlock": "claw.messages",
+    "Usage": "claw.messages",
+    # tools
+    "Tool": "claw.tools",
+    "ToolSpec": "claw.tools",
+    "ToolResult": "claw.tools",
+    "ToolContext": "claw.tools",
+    "ToolError": "claw.tools",
+    "Access": "claw.tools",
+    "Stash": "claw.tools",
+    "StashKey": "claw.tools",
+    # providers
+    "Provider": "claw.providers",
+    "ModelInfo": "claw.providers",
+    "ModelRequest": "claw.providers",
+    "ModelResponse": "claw.providers",
+    "Pricing": "claw.providers",
+    "CredentialStatus": "claw.providers",
+    "StreamEvent": "claw.providers",
+    "TextDelta": "claw.providers",
+    "ThinkingDelta": "claw.providers",
+    "ToolUseStart": "claw.providers",
+    "ToolInputDelta": "claw.providers",
+    "ResponseComplete": "claw.providers",
+    # events and hooks
+    "HookEvent": "claw.events",
+    "HookOutcome": "claw.events",
+    "RuntimeEvent": "claw.events",
+    # other extension points
+    "Classifier": "claw.classifiers",
+    "PermissionRequest": "claw.classifiers",
+    "Verdict": "claw.classifiers",
+    "Transport": "claw.transports",
+    "Sandbox": "claw.sandboxes",
+    "SandboxPolicy": "claw.sandboxes",
+    "TaskBackend": "claw.tasks",
+    "TaskHandle": "claw.tasks",
+    "SessionContext": "claw.session_context",
+    "DoctorCheck": "claw.diagnostics",
+    # errors and helpers
+    "ClawError": "claw.errors",
+    "ApiError": "claw.errors",
+    "ConfigError": "claw.errors",
+    "PluginError": "claw.errors",
+    "UsageError": "claw.errors",
+    "MissingCredentials": "claw.errors",
+    "ProviderNotFound": "claw.errors",
+    "require": "claw.lazy",
+}
+
+__all__ = ["API_VERSION", "VERSION", "__version__", "hookimpl", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'claw' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from claw.classifiers import Classifier, PermissionRequest, Verdict
+    from claw.diagnostics import DoctorCheck
+    from claw.errors import (
+        ApiError,
+        ClawError,
+        ConfigError,
+        MissingCredentials,
+        PluginError,
+        ProviderNotFound,
+        UsageError,
+    )
+    from claw.events import HookEvent, HookOutcome, RuntimeEvent
+    from claw.lazy import require
+    from claw.messages import (
+        ContentBlock,
+        ImageBlock,
+        ImageSource,
+        Message,
+        RedactedThinkingBlock,
+        TextBlock,
+        ThinkingBlock,
+        ToolResultBlock,
+        ToolUseBlock,
+        Usage,
+    )
+    from claw.providers import (
+        CredentialStatus,
+        ModelInfo,
+        ModelRequest,
+        ModelResponse,
+        Pricing,
+        Provider,
+        ResponseComplete,
+        StreamEvent,
+        TextDelta,
+        ThinkingDelta,
+        ToolInputDelta,
+        ToolUseStart,
+    )
+    from claw.sandboxes import Sandbox, SandboxPolicy
+    from claw.session_context import SessionContext
+    from claw.tasks import TaskBackend, TaskHandle
+    from claw.tools import Access, Stash, StashKey, Tool, ToolContext, ToolError, ToolResult, ToolSpec
+    from claw.transports import Transport

@@ -1,0 +1,159 @@
+"""One claw run: its environment, plugins, settings and registries, built lazily in that order.
+
+Everything is per instance (no module-level plugin manager), so tests and embedders can build as
+many independent apps as they like.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from claw import config
+from claw.plugins import PluginManager, Registration
+
+
+def _names(kind: str, base: str, *, instance: bool, attr: str = "name") -> Any:
+    """A ``names_of`` checker for :meth:`PluginManager.collect`."""
+
+    def check(obj: Any) -> list[str]:
+        import claw
+
+        cls = getattr(claw, base)
+        ok = isinstance(obj, cls) if instance else isinstance(obj, type) and issubclass(obj, cls)
+        if not ok:
+            want = f"a claw.{base} instance" if instance else f"a claw.{base} subclass"
+            raise TypeError(f"expected {want}, got {obj!r}")
+        if kind == "tools":
+            return [obj.spec.name, *obj.spec.aliases]
+        name = getattr(obj, attr, None)
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"{obj!r} has no name")
+        return [name, *getattr(obj, "aliases", ())]
+
+    return check
+
+
+class App:
+    """The state of one run.
+
+    :param workspace: the workspace root (``--work-dir``), default the current directory.
+    :param env: the environment; defaults to ``os.environ``.
+    :param cli_settings: the ``--settings`` value.
+    :param cli_overrides: settings implied by command-line flags.
+    :param managed_path: managed settings file (tests point it elsewhere).
+    """
+
+    def __init__(
+        self,
+        *,
+        workspace: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        cli_settings: str | None = None,
+        cli_overrides: Mapping[str, Any] | None = None,
+        managed_path: Path | None = None,
+        load_entry_points: bool = True,
+    ) -> None:
+        self.workspace = (workspace or Path.cwd()).resolve()
+        self.env: Mapping[str, str] = os.environ if env is None else env
+        self.cli_settings = cli_settings
+        self.cli_overrides = dict(cli_overrides or {})
+        self.managed_path = managed_path
+        self.load_entry_points = load_entry_points
+        #: (phase, milliseconds) in the order phases ran: ``claw bootstrap-plan`` prints these.
+        self.timings: list[tuple[str, float]] = []
+
+    def _timed(self, phase: str, start: float) -> None:
+        self.timings.append((phase, (time.perf_counter() - start) * 1000))
+
+    @cached_property
+    def layers(self) -> list[config.Layer]:
+        start = time.perf_counter()
+        layers = config.load_layers(
+            self.workspace,
+            self.env,
+            cli_settings=self.cli_settings,
+            cli_overrides=self.cli_overrides,
+            managed_path=self.managed_path,
+        )
+        self._timed("read settings files", start)
+        return layers
+
+    @cached_property
+    def pm(self) -> PluginManager:
+        merged, _ = config.merge_layers(self.layers)
+        disabled = (merged.get("plugins") or {}).get("disabled") or []
+        pm = PluginManager(self.env, disabled=[d for d in disabled if isinstance(d, str)])
+        start = time.perf_counter()
+        pm.load(entry_points=self.load_entry_points)
+        self._timed("load plugins", start)
+        return pm
+
+    @cached_property
+    def settings(self) -> config.EffectiveSettings:
+        start = time.perf_counter()
+        keys = {k: reg.obj[0] for k, reg in self.plugin_settings.items()}
+        settings = config.validate(self.layers, keys)
+        self._timed("validate settings", start)
+        return settings
+
+    @cached_property
+    def plugin_settings(self) -> dict[str, Registration[tuple[Any, str]]]:
+        """Settings keys plugins own: ``{key: Registration((type, description), plugin)}``."""
+        from claw.settings import Settings
+
+        reserved = set(Settings.model_fields)
+
+        def make_item(key: str, model: Any, description: str = "") -> tuple[str, Any, str]:
+            return (key, model, description)
+
+        def names_of(item: tuple[str, Any, str]) -> list[str]:
+            key = item[0]
+            if not isinstance(key, str) or key in reserved:
+                raise TypeError(f"settings key {key!r} is reserved by the kernel or not a string")
+            return [key]
+
+        staged = self.pm.collect("claw_register_settings", "settings", names_of, make_item)
+        return {k: Registration((reg.obj[1], reg.obj[2]), reg.plugin) for k, reg in staged.items()}
+
+    def _registry(self, hook: str, kind: str, base: str, *, instance: bool) -> dict[str, Registration[Any]]:
+        start = time.perf_counter()
+        reg = self.pm.collect(hook, kind, _names(kind, base, instance=instance))
+        self._timed(f"register {kind}", start)
+        return reg
+
+    @cached_property
+    def tools(self) -> dict[str, Registration[Any]]:
+        """Tools by name and alias."""
+        return self._registry("claw_register_tools", "tools", "Tool", instance=True)
+
+    @cached_property
+    def providers(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_providers", "providers", "Provider", instance=False)
+
+    @cached_property
+    def classifiers(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_classifiers", "classifiers", "Classifier", instance=True)
+
+    @cached_property
+    def transports(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_transports", "transports", "Transport", instance=False)
+
+    @cached_property
+    def sandboxes(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_sandboxes", "sandboxes", "Sandbox", instance=False)
+
+    @cached_property
+    def task_backends(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_task_backends", "task_backends", "TaskBackend", instance=True)
+
+    def unique(self, registry: dict[str, Registration[Any]]) -> list[Registration[Any]]:
+        """Each registration once (registries also hold aliases)."""
+        seen: dict[int, Registration[Any]] = {}
+        for reg in registry.values():
+            seen.setdefault(id(reg), reg)
+        return list(seen.values())

@@ -1,0 +1,45 @@
+"""The permission-classifier contract.
+
+A classifier gives a verdict on a tool call that no rule decided: the ``auto`` permission mode asks
+the registered classifiers in order. The kernel ships the rule-based one; ``claw-classifier-llm``
+adds a model-backed one. A classifier that cannot decide returns ``None``; one that fails must
+answer ``ask``, never ``allow``.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, Field
+
+from claw.tools import Access
+
+
+class PermissionRequest(BaseModel):
+    """A tool call awaiting a permission decision."""
+
+    tool_name: str
+    tool_input: dict[str, Any]
+    read_only: bool = False
+    accesses: list[Access] = Field(default_factory=list)
+    workspace: str
+    mode: str
+
+
+class Verdict(BaseModel):
+    decision: Literal["allow", "deny", "ask"]
+    reason: str = ""
+    #: Who decided: a rule with its file, a mode, a classifier or a hook; shown by ``permissions explain``.
+    source: str = ""
+
+
+class Classifier(abc.ABC):
+    """Decides on tool calls in ``auto`` mode."""
+
+    #: Used in ``settings permissions.classifiers`` and in explanations.
+    name: ClassVar[str]
+
+    @abc.abstractmethod
+    async def classify(self, request: PermissionRequest) -> Verdict | None:
+        """Return a verdict, or ``None`` to leave it to the next classifier."""

@@ -1,0 +1,150 @@
+"""The root ``claw`` group: global options, lazy built-in commands and plugin commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from claw._version import API_VERSION, VERSION
+
+#: Built-in subcommands: name -> "module:attribute", imported on use.
+BUILTIN_COMMANDS: dict[str, str] = {
+    "bootstrap-plan": "claw.cli.bootstrap:bootstrap_plan",
+    "config": "claw.cli.config_cmd:config",
+    "doctor": "claw.cli.doctor:doctor",
+    "dump-manifests": "claw.cli.manifests:dump_manifests",
+    "plugins": "claw.cli.plugins_cmd:plugins",
+}
+
+
+class CliState:
+    """Global options, and the :class:`claw.app.App` built from them on first use."""
+
+    def __init__(self, work_dir: Path | None, settings: str | None, verbose: bool) -> None:
+        self.work_dir = work_dir
+        self.settings = settings
+        self.verbose = verbose
+        self.overrides: dict[str, Any] = {}
+        self._app: Any = None
+
+    @property
+    def app(self) -> Any:
+        if self._app is None:
+            from claw.app import App
+
+            self._app = App(workspace=self.work_dir, cli_settings=self.settings, cli_overrides=self.overrides)
+        return self._app
+
+
+class ClawGroup(click.Group):
+    """Lists built-in commands without importing them and adds plugin commands on demand."""
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        cached = ctx.meta.get("claw.plugin_commands")
+        if cached is None:
+            cached = ctx.meta["claw.plugin_commands"] = _collect_plugin_commands(_state(ctx).app, self)
+        return cached
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*BUILTIN_COMMANDS, *self.commands, *self._plugin_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        target = BUILTIN_COMMANDS.get(cmd_name)
+        if target is not None:
+            import importlib
+
+            module, attr = target.split(":")
+            return getattr(importlib.import_module(module), attr)
+        return self._plugin_commands(ctx).get(cmd_name)
+
+
+def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Command]:
+    """Run ``claw_register_commands`` per plugin into a staging group; reject taken names."""
+    from claw import console
+
+    taken = set(BUILTIN_COMMANDS) | set(root.commands)
+    found: dict[str, click.Command] = {}
+    owners: dict[str, str] = {}
+    for record, impl in app.pm._impls("claw_register_commands"):
+        staging = click.Group(name="claw")
+        try:
+            impl.function(*[{"cli": staging}[a] for a in impl.argnames])
+        except Exception as exc:
+            app.pm._raised(record, "claw_register_commands", exc)
+            continue
+        for name, command in staging.commands.items():
+            if name in taken or name in found:
+                owner = owners.get(name, "claw itself")
+                console.warn(
+                    f'{record.label} tried to add command "{name}", already provided by {owner}; rejected'
+                )
+                continue
+            found[name] = command
+            owners[name] = record.label
+            record.registered.setdefault("commands", []).append(name)
+    return found
+
+
+def _state(ctx: click.Context) -> CliState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState(None, None, False)
+    return root.obj
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"claw {VERSION} (plugin API {API_VERSION})")
+        ctx.exit()
+
+
+@click.group(
+    cls=ClawGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace directory (default: the current directory).",
+)
+@click.option(
+    "--settings",
+    "settings_arg",
+    metavar="FILE|JSON",
+    default=None,
+    help="Extra settings for this run: a file or an inline JSON object.",
+)
+@click.option("--verbose", is_flag=True, help="Debug logging on stderr and full tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, work_dir: Path | None, settings_arg: str | None, verbose: bool) -> None:
+    """claw: an agentic coding runtime. A model reads, edits and runs code in your workspace,
+    under the permissions, hooks and plugins you choose."""
+    state = _state(ctx)
+    state.work_dir, state.settings, state.verbose = work_dir, settings_arg, verbose
+    if work_dir is not None and not work_dir.is_dir():
+        raise click.BadParameter(f"no such directory: {work_dir}", param_hint="--work-dir")
+    if verbose:
+        from claw import log
+
+        log.configure(verbose=True)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+def state_of(ctx: click.Context) -> CliState:
+    """The :class:`CliState` of the current invocation (for subcommand modules)."""
+    return _state(ctx)

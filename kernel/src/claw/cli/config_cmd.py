@@ -1,0 +1,54 @@
+"""``claw config``: show the effective settings and where each value came from."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from claw.cli._output import emit_json
+from claw.cli._root import state_of
+
+
+@click.group()
+def config() -> None:
+    """Inspect settings."""
+
+
+@config.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: the settings and each value's source.")
+@click.pass_context
+def show(ctx: click.Context, as_json: bool) -> None:
+    """Print the effective settings, each value with the file it came from."""
+    app = state_of(ctx).app
+    settings = app.settings
+    if as_json:
+        emit_json(
+            {
+                "settings": settings.data,
+                "sources": settings.sources,
+                "files": [{"scope": layer.scope, "path": layer.label} for layer in settings.layers],
+            }
+        )
+        return
+    click.echo("# files, lowest precedence first:")
+    for layer in settings.layers:
+        click.echo(f"#   {layer.scope:8} {layer.label}")
+    if not settings.layers:
+        click.echo("#   (none: built-in defaults only)")
+    for line in _lines(settings.data, "", settings.sources):
+        click.echo(line)
+
+
+def _lines(value: object, path: str, sources: dict[str, str]) -> list[str]:
+    if isinstance(value, dict) and value:
+        out: list[str] = []
+        for k, v in value.items():
+            out += _lines(v, f"{path}.{k}" if path else k, sources)
+        return out
+    if isinstance(value, list) and value:
+        return [
+            f"{path}[{i}] = {json.dumps(v)}  # {sources.get(f'{path}[{i}]', 'default')}"
+            for i, v in enumerate(value)
+        ]
+    return [f"{path} = {json.dumps(value)}  # {sources.get(path, 'default')}"]

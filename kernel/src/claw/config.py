@@ -1,0 +1,215 @@
+"""Layered settings: load, merge, validate and remember where each value came from.
+
+Layers, lowest first: built-in defaults < user (``<config dir>/settings.json``) < project
+(``.claw/settings.json``) < local (``.claw/settings.local.json``) < command line (``--settings`` and
+flags) < managed (``/etc/claw/managed-settings.json``), which nothing overrides. Objects merge key by
+key and the higher layer wins for scalars; lists concatenate (permission rules and hooks from every
+file apply) except :data:`claw.settings.ORDERED_LISTS`, where the higher layer's list wins.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from claw import console, paths
+from claw.errors import ConfigError
+
+
+@dataclass
+class Layer:
+    """One source of settings. ``label`` is what messages and ``config show`` print."""
+
+    scope: str  # defaults | user | project | local | cli | managed
+    label: str
+    data: dict[str, Any]
+    #: The file's directory anchor for relative permission paths (project root, config dir).
+    anchor: Path | None = None
+
+
+def read_json_file(path: Path) -> dict[str, Any] | None:
+    """Parse a settings file; ``None`` when it does not exist.
+
+    :raises ConfigError: ``<file>:<line>:<col>: invalid JSON: <why>``, or when the top level is not
+        an object.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    return parse_json(text, str(path))
+
+
+def parse_json(text: str, label: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{label}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{label}: settings must be a JSON object, not {type(data).__name__}")
+    return data
+
+
+def load_layers(
+    workspace: Path,
+    env: Mapping[str, str],
+    *,
+    cli_settings: str | None = None,
+    cli_overrides: Mapping[str, Any] | None = None,
+    managed_path: Path | None = None,
+) -> list[Layer]:
+    """Read every settings layer that exists, lowest precedence first.
+
+    :param cli_settings: ``--settings`` value: a file path or an inline JSON object.
+    :param cli_overrides: settings implied by flags (``--model`` -> ``{"model": ...}``).
+    """
+    layers: list[Layer] = []
+    cfg = paths.config_dir(env)
+    project = workspace / paths.PROJECT_DIR_NAME
+    for scope, path, anchor in (
+        ("user", cfg / "settings.json", cfg),
+        ("project", project / "settings.json", workspace),
+        ("local", project / "settings.local.json", workspace),
+    ):
+        data = read_json_file(path)
+        if data is not None:
+            layers.append(Layer(scope, str(path), data, anchor))
+    if cli_settings is not None:
+        stripped = cli_settings.strip()
+        if stripped.startswith("{"):
+            layers.append(Layer("cli", "--settings", parse_json(stripped, "--settings"), workspace))
+        else:
+            path = Path(cli_settings).expanduser()
+            data = read_json_file(path)
+            if data is None:
+                raise ConfigError(f"--settings: no such file: {path}")
+            layers.append(Layer("cli", str(path), data, path.parent.resolve()))
+    if cli_overrides:
+        layers.append(Layer("cli", "command line", dict(cli_overrides), workspace))
+    managed = managed_path or paths.MANAGED_SETTINGS
+    data = read_json_file(managed)
+    if data is not None:
+        layers.append(Layer("managed", str(managed), data, managed.parent))
+    return layers
+
+
+def _merge(
+    base: dict[str, Any],
+    sources: dict[str, str],
+    new: Mapping[str, Any],
+    label: str,
+    prefix: str = "",
+) -> None:
+    from claw.settings import ORDERED_LISTS
+
+    for key, value in new.items():
+        path = f"{prefix}{key}"
+        old = base.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            _merge(old, sources, value, label, path + ".")
+        elif isinstance(value, list) and isinstance(old, list) and path not in ORDERED_LISTS:
+            start = len(old)
+            old.extend(v for v in value if v not in old)
+            for i in range(start, len(old)):
+                sources[f"{path}[{i}]"] = label
+        else:
+            base[key] = json.loads(json.dumps(value))  # a deep copy layers cannot share
+            _record(sources, path, base[key], label)
+
+
+def _record(sources: dict[str, str], path: str, value: Any, label: str) -> None:
+    for k in [k for k in sources if k == path or k.startswith(path + ".") or k.startswith(path + "[")]:
+        del sources[k]
+    if isinstance(value, dict) and value:
+        for k, v in value.items():
+            _record(sources, f"{path}.{k}", v, label)
+    elif isinstance(value, list) and value:
+        for i, v in enumerate(value):
+            sources[f"{path}[{i}]"] = label
+    else:
+        sources[path] = label
+
+
+def merge_layers(layers: list[Layer]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Merge layers into one mapping plus ``{key path: layer label}`` for each leaf value."""
+    merged: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for layer in layers:
+        _merge(merged, sources, layer.data, layer.label)
+    return merged, sources
+
+
+@dataclass
+class EffectiveSettings:
+    """The merged, validated settings of a run."""
+
+    #: The typed view of the keys the kernel knows.
+    model: Any  # claw.settings.Settings (typed lazily to keep this module import-light)
+    #: The merged JSON, defaults filled in, plugin keys included: what ``config show`` prints.
+    data: dict[str, Any]
+    #: ``"permissions.allow[0]" -> "/home/u/.config/claw/settings.json"``.
+    sources: dict[str, str]
+    layers: list[Layer] = field(default_factory=list)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def layer_for(self, label: str) -> Layer | None:
+        return next((layer for layer in self.layers if layer.label == label), None)
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validate(
+    layers: list[Layer],
+    plugin_keys: Mapping[str, Any] | None = None,
+) -> EffectiveSettings:
+    """Validate each layer (so an error names its file), then the merge.
+
+    :param plugin_keys: ``{key: type or pydantic model}`` registered by plugins.
+    :raises ConfigError: ``<file>: <key path>: <what is wrong>``.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    from claw.settings import Settings
+
+    plugin_keys = dict(plugin_keys or {})
+    known = set(Settings.model_fields) | {"$schema"} | set(plugin_keys)
+    for layer in layers:
+        try:
+            Settings.model_validate(layer.data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise ConfigError(f"{layer.label}: {_format_loc(err['loc'])}: {err['msg']}") from exc
+        for key, model in plugin_keys.items():
+            if key in layer.data:
+                try:
+                    TypeAdapter(model).validate_python(layer.data[key])
+                except ValidationError as exc:
+                    err = exc.errors()[0]
+                    loc = _format_loc((key, *err["loc"]))
+                    raise ConfigError(f"{layer.label}: {loc}: {err['msg']}") from exc
+        for key in layer.data:
+            if key not in known:
+                hint = difflib.get_close_matches(key, sorted(known), n=1)
+                suggestion = f' (did you mean "{hint[0]}"?)' if hint else ""
+                console.warn(f'{layer.label}: unknown settings key "{key}"{suggestion}; ignored')
+    merged, sources = merge_layers(layers)
+    model = Settings.model_validate(merged)
+    data = model.model_dump(by_alias=True, exclude_none=True)
+    data.pop("$schema", None)
+    for key, value in merged.items():
+        if key not in data and key != "$schema":
+            data[key] = value
+    return EffectiveSettings(model=model, data=data, sources=sources, layers=layers)

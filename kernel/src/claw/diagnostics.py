@@ -1,0 +1,16 @@
+"""Checks for ``claw doctor``: a plugin contributes its own through ``claw_doctor_checks``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class DoctorCheck(BaseModel):
+    """One line of ``claw doctor``. ``detail`` must never contain a secret."""
+
+    section: str
+    name: str
+    status: Literal["ok", "warn", "fail", "info"]
+    detail: str = ""

@@ -1,0 +1,149 @@
+"""The kernel's typed errors.
+
+Every error a user can cause ends the run with one line on stderr and a fixed exit code; the CLI maps
+these classes to those codes in one place (``claw.cli._errors``). Plugins raise them too: a provider
+turns its SDK's exceptions into :class:`ApiError`, so retries and fallbacks live in the kernel only.
+"""
+
+from __future__ import annotations
+
+
+class ClawError(Exception):
+    """Base class. ``str(error)`` is the one line shown to the user."""
+
+    #: Process exit code when this error ends a run.
+    exit_code: int = 1
+
+
+class UsageError(ClawError):
+    """A bad flag or argument: exit code 2, like click's own usage errors."""
+
+    exit_code = 2
+
+
+class ConfigError(ClawError):
+    """A settings file that cannot be used: invalid JSON, a wrong value or an unknown hook event."""
+
+
+class PluginError(ClawError):
+    """A plugin that cannot be loaded or that broke its contract."""
+
+
+class ProviderNotFound(ClawError):
+    """A ``provider/model`` whose provider no installed plugin registers."""
+
+
+class MissingCredentials(ClawError):
+    """A provider has no credentials; the message names the variable or setting to set."""
+
+
+class ApiError(ClawError):
+    """A model API call failed.
+
+    Providers raise this from their SDK's errors so the kernel's single retry loop can decide what to do.
+
+    :param status_code: the HTTP status, or ``None`` for a connection failure or a cut stream.
+    :param retryable: whether trying again may succeed (408, 409, 429 except spend caps, 5xx, 529,
+        resets, cut or stalled streams).
+    :param retry_after: seconds the server asked us to wait, from ``retry-after-ms`` or ``retry-after``.
+    :param kind: a short classification in Claude Code's ``api_retry`` vocabulary: ``rate_limit``,
+        ``overloaded``, ``authentication_failed``, ``billing_error``, ``invalid_request``,
+        ``model_not_found``, ``server_error``, ``max_output_tokens`` or ``unknown``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        kind: str = "unknown",
+        provider: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.kind = kind
+        self.provider = provider
+
+    @classmethod
+    def from_status(
+        cls,
+        status_code: int | None,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        error_code: str | None = None,
+        provider: str | None = None,
+    ) -> ApiError:
+        """Classify an HTTP failure the same way for every provider.
+
+        :param error_code: a vendor detail such as ``enforced_spend_limit_reached`` or
+            ``insufficient_quota`` that turns a 429 into a fatal billing error.
+        """
+        kind, retryable = _classify(status_code, error_code)
+        return cls(
+            message,
+            status_code=status_code,
+            retryable=retryable,
+            retry_after=retry_after,
+            kind=kind,
+            provider=provider,
+        )
+
+
+_FATAL_QUOTA_CODES = frozenset(
+    {"enforced_spend_limit_reached", "insufficient_quota", "billing_hard_limit_reached"}
+)
+
+
+def _classify(status: int | None, error_code: str | None) -> tuple[str, bool]:
+    if status is None:
+        return "server_error", True
+    if status == 429:
+        if error_code in _FATAL_QUOTA_CODES:
+            return "billing_error", False
+        return "rate_limit", True
+    if status == 529:
+        return "overloaded", True
+    if status in (408, 409) or status >= 500:
+        return "server_error", True
+    return {
+        400: "invalid_request",
+        401: "authentication_failed",
+        402: "billing_error",
+        403: "authentication_failed",
+        404: "model_not_found",
+        413: "invalid_request",
+    }.get(status, "unknown"), False
+
+
+def parse_retry_after(headers: object) -> float | None:
+    """Seconds to wait from ``retry-after-ms`` or ``retry-after`` (seconds or an HTTP date).
+
+    :param headers: any mapping with case-insensitive ``get`` (httpx, httpx2, requests, botocore).
+    """
+    get = getattr(headers, "get", None)
+    if get is None:
+        return None
+    ms = get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        import time
+        from email.utils import parsedate_to_datetime
+
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None

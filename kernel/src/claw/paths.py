@@ -1,0 +1,46 @@
+"""Where claw keeps configuration and state.
+
+Config (what the user writes) and state (what claw writes: sessions, tokens, plugin records) live
+apart, following the XDG base-directory spec, so a dotfiles repo never picks up transcripts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+#: Managed (organisation) settings: the highest layer, which nothing overrides.
+MANAGED_SETTINGS = Path("/etc/claw/managed-settings.json")
+
+#: The project directory inside a workspace: ``.claw/settings.json``, ``.claw/commands/``, ...
+PROJECT_DIR_NAME = ".claw"
+
+
+def config_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``$CLAW_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/claw``, else ``~/.config/claw``."""
+    env = os.environ if env is None else env
+    if env.get("CLAW_CONFIG_DIR"):
+        return Path(env["CLAW_CONFIG_DIR"]).expanduser()
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base).expanduser() / "claw"
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``$CLAW_STATE_DIR``, else ``$XDG_STATE_HOME/claw``, else ``~/.local/state/claw``."""
+    env = os.environ if env is None else env
+    if env.get("CLAW_STATE_DIR"):
+        return Path(env["CLAW_STATE_DIR"]).expanduser()
+    base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base).expanduser() / "claw"
+
+
+def workspace_slug(workspace: Path) -> str:
+    """Claude Code's project-folder naming: the absolute path with every non-alphanumeric as ``-``."""
+    return re.sub(r"[^A-Za-z0-9]", "-", str(workspace.resolve()))
+
+
+def sessions_dir(workspace: Path, env: Mapping[str, str] | None = None) -> Path:
+    """Default folder for a workspace's session files."""
+    return state_dir(env) / "projects" / workspace_slug(workspace)

@@ -1,0 +1,264 @@
+"""Plugin discovery, loading, failure containment and the registries built from plugins.
+
+Loading order is fixed: kernel builtins first, then ``claw`` entry points sorted by distribution
+name. Every load is contained: a plugin that fails to import, declares an incompatible ``CLAW_API``,
+implements a hook that does not exist, raises in a registration hook or registers something of the
+wrong type or a name already taken is reported on stderr with one line naming its distribution,
+and skipped. ``claw`` itself always starts.
+
+Users control loading with ``CLAW_PLUGINS`` (an allow-list: ``""`` loads no plugin, ``"a,b"`` only
+those), ``CLAW_DISABLE_PLUGINS`` and settings ``plugins.disabled`` (names of entry points or
+distributions to skip). ``CLAW_TRACE_PLUGINS=1`` traces every hook call on stderr.
+``CLAW_PLUGIN_MODULES=pkg.mod,other`` loads plugin modules by import path without installing them,
+after the entry points (for developing a plugin, and for tests).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+import pluggy
+
+from claw import console, hookspecs
+from claw._version import API_VERSION
+from claw.compat import satisfies
+
+ENTRY_POINT_GROUP = "claw"
+
+#: Kernel modules registered as plugins before any entry point (so plugins can override them).
+BUILTIN_PLUGINS: tuple[str, ...] = ("claw.builtin_plugin",)
+
+T = TypeVar("T")
+
+Status = Literal["builtin", "loaded", "failed", "disabled", "incompatible"]
+
+
+@dataclass
+class PluginRecord:
+    """What ``claw plugins`` and ``claw doctor`` report about one plugin."""
+
+    name: str
+    module: str
+    dist: str | None = None
+    version: str | None = None
+    status: Status = "loaded"
+    reason: str = ""
+    load_ms: float = 0.0
+    #: kind ("tools", "providers", ...) -> names this plugin registered.
+    registered: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """``plugin "files" (claw-tools-files 0.1.0)``: how messages name a plugin."""
+        if self.dist:
+            return f'plugin "{self.name}" ({self.dist} {self.version})'
+        return f'plugin "{self.name}"'
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("builtin", "loaded")
+
+
+@dataclass
+class Registration(Generic[T]):
+    obj: T
+    plugin: PluginRecord
+
+
+def _split(value: str | None) -> set[str]:
+    return {v.strip() for v in (value or "").split(",") if v.strip()}
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager plus claw's loading policy and records.
+
+    One instance per run (or per test): nothing global.
+
+    :param env: where ``CLAW_PLUGINS`` / ``CLAW_DISABLE_PLUGINS`` are read.
+    :param disabled: more names to skip (settings ``plugins.disabled``).
+    """
+
+    def __init__(self, env: Mapping[str, str], disabled: Iterable[str] = ()) -> None:
+        super().__init__("claw")
+        self.add_hookspecs(hookspecs)
+        self.env = env
+        self.allow: set[str] | None = _split(env["CLAW_PLUGINS"]) if "CLAW_PLUGINS" in env else None
+        self.disabled = _split(env.get("CLAW_DISABLE_PLUGINS")) | set(disabled)
+        self.records: list[PluginRecord] = []
+        if env.get("CLAW_TRACE_PLUGINS"):
+            self.trace.root.setwriter(sys.stderr.write)
+            self.enable_tracing()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load(self, *, entry_points: bool = True) -> None:
+        for modname in BUILTIN_PLUGINS:
+            record = PluginRecord(name=modname.rsplit(".", 1)[-1], module=modname, status="builtin")
+            self._register_module(record, importlib.import_module(modname))
+        if entry_points:
+            self._load_entry_points()
+        for modname in sorted(_split(self.env.get("CLAW_PLUGIN_MODULES"))):
+            record = PluginRecord(name=modname, module=modname)
+            if any(r.name == modname for r in self.records):
+                self._fail(record, f'the plugin name "{modname}" is already used')
+                continue
+            self._load_module(record, lambda m=modname: importlib.import_module(m))
+
+    def _load_entry_points(self) -> None:
+        from importlib.metadata import entry_points
+
+        eps = sorted(
+            entry_points(group=ENTRY_POINT_GROUP),
+            key=lambda ep: ((ep.dist.name if ep.dist else "") or "", ep.name),
+        )
+        for ep in eps:
+            dist = ep.dist
+            record = PluginRecord(
+                name=ep.name,
+                module=ep.value,
+                dist=dist.name if dist else None,
+                version=dist.version if dist else None,
+            )
+            if any(r.name == ep.name for r in self.records):
+                self._fail(record, f'the plugin name "{ep.name}" is already used by another distribution')
+                continue
+            names = {ep.name, record.dist or ""}
+            if self.allow is not None and not names & self.allow:
+                record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
+                self.records.append(record)
+                continue
+            if names & self.disabled:
+                record.status, record.reason = (
+                    "disabled",
+                    "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled",
+                )
+                self.records.append(record)
+                continue
+            self._load_module(record, ep.load)
+
+    def _load_module(self, record: PluginRecord, load: Callable[[], Any]) -> None:
+        """Import a plugin module, check its ``CLAW_API`` and register it, containing every failure."""
+        start = time.perf_counter()
+        try:
+            module = load()
+        except Exception as exc:  # a plugin's import error must never stop claw
+            record.load_ms = (time.perf_counter() - start) * 1000
+            self._fail(record, f"failed to import: {type(exc).__name__}: {exc}")
+            return
+        record.load_ms = (time.perf_counter() - start) * 1000
+        spec = getattr(module, "CLAW_API", None)
+        if spec is not None:
+            try:
+                ok = satisfies(API_VERSION, str(spec))
+            except ValueError:
+                self._fail(record, f"declares an invalid CLAW_API {spec!r}")
+                return
+            if not ok:
+                record.status = "incompatible"
+                record.reason = f"needs claw plugin API {spec}, this kernel provides {API_VERSION}"
+                console.warn(f"{record.label} skipped: {record.reason}")
+                self.records.append(record)
+                return
+        self._register_module(record, module)
+
+    def _register_module(self, record: PluginRecord, module: Any) -> None:
+        try:
+            self.register(module, name=record.name)
+        except Exception as exc:  # pluggy's PluginValidationError names the bad hook signature
+            self._fail(record, f"is not a valid plugin: {exc}")
+            return
+        unknown = [hc.name for hc in self.get_hookcallers(module) or [] if hc.spec is None]
+        if unknown:
+            self.unregister(module)
+            self._fail(record, f"implements unknown hook(s) {', '.join(sorted(unknown))}")
+            return
+        self.records.append(record)
+
+    def _fail(self, record: PluginRecord, reason: str) -> None:
+        record.status, record.reason = "failed", reason
+        self.records.append(record)
+        console.warn(f"{record.label} {reason}; skipped")
+
+    def record(self, name: str) -> PluginRecord:
+        for r in self.records:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    # -- calling --------------------------------------------------------------------------
+
+    def _impls(self, hook_name: str) -> list[tuple[PluginRecord, Any]]:
+        """Implementations of ``hook_name`` with their records, oldest registration first."""
+        caller = getattr(self.hook, hook_name)
+        return [(self.record(impl.plugin_name), impl) for impl in caller.get_hookimpls()]
+
+    def _raised(self, record: PluginRecord, hook_name: str, exc: BaseException) -> None:
+        record.reason = f"raised in {hook_name}: {type(exc).__name__}: {exc}"
+        console.warn(f"{record.label} {record.reason}; skipped")
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> Iterator[tuple[PluginRecord, Any]]:
+        """Call each implementation of ``hook_name`` separately, oldest registration first.
+
+        A plugin that raises is reported and skipped; the others still run. Used for registration
+        and session hooks, where one broken plugin must not take everyone else down with it.
+        """
+        for record, impl in self._impls(hook_name):
+            try:
+                result = impl.function(*[kwargs[a] for a in impl.argnames])
+            except Exception as exc:
+                self._raised(record, hook_name, exc)
+                continue
+            yield record, result
+
+    def collect(
+        self,
+        hook_name: str,
+        kind: str,
+        names_of: Callable[[Any], list[str]],
+        make_item: Callable[..., Any] = lambda obj: obj,
+    ) -> dict[str, Registration[Any]]:
+        """Build a registry from a ``claw_register_*(register)`` hook.
+
+        A plugin that raises registers nothing (all or nothing per plugin).
+
+        :param kind: plural noun for messages and records: ``"tools"``, ``"providers"``.
+        :param names_of: returns the names an object claims (its name first, then aliases) or
+            raises ``TypeError`` with a message when the object is of the wrong type.
+        :param make_item: turns the arguments of one ``register(...)`` call into the stored object.
+        """
+        registry: dict[str, Registration[Any]] = {}
+        noun = kind[:-1]
+        for record, impl in self._impls(hook_name):
+            staged: list[Any] = []
+
+            def register(*args: Any, **kwargs: Any) -> None:
+                staged.append(make_item(*args, **kwargs))
+
+            try:
+                impl.function(*[{"register": register}[a] for a in impl.argnames])
+            except Exception as exc:
+                self._raised(record, hook_name, exc)
+                continue
+            for obj in staged:
+                try:
+                    names = names_of(obj)
+                except (TypeError, ValueError) as exc:
+                    console.warn(f"{record.label} registered an invalid {noun}: {exc}; rejected")
+                    continue
+                clash = next((n for n in names if n in registry), None)
+                if clash is not None:
+                    console.warn(
+                        f'{record.label} tried to register {noun} "{clash}", already registered by '
+                        f"{registry[clash].plugin.label}; rejected"
+                    )
+                    continue
+                reg = Registration(obj, record)
+                for n in names:
+                    registry[n] = reg
+                record.registered.setdefault(kind, []).append(names[0])
+        return registry

@@ -1,0 +1,62 @@
+"""What session-scoped plugins see: :class:`SessionContext`, passed to ``claw_session_start`` and
+``claw_session_end``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from claw.tools import Stash, Tool
+
+
+class ServerStatus(dict[str, Any]):
+    """A status line for ``system/init``'s ``mcp_servers`` and ``claw doctor``: ``{"name", "status", ...}``."""
+
+
+class SessionContext:
+    """The running session, as plugins may use it.
+
+    :param session_id: the session's id (a UUID string).
+    :param workspace: the workspace root.
+    :param settings: the effective settings as a plain mapping.
+    :param env: the process environment.
+    :param interactive: whether a person can answer questions (a terminal, not ``-p``).
+    """
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        workspace: Path,
+        settings: Mapping[str, Any],
+        env: Mapping[str, str],
+        interactive: bool = False,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.session_id = session_id
+        self.workspace = workspace
+        self.settings = settings
+        self.env = env
+        self.interactive = interactive
+        #: Options given on the command line for plugins (``--mcp-config`` values, ...).
+        self.extra: Mapping[str, Any] = extra or {}
+        self.stash = Stash()
+        self._tools: list[Tool] = []
+        self._statuses: dict[str, ServerStatus] = {}
+
+    def add_tool(self, tool: Tool) -> None:
+        """Offer ``tool`` to the model for this session only (MCP tools, sub-agent tools)."""
+        self._tools.append(tool)
+
+    @property
+    def session_tools(self) -> list[Tool]:
+        return list(self._tools)
+
+    def set_status(self, name: str, status: str, **detail: Any) -> None:
+        """Record the state of a server or connection (``connected``, ``failed``, ``needs-auth``)."""
+        self._statuses[name] = ServerStatus(name=name, status=status, **detail)
+
+    @property
+    def statuses(self) -> list[ServerStatus]:
+        return list(self._statuses.values())

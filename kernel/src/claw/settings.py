@@ -1,0 +1,85 @@
+"""The settings schema: every key the kernel understands, with Claude Code's names where the
+concept exists (``permissions``, ``hooks``, ``env``, ``model``), so a Claude Code settings.json can
+be copied into ``.claw/settings.json``. Plugins declare their own top-level keys through
+``claw_register_settings``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from claw.events import HookEventName
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class PermissionSettings(_Section):
+    allow: list[str] = Field(default_factory=list)
+    ask: list[str] = Field(default_factory=list)
+    deny: list[str] = Field(default_factory=list)
+    defaultMode: str | None = None
+    additionalDirectories: list[str] = Field(default_factory=list)
+    disableBypassPermissionsMode: Literal["disable"] | None = None
+    #: Classifier names the ``auto`` mode asks, in order.
+    classifiers: list[str] = Field(default_factory=list)
+
+
+class CommandHook(_Section):
+    type: Literal["command"] = "command"
+    command: str
+    #: Seconds; Claude Code's default of 60 applies when unset.
+    timeout: float | None = Field(default=None, gt=0)
+
+
+class HookMatcher(_Section):
+    #: ``""``/``"*"``/absent: every tool; ``Edit|Write``: those names; anything else: a regex.
+    matcher: str = ""
+    hooks: list[CommandHook]
+
+
+class PluginSettings(_Section):
+    #: Entry-point or distribution names never loaded.
+    disabled: list[str] = Field(default_factory=list)
+
+
+class CompactionSettings(_Section):
+    #: Compact when the context passes this share of the model's window.
+    threshold: float = Field(default=0.8, gt=0, le=1)
+    #: Recent turns kept verbatim by compaction.
+    keepRecentTurns: int = Field(default=4, ge=0)
+    auto: bool = True
+
+
+class SandboxSettings(_Section):
+    name: str | None = None
+
+
+class Settings(_Section):
+    """The effective settings. Unknown top-level keys are kept (plugins may own them) and reported
+    unless a plugin registered them."""
+
+    schema_: str | None = Field(default=None, alias="$schema")
+    model: str | None = None
+    #: Tried in order when the model's retries are exhausted. Not merged across layers.
+    fallbackModels: list[str] = Field(default_factory=list)
+    reasoningEffort: Literal["low", "medium", "high", "xhigh", "max"] | None = None
+    maxTurns: int | None = Field(default=None, gt=0)
+    env: dict[str, str] = Field(default_factory=dict)
+    permissions: PermissionSettings = Field(default_factory=PermissionSettings)
+    hooks: dict[HookEventName, list[HookMatcher]] = Field(default_factory=dict)
+    plugins: PluginSettings = Field(default_factory=PluginSettings)
+    #: Per-provider options: ``{"anthropic": {"base_url": ..., "api_key": ...}}``.
+    providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: Price overrides per model address or id, in USD per million tokens.
+    prices: dict[str, dict[str, float]] = Field(default_factory=dict)
+    compaction: CompactionSettings = Field(default_factory=CompactionSettings)
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+    cleanupPeriodDays: int | None = Field(default=None, ge=0)
+
+
+#: List-valued keys where the highest layer wins instead of lists concatenating.
+ORDERED_LISTS = frozenset({"fallbackModels"})

@@ -1,0 +1,211 @@
+"""Test helpers for claw and for plugin authors.
+
+Installed as a pytest plugin (entry point ``pytest11``), so these fixtures are available in any
+test suite once ``claw-kernel`` is installed:
+
+- ``claw_env``: an isolated environment: config, state and home directories under ``tmp_path``, no
+  provider credentials from the real environment, and no managed settings.
+- ``workspace``: an empty workspace directory.
+- ``claw``: a :class:`ClawRunner` that runs the CLI in-process (``claw("doctor")``) or as a real
+  subprocess (``claw.subprocess("doctor")``), both in that environment.
+- ``plugin_module``: writes a plugin module to a temporary directory and loads it in both kinds of run
+  through ``CLAW_PLUGIN_MODULES`` (no packaging needed).
+
+:func:`imported_modules` tells which modules importing a given module pulls in, so a plugin's tests can
+check that its entry-point module stays light.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Mapping, Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Environment variables scrubbed from isolated runs so no test reaches a real provider.
+CREDENTIAL_VARS = (
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "ANTHROPIC_BASE_URL",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "GOOGLE_CLOUD_PROJECT",
+    "ANTHROPIC_VERTEX_PROJECT_ID",
+    "AZURE_OPENAI_API_KEY",
+    "ANTHROPIC_FOUNDRY_API_KEY",
+    "CLAW_PLUGINS",
+    "CLAW_DISABLE_PLUGINS",
+    "CLAW_PLUGIN_MODULES",
+    "CLAW_MARKETPLACE_URL",
+    "CLAW_REQUIRE_SIGNED",
+)
+
+
+@dataclass
+class RunResult:
+    """The outcome of one ``claw`` run."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    args: Sequence[str] = ()
+
+    def json(self) -> Any:
+        """``stdout`` parsed as one JSON document."""
+        return json.loads(self.stdout)
+
+    def json_lines(self) -> list[Any]:
+        """``stdout`` parsed as NDJSON (``--output-format stream-json``)."""
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+    def assert_success(self) -> RunResult:
+        assert self.exit_code == 0, (
+            f"claw {' '.join(self.args)} exited {self.exit_code}\nstderr:\n{self.stderr}\nstdout:\n{self.stdout}"
+        )
+        return self
+
+    def assert_failure(self, code: int = 1, message: str | None = None) -> RunResult:
+        assert self.exit_code == code, f"expected exit {code}, got {self.exit_code}\nstderr:\n{self.stderr}"
+        if message is not None:
+            assert message in self.stderr, f"{message!r} not in stderr:\n{self.stderr}"
+        return self
+
+
+def isolated_env(root: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """An environment whose config, state and home live under ``root``."""
+    env = dict(os.environ if base is None else base)
+    for var in CREDENTIAL_VARS:
+        env.pop(var, None)
+    for name in ("home", "config", "state", "cache"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    env.update(
+        HOME=str(root / "home"),
+        XDG_CONFIG_HOME=str(root / "config"),
+        XDG_STATE_HOME=str(root / "state"),
+        XDG_CACHE_HOME=str(root / "cache"),
+        CLAW_CONFIG_DIR=str(root / "config" / "claw"),
+        CLAW_STATE_DIR=str(root / "state" / "claw"),
+    )
+    return env
+
+
+class ClawRunner:
+    """Runs ``claw`` against one environment and workspace.
+
+    ``runner("doctor", "--json")`` runs in-process (fast; the same interpreter and imports);
+    ``runner.subprocess(...)`` runs the installed console script, as a user would.
+    """
+
+    def __init__(self, env: dict[str, str], workspace: Path, managed_settings: Path | None = None) -> None:
+        self.env = env
+        self.workspace = workspace
+        #: Where in-process runs read managed settings instead of ``/etc/claw`` (write it to test policies).
+        self.managed_settings = managed_settings or Path(env["HOME"]).parent / "managed-settings.json"
+
+    def _args(self, args: Sequence[str]) -> list[str]:
+        return [str(a) for a in args]
+
+    def __call__(
+        self, *args: str | os.PathLike[str], input: str | None = None, cwd: Path | None = None
+    ) -> RunResult:
+        from claw import paths
+        from claw.cli import cli
+        from claw.cli._errors import run
+
+        argv = self._args(args)
+        out, err = io.StringIO(), io.StringIO()
+        saved_env = dict(os.environ)
+        saved_cwd = os.getcwd()
+        saved_stdin = sys.stdin
+        os.environ.clear()
+        os.environ.update(self.env)
+        os.chdir(cwd or self.workspace)
+        sys.stdin = io.StringIO(input or "")
+        saved_managed, paths.MANAGED_SETTINGS = paths.MANAGED_SETTINGS, self.managed_settings
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                code = run(cli, argv)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_env)
+            os.chdir(saved_cwd)
+            sys.stdin = saved_stdin
+            paths.MANAGED_SETTINGS = saved_managed
+        return RunResult(code, out.getvalue(), err.getvalue(), argv)
+
+    def subprocess(
+        self,
+        *args: str | os.PathLike[str],
+        input: str | None = None,
+        cwd: Path | None = None,
+        timeout: float = 120,
+        executable: str | os.PathLike[str] | None = None,
+    ) -> RunResult:
+        """Run the ``claw`` console script next to this interpreter (or ``executable``)."""
+        exe = str(executable or Path(sys.executable).with_name("claw"))
+        argv = self._args(args)
+        proc = subprocess.run(
+            [exe, *argv],
+            input=input or "",
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=cwd or self.workspace,
+            timeout=timeout,
+        )
+        return RunResult(proc.returncode, proc.stdout, proc.stderr, argv)
+
+    def popen(
+        self, *args: str | os.PathLike[str], cwd: Path | None = None, **kwargs: Any
+    ) -> subprocess.Popen[str]:
+        """Start ``claw`` without waiting (for kill-mid-turn tests)."""
+        exe = str(Path(sys.executable).with_name("claw"))
+        return subprocess.Popen(
+            [exe, *self._args(args)],
+            env=self.env,
+            cwd=cwd or self.workspace,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **kwargs,
+        )
+
+
+def write_plugin(directory: Path, name: str, source: str) -> str:
+    """Write ``source`` as module ``name`` in ``directory`` and return the module name."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    return name
+
+
+def imported_modules(
+    module: str, *, python: str | None = None, env: Mapping[str, str] | None = None
+) -> set[str]:
+    """The modules a fresh interpreter has loaded after ``import module``.
+
+    Use it to keep entry-point modules light::
+
+        assert not {"anthropic", "httpx"} & imported_modules("claw_provider_anthropic.plugin")
+    """
+    code = f"import sys, json; import {module}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [python or sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(env) if env else None,
+    )
+    return set(json.loads(out.stdout))

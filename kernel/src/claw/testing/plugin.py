@@ -1,0 +1,73 @@
+"""pytest fixtures for claw and its plugins (entry point ``pytest11``); see :mod:`claw.testing`.
+
+Kept import-light: claw itself is imported inside the fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def claw_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """An isolated environment (config, state, home under ``tmp_path``), also applied to ``os.environ``
+    for the duration of the test so in-process code sees it."""
+    from claw.testing import isolated_env
+
+    env = isolated_env(tmp_path / "env")
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield env
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """An empty workspace directory."""
+    path = tmp_path / "workspace"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def claw(claw_env: dict[str, str], workspace: Path):  # type: ignore[no-untyped-def]
+    """A :class:`claw.testing.ClawRunner` for the isolated environment and workspace."""
+    from claw.testing import ClawRunner
+
+    return ClawRunner(claw_env, workspace)
+
+
+@pytest.fixture
+def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable[[str, str], str]]:
+    """``plugin_module(name, source)`` writes a plugin module and loads it in every claw run of the
+    test (in-process and subprocess) via ``CLAW_PLUGIN_MODULES``."""
+    from claw.testing import write_plugin
+
+    directory = tmp_path / "test_plugins"
+    names: list[str] = []
+    sys.path.insert(0, str(directory))
+
+    def make(name: str, source: str) -> str:
+        write_plugin(directory, name, source)
+        sys.modules.pop(name, None)
+        names.append(name)
+        claw_env["CLAW_PLUGIN_MODULES"] = ",".join(names)
+        claw_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(directory), claw_env.get("PYTHONPATH")]))
+        os.environ.update(claw_env)
+        return name
+
+    try:
+        yield make
+    finally:
+        sys.path.remove(str(directory))
+        for name in names:
+            sys.modules.pop(name, None)

@@ -1,0 +1,144 @@
+"""The tool contract: what a tool declares, what the permission engine sees, what it returns.
+
+A tool plugin registers :class:`Tool` instances through ``claw_register_tools``. Names and input
+schemas follow Claude Code's (``Read``, ``Edit``, ``Bash``, ...) so prompts, permission rules and hooks
+written for Claude Code keep working.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from claw.messages import ImageBlock, TextBlock
+
+T = TypeVar("T")
+
+
+class ToolSpec(BaseModel):
+    """What the model is told about a tool."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    description: str
+    input_schema: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+    #: True when the tool never changes anything: it may run in parallel with other read-only calls,
+    #: and read-only permission modes allow it.
+    read_only: bool = False
+    #: Other names accepted in permission rules and ``--allowed-tools`` (claw-code-go's ``read_file``).
+    aliases: tuple[str, ...] = ()
+
+
+class Access(BaseModel):
+    """One thing a tool call would touch, as the permission engine judges it.
+
+    ``Read(...)`` rules match ``read`` accesses by path, ``Edit(...)`` rules ``write`` accesses,
+    ``Bash(...)`` rules ``execute`` accesses by command and ``WebFetch(domain:...)`` ``network`` ones by URL.
+    """
+
+    kind: Literal["read", "write", "execute", "network"]
+    path: str | None = None
+    command: str | None = None
+    url: str | None = None
+
+
+class ToolResult(BaseModel):
+    """What a tool returns. ``content`` goes back to the model; ``data`` goes to hooks and the session
+    (Claude Code's ``tool_response``)."""
+
+    content: str | list[TextBlock | ImageBlock] = ""
+    is_error: bool = False
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def error(cls, message: str) -> ToolResult:
+        return cls(content=message, is_error=True)
+
+
+class StashKey(Generic[T]):
+    """A typed key for :class:`Stash`. Create one per module: ``READS = StashKey[dict[str, float]]()``."""
+
+    __slots__ = ()
+
+
+class Stash:
+    """Per-session storage for plugins, keyed by :class:`StashKey` so plugins cannot collide."""
+
+    def __init__(self) -> None:
+        self._data: dict[StashKey[Any], Any] = {}
+
+    def __getitem__(self, key: StashKey[T]) -> T:
+        return self._data[key]
+
+    def __setitem__(self, key: StashKey[T], value: T) -> None:
+        self._data[key] = value
+
+    def setdefault(self, key: StashKey[T], default: T) -> T:
+        return self._data.setdefault(key, default)
+
+    def get(self, key: StashKey[T], default: T | None = None) -> T | None:
+        return self._data.get(key, default)
+
+
+#: Asks the user a question and returns the answer; ``None`` when nobody can answer (headless run).
+Asker = Callable[[str, list[str] | None], Awaitable[str | None]]
+
+
+class ToolContext(BaseModel):
+    """What a running tool may use besides its input."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    #: The workspace root (``--work-dir``); relative paths in tool input resolve against it.
+    workspace: Path
+    session_id: str
+    #: Extra directories the user allowed (settings ``permissions.additionalDirectories``).
+    additional_dirs: list[Path] = Field(default_factory=list)
+    #: The effective permission mode, so tools can confine themselves (``workspace-write``).
+    permission_mode: str = "prompt"
+    settings: Mapping[str, Any] = Field(default_factory=dict)
+    env: Mapping[str, str] = Field(default_factory=dict)
+    stash: Stash = Field(default_factory=Stash)
+    ask: Asker | None = None
+    #: Set when the user cancels the turn; long-running tools should watch it.
+    cancelled: asyncio.Event = Field(default_factory=asyncio.Event)
+
+    def resolve(self, path: str) -> Path:
+        """Resolve a tool-supplied path against the workspace (``~`` expanded, ``..`` and links resolved)."""
+        p = Path(path).expanduser()
+        if not p.is_absolute():
+            p = self.workspace / p
+        return p.resolve()
+
+
+class Tool(abc.ABC):
+    """A tool the model can call.
+
+    Subclasses set :attr:`spec` and implement :meth:`run`; they override :meth:`access` when the
+    call touches paths, runs commands or reaches the network, so permission rules can judge it.
+    """
+
+    spec: ToolSpec
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def access(self, input: Mapping[str, Any], ctx: ToolContext) -> list[Access]:
+        """What this call would touch. The default: nothing beyond the tool itself."""
+        return []
+
+    @abc.abstractmethod
+    async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
+        """Do the work. Raise :class:`ToolError` (or anything) to return an ``is_error`` result:
+        the loop reports it to the model and goes on."""
+
+
+class ToolError(Exception):
+    """A tool failure whose message is meant for the model, e.g. "old_string matched 2 times"."""

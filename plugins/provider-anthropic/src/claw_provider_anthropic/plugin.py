@@ -1,0 +1,3 @@
+"""Entry point of the provider-anthropic plugin: hook implementations only; the SDK loads on first use."""
+
+CLAW_API = ">=1.0,<2"
