@@ -130,7 +130,7 @@ def _record(sources: dict[str, str], path: str, value: Any, label: str) -> None:
         for k, v in value.items():
             _record(sources, f"{path}.{k}", v, label)
     elif isinstance(value, list) and value:
-        for i, v in enumerate(value):
+        for i in range(len(value)):
             sources[f"{path}[{i}]"] = label
     else:
         sources[path] = label

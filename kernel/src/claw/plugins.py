@@ -236,7 +236,7 @@ class PluginManager(pluggy.PluginManager):
         for record, impl in self._impls(hook_name):
             staged: list[Any] = []
 
-            def register(*args: Any, **kwargs: Any) -> None:
+            def register(*args: Any, staged: list[Any] = staged, **kwargs: Any) -> None:
                 staged.append(make_item(*args, **kwargs))
 
             try:

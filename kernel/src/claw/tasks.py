@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
@@ -47,10 +48,8 @@ class _LocalHandle(TaskHandle):
 
     async def cancel(self) -> None:
         self._task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        except asyncio.CancelledError:
-            pass
 
 
 class LocalTaskBackend(TaskBackend):

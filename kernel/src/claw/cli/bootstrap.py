@@ -24,7 +24,7 @@ def bootstrap_plan(ctx: click.Context, as_json: bool) -> None:
     from claw.cli.plugins_cmd import collect_all
 
     collect_all(app)
-    app.settings
+    _ = app.settings
     phases += app.timings
     total = (time.perf_counter() - start) * 1000
     if as_json:

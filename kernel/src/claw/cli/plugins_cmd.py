@@ -23,7 +23,7 @@ def collect_all(app: object) -> None:
     """Build every registry so each plugin record lists what it registers."""
     for kind in KINDS[:-2]:
         getattr(app, kind)
-    app.plugin_settings  # type: ignore[attr-defined]
+    _ = app.plugin_settings  # type: ignore[attr-defined]
     import time
 
     from claw.cli._root import _collect_plugin_commands, cli
