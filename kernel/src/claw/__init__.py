@@ -85,6 +85,7 @@ _LAZY: dict[str, str] = {
     "TaskBackend": "claw.tasks",
     "TaskHandle": "claw.tasks",
     "SessionContext": "claw.session_context",
+    "SlashCommand": "claw.session_context",
     "DoctorCheck": "claw.diagnostics",
     # errors and helpers
     "ClawError": "claw.errors",
@@ -152,7 +153,7 @@ if TYPE_CHECKING:
         ToolUseStart,
     )
     from claw.sandboxes import Sandbox, SandboxPolicy
-    from claw.session_context import SessionContext
+    from claw.session_context import SessionContext, SlashCommand
     from claw.tasks import TaskBackend, TaskHandle
     from claw.tools import Access, Stash, StashKey, Tool, ToolContext, ToolError, ToolResult, ToolSpec
     from claw.transports import Transport

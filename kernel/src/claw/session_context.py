@@ -3,11 +3,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claw.tools import Stash, Tool
+from claw.tools import Stash, Tool, ToolSpec
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    """A ``/name args`` command: Markdown commands from ``.claw/commands/``, MCP prompts, ...
+
+    :param expand: turns the argument string into the prompt text sent to the model.
+    """
+
+    name: str
+    description: str
+    expand: Callable[[str], Awaitable[str]]
+    argument_hint: str = ""
+    #: Who provides it, for listings: ``project``, ``user``, ``mcp:<server>``.
+    source: str = ""
 
 
 class ServerStatus(dict[str, Any]):
@@ -44,6 +60,10 @@ class SessionContext:
         self.stash = Stash()
         self._tools: list[Tool] = []
         self._statuses: dict[str, ServerStatus] = {}
+        self._commands: dict[str, SlashCommand] = {}
+        #: Every tool the model is offered this session, set by the agent loop once assembled
+        #: (``ToolSearch`` reads it).
+        self.available_tools: list[ToolSpec] = []
 
     def add_tool(self, tool: Tool) -> None:
         """Offer ``tool`` to the model for this session only (MCP tools, sub-agent tools)."""
@@ -52,6 +72,14 @@ class SessionContext:
     @property
     def session_tools(self) -> list[Tool]:
         return list(self._tools)
+
+    def add_command(self, command: SlashCommand) -> None:
+        """Offer a slash command for this session; a later command with the same name wins."""
+        self._commands[command.name] = command
+
+    @property
+    def commands(self) -> dict[str, SlashCommand]:
+        return dict(self._commands)
 
     def set_status(self, name: str, status: str, **detail: Any) -> None:
         """Record the state of a server or connection (``connected``, ``failed``, ``needs-auth``)."""

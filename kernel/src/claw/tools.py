@@ -104,10 +104,13 @@ class ToolContext(BaseModel):
     permission_mode: str = "prompt"
     settings: Mapping[str, Any] = Field(default_factory=dict)
     env: Mapping[str, str] = Field(default_factory=dict)
+    #: Per-session plugin storage: the same object for every call in a session.
     stash: Stash = Field(default_factory=Stash)
     ask: Asker | None = None
     #: Set when the user cancels the turn; long-running tools should watch it.
     cancelled: asyncio.Event = Field(default_factory=asyncio.Event)
+    #: The running session (a :class:`claw.SessionContext`): slash commands, available tools.
+    session: Any = None
 
     def resolve(self, path: str) -> Path:
         """Resolve a tool-supplied path against the workspace (``~`` expanded, ``..`` and links resolved)."""
