@@ -60,6 +60,13 @@ class PluginRecord:
         return f'plugin "{self.name}"'
 
     @property
+    def source(self) -> str:
+        """Where registrations came from, for listings: ``claw-tools-files 0.1.0``."""
+        if self.dist:
+            return f"{self.dist} {self.version}"
+        return "claw-kernel (builtin)" if self.status == "builtin" else f"module {self.module}"
+
+    @property
     def active(self) -> bool:
         return self.status in ("builtin", "loaded")
 
