@@ -51,7 +51,7 @@ def test_precedence_scalars_and_array_merge(layers_env, claw_env, workspace):
 
 
 def test_managed_overrides_everything(layers_env, claw_env, workspace):
-    user, project, local, managed = layers_env
+    _, _, local, managed = layers_env
     write(local, {"model": "local-model"})
     write(managed, {"model": "managed-model"})
     layers = config.load_layers(workspace, claw_env, cli_settings='{"model": "cli"}', managed_path=managed)
