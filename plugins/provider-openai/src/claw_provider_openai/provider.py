@@ -136,10 +136,7 @@ class OpenAIProvider(Provider):
         httpx2 = claw.require("httpx2", dist=DIST)
         streaming = False
         try:
-            if api == "chat":
-                stream = await client.chat.completions.create(**params)
-            else:
-                stream = await client.responses.create(**params)
+            stream = await _post(client, openai, api, params)
             streaming = True
             async with stream:
                 async for event in stream:
@@ -152,3 +149,29 @@ class OpenAIProvider(Provider):
                 None, f"OpenAI API stream ended before the response was complete ({api})", provider="openai"
             )
         yield ResponseComplete(response=assembler.result())
+
+
+async def _post(client: Any, openai: Any, api: Api, params: dict[str, Any]) -> Any:
+    """Start a streamed request with the SDK's generic ``post``: the same request, auth, errors and
+    typed stream as ``chat.completions.create`` / ``responses.create``, without their per-call walk of
+    the whole body against its TypedDicts, which costs milliseconds per request and grows with the
+    conversation (claw's bodies are plain JSON already)."""
+    if api == "chat":
+        from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+        return await client.post(
+            "/chat/completions",
+            body=params,
+            cast_to=ChatCompletion,
+            stream=True,
+            stream_cls=openai.AsyncStream[ChatCompletionChunk],
+        )
+    from openai.types.responses import Response, ResponseStreamEvent
+
+    return await client.post(
+        "/responses",
+        body=params,
+        cast_to=Response,
+        stream=True,
+        stream_cls=openai.AsyncStream[ResponseStreamEvent],
+    )
