@@ -25,6 +25,7 @@ class StructuredOutputTool(Tool):
                 "with input that matches the schema; the run ends when it is accepted."
             ),
             input_schema=schema if schema.get("type") == "object" else {"type": "object", "properties": {}},
+            read_only=True,
         )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
