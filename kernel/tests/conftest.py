@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-TOOLS = '''
+TOOLS = """
 import asyncio
 import claw
 from claw import HookOutcome, Tool, ToolError, ToolResult, ToolSpec, StashKey
@@ -67,7 +67,7 @@ class Nap(Tool):
 def claw_register_tools(register):
     for tool in (Echo(), Touch(), Boom(), Nap()):
         register(tool)
-'''
+"""
 
 
 @pytest.fixture

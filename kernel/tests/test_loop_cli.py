@@ -46,7 +46,11 @@ def test_subcommands_still_work(claw, loop_env):
 
 def test_multi_turn_tool_calls_in_order_with_one_stash(claw, loop_env, workspace):
     loop_env.script(
-        Reply(Text("let me look"), ToolCall("Echo", {"text": "a", "delay": 0.2}), ToolCall("Echo", {"text": "b"})),
+        Reply(
+            Text("let me look"),
+            ToolCall("Echo", {"text": "a", "delay": 0.2}),
+            ToolCall("Echo", {"text": "b"}),
+        ),
         Reply(ToolCall("Echo", {"text": "c"})),
         Reply(Text("all done")),
     )
@@ -120,7 +124,9 @@ def test_max_turns(claw, loop_env):
 
 
 def test_max_budget(claw, loop_env):
-    loop_env.script(Reply(ToolCall("Echo", {"text": "1"}), usage=Usage(input_tokens=1_000_000, output_tokens=0)))
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "1"}), usage=Usage(input_tokens=1_000_000, output_tokens=0))
+    )
     res = claw("-p", "spend", "--max-budget-usd", "1", "--output-format", "json")
     res.assert_failure(1)
     assert res.json()["subtype"] == "error_max_budget_usd"
@@ -145,7 +151,9 @@ def test_overloaded_then_success_retries(claw, loop_env, session_events):
 
 
 def test_bad_request_fails_fast_with_the_servers_message(claw, loop_env):
-    loop_env.script(Fault(status=400, message="messages: text content blocks must be non-empty"), Reply(Text("x")))
+    loop_env.script(
+        Fault(status=400, message="messages: text content blocks must be non-empty"), Reply(Text("x"))
+    )
     res = claw("-p", "hi")
     res.assert_failure(1, "messages: text content blocks must be non-empty")
     assert len(loop_env.requests) == 1
@@ -171,7 +179,11 @@ def test_fallback_to_a_second_model(claw, loop_env, claw_env, session_events):
     assert [r["model"] for r in loop_env.requests] == ["default", "default", "backup"]
     assert "falling back to scripted/backup" in res.stderr
     switch = [e for e in session_events(result["session_id"]) if e["type"] == "model_switch"]
-    assert switch == [switch[0]] and switch[0]["from"] == "scripted/default" and switch[0]["to"] == "scripted/backup"
+    assert (
+        switch == [switch[0]]
+        and switch[0]["from"] == "scripted/default"
+        and switch[0]["to"] == "scripted/backup"
+    )
 
 
 def test_retries_exhausted_without_fallback_fail(claw, loop_env, claw_env):
@@ -182,7 +194,9 @@ def test_retries_exhausted_without_fallback_fail(claw, loop_env, claw_env):
 
 
 def test_cut_stream_is_retried(claw, loop_env):
-    loop_env.script(Fault(kind="cut", after_events=1, reply=Reply(Text("partial answer"))), Reply(Text("whole")))
+    loop_env.script(
+        Fault(kind="cut", after_events=1, reply=Reply(Text("partial answer"))), Reply(Text("whole"))
+    )
     res = claw("-p", "hi", "--output-format", "json").assert_success()
     assert res.json()["result"] == "whole"
 
@@ -204,39 +218,75 @@ def test_stream_json_shapes(claw, loop_env, workspace):
     res = claw("-p", "hi", "--output-format", "stream-json", "--verbose").assert_success()
     init, assistant, user, final, result = res.json_lines()
     assert init["type"] == "system" and init["subtype"] == "init"
-    for key in ("cwd", "session_id", "tools", "mcp_servers", "model", "permissionMode", "slash_commands",
-                "plugins", "claw_version", "apiKeySource", "output_style"):
+    for key in (
+        "cwd",
+        "session_id",
+        "tools",
+        "mcp_servers",
+        "model",
+        "permissionMode",
+        "slash_commands",
+        "plugins",
+        "claw_version",
+        "apiKeySource",
+        "output_style",
+    ):
         assert key in init
     assert init["cwd"] == str(workspace.resolve()) and "Echo" in init["tools"] and init["model"] == "default"
     assert assistant["type"] == "assistant" and assistant["parent_tool_use_id"] is None
     msg = assistant["message"]
     assert msg["role"] == "assistant" and msg["type"] == "message" and msg["stop_reason"] == "tool_use"
     assert msg["content"] == [{"type": "tool_use", "id": "toolu_1", "name": "Echo", "input": {"text": "q"}}]
-    assert set(msg["usage"]) == {"input_tokens", "output_tokens", "cache_creation_input_tokens",
-                                 "cache_read_input_tokens"}
+    assert set(msg["usage"]) == {
+        "input_tokens",
+        "output_tokens",
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+    }
     assert user["type"] == "user" and user["message"]["content"][0]["tool_use_id"] == "toolu_1"
     assert final["message"]["content"][0]["text"] == "end"
     assert result["type"] == "result" and result["session_id"] == init["session_id"]
 
 
 def test_json_result_shape(claw, loop_env):
-    loop_env.script(Reply(Text("x"), usage=Usage(input_tokens=100, output_tokens=20, cache_read_input_tokens=50)))
+    loop_env.script(
+        Reply(Text("x"), usage=Usage(input_tokens=100, output_tokens=20, cache_read_input_tokens=50))
+    )
     result = claw("-p", "hi", "--output-format", "json").assert_success().json()
-    for key in ("type", "subtype", "is_error", "duration_ms", "duration_api_ms", "num_turns", "result",
-                "session_id", "stop_reason", "total_cost_usd", "usage", "modelUsage", "permission_denials",
-                "cache_stats"):
+    for key in (
+        "type",
+        "subtype",
+        "is_error",
+        "duration_ms",
+        "duration_api_ms",
+        "num_turns",
+        "result",
+        "session_id",
+        "stop_reason",
+        "total_cost_usd",
+        "usage",
+        "modelUsage",
+        "permission_denials",
+        "cache_stats",
+    ):
         assert key in result
     assert result["usage"]["cache_read_input_tokens"] == 50
     # 100 in at $3/M, 20 out at $15/M, 50 cache reads at 10 % of input
     assert abs(result["total_cost_usd"] - (100 * 3 + 20 * 15 + 50 * 0.3) / 1e6) < 1e-12
     mu = result["modelUsage"]["default"]
-    assert mu["inputTokens"] == 100 and mu["cacheReadInputTokens"] == 50 and mu["costUSD"] == result["total_cost_usd"]
+    assert (
+        mu["inputTokens"] == 100
+        and mu["cacheReadInputTokens"] == 50
+        and mu["costUSD"] == result["total_cost_usd"]
+    )
     assert result["cache_stats"] == {"hits": 1, "misses": 0, "writes": 0, "unexpected_breaks": 0}
 
 
 def test_price_override_from_settings(claw, loop_env, workspace):
     (workspace / ".claw").mkdir()
-    (workspace / ".claw" / "settings.json").write_text(json.dumps({"prices": {"scripted/default": {"output": 0}}}))
+    (workspace / ".claw" / "settings.json").write_text(
+        json.dumps({"prices": {"scripted/default": {"output": 0}}})
+    )
     loop_env.script(Reply(Text("x"), usage=Usage(input_tokens=1_000_000, output_tokens=1_000_000)))
     assert claw("-p", "hi", "--output-format", "json").assert_success().json()["total_cost_usd"] == 3.0
 
@@ -379,7 +429,9 @@ def test_mcp_flags_reach_plugins(claw, loop_env, plugin_module, claw_env, worksp
     )
     claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(Reply(Text("ok")))
-    claw("-p", "x", "--mcp-config", "a.json", "--mcp-config", '{"mcpServers": {}}', "--strict-mcp-config").assert_success()
+    claw(
+        "-p", "x", "--mcp-config", "a.json", "--mcp-config", '{"mcpServers": {}}', "--strict-mcp-config"
+    ).assert_success()
     assert json.loads((workspace / "extra.json").read_text()) == {
         "mcp_config": ["a.json", '{"mcpServers": {}}'],
         "strict": True,

@@ -66,7 +66,9 @@ def test_kill_9_during_a_tool_call_repairs_the_dangling_call(claw, loop_env, cla
     sid = _only_session(claw_env, workspace).stem
     claw.subprocess("-p", "again", "--resume", sid).assert_success()
     last = loop_env.requests[1]["messages"][-1]["content"]
-    assert last[0]["tool_use_id"] == "toolu_nap" and last[0]["is_error"] and "interrupted" in last[0]["content"]
+    assert (
+        last[0]["tool_use_id"] == "toolu_nap" and last[0]["is_error"] and "interrupted" in last[0]["content"]
+    )
 
 
 def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, claw_env, workspace):

@@ -52,10 +52,14 @@ def test_resume_unknown_session_is_one_line_error(claw, loop_env):
 def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_events):
     loop_env.script(Reply(Text("parent answer")), Reply(Text("fork answer")), Reply(Text("parent again")))
     parent = claw("-p", "start", "--output-format", "json").assert_success().json()["session_id"]
-    child = claw("-p", "branch", "--resume", parent, "--fork-session", "--output-format", "json").assert_success().json()
+    child = (
+        claw("-p", "branch", "--resume", parent, "--fork-session", "--output-format", "json")
+        .assert_success()
+        .json()
+    )
     assert child["session_id"] != parent
     assert _texts(loop_env.requests[1]) == ["start", "parent answer", "branch"]
-    fork = [e for e in session_events(child["session_id"]) if e["type"] == "fork"][0]
+    fork = next(e for e in session_events(child["session_id"]) if e["type"] == "fork")
     assert fork["parent_session_id"] == parent and len(fork["messages"]) == 2
     # the parent is untouched by the fork and continues on its own
     claw("-p", "again", "--resume", parent).assert_success()
@@ -65,7 +69,10 @@ def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_event
 def test_session_id_and_no_persistence(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(Text("a")), Reply(Text("b")))
     sid = str(uuid.uuid4())
-    assert claw("-p", "x", "--session-id", sid, "--output-format", "json").assert_success().json()["session_id"] == sid
+    assert (
+        claw("-p", "x", "--session-id", sid, "--output-format", "json").assert_success().json()["session_id"]
+        == sid
+    )
     assert (paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl").exists()
     claw("-p", "x", "--session-id", "not-a-uuid").assert_failure(1, "must be a UUID")
     before = set(paths.sessions_dir(workspace, claw_env).iterdir())
@@ -75,7 +82,11 @@ def test_session_id_and_no_persistence(claw, loop_env, claw_env, workspace):
 
 def test_session_dir_flag(claw, loop_env, tmp_path):
     loop_env.script(Reply(Text("a")))
-    sid = claw("-p", "x", "--session-dir", tmp_path / "s", "--output-format", "json").assert_success().json()["session_id"]
+    sid = (
+        claw("-p", "x", "--session-dir", tmp_path / "s", "--output-format", "json")
+        .assert_success()
+        .json()["session_id"]
+    )
     assert (tmp_path / "s" / f"{sid}.jsonl").exists()
 
 
@@ -96,8 +107,13 @@ def test_dangling_tool_call_is_repaired_on_resume(claw, loop_env, claw_env, work
     loop_env.script(Reply(Text("one")), Reply(Text("resumed")))
     sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
     path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
-    dangling = {"type": "assistant", "message": {"role": "assistant", "content": [
-        {"type": "tool_use", "id": "toolu_dead", "name": "Echo", "input": {}}]}}
+    dangling = {
+        "type": "assistant",
+        "message": {
+            "role": "assistant",
+            "content": [{"type": "tool_use", "id": "toolu_dead", "name": "Echo", "input": {}}],
+        },
+    }
     with path.open("a") as fh:
         fh.write(json.dumps(dangling) + "\n")
     claw("-p", "go on", "--resume", sid).assert_success()
@@ -138,7 +154,9 @@ def test_timeline_in_three_formats(claw, loop_env, claw_env):
     assert md.startswith(f"# Session {sid}") and "| api_retry |" in md and "hits 1" in md
     pretty = claw("timeline", "--session", sid).assert_success().stdout
     assert "timeline me" in pretty and "api_retry" in pretty
-    limited = claw("timeline", "--session", "latest", "--format", "json", "--limit", "2").assert_success().json()
+    limited = (
+        claw("timeline", "--session", "latest", "--format", "json", "--limit", "2").assert_success().json()
+    )
     assert [e["type"] for e in limited["events"]] == types[-2:]
 
 
@@ -153,7 +171,11 @@ def test_compaction_on_a_tiny_context_window(claw, loop_env, session_events, wor
         Reply(Text("final"), usage=Usage(input_tokens=300)),
         Reply(Text("after resume")),
     )
-    lines = claw("-p", "work", "--model", "scripted/tiny", "--output-format", "stream-json", "--verbose").assert_success().json_lines()
+    lines = (
+        claw("-p", "work", "--model", "scripted/tiny", "--output-format", "stream-json", "--verbose")
+        .assert_success()
+        .json_lines()
+    )
     boundaries = [x for x in lines if x.get("subtype") == "compact_boundary"]
     assert len(boundaries) == 1 and boundaries[0]["compact_metadata"]["trigger"] == "auto"
     summary_req = loop_env.requests[2]
@@ -167,5 +189,8 @@ def test_compaction_on_a_tiny_context_window(claw, loop_env, session_events, wor
     assert comp and comp[0]["summarised_messages"] == 3 and comp[0]["kept_messages"] == 2
     claw("-p", "more", "--resume", sid, "--model", "scripted/tiny").assert_success()
     resumed = loop_env.requests[4]["messages"]
-    assert "SUMMARY: echoed 1" in resumed[0]["content"][0]["text"] and resumed[-1]["content"][-1]["text"] == "more"
+    assert (
+        "SUMMARY: echoed 1" in resumed[0]["content"][0]["text"]
+        and resumed[-1]["content"][-1]["text"] == "more"
+    )
     assert len(resumed) == 5

@@ -46,24 +46,39 @@ def _git(workspace: Path, *args: str) -> str | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() if out.returncode == 0 else None
+    return out.stdout.rstrip() if out.returncode == 0 else None
+
+
+def _git_state(workspace: Path) -> tuple[str, list[str]] | None:
+    """``(branch, short status lines)``, or ``None`` outside a git repository. One ``git`` call."""
+    out = _git(workspace, "status", "--short", "--branch")
+    if out is None:
+        return None
+    lines = out.splitlines()
+    header = lines[0][3:] if lines and lines[0].startswith("## ") else ""
+    if header.startswith("No commits yet on "):
+        branch = header.removeprefix("No commits yet on ")
+    elif header.startswith("HEAD (no branch)"):
+        branch = "(detached HEAD)"
+    else:
+        branch = header.split("...")[0]
+    return branch, lines[1:]
 
 
 def environment(workspace: Path, date: _dt.date) -> str:
     """Facts the model cannot see for itself: where it is, on what system, on which day, git state."""
-    branch = _git(workspace, "rev-parse", "--abbrev-ref", "HEAD")
+    git = _git_state(workspace)
     lines = [
         "<env>",
         f"Working directory: {workspace}",
-        f"Is directory a git repo: {'Yes' if branch is not None else 'No'}",
+        f"Is directory a git repo: {'Yes' if git is not None else 'No'}",
         f"Platform: {platform.system().lower()}",
         f"OS Version: {platform.system()} {platform.release()}",
         f"Today's date: {date.isoformat()}",
         "</env>",
     ]
-    if branch is not None:
-        status = _git(workspace, "status", "--short") or ""
-        rows = status.splitlines()
+    if git is not None:
+        branch, rows = git
         if len(rows) > 40:
             rows = [*rows[:40], f"... ({len(rows) - 40} more)"]
         lines += [
