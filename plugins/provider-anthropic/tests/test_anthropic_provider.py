@@ -217,9 +217,9 @@ def test_effort_on_an_adaptive_model_uses_output_config(anthropic_server) -> Non
     assert body["thinking"] == {"type": "adaptive"}
     assert body["output_config"] == {"effort": "medium"}
     assert "temperature" not in body  # API version 2026-10-21 rejects any temperature
-    # claude-sonnet-4-6 stops at "max" without "xhigh": xhigh falls to the next level below.
-    run(anthropic_server, request(model="claude-sonnet-4-6", reasoning_effort="xhigh"))
-    assert anthropic_server.requests[1].json["output_config"] == {"effort": "high"}
+    run(anthropic_server, request(model="claude-opus-5-5", reasoning_effort="xhigh"))
+    assert anthropic_server.requests[1].json["thinking"] == {"type": "adaptive"}
+    assert anthropic_server.requests[1].json["output_config"] == {"effort": "xhigh"}
 
 
 def test_effort_on_a_budget_model_uses_budget_tokens(anthropic_server) -> None:

@@ -127,10 +127,11 @@ def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) ->
             }
             for t in request.tools
         ]
-    effort = info.effort_for(request.reasoning_effort) if request.reasoning_effort else None
-    if effort:
-        params["reasoning_effort"] = effort
-    elif request.temperature is not None:
+    # The kernel has already mapped --reasoning-effort to a level this model lists.
+    if request.reasoning_effort:
+        params["reasoning_effort"] = request.reasoning_effort
+    elif request.temperature is not None and not info.supports_thinking:
+        # Reasoning models reject a temperature.
         params["temperature"] = request.temperature
     if request.stop_sequences:
         params["stop"] = list(request.stop_sequences)

@@ -125,9 +125,8 @@ def build_params(request: ModelRequest, info: ModelInfo) -> dict[str, Any]:
         ]
     if info.supports_thinking:
         reasoning: dict[str, Any] = {"summary": "auto"}
-        effort = info.effort_for(request.reasoning_effort) if request.reasoning_effort else None
-        if effort:
-            reasoning["effort"] = effort
+        if request.reasoning_effort:  # already mapped by the kernel to a level this model lists
+            reasoning["effort"] = request.reasoning_effort
         params["reasoning"] = reasoning
         params["include"] = ["reasoning.encrypted_content"]
     elif request.reasoning_effort:
