@@ -79,6 +79,7 @@ def test_multi_turn_tool_session(claw, env, anthropic_server, workspace) -> None
     assert result["result"] == "Noted the definition."
     assert (workspace / "note.txt").read_text() == "a claw grips"
     assert result["usage"]["cache_read_input_tokens"] == 8100
+    assert result["cache_stats"] == {"hits": 2, "misses": 1, "writes": 1, "unexpected_breaks": 0}
     assert result["total_cost_usd"] > 0
 
     first, second, third = (r.json for r in anthropic_server.requests)
@@ -175,3 +176,24 @@ def test_missing_key_is_one_line_naming_the_variable(claw, env, anthropic_server
     res.assert_failure(1, "ANTHROPIC_API_KEY")
     assert len(res.stderr.strip().splitlines()) == 1
     assert anthropic_server.requests == []
+
+
+def test_cache_break_is_detected(claw, env, anthropic_server) -> None:
+    anthropic_server.script(
+        Reply(ToolCall("Lookup", {"word": "a"}), usage=Usage(cache_creation_input_tokens=5000)),
+        Reply(ToolCall("Lookup", {"word": "b"}), usage=Usage(cache_read_input_tokens=5000)),
+        Reply(Text("done"), usage=Usage(input_tokens=5200)),  # same prefix, nothing read back
+    )
+    res = claw(
+        "-p", "look up a and b", "--model", "claude-sonnet-4-6", "--output-format", "json"
+    ).assert_success()
+    assert res.json()["cache_stats"]["unexpected_breaks"] == 1
+
+
+def test_stalled_stream_is_aborted_and_retried(claw, env, anthropic_server) -> None:
+    env["CLAW_STREAM_IDLE_TIMEOUT"] = "0.3"
+    anthropic_server.script(Fault(kind="stall", after_events=3, seconds=5), Reply(Text("after the stall")))
+    res = claw("-p", "hi", "--model", "claude-sonnet-4-6", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "after the stall"
+    assert "stalled" in res.stderr
+    assert len(anthropic_server.requests) == 2
