@@ -106,7 +106,7 @@ def _message(message: Message) -> list[dict[str, Any]]:
 
 
 def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) -> dict[str, Any]:
-    """Keyword arguments for ``client.chat.completions.create``.
+    """The request body for ``/v1/chat/completions``.
 
     :param compatible: talking to an OpenAI-compatible server rather than OpenAI: ``max_tokens``
         instead of ``max_completion_tokens``, which llama.cpp and older vLLM do not know.
@@ -135,7 +135,17 @@ def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) ->
         params["temperature"] = request.temperature
     if request.stop_sequences:
         params["stop"] = list(request.stop_sequences)
+    params.update(cache_key(request, compatible=compatible))
     return params
+
+
+def cache_key(request: ModelRequest, *, compatible: bool) -> dict[str, Any]:
+    """``prompt_cache_key``: OpenAI routes requests with the same key to the same cache, so one session's
+    turns keep hitting it. Not sent to compatible servers, some of which reject unknown fields."""
+    session = request.metadata.get("session_id")
+    if compatible or not isinstance(session, str) or not session:
+        return {}
+    return {"prompt_cache_key": f"claw-{session}"}
 
 
 class ChatAssembler:

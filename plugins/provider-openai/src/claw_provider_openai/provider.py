@@ -129,7 +129,7 @@ class OpenAIProvider(Provider):
             params = chat.build_params(request, info, compatible=self.compatible)
             assembler = chat.ChatAssembler(request.model)
         else:
-            params = responses.build_params(request, info)
+            params = responses.build_params(request, info, compatible=self.compatible)
             assembler = responses.ResponsesAssembler(request.model)
         client = self.client()
         openai = claw.require("openai", dist=DIST)

@@ -28,7 +28,7 @@ from claw import (
     ToolUseStart,
 )
 
-from claw_provider_openai.chat import data_url
+from claw_provider_openai.chat import cache_key, data_url
 from claw_provider_openai.errors import status_of_code
 from claw_provider_openai.usage import parse_arguments, usage_from
 
@@ -100,8 +100,11 @@ def input_items(request: ModelRequest) -> list[dict[str, Any]]:
     return items
 
 
-def build_params(request: ModelRequest, info: ModelInfo) -> dict[str, Any]:
-    """Keyword arguments for ``client.responses.create``."""
+def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) -> dict[str, Any]:
+    """The request body for ``/v1/responses``.
+
+    :param compatible: talking to an OpenAI-compatible server rather than OpenAI.
+    """
     params: dict[str, Any] = {
         "model": request.model,
         "input": input_items(request),
@@ -134,6 +137,7 @@ def build_params(request: ModelRequest, info: ModelInfo) -> dict[str, Any]:
         params["reasoning"] = {"effort": request.reasoning_effort}
     if request.temperature is not None and "reasoning" not in params:
         params["temperature"] = request.temperature
+    params.update(cache_key(request, compatible=compatible))
     return params
 
 
