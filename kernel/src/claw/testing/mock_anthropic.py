@@ -147,13 +147,18 @@ def message_events(reply: Reply, model: str, message_id: str | None = None) -> l
                     "content_block": {"type": "tool_use", "id": block.id, "name": block.name, "input": {}},
                 }
             )
+            pieces = split_text(json.dumps(block.input))
+            if reply.stop_reason == "max_tokens" and index == len(reply.blocks) - 1:
+                pieces = pieces[
+                    :-1
+                ]  # the limit struck mid-call: the input JSON just stops, as the API's does
             events += [
                 {
                     "type": "content_block_delta",
                     "index": index,
                     "delta": {"type": "input_json_delta", "partial_json": p},
                 }
-                for p in split_text(json.dumps(block.input))
+                for p in pieces
             ]
         events.append({"type": "content_block_stop", "index": index})
     events.append({"type": "ping"})  # the API sends them at any point; clients must skip them
