@@ -164,7 +164,11 @@ class App:
         if reg is None and not sep:
             model = address
             reg = next(
-                (r for r in self.unique(self.providers) if any(address.startswith(p) for p in r.obj.model_prefixes)),
+                (
+                    r
+                    for r in self.unique(self.providers)
+                    if any(address.startswith(p) for p in r.obj.model_prefixes)
+                ),
                 None,
             )
         if reg is None or not model:

@@ -15,6 +15,8 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "config": "claw.cli.config_cmd:config",
     "doctor": "claw.cli.doctor:doctor",
     "dump-manifests": "claw.cli.manifests:dump_manifests",
+    "hooks": "claw.cli.hooks_cmd:hooks",
+    "permissions": "claw.cli.permissions_cmd:permissions",
     "plugins": "claw.cli.plugins_cmd:plugins",
 }
 

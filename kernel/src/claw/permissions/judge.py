@@ -37,6 +37,7 @@ class Unit:
     source: str = ""
     reason: str = ""
     by_rule: bool = False
+    #: Execute units: the resolved path arguments of a classified command (Read deny rules apply).
     extra: list[str] = field(default_factory=list)
 
     def label(self) -> str:
@@ -90,7 +91,8 @@ def _exec_units(command: str, workspace: str, roots: Sequence[str], home: str) -
             cls = None
         if cls is not None:
             unit.command_class, args = cls
-            unit.paths_inside = all(paths.inside(paths.resolve(a, workspace, home), roots) for a in args)
+            unit.extra = [paths.resolve(a, workspace, home) for a in args]
+            unit.paths_inside = all(paths.inside(p, roots) for p in unit.extra)
         units.append(unit)
     for target in analysis.writes:
         units.append(_path_unit("write", target, workspace, roots, home))

@@ -82,7 +82,7 @@ class RuleSet:
         if kind == "tool":
             return None
         rules = self._by_kind[(behavior, kind)]
-        if not rules:
+        if not rules and not (kind == "execute" and unit.extra):
             return None
         if kind in ("read", "write"):
             if unit.path is None:
@@ -94,6 +94,10 @@ class RuleSet:
                 else (unit.path, unit.literal)
             )
         elif kind == "execute":
+            if unit.extra and behavior != "allow":
+                for rule in self._by_kind[(behavior, "read")]:
+                    if any(rule.match is None or rule.match(p) for p in unit.extra):
+                        return rule
             try:
                 subjects = shell.forms(unit.subject, for_allow=behavior == "allow")
             except shell.Malformed:

@@ -475,8 +475,9 @@ def _path_like(value: str) -> bool:
 def classify(command: str) -> tuple[str, list[str]] | None:
     """``("read" | "file", paths)`` for a read-only or simple file command, else ``None``.
 
-    ``paths`` are the arguments that look like paths (absolute, ``~``, ``./``, containing ``/``);
-    the engine checks they stay inside the workspace. A leading assignment of a variable outside
+    ``paths`` are the arguments that may be paths (every non-option argument; for ``git``, those
+    that look like paths): the engine checks they stay inside the workspace and that no Read deny
+    rule covers them. A leading assignment of a variable outside
     :data:`SAFE_ENV_VARS` makes the command unclassified.
     """
     words = words_of(command)
@@ -502,7 +503,7 @@ def classify(command: str) -> tuple[str, list[str]] | None:
     if head == "sort" and any(a == "-o" or a.startswith("--output") for a in args):
         return None
     if head in READ_ONLY_COMMANDS:
-        paths = [a for a in args if _path_like(a) and not a.startswith("-")]
+        paths = [a for a in args if not a.startswith("-")]
         if head == "cd":
             paths = args[:1] or ["~"]
         return "read", paths
