@@ -345,7 +345,7 @@ def words_of(text: str) -> list[Word]:
                 j = _skip_double(text, i + 1)
                 buf.append(_unescape_double(text[i + 1 : j - 1]))
                 i = j
-            elif c in "<>" and buf and not all(ch.isdigit() or ch == "&" for ch in buf):
+            elif c in "<>" and buf and not all(ch.isdigit() or ch in "&<>" for ch in buf):
                 break  # "a>b": the word ends where the operator starts
             else:
                 buf.append(c)
