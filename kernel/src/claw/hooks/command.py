@@ -53,6 +53,8 @@ async def run_command(
         return CommandResult(None, "", "", _ms(start), timed_out=True)
     except asyncio.CancelledError:
         _kill_group(proc)
+        with contextlib.suppress(BaseException):
+            await asyncio.shield(asyncio.wait_for(proc.wait(), 5))
         raise
     return CommandResult(
         proc.returncode,

@@ -196,39 +196,39 @@ class PermissionEngine:
             reason = f"cannot tell what this {name} call touches: {exc}"
             return Decision(_verdict(ASK, "tool access", reason), mode)
         units = units_for(name, accesses, self._ws, self.roots, self._home)
-        for unit in units:
-            rule = rules.by_unit("deny", unit)
-            if rule is not None:
-                _set(unit, DENY, rule.describe(), f"{unit.label()} is denied by {rule.describe()}", True)
-                return Decision(_verdict(DENY, unit.source, unit.reason), mode, units)
-        rule = rules.by_name("ask", name, aliases, tool_input)
-        if rule is not None:
-            return Decision(
-                _verdict(ASK, rule.describe(), f"{name} needs approval ({rule.describe()})"),
-                mode,
-                units,
-                rule,
-            )
-        asked = None
-        for unit in units:
-            rule = rules.by_unit("ask", unit)
-            if rule is not None:
-                _set(unit, ASK, rule.describe(), f"{unit.label()} needs approval ({rule.describe()})", True)
-                asked = asked or unit
-        if asked is not None:
-            return Decision(_verdict(ASK, asked.source, asked.reason), mode, units)
         read_only = spec.read_only
         tool_rule = rules.by_name("allow", name, aliases, tool_input)
         for unit in units:
-            rule = tool_rule or rules.by_unit("allow", unit)
-            if rule is not None and not (mode == "read-only" and mutates(unit, read_only)):
-                _set(unit, ALLOW, rule.describe(), "", True)
-                continue
-            decided, reason = mode_default(mode, unit, read_only)
-            _set(unit, decided, f"mode {mode}", reason, False)
+            self._judge(unit, mode, read_only, tool_rule)
+        denied = next((u for u in units if u.decision == DENY), None)
+        if denied is not None:
+            return Decision(_verdict(DENY, denied.source, denied.reason), mode, units)
+        rule = rules.by_name("ask", name, aliases, tool_input)
+        if rule is not None:
+            reason = f"{name} needs approval ({rule.describe()})"
+            return Decision(_verdict(ASK, rule.describe(), reason), mode, units, rule)
         decision = await self._combine(tool, tool_input, units, mode)
         decision.tool_rule = tool_rule
         return decision
+
+    def _judge(self, unit: Unit, mode: str, read_only: bool, tool_rule: Rule | None) -> None:
+        """Judge one unit: deny rule, ask rule, allow rule (not for changes in read-only mode),
+        then the mode's default."""
+        rules = self.rules
+        rule = rules.by_unit("deny", unit)
+        if rule is not None:
+            _set(unit, DENY, rule.describe(), f"{unit.label()} is denied by {rule.describe()}", True)
+            return
+        rule = rules.by_unit("ask", unit)
+        if rule is not None:
+            _set(unit, ASK, rule.describe(), f"{unit.label()} needs approval ({rule.describe()})", True)
+            return
+        rule = tool_rule or rules.by_unit("allow", unit)
+        if rule is not None and not (mode == "read-only" and mutates(unit, read_only)):
+            _set(unit, ALLOW, rule.describe(), "", True)
+            return
+        decided, reason = mode_default(mode, unit, read_only)
+        _set(unit, decided, f"mode {mode}", reason, False)
 
     async def _combine(
         self, tool: Tool, tool_input: Mapping[str, Any], units: list[Unit], mode: str
