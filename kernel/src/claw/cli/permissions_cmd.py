@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import click
@@ -25,6 +24,8 @@ def permissions() -> None:
 def explain(ctx: click.Context, tool: str, input_json: str, mode: str | None, as_json: bool) -> None:
     """Say whether TOOL with INPUT_JSON would run, and which rule (from which file), mode or
     classifier decides. Nobody is asked: an "ask" is shown as such."""
+    import asyncio
+
     from claw.errors import UsageError
     from claw.permissions import PermissionEngine
     from claw.permissions.standin import StandInTool
