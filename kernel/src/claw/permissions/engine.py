@@ -304,7 +304,7 @@ class PermissionEngine:
         if self._log is None:
             from claw.log import get_logger
 
-            self._log = get_logger("claw.permissions")
+            self._log = get_logger("claw.permissions").bind()  # resolve structlog's lazy proxy once
         self._log.debug(
             "permission_decision",
             tool=tool_name,

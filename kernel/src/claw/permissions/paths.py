@@ -10,17 +10,41 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 
 def resolve(path: str, workspace: str, home: str) -> str:
-    """The real absolute path of ``path`` (relative paths against ``workspace``)."""
+    """The real absolute path of ``path`` (relative paths against ``workspace``, which must itself
+    be resolved already)."""
     if path == "~" or path.startswith("~/"):
         path = home + path[1:]
     elif not os.path.isabs(path):
         path = os.path.join(workspace, path)
+    prefix = workspace + os.sep
+    if path.startswith(prefix) and ".." not in path and "//" not in path:
+        return _below(path, prefix)
     return os.path.realpath(path)
+
+
+def _below(path: str, prefix: str) -> str:
+    """``realpath`` for a path under the resolved workspace without ``..``: only the components
+    below the workspace can be links, so only those are checked (the common case, made fast)."""
+    cur = prefix[:-1]
+    for part in path[len(prefix) :].split(os.sep):
+        if not part or part == ".":
+            continue
+        cur = cur + os.sep + part
+        try:
+            mode = os.lstat(cur).st_mode
+        except FileNotFoundError:
+            return os.path.normpath(path)  # nothing below a missing component can be a link
+        except OSError:
+            return os.path.realpath(path)
+        if stat.S_ISLNK(mode):
+            return os.path.realpath(path)
+    return os.path.normpath(path)
 
 
 def inside(path: str, roots: Iterable[str]) -> bool:

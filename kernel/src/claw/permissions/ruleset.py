@@ -24,9 +24,13 @@ class RuleSet:
         self._by_kind: dict[tuple[str, str], list[Rule]] = {
             (b, k): [] for b in BEHAVIORS for k in ("read", "write", "execute", "network")
         }
+        #: (behavior, tool name, aliases) -> the rules naming that tool: name matching is the same
+        #: for every call of a tool, so it is done once.
+        self._named: dict[tuple[str, str, tuple[str, ...]], list[Rule]] = {}
 
     def add(self, rule: Rule) -> None:
         self.rules.append(rule)
+        self._named.clear()
         b = rule.behavior
         if rule.specifier is None or rule.kind is None:
             self._by_name[b].append(rule)
@@ -72,8 +76,12 @@ class RuleSet:
     def by_name(
         self, behavior: str, name: str, aliases: tuple[str, ...], tool_input: Mapping[str, Any]
     ) -> Rule | None:
-        for rule in self._by_name[behavior]:
-            if rule.names_tool(name, aliases) and (rule.match_input is None or rule.match_input(tool_input)):
+        key = (behavior, name, aliases)
+        named = self._named.get(key)
+        if named is None:
+            named = self._named[key] = [r for r in self._by_name[behavior] if r.names_tool(name, aliases)]
+        for rule in named:
+            if rule.match_input is None or rule.match_input(tool_input):
                 return rule
         return None
 

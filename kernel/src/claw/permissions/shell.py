@@ -18,6 +18,7 @@ the engine then asks instead of guessing. It understands:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _OPERATOR_CHARS = frozenset(";&|\n")
 _KEYWORDS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "{", "time"})
@@ -73,14 +74,24 @@ class Analysis:
     writes: list[str] = field(default_factory=list)
 
 
-def analyse(command: str) -> Analysis:
-    """Split ``command`` into simple commands and redirection targets.
+@dataclass(frozen=True)
+class Parsed:
+    """An immutable :class:`Analysis` (what :func:`analyse` returns and caches)."""
+
+    commands: tuple[str, ...]
+    writes: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def analyse(command: str) -> Parsed:
+    """Split ``command`` into simple commands and redirection targets. Pure, so results are cached:
+    the same commands come back again and again in a session.
 
     :raises Malformed: when quotes or parentheses do not balance.
     """
     out = Analysis()
     _split(command, out, 0)
-    return out
+    return Parsed(tuple(out.commands), tuple(out.writes))
 
 
 def _find_close(text: str, i: int, depth_limit: int) -> int:
@@ -417,7 +428,8 @@ def strip_wrappers(words: list[Word]) -> list[Word]:
     return words
 
 
-def forms(command: str, *, for_allow: bool) -> list[str]:
+@lru_cache(maxsize=4096)
+def forms(command: str, *, for_allow: bool) -> tuple[str, ...]:
     """The strings a rule is matched against for one simple command.
 
     For allow rules, one form: leading ``VAR=value`` words removed only when every variable is in
@@ -425,6 +437,10 @@ def forms(command: str, *, for_allow: bool) -> list[str]:
     wrappers stripped. For deny and ask rules, every form (as written, without assignments, without
     wrappers), so no prefix hides a denied command.
     """
+    return tuple(_forms(command, for_allow))
+
+
+def _forms(command: str, for_allow: bool) -> list[str]:
     words = words_of(command)
     if not words:
         return [command]
@@ -472,7 +488,8 @@ def _path_like(value: str) -> bool:
     return value.startswith(("/", "~", ".")) or "/" in value
 
 
-def classify(command: str) -> tuple[str, list[str]] | None:
+@lru_cache(maxsize=4096)
+def classify(command: str) -> tuple[str, tuple[str, ...]] | None:
     """``("read" | "file", paths)`` for a read-only or simple file command, else ``None``.
 
     ``paths`` are the arguments that may be paths (every non-option argument; for ``git``, those
@@ -492,21 +509,21 @@ def classify(command: str) -> tuple[str, list[str]] | None:
     head = words[0].value
     args = [w.value for w in words[1:]]
     if head == "command" and args[:1] in (["-v"], ["-V"]):
-        return "read", []
+        return "read", ()
     if head == "git":
         sub = next((a for a in args if not a.startswith("-")), "")
         if sub not in _READ_ONLY_GIT or any(a.startswith(("--output", "-o")) for a in args):
             return None
-        return "read", [a for a in args if _path_like(a) and not a.startswith("-")]
+        return "read", tuple(a for a in args if _path_like(a) and not a.startswith("-"))
     if head == "find" and any(a.startswith(_FIND_WRITES) for a in args):
         return None
     if head == "sort" and any(a == "-o" or a.startswith("--output") for a in args):
         return None
     if head in READ_ONLY_COMMANDS:
-        paths = [a for a in args if not a.startswith("-")]
+        paths = tuple(a for a in args if not a.startswith("-"))
         if head == "cd":
-            paths = args[:1] or ["~"]
+            paths = tuple(args[:1]) or ("~",)
         return "read", paths
     if head in FILE_COMMANDS:
-        return "file", [a for a in args if not a.startswith("-")]
+        return "file", tuple(a for a in args if not a.startswith("-"))
     return None
