@@ -304,7 +304,7 @@ def test_programmatic_handlers_run_first(claw_env, workspace, tmp_path, plugin_m
     survived = asyncio.run(r.run(pre(command="raise")))
     assert survived.action == "continue"
     assert "hook handler raised on PreToolUse: handler bug" in capsys.readouterr().err
-    assert {rec["type"] for rec in records} == {"plugin", "command"}
+    assert {rec["kind"] for rec in records} == {"plugin", "command"}
 
 
 def test_posix_shell_features(claw_env, workspace, tmp_path):

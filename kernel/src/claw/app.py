@@ -152,30 +152,17 @@ class App:
         return self._registry("claw_register_task_backends", "task_backends", "TaskBackend", instance=True)
 
     def open_provider(self, address: str) -> tuple[Any, str]:
-        """A new provider instance for ``address`` (``provider/model``, or a bare model id matching
-        a provider's ``model_prefixes``) and the model id. The caller closes it (``aclose``).
+        """A new provider instance for ``address`` (anything :func:`claw.routing.resolve` accepts:
+        ``provider/model``, an alias, a bare id) and the model id, credentials checked. The caller
+        closes it (``aclose``). Used by classifiers that consult a model.
 
         :raises ProviderNotFound: when no registered provider serves the address.
+        :raises MissingCredentials: when the provider has no credentials.
         """
-        from claw.errors import ProviderNotFound
+        from claw import routing
 
-        name, sep, model = address.partition("/")
-        reg = self.providers.get(name) if sep else None
-        if reg is None and not sep:
-            model = address
-            reg = next(
-                (
-                    r
-                    for r in self.unique(self.providers)
-                    if any(address.startswith(p) for p in r.obj.model_prefixes)
-                ),
-                None,
-            )
-        if reg is None or not model:
-            known = ", ".join(sorted(self.providers)) or "none"
-            raise ProviderNotFound(f"no provider for model {address!r} (registered providers: {known})")
-        cls = reg.obj
-        return cls(self.settings.model.providers.get(cls.name, {}), self.env), model
+        route = routing.resolve(address, self.providers)
+        return route.provider(self.settings.data, self.env), route.info.id
 
     def unique(self, registry: dict[str, Registration[Any]]) -> list[Registration[Any]]:
         """Each registration once (registries also hold aliases)."""

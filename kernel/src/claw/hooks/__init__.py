@@ -43,7 +43,7 @@ class HookRunner:
     :param workspace: ``CLAUDE_PROJECT_DIR`` / ``CLAW_PROJECT_DIR`` and the working directory of
         command hooks.
     :param env: the environment command hooks inherit.
-    :param on_run: called with a record of every hook run (``hook``, ``event``, ``source``,
+    :param on_run: called with a record of every hook run (``hook``, ``kind``, ``event``, ``source``,
         ``duration_ms``, ``outcome``, and ``exit_code``/``error`` for commands) so the session can
         persist it.
     """
@@ -114,7 +114,7 @@ class HookRunner:
             self._report(
                 {
                     "hook": record.name,
-                    "type": "plugin",
+                    "kind": "plugin",
                     "event": event.hook_event_name,
                     "source": record.label,
                     "duration_ms": _ms(start),
@@ -136,7 +136,7 @@ class HookRunner:
             console.warn(f"{event.hook_event_name} hook `{hook.command}` {interpreted.problem}", once=False)
         record: dict[str, Any] = {
             "hook": hook.command,
-            "type": "command",
+            "kind": "command",
             "event": event.hook_event_name,
             "source": hook.source,
             "duration_ms": result.duration_ms,
