@@ -190,3 +190,24 @@ def test_bypass_refused_when_disabled(claw, run_env, workspace):
     claw("-p", "go", "--dangerously-skip-permissions").assert_failure(
         1, "permission mode danger-full-access is disabled by"
     )
+
+
+def test_hook_ask_in_a_headless_run_denies(claw, run_env, workspace, tmp_path):
+    out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "ask",
+                                  "permissionDecisionReason": "double-check writes"}}  # fmt: skip
+    hook = tmp_path / "ask.sh"
+    hook.write_text(f"#!/bin/sh\necho '{json.dumps(out)}'\n")
+    hook.chmod(0o755)
+    project_settings(
+        workspace,
+        {
+            "hooks": {
+                "PreToolUse": [{"matcher": "Write", "hooks": [{"type": "command", "command": str(hook)}]}]
+            }
+        },
+    )
+    run_env.script(Reply(ToolCall("Write", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
+    claw("-p", "go", "--permission-mode", "acceptEdits").assert_success()
+    [denied] = tool_results(run_env, 1)
+    assert denied["is_error"] and denied["content"].startswith("double-check writes; no one can approve it")
+    assert not (workspace / "a.txt").exists()

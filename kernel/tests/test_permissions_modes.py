@@ -16,7 +16,9 @@ from claw.permissions.plan_mode import EnterPlanMode, ExitPlanMode
 
 
 def engine_for(workspace, mode=None, perms=None, **kw):
-    layers = [Layer("project", str(workspace / ".claw/settings.json"), {"permissions": perms or {}}, workspace)]
+    layers = [
+        Layer("project", str(workspace / ".claw/settings.json"), {"permissions": perms or {}}, workspace)
+    ]
     return PermissionEngine(settings=validate(layers), workspace=workspace, mode=mode, **kw)
 
 
@@ -88,7 +90,9 @@ class Fixed(Classifier):
 
 
 def decide(engine, workspace, command="make deploy"):
-    return run(engine.decide(TOOLS["Bash"], {"command": command}, ToolContext(workspace=workspace, session_id="s")))
+    return run(
+        engine.decide(TOOLS["Bash"], {"command": command}, ToolContext(workspace=workspace, session_id="s"))
+    )
 
 
 def test_auto_mode_first_non_none_verdict_wins_and_rule_classifier_goes_last(workspace):
@@ -116,7 +120,9 @@ def test_auto_mode_rule_classifier_safe_list(workspace):
 
 
 def test_classifier_errors_mean_ask(workspace):
-    engine = engine_for(workspace, "auto", classifiers=[Fixed("boom", RuntimeError("down")), Fixed("yes", "allow")])
+    engine = engine_for(
+        workspace, "auto", classifiers=[Fixed("boom", RuntimeError("down")), Fixed("yes", "allow")]
+    )
     verdict = decide(engine, workspace).verdict
     assert verdict.decision == "ask" and "classifier boom failed (RuntimeError: down)" in verdict.reason
 
@@ -126,7 +132,9 @@ def test_classifiers_selected_by_settings(workspace):
     engine = engine_for(workspace, "auto", {"classifiers": ["rule", "yes"]}, classifiers=[yes])
     assert [c.name for c in engine.classifiers] == ["rule", "yes"]
     assert decide(engine, workspace).verdict.decision == "ask" and yes.calls == 0
-    with pytest.raises(ConfigError, match=r"settings\.json: permissions\.classifiers: unknown classifier 'nope'"):
+    with pytest.raises(
+        ConfigError, match=r"settings\.json: permissions\.classifiers: unknown classifier 'nope'"
+    ):
         engine_for(workspace, "auto", {"classifiers": ["nope"]})
 
 
@@ -134,3 +142,18 @@ def test_explicit_ask_rules_skip_classifiers_in_auto(workspace):
     yes = Fixed("yes", "allow")
     engine = engine_for(workspace, "auto", {"ask": ["Bash(make *)"]}, classifiers=[yes])
     assert decide(engine, workspace).verdict.decision == "ask" and yes.calls == 0
+
+
+def test_hook_ask_forces_asking_but_not_past_a_deny(workspace):
+    answers = []
+
+    async def asker(name, tool_input, reason):
+        answers.append(reason)
+        return "deny"
+
+    engine = engine_for(workspace, "bypassPermissions", {"deny": ["Bash(rm *)"]}, asker=asker)
+    ctx = ToolContext(workspace=workspace, session_id="s")
+    verdict = run(engine.check(TOOLS["Bash"], {"command": "make"}, ctx, ask_reason="confirm make"))
+    assert verdict.decision == "deny" and answers == ["confirm make"]
+    verdict = run(engine.check(TOOLS["Bash"], {"command": "rm x"}, ctx, ask_reason="confirm rm"))
+    assert verdict.decision == "deny" and len(answers) == 1 and "Bash(rm *)" in verdict.source

@@ -162,10 +162,20 @@ class PermissionEngine:
         ``"deny": ["WebFetch"]``, ``mcp__server``): the tool is not offered to the model."""
         return self.rules.hides(tool_name) is None
 
-    async def check(self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext) -> Verdict:
-        """The final decision for one call: ``allow`` or ``deny`` (an ``ask`` is resolved here)."""
+    async def check(
+        self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext, *, ask_reason: str | None = None
+    ) -> Verdict:
+        """The final decision for one call: ``allow`` or ``deny`` (an ``ask`` is resolved here).
+
+        :param ask_reason: set when a PreToolUse hook answered ``ask``: a call the rules and mode
+            would allow is asked about anyway (deny rules still deny).
+        """
         ctx.stash[PERMISSION_ENGINE] = self
         decision = await self.decide(tool, tool_input, ctx)
+        if ask_reason is not None and decision.verdict.decision == "allow":
+            decision.verdict = _verdict(
+                ASK, "hook PreToolUse", ask_reason or f"a hook asks to confirm {tool.name}"
+            )
         verdict = decision.verdict
         if verdict.decision == "ask":
             verdict = await self._ask(tool, tool_input, decision)
