@@ -211,3 +211,10 @@ def test_hook_ask_in_a_headless_run_denies(claw, run_env, workspace, tmp_path):
     [denied] = tool_results(run_env, 1)
     assert denied["is_error"] and denied["content"].startswith("double-check writes; no one can approve it")
     assert not (workspace / "a.txt").exists()
+
+
+def test_verbose_run_logs_each_decision(claw, run_env, workspace):
+    run_env.script(Reply(ToolCall("Edit", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
+    result = claw.subprocess("--verbose", "-p", "go", "--permission-mode", "plan").assert_success()
+    line = next(x for x in result.stderr.splitlines() if "permission_decision" in x)
+    assert "tool=Edit" in line and "decision=deny" in line and "mode read-only" in line
