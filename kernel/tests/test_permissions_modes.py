@@ -157,3 +157,26 @@ def test_hook_ask_forces_asking_but_not_past_a_deny(workspace):
     assert verdict.decision == "deny" and answers == ["confirm make"]
     verdict = run(engine.check(TOOLS["Bash"], {"command": "rm x"}, ctx, ask_reason="confirm rm"))
     assert verdict.decision == "deny" and len(answers) == 1 and "Bash(rm *)" in verdict.source
+
+
+def test_project_settings_cannot_start_in_bypass_or_auto(workspace, claw_env, capsys):
+    from pathlib import Path
+
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    project = str(workspace / ".claw/settings.json")
+    for value in ("bypassPermissions", "allow", "auto"):
+        layers = [Layer("project", project, {"permissions": {"defaultMode": value}}, workspace)]
+        engine = PermissionEngine(settings=validate(layers), workspace=workspace)
+        assert engine.mode == "prompt"
+        assert (
+            f"{project}: permissions.defaultMode '{value}' is ignored in project settings"
+            in capsys.readouterr().err
+        )
+    layers = [
+        Layer("user", str(cfg / "settings.json"), {"permissions": {"defaultMode": "acceptEdits"}}, cfg),
+        Layer("local", str(workspace / ".claw/settings.local.json"), {"permissions": {"defaultMode": "bypassPermissions"}}, workspace),
+    ]  # fmt: skip
+    assert PermissionEngine(settings=validate(layers), workspace=workspace).mode == "workspace-write"
+    layers[0].data["permissions"]["defaultMode"] = "bypassPermissions"
+    assert PermissionEngine(settings=validate(layers), workspace=workspace).mode == "danger-full-access"
+    assert PermissionEngine(settings=validate(layers), workspace=workspace, mode="plan").mode == "read-only"

@@ -89,16 +89,7 @@ class PermissionEngine:
             self._bypass_disabled_by = settings.sources.get(
                 "permissions.disableBypassPermissionsMode", "settings"
             )
-        default = perms.defaultMode if perms is not None else None
-        if mode is None and default is not None:
-            try:
-                canonical = normalize_mode(default)
-            except UsageError as exc:
-                where = settings.sources.get("permissions.defaultMode", "settings")
-                raise ConfigError(f"{where}: permissions.defaultMode: {exc}") from exc
-            self._mode = self._checked(canonical)
-        else:
-            self._mode = self._checked(normalize_mode(mode or "prompt"))
+        self._mode = self._checked(normalize_mode(mode) if mode is not None else _default_mode(settings))
         #: The mode before ``EnterPlanMode``; ``ExitPlanMode`` restores it.
         self.mode_before_plan: str | None = None
         extra = (perms.additionalDirectories if perms is not None else []) or []
@@ -323,6 +314,36 @@ class PermissionEngine:
             source=verdict.source,
             reason=verdict.reason,
         )
+
+
+#: Settings scopes a repository controls: a cloned project must not start itself in a mode that
+#: skips approval (Claude Code ignores ``bypassPermissions`` and ``auto`` there too).
+_REPO_SCOPES = frozenset({"project", "local"})
+
+
+def _default_mode(settings: Any) -> str:
+    """``permissions.defaultMode`` from the highest layer that may set it, else ``prompt``.
+
+    :raises ConfigError: for an unknown mode, naming the file.
+    """
+    for layer in reversed(getattr(settings, "layers", None) or []):
+        value = (layer.data.get("permissions") or {}).get("defaultMode")
+        if not isinstance(value, str):
+            continue
+        try:
+            canonical = normalize_mode(value)
+        except UsageError as exc:
+            raise ConfigError(f"{layer.label}: permissions.defaultMode: {exc}") from exc
+        if layer.scope in _REPO_SCOPES and (canonical in BYPASS_MODES or canonical == "auto"):
+            from claw import console
+
+            console.warn(
+                f"{layer.label}: permissions.defaultMode {value!r} is ignored in project settings; "
+                "use --permission-mode or user settings"
+            )
+            continue
+        return canonical
+    return "prompt"
 
 
 def _set(unit: Unit, decision: str, source: str, reason: str, by_rule: bool) -> None:
