@@ -317,3 +317,25 @@ def test_posix_shell_features(claw_env, workspace, tmp_path):
     )
     assert outcome.action == "block" and outcome.reason == "blocked"
     assert os.name == "posix"
+
+
+CONTEXT_HANDLERS = """
+import claw
+
+@claw.hookimpl
+def claw_hook_event(event):
+    if event.hook_event_name == "UserPromptSubmit":
+        return claw.HookOutcome(additional_context="from a handler", system_message="note")
+"""
+
+
+def test_continue_outcomes_of_handlers_keep_their_context(claw_env, workspace, tmp_path, plugin_module):
+    plugin_module("perm_hook_context", CONTEXT_HANDLERS)
+    pm = App(workspace=workspace, env=claw_env, load_entry_points=False).pm
+    s = script(tmp_path, "ctx.sh", "echo 'from a command'\n")
+    r = runner(
+        workspace, {"UserPromptSubmit": [{"hooks": [{"type": "command", "command": s}]}]}, claw_env, pm=pm
+    )
+    outcome = asyncio.run(r.run(HookEvent(hook_event_name="UserPromptSubmit", prompt="hi")))
+    assert outcome.action == "continue"
+    assert outcome.additional_context == "from a handler\nfrom a command" and outcome.system_message == "note"

@@ -86,3 +86,23 @@ def test_forms(command, allow_form, deny_forms):
 def test_classify(command, expected):
     got = classify(command)
     assert (got if got is None else (got[0], list(got[1]))) == expected
+
+
+def test_malformed_input_never_crashes_the_reader():
+    import random
+
+    rng = random.Random(1234)
+    alphabet = list("ab \t\n;&|()<>$`'\"\\{}#=*2") + ["$(", "&&", "||", "|&", ">>", "2>&1", "<(", "echo", "rm"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        try:
+            parsed = analyse(text)
+        except Malformed:
+            continue
+        for cmd in parsed.commands:
+            try:
+                forms(cmd, for_allow=True)
+                forms(cmd, for_allow=False)
+                classify(cmd)
+            except Malformed:
+                pass

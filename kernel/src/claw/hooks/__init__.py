@@ -66,20 +66,23 @@ class HookRunner:
 
     async def run(self, event: HookEvent) -> HookOutcome:
         """Run the handlers and command hooks for ``event`` and return the merged outcome."""
-        first = await self._run_handlers(event) if self.pm is not None else None
-        if first is not None and first.action == "block":
-            return first
-        if first is not None and first.updated_input is not None:
-            event = event.model_copy(update={"tool_input": first.updated_input})
+        handled = await self._run_handlers(event) if self.pm is not None else []
+        decisive = handled[-1] if handled and handled[-1].action != "continue" else None
+        if decisive is not None and decisive.action == "block":
+            return merge([(o, False) for o in handled])
+        if decisive is not None and decisive.updated_input is not None:
+            event = event.model_copy(update={"tool_input": decisive.updated_input})
         selected = self.matching(event)
-        if not selected:
-            return first or HookOutcome()
-        stdin = json.dumps(event.payload()).encode()
-        env = {**self.env, "CLAUDE_PROJECT_DIR": str(self.workspace), "CLAW_PROJECT_DIR": str(self.workspace)}
-        results = await asyncio.gather(*(self._run_command(h, event, stdin, env) for h in selected))
-        pairs = [(first, False)] if first is not None else []
-        pairs += [(r.outcome, r.deferred) for r in results]
-        return merge(pairs)
+        results: list[Interpreted] = []
+        if selected:
+            stdin = json.dumps(event.payload()).encode()
+            env = {
+                **self.env,
+                "CLAUDE_PROJECT_DIR": str(self.workspace),
+                "CLAW_PROJECT_DIR": str(self.workspace),
+            }
+            results = list(await asyncio.gather(*(self._run_command(h, event, stdin, env) for h in selected)))
+        return merge([(o, False) for o in handled] + [(r.outcome, r.deferred) for r in results])
 
     def matching(self, event: HookEvent) -> list[ConfiguredHook]:
         """The command hooks ``event`` selects, identical commands once (the longest timeout)."""
@@ -93,7 +96,10 @@ class HookRunner:
                 chosen[hook.command] = hook
         return list(chosen.values())
 
-    async def _run_handlers(self, event: HookEvent) -> HookOutcome | None:
+    async def _run_handlers(self, event: HookEvent) -> list[HookOutcome]:
+        """Outcomes of the programmatic handlers, up to the first that is not "continue" (earlier
+        "continue" outcomes still count for their context and messages)."""
+        outcomes: list[HookOutcome] = []
         for record, impl in reversed(self.pm._impls("claw_hook_event")):
             start = time.perf_counter()
             try:
@@ -121,9 +127,11 @@ class HookRunner:
                     "outcome": result.action if result is not None else "continue",
                 }
             )
-            if result is not None and result.action != "continue":
-                return result
-        return None
+            if result is not None:
+                outcomes.append(result)
+                if result.action != "continue":
+                    break
+        return outcomes
 
     async def _run_command(
         self, hook: ConfiguredHook, event: HookEvent, stdin: bytes, env: dict[str, str]

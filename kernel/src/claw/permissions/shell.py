@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 _OPERATOR_CHARS = frozenset(";&|\n")
+#: Deeper nesting than this is treated as malformed (and asks) rather than analysed.
+_MAX_DEPTH = 64
 _KEYWORDS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "{", "time"})
 _CLOSERS = frozenset({"fi", "done", "esac", "}"})
 #: Redirection targets that do not write a file.
@@ -94,7 +96,7 @@ def analyse(command: str) -> Parsed:
     return Parsed(tuple(out.commands), tuple(out.writes))
 
 
-def _find_close(text: str, i: int, depth_limit: int) -> int:
+def _find_close(text: str, i: int) -> int:
     """Index of the ``)`` closing the ``(`` just before ``i``, honouring quotes and nesting."""
     depth = 1
     n = len(text)
@@ -118,7 +120,7 @@ def _find_close(text: str, i: int, depth_limit: int) -> int:
             continue
         if c == "(":
             depth += 1
-            if depth > depth_limit:
+            if depth > _MAX_DEPTH:
                 raise Malformed("too deeply nested")
         elif c == ")":
             depth -= 1
@@ -139,7 +141,7 @@ def _skip_double(text: str, i: int) -> int:
         if c == '"':
             return i + 1
         if c == "$" and text.startswith("$(", i):
-            i = _find_close(text, i + 2, 64) + 1
+            i = _find_close(text, i + 2) + 1
             continue
         if c == "`":
             i = _find_backtick(text, i + 1) + 1
@@ -162,7 +164,7 @@ def _find_backtick(text: str, i: int) -> int:
 
 
 def _split(text: str, out: Analysis, depth: int) -> None:
-    if depth > 16:
+    if depth > _MAX_DEPTH:
         raise Malformed("too deeply nested")
     start = 0
     i = 0
@@ -195,7 +197,7 @@ def _split(text: str, out: Analysis, depth: int) -> None:
             seg_has_word = True
             continue
         if c == "$" and text.startswith("$(", i):
-            j = _find_close(text, i + 2, 64)
+            j = _find_close(text, i + 2)
             inner = text[i + 2 : j]
             if inner.startswith("(") and inner.endswith(")"):
                 inner = inner[1:-1]  # $(( arithmetic )): judged like a command, conservatively
@@ -204,13 +206,13 @@ def _split(text: str, out: Analysis, depth: int) -> None:
             seg_has_word = True
             continue
         if c in "<>" and text.startswith("(", i + 1):
-            j = _find_close(text, i + 2, 64)
+            j = _find_close(text, i + 2)
             _split(text[i + 2 : j], out, depth + 1)
             i = j + 1
             seg_has_word = True
             continue
         if c == "(" and not seg_has_word:
-            j = _find_close(text, i + 1, 64)
+            j = _find_close(text, i + 1)
             _split(text[i + 1 : j], out, depth + 1)
             # Anything after the closing paren (redirections) stays in the segment.
             text = text[:i] + " " * (j + 1 - i) + text[j + 1 :]
@@ -254,7 +256,7 @@ def _nested_in_double(body: str, out: Analysis, depth: int) -> None:
             i += 2
             continue
         if c == "$" and body.startswith("$(", i):
-            j = _find_close(body, i + 2, 64)
+            j = _find_close(body, i + 2)
             _split(body[i + 2 : j], out, depth + 1)
             i = j + 1
             continue
