@@ -8,7 +8,19 @@ import pytest
 
 from claw.permissions.paths import compile_pattern, inside, resolve
 
-RELATIVE = ["a", "a/b/c", "link", "link/x/y", "a/link2/z", "missing/x", "a/../link/x", "./a//b", "~/x", ".", "a/./b"]
+RELATIVE = [
+    "a",
+    "a/b/c",
+    "link",
+    "link/x/y",
+    "a/link2/z",
+    "missing/x",
+    "a/../link/x",
+    "./a//b",
+    "~/x",
+    ".",
+    "a/./b",
+]
 
 
 @pytest.fixture

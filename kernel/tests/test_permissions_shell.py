@@ -92,7 +92,17 @@ def test_malformed_input_never_crashes_the_reader():
     import random
 
     rng = random.Random(1234)
-    alphabet = list("ab \t\n;&|()<>$`'\"\\{}#=*2") + ["$(", "&&", "||", "|&", ">>", "2>&1", "<(", "echo", "rm"]
+    alphabet = list("ab \t\n;&|()<>$`'\"\\{}#=*2") + [
+        "$(",
+        "&&",
+        "||",
+        "|&",
+        ">>",
+        "2>&1",
+        "<(",
+        "echo",
+        "rm",
+    ]
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         try:

@@ -446,3 +446,19 @@ def test_symlink_created_later_is_judged_by_its_target(env):
     assert decide(engine, env, "Write", {"file_path": "later/x"}).decision == A
     os.symlink(env["out"], env["ws"] / "later")
     assert decide(engine, env, "Write", {"file_path": "later/x"}).decision == D
+
+
+def test_execute_access_path_is_the_commands_directory(env):
+    from claw import Access, ToolSpec
+
+    class Shell(type(TOOLS["Bash"])):
+        spec = ToolSpec(name="Bash", description="")
+
+        def access(self, input, ctx):
+            return [Access(kind="execute", command=input["command"], path=input.get("cwd"))]
+
+    engine = make_engine(env, mode="acceptEdits")
+    assert decide(engine, env, Shell(), {"command": "cat passwd"}).decision == A
+    assert decide(engine, env, Shell(), {"command": "cat passwd", "cwd": "/etc"}).decision == Q
+    assert decide(engine, env, Shell(), {"command": "echo x > f", "cwd": "{out}"}).decision == D
+    assert decide(engine, env, Shell(), {"command": "echo x > f", "cwd": "sub"}).decision == A

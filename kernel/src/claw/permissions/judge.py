@@ -60,7 +60,10 @@ def units_for(
         if kind in ("read", "write"):
             units.append(_path_unit(kind, acc.path, workspace, roots, home))
         elif kind == "execute":
-            units.extend(_exec_units(acc.command or "", workspace, roots, home))
+            # An execute access's ``path`` is the directory the command runs in (a shell tool's
+            # persistent cwd): relative arguments and redirections resolve against it.
+            cwd = paths.resolve(acc.path, workspace, home) if acc.path else workspace
+            units.extend(_exec_units(acc.command or "", cwd, roots, home))
         else:
             units.append(Unit("network", acc.url or ""))
     return units
