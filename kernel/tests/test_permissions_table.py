@@ -462,3 +462,21 @@ def test_execute_access_path_is_the_commands_directory(env):
     assert decide(engine, env, Shell(), {"command": "cat passwd", "cwd": "/etc"}).decision == Q
     assert decide(engine, env, Shell(), {"command": "echo x > f", "cwd": "{out}"}).decision == D
     assert decide(engine, env, Shell(), {"command": "echo x > f", "cwd": "sub"}).decision == A
+
+
+@pytest.mark.parametrize(
+    ("command", "mode", "expected"),
+    [
+        ("cd sub && cat ../secrets/key", "bypassPermissions", D),
+        ("(cd /tmp) && cat secrets/key", "bypassPermissions", D),
+        ("cd sub && cat x", "default", A),
+        ("cd sub && echo x > ../../escape", "acceptEdits", D),
+        ("cd sub && echo x > inside.txt", "acceptEdits", A),
+        ("cd sub && echo x > ../maybe-outside.txt", "acceptEdits", D),  # either directory may apply
+        ("cd {out} && cat x", "default", Q),
+        ("cd link && ls", "default", Q),
+    ],
+)
+def test_cd_changes_where_relative_paths_point(env, command, mode, expected):
+    engine = make_engine(env, [project(env, deny=["Read(./secrets/**)"])], mode=mode)
+    assert decide(engine, env, "Bash", {"command": command}).decision == expected

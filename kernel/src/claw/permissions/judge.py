@@ -79,12 +79,19 @@ def _path_unit(kind: str, raw: str | None, workspace: str, roots: Sequence[str],
     return Unit(kind, raw, path=resolved, literal=literal, inside=paths.inside(resolved, roots))
 
 
-def _exec_units(command: str, workspace: str, roots: Sequence[str], home: str) -> list[Unit]:
+def _exec_units(command: str, cwd: str, roots: Sequence[str], home: str) -> list[Unit]:
+    """Units for one command line run in ``cwd``.
+
+    A ``cd`` changes where later relative paths point, but whether it takes effect depends on
+    subshells and on earlier commands succeeding, so every directory the line may be in by then is
+    considered: a path argument must pass under each of them (at most :data:`_MAX_CWDS`).
+    """
     try:
         analysis = shell.analyse(command)
     except shell.Malformed as exc:
         return [Unit("execute", command, malformed=str(exc))]
     units: list[Unit] = []
+    cwds = [cwd]
     for cmd in analysis.commands:
         unit = Unit("execute", cmd)
         try:
@@ -94,14 +101,19 @@ def _exec_units(command: str, workspace: str, roots: Sequence[str], home: str) -
             cls = None
         if cls is not None:
             unit.command_class, args = cls
-            unit.extra = [paths.resolve(a, workspace, home) for a in args]
+            unit.extra = [paths.resolve(a, c, home) for a in args for c in cwds]
             unit.paths_inside = all(paths.inside(p, roots) for p in unit.extra)
+            if cmd.split(None, 1)[0] == "cd" and len(cwds) < _MAX_CWDS:
+                cwds += [p for p in unit.extra if p not in cwds][: _MAX_CWDS - len(cwds)]
         units.append(unit)
     for target in analysis.writes:
-        units.append(_path_unit("write", target, workspace, roots, home))
+        units.extend(_path_unit("write", target, c, roots, home) for c in cwds)
     if not units:
         units.append(Unit("execute", command.strip()))
     return units
+
+
+_MAX_CWDS = 8
 
 
 # --- mode defaults ---------------------------------------------------------------------------------
