@@ -16,7 +16,7 @@ def engine_for(workspace, claw_env, url):
     (workspace / ".claw").mkdir(exist_ok=True)
     (workspace / ".claw/settings.json").write_text(json.dumps({
         "providers": {"anthropic": {"base_url": url, "api_key": "test-key"}},
-        "classifierLlm": {"model": "anthropic/claude-haiku-4-5", "timeoutSeconds": 10},
+        "classifierLlm": {"model": "anthropic/claude-haiku-4-5", "timeoutSeconds": 60},
     }))  # fmt: skip
     app = App(workspace=workspace, env=claw_env)
     return PermissionEngine.for_app(app, mode="auto")

@@ -339,3 +339,23 @@ def test_continue_outcomes_of_handlers_keep_their_context(claw_env, workspace, t
     outcome = asyncio.run(r.run(HookEvent(hook_event_name="UserPromptSubmit", prompt="hi")))
     assert outcome.action == "continue"
     assert outcome.additional_context == "from a handler\nfrom a command" and outcome.system_message == "note"
+
+
+@pytest.mark.parametrize(
+    ("condition", "tool", "tool_input", "runs"),
+    [
+        ("Bash(git *)", "Bash", {"command": "git push"}, True),
+        ("Bash(git *)", "Bash", {"command": "npm test && git push"}, True),
+        ("Bash(git *)", "Bash", {"command": "npm test"}, False),
+        ("Edit(/src/**)", "Write", {"file_path": "src/a.py"}, True),
+        ("Edit(/src/**)", "Write", {"file_path": "docs/a.md"}, False),
+        ("WebFetch(domain:*.example.com)", "WebFetch", {"url": "https://api.example.com/"}, True),
+        ("mcp__github", "mcp__github__create", {}, True),
+        ("Bash", "Read", {"file_path": "x"}, False),
+    ],
+)
+def test_if_condition(claw_env, workspace, tmp_path, condition, tool, tool_input, runs):
+    s = script(tmp_path, "if.sh", "exit 2\n")
+    hooks = {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": s, "if": condition}]}]}
+    event = HookEvent(hook_event_name="PreToolUse", tool_name=tool, tool_input=tool_input)
+    assert (asyncio.run(runner(workspace, hooks, claw_env).run(event)).action == "block") is runs

@@ -101,6 +101,7 @@ def test_hooks_list(claw, workspace, claw_env):
             "type": "command",
             "command": "./check.sh",
             "timeout": 5.0,
+            "if": None,
             "source": str(path),
         }
     ]
@@ -132,3 +133,12 @@ def test_hook_typo_is_an_error_naming_file_and_key(claw, workspace):
         workspace, {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "timeout": -1}]}]}}
     )
     claw("hooks", "list").assert_failure(1, f"{path}: hooks.Stop[0].hooks[0].timeout")
+
+
+def test_hook_if_rule_is_validated_and_listed(claw, workspace):
+    entry = {"matcher": "Bash", "hooks": [{"type": "command", "command": "./c.sh", "if": "Bash(git *)"}]}
+    path = write_settings(workspace, {"hooks": {"PreToolUse": [entry]}})
+    assert claw("hooks", "list", "--json").json()["hooks"][0]["if"] == "Bash(git *)"
+    entry["hooks"][0]["if"] = "Bash(git *"
+    write_settings(workspace, {"hooks": {"PreToolUse": [entry]}})
+    claw("hooks", "list").assert_failure(1, f"{path}: hooks.PreToolUse[0].hooks[0].if: Value error, rule 'Bash(git *' must end with ')'")

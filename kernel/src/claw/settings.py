@@ -32,7 +32,7 @@ class PermissionSettings(_Section):
 class CommandHook(BaseModel):
     """A command hook. Unknown keys are errors (a typo must not silently disable a hook)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     type: Literal["command"] = "command"
     command: str = Field(min_length=1)
@@ -40,6 +40,20 @@ class CommandHook(BaseModel):
     timeout: float | None = Field(default=None, gt=0)
     #: Shown while the hook runs (Claude Code's key; accepted, informational).
     statusMessage: str | None = None
+    #: Claude Code's ``if``: a permission rule (``Bash(git *)``) the tool call must match.
+    if_: str | None = Field(default=None, alias="if")
+
+    @field_validator("if_")
+    @classmethod
+    def _rule(cls, value: str | None) -> str | None:
+        if value is not None:
+            from claw.permissions.rules import RuleError, split_rule
+
+            try:
+                split_rule(value)
+            except RuleError as exc:
+                raise ValueError(str(exc)) from exc
+        return value
 
 
 class HookMatcher(BaseModel):

@@ -33,6 +33,7 @@ def list_hooks(ctx: click.Context, as_json: bool) -> None:
                         "type": "command",
                         "command": h.command,
                         "timeout": h.timeout,
+                        "if": h.condition,
                         "source": h.source,
                     }
                     for h in configured
@@ -45,7 +46,10 @@ def list_hooks(ctx: click.Context, as_json: bool) -> None:
         click.echo("no hooks configured")
         return
     if configured:
-        rows = [(h.event, h.matcher or "*", h.command, f"{h.timeout:g}s", h.source) for h in configured]
-        table(rows, ["EVENT", "MATCHER", "COMMAND", "TIMEOUT", "SOURCE"])
+        rows = [
+            (h.event, h.matcher or "*", h.condition or "", h.command, f"{h.timeout:g}s", h.source)
+            for h in configured
+        ]
+        table(rows, ["EVENT", "MATCHER", "IF", "COMMAND", "TIMEOUT", "SOURCE"])
     for label in handlers:
         click.echo(f"programmatic handler: {label}")

@@ -22,6 +22,7 @@ from typing import Any
 from claw import console
 from claw.events import HookEvent, HookOutcome
 from claw.hooks.command import run_command
+from claw.hooks.conditions import compile_condition
 from claw.hooks.config import ConfiguredHook, effective_hooks
 from claw.hooks.matchers import subject_of
 from claw.hooks.merge import merge
@@ -63,6 +64,9 @@ class HookRunner:
         self.env = env
         self.on_run = on_run
         self.hooks: list[ConfiguredHook] = effective_hooks(settings)
+        self._conditions = {
+            h.condition: compile_condition(h.condition, workspace, env) for h in self.hooks if h.condition
+        }
 
     async def run(self, event: HookEvent) -> HookOutcome:
         """Run the handlers and command hooks for ``event`` and return the merged outcome."""
@@ -85,11 +89,14 @@ class HookRunner:
         return merge([(o, False) for o in handled] + [(r.outcome, r.deferred) for r in results])
 
     def matching(self, event: HookEvent) -> list[ConfiguredHook]:
-        """The command hooks ``event`` selects, identical commands once (the longest timeout)."""
+        """The command hooks ``event`` selects (matcher, then ``if`` rule), identical commands once
+        (the longest timeout)."""
         has_subject, subject = subject_of(event)
         chosen: dict[str, ConfiguredHook] = {}
         for hook in self.hooks:
             if hook.event != event.hook_event_name or (has_subject and not hook.test(subject)):
+                continue
+            if hook.condition and not self._conditions[hook.condition](event):
                 continue
             prev = chosen.get(hook.command)
             if prev is None or hook.timeout > prev.timeout:

@@ -22,6 +22,8 @@ class ConfiguredHook:
     timeout: float
     #: The settings file (layer label) it came from.
     source: str
+    #: Claude Code's ``if`` filter: a permission rule the tool call must match.
+    condition: str | None = None
     test: Callable[[str | None], bool] = field(repr=False, compare=False, default=lambda s: True)
 
 
@@ -29,7 +31,7 @@ def effective_hooks(settings: Any) -> list[ConfiguredHook]:
     """Every command hook, in layer order (lowest precedence first); an identical hook (same
     event, matcher and command) from a later file is listed once, with its first file."""
     out: list[ConfiguredHook] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str | None]] = set()
     for layer in getattr(settings, "layers", []) or []:
         hooks = layer.data.get("hooks") or {}
         if not isinstance(hooks, dict):
@@ -39,7 +41,7 @@ def effective_hooks(settings: Any) -> list[ConfiguredHook]:
                 matcher = entry.get("matcher") or ""
                 for hook in entry.get("hooks") or []:
                     command = hook.get("command", "")
-                    key = (event, matcher, command)
+                    key = (event, matcher, command, hook.get("if"))
                     if key in seen:
                         continue
                     seen.add(key)
@@ -51,6 +53,7 @@ def effective_hooks(settings: Any) -> list[ConfiguredHook]:
                             command=command,
                             timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
                             source=layer.label,
+                            condition=hook.get("if"),
                             test=compile_matcher(matcher),
                         )
                     )
