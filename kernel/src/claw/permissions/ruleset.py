@@ -62,14 +62,13 @@ class RuleSet:
                     idx = _index_in_layer(layer, behavior, text, i)
                     raise ConfigError(f"{label}: permissions.{behavior}[{idx}]: {exc}") from exc
 
-    def load_flags(self, values: Sequence[str], behavior: str, flag: str, workspace: str) -> list[Rule]:
-        added = []
+    def load_flags(self, values: Sequence[str], behavior: str, flag: str, workspace: str) -> None:
+        """Rules from ``--allowed-tools`` / ``--disallowed-tools`` values, anchored at the workspace."""
         for text in split_tool_list(values):
             try:
-                added.append(self.add_text(text, behavior, flag, workspace))
+                self.add_text(text, behavior, flag, workspace)
             except RuleError as exc:
                 raise UsageError(f"{flag}: {exc}") from exc
-        return added
 
     # -- matching -----------------------------------------------------------------------------
 
