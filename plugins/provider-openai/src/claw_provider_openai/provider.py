@@ -152,26 +152,12 @@ class OpenAIProvider(Provider):
 
 
 async def _post(client: Any, openai: Any, api: Api, params: dict[str, Any]) -> Any:
-    """Start a streamed request with the SDK's generic ``post``: the same request, auth, errors and
-    typed stream as ``chat.completions.create`` / ``responses.create``, without their per-call walk of
-    the whole body against its TypedDicts, which costs milliseconds per request and grows with the
-    conversation (claw's bodies are plain JSON already)."""
-    if api == "chat":
-        from openai.types.chat import ChatCompletion, ChatCompletionChunk
-
-        return await client.post(
-            "/chat/completions",
-            body=params,
-            cast_to=ChatCompletion,
-            stream=True,
-            stream_cls=openai.AsyncStream[ChatCompletionChunk],
-        )
-    from openai.types.responses import Response, ResponseStreamEvent
-
+    """Start a streamed request with the SDK's generic ``post``: the same request, auth, retries-off,
+    errors and SSE decoding as ``chat.completions.create`` / ``responses.create``, without two costs
+    that only pay for typed Python objects claw converts straight away: walking the whole body against
+    its TypedDicts before sending (milliseconds per request, growing with the conversation) and building
+    a pydantic object for every event (``AsyncStream[object]`` yields the decoded JSON instead)."""
+    path = "/chat/completions" if api == "chat" else "/responses"
     return await client.post(
-        "/responses",
-        body=params,
-        cast_to=Response,
-        stream=True,
-        stream_cls=openai.AsyncStream[ResponseStreamEvent],
+        path, body=params, cast_to=object, stream=True, stream_cls=openai.AsyncStream[object]
     )
