@@ -71,3 +71,12 @@ def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable
         sys.path.remove(str(directory))
         for name in names:
             sys.modules.pop(name, None)
+
+
+@pytest.fixture
+def bedrock_server() -> Iterator[object]:
+    """A running :class:`claw.testing.mock_bedrock.MockBedrockServer` (ConverseStream event-stream)."""
+    from claw.testing.mock_bedrock import MockBedrockServer
+
+    with MockBedrockServer() as server:
+        yield server

@@ -1,0 +1,16 @@
+"""Wire-format helpers shared by provider plugins.
+
+Several clouds serve the same wire format (Claude speaks Anthropic Messages on Anthropic, Vertex and
+Foundry; many deployments speak OpenAI Chat Completions), so the translation lives here once instead
+of in every plugin:
+
+- :mod:`claw.wire.builder`: :class:`~claw.wire.builder.ResponseBuilder` turns stream events into the
+  final :class:`claw.ModelResponse` (every provider).
+- :mod:`claw.wire.anthropic`: Messages API request parameters, thinking/effort, stream events and
+  error mapping for the ``anthropic`` SDK's clients (``AsyncAnthropic``, ``AsyncAnthropicVertex``,
+  ``AsyncAnthropicFoundry``).
+- :mod:`claw.wire.openai_chat`: Chat Completions request parameters, stream events and error mapping
+  for the ``openai`` SDK.
+
+None of them imports a vendor SDK: they work on plain dicts and the SDK's objects by attribute.
+"""
