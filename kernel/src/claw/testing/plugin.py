@@ -74,6 +74,26 @@ def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable
 
 
 @pytest.fixture
+def anthropic_server():  # type: ignore[no-untyped-def]
+    """A started :class:`claw.testing.mock_anthropic.MockAnthropicServer`, stopped after the test.
+    Script it with ``anthropic_server.script(Reply(...), Fault(...))``; its URL is ``.url``."""
+    from claw.testing.mock_anthropic import MockAnthropicServer
+
+    with MockAnthropicServer() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_server():  # type: ignore[no-untyped-def]
+    """A started :class:`claw.testing.mock_openai.MockOpenAIServer` (chat completions and responses),
+    stopped after the test. Point clients at ``.base_url`` (``<url>/v1``)."""
+    from claw.testing.mock_openai import MockOpenAIServer
+
+    with MockOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
 def bedrock_server() -> Iterator[object]:
     """A running :class:`claw.testing.mock_bedrock.MockBedrockServer` (ConverseStream event-stream)."""
     from claw.testing.mock_bedrock import MockBedrockServer
