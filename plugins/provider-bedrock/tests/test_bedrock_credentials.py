@@ -89,9 +89,9 @@ def test_entry_point_module_is_light() -> None:
 @pytest.mark.parametrize(
     ("model", "expected_id", "window"),
     [
-        ("anthropic.claude-sonnet-4-6", "anthropic.claude-sonnet-4-6", 200_000),
-        ("us.anthropic.claude-sonnet-4-6", "us.anthropic.claude-sonnet-4-6", 200_000),
-        ("global.anthropic.claude-opus-4-6-v1", "global.anthropic.claude-opus-4-6-v1", 200_000),
+        ("anthropic.claude-sonnet-4-6", "anthropic.claude-sonnet-4-6", 1_000_000),
+        ("us.anthropic.claude-sonnet-4-6", "us.anthropic.claude-sonnet-4-6", 1_000_000),
+        ("global.anthropic.claude-opus-4-6-v1", "global.anthropic.claude-opus-4-6-v1", 1_000_000),
         ("claude-haiku-4-5", "anthropic.claude-haiku-4-5-20251001-v1:0", 200_000),
         ("amazon.nova-pro-v1:0", "amazon.nova-pro-v1:0", 300_000),
     ],

@@ -26,7 +26,7 @@ from claw.providers import (
     ToolInputDelta,
     ToolUseStart,
 )
-from claw.testing.mock_bedrock import MockBedrockServer, StreamException
+from claw.testing.mock_bedrock import MockBedrockServer
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
 from claw.tools import ToolSpec
 from claw_provider_bedrock.provider import BedrockProvider
@@ -191,23 +191,23 @@ def test_throttling_is_retryable_then_next_call_succeeds(bedrock_server: MockBed
 
 
 @pytest.mark.parametrize(
-    ("exception", "retryable", "kind"),
+    ("status", "retryable", "kind", "exception"),
     [
-        ("modelStreamErrorException", True, "server_error"),
-        ("throttlingException", True, "rate_limit"),
-        ("serviceUnavailableException", True, "server_error"),
-        ("internalServerException", True, "server_error"),
-        ("validationException", False, "invalid_request"),
+        (424, True, "server_error", "ModelStreamErrorException"),
+        (429, True, "rate_limit", "ThrottlingException"),
+        (503, True, "server_error", "ServiceUnavailableException"),
+        (500, True, "server_error", "InternalServerException"),
+        (400, False, "invalid_request", "ValidationException"),
     ],
 )
 def test_in_stream_exceptions(
-    bedrock_server: MockBedrockServer, exception: str, retryable: bool, kind: str
+    bedrock_server: MockBedrockServer, status: int, retryable: bool, kind: str, exception: str
 ) -> None:
-    bedrock_server.script(StreamException(exception, "went wrong", after_events=2))
+    bedrock_server.script(Fault(kind="stream_error", status=status, message="went wrong", after_events=2))
     with pytest.raises(ApiError) as caught:
         run(provider(bedrock_server), request())
     assert (caught.value.retryable, caught.value.kind) == (retryable, kind)
-    assert "went wrong" in str(caught.value)
+    assert str(caught.value) == f"bedrock: {exception}: went wrong"
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,11 @@ fake credentials. moto cannot stream Converse, hence this server. It answers
 A :class:`~claw.testing.script.Fault` with ``kind="status"`` answers an HTTP error with the body and
 ``x-amzn-errortype`` header botocore parses (429 ``ThrottlingException``, 503
 ``ServiceUnavailableException``, 403 ``AccessDeniedException``, ...; ``error_code`` names another
-exception). :class:`StreamException` streams part of a reply, then an exception frame
-(``:message-type: exception``), the way Bedrock reports ``modelStreamErrorException`` and friends.
+exception). ``Fault(kind="stream_error")`` streams part of the reply, then an exception frame
+(``:message-type: exception``), the way Bedrock reports ``modelStreamErrorException`` and friends:
+the status picks the exception (424 ``modelStreamErrorException``, 429 ``throttlingException``, 500
+``internalServerException``, 503 ``serviceUnavailableException``, 400 ``validationException``) unless
+``error_code`` names one.
 
 With ``access_key`` set, requests signed with another access key id get Bedrock's 403
 ``UnrecognizedClientException``, so tests can exercise the authentication path.
@@ -24,7 +27,6 @@ import json
 import re
 import struct
 import zlib
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -46,16 +48,15 @@ EXCEPTION_FOR_STATUS = {
 }
 
 
-@dataclass
-class StreamException:
-    """Stream ``after_events`` events of ``reply``, then an exception frame named ``exception``
-    (the member name as Bedrock sends it: ``throttlingException``, ``modelStreamErrorException``,
-    ``internalServerException``, ``serviceUnavailableException``, ``validationException``)."""
-
-    exception: str = "modelStreamErrorException"
-    message: str = "scripted stream exception"
-    after_events: int = 2
-    reply: Reply | None = None
+#: The in-stream exception (event-stream member name) for a ``Fault(kind="stream_error")`` status.
+STREAM_EXCEPTION_FOR_STATUS = {
+    400: "validationException",
+    408: "modelTimeoutException",
+    424: "modelStreamErrorException",
+    429: "throttlingException",
+    500: "internalServerException",
+    503: "serviceUnavailableException",
+}
 
 
 def _header(name: str, value: str) -> bytes:
@@ -182,7 +183,7 @@ class MockBedrockServer(MockServer):
                     "The security token included in the request is invalid.",
                 )
         self.model_ids.append(unquote(match["model"]))
-        step: Step | StreamException = self.next_step(request)
+        step: Step = self.next_step(request)
         if isinstance(step, Fault) and step.kind == "status":
             name = step.error_code or EXCEPTION_FOR_STATUS.get(step.status, "InternalServerException")
             headers = {} if step.retry_after is None else {"retry-after": str(step.retry_after)}
@@ -191,12 +192,12 @@ class MockBedrockServer(MockServer):
             return Response(
                 200,
                 {"content-type": "application/json"},
-                json.dumps(converse_document(self.reply_of(step))).encode(),  # type: ignore[arg-type]
+                json.dumps(converse_document(self.reply_of(step))).encode(),
             )
-        if isinstance(step, StreamException):
-            events = converse_events(step.reply or Reply(Text("this reply is interrupted")))
-            frames = [event_frame(t, p) for t, p in events[: step.after_events]]
-            frames.append(exception_frame(step.exception, step.message))
+        if isinstance(step, Fault) and step.kind == "stream_error":
+            name = step.error_code or STREAM_EXCEPTION_FOR_STATUS.get(step.status, "internalServerException")
+            frames = [event_frame(t, p) for t, p in converse_events(self.reply_of(step))[: step.after_events]]
+            frames.append(exception_frame(name, step.message))
             return Response(200, {"content-type": EVENTSTREAM, **_REQUEST_ID}, chunks=frames)
         frames = [event_frame(t, p) for t, p in converse_events(self.reply_of(step))]
         response = self.stream_response(frames, EVENTSTREAM, step)

@@ -8,7 +8,7 @@ events into claw stream events. No ``anthropic`` import: SDK objects are read by
 
 Usage in a provider::
 
-    params = anthropic_wire.request_params(request, model=model_id, thinking="adaptive", cache=True)
+    params = anthropic_wire.request_params(request, model=model_id, info=info, thinking="adaptive")
     try:
         raw = await client.messages.create(**params, stream=True)
         async for event in anthropic_wire.stream_events(raw, provider="vertex", model=model_id):
@@ -26,6 +26,7 @@ from claw.errors import ApiError, ClawError, parse_retry_after
 from claw.messages import Usage
 from claw.providers import (
     Effort,
+    ModelInfo,
     ModelRequest,
     ResponseComplete,
     StreamEvent,
@@ -73,18 +74,25 @@ def _cached(block: dict[str, Any]) -> dict[str, Any]:
     return {**block, "cache_control": _EPHEMERAL}
 
 
+def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
+    """The effort to send: the requested level mapped onto what the model accepts
+    (:meth:`ModelInfo.effort_for`), ``None`` when nothing was asked or the model takes no effort."""
+    return info.effort_for(request.reasoning_effort) if request.reasoning_effort else None
+
+
 def request_params(
-    request: ModelRequest, *, model: str, thinking: ThinkingStyle = None, cache: bool = False
+    request: ModelRequest, *, model: str, info: ModelInfo, thinking: ThinkingStyle = None
 ) -> dict[str, Any]:
     """Keyword arguments for ``client.messages.create`` (without ``stream``).
 
     :param model: the id the endpoint expects (already mapped by the provider).
+    :param info: the model's capabilities: prompt-cache breakpoints (last tool, last system block,
+        last message) are placed when it supports caching and the request asks for it; the effort is
+        mapped onto its ``effort_levels``.
     :param thinking: the model's thinking style; reasoning is requested only when
         ``request.reasoning_effort`` is set.
-    :param cache: place prompt-cache breakpoints (last tool, last system block, last message) when the
-        request asks for caching; pass the model's ``supports_prompt_cache``.
     """
-    cache = cache and request.cache
+    cache = info.supports_prompt_cache and request.cache
     params: dict[str, Any] = {"model": model, "max_tokens": request.max_tokens}
     system = [b.model_dump(exclude_none=True) for b in request.system if b.text]
     if system:
@@ -103,7 +111,7 @@ def request_params(
         if cache:
             tools[-1] = _cached(tools[-1])
         params["tools"] = tools
-    extra = thinking_params(request.reasoning_effort, thinking, request.max_tokens)
+    extra = thinking_params(effort_of(request, info), thinking, request.max_tokens)
     params.update(extra)
     if request.temperature is not None and "thinking" not in extra:
         params["temperature"] = request.temperature

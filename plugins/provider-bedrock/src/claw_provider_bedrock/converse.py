@@ -24,6 +24,7 @@ from claw.messages import (
     Usage,
 )
 from claw.providers import (
+    ModelInfo,
     ModelRequest,
     ModelResponse,
     StreamEvent,
@@ -32,7 +33,7 @@ from claw.providers import (
     ToolInputDelta,
     ToolUseStart,
 )
-from claw.wire.anthropic import ThinkingStyle, thinking_params
+from claw.wire.anthropic import ThinkingStyle, effort_of, thinking_params
 from claw.wire.builder import ResponseBuilder
 
 _CACHE_POINT = {"cachePoint": {"type": "default"}}
@@ -95,17 +96,17 @@ def _content(message: Message) -> list[dict[str, Any]]:
 
 
 def converse_params(
-    request: ModelRequest, *, model_id: str, thinking: ThinkingStyle, cache: bool
+    request: ModelRequest, *, model_id: str, info: ModelInfo, thinking: ThinkingStyle
 ) -> dict[str, Any]:
     """Keyword arguments for ``client.converse_stream``.
 
     :param model_id: the Bedrock model id or inference profile.
+    :param info: the model's capabilities: ``cachePoint`` blocks go after the system prompt, the
+        tool list and the last message when it supports caching and the request asks for it.
     :param thinking: the model's Anthropic thinking style; sent through
         ``additionalModelRequestFields`` when ``request.reasoning_effort`` is set.
-    :param cache: whether the model takes ``cachePoint`` blocks (after the system prompt, the tool
-        list and the last message) when the request asks for caching.
     """
-    cache = cache and request.cache
+    cache = info.supports_prompt_cache and request.cache
     params: dict[str, Any] = {
         "modelId": model_id,
         "messages": [{"role": m.role, "content": _content(m)} for m in request.messages],
@@ -127,7 +128,7 @@ def converse_params(
             for t in request.tools
         ]
         params["toolConfig"] = {"tools": [*tools, _CACHE_POINT] if cache else tools}
-    extra = thinking_params(request.reasoning_effort, thinking, request.max_tokens)
+    extra = thinking_params(effort_of(request, info), thinking, request.max_tokens)
     inference: dict[str, Any] = {"maxTokens": request.max_tokens}
     if request.temperature is not None and not extra:
         inference["temperature"] = request.temperature

@@ -211,12 +211,8 @@ class BedrockProvider(Provider):
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         model_id = self.api_model_id(request.model)
         item = catalogue.entry(model_id) or {}
-        params = converse_params(
-            request,
-            model_id=model_id,
-            thinking=item.get("thinking"),
-            cache=bool(item.get("supports_prompt_cache")),
-        )
+        info = self.model_info(model_id)
+        params = converse_params(request, model_id=model_id, info=info, thinking=item.get("thinking"))
         client = self.client()
         log.debug("converse_stream", model=model_id, endpoint=client.meta.endpoint_url)
         translator = StreamTranslator(request.model)
