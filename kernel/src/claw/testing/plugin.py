@@ -100,3 +100,12 @@ def bedrock_server() -> Iterator[object]:
 
     with MockBedrockServer() as server:
         yield server
+
+
+@pytest.fixture
+def vertex_server() -> Iterator[object]:
+    """A running :class:`claw.testing.mock_vertex.MockVertexServer` (Claude and Gemini on Vertex)."""
+    from claw.testing.mock_vertex import MockVertexServer
+
+    with MockVertexServer() as server:
+        yield server

@@ -250,6 +250,15 @@ def api_error(exc: BaseException, provider: str) -> ClawError:
         return exc
     names = {cls.__name__ for cls in type(exc).__mro__}
     status = getattr(exc, "status_code", None)
+    if isinstance(status, int) and status < 400:
+        # an ``error`` event inside a 200 stream: the SDK raises it with the stream's status
+        body = getattr(exc, "body", None)
+        error = body.get("error") if isinstance(body, dict) else None
+        etype = error.get("type") if isinstance(error, dict) else None
+        status = _STREAM_ERROR_STATUS.get(etype or "", 500)
+        return ApiError.from_status(
+            status, f"{provider}: {etype or 'error'}: {_error_message(exc)}", provider=provider
+        )
     if isinstance(status, int):
         response = getattr(exc, "response", None)
         headers = getattr(response, "headers", None)
