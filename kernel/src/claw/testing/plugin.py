@@ -109,3 +109,12 @@ def vertex_server() -> Iterator[object]:
 
     with MockVertexServer() as server:
         yield server
+
+
+@pytest.fixture
+def foundry_server() -> Iterator[object]:
+    """A running :class:`claw.testing.mock_foundry.MockFoundryServer` (OpenAI v1 + Anthropic paths)."""
+    from claw.testing.mock_foundry import MockFoundryServer
+
+    with MockFoundryServer() as server:
+        yield server

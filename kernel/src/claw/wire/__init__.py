@@ -6,11 +6,13 @@ of in every plugin:
 
 - :mod:`claw.wire.builder`: :class:`~claw.wire.builder.ResponseBuilder` turns stream events into the
   final :class:`claw.ModelResponse` (every provider).
-- :mod:`claw.wire.anthropic`: Messages API request parameters, thinking/effort, stream events and
-  error mapping for the ``anthropic`` SDK's clients (``AsyncAnthropic``, ``AsyncAnthropicVertex``,
+- :mod:`claw.wire.anthropic`: Messages API request parameters, thinking/effort and stream events for
+  the ``anthropic`` SDK's clients (``AsyncAnthropic``, ``AsyncAnthropicVertex``,
   ``AsyncAnthropicFoundry``).
-- :mod:`claw.wire.openai_chat`: Chat Completions request parameters, stream events and error mapping
-  for the ``openai`` SDK.
+- :mod:`claw.wire.openai_chat`: Chat Completions request parameters and stream events for the
+  ``openai`` SDK (and any OpenAI-compatible deployment).
+- :mod:`claw.wire.errors`: :func:`~claw.wire.errors.sdk_error` maps both SDKs' exceptions to
+  :class:`claw.errors.ApiError`.
 
 None of them imports a vendor SDK: they work on plain dicts and the SDK's objects by attribute.
 """

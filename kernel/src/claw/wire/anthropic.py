@@ -6,7 +6,7 @@ Claude is served by Anthropic, Vertex AI (``AsyncAnthropicVertex``), Azure AI Fo
 mostly adding cache breakpoints and thinking parameters; the stream side turns raw Messages stream
 events into claw stream events. No ``anthropic`` import: SDK objects are read by attribute.
 
-Usage in a provider::
+Usage in a provider (errors mapped with :func:`claw.wire.errors.sdk_error`)::
 
     params = anthropic_wire.request_params(request, model=model_id, info=info, thinking="adaptive")
     try:
@@ -14,7 +14,7 @@ Usage in a provider::
         async for event in anthropic_wire.stream_events(raw, provider="vertex", model=model_id):
             yield event
     except Exception as exc:
-        raise anthropic_wire.api_error(exc, "vertex") from exc
+        raise sdk_error(exc, "vertex") from exc
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
-from claw.errors import ApiError, ClawError, parse_retry_after
+from claw.errors import ApiError
 from claw.messages import Usage
 from claw.providers import (
     Effort,
@@ -36,6 +36,7 @@ from claw.providers import (
     ToolUseStart,
 )
 from claw.wire.builder import ResponseBuilder
+from claw.wire.errors import STREAM_ERROR_STATUS
 
 #: How a Claude model takes reasoning: ``adaptive`` (``thinking: adaptive`` + ``output_config.effort``),
 #: ``budget`` (``thinking.budget_tokens``), or ``None`` (no thinking).
@@ -146,18 +147,6 @@ def usage_of(data: dict[str, Any] | None, base: Usage | None = None) -> Usage:
     )
 
 
-_STREAM_ERROR_STATUS = {
-    "overloaded_error": 529,
-    "rate_limit_error": 429,
-    "api_error": 500,
-    "invalid_request_error": 400,
-    "authentication_error": 401,
-    "permission_error": 403,
-    "not_found_error": 404,
-    "request_too_large": 413,
-}
-
-
 async def stream_events(raw: AsyncIterator[Any], *, provider: str, model: str) -> AsyncIterator[StreamEvent]:
     """Translate raw Messages stream events (``messages.create(stream=True)``) into claw events,
     ending with :class:`ResponseComplete`. A stream that stops before ``message_stop`` or sends an
@@ -205,7 +194,7 @@ async def stream_events(raw: AsyncIterator[Any], *, provider: str, model: str) -
             error = event.get("error") or {}
             etype = error.get("type", "api_error")
             raise ApiError.from_status(
-                _STREAM_ERROR_STATUS.get(etype, 500),
+                STREAM_ERROR_STATUS.get(etype, 500),
                 f"{provider}: {etype}: {error.get('message', 'error event in stream')}",
                 provider=provider,
             )
@@ -215,69 +204,3 @@ async def stream_events(raw: AsyncIterator[Any], *, provider: str, model: str) -
         kind="server_error",
         provider=provider,
     )
-
-
-def _error_message(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error") if isinstance(body.get("error"), dict) else body
-        message = error.get("message")
-        if isinstance(message, str) and message:
-            return message
-    return str(getattr(exc, "message", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
-def _error_code(exc: Any) -> str | None:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error") if isinstance(body.get("error"), dict) else body
-        details = error.get("details")
-        if isinstance(details, dict) and isinstance(details.get("error_code"), str):
-            return details["error_code"]
-        if isinstance(error.get("code"), str):
-            return error["code"]
-    return None
-
-
-def api_error(exc: BaseException, provider: str) -> ClawError:
-    """Map an ``anthropic`` (or ``openai``: same base-client shapes) SDK exception to :class:`ApiError`.
-
-    Status errors keep their status, ``retry-after`` and vendor error code; connection errors and
-    timeouts become retryable errors without a status. claw errors pass through unchanged; anything
-    else becomes a non-retryable ``unknown`` error carrying the exception's first line.
-    """
-    if isinstance(exc, ClawError):
-        return exc
-    names = {cls.__name__ for cls in type(exc).__mro__}
-    status = getattr(exc, "status_code", None)
-    if isinstance(status, int) and status < 400:
-        # an ``error`` event inside a 200 stream: the SDK raises it with the stream's status
-        body = getattr(exc, "body", None)
-        error = body.get("error") if isinstance(body, dict) else None
-        etype = error.get("type") if isinstance(error, dict) else None
-        status = _STREAM_ERROR_STATUS.get(etype or "", 500)
-        return ApiError.from_status(
-            status, f"{provider}: {etype or 'error'}: {_error_message(exc)}", provider=provider
-        )
-    if isinstance(status, int):
-        response = getattr(exc, "response", None)
-        headers = getattr(response, "headers", None)
-        return ApiError.from_status(
-            status,
-            f"{provider}: {status} {_error_message(exc)}",
-            retry_after=parse_retry_after(headers) if headers is not None else None,
-            error_code=_error_code(exc),
-            provider=provider,
-        )
-    if names & {"APIConnectionError", "APITimeoutError", "APIResponseValidationError"} or names & {
-        "TransportError",
-        "RemoteProtocolError",
-        "ReadError",
-    }:
-        return ApiError(
-            f"{provider}: connection failed: {_error_message(exc)}",
-            retryable=True,
-            kind="server_error",
-            provider=provider,
-        )
-    return ApiError(f"{provider}: {type(exc).__name__}: {_error_message(exc)}", provider=provider)

@@ -20,6 +20,7 @@ from claw.errors import ApiError, MissingCredentials
 from claw.lazy import require
 from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
 from claw.wire import anthropic as anthropic_wire
+from claw.wire.errors import sdk_error
 
 from claw_provider_vertex import catalogue, credentials, gemini
 
@@ -133,7 +134,7 @@ class VertexProvider(Provider):
             async for event in anthropic_wire.stream_events(raw, provider="vertex", model=model_id):
                 yield event
         except Exception as exc:
-            raise anthropic_wire.api_error(exc, "vertex") from exc
+            raise sdk_error(exc, "vertex") from exc
 
     async def _stream_gemini(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
         item = catalogue.entry(model_id) or {}
