@@ -41,9 +41,9 @@ HINT = "set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, or providers.anthropic.a
 class AnthropicProvider(Provider):
     """Claude models on the Anthropic API (or any server speaking it: ``ANTHROPIC_BASE_URL``).
 
-    Settings (``providers.anthropic``): ``base_url``, ``api_key``. Environment: ``ANTHROPIC_API_KEY``
-    (sent as ``x-api-key``), ``ANTHROPIC_AUTH_TOKEN`` (sent as ``Authorization: Bearer``, for gateways),
-    ``ANTHROPIC_BASE_URL``. Settings win over the environment.
+    Settings (``providers.anthropic``): ``base_url``, ``api_key``. Environment: ``ANTHROPIC_API_KEY``,
+    then ``ANTHROPIC_AUTH_TOKEN`` (a gateway's bearer token), and ``ANTHROPIC_BASE_URL``. Settings win
+    over the environment.
     """
 
     name = "anthropic"

@@ -1,7 +1,8 @@
 """Translate a :class:`claw.ModelRequest` into Messages API parameters.
 
-claw's messages already have Anthropic's shape, so this mostly copies known fields (dropping extras
-other providers attach), adds tools, thinking and effort, and places cache breakpoints.
+claw's messages already have Anthropic's shape, so this mostly copies the fields API version
+2026-10-21 accepts (dropping extras other providers attach, and citations, which it rejects in
+requests), adds tools, thinking and effort, and places cache breakpoints.
 """
 
 from __future__ import annotations
@@ -87,9 +88,8 @@ def build_params(request: ModelRequest, info: ModelInfo) -> dict[str, Any]:
         ]
     if request.stop_sequences:
         params["stop_sequences"] = list(request.stop_sequences)
-    if request.temperature is not None and "thinking" not in params:
-        # The API rejects a temperature other than 1 while thinking.
-        params["temperature"] = request.temperature
+    # ``request.temperature`` is not sent: API version 2026-10-21 (anthropic 2.x) rejects temperature,
+    # top_p and top_k on every model, and the SDK no longer has the parameters.
     user_id = request.metadata.get("user_id")
     if isinstance(user_id, str):
         params["metadata"] = {"user_id": user_id}

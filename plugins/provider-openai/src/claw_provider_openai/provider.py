@@ -93,7 +93,7 @@ class OpenAIProvider(Provider):
         if key is not None and key.strip().lower() not in NO_KEY:
             return CredentialStatus(present=True, source=source)
         if self.compatible:
-            return CredentialStatus(present=True, source=f"none needed (base_url {self.base_url})")
+            return CredentialStatus(present=True, source=f"base_url {self.base_url} (no key needed)")
         return CredentialStatus(present=False, hint=HINT)
 
     # -- client -------------------------------------------------------------------------------
