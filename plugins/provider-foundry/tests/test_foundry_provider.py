@@ -367,3 +367,8 @@ def test_catalogue_and_light_entry_point() -> None:
     assert FoundryProvider.model_info("my-deployment").pricing is None
     mods = imported_modules("claw_provider_foundry.plugin")
     assert not {"anthropic", "openai", "azure", "httpx2", "pydantic"} & mods
+
+
+def test_provider_module_imports_no_sdk() -> None:
+    # the kernel imports it whenever a run registers providers
+    assert not {"anthropic", "openai", "azure", "httpx2"} & imported_modules("claw_provider_foundry.provider")

@@ -100,3 +100,8 @@ def test_catalogue_capabilities() -> None:
 def test_entry_point_module_is_light() -> None:
     mods = imported_modules("claw_provider_vertex.plugin")
     assert not {"anthropic", "google", "httpx2", "pydantic"} & mods
+
+
+def test_provider_module_imports_no_sdk() -> None:
+    # the kernel imports it whenever a run registers providers
+    assert not {"anthropic", "google", "httpx2"} & imported_modules("claw_provider_vertex.provider")

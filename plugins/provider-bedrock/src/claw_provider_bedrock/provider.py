@@ -131,13 +131,13 @@ class BedrockProvider(Provider):
 
     @classmethod
     def model_info(cls, model_id: str) -> ModelInfo:
-        """Known models by id, short alias or inference profile (``us.anthropic...`` keeps its id)."""
+        """Known models by id, short alias or inference profile. The id stays what was asked for
+        (``us.anthropic...``, ``claude-sonnet-4-6``): :meth:`api_model_id` maps it when sending, so
+        a short alias still gets the configured ``inference_profile``."""
         item = catalogue.entry(model_id)
         if item is None:
             return ModelInfo(id=model_id, provider=cls.name)
-        info = _model_info(item)
-        prefix, _ = catalogue.split_profile(model_id)
-        return info.model_copy(update={"id": model_id}) if prefix else info
+        return _model_info(item).model_copy(update={"id": model_id})
 
     def api_model_id(self, model: str) -> str:
         """The id sent to Bedrock: short aliases become the base id, with ``inference_profile`` in front."""
