@@ -53,6 +53,9 @@ def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable
     from claw.testing import write_plugin
 
     directory = tmp_path / "test_plugins"
+    # created now: an import that scans sys.path before the first module is written would otherwise
+    # cache "no such directory" for it and the plugin would fail to import
+    directory.mkdir(parents=True, exist_ok=True)
     names: list[str] = []
     sys.path.insert(0, str(directory))
 
