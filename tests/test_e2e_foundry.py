@@ -3,6 +3,8 @@ deployments through ``AsyncAnthropicFoundry``, against the loopback Foundry reso
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from claw.testing.mock_foundry import MockFoundryServer
 from claw.testing.mock_vertex import MockVertexServer
@@ -73,9 +75,8 @@ def test_deployment_routing_from_settings(claw, foundry, workspace):
 def test_fallback_from_vertex_to_foundry(claw, foundry, claw_env, workspace):
     with MockVertexServer() as vertex:
         (workspace / ".claw").mkdir()
-        (workspace / ".claw" / "settings.json").write_text(
-            '{"providers": {"vertex": {"base_url": "%s", "access_token": "t", "project": "p"}}}' % vertex.url
-        )
+        settings = {"providers": {"vertex": {"base_url": vertex.url, "access_token": "t", "project": "p"}}}
+        (workspace / ".claw" / "settings.json").write_text(json.dumps(settings))
         claw_env["CLAW_MAX_RETRIES"] = "1"
         vertex.script(Fault(status=503, message="unavailable"), Fault(status=503, message="unavailable"))
         foundry.script(Reply(Text("from foundry")))
