@@ -117,3 +117,15 @@ def test_catalogue_claude_capabilities() -> None:
     assert "max" in sonnet.effort_levels and sonnet.pricing is not None and sonnet.pricing.input == 3.0
     r1 = BedrockProvider.model_info("deepseek.r1-v1:0")
     assert not r1.supports_tools and r1.effort_levels == ()
+
+
+def test_ec2_instance_role_is_recognised_offline(tmp_path: Path) -> None:
+    from claw_provider_bedrock import credentials
+
+    dmi = write(tmp_path / "dmi" / "board_vendor", "Amazon EC2\n").parent
+    st = credentials.status({}, {"HOME": str(tmp_path)}, dmi)
+    assert st.present and st.source == "EC2 instance role (instance metadata)"
+    assert not credentials.status(
+        {}, {"HOME": str(tmp_path), "AWS_EC2_METADATA_DISABLED": "true"}, dmi
+    ).present
+    assert not credentials.status({}, {"HOME": str(tmp_path)}, tmp_path / "no-dmi").present

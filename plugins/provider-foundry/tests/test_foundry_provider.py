@@ -372,3 +372,17 @@ def test_catalogue_and_light_entry_point() -> None:
 def test_provider_module_imports_no_sdk() -> None:
     # the kernel imports it whenever a run registers providers
     assert not {"anthropic", "openai", "azure", "httpx2"} & imported_modules("claw_provider_foundry.provider")
+
+
+def test_azure_vm_managed_identity_is_recognised_offline(tmp_path: Path) -> None:
+    from claw_provider_foundry import credentials
+
+    dmi = tmp_path / "dmi"
+    dmi.mkdir()
+    (dmi / "chassis_asset_tag").write_text(credentials.AZURE_ASSET_TAG + "\n")
+    env = {"HOME": str(tmp_path)}
+    assert (
+        credentials.status({"resource": "r"}, env, dmi).source
+        == "Entra ID managed identity (Azure VM instance metadata)"
+    )
+    assert not credentials.status({"resource": "r"}, env, tmp_path).present

@@ -105,3 +105,16 @@ def test_entry_point_module_is_light() -> None:
 def test_provider_module_imports_no_sdk() -> None:
     # the kernel imports it whenever a run registers providers
     assert not {"anthropic", "google", "httpx2"} & imported_modules("claw_provider_vertex.provider")
+
+
+def test_metadata_server_on_compute_engine_and_cloud_run(tmp_path: Path) -> None:
+    dmi = tmp_path / "dmi"
+    dmi.mkdir()
+    (dmi / "product_name").write_text("Google Compute Engine\n")
+    env = {"HOME": str(tmp_path), "GOOGLE_CLOUD_PROJECT": "p"}
+    assert credentials.status({}, env, dmi).source == "Compute Engine metadata server"
+    assert (
+        credentials.status({}, {**env, "K_SERVICE": "svc"}, tmp_path).source
+        == "Google Cloud serverless metadata server"
+    )
+    assert not credentials.status({}, env, tmp_path).present

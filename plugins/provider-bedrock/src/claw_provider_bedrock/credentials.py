@@ -4,8 +4,8 @@ botocore's own resolver may call STS, SSO or the instance-metadata service to *o
 and ``claw doctor`` must not touch the network, so this walks the same chain by reading the
 environment and the shared config files only: environment keys, a Bedrock API key
 (``AWS_BEARER_TOKEN_BEDROCK``), web identity, the named profile (static keys, SSO, a role, a
-``credential_process``), container credentials. Instance metadata cannot be checked without a call;
-the hint says so.
+``credential_process``), container credentials, and an EC2 instance (recognised from its DMI data
+in ``/sys``, whose instance role the metadata service serves at run time).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from claw.providers import CredentialStatus
 
 HINT = (
     "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE (or providers.bedrock.profile), "
-    "AWS_BEARER_TOKEN_BEDROCK, or run 'aws sso login'; on EC2 the instance role is used at run time"
+    "AWS_BEARER_TOKEN_BEDROCK, or run 'aws sso login'"
 )
 
 _PROFILE_KEYS = (
@@ -32,6 +32,22 @@ _PROFILE_KEYS = (
     ("web_identity_token_file", "web identity"),
     ("login_session", "console login"),
 )
+
+
+#: Where Linux exposes the machine's DMI (SMBIOS) strings.
+DMI = Path("/sys/class/dmi/id")
+
+
+def on_ec2(dmi: Path = DMI) -> bool:
+    """Whether this is an EC2 instance (Nitro: ``board_vendor``/``sys_vendor`` "Amazon EC2"; Xen:
+    ``product_uuid`` starting with ``ec2``), judged offline."""
+    for name in ("board_vendor", "sys_vendor"):
+        with contextlib.suppress(OSError):
+            if "Amazon EC2" in (dmi / name).read_text():
+                return True
+    with contextlib.suppress(OSError):
+        return (dmi / "product_uuid").read_text().lower().startswith("ec2")
+    return False
 
 
 def profile_name(settings: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
@@ -74,7 +90,7 @@ def profile_region(env: Mapping[str, str], profile: str | None) -> str | None:
     return None
 
 
-def status(settings: Mapping[str, Any], env: Mapping[str, str]) -> CredentialStatus:
+def status(settings: Mapping[str, Any], env: Mapping[str, str], dmi: Path = DMI) -> CredentialStatus:
     """Where credentials would come from, without a network call."""
     profile = profile_name(settings, env)
     # As in botocore: environment keys win over AWS_PROFILE, but not over an explicitly chosen profile.
@@ -97,4 +113,6 @@ def status(settings: Mapping[str, Any], env: Mapping[str, str]) -> CredentialSta
         )
     if env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") or env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"):
         return CredentialStatus(present=True, source="container credentials (ECS/EKS)")
+    if env.get("AWS_EC2_METADATA_DISABLED", "").lower() != "true" and on_ec2(dmi):
+        return CredentialStatus(present=True, source="EC2 instance role (instance metadata)")
     return CredentialStatus(present=False, hint=HINT)

@@ -3,7 +3,8 @@
 An API key wins; without one, Entra ID tokens come from ``azure-identity``'s
 ``DefaultAzureCredential`` at run time. That chain may call Entra ID or a managed-identity endpoint,
 so ``credentials()`` only reports which of its sources is configured (environment service principal,
-workload identity, managed identity, an Azure CLI / azd login).
+workload identity, managed identity, an Azure VM's instance metadata (recognised from its DMI asset
+tag in ``/sys``), an Azure CLI / azd login).
 """
 
 from __future__ import annotations
@@ -78,7 +79,20 @@ def base_url(settings: Mapping[str, Any], env: Mapping[str, str], wire: Wire) ->
     return f"https://{resource}.services.ai.azure.com/anthropic/" if resource else None
 
 
-def entra_source(env: Mapping[str, str]) -> str | None:
+#: Where Linux exposes the machine's DMI (SMBIOS) strings.
+DMI = Path("/sys/class/dmi/id")
+#: The chassis asset tag every Azure VM carries.
+AZURE_ASSET_TAG = "7783-7084-3265-9085-8269-3286-77"
+
+
+def on_azure_vm(dmi: Path = DMI) -> bool:
+    try:
+        return (dmi / "chassis_asset_tag").read_text().strip() == AZURE_ASSET_TAG
+    except OSError:
+        return False
+
+
+def entra_source(env: Mapping[str, str], dmi: Path = DMI) -> str | None:
     """Which ``DefaultAzureCredential`` source is configured, judged from the environment and files."""
     if env.get("AZURE_TENANT_ID") and env.get("AZURE_CLIENT_ID"):
         if env.get("AZURE_FEDERATED_TOKEN_FILE"):
@@ -87,6 +101,8 @@ def entra_source(env: Mapping[str, str]) -> str | None:
             return "Entra ID service principal (AZURE_CLIENT_ID)"
     if env.get("IDENTITY_ENDPOINT") or env.get("MSI_ENDPOINT"):
         return "Entra ID managed identity"
+    if on_azure_vm(dmi):
+        return "Entra ID managed identity (Azure VM instance metadata)"
     home = Path(env["HOME"]) if env.get("HOME") else Path.home()
     azure_dir = Path(env.get("AZURE_CONFIG_DIR") or home / ".azure")
     if (azure_dir / "azureProfile.json").is_file() or any(azure_dir.glob("msal_token_cache*")):
@@ -96,14 +112,14 @@ def entra_source(env: Mapping[str, str]) -> str | None:
     return None
 
 
-def status(settings: Mapping[str, Any], env: Mapping[str, str]) -> CredentialStatus:
+def status(settings: Mapping[str, Any], env: Mapping[str, str], dmi: Path = DMI) -> CredentialStatus:
     if base_url(settings, env, "openai") is None and base_url(settings, env, "anthropic") is None:
         return CredentialStatus(present=False, hint=ENDPOINT_HINT)
     for wire in ("openai", "anthropic"):
         found = api_key(settings, env, wire)  # type: ignore[arg-type]
         if found is not None:
             return CredentialStatus(present=True, source=found[1])
-    source = entra_source(env)
+    source = entra_source(env, dmi)
     if source is not None:
         return CredentialStatus(present=True, source=source)
     return CredentialStatus(present=False, hint=HINT)

@@ -1,9 +1,10 @@
 """Project, region and credentials for Vertex AI, resolved offline.
 
 Application Default Credentials (google-auth) look, in order, at ``GOOGLE_APPLICATION_CREDENTIALS``,
-gcloud's ``application_default_credentials.json`` and the metadata server; the last one needs a
-network call, so ``credentials()`` only reports the first two and says that the metadata server is
-tried at run time. ``providers.vertex.access_token`` bypasses google-auth entirely.
+gcloud's ``application_default_credentials.json`` and the metadata server. The last one needs a
+network call, so ``credentials()`` reports it only where it exists for sure: on Compute Engine
+(recognised from DMI data in ``/sys``) and on Cloud Run / Cloud Functions / App Engine (their
+environment variables). ``providers.vertex.access_token`` bypasses google-auth entirely.
 """
 
 from __future__ import annotations
@@ -18,10 +19,26 @@ from claw.providers import CredentialStatus
 
 DEFAULT_REGION = "global"
 
-HINT = (
-    "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS "
-    "(on Google Cloud the metadata server is used at run time)"
-)
+HINT = "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS"
+
+#: Where Linux exposes the machine's DMI (SMBIOS) strings.
+DMI = Path("/sys/class/dmi/id")
+#: Variables Google's serverless runtimes set (Cloud Run, Cloud Functions, App Engine).
+_SERVERLESS = ("K_SERVICE", "CLOUD_RUN_JOB", "FUNCTION_TARGET", "GAE_ENV")
+
+
+def metadata_server(env: Mapping[str, str], dmi: Path = DMI) -> str | None:
+    """Which Google runtime provides a metadata server here, judged offline."""
+    if any(env.get(v) for v in _SERVERLESS):
+        return "Google Cloud serverless metadata server"
+    try:
+        if "Google Compute Engine" in (dmi / "product_name").read_text():
+            return "Compute Engine metadata server"
+    except OSError:
+        pass
+    return None
+
+
 PROJECT_HINT = "set GOOGLE_CLOUD_PROJECT (or ANTHROPIC_VERTEX_PROJECT_ID, or providers.vertex.project)"
 
 
@@ -77,13 +94,16 @@ def region(settings: Mapping[str, Any], env: Mapping[str, str]) -> str:
     )
 
 
-def status(settings: Mapping[str, Any], env: Mapping[str, str]) -> CredentialStatus:
+def status(settings: Mapping[str, Any], env: Mapping[str, str], dmi: Path = DMI) -> CredentialStatus:
     if not project(settings, env):
         return CredentialStatus(present=False, hint=PROJECT_HINT)
     if settings.get("access_token"):
         return CredentialStatus(present=True, source="settings providers.vertex.access_token")
     found = _credential_file(env)
     if found is None:
+        server = metadata_server(env, dmi)
+        if server is not None:
+            return CredentialStatus(present=True, source=server)
         return CredentialStatus(present=False, hint=HINT)
     path, source = found
     if not path.is_file():
