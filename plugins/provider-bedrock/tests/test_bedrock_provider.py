@@ -313,3 +313,17 @@ def test_short_alias_and_inference_profile_setting(bedrock_server: MockBedrockSe
     run(provider(bedrock_server), request(model="claude-opus-4-6"))
     run(provider(bedrock_server, inference_profile="global"), request(model="claude-opus-4-6"))
     assert bedrock_server.model_ids == ["anthropic.claude-opus-4-6-v1", "global.anthropic.claude-opus-4-6-v1"]
+
+
+def test_history_with_tool_calls_but_no_tools_still_gets_a_tool_config(
+    bedrock_server: MockBedrockServer,
+) -> None:
+    bedrock_server.script(Reply(Text("ok")))
+    history = [
+        Message.user("read a"),
+        Message(role="assistant", content=[ToolUseBlock(id="t1", name="Read", input={})]),
+        Message(role="user", content=[ToolResultBlock(tool_use_id="t1", content="x")]),
+    ]
+    run(provider(bedrock_server), request(*history))
+    tools = bedrock_server.requests[0].json["toolConfig"]["tools"]
+    assert [t["toolSpec"]["name"] for t in tools] == ["Read"]

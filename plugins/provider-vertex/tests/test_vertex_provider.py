@@ -233,3 +233,30 @@ def test_unsupported_model_family(server: MockVertexServer) -> None:
     with pytest.raises(ApiError, match="unsupported model 'llama-4'"):
         run(provider(server), req("llama-4"))
     assert server.requests == []
+
+
+def test_gemini_error_inside_the_stream_is_retryable(server: MockVertexServer) -> None:
+    server.script(Fault(kind="stream_error", status=503, message="backend unavailable", after_events=1))
+    with pytest.raises(ApiError) as caught:
+        run(provider(server), req("gemini-2.5-flash"))
+    assert caught.value.retryable and str(caught.value) == "vertex: 503 UNAVAILABLE: backend unavailable"
+
+
+@pytest.mark.parametrize("model", ["claude-sonnet-4-6", "gemini-2.5-flash"])
+def test_unusable_service_account_file_is_an_auth_error(
+    server: MockVertexServer, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, model: str
+) -> None:
+    # Application Default Credentials (no access_token) from a file google-auth cannot use
+    bad = tmp_path / "sa.json"
+    bad.write_text('{"type": "service_account", "project_id": "p"}')
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(bad))
+    p = VertexProvider(
+        {"base_url": server.url, "project": "p", "region": "us-east5"},
+        {"GOOGLE_APPLICATION_CREDENTIALS": str(bad)},
+    )
+    with pytest.raises(ApiError) as caught:
+        run(p, req(model))
+    err = caught.value
+    assert err.kind == "authentication_failed" and not err.retryable
+    assert str(err).startswith("vertex: Google credentials failed") and "\n" not in str(err)
+    assert server.requests == []

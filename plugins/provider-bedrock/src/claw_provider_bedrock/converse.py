@@ -95,6 +95,13 @@ def _content(message: Message) -> list[dict[str, Any]]:
     return out
 
 
+def _past_tools(request: ModelRequest) -> list[tuple[str, str, dict[str, Any]]]:
+    """Stand-in specs for tools the history used when the request offers none: Converse rejects
+    ``toolUse``/``toolResult`` blocks without a ``toolConfig`` (a session resumed with ``--tools ""``)."""
+    names = dict.fromkeys(b.name for m in request.messages for b in m.content if isinstance(b, ToolUseBlock))
+    return [(name, "No longer available in this session.", {"type": "object"}) for name in names]
+
+
 def converse_params(
     request: ModelRequest, *, model_id: str, info: ModelInfo, thinking: ThinkingStyle
 ) -> dict[str, Any]:
@@ -116,18 +123,13 @@ def converse_params(
         params["system"] = [*system, _CACHE_POINT] if cache else system
     if cache and params["messages"] and params["messages"][-1]["content"]:
         params["messages"][-1]["content"].append(_CACHE_POINT)
-    if request.tools:
+    specs = [(t.name, t.description, t.input_schema) for t in request.tools] or _past_tools(request)
+    if specs:
         tools: list[dict[str, Any]] = [
-            {
-                "toolSpec": {
-                    "name": t.name,
-                    "description": t.description,
-                    "inputSchema": {"json": t.input_schema},
-                }
-            }
-            for t in request.tools
+            {"toolSpec": {"name": name, "description": text, "inputSchema": {"json": schema}}}
+            for name, text, schema in specs
         ]
-        params["toolConfig"] = {"tools": [*tools, _CACHE_POINT] if cache else tools}
+        params["toolConfig"] = {"tools": [*tools, _CACHE_POINT] if cache and request.tools else tools}
     extra = thinking_params(effort_of(request, info), thinking, request.max_tokens)
     inference: dict[str, Any] = {"maxTokens": request.max_tokens}
     if request.temperature is not None and not extra:

@@ -42,6 +42,8 @@ from claw.providers import (
 )
 from claw.wire.builder import ResponseBuilder
 
+from claw_provider_vertex import credentials
+
 #: ``thinking_budget`` per effort for Gemini 2.5 (capped at the model's ``max_budget``).
 THINKING_BUDGETS = {"low": 2_048, "medium": 8_192, "high": 24_576, "xhigh": 32_768, "max": 32_768}
 
@@ -207,6 +209,19 @@ async def stream_events(chunks: AsyncIterator[Any], model: str) -> AsyncIterator
     )
 
 
+def google_auth_error(exc: BaseException) -> ApiError | None:
+    """google-auth failures (no ADC, a refresh the server refused) as one authentication error."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if names & {"RefreshError", "DefaultCredentialsError"}:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return ApiError(
+            f"vertex: Google credentials failed ({first}); {credentials.HINT}",
+            kind="authentication_failed",
+            provider="vertex",
+        )
+    return None
+
+
 def api_error(exc: BaseException) -> ClawError:
     """``google.genai.errors.APIError`` (``code``, ``status``, ``message``) and transport errors."""
     if isinstance(exc, ClawError):
@@ -223,10 +238,9 @@ def api_error(exc: BaseException) -> ClawError:
             retry_after=parse_retry_after(headers) if headers is not None else None,
             provider="vertex",
         )
-    if names & {"RefreshError", "DefaultCredentialsError"}:
-        return ApiError(
-            f"vertex: Google credentials failed: {exc}", kind="authentication_failed", provider="vertex"
-        )
+    auth = google_auth_error(exc)
+    if auth is not None:
+        return auth
     if names & {
         "TransportError",
         "TimeoutException",

@@ -134,7 +134,7 @@ class VertexProvider(Provider):
             async for event in anthropic_wire.stream_events(raw, provider="vertex", model=model_id):
                 yield event
         except Exception as exc:
-            raise sdk_error(exc, "vertex") from exc
+            raise (gemini.google_auth_error(exc) or sdk_error(exc, "vertex")) from exc
 
     async def _stream_gemini(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
         item = catalogue.entry(model_id) or {}
