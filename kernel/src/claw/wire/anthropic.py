@@ -151,7 +151,7 @@ async def stream_events(raw: AsyncIterator[Any], *, provider: str, model: str) -
     """Translate raw Messages stream events (``messages.create(stream=True)``) into claw events,
     ending with :class:`ResponseComplete`. A stream that stops before ``message_stop`` or sends an
     ``error`` event raises :class:`ApiError`."""
-    builder = ResponseBuilder(provider)
+    builder = ResponseBuilder()
     usage = Usage()
     message_id, stop_reason, served_model = "", None, model
     async for item in raw:

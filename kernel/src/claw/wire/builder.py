@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from claw.errors import ApiError
 from claw.messages import (
     ContentBlock,
     RedactedThinkingBlock,
@@ -24,14 +23,23 @@ from claw.providers import ModelResponse, TextDelta, ThinkingDelta, ToolInputDel
 E = TypeVar("E", TextDelta, ThinkingDelta, ToolUseStart, ToolInputDelta)
 
 
+def tool_input(raw: str) -> dict[str, Any]:
+    """A tool call's streamed arguments as a dict. JSON cut short (``max_tokens`` mid-call) or not an
+    object is kept as ``{"_invalid_json": raw}``, so the tool reports it to the model rather than the
+    request being retried into the same cut (the Anthropic provider does the same)."""
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {"_invalid_json": raw}
+    return value if isinstance(value, dict) else {"_invalid_json": raw}
+
+
 class ResponseBuilder:
-    """Collects content blocks by stream index.
+    """Collects content blocks by stream index."""
 
-    :param provider: named in errors (a tool call whose arguments are not JSON).
-    """
-
-    def __init__(self, provider: str) -> None:
-        self.provider = provider
+    def __init__(self) -> None:
         self._blocks: dict[int, dict[str, Any]] = {}
 
     def add(self, event: E) -> E:
@@ -77,18 +85,7 @@ class ResponseBuilder:
             elif b["type"] == "redacted_thinking":
                 blocks.append(RedactedThinkingBlock(data=b["data"]))
             else:
-                try:
-                    data = json.loads(b["json"]) if b["json"].strip() else {}
-                except ValueError as exc:
-                    raise ApiError(
-                        f"{self.provider}: the model sent invalid JSON arguments for tool {b['name']}: {exc}",
-                        retryable=True,
-                        kind="server_error",
-                        provider=self.provider,
-                    ) from exc
-                if not isinstance(data, dict):
-                    data = {"value": data}
-                blocks.append(ToolUseBlock(id=b["id"], name=b["name"], input=data))
+                blocks.append(ToolUseBlock(id=b["id"], name=b["name"], input=tool_input(b["json"])))
         return blocks
 
     def response(

@@ -167,7 +167,7 @@ async def stream_events(
     chunks: AsyncIterator[Any], *, provider: str, model: str
 ) -> AsyncIterator[StreamEvent]:
     """``chat.completion.chunk`` objects -> claw events, ending with :class:`ResponseComplete`."""
-    builder = ResponseBuilder(provider)
+    builder = ResponseBuilder()
     slots: dict[Any, int] = {}  # "thinking" | "text" | ("tool", i) -> claw block index
     finish: str | None = None
     usage = Usage()

@@ -147,7 +147,7 @@ class StreamTranslator:
 
     def __init__(self, model: str) -> None:
         self.model = model
-        self.builder = ResponseBuilder("bedrock")
+        self.builder = ResponseBuilder()
         self.stop_reason: StopReason | None = None
         self.usage: Usage | None = None
         self.stopped = False

@@ -158,7 +158,7 @@ def usage(meta: Any) -> Usage:
 
 async def stream_events(chunks: AsyncIterator[Any], model: str) -> AsyncIterator[StreamEvent]:
     """``GenerateContentResponse`` chunks -> claw events, ending with :class:`ResponseComplete`."""
-    builder = ResponseBuilder("vertex")
+    builder = ResponseBuilder()
     index = -1
     current: str | None = None  # "text" | "thinking" | "tool" of the block at ``index``
     finish: str | None = None
