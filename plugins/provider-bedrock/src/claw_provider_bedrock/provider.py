@@ -26,8 +26,6 @@ from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, 
 from claw_provider_bedrock import catalogue, credentials
 from claw_provider_bedrock.converse import StreamTranslator, converse_params
 
-log = get_logger("claw.provider.bedrock")
-
 #: The HTTP status each Bedrock exception stands for, so classification matches other providers
 #: (in-stream exceptions arrive inside a 200 response and carry no status of their own).
 _STATUS_OF = {
@@ -214,7 +212,9 @@ class BedrockProvider(Provider):
         info = self.model_info(model_id)
         params = converse_params(request, model_id=model_id, info=info, thinking=item.get("thinking"))
         client = self.client()
-        log.debug("converse_stream", model=model_id, endpoint=client.meta.endpoint_url)
+        get_logger("claw.provider.bedrock").debug(
+            "converse_stream", model=model_id, endpoint=client.meta.endpoint_url
+        )
         translator = StreamTranslator(request.model)
         request_id = ""
         opened: list[Any] = []
