@@ -108,3 +108,15 @@ def test_fallback_from_anthropic_to_bedrock(claw, bedrock, claw_env):
     assert result["result"] == "It is blue." and result["model"] == "bedrock/claude-sonnet-4-6"
     assert bedrock.model_ids == ["anthropic.claude-sonnet-4-6"] * 2
     assert "falling back to bedrock/claude-sonnet-4-6" in res.stderr
+
+
+def test_stalled_and_cut_streams_are_retried(claw, bedrock, claw_env):
+    claw_env["CLAW_STREAM_IDLE_TIMEOUT"] = "0.3"
+    bedrock.script(
+        Fault(kind="stall", after_events=2, seconds=30),
+        Fault(kind="cut", after_events=2),
+        Reply(Text("third time lucky")),
+    )
+    res = claw("-p", "hi", "--model", MODEL, "--output-format", "json").assert_success()
+    assert res.json()["result"] == "third time lucky" and len(bedrock.requests) == 3
+    assert "stalled" in res.stderr

@@ -327,3 +327,23 @@ def test_history_with_tool_calls_but_no_tools_still_gets_a_tool_config(
     run(provider(bedrock_server), request(*history))
     tools = bedrock_server.requests[0].json["toolConfig"]["tools"]
     assert [t["toolSpec"]["name"] for t in tools] == ["Read"]
+
+
+def test_profile_from_shared_files_signs_the_request(
+    bedrock_server: MockBedrockServer, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    creds = tmp_path / "credentials"
+    creds.write_text("[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n")
+    config = tmp_path / "config"
+    config.write_text("[profile dev]\nregion = ap-southeast-2\n")
+    files = {"AWS_SHARED_CREDENTIALS_FILE": str(creds), "AWS_CONFIG_FILE": str(config)}
+    for key, value in files.items():
+        monkeypatch.setenv(key, value)  # botocore reads the file locations from the process environment
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    p = BedrockProvider({"endpoint_url": bedrock_server.url}, {"AWS_PROFILE": "dev", **files})
+    assert p.credentials().source == f"profile dev (static keys) in {creds}"
+    bedrock_server.script(Reply(Text("ok")))
+    run(p, request())
+    auth = bedrock_server.requests[0].headers["authorization"]
+    assert "Credential=AKIDPROFILE/" in auth and "/ap-southeast-2/bedrock/" in auth
