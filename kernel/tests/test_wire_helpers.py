@@ -193,3 +193,19 @@ def test_sdk_error_classification() -> None:
     conn = sdk_error(APIConnectionError("reset"), "p")
     assert conn.retryable and conn.status_code is None
     assert not sdk_error(ValueError("odd"), "p").retryable
+
+
+def test_unsigned_thinking_is_not_sent_to_the_messages_api() -> None:
+    from claw.messages import ThinkingBlock
+
+    turn = Message(
+        role="assistant",
+        content=[
+            ThinkingBlock(thinking="from another provider"),
+            ThinkingBlock(thinking="t", signature="s"),
+            TextBlock(text="a"),
+        ],
+    )
+    request = ModelRequest(model="m", messages=[Message.user("q"), turn, Message.user("next")], cache=False)
+    sent = anthropic.request_params(request, model="m", info=INFO)["messages"][1]["content"]
+    assert [b["type"] for b in sent] == ["thinking", "text"] and sent[0]["signature"] == "s"

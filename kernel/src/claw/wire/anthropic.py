@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 from claw.errors import ApiError
-from claw.messages import Usage
+from claw.messages import Message, Usage
 from claw.providers import (
     Effort,
     ModelInfo,
@@ -81,6 +81,14 @@ def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
     return info.effort_for(request.reasoning_effort) if request.reasoning_effort else None
 
 
+def _message(message: Message) -> dict[str, Any]:
+    """A message as the API takes it. Thinking without a signature (reasoning another provider
+    streamed, e.g. ``reasoning_content``) is left out: the API rejects unsigned thinking blocks."""
+    data = message.model_dump(exclude_none=True)
+    data["content"] = [b for b in data["content"] if b.get("type") != "thinking" or b.get("signature")]
+    return data
+
+
 def request_params(
     request: ModelRequest, *, model: str, info: ModelInfo, thinking: ThinkingStyle = None
 ) -> dict[str, Any]:
@@ -100,7 +108,7 @@ def request_params(
         if cache:
             system[-1] = _cached(system[-1])
         params["system"] = system
-    messages = [m.model_dump(exclude_none=True) for m in request.messages]
+    messages = [_message(m) for m in request.messages]
     if cache and messages and messages[-1]["content"]:
         messages[-1]["content"][-1] = _cached(messages[-1]["content"][-1])
     params["messages"] = messages

@@ -87,8 +87,9 @@ def _content(message: Message) -> list[dict[str, Any]]:
                     }
                 }
             )
-        elif isinstance(block, ThinkingBlock):
-            text = {"text": block.thinking, **({"signature": block.signature} if block.signature else {})}
+        elif isinstance(block, ThinkingBlock) and block.signature:
+            # unsigned reasoning (another provider's, or a model that signs nothing) is not sent back
+            text = {"text": block.thinking, "signature": block.signature}
             out.append({"reasoningContent": {"reasoningText": text}})
         elif isinstance(block, RedactedThinkingBlock):
             out.append({"reasoningContent": {"redactedContent": base64.b64decode(block.data)}})
