@@ -347,3 +347,12 @@ def test_profile_from_shared_files_signs_the_request(
     run(p, request())
     auth = bedrock_server.requests[0].headers["authorization"]
     assert "Credential=AKIDPROFILE/" in auth and "/ap-southeast-2/bedrock/" in auth
+
+
+def test_invalid_parameters_are_one_line(bedrock_server: MockBedrockServer) -> None:
+    # a tool schema botocore rejects before sending (inputSchema.json must be a document, not a set)
+    bad = ToolSpec(name="Bad", description="d", input_schema={"type": "object", "enum": {1, 2}})  # type: ignore[dict-item]
+    with pytest.raises(ApiError) as caught:
+        run(provider(bedrock_server), request(tools=[bad]))
+    assert "\n" not in str(caught.value) and not caught.value.retryable
+    assert bedrock_server.requests == []

@@ -18,7 +18,7 @@ import threading
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from claw.errors import ApiError, ClawError, MissingCredentials
+from claw.errors import ApiError, ClawError, MissingCredentials, parse_retry_after
 from claw.lazy import require
 from claw.log import get_logger
 from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, ResponseComplete, StreamEvent
@@ -70,6 +70,14 @@ _CONNECTION = {
 }
 
 
+def _line(text: object) -> str:
+    """Messages such as ``ParamValidationError``'s span lines; the user gets one."""
+    line = ""
+    for part in filter(None, (p.strip() for p in str(text).splitlines())):
+        line += part if not line else (" " if line.endswith(":") else "; ") + part
+    return line
+
+
 def api_error(exc: BaseException) -> ClawError:
     """One :class:`ApiError` for any boto3/botocore failure (claw errors pass through)."""
     if isinstance(exc, ClawError):
@@ -80,11 +88,9 @@ def api_error(exc: BaseException) -> ClawError:
         error = response.get("Error") or {}
         code = str(error.get("Code") or "UnknownError")
         code = code[:1].upper() + code[1:]
-        message = error.get("Message") or str(exc)
+        message = _line(error.get("Message") or exc)
         meta = response.get("ResponseMetadata") or {}
         status = _STATUS_OF.get(code.lower(), meta.get("HTTPStatusCode") or 500)
-        from claw.errors import parse_retry_after
-
         return ApiError.from_status(
             status,
             f"bedrock: {code}: {message}",
@@ -93,17 +99,20 @@ def api_error(exc: BaseException) -> ClawError:
         )
     if names & _NO_CREDENTIALS:
         return ApiError(
-            f"bedrock: no usable AWS credentials ({exc}); {credentials.HINT}",
+            f"bedrock: no usable AWS credentials ({_line(exc)}); {credentials.HINT}",
             kind="authentication_failed",
             provider="bedrock",
         )
     if names & _CONNECTION or isinstance(exc, ConnectionError | TimeoutError):
         return ApiError(
-            f"bedrock: connection failed: {exc}", retryable=True, kind="server_error", provider="bedrock"
+            f"bedrock: connection failed: {_line(exc)}",
+            retryable=True,
+            kind="server_error",
+            provider="bedrock",
         )
     if "ParamValidationError" in names:
-        return ApiError(f"bedrock: invalid request: {exc}", kind="invalid_request", provider="bedrock")
-    return ApiError(f"bedrock: {type(exc).__name__}: {exc}", provider="bedrock")
+        return ApiError(f"bedrock: invalid request: {_line(exc)}", kind="invalid_request", provider="bedrock")
+    return ApiError(f"bedrock: {type(exc).__name__}: {_line(exc)}", provider="bedrock")
 
 
 def _model_info(item: dict[str, Any]) -> ModelInfo:
