@@ -386,3 +386,15 @@ def test_azure_vm_managed_identity_is_recognised_offline(tmp_path: Path) -> None
         == "Entra ID managed identity (Azure VM instance metadata)"
     )
     assert not credentials.status({"resource": "r"}, env, tmp_path).present
+
+
+def test_deployments_named_after_their_model_get_its_capabilities(server: MockFoundryServer) -> None:
+    info = FoundryProvider.model_info("claude-sonnet-4-6-prod")
+    assert info.id == "claude-sonnet-4-6-prod" and info.supports_images and info.effort_levels
+    assert FoundryProvider.model_info("gpt-5-mini-eu").pricing.input == 0.25  # type: ignore[union-attr]
+    assert FoundryProvider.model_info("gpt-5.4x").pricing is None  # a suffix needs its dash
+    server.script(Reply(Text("ok")))
+    env = {"ANTHROPIC_FOUNDRY_API_KEY": "foundry-key"}
+    run(provider(server, env), req("claude-sonnet-4-6-prod", reasoning_effort="high"))
+    assert server.calls == [("anthropic", "claude-sonnet-4-6-prod")]
+    assert server.requests[0].json["thinking"] == {"type": "adaptive"}

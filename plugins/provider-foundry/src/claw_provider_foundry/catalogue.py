@@ -3,8 +3,8 @@
 Data only (no SDK import). A Foundry deployment has a name you choose; these entries match the
 default name (the model id). ``wire`` says which API serves it: ``anthropic`` (Claude deployments,
 ``/anthropic/v1/messages``) or ``openai`` (everything else, ``/openai/v1/chat/completions``).
-Deployments with other names are routed by ``providers.foundry.deployments`` or by a ``claude-``
-prefix. ``thinking`` is the Claude thinking style (see :mod:`claw.wire.anthropic`);
+A deployment named ``<model-id>-<suffix>`` is taken for that model; other names are routed by
+``providers.foundry.deployments`` or by a ``claude-`` prefix. ``thinking`` is the Claude thinking style (see :mod:`claw.wire.anthropic`);
 ``max_tokens_field`` is the Chat Completions field a partner model expects.
 
 Prices: USD per million tokens, Global Standard list prices of November 2026 (Claude on Foundry is
@@ -164,8 +164,8 @@ MODELS: list[dict[str, Any]] = [
 PRIVATE_KEYS = frozenset({"wire", "thinking", "max_tokens_field"})
 
 
-def entry(model_id: str) -> dict[str, Any] | None:
-    for item in MODELS:
-        if model_id == item["id"] or model_id in item.get("aliases", ()):
-            return item
-    return None
+def entry(name: str) -> dict[str, Any] | None:
+    """The catalogue entry for a deployment named after its model: the model id itself, or the id
+    plus a ``-suffix`` (``claude-sonnet-4-6-prod``; the longest matching id wins)."""
+    matches = [item for item in MODELS if name == item["id"] or name.startswith(item["id"] + "-")]
+    return max(matches, key=lambda item: len(item["id"]), default=None)

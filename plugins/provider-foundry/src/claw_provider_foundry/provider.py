@@ -52,8 +52,9 @@ class FoundryProvider(Provider):
 
     @classmethod
     def model_info(cls, model_id: str) -> ModelInfo:
+        """By deployment name: a catalogue model's capabilities under the deployment's own name."""
         item = catalogue.entry(model_id)
-        return _model_info(item) if item is not None else ModelInfo(id=model_id, provider=cls.name)
+        return _model_info(item, model_id) if item is not None else ModelInfo(id=model_id, provider=cls.name)
 
     def credentials(self) -> CredentialStatus:
         return credentials.status(self.settings, self.env)
