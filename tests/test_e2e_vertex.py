@@ -99,3 +99,39 @@ def test_fallback_from_bedrock_to_vertex(claw, vertex, claw_env):
         assert len(bedrock.requests) == 2
     assert res.json()["result"] == "from vertex" and res.json()["model"] == "vertex/claude-opus-4-6"
     assert vertex.calls[0][:2] == ("anthropic", "claude-opus-4-6")
+
+
+def test_mid_session_fallback_from_gemini_to_bedrock_claude(claw, vertex, claw_env):
+    # Gemini reasons and calls a tool; its next request fails over to Claude on Bedrock, which gets
+    # the conversation without Gemini's (to Claude meaningless) thought signature.
+    with MockBedrockServer() as bedrock:
+        claw_env.update(
+            AWS_ACCESS_KEY_ID="AKID",
+            AWS_SECRET_ACCESS_KEY="s",
+            AWS_REGION="us-east-1",
+            AWS_ENDPOINT_URL_BEDROCK_RUNTIME=bedrock.url,
+            CLAW_MAX_RETRIES="1",
+        )
+        vertex.script(
+            Reply(Thinking("look it up", signature="gemini-sig"), ToolCall("Lookup", {"key": "answer"})),
+            Fault(status=503, message="unavailable"),
+            Fault(status=503, message="unavailable"),
+        )
+        bedrock.script(Reply(Text("It is 42.")))
+        res = claw(
+            "-p",
+            "answer?",
+            "--model",
+            "vertex/gemini-2.5-pro",
+            "--fallback-model",
+            "bedrock/claude-sonnet-4-6",
+            "--effort",
+            "high",
+            "--output-format",
+            "json",
+        ).assert_success()
+        messages = bedrock.requests[0].json["messages"]
+    assert res.json()["result"] == "It is 42."
+    assistant = messages[1]["content"]
+    assert "reasoningContent" not in str(assistant) and assistant[0]["toolUse"]["name"] == "Lookup"
+    assert messages[2]["content"][0]["toolResult"]["content"] == [{"text": "fact: 42"}]

@@ -151,7 +151,9 @@ def test_gemini_thinking_and_function_call(server: MockVertexServer) -> None:
     )
     resp = events[-1].response
     assert isinstance(events[-1], ResponseComplete) and resp.stop_reason == "tool_use"
-    assert resp.content[0] == ThinkingBlock(thinking="plan", signature=base64.b64encode(b"opaque").decode())
+    sig = base64.b64encode(b"opaque").decode()
+    assert resp.content[0] == ThinkingBlock(thinking="plan", thought_signature=sig)
+    assert resp.content[0].signature == ""  # unsigned for Claude after a fallback
     assert isinstance(resp.content[1], ToolUseBlock) and resp.content[1].input == {"file_path": "a"}
     assert resp.usage.input_tokens == 20 and resp.usage.cache_read_input_tokens == 80
     assert server.calls == [("google", "gemini-2.5-pro", "streamGenerateContent", "my-proj", "us-east5")]
@@ -172,7 +174,7 @@ def test_gemini_multi_turn_sends_signature_function_response_and_image(server: M
         Message(
             role="assistant",
             content=[
-                ThinkingBlock(thinking="plan", signature=sig),
+                ThinkingBlock(thinking="plan", thought_signature=sig),
                 ToolUseBlock(id="toolu_vertex_1", name="Read", input={"file_path": "a.png"}),
             ],
         ),
@@ -260,3 +262,27 @@ def test_unusable_service_account_file_is_an_auth_error(
     assert err.kind == "authentication_failed" and not err.retryable
     assert str(err).startswith("vertex: Google credentials failed") and "\n" not in str(err)
     assert server.requests == []
+
+
+def test_claude_signatures_never_reach_gemini_and_gemini_ones_never_reach_claude(
+    server: MockVertexServer,
+) -> None:
+    server.script(Reply(Text("g")), Reply(Text("c")))
+    history = [
+        Message.user("q"),
+        Message(
+            role="assistant",
+            content=[
+                ThinkingBlock(thinking="claude's", signature="EqQBCkYIARgCKkB+claude/sig"),
+                ThinkingBlock(thinking="gemini's", thought_signature=base64.b64encode(b"gem").decode()),
+                TextBlock(text="answer"),
+            ],
+        ),
+        Message.user("more"),
+    ]
+    run(provider(server), req("gemini-2.5-flash", *history))
+    parts = server.requests[0].json["contents"][1]["parts"]
+    assert parts == [{"text": "answer", "thoughtSignature": base64.b64encode(b"gem").decode()}]
+    run(provider(server), req("claude-sonnet-4-6", *history))
+    blocks = server.requests[1].json["messages"][1]["content"]
+    assert [b.get("signature") for b in blocks if b["type"] == "thinking"] == ["EqQBCkYIARgCKkB+claude/sig"]

@@ -6,8 +6,10 @@ with their JSON schema as is, effort becomes ``thinking_config`` (``thinking_lev
 ``thinking_budget`` on 2.5).
 
 Thought signatures: Gemini puts an opaque ``thought_signature`` on the part after its reasoning and
-needs it back on that part next turn. claw keeps it as a :class:`~claw.ThinkingBlock` signature
-(base64) right before that part, and puts it back in front of the following part when sending.
+needs it back on that part next turn. claw keeps it (base64) in a :class:`~claw.ThinkingBlock` right
+before that part, as the extra field ``thought_signature`` rather than ``signature``: the block is
+then unsigned for Claude (which drops unsigned thinking instead of rejecting a foreign signature after
+a fallback), and a Claude signature is never sent to Gemini.
 """
 
 from __future__ import annotations
@@ -86,7 +88,8 @@ def contents(messages: list[Message]) -> list[dict[str, Any]]:
             part: dict[str, Any] | None = None
             extra: list[dict[str, Any]] = []
             if isinstance(block, ThinkingBlock):
-                signature = base64.b64decode(block.signature) if block.signature else None
+                own = (block.model_extra or {}).get("thought_signature")
+                signature = base64.b64decode(own) if isinstance(own, str) and own else None
                 continue
             if isinstance(block, RedactedThinkingBlock):
                 continue
@@ -204,9 +207,16 @@ async def stream_events(chunks: AsyncIterator[Any], model: str) -> AsyncIterator
             provider="vertex",
         )
     stop: StopReason = "tool_use" if saw_tool else _STOP.get(finish, "end_turn")
-    yield ResponseComplete(
-        response=builder.response(id=response_id, model=model, stop_reason=stop, usage=last_usage)
-    )
+    response = builder.response(id=response_id, model=model, stop_reason=stop, usage=last_usage)
+    response.content = [_gemini_signed(b) for b in response.content]
+    yield ResponseComplete(response=response)
+
+
+def _gemini_signed(block: Any) -> Any:
+    """A thinking block's Gemini signature moved to ``thought_signature`` (see the module docs)."""
+    if isinstance(block, ThinkingBlock) and block.signature:
+        return ThinkingBlock(thinking=block.thinking, thought_signature=block.signature)
+    return block
 
 
 def google_auth_error(exc: BaseException) -> ApiError | None:
