@@ -5,10 +5,10 @@ Resolution order for one name:
 
 1. ``provider/model-id``: the provider registered under ``provider``; the id is looked up in its
    model list (an unknown id gets conservative defaults, see :meth:`claw.Provider.model_info`).
-2. An alias (``sonnet``, ``opus``, ``haiku``, ...) from some provider's ``ModelInfo.aliases``. Providers
-   are searched in registration order, so the first one claiming an alias wins.
-3. A bare id that a provider lists, or that starts with one of a provider's ``model_prefixes``
-   (``claude-`` -> anthropic, ``gpt-`` -> openai).
+2. A bare id starting with one of a provider's ``model_prefixes`` (``claude-`` -> anthropic, ``gpt-`` ->
+   openai): the model vendor's own provider, even when a cloud provider lists the same id.
+3. An alias (``sonnet``, ``opus``, ``haiku``, ...) or id from some provider's model list. Providers are
+   searched in registration order, so the first one claiming it wins.
 
 The primary model comes from ``--model``, else settings ``model``; the fallback chain from
 ``--fallback-model a,b``, else settings ``fallbackModels``. Chains may cross providers.
@@ -85,13 +85,15 @@ def resolve(name: str, registry: Mapping[str, Any]) -> Route:
             )
         cls = reg.obj
         return Route(cls, cls.model_info(model_id), name)
+    # The vendor's own provider first: clouds (bedrock, vertex, foundry) list other vendors' models
+    # in their catalogues too, and a bare ``gpt-5.4`` means OpenAI's, not a Foundry deployment.
+    for cls in providers:
+        if any(name.startswith(p) for p in cls.model_prefixes):
+            return Route(cls, cls.model_info(name), name)
     for cls in providers:
         for info in cls.models():
             if name == info.id or name in info.aliases:
                 return Route(cls, info, name)
-    for cls in providers:
-        if any(name.startswith(p) for p in cls.model_prefixes):
-            return Route(cls, cls.model_info(name), name)
     known = ", ".join(sorted(p.name for p in providers)) or "none installed"
     raise ProviderNotFound(
         f"cannot tell which provider serves model {name!r}; write it as provider/model-id "

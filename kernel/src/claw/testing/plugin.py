@@ -144,3 +144,30 @@ def openai_server():  # type: ignore[no-untyped-def]
 
     with MockOpenAIServer() as server:
         yield server
+
+
+@pytest.fixture
+def bedrock_server() -> Iterator[object]:
+    """A running :class:`claw.testing.mock_bedrock.MockBedrockServer` (ConverseStream event-stream)."""
+    from claw.testing.mock_bedrock import MockBedrockServer
+
+    with MockBedrockServer() as server:
+        yield server
+
+
+@pytest.fixture
+def vertex_server() -> Iterator[object]:
+    """A running :class:`claw.testing.mock_vertex.MockVertexServer` (Claude and Gemini on Vertex)."""
+    from claw.testing.mock_vertex import MockVertexServer
+
+    with MockVertexServer() as server:
+        yield server
+
+
+@pytest.fixture
+def foundry_server() -> Iterator[object]:
+    """A running :class:`claw.testing.mock_foundry.MockFoundryServer` (OpenAI v1 + Anthropic paths)."""
+    from claw.testing.mock_foundry import MockFoundryServer
+
+    with MockFoundryServer() as server:
+        yield server
