@@ -39,7 +39,7 @@ def in_process(workspace: Path) -> list[float]:
 
         scripted_provider.RESPONDER = respond
 
-        async def run() -> float:
+        async def run(first: list[float] = first) -> float:
             t0 = time.perf_counter()
             loop = AgentLoop(App(workspace=workspace), LoopOptions(model="scripted/default"), Renderer())
             try:
