@@ -36,6 +36,13 @@ def test_prompt_without_p_runs_in_print_mode_off_a_terminal(claw, loop_env):
     assert claw("fix it").assert_success().stdout == "ok\n"
 
 
+def test_command_like_words(claw, loop_env):
+    loop_env.script(Reply(Text("about doctor")))
+    assert claw("-p", "doctor").assert_success().stdout == "about doctor\n"  # with -p: a prompt
+    claw("doctr").assert_failure(2, "No such command")  # a typo is not a paid request
+    claw("fix", "it").assert_failure(2)
+
+
 def test_no_prompt_with_p_is_a_usage_error(claw, loop_env):
     claw("-p").assert_failure(2, "no prompt")
 
