@@ -443,3 +443,27 @@ def test_mcp_flags_reach_plugins(claw, loop_env, plugin_module, claw_env, worksp
         "mcp_config": ["a.json", '{"mcpServers": {}}'],
         "strict": True,
     }
+
+
+def test_include_partial_messages(claw, loop_env):
+    loop_env.script(Reply(Text("hello"), ToolCall("Echo", {"text": "z"})), Reply(Text("bye")))
+    res = claw("-p", "hi", "--output-format", "stream-json", "--verbose", "--include-partial-messages")
+    lines = res.assert_success().json_lines()
+    events = [x["event"] for x in lines if x["type"] == "stream_event"]
+    first = events[: events.index({"type": "message_stop"}) + 1]
+    assert [e["type"] for e in first] == [
+        "content_block_start",
+        "content_block_delta",
+        "content_block_delta",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "content_block_stop",
+        "message_stop",
+    ]
+    text = "".join(e["delta"]["text"] for e in first if e.get("delta", {}).get("type") == "text_delta")
+    assert text == "hello"
+    assert first[3]["content_block"]["name"] == "Echo"
+    assert json.loads(first[4]["delta"]["partial_json"]) == {"text": "z"}
+    kinds = [x["type"] for x in lines]
+    assert kinds.index("stream_event") < kinds.index("assistant")

@@ -120,6 +120,12 @@ def test_dangling_tool_call_is_repaired_on_resume(claw, loop_env, claw_env, work
     last = loop_env.requests[1]["messages"][-1]["content"]
     assert last[0]["type"] == "tool_result" and last[0]["tool_use_id"] == "toolu_dead" and last[0]["is_error"]
     assert "interrupted" in last[0]["content"] and last[1]["text"] == "go on"
+    loop_env.script(Reply(Text("third")))
+    claw("-p", "and again", "--resume", sid).assert_success()
+    messages = loop_env.requests[2]["messages"]
+    # the repair and the prompt merged into it are one message on the next load, not two
+    assert [m["role"] for m in messages] == ["user", "assistant", "assistant", "user", "assistant", "user"]
+    assert [b["type"] for b in messages[3]["content"]] == ["tool_result", "text"]
 
 
 def test_sessions_list_and_resume_session(claw, loop_env, claw_env, workspace):

@@ -78,21 +78,32 @@ class StreamJsonRenderer(Renderer):
         self.out = out or sys.stdout
         self.partial = partial
         self.session_id = session_id
+        self._started: set[int] = set()
 
     def _line(self, data: dict[str, Any]) -> None:
         self.out.write(json.dumps(data, ensure_ascii=False) + "\n")
         self.out.flush()
 
     def system(self, data: dict[str, Any]) -> None:
+        if data.get("subtype") == "api_retry":
+            self._started.clear()  # the retried stream starts its blocks again
         self._line(data)
 
     def stream_event(self, event: StreamEvent) -> None:
         if self.partial:
-            from claw.output.shapes import stream_event
+            from claw.output.shapes import anthropic_events, stream_event
 
-            self._line(stream_event(event, self.session_id))
+            for ev in anthropic_events(event, self._started):
+                self._line(stream_event(ev, self.session_id))
 
     def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
+        if self.partial:
+            from claw.output.shapes import stream_event
+
+            for i in sorted(self._started):
+                self._line(stream_event({"type": "content_block_stop", "index": i}, self.session_id))
+            self._line(stream_event({"type": "message_stop"}, self.session_id))
+            self._started.clear()
         self._line(data)
 
     def user(self, data: dict[str, Any], message: Message) -> None:

@@ -80,6 +80,8 @@ def replay(events: list[dict[str, Any]], *, session_id: str = "", path: Path | N
         if kind in ("user", "assistant"):
             msg = ev.get("message")
             if isinstance(msg, dict):
+                if ev.get("replaces_last") and raw:
+                    raw.pop()  # a prompt merged into the trailing user message
                 raw.append(msg)
             if kind == "assistant":
                 state.num_turns += 1
