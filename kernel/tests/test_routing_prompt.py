@@ -91,8 +91,9 @@ def test_effort_mapping(capsys):
 
     info = ModelInfo(id="m", provider="p", effort_levels=("low", "high"))
     assert map_effort(info, "high") == "high"
-    assert map_effort(info, "medium") == "low"  # tie goes to the lower level
+    assert map_effort(info, "medium") == "low"  # the highest supported level below the request
     assert map_effort(info, "max") == "high"
+    assert map_effort(ModelInfo(id="m", provider="p", effort_levels=("high",)), "low") == "high"
     assert map_effort(ModelInfo(id="n", provider="p"), "high") is None
     err = capsys.readouterr().err
     assert "using 'low'" in err and "does not support --reasoning-effort" in err

@@ -24,9 +24,6 @@ from claw import console
 from claw.errors import ClawError, MissingCredentials, ProviderNotFound, UsageError
 from claw.providers import Effort, ModelInfo, Provider
 
-#: Levels in increasing order, for mapping an effort a model lacks to the nearest one it has.
-EFFORT_ORDER: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
-
 
 @dataclass
 class Route:
@@ -133,18 +130,18 @@ def model_chain(
 def map_effort(info: ModelInfo, effort: Effort | None) -> Effort | None:
     """The effort to send to ``info``'s model for a requested ``--reasoning-effort``.
 
-    A level the model supports is sent as is. Otherwise the nearest supported level is used (ties go to the
-    lower one) with a warning; a model with no effort levels gets none, with a warning.
+    A level the model supports is sent as is; otherwise :meth:`claw.ModelInfo.effort_for` picks one (the
+    highest supported level below the request, else the lowest) and a warning says so. A model with no
+    effort levels gets none, with a warning.
     """
     if effort is None or effort in info.effort_levels:
         return effort
-    if not info.effort_levels:
+    chosen = info.effort_for(effort)
+    if chosen is None:
         console.warn(f"{info.address} does not support --reasoning-effort; {effort!r} ignored")
-        return None
-    want = EFFORT_ORDER.index(effort)
-    best = min(info.effort_levels, key=lambda e: (abs(EFFORT_ORDER.index(e) - want), EFFORT_ORDER.index(e)))
-    console.warn(f"{info.address} does not support reasoning effort {effort!r}; using {best!r}")
-    return best
+    else:
+        console.warn(f"{info.address} does not support reasoning effort {effort!r}; using {chosen!r}")
+    return chosen
 
 
 def check_capabilities(info: ModelInfo, *, tools: bool, images: bool) -> None:

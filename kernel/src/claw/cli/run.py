@@ -45,7 +45,7 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         "reasoning_effort",
         type=click.Choice(EFFORTS),
         default=None,
-        help="Reasoning effort; mapped to the nearest level the model supports.",
+        help="Reasoning effort; a level the model lacks maps to one it supports (with a warning).",
     ),
     click.option("--max-turns", type=click.IntRange(min=1), default=None, help="Stop after N model turns."),
     click.option(
