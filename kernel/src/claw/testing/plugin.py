@@ -5,6 +5,7 @@ Kept import-light: claw itself is imported inside the fixtures.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -59,6 +60,8 @@ def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable
     def make(name: str, source: str) -> str:
         write_plugin(directory, name, source)
         sys.modules.pop(name, None)
+        # The directory may already have been scanned (and cached as empty) by an import in between.
+        importlib.invalidate_caches()
         names.append(name)
         claw_env["CLAW_PLUGIN_MODULES"] = ",".join(names)
         claw_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(directory), claw_env.get("PYTHONPATH")]))
