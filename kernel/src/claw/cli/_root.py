@@ -75,7 +75,10 @@ class ClawGroup(click.Group):
         ``claw doctr`` is a usage error rather than a paid request; a prompt with spaces is a prompt.
         """
         takes_value = {
-            o for p in self.params if isinstance(p, click.Option) and not p.is_flag and not p.count for o in p.opts
+            o
+            for p in self.params
+            if isinstance(p, click.Option) and not p.is_flag and not p.count
+            for o in p.opts
         }
         print_mode = any(a in ("-p", "--print") for a in args)
         i = 0

@@ -115,7 +115,7 @@ class AgentLoop:
         self.chain = routing.model_chain(
             app.providers, settings, model=opts.model, fallbacks=opts.fallback_models
         )
-        self._provider(self.chain[0])  # missing credentials fail before anything is written
+        primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
         self.policy = RetryPolicy.from_env(self.env)
         self.caller = ModelCaller(self.chain, self._provider, self.policy, self._on_retry, self._on_switch)
@@ -200,6 +200,7 @@ class AgentLoop:
                     for r in app.pm.records
                     if r.status == "loaded"
                 ],
+                api_key_source=primary.credentials().source or "none",
             )
         )
 

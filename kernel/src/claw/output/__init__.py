@@ -51,7 +51,14 @@ class TextRenderer(Renderer):
             self._open = True
 
     def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
-        if self._open:  # separate one message's text from the next
+        self._end_line()  # separate one message's text from the next
+
+    def system(self, data: dict[str, Any]) -> None:
+        if data.get("subtype") == "api_retry":
+            self._end_line()  # a retried stream starts its text again, on a fresh line
+
+    def _end_line(self) -> None:
+        if self._open:
             self.out.write("\n")
             self.out.flush()
             self._open = False
