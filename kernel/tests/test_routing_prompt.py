@@ -219,3 +219,15 @@ def test_the_prompt_sent_is_the_printed_one(claw, loop_env, workspace):
     claw("-p", "x").assert_success()
     printed = claw("print-system-prompt").assert_success().stdout
     assert loop_env.requests[0]["system"][0]["text"] == printed.rstrip("\n")
+
+
+def test_fallback_without_credentials_ends_the_run_cleanly(claw, loop_env, plugin_module, claw_env):
+    from claw.testing.script import Fault
+
+    plugin_module("routing_test_providers3", PROVIDERS)
+    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
+    claw_env["CLAW_MAX_RETRIES"] = "0"
+    loop_env.script(Fault(status=529))
+    res = claw("-p", "hi", "--fallback-model", "large", "--output-format", "json")
+    res.assert_failure(1, "no credentials for provider 'keyed'")
+    assert res.json()["subtype"] == "error_during_execution"

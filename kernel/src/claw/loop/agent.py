@@ -20,7 +20,7 @@ from typing import Any
 from claw import compaction, console, paths, routing
 from claw._version import VERSION
 from claw.cost import CostTracker
-from claw.errors import ApiError
+from claw.errors import ApiError, ClawError
 from claw.events import HookEvent, HookOutcome, RuntimeEvent
 from claw.loop.cache import CacheTracker, fingerprint
 from claw.loop.retry import ModelCaller, RetryPolicy
@@ -102,6 +102,7 @@ class AgentLoop:
         self._context_tokens = 0
         #: route address -> the effort sent to it (mapped once, with one warning, per model).
         self._efforts: dict[str, Effort | None] = {}
+        self._fingerprints: dict[str, str] = {}
 
     # -- start and end -------------------------------------------------------------------------
 
@@ -360,6 +361,15 @@ class AgentLoop:
             metadata={"session_id": self.session.id if self.session else ""},
         )
 
+    def _fingerprint(self, route: Route) -> str:
+        """The cached prefix's fingerprint for ``route`` (system and tools are fixed for the session)."""
+        fp = self._fingerprints.get(route.address)
+        if fp is None:
+            fp = self._fingerprints[route.address] = fingerprint(
+                route.info.id, self.system, [t.spec for t in self._tool_list]
+            )
+        return fp
+
     async def _call(self, messages: list[Message], *, tools: bool = True) -> tuple[ModelResponse, Route]:
         self._emit("model_request", model=self.caller.route.address)
         response, route = await self.caller.call(
@@ -447,9 +457,8 @@ class AgentLoop:
         submitted = await self._hook("UserPromptSubmit", prompt=text)
         if submitted.action == "block" or not submitted.keep_going:
             subtype = "error_during_execution"
-            error = f"prompt blocked by a UserPromptSubmit hook: {submitted.reason or submitted.stop_reason or ''}".rstrip(
-                ": "
-            )
+            why = submitted.reason or submitted.stop_reason
+            error = "prompt blocked by a UserPromptSubmit hook" + (f": {why}" if why else "")
             session.record("prompt_blocked", prompt=text, reason=submitted.reason)
             return outcome()
         if submitted.additional_context:
@@ -462,20 +471,21 @@ class AgentLoop:
                     subtype = "error_max_turns"
                     error = f"reached the maximum number of turns ({self.opts.max_turns})"
                     break
-                await self._maybe_compact("auto")
                 try:
+                    await self._maybe_compact("auto")
                     response, route = await self._call(session.messages)
                 except ApiError as exc:
                     subtype, error, api_status = "error_during_execution", _api_message(exc), exc.status_code
+                    break
+                except ClawError as exc:  # a capability the model lacks, a fallback without credentials
+                    subtype, error = "error_during_execution", str(exc)
                     break
                 turns += 1
                 stop_reason = response.stop_reason
                 message = response.to_message()
                 u = response.usage
                 self._context_tokens = u.total_input_tokens + u.output_tokens
-                cache = self.cache.observe(
-                    fingerprint(route.info.id, self.system, [t.spec for t in self._tool_list]), u
-                )
+                cache = self.cache.observe(self._fingerprint(route), u)
                 if cache.get("break"):
                     session.record("cache_break", **cache, sync=False)
                 self._add(
