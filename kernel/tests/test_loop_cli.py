@@ -319,7 +319,7 @@ def test_hooks_block_modify_and_stop(claw, loop_env, plugin_module, claw_env):
         @claw.hookimpl
         def claw_hook_event(event):
             if event.hook_event_name == "PreToolUse" and event.tool_input.get("text") == "secret":
-                return HookOutcome(action="block", reason="secrets stay secret")
+                return HookOutcome(action="block", reason="secrets stay secret", system_message="hook: secret blocked")
             if event.hook_event_name == "PreToolUse" and event.tool_input.get("text") == "rewrite":
                 return HookOutcome(action="modify", updated_input={"text": "rewritten"})
             if event.hook_event_name == "Stop" and not event.stop_hook_active:
@@ -334,7 +334,9 @@ def test_hooks_block_modify_and_stop(claw, loop_env, plugin_module, claw_env):
         Reply(Text("first stop")),
         Reply(Text("second stop")),
     )
-    result = claw("-p", "go", "--output-format", "json").assert_success().json()
+    res = claw("-p", "go", "--output-format", "json").assert_success()
+    result = res.json()
+    assert "claw: warning: hook: secret blocked" in res.stderr
     assert result["result"] == "second stop" and result["num_turns"] == 3
     first = loop_env.requests[0]["messages"][0]["content"]
     assert first[-1]["text"] == "context from a hook"

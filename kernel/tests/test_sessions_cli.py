@@ -200,3 +200,16 @@ def test_compaction_on_a_tiny_context_window(claw, loop_env, session_events, wor
         and resumed[-1]["content"][-1]["text"] == "more"
     )
     assert len(resumed) == 5
+
+
+def test_a_session_in_use_cannot_be_resumed_twice(claw, loop_env, claw_env, workspace):
+    from claw.sessions.store import SessionWriter
+
+    loop_env.script(Reply(Text("one")), Reply(Text("forked")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    holder = SessionWriter(paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl")
+    try:
+        claw("-p", "second", "--resume", sid).assert_failure(1, "in use by another claw process")
+        claw("-p", "second", "--resume", sid, "--fork-session").assert_success()
+    finally:
+        holder.close()

@@ -88,14 +88,14 @@ async def ask_question(question: str, options: list[str] | None) -> str | None:
 def run_repl(app: Any, options: Any, initial: str | None) -> int:
     """Run the REPL until ``/exit`` or end of input; returns the exit code."""
     from claw.loop import AgentLoop
-    from claw.output import TextRenderer
+    from claw.output import ReplRenderer
 
     options.interactive = True
     options.asker = ask_permission
     options.tool_asker = ask_question
 
     async def main() -> int:
-        loop = AgentLoop(app, options, TextRenderer())
+        loop = AgentLoop(app, options, ReplRenderer())
         reason = "prompt_input_exit"
         main_task = asyncio.current_task()
         turn: asyncio.Task[Any] | None = None

@@ -26,7 +26,7 @@ from claw.loop.cache import CacheTracker, fingerprint
 from claw.loop.retry import ModelCaller, RetryPolicy
 from claw.loop.structured import NAME as STRUCTURED_NAME
 from claw.loop.structured import STRUCTURED_OUTPUT
-from claw.loop.tool_calls import ToolRunner
+from claw.loop.tool_calls import ToolRunner, show_system_message
 from claw.messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock
 from claw.output import Renderer, shapes
 from claw.providers import Effort, ModelRequest, ModelResponse
@@ -295,7 +295,9 @@ class AgentLoop:
         }
 
     async def _hook(self, name: str, **fields: Any) -> HookOutcome:
-        return await self.hooks.run(HookEvent(hook_event_name=name, **self._hook_base(), **fields))  # type: ignore[arg-type]
+        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **self._hook_base(), **fields))  # type: ignore[arg-type]
+        show_system_message(outcome)
+        return outcome
 
     def _on_hook_run(self, record: dict[str, Any]) -> None:
         if self.session is not None:

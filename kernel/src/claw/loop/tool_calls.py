@@ -18,9 +18,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from claw import console
 from claw.events import HookEvent, HookOutcome
 from claw.messages import TextBlock, ToolResultBlock, ToolUseBlock
 from claw.tools import Tool, ToolContext, ToolError, ToolResult
+
+
+def show_system_message(outcome: HookOutcome) -> None:
+    """A hook's ``systemMessage`` is for the user, not the model: one line on stderr."""
+    if outcome.system_message:
+        console.warn(outcome.system_message, once=False)
 
 
 def _append(content: Any, extra: str) -> Any:
@@ -82,6 +89,7 @@ class ToolRunner:
 
     async def _hook(self, name: str, **fields: Any) -> HookOutcome:
         outcome = await self.hooks.run(HookEvent(hook_event_name=name, **self.hook_base, **fields))  # type: ignore[arg-type]
+        show_system_message(outcome)
         if not outcome.keep_going:
             self.stop_reason = outcome.stop_reason or f"stopped by a {name} hook"
         return outcome

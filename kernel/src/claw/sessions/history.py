@@ -69,8 +69,11 @@ class SessionState:
     cache: CacheStats = field(default_factory=CacheStats)
 
 
-def replay(events: list[dict[str, Any]], *, session_id: str = "", path: Path | None = None) -> SessionState:
-    """Fold events into a :class:`SessionState`. Messages are validated once, at the end, for speed."""
+def replay(
+    events: list[dict[str, Any]], *, session_id: str = "", path: Path | None = None, messages: bool = True
+) -> SessionState:
+    """Fold events into a :class:`SessionState`. Messages are validated once, at the end, for speed;
+    ``messages=False`` skips them (listings need only the summary)."""
     from pydantic import TypeAdapter
 
     state = SessionState(session_id=session_id, path=path, num_events=len(events))
@@ -106,7 +109,8 @@ def replay(events: list[dict[str, Any]], *, session_id: str = "", path: Path | N
         elif kind == "model_switch":
             state.model = ev.get("to") or state.model
         state.updated = ev.get("ts") or state.updated
-    state.messages = TypeAdapter(list[Message]).validate_python(raw)
+    if messages:
+        state.messages = TypeAdapter(list[Message]).validate_python(raw)
     return state
 
 

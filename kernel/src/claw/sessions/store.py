@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from claw import console
+from claw.errors import ClawError
 
 
 def now_iso() -> str:
@@ -42,6 +43,7 @@ class SessionWriter:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fh = open(path, "ab")  # noqa: SIM115 - kept open for the session's lifetime
+        _lock(self._fh, path)
         # A crash mid-write leaves a line without its newline: start on a fresh line so the torn
         # line stays one (skipped) line instead of corrupting the next event.
         if self._fh.tell() > 0:
@@ -77,6 +79,22 @@ class SessionWriter:
             os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
+
+
+def _lock(fh: Any, path: Path) -> None:
+    """One writer per session: a second claw resuming the same session would interleave its events.
+    The lock is advisory and dies with the process, so a killed run never leaves a session locked."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; sessions are still append-only
+        return
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise ClawError(
+            f"session {path.stem} is in use by another claw process; use --fork-session"
+        ) from None
 
 
 class _Syncer(threading.Thread):
