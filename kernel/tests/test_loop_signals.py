@@ -88,3 +88,18 @@ def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, c
     assert "interrupted" in types and types[-1] == "session_end" and events[-1]["reason"] == "interrupted"
     repaired = [e for e in events if e["type"] == "user" and e.get("repaired")]
     assert repaired and "interrupted by the user" in repaired[0]["message"]["content"][0]["content"]
+
+
+def test_sigterm_saves_the_session_and_exits_143(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60})), Reply(Text("ok")))
+    proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: (workspace / "tools.log").exists())
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143 and "terminated by SIGTERM" in err
+    events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
+    assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
