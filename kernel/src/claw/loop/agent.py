@@ -168,7 +168,7 @@ class AgentLoop:
             session=self.ctx,
         )
         self._started_plugins = True
-        await self._plugins_session_start()
+        await self._call_plugins("claw_session_start")
         self.tools = self._build_tools()
         self.ctx.available_tools = [t.spec for t in self._tool_list]
         text = self._system_prompt()
@@ -221,9 +221,6 @@ class AgentLoop:
                 self._emit("session_end", reason=reason)
                 self.session.record("session_end", reason=reason)
                 self.session.close()
-
-    async def _plugins_session_start(self) -> None:
-        await self._call_plugins("claw_session_start")
 
     async def _call_plugins(self, hook_name: str) -> None:
         """Call a session hook on every plugin, awaiting awaitables concurrently with a timeout;
