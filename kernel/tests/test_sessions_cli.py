@@ -213,3 +213,40 @@ def test_a_session_in_use_cannot_be_resumed_twice(claw, loop_env, claw_env, work
         claw("-p", "second", "--resume", sid, "--fork-session").assert_success()
     finally:
         holder.close()
+
+
+def test_context_overflow_compacts_and_retries(claw, loop_env, workspace):
+    from claw.testing.script import Fault
+
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"compaction": {"keepRecentTurns": 1}}))
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "1"})),
+        Reply(ToolCall("Echo", {"text": "2"})),
+        Fault(status=400, message="prompt is too long: 210000 tokens > 200000 maximum"),
+        Reply(Text("summary of the start")),
+        Reply(Text("fits now")),
+    )
+    res = claw("-p", "go", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "fits now"
+    assert "summary of the start" in loop_env.requests[4]["messages"][0]["content"][0]["text"]
+
+
+def test_resume_near_the_limit_compacts_before_the_first_request(claw, loop_env, workspace):
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"compaction": {"keepRecentTurns": 1}}))
+    big = Usage(input_tokens=1950)
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "1"})),
+        Reply(Text("first done"), usage=big),
+        Reply(Text("summary")),
+        Reply(Text("after")),
+    )
+    sid = (
+        claw("-p", "go", "--model", "scripted/tiny", "--output-format", "json")
+        .assert_success()
+        .json()["session_id"]
+    )
+    claw("-p", "more", "--resume", sid, "--model", "scripted/tiny").assert_success()
+    assert "Summarise the conversation above" in json.dumps(loop_env.requests[2]["messages"][-1])
+    assert "summary" in loop_env.requests[3]["messages"][0]["content"][0]["text"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import inspect
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +133,7 @@ class AgentLoop:
             start={"model": self.chain[0].address, "cwd": str(self.workspace), "claw_version": VERSION},
         )
         self._has_images = any(_has_image(m.content) for m in session.messages)
+        self._context_tokens = session.state.context_tokens
         self.cache = CacheTracker(session.state.cache)
         self.ctx = SessionContext(
             session_id=session.id,
@@ -472,7 +474,13 @@ class AgentLoop:
                     break
                 try:
                     await self._maybe_compact("auto")
-                    response, route = await self._call(session.messages)
+                    try:
+                        response, route = await self._call(session.messages)
+                    except ApiError as exc:
+                        # The context outgrew the window (a tool returned a lot): compact and try once more.
+                        if not _context_overflow(exc) or not await self.compact("auto"):
+                            raise
+                        response, route = await self._call(session.messages)
                 except ApiError as exc:
                     subtype, error, api_status = "error_during_execution", _api_message(exc), exc.status_code
                     break
@@ -617,6 +625,14 @@ def _has_image(content: list[ContentBlock]) -> bool:
         ):
             return True
     return False
+
+
+_OVERFLOW = re.compile(r"too long|context (length|window)|maximum context|too many (input )?tokens", re.I)
+
+
+def _context_overflow(exc: ApiError) -> bool:
+    """Whether the API refused the request for exceeding the model's context window."""
+    return exc.status_code in (400, 413) and bool(_OVERFLOW.search(str(exc)))
 
 
 def _api_message(exc: ApiError) -> str:

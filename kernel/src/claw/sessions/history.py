@@ -66,6 +66,8 @@ class SessionState:
     title: str = ""
     num_events: int = 0
     num_turns: int = 0
+    #: The context size the last response reported (0 after a compaction): whether to compact first.
+    context_tokens: int = 0
     cache: CacheStats = field(default_factory=CacheStats)
 
 
@@ -88,6 +90,16 @@ def replay(
                 raw.append(msg)
             if kind == "assistant":
                 state.num_turns += 1
+                u = ev.get("usage") or {}
+                state.context_tokens = sum(
+                    int(u.get(k) or 0)
+                    for k in (
+                        "input_tokens",
+                        "cache_creation_input_tokens",
+                        "cache_read_input_tokens",
+                        "output_tokens",
+                    )
+                )
                 if ev.get("model"):
                     state.model = ev["model"]
                 if isinstance(ev.get("cache"), dict):
@@ -96,6 +108,8 @@ def replay(
                 state.title = str(ev["prompt"])
         elif kind in ("compaction", "fork") and isinstance(ev.get("messages"), list):
             raw = list(ev["messages"])
+            if kind == "compaction":
+                state.context_tokens = 0
             if kind == "fork":
                 state.parent_id = ev.get("parent_session_id")
                 state.title = state.title or ev.get("title", "")
