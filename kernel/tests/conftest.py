@@ -38,7 +38,7 @@ class Echo(Tool):
 
 class Touch(Tool):
     spec = ToolSpec(name="Touch", description="Create a file.",
-                    input_schema={"type": "object", "properties": {"name": {"type": "string"}}})
+                    input_schema={"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]})
 
     async def run(self, input, ctx):
         (ctx.workspace / input["name"]).write_text("touched")

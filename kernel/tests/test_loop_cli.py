@@ -409,9 +409,9 @@ def test_failing_session_start_plugin_is_reported_not_fatal(claw, loop_env, plug
 
 
 def test_json_schema_structured_output(claw, loop_env):
-    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}, "required": ["n"]}
     loop_env.script(
-        Reply(ToolCall("StructuredOutput", {"n": "three"})),
+        Reply(ToolCall("StructuredOutput", {"n": -3})),
         Reply(ToolCall("StructuredOutput", {"n": 3})),
     )
     res = claw("-p", "count", "--json-schema", json.dumps(schema), "--output-format", "json").assert_success()
@@ -469,3 +469,27 @@ def test_include_partial_messages(claw, loop_env):
     assert json.loads(first[4]["delta"]["partial_json"]) == {"text": "z"}
     kinds = [x["type"] for x in lines]
     assert kinds.index("stream_event") < kinds.index("assistant")
+
+
+def test_tool_input_is_checked_against_the_schema(claw, loop_env):
+    loop_env.script(
+        Reply(
+            ToolCall("Touch", {}),
+            ToolCall("Echo", {"text": 3}),
+            ToolCall("Echo", {"text": "ok", "delay": True}),
+        ),
+        Reply(Text("fixed")),
+    )
+    claw("-p", "x", "--dangerously-skip-permissions").assert_success()
+    missing, wrong, boolean = loop_env.requests[1]["messages"][-1]["content"]
+    assert missing["is_error"] and missing["content"] == (
+        "InputValidationError: Touch failed due to the following issue: the required parameter `name` is missing"
+    )
+    assert (
+        wrong["is_error"]
+        and "`text` type is expected as `string` but provided as `integer`" in wrong["content"]
+    )
+    assert (
+        boolean["is_error"]
+        and "`delay` type is expected as `number` but provided as `boolean`" in boolean["content"]
+    )
