@@ -17,7 +17,7 @@ The primary model comes from ``--model``, else settings ``model``; the fallback 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from claw import console
@@ -25,34 +25,32 @@ from claw.errors import ClawError, MissingCredentials, ProviderNotFound, UsageEr
 from claw.providers import Effort, ModelInfo, Provider
 
 
-@dataclass
+@dataclass(frozen=True)
 class Route:
-    """One resolved model: what to instantiate and what it can do."""
+    """One resolved model: which provider serves it and what it can do."""
 
     provider_cls: type[Provider]
     info: ModelInfo
     #: What the user wrote (``sonnet``); kept for messages.
     requested: str = ""
-    _instance: Provider | None = field(default=None, repr=False)
 
     @property
     def address(self) -> str:
         return self.info.address
 
-    def provider(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
-        """The provider instance (created once), with credentials checked.
 
-        :raises MissingCredentials: naming what to set.
-        """
-        if self._instance is None:
-            name = self.provider_cls.name
-            instance = self.provider_cls((settings.get("providers") or {}).get(name, {}), env)
-            status = instance.credentials()
-            if not status.present:
-                hint = status.hint or f"configure settings providers.{name}"
-                raise MissingCredentials(f"no credentials for provider {name!r}: {hint}")
-            self._instance = instance
-        return self._instance
+def instantiate(cls: type[Provider], settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
+    """A provider instance configured from settings ``providers.<name>`` and the environment.
+
+    :raises MissingCredentials: naming what to set.
+    """
+    name = cls.name
+    provider = cls((settings.get("providers") or {}).get(name, {}), env)
+    status = provider.credentials()
+    if not status.present:
+        hint = status.hint or f"configure settings providers.{name}"
+        raise MissingCredentials(f"no credentials for provider {name!r}: {hint}")
+    return provider
 
 
 def _providers(registry: Mapping[str, Any]) -> list[type[Provider]]:

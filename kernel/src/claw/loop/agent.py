@@ -342,9 +342,11 @@ class AgentLoop:
     # -- model requests ------------------------------------------------------------------------
 
     def _provider(self, route: Route) -> Any:
-        provider = route.provider(self.app.settings.data, self.env)
-        self._providers[route.provider_cls.name] = provider
-        return provider
+        """The provider serving ``route``: one instance (one client) per provider for the session."""
+        name = route.provider_cls.name
+        if name not in self._providers:
+            self._providers[name] = routing.instantiate(route.provider_cls, self.app.settings.data, self.env)
+        return self._providers[name]
 
     def _request(self, route: Route, messages: list[Message], *, tools: bool = True) -> ModelRequest:
         info = route.info
