@@ -31,8 +31,6 @@ class Route:
 
     provider_cls: type[Provider]
     info: ModelInfo
-    #: What the user wrote (``sonnet``); kept for messages.
-    requested: str = ""
 
     @property
     def address(self) -> str:
@@ -79,14 +77,14 @@ def resolve(name: str, registry: Mapping[str, Any]) -> Route:
                 f"install its plugin, e.g. pip install claw-provider-{prefix}"
             )
         cls = reg.obj
-        return Route(cls, cls.model_info(model_id), name)
+        return Route(cls, cls.model_info(model_id))
     for cls in providers:
         for info in cls.models():
             if name == info.id or name in info.aliases:
-                return Route(cls, info, name)
+                return Route(cls, info)
     for cls in providers:
         if any(name.startswith(p) for p in cls.model_prefixes):
-            return Route(cls, cls.model_info(name), name)
+            return Route(cls, cls.model_info(name))
     known = ", ".join(sorted(p.name for p in providers)) or "none installed"
     raise ProviderNotFound(
         f"cannot tell which provider serves model {name!r}; write it as provider/model-id "
