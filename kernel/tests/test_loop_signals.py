@@ -103,3 +103,21 @@ def test_sigterm_saves_the_session_and_exits_143(claw, loop_env, claw_env, works
     assert proc.returncode == 143 and "terminated by SIGTERM" in err
     events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
     assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
+
+
+def test_text_output_streams_before_the_response_ends(claw, loop_env):
+    # the scripted reply streams "stream" then "ed text"; the stall sits between the two deltas
+    loop_env.script(Fault(kind="stall", after_events=1, seconds=3, reply=Reply(Text("streamed text"))))
+    proc = claw.popen("-p", "hi", stdin=subprocess.DEVNULL)
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.read(len("stream"))
+        still_running = proc.poll() is None
+        rest = proc.stdout.read()
+        err = proc.stderr.read()
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert first == "stream" and still_running
+    assert first + rest == "streamed text\n" and proc.returncode == 0, err
