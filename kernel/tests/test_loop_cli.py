@@ -493,3 +493,16 @@ def test_tool_input_is_checked_against_the_schema(claw, loop_env):
         boolean["is_error"]
         and "`delay` type is expected as `number` but provided as `boolean`" in boolean["content"]
     )
+
+
+def test_retry_after_is_honoured_and_spend_caps_are_fatal(claw, loop_env, session_events):
+    loop_env.script(
+        Fault(status=429, message="slow down", retry_after=0.3),
+        Reply(Text("ok")),
+        Fault(status=429, message="you exceeded your quota", error_code="insufficient_quota"),
+    )
+    sid = claw("-p", "a", "--output-format", "json").assert_success().json()["session_id"]
+    (retry,) = [e for e in session_events(sid) if e["type"] == "api_retry"]
+    assert retry["delay_ms"] >= 300 and retry["error"] == "rate_limit"
+    claw("-p", "b").assert_failure(1, "you exceeded your quota")
+    assert len(loop_env.requests) == 3
