@@ -36,6 +36,10 @@ class Route:
     def address(self) -> str:
         return self.info.address
 
+    def provider(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
+        """A new provider instance for this route (see :func:`instantiate`); the caller closes it."""
+        return instantiate(self.provider_cls, settings, env)
+
 
 def instantiate(cls: type[Provider], settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
     """A provider instance configured from settings ``providers.<name>`` and the environment.
