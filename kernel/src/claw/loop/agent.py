@@ -123,6 +123,15 @@ class AgentLoop:
         self.caller = ModelCaller(self.chain, self._provider, self.policy, self._on_retry, self._on_switch)
         self._runtime_impls = app.pm.hook.claw_runtime_event.get_hookimpls()
 
+        # A bad permission mode fails here too, before a session file exists.
+        self.permissions = PermissionEngine.for_app(
+            app,
+            mode=opts.permission_mode,
+            allowed_tools=opts.allowed_tools,
+            disallowed_tools=opts.disallowed_tools,
+            asker=opts.asker,
+        )
+
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
         self.session = session = open_session(
             directory,
@@ -145,13 +154,6 @@ class AgentLoop:
         )
         self.hooks = HookRunner(
             pm=app.pm, settings=settings, workspace=self.workspace, env=self.env, on_run=self._on_hook_run
-        )
-        self.permissions = PermissionEngine.for_app(
-            app,
-            mode=opts.permission_mode,
-            allowed_tools=opts.allowed_tools,
-            disallowed_tools=opts.disallowed_tools,
-            asker=opts.asker,
         )
         self.tool_ctx = ToolContext(
             workspace=self.workspace,
