@@ -506,3 +506,10 @@ def test_retry_after_is_honoured_and_spend_caps_are_fatal(claw, loop_env, sessio
     assert retry["delay_ms"] >= 300 and retry["error"] == "rate_limit"
     claw("-p", "b").assert_failure(1, "you exceeded your quota")
     assert len(loop_env.requests) == 3
+
+
+def test_bad_permission_mode_fails_before_a_session_exists(claw, loop_env, claw_env, workspace):
+    from claw import paths
+
+    claw("-p", "x", "--permission-mode", "bogus").assert_failure(2, "unknown permission mode 'bogus'")
+    assert not paths.sessions_dir(workspace, claw_env).exists() and loop_env.requests == []
