@@ -107,8 +107,9 @@ def test_ctrl_c_stops_the_turn_then_at_the_prompt_ends_the_session(claw_env, wor
         proc.send_signal(signal.SIGINT)  # stops the nap, back to the prompt
         time.sleep(0.3)
         os.write(master, b"are you there?\n")
-        _wait(lambda: len(loop_env.requests) >= 2)
-        time.sleep(0.3)
+        sessions = Path(claw_env["CLAW_STATE_DIR"]) / "projects"
+        _wait(lambda: any('"type":"result"' in p.read_text() for p in sessions.rglob("*.jsonl")))
+        time.sleep(0.2)
         proc.send_signal(signal.SIGINT)  # at the prompt: ends the session
         out, err = proc.communicate(timeout=20)
     finally:
