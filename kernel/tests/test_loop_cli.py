@@ -328,7 +328,6 @@ def test_hooks_block_modify_and_stop(claw, loop_env, plugin_module, claw_env):
                 return HookOutcome(action="allow", additional_context="context from a hook")
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(
         Reply(ToolCall("Echo", {"text": "secret"}), ToolCall("Echo", {"text": "rewrite"})),
         Reply(Text("first stop")),
@@ -378,7 +377,6 @@ def test_session_plugins_hooks_and_runtime_events(claw, loop_env, plugin_module,
                 fh.write(event.type + "\\n")
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(Reply(ToolCall("Live")), Reply(Text("ok")))
     lines = claw("-p", "go", "--output-format", "stream-json", "--verbose").assert_success().json_lines()
     init = lines[0]
@@ -402,7 +400,6 @@ def test_failing_session_start_plugin_is_reported_not_fatal(claw, loop_env, plug
             return start()
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(Reply(Text("still fine")))
     res = claw("-p", "go").assert_success()
     assert res.stdout == "still fine\n" and "server exploded" in res.stderr
@@ -436,7 +433,6 @@ def test_mcp_flags_reach_plugins(claw, loop_env, plugin_module, claw_env, worksp
                 {"mcp_config": session.extra["mcp_config"], "strict": session.extra["strict_mcp_config"]}))
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(Reply(Text("ok")))
     claw(
         "-p", "x", "--mcp-config", "a.json", "--mcp-config", '{"mcpServers": {}}', "--strict-mcp-config"

@@ -52,7 +52,6 @@ def test_repl_prompts_asks_permission_and_runs_commands(claw_env, workspace, loo
             session.add_command(SlashCommand(name="review", description="review", expand=expand))
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(
         Reply(ToolCall("Touch", {"name": "made.txt"})),
         Reply(Text("touched it")),

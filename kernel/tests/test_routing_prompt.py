@@ -39,9 +39,8 @@ def claw_register_providers(register):
 
 
 @pytest.fixture
-def app(claw_env, workspace, plugin_module):  # type: ignore[no-untyped-def]
+def app(claw_env, workspace, plugin_module, scripted):  # type: ignore[no-untyped-def]
     plugin_module("routing_test_providers", PROVIDERS)
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider"
     from claw.app import App
 
     return App(workspace=workspace, env=claw_env, load_entry_points=False)
@@ -225,7 +224,6 @@ def test_fallback_without_credentials_ends_the_run_cleanly(claw, loop_env, plugi
     from claw.testing.script import Fault
 
     plugin_module("routing_test_providers3", PROVIDERS)
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     claw_env["CLAW_MAX_RETRIES"] = "0"
     loop_env.script(Fault(status=529))
     res = claw("-p", "hi", "--fallback-model", "large", "--output-format", "json")
