@@ -509,3 +509,13 @@ def test_bad_permission_mode_fails_before_a_session_exists(claw, loop_env, claw_
 
     claw("-p", "x", "--permission-mode", "bogus").assert_failure(2, "unknown permission mode 'bogus'")
     assert not paths.sessions_dir(workspace, claw_env).exists() and loop_env.requests == []
+
+
+def test_pause_turn_is_continued(claw, loop_env):
+    loop_env.script(Reply(Text("part one"), stop_reason="pause_turn"), Reply(Text("part two")))
+    result = claw("-p", "long job", "--output-format", "json").assert_success().json()
+    assert result["result"] == "part two" and result["num_turns"] == 2
+    assert loop_env.requests[1]["messages"][-1] == {
+        "role": "assistant",
+        "content": [{"type": "text", "text": "part one"}],
+    }

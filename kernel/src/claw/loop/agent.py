@@ -523,6 +523,8 @@ class AgentLoop:
                     ):
                         break
                     continue
+                if response.stop_reason == "pause_turn":
+                    continue  # the server paused a long turn: sending it back lets the model go on
                 if self.opts.json_schema is not None and self.tool_ctx.stash.get(STRUCTURED_OUTPUT) is None:
                     if reminders < MAX_SCHEMA_REMINDERS:
                         reminders += 1
