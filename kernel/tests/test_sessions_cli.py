@@ -250,3 +250,11 @@ def test_resume_near_the_limit_compacts_before_the_first_request(claw, loop_env,
     claw("-p", "more", "--resume", sid, "--model", "scripted/tiny").assert_success()
     assert "Summarise the conversation above" in json.dumps(loop_env.requests[2]["messages"][-1])
     assert "summary" in loop_env.requests[3]["messages"][0]["content"][0]["text"]
+
+
+def test_unwritable_session_dir_is_one_line_error(claw, loop_env, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the sessions directory should be")
+    res = claw("-p", "x", "--session-dir", blocker / "sessions")
+    res.assert_failure(1, "cannot write the session file")
+    assert len(res.stderr.strip().splitlines()) == 1

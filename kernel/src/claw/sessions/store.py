@@ -41,8 +41,14 @@ class SessionWriter:
         self._syncer: _Syncer | None = None
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(path, "ab")  # noqa: SIM115 - kept open for the session's lifetime
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(path, "ab")  # noqa: SIM115 - kept open for the session's lifetime
+        except OSError as exc:
+            raise ClawError(
+                f"cannot write the session file {path}: {exc.strerror}; "
+                "use --session-dir, --fork-session or --no-session-persistence"
+            ) from None
         _lock(self._fh, path)
         # A crash mid-write leaves a line without its newline: start on a fresh line so the torn
         # line stays one (skipped) line instead of corrupting the next event.
