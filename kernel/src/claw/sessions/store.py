@@ -138,7 +138,11 @@ def read_events(path: Path) -> list[dict[str, Any]]:
     with a warning naming the line."""
     from pydantic_core import from_json
 
-    lines = [line for line in path.read_bytes().split(b"\n") if line.strip()]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ClawError(f"cannot read the session file {path}: {exc.strerror}") from None
+    lines = [line for line in data.split(b"\n") if line.strip()]
     try:  # one parse of the whole file, in Rust: about 4x faster than json.loads per line
         events = from_json(b"[" + b",".join(lines) + b"]")
     except ValueError:
