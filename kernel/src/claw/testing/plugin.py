@@ -54,6 +54,9 @@ def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable
     from claw.testing import write_plugin
 
     directory = tmp_path / "test_plugins"
+    # Created before it goes on sys.path: an import attempted while it is missing caches "no finder"
+    # for it in sys.path_importer_cache, and the module written later would never be found.
+    directory.mkdir(parents=True, exist_ok=True)
     names: list[str] = []
     sys.path.insert(0, str(directory))
 
