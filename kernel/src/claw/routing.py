@@ -24,6 +24,9 @@ from claw import console
 from claw.errors import ClawError, MissingCredentials, ProviderNotFound, UsageError
 from claw.providers import Effort, ModelInfo, Provider
 
+#: Effort levels from least to most.
+EFFORT_ORDER: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
+
 
 @dataclass(frozen=True)
 class Route:
@@ -130,17 +133,19 @@ def model_chain(
 def map_effort(info: ModelInfo, effort: Effort | None) -> Effort | None:
     """The effort to send to ``info``'s model for a requested ``--reasoning-effort``.
 
-    A level the model supports is sent as is; otherwise :meth:`claw.ModelInfo.effort_for` picks one (the
-    highest supported level below the request, else the lowest) and a warning says so. A model with no
-    effort levels gets none, with a warning.
+    A level the model supports is sent as is. Otherwise the highest supported level below the request is
+    used, else the lowest supported one, with a warning (``max`` on a model that stops at ``high`` sends
+    ``high`` rather than failing). A model with no effort levels gets none, with a warning.
     """
     if effort is None or effort in info.effort_levels:
         return effort
-    chosen = info.effort_for(effort)
-    if chosen is None:
+    if not info.effort_levels:
         console.warn(f"{info.address} does not support --reasoning-effort; {effort!r} ignored")
-    else:
-        console.warn(f"{info.address} does not support reasoning effort {effort!r}; using {chosen!r}")
+        return None
+    rank = EFFORT_ORDER.index
+    below = [e for e in info.effort_levels if rank(e) < rank(effort)]
+    chosen = max(below, key=rank) if below else min(info.effort_levels, key=rank)
+    console.warn(f"{info.address} does not support reasoning effort {effort!r}; using {chosen!r}")
     return chosen
 
 
