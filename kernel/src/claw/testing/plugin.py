@@ -63,9 +63,12 @@ def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable
     def make(name: str, source: str) -> str:
         write_plugin(directory, name, source)
         sys.modules.pop(name, None)
+        # The directory may already have been scanned (and cached as empty) by an import in between.
         importlib.invalidate_caches()
         names.append(name)
-        claw_env["CLAW_PLUGIN_MODULES"] = ",".join(names)
+        # Keep modules other fixtures enabled (``scripted``), whatever the order they ran in.
+        modules = [m for m in claw_env.get("CLAW_PLUGIN_MODULES", "").split(",") if m]
+        claw_env["CLAW_PLUGIN_MODULES"] = ",".join([*modules, *([] if name in modules else [name])])
         claw_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(directory), claw_env.get("PYTHONPATH")]))
         os.environ.update(claw_env)
         return name
