@@ -1,0 +1,116 @@
+"""The browser OAuth flow for one server (``claw mcp login``, the ``McpAuth`` tool) and one-shot
+health checks (``claw mcp list`` / ``get``, ``claw doctor``)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import claw
+from claw.errors import ClawError
+
+from claw_mcp.config import ServerConfig
+from claw_mcp.manager import McpManager
+from claw_mcp.oauth import CallbackServer, TokenFile, make_provider, open_in_browser
+
+#: Opens the authorization URL: the browser by default; tests follow it with an HTTP client.
+UrlOpener = Callable[[str], Awaitable[None] | None]
+
+
+def announce_and_open(url: str) -> None:
+    sys.stderr.write(
+        f"claw: opening your browser to authorize; if it does not open, visit:\n  {url}\n"
+    )
+    sys.stderr.flush()
+    try:
+        open_in_browser(url)
+    except ClawError:
+        pass  # the URL is printed above; the callback server keeps waiting
+
+
+async def login(
+    server: ServerConfig,
+    env: Mapping[str, str],
+    transports: Mapping[str, type[claw.Transport]],
+    open_url: UrlOpener = announce_and_open,
+) -> str:
+    """Run authorization code + PKCE for ``server`` and store the tokens; return a summary line.
+
+    Stored tokens are dropped first, so this always asks the authorization server anew.
+    """
+    if server.type not in ("http", "sse"):
+        raise ClawError(f'MCP server "{server.name}" is a {server.type} server; OAuth applies to http and sse servers')
+    store = TokenFile(server.name, server.data["url"], env)
+    store.update(tokens=None, expires_at=None)
+    configured = (server.data.get("oauth") or {}).get("callbackPort")
+    port = configured or store.load().get("callback_port") or 0
+    try:
+        callback = CallbackServer(port)
+        await callback.__aenter__()
+    except OSError:
+        if configured:
+            raise ClawError(f"cannot listen on the configured callback port {configured}") from None
+        callback = CallbackServer(0)
+        await callback.__aenter__()
+    try:
+        if callback.port != store.load().get("callback_port"):
+            # A client registered for another redirect URI cannot use this one: register again.
+            store.update(callback_port=callback.port, client_info=None)
+        asked = False
+
+        async def redirect(url: str) -> None:
+            nonlocal asked
+            asked = True
+            result = open_url(url)
+            if inspect.isawaitable(result):
+                await result
+
+        provider = make_provider(
+            server.name,
+            server.data,
+            store,
+            redirect_handler=redirect,
+            callback_handler=callback.result,
+            redirect=callback.redirect_uri,
+        )
+        config = ServerConfig(server.name, server.type, server.source, server.scope, {**server.data})
+        manager = McpManager({server.name: config}, transports=transports, workspace=Path.cwd(), env=env)
+        manager.servers[server.name].config.data["_auth"] = provider
+        await manager.start()
+        await manager.stop()
+        state = manager.servers[server.name]
+        if state.status != "connected":
+            raise ClawError(state.error or state.status)
+        if not asked:
+            return f'MCP server "{server.name}" did not ask for authorization; connected'
+        return f'Authorized MCP server "{server.name}"; tokens saved to {store.path}'
+    finally:
+        await callback.__aexit__(None, None, None)
+
+
+async def check(
+    servers: Mapping[str, ServerConfig],
+    env: Mapping[str, str],
+    transports: Mapping[str, type[claw.Transport]],
+    workspace: Path,
+    timeout: float | None = None,
+) -> list[dict[str, Any]]:
+    """Connect to every server in parallel, once, and report each one's status."""
+    manager = McpManager(servers, transports=transports, workspace=workspace, env=env, timeout=timeout)
+    try:
+        await manager.start()
+        statuses = manager.statuses()
+        for status in statuses:
+            status["tools"] = len(manager.servers[status["name"]].tools)
+        return statuses
+    finally:
+        await manager.stop()
+
+
+def run_sync(coro: Awaitable[Any]) -> Any:
+    """Run a coroutine from synchronous code (click commands, ``claw doctor``)."""
+    return asyncio.run(coro)  # type: ignore[arg-type]
