@@ -21,13 +21,12 @@ from claw_mcp.oauth import CallbackServer, TokenFile, make_provider, open_in_bro
 UrlOpener = Callable[[str], Awaitable[None] | None]
 
 
-def announce_and_open(url: str) -> None:
-    sys.stderr.write(
-        f"claw: opening your browser to authorize; if it does not open, visit:\n  {url}\n"
-    )
+async def announce_and_open(url: str) -> None:
+    """Print the authorization URL, then try the browser (in a thread: ``webbrowser`` may block)."""
+    sys.stderr.write(f"claw: opening your browser to authorize; if it does not open, visit:\n  {url}\n")
     sys.stderr.flush()
     try:
-        open_in_browser(url)
+        await asyncio.to_thread(open_in_browser, url)
     except ClawError:
         pass  # the URL is printed above; the callback server keeps waiting
 
@@ -36,12 +35,15 @@ async def login(
     server: ServerConfig,
     env: Mapping[str, str],
     transports: Mapping[str, type[claw.Transport]],
-    open_url: UrlOpener = announce_and_open,
+    open_url: UrlOpener | None = None,
 ) -> str:
     """Run authorization code + PKCE for ``server`` and store the tokens; return a summary line.
 
     Stored tokens are dropped first, so this always asks the authorization server anew.
+
+    :param open_url: shows the user the authorization URL; default :func:`announce_and_open`.
     """
+    opener = open_url or announce_and_open
     if server.type not in ("http", "sse"):
         raise ClawError(f'MCP server "{server.name}" is a {server.type} server; OAuth applies to http and sse servers')
     store = TokenFile(server.name, server.data["url"], env)
@@ -65,7 +67,7 @@ async def login(
         async def redirect(url: str) -> None:
             nonlocal asked
             asked = True
-            result = open_url(url)
+            result = opener(url)
             if inspect.isawaitable(result):
                 await result
 
