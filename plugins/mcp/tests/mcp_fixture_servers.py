@@ -95,7 +95,9 @@ def demo_server(name: str = "demo", seen_headers: list[dict[str, str]] | None = 
 
     async def get_prompt(ctx: Any, params: types.GetPromptRequestParams) -> types.GetPromptResult:
         who = (params.arguments or {}).get("who", "nobody")
-        message = types.PromptMessage(role="user", content=types.TextContent(type="text", text=f"Greet {who}"))
+        message = types.PromptMessage(
+            role="user", content=types.TextContent(type="text", text=f"Greet {who}")
+        )
         return types.GetPromptResult(messages=[message])
 
     return Server(
@@ -268,13 +270,22 @@ class OAuthServer:
 
         async def authorize(request: Request) -> Response:
             q = request.query_params
-            if self.clients.get(q.get("client_id", "")) is None or q.get("redirect_uri") not in self.clients[q["client_id"]]:
+            if (
+                self.clients.get(q.get("client_id", "")) is None
+                or q.get("redirect_uri") not in self.clients[q["client_id"]]
+            ):
                 return JSONResponse({"error": "invalid_client"}, status_code=400)
             if q.get("code_challenge_method") != "S256" or not q.get("code_challenge"):
                 return JSONResponse({"error": "invalid_request"}, status_code=400)
             code = secrets.token_urlsafe(12)
-            self.codes[code] = {"challenge": q["code_challenge"], "client_id": q["client_id"], "redirect_uri": q["redirect_uri"]}
-            return RedirectResponse(f"{q['redirect_uri']}?{urlencode({'code': code, 'state': q.get('state', '')})}", 302)
+            self.codes[code] = {
+                "challenge": q["code_challenge"],
+                "client_id": q["client_id"],
+                "redirect_uri": q["redirect_uri"],
+            }
+            return RedirectResponse(
+                f"{q['redirect_uri']}?{urlencode({'code': code, 'state': q.get('state', '')})}", 302
+            )
 
         async def token(request: Request) -> Response:
             form = await request.form()
@@ -282,8 +293,14 @@ class OAuthServer:
             if grant == "authorization_code":
                 entry = self.codes.pop(str(form.get("code")), None)
                 verifier = str(form.get("code_verifier", ""))
-                digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-                if entry is None or digest != entry["challenge"] or form.get("redirect_uri") != entry["redirect_uri"]:
+                digest = (
+                    base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+                )
+                if (
+                    entry is None
+                    or digest != entry["challenge"]
+                    or form.get("redirect_uri") != entry["redirect_uri"]
+                ):
                     return JSONResponse({"error": "invalid_grant"}, status_code=400)
             elif grant == "refresh_token":
                 old = str(form.get("refresh_token"))
@@ -306,7 +323,7 @@ class OAuthServer:
             ]
         )
         mcp_app = self.mcp.streamable_http_app(streamable_http_path="/mcp")
-        challenge = f'Bearer resource_metadata="{{base}}/.well-known/oauth-protected-resource/mcp"'
+        challenge = 'Bearer resource_metadata="{base}/.well-known/oauth-protected-resource/mcp"'
 
         async def app(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
             if scope["type"] == "lifespan":

@@ -32,12 +32,16 @@ def server_config(oauth_server: OAuthServer, env: dict[str, str]) -> Any:
     return check_entry("secure", {"type": "http", "url": oauth_server.url}, ".mcp.json", "project", env)
 
 
-def headless_session(workspace: Path, env: dict[str, str], oauth_server: OAuthServer) -> tuple[claw.SessionContext, dict[str, Any]]:
+def headless_session(
+    workspace: Path, env: dict[str, str], oauth_server: OAuthServer
+) -> tuple[claw.SessionContext, dict[str, Any]]:
     """Start a ``-p``-style (non-interactive) session, call ``echo`` and McpAuth, end it."""
     (workspace / ".mcp.json").write_text(
         json.dumps({"mcpServers": {"secure": {"type": "http", "url": oauth_server.url}}}), encoding="utf-8"
     )
-    session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env=env, interactive=False)
+    session = claw.SessionContext(
+        session_id="s", workspace=workspace, settings={}, env=env, interactive=False
+    )
     out: dict[str, Any] = {}
 
     async def scenario() -> None:
@@ -68,11 +72,16 @@ def test_pkce_login_refresh_and_revocation(
     assert status(session)["status"] == "needs-auth"
     assert status(session)["error"] == 'MCP server "secure" needs authentication: run `claw mcp login secure`'
     assert out["auth"].is_error and "claw mcp login secure" in out["auth"].content
-    assert 'claw: warning: MCP server "secure" needs authentication: run `claw mcp login secure`' in capfd.readouterr().err
+    assert (
+        'claw: warning: MCP server "secure" needs authentication: run `claw mcp login secure`'
+        in capfd.readouterr().err
+    )
 
     # The full authorization code + PKCE flow, the "browser" being an HTTP client.
     message = asyncio.run(
-        login(server_config(oauth_server, claw_env), claw_env, builtin_transports(), open_url=follow_redirects)
+        login(
+            server_config(oauth_server, claw_env), claw_env, builtin_transports(), open_url=follow_redirects
+        )
     )
     assert message.startswith('Authorized MCP server "secure"')
     assert oauth_server.grants == ["authorization_code"]
@@ -109,7 +118,11 @@ def test_pkce_login_refresh_and_revocation(
     assert "mcp__secure__echo" not in out["tools"]
 
     # Logging in again restores access.
-    asyncio.run(login(server_config(oauth_server, claw_env), claw_env, builtin_transports(), open_url=follow_redirects))
+    asyncio.run(
+        login(
+            server_config(oauth_server, claw_env), claw_env, builtin_transports(), open_url=follow_redirects
+        )
+    )
     session, out = headless_session(workspace, claw_env, oauth_server)
     assert status(session)["status"] == "connected" and out["echo"].content == "secure: hi"
 
@@ -122,8 +135,12 @@ def test_mcp_auth_tool_in_an_interactive_session(
 
     monkeypatch.setattr(login_module, "announce_and_open", follow_redirects)  # the "browser"
     TokenFile("secure", oauth_server.url, claw_env).clear()
-    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"secure": {"type": "http", "url": oauth_server.url}}}))
-    session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env=claw_env, interactive=True)
+    (workspace / ".mcp.json").write_text(
+        json.dumps({"mcpServers": {"secure": {"type": "http", "url": oauth_server.url}}})
+    )
+    session = claw.SessionContext(
+        session_id="s", workspace=workspace, settings={}, env=claw_env, interactive=True
+    )
 
     async def scenario() -> tuple[str, claw.ToolResult]:
         await plugin.claw_session_start(session)

@@ -22,14 +22,18 @@ def ws_server() -> Iterator[WebSocketServer]:
     server.stop()
 
 
-def run_session(workspace: Path, env: dict[str, str], servers: dict[str, Any], body: Any) -> claw.SessionContext:
+def run_session(
+    workspace: Path, env: dict[str, str], servers: dict[str, Any], body: Any
+) -> claw.SessionContext:
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}), encoding="utf-8")
     session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env=env)
 
     async def scenario() -> None:
         await plugin.claw_session_start(session)
         try:
-            await body(session, claw.ToolContext(workspace=workspace, session_id="s", env=env, session=session))
+            await body(
+                session, claw.ToolContext(workspace=workspace, session_id="s", env=env, session=session)
+            )
         finally:
             await plugin.claw_session_end(session)
 
@@ -41,7 +45,9 @@ def test_websocket_server_tools_resources_prompts(
     ws_server: WebSocketServer, workspace: Path, claw_env: dict[str, str]
 ) -> None:
     env = {**claw_env, "WS_TOKEN": "s3cret"}
-    servers = {"sock": {"type": "ws", "url": ws_server.url, "headers": {"Authorization": "Bearer ${WS_TOKEN}"}}}
+    servers = {
+        "sock": {"type": "ws", "url": ws_server.url, "headers": {"Authorization": "Bearer ${WS_TOKEN}"}}
+    }
     seen: dict[str, Any] = {}
 
     async def body(session: claw.SessionContext, ctx: claw.ToolContext) -> None:
@@ -104,10 +110,14 @@ def test_third_party_transport_from_the_session_registry(
 
         def connect(self, config: dict[str, Any]) -> Any:
             opened.append(config["url"])
-            return WebSocketTransport().connect({**config, "url": config["url"].replace("tunnel://", "ws://")})
+            return WebSocketTransport().connect(
+                {**config, "url": config["url"].replace("tunnel://", "ws://")}
+            )
 
     (workspace / ".mcp.json").write_text(
-        json.dumps({"mcpServers": {"t": {"type": "tunnel", "url": ws_server.url.replace("ws://", "tunnel://")}}})
+        json.dumps(
+            {"mcpServers": {"t": {"type": "tunnel", "url": ws_server.url.replace("ws://", "tunnel://")}}}
+        )
     )
     session = claw.SessionContext(
         session_id="s", workspace=workspace, settings={}, env=claw_env, transports={"tunnel": Tunnel}
@@ -117,7 +127,9 @@ def test_third_party_transport_from_the_session_registry(
         await plugin.claw_session_start(session)
         try:
             tool = next(t for t in session.session_tools if t.name == "mcp__t__echo")
-            return await tool.run({"text": "via tunnel"}, claw.ToolContext(workspace=workspace, session_id="s"))
+            return await tool.run(
+                {"text": "via tunnel"}, claw.ToolContext(workspace=workspace, session_id="s")
+            )
         finally:
             await plugin.claw_session_end(session)
 

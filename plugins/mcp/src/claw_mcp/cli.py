@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
 from claw.errors import ClawError, UsageError
 
 SCOPES = ("local", "project", "user")
@@ -62,8 +61,14 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
 
     app = _app(ctx)
     resolved = _resolved(app)
-    statuses = run_sync(check(resolved.servers, app.env, _transports(app), app.workspace)) if resolved.servers else []
-    bad = [{"name": b.name, "status": "failed", "error": b.reason, "source": b.source} for b in resolved.errors]
+    statuses = (
+        run_sync(check(resolved.servers, app.env, _transports(app), app.workspace))
+        if resolved.servers
+        else []
+    )
+    bad = [
+        {"name": b.name, "status": "failed", "error": b.reason, "source": b.source} for b in resolved.errors
+    ]
     if as_json:
         click.echo(json.dumps(statuses + bad, indent=2))
         return
@@ -161,7 +166,9 @@ def _pairs(values: tuple[str, ...], sep: str, what: str) -> dict[str, str]:
     "-t", "--transport", type=click.Choice(["stdio", "sse", "http", "ws"]), default="stdio", show_default=True
 )
 @click.option("-s", "--scope", type=click.Choice(SCOPES), default="local", show_default=True)
-@click.option("-e", "--env", "envs", multiple=True, metavar="KEY=VALUE", help="Environment for a stdio server.")
+@click.option(
+    "-e", "--env", "envs", multiple=True, metavar="KEY=VALUE", help="Environment for a stdio server."
+)
 @click.option("-H", "--header", "headers", multiple=True, metavar="'Name: value'", help="HTTP header.")
 @click.argument("name")
 @click.argument("target", nargs=-1, required=True, type=click.UNPROCESSED)
@@ -182,6 +189,10 @@ def add_cmd(
     from claw_mcp.config import check_entry
 
     app = _app(ctx)
+    if target and target[0] == "--":  # `add NAME -- CMD ...`: click keeps the separator after NAME
+        target = target[1:]
+    if not target:
+        raise UsageError("give the command to run (after --) or the server URL")
     entry: dict[str, Any]
     if transport == "stdio":
         entry = {"type": "stdio", "command": target[0], "args": list(target[1:])}
@@ -220,7 +231,9 @@ def _placeholders(entry: dict[str, Any]) -> dict[str, str]:
 def remove_cmd(ctx: click.Context, name: str, scope: str | None) -> None:
     """Remove a server from the configuration file of its scope."""
     app = _app(ctx)
-    scopes = [scope] if scope else [s for s in SCOPES if name in _read(_scope_file(app, s)).get("mcpServers", {})]
+    scopes = (
+        [scope] if scope else [s for s in SCOPES if name in _read(_scope_file(app, s)).get("mcpServers", {})]
+    )
     if not scopes or name not in _read(_scope_file(app, scopes[0])).get("mcpServers", {}):
         where = f" in {scope} config" if scope else ""
         raise UsageError(f'no MCP server named "{name}"{where}')
@@ -277,10 +290,14 @@ def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
     from claw_mcp.login import check, run_sync
     from claw_mcp.session import builtin_transports
 
-    anchors = [layer.anchor for layer in settings.layers if layer.scope in ("project", "local") and layer.anchor]
+    anchors = [
+        layer.anchor for layer in settings.layers if layer.scope in ("project", "local") and layer.anchor
+    ]
     workspace = anchors[0] if anchors else Path.cwd()
     resolved = config.resolve(workspace, env, settings.data)
-    checks = [DoctorCheck(section="mcp", name="config", status="fail", detail=e) for e in resolved.source_errors]
+    checks = [
+        DoctorCheck(section="mcp", name="config", status="fail", detail=e) for e in resolved.source_errors
+    ]
     checks += [DoctorCheck(section="mcp", name=b.name, status="fail", detail=str(b)) for b in resolved.errors]
     if resolved.servers:
         for status in run_sync(check(resolved.servers, env, builtin_transports(), workspace)):

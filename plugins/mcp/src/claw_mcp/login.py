@@ -4,6 +4,7 @@ health checks (``claw mcp list`` / ``get``, ``claw doctor``)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -25,10 +26,8 @@ async def announce_and_open(url: str) -> None:
     """Print the authorization URL, then try the browser (in a thread: ``webbrowser`` may block)."""
     sys.stderr.write(f"claw: opening your browser to authorize; if it does not open, visit:\n  {url}\n")
     sys.stderr.flush()
-    try:
+    with contextlib.suppress(ClawError):  # the URL is printed above; the callback server keeps waiting
         await asyncio.to_thread(open_in_browser, url)
-    except ClawError:
-        pass  # the URL is printed above; the callback server keeps waiting
 
 
 async def login(
@@ -45,7 +44,9 @@ async def login(
     """
     opener = open_url or announce_and_open
     if server.type not in ("http", "sse"):
-        raise ClawError(f'MCP server "{server.name}" is a {server.type} server; OAuth applies to http and sse servers')
+        raise ClawError(
+            f'MCP server "{server.name}" is a {server.type} server; OAuth applies to http and sse servers'
+        )
     store = TokenFile(server.name, server.data["url"], env)
     store.update(tokens=None, expires_at=None)
     configured = (server.data.get("oauth") or {}).get("callbackPort")

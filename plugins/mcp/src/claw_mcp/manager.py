@@ -84,7 +84,11 @@ def is_connection_error(exc: BaseException) -> bool:
         return exc.code == types.CONNECTION_CLOSED
     return isinstance(
         exc,
-        anyio.ClosedResourceError | anyio.BrokenResourceError | anyio.EndOfStream | httpx2.TransportError | OSError,
+        anyio.ClosedResourceError
+        | anyio.BrokenResourceError
+        | anyio.EndOfStream
+        | httpx2.TransportError
+        | OSError,
     )
 
 
@@ -250,7 +254,9 @@ class McpManager:
                     server.settled.clear()
                     failures = 0
                     continue
-                get_logger("claw.mcp").debug("reconnecting", server=server.name, attempt=failures, error=reason)
+                get_logger("claw.mcp").debug(
+                    "reconnecting", server=server.name, attempt=failures, error=reason
+                )
                 with anyio.move_on_after(RECONNECT_DELAY * 2 ** (failures - 1)):
                     await self._stopping.wait()
 
@@ -276,7 +282,10 @@ class McpManager:
         cfg = self._connect_config(server)
         scope = anyio.CancelScope(deadline=anyio.current_time() + self.timeout)
         with scope:
-            async with transport_cls().connect(cfg) as (read, write), mcp.ClientSession(read, write) as session:
+            async with (
+                transport_cls().connect(cfg) as (read, write),
+                mcp.ClientSession(read, write) as session,
+            ):
                 init = await session.initialize()
                 caps = init.capabilities
                 tools = (await session.list_tools()).tools if caps.tools is not None else []
@@ -302,7 +311,9 @@ class McpManager:
     async def _ready(self, server: Server) -> Any:
         if server.status == "pending":
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(server.settled.wait(), self.timeout + RECONNECT_DELAY * 2**RECONNECT_ATTEMPTS)
+                await asyncio.wait_for(
+                    server.settled.wait(), self.timeout + RECONNECT_DELAY * 2**RECONNECT_ATTEMPTS
+                )
         if server.status != "connected" or server.session is None:
             raise ServerUnavailable(self.unavailable_message(server))
         return server.session

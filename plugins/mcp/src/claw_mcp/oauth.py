@@ -206,7 +206,9 @@ def make_provider(
     )
 
 
-def headless_provider(server: str, config: Mapping[str, Any], store: TokenFile, needs_auth: Callable[[], None]) -> Any:
+def headless_provider(
+    server: str, config: Mapping[str, Any], store: TokenFile, needs_auth: Callable[[], None]
+) -> Any:
     """A provider that uses and refreshes stored tokens but never starts the browser flow: when the
     server asks for authorization it calls ``needs_auth`` and raises :class:`ReauthRequired`."""
 
@@ -269,7 +271,8 @@ class CallbackServer:
             payload = body.encode()
             writer.write(
                 f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode() + payload
+                f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode()
+                + payload
             )
             await writer.drain()
         finally:
@@ -288,7 +291,9 @@ class CallbackServer:
             raise ClawError(f"the authorization server refused: {detail}")
         if not query.get("code"):
             raise ClawError("the authorization server redirected without a code")
-        return auth.AuthorizationCodeResult(code=query["code"], state=query.get("state"), iss=query.get("iss"))
+        return auth.AuthorizationCodeResult(
+            code=query["code"], state=query.get("state"), iss=query.get("iss")
+        )
 
 
 def open_in_browser(url: str) -> None:

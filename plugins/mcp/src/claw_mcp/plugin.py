@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-import click
-
 import claw
+import click
 
 if TYPE_CHECKING:
     from claw.config import EffectiveSettings

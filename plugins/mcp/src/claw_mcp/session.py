@@ -52,7 +52,9 @@ async def start(session: claw.SessionContext) -> None:
     if not resolved.servers:
         return
     transports = transports_of(session)
-    manager = McpManager(resolved.servers, transports=transports, workspace=session.workspace, env=session.env)
+    manager = McpManager(
+        resolved.servers, transports=transports, workspace=session.workspace, env=session.env
+    )
     session.stash[MANAGER] = manager
     for name in resolved.servers:
         session.set_status(name, "pending")

@@ -59,7 +59,9 @@ def convert_content(items: list[Any]) -> list[claw.TextBlock | claw.ImageBlock]:
             res = item.resource
             text = getattr(res, "text", None)
             out.append(
-                claw.TextBlock(text=text if text is not None else f"[binary resource {res.uri}: {res.mime_type}]")
+                claw.TextBlock(
+                    text=text if text is not None else f"[binary resource {res.uri}: {res.mime_type}]"
+                )
             )
         elif kind == "resource_link":
             out.append(claw.TextBlock(text=f"[resource {item.name}: {item.uri}]"))
@@ -100,7 +102,9 @@ class McpTool(claw.Tool):
             content = "\n".join(b.text for b in blocks)  # type: ignore[union-attr]
         else:
             content = blocks
-        data: dict[str, Any] = {"content": [c.model_dump(mode="json", exclude_none=True) for c in result.content]}
+        data: dict[str, Any] = {
+            "content": [c.model_dump(mode="json", exclude_none=True) for c in result.content]
+        }
         if result.structured_content is not None:
             data["structuredContent"] = result.structured_content
         return claw.ToolResult(content=content, is_error=bool(result.is_error), data=data)
@@ -127,7 +131,9 @@ class ListMcpResources(claw.Tool):
         ),
         input_schema={
             "type": "object",
-            "properties": {"server": {"type": "string", "description": "Optional server name to filter resources by"}},
+            "properties": {
+                "server": {"type": "string", "description": "Optional server name to filter resources by"}
+            },
             "additionalProperties": False,
         },
         read_only=True,
@@ -153,7 +159,12 @@ class ListMcpResources(claw.Tool):
                 errors.append(f"{server.name}: {_error_text(exc)}")
                 continue
             for r in result.resources:
-                item = {"uri": str(r.uri), "name": r.name, "mimeType": r.mime_type, "description": r.description}
+                item = {
+                    "uri": str(r.uri),
+                    "name": r.name,
+                    "mimeType": r.mime_type,
+                    "description": r.description,
+                }
                 listed.append({k: v for k, v in item.items() if v is not None} | {"server": server.name})
         if errors and not listed:
             return claw.ToolResult.error("; ".join(errors))
@@ -206,7 +217,9 @@ class ReadMcpResource(claw.Tool):
             else:
                 item["blobSavedTo"] = str(_save_blob(str(c.uri), c.mime_type, c.blob, ctx.env))
             contents.append({k: v for k, v in item.items() if v is not None})
-        return claw.ToolResult(content=json.dumps({"contents": contents}, indent=2), data={"contents": contents})
+        return claw.ToolResult(
+            content=json.dumps({"contents": contents}, indent=2), data={"contents": contents}
+        )
 
 
 def _save_blob(uri: str, mime: str | None, blob: str, env: Mapping[str, str]) -> Path:
@@ -236,7 +249,9 @@ class McpAuth(claw.Tool):
         },
     )
 
-    def __init__(self, manager: McpManager, login: Callable[[str], Awaitable[str]], interactive: bool) -> None:
+    def __init__(
+        self, manager: McpManager, login: Callable[[str], Awaitable[str]], interactive: bool
+    ) -> None:
         self.manager = manager
         self.login = login
         self.interactive = interactive
@@ -250,7 +265,9 @@ class McpAuth(claw.Tool):
             return claw.ToolResult.error(f'Server "{name}" not found. Available servers: {known}')
         server = self.manager.servers[name]
         if not server.config.remote:
-            return claw.ToolResult.error(f'MCP server "{name}" is a {server.config.type} server; it has no OAuth')
+            return claw.ToolResult.error(
+                f'MCP server "{name}" is a {server.config.type} server; it has no OAuth'
+            )
         if not self.interactive:
             return claw.ToolResult.error(str(ReauthRequired(name)))
         try:
@@ -279,7 +296,9 @@ def prompt_commands(manager: McpManager, server: str, prompts: list[Any]) -> lis
             result = await manager.request(server, lambda s: s.get_prompt(prompt_name, arguments))
             parts = []
             for message in result.messages:
-                parts.extend(b.text for b in convert_content([message.content]) if isinstance(b, claw.TextBlock))
+                parts.extend(
+                    b.text for b in convert_content([message.content]) if isinstance(b, claw.TextBlock)
+                )
             return "\n\n".join(parts)
 
         commands.append(
