@@ -177,7 +177,7 @@ class McpManager:
             self._task = asyncio.create_task(self._run(), name="claw-mcp")
         waits = [asyncio.ensure_future(s.settled.wait()) for s in self.servers.values()]
         if waits:
-            _, pending = await asyncio.wait(waits, timeout=self.timeout + 1.0)
+            _, pending = await asyncio.wait(waits, timeout=self.timeout)
             for w in pending:
                 w.cancel()
         for server in self.servers.values():

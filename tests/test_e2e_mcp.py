@@ -1,0 +1,118 @@
+"""End to end: ``claw -p`` with MCP servers configured, the model played by the scripted provider.
+
+The model calls a real server's tool (mcp-server-time over stdio) and gets its real answer back;
+permission rules on MCP tool names are honoured; ``system/init`` lists the server statuses.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from claw.testing.script import Reply, Text, ToolCall
+
+TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
+
+
+@pytest.fixture
+def model(scripted, claw_env):  # type: ignore[no-untyped-def]
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
+    return scripted
+
+
+def mcp_json(workspace: Path, servers: dict) -> None:
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}), encoding="utf-8")
+
+
+def tool_results(requests: list[dict]) -> list[dict]:
+    return [
+        block
+        for request in requests
+        for message in request["messages"]
+        if isinstance(message["content"], list)
+        for block in message["content"]
+        if block.get("type") == "tool_result"
+    ]
+
+
+def test_model_calls_an_mcp_tool_and_gets_the_real_answer(claw, model, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    mcp_json(workspace, {"time": {"command": TIME_SERVER, "args": ["--local-timezone", "UTC"]}})
+    model.script(
+        Reply(ToolCall("mcp__time__get_current_time", {"timezone": "Asia/Tokyo"}, id="toolu_t")),
+        Reply(Text("It is late in Tokyo.")),
+    )
+    res = claw("-p", "what time is it in Tokyo?", "--output-format", "stream-json", "--verbose")
+    res.assert_success()
+    lines = res.json_lines()
+    init = lines[0]
+    assert init["subtype"] == "init"
+    assert {"name": "time", "status": "connected"}.items() <= init["mcp_servers"][0].items()
+    assert "mcp__time__get_current_time" in init["tools"]
+    first_request = model.requests[0]
+    offered = {t["name"]: t for t in first_request["tools"]}
+    assert "timezone" in json.dumps(offered["mcp__time__get_current_time"]["input_schema"])
+    result = next(r for r in tool_results(model.requests) if r["tool_use_id"] == "toolu_t")
+    assert not result.get("is_error")
+    text = result["content"] if isinstance(result["content"], str) else result["content"][0]["text"]
+    answer = json.loads(text)
+    assert answer["timezone"] == "Asia/Tokyo" and answer["datetime"].endswith("+09:00")
+    assert lines[-1]["type"] == "result" and lines[-1]["result"] == "It is late in Tokyo."
+
+
+def test_disallowed_mcp_tool_is_hidden_and_cannot_run(claw, model, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    mcp_json(workspace, {"time": {"command": TIME_SERVER}})
+    model.script(
+        Reply(
+            ToolCall(
+                "mcp__time__convert_time",
+                {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"},
+                id="toolu_c",
+            )
+        ),
+        Reply(Text("ok")),
+    )
+    res = claw("-p", "convert", "--disallowed-tools", "mcp__time__convert_time", "--output-format", "json")
+    res.assert_success()
+    offered = {t["name"] for t in model.requests[0]["tools"]}
+    assert "mcp__time__get_current_time" in offered and "mcp__time__convert_time" not in offered
+    result = next(r for r in tool_results(model.requests) if r["tool_use_id"] == "toolu_c")
+    assert result.get("is_error")
+    assert "+9.0h" not in json.dumps(result)  # the server never ran the conversion
+    assert res.json()["result"] == "ok"
+
+
+def test_failed_and_unauthorized_servers_are_reported_in_init(
+    claw, model, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    crash = tmp_path / "crash.py"
+    crash.write_text("import sys\nsys.exit(1)\n")
+    mcp_json(
+        workspace,
+        {"time": {"command": TIME_SERVER}, "crash": {"command": sys.executable, "args": [str(crash)]}},
+    )
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"mcpServers": {"bad": {"type": "http"}}}))
+    model.script(Reply(Text("done")))
+    res = claw("-p", "hi", "--mcp-config", str(extra), "--output-format", "stream-json", "--verbose")
+    res.assert_success()
+    statuses = {s["name"]: s["status"] for s in res.json_lines()[0]["mcp_servers"]}
+    assert statuses == {"time": "connected", "crash": "failed", "bad": "failed"}
+    assert f'claw: error: {extra}: mcpServers.bad: "url" is required for a http server' in res.stderr
+    assert 'MCP server "crash" failed to start' in res.stderr
+
+    model.script(Reply(Text("strict")))
+    res = claw(
+        "-p",
+        "hi",
+        "--mcp-config",
+        str(extra),
+        "--strict-mcp-config",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+    )
+    assert {s["name"] for s in res.assert_success().json_lines()[0]["mcp_servers"]} == {"bad"}
