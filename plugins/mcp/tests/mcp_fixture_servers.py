@@ -202,6 +202,7 @@ class UvicornThread:
 
     def stop(self) -> None:
         self.server.should_exit = True
+        self.server.force_exit = True  # do not wait for open SSE streams: the server goes away now
         self.thread.join(10)
 
 

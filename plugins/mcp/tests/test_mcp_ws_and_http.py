@@ -135,3 +135,47 @@ def test_third_party_transport_from_the_session_registry(
 
     assert asyncio.run(scenario()).content == "ws: via tunnel"
     assert opened == [ws_server.url.replace("ws://", "tunnel://")]
+
+
+def test_http_server_restarted_mid_session(workspace: Path, claw_env: dict[str, str]) -> None:
+    """The server goes away and comes back on the same port: the session reconnects (a new MCP
+    session) and the call that hit the drop is retried, both when the restart happened between
+    calls (404 for the old session id) and while the call was waiting (connection refused)."""
+    import threading
+
+    from mcp_fixture_servers import UvicornThread, demo_server
+
+    first = UvicornThread(demo_server("one").streamable_http_app(streamable_http_path="/mcp")).start()
+    port = first.port
+    url = f"http://127.0.0.1:{port}/mcp"
+    servers: list[UvicornThread] = [first]
+
+    def restart(name: str, delay: float = 0.0) -> None:
+        import time
+
+        time.sleep(delay)
+        servers.append(
+            UvicornThread(demo_server(name).streamable_http_app(streamable_http_path="/mcp"), port).start()
+        )
+
+    results: dict[str, claw.ToolResult] = {}
+
+    async def body(session: claw.SessionContext, ctx: claw.ToolContext) -> None:
+        echo = next(t for t in session.session_tools if t.name == "mcp__web__echo")
+        results["first"] = await echo.run({"text": "a"}, ctx)
+        servers[-1].stop()
+        restart("two")
+        results["after_restart"] = await echo.run({"text": "b"}, ctx)
+        servers[-1].stop()
+        threading.Thread(target=restart, args=("three", 0.5)).start()
+        results["while_down"] = await echo.run({"text": "c"}, ctx)
+
+    try:
+        session = run_session(workspace, claw_env, {"web": {"type": "http", "url": url}}, body)
+    finally:
+        for server in servers:
+            server.stop()
+    assert results["first"].content == "one: a"
+    assert results["after_restart"].content == "two: b", results["after_restart"].content
+    assert results["while_down"].content == "three: c", results["while_down"].content
+    assert next(s for s in session.statuses if s["name"] == "web")["status"] == "connected"

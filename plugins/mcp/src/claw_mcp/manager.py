@@ -81,7 +81,11 @@ def is_connection_error(exc: BaseException) -> bool:
     httpx2 = require("httpx2", dist=DIST)
     types = require("mcp_types", dist=DIST)
     if isinstance(exc, mcp.MCPError):
-        return exc.code == types.CONNECTION_CLOSED
+        # An HTTP server that restarted or expired our session answers 404 ("Session terminated",
+        # or the server's own "Session not found"): the request was not run; a new session is needed.
+        return exc.code == types.CONNECTION_CLOSED or (
+            exc.code == types.INVALID_REQUEST and "session" in exc.message.lower()
+        )
     return isinstance(
         exc,
         anyio.ClosedResourceError
@@ -108,8 +112,8 @@ class Server:
     settled: asyncio.Event = field(default_factory=asyncio.Event)
     #: Set to end the current connection (drop detected, or shutdown).
     wake: asyncio.Event = field(default_factory=asyncio.Event)
-    #: Set while the supervisor waits for ``claw mcp login`` / the McpAuth tool.
-    retry_auth: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set to have a failed or unauthorized server try again (see :meth:`McpManager.resume`).
+    resume: asyncio.Event = field(default_factory=asyncio.Event)
     connects: int = 0
     #: Set by the OAuth provider when the server asked for an authorization this run cannot do.
     auth_required: bool = False
@@ -189,7 +193,6 @@ class McpManager:
         self._stopping.set()
         for server in self.servers.values():
             server.wake.set()
-            server.retry_auth.set()
         if self._task is not None:
             task, self._task = self._task, None
             try:
@@ -225,40 +228,62 @@ class McpManager:
         return cfg
 
     async def _supervise(self, server: Server) -> None:
+        """Connect, and keep connecting: a failed start is not retried (as Claude Code); a live
+        connection that drops gets :data:`RECONNECT_ATTEMPTS` attempts, the first one at once, then
+        1 s, 2 s, 4 s, ... apart. A server left failed or needing authorization waits for
+        :meth:`resume` (a request to a server that was connected once, or a login)."""
         anyio = require("anyio", dist=DIST)
         start = time.perf_counter()
-        failures = 0
+        budget, attempt = 1, 0
         while not self._stopping.is_set():
             server.wake = asyncio.Event()
+            connects = server.connects
             try:
                 await self._connect_once(server, start)
-                failures = 0
+                budget, attempt = RECONNECT_ATTEMPTS, 0
+                continue
             except Exception as exc:
                 if self._stopping.is_set():
                     break
+                if server.connects > connects:  # it was up and the connection broke: reconnect at once
+                    get_logger("claw.mcp").debug("connection lost", server=server.name, error=describe(exc))
+                    server.session = None
+                    server.settled.clear()
+                    server.status = "pending"
+                    budget, attempt = RECONNECT_ATTEMPTS, 0
+                    continue
                 if server.auth_required or _find(exc, ReauthRequired) is not None:
                     server.auth_required = False
                     server.settle("needs-auth", str(ReauthRequired(server.name)))
-                    self.startup_seconds.setdefault(server.name, time.perf_counter() - start)
-                    server.retry_auth = asyncio.Event()
-                    await server.retry_auth.wait()
-                    server.settled.clear()
+                elif (attempt := attempt + 1) >= budget:
+                    server.settle("failed", self._failure_reason(server, exc))
+                else:
+                    get_logger("claw.mcp").debug(
+                        "reconnecting", server=server.name, attempt=attempt, error=describe(exc)
+                    )
+                    with anyio.move_on_after(RECONNECT_DELAY * 2 ** (attempt - 1)):
+                        await self._stopping.wait()
                     continue
-                failures += 1
-                reason = self._failure_reason(server, exc)
-                if server.connects == 0 or failures > RECONNECT_ATTEMPTS:
-                    server.settle("failed", reason)
-                    self.startup_seconds.setdefault(server.name, time.perf_counter() - start)
-                    server.retry_auth = asyncio.Event()
-                    await server.retry_auth.wait()  # only a login (or shutdown) tries again
-                    server.settled.clear()
-                    failures = 0
-                    continue
-                get_logger("claw.mcp").debug(
-                    "reconnecting", server=server.name, attempt=failures, error=reason
-                )
-                with anyio.move_on_after(RECONNECT_DELAY * 2 ** (failures - 1)):
-                    await self._stopping.wait()
+            self.startup_seconds.setdefault(server.name, time.perf_counter() - start)
+            await self._wait_for_resume(server)
+            budget, attempt = 1, 0
+
+    async def _wait_for_resume(self, server: Server) -> None:
+        """Park a failed or unauthorized server until :meth:`resume` or shutdown."""
+        resume = server.resume = asyncio.Event()
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        resumed = asyncio.ensure_future(resume.wait())
+        try:
+            await asyncio.wait([stopping, resumed], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            resumed.cancel()
+
+    def resume(self, server: Server) -> None:
+        """Have a parked server try to connect again (one attempt)."""
+        server.settled.clear()
+        server.status = "pending"
+        server.resume.set()
 
     def _failure_reason(self, server: Server, exc: BaseException) -> str:
         missing = _find(exc, FileNotFoundError)
@@ -309,6 +334,8 @@ class McpManager:
     # -- requests ----------------------------------------------------------------------------------
 
     async def _ready(self, server: Server) -> Any:
+        if server.status == "failed" and server.connects and not self._stopping.is_set():
+            self.resume(server)  # it worked before: one more attempt (a restarted server comes back)
         if server.status == "pending":
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
@@ -343,10 +370,12 @@ class McpManager:
     async def reauthorize(self, name: str) -> None:
         """Ask the supervisor of ``name`` to connect again (after a login) and wait for the outcome."""
         server = self.servers[name]
-        server.settled.clear()
-        server.status = "pending"
-        server.retry_auth.set()
-        server.wake.set()
+        if server.status == "connected":
+            server.settled.clear()
+            server.status = "pending"
+            server.wake.set()
+        else:
+            self.resume(server)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(server.settled.wait(), self.timeout + 1)
 
