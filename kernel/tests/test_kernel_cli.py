@@ -15,10 +15,10 @@ def test_help_lists_builtin_commands(claw):
         assert f"  {name}" in out
 
 
-def test_unknown_command_is_usage_error(claw):
-    result = claw("frobnicate")
+def test_unknown_option_is_usage_error(claw):
+    result = claw("--frobnicate")
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0] == "claw: error: No such command 'frobnicate'."
+    assert result.stderr.splitlines()[0] == "claw: error: No such option '--frobnicate'."
 
 
 def test_bad_work_dir_is_usage_error(claw, workspace):

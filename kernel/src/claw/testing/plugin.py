@@ -119,3 +119,23 @@ def scripted(claw_env: dict[str, str], tmp_path: Path) -> Iterator[Scripted]:
         yield handle
     finally:
         scripted_provider.RESPONDER = None
+
+
+@pytest.fixture
+def anthropic_server():  # type: ignore[no-untyped-def]
+    """A started :class:`claw.testing.mock_anthropic.MockAnthropicServer`, stopped after the test.
+    Script it with ``anthropic_server.script(Reply(...), Fault(...))``; its URL is ``.url``."""
+    from claw.testing.mock_anthropic import MockAnthropicServer
+
+    with MockAnthropicServer() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_server():  # type: ignore[no-untyped-def]
+    """A started :class:`claw.testing.mock_openai.MockOpenAIServer` (chat completions and responses),
+    stopped after the test. Point clients at ``.base_url`` (``<url>/v1``)."""
+    from claw.testing.mock_openai import MockOpenAIServer
+
+    with MockOpenAIServer() as server:
+        yield server
