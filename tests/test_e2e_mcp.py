@@ -1,7 +1,9 @@
-"""End to end: ``claw -p`` with MCP servers configured, the model played by the scripted provider.
+"""End to end: ``claw -p`` with MCP servers configured.
 
-The model calls a real server's tool (mcp-server-time over stdio) and gets its real answer back;
-permission rules on MCP tool names are honoured; ``system/init`` lists the server statuses.
+The model (the Anthropic provider against the loopback mock Messages API, or the in-process scripted
+provider where the wire is not under test) calls a real server's tool (mcp-server-time over stdio)
+and gets its real answer back; rules on MCP tool names are honoured; ``system/init`` lists the server
+statuses.
 """
 
 from __future__ import annotations
@@ -39,26 +41,35 @@ def tool_results(requests: list[dict]) -> list[dict]:
     ]
 
 
-def test_model_calls_an_mcp_tool_and_gets_the_real_answer(claw, model, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+def test_model_calls_an_mcp_tool_and_gets_the_real_answer(claw, anthropic_server, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    claw.env.update(ANTHROPIC_API_KEY="sk-ant-test", ANTHROPIC_BASE_URL=anthropic_server.url)
     mcp_json(workspace, {"time": {"command": TIME_SERVER, "args": ["--local-timezone", "UTC"]}})
-    model.script(
+    anthropic_server.script(
         Reply(ToolCall("mcp__time__get_current_time", {"timezone": "Asia/Tokyo"}, id="toolu_t")),
         Reply(Text("It is late in Tokyo.")),
     )
-    res = claw("-p", "what time is it in Tokyo?", "--output-format", "stream-json", "--verbose")
+    res = claw(
+        "-p",
+        "what time is it in Tokyo?",
+        "--model",
+        "anthropic/claude-sonnet-4-6",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+    )
     res.assert_success()
     lines = res.json_lines()
     init = lines[0]
     assert init["subtype"] == "init"
     assert {"name": "time", "status": "connected"}.items() <= init["mcp_servers"][0].items()
     assert "mcp__time__get_current_time" in init["tools"]
-    first_request = model.requests[0]
-    offered = {t["name"]: t for t in first_request["tools"]}
+    first, second = (r.json for r in anthropic_server.requests)
+    offered = {t["name"]: t for t in first["tools"]}
     assert "timezone" in json.dumps(offered["mcp__time__get_current_time"]["input_schema"])
-    result = next(r for r in tool_results(model.requests) if r["tool_use_id"] == "toolu_t")
+    result = next(r for r in tool_results([second]) if r["tool_use_id"] == "toolu_t")
     assert not result.get("is_error")
-    text = result["content"] if isinstance(result["content"], str) else result["content"][0]["text"]
-    answer = json.loads(text)
+    content = result["content"]
+    answer = json.loads(content if isinstance(content, str) else content[0]["text"])
     assert answer["timezone"] == "Asia/Tokyo" and answer["datetime"].endswith("+09:00")
     assert lines[-1]["type"] == "result" and lines[-1]["result"] == "It is late in Tokyo."
 
