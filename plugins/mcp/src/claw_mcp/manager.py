@@ -175,18 +175,32 @@ class McpManager:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Start every server in parallel; return when all settled or the timeout passed."""
+    async def start(self, on_settled: Callable[[Server], None] | None = None) -> None:
+        """Start every server in parallel; return when all settled or the timeout passed.
+
+        :param on_settled: called for each server as soon as it is connected, failed or needs
+            authorization, so what is ready is published even if the caller is cancelled first.
+        """
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="claw-mcp")
-        waits = [asyncio.ensure_future(s.settled.wait()) for s in self.servers.values()]
-        if waits:
-            _, pending = await asyncio.wait(waits, timeout=self.timeout)
-            for w in pending:
-                w.cancel()
+
+        async def watch(server: Server) -> None:
+            await server.settled.wait()
+            if on_settled is not None:
+                on_settled(server)
+
+        watchers = [asyncio.ensure_future(watch(s)) for s in self.servers.values()]
+        try:
+            if watchers:
+                await asyncio.wait(watchers, timeout=self.timeout)
+        finally:
+            for watcher in watchers:
+                watcher.cancel()
         for server in self.servers.values():
             if not server.settled.is_set():
                 server.settle("failed", f"timed out after {self.timeout * 1000:.0f} ms (MCP_TIMEOUT)")
+                if on_settled is not None:
+                    on_settled(server)
 
     async def stop(self) -> None:
         """Close every connection and stop every child process; safe to call more than once."""

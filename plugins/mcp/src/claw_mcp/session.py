@@ -10,7 +10,7 @@ import claw
 from claw import console
 
 from claw_mcp import config as mcp_config
-from claw_mcp.manager import McpManager
+from claw_mcp.manager import McpManager, Server, startup_timeout
 from claw_mcp.tools import ListMcpResources, McpAuth, McpTool, ReadMcpResource, prompt_commands
 
 #: The session's manager, for tools and the end hook.
@@ -53,14 +53,27 @@ async def start(session: claw.SessionContext) -> None:
         return
     transports = transports_of(session)
     manager = McpManager(
-        resolved.servers, transports=transports, workspace=session.workspace, env=session.env
+        resolved.servers,
+        transports=transports,
+        workspace=session.workspace,
+        env=session.env,
+        timeout=startup_wait(session.env),
     )
     session.stash[MANAGER] = manager
     for name in resolved.servers:
         session.set_status(name, "pending")
-    await manager.start()
-    report(session, manager)
 
+    def settled(server: Server) -> None:
+        detail = server.detail()
+        session.set_status(detail.pop("name"), detail.pop("status"), **detail)
+        if server.status == "needs-auth":
+            console.warn(manager.unavailable_message(server))
+        elif server.status == "failed":
+            console.warn(f'MCP server "{server.name}" failed to start: {server.error}')
+
+    await manager.start(settled)
+    # Tools are offered in configuration order, whatever order servers connected in, so the tool
+    # list (and the model's prompt cache) is the same from run to run.
     resources = False
     for server in manager.servers.values():
         if server.status == "connected":
@@ -69,15 +82,21 @@ async def start(session: claw.SessionContext) -> None:
             for command in prompt_commands(manager, server.name, server.prompts):
                 session.add_command(command)
             resources = resources or server.resources
-        elif server.status == "needs-auth":
-            console.warn(f"{manager.unavailable_message(server)}")
-        else:
-            console.warn(f'MCP server "{server.name}" failed to start: {server.error}')
     if resources:
         session.add_tool(ListMcpResources(manager))
         session.add_tool(ReadMcpResource(manager))
     if any(s.config.type in ("http", "sse") for s in manager.servers.values()):
         session.add_tool(McpAuth(manager, _login_for(session, manager), session.interactive))
+
+
+def startup_wait(env: Mapping[str, str]) -> float:
+    """``MCP_TIMEOUT``, but ending before the host stops waiting for session-start hooks
+    (``CLAW_SESSION_START_TIMEOUT``, 30 s by default) so the servers that did start are offered."""
+    try:
+        host = float(env.get("CLAW_SESSION_START_TIMEOUT", "30"))
+    except ValueError:
+        host = 30.0
+    return min(startup_timeout(env), max(0.5, host - 0.5))
 
 
 def report(session: claw.SessionContext, manager: McpManager) -> None:
