@@ -53,12 +53,9 @@ class ServerConfig:
     data: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def remote(self) -> bool:
-        return self.type in REMOTE_TYPES
-
-    @property
-    def url(self) -> str | None:
-        return self.data.get("url")
+    def oauth_capable(self) -> bool:
+        """Whether OAuth applies: http and sse servers (the SDK's provider is an ``httpx2.Auth``)."""
+        return self.type in ("http", "sse")
 
 
 @dataclass

@@ -43,7 +43,7 @@ async def login(
     :param open_url: shows the user the authorization URL; default :func:`announce_and_open`.
     """
     opener = open_url or announce_and_open
-    if server.type not in ("http", "sse"):
+    if not server.oauth_capable:
         raise ClawError(
             f'MCP server "{server.name}" is a {server.type} server; OAuth applies to http and sse servers'
         )
@@ -73,7 +73,6 @@ async def login(
                 await result
 
         provider = make_provider(
-            server.name,
             server.data,
             store,
             redirect_handler=redirect,

@@ -234,7 +234,7 @@ class McpManager:
             cfg["stderr"] = log
         if auth is not None:
             cfg["auth"] = auth
-        elif server.config.type in ("http", "sse") and not _has_authorization(cfg.get("headers")):
+        elif server.config.oauth_capable and not _has_authorization(cfg.get("headers")):
             store = TokenFile(server.name, cfg["url"], self.env)
             cfg["auth"] = headless_provider(
                 server.name, cfg, store, lambda: setattr(server, "auth_required", True)

@@ -168,7 +168,6 @@ def redirect_uri(store: TokenFile, config: Mapping[str, Any]) -> str:
 
 
 def make_provider(
-    server: str,
     config: Mapping[str, Any],
     store: TokenFile,
     *,
@@ -219,7 +218,7 @@ def headless_provider(
     async def no_callback() -> Any:
         raise ReauthRequired(server)
 
-    return make_provider(server, config, store, redirect_handler=refuse, callback_handler=no_callback)
+    return make_provider(config, store, redirect_handler=refuse, callback_handler=no_callback)
 
 
 class CallbackServer:

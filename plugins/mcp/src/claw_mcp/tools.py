@@ -264,9 +264,9 @@ class McpAuth(claw.Tool):
             known = ", ".join(sorted(self.manager.servers)) or "none"
             return claw.ToolResult.error(f'Server "{name}" not found. Available servers: {known}')
         server = self.manager.servers[name]
-        if not server.config.remote:
+        if not server.config.oauth_capable:
             return claw.ToolResult.error(
-                f'MCP server "{name}" is a {server.config.type} server; it has no OAuth'
+                f'MCP server "{name}" is a {server.config.type} server; OAuth applies to http and sse'
             )
         if not self.interactive:
             return claw.ToolResult.error(str(ReauthRequired(name)))
