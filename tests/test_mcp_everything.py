@@ -107,6 +107,8 @@ def test_everything_server(
             out["list"] = await tools["ListMcpResources"].run({"server": "everything"}, ctx)
             uri = json.loads(out["list"].content)[0]["uri"]
             out["read"] = await tools["ReadMcpResource"].run({"server": "everything", "uri": uri}, ctx)
+            blob = {"server": "everything", "uri": "demo://resource/dynamic/blob/1"}
+            out["blob"] = await tools["ReadMcpResource"].run(blob, ctx)
             out["prompt"] = await session.commands["mcp__everything__args-prompt"].expand("Paris France")
         finally:
             await plugin.claw_session_end(session)
@@ -126,5 +128,7 @@ def test_everything_server(
     assert all(r["server"] == "everything" for r in resources) and len(resources) >= 1
     read = json.loads(out["read"].content)["contents"][0]
     assert read["uri"] == resources[0]["uri"] and read["text"]
+    saved = Path(json.loads(out["blob"].content)["contents"][0]["blobSavedTo"])
+    assert saved.parent == Path(claw_env["CLAW_STATE_DIR"]) / "mcp-resources" and saved.stat().st_size > 0
     assert "Paris" in out["prompt"] and "France" in out["prompt"]
     assert {"mcp__everything__simple-prompt", "mcp__everything__args-prompt"} <= set(session.commands)

@@ -69,6 +69,11 @@ def demo_server(name: str = "demo", seen_headers: list[dict[str, str]] | None = 
                     annotations=types.ToolAnnotations(read_only_hint=True),
                 ),
                 types.Tool(name="fail", description="Always fails", input_schema={"type": "object"}),
+                types.Tool(
+                    name="big",
+                    description="A long text",
+                    input_schema={"type": "object", "properties": {"size": {"type": "integer"}}},
+                ),
             ]
         )
 
@@ -76,6 +81,9 @@ def demo_server(name: str = "demo", seen_headers: list[dict[str, str]] | None = 
         if params.name == "echo":
             text = (params.arguments or {}).get("text", "")
             return types.CallToolResult(content=[types.TextContent(type="text", text=f"{name}: {text}")])
+        if params.name == "big":
+            size = int((params.arguments or {}).get("size", 1000))
+            return types.CallToolResult(content=[types.TextContent(type="text", text="x" * size)])
         return types.CallToolResult(content=[types.TextContent(type="text", text="it broke")], is_error=True)
 
     async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:

@@ -44,7 +44,7 @@ def run_session(
 def test_websocket_server_tools_resources_prompts(
     ws_server: WebSocketServer, workspace: Path, claw_env: dict[str, str]
 ) -> None:
-    env = {**claw_env, "WS_TOKEN": "s3cret"}
+    env = {**claw_env, "WS_TOKEN": "s3cret", "MAX_MCP_OUTPUT_TOKENS": "500"}
     servers = {
         "sock": {"type": "ws", "url": ws_server.url, "headers": {"Authorization": "Bearer ${WS_TOKEN}"}}
     }
@@ -57,6 +57,8 @@ def test_websocket_server_tools_resources_prompts(
         seen["fail_read_only"] = tools["mcp__sock__fail"].spec.read_only
         seen["echo"] = await tools["mcp__sock__echo"].run({"text": "hi"}, ctx)
         seen["fail"] = await tools["mcp__sock__fail"].run({}, ctx)
+        seen["big"] = await tools["mcp__sock__big"].run({"size": 1000}, ctx)
+        seen["huge"] = await tools["mcp__sock__big"].run({"size": 5000}, ctx)
         seen["list"] = await tools["ListMcpResources"].run({}, ctx)
         seen["list_unknown"] = await tools["ListMcpResources"].run({"server": "nope"}, ctx)
         seen["read"] = await tools["ReadMcpResource"].run({"server": "sock", "uri": "demo://greeting"}, ctx)
@@ -71,6 +73,9 @@ def test_websocket_server_tools_resources_prompts(
     assert seen["echo_read_only"] is True and seen["fail_read_only"] is False
     assert seen["echo"].content == "ws: hi" and not seen["echo"].is_error
     assert seen["fail"].is_error and seen["fail"].content == "it broke"
+    assert seen["big"].content == "x" * 1000  # within MAX_MCP_OUTPUT_TOKENS (500 tokens ~ 2000 chars)
+    assert seen["huge"].content.startswith("x" * 2000 + "\n\n[MCP tool output truncated: about 1250 tokens")
+    assert "MAX_MCP_OUTPUT_TOKENS=500" in seen["huge"].content
     assert json.loads(seen["list"].content) == [
         {"uri": "demo://greeting", "name": "greeting", "mimeType": "text/plain", "server": "sock"}
     ]

@@ -97,6 +97,7 @@ class McpTool(claw.Tool):
         blocks = convert_content(result.content)
         if not blocks and result.structured_content is not None:
             blocks = [claw.TextBlock(text=json.dumps(result.structured_content))]
+        blocks = truncate(blocks, _max_output_tokens(ctx.env))
         content: str | list[claw.TextBlock | claw.ImageBlock]
         if all(isinstance(b, claw.TextBlock) for b in blocks):
             content = "\n".join(b.text for b in blocks)  # type: ignore[union-attr]
@@ -108,6 +109,44 @@ class McpTool(claw.Tool):
         if result.structured_content is not None:
             data["structuredContent"] = result.structured_content
         return claw.ToolResult(content=content, is_error=bool(result.is_error), data=data)
+
+
+#: Claude Code's default limit on one MCP tool result, in (estimated) tokens.
+DEFAULT_MAX_OUTPUT_TOKENS = 25000
+#: A rough characters-per-token ratio, enough to keep a runaway result out of the context.
+CHARS_PER_TOKEN = 4
+
+
+def _max_output_tokens(env: Mapping[str, str]) -> int:
+    """``MAX_MCP_OUTPUT_TOKENS``, as Claude Code (default 25000)."""
+    try:
+        return max(1, int(env.get("MAX_MCP_OUTPUT_TOKENS", DEFAULT_MAX_OUTPUT_TOKENS)))
+    except ValueError:
+        return DEFAULT_MAX_OUTPUT_TOKENS
+
+
+def truncate(
+    blocks: list[claw.TextBlock | claw.ImageBlock], max_tokens: int
+) -> list[claw.TextBlock | claw.ImageBlock]:
+    """Cut the text of a result that would cost more than ``max_tokens``, saying so at the end."""
+    budget = max_tokens * CHARS_PER_TOKEN
+    total = sum(len(b.text) for b in blocks if isinstance(b, claw.TextBlock))
+    if total <= budget:
+        return blocks
+    out: list[claw.TextBlock | claw.ImageBlock] = []
+    for block in blocks:
+        if isinstance(block, claw.TextBlock):
+            if budget <= 0:
+                continue
+            block = claw.TextBlock(text=block.text[:budget])
+            budget -= len(block.text)
+        out.append(block)
+    note = (
+        f"\n[MCP tool output truncated: about {total // CHARS_PER_TOKEN} tokens, more than "
+        f"MAX_MCP_OUTPUT_TOKENS={max_tokens}]"
+    )
+    out.append(claw.TextBlock(text=note))
+    return out
 
 
 def _tool_timeout(env: Mapping[str, str]) -> float | None:
