@@ -9,11 +9,15 @@ statuses.
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
-from claw.testing.script import Reply, Text, ToolCall
+from claw.testing.script import Fault, Reply, Text, ToolCall
 
 TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
 
@@ -127,3 +131,69 @@ def test_failed_and_unauthorized_servers_are_reported_in_init(
         "--verbose",
     )
     assert {s["name"] for s in res.assert_success().json_lines()[0]["mcp_servers"]} == {"bad"}
+
+
+PID_SERVER = textwrap.dedent(
+    """
+    import os
+    from mcp.server.mcpserver import MCPServer
+
+    server = MCPServer("pid")
+
+    @server.tool()
+    def pid() -> str:
+        return str(os.getpid())
+
+    server.run()
+    """
+)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_ctrl_c_mid_turn_stops_every_mcp_server(claw, model, workspace: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    script = tmp_path / "pid_server.py"
+    script.write_text(PID_SERVER)
+    mcp_json(
+        workspace,
+        {
+            "a": {"command": sys.executable, "args": [str(script)]},
+            "b": {"command": sys.executable, "args": [str(script)]},
+        },
+    )
+    model.script(
+        Reply(ToolCall("mcp__a__pid", {}, id="toolu_a"), ToolCall("mcp__b__pid", {}, id="toolu_b")),
+        Fault(kind="stall", after_events=1, seconds=60, reply=Reply(Text("never finished"))),
+    )
+    proc = claw.popen("-p", "which pids?", "--permission-mode", "bypassPermissions", stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(model.requests) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+            time.sleep(0.05)
+        results = {r["tool_use_id"]: r for r in tool_results(model.requests)}
+        pids = [
+            int(
+                results[i]["content"]
+                if isinstance(results[i]["content"], str)
+                else results[i]["content"][0]["text"]
+            )
+            for i in ("toolu_a", "toolu_b")
+        ]
+        assert all(_alive(p) for p in pids)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode != 0
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in pids if _alive(p)], "MCP servers outlived Ctrl-C"

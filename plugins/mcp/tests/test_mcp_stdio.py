@@ -7,9 +7,7 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -161,60 +159,3 @@ def test_killed_server_reconnects_and_the_call_is_retried(
     assert second != first and third == second
     assert not pid_alive(second)  # shut down with the session: no orphan
     assert status_of(session, "pid")["status"] == "connected"
-
-
-CTRL_C_SCRIPT = textwrap.dedent(
-    """
-    import asyncio, json, sys
-    from pathlib import Path
-    import claw
-    from claw_mcp import plugin
-
-    async def main():
-        workspace = Path(sys.argv[1])
-        session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env=dict(__import__("os").environ))
-        try:
-            await plugin.claw_session_start(session)
-            ctx = claw.ToolContext(workspace=workspace, session_id="s")
-            pids = []
-            for tool in session.session_tools:
-                if tool.name.startswith("mcp__"):
-                    pids.append(int((await tool.run({}, ctx)).content))
-            print(json.dumps(pids), flush=True)
-            await asyncio.sleep(60)
-        finally:
-            await plugin.claw_session_end(session)
-
-    asyncio.run(main())
-    """
-)
-
-
-def test_ctrl_c_shuts_every_server_down(workspace: Path, claw_env: dict[str, str], tmp_path: Path) -> None:
-    command = write_pid_server(tmp_path)
-    servers = {f"p{i}": {"command": command[0], "args": command[1:]} for i in range(2)}
-    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
-    script = tmp_path / "run_session.py"
-    script.write_text(CTRL_C_SCRIPT)
-    proc = subprocess.Popen(
-        [sys.executable, str(script), str(workspace)],
-        env=claw_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None and proc.stderr is not None
-        line = proc.stdout.readline()
-        assert line, proc.stderr.read()
-        pids = json.loads(line)
-        assert len(pids) == 2 and all(pid_alive(p) for p in pids)
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    deadline = time.monotonic() + 5
-    while any(pid_alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [p for p in pids if pid_alive(p)], "MCP server processes outlived a Ctrl-C"
