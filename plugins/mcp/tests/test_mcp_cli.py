@@ -54,6 +54,16 @@ def test_add_list_get_remove(claw, workspace: Path) -> None:  # type: ignore[no-
     assert user["mcpServers"]["clock"]["env"] == {"TZ": "UTC"}
 
     claw("mcp", "add", "time", "--", "other").assert_failure(2, "already exists in local config")
+    claw("mcp", "add-json", "sock", '{"type": "ws", "url": "ws://127.0.0.1:9/mcp"}').assert_success()
+    assert (
+        json.loads((workspace / ".claw" / "settings.local.json").read_text())["mcpServers"]["sock"]["type"]
+        == "ws"
+    )
+    claw("mcp", "add-json", "nourl", '{"type": "sse"}').assert_failure(
+        2, 'mcpServers.nourl: "url" is required'
+    )
+    claw("mcp", "add-json", "x", "{nope").assert_failure(2, "add-json: invalid JSON")
+    claw("mcp", "remove", "sock").assert_success()
 
     result = claw("mcp", "list").assert_success()
     lines = {line.split(":")[0]: line for line in result.stdout.splitlines() if not line.startswith(" ")}

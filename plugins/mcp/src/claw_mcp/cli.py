@@ -186,8 +186,6 @@ def add_cmd(
 
     Scopes: local (.claw/settings.local.json, this workspace only, default), project (.mcp.json,
     shared with the repository), user (your settings, every workspace)."""
-    from claw_mcp.config import check_entry
-
     app = _app(ctx)
     if target and target[0] == "--":  # `add NAME -- CMD ...`: click keeps the separator after NAME
         target = target[1:]
@@ -204,9 +202,16 @@ def add_cmd(
         entry = {"type": transport, "url": target[0]}
     if headers:
         entry["headers"] = _pairs(headers, ":", "--header")
+    _store(app, name, entry, scope)
+
+
+def _store(app: Any, name: str, entry: dict[str, Any], scope: str) -> None:
+    """Check ``entry`` and write it under ``mcpServers.<name>`` in the file of ``scope``."""
+    from claw_mcp.config import BadEntry, check_entry
+
     path = _scope_file(app, scope)
     checked = check_entry(name, entry, str(path), scope, {**app.env, **_placeholders(entry)})
-    if not hasattr(checked, "type"):
+    if isinstance(checked, BadEntry):
         raise UsageError(str(checked))
     data = _read(path)
     servers = data.setdefault("mcpServers", {})
@@ -214,7 +219,23 @@ def add_cmd(
         raise UsageError(f'MCP server "{name}" already exists in {scope} config ({path}); remove it first')
     servers[name] = entry
     _write(path, data)
-    click.echo(f'Added {transport} MCP server "{name}" to {scope} config ({path})')
+    click.echo(f'Added {checked.type} MCP server "{name}" to {scope} config ({path})')
+
+
+@mcp.command("add-json")
+@click.option("-s", "--scope", type=click.Choice(SCOPES), default="local", show_default=True)
+@click.argument("name")
+@click.argument("entry")
+@click.pass_context
+def add_json_cmd(ctx: click.Context, scope: str, name: str, entry: str) -> None:
+    """Add a server from its JSON entry: `claw mcp add-json NAME '{"type":"http","url":"..."}'`."""
+    try:
+        value = json.loads(entry)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"add-json: invalid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(value, dict):
+        raise UsageError("add-json: the entry must be a JSON object")
+    _store(_app(ctx), name, value, scope)
 
 
 def _placeholders(entry: dict[str, Any]) -> dict[str, str]:
