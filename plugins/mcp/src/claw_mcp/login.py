@@ -79,9 +79,8 @@ async def login(
             callback_handler=callback.result,
             redirect=callback.redirect_uri,
         )
-        config = ServerConfig(server.name, server.type, server.source, server.scope, {**server.data})
-        manager = McpManager({server.name: config}, transports=transports, workspace=Path.cwd(), env=env)
-        manager.servers[server.name].config.data["_auth"] = provider
+        manager = McpManager({server.name: server}, transports=transports, workspace=Path.cwd(), env=env)
+        manager.servers[server.name].auth = provider
         await manager.start()
         await manager.stop()
         state = manager.servers[server.name]

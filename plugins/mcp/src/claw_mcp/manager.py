@@ -9,8 +9,9 @@ ends, so every server, child processes included, is shut down when the session e
 
 Start-up is parallel: :meth:`McpManager.start` returns when every server is connected, failed or
 needs authorization, or when ``MCP_TIMEOUT`` (milliseconds, default 30000, as Claude Code) has passed,
-whichever is first. A connection that drops is re-opened with backoff (5 attempts, 1 s doubling, as
-Claude Code does for remote servers) and the request that hit the drop is retried once.
+whichever is first. A connection that drops is re-opened with backoff (5 attempts: at once, then
+1 s doubling, as Claude Code does for remote servers) and the request that hit the drop is retried
+once.
 """
 
 from __future__ import annotations
@@ -115,6 +116,10 @@ class Server:
     #: Set to have a failed or unauthorized server try again (see :meth:`McpManager.resume`).
     resume: asyncio.Event = field(default_factory=asyncio.Event)
     connects: int = 0
+    #: stdio: the file the server's stderr is appended to.
+    log: str | None = None
+    #: http/sse: the ``httpx2.Auth`` to use instead of the stored-token provider (``claw mcp login``).
+    auth: Any = None
     #: Set by the OAuth provider when the server asked for an authorization this run cannot do.
     auth_required: bool = False
 
@@ -135,8 +140,8 @@ class Server:
             out["error"] = self.error
         out["type"] = self.config.type
         out["scope"] = self.config.scope
-        if self.config.type == "stdio":
-            out["log"] = str(self.config.data.get("_log", ""))
+        if self.log:
+            out["log"] = self.log
         if self.server_info is not None:
             out["serverInfo"] = {"name": self.server_info.name, "version": self.server_info.version}
         return out
@@ -147,7 +152,7 @@ class McpManager:
 
     :param servers: the checked configuration (see :func:`claw_mcp.config.resolve`).
     :param transports: ``type`` -> :class:`claw.Transport` subclass (the app's registry).
-    :param interactive: whether a browser may be opened for OAuth (otherwise needs-auth).
+    :param timeout: seconds to wait for start-up; default ``MCP_TIMEOUT``.
     """
 
     def __init__(
@@ -166,12 +171,11 @@ class McpManager:
         self.timeout = startup_timeout(env) if timeout is None else timeout
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
-        self._started = asyncio.Event()
         #: Seconds each server took to settle at start-up (benchmarks read it).
         self.startup_seconds: dict[str, float] = {}
         for server in self.servers.values():
             if server.config.type == "stdio":
-                server.config.data["_log"] = str(log_path(server.name, env))
+                server.log = str(log_path(server.name, env))
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -227,13 +231,12 @@ class McpManager:
 
     def _connect_config(self, server: Server) -> dict[str, Any]:
         cfg = dict(server.config.data)
-        log, auth = cfg.pop("_log", None), cfg.pop("_auth", None)
         if server.config.type == "stdio":
             cfg["env"] = {**self.env, **(cfg.get("env") or {})}
             cfg.setdefault("cwd", str(self.workspace))
-            cfg["stderr"] = log
-        if auth is not None:
-            cfg["auth"] = auth
+            cfg["stderr"] = server.log
+        if server.auth is not None:
+            cfg["auth"] = server.auth
         elif server.config.oauth_capable and not _has_authorization(cfg.get("headers")):
             store = TokenFile(server.name, cfg["url"], self.env)
             cfg["auth"] = headless_provider(
@@ -306,8 +309,8 @@ class McpManager:
         reason = describe(exc)
         if _find(exc, TimeoutError) is not None or "Cancel" in reason:
             reason = f"timed out after {self.timeout * 1000:.0f} ms (MCP_TIMEOUT)"
-        if server.config.type == "stdio":
-            reason += f" (see {server.config.data.get('_log') or log_path(server.name, self.env)})"
+        if server.log:
+            reason += f" (see {server.log})"
         return reason
 
     async def _connect_once(self, server: Server, start: float) -> None:
