@@ -156,3 +156,34 @@ def test_mcp_auth_tool_in_an_interactive_session(
     assert before == "needs-auth"
     assert not result.is_error, result.content
     assert result.content.endswith("status now: connected")
+
+
+def test_claw_mcp_login_opens_the_browser(
+    oauth_server: OAuthServer, claw, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """``claw mcp login`` as a user runs it: the URL goes to ``$BROWSER`` (here a program that follows
+    it with an HTTP client), the loopback callback receives the code, tokens are saved."""
+    import os
+    import sys
+
+    browser = tmp_path / "browser"
+    browser.write_text(
+        f"#!{sys.executable}\nimport sys, httpx2\nhttpx2.get(sys.argv[1], follow_redirects=True, timeout=10).raise_for_status()\n"
+    )
+    os.chmod(browser, 0o755)
+    claw.env["BROWSER"] = str(browser)
+    (workspace / ".mcp.json").write_text(
+        json.dumps({"mcpServers": {"secure": {"type": "http", "url": oauth_server.url}}})
+    )
+    store = TokenFile("secure", oauth_server.url, claw.env)
+    store.clear()
+    res = claw.subprocess("mcp", "login", "secure").assert_success()
+    assert res.stdout.strip() == f'Authorized MCP server "secure"; tokens saved to {store.path}'
+    assert "/authorize?" in res.stderr  # the URL is shown, for when no browser opens
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    listed = {s["name"]: s for s in claw.subprocess("mcp", "list", "--json").assert_success().json()}
+    assert listed["secure"]["status"] == "connected"
+    claw.subprocess("mcp", "logout", "secure").assert_success()
+    assert not store.path.exists()
+    out = claw("mcp", "list").assert_success().stdout
+    assert f"secure: {oauth_server.url} (http) - ! Needs authentication: " in out
