@@ -100,6 +100,36 @@ def test_disallowed_mcp_tool_is_hidden_and_cannot_run(claw, model, workspace: Pa
     assert res.json()["result"] == "ok"
 
 
+def test_permission_rules_on_mcp_tools_are_honoured(claw, model, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    """Settings rules name MCP tools like any other: a ``deny`` on a tool removes it from the model's
+    list (Claude Code's behaviour for a bare name), an ``ask`` with nobody to ask (``-p``) denies
+    the call; neither reaches the server."""
+    mcp_json(workspace, {"time": {"command": TIME_SERVER}})
+    (workspace / ".claw").mkdir()
+    rules = {"deny": ["mcp__time__convert_time"], "ask": ["mcp__time__get_current_time"]}
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"permissions": rules}))
+    model.script(
+        Reply(
+            ToolCall(
+                "mcp__time__convert_time",
+                {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"},
+                id="toolu_c",
+            ),
+            ToolCall("mcp__time__get_current_time", {"timezone": "UTC"}, id="toolu_g"),
+        ),
+        Reply(Text("ok")),
+    )
+    res = claw("-p", "convert", "--output-format", "json").assert_success()
+    offered = {t["name"] for t in model.requests[0]["tools"]}
+    assert "mcp__time__convert_time" not in offered and "mcp__time__get_current_time" in offered
+    results = {r["tool_use_id"]: r for r in tool_results(model.requests)}
+    assert results["toolu_c"].get("is_error") and "+9.0h" not in json.dumps(results["toolu_c"])
+    assert results["toolu_g"].get("is_error") and '"datetime"' not in json.dumps(results["toolu_g"])
+    denials = res.json()["permission_denials"]
+    assert [d["tool_name"] for d in denials] == ["mcp__time__get_current_time"]
+    assert res.json()["result"] == "ok"
+
+
 def test_failed_and_unauthorized_servers_are_reported_in_init(
     claw, model, workspace: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
