@@ -14,6 +14,8 @@ import click
 from claw.errors import ClawError, UsageError
 
 SCOPES = ("local", "project", "user")
+#: The longest ``claw doctor`` waits for a server (``MCP_TIMEOUT`` when shorter).
+DOCTOR_TIMEOUT = 10.0
 MARKS = {"connected": "✓ Connected", "failed": "✗ Failed", "needs-auth": "! Needs authentication"}
 
 
@@ -304,11 +306,13 @@ def logout_cmd(ctx: click.Context, name: str) -> None:
 
 
 def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
-    """One ``claw doctor`` line per configured server, from a parallel connection check."""
+    """One ``claw doctor`` line per configured server, from a parallel connection check (at most
+    :data:`DOCTOR_TIMEOUT` seconds)."""
     from claw.diagnostics import DoctorCheck
 
     from claw_mcp import config
     from claw_mcp.login import check, run_sync
+    from claw_mcp.manager import startup_timeout
     from claw_mcp.session import builtin_transports
 
     anchors = [
@@ -321,7 +325,8 @@ def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
     ]
     checks += [DoctorCheck(section="mcp", name=b.name, status="fail", detail=str(b)) for b in resolved.errors]
     if resolved.servers:
-        for status in run_sync(check(resolved.servers, env, builtin_transports(), workspace)):
+        timeout = min(startup_timeout(env), DOCTOR_TIMEOUT)  # doctor must stay quick
+        for status in run_sync(check(resolved.servers, env, builtin_transports(), workspace, timeout)):
             state = {"connected": "ok", "needs-auth": "warn"}.get(status["status"], "fail")
             detail = f"{status['type']}, {status['scope']}: {_status_line(status)}"
             if status["status"] == "connected":
