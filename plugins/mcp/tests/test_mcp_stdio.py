@@ -163,3 +163,36 @@ def test_killed_server_reconnects_and_the_call_is_retried(
     assert second != first and third == second
     assert not pid_alive(second)  # shut down with the session: no orphan
     assert status_of(session, "pid")["status"] == "connected"
+
+
+def test_session_end_does_not_wait_for_a_server_still_connecting(
+    workspace: Path, claw_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A server that never answers the handshake is cancelled at shutdown, not waited for until
+    MCP_TIMEOUT; its process is stopped too."""
+    from claw_mcp.config import check_entry
+    from claw_mcp.manager import McpManager
+    from claw_mcp.session import builtin_transports
+
+    hang = tmp_path / "hang.py"
+    hang.write_text("import os, sys\nprint(os.getpid(), file=sys.stderr, flush=True)\nsys.stdin.read()\n")
+    config = check_entry("hang", {"command": sys.executable, "args": [str(hang)]}, "f", "cli", claw_env)
+    manager = McpManager(
+        {"hang": config}, transports=builtin_transports(), workspace=workspace, env=claw_env, timeout=60
+    )
+
+    async def scenario() -> float:
+        starting = asyncio.create_task(manager.start())
+        log = Path(manager.servers["hang"].log or "")
+        while not (log.exists() and log.read_text().strip()):
+            await asyncio.sleep(0.05)
+        begin = time.perf_counter()
+        await manager.stop()
+        elapsed = time.perf_counter() - begin
+        starting.cancel()
+        return elapsed
+
+    elapsed = asyncio.run(scenario())
+    assert elapsed < 6
+    pid = int(Path(manager.servers["hang"].log or "").read_text().split()[-1])
+    assert not pid_alive(pid)

@@ -37,6 +37,8 @@ DIST = "claw-mcp"
 DEFAULT_TIMEOUT_MS = 30000
 RECONNECT_ATTEMPTS = 5
 RECONNECT_DELAY = 1.0
+#: Seconds servers get at shutdown to close on their own before connecting ones are cancelled.
+SHUTDOWN_GRACE = 2.0
 
 
 def log_path(server: str, env: Mapping[str, str] | None = None) -> Path:
@@ -164,6 +166,7 @@ class McpManager:
         env: Mapping[str, str],
         timeout: float | None = None,
     ) -> None:
+        _quiet_sdk_logging(env)
         self.servers = {name: Server(cfg) for name, cfg in servers.items()}
         self.transports = dict(transports)
         self.workspace = workspace
@@ -222,10 +225,30 @@ class McpManager:
                 raise
 
     async def _run(self) -> None:
+        """Host the supervisors; at shutdown give them :data:`SHUTDOWN_GRACE` seconds to close
+        their connections, then cancel whatever is still connecting."""
         anyio = require("anyio", dist=DIST)
+        remaining = len(self.servers)
+        finished = anyio.Event()
+
+        async def supervise(server: Server) -> None:
+            nonlocal remaining
+            try:
+                await self._supervise(server)
+            except Exception as exc:  # a bug here must not take the other servers down
+                server.settle("failed", describe(exc))
+            finally:
+                remaining -= 1
+                if remaining == 0:
+                    finished.set()
+
         async with anyio.create_task_group() as tg:
             for server in self.servers.values():
-                tg.start_soon(self._supervise, server)
+                tg.start_soon(supervise, server)
+            await self._stopping.wait()
+            with anyio.move_on_after(SHUTDOWN_GRACE):
+                await finished.wait()
+            tg.cancel_scope.cancel()
 
     # -- one server -------------------------------------------------------------------------------
 
@@ -398,6 +421,17 @@ class McpManager:
 
     def statuses(self) -> list[dict[str, Any]]:
         return [s.detail() for s in self.servers.values()]
+
+
+def _quiet_sdk_logging(env: Mapping[str, str]) -> None:
+    """Keep the SDK's stdlib log records (a failed session DELETE, a server's odd SSE event) off
+    stderr, where claw prints one line per problem; ``CLAW_LOG=debug`` lets them through."""
+    import logging
+
+    logger = logging.getLogger("mcp")
+    if env.get("CLAW_LOG", "").lower() != "debug" and not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
 
 def _has_authorization(headers: Mapping[str, str] | None) -> bool:
