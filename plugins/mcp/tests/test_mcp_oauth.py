@@ -52,7 +52,8 @@ def headless_session(
             out["tools"] = set(tools)
             if "mcp__secure__echo" in tools:
                 out["echo"] = await tools["mcp__secure__echo"].run({"text": "hi"}, ctx)
-            out["auth"] = await tools["McpAuth"].run({"server": "secure"}, ctx)
+            if "McpAuth" in tools:  # offered only when a server needs authorization
+                out["auth"] = await tools["McpAuth"].run({"server": "secure"}, ctx)
         finally:
             await plugin.claw_session_end(session)
 
@@ -96,6 +97,7 @@ def test_pkce_login_refresh_and_revocation(
     session, out = headless_session(workspace, claw_env, oauth_server)
     assert status(session)["status"] == "connected"
     assert out["echo"].content == "secure: hi"
+    assert "McpAuth" not in out["tools"]
     assert oauth_server.grants == ["authorization_code"]
 
     # A token within the refresh margin of its expiry is refreshed before use.

@@ -85,7 +85,7 @@ async def start(session: claw.SessionContext) -> None:
     if resources:
         session.add_tool(ListMcpResources(manager))
         session.add_tool(ReadMcpResource(manager))
-    if any(s.config.oauth_capable for s in manager.servers.values()):
+    if any(s.status == "needs-auth" for s in manager.servers.values()):
         session.add_tool(McpAuth(manager, _login_for(session, manager), session.interactive))
 
 
