@@ -226,6 +226,8 @@ class OAuthServer:
         self.refresh: set[str] = set()
         #: Every grant the token endpoint served, in order ("authorization_code", "refresh_token").
         self.grants: list[str] = []
+        #: When set, the next authorization is refused (the user clicked "deny").
+        self.refuse_next = False
         self.mcp = demo_server("secure")
         self.http = UvicornThread(self._app())
         self.base = self.http.base
@@ -286,6 +288,10 @@ class OAuthServer:
                 return JSONResponse({"error": "invalid_client"}, status_code=400)
             if q.get("code_challenge_method") != "S256" or not q.get("code_challenge"):
                 return JSONResponse({"error": "invalid_request"}, status_code=400)
+            if self.refuse_next:
+                self.refuse_next = False
+                query = urlencode({"error": "access_denied", "state": q.get("state", "")})
+                return RedirectResponse(f"{q['redirect_uri']}?{query}", 302)
             code = secrets.token_urlsafe(12)
             self.codes[code] = {
                 "challenge": q["code_challenge"],

@@ -189,3 +189,22 @@ def test_claw_mcp_login_opens_the_browser(
     assert not store.path.exists()
     out = claw("mcp", "list").assert_success().stdout
     assert f"secure: {oauth_server.url} (http) - ! Needs authentication: " in out
+
+
+def test_refused_authorization_is_one_clear_error(
+    oauth_server: OAuthServer, claw_env: dict[str, str]
+) -> None:
+    from claw.errors import ClawError
+
+    TokenFile("secure", oauth_server.url, claw_env).clear()
+    oauth_server.refuse_next = True
+    with pytest.raises(ClawError) as caught:
+        asyncio.run(
+            login(
+                server_config(oauth_server, claw_env),
+                claw_env,
+                builtin_transports(),
+                open_url=follow_redirects,
+            )
+        )
+    assert str(caught.value) == "the authorization server refused: access_denied"

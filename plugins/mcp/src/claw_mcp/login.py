@@ -16,7 +16,7 @@ from claw.errors import ClawError
 
 from claw_mcp.config import ServerConfig
 from claw_mcp.manager import McpManager
-from claw_mcp.oauth import CallbackServer, TokenFile, make_provider, open_in_browser
+from claw_mcp.oauth import LOGIN_TIMEOUT, CallbackServer, TokenFile, make_provider, open_in_browser
 
 #: Opens the authorization URL: the browser by default; tests follow it with an HTTP client.
 UrlOpener = Callable[[str], Awaitable[None] | None]
@@ -51,15 +51,13 @@ async def login(
     store.update(tokens=None, expires_at=None)
     configured = (server.data.get("oauth") or {}).get("callbackPort")
     port = configured or store.load().get("callback_port") or 0
-    try:
-        callback = CallbackServer(port)
-        await callback.__aenter__()
-    except OSError:
-        if configured:
-            raise ClawError(f"cannot listen on the configured callback port {configured}") from None
-        callback = CallbackServer(0)
-        await callback.__aenter__()
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            callback = await stack.enter_async_context(CallbackServer(port))
+        except OSError:
+            if configured:
+                raise ClawError(f"cannot listen on the configured callback port {configured}") from None
+            callback = await stack.enter_async_context(CallbackServer(0))
         if callback.port != store.load().get("callback_port"):
             # A client registered for another redirect URI cannot use this one: register again.
             store.update(callback_port=callback.port, client_info=None)
@@ -79,18 +77,19 @@ async def login(
             callback_handler=callback.result,
             redirect=callback.redirect_uri,
         )
-        manager = McpManager({server.name: server}, transports=transports, workspace=Path.cwd(), env=env)
+        # The person at the browser gets as long as the callback server waits, not MCP_TIMEOUT.
+        manager = McpManager(
+            {server.name: server}, transports=transports, workspace=Path.cwd(), env=env, timeout=LOGIN_TIMEOUT
+        )
         manager.servers[server.name].auth = provider
         await manager.start()
         await manager.stop()
-        state = manager.servers[server.name]
-        if state.status != "connected":
-            raise ClawError(state.error or state.status)
-        if not asked:
-            return f'MCP server "{server.name}" did not ask for authorization; connected'
-        return f'Authorized MCP server "{server.name}"; tokens saved to {store.path}'
-    finally:
-        await callback.__aexit__(None, None, None)
+    state = manager.servers[server.name]
+    if state.status != "connected":
+        raise ClawError(state.error or state.status)
+    if not asked:
+        return f'MCP server "{server.name}" did not ask for authorization; connected'
+    return f'Authorized MCP server "{server.name}"; tokens saved to {store.path}'
 
 
 async def check(

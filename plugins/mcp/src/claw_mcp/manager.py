@@ -62,6 +62,8 @@ def describe(exc: BaseException) -> str:
     """One line for an exception, reaching inside exception groups for the first real cause."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
+    if isinstance(exc, claw.ClawError):
+        return str(exc)  # already a sentence for the user
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
