@@ -15,6 +15,7 @@ import sys
 import textwrap
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ def demo_server(name: str = "demo", seen_headers: list[dict[str, str]] | None = 
                     annotations=types.ToolAnnotations(read_only_hint=True),
                 ),
                 types.Tool(name="fail", description="Always fails", input_schema={"type": "object"}),
+                types.Tool(name="roots", description="The client's roots", input_schema={"type": "object"}),
                 types.Tool(
                     name="big",
                     description="A long text",
@@ -81,6 +83,12 @@ def demo_server(name: str = "demo", seen_headers: list[dict[str, str]] | None = 
         if params.name == "echo":
             text = (params.arguments or {}).get("text", "")
             return types.CallToolResult(content=[types.TextContent(type="text", text=f"{name}: {text}")])
+        if params.name == "roots":
+            with warnings.catch_warnings():  # roots are deprecated from protocol 2026-07-28, still in use
+                warnings.simplefilter("ignore")
+                listed = await ctx.session.list_roots()
+            text = "\n".join(str(r.uri) for r in listed.roots)
+            return types.CallToolResult(content=[types.TextContent(type="text", text=text)])
         if params.name == "big":
             size = int((params.arguments or {}).get("size", 1000))
             return types.CallToolResult(content=[types.TextContent(type="text", text="x" * size)])

@@ -58,6 +58,9 @@ def test_websocket_server_tools_resources_prompts(
         seen["echo"] = await tools["mcp__sock__echo"].run({"text": "hi"}, ctx)
         seen["fail"] = await tools["mcp__sock__fail"].run({}, ctx)
         seen["big"] = await tools["mcp__sock__big"].run({"size": 1000}, ctx)
+        seen["roots"] = await tools["mcp__sock__roots"].run({}, ctx)
+        many = [tools["mcp__sock__echo"].run({"text": str(i)}, ctx) for i in range(20)]
+        seen["many"] = await asyncio.gather(*many)  # concurrent calls on one connection
         seen["huge"] = await tools["mcp__sock__big"].run({"size": 5000}, ctx)
         seen["list"] = await tools["ListMcpResources"].run({}, ctx)
         seen["list_unknown"] = await tools["ListMcpResources"].run({"server": "nope"}, ctx)
@@ -73,6 +76,8 @@ def test_websocket_server_tools_resources_prompts(
     assert seen["echo_read_only"] is True and seen["fail_read_only"] is False
     assert seen["echo"].content == "ws: hi" and not seen["echo"].is_error
     assert seen["fail"].is_error and seen["fail"].content == "it broke"
+    assert seen["roots"].content == workspace.resolve().as_uri()
+    assert [r.content for r in seen["many"]] == [f"ws: {i}" for i in range(20)]
     assert seen["big"].content == "x" * 1000  # within MAX_MCP_OUTPUT_TOKENS (500 tokens ~ 2000 chars)
     assert seen["huge"].content.startswith("x" * 2000 + "\n\n[MCP tool output truncated: about 1250 tokens")
     assert "MAX_MCP_OUTPUT_TOKENS=500" in seen["huge"].content

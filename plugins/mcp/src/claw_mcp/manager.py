@@ -351,7 +351,7 @@ class McpManager:
         with scope:
             async with (
                 transport_cls().connect(cfg) as (read, write),
-                mcp.ClientSession(read, write) as session,
+                mcp.ClientSession(read, write, list_roots_callback=self._roots) as session,
             ):
                 init = await session.initialize()
                 caps = init.capabilities
@@ -372,6 +372,13 @@ class McpManager:
             # Woken because a request saw the connection drop: reconnect promptly.
             server.settled.clear()
             server.status = "pending"
+
+    async def _roots(self, context: Any) -> Any:
+        """``roots/list``: the workspace is the root servers may work in (as Claude Code offers its
+        working directory)."""
+        types = require("mcp_types", dist=DIST)
+        root = types.Root(uri=self.workspace.resolve().as_uri(), name=self.workspace.name)
+        return types.ListRootsResult(roots=[root])
 
     # -- requests ----------------------------------------------------------------------------------
 
