@@ -25,7 +25,7 @@ def builtin_transports() -> dict[str, type[claw.Transport]]:
 
 def transports_of(session: claw.SessionContext) -> Mapping[str, type[claw.Transport]]:
     """The app's transport registry; claw-mcp's own when the host passed none (embedders, tests)."""
-    return getattr(session, "transports", None) or builtin_transports()
+    return session.transports or builtin_transports()
 
 
 def resolve_for(session: claw.SessionContext) -> mcp_config.Resolved:
