@@ -151,6 +151,7 @@ class AgentLoop:
             env=self.env,
             interactive=opts.interactive,
             extra={**opts.extra, "json_schema": opts.json_schema},
+            transports={name: reg.obj for name, reg in app.transports.items()},
         )
         self.hooks = HookRunner(
             pm=app.pm, settings=settings, workspace=self.workspace, env=self.env, on_run=self._on_hook_run
