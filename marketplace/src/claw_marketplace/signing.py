@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -103,10 +102,9 @@ def verify_sigstore_bundle(
 ) -> str:
     """Verify a Sigstore bundle for ``data`` offline against the trusted identities.
 
-    Message-signature bundles (``sigstore sign``, ``cosign sign-blob --bundle``) are checked with
-    ``verify_artifact``. DSSE bundles (in-toto statements, e.g. a PyPI PEP 740 attestation converted
-    with ``pypi-attestations``) are checked with ``verify_dsse`` and must name ``data``'s SHA-256 as
-    a subject. Returns the signer (``sigstore <identity> (<issuer>)``).
+    Message-signature bundles (``sigstore sign``, ``cosign sign-blob --bundle``, GitHub's
+    ``gh-action-sigstore-python``) are supported; DSSE bundles (in-toto attestations) are refused.
+    Returns the signer (``sigstore <identity> (<issuer>)``).
 
     :raises MarketplaceError: malformed bundle, untrusted identity, or a bundle for other bytes.
     """
@@ -125,11 +123,7 @@ def verify_sigstore_bundle(
     policy = AnyOf(policies)  # type: ignore[arg-type]
     try:
         verifier = Verifier.production(offline=True)
-        if bundle._dsse_envelope is not None:
-            payload_type, payload = verifier.verify_dsse(bundle, policy)
-            _check_statement(payload_type, payload, hashlib.sha256(data).hexdigest(), what)
-        else:
-            verifier.verify_artifact(data, bundle, policy)
+        verifier.verify_artifact(data, bundle, policy)
     except SigstoreError as exc:
         raise MarketplaceError(
             f"refused: the Sigstore bundle of {what} does not verify ({_line(exc)})"
@@ -142,20 +136,6 @@ def verify_sigstore_bundle(
             continue
         return f"sigstore {ident.identity} ({ident.issuer})"
     raise MarketplaceError(f"refused: the Sigstore bundle of {what} matches no trusted identity")
-
-
-def _check_statement(payload_type: str, payload: bytes, sha256_hex: str, what: str) -> None:
-    if payload_type != "application/vnd.in-toto+json":
-        raise MarketplaceError(
-            f"refused: the Sigstore bundle of {what} signs {payload_type}, not an in-toto statement"
-        )
-    try:
-        statement = json.loads(payload)
-        digests = [s.get("digest", {}).get("sha256") for s in statement.get("subject", [])]
-    except (ValueError, AttributeError) as exc:
-        raise MarketplaceError(f"refused: the Sigstore bundle of {what} has a malformed statement") from exc
-    if sha256_hex not in digests:
-        raise MarketplaceError(f"refused: the Sigstore bundle of {what} is for other bytes (digest mismatch)")
 
 
 def _line(exc: BaseException) -> str:

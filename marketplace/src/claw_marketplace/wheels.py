@@ -11,6 +11,7 @@ import ast
 import configparser
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from pathlib import Path, PurePosixPath
@@ -96,7 +97,7 @@ def inspect_wheel(path: Path) -> WheelInfo:
             )
             info = _from_metadata(path.name, metadata, eps_text)
             info.claw_api = _declared_api(zf, names, info.entry_points)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise MarketplaceError(f"refused: {path.name} is a malformed zip ({exc})") from exc
     except (UnicodeDecodeError, configparser.Error) as exc:
         raise MarketplaceError(f"refused: {path.name} has unreadable metadata ({exc})") from exc

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from claw_marketplace.testing import TLS, make_tls
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> TLS:
+    return make_tls(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def keypair(tmp_path: Path) -> tuple[Path, Path]:
+    """(private key path, public key path) of a fresh publisher key."""
+    from claw_marketplace.publish import keygen
+
+    return keygen(tmp_path / "keys")
