@@ -293,6 +293,7 @@ class Plugins:
                     return None
                 pre_fired = True
                 self._pre("PrePluginInstall", plugin, "installing")
+                self.installer.ensure_available()
                 origin = (marketplace or self.trust.marketplace_url) if candidate.expected_name else None
                 return self._install(verified, current, record, origin)
         except MarketplaceError as exc:
@@ -335,7 +336,8 @@ class Plugins:
         """Put the environment back as it was; says what it did."""
         try:
             if current is None:
-                self.installer.uninstall(name)
+                if self.installer.installed_version(name) is not None:
+                    self.installer.uninstall(name)
                 return "nothing was left installed"
             kept = self.records.kept_wheel(previous) if previous and previous.version == current else None
             if kept is None:
@@ -357,6 +359,7 @@ class Plugins:
                     f"refused: {target.name} is part of claw; remove it with your package manager"
                 )
             self._pre("PrePluginUninstall", plugin, "uninstalling")
+            self.installer.ensure_available()
             self.installer.uninstall(target.name)
             self.records.delete(target.name)
             return target

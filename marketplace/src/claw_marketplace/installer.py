@@ -48,8 +48,20 @@ class Installer:
     def __init__(self, env: Mapping[str, str], python: str = sys.executable) -> None:
         self.env = dict(env)
         self.python = python
+        self._tool: list[str] | None = None
 
     def _command(self, verb: str) -> list[str]:
+        if self._tool is None:
+            self._tool = self._find_tool()
+        if self._tool[0] == self.python:
+            return [*self._tool, verb]
+        return [*self._tool[:2], verb, "--python", self.python]
+
+    def ensure_available(self) -> None:
+        """Fail now, before anything changes, when neither uv nor pip can install here."""
+        self._command("install")
+
+    def _find_tool(self) -> list[str]:
         choice = self.env.get("CLAW_PLUGIN_INSTALLER", "").strip().lower()
         uv = shutil.which("uv", path=self.env.get("PATH"))
         if choice not in ("", "uv", "pip"):
@@ -57,7 +69,7 @@ class Installer:
         if choice == "uv" or (choice == "" and uv):
             if not uv:
                 raise MarketplaceError("CLAW_PLUGIN_INSTALLER=uv but 'uv' is not on PATH")
-            return [uv, "pip", verb, "--python", self.python]
+            return [uv, "pip"]
         probe = subprocess.run(
             [self.python, "-m", "pip", "--version"], capture_output=True, text=True, env=self.env
         )
@@ -66,7 +78,7 @@ class Installer:
                 f"cannot install plugins: 'uv' is not on PATH and {self.python} has no pip "
                 f"(install uv, or run '{self.python} -m ensurepip')"
             )
-        return [self.python, "-m", "pip", verb]
+        return [self.python, "-m", "pip"]
 
     def _run(self, argv: list[str], what: str) -> None:
         proc = subprocess.run(argv, capture_output=True, text=True, env=self.env)
@@ -102,6 +114,12 @@ class Installer:
         if argv[1:2] == ["-m"]:
             argv.append("--yes")
         self._run([*argv, name], f"uninstalling {name}")
+
+    def installed_version(self, name: str) -> str | None:
+        """The version of ``name`` installed in the target environment, or None."""
+        code = "import importlib.metadata as m, sys\ntry: print(m.version(sys.argv[1]))\nexcept m.PackageNotFoundError: pass"
+        proc = subprocess.run([self.python, "-c", code, name], capture_output=True, text=True, env=self.env)
+        return proc.stdout.strip() or None
 
     def check(self, name: str, version: str) -> str | None:
         """Import the installed plugin's entry points in a fresh interpreter; the error, or None."""

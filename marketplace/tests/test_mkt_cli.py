@@ -1,0 +1,252 @@
+"""``claw plugin`` in-process: refusals that happen before anything is installed, lifecycle hooks,
+``info``/``list``, and the entry point's import cost.
+
+Every run sets ``CLAW_PLUGIN_INSTALLER=pip``: the development environment has no pip, so a bug that
+let a refused wheel through would fail loudly instead of changing the test interpreter. Real installs
+run in a fresh venv in ``tests/test_marketplace_e2e.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from claw.testing import imported_modules
+from conftest import Market
+
+HOOKS = """
+import json, os
+import claw
+
+@claw.hookimpl
+def claw_hook_event(event):
+    if event.plugin is None:
+        return None
+    with open(os.environ["HOOK_LOG"], "a") as f:
+        f.write(json.dumps({"event": event.hook_event_name, "plugin": event.plugin}) + "\\n")
+    if event.hook_event_name in os.environ.get("HOOK_BLOCK", "").split(","):
+        return claw.HookOutcome(action="block", reason="policy says no")
+    return None
+"""
+
+
+@pytest.fixture
+def env(claw_env: dict[str, str], market: Market, tmp_path: Path) -> dict[str, str]:
+    claw_env.update(
+        CLAW_PLUGIN_INSTALLER="pip",
+        CLAW_MARKETPLACE_URL=str(market.root),
+        CLAW_PLUGIN_PUBLIC_KEY=str(market.public),
+        HOOK_LOG=str(tmp_path / "hooks.jsonl"),
+    )
+    return claw_env
+
+
+def hook_log(env: dict[str, str]) -> list[dict[str, object]]:
+    path = Path(env["HOOK_LOG"])
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def one_error_line(stderr: str) -> str:
+    lines = [ln for ln in stderr.splitlines() if ln.startswith("claw: error:")]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def test_entry_point_module_is_light() -> None:
+    loaded = imported_modules("claw_marketplace.plugin")
+    assert not {"httpx", "cryptography", "sigstore", "pydantic", "packaging"} & loaded
+
+
+def test_settings_key_is_registered(claw, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    manifests = claw("dump-manifests", "--json").assert_success().json()
+    assert {"name": "marketplace", "source": "claw-marketplace 0.1.0"}.items() <= next(
+        s for s in manifests["settings"] if s["name"] == "marketplace"
+    ).items()
+    bad = claw("--settings", json.dumps({"marketplace": {"wheelSizeLimit": -1}}), "plugin", "install", "x")
+    bad.assert_failure(1, "marketplace.wheelSizeLimit")
+
+
+def test_unknown_name_suggests_close_ones(claw, env) -> None:  # type: ignore[no-untyped-def]
+    r = claw("plugin", "install", "claw-helo").assert_failure(1)
+    assert "unknown plugin 'claw-helo'" in one_error_line(r.stderr)
+    assert "did you mean: claw-hello?" in r.stderr
+
+
+def test_no_marketplace_configured(claw, env) -> None:  # type: ignore[no-untyped-def]
+    del env["CLAW_MARKETPLACE_URL"]
+    claw("plugin", "install", "claw-hello").assert_failure(1, "no marketplace configured")
+
+
+def test_oversized_index_is_refused(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+    (market.root / "index.json").write_text(json.dumps({"plugins": [], "pad": "x" * (1024 * 1024)}))
+    r = claw("plugin", "install", "claw-hello").assert_failure(1)
+    assert "larger than the 1,048,576-byte limit" in one_error_line(r.stderr)
+
+
+def test_malformed_manifest_is_refused(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+    market.manifest().write_text('{"name": "claw-hello", "version": 2}')
+    r = claw("plugin", "install", "claw-hello").assert_failure(1)
+    assert "manifest.json is malformed" in one_error_line(r.stderr)
+
+
+def edit_manifest(market: Market, **changes: object) -> None:
+    data = json.loads(market.manifest().read_text())
+    data.update(changes)
+    market.manifest().write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"name": "claw-other"}, "manifest names 'claw-other' but the wheel contains 'claw-hello'"),
+        ({"version": "3.0.0"}, "manifest says claw-hello 3.0.0 but the wheel contains version 2.0.0"),
+        ({"claw_api": ">=5"}, "needs claw plugin API >=5"),
+        ({"kernel": ">=9"}, "needs claw-kernel >=9"),
+        ({"sha256": "0" * 64}, "does not match the SHA-256 in its manifest"),
+        ({"signature": None}, "is not signed and signing is required"),
+        ({"wheel": "../../../../etc/passwd"}, "is not a wheel"),
+    ],
+)
+def test_manifest_refusals(claw, env, market: Market, change: dict[str, object], message: str) -> None:  # type: ignore[no-untyped-def]
+    edit_manifest(market, **change)
+    r = claw("plugin", "install", "claw-hello", "--require-signed").assert_failure(1)
+    assert message in one_error_line(r.stderr)
+
+
+def test_tampered_wheel_is_refused(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+    served = next((market.root / "claw-hello").glob("claw_hello-2.0.0-*.whl"))
+    served.write_bytes(served.read_bytes() + b"trailing")
+    r = claw("plugin", "install", "claw-hello").assert_failure(1)
+    assert "tampered" in one_error_line(r.stderr)
+
+
+def test_signature_by_another_key_is_refused(claw, env, market: Market, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from claw_marketplace.publish import keygen
+
+    _, other_public = keygen(tmp_path / "other")
+    env["CLAW_PLUGIN_PUBLIC_KEY"] = other_public.read_text()  # inline PEM works too
+    r = claw("plugin", "install", "claw-hello").assert_failure(1)
+    assert "does not match the configured public key" in one_error_line(r.stderr)
+
+
+def test_unsigned_required_through_the_environment(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+    edit_manifest(market, signature=None)
+    env["CLAW_REQUIRE_SIGNED"] = "1"
+    claw("plugin", "install", "claw-hello").assert_failure(1, "is not signed and signing is required")
+
+
+def test_unsigned_required_through_settings(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+    edit_manifest(market, signature=None)
+    settings = json.dumps({"marketplace": {"requireSigned": True}})
+    claw("--settings", settings, "plugin", "install", "claw-hello").assert_failure(1, "signing is required")
+
+
+def test_path_traversal_wheel_is_refused(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+    for w in market.wheels.glob("*.whl"):
+        w.unlink()
+    from claw_marketplace.testing import make_wheel
+
+    make_wheel(
+        market.wheels,
+        "claw-hello",
+        "3.0.0",
+        {"../../evil.py": "boom"},
+        entry_points={"hello": "claw_hello.plugin"},
+    )
+    # marketplace build itself refuses such a wheel, so sign it by hand as a malicious publisher would
+    with pytest.raises(Exception, match="escapes the install directory"):
+        market.build()
+    r = claw("plugin", "install", next(market.wheels.glob("*.whl"))).assert_failure(1)
+    assert "escapes the install directory" in one_error_line(r.stderr)
+
+
+def test_version_not_in_marketplace(claw, env) -> None:  # type: ignore[no-untyped-def]
+    claw("plugin", "install", "claw-hello", "--version", "7.0").assert_failure(
+        1, "claw-hello has no version 7.0 in"
+    )
+
+
+def test_wheel_without_claw_entry_point(claw, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from claw_marketplace.testing import make_wheel
+
+    w = make_wheel(tmp_path / "plain", "plain-lib", "1.0.0", {"plain_lib/__init__.py": ""})
+    claw("plugin", "install", w).assert_failure(1, "registers no 'claw' entry point")
+
+
+def test_pre_install_hook_blocks_and_post_reports_the_error(claw, env, plugin_module) -> None:  # type: ignore[no-untyped-def]
+    plugin_module("mkt_hooks", HOOKS)
+    env["HOOK_BLOCK"] = "PrePluginInstall"
+    import os
+
+    os.environ.update(env)
+    r = claw("plugin", "install", "claw-hello").assert_failure(1)
+    assert "a PrePluginInstall hook blocked installing claw-hello: policy says no" in one_error_line(r.stderr)
+    events = hook_log(env)
+    assert [e["event"] for e in events] == ["PrePluginInstall", "PostPluginInstall"]
+    assert events[0]["plugin"] == {
+        "name": "claw-hello",
+        "version": "2.0.0",
+        "source": str(Path(env["CLAW_MARKETPLACE_URL"]) / "claw-hello" / "manifest.json"),
+    }
+    assert "policy says no" in events[1]["plugin"]["error"]  # type: ignore[index]
+
+
+def test_post_install_fires_for_a_refused_download(claw, env, market: Market, plugin_module) -> None:  # type: ignore[no-untyped-def]
+    plugin_module("mkt_hooks", HOOKS)
+    edit_manifest(market, sha256="0" * 64)
+    claw("plugin", "install", "claw-hello").assert_failure(1)
+    events = hook_log(env)
+    assert [e["event"] for e in events] == ["PostPluginInstall"]
+    assert "SHA-256" in events[0]["plugin"]["error"]  # type: ignore[index]
+
+
+def test_uninstall_refusals(claw, env, plugin_module) -> None:  # type: ignore[no-untyped-def]
+    plugin_module("mkt_hooks", HOOKS)
+    r = claw("plugin", "uninstall", "claw-tools-file").assert_failure(1)
+    assert "'claw-tools-file' is not installed (did you mean: claw-tools-files" in r.stderr
+    claw("plugin", "uninstall", "pluggy").assert_failure(1, "is installed but is not a claw plugin")
+    claw("plugin", "uninstall", "marketplace").assert_failure(1, "claw-marketplace is part of claw")
+    env["HOOK_BLOCK"] = "PrePluginUninstall"
+    r = claw("plugin", "uninstall", "claw-tools-files").assert_failure(1)
+    assert "a PrePluginUninstall hook blocked uninstalling claw-tools-files: policy says no" in r.stderr
+    events = hook_log(env)
+    assert [e["event"] for e in events] == [
+        "PostPluginUninstall",
+        "PrePluginUninstall",
+        "PostPluginUninstall",
+    ]
+    assert events[-1]["plugin"]["name"] == "claw-tools-files" and "error" in events[-1]["plugin"]  # type: ignore[index,operator]
+
+
+def test_info_and_list(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+    info = claw("plugin", "info", "claw-hello", "--json").assert_success().json()
+    assert info["installed"] is None
+    assert info["marketplace"]["version"] == "2.0.0" and info["marketplace"]["publisher"] == {
+        "name": "Hello Inc."
+    }
+    text = claw("plugin", "info", "claw-hello").assert_success().stdout
+    assert "marketplace: 2.0.0" in text and "signed: signature" in text
+    listed = claw("plugin", "list", "--json").assert_success().json()
+    assert {
+        "name": "claw-marketplace",
+        "version": "0.1.0",
+        "entry_points": ["marketplace"],
+        "source": None,
+        "signer": None,
+    } in listed
+    claw("plugin", "info", "claw-nothing").assert_failure(1, "unknown plugin 'claw-nothing'")
+
+
+def test_no_pip_and_no_uv_is_explained(claw, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from claw_marketplace.testing import make_wheel
+
+    w = make_wheel(
+        tmp_path / "w",
+        "claw-hello",
+        "1.0.0",
+        {"claw_hello/__init__.py": "", "claw_hello/plugin.py": ""},
+        entry_points={"hello": "claw_hello.plugin"},
+    )
+    r = claw("plugin", "install", w).assert_failure(1)
+    assert "'uv' is not on PATH and" in one_error_line(r.stderr) and "has no pip" in r.stderr
