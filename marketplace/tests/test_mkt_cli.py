@@ -249,4 +249,8 @@ def test_no_pip_and_no_uv_is_explained(claw, env, tmp_path: Path) -> None:  # ty
         entry_points={"hello": "claw_hello.plugin"},
     )
     r = claw("plugin", "install", w).assert_failure(1)
-    assert "'uv' is not on PATH and" in one_error_line(r.stderr) and "has no pip" in r.stderr
+    assert "CLAW_PLUGIN_INSTALLER=pip but" in one_error_line(r.stderr) and "has no pip" in r.stderr
+    del env["CLAW_PLUGIN_INSTALLER"]
+    env["PATH"] = str(tmp_path / "empty")  # no uv anywhere
+    r = claw("plugin", "install", w).assert_failure(1)
+    assert "'uv' is not on PATH and" in one_error_line(r.stderr) and "-m ensurepip" in r.stderr

@@ -278,7 +278,7 @@ class Plugins:
                 candidate = self.resolve(source, Path(tmp), fetcher, version=version, marketplace=marketplace)
                 plugin["source"] = candidate.source
                 if candidate.expected_name:
-                    plugin["name"] = candidate.expected_name
+                    plugin.update(name=candidate.expected_name, version=candidate.expected_version)
                 versions = _installed_versions()
                 verified = verify(candidate, self.trust, installed=versions, allow_downgrade=allow_downgrade)
                 info = verified.info

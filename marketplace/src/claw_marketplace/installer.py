@@ -74,8 +74,9 @@ class Installer:
             [self.python, "-m", "pip", "--version"], capture_output=True, text=True, env=self.env
         )
         if probe.returncode != 0:
+            why = "CLAW_PLUGIN_INSTALLER=pip but" if choice == "pip" else "'uv' is not on PATH and"
             raise MarketplaceError(
-                f"cannot install plugins: 'uv' is not on PATH and {self.python} has no pip "
+                f"cannot install plugins: {why} {self.python} has no pip "
                 f"(install uv, or run '{self.python} -m ensurepip')"
             )
         return [self.python, "-m", "pip"]
