@@ -4,10 +4,12 @@ then used and removed there."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,30 +59,55 @@ def _uv(*args: str) -> None:
     subprocess.run(["uv", *args], check=True, capture_output=True)
 
 
+def _shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """Build ``name`` once per test session, even when xdist workers ask for it at the same time."""
+    root = factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = root.parent  # the directory all workers share
+    target = root / name
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / ".done").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir()
+            make(target)
+            (target / ".done").touch()
+    return target
+
+
+def _artifacts(base: Path) -> None:
+    """Wheels of claw-hello 1.0.0 and 2.0.0 and a 3.0.0 that fails to import, a key pair, a CA."""
+    for version, extra in (("1.0.0", ""), ("2.0.0", ""), ("3.0.0", 'raise RuntimeError("broken build")')):
+        build_wheel(
+            write_plugin_project(base / f"src-{version}", version=version, extra=extra), base / "wheels"
+        )
+    from claw_marketplace.publish import keygen
+
+    keygen(base / "keys")
+    make_tls(base / "tls")
+
+
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
-    base = tmp_path_factory.mktemp("market-e2e")
-    venv = base / "venv"
+    """Shared artifacts, and a fresh venv with the kernel and the marketplace for this worker
+    (tests install into it, so workers never share one)."""
+    shared = _shared(tmp_path_factory, "market-e2e", _artifacts)
+    venv = tmp_path_factory.mktemp("market-venv") / "venv"
     _uv("venv", "--quiet", str(venv))
+    python = venv / "bin" / "python"
     _uv(
         "pip",
         "install",
         "--quiet",
         "--python",
-        str(venv / "bin" / "python"),
+        str(python),
         "-e",
         str(ROOT / "kernel"),
         "-e",
         str(ROOT / "marketplace"),
     )
-    wheels = base / "wheels"
-    for version, extra in (("1.0.0", ""), ("2.0.0", ""), ("3.0.0", 'raise RuntimeError("broken build")')):
-        build_wheel(write_plugin_project(base / f"src-{version}", version=version, extra=extra), wheels)
-    keys = base / "keys"
-    subprocess.run(
-        [str(venv / "bin" / "claw"), "plugin", "keygen", "--out", str(keys)], check=True, capture_output=True
-    )
-    return Kit(venv, venv / "bin" / "claw", venv / "bin" / "python", wheels, keys, make_tls(base / "tls"))
+    tls = TLS(shared / "tls" / "ca.pem", shared / "tls" / "server.pem", shared / "tls" / "server.key")
+    return Kit(venv, venv / "bin" / "claw", python, shared / "wheels", shared / "keys", tls)
 
 
 @pytest.fixture
