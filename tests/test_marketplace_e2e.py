@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from claw.testing import ClawRunner, RunResult
+from claw.testing.script import Reply, Text, ToolCall
 from claw_marketplace.testing import TLS, StaticServer, build_wheel, make_tls, write_plugin_project
 
 pytestmark = pytest.mark.slow
@@ -89,23 +90,14 @@ def _artifacts(base: Path) -> None:
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
-    """Shared artifacts, and a fresh venv with the kernel and the marketplace for this worker
-    (tests install into it, so workers never share one)."""
+    """Shared artifacts, and a fresh venv with the kernel, the marketplace and the Anthropic provider
+    for this worker (tests install into it, so workers never share one)."""
     shared = _shared(tmp_path_factory, "market-e2e", _artifacts)
     venv = tmp_path_factory.mktemp("market-venv") / "venv"
     _uv("venv", "--quiet", str(venv))
     python = venv / "bin" / "python"
-    _uv(
-        "pip",
-        "install",
-        "--quiet",
-        "--python",
-        str(python),
-        "-e",
-        str(ROOT / "kernel"),
-        "-e",
-        str(ROOT / "marketplace"),
-    )
+    packages = [ROOT / "kernel", ROOT / "marketplace", ROOT / "plugins" / "provider-anthropic"]
+    _uv("pip", "install", "--quiet", "--python", str(python), *[a for p in packages for a in ("-e", str(p))])
     tls = TLS(shared / "tls" / "ca.pem", shared / "tls" / "server.pem", shared / "tls" / "server.key")
     return Kit(venv, venv / "bin" / "claw", python, shared / "wheels", shared / "keys", tls)
 
@@ -196,11 +188,24 @@ def hook_log(env: dict[str, str]) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def test_install_use_and_uninstall(run, env: dict[str, str], kit: Kit) -> None:  # type: ignore[no-untyped-def]
+def ask_model_to_greet(run, env: dict[str, str], server) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """``claw -p`` against the mock Anthropic server, whose model calls ``Hello``; the requests it got."""
+    server.script(Reply(ToolCall("Hello", {"name": "Ada"})), Reply(Text("greeted")))
+    env.update(ANTHROPIC_BASE_URL=server.url, ANTHROPIC_API_KEY="test-key")
+    out = run("-p", "greet Ada", "--model", "anthropic/claude-sonnet-4-6").assert_success()
+    assert out.stdout.strip().endswith("greeted")
+    return [r.json for r in server.requests]
+
+
+def test_install_use_and_uninstall(run, env: dict[str, str], kit: Kit, anthropic_server) -> None:  # type: ignore[no-untyped-def]
     assert "Hello" not in tools(run)
     out = run("plugin", "install", "claw-hello", "--require-signed").assert_success()
     assert out.stdout.startswith("Installed claw-hello 2.0.0 (signed by key SHA256:")
     assert tools(run)["Hello"] == "claw-hello 2.0.0"
+    first, second = ask_model_to_greet(run, env, anthropic_server)
+    assert "Hello" in {t["name"] for t in first["tools"]}  # type: ignore[union-attr]
+    result = second["messages"][-1]["content"][0]  # type: ignore[index]
+    assert result["type"] == "tool_result" and result["content"] == "Hello, Ada! from claw-hello 2.0.0"
 
     listed = {p["name"]: p for p in run("plugin", "list", "--json").assert_success().json()}
     assert listed["claw-hello"]["signer"].startswith("key SHA256:")
@@ -217,6 +222,10 @@ def test_install_use_and_uninstall(run, env: dict[str, str], kit: Kit) -> None: 
     run("plugin", "uninstall", "claw-hello").assert_success()
     assert "Hello" not in tools(run)
     assert installed(kit) is None
+    anthropic_server.requests.clear()
+    first, second = ask_model_to_greet(run, env, anthropic_server)
+    assert "Hello" not in {t["name"] for t in first.get("tools", [])}  # type: ignore[union-attr]
+    assert second["messages"][-1]["content"][0]["is_error"] is True  # type: ignore[index]
     assert not (records / "claw-hello.json").exists() and not list((records / "wheels").glob("*"))
 
 

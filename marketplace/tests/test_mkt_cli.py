@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from claw.testing import imported_modules
-from conftest import Market
+from claw_marketplace.testing import MarketplaceDir
 
 HOOKS = """
 import json, os
@@ -32,7 +32,7 @@ def claw_hook_event(event):
 
 
 @pytest.fixture
-def env(claw_env: dict[str, str], market: Market, tmp_path: Path) -> dict[str, str]:
+def env(claw_env: dict[str, str], market: MarketplaceDir, tmp_path: Path) -> dict[str, str]:
     claw_env.update(
         CLAW_PLUGIN_INSTALLER="pip",
         CLAW_MARKETPLACE_URL=str(market.root),
@@ -78,19 +78,19 @@ def test_no_marketplace_configured(claw, env) -> None:  # type: ignore[no-untype
     claw("plugin", "install", "claw-hello").assert_failure(1, "no marketplace configured")
 
 
-def test_oversized_index_is_refused(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+def test_oversized_index_is_refused(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
     (market.root / "index.json").write_text(json.dumps({"plugins": [], "pad": "x" * (1024 * 1024)}))
     r = claw("plugin", "install", "claw-hello").assert_failure(1)
     assert "larger than the 1,048,576-byte limit" in one_error_line(r.stderr)
 
 
-def test_malformed_manifest_is_refused(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_manifest_is_refused(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
     market.manifest().write_text('{"name": "claw-hello", "version": 2}')
     r = claw("plugin", "install", "claw-hello").assert_failure(1)
     assert "manifest.json is malformed" in one_error_line(r.stderr)
 
 
-def edit_manifest(market: Market, **changes: object) -> None:
+def edit_manifest(market: MarketplaceDir, **changes: object) -> None:
     data = json.loads(market.manifest().read_text())
     data.update(changes)
     market.manifest().write_text(json.dumps(data))
@@ -108,20 +108,22 @@ def edit_manifest(market: Market, **changes: object) -> None:
         ({"wheel": "../../../../etc/passwd"}, "is not a wheel"),
     ],
 )
-def test_manifest_refusals(claw, env, market: Market, change: dict[str, object], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_manifest_refusals(
+    claw, env, market: MarketplaceDir, change: dict[str, object], message: str
+) -> None:  # type: ignore[no-untyped-def]
     edit_manifest(market, **change)
     r = claw("plugin", "install", "claw-hello", "--require-signed").assert_failure(1)
     assert message in one_error_line(r.stderr)
 
 
-def test_tampered_wheel_is_refused(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+def test_tampered_wheel_is_refused(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
     served = next((market.root / "claw-hello").glob("claw_hello-2.0.0-*.whl"))
     served.write_bytes(served.read_bytes() + b"trailing")
     r = claw("plugin", "install", "claw-hello").assert_failure(1)
     assert "tampered" in one_error_line(r.stderr)
 
 
-def test_signature_by_another_key_is_refused(claw, env, market: Market, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_signature_by_another_key_is_refused(claw, env, market: MarketplaceDir, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from claw_marketplace.publish import keygen
 
     _, other_public = keygen(tmp_path / "other")
@@ -130,19 +132,19 @@ def test_signature_by_another_key_is_refused(claw, env, market: Market, tmp_path
     assert "does not match the configured public key" in one_error_line(r.stderr)
 
 
-def test_unsigned_required_through_the_environment(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+def test_unsigned_required_through_the_environment(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
     edit_manifest(market, signature=None)
     env["CLAW_REQUIRE_SIGNED"] = "1"
     claw("plugin", "install", "claw-hello").assert_failure(1, "is not signed and signing is required")
 
 
-def test_unsigned_required_through_settings(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+def test_unsigned_required_through_settings(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
     edit_manifest(market, signature=None)
     settings = json.dumps({"marketplace": {"requireSigned": True}})
     claw("--settings", settings, "plugin", "install", "claw-hello").assert_failure(1, "signing is required")
 
 
-def test_path_traversal_wheel_is_refused(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+def test_path_traversal_wheel_is_refused(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
     for w in market.wheels.glob("*.whl"):
         w.unlink()
     from claw_marketplace.testing import make_wheel
@@ -192,7 +194,7 @@ def test_pre_install_hook_blocks_and_post_reports_the_error(claw, env, plugin_mo
     assert "policy says no" in events[1]["plugin"]["error"]  # type: ignore[index]
 
 
-def test_post_install_fires_for_a_refused_download(claw, env, market: Market, plugin_module) -> None:  # type: ignore[no-untyped-def]
+def test_post_install_fires_for_a_refused_download(claw, env, market: MarketplaceDir, plugin_module) -> None:  # type: ignore[no-untyped-def]
     plugin_module("mkt_hooks", HOOKS)
     edit_manifest(market, sha256="0" * 64)
     claw("plugin", "install", "claw-hello").assert_failure(1)
@@ -219,7 +221,7 @@ def test_uninstall_refusals(claw, env, plugin_module) -> None:  # type: ignore[n
     assert events[-1]["plugin"]["name"] == "claw-tools-files" and "error" in events[-1]["plugin"]  # type: ignore[index,operator]
 
 
-def test_info_and_list(claw, env, market: Market) -> None:  # type: ignore[no-untyped-def]
+def test_info_and_list(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
     info = claw("plugin", "info", "claw-hello", "--json").assert_success().json()
     assert info["installed"] is None
     assert info["marketplace"]["version"] == "2.0.0" and info["marketplace"]["publisher"] == {

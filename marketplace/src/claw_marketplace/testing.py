@@ -5,6 +5,7 @@
   programmable redirects.
 - :func:`write_plugin_project` + :func:`build_wheel`: a real plugin project (a ``Hello`` tool) built
   with ``uv build``; :func:`make_wheel` writes a wheel zip directly when a test needs a broken one.
+- :class:`MarketplaceDir`: a signed marketplace directory built from such wheels.
 """
 
 from __future__ import annotations
@@ -288,3 +289,31 @@ def make_wheel(
         for path, data in contents.items():
             zf.writestr(path, data)
     return wheel
+
+
+class MarketplaceDir:
+    """A marketplace directory (``root``) built by :func:`~claw_marketplace.publish.build_marketplace`
+    from hand-made plugin wheels collected in ``wheels``, signed with ``private``."""
+
+    def __init__(self, root: Path, wheels: Path, private: Path, public: Path) -> None:
+        self.root, self.wheels, self.private, self.public = root, wheels, private, public
+
+    def add(self, version: str, *, name: str = "claw-hello", api: str = ">=1.0,<2", **kwargs: Any) -> Path:
+        """A plugin wheel of ``name`` ``version`` whose module declares ``CLAW_API = api``."""
+        package = name.replace("-", "_")
+        return make_wheel(
+            self.wheels,
+            name,
+            version,
+            {f"{package}/__init__.py": "", f"{package}/plugin.py": f'import claw\nCLAW_API = "{api}"\n'},
+            entry_points={"hello": f"{package}.plugin"},
+            **kwargs,
+        )
+
+    def build(self) -> Path:
+        from claw_marketplace.publish import build_marketplace
+
+        return build_marketplace(self.wheels, self.private, out=self.root, publisher="Hello Inc.")
+
+    def manifest(self, name: str = "claw-hello") -> Path:
+        return self.root / name / "manifest.json"
