@@ -9,6 +9,8 @@ run in a fresh venv in ``tests/test_marketplace_e2e.py``.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -179,8 +181,6 @@ def test_wheel_without_claw_entry_point(claw, env, tmp_path: Path) -> None:  # t
 def test_pre_install_hook_blocks_and_post_reports_the_error(claw, env, plugin_module) -> None:  # type: ignore[no-untyped-def]
     plugin_module("mkt_hooks", HOOKS)
     env["HOOK_BLOCK"] = "PrePluginInstall"
-    import os
-
     os.environ.update(env)
     r = claw("plugin", "install", "claw-hello").assert_failure(1)
     assert "a PrePluginInstall hook blocked installing claw-hello: policy says no" in one_error_line(r.stderr)
@@ -256,3 +256,41 @@ def test_no_pip_and_no_uv_is_explained(claw, env, tmp_path: Path) -> None:  # ty
     env["PATH"] = str(tmp_path / "empty")  # no uv anywhere
     r = claw("plugin", "install", w).assert_failure(1)
     assert "'uv' is not on PATH and" in one_error_line(r.stderr) and "-m ensurepip" in r.stderr
+
+
+DATA = Path(__file__).parent / "data"
+RFC_WHEEL = "rfc8785-0.1.2-py3-none-any.whl"
+RFC_IDENTITY = {
+    "issuer": "https://token.actions.githubusercontent.com",
+    "identity": "https://github.com/trailofbits/rfc8785.py/.github/workflows/release.yml@refs/tags/v0.1.2",
+}
+
+
+def test_local_wheel_with_a_sigstore_bundle_and_identities_from_settings(claw, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for name in (RFC_WHEEL, RFC_WHEEL + ".sigstore.json"):
+        shutil.copy(DATA / name, tmp_path / name)
+    trusted = json.dumps({"marketplace": {"sigstoreIdentities": [RFC_IDENTITY]}})
+    # The bundle verifies (a real release signature), then the wheel is refused for not being a plugin.
+    r = claw(
+        "--settings", trusted, "plugin", "install", tmp_path / RFC_WHEEL, "--require-signed"
+    ).assert_failure(1)
+    assert "registers no 'claw' entry point" in one_error_line(r.stderr)
+    wrong = json.dumps(
+        {"marketplace": {"sigstoreIdentities": [{**RFC_IDENTITY, "identity": "https://github.com/evil/x"}]}}
+    )
+    r = claw(
+        "--settings", wrong, "plugin", "install", tmp_path / RFC_WHEEL, "--require-signed"
+    ).assert_failure(1)
+    assert "Sigstore bundle of rfc8785-0.1.2-py3-none-any.whl does not verify" in one_error_line(r.stderr)
+
+
+def test_marketplace_bundle_for_other_bytes_is_refused(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
+    """A publisher's bundle that does not sign the served wheel: refused even with a valid key signature."""
+    wheel = market.add("2.1.0")
+    shutil.copy(DATA / (RFC_WHEEL + ".sigstore.json"), wheel.with_name(wheel.name + ".sigstore.json"))
+    market.build()
+    manifest = json.loads(market.manifest().read_text())
+    assert manifest["sigstore_bundle"] == wheel.name + ".sigstore.json"
+    trusted = json.dumps({"marketplace": {"sigstoreIdentities": [RFC_IDENTITY]}})
+    r = claw("--settings", trusted, "plugin", "install", "claw-hello").assert_failure(1)
+    assert "does not verify (Bundle message digest mismatch)" in one_error_line(r.stderr)
