@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from claw.testing import imported_modules
-from claw_marketplace.testing import MarketplaceDir
+from claw_marketplace.publish import keygen
+from claw_marketplace.signing import fingerprint
+from claw_marketplace.testing import MarketplaceDir, make_wheel
 
 HOOKS = """
 import json, os
@@ -126,8 +128,6 @@ def test_tampered_wheel_is_refused(claw, env, market: MarketplaceDir) -> None:  
 
 
 def test_signature_by_another_key_is_refused(claw, env, market: MarketplaceDir, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from claw_marketplace.publish import keygen
-
     _, other_public = keygen(tmp_path / "other")
     env["CLAW_PLUGIN_PUBLIC_KEY"] = other_public.read_text()  # inline PEM works too
     r = claw("plugin", "install", "claw-hello").assert_failure(1)
@@ -149,8 +149,6 @@ def test_unsigned_required_through_settings(claw, env, market: MarketplaceDir) -
 def test_path_traversal_wheel_is_refused(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
     for w in market.wheels.glob("*.whl"):
         w.unlink()
-    from claw_marketplace.testing import make_wheel
-
     make_wheel(
         market.wheels,
         "claw-hello",
@@ -172,8 +170,6 @@ def test_version_not_in_marketplace(claw, env) -> None:  # type: ignore[no-untyp
 
 
 def test_wheel_without_claw_entry_point(claw, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from claw_marketplace.testing import make_wheel
-
     w = make_wheel(tmp_path / "plain", "plain-lib", "1.0.0", {"plain_lib/__init__.py": ""})
     claw("plugin", "install", w).assert_failure(1, "registers no 'claw' entry point")
 
@@ -241,8 +237,6 @@ def test_info_and_list(claw, env, market: MarketplaceDir) -> None:  # type: igno
 
 
 def test_no_pip_and_no_uv_is_explained(claw, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from claw_marketplace.testing import make_wheel
-
     w = make_wheel(
         tmp_path / "w",
         "claw-hello",
@@ -294,3 +288,22 @@ def test_marketplace_bundle_for_other_bytes_is_refused(claw, env, market: Market
     trusted = json.dumps({"marketplace": {"sigstoreIdentities": [RFC_IDENTITY]}})
     r = claw("--settings", trusted, "plugin", "install", "claw-hello").assert_failure(1)
     assert "does not verify (Bundle message digest mismatch)" in one_error_line(r.stderr)
+
+
+def test_doctor_reports_the_trust_configuration(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
+    env["CLAW_REQUIRE_SIGNED"] = "1"
+    out = claw("doctor", "--json").json()
+    lines = {c["name"]: c for c in out if c["section"] == "marketplace"}
+    assert lines["url"]["detail"] == str(market.root)
+    assert lines["public key"] == {
+        "section": "marketplace",
+        "name": "public key",
+        "status": "ok",
+        "detail": f"ECDSA P-256 {fingerprint(market.public.read_bytes())}",
+    }
+    assert (lines["signatures"]["status"], lines["signatures"]["detail"]) == ("ok", "required")
+    assert lines["installer"]["status"] == "fail"  # CLAW_PLUGIN_INSTALLER=pip, and no pip here
+    del env["CLAW_PLUGIN_PUBLIC_KEY"]
+    out = claw("doctor", "--json").json()
+    lines = {c["name"]: c for c in out if c["section"] == "marketplace"}
+    assert lines["signatures"]["detail"] == "required, but no key or identity is configured"

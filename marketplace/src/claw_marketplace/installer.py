@@ -57,9 +57,11 @@ class Installer:
             return [*self._tool, verb]
         return [*self._tool[:2], verb, "--python", self.python]
 
-    def ensure_available(self) -> None:
-        """Fail now, before anything changes, when neither uv nor pip can install here."""
-        self._command("install")
+    def ensure_available(self) -> str:
+        """Fail now, before anything changes, when neither uv nor pip can install here; else say
+        which installer will run (``uv pip`` or ``pip``)."""
+        argv = self._command("install")
+        return "pip" if argv[0] == self.python else "uv pip"
 
     def _find_tool(self) -> list[str]:
         choice = self.env.get("CLAW_PLUGIN_INSTALLER", "").strip().lower()

@@ -29,3 +29,10 @@ def claw_register_settings(register: Callable[..., Any]) -> None:
         MarketplaceSettings,
         "Plugin marketplace: url, publicKey, requireSigned, sigstoreIdentities, wheelSizeLimit, caBundle",
     )
+
+
+@claw.hookimpl
+def claw_doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
+    from claw_marketplace.doctor import checks
+
+    return checks(settings, env)
