@@ -310,6 +310,10 @@ def test_local_wheel_with_signature_and_project_directory(
     out = run("plugin", "install", project).assert_success()
     assert out.stdout.strip() == "Installed claw-hello 1.5.0 (unsigned)"
     assert tools(run)["Hello"] == "claw-hello 1.5.0"
+    assert "already installed" in run("plugin", "install", project).assert_success().stdout
+    write_plugin_project(project, version="1.5.0", tool="Howdy")  # same version, other contents
+    run("plugin", "install", project).assert_success()
+    assert tools(run) == {"Howdy": "claw-hello 1.5.0"}
 
 
 @pytest.mark.parametrize("how", ["tampered", "other-key", "unsigned-required", "wrong-name"])

@@ -307,3 +307,19 @@ def test_doctor_reports_the_trust_configuration(claw, env, market: MarketplaceDi
     out = claw("doctor", "--json").json()
     lines = {c["name"]: c for c in out if c["section"] == "marketplace"}
     assert lines["signatures"]["detail"] == "required, but no key or identity is configured"
+
+
+def test_a_folder_named_like_the_plugin_does_not_shadow_the_marketplace(
+    claw, env, workspace, plugin_module
+) -> None:  # type: ignore[no-untyped-def]
+    plugin_module("mkt_hooks", HOOKS)
+    env["HOOK_BLOCK"] = "PrePluginInstall"
+    os.environ.update(env)
+    (workspace / "claw-hello").mkdir()
+    claw("plugin", "install", "claw-hello").assert_failure(1, "hook blocked")
+    assert hook_log(env)[0]["plugin"]["source"].endswith("manifest.json")  # type: ignore[index]
+    claw("plugin", "install", "./claw-hello").assert_failure(1, "cannot build a wheel from claw-hello")
+    claw("plugin", "install", "./nothing-here").assert_failure(1, "no such file or directory: ./nothing-here")
+    claw(
+        "plugin", "install", "claw-hello", "--version", "1.0.0", "--marketplace", "./claw-hello"
+    ).assert_failure(1, "marketplace index not found")

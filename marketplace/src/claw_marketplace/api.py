@@ -65,6 +65,10 @@ def _installed_versions() -> dict[str, str]:
     return {normalize(d.metadata["Name"]): d.version for d in md.distributions() if d.metadata["Name"]}
 
 
+def _looks_like_path(source: str) -> bool:
+    return source.endswith(".whl") or source in (".", "..") or any(sep in source for sep in ("/", "\\"))
+
+
 def _suggest(name: str, names: list[str]) -> str:
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     return f" (did you mean: {', '.join(close)}?)" if close else ""
@@ -238,17 +242,19 @@ class Plugins:
         version: str | None = None,
         marketplace: str | None = None,
     ) -> Candidate:
-        """A marketplace name, a wheel file or a project directory, fetched into ``tmp``."""
+        """A marketplace name, a wheel file or a project directory, fetched into ``tmp``.
+
+        A source is a path when it looks like one (contains a path separator, ends in ``.whl``, or is
+        ``.``/``..``), so a folder in the current directory never shadows a marketplace name.
+        """
+        if not _looks_like_path(source):
+            return self._from_marketplace(source, version, marketplace, tmp, fetcher)
         path = Path(source).expanduser()
-        if path.exists():
-            if version is not None:
-                raise MarketplaceError(
-                    "--version applies to marketplace names, not to a wheel or a directory"
-                )
-            return self._from_path(path, tmp)
-        if source.endswith(".whl") or "/" in source or "\\" in source:
+        if not path.exists():
             raise MarketplaceError(f"no such file or directory: {source}")
-        return self._from_marketplace(source, version, marketplace, tmp, fetcher)
+        if version is not None:
+            raise MarketplaceError("--version applies to marketplace names, not to a wheel or a directory")
+        return self._from_path(path, tmp)
 
     # -- operations -----------------------------------------------------------------------------
 
@@ -308,7 +314,7 @@ class Plugins:
     ) -> InstallRecord:
         info = verified.info
         try:
-            self.installer.install(verified.candidate.wheel)
+            self.installer.install(verified.candidate.wheel, info.name, reinstall=current == info.version)
             problem = self.installer.check(info.name, info.version)
             if problem:
                 raise MarketplaceError(problem)
@@ -342,18 +348,19 @@ class Plugins:
             kept = self.records.kept_wheel(previous) if previous and previous.version == current else None
             if kept is None:
                 return f"{name} {current} was not installed by claw and could not be restored; reinstall it"
-            self.installer.install(kept)
+            self.installer.install(kept, name, reinstall=True)
             return f"{name} {current} restored"
         except MarketplaceError as exc:
             return f"restoring the previous state also failed: {exc}"
 
     def uninstall(self, name: str) -> InstalledPlugin:
         """Remove an installed plugin distribution (by distribution or entry-point name)."""
-        target = self._find_installed(name)
-        plugin: dict[str, Any] = {"name": target.name, "version": target.version, "source": "environment"}
-        if target.record is not None:
-            plugin["source"] = target.record.source
+        plugin: dict[str, Any] = {"name": name, "source": "environment"}
         try:
+            target = self._find_installed(name)
+            plugin.update(name=target.name, version=target.version)
+            if target.record is not None:
+                plugin["source"] = target.record.source
             if normalize(target.name) in PINNED:
                 raise MarketplaceError(
                     f"refused: {target.name} is part of claw; remove it with your package manager"

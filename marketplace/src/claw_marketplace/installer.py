@@ -101,9 +101,13 @@ class Installer:
                 continue
         return pins
 
-    def install(self, wheel: Path) -> None:
-        """Install ``wheel`` (and its requirements), replacing any installed version."""
+    def install(self, wheel: Path, name: str, *, reinstall: bool = False) -> None:
+        """Install ``wheel`` of distribution ``name`` (and its requirements), replacing any installed
+        version; ``reinstall`` replaces it even when the same version is installed."""
         argv = self._command("install")
+        if reinstall:
+            pip = argv[1:2] == ["-m"]
+            argv += ["--force-reinstall", "--no-deps"] if pip else ["--reinstall-package", name]
         with tempfile.TemporaryDirectory(prefix="claw-pins-") as tmp:
             constraints = Path(tmp) / "constraints.txt"
             constraints.write_text("\n".join(self._pins()) + "\n", encoding="utf-8")
