@@ -210,10 +210,13 @@ def test_uninstall_refusals(claw, env, plugin_module) -> None:  # type: ignore[n
     assert "a PrePluginUninstall hook blocked uninstalling claw-tools-files: policy says no" in r.stderr
     events = hook_log(env)
     assert [e["event"] for e in events] == [
-        "PostPluginUninstall",
+        "PostPluginUninstall",  # not installed
+        "PostPluginUninstall",  # not a plugin
+        "PostPluginUninstall",  # part of claw
         "PrePluginUninstall",
-        "PostPluginUninstall",
+        "PostPluginUninstall",  # blocked
     ]
+    assert all("error" in e["plugin"] for e in events if e["event"] == "PostPluginUninstall")  # type: ignore[operator]
     assert events[-1]["plugin"]["name"] == "claw-tools-files" and "error" in events[-1]["plugin"]  # type: ignore[index,operator]
 
 
