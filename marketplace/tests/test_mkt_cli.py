@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -199,15 +201,28 @@ def test_post_install_fires_for_a_refused_download(claw, env, market: Marketplac
     assert "SHA-256" in events[0]["plugin"]["error"]  # type: ignore[index]
 
 
-def test_uninstall_refusals(claw, env, plugin_module) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def fake_plugin(tmp_path: Path) -> Iterator[str]:
+    """A distribution ``claw-fake`` with a ``claw`` entry point, visible to importlib.metadata only."""
+    site = tmp_path / "fake-site"
+    info = site / "claw_fake-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: claw-fake\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[claw]\nfake = claw_fake.plugin\n")
+    sys.path.append(str(site))
+    yield "claw-fake"
+    sys.path.remove(str(site))
+
+
+def test_uninstall_refusals(claw, env, plugin_module, fake_plugin: str) -> None:  # type: ignore[no-untyped-def]
     plugin_module("mkt_hooks", HOOKS)
-    r = claw("plugin", "uninstall", "claw-tools-file").assert_failure(1)
-    assert "'claw-tools-file' is not installed (did you mean: claw-tools-files" in r.stderr
+    r = claw("plugin", "uninstall", "claw-fak").assert_failure(1)
+    assert "'claw-fak' is not installed (did you mean: claw-fake" in r.stderr
     claw("plugin", "uninstall", "pluggy").assert_failure(1, "is installed but is not a claw plugin")
     claw("plugin", "uninstall", "marketplace").assert_failure(1, "claw-marketplace is part of claw")
     env["HOOK_BLOCK"] = "PrePluginUninstall"
-    r = claw("plugin", "uninstall", "claw-tools-files").assert_failure(1)
-    assert "a PrePluginUninstall hook blocked uninstalling claw-tools-files: policy says no" in r.stderr
+    r = claw("plugin", "uninstall", "fake").assert_failure(1)
+    assert "a PrePluginUninstall hook blocked uninstalling claw-fake: policy says no" in r.stderr
     events = hook_log(env)
     assert [e["event"] for e in events] == [
         "PostPluginUninstall",  # not installed
@@ -217,7 +232,12 @@ def test_uninstall_refusals(claw, env, plugin_module) -> None:  # type: ignore[n
         "PostPluginUninstall",  # blocked
     ]
     assert all("error" in e["plugin"] for e in events if e["event"] == "PostPluginUninstall")  # type: ignore[operator]
-    assert events[-1]["plugin"]["name"] == "claw-tools-files" and "error" in events[-1]["plugin"]  # type: ignore[index,operator]
+    assert events[-1]["plugin"] == {
+        "name": "claw-fake",
+        "version": "1.0",
+        "source": "environment",
+        "error": "refused: a PrePluginUninstall hook blocked uninstalling claw-fake: policy says no",
+    }
 
 
 def test_info_and_list(claw, env, market: MarketplaceDir) -> None:  # type: ignore[no-untyped-def]
