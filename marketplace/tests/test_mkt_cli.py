@@ -346,3 +346,10 @@ def test_a_folder_named_like_the_plugin_does_not_shadow_the_marketplace(
     claw(
         "plugin", "install", "claw-hello", "--version", "1.0.0", "--marketplace", "./claw-hello"
     ).assert_failure(1, "marketplace index not found")
+
+
+def test_names_and_versions_cannot_climb_out_of_the_marketplace(claw, env) -> None:  # type: ignore[no-untyped-def]
+    claw("plugin", "install", "claw-hello", "--version", "../../etc").assert_failure(
+        1, "is not a version number"
+    )
+    claw("plugin", "info", "..").assert_failure(1, "'..' is not a valid plugin name")

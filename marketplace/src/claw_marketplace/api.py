@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import importlib.metadata as md
+import re
 import shutil
 import subprocess
 import tempfile
@@ -38,6 +39,8 @@ from claw_marketplace.settings import DOCUMENT_LIMIT, Trust
 from claw_marketplace.verify import Candidate, Verified, verify
 from claw_marketplace.wheels import ENTRY_POINT_GROUP, normalize
 
+#: PEP 508 project names: also what keeps a name from climbing out of the marketplace's folders.
+_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
 SIDECAR_SIGNATURE = ".sig"
 SIDECAR_BUNDLES = (".sigstore.json", ".sigstore")
 
@@ -146,6 +149,15 @@ class Plugins:
         fetcher: net.Fetcher | None = None,
     ) -> tuple[Manifest, str]:
         """The manifest of ``name`` (latest, or ``version``) and its URL."""
+        from packaging.version import InvalidVersion, Version
+
+        if not _NAME.fullmatch(name):
+            raise MarketplaceError(f"{name!r} is not a valid plugin name")
+        if version is not None:
+            try:
+                Version(version)
+            except InvalidVersion as exc:
+                raise MarketplaceError(f"--version {version!r} is not a version number") from exc
         base = self._base(marketplace)
         own = fetcher is None
         fetcher = fetcher or self._fetcher()
@@ -163,11 +175,8 @@ class Plugins:
                 raise MarketplaceError(
                     f"{entry.name} has no version {version} in {base} (available: {', '.join(entry.versions)})"
                 )
-            rel = (
-                f"{quote(entry.name)}/manifest.json"
-                if version is None
-                else f"{quote(entry.name)}/{quote(version)}/manifest.json"
-            )
+            folder = normalize(entry.name)
+            rel = f"{folder}/manifest.json" if version is None else f"{folder}/{quote(version)}/manifest.json"
             url = net.join(base, rel)
             manifest = parse_manifest(fetcher.read(url, limit=DOCUMENT_LIMIT, what="plugin manifest"), url)
         finally:
