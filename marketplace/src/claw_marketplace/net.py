@@ -93,7 +93,7 @@ class Fetcher:
             verify: Any = True
             if self.ca_bundle:
                 try:
-                    verify = ssl.create_default_context(cafile=self.ca_bundle)
+                    verify = ssl.create_default_context(cafile=os.path.expanduser(self.ca_bundle))
                 except (OSError, ssl.SSLError) as exc:
                     raise MarketplaceError(f"cannot load the CA bundle {self.ca_bundle}: {exc}") from exc
             self._client = httpx.Client(verify=verify, timeout=TIMEOUT_SECONDS, follow_redirects=False)
