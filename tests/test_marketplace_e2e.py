@@ -313,7 +313,8 @@ def test_local_wheel_with_signature_and_project_directory(
     assert "already installed" in run("plugin", "install", project).assert_success().stdout
     write_plugin_project(project, version="1.5.0", tool="Howdy")  # same version, other contents
     run("plugin", "install", project).assert_success()
-    assert tools(run) == {"Howdy": "claw-hello 1.5.0"}
+    now = tools(run)
+    assert now["Howdy"] == "claw-hello 1.5.0" and "Hello" not in now
 
 
 @pytest.mark.parametrize("how", ["tampered", "other-key", "unsigned-required", "wrong-name"])
@@ -384,3 +385,43 @@ def test_transport_refusals(run, env: dict[str, str], kit: Kit, site: Path, serv
     settings.write_text(json.dumps({"marketplace": {"caBundle": str(kit.tls.ca_cert)}}))
     run("plugin", "install", "claw-hello").assert_success()
     assert installed(kit) == "2.0.0"
+
+
+def test_command_hooks_from_settings(run, env: dict[str, str], kit: Kit, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Claude Code-style command hooks: the matcher is the plugin's name; exit 2 blocks; Post hooks get
+    the event JSON on stdin, with the error when it failed."""
+    log = tmp_path / "post.jsonl"
+    settings = {
+        "hooks": {
+            "PrePluginInstall": [
+                {
+                    "matcher": "claw-hello",
+                    "hooks": [{"type": "command", "command": "echo 'plugins need review' >&2; exit 2"}],
+                },
+                {"matcher": "something-else", "hooks": [{"type": "command", "command": "exit 2"}]},
+            ],
+            "PostPluginInstall": [
+                {"hooks": [{"type": "command", "command": f"cat >> {log}; echo >> {log}"}]}
+            ],
+        }
+    }
+    path = Path(env["CLAW_CONFIG_DIR"]) / "settings.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(settings))
+    r = run("plugin", "install", "claw-hello").assert_failure(1)
+    assert "PrePluginInstall hook blocked installing claw-hello: plugins need review" in error_line(r)
+    assert installed(kit) is None
+    post = json.loads(log.read_text().splitlines()[0])
+    assert post["hook_event_name"] == "PostPluginInstall"
+    assert post["plugin"]["name"] == "claw-hello" and post["plugin"]["version"] == "2.0.0"
+    assert "plugins need review" in post["plugin"]["error"]
+
+    settings["hooks"]["PrePluginInstall"].pop(0)  # type: ignore[attr-defined]
+    path.write_text(json.dumps(settings))
+    run("plugin", "install", "claw-hello").assert_success()
+    post = json.loads([ln for ln in log.read_text().splitlines() if ln.strip()][-1])
+    assert post["plugin"] == {
+        "name": "claw-hello",
+        "version": "2.0.0",
+        "source": env["CLAW_MARKETPLACE_URL"] + "claw-hello/manifest.json",
+    }
