@@ -32,18 +32,7 @@ def make_venv(path: Path, *packages: str | Path) -> Path:
     env = {**os.environ, "VIRTUAL_ENV": str(path)}
     env.pop("UV_PROJECT_ENVIRONMENT", None)
     if packages:
-        run(
-            [
-                uv(),
-                "pip",
-                "install",
-                "--quiet",
-                "--python",
-                str(path / "bin" / "python"),
-                *map(str, packages),
-            ],
-            env=env,
-        )
+        run([uv(), "pip", "install", "--quiet", "--python", str(path / "bin" / "python"), *map(str, packages)], env=env)
     return path / "bin"
 
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from claw.testing.script import Reply, Text, ToolCall
 
 TOOLS = """

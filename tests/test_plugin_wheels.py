@@ -8,8 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from claw.testing import ClawRunner, isolated_env
 from conftest import build_wheel, make_venv
+
+from claw.testing import ClawRunner, isolated_env
 
 PYPROJECT = """
 [project]

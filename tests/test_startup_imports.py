@@ -9,6 +9,7 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
+
 from claw.testing import imported_modules
 
 #: Modules that must never be imported on the start-up path.
@@ -47,9 +48,7 @@ def test_help_and_version_import_nothing_heavy(argv, claw_env):
         f"run(cli, {argv!r})\n"
         "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=claw_env, check=True
-    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=claw_env, check=True)
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
     assert _heavy(modules, HEAVY_FOR_HELP) == set()
 

@@ -105,12 +105,6 @@ class ClawGroup(click.Group):
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         cached = ctx.meta.get("claw.plugin_commands")
         if cached is None:
-            # click resolves the subcommand before the group callback runs: take the global
-            # options from the parsed params so the App sees --work-dir and --settings.
-            state = _state(ctx)
-            if state._app is None and ctx.parent is None:
-                state.work_dir = ctx.params.get("work_dir", state.work_dir)
-                state.settings = ctx.params.get("settings_arg", state.settings)
             cached = ctx.meta["claw.plugin_commands"] = _collect_plugin_commands(_state(ctx).app, self)
         return cached
 
