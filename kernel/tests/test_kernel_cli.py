@@ -41,3 +41,26 @@ def test_bootstrap_plan_lists_phases_in_order(claw):
 def test_python_dash_m(claw):
     result = claw.subprocess("--version")
     assert result.exit_code == 0 and result.stdout.startswith("claw ")
+
+
+def test_settings_flag_applies_after_a_one_word_prompt(claw):
+    # plugin commands are looked up before the root callback runs; the app must still see --settings
+    result = claw("-p", "hi", "--settings", '{"model": "nowhere/m"}')
+    assert result.exit_code == 1
+    assert "unknown provider 'nowhere' in model 'nowhere/m'" in result.stderr
+
+
+def test_settings_flag_reaches_plugin_commands(claw, plugin_module):
+    plugin_module(
+        "show_model",
+        "import claw, click\n"
+        "@claw.hookimpl\n"
+        "def claw_register_commands(cli):\n"
+        "    @cli.command('show-model')\n"
+        "    @click.pass_context\n"
+        "    def show(ctx):\n"
+        "        from claw.cli import state_of\n"
+        "        click.echo(state_of(ctx).app.settings.model.model)\n",
+    )
+    result = claw("--settings", '{"model": "m-from-flag"}', "show-model").assert_success()
+    assert result.stdout == "m-from-flag\n"

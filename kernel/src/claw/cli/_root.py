@@ -148,9 +148,13 @@ def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Com
 
 
 def _state(ctx: click.Context) -> CliState:
+    """The invocation's state. Built from the root's parsed options, because plugin commands are
+    looked up (which builds the app, reading ``--settings`` and ``--work-dir``) before the root
+    callback runs."""
     root = ctx.find_root()
     if not isinstance(root.obj, CliState):
-        root.obj = CliState(None, None, False)
+        params = root.params
+        root.obj = CliState(params.get("work_dir"), params.get("settings_arg"), bool(params.get("verbose")))
     return root.obj
 
 
