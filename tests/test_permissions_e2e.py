@@ -218,3 +218,52 @@ def test_verbose_run_logs_each_decision(claw, run_env, workspace):
     result = claw.subprocess("--verbose", "-p", "go", "--permission-mode", "plan").assert_success()
     line = next(x for x in result.stderr.splitlines() if "permission_decision" in x)
     assert "tool=Edit" in line and "decision=deny" in line and "mode read-only" in line
+
+
+def _allow_hook(tmp_path: Path) -> Path:
+    hook = tmp_path / "allow-all.sh"
+    hook.write_text(
+        "#!/bin/sh\ncat >/dev/null\n"
+        'echo \'{"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "allow"}}\'\n'
+    )
+    hook.chmod(0o755)
+    return hook
+
+
+def test_hook_allow_skips_the_prompt_but_not_deny_rules(claw, run_env, workspace, tmp_path):
+    hook = _allow_hook(tmp_path)
+    project_settings(
+        workspace,
+        {
+            "permissions": {"deny": ["Bash(rm *)"]},
+            "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(hook)}]}]},
+        },
+    )
+    (workspace / "keep.txt").write_text("x")
+    run_env.script(
+        Reply(ToolCall("Bash", {"command": "touch made.txt"}), ToolCall("Bash", {"command": "rm keep.txt"})),
+        Reply(Text("done")),
+    )
+    # default mode, headless: without the hook, touch would be denied for want of an approver
+    result = claw("-p", "go", "--output-format", "json").assert_success().json()
+    assert (workspace / "made.txt").exists()
+    assert (workspace / "keep.txt").exists()
+    allowed, denied = tool_results(run_env, 1)
+    assert not allowed["is_error"]
+    assert denied["is_error"] and 'deny rule "Bash(rm *)"' in denied["content"]
+    assert [d["tool_input"] for d in result["permission_denials"]] == [{"command": "rm keep.txt"}]
+
+
+def test_hook_allow_does_not_skip_ask_rules(claw, run_env, workspace, tmp_path):
+    hook = _allow_hook(tmp_path)
+    project_settings(
+        workspace,
+        {
+            "permissions": {"ask": ["Bash(git push *)"]},
+            "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(hook)}]}]},
+        },
+    )
+    run_env.script(Reply(ToolCall("Bash", {"command": "git push origin main"})), Reply(Text("skipped")))
+    claw("-p", "go").assert_success()
+    [asked] = tool_results(run_env, 1)
+    assert asked["is_error"] and "needs approval" in asked["content"]

@@ -4,8 +4,8 @@ Order and concurrency: consecutive read-only calls (``ToolSpec.read_only``) run 
 any other call runs alone, after everything before it and before everything after it. Results come
 back in the order the model asked for them.
 
-Each call goes through, in order: the ``PreToolUse`` hook (block, allow without asking, or modify the
-input), the permission engine (a deny becomes an ``is_error`` result with the reason and is listed in
+Each call goes through, in order: the ``PreToolUse`` hook (block, modify the input, or allow without
+the mode's prompt, though deny and ask rules still apply), the permission engine (a deny becomes an ``is_error`` result with the reason and is listed in
 ``permission_denials``), the tool itself (an exception becomes an ``is_error`` result), then
 ``PostToolUse`` or ``PostToolUseFailure``. An unknown tool name is an ``is_error`` result too: the model
 gets told, and the loop goes on. So is input that breaks the top level of the tool's input schema (a
@@ -172,12 +172,11 @@ class ToolRunner:
             return self._deny(use, tool_input, reason)
         if pre.action == "modify" and pre.updated_input is not None:
             tool_input = dict(pre.updated_input)
-        if pre.action == "allow":
-            decision, reason, source = "allow", pre.reason, "hook PreToolUse"
-        else:
-            ask = (pre.reason or "") if pre.action == "ask" else None
-            verdict = await self.permissions.check(tool, tool_input, self.ctx, ask_reason=ask)
-            decision, reason, source = verdict.decision, verdict.reason, verdict.source
+        ask = (pre.reason or "") if pre.action == "ask" else None
+        verdict = await self.permissions.check(
+            tool, tool_input, self.ctx, ask_reason=ask, hook_allowed=pre.action == "allow"
+        )
+        decision, reason, source = verdict.decision, verdict.reason, verdict.source
         self.record("permission", sync=False, **call, decision=decision, reason=reason, source=source)
         self.emit("permission_decision", **call, decision=decision, source=source)
         if decision != "allow":

@@ -154,16 +154,29 @@ class PermissionEngine:
         return self.rules.hides(tool_name) is None
 
     async def check(
-        self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext, *, ask_reason: str | None = None
+        self,
+        tool: Tool,
+        tool_input: Mapping[str, Any],
+        ctx: ToolContext,
+        *,
+        ask_reason: str | None = None,
+        hook_allowed: bool = False,
     ) -> Verdict:
         """The final decision for one call: ``allow`` or ``deny`` (an ``ask`` is resolved here).
 
         :param ask_reason: set when a PreToolUse hook answered ``ask``: a call the rules and mode
             would allow is asked about anyway (deny rules still deny).
+        :param hook_allowed: set when a PreToolUse hook answered ``allow``: the mode's own prompt is
+            skipped, but deny and ask rules still apply (as in Claude Code, a hook cannot approve what
+            a rule forbids).
         """
         ctx.stash[PERMISSION_ENGINE] = self
         decision = await self.decide(tool, tool_input, ctx)
-        if ask_reason is not None and decision.verdict.decision == "allow":
+        if hook_allowed:
+            decision.verdict = _rules_only(decision) or _verdict(
+                ALLOW, "hook PreToolUse", "allowed by a PreToolUse hook"
+            )
+        elif ask_reason is not None and decision.verdict.decision == "allow":
             decision.verdict = _verdict(
                 ASK, "hook PreToolUse", ask_reason or f"a hook asks to confirm {tool.name}"
             )
@@ -344,6 +357,19 @@ def _default_mode(settings: Any) -> str:
             continue
         return canonical
     return "prompt"
+
+
+def _rules_only(decision: Decision) -> Verdict | None:
+    """The deny or ask that an explicit rule gave ``decision``, ignoring the mode's defaults and
+    classifiers; ``None`` when no deny or ask rule matched."""
+    rule = decision.tool_rule
+    if rule is not None and rule.behavior in (DENY, ASK) and decision.verdict.decision == rule.behavior:
+        return decision.verdict
+    for wanted in (DENY, ASK):
+        unit = next((u for u in decision.units if u.by_rule and u.decision == wanted), None)
+        if unit is not None:
+            return _verdict(wanted, unit.source, unit.reason)
+    return None
 
 
 def _set(unit: Unit, decision: str, source: str, reason: str, by_rule: bool) -> None:
