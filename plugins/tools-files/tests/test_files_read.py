@@ -161,7 +161,11 @@ def test_notebook_cells_and_outputs(ctx, workspace):
                 "source": "print(1 + 1)",
                 "outputs": [
                     {"output_type": "stream", "name": "stdout", "text": ["2\n"]},
-                    {"output_type": "display_data", "metadata": {}, "data": {"image/png": base64.b64encode(PNG).decode(), "text/plain": "<Figure>"}},
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {"image/png": base64.b64encode(PNG).decode(), "text/plain": "<Figure>"},
+                    },
                 ],
             },
         ],

@@ -11,7 +11,7 @@ import claw
 import pytest
 from claw_tools_files._glob import GlobTool
 from claw_tools_files._grep import GrepTool, render
-from claw_tools_files._search import Query, search
+from claw_tools_files._search import search
 
 
 @pytest.fixture
@@ -143,7 +143,12 @@ def test_glob_newest_first_ignore_and_cap(tree, ctx, workspace):
     assert rel.index("src/util.py") < rel.index("src/app.py")
     assert "build/out.py" not in rel and ".hidden/secret.py" in rel and "link.py" in rel
     top = call(GlobTool(), ctx, pattern="*.txt")
-    assert {os.path.basename(p) for p in top.content.splitlines()} == {"crlf.txt", "multi.txt", "noeol.txt", "utf16.txt"}
+    assert {os.path.basename(p) for p in top.content.splitlines()} == {
+        "crlf.txt",
+        "multi.txt",
+        "noeol.txt",
+        "utf16.txt",
+    }
     assert call(GlobTool(), ctx, pattern="src/*.py", path=".").data["numFiles"] == 2
     assert call(GlobTool(), ctx, pattern="**/*.{js,ts}").data["numFiles"] == 2
     assert call(GlobTool(), ctx, pattern="*.nothing").content == "No files found"

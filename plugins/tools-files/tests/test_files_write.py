@@ -94,7 +94,9 @@ def test_edit_unique_match_crlf_preserved(ctx, workspace):
     f = workspace / "e.py"
     f.write_bytes(b"def f():\r\n    return 1\r\n\r\ndef g():\r\n    return 2\r\n")
     read(ctx, f)
-    result = call(EditTool(), ctx, file_path="e.py", old_string="    return 1\n", new_string="    return 10\n")
+    result = call(
+        EditTool(), ctx, file_path="e.py", old_string="    return 1\n", new_string="    return 10\n"
+    )
     assert not result.is_error, result.content
     assert f.read_bytes() == b"def f():\r\n    return 10\r\n\r\ndef g():\r\n    return 2\r\n"
     assert "return 10" in result.content
@@ -107,7 +109,9 @@ def test_edit_matching_twice_says_how_many(ctx, workspace):
     result = call(EditTool(), ctx, file_path="twice.txt", old_string="x = 1", new_string="x = 2")
     assert result.is_error and "old_string matched 2 times" in result.content
     assert f.read_text() == "x = 1\nx = 1\n"
-    done = call(EditTool(), ctx, file_path="twice.txt", old_string="x = 1", new_string="x = 2", replace_all=True)
+    done = call(
+        EditTool(), ctx, file_path="twice.txt", old_string="x = 1", new_string="x = 2", replace_all=True
+    )
     assert not done.is_error and done.data["replacements"] == 2
     assert f.read_text() == "x = 2\nx = 2\n"
 
@@ -115,7 +119,10 @@ def test_edit_matching_twice_says_how_many(ctx, workspace):
 def test_edit_rejections(ctx, workspace):
     f = workspace / "r.txt"
     f.write_text("alpha\n")
-    assert "has not been read" in call(EditTool(), ctx, file_path="r.txt", old_string="alpha", new_string="b").content
+    assert (
+        "has not been read"
+        in call(EditTool(), ctx, file_path="r.txt", old_string="alpha", new_string="b").content
+    )
     read(ctx, f)
     same = call(EditTool(), ctx, file_path="r.txt", old_string="alpha", new_string="alpha")
     assert same.is_error and "identical" in same.content
@@ -177,7 +184,14 @@ def _notebook(path: Path) -> None:
                 "nbformat_minor": 5,
                 "metadata": {},
                 "cells": [
-                    {"id": "a1", "cell_type": "code", "metadata": {}, "execution_count": 3, "source": ["x = 1\n", "x"], "outputs": [{"output_type": "stream", "name": "stdout", "text": "1"}]},
+                    {
+                        "id": "a1",
+                        "cell_type": "code",
+                        "metadata": {},
+                        "execution_count": 3,
+                        "source": ["x = 1\n", "x"],
+                        "outputs": [{"output_type": "stream", "name": "stdout", "text": "1"}],
+                    },
                     {"id": "b2", "cell_type": "markdown", "metadata": {}, "source": "notes"},
                 ],
             }
@@ -188,16 +202,37 @@ def _notebook(path: Path) -> None:
 def test_notebook_replace_insert_delete(ctx, workspace):
     nb = workspace / "n.ipynb"
     _notebook(nb)
-    assert "has not been read" in call(NotebookEditTool(), ctx, notebook_path="n.ipynb", cell_id="a1", new_source="y").content
+    assert (
+        "has not been read"
+        in call(NotebookEditTool(), ctx, notebook_path="n.ipynb", cell_id="a1", new_source="y").content
+    )
     read(ctx, nb)
-    assert not call(NotebookEditTool(), ctx, notebook_path="n.ipynb", cell_id="a1", new_source="y = 2\ny").is_error
+    assert not call(
+        NotebookEditTool(), ctx, notebook_path="n.ipynb", cell_id="a1", new_source="y = 2\ny"
+    ).is_error
     cells = json.loads(nb.read_text())["cells"]
-    assert cells[0]["source"] == ["y = 2\n", "y"] and cells[0]["outputs"] == [] and cells[0]["execution_count"] is None
-    inserted = call(NotebookEditTool(), ctx, notebook_path="n.ipynb", cell_id="a1", new_source="# mid", cell_type="markdown", edit_mode="insert")
+    assert (
+        cells[0]["source"] == ["y = 2\n", "y"]
+        and cells[0]["outputs"] == []
+        and cells[0]["execution_count"] is None
+    )
+    inserted = call(
+        NotebookEditTool(),
+        ctx,
+        notebook_path="n.ipynb",
+        cell_id="a1",
+        new_source="# mid",
+        cell_type="markdown",
+        edit_mode="insert",
+    )
     assert not inserted.is_error
     cells = json.loads(nb.read_text())["cells"]
-    assert [c["cell_type"] for c in cells] == ["code", "markdown", "markdown"] and cells[1]["source"] == ["# mid"]
-    assert not call(NotebookEditTool(), ctx, notebook_path="n.ipynb", cell_id="b2", new_source="", edit_mode="delete").is_error
+    assert [c["cell_type"] for c in cells] == ["code", "markdown", "markdown"] and cells[1]["source"] == [
+        "# mid"
+    ]
+    assert not call(
+        NotebookEditTool(), ctx, notebook_path="n.ipynb", cell_id="b2", new_source="", edit_mode="delete"
+    ).is_error
     assert [c.get("id") for c in json.loads(nb.read_text())["cells"]] == ["a1", cells[1]["id"]]
     unknown = call(NotebookEditTool(), ctx, notebook_path="n.ipynb", cell_id="zz", new_source="")
     assert unknown.is_error and 'no cell with id "zz"' in unknown.content

@@ -85,7 +85,9 @@ def render(hits: list[FileHits], query: Query, input: Mapping[str, Any], workspa
         names = [_shown(h.path, workspace) for h in hits]
         shown = names[:limit]
         if not shown:
-            return claw.ToolResult(content="No files found", data={"mode": query.mode, "numFiles": 0, "filenames": []})
+            return claw.ToolResult(
+                content="No files found", data={"mode": query.mode, "numFiles": 0, "filenames": []}
+            )
         text = f"Found {len(names)} file{'s' if len(names) != 1 else ''}\n" + "\n".join(shown)
         if limit and len(names) > limit:
             text += f"\n(showing the first {limit} of {len(names)} files: head_limit)"
@@ -96,7 +98,9 @@ def render(hits: list[FileHits], query: Query, input: Mapping[str, Any], workspa
         entries = [f"{_shown(h.path, workspace)}:{h.count}" for h in hits]
         total = sum(h.count for h in hits)
         if not entries:
-            return claw.ToolResult(content="No matches found", data={"mode": query.mode, "numMatches": 0, "numFiles": 0})
+            return claw.ToolResult(
+                content="No matches found", data={"mode": query.mode, "numMatches": 0, "numFiles": 0}
+            )
         body = "\n".join(entries[:limit])
         if limit and len(entries) > limit:
             body += f"\n(showing the first {limit} of {len(entries)} files: head_limit)"
@@ -106,7 +110,9 @@ def render(hits: list[FileHits], query: Query, input: Mapping[str, Any], workspa
     numbers = input.get("-n", True) is not False
     lines = _content_lines(hits, workspace, numbers, bool(query.before or query.after))
     if not lines:
-        return claw.ToolResult(content="No matches found", data={"mode": query.mode, "numLines": 0, "numFiles": 0})
+        return claw.ToolResult(
+            content="No matches found", data={"mode": query.mode, "numLines": 0, "numFiles": 0}
+        )
     text = "\n".join(lines[:limit])
     if limit and len(lines) > limit:
         text += f"\n(showing the first {limit} of {len(lines)} lines: head_limit)"
@@ -136,9 +142,19 @@ class GrepTool(claw.Tool):
             "type": "object",
             "properties": {
                 "pattern": {"type": "string", "description": "The regular expression to search for."},
-                "path": {"type": "string", "description": "File or directory to search (default: the workspace)."},
-                "glob": {"type": "string", "description": 'Only files matching this glob, e.g. "*.{ts,tsx}".'},
-                "type": {"type": "string", "description": "Only files of this type.", "enum": sorted(FILE_TYPES)},
+                "path": {
+                    "type": "string",
+                    "description": "File or directory to search (default: the workspace).",
+                },
+                "glob": {
+                    "type": "string",
+                    "description": 'Only files matching this glob, e.g. "*.{ts,tsx}".',
+                },
+                "type": {
+                    "type": "string",
+                    "description": "Only files of this type.",
+                    "enum": sorted(FILE_TYPES),
+                },
                 "output_mode": {
                     "type": "string",
                     "enum": ["content", "files_with_matches", "count"],
@@ -149,7 +165,10 @@ class GrepTool(claw.Tool):
                 "-A": {"type": "number", "description": "Lines of context after each match (content mode)."},
                 "-B": {"type": "number", "description": "Lines of context before each match (content mode)."},
                 "-C": {"type": "number", "description": "Lines of context around each match (content mode)."},
-                "head_limit": {"type": "number", "description": "Return only the first N lines, files or counts."},
+                "head_limit": {
+                    "type": "number",
+                    "description": "Return only the first N lines, files or counts.",
+                },
                 "multiline": {"type": "boolean", "description": "Let . and patterns match across lines."},
             },
             "required": ["pattern"],

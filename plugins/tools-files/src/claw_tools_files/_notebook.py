@@ -38,10 +38,21 @@ class NotebookEditTool(claw.Tool):
             "type": "object",
             "properties": {
                 "notebook_path": {"type": "string", "description": "Absolute path of the .ipynb file."},
-                "cell_id": {"type": "string", "description": "The cell to change; for insert, the new cell goes after it."},
+                "cell_id": {
+                    "type": "string",
+                    "description": "The cell to change; for insert, the new cell goes after it.",
+                },
                 "new_source": {"type": "string", "description": "The new source of the cell."},
-                "cell_type": {"type": "string", "enum": ["code", "markdown"], "description": "Required for insert."},
-                "edit_mode": {"type": "string", "enum": ["replace", "insert", "delete"], "default": "replace"},
+                "cell_type": {
+                    "type": "string",
+                    "enum": ["code", "markdown"],
+                    "description": "Required for insert.",
+                },
+                "edit_mode": {
+                    "type": "string",
+                    "enum": ["replace", "insert", "delete"],
+                    "default": "replace",
+                },
             },
             "required": ["notebook_path", "new_source"],
             "additionalProperties": False,

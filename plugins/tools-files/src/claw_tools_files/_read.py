@@ -48,7 +48,9 @@ def number(lines: list[str], first: int) -> str:
     out = []
     for i, line in enumerate(lines, first):
         if len(line) > MAX_LINE_CHARS:
-            line = f"{line[:MAX_LINE_CHARS]}... [line truncated: {len(line) - MAX_LINE_CHARS} more characters]"
+            line = (
+                f"{line[:MAX_LINE_CHARS]}... [line truncated: {len(line) - MAX_LINE_CHARS} more characters]"
+            )
         out.append(f"{i:6}\t{line}")
     return "\n".join(out)
 
@@ -145,12 +147,7 @@ class ReadTool(claw.Tool):
                 f"{path} is a binary file ({len(data)} bytes); it cannot be shown as text (try Bash: file, xxd)"
             )
         offset, limit = input.get("offset"), input.get("limit")
-        if (
-            len(data) > MAX_TEXT_BYTES
-            and offset is None
-            and limit is None
-            and not input.get("allow_large")
-        ):
+        if len(data) > MAX_TEXT_BYTES and offset is None and limit is None and not input.get("allow_large"):
             raise claw.ToolError(
                 f"{path} is {len(data) // 1024} KB, over the {MAX_TEXT_BYTES // 1024} KB limit for a whole-file "
                 "read; pass offset and limit to read part of it, or use Grep to find what you need"
@@ -178,7 +175,12 @@ class ReadTool(claw.Tool):
             content=body,
             data={
                 "type": "text",
-                "file": {"filePath": str(path), "numLines": len(chunk), "startLine": start, "totalLines": total},
+                "file": {
+                    "filePath": str(path),
+                    "numLines": len(chunk),
+                    "startLine": start,
+                    "totalLines": total,
+                },
             },
         )
 
@@ -225,7 +227,10 @@ class ReadTool(claw.Tool):
             parts.append(f"--- page {i + 1} of {count} ---\n{text.strip() or '[no text on this page]'}")
         return claw.ToolResult(
             content="\n\n".join(parts),
-            data={"type": "pdf", "file": {"filePath": str(path), "pages": [p + 1 for p in pages], "totalPages": count}},
+            data={
+                "type": "pdf",
+                "file": {"filePath": str(path), "pages": [p + 1 for p in pages], "totalPages": count},
+            },
         )
 
     def _notebook(self, path: Path, data: bytes) -> claw.ToolResult:
@@ -276,6 +281,8 @@ def _output(out: Mapping[str, Any]) -> tuple[str, claw.ImageBlock | None]:
     image = None
     for media in ("image/png", "image/jpeg"):
         if media in data:
-            image = claw.ImageBlock(source=claw.ImageSource(media_type=media, data=_joined(data[media]).strip()))
+            image = claw.ImageBlock(
+                source=claw.ImageSource(media_type=media, data=_joined(data[media]).strip())
+            )
             break
     return _joined(data.get("text/plain")).rstrip("\n"), image

@@ -33,7 +33,19 @@ FILE_TYPES: dict[str, tuple[str, ...]] = {
     "clojure": ("*.clj", "*.cljc", "*.cljs", "*.cljx"),
     "cmake": ("*.cmake", "CMakeLists.txt"),
     "config": ("*.cfg", "*.conf", "*.config", "*.ini"),
-    "cpp": ("*.[ChH]", "*.[ChH].in", "*.[ch]pp", "*.[ch]pp.in", "*.[ch]xx", "*.[ch]xx.in", "*.cc", "*.cc.in", "*.hh", "*.hh.in", "*.inl"),
+    "cpp": (
+        "*.[ChH]",
+        "*.[ChH].in",
+        "*.[ch]pp",
+        "*.[ch]pp.in",
+        "*.[ch]xx",
+        "*.[ch]xx.in",
+        "*.cc",
+        "*.cc.in",
+        "*.hh",
+        "*.hh.in",
+        "*.inl",
+    ),
     "cs": ("*.cs",),
     "csharp": ("*.cs",),
     "css": ("*.css", "*.scss"),
@@ -66,7 +78,18 @@ FILE_TYPES: dict[str, tuple[str, ...]] = {
     "ruby": ("*.gemspec", "*.rb", "*.rbw", ".irbrc", "Gemfile", "Rakefile", "config.ru"),
     "rust": ("*.rs",),
     "scala": ("*.sbt", "*.scala"),
-    "sh": ("*.bash", "*.bashrc", "*.csh", "*.ksh", "*.sh", "*.tcsh", "*.zsh", ".bashrc", ".profile", ".zshrc"),
+    "sh": (
+        "*.bash",
+        "*.bashrc",
+        "*.csh",
+        "*.ksh",
+        "*.sh",
+        "*.tcsh",
+        "*.zsh",
+        ".bashrc",
+        ".profile",
+        ".zshrc",
+    ),
     "sql": ("*.psql", "*.sql"),
     "svg": ("*.svg",),
     "swift": ("*.swift",),
@@ -122,7 +145,15 @@ def search(query: Query, *, engine: Literal["auto", "rg", "python"] = "auto") ->
 
 
 def _rg_args(query: Query, rg: str) -> list[str]:
-    args = [rg, "--no-config", "--hidden", "--no-require-git", "--no-ignore-global", "--glob=!.git", "--with-filename"]
+    args = [
+        rg,
+        "--no-config",
+        "--hidden",
+        "--no-require-git",
+        "--no-ignore-global",
+        "--glob=!.git",
+        "--with-filename",
+    ]
     if query.ignore_case:
         args.append("--ignore-case")
     if query.multiline:
@@ -131,7 +162,10 @@ def _rg_args(query: Query, rg: str) -> list[str]:
         args.append(f"--glob={query.glob}")
     if query.type:
         # Our table, not rg's (which varies by version), so both engines select the same files.
-        args += [f"--type-clear={query.type}", *(f"--type-add={query.type}:{g}" for g in FILE_TYPES[query.type])]
+        args += [
+            f"--type-clear={query.type}",
+            *(f"--type-add={query.type}:{g}" for g in FILE_TYPES[query.type]),
+        ]
         args.append(f"--type={query.type}")
     if query.mode == "files_with_matches":
         args += ["--files-with-matches", "--null"]
@@ -317,7 +351,9 @@ def search_python(query: Query) -> list[FileHits]:
     return out
 
 
-def _with_context(lines: list[str], spans: list[tuple[int, int]], before: int, after: int) -> list[tuple[int, str, bool]]:
+def _with_context(
+    lines: list[str], spans: list[tuple[int, int]], before: int, after: int
+) -> list[tuple[int, str, bool]]:
     matched: set[int] = set()
     for a, b in spans:
         matched.update(range(a, b + 1))
@@ -326,6 +362,10 @@ def _with_context(lines: list[str], spans: list[tuple[int, int]], before: int, a
         shown.update(range(max(0, a - before), a))
         shown.update(range(b + 1, min(len(lines), b + 1 + after)))
     return [
-        (i + 1, lines[i].removesuffix("\r").encode("utf-8", "surrogateescape").decode("utf-8", "replace"), i in matched)
+        (
+            i + 1,
+            lines[i].removesuffix("\r").encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+            i in matched,
+        )
         for i in sorted(shown)
     ]

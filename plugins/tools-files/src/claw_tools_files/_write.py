@@ -10,10 +10,15 @@ import claw
 
 from claw_tools_files._textfile import TextFile, atomic_write, check_fresh, load, remember
 
-_PATH = {"type": "string", "description": "Absolute path of the file (relative paths resolve against the workspace)."}
+_PATH = {
+    "type": "string",
+    "description": "Absolute path of the file (relative paths resolve against the workspace).",
+}
 
 
-def _write_access(input: Mapping[str, Any], ctx: claw.ToolContext, key: str = "file_path") -> list[claw.Access]:
+def _write_access(
+    input: Mapping[str, Any], ctx: claw.ToolContext, key: str = "file_path"
+) -> list[claw.Access]:
     value = input.get(key)
     if not isinstance(value, str) or not value:
         return []
@@ -93,7 +98,9 @@ def _apply(text: str, old: str, new: str, replace_all: bool, label: str = "") ->
         raise claw.ToolError(f"{label}old_string and new_string are identical; nothing would change")
     if old == "":
         if text:
-            raise claw.ToolError(f"{label}old_string is empty but the file is not; use Write to replace a whole file")
+            raise claw.ToolError(
+                f"{label}old_string is empty but the file is not; use Write to replace a whole file"
+            )
         return new, 1, 0
     count = text.count(old)
     if count == 0:
@@ -107,7 +114,11 @@ def _apply(text: str, old: str, new: str, replace_all: bool, label: str = "") ->
             "or set replace_all to true to replace every occurrence"
         )
     first = text.index(old)
-    return (text.replace(old, new) if replace_all else text.replace(old, new, 1)), count if replace_all else 1, first
+    return (
+        (text.replace(old, new) if replace_all else text.replace(old, new, 1)),
+        count if replace_all else 1,
+        first,
+    )
 
 
 def _open_for_edit(path: Path, ctx: claw.ToolContext, creating: bool) -> TextFile:
@@ -144,7 +155,10 @@ class EditTool(claw.Tool):
             "properties": {
                 "file_path": _PATH,
                 "old_string": {"type": "string", "description": "The exact text to replace."},
-                "new_string": {"type": "string", "description": "The replacement (must differ from old_string)."},
+                "new_string": {
+                    "type": "string",
+                    "description": "The replacement (must differ from old_string).",
+                },
                 "replace_all": {
                     "type": "boolean",
                     "default": False,
@@ -225,7 +239,10 @@ class MultiEditTool(claw.Tool):
         for i, edit in enumerate(edits, 1):
             label = f"edit {i} of {len(edits)}: "
             try:
-                old, new = _normalise(file, _str(edit, "old_string")), _normalise(file, _str(edit, "new_string"))
+                old, new = (
+                    _normalise(file, _str(edit, "old_string")),
+                    _normalise(file, _str(edit, "new_string")),
+                )
                 text, count, _ = _apply(text, old, new, bool(edit.get("replace_all")), label)
             except claw.ToolError as exc:
                 raise claw.ToolError(f"{exc}; no edit was applied") from None
@@ -236,4 +253,3 @@ class MultiEditTool(claw.Tool):
             content=f"Applied {len(edits)} edits ({total} replacements) to {path}",
             data={"filePath": str(path), "edits": edits, "replacements": total},
         )
-

@@ -21,5 +21,13 @@ def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
     from claw_tools_files._read import ReadTool
     from claw_tools_files._write import EditTool, MultiEditTool, WriteTool
 
-    for tool in (ReadTool(), WriteTool(), EditTool(), MultiEditTool(), GlobTool(), GrepTool(), NotebookEditTool()):
+    for tool in (
+        ReadTool(),
+        WriteTool(),
+        EditTool(),
+        MultiEditTool(),
+        GlobTool(),
+        GrepTool(),
+        NotebookEditTool(),
+    ):
         register(tool)
