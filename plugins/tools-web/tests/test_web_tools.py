@@ -33,7 +33,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k.replace("_", "-"), v)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading (the size cap at work)
 
     def do_GET(self) -> None:
         port = self.server.server_address[1]
