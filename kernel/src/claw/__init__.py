@@ -49,6 +49,7 @@ _LAZY: dict[str, str] = {
     "RedactedThinkingBlock": "claw.messages",
     "ContentBlock": "claw.messages",
     "Usage": "claw.messages",
+    "StopReason": "claw.messages",
     # tools
     "Tool": "claw.tools",
     "ToolSpec": "claw.tools",
@@ -65,6 +66,7 @@ _LAZY: dict[str, str] = {
     "ModelResponse": "claw.providers",
     "Pricing": "claw.providers",
     "CredentialStatus": "claw.providers",
+    "Effort": "claw.providers",
     "StreamEvent": "claw.providers",
     "TextDelta": "claw.providers",
     "ThinkingDelta": "claw.providers",
@@ -132,6 +134,7 @@ if TYPE_CHECKING:
         ImageSource,
         Message,
         RedactedThinkingBlock,
+        StopReason,
         TextBlock,
         ThinkingBlock,
         ToolResultBlock,
@@ -140,6 +143,7 @@ if TYPE_CHECKING:
     )
     from claw.providers import (
         CredentialStatus,
+        Effort,
         ModelInfo,
         ModelRequest,
         ModelResponse,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from claw import hookimpl
 
 if TYPE_CHECKING:
+    from claw.session_context import SessionContext
     from claw.tasks import TaskBackend
 
 
@@ -16,3 +17,13 @@ def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None
     from claw.tasks import LocalTaskBackend
 
     register(LocalTaskBackend())
+
+
+@hookimpl
+def claw_session_start(session: SessionContext) -> None:
+    """Offer ``StructuredOutput`` to sessions started with ``--json-schema``."""
+    schema = session.extra.get("json_schema")
+    if schema is not None:
+        from claw.loop.structured import StructuredOutputTool
+
+        session.add_tool(StructuredOutputTool(schema))

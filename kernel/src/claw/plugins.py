@@ -60,6 +60,13 @@ class PluginRecord:
         return f'plugin "{self.name}"'
 
     @property
+    def source(self) -> str:
+        """Where registrations came from, for listings: ``claw-tools-files 0.1.0``."""
+        if self.dist:
+            return f"{self.dist} {self.version}"
+        return "claw-kernel (builtin)" if self.status == "builtin" else f"module {self.module}"
+
+    @property
     def active(self) -> bool:
         return self.status in ("builtin", "loaded")
 
@@ -107,7 +114,8 @@ class PluginManager(pluggy.PluginManager):
             if any(r.name == modname for r in self.records):
                 self._fail(record, f'the plugin name "{modname}" is already used')
                 continue
-            self._load_module(record, lambda m=modname: importlib.import_module(m))
+            if self._allowed(record):
+                self._load_module(record, lambda m=modname: importlib.import_module(m))
 
     def _load_entry_points(self) -> None:
         from importlib.metadata import entry_points
@@ -127,19 +135,20 @@ class PluginManager(pluggy.PluginManager):
             if any(r.name == ep.name for r in self.records):
                 self._fail(record, f'the plugin name "{ep.name}" is already used by another distribution')
                 continue
-            names = {ep.name, record.dist or ""}
-            if self.allow is not None and not names & self.allow:
-                record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
-                self.records.append(record)
-                continue
-            if names & self.disabled:
-                record.status, record.reason = (
-                    "disabled",
-                    "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled",
-                )
-                self.records.append(record)
-                continue
-            self._load_module(record, ep.load)
+            if self._allowed(record):
+                self._load_module(record, ep.load)
+
+    def _allowed(self, record: PluginRecord) -> bool:
+        """Apply ``CLAW_PLUGINS``, ``CLAW_DISABLE_PLUGINS`` and ``plugins.disabled`` to one plugin."""
+        names = {record.name, record.dist or ""}
+        if self.allow is not None and not names & self.allow:
+            record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
+        elif names & self.disabled:
+            record.status, record.reason = "disabled", "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled"
+        else:
+            return True
+        self.records.append(record)
+        return False
 
     def _load_module(self, record: PluginRecord, load: Callable[[], Any]) -> None:
         """Import a plugin module, check its ``CLAW_API`` and register it, containing every failure."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 
 from claw._version import API_VERSION, VERSION
+from claw.cli.run import run_options
 
 #: Built-in subcommands: name -> "module:attribute", imported on use.
 BUILTIN_COMMANDS: dict[str, str] = {
@@ -16,6 +18,10 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "doctor": "claw.cli.doctor:doctor",
     "dump-manifests": "claw.cli.manifests:dump_manifests",
     "plugins": "claw.cli.plugins_cmd:plugins",
+    "print-system-prompt": "claw.cli.print_prompt_cmd:print_system_prompt",
+    "resume-session": "claw.cli.sessions_cmd:resume_session",
+    "sessions": "claw.cli.sessions_cmd:sessions",
+    "timeline": "claw.cli.timeline_cmd:timeline",
 }
 
 
@@ -38,8 +44,61 @@ class CliState:
         return self._app
 
 
+_COMMAND_LIKE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
 class ClawGroup(click.Group):
-    """Lists built-in commands without importing them and adds plugin commands on demand."""
+    """Lists built-in commands without importing them and adds plugin commands on demand.
+
+    A first positional argument that is not a command is the prompt (``claw "fix the test"``,
+    ``claw -p "fix the test"``), as in Claude Code; it is kept in ``ctx.meta["claw.prompt"]``.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        index = self._prompt_index(ctx, args)
+        if index is not None:
+            ctx.meta["claw.prompt"] = args[index]
+            args = [a for i, a in enumerate(args) if i != index and not (a == "--" and i == index - 1)]
+        rest = super().parse_args(ctx, args)
+        if index is not None and ctx._protected_args:
+            extra = " ".join(ctx._protected_args + ctx.args)
+            raise click.UsageError(
+                f"unexpected argument(s) after the prompt: {extra} (quote the whole prompt)"
+            )
+        return rest
+
+    def _prompt_index(self, ctx: click.Context, args: list[str]) -> int | None:
+        """Where the prompt is in ``args``, or ``None`` when the first positional is a command."""
+        takes_value = {
+            o
+            for p in self.params
+            if isinstance(p, click.Option) and not p.is_flag and not p.count
+            for o in p.opts
+        }
+        found: dict[str, str] = {}
+        i = 0
+        while i < len(args):
+            tok = args[i]
+            if tok == "--":
+                return i + 1 if i + 1 < len(args) else None
+            if tok.startswith("-") and tok != "-":
+                if tok in takes_value and i + 1 < len(args):
+                    found[tok] = args[i + 1]
+                    i += 2
+                else:
+                    i += 1
+                continue
+            if tok in BUILTIN_COMMANDS or tok in self.commands:
+                return None
+            if _COMMAND_LIKE.match(tok):
+                state = _state(ctx)
+                if "--work-dir" in found:
+                    state.work_dir = Path(found["--work-dir"])
+                state.settings = found.get("--settings", state.settings)
+                if tok in self._plugin_commands(ctx):
+                    return None
+            return i
+        return None
 
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         cached = ctx.meta.get("claw.plugin_commands")
@@ -129,10 +188,17 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     help="Extra settings for this run: a file or an inline JSON object.",
 )
 @click.option("--verbose", is_flag=True, help="Debug logging on stderr and full tracebacks.")
+@run_options
 @click.pass_context
-def cli(ctx: click.Context, work_dir: Path | None, settings_arg: str | None, verbose: bool) -> None:
+def cli(
+    ctx: click.Context, work_dir: Path | None, settings_arg: str | None, verbose: bool, **run_params: Any
+) -> None:
     """claw: an agentic coding runtime. A model reads, edits and runs code in your workspace,
-    under the permissions, hooks and plugins you choose."""
+    under the permissions, hooks and plugins you choose.
+
+    \b
+    claw -p "PROMPT"     answer once and exit (the prompt may also come on stdin)
+    claw ["PROMPT"]      interactive session (a terminal is needed)"""
     state = _state(ctx)
     state.work_dir, state.settings, state.verbose = work_dir, settings_arg, verbose
     if work_dir is not None and not work_dir.is_dir():
@@ -142,7 +208,9 @@ def cli(ctx: click.Context, work_dir: Path | None, settings_arg: str | None, ver
 
         log.configure(verbose=True)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        from claw.cli.run import run_root
+
+        run_root(ctx, ctx.meta.get("claw.prompt"), run_params)
 
 
 def state_of(ctx: click.Context) -> CliState:

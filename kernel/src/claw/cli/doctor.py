@@ -59,8 +59,7 @@ def run_checks(app: Any) -> list[Any]:
     collect_all(app)
     for r in app.pm.records:
         status = {"builtin": "ok", "loaded": "ok", "disabled": "info"}.get(r.status, "fail")
-        detail = f"{r.dist} {r.version}" if r.dist else "kernel"
-        detail += f": {r.status}" + (f" ({r.reason})" if r.reason else "")
+        detail = f"{r.source}: {r.status}" + (f" ({r.reason})" if r.reason else "")
         if r.status == "loaded" and r.reason:  # loaded, but a hook raised later
             status = "warn"
         checks.append(DoctorCheck(section="plugins", name=r.name, status=status, detail=detail))

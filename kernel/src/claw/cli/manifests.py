@@ -12,8 +12,7 @@ from claw.cli.plugins_cmd import collect_all
 
 
 def _source(reg: Any) -> str:
-    p = reg.plugin
-    return f"{p.dist} {p.version}" if p.dist else "claw-kernel (builtin)"
+    return reg.plugin.source
 
 
 def manifests(app: Any) -> dict[str, list[dict[str, Any]]]:
@@ -44,9 +43,7 @@ def manifests(app: Any) -> dict[str, list[dict[str, Any]]]:
         )
     for r in app.pm.records:
         for name in r.registered.get("commands", []):
-            out.setdefault("commands", []).append(
-                {"name": name, "source": f"{r.dist} {r.version}" if r.dist else "claw-kernel (builtin)"}
-            )
+            out.setdefault("commands", []).append({"name": name, "source": r.source})
     for kind in (
         "tools",
         "providers",

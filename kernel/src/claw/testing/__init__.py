@@ -13,6 +13,14 @@ test suite once ``claw-kernel`` is installed:
 
 :func:`imported_modules` tells which modules importing a given module pulls in, so a plugin's tests can
 check that its entry-point module stays light.
+
+Mock model servers speaking the real wire protocols, scripted with :mod:`claw.testing.script`
+(``Reply``/``Fault``), for provider plugins and end-to-end tests:
+
+- ``anthropic_server``: :class:`claw.testing.mock_anthropic.MockAnthropicServer` (Messages API).
+- ``openai_server``: :class:`claw.testing.mock_openai.MockOpenAIServer` (chat completions, responses).
+
+:func:`stream_events` runs one :meth:`claw.Provider.stream` call to completion from synchronous tests.
 """
 
 from __future__ import annotations
@@ -189,6 +197,21 @@ def write_plugin(directory: Path, name: str, source: str) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
     return name
+
+
+def stream_events(provider: Any, request: Any) -> list[Any]:
+    """Run ``provider.stream(request)`` on a fresh event loop and return every event it yielded (the last
+    is the ``ResponseComplete``); errors propagate. The provider is closed afterwards, so each call stands
+    alone, as each turn of a test would."""
+    import asyncio
+
+    async def collect() -> list[Any]:
+        try:
+            return [event async for event in provider.stream(request)]
+        finally:
+            await provider.aclose()
+
+    return asyncio.run(collect())
 
 
 def imported_modules(

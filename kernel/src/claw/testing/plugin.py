@@ -71,3 +71,71 @@ def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable
         sys.path.remove(str(directory))
         for name in names:
             sys.modules.pop(name, None)
+
+
+class Scripted:
+    """Handle of the ``scripted`` fixture: queue steps, read what the model was sent."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.steps: list = []
+
+    def script(self, *steps) -> Scripted:  # type: ignore[no-untyped-def]
+        """Append steps; each model request (in any run of the test) consumes the next one."""
+        from claw.testing.scripted_provider import write_script
+
+        self.steps.extend(steps)
+        write_script(self.path, self.steps)
+        return self
+
+    @property
+    def requests(self) -> list[dict]:
+        """Every request received so far, as ``ModelRequest`` JSON."""
+        import json
+
+        log = self.path.with_name(self.path.name + ".log.jsonl")
+        if not log.exists():
+            return []
+        return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def scripted(claw_env: dict[str, str], tmp_path: Path) -> Iterator[Scripted]:
+    """Enables the in-process ``scripted`` provider (``scripted/default``, ``scripted/backup``,
+    ``scripted/tiny``, ...) for in-process and subprocess runs, with fast retries. Queue replies with
+    ``scripted.script(Reply(...), Fault(...))``; inspect ``scripted.requests``."""
+    from claw.testing import scripted_provider
+
+    path = tmp_path / "script.json"
+    modules = [m for m in claw_env.get("CLAW_PLUGIN_MODULES", "").split(",") if m]
+    claw_env["CLAW_PLUGIN_MODULES"] = ",".join([*modules, "claw.testing.scripted_provider"])
+    claw_env["CLAW_SCRIPT"] = str(path)
+    claw_env.setdefault("CLAW_RETRY_BASE_DELAY", "0.001")
+    claw_env.setdefault("CLAW_RETRY_MAX_DELAY", "0.01")
+    os.environ.update(claw_env)
+    handle = Scripted(path)
+    handle.script()
+    try:
+        yield handle
+    finally:
+        scripted_provider.RESPONDER = None
+
+
+@pytest.fixture
+def anthropic_server():  # type: ignore[no-untyped-def]
+    """A started :class:`claw.testing.mock_anthropic.MockAnthropicServer`, stopped after the test.
+    Script it with ``anthropic_server.script(Reply(...), Fault(...))``; its URL is ``.url``."""
+    from claw.testing.mock_anthropic import MockAnthropicServer
+
+    with MockAnthropicServer() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_server():  # type: ignore[no-untyped-def]
+    """A started :class:`claw.testing.mock_openai.MockOpenAIServer` (chat completions and responses),
+    stopped after the test. Point clients at ``.base_url`` (``<url>/v1``)."""
+    from claw.testing.mock_openai import MockOpenAIServer
+
+    with MockOpenAIServer() as server:
+        yield server

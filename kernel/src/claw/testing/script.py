@@ -84,10 +84,13 @@ class Fault:
       ``enforced_spend_limit_reached`` / ``insufficient_quota``).
     - ``kind="cut"``: start streaming ``reply`` and drop the connection after ``after_events`` events.
     - ``kind="stall"``: start streaming ``reply`` and go silent for ``seconds`` after ``after_events``.
+    - ``kind="stream_error"``: start streaming ``reply`` (HTTP 200) and, after ``after_events`` events,
+      send the vendor's in-stream error event for ``status`` with ``message`` and end the stream
+      (Anthropic's ``event: error``, e.g. ``overloaded_error`` mid-response).
     """
 
     status: int = 500
-    kind: Literal["status", "cut", "stall"] = "status"
+    kind: Literal["status", "cut", "stall", "stream_error"] = "status"
     message: str = "scripted failure"
     retry_after: float | None = None
     error_code: str | None = None

@@ -1,0 +1,45 @@
+"""``claw print-system-prompt``: exactly the system prompt a session here would send."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from claw.cli._root import state_of
+
+
+@click.command("print-system-prompt")
+@click.option(
+    "--cwd",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="The workspace to build it for (default: --work-dir or the current directory).",
+)
+@click.option(
+    "--date", "date", default=None, metavar="YYYY-MM-DD", help="The date to state (default: today)."
+)
+@click.pass_context
+def print_system_prompt(ctx: click.Context, cwd: Path | None, date: str | None) -> None:
+    """Print the system prompt: claw's instructions, the environment and the instruction files
+    (CLAUDE.md / AGENTS.md, with @imports). Root --system-prompt / --append-system-prompt apply."""
+    from claw import prompt
+    from claw.errors import UsageError
+
+    state = state_of(ctx)
+    root = ctx.find_root().params
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise UsageError(f"--date: not a YYYY-MM-DD date: {date}") from None
+    workspace = (cwd or state.app.workspace).resolve()
+    click.echo(
+        prompt.build(
+            workspace,
+            state.app.env,
+            date=day,
+            system_prompt=root.get("system_prompt"),
+            append=root.get("append_system_prompt"),
+        )
+    )

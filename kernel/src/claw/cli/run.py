@@ -1,0 +1,271 @@
+"""Running a session from the command line: ``claw -p PROMPT`` (print mode), ``claw [PROMPT]`` (the
+line REPL) and ``claw resume-session FILE``.
+
+Flags follow Claude Code's (``code.claude.com/docs/en/cli-reference``); see ``docs/cli.md``. This module
+is imported for ``claw --help``, so only the option table is at module level.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
+
+_OPTIONS: list[Callable[[Any], Any]] = [
+    click.option(
+        "-p",
+        "--print",
+        "print_mode",
+        is_flag=True,
+        help="Answer the prompt and exit (non-interactive). The prompt may come on stdin.",
+    ),
+    click.option(
+        "--model",
+        default=None,
+        metavar="MODEL",
+        help="provider/model-id, an alias (sonnet, opus, haiku) or a bare id. Overrides settings model.",
+    ),
+    click.option(
+        "--fallback-model",
+        "fallback_model",
+        multiple=True,
+        metavar="MODEL[,MODEL]",
+        help="Models tried in order when the model's retries are exhausted.",
+    ),
+    click.option(
+        "--reasoning-effort",
+        "--effort",
+        "reasoning_effort",
+        type=click.Choice(EFFORTS),
+        default=None,
+        help="Reasoning effort; mapped to the nearest level the model supports.",
+    ),
+    click.option("--max-turns", type=click.IntRange(min=1), default=None, help="Stop after N model turns."),
+    click.option(
+        "--max-budget-usd",
+        type=click.FloatRange(min=0),
+        default=None,
+        help="Stop once the run has cost this much.",
+    ),
+    click.option(
+        "--output-format",
+        type=click.Choice(["text", "json", "stream-json"]),
+        default="text",
+        help="text (streamed), json (one result object) or stream-json (one event per line; needs --verbose).",
+    ),
+    click.option(
+        "--include-partial-messages",
+        is_flag=True,
+        help="With stream-json: also print stream_event lines as the answer streams.",
+    ),
+    click.option(
+        "--session-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Where session files live (default: the workspace's folder in the state dir).",
+    ),
+    click.option("-r", "--resume", default=None, metavar="ID|latest|PATH", help="Resume a session."),
+    click.option(
+        "-c", "--continue", "continue_", is_flag=True, help="Resume the latest session of this workspace."
+    ),
+    click.option("--fork-session", is_flag=True, help="With --resume/--continue: continue in a new session."),
+    click.option("--session-id", default=None, metavar="UUID", help="Use this id for the new session."),
+    click.option("--no-session-persistence", is_flag=True, help="Do not save the session."),
+    click.option(
+        "--permission-mode",
+        default=None,
+        metavar="MODE",
+        help="default, acceptEdits, plan, auto, dontAsk, bypassPermissions (or claw's modes).",
+    ),
+    click.option(
+        "--dangerously-skip-permissions", is_flag=True, help="Same as --permission-mode bypassPermissions."
+    ),
+    click.option(
+        "--allowed-tools",
+        "--allowedTools",
+        "allowed_tools",
+        multiple=True,
+        metavar="RULES",
+        help='Permission rules to allow, e.g. "Bash(git log *)" Read.',
+    ),
+    click.option(
+        "--disallowed-tools",
+        "--disallowedTools",
+        "disallowed_tools",
+        multiple=True,
+        metavar="RULES",
+        help="Permission rules to deny; a bare tool name hides the tool.",
+    ),
+    click.option(
+        "--tools",
+        default=None,
+        metavar="NAMES",
+        help='Offer only these tools ("Bash,Edit,Read"); "" for none, "default" for all.',
+    ),
+    click.option("--system-prompt", default=None, help="Replace claw's own instructions."),
+    click.option("--append-system-prompt", default=None, help="Add text to the end of the system prompt."),
+    click.option(
+        "--json-schema",
+        default=None,
+        metavar="JSON|FILE",
+        help="Make the final answer JSON matching this schema (result.structured_output).",
+    ),
+    click.option("--mcp-config", multiple=True, metavar="FILE|JSON", help="Extra MCP servers (repeatable)."),
+    click.option("--strict-mcp-config", is_flag=True, help="Use only the servers from --mcp-config."),
+]
+
+
+def run_options(f: Any) -> Any:
+    for option in reversed(_OPTIONS):
+        f = option(f)
+    return f
+
+
+_RULE = re.compile(r"[^\s,()]+(?:\([^)]*\))?")
+
+
+def split_rules(values: tuple[str, ...] | list[str]) -> list[str]:
+    """``("Bash(git log *) Read", "Edit,Write")`` -> ``["Bash(git log *)", "Read", "Edit", "Write"]``."""
+    return [m.group(0) for v in values for m in _RULE.finditer(v)]
+
+
+def _json_arg(value: str, flag: str) -> Any:
+    from claw.errors import UsageError
+
+    text = value
+    if not value.lstrip().startswith("{"):
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise UsageError(f"{flag}: not a JSON object nor a file: {value}")
+        text = path.read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: invalid JSON: {exc}") from None
+
+
+def _read_stdin() -> str:
+    stream = sys.stdin
+    if stream is None or stream.isatty():
+        return ""
+    return stream.read(10 * 1024 * 1024)
+
+
+def loop_options(app: Any, params: dict[str, Any]) -> Any:
+    """:class:`claw.loop.LoopOptions` from the root command's parameters (and settings defaults)."""
+    from claw.errors import UsageError
+    from claw.loop import LoopOptions
+
+    settings = app.settings.model
+    resume = params.get("resume")
+    if params.get("continue_"):
+        if resume:
+            raise UsageError("--continue and --resume cannot be used together")
+        resume = "latest"
+    if params.get("fork_session") and not resume:
+        raise UsageError("--fork-session needs --resume or --continue")
+    tools = params.get("tools")
+    tool_list = None if tools is None or tools.strip() == "default" else split_rules([tools])
+    mode = (
+        "bypassPermissions" if params.get("dangerously_skip_permissions") else params.get("permission_mode")
+    )
+    schema = _json_arg(params["json_schema"], "--json-schema") if params.get("json_schema") else None
+    return LoopOptions(
+        model=params.get("model"),
+        fallback_models=list(params.get("fallback_model") or []) or None,
+        reasoning_effort=params.get("reasoning_effort") or settings.reasoningEffort,
+        max_turns=params.get("max_turns") or settings.maxTurns,
+        max_budget_usd=params.get("max_budget_usd"),
+        permission_mode=mode,
+        allowed_tools=split_rules(params.get("allowed_tools") or ()),
+        disallowed_tools=split_rules(params.get("disallowed_tools") or ()),
+        tools=tool_list,
+        system_prompt=params.get("system_prompt"),
+        append_system_prompt=params.get("append_system_prompt"),
+        json_schema=schema,
+        session_dir=params.get("session_dir"),
+        resume=resume,
+        fork=bool(params.get("fork_session")),
+        session_id=params.get("session_id"),
+        persist=not params.get("no_session_persistence"),
+        extra={
+            "mcp_config": list(params.get("mcp_config") or ()),
+            "strict_mcp_config": bool(params.get("strict_mcp_config")),
+        },
+    )
+
+
+def run_root(ctx: click.Context, prompt: str | None, params: dict[str, Any]) -> None:
+    """The root command without a subcommand: print mode, the REPL, or help."""
+    from claw.cli._root import state_of
+    from claw.errors import ClawError, UsageError
+
+    state = state_of(ctx)
+    print_mode = bool(params.get("print_mode"))
+    interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
+    if not print_mode and interactive_stdin:
+        from claw.cli.repl import run_repl
+
+        if params.get("output_format") != "text":
+            raise UsageError("--output-format applies to print mode (-p) only")
+        ctx.exit(run_repl(state.app, loop_options(state.app, params), prompt))
+    piped = _read_stdin()
+    if piped and prompt:
+        prompt = f"{piped.rstrip()}\n\n{prompt}"
+    elif piped:
+        prompt = piped
+    if not prompt or not prompt.strip():
+        if not print_mode:
+            click.echo(ctx.get_help())
+            return
+        raise UsageError("no prompt: give it as an argument or on stdin when using --print")
+    fmt = params.get("output_format") or "text"
+    if fmt == "stream-json" and not state.verbose:
+        raise ClawError("when using --print, --output-format=stream-json requires --verbose")
+    ctx.exit(
+        run_print(
+            state.app,
+            loop_options(state.app, params),
+            prompt,
+            fmt,
+            bool(params.get("include_partial_messages")),
+        )
+    )
+
+
+def run_print(app: Any, options: Any, prompt: str, fmt: str, partial: bool = False) -> int:
+    """Run one prompt non-interactively; returns the exit code. Ctrl-C raises ``KeyboardInterrupt``
+    (exit 130) after the session is saved."""
+    import asyncio
+
+    from claw import console
+    from claw.loop import AgentLoop
+    from claw.output import StreamJsonRenderer, make_renderer
+
+    renderer = make_renderer(fmt, partial=partial)
+
+    async def main() -> int:
+        loop = AgentLoop(app, options, renderer)
+        reason = "other"
+        try:
+            await loop.start()
+            if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
+                renderer.session_id = loop.session.id
+            outcome = await loop.run_prompt(prompt)
+        except asyncio.CancelledError:
+            reason = "interrupted"
+            raise
+        finally:
+            await loop.close(reason)
+        if outcome.error:
+            console.error(outcome.error)
+        return outcome.exit_code
+
+    return asyncio.run(main())

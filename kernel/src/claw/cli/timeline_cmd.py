@@ -1,0 +1,48 @@
+"""``claw timeline``: the chronological view of a session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from claw.cli._root import state_of
+
+
+@click.command()
+@click.option(
+    "--session",
+    "session",
+    default="latest",
+    show_default=True,
+    metavar="ID|latest|PATH",
+    help="The session to show.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["pretty", "json", "md"]), default="pretty", show_default=True
+)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the last N events.")
+@click.option(
+    "--session-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where session files live (default: this workspace's folder).",
+)
+@click.pass_context
+def timeline(ctx: click.Context, session: str, fmt: str, limit: int | None, session_dir: Path | None) -> None:
+    """Show what happened in a session: messages, tool calls, permissions, hooks, retries, compactions."""
+    from claw.cli.sessions_cmd import sessions_dir
+    from claw.sessions import find_session
+    from claw.sessions import timeline as tl
+    from claw.sessions.store import read_events
+
+    state_of(ctx)
+    path = find_session(session, sessions_dir(ctx, session_dir))
+    events = read_events(path)
+    sid = next((e.get("session_id") for e in events if e.get("type") == "session_start"), path.stem)
+    if fmt == "json":
+        click.echo(tl.render_json(sid, events, limit))
+    elif fmt == "md":
+        click.echo(tl.render_md(sid, events, limit))
+    else:
+        tl.render_pretty(sid, events, limit)

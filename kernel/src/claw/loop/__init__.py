@@ -1,0 +1,7 @@
+"""The agent loop (:mod:`claw.loop.agent`), its model calls with retries and fallbacks
+(:mod:`claw.loop.retry`), tool execution (:mod:`claw.loop.tool_calls`) and prompt-cache bookkeeping
+(:mod:`claw.loop.cache`)."""
+
+from claw.loop.agent import AgentLoop, LoopOptions, Outcome
+
+__all__ = ["AgentLoop", "LoopOptions", "Outcome"]

@@ -1,0 +1,615 @@
+"""The agent loop: one session, any number of prompts, each run to the end of its turn.
+
+For a prompt: ``UserPromptSubmit`` hook, then repeatedly: compact if the context is nearly full, stream
+a response (retries, the idle watchdog and fallbacks in :mod:`claw.loop.retry`), record it, run the
+tool calls it asks for (:mod:`claw.loop.tool_calls`) and send the results back, until the model stops
+(and no ``Stop`` hook objects), ``--max-turns`` or ``--max-budget-usd`` is reached, or an API error
+ends it. Everything is appended to the session as it happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import inspect
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from claw import compaction, console, paths, routing
+from claw._version import VERSION
+from claw.cost import CostTracker
+from claw.errors import ApiError
+from claw.events import HookEvent, HookOutcome, RuntimeEvent
+from claw.loop.cache import CacheTracker, fingerprint
+from claw.loop.retry import ModelCaller, RetryPolicy
+from claw.loop.structured import NAME as STRUCTURED_NAME
+from claw.loop.structured import STRUCTURED_OUTPUT
+from claw.loop.tool_calls import ToolRunner
+from claw.messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock
+from claw.output import Renderer, shapes
+from claw.providers import Effort, ModelRequest, ModelResponse
+from claw.routing import Route
+from claw.session_context import SessionContext
+from claw.sessions import Session, open_session
+from claw.sessions.history import interrupted_results
+from claw.tools import Tool, ToolContext
+
+#: Forced continuations a Stop hook may cause per prompt before claw stops listening to it.
+MAX_STOP_BLOCKS = 3
+#: Reminders sent when ``--json-schema`` is set and the model ends without calling StructuredOutput.
+MAX_SCHEMA_REMINDERS = 2
+
+
+@dataclass
+class LoopOptions:
+    """What the command line (or an embedder) chose for this session."""
+
+    model: str | None = None
+    fallback_models: list[str] | None = None
+    reasoning_effort: Effort | None = None
+    max_turns: int | None = None
+    max_budget_usd: float | None = None
+    permission_mode: str | None = None
+    allowed_tools: list[str] = field(default_factory=list)
+    disallowed_tools: list[str] = field(default_factory=list)
+    #: ``--tools``: ``None`` offers every registered tool, a list only those (session tools always).
+    tools: list[str] | None = None
+    system_prompt: str | None = None
+    append_system_prompt: str | None = None
+    json_schema: dict[str, Any] | None = None
+    session_dir: Path | None = None
+    resume: str | None = None
+    fork: bool = False
+    session_id: str | None = None
+    persist: bool = True
+    interactive: bool = False
+    #: Passed to plugins as ``SessionContext.extra`` (``mcp_config``, ``strict_mcp_config``).
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: Asks the user about tool calls (the REPL); ``None`` in ``-p`` runs.
+    asker: Any = None
+    #: Lets tools ask the user questions (``ToolContext.ask``).
+    tool_asker: Any = None
+    date: _dt.date | None = None
+
+
+@dataclass
+class Outcome:
+    """The end of one prompt: the result object and the process exit code it implies."""
+
+    result: dict[str, Any]
+    exit_code: int
+    error: str | None = None
+
+
+class AgentLoop:
+    """One session. Use ``await start()``, then ``await run_prompt(...)`` any number of times, then
+    ``await close()`` (always, in a ``finally``)."""
+
+    def __init__(self, app: Any, options: LoopOptions, renderer: Renderer) -> None:
+        self.app = app
+        self.opts = options
+        self.renderer = renderer
+        self.env = app.env
+        self.workspace: Path = app.workspace
+        self.session: Session | None = None
+        self.ctx: SessionContext | None = None
+        self._started_plugins = False
+        self._providers: dict[str, Any] = {}
+        self._runtime_impls: list[Any] = []
+        self._has_images = False
+        self._context_tokens = 0
+        #: route address -> the effort sent to it (mapped once, with one warning, per model).
+        self._efforts: dict[str, Effort | None] = {}
+
+    # -- start and end -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        from claw.hooks import HookRunner
+        from claw.permissions import PermissionEngine
+
+        app, opts = self.app, self.opts
+        settings = app.settings
+        self.settings = settings
+        self.chain = routing.model_chain(
+            app.providers, settings, model=opts.model, fallbacks=opts.fallback_models
+        )
+        self._provider(self.chain[0])  # missing credentials fail before anything is written
+        self.costs = CostTracker(settings.model.prices)
+        self.policy = RetryPolicy.from_env(self.env)
+        self.caller = ModelCaller(self.chain, self._provider, self.policy, self._on_retry, self._on_switch)
+        self._runtime_impls = app.pm.hook.claw_runtime_event.get_hookimpls()
+
+        directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
+        self.session = session = open_session(
+            directory,
+            resume=opts.resume,
+            fork=opts.fork,
+            session_id=opts.session_id,
+            persist=opts.persist,
+            start={"model": self.chain[0].address, "cwd": str(self.workspace), "claw_version": VERSION},
+        )
+        self._has_images = any(_has_image(m.content) for m in session.messages)
+        self.cache = CacheTracker(session.state.cache)
+        self.ctx = SessionContext(
+            session_id=session.id,
+            workspace=self.workspace,
+            settings=settings.data,
+            env=self.env,
+            interactive=opts.interactive,
+            extra={**opts.extra, "json_schema": opts.json_schema},
+        )
+        self.hooks = HookRunner(
+            pm=app.pm, settings=settings, workspace=self.workspace, env=self.env, on_run=self._on_hook_run
+        )
+        classifiers = [
+            app.classifiers[n].obj for n in settings.model.permissions.classifiers if n in app.classifiers
+        ]
+        self.permissions = PermissionEngine(
+            settings=settings,
+            workspace=self.workspace,
+            mode=opts.permission_mode,
+            allowed_tools=opts.allowed_tools,
+            disallowed_tools=opts.disallowed_tools,
+            classifiers=classifiers,
+            asker=opts.asker,
+        )
+        self.tool_ctx = ToolContext(
+            workspace=self.workspace,
+            session_id=session.id,
+            additional_dirs=[Path(d) for d in settings.model.permissions.additionalDirectories],
+            permission_mode=self.permissions.mode,
+            settings=settings.data,
+            env=self.env,
+            stash=self.ctx.stash,
+            ask=opts.tool_asker,
+            session=self.ctx,
+        )
+        self._started_plugins = True
+        await self._plugins_session_start()
+        self.tools = self._build_tools()
+        self.ctx.available_tools = [t.spec for t in self._tool_list]
+        text = self._system_prompt()
+        source = "resume" if opts.resume and not opts.fork else "startup"
+        outcome = await self._hook("SessionStart", source=source)
+        if outcome.additional_context:
+            text += "\n\n" + outcome.additional_context
+        self.system = [TextBlock(text=text)]
+        self.runner = ToolRunner(
+            tools=self.tools,
+            ctx=self.tool_ctx,
+            hooks=self.hooks,
+            permissions=self.permissions,
+            hook_base=self._hook_base(),
+            record=session.record,
+            emit=self._emit,
+        )
+        self._emit("session_start", model=self.chain[0].address, source=source)
+        self.renderer.system(
+            shapes.init(
+                session_id=session.id,
+                cwd=str(self.workspace),
+                model=self.chain[0].info.id,
+                tools=[t.name for t in self._tool_list],
+                mcp_servers=[dict(s) for s in self.ctx.statuses],
+                permission_mode=self.permissions.mode,
+                slash_commands=sorted(self.ctx.commands),
+                plugins=[
+                    {"name": r.name, "version": r.version, "dist": r.dist}
+                    for r in app.pm.records
+                    if r.status == "loaded"
+                ],
+            )
+        )
+
+    async def close(self, reason: str = "other") -> None:
+        """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file synced."""
+        try:
+            if self._started_plugins and self.ctx is not None:
+                await self._hook("SessionEnd", source=reason)
+                await self._call_plugins("claw_session_end")
+        finally:
+            for provider in self._providers.values():
+                try:
+                    await provider.aclose()
+                except Exception as exc:
+                    console.warn(f"closing provider {provider.name} failed: {exc}")
+            if self.session is not None:
+                self._emit("session_end", reason=reason)
+                self.session.record("session_end", reason=reason)
+                self.session.close()
+
+    async def _plugins_session_start(self) -> None:
+        await self._call_plugins("claw_session_start")
+
+    async def _call_plugins(self, hook_name: str) -> None:
+        """Call a session hook on every plugin, awaiting awaitables concurrently with a timeout;
+        failures are reported, never fatal."""
+        timeout = float(self.env.get("CLAW_SESSION_START_TIMEOUT", "30"))
+        pending = []
+        for record, result in self.app.pm.call_each(hook_name, session=self.ctx):
+            if inspect.isawaitable(result):
+                pending.append((record, result))
+
+        async def wait(record: Any, aw: Any) -> None:
+            try:
+                await asyncio.wait_for(aw, timeout)
+            except TimeoutError:
+                console.warn(f"{record.label} did not finish {hook_name} within {timeout:g}s; going on")
+            except Exception as exc:
+                self.app.pm._raised(record, hook_name, exc)
+
+        if pending:
+            await asyncio.gather(*(wait(r, a) for r, a in pending))
+
+    def _build_tools(self) -> dict[str, Tool]:
+        wanted = self.opts.tools
+        chosen: list[Tool] = []
+        for reg in self.app.unique(self.app.tools):
+            tool = reg.obj
+            if wanted is not None and tool.name not in wanted:
+                continue
+            chosen.append(tool)
+        assert self.ctx is not None
+        chosen += self.ctx.session_tools
+        self._tool_list = [t for t in chosen if self.permissions.visible(t.name)]
+        table: dict[str, Tool] = {}
+        for tool in self._tool_list:
+            for name in (tool.name, *tool.spec.aliases):
+                table.setdefault(name, tool)
+        return table
+
+    def _system_prompt(self) -> str:
+        from claw import prompt
+
+        return prompt.build(
+            self.workspace,
+            self.env,
+            date=self.opts.date,
+            system_prompt=self.opts.system_prompt,
+            append=self.opts.append_system_prompt,
+        )
+
+    # -- events --------------------------------------------------------------------------------
+
+    def _emit(self, type: str, **data: Any) -> None:
+        if not self._runtime_impls:
+            return
+        event = RuntimeEvent(type=type, session_id=self.session.id if self.session else "", data=data)
+        for record, impl in self.app.pm._impls("claw_runtime_event"):
+            try:
+                impl.function(*[{"event": event}[a] for a in impl.argnames])
+            except Exception as exc:
+                console.warn(f"{record.label} raised in claw_runtime_event: {exc}")
+
+    def _hook_base(self) -> dict[str, Any]:
+        assert self.session is not None
+        return {
+            "session_id": self.session.id,
+            "transcript_path": str(self.session.path or ""),
+            "cwd": str(self.workspace),
+            "permission_mode": self.permissions.mode,
+        }
+
+    async def _hook(self, name: str, **fields: Any) -> HookOutcome:
+        return await self.hooks.run(HookEvent(hook_event_name=name, **self._hook_base(), **fields))  # type: ignore[arg-type]
+
+    def _on_hook_run(self, record: dict[str, Any]) -> None:
+        if self.session is not None:
+            self.session.record("hook", sync=False, **record)
+        self._emit("hook_run", **record)
+
+    def _on_retry(self, attempt: int, max_retries: int, delay: float, error: ApiError, route: Route) -> None:
+        assert self.session is not None
+        status = error.status_code
+        self.session.record(
+            "api_retry",
+            attempt=attempt,
+            max_retries=max_retries,
+            delay_ms=round(delay * 1000),
+            status=status,
+            error=error.kind,
+            message=str(error),
+            model=route.address,
+        )
+        self._emit("api_retry", attempt=attempt, status=status, error=error.kind, model=route.address)
+        console.warn(
+            f"{route.address}: {error} ({status or error.kind}); retrying in {delay:.1f}s "
+            f"(attempt {attempt}/{max_retries})",
+            once=False,
+        )
+        self.renderer.system(
+            shapes.api_retry(
+                attempt=attempt,
+                max_retries=max_retries,
+                delay_s=delay,
+                status=status,
+                error=error.kind,
+                session_id=self.session.id,
+            )
+        )
+
+    def _on_switch(self, old: Route, new: Route, error: ApiError) -> None:
+        assert self.session is not None
+        self.session.record("model_switch", **{"from": old.address, "to": new.address, "reason": str(error)})
+        self._emit("model_switch", **{"from": old.address, "to": new.address})
+        console.warn(f"{old.address} failed ({error}); falling back to {new.address}", once=False)
+
+    # -- model requests ------------------------------------------------------------------------
+
+    def _provider(self, route: Route) -> Any:
+        provider = route.provider(self.app.settings.data, self.env)
+        self._providers[route.provider_cls.name] = provider
+        return provider
+
+    def _request(self, route: Route, messages: list[Message], *, tools: bool = True) -> ModelRequest:
+        info = route.info
+        specs = [t.spec for t in self._tool_list] if tools else []
+        routing.check_capabilities(info, tools=bool(specs), images=self._has_images)
+        if route.address not in self._efforts:
+            self._efforts[route.address] = routing.map_effort(info, self.opts.reasoning_effort)
+        return ModelRequest(
+            model=info.id,
+            system=self.system,
+            messages=messages,
+            tools=specs,
+            max_tokens=min(info.max_output_tokens, 32_000),
+            reasoning_effort=self._efforts[route.address],
+            metadata={"session_id": self.session.id if self.session else ""},
+        )
+
+    async def _call(self, messages: list[Message], *, tools: bool = True) -> tuple[ModelResponse, Route]:
+        self._emit("model_request", model=self.caller.route.address)
+        response, route = await self.caller.call(
+            lambda r: self._request(r, messages, tools=tools), self.renderer.stream_event
+        )
+        self.costs.add(route.info, response.usage)
+        return response, route
+
+    # -- a prompt ------------------------------------------------------------------------------
+
+    def _add(self, message: Message, **fields: Any) -> None:
+        assert self.session is not None
+        if _has_image(message.content):
+            self._has_images = True
+        self.session.add_message(message, **fields)
+
+    def _user_message(self, content: list[ContentBlock], **fields: Any) -> None:
+        """Add user content, merged into a trailing user message (after a repair or a stopped run)."""
+        assert self.session is not None
+        messages = self.session.messages
+        if messages and messages[-1].role == "user":
+            merged = Message(role="user", content=[*messages[-1].content, *content])
+            messages.pop()
+            self._add(merged, replaces_last=True, **fields)
+        else:
+            self._add(Message(role="user", content=content), **fields)
+
+    async def run_prompt(self, prompt: str | list[ContentBlock]) -> Outcome:
+        """Run one prompt to the end of its turn."""
+        assert self.session is not None
+        session = self.session
+        started = time.perf_counter()
+        api_before = self.caller.api_seconds
+        self.costs = CostTracker(self.settings.model.prices)
+        self.runner.denials = []
+        self.tool_ctx.cancelled.clear()
+        self.tool_ctx.stash[STRUCTURED_OUTPUT] = None
+        text = (
+            prompt if isinstance(prompt, str) else "".join(b.text for b in prompt if isinstance(b, TextBlock))
+        )
+        blocks: list[ContentBlock] = [TextBlock(text=prompt)] if isinstance(prompt, str) else list(prompt)
+
+        turns = 0
+        subtype, error, api_status = "success", None, None
+        stop_reason: str | None = None
+        stop_blocks = reminders = 0
+
+        def outcome() -> Outcome:
+            last = next((m for m in reversed(session.messages) if m.role == "assistant"), None)
+            is_error = subtype != "success"
+            result_text = (
+                error if error and subtype == "error_during_execution" else (last.text if last else "")
+            )
+            route = self.caller.route
+            data = shapes.result(
+                subtype=subtype,
+                is_error=is_error,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                duration_api_ms=(self.caller.api_seconds - api_before) * 1000,
+                num_turns=turns,
+                result=result_text,
+                session_id=session.id,
+                stop_reason=stop_reason,
+                total_cost_usd=self.costs.total_cost_usd,
+                usage=self.costs.usage,
+                model_usage=self.costs.model_usage(),
+                permission_denials=self.runner.denials,
+                cache_stats=self.cache.stats.as_dict(),
+                structured_output=self.tool_ctx.stash.get(STRUCTURED_OUTPUT),
+                api_error_status=api_status,
+                model=route.address if route is not self.chain[0] else None,
+            )
+            session.record(
+                "result",
+                subtype=subtype,
+                is_error=is_error,
+                num_turns=turns,
+                total_cost_usd=data["total_cost_usd"],
+                usage=data["usage"],
+                duration_ms=data["duration_ms"],
+            )
+            self.renderer.result(data)
+            return Outcome(data, 1 if is_error else 0, error)
+
+        submitted = await self._hook("UserPromptSubmit", prompt=text)
+        if submitted.action == "block" or not submitted.keep_going:
+            subtype = "error_during_execution"
+            error = f"prompt blocked by a UserPromptSubmit hook: {submitted.reason or submitted.stop_reason or ''}".rstrip(
+                ": "
+            )
+            session.record("prompt_blocked", prompt=text, reason=submitted.reason)
+            return outcome()
+        if submitted.additional_context:
+            blocks.append(TextBlock(text=submitted.additional_context))
+        self._user_message(blocks, prompt=text)
+
+        try:
+            while True:
+                if self.opts.max_turns is not None and turns >= self.opts.max_turns:
+                    subtype = "error_max_turns"
+                    error = f"reached the maximum number of turns ({self.opts.max_turns})"
+                    break
+                await self._maybe_compact("auto")
+                try:
+                    response, route = await self._call(session.messages)
+                except ApiError as exc:
+                    subtype, error, api_status = "error_during_execution", _api_message(exc), exc.status_code
+                    break
+                turns += 1
+                stop_reason = response.stop_reason
+                message = response.to_message()
+                u = response.usage
+                self._context_tokens = u.total_input_tokens + u.output_tokens
+                cache = self.cache.observe(
+                    fingerprint(route.info.id, self.system, [t.spec for t in self._tool_list]), u
+                )
+                if cache.get("break"):
+                    session.record("cache_break", **cache, sync=False)
+                self._add(
+                    message,
+                    model=route.address,
+                    usage=u.model_dump(),
+                    stop_reason=response.stop_reason,
+                    cache=cache,
+                )
+                self.renderer.assistant(shapes.assistant(response, message, session.id), message, response)
+
+                uses = message.tool_uses
+                if uses:
+                    results = await self.runner.run_all(uses)
+                    reply = Message(role="user", content=list(results))
+                    self._add(reply)
+                    self.renderer.user(shapes.user(reply, session.id), reply)
+                if self._over_budget():
+                    subtype = "error_max_budget_usd"
+                    error = f"reached the budget of ${self.opts.max_budget_usd:g}"
+                    break
+                if self.runner.stop_reason:
+                    stop_reason = "hook_stop"
+                    break
+                if uses:
+                    if (
+                        any(u.name == STRUCTURED_NAME for u in uses)
+                        and self.tool_ctx.stash.get(STRUCTURED_OUTPUT) is not None
+                    ):
+                        break
+                    continue
+                if self.opts.json_schema is not None and self.tool_ctx.stash.get(STRUCTURED_OUTPUT) is None:
+                    if reminders < MAX_SCHEMA_REMINDERS:
+                        reminders += 1
+                        self._user_message(
+                            [TextBlock(text=f"Give your final answer by calling the {STRUCTURED_NAME} tool.")]
+                        )
+                        continue
+                    subtype, error = (
+                        "error_during_execution",
+                        "the model did not produce the structured output",
+                    )
+                    break
+                stop = await self._hook("Stop", stop_hook_active=stop_blocks > 0)
+                if stop.action == "block" and stop_blocks < MAX_STOP_BLOCKS:
+                    stop_blocks += 1
+                    self._user_message([TextBlock(text=stop.reason or "Continue.")], stop_hook=True)
+                    continue
+                break
+        except asyncio.CancelledError:
+            self.tool_ctx.cancelled.set()
+            self._close_dangling("interrupted by the user")
+            session.record("interrupted")
+            raise
+        self._close_dangling(error or "the run stopped before this tool call")
+        return outcome()
+
+    def _close_dangling(self, reason: str) -> None:
+        """Answer unanswered tool calls so the history stays valid for the next request."""
+        assert self.session is not None
+        repair = interrupted_results(self.session.messages)
+        if repair is not None:
+            for block in repair.content:
+                if isinstance(block, ToolResultBlock):
+                    block.content = f"not run: {reason}"
+            self._add(repair, repaired=True)
+
+    def _over_budget(self) -> bool:
+        budget = self.opts.max_budget_usd
+        return budget is not None and self.costs.total_cost_usd >= budget
+
+    # -- compaction ------------------------------------------------------------------------------
+
+    async def _maybe_compact(self, trigger: str) -> None:
+        cfg = self.settings.model.compaction
+        if trigger == "auto" and (
+            not cfg.auto
+            or not compaction.should_compact(
+                self._context_tokens, self.caller.route.info.context_window, cfg.threshold
+            )
+        ):
+            return
+        await self.compact(trigger)
+
+    async def compact(self, trigger: str = "manual") -> bool:
+        """Summarise the older turns; returns whether anything was compacted."""
+        assert self.session is not None
+        session = self.session
+        cfg = self.settings.model.compaction
+        cut = compaction.split_point(session.messages, cfg.keepRecentTurns)
+        if cut is None:
+            if trigger == "manual":
+                console.warn("nothing to compact yet")
+            return False
+        pre = await self._hook("PreCompact", trigger=trigger)
+        if pre.action == "block":
+            return False
+        older, kept = session.messages[:cut], session.messages[cut:]
+        response, _ = await self._call(compaction.summary_request(older), tools=True)
+        summary = response.to_message().text or "(no summary)"
+        messages = compaction.compacted(summary, kept)
+        pre_tokens = self._context_tokens
+        session.state.messages = messages
+        session.record(
+            "compaction",
+            trigger=trigger,
+            pre_tokens=pre_tokens,
+            summarised_messages=len(older),
+            kept_messages=len(kept),
+            summary=summary,
+            messages=[m.model_dump(mode="json", exclude_none=True) for m in messages],
+        )
+        self._context_tokens = 0
+        self._emit("compaction", trigger=trigger, pre_tokens=pre_tokens)
+        self.renderer.system(
+            shapes.compact_boundary(trigger=trigger, pre_tokens=pre_tokens, session_id=session.id)
+        )
+        await self._hook("PostCompact", trigger=trigger)
+        return True
+
+
+def _has_image(content: list[ContentBlock]) -> bool:
+    for b in content:
+        if isinstance(b, ImageBlock):
+            return True
+        if (
+            isinstance(b, ToolResultBlock)
+            and not isinstance(b.content, str)
+            and any(isinstance(c, ImageBlock) for c in b.content)
+        ):
+            return True
+    return False
+
+
+def _api_message(exc: ApiError) -> str:
+    status = f" {exc.status_code}" if exc.status_code else ""
+    who = f"{exc.provider}" if exc.provider else "API"
+    return f"{who} API error{status}: {exc}"

@@ -1,0 +1,155 @@
+"""Calling the model: the one place claw retries, watches for stalls and falls back.
+
+Providers raise :class:`claw.ApiError` and never retry themselves. Here, per request:
+
+- a retryable error (408, 409, 429 except spend caps, 5xx, 529, resets, a cut stream) is retried with
+  exponential backoff and jitter, waiting at least the server's ``retry-after``;
+- a stream that sends nothing for ``idle_timeout`` seconds is aborted and retried (the idle watchdog);
+- a non-retryable error ends the request at once with the server's message;
+- when the retries on one model are exhausted, the next model of the fallback chain takes over.
+
+Every retry and every switch is reported through callbacks (``api_retry`` events, session records).
+The knobs come from the environment so tests and benchmarks can make them fast:
+``CLAW_MAX_RETRIES`` (default 10), ``CLAW_RETRY_BASE_DELAY`` (seconds, 0.5), ``CLAW_RETRY_MAX_DELAY``
+(32) and ``CLAW_STREAM_IDLE_TIMEOUT`` (120).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from claw.errors import ApiError
+from claw.providers import ModelRequest, ModelResponse, ResponseComplete, StreamEvent
+from claw.routing import Route
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 10
+    base_delay: float = 0.5
+    max_delay: float = 32.0
+    idle_timeout: float = 120.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> RetryPolicy:
+        def num(name: str, default: float) -> float:
+            try:
+                return float(env[name])
+            except (KeyError, ValueError):
+                return default
+
+        return cls(
+            max_retries=int(num("CLAW_MAX_RETRIES", cls.max_retries)),
+            base_delay=num("CLAW_RETRY_BASE_DELAY", cls.base_delay),
+            max_delay=num("CLAW_RETRY_MAX_DELAY", cls.max_delay),
+            idle_timeout=num("CLAW_STREAM_IDLE_TIMEOUT", cls.idle_timeout),
+        )
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds before retry number ``attempt`` (1-based): doubling with +-25 % jitter, never less than
+        the server asked for."""
+        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.75, 1.25)
+        return max(backoff, retry_after or 0.0)
+
+
+async def _watched(stream: AsyncIterator[StreamEvent], idle: float) -> AsyncIterator[StreamEvent]:
+    """``stream`` with an idle watchdog: no event for ``idle`` seconds aborts it as a retryable error."""
+    it = aiter(stream)
+    try:
+        while True:
+            try:
+                async with asyncio.timeout(idle):
+                    event = await anext(it)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                raise ApiError(
+                    f"the response stream stalled (no data for {idle:g}s)",
+                    retryable=True,
+                    kind="server_error",
+                ) from None
+            yield event
+    finally:
+        aclose = getattr(it, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+class ModelCaller:
+    """Sends requests down a fallback chain with retries.
+
+    :param chain: the primary model and its fallbacks.
+    :param provider_for: turns a route into its (credential-checked) provider instance.
+    :param on_retry: called with ``(attempt, max_retries, delay_s, error, route)`` before each wait.
+    :param on_switch: called with ``(old_route, new_route, error)`` when falling back.
+    """
+
+    def __init__(
+        self,
+        chain: list[Route],
+        provider_for: Callable[[Route], Any],
+        policy: RetryPolicy,
+        on_retry: Callable[[int, int, float, ApiError, Route], None],
+        on_switch: Callable[[Route, Route, ApiError], None],
+    ) -> None:
+        self.chain = chain
+        self.index = 0
+        self.provider_for = provider_for
+        self.policy = policy
+        self.on_retry = on_retry
+        self.on_switch = on_switch
+        #: Seconds spent waiting on the API, over the caller's life (``duration_api_ms``).
+        self.api_seconds = 0.0
+
+    @property
+    def route(self) -> Route:
+        return self.chain[self.index]
+
+    async def call(
+        self, build: Callable[[Route], ModelRequest], on_event: Callable[[StreamEvent], None]
+    ) -> tuple[ModelResponse, Route]:
+        """Stream one response, passing every event to ``on_event``.
+
+        :param build: the request for a route (its model id, effort and capabilities differ).
+        :raises ApiError: a non-retryable error, or the last error once every model is exhausted.
+        """
+        while True:
+            route = self.route
+            request = build(route)
+            provider = self.provider_for(route)
+            attempt = 0
+            while True:
+                start = time.perf_counter()
+                try:
+                    async for event in _watched(provider.stream(request), self.policy.idle_timeout):
+                        if isinstance(event, ResponseComplete):
+                            self.api_seconds += time.perf_counter() - start
+                            return event.response, route
+                        on_event(event)
+                    raise ApiError(
+                        "the response stream ended without a complete response",
+                        retryable=True,
+                        kind="server_error",
+                    )
+                except ApiError as exc:
+                    self.api_seconds += time.perf_counter() - start
+                    if exc.provider is None:
+                        exc.provider = route.provider_cls.name
+                    if not exc.retryable:
+                        raise
+                    attempt += 1
+                    if attempt > self.policy.max_retries:
+                        error = exc
+                        break
+                    delay = self.policy.delay(attempt, exc.retry_after)
+                    self.on_retry(attempt, self.policy.max_retries, delay, exc, route)
+                    await asyncio.sleep(delay)
+            if self.index + 1 >= len(self.chain):
+                raise error
+            self.index += 1
+            self.on_switch(route, self.route, error)

@@ -1,0 +1,174 @@
+"""Claude Code's JSON message shapes (``SDKSystemMessage``, ``SDKAssistantMessage``,
+``SDKUserMessage``, ``SDKResultMessage``), built from claw's types.
+
+Differences, on purpose: ``system/init`` carries ``claw_version`` and no ``claude_code_version`` (claw
+is not Claude Code, and a consumer gating features on Claude Code's version number must not be misled);
+the result adds ``cache_stats`` (claw's prompt-cache counters) and, after a fallback, ``model``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from claw._version import VERSION
+from claw.messages import Message, Usage
+from claw.providers import ModelResponse, StreamEvent
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def usage_dict(usage: Usage) -> dict[str, Any]:
+    return {
+        "input_tokens": usage.input_tokens,
+        "cache_creation_input_tokens": usage.cache_creation_input_tokens,
+        "cache_read_input_tokens": usage.cache_read_input_tokens,
+        "output_tokens": usage.output_tokens,
+    }
+
+
+def init(
+    *,
+    session_id: str,
+    cwd: str,
+    model: str,
+    tools: list[str],
+    mcp_servers: list[dict[str, Any]],
+    permission_mode: str,
+    slash_commands: list[str],
+    plugins: list[dict[str, Any]],
+    api_key_source: str = "none",
+) -> dict[str, Any]:
+    return {
+        "type": "system",
+        "subtype": "init",
+        "cwd": cwd,
+        "session_id": session_id,
+        "tools": tools,
+        "mcp_servers": mcp_servers,
+        "model": model,
+        "permissionMode": permission_mode,
+        "slash_commands": slash_commands,
+        "apiKeySource": api_key_source,
+        "output_style": "default",
+        "agents": [],
+        "skills": [],
+        "plugins": plugins,
+        "claw_version": VERSION,
+        "uuid": _uuid(),
+    }
+
+
+def assistant(response: ModelResponse, message: Message, session_id: str) -> dict[str, Any]:
+    return {
+        "type": "assistant",
+        "message": {
+            "id": response.id or f"msg_{uuid.uuid4().hex[:24]}",
+            "type": "message",
+            "role": "assistant",
+            "model": response.model,
+            "content": [b.model_dump(mode="json", exclude_none=True) for b in message.content],
+            "stop_reason": response.stop_reason,
+            "stop_sequence": None,
+            "usage": usage_dict(response.usage),
+        },
+        "parent_tool_use_id": None,
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def user(message: Message, session_id: str) -> dict[str, Any]:
+    return {
+        "type": "user",
+        "message": {
+            "role": "user",
+            "content": [b.model_dump(mode="json", exclude_none=True) for b in message.content],
+        },
+        "parent_tool_use_id": None,
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def api_retry(
+    *, attempt: int, max_retries: int, delay_s: float, status: int | None, error: str, session_id: str
+) -> dict[str, Any]:
+    return {
+        "type": "system",
+        "subtype": "api_retry",
+        "attempt": attempt,
+        "max_retries": max_retries,
+        "retry_delay_ms": round(delay_s * 1000),
+        "error_status": status,
+        "error": error,
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def compact_boundary(*, trigger: str, pre_tokens: int, session_id: str) -> dict[str, Any]:
+    return {
+        "type": "system",
+        "subtype": "compact_boundary",
+        "compact_metadata": {"trigger": trigger, "pre_tokens": pre_tokens},
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def stream_event(event: StreamEvent, session_id: str) -> dict[str, Any]:
+    """A partial-message line. claw streams its provider-neutral deltas, not raw Anthropic SSE events."""
+    return {
+        "type": "stream_event",
+        "event": event.model_dump(mode="json"),
+        "parent_tool_use_id": None,
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def result(
+    *,
+    subtype: str,
+    is_error: bool,
+    duration_ms: float,
+    duration_api_ms: float,
+    num_turns: int,
+    result: str,
+    session_id: str,
+    stop_reason: str | None,
+    total_cost_usd: float,
+    usage: Usage,
+    model_usage: dict[str, Any],
+    permission_denials: list[dict[str, Any]],
+    cache_stats: dict[str, int],
+    structured_output: Any = None,
+    api_error_status: int | None = None,
+    model: str | None = None,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "type": "result",
+        "subtype": subtype,
+        "is_error": is_error,
+        "duration_ms": round(duration_ms),
+        "duration_api_ms": round(duration_api_ms),
+        "num_turns": num_turns,
+        "result": result,
+        "session_id": session_id,
+        "stop_reason": stop_reason,
+        "total_cost_usd": total_cost_usd,
+        "usage": usage_dict(usage),
+        "modelUsage": model_usage,
+        "permission_denials": permission_denials,
+        "api_error_status": api_error_status,
+        "cache_stats": cache_stats,
+        "uuid": _uuid(),
+    }
+    if structured_output is not None:
+        data["structured_output"] = structured_output
+    if model is not None:
+        data["model"] = model
+    return data

@@ -1,0 +1,43 @@
+"""The CLI skeleton: version, help, usage errors and exit codes."""
+
+from __future__ import annotations
+
+from claw import API_VERSION, VERSION
+
+
+def test_version(claw):
+    assert claw("--version").assert_success().stdout == f"claw {VERSION} (plugin API {API_VERSION})\n"
+
+
+def test_help_lists_builtin_commands(claw):
+    out = claw("--help").assert_success().stdout
+    for name in ("doctor", "plugins", "config", "dump-manifests", "bootstrap-plan"):
+        assert f"  {name}" in out
+
+
+def test_unknown_option_is_usage_error(claw):
+    result = claw("--frobnicate")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "claw: error: No such option '--frobnicate'."
+
+
+def test_bad_work_dir_is_usage_error(claw, workspace):
+    result = claw("--work-dir", str(workspace / "missing"), "doctor")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.splitlines()[0]
+        == f"claw: error: Invalid value for --work-dir: no such directory: {workspace / 'missing'}"
+    )
+
+
+def test_bootstrap_plan_lists_phases_in_order(claw):
+    data = claw("bootstrap-plan", "--json").assert_success().json()
+    phases = [p["phase"] for p in data["phases"]]
+    assert phases.index("read settings files") < phases.index("load plugins") < phases.index("register tools")
+    assert "validate settings" in phases and "register commands" in phases
+    assert all(p["ms"] >= 0 for p in data["phases"])
+
+
+def test_python_dash_m(claw):
+    result = claw.subprocess("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("claw ")

@@ -1,0 +1,438 @@
+"""The agent loop through ``claw -p``, against the in-process scripted provider."""
+
+from __future__ import annotations
+
+import json
+
+from claw.testing.script import Fault, Reply, Text, ToolCall, Usage
+
+
+def test_text_answer_streams_to_stdout(claw, loop_env):
+    loop_env.script(Reply(Text("hello there")))
+    res = claw("-p", "hi").assert_success()
+    assert res.stdout == "hello there\n"
+    req = loop_env.requests[0]
+    assert req["model"] == "default"
+    assert req["messages"] == [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]
+    assert "You are claw" in req["system"][0]["text"]
+    assert {t["name"] for t in req["tools"]} >= {"Echo", "Touch", "Boom", "Nap"}
+
+
+def test_prompt_positional_and_stdin_are_joined(claw, loop_env):
+    loop_env.script(Reply(Text("ok")))
+    claw("-p", "explain this", input="some file content\n").assert_success()
+    text = loop_env.requests[0]["messages"][0]["content"][0]["text"]
+    assert text == "some file content\n\nexplain this"
+
+
+def test_prompt_on_stdin_alone(claw, loop_env):
+    loop_env.script(Reply(Text("ok")))
+    claw("-p", input="from stdin").assert_success()
+    assert loop_env.requests[0]["messages"][0]["content"][0]["text"] == "from stdin"
+
+
+def test_prompt_without_p_runs_in_print_mode_off_a_terminal(claw, loop_env):
+    loop_env.script(Reply(Text("ok")))
+    assert claw("fix it").assert_success().stdout == "ok\n"
+
+
+def test_no_prompt_with_p_is_a_usage_error(claw, loop_env):
+    claw("-p").assert_failure(2, "no prompt")
+
+
+def test_subcommands_still_work(claw, loop_env):
+    claw("config", "show").assert_success()
+
+
+def test_multi_turn_tool_calls_in_order_with_one_stash(claw, loop_env, workspace):
+    loop_env.script(
+        Reply(
+            Text("let me look"),
+            ToolCall("Echo", {"text": "a", "delay": 0.2}),
+            ToolCall("Echo", {"text": "b"}),
+        ),
+        Reply(ToolCall("Echo", {"text": "c"})),
+        Reply(Text("all done")),
+    )
+    res = claw("-p", "go", "--output-format", "json").assert_success()
+    result = res.json()
+    assert result["subtype"] == "success" and result["num_turns"] == 3 and result["result"] == "all done"
+    second = loop_env.requests[1]["messages"]
+    assert [m["role"] for m in second] == ["user", "assistant", "user"]
+    results = second[2]["content"]
+    assert [r["content"] for r in results] == ["echo: a #1", "echo: b #2"]  # order requested, not finished
+    third = loop_env.requests[2]["messages"][-1]["content"][0]
+    assert third["content"] == "echo: c #3"  # the stash lives for the whole session
+    log = (workspace / "tools.log").read_text().splitlines()
+    # read-only calls ran in parallel: both started before the slow one ended
+    assert log[:2] == ["start a", "start b"] and log.index("end a") > log.index("end b")
+
+
+def test_write_tools_run_in_order_between_reads(claw, loop_env, workspace):
+    loop_env.script(
+        Reply(
+            ToolCall("Echo", {"text": "r1", "delay": 0.1}),
+            ToolCall("Touch", {"name": "f.txt"}),
+            ToolCall("Echo", {"text": "r2"}),
+        ),
+        Reply(Text("done")),
+    )
+    claw("-p", "go", "--dangerously-skip-permissions").assert_success()
+    log = (workspace / "tools.log").read_text().splitlines()
+    assert log == ["start r1", "end r1", "touch f.txt", "start r2", "end r2"]
+    assert (workspace / "f.txt").read_text() == "touched"
+
+
+def test_failing_and_unknown_tools_become_error_results(claw, loop_env):
+    loop_env.script(Reply(ToolCall("Boom"), ToolCall("NoSuchTool", {})), Reply(Text("recovered")))
+    res = claw("-p", "go", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "recovered"
+    boom, unknown = loop_env.requests[1]["messages"][-1]["content"]
+    assert boom["is_error"] and "kaboom" in boom["content"]
+    assert unknown["is_error"] and "Unknown tool: NoSuchTool" in unknown["content"]
+
+
+def test_permission_denial_is_reported_and_the_loop_goes_on(claw, loop_env, workspace, session_events):
+    loop_env.script(Reply(ToolCall("Touch", {"name": "x"}, id="toolu_x")), Reply(Text("understood")))
+    res = claw("-p", "go", "--output-format", "json").assert_success()
+    result = res.json()
+    assert result["permission_denials"] == [
+        {"tool_name": "Touch", "tool_use_id": "toolu_x", "tool_input": {"name": "x"}}
+    ]
+    denied = loop_env.requests[1]["messages"][-1]["content"][0]
+    assert denied["is_error"] and not (workspace / "x").exists()
+    events = session_events(result["session_id"])
+    perm = [e for e in events if e["type"] == "permission"]
+    assert perm and perm[0]["decision"] == "deny"
+
+
+def test_disallowed_tool_is_hidden_and_tools_flag_restricts(claw, loop_env):
+    loop_env.script(Reply(Text("a")), Reply(Text("b")))
+    claw("-p", "x", "--disallowedTools", "Boom").assert_success()
+    assert "Boom" not in {t["name"] for t in loop_env.requests[0]["tools"]}
+    claw("-p", "x", "--tools", "Echo,Nap").assert_success()
+    assert {t["name"] for t in loop_env.requests[1]["tools"]} == {"Echo", "Nap"}
+
+
+def test_max_turns(claw, loop_env):
+    loop_env.script(Reply(ToolCall("Echo", {"text": "1"})), Reply(ToolCall("Echo", {"text": "2"})))
+    res = claw("-p", "loop", "--max-turns", "2", "--output-format", "json")
+    res.assert_failure(1)
+    result = res.json()
+    assert result["subtype"] == "error_max_turns" and result["is_error"] and result["num_turns"] == 2
+    assert "maximum number of turns (2)" in res.stderr
+
+
+def test_max_budget(claw, loop_env):
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "1"}), usage=Usage(input_tokens=1_000_000, output_tokens=0))
+    )
+    res = claw("-p", "spend", "--max-budget-usd", "1", "--output-format", "json")
+    res.assert_failure(1)
+    assert res.json()["subtype"] == "error_max_budget_usd"
+    assert res.json()["total_cost_usd"] == 3.0
+
+
+def test_overloaded_then_success_retries(claw, loop_env, session_events):
+    loop_env.script(Fault(status=529, message="Overloaded"), Reply(Text("fine now")))
+    res = claw("-p", "hi", "--output-format", "stream-json", "--verbose").assert_success()
+    lines = res.json_lines()
+    assert [(x["type"], x.get("subtype")) for x in lines] == [
+        ("system", "init"),
+        ("system", "api_retry"),
+        ("assistant", None),
+        ("result", "success"),
+    ]
+    retry = lines[1]
+    assert retry["attempt"] == 1 and retry["error_status"] == 529 and retry["error"] == "overloaded"
+    assert set(retry) >= {"max_retries", "retry_delay_ms", "session_id", "uuid"}
+    events = session_events(lines[0]["session_id"])
+    assert [e["status"] for e in events if e["type"] == "api_retry"] == [529]
+
+
+def test_bad_request_fails_fast_with_the_servers_message(claw, loop_env):
+    loop_env.script(
+        Fault(status=400, message="messages: text content blocks must be non-empty"), Reply(Text("x"))
+    )
+    res = claw("-p", "hi")
+    res.assert_failure(1, "messages: text content blocks must be non-empty")
+    assert len(loop_env.requests) == 1
+    err_lines = [line for line in res.stderr.splitlines() if line.startswith("claw: error:")]
+    assert len(err_lines) == 1 and "400" in err_lines[0]
+
+
+def test_json_error_result_on_api_failure(claw, loop_env):
+    loop_env.script(Fault(status=401, message="invalid x-api-key"))
+    res = claw("-p", "hi", "--output-format", "json")
+    res.assert_failure(1, "invalid x-api-key")
+    result = res.json()
+    assert result["subtype"] == "error_during_execution" and result["is_error"]
+    assert result["api_error_status"] == 401
+
+
+def test_fallback_to_a_second_model(claw, loop_env, claw_env, session_events):
+    claw_env["CLAW_MAX_RETRIES"] = "1"
+    loop_env.script(Fault(status=529), Fault(status=529), Reply(Text("from backup")))
+    res = claw("-p", "hi", "--fallback-model", "scripted/backup", "--output-format", "json").assert_success()
+    result = res.json()
+    assert result["result"] == "from backup" and result["model"] == "scripted/backup"
+    assert [r["model"] for r in loop_env.requests] == ["default", "default", "backup"]
+    assert "falling back to scripted/backup" in res.stderr
+    switch = [e for e in session_events(result["session_id"]) if e["type"] == "model_switch"]
+    assert (
+        switch == [switch[0]]
+        and switch[0]["from"] == "scripted/default"
+        and switch[0]["to"] == "scripted/backup"
+    )
+
+
+def test_retries_exhausted_without_fallback_fail(claw, loop_env, claw_env):
+    claw_env["CLAW_MAX_RETRIES"] = "2"
+    loop_env.script(Fault(status=503), Fault(status=503), Fault(status=503))
+    claw("-p", "hi").assert_failure(1, "503")
+    assert len(loop_env.requests) == 3
+
+
+def test_cut_stream_is_retried(claw, loop_env):
+    loop_env.script(
+        Fault(kind="cut", after_events=1, reply=Reply(Text("partial answer"))), Reply(Text("whole"))
+    )
+    res = claw("-p", "hi", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "whole"
+
+
+def test_stalled_stream_is_aborted_by_the_watchdog(claw, loop_env, claw_env):
+    claw_env["CLAW_STREAM_IDLE_TIMEOUT"] = "0.2"
+    loop_env.script(Fault(kind="stall", after_events=1, seconds=30), Reply(Text("after stall")))
+    res = claw("-p", "hi", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "after stall"
+    assert "stalled" in res.stderr
+
+
+def test_stream_json_requires_verbose(claw, loop_env):
+    claw("-p", "hi", "--output-format", "stream-json").assert_failure(1, "requires --verbose")
+
+
+def test_stream_json_shapes(claw, loop_env, workspace):
+    loop_env.script(Reply(ToolCall("Echo", {"text": "q"}, id="toolu_1")), Reply(Text("end")))
+    res = claw("-p", "hi", "--output-format", "stream-json", "--verbose").assert_success()
+    init, assistant, user, final, result = res.json_lines()
+    assert init["type"] == "system" and init["subtype"] == "init"
+    for key in (
+        "cwd",
+        "session_id",
+        "tools",
+        "mcp_servers",
+        "model",
+        "permissionMode",
+        "slash_commands",
+        "plugins",
+        "claw_version",
+        "apiKeySource",
+        "output_style",
+    ):
+        assert key in init
+    assert init["cwd"] == str(workspace.resolve()) and "Echo" in init["tools"] and init["model"] == "default"
+    assert assistant["type"] == "assistant" and assistant["parent_tool_use_id"] is None
+    msg = assistant["message"]
+    assert msg["role"] == "assistant" and msg["type"] == "message" and msg["stop_reason"] == "tool_use"
+    assert msg["content"] == [{"type": "tool_use", "id": "toolu_1", "name": "Echo", "input": {"text": "q"}}]
+    assert set(msg["usage"]) == {
+        "input_tokens",
+        "output_tokens",
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+    }
+    assert user["type"] == "user" and user["message"]["content"][0]["tool_use_id"] == "toolu_1"
+    assert final["message"]["content"][0]["text"] == "end"
+    assert result["type"] == "result" and result["session_id"] == init["session_id"]
+
+
+def test_json_result_shape(claw, loop_env):
+    loop_env.script(
+        Reply(Text("x"), usage=Usage(input_tokens=100, output_tokens=20, cache_read_input_tokens=50))
+    )
+    result = claw("-p", "hi", "--output-format", "json").assert_success().json()
+    for key in (
+        "type",
+        "subtype",
+        "is_error",
+        "duration_ms",
+        "duration_api_ms",
+        "num_turns",
+        "result",
+        "session_id",
+        "stop_reason",
+        "total_cost_usd",
+        "usage",
+        "modelUsage",
+        "permission_denials",
+        "cache_stats",
+    ):
+        assert key in result
+    assert result["usage"]["cache_read_input_tokens"] == 50
+    # 100 in at $3/M, 20 out at $15/M, 50 cache reads at 10 % of input
+    assert abs(result["total_cost_usd"] - (100 * 3 + 20 * 15 + 50 * 0.3) / 1e6) < 1e-12
+    mu = result["modelUsage"]["default"]
+    assert (
+        mu["inputTokens"] == 100
+        and mu["cacheReadInputTokens"] == 50
+        and mu["costUSD"] == result["total_cost_usd"]
+    )
+    assert result["cache_stats"] == {"hits": 1, "misses": 0, "writes": 0, "unexpected_breaks": 0}
+
+
+def test_price_override_from_settings(claw, loop_env, workspace):
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(
+        json.dumps({"prices": {"scripted/default": {"output": 0}}})
+    )
+    loop_env.script(Reply(Text("x"), usage=Usage(input_tokens=1_000_000, output_tokens=1_000_000)))
+    assert claw("-p", "hi", "--output-format", "json").assert_success().json()["total_cost_usd"] == 3.0
+
+
+def test_cache_break_is_detected(claw, loop_env, session_events):
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "a"}), usage=Usage(cache_creation_input_tokens=500)),
+        Reply(ToolCall("Echo", {"text": "b"}), usage=Usage(cache_read_input_tokens=500)),
+        Reply(Text("done"), usage=Usage(cache_read_input_tokens=0, cache_creation_input_tokens=520)),
+    )
+    result = claw("-p", "hi", "--output-format", "json").assert_success().json()
+    assert result["cache_stats"] == {"hits": 1, "misses": 2, "writes": 2, "unexpected_breaks": 1}
+    assert [e["type"] for e in session_events(result["session_id"])].count("cache_break") == 1
+
+
+def test_hooks_block_modify_and_stop(claw, loop_env, plugin_module, claw_env):
+    plugin_module(
+        "loop_test_hooks",
+        """
+        import claw
+        from claw import HookOutcome
+
+        @claw.hookimpl
+        def claw_hook_event(event):
+            if event.hook_event_name == "PreToolUse" and event.tool_input.get("text") == "secret":
+                return HookOutcome(action="block", reason="secrets stay secret")
+            if event.hook_event_name == "PreToolUse" and event.tool_input.get("text") == "rewrite":
+                return HookOutcome(action="modify", updated_input={"text": "rewritten"})
+            if event.hook_event_name == "Stop" and not event.stop_hook_active:
+                return HookOutcome(action="block", reason="run the checks first")
+            if event.hook_event_name == "UserPromptSubmit":
+                return HookOutcome(action="allow", additional_context="context from a hook")
+        """,
+    )
+    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "secret"}), ToolCall("Echo", {"text": "rewrite"})),
+        Reply(Text("first stop")),
+        Reply(Text("second stop")),
+    )
+    result = claw("-p", "go", "--output-format", "json").assert_success().json()
+    assert result["result"] == "second stop" and result["num_turns"] == 3
+    first = loop_env.requests[0]["messages"][0]["content"]
+    assert first[-1]["text"] == "context from a hook"
+    blocked, modified = loop_env.requests[1]["messages"][-1]["content"]
+    assert blocked["is_error"] and blocked["content"] == "secrets stay secret"
+    assert modified["content"].startswith("echo: rewritten")
+    assert result["permission_denials"][0]["tool_input"] == {"text": "secret"}
+    assert loop_env.requests[2]["messages"][-1]["content"][-1]["text"] == "run the checks first"
+
+
+def test_session_plugins_hooks_and_runtime_events(claw, loop_env, plugin_module, claw_env, workspace):
+    plugin_module(
+        "loop_test_session_plugin",
+        """
+        import asyncio, json
+        import claw
+        from claw import Tool, ToolResult, ToolSpec
+
+        class Live(Tool):
+            spec = ToolSpec(name="Live", description="session tool", read_only=True)
+            async def run(self, input, ctx):
+                return ToolResult(content=str(len(ctx.session.available_tools)))
+
+        @claw.hookimpl
+        def claw_session_start(session):
+            async def start():
+                await asyncio.sleep(0)
+                session.add_tool(Live())
+                session.set_status("srv", "connected")
+            return start()
+
+        @claw.hookimpl
+        def claw_session_end(session):
+            (session.workspace / "ended").write_text(session.session_id)
+
+        @claw.hookimpl
+        def claw_runtime_event(event):
+            with open(event.data.get("_", "") or "events.log", "a") as fh:
+                fh.write(event.type + "\\n")
+        """,
+    )
+    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
+    loop_env.script(Reply(ToolCall("Live")), Reply(Text("ok")))
+    lines = claw("-p", "go", "--output-format", "stream-json", "--verbose").assert_success().json_lines()
+    init = lines[0]
+    assert "Live" in init["tools"] and init["mcp_servers"] == [{"name": "srv", "status": "connected"}]
+    assert (workspace / "ended").read_text() == init["session_id"]
+    events = (workspace / "events.log").read_text().split()
+    assert events[0] == "session_start" and events[-1] == "session_end"
+    assert {"model_request", "tool_call", "permission_decision"} <= set(events)
+
+
+def test_failing_session_start_plugin_is_reported_not_fatal(claw, loop_env, plugin_module, claw_env):
+    plugin_module(
+        "loop_test_bad_start",
+        """
+        import claw
+
+        @claw.hookimpl
+        def claw_session_start(session):
+            async def start():
+                raise RuntimeError("server exploded")
+            return start()
+        """,
+    )
+    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
+    loop_env.script(Reply(Text("still fine")))
+    res = claw("-p", "go").assert_success()
+    assert res.stdout == "still fine\n" and "server exploded" in res.stderr
+
+
+def test_json_schema_structured_output(claw, loop_env):
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    loop_env.script(
+        Reply(ToolCall("StructuredOutput", {"n": "three"})),
+        Reply(ToolCall("StructuredOutput", {"n": 3})),
+    )
+    res = claw("-p", "count", "--json-schema", json.dumps(schema), "--output-format", "json").assert_success()
+    result = res.json()
+    assert result["structured_output"] == {"n": 3} and result["num_turns"] == 2
+    first = loop_env.requests[0]["tools"]
+    assert any(t["name"] == "StructuredOutput" and t["input_schema"] == schema for t in first)
+    invalid = loop_env.requests[1]["messages"][-1]["content"][0]
+    assert invalid["is_error"] and "does not match the schema" in invalid["content"]
+
+
+def test_mcp_flags_reach_plugins(claw, loop_env, plugin_module, claw_env, workspace):
+    plugin_module(
+        "loop_test_extra",
+        """
+        import json
+        import claw
+
+        @claw.hookimpl
+        def claw_session_start(session):
+            (session.workspace / "extra.json").write_text(json.dumps(
+                {"mcp_config": session.extra["mcp_config"], "strict": session.extra["strict_mcp_config"]}))
+        """,
+    )
+    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
+    loop_env.script(Reply(Text("ok")))
+    claw(
+        "-p", "x", "--mcp-config", "a.json", "--mcp-config", '{"mcpServers": {}}', "--strict-mcp-config"
+    ).assert_success()
+    assert json.loads((workspace / "extra.json").read_text()) == {
+        "mcp_config": ["a.json", '{"mcpServers": {}}'],
+        "strict": True,
+    }

@@ -1,0 +1,90 @@
+"""Real processes: kill -9 in the middle of a turn, and Ctrl-C (SIGINT)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from claw import paths
+from claw.testing.script import Fault, Reply, Text, ToolCall
+
+
+def _wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def _only_session(claw_env: dict[str, str], workspace: Path) -> Path:
+    files = list(paths.sessions_dir(workspace, claw_env).glob("*.jsonl"))
+    assert len(files) == 1
+    return files[0]
+
+
+def test_kill_9_mid_turn_then_resume_keeps_full_history(claw, loop_env, claw_env, workspace):
+    loop_env.script(
+        Reply(Text("reading"), ToolCall("Echo", {"text": "first"})),
+        Fault(kind="stall", after_events=1, seconds=60, reply=Reply(Text("never finished"))),
+        Reply(Text("picked up where we left off")),
+    )
+    proc = claw.popen("-p", "do the work", stdin=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: len(loop_env.requests) >= 2)
+        proc.kill()
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    sid = _only_session(claw_env, workspace).stem
+    res = claw.subprocess("-p", "continue", "--resume", sid, "--output-format", "json").assert_success()
+    assert res.json()["result"] == "picked up where we left off"
+    messages = loop_env.requests[2]["messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant", "user"]
+    assert messages[0]["content"][0]["text"] == "do the work"
+    assert messages[1]["content"][1]["name"] == "Echo"
+    assert messages[2]["content"][0]["content"] == "echo: first #1"
+    assert messages[2]["content"][1]["text"] == "continue"
+
+
+def test_kill_9_during_a_tool_call_repairs_the_dangling_call(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("ok")))
+    proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: (workspace / "tools.log").exists())
+        proc.kill()
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    sid = _only_session(claw_env, workspace).stem
+    claw.subprocess("-p", "again", "--resume", sid).assert_success()
+    last = loop_env.requests[1]["messages"][-1]["content"]
+    assert (
+        last[0]["tool_use_id"] == "toolu_nap" and last[0]["is_error"] and "interrupted" in last[0]["content"]
+    )
+
+
+def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("ok")))
+    proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: (workspace / "tools.log").exists())
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
+    types = [e["type"] for e in events]
+    assert "interrupted" in types and types[-1] == "session_end" and events[-1]["reason"] == "interrupted"
+    repaired = [e for e in events if e["type"] == "user" and e.get("repaired")]
+    assert repaired and "interrupted by the user" in repaired[0]["message"]["content"][0]["content"]

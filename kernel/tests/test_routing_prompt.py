@@ -1,0 +1,220 @@
+"""Model routing, capability checks, effort mapping, and the system prompt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+import pytest
+from claw.testing.script import Reply, Text
+
+PROVIDERS = """
+import claw
+from claw import CredentialStatus, ModelInfo, Provider
+
+
+class Keyed(Provider):
+    name = "keyed"
+    model_prefixes = ("kd-",)
+
+    @classmethod
+    def models(cls):
+        return [ModelInfo(id="kd-large", provider="keyed", aliases=("large",))]
+
+    def credentials(self):
+        key = self.settings.get("api_key") or self.env.get("KEYED_API_KEY")
+        if key:
+            return CredentialStatus(present=True, source="KEYED_API_KEY")
+        return CredentialStatus(present=False, hint="set KEYED_API_KEY or settings providers.keyed.api_key")
+
+    async def stream(self, request):
+        raise NotImplementedError
+        yield
+
+
+@claw.hookimpl
+def claw_register_providers(register):
+    register(Keyed)
+"""
+
+
+@pytest.fixture
+def app(claw_env, workspace, plugin_module):  # type: ignore[no-untyped-def]
+    plugin_module("routing_test_providers", PROVIDERS)
+    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider"
+    from claw.app import App
+
+    return App(workspace=workspace, env=claw_env, load_entry_points=False)
+
+
+def test_resolve_forms(app):
+    from claw.routing import resolve
+
+    assert resolve("scripted/tiny", app.providers).info.context_window == 2000
+    assert resolve("large", app.providers).address == "keyed/kd-large"  # alias
+    assert resolve("kd-small", app.providers).address == "keyed/kd-small"  # bare id by prefix
+    assert resolve("scripted-x", app.providers).provider_cls.name == "scripted"
+    assert resolve("scripted/unknown-id", app.providers).info.id == "unknown-id"  # defaults, not an error
+
+
+def test_unknown_provider_and_unclaimed_names(app):
+    from claw.errors import ProviderNotFound
+    from claw.routing import resolve
+
+    with pytest.raises(ProviderNotFound, match=r"unknown provider 'nope'.*known providers: keyed, scripted"):
+        resolve("nope/model", app.providers)
+    with pytest.raises(ProviderNotFound, match="write it as provider/model-id"):
+        resolve("mystery", app.providers)
+
+
+def test_chain_from_settings_and_flags(app):
+    from claw.routing import model_chain
+
+    chain = model_chain(
+        app.providers, app.settings, model="scripted/default", fallbacks=["scripted/backup,large"]
+    )
+    assert [r.address for r in chain] == ["scripted/default", "scripted/backup", "keyed/kd-large"]
+
+
+def test_missing_model_and_credentials_are_one_line_errors(claw, claw_env, plugin_module):
+    plugin_module("routing_test_providers2", PROVIDERS)
+    claw("-p", "hi").assert_failure(1, "no model configured")
+    res = claw("-p", "hi", "--model", "large")
+    res.assert_failure(1, "no credentials for provider 'keyed': set KEYED_API_KEY")
+    assert len(res.stderr.strip().splitlines()) == 1
+    claw("-p", "hi", "--model", "zzz/m").assert_failure(1, "unknown provider 'zzz'")
+
+
+def test_effort_mapping(capsys):
+    from claw.providers import ModelInfo
+    from claw.routing import map_effort
+
+    info = ModelInfo(id="m", provider="p", effort_levels=("low", "high"))
+    assert map_effort(info, "high") == "high"
+    assert map_effort(info, "medium") == "low"  # tie goes to the lower level
+    assert map_effort(info, "max") == "high"
+    assert map_effort(ModelInfo(id="n", provider="p"), "high") is None
+    err = capsys.readouterr().err
+    assert "using 'low'" in err and "does not support --reasoning-effort" in err
+
+
+def test_effort_reaches_the_provider_mapped(claw, loop_env):
+    loop_env.script(Reply(Text("a")), Reply(Text("b")))
+    res = claw("-p", "x", "--model", "scripted/effort", "--reasoning-effort", "xhigh").assert_success()
+    assert loop_env.requests[0]["reasoning_effort"] == "high" and "using 'high'" in res.stderr
+    claw("-p", "x", "--reasoning-effort", "low").assert_success()
+    assert loop_env.requests[1]["reasoning_effort"] is None  # scripted/default has no effort levels
+
+
+def test_capability_checks(claw, loop_env):
+    claw("-p", "x", "--model", "scripted/notools").assert_failure(1, "does not support tool use")
+    loop_env.script(Reply(Text("fine")))
+    claw("-p", "x", "--model", "scripted/notools", "--tools", "").assert_success()
+    assert loop_env.requests[0]["tools"] == []
+
+
+def test_images_to_a_model_without_images(loop_env):
+    from claw.errors import ClawError
+    from claw.providers import ModelInfo
+    from claw.routing import check_capabilities
+
+    with pytest.raises(ClawError, match="does not accept images"):
+        check_capabilities(ModelInfo(id="m", provider="p"), tools=False, images=True)
+    check_capabilities(ModelInfo(id="m", provider="p", supports_images=True), tools=False, images=True)
+
+
+# -- system prompt ------------------------------------------------------------------------------
+
+
+def _write(path, text):  # type: ignore[no-untyped-def]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+
+
+def test_instruction_files_order_imports_and_fences(claw_env, tmp_path):
+    from pathlib import Path
+
+    from claw.prompt import build
+
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    _write(cfg / "CLAUDE.md", "user rules")
+    repo = tmp_path / "repo"
+    ws = repo / "pkg"
+    _write(repo / "AGENTS.md", "agents at repo root")
+    _write(
+        ws / "CLAUDE.md",
+        """\
+        project rules, see @docs/style.md and `@not/imported.md`
+        ```
+        @also/not.md
+        ```
+        """,
+    )
+    _write(ws / "docs" / "style.md", "style guide @../deep/one.md")
+    _write(ws / "deep" / "one.md", "level 2 @two.md")
+    _write(ws / "deep" / "two.md", "level 3 @three.md")
+    _write(ws / "deep" / "three.md", "level 4 @four.md")
+    _write(ws / "deep" / "four.md", "level 5 must not load")
+    _write(ws / "not" / "imported.md", "SPAN")
+    _write(ws / "also" / "not.md", "FENCE")
+    _write(ws / "CLAUDE.local.md", "my local notes")
+    text = build(ws, claw_env, date=dt.date(2030, 1, 2))
+    order = [
+        "user rules",
+        "agents at repo root",
+        "project rules",
+        "style guide",
+        "level 2",
+        "level 3",
+        "level 4",
+        "my local notes",
+    ]
+    positions = [text.index(s) for s in order]
+    assert positions == sorted(positions)
+    assert "level 5" not in text and "SPAN" not in text and "FENCE" not in text
+    assert "Today's date: 2030-01-02" in text and f"Working directory: {ws}" in text
+
+
+def test_agents_md_only_without_claude_md(claw_env, tmp_path):
+    from claw.prompt import build
+
+    ws = tmp_path / "w"
+    _write(ws / "CLAUDE.md", "claude file")
+    _write(ws / "AGENTS.md", "agents file")
+    text = build(ws, claw_env)
+    assert "claude file" in text and "agents file" not in text
+
+
+def test_print_system_prompt_command(claw, workspace):
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", "-b", "trunk"], cwd=workspace, check=True)
+    (workspace / "CLAUDE.md").write_text("Always run the tests.")
+    (workspace / "new.txt").write_text("x")
+    res = claw("print-system-prompt", "--date", "2031-05-06").assert_success()
+    assert res.stdout.startswith("You are claw")
+    assert "Always run the tests." in res.stdout and "Today's date: 2031-05-06" in res.stdout
+    assert "Current branch: trunk" in res.stdout and "?? new.txt" in res.stdout
+    other = (
+        claw(
+            "--system-prompt",
+            "Be terse.",
+            "--append-system-prompt",
+            "THE END",
+            "print-system-prompt",
+            "--cwd",
+            workspace,
+        )
+        .assert_success()
+        .stdout
+    )
+    assert other.startswith("Be terse.") and other.rstrip().endswith("THE END")
+    claw("print-system-prompt", "--date", "tomorrow").assert_failure(2, "--date")
+
+
+def test_the_prompt_sent_is_the_printed_one(claw, loop_env, workspace):
+    (workspace / "CLAUDE.md").write_text("Project says hi.")
+    loop_env.script(Reply(Text("ok")))
+    claw("-p", "x").assert_success()
+    printed = claw("print-system-prompt").assert_success().stdout
+    assert loop_env.requests[0]["system"][0]["text"] == printed.rstrip("\n")

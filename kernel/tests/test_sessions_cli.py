@@ -1,0 +1,196 @@
+"""Sessions through the CLI: persistence, resume, fork, repair, timeline, listing, compaction."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from claw import paths
+from claw.testing.script import Reply, Text, ToolCall, Usage
+
+
+def _texts(request: dict) -> list[str]:
+    out = []
+    for m in request["messages"]:
+        for b in m["content"]:
+            out.append(b.get("text") or b.get("content") or b.get("name"))
+    return out
+
+
+def test_session_file_records_the_run(claw, loop_env, session_events, workspace):
+    loop_env.script(Reply(ToolCall("Echo", {"text": "x"})), Reply(Text("done")))
+    sid = claw("-p", "go", "--output-format", "json").assert_success().json()["session_id"]
+    events = session_events(sid)
+    types = [e["type"] for e in events]
+    assert types[0] == "session_start" and types[-1] == "session_end"
+    assert events[0]["model"] == "scripted/default" and events[0]["cwd"] == str(workspace.resolve())
+    assert "claw_version" in events[0]
+    assert types.count("user") == 2 and types.count("assistant") == 2
+    assert {"permission", "tool_result", "result"} <= set(types)
+    assistant = next(e for e in events if e["type"] == "assistant")
+    assert assistant["usage"]["input_tokens"] == 10 and assistant["model"] == "scripted/default"
+
+
+def test_resume_by_id_latest_and_path_continue_history(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(Text("one")), Reply(Text("two")), Reply(Text("three")), Reply(Text("four")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    r2 = claw("-p", "second", "--resume", sid, "--output-format", "json").assert_success().json()
+    assert r2["session_id"] == sid
+    assert _texts(loop_env.requests[1]) == ["first", "one", "second"]
+    claw("-p", "third", "--continue").assert_success()
+    assert _texts(loop_env.requests[2]) == ["first", "one", "second", "two", "third"]
+    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    claw("-p", "fourth", "--resume", str(path)).assert_success()
+    assert _texts(loop_env.requests[3])[-2:] == ["three", "fourth"]
+
+
+def test_resume_unknown_session_is_one_line_error(claw, loop_env):
+    claw("-p", "x", "--resume", "nope").assert_failure(1, "no session 'nope'")
+    claw("-p", "x", "--fork-session").assert_failure(2, "--fork-session needs --resume")
+
+
+def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_events):
+    loop_env.script(Reply(Text("parent answer")), Reply(Text("fork answer")), Reply(Text("parent again")))
+    parent = claw("-p", "start", "--output-format", "json").assert_success().json()["session_id"]
+    child = (
+        claw("-p", "branch", "--resume", parent, "--fork-session", "--output-format", "json")
+        .assert_success()
+        .json()
+    )
+    assert child["session_id"] != parent
+    assert _texts(loop_env.requests[1]) == ["start", "parent answer", "branch"]
+    fork = next(e for e in session_events(child["session_id"]) if e["type"] == "fork")
+    assert fork["parent_session_id"] == parent and len(fork["messages"]) == 2
+    # the parent is untouched by the fork and continues on its own
+    claw("-p", "again", "--resume", parent).assert_success()
+    assert _texts(loop_env.requests[2]) == ["start", "parent answer", "again"]
+
+
+def test_session_id_and_no_persistence(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(Text("a")), Reply(Text("b")))
+    sid = str(uuid.uuid4())
+    assert (
+        claw("-p", "x", "--session-id", sid, "--output-format", "json").assert_success().json()["session_id"]
+        == sid
+    )
+    assert (paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl").exists()
+    claw("-p", "x", "--session-id", "not-a-uuid").assert_failure(1, "must be a UUID")
+    before = set(paths.sessions_dir(workspace, claw_env).iterdir())
+    claw("-p", "x", "--no-session-persistence").assert_success()
+    assert set(paths.sessions_dir(workspace, claw_env).iterdir()) == before
+
+
+def test_session_dir_flag(claw, loop_env, tmp_path):
+    loop_env.script(Reply(Text("a")))
+    sid = (
+        claw("-p", "x", "--session-dir", tmp_path / "s", "--output-format", "json")
+        .assert_success()
+        .json()["session_id"]
+    )
+    assert (tmp_path / "s" / f"{sid}.jsonl").exists()
+
+
+def test_torn_last_line_is_skipped_with_a_warning(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(Text("one")), Reply(Text("two")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    with path.open("ab") as fh:
+        fh.write(b'{"type":"user","message":{"role":"us')
+    res = claw("-p", "second", "--resume", sid).assert_success()
+    assert "torn last line skipped" in res.stderr
+    assert _texts(loop_env.requests[1]) == ["first", "one", "second"]
+    lines = path.read_bytes().split(b"\n")
+    assert lines.count(b'{"type":"user","message":{"role":"us') == 1  # kept as is, never rewritten
+
+
+def test_dangling_tool_call_is_repaired_on_resume(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(Text("one")), Reply(Text("resumed")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    dangling = {
+        "type": "assistant",
+        "message": {
+            "role": "assistant",
+            "content": [{"type": "tool_use", "id": "toolu_dead", "name": "Echo", "input": {}}],
+        },
+    }
+    with path.open("a") as fh:
+        fh.write(json.dumps(dangling) + "\n")
+    claw("-p", "go on", "--resume", sid).assert_success()
+    last = loop_env.requests[1]["messages"][-1]["content"]
+    assert last[0]["type"] == "tool_result" and last[0]["tool_use_id"] == "toolu_dead" and last[0]["is_error"]
+    assert "interrupted" in last[0]["content"] and last[1]["text"] == "go on"
+
+
+def test_sessions_list_and_resume_session(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(Text("one")), Reply(Text("two")))
+    sid = claw("-p", "list me", "--output-format", "json").assert_success().json()["session_id"]
+    listed = claw("sessions", "list", "--json").assert_success().json()
+    assert listed[0]["session_id"] == sid and listed[0]["title"] == "list me" and listed[0]["num_turns"] == 1
+    assert sid in claw("sessions", "list").assert_success().stdout
+    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    res = claw("--output-format", "json", "resume-session", str(path), "next").assert_success()
+    assert res.json()["session_id"] == sid
+    assert _texts(loop_env.requests[1]) == ["list me", "one", "next"]
+
+
+def test_timeline_in_three_formats(claw, loop_env, claw_env):
+    claw_env["CLAW_MAX_RETRIES"] = "3"
+    from claw.testing.script import Fault
+
+    loop_env.script(
+        Fault(status=529),
+        Reply(ToolCall("Echo", {"text": "t"}), usage=Usage(cache_creation_input_tokens=100)),
+        Reply(Text("finished"), usage=Usage(cache_read_input_tokens=100)),
+    )
+    sid = claw("-p", "timeline me", "--output-format", "json").assert_success().json()["session_id"]
+    data = claw("timeline", "--session", sid, "--format", "json").assert_success().json()
+    assert data["session_id"] == sid
+    assert data["cache_stats"] == {"hits": 1, "misses": 1, "writes": 1, "unexpected_breaks": 0}
+    types = [e["type"] for e in data["events"]]
+    assert types[0] == "session_start" and "api_retry" in types and "permission" in types
+    assert any("Echo" in e["summary"] for e in data["events"])
+    md = claw("timeline", "--session", sid, "--format", "md").assert_success().stdout
+    assert md.startswith(f"# Session {sid}") and "| api_retry |" in md and "hits 1" in md
+    pretty = claw("timeline", "--session", sid).assert_success().stdout
+    assert "timeline me" in pretty and "api_retry" in pretty
+    limited = (
+        claw("timeline", "--session", "latest", "--format", "json", "--limit", "2").assert_success().json()
+    )
+    assert [e["type"] for e in limited["events"]] == types[-2:]
+
+
+def test_compaction_on_a_tiny_context_window(claw, loop_env, session_events, workspace):
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"compaction": {"keepRecentTurns": 1}}))
+    big = Usage(input_tokens=1900, output_tokens=50)
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "1"}), usage=big),
+        Reply(ToolCall("Echo", {"text": "2"}), usage=big),
+        Reply(Text("SUMMARY: echoed 1")),
+        Reply(Text("final"), usage=Usage(input_tokens=300)),
+        Reply(Text("after resume")),
+    )
+    lines = (
+        claw("-p", "work", "--model", "scripted/tiny", "--output-format", "stream-json", "--verbose")
+        .assert_success()
+        .json_lines()
+    )
+    boundaries = [x for x in lines if x.get("subtype") == "compact_boundary"]
+    assert len(boundaries) == 1 and boundaries[0]["compact_metadata"]["trigger"] == "auto"
+    summary_req = loop_env.requests[2]
+    assert "Summarise the conversation above" in summary_req["messages"][-1]["content"][-1]["text"]
+    after = loop_env.requests[3]["messages"]
+    assert "SUMMARY: echoed 1" in after[0]["content"][0]["text"]
+    assert after[1]["role"] == "assistant" and after[1]["content"][0]["input"] == {"text": "2"}
+    assert len(after) == 3
+    sid = lines[0]["session_id"]
+    comp = [e for e in session_events(sid) if e["type"] == "compaction"]
+    assert comp and comp[0]["summarised_messages"] == 3 and comp[0]["kept_messages"] == 2
+    claw("-p", "more", "--resume", sid, "--model", "scripted/tiny").assert_success()
+    resumed = loop_env.requests[4]["messages"]
+    assert (
+        "SUMMARY: echoed 1" in resumed[0]["content"][0]["text"]
+        and resumed[-1]["content"][-1]["text"] == "more"
+    )
+    assert len(resumed) == 5

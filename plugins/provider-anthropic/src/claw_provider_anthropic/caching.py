@@ -1,0 +1,66 @@
+"""Prompt-cache breakpoints: where ``cache_control`` goes in a Messages request.
+
+The API caches the prefix up to each block marked ``cache_control`` (order: tools, system, messages)
+and accepts at most four such marks. An agent session re-sends the same prefix every turn and adds a
+little at the end, so the marks that pay are, in order of value:
+
+1. the last tool definition (tools change only when MCP servers come and go),
+2. the last system block (the system prompt is fixed for a session),
+3. the last block of the newest message (this turn's prefix, read back next turn),
+4. the last block of the previous user message (still cached from the turn before, so this turn
+   reads it even when the newest message is too short to be written).
+
+Thinking blocks cannot carry ``cache_control``, so a message's mark goes on its last other block.
+Marks already in the request count against the limit and are left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_BREAKPOINTS = 4
+EPHEMERAL = {"type": "ephemeral"}
+_UNMARKABLE = frozenset({"thinking", "redacted_thinking"})
+
+
+def _markable(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for block in reversed(blocks):
+        if block.get("type") not in _UNMARKABLE and not (
+            block.get("type") == "text" and not block.get("text")
+        ):
+            return block
+    return None
+
+
+def count_breakpoints(params: dict[str, Any]) -> int:
+    blocks = [*params.get("tools", ()), *params.get("system", ())]
+    for message in params.get("messages", ()):
+        if isinstance(message.get("content"), list):
+            blocks += message["content"]
+    return sum(1 for b in blocks if isinstance(b, dict) and "cache_control" in b)
+
+
+def place_breakpoints(params: dict[str, Any], *, limit: int = MAX_BREAKPOINTS) -> int:
+    """Mark up to ``limit`` cache breakpoints in ``params`` (changed in place); returns how many were added."""
+    candidates: list[dict[str, Any] | None] = []
+    tools = params.get("tools") or []
+    system = params.get("system") or []
+    candidates.append(tools[-1] if tools else None)
+    candidates.append(_markable(system) if isinstance(system, list) else None)
+    messages = params.get("messages") or []
+    if messages:
+        candidates.append(_markable(messages[-1]["content"]))
+        previous_user = [m for m in messages[:-1] if m["role"] == "user"]
+        if previous_user:
+            candidates.append(_markable(previous_user[-1]["content"]))
+    budget = limit - count_breakpoints(params)
+    added = 0
+    for block in candidates:
+        if budget <= 0:
+            break
+        if block is None or "cache_control" in block:
+            continue
+        block["cache_control"] = dict(EPHEMERAL)
+        budget -= 1
+        added += 1
+    return added

@@ -1,0 +1,53 @@
+"""The Claude model catalogue, read from ``models.json`` (data, so a price or a new model is a one-line
+change) into :class:`claw.ModelInfo` plus the thinking mode each model needs on the wire."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from claw import Effort, ModelInfo, Pricing
+
+#: How a model thinks: ``always`` (adaptive, always on), ``adaptive`` (adaptive + ``output_config.effort``),
+#: ``budget`` (manual ``budget_tokens``), or ``None`` (no thinking).
+ThinkingMode = Literal["always", "adaptive", "budget"] | None
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return json.loads(resources.files(__package__).joinpath("models.json").read_text(encoding="utf-8"))
+
+
+@cache
+def models() -> list[ModelInfo]:
+    return [
+        ModelInfo(
+            id=m["id"],
+            provider="anthropic",
+            aliases=tuple(m.get("aliases", ())),
+            context_window=m["context_window"],
+            max_output_tokens=m["max_output_tokens"],
+            supports_tools=True,
+            supports_images=True,
+            supports_thinking=m.get("thinking") is not None,
+            effort_levels=tuple(m.get("effort_levels", ())),
+            supports_prompt_cache=True,
+            pricing=Pricing(**m["pricing"]),
+        )
+        for m in _data()["models"]
+    ]
+
+
+def thinking_mode(model_id: str) -> ThinkingMode:
+    """The catalogue's thinking mode for ``model_id``; unknown ids get ``None`` (no thinking parameters
+    are sent, so the API's default applies)."""
+    for m in _data()["models"]:
+        if model_id == m["id"] or model_id in m.get("aliases", ()):
+            return m.get("thinking")
+    return None
+
+
+def budget_tokens(effort: Effort) -> int:
+    return int(_data()["budget_tokens"][effort])

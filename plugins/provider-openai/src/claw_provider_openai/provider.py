@@ -1,0 +1,154 @@
+"""The OpenAI provider: chat completions or responses through the official ``openai`` SDK, streamed,
+against OpenAI or any OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio, ...).
+
+The SDK is imported at the first request (``claw.require``), never when this module loads, and its
+own retries are off (``max_retries=0``): the kernel retries, backs off and falls back in one place,
+from the :class:`claw.ApiError` this module raises for every failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import claw
+from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, ResponseComplete, StreamEvent
+
+from claw_provider_openai import catalogue, chat, responses
+from claw_provider_openai.catalogue import Api
+from claw_provider_openai.errors import api_error
+
+DIST = "claw-provider-openai"
+HINT = "set OPENAI_API_KEY (or providers.openai.api_key in settings)"
+OPENAI_URL = "https://api.openai.com/v1"
+#: ``api_key`` values meaning "this server needs no key".
+NO_KEY = frozenset({"none", "-", ""})
+
+
+class OpenAIProvider(Provider):
+    """GPT and o-series models on OpenAI, or any model behind an OpenAI-compatible server.
+
+    Settings (``providers.openai``): ``base_url``, ``api_key`` (``"none"`` for a server that needs
+    none), ``api`` (``"chat"`` or ``"responses"``, for every model), ``models`` (per-model entries such
+    as ``{"qwen3-coder": {"api": "chat", "max_output_tokens": 8192}}``). Environment:
+    ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``. Settings win over the environment.
+    """
+
+    name = "openai"
+    model_prefixes = ("gpt-", "o1", "o3", "o4", "codex-")
+
+    def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
+        super().__init__(settings, env)
+        self._client: Any = None
+        self._client_loop: asyncio.AbstractEventLoop | None = None
+
+    @classmethod
+    def models(cls) -> list[ModelInfo]:
+        return catalogue.models()
+
+    # -- configuration ------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str | None:
+        return self.settings.get("base_url") or self.env.get("OPENAI_BASE_URL") or None
+
+    @property
+    def compatible(self) -> bool:
+        """Talking to a server other than OpenAI's own."""
+        return self.base_url is not None and self.base_url.rstrip("/") != OPENAI_URL
+
+    def _declared(self) -> Mapping[str, Any]:
+        declared = self.settings.get("models")
+        return declared if isinstance(declared, Mapping) else {}
+
+    def info(self, model_id: str) -> ModelInfo:
+        """Capabilities of ``model_id``, with what ``providers.openai.models`` declares for it."""
+        return catalogue.model_info(model_id, self._declared())
+
+    def api_for(self, model_id: str) -> Api:
+        """Which API serves ``model_id``: the ``api`` setting, else the model's entry, else
+        ``responses`` on OpenAI and ``chat`` on a compatible server (what they all speak)."""
+        setting = self.settings.get("api")
+        if setting in ("chat", "responses"):
+            return setting
+        if setting is not None:
+            raise claw.ConfigError(f"providers.openai.api must be 'chat' or 'responses', not {setting!r}")
+        entry = catalogue.entry(model_id, self._declared())
+        if entry and entry.get("api") in ("chat", "responses"):
+            return entry["api"]
+        return "chat" if self.compatible else "responses"
+
+    def _key(self) -> tuple[str | None, str]:
+        key = self.settings.get("api_key")
+        if isinstance(key, str):
+            return key, "settings providers.openai.api_key"
+        if self.env.get("OPENAI_API_KEY"):
+            return self.env["OPENAI_API_KEY"], "OPENAI_API_KEY"
+        return None, ""
+
+    def credentials(self) -> CredentialStatus:
+        key, source = self._key()
+        if key is not None and key.strip().lower() not in NO_KEY:
+            return CredentialStatus(present=True, source=source)
+        if self.compatible:
+            return CredentialStatus(present=True, source=f"base_url {self.base_url} (no key needed)")
+        return CredentialStatus(present=False, hint=HINT)
+
+    # -- client -------------------------------------------------------------------------------
+
+    def client(self) -> Any:
+        """An ``AsyncOpenAI`` for the running event loop (its connection pool is bound to one)."""
+        loop = asyncio.get_running_loop()
+        if self._client is not None and self._client_loop is loop:
+            return self._client
+        if not self.credentials().present:
+            raise claw.MissingCredentials(f"no OpenAI credentials: {HINT}")
+        key, _ = self._key()
+        if key is None or key.strip().lower() in NO_KEY:
+            key = "none"  # the SDK insists on a string; a keyless server ignores it
+        openai = claw.require("openai", dist=DIST)  # imported lazily: it costs ~1 s at start-up
+        self._client = openai.AsyncOpenAI(api_key=key, base_url=self.base_url, max_retries=0)
+        self._client_loop = loop
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            with contextlib.suppress(RuntimeError):  # its event loop may be gone already
+                await client.close()
+
+    # -- streaming ----------------------------------------------------------------------------
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
+        info = self.info(request.model)
+        api = self.api_for(request.model)
+        assembler: chat.ChatAssembler | responses.ResponsesAssembler
+        if api == "chat":
+            params = chat.build_params(request, info, compatible=self.compatible)
+            assembler = chat.ChatAssembler(request.model)
+        else:
+            params = responses.build_params(request, info)
+            assembler = responses.ResponsesAssembler(request.model)
+        client = self.client()
+        openai = claw.require("openai", dist=DIST)
+        httpx2 = claw.require("httpx2", dist=DIST)
+        streaming = False
+        try:
+            if api == "chat":
+                stream = await client.chat.completions.create(**params)
+            else:
+                stream = await client.responses.create(**params)
+            streaming = True
+            async with stream:
+                async for event in stream:
+                    for out in assembler.feed(event):
+                        yield out
+        except (openai.APIError, httpx2.HTTPError) as exc:
+            raise api_error(exc, openai, streaming=streaming) from exc
+        if not assembler.complete:
+            raise claw.ApiError.from_status(
+                None, f"OpenAI API stream ended before the response was complete ({api})", provider="openai"
+            )
+        yield ResponseComplete(response=assembler.result())
