@@ -42,6 +42,7 @@ def tree(workspace: Path) -> Path:
         ".hidden/secret.py": "hello hidden\n",
         "multi.txt": "start\nfoo\nbar\nend\nfoo\nbaz\n",
         "noeol.txt": "hello no newline",
+        "kelvin.txt": "300 \u212aelvin\nnothing\n",
     }
     for name, text in files.items():
         p = workspace / name
@@ -84,6 +85,9 @@ QUERIES = [
     {"pattern": "o", "output_mode": "content", "path": "src/util.py"},
     {"pattern": "wide", "output_mode": "content"},
     {"pattern": "nothing-matches-this"},
+    {"pattern": "kelvin", "-i": True, "output_mode": "content"},
+    {"pattern": "(?i)HELLO w", "output_mode": "content"},
+    {"pattern": "x*hello", "output_mode": "count"},
 ]
 
 
@@ -97,6 +101,17 @@ def test_grep_engines_agree(tree, ctx, input):
     by_py = render(search(query, engine="python"), query, input, tree)
     assert by_py.content == by_rg.content
     assert by_py.data == by_rg.data
+
+
+def test_required_literal():
+    import re
+
+    from claw_tools_files._search import required_literal
+
+    assert required_literal(re.compile(r"class \w+Error\(")) == "class "
+    assert required_literal(re.compile(r"def __init__")) == "def __init__"
+    assert required_literal(re.compile(r"a|b")) == ""
+    assert required_literal(re.compile(r"x*yz(q|r)")) == "yz"
 
 
 def test_grep_files_mode_newest_first_and_ignores(tree, ctx):

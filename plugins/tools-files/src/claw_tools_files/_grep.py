@@ -52,8 +52,8 @@ def query_from(input: Mapping[str, Any], ctx: claw.ToolContext) -> Query:
 
 def _shown(path: str, workspace: Path) -> str:
     """Paths inside the workspace are shown relative to it (shorter, and Read accepts them)."""
-    rel = os.path.relpath(path, workspace)
-    return path if rel.startswith("..") else rel
+    prefix = f"{workspace}{os.sep}"
+    return path[len(prefix) :] if path.startswith(prefix) else path
 
 
 def _content_lines(hits: list[FileHits], workspace: Path, numbers: bool, context: bool) -> list[str]:
