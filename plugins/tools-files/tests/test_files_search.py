@@ -160,6 +160,7 @@ def test_glob_newest_first_ignore_and_cap(tree, ctx, workspace):
     top = call(GlobTool(), ctx, pattern="*.txt")
     assert {os.path.basename(p) for p in top.content.splitlines()} == {
         "crlf.txt",
+        "kelvin.txt",
         "multi.txt",
         "noeol.txt",
         "utf16.txt",
