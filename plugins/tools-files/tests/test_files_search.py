@@ -168,6 +168,8 @@ def test_glob_newest_first_ignore_and_cap(tree, ctx, workspace):
     assert call(GlobTool(), ctx, pattern="src/*.py", path=".").data["numFiles"] == 2
     assert call(GlobTool(), ctx, pattern="**/*.{js,ts}").data["numFiles"] == 2
     assert call(GlobTool(), ctx, pattern="*.nothing").content == "No files found"
+    absolute = call(GlobTool(), ctx, pattern=f"{workspace}/src/**/*.js", path="/")
+    assert absolute.content == str(workspace / "src/web/index.js")
     many = workspace / "many"
     many.mkdir()
     for i in range(150):

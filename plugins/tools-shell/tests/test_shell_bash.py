@@ -55,6 +55,14 @@ def test_output_interleaved_and_exit_code(ctx):
     assert call(BashTool(), ctx, command="true").content == "(no output)"
 
 
+def test_settings_env_and_claw_variables(ctx, workspace):
+    configured = ctx.model_copy(update={"settings": {"env": {"GREETING": "hi there"}}})
+    result = call(
+        BashTool(), configured, command='echo "$GREETING|$CLAW_PROJECT_DIR|$CLAW_SESSION_ID|$GIT_EDITOR"'
+    )
+    assert result.content == f"hi there|{workspace}|shell-test|true"
+
+
 def test_runs_in_workspace_and_cwd_persists(ctx, workspace):
     (workspace / "sub").mkdir()
     assert call(BashTool(), ctx, command="pwd").content == str(workspace.resolve())

@@ -54,6 +54,10 @@ def shell_cwd(ctx: claw.ToolContext) -> Path:
 
 def _env(ctx: claw.ToolContext) -> dict[str, str]:
     env = dict(ctx.env) if ctx.env else dict(os.environ)
+    # Settings "env" applies to every command, as in Claude Code.
+    extra = ctx.settings.get("env") if isinstance(ctx.settings, Mapping) else None
+    if isinstance(extra, Mapping):
+        env.update({str(k): str(v) for k, v in extra.items()})
     # Commands run unattended: never wait for an editor or a pager.
     env.setdefault("GIT_EDITOR", "true")
     env.setdefault("PAGER", "cat")
