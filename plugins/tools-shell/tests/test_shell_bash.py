@@ -178,6 +178,14 @@ def test_session_end_stops_jobs(ctx):
         "sed -i s/a/b/ {outside}/f",
         "dd if=a.txt of={outside}/f",
         "FOO=1 timeout 5 ln -s a.txt {outside}/l",
+        "OUT={outside}/f; echo x > $OUT",
+        "echo x > $CLAW_TEST_UNSET_VARIABLE",
+        'echo x > "$(mktemp)"',
+        "find {outside} -name f -delete",
+        "find {outside} -exec rm {{}} +",
+        "tar -xf a.txt -C {outside}",
+        "curl -s -o {outside}/f http://127.0.0.1:9/",
+        "cd",
     ],
 )
 def test_confined_modes_block_outside_writes(ctx, workspace, tmp_path, mode, command):
@@ -201,6 +209,9 @@ def test_confined_modes_block_outside_writes(ctx, workspace, tmp_path, mode, com
         "cp a.txt b.txt",
         "echo x > /dev/null 2>&1",
         "cd sub && touch g",
+        "D=sub; touch $D/h",
+        "find . -name a.txt -exec cat {} +",
+        "cat a.txt | tee copy.txt | wc -l",
     ],
 )
 def test_workspace_write_allows_inside(ctx, workspace, command):

@@ -8,12 +8,16 @@ pipes/subshells/``$(...)``/backticks, ``bash -c`` strings, ``cd`` (tracked throu
 ``VAR=value`` prefixes and wrappers (``sudo``, ``env``, ``nohup``, ``timeout``, ``nice``, ``time``,
 ``command``, ``exec``, ``xargs``), and the usual writers: ``rm``, ``rmdir``, ``mkdir``, ``touch``,
 ``tee``, ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``chmod``, ``chown``, ``chgrp``, ``truncate``,
-``shred``, ``unlink``, ``dd of=``, ``sed -i``. It is not a sandbox: a program that writes on its own
-(``python -c ...``) is not seen; configure a sandbox (settings ``sandbox.name``) for a hard boundary.
+``shred``, ``unlink``, ``dd of=``, ``sed -i``, ``find -delete``/``-exec <writer>``, ``tar -x [-C]``,
+``unzip [-d]``, ``curl -o``, ``wget -O/-P``. Variables assigned earlier in the line and the environment
+are expanded; a target that still depends on an unknown value is refused in the confining modes.
+It is not a sandbox: a program that writes on its own (``python -c ...``) is not seen; configure a
+sandbox (settings ``sandbox.name``) for a hard boundary.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shlex
@@ -40,6 +44,9 @@ class Effects:
 
     writes: list[Path] = field(default_factory=list)
     cds: list[Path] = field(default_factory=list)
+    #: Write or ``cd`` targets whose location depends on something unknown before the run
+    #: (``> $OUT`` with ``OUT`` unset, ``> "$(mktemp)"``).
+    unresolved: list[str] = field(default_factory=list)
     #: Set when the line could not be parsed (unbalanced quotes): nothing can be vouched for.
     unparsable: str | None = None
 
@@ -56,10 +63,19 @@ class _Reader:
     def __init__(self, cwd: Path, env: Mapping[str, str]) -> None:
         self.cwd = cwd
         self.env = env
+        #: Shell variables assigned earlier in the line (``OUT=/tmp/x; echo > $OUT``).
+        self.vars: dict[str, str] = {}
         self.effects = Effects()
 
+    def _value(self, m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(2)
+        return self.vars.get(name, self.env.get(name, m.group(0)))
+
     def path(self, word: str) -> Path:
-        word = _VAR.sub(lambda m: self.env.get(m.group(1) or m.group(2), m.group(0)), word)
+        original = word
+        word = _VAR.sub(self._value, word)
+        if "$" in word or "`" in word:
+            self.effects.unresolved.append(original)
         if word == "~" or word.startswith("~/"):
             word = self.env.get("HOME", str(Path.home())) + word[1:]
         # A glob is judged by the directory it starts in.
@@ -108,6 +124,11 @@ class _Reader:
                 continue
             args.append(w)
             i += 1
+        if args and all(re.fullmatch(r"\w+=.*", a, re.S) for a in args):
+            for a in args:  # plain assignments: remembered for later words of the line
+                name, _, value = a.partition("=")
+                self.vars[name] = _VAR.sub(self._value, value)
+            return
         args = _unwrap(args)
         if not args:
             return
@@ -187,9 +208,13 @@ def _operands(rest: list[str]) -> list[str]:
     return out
 
 
+_PLAIN_WRITERS = {"rm", "rmdir", "mkdir", "touch", "tee", "shred", "unlink", "truncate"}
+_WRITERS = _PLAIN_WRITERS | {"chmod", "chown", "chgrp", "cp", "mv", "install", "rsync", "ln", "dd", "sed"}
+
+
 def _write_targets(name: str, rest: list[str]) -> list[str]:
     ops = _operands(rest)
-    if name in ("rm", "rmdir", "mkdir", "touch", "tee", "shred", "unlink", "truncate"):
+    if name in _PLAIN_WRITERS:
         return ops
     if name in ("chmod", "chown", "chgrp"):
         return ops[1:]
@@ -204,6 +229,42 @@ def _write_targets(name: str, rest: list[str]) -> list[str]:
         return ops[-1:] if len(ops) > 1 else []
     if name == "dd":
         return [a[3:] for a in rest if a.startswith("of=")]
+    if name == "find":
+        starts = list(itertools.takewhile(lambda a: not a.startswith(("-", "(", "!")), rest)) or ["."]
+        runs_writer = any(
+            a in ("-exec", "-execdir", "-ok", "-okdir")
+            and i + 1 < len(rest)
+            and os.path.basename(rest[i + 1]) in _WRITERS
+            for i, a in enumerate(rest)
+        )
+        return starts if "-delete" in rest or runs_writer else []
+    if name == "tar":
+        first = rest[0] if rest else ""
+        extracting = (
+            any(a in ("-x", "--extract", "--get") for a in rest)
+            or (not first.startswith("-") and "x" in first)
+            or any(a.startswith("-") and not a.startswith("--") and "x" in a for a in rest)
+        )
+        if not extracting:
+            return []
+        for i, a in enumerate(rest):
+            if a in ("-C", "--directory") and i + 1 < len(rest):
+                return [rest[i + 1]]
+            if a.startswith("--directory="):
+                return [a.split("=", 1)[1]]
+        return ["."]
+    if name == "unzip":
+        return [rest[i + 1] for i, a in enumerate(rest) if a == "-d" and i + 1 < len(rest)] or ["."]
+    if name == "curl":
+        return [rest[i + 1] for i, a in enumerate(rest) if a in ("-o", "--output") and i + 1 < len(rest)] + [
+            a.split("=", 1)[1] for a in rest if a.startswith("--output=")
+        ]
+    if name == "wget":
+        return [
+            rest[i + 1]
+            for i, a in enumerate(rest)
+            if a in ("-O", "--output-document", "-P", "--directory-prefix") and i + 1 < len(rest)
+        ]
     if name == "sed" and any(
         a == "-i" or (a.startswith("-i") and not a.startswith("--")) or a.startswith("--in-place")
         for a in rest
@@ -246,6 +307,12 @@ def violation(command: str, *, cwd: Path, roots: list[Path], mode: str, env: Map
     found = effects(command, cwd, env)
     if found.unparsable:
         return f"the command cannot be checked ({found.unparsable}); it was not run"
+    if found.unresolved:
+        return (
+            f"the command writes to or enters {found.unresolved[0]}, whose location depends on values unknown "
+            f"before it runs; in the {mode} permission mode that cannot be checked, so it was not run "
+            "(spell the path out)"
+        )
     if mode in READ_ONLY_MODES and found.writes:
         return f"the command writes {found.writes[0]}, and the {mode} permission mode allows no writes; it was not run"
     for target in found.writes:
