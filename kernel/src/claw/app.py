@@ -151,6 +151,19 @@ class App:
     def task_backends(self) -> dict[str, Registration[Any]]:
         return self._registry("claw_register_task_backends", "task_backends", "TaskBackend", instance=True)
 
+    def open_provider(self, address: str) -> tuple[Any, str]:
+        """A new provider instance for ``address`` (anything :func:`claw.routing.resolve` accepts:
+        ``provider/model``, an alias, a bare id) and the model id, credentials checked. The caller
+        closes it (``aclose``). Used by classifiers that consult a model.
+
+        :raises ProviderNotFound: when no registered provider serves the address.
+        :raises MissingCredentials: when the provider has no credentials.
+        """
+        from claw import routing
+
+        route = routing.resolve(address, self.providers)
+        return route.provider(self.settings.data, self.env), route.info.id
+
     def unique(self, registry: dict[str, Registration[Any]]) -> list[Registration[Any]]:
         """Each registration once (registries also hold aliases)."""
         seen: dict[int, Registration[Any]] = {}

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 from claw import hookimpl
 
 if TYPE_CHECKING:
+    from claw.classifiers import Classifier
     from claw.session_context import SessionContext
     from claw.tasks import TaskBackend
+    from claw.tools import Tool
 
 
 @hookimpl
@@ -17,6 +19,22 @@ def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None
     from claw.tasks import LocalTaskBackend
 
     register(LocalTaskBackend())
+
+
+@hookimpl
+def claw_register_classifiers(register: Callable[[Classifier], None]) -> None:
+    from claw.permissions.classifier import RuleClassifier
+
+    register(RuleClassifier())
+
+
+@hookimpl
+def claw_register_tools(register: Callable[[Tool], None]) -> None:
+    """Claude Code's plan-mode tools; they switch the session's permission engine (docs/permissions.md)."""
+    from claw.permissions.plan_mode import EnterPlanMode, ExitPlanMode
+
+    register(EnterPlanMode())
+    register(ExitPlanMode())
 
 
 @hookimpl

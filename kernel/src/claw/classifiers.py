@@ -25,6 +25,12 @@ class PermissionRequest(BaseModel):
     accesses: list[Access] = Field(default_factory=list)
     workspace: str
     mode: str
+    #: The effective settings (plugin keys included), for classifiers configured there. Not
+    #: serialized.
+    settings: dict[str, Any] = Field(default_factory=dict, exclude=True)
+    #: Opens a model by ``provider/model`` address, returning ``(provider, model_id)``; ``None``
+    #: when the engine has no opener (then a model-backed classifier must answer ``ask``).
+    open_model: Any = Field(default=None, exclude=True)
 
 
 class Verdict(BaseModel):

@@ -171,6 +171,11 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _first_error(errors: list[Any]) -> Any:
+    """The error to report: an unknown key first (a typo also makes the intended key "missing")."""
+    return next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
+
+
 def validate(
     layers: list[Layer],
     plugin_keys: Mapping[str, Any] | None = None,
@@ -190,7 +195,7 @@ def validate(
         try:
             Settings.model_validate(layer.data)
         except ValidationError as exc:
-            err = exc.errors()[0]
+            err = _first_error(exc.errors())
             raise ConfigError(f"{layer.label}: {_format_loc(err['loc'])}: {err['msg']}") from exc
         for key, model in plugin_keys.items():
             if key in layer.data:

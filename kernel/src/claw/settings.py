@@ -6,9 +6,10 @@ be copied into ``.claw/settings.json``. Plugins declare their own top-level keys
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from claw.events import HookEventName
 
@@ -28,17 +29,50 @@ class PermissionSettings(_Section):
     classifiers: list[str] = Field(default_factory=list)
 
 
-class CommandHook(_Section):
+class CommandHook(BaseModel):
+    """A command hook. Unknown keys are errors (a typo must not silently disable a hook)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
     type: Literal["command"] = "command"
-    command: str
+    command: str = Field(min_length=1)
     #: Seconds; Claude Code's default of 60 applies when unset.
     timeout: float | None = Field(default=None, gt=0)
+    #: Shown while the hook runs (Claude Code's key; accepted, informational).
+    statusMessage: str | None = None
+    #: Claude Code's ``if``: a permission rule (``Bash(git *)``) the tool call must match.
+    if_: str | None = Field(default=None, alias="if")
+
+    @field_validator("if_")
+    @classmethod
+    def _rule(cls, value: str | None) -> str | None:
+        if value is not None:
+            from claw.permissions.rules import RuleError, split_rule
+
+            try:
+                split_rule(value)
+            except RuleError as exc:
+                raise ValueError(str(exc)) from exc
+        return value
 
 
-class HookMatcher(_Section):
+class HookMatcher(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     #: ``""``/``"*"``/absent: every tool; ``Edit|Write``: those names; anything else: a regex.
     matcher: str = ""
     hooks: list[CommandHook]
+
+    @field_validator("matcher")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        from claw.hooks.matchers import compile_matcher
+
+        try:
+            compile_matcher(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
+        return value
 
 
 class PluginSettings(_Section):

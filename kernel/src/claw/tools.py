@@ -40,6 +40,9 @@ class Access(BaseModel):
 
     ``Read(...)`` rules match ``read`` accesses by path, ``Edit(...)`` rules ``write`` accesses,
     ``Bash(...)`` rules ``execute`` accesses by command and ``WebFetch(domain:...)`` ``network`` ones by URL.
+    For ``execute``, ``path`` is the directory the command runs in (default: the workspace); relative
+    arguments and redirections are judged against it. Give paths as the model wrote them: the engine
+    resolves them (so deny rules also match the path as written, before symlinks are followed).
     """
 
     kind: Literal["read", "write", "execute", "network"]

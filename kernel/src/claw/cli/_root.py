@@ -17,6 +17,8 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "config": "claw.cli.config_cmd:config",
     "doctor": "claw.cli.doctor:doctor",
     "dump-manifests": "claw.cli.manifests:dump_manifests",
+    "hooks": "claw.cli.hooks_cmd:hooks",
+    "permissions": "claw.cli.permissions_cmd:permissions",
     "plugins": "claw.cli.plugins_cmd:plugins",
     "print-system-prompt": "claw.cli.print_prompt_cmd:print_system_prompt",
     "resume-session": "claw.cli.sessions_cmd:resume_session",

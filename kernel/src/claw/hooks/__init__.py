@@ -2,11 +2,18 @@
 
 The agent loop (and the marketplace, for plugin lifecycle events) calls :meth:`HookRunner.run` at
 each event and acts on the merged :class:`claw.HookOutcome`.
+
+Modules: :mod:`~claw.hooks.matchers` (which hooks an event selects), :mod:`~claw.hooks.config`
+(hooks from every settings file), :mod:`~claw.hooks.command` (running one command),
+:mod:`~claw.hooks.output` (exit codes and JSON output), :mod:`~claw.hooks.merge`. See
+``docs/hooks.md``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import json
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -14,17 +21,32 @@ from typing import Any
 
 from claw import console
 from claw.events import HookEvent, HookOutcome
+from claw.hooks.command import run_command
+from claw.hooks.conditions import compile_condition
+from claw.hooks.config import ConfiguredHook, effective_hooks
+from claw.hooks.matchers import subject_of
+from claw.hooks.merge import merge
+from claw.hooks.output import Interpreted, interpret
+
+__all__ = ["ConfiguredHook", "HookRunner", "effective_hooks"]
 
 
 class HookRunner:
     """Runs every hook for an event and merges what they decided.
 
+    Programmatic handlers run first, most recently registered first; the first non-"continue"
+    outcome among them counts (a ``block`` ends the event there). Then every matching command hook
+    runs in parallel (identical commands once), seeing the input a handler may have modified, and
+    all outcomes are merged: deny > ask/defer > allow.
+
     :param pm: the plugin manager (programmatic handlers).
-    :param settings: the effective settings (command hooks under ``hooks``).
-    :param workspace: ``CLAUDE_PROJECT_DIR`` / ``CLAW_PROJECT_DIR`` for command hooks.
+    :param settings: the effective settings (command hooks under ``hooks``, with their files).
+    :param workspace: ``CLAUDE_PROJECT_DIR`` / ``CLAW_PROJECT_DIR`` and the working directory of
+        command hooks.
     :param env: the environment command hooks inherit.
-    :param on_run: called with a record of every hook run (name, event, duration, outcome) so the
-        session can persist it.
+    :param on_run: called with a record of every hook run (``hook``, ``kind``, ``event``, ``source``,
+        ``duration_ms``, ``outcome``, and ``exit_code``/``error`` for commands) so the session can
+        persist it.
     """
 
     def __init__(
@@ -41,9 +63,50 @@ class HookRunner:
         self.workspace = workspace
         self.env = env
         self.on_run = on_run
+        self.hooks: list[ConfiguredHook] = effective_hooks(settings)
+        self._conditions = {
+            h.condition: compile_condition(h.condition, workspace, env) for h in self.hooks if h.condition
+        }
 
     async def run(self, event: HookEvent) -> HookOutcome:
-        """Run the handlers for ``event``; the first non-"continue" outcome wins."""
+        """Run the handlers and command hooks for ``event`` and return the merged outcome."""
+        handled = await self._run_handlers(event) if self.pm is not None else []
+        decisive = handled[-1] if handled and handled[-1].action != "continue" else None
+        if decisive is not None and decisive.action == "block":
+            return merge([(o, False) for o in handled])
+        if decisive is not None and decisive.updated_input is not None:
+            event = event.model_copy(update={"tool_input": decisive.updated_input})
+        selected = self.matching(event)
+        results: list[Interpreted] = []
+        if selected:
+            stdin = json.dumps(event.payload()).encode()
+            env = {
+                **self.env,
+                "CLAUDE_PROJECT_DIR": str(self.workspace),
+                "CLAW_PROJECT_DIR": str(self.workspace),
+            }
+            results = list(await asyncio.gather(*(self._run_command(h, event, stdin, env) for h in selected)))
+        return merge([(o, False) for o in handled] + [(r.outcome, r.deferred) for r in results])
+
+    def matching(self, event: HookEvent) -> list[ConfiguredHook]:
+        """The command hooks ``event`` selects (matcher, then ``if`` rule), identical commands once
+        (the longest timeout)."""
+        has_subject, subject = subject_of(event)
+        chosen: dict[str, ConfiguredHook] = {}
+        for hook in self.hooks:
+            if hook.event != event.hook_event_name or (has_subject and not hook.test(subject)):
+                continue
+            if hook.condition and not self._conditions[hook.condition](event):
+                continue
+            prev = chosen.get(hook.command)
+            if prev is None or hook.timeout > prev.timeout:
+                chosen[hook.command] = hook
+        return list(chosen.values())
+
+    async def _run_handlers(self, event: HookEvent) -> list[HookOutcome]:
+        """Outcomes of the programmatic handlers, up to the first that is not "continue" (earlier
+        "continue" outcomes still count for their context and messages)."""
+        outcomes: list[HookOutcome] = []
         for record, impl in reversed(self.pm._impls("claw_hook_event")):
             start = time.perf_counter()
             try:
@@ -51,17 +114,61 @@ class HookRunner:
                 if inspect.isawaitable(result):
                     result = await result
             except Exception as exc:
-                console.warn(f"{record.label} hook handler raised on {event.hook_event_name}: {exc}")
-                result = None
-            if self.on_run is not None:
-                self.on_run(
-                    {
-                        "hook": record.name,
-                        "event": event.hook_event_name,
-                        "duration_ms": round((time.perf_counter() - start) * 1000, 2),
-                        "outcome": result.action if isinstance(result, HookOutcome) else "continue",
-                    }
+                console.warn(
+                    f"{record.label} hook handler raised on {event.hook_event_name}: {exc}", once=False
                 )
-            if isinstance(result, HookOutcome) and result.action != "continue":
-                return result
-        return HookOutcome()
+                result = None
+            if result is not None and not isinstance(result, HookOutcome):
+                console.warn(
+                    f"{record.label} hook handler returned {type(result).__name__}, not a HookOutcome; ignored",
+                    once=False,
+                )
+                result = None
+            self._report(
+                {
+                    "hook": record.name,
+                    "kind": "plugin",
+                    "event": event.hook_event_name,
+                    "source": record.label,
+                    "duration_ms": _ms(start),
+                    "outcome": result.action if result is not None else "continue",
+                }
+            )
+            if result is not None:
+                outcomes.append(result)
+                if result.action != "continue":
+                    break
+        return outcomes
+
+    async def _run_command(
+        self, hook: ConfiguredHook, event: HookEvent, stdin: bytes, env: dict[str, str]
+    ) -> Interpreted:
+        result = await run_command(
+            hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout
+        )
+        interpreted = interpret(event.hook_event_name, result, hook.timeout)
+        if interpreted.problem:
+            console.warn(f"{event.hook_event_name} hook `{hook.command}` {interpreted.problem}", once=False)
+        record: dict[str, Any] = {
+            "hook": hook.command,
+            "kind": "command",
+            "event": event.hook_event_name,
+            "source": hook.source,
+            "duration_ms": result.duration_ms,
+            "outcome": "timeout"
+            if result.timed_out
+            else ("defer" if interpreted.deferred else interpreted.outcome.action),
+            "exit_code": result.exit_code,
+        }
+        if interpreted.problem:
+            record["error"] = interpreted.problem
+        self._report(record)
+        return interpreted
+
+    def _report(self, record: dict[str, Any]) -> None:
+        if self.on_run is not None:
+            self.on_run(record)
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)

@@ -143,16 +143,11 @@ class AgentLoop:
         self.hooks = HookRunner(
             pm=app.pm, settings=settings, workspace=self.workspace, env=self.env, on_run=self._on_hook_run
         )
-        classifiers = [
-            app.classifiers[n].obj for n in settings.model.permissions.classifiers if n in app.classifiers
-        ]
-        self.permissions = PermissionEngine(
-            settings=settings,
-            workspace=self.workspace,
+        self.permissions = PermissionEngine.for_app(
+            app,
             mode=opts.permission_mode,
             allowed_tools=opts.allowed_tools,
             disallowed_tools=opts.disallowed_tools,
-            classifiers=classifiers,
             asker=opts.asker,
         )
         self.tool_ctx = ToolContext(

@@ -114,7 +114,8 @@ class ToolRunner:
         if pre.action == "allow":
             decision, reason, source = "allow", pre.reason, "hook PreToolUse"
         else:
-            verdict = await self.permissions.check(tool, tool_input, self.ctx)
+            ask = (pre.reason or "") if pre.action == "ask" else None
+            verdict = await self.permissions.check(tool, tool_input, self.ctx, ask_reason=ask)
             decision, reason, source = verdict.decision, verdict.reason, verdict.source
         self.record("permission", sync=False, **call, decision=decision, reason=reason, source=source)
         self.emit("permission_decision", **call, decision=decision, source=source)

@@ -1,0 +1,91 @@
+"""``claw permissions``: explain how a tool call would be decided, and list the rules in force."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from claw.cli._output import emit_json, table
+from claw.cli._root import state_of
+
+
+@click.group()
+def permissions() -> None:
+    """Inspect permission rules and decisions."""
+
+
+@permissions.command("explain")
+@click.argument("tool")
+@click.argument("input_json", required=False, default="{}")
+@click.option("--mode", default=None, help="Permission mode to judge in (default: settings or prompt).")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+@click.pass_context
+def explain(ctx: click.Context, tool: str, input_json: str, mode: str | None, as_json: bool) -> None:
+    """Say whether TOOL with INPUT_JSON would run, and which rule (from which file), mode or
+    classifier decides. Nobody is asked: an "ask" is shown as such."""
+    import asyncio
+
+    from claw.errors import UsageError
+    from claw.permissions import PermissionEngine
+    from claw.permissions.standin import StandInTool
+
+    try:
+        tool_input = json.loads(input_json)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"INPUT_JSON is not valid JSON: {exc.msg} (column {exc.colno})") from exc
+    if not isinstance(tool_input, dict):
+        raise UsageError("INPUT_JSON must be a JSON object")
+    app = state_of(ctx).app
+    reg = app.tools.get(tool)
+    the_tool = reg.obj if reg is not None else StandInTool(tool)
+    engine = PermissionEngine.for_app(app, mode=mode)
+    decision = asyncio.run(engine.decide(the_tool, tool_input))
+    verdict = decision.verdict
+    units = [
+        {"unit": u.label(), "decision": u.decision or "-", "source": u.source, "reason": u.reason}
+        for u in decision.units
+    ]
+    if as_json:
+        emit_json(
+            {
+                "tool": the_tool.name,
+                "installed": reg is not None,
+                "mode": decision.mode,
+                "decision": verdict.decision,
+                "source": verdict.source,
+                "reason": verdict.reason,
+                "classifier": decision.classifier,
+                "units": units,
+            }
+        )
+        return
+    click.echo(
+        f"tool:     {the_tool.name}{'' if reg is not None else ' (not installed; judged by its Claude Code schema)'}"
+    )
+    click.echo(f"mode:     {decision.mode}")
+    for u in units:
+        line = f"  {u['unit']}: {u['decision']} by {u['source']}"
+        click.echo(line + (f" ({u['reason']})" if u["reason"] else ""))
+    click.echo(f"decision: {verdict.decision}")
+    click.echo(f"by:       {verdict.source}")
+    if verdict.reason:
+        click.echo(f"reason:   {verdict.reason}")
+    if verdict.decision == "ask":
+        click.echo("(an interactive run asks; a non-interactive run (-p) denies)")
+
+
+@permissions.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def list_rules(ctx: click.Context, as_json: bool) -> None:
+    """List the permission rules in force, with the file each came from."""
+    from claw.permissions import PermissionEngine
+
+    engine = PermissionEngine.for_app(state_of(ctx).app)
+    rows = [{"behavior": r.behavior, "rule": r.text, "source": r.source} for r in engine.rules.rules]
+    if as_json:
+        emit_json({"mode": engine.mode, "rules": rows})
+        return
+    click.echo(f"mode: {engine.mode}")
+    table([(r["behavior"], r["rule"], r["source"]) for r in rows], ["BEHAVIOR", "RULE", "SOURCE"])

@@ -1,0 +1,47 @@
+"""Claude Code's ``if`` filter on a command hook: run it only when the tool call matches a permission
+rule (``"if": "Bash(git *)"``, ``"if": "Edit(/src/**)"``), with the engine's rule semantics.
+
+The runner has the event, not the tool, so the call's accesses are derived from Claude Code's input
+schemas (``command``, ``file_path``, ``url``), as ``claw permissions explain`` does for tools that
+are not installed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from claw.events import HookEvent
+
+
+def compile_condition(rule: str, workspace: Path, env: Any) -> Callable[[HookEvent], bool]:
+    """A test on tool events: true when the rule covers the tool or any unit of the call."""
+    from claw.permissions import paths
+    from claw.permissions.judge import units_for
+    from claw.permissions.ruleset import RuleSet
+    from claw.permissions.standin import StandInTool
+    from claw.tools import ToolContext
+
+    ws = os.path.realpath(workspace)
+    home = paths.home_of(dict(env))
+    rules = RuleSet(ws, home)
+    rules.add_text(rule, "allow", "hook if", ws)
+
+    def test(event: HookEvent) -> bool:
+        if not event.tool_name:
+            return False
+        tool_input = event.tool_input or {}
+        tool = StandInTool(event.tool_name)
+        if rules.by_name("allow", tool.name, (), tool_input) is not None:
+            return True
+        ctx = ToolContext(workspace=Path(ws), session_id="")
+        try:
+            accesses = tool.access(tool_input, ctx)
+        except Exception:
+            return False
+        units = units_for(tool.name, accesses, ws, [ws], home)
+        return any(rules.by_unit("allow", u) is not None for u in units)
+
+    return test

@@ -1,0 +1,60 @@
+"""The command hooks of a run, read from every settings layer with the file each came from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from claw.hooks.matchers import compile_matcher
+
+#: Claude Code's default timeout for command hooks, in seconds.
+DEFAULT_TIMEOUT = 60.0
+
+
+@dataclass
+class ConfiguredHook:
+    """One command hook from settings."""
+
+    event: str
+    matcher: str
+    command: str
+    timeout: float
+    #: The settings file (layer label) it came from.
+    source: str
+    #: Claude Code's ``if`` filter: a permission rule the tool call must match.
+    condition: str | None = None
+    test: Callable[[str | None], bool] = field(repr=False, compare=False, default=lambda s: True)
+
+
+def effective_hooks(settings: Any) -> list[ConfiguredHook]:
+    """Every command hook, in layer order (lowest precedence first); an identical hook (same
+    event, matcher and command) from a later file is listed once, with its first file."""
+    out: list[ConfiguredHook] = []
+    seen: set[tuple[str, str, str, str | None]] = set()
+    for layer in getattr(settings, "layers", []) or []:
+        hooks = layer.data.get("hooks") or {}
+        if not isinstance(hooks, dict):
+            continue
+        for event, matchers in hooks.items():
+            for entry in matchers or []:
+                matcher = entry.get("matcher") or ""
+                for hook in entry.get("hooks") or []:
+                    command = hook.get("command", "")
+                    key = (event, matcher, command, hook.get("if"))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    timeout = hook.get("timeout")
+                    out.append(
+                        ConfiguredHook(
+                            event=event,
+                            matcher=matcher,
+                            command=command,
+                            timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
+                            source=layer.label,
+                            condition=hook.get("if"),
+                            test=compile_matcher(matcher),
+                        )
+                    )
+    return out

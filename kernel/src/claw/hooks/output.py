@@ -1,0 +1,110 @@
+"""What a command hook's exit code and output mean (Claude Code's contract).
+
+- exit 0: success. Stdout starting with ``{`` is JSON: ``continue``/``stopReason``/
+  ``suppressOutput``/``systemMessage``, top-level ``decision`` (``block``, and PreToolUse's
+  deprecated ``approve``) with ``reason``, and ``hookSpecificOutput`` (``permissionDecision``
+  ``allow|deny|ask|defer``, ``permissionDecisionReason``, ``updatedInput``, ``additionalContext``).
+  Other stdout of UserPromptSubmit and SessionStart becomes additional context.
+- exit 2: blocks; stderr is the reason fed back to the model.
+- any other exit code: a non-blocking error shown to the user; the action goes on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from claw.events import HookOutcome
+from claw.hooks.command import CommandResult
+
+_CONTEXT_EVENTS = frozenset({"UserPromptSubmit", "SessionStart"})
+_PERMISSION = {"allow": "allow", "deny": "block", "ask": "ask", "defer": "continue"}
+
+
+@dataclass
+class Interpreted:
+    outcome: HookOutcome
+    #: ``permissionDecision: "defer"``: overrides another hook's allow, but decides nothing.
+    deferred: bool = False
+    #: A problem to show the user (non-blocking error, timeout, bad output).
+    problem: str | None = None
+
+
+def interpret(event_name: str, result: CommandResult, timeout: float) -> Interpreted:
+    if result.timed_out:
+        return Interpreted(HookOutcome(), problem=f"timed out after {timeout:g}s (killed; not blocking)")
+    if result.exit_code == 2:
+        reason = result.stderr.strip() or "blocked by hook (exit code 2)"
+        return Interpreted(HookOutcome(action="block", reason=reason))
+    if result.exit_code != 0:
+        first = next((line for line in result.stderr.splitlines() if line.strip()), "")
+        detail = f": {first.strip()}" if first else ""
+        return Interpreted(HookOutcome(), problem=f"exited with code {result.exit_code}{detail}")
+    text = result.stdout.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return Interpreted(
+                HookOutcome(), problem=f"printed invalid JSON ({exc.msg} at line {exc.lineno}); ignored"
+            )
+        try:
+            return _from_json(event_name, data)
+        except _BadOutput as exc:
+            return Interpreted(HookOutcome(), problem=f"printed invalid hook output: {exc}; ignored")
+    if text and event_name in _CONTEXT_EVENTS:
+        return Interpreted(HookOutcome(additional_context=text))
+    return Interpreted(HookOutcome())
+
+
+class _BadOutput(ValueError):
+    pass
+
+
+def _get(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str = "") -> Any:
+    value = data.get(key)
+    if value is not None and not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise _BadOutput(f"{where}{key} must be {names}, not {type(value).__name__}")
+    return value
+
+
+def _from_json(event_name: str, data: dict[str, Any]) -> Interpreted:
+    outcome = HookOutcome()
+    deferred = False
+    if _get(data, "continue", bool) is False:
+        outcome.keep_going = False
+        outcome.stop_reason = _get(data, "stopReason", str)
+    outcome.system_message = _get(data, "systemMessage", str)
+    _get(data, "suppressOutput", bool)
+    decision = _get(data, "decision", str)
+    reason = _get(data, "reason", str) or ""
+    if decision is not None:
+        if decision == "block":
+            outcome.action, outcome.reason = "block", reason or "blocked by hook"
+        elif decision == "approve":
+            outcome.action, outcome.reason = "allow", reason
+        else:
+            raise _BadOutput(f'decision must be "block" or "approve", not {decision!r}')
+    specific = _get(data, "hookSpecificOutput", dict)
+    if specific:
+        where = "hookSpecificOutput."
+        permission = _get(specific, "permissionDecision", str, where)
+        if permission is not None:
+            if permission not in _PERMISSION:
+                raise _BadOutput(
+                    f"{where}permissionDecision must be allow, deny, ask or defer, not {permission!r}"
+                )
+            outcome.action = _PERMISSION[permission]  # type: ignore[assignment]
+            deferred = permission == "defer"
+            outcome.reason = _get(specific, "permissionDecisionReason", str, where) or outcome.reason
+            if outcome.action == "block" and not outcome.reason:
+                outcome.reason = "denied by hook"
+        updated = _get(specific, "updatedInput", dict, where)
+        if updated is not None:
+            outcome.updated_input = updated
+            if outcome.action == "continue" and not deferred:
+                outcome.action = "modify"
+        outcome.additional_context = _get(specific, "additionalContext", str, where)
+    return Interpreted(outcome, deferred=deferred)

@@ -1,0 +1,54 @@
+"""The kernel's rule-based classifier: the ``auto`` mode's last word.
+
+Its default safe list: calls that only read inside the workspace (read-only tools, reads of
+workspace paths, read-only commands such as ``ls``, ``cat``, ``git status`` on workspace paths)
+pass; everything that writes, runs other commands or reaches the network asks.
+"""
+
+from __future__ import annotations
+
+import os
+
+from claw.classifiers import Classifier, PermissionRequest, Verdict
+from claw.permissions import paths, shell
+
+
+class RuleClassifier(Classifier):
+    """Allows read-only operations inside the workspace; asks for the rest (never denies)."""
+
+    name = "rule"
+
+    async def classify(self, request: PermissionRequest) -> Verdict:
+        ws = os.path.realpath(request.workspace)
+        home = paths.home_of(None)
+        if not request.accesses:
+            if request.read_only:
+                return Verdict(decision="allow", reason="read-only tool", source="classifier rule")
+            return _ask(f"{request.tool_name} may change things")
+        for acc in request.accesses:
+            if acc.kind == "read" and acc.path and paths.inside(paths.resolve(acc.path, ws, home), [ws]):
+                continue
+            if acc.kind == "execute" and _read_only_command(acc.command or "", ws, home):
+                continue
+            return _ask(f"{acc.kind} access needs approval")
+        return Verdict(decision="allow", reason="reads inside the workspace", source="classifier rule")
+
+
+def _read_only_command(command: str, ws: str, home: str) -> bool:
+    try:
+        analysis = shell.analyse(command)
+        if analysis.writes or not analysis.commands:
+            return False
+        for cmd in analysis.commands:
+            cls = shell.classify(cmd)
+            if cls is None or cls[0] != "read":
+                return False
+            if not all(paths.inside(paths.resolve(a, ws, home), [ws]) for a in cls[1]):
+                return False
+    except shell.Malformed:
+        return False
+    return True
+
+
+def _ask(reason: str) -> Verdict:
+    return Verdict(decision="ask", reason=f"{reason} (rule classifier)", source="classifier rule")

@@ -1,0 +1,57 @@
+"""Permission modes: claw's names (from the seed design), Claude Code's names as aliases, and what
+each mode does with a call that no rule decided.
+
+=====================  ====================================================================
+mode                   what runs without asking
+=====================  ====================================================================
+``prompt``             reads inside the workspace and read-only commands; the rest asks
+``read-only``          the same reads; every write and other command is denied
+``workspace-write``    reads, and writes inside the workspace (plus ``mkdir touch mv cp``);
+                       writes outside are denied; other commands and network ask
+``dont-ask``           reads inside the workspace and explicitly allowed calls; the rest is denied
+``auto``               reads inside the workspace; classifiers decide the rest
+``allow``              everything not denied by a rule (the seed's name for full access)
+``danger-full-access`` everything not denied by a rule (Claude Code's ``bypassPermissions``)
+=====================  ====================================================================
+"""
+
+from __future__ import annotations
+
+from claw.errors import UsageError
+
+MODES: tuple[str, ...] = (
+    "prompt",
+    "read-only",
+    "workspace-write",
+    "dont-ask",
+    "auto",
+    "allow",
+    "danger-full-access",
+)
+
+#: Claude Code's mode names (and ``manual``, its newer label for ``default``).
+ALIASES: dict[str, str] = {
+    "default": "prompt",
+    "manual": "prompt",
+    "acceptEdits": "workspace-write",
+    "plan": "read-only",
+    "bypassPermissions": "danger-full-access",
+    "dontAsk": "dont-ask",
+}
+
+#: Modes that skip approval entirely; ``permissions.disableBypassPermissionsMode`` refuses them.
+BYPASS_MODES = frozenset({"allow", "danger-full-access"})
+
+
+def normalize_mode(name: str) -> str:
+    """The canonical name of ``name`` (an alias or a canonical name).
+
+    :raises UsageError: for an unknown mode, naming the accepted ones.
+    """
+    if name in MODES:
+        return name
+    canonical = ALIASES.get(name)
+    if canonical is None:
+        choices = ", ".join([*MODES, *ALIASES])
+        raise UsageError(f"unknown permission mode {name!r} (choose from {choices})")
+    return canonical

@@ -1,0 +1,128 @@
+"""Paths as the permission engine sees them: resolved, then matched against gitignore-style rule
+patterns and the workspace.
+
+Every path is resolved before it is judged (``~`` expanded, relative to the workspace, ``..`` and
+symbolic links followed, also for files that do not exist yet), so ``./link/../..`` or a symlink to
+``/etc`` cannot slip past a rule or out of the workspace.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def resolve(path: str, workspace: str, home: str) -> str:
+    """The real absolute path of ``path`` (relative paths against ``workspace``, which must itself
+    be resolved already)."""
+    if path == "~" or path.startswith("~/"):
+        path = home + path[1:]
+    elif not os.path.isabs(path):
+        path = os.path.join(workspace, path)
+    prefix = workspace + os.sep
+    if path.startswith(prefix) and ".." not in path and "//" not in path:
+        return _below(path, prefix)
+    return os.path.realpath(path)
+
+
+def _below(path: str, prefix: str) -> str:
+    """``realpath`` for a path under the resolved workspace without ``..``: only the components
+    below the workspace can be links, so only those are checked (the common case, made fast)."""
+    cur = prefix[:-1]
+    for part in path[len(prefix) :].split(os.sep):
+        if not part or part == ".":
+            continue
+        cur = cur + os.sep + part
+        try:
+            mode = os.lstat(cur).st_mode
+        except FileNotFoundError:
+            return os.path.normpath(path)  # nothing below a missing component can be a link
+        except OSError:
+            return os.path.realpath(path)
+        if stat.S_ISLNK(mode):
+            return os.path.realpath(path)
+    return os.path.normpath(path)
+
+
+def inside(path: str, roots: Iterable[str]) -> bool:
+    """Whether the resolved ``path`` is one of ``roots`` or below one (roots are resolved too)."""
+    for root in roots:
+        if path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep):
+            return True
+    return False
+
+
+def _translate(glob: str) -> str:
+    """A gitignore glob (``**``, ``*``, ``?``, ``[...]``) as a regex fragment over ``/`` paths."""
+    out: list[str] = []
+    i = 0
+    n = len(glob)
+    while i < n:
+        c = glob[i]
+        if glob.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif glob.startswith("/**", i) and i + 3 == n:
+            out.append("(?:/.*)?")
+            i += 3
+        elif glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            j = glob.find("]", i + 1)
+            if j < 0:
+                out.append(re.escape(c))
+                i += 1
+            else:
+                body = glob[i + 1 : j]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out)
+
+
+def compile_pattern(spec: str, anchor: str, cwd: str, home: str) -> re.Pattern[str]:
+    """Compile a ``Read(...)``/``Edit(...)`` path specifier into a regex over resolved paths.
+
+    Claude Code's forms: ``//abs/path`` absolute; ``~/path`` the home directory; ``/path`` relative
+    to the settings file's ``anchor`` (the project root for project settings, the config directory
+    for user settings); ``./path`` or ``path`` relative to ``cwd`` (the workspace). As in
+    gitignore, a pattern without a ``/`` matches at any depth, and a pattern naming a directory
+    covers everything below it.
+    """
+    if spec.startswith("//"):
+        base, rest = "/", spec[2:]
+    elif spec == "~" or spec.startswith("~/"):
+        base, rest = home, spec[2:]
+    elif spec.startswith("/"):
+        base, rest = anchor, spec[1:]
+    elif spec.startswith("./"):
+        base, rest = cwd, spec[2:]
+    else:
+        base, rest = cwd, spec
+    base = os.path.realpath(base)
+    rest = rest.rstrip("/") if rest not in ("", "/") else ""
+    prefix = re.escape(base.rstrip("/"))
+    if not rest:
+        return re.compile(f"{prefix}(?:/.*)?")
+    if "/" not in rest:
+        return re.compile(f"{prefix}/(?:.*/)?{_translate(rest)}(?:/.*)?")
+    return re.compile(f"{prefix}/{_translate(rest)}(?:/.*)?")
+
+
+def home_of(env: dict[str, str] | None) -> str:
+    home = (env or {}).get("HOME") or os.path.expanduser("~")
+    return str(Path(home))

@@ -1,0 +1,92 @@
+"""Remembering a person's "allow for this session" and "always allow" answers as allow rules.
+
+"session" answers live in the engine only; "always" answers are also appended to the workspace's
+``.claw/settings.local.json`` (``permissions.allow``), written atomically with every other key
+kept, like Claude Code's "don't ask again".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from claw import console
+from claw.errors import ConfigError
+
+if TYPE_CHECKING:
+    from claw.permissions.engine import Decision, PermissionEngine
+    from claw.permissions.judge import Unit
+    from claw.tools import Tool
+
+SESSION_SOURCE = "session answer"
+
+
+def rule_for(unit: Unit) -> str:
+    """The narrowest rule that allows ``unit`` again."""
+    if unit.kind == "execute":
+        return f"Bash({unit.subject})"
+    if unit.kind in ("read", "write") and unit.path:
+        return f"{'Read' if unit.kind == 'read' else 'Edit'}(/{unit.path})"
+    if unit.kind == "network":
+        host = urlsplit(unit.subject).hostname
+        return f"WebFetch(domain:{host})" if host else f"WebFetch({unit.subject})"
+    return unit.subject
+
+
+def remember(engine: PermissionEngine, tool: Tool, decision: Decision, *, permanent: bool) -> list[str]:
+    """Add allow rules for what made ``decision`` ask; with ``permanent``, persist them too."""
+    texts: list[str] = []
+    for unit in decision.units or []:
+        if unit.decision in ("ask", "classify") and not unit.by_rule:
+            text = unit.subject if unit.kind == "tool" else rule_for(unit)
+            if text not in texts:
+                texts.append(text)
+    if not decision.units and decision.tool_rule is None:
+        texts.append(tool.name)
+    target = local_settings_path(engine.workspace)
+    source = str(target) if permanent else SESSION_SOURCE
+    for text in texts:
+        engine.rules.add_text(text, "allow", source, str(engine.workspace))
+    if permanent and texts:
+        try:
+            append_allow_rules(target, texts)
+        except (OSError, ConfigError) as exc:
+            console.warn(f"could not save the permission rule to {target}: {exc}")
+    return texts
+
+
+def local_settings_path(workspace: Path) -> Path:
+    from claw import paths as claw_paths
+
+    return Path(workspace) / claw_paths.PROJECT_DIR_NAME / "settings.local.json"
+
+
+def append_allow_rules(path: Path, rules: list[str]) -> None:
+    """Append ``rules`` to ``permissions.allow`` in ``path`` (created if missing), atomically.
+
+    :raises ConfigError: when the file exists but is not a JSON object.
+    """
+    from claw.config import read_json_file
+
+    data: dict[str, Any] = read_json_file(path) or {}
+    perms = data.setdefault("permissions", {})
+    if not isinstance(perms, dict):
+        raise ConfigError(f"{path}: permissions must be an object")
+    allow = perms.setdefault("allow", [])
+    if not isinstance(allow, list):
+        raise ConfigError(f"{path}: permissions.allow must be a list")
+    allow.extend(r for r in rules if r not in allow)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".settings.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

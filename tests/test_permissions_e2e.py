@@ -1,0 +1,220 @@
+"""Permissions and hooks end to end: ``claw -p`` with the scripted model and small real tools."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from claw.testing.script import Reply, Text, ToolCall
+
+TOOLS = """
+import subprocess
+import claw
+from claw import Access, Tool, ToolResult, ToolSpec
+
+
+class Bash(Tool):
+    spec = ToolSpec(name="Bash", description="Run a shell command.", aliases=("bash",),
+                    input_schema={"type": "object", "properties": {"command": {"type": "string"}}})
+
+    def access(self, input, ctx):
+        return [Access(kind="execute", command=input["command"])]
+
+    async def run(self, input, ctx):
+        out = subprocess.run(input["command"], shell=True, cwd=ctx.workspace, capture_output=True, text=True)
+        return ToolResult(content=out.stdout + out.stderr)
+
+
+class Write(Tool):
+    spec = ToolSpec(name="Write", description="Write a file.",
+                    input_schema={"type": "object", "properties": {"file_path": {"type": "string"},
+                                  "content": {"type": "string"}}})
+
+    def access(self, input, ctx):
+        return [Access(kind="write", path=input["file_path"])]
+
+    async def run(self, input, ctx):
+        path = ctx.resolve(input["file_path"])
+        path.write_text(input["content"])
+        return ToolResult(content="wrote " + str(path))
+
+
+class Edit(Write):
+    spec = ToolSpec(name="Edit", description="Edit a file.", input_schema=Write.spec.input_schema)
+
+
+@claw.hookimpl
+def claw_register_tools(register):
+    for tool in (Bash(), Write(), Edit()):
+        register(tool)
+"""
+
+
+@pytest.fixture
+def run_env(scripted, plugin_module, claw_env, workspace):
+    plugin_module("perm_e2e_tools", TOOLS)
+    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider"
+    os.environ.update(claw_env)
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
+    return scripted
+
+
+def project_settings(workspace: Path, data: dict) -> None:
+    (workspace / ".claw").mkdir(exist_ok=True)
+    (workspace / ".claw" / "settings.json").write_text(json.dumps(data))
+
+
+def tool_results(scripted, request_index: int) -> list[dict]:
+    return [
+        b for b in scripted.requests[request_index]["messages"][-1]["content"] if b["type"] == "tool_result"
+    ]
+
+
+def test_pre_tool_use_hook_exit_2_blocks_bash(claw, run_env, workspace, tmp_path):
+    hook = tmp_path / "no-shell.sh"
+    hook.write_text(
+        '#!/bin/sh\ncat > "$CLAUDE_PROJECT_DIR/hook-input.json"\necho "no shell today" >&2\nexit 2\n'
+    )
+    hook.chmod(0o755)
+    project_settings(
+        workspace,
+        {
+            "hooks": {
+                "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(hook)}]}]
+            }
+        },
+    )
+    run_env.script(Reply(ToolCall("Bash", {"command": "touch ran.txt"})), Reply(Text("understood")))
+    result = (
+        claw("-p", "go", "--permission-mode", "bypassPermissions", "--output-format", "json")
+        .assert_success()
+        .json()
+    )
+    assert result["result"] == "understood"
+    assert not (workspace / "ran.txt").exists()
+    [blocked] = tool_results(run_env, 1)
+    assert blocked["is_error"] and blocked["content"] == "no shell today"
+    assert result["permission_denials"][0]["tool_name"] == "Bash"
+    payload = json.loads((workspace / "hook-input.json").read_text())
+    assert (
+        payload["tool_input"] == {"command": "touch ran.txt"} and payload["hook_event_name"] == "PreToolUse"
+    )
+
+
+def test_read_only_mode_denies_edit(claw, run_env, workspace):
+    (workspace / "a.txt").write_text("original")
+    run_env.script(
+        Reply(ToolCall("Edit", {"file_path": "a.txt", "content": "changed"})),
+        Reply(Text("ok, planning only")),
+    )
+    result = claw("-p", "go", "--permission-mode", "plan", "--output-format", "json").assert_success().json()
+    assert (workspace / "a.txt").read_text() == "original"
+    [denied] = tool_results(run_env, 1)
+    assert denied["is_error"] and "not allowed in read-only mode" in denied["content"]
+    assert result["result"] == "ok, planning only"
+
+
+def test_write_outside_workspace_denied_in_workspace_write_and_the_run_goes_on(claw, run_env, workspace):
+    outside = workspace.parent / "outside.txt"
+    run_env.script(
+        Reply(ToolCall("Write", {"file_path": "../outside.txt", "content": "x"})),
+        Reply(ToolCall("Write", {"file_path": "inside.txt", "content": "y"})),
+        Reply(Text("done")),
+    )
+    result = (
+        claw("-p", "go", "--permission-mode", "acceptEdits", "--output-format", "json")
+        .assert_success()
+        .json()
+    )
+    assert not outside.exists()
+    [denied] = tool_results(run_env, 1)
+    assert denied["is_error"] and "is outside the workspace (workspace-write mode)" in denied["content"]
+    assert (workspace / "inside.txt").read_text() == "y"
+    assert result["result"] == "done" and result["num_turns"] == 3
+    assert [d["tool_name"] for d in result["permission_denials"]] == ["Write"]
+
+
+def test_headless_prompt_mode_denies_what_would_ask_and_rules_allow(claw, run_env, workspace):
+    project_settings(workspace, {"permissions": {"allow": ["Bash(touch *)"], "deny": ["Bash(rm *)"]}})
+    (workspace / "keep.txt").write_text("k")
+    run_env.script(
+        Reply(
+            ToolCall("Bash", {"command": "touch made.txt"}),
+            ToolCall("Bash", {"command": "touch x && rm keep.txt"}),
+        ),
+        Reply(ToolCall("Edit", {"file_path": "keep.txt", "content": "z"})),
+        Reply(Text("finished")),
+    )
+    result = claw("-p", "go", "--output-format", "json").assert_success().json()
+    assert (workspace / "made.txt").exists() and (workspace / "keep.txt").read_text() == "k"
+    allowed, denied = tool_results(run_env, 1)
+    assert not allowed["is_error"]
+    assert denied["is_error"] and 'deny rule "Bash(rm *)"' in denied["content"]
+    [edit] = tool_results(run_env, 2)
+    assert edit["is_error"] and "no one can approve it in a non-interactive run" in edit["content"]
+    assert result["result"] == "finished"
+
+
+def test_allowed_and_disallowed_tools_flags(claw, run_env, workspace):
+    run_env.script(Reply(ToolCall("Edit", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
+    claw("-p", "go", "--allowed-tools", "Edit").assert_success()
+    assert (workspace / "a.txt").read_text() == "1"
+    run_env.script(Reply(Text("ok")))
+    claw("-p", "go", "--disallowed-tools", "Bash").assert_success()
+    offered = {t["name"] for t in run_env.requests[-1]["tools"]}
+    assert "Bash" not in offered and {"Write", "Edit", "EnterPlanMode", "ExitPlanMode"} <= offered
+
+
+def test_plan_mode_tools_switch_the_session_mode(claw, run_env, workspace):
+    run_env.script(
+        Reply(ToolCall("EnterPlanMode", {})),
+        Reply(ToolCall("Write", {"file_path": "a.txt", "content": "1"})),
+        Reply(ToolCall("ExitPlanMode", {"plan": "write a.txt"})),
+        Reply(ToolCall("Write", {"file_path": "a.txt", "content": "2"})),
+        Reply(Text("done")),
+    )
+    claw("-p", "go", "--permission-mode", "acceptEdits").assert_success()
+    [denied] = tool_results(run_env, 2)
+    assert denied["is_error"] and "read-only" in denied["content"]
+    [written] = tool_results(run_env, 4)
+    assert not written["is_error"] and (workspace / "a.txt").read_text() == "2"
+
+
+def test_bypass_refused_when_disabled(claw, run_env, workspace):
+    project_settings(workspace, {"permissions": {"disableBypassPermissionsMode": "disable"}})
+    claw("-p", "go", "--dangerously-skip-permissions").assert_failure(
+        1, "permission mode danger-full-access is disabled by"
+    )
+
+
+def test_hook_ask_in_a_headless_run_denies(claw, run_env, workspace, tmp_path):
+    out = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "ask",
+                                  "permissionDecisionReason": "double-check writes"}}  # fmt: skip
+    hook = tmp_path / "ask.sh"
+    hook.write_text(f"#!/bin/sh\necho '{json.dumps(out)}'\n")
+    hook.chmod(0o755)
+    project_settings(
+        workspace,
+        {
+            "hooks": {
+                "PreToolUse": [{"matcher": "Write", "hooks": [{"type": "command", "command": str(hook)}]}]
+            }
+        },
+    )
+    run_env.script(Reply(ToolCall("Write", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
+    claw("-p", "go", "--permission-mode", "acceptEdits").assert_success()
+    [denied] = tool_results(run_env, 1)
+    assert denied["is_error"] and denied["content"].startswith("double-check writes; no one can approve it")
+    assert not (workspace / "a.txt").exists()
+
+
+def test_verbose_run_logs_each_decision(claw, run_env, workspace):
+    run_env.script(Reply(ToolCall("Edit", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
+    result = claw.subprocess("--verbose", "-p", "go", "--permission-mode", "plan").assert_success()
+    line = next(x for x in result.stderr.splitlines() if "permission_decision" in x)
+    assert "tool=Edit" in line and "decision=deny" in line and "mode read-only" in line
