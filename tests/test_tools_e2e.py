@@ -90,3 +90,44 @@ def test_write_without_read_is_refused_and_bash_runs(claw, model, workspace):
     [bash] = tool_results(model.requests[2])
     assert "1" in json.dumps(bash["content"]) and not bash.get("is_error")
     assert (workspace / "notes.txt").read_text() == "keep me\n"
+
+
+def test_workspace_write_mode_keeps_real_tools_inside(claw, model, workspace, tmp_path):
+    outside = tmp_path / "outside.txt"
+    model.script(
+        Reply(ToolCall("Bash", {"command": f"echo leaked > {outside}"})),
+        Reply(ToolCall("Write", {"file_path": str(outside), "content": "leaked"})),
+        Reply(ToolCall("Bash", {"command": "echo kept > inside.txt"})),
+        Reply(Text("stayed inside")),
+    )
+    res = claw(
+        "-p",
+        "go",
+        "--output-format",
+        "json",
+        "--permission-mode",
+        "acceptEdits",
+        "--allowed-tools",
+        "Bash(echo *)",
+    ).assert_success()
+    assert res.json()["result"] == "stayed inside"
+    [bash_out] = tool_results(model.requests[1])
+    [write_out] = tool_results(model.requests[2])
+    [bash_in] = tool_results(model.requests[3])
+    assert bash_out["is_error"] and "outside" in json.dumps(bash_out["content"])
+    assert write_out["is_error"]
+    assert not bash_in.get("is_error")
+    assert not outside.exists() and (workspace / "inside.txt").read_text() == "kept\n"
+
+
+def test_plan_mode_denies_edit(claw, model, workspace):
+    (workspace / "a.txt").write_text("one\n")
+    model.script(
+        Reply(ToolCall("Read", {"file_path": "a.txt"})),
+        Reply(ToolCall("Edit", {"file_path": "a.txt", "old_string": "one", "new_string": "two"})),
+        Reply(Text("planned only")),
+    )
+    res = claw("-p", "go", "--output-format", "json", "--permission-mode", "plan").assert_success()
+    assert res.json()["result"] == "planned only"
+    assert [d["tool_name"] for d in res.json()["permission_denials"]] == ["Edit"]
+    assert (workspace / "a.txt").read_text() == "one\n"
