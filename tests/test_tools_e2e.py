@@ -131,3 +131,17 @@ def test_plan_mode_denies_edit(claw, model, workspace):
     assert res.json()["result"] == "planned only"
     assert [d["tool_name"] for d in res.json()["permission_denials"]] == ["Edit"]
     assert (workspace / "a.txt").read_text() == "one\n"
+
+
+def test_markdown_commands_are_offered_and_skill_expands_them(claw, model, workspace):
+    commands = workspace / ".claw" / "commands"
+    commands.mkdir(parents=True)
+    (commands / "greet.md").write_text(
+        "---\ndescription: Greet someone\n---\nSay hello to $1 in ${CLAW_PROJECT_DIR}."
+    )
+    model.script(Reply(ToolCall("Skill", {"skill": "greet", "args": "Bob"})), Reply(Text("Hello Bob!")))
+    res = claw("-p", "greet bob", "--output-format", "stream-json", "--verbose").assert_success()
+    init = res.json_lines()[0]
+    assert init["subtype"] == "init" and "greet" in init["slash_commands"]
+    [skill] = tool_results(model.requests[1])
+    assert not skill.get("is_error") and skill["content"] == f"Say hello to Bob in {workspace}."
