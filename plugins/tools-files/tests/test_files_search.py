@@ -144,6 +144,12 @@ def test_grep_head_limit_count_and_errors(tree, ctx):
     assert bad.is_error
 
 
+def test_grep_falls_back_to_python_for_lookaround(tree, ctx):
+    require_rg()
+    result = call(GrepTool(), ctx, pattern=r"(?<=first )hello", output_mode="content")
+    assert result.content == "crlf.txt:1:first hello"
+
+
 def test_grep_python_engine_without_rg(tree, ctx):
     env_ctx = ctx.model_copy(update={"env": {"CLAW_GREP_ENGINE": "python"}})
     result = call(GrepTool(), env_ctx, pattern="(unclosed")

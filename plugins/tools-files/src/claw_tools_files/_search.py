@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -138,7 +139,15 @@ def search(query: Query, *, engine: Literal["auto", "rg", "python"] = "auto") ->
     rg = rg_path() if engine != "python" else None
     if engine == "rg" and rg is None:
         raise claw.ToolError("rg (ripgrep) is not on PATH")
-    return search_rg(query, rg) if rg else search_python(query)
+    if rg is None:
+        return search_python(query)
+    try:
+        return search_rg(query, rg)
+    except claw.ToolError as exc:
+        # Rust's regex has no look-around or backreferences; Python's re has both.
+        if engine == "auto" and "regex parse error" in str(exc):
+            return search_python(query)
+        raise
 
 
 # -- ripgrep ------------------------------------------------------------------------------------
@@ -261,7 +270,7 @@ def required_literal(rx: re.Pattern[str]) -> str:
     return best
 
 
-def _prefilter(rx: re.Pattern[str]):  # type: ignore[no-untyped-def]
+def _prefilter(rx: re.Pattern[str]) -> Callable[[bytes], bool]:
     """A cheap test on a file's raw bytes that is False only when the file cannot match."""
     literal = required_literal(rx)
     if not literal:
@@ -276,7 +285,7 @@ def _prefilter(rx: re.Pattern[str]):  # type: ignore[no-untyped-def]
     return lambda data: not data.isascii() or lowered in data.lower()
 
 
-def _file_filter(query: Query):  # type: ignore[no-untyped-def]
+def _file_filter(query: Query) -> Callable[[str, str], bool]:
     """A predicate on (relative path, basename) for the ``glob`` and ``type`` filters."""
     checks = []
     if query.glob:
@@ -310,7 +319,7 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def _files(query: Query):  # type: ignore[no-untyped-def]
+def _files(query: Query) -> Iterator[str]:
     root = query.root
     if root.is_file():
         yield str(root)

@@ -22,7 +22,7 @@ from typing import Any
 import claw
 
 from claw_tools_shell._confine import effects, violation
-from claw_tools_shell._process import JOBS, Process, cap_chars, text_of
+from claw_tools_shell._process import JOBS, Job, Process, cap_chars, text_of
 
 DEFAULT_TIMEOUT_MS = 120_000
 MAX_TIMEOUT_MS = 600_000
@@ -213,6 +213,7 @@ class BashTool(claw.Tool):
             "stderr": "",
             "exit_code": code,
             "interrupted": outcome != "exited",
+            "description": input.get("description") or "",
         }
         if outcome == "timeout":
             return claw.ToolResult(
@@ -268,7 +269,7 @@ async def _wait(proc: Process, ctx: claw.ToolContext, timeout: float) -> str:
         raise
 
 
-def _job(input: Mapping[str, Any], key: str, ctx: claw.ToolContext):  # type: ignore[no-untyped-def]
+def _job(input: Mapping[str, Any], key: str, ctx: claw.ToolContext) -> Job:
     job_id = input.get(key)
     if not isinstance(job_id, str) or not job_id:
         raise claw.ToolError(f"{key} is required")

@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class Output:
@@ -129,7 +129,6 @@ class Job:
     process: Process
     read_offset: int = 0
     killed: bool = False
-    started_at: float = field(default_factory=time.time)
 
     @property
     def status(self) -> str:

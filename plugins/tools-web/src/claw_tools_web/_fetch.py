@@ -102,7 +102,7 @@ def _redirected(url: str, target: str, status: int) -> claw.ToolResult:
     return claw.ToolResult(content=text, data={"url": url, "code": status, "redirectUrl": target})
 
 
-def _result(url: str, prompt: str, response, body: bytes, limits: WebFetchSettings) -> claw.ToolResult:  # type: ignore[no-untyped-def]
+def _result(url: str, prompt: str, response: Any, body: bytes, limits: WebFetchSettings) -> claw.ToolResult:
     ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
     shown = {k.lower(): v for k, v in response.headers.items() if k.lower() in SHOWN_RESPONSE_HEADERS}
     data: dict[str, Any] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import claw
@@ -47,7 +48,7 @@ def host_of(url: str) -> str:
     return (parts.hostname or "").lower()
 
 
-async def read_capped(response, limit: int) -> tuple[bytes, bool]:  # type: ignore[no-untyped-def]
+async def read_capped(response: Any, limit: int) -> tuple[bytes, bool]:
     """Read at most ``limit`` bytes of a streamed httpx response; True when more was available."""
     chunks, size = [], 0
     async for chunk in response.aiter_bytes():
