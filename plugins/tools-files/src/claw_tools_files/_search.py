@@ -197,9 +197,9 @@ def _text(obj: dict[str, str]) -> str:
     return base64.b64decode(obj["bytes"]).decode("utf-8", "replace")
 
 
-def _joined(root: Path, path: str) -> str:
+def _joined(root: str, path: str) -> str:
     """rg prints paths under "." as "./x": make them absolute again."""
-    return os.path.normpath(os.path.join(root, path)) if path.startswith("./") else path
+    return f"{root}{path[1:]}" if path.startswith("./") else path
 
 
 def search_rg(query: Query, rg: str) -> list[FileHits]:
@@ -209,13 +209,14 @@ def search_rg(query: Query, rg: str) -> list[FileHits]:
         message = proc.stderr.decode("utf-8", "replace").strip()
         raise claw.ToolError(f"rg: {message}" if message else "rg failed")
     out = proc.stdout
+    root = str(query.root).rstrip("/")
     if query.mode == "files_with_matches":
-        return [FileHits(_joined(query.root, os.fsdecode(p)), 1) for p in out.split(b"\0") if p]
+        return [FileHits(_joined(root, os.fsdecode(p)), 1) for p in out.split(b"\0") if p]
     if query.mode == "count":
         hits = []
         for line in out.splitlines():
             path, _, count = line.rpartition(b"\0")
-            hits.append(FileHits(_joined(query.root, os.fsdecode(path)), int(count)))
+            hits.append(FileHits(_joined(root, os.fsdecode(path)), int(count)))
         return hits
     by_path: dict[str, FileHits] = {}
     for raw in out.splitlines():
@@ -224,7 +225,7 @@ def search_rg(query: Query, rg: str) -> list[FileHits]:
         if kind not in ("match", "context"):
             continue
         data = event["data"]
-        path = _joined(query.root, _text(data["path"]))
+        path = _joined(root, _text(data["path"]))
         hits = by_path.setdefault(path, FileHits(path))
         text = _text(data["lines"])
         number = data["line_number"]
