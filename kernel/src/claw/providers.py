@@ -18,8 +18,6 @@ from claw.messages import ContentBlock, Message, StopReason, TextBlock, Usage
 from claw.tools import ToolSpec
 
 Effort = Literal["low", "medium", "high", "xhigh", "max"]
-#: Effort levels from least to most.
-EFFORT_ORDER: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
 
 
 class Pricing(BaseModel):
@@ -65,17 +63,6 @@ class ModelInfo(BaseModel):
     @property
     def address(self) -> str:
         return f"{self.provider}/{self.id}"
-
-    def effort_for(self, requested: Effort) -> Effort | None:
-        """The level to send for ``--reasoning-effort requested``: the level itself when the model accepts
-        it, else the highest accepted level below it, else the lowest accepted; ``None`` when the model
-        takes no effort at all. Providers call this so ``max`` on a model that stops at ``high`` sends
-        ``high`` rather than an error."""
-        if not self.effort_levels or requested in self.effort_levels:
-            return requested if self.effort_levels else None
-        order = EFFORT_ORDER.index
-        below = [e for e in self.effort_levels if order(e) < order(requested)]
-        return max(below, key=order) if below else min(self.effort_levels, key=order)
 
 
 class ModelRequest(BaseModel):

@@ -217,9 +217,9 @@ def test_effort_on_an_adaptive_model_uses_output_config(anthropic_server) -> Non
     assert body["thinking"] == {"type": "adaptive"}
     assert body["output_config"] == {"effort": "medium"}
     assert "temperature" not in body  # API version 2026-10-21 rejects any temperature
-    # claude-sonnet-4-6 stops at "max" without "xhigh": xhigh falls to the next level below.
-    run(anthropic_server, request(model="claude-sonnet-4-6", reasoning_effort="xhigh"))
-    assert anthropic_server.requests[1].json["output_config"] == {"effort": "high"}
+    run(anthropic_server, request(model="claude-opus-5-5", reasoning_effort="xhigh"))
+    assert anthropic_server.requests[1].json["thinking"] == {"type": "adaptive"}
+    assert anthropic_server.requests[1].json["output_config"] == {"effort": "xhigh"}
 
 
 def test_effort_on_a_budget_model_uses_budget_tokens(anthropic_server) -> None:
@@ -342,3 +342,13 @@ def test_auth_token_is_sent_as_bearer_and_base_url_from_env(anthropic_server) ->
 def test_missing_key_names_what_to_set() -> None:
     with pytest.raises(MissingCredentials, match="ANTHROPIC_API_KEY"):
         stream_events(AnthropicProvider({}, {}), request())
+
+
+def test_tool_input_cut_by_max_tokens_reaches_the_tool_as_invalid(anthropic_server) -> None:
+    # The mock stops the last tool call's JSON short when the reply ends at max_tokens, as the API does.
+    anthropic_server.script(
+        Reply(ToolCall("Read", {"file_path": "a_long_path.py"}), stop_reason="max_tokens")
+    )
+    _, response = run(anthropic_server, request())
+    assert response.stop_reason == "max_tokens"
+    assert list(response.content[0].input) == ["_invalid_json"]

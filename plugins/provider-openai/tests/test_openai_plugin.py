@@ -91,3 +91,16 @@ def test_doctor_shows_openai_credentials(claw) -> None:
     assert (
         "openai: credentials from base_url http://127.0.0.1:11434/v1 (no key needed)" in claw("doctor").stdout
     )
+
+
+def test_openai_itself_gets_a_session_cache_key_and_max_completion_tokens() -> None:
+    from claw_provider_openai import chat, responses
+
+    req = ModelRequest(model="gpt-5.4", messages=[Message.user("hi")], metadata={"session_id": "s-123"})
+    info = OpenAIProvider.model_info("gpt-5.4")
+    official = chat.build_params(req, info, compatible=False)
+    assert official["prompt_cache_key"] == "claw-s-123" and official["max_completion_tokens"] == 16_000
+    assert responses.build_params(req, info, compatible=False)["prompt_cache_key"] == "claw-s-123"
+    local = chat.build_params(req, info, compatible=True)
+    assert "prompt_cache_key" not in local and "max_completion_tokens" not in local
+    assert "prompt_cache_key" not in responses.build_params(req, info, compatible=True)

@@ -94,7 +94,7 @@ def message_json(reply: Reply, model: str, message_id: str | None = None) -> dic
     }
 
 
-def _pieces(text: str, n: int = 3) -> list[str]:
+def split_text(text: str, n: int = 3) -> list[str]:
     """``text`` in up to ``n`` pieces, so clients must concatenate deltas."""
     if not text:
         return []
@@ -114,7 +114,7 @@ def message_events(reply: Reply, model: str, message_id: str | None = None) -> l
             )
             events += [
                 {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": p}}
-                for p in _pieces(block.text)
+                for p in split_text(block.text)
             ]
         elif isinstance(block, Thinking):
             events.append(
@@ -130,7 +130,7 @@ def message_events(reply: Reply, model: str, message_id: str | None = None) -> l
                     "index": index,
                     "delta": {"type": "thinking_delta", "thinking": p},
                 }
-                for p in _pieces(block.thinking)
+                for p in split_text(block.thinking)
             ]
             events.append(
                 {
@@ -147,15 +147,21 @@ def message_events(reply: Reply, model: str, message_id: str | None = None) -> l
                     "content_block": {"type": "tool_use", "id": block.id, "name": block.name, "input": {}},
                 }
             )
+            pieces = split_text(json.dumps(block.input))
+            if reply.stop_reason == "max_tokens" and index == len(reply.blocks) - 1:
+                pieces = pieces[
+                    :-1
+                ]  # the limit struck mid-call: the input JSON just stops, as the API's does
             events += [
                 {
                     "type": "content_block_delta",
                     "index": index,
                     "delta": {"type": "input_json_delta", "partial_json": p},
                 }
-                for p in _pieces(json.dumps(block.input))
+                for p in pieces
             ]
         events.append({"type": "content_block_stop", "index": index})
+    events.append({"type": "ping"})  # the API sends them at any point; clients must skip them
     events.append(
         {
             "type": "message_delta",

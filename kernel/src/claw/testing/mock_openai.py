@@ -30,7 +30,7 @@ import json
 import time
 from typing import Any
 
-from claw.testing.mock_anthropic import _pieces, retry_headers
+from claw.testing.mock_anthropic import retry_headers, split_text
 from claw.testing.script import Fault, Reply, Step, Text, Thinking, ToolCall
 from claw.testing.server import MockServer, RecordedRequest, Response
 
@@ -149,9 +149,9 @@ def chat_chunks(reply: Reply, model: str, *, include_usage: bool) -> list[dict[s
     tool_index = 0
     for block in reply.blocks:
         if isinstance(block, Thinking):
-            chunks += [chunk({"reasoning_content": p}) for p in _pieces(block.thinking)]
+            chunks += [chunk({"reasoning_content": p}) for p in split_text(block.thinking)]
         elif isinstance(block, Text):
-            chunks += [chunk({"content": p}) for p in _pieces(block.text)]
+            chunks += [chunk({"content": p}) for p in split_text(block.text)]
         else:
             first = {
                 "index": tool_index,
@@ -162,7 +162,7 @@ def chat_chunks(reply: Reply, model: str, *, include_usage: bool) -> list[dict[s
             chunks.append(chunk({"tool_calls": [first]}))
             chunks += [
                 chunk({"tool_calls": [{"index": tool_index, "function": {"arguments": p}}]})
-                for p in _pieces(json.dumps(block.input))
+                for p in split_text(json.dumps(block.input))
             ]
             tool_index += 1
     chunks.append(chunk({}, FINISH_REASONS.get(reply.stop_reason or "", "stop")))
@@ -261,7 +261,7 @@ def response_events(reply: Reply, model: str) -> list[dict[str, Any]]:
             )
             events += [
                 {"type": "response.reasoning_summary_text.delta", **ref, "summary_index": 0, "delta": p}
-                for p in _pieces(text)
+                for p in split_text(text)
             ]
             events.append(
                 {"type": "response.reasoning_summary_text.done", **ref, "summary_index": 0, "text": text}
@@ -287,7 +287,7 @@ def response_events(reply: Reply, model: str) -> list[dict[str, Any]]:
             events.append({"type": "response.content_part.added", **ref, "content_index": 0, "part": part})
             events += [
                 {"type": "response.output_text.delta", **ref, "content_index": 0, "delta": p, "logprobs": []}
-                for p in _pieces(text)
+                for p in split_text(text)
             ]
             events.append(
                 {"type": "response.output_text.done", **ref, "content_index": 0, "text": text, "logprobs": []}
@@ -310,7 +310,7 @@ def response_events(reply: Reply, model: str) -> list[dict[str, Any]]:
             )
             events += [
                 {"type": "response.function_call_arguments.delta", **ref, "delta": p}
-                for p in _pieces(item["arguments"])
+                for p in split_text(item["arguments"])
             ]
             events.append(
                 {

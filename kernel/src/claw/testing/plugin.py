@@ -5,6 +5,7 @@ Kept import-light: claw itself is imported inside the fixtures.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -53,12 +54,16 @@ def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable
     from claw.testing import write_plugin
 
     directory = tmp_path / "test_plugins"
+    # Created before it goes on sys.path: an import attempted while it is missing caches "no finder"
+    # for it in sys.path_importer_cache, and the module written later would never be found.
+    directory.mkdir(parents=True, exist_ok=True)
     names: list[str] = []
     sys.path.insert(0, str(directory))
 
     def make(name: str, source: str) -> str:
         write_plugin(directory, name, source)
         sys.modules.pop(name, None)
+        importlib.invalidate_caches()
         names.append(name)
         claw_env["CLAW_PLUGIN_MODULES"] = ",".join(names)
         claw_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(directory), claw_env.get("PYTHONPATH")]))

@@ -124,6 +124,18 @@ class AnthropicProvider(Provider):
         yield ResponseComplete(response=assembler.result())
 
 
+def _tool_input(raw: str) -> dict[str, Any]:
+    """A tool call's input. JSON cut short (``max_tokens`` mid-call) is kept under ``_invalid_json`` so
+    the tool rejects it and the model sees why; retrying would only cut it again."""
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {"_invalid_json": raw}
+    return value if isinstance(value, dict) else {"_invalid_json": raw}
+
+
 class _Assembler:
     """Turns raw stream events into claw stream events and the final :class:`ModelResponse`."""
 
@@ -160,13 +172,7 @@ class _Assembler:
         elif kind == "content_block_stop":
             parts = self.json_parts.pop(event.index, None)
             if parts is not None:
-                raw = "".join(parts)
-                try:
-                    self.blocks[event.index]["input"] = json.loads(raw) if raw else {}
-                except ValueError as exc:
-                    raise ApiError.from_status(
-                        None, f"Anthropic API sent invalid tool input JSON: {exc}", provider="anthropic"
-                    ) from exc
+                self.blocks[event.index]["input"] = _tool_input("".join(parts))
         elif kind == "message_delta":
             self.stop_reason = event.delta.stop_reason or self.stop_reason
             self._usage(event.usage)

@@ -55,11 +55,15 @@ def messages(msgs: list[Message]) -> list[dict[str, Any]]:
 
 def thinking_params(info: ModelInfo, effort: Effort | None, max_tokens: int) -> tuple[dict[str, Any], int]:
     """The ``thinking`` / ``output_config`` parameters for ``effort`` on this model, and the
-    ``max_tokens`` to send (raised when a thinking budget needs room)."""
+    ``max_tokens`` to send (raised when a thinking budget needs room).
+
+    The kernel has already mapped ``--reasoning-effort`` to a level the model lists
+    (``claw.routing.map_effort``); this only chooses how to say it.
+    """
     mode = catalogue.thinking_mode(info.id)
-    level = info.effort_for(effort) if effort is not None else None
-    if level is None or mode is None:
+    if effort is None or mode is None:
         return {}, max_tokens
+    level = effort
     if mode in ("always", "adaptive"):
         return {"thinking": {"type": "adaptive"}, "output_config": {"effort": level}}, max_tokens
     budget = min(catalogue.budget_tokens(level), info.max_output_tokens - 1024)

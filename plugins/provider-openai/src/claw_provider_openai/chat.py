@@ -106,7 +106,7 @@ def _message(message: Message) -> list[dict[str, Any]]:
 
 
 def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) -> dict[str, Any]:
-    """Keyword arguments for ``client.chat.completions.create``.
+    """The request body for ``/v1/chat/completions``.
 
     :param compatible: talking to an OpenAI-compatible server rather than OpenAI: ``max_tokens``
         instead of ``max_completion_tokens``, which llama.cpp and older vLLM do not know.
@@ -127,18 +127,30 @@ def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) ->
             }
             for t in request.tools
         ]
-    effort = info.effort_for(request.reasoning_effort) if request.reasoning_effort else None
-    if effort:
-        params["reasoning_effort"] = effort
-    elif request.temperature is not None:
+    # The kernel has already mapped --reasoning-effort to a level this model lists.
+    if request.reasoning_effort:
+        params["reasoning_effort"] = request.reasoning_effort
+    elif request.temperature is not None and not info.supports_thinking:
+        # Reasoning models reject a temperature.
         params["temperature"] = request.temperature
     if request.stop_sequences:
         params["stop"] = list(request.stop_sequences)
+    params.update(cache_key(request, compatible=compatible))
     return params
 
 
+def cache_key(request: ModelRequest, *, compatible: bool) -> dict[str, Any]:
+    """``prompt_cache_key``: OpenAI routes requests with the same key to the same cache, so one session's
+    turns keep hitting it. Not sent to compatible servers, some of which reject unknown fields."""
+    session = request.metadata.get("session_id")
+    if compatible or not isinstance(session, str) or not session:
+        return {}
+    return {"prompt_cache_key": f"claw-{session}"}
+
+
 class ChatAssembler:
-    """Assembles ``chat.completion.chunk`` objects into claw events and a :class:`ModelResponse`."""
+    """Assembles ``chat.completion.chunk`` objects (decoded JSON) into claw events and a
+    :class:`ModelResponse`."""
 
     def __init__(self, model: str) -> None:
         self.id = ""
@@ -148,49 +160,49 @@ class ChatAssembler:
         self._thinking: int | None = None
         self._calls: dict[int, int] = {}  # tool call index -> block index
         self.finish: str | None = None
-        self.usage: Any = None
+        self.usage: dict[str, Any] | None = None
 
     def _open(self, block: dict[str, Any]) -> int:
         self.blocks.append(block)
         return len(self.blocks) - 1
 
-    def feed(self, chunk: Any) -> list[StreamEvent]:
-        self.id = chunk.id or self.id
-        self.model = chunk.model or self.model
-        if chunk.usage is not None:
-            self.usage = chunk.usage
+    def feed(self, chunk: dict[str, Any]) -> list[StreamEvent]:
+        self.id = chunk.get("id") or self.id
+        self.model = chunk.get("model") or self.model
+        if chunk.get("usage"):
+            self.usage = chunk["usage"]
         events: list[StreamEvent] = []
-        for choice in chunk.choices[:1]:
-            delta = choice.delta
-            extra = delta.model_extra or {}
-            reasoning = extra.get("reasoning_content") or extra.get("reasoning")
+        for choice in (chunk.get("choices") or [])[:1]:
+            delta = choice.get("delta") or {}
+            reasoning = delta.get("reasoning_content") or delta.get("reasoning")
             if isinstance(reasoning, str) and reasoning:
                 if self._thinking is None:
                     self._thinking = self._open({"type": "thinking", "thinking": "", "signature": ""})
                 self.blocks[self._thinking]["thinking"] += reasoning
                 events.append(ThinkingDelta(index=self._thinking, thinking=reasoning))
-            if delta.content:
+            content = delta.get("content")
+            if isinstance(content, str) and content:
                 if self._text is None:
                     self._text = self._open({"type": "text", "text": ""})
-                self.blocks[self._text]["text"] += delta.content
-                events.append(TextDelta(index=self._text, text=delta.content))
-            for call in delta.tool_calls or ():
-                index = self._calls.get(call.index)
-                fn = call.function
+                self.blocks[self._text]["text"] += content
+                events.append(TextDelta(index=self._text, text=content))
+            for call in delta.get("tool_calls") or ():
+                fn = call.get("function") or {}
+                index = self._calls.get(call.get("index", 0))
                 if index is None:
                     block = {
                         "type": "tool_use",
-                        "id": call.id or "",
-                        "name": (fn and fn.name) or "",
+                        "id": call.get("id") or "",
+                        "name": fn.get("name") or "",
                         "args": "",
                     }
-                    index = self._calls[call.index] = self._open(block)
+                    index = self._calls[call.get("index", 0)] = self._open(block)
                     events.append(ToolUseStart(index=index, id=block["id"], name=block["name"]))
-                if fn is not None and fn.arguments:
-                    self.blocks[index]["args"] += fn.arguments
-                    events.append(ToolInputDelta(index=index, partial_json=fn.arguments))
-            if choice.finish_reason:
-                self.finish = choice.finish_reason
+                if fn.get("arguments"):
+                    self.blocks[index]["args"] += fn["arguments"]
+                    events.append(ToolInputDelta(index=index, partial_json=fn["arguments"]))
+            if choice.get("finish_reason"):
+                self.finish = choice["finish_reason"]
         return events
 
     @property
@@ -201,8 +213,7 @@ class ChatAssembler:
         content = []
         for block in self.blocks:
             if block["type"] == "tool_use":
-                args = block.pop("args")
-                block["input"] = parse_arguments(args)
+                block["input"] = parse_arguments(block.pop("args"))
             content.append(block)
         stop = FINISH_REASONS.get(self.finish or "", "end_turn")
         if any(b["type"] == "tool_use" for b in content) and stop == "end_turn":

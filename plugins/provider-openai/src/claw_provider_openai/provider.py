@@ -129,17 +129,14 @@ class OpenAIProvider(Provider):
             params = chat.build_params(request, info, compatible=self.compatible)
             assembler = chat.ChatAssembler(request.model)
         else:
-            params = responses.build_params(request, info)
+            params = responses.build_params(request, info, compatible=self.compatible)
             assembler = responses.ResponsesAssembler(request.model)
         client = self.client()
         openai = claw.require("openai", dist=DIST)
         httpx2 = claw.require("httpx2", dist=DIST)
         streaming = False
         try:
-            if api == "chat":
-                stream = await client.chat.completions.create(**params)
-            else:
-                stream = await client.responses.create(**params)
+            stream = await _post(client, openai, api, params)
             streaming = True
             async with stream:
                 async for event in stream:
@@ -152,3 +149,15 @@ class OpenAIProvider(Provider):
                 None, f"OpenAI API stream ended before the response was complete ({api})", provider="openai"
             )
         yield ResponseComplete(response=assembler.result())
+
+
+async def _post(client: Any, openai: Any, api: Api, params: dict[str, Any]) -> Any:
+    """Start a streamed request with the SDK's generic ``post``: the same request, auth, retries-off,
+    errors and SSE decoding as ``chat.completions.create`` / ``responses.create``, without two costs
+    that only pay for typed Python objects claw converts straight away: walking the whole body against
+    its TypedDicts before sending (milliseconds per request, growing with the conversation) and building
+    a pydantic object for every event (``AsyncStream[object]`` yields the decoded JSON instead)."""
+    path = "/chat/completions" if api == "chat" else "/responses"
+    return await client.post(
+        path, body=params, cast_to=object, stream=True, stream_cls=openai.AsyncStream[object]
+    )

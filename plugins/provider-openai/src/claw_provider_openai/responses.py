@@ -28,7 +28,7 @@ from claw import (
     ToolUseStart,
 )
 
-from claw_provider_openai.chat import data_url
+from claw_provider_openai.chat import cache_key, data_url
 from claw_provider_openai.errors import status_of_code
 from claw_provider_openai.usage import parse_arguments, usage_from
 
@@ -100,8 +100,11 @@ def input_items(request: ModelRequest) -> list[dict[str, Any]]:
     return items
 
 
-def build_params(request: ModelRequest, info: ModelInfo) -> dict[str, Any]:
-    """Keyword arguments for ``client.responses.create``."""
+def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) -> dict[str, Any]:
+    """The request body for ``/v1/responses``.
+
+    :param compatible: talking to an OpenAI-compatible server rather than OpenAI.
+    """
     params: dict[str, Any] = {
         "model": request.model,
         "input": input_items(request),
@@ -125,9 +128,8 @@ def build_params(request: ModelRequest, info: ModelInfo) -> dict[str, Any]:
         ]
     if info.supports_thinking:
         reasoning: dict[str, Any] = {"summary": "auto"}
-        effort = info.effort_for(request.reasoning_effort) if request.reasoning_effort else None
-        if effort:
-            reasoning["effort"] = effort
+        if request.reasoning_effort:  # already mapped by the kernel to a level this model lists
+            reasoning["effort"] = request.reasoning_effort
         params["reasoning"] = reasoning
         params["include"] = ["reasoning.encrypted_content"]
     elif request.reasoning_effort:
@@ -135,39 +137,41 @@ def build_params(request: ModelRequest, info: ModelInfo) -> dict[str, Any]:
         params["reasoning"] = {"effort": request.reasoning_effort}
     if request.temperature is not None and "reasoning" not in params:
         params["temperature"] = request.temperature
+    params.update(cache_key(request, compatible=compatible))
     return params
 
 
 class ResponsesAssembler:
-    """Assembles typed response events into claw events and a :class:`ModelResponse`."""
+    """Assembles response stream events (decoded JSON) into claw events and a :class:`ModelResponse`."""
 
     def __init__(self, model: str) -> None:
         self.id = ""
         self.model = model
         self.blocks: list[dict[str, Any]] = []
         self._by_item: dict[str, int] = {}
-        self.final: Any = None
+        self.final: dict[str, Any] | None = None
 
-    def _index(self, event: Any) -> int | None:
-        return self._by_item.get(getattr(event, "item_id", ""))
+    def _index(self, event: dict[str, Any]) -> int | None:
+        return self._by_item.get(event.get("item_id") or "")
 
-    def feed(self, event: Any) -> list[StreamEvent]:
-        kind = event.type
+    def feed(self, event: dict[str, Any]) -> list[StreamEvent]:
+        kind = event.get("type")
         if kind in ("response.created", "response.in_progress"):
-            self.id = event.response.id
-            self.model = event.response.model or self.model
+            response = event.get("response") or {}
+            self.id = response.get("id") or self.id
+            self.model = response.get("model") or self.model
         elif kind == "response.output_item.added":
-            return self._added(event.item)
+            return self._added(event.get("item") or {})
         elif kind == "response.output_text.delta":
             i = self._index(event)
             if i is not None:
-                self.blocks[i]["text"] += event.delta
-                return [TextDelta(index=i, text=event.delta)]
+                self.blocks[i]["text"] += event["delta"]
+                return [TextDelta(index=i, text=event["delta"])]
         elif kind in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
             i = self._index(event)
             if i is not None:
-                self.blocks[i]["thinking"] += event.delta
-                return [ThinkingDelta(index=i, thinking=event.delta)]
+                self.blocks[i]["thinking"] += event["delta"]
+                return [ThinkingDelta(index=i, thinking=event["delta"])]
         elif kind == "response.reasoning_summary_part.added":
             i = self._index(event)
             if i is not None and self.blocks[i]["thinking"]:
@@ -175,16 +179,16 @@ class ResponsesAssembler:
         elif kind == "response.function_call_arguments.delta":
             i = self._index(event)
             if i is not None:
-                self.blocks[i]["args"] += event.delta
-                return [ToolInputDelta(index=i, partial_json=event.delta)]
+                self.blocks[i]["args"] += event["delta"]
+                return [ToolInputDelta(index=i, partial_json=event["delta"])]
         elif kind == "response.output_item.done":
-            self._done(event.item)
+            self._done(event.get("item") or {})
         elif kind in ("response.completed", "response.incomplete"):
-            self.final = event.response
+            self.final = event.get("response") or {}
         elif kind == "response.failed":
-            error = event.response.error
-            code = getattr(error, "code", None) or "server_error"
-            message = getattr(error, "message", None) or "response failed"
+            error = (event.get("response") or {}).get("error") or {}
+            code = error.get("code") or "server_error"
+            message = error.get("message") or "response failed"
             raise ApiError.from_status(
                 status_of_code(code),
                 f"OpenAI API response failed: {code}: {message}",
@@ -192,50 +196,60 @@ class ResponsesAssembler:
                 provider="openai",
             )
         elif kind == "error":
-            code = event.code or "server_error"
+            code = event.get("code") or "server_error"
             raise ApiError.from_status(
                 status_of_code(code),
-                f"OpenAI API error mid-stream: {code}: {event.message}",
+                f"OpenAI API error mid-stream: {code}: {event.get('message')}",
                 error_code=code,
                 provider="openai",
             )
         return []
 
-    def _added(self, item: Any) -> list[StreamEvent]:
-        if item.type == "message":
+    def _added(self, item: dict[str, Any]) -> list[StreamEvent]:
+        kind = item.get("type")
+        if kind == "message":
             block: dict[str, Any] = {"type": "text", "text": ""}
-        elif item.type == "reasoning":
-            block = {"type": "thinking", "thinking": "", "signature": "", ITEM_ID: item.id}
-        elif item.type == "function_call":
-            block = {"type": "tool_use", "id": item.call_id, "name": item.name, "args": ""}
+        elif kind == "reasoning":
+            block = {"type": "thinking", "thinking": "", "signature": "", ITEM_ID: item.get("id", "")}
+        elif kind == "function_call":
+            block = {
+                "type": "tool_use",
+                "id": item.get("call_id", ""),
+                "name": item.get("name", ""),
+                "args": "",
+            }
         else:
             return []
         self.blocks.append(block)
-        index = self._by_item[item.id] = len(self.blocks) - 1
+        index = self._by_item[item.get("id", "")] = len(self.blocks) - 1
         if block["type"] == "tool_use":
             return [ToolUseStart(index=index, id=block["id"], name=block["name"])]
         return []
 
-    def _done(self, item: Any) -> None:
+    def _done(self, item: dict[str, Any]) -> None:
         """The finished item is authoritative: take its text, summary, signature and arguments."""
-        index = self._by_item.get(item.id)
+        index = self._by_item.get(item.get("id", ""))
         if index is None:
             return
         block = self.blocks[index]
-        if item.type == "message":
-            block["text"] = "".join(getattr(p, "text", "") or getattr(p, "refusal", "") for p in item.content)
-        elif item.type == "reasoning":
-            summary = "\n\n".join(s.text for s in item.summary or ())
+        kind = item.get("type")
+        if kind == "message":
+            block["text"] = "".join(
+                p.get("text") or p.get("refusal") or "" for p in item.get("content") or ()
+            )
+        elif kind == "reasoning":
+            summary = "\n\n".join(s.get("text", "") for s in item.get("summary") or ())
             block["thinking"] = summary or block["thinking"]
-            block["signature"] = item.encrypted_content or ""
-        elif item.type == "function_call":
-            block["args"] = item.arguments or block["args"]
+            block["signature"] = item.get("encrypted_content") or ""
+        elif kind == "function_call":
+            block["args"] = item.get("arguments") or block["args"]
 
     @property
     def complete(self) -> bool:
         return self.final is not None
 
     def result(self) -> ModelResponse:
+        final = self.final or {}
         content = []
         for block in self.blocks:
             if block["type"] == "tool_use":
@@ -244,18 +258,17 @@ class ResponsesAssembler:
                 continue
             content.append(block)
         stop = "tool_use" if any(b["type"] == "tool_use" for b in content) else "end_turn"
-        details = getattr(self.final, "incomplete_details", None)
-        reason = getattr(details, "reason", None)
+        reason = (final.get("incomplete_details") or {}).get("reason")
         if reason == "max_output_tokens":
             stop = "max_tokens"
         elif reason == "content_filter":
             stop = "refusal"
         return ModelResponse.model_validate(
             {
-                "id": self.final.id or self.id,
-                "model": self.final.model or self.model,
+                "id": final.get("id") or self.id,
+                "model": final.get("model") or self.model,
                 "content": content,
                 "stop_reason": stop,
-                "usage": usage_from(self.final.usage),
+                "usage": usage_from(final.get("usage")),
             }
         )

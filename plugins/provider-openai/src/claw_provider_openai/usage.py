@@ -8,24 +8,22 @@ from typing import Any
 from claw import Usage
 
 
-def usage_from(usage: Any) -> Usage:
-    """claw's :class:`Usage` from a chat ``CompletionUsage`` or a responses ``ResponseUsage``.
+def usage_from(usage: dict[str, Any] | None) -> Usage:
+    """claw's :class:`Usage` from a chat ``usage`` or a responses ``usage`` object (decoded JSON).
 
     OpenAI counts cached and cache-written tokens inside the prompt total; claw's ``input_tokens`` is
     the uncached part only, as Anthropic's is.
     """
-    if usage is None:
+    if not usage:
         return Usage()
-    prompt = getattr(usage, "prompt_tokens", None)
-    if prompt is None:
-        prompt = getattr(usage, "input_tokens", 0) or 0
-        output = getattr(usage, "output_tokens", 0) or 0
-        details = getattr(usage, "input_tokens_details", None)
+    if "prompt_tokens" in usage:
+        prompt, output = usage.get("prompt_tokens") or 0, usage.get("completion_tokens") or 0
+        details = usage.get("prompt_tokens_details") or {}
     else:
-        output = getattr(usage, "completion_tokens", 0) or 0
-        details = getattr(usage, "prompt_tokens_details", None)
-    cached = (getattr(details, "cached_tokens", 0) or 0) if details is not None else 0
-    written = (getattr(details, "cache_write_tokens", 0) or 0) if details is not None else 0
+        prompt, output = usage.get("input_tokens") or 0, usage.get("output_tokens") or 0
+        details = usage.get("input_tokens_details") or {}
+    cached = details.get("cached_tokens") or 0
+    written = details.get("cache_write_tokens") or 0
     return Usage(
         input_tokens=max(0, prompt - cached - written),
         output_tokens=output,
