@@ -29,7 +29,7 @@ CASES = [
     ("count", "import", {"type": "py"}),
     ("files_with_matches", "TODO", {"ignore_case": True}),
 ]
-RUNS = 5
+RUNS = 7
 
 
 def best(fn: Callable[[], object]) -> tuple[float, float]:
