@@ -11,7 +11,7 @@ import claw
 import pytest
 from claw_tools_files._glob import GlobTool
 from claw_tools_files._grep import GrepTool, render
-from claw_tools_files._search import search
+from claw_tools_files._search import Query, search
 
 
 @pytest.fixture
@@ -190,3 +190,42 @@ def test_search_access(ctx, workspace):
     [g] = GlobTool().access({"pattern": "*", "path": "/tmp"}, ctx)
     assert g.path == str(Path("/tmp").resolve())
     assert GrepTool().spec.read_only and GlobTool().spec.read_only
+
+
+def test_ignore_rules_match_ripgrep(tmp_path, ctx):
+    """Nested, anchored, negated and directory-only rules, and ignore files above the searched
+    directory: the Python walker must select exactly the files rg selects."""
+    require_rg()
+    top = tmp_path / "outer"
+    files = [
+        "proj/a.py",
+        "proj/gen/a.py",
+        "proj/gen/keep.py",
+        "proj/sub/gen/b.py",
+        "proj/sub/local.tmp",
+        "proj/sub/deep/x.log",
+        "proj/sub/deep/y.txt",
+        "proj/docs/build/index.txt",
+        "proj/build/out.txt",
+        "proj/rooted.txt",
+        "proj/sub/rooted.txt",
+        "proj/vendor/lib.py",
+        "proj/vendor/patched.py",
+        "proj/space name.txt",
+        "proj/[brackets].txt",
+    ]
+    for name in files:
+        p = top / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("needle\n")
+    (top / ".gitignore").write_text("*.log\n")  # above the searched directory
+    (top / "proj/.gitignore").write_text(
+        "/build/\ngen/\n!gen/keep.py\n/rooted.txt\nvendor/*\n!vendor/patched.py\n"
+    )
+    (top / "proj/sub/.gitignore").write_text("*.tmp\n# comment\n\n!deep/x.log\n")
+    (top / "proj/.ignore").write_text("docs/**/index.txt\n")
+    query = Query(pattern="needle", root=top / "proj")
+    by_rg = sorted(h.path for h in search(query, engine="rg"))
+    by_py = sorted(h.path for h in search(query, engine="python"))
+    assert by_py == by_rg
+    assert str(top / "proj/a.py") in by_py and str(top / "proj/build/out.txt") not in by_py
