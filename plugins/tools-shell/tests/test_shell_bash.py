@@ -115,6 +115,26 @@ def test_cancel_kills(ctx, workspace):
     assert result.is_error and "interrupted" in result.content and "begin" in result.content
 
 
+def test_task_cancellation_kills_the_group(ctx, workspace):
+    """The loop cancels the running tool's task on Ctrl-C: the command and its children must die."""
+    pidfile = workspace / "pids"
+
+    async def scenario() -> None:
+        task = asyncio.create_task(
+            BashTool().run({"command": f"sleep 60 & echo $! > {pidfile}; echo $$ >> {pidfile}; wait"}, ctx)
+        )
+        assert await asyncio.to_thread(
+            wait_until, lambda: len(pidfile.read_text().split()) == 2 if pidfile.exists() else False
+        )
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(scenario())
+    for pid in map(int, pidfile.read_text().split()):
+        assert wait_until(lambda pid=pid: not alive(pid)), f"process {pid} survived the cancellation"
+
+
 def test_timeout_validation(ctx):
     assert "at most 600000" in call(BashTool(), ctx, command="true", timeout=700_000).content
     assert call(BashTool(), ctx, command="true", timeout=-1).is_error
