@@ -58,8 +58,10 @@ class GlobTool(claw.Tool):
         if not root.is_dir():
             raise claw.ToolError(f"{root} is not a directory")
         regex = compile_glob(rest)
+        # Without "**" (or braces that may hide a "/"), a pattern cannot match deeper than its own slashes.
+        depth = None if "**" in rest or "{" in rest else rest.count("/")
         found: list[tuple[float, str]] = []
-        for path, rel in walk(root, symlinks=True):
+        for path, rel in walk(root, symlinks=True, max_depth=depth):
             if regex.match(rel):
                 try:
                     found.append((os.stat(path).st_mtime, path))

@@ -208,17 +208,20 @@ def _parents(root: str) -> list[IgnoreFile]:
     return found
 
 
-def walk(root: Path, *, symlinks: bool = False) -> Iterator[tuple[str, str]]:
+def walk(root: Path, *, symlinks: bool = False, max_depth: int | None = None) -> Iterator[tuple[str, str]]:
     """Yield ``(absolute path, path relative to root)`` for every file under ``root`` not ignored.
 
     :param symlinks: also yield symbolic links to files (never followed into directories).
+    :param max_depth: directories entered below ``root`` at most (``0``: only its own files).
     """
     top = str(root)
     stack = _parents(top)
-    yield from _walk_dir(top, "", stack, symlinks)
+    yield from _walk_dir(top, "", stack, symlinks, max_depth)
 
 
-def _walk_dir(directory: str, rel: str, stack: list[IgnoreFile], symlinks: bool) -> Iterator[tuple[str, str]]:
+def _walk_dir(
+    directory: str, rel: str, stack: list[IgnoreFile], symlinks: bool, depth: int | None
+) -> Iterator[tuple[str, str]]:
     ign = _read_rules(directory)
     if ign is not None:
         stack = [*stack, ign]
@@ -247,8 +250,12 @@ def _walk_dir(directory: str, rel: str, stack: list[IgnoreFile], symlinks: bool)
         if stack and _ignored(stack, path, False):
             continue
         yield path, f"{rel}{name}"
+    if depth == 0:
+        return
     for entry in subdirs:
-        yield from _walk_dir(entry.path, f"{rel}{entry.name}/", stack, symlinks)
+        yield from _walk_dir(
+            entry.path, f"{rel}{entry.name}/", stack, symlinks, None if depth is None else depth - 1
+        )
 
 
 def glob_base(pattern: str) -> tuple[str, str]:
