@@ -100,6 +100,15 @@ def test_edit_unique_match_crlf_preserved(ctx, workspace):
     assert not result.is_error, result.content
     assert f.read_bytes() == b"def f():\r\n    return 10\r\n\r\ndef g():\r\n    return 2\r\n"
     assert "return 10" in result.content
+    assert result.data["structuredPatch"] == [
+        {
+            "oldStart": 1,
+            "oldLines": 5,
+            "newStart": 1,
+            "newLines": 5,
+            "lines": [" def f():", "-    return 1", "+    return 10", " ", " def g():", "     return 2"],
+        }
+    ]
 
 
 def test_edit_matching_twice_says_how_many(ctx, workspace):

@@ -177,6 +177,7 @@ class ReadTool(claw.Tool):
                 "type": "text",
                 "file": {
                     "filePath": str(path),
+                    "content": "\n".join(chunk),
                     "numLines": len(chunk),
                     "startLine": start,
                     "totalLines": total,

@@ -11,11 +11,13 @@ overwrites it. The stamps live in the session's stash under :data:`READ_STAMPS`.
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import claw
 
@@ -125,3 +127,29 @@ def check_fresh(ctx: claw.ToolContext, path: Path) -> None:
         )
     if seen != _stamp(path):
         raise claw.ToolError(f"{path} has changed since it was last read; Read it again before changing it")
+
+
+def structured_patch(old: str, new: str, context: int = 3) -> list[dict[str, Any]]:
+    """The change as Claude Code's ``structuredPatch`` hunks (``oldStart``, ``oldLines``, ``newStart``,
+    ``newLines``, ``lines`` prefixed with " ", "-" or "+"), for hooks that read ``tool_response``."""
+    a, b = old.split("\n"), new.split("\n")
+    hunks = []
+    for group in difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context):
+        lines: list[str] = []
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [f" {line}" for line in a[i1:i2]]
+                continue
+            lines += [f"-{line}" for line in a[i1:i2]]
+            lines += [f"+{line}" for line in b[j1:j2]]
+        first, last = group[0], group[-1]
+        hunks.append(
+            {
+                "oldStart": first[1] + 1,
+                "oldLines": last[2] - first[1],
+                "newStart": first[3] + 1,
+                "newLines": last[4] - first[3],
+                "lines": lines,
+            }
+        )
+    return hunks

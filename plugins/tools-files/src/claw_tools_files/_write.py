@@ -8,7 +8,7 @@ from typing import Any
 
 import claw
 
-from claw_tools_files._textfile import TextFile, atomic_write, check_fresh, load, remember
+from claw_tools_files._textfile import TextFile, atomic_write, check_fresh, load, remember, structured_patch
 
 _PATH = {
     "type": "string",
@@ -88,7 +88,13 @@ class WriteTool(claw.Tool):
         lines = content.count("\n") + (0 if content.endswith("\n") or not content else 1)
         return claw.ToolResult(
             content=f"{verb} {path} ({lines} lines)",
-            data={"type": kind, "filePath": str(path), "content": content},
+            data={
+                "type": kind,
+                "filePath": str(path),
+                "content": content,
+                "structuredPatch": structured_patch(original.text, content) if kind == "update" else [],
+                "originalFile": original.text if kind == "update" else None,
+            },
         )
 
 
@@ -191,6 +197,8 @@ class EditTool(claw.Tool):
                 "newString": new,
                 "replaceAll": bool(input.get("replace_all")),
                 "replacements": count,
+                "originalFile": file.text,
+                "structuredPatch": structured_patch(file.text, text),
             },
         )
 
@@ -251,5 +259,11 @@ class MultiEditTool(claw.Tool):
         remember(ctx, path)
         return claw.ToolResult(
             content=f"Applied {len(edits)} edits ({total} replacements) to {path}",
-            data={"filePath": str(path), "edits": edits, "replacements": total},
+            data={
+                "filePath": str(path),
+                "edits": edits,
+                "replacements": total,
+                "originalFileContents": file.text,
+                "structuredPatch": structured_patch(file.text, text),
+            },
         )
