@@ -38,7 +38,7 @@ class Echo(Tool):
 
 class Touch(Tool):
     spec = ToolSpec(name="Touch", description="Create a file.",
-                    input_schema={"type": "object", "properties": {"name": {"type": "string"}}})
+                    input_schema={"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]})
 
     async def run(self, input, ctx):
         (ctx.workspace / input["name"]).write_text("touched")
@@ -74,11 +74,6 @@ def claw_register_tools(register):
 def loop_env(scripted, plugin_module, claw_env):  # type: ignore[no-untyped-def]
     """The scripted provider as the default model, plus the test tools (Echo, Touch, Boom, Nap)."""
     plugin_module("loop_test_tools", TOOLS)
-    # plugin_module rewrote CLAW_PLUGIN_MODULES; keep the scripted provider loaded too.
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider"
-    import os
-
-    os.environ.update(claw_env)
     cfg = Path(claw_env["CLAW_CONFIG_DIR"])
     cfg.mkdir(parents=True, exist_ok=True)
     (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))

@@ -135,7 +135,9 @@ def test_allow_list_and_disable(claw, plugin_module, claw_env, workspace):
     assert statuses() == {"good_plugin": "disabled", "other_plugin": "loaded"}
     del claw_env["CLAW_DISABLE_PLUGINS"]
     (workspace / ".claw").mkdir()
-    (workspace / ".claw" / "settings.json").write_text(json.dumps({"plugins": {"disabled": ["other_plugin"]}}))
+    (workspace / ".claw" / "settings.json").write_text(
+        json.dumps({"plugins": {"disabled": ["other_plugin"]}})
+    )
     assert statuses() == {"good_plugin": "loaded", "other_plugin": "disabled"}
     record = next(r for r in claw("plugins", "--json").json() if r["name"] == "other_plugin")
     assert record["reason"] == "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled"

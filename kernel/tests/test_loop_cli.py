@@ -36,6 +36,13 @@ def test_prompt_without_p_runs_in_print_mode_off_a_terminal(claw, loop_env):
     assert claw("fix it").assert_success().stdout == "ok\n"
 
 
+def test_command_like_words(claw, loop_env):
+    loop_env.script(Reply(Text("about doctor")))
+    assert claw("-p", "doctor").assert_success().stdout == "about doctor\n"  # with -p: a prompt
+    claw("doctr").assert_failure(2, "No such command")  # a typo is not a paid request
+    claw("fix", "it").assert_failure(2)
+
+
 def test_no_prompt_with_p_is_a_usage_error(claw, loop_env):
     claw("-p").assert_failure(2, "no prompt")
 
@@ -312,7 +319,7 @@ def test_hooks_block_modify_and_stop(claw, loop_env, plugin_module, claw_env):
         @claw.hookimpl
         def claw_hook_event(event):
             if event.hook_event_name == "PreToolUse" and event.tool_input.get("text") == "secret":
-                return HookOutcome(action="block", reason="secrets stay secret")
+                return HookOutcome(action="block", reason="secrets stay secret", system_message="hook: secret blocked")
             if event.hook_event_name == "PreToolUse" and event.tool_input.get("text") == "rewrite":
                 return HookOutcome(action="modify", updated_input={"text": "rewritten"})
             if event.hook_event_name == "Stop" and not event.stop_hook_active:
@@ -321,13 +328,14 @@ def test_hooks_block_modify_and_stop(claw, loop_env, plugin_module, claw_env):
                 return HookOutcome(action="allow", additional_context="context from a hook")
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(
         Reply(ToolCall("Echo", {"text": "secret"}), ToolCall("Echo", {"text": "rewrite"})),
         Reply(Text("first stop")),
         Reply(Text("second stop")),
     )
-    result = claw("-p", "go", "--output-format", "json").assert_success().json()
+    res = claw("-p", "go", "--output-format", "json").assert_success()
+    result = res.json()
+    assert "claw: warning: hook: secret blocked" in res.stderr
     assert result["result"] == "second stop" and result["num_turns"] == 3
     first = loop_env.requests[0]["messages"][0]["content"]
     assert first[-1]["text"] == "context from a hook"
@@ -369,7 +377,6 @@ def test_session_plugins_hooks_and_runtime_events(claw, loop_env, plugin_module,
                 fh.write(event.type + "\\n")
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(Reply(ToolCall("Live")), Reply(Text("ok")))
     lines = claw("-p", "go", "--output-format", "stream-json", "--verbose").assert_success().json_lines()
     init = lines[0]
@@ -393,16 +400,15 @@ def test_failing_session_start_plugin_is_reported_not_fatal(claw, loop_env, plug
             return start()
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(Reply(Text("still fine")))
     res = claw("-p", "go").assert_success()
     assert res.stdout == "still fine\n" and "server exploded" in res.stderr
 
 
 def test_json_schema_structured_output(claw, loop_env):
-    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "minimum": 0}}, "required": ["n"]}
     loop_env.script(
-        Reply(ToolCall("StructuredOutput", {"n": "three"})),
+        Reply(ToolCall("StructuredOutput", {"n": -3})),
         Reply(ToolCall("StructuredOutput", {"n": 3})),
     )
     res = claw("-p", "count", "--json-schema", json.dumps(schema), "--output-format", "json").assert_success()
@@ -427,7 +433,6 @@ def test_mcp_flags_reach_plugins(claw, loop_env, plugin_module, claw_env, worksp
                 {"mcp_config": session.extra["mcp_config"], "strict": session.extra["strict_mcp_config"]}))
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(Reply(Text("ok")))
     claw(
         "-p", "x", "--mcp-config", "a.json", "--mcp-config", '{"mcpServers": {}}', "--strict-mcp-config"
@@ -435,4 +440,82 @@ def test_mcp_flags_reach_plugins(claw, loop_env, plugin_module, claw_env, worksp
     assert json.loads((workspace / "extra.json").read_text()) == {
         "mcp_config": ["a.json", '{"mcpServers": {}}'],
         "strict": True,
+    }
+
+
+def test_include_partial_messages(claw, loop_env):
+    loop_env.script(Reply(Text("hello"), ToolCall("Echo", {"text": "z"})), Reply(Text("bye")))
+    res = claw("-p", "hi", "--output-format", "stream-json", "--verbose", "--include-partial-messages")
+    lines = res.assert_success().json_lines()
+    events = [x["event"] for x in lines if x["type"] == "stream_event"]
+    first = events[: events.index({"type": "message_stop"}) + 1]
+    assert [e["type"] for e in first] == [
+        "content_block_start",
+        "content_block_delta",
+        "content_block_delta",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "content_block_stop",
+        "message_stop",
+    ]
+    text = "".join(e["delta"]["text"] for e in first if e.get("delta", {}).get("type") == "text_delta")
+    assert text == "hello"
+    assert first[3]["content_block"]["name"] == "Echo"
+    assert json.loads(first[4]["delta"]["partial_json"]) == {"text": "z"}
+    kinds = [x["type"] for x in lines]
+    assert kinds.index("stream_event") < kinds.index("assistant")
+
+
+def test_tool_input_is_checked_against_the_schema(claw, loop_env):
+    loop_env.script(
+        Reply(
+            ToolCall("Touch", {}),
+            ToolCall("Echo", {"text": 3}),
+            ToolCall("Echo", {"text": "ok", "delay": True}),
+        ),
+        Reply(Text("fixed")),
+    )
+    claw("-p", "x", "--dangerously-skip-permissions").assert_success()
+    missing, wrong, boolean = loop_env.requests[1]["messages"][-1]["content"]
+    assert missing["is_error"] and missing["content"] == (
+        "InputValidationError: Touch failed due to the following issue: the required parameter `name` is missing"
+    )
+    assert (
+        wrong["is_error"]
+        and "`text` type is expected as `string` but provided as `integer`" in wrong["content"]
+    )
+    assert (
+        boolean["is_error"]
+        and "`delay` type is expected as `number` but provided as `boolean`" in boolean["content"]
+    )
+
+
+def test_retry_after_is_honoured_and_spend_caps_are_fatal(claw, loop_env, session_events):
+    loop_env.script(
+        Fault(status=429, message="slow down", retry_after=0.3),
+        Reply(Text("ok")),
+        Fault(status=429, message="you exceeded your quota", error_code="insufficient_quota"),
+    )
+    sid = claw("-p", "a", "--output-format", "json").assert_success().json()["session_id"]
+    (retry,) = [e for e in session_events(sid) if e["type"] == "api_retry"]
+    assert retry["delay_ms"] >= 300 and retry["error"] == "rate_limit"
+    claw("-p", "b").assert_failure(1, "you exceeded your quota")
+    assert len(loop_env.requests) == 3
+
+
+def test_bad_permission_mode_fails_before_a_session_exists(claw, loop_env, claw_env, workspace):
+    from claw import paths
+
+    claw("-p", "x", "--permission-mode", "bogus").assert_failure(2, "unknown permission mode 'bogus'")
+    assert not paths.sessions_dir(workspace, claw_env).exists() and loop_env.requests == []
+
+
+def test_pause_turn_is_continued(claw, loop_env):
+    loop_env.script(Reply(Text("part one"), stop_reason="pause_turn"), Reply(Text("part two")))
+    result = claw("-p", "long job", "--output-format", "json").assert_success().json()
+    assert result["result"] == "part two" and result["num_turns"] == 2
+    assert loop_env.requests[1]["messages"][-1] == {
+        "role": "assistant",
+        "content": [{"type": "text", "text": "part one"}],
     }

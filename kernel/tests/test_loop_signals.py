@@ -88,3 +88,36 @@ def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, c
     assert "interrupted" in types and types[-1] == "session_end" and events[-1]["reason"] == "interrupted"
     repaired = [e for e in events if e["type"] == "user" and e.get("repaired")]
     assert repaired and "interrupted by the user" in repaired[0]["message"]["content"][0]["content"]
+
+
+def test_sigterm_saves_the_session_and_exits_143(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60})), Reply(Text("ok")))
+    proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: (workspace / "tools.log").exists())
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 143 and "terminated by SIGTERM" in err
+    events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
+    assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
+
+
+def test_text_output_streams_before_the_response_ends(claw, loop_env):
+    # the scripted reply streams "stream" then "ed text"; the stall sits between the two deltas
+    loop_env.script(Fault(kind="stall", after_events=1, seconds=3, reply=Reply(Text("streamed text"))))
+    proc = claw.popen("-p", "hi", stdin=subprocess.DEVNULL)
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.read(len("stream"))
+        still_running = proc.poll() is None
+        rest = proc.stdout.read()
+        err = proc.stderr.read()
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert first == "stream" and still_running
+    assert first + rest == "streamed text\n" and proc.returncode == 0, err

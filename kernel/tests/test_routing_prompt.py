@@ -39,9 +39,8 @@ def claw_register_providers(register):
 
 
 @pytest.fixture
-def app(claw_env, workspace, plugin_module):  # type: ignore[no-untyped-def]
+def app(claw_env, workspace, plugin_module, scripted):  # type: ignore[no-untyped-def]
     plugin_module("routing_test_providers", PROVIDERS)
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider"
     from claw.app import App
 
     return App(workspace=workspace, env=claw_env, load_entry_points=False)
@@ -91,8 +90,9 @@ def test_effort_mapping(capsys):
 
     info = ModelInfo(id="m", provider="p", effort_levels=("low", "high"))
     assert map_effort(info, "high") == "high"
-    assert map_effort(info, "medium") == "low"  # tie goes to the lower level
+    assert map_effort(info, "medium") == "low"  # the highest supported level below the request
     assert map_effort(info, "max") == "high"
+    assert map_effort(ModelInfo(id="m", provider="p", effort_levels=("high",)), "low") == "high"
     assert map_effort(ModelInfo(id="n", provider="p"), "high") is None
     err = capsys.readouterr().err
     assert "using 'low'" in err and "does not support --reasoning-effort" in err
@@ -218,3 +218,14 @@ def test_the_prompt_sent_is_the_printed_one(claw, loop_env, workspace):
     claw("-p", "x").assert_success()
     printed = claw("print-system-prompt").assert_success().stdout
     assert loop_env.requests[0]["system"][0]["text"] == printed.rstrip("\n")
+
+
+def test_fallback_without_credentials_ends_the_run_cleanly(claw, loop_env, plugin_module, claw_env):
+    from claw.testing.script import Fault
+
+    plugin_module("routing_test_providers3", PROVIDERS)
+    claw_env["CLAW_MAX_RETRIES"] = "0"
+    loop_env.script(Fault(status=529))
+    res = claw("-p", "hi", "--fallback-model", "large", "--output-format", "json")
+    res.assert_failure(1, "no credentials for provider 'keyed'")
+    assert res.json()["subtype"] == "error_during_execution"

@@ -120,6 +120,12 @@ def test_dangling_tool_call_is_repaired_on_resume(claw, loop_env, claw_env, work
     last = loop_env.requests[1]["messages"][-1]["content"]
     assert last[0]["type"] == "tool_result" and last[0]["tool_use_id"] == "toolu_dead" and last[0]["is_error"]
     assert "interrupted" in last[0]["content"] and last[1]["text"] == "go on"
+    loop_env.script(Reply(Text("third")))
+    claw("-p", "and again", "--resume", sid).assert_success()
+    messages = loop_env.requests[2]["messages"]
+    # the repair and the prompt merged into it are one message on the next load, not two
+    assert [m["role"] for m in messages] == ["user", "assistant", "assistant", "user", "assistant", "user"]
+    assert [b["type"] for b in messages[3]["content"]] == ["tool_result", "text"]
 
 
 def test_sessions_list_and_resume_session(claw, loop_env, claw_env, workspace):
@@ -194,3 +200,61 @@ def test_compaction_on_a_tiny_context_window(claw, loop_env, session_events, wor
         and resumed[-1]["content"][-1]["text"] == "more"
     )
     assert len(resumed) == 5
+
+
+def test_a_session_in_use_cannot_be_resumed_twice(claw, loop_env, claw_env, workspace):
+    from claw.sessions.store import SessionWriter
+
+    loop_env.script(Reply(Text("one")), Reply(Text("forked")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    holder = SessionWriter(paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl")
+    try:
+        claw("-p", "second", "--resume", sid).assert_failure(1, "in use by another claw process")
+        claw("-p", "second", "--resume", sid, "--fork-session").assert_success()
+    finally:
+        holder.close()
+
+
+def test_context_overflow_compacts_and_retries(claw, loop_env, workspace):
+    from claw.testing.script import Fault
+
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"compaction": {"keepRecentTurns": 1}}))
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "1"})),
+        Reply(ToolCall("Echo", {"text": "2"})),
+        Fault(status=400, message="prompt is too long: 210000 tokens > 200000 maximum"),
+        Reply(Text("summary of the start")),
+        Reply(Text("fits now")),
+    )
+    res = claw("-p", "go", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "fits now"
+    assert "summary of the start" in loop_env.requests[4]["messages"][0]["content"][0]["text"]
+
+
+def test_resume_near_the_limit_compacts_before_the_first_request(claw, loop_env, workspace):
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"compaction": {"keepRecentTurns": 1}}))
+    big = Usage(input_tokens=1950)
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "1"})),
+        Reply(Text("first done"), usage=big),
+        Reply(Text("summary")),
+        Reply(Text("after")),
+    )
+    sid = (
+        claw("-p", "go", "--model", "scripted/tiny", "--output-format", "json")
+        .assert_success()
+        .json()["session_id"]
+    )
+    claw("-p", "more", "--resume", sid, "--model", "scripted/tiny").assert_success()
+    assert "Summarise the conversation above" in json.dumps(loop_env.requests[2]["messages"][-1])
+    assert "summary" in loop_env.requests[3]["messages"][0]["content"][0]["text"]
+
+
+def test_unwritable_session_dir_is_one_line_error(claw, loop_env, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the sessions directory should be")
+    res = claw("-p", "x", "--session-dir", blocker / "sessions")
+    res.assert_failure(1, "cannot write the session file")
+    assert len(res.stderr.strip().splitlines()) == 1

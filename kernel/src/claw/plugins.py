@@ -144,7 +144,10 @@ class PluginManager(pluggy.PluginManager):
         if self.allow is not None and not names & self.allow:
             record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
         elif names & self.disabled:
-            record.status, record.reason = "disabled", "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled"
+            record.status, record.reason = (
+                "disabled",
+                "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled",
+            )
         else:
             return True
         self.records.append(record)

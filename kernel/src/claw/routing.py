@@ -5,10 +5,10 @@ Resolution order for one name:
 
 1. ``provider/model-id``: the provider registered under ``provider``; the id is looked up in its
    model list (an unknown id gets conservative defaults, see :meth:`claw.Provider.model_info`).
-2. An alias (``sonnet``, ``opus``, ``haiku``, ...) from some provider's ``ModelInfo.aliases``. Providers
-   are searched in registration order, so the first one claiming an alias wins.
-3. A bare id that a provider lists, or that starts with one of a provider's ``model_prefixes``
-   (``claude-`` -> anthropic, ``gpt-`` -> openai).
+2. A bare id starting with one of a provider's ``model_prefixes`` (``claude-`` -> anthropic, ``gpt-`` ->
+   openai): the model vendor's own provider, even when a cloud provider lists the same id.
+3. An alias (``sonnet``, ``opus``, ``haiku``, ...) or id from some provider's model list. Providers are
+   searched in registration order, so the first one claiming it wins.
 
 The primary model comes from ``--model``, else settings ``model``; the fallback chain from
 ``--fallback-model a,b``, else settings ``fallbackModels``. Chains may cross providers.
@@ -17,45 +17,45 @@ The primary model comes from ``--model``, else settings ``model``; the fallback 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from claw import console
 from claw.errors import ClawError, MissingCredentials, ProviderNotFound, UsageError
 from claw.providers import Effort, ModelInfo, Provider
 
-#: Levels in increasing order, for mapping an effort a model lacks to the nearest one it has.
+#: Effort levels from least to most.
 EFFORT_ORDER: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Route:
-    """One resolved model: what to instantiate and what it can do."""
+    """One resolved model: which provider serves it and what it can do."""
 
     provider_cls: type[Provider]
     info: ModelInfo
-    #: What the user wrote (``sonnet``); kept for messages.
-    requested: str = ""
-    _instance: Provider | None = field(default=None, repr=False)
 
     @property
     def address(self) -> str:
         return self.info.address
 
     def provider(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
-        """The provider instance (created once), with credentials checked.
+        """A new provider instance for this route (see :func:`instantiate`); the caller closes it."""
+        return instantiate(self.provider_cls, settings, env)
 
-        :raises MissingCredentials: naming what to set.
-        """
-        if self._instance is None:
-            name = self.provider_cls.name
-            instance = self.provider_cls((settings.get("providers") or {}).get(name, {}), env)
-            status = instance.credentials()
-            if not status.present:
-                hint = status.hint or f"configure settings providers.{name}"
-                raise MissingCredentials(f"no credentials for provider {name!r}: {hint}")
-            self._instance = instance
-        return self._instance
+
+def instantiate(cls: type[Provider], settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
+    """A provider instance configured from settings ``providers.<name>`` and the environment.
+
+    :raises MissingCredentials: naming what to set.
+    """
+    name = cls.name
+    provider = cls((settings.get("providers") or {}).get(name, {}), env)
+    status = provider.credentials()
+    if not status.present:
+        hint = status.hint or f"configure settings providers.{name}"
+        raise MissingCredentials(f"no credentials for provider {name!r}: {hint}")
+    return provider
 
 
 def _providers(registry: Mapping[str, Any]) -> list[type[Provider]]:
@@ -84,14 +84,16 @@ def resolve(name: str, registry: Mapping[str, Any]) -> Route:
                 f"install its plugin, e.g. pip install claw-provider-{prefix}"
             )
         cls = reg.obj
-        return Route(cls, cls.model_info(model_id), name)
+        return Route(cls, cls.model_info(model_id))
+    # The vendor's own provider first: clouds (bedrock, vertex, foundry) list other vendors' models
+    # in their catalogues too, and a bare ``gpt-5.4`` means OpenAI's, not a Foundry deployment.
+    for cls in providers:
+        if any(name.startswith(p) for p in cls.model_prefixes):
+            return Route(cls, cls.model_info(name))
     for cls in providers:
         for info in cls.models():
             if name == info.id or name in info.aliases:
-                return Route(cls, info, name)
-    for cls in providers:
-        if any(name.startswith(p) for p in cls.model_prefixes):
-            return Route(cls, cls.model_info(name), name)
+                return Route(cls, info)
     known = ", ".join(sorted(p.name for p in providers)) or "none installed"
     raise ProviderNotFound(
         f"cannot tell which provider serves model {name!r}; write it as provider/model-id "
@@ -133,18 +135,20 @@ def model_chain(
 def map_effort(info: ModelInfo, effort: Effort | None) -> Effort | None:
     """The effort to send to ``info``'s model for a requested ``--reasoning-effort``.
 
-    A level the model supports is sent as is. Otherwise the nearest supported level is used (ties go to the
-    lower one) with a warning; a model with no effort levels gets none, with a warning.
+    A level the model supports is sent as is. Otherwise the highest supported level below the request is
+    used, else the lowest supported one, with a warning (``max`` on a model that stops at ``high`` sends
+    ``high`` rather than failing). A model with no effort levels gets none, with a warning.
     """
     if effort is None or effort in info.effort_levels:
         return effort
     if not info.effort_levels:
         console.warn(f"{info.address} does not support --reasoning-effort; {effort!r} ignored")
         return None
-    want = EFFORT_ORDER.index(effort)
-    best = min(info.effort_levels, key=lambda e: (abs(EFFORT_ORDER.index(e) - want), EFFORT_ORDER.index(e)))
-    console.warn(f"{info.address} does not support reasoning effort {effort!r}; using {best!r}")
-    return best
+    rank = EFFORT_ORDER.index
+    below = [e for e in info.effort_levels if rank(e) < rank(effort)]
+    chosen = max(below, key=rank) if below else min(info.effort_levels, key=rank)
+    console.warn(f"{info.address} does not support reasoning effort {effort!r}; using {chosen!r}")
+    return chosen
 
 
 def check_capabilities(info: ModelInfo, *, tools: bool, images: bool) -> None:

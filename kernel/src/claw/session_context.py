@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from claw.tools import Stash, Tool, ToolSpec
+from claw.transports import Transport
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class SessionContext:
     :param settings: the effective settings as a plain mapping.
     :param env: the process environment.
     :param interactive: whether a person can answer questions (a terminal, not ``-p``).
+    :param transports: the app's transport registry (``type`` -> :class:`claw.Transport` subclass,
+        aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
     """
 
     def __init__(
@@ -55,6 +58,7 @@ class SessionContext:
         env: Mapping[str, str],
         interactive: bool = False,
         extra: Mapping[str, Any] | None = None,
+        transports: Mapping[str, type[Transport]] | None = None,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
@@ -63,6 +67,7 @@ class SessionContext:
         self.interactive = interactive
         #: Options given on the command line for plugins (``--mcp-config`` values, ...).
         self.extra: Mapping[str, Any] = extra or {}
+        self.transports: Mapping[str, type[Transport]] = transports or {}
         self.stash = Stash()
         self._tools: list[Tool] = []
         self._statuses: dict[str, ServerStatus] = {}

@@ -4,13 +4,16 @@ Built-in subcommands live one module each and are imported only when invoked or 
 subcommands come from ``claw_register_commands``. ``main`` maps every :class:`claw.errors.ClawError`
 to one ``claw: error: ...`` line and its exit code (0 ok, 1 runtime failure, 2 usage error, 130
 interrupted).
+
+Plugin commands reach the run's :class:`claw.app.App` (workspace, environment, settings,
+registries) with ``state_of(ctx).app``.
 """
 
 from __future__ import annotations
 
 import sys
 
-from claw.cli._root import cli
+from claw.cli._root import cli, state_of
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,4 +24,4 @@ def main(argv: list[str] | None = None) -> int:
     sys.exit(code)
 
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "state_of"]

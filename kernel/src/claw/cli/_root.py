@@ -18,6 +18,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "doctor": "claw.cli.doctor:doctor",
     "dump-manifests": "claw.cli.manifests:dump_manifests",
     "hooks": "claw.cli.hooks_cmd:hooks",
+    "models": "claw.cli.models_cmd:models",
     "permissions": "claw.cli.permissions_cmd:permissions",
     "plugins": "claw.cli.plugins_cmd:plugins",
     "print-system-prompt": "claw.cli.print_prompt_cmd:print_system_prompt",
@@ -70,35 +71,31 @@ class ClawGroup(click.Group):
         return rest
 
     def _prompt_index(self, ctx: click.Context, args: list[str]) -> int | None:
-        """Where the prompt is in ``args``, or ``None`` when the first positional is a command."""
+        """Where the prompt is in ``args``, or ``None`` when the first positional names a command.
+
+        With ``-p`` the first positional is always the prompt (``claw -p doctor`` asks the model about
+        "doctor"). Without it, a single command-like word is taken as a command, so a typo such as
+        ``claw doctr`` is a usage error rather than a paid request; a prompt with spaces is a prompt.
+        """
         takes_value = {
             o
             for p in self.params
             if isinstance(p, click.Option) and not p.is_flag and not p.count
             for o in p.opts
         }
-        found: dict[str, str] = {}
+        print_mode = any(a in ("-p", "--print") for a in args)
         i = 0
         while i < len(args):
             tok = args[i]
             if tok == "--":
                 return i + 1 if i + 1 < len(args) else None
             if tok.startswith("-") and tok != "-":
-                if tok in takes_value and i + 1 < len(args):
-                    found[tok] = args[i + 1]
-                    i += 2
-                else:
-                    i += 1
+                i += 2 if tok in takes_value else 1
                 continue
-            if tok in BUILTIN_COMMANDS or tok in self.commands:
+            if print_mode:
+                return i
+            if tok in BUILTIN_COMMANDS or tok in self.commands or _COMMAND_LIKE.match(tok):
                 return None
-            if _COMMAND_LIKE.match(tok):
-                state = _state(ctx)
-                if "--work-dir" in found:
-                    state.work_dir = Path(found["--work-dir"])
-                state.settings = found.get("--settings", state.settings)
-                if tok in self._plugin_commands(ctx):
-                    return None
             return i
         return None
 

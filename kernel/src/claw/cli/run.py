@@ -16,6 +16,8 @@ from typing import Any
 
 import click
 
+from claw.errors import ClawError
+
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
 _OPTIONS: list[Callable[[Any], Any]] = [
@@ -45,7 +47,7 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         "reasoning_effort",
         type=click.Choice(EFFORTS),
         default=None,
-        help="Reasoning effort; mapped to the nearest level the model supports.",
+        help="Reasoning effort; a level the model lacks maps to one it supports (with a warning).",
     ),
     click.option("--max-turns", type=click.IntRange(min=1), default=None, help="Stop after N model turns."),
     click.option(
@@ -240,10 +242,17 @@ def run_root(ctx: click.Context, prompt: str | None, params: dict[str, Any]) -> 
     )
 
 
+class Terminated(ClawError):
+    """The run was ended by SIGTERM (exit 143, the shell's convention), after saving the session."""
+
+    exit_code = 143
+
+
 def run_print(app: Any, options: Any, prompt: str, fmt: str, partial: bool = False) -> int:
     """Run one prompt non-interactively; returns the exit code. Ctrl-C raises ``KeyboardInterrupt``
     (exit 130) after the session is saved."""
     import asyncio
+    import signal
 
     from claw import console
     from claw.loop import AgentLoop
@@ -254,6 +263,9 @@ def run_print(app: Any, options: Any, prompt: str, fmt: str, partial: bool = Fal
     async def main() -> int:
         loop = AgentLoop(app, options, renderer)
         reason = "other"
+        task = asyncio.current_task()
+        if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
         try:
             await loop.start()
             if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
@@ -268,4 +280,7 @@ def run_print(app: Any, options: Any, prompt: str, fmt: str, partial: bool = Fal
             console.error(outcome.error)
         return outcome.exit_code
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except asyncio.CancelledError:
+        raise Terminated("terminated by SIGTERM; the session is saved") from None

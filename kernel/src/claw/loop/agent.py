@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import inspect
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +21,13 @@ from typing import Any
 from claw import compaction, console, paths, routing
 from claw._version import VERSION
 from claw.cost import CostTracker
-from claw.errors import ApiError
+from claw.errors import ApiError, ClawError
 from claw.events import HookEvent, HookOutcome, RuntimeEvent
 from claw.loop.cache import CacheTracker, fingerprint
 from claw.loop.retry import ModelCaller, RetryPolicy
 from claw.loop.structured import NAME as STRUCTURED_NAME
 from claw.loop.structured import STRUCTURED_OUTPUT
-from claw.loop.tool_calls import ToolRunner
+from claw.loop.tool_calls import ToolRunner, show_system_message
 from claw.messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock
 from claw.output import Renderer, shapes
 from claw.providers import Effort, ModelRequest, ModelResponse
@@ -102,6 +103,7 @@ class AgentLoop:
         self._context_tokens = 0
         #: route address -> the effort sent to it (mapped once, with one warning, per model).
         self._efforts: dict[str, Effort | None] = {}
+        self._fingerprints: dict[str, str] = {}
 
     # -- start and end -------------------------------------------------------------------------
 
@@ -115,11 +117,20 @@ class AgentLoop:
         self.chain = routing.model_chain(
             app.providers, settings, model=opts.model, fallbacks=opts.fallback_models
         )
-        self._provider(self.chain[0])  # missing credentials fail before anything is written
+        primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
         self.policy = RetryPolicy.from_env(self.env)
         self.caller = ModelCaller(self.chain, self._provider, self.policy, self._on_retry, self._on_switch)
         self._runtime_impls = app.pm.hook.claw_runtime_event.get_hookimpls()
+
+        # A bad permission mode fails here too, before a session file exists.
+        self.permissions = PermissionEngine.for_app(
+            app,
+            mode=opts.permission_mode,
+            allowed_tools=opts.allowed_tools,
+            disallowed_tools=opts.disallowed_tools,
+            asker=opts.asker,
+        )
 
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
         self.session = session = open_session(
@@ -131,6 +142,7 @@ class AgentLoop:
             start={"model": self.chain[0].address, "cwd": str(self.workspace), "claw_version": VERSION},
         )
         self._has_images = any(_has_image(m.content) for m in session.messages)
+        self._context_tokens = session.state.context_tokens
         self.cache = CacheTracker(session.state.cache)
         self.ctx = SessionContext(
             session_id=session.id,
@@ -139,16 +151,10 @@ class AgentLoop:
             env=self.env,
             interactive=opts.interactive,
             extra={**opts.extra, "json_schema": opts.json_schema},
+            transports={name: reg.obj for name, reg in app.transports.items()},
         )
         self.hooks = HookRunner(
             pm=app.pm, settings=settings, workspace=self.workspace, env=self.env, on_run=self._on_hook_run
-        )
-        self.permissions = PermissionEngine.for_app(
-            app,
-            mode=opts.permission_mode,
-            allowed_tools=opts.allowed_tools,
-            disallowed_tools=opts.disallowed_tools,
-            asker=opts.asker,
         )
         self.tool_ctx = ToolContext(
             workspace=self.workspace,
@@ -163,7 +169,7 @@ class AgentLoop:
             sandbox=_sandbox(app, settings.model.sandbox.name),
         )
         self._started_plugins = True
-        await self._plugins_session_start()
+        await self._call_plugins("claw_session_start")
         self.tools = self._build_tools()
         self.ctx.available_tools = [t.spec for t in self._tool_list]
         text = self._system_prompt()
@@ -196,6 +202,7 @@ class AgentLoop:
                     for r in app.pm.records
                     if r.status == "loaded"
                 ],
+                api_key_source=primary.credentials().source or "none",
             )
         )
 
@@ -215,9 +222,6 @@ class AgentLoop:
                 self._emit("session_end", reason=reason)
                 self.session.record("session_end", reason=reason)
                 self.session.close()
-
-    async def _plugins_session_start(self) -> None:
-        await self._call_plugins("claw_session_start")
 
     async def _call_plugins(self, hook_name: str) -> None:
         """Call a session hook on every plugin, awaiting awaitables concurrently with a timeout;
@@ -289,7 +293,9 @@ class AgentLoop:
         }
 
     async def _hook(self, name: str, **fields: Any) -> HookOutcome:
-        return await self.hooks.run(HookEvent(hook_event_name=name, **self._hook_base(), **fields))  # type: ignore[arg-type]
+        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **self._hook_base(), **fields))  # type: ignore[arg-type]
+        show_system_message(outcome)
+        return outcome
 
     def _on_hook_run(self, record: dict[str, Any]) -> None:
         if self.session is not None:
@@ -335,9 +341,11 @@ class AgentLoop:
     # -- model requests ------------------------------------------------------------------------
 
     def _provider(self, route: Route) -> Any:
-        provider = route.provider(self.app.settings.data, self.env)
-        self._providers[route.provider_cls.name] = provider
-        return provider
+        """The provider serving ``route``: one instance (one client) per provider for the session."""
+        name = route.provider_cls.name
+        if name not in self._providers:
+            self._providers[name] = routing.instantiate(route.provider_cls, self.app.settings.data, self.env)
+        return self._providers[name]
 
     def _request(self, route: Route, messages: list[Message], *, tools: bool = True) -> ModelRequest:
         info = route.info
@@ -354,6 +362,15 @@ class AgentLoop:
             reasoning_effort=self._efforts[route.address],
             metadata={"session_id": self.session.id if self.session else ""},
         )
+
+    def _fingerprint(self, route: Route) -> str:
+        """The cached prefix's fingerprint for ``route`` (system and tools are fixed for the session)."""
+        fp = self._fingerprints.get(route.address)
+        if fp is None:
+            fp = self._fingerprints[route.address] = fingerprint(
+                route.info.id, self.system, [t.spec for t in self._tool_list]
+            )
+        return fp
 
     async def _call(self, messages: list[Message], *, tools: bool = True) -> tuple[ModelResponse, Route]:
         self._emit("model_request", model=self.caller.route.address)
@@ -442,9 +459,8 @@ class AgentLoop:
         submitted = await self._hook("UserPromptSubmit", prompt=text)
         if submitted.action == "block" or not submitted.keep_going:
             subtype = "error_during_execution"
-            error = f"prompt blocked by a UserPromptSubmit hook: {submitted.reason or submitted.stop_reason or ''}".rstrip(
-                ": "
-            )
+            why = submitted.reason or submitted.stop_reason
+            error = "prompt blocked by a UserPromptSubmit hook" + (f": {why}" if why else "")
             session.record("prompt_blocked", prompt=text, reason=submitted.reason)
             return outcome()
         if submitted.additional_context:
@@ -457,20 +473,27 @@ class AgentLoop:
                     subtype = "error_max_turns"
                     error = f"reached the maximum number of turns ({self.opts.max_turns})"
                     break
-                await self._maybe_compact("auto")
                 try:
-                    response, route = await self._call(session.messages)
+                    await self._maybe_compact("auto")
+                    try:
+                        response, route = await self._call(session.messages)
+                    except ApiError as exc:
+                        # The context outgrew the window (a tool returned a lot): compact and try once more.
+                        if not _context_overflow(exc) or not await self.compact("auto"):
+                            raise
+                        response, route = await self._call(session.messages)
                 except ApiError as exc:
                     subtype, error, api_status = "error_during_execution", _api_message(exc), exc.status_code
+                    break
+                except ClawError as exc:  # a capability the model lacks, a fallback without credentials
+                    subtype, error = "error_during_execution", str(exc)
                     break
                 turns += 1
                 stop_reason = response.stop_reason
                 message = response.to_message()
                 u = response.usage
                 self._context_tokens = u.total_input_tokens + u.output_tokens
-                cache = self.cache.observe(
-                    fingerprint(route.info.id, self.system, [t.spec for t in self._tool_list]), u
-                )
+                cache = self.cache.observe(self._fingerprint(route), u)
                 if cache.get("break"):
                     session.record("cache_break", **cache, sync=False)
                 self._add(
@@ -502,6 +525,8 @@ class AgentLoop:
                     ):
                         break
                     continue
+                if response.stop_reason == "pause_turn":
+                    continue  # the server paused a long turn: sending it back lets the model go on
                 if self.opts.json_schema is not None and self.tool_ctx.stash.get(STRUCTURED_OUTPUT) is None:
                     if reminders < MAX_SCHEMA_REMINDERS:
                         reminders += 1
@@ -603,6 +628,14 @@ def _has_image(content: list[ContentBlock]) -> bool:
         ):
             return True
     return False
+
+
+_OVERFLOW = re.compile(r"too long|context (length|window)|maximum context|too many (input )?tokens", re.I)
+
+
+def _context_overflow(exc: ApiError) -> bool:
+    """Whether the API refused the request for exceeding the model's context window."""
+    return exc.status_code in (400, 413) and bool(_OVERFLOW.search(str(exc)))
 
 
 def _api_message(exc: ApiError) -> str:

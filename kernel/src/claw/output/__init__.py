@@ -51,10 +51,41 @@ class TextRenderer(Renderer):
             self._open = True
 
     def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
-        if self._open:  # separate one message's text from the next
+        self._end_line()  # separate one message's text from the next
+
+    def system(self, data: dict[str, Any]) -> None:
+        if data.get("subtype") == "api_retry":
+            self._end_line()  # a retried stream starts its text again, on a fresh line
+
+    def _end_line(self) -> None:
+        if self._open:
             self.out.write("\n")
             self.out.flush()
             self._open = False
+
+
+class ReplRenderer(TextRenderer):
+    """The REPL: the streamed text on stdout, plus one line per tool call and failed result on stderr."""
+
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
+        super().__init__(out)
+        self.err = err or sys.stderr
+
+    def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
+        super().assistant(data, message, response)
+        for use in message.tool_uses:
+            args = json.dumps(use.input, ensure_ascii=False)
+            self.err.write(f"  -> {use.name}({args[:120] + '...' if len(args) > 120 else args})\n")
+        self.err.flush()
+
+    def user(self, data: dict[str, Any], message: Message) -> None:
+        from claw.messages import ToolResultBlock
+
+        for block in message.content:
+            if isinstance(block, ToolResultBlock) and block.is_error:
+                text = block.content if isinstance(block.content, str) else "error"
+                self.err.write(f"  <- error: {' '.join(text.split())[:200]}\n")
+        self.err.flush()
 
 
 class JsonRenderer(Renderer):
@@ -78,21 +109,32 @@ class StreamJsonRenderer(Renderer):
         self.out = out or sys.stdout
         self.partial = partial
         self.session_id = session_id
+        self._started: set[int] = set()
 
     def _line(self, data: dict[str, Any]) -> None:
         self.out.write(json.dumps(data, ensure_ascii=False) + "\n")
         self.out.flush()
 
     def system(self, data: dict[str, Any]) -> None:
+        if data.get("subtype") == "api_retry":
+            self._started.clear()  # the retried stream starts its blocks again
         self._line(data)
 
     def stream_event(self, event: StreamEvent) -> None:
         if self.partial:
-            from claw.output.shapes import stream_event
+            from claw.output.shapes import anthropic_events, stream_event
 
-            self._line(stream_event(event, self.session_id))
+            for ev in anthropic_events(event, self._started):
+                self._line(stream_event(ev, self.session_id))
 
     def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
+        if self.partial:
+            from claw.output.shapes import stream_event
+
+            for i in sorted(self._started):
+                self._line(stream_event({"type": "content_block_stop", "index": i}, self.session_id))
+            self._line(stream_event({"type": "message_stop"}, self.session_id))
+            self._started.clear()
         self._line(data)
 
     def user(self, data: dict[str, Any], message: Message) -> None:

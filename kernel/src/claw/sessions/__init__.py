@@ -98,8 +98,8 @@ def find_session(spec: str, directory: Path) -> Path:
     raise ClawError(f"no session {spec!r} in {directory}")
 
 
-def load_state(path: Path) -> SessionState:
-    return replay(read_events(path), session_id=path.stem, path=path)
+def load_state(path: Path, *, messages: bool = True) -> SessionState:
+    return replay(read_events(path), session_id=path.stem, path=path, messages=messages)
 
 
 def open_session(
@@ -182,7 +182,7 @@ def list_sessions(directory: Path) -> list[SessionSummary]:
         return []
     out = []
     for path in sorted(directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True):
-        state = load_state(path)
+        state = load_state(path, messages=False)
         out.append(
             SessionSummary(
                 state.session_id or path.stem,

@@ -66,11 +66,16 @@ class SessionState:
     title: str = ""
     num_events: int = 0
     num_turns: int = 0
+    #: The context size the last response reported (0 after a compaction): whether to compact first.
+    context_tokens: int = 0
     cache: CacheStats = field(default_factory=CacheStats)
 
 
-def replay(events: list[dict[str, Any]], *, session_id: str = "", path: Path | None = None) -> SessionState:
-    """Fold events into a :class:`SessionState`. Messages are validated once, at the end, for speed."""
+def replay(
+    events: list[dict[str, Any]], *, session_id: str = "", path: Path | None = None, messages: bool = True
+) -> SessionState:
+    """Fold events into a :class:`SessionState`. Messages are validated once, at the end, for speed;
+    ``messages=False`` skips them (listings need only the summary)."""
     from pydantic import TypeAdapter
 
     state = SessionState(session_id=session_id, path=path, num_events=len(events))
@@ -80,9 +85,21 @@ def replay(events: list[dict[str, Any]], *, session_id: str = "", path: Path | N
         if kind in ("user", "assistant"):
             msg = ev.get("message")
             if isinstance(msg, dict):
+                if ev.get("replaces_last") and raw:
+                    raw.pop()  # a prompt merged into the trailing user message
                 raw.append(msg)
             if kind == "assistant":
                 state.num_turns += 1
+                u = ev.get("usage") or {}
+                state.context_tokens = sum(
+                    int(u.get(k) or 0)
+                    for k in (
+                        "input_tokens",
+                        "cache_creation_input_tokens",
+                        "cache_read_input_tokens",
+                        "output_tokens",
+                    )
+                )
                 if ev.get("model"):
                     state.model = ev["model"]
                 if isinstance(ev.get("cache"), dict):
@@ -91,6 +108,8 @@ def replay(events: list[dict[str, Any]], *, session_id: str = "", path: Path | N
                 state.title = str(ev["prompt"])
         elif kind in ("compaction", "fork") and isinstance(ev.get("messages"), list):
             raw = list(ev["messages"])
+            if kind == "compaction":
+                state.context_tokens = 0
             if kind == "fork":
                 state.parent_id = ev.get("parent_session_id")
                 state.title = state.title or ev.get("title", "")
@@ -104,7 +123,8 @@ def replay(events: list[dict[str, Any]], *, session_id: str = "", path: Path | N
         elif kind == "model_switch":
             state.model = ev.get("to") or state.model
         state.updated = ev.get("ts") or state.updated
-    state.messages = TypeAdapter(list[Message]).validate_python(raw)
+    if messages:
+        state.messages = TypeAdapter(list[Message]).validate_python(raw)
     return state
 
 

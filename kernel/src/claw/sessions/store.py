@@ -2,19 +2,26 @@
 
 Each line is one event ``{"type": ..., "ts": ..., ...}``. Lines are only ever appended: a file is
 never rewritten in place, so a crash can at worst leave a torn last line, which :func:`read_events`
-skips with a warning. Events that matter (messages, compactions, the end of a turn) are flushed and
-fsynced before the loop goes on, so ``kill -9`` loses at most the step in flight.
+skips with a warning.
+
+Durability: every event that matters (messages, compactions, retries, the end of a turn) is written and
+flushed to the operating system before the loop goes on, so killing claw (``kill -9``) loses at most
+the step in flight. The ``fsync`` that makes it survive a machine crash is issued right away too, but by
+a background thread, so the loop does not wait ~1 ms on the disk twice per turn; :meth:`close` waits
+for the last one.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from claw import console
+from claw.errors import ClawError
 
 
 def now_iso() -> str:
@@ -31,10 +38,18 @@ class SessionWriter:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._fh: Any = None
+        self._syncer: _Syncer | None = None
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = open(path, "ab")  # noqa: SIM115 - kept open for the session's lifetime
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(path, "ab")  # noqa: SIM115 - kept open for the session's lifetime
+        except OSError as exc:
+            raise ClawError(
+                f"cannot write the session file {path}: {exc.strerror}; "
+                "use --session-dir, --fork-session or --no-session-persistence"
+            ) from None
+        _lock(self._fh, path)
         # A crash mid-write leaves a line without its newline: start on a fresh line so the torn
         # line stays one (skipped) line instead of corrupting the next event.
         if self._fh.tell() > 0:
@@ -42,9 +57,10 @@ class SessionWriter:
                 fh.seek(-1, os.SEEK_END)
                 if fh.read(1) != b"\n":
                     self._fh.write(b"\n")
+        self._syncer = _Syncer(self._fh.fileno())
 
     def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
-        """Write one event. ``sync`` flushes and fsyncs it (and everything written before it)."""
+        """Write one event. ``sync`` flushes it (and everything before it) and schedules an fsync."""
         if self._fh is None:
             return
         event.setdefault("ts", now_iso())
@@ -58,31 +74,88 @@ class SessionWriter:
         if self._fh is None:
             return
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        if self._syncer is not None:
+            self._syncer.request()
 
     def close(self) -> None:
         if self._fh is not None:
-            self.sync()
+            self._fh.flush()
+            if self._syncer is not None:
+                self._syncer.stop()
+            os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
+
+
+def _lock(fh: Any, path: Path) -> None:
+    """One writer per session: a second claw resuming the same session would interleave its events.
+    The lock is advisory and dies with the process, so a killed run never leaves a session locked."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; sessions are still append-only
+        return
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise ClawError(
+            f"session {path.stem} is in use by another claw process; use --fork-session"
+        ) from None
+
+
+class _Syncer(threading.Thread):
+    """fsyncs a file descriptor whenever asked, coalescing requests that arrive while it works."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__(name="claw-session-fsync", daemon=True)
+        self.fd = fd
+        self._wake = threading.Event()
+        self._done = False
+        self.start()
+
+    def request(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._done = True
+        self._wake.set()
+        self.join()
+
+    def run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._done:
+                return
+            try:
+                os.fsync(self.fd)
+            except OSError:  # the file was closed under us: nothing left to sync
+                return
 
 
 def read_events(path: Path) -> list[dict[str, Any]]:
     """All events of a session file. Unparseable lines (a torn last line after a crash) are skipped
     with a warning naming the line."""
-    data = path.read_bytes()
-    lines = data.split(b"\n")
-    events: list[dict[str, Any]] = []
-    last = len(lines) - 1
+    from pydantic_core import from_json
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ClawError(f"cannot read the session file {path}: {exc.strerror}") from None
+    lines = [line for line in data.split(b"\n") if line.strip()]
+    try:  # one parse of the whole file, in Rust: about 4x faster than json.loads per line
+        events = from_json(b"[" + b",".join(lines) + b"]")
+    except ValueError:
+        events = _read_lines(path, lines)
+    return [e for e in events if isinstance(e, dict)]
+
+
+def _read_lines(path: Path, lines: list[bytes]) -> list[Any]:
+    events: list[Any] = []
     for i, line in enumerate(lines):
-        if not line.strip():
-            continue
         try:
-            event = json.loads(line)
+            events.append(json.loads(line))
         except ValueError:
-            where = "torn last line" if i >= last - 1 else f"unreadable line {i + 1}"
+            where = "torn last line" if i == len(lines) - 1 else f"unreadable line {i + 1} (of {len(lines)})"
             console.warn(f"{path}: {where} skipped")
-            continue
-        if isinstance(event, dict):
-            events.append(event)
     return events

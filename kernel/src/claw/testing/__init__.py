@@ -19,6 +19,10 @@ Mock model servers speaking the real wire protocols, scripted with :mod:`claw.te
 
 - ``anthropic_server``: :class:`claw.testing.mock_anthropic.MockAnthropicServer` (Messages API).
 - ``openai_server``: :class:`claw.testing.mock_openai.MockOpenAIServer` (chat completions, responses).
+- ``bedrock_server``: :class:`claw.testing.mock_bedrock.MockBedrockServer` (ConverseStream event-stream).
+- ``vertex_server``: :class:`claw.testing.mock_vertex.MockVertexServer` (Claude and Gemini on Vertex AI).
+- ``foundry_server``: :class:`claw.testing.mock_foundry.MockFoundryServer` (Foundry's OpenAI v1 and
+  Anthropic paths on one host).
 
 :func:`stream_events` runs one :meth:`claw.Provider.stream` call to completion from synchronous tests.
 """
@@ -49,11 +53,36 @@ CREDENTIAL_VARS = (
     "AWS_SESSION_TOKEN",
     "AWS_PROFILE",
     "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_BEARER_TOKEN_BEDROCK",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONFIG_FILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "GOOGLE_APPLICATION_CREDENTIALS",
     "GOOGLE_CLOUD_PROJECT",
+    "GCLOUD_PROJECT",
+    "CLOUDSDK_CORE_PROJECT",
+    "CLOUDSDK_CONFIG",
     "ANTHROPIC_VERTEX_PROJECT_ID",
+    "ANTHROPIC_VERTEX_BASE_URL",
+    "GOOGLE_VERTEX_BASE_URL",
     "AZURE_OPENAI_API_KEY",
+    "AZURE_OPENAI_ENDPOINT",
     "ANTHROPIC_FOUNDRY_API_KEY",
+    "ANTHROPIC_FOUNDRY_RESOURCE",
+    "ANTHROPIC_FOUNDRY_BASE_URL",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_TENANT_ID",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "AZURE_CONFIG_DIR",
+    "IDENTITY_ENDPOINT",
+    "IDENTITY_HEADER",
+    "MSI_ENDPOINT",
     "CLAW_PLUGINS",
     "CLAW_DISABLE_PLUGINS",
     "CLAW_PLUGIN_MODULES",

@@ -63,9 +63,12 @@ def plugin_module(tmp_path: Path, claw_env: dict[str, str]) -> Iterator[Callable
     def make(name: str, source: str) -> str:
         write_plugin(directory, name, source)
         sys.modules.pop(name, None)
+        # The directory may already have been scanned (and cached as empty) by an import in between.
         importlib.invalidate_caches()
         names.append(name)
-        claw_env["CLAW_PLUGIN_MODULES"] = ",".join(names)
+        # Keep modules other fixtures enabled (``scripted``), whatever the order they ran in.
+        modules = [m for m in claw_env.get("CLAW_PLUGIN_MODULES", "").split(",") if m]
+        claw_env["CLAW_PLUGIN_MODULES"] = ",".join([*modules, *([] if name in modules else [name])])
         claw_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(directory), claw_env.get("PYTHONPATH")]))
         os.environ.update(claw_env)
         return name
@@ -143,4 +146,31 @@ def openai_server():  # type: ignore[no-untyped-def]
     from claw.testing.mock_openai import MockOpenAIServer
 
     with MockOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+def bedrock_server() -> Iterator[object]:
+    """A running :class:`claw.testing.mock_bedrock.MockBedrockServer` (ConverseStream event-stream)."""
+    from claw.testing.mock_bedrock import MockBedrockServer
+
+    with MockBedrockServer() as server:
+        yield server
+
+
+@pytest.fixture
+def vertex_server() -> Iterator[object]:
+    """A running :class:`claw.testing.mock_vertex.MockVertexServer` (Claude and Gemini on Vertex)."""
+    from claw.testing.mock_vertex import MockVertexServer
+
+    with MockVertexServer() as server:
+        yield server
+
+
+@pytest.fixture
+def foundry_server() -> Iterator[object]:
+    """A running :class:`claw.testing.mock_foundry.MockFoundryServer` (OpenAI v1 + Anthropic paths)."""
+    from claw.testing.mock_foundry import MockFoundryServer
+
+    with MockFoundryServer() as server:
         yield server

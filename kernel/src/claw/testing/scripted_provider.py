@@ -157,6 +157,8 @@ class ScriptedProvider(Provider):
         events, content = _events(reply)
         for i, event in enumerate(events):
             if isinstance(step, Fault) and i == step.after_events:
+                if step.kind == "stream_error":
+                    raise ApiError.from_status(step.status, step.message, provider=self.name)
                 if step.kind == "cut":
                     raise ApiError(
                         "stream ended before the response was complete",

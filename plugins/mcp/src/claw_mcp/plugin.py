@@ -1,3 +1,64 @@
-"""Entry point of the mcp plugin: hook implementations only; the SDK loads on first use."""
+"""Entry point of claw-mcp: hook implementations only.
+
+Imported on every ``claw`` start, so it imports only ``claw`` and ``click``; the MCP SDK,
+``websockets`` and the rest of the plugin load when a session has servers or a command runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import claw
+import click
+
+if TYPE_CHECKING:
+    from claw.config import EffectiveSettings
 
 CLAW_API = ">=1.0,<2"
+
+
+@claw.hookimpl
+def claw_register_settings(register: Callable[..., None]) -> None:
+    # Entries are checked one by one at session start (a bad one must not stop the others), so the
+    # settings layer only checks the shape.
+    register("mcpServers", dict[str, Any], "MCP servers by name, in Claude Code's .mcp.json format")
+    register("enableAllProjectMcpServers", bool, "Start every server in .mcp.json without asking")
+    register("enabledMcpjsonServers", list[str], "Servers from .mcp.json approved to start")
+    register("disabledMcpjsonServers", list[str], "Servers from .mcp.json never started")
+
+
+@claw.hookimpl
+def claw_register_transports(register: Callable[[type[claw.Transport]], None]) -> None:
+    from claw_mcp.transports import BUILTIN_TRANSPORTS
+
+    for transport in BUILTIN_TRANSPORTS:
+        register(transport)
+
+
+@claw.hookimpl
+def claw_register_commands(cli: click.Group) -> None:
+    from claw_mcp.cli import mcp
+
+    cli.add_command(mcp)
+
+
+@claw.hookimpl
+def claw_session_start(session: claw.SessionContext) -> Awaitable[None]:
+    from claw_mcp.session import start
+
+    return start(session)
+
+
+@claw.hookimpl
+def claw_session_end(session: claw.SessionContext) -> Awaitable[None]:
+    from claw_mcp.session import end
+
+    return end(session)
+
+
+@claw.hookimpl
+def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list[claw.DoctorCheck]:
+    from claw_mcp.cli import doctor_checks
+
+    return doctor_checks(settings, env)

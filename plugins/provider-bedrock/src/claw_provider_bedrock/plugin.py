@@ -1,3 +1,16 @@
 """Entry point of the provider-bedrock plugin: hook implementations only; the SDK loads on first use."""
 
+from __future__ import annotations
+
+from typing import Any
+
+import claw
+
 CLAW_API = ">=1.0,<2"
+
+
+@claw.hookimpl
+def claw_register_providers(register: Any) -> None:
+    from claw_provider_bedrock.provider import BedrockProvider
+
+    register(BedrockProvider)

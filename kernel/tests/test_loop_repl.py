@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
 import time
@@ -51,7 +52,6 @@ def test_repl_prompts_asks_permission_and_runs_commands(claw_env, workspace, loo
             session.add_command(SlashCommand(name="review", description="review", expand=expand))
         """,
     )
-    claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider,loop_test_tools"
     loop_env.script(
         Reply(ToolCall("Touch", {"name": "made.txt"})),
         Reply(Text("touched it")),
@@ -72,8 +72,54 @@ def test_repl_prompts_asks_permission_and_runs_commands(claw_env, workspace, loo
     assert code == 0, err
     assert (workspace / "made.txt").read_text() == "touched"
     assert "claw wants to use Touch" in err and "/compact" in err
+    assert '-> Touch({"name": "made.txt"})' in err
     assert "touched it" in out and "reviewed" in out
     assert loop_env.requests[2]["messages"][-1]["content"][-1]["text"] == "please review main.py"
     session = next((Path(claw_env["CLAW_STATE_DIR"]) / "projects").rglob("*.jsonl"))
     perms = [json.loads(x) for x in session.read_text().splitlines() if '"permission"' in x]
     assert perms[0]["decision"] == "allow"
+
+
+def _wait(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_ctrl_c_stops_the_turn_then_at_the_prompt_ends_the_session(claw_env, workspace, loop_env):
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("next answer")))
+    master, slave = pty.openpty()
+    exe = str(Path(sys.executable).with_name("claw"))
+    proc = subprocess.Popen(
+        [exe, "take a nap"],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=claw_env,
+        cwd=workspace,
+        text=True,
+    )
+    os.close(slave)
+    try:
+        _wait(lambda: (workspace / "tools.log").exists())
+        proc.send_signal(signal.SIGINT)  # stops the nap, back to the prompt
+        time.sleep(0.3)
+        os.write(master, b"are you there?\n")
+        sessions = Path(claw_env["CLAW_STATE_DIR"]) / "projects"
+        _wait(lambda: any('"type":"result"' in p.read_text() for p in sessions.rglob("*.jsonl")))
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)  # at the prompt: ends the session
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert proc.returncode == 130, err
+    assert "(interrupted)" in err and "next answer" in out
+    second = loop_env.requests[1]["messages"][-1]["content"]
+    assert second[0]["tool_use_id"] == "toolu_nap" and "interrupted by the user" in second[0]["content"]
+    assert second[1]["text"] == "are you there?"
+    session = next((Path(claw_env["CLAW_STATE_DIR"]) / "projects").rglob("*.jsonl"))
+    events = [json.loads(x) for x in session.read_text().splitlines()]
+    assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"

@@ -1,0 +1,109 @@
+"""Time to first request: from starting ``claw -p`` to the provider receiving the first model request.
+
+Two figures: in-process (App and session set-up, plugins, tools, system prompt with git state, session
+file; Python and claw already imported) and a real ``claw -p`` process (interpreter start, imports,
+entry-point plugins; measured with the scripted provider logging the request time).
+Run: ``uv run python benchmarks/first_request.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _bench import setup
+
+REPEATS = 7
+
+
+def in_process(workspace: Path) -> list[float]:
+    from claw.app import App
+    from claw.loop import AgentLoop, LoopOptions
+    from claw.output import Renderer
+    from claw.testing import scripted_provider
+    from claw.testing.script import Reply, Text
+
+    times = []
+    for _ in range(REPEATS):
+        first: list[float] = []
+
+        def respond(request, first=first):  # type: ignore[no-untyped-def]
+            first.append(time.perf_counter())
+            return Reply(Text("hi"))
+
+        scripted_provider.RESPONDER = respond
+
+        async def run(first: list[float] = first) -> float:
+            t0 = time.perf_counter()
+            loop = AgentLoop(App(workspace=workspace), LoopOptions(model="scripted/default"), Renderer())
+            try:
+                await loop.start()
+                await loop.run_prompt("hello")
+            finally:
+                await loop.close()
+            return (first[0] - t0) * 1000
+
+        times.append(asyncio.run(run()))
+    return times
+
+
+def subprocess_runs(workspace: Path) -> list[float]:
+    script = workspace.parent / "script.json"
+    env = dict(os.environ)
+    env["CLAW_SCRIPT"] = str(script)
+    exe = str(Path(sys.executable).with_name("claw"))
+    times = []
+    from claw.testing.script import Reply, Text
+    from claw.testing.scripted_provider import write_script
+
+    for _ in range(REPEATS):
+        write_script(script, [Reply(Text("hi"))])
+        log = script.with_name(script.name + ".log.jsonl")
+        log.unlink(missing_ok=True)
+        t0 = time.time()
+        subprocess.run(
+            [exe, "-p", "hello", "--model", "scripted/default"],
+            env=env,
+            cwd=workspace,
+            capture_output=True,
+            check=True,
+        )
+        json.loads(log.read_text().splitlines()[0])
+        times.append((log.stat().st_mtime - t0) * 1000)
+    return times
+
+
+def baseline(workspace: Path) -> list[float]:
+    """``claw config show``: the same interpreter start, imports and plugin loading, no session."""
+    exe = str(Path(sys.executable).with_name("claw"))
+    times = []
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        subprocess.run([exe, "config", "show"], cwd=workspace, capture_output=True, check=True)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def main() -> None:
+    workspace = setup()
+    subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
+    ip = in_process(workspace)
+    sp = subprocess_runs(workspace)
+    base = baseline(workspace)
+    print("time to first model request")
+    print(f"  in-process (session set-up): median {statistics.median(ip):.1f} ms, min {min(ip):.1f} ms")
+    print(f"  claw -p process start to request: median {statistics.median(sp):.0f} ms, min {min(sp):.0f} ms")
+    print(
+        f"  baseline, claw config show (start + plugin loading, no session): median "
+        f"{statistics.median(base):.0f} ms, min {min(base):.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

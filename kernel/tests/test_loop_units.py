@@ -1,0 +1,84 @@
+"""Small pure pieces of the loop: backoff, compaction split points, cache-break detection, imports."""
+
+from __future__ import annotations
+
+import itertools
+
+from claw.compaction import compacted, split_point, summary_request
+from claw.loop.cache import CacheTracker
+from claw.loop.retry import RetryPolicy
+from claw.messages import Message, TextBlock, ToolResultBlock, ToolUseBlock, Usage
+from claw.sessions.history import CacheStats
+
+
+def test_backoff_doubles_with_jitter_caps_and_honours_retry_after():
+    policy = RetryPolicy(base_delay=1.0, max_delay=8.0)
+    for attempt, base in ((1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (9, 8.0)):
+        delays = [policy.delay(attempt, None) for _ in range(50)]
+        assert all(0.75 * base <= d <= 1.25 * base for d in delays)
+    assert policy.delay(1, 30.0) == 30.0
+
+
+def test_retry_policy_from_env():
+    policy = RetryPolicy.from_env(
+        {"CLAW_MAX_RETRIES": "3", "CLAW_STREAM_IDLE_TIMEOUT": "2.5", "CLAW_RETRY_BASE_DELAY": "x"}
+    )
+    assert (policy.max_retries, policy.idle_timeout, policy.base_delay) == (3, 2.5, 0.5)
+
+
+def _conversation(turns: int) -> list[Message]:
+    messages = [Message.user("start")]
+    for i in range(turns):
+        messages.append(Message(role="assistant", content=[ToolUseBlock(id=f"t{i}", name="Echo", input={})]))
+        messages.append(Message(role="user", content=[ToolResultBlock(tool_use_id=f"t{i}", content="ok")]))
+    return messages
+
+
+def test_split_point_keeps_whole_turns_and_starts_at_an_assistant_message():
+    messages = _conversation(5)
+    cut = split_point(messages, 2)
+    assert cut is not None and messages[cut].role == "assistant"
+    assert len([m for m in messages[cut:] if m.role == "assistant"]) == 2
+    assert split_point(messages, 5) is None  # nothing older than what is kept
+    assert split_point(_conversation(0), 0) is None  # too little to be worth it
+    assert split_point(messages, 0) == len(messages)
+
+
+def test_summary_request_and_compacted_history_alternate_roles():
+    messages = _conversation(3)
+    cut = split_point(messages, 1)
+    request = summary_request(messages[:cut])
+    assert request[-1].role == "user" and isinstance(request[-1].content[-1], TextBlock)
+    assert [m.role for m in request] == [m.role for m in messages[:cut]]
+    new = compacted("the summary", messages[cut:])
+    roles = [m.role for m in new]
+    assert roles[0] == "user" and all(a != b for a, b in itertools.pairwise(roles))
+    assert "the summary" in new[0].text
+    # a kept tail that opens with tool results gets a bridging assistant message
+    bridged = compacted("s", messages[cut + 1 :])
+    assert [m.role for m in bridged[:3]] == ["user", "assistant", "user"]
+
+
+def test_cache_tracker_counts_and_detects_breaks():
+    stats = CacheStats()
+    tracker = CacheTracker(stats)
+    assert tracker.observe("fp", Usage(cache_creation_input_tokens=100)) == {
+        "fingerprint": "fp",
+        "status": "miss",
+        "write": True,
+    }
+    assert not tracker.observe("fp", Usage(cache_read_input_tokens=100)).get("break")
+    assert not tracker.observe("fp", Usage(cache_read_input_tokens=150)).get("break")
+    assert tracker.observe("fp", Usage(cache_read_input_tokens=100))["break"]  # dropped, same prefix
+    assert not tracker.observe("other", Usage()).get("break")  # the prefix changed: expected
+    assert stats.as_dict() == {"hits": 3, "misses": 2, "writes": 1, "unexpected_breaks": 1}
+
+
+def test_import_cycles_are_included_once(tmp_path, claw_env):
+    from claw.prompt import instructions
+
+    (tmp_path / "CLAUDE.md").write_text("root @a.md")
+    (tmp_path / "a.md").write_text("A @b.md")
+    (tmp_path / "b.md").write_text("B @a.md @CLAUDE.md @missing.md")
+    files = instructions.load(tmp_path, claw_env)
+    assert [f.path.name for f in files] == ["CLAUDE.md", "a.md", "b.md"]

@@ -1,0 +1,78 @@
+"""Install records under ``<state dir>/plugins/``: one JSON file per plugin, plus the installed wheel
+kept in ``wheels/`` so a failed update can put the previous version back."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from claw import paths
+
+
+@dataclass
+class InstallRecord:
+    name: str
+    version: str
+    #: Manifest URL, wheel path or project directory it was installed from.
+    source: str
+    sha256: str
+    signer: str | None = None
+    #: File name of the kept wheel in ``wheels/``.
+    wheel: str = ""
+    entry_points: list[str] = field(default_factory=list)
+    installed_at: float = field(default_factory=time.time)
+    #: The marketplace base URL, for ``claw plugin update``; None for local installs.
+    marketplace: str | None = None
+
+
+class Records:
+    """The record store of one state directory."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.root = paths.state_dir(env) / "plugins"
+        self.wheels = self.root / "wheels"
+
+    def _file(self, name: str) -> Path:
+        from claw_marketplace.wheels import normalize
+
+        return self.root / f"{normalize(name)}.json"
+
+    def get(self, name: str) -> InstallRecord | None:
+        try:
+            data = json.loads(self._file(name).read_text(encoding="utf-8"))
+            return InstallRecord(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def all(self) -> list[InstallRecord]:
+        if not self.root.is_dir():
+            return []
+        found = (self.get(p.stem) for p in sorted(self.root.glob("*.json")))
+        return [r for r in found if r is not None]
+
+    def kept_wheel(self, record: InstallRecord) -> Path | None:
+        path = self.wheels / record.wheel
+        return path if record.wheel and path.is_file() else None
+
+    def save(self, record: InstallRecord, wheel: Path) -> None:
+        """Keep ``wheel`` and write the record atomically (write then rename)."""
+        self.wheels.mkdir(parents=True, exist_ok=True)
+        kept = self.wheels / wheel.name
+        if wheel.resolve() != kept.resolve():
+            shutil.copy2(wheel, kept)
+        record.wheel = wheel.name
+        tmp = self._file(record.name).with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(asdict(record), indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, self._file(record.name))
+
+    def delete(self, name: str, *, keep_wheel: str | None = None) -> None:
+        """Remove the record and its kept wheels (except ``keep_wheel``)."""
+        record = self.get(name)
+        self._file(name).unlink(missing_ok=True)
+        if record and record.wheel and record.wheel != keep_wheel:
+            (self.wheels / record.wheel).unlink(missing_ok=True)

@@ -1,0 +1,335 @@
+"""``claw mcp list | get | add | remove | login | logout``, Claude Code's ``claude mcp`` commands.
+
+Imported for ``claw --help``: module level holds click definitions only; the SDK loads inside the
+commands that connect.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from claw.errors import ClawError, UsageError
+
+SCOPES = ("local", "project", "user")
+#: The longest ``claw doctor`` waits for a server (``MCP_TIMEOUT`` when shorter).
+DOCTOR_TIMEOUT = 10.0
+MARKS = {"connected": "✓ Connected", "failed": "✗ Failed", "needs-auth": "! Needs authentication"}
+
+
+def _app(ctx: click.Context) -> Any:
+    from claw.cli import state_of
+
+    return state_of(ctx).app
+
+
+def _resolved(app: Any) -> Any:
+    from claw_mcp import config
+
+    return config.resolve(app.workspace, app.env, app.settings.data)
+
+
+def _transports(app: Any) -> dict[str, Any]:
+    return {name: reg.obj for name, reg in app.transports.items()}
+
+
+def _target(server: Any) -> str:
+    data = server.data
+    if server.type == "stdio":
+        return " ".join([data["command"], *data.get("args", [])])
+    return f"{data.get('url')} ({server.type})"
+
+
+def _status_line(status: dict[str, Any]) -> str:
+    line = MARKS.get(status["status"], status["status"])
+    if status.get("error"):
+        line += f": {status['error']}"
+    return line
+
+
+@click.group()
+def mcp() -> None:
+    """Configure and check MCP servers (.mcp.json, settings mcpServers)."""
+
+
+@mcp.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Connect to every configured server and show its status."""
+    from claw_mcp.login import check, run_sync
+
+    app = _app(ctx)
+    resolved = _resolved(app)
+    statuses = (
+        run_sync(check(resolved.servers, app.env, _transports(app), app.workspace))
+        if resolved.servers
+        else []
+    )
+    bad = [
+        {"name": b.name, "status": "failed", "error": b.reason, "source": b.source} for b in resolved.errors
+    ]
+    if as_json:
+        click.echo(json.dumps(statuses + bad, indent=2))
+        return
+    if not statuses and not bad and not resolved.source_errors:
+        click.echo("No MCP servers configured. Use `claw mcp add` to add one.")
+        return
+    for line in resolved.source_errors:
+        click.echo(f"✗ {line}")
+    for status in statuses:
+        server = resolved.servers[status["name"]]
+        click.echo(f"{server.name}: {_target(server)} - {_status_line(status)}")
+        if status["status"] == "failed" and server.type == "stdio":
+            click.echo(f"    log: {status.get('log')}")
+    for item in bad:
+        click.echo(f"{item['name']}: ✗ invalid in {item['source']}: {item['error']}")
+
+
+@mcp.command("get")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def get_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
+    """Show one server's configuration and status."""
+    from claw_mcp.login import check, run_sync
+    from claw_mcp.oauth import TokenFile
+
+    app = _app(ctx)
+    resolved = _resolved(app)
+    for bad in resolved.errors:
+        if bad.name == name:
+            raise ClawError(str(bad))
+    server = resolved.servers.get(name)
+    if server is None:
+        raise UsageError(f'no MCP server named "{name}"; see `claw mcp list`')
+    status = run_sync(check({name: server}, app.env, _transports(app), app.workspace))[0]
+    info: dict[str, Any] = {"name": name, "scope": server.scope, "source": server.source, "type": server.type}
+    data = server.data
+    if server.type == "stdio":
+        info.update(command=data["command"], args=data.get("args", []), log=status.get("log"))
+    else:
+        info["url"] = data["url"]
+        info["auth"] = TokenFile(name, data["url"], app.env).status()
+    if data.get("env"):
+        info["env"] = sorted(data["env"])  # names only: values may be secrets
+    if data.get("headers"):
+        info["headers"] = sorted(data["headers"])
+    info.update(status=status["status"], tools=status.get("tools", 0))
+    if status.get("error"):
+        info["error"] = status["error"]
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(f"{name}:")
+    for key, value in info.items():
+        if key == "name":
+            continue
+        if key == "status":
+            value = _status_line(status)
+        click.echo(f"  {key}: {' '.join(value) if isinstance(value, list) else value}")
+
+
+def _scope_file(app: Any, scope: str) -> Path:
+    from claw_mcp.config import settings_files
+
+    return settings_files(app.workspace, app.env)[scope]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    from claw.config import read_json_file
+
+    return read_json_file(path) or {}
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    from claw_mcp.config import dump
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(dump(data), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _pairs(values: tuple[str, ...], sep: str, what: str) -> dict[str, str]:
+    out = {}
+    for value in values:
+        key, found, val = value.partition(sep)
+        if not found or not key.strip():
+            raise UsageError(f'{what} "{value}" must look like KEY{sep}VALUE')
+        out[key.strip()] = val.strip() if sep == ":" else val
+    return out
+
+
+@mcp.command("add", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option(
+    "-t", "--transport", type=click.Choice(["stdio", "sse", "http", "ws"]), default="stdio", show_default=True
+)
+@click.option("-s", "--scope", type=click.Choice(SCOPES), default="local", show_default=True)
+@click.option(
+    "-e", "--env", "envs", multiple=True, metavar="KEY=VALUE", help="Environment for a stdio server."
+)
+@click.option("-H", "--header", "headers", multiple=True, metavar="'Name: value'", help="HTTP header.")
+@click.argument("name")
+@click.argument("target", nargs=-1, required=True, type=click.UNPROCESSED)
+@click.pass_context
+def add_cmd(
+    ctx: click.Context,
+    transport: str,
+    scope: str,
+    envs: tuple[str, ...],
+    headers: tuple[str, ...],
+    name: str,
+    target: tuple[str, ...],
+) -> None:
+    """Add a server: `claw mcp add NAME -- COMMAND ARGS...` or `claw mcp add -t http NAME URL`.
+
+    Scopes: local (.claw/settings.local.json, this workspace only, default), project (.mcp.json,
+    shared with the repository), user (your settings, every workspace)."""
+    app = _app(ctx)
+    if target and target[0] == "--":  # `add NAME -- CMD ...`: click keeps the separator after NAME
+        target = target[1:]
+    if not target:
+        raise UsageError("give the command to run (after --) or the server URL")
+    entry: dict[str, Any]
+    if transport == "stdio":
+        entry = {"type": "stdio", "command": target[0], "args": list(target[1:])}
+        if envs:
+            entry["env"] = _pairs(envs, "=", "--env")
+    else:
+        if len(target) != 1:
+            raise UsageError(f"a {transport} server takes exactly one URL")
+        entry = {"type": transport, "url": target[0]}
+    if headers:
+        entry["headers"] = _pairs(headers, ":", "--header")
+    _store(app, name, entry, scope)
+
+
+def _store(app: Any, name: str, entry: dict[str, Any], scope: str) -> None:
+    """Check ``entry`` and write it under ``mcpServers.<name>`` in the file of ``scope``."""
+    from claw_mcp.config import BadEntry, check_entry
+
+    path = _scope_file(app, scope)
+    checked = check_entry(name, entry, str(path), scope, {**app.env, **_placeholders(entry)})
+    if isinstance(checked, BadEntry):
+        raise UsageError(str(checked))
+    data = _read(path)
+    servers = data.setdefault("mcpServers", {})
+    if name in servers:
+        raise UsageError(f'MCP server "{name}" already exists in {scope} config ({path}); remove it first')
+    servers[name] = entry
+    _write(path, data)
+    click.echo(f'Added {checked.type} MCP server "{name}" to {scope} config ({path})')
+
+
+@mcp.command("add-json")
+@click.option("-s", "--scope", type=click.Choice(SCOPES), default="local", show_default=True)
+@click.argument("name")
+@click.argument("entry")
+@click.pass_context
+def add_json_cmd(ctx: click.Context, scope: str, name: str, entry: str) -> None:
+    """Add a server from its JSON entry: `claw mcp add-json NAME '{"type":"http","url":"..."}'`."""
+    try:
+        value = json.loads(entry)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"add-json: invalid JSON: {exc.msg} (column {exc.colno})") from None
+    if not isinstance(value, dict):
+        raise UsageError("add-json: the entry must be a JSON object")
+    _store(_app(ctx), name, value, scope)
+
+
+def _placeholders(entry: dict[str, Any]) -> dict[str, str]:
+    """``${VAR}`` references may be unset when adding; they are checked when the server starts."""
+    import re
+
+    return {m: "x" for m in re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", json.dumps(entry))}
+
+
+@mcp.command("remove")
+@click.argument("name")
+@click.option("-s", "--scope", type=click.Choice(SCOPES), default=None, help="The scope to remove it from.")
+@click.pass_context
+def remove_cmd(ctx: click.Context, name: str, scope: str | None) -> None:
+    """Remove a server from the configuration file of its scope."""
+    app = _app(ctx)
+    scopes = (
+        [scope] if scope else [s for s in SCOPES if name in _read(_scope_file(app, s)).get("mcpServers", {})]
+    )
+    if not scopes or name not in _read(_scope_file(app, scopes[0])).get("mcpServers", {}):
+        where = f" in {scope} config" if scope else ""
+        raise UsageError(f'no MCP server named "{name}"{where}')
+    if len(scopes) > 1:
+        raise UsageError(f'MCP server "{name}" exists in several scopes ({", ".join(scopes)}); pass --scope')
+    path = _scope_file(app, scopes[0])
+    data = _read(path)
+    del data["mcpServers"][name]
+    _write(path, data)
+    click.echo(f'Removed MCP server "{name}" from {scopes[0]} config ({path})')
+
+
+def _remote(app: Any, name: str) -> Any:
+    resolved = _resolved(app)
+    server = resolved.servers.get(name)
+    if server is None:
+        bad = next((b for b in resolved.errors if b.name == name), None)
+        raise ClawError(str(bad)) if bad else UsageError(f'no MCP server named "{name}"; see `claw mcp list`')
+    return server
+
+
+@mcp.command("login")
+@click.argument("name")
+@click.pass_context
+def login_cmd(ctx: click.Context, name: str) -> None:
+    """Authorize claw with an OAuth-protected server (opens your browser)."""
+    from claw_mcp.login import login, run_sync
+
+    app = _app(ctx)
+    click.echo(run_sync(login(_remote(app, name), app.env, _transports(app))))
+
+
+@mcp.command("logout")
+@click.argument("name")
+@click.pass_context
+def logout_cmd(ctx: click.Context, name: str) -> None:
+    """Forget the tokens stored for a server."""
+    from claw_mcp.oauth import TokenFile
+
+    app = _app(ctx)
+    server = _remote(app, name)
+    store = TokenFile(name, server.data.get("url", ""), app.env)
+    if store.clear():
+        click.echo(f'Removed stored credentials of MCP server "{name}"')
+    else:
+        click.echo(f'No stored credentials for MCP server "{name}"')
+
+
+def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
+    """One ``claw doctor`` line per configured server, from a parallel connection check (at most
+    :data:`DOCTOR_TIMEOUT` seconds)."""
+    from claw.diagnostics import DoctorCheck
+
+    from claw_mcp import config
+    from claw_mcp.login import check, run_sync
+    from claw_mcp.manager import startup_timeout
+    from claw_mcp.session import builtin_transports
+
+    anchors = [
+        layer.anchor for layer in settings.layers if layer.scope in ("project", "local") and layer.anchor
+    ]
+    workspace = anchors[0] if anchors else Path.cwd()
+    resolved = config.resolve(workspace, env, settings.data)
+    checks = [
+        DoctorCheck(section="mcp", name="config", status="fail", detail=e) for e in resolved.source_errors
+    ]
+    checks += [DoctorCheck(section="mcp", name=b.name, status="fail", detail=str(b)) for b in resolved.errors]
+    if resolved.servers:
+        timeout = min(startup_timeout(env), DOCTOR_TIMEOUT)  # doctor must stay quick
+        for status in run_sync(check(resolved.servers, env, builtin_transports(), workspace, timeout)):
+            state = {"connected": "ok", "needs-auth": "warn"}.get(status["status"], "fail")
+            detail = f"{status['type']}, {status['scope']}: {_status_line(status)}"
+            if status["status"] == "connected":
+                detail += f" ({status['tools']} tools)"
+            checks.append(DoctorCheck(section="mcp", name=status["name"], status=state, detail=detail))
+    return checks

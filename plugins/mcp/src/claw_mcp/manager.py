@@ -1,0 +1,447 @@
+"""Live connections to a session's MCP servers.
+
+Each server gets a supervisor task that owns its transport and ``ClientSession`` from entry to exit
+(anyio cancel scopes must be entered and left in the same task); tools, resource reads and prompts
+are requests sent from the agent loop's tasks over that session. All supervisors live in one task
+group inside a background task that :meth:`McpManager.start` creates and :meth:`McpManager.stop`
+ends, so every server, child processes included, is shut down when the session ends or is cancelled
+(Ctrl-C).
+
+Start-up is parallel: :meth:`McpManager.start` returns when every server is connected, failed or
+needs authorization, or when ``MCP_TIMEOUT`` (milliseconds, default 30000, as Claude Code) has passed,
+whichever is first. A connection that drops is re-opened with backoff (5 attempts: at once, then
+1 s doubling, as Claude Code does for remote servers) and the request that hit the drop is retried
+once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import claw
+from claw import paths
+from claw.lazy import require
+from claw.log import get_logger
+
+from claw_mcp.config import ServerConfig
+from claw_mcp.oauth import ReauthRequired, TokenFile, headless_provider
+
+DIST = "claw-mcp"
+DEFAULT_TIMEOUT_MS = 30000
+RECONNECT_ATTEMPTS = 5
+RECONNECT_DELAY = 1.0
+#: Seconds servers get at shutdown to close on their own before connecting ones are cancelled.
+SHUTDOWN_GRACE = 2.0
+
+
+def log_path(server: str, env: Mapping[str, str] | None = None) -> Path:
+    """Where a stdio server's stderr goes: ``<state dir>/mcp-logs/<server>.log``."""
+    return paths.state_dir(env) / "mcp-logs" / f"{server}.log"
+
+
+def startup_timeout(env: Mapping[str, str]) -> float:
+    """``MCP_TIMEOUT`` in seconds."""
+    try:
+        return max(0.001, int(env.get("MCP_TIMEOUT", DEFAULT_TIMEOUT_MS)) / 1000)
+    except ValueError:
+        return DEFAULT_TIMEOUT_MS / 1000
+
+
+class ServerUnavailable(Exception):
+    """A request went to a server that is not connected; the message says why and what to do."""
+
+
+def describe(exc: BaseException) -> str:
+    """One line for an exception, reaching inside exception groups for the first real cause."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    if isinstance(exc, claw.ClawError):
+        return str(exc)  # already a sentence for the user
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    if isinstance(exc, kind):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = _find(inner, kind)
+            if found is not None:
+                return found
+    return None
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether ``exc`` means the connection is gone (worth reconnecting), not a server's answer."""
+    anyio = require("anyio", dist=DIST)
+    mcp = require("mcp", dist=DIST)
+    httpx2 = require("httpx2", dist=DIST)
+    types = require("mcp_types", dist=DIST)
+    if isinstance(exc, mcp.MCPError):
+        # An HTTP server that restarted or expired our session answers 404 ("Session terminated",
+        # or the server's own "Session not found"): the request was not run; a new session is needed.
+        return exc.code == types.CONNECTION_CLOSED or (
+            exc.code == types.INVALID_REQUEST and "session" in exc.message.lower()
+        )
+    return isinstance(
+        exc,
+        anyio.ClosedResourceError
+        | anyio.BrokenResourceError
+        | anyio.EndOfStream
+        | httpx2.TransportError
+        | OSError,
+    )
+
+
+@dataclass
+class Server:
+    """One configured server and the state of its connection."""
+
+    config: ServerConfig
+    status: str = "pending"
+    error: str = ""
+    session: Any = None
+    tools: list[Any] = field(default_factory=list)
+    prompts: list[Any] = field(default_factory=list)
+    resources: bool = False
+    server_info: Any = None
+    #: Set whenever the status leaves ``pending``.
+    settled: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set to end the current connection (drop detected, or shutdown).
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set to have a failed or unauthorized server try again (see :meth:`McpManager.resume`).
+    resume: asyncio.Event = field(default_factory=asyncio.Event)
+    connects: int = 0
+    #: stdio: the file the server's stderr is appended to.
+    log: str | None = None
+    #: http/sse: the ``httpx2.Auth`` to use instead of the stored-token provider (``claw mcp login``).
+    auth: Any = None
+    #: Set by the OAuth provider when the server asked for an authorization this run cannot do.
+    auth_required: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def settle(self, status: str, error: str = "") -> None:
+        self.status, self.error = status, error
+        if status != "connected":
+            self.session = None
+        self.settled.set()
+
+    def detail(self) -> dict[str, Any]:
+        """``{"name", "status", ...}`` for ``system/init``, ``claw mcp list`` and ``claw doctor``."""
+        out: dict[str, Any] = {"name": self.name, "status": self.status}
+        if self.error:
+            out["error"] = self.error
+        out["type"] = self.config.type
+        out["scope"] = self.config.scope
+        if self.log:
+            out["log"] = self.log
+        if self.server_info is not None:
+            out["serverInfo"] = {"name": self.server_info.name, "version": self.server_info.version}
+        return out
+
+
+class McpManager:
+    """The MCP servers of one session.
+
+    :param servers: the checked configuration (see :func:`claw_mcp.config.resolve`).
+    :param transports: ``type`` -> :class:`claw.Transport` subclass (the app's registry).
+    :param timeout: seconds to wait for start-up; default ``MCP_TIMEOUT``.
+    """
+
+    def __init__(
+        self,
+        servers: Mapping[str, ServerConfig],
+        *,
+        transports: Mapping[str, type[claw.Transport]],
+        workspace: Path,
+        env: Mapping[str, str],
+        timeout: float | None = None,
+    ) -> None:
+        _quiet_sdk_logging(env)
+        self.servers = {name: Server(cfg) for name, cfg in servers.items()}
+        self.transports = dict(transports)
+        self.workspace = workspace
+        self.env = dict(env)
+        self.timeout = startup_timeout(env) if timeout is None else timeout
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        #: Seconds each server took to settle at start-up (benchmarks read it).
+        self.startup_seconds: dict[str, float] = {}
+        for server in self.servers.values():
+            if server.config.type == "stdio":
+                server.log = str(log_path(server.name, env))
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    async def start(self, on_settled: Callable[[Server], None] | None = None) -> None:
+        """Start every server in parallel; return when all settled or the timeout passed.
+
+        :param on_settled: called for each server as soon as it is connected, failed or needs
+            authorization, so what is ready is published even if the caller is cancelled first.
+        """
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="claw-mcp")
+
+        async def watch(server: Server) -> None:
+            await server.settled.wait()
+            if on_settled is not None:
+                on_settled(server)
+
+        watchers = [asyncio.ensure_future(watch(s)) for s in self.servers.values()]
+        try:
+            if watchers:
+                await asyncio.wait(watchers, timeout=self.timeout)
+        finally:
+            for watcher in watchers:
+                watcher.cancel()
+        for server in self.servers.values():
+            if not server.settled.is_set():
+                server.settle("failed", f"timed out after {self.timeout * 1000:.0f} ms (MCP_TIMEOUT)")
+                if on_settled is not None:
+                    on_settled(server)
+
+    async def stop(self) -> None:
+        """Close every connection and stop every child process; safe to call more than once."""
+        self._stopping.set()
+        for server in self.servers.values():
+            server.wake.set()
+        if self._task is not None:
+            task, self._task = self._task, None
+            try:
+                await asyncio.shield(task)
+            except asyncio.CancelledError:
+                # Our caller was cancelled (Ctrl-C): still wait for the servers to shut down.
+                with contextlib.suppress(BaseException):
+                    await task
+                raise
+
+    async def _run(self) -> None:
+        """Host the supervisors; at shutdown give them :data:`SHUTDOWN_GRACE` seconds to close
+        their connections, then cancel whatever is still connecting."""
+        anyio = require("anyio", dist=DIST)
+        remaining = len(self.servers)
+        finished = anyio.Event()
+
+        async def supervise(server: Server) -> None:
+            nonlocal remaining
+            try:
+                await self._supervise(server)
+            except Exception as exc:  # a bug here must not take the other servers down
+                server.settle("failed", describe(exc))
+            finally:
+                remaining -= 1
+                if remaining == 0:
+                    finished.set()
+
+        async with anyio.create_task_group() as tg:
+            for server in self.servers.values():
+                tg.start_soon(supervise, server)
+            await self._stopping.wait()
+            with anyio.move_on_after(SHUTDOWN_GRACE):
+                await finished.wait()
+            tg.cancel_scope.cancel()
+
+    # -- one server -------------------------------------------------------------------------------
+
+    def _connect_config(self, server: Server) -> dict[str, Any]:
+        cfg = dict(server.config.data)
+        if server.config.type == "stdio":
+            cfg["env"] = {**self.env, **(cfg.get("env") or {})}
+            cfg.setdefault("cwd", str(self.workspace))
+            cfg["stderr"] = server.log
+        if server.auth is not None:
+            cfg["auth"] = server.auth
+        elif server.config.oauth_capable and not _has_authorization(cfg.get("headers")):
+            store = TokenFile(server.name, cfg["url"], self.env)
+            cfg["auth"] = headless_provider(
+                server.name, cfg, store, lambda: setattr(server, "auth_required", True)
+            )
+        return cfg
+
+    async def _supervise(self, server: Server) -> None:
+        """Connect, and keep connecting: a failed start is not retried (as Claude Code); a live
+        connection that drops gets :data:`RECONNECT_ATTEMPTS` attempts, the first one at once, then
+        1 s, 2 s, 4 s, ... apart. A server left failed or needing authorization waits for
+        :meth:`resume` (a request to a server that was connected once, or a login)."""
+        anyio = require("anyio", dist=DIST)
+        start = time.perf_counter()
+        budget, attempt = 1, 0
+        while not self._stopping.is_set():
+            server.wake = asyncio.Event()
+            connects = server.connects
+            try:
+                await self._connect_once(server, start)
+                budget, attempt = RECONNECT_ATTEMPTS, 0
+                continue
+            except Exception as exc:
+                if self._stopping.is_set():
+                    break
+                if server.connects > connects:  # it was up and the connection broke: reconnect at once
+                    get_logger("claw.mcp").debug("connection lost", server=server.name, error=describe(exc))
+                    server.session = None
+                    server.settled.clear()
+                    server.status = "pending"
+                    budget, attempt = RECONNECT_ATTEMPTS, 0
+                    continue
+                if server.auth_required or _find(exc, ReauthRequired) is not None:
+                    server.auth_required = False
+                    server.settle("needs-auth", str(ReauthRequired(server.name)))
+                elif (attempt := attempt + 1) >= budget:
+                    server.settle("failed", self._failure_reason(server, exc))
+                else:
+                    get_logger("claw.mcp").debug(
+                        "reconnecting", server=server.name, attempt=attempt, error=describe(exc)
+                    )
+                    with anyio.move_on_after(RECONNECT_DELAY * 2 ** (attempt - 1)):
+                        await self._stopping.wait()
+                    continue
+            self.startup_seconds.setdefault(server.name, time.perf_counter() - start)
+            await self._wait_for_resume(server)
+            budget, attempt = 1, 0
+
+    async def _wait_for_resume(self, server: Server) -> None:
+        """Park a failed or unauthorized server until :meth:`resume` or shutdown."""
+        resume = server.resume = asyncio.Event()
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        resumed = asyncio.ensure_future(resume.wait())
+        try:
+            await asyncio.wait([stopping, resumed], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            resumed.cancel()
+
+    def resume(self, server: Server) -> None:
+        """Have a parked server try to connect again (one attempt)."""
+        server.settled.clear()
+        server.status = "pending"
+        server.resume.set()
+
+    def _failure_reason(self, server: Server, exc: BaseException) -> str:
+        missing = _find(exc, FileNotFoundError)
+        if missing is not None and server.config.type == "stdio":
+            return f"command not found: {server.config.data['command']}"
+        reason = describe(exc)
+        if _find(exc, TimeoutError) is not None or "Cancel" in reason:
+            reason = f"timed out after {self.timeout * 1000:.0f} ms (MCP_TIMEOUT)"
+        if server.log:
+            reason += f" (see {server.log})"
+        return reason
+
+    async def _connect_once(self, server: Server, start: float) -> None:
+        """Open, initialize and list; then hold the connection until woken. Raises on failure."""
+        anyio = require("anyio", dist=DIST)
+        mcp = require("mcp", dist=DIST)
+        transport_cls = self.transports.get(server.config.type)
+        if transport_cls is None:
+            known = ", ".join(sorted(self.transports))
+            raise ValueError(f'unknown transport type "{server.config.type}" (known: {known})')
+        cfg = self._connect_config(server)
+        scope = anyio.CancelScope(deadline=anyio.current_time() + self.timeout)
+        with scope:
+            async with (
+                transport_cls().connect(cfg) as (read, write),
+                mcp.ClientSession(read, write, list_roots_callback=self._roots) as session,
+            ):
+                init = await session.initialize()
+                caps = init.capabilities
+                tools = (await session.list_tools()).tools if caps.tools is not None else []
+                prompts = (await session.list_prompts()).prompts if caps.prompts is not None else []
+                scope.deadline = math.inf
+                server.session, server.tools, server.prompts = session, tools, prompts
+                server.resources = caps.resources is not None
+                server.server_info = init.server_info
+                server.connects += 1
+                server.settle("connected")
+                self.startup_seconds.setdefault(server.name, time.perf_counter() - start)
+                await server.wake.wait()
+                server.session = None
+        if scope.cancelled_caught:
+            raise TimeoutError("connect timed out")
+        if not self._stopping.is_set():
+            # Woken because a request saw the connection drop: reconnect promptly.
+            server.settled.clear()
+            server.status = "pending"
+
+    async def _roots(self, context: Any) -> Any:
+        """``roots/list``: the workspace is the root servers may work in (as Claude Code offers its
+        working directory)."""
+        types = require("mcp_types", dist=DIST)
+        root = types.Root(uri=self.workspace.resolve().as_uri(), name=self.workspace.name)
+        return types.ListRootsResult(roots=[root])
+
+    # -- requests ----------------------------------------------------------------------------------
+
+    async def _ready(self, server: Server) -> Any:
+        if server.status == "failed" and server.connects and not self._stopping.is_set():
+            self.resume(server)  # it worked before: one more attempt (a restarted server comes back)
+        if server.status == "pending":
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    server.settled.wait(), self.timeout + RECONNECT_DELAY * 2**RECONNECT_ATTEMPTS
+                )
+        if server.status != "connected" or server.session is None:
+            raise ServerUnavailable(self.unavailable_message(server))
+        return server.session
+
+    def unavailable_message(self, server: Server) -> str:
+        if server.status == "needs-auth":
+            return str(ReauthRequired(server.name))
+        reason = f": {server.error}" if server.error else ""
+        return f'MCP server "{server.name}" is not connected ({server.status}{reason})'
+
+    async def request(self, name: str, call: Callable[[Any], Awaitable[Any]]) -> Any:
+        """Send one request; if the connection dropped, reconnect and try once more."""
+        server = self.servers[name]
+        session = await self._ready(server)
+        try:
+            return await call(session)
+        except Exception as exc:
+            if not is_connection_error(exc) or self._stopping.is_set():
+                raise
+        if server.session is session:  # nobody reported the drop yet
+            server.settled.clear()
+            server.status = "pending"
+            server.wake.set()
+        session = await self._ready(server)
+        return await call(session)
+
+    async def reauthorize(self, name: str) -> None:
+        """Ask the supervisor of ``name`` to connect again (after a login) and wait for the outcome."""
+        server = self.servers[name]
+        if server.status == "connected":
+            server.settled.clear()
+            server.status = "pending"
+            server.wake.set()
+        else:
+            self.resume(server)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(server.settled.wait(), self.timeout + 1)
+
+    def statuses(self) -> list[dict[str, Any]]:
+        return [s.detail() for s in self.servers.values()]
+
+
+def _quiet_sdk_logging(env: Mapping[str, str]) -> None:
+    """Keep the SDK's stdlib log records (a failed session DELETE, a server's odd SSE event) off
+    stderr, where claw prints one line per problem; ``CLAW_LOG=debug`` lets them through."""
+    import logging
+
+    logger = logging.getLogger("mcp")
+    if env.get("CLAW_LOG", "").lower() != "debug" and not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
+def _has_authorization(headers: Mapping[str, str] | None) -> bool:
+    return any(k.lower() == "authorization" for k in (headers or {}))

@@ -1,0 +1,123 @@
+"""What ``claw_session_start`` / ``claw_session_end`` do: read the configuration, start the servers,
+offer their tools, resources and prompts, report statuses, and shut everything down."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import claw
+from claw import console
+
+from claw_mcp import config as mcp_config
+from claw_mcp.manager import McpManager, Server, startup_timeout
+from claw_mcp.tools import ListMcpResources, McpAuth, McpTool, ReadMcpResource, prompt_commands
+
+#: The session's manager, for tools and the end hook.
+MANAGER: claw.StashKey[McpManager] = claw.StashKey()
+
+
+def builtin_transports() -> dict[str, type[claw.Transport]]:
+    from claw_mcp.transports import BUILTIN_TRANSPORTS
+
+    return {name: cls for cls in BUILTIN_TRANSPORTS for name in (cls.name, *cls.aliases)}
+
+
+def transports_of(session: claw.SessionContext) -> Mapping[str, type[claw.Transport]]:
+    """The app's transport registry; claw-mcp's own when the host passed none (embedders, tests)."""
+    return session.transports or builtin_transports()
+
+
+def resolve_for(session: claw.SessionContext) -> mcp_config.Resolved:
+    extra = session.extra or {}
+    cli = extra.get("mcp_config") or []
+    if isinstance(cli, str):
+        cli = [cli]
+    return mcp_config.resolve(
+        session.workspace,
+        session.env,
+        session.settings,
+        cli_configs=list(cli),
+        strict=bool(extra.get("strict_mcp_config")),
+    )
+
+
+async def start(session: claw.SessionContext) -> None:
+    resolved = resolve_for(session)
+    for line in resolved.source_errors:
+        console.error(line)
+    for bad in resolved.errors:
+        console.error(str(bad))
+        session.set_status(bad.name, "failed", error=bad.reason, source=bad.source)
+    if not resolved.servers:
+        return
+    transports = transports_of(session)
+    manager = McpManager(
+        resolved.servers,
+        transports=transports,
+        workspace=session.workspace,
+        env=session.env,
+        timeout=startup_wait(session.env),
+    )
+    session.stash[MANAGER] = manager
+    for name in resolved.servers:
+        session.set_status(name, "pending")
+
+    def settled(server: Server) -> None:
+        detail = server.detail()
+        session.set_status(detail.pop("name"), detail.pop("status"), **detail)
+        if server.status == "needs-auth":
+            console.warn(manager.unavailable_message(server))
+        elif server.status == "failed":
+            console.warn(f'MCP server "{server.name}" failed to start: {server.error}')
+
+    await manager.start(settled)
+    # Tools are offered in configuration order, whatever order servers connected in, so the tool
+    # list (and the model's prompt cache) is the same from run to run.
+    resources = False
+    for server in manager.servers.values():
+        if server.status == "connected":
+            for tool in server.tools:
+                session.add_tool(McpTool(manager, server.name, tool))
+            for command in prompt_commands(manager, server.name, server.prompts):
+                session.add_command(command)
+            resources = resources or server.resources
+    if resources:
+        session.add_tool(ListMcpResources(manager))
+        session.add_tool(ReadMcpResource(manager))
+    if any(s.status == "needs-auth" for s in manager.servers.values()):
+        session.add_tool(McpAuth(manager, _login_for(session, manager), session.interactive))
+
+
+def startup_wait(env: Mapping[str, str]) -> float:
+    """``MCP_TIMEOUT``, but ending before the host stops waiting for session-start hooks
+    (``CLAW_SESSION_START_TIMEOUT``, 30 s by default) so the servers that did start are offered."""
+    try:
+        host = float(env.get("CLAW_SESSION_START_TIMEOUT", "30"))
+    except ValueError:
+        host = 30.0
+    return min(startup_timeout(env), max(0.5, host - 0.5))
+
+
+def report(session: claw.SessionContext, manager: McpManager) -> None:
+    """Copy each server's status into the session (``system/init``'s ``mcp_servers``)."""
+    for detail in manager.statuses():
+        info: dict[str, Any] = dict(detail)
+        name, status = info.pop("name"), info.pop("status")
+        session.set_status(name, status, **info)
+
+
+def _login_for(session: claw.SessionContext, manager: McpManager) -> Any:
+    async def login(name: str) -> str:
+        from claw_mcp.login import login as run_login
+
+        return await run_login(manager.servers[name].config, session.env, transports_of(session))
+
+    return login
+
+
+async def end(session: claw.SessionContext) -> None:
+    manager = session.stash.get(MANAGER)
+    if manager is not None:
+        await manager.stop()
+        report(session, manager)

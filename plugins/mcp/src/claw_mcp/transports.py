@@ -1,0 +1,160 @@
+"""The transports claw-mcp registers: ``stdio``, ``sse`` and ``http`` from the MCP SDK, and ``ws``.
+
+Each is a :class:`claw.Transport`; the plugin picks one by the server's ``type``, so another plugin
+can add a transport by registering a new name. ``connect(config)`` receives the server's expanded
+``.mcp.json`` entry plus what the plugin adds:
+
+- stdio: ``command``, ``args``, ``env`` (the full environment to run with), ``cwd``, ``stderr`` (a
+  log file path the server's stderr is appended to);
+- sse / http: ``url``, ``headers``, ``auth`` (an ``httpx2.Auth``, e.g. the OAuth provider);
+- ws: ``url``, ``headers``.
+
+The SDK no longer ships a WebSocket client, so ``ws`` is written here on the ``websockets``
+library, speaking MCP's ``mcp`` subprotocol with one JSON-RPC message per text frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import claw
+from claw.lazy import require
+
+DIST = "claw-mcp"
+
+
+def _mcp(module: str) -> Any:
+    return require(module, dist=DIST)  # the SDK loads on first connection, not at claw start-up
+
+
+class StdioTransport(claw.Transport):
+    """Runs the server as a child process (its own process group) and talks over its stdin/stdout."""
+
+    name = "stdio"
+
+    @asynccontextmanager
+    async def connect(self, config: dict[str, Any]) -> AsyncIterator[tuple[Any, Any]]:
+        stdio = _mcp("mcp.client.stdio")
+        params = stdio.StdioServerParameters(
+            command=config["command"],
+            args=list(config.get("args", [])),
+            env=dict(config.get("env") or {}),
+            cwd=config.get("cwd"),
+        )
+        log_path = config.get("stderr")
+        if log_path:
+            Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+            with open(log_path, "a", encoding="utf-8") as errlog:
+                async with stdio.stdio_client(params, errlog=errlog) as streams:
+                    yield streams
+        else:
+            async with stdio.stdio_client(params) as streams:
+                yield streams
+
+
+def _timeout(config: dict[str, Any]) -> Any:
+    httpx2 = require("httpx2", dist=DIST)
+    return httpx2.Timeout(float(config.get("timeout", 30)), read=float(config.get("read_timeout", 300)))
+
+
+class SseTransport(claw.Transport):
+    """The 2024-11-05 HTTP+SSE transport (deprecated by the spec, still common)."""
+
+    name = "sse"
+
+    @asynccontextmanager
+    async def connect(self, config: dict[str, Any]) -> AsyncIterator[tuple[Any, Any]]:
+        sse = _mcp("mcp.client.sse")
+        timeout = _timeout(config)
+        async with sse.sse_client(
+            config["url"],
+            headers=dict(config.get("headers") or {}),
+            timeout=timeout.connect,
+            sse_read_timeout=timeout.read,
+            auth=config.get("auth"),
+        ) as streams:
+            yield streams
+
+
+class HttpTransport(claw.Transport):
+    """Streamable HTTP, the current remote transport."""
+
+    name = "http"
+    aliases = ("streamable-http",)
+
+    @asynccontextmanager
+    async def connect(self, config: dict[str, Any]) -> AsyncIterator[tuple[Any, Any]]:
+        httpx2 = require("httpx2", dist=DIST)
+        streamable = _mcp("mcp.client.streamable_http")
+        async with (
+            httpx2.AsyncClient(
+                headers=dict(config.get("headers") or {}), auth=config.get("auth"), timeout=_timeout(config)
+            ) as client,
+            streamable.streamable_http_client(config["url"], http_client=client) as streams,
+        ):
+            yield streams
+
+
+class WebSocketTransport(claw.Transport):
+    """MCP over a WebSocket (``ws://`` / ``wss://``), subprotocol ``mcp``."""
+
+    name = "ws"
+
+    @asynccontextmanager
+    async def connect(self, config: dict[str, Any]) -> AsyncIterator[tuple[Any, Any]]:
+        anyio = require("anyio", dist=DIST)
+        client = require("websockets.asyncio.client", dist=DIST)
+        exceptions = require("websockets.exceptions", dist=DIST)
+        types = _mcp("mcp_types")
+        message = _mcp("mcp.shared.message")
+
+        async with client.connect(
+            config["url"],
+            subprotocols=["mcp"],
+            additional_headers=dict(config.get("headers") or {}),
+            open_timeout=float(config.get("timeout", 30)),
+        ) as ws:
+            read_writer, read_stream = anyio.create_memory_object_stream(0)
+            write_stream, write_reader = anyio.create_memory_object_stream(0)
+
+            async def reader() -> None:
+                async with read_writer:
+                    try:
+                        async for frame in ws:
+                            try:
+                                parsed = types.jsonrpc_message_adapter.validate_json(frame, by_name=False)
+                            except ValueError as exc:
+                                await read_writer.send(exc)
+                                continue
+                            await read_writer.send(message.SessionMessage(parsed))
+                    except exceptions.ConnectionClosed:
+                        pass  # the session sees the end of the read stream
+                    except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                        pass
+
+            async def writer() -> None:
+                async with write_reader:
+                    try:
+                        async for item in write_reader:
+                            await ws.send(item.message.model_dump_json(by_alias=True, exclude_unset=True))
+                    except exceptions.ConnectionClosed:
+                        await read_writer.aclose()
+
+            async with anyio.create_task_group() as tg, read_stream, write_stream:
+                tg.start_soon(reader)
+                tg.start_soon(writer)
+                try:
+                    yield read_stream, write_stream
+                finally:
+                    tg.cancel_scope.cancel()
+
+
+BUILTIN_TRANSPORTS: tuple[type[claw.Transport], ...] = (
+    StdioTransport,
+    SseTransport,
+    HttpTransport,
+    WebSocketTransport,
+)

@@ -1,0 +1,139 @@
+"""``claw mcp ...`` and ``claw doctor`` through the real CLI, and the entry point's import cost."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from claw.testing import imported_modules
+
+TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
+
+
+def test_entry_point_module_stays_light() -> None:
+    loaded = imported_modules("claw_mcp.plugin")
+    heavy = {
+        m
+        for m in loaded
+        if m.split(".")[0] in {"mcp", "mcp_types", "websockets", "httpx2", "anyio", "pydantic"}
+    }
+    assert heavy == set()
+    assert not {m for m in loaded if m.startswith("claw_mcp.") and m != "claw_mcp.plugin"}
+
+
+def test_add_list_get_remove(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    claw("mcp", "add", "time", "--", TIME_SERVER, "--local-timezone", "UTC").assert_success()
+    local = json.loads((workspace / ".claw" / "settings.local.json").read_text())
+    assert local["mcpServers"]["time"] == {
+        "type": "stdio",
+        "command": TIME_SERVER,
+        "args": ["--local-timezone", "UTC"],
+    }
+
+    claw(
+        "mcp",
+        "add",
+        "--transport",
+        "http",
+        "--scope",
+        "project",
+        "-H",
+        "Authorization: Bearer ${API_TOKEN}",
+        "api",
+        "http://127.0.0.1:9/mcp",
+    ).assert_success()
+    project = json.loads((workspace / ".mcp.json").read_text())
+    assert project["mcpServers"]["api"] == {
+        "type": "http",
+        "url": "http://127.0.0.1:9/mcp",
+        "headers": {"Authorization": "Bearer ${API_TOKEN}"},
+    }
+    claw("mcp", "add", "-s", "user", "-e", "TZ=UTC", "clock", "--", TIME_SERVER).assert_success()
+    user = json.loads((Path(claw.env["CLAW_CONFIG_DIR"]) / "settings.json").read_text())
+    assert user["mcpServers"]["clock"]["env"] == {"TZ": "UTC"}
+
+    claw("mcp", "add", "time", "--", "other").assert_failure(2, "already exists in local config")
+    claw("mcp", "add-json", "sock", '{"type": "ws", "url": "ws://127.0.0.1:9/mcp"}').assert_success()
+    assert (
+        json.loads((workspace / ".claw" / "settings.local.json").read_text())["mcpServers"]["sock"]["type"]
+        == "ws"
+    )
+    claw("mcp", "add-json", "nourl", '{"type": "sse"}').assert_failure(
+        2, 'mcpServers.nourl: "url" is required'
+    )
+    claw("mcp", "add-json", "x", "{nope").assert_failure(2, "add-json: invalid JSON")
+    claw("mcp", "remove", "sock").assert_success()
+
+    result = claw("mcp", "list").assert_success()
+    lines = {line.split(":")[0]: line for line in result.stdout.splitlines() if not line.startswith(" ")}
+    assert lines["time"].endswith("✓ Connected")
+    assert lines["clock"].endswith("✓ Connected")
+    assert lines["api"].endswith(
+        "✗ invalid in " + str(workspace / ".mcp.json") + ": environment variable(s) not set: API_TOKEN"
+    )
+    listed = {s["name"]: s for s in claw("mcp", "list", "--json").assert_success().json()}
+    assert listed["time"]["status"] == "connected" and listed["time"]["tools"] == 2
+    assert listed["api"]["status"] == "failed"
+
+    got = claw("mcp", "get", "time", "--json").assert_success().json()
+    assert (
+        got["scope"] == "local"
+        and got["status"] == "connected"
+        and got["args"] == ["--local-timezone", "UTC"]
+    )
+    assert got["log"].endswith("mcp-logs/time.log")
+    claw("mcp", "get", "nope").assert_failure(2, 'no MCP server named "nope"')
+
+    claw("mcp", "remove", "time").assert_success()
+    assert "time" not in json.loads((workspace / ".claw" / "settings.local.json").read_text())["mcpServers"]
+    claw("mcp", "remove", "time").assert_failure(2, 'no MCP server named "time"')
+    claw("mcp", "remove", "api", "--scope", "user").assert_failure(2, "in user config")
+    claw("mcp", "remove", "api", "--scope", "project").assert_success()
+
+
+def test_list_reports_bad_entries_and_log_files(claw, workspace: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    crash = tmp_path / "crash.py"
+    crash.write_text("import sys\nsys.stderr.write('crashed on purpose\\n')\nsys.exit(1)\n")
+    (workspace / ".mcp.json").write_text(
+        json.dumps(
+            {
+                "mcpServers": {
+                    "crash": {"command": sys.executable, "args": [str(crash)]},
+                    "bad": {"type": "sse"},
+                }
+            }
+        )
+    )
+    out = claw("mcp", "list").assert_success().stdout
+    assert f'bad: ✗ invalid in {workspace / ".mcp.json"}: "url" is required for a sse server' in out
+    log_line = next(line for line in out.splitlines() if line.strip().startswith("log:"))
+    log = Path(log_line.split("log:", 1)[1].strip())
+    assert "crashed on purpose" in log.read_text()
+
+
+def test_doctor_shows_each_server(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    (workspace / ".mcp.json").write_text(
+        json.dumps(
+            {"mcpServers": {"time": {"command": TIME_SERVER}, "gone": {"command": "no-such-binary-xyz"}}}
+        )
+    )
+    result = claw("doctor", "--json")
+    checks = {c["name"]: c for c in result.json() if c["section"] == "mcp"}
+    assert checks["time"]["status"] == "ok" and "Connected" in checks["time"]["detail"]
+    assert checks["gone"]["status"] == "fail" and "command not found" in checks["gone"]["detail"]
+    assert result.exit_code == 1
+
+
+def test_logout_forgets_tokens(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    from claw_mcp.oauth import TokenFile
+
+    (workspace / ".mcp.json").write_text(
+        json.dumps({"mcpServers": {"api": {"type": "http", "url": "http://127.0.0.1:9/mcp"}}})
+    )
+    store = TokenFile("api", "http://127.0.0.1:9/mcp", claw.env)
+    store.update(tokens={"access_token": "a", "token_type": "Bearer"})
+    claw("mcp", "logout", "api").assert_success()
+    assert not store.path.exists()
+    assert "No stored credentials" in claw("mcp", "logout", "api").assert_success().stdout
+    claw("mcp", "login", "nope").assert_failure(2, 'no MCP server named "nope"')

@@ -1,0 +1,156 @@
+"""The ``foundry`` provider: Azure AI Foundry deployments over the OpenAI v1 API or the Anthropic API.
+
+Claude deployments go through ``anthropic.AsyncAnthropicFoundry`` (``/anthropic/v1/messages``);
+every other deployment through ``openai.AsyncOpenAI`` against the resource's ``/openai/v1/``
+endpoint, with Chat Completions (the API every Foundry model serves). Which wire a deployment uses:
+``providers.foundry.deployments`` (``{"prod-sonnet": "claude-sonnet-4-6"}`` names the model behind a
+deployment, ``{"my-llm": "openai"}`` only its wire), else the catalogue, else a ``claude-`` prefix.
+
+Auth: an API key when one is set, else Entra ID tokens from ``DefaultAzureCredential`` for the
+``cognitiveservices`` scope. Neither SDK retries (``max_retries=0``): the kernel does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from claw.errors import ApiError, MissingCredentials
+from claw.lazy import require
+from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
+from claw.wire import anthropic as anthropic_wire
+from claw.wire import openai_chat
+from claw.wire.errors import sdk_error
+
+from claw_provider_foundry import catalogue, credentials
+from claw_provider_foundry.credentials import Wire
+
+DIST = "claw-provider-foundry"
+
+
+def _model_info(item: dict[str, Any], model_id: str | None = None) -> ModelInfo:
+    fields = {k: v for k, v in item.items() if k not in catalogue.PRIVATE_KEYS}
+    if model_id is not None:
+        fields["id"] = model_id
+    return ModelInfo(provider="foundry", **fields)
+
+
+class FoundryProvider(Provider):
+    """Claude and OpenAI-wire deployments of one Azure AI Foundry resource."""
+
+    name = "foundry"
+
+    def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
+        super().__init__(settings, env)
+        self._clients: dict[Wire, Any] = {}
+        self._azure_credential: Any = None
+
+    @classmethod
+    def models(cls) -> list[ModelInfo]:
+        return [_model_info(item) for item in catalogue.MODELS]
+
+    @classmethod
+    def model_info(cls, model_id: str) -> ModelInfo:
+        """By deployment name: a catalogue model's capabilities under the deployment's own name."""
+        item = catalogue.entry(model_id)
+        return _model_info(item, model_id) if item is not None else ModelInfo(id=model_id, provider=cls.name)
+
+    def credentials(self) -> CredentialStatus:
+        return credentials.status(self.settings, self.env)
+
+    # -- deployments -------------------------------------------------------------------------
+
+    def deployment(self, name: str) -> tuple[Wire, dict[str, Any]]:
+        """The wire and catalogue entry (possibly empty) behind deployment ``name``."""
+        mapped = (self.settings.get("deployments") or {}).get(name)
+        if mapped in ("openai", "anthropic"):
+            return mapped, catalogue.entry(name) or {}
+        item = catalogue.entry(mapped or name)
+        if item is not None:
+            return item["wire"], item
+        return ("anthropic" if name.startswith("claude") else "openai"), {}
+
+    # -- clients -----------------------------------------------------------------------------
+
+    def _token_provider(self) -> Any:
+        """An async callable returning Entra ID bearer tokens from ``DefaultAzureCredential``.
+
+        The synchronous credential runs in a worker thread: azure-identity's asyncio flavour needs
+        aiohttp, which neither SDK otherwise pulls in. The credential caches tokens until expiry.
+        """
+        identity = require("azure.identity", dist=DIST, extra="azure-identity")  # imported lazily
+        if self._azure_credential is None:
+            self._azure_credential = identity.DefaultAzureCredential()
+        fetch = identity.get_bearer_token_provider(self._azure_credential, credentials.SCOPE)
+
+        async def token() -> str:
+            return await asyncio.to_thread(fetch)
+
+        return token
+
+    def client(self, wire: Wire) -> Any:
+        if wire in self._clients:
+            return self._clients[wire]
+        base_url = credentials.base_url(self.settings, self.env, wire)
+        if base_url is None:
+            raise MissingCredentials(f"foundry has no endpoint: {credentials.ENDPOINT_HINT}")
+        key = credentials.api_key(self.settings, self.env, wire)
+        if wire == "openai":
+            openai = require("openai", dist=DIST)  # imported lazily: ~1 s
+            auth = key[0] if key else self._token_provider()
+            client = openai.AsyncOpenAI(base_url=base_url, api_key=auth, max_retries=0)
+        else:
+            anthropic = require("anthropic", dist=DIST)  # imported lazily: ~1 s
+            auth_args = {"api_key": key[0]} if key else {"azure_ad_token_provider": self._token_provider()}
+            client = anthropic.AsyncAnthropicFoundry(base_url=base_url, max_retries=0, **auth_args)
+        self._clients[wire] = client
+        return client
+
+    # -- streaming ---------------------------------------------------------------------------
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
+        wire, item = self.deployment(request.model)
+        info = _model_info(item, request.model) if item else ModelInfo(id=request.model, provider=self.name)
+        try:
+            client = self.client(wire)
+            if wire == "anthropic":
+                params = anthropic_wire.request_params(
+                    request, model=request.model, info=info, thinking=item.get("thinking")
+                )
+                raw = await client.messages.create(**params, stream=True)
+                events = anthropic_wire.stream_events(raw, provider="foundry", model=request.model)
+            else:
+                params = openai_chat.request_params(
+                    request,
+                    model=request.model,
+                    info=info,
+                    max_tokens_field=item.get("max_tokens_field", "max_completion_tokens"),
+                )
+                chunks = await client.chat.completions.create(**params)
+                events = openai_chat.stream_events(chunks, provider="foundry", model=request.model)
+            async for event in events:
+                yield event
+        except Exception as exc:
+            raise _error(exc) from exc
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()
+        if self._azure_credential is not None:
+            self._azure_credential.close()
+            self._azure_credential = None
+
+
+def _error(exc: BaseException) -> Exception:
+    """SDK errors as ApiError; an Entra ID failure (no usable identity) as an authentication error."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if "ClientAuthenticationError" in names or "CredentialUnavailableError" in names:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return ApiError(
+            f"foundry: Entra ID sign-in failed ({first}); {credentials.HINT}",
+            kind="authentication_failed",
+            provider="foundry",
+        )
+    return sdk_error(exc, "foundry")

@@ -1,0 +1,57 @@
+"""Live smoke tests against a real Azure AI Foundry resource. Run only when an endpoint and an API key
+are in the environment (``AZURE_OPENAI_ENDPOINT`` + ``AZURE_OPENAI_API_KEY`` for the OpenAI wire,
+``ANTHROPIC_FOUNDRY_RESOURCE``/``ANTHROPIC_FOUNDRY_BASE_URL`` + ``ANTHROPIC_FOUNDRY_API_KEY`` for
+Claude); otherwise reported as skipped with that reason. ``CLAW_LIVE_FOUNDRY_OPENAI`` /
+``CLAW_LIVE_FOUNDRY_CLAUDE`` name the deployments."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+from claw.messages import Message
+from claw.providers import ModelRequest, ResponseComplete
+from claw_provider_foundry.provider import FoundryProvider
+
+ENV = dict(os.environ)
+CASES = [
+    pytest.param(
+        ENV.get("CLAW_LIVE_FOUNDRY_OPENAI", "gpt-5-mini"),
+        marks=pytest.mark.skipif(
+            not (ENV.get("AZURE_OPENAI_ENDPOINT") and ENV.get("AZURE_OPENAI_API_KEY")),
+            reason="no AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY in the environment",
+        ),
+        id="openai",
+    ),
+    pytest.param(
+        ENV.get("CLAW_LIVE_FOUNDRY_CLAUDE", "claude-haiku-4-5"),
+        marks=pytest.mark.skipif(
+            not (
+                (ENV.get("ANTHROPIC_FOUNDRY_RESOURCE") or ENV.get("ANTHROPIC_FOUNDRY_BASE_URL"))
+                and ENV.get("ANTHROPIC_FOUNDRY_API_KEY")
+            ),
+            reason="no ANTHROPIC_FOUNDRY_RESOURCE (or _BASE_URL) and ANTHROPIC_FOUNDRY_API_KEY in the environment",
+        ),
+        id="claude",
+    ),
+]
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("deployment", CASES)
+def test_live_round_trip(deployment: str) -> None:
+    provider = FoundryProvider({}, ENV)
+    request = ModelRequest(
+        model=deployment, messages=[Message.user("Reply with the single word: pong")], max_tokens=400
+    )
+
+    async def go() -> list:
+        try:
+            return [e async for e in provider.stream(request)]
+        finally:
+            await provider.aclose()
+
+    done = asyncio.run(go())[-1]
+    assert isinstance(done, ResponseComplete)
+    assert "pong" in done.response.to_message().text.lower() and done.response.usage.output_tokens > 0

@@ -1,0 +1,164 @@
+"""The ``vertex`` provider: Claude through ``anthropic[vertex]`` and Gemini through ``google-genai``.
+
+Both SDKs are imported on first use. Neither retries (the kernel owns retries): the Anthropic client
+gets ``max_retries=0``, genai ``HttpRetryOptions(attempts=1)``.
+
+Settings (``providers.vertex``): ``project``, ``region``, ``base_url`` (the endpoint root, e.g. a
+proxy: Claude requests go to ``<base_url>/v1/...``, Gemini to ``<base_url>/v1beta1/...``) and
+``access_token`` (an OAuth token used as is; without it, Application Default Credentials).
+Environment: ``ANTHROPIC_VERTEX_PROJECT_ID`` / ``GOOGLE_CLOUD_PROJECT``, ``GOOGLE_CLOUD_REGION`` /
+``CLOUD_ML_REGION``, ``ANTHROPIC_VERTEX_BASE_URL`` (Claude, including ``/v1``, as the SDK reads
+it) and ``GOOGLE_VERTEX_BASE_URL`` (Gemini).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from claw.errors import ApiError, MissingCredentials
+from claw.lazy import require
+from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
+from claw.wire import anthropic as anthropic_wire
+from claw.wire.errors import sdk_error
+
+from claw_provider_vertex import catalogue, credentials, gemini
+
+DIST = "claw-provider-vertex"
+
+
+def _model_info(item: dict[str, Any]) -> ModelInfo:
+    return ModelInfo(provider="vertex", **{k: v for k, v in item.items() if k not in catalogue.PRIVATE_KEYS})
+
+
+class VertexProvider(Provider):
+    """Claude and Gemini models on Google Cloud Vertex AI."""
+
+    name = "vertex"
+    model_prefixes = ("gemini-",)
+
+    def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
+        super().__init__(settings, env)
+        self._claude: Any = None
+        self._gemini: Any = None
+
+    @classmethod
+    def models(cls) -> list[ModelInfo]:
+        return [_model_info(item) for item in catalogue.MODELS]
+
+    @classmethod
+    def model_info(cls, model_id: str) -> ModelInfo:
+        item = catalogue.entry(catalogue.vertex_id(model_id))
+        return (
+            _model_info(item)
+            if item is not None
+            else ModelInfo(id=catalogue.vertex_id(model_id), provider=cls.name)
+        )
+
+    def credentials(self) -> CredentialStatus:
+        return credentials.status(self.settings, self.env)
+
+    # -- clients -----------------------------------------------------------------------------
+
+    def _project(self) -> str:
+        project = credentials.project(self.settings, self.env)
+        if not project:
+            raise MissingCredentials(f"vertex needs a Google Cloud project: {credentials.PROJECT_HINT}")
+        return project
+
+    def _google_credentials(self) -> Any:
+        """An explicit OAuth token when configured; ``None`` lets the SDK use ADC."""
+        token = self.settings.get("access_token")
+        if not token:
+            return None
+        oauth2 = require("google.oauth2.credentials", dist=DIST, extra="google-auth")
+        return oauth2.Credentials(token=token)
+
+    def claude_client(self) -> Any:
+        if self._claude is None:
+            anthropic = require("anthropic", dist=DIST, extra="anthropic[vertex]")  # imported lazily: ~1 s
+            base = self.settings.get("base_url")
+            base_url = f"{base.rstrip('/')}/v1" if base else self.env.get("ANTHROPIC_VERTEX_BASE_URL") or None
+            self._claude = anthropic.AsyncAnthropicVertex(
+                region=credentials.region(self.settings, self.env),
+                project_id=self._project(),
+                access_token=self.settings.get("access_token") or None,
+                base_url=base_url,
+                max_retries=0,
+            )
+        return self._claude
+
+    def gemini_client(self) -> Any:
+        if self._gemini is None:
+            genai = require("google.genai", dist=DIST, extra="google-genai")  # imported lazily: ~1.3 s
+            from google.genai import types
+
+            base_url = self.settings.get("base_url") or self.env.get("GOOGLE_VERTEX_BASE_URL") or None
+            self._gemini = genai.Client(
+                vertexai=True,
+                project=self._project(),
+                location=credentials.region(self.settings, self.env),
+                credentials=self._google_credentials(),
+                http_options=types.HttpOptions(
+                    base_url=base_url, retry_options=types.HttpRetryOptions(attempts=1)
+                ),
+            )
+        return self._gemini
+
+    # -- streaming ---------------------------------------------------------------------------
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
+        model_id = catalogue.vertex_id(request.model)
+        family = catalogue.family(model_id)
+        if family == "claude":
+            stream = self._stream_claude(request, model_id)
+        elif family == "gemini":
+            stream = self._stream_gemini(request, model_id)
+        else:
+            raise ApiError(
+                f"vertex: unsupported model {request.model!r}: claw speaks to Claude (claude-*) and Gemini "
+                "(gemini-*) models on Vertex AI",
+                kind="model_not_found",
+                provider="vertex",
+            )
+        async for event in stream:
+            yield event
+
+    async def _stream_claude(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
+        item = catalogue.entry(model_id) or {}
+        params = anthropic_wire.request_params(
+            request, model=model_id, info=self.model_info(model_id), thinking=item.get("thinking")
+        )
+        try:
+            raw = await self.claude_client().messages.create(**params, stream=True)
+            async for event in anthropic_wire.stream_events(raw, provider="vertex", model=model_id):
+                yield event
+        except Exception as exc:
+            raise (gemini.google_auth_error(exc) or sdk_error(exc, "vertex")) from exc
+
+    async def _stream_gemini(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
+        item = catalogue.entry(model_id) or {}
+        try:
+            client = self.gemini_client()
+            from google.genai import types
+
+            fields = gemini.config(request, self.model_info(model_id), item)
+            if "thinking_config" in fields:
+                fields["thinking_config"] = types.ThinkingConfig(**fields["thinking_config"])
+            chunks = await client.aio.models.generate_content_stream(
+                model=model_id,
+                contents=gemini.contents(request.messages),
+                config=types.GenerateContentConfig(**fields),
+            )
+            async for event in gemini.stream_events(chunks, model_id):
+                yield event
+        except Exception as exc:
+            raise gemini.api_error(exc) from exc
+
+    async def aclose(self) -> None:
+        if self._claude is not None:
+            await self._claude.close()
+            self._claude = None
+        if self._gemini is not None:
+            await self._gemini.aio.aclose()
+            self._gemini = None

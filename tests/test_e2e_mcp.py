@@ -1,0 +1,229 @@
+"""End to end: ``claw -p`` with MCP servers configured.
+
+The model (the Anthropic provider against the loopback mock Messages API, or the in-process scripted
+provider where the wire is not under test) calls a real server's tool (mcp-server-time over stdio)
+and gets its real answer back; rules on MCP tool names are honoured; ``system/init`` lists the server
+statuses.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from claw.testing.script import Fault, Reply, Text, ToolCall
+
+TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
+
+
+@pytest.fixture
+def model(scripted, claw_env):  # type: ignore[no-untyped-def]
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
+    return scripted
+
+
+def mcp_json(workspace: Path, servers: dict) -> None:
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}), encoding="utf-8")
+
+
+def tool_results(requests: list[dict]) -> list[dict]:
+    return [
+        block
+        for request in requests
+        for message in request["messages"]
+        if isinstance(message["content"], list)
+        for block in message["content"]
+        if block.get("type") == "tool_result"
+    ]
+
+
+def test_model_calls_an_mcp_tool_and_gets_the_real_answer(claw, anthropic_server, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    claw.env.update(ANTHROPIC_API_KEY="sk-ant-test", ANTHROPIC_BASE_URL=anthropic_server.url)
+    mcp_json(workspace, {"time": {"command": TIME_SERVER, "args": ["--local-timezone", "UTC"]}})
+    anthropic_server.script(
+        Reply(ToolCall("mcp__time__get_current_time", {"timezone": "Asia/Tokyo"}, id="toolu_t")),
+        Reply(Text("It is late in Tokyo.")),
+    )
+    res = claw(
+        "-p",
+        "what time is it in Tokyo?",
+        "--model",
+        "anthropic/claude-sonnet-4-6",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+    )
+    res.assert_success()
+    lines = res.json_lines()
+    init = lines[0]
+    assert init["subtype"] == "init"
+    assert {"name": "time", "status": "connected"}.items() <= init["mcp_servers"][0].items()
+    assert "mcp__time__get_current_time" in init["tools"]
+    first, second = (r.json for r in anthropic_server.requests)
+    offered = {t["name"]: t for t in first["tools"]}
+    assert "timezone" in json.dumps(offered["mcp__time__get_current_time"]["input_schema"])
+    result = next(r for r in tool_results([second]) if r["tool_use_id"] == "toolu_t")
+    assert not result.get("is_error")
+    content = result["content"]
+    answer = json.loads(content if isinstance(content, str) else content[0]["text"])
+    assert answer["timezone"] == "Asia/Tokyo" and answer["datetime"].endswith("+09:00")
+    assert lines[-1]["type"] == "result" and lines[-1]["result"] == "It is late in Tokyo."
+
+
+def test_disallowed_mcp_tool_is_hidden_and_cannot_run(claw, model, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    mcp_json(workspace, {"time": {"command": TIME_SERVER}})
+    model.script(
+        Reply(
+            ToolCall(
+                "mcp__time__convert_time",
+                {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"},
+                id="toolu_c",
+            )
+        ),
+        Reply(Text("ok")),
+    )
+    res = claw("-p", "convert", "--disallowed-tools", "mcp__time__convert_time", "--output-format", "json")
+    res.assert_success()
+    offered = {t["name"] for t in model.requests[0]["tools"]}
+    assert "mcp__time__get_current_time" in offered and "mcp__time__convert_time" not in offered
+    result = next(r for r in tool_results(model.requests) if r["tool_use_id"] == "toolu_c")
+    assert result.get("is_error")
+    assert "+9.0h" not in json.dumps(result)  # the server never ran the conversion
+    assert res.json()["result"] == "ok"
+
+
+def test_permission_rules_on_mcp_tools_are_honoured(claw, model, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    """Settings rules name MCP tools like any other: a ``deny`` on a tool removes it from the model's
+    list (Claude Code's behaviour for a bare name), an ``ask`` with nobody to ask (``-p``) denies
+    the call; neither reaches the server."""
+    mcp_json(workspace, {"time": {"command": TIME_SERVER}})
+    (workspace / ".claw").mkdir()
+    rules = {"deny": ["mcp__time__convert_time"], "ask": ["mcp__time__get_current_time"]}
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"permissions": rules}))
+    model.script(
+        Reply(
+            ToolCall(
+                "mcp__time__convert_time",
+                {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"},
+                id="toolu_c",
+            ),
+            ToolCall("mcp__time__get_current_time", {"timezone": "UTC"}, id="toolu_g"),
+        ),
+        Reply(Text("ok")),
+    )
+    res = claw("-p", "convert", "--output-format", "json").assert_success()
+    offered = {t["name"] for t in model.requests[0]["tools"]}
+    assert "mcp__time__convert_time" not in offered and "mcp__time__get_current_time" in offered
+    results = {r["tool_use_id"]: r for r in tool_results(model.requests)}
+    assert results["toolu_c"].get("is_error") and "+9.0h" not in json.dumps(results["toolu_c"])
+    assert results["toolu_g"].get("is_error") and '"datetime"' not in json.dumps(results["toolu_g"])
+    denials = res.json()["permission_denials"]
+    assert [d["tool_name"] for d in denials] == ["mcp__time__get_current_time"]
+    assert res.json()["result"] == "ok"
+
+
+def test_failed_and_unauthorized_servers_are_reported_in_init(
+    claw, model, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    crash = tmp_path / "crash.py"
+    crash.write_text("import sys\nsys.exit(1)\n")
+    mcp_json(
+        workspace,
+        {"time": {"command": TIME_SERVER}, "crash": {"command": sys.executable, "args": [str(crash)]}},
+    )
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"mcpServers": {"bad": {"type": "http"}}}))
+    model.script(Reply(Text("done")))
+    res = claw("-p", "hi", "--mcp-config", str(extra), "--output-format", "stream-json", "--verbose")
+    res.assert_success()
+    statuses = {s["name"]: s["status"] for s in res.json_lines()[0]["mcp_servers"]}
+    assert statuses == {"time": "connected", "crash": "failed", "bad": "failed"}
+    assert f'claw: error: {extra}: mcpServers.bad: "url" is required for a http server' in res.stderr
+    assert 'MCP server "crash" failed to start' in res.stderr
+
+    model.script(Reply(Text("strict")))
+    res = claw(
+        "-p",
+        "hi",
+        "--mcp-config",
+        str(extra),
+        "--strict-mcp-config",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+    )
+    assert {s["name"] for s in res.assert_success().json_lines()[0]["mcp_servers"]} == {"bad"}
+
+
+PID_SERVER = textwrap.dedent(
+    """
+    import os
+    from mcp.server.mcpserver import MCPServer
+
+    server = MCPServer("pid")
+
+    @server.tool()
+    def pid() -> str:
+        return str(os.getpid())
+
+    server.run()
+    """
+)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_ctrl_c_mid_turn_stops_every_mcp_server(claw, model, workspace: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    script = tmp_path / "pid_server.py"
+    script.write_text(PID_SERVER)
+    mcp_json(
+        workspace,
+        {
+            "a": {"command": sys.executable, "args": [str(script)]},
+            "b": {"command": sys.executable, "args": [str(script)]},
+        },
+    )
+    model.script(
+        Reply(ToolCall("mcp__a__pid", {}, id="toolu_a"), ToolCall("mcp__b__pid", {}, id="toolu_b")),
+        Fault(kind="stall", after_events=1, seconds=60, reply=Reply(Text("never finished"))),
+    )
+    proc = claw.popen("-p", "which pids?", "--permission-mode", "bypassPermissions", stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(model.requests) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+            time.sleep(0.05)
+        results = {r["tool_use_id"]: r for r in tool_results(model.requests)}
+        pids = [
+            int(
+                results[i]["content"]
+                if isinstance(results[i]["content"], str)
+                else results[i]["content"][0]["text"]
+            )
+            for i in ("toolu_a", "toolu_b")
+        ]
+        assert all(_alive(p) for p in pids)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode != 0
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in pids if _alive(p)], "MCP servers outlived Ctrl-C"
