@@ -56,6 +56,8 @@ def claw_register_tools(register):
 def run_env(scripted, plugin_module, claw_env, workspace):
     plugin_module("perm_e2e_tools", TOOLS)
     claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider"
+    # These small stand-ins replace the real Bash/Write/Edit (registered first otherwise).
+    claw_env["CLAW_DISABLE_PLUGINS"] = "claw-tools-files,claw-tools-shell"
     os.environ.update(claw_env)
     cfg = Path(claw_env["CLAW_CONFIG_DIR"])
     cfg.mkdir(parents=True, exist_ok=True)

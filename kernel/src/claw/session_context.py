@@ -25,6 +25,12 @@ class SlashCommand:
     argument_hint: str = ""
     #: Who provides it, for listings: ``project``, ``user``, ``mcp:<server>``.
     source: str = ""
+    #: Permission rules granted while the expanded prompt's turn runs (frontmatter ``allowed-tools``).
+    allowed_tools: tuple[str, ...] = ()
+    #: The model that turn should use (frontmatter ``model``), or ``None`` for the session's model.
+    model: str | None = None
+    #: False when the model may not run it through the ``Skill`` tool (``disable-model-invocation``).
+    model_invocable: bool = True
 
 
 class ServerStatus(dict[str, Any]):

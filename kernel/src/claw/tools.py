@@ -114,6 +114,9 @@ class ToolContext(BaseModel):
     cancelled: asyncio.Event = Field(default_factory=asyncio.Event)
     #: The running session (a :class:`claw.SessionContext`): slash commands, available tools.
     session: Any = None
+    #: The sandbox settings ``sandbox.name`` selects (a :class:`claw.Sandbox` instance), set by the
+    #: loop; the shell tool wraps every command with it. ``None`` when no sandbox is configured.
+    sandbox: Any = None
 
     def resolve(self, path: str) -> Path:
         """Resolve a tool-supplied path against the workspace (``~`` expanded, ``..`` and links resolved)."""

@@ -166,6 +166,7 @@ class AgentLoop:
             stash=self.ctx.stash,
             ask=opts.tool_asker,
             session=self.ctx,
+            sandbox=_sandbox(app, settings.model.sandbox.name),
         )
         self._started_plugins = True
         await self._call_plugins("claw_session_start")
@@ -641,3 +642,12 @@ def _api_message(exc: ApiError) -> str:
     status = f" {exc.status_code}" if exc.status_code else ""
     who = f"{exc.provider}" if exc.provider else "API"
     return f"{who} API error{status}: {exc}"
+
+
+def _sandbox(app: Any, name: str | None) -> Any:
+    """The sandbox settings ``sandbox.name`` selects, if registered and usable here; ``None`` otherwise
+    (the shell tool then refuses to run commands rather than run them unconfined)."""
+    if not name or name not in app.sandboxes:
+        return None
+    sandbox = app.sandboxes[name].obj()
+    return sandbox if sandbox.available() else None

@@ -1,0 +1,269 @@
+"""``Write``, ``Edit`` and ``MultiEdit``: change files the session has read, atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import claw
+
+from claw_tools_files._textfile import TextFile, atomic_write, check_fresh, load, remember, structured_patch
+
+_PATH = {
+    "type": "string",
+    "description": "Absolute path of the file (relative paths resolve against the workspace).",
+}
+
+
+def _write_access(
+    input: Mapping[str, Any], ctx: claw.ToolContext, key: str = "file_path"
+) -> list[claw.Access]:
+    value = input.get(key)
+    if not isinstance(value, str) or not value:
+        return []
+    return [claw.Access(kind="write", path=str(ctx.resolve(value)))]
+
+
+def _target(input: Mapping[str, Any], ctx: claw.ToolContext) -> Path:
+    value = input.get("file_path")
+    if not isinstance(value, str) or not value:
+        raise claw.ToolError("file_path is required")
+    path = ctx.resolve(value)
+    if path.is_dir():
+        raise claw.ToolError(f"{path} is a directory")
+    return path
+
+
+def _snippet(text: str, around: int, context: int = 3) -> str:
+    """Numbered lines around character offset ``around``, to show the model what the edit produced."""
+    line = text.count("\n", 0, around)
+    lines = text.split("\n")
+    start, end = max(0, line - context), min(len(lines), line + context + 1)
+    return "\n".join(f"{n + 1:6}\t{lines[n]}" for n in range(start, end))
+
+
+class WriteTool(claw.Tool):
+    spec = claw.ToolSpec(
+        name="Write",
+        description=(
+            "Create a file or replace its whole content. An existing file must have been Read in this "
+            "session first and be unchanged since. Prefer Edit for changes to part of a file. The file "
+            "keeps its encoding and line endings; parent directories are created."
+        ),
+        input_schema={
+            "type": "object",
+            "properties": {
+                "file_path": _PATH,
+                "content": {"type": "string", "description": "The complete new content of the file."},
+            },
+            "required": ["file_path", "content"],
+            "additionalProperties": False,
+        },
+        aliases=("write_file",),
+    )
+
+    def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
+        return _write_access(input, ctx)
+
+    async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
+        path = _target(input, ctx)
+        content = input.get("content")
+        if not isinstance(content, str):
+            raise claw.ToolError("content must be a string")
+        if path.exists():
+            check_fresh(ctx, path)
+            original = load(path)
+            kind = "update"
+        else:
+            original = TextFile("")
+            kind = "create"
+        try:
+            data = original.encode(content)
+        except UnicodeEncodeError:  # e.g. a Latin-1 file given characters Latin-1 cannot hold
+            data = TextFile("", "utf-8", original.newline).encode(content)
+        atomic_write(path, data)
+        remember(ctx, path)
+        verb = "Created" if kind == "create" else "Wrote"
+        lines = content.count("\n") + (0 if content.endswith("\n") or not content else 1)
+        return claw.ToolResult(
+            content=f"{verb} {path} ({lines} lines)",
+            data={
+                "type": kind,
+                "filePath": str(path),
+                "content": content,
+                "structuredPatch": structured_patch(original.text, content) if kind == "update" else [],
+                "originalFile": original.text if kind == "update" else None,
+            },
+        )
+
+
+def _apply(text: str, old: str, new: str, replace_all: bool, label: str = "") -> tuple[str, int, int]:
+    """Apply one replacement; returns (new text, replacements, offset of the first one)."""
+    if old == new:
+        raise claw.ToolError(f"{label}old_string and new_string are identical; nothing would change")
+    if old == "":
+        if text:
+            raise claw.ToolError(
+                f"{label}old_string is empty but the file is not; use Write to replace a whole file"
+            )
+        return new, 1, 0
+    count = text.count(old)
+    if count == 0:
+        raise claw.ToolError(
+            f"{label}old_string was not found in the file; it must match exactly, including whitespace "
+            "and indentation (do not include the line-number prefix Read shows)"
+        )
+    if count > 1 and not replace_all:
+        raise claw.ToolError(
+            f"{label}old_string matched {count} times; add surrounding lines to make it unique, "
+            "or set replace_all to true to replace every occurrence"
+        )
+    first = text.index(old)
+    return (
+        (text.replace(old, new) if replace_all else text.replace(old, new, 1)),
+        count if replace_all else 1,
+        first,
+    )
+
+
+def _open_for_edit(path: Path, ctx: claw.ToolContext, creating: bool) -> TextFile:
+    if not path.exists():
+        if creating:
+            return TextFile("")
+        raise claw.ToolError(f"{path} does not exist (use an empty old_string to create a new file)")
+    check_fresh(ctx, path)
+    return load(path)
+
+
+def _normalise(file: TextFile, s: str) -> str:
+    """Edits of a CRLF file are matched against its LF form."""
+    return s.replace("\r\n", "\n") if file.newline == "\r\n" else s
+
+
+def _str(input: Mapping[str, Any], key: str) -> str:
+    value = input.get(key)
+    if not isinstance(value, str):
+        raise claw.ToolError(f"{key} must be a string")
+    return value
+
+
+class EditTool(claw.Tool):
+    spec = claw.ToolSpec(
+        name="Edit",
+        description=(
+            "Replace an exact string in a file the session has Read. old_string must occur exactly once "
+            "(give enough surrounding context) unless replace_all is true; it must match the file byte for "
+            "byte, without Read's line-number prefixes. An empty old_string creates a new file."
+        ),
+        input_schema={
+            "type": "object",
+            "properties": {
+                "file_path": _PATH,
+                "old_string": {"type": "string", "description": "The exact text to replace."},
+                "new_string": {
+                    "type": "string",
+                    "description": "The replacement (must differ from old_string).",
+                },
+                "replace_all": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Replace every occurrence instead of requiring exactly one.",
+                },
+            },
+            "required": ["file_path", "old_string", "new_string"],
+            "additionalProperties": False,
+        },
+        aliases=("edit_file",),
+    )
+
+    def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
+        return _write_access(input, ctx)
+
+    async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
+        path = _target(input, ctx)
+        old, new = _str(input, "old_string"), _str(input, "new_string")
+        file = _open_for_edit(path, ctx, creating=old == "")
+        old, new = _normalise(file, old), _normalise(file, new)
+        text, count, at = _apply(file.text, old, new, bool(input.get("replace_all")))
+        atomic_write(path, file.encode(text))
+        remember(ctx, path)
+        what = f"{count} occurrences replaced" if count > 1 else "1 replacement"
+        return claw.ToolResult(
+            content=f"Edited {path} ({what}). Result around the edit:\n{_snippet(text, at + len(new) // 2)}",
+            data={
+                "filePath": str(path),
+                "oldString": old,
+                "newString": new,
+                "replaceAll": bool(input.get("replace_all")),
+                "replacements": count,
+                "originalFile": file.text,
+                "structuredPatch": structured_patch(file.text, text),
+            },
+        )
+
+
+class MultiEditTool(claw.Tool):
+    spec = claw.ToolSpec(
+        name="MultiEdit",
+        description=(
+            "Apply several Edit-style replacements to one file, in order, each seeing the result of the "
+            "previous. All succeed or none is applied. Same matching rules as Edit."
+        ),
+        input_schema={
+            "type": "object",
+            "properties": {
+                "file_path": _PATH,
+                "edits": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "old_string": {"type": "string"},
+                            "new_string": {"type": "string"},
+                            "replace_all": {"type": "boolean", "default": False},
+                        },
+                        "required": ["old_string", "new_string"],
+                        "additionalProperties": False,
+                    },
+                },
+            },
+            "required": ["file_path", "edits"],
+            "additionalProperties": False,
+        },
+    )
+
+    def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
+        return _write_access(input, ctx)
+
+    async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
+        path = _target(input, ctx)
+        edits = input.get("edits")
+        if not isinstance(edits, list) or not edits or not all(isinstance(e, dict) for e in edits):
+            raise claw.ToolError("edits must be a non-empty list of {old_string, new_string, replace_all}")
+        file = _open_for_edit(path, ctx, creating=edits[0].get("old_string") == "")
+        text, total = file.text, 0
+        for i, edit in enumerate(edits, 1):
+            label = f"edit {i} of {len(edits)}: "
+            try:
+                old, new = (
+                    _normalise(file, _str(edit, "old_string")),
+                    _normalise(file, _str(edit, "new_string")),
+                )
+                text, count, _ = _apply(text, old, new, bool(edit.get("replace_all")), label)
+            except claw.ToolError as exc:
+                raise claw.ToolError(f"{exc}; no edit was applied") from None
+            total += count
+        atomic_write(path, file.encode(text))
+        remember(ctx, path)
+        return claw.ToolResult(
+            content=f"Applied {len(edits)} edits ({total} replacements) to {path}",
+            data={
+                "filePath": str(path),
+                "edits": edits,
+                "replacements": total,
+                "originalFileContents": file.text,
+                "structuredPatch": structured_patch(file.text, text),
+            },
+        )

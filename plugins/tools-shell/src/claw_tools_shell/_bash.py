@@ -1,0 +1,352 @@
+"""``Bash``, ``BashOutput`` and ``KillShell``.
+
+Each command runs with ``bash -c`` in its own process group; on timeout, on cancel and when the shell
+exits, the whole group is killed, so nothing it started keeps running or holds the output pipe.
+The working directory persists between calls of a session, as in Claude Code: a ``cd`` carries over
+to the next command while it stays inside the workspace (or an additional directory); otherwise the
+next command starts in the workspace again. Background jobs (``run_in_background``) keep running
+between calls until ``KillShell`` or the end of the session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import claw
+
+from claw_tools_shell._confine import effects, violation
+from claw_tools_shell._process import JOBS, Job, Process, cap_chars, text_of
+
+DEFAULT_TIMEOUT_MS = 120_000
+MAX_TIMEOUT_MS = 600_000
+#: Characters of output returned to the model; the middle of longer output is cut.
+MAX_OUTPUT_CHARS = 30_000
+#: Bytes of a background job's output kept between reads.
+JOB_BUFFER_BYTES = 4 * 1024 * 1024
+
+#: The session's shell working directory.
+SHELL_CWD = claw.StashKey[Path]()
+
+BASH = "/bin/bash" if os.path.exists("/bin/bash") else "bash"
+
+
+def _roots(ctx: claw.ToolContext) -> list[Path]:
+    return [ctx.workspace.resolve(), *(Path(d).expanduser().resolve() for d in ctx.additional_dirs)]
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    return any(path == r or path.is_relative_to(r) for r in roots)
+
+
+def shell_cwd(ctx: claw.ToolContext) -> Path:
+    cwd = ctx.stash.get(SHELL_CWD)
+    if cwd is None or not cwd.is_dir() or not _inside(cwd, _roots(ctx)):
+        return ctx.workspace.resolve()
+    return cwd
+
+
+def _env(ctx: claw.ToolContext) -> dict[str, str]:
+    env = dict(ctx.env) if ctx.env else dict(os.environ)
+    # Settings "env" applies to every command, as in Claude Code.
+    extra = ctx.settings.get("env") if isinstance(ctx.settings, Mapping) else None
+    if isinstance(extra, Mapping):
+        env.update({str(k): str(v) for k, v in extra.items()})
+    # Commands run unattended: never wait for an editor or a pager.
+    env.setdefault("GIT_EDITOR", "true")
+    env.setdefault("PAGER", "cat")
+    env["CLAW_PROJECT_DIR"] = str(ctx.workspace)
+    env["CLAW_SESSION_ID"] = ctx.session_id
+    return env
+
+
+def _command(input: Mapping[str, Any]) -> str:
+    command = input.get("command")
+    if not isinstance(command, str) or not command.strip():
+        raise claw.ToolError("command is required")
+    return command
+
+
+def _argv(script: str, ctx: claw.ToolContext, input: Mapping[str, Any]) -> list[str]:
+    argv = [BASH, "-c", script]
+    name = (ctx.settings.get("sandbox") or {}).get("name") if isinstance(ctx.settings, Mapping) else None
+    if not name:
+        return argv
+    if input.get("dangerouslyDisableSandbox") and ctx.permission_mode in (
+        "danger-full-access",
+        "bypassPermissions",
+    ):
+        return argv
+    sandbox = ctx.sandbox
+    if sandbox is None:
+        raise claw.ToolError(
+            f'settings sandbox.name is "{name}" but no such sandbox is available; the command was not run'
+        )
+    roots = _roots(ctx)
+    policy = claw.SandboxPolicy(workspace=roots[0], writable=roots, network=True)
+    return sandbox.wrap(argv, policy)
+
+
+class BashTool(claw.Tool):
+    spec = claw.ToolSpec(
+        name="Bash",
+        description=(
+            "Run a bash command in the workspace and return its combined stdout and stderr (the middle of "
+            f"output over {MAX_OUTPUT_CHARS} characters is cut) and exit code. The working directory "
+            f"persists between calls. timeout is in milliseconds (default {DEFAULT_TIMEOUT_MS}, max "
+            f"{MAX_TIMEOUT_MS}); on timeout the command and everything it started is killed. Use "
+            "run_in_background for long-running processes (servers, watchers), then BashOutput to read "
+            "their output and KillShell to stop them. Prefer Read, Grep, Glob and Edit over cat, grep, "
+            "find and sed."
+        ),
+        input_schema={
+            "type": "object",
+            "properties": {
+                "command": {"type": "string", "description": "The command to run."},
+                "timeout": {
+                    "type": "number",
+                    "description": f"Milliseconds before the command is killed (max {MAX_TIMEOUT_MS}).",
+                },
+                "description": {"type": "string", "description": "What the command does, in 5-10 words."},
+                "run_in_background": {
+                    "type": "boolean",
+                    "description": "Start the command and return at once with a job id.",
+                },
+                "dangerouslyDisableSandbox": {
+                    "type": "boolean",
+                    "description": "Run outside the configured sandbox (only honoured in danger-full-access mode).",
+                },
+            },
+            "required": ["command"],
+            "additionalProperties": False,
+        },
+        aliases=("bash",),
+    )
+
+    def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
+        command = input.get("command")
+        if not isinstance(command, str):
+            return []
+        found = effects(command, shell_cwd(ctx), _env(ctx))
+        return [
+            claw.Access(kind="execute", command=command),
+            *(claw.Access(kind="write", path=str(p)) for p in dict.fromkeys(found.writes)),
+        ]
+
+    async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
+        command = _command(input)
+        timeout_ms = input.get("timeout") or DEFAULT_TIMEOUT_MS
+        if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int | float) or timeout_ms <= 0:
+            raise claw.ToolError("timeout must be a positive number of milliseconds")
+        if timeout_ms > MAX_TIMEOUT_MS:
+            raise claw.ToolError(
+                f"timeout may be at most {MAX_TIMEOUT_MS} ms (10 minutes); use run_in_background for longer commands"
+            )
+        cwd = shell_cwd(ctx)
+        env = _env(ctx)
+        why = violation(command, cwd=cwd, roots=_roots(ctx), mode=ctx.permission_mode, env=env)
+        if why:
+            raise claw.ToolError(why)
+        if input.get("run_in_background"):
+            return self._background(command, cwd, env, ctx, input)
+        return await self._foreground(command, cwd, env, ctx, input, timeout_ms / 1000)
+
+    def _background(
+        self, command: str, cwd: Path, env: dict[str, str], ctx: claw.ToolContext, input: Mapping[str, Any]
+    ) -> claw.ToolResult:
+        proc = Process(
+            _argv(command, ctx, input), cwd=str(cwd), env=env, head=64 * 1024, tail=JOB_BUFFER_BYTES
+        )
+        job = JOBS.add(ctx.session_id, command, proc)
+        return claw.ToolResult(
+            content=(
+                f"Started background job {job.id} (pid {proc.pid}) in {cwd}. Read its output with BashOutput "
+                f'(bash_id "{job.id}"); stop it with KillShell (shell_id "{job.id}").'
+            ),
+            data={
+                "backgroundTaskId": job.id,
+                "pid": proc.pid,
+                "stdout": "",
+                "stderr": "",
+                "interrupted": False,
+            },
+        )
+
+    async def _foreground(
+        self,
+        command: str,
+        cwd: Path,
+        env: dict[str, str],
+        ctx: claw.ToolContext,
+        input: Mapping[str, Any],
+        timeout: float,
+    ) -> claw.ToolResult:
+        fd, cwd_file = tempfile.mkstemp(prefix="claw-cwd-")
+        os.close(fd)
+        sandboxed = bool(ctx.sandbox)
+        script = command if sandboxed else f"trap 'pwd -P > \"$__CLAW_CWD_FILE\" 2>/dev/null' EXIT\n{command}"
+        env = {**env, "__CLAW_CWD_FILE": cwd_file}
+        try:
+            proc = Process(
+                _argv(script, ctx, input),
+                cwd=str(cwd),
+                env=env,
+                head=MAX_OUTPUT_CHARS * 2,
+                tail=MAX_OUTPUT_CHARS * 2,
+            )
+            outcome = await _wait(proc, ctx, timeout)
+            await asyncio.to_thread(proc.finish)
+            note = self._update_cwd(ctx, Path(cwd_file), sandboxed)
+        finally:
+            Path(cwd_file).unlink(missing_ok=True)
+        text, _ = text_of(proc.output)
+        text = cap_chars(text.rstrip("\n"), MAX_OUTPUT_CHARS)
+        code = proc.popen.returncode
+        data: dict[str, Any] = {
+            "stdout": text,
+            "stderr": "",
+            "exit_code": code,
+            "interrupted": outcome != "exited",
+            "description": input.get("description") or "",
+        }
+        if outcome == "timeout":
+            return claw.ToolResult(
+                content=f"Command timed out after {timeout:g} s; it and every process it started were killed.\n{text}".rstrip(),
+                is_error=True,
+                data=data,
+            )
+        if outcome == "cancelled":
+            return claw.ToolResult(
+                content=f"Command interrupted by the user.\n{text}".rstrip(), is_error=True, data=data
+            )
+        body = text or "(no output)"
+        if code != 0:
+            body += f"\nExit code {code}"
+        if note:
+            body += f"\n{note}"
+        return claw.ToolResult(content=body, is_error=code != 0, data=data)
+
+    def _update_cwd(self, ctx: claw.ToolContext, cwd_file: Path, sandboxed: bool) -> str:
+        if sandboxed:
+            return ""
+        try:
+            new = Path(cwd_file.read_text().strip())
+        except OSError:
+            return ""
+        if not new.is_absolute() or not new.is_dir():
+            return ""
+        if _inside(new.resolve(), _roots(ctx)):
+            ctx.stash[SHELL_CWD] = new.resolve()
+            return ""
+        ctx.stash[SHELL_CWD] = ctx.workspace.resolve()
+        return f"(the working directory {new} is outside the workspace; the next command starts in {ctx.workspace})"
+
+
+async def _wait(proc: Process, ctx: claw.ToolContext, timeout: float) -> str:
+    """``exited``, ``timeout`` or ``cancelled``; the group is killed in the latter two cases.
+
+    ``ctx.cancelled`` is polled rather than awaited so the event works whichever loop created it."""
+    waiter = asyncio.ensure_future(asyncio.to_thread(proc.popen.wait))
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            done, _ = await asyncio.wait({waiter}, timeout=max(0.0, min(0.05, remaining)))
+            if done:
+                return "exited"
+            if ctx.cancelled.is_set() or remaining <= 0:
+                proc.kill_group()
+                await waiter
+                return "cancelled" if ctx.cancelled.is_set() else "timeout"
+    except asyncio.CancelledError:
+        proc.kill_group()
+        raise
+
+
+def _job(input: Mapping[str, Any], key: str, ctx: claw.ToolContext) -> Job:
+    job_id = input.get(key)
+    if not isinstance(job_id, str) or not job_id:
+        raise claw.ToolError(f"{key} is required")
+    job = JOBS.get(ctx.session_id, job_id)
+    if job is None:
+        known = ", ".join(j.id for j in JOBS.of_session(ctx.session_id)) or "none"
+        raise claw.ToolError(f'no background job "{job_id}" in this session (jobs: {known})')
+    return job
+
+
+class BashOutputTool(claw.Tool):
+    spec = claw.ToolSpec(
+        name="BashOutput",
+        description=(
+            "Read the output a background Bash job produced since the last read, and whether it is still "
+            "running. filter keeps only lines matching a regular expression (the others are discarded)."
+        ),
+        input_schema={
+            "type": "object",
+            "properties": {
+                "bash_id": {"type": "string", "description": "The job id Bash returned."},
+                "filter": {
+                    "type": "string",
+                    "description": "Only return lines matching this regular expression.",
+                },
+            },
+            "required": ["bash_id"],
+            "additionalProperties": False,
+        },
+        read_only=True,
+    )
+
+    async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
+        job = _job(input, "bash_id", ctx)
+        pattern = input.get("filter")
+        try:
+            rx = re.compile(pattern) if pattern else None
+        except re.error as exc:
+            raise claw.ToolError(f"invalid filter {pattern!r}: {exc}") from None
+        if job.process.popen.poll() is not None:
+            await asyncio.to_thread(job.process.reader.join, 1.0)
+        text, job.read_offset = text_of(job.process.output, job.read_offset)
+        if rx is not None:
+            text = "\n".join(line for line in text.splitlines() if rx.search(line))
+        text = cap_chars(text.rstrip("\n"), MAX_OUTPUT_CHARS)
+        status = job.status
+        body = f"[{job.id}: {status}]\n{text or '(no new output)'}"
+        return claw.ToolResult(
+            content=body,
+            data={
+                "bash_id": job.id,
+                "status": status,
+                "stdout": text,
+                "exit_code": job.process.popen.returncode,
+            },
+        )
+
+
+class KillShellTool(claw.Tool):
+    spec = claw.ToolSpec(
+        name="KillShell",
+        description="Stop a background Bash job (and every process it started) by its id.",
+        input_schema={
+            "type": "object",
+            "properties": {"shell_id": {"type": "string", "description": "The job id Bash returned."}},
+            "required": ["shell_id"],
+            "additionalProperties": False,
+        },
+    )
+
+    async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
+        job = _job(input, "shell_id", ctx)
+        was = job.status
+        await asyncio.to_thread(JOBS.kill, job)
+        if was != "running":
+            return claw.ToolResult(
+                content=f"Job {job.id} had already finished ({was}).",
+                data={"shell_id": job.id, "status": was},
+            )
+        return claw.ToolResult(content=f"Killed job {job.id}.", data={"shell_id": job.id, "status": "killed"})

@@ -1,0 +1,129 @@
+"""``WebFetch``: GET a URL and return its content as Markdown for the model to work from.
+
+Claude Code runs a small model over the page with ``prompt``; claw returns the converted page (capped)
+with the prompt in front, and the session's model applies it. Redirects within the same host are
+followed (up to five); a redirect to another host is reported, not followed, so the model must fetch
+the new URL itself (and the permission engine judges that URL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin
+
+import claw
+
+from claw_tools_web._http import SHOWN_RESPONSE_HEADERS, check_url, host_of, read_capped
+from claw_tools_web._markdown import html_to_markdown
+from claw_tools_web._settings import WebFetchSettings, section
+
+MAX_REDIRECTS = 5
+_TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/xhtml",
+    "application/javascript",
+    "application/ld+json",
+)
+
+
+class WebFetchTool(claw.Tool):
+    spec = claw.ToolSpec(
+        name="WebFetch",
+        description=(
+            "Fetch a web page (http or https) and return its content as Markdown, with prompt (what you "
+            "want from the page) restated above it. Redirects to another host are reported, not followed: "
+            "fetch the reported URL to continue. Large pages are cut; binary content is refused."
+        ),
+        input_schema={
+            "type": "object",
+            "properties": {
+                "url": {"type": "string", "format": "uri", "description": "The URL to fetch."},
+                "prompt": {"type": "string", "description": "What to look for or extract from the page."},
+            },
+            "required": ["url", "prompt"],
+            "additionalProperties": False,
+        },
+        read_only=True,
+    )
+
+    def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
+        url = input.get("url")
+        return [claw.Access(kind="network", url=url)] if isinstance(url, str) and url else []
+
+    async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
+        url = check_url(input.get("url"))
+        prompt = input.get("prompt") or ""
+        limits = section(ctx.settings, "webFetch", WebFetchSettings)
+        try:
+            return await asyncio.wait_for(self._fetch(url, str(prompt), limits), limits.timeoutSeconds)
+        except TimeoutError:
+            raise claw.ToolError(f"fetching {url} timed out after {limits.timeoutSeconds:g} s") from None
+
+    async def _fetch(self, url: str, prompt: str, limits: WebFetchSettings) -> claw.ToolResult:
+        import httpx  # imported lazily: start-up time
+
+        headers = {
+            "User-Agent": f"claw/{claw.VERSION} (WebFetch)",
+            "Accept": "text/html, text/markdown, text/plain, */*;q=0.5",
+        }
+        async with httpx.AsyncClient(
+            follow_redirects=False, timeout=limits.timeoutSeconds, headers=headers
+        ) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                try:
+                    async with client.stream("GET", url) as response:
+                        if response.is_redirect:
+                            target = urljoin(url, response.headers.get("location", ""))
+                            if host_of(target) != host_of(url):
+                                return _redirected(url, target, response.status_code)
+                            url = check_url(target)
+                            continue
+                        body, cut = await read_capped(response, limits.maxBytes)
+                        if cut:
+                            raise claw.ToolError(
+                                f"{url} returned more than {limits.maxBytes // (1024 * 1024) or limits.maxBytes} "
+                                f"{'MB' if limits.maxBytes >= 1024 * 1024 else 'bytes'}; refusing to read it"
+                            )
+                        return _result(url, prompt, response, body, limits)
+                except httpx.HTTPError as exc:
+                    raise claw.ToolError(f"fetching {url} failed: {type(exc).__name__}: {exc}") from None
+        raise claw.ToolError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+def _redirected(url: str, target: str, status: int) -> claw.ToolResult:
+    text = (
+        f"{url} redirects (HTTP {status}) to a different host: {target}\n"
+        "The redirect was not followed. To get the content, call WebFetch again with that URL."
+    )
+    return claw.ToolResult(content=text, data={"url": url, "code": status, "redirectUrl": target})
+
+
+def _result(url: str, prompt: str, response: Any, body: bytes, limits: WebFetchSettings) -> claw.ToolResult:
+    ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    shown = {k.lower(): v for k, v in response.headers.items() if k.lower() in SHOWN_RESPONSE_HEADERS}
+    data: dict[str, Any] = {
+        "url": url,
+        "code": response.status_code,
+        "codeText": response.reason_phrase,
+        "headers": shown,
+        "bytes": len(body),
+    }
+    if ctype and not ctype.startswith(_TEXT_TYPES):
+        raise claw.ToolError(f"{url} returned {ctype} content, which WebFetch cannot show as text")
+    text = body.decode(response.charset_encoding or "utf-8", "replace")
+    if ctype in ("text/html", "application/xhtml+xml") or (not ctype and "<html" in text[:1000].lower()):
+        text = html_to_markdown(text, url)
+    if len(text) > limits.maxChars:
+        text = text[: limits.maxChars] + f"\n\n[content truncated at {limits.maxChars} characters]"
+    if response.status_code >= 400:
+        return claw.ToolResult(
+            content=f"{url} returned HTTP {response.status_code} {response.reason_phrase}\n\n{text}".rstrip(),
+            is_error=True,
+            data=data,
+        )
+    head = f"Content of {url}" + (f"\nPrompt: {prompt}" if prompt else "")
+    return claw.ToolResult(content=f"{head}\n\n{text}", data=data)

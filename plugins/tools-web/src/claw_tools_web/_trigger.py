@@ -1,0 +1,126 @@
+"""``RemoteTrigger``: one HTTP request (a webhook, a CI trigger) with operator-set limits.
+
+Operators decide which request headers the model may set (settings ``remoteTrigger.allowedHeaders``
+and ``deniedHeaders``); header names must be RFC 9110 tokens and no URL, header or method may carry
+CR or LF, so the model cannot smuggle extra headers or requests. Redirects are reported, not followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import claw
+
+from claw_tools_web._http import SECRET_RESPONSE_HEADERS, check_url, read_capped
+from claw_tools_web._settings import RemoteTriggerSettings, section
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_BAD_VALUE = re.compile(r"[\r\n\x00]")
+
+
+def check_headers(headers: object, limits: RemoteTriggerSettings) -> dict[str, str]:
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        raise claw.ToolError("headers must be an object of header names to string values")
+    denied = {h.lower() for h in limits.deniedHeaders}
+    allowed = {h.lower() for h in limits.allowedHeaders}
+    out: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _TOKEN.match(name):
+            raise claw.ToolError(f"invalid header name {name!r}")
+        if not isinstance(value, str):
+            raise claw.ToolError(f"header {name} must have a string value")
+        if _BAD_VALUE.search(value):
+            raise claw.ToolError(f"header {name} contains CR, LF or NUL; refused (header injection)")
+        if name.lower() in denied:
+            raise claw.ToolError(f"header {name} may not be sent (settings remoteTrigger.deniedHeaders)")
+        if allowed and name.lower() not in allowed:
+            raise claw.ToolError(f"header {name} is not in settings remoteTrigger.allowedHeaders")
+        out[name] = value
+    return out
+
+
+class RemoteTriggerTool(claw.Tool):
+    spec = claw.ToolSpec(
+        name="RemoteTrigger",
+        description=(
+            "Send one HTTP request (a webhook or remote trigger) and return the status, the response "
+            "headers worth seeing and the body (capped). Redirects are reported, not followed. Which "
+            "headers may be set is decided by the operator's settings."
+        ),
+        input_schema={
+            "type": "object",
+            "properties": {
+                "method": {"type": "string", "enum": list(METHODS), "default": "POST"},
+                "url": {"type": "string", "format": "uri", "description": "The http(s) URL to call."},
+                "headers": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "Request headers.",
+                },
+                "body": {"type": "string", "description": "Request body (e.g. JSON text)."},
+            },
+            "required": ["url"],
+            "additionalProperties": False,
+        },
+    )
+
+    def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
+        url = input.get("url")
+        return [claw.Access(kind="network", url=url)] if isinstance(url, str) and url else []
+
+    async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
+        limits = section(ctx.settings, "remoteTrigger", RemoteTriggerSettings)
+        url = check_url(input.get("url"))
+        method = str(input.get("method") or "POST").upper()
+        if method not in METHODS:
+            raise claw.ToolError(f"method must be one of {', '.join(METHODS)}")
+        headers = check_headers(input.get("headers"), limits)
+        body = input.get("body")
+        if body is not None and not isinstance(body, str):
+            raise claw.ToolError("body must be a string")
+        data = (body or "").encode("utf-8")
+        if len(data) > limits.maxBodyBytes:
+            raise claw.ToolError(
+                f"body is {len(data)} bytes, over the {limits.maxBodyBytes}-byte limit (settings remoteTrigger.maxBodyBytes)"
+            )
+        try:
+            return await asyncio.wait_for(
+                self._send(method, url, headers, data, limits), limits.timeoutSeconds
+            )
+        except TimeoutError:
+            raise claw.ToolError(f"{method} {url} timed out after {limits.timeoutSeconds:g} s") from None
+
+    async def _send(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, limits: RemoteTriggerSettings
+    ) -> claw.ToolResult:
+        import httpx  # imported lazily: start-up time
+
+        hidden = SECRET_RESPONSE_HEADERS | {h.lower() for h in limits.deniedHeaders}
+        try:
+            async with (
+                httpx.AsyncClient(follow_redirects=False, timeout=limits.timeoutSeconds) as client,
+                client.stream(method, url, headers=headers, content=body or None) as response,
+            ):
+                content, cut = await read_capped(response, limits.maxResponseBytes)
+        except httpx.HTTPError as exc:
+            raise claw.ToolError(f"{method} {url} failed: {type(exc).__name__}: {exc}") from None
+        shown = {k.lower(): v for k, v in response.headers.items() if k.lower() not in hidden}
+        text = content.decode(response.charset_encoding or "utf-8", "replace")
+        if cut:
+            text += f"\n[response body truncated at {limits.maxResponseBytes} bytes]"
+        lines = [f"HTTP {response.status_code} {response.reason_phrase}"]
+        lines += [f"{k}: {v}" for k, v in shown.items()]
+        if response.is_redirect:
+            lines.append("(redirect not followed)")
+        result = "\n".join(lines) + (f"\n\n{text}" if text else "")
+        return claw.ToolResult(
+            content=result,
+            is_error=response.status_code >= 400,
+            data={"status": response.status_code, "headers": shown, "body": text, "truncated": cut},
+        )

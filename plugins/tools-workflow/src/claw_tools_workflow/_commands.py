@@ -1,0 +1,248 @@
+"""Markdown slash commands and skills, as Claude Code lays them out.
+
+Where they come from (a later source wins a name clash):
+
+1. user commands: ``<config dir>/commands/**/*.md`` (``claw.paths.config_dir``: ``$CLAW_CONFIG_DIR`` or
+   ``~/.config/claw``), then user skills ``<config dir>/skills/<name>/SKILL.md``;
+2. project commands: ``.claude/commands/**/*.md`` then ``.claw/commands/**/*.md``, then project skills
+   ``.claude/skills/<name>/SKILL.md`` and ``.claw/skills/<name>/SKILL.md``.
+
+So project beats user, ``.claw`` beats ``.claude``, and a skill beats a command of the same name.
+A command in a subdirectory is named ``dir:name`` (``frontend/component.md`` -> ``/frontend:component``).
+
+Frontmatter (between ``---`` lines): ``description``, ``argument-hint``, ``allowed-tools`` (a
+comma-separated string or a list), ``model``, ``disable-model-invocation``; skills also ``name``.
+Without a description, the first non-empty body line is used.
+
+Body substitutions when the command is expanded with an argument string:
+
+- ``$ARGUMENTS``: the whole argument string;
+- ``$ARGUMENTS[N]``: the N-th argument, **0-based** (Claude Code's current convention);
+- ``$1`` .. ``$9``: the N-th argument, **1-based** (shell's and older Claude Code's convention);
+  ``$0`` is left as written;
+- ``${CLAW_SESSION_ID}`` / ``${CLAUDE_SESSION_ID}``, ``${CLAW_PROJECT_DIR}`` / ``${CLAUDE_PROJECT_DIR}``.
+
+Arguments split like shell words (quotes group); a missing argument expands to nothing. When the
+body uses none of the argument placeholders and arguments were given, they are appended as
+``ARGUMENTS: <args>``, as Claude Code does. ``!`command` `` lines and ``@file`` references are left
+as written (not run, not inlined).
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import claw
+from claw import console
+
+_ARG_PLACEHOLDER = re.compile(r"\$ARGUMENTS\[(\d+)\]|\$ARGUMENTS|\$([1-9])(?!\d)")
+_VARS = re.compile(r"\$\{(CLAW|CLAUDE)_(SESSION_ID|PROJECT_DIR)\}")
+
+
+@dataclass(frozen=True)
+class CommandFile:
+    """A parsed command or skill file."""
+
+    name: str
+    path: Path
+    body: str
+    source: str
+    meta: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def description(self) -> str:
+        text = self.meta.get("description")
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+        first = next(
+            (line.strip().lstrip("#").strip() for line in self.body.splitlines() if line.strip()), ""
+        )
+        return first[:120]
+
+    @property
+    def allowed_tools(self) -> tuple[str, ...]:
+        value = self.meta.get("allowed-tools")
+        if isinstance(value, list):
+            return tuple(str(v).strip() for v in value if str(v).strip())
+        if isinstance(value, str):
+            return tuple(_split_rules(value))
+        return ()
+
+
+def _split_rules(value: str) -> list[str]:
+    """``Bash(git add:*), Read`` -> two rules (commas inside parentheses stay)."""
+    out, depth, current = [], 0, ""
+    for c in value:
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth = max(0, depth - 1)
+        if c == "," and depth == 0:
+            out.append(current.strip())
+            current = ""
+        else:
+            current += c
+    out.append(current.strip())
+    return [r for r in out if r]
+
+
+def _scalar(text: str) -> object:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    if text.startswith("[") and text.endswith("]"):
+        return [str(_scalar(p)) for p in _split_rules(text[1:-1])]
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+def parse_frontmatter(text: str) -> tuple[dict[str, object], str]:
+    """Split ``---`` frontmatter (a small YAML subset: ``key: value``, ``[a, b]``, ``- item`` lists)
+    from the body."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.startswith("---"):
+        return {}, text
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        return {}, text
+    meta: dict[str, object] = {}
+    key: str | None = None
+    for line in lines[1:end]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("- ") and key is not None:
+            existing = meta.get(key)
+            items = existing if isinstance(existing, list) else []
+            items.append(str(_scalar(stripped[2:])))
+            meta[key] = items
+            continue
+        name, sep, value = line.partition(":")
+        if not sep:
+            continue
+        key = name.strip()
+        meta[key] = _scalar(value) if value.strip() else []
+    return meta, "\n".join(lines[end + 1 :]).lstrip("\n")
+
+
+def _load(path: Path, name: str, source: str) -> CommandFile | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        console.warn(f"cannot read command file {path}: {exc}")
+        return None
+    meta, body = parse_frontmatter(text.replace("\r\n", "\n"))
+    return CommandFile(name=name, path=path, body=body, source=source, meta=meta)
+
+
+def _commands_in(directory: Path, source: str) -> list[CommandFile]:
+    if not directory.is_dir():
+        return []
+    found = []
+    for path in sorted(directory.rglob("*.md")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(directory).with_suffix("")
+        name = ":".join(rel.parts)
+        command = _load(path, name, source)
+        if command:
+            found.append(command)
+    return found
+
+
+def _skills_in(directory: Path, source: str) -> list[CommandFile]:
+    if not directory.is_dir():
+        return []
+    found = []
+    for path in sorted(directory.glob("*/SKILL.md")):
+        skill = _load(path, path.parent.name, source)
+        if skill:
+            declared = skill.meta.get("name")
+            if isinstance(declared, str) and declared.strip():
+                skill = CommandFile(declared.strip(), skill.path, skill.body, source, skill.meta)
+            found.append(skill)
+    return found
+
+
+def discover(workspace: Path, env: Mapping[str, str]) -> dict[str, CommandFile]:
+    """Every command and skill visible from ``workspace``, by name, precedence applied."""
+    from claw import paths
+
+    user = paths.config_dir(env)
+    layers = [
+        *_commands_in(user / "commands", "user"),
+        *_skills_in(user / "skills", "user"),
+        *_commands_in(workspace / ".claude" / "commands", "project"),
+        *_commands_in(workspace / ".claw" / "commands", "project"),
+        *_skills_in(workspace / ".claude" / "skills", "project"),
+        *_skills_in(workspace / ".claw" / "skills", "project"),
+    ]
+    return {c.name: c for c in layers}
+
+
+def split_args(args: str) -> list[str]:
+    try:
+        return shlex.split(args)
+    except ValueError:
+        return args.split()
+
+
+def expand(body: str, args: str, *, session_id: str, project_dir: Path) -> str:
+    """Fill in ``$ARGUMENTS``, ``$ARGUMENTS[N]`` (0-based), ``$1``..``$9`` (1-based) and the
+    ``${CLAW_*}``/``${CLAUDE_*}`` variables; see the module docstring."""
+    words = split_args(args)
+    used = False
+
+    def arg(m: re.Match[str]) -> str:
+        nonlocal used
+        used = True
+        if m.group(1) is not None:
+            i = int(m.group(1))
+        elif m.group(2) is not None:
+            i = int(m.group(2)) - 1
+        else:
+            return args
+        return words[i] if i < len(words) else ""
+
+    text = _ARG_PLACEHOLDER.sub(arg, body)
+    values = {"SESSION_ID": session_id, "PROJECT_DIR": str(project_dir)}
+    text = _VARS.sub(lambda m: values[m.group(2)], text)
+    if not used and args.strip():
+        text = f"{text.rstrip()}\n\nARGUMENTS: {args.strip()}"
+    return text
+
+
+def slash_command(command: CommandFile, *, session_id: str, project_dir: Path) -> claw.SlashCommand:
+    async def run(args: str) -> str:
+        return expand(command.body, args, session_id=session_id, project_dir=project_dir)
+
+    hint = command.meta.get("argument-hint")
+    model = command.meta.get("model")
+    return claw.SlashCommand(
+        name=command.name,
+        description=command.description,
+        expand=run,
+        argument_hint=str(hint) if hint else "",
+        source=command.source,
+        allowed_tools=command.allowed_tools,
+        model=str(model) if model else None,
+        model_invocable=command.meta.get("disable-model-invocation") is not True,
+    )
+
+
+def register_all(session: claw.SessionContext) -> None:
+    """Offer the session every Markdown command and skill (``claw_session_start``)."""
+    for command in discover(session.workspace, session.env).values():
+        session.add_command(
+            slash_command(command, session_id=session.session_id, project_dir=session.workspace)
+        )

@@ -1,0 +1,147 @@
+"""The tool plugins end to end: ``claw -p`` against the mock Anthropic server, real files in the workspace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from claw.testing.script import Reply, Text, ToolCall
+
+
+@pytest.fixture
+def model(claw_env, anthropic_server):  # type: ignore[no-untyped-def]
+    """The Anthropic provider pointed at the mock server, as the default model."""
+    claw_env["ANTHROPIC_API_KEY"] = "sk-ant-test"
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "model": "anthropic/claude-sonnet-4-6",
+        "providers": {"anthropic": {"base_url": anthropic_server.url}},
+    }
+    (cfg / "settings.json").write_text(json.dumps(settings))
+    return anthropic_server
+
+
+def tool_results(request) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [b for b in request.json["messages"][-1]["content"] if b["type"] == "tool_result"]
+
+
+def test_read_then_edit_changes_the_file(claw, model, workspace):
+    target = workspace / "app.py"
+    target.write_text("def greet():\n    return 'helo'\n")
+    model.script(
+        Reply(ToolCall("Read", {"file_path": str(target)})),
+        Reply(ToolCall("Edit", {"file_path": "app.py", "old_string": "'helo'", "new_string": "'hello'"})),
+        Reply(Text("Fixed the typo.")),
+    )
+    res = claw(
+        "-p", "fix the typo", "--output-format", "json", "--dangerously-skip-permissions"
+    ).assert_success()
+    assert res.json()["result"] == "Fixed the typo."
+    assert target.read_text() == "def greet():\n    return 'hello'\n"
+    [read] = tool_results(model.requests[1])
+    assert "     2\t    return 'helo'" in read["content"] and not read.get("is_error")
+    [edit] = tool_results(model.requests[2])
+    assert not edit.get("is_error") and "Edited" in edit["content"]
+
+
+def test_edit_matching_twice_fails_clearly_and_the_conversation_goes_on(claw, model, workspace):
+    target = workspace / "conf.ini"
+    target.write_text("debug = false\n[other]\ndebug = false\n")
+    model.script(
+        Reply(ToolCall("Read", {"file_path": "conf.ini"})),
+        Reply(
+            ToolCall(
+                "Edit", {"file_path": "conf.ini", "old_string": "debug = false", "new_string": "debug = true"}
+            )
+        ),
+        Reply(
+            ToolCall(
+                "Edit",
+                {
+                    "file_path": "conf.ini",
+                    "old_string": "debug = false\n[other]",
+                    "new_string": "debug = true\n[other]",
+                },
+            )
+        ),
+        Reply(Text("Enabled debug in the first section.")),
+    )
+    res = claw(
+        "-p", "enable debug", "--output-format", "json", "--dangerously-skip-permissions"
+    ).assert_success()
+    assert res.json()["result"] == "Enabled debug in the first section." and res.json()["num_turns"] == 4
+    [failed] = tool_results(model.requests[2])
+    assert failed["is_error"] and "old_string matched 2 times" in json.dumps(failed["content"])
+    assert target.read_text() == "debug = true\n[other]\ndebug = false\n"
+
+
+def test_write_without_read_is_refused_and_bash_runs(claw, model, workspace):
+    (workspace / "notes.txt").write_text("keep me\n")
+    model.script(
+        Reply(ToolCall("Write", {"file_path": "notes.txt", "content": "overwritten\n"})),
+        Reply(ToolCall("Bash", {"command": "wc -l < notes.txt"})),
+        Reply(Text("left it alone")),
+    )
+    claw("-p", "go", "--dangerously-skip-permissions").assert_success()
+    [write] = tool_results(model.requests[1])
+    assert write["is_error"] and "has not been read" in json.dumps(write["content"])
+    [bash] = tool_results(model.requests[2])
+    assert "1" in json.dumps(bash["content"]) and not bash.get("is_error")
+    assert (workspace / "notes.txt").read_text() == "keep me\n"
+
+
+def test_workspace_write_mode_keeps_real_tools_inside(claw, model, workspace, tmp_path):
+    outside = tmp_path / "outside.txt"
+    model.script(
+        Reply(ToolCall("Bash", {"command": f"echo leaked > {outside}"})),
+        Reply(ToolCall("Write", {"file_path": str(outside), "content": "leaked"})),
+        Reply(ToolCall("Bash", {"command": "echo kept > inside.txt"})),
+        Reply(Text("stayed inside")),
+    )
+    res = claw(
+        "-p",
+        "go",
+        "--output-format",
+        "json",
+        "--permission-mode",
+        "acceptEdits",
+        "--allowed-tools",
+        "Bash(echo *)",
+    ).assert_success()
+    assert res.json()["result"] == "stayed inside"
+    [bash_out] = tool_results(model.requests[1])
+    [write_out] = tool_results(model.requests[2])
+    [bash_in] = tool_results(model.requests[3])
+    assert bash_out["is_error"] and "outside" in json.dumps(bash_out["content"])
+    assert write_out["is_error"]
+    assert not bash_in.get("is_error")
+    assert not outside.exists() and (workspace / "inside.txt").read_text() == "kept\n"
+
+
+def test_plan_mode_denies_edit(claw, model, workspace):
+    (workspace / "a.txt").write_text("one\n")
+    model.script(
+        Reply(ToolCall("Read", {"file_path": "a.txt"})),
+        Reply(ToolCall("Edit", {"file_path": "a.txt", "old_string": "one", "new_string": "two"})),
+        Reply(Text("planned only")),
+    )
+    res = claw("-p", "go", "--output-format", "json", "--permission-mode", "plan").assert_success()
+    assert res.json()["result"] == "planned only"
+    assert [d["tool_name"] for d in res.json()["permission_denials"]] == ["Edit"]
+    assert (workspace / "a.txt").read_text() == "one\n"
+
+
+def test_markdown_commands_are_offered_and_skill_expands_them(claw, model, workspace):
+    commands = workspace / ".claw" / "commands"
+    commands.mkdir(parents=True)
+    (commands / "greet.md").write_text(
+        "---\ndescription: Greet someone\n---\nSay hello to $1 in ${CLAW_PROJECT_DIR}."
+    )
+    model.script(Reply(ToolCall("Skill", {"skill": "greet", "args": "Bob"})), Reply(Text("Hello Bob!")))
+    res = claw("-p", "greet bob", "--output-format", "stream-json", "--verbose").assert_success()
+    init = res.json_lines()[0]
+    assert init["subtype"] == "init" and "greet" in init["slash_commands"]
+    [skill] = tool_results(model.requests[1])
+    assert not skill.get("is_error") and skill["content"] == f"Say hello to Bob in {workspace}."
