@@ -27,17 +27,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pluggy
-
 from claw._version import API_VERSION, VERSION
 
 __version__ = VERSION
 
-#: Marks a plugin function as the implementation of a claw hook.
-hookimpl = pluggy.HookimplMarker("claw")
-
 # name -> module that defines it; resolved on first attribute access (PEP 562).
 _LAZY: dict[str, str] = {
+    # the hook-implementation marker (``@claw.hookimpl``)
+    "hookimpl": "claw._markers",
     # messages
     "Message": "claw.messages",
     "TextBlock": "claw.messages",
@@ -100,7 +97,7 @@ _LAZY: dict[str, str] = {
     "require": "claw.lazy",
 }
 
-__all__ = ["API_VERSION", "VERSION", "__version__", "hookimpl", *_LAZY]
+__all__ = ["API_VERSION", "VERSION", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
@@ -115,6 +112,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
     from claw.diagnostics import DoctorCheck
     from claw.errors import (

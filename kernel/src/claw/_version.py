@@ -7,3 +7,8 @@ VERSION = "0.1.0"
 #: ``CLAW_API = ">=1.0,<2"``; the minor number grows when the API only gains things, the major
 #: number when something a plugin may rely on changes or goes away.
 API_VERSION = "1.0"
+
+
+def version_line() -> str:
+    """What ``claw --version`` prints."""
+    return f"claw {VERSION} (plugin API {API_VERSION})"

@@ -6,22 +6,41 @@ to one ``claw: error: ...`` line and its exit code (0 ok, 1 runtime failure, 2 u
 interrupted).
 
 Plugin commands reach the run's :class:`claw.app.App` (workspace, environment, settings,
-registries) with ``state_of(ctx).app``.
+registries) with ``state_of(ctx).app``, and print with ``table(rows, headers)`` / ``emit_json(data)``.
 """
 
 from __future__ import annotations
 
 import sys
-
-from claw.cli._root import cli, state_of
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point. Returns (and exits with) the process exit code."""
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # Answered before click and the plugins are imported, so it costs little more than
+        # starting Python; ``--version`` among other arguments goes through click's option.
+        from claw._version import version_line
+
+        sys.stdout.write(version_line() + "\n")
+        sys.exit(0)
     from claw.cli._errors import run
+    from claw.cli._root import cli
 
-    code = run(cli, argv)
-    sys.exit(code)
+    sys.exit(run(cli, argv))
 
 
-__all__ = ["cli", "main", "state_of"]
+#: Public names for plugin commands -> the private module holding them (imported on first use).
+_PUBLIC = {"cli": "_root", "state_of": "_root", "table": "_output", "emit_json": "_output"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'claw.cli' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"claw.cli.{module}"), name)
+
+
+__all__ = ["cli", "emit_json", "main", "state_of", "table"]

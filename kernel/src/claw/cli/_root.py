@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from claw._version import API_VERSION, VERSION
+from claw._version import version_line
 from claw.cli.run import run_options
 
 #: Built-in subcommands: name -> "module:attribute", imported on use.
@@ -160,7 +160,7 @@ def _state(ctx: click.Context) -> CliState:
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
-        click.echo(f"claw {VERSION} (plugin API {API_VERSION})")
+        click.echo(version_line())
         ctx.exit()
 
 
