@@ -1,6 +1,7 @@
-"""Per-request cost of the Anthropic and OpenAI providers: a tool-using request (20 messages, 3 tools)
-streamed through the official SDK from an instantly answering loopback mock, wall time minus the time
-the server spent producing the response.
+"""Per-request cost of the providers that speak Anthropic Messages and OpenAI Chat Completions /
+Responses (Anthropic, OpenAI, Claude on Vertex, Foundry's Claude and OpenAI-wire deployments): a
+tool-using request (20 messages, 3 tools) streamed through the official SDK from an instantly answering
+loopback mock, wall time minus the time the server spent producing the response.
 
 Run: ``uv run python benchmarks/provider_overhead.py [--requests N]``. Prints the median and p90 per
 request. Target on a 2-core machine: median <= 5 ms per request (the agent loop's whole per-turn budget),
@@ -59,8 +60,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     n = parser.parse_args().requests
+    from claw.testing.mock_foundry import MockFoundryServer
+    from claw.testing.mock_vertex import MockVertexServer
     from claw_provider_anthropic.provider import AnthropicProvider
+    from claw_provider_foundry.provider import FoundryProvider
     from claw_provider_openai.provider import OpenAIProvider
+    from claw_provider_vertex.provider import VertexProvider
+
+    vertex = {"access_token": "t", "project": "p", "region": "us-east5"}
 
     missed = False
     cases = [
@@ -80,6 +87,24 @@ def main() -> int:
             "openai responses",
             MockOpenAIServer,
             lambda s: OpenAIProvider({"base_url": s.base_url, "api": "responses"}, {"OPENAI_API_KEY": "k"}),
+            "gpt-5.4",
+        ),
+        (
+            "vertex claude",
+            MockVertexServer,
+            lambda s: VertexProvider({"base_url": s.url, **vertex}, {}),
+            "claude-sonnet-4-6",
+        ),
+        (
+            "foundry claude",
+            MockFoundryServer,
+            lambda s: FoundryProvider({"base_url": s.url, "api_key": "k"}, {}),
+            "claude-sonnet-4-6",
+        ),
+        (
+            "foundry chat",
+            MockFoundryServer,
+            lambda s: FoundryProvider({"base_url": s.url, "api_key": "k"}, {}),
             "gpt-5.4",
         ),
     ]
