@@ -79,7 +79,7 @@ def test_anthropic_request_params_cache_breakpoints_and_effort_mapping() -> None
     assert params["output_config"] == {"effort": "low"}  # medium is not offered: the level below
     assert "temperature" not in params  # thinking forbids it
     plain = anthropic.request_params(request.model_copy(update={"cache": False}), model="m", info=INFO)
-    assert "cache_control" not in str(plain) and plain["temperature"] == 0.5
+    assert "cache_control" not in str(plain) and "temperature" not in plain  # API 2026-10-21 rejects it
 
 
 def test_anthropic_stream_events_assemble_and_fail_on_cut_stream() -> None:
@@ -135,7 +135,9 @@ def test_openai_chat_messages_place_tool_results_after_the_call() -> None:
     assert [m["role"] for m in msgs] == ["system", "user", "assistant", "tool", "user"]
     assert msgs[2]["content"] is None and msgs[2]["tool_calls"][0]["function"]["arguments"] == '{"f": 1}'
     assert msgs[3] == {"role": "tool", "tool_call_id": "c1", "content": "Error: r"}
-    assert msgs[4]["content"][0]["image_url"]["url"] == "data:image/png;base64,AAAA"
+    # the tool's images follow in a user message, labelled with the call they came from
+    assert msgs[4]["content"][0] == {"type": "text", "text": "Images returned by tool call c1:"}
+    assert msgs[4]["content"][1]["image_url"]["url"] == "data:image/png;base64,AAAA"
 
 
 def test_openai_chat_stream_events() -> None:

@@ -1,23 +1,27 @@
-"""Wire-format helpers shared by provider plugins.
+"""Wire-format translation shared by provider plugins: one implementation per API.
 
 Several clouds serve the same wire format (Claude speaks Anthropic Messages on Anthropic, Vertex and
-Foundry; many deployments speak OpenAI Chat Completions), so the translation lives here once instead
-of in every plugin:
+Foundry; OpenAI, Foundry and many local servers speak OpenAI Chat Completions), so the translation
+lives here once instead of in every plugin:
 
 - :mod:`claw.wire.builder`: :class:`~claw.wire.builder.ResponseBuilder` turns stream events into the
   final :class:`claw.ModelResponse` (every provider).
-- :mod:`claw.wire.anthropic`: Messages API request parameters, thinking/effort and stream events for
-  the ``anthropic`` SDK's clients (``AsyncAnthropic``, ``AsyncAnthropicVertex``,
-  ``AsyncAnthropicFoundry``).
-- :mod:`claw.wire.openai_chat`: Chat Completions request parameters and stream events for the
-  ``openai`` SDK (and any OpenAI-compatible deployment).
+- :mod:`claw.wire.anthropic`: Messages API request parameters (thinking/effort, prompt-cache
+  breakpoints from :mod:`claw.wire.anthropic_cache`) and streaming for the ``anthropic`` SDK's
+  clients (``AsyncAnthropic``, ``AsyncAnthropicVertex``, ``AsyncAnthropicFoundry``).
+- :mod:`claw.wire.openai_chat`: Chat Completions request parameters and streaming for the
+  ``openai`` SDK (OpenAI and any OpenAI-compatible deployment).
 - :mod:`claw.wire.errors`: :func:`~claw.wire.errors.sdk_error` maps both SDKs' exceptions to
   :class:`claw.errors.ApiError`.
 
-None of them imports a vendor SDK: they work on plain dicts and the SDK's objects by attribute.
+None of them imports a vendor SDK at import time: they work on plain dicts, and
+:func:`post_stream` reaches the SDK through the client it is given.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from claw.providers import Effort, ModelInfo, ModelRequest
 
@@ -32,3 +36,17 @@ def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
     from claw.routing import map_effort
 
     return map_effort(info, request.reasoning_effort)
+
+
+async def post_stream(client: Any, path: str, body: dict[str, Any]) -> Any:
+    """Start a streamed request with the SDK client's generic ``post``; the stream yields decoded JSON.
+
+    Same request, auth, base URL rewriting (Vertex's ``:streamRawPredict``), retries-off, error
+    mapping and SSE decoding as ``messages.create`` / ``chat.completions.create``, without building a
+    pydantic object for every event that claw would convert straight away (measured ~2x less
+    per-request overhead). Works for the ``anthropic`` and ``openai`` clients alike.
+    """
+    sdk = importlib.import_module(type(client).__module__.split(".")[0])  # already imported: the client exists
+    return await client.post(
+        path, body=body, cast_to=object, stream=True, stream_cls=sdk.AsyncStream[object]
+    )

@@ -1,29 +1,26 @@
 """Anthropic Messages API translation for every client that speaks it.
 
-Claude is served by Anthropic, Vertex AI (``AsyncAnthropicVertex``), Azure AI Foundry
-(``AsyncAnthropicFoundry``) and, for thinking parameters, Bedrock Converse
-(``additionalModelRequestFields``). claw's messages already have Anthropic's shapes, so translation is
-mostly adding cache breakpoints and thinking parameters; the stream side turns raw Messages stream
-events into claw stream events. No ``anthropic`` import: SDK objects are read by attribute.
+Claude is served by Anthropic (``AsyncAnthropic``), Vertex AI (``AsyncAnthropicVertex``), Azure AI
+Foundry (``AsyncAnthropicFoundry``) and, for thinking parameters, Bedrock Converse
+(``additionalModelRequestFields``). claw's messages already have Anthropic's shapes, so a request is
+mostly a copy of the fields API version 2026-10-21 accepts (dropping extras other providers attach,
+and thinking Anthropic cannot verify), plus tools, thinking/effort and prompt-cache breakpoints. The
+stream side turns raw Messages stream events into claw stream events. No ``anthropic`` import.
 
-Usage in a provider (errors mapped with :func:`claw.wire.errors.sdk_error`)::
+Usage in a provider::
 
     params = anthropic_wire.request_params(request, model=model_id, info=info, thinking="adaptive")
-    try:
-        raw = await client.messages.create(**params, stream=True)
-        async for event in anthropic_wire.stream_events(raw, provider="vertex", model=model_id):
-            yield event
-    except Exception as exc:
-        raise sdk_error(exc, "vertex") from exc
+    async for event in anthropic_wire.stream(client, params, provider="vertex", model=model_id):
+        yield event
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any, Literal
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Literal, get_args
 
 from claw.errors import ApiError
-from claw.messages import Message, Usage
+from claw.messages import Message, StopReason, Usage
 from claw.providers import (
     Effort,
     ModelInfo,
@@ -35,13 +32,15 @@ from claw.providers import (
     ToolInputDelta,
     ToolUseStart,
 )
-from claw.wire import effort_of
+from claw.wire import effort_of, post_stream
+from claw.wire.anthropic_cache import place_breakpoints
 from claw.wire.builder import ResponseBuilder
-from claw.wire.errors import STREAM_ERROR_STATUS
+from claw.wire.errors import STREAM_ERROR_STATUS, sdk_error
 
-#: How a Claude model takes reasoning: ``adaptive`` (``thinking: adaptive`` + ``output_config.effort``),
-#: ``budget`` (``thinking.budget_tokens``), or ``None`` (no thinking).
-ThinkingStyle = Literal["adaptive", "budget"] | None
+#: How a Claude model takes reasoning: ``always`` (adaptive thinking that is always on) and
+#: ``adaptive`` (``thinking: adaptive`` + ``output_config.effort``), ``budget``
+#: (``thinking.budget_tokens``), or ``None`` (no thinking parameters: the API's default applies).
+ThinkingStyle = Literal["always", "adaptive", "budget"] | None
 
 #: ``budget_tokens`` per effort for models without adaptive thinking (the table coder/mux and
 #: docker-agent use, extended for ``xhigh``/``max``).
@@ -50,10 +49,25 @@ THINKING_BUDGETS: dict[str, int] = {
     "medium": 10_000,
     "high": 20_000,
     "xhigh": 32_000,
-    "max": 48_000,
+    "max": 63_000,
 }
 
-_EPHEMERAL = {"type": "ephemeral"}
+#: Fields the API accepts per block type; anything else a block carries (extras other providers add)
+#: is dropped.
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("type", "text"),
+    "image": ("type", "source"),
+    "tool_use": ("type", "id", "name", "input"),
+    "tool_result": ("type", "tool_use_id", "content", "is_error"),
+    "thinking": ("type", "thinking", "signature"),
+    "redacted_thinking": ("type", "data"),
+}
+
+#: Set by the OpenAI provider on reasoning it produced (its signature is OpenAI's encrypted content);
+#: Anthropic cannot verify it, so it is not sent.
+FOREIGN_THINKING_MARK = "openai_item_id"
+
+_STOP_REASONS = frozenset(get_args(StopReason))
 
 
 def thinking_params(effort: Effort | None, style: ThinkingStyle, max_tokens: int) -> dict[str, Any]:
@@ -64,7 +78,7 @@ def thinking_params(effort: Effort | None, style: ThinkingStyle, max_tokens: int
     """
     if effort is None or style is None:
         return {}
-    if style == "adaptive":
+    if style in ("always", "adaptive"):
         return {"thinking": {"type": "adaptive"}, "output_config": {"effort": effort}}
     budget = min(THINKING_BUDGETS[effort], max_tokens - 1024)
     if budget < 1024:
@@ -72,16 +86,32 @@ def thinking_params(effort: Effort | None, style: ThinkingStyle, max_tokens: int
     return {"thinking": {"type": "enabled", "budget_tokens": budget}}
 
 
-def _cached(block: dict[str, Any]) -> dict[str, Any]:
-    return {**block, "cache_control": _EPHEMERAL}
+def _block(block: dict[str, Any]) -> dict[str, Any] | None:
+    """A content block as the API takes it, or ``None`` for thinking it would reject: unsigned
+    (reasoning another provider streamed, e.g. ``reasoning_content``) or signed by another vendor."""
+    kind = block.get("type", "")
+    if kind == "thinking" and (not block.get("signature") or block.get(FOREIGN_THINKING_MARK)):
+        return None
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        return block
+    out = {k: block[k] for k in fields if k in block}
+    if kind == "tool_result":
+        if not out.get("is_error"):
+            out.pop("is_error", None)
+        if isinstance(out.get("content"), list):
+            out["content"] = [c for c in (_block(b) for b in out["content"]) if c is not None]
+    return out
 
 
-def _message(message: Message) -> dict[str, Any]:
-    """A message as the API takes it. Thinking without a signature (reasoning another provider
-    streamed, e.g. ``reasoning_content``) is left out: the API rejects unsigned thinking blocks."""
-    data = message.model_dump(exclude_none=True)
-    data["content"] = [b for b in data["content"] if b.get("type") != "thinking" or b.get("signature")]
-    return data
+def messages(msgs: list[Message]) -> list[dict[str, Any]]:
+    """The ``messages`` list; a message left empty by dropped thinking is left out."""
+    out = []
+    for m in msgs:
+        content = [c for c in (_block(b.model_dump()) for b in m.content) if c is not None]
+        if content:
+            out.append({"role": m.role, "content": content})
+    return out
 
 
 def request_params(
@@ -90,42 +120,46 @@ def request_params(
     """Keyword arguments for ``client.messages.create`` (without ``stream``).
 
     :param model: the id the endpoint expects (already mapped by the provider).
-    :param info: the model's capabilities: prompt-cache breakpoints (last tool, last system block,
-        last message) are placed when it supports caching and the request asks for it; the effort is
-        mapped onto its ``effort_levels``.
+    :param info: the model's capabilities: ``max_tokens`` is capped at its ``max_output_tokens`` (and
+        raised, within it, to fit a thinking budget); prompt-cache breakpoints (see
+        :mod:`claw.wire.anthropic_cache`) are placed when it supports caching and the request asks for
+        it; the effort is mapped onto its ``effort_levels``.
     :param thinking: the model's thinking style; reasoning is requested only when
         ``request.reasoning_effort`` is set.
+
+    ``request.temperature`` is not sent: API version 2026-10-21 (anthropic 2.x) rejects temperature,
+    top_p and top_k on every model, and the SDK no longer has the parameters.
     """
-    cache = info.supports_prompt_cache and request.cache
-    params: dict[str, Any] = {"model": model, "max_tokens": request.max_tokens}
-    system = [b.model_dump(exclude_none=True) for b in request.system if b.text]
+    max_tokens = min(request.max_tokens, info.max_output_tokens)
+    effort = effort_of(request, info)
+    if thinking == "budget" and effort is not None and max_tokens <= THINKING_BUDGETS[effort]:
+        max_tokens = min(info.max_output_tokens, THINKING_BUDGETS[effort] + max_tokens)
+    params: dict[str, Any] = {
+        "model": model,
+        "max_tokens": max_tokens,
+        "messages": messages(request.messages),
+        **thinking_params(effort, thinking, max_tokens),
+    }
+    system = [{"type": "text", "text": b.text} for b in request.system if b.text]
     if system:
-        if cache:
-            system[-1] = _cached(system[-1])
         params["system"] = system
-    messages = [_message(m) for m in request.messages]
-    if cache and messages and messages[-1]["content"]:
-        messages[-1]["content"][-1] = _cached(messages[-1]["content"][-1])
-    params["messages"] = messages
     if request.tools:
-        tools = [
+        params["tools"] = [
             {"name": t.name, "description": t.description, "input_schema": t.input_schema}
             for t in request.tools
         ]
-        if cache:
-            tools[-1] = _cached(tools[-1])
-        params["tools"] = tools
-    extra = thinking_params(effort_of(request, info), thinking, request.max_tokens)
-    params.update(extra)
-    if request.temperature is not None and "thinking" not in extra:
-        params["temperature"] = request.temperature
     if request.stop_sequences:
         params["stop_sequences"] = list(request.stop_sequences)
+    user_id = request.metadata.get("user_id")
+    if isinstance(user_id, str):
+        params["metadata"] = {"user_id": user_id}
+    if request.cache and info.supports_prompt_cache:
+        place_breakpoints(params)
     return params
 
 
 def _data(obj: Any) -> dict[str, Any]:
-    """An SDK event or dict as a plain dict."""
+    """An event as a plain dict (SDK objects, for callers that used ``messages.create``)."""
     if isinstance(obj, dict):
         return obj
     dump = getattr(obj, "model_dump", None)
@@ -151,29 +185,19 @@ def usage_of(data: dict[str, Any] | None, base: Usage | None = None) -> Usage:
 
 
 async def stream_events(raw: AsyncIterator[Any], *, provider: str, model: str) -> AsyncIterator[StreamEvent]:
-    """Translate raw Messages stream events (``messages.create(stream=True)``) into claw events,
-    ending with :class:`ResponseComplete`. A stream that stops before ``message_stop`` or sends an
-    ``error`` event raises :class:`ApiError`."""
+    """Translate raw Messages stream events into claw events, ending with :class:`ResponseComplete`.
+
+    A stream that stops before ``message_stop`` or sends an ``error`` event raises :class:`ApiError`.
+    A tool call's JSON cut short (``max_tokens`` mid-call) is kept as ``{"_invalid_json": ...}`` (see
+    :func:`claw.wire.builder.tool_input`); a stop reason newer than claw's list becomes ``None``.
+    """
     builder = ResponseBuilder()
     usage = Usage()
     message_id, stop_reason, served_model = "", None, model
     async for item in raw:
         event = _data(item)
         kind = event.get("type")
-        if kind == "message_start":
-            message = event.get("message") or {}
-            message_id = message.get("id") or ""
-            served_model = message.get("model") or model
-            usage = usage_of(message.get("usage"))
-        elif kind == "content_block_start":
-            index, block = event["index"], event.get("content_block") or {}
-            if block.get("type") == "tool_use":
-                yield builder.add(ToolUseStart(index=index, id=block["id"], name=block["name"]))
-            elif block.get("type") == "redacted_thinking":
-                builder.redacted_thinking(index, block.get("data", ""))
-            elif block.get("type") == "text" and block.get("text"):
-                yield builder.add(TextDelta(index=index, text=block["text"]))
-        elif kind == "content_block_delta":
+        if kind == "content_block_delta":
             index, delta = event["index"], event.get("delta") or {}
             dtype = delta.get("type")
             if dtype == "text_delta":
@@ -184,12 +208,29 @@ async def stream_events(raw: AsyncIterator[Any], *, provider: str, model: str) -
                 yield builder.add(ThinkingDelta(index=index, thinking=delta["thinking"]))
             elif dtype == "signature_delta":
                 builder.signature(index, delta["signature"])
+        elif kind == "content_block_start":
+            index, block = event["index"], event.get("content_block") or {}
+            btype = block.get("type")
+            if btype == "tool_use":
+                yield builder.add(ToolUseStart(index=index, id=block["id"], name=block["name"]))
+            elif btype == "redacted_thinking":
+                builder.redacted_thinking(index, block.get("data", ""))
+            elif btype == "text" and block.get("text"):
+                yield builder.add(TextDelta(index=index, text=block["text"]))
+        elif kind == "message_start":
+            message = event.get("message") or {}
+            message_id = message.get("id") or ""
+            served_model = message.get("model") or model
+            usage = usage_of(message.get("usage"))
         elif kind == "message_delta":
             stop_reason = (event.get("delta") or {}).get("stop_reason") or stop_reason
             usage = usage_of(event.get("usage"), usage)
         elif kind == "message_stop":
             response = builder.response(
-                id=message_id, model=served_model, stop_reason=stop_reason, usage=usage
+                id=message_id,
+                model=served_model,
+                stop_reason=stop_reason if stop_reason in _STOP_REASONS else None,
+                usage=usage,
             )
             yield ResponseComplete(response=response)
             return
@@ -198,12 +239,37 @@ async def stream_events(raw: AsyncIterator[Any], *, provider: str, model: str) -
             etype = error.get("type", "api_error")
             raise ApiError.from_status(
                 STREAM_ERROR_STATUS.get(etype, 500),
-                f"{provider}: {etype}: {error.get('message', 'error event in stream')}",
+                f"{provider}: error mid-stream: {etype}: {error.get('message', 'error event in stream')}",
                 provider=provider,
             )
     raise ApiError(
-        f"{provider}: the response stream ended before message_stop",
+        f"{provider}: stream interrupted: the response ended before message_stop",
         retryable=True,
         kind="server_error",
         provider=provider,
     )
+
+
+async def stream(
+    client: Any,
+    params: dict[str, Any],
+    *,
+    provider: str,
+    model: str,
+    error: Callable[[BaseException], Exception | None] | None = None,
+) -> AsyncIterator[StreamEvent]:
+    """Send ``params`` (from :func:`request_params`) to ``POST /v1/messages`` with any of the
+    ``anthropic`` SDK's async clients and stream claw events; every failure is an :class:`ApiError`.
+
+    :param error: a provider's own mapping tried first (e.g. a cloud sign-in failure); ``None`` from
+        it falls back to :func:`claw.wire.errors.sdk_error`.
+    """
+    streaming = False
+    try:
+        raw = await post_stream(client, "/v1/messages", {**params, "stream": True})
+        streaming = True
+        async with raw:
+            async for event in stream_events(raw, provider=provider, model=model):
+                yield event
+    except Exception as exc:
+        raise ((error(exc) if error else None) or sdk_error(exc, provider, streaming=streaming)) from exc

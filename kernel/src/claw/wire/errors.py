@@ -1,8 +1,10 @@
 """Map the ``anthropic`` and ``openai`` SDKs' exceptions to :class:`claw.errors.ApiError`.
 
 Both SDKs share one generated base client, so their errors have the same shapes: ``APIStatusError``
-with ``status_code``, ``body`` and ``response``; ``APIConnectionError`` / ``APITimeoutError``; and a
-bare ``APIError`` for an error event inside a stream. Duck-typed, so neither SDK is imported here.
+with ``status_code``, ``body``, ``request_id`` and ``response``; ``APIConnectionError`` /
+``APITimeoutError``; and a bare ``APIError`` for an error object inside an OpenAI stream. An
+Anthropic ``error`` event inside a 200 stream arrives as an ``APIStatusError`` whose status is the
+stream's (200). Duck-typed, so neither SDK is imported here.
 """
 
 from __future__ import annotations
@@ -11,88 +13,127 @@ from typing import Any
 
 from claw.errors import ApiError, ClawError, parse_retry_after
 
-#: The HTTP status an in-stream Anthropic ``error`` event stands for.
+#: The HTTP status an in-stream Anthropic ``error`` event stands for, by ``error.type``.
 STREAM_ERROR_STATUS = {
-    "overloaded_error": 529,
-    "rate_limit_error": 429,
-    "api_error": 500,
     "invalid_request_error": 400,
     "authentication_error": 401,
+    "billing_error": 402,
     "permission_error": 403,
     "not_found_error": 404,
+    "conflict_error": 409,
     "request_too_large": 413,
+    "rate_limit_error": 429,
+    "api_error": 500,
+    "timeout_error": 504,
+    "overloaded_error": 529,
+}
+
+#: The HTTP status an OpenAI error object inside a 200 stream stands for, by ``code`` (or ``type``).
+_OPENAI_STATUS_OF_CODE = {
+    "invalid_request_error": 400,
+    "invalid_prompt": 400,
+    "context_length_exceeded": 400,
+    "invalid_api_key": 401,
+    "model_not_found": 404,
+    "rate_limit_exceeded": 429,
+    "insufficient_quota": 429,
+    "requests": 429,
+    "tokens": 429,
+    "server_error": 500,
+    "vector_store_timeout": 500,
 }
 
 
-def _error_message(exc: Any) -> str:
+def status_of_code(code: str | None) -> int:
+    """The HTTP status an OpenAI in-stream error ``code`` stands for (500 when unknown)."""
+    return _OPENAI_STATUS_OF_CODE.get(code or "", 500)
+
+
+def _error_object(exc: Any) -> dict[str, Any]:
     body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error") if isinstance(body.get("error"), dict) else body
-        message = error.get("message")
-        if isinstance(message, str) and message:
-            return message
-    return str(getattr(exc, "message", None) or exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if not isinstance(body, dict):
+        return {}
+    error = body.get("error")
+    return error if isinstance(error, dict) else body
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _error_message(exc: Any) -> str:
+    message = _text(_error_object(exc).get("message"))
+    if message:
+        return message
+    text = str(getattr(exc, "message", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _error_code(exc: Any) -> str | None:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        error = body.get("error") if isinstance(body.get("error"), dict) else body
-        details = error.get("details")
-        if isinstance(details, dict) and isinstance(details.get("error_code"), str):
-            return details["error_code"]
-        if isinstance(error.get("code"), str):
-            return error["code"]
-    return None
+    error = _error_object(exc)
+    details = error.get("details")
+    if isinstance(details, dict) and _text(details.get("error_code")):
+        return details["error_code"]
+    return _text(error.get("code"))
 
 
-def sdk_error(exc: BaseException, provider: str) -> ClawError:
-    """One :class:`ApiError` for an ``anthropic`` or ``openai`` SDK exception.
+def _request_id(exc: Any) -> str:
+    request_id = getattr(exc, "request_id", None)
+    return f" (request id {request_id})" if isinstance(request_id, str) and request_id else ""
 
-    Status errors keep their status, ``retry-after`` and vendor error code; an error event inside a
-    stream is classified by its type (``overloaded_error`` -> 529); connection errors, timeouts and
-    status-less stream errors are retryable. claw errors pass through unchanged; anything else is a
-    non-retryable ``unknown`` error carrying the exception's first line.
+
+def sdk_error(exc: BaseException, provider: str, *, streaming: bool = False) -> ClawError:
+    """One :class:`ApiError` for an ``anthropic`` or ``openai`` SDK (or transport) exception.
+
+    Status errors keep their status, ``retry-after``, vendor error code (``enforced_spend_limit_reached``
+    and ``insufficient_quota`` make a 429 final) and the server's message and error type. An error
+    inside a stream is classified by its type or code (``overloaded_error`` -> 529). Connection
+    errors, timeouts and cut streams are retryable. claw errors pass through unchanged; anything else
+    is a non-retryable ``unknown`` error carrying the exception's first line.
+
+    :param streaming: the response had started, so a transport failure is a cut stream.
     """
     if isinstance(exc, ClawError):
         return exc
     names = {cls.__name__ for cls in type(exc).__mro__}
     status = getattr(exc, "status_code", None)
+    error = _error_object(exc)
+    etype = _text(error.get("type"))
     if isinstance(status, int) and status < 400:
-        # an ``error`` event inside a 200 stream: the SDK raises it with the stream's status
-        body = getattr(exc, "body", None)
-        error = body.get("error") if isinstance(body, dict) else None
-        etype = error.get("type") if isinstance(error, dict) else None
-        status = STREAM_ERROR_STATUS.get(etype or "", 500)
+        # an Anthropic ``error`` event inside a 200 stream: the SDK raises it with the stream's status
         return ApiError.from_status(
-            status, f"{provider}: {etype or 'error'}: {_error_message(exc)}", provider=provider
+            STREAM_ERROR_STATUS.get(etype or "", 500),
+            f"{provider}: error mid-stream: {etype or 'error'}: {_error_message(exc)}{_request_id(exc)}",
+            error_code=_error_code(exc),
+            provider=provider,
         )
     if isinstance(status, int):
         response = getattr(exc, "response", None)
         headers = getattr(response, "headers", None)
+        detail = f"{etype}: " if etype and etype != "error" else ""
         return ApiError.from_status(
             status,
-            f"{provider}: {status} {_error_message(exc)}",
+            f"{provider}: {status} {detail}{_error_message(exc)}{_request_id(exc)}",
             retry_after=parse_retry_after(headers) if headers is not None else None,
             error_code=_error_code(exc),
             provider=provider,
         )
-    if names & {"APIConnectionError", "APITimeoutError", "APIResponseValidationError"} or names & {
-        "TransportError",
-        "RemoteProtocolError",
-        "ReadError",
-    }:
-        return ApiError(
-            f"{provider}: connection failed: {_error_message(exc)}",
-            retryable=True,
-            kind="server_error",
-            provider=provider,
-        )
-    if "APIError" in names:  # an error chunk inside an OpenAI stream carries no status
-        return ApiError(
-            f"{provider}: stream error: {_error_message(exc)}",
-            retryable=True,
-            kind="server_error",
+    if "APITimeoutError" in names or "TimeoutException" in names:
+        return ApiError.from_status(None, f"{provider}: request timed out", provider=provider)
+    transport = {"APIConnectionError", "APIResponseValidationError", "TransportError", "HTTPError"}
+    if names & transport:
+        cause = exc.__cause__
+        reason = str(exc) or type(exc).__name__
+        if cause is not None and str(cause) and str(cause) not in reason:
+            reason = f"{reason} ({cause})"
+        what = "stream interrupted" if streaming else "connection failed"
+        return ApiError.from_status(None, f"{provider}: {what}: {reason}", provider=provider)
+    if "APIError" in names:  # an error object inside an OpenAI stream carries no status
+        code = _error_code(exc) or etype
+        return ApiError.from_status(
+            status_of_code(code),
+            f"{provider}: error mid-stream: {code or 'error'}: {_error_message(exc)}",
+            error_code=code,
             provider=provider,
         )
     return ApiError(f"{provider}: {type(exc).__name__}: {_error_message(exc)}", provider=provider)

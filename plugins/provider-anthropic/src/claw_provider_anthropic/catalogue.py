@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
-from claw import Effort, ModelInfo, Pricing
+from claw import ModelInfo, Pricing
+from claw.wire.anthropic import ThinkingStyle
 
-#: How a model thinks: ``always`` (adaptive, always on), ``adaptive`` (adaptive + ``output_config.effort``),
-#: ``budget`` (manual ``budget_tokens``), or ``None`` (no thinking).
-ThinkingMode = Literal["always", "adaptive", "budget"] | None
 
 
 @cache
@@ -40,14 +38,10 @@ def models() -> list[ModelInfo]:
     ]
 
 
-def thinking_mode(model_id: str) -> ThinkingMode:
+def thinking_mode(model_id: str) -> ThinkingStyle:
     """The catalogue's thinking mode for ``model_id``; unknown ids get ``None`` (no thinking parameters
     are sent, so the API's default applies)."""
     for m in _data()["models"]:
         if model_id == m["id"] or model_id in m.get("aliases", ()):
             return m.get("thinking")
     return None
-
-
-def budget_tokens(effort: Effort) -> int:
-    return int(_data()["budget_tokens"][effort])

@@ -1,38 +1,23 @@
 """The Anthropic provider: the Messages API through the official ``anthropic`` SDK, streamed.
 
-The SDK is imported at the first request (``claw.require``), never when this module loads, and its
-own retries are off (``max_retries=0``): the kernel retries, backs off and falls back in one place,
-from the :class:`claw.ApiError` this module raises for every failure.
+The translation is :mod:`claw.wire.anthropic`, shared with Claude on Vertex and Foundry. The SDK is
+imported at the first request (``claw.require``), never when this module loads, and its own retries
+are off (``max_retries=0``): the kernel retries, backs off and falls back in one place, from the
+:class:`claw.ApiError` every failure becomes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import AsyncIterator
-from typing import Any, get_args
+from typing import Any
 
 import claw
-from claw import (
-    ApiError,
-    CredentialStatus,
-    ModelInfo,
-    ModelRequest,
-    ModelResponse,
-    Provider,
-    ResponseComplete,
-    StreamEvent,
-    TextDelta,
-    ThinkingDelta,
-    ToolInputDelta,
-    ToolUseStart,
-    Usage,
-)
+from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
+from claw.wire import anthropic as anthropic_wire
 
 from claw_provider_anthropic import catalogue
-from claw_provider_anthropic.errors import api_error
-from claw_provider_anthropic.wire import build_params
 
 DIST = "claw-provider-anthropic"
 HINT = "set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, or providers.anthropic.api_key in settings)"
@@ -106,112 +91,10 @@ class AnthropicProvider(Provider):
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         info = self.model_info(request.model)
-        params = build_params(request, info)
-        client = self.client()
-        anthropic = claw.require("anthropic", dist=DIST)
-        httpx2 = claw.require("httpx2", dist=DIST)
-        assembler = _Assembler(request.model)
-        streaming = False
-        try:
-            stream = await client.messages.create(stream=True, **params)
-            streaming = True
-            async with stream:
-                async for event in stream:
-                    for out in assembler.feed(event):
-                        yield out
-        except (anthropic.APIError, httpx2.HTTPError) as exc:
-            raise api_error(exc, anthropic, streaming=streaming) from exc
-        yield ResponseComplete(response=assembler.result())
-
-
-def _tool_input(raw: str) -> dict[str, Any]:
-    """A tool call's input. JSON cut short (``max_tokens`` mid-call) is kept under ``_invalid_json`` so
-    the tool rejects it and the model sees why; retrying would only cut it again."""
-    if not raw.strip():
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return {"_invalid_json": raw}
-    return value if isinstance(value, dict) else {"_invalid_json": raw}
-
-
-class _Assembler:
-    """Turns raw stream events into claw stream events and the final :class:`ModelResponse`."""
-
-    def __init__(self, model: str) -> None:
-        self.id = ""
-        self.model = model
-        self.blocks: dict[int, dict[str, Any]] = {}
-        self.json_parts: dict[int, list[str]] = {}
-        self.stop_reason: str | None = None
-        self.usage: dict[str, int] = {}
-        self.stopped = False
-
-    def _usage(self, usage: Any) -> None:
-        for field in Usage.model_fields:
-            value = getattr(usage, field, None)
-            if value is not None:
-                self.usage[field] = value
-
-    def feed(self, event: Any) -> list[StreamEvent]:
-        kind = event.type
-        if kind == "message_start":
-            self.id = event.message.id
-            self.model = event.message.model or self.model
-            self._usage(event.message.usage)
-        elif kind == "content_block_start":
-            block = event.content_block.model_dump(exclude_none=True)
-            self.blocks[event.index] = block
-            if block["type"] == "tool_use":
-                block["input"] = {}
-                self.json_parts[event.index] = []
-                return [ToolUseStart(index=event.index, id=block["id"], name=block["name"])]
-        elif kind == "content_block_delta":
-            return self._delta(event.index, event.delta)
-        elif kind == "content_block_stop":
-            parts = self.json_parts.pop(event.index, None)
-            if parts is not None:
-                self.blocks[event.index]["input"] = _tool_input("".join(parts))
-        elif kind == "message_delta":
-            self.stop_reason = event.delta.stop_reason or self.stop_reason
-            self._usage(event.usage)
-        elif kind == "message_stop":
-            self.stopped = True
-        return []
-
-    def _delta(self, index: int, delta: Any) -> list[StreamEvent]:
-        block = self.blocks[index]
-        if delta.type == "text_delta":
-            block["text"] = block.get("text", "") + delta.text
-            return [TextDelta(index=index, text=delta.text)]
-        if delta.type == "thinking_delta":
-            block["thinking"] = block.get("thinking", "") + delta.thinking
-            return [ThinkingDelta(index=index, thinking=delta.thinking)]
-        if delta.type == "signature_delta":
-            block["signature"] = block.get("signature", "") + delta.signature
-        elif delta.type == "input_json_delta":
-            self.json_parts[index].append(delta.partial_json)
-            return [ToolInputDelta(index=index, partial_json=delta.partial_json)]
-        return []
-
-    def result(self) -> ModelResponse:
-        if not self.stopped:
-            raise ApiError.from_status(
-                None, "Anthropic API stream ended before message_stop", provider="anthropic"
-            )
-        known = {"text", "thinking", "redacted_thinking", "tool_use"}
-        content = [self.blocks[i] for i in sorted(self.blocks) if self.blocks[i]["type"] in known]
-        for block in content:
-            if block["type"] == "text":
-                block.pop("citations", None)
-        return ModelResponse.model_validate(
-            {
-                "id": self.id,
-                "model": self.model,
-                "content": content,
-                # A stop reason newer than claw's list is kept out rather than failing the turn.
-                "stop_reason": self.stop_reason if self.stop_reason in get_args(claw.StopReason) else None,
-                "usage": Usage(**self.usage),
-            }
+        params = anthropic_wire.request_params(
+            request, model=request.model, info=info, thinking=catalogue.thinking_mode(info.id)
         )
+        async for event in anthropic_wire.stream(
+            self.client(), params, provider=self.name, model=request.model
+        ):
+            yield event

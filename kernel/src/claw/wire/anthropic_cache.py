@@ -1,4 +1,4 @@
-"""Prompt-cache breakpoints: where ``cache_control`` goes in a Messages request.
+"""Prompt-cache breakpoints: where ``cache_control`` goes in an Anthropic Messages request.
 
 The API caches the prefix up to each block marked ``cache_control`` (order: tools, system, messages)
 and accepts at most four such marks. An agent session re-sends the same prefix every turn and adds a
