@@ -179,6 +179,16 @@ class Provider(abc.ABC):
                 return info
         return ModelInfo(id=model_id, provider=cls.name)
 
+    def describe(self, model_id: str) -> ModelInfo:
+        """Capabilities of ``model_id`` for this configured provider.
+
+        Routing, the agent loop and fallbacks ask this (not :meth:`model_info`) once the provider
+        exists, so models declared in its settings (an OpenAI-compatible vision model, a Foundry
+        deployment named after nothing) get their real capabilities instead of conservative
+        defaults. The default is the catalogue's :meth:`model_info`; override it to read settings.
+        """
+        return type(self).model_info(model_id)
+
     @abc.abstractmethod
     def credentials(self) -> CredentialStatus:
         """Whether credentials are configured, without contacting the network."""

@@ -175,10 +175,10 @@ def test_invalid_tool_arguments_reach_the_tool_instead_of_failing(openai_server)
     openai_server.script(Reply(ToolCall("Read", {"file_path": "a"})))
     _, response = run(openai_server, request())
     assert response.content[0].input == {"file_path": "a"}
-    from claw_provider_openai.usage import parse_arguments
+    from claw.wire.builder import tool_input
 
-    assert parse_arguments('{"file_path": "a"') == {"_invalid_json": '{"file_path": "a"'}
-    assert parse_arguments("") == {}
+    assert tool_input('{"file_path": "a"') == {"_invalid_json": '{"file_path": "a"'}
+    assert tool_input("") == {}
 
 
 # --- errors ----------------------------------------------------------------------------------

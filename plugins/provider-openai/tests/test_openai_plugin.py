@@ -94,13 +94,20 @@ def test_doctor_shows_openai_credentials(claw) -> None:
 
 
 def test_openai_itself_gets_a_session_cache_key_and_max_completion_tokens() -> None:
-    from claw_provider_openai import chat, responses
+    from claw.wire import openai_chat
+    from claw_provider_openai import responses
 
     req = ModelRequest(model="gpt-5.4", messages=[Message.user("hi")], metadata={"session_id": "s-123"})
     info = OpenAIProvider.model_info("gpt-5.4")
-    official = chat.build_params(req, info, compatible=False)
+
+    def chat_params(*, compatible: bool) -> dict:  # what OpenAIProvider sends on /chat/completions
+        p = OpenAIProvider({"base_url": "http://127.0.0.1:1/v1"} if compatible else {}, {})
+        return p.chat_params(req, info)
+
+    official = chat_params(compatible=False)
     assert official["prompt_cache_key"] == "claw-s-123" and official["max_completion_tokens"] == 16_000
     assert responses.build_params(req, info, compatible=False)["prompt_cache_key"] == "claw-s-123"
-    local = chat.build_params(req, info, compatible=True)
+    assert openai_chat.prompt_cache_key(req) == {"prompt_cache_key": "claw-s-123"}
+    local = chat_params(compatible=True)
     assert "prompt_cache_key" not in local and "max_completion_tokens" not in local
     assert "prompt_cache_key" not in responses.build_params(req, info, compatible=True)

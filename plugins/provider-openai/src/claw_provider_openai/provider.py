@@ -14,11 +14,11 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import claw
-from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, ResponseComplete, StreamEvent
+from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
+from claw.wire import openai_chat
 
-from claw_provider_openai import catalogue, chat, responses
+from claw_provider_openai import catalogue, responses
 from claw_provider_openai.catalogue import Api
-from claw_provider_openai.errors import api_error
 
 DIST = "claw-provider-openai"
 HINT = "set OPENAI_API_KEY (or providers.openai.api_key in settings)"
@@ -63,8 +63,9 @@ class OpenAIProvider(Provider):
         declared = self.settings.get("models")
         return declared if isinstance(declared, Mapping) else {}
 
-    def info(self, model_id: str) -> ModelInfo:
-        """Capabilities of ``model_id``, with what ``providers.openai.models`` declares for it."""
+    def describe(self, model_id: str) -> ModelInfo:
+        """Capabilities of ``model_id``, with what ``providers.openai.models`` declares for it (so a
+        vision model behind a compatible server can be sent images)."""
         return catalogue.model_info(model_id, self._declared())
 
     def api_for(self, model_id: str) -> Api:
@@ -121,43 +122,24 @@ class OpenAIProvider(Provider):
 
     # -- streaming ----------------------------------------------------------------------------
 
+    def chat_params(self, request: ModelRequest, info: ModelInfo) -> dict[str, Any]:
+        """The ``/chat/completions`` body: a compatible server gets ``max_tokens`` (llama.cpp and
+        older vLLM do not know ``max_completion_tokens``) and no ``prompt_cache_key``."""
+        return openai_chat.request_params(
+            request,
+            model=request.model,
+            info=info,
+            max_tokens_field="max_tokens" if self.compatible else "max_completion_tokens",
+            cache_key=not self.compatible,
+        )
+
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
-        info = self.info(request.model)
-        api = self.api_for(request.model)
-        assembler: chat.ChatAssembler | responses.ResponsesAssembler
-        if api == "chat":
-            params = chat.build_params(request, info, compatible=self.compatible)
-            assembler = chat.ChatAssembler(request.model)
-        else:
-            params = responses.build_params(request, info, compatible=self.compatible)
-            assembler = responses.ResponsesAssembler(request.model)
+        info = self.describe(request.model)
         client = self.client()
-        openai = claw.require("openai", dist=DIST)
-        httpx2 = claw.require("httpx2", dist=DIST)
-        streaming = False
-        try:
-            stream = await _post(client, openai, api, params)
-            streaming = True
-            async with stream:
-                async for event in stream:
-                    for out in assembler.feed(event):
-                        yield out
-        except (openai.APIError, httpx2.HTTPError) as exc:
-            raise api_error(exc, openai, streaming=streaming) from exc
-        if not assembler.complete:
-            raise claw.ApiError.from_status(
-                None, f"OpenAI API stream ended before the response was complete ({api})", provider="openai"
-            )
-        yield ResponseComplete(response=assembler.result())
-
-
-async def _post(client: Any, openai: Any, api: Api, params: dict[str, Any]) -> Any:
-    """Start a streamed request with the SDK's generic ``post``: the same request, auth, retries-off,
-    errors and SSE decoding as ``chat.completions.create`` / ``responses.create``, without two costs
-    that only pay for typed Python objects claw converts straight away: walking the whole body against
-    its TypedDicts before sending (milliseconds per request, growing with the conversation) and building
-    a pydantic object for every event (``AsyncStream[object]`` yields the decoded JSON instead)."""
-    path = "/chat/completions" if api == "chat" else "/responses"
-    return await client.post(
-        path, body=params, cast_to=object, stream=True, stream_cls=openai.AsyncStream[object]
-    )
+        if self.api_for(request.model) == "chat":
+            params = self.chat_params(request, info)
+            events = openai_chat.stream(client, params, provider=self.name, model=request.model)
+        else:
+            events = responses.stream(client, request, info, compatible=self.compatible)
+        async for event in events:
+            yield event

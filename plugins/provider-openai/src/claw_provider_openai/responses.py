@@ -9,6 +9,7 @@ as the extra field ``openai_item_id`` (which also tells the Anthropic provider n
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 from claw import (
@@ -17,6 +18,7 @@ from claw import (
     ModelInfo,
     ModelRequest,
     ModelResponse,
+    ResponseComplete,
     StreamEvent,
     TextBlock,
     TextDelta,
@@ -28,9 +30,10 @@ from claw import (
     ToolUseStart,
 )
 
-from claw_provider_openai.chat import cache_key, data_url
-from claw_provider_openai.errors import status_of_code
-from claw_provider_openai.usage import parse_arguments, usage_from
+from claw.wire import post_stream
+from claw.wire.builder import tool_input
+from claw.wire.errors import sdk_error, status_of_code
+from claw.wire.openai_chat import data_url, prompt_cache_key, usage_of
 
 ITEM_ID = "openai_item_id"
 
@@ -137,7 +140,8 @@ def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) ->
         params["reasoning"] = {"effort": request.reasoning_effort}
     if request.temperature is not None and "reasoning" not in params:
         params["temperature"] = request.temperature
-    params.update(cache_key(request, compatible=compatible))
+    if not compatible:  # some compatible servers reject unknown fields
+        params.update(prompt_cache_key(request))
     return params
 
 
@@ -191,7 +195,7 @@ class ResponsesAssembler:
             message = error.get("message") or "response failed"
             raise ApiError.from_status(
                 status_of_code(code),
-                f"OpenAI API response failed: {code}: {message}",
+                f"openai: response failed: {code}: {message}",
                 error_code=code,
                 provider="openai",
             )
@@ -199,7 +203,7 @@ class ResponsesAssembler:
             code = event.get("code") or "server_error"
             raise ApiError.from_status(
                 status_of_code(code),
-                f"OpenAI API error mid-stream: {code}: {event.get('message')}",
+                f"openai: error mid-stream: {code}: {event.get('message')}",
                 error_code=code,
                 provider="openai",
             )
@@ -253,7 +257,7 @@ class ResponsesAssembler:
         content = []
         for block in self.blocks:
             if block["type"] == "tool_use":
-                block["input"] = parse_arguments(block.pop("args"))
+                block["input"] = tool_input(block.pop("args"))
             if block["type"] == "text" and not block["text"]:
                 continue
             content.append(block)
@@ -269,6 +273,29 @@ class ResponsesAssembler:
                 "model": final.get("model") or self.model,
                 "content": content,
                 "stop_reason": stop,
-                "usage": usage_from(final.get("usage")),
+                "usage": usage_of(final.get("usage")),
             }
         )
+
+
+async def stream(
+    client: Any, request: ModelRequest, info: ModelInfo, *, compatible: bool
+) -> AsyncIterator[StreamEvent]:
+    """Send ``request`` to ``POST /responses`` and stream claw events; every failure is an
+    :class:`ApiError` (mapped by :func:`claw.wire.errors.sdk_error`)."""
+    assembler = ResponsesAssembler(request.model)
+    streaming = False
+    try:
+        raw = await post_stream(client, "/responses", build_params(request, info, compatible=compatible))
+        streaming = True
+        async with raw:
+            async for event in raw:
+                for out in assembler.feed(event):
+                    yield out
+        if not assembler.complete:
+            raise ApiError.from_status(
+                None, "openai: stream interrupted: the response ended before it was complete", provider="openai"
+            )
+        yield ResponseComplete(response=assembler.result())
+    except Exception as exc:
+        raise sdk_error(exc, "openai", streaming=streaming) from exc
