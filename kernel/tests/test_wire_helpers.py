@@ -135,9 +135,9 @@ def test_openai_chat_messages_place_tool_results_after_the_call() -> None:
     assert [m["role"] for m in msgs] == ["system", "user", "assistant", "tool", "user"]
     assert msgs[2]["content"] is None and msgs[2]["tool_calls"][0]["function"]["arguments"] == '{"f": 1}'
     assert msgs[3] == {"role": "tool", "tool_call_id": "c1", "content": "Error: r"}
-    # the tool's images follow in a user message, labelled with the call they came from
-    assert msgs[4]["content"][0] == {"type": "text", "text": "Images returned by tool call c1:"}
-    assert msgs[4]["content"][1]["image_url"]["url"] == "data:image/png;base64,AAAA"
+    assert msgs[4]["content"][0]["image_url"]["url"] == "data:image/png;base64,AAAA"
+    # labelled with the call it came from
+    assert msgs[4]["content"][1] == {"type": "text", "text": "(the image above came from tool call c1)"}
 
 
 def test_openai_chat_stream_events() -> None:

@@ -124,7 +124,7 @@ def test_history_with_tool_results_and_images(openai_server) -> None:
     assert sent[2] == {"role": "tool", "tool_call_id": "call_1", "content": "an image"}
     assert sent[3] == {"role": "tool", "tool_call_id": "call_2", "content": "Error: exit 1"}
     assert sent[4]["role"] == "user"
-    assert sent[4]["content"][1] == {"type": "image_url", "image_url": {"url": url}}
+    assert sent[4]["content"][0] == {"type": "image_url", "image_url": {"url": url}}
     assert sent[4]["content"][-1] == {"type": "text", "text": "and now?"}
     assert "hidden" not in json.dumps(sent)  # chat completions take no reasoning input
 

@@ -46,7 +46,7 @@ async def post_stream(client: Any, path: str, body: dict[str, Any]) -> Any:
     pydantic object for every event that claw would convert straight away (measured ~2x less
     per-request overhead). Works for the ``anthropic`` and ``openai`` clients alike.
     """
-    sdk = importlib.import_module(type(client).__module__.split(".")[0])  # already imported: the client exists
-    return await client.post(
-        path, body=body, cast_to=object, stream=True, stream_cls=sdk.AsyncStream[object]
-    )
+    sdk = importlib.import_module(
+        type(client).__module__.split(".")[0]
+    )  # already imported: the client exists
+    return await client.post(path, body=body, cast_to=object, stream=True, stream_cls=sdk.AsyncStream[object])

@@ -158,14 +158,6 @@ def request_params(
     return params
 
 
-def _data(obj: Any) -> dict[str, Any]:
-    """An event as a plain dict (SDK objects, for callers that used ``messages.create``)."""
-    if isinstance(obj, dict):
-        return obj
-    dump = getattr(obj, "model_dump", None)
-    return dump() if dump is not None else dict(vars(obj))
-
-
 def usage_of(data: dict[str, Any] | None, base: Usage | None = None) -> Usage:
     """Messages ``usage`` as claw :class:`Usage`; fields absent from ``data`` keep ``base``'s values
     (``message_delta`` usage is cumulative and may omit the input counts)."""
@@ -184,8 +176,11 @@ def usage_of(data: dict[str, Any] | None, base: Usage | None = None) -> Usage:
     )
 
 
-async def stream_events(raw: AsyncIterator[Any], *, provider: str, model: str) -> AsyncIterator[StreamEvent]:
-    """Translate raw Messages stream events into claw events, ending with :class:`ResponseComplete`.
+async def stream_events(
+    raw: AsyncIterator[dict[str, Any]], *, provider: str, model: str
+) -> AsyncIterator[StreamEvent]:
+    """Translate raw Messages stream events (decoded JSON) into claw events, ending with
+    :class:`ResponseComplete`.
 
     A stream that stops before ``message_stop`` or sends an ``error`` event raises :class:`ApiError`.
     A tool call's JSON cut short (``max_tokens`` mid-call) is kept as ``{"_invalid_json": ...}`` (see
@@ -194,8 +189,7 @@ async def stream_events(raw: AsyncIterator[Any], *, provider: str, model: str) -
     builder = ResponseBuilder()
     usage = Usage()
     message_id, stop_reason, served_model = "", None, model
-    async for item in raw:
-        event = _data(item)
+    async for event in raw:
         kind = event.get("type")
         if kind == "content_block_delta":
             index, delta = event["index"], event.get("delta") or {}

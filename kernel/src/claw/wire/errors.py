@@ -110,10 +110,15 @@ def sdk_error(exc: BaseException, provider: str, *, streaming: bool = False) -> 
     if isinstance(status, int):
         response = getattr(exc, "response", None)
         headers = getattr(response, "headers", None)
-        detail = f"{etype}: " if etype and etype != "error" else ""
+        body = getattr(exc, "body", None)
+        # An Anthropic error body (``{"type": "error", "error": {"type": ...}}``) names its error type
+        # and comes with a request id, both of which Anthropic support asks for.
+        anthropic_shaped = isinstance(body, dict) and body.get("type") == "error"
+        detail = f"{etype}: " if anthropic_shaped and etype else ""
+        request_id = _request_id(exc) if anthropic_shaped else ""
         return ApiError.from_status(
             status,
-            f"{provider}: {status} {detail}{_error_message(exc)}{_request_id(exc)}",
+            f"{provider}: {status} {detail}{_error_message(exc)}{request_id}",
             retry_after=parse_retry_after(headers) if headers is not None else None,
             error_code=_error_code(exc),
             provider=provider,

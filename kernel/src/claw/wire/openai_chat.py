@@ -5,7 +5,8 @@ DeepSeek, Grok, ...), vLLM, llama.cpp, Ollama and most OpenAI-compatible servers
 No ``openai`` import: chunks are read as decoded JSON (or SDK objects, by attribute).
 
 Mapping: each ``tool_result`` becomes a ``role: tool`` message right after the assistant turn that
-called it, and images a tool returned follow in a user message (tool messages carry text only);
+called it, and images a tool returned follow in a user message, labelled with the call they came
+from (tool messages carry text only);
 thinking is not sent back (the API has no input for it); ``delta.reasoning_content`` or
 ``delta.reasoning`` (what vLLM, llama.cpp and DeepSeek stream) becomes thinking; usage
 ``prompt_tokens`` includes cached tokens, which claw reports apart.
@@ -76,7 +77,11 @@ def _message(message: Message) -> list[dict[str, Any]]:
         calls = [b for b in message.content if isinstance(b, ToolUseBlock)]
         if calls:
             out["tool_calls"] = [
-                {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": json.dumps(c.input)}}
+                {
+                    "id": c.id,
+                    "type": "function",
+                    "function": {"name": c.name, "arguments": json.dumps(c.input)},
+                }
                 for c in calls
             ]
         return [out] if text or calls else []
@@ -87,7 +92,8 @@ def _message(message: Message) -> list[dict[str, Any]]:
             text, images = _tool_text(block)
             result.append({"role": "tool", "tool_call_id": block.tool_use_id, "content": text})
             if images:
-                pending += [TextBlock(text=f"Images returned by tool call {block.tool_use_id}:"), *images]
+                label = f"(the image{'s' if len(images) > 1 else ''} above came from tool call {block.tool_use_id})"
+                pending += [*images, TextBlock(text=label)]
         elif isinstance(block, TextBlock | ImageBlock):
             pending.append(block)
     if pending:

@@ -12,7 +12,6 @@ from claw import ModelInfo, Pricing
 from claw.wire.anthropic import ThinkingStyle
 
 
-
 @cache
 def _data() -> dict[str, Any]:
     return json.loads(resources.files(__package__).joinpath("models.json").read_text(encoding="utf-8"))

@@ -56,6 +56,12 @@ class FoundryProvider(Provider):
         item = catalogue.entry(model_id)
         return _model_info(item, model_id) if item is not None else ModelInfo(id=model_id, provider=cls.name)
 
+    def describe(self, model_id: str) -> ModelInfo:
+        """By deployment name, with ``providers.foundry.deployments``: a deployment mapped to a
+        catalogue model gets that model's capabilities (images, effort levels, limits)."""
+        _, item = self.deployment(model_id)
+        return _model_info(item, model_id) if item else ModelInfo(id=model_id, provider=self.name)
+
     def credentials(self) -> CredentialStatus:
         return credentials.status(self.settings, self.env)
 
@@ -111,28 +117,30 @@ class FoundryProvider(Provider):
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         wire, item = self.deployment(request.model)
-        info = _model_info(item, request.model) if item else ModelInfo(id=request.model, provider=self.name)
+        info = self.describe(request.model)
         try:
             client = self.client(wire)
-            if wire == "anthropic":
-                params = anthropic_wire.request_params(
-                    request, model=request.model, info=info, thinking=item.get("thinking")
-                )
-                raw = await client.messages.create(**params, stream=True)
-                events = anthropic_wire.stream_events(raw, provider="foundry", model=request.model)
-            else:
-                params = openai_chat.request_params(
-                    request,
-                    model=request.model,
-                    info=info,
-                    max_tokens_field=item.get("max_tokens_field", "max_completion_tokens"),
-                )
-                chunks = await client.chat.completions.create(**params)
-                events = openai_chat.stream_events(chunks, provider="foundry", model=request.model)
-            async for event in events:
-                yield event
         except Exception as exc:
-            raise _error(exc) from exc
+            raise (_entra_error(exc) or sdk_error(exc, "foundry")) from exc
+        if wire == "anthropic":
+            params = anthropic_wire.request_params(
+                request, model=request.model, info=info, thinking=item.get("thinking")
+            )
+            events = anthropic_wire.stream(
+                client, params, provider="foundry", model=request.model, error=_entra_error
+            )
+        else:
+            params = openai_chat.request_params(
+                request,
+                model=request.model,
+                info=info,
+                max_tokens_field=item.get("max_tokens_field", "max_completion_tokens"),
+            )
+            events = openai_chat.stream(
+                client, params, provider="foundry", model=request.model, error=_entra_error
+            )
+        async for event in events:
+            yield event
 
     async def aclose(self) -> None:
         for client in self._clients.values():
@@ -143,8 +151,8 @@ class FoundryProvider(Provider):
             self._azure_credential = None
 
 
-def _error(exc: BaseException) -> Exception:
-    """SDK errors as ApiError; an Entra ID failure (no usable identity) as an authentication error."""
+def _entra_error(exc: BaseException) -> ApiError | None:
+    """An Entra ID failure (no usable identity) as an authentication error; ``None`` for the rest."""
     names = {cls.__name__ for cls in type(exc).__mro__}
     if "ClientAuthenticationError" in names or "CredentialUnavailableError" in names:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -153,4 +161,4 @@ def _error(exc: BaseException) -> Exception:
             kind="authentication_failed",
             provider="foundry",
         )
-    return sdk_error(exc, "foundry")
+    return None

@@ -29,7 +29,6 @@ from claw import (
     ToolUseBlock,
     ToolUseStart,
 )
-
 from claw.wire import post_stream
 from claw.wire.builder import tool_input
 from claw.wire.errors import sdk_error, status_of_code
@@ -294,7 +293,9 @@ async def stream(
                     yield out
         if not assembler.complete:
             raise ApiError.from_status(
-                None, "openai: stream interrupted: the response ended before it was complete", provider="openai"
+                None,
+                "openai: stream interrupted: the response ended before it was complete",
+                provider="openai",
             )
         yield ResponseComplete(response=assembler.result())
     except Exception as exc:

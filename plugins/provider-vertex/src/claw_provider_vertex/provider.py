@@ -127,14 +127,16 @@ class VertexProvider(Provider):
     async def _stream_claude(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
         item = catalogue.entry(model_id) or {}
         params = anthropic_wire.request_params(
-            request, model=model_id, info=self.model_info(model_id), thinking=item.get("thinking")
+            request, model=model_id, info=self.describe(model_id), thinking=item.get("thinking")
         )
         try:
-            raw = await self.claude_client().messages.create(**params, stream=True)
-            async for event in anthropic_wire.stream_events(raw, provider="vertex", model=model_id):
-                yield event
+            client = self.claude_client()
         except Exception as exc:
             raise (gemini.google_auth_error(exc) or sdk_error(exc, "vertex")) from exc
+        async for event in anthropic_wire.stream(
+            client, params, provider="vertex", model=model_id, error=gemini.google_auth_error
+        ):
+            yield event
 
     async def _stream_gemini(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
         item = catalogue.entry(model_id) or {}
@@ -142,7 +144,7 @@ class VertexProvider(Provider):
             client = self.gemini_client()
             from google.genai import types
 
-            fields = gemini.config(request, self.model_info(model_id), item)
+            fields = gemini.config(request, self.describe(model_id), item)
             if "thinking_config" in fields:
                 fields["thinking_config"] = types.ThinkingConfig(**fields["thinking_config"])
             chunks = await client.aio.models.generate_content_stream(
