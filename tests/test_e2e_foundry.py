@@ -92,3 +92,19 @@ def test_fallback_from_vertex_to_foundry(claw, foundry, claw_env, workspace):
         ).assert_success()
         assert len(vertex.requests) == 2
     assert res.json()["result"] == "from foundry" and res.json()["model"] == "foundry/gpt-5.4"
+
+
+def test_mapped_deployment_gets_its_model_effort_levels(claw, foundry):
+    # "prod-writer" reveals nothing; providers.foundry.deployments says it is Claude Opus 4.6, so
+    # --reasoning-effort reaches it (mapped onto that model's levels: xhigh -> high).
+    foundry.script(Reply(Text("a")), Reply(Text("b")))
+    mapped = json.dumps({"providers": {"foundry": {"deployments": {"prod-writer": "claude-opus-4-6"}}}})
+    res = claw(
+        "-p", "hi", "--model", "foundry/prod-writer", "--reasoning-effort", "xhigh", "--settings", mapped
+    ).assert_success()
+    assert foundry.calls[0] == ("anthropic", "prod-writer")
+    assert foundry.requests[0].json["output_config"] == {"effort": "high"}
+    assert "using 'high'" in res.stderr
+    res = claw("-p", "hi", "--model", "foundry/prod-writer", "--reasoning-effort", "xhigh").assert_success()
+    assert "does not support --reasoning-effort" in res.stderr
+    assert "reasoning_effort" not in foundry.requests[1].json

@@ -3,6 +3,7 @@ against the loopback OpenAI server; and a fallback from Claude to GPT."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -185,3 +186,62 @@ def test_fallback_from_claude_to_gpt(claw, env, openai_server, anthropic_server)
     assert result["result"] == "answered by gpt" and result["model"] == "openai/gpt-5.4"
     assert len(anthropic_server.requests) == 2 and len(openai_server.requests) == 1
     assert "falling back to openai/gpt-5.4" in res.stderr
+
+
+def test_fallback_from_gpt_to_claude_drops_unsigned_reasoning(
+    claw, env, openai_server, anthropic_server
+) -> None:
+    # Chat Completions streams reasoning_content without a signature; the Messages API rejects
+    # unsigned thinking blocks, so after the fallback Claude gets the turn without it.
+    env.update(ANTHROPIC_API_KEY="sk-ant-e2e", ANTHROPIC_BASE_URL=anthropic_server.url, CLAW_MAX_RETRIES="1")
+    openai_server.script(
+        Reply(Thinking("look it up"), ToolCall("Lookup", {"word": "claw"}, id="call_1")),
+        Fault(status=500),
+        Fault(status=500),
+    )
+    anthropic_server.script(Reply(Text("answered by claude")))
+    res = claw(
+        "-p",
+        "define claw",
+        "--model",
+        "openai/gpt-4.1",
+        "--fallback-model",
+        "anthropic/claude-sonnet-4-6",
+        "--settings",
+        settings("chat"),
+        "--output-format",
+        "json",
+    ).assert_success()
+    assert res.json()["result"] == "answered by claude"
+    assistant = anthropic_server.requests[0].json["messages"][1]
+    assert assistant["role"] == "assistant"
+    assert [b["type"] for b in assistant["content"]] == ["tool_use"]
+
+
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_image_to_a_vision_model_declared_in_settings(claw, env, openai_server, workspace, declared) -> None:
+    # An OpenAI-compatible server's model is unknown to the catalogue: without providers.openai.models
+    # saying it takes images, claw refuses to send it one.
+    (workspace / "pixel.png").write_bytes(PIXEL)
+    openai_server.script(
+        Reply(ToolCall("Read", {"file_path": str(workspace / "pixel.png")}, id="call_img")),
+        Reply(Text("A red pixel.")),
+    )
+    models = {"qwen2.5-vl-72b": {"supports_images": True}} if declared else {}
+    options = json.dumps({"providers": {"openai": {"api": "chat", "models": models}}})
+    res = claw("-p", "what is in pixel.png?", "--model", "openai/qwen2.5-vl-72b", "--settings", options)
+    if not declared:
+        res.assert_failure(1, "model openai/qwen2.5-vl-72b does not accept images")
+        assert len(openai_server.requests) == 1
+        return
+    res.assert_success()
+    assert res.stdout.strip() == "A red pixel."
+    last = openai_server.requests[1].json["messages"][-1]
+    assert last["role"] == "user" and last["content"][0]["image_url"]["url"].startswith(
+        "data:image/png;base64,"
+    )

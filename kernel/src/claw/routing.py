@@ -5,6 +5,8 @@ Resolution order for one name:
 
 1. ``provider/model-id``: the provider registered under ``provider``; the id is looked up in its
    model list (an unknown id gets conservative defaults, see :meth:`claw.Provider.model_info`).
+   Once the provider is instantiated, :meth:`Route.described` asks it (:meth:`claw.Provider.describe`),
+   so models declared in its settings get their real capabilities.
 2. A bare id starting with one of a provider's ``model_prefixes`` (``claude-`` -> anthropic, ``gpt-`` ->
    openai): the model vendor's own provider, even when a cloud provider lists the same id.
 3. An alias (``sonnet``, ``opus``, ``haiku``, ...) or id from some provider's model list. Providers are
@@ -42,6 +44,13 @@ class Route:
     def provider(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
         """A new provider instance for this route (see :func:`instantiate`); the caller closes it."""
         return instantiate(self.provider_cls, settings, env)
+
+    def described(self, provider: Provider) -> Route:
+        """This route with the capabilities its configured ``provider`` reports
+        (:meth:`claw.Provider.describe`): what its settings declare wins over the catalogue's defaults.
+        Capability checks, effort mapping, limits and prices use the described route."""
+        info = provider.describe(self.info.id)
+        return self if info == self.info else Route(self.provider_cls, info)
 
 
 def instantiate(cls: type[Provider], settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:

@@ -30,7 +30,7 @@ from claw.loop.structured import STRUCTURED_OUTPUT
 from claw.loop.tool_calls import ToolRunner, show_system_message
 from claw.messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock
 from claw.output import Renderer, shapes
-from claw.providers import Effort, ModelRequest, ModelResponse
+from claw.providers import Effort, ModelInfo, ModelRequest, ModelResponse
 from claw.routing import Route
 from claw.session_context import SessionContext
 from claw.sessions import Session, open_session
@@ -104,6 +104,8 @@ class AgentLoop:
         #: route address -> the effort sent to it (mapped once, with one warning, per model).
         self._efforts: dict[str, Effort | None] = {}
         self._fingerprints: dict[str, str] = {}
+        #: route address -> the route as its configured provider describes it.
+        self._described: dict[str, Route] = {}
 
     # -- start and end -------------------------------------------------------------------------
 
@@ -347,8 +349,16 @@ class AgentLoop:
             self._providers[name] = routing.instantiate(route.provider_cls, self.app.settings.data, self.env)
         return self._providers[name]
 
+    def _info(self, route: Route) -> ModelInfo:
+        """What ``route``'s model can do, as its configured provider says (settings-declared models
+        included), asked once per model."""
+        described = self._described.get(route.address)
+        if described is None:
+            described = self._described[route.address] = route.described(self._provider(route))
+        return described.info
+
     def _request(self, route: Route, messages: list[Message], *, tools: bool = True) -> ModelRequest:
-        info = route.info
+        info = self._info(route)
         specs = [t.spec for t in self._tool_list] if tools else []
         routing.check_capabilities(info, tools=bool(specs), images=self._has_images)
         if route.address not in self._efforts:
@@ -377,7 +387,7 @@ class AgentLoop:
         response, route = await self.caller.call(
             lambda r: self._request(r, messages, tools=tools), self.renderer.stream_event
         )
-        self.costs.add(route.info, response.usage)
+        self.costs.add(self._info(route), response.usage)
         return response, route
 
     # -- a prompt ------------------------------------------------------------------------------
@@ -574,7 +584,7 @@ class AgentLoop:
         if trigger == "auto" and (
             not cfg.auto
             or not compaction.should_compact(
-                self._context_tokens, self.caller.route.info.context_window, cfg.threshold
+                self._context_tokens, self._info(self.caller.route).context_window, cfg.threshold
             )
         ):
             return
