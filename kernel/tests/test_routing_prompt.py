@@ -229,3 +229,32 @@ def test_fallback_without_credentials_ends_the_run_cleanly(claw, loop_env, plugi
     res = claw("-p", "hi", "--fallback-model", "large", "--output-format", "json")
     res.assert_failure(1, "no credentials for provider 'keyed'")
     assert res.json()["subtype"] == "error_during_execution"
+
+
+def test_route_is_described_by_its_configured_provider():
+    from claw.providers import CredentialStatus, ModelInfo, Provider
+    from claw.routing import Route
+
+    class Configurable(Provider):
+        name = "configurable"
+
+        @classmethod
+        def models(cls) -> list[ModelInfo]:
+            return [ModelInfo(id="m", provider="configurable")]
+
+        def credentials(self) -> CredentialStatus:
+            return CredentialStatus(present=True)
+
+        def stream(self, request):  # type: ignore[no-untyped-def]
+            raise NotImplementedError
+
+        def describe(self, model_id: str) -> ModelInfo:
+            info = super().describe(model_id)
+            return info.model_copy(update={"supports_images": bool(self.settings.get("vision"))})
+
+    route = Route(Configurable, Configurable.model_info("m"))
+    assert Provider.describe(Configurable({}, {}), "m") == route.info  # the default: the catalogue
+    assert route.described(Configurable({}, {})) is route
+    seen = route.described(Configurable({"vision": True}, {}))
+    assert seen.info.supports_images and not route.info.supports_images
+    assert seen.address == route.address == "configurable/m"

@@ -398,3 +398,11 @@ def test_deployments_named_after_their_model_get_its_capabilities(server: MockFo
     run(provider(server, env), req("claude-sonnet-4-6-prod", reasoning_effort="high"))
     assert server.calls == [("anthropic", "claude-sonnet-4-6-prod")]
     assert server.requests[0].json["thinking"] == {"type": "adaptive"}
+
+
+def test_describe_reads_the_deployment_mapping() -> None:
+    p = FoundryProvider({"deployments": {"prod-writer": "claude-opus-4-6", "my-llm": "openai"}}, {})
+    info = p.describe("prod-writer")
+    assert info.id == "prod-writer" and info.supports_images and "max" in info.effort_levels
+    assert FoundryProvider.model_info("prod-writer").effort_levels == ()  # the name alone reveals nothing
+    assert p.describe("my-llm").effort_levels == () and not p.describe("my-llm").supports_images

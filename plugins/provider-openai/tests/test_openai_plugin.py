@@ -111,3 +111,12 @@ def test_openai_itself_gets_a_session_cache_key_and_max_completion_tokens() -> N
     local = chat_params(compatible=True)
     assert "prompt_cache_key" not in local and "max_completion_tokens" not in local
     assert "prompt_cache_key" not in responses.build_params(req, info, compatible=True)
+
+
+def test_models_declared_in_settings_describe_the_model() -> None:
+    declared = {"qwen2.5-vl-72b": {"supports_images": True, "effort_levels": ["low", "high"]}}
+    p = OpenAIProvider({"base_url": "http://127.0.0.1:1/v1", "models": declared}, {})
+    info = p.describe("qwen2.5-vl-72b")
+    assert info.supports_images and info.effort_levels == ("low", "high") and info.provider == "openai"
+    assert not OpenAIProvider.model_info("qwen2.5-vl-72b").supports_images  # the catalogue alone
+    assert p.describe("gpt-5.4") == OpenAIProvider.model_info("gpt-5.4")  # undeclared: the catalogue
