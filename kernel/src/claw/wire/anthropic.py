@@ -25,6 +25,7 @@ from claw.providers import (
     Effort,
     ModelInfo,
     ModelRequest,
+    ModelResponse,
     ResponseComplete,
     StreamEvent,
     TextDelta,
@@ -189,6 +190,7 @@ async def stream_events(
     builder = ResponseBuilder()
     usage = Usage()
     message_id, stop_reason, served_model = "", None, model
+    complete: ModelResponse | None = None
     async for event in raw:
         kind = event.get("type")
         if kind == "content_block_delta":
@@ -220,14 +222,14 @@ async def stream_events(
             stop_reason = (event.get("delta") or {}).get("stop_reason") or stop_reason
             usage = usage_of(event.get("usage"), usage)
         elif kind == "message_stop":
-            response = builder.response(
+            # Read on to the end of the body rather than returning here: a response closed early
+            # cannot give its connection back to the pool, and the next request pays a new connect.
+            complete = builder.response(
                 id=message_id,
                 model=served_model,
                 stop_reason=stop_reason if stop_reason in _STOP_REASONS else None,
                 usage=usage,
             )
-            yield ResponseComplete(response=response)
-            return
         elif kind == "error":
             error = event.get("error") or {}
             etype = error.get("type", "api_error")
@@ -236,6 +238,9 @@ async def stream_events(
                 f"{provider}: error mid-stream: {etype}: {error.get('message', 'error event in stream')}",
                 provider=provider,
             )
+    if complete is not None:
+        yield ResponseComplete(response=complete)
+        return
     raise ApiError(
         f"{provider}: stream interrupted: the response ended before message_stop",
         retryable=True,
