@@ -14,8 +14,8 @@ from claw.testing.mock_bedrock import MockBedrockServer
 from claw.testing.mock_foundry import MockFoundryServer
 from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Reply, Text, ToolCall
+from claw.testing.venvs import make_venv
 from cloud_e2e import LOOKUP_TOOL
-from conftest import make_venv
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from claw.testing import ClawRunner, RunResult
 from claw.testing.script import Reply, Text, ToolCall
-from claw_marketplace.testing import TLS, StaticServer, build_wheel, make_tls, write_plugin_project
+from claw.testing.venvs import build_wheel, make_venv, run_uv
+from claw_marketplace.testing import TLS, StaticServer, make_tls, write_plugin_project
 
 pytestmark = pytest.mark.slow
 
@@ -56,10 +57,6 @@ class Kit:
         return self.keys / "claw-plugin.pub"
 
 
-def _uv(*args: str) -> None:
-    subprocess.run(["uv", *args], check=True, capture_output=True)
-
-
 def _shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """Build ``name`` once per test session, even when xdist workers ask for it at the same time."""
     root = factory.getbasetemp()
@@ -94,10 +91,8 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     for this worker (tests install into it, so workers never share one)."""
     shared = _shared(tmp_path_factory, "market-e2e", _artifacts)
     venv = tmp_path_factory.mktemp("market-venv") / "venv"
-    _uv("venv", "--quiet", str(venv))
-    python = venv / "bin" / "python"
     packages = [ROOT / "kernel", ROOT / "marketplace", ROOT / "plugins" / "provider-anthropic"]
-    _uv("pip", "install", "--quiet", "--python", str(python), *[a for p in packages for a in ("-e", str(p))])
+    python = make_venv(venv, *packages, editable=True) / "python"
     tls = TLS(shared / "tls" / "ca.pem", shared / "tls" / "server.pem", shared / "tls" / "server.key")
     return Kit(venv, venv / "bin" / "claw", python, shared / "wheels", shared / "keys", tls)
 
@@ -146,7 +141,7 @@ def env(claw_env: dict[str, str], kit: Kit, server: StaticServer, tmp_path: Path
         HOOK_LOG=str(tmp_path / "hooks.jsonl"),
     )
     yield claw_env
-    _uv("pip", "uninstall", "--quiet", "--python", str(kit.python), "claw-hello")
+    run_uv("pip", "uninstall", "--quiet", "--python", str(kit.python), "claw-hello")
 
 
 @pytest.fixture
@@ -366,7 +361,7 @@ def test_transport_refusals(run, env: dict[str, str], kit: Kit, site: Path, serv
         assert "is not HTTPS (pass --insecure-marketplace" in error_line(r)
         ok = run("plugin", "install", "claw-hello", "--insecure-marketplace").assert_success()
         assert "using plain HTTP" in ok.stderr and installed(kit) == "2.0.0"
-        _uv("pip", "uninstall", "--quiet", "--python", str(kit.python), "claw-hello")
+        run_uv("pip", "uninstall", "--quiet", "--python", str(kit.python), "claw-hello")
 
         env["CLAW_MARKETPLACE_URL"] = server.url
         plain.requests.clear()

@@ -3,8 +3,9 @@
 - :func:`make_tls`: a throw-away CA and a server certificate for ``127.0.0.1``/``localhost``.
 - :class:`StaticServer`: a loopback HTTP(S) file server for a marketplace directory, with
   programmable redirects.
-- :func:`write_plugin_project` + :func:`build_wheel`: a real plugin project (a ``Hello`` tool) built
-  with ``uv build``; :func:`make_wheel` writes a wheel zip directly when a test needs a broken one.
+- :func:`write_plugin_project`: a real plugin project (a ``Hello`` tool) to build with
+  :func:`claw.testing.venvs.build_wheel`; :func:`make_wheel` writes a wheel zip directly when a test
+  needs a broken one.
 - :class:`MarketplaceDir`: a signed marketplace directory built from such wheels.
 """
 
@@ -14,9 +15,7 @@ import base64
 import datetime as dt
 import functools
 import hashlib
-import shutil
 import ssl
-import subprocess
 import textwrap
 import threading
 import zipfile
@@ -235,21 +234,6 @@ def write_plugin_project(
         + eps
     )
     return directory
-
-
-def build_wheel(project: Path, out: Path) -> Path:
-    """Build ``project`` with ``uv build --wheel`` into ``out``; the wheel's path."""
-    before = set(out.glob("*.whl")) if out.is_dir() else set()
-    uv = shutil.which("uv")
-    if uv is None:
-        raise RuntimeError("uv is needed to build test wheels")
-    subprocess.run(
-        [uv, "build", "--quiet", "--wheel", "--out-dir", str(out), str(project)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = set(out.glob("*.whl")) - before
-    return wheel
 
 
 def make_wheel(
