@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from claw.testing import imported_modules
+from claw.testing import assert_import_light
 from claw_marketplace.publish import keygen
 from claw_marketplace.signing import fingerprint
 from claw_marketplace.testing import MarketplaceDir, make_wheel
@@ -60,8 +60,9 @@ def one_error_line(stderr: str) -> str:
 
 
 def test_entry_point_module_is_light() -> None:
-    loaded = imported_modules("claw_marketplace.plugin")
-    assert not {"httpx", "cryptography", "sigstore", "pydantic", "packaging"} & loaded
+    assert_import_light(
+        "claw_marketplace.plugin", banned={"httpx", "cryptography", "sigstore", "pydantic", "packaging"}
+    )
 
 
 def test_settings_key_is_registered(claw, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
