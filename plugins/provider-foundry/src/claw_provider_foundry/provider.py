@@ -29,13 +29,6 @@ from claw_provider_foundry.credentials import Wire
 DIST = "claw-provider-foundry"
 
 
-def _model_info(item: dict[str, Any], model_id: str | None = None) -> ModelInfo:
-    fields = {k: v for k, v in item.items() if k not in catalogue.PRIVATE_KEYS}
-    if model_id is not None:
-        fields["id"] = model_id
-    return ModelInfo(provider="foundry", **fields)
-
-
 class FoundryProvider(Provider):
     """Claude and OpenAI-wire deployments of one Azure AI Foundry resource."""
 
@@ -48,13 +41,15 @@ class FoundryProvider(Provider):
 
     @classmethod
     def models(cls) -> list[ModelInfo]:
-        return [_model_info(item) for item in catalogue.MODELS]
+        return catalogue.catalogue().models()
 
     @classmethod
     def model_info(cls, model_id: str) -> ModelInfo:
         """By deployment name: a catalogue model's capabilities under the deployment's own name."""
         item = catalogue.entry(model_id)
-        return _model_info(item, model_id) if item is not None else ModelInfo(id=model_id, provider=cls.name)
+        if item is None:
+            return ModelInfo(id=model_id, provider=cls.name)
+        return catalogue.catalogue().info(item, model_id)
 
     def credentials(self) -> CredentialStatus:
         return credentials.status(self.settings, self.env)
@@ -111,7 +106,11 @@ class FoundryProvider(Provider):
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         wire, item = self.deployment(request.model)
-        info = _model_info(item, request.model) if item else ModelInfo(id=request.model, provider=self.name)
+        info = (
+            catalogue.catalogue().info(item, request.model)
+            if item
+            else ModelInfo(id=request.model, provider=self.name)
+        )
         try:
             client = self.client(wire)
             if wire == "anthropic":
