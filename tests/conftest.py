@@ -2,13 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+#: The test tools of the end-to-end sessions: ``Lookup`` answers ``definition of <word>``, ``Note`` writes
+#: ``note.txt`` in the workspace.
+WORD_TOOLS = """
+import claw
+from claw import Tool, ToolResult, ToolSpec
+
+
+class Lookup(Tool):
+    spec = ToolSpec(name="Lookup", description="Look a word up.", read_only=True,
+                    input_schema={"type": "object", "properties": {"word": {"type": "string"}},
+                                  "required": ["word"]})
+
+    async def run(self, input, ctx):
+        return ToolResult(content="definition of " + input["word"])
+
+
+class Note(Tool):
+    spec = ToolSpec(name="Note", description="Write a note file.",
+                    input_schema={"type": "object", "properties": {"text": {"type": "string"}}})
+
+    async def run(self, input, ctx):
+        (ctx.workspace / "note.txt").write_text(input["text"])
+        return ToolResult(content="noted")
+
+
+@claw.hookimpl
+def claw_register_tools(register):
+    register(Lookup())
+    register(Note())
+"""
+
 
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def e2e_env(claw_env: dict[str, str], plugin_module: Any) -> Callable[..., dict[str, str]]:
+    """``e2e_env(tools=WORD_TOOLS, **env)``: set up an end-to-end ``claw -p`` run: load the plugin module
+    ``tools`` (source) with the test tools, make retries fast (scripted faults need no real back-off),
+    and add ``env`` (credentials, endpoints) to the isolated environment, which it returns."""
+
+    def prepare(tools: str = WORD_TOOLS, **env: str) -> dict[str, str]:
+        plugin_module("e2e_tools", tools)
+        claw_env.update(CLAW_RETRY_BASE_DELAY="0.001", CLAW_RETRY_MAX_DELAY="0.01")
+        claw_env.update(env)
+        return claw_env
+
+    return prepare

@@ -9,13 +9,13 @@ import pytest
 from claw.testing.mock_bedrock import MockBedrockServer
 from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall
-from cloud_e2e import error_lines, prepare, tool_results
+from cloud_e2e import LOOKUP_TOOL, error_lines, tool_results
 
 
 @pytest.fixture
-def vertex(claw_env, plugin_module, workspace):  # type: ignore[no-untyped-def]
+def vertex(e2e_env, workspace):  # type: ignore[no-untyped-def]
     with MockVertexServer(access_token="ya29.e2e") as server:
-        prepare(claw_env, plugin_module, GOOGLE_CLOUD_PROJECT="e2e-project", CLOUD_ML_REGION="us-east5")
+        e2e_env(LOOKUP_TOOL, GOOGLE_CLOUD_PROJECT="e2e-project", CLOUD_ML_REGION="us-east5")
         settings = {"providers": {"vertex": {"base_url": server.url, "access_token": "ya29.e2e"}}}
         (workspace / ".claw").mkdir(exist_ok=True)
         (workspace / ".claw" / "settings.local.json").write_text(json.dumps(settings))
