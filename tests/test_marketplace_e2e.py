@@ -17,26 +17,18 @@ import pytest
 from claw.testing import ClawRunner, RunResult
 from claw.testing.script import Reply, Text, ToolCall
 from claw.testing.venvs import build_wheel, make_venv, run_uv
-from claw_marketplace.testing import TLS, StaticServer, make_tls, write_plugin_project
+from claw_marketplace.testing import (
+    TLS,
+    StaticServer,
+    hook_recorder,
+    make_tls,
+    read_hook_log,
+    write_plugin_project,
+)
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-
-HOOKS = """
-import json, os
-import claw
-
-@claw.hookimpl
-def claw_hook_event(event):
-    if event.plugin is None:
-        return None
-    with open(os.environ["HOOK_LOG"], "a") as f:
-        f.write(json.dumps({"event": event.hook_event_name, "plugin": event.plugin}) + "\\n")
-    if event.hook_event_name in os.environ.get("HOOK_BLOCK", "").split(","):
-        return claw.HookOutcome(action="block", reason="not on this machine")
-    return None
-"""
 
 
 @dataclass
@@ -178,11 +170,6 @@ def error_line(result: RunResult) -> str:
     return lines[0]
 
 
-def hook_log(env: dict[str, str]) -> list[dict[str, object]]:
-    path = Path(env["HOOK_LOG"])
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
 def ask_model_to_greet(run, env: dict[str, str], server) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     """``claw -p`` against the mock Anthropic server, whose model calls ``Hello``; the requests it got."""
     server.script(Reply(ToolCall("Hello", {"name": "Ada"})), Reply(Text("greeted")))
@@ -225,7 +212,7 @@ def test_install_use_and_uninstall(run, env: dict[str, str], kit: Kit, anthropic
 
 
 def test_update_downgrade_and_hooks(run, env: dict[str, str], kit: Kit, plugin_module) -> None:  # type: ignore[no-untyped-def]
-    plugin_module("e2e_hooks", HOOKS)
+    plugin_module("e2e_hooks", hook_recorder("not on this machine"))
     run("plugin", "install", "claw-hello", "--version", "1.0.0").assert_success()
     assert tools(run)["Hello"] == "claw-hello 1.0.0"
     assert run("plugin", "update").assert_success().stdout.strip() == "Updated claw-hello 1.0.0 -> 2.0.0"
@@ -238,7 +225,10 @@ def test_update_downgrade_and_hooks(run, env: dict[str, str], kit: Kit, plugin_m
     run("plugin", "install", "claw-hello", "--version", "1.0.0", "--allow-downgrade").assert_success()
     assert installed(kit) == "1.0.0"
 
-    events = [(e["event"], e["plugin"].get("version"), "error" in e["plugin"]) for e in hook_log(env)]  # type: ignore[union-attr]
+    events = [
+        (e["event"], e["plugin"].get("version"), "error" in e["plugin"])
+        for e in read_hook_log(Path(env["HOOK_LOG"]))
+    ]  # type: ignore[union-attr]
     assert events == [
         ("PrePluginInstall", "1.0.0", False),
         ("PostPluginInstall", "1.0.0", False),
@@ -252,13 +242,13 @@ def test_update_downgrade_and_hooks(run, env: dict[str, str], kit: Kit, plugin_m
     r = run("plugin", "uninstall", "hello").assert_failure(1)
     assert "PrePluginUninstall hook blocked uninstalling claw-hello: not on this machine" in error_line(r)
     assert installed(kit) == "1.0.0"
-    assert hook_log(env)[-1]["event"] == "PostPluginUninstall"
+    assert read_hook_log(Path(env["HOOK_LOG"]))[-1]["event"] == "PostPluginUninstall"
 
 
 def test_failed_update_keeps_the_previous_version(
     run, env: dict[str, str], kit: Kit, site: Path, plugin_module
 ) -> None:  # type: ignore[no-untyped-def]
-    plugin_module("e2e_hooks", HOOKS)
+    plugin_module("e2e_hooks", hook_recorder("not on this machine"))
     run("plugin", "install", "claw-hello").assert_success()
     broken = next(kit.wheels.glob("claw_hello-3.0.0-*.whl"))
     src = site.parent / "publish"
@@ -280,7 +270,7 @@ def test_failed_update_keeps_the_previous_version(
     assert tools(run)["Hello"] == "claw-hello 2.0.0"
     record = json.loads((Path(env["CLAW_STATE_DIR"]) / "plugins" / "claw-hello.json").read_text())
     assert record["version"] == "2.0.0"
-    post = hook_log(env)[-1]
+    post = read_hook_log(Path(env["HOOK_LOG"]))[-1]
     assert post["event"] == "PostPluginInstall" and "broken build" in post["plugin"]["error"]  # type: ignore[index]
 
 

@@ -7,6 +7,8 @@
   :func:`claw.testing.venvs.build_wheel`; :func:`make_wheel` writes a wheel zip directly when a test
   needs a broken one.
 - :class:`MarketplaceDir`: a signed marketplace directory built from such wheels.
+- :func:`hook_recorder` + :func:`read_hook_log`: a plugin module that logs the plugin lifecycle hooks
+  (``PrePluginInstall``, ...) and blocks the ones a test names.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import base64
 import datetime as dt
 import functools
 import hashlib
+import json
 import ssl
 import textwrap
 import threading
@@ -273,6 +276,34 @@ def make_wheel(
         for path, data in contents.items():
             zf.writestr(path, data)
     return wheel
+
+
+HOOK_RECORDER = """
+import json, os
+import claw
+
+@claw.hookimpl
+def claw_hook_event(event):
+    if event.plugin is None:
+        return None
+    with open(os.environ["HOOK_LOG"], "a") as f:
+        f.write(json.dumps({"event": event.hook_event_name, "plugin": event.plugin}) + "\\n")
+    if event.hook_event_name in os.environ.get("HOOK_BLOCK", "").split(","):
+        return claw.HookOutcome(action="block", reason=REASON)
+    return None
+"""
+
+
+def hook_recorder(reason: str) -> str:
+    """Source of a plugin module (load it with the ``plugin_module`` fixture) that appends every plugin
+    lifecycle hook event to the JSON-lines file ``$HOOK_LOG`` and blocks the events listed in
+    ``$HOOK_BLOCK`` (comma-separated) with ``reason``."""
+    return HOOK_RECORDER.replace("REASON", json.dumps(reason))
+
+
+def read_hook_log(path: Path) -> list[dict[str, Any]]:
+    """The events :func:`hook_recorder` logged to ``path``, oldest first (none when it never ran)."""
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 class MarketplaceDir:
