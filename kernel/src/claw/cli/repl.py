@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from claw import console
+from claw.errors import ClawError
 
 HELP = """\
 /help              this list
@@ -121,7 +122,7 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                 if not line:
                     continue
                 if line.startswith("/"):
-                    name, _, args = line[1:].partition(" ")
+                    name = line[1:].split(maxsplit=1)[0] if line[1:].strip() else ""
                     if name in ("exit", "quit"):
                         break
                     if name == "help":
@@ -132,14 +133,12 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                         if await loop.compact("manual"):
                             sys.stderr.write("compacted\n")
                         continue
-                    command = loop.ctx.commands.get(name)
-                    if command is None:
-                        console.error(f"unknown command /{name}; /help lists them")
-                        continue
-                    line = await command.expand(args)
-                turn = asyncio.create_task(loop.run_prompt(line))
+                turn = asyncio.create_task(loop.run_prompt(line))  # expands any other /command
                 try:
                     outcome = await turn
+                except ClawError as exc:  # an unknown /command, one that failed to expand
+                    console.error(str(exc))
+                    continue
                 except asyncio.CancelledError:
                     if main_task is not None and main_task.cancelling():
                         raise

@@ -57,7 +57,7 @@ async def start(session: claw.SessionContext) -> None:
         transports=transports,
         workspace=session.workspace,
         env=session.env,
-        timeout=startup_wait(session.env),
+        timeout=startup_wait(session),
     )
     session.stash[MANAGER] = manager
     for name in resolved.servers:
@@ -89,14 +89,11 @@ async def start(session: claw.SessionContext) -> None:
         session.add_tool(McpAuth(manager, _login_for(session, manager), session.interactive))
 
 
-def startup_wait(env: Mapping[str, str]) -> float:
+def startup_wait(session: claw.SessionContext) -> float:
     """``MCP_TIMEOUT``, but ending before the host stops waiting for session-start hooks
-    (``CLAW_SESSION_START_TIMEOUT``, 30 s by default) so the servers that did start are offered."""
-    try:
-        host = float(env.get("CLAW_SESSION_START_TIMEOUT", "30"))
-    except ValueError:
-        host = 30.0
-    return min(startup_timeout(env), max(0.5, host - 0.5))
+    (``SessionContext.start_timeout``: ``MCP_TIMEOUT`` + 1 s by default) so the servers that did
+    start are offered."""
+    return min(startup_timeout(session.env), max(0.5, session.start_timeout - 0.5))
 
 
 def report(session: claw.SessionContext, manager: McpManager) -> None:
