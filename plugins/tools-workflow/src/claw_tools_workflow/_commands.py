@@ -258,7 +258,7 @@ async def render(
     files = _files(text, project_dir)
     values = {"SESSION_ID": session_id, "PROJECT_DIR": str(project_dir)}
     outputs = [await _run(_substitute(c, args, values)[0], session) for c in commands]
-    return _SLOTS.sub(lambda m: outputs[int(m.group(1))], text) + files
+    return _SLOTS.sub(lambda m: outputs[int(m.group(1))], text).rstrip() + files
 
 
 async def _run(command: str, session: claw.SessionContext | None) -> str:
