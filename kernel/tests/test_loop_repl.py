@@ -125,7 +125,9 @@ def test_ctrl_c_stops_the_turn_then_at_the_prompt_ends_the_session(claw_env, wor
     assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
 
 
-def test_repl_command_grants_its_tools_and_model_for_its_turn_only(claw_env, workspace, loop_env, plugin_module):
+def test_repl_command_grants_its_tools_and_model_for_its_turn_only(
+    claw_env, workspace, loop_env, plugin_module
+):
     plugin_module(
         "repl_grant_commands",
         """
@@ -154,7 +156,7 @@ def test_repl_command_grants_its_tools_and_model_for_its_turn_only(claw_env, wor
             return len(loop_env.requests) >= 3
         return True
 
-    code, out, err = _run_on_pty(
+    code, _, err = _run_on_pty(
         claw_env, workspace, [], ["/touch-ti", "/touch-it granted.txt", "again", "n", "/exit"], ready
     )
     assert code == 0, err

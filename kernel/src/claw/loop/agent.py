@@ -361,8 +361,8 @@ class AgentLoop:
         )
         self._emit("api_retry", attempt=attempt, status=status, error=error.kind, model=route.address)
         console.warn(
-            f"{route.address}: {error} ({status or error.kind}); retrying in {delay:.1f}s "
-            f"(attempt {attempt}/{max_retries})",
+            f"retrying after {route.address}: {error} ({status or error.kind}); next attempt in "
+            f"{delay:.1f}s ({attempt}/{max_retries})",
             once=False,
         )
         self.renderer.system(
