@@ -142,3 +142,11 @@ def test_mcp_prompt_runs_as_a_slash_command(claw, model, workspace, tmp_path):
     model.script(Reply(Text("summary")))
     claw("-p", "/mcp__docs__summarize the loop very terse").assert_success()
     assert _prompt(model.requests[0]) == "Summarize the in a loop very terse style."
+
+
+def test_command_with_an_unknown_model_is_one_line(claw, model, workspace):
+    _command(workspace, "odd", "---\nmodel: nosuch/model\n---\nhello")
+    res = claw("-p", "/odd").assert_failure(1)
+    [line] = res.stderr.splitlines()
+    assert line.startswith("claw: error: ") and "nosuch" in line
+    assert model.requests == []

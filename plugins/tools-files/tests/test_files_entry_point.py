@@ -21,4 +21,4 @@ def test_entry_point_imports_only_claw():
         "claw_tools_workflow",
     } - {"claw_tools_files"}
     assert heavy == set()
-    assert {m for m in loaded if m.startswith("claw.")} == {"claw._version"}
+    assert {m for m in loaded if m.startswith("claw.")} == {"claw._version", "claw._markers"}  # @claw.hookimpl
