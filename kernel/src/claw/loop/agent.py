@@ -109,6 +109,10 @@ class AgentLoop:
         #: route address -> the effort sent to it (mapped once, with one warning, per model).
         self._efforts: dict[str, Effort | None] = {}
         self._fingerprints: dict[str, str] = {}
+        #: Tool name (and alias) -> tool, as offered to the model; rebuilt when session tools change.
+        self.tools: dict[str, Tool] = {}
+        self._tool_list: list[Tool] = []
+        self._tools_version = 0
 
     # -- start and end -------------------------------------------------------------------------
 
