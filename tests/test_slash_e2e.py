@@ -64,6 +64,11 @@ def test_markdown_command_expands_with_its_frontmatter_for_one_turn(claw, model,
     # allowed-tools grants Write for this turn in a -p run, where nobody could approve it
     assert (workspace / "notes.md").read_text() == "ok\n"
     assert res.json()["permission_denials"] == []
+    session = next((Path(claw.env["CLAW_STATE_DIR"]) / "projects").rglob("*.jsonl"))
+    events = [json.loads(line) for line in session.read_text().splitlines()]
+    [run] = [e for e in events if e["type"] == "slash_command"]
+    assert run["name"] == "review" and run["args"] == "src/app.py bugs" and run["source"] == "project"
+    assert run["allowed_tools"] == ["Bash(python3 *)", "Write"] and run["model"] == "scripted/backup"
 
 
 def test_grants_and_model_end_with_the_turn(claw, model, workspace):

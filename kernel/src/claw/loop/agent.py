@@ -462,6 +462,16 @@ class AgentLoop:
             return await self._run_turn(prompt)
         assert self.ctx is not None
         command = slash.lookup(self.ctx.commands, call.name)
+        assert self.session is not None
+        self.session.record(
+            "slash_command",
+            name=command.name,
+            args=call.args,
+            source=command.source,
+            allowed_tools=list(command.allowed_tools),
+            model=command.model,
+        )
+        self._emit("slash_command", name=command.name, source=command.source)
         grants = self.permissions.granted(command.allowed_tools, f"/{command.name} allowed-tools")
         with grants, self._turn_model(command.model):
             try:
