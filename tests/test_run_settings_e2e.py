@@ -35,6 +35,9 @@ def test_add_dir_lets_tools_write_there(claw, settings, workspace, tmp_path):
     assert [d["tool_name"] for d in denied["permission_denials"]] == ["Write"] and not target.exists()
     allowed = claw(*args, "--add-dir", str(other), "--add-dir", str(workspace)).assert_success().json()
     assert allowed["permission_denials"] == [] and target.read_text() == "hi\n"
+    system = model.requests[2]["system"][0]["text"]
+    assert f"Additional working directories: {other}, {workspace}\n" in system
+    assert "Additional working directories" not in model.requests[0]["system"][0]["text"]
 
 
 def test_add_dir_must_exist(claw, settings, tmp_path):

@@ -317,6 +317,7 @@ class AgentLoop:
             date=self.opts.date,
             system_prompt=self.opts.system_prompt,
             append=self.opts.append_system_prompt,
+            additional_dirs=self.permissions.roots[1:],
         )
 
     # -- events --------------------------------------------------------------------------------
