@@ -71,7 +71,7 @@ def test_repl_prompts_asks_permission_and_runs_commands(claw_env, workspace, loo
     )
     assert code == 0, err
     assert (workspace / "made.txt").read_text() == "touched"
-    assert "claw wants to use Touch" in err and "/compact" in err
+    assert "claw wants to use Touch" in err and "/compact" in err and "/review            review" in err
     assert '-> Touch({"name": "made.txt"})' in err
     assert "touched it" in out and "reviewed" in out
     assert loop_env.requests[2]["messages"][-1]["content"][-1]["text"] == "please review main.py"

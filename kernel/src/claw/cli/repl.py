@@ -24,8 +24,18 @@ from claw.errors import ClawError
 HELP = """\
 /help              this list
 /compact           summarise older turns now to free context
-/exit              end the session (also Ctrl-D)
-/<command> [args]  run a slash command ({commands})"""
+/exit              end the session (also Ctrl-D)"""
+
+
+def help_text(commands: Mapping[str, Any]) -> str:
+    """The built-in commands, then the session's slash commands with their argument hints."""
+    lines = [HELP]
+    for name in sorted(commands):
+        command = commands[name]
+        usage = f"/{name} {command.argument_hint}".rstrip()
+        lines.append(f"{usage:<18} {command.description}".rstrip())
+    return "\n".join(lines)
+
 
 _CHOICES = {"y": "once", "s": "session", "a": "always", "n": "deny"}
 
@@ -126,8 +136,7 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                     if name in ("exit", "quit"):
                         break
                     if name == "help":
-                        commands = ", ".join(sorted(loop.ctx.commands)) or "none"
-                        sys.stderr.write(HELP.format(commands=commands) + "\n")
+                        sys.stderr.write(help_text(loop.ctx.commands) + "\n")
                         continue
                     if name == "compact":
                         if await loop.compact("manual"):
