@@ -1,5 +1,5 @@
 """Shared pieces of the cloud providers' end-to-end tests (``test_e2e_bedrock/vertex/foundry.py``):
-a read-only tool the scripted model calls, and the environment every run gets."""
+a read-only tool the scripted model calls (loaded with the ``e2e_env`` fixture) and what they check."""
 
 from __future__ import annotations
 
@@ -25,12 +25,6 @@ class Lookup(Tool):
 def claw_register_tools(register):
     register(Lookup())
 """
-
-
-def prepare(claw_env: dict[str, str], plugin_module: Any, **env: str) -> None:
-    """Load the Lookup tool, make retries fast and add ``env`` (credentials, endpoints)."""
-    plugin_module("cloud_e2e_tools", LOOKUP_TOOL)
-    claw_env.update(CLAW_RETRY_BASE_DELAY="0.01", CLAW_RETRY_MAX_DELAY="0.05", **env)
 
 
 def tool_results(messages: list[dict[str, Any]]) -> list[str]:

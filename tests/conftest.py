@@ -2,49 +2,61 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
-
-def uv() -> str:
-    """The uv binary (installed by .ci/run; also a dev dependency of nothing, so look on PATH)."""
-    found = shutil.which("uv") or str(Path(sys.executable).with_name("uv"))
-    assert Path(found).exists() or shutil.which(found), "uv is required for these tests: pip install uv"
-    return found
-
-
-def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
-    assert proc.returncode == 0, f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
-    return proc
+#: The test tools of the end-to-end sessions: ``Lookup`` answers ``definition of <word>``, ``Note`` writes
+#: ``note.txt`` in the workspace.
+WORD_TOOLS = """
+import claw
+from claw import Tool, ToolResult, ToolSpec
 
 
-def make_venv(path: Path, *packages: str | Path) -> Path:
-    """A fresh virtual environment with only ``packages`` installed; returns its bin directory."""
-    run([uv(), "venv", "--quiet", "--python", sys.executable, str(path)])
-    env = {**os.environ, "VIRTUAL_ENV": str(path)}
-    env.pop("UV_PROJECT_ENVIRONMENT", None)
-    if packages:
-        run([uv(), "pip", "install", "--quiet", "--python", str(path / "bin" / "python"), *map(str, packages)], env=env)
-    return path / "bin"
+class Lookup(Tool):
+    spec = ToolSpec(name="Lookup", description="Look a word up.", read_only=True,
+                    input_schema={"type": "object", "properties": {"word": {"type": "string"}},
+                                  "required": ["word"]})
+
+    async def run(self, input, ctx):
+        return ToolResult(content="definition of " + input["word"])
 
 
-def build_wheel(source: Path, out: Path) -> Path:
-    """Build a wheel of the project in ``source`` into ``out`` and return its path."""
-    out.mkdir(parents=True, exist_ok=True)
-    before = set(out.glob("*.whl"))
-    run([uv(), "build", "--wheel", "--quiet", "--out-dir", str(out), str(source)])
-    (wheel,) = set(out.glob("*.whl")) - before
-    return wheel
+class Note(Tool):
+    spec = ToolSpec(name="Note", description="Write a note file.",
+                    input_schema={"type": "object", "properties": {"text": {"type": "string"}}})
+
+    async def run(self, input, ctx):
+        (ctx.workspace / "note.txt").write_text(input["text"])
+        return ToolResult(content="noted")
+
+
+@claw.hookimpl
+def claw_register_tools(register):
+    register(Lookup())
+    register(Note())
+"""
 
 
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def e2e_env(claw_env: dict[str, str], plugin_module: Any) -> Callable[..., dict[str, str]]:
+    """``e2e_env(tools=WORD_TOOLS, **env)``: set up an end-to-end ``claw -p`` run: load the plugin module
+    ``tools`` (source) with the test tools, make retries fast (scripted faults need no real back-off),
+    and add ``env`` (credentials, endpoints) to the isolated environment, which it returns."""
+
+    def prepare(tools: str = WORD_TOOLS, **env: str) -> dict[str, str]:
+        plugin_module("e2e_tools", tools)
+        claw_env.update(CLAW_RETRY_BASE_DELAY="0.001", CLAW_RETRY_MAX_DELAY="0.01")
+        claw_env.update(env)
+        return claw_env
+
+    return prepare

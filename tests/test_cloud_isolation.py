@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from claw.testing import ClawRunner, isolated_env, write_plugin
+from claw.testing import ClawRunner
 from claw.testing.mock_bedrock import MockBedrockServer
 from claw.testing.mock_foundry import MockFoundryServer
 from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Reply, Text, ToolCall
+from claw.testing.venvs import make_venv
 from cloud_e2e import LOOKUP_TOOL
-from conftest import make_venv
 
 pytestmark = pytest.mark.slow
 
@@ -40,18 +40,6 @@ def venvs(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> Any:
         return built[name]
 
     return get
-
-
-def _runner(tmp_path: Path, **env: str) -> ClawRunner:
-    plugins = tmp_path / "plugins"
-    write_plugin(plugins, "isolated_tools", LOOKUP_TOOL)
-    claw_env = isolated_env(tmp_path / "env")
-    claw_env.update(
-        CLAW_PLUGIN_MODULES="isolated_tools", PYTHONPATH=str(plugins), CLAW_RETRY_BASE_DELAY="0.01", **env
-    )
-    workspace = tmp_path / "workspace"
-    workspace.mkdir()
-    return ClawRunner(claw_env, workspace)
 
 
 def _session(claw: ClawRunner, bindir: Path, model: str, server: Any) -> dict[str, Any]:
@@ -82,10 +70,10 @@ def test_only_this_provider_is_installed(venvs, name):
     assert {m for m, ok in found.items() if ok} == have
 
 
-def test_bedrock_alone(venvs, tmp_path):
+def test_bedrock_alone(venvs, claw, e2e_env):
     with MockBedrockServer(access_key="AKIDISO") as server:
-        claw = _runner(
-            tmp_path,
+        e2e_env(
+            LOOKUP_TOOL,
             AWS_ACCESS_KEY_ID="AKIDISO",
             AWS_SECRET_ACCESS_KEY="s",
             AWS_REGION="eu-west-1",
@@ -97,9 +85,9 @@ def test_bedrock_alone(venvs, tmp_path):
     assert tool_result["content"] == [{"text": "fact: 42"}]
 
 
-def test_vertex_alone(venvs, tmp_path):
+def test_vertex_alone(venvs, claw, e2e_env):
     with MockVertexServer(access_token="ya29.iso") as server:
-        claw = _runner(tmp_path, GOOGLE_CLOUD_PROJECT="iso", CLOUD_ML_REGION="us-east5")
+        e2e_env(LOOKUP_TOOL, GOOGLE_CLOUD_PROJECT="iso", CLOUD_ML_REGION="us-east5")
         settings = {"providers": {"vertex": {"base_url": server.url, "access_token": "ya29.iso"}}}
         (claw.workspace / ".claw").mkdir()
         (claw.workspace / ".claw" / "settings.json").write_text(json.dumps(settings))
@@ -109,10 +97,10 @@ def test_vertex_alone(venvs, tmp_path):
     assert [c[0] for c in server.calls] == ["anthropic", "anthropic", "google", "google"]
 
 
-def test_foundry_alone(venvs, tmp_path):
+def test_foundry_alone(venvs, claw, e2e_env):
     with MockFoundryServer(api_key="iso-key") as server:
-        claw = _runner(
-            tmp_path,
+        e2e_env(
+            LOOKUP_TOOL,
             AZURE_OPENAI_ENDPOINT=server.url,
             ANTHROPIC_FOUNDRY_BASE_URL=server.anthropic_base_url,
             AZURE_OPENAI_API_KEY="iso-key",

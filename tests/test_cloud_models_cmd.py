@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 def test_cloud_catalogues_are_listed_with_capabilities(claw):
     data = claw("models", "--provider", "bedrock", "--provider", "vertex", "--provider", "foundry", "--json")
@@ -22,3 +24,11 @@ def test_table_for_one_provider(claw):
     out = claw("models", "--provider", "foundry").assert_success().stdout.splitlines()
     assert out[0].startswith("MODEL") and all(line.startswith("foundry/") for line in out[1:])
     assert any(line.startswith("foundry/claude-sonnet-4-6 ") for line in out)
+
+
+def test_catalogues_match_the_snapshot_taken_before_they_became_data(claw, repo):
+    """``tests/data/cloud_models.json`` is ``claw models --json`` from when these catalogues were Python
+    code: moving them to ``models.json`` changed no value. Update it with a deliberate catalogue change."""
+    data = claw("models", "--provider", "bedrock", "--provider", "vertex", "--provider", "foundry", "--json")
+    snapshot = json.loads((repo / "tests" / "data" / "cloud_models.json").read_text())
+    assert data.assert_success().json() == snapshot

@@ -6,45 +6,10 @@ from __future__ import annotations
 import pytest
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
 
-TOOLS = """
-import claw
-from claw import Tool, ToolResult, ToolSpec
-
-
-class Lookup(Tool):
-    spec = ToolSpec(name="Lookup", description="Look a word up.", read_only=True,
-                    input_schema={"type": "object", "properties": {"word": {"type": "string"}}})
-
-    async def run(self, input, ctx):
-        return ToolResult(content="definition of " + input["word"])
-
-
-class Note(Tool):
-    spec = ToolSpec(name="Note", description="Write a note file.",
-                    input_schema={"type": "object", "properties": {"text": {"type": "string"}}})
-
-    async def run(self, input, ctx):
-        (ctx.workspace / "note.txt").write_text(input["text"])
-        return ToolResult(content="noted")
-
-
-@claw.hookimpl
-def claw_register_tools(register):
-    register(Lookup())
-    register(Note())
-"""
-
 
 @pytest.fixture
-def env(claw_env, plugin_module, anthropic_server):  # type: ignore[no-untyped-def]
-    plugin_module("e2e_anthropic_tools", TOOLS)
-    claw_env.update(
-        ANTHROPIC_API_KEY="sk-ant-e2e",
-        ANTHROPIC_BASE_URL=anthropic_server.url,
-        CLAW_RETRY_BASE_DELAY="0.001",
-        CLAW_RETRY_MAX_DELAY="0.01",
-    )
-    return claw_env
+def env(e2e_env, anthropic_server):  # type: ignore[no-untyped-def]
+    return e2e_env(ANTHROPIC_API_KEY="sk-ant-e2e", ANTHROPIC_BASE_URL=anthropic_server.url)
 
 
 def test_multi_turn_tool_session(claw, env, anthropic_server, workspace) -> None:

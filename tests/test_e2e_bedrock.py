@@ -6,17 +6,16 @@ import pytest
 from claw.testing.mock_anthropic import MockAnthropicServer
 from claw.testing.mock_bedrock import MockBedrockServer
 from claw.testing.script import Fault, Reply, Text, ToolCall, Usage
-from cloud_e2e import error_lines, prepare
+from cloud_e2e import LOOKUP_TOOL, error_lines
 
 MODEL = "bedrock/us.anthropic.claude-sonnet-4-6"
 
 
 @pytest.fixture
-def bedrock(claw_env, plugin_module):  # type: ignore[no-untyped-def]
+def bedrock(e2e_env):  # type: ignore[no-untyped-def]
     with MockBedrockServer(access_key="AKIDE2E") as server:
-        prepare(
-            claw_env,
-            plugin_module,
+        e2e_env(
+            LOOKUP_TOOL,
             AWS_ACCESS_KEY_ID="AKIDE2E",
             AWS_SECRET_ACCESS_KEY="secret",
             AWS_REGION="us-west-2",

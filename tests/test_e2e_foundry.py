@@ -9,15 +9,14 @@ import pytest
 from claw.testing.mock_foundry import MockFoundryServer
 from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Fault, Reply, Text, ToolCall
-from cloud_e2e import error_lines, prepare, tool_results
+from cloud_e2e import LOOKUP_TOOL, error_lines, tool_results
 
 
 @pytest.fixture
-def foundry(claw_env, plugin_module):  # type: ignore[no-untyped-def]
+def foundry(e2e_env):  # type: ignore[no-untyped-def]
     with MockFoundryServer(api_key="e2e-key") as server:
-        prepare(
-            claw_env,
-            plugin_module,
+        e2e_env(
+            LOOKUP_TOOL,
             AZURE_OPENAI_ENDPOINT=server.url,
             ANTHROPIC_FOUNDRY_BASE_URL=server.anthropic_base_url,
             AZURE_OPENAI_API_KEY="e2e-key",

@@ -13,37 +13,15 @@ import pytest
 from claw import paths
 from claw.testing.script import Fault, Reply, Text, ToolCall, Usage
 
-TOOLS = """
-import claw
-from claw import Tool, ToolResult, ToolSpec
-
-
-class Lookup(Tool):
-    spec = ToolSpec(name="Lookup", description="Look a word up.", read_only=True,
-                    input_schema={"type": "object", "properties": {"word": {"type": "string"}},
-                                  "required": ["word"]})
-
-    async def run(self, input, ctx):
-        return ToolResult(content="definition of " + input["word"])
-
-
-@claw.hookimpl
-def claw_register_tools(register):
-    register(Lookup())
-"""
-
 
 @pytest.fixture
-def e2e(claw_env, plugin_module, anthropic_server, openai_server):  # type: ignore[no-untyped-def]
+def e2e(e2e_env, anthropic_server, openai_server):  # type: ignore[no-untyped-def]
     """Both providers pointed at their mock servers, fast retries, the Lookup test tool."""
-    plugin_module("e2e_tools", TOOLS)
-    claw_env.update(
+    e2e_env(
         ANTHROPIC_API_KEY="sk-ant-test",
         ANTHROPIC_BASE_URL=anthropic_server.url,
         OPENAI_API_KEY="sk-test",
         OPENAI_BASE_URL=openai_server.base_url,
-        CLAW_RETRY_BASE_DELAY="0.001",
-        CLAW_RETRY_MAX_DELAY="0.01",
     )
     return anthropic_server, openai_server
 

@@ -9,37 +9,12 @@ import json
 import pytest
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
 
-TOOLS = """
-import claw
-from claw import Tool, ToolResult, ToolSpec
-
-
-class Lookup(Tool):
-    spec = ToolSpec(name="Lookup", description="Look a word up.", read_only=True,
-                    input_schema={"type": "object", "properties": {"word": {"type": "string"}}})
-
-    async def run(self, input, ctx):
-        return ToolResult(content="definition of " + input["word"])
-
-
-@claw.hookimpl
-def claw_register_tools(register):
-    register(Lookup())
-"""
-
 API_PATHS = {"chat": "/v1/chat/completions", "responses": "/v1/responses"}
 
 
 @pytest.fixture
-def env(claw_env, plugin_module, openai_server):  # type: ignore[no-untyped-def]
-    plugin_module("e2e_openai_tools", TOOLS)
-    claw_env.update(
-        OPENAI_API_KEY="sk-e2e",
-        OPENAI_BASE_URL=openai_server.base_url,
-        CLAW_RETRY_BASE_DELAY="0.001",
-        CLAW_RETRY_MAX_DELAY="0.01",
-    )
-    return claw_env
+def env(e2e_env, openai_server):  # type: ignore[no-untyped-def]
+    return e2e_env(OPENAI_API_KEY="sk-e2e", OPENAI_BASE_URL=openai_server.base_url)
 
 
 def settings(api: str) -> str:

@@ -9,16 +9,30 @@ import pytest
 from claw.testing.mock_bedrock import MockBedrockServer
 from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall
-from cloud_e2e import error_lines, prepare, tool_results
+from cloud_e2e import LOOKUP_TOOL, error_lines, tool_results
 
 
 @pytest.fixture
-def vertex(claw_env, plugin_module, workspace):  # type: ignore[no-untyped-def]
+def vertex(e2e_env, workspace):  # type: ignore[no-untyped-def]
     with MockVertexServer(access_token="ya29.e2e") as server:
-        prepare(claw_env, plugin_module, GOOGLE_CLOUD_PROJECT="e2e-project", CLOUD_ML_REGION="us-east5")
+        e2e_env(LOOKUP_TOOL, GOOGLE_CLOUD_PROJECT="e2e-project", CLOUD_ML_REGION="us-east5")
         settings = {"providers": {"vertex": {"base_url": server.url, "access_token": "ya29.e2e"}}}
         (workspace / ".claw").mkdir(exist_ok=True)
         (workspace / ".claw" / "settings.local.json").write_text(json.dumps(settings))
+        yield server
+
+
+@pytest.fixture
+def bedrock(claw_env):  # type: ignore[no-untyped-def]
+    """Bedrock beside Vertex, for fallbacks either way (one retry before falling back)."""
+    with MockBedrockServer() as server:
+        claw_env.update(
+            AWS_ACCESS_KEY_ID="AKID",
+            AWS_SECRET_ACCESS_KEY="s",
+            AWS_REGION="us-east-1",
+            AWS_ENDPOINT_URL_BEDROCK_RUNTIME=server.url,
+            CLAW_MAX_RETRIES="1",
+        )
         yield server
 
 
@@ -75,62 +89,46 @@ def test_no_project_is_one_clear_line(claw, vertex, claw_env):
     assert len(error_lines(res.stderr)) == 1 and vertex.requests == []
 
 
-def test_fallback_from_bedrock_to_vertex(claw, vertex, claw_env):
-    with MockBedrockServer() as bedrock:
-        claw_env.update(
-            AWS_ACCESS_KEY_ID="AKID",
-            AWS_SECRET_ACCESS_KEY="s",
-            AWS_REGION="us-east-1",
-            AWS_ENDPOINT_URL_BEDROCK_RUNTIME=bedrock.url,
-            CLAW_MAX_RETRIES="1",
-        )
-        bedrock.script(Fault(status=503, message="Service unavailable"), Fault(status=503, message="still"))
-        vertex.script(Reply(Text("from vertex")))
-        res = claw(
-            "-p",
-            "hi",
-            "--model",
-            "bedrock/claude-opus-4-6",
-            "--fallback-model",
-            "vertex/claude-opus-4-6",
-            "--output-format",
-            "json",
-        ).assert_success()
-        assert len(bedrock.requests) == 2
+def test_fallback_from_bedrock_to_vertex(claw, vertex, bedrock):
+    bedrock.script(Fault(status=503, message="Service unavailable"), Fault(status=503, message="still"))
+    vertex.script(Reply(Text("from vertex")))
+    res = claw(
+        "-p",
+        "hi",
+        "--model",
+        "bedrock/claude-opus-4-6",
+        "--fallback-model",
+        "vertex/claude-opus-4-6",
+        "--output-format",
+        "json",
+    ).assert_success()
+    assert len(bedrock.requests) == 2
     assert res.json()["result"] == "from vertex" and res.json()["model"] == "vertex/claude-opus-4-6"
     assert vertex.calls[0][:2] == ("anthropic", "claude-opus-4-6")
 
 
-def test_mid_session_fallback_from_gemini_to_bedrock_claude(claw, vertex, claw_env):
+def test_mid_session_fallback_from_gemini_to_bedrock_claude(claw, vertex, bedrock):
     # Gemini reasons and calls a tool; its next request fails over to Claude on Bedrock, which gets
     # the conversation without Gemini's (to Claude meaningless) thought signature.
-    with MockBedrockServer() as bedrock:
-        claw_env.update(
-            AWS_ACCESS_KEY_ID="AKID",
-            AWS_SECRET_ACCESS_KEY="s",
-            AWS_REGION="us-east-1",
-            AWS_ENDPOINT_URL_BEDROCK_RUNTIME=bedrock.url,
-            CLAW_MAX_RETRIES="1",
-        )
-        vertex.script(
-            Reply(Thinking("look it up", signature="gemini-sig"), ToolCall("Lookup", {"key": "answer"})),
-            Fault(status=503, message="unavailable"),
-            Fault(status=503, message="unavailable"),
-        )
-        bedrock.script(Reply(Text("It is 42.")))
-        res = claw(
-            "-p",
-            "answer?",
-            "--model",
-            "vertex/gemini-2.5-pro",
-            "--fallback-model",
-            "bedrock/claude-sonnet-4-6",
-            "--effort",
-            "high",
-            "--output-format",
-            "json",
-        ).assert_success()
-        messages = bedrock.requests[0].json["messages"]
+    vertex.script(
+        Reply(Thinking("look it up", signature="gemini-sig"), ToolCall("Lookup", {"key": "answer"})),
+        Fault(status=503, message="unavailable"),
+        Fault(status=503, message="unavailable"),
+    )
+    bedrock.script(Reply(Text("It is 42.")))
+    res = claw(
+        "-p",
+        "answer?",
+        "--model",
+        "vertex/gemini-2.5-pro",
+        "--fallback-model",
+        "bedrock/claude-sonnet-4-6",
+        "--effort",
+        "high",
+        "--output-format",
+        "json",
+    ).assert_success()
+    messages = bedrock.requests[0].json["messages"]
     assert res.json()["result"] == "It is 42."
     assistant = messages[1]["content"]
     assert "reasoningContent" not in str(assistant) and assistant[0]["toolUse"]["name"] == "Lookup"

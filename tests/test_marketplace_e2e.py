@@ -16,26 +16,19 @@ from pathlib import Path
 import pytest
 from claw.testing import ClawRunner, RunResult
 from claw.testing.script import Reply, Text, ToolCall
-from claw_marketplace.testing import TLS, StaticServer, build_wheel, make_tls, write_plugin_project
+from claw.testing.venvs import build_wheel, make_venv, run_uv
+from claw_marketplace.testing import (
+    TLS,
+    StaticServer,
+    hook_recorder,
+    make_tls,
+    read_hook_log,
+    write_plugin_project,
+)
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-
-HOOKS = """
-import json, os
-import claw
-
-@claw.hookimpl
-def claw_hook_event(event):
-    if event.plugin is None:
-        return None
-    with open(os.environ["HOOK_LOG"], "a") as f:
-        f.write(json.dumps({"event": event.hook_event_name, "plugin": event.plugin}) + "\\n")
-    if event.hook_event_name in os.environ.get("HOOK_BLOCK", "").split(","):
-        return claw.HookOutcome(action="block", reason="not on this machine")
-    return None
-"""
 
 
 @dataclass
@@ -54,10 +47,6 @@ class Kit:
     @property
     def public(self) -> Path:
         return self.keys / "claw-plugin.pub"
-
-
-def _uv(*args: str) -> None:
-    subprocess.run(["uv", *args], check=True, capture_output=True)
 
 
 def _shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
@@ -94,10 +83,8 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     for this worker (tests install into it, so workers never share one)."""
     shared = _shared(tmp_path_factory, "market-e2e", _artifacts)
     venv = tmp_path_factory.mktemp("market-venv") / "venv"
-    _uv("venv", "--quiet", str(venv))
-    python = venv / "bin" / "python"
     packages = [ROOT / "kernel", ROOT / "marketplace", ROOT / "plugins" / "provider-anthropic"]
-    _uv("pip", "install", "--quiet", "--python", str(python), *[a for p in packages for a in ("-e", str(p))])
+    python = make_venv(venv, *packages, editable=True) / "python"
     tls = TLS(shared / "tls" / "ca.pem", shared / "tls" / "server.pem", shared / "tls" / "server.key")
     return Kit(venv, venv / "bin" / "claw", python, shared / "wheels", shared / "keys", tls)
 
@@ -146,7 +133,7 @@ def env(claw_env: dict[str, str], kit: Kit, server: StaticServer, tmp_path: Path
         HOOK_LOG=str(tmp_path / "hooks.jsonl"),
     )
     yield claw_env
-    _uv("pip", "uninstall", "--quiet", "--python", str(kit.python), "claw-hello")
+    run_uv("pip", "uninstall", "--quiet", "--python", str(kit.python), "claw-hello")
 
 
 @pytest.fixture
@@ -181,11 +168,6 @@ def error_line(result: RunResult) -> str:
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith("claw: error:")]
     assert len(lines) == 1, result.stderr
     return lines[0]
-
-
-def hook_log(env: dict[str, str]) -> list[dict[str, object]]:
-    path = Path(env["HOOK_LOG"])
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def ask_model_to_greet(run, env: dict[str, str], server) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
@@ -230,7 +212,7 @@ def test_install_use_and_uninstall(run, env: dict[str, str], kit: Kit, anthropic
 
 
 def test_update_downgrade_and_hooks(run, env: dict[str, str], kit: Kit, plugin_module) -> None:  # type: ignore[no-untyped-def]
-    plugin_module("e2e_hooks", HOOKS)
+    plugin_module("e2e_hooks", hook_recorder("not on this machine"))
     run("plugin", "install", "claw-hello", "--version", "1.0.0").assert_success()
     assert tools(run)["Hello"] == "claw-hello 1.0.0"
     assert run("plugin", "update").assert_success().stdout.strip() == "Updated claw-hello 1.0.0 -> 2.0.0"
@@ -243,7 +225,10 @@ def test_update_downgrade_and_hooks(run, env: dict[str, str], kit: Kit, plugin_m
     run("plugin", "install", "claw-hello", "--version", "1.0.0", "--allow-downgrade").assert_success()
     assert installed(kit) == "1.0.0"
 
-    events = [(e["event"], e["plugin"].get("version"), "error" in e["plugin"]) for e in hook_log(env)]  # type: ignore[union-attr]
+    events = [
+        (e["event"], e["plugin"].get("version"), "error" in e["plugin"])
+        for e in read_hook_log(Path(env["HOOK_LOG"]))
+    ]  # type: ignore[union-attr]
     assert events == [
         ("PrePluginInstall", "1.0.0", False),
         ("PostPluginInstall", "1.0.0", False),
@@ -257,13 +242,13 @@ def test_update_downgrade_and_hooks(run, env: dict[str, str], kit: Kit, plugin_m
     r = run("plugin", "uninstall", "hello").assert_failure(1)
     assert "PrePluginUninstall hook blocked uninstalling claw-hello: not on this machine" in error_line(r)
     assert installed(kit) == "1.0.0"
-    assert hook_log(env)[-1]["event"] == "PostPluginUninstall"
+    assert read_hook_log(Path(env["HOOK_LOG"]))[-1]["event"] == "PostPluginUninstall"
 
 
 def test_failed_update_keeps_the_previous_version(
     run, env: dict[str, str], kit: Kit, site: Path, plugin_module
 ) -> None:  # type: ignore[no-untyped-def]
-    plugin_module("e2e_hooks", HOOKS)
+    plugin_module("e2e_hooks", hook_recorder("not on this machine"))
     run("plugin", "install", "claw-hello").assert_success()
     broken = next(kit.wheels.glob("claw_hello-3.0.0-*.whl"))
     src = site.parent / "publish"
@@ -285,7 +270,7 @@ def test_failed_update_keeps_the_previous_version(
     assert tools(run)["Hello"] == "claw-hello 2.0.0"
     record = json.loads((Path(env["CLAW_STATE_DIR"]) / "plugins" / "claw-hello.json").read_text())
     assert record["version"] == "2.0.0"
-    post = hook_log(env)[-1]
+    post = read_hook_log(Path(env["HOOK_LOG"]))[-1]
     assert post["event"] == "PostPluginInstall" and "broken build" in post["plugin"]["error"]  # type: ignore[index]
 
 
@@ -366,7 +351,7 @@ def test_transport_refusals(run, env: dict[str, str], kit: Kit, site: Path, serv
         assert "is not HTTPS (pass --insecure-marketplace" in error_line(r)
         ok = run("plugin", "install", "claw-hello", "--insecure-marketplace").assert_success()
         assert "using plain HTTP" in ok.stderr and installed(kit) == "2.0.0"
-        _uv("pip", "uninstall", "--quiet", "--python", str(kit.python), "claw-hello")
+        run_uv("pip", "uninstall", "--quiet", "--python", str(kit.python), "claw-hello")
 
         env["CLAW_MARKETPLACE_URL"] = server.url
         plain.requests.clear()

@@ -8,9 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import build_wheel, make_venv
-
 from claw.testing import ClawRunner, isolated_env
+from claw.testing.venvs import build_wheel, make_venv
 
 PYPROJECT = """
 [project]

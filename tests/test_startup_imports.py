@@ -9,8 +9,7 @@ import sys
 from importlib.metadata import entry_points
 
 import pytest
-
-from claw.testing import imported_modules
+from claw.testing import assert_import_light, banned_among
 
 #: Modules that must never be imported on the start-up path.
 HEAVY = {
@@ -35,10 +34,6 @@ HEAVY = {
 HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio"}
 
 
-def _heavy(modules: set[str], banned: set[str]) -> set[str]:
-    return {m for m in modules if m in banned or any(m.startswith(b + ".") for b in banned)}
-
-
 @pytest.mark.parametrize("argv", [["--help"], ["--version"]])
 def test_help_and_version_import_nothing_heavy(argv, claw_env):
     code = (
@@ -48,9 +43,11 @@ def test_help_and_version_import_nothing_heavy(argv, claw_env):
         f"run(cli, {argv!r})\n"
         "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=claw_env, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=claw_env, check=True
+    )
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
-    assert _heavy(modules, HEAVY_FOR_HELP) == set()
+    assert banned_among(modules, HEAVY_FOR_HELP) == set()
 
 
 ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})
@@ -58,4 +55,4 @@ ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})
 
 @pytest.mark.parametrize("module", ENTRY_POINTS)
 def test_plugin_entry_point_module_is_light(module):
-    assert _heavy(imported_modules(module), HEAVY) == set()
+    assert_import_light(module, banned=HEAVY)

@@ -519,3 +519,21 @@ def test_pause_turn_is_continued(claw, loop_env):
         "role": "assistant",
         "content": [{"type": "text", "text": "part one"}],
     }
+
+
+def test_text_output_does_not_repeat_text_a_retry_streams_again(claw, loop_env):
+    answer = "The answer is forty-two."
+    loop_env.script(
+        Fault(kind="cut", after_events=1, reply=Reply(Text(answer))),  # half the text, then cut
+        Fault(kind="cut", after_events=1, reply=Reply(Text(answer))),  # the same half again
+        Reply(Text(answer)),
+    )
+    res = claw("-p", "hi").assert_success()
+    assert res.stdout == answer + "\n"
+    notices = [line for line in res.stderr.splitlines() if "retrying after" in line]
+    assert len(notices) == 2 and notices[0].startswith("claw: warning: retrying after scripted/default:")
+
+
+def test_text_output_after_a_retry_that_answers_differently_starts_a_fresh_line(claw, loop_env):
+    loop_env.script(Fault(kind="cut", after_events=1, reply=Reply(Text("First try"))), Reply(Text("Other")))
+    assert claw("-p", "hi").assert_success().stdout == "Firs\nOther\n"

@@ -71,7 +71,7 @@ def test_repl_prompts_asks_permission_and_runs_commands(claw_env, workspace, loo
     )
     assert code == 0, err
     assert (workspace / "made.txt").read_text() == "touched"
-    assert "claw wants to use Touch" in err and "/compact" in err
+    assert "claw wants to use Touch" in err and "/compact" in err and "/review            review" in err
     assert '-> Touch({"name": "made.txt"})' in err
     assert "touched it" in out and "reviewed" in out
     assert loop_env.requests[2]["messages"][-1]["content"][-1]["text"] == "please review main.py"
@@ -123,3 +123,45 @@ def test_ctrl_c_stops_the_turn_then_at_the_prompt_ends_the_session(claw_env, wor
     session = next((Path(claw_env["CLAW_STATE_DIR"]) / "projects").rglob("*.jsonl"))
     events = [json.loads(x) for x in session.read_text().splitlines()]
     assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
+
+
+def test_repl_command_grants_its_tools_and_model_for_its_turn_only(
+    claw_env, workspace, loop_env, plugin_module
+):
+    plugin_module(
+        "repl_grant_commands",
+        """
+        import claw
+        from claw import SlashCommand
+
+        @claw.hookimpl
+        def claw_session_start(session):
+            async def expand(args):
+                return "touch " + args
+            session.add_command(SlashCommand(name="touch-it", description="touch", expand=expand,
+                                             allowed_tools=("Touch",), model="scripted/backup"))
+        """,
+    )
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "granted.txt"})),
+        Reply(Text("touched")),
+        Reply(ToolCall("Touch", {"name": "asked.txt"})),
+        Reply(Text("not touched")),
+    )
+
+    def ready(line: str) -> bool:
+        if line == "again":
+            return len(loop_env.requests) >= 2
+        if line == "n":
+            return len(loop_env.requests) >= 3
+        return True
+
+    code, _, err = _run_on_pty(
+        claw_env, workspace, [], ["/touch-ti", "/touch-it granted.txt", "again", "n", "/exit"], ready
+    )
+    assert code == 0, err
+    assert "claw: error: unknown slash command /touch-ti; did you mean /touch-it?" in err
+    assert (workspace / "granted.txt").exists() and not (workspace / "asked.txt").exists()
+    assert err.count("claw wants to use Touch") == 1  # only after the command's turn ended
+    assert [r["model"] for r in loop_env.requests] == ["backup", "backup", "default", "default"]
+    assert loop_env.requests[0]["messages"][-1]["content"][0]["text"] == "touch granted.txt"

@@ -6,9 +6,10 @@ import itertools
 
 from claw.compaction import compacted, split_point, summary_request
 from claw.loop.cache import CacheTracker
-from claw.loop.retry import RetryPolicy
+from claw.loop.retry import RetryPolicy, session_start_timeout
 from claw.messages import Message, TextBlock, ToolResultBlock, ToolUseBlock, Usage
 from claw.sessions.history import CacheStats
+from claw.settings import Settings
 
 
 def test_backoff_doubles_with_jitter_caps_and_honours_retry_after():
@@ -19,11 +20,25 @@ def test_backoff_doubles_with_jitter_caps_and_honours_retry_after():
     assert policy.delay(1, 30.0) == 30.0
 
 
-def test_retry_policy_from_env():
-    policy = RetryPolicy.from_env(
-        {"CLAW_MAX_RETRIES": "3", "CLAW_STREAM_IDLE_TIMEOUT": "2.5", "CLAW_RETRY_BASE_DELAY": "x"}
+def test_retry_policy_from_settings_with_env_overrides():
+    settings = Settings.model_validate(
+        {"retry": {"maxRetries": 4, "baseDelay": 0.2, "maxDelay": 5}, "streamIdleTimeout": 60}
     )
-    assert (policy.max_retries, policy.idle_timeout, policy.base_delay) == (3, 2.5, 0.5)
+    policy = RetryPolicy.configured(settings, {})
+    assert (policy.max_retries, policy.base_delay, policy.max_delay, policy.idle_timeout) == (4, 0.2, 5, 60)
+    policy = RetryPolicy.configured(
+        settings, {"CLAW_MAX_RETRIES": "3", "CLAW_STREAM_IDLE_TIMEOUT": "2.5", "CLAW_RETRY_BASE_DELAY": "x"}
+    )
+    assert (policy.max_retries, policy.idle_timeout, policy.base_delay) == (3, 2.5, 0.2)
+    assert RetryPolicy.configured(Settings(), {}) == RetryPolicy()
+
+
+def test_session_start_timeout_follows_mcp_timeout_unless_set():
+    assert session_start_timeout(Settings(), {}) == 30.0
+    assert session_start_timeout(Settings(), {"MCP_TIMEOUT": "5000"}) == 6.0
+    configured = Settings.model_validate({"sessionStartTimeout": 12})
+    assert session_start_timeout(configured, {"MCP_TIMEOUT": "5000"}) == 12.0
+    assert session_start_timeout(configured, {"CLAW_SESSION_START_TIMEOUT": "2"}) == 2.0
 
 
 def _conversation(turns: int) -> list[Message]:

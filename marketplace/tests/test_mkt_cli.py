@@ -16,25 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from claw.testing import imported_modules
+from claw.testing import assert_import_light
 from claw_marketplace.publish import keygen
 from claw_marketplace.signing import fingerprint
-from claw_marketplace.testing import MarketplaceDir, make_wheel
-
-HOOKS = """
-import json, os
-import claw
-
-@claw.hookimpl
-def claw_hook_event(event):
-    if event.plugin is None:
-        return None
-    with open(os.environ["HOOK_LOG"], "a") as f:
-        f.write(json.dumps({"event": event.hook_event_name, "plugin": event.plugin}) + "\\n")
-    if event.hook_event_name in os.environ.get("HOOK_BLOCK", "").split(","):
-        return claw.HookOutcome(action="block", reason="policy says no")
-    return None
-"""
+from claw_marketplace.testing import MarketplaceDir, hook_recorder, make_wheel, read_hook_log
 
 
 @pytest.fixture
@@ -48,11 +33,6 @@ def env(claw_env: dict[str, str], market: MarketplaceDir, tmp_path: Path) -> dic
     return claw_env
 
 
-def hook_log(env: dict[str, str]) -> list[dict[str, object]]:
-    path = Path(env["HOOK_LOG"])
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
 def one_error_line(stderr: str) -> str:
     lines = [ln for ln in stderr.splitlines() if ln.startswith("claw: error:")]
     assert len(lines) == 1, stderr
@@ -60,8 +40,9 @@ def one_error_line(stderr: str) -> str:
 
 
 def test_entry_point_module_is_light() -> None:
-    loaded = imported_modules("claw_marketplace.plugin")
-    assert not {"httpx", "cryptography", "sigstore", "pydantic", "packaging"} & loaded
+    assert_import_light(
+        "claw_marketplace.plugin", banned={"httpx", "cryptography", "sigstore", "pydantic", "packaging"}
+    )
 
 
 def test_settings_key_is_registered(claw, env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -177,12 +158,12 @@ def test_wheel_without_claw_entry_point(claw, env, tmp_path: Path) -> None:  # t
 
 
 def test_pre_install_hook_blocks_and_post_reports_the_error(claw, env, plugin_module) -> None:  # type: ignore[no-untyped-def]
-    plugin_module("mkt_hooks", HOOKS)
+    plugin_module("mkt_hooks", hook_recorder("policy says no"))
     env["HOOK_BLOCK"] = "PrePluginInstall"
     os.environ.update(env)
     r = claw("plugin", "install", "claw-hello").assert_failure(1)
     assert "a PrePluginInstall hook blocked installing claw-hello: policy says no" in one_error_line(r.stderr)
-    events = hook_log(env)
+    events = read_hook_log(Path(env["HOOK_LOG"]))
     assert [e["event"] for e in events] == ["PrePluginInstall", "PostPluginInstall"]
     assert events[0]["plugin"] == {
         "name": "claw-hello",
@@ -193,10 +174,10 @@ def test_pre_install_hook_blocks_and_post_reports_the_error(claw, env, plugin_mo
 
 
 def test_post_install_fires_for_a_refused_download(claw, env, market: MarketplaceDir, plugin_module) -> None:  # type: ignore[no-untyped-def]
-    plugin_module("mkt_hooks", HOOKS)
+    plugin_module("mkt_hooks", hook_recorder("policy says no"))
     edit_manifest(market, sha256="0" * 64)
     claw("plugin", "install", "claw-hello").assert_failure(1)
-    events = hook_log(env)
+    events = read_hook_log(Path(env["HOOK_LOG"]))
     assert [e["event"] for e in events] == ["PostPluginInstall"]
     assert "SHA-256" in events[0]["plugin"]["error"]  # type: ignore[index]
 
@@ -215,7 +196,7 @@ def fake_plugin(tmp_path: Path) -> Iterator[str]:
 
 
 def test_uninstall_refusals(claw, env, plugin_module, fake_plugin: str) -> None:  # type: ignore[no-untyped-def]
-    plugin_module("mkt_hooks", HOOKS)
+    plugin_module("mkt_hooks", hook_recorder("policy says no"))
     r = claw("plugin", "uninstall", "claw-fak").assert_failure(1)
     assert "'claw-fak' is not installed (did you mean: claw-fake" in r.stderr
     claw("plugin", "uninstall", "pluggy").assert_failure(1, "is installed but is not a claw plugin")
@@ -223,7 +204,7 @@ def test_uninstall_refusals(claw, env, plugin_module, fake_plugin: str) -> None:
     env["HOOK_BLOCK"] = "PrePluginUninstall"
     r = claw("plugin", "uninstall", "fake").assert_failure(1)
     assert "a PrePluginUninstall hook blocked uninstalling claw-fake: policy says no" in r.stderr
-    events = hook_log(env)
+    events = read_hook_log(Path(env["HOOK_LOG"]))
     assert [e["event"] for e in events] == [
         "PostPluginUninstall",  # not installed
         "PostPluginUninstall",  # not a plugin
@@ -335,12 +316,12 @@ def test_doctor_reports_the_trust_configuration(claw, env, market: MarketplaceDi
 def test_a_folder_named_like_the_plugin_does_not_shadow_the_marketplace(
     claw, env, workspace, plugin_module
 ) -> None:  # type: ignore[no-untyped-def]
-    plugin_module("mkt_hooks", HOOKS)
+    plugin_module("mkt_hooks", hook_recorder("policy says no"))
     env["HOOK_BLOCK"] = "PrePluginInstall"
     os.environ.update(env)
     (workspace / "claw-hello").mkdir()
     claw("plugin", "install", "claw-hello").assert_failure(1, "hook blocked")
-    assert hook_log(env)[0]["plugin"]["source"].endswith("manifest.json")  # type: ignore[index]
+    assert read_hook_log(Path(env["HOOK_LOG"]))[0]["plugin"]["source"].endswith("manifest.json")  # type: ignore[index]
     claw("plugin", "install", "./claw-hello").assert_failure(1, "cannot build a wheel from claw-hello")
     claw("plugin", "install", "./nothing-here").assert_failure(1, "no such file or directory: ./nothing-here")
     claw(

@@ -59,6 +59,8 @@ _LAZY: dict[str, str] = {
     # providers
     "Provider": "claw.providers",
     "ModelInfo": "claw.providers",
+    "Catalogue": "claw.providers",
+    "load_catalogue": "claw.providers",
     "ModelRequest": "claw.providers",
     "ModelResponse": "claw.providers",
     "Pricing": "claw.providers",
@@ -140,6 +142,7 @@ if TYPE_CHECKING:
         Usage,
     )
     from claw.providers import (
+        Catalogue,
         CredentialStatus,
         Effort,
         ModelInfo,
@@ -153,6 +156,7 @@ if TYPE_CHECKING:
         ThinkingDelta,
         ToolInputDelta,
         ToolUseStart,
+        load_catalogue,
     )
     from claw.sandboxes import Sandbox, SandboxPolicy
     from claw.session_context import SessionContext, SlashCommand

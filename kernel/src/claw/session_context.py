@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claw.tools import Stash, Tool, ToolSpec
+from claw.tools import Stash, Tool, ToolResult, ToolSpec
 from claw.transports import Transport
 
 
@@ -33,6 +33,10 @@ class SlashCommand:
     model_invocable: bool = True
 
 
+#: Runs a tool call for the user: ``(name, input) -> ToolResult`` (:meth:`SessionContext.call_tool`).
+ToolCaller = Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]]
+
+
 class ServerStatus(dict[str, Any]):
     """A status line for ``system/init``'s ``mcp_servers`` and ``claw doctor``: ``{"name", "status", ...}``."""
 
@@ -47,6 +51,9 @@ class SessionContext:
     :param interactive: whether a person can answer questions (a terminal, not ``-p``).
     :param transports: the app's transport registry (``type`` -> :class:`claw.Transport` subclass,
         aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
+    :param call_tool: runs a tool call for the user (the agent loop's; see :meth:`call_tool`).
+    :param start_timeout: seconds the agent loop waits for ``claw_session_start``; a plugin that
+        waits for servers should give up a little sooner so what did start is offered.
     """
 
     def __init__(
@@ -59,6 +66,8 @@ class SessionContext:
         interactive: bool = False,
         extra: Mapping[str, Any] | None = None,
         transports: Mapping[str, type[Transport]] | None = None,
+        call_tool: ToolCaller | None = None,
+        start_timeout: float = 30.0,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
@@ -70,6 +79,11 @@ class SessionContext:
         self.transports: Mapping[str, type[Transport]] = transports or {}
         self.stash = Stash()
         self._tools: list[Tool] = []
+        self._call_tool = call_tool
+        self.start_timeout = start_timeout
+        #: Bumped by :meth:`add_tool`: the agent loop rebuilds the model's tool list when it changes
+        #: (an MCP server authorised mid-session).
+        self.tools_version = 0
         self._statuses: dict[str, ServerStatus] = {}
         self._commands: dict[str, SlashCommand] = {}
         #: Every tool the model is offered this session, set by the agent loop once assembled
@@ -79,10 +93,25 @@ class SessionContext:
     def add_tool(self, tool: Tool) -> None:
         """Offer ``tool`` to the model for this session only (MCP tools, sub-agent tools)."""
         self._tools.append(tool)
+        self.tools_version += 1
 
     @property
     def session_tools(self) -> list[Tool]:
         return list(self._tools)
+
+    async def call_tool(self, name: str, input: Mapping[str, Any]) -> ToolResult:
+        """Run tool ``name`` for the user, outside the model's turn (a Markdown command's
+        ``!`cmd` `` lines run ``Bash``). The permission engine decides as for the model's calls,
+        with the running command's ``allowed-tools`` granted; hooks do not run.
+
+        :raises ToolError: the tool does not exist, the call is denied (the message says why), or
+            the tool failed.
+        """
+        from claw.tools import ToolError
+
+        if self._call_tool is None:
+            raise ToolError("tools cannot be called outside a running session")
+        return await self._call_tool(name, input)
 
     def add_command(self, command: SlashCommand) -> None:
         """Offer a slash command for this session; a later command with the same name wins."""

@@ -88,6 +88,17 @@ class CompactionSettings(_Section):
     auto: bool = True
 
 
+class RetrySettings(_Section):
+    """How model requests are retried (:mod:`claw.loop.retry`); ``CLAW_MAX_RETRIES``,
+    ``CLAW_RETRY_BASE_DELAY`` and ``CLAW_RETRY_MAX_DELAY`` override these for one run."""
+
+    maxRetries: int = Field(default=10, ge=0)
+    #: Seconds before the first retry; each further retry doubles it (with jitter).
+    baseDelay: float = Field(default=0.5, ge=0)
+    #: Cap on the delay between retries, in seconds.
+    maxDelay: float = Field(default=32.0, ge=0)
+
+
 class SandboxSettings(_Section):
     name: str | None = None
 
@@ -111,6 +122,13 @@ class Settings(_Section):
     #: Price overrides per model address or id, in USD per million tokens.
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)
     compaction: CompactionSettings = Field(default_factory=CompactionSettings)
+    retry: RetrySettings = Field(default_factory=RetrySettings)
+    #: Seconds a response stream may stay silent before it is aborted and retried
+    #: (``CLAW_STREAM_IDLE_TIMEOUT`` overrides).
+    streamIdleTimeout: float = Field(default=120.0, gt=0)
+    #: Seconds plugins may take to start a session (connecting MCP servers) before claw goes on
+    #: without them (``CLAW_SESSION_START_TIMEOUT`` overrides); unset: 30, or ``MCP_TIMEOUT`` + 1 s.
+    sessionStartTimeout: float | None = Field(default=None, gt=0)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     cleanupPeriodDays: int | None = Field(default=None, ge=0)
 

@@ -3,9 +3,12 @@
 - :func:`make_tls`: a throw-away CA and a server certificate for ``127.0.0.1``/``localhost``.
 - :class:`StaticServer`: a loopback HTTP(S) file server for a marketplace directory, with
   programmable redirects.
-- :func:`write_plugin_project` + :func:`build_wheel`: a real plugin project (a ``Hello`` tool) built
-  with ``uv build``; :func:`make_wheel` writes a wheel zip directly when a test needs a broken one.
+- :func:`write_plugin_project`: a real plugin project (a ``Hello`` tool) to build with
+  :func:`claw.testing.venvs.build_wheel`; :func:`make_wheel` writes a wheel zip directly when a test
+  needs a broken one.
 - :class:`MarketplaceDir`: a signed marketplace directory built from such wheels.
+- :func:`hook_recorder` + :func:`read_hook_log`: a plugin module that logs the plugin lifecycle hooks
+  (``PrePluginInstall``, ...) and blocks the ones a test names.
 """
 
 from __future__ import annotations
@@ -14,9 +17,8 @@ import base64
 import datetime as dt
 import functools
 import hashlib
-import shutil
+import json
 import ssl
-import subprocess
 import textwrap
 import threading
 import zipfile
@@ -237,21 +239,6 @@ def write_plugin_project(
     return directory
 
 
-def build_wheel(project: Path, out: Path) -> Path:
-    """Build ``project`` with ``uv build --wheel`` into ``out``; the wheel's path."""
-    before = set(out.glob("*.whl")) if out.is_dir() else set()
-    uv = shutil.which("uv")
-    if uv is None:
-        raise RuntimeError("uv is needed to build test wheels")
-    subprocess.run(
-        [uv, "build", "--quiet", "--wheel", "--out-dir", str(out), str(project)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = set(out.glob("*.whl")) - before
-    return wheel
-
-
 def make_wheel(
     out: Path,
     name: str,
@@ -289,6 +276,34 @@ def make_wheel(
         for path, data in contents.items():
             zf.writestr(path, data)
     return wheel
+
+
+HOOK_RECORDER = """
+import json, os
+import claw
+
+@claw.hookimpl
+def claw_hook_event(event):
+    if event.plugin is None:
+        return None
+    with open(os.environ["HOOK_LOG"], "a") as f:
+        f.write(json.dumps({"event": event.hook_event_name, "plugin": event.plugin}) + "\\n")
+    if event.hook_event_name in os.environ.get("HOOK_BLOCK", "").split(","):
+        return claw.HookOutcome(action="block", reason=REASON)
+    return None
+"""
+
+
+def hook_recorder(reason: str) -> str:
+    """Source of a plugin module (load it with the ``plugin_module`` fixture) that appends every plugin
+    lifecycle hook event to the JSON-lines file ``$HOOK_LOG`` and blocks the events listed in
+    ``$HOOK_BLOCK`` (comma-separated) with ``reason``."""
+    return HOOK_RECORDER.replace("REASON", json.dumps(reason))
+
+
+def read_hook_log(path: Path) -> list[dict[str, Any]]:
+    """The events :func:`hook_recorder` logged to ``path``, oldest first (none when it never ran)."""
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 class MarketplaceDir:

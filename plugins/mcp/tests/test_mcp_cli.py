@@ -6,20 +6,14 @@ import json
 import sys
 from pathlib import Path
 
-from claw.testing import imported_modules
+from claw.testing import assert_import_light
 
 TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
 
 
 def test_entry_point_module_stays_light() -> None:
-    loaded = imported_modules("claw_mcp.plugin")
-    heavy = {
-        m
-        for m in loaded
-        if m.split(".")[0] in {"mcp", "mcp_types", "websockets", "httpx2", "anyio", "pydantic"}
-    }
-    assert heavy == set()
-    assert not {m for m in loaded if m.startswith("claw_mcp.") and m != "claw_mcp.plugin"}
+    banned = {"mcp", "mcp_types", "websockets", "httpx2", "anyio", "pydantic"}
+    assert_import_light("claw_mcp.plugin", banned=banned, only_itself=True)
 
 
 def test_add_list_get_remove(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]

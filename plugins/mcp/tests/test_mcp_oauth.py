@@ -144,20 +144,28 @@ def test_mcp_auth_tool_in_an_interactive_session(
         session_id="s", workspace=workspace, settings={}, env=claw_env, interactive=True
     )
 
-    async def scenario() -> tuple[str, claw.ToolResult]:
+    async def scenario() -> tuple[str, claw.ToolResult, str]:
         await plugin.claw_session_start(session)
         try:
             before = status(session)["status"]
             ctx = claw.ToolContext(workspace=workspace, session_id="s", env=claw_env, session=session)
             auth = next(t for t in session.session_tools if t.name == "McpAuth")
-            return before, await auth.run({"server": "secure"}, ctx)
+            assert not any(t.name.startswith("mcp__secure__") for t in session.session_tools)
+            result = await auth.run({"server": "secure"}, ctx)
+            # the server's tools join the session at once (the agent loop offers them next request)
+            echo = next(t for t in session.session_tools if t.name == "mcp__secure__echo")
+            echoed = await echo.run({"text": "hi"}, ctx)
+            await auth.run({"server": "secure"}, ctx)  # authorizing again adds nothing twice
+            assert [t.name for t in session.session_tools].count("mcp__secure__echo") == 1
+            return before, result, str(echoed.content)
         finally:
             await plugin.claw_session_end(session)
 
-    before, result = asyncio.run(scenario())
+    before, result, echoed = asyncio.run(scenario())
     assert before == "needs-auth"
     assert not result.is_error, result.content
     assert result.content.endswith("status now: connected")
+    assert echoed == "secure: hi"
 
 
 def test_claw_mcp_login_opens_the_browser(

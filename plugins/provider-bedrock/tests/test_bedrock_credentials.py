@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from claw.testing import imported_modules
+from claw.testing import assert_import_light
 from claw_provider_bedrock.provider import BedrockProvider
 
 
@@ -77,18 +77,17 @@ def test_nothing_configured_gives_a_hint(tmp_path: Path) -> None:
 
 def test_credentials_check_does_not_import_boto(tmp_path: Path) -> None:
     code_env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    mods = imported_modules("claw_provider_bedrock.credentials", env=code_env)
-    assert not {"boto3", "botocore"} & mods
+    assert_import_light("claw_provider_bedrock.credentials", banned={"boto3", "botocore"}, env=code_env)
 
 
 def test_entry_point_module_is_light() -> None:
-    mods = imported_modules("claw_provider_bedrock.plugin")
-    assert not {"boto3", "botocore", "anthropic", "openai", "google", "azure", "pydantic"} & mods
+    banned = {"boto3", "botocore", "anthropic", "openai", "google", "azure", "pydantic"}
+    assert_import_light("claw_provider_bedrock.plugin", banned=banned)
 
 
 def test_provider_module_imports_no_sdk() -> None:
     # the kernel imports it whenever a run registers providers
-    assert not {"boto3", "botocore", "urllib3"} & imported_modules("claw_provider_bedrock.provider")
+    assert_import_light("claw_provider_bedrock.provider", banned={"boto3", "botocore", "urllib3"})
 
 
 @pytest.mark.parametrize(

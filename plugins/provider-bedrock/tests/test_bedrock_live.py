@@ -4,12 +4,12 @@ otherwise it is reported as skipped with that reason. ``CLAW_LIVE_BEDROCK_MODEL`
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 import pytest
 from claw.messages import Message
 from claw.providers import ModelRequest, ResponseComplete
+from claw.testing import stream_events
 from claw.tools import ToolSpec
 from claw_provider_bedrock.provider import BedrockProvider
 
@@ -27,7 +27,6 @@ pytestmark = [
 
 
 def test_live_text_and_tool_call() -> None:
-    provider = BedrockProvider({}, ENV)
     weather = ToolSpec(
         name="get_weather",
         description="Current weather for a city.",
@@ -39,14 +38,7 @@ def test_live_text_and_tool_call() -> None:
         tools=[weather],
         max_tokens=300,
     )
-
-    async def go() -> list:
-        try:
-            return [e async for e in provider.stream(request)]
-        finally:
-            await provider.aclose()
-
-    done = asyncio.run(go())[-1]
+    done = stream_events(BedrockProvider({}, ENV), request)[-1]
     assert isinstance(done, ResponseComplete)
     assert done.response.usage.output_tokens > 0
     assert [b.name for b in done.response.to_message().tool_uses] == ["get_weather"]

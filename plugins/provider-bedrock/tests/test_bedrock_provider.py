@@ -19,48 +19,25 @@ from claw.messages import (
     ToolUseBlock,
 )
 from claw.providers import (
-    ModelRequest,
     ResponseComplete,
     TextDelta,
     ThinkingDelta,
     ToolInputDelta,
     ToolUseStart,
 )
+from claw.testing import stream_events
 from claw.testing.mock_bedrock import MockBedrockServer
+from claw.testing.samples import PNG_BASE64, READ_TOOL, request
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
 from claw.tools import ToolSpec
 from claw_provider_bedrock.provider import BedrockProvider
 
-READ = ToolSpec(
-    name="Read",
-    description="Read a file",
-    input_schema={
-        "type": "object",
-        "properties": {"file_path": {"type": "string"}},
-        "required": ["file_path"],
-    },
-)
-PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
+SONNET = "us.anthropic.claude-sonnet-4-6"
 
 
 def provider(server: MockBedrockServer, **settings: Any) -> BedrockProvider:
     env = {"AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-west-2"}
     return BedrockProvider({"endpoint_url": server.url, **settings}, env)
-
-
-def run(p: BedrockProvider, request: ModelRequest) -> list[Any]:
-    async def go() -> list[Any]:
-        try:
-            return [e async for e in p.stream(request)]
-        finally:
-            await p.aclose()
-
-    return asyncio.run(go())
-
-
-def request(*messages: Message, **kw: Any) -> ModelRequest:
-    kw.setdefault("model", "us.anthropic.claude-sonnet-4-6")
-    return ModelRequest(messages=list(messages) or [Message.user("hi")], **kw)
 
 
 def test_streams_thinking_text_and_tool_call(bedrock_server: MockBedrockServer) -> None:
@@ -72,9 +49,9 @@ def test_streams_thinking_text_and_tool_call(bedrock_server: MockBedrockServer) 
             usage=Usage(input_tokens=30, output_tokens=12),
         )
     )
-    events = run(
+    events = stream_events(
         provider(bedrock_server),
-        request(tools=[READ], system=[TextBlock(text="be brief")], reasoning_effort="high"),
+        request(SONNET, tools=[READ_TOOL], system=[TextBlock(text="be brief")], reasoning_effort="high"),
     )
     kinds = [type(e) for e in events]
     assert (
@@ -124,13 +101,15 @@ def test_multi_turn_tool_use_sends_history_back(bedrock_server: MockBedrockServe
                 ToolResultBlock(tool_use_id="tooluse_1", content="hello"),
                 ToolResultBlock(
                     tool_use_id="tooluse_2",
-                    content=[ImageBlock(source=ImageSource(media_type="image/png", data=PNG))],
+                    content=[ImageBlock(source=ImageSource(media_type="image/png", data=PNG_BASE64))],
                     is_error=True,
                 ),
             ],
         ),
     ]
-    events = run(provider(bedrock_server), request(*history, tools=[READ], cache=False))
+    events = stream_events(
+        provider(bedrock_server), request(SONNET, *history, tools=[READ_TOOL], cache=False)
+    )
     resp = events[-1].response
     assert resp.content == [TextBlock(text="The file says hello.")]
     assert resp.usage.cache_read_input_tokens == 900
@@ -147,7 +126,9 @@ def test_multi_turn_tool_use_sends_history_back(bedrock_server: MockBedrockServe
     image_result = msgs[2]["content"][1]["toolResult"]
     assert image_result["status"] == "error"
     assert image_result["content"][0]["image"]["format"] == "png"
-    assert base64.b64decode(image_result["content"][0]["image"]["source"]["bytes"]) == base64.b64decode(PNG)
+    assert base64.b64decode(image_result["content"][0]["image"]["source"]["bytes"]) == base64.b64decode(
+        PNG_BASE64
+    )
     assert "cachePoint" not in str(bedrock_server.requests[0].json)  # cache=False
 
 
@@ -155,9 +136,12 @@ def test_user_images_and_cache_write_usage(bedrock_server: MockBedrockServer) ->
     bedrock_server.script(Reply(Text("a cat"), usage=Usage(input_tokens=5, cache_creation_input_tokens=2048)))
     msg = Message(
         role="user",
-        content=[ImageBlock(source=ImageSource(media_type="image/jpeg", data=PNG)), TextBlock(text="what?")],
+        content=[
+            ImageBlock(source=ImageSource(media_type="image/jpeg", data=PNG_BASE64)),
+            TextBlock(text="what?"),
+        ],
     )
-    resp = run(provider(bedrock_server), request(msg)).pop().response
+    resp = stream_events(provider(bedrock_server), request(SONNET, msg)).pop().response
     assert resp.usage.cache_creation_input_tokens == 2048 and resp.usage.input_tokens == 5
     content = bedrock_server.requests[0].json["messages"][0]["content"]
     assert content[0]["image"]["format"] == "jpeg"
@@ -168,11 +152,13 @@ def test_budget_thinking_for_older_claude_and_no_cache_for_unknown_model(
 ) -> None:
     bedrock_server.script(Reply(Text("ok")), Reply(Text("ok")))
     p = provider(bedrock_server)
-    run(p, request(model="anthropic.claude-haiku-4-5-20251001-v1:0", reasoning_effort="low", max_tokens=8000))
+    stream_events(
+        p, request("anthropic.claude-haiku-4-5-20251001-v1:0", reasoning_effort="low", max_tokens=8000)
+    )
     assert bedrock_server.requests[0].json["additionalModelRequestFields"] == {
         "thinking": {"type": "enabled", "budget_tokens": 4000}
     }
-    run(p, request(model="acme.unknown-model-v1", reasoning_effort="low", temperature=0.2))
+    stream_events(p, request("acme.unknown-model-v1", reasoning_effort="low", temperature=0.2))
     body = bedrock_server.requests[1].json
     assert "additionalModelRequestFields" not in body and "cachePoint" not in str(body)
     assert body["inferenceConfig"] == {"maxTokens": 16000, "temperature": 0.2}
@@ -182,11 +168,11 @@ def test_throttling_is_retryable_then_next_call_succeeds(bedrock_server: MockBed
     bedrock_server.script(Fault(status=429, message="Too many requests", retry_after=3), Reply(Text("ok")))
     p = provider(bedrock_server)
     with pytest.raises(ApiError) as caught:
-        run(p, request())
+        stream_events(p, request(SONNET))
     err = caught.value
     assert err.retryable and err.kind == "rate_limit" and err.status_code == 429 and err.retry_after == 3
     assert str(err) == "bedrock: ThrottlingException: Too many requests"
-    assert run(p, request())[-1].response.content == [TextBlock(text="ok")]
+    assert stream_events(p, request(SONNET))[-1].response.content == [TextBlock(text="ok")]
     assert len(bedrock_server.requests) == 2  # botocore did not retry by itself
 
 
@@ -205,7 +191,7 @@ def test_in_stream_exceptions(
 ) -> None:
     bedrock_server.script(Fault(kind="stream_error", status=status, message="went wrong", after_events=2))
     with pytest.raises(ApiError) as caught:
-        run(provider(bedrock_server), request())
+        stream_events(provider(bedrock_server), request(SONNET))
     assert (caught.value.retryable, caught.value.kind) == (retryable, kind)
     assert str(caught.value) == f"bedrock: {exception}: went wrong"
 
@@ -217,14 +203,14 @@ def test_in_stream_exceptions(
 def test_http_errors(bedrock_server: MockBedrockServer, status: int, kind: str) -> None:
     bedrock_server.script(Fault(status=status, message="nope"))
     with pytest.raises(ApiError) as caught:
-        run(provider(bedrock_server), request())
+        stream_events(provider(bedrock_server), request(SONNET))
     assert caught.value.kind == kind and caught.value.retryable == (status >= 500)
 
 
 def test_bad_credentials_fail_fast_with_one_line() -> None:
     with MockBedrockServer(access_key="AKIDGOOD") as server:
         with pytest.raises(ApiError) as caught:
-            run(provider(server), request())
+            stream_events(provider(server), request(SONNET))
         assert len(server.requests) == 1
     err = caught.value
     assert not err.retryable and err.kind == "authentication_failed"
@@ -239,14 +225,14 @@ def test_access_denied_fails_fast(bedrock_server: MockBedrockServer) -> None:
         Fault(status=403, message="You don't have access to the model with the specified model ID.")
     )
     with pytest.raises(ApiError) as caught:
-        run(provider(bedrock_server), request())
+        stream_events(provider(bedrock_server), request(SONNET))
     assert not caught.value.retryable and "AccessDeniedException" in str(caught.value)
 
 
 def test_cut_stream_is_retryable(bedrock_server: MockBedrockServer) -> None:
     bedrock_server.script(Fault(kind="cut", after_events=3))
     with pytest.raises(ApiError) as caught:
-        run(provider(bedrock_server), request())
+        stream_events(provider(bedrock_server), request(SONNET))
     assert caught.value.retryable and caught.value.status_code is None
 
 
@@ -256,7 +242,7 @@ def test_cancelling_a_stalled_stream_returns_promptly(bedrock_server: MockBedroc
 
     async def go() -> None:
         async def consume() -> None:
-            async for _ in p.stream(request()):
+            async for _ in p.stream(request(SONNET)):
                 pass
 
         await asyncio.wait_for(consume(), timeout=0.5)
@@ -273,7 +259,7 @@ def test_no_credentials_is_an_auth_error(
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # botocore's chain would ask IMDS last
     p = BedrockProvider({"endpoint_url": bedrock_server.url, "region": "us-east-1"}, claw_env)
     with pytest.raises(ApiError) as caught:
-        run(p, request())
+        stream_events(p, request(SONNET))
     assert caught.value.kind == "authentication_failed" and "AWS_PROFILE" in str(caught.value)
     assert bedrock_server.requests == []
 
@@ -292,7 +278,7 @@ def test_endpoint_override_from_environment(bedrock_server: MockBedrockServer) -
         "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": bedrock_server.url,
     }
     bedrock_server.script(Reply(Text("ok")))
-    run(BedrockProvider({}, env), request())
+    stream_events(BedrockProvider({}, env), request(SONNET))
     assert "/eu-west-1/bedrock/" in bedrock_server.requests[0].headers["authorization"]
 
 
@@ -310,8 +296,8 @@ def test_botocore_itself_honours_the_endpoint_variable(
 
 def test_short_alias_and_inference_profile_setting(bedrock_server: MockBedrockServer) -> None:
     bedrock_server.script(Reply(Text("ok")), Reply(Text("ok")))
-    run(provider(bedrock_server), request(model="claude-opus-4-6"))
-    run(provider(bedrock_server, inference_profile="global"), request(model="claude-opus-4-6"))
+    stream_events(provider(bedrock_server), request("claude-opus-4-6"))
+    stream_events(provider(bedrock_server, inference_profile="global"), request("claude-opus-4-6"))
     assert bedrock_server.model_ids == ["anthropic.claude-opus-4-6-v1", "global.anthropic.claude-opus-4-6-v1"]
 
 
@@ -324,7 +310,7 @@ def test_history_with_tool_calls_but_no_tools_still_gets_a_tool_config(
         Message(role="assistant", content=[ToolUseBlock(id="t1", name="Read", input={})]),
         Message(role="user", content=[ToolResultBlock(tool_use_id="t1", content="x")]),
     ]
-    run(provider(bedrock_server), request(*history))
+    stream_events(provider(bedrock_server), request(SONNET, *history))
     tools = bedrock_server.requests[0].json["toolConfig"]["tools"]
     assert [t["toolSpec"]["name"] for t in tools] == ["Read"]
 
@@ -344,7 +330,7 @@ def test_profile_from_shared_files_signs_the_request(
     p = BedrockProvider({"endpoint_url": bedrock_server.url}, {"AWS_PROFILE": "dev", **files})
     assert p.credentials().source == f"profile dev (static keys) in {creds}"
     bedrock_server.script(Reply(Text("ok")))
-    run(p, request())
+    stream_events(p, request(SONNET))
     auth = bedrock_server.requests[0].headers["authorization"]
     assert "Credential=AKIDPROFILE/" in auth and "/ap-southeast-2/bedrock/" in auth
 
@@ -353,6 +339,6 @@ def test_invalid_parameters_are_one_line(bedrock_server: MockBedrockServer) -> N
     # a tool schema botocore rejects before sending (inputSchema.json must be a document, not a set)
     bad = ToolSpec(name="Bad", description="d", input_schema={"type": "object", "enum": {1, 2}})  # type: ignore[dict-item]
     with pytest.raises(ApiError) as caught:
-        run(provider(bedrock_server), request(tools=[bad]))
+        stream_events(provider(bedrock_server), request(SONNET, tools=[bad]))
     assert "\n" not in str(caught.value) and not caught.value.retryable
     assert bedrock_server.requests == []

@@ -6,12 +6,12 @@ Claude); otherwise reported as skipped with that reason. ``CLAW_LIVE_FOUNDRY_OPE
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 import pytest
 from claw.messages import Message
 from claw.providers import ModelRequest, ResponseComplete
+from claw.testing import stream_events
 from claw_provider_foundry.provider import FoundryProvider
 
 ENV = dict(os.environ)
@@ -41,17 +41,9 @@ CASES = [
 @pytest.mark.live
 @pytest.mark.parametrize("deployment", CASES)
 def test_live_round_trip(deployment: str) -> None:
-    provider = FoundryProvider({}, ENV)
     request = ModelRequest(
         model=deployment, messages=[Message.user("Reply with the single word: pong")], max_tokens=400
     )
-
-    async def go() -> list:
-        try:
-            return [e async for e in provider.stream(request)]
-        finally:
-            await provider.aclose()
-
-    done = asyncio.run(go())[-1]
+    done = stream_events(FoundryProvider({}, ENV), request)[-1]
     assert isinstance(done, ResponseComplete)
     assert "pong" in done.response.to_message().text.lower() and done.response.usage.output_tokens > 0

@@ -4,7 +4,6 @@ resource, with API keys and with Entra ID tokens from a loopback managed-identit
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import time
 from pathlib import Path
@@ -21,24 +20,13 @@ from claw.messages import (
     ToolResultBlock,
     ToolUseBlock,
 )
-from claw.providers import ModelRequest, ToolUseStart
-from claw.testing import imported_modules
+from claw.providers import ToolUseStart
+from claw.testing import assert_import_light, stream_events
 from claw.testing.mock_foundry import MockFoundryServer
+from claw.testing.samples import PNG_BASE64, READ_TOOL, request
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
 from claw.testing.server import MockServer, RecordedRequest, Response
-from claw.tools import ToolSpec
 from claw_provider_foundry.provider import FoundryProvider
-
-READ = ToolSpec(
-    name="Read",
-    description="Read a file",
-    input_schema={
-        "type": "object",
-        "properties": {"file_path": {"type": "string"}},
-        "required": ["file_path"],
-    },
-)
-PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
 
 
 @pytest.fixture
@@ -52,20 +40,6 @@ def provider(
 ) -> FoundryProvider:
     env = {"AZURE_OPENAI_API_KEY": "foundry-key"} if env is None else env
     return FoundryProvider({"base_url": server.url, **settings}, env)
-
-
-def run(p: FoundryProvider, request: ModelRequest) -> list[Any]:
-    async def go() -> list[Any]:
-        try:
-            return [e async for e in p.stream(request)]
-        finally:
-            await p.aclose()
-
-    return asyncio.run(go())
-
-
-def req(model: str, *messages: Message, **kw: Any) -> ModelRequest:
-    return ModelRequest(model=model, messages=list(messages) or [Message.user("hi")], **kw)
 
 
 HISTORY = [
@@ -85,7 +59,7 @@ HISTORY = [
                 tool_use_id="call_1",
                 content=[
                     TextBlock(text="an image"),
-                    ImageBlock(source=ImageSource(media_type="image/png", data=PNG)),
+                    ImageBlock(source=ImageSource(media_type="image/png", data=PNG_BASE64)),
                 ],
             )
         ],
@@ -105,8 +79,9 @@ def test_openai_deployment_tool_call_and_reasoning(server: MockFoundryServer) ->
             usage=Usage(input_tokens=40, cache_read_input_tokens=60, output_tokens=7),
         )
     )
-    events = run(
-        provider(server), req("gpt-5.4", tools=[READ], reasoning_effort="max", system=[TextBlock(text="sys")])
+    events = stream_events(
+        provider(server),
+        request("gpt-5.4", tools=[READ_TOOL], reasoning_effort="max", system=[TextBlock(text="sys")]),
     )
     resp = events[-1].response
     assert [b.type for b in resp.content] == ["thinking", "text", "tool_use"]
@@ -127,7 +102,9 @@ def test_openai_deployment_tool_call_and_reasoning(server: MockFoundryServer) ->
 def test_openai_multi_turn_tool_results_and_images(server: MockFoundryServer) -> None:
     server.script(Reply(Text("A PNG.")))
     resp = (
-        run(provider(server), req("Llama-4-Maverick-17B-128E-Instruct-FP8", *HISTORY, tools=[READ]))
+        stream_events(
+            provider(server), request("Llama-4-Maverick-17B-128E-Instruct-FP8", *HISTORY, tools=[READ_TOOL])
+        )
         .pop()
         .response
     )
@@ -143,7 +120,7 @@ def test_openai_multi_turn_tool_results_and_images(server: MockFoundryServer) ->
         "function": {"name": "Read", "arguments": json.dumps({"file_path": "a.png"})},
     }
     assert msgs[2] == {"role": "tool", "tool_call_id": "call_1", "content": "an image"}
-    assert msgs[3]["content"][0]["image_url"]["url"] == f"data:image/png;base64,{PNG}"
+    assert msgs[3]["content"][0]["image_url"]["url"] == f"data:image/png;base64,{PNG_BASE64}"
 
 
 def test_openai_throttling_then_success(server: MockFoundryServer) -> None:
@@ -152,11 +129,11 @@ def test_openai_throttling_then_success(server: MockFoundryServer) -> None:
         Reply(Text("ok")),
     )
     with pytest.raises(ApiError) as caught:
-        run(provider(server), req("gpt-5"))
+        stream_events(provider(server), request("gpt-5"))
     err = caught.value
     assert err.retryable and err.kind == "rate_limit" and err.retry_after == 2
     assert str(err) == "foundry: 429 Rate limit is exceeded. Try again in 2 seconds."
-    assert run(provider(server), req("gpt-5"))[-1].response.content == [TextBlock(text="ok")]
+    assert stream_events(provider(server), request("gpt-5"))[-1].response.content == [TextBlock(text="ok")]
     assert len(server.requests) == 2
 
 
@@ -165,13 +142,13 @@ def test_openai_quota_exhausted_is_fatal(server: MockFoundryServer) -> None:
         Fault(status=429, message="You exceeded your current quota", error_code="insufficient_quota")
     )
     with pytest.raises(ApiError) as caught:
-        run(provider(server), req("gpt-5"))
+        stream_events(provider(server), request("gpt-5"))
     assert not caught.value.retryable and caught.value.kind == "billing_error"
 
 
 def test_wrong_key_fails_fast(server: MockFoundryServer) -> None:
     with pytest.raises(ApiError) as caught:
-        run(provider(server, {"AZURE_OPENAI_API_KEY": "stale"}), req("gpt-5"))
+        stream_events(provider(server, {"AZURE_OPENAI_API_KEY": "stale"}), request("gpt-5"))
     err = caught.value
     assert not err.retryable and err.kind == "authentication_failed"
     assert str(err).startswith(
@@ -182,7 +159,7 @@ def test_wrong_key_fails_fast(server: MockFoundryServer) -> None:
 def test_cut_stream_is_retryable(server: MockFoundryServer) -> None:
     server.script(Fault(kind="cut", after_events=2))
     with pytest.raises(ApiError) as caught:
-        run(provider(server), req("gpt-5"))
+        stream_events(provider(server), request("gpt-5"))
     assert caught.value.retryable
 
 
@@ -198,7 +175,9 @@ def test_claude_deployment_with_thinking_and_cache(server: MockFoundryServer) ->
         )
     )
     env = {"ANTHROPIC_FOUNDRY_API_KEY": "foundry-key"}
-    events = run(provider(server, env), req("claude-sonnet-4-6", tools=[READ], reasoning_effort="low"))
+    events = stream_events(
+        provider(server, env), request("claude-sonnet-4-6", tools=[READ_TOOL], reasoning_effort="low")
+    )
     assert any(isinstance(e, ToolUseStart) for e in events)
     resp = events[-1].response
     assert resp.content[0] == ThinkingBlock(thinking="hm", signature="sig-f")
@@ -215,8 +194,8 @@ def test_claude_deployment_with_thinking_and_cache(server: MockFoundryServer) ->
 def test_deployment_mapping_routes_custom_names(server: MockFoundryServer) -> None:
     server.script(Reply(Text("a")), Reply(Text("b")))
     p = provider(server, deployments={"prod-writer": "claude-opus-4-6", "my-llm": "openai"})
-    run(p, req("prod-writer", *HISTORY, reasoning_effort="high"))
-    run(provider(server, deployments={"my-llm": "openai"}), req("my-llm"))
+    stream_events(p, request("prod-writer", *HISTORY, reasoning_effort="high"))
+    stream_events(provider(server, deployments={"my-llm": "openai"}), request("my-llm"))
     assert server.calls == [("anthropic", "prod-writer"), ("openai", "my-llm")]
     claude_body = server.requests[0].json
     assert claude_body["output_config"] == {"effort": "high"}  # capabilities of the mapped model
@@ -231,9 +210,11 @@ def test_claude_overloaded_then_success(server: MockFoundryServer) -> None:
     server.script(Fault(status=529, message="Overloaded"), Reply(Text("ok")))
     env = {"ANTHROPIC_FOUNDRY_API_KEY": "foundry-key"}
     with pytest.raises(ApiError) as caught:
-        run(provider(server, env), req("claude-haiku-4-5"))
+        stream_events(provider(server, env), request("claude-haiku-4-5"))
     assert caught.value.retryable and caught.value.kind == "overloaded"
-    assert run(provider(server, env), req("claude-haiku-4-5"))[-1].response.content == [TextBlock(text="ok")]
+    assert stream_events(provider(server, env), request("claude-haiku-4-5"))[-1].response.content == [
+        TextBlock(text="ok")
+    ]
 
 
 # -- Entra ID ----------------------------------------------------------------------------------
@@ -269,7 +250,7 @@ def test_entra_id_tokens_when_no_key_is_set(
             try:
                 texts = []
                 for model in ("gpt-5", "claude-sonnet-4-6"):
-                    events = [e async for e in p.stream(req(model))]
+                    events = [e async for e in p.stream(request(model))]
                     texts.append(events[-1].response.content[0].text)
                 return texts
             finally:
@@ -300,7 +281,7 @@ def test_no_identity_at_all_is_an_auth_error(
     with NoIdentityImds() as imds:
         monkeypatch.setenv("AZURE_POD_IDENTITY_AUTHORITY_HOST", imds.url)
         with pytest.raises(ApiError) as caught:
-            run(provider(server, dict(claw_env)), req("gpt-5"))
+            stream_events(provider(server, dict(claw_env)), request("gpt-5"))
         assert imds.requests  # the chain did ask the metadata endpoint
     assert caught.value.kind == "authentication_failed" and "az login" in str(caught.value)
     assert "\n" not in str(caught.value)
@@ -365,13 +346,14 @@ def test_catalogue_and_light_entry_point() -> None:
     assert FoundryProvider.model_info("claude-opus-4-6").supports_prompt_cache
     assert not FoundryProvider.model_info("DeepSeek-R1").supports_tools
     assert FoundryProvider.model_info("my-deployment").pricing is None
-    mods = imported_modules("claw_provider_foundry.plugin")
-    assert not {"anthropic", "openai", "azure", "httpx2", "pydantic"} & mods
+    assert_import_light(
+        "claw_provider_foundry.plugin", banned={"anthropic", "openai", "azure", "httpx2", "pydantic"}
+    )
 
 
 def test_provider_module_imports_no_sdk() -> None:
     # the kernel imports it whenever a run registers providers
-    assert not {"anthropic", "openai", "azure", "httpx2"} & imported_modules("claw_provider_foundry.provider")
+    assert_import_light("claw_provider_foundry.provider", banned={"anthropic", "openai", "azure", "httpx2"})
 
 
 def test_azure_vm_managed_identity_is_recognised_offline(tmp_path: Path) -> None:
@@ -395,7 +377,7 @@ def test_deployments_named_after_their_model_get_its_capabilities(server: MockFo
     assert FoundryProvider.model_info("gpt-5.4x").pricing is None  # a suffix needs its dash
     server.script(Reply(Text("ok")))
     env = {"ANTHROPIC_FOUNDRY_API_KEY": "foundry-key"}
-    run(provider(server, env), req("claude-sonnet-4-6-prod", reasoning_effort="high"))
+    stream_events(provider(server, env), request("claude-sonnet-4-6-prod", reasoning_effort="high"))
     assert server.calls == [("anthropic", "claude-sonnet-4-6-prod")]
     assert server.requests[0].json["thinking"] == {"type": "adaptive"}
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from claw.testing import imported_modules
+from claw.testing import assert_import_light
 from claw_provider_vertex import credentials
 from claw_provider_vertex.provider import VertexProvider
 
@@ -98,13 +98,12 @@ def test_catalogue_capabilities() -> None:
 
 
 def test_entry_point_module_is_light() -> None:
-    mods = imported_modules("claw_provider_vertex.plugin")
-    assert not {"anthropic", "google", "httpx2", "pydantic"} & mods
+    assert_import_light("claw_provider_vertex.plugin", banned={"anthropic", "google", "httpx2", "pydantic"})
 
 
 def test_provider_module_imports_no_sdk() -> None:
     # the kernel imports it whenever a run registers providers
-    assert not {"anthropic", "google", "httpx2"} & imported_modules("claw_provider_vertex.provider")
+    assert_import_light("claw_provider_vertex.provider", banned={"anthropic", "google", "httpx2"})
 
 
 def test_metadata_server_on_compute_engine_and_cloud_run(tmp_path: Path) -> None:

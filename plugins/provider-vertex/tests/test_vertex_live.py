@@ -5,12 +5,12 @@ reason. ``CLAW_LIVE_VERTEX_CLAUDE`` / ``CLAW_LIVE_VERTEX_GEMINI`` pick the model
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 import pytest
 from claw.messages import Message
 from claw.providers import ModelRequest, ResponseComplete
+from claw.testing import stream_events
 from claw_provider_vertex import credentials
 from claw_provider_vertex.provider import VertexProvider
 
@@ -31,17 +31,9 @@ pytestmark = [
 
 @pytest.mark.parametrize("model", MODELS)
 def test_live_round_trip(model: str) -> None:
-    provider = VertexProvider({}, ENV)
     request = ModelRequest(
         model=model, messages=[Message.user("Reply with the single word: pong")], max_tokens=200
     )
-
-    async def go() -> list:
-        try:
-            return [e async for e in provider.stream(request)]
-        finally:
-            await provider.aclose()
-
-    done = asyncio.run(go())[-1]
+    done = stream_events(VertexProvider({}, ENV), request)[-1]
     assert isinstance(done, ResponseComplete)
     assert "pong" in done.response.to_message().text.lower() and done.response.usage.output_tokens > 0

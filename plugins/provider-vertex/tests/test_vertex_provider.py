@@ -3,7 +3,6 @@ loopback Vertex server."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from typing import Any
 
@@ -18,22 +17,12 @@ from claw.messages import (
     ToolResultBlock,
     ToolUseBlock,
 )
-from claw.providers import ModelRequest, ResponseComplete, TextDelta, ThinkingDelta, ToolUseStart
+from claw.providers import ResponseComplete, TextDelta, ThinkingDelta, ToolUseStart
+from claw.testing import stream_events
 from claw.testing.mock_vertex import MockVertexServer
+from claw.testing.samples import PNG_BASE64, READ_TOOL, request
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
-from claw.tools import ToolSpec
 from claw_provider_vertex.provider import VertexProvider
-
-READ = ToolSpec(
-    name="Read",
-    description="Read a file",
-    input_schema={
-        "type": "object",
-        "properties": {"file_path": {"type": "string"}},
-        "required": ["file_path"],
-    },
-)
-PNG = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
 
 
 @pytest.fixture
@@ -47,20 +36,6 @@ def provider(server: MockVertexServer, **settings: Any) -> VertexProvider:
     return VertexProvider({**base, **settings}, {})
 
 
-def run(p: VertexProvider, request: ModelRequest) -> list[Any]:
-    async def go() -> list[Any]:
-        try:
-            return [e async for e in p.stream(request)]
-        finally:
-            await p.aclose()
-
-    return asyncio.run(go())
-
-
-def req(model: str, *messages: Message, **kw: Any) -> ModelRequest:
-    return ModelRequest(model=model, messages=list(messages) or [Message.user("hi")], **kw)
-
-
 # -- Claude ------------------------------------------------------------------------------------
 
 
@@ -68,7 +43,9 @@ def test_claude_tool_call_with_thinking(server: MockVertexServer) -> None:
     server.script(
         Reply(Thinking("check", signature="sig-v"), ToolCall("Read", {"file_path": "a"}, id="toolu_1"))
     )
-    events = run(provider(server), req("claude-opus-4-6", tools=[READ], reasoning_effort="xhigh"))
+    events = stream_events(
+        provider(server), request("claude-opus-4-6", tools=[READ_TOOL], reasoning_effort="xhigh")
+    )
     assert isinstance(events[0], ThinkingDelta) and any(isinstance(e, ToolUseStart) for e in events)
     resp = events[-1].response
     assert resp.content == [
@@ -95,7 +72,11 @@ def test_claude_multi_turn_and_canonical_id_mapping(server: MockVertexServer) ->
         ),
         Message(role="user", content=[ToolResultBlock(tool_use_id="toolu_1", content="hello")]),
     ]
-    resp = run(provider(server), req("claude-sonnet-4-5-20250929", *history, tools=[READ])).pop().response
+    resp = (
+        stream_events(provider(server), request("claude-sonnet-4-5-20250929", *history, tools=[READ_TOOL]))
+        .pop()
+        .response
+    )
     assert resp.content == [TextBlock(text="done")]
     assert resp.usage.cache_read_input_tokens == 1500
     assert server.calls[0][1] == "claude-sonnet-4-5@20250929"
@@ -111,24 +92,26 @@ def test_claude_throttling_then_success(server: MockVertexServer) -> None:
     )
     p = provider(server)
     with pytest.raises(ApiError) as caught:
-        run(p, req("claude-sonnet-4-6"))
+        stream_events(p, request("claude-sonnet-4-6"))
     err = caught.value
     assert err.retryable and err.kind == "rate_limit" and err.retry_after == 2
     assert str(err) == "vertex: 429 Quota exceeded for aiplatform"
-    assert run(provider(server), req("claude-sonnet-4-6"))[-1].response.content == [TextBlock(text="ok")]
+    assert stream_events(provider(server), request("claude-sonnet-4-6"))[-1].response.content == [
+        TextBlock(text="ok")
+    ]
     assert len(server.requests) == 2  # the SDK did not retry
 
 
 def test_claude_overloaded_mid_stream_is_retryable(server: MockVertexServer) -> None:
     server.script(Fault(kind="stream_error", status=529, message="Overloaded", after_events=3))
     with pytest.raises(ApiError) as caught:
-        run(provider(server), req("claude-sonnet-4-6"))
+        stream_events(provider(server), request("claude-sonnet-4-6"))
     assert caught.value.retryable and caught.value.kind == "overloaded"
 
 
 def test_claude_bad_token_fails_fast(server: MockVertexServer) -> None:
     with pytest.raises(ApiError) as caught:
-        run(provider(server, access_token="ya29.expired"), req("claude-sonnet-4-6"))
+        stream_events(provider(server, access_token="ya29.expired"), request("claude-sonnet-4-6"))
     err = caught.value
     assert not err.retryable and err.kind == "authentication_failed"
     assert "\n" not in str(err) and str(err).startswith("vertex: 401 Request had invalid authentication")
@@ -145,9 +128,11 @@ def test_gemini_thinking_and_function_call(server: MockVertexServer) -> None:
             usage=Usage(input_tokens=20, cache_read_input_tokens=80, output_tokens=9),
         )
     )
-    events = run(
+    events = stream_events(
         provider(server),
-        req("gemini-2.5-pro", tools=[READ], reasoning_effort="high", system=[TextBlock(text="be terse")]),
+        request(
+            "gemini-2.5-pro", tools=[READ_TOOL], reasoning_effort="high", system=[TextBlock(text="be terse")]
+        ),
     )
     resp = events[-1].response
     assert isinstance(events[-1], ResponseComplete) and resp.stop_reason == "tool_use"
@@ -185,14 +170,15 @@ def test_gemini_multi_turn_sends_signature_function_response_and_image(server: M
                     tool_use_id="toolu_vertex_1",
                     content=[
                         TextBlock(text="binary"),
-                        ImageBlock(source=ImageSource(media_type="image/png", data=PNG)),
+                        ImageBlock(source=ImageSource(media_type="image/png", data=PNG_BASE64)),
                     ],
                 )
             ],
         ),
     ]
-    events = run(
-        provider(server), req("gemini-3-pro-preview", *history, tools=[READ], reasoning_effort="medium")
+    events = stream_events(
+        provider(server),
+        request("gemini-3-pro-preview", *history, tools=[READ_TOOL], reasoning_effort="medium"),
     )
     assert [type(e) for e in events[:-1]] == [TextDelta]
     contents = server.requests[0].json["contents"]
@@ -202,7 +188,11 @@ def test_gemini_multi_turn_sends_signature_function_response_and_image(server: M
     assert base64.b64decode(call["thoughtSignature"]) == b"opaque"
     response, image = contents[2]["parts"]
     assert response["functionResponse"] == {"name": "Read", "response": {"output": "binary"}}
-    assert image["inlineData"] == {"mime_type": "image/png", "data": PNG}  # genai keeps snake_case inside
+    # genai keeps snake_case inside, and sends the bytes URL-safe base64-encoded
+    assert image["inlineData"] == {
+        "mime_type": "image/png",
+        "data": base64.urlsafe_b64encode(base64.b64decode(PNG_BASE64)).decode(),
+    }
     # medium is not a Gemini 3 Pro level: the level below it is sent
     assert server.requests[0].json["generationConfig"]["thinkingConfig"]["thinking_level"] == "LOW"
 
@@ -210,16 +200,18 @@ def test_gemini_multi_turn_sends_signature_function_response_and_image(server: M
 def test_gemini_throttling_then_success(server: MockVertexServer) -> None:
     server.script(Fault(status=429, message="Resource exhausted"), Reply(Text("ok")))
     with pytest.raises(ApiError) as caught:
-        run(provider(server), req("gemini-2.5-flash"))
+        stream_events(provider(server), request("gemini-2.5-flash"))
     assert caught.value.retryable and caught.value.kind == "rate_limit"
     assert str(caught.value) == "vertex: 429 RESOURCE_EXHAUSTED: Resource exhausted"
-    assert run(provider(server), req("gemini-2.5-flash"))[-1].response.content == [TextBlock(text="ok")]
+    assert stream_events(provider(server), request("gemini-2.5-flash"))[-1].response.content == [
+        TextBlock(text="ok")
+    ]
     assert len(server.requests) == 2
 
 
 def test_gemini_bad_token_fails_fast(server: MockVertexServer) -> None:
     with pytest.raises(ApiError) as caught:
-        run(provider(server, access_token="wrong"), req("gemini-2.5-flash"))
+        stream_events(provider(server, access_token="wrong"), request("gemini-2.5-flash"))
     assert not caught.value.retryable and caught.value.kind == "authentication_failed"
     assert "UNAUTHENTICATED" in str(caught.value)
 
@@ -227,20 +219,20 @@ def test_gemini_bad_token_fails_fast(server: MockVertexServer) -> None:
 def test_gemini_cut_stream_is_retryable(server: MockVertexServer) -> None:
     server.script(Fault(kind="cut", after_events=1, reply=Reply(Text("a"), Text("b"), Text("c"))))
     with pytest.raises(ApiError) as caught:
-        run(provider(server), req("gemini-2.5-flash"))
+        stream_events(provider(server), request("gemini-2.5-flash"))
     assert caught.value.retryable
 
 
 def test_unsupported_model_family(server: MockVertexServer) -> None:
     with pytest.raises(ApiError, match="unsupported model 'llama-4'"):
-        run(provider(server), req("llama-4"))
+        stream_events(provider(server), request("llama-4"))
     assert server.requests == []
 
 
 def test_gemini_error_inside_the_stream_is_retryable(server: MockVertexServer) -> None:
     server.script(Fault(kind="stream_error", status=503, message="backend unavailable", after_events=1))
     with pytest.raises(ApiError) as caught:
-        run(provider(server), req("gemini-2.5-flash"))
+        stream_events(provider(server), request("gemini-2.5-flash"))
     assert caught.value.retryable and str(caught.value) == "vertex: 503 UNAVAILABLE: backend unavailable"
 
 
@@ -257,7 +249,7 @@ def test_unusable_service_account_file_is_an_auth_error(
         {"GOOGLE_APPLICATION_CREDENTIALS": str(bad)},
     )
     with pytest.raises(ApiError) as caught:
-        run(p, req(model))
+        stream_events(p, request(model))
     err = caught.value
     assert err.kind == "authentication_failed" and not err.retryable
     assert str(err).startswith("vertex: Google credentials failed") and "\n" not in str(err)
@@ -280,9 +272,9 @@ def test_claude_signatures_never_reach_gemini_and_gemini_ones_never_reach_claude
         ),
         Message.user("more"),
     ]
-    run(provider(server), req("gemini-2.5-flash", *history))
+    stream_events(provider(server), request("gemini-2.5-flash", *history))
     parts = server.requests[0].json["contents"][1]["parts"]
     assert parts == [{"text": "answer", "thoughtSignature": base64.b64encode(b"gem").decode()}]
-    run(provider(server), req("claude-sonnet-4-6", *history))
+    stream_events(provider(server), request("claude-sonnet-4-6", *history))
     blocks = server.requests[1].json["messages"][1]["content"]
     assert [b.get("signature") for b in blocks if b["type"] == "thinking"] == ["EqQBCkYIARgCKkB+claude/sig"]

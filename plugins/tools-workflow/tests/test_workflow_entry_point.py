@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from claw.testing import imported_modules
+from claw.testing import assert_import_light
+
+TOOL_PLUGINS = {"claw_tools_files", "claw_tools_shell", "claw_tools_web", "claw_tools_workflow"}
 
 
 def test_entry_point_imports_only_claw():
-    loaded = imported_modules("claw_tools_workflow.plugin")
-    ours = {m for m in loaded if m.startswith("claw_tools_workflow")}
-    assert ours == {"claw_tools_workflow", "claw_tools_workflow.plugin"}
-    heavy = {m.split(".")[0] for m in loaded} & {
-        "pydantic",
-        "httpx",
-        "pypdf",
-        "subprocess",
-        "asyncio",
-        "claw_tools_files",
-        "claw_tools_shell",
-        "claw_tools_web",
-        "claw_tools_workflow",
-    } - {"claw_tools_workflow"}
-    assert heavy == set()
-    assert {m for m in loaded if m.startswith("claw.")} == {"claw._version"}
+    banned = {"pydantic", "httpx", "pypdf", "subprocess", "asyncio", *TOOL_PLUGINS}
+    assert_import_light(
+        "claw_tools_workflow.plugin",
+        banned=banned,
+        only_itself=True,
+        claw_modules={"claw._markers", "claw._version"},
+    )

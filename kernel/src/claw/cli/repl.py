@@ -19,12 +19,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from claw import console
+from claw.errors import ClawError
 
 HELP = """\
 /help              this list
 /compact           summarise older turns now to free context
-/exit              end the session (also Ctrl-D)
-/<command> [args]  run a slash command ({commands})"""
+/exit              end the session (also Ctrl-D)"""
+
+
+def help_text(commands: Mapping[str, Any]) -> str:
+    """The built-in commands, then the session's slash commands with their argument hints."""
+    lines = [HELP]
+    for name in sorted(commands):
+        command = commands[name]
+        usage = f"/{name} {command.argument_hint}".rstrip()
+        lines.append(f"{usage:<18} {command.description}".rstrip())
+    return "\n".join(lines)
+
 
 _CHOICES = {"y": "once", "s": "session", "a": "always", "n": "deny"}
 
@@ -121,25 +132,22 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                 if not line:
                     continue
                 if line.startswith("/"):
-                    name, _, args = line[1:].partition(" ")
+                    name = line[1:].split(maxsplit=1)[0] if line[1:].strip() else ""
                     if name in ("exit", "quit"):
                         break
                     if name == "help":
-                        commands = ", ".join(sorted(loop.ctx.commands)) or "none"
-                        sys.stderr.write(HELP.format(commands=commands) + "\n")
+                        sys.stderr.write(help_text(loop.ctx.commands) + "\n")
                         continue
                     if name == "compact":
                         if await loop.compact("manual"):
                             sys.stderr.write("compacted\n")
                         continue
-                    command = loop.ctx.commands.get(name)
-                    if command is None:
-                        console.error(f"unknown command /{name}; /help lists them")
-                        continue
-                    line = await command.expand(args)
-                turn = asyncio.create_task(loop.run_prompt(line))
+                turn = asyncio.create_task(loop.run_prompt(line))  # expands any other /command
                 try:
                     outcome = await turn
+                except ClawError as exc:  # an unknown /command, one that failed to expand
+                    console.error(str(exc))
+                    continue
                 except asyncio.CancelledError:
                     if main_task is not None and main_task.cancelling():
                         raise

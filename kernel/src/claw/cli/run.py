@@ -111,6 +111,13 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         metavar="NAMES",
         help='Offer only these tools ("Bash,Edit,Read"); "" for none, "default" for all.',
     ),
+    click.option(
+        "--add-dir",
+        "add_dir",
+        multiple=True,
+        metavar="DIR",
+        help="Also let tools work in this directory (repeatable).",
+    ),
     click.option("--system-prompt", default=None, help="Replace claw's own instructions."),
     click.option("--append-system-prompt", default=None, help="Add text to the end of the system prompt."),
     click.option(
@@ -153,6 +160,17 @@ def _json_arg(value: str, flag: str) -> Any:
         raise UsageError(f"{flag}: invalid JSON: {exc}") from None
 
 
+def _directory(value: str) -> Path:
+    """An ``--add-dir`` value as an absolute path (relative to the current directory, as a shell
+    user expects); it must be an existing directory."""
+    from claw.errors import UsageError
+
+    path = Path(value).expanduser().resolve()
+    if not path.is_dir():
+        raise UsageError(f"--add-dir: not a directory: {value}")
+    return path
+
+
 def _read_stdin() -> str:
     stream = sys.stdin
     if stream is None or stream.isatty():
@@ -179,6 +197,7 @@ def loop_options(app: Any, params: dict[str, Any]) -> Any:
         "bypassPermissions" if params.get("dangerously_skip_permissions") else params.get("permission_mode")
     )
     schema = _json_arg(params["json_schema"], "--json-schema") if params.get("json_schema") else None
+    add_dirs = [_directory(d) for d in params.get("add_dir") or ()]
     return LoopOptions(
         model=params.get("model"),
         fallback_models=list(params.get("fallback_model") or []) or None,
@@ -189,6 +208,7 @@ def loop_options(app: Any, params: dict[str, Any]) -> Any:
         allowed_tools=split_rules(params.get("allowed_tools") or ()),
         disallowed_tools=split_rules(params.get("disallowed_tools") or ()),
         tools=tool_list,
+        add_dirs=add_dirs,
         system_prompt=params.get("system_prompt"),
         append_system_prompt=params.get("append_system_prompt"),
         json_schema=schema,

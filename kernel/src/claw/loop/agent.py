@@ -10,10 +10,12 @@ ends it. Everything is appended to the session as it happens.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as _dt
 import inspect
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,9 @@ from claw._version import VERSION
 from claw.cost import CostTracker
 from claw.errors import ApiError, ClawError
 from claw.events import HookEvent, HookOutcome, RuntimeEvent
+from claw.loop import slash
 from claw.loop.cache import CacheTracker, fingerprint
-from claw.loop.retry import ModelCaller, RetryPolicy
+from claw.loop.retry import ModelCaller, RetryPolicy, session_start_timeout
 from claw.loop.structured import NAME as STRUCTURED_NAME
 from claw.loop.structured import STRUCTURED_OUTPUT
 from claw.loop.tool_calls import ToolRunner, show_system_message
@@ -35,7 +38,7 @@ from claw.routing import Route
 from claw.session_context import SessionContext
 from claw.sessions import Session, open_session
 from claw.sessions.history import interrupted_results
-from claw.tools import Tool, ToolContext
+from claw.tools import Tool, ToolContext, ToolError, ToolResult
 
 #: Forced continuations a Stop hook may cause per prompt before claw stops listening to it.
 MAX_STOP_BLOCKS = 3
@@ -57,6 +60,8 @@ class LoopOptions:
     disallowed_tools: list[str] = field(default_factory=list)
     #: ``--tools``: ``None`` offers every registered tool, a list only those (session tools always).
     tools: list[str] | None = None
+    #: ``--add-dir``: more directories the permission engine and tools treat like the workspace.
+    add_dirs: list[Path] = field(default_factory=list)
     system_prompt: str | None = None
     append_system_prompt: str | None = None
     json_schema: dict[str, Any] | None = None
@@ -106,6 +111,10 @@ class AgentLoop:
         self._fingerprints: dict[str, str] = {}
         #: route address -> the route as its configured provider describes it.
         self._described: dict[str, Route] = {}
+        #: Tool name (and alias) -> tool, as offered to the model; rebuilt when session tools change.
+        self.tools: dict[str, Tool] = {}
+        self._tool_list: list[Tool] = []
+        self._tools_version = 0
 
     # -- start and end -------------------------------------------------------------------------
 
@@ -121,7 +130,7 @@ class AgentLoop:
         )
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
-        self.policy = RetryPolicy.from_env(self.env)
+        self.policy = RetryPolicy.configured(settings.model, self.env)
         self.caller = ModelCaller(self.chain, self._provider, self.policy, self._on_retry, self._on_switch)
         self._runtime_impls = app.pm.hook.claw_runtime_event.get_hookimpls()
 
@@ -132,6 +141,7 @@ class AgentLoop:
             allowed_tools=opts.allowed_tools,
             disallowed_tools=opts.disallowed_tools,
             asker=opts.asker,
+            additional_dirs=opts.add_dirs,
         )
 
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
@@ -154,6 +164,8 @@ class AgentLoop:
             interactive=opts.interactive,
             extra={**opts.extra, "json_schema": opts.json_schema},
             transports={name: reg.obj for name, reg in app.transports.items()},
+            call_tool=self._call_tool_for_user,
+            start_timeout=session_start_timeout(settings.model, self.env),
         )
         self.hooks = HookRunner(
             pm=app.pm, settings=settings, workspace=self.workspace, env=self.env, on_run=self._on_hook_run
@@ -161,7 +173,10 @@ class AgentLoop:
         self.tool_ctx = ToolContext(
             workspace=self.workspace,
             session_id=session.id,
-            additional_dirs=[Path(d) for d in settings.model.permissions.additionalDirectories],
+            additional_dirs=[
+                *(Path(d) for d in settings.model.permissions.additionalDirectories),
+                *opts.add_dirs,
+            ],
             permission_mode=self.permissions.mode,
             settings=settings.data,
             env=self.env,
@@ -172,8 +187,7 @@ class AgentLoop:
         )
         self._started_plugins = True
         await self._call_plugins("claw_session_start")
-        self.tools = self._build_tools()
-        self.ctx.available_tools = [t.spec for t in self._tool_list]
+        self._build_tools()
         text = self._system_prompt()
         source = "resume" if opts.resume and not opts.fork else "startup"
         outcome = await self._hook("SessionStart", source=source)
@@ -228,7 +242,8 @@ class AgentLoop:
     async def _call_plugins(self, hook_name: str) -> None:
         """Call a session hook on every plugin, awaiting awaitables concurrently with a timeout;
         failures are reported, never fatal."""
-        timeout = float(self.env.get("CLAW_SESSION_START_TIMEOUT", "30"))
+        assert self.ctx is not None
+        timeout = self.ctx.start_timeout
         pending = []
         for record, result in self.app.pm.call_each(hook_name, session=self.ctx):
             if inspect.isawaitable(result):
@@ -245,7 +260,9 @@ class AgentLoop:
         if pending:
             await asyncio.gather(*(wait(r, a) for r, a in pending))
 
-    def _build_tools(self) -> dict[str, Tool]:
+    def _build_tools(self) -> None:
+        """Assemble the tools offered to the model (registered ones, then the session's), hidden
+        ones left out; remembers which session tools it saw so :meth:`_refresh_tools` is cheap."""
         wanted = self.opts.tools
         chosen: list[Tool] = []
         for reg in self.app.unique(self.app.tools):
@@ -255,12 +272,43 @@ class AgentLoop:
             chosen.append(tool)
         assert self.ctx is not None
         chosen += self.ctx.session_tools
+        self._tools_version = self.ctx.tools_version
         self._tool_list = [t for t in chosen if self.permissions.visible(t.name)]
         table: dict[str, Tool] = {}
         for tool in self._tool_list:
             for name in (tool.name, *tool.spec.aliases):
                 table.setdefault(name, tool)
-        return table
+        self.tools = table
+        self.ctx.available_tools = [t.spec for t in self._tool_list]
+
+    def _refresh_tools(self) -> None:
+        """Offer tools a plugin added during the session (an MCP server authorised through
+        ``McpAuth``) from the next model request on."""
+        assert self.ctx is not None
+        if self.ctx.tools_version == self._tools_version:
+            return
+        self._build_tools()
+        self.runner.tools = self.tools
+        self._fingerprints.clear()
+
+    async def _call_tool_for_user(self, name: str, tool_input: Any) -> ToolResult:
+        """:meth:`claw.SessionContext.call_tool`: a registered or session tool, hidden or not offered
+        to the model included, run after the permission engine allows it."""
+        tool = self.tools.get(name) or next(
+            (r.obj for r in self.app.unique(self.app.tools) if name in (r.obj.name, *r.obj.spec.aliases)),
+            None,
+        )
+        if tool is None:
+            raise ToolError(f"there is no {name} tool")
+        verdict = await self.permissions.check(tool, tool_input, self.tool_ctx)
+        if verdict.decision != "allow":
+            raise ToolError(f"permission denied: {verdict.reason or verdict.source}")
+        try:
+            return await tool.run(dict(tool_input), self.tool_ctx)
+        except ToolError:
+            raise
+        except Exception as exc:
+            raise ToolError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
 
     def _system_prompt(self) -> str:
         from claw import prompt
@@ -271,6 +319,7 @@ class AgentLoop:
             date=self.opts.date,
             system_prompt=self.opts.system_prompt,
             append=self.opts.append_system_prompt,
+            additional_dirs=self.permissions.roots[1:],
         )
 
     # -- events --------------------------------------------------------------------------------
@@ -319,8 +368,8 @@ class AgentLoop:
         )
         self._emit("api_retry", attempt=attempt, status=status, error=error.kind, model=route.address)
         console.warn(
-            f"{route.address}: {error} ({status or error.kind}); retrying in {delay:.1f}s "
-            f"(attempt {attempt}/{max_retries})",
+            f"retrying after {route.address}: {error} ({status or error.kind}); next attempt in "
+            f"{delay:.1f}s ({attempt}/{max_retries})",
             once=False,
         )
         self.renderer.system(
@@ -383,6 +432,7 @@ class AgentLoop:
         return fp
 
     async def _call(self, messages: list[Message], *, tools: bool = True) -> tuple[ModelResponse, Route]:
+        self._refresh_tools()
         self._emit("model_request", model=self.caller.route.address)
         response, route = await self.caller.call(
             lambda r: self._request(r, messages, tools=tools), self.renderer.stream_event
@@ -410,7 +460,58 @@ class AgentLoop:
             self._add(Message(role="user", content=content), **fields)
 
     async def run_prompt(self, prompt: str | list[ContentBlock]) -> Outcome:
-        """Run one prompt to the end of its turn."""
+        """Run one prompt to the end of its turn.
+
+        A ``/name args`` prompt runs that slash command (:mod:`claw.loop.slash`): its expansion is the
+        prompt, with the command's ``allowed-tools`` granted and its ``model`` used for this turn.
+
+        :raises UnknownCommand: no command has that name (the message lists close matches).
+        :raises ClawError: the command failed to expand, or names a bad rule or model.
+        """
+        call = slash.parse(prompt) if isinstance(prompt, str) else None
+        if call is None:
+            return await self._run_turn(prompt)
+        assert self.ctx is not None
+        command = slash.lookup(self.ctx.commands, call.name)
+        assert self.session is not None
+        self.session.record(
+            "slash_command",
+            name=command.name,
+            args=call.args,
+            source=command.source,
+            allowed_tools=list(command.allowed_tools),
+            model=command.model,
+        )
+        self._emit("slash_command", name=command.name, source=command.source)
+        grants = self.permissions.granted(command.allowed_tools, f"/{command.name} allowed-tools")
+        with grants, self._turn_model(command.model):
+            try:
+                text = await command.expand(call.args)
+            except ClawError:
+                raise
+            except Exception as exc:
+                raise ClawError(f"/{command.name} failed: {type(exc).__name__}: {exc}") from exc
+            return await self._run_turn(text)
+
+    @contextlib.contextmanager
+    def _turn_model(self, model: str | None) -> Iterator[None]:
+        """Use ``model`` (a slash command's frontmatter ``model``) while the block runs."""
+        if not model or model == "inherit":
+            yield
+            return
+        chain = routing.model_chain(
+            self.app.providers, self.settings, model=model, fallbacks=self.opts.fallback_models
+        )
+        self._provider(chain[0])  # missing credentials fail before the turn starts
+        session_caller = self.caller
+        self.caller = ModelCaller(chain, self._provider, self.policy, self._on_retry, self._on_switch)
+        try:
+            yield
+        finally:
+            session_caller.api_seconds += self.caller.api_seconds
+            self.caller = session_caller
+
+    async def _run_turn(self, prompt: str | list[ContentBlock]) -> Outcome:
         assert self.session is not None
         session = self.session
         started = time.perf_counter()

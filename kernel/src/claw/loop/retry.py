@@ -9,9 +9,10 @@ Providers raise :class:`claw.ApiError` and never retry themselves. Here, per req
 - when the retries on one model are exhausted, the next model of the fallback chain takes over.
 
 Every retry and every switch is reported through callbacks (``api_retry`` events, session records).
-The knobs come from the environment so tests and benchmarks can make them fast:
-``CLAW_MAX_RETRIES`` (default 10), ``CLAW_RETRY_BASE_DELAY`` (seconds, 0.5), ``CLAW_RETRY_MAX_DELAY``
-(32) and ``CLAW_STREAM_IDLE_TIMEOUT`` (120).
+The knobs are settings (``retry.maxRetries`` 10, ``retry.baseDelay`` 0.5 s, ``retry.maxDelay`` 32 s,
+``streamIdleTimeout`` 120 s); the environment variables ``CLAW_MAX_RETRIES``, ``CLAW_RETRY_BASE_DELAY``,
+``CLAW_RETRY_MAX_DELAY`` and ``CLAW_STREAM_IDLE_TIMEOUT`` override them for one run (tests and
+benchmarks make them fast that way).
 """
 
 from __future__ import annotations
@@ -36,18 +37,15 @@ class RetryPolicy:
     idle_timeout: float = 120.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> RetryPolicy:
-        def num(name: str, default: float) -> float:
-            try:
-                return float(env[name])
-            except (KeyError, ValueError):
-                return default
-
+    def configured(cls, settings: Any, env: Mapping[str, str]) -> RetryPolicy:
+        """The policy from settings (a :class:`claw.settings.Settings`), each knob overridden by its
+        environment variable when that is set to a number."""
+        retry = settings.retry
         return cls(
-            max_retries=int(num("CLAW_MAX_RETRIES", cls.max_retries)),
-            base_delay=num("CLAW_RETRY_BASE_DELAY", cls.base_delay),
-            max_delay=num("CLAW_RETRY_MAX_DELAY", cls.max_delay),
-            idle_timeout=num("CLAW_STREAM_IDLE_TIMEOUT", cls.idle_timeout),
+            max_retries=int(env_number(env, "CLAW_MAX_RETRIES", retry.maxRetries)),
+            base_delay=env_number(env, "CLAW_RETRY_BASE_DELAY", retry.baseDelay),
+            max_delay=env_number(env, "CLAW_RETRY_MAX_DELAY", retry.maxDelay),
+            idle_timeout=env_number(env, "CLAW_STREAM_IDLE_TIMEOUT", settings.streamIdleTimeout),
         )
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
@@ -55,6 +53,25 @@ class RetryPolicy:
         the server asked for."""
         backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.75, 1.25)
         return max(backoff, retry_after or 0.0)
+
+
+def env_number(env: Mapping[str, str], name: str, default: float) -> float:
+    """``env[name]`` as a number, or ``default`` when unset or not a number."""
+    try:
+        return float(env[name])
+    except (KeyError, ValueError):
+        return default
+
+
+def session_start_timeout(settings: Any, env: Mapping[str, str]) -> float:
+    """Seconds plugins get for ``claw_session_start``: ``CLAW_SESSION_START_TIMEOUT``, else settings
+    ``sessionStartTimeout``, else ``MCP_TIMEOUT`` (milliseconds) + 1 s when that is set (so the MCP
+    plugin's own, clearer timeout fires first), else 30."""
+    configured = settings.sessionStartTimeout
+    if configured is None:
+        mcp_ms = env_number(env, "MCP_TIMEOUT", -1)
+        configured = mcp_ms / 1000 + 1 if mcp_ms > 0 else 30.0
+    return env_number(env, "CLAW_SESSION_START_TIMEOUT", configured)
 
 
 async def _watched(stream: AsyncIterator[StreamEvent], idle: float) -> AsyncIterator[StreamEvent]:

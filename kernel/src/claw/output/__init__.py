@@ -38,30 +38,67 @@ class Renderer:
 
 
 class TextRenderer(Renderer):
-    """``text``: the answer's text streamed as it arrives, then a newline."""
+    """``text``: the answer's text streamed as it arrives, then a newline.
+
+    A retried request streams its answer again from the start. Piped or redirected, the text already
+    printed is not printed twice: the new attempt's text is held back while it repeats what is shown
+    and only the rest is printed (if the new attempt goes differently, it starts on a fresh line).
+    On a terminal, where the retry notice on stderr interrupts the line anyway, the new attempt
+    starts on a fresh line.
+    """
 
     def __init__(self, out: TextIO | None = None) -> None:
         self.out = out or sys.stdout
         self._open = False
+        #: The current attempt's text so far, and what stdout shows of the message when a retry
+        #: started (``None``: nothing to hold back).
+        self._attempt = ""
+        self._shown: str | None = None
 
     def stream_event(self, event: StreamEvent) -> None:
-        if isinstance(event, TextDelta) and event.text:
-            self.out.write(event.text)
-            self.out.flush()
-            self._open = True
+        if not (isinstance(event, TextDelta) and event.text):
+            return
+        self._attempt += event.text
+        shown = self._shown
+        if shown is None:
+            self._write(event.text)
+        elif not shown.startswith(self._attempt):  # past what is shown, or different
+            self._shown = None
+            same = self._attempt.startswith(shown)
+            self._write(self._attempt[len(shown) :] if same else "\n" + self._attempt)
 
     def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
         self._end_line()  # separate one message's text from the next
+        self._attempt, self._shown = "", None
 
     def system(self, data: dict[str, Any]) -> None:
-        if data.get("subtype") == "api_retry":
-            self._end_line()  # a retried stream starts its text again, on a fresh line
+        if data.get("subtype") != "api_retry":
+            return
+        if _isatty(self.out):
+            self._end_line()
+            self._attempt, self._shown = "", None
+        else:
+            if self._shown is None:
+                self._shown = self._attempt
+            self._attempt = ""
+
+    def _write(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+        self._open = True
 
     def _end_line(self) -> None:
         if self._open:
             self.out.write("\n")
             self.out.flush()
             self._open = False
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 class ReplRenderer(TextRenderer):

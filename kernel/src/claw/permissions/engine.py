@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from claw.errors import ConfigError, UsageError
 from claw.permissions import paths
 from claw.permissions.judge import ALLOW, ASK, CLASSIFY, DENY, Unit, mode_default, mutates, units_for
 from claw.permissions.modes import BYPASS_MODES, normalize_mode
-from claw.permissions.rules import Rule
+from claw.permissions.rules import Rule, RuleError, split_tool_list
 from claw.permissions.ruleset import RuleSet
 from claw.tools import StashKey, Tool, ToolContext
 
@@ -57,6 +58,8 @@ class PermissionEngine:
     :param open_model: opens a ``provider/model`` address for classifiers that consult a model
         (:meth:`claw.app.App.open_provider`).
     :param env: the environment (``HOME`` for ``~`` paths); defaults to ``os.environ``.
+    :param additional_dirs: ``--add-dir`` directories, treated like the workspace (after settings
+        ``permissions.additionalDirectories``).
     :raises ConfigError: for a bad rule (naming its file and key) or a refused bypass mode.
     :raises UsageError: for an unknown mode or a bad ``--allowed-tools`` rule.
     """
@@ -73,6 +76,7 @@ class PermissionEngine:
         asker: PermissionAsker | None = None,
         open_model: ModelOpener | None = None,
         env: Mapping[str, str] | None = None,
+        additional_dirs: Sequence[str | Path] = (),
     ) -> None:
         self.settings = settings
         self.workspace = Path(workspace)
@@ -92,7 +96,10 @@ class PermissionEngine:
         self._mode = self._checked(normalize_mode(mode) if mode is not None else _default_mode(settings))
         #: The mode before ``EnterPlanMode``; ``ExitPlanMode`` restores it.
         self.mode_before_plan: str | None = None
-        extra = (perms.additionalDirectories if perms is not None else []) or []
+        extra = [
+            *((perms.additionalDirectories if perms is not None else []) or []),
+            *map(str, additional_dirs),
+        ]
         self.roots = [self._ws, *(paths.resolve(d, self._ws, self._home) for d in extra)]
         self.rules = RuleSet(self._ws, self._home)
         self.rules.load_settings(settings, self._ws)
@@ -145,6 +152,24 @@ class PermissionEngine:
         self._mode = self.mode_before_plan or "prompt"
         self.mode_before_plan = None
         return self._mode
+
+    @contextlib.contextmanager
+    def granted(self, rules: Sequence[str], source: str) -> Iterator[None]:
+        """Allow ``rules`` while the block runs (a slash command's ``allowed-tools`` for its turn).
+
+        :raises UsageError: for a bad rule, naming ``source``.
+        """
+        added: list[Rule] = []
+        try:
+            for text in split_tool_list(rules):
+                try:
+                    added.append(self.rules.add_text(text, "allow", source, self._ws))
+                except RuleError as exc:
+                    raise UsageError(f"{source}: {exc}") from exc
+            yield
+        finally:
+            for rule in added:
+                self.rules.remove(rule)
 
     # -- decisions ----------------------------------------------------------------------------
 

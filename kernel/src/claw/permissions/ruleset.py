@@ -40,6 +40,13 @@ class RuleSet:
             if rule.kind == "read" and b != "allow":
                 self._by_kind[(b, "write")].append(rule)
 
+    def remove(self, rule: Rule) -> None:
+        """Take back a rule added with :meth:`add` (a command's ``allowed-tools`` after its turn)."""
+        lists = [self.rules, *self._by_name.values(), *self._by_kind.values()]
+        for rules in lists:
+            rules[:] = [r for r in rules if r is not rule]
+        self._named.clear()
+
     def add_text(self, text: str, behavior: str, source: str, anchor: str) -> Rule:
         rule = parse_rule(text, behavior, source, anchor=anchor, cwd=self.cwd, home=self.home)
         self.add(rule)

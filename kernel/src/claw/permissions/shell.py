@@ -17,6 +17,7 @@ the engine then asks instead of guessing. It understands:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -106,10 +107,7 @@ def _find_close(text: str, i: int) -> int:
             i += 2
             continue
         if c == "'":
-            j = text.find("'", i + 1)
-            if j < 0:
-                raise Malformed("unterminated single quote")
-            i = j + 1
+            i = _skip_single(text, i + 1)
             continue
         if c == '"':
             i = _skip_double(text, i + 1)
@@ -130,8 +128,17 @@ def _find_close(text: str, i: int) -> int:
     raise Malformed("unbalanced parenthesis")
 
 
-def _skip_double(text: str, i: int) -> int:
-    """Index just past the ``"`` closing a double-quoted string that starts at ``i``."""
+def _skip_single(text: str, i: int) -> int:
+    """Index just past the ``'`` closing a single-quoted string that starts at ``i``."""
+    j = text.find("'", i)
+    if j < 0:
+        raise Malformed("unterminated single quote")
+    return j + 1
+
+
+def _skip_double(text: str, i: int, substitution: Callable[[str], None] | None = None) -> int:
+    """Index just past the ``"`` closing a double-quoted string that starts at ``i``; ``substitution``
+    is given the body of each ``$(...)`` and backtick command inside it (they still run)."""
     n = len(text)
     while i < n:
         c = text[i]
@@ -141,12 +148,17 @@ def _skip_double(text: str, i: int) -> int:
         if c == '"':
             return i + 1
         if c == "$" and text.startswith("$(", i):
-            i = _find_close(text, i + 2) + 1
+            j = _find_close(text, i + 2)
+            start = i + 2
+        elif c == "`":
+            j = _find_backtick(text, i + 1)
+            start = i + 1
+        else:
+            i += 1
             continue
-        if c == "`":
-            i = _find_backtick(text, i + 1) + 1
-            continue
-        i += 1
+        if substitution is not None:
+            substitution(text[start:j])
+        i = j + 1
     raise Malformed("unterminated double quote")
 
 
@@ -177,17 +189,15 @@ def _split(text: str, out: Analysis, depth: int) -> None:
             seg_has_word = True
             continue
         if c == "'":
-            j = text.find("'", i + 1)
-            if j < 0:
-                raise Malformed("unterminated single quote")
-            i = j + 1
+            i = _skip_single(text, i + 1)
             seg_has_word = True
             continue
         if c == '"':
             # Substitutions inside double quotes still run: collect them.
-            j = _skip_double(text, i + 1)
-            _nested_in_double(text[i + 1 : j - 1], out, depth)
-            i = j
+            inside: list[str] = []
+            i = _skip_double(text, i + 1, inside.append)
+            for inner in inside:
+                _split(inner, out, depth + 1)
             seg_has_word = True
             continue
         if c == "`":
@@ -245,27 +255,6 @@ def _redirect_char(text: str, i: int) -> bool:
     if c == "&":
         return text.startswith(">", i + 1) or prev in ("<", ">")
     return c == "|" and prev == ">"
-
-
-def _nested_in_double(body: str, out: Analysis, depth: int) -> None:
-    i = 0
-    n = len(body)
-    while i < n:
-        c = body[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "$" and body.startswith("$(", i):
-            j = _find_close(body, i + 2)
-            _split(body[i + 2 : j], out, depth + 1)
-            i = j + 1
-            continue
-        if c == "`":
-            j = _find_backtick(body, i + 1)
-            _split(body[i + 1 : j], out, depth + 1)
-            i = j + 1
-            continue
-        i += 1
 
 
 def _segment(text: str, out: Analysis) -> None:
@@ -349,11 +338,9 @@ def words_of(text: str) -> list[Word]:
                     buf.append(text[i + 1])
                 i += 2
             elif c == "'":
-                j = text.find("'", i + 1)
-                if j < 0:
-                    raise Malformed("unterminated single quote")
-                buf.append(text[i + 1 : j])
-                i = j + 1
+                j = _skip_single(text, i + 1)
+                buf.append(text[i + 1 : j - 1])
+                i = j
             elif c == '"':
                 j = _skip_double(text, i + 1)
                 buf.append(_unescape_double(text[i + 1 : j - 1]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import platform
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from claw.prompt import instructions
@@ -65,12 +65,18 @@ def _git_state(workspace: Path) -> tuple[str, list[str]] | None:
     return branch, lines[1:]
 
 
-def environment(workspace: Path, date: _dt.date) -> str:
-    """Facts the model cannot see for itself: where it is, on what system, on which day, git state."""
+def environment(workspace: Path, date: _dt.date, additional_dirs: Sequence[str | Path] = ()) -> str:
+    """Facts the model cannot see for itself: where it is (and where else it may work, as Claude
+    Code's ``Additional working directories``), on what system, on which day, git state."""
     git = _git_state(workspace)
     lines = [
         "<env>",
         f"Working directory: {workspace}",
+        *(
+            [f"Additional working directories: {', '.join(map(str, additional_dirs))}"]
+            if additional_dirs
+            else []
+        ),
         f"Is directory a git repo: {'Yes' if git is not None else 'No'}",
         f"Platform: {platform.system().lower()}",
         f"OS Version: {platform.system()} {platform.release()}",
@@ -98,10 +104,12 @@ def build(
     date: _dt.date | None = None,
     system_prompt: str | None = None,
     append: str | None = None,
+    additional_dirs: Sequence[str | Path] = (),
 ) -> str:
-    """The complete system prompt for a session in ``workspace``."""
+    """The complete system prompt for a session in ``workspace`` (``additional_dirs``: settings
+    ``permissions.additionalDirectories`` and ``--add-dir``, resolved)."""
     parts = [system_prompt if system_prompt is not None else BASE_PROMPT]
-    parts.append(environment(workspace, date or _dt.date.today()))
+    parts.append(environment(workspace, date or _dt.date.today(), additional_dirs))
     files = instructions.load(workspace, env)
     if files:
         labels = {

@@ -11,8 +11,9 @@ test suite once ``claw-kernel`` is installed:
 - ``plugin_module``: writes a plugin module to a temporary directory and loads it in both kinds of run
   through ``CLAW_PLUGIN_MODULES`` (no packaging needed).
 
-:func:`imported_modules` tells which modules importing a given module pulls in, so a plugin's tests can
-check that its entry-point module stays light.
+:func:`imported_modules` tells which modules importing a given module pulls in; :func:`assert_import_light`
+checks with it that a plugin's entry-point module stays light. :mod:`claw.testing.venvs` builds real
+wheels and fresh virtual environments with ``uv``.
 
 Mock model servers speaking the real wire protocols, scripted with :mod:`claw.testing.script`
 (``Reply``/``Fault``), for provider plugins and end-to-end tests:
@@ -35,7 +36,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -261,3 +262,41 @@ def imported_modules(
         env=dict(env) if env else None,
     )
     return set(json.loads(out.stdout))
+
+
+def banned_among(modules: Iterable[str], banned: Iterable[str]) -> set[str]:
+    """The ``modules`` that are one of ``banned`` or inside one (``google.genai.types`` for ``google.genai``)."""
+    prefixes = tuple(banned)
+    return {m for m in modules if any(m == b or m.startswith(b + ".") for b in prefixes)}
+
+
+def assert_import_light(
+    module: str,
+    *,
+    banned: Iterable[str],
+    only_itself: bool = False,
+    claw_modules: Collection[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> set[str]:
+    """Assert that a fresh ``import module`` loads none of ``banned`` (packages or dotted modules, with
+    everything inside them; the module's own top-level package is never banned, so plugins can share
+    one list); returns the modules it loaded.
+
+    ``only_itself``: of the module's own top-level package nothing but the module and its parents is
+    loaded (the plugin's real code loads inside its hooks). ``claw_modules``: exactly these ``claw.*``
+    modules are loaded (e.g. ``{"claw._markers", "claw._version"}`` for a plugin that only uses ``claw.hookimpl``)::
+
+        assert_import_light("claw_tools_files.plugin", banned={"httpx", "pydantic"}, only_itself=True)
+    """
+    loaded = imported_modules(module, env=env)
+    heavy = banned_among(loaded, set(banned) - {module.split(".")[0]})
+    assert not heavy, f"importing {module} loads {sorted(heavy)}"
+    if only_itself:
+        parts = module.split(".")
+        allowed = {".".join(parts[: i + 1]) for i in range(len(parts))}
+        extra = {m for m in banned_among(loaded, [parts[0]]) if m not in allowed}
+        assert not extra, f"importing {module} loads more of its own package: {sorted(extra)}"
+    if claw_modules is not None:
+        kernel = {m for m in loaded if m.startswith("claw.")}
+        assert kernel == set(claw_modules), f"importing {module} loads claw modules {sorted(kernel)}"
+    return loaded

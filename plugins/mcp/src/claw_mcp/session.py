@@ -11,7 +11,7 @@ from claw import console
 
 from claw_mcp import config as mcp_config
 from claw_mcp.manager import McpManager, Server, startup_timeout
-from claw_mcp.tools import ListMcpResources, McpAuth, McpTool, ReadMcpResource, prompt_commands
+from claw_mcp.tools import McpAuth, offer
 
 #: The session's manager, for tools and the end hook.
 MANAGER: claw.StashKey[McpManager] = claw.StashKey()
@@ -57,7 +57,7 @@ async def start(session: claw.SessionContext) -> None:
         transports=transports,
         workspace=session.workspace,
         env=session.env,
-        timeout=startup_wait(session.env),
+        timeout=startup_wait(session),
     )
     session.stash[MANAGER] = manager
     for name in resolved.servers:
@@ -74,29 +74,16 @@ async def start(session: claw.SessionContext) -> None:
     await manager.start(settled)
     # Tools are offered in configuration order, whatever order servers connected in, so the tool
     # list (and the model's prompt cache) is the same from run to run.
-    resources = False
-    for server in manager.servers.values():
-        if server.status == "connected":
-            for tool in server.tools:
-                session.add_tool(McpTool(manager, server.name, tool))
-            for command in prompt_commands(manager, server.name, server.prompts):
-                session.add_command(command)
-            resources = resources or server.resources
-    if resources:
-        session.add_tool(ListMcpResources(manager))
-        session.add_tool(ReadMcpResource(manager))
+    offer(session, manager, *manager.servers)
     if any(s.status == "needs-auth" for s in manager.servers.values()):
         session.add_tool(McpAuth(manager, _login_for(session, manager), session.interactive))
 
 
-def startup_wait(env: Mapping[str, str]) -> float:
+def startup_wait(session: claw.SessionContext) -> float:
     """``MCP_TIMEOUT``, but ending before the host stops waiting for session-start hooks
-    (``CLAW_SESSION_START_TIMEOUT``, 30 s by default) so the servers that did start are offered."""
-    try:
-        host = float(env.get("CLAW_SESSION_START_TIMEOUT", "30"))
-    except ValueError:
-        host = 30.0
-    return min(startup_timeout(env), max(0.5, host - 0.5))
+    (``SessionContext.start_timeout``: ``MCP_TIMEOUT`` + 1 s by default) so the servers that did
+    start are offered."""
+    return min(startup_timeout(session.env), max(0.5, session.start_timeout - 0.5))
 
 
 def report(session: claw.SessionContext, manager: McpManager) -> None:

@@ -314,6 +314,8 @@ class McpAuth(claw.Tool):
         except claw.ClawError as exc:
             return claw.ToolResult.error(f'authorization of "{name}" failed: {exc}')
         await self.manager.reauthorize(name)
+        if ctx.session is not None:
+            offer(ctx.session, self.manager, name)  # the agent loop offers them from the next request
         return claw.ToolResult(content=f"{message}; status now: {server.status}", data=server.detail())
 
 
@@ -350,3 +352,32 @@ def prompt_commands(manager: McpManager, server: str, prompts: list[Any]) -> lis
             )
         )
     return commands
+
+
+#: Servers whose tools and prompts the session already has (:func:`offer`).
+_OFFERED: claw.StashKey[set[str]] = claw.StashKey()
+#: Whether the session has the resource tools.
+_RESOURCE_TOOLS: claw.StashKey[bool] = claw.StashKey()
+
+
+def offer(session: claw.SessionContext, manager: McpManager, *servers: str) -> None:
+    """Give the session the tools and prompts of the connected ``servers`` it lacks, in the order
+    given, then the resource tools if one of them has resources and they were not given yet: at
+    start (every server, in configuration order, so the tool list is stable from run to run) and
+    after ``McpAuth`` connected one mid-session."""
+    offered = session.stash.setdefault(_OFFERED, set())
+    resources = False
+    for name in servers:
+        server = manager.servers[name]
+        if server.status != "connected" or name in offered:
+            continue
+        offered.add(name)
+        resources = resources or bool(server.resources)
+        for tool in server.tools:
+            session.add_tool(McpTool(manager, name, tool))
+        for command in prompt_commands(manager, name, server.prompts):
+            session.add_command(command)
+    if resources and not session.stash.get(_RESOURCE_TOOLS):
+        session.stash[_RESOURCE_TOOLS] = True
+        session.add_tool(ListMcpResources(manager))
+        session.add_tool(ReadMcpResource(manager))

@@ -115,11 +115,6 @@ def api_error(exc: BaseException) -> ClawError:
     return ApiError(f"bedrock: {type(exc).__name__}: {_line(exc)}", provider="bedrock")
 
 
-def _model_info(item: dict[str, Any]) -> ModelInfo:
-    fields = {k: v for k, v in item.items() if k != "thinking"}
-    return ModelInfo(provider="bedrock", **fields)
-
-
 class BedrockProvider(Provider):
     """Every Bedrock model that ConverseStream serves, by model id or inference profile."""
 
@@ -134,7 +129,7 @@ class BedrockProvider(Provider):
 
     @classmethod
     def models(cls) -> list[ModelInfo]:
-        return [_model_info(item) for item in catalogue.MODELS]
+        return catalogue.catalogue().models()
 
     @classmethod
     def model_info(cls, model_id: str) -> ModelInfo:
@@ -144,7 +139,7 @@ class BedrockProvider(Provider):
         item = catalogue.entry(model_id)
         if item is None:
             return ModelInfo(id=model_id, provider=cls.name)
-        return _model_info(item).model_copy(update={"id": model_id})
+        return catalogue.catalogue().info(item, model_id)
 
     def api_model_id(self, model: str) -> str:
         """The id sent to Bedrock: short aliases become the base id, with ``inference_profile`` in front."""

@@ -29,13 +29,6 @@ from claw_provider_foundry.credentials import Wire
 DIST = "claw-provider-foundry"
 
 
-def _model_info(item: dict[str, Any], model_id: str | None = None) -> ModelInfo:
-    fields = {k: v for k, v in item.items() if k not in catalogue.PRIVATE_KEYS}
-    if model_id is not None:
-        fields["id"] = model_id
-    return ModelInfo(provider="foundry", **fields)
-
-
 class FoundryProvider(Provider):
     """Claude and OpenAI-wire deployments of one Azure AI Foundry resource."""
 
@@ -48,19 +41,23 @@ class FoundryProvider(Provider):
 
     @classmethod
     def models(cls) -> list[ModelInfo]:
-        return [_model_info(item) for item in catalogue.MODELS]
+        return catalogue.catalogue().models()
 
     @classmethod
     def model_info(cls, model_id: str) -> ModelInfo:
         """By deployment name: a catalogue model's capabilities under the deployment's own name."""
         item = catalogue.entry(model_id)
-        return _model_info(item, model_id) if item is not None else ModelInfo(id=model_id, provider=cls.name)
+        if item is None:
+            return ModelInfo(id=model_id, provider=cls.name)
+        return catalogue.catalogue().info(item, model_id)
 
     def describe(self, model_id: str) -> ModelInfo:
         """By deployment name, with ``providers.foundry.deployments``: a deployment mapped to a
         catalogue model gets that model's capabilities (images, effort levels, limits)."""
         _, item = self.deployment(model_id)
-        return _model_info(item, model_id) if item else ModelInfo(id=model_id, provider=self.name)
+        return (
+            catalogue.catalogue().info(item, model_id) if item else ModelInfo(id=model_id, provider=self.name)
+        )
 
     def credentials(self) -> CredentialStatus:
         return credentials.status(self.settings, self.env)

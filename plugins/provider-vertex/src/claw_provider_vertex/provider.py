@@ -27,10 +27,6 @@ from claw_provider_vertex import catalogue, credentials, gemini
 DIST = "claw-provider-vertex"
 
 
-def _model_info(item: dict[str, Any]) -> ModelInfo:
-    return ModelInfo(provider="vertex", **{k: v for k, v in item.items() if k not in catalogue.PRIVATE_KEYS})
-
-
 class VertexProvider(Provider):
     """Claude and Gemini models on Google Cloud Vertex AI."""
 
@@ -44,13 +40,13 @@ class VertexProvider(Provider):
 
     @classmethod
     def models(cls) -> list[ModelInfo]:
-        return [_model_info(item) for item in catalogue.MODELS]
+        return catalogue.catalogue().models()
 
     @classmethod
     def model_info(cls, model_id: str) -> ModelInfo:
         item = catalogue.entry(catalogue.vertex_id(model_id))
         return (
-            _model_info(item)
+            catalogue.catalogue().info(item)
             if item is not None
             else ModelInfo(id=catalogue.vertex_id(model_id), provider=cls.name)
         )

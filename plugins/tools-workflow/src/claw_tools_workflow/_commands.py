@@ -24,12 +24,24 @@ Body substitutions when the command is expanded with an argument string:
 
 Arguments split like shell words (quotes group); a missing argument expands to nothing. When the
 body uses none of the argument placeholders and arguments were given, they are appended as
-``ARGUMENTS: <args>``, as Claude Code does. ``!`command` `` lines and ``@file`` references are left
-as written (not run, not inlined).
+``ARGUMENTS: <args>``, as Claude Code does.
+
+Then, as in Claude Code:
+
+- ``!`command` `` runs ``command`` with the ``Bash`` tool through the session's permission engine
+  (:meth:`claw.SessionContext.call_tool`; the command's ``allowed-tools`` are granted when the user
+  typed it, so ``allowed-tools: Bash(git status:*)`` lets ``!`git status` `` run unasked) and is
+  replaced by its output; a denied or failed command is replaced by a note saying why. Only
+  ``!`...` `` written in the file runs: arguments are substituted inside it, but an argument cannot
+  add one.
+- ``@path`` (after a space or at a line start) names a file inside the workspace: its text, up to
+  :data:`MAX_FILE_CHARS`, is appended to the prompt in a ``<file path="...">`` block. A path that is
+  not a readable file inside the workspace is left as written (``@decorator``, ``@someone``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from collections.abc import Mapping
@@ -41,6 +53,13 @@ from claw import console
 
 _ARG_PLACEHOLDER = re.compile(r"\$ARGUMENTS\[(\d+)\]|\$ARGUMENTS|\$([1-9])(?!\d)")
 _VARS = re.compile(r"\$\{(CLAW|CLAUDE)_(SESSION_ID|PROJECT_DIR)\}")
+_BANG = re.compile(r"!`([^`\n]+)`")
+_AT = re.compile(r"(?:(?<=\s)|^)@([^\s`'\"<>()\[\]{},;]+)", re.M)
+#: A sentinel standing for the i-th ``!`cmd` `` while arguments are substituted.
+_SLOT = "\x00cmd{}\x00"
+_SLOTS = re.compile("\x00cmd(\\d+)\x00")
+#: Characters of one ``@file`` inlined into a command's prompt.
+MAX_FILE_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -197,9 +216,8 @@ def split_args(args: str) -> list[str]:
         return args.split()
 
 
-def expand(body: str, args: str, *, session_id: str, project_dir: Path) -> str:
-    """Fill in ``$ARGUMENTS``, ``$ARGUMENTS[N]`` (0-based), ``$1``..``$9`` (1-based) and the
-    ``${CLAW_*}``/``${CLAUDE_*}`` variables; see the module docstring."""
+def _substitute(text: str, args: str, values: Mapping[str, str]) -> tuple[str, bool]:
+    """``text`` with argument placeholders and variables filled in, and whether it had placeholders."""
     words = split_args(args)
     used = False
 
@@ -214,17 +232,75 @@ def expand(body: str, args: str, *, session_id: str, project_dir: Path) -> str:
             return args
         return words[i] if i < len(words) else ""
 
-    text = _ARG_PLACEHOLDER.sub(arg, body)
+    text = _ARG_PLACEHOLDER.sub(arg, text)
+    return _VARS.sub(lambda m: values[m.group(2)], text), used
+
+
+def expand(body: str, args: str, *, session_id: str, project_dir: Path) -> str:
+    """Fill in ``$ARGUMENTS``, ``$ARGUMENTS[N]`` (0-based), ``$1``..``$9`` (1-based) and the
+    ``${CLAW_*}``/``${CLAUDE_*}`` variables; see the module docstring."""
     values = {"SESSION_ID": session_id, "PROJECT_DIR": str(project_dir)}
-    text = _VARS.sub(lambda m: values[m.group(2)], text)
+    text, used = _substitute(body, args, values)
     if not used and args.strip():
         text = f"{text.rstrip()}\n\nARGUMENTS: {args.strip()}"
     return text
 
 
-def slash_command(command: CommandFile, *, session_id: str, project_dir: Path) -> claw.SlashCommand:
+async def render(
+    body: str, args: str, session: claw.SessionContext | None, *, session_id: str, project_dir: Path
+) -> str:
+    """:func:`expand`, then run the body's ``!`cmd` `` lines and inline its ``@file`` references
+    (see the module docstring); without a session, commands are not run (a note says so)."""
+    commands = _BANG.findall(body)
+    numbers = itertools.count()
+    slotted = _BANG.sub(lambda m: _SLOT.format(next(numbers)), body)
+    text = expand(slotted, args, session_id=session_id, project_dir=project_dir)
+    files = _files(text, project_dir)
+    values = {"SESSION_ID": session_id, "PROJECT_DIR": str(project_dir)}
+    outputs = [await _run(_substitute(c, args, values)[0], session) for c in commands]
+    return _SLOTS.sub(lambda m: outputs[int(m.group(1))], text).rstrip() + files
+
+
+async def _run(command: str, session: claw.SessionContext | None) -> str:
+    """The output of one ``!`cmd` ``, or a bracketed note when it did not run or failed."""
+    if session is None:
+        return f"[!`{command}` not run: no session]"
+    try:
+        result = await session.call_tool("Bash", {"command": command, "description": "slash command"})
+    except claw.ToolError as exc:
+        return f"[!`{command}` not run: {exc}]"
+    content = result.content
+    out = content if isinstance(content, str) else "".join(getattr(b, "text", "") for b in content)
+    return out.rstrip("\n")
+
+
+def _files(text: str, workspace: Path) -> str:
+    """``<file>`` blocks for the ``@path`` references in ``text`` that name files in the workspace."""
+    root = workspace.resolve()
+    blocks: list[str] = []
+    seen: set[Path] = set()
+    for m in _AT.finditer(text):
+        raw = m.group(1).rstrip(".:!?")
+        path = (root / raw).resolve()
+        if path in seen or not path.is_relative_to(root) or not path.is_file():
+            continue
+        seen.add(path)
+        try:
+            with path.open(encoding="utf-8") as fh:
+                content = fh.read(MAX_FILE_CHARS + 1)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if len(content) > MAX_FILE_CHARS:
+            content = content[:MAX_FILE_CHARS] + f"\n[... cut at {MAX_FILE_CHARS} characters]"
+        blocks.append(f'<file path="{path.relative_to(root)}">\n{content.rstrip(chr(10))}\n</file>')
+    return "".join("\n\n" + b for b in blocks)
+
+
+def slash_command(
+    command: CommandFile, *, session_id: str, project_dir: Path, session: claw.SessionContext | None = None
+) -> claw.SlashCommand:
     async def run(args: str) -> str:
-        return expand(command.body, args, session_id=session_id, project_dir=project_dir)
+        return await render(command.body, args, session, session_id=session_id, project_dir=project_dir)
 
     hint = command.meta.get("argument-hint")
     model = command.meta.get("model")
@@ -244,5 +320,7 @@ def register_all(session: claw.SessionContext) -> None:
     """Offer the session every Markdown command and skill (``claw_session_start``)."""
     for command in discover(session.workspace, session.env).values():
         session.add_command(
-            slash_command(command, session_id=session.session_id, project_dir=session.workspace)
+            slash_command(
+                command, session_id=session.session_id, project_dir=session.workspace, session=session
+            )
         )
