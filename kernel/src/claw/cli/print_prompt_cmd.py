@@ -23,9 +23,12 @@ from claw.cli._root import state_of
 @click.pass_context
 def print_system_prompt(ctx: click.Context, cwd: Path | None, date: str | None) -> None:
     """Print the system prompt: claw's instructions, the environment and the instruction files
-    (CLAUDE.md / AGENTS.md, with @imports). Root --system-prompt / --append-system-prompt apply."""
+    (CLAUDE.md / AGENTS.md, with @imports). Root --system-prompt / --append-system-prompt / --add-dir
+    apply, and settings permissions.additionalDirectories, as in a run."""
     from claw import prompt
+    from claw.cli.run import add_dirs
     from claw.errors import UsageError
+    from claw.permissions.engine import additional_roots
 
     state = state_of(ctx)
     root = ctx.find_root().params
@@ -34,6 +37,7 @@ def print_system_prompt(ctx: click.Context, cwd: Path | None, date: str | None) 
     except ValueError:
         raise UsageError(f"--date: not a YYYY-MM-DD date: {date}") from None
     workspace = (cwd or state.app.workspace).resolve()
+    extra = additional_roots(state.app.settings, workspace, state.app.env, add_dirs(root))
     click.echo(
         prompt.build(
             workspace,
@@ -41,5 +45,6 @@ def print_system_prompt(ctx: click.Context, cwd: Path | None, date: str | None) 
             date=day,
             system_prompt=root.get("system_prompt"),
             append=root.get("append_system_prompt"),
+            additional_dirs=extra,
         )
     )

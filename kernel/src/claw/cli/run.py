@@ -171,6 +171,11 @@ def _directory(value: str) -> Path:
     return path
 
 
+def add_dirs(params: dict[str, Any]) -> list[Path]:
+    """The root command's ``--add-dir`` directories, checked and absolute."""
+    return [_directory(d) for d in params.get("add_dir") or ()]
+
+
 def _read_stdin() -> str:
     stream = sys.stdin
     if stream is None or stream.isatty():
@@ -197,7 +202,6 @@ def loop_options(app: Any, params: dict[str, Any]) -> Any:
         "bypassPermissions" if params.get("dangerously_skip_permissions") else params.get("permission_mode")
     )
     schema = _json_arg(params["json_schema"], "--json-schema") if params.get("json_schema") else None
-    add_dirs = [_directory(d) for d in params.get("add_dir") or ()]
     return LoopOptions(
         model=params.get("model"),
         fallback_models=list(params.get("fallback_model") or []) or None,
@@ -208,7 +212,7 @@ def loop_options(app: Any, params: dict[str, Any]) -> Any:
         allowed_tools=split_rules(params.get("allowed_tools") or ()),
         disallowed_tools=split_rules(params.get("disallowed_tools") or ()),
         tools=tool_list,
-        add_dirs=add_dirs,
+        add_dirs=add_dirs(params),
         system_prompt=params.get("system_prompt"),
         append_system_prompt=params.get("append_system_prompt"),
         json_schema=schema,

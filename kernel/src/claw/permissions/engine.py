@@ -96,11 +96,7 @@ class PermissionEngine:
         self._mode = self._checked(normalize_mode(mode) if mode is not None else _default_mode(settings))
         #: The mode before ``EnterPlanMode``; ``ExitPlanMode`` restores it.
         self.mode_before_plan: str | None = None
-        extra = [
-            *((perms.additionalDirectories if perms is not None else []) or []),
-            *map(str, additional_dirs),
-        ]
-        self.roots = [self._ws, *(paths.resolve(d, self._ws, self._home) for d in extra)]
+        self.roots = [self._ws, *additional_roots(settings, self._ws, self.env, additional_dirs)]
         self.rules = RuleSet(self._ws, self._home)
         self.rules.load_settings(settings, self._ws)
         self.rules.load_flags(self.allowed_tools, "allow", "--allowed-tools", self._ws)
@@ -436,3 +432,17 @@ def _order_classifiers(given: list[Classifier], perms: Any, settings: Any) -> li
         return [by_name[n] for n in names]
     rule_based = [c for c in given if isinstance(c, RuleClassifier)] or [RuleClassifier()]
     return [c for c in given if not isinstance(c, RuleClassifier)] + rule_based[:1]
+
+
+def additional_roots(
+    settings: Any, workspace: str | Path, env: Mapping[str, str], additional_dirs: Sequence[str | Path] = ()
+) -> list[str]:
+    """The directories treated like the workspace besides it: settings
+    ``permissions.additionalDirectories`` (relative to ``workspace``) then ``--add-dir`` ones, resolved.
+    The permission engine's roots and ``claw print-system-prompt`` both use it, so the printed prompt
+    lists what a run's does."""
+    ws = os.path.realpath(workspace)
+    home = paths.home_of(dict(env))
+    perms = settings.model.permissions if settings is not None else None
+    extra = [*((perms.additionalDirectories if perms is not None else []) or []), *map(str, additional_dirs)]
+    return [paths.resolve(d, ws, home) for d in extra]
