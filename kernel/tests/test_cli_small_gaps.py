@@ -24,3 +24,19 @@ def test_print_system_prompt_lists_additional_directories_like_a_run(claw, loop_
     plain = claw("print-system-prompt").assert_success().stdout
     assert "Additional working directories" not in plain
     claw("--add-dir", str(tmp_path / "nope"), "print-system-prompt").assert_failure(2, "--add-dir")
+
+
+def test_unknown_slash_command_leaves_no_session_file(claw, loop_env, workspace, claw_env):
+    from claw import paths
+
+    sessions = paths.sessions_dir(workspace, claw_env)
+    res = claw("-p", "/nosuch").assert_failure(1)
+    assert res.stderr.strip().startswith("claw: error: unknown slash command /nosuch")
+    assert loop_env.requests == []
+    assert not sessions.exists() or list(sessions.glob("*.jsonl")) == []
+    loop_env.script(Reply(Text("ok")))
+    claw("-p", "hi").assert_success()
+    (kept,) = sessions.glob("*.jsonl")  # a session with a turn is written, session_start first
+    events = [json.loads(line) for line in kept.read_text().splitlines()]
+    assert [e["type"] for e in events][:2] == ["session_start", "user"]
+    assert events[-1]["type"] == "session_end"

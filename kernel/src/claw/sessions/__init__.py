@@ -127,7 +127,7 @@ def open_session(
         path = directory / f"{sid}.jsonl" if persist else None
         if path is not None and path.exists():
             raise ClawError(f"session {sid} already exists; use --resume {sid}")
-        session = Session(SessionState(session_id=sid, path=path), SessionWriter(path))
+        session = Session(SessionState(session_id=sid, path=path), SessionWriter(path, defer=True))
         session.record("session_start", session_id=sid, **start)
         return session
     source = find_session(resume, directory)

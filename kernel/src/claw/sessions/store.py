@@ -33,22 +33,42 @@ class SessionWriter:
 
     :param path: the file; created with its directory. ``None`` keeps nothing
         (``--no-session-persistence``).
+    :param defer: create the file only when the first event that is not bookkeeping
+        (:data:`BOOKKEEPING`) arrives, writing the held events first; a new session that ends with
+        nothing recorded (an unknown ``/command`` in ``-p``, empty stream-json input) leaves no file.
+        The directory is still created (and checked) at once, so a bad ``--session-dir`` fails early.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    #: Events that alone do not make a session worth keeping.
+    BOOKKEEPING = frozenset({"session_start", "session_end"})
+
+    def __init__(self, path: Path | None, *, defer: bool = False) -> None:
         self.path = path
         self._fh: Any = None
         self._syncer: _Syncer | None = None
+        #: Events held back while the file is deferred (``None`` once it is open or never deferred).
+        self._held: list[bytes] | None = None
         if path is None:
             return
+        if defer:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _unwritable(path, exc) from None
+            if not os.access(path.parent, os.W_OK):
+                raise _unwritable(path, PermissionError(13, "Permission denied"))
+            self._held = []
+            return
+        self._open()
+
+    def _open(self) -> None:
+        path = self.path
+        assert path is not None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = open(path, "ab")  # noqa: SIM115 - kept open for the session's lifetime
         except OSError as exc:
-            raise ClawError(
-                f"cannot write the session file {path}: {exc.strerror}; "
-                "use --session-dir, --fork-session or --no-session-persistence"
-            ) from None
+            raise _unwritable(path, exc) from None
         _lock(self._fh, path)
         # A crash mid-write leaves a line without its newline: start on a fresh line so the torn
         # line stays one (skipped) line instead of corrupting the next event.
@@ -61,12 +81,17 @@ class SessionWriter:
 
     def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
         """Write one event. ``sync`` flushes it (and everything before it) and schedules an fsync."""
+        event.setdefault("ts", now_iso())
+        line = json.dumps(event, separators=(",", ":"), ensure_ascii=False, default=str).encode() + b"\n"
+        if self._held is not None:
+            self._held.append(line)
+            if event.get("type") in self.BOOKKEEPING:
+                return
+            self._open()
+            line, self._held = b"".join(self._held), None
         if self._fh is None:
             return
-        event.setdefault("ts", now_iso())
-        self._fh.write(
-            json.dumps(event, separators=(",", ":"), ensure_ascii=False, default=str).encode() + b"\n"
-        )
+        self._fh.write(line)
         if sync:
             self.sync()
 
@@ -85,6 +110,13 @@ class SessionWriter:
             os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
+
+
+def _unwritable(path: Path, exc: OSError) -> ClawError:
+    return ClawError(
+        f"cannot write the session file {path}: {exc.strerror}; "
+        "use --session-dir, --fork-session or --no-session-persistence"
+    )
 
 
 def _lock(fh: Any, path: Path) -> None:
