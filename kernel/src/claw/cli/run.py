@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,13 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         type=click.Choice(["text", "json", "stream-json"]),
         default="text",
         help="text (streamed), json (one result object) or stream-json (one event per line; needs --verbose).",
+    ),
+    click.option(
+        "--input-format",
+        type=click.Choice(["text", "stream-json"]),
+        default="text",
+        help="text (the prompt) or stream-json (NDJSON user messages on stdin, one turn each; "
+        "needs --output-format stream-json).",
     ),
     click.option(
         "--include-partial-messages",
@@ -242,6 +249,22 @@ def run_root(ctx: click.Context, prompt: str | None, params: dict[str, Any]) -> 
         if params.get("output_format") != "text":
             raise UsageError("--output-format applies to print mode (-p) only")
         ctx.exit(run_repl(state.app, loop_options(state.app, params), prompt))
+    fmt = params.get("output_format") or "text"
+    if params.get("input_format") == "stream-json":
+        if fmt != "stream-json":
+            raise UsageError("--input-format=stream-json requires --output-format=stream-json")
+        if prompt:
+            raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
+        if not state.verbose:
+            raise ClawError("when using --print, --output-format=stream-json requires --verbose")
+        from claw.cli.stream_input import prompts
+
+        options = loop_options(state.app, params)
+        ctx.exit(
+            run_print(
+                state.app, options, prompts(sys.stdin), fmt, bool(params.get("include_partial_messages"))
+            )
+        )
     piped = _read_stdin()
     if piped and prompt:
         prompt = f"{piped.rstrip()}\n\n{prompt}"
@@ -252,7 +275,6 @@ def run_root(ctx: click.Context, prompt: str | None, params: dict[str, Any]) -> 
             click.echo(ctx.get_help())
             return
         raise UsageError("no prompt: give it as an argument or on stdin when using --print")
-    fmt = params.get("output_format") or "text"
     if fmt == "stream-json" and not state.verbose:
         raise ClawError("when using --print, --output-format=stream-json requires --verbose")
     ctx.exit(
@@ -272,9 +294,12 @@ class Terminated(ClawError):
     exit_code = 143
 
 
-def run_print(app: Any, options: Any, prompt: str, fmt: str, partial: bool = False) -> int:
-    """Run one prompt non-interactively; returns the exit code. Ctrl-C raises ``KeyboardInterrupt``
-    (exit 130) after the session is saved."""
+def run_print(
+    app: Any, options: Any, prompt: str | AsyncIterator[Any], fmt: str, partial: bool = False
+) -> int:
+    """Run a prompt non-interactively, or each prompt an async iterator yields (stream-json input)
+    as the next turn of the same session; returns the exit code (1 if any turn failed). Ctrl-C raises
+    ``KeyboardInterrupt`` (exit 130) after the session is saved."""
     import asyncio
     import signal
 
@@ -284,25 +309,34 @@ def run_print(app: Any, options: Any, prompt: str, fmt: str, partial: bool = Fal
 
     renderer = make_renderer(fmt, partial=partial)
 
+    async def one() -> AsyncIterator[Any]:
+        yield prompt
+
     async def main() -> int:
         loop = AgentLoop(app, options, renderer)
         reason = "other"
         task = asyncio.current_task()
         if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        exit_code, turns = 0, 0
         try:
             await loop.start()
             if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
                 renderer.session_id = loop.session.id
-            outcome = await loop.run_prompt(prompt)
+            async for each in one() if isinstance(prompt, str) else prompt:
+                outcome = await loop.run_prompt(each)
+                turns += 1
+                if outcome.error:
+                    console.error(outcome.error)
+                exit_code = max(exit_code, outcome.exit_code)
         except asyncio.CancelledError:
             reason = "interrupted"
             raise
         finally:
             await loop.close(reason)
-        if outcome.error:
-            console.error(outcome.error)
-        return outcome.exit_code
+        if not turns:
+            raise ClawError("no prompt: stdin held no user message (--input-format=stream-json)")
+        return exit_code
 
     try:
         return asyncio.run(main())
