@@ -243,6 +243,12 @@ class Provider(abc.ABC):
         """
         return type(self).model_info(model_id)
 
+    def declared_models(self) -> list[str]:
+        """Ids of the models this configured provider's settings declare (an OpenAI-compatible
+        server's models, Foundry deployments), so ``claw models`` can list them as
+        :meth:`describe` reports them. The default declares none."""
+        return []
+
     @abc.abstractmethod
     def credentials(self) -> CredentialStatus:
         """Whether credentials are configured, without contacting the network."""

@@ -1,8 +1,11 @@
 """``claw models``: the models every installed provider knows, with what each can do and costs.
 
 Reads each provider's catalogue (:meth:`claw.Provider.models`), which is data: no SDK is imported and
-nothing is sent over the network. Models a provider does not list still work by their id (with
-conservative defaults), so this is a guide, not a whitelist.
+nothing is sent over the network. Models declared in settings (``providers.openai.models``,
+``providers.foundry.deployments``: :meth:`claw.Provider.declared_models`) are listed too, as the
+configured provider describes them (:meth:`claw.Provider.describe`, what a run uses), marked
+``settings``. Models a provider does not list still work by their id (with conservative defaults), so
+this is a guide, not a whitelist.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ def _price(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
-def model_record(info: Any) -> dict[str, Any]:
-    """One model as ``claw models --json`` prints it."""
+def model_record(info: Any, source: str = "catalogue") -> dict[str, Any]:
+    """One model as ``claw models --json`` prints it (``source``: ``catalogue`` or ``settings``)."""
     return {
         "address": info.address,
         "provider": info.provider,
@@ -41,7 +44,18 @@ def model_record(info: Any) -> dict[str, Any]:
         "effort_levels": list(info.effort_levels),
         "supports_prompt_cache": info.supports_prompt_cache,
         "pricing": info.pricing.model_dump() if info.pricing is not None else None,
+        "source": source,
     }
+
+
+def _listed(cls: Any, settings: dict[str, Any], env: Any) -> list[tuple[Any, str]]:
+    """``cls``'s catalogue, with each model its settings declare described by a configured instance
+    (no credentials needed: nothing is sent) replacing its catalogue entry or added after them."""
+    provider = cls((settings.get("providers") or {}).get(cls.name) or {}, env)
+    listed: dict[str, tuple[Any, str]] = {info.id: (info, "catalogue") for info in cls.models()}
+    for model_id in provider.declared_models():
+        listed[model_id] = (provider.describe(model_id), "settings")
+    return list(listed.values())
 
 
 @click.command()
@@ -61,13 +75,13 @@ def models(ctx: click.Context, provider_names: tuple[str, ...], as_json: bool) -
             f"unknown provider {unknown[0]!r} (installed: {known})", param_hint="--provider"
         )
     infos = [
-        info
+        each
         for name, cls in providers.items()
         if not provider_names or name in provider_names
-        for info in cls.models()
+        for each in _listed(cls, app.settings.data, app.env)
     ]
     if as_json:
-        emit_json([model_record(info) for info in infos])
+        emit_json([model_record(info, source) for info, source in infos])
         return
     if not infos:
         click.echo("no models: install a provider plugin, e.g. pip install claw-provider-anthropic")
@@ -83,10 +97,22 @@ def models(ctx: click.Context, provider_names: tuple[str, ...], as_json: bool) -
             "yes" if info.supports_prompt_cache else "no",
             _price(info.pricing.input if info.pricing else None),
             _price(info.pricing.output if info.pricing else None),
+            source,
         ]
-        for info in infos
+        for info, source in infos
     ]
     table(
         rows,
-        ["MODEL", "CONTEXT", "OUTPUT", "TOOLS", "IMAGES", "THINKING/EFFORT", "CACHE", "IN $/M", "OUT $/M"],
+        [
+            "MODEL",
+            "CONTEXT",
+            "OUTPUT",
+            "TOOLS",
+            "IMAGES",
+            "THINKING/EFFORT",
+            "CACHE",
+            "IN $/M",
+            "OUT $/M",
+            "SOURCE",
+        ],
     )

@@ -59,6 +59,11 @@ class FoundryProvider(Provider):
             catalogue.catalogue().info(item, model_id) if item else ModelInfo(id=model_id, provider=self.name)
         )
 
+    def declared_models(self) -> list[str]:
+        """The deployment names ``providers.foundry.deployments`` declares."""
+        deployments = self.settings.get("deployments")
+        return list(deployments) if isinstance(deployments, Mapping) else []
+
     def credentials(self) -> CredentialStatus:
         return credentials.status(self.settings, self.env)
 

@@ -68,6 +68,10 @@ class OpenAIProvider(Provider):
         vision model behind a compatible server can be sent images)."""
         return catalogue.model_info(model_id, self._declared())
 
+    def declared_models(self) -> list[str]:
+        """The ids ``providers.openai.models`` declares."""
+        return list(self._declared())
+
     def api_for(self, model_id: str) -> Api:
         """Which API serves ``model_id``: the ``api`` setting, else the model's entry, else
         ``responses`` on OpenAI and ``chat`` on a compatible server (what they all speak)."""
