@@ -80,3 +80,34 @@ def test_bad_messages_name_their_line(claw, loop_env):
 def test_no_message_at_all_is_an_error(claw, loop_env):
     res = claw(*ARGS, input="\n").assert_failure(1)
     assert "stdin held no user message" in res.stderr
+
+
+def test_a_driver_talks_turn_by_turn_and_sigterm_while_waiting_saves_the_session(
+    claw, loop_env, session_events
+):
+    import signal
+    import subprocess
+
+    loop_env.script(Reply(Text("one")), Reply(Text("two")))
+    proc = claw.popen(*ARGS, stdin=subprocess.PIPE)
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        results = []
+        for prompt in ("first", "second"):
+            proc.stdin.write(_user(prompt))
+            proc.stdin.flush()  # the next message is written only after the previous result is read
+            while (line := json.loads(proc.stdout.readline()))["type"] != "result":
+                session_id = line["session_id"]
+            results.append(line["result"])
+        proc.send_signal(signal.SIGTERM)  # waiting for a third message, stdin still open
+        assert proc.stderr is not None  # not communicate(): closing stdin would end the input first
+        err = proc.stderr.read()  # until the process exits
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert results == ["one", "two"]
+    assert proc.returncode == 143 and "terminated by SIGTERM" in err
+    events = session_events(session_id)
+    assert [e["message"]["content"][0]["text"] for e in events if e["type"] == "user"] == ["first", "second"]
+    assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
