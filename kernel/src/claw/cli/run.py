@@ -243,16 +243,17 @@ def run_root(ctx: click.Context, prompt: str | None, params: dict[str, Any]) -> 
     state = state_of(ctx)
     print_mode = bool(params.get("print_mode"))
     interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
+    fmt = params.get("output_format") or "text"
+    stream_input = params.get("input_format") == "stream-json"
+    if stream_input and fmt != "stream-json":  # checked first: the REPL (text output) is no exception
+        raise UsageError("--input-format=stream-json requires --output-format=stream-json")
     if not print_mode and interactive_stdin:
         from claw.cli.repl import run_repl
 
-        if params.get("output_format") != "text":
+        if fmt != "text":
             raise UsageError("--output-format applies to print mode (-p) only")
         ctx.exit(run_repl(state.app, loop_options(state.app, params), prompt))
-    fmt = params.get("output_format") or "text"
-    if params.get("input_format") == "stream-json":
-        if fmt != "stream-json":
-            raise UsageError("--input-format=stream-json requires --output-format=stream-json")
+    if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
         if not state.verbose:
