@@ -36,11 +36,18 @@ def main() -> int:
     runs = max(10, args.runs)
     claw = str(Path(sys.executable).with_name("claw"))
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "CLAW_CONFIG_DIR": f"{tmp}/config", "CLAW_STATE_DIR": f"{tmp}/state", "HOME": tmp}
+        env = {
+            **os.environ,
+            "CLAW_CONFIG_DIR": f"{tmp}/config",
+            "CLAW_STATE_DIR": f"{tmp}/state",
+            "HOME": tmp,
+        }
         from importlib.metadata import entry_points
 
         plugins = sorted(ep.name for ep in entry_points(group="claw"))
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {len(plugins)} plugins: {', '.join(plugins)}")
+        print(
+            f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {len(plugins)} plugins: {', '.join(plugins)}"
+        )
         cases = {
             "python -c pass": [sys.executable, "-c", "pass"],
             "claw --version": [claw, "--version"],

@@ -6,7 +6,6 @@ import inspect
 from pathlib import Path
 
 import pytest
-
 from claw import hookspecs
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "plugins.md").read_text()

@@ -237,7 +237,9 @@ def test_hook_allow_skips_the_prompt_but_not_deny_rules(claw, run_env, workspace
         workspace,
         {
             "permissions": {"deny": ["Bash(rm *)"]},
-            "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(hook)}]}]},
+            "hooks": {
+                "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(hook)}]}]
+            },
         },
     )
     (workspace / "keep.txt").write_text("x")
@@ -261,7 +263,9 @@ def test_hook_allow_does_not_skip_ask_rules(claw, run_env, workspace, tmp_path):
         workspace,
         {
             "permissions": {"ask": ["Bash(git push *)"]},
-            "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(hook)}]}]},
+            "hooks": {
+                "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(hook)}]}]
+            },
         },
     )
     run_env.script(Reply(ToolCall("Bash", {"command": "git push origin main"})), Reply(Text("skipped")))

@@ -52,7 +52,18 @@ def test_table_lists_capabilities_and_prices(claw, plugin_module):
         "$/M",
         "SOURCE",
     ]
-    assert out[1].split() == ["acme/acme-large", "1.0M", "64k", "yes", "yes", "low,high", "yes", "3", "15", "catalogue"]
+    assert out[1].split() == [
+        "acme/acme-large",
+        "1.0M",
+        "64k",
+        "yes",
+        "yes",
+        "low,high",
+        "yes",
+        "3",
+        "15",
+        "catalogue",
+    ]
     assert out[2].split() == ["acme/acme-tiny", "8k", "512", "no", "no", "no", "no", "-", "-", "catalogue"]
 
 

@@ -142,4 +142,6 @@ def test_hook_if_rule_is_validated_and_listed(claw, workspace):
     assert claw("hooks", "list", "--json").json()["hooks"][0]["if"] == "Bash(git *)"
     entry["hooks"][0]["if"] = "Bash(git *"
     write_settings(workspace, {"hooks": {"PreToolUse": [entry]}})
-    claw("hooks", "list").assert_failure(1, f"{path}: hooks.PreToolUse[0].hooks[0].if: Value error, rule 'Bash(git *' must end with ')'")
+    claw("hooks", "list").assert_failure(
+        1, f"{path}: hooks.PreToolUse[0].hooks[0].if: Value error, rule 'Bash(git *' must end with ')'"
+    )

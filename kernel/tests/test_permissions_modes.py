@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from perm_tools import TOOLS
-
 from claw import Access, Classifier, PermissionRequest, ToolContext, ToolError, Verdict
 from claw.app import App
 from claw.config import Layer, validate
 from claw.errors import ConfigError
 from claw.permissions import PERMISSION_ENGINE, PermissionEngine, RuleClassifier
 from claw.permissions.plan_mode import EnterPlanMode, ExitPlanMode
+from perm_tools import TOOLS
 
 
 def engine_for(workspace, mode=None, perms=None, **kw):

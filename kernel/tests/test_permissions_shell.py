@@ -92,7 +92,8 @@ def test_malformed_input_never_crashes_the_reader():
     import random
 
     rng = random.Random(1234)
-    alphabet = list("ab \t\n;&|()<>$`'\"\\{}#=*2") + [
+    alphabet = [
+        *list("ab \t\n;&|()<>$`'\"\\{}#=*2"),
         "$(",
         "&&",
         "||",

@@ -6,7 +6,6 @@ import asyncio
 import json
 
 import pytest
-
 from claw import Access, Message, ModelInfo, PermissionRequest, Provider, ResponseComplete, ToolContext
 from claw.app import App
 from claw.config import Layer, validate
