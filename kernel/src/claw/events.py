@@ -28,8 +28,6 @@ HookEventName = Literal[
     "PostPluginUninstall",
 ]
 
-HOOK_EVENT_NAMES: tuple[str, ...] = HookEventName.__args__  # type: ignore[attr-defined]
-
 
 class HookEvent(BaseModel):
     """One hook event. Fields not relevant to an event stay unset and are left out of the JSON."""
