@@ -10,40 +10,18 @@ from claw import (
     ImageBlock,
     ImageSource,
     Message,
-    ModelRequest,
-    ResponseComplete,
     TextBlock,
     TextDelta,
     ThinkingDelta,
     ToolInputDelta,
     ToolResultBlock,
-    ToolSpec,
     ToolUseStart,
 )
 from claw.testing import stream_events
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
-from claw_provider_openai.provider import OpenAIProvider
+from openai_test_support import PNG, READ, helpers
 
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-READ = ToolSpec(name="Read", description="Read a file", input_schema={"type": "object", "properties": {}})
-
-
-def provider(server, **settings):  # type: ignore[no-untyped-def]
-    return OpenAIProvider(
-        {"base_url": server.base_url, "api": "responses", **settings}, {"OPENAI_API_KEY": "sk-test"}
-    )
-
-
-def request(*messages: Message, **kwargs) -> ModelRequest:  # type: ignore[no-untyped-def]
-    return ModelRequest(
-        model=kwargs.pop("model", "gpt-5.4"), messages=list(messages) or [Message.user("hi")], **kwargs
-    )
-
-
-def run(server, req: ModelRequest, **settings):  # type: ignore[no-untyped-def]
-    events = stream_events(provider(server, **settings), req)
-    assert isinstance(events[-1], ResponseComplete)
-    return events, events[-1].response
+provider, request, run = helpers("responses", "gpt-5.4")
 
 
 def test_text_and_request_shape(openai_server) -> None:
