@@ -176,3 +176,13 @@ def test_plugins_table_lists_kernel_builtin(claw):
     assert any(
         line.startswith("builtin_plugin") and "task_backends: local" in line for line in out.splitlines()
     )
+
+
+def test_a_plugin_name_already_taken_is_refused(claw, plugin_module):
+    plugin_module("builtin_plugin", GOOD)
+    result = claw("dump-manifests", "--json").assert_success()
+    assert (
+        'claw: warning: plugin "builtin_plugin" uses the plugin name "builtin_plugin", '
+        'already taken by plugin "builtin_plugin"; skipped'
+    ) in result.stderr
+    assert all(t["name"] != "Hello" for t in result.json()["tools"])

@@ -17,7 +17,7 @@ from claw import config
 from claw.plugins import PluginManager, Registration
 
 
-def _names(kind: str, base: str, *, instance: bool, attr: str = "name") -> Any:
+def _names(kind: str, base: str, *, instance: bool) -> Any:
     """A ``names_of`` checker for :meth:`PluginManager.collect`."""
 
     def check(obj: Any) -> list[str]:
@@ -30,7 +30,7 @@ def _names(kind: str, base: str, *, instance: bool, attr: str = "name") -> Any:
             raise TypeError(f"expected {want}, got {obj!r}")
         if kind == "tools":
             return [obj.spec.name, *obj.spec.aliases]
-        name = getattr(obj, attr, None)
+        name = getattr(obj, "name", None)
         if not isinstance(name, str) or not name:
             raise TypeError(f"{obj!r} has no name")
         return [name, *getattr(obj, "aliases", ())]

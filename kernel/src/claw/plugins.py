@@ -111,10 +111,7 @@ class PluginManager(pluggy.PluginManager):
             self._load_entry_points()
         for modname in sorted(_split(self.env.get("CLAW_PLUGIN_MODULES"))):
             record = PluginRecord(name=modname, module=modname)
-            if any(r.name == modname for r in self.records):
-                self._fail(record, f'the plugin name "{modname}" is already used')
-                continue
-            if self._allowed(record):
+            if self._admit(record):
                 self._load_module(record, lambda m=modname: importlib.import_module(m))
 
     def _load_entry_points(self) -> None:
@@ -132,14 +129,16 @@ class PluginManager(pluggy.PluginManager):
                 dist=dist.name if dist else None,
                 version=dist.version if dist else None,
             )
-            if any(r.name == ep.name for r in self.records):
-                self._fail(record, f'the plugin name "{ep.name}" is already used by another distribution')
-                continue
-            if self._allowed(record):
+            if self._admit(record):
                 self._load_module(record, ep.load)
 
-    def _allowed(self, record: PluginRecord) -> bool:
-        """Apply ``CLAW_PLUGINS``, ``CLAW_DISABLE_PLUGINS`` and ``plugins.disabled`` to one plugin."""
+    def _admit(self, record: PluginRecord) -> bool:
+        """Whether to load a plugin: its name must be free, and ``CLAW_PLUGINS``,
+        ``CLAW_DISABLE_PLUGINS`` and ``plugins.disabled`` must let it through."""
+        holder = next((r for r in self.records if r.name == record.name), None)
+        if holder is not None:
+            self._fail(record, f'uses the plugin name "{record.name}", already taken by {holder.label}')
+            return False
         names = {record.name, record.dist or ""}
         if self.allow is not None and not names & self.allow:
             record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
