@@ -106,13 +106,18 @@ def test_mid_stream_error_event(anthropic_server) -> None:
 
 
 def test_cut_stream_breaks_the_transfer(anthropic_server) -> None:
+    # Which exception class the SDK raises for a broken transfer changes between SDK releases (2.17 wraps
+    # httpx2's error in APIConnectionError): assert what the client saw, not how it was reported.
     anthropic_server.script(Fault(kind="cut", after_events=3))
-    c = client(anthropic_server)
+    seen: list[str] = []
     with (
-        pytest.raises(httpx2.TransportError),
-        c.messages.stream(model="m", max_tokens=10, messages=MSG) as stream,
+        pytest.raises(Exception) as info,
+        client(anthropic_server).messages.stream(model="m", max_tokens=10, messages=MSG) as stream,
     ):
-        stream.get_final_message()
+        for event in stream:
+            seen.append(event.type)
+    assert not isinstance(info.value, AssertionError)
+    assert seen[:1] == ["message_start"] and "message_stop" not in seen
 
 
 def test_stalled_stream_trips_a_read_timeout(anthropic_server) -> None:

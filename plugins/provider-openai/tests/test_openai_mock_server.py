@@ -124,9 +124,14 @@ def test_mid_stream_errors(openai_server) -> None:
 
 
 def test_cut_stream(openai_server) -> None:
+    # Assert what the client saw, not which SDK exception class reported it (that changes between releases).
     openai_server.script(Fault(kind="cut", after_events=2))
-    with pytest.raises(openai.APIConnectionError):
-        list(client(openai_server).chat.completions.create(model="m", messages=MSG, stream=True))
+    chunks: list[object] = []
+    with pytest.raises(Exception) as info:
+        for chunk in client(openai_server).chat.completions.create(model="m", messages=MSG, stream=True):
+            chunks.append(chunk)
+    assert not isinstance(info.value, AssertionError)
+    assert chunks and all(c.choices[0].finish_reason is None for c in chunks if c.choices)
 
 
 def test_unknown_route_is_404(openai_server) -> None:
