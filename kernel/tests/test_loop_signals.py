@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -121,3 +122,17 @@ def test_text_output_streams_before_the_response_ends(claw, loop_env):
             proc.kill()
     assert first == "stream" and still_running
     assert first + rest == "streamed text\n" and proc.returncode == 0, err
+
+
+def test_ctrl_c_works_when_the_launcher_ignores_sigint(tmp_path):
+    # A CI runner or `pytest ... &` in a script starts the suite with SIGINT ignored; claw processes the
+    # tests start would inherit that and never hear Ctrl-C. claw.testing's pytest plugin resets it.
+    launcher = (
+        "import signal, subprocess, sys\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "sys.exit(subprocess.call([sys.executable, '-m', 'pytest', '-q', '-p', 'no:xdist', '-p', 'no:cacheprovider',"
+        f" {__file__!r}, '-k', 'ctrl_c_stops_the_turn'], timeout=60))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", launcher], capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "1 passed" in done.stdout

@@ -7,11 +7,24 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give SIGINT back its default disposition when the launcher ignored it.
+
+    A script that starts pytest in the background (``pytest ... &``) or a CI runner may set SIGINT to
+    ignored, and every ``claw`` the tests start inherits that, so a test that presses Ctrl-C (sends SIGINT)
+    would wait for a process that cannot hear it. claw itself keeps honouring an inherited ignore, as a
+    background job must: the reset belongs to the test session.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
