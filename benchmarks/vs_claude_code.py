@@ -1,0 +1,95 @@
+"""``claw -p hello`` beside Claude Code's ``claude -p hello``, against the same loopback Anthropic server.
+
+Two figures per tool, from the moment the process is started: when the server receives the first Messages
+request, and when the process has exited. The two tools run in turn (A B A B ...) so a drifting machine
+affects both alike; the ratios are computed pair by pair and their medians quoted. Claude Code is looked for
+as ``claude`` on PATH or in ``CLAUDE_CODE_BIN`` (``npm install @anthropic-ai/claude-code``); without it the
+benchmark prints claw's figures alone and passes.
+
+Run: ``uv run python benchmarks/vs_claude_code.py [ROUNDS]``. Target (issue 12): the first request within
+0.5x of Claude Code's and the whole run within 0.6x; until the Anthropic path no longer imports its SDK at
+start-up the benchmark reports the ratios without failing on them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from claw.testing import isolated_env
+from claw.testing.mock_anthropic import MockAnthropicServer
+from claw.testing.script import Reply, Text
+
+ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 9
+MODEL = "claude-sonnet-4-6"
+
+
+def _claude() -> str | None:
+    return os.environ.get("CLAUDE_CODE_BIN") or shutil.which("claude")
+
+
+def _run(argv: list[str], env: dict[str, str], cwd: Path, server: MockAnthropicServer) -> tuple[float, float]:
+    """(ms to the first Messages request, ms to exit) for one process."""
+    seen = len(server.requests)
+    start = time.time()
+    done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+    wall = (time.time() - start) * 1000
+    if done.returncode != 0:
+        raise SystemExit(f"{argv[0]} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    firsts = [r.received_at for r in server.requests[seen:] if r.path.split("?")[0].endswith("/v1/messages")]
+    if not firsts:
+        raise SystemExit(f"{argv[0]} made no Messages request")
+    return (firsts[0] - start) * 1000, wall
+
+
+def main() -> int:
+    root = Path(tempfile.mkdtemp(prefix="claw-vs-cc-"))
+    workspace = root / "ws"
+    workspace.mkdir()
+    with MockAnthropicServer() as server:
+        server.respond_with(lambda request: Reply(Text("hello")))
+        common = {"ANTHROPIC_BASE_URL": server.url, "ANTHROPIC_API_KEY": "sk-ant-bench"}
+        claw_env = {**isolated_env(root / "claw"), **common}
+        claw_env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure with bytecode caching, as users run it
+        claw_argv = [str(Path(sys.executable).with_name("claw")), "-p", "hello", "--model", f"anthropic/{MODEL}"]
+        cc_home = root / "cc-home"
+        cc_home.mkdir()
+        cc_env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(cc_home),
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            "IS_SANDBOX": "1",
+            **common,
+        }
+        claude = _claude()
+        rows: dict[str, list[tuple[float, float]]] = {"claw": [], "claude": []}
+        _run(claw_argv, claw_env, workspace, server)  # warm-up: bytecode, page cache
+        if claude:
+            _run([claude, "-p", "hello", "--model", MODEL], cc_env, workspace, server)
+        for _ in range(ROUNDS):
+            rows["claw"].append(_run(claw_argv, claw_env, workspace, server))
+            if claude:
+                rows["claude"].append(_run([claude, "-p", "hello", "--model", MODEL], cc_env, workspace, server))
+    for name, runs in rows.items():
+        if runs:
+            first = statistics.median(r[0] for r in runs)
+            wall = statistics.median(r[1] for r in runs)
+            print(f"{name:7} first request {first:7.0f} ms   whole run {wall:7.0f} ms   (median of {len(runs)})")
+    if rows["claude"]:
+        pairs = list(zip(rows["claw"], rows["claude"], strict=True))
+        first_ratio = statistics.median(a[0] / b[0] for a, b in pairs)
+        wall_ratio = statistics.median(a[1] / b[1] for a, b in pairs)
+        print(f"claw / Claude Code: first request {first_ratio:.2f}x, whole run {wall_ratio:.2f}x")
+    else:
+        print("Claude Code not found (set CLAUDE_CODE_BIN or put `claude` on PATH): claw's figures only")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
