@@ -180,3 +180,15 @@ def test_claude_only_keys_are_quiet_and_hooks_claw_cannot_run_are_dropped_with_a
     # The same unknown key in claw's own file is reported.
     write(files["claw project"], {"statusLine": {}})
     assert f'{files["claw project"]}: unknown settings key "statusLine"' in claw("config", "show").stderr
+
+
+def test_the_same_rule_text_in_two_files_keeps_each_files_anchor(claw, files, workspace):
+    # "/secret.txt" is ~/.claude/secret.txt in the user file and <workspace>/secret.txt in the project
+    # file: both rules apply, though the merged list shows the text once.
+    user = write(files["claude user"], {"permissions": {"deny": ["Read(/secret.txt)"]}})
+    project = write(files["claude project"], {"permissions": {"deny": ["Read(/secret.txt)"]}})
+    for path, source in ((workspace / "secret.txt", project), (user.parent / "secret.txt", user)):
+        data = claw("permissions", "explain", "Read", json.dumps({"file_path": str(path)}), "--json").json()
+        assert data["decision"] == "deny" and data["source"] == f'deny rule "Read(/secret.txt)" from {source}'
+    rules = claw("permissions", "list", "--json").assert_success().json()["rules"]
+    assert [r["source"] for r in rules] == [str(user), str(project)]
