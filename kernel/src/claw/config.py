@@ -215,9 +215,6 @@ class EffectiveSettings:
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
 
-    def layer_for(self, label: str) -> Layer | None:
-        return next((layer for layer in self.layers if layer.label == label), None)
-
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
     out = ""

@@ -1,7 +1,7 @@
 """The settings schema: every key the kernel understands, with Claude Code's names where the
-concept exists (``permissions``, ``hooks``, ``env``, ``model``), so a Claude Code settings.json can
-be copied into ``.claw/settings.json``. Plugins declare their own top-level keys through
-``claw_register_settings``.
+concept exists (``permissions``, ``hooks``, ``env``, ``model``), so Claude Code's settings files are
+read as they are (:mod:`claw.config`) and can be copied into ``.claw/settings.json``. Plugins declare
+their own top-level keys through ``claw_register_settings``.
 """
 
 from __future__ import annotations
