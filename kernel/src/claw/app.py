@@ -46,6 +46,8 @@ class App:
     :param cli_settings: the ``--settings`` value.
     :param cli_overrides: settings implied by command-line flags.
     :param managed_path: managed settings file (tests point it elsewhere).
+    :param setting_sources: ``--setting-sources``: the file scopes (user, project, local) to read;
+        ``None`` reads all.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class App:
         cli_overrides: Mapping[str, Any] | None = None,
         managed_path: Path | None = None,
         load_entry_points: bool = True,
+        setting_sources: tuple[str, ...] | None = None,
     ) -> None:
         self.workspace = (workspace or Path.cwd()).resolve()
         self.env: Mapping[str, str] = os.environ if env is None else env
@@ -64,6 +67,7 @@ class App:
         self.cli_overrides = dict(cli_overrides or {})
         self.managed_path = managed_path
         self.load_entry_points = load_entry_points
+        self.setting_sources = setting_sources
         #: (phase, milliseconds) in the order phases ran: ``claw bootstrap-plan`` prints these.
         self.timings: list[tuple[str, float]] = []
 
@@ -79,6 +83,7 @@ class App:
             cli_settings=self.cli_settings,
             cli_overrides=self.cli_overrides,
             managed_path=self.managed_path,
+            setting_sources=self.setting_sources,
         )
         self._timed("read settings files", start)
         return layers

@@ -1,17 +1,24 @@
 """Layered settings: load, merge, validate and remember where each value came from.
 
-Layers, lowest first: built-in defaults < user (``<config dir>/settings.json``) < project
-(``.claw/settings.json``) < local (``.claw/settings.local.json``) < command line (``--settings`` and
-flags) < managed (``/etc/claw/managed-settings.json``), which nothing overrides. Objects merge key by
-key and the higher layer wins for scalars; lists concatenate (permission rules and hooks from every
-file apply) except :data:`claw.settings.ORDERED_LISTS`, where the higher layer's list wins.
+Layers, lowest first: built-in defaults < user < project < local < command line (``--settings`` and
+flags) < managed (``/etc/claw/managed-settings.json``), which nothing overrides. Each file scope has
+two files, Claude Code's directly below claw's, so a repository set up for Claude Code works as is:
+
+- user: ``$CLAUDE_CONFIG_DIR/settings.json`` (``~/.claude``) < ``<config dir>/settings.json``
+- project: ``.claude/settings.json`` < ``.claw/settings.json``
+- local: ``.claude/settings.local.json`` < ``.claw/settings.local.json``
+
+``--setting-sources user,project,local`` (Claude Code's flag) limits which file scopes load; the
+command line and managed layers always do. Objects merge key by key and the higher layer wins for
+scalars; lists concatenate (permission rules and hooks from every file apply) except
+:data:`claw.settings.ORDERED_LISTS`, where the higher layer's list wins.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +36,54 @@ class Layer:
     data: dict[str, Any]
     #: The file's directory anchor for relative permission paths (project root, config dir).
     anchor: Path | None = None
+    #: ``"claude"`` for Claude Code's own files: keys claw does not know are expected there.
+    origin: str = "claw"
+
+
+#: The file scopes ``--setting-sources`` chooses from.
+FILE_SCOPES = ("user", "project", "local")
+
+
+@dataclass(frozen=True)
+class SettingsFile:
+    """Where one file-scope settings layer is read from (it may not exist)."""
+
+    scope: str
+    path: Path
+    anchor: Path
+    origin: str  # claude | claw
+
+
+def settings_files(
+    workspace: Path, env: Mapping[str, str], sources: Sequence[str] | None = None
+) -> list[SettingsFile]:
+    """The user, project and local settings files, lowest precedence first: at each scope Claude
+    Code's file, then claw's. ``sources`` (``--setting-sources``) keeps only those scopes."""
+    cfg, claude = paths.config_dir(env), paths.claude_config_dir(env)
+    project, claude_project = workspace / paths.PROJECT_DIR_NAME, workspace / paths.CLAUDE_PROJECT_DIR_NAME
+    files = [
+        SettingsFile("user", claude / "settings.json", claude, "claude"),
+        SettingsFile("user", cfg / "settings.json", cfg, "claw"),
+        SettingsFile("project", claude_project / "settings.json", workspace, "claude"),
+        SettingsFile("project", project / "settings.json", workspace, "claw"),
+        SettingsFile("local", claude_project / "settings.local.json", workspace, "claude"),
+        SettingsFile("local", project / "settings.local.json", workspace, "claw"),
+    ]
+    return [f for f in files if sources is None or f.scope in sources]
+
+
+def parse_setting_sources(value: str) -> tuple[str, ...]:
+    """``"user,project"`` -> ``("user", "project")``; an empty value loads no file scope.
+
+    :raises UsageError: for a scope other than user, project or local.
+    """
+    from claw.errors import UsageError
+
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    bad = [n for n in names if n not in FILE_SCOPES]
+    if bad:
+        raise UsageError(f"--setting-sources: unknown source {bad[0]!r} (choose from user, project, local)")
+    return names
 
 
 def read_json_file(path: Path) -> dict[str, Any] | None:
@@ -63,23 +118,23 @@ def load_layers(
     cli_settings: str | None = None,
     cli_overrides: Mapping[str, Any] | None = None,
     managed_path: Path | None = None,
+    setting_sources: Sequence[str] | None = None,
 ) -> list[Layer]:
     """Read every settings layer that exists, lowest precedence first.
 
     :param cli_settings: ``--settings`` value: a file path or an inline JSON object.
     :param cli_overrides: settings implied by flags (``--model`` -> ``{"model": ...}``).
+    :param setting_sources: ``--setting-sources``: the file scopes to read (default all).
     """
     layers: list[Layer] = []
-    cfg = paths.config_dir(env)
-    project = workspace / paths.PROJECT_DIR_NAME
-    for scope, path, anchor in (
-        ("user", cfg / "settings.json", cfg),
-        ("project", project / "settings.json", workspace),
-        ("local", project / "settings.local.json", workspace),
-    ):
-        data = read_json_file(path)
+    for file in settings_files(workspace, env, setting_sources):
+        data = read_json_file(file.path)
         if data is not None:
-            layers.append(Layer(scope, str(path), data, anchor))
+            if file.origin == "claude" and "hooks" in data:
+                from claw.settings import claude_hooks_claw_runs
+
+                data = {**data, "hooks": claude_hooks_claw_runs(data["hooks"], str(file.path))}
+            layers.append(Layer(file.scope, str(file.path), data, file.anchor, file.origin))
     if cli_settings is not None:
         stripped = cli_settings.strip()
         if stripped.startswith("{"):
@@ -160,9 +215,6 @@ class EffectiveSettings:
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
 
-    def layer_for(self, label: str) -> Layer | None:
-        return next((layer for layer in self.layers if layer.label == label), None)
-
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
     out = ""
@@ -206,7 +258,12 @@ def validate(
                     loc = _format_loc((key, *err["loc"]))
                     raise ConfigError(f"{layer.label}: {loc}: {err['msg']}") from exc
         for key in layer.data:
-            if key not in known:
+            if key not in known and layer.origin == "claude":
+                # Claude Code has many keys claw has no use for: not worth a warning by default.
+                from claw.log import get_logger
+
+                get_logger("claw.config").debug("unused_claude_setting", file=layer.label, key=key)
+            elif key not in known:
                 hint = difflib.get_close_matches(key, sorted(known), n=1)
                 suggestion = f' (did you mean "{hint[0]}"?)' if hint else ""
                 console.warn(f'{layer.label}: unknown settings key "{key}"{suggestion}; ignored')

@@ -17,6 +17,9 @@ MANAGED_SETTINGS = Path("/etc/claw/managed-settings.json")
 #: The project directory inside a workspace: ``.claw/settings.json``, ``.claw/commands/``, ...
 PROJECT_DIR_NAME = ".claw"
 
+#: Claude Code's project directory: its ``settings.json``/``settings.local.json`` are read too.
+CLAUDE_PROJECT_DIR_NAME = ".claude"
+
 
 def config_dir(env: Mapping[str, str] | None = None) -> Path:
     """``$CLAW_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/claw``, else ``~/.config/claw``."""
@@ -25,6 +28,14 @@ def config_dir(env: Mapping[str, str] | None = None) -> Path:
         return Path(env["CLAW_CONFIG_DIR"]).expanduser()
     base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base).expanduser() / "claw"
+
+
+def claude_config_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Claude Code's user directory: ``$CLAUDE_CONFIG_DIR``, else ``~/.claude`` (``$HOME`` from ``env``)."""
+    env = os.environ if env is None else env
+    if env.get("CLAUDE_CONFIG_DIR"):
+        return Path(env["CLAUDE_CONFIG_DIR"]).expanduser()
+    return Path(env.get("HOME") or Path.home()) / ".claude"
 
 
 def state_dir(env: Mapping[str, str] | None = None) -> Path:

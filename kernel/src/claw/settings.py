@@ -1,7 +1,7 @@
 """The settings schema: every key the kernel understands, with Claude Code's names where the
-concept exists (``permissions``, ``hooks``, ``env``, ``model``), so a Claude Code settings.json can
-be copied into ``.claw/settings.json``. Plugins declare their own top-level keys through
-``claw_register_settings``.
+concept exists (``permissions``, ``hooks``, ``env``, ``model``), so Claude Code's settings files are
+read as they are (:mod:`claw.config`) and can be copied into ``.claw/settings.json``. Plugins declare
+their own top-level keys through ``claw_register_settings``.
 """
 
 from __future__ import annotations
@@ -135,3 +135,46 @@ class Settings(_Section):
 
 #: List-valued keys where the highest layer wins instead of lists concatenating.
 ORDERED_LISTS = frozenset({"fallbackModels"})
+
+
+def claude_hooks_claw_runs(hooks: Any, label: str) -> Any:
+    """``hooks`` from a Claude Code settings file without what claw cannot run: events claw does not
+    emit, handler types other than ``command`` (``http``, ``prompt``, ``agent``, ``mcp_tool``) and
+    handler keys claw does not know. Each is left out with a one-line warning, so a file written
+    for Claude Code loads instead of failing validation (claw's own files stay strict)."""
+    from typing import get_args
+
+    from claw import console
+
+    if not isinstance(hooks, dict):
+        return hooks
+    known_keys = {"type", "command", "timeout", "statusMessage", "if"}
+    out: dict[str, Any] = {}
+    for event, groups in hooks.items():
+        if event not in get_args(HookEventName):
+            console.warn(f"{label}: hooks.{event}: claw has no such hook event; ignored")
+            continue
+        if not isinstance(groups, list):
+            out[event] = groups
+            continue
+        kept_groups: list[Any] = []
+        for i, group in enumerate(groups):
+            handlers = group.get("hooks") if isinstance(group, dict) else None
+            if not isinstance(handlers, list):
+                kept_groups.append(group)
+                continue
+            kept: list[Any] = []
+            for j, handler in enumerate(handlers):
+                where = f"{label}: hooks.{event}[{i}].hooks[{j}]"
+                if isinstance(handler, dict) and handler.get("type", "command") != "command":
+                    console.warn(f"{where}: claw does not run {handler['type']!r} hooks; ignored")
+                    continue
+                if isinstance(handler, dict) and set(handler) - known_keys:
+                    extra = ", ".join(sorted(set(handler) - known_keys))
+                    console.warn(f"{where}: ignoring keys claw does not use: {extra}")
+                    handler = {k: v for k, v in handler.items() if k in known_keys}
+                kept.append(handler)
+            if kept:
+                kept_groups.append({**group, "hooks": kept})
+        out[event] = kept_groups
+    return out

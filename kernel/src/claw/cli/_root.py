@@ -31,10 +31,17 @@ BUILTIN_COMMANDS: dict[str, str] = {
 class CliState:
     """Global options, and the :class:`claw.app.App` built from them on first use."""
 
-    def __init__(self, work_dir: Path | None, settings: str | None, verbose: bool) -> None:
+    def __init__(
+        self,
+        work_dir: Path | None,
+        settings: str | None,
+        verbose: bool,
+        setting_sources: tuple[str, ...] | None = None,
+    ) -> None:
         self.work_dir = work_dir
         self.settings = settings
         self.verbose = verbose
+        self.setting_sources = setting_sources
         self.overrides: dict[str, Any] = {}
         self._app: Any = None
 
@@ -43,7 +50,12 @@ class CliState:
         if self._app is None:
             from claw.app import App
 
-            self._app = App(workspace=self.work_dir, cli_settings=self.settings, cli_overrides=self.overrides)
+            self._app = App(
+                workspace=self.work_dir,
+                cli_settings=self.settings,
+                cli_overrides=self.overrides,
+                setting_sources=self.setting_sources,
+            )
         return self._app
 
 
@@ -154,8 +166,27 @@ def _state(ctx: click.Context) -> CliState:
     root = ctx.find_root()
     if not isinstance(root.obj, CliState):
         params = root.params
-        root.obj = CliState(params.get("work_dir"), params.get("settings_arg"), bool(params.get("verbose")))
+        root.obj = CliState(
+            params.get("work_dir"),
+            params.get("settings_arg"),
+            bool(params.get("verbose")),
+            params.get("setting_sources"),
+        )
     return root.obj
+
+
+def _setting_sources(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    from claw.config import parse_setting_sources
+    from claw.errors import UsageError
+
+    try:
+        return parse_setting_sources(value)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--setting-sources: ")) from exc
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -190,11 +221,25 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     default=None,
     help="Extra settings for this run: a file or an inline JSON object.",
 )
+@click.option(
+    "--setting-sources",
+    "setting_sources",
+    metavar="SOURCES",
+    default=None,
+    callback=_setting_sources,
+    help="Comma-separated settings file scopes to read: user, project, local (default all). "
+    "--settings and managed settings always apply.",
+)
 @click.option("--verbose", is_flag=True, help="Debug logging on stderr and full tracebacks.")
 @run_options
 @click.pass_context
 def cli(
-    ctx: click.Context, work_dir: Path | None, settings_arg: str | None, verbose: bool, **run_params: Any
+    ctx: click.Context,
+    work_dir: Path | None,
+    settings_arg: str | None,
+    setting_sources: tuple[str, ...] | None,
+    verbose: bool,
+    **run_params: Any,
 ) -> None:
     """claw: an agentic coding runtime. A model reads, edits and runs code in your workspace,
     under the permissions, hooks and plugins you choose.
@@ -204,6 +249,7 @@ def cli(
     claw ["PROMPT"]      interactive session (a terminal is needed)"""
     state = _state(ctx)
     state.work_dir, state.settings, state.verbose = work_dir, settings_arg, verbose
+    state.setting_sources = setting_sources
     if work_dir is not None and not work_dir.is_dir():
         raise click.BadParameter(f"no such directory: {work_dir}", param_hint="--work-dir")
     if verbose:

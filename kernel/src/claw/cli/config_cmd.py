@@ -27,7 +27,10 @@ def show(ctx: click.Context, as_json: bool) -> None:
             {
                 "settings": settings.data,
                 "sources": settings.sources,
-                "files": [{"scope": layer.scope, "path": layer.label} for layer in settings.layers],
+                "files": [
+                    {"scope": layer.scope, "origin": layer.origin, "path": layer.label}
+                    for layer in settings.layers
+                ],
             }
         )
         return

@@ -19,13 +19,38 @@ def permissions() -> None:
 @click.argument("tool")
 @click.argument("input_json", required=False, default="{}")
 @click.option("--mode", default=None, help="Permission mode to judge in (default: settings or prompt).")
+@click.option(
+    "--allowed-tools",
+    "--allowedTools",
+    "allowed_tools",
+    multiple=True,
+    metavar="RULES",
+    help="Allow rules to judge with, as a run's --allowed-tools.",
+)
+@click.option(
+    "--disallowed-tools",
+    "--disallowedTools",
+    "disallowed_tools",
+    multiple=True,
+    metavar="RULES",
+    help="Deny rules to judge with, as a run's --disallowed-tools.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 @click.pass_context
-def explain(ctx: click.Context, tool: str, input_json: str, mode: str | None, as_json: bool) -> None:
-    """Say whether TOOL with INPUT_JSON would run, and which rule (from which file), mode or
+def explain(
+    ctx: click.Context,
+    tool: str,
+    input_json: str,
+    mode: str | None,
+    allowed_tools: tuple[str, ...],
+    disallowed_tools: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Say whether TOOL with INPUT_JSON would run, and which rule (from which file or flag), mode or
     classifier decides. Nobody is asked: an "ask" is shown as such."""
     import asyncio
 
+    from claw.cli.run import split_rules
     from claw.errors import UsageError
     from claw.permissions import PermissionEngine
     from claw.permissions.standin import StandInTool
@@ -39,7 +64,12 @@ def explain(ctx: click.Context, tool: str, input_json: str, mode: str | None, as
     app = state_of(ctx).app
     reg = app.tools.get(tool)
     the_tool = reg.obj if reg is not None else StandInTool(tool)
-    engine = PermissionEngine.for_app(app, mode=mode)
+    engine = PermissionEngine.for_app(
+        app,
+        mode=mode,
+        allowed_tools=split_rules(allowed_tools),
+        disallowed_tools=split_rules(disallowed_tools),
+    )
     decision = asyncio.run(engine.decide(the_tool, tool_input))
     verdict = decision.verdict
     units = [

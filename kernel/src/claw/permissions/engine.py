@@ -235,6 +235,8 @@ class PermissionEngine:
         tool_rule = rules.by_name("allow", name, aliases, tool_input)
         for unit in units:
             self._judge(unit, mode, read_only, tool_rule)
+        if mode != "read-only":
+            _cover_command_effects(units)
         denied = next((u for u in units if u.decision == DENY), None)
         if denied is not None:
             return Decision(_verdict(DENY, denied.source, denied.reason), mode, units)
@@ -378,6 +380,35 @@ def _default_mode(settings: Any) -> str:
             continue
         return canonical
     return "prompt"
+
+
+def _cover_command_effects(units: list[Unit]) -> None:
+    """Let an allow rule naming a command allow what that command does inside the workspace.
+
+    In Claude Code ``Bash(mkdir build:*)`` lets ``mkdir build`` run; without this, the command's own
+    write of ``build`` would need a second grant. So when every command of the line is allowed (by a
+    rule, or as a read-only command the mode allows) and at least one by a rule, the reads and writes
+    inside the workspace (and added directories) that no rule decided are allowed by those rules.
+    A redirection target (``> out.txt``) is covered only when every command was allowed by a rule:
+    it may belong to a read-only command such as ``echo``. Deny and ask rules were applied first and
+    still win; effects outside the workspace keep needing their own grant.
+    """
+    commands = [u for u in units if u.kind == "execute"]
+    by_rule = [u for u in commands if u.decision == ALLOW and u.by_rule]
+    if not by_rule or any(u.decision != ALLOW for u in commands):
+        return
+    every_by_rule = len(by_rule) == len(commands)
+    redirected = {u.path for u in units if u.redirect}
+    source = "; ".join(dict.fromkeys(u.source for u in by_rule))
+    reason = "the allowed command's own effect inside the workspace"
+    for unit in units:
+        if (
+            unit.kind in ("read", "write")
+            and unit.inside
+            and not unit.by_rule
+            and (every_by_rule or unit.path not in redirected)
+        ):
+            _set(unit, ALLOW, source, reason, True)
 
 
 def _rules_only(decision: Decision) -> Verdict | None:

@@ -39,6 +39,8 @@ class Unit:
     by_rule: bool = False
     #: Execute units: the resolved path arguments of a classified command (Read deny rules apply).
     extra: list[str] = field(default_factory=list)
+    #: Write units: the target of a shell redirection (``> out.txt``) rather than of a command.
+    redirect: bool = False
 
     def label(self) -> str:
         if self.kind == "tool":
@@ -107,7 +109,10 @@ def _exec_units(command: str, cwd: str, roots: Sequence[str], home: str) -> list
                 cwds += [p for p in unit.extra if p not in cwds][: _MAX_CWDS - len(cwds)]
         units.append(unit)
     for target in analysis.writes:
-        units.extend(_path_unit("write", target, c, roots, home) for c in cwds)
+        for c in cwds:
+            unit = _path_unit("write", target, c, roots, home)
+            unit.redirect = True
+            units.append(unit)
     if not units:
         units.append(Unit("execute", command.strip()))
     return units

@@ -55,19 +55,27 @@ class RuleSet:
     # -- loading ------------------------------------------------------------------------------
 
     def load_settings(self, settings: Any, workspace: str) -> None:
-        """Rules from every settings layer, each with its file as source and its anchor."""
-        data: Mapping[str, Any] = (settings.data.get("permissions") or {}) if settings is not None else {}
-        sources: Mapping[str, str] = getattr(settings, "sources", {}) or {}
-        for behavior in BEHAVIORS:
-            for i, text in enumerate(data.get(behavior) or []):
-                label = sources.get(f"permissions.{behavior}[{i}]", "settings")
-                layer = settings.layer_for(label) if hasattr(settings, "layer_for") else None
-                anchor = str(layer.anchor) if layer is not None and layer.anchor is not None else workspace
-                try:
-                    self.add_text(text, behavior, label, anchor)
-                except RuleError as exc:
-                    idx = _index_in_layer(layer, behavior, text, i)
-                    raise ConfigError(f"{label}: permissions.{behavior}[{idx}]: {exc}") from exc
+        """Rules from every settings layer, lowest first, each with its file as source and its anchor.
+
+        Read per layer rather than from the merged lists, which keep one copy of equal items: the same
+        text in two files with different anchors (``Read(/secrets/**)`` in user and in project
+        settings) is two rules.
+        """
+        seen: set[tuple[str, str, str]] = set()
+        for layer in getattr(settings, "layers", None) or []:
+            perms = layer.data.get("permissions")
+            if not isinstance(perms, Mapping):
+                continue
+            anchor = str(layer.anchor) if layer.anchor is not None else workspace
+            for behavior in BEHAVIORS:
+                for i, text in enumerate(perms.get(behavior) or []):
+                    if (behavior, text, anchor) in seen:
+                        continue
+                    seen.add((behavior, text, anchor))
+                    try:
+                        self.add_text(text, behavior, layer.label, anchor)
+                    except RuleError as exc:
+                        raise ConfigError(f"{layer.label}: permissions.{behavior}[{i}]: {exc}") from exc
 
     def load_flags(self, values: Sequence[str], behavior: str, flag: str, workspace: str) -> None:
         """Rules from ``--allowed-tools`` / ``--disallowed-tools`` values, anchored at the workspace."""
@@ -134,10 +142,3 @@ class RuleSet:
             if rule.specifier is None and rule.names_tool(name):
                 return rule
         return None
-
-
-def _index_in_layer(layer: Any, behavior: str, text: str, fallback: int) -> int:
-    try:
-        return list(layer.data["permissions"][behavior]).index(text)
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return fallback

@@ -125,7 +125,7 @@ class RunResult:
 def isolated_env(root: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """An environment whose config, state and home live under ``root``."""
     env = dict(os.environ if base is None else base)
-    for var in CREDENTIAL_VARS:
+    for var in (*CREDENTIAL_VARS, "CLAUDE_CONFIG_DIR"):
         env.pop(var, None)
     for name in ("home", "config", "state", "cache"):
         (root / name).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,94 @@
+"""An allow rule naming a command lets that command run, effects inside the workspace included, as in
+Claude Code: ``claw -p`` in the default mode with the scripted model and the real shell tool."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from claw.testing.script import Reply, Text, ToolCall
+
+
+def tool_results(scripted, request_index: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [
+        b for b in scripted.requests[request_index]["messages"][-1]["content"] if b["type"] == "tool_result"
+    ]
+
+
+def run_bash(claw, scripted, command: str, *flags: str) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
+    """Run one Bash call through ``claw -p`` in the default mode; the run's JSON and the tool result."""
+    scripted.script(Reply(ToolCall("Bash", {"command": command})), Reply(Text("done")))
+    result = claw(
+        "-p", "go", "--model", "scripted/default", "--output-format", "json", *flags
+    ).assert_success().json()  # fmt: skip
+    [tool_result] = tool_results(scripted, len(scripted.requests) - 1)
+    return result, tool_result
+
+
+@pytest.mark.parametrize("where", ["flag", "settings"])
+def test_allowed_command_runs_with_its_write_inside_the_workspace(claw, scripted, workspace, where):
+    rule = "Bash(mkdir build:*)"
+    if where == "settings":
+        (workspace / ".claude").mkdir()
+        (workspace / ".claude" / "settings.json").write_text(json.dumps({"permissions": {"allow": [rule]}}))
+        flags: tuple[str, ...] = ()
+    else:
+        flags = ("--allowedTools", rule)
+    result, tool_result = run_bash(claw, scripted, "mkdir build", *flags)
+    assert not tool_result.get("is_error"), tool_result
+    assert (workspace / "build").is_dir()
+    assert result["permission_denials"] == []
+
+
+def test_allowed_command_still_needs_a_grant_outside_the_workspace(claw, scripted, workspace, tmp_path):
+    outside = tmp_path / "outside-x"
+    result, tool_result = run_bash(claw, scripted, f"mkdir {outside}", "--allowedTools", "Bash(mkdir:*)")
+    assert tool_result["is_error"] and "outside the workspace" in tool_result["content"]
+    assert not outside.exists()
+    assert result["permission_denials"][0]["tool_name"] == "Bash"
+
+
+def test_deny_rules_still_win_over_an_allowed_command(claw, scripted, workspace):
+    _, tool_result = run_bash(
+        claw,
+        scripted,
+        "mkdir secrets",
+        "--allowedTools",
+        "Bash(mkdir:*)",
+        "--disallowedTools",
+        "Edit(secrets)",
+    )
+    assert tool_result["is_error"] and 'deny rule "Edit(secrets)"' in tool_result["content"]
+    assert not (workspace / "secrets").exists()
+
+
+def test_a_redirection_of_another_command_is_not_covered(claw, scripted, workspace):
+    _, tool_result = run_bash(
+        claw, scripted, "mkdir build && echo hi > notes.txt", "--allowedTools", "Bash(mkdir build:*)"
+    )
+    # echo's redirection is not mkdir's effect: it still asks (and -p has nobody to ask).
+    assert tool_result["is_error"] and "writes inside the workspace: needs approval" in tool_result["content"]
+    assert not (workspace / "build").exists() and not (workspace / "notes.txt").exists()
+
+
+def test_permissions_explain_names_the_rule_that_covers_the_commands_write(claw, workspace):
+    args = (
+        "permissions",
+        "explain",
+        "Bash",
+        '{"command": "mkdir build"}',
+        "--allowedTools",
+        "Bash(mkdir build:*)",
+    )
+    out = claw(*args).assert_success().stdout
+    rule = 'allow rule "Bash(mkdir build:*)" from --allowed-tools'
+    assert f"  execute mkdir build: allow by {rule}\n" in out
+    build = Path(workspace).resolve() / "build"
+    assert (
+        f"  write {build}: allow by {rule} (the allowed command's own effect inside the workspace)\n" in out
+    )
+    assert "decision: allow\n" in out
+    data = claw(*args, "--json").assert_success().json()
+    assert data["decision"] == "allow" and data["source"] == rule
+    assert [u["decision"] for u in data["units"]] == ["allow", "allow"]
