@@ -57,7 +57,13 @@ def main() -> int:
         common = {"ANTHROPIC_BASE_URL": server.url, "ANTHROPIC_API_KEY": "sk-ant-bench"}
         claw_env = {**isolated_env(root / "claw"), **common}
         claw_env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure with bytecode caching, as users run it
-        claw_argv = [str(Path(sys.executable).with_name("claw")), "-p", "hello", "--model", f"anthropic/{MODEL}"]
+        claw_argv = [
+            str(Path(sys.executable).with_name("claw")),
+            "-p",
+            "hello",
+            "--model",
+            f"anthropic/{MODEL}",
+        ]
         cc_home = root / "cc-home"
         cc_home.mkdir()
         cc_env = {
@@ -75,12 +81,16 @@ def main() -> int:
         for _ in range(ROUNDS):
             rows["claw"].append(_run(claw_argv, claw_env, workspace, server))
             if claude:
-                rows["claude"].append(_run([claude, "-p", "hello", "--model", MODEL], cc_env, workspace, server))
+                rows["claude"].append(
+                    _run([claude, "-p", "hello", "--model", MODEL], cc_env, workspace, server)
+                )
     for name, runs in rows.items():
         if runs:
             first = statistics.median(r[0] for r in runs)
             wall = statistics.median(r[1] for r in runs)
-            print(f"{name:7} first request {first:7.0f} ms   whole run {wall:7.0f} ms   (median of {len(runs)})")
+            print(
+                f"{name:7} first request {first:7.0f} ms   whole run {wall:7.0f} ms   (median of {len(runs)})"
+            )
     if rows["claude"]:
         pairs = list(zip(rows["claw"], rows["claude"], strict=True))
         first_ratio = statistics.median(a[0] / b[0] for a, b in pairs)

@@ -1,7 +1,10 @@
 """Plugin discovery, loading, failure containment and the registries built from plugins.
 
-Loading order is fixed: kernel builtins first, then ``claw`` entry points sorted by distribution
-name. Every load is contained: a plugin that fails to import, declares an incompatible ``CLAW_API``,
+Loading order is fixed: kernel builtins first, then the claw project's own distributions
+(:data:`FIRST_PARTY`), then third-party ``claw`` entry points, each group sorted by distribution name.
+Registries keep the first registration of a name, so a first-party plugin owns the names it registers:
+a third-party plugin that registers ``Read`` is refused (and named), unless settings
+``plugins.overrides`` hands that name to it. Every load is contained: a plugin that fails to import, declares an incompatible ``CLAW_API``,
 implements a hook that does not exist, raises in a registration hook or registers something of the
 wrong type or a name already taken is reported on stderr with one line naming its distribution,
 and skipped. ``claw`` itself always starts.
@@ -33,6 +36,33 @@ ENTRY_POINT_GROUP = "claw"
 #: Kernel modules registered as plugins before any entry point (so plugins can override them).
 BUILTIN_PLUGINS: tuple[str, ...] = ("claw.builtin_plugin",)
 
+#: Distributions the claw project publishes: they load before third-party plugins and own the names they
+#: register. (A name on this list is only a load-order and ownership claim; the marketplace verifies
+#: where a distribution came from.)
+FIRST_PARTY: frozenset[str] = frozenset(
+    {
+        "claw-provider-anthropic",
+        "claw-provider-openai",
+        "claw-provider-bedrock",
+        "claw-provider-vertex",
+        "claw-provider-foundry",
+        "claw-tools-files",
+        "claw-tools-shell",
+        "claw-tools-web",
+        "claw-tools-workflow",
+        "claw-mcp",
+        "claw-classifier-llm",
+        "claw-marketplace",
+        "claw-sandbox",
+        "claw-agents",
+        "claw-agents-celery",
+        "claw-tui",
+        "claw-otlp",
+        "claw-lsp",
+        "claw-computer-use",
+    }
+)
+
 T = TypeVar("T")
 
 Status = Literal["builtin", "loaded", "failed", "disabled", "incompatible"]
@@ -51,6 +81,13 @@ class PluginRecord:
     load_ms: float = 0.0
     #: kind ("tools", "providers", ...) -> names this plugin registered.
     registered: dict[str, list[str]] = field(default_factory=dict)
+    #: What went wrong after loading (a hook raised, a registration was refused): ``claw doctor`` fails on it.
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def first_party(self) -> bool:
+        """A kernel builtin or a distribution of the claw project (:data:`FIRST_PARTY`)."""
+        return self.status == "builtin" or self.dist in FIRST_PARTY
 
     @property
     def label(self) -> str:
@@ -88,14 +125,19 @@ class PluginManager(pluggy.PluginManager):
 
     :param env: where ``CLAW_PLUGINS`` / ``CLAW_DISABLE_PLUGINS`` are read.
     :param disabled: more names to skip (settings ``plugins.disabled``).
+    :param overrides: registered name -> the plugin or distribution allowed to take it from the plugin
+        that registered it first (settings ``plugins.overrides``).
     """
 
-    def __init__(self, env: Mapping[str, str], disabled: Iterable[str] = ()) -> None:
+    def __init__(
+        self, env: Mapping[str, str], disabled: Iterable[str] = (), overrides: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__("claw")
         self.add_hookspecs(hookspecs)
         self.env = env
         self.allow: set[str] | None = _split(env["CLAW_PLUGINS"]) if "CLAW_PLUGINS" in env else None
         self.disabled = _split(env.get("CLAW_DISABLE_PLUGINS")) | set(disabled)
+        self.overrides: dict[str, str] = dict(overrides or {})
         self.records: list[PluginRecord] = []
         if env.get("CLAW_TRACE_PLUGINS"):
             self.trace.root.setwriter(sys.stderr.write)
@@ -117,10 +159,11 @@ class PluginManager(pluggy.PluginManager):
     def _load_entry_points(self) -> None:
         from importlib.metadata import entry_points
 
-        eps = sorted(
-            entry_points(group=ENTRY_POINT_GROUP),
-            key=lambda ep: ((ep.dist.name if ep.dist else "") or "", ep.name),
-        )
+        def order(ep: Any) -> tuple[bool, str, str]:
+            dist = (ep.dist.name if ep.dist else "") or ""
+            return (dist not in FIRST_PARTY, dist, ep.name)
+
+        eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=order)
         for ep in eps:
             dist = ep.dist
             record = PluginRecord(
@@ -210,7 +253,13 @@ class PluginManager(pluggy.PluginManager):
 
     def _raised(self, record: PluginRecord, hook_name: str, exc: BaseException) -> None:
         record.reason = f"raised in {hook_name}: {type(exc).__name__}: {exc}"
+        record.problems.append(record.reason)
         console.warn(f"{record.label} {record.reason}; skipped")
+
+    def _may_take(self, record: PluginRecord, name: str) -> bool:
+        """Whether settings ``plugins.overrides`` hands ``name`` to ``record``'s plugin."""
+        holder = self.overrides.get(name)
+        return holder is not None and holder in (record.name, record.dist)
 
     def call_each(self, hook_name: str, **kwargs: Any) -> Iterator[tuple[PluginRecord, Any]]:
         """Call each implementation of ``hook_name`` separately, oldest registration first.
@@ -261,12 +310,17 @@ class PluginManager(pluggy.PluginManager):
                 except (TypeError, ValueError) as exc:
                     console.warn(f"{record.label} registered an invalid {noun}: {exc}; rejected")
                     continue
-                clash = next((n for n in names if n in registry), None)
+                clash = next((n for n in names if n in registry and not self._may_take(record, n)), None)
                 if clash is not None:
-                    console.warn(
-                        f'{record.label} tried to register {noun} "{clash}", already registered by '
-                        f"{registry[clash].plugin.label}; rejected"
-                    )
+                    holder = registry[clash].plugin
+                    problem = f'tried to register {noun} "{clash}", already registered by {holder.label}'
+                    if holder.first_party and not record.first_party:
+                        problem += (
+                            f' (to let it replace it, set settings plugins.overrides {{"{clash}": '
+                            f'"{record.dist or record.name}"}})'
+                        )
+                    record.problems.append(problem)
+                    console.warn(f"{record.label} {problem}; rejected")
                     continue
                 reg = Registration(obj, record)
                 for n in names:

@@ -136,10 +136,11 @@ def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Com
             continue
         for name, command in staging.commands.items():
             if name in taken or name in found:
-                owner = owners.get(name, "claw itself")
-                console.warn(
-                    f'{record.label} tried to add command "{name}", already provided by {owner}; rejected'
+                problem = (
+                    f'tried to add command "{name}", already provided by {owners.get(name, "claw itself")}'
                 )
+                record.problems.append(problem)
+                console.warn(f"{record.label} {problem}; rejected")
                 continue
             found[name] = command
             owners[name] = record.label

@@ -60,8 +60,8 @@ def run_checks(app: Any) -> list[Any]:
     for r in app.pm.records:
         status = {"builtin": "ok", "loaded": "ok", "disabled": "info"}.get(r.status, "fail")
         detail = f"{r.source}: {r.status}" + (f" ({r.reason})" if r.reason else "")
-        if r.status == "loaded" and r.reason:  # loaded, but a hook raised later
-            status = "warn"
+        if r.active and r.problems:  # loaded, but a hook raised or a registration was refused
+            status, detail = "fail", f"{r.source}: " + "; ".join(r.problems)
         checks.append(DoctorCheck(section="plugins", name=r.name, status=status, detail=detail))
 
     provider_settings = settings.model.providers if settings is not None else {}
