@@ -76,8 +76,10 @@ def run_checks(app: Any) -> list[Any]:
         checks.append(DoctorCheck(section="providers", name=cls.name, status=status, detail=detail))
 
     if settings is not None:
-        for record, result in app.pm.call_each("claw_doctor_checks", settings=settings, env=dict(app.env)):
-            for item in result or []:
+        _, answers = app.pm.call_attributed("claw_doctor_checks", settings=settings, env=dict(app.env))
+        for answer in answers:
+            record = answer.plugin
+            for item in answer.result or []:
                 if isinstance(item, DoctorCheck):
                     checks.append(item)
                 else:
