@@ -303,7 +303,10 @@ def test_programmatic_handlers_run_first(claw_env, workspace, tmp_path, plugin_m
     assert json.loads(seen.read_text())["tool_input"] == {"command": "rewritten"}
     survived = asyncio.run(r.run(pre(command="raise")))
     assert survived.action == "continue"
-    assert "hook handler raised on PreToolUse: handler bug" in capsys.readouterr().err
+    assert (
+        'plugin "perm_hook_handlers" raised in claw_hook_event: RuntimeError: handler bug; skipped'
+        in capsys.readouterr().err
+    )
     assert {rec["kind"] for rec in records} == {"plugin", "command"}
 
 

@@ -56,6 +56,8 @@ _LAZY: dict[str, str] = {
     "Access": "claw.tools",
     "Stash": "claw.tools",
     "StashKey": "claw.tools",
+    "tool": "claw.function_tools",
+    "FunctionTool": "claw.function_tools",
     # providers
     "Provider": "claw.providers",
     "ModelInfo": "claw.providers",
@@ -127,6 +129,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from claw.events import HookEvent, HookOutcome, RuntimeEvent
+    from claw.function_tools import FunctionTool, tool
     from claw.lazy import require
     from claw.messages import (
         ContentBlock,

@@ -91,8 +91,16 @@ class App:
     @cached_property
     def pm(self) -> PluginManager:
         merged, _ = config.merge_layers(self.layers)
-        disabled = (merged.get("plugins") or {}).get("disabled") or []
-        pm = PluginManager(self.env, disabled=[d for d in disabled if isinstance(d, str)])
+        section = merged.get("plugins") or {}
+        disabled = section.get("disabled") or []
+        overrides = section.get("overrides") or {}
+        pm = PluginManager(
+            self.env,
+            disabled=[d for d in disabled if isinstance(d, str)],
+            overrides={k: v for k, v in overrides.items() if isinstance(v, str)}
+            if isinstance(overrides, dict)
+            else {},
+        )
         start = time.perf_counter()
         pm.load(entry_points=self.load_entry_points)
         self._timed("load plugins", start)

@@ -7,8 +7,14 @@ That module is imported on every start, ``claw --help`` included, so it must imp
 
 Registration hooks take a ``register`` callback rather than returning values: the kernel's callback
 checks the type, rejects a name another plugin already holds and records which distribution
-registered what (``claw dump-manifests``). The kernel calls each plugin's implementation separately,
-so a plugin that raises is reported and skipped while the others still register.
+registered what (``claw dump-manifests``), applying registrations in plugin load order so the first
+plugin to register a name keeps it.
+
+Every hook is called through pluggy (``pm.hook.<name>(...)``): ``tryfirst``/``trylast``,
+``wrapper=True`` and ``firstresult`` behave as pluggy documents, and ``CLAW_TRACE_PLUGINS=1`` traces
+every call. Each implementation runs inside a guard set up when its plugin registers: one that raises is
+reported once (naming its plugin), counts as "no result", and the other plugins' results still arrive; a
+plugin that raises in a registration hook registers nothing.
 
 Hooks are grouped by lifecycle phase: registration (called once per run, after loading), session,
 and events.
@@ -190,10 +196,11 @@ def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
 def claw_hook_event(event: HookEvent) -> HookOutcome | Awaitable[HookOutcome | None] | None:
     """Programmatic hook handler: see or veto a step (PreToolUse, UserPromptSubmit, Stop, ...).
 
-    Handlers run in registration order, most recently registered first (pluggy's LIFO); return
-    ``None`` to continue, or a :class:`claw.HookOutcome` to block, allow or modify. Stops at first
-    non-None result. A handler that raises is reported and treated as "continue". Command hooks from
-    settings run after the programmatic handlers.
+    Handlers run most recently registered first (pluggy's LIFO; ``tryfirst``/``trylast`` move one);
+    return ``None`` to pass, or a :class:`claw.HookOutcome` to block, allow, modify or add context.
+    Stops at first non-None result. An ``async def`` handler always answers (its coroutine is the
+    result); awaited, ``None`` means "continue". A handler that raises is reported and treated as
+    "continue". Command hooks from settings run after the programmatic handlers.
 
     :param event: the event, with the same fields command hooks receive on stdin.
 

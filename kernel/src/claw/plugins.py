@@ -1,7 +1,10 @@
 """Plugin discovery, loading, failure containment and the registries built from plugins.
 
-Loading order is fixed: kernel builtins first, then ``claw`` entry points sorted by distribution
-name. Every load is contained: a plugin that fails to import, declares an incompatible ``CLAW_API``,
+Loading order is fixed: kernel builtins first, then the claw project's own distributions
+(:data:`FIRST_PARTY`), then third-party ``claw`` entry points, each group sorted by distribution name.
+Registries keep the first registration of a name, so a first-party plugin owns the names it registers:
+a third-party plugin that registers ``Read`` is refused (and named), unless settings
+``plugins.overrides`` hands that name to it. Every load is contained: a plugin that fails to import, declares an incompatible ``CLAW_API``,
 implements a hook that does not exist, raises in a registration hook or registers something of the
 wrong type or a name already taken is reported on stderr with one line naming its distribution,
 and skipped. ``claw`` itself always starts.
@@ -15,10 +18,14 @@ after the entry points (for developing a plugin, and for tests).
 
 from __future__ import annotations
 
+import functools
 import importlib
+import inspect
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import types
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -32,6 +39,33 @@ ENTRY_POINT_GROUP = "claw"
 
 #: Kernel modules registered as plugins before any entry point (so plugins can override them).
 BUILTIN_PLUGINS: tuple[str, ...] = ("claw.builtin_plugin",)
+
+#: Distributions the claw project publishes: they load before third-party plugins and own the names they
+#: register. (A name on this list is only a load-order and ownership claim; the marketplace verifies
+#: where a distribution came from.)
+FIRST_PARTY: frozenset[str] = frozenset(
+    {
+        "claw-provider-anthropic",
+        "claw-provider-openai",
+        "claw-provider-bedrock",
+        "claw-provider-vertex",
+        "claw-provider-foundry",
+        "claw-tools-files",
+        "claw-tools-shell",
+        "claw-tools-web",
+        "claw-tools-workflow",
+        "claw-mcp",
+        "claw-classifier-llm",
+        "claw-marketplace",
+        "claw-sandbox",
+        "claw-agents",
+        "claw-agents-celery",
+        "claw-tui",
+        "claw-otlp",
+        "claw-lsp",
+        "claw-computer-use",
+    }
+)
 
 T = TypeVar("T")
 
@@ -51,6 +85,13 @@ class PluginRecord:
     load_ms: float = 0.0
     #: kind ("tools", "providers", ...) -> names this plugin registered.
     registered: dict[str, list[str]] = field(default_factory=dict)
+    #: What went wrong after loading (a hook raised, a registration was refused): ``claw doctor`` fails on it.
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def first_party(self) -> bool:
+        """A kernel builtin or a distribution of the claw project (:data:`FIRST_PARTY`)."""
+        return self.status == "builtin" or self.dist in FIRST_PARTY
 
     @property
     def label(self) -> str:
@@ -71,6 +112,51 @@ class PluginRecord:
         return self.status in ("builtin", "loaded")
 
 
+#: The plugin whose hook implementation is running (set by the guards around every implementation).
+_CALLER: ContextVar[PluginRecord | None] = ContextVar("claw_plugin_caller", default=None)
+
+
+@dataclass
+class Answer:
+    """One implementation's result in :meth:`PluginManager.call_attributed`."""
+
+    plugin: PluginRecord
+    result: Any
+    #: Time the implementation took (for an awaitable result: to return it, not to finish it).
+    ms: float
+
+
+#: Where guards add answers during :meth:`PluginManager.call_attributed`.
+_RESULTS: ContextVar[list[Answer] | None] = ContextVar("claw_plugin_results", default=None)
+
+
+class PluginAwaitable:
+    """What a guarded hook implementation returns for an awaitable result: awaiting it gives the
+    plugin's result, or ``None`` (reported against the plugin) when it raises. ``plugin`` names the
+    plugin, for callers that bound the wait with a timeout."""
+
+    def __init__(
+        self, pm: PluginManager, plugin: PluginRecord, hook_name: str, awaitable: Awaitable[Any]
+    ) -> None:
+        self.plugin = plugin
+        self._pm = pm
+        self._hook_name = hook_name
+        self._awaitable = awaitable
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._run().__await__()
+
+    async def _run(self) -> Any:
+        token = _CALLER.set(self.plugin)
+        try:
+            return await self._awaitable
+        except Exception as exc:
+            self._pm._raised(self.plugin, self._hook_name, exc)
+            return None
+        finally:
+            _CALLER.reset(token)
+
+
 @dataclass
 class Registration(Generic[T]):
     obj: T
@@ -88,14 +174,21 @@ class PluginManager(pluggy.PluginManager):
 
     :param env: where ``CLAW_PLUGINS`` / ``CLAW_DISABLE_PLUGINS`` are read.
     :param disabled: more names to skip (settings ``plugins.disabled``).
+    :param overrides: registered name -> the plugin or distribution allowed to take it from the plugin
+        that registered it first (settings ``plugins.overrides``).
     """
 
-    def __init__(self, env: Mapping[str, str], disabled: Iterable[str] = ()) -> None:
+    def __init__(
+        self, env: Mapping[str, str], disabled: Iterable[str] = (), overrides: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__("claw")
         self.add_hookspecs(hookspecs)
         self.env = env
         self.allow: set[str] | None = _split(env["CLAW_PLUGINS"]) if "CLAW_PLUGINS" in env else None
         self.disabled = _split(env.get("CLAW_DISABLE_PLUGINS")) | set(disabled)
+        self.overrides: dict[str, str] = dict(overrides or {})
+        #: (plugin name, hook name) of every contained failure, in order.
+        self._raised_log: list[tuple[str, str]] = []
         self.records: list[PluginRecord] = []
         if env.get("CLAW_TRACE_PLUGINS"):
             self.trace.root.setwriter(sys.stderr.write)
@@ -117,10 +210,11 @@ class PluginManager(pluggy.PluginManager):
     def _load_entry_points(self) -> None:
         from importlib.metadata import entry_points
 
-        eps = sorted(
-            entry_points(group=ENTRY_POINT_GROUP),
-            key=lambda ep: ((ep.dist.name if ep.dist else "") or "", ep.name),
-        )
+        def order(ep: Any) -> tuple[bool, str, str]:
+            dist = (ep.dist.name if ep.dist else "") or ""
+            return (dist not in FIRST_PARTY, dist, ep.name)
+
+        eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=order)
         for ep in eps:
             dist = ep.dist
             record = PluginRecord(
@@ -179,16 +273,110 @@ class PluginManager(pluggy.PluginManager):
 
     def _register_module(self, record: PluginRecord, module: Any) -> None:
         try:
-            self.register(module, name=record.name)
+            plugin = self._contained(record, module)
+            self.register(plugin, name=record.name)
         except Exception as exc:  # pluggy's PluginValidationError names the bad hook signature
             self._fail(record, f"is not a valid plugin: {exc}")
             return
-        unknown = [hc.name for hc in self.get_hookcallers(module) or [] if hc.spec is None]
+        unknown = [hc.name for hc in self.get_hookcallers(plugin) or [] if hc.spec is None]
         if unknown:
-            self.unregister(module)
+            self.unregister(plugin)
             self._fail(record, f"implements unknown hook(s) {', '.join(sorted(unknown))}")
             return
         self.records.append(record)
+
+    # -- containment ----------------------------------------------------------------------
+    #
+    # Every hook is called through pluggy (``pm.hook.<name>(...)``), so ``tryfirst``/``trylast``,
+    # ``wrapper=True``, ``firstresult`` and tracing all work. Containment therefore lives at
+    # registration: pluggy is given, for each plugin, a namespace whose hook functions are the plugin's
+    # own wrapped in a guard (the hookimpl options the author set travel with them). A guard that
+    # catches an exception reports it against the plugin and answers "no result", so one broken plugin
+    # never takes the others' results down with it.
+
+    def _contained(self, record: PluginRecord, plugin: Any) -> Any:
+        namespace = types.SimpleNamespace(__name__=getattr(plugin, "__name__", record.name))
+        for attr in dir(plugin):
+            opts = self.parse_hookimpl_opts(plugin, attr)
+            if opts is None:
+                continue
+            hook_name = opts.get("specname") or attr
+            function = getattr(plugin, attr)
+            if opts.get("wrapper") or opts.get("hookwrapper"):
+                guarded = self._guard_wrapper(record, hook_name, function)
+            else:
+                guarded = self._guard(record, hook_name, function)
+            setattr(namespace, attr, guarded)
+        return namespace
+
+    def _guard(
+        self, record: PluginRecord, hook_name: str, function: Callable[..., Any]
+    ) -> Callable[..., Any]:
+        @functools.wraps(function)  # keeps the signature pluggy reads and the hookimpl options
+        def guarded(*args: Any) -> Any:
+            token = _CALLER.set(record)
+            start = time.perf_counter()
+            try:
+                result = function(*args)
+            except Exception as exc:
+                self._raised(record, hook_name, exc)
+                return None
+            finally:
+                _CALLER.reset(token)
+            if inspect.isawaitable(result):
+                result = PluginAwaitable(self, record, hook_name, result)
+            answers = _RESULTS.get()
+            if answers is not None:
+                answers.append(Answer(record, result, (time.perf_counter() - start) * 1000))
+            return result
+
+        return guarded
+
+    def _guard_wrapper(
+        self, record: PluginRecord, hook_name: str, function: Callable[..., Any]
+    ) -> Callable[..., Any]:
+        """The guard for a ``wrapper=True`` (or old-style ``hookwrapper``) generator: a failure before its
+        ``yield`` skips the wrapper, one after it keeps the inner result."""
+
+        @functools.wraps(function)
+        def guarded(*args: Any) -> Generator[None, Any, Any]:
+            generator = function(*args)
+            try:
+                next(generator)
+            except StopIteration:
+                self._raised(record, hook_name, RuntimeError("the wrapper did not yield"))
+                return (yield)
+            except Exception as exc:
+                self._raised(record, hook_name, exc)
+                return (yield)
+            try:
+                inner = yield
+            except BaseException as exc:  # the inner call raised: let the wrapper see it
+                try:
+                    generator.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+                except Exception as raised:
+                    if raised is not exc:
+                        self._raised(record, hook_name, raised)
+                    raise exc from None
+                self._raised(record, hook_name, RuntimeError("the wrapper yielded twice"))
+                raise
+            try:
+                generator.send(inner)
+            except StopIteration as stop:
+                return stop.value
+            except Exception as exc:
+                self._raised(record, hook_name, exc)
+                return inner
+            self._raised(record, hook_name, RuntimeError("the wrapper yielded twice"))
+            return inner
+
+        return guarded
+
+    def current_plugin(self) -> PluginRecord | None:
+        """The plugin whose hook implementation is running (for registration callbacks)."""
+        return _CALLER.get()
 
     def _fail(self, record: PluginRecord, reason: str) -> None:
         record.status, record.reason = "failed", reason
@@ -203,28 +391,41 @@ class PluginManager(pluggy.PluginManager):
 
     # -- calling --------------------------------------------------------------------------
 
-    def _impls(self, hook_name: str) -> list[tuple[PluginRecord, Any]]:
-        """Implementations of ``hook_name`` with their records, oldest registration first."""
-        caller = getattr(self.hook, hook_name)
-        return [(self.record(impl.plugin_name), impl) for impl in caller.get_hookimpls()]
-
     def _raised(self, record: PluginRecord, hook_name: str, exc: BaseException) -> None:
         record.reason = f"raised in {hook_name}: {type(exc).__name__}: {exc}"
+        record.problems.append(record.reason)
+        self._raised_log.append((record.name, hook_name))
         console.warn(f"{record.label} {record.reason}; skipped")
 
-    def call_each(self, hook_name: str, **kwargs: Any) -> Iterator[tuple[PluginRecord, Any]]:
-        """Call each implementation of ``hook_name`` separately, oldest registration first.
+    def _may_take(self, record: PluginRecord, name: str) -> bool:
+        """Whether settings ``plugins.overrides`` hands ``name`` to ``record``'s plugin."""
+        holder = self.overrides.get(name)
+        return holder is not None and holder in (record.name, record.dist)
 
-        A plugin that raises is reported and skipped; the others still run. Used for registration
-        and session hooks, where one broken plugin must not take everyone else down with it.
-        """
-        for record, impl in self._impls(hook_name):
-            try:
-                result = impl.function(*[kwargs[a] for a in impl.argnames])
-            except Exception as exc:
-                self._raised(record, hook_name, exc)
-                continue
-            yield record, result
+    def call_attributed(self, hook_name: str, **kwargs: Any) -> tuple[Any, list[Answer]]:
+        """Call ``hook_name`` through pluggy and return its result (what wrappers and ``firstresult``
+        made of it) with each implementation's own answer, in call order, for reports that must name a
+        plugin (``claw doctor``, hook runs, session start-up timeouts). A plugin that raised gives no
+        answer."""
+        answers: list[Answer] = []
+        token = _RESULTS.set(answers)
+        try:
+            result = getattr(self.hook, hook_name)(**kwargs)
+        finally:
+            _RESULTS.reset(token)
+        return result, answers
+
+    def call_staged(self, hook_name: str, **kwargs: Any) -> set[str]:
+        """Call a registration hook through pluggy; return the names of the plugins that raised in it
+        (whose staged registrations must then be dropped: all or nothing per plugin)."""
+        mark = len(self._raised_log)
+        getattr(self.hook, hook_name)(**kwargs)
+        return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
+
+    def implementers(self, hook_name: str) -> list[PluginRecord]:
+        """The plugins implementing ``hook_name``, in the order pluggy calls them."""
+        caller = getattr(self.hook, hook_name)
+        return [self.record(impl.plugin_name) for impl in reversed(caller.get_hookimpls())]
 
     def collect(
         self,
@@ -233,40 +434,50 @@ class PluginManager(pluggy.PluginManager):
         names_of: Callable[[Any], list[str]],
         make_item: Callable[..., Any] = lambda obj: obj,
     ) -> dict[str, Registration[Any]]:
-        """Build a registry from a ``claw_register_*(register)`` hook.
+        """Build a registry from a ``claw_register_*(register)`` hook, called once through pluggy.
 
-        A plugin that raises registers nothing (all or nothing per plugin).
+        Registrations are attributed to the plugin whose implementation made them and applied in plugin
+        load order, so the first plugin to register a name keeps it (see :data:`FIRST_PARTY`). A plugin
+        that raises registers nothing (all or nothing per plugin).
 
         :param kind: plural noun for messages and records: ``"tools"``, ``"providers"``.
         :param names_of: returns the names an object claims (its name first, then aliases) or
             raises ``TypeError`` with a message when the object is of the wrong type.
         :param make_item: turns the arguments of one ``register(...)`` call into the stored object.
         """
+        by_plugin: dict[str, list[Any]] = {}
+
+        def register(*args: Any, **kwargs: Any) -> None:
+            record = _CALLER.get()
+            if record is None:
+                raise RuntimeError(f"{hook_name}'s register() was called outside a plugin's hook")
+            by_plugin.setdefault(record.name, []).append(make_item(*args, **kwargs))
+
+        failed = self.call_staged(hook_name, register=register)
         registry: dict[str, Registration[Any]] = {}
         noun = kind[:-1]
-        for record, impl in self._impls(hook_name):
-            staged: list[Any] = []
-
-            def register(*args: Any, staged: list[Any] = staged, **kwargs: Any) -> None:
-                staged.append(make_item(*args, **kwargs))
-
-            try:
-                impl.function(*[{"register": register}[a] for a in impl.argnames])
-            except Exception as exc:
-                self._raised(record, hook_name, exc)
+        for record in self.records:
+            staged = by_plugin.get(record.name)
+            if not staged or record.name in failed:
                 continue
             for obj in staged:
                 try:
                     names = names_of(obj)
                 except (TypeError, ValueError) as exc:
+                    record.problems.append(f"registered an invalid {noun}: {exc}")
                     console.warn(f"{record.label} registered an invalid {noun}: {exc}; rejected")
                     continue
-                clash = next((n for n in names if n in registry), None)
+                clash = next((n for n in names if n in registry and not self._may_take(record, n)), None)
                 if clash is not None:
-                    console.warn(
-                        f'{record.label} tried to register {noun} "{clash}", already registered by '
-                        f"{registry[clash].plugin.label}; rejected"
-                    )
+                    holder = registry[clash].plugin
+                    problem = f'tried to register {noun} "{clash}", already registered by {holder.label}'
+                    if holder.first_party and not record.first_party:
+                        problem += (
+                            f' (to let it replace it, set settings plugins.overrides {{"{clash}": '
+                            f'"{record.dist or record.name}"}})'
+                        )
+                    record.problems.append(problem)
+                    console.warn(f"{record.label} {problem}; rejected")
                     continue
                 reg = Registration(obj, record)
                 for n in names:

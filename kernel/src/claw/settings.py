@@ -78,6 +78,9 @@ class HookMatcher(BaseModel):
 class PluginSettings(_Section):
     #: Entry-point or distribution names never loaded.
     disabled: list[str] = Field(default_factory=list)
+    #: Registered name (a tool, provider, ...) -> the plugin or distribution allowed to take it from the
+    #: plugin that registered it first (first-party plugins load first and own their names).
+    overrides: dict[str, str] = Field(default_factory=dict)
 
 
 class CompactionSettings(_Section):

@@ -132,26 +132,39 @@ class ClawGroup(click.Group):
         return self._plugin_commands(ctx).get(cmd_name)
 
 
+class _StagingGroup(click.Group):
+    """The group ``claw_register_commands`` is given: it notes which plugin added each command, so the
+    kernel can check names and apply them in plugin load order."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(name="claw")
+        self.app = app
+        self.staged: dict[str, list[tuple[str, click.Command]]] = {}
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        record = self.app.pm.current_plugin()
+        if record is None:
+            raise RuntimeError("claw_register_commands' group was used outside a plugin's hook")
+        self.staged.setdefault(record.name, []).append((name or cmd.name or "", cmd))
+
+
 def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Command]:
-    """Run ``claw_register_commands`` per plugin into a staging group; reject taken names."""
+    """Call ``claw_register_commands`` once (through pluggy) into a staging group; reject taken names."""
     from claw import console
 
     taken = set(BUILTIN_COMMANDS) | set(root.commands)
     found: dict[str, click.Command] = {}
     owners: dict[str, str] = {}
-    for record, impl in app.pm._impls("claw_register_commands"):
-        staging = click.Group(name="claw")
-        try:
-            impl.function(*[{"cli": staging}[a] for a in impl.argnames])
-        except Exception as exc:
-            app.pm._raised(record, "claw_register_commands", exc)
-            continue
-        for name, command in staging.commands.items():
+    staging = _StagingGroup(app)
+    failed = app.pm.call_staged("claw_register_commands", cli=staging)
+    for record in app.pm.records:
+        for name, command in staging.staged.get(record.name, []) if record.name not in failed else []:
             if name in taken or name in found:
-                owner = owners.get(name, "claw itself")
-                console.warn(
-                    f'{record.label} tried to add command "{name}", already provided by {owner}; rejected'
+                problem = (
+                    f'tried to add command "{name}", already provided by {owners.get(name, "claw itself")}'
                 )
+                record.problems.append(problem)
+                console.warn(f"{record.label} {problem}; rejected")
                 continue
             found[name] = command
             owners[name] = record.label

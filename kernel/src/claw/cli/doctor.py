@@ -60,8 +60,8 @@ def run_checks(app: Any) -> list[Any]:
     for r in app.pm.records:
         status = {"builtin": "ok", "loaded": "ok", "disabled": "info"}.get(r.status, "fail")
         detail = f"{r.source}: {r.status}" + (f" ({r.reason})" if r.reason else "")
-        if r.status == "loaded" and r.reason:  # loaded, but a hook raised later
-            status = "warn"
+        if r.active and r.problems:  # loaded, but a hook raised or a registration was refused
+            status, detail = "fail", f"{r.source}: " + "; ".join(r.problems)
         checks.append(DoctorCheck(section="plugins", name=r.name, status=status, detail=detail))
 
     provider_settings = settings.model.providers if settings is not None else {}
@@ -76,8 +76,10 @@ def run_checks(app: Any) -> list[Any]:
         checks.append(DoctorCheck(section="providers", name=cls.name, status=status, detail=detail))
 
     if settings is not None:
-        for record, result in app.pm.call_each("claw_doctor_checks", settings=settings, env=dict(app.env)):
-            for item in result or []:
+        _, answers = app.pm.call_attributed("claw_doctor_checks", settings=settings, env=dict(app.env))
+        for answer in answers:
+            record = answer.plugin
+            for item in answer.result or []:
                 if isinstance(item, DoctorCheck):
                     checks.append(item)
                 else:

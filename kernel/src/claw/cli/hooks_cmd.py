@@ -22,7 +22,7 @@ def list_hooks(ctx: click.Context, as_json: bool) -> None:
 
     app = state_of(ctx).app
     configured = effective_hooks(app.settings)
-    handlers = [record.label for record, _ in app.pm._impls("claw_hook_event")]
+    handlers = [record.label for record in app.pm.implementers("claw_hook_event")]
     if as_json:
         emit_json(
             {

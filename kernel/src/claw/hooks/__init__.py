@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -104,41 +103,31 @@ class HookRunner:
         return list(chosen.values())
 
     async def _run_handlers(self, event: HookEvent) -> list[HookOutcome]:
-        """Outcomes of the programmatic handlers, up to the first that is not "continue" (earlier
-        "continue" outcomes still count for their context and messages)."""
-        outcomes: list[HookOutcome] = []
-        for record, impl in reversed(self.pm._impls("claw_hook_event")):
-            start = time.perf_counter()
-            try:
-                result = impl.function(*[{"event": event}[a] for a in impl.argnames])
-                if inspect.isawaitable(result):
-                    result = await result
-            except Exception as exc:
-                console.warn(
-                    f"{record.label} hook handler raised on {event.hook_event_name}: {exc}", once=False
-                )
-                result = None
-            if result is not None and not isinstance(result, HookOutcome):
-                console.warn(
-                    f"{record.label} hook handler returned {type(result).__name__}, not a HookOutcome; ignored",
-                    once=False,
-                )
-                result = None
+        """The programmatic handlers' answer: ``claw_hook_event`` is a ``firstresult`` hook, so pluggy
+        stops at the first handler that returns something (an ``async def`` handler always does: its
+        coroutine; awaited, ``None`` means "continue")."""
+        result, answers = self.pm.call_attributed("claw_hook_event", event=event)
+        if inspect.isawaitable(result):
+            result = await result
+        if result is not None and not isinstance(result, HookOutcome):
+            who = answers[-1].plugin.label if answers else "a plugin"
+            console.warn(
+                f"{who} hook handler returned {type(result).__name__}, not a HookOutcome; ignored", once=False
+            )
+            result = None
+        for answer in answers:
+            answered = answer is answers[-1] and result is not None
             self._report(
                 {
-                    "hook": record.name,
+                    "hook": answer.plugin.name,
                     "kind": "plugin",
                     "event": event.hook_event_name,
-                    "source": record.label,
-                    "duration_ms": _ms(start),
-                    "outcome": result.action if result is not None else "continue",
+                    "source": answer.plugin.label,
+                    "duration_ms": round(answer.ms, 2),
+                    "outcome": result.action if answered and result is not None else "continue",
                 }
             )
-            if result is not None:
-                outcomes.append(result)
-                if result.action != "continue":
-                    break
-        return outcomes
+        return [result] if result is not None else []
 
     async def _run_command(
         self, hook: ConfiguredHook, event: HookEvent, stdin: bytes, env: dict[str, str]
@@ -168,7 +157,3 @@ class HookRunner:
     def _report(self, record: dict[str, Any]) -> None:
         if self.on_run is not None:
             self.on_run(record)
-
-
-def _ms(start: float) -> float:
-    return round((time.perf_counter() - start) * 1000, 2)

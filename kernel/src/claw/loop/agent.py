@@ -132,7 +132,7 @@ class AgentLoop:
         self.costs = CostTracker(settings.model.prices)
         self.policy = RetryPolicy.configured(settings.model, self.env)
         self.caller = ModelCaller(self.chain, self._provider, self.policy, self._on_retry, self._on_switch)
-        self._runtime_impls = app.pm.hook.claw_runtime_event.get_hookimpls()
+        self._runtime_impls = app.pm.implementers("claw_runtime_event")
 
         # A bad permission mode fails here too, before a session file exists.
         self.permissions = PermissionEngine.for_app(
@@ -244,21 +244,19 @@ class AgentLoop:
         failures are reported, never fatal."""
         assert self.ctx is not None
         timeout = self.ctx.start_timeout
-        pending = []
-        for record, result in self.app.pm.call_each(hook_name, session=self.ctx):
-            if inspect.isawaitable(result):
-                pending.append((record, result))
+        _, answers = self.app.pm.call_attributed(hook_name, session=self.ctx)
+        pending = [a for a in answers if inspect.isawaitable(a.result)]
 
-        async def wait(record: Any, aw: Any) -> None:
-            try:
-                await asyncio.wait_for(aw, timeout)
+        async def wait(answer: Any) -> None:
+            try:  # a PluginAwaitable: a plugin that raises is reported by the plugin manager
+                await asyncio.wait_for(answer.result, timeout)
             except TimeoutError:
-                console.warn(f"{record.label} did not finish {hook_name} within {timeout:g}s; going on")
-            except Exception as exc:
-                self.app.pm._raised(record, hook_name, exc)
+                console.warn(
+                    f"{answer.plugin.label} did not finish {hook_name} within {timeout:g}s; going on"
+                )
 
         if pending:
-            await asyncio.gather(*(wait(r, a) for r, a in pending))
+            await asyncio.gather(*(wait(a) for a in pending))
 
     def _build_tools(self) -> None:
         """Assemble the tools offered to the model (registered ones, then the session's), hidden
@@ -328,11 +326,7 @@ class AgentLoop:
         if not self._runtime_impls:
             return
         event = RuntimeEvent(type=type, session_id=self.session.id if self.session else "", data=data)
-        for record, impl in self.app.pm._impls("claw_runtime_event"):
-            try:
-                impl.function(*[{"event": event}[a] for a in impl.argnames])
-            except Exception as exc:
-                console.warn(f"{record.label} raised in claw_runtime_event: {exc}")
+        self.app.pm.hook.claw_runtime_event(event=event)
 
     def _hook_base(self) -> dict[str, Any]:
         assert self.session is not None
