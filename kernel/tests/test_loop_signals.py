@@ -124,15 +124,25 @@ def test_text_output_streams_before_the_response_ends(claw, loop_env):
     assert first + rest == "streamed text\n" and proc.returncode == 0, err
 
 
-def test_ctrl_c_works_when_the_launcher_ignores_sigint(tmp_path):
-    # A CI runner or `pytest ... &` in a script starts the suite with SIGINT ignored; claw processes the
-    # tests start would inherit that and never hear Ctrl-C. claw.testing's pytest plugin resets it.
+def test_processes_started_by_tests_hear_sigint_when_the_launcher_ignores_it(tmp_path):
+    # A CI runner or `pytest ... &` in a script starts the suite with SIGINT ignored; the claw processes
+    # tests start would inherit that and never hear Ctrl-C (the test above then hangs). claw.testing's
+    # pytest plugin gives SIGINT back its default disposition, so children start with Python's handler.
+    (tmp_path / "test_inner.py").write_text(
+        "import subprocess, sys\n"
+        "def test_child_hears_sigint():\n"
+        "    code = 'import signal; print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)'\n"
+        "    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True).stdout\n"
+        "    assert out.strip() == 'True'\n"
+    )
     launcher = (
         "import signal, subprocess, sys\n"
         "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
         "sys.exit(subprocess.call([sys.executable, '-m', 'pytest', '-q', '-p', 'no:xdist', '-p', 'no:cacheprovider',"
-        f" {__file__!r}, '-k', 'ctrl_c_stops_the_turn'], timeout=60))\n"
+        " '--rootdir', sys.argv[1], sys.argv[1]]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", launcher], capture_output=True, text=True, timeout=90)
+    done = subprocess.run(
+        [sys.executable, "-c", launcher, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stdout[-2000:]
     assert "1 passed" in done.stdout
