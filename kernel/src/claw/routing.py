@@ -60,7 +60,7 @@ class ModelChoice:
     """The primary model's name and why it was chosen (the REPL banner and ``claw doctor`` say both)."""
 
     name: str
-    #: ``--model``, ``ANTHROPIC_MODEL``, ``settings model (<file>)``, a ``CLAUDE_CODE_USE_*`` switch,
+    #: ``--model``, ``ANTHROPIC_MODEL``, ``settings model in <file>``, a ``CLAUDE_CODE_USE_*`` switch,
     #: or where the chosen provider's credentials were found (``ANTHROPIC_API_KEY``).
     source: str
     #: The provider a ``CLAUDE_CODE_USE_*`` switch selects: bare names go to it when it knows them.
