@@ -39,7 +39,7 @@ def test_prompt_without_p_runs_in_print_mode_off_a_terminal(claw, loop_env):
 def test_command_like_words(claw, loop_env):
     loop_env.script(Reply(Text("about doctor")))
     assert claw("-p", "doctor").assert_success().stdout == "about doctor\n"  # with -p: a prompt
-    claw("doctr").assert_failure(2, "No such command")  # a typo is not a paid request
+    claw("doctr").assert_failure(2, "did you mean 'doctor'?")  # a typo is not a paid request
     claw("fix", "it").assert_failure(2)
 
 

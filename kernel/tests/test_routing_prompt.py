@@ -60,17 +60,22 @@ def test_unknown_provider_and_unclaimed_names(app):
     from claw.errors import ProviderNotFound
     from claw.routing import resolve
 
-    with pytest.raises(ProviderNotFound, match=r"unknown provider 'nope'.*known providers: keyed, scripted"):
+    with pytest.raises(
+        ProviderNotFound, match=r"unknown provider 'nope'.*installed providers: keyed, scripted"
+    ):
         resolve("nope/model", app.providers)
     with pytest.raises(ProviderNotFound, match="write it as provider/model-id"):
         resolve("mystery", app.providers)
 
 
 def test_chain_from_settings_and_flags(app):
-    from claw.routing import model_chain
+    from claw.routing import ModelChoice, model_chain
 
     chain = model_chain(
-        app.providers, app.settings, model="scripted/default", fallbacks=["scripted/backup,large"]
+        app.providers,
+        app.settings,
+        ModelChoice("scripted/default", "--model"),
+        fallbacks=["scripted/backup,large"],
     )
     assert [r.address for r in chain] == ["scripted/default", "scripted/backup", "keyed/kd-large"]
 

@@ -249,6 +249,16 @@ class Provider(abc.ABC):
         :meth:`describe` reports them. The default declares none."""
         return []
 
+    def default_model(self) -> str | None:
+        """The model id this configured provider runs when the user names none (no ``--model``,
+        ``ANTHROPIC_MODEL`` or settings ``model``).
+
+        Routing (:func:`claw.routing.choose_model`) asks the provider a ``CLAUDE_CODE_USE_*`` switch
+        selects, else each provider in turn until one has credentials, so the provider, not the kernel,
+        knows its vendor's sensible default. ``None`` (the default) means no sensible guess: that
+        provider is then never chosen implicitly. Must not import the SDK or contact the network."""
+        return None
+
     @abc.abstractmethod
     def credentials(self) -> CredentialStatus:
         """Whether credentials are configured, without contacting the network."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,19 @@ class ClawGroup(click.Group):
                 return None
             return i
         return None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, but an unknown command name (only single command-like words get here, see
+        :meth:`_prompt_index`) names the nearest command, built-in or plugin, or, when none is close,
+        says how to send the word as a prompt instead. A usage error either way (exit 2)."""
+        name = args[0]
+        if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
+            return super().resolve_command(ctx, args)
+        close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"to send it as a prompt: claw -p {name}"
+        raise click.UsageError(f"no such command {name!r}; {hint}", ctx)
 
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         cached = ctx.meta.get("claw.plugin_commands")

@@ -12,10 +12,15 @@ from claw.cli._output import emit_json
 from claw.cli._root import state_of
 
 
-def run_checks(app: Any) -> list[Any]:
+def run_checks(app: Any, model: str | None = None) -> list[Any]:
+    """Every check, in display order. Never raises for a broken installation: a broken settings file,
+    a plugin that fails or no runnable model each become a failed check.
+
+    :param model: the root ``--model``, so ``claw --model X doctor`` checks that model.
+    """
+    from claw import paths
     from claw._version import API_VERSION, VERSION
     from claw.diagnostics import DoctorCheck
-    from claw.errors import ClawError
 
     checks = [
         DoctorCheck(
@@ -29,27 +34,8 @@ def run_checks(app: Any) -> list[Any]:
         ),
         DoctorCheck(section="claw", name="workspace", status="ok", detail=str(app.workspace)),
     ]
-    from claw import paths
-
-    for scope, path in (
-        ("user", paths.config_dir(app.env) / "settings.json"),
-        ("project", app.workspace / paths.PROJECT_DIR_NAME / "settings.json"),
-        ("local", app.workspace / paths.PROJECT_DIR_NAME / "settings.local.json"),
-        ("managed", app.managed_path or paths.MANAGED_SETTINGS),
-    ):
-        checks.append(
-            DoctorCheck(
-                section="config",
-                name=scope,
-                status="ok" if path.exists() else "info",
-                detail=f"{path}" + ("" if path.exists() else " (not present)"),
-            )
-        )
-    try:
-        settings = app.settings
-    except ClawError as exc:
-        checks.append(DoctorCheck(section="config", name="settings", status="fail", detail=str(exc)))
-        settings = None
+    checks += _settings_file_checks(app)
+    settings = _settings(app, checks)
     checks.append(
         DoctorCheck(section="state", name="state dir", status="info", detail=str(paths.state_dir(app.env)))
     )
@@ -65,6 +51,7 @@ def run_checks(app: Any) -> list[Any]:
         checks.append(DoctorCheck(section="plugins", name=r.name, status=status, detail=detail))
 
     provider_settings = settings.model.providers if settings is not None else {}
+    checks.append(_model_check(app, settings, model))
     for reg in app.unique(app.providers):
         cls = reg.obj
         try:
@@ -94,14 +81,82 @@ def run_checks(app: Any) -> list[Any]:
     return checks
 
 
+def _settings_file_checks(app: Any) -> list[Any]:
+    """One check per settings file: absent, fine, or why it cannot be read (``file:line:col: ...``)."""
+    from claw import config, paths
+    from claw.diagnostics import DoctorCheck
+    from claw.errors import ClawError
+
+    checks = []
+    for scope, path in (
+        ("user", paths.config_dir(app.env) / "settings.json"),
+        ("project", app.workspace / paths.PROJECT_DIR_NAME / "settings.json"),
+        ("local", app.workspace / paths.PROJECT_DIR_NAME / "settings.local.json"),
+        ("managed", app.managed_path or paths.MANAGED_SETTINGS),
+    ):
+        try:
+            found = config.read_json_file(path) is not None
+        except ClawError as exc:
+            checks.append(DoctorCheck(section="config", name=scope, status="fail", detail=str(exc)))
+            continue
+        detail = str(path) if found else f"{path} (not present)"
+        checks.append(
+            DoctorCheck(section="config", name=scope, status="ok" if found else "info", detail=detail)
+        )
+    return checks
+
+
+def _settings(app: Any, checks: list[Any]) -> Any:
+    """The effective settings, or ``None`` when they are broken (reported as a failed check). With an
+    unreadable settings file the remaining checks (plugins, providers) run on the built-in defaults
+    rather than not at all."""
+    from claw.diagnostics import DoctorCheck
+    from claw.errors import ClawError
+
+    try:
+        app.layers  # noqa: B018 (reading it loads the settings files)
+    except ClawError as exc:
+        if not any(c.section == "config" and c.status == "fail" for c in checks):  # --settings
+            checks.append(DoctorCheck(section="config", name="settings", status="fail", detail=str(exc)))
+        app.layers = []  # App caches its layers: the rest of the checks see the defaults
+        return None
+    try:
+        return app.settings
+    except ClawError as exc:
+        checks.append(DoctorCheck(section="config", name="settings", status="fail", detail=str(exc)))
+        return None
+
+
+def _model_check(app: Any, settings: Any, model: str | None) -> Any:
+    """Which model a run would use and why, and whether it can run (credentials present); fails with
+    what to set when none can be chosen, like ``claw -p`` would."""
+    from claw import routing
+    from claw.diagnostics import DoctorCheck
+    from claw.errors import ClawError
+
+    if settings is None:
+        return DoctorCheck(
+            section="model", name="model", status="fail", detail="not chosen: settings are broken"
+        )
+    try:
+        choice = routing.choose_model(app.providers, settings, app.env, model=model)
+        route = routing.model_chain(app.providers, settings, choice)[0]
+        route.provider(settings.data, app.env)  # raises MissingCredentials; no network, nothing to close
+    except Exception as exc:  # a plugin's own failure is a failed check too, not a crash
+        detail = str(exc) if isinstance(exc, ClawError) else f"{type(exc).__name__}: {exc}"
+        return DoctorCheck(section="model", name="model", status="fail", detail=detail)
+    return DoctorCheck(section="model", name="model", status="ok", detail=choice.describe(route.address))
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool) -> None:
-    """Check the installation: Python, plugins, settings files and provider credentials.
+    """Check the installation: Python, settings files, the model a run would use, plugins and
+    provider credentials.
 
-    Exits 1 when any check failed."""
-    checks = run_checks(state_of(ctx).app)
+    Exits 1 when any check failed, including when no model can run."""
+    checks = run_checks(state_of(ctx).app, ctx.find_root().params.get("model"))
     if as_json:
         emit_json([c.model_dump() for c in checks])
     else:

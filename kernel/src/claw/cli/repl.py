@@ -121,6 +121,7 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
         try:
             await loop.start()
             assert loop.session is not None and loop.ctx is not None
+            console.warn(loop.model_line(), once=False)
             console.warn(f"session {loop.session.id}; /help for commands, Ctrl-C stops a turn", once=False)
             pending = initial
             while True:

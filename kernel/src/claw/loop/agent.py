@@ -125,8 +125,10 @@ class AgentLoop:
         app, opts = self.app, self.opts
         settings = app.settings
         self.settings = settings
+        #: The primary model and why it was chosen (:meth:`model_line`).
+        self.model_choice = routing.choose_model(app.providers, settings, self.env, model=opts.model)
         self.chain = routing.model_chain(
-            app.providers, settings, model=opts.model, fallbacks=opts.fallback_models
+            app.providers, settings, self.model_choice, fallbacks=opts.fallback_models
         )
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
@@ -221,6 +223,11 @@ class AgentLoop:
                 api_key_source=primary.credentials().source or "none",
             )
         )
+
+    def model_line(self) -> str:
+        """Which model runs and why (``model: anthropic/claude-sonnet-5-5 (from ANTHROPIC_API_KEY)``),
+        for the REPL banner; valid after :meth:`start`."""
+        return f"model: {self.model_choice.describe(self.chain[0].address)}"
 
     async def close(self, reason: str = "other") -> None:
         """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file synced."""
@@ -493,8 +500,9 @@ class AgentLoop:
         if not model or model == "inherit":
             yield
             return
+        choice = routing.ModelChoice(model, "the command's frontmatter", self.model_choice.prefer)
         chain = routing.model_chain(
-            self.app.providers, self.settings, model=model, fallbacks=self.opts.fallback_models
+            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
         )
         self._provider(chain[0])  # missing credentials fail before the turn starts
         session_caller = self.caller

@@ -43,6 +43,10 @@ class AnthropicProvider(Provider):
     def models(cls) -> list[ModelInfo]:
         return catalogue.models()
 
+    def default_model(self) -> str:
+        """Claude Code's default on the Anthropic API: the latest Sonnet (the catalogue's ``sonnet``)."""
+        return self.model_info("sonnet").id
+
     # -- credentials ------------------------------------------------------------------------------
 
     def _credential(self) -> tuple[str, str, str] | None:

@@ -115,6 +115,10 @@ def api_error(exc: BaseException) -> ClawError:
     return ApiError(f"bedrock: {type(exc).__name__}: {_line(exc)}", provider="bedrock")
 
 
+#: The catalogue alias of the model run when none is named.
+DEFAULT_ALIAS = "claude-sonnet-5-5"
+
+
 class BedrockProvider(Provider):
     """Every Bedrock model that ConverseStream serves, by model id or inference profile."""
 
@@ -140,6 +144,13 @@ class BedrockProvider(Provider):
         if item is None:
             return ModelInfo(id=model_id, provider=cls.name)
         return catalogue.catalogue().info(item, model_id)
+
+    def default_model(self) -> str:
+        """The latest Claude Sonnet, as Claude Code runs it on Bedrock: through an inference profile,
+        ``providers.bedrock.inference_profile`` (``us``, ``eu``, ...) when set, else ``global``."""
+        item = catalogue.entry(DEFAULT_ALIAS)
+        assert item is not None, f"{DEFAULT_ALIAS} left the catalogue"
+        return f"{self.settings.get('inference_profile') or 'global'}.{item['id']}"
 
     def api_model_id(self, model: str) -> str:
         """The id sent to Bedrock: short aliases become the base id, with ``inference_profile`` in front."""

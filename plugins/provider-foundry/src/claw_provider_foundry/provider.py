@@ -29,6 +29,11 @@ from claw_provider_foundry.credentials import Wire
 DIST = "claw-provider-foundry"
 
 
+#: The deployment run when none is named: the latest Claude Sonnet Foundry offers, under the name
+#: Foundry gives a deployment by default (the model's).
+DEFAULT_MODEL = "claude-sonnet-4-6"
+
+
 class FoundryProvider(Provider):
     """Claude and OpenAI-wire deployments of one Azure AI Foundry resource."""
 
@@ -63,6 +68,9 @@ class FoundryProvider(Provider):
         """The deployment names ``providers.foundry.deployments`` declares."""
         deployments = self.settings.get("deployments")
         return list(deployments) if isinstance(deployments, Mapping) else []
+
+    def default_model(self) -> str:
+        return DEFAULT_MODEL
 
     def credentials(self) -> CredentialStatus:
         return credentials.status(self.settings, self.env)

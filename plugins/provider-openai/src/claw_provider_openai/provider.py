@@ -25,6 +25,8 @@ HINT = "set OPENAI_API_KEY (or providers.openai.api_key in settings)"
 OPENAI_URL = "https://api.openai.com/v1"
 #: ``api_key`` values meaning "this server needs no key".
 NO_KEY = frozenset({"none", "-", ""})
+#: The model run when none is named: OpenAI's flagship for agentic coding.
+DEFAULT_MODEL = "gpt-5.5"
 
 
 class OpenAIProvider(Provider):
@@ -71,6 +73,13 @@ class OpenAIProvider(Provider):
     def declared_models(self) -> list[str]:
         """The ids ``providers.openai.models`` declares."""
         return list(self._declared())
+
+    def default_model(self) -> str | None:
+        """:data:`DEFAULT_MODEL` on OpenAI; on a compatible server the first model
+        ``providers.openai.models`` declares, else none (what it serves cannot be guessed)."""
+        if self.compatible:
+            return next(iter(self._declared()), None)
+        return DEFAULT_MODEL
 
     def api_for(self, model_id: str) -> Api:
         """Which API serves ``model_id``: the ``api`` setting, else the model's entry, else

@@ -27,6 +27,10 @@ from claw_provider_vertex import catalogue, credentials, gemini
 DIST = "claw-provider-vertex"
 
 
+#: The model run when none is named: the latest Claude Sonnet, as Claude Code runs it on Vertex.
+DEFAULT_MODEL = "claude-sonnet-5-5"
+
+
 class VertexProvider(Provider):
     """Claude and Gemini models on Google Cloud Vertex AI."""
 
@@ -50,6 +54,9 @@ class VertexProvider(Provider):
             if item is not None
             else ModelInfo(id=catalogue.vertex_id(model_id), provider=cls.name)
         )
+
+    def default_model(self) -> str:
+        return DEFAULT_MODEL
 
     def credentials(self) -> CredentialStatus:
         return credentials.status(self.settings, self.env)
