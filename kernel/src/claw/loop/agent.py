@@ -36,7 +36,7 @@ from claw.output import Renderer, shapes
 from claw.providers import Effort, ModelInfo, ModelRequest, ModelResponse
 from claw.routing import Route
 from claw.session_context import SessionContext
-from claw.sessions import Session, open_session
+from claw.sessions import Session, SessionState, open_session, resume_state
 from claw.sessions.history import interrupted_results
 from claw.tools import Tool, ToolContext, ToolError, ToolResult
 
@@ -125,9 +125,9 @@ class AgentLoop:
         app, opts = self.app, self.opts
         settings = app.settings
         self.settings = settings
-        self.chain = routing.model_chain(
-            app.providers, settings, model=opts.model, fallbacks=opts.fallback_models
-        )
+        directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
+        resumed = resume_state(opts.resume, directory) if opts.resume else None
+        self.chain = self._model_chain(resumed)
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
         self.policy = RetryPolicy.configured(settings.model, self.env)
@@ -144,10 +144,9 @@ class AgentLoop:
             additional_dirs=opts.add_dirs,
         )
 
-        directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
         self.session = session = open_session(
             directory,
-            resume=opts.resume,
+            resume=resumed,
             fork=opts.fork,
             session_id=opts.session_id,
             persist=opts.persist,
@@ -221,6 +220,24 @@ class AgentLoop:
                 api_key_source=primary.credentials().source or "none",
             )
         )
+
+    def _model_chain(self, resumed: SessionState | None) -> list[Route]:
+        """The session's models: ``--model``, else the model a resumed session recorded (so
+        ``--continue`` goes on with the model the session was started with), else settings."""
+        recorded = None if self.opts.model or resumed is None else resumed.chosen_model
+        try:
+            return routing.model_chain(
+                self.app.providers,
+                self.settings,
+                model=self.opts.model or recorded,
+                fallbacks=self.opts.fallback_models,
+            )
+        except ClawError as exc:
+            if recorded is None or resumed is None:
+                raise
+            raise ClawError(
+                f"{exc} (the model session {resumed.session_id} recorded; choose one with --model)"
+            ) from None
 
     async def close(self, reason: str = "other") -> None:
         """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file synced."""
@@ -431,11 +448,16 @@ class AgentLoop:
             )
         return fp
 
-    async def _call(self, messages: list[Message], *, tools: bool = True) -> tuple[ModelResponse, Route]:
+    async def _call(
+        self, messages: list[Message], *, tools: bool = True, shown: bool = True
+    ) -> tuple[ModelResponse, Route]:
+        """One model request; ``shown=False`` keeps its stream from the output (a compaction's
+        summary is no answer)."""
         self._refresh_tools()
         self._emit("model_request", model=self.caller.route.address)
         response, route = await self.caller.call(
-            lambda r: self._request(r, messages, tools=tools), self.renderer.stream_event
+            lambda r: self._request(r, messages, tools=tools),
+            self.renderer.stream_event if shown else lambda _event: None,
         )
         self.costs.add(self._info(route), response.usage)
         return response, route
@@ -564,6 +586,7 @@ class AgentLoop:
                 usage=data["usage"],
                 duration_ms=data["duration_ms"],
             )
+            session.state.count_result(data["total_cost_usd"], data["usage"])
             self.renderer.result(data)
             return Outcome(data, 1 if is_error else 0, error)
 
@@ -678,6 +701,21 @@ class AgentLoop:
         budget = self.opts.max_budget_usd
         return budget is not None and self.costs.total_cost_usd >= budget
 
+    def status(self) -> dict[str, Any]:
+        """Where the session stands, for ``/status``."""
+        assert self.session is not None
+        route = self.caller.route
+        return {
+            "session_id": self.session.id,
+            "path": str(self.session.path) if self.session.path else None,
+            "model": route.address,
+            "messages": len(self.session.messages),
+            "context_tokens": self._context_tokens,
+            "context_window": self._info(route).context_window,
+            "permission_mode": self.permissions.mode,
+            "workspace": str(self.workspace),
+        }
+
     # -- compaction ------------------------------------------------------------------------------
 
     async def _maybe_compact(self, trigger: str) -> None:
@@ -705,7 +743,16 @@ class AgentLoop:
         if pre.action == "block":
             return False
         older, kept = session.messages[:cut], session.messages[cut:]
-        response, _ = await self._call(compaction.summary_request(older), tools=True)
+        # An automatic compaction is part of its turn's cost; a manual one (between turns) is
+        # counted on its own, in its event, or the next turn's fresh tally would lose it.
+        manual, turn_costs = trigger == "manual", self.costs
+        if manual:
+            self.costs = CostTracker(self.settings.model.prices)
+        try:
+            response, _ = await self._call(compaction.summary_request(older), tools=True, shown=False)
+        finally:
+            own, self.costs = self.costs, turn_costs
+        cost = {"total_cost_usd": own.total_cost_usd, "usage": shapes.usage_dict(own.usage)} if manual else {}
         summary = response.to_message().text or "(no summary)"
         messages = compaction.compacted(summary, kept)
         pre_tokens = self._context_tokens
@@ -718,7 +765,10 @@ class AgentLoop:
             kept_messages=len(kept),
             summary=summary,
             messages=[m.model_dump(mode="json", exclude_none=True) for m in messages],
+            **cost,
         )
+        if cost:
+            session.state.count_result(cost["total_cost_usd"], cost["usage"])
         self._context_tokens = 0
         self._emit("compaction", trigger=trigger, pre_tokens=pre_tokens)
         self.renderer.system(
