@@ -224,3 +224,15 @@ def test_seed_spellings_prompt_session_and_repl(claw, loop_env):
     claw("--prompt", "x", "more words").assert_failure(2, "--prompt and a prompt argument")
     claw("--repl", "-p", "x").assert_failure(2, "--repl and -p/--print/--prompt")
     claw("-p", "x", "--session", sid, "--resume", "other").assert_failure(2, "--session is --resume")
+
+
+def test_builtins_as_print_prompts_and_stdin_after_commands(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(Text("one")), Reply(Text("two")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    # with JSON output the report goes to stderr: stdout stays JSON (here: nothing, no prompt ran)
+    res = claw("-p", "/status", "--continue", "--output-format", "json").assert_success()
+    assert res.stdout == "" and f"Session:     {sid}" in res.stderr
+    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    res = claw("resume-session", str(path), "/cost", input="piped question\n").assert_success()
+    assert res.stdout.index("Total cost:") < res.stdout.index("two")
+    assert _texts(loop_env.requests[1])[-1] == "piped question\n"
