@@ -232,6 +232,9 @@ def test_builtins_as_print_prompts_and_stdin_after_commands(claw, loop_env, claw
     # with JSON output the report goes to stderr: stdout stays JSON (here: nothing, no prompt ran)
     res = claw("-p", "/status", "--continue", "--output-format", "json").assert_success()
     assert res.stdout == "" and f"Session:     {sid}" in res.stderr
+    claw("-p", "/stauts", "--continue").assert_failure(
+        1, "unknown slash command /stauts; did you mean /status?"
+    )
     path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
     res = claw("resume-session", str(path), "/cost", input="piped question\n").assert_success()
     assert res.stdout.index("Total cost:") < res.stdout.index("two")

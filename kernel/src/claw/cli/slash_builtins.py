@@ -99,10 +99,14 @@ async def run(loop: Any, line: str, out: TextIO) -> bool:
     """Run ``line`` if it calls a built-in command, writing its report to ``out``; returns whether it
     did (``False``: the line is a prompt, or another slash command, for the agent loop).
 
+    :raises UnknownCommand: ``line`` calls no command at all (the hint names built-ins as well).
     :raises ClawError: the command failed (``/export`` to a file that exists).
     """
     call, builtin = _builtin(line)
-    if call is None or builtin is None:
+    if call is None:
+        return False
+    if builtin is None:
+        slash.lookup(loop.ctx.commands, call.name, also=COMMANDS)  # an unknown name: hint built-ins too
         return False
     await builtin.run(loop, call.args, out)
     out.flush()
