@@ -58,15 +58,15 @@ def load(path: Path, data: bytes, kind: str, *, messages: bool = True) -> Sessio
         meta = next((r for r in records if r.get("type") == "session_meta"), {})
         raw = [r["message"] for r in records if r.get("type") == "message" and "message" in r]
         summary = next((r.get("summary") for r in reversed(records) if r.get("type") == "compaction"), None)
-    model = meta.get("model")
+    model = meta.get("model") if isinstance(meta.get("model"), str) else None
     state = SessionState(
         session_id=str(meta.get("id") or meta.get("session_id") or path.stem),
         path=path,
-        model=model if isinstance(model, str) and model else None,
+        model=model or None,
+        chosen_model=model or None,
         cwd=meta.get("cwd") or meta.get("work_dir") or meta.get("workspace_root"),
         format=kind,
     )
-    state.chosen_model = state.model
     state.num_turns = sum(1 for m in raw if isinstance(m, dict) and m.get("role") == "assistant")
     first = next((m for m in raw if isinstance(m, dict) and m.get("role") == "user"), None)
     state.title = _text(first) if first else ""
