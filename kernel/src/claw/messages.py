@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Block(BaseModel):
@@ -70,6 +70,11 @@ class Message(BaseModel):
 
     role: Literal["user", "assistant"]
     content: list[ContentBlock]
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _text_content(cls, value: Any) -> Any:
+        return [{"type": "text", "text": value}] if isinstance(value, str) else value
 
     @classmethod
     def user(cls, text: str) -> Message:

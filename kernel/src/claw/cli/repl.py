@@ -1,7 +1,8 @@
 """The line REPL: ``claw`` (or ``claw "PROMPT"``) on a terminal. The full-screen TUI comes later.
 
-Built-in commands: ``/help``, ``/compact``, ``/exit``; any other ``/name args`` expands a slash command
-from the session (``.claw/commands``, MCP prompts, ...) and sends the result as the prompt. Tool calls
+Built-in commands (:mod:`claw.cli.slash_builtins`): ``/help``, ``/compact``, ``/cost``, ``/status``,
+``/export``, and ``/exit``; any other ``/name args`` expands a slash command from the session
+(``.claw/commands``, MCP prompts, ...) and sends the result as the prompt. Tool calls
 that need approval are asked about on the terminal: allow once, for the session, always, or deny.
 
 Ctrl-C during a turn stops that turn (the session keeps what happened, unanswered tool calls are
@@ -19,23 +20,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from claw import console
+from claw.cli import slash_builtins
 from claw.errors import ClawError
-
-HELP = """\
-/help              this list
-/compact           summarise older turns now to free context
-/exit              end the session (also Ctrl-D)"""
-
-
-def help_text(commands: Mapping[str, Any]) -> str:
-    """The built-in commands, then the session's slash commands with their argument hints."""
-    lines = [HELP]
-    for name in sorted(commands):
-        command = commands[name]
-        usage = f"/{name} {command.argument_hint}".rstrip()
-        lines.append(f"{usage:<18} {command.description}".rstrip())
-    return "\n".join(lines)
-
+from claw.loop import slash
 
 _CHOICES = {"y": "once", "s": "session", "a": "always", "n": "deny"}
 
@@ -132,17 +119,15 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                 line = line.strip()
                 if not line:
                     continue
-                if line.startswith("/"):
-                    name = line[1:].split(maxsplit=1)[0] if line[1:].strip() else ""
-                    if name in ("exit", "quit"):
-                        break
-                    if name == "help":
-                        sys.stderr.write(help_text(loop.ctx.commands) + "\n")
+                call = slash.parse(line)
+                if call is not None and call.name in ("exit", "quit"):
+                    break
+                try:
+                    if await slash_builtins.run(loop, line, sys.stderr):
                         continue
-                    if name == "compact":
-                        if await loop.compact("manual"):
-                            sys.stderr.write("compacted\n")
-                        continue
+                except ClawError as exc:  # /export to a file that exists
+                    console.error(str(exc))
+                    continue
                 turn = asyncio.create_task(loop.run_prompt(line))  # expands any other /command
                 try:
                     outcome = await turn

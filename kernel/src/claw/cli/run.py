@@ -29,6 +29,16 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         help="Answer the prompt and exit (non-interactive). The prompt may come on stdin.",
     ),
     click.option(
+        "--prompt",
+        "prompt_text",
+        default=None,
+        metavar="PROMPT",
+        help="claw-code-go's spelling of -p PROMPT.",
+    ),
+    click.option(
+        "--repl", is_flag=True, help="Start the interactive REPL even when stdin is not a terminal."
+    ),
+    click.option(
         "--model",
         default=None,
         metavar="MODEL",
@@ -81,6 +91,7 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         help="Where session files live (default: the workspace's folder in the state dir).",
     ),
     click.option("-r", "--resume", default=None, metavar="ID|latest|PATH", help="Resume a session."),
+    click.option("--session", default=None, metavar="ID", help="claw-code-go's spelling of --resume ID."),
     click.option(
         "-c", "--continue", "continue_", is_flag=True, help="Resume the latest session of this workspace."
     ),
@@ -235,19 +246,21 @@ def loop_options(app: Any, params: dict[str, Any]) -> Any:
     )
 
 
-def run_root(ctx: click.Context, prompt: str | None, params: dict[str, Any]) -> None:
-    """The root command without a subcommand: print mode, the REPL, or help."""
+def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[str, Any]) -> None:
+    """The root command without a subcommand: print mode, the REPL, or help. ``prompt`` may be lines
+    to run in order (``resume-session FILE /compact /cost "next step"``), in print mode."""
     from claw.cli._root import state_of
     from claw.errors import ClawError, UsageError
 
     state = state_of(ctx)
+    prompt, params = _seed_spellings(prompt, params)
     print_mode = bool(params.get("print_mode"))
     interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
     fmt = params.get("output_format") or "text"
     stream_input = params.get("input_format") == "stream-json"
     if stream_input and fmt != "stream-json":  # checked first: the REPL (text output) is no exception
         raise UsageError("--input-format=stream-json requires --output-format=stream-json")
-    if not print_mode and interactive_stdin:
+    if not print_mode and (interactive_stdin or params.get("repl")):
         from claw.cli.repl import run_repl
 
         if fmt != "text":
@@ -266,12 +279,8 @@ def run_root(ctx: click.Context, prompt: str | None, params: dict[str, Any]) -> 
                 state.app, options, prompts(sys.stdin), fmt, bool(params.get("include_partial_messages"))
             )
         )
-    piped = _read_stdin()
-    if piped and prompt:
-        prompt = f"{piped.rstrip()}\n\n{prompt}"
-    elif piped:
-        prompt = piped
-    if not prompt or not prompt.strip():
+    lines = _with_stdin(prompt, _read_stdin())
+    if not any(line.strip() for line in lines):
         if not print_mode:
             click.echo(ctx.get_help())
             return
@@ -282,11 +291,45 @@ def run_root(ctx: click.Context, prompt: str | None, params: dict[str, Any]) -> 
         run_print(
             state.app,
             loop_options(state.app, params),
-            prompt,
+            lines,
             fmt,
             bool(params.get("include_partial_messages")),
         )
     )
+
+
+def _seed_spellings(
+    prompt: str | list[str] | None, params: dict[str, Any]
+) -> tuple[str | list[str] | None, dict[str, Any]]:
+    """claw-code-go's spellings, as the flags they stand for: ``--prompt PROMPT`` is ``-p PROMPT``,
+    ``--session ID`` is ``--resume ID``; ``--repl`` (the REPL even off a terminal) excludes print mode."""
+    from claw.errors import UsageError
+
+    params = dict(params)
+    if params.get("prompt_text") is not None:
+        if prompt is not None:
+            raise UsageError("--prompt and a prompt argument cannot be used together")
+        prompt, params["print_mode"] = params["prompt_text"], True
+    if params.get("session"):
+        if params.get("resume") not in (None, params["session"]) or params.get("continue_"):
+            raise UsageError("--session is --resume: give only one of --session, --resume, --continue")
+        params["resume"] = params["session"]
+    if params.get("repl") and params.get("print_mode"):
+        raise UsageError("--repl and -p/--print/--prompt cannot be used together")
+    return prompt, params
+
+
+def _with_stdin(prompt: str | list[str] | None, piped: str) -> list[str]:
+    """The lines to run: piped stdin goes before the prompt, separated by a blank line; after
+    ``resume-session``'s lines it is the prompt, unless the last line is one (then it goes before it)."""
+    from claw.cli import slash_builtins
+
+    lines = [prompt] if isinstance(prompt, str) else list(prompt or [])
+    if not piped:
+        return lines
+    if not lines or (isinstance(prompt, list) and slash_builtins.is_builtin(lines[-1])):
+        return [*lines, piped]
+    return [*lines[:-1], f"{piped.rstrip()}\n\n{lines[-1]}"]
 
 
 class Terminated(ClawError):
@@ -296,22 +339,31 @@ class Terminated(ClawError):
 
 
 def run_print(
-    app: Any, options: Any, prompt: str | AsyncIterator[Any], fmt: str, partial: bool = False
+    app: Any, options: Any, prompt: str | list[str] | AsyncIterator[Any], fmt: str, partial: bool = False
 ) -> int:
-    """Run a prompt non-interactively, or each prompt an async iterator yields (stream-json input)
-    as the next turn of the same session; returns the exit code (1 if any turn failed). Ctrl-C raises
-    ``KeyboardInterrupt`` (exit 130) after the session is saved."""
+    """Run a prompt non-interactively, or each prompt of a list or an async iterator (stream-json
+    input) as the next turn of the same session; returns the exit code (1 if any turn failed). A
+    built-in ``/command`` (:mod:`claw.cli.slash_builtins`) runs in its place, its report on stdout in
+    text output and on stderr otherwise. Ctrl-C raises ``KeyboardInterrupt`` (exit 130) after the
+    session is saved."""
     import asyncio
     import signal
 
     from claw import console
+    from claw.cli import slash_builtins
     from claw.loop import AgentLoop
     from claw.output import StreamJsonRenderer, make_renderer
 
     renderer = make_renderer(fmt, partial=partial)
+    report = sys.stdout if fmt == "text" else sys.stderr
 
-    async def one() -> AsyncIterator[Any]:
-        yield prompt
+    async def listed(lines: list[str]) -> AsyncIterator[Any]:
+        for line in lines:
+            yield line
+
+    if isinstance(prompt, str):
+        prompt = [prompt]
+    prompts = listed(prompt) if isinstance(prompt, list) else prompt
 
     async def main() -> int:
         loop = AgentLoop(app, options, renderer)
@@ -324,9 +376,11 @@ def run_print(
             await loop.start()
             if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
                 renderer.session_id = loop.session.id
-            async for each in one() if isinstance(prompt, str) else prompt:
-                outcome = await loop.run_prompt(each)
+            async for each in prompts:
                 turns += 1
+                if isinstance(each, str) and await slash_builtins.run(loop, each, report):
+                    continue
+                outcome = await loop.run_prompt(each)
                 if outcome.error:
                     console.error(outcome.error)
                 exit_code = max(exit_code, outcome.exit_code)

@@ -1,4 +1,4 @@
-"""``claw sessions list`` and ``claw resume-session FILE``."""
+"""``claw sessions list`` and ``claw resume-session FILE [COMMANDS...]``."""
 
 from __future__ import annotations
 
@@ -73,16 +73,21 @@ def list_cmd(ctx: click.Context, session_dir: Path | None, as_json: bool) -> Non
 
 @click.command("resume-session")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("prompt", required=False)
+@click.argument("commands", nargs=-1)
 @click.pass_context
-def resume_session(ctx: click.Context, file: Path, prompt: str | None) -> None:
-    """Continue the session saved in FILE: with PROMPT (or stdin) once, else interactively.
+def resume_session(ctx: click.Context, file: Path, commands: tuple[str, ...]) -> None:
+    """Continue the session saved in FILE: run COMMANDS in order and exit, else go on interactively.
 
+    \b
+    COMMANDS are built-in slash commands and a prompt, as in claw-code-go:
+      claw resume-session FILE /compact /cost /status /export notes.md "next step"
     Root options apply: claw --output-format json resume-session FILE "next step"."""
     from claw.cli.run import run_root
+    from claw.cli.slash_builtins import split_words
 
     root = ctx.find_root()
     params = {**root.params, "resume": str(file.resolve()), "continue_": False}
-    if prompt is not None:
+    lines = split_words(list(commands))
+    if lines:
         params["print_mode"] = True
-    run_root(root, prompt, params)
+    run_root(root, lines or None, params)

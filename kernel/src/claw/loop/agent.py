@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as _dt
 import inspect
 import re
@@ -36,7 +37,7 @@ from claw.output import Renderer, shapes
 from claw.providers import Effort, ModelInfo, ModelRequest, ModelResponse
 from claw.routing import Route
 from claw.session_context import SessionContext
-from claw.sessions import Session, open_session
+from claw.sessions import Session, SessionState, open_session, resume_state
 from claw.sessions.history import interrupted_results
 from claw.tools import Tool, ToolContext, ToolError, ToolResult
 
@@ -125,11 +126,9 @@ class AgentLoop:
         app, opts = self.app, self.opts
         settings = app.settings
         self.settings = settings
-        #: The primary model and why it was chosen (:meth:`model_line`).
-        self.model_choice = routing.choose_model(app.providers, settings, self.env, model=opts.model)
-        self.chain = routing.model_chain(
-            app.providers, settings, self.model_choice, fallbacks=opts.fallback_models
-        )
+        directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
+        resumed = resume_state(opts.resume, directory) if opts.resume else None
+        self.chain = self._model_chain(resumed)
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
         self.policy = RetryPolicy.configured(settings.model, self.env)
@@ -146,10 +145,9 @@ class AgentLoop:
             additional_dirs=opts.add_dirs,
         )
 
-        directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
         self.session = session = open_session(
             directory,
-            resume=opts.resume,
+            resume=resumed,
             fork=opts.fork,
             session_id=opts.session_id,
             persist=opts.persist,
@@ -228,6 +226,28 @@ class AgentLoop:
         """Which model runs and why (``model: anthropic/claude-sonnet-5-5 (from ANTHROPIC_API_KEY)``),
         for the REPL banner; valid after :meth:`start`."""
         return f"model: {self.model_choice.describe(self.chain[0].address)}"
+
+    def _model_chain(self, resumed: SessionState | None) -> list[Route]:
+        """The session's models: ``--model``, else the model a resumed session recorded (so
+        ``--continue`` goes on with the model the session was started with), else Claude Code's order
+        (:func:`claw.routing.choose_model`). Sets :attr:`model_choice` (the primary and why)."""
+        recorded = None if self.opts.model or resumed is None else resumed.chosen_model
+        #: The primary model and why it was chosen (:meth:`model_line`).
+        self.model_choice = routing.choose_model(
+            self.app.providers, self.settings, self.env, model=self.opts.model or recorded
+        )
+        if recorded is not None and resumed is not None:
+            self.model_choice = dataclasses.replace(self.model_choice, source=f"session {resumed.session_id}")
+        try:
+            return routing.model_chain(
+                self.app.providers, self.settings, self.model_choice, fallbacks=self.opts.fallback_models
+            )
+        except ClawError as exc:
+            if recorded is None or resumed is None:
+                raise
+            raise ClawError(
+                f"{exc} (the model session {resumed.session_id} recorded; choose one with --model)"
+            ) from None
 
     async def close(self, reason: str = "other") -> None:
         """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file synced."""
@@ -432,11 +452,16 @@ class AgentLoop:
             )
         return fp
 
-    async def _call(self, messages: list[Message], *, tools: bool = True) -> tuple[ModelResponse, Route]:
+    async def _call(
+        self, messages: list[Message], *, tools: bool = True, shown: bool = True
+    ) -> tuple[ModelResponse, Route]:
+        """One model request; ``shown=False`` keeps its stream from the output (a compaction's
+        summary is no answer)."""
         self._refresh_tools()
         self._emit("model_request", model=self.caller.route.address)
         response, route = await self.caller.call(
-            lambda r: self._request(r, messages, tools=tools), self.renderer.stream_event
+            lambda r: self._request(r, messages, tools=tools),
+            self.renderer.stream_event if shown else lambda _event: None,
         )
         self.costs.add(self._info(route), response.usage)
         return response, route
@@ -566,6 +591,7 @@ class AgentLoop:
                 usage=data["usage"],
                 duration_ms=data["duration_ms"],
             )
+            session.state.count_result(data["total_cost_usd"], data["usage"])
             self.renderer.result(data)
             return Outcome(data, 1 if is_error else 0, error)
 
@@ -680,6 +706,21 @@ class AgentLoop:
         budget = self.opts.max_budget_usd
         return budget is not None and self.costs.total_cost_usd >= budget
 
+    def status(self) -> dict[str, Any]:
+        """Where the session stands, for ``/status``."""
+        assert self.session is not None
+        route = self.caller.route
+        return {
+            "session_id": self.session.id,
+            "path": str(self.session.path) if self.session.path else None,
+            "model": route.address,
+            "messages": len(self.session.messages),
+            "context_tokens": self._context_tokens,
+            "context_window": self._info(route).context_window,
+            "permission_mode": self.permissions.mode,
+            "workspace": str(self.workspace),
+        }
+
     # -- compaction ------------------------------------------------------------------------------
 
     async def _maybe_compact(self, trigger: str) -> None:
@@ -707,7 +748,16 @@ class AgentLoop:
         if pre.action == "block":
             return False
         older, kept = session.messages[:cut], session.messages[cut:]
-        response, _ = await self._call(compaction.summary_request(older), tools=True)
+        # An automatic compaction is part of its turn's cost; a manual one (between turns) is
+        # counted on its own, in its event, or the next turn's fresh tally would lose it.
+        manual, turn_costs = trigger == "manual", self.costs
+        if manual:
+            self.costs = CostTracker(self.settings.model.prices)
+        try:
+            response, _ = await self._call(compaction.summary_request(older), tools=True, shown=False)
+        finally:
+            own, self.costs = self.costs, turn_costs
+        cost = {"total_cost_usd": own.total_cost_usd, "usage": shapes.usage_dict(own.usage)} if manual else {}
         summary = response.to_message().text or "(no summary)"
         messages = compaction.compacted(summary, kept)
         pre_tokens = self._context_tokens
@@ -720,7 +770,10 @@ class AgentLoop:
             kept_messages=len(kept),
             summary=summary,
             messages=[m.model_dump(mode="json", exclude_none=True) for m in messages],
+            **cost,
         )
+        if cost:
+            session.state.count_result(cost["total_cost_usd"], cost["usage"])
         self._context_tokens = 0
         self._emit("compaction", trigger=trigger, pre_tokens=pre_tokens)
         self.renderer.system(

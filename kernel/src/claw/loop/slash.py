@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from claw.errors import ClawError
@@ -35,19 +35,21 @@ def parse(prompt: str) -> Call | None:
     return Call(m.group(1), (m.group(2) or "").strip()) if m else None
 
 
-def lookup(commands: Mapping[str, SlashCommand], name: str) -> SlashCommand:
+def lookup(commands: Mapping[str, SlashCommand], name: str, also: Iterable[str] = ()) -> SlashCommand:
     """The command called ``name``.
 
+    :param also: other command names the caller handles itself (built-ins), offered in the hint.
     :raises UnknownCommand: naming close matches (or every command when there are few).
     """
     command = commands.get(name)
     if command is not None:
         return command
-    close = difflib.get_close_matches(name, list(commands), n=3, cutoff=0.6)
+    known = [*commands, *also]
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     if close:
         hint = "; did you mean " + ", ".join(f"/{c}" for c in close) + "?"
-    elif commands:
-        names = sorted(commands)
+    elif known:
+        names = sorted(known)
         hint = "; available: " + ", ".join(f"/{c}" for c in names[:8]) + (", ..." if len(names) > 8 else "")
     else:
         hint = "; no slash commands are defined"

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from claw import console
 from claw.errors import ClawError
 from claw.messages import Message
+from claw.sessions import seed
 from claw.sessions.history import SessionState, interrupted_results, replay
-from claw.sessions.store import SessionWriter, read_events
+from claw.sessions.store import SessionWriter, parse_events, read_bytes
 
 __all__ = [
     "Session",
@@ -26,6 +28,7 @@ __all__ = [
     "load_state",
     "new_session_id",
     "open_session",
+    "resume_state",
 ]
 
 
@@ -99,13 +102,27 @@ def find_session(spec: str, directory: Path) -> Path:
 
 
 def load_state(path: Path, *, messages: bool = True) -> SessionState:
-    return replay(read_events(path), session_id=path.stem, path=path, messages=messages)
+    """A session file replayed: claw's JSONL, or the seed's legacy JSON or JSONL (detected from the
+    content, as the seed's ``LoadSessionAuto`` does; :attr:`SessionState.format` says which).
+
+    :raises ClawError: the file cannot be read or is no session file (one line naming it).
+    """
+    data = read_bytes(path)
+    kind = seed.detect(path, data)
+    if kind != seed.CLAW:
+        return seed.load(path, data, kind, messages=messages)
+    return replay(parse_events(path, data), session_id=path.stem, path=path, messages=messages)
+
+
+def resume_state(spec: str, directory: Path) -> SessionState:
+    """The session ``--resume spec`` names (see :func:`find_session`), loaded."""
+    return load_state(find_session(spec, directory))
 
 
 def open_session(
     directory: Path,
     *,
-    resume: str | None = None,
+    resume: str | SessionState | None = None,
     fork: bool = False,
     session_id: str | None = None,
     persist: bool = True,
@@ -113,8 +130,10 @@ def open_session(
 ) -> Session:
     """Start a new session, or resume / fork an existing one.
 
-    :param resume: a ``--resume`` spec (id, ``latest``, path); ``None`` starts a fresh session.
-    :param fork: with ``resume``: copy the history into a new session linked to its parent.
+    :param resume: a ``--resume`` spec (id, ``latest``, path) or the state :func:`resume_state` loaded
+        for one; ``None`` starts a fresh session.
+    :param fork: with ``resume``: copy the history into a new session linked to its parent. A seed
+        (claw-code-go) session is always forked, with a notice: claw appends only to its own files.
     :param session_id: ``--session-id`` for a new (or forked) session.
     :param persist: ``False`` keeps nothing on disk.
     :param start: fields for the ``session_start`` event (model, cwd, claw version).
@@ -130,12 +149,21 @@ def open_session(
         session = Session(SessionState(session_id=sid, path=path), SessionWriter(path, defer=True))
         session.record("session_start", session_id=sid, **start)
         return session
-    source = find_session(resume, directory)
-    state = load_state(source)
+    state = resume_state(resume, directory) if isinstance(resume, str) else resume
+    source = state.path
+    assert source is not None
     repair = interrupted_results(state.messages)
-    if fork or (session_id is not None and session_id != state.session_id):
+    foreign = state.format != seed.CLAW
+    if fork or foreign or (session_id is not None and session_id != state.session_id):
         sid = session_id or new_session_id()
         path = directory / f"{sid}.jsonl" if persist else None
+        if foreign:
+            where = f"new claw session {sid}" + (f" ({path})" if path else "")
+            console.warn(
+                f"{source} is a claw-code-go session; continuing in a {where} forked from it, "
+                "leaving the file unchanged",
+                once=False,
+            )
         messages = [*state.messages, *([repair] if repair else [])]
         forked = SessionState(
             session_id=sid,
@@ -145,6 +173,7 @@ def open_session(
             title=state.title,
             cache=state.cache,
             model=state.model,
+            chosen_model=state.chosen_model,
         )
         session = Session(forked, SessionWriter(path))
         session.record("session_start", session_id=sid, source="fork", **start)
@@ -182,7 +211,11 @@ def list_sessions(directory: Path) -> list[SessionSummary]:
         return []
     out = []
     for path in sorted(directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True):
-        state = load_state(path, messages=False)
+        try:
+            state = load_state(path, messages=False)
+        except ClawError as exc:  # a stray file must not hide the other sessions
+            console.warn(f"skipped: {exc}")
+            continue
         out.append(
             SessionSummary(
                 state.session_id or path.stem,

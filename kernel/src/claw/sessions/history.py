@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claw.messages import Message, ToolResultBlock, ToolUseBlock
+from claw.messages import Message, ToolResultBlock, ToolUseBlock, Usage
 
 INTERRUPTED = (
     "interrupted: the run stopped before this tool call finished; it may or may not have taken effect"
@@ -58,6 +58,11 @@ class SessionState:
     messages: list[Message] = field(default_factory=list)
     #: The model in use at the end (after any fallback switch).
     model: str | None = None
+    #: The model the last run of the session started with (``--model`` or settings), which a resume
+    #: uses unless ``--model`` says otherwise; a fallback is a per-run detour, not a choice.
+    chosen_model: str | None = None
+    #: :data:`claw.sessions.seed.CLAW` for claw's own JSONL, else the seed format the file is in.
+    format: str = "claw"
     cwd: str | None = None
     parent_id: str | None = None
     started: str | None = None
@@ -69,6 +74,15 @@ class SessionState:
     #: The context size the last response reported (0 after a compaction): whether to compact first.
     context_tokens: int = 0
     cache: CacheStats = field(default_factory=CacheStats)
+    #: What the session's runs have cost so far (their ``result`` events), for ``/cost``.
+    cost_usd: float = 0.0
+    usage: Usage = field(default_factory=Usage)
+
+    def count_result(self, total_cost_usd: Any, usage: Any) -> None:
+        """Add one run's ``result`` (the loop calls it as runs end; :func:`replay` for past ones)."""
+        self.cost_usd += float(total_cost_usd or 0)
+        if isinstance(usage, dict):
+            self.usage = self.usage + Usage.model_validate(usage)
 
 
 def replay(
@@ -110,6 +124,7 @@ def replay(
             raw = list(ev["messages"])
             if kind == "compaction":
                 state.context_tokens = 0
+                state.count_result(ev.get("total_cost_usd"), ev.get("usage"))  # a manual one's own cost
             if kind == "fork":
                 state.parent_id = ev.get("parent_session_id")
                 state.title = state.title or ev.get("title", "")
@@ -120,6 +135,9 @@ def replay(
             state.started = state.started or ev.get("ts")
             state.cwd = state.cwd or ev.get("cwd")
             state.model = ev.get("model") or state.model
+            state.chosen_model = ev.get("model") or state.chosen_model
+        elif kind == "result":
+            state.count_result(ev.get("total_cost_usd"), ev.get("usage"))
         elif kind == "model_switch":
             state.model = ev.get("to") or state.model
         state.updated = ev.get("ts") or state.updated

@@ -165,15 +165,24 @@ class _Syncer(threading.Thread):
                 return
 
 
+def read_bytes(path: Path) -> bytes:
+    """A session file's content. :raises ClawError: one line naming the file."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ClawError(f"cannot read the session file {path}: {exc.strerror}") from None
+
+
 def read_events(path: Path) -> list[dict[str, Any]]:
     """All events of a session file. Unparseable lines (a torn last line after a crash) are skipped
     with a warning naming the line."""
+    return parse_events(path, read_bytes(path))
+
+
+def parse_events(path: Path, data: bytes) -> list[dict[str, Any]]:
+    """:func:`read_events` for bytes already read from ``path``."""
     from pydantic_core import from_json
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ClawError(f"cannot read the session file {path}: {exc.strerror}") from None
     lines = [line for line in data.split(b"\n") if line.strip()]
     try:  # one parse of the whole file, in Rust: about 4x faster than json.loads per line
         events = from_json(b"[" + b",".join(lines) + b"]")
