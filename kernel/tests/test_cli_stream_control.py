@@ -4,6 +4,7 @@ set_permission_mode, set_model, unknown and malformed requests, ``--replay-user-
 
 from __future__ import annotations
 
+import itertools
 import json
 import queue
 import subprocess
@@ -115,7 +116,7 @@ def test_interrupt_stops_the_stream_at_once_and_the_session_resumes_consistently
     assert res.json()["result"] == "back again"
     messages = loop_env.requests[2]["messages"]
     roles = [m["role"] for m in messages]
-    assert all(a != b for a, b in zip(roles, roles[1:], strict=False)), roles  # a valid history
+    assert all(a != b for a, b in itertools.pairwise(roles)), roles  # a valid history
     texts = json.dumps(messages)
     assert "tell me a story" in texts and "have a nap" in texts and "go on" in texts
     assert "once upon" not in texts  # the interrupted answer was never completed, so never recorded
