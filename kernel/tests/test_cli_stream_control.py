@@ -324,3 +324,33 @@ def test_replay_and_stdio_prompt_tool_need_stream_json_input(claw, loop_env):
         2, "--permission-prompt-tool stdio requires --input-format=stream-json"
     )
     assert loop_env.requests == []
+
+
+def test_an_allow_with_updated_permissions_is_remembered(claw, loop_env, workspace):
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "one.txt"}, id="toolu_1")),
+        Reply(ToolCall("Touch", {"name": "two.txt"}, id="toolu_2")),
+        Reply(Text("done")),
+    )
+    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    try:
+        driver.send(_user("make files"))
+        request = driver.until(lambda o: o["type"] == "control_request")[-1]
+        suggestions = request["request"]["permission_suggestions"]
+        saved = [{**s, "destination": "localSettings"} for s in suggestions]
+        answer = {"behavior": "allow", "updatedInput": {"name": "one.txt"}, "updatedPermissions": saved}
+        driver.send(
+            {
+                "type": "control_response",
+                "response": {"subtype": "success", "request_id": request["request_id"], "response": answer},
+            }
+        )
+        driver.result()  # the second Touch was not asked about
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    assert [o["request_id"] for o in driver.seen if o["type"] == "control_request"] == [request["request_id"]]
+    assert sorted(p.name for p in workspace.glob("*.txt")) == ["one.txt", "two.txt"]
+    local = json.loads((workspace / ".claw" / "settings.local.json").read_text())
+    assert local["permissions"]["allow"] == ["Touch"]
