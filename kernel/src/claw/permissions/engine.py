@@ -340,11 +340,10 @@ class PermissionEngine:
             answer = await self.approver(question)
         elif self.asker is not None:
             word = await self.asker(tool.name, tool_input, verdict.reason)
-            answer = (
-                PermissionAnswer("deny", message="denied by the user")
-                if word == "deny"
-                else (PermissionAnswer("allow", scope=word if word in ("session", "always") else "once"))
-            )
+            if word == "deny":
+                answer = PermissionAnswer("deny", message="denied by the user")
+            else:
+                answer = PermissionAnswer("allow", scope=word if word in ("session", "always") else "once")
         else:
             return Verdict(
                 decision="deny",
