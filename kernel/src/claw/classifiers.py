@@ -38,6 +38,9 @@ class Verdict(BaseModel):
     reason: str = ""
     #: Who decided: a rule with its file, a mode, a classifier or a hook; shown by ``permissions explain``.
     source: str = ""
+    #: Set when whoever approved the call rewrote its input (a permission prompt tool's
+    #: ``updatedInput``): the call runs with this instead.
+    updated_input: dict[str, Any] | None = None
 
 
 class Classifier(abc.ABC):

@@ -12,11 +12,14 @@ import re
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from claw.errors import ClawError
+
+if TYPE_CHECKING:
+    from claw.cli.control import ControlChannel
 
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
@@ -80,6 +83,11 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         "needs --output-format stream-json).",
     ),
     click.option(
+        "--replay-user-messages",
+        is_flag=True,
+        help="With stream-json input and output: echo each user message on stdout before its turn.",
+    ),
+    click.option(
         "--include-partial-messages",
         is_flag=True,
         help="With stream-json: also print stream_event lines as the answer streams.",
@@ -106,6 +114,13 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     ),
     click.option(
         "--dangerously-skip-permissions", is_flag=True, help="Same as --permission-mode bypassPermissions."
+    ),
+    click.option(
+        "--permission-prompt-tool",
+        default=None,
+        metavar="TOOL|stdio",
+        help="With -p: the MCP tool (mcp__server__tool) that answers permission questions; stdio: ask "
+        "the stream-json client (can_use_tool).",
     ),
     click.option(
         "--allowed-tools",
@@ -220,6 +235,7 @@ def loop_options(app: Any, params: dict[str, Any]) -> Any:
         "bypassPermissions" if params.get("dangerously_skip_permissions") else params.get("permission_mode")
     )
     schema = _json_arg(params["json_schema"], "--json-schema") if params.get("json_schema") else None
+    prompt_tool = params.get("permission_prompt_tool")
     return LoopOptions(
         model=params.get("model"),
         fallback_models=list(params.get("fallback_model") or []) or None,
@@ -227,6 +243,7 @@ def loop_options(app: Any, params: dict[str, Any]) -> Any:
         max_turns=params.get("max_turns") or settings.maxTurns,
         max_budget_usd=params.get("max_budget_usd"),
         permission_mode=mode,
+        permission_prompt_tool=prompt_tool if prompt_tool != "stdio" else None,
         allowed_tools=split_rules(params.get("allowed_tools") or ()),
         disallowed_tools=split_rules(params.get("disallowed_tools") or ()),
         tools=tool_list,
@@ -260,25 +277,31 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     stream_input = params.get("input_format") == "stream-json"
     if stream_input and fmt != "stream-json":  # checked first: the REPL (text output) is no exception
         raise UsageError("--input-format=stream-json requires --output-format=stream-json")
+    prompt_tool = params.get("permission_prompt_tool")
+    if prompt_tool == "stdio" and not stream_input:
+        raise UsageError("--permission-prompt-tool stdio requires --input-format=stream-json")
+    if params.get("replay_user_messages") and not stream_input:
+        raise UsageError("--replay-user-messages requires --input-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
         from claw.cli.repl import run_repl
 
         if fmt != "text":
             raise UsageError("--output-format applies to print mode (-p) only")
+        if prompt_tool:
+            raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
         ctx.exit(run_repl(state.app, loop_options(state.app, params), prompt))
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
         if not state.verbose:
             raise ClawError("when using --print, --output-format=stream-json requires --verbose")
-        from claw.cli.stream_input import prompts
+        from claw.cli.control import ControlChannel
 
+        channel = ControlChannel(sys.stdin, sys.stdout, replay=bool(params.get("replay_user_messages")))
         options = loop_options(state.app, params)
-        ctx.exit(
-            run_print(
-                state.app, options, prompts(sys.stdin), fmt, bool(params.get("include_partial_messages"))
-            )
-        )
+        if prompt_tool == "stdio":
+            options.approver = channel.can_use_tool
+        ctx.exit(run_print(state.app, options, channel, fmt, bool(params.get("include_partial_messages"))))
     lines = _with_stdin(prompt, _read_stdin())
     if not any(line.strip() for line in lines):
         if not print_mode:
@@ -339,13 +362,13 @@ class Terminated(ClawError):
 
 
 def run_print(
-    app: Any, options: Any, prompt: str | list[str] | AsyncIterator[Any], fmt: str, partial: bool = False
+    app: Any, options: Any, prompt: str | list[str] | ControlChannel, fmt: str, partial: bool = False
 ) -> int:
-    """Run a prompt non-interactively, or each prompt of a list or an async iterator (stream-json
-    input) as the next turn of the same session; returns the exit code (1 if any turn failed). A
-    built-in ``/command`` (:mod:`claw.cli.slash_builtins`) runs in its place, its report on stdout in
-    text output and on stderr otherwise. Ctrl-C raises ``KeyboardInterrupt`` (exit 130) after the
-    session is saved."""
+    """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
+    (:class:`~claw.cli.control.ControlChannel`) as the next turn of the same session; returns the exit
+    code (1 if any turn failed). A built-in ``/command`` (:mod:`claw.cli.slash_builtins`) runs in its
+    place, its report on stdout in text output and on stderr otherwise. Ctrl-C raises
+    ``KeyboardInterrupt`` (exit 130) after the session is saved."""
     import asyncio
     import signal
 
@@ -363,7 +386,6 @@ def run_print(
 
     if isinstance(prompt, str):
         prompt = [prompt]
-    prompts = listed(prompt) if isinstance(prompt, list) else prompt
 
     async def main() -> int:
         loop = AgentLoop(app, options, renderer)
@@ -376,7 +398,7 @@ def run_print(
             await loop.start()
             if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
                 renderer.session_id = loop.session.id
-            async for each in prompts:
+            async for each in listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop):
                 turns += 1
                 if isinstance(each, str) and await slash_builtins.run(loop, each, report):
                     continue

@@ -1,9 +1,11 @@
-"""``--input-format stream-json``: prompts as NDJSON user messages on stdin (Claude Code's shape).
+"""``--input-format stream-json``: NDJSON on stdin in Claude Code's shapes.
 
-Each line is ``{"type": "user", "message": {"role": "user", "content": "text" | [blocks]}}``; each
+Each user line is ``{"type": "user", "message": {"role": "user", "content": "text" | [blocks]}}``; each
 message is one prompt turn of the same session, run in order as lines arrive, so a driver can write the
 next message after reading the previous turn's ``result``. Blank lines are skipped. A line that is not
-such a message ends the run with one error naming its line number; turns already run stay recorded.
+a message claw understands ends the run with one error naming its line number; turns already run stay
+recorded. Control messages (``control_request``, ``control_response``) are handled by
+:mod:`claw.cli.control` as they arrive, also while a turn runs.
 """
 
 from __future__ import annotations
@@ -23,22 +25,33 @@ from claw.messages import ContentBlock, ImageBlock, TextBlock
 _PROMPT_BLOCKS = {"text": TextBlock, "image": ImageBlock}
 
 
-def parse_line(line: str, number: int) -> str | list[ContentBlock]:
-    """The prompt one stdin line carries: the text, or its content blocks.
+def line_error(number: int, why: str) -> ClawError:
+    return ClawError(f"stdin line {number}: {why}")
 
-    :raises ClawError: ``stdin line N: ...`` when the line is not a user message.
+
+def parse_json(line: str, number: int) -> dict[str, Any]:
+    """The JSON object one stdin line holds.
+
+    :raises ClawError: ``stdin line N: ...`` when it is not JSON or not an object.
     """
-
-    def bad(why: str) -> ClawError:
-        return ClawError(f"stdin line {number}: {why}")
-
     try:
         data: Any = json.loads(line)
     except ValueError as exc:
-        raise bad(f"invalid JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("type") != "user":
-        got = data.get("type") if isinstance(data, dict) else type(data).__name__
-        raise bad(f'expected a {{"type": "user", "message": ...}} object, got {json.dumps(got)}')
+        raise line_error(number, f"invalid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise line_error(number, f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def parse_user(data: dict[str, Any], number: int) -> str | list[ContentBlock]:
+    """The prompt a ``{"type": "user", ...}`` line carries: the text, or its content blocks.
+
+    :raises ClawError: ``stdin line N: ...`` when it is not a valid user message.
+    """
+
+    def bad(why: str) -> ClawError:
+        return line_error(number, why)
+
     message = data.get("message")
     if not isinstance(message, dict) or message.get("role", "user") != "user":
         raise bad('"message" must be an object with "role": "user" and "content"')
@@ -62,8 +75,8 @@ def parse_line(line: str, number: int) -> str | list[ContentBlock]:
     return blocks
 
 
-async def prompts(stream: TextIO) -> AsyncIterator[str | list[ContentBlock]]:
-    """The prompts on ``stream``, one per message line, as they arrive.
+async def lines(stream: TextIO) -> AsyncIterator[tuple[int, str]]:
+    """The non-blank lines of ``stream`` with their line numbers, as they arrive.
 
     Lines are read by a daemon thread, so a Ctrl-C or SIGTERM while waiting for input ends the run
     without waiting for stdin.
@@ -87,4 +100,4 @@ async def prompts(stream: TextIO) -> AsyncIterator[str | list[ContentBlock]]:
     while (line := await queue.get()) is not None:
         number += 1
         if line.strip():
-            yield parse_line(line, number)
+            yield number, line

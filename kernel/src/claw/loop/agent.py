@@ -76,6 +76,10 @@ class LoopOptions:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Asks the user about tool calls (the REPL); ``None`` in ``-p`` runs.
     asker: Any = None
+    #: Asks a program instead (a :data:`claw.permissions.PermissionApprover`: a stream-json client).
+    approver: Any = None
+    #: ``--permission-prompt-tool NAME``: the tool that answers permission questions.
+    permission_prompt_tool: str | None = None
     #: Lets tools ask the user questions (``ToolContext.ask``).
     tool_asker: Any = None
     date: _dt.date | None = None
@@ -116,11 +120,15 @@ class AgentLoop:
         self.tools: dict[str, Tool] = {}
         self._tool_list: list[Tool] = []
         self._tools_version = 0
+        #: The running turn's task and whether :meth:`interrupt` stopped it.
+        self._turn: asyncio.Task[Any] | None = None
+        self._interrupted = False
 
     # -- start and end -------------------------------------------------------------------------
 
     async def start(self) -> None:
         from claw.hooks import HookRunner
+        from claw.loop.prompt_tool import PromptToolApprover
         from claw.permissions import PermissionEngine
 
         app, opts = self.app, self.opts
@@ -142,6 +150,7 @@ class AgentLoop:
             allowed_tools=opts.allowed_tools,
             disallowed_tools=opts.disallowed_tools,
             asker=opts.asker,
+            approver=opts.approver,
             additional_dirs=opts.add_dirs,
         )
 
@@ -185,9 +194,14 @@ class AgentLoop:
             session=self.ctx,
             sandbox=_sandbox(app, settings.model.sandbox.name),
         )
+        if opts.permission_prompt_tool:
+            self.permissions.approver = PromptToolApprover(
+                opts.permission_prompt_tool, self._find_tool, self.tool_ctx
+            )
         self._started_plugins = True
         await self._call_plugins("claw_session_start")
         self._build_tools()
+        self._check_prompt_tool()
         text = self._system_prompt()
         source = "resume" if opts.resume and not opts.fork else "startup"
         outcome = await self._hook("SessionStart", source=source)
@@ -316,13 +330,31 @@ class AgentLoop:
         self.runner.tools = self.tools
         self._fingerprints.clear()
 
+    def _find_tool(self, name: str) -> Tool | None:
+        """A registered or session tool by name or alias, hidden or not offered to the model included."""
+        assert self.ctx is not None
+        candidates = [*(r.obj for r in self.app.unique(self.app.tools)), *self.ctx.session_tools]
+        return self.tools.get(name) or next(
+            (t for t in candidates if name in (t.name, *t.spec.aliases)), None
+        )
+
+    def _check_prompt_tool(self) -> None:
+        """``--permission-prompt-tool`` must name a tool once the MCP servers are up (Claude Code
+        stops with the same complaint)."""
+        name = self.opts.permission_prompt_tool
+        if not name or self._find_tool(name) is not None:
+            return
+        assert self.ctx is not None
+        mcp = sorted(t.name for t in self.ctx.session_tools if t.name.startswith("mcp__"))
+        raise ClawError(
+            f"MCP tool {name} (passed via --permission-prompt-tool) not found. "
+            f"Available MCP tools: {', '.join(mcp) or 'none'}"
+        )
+
     async def _call_tool_for_user(self, name: str, tool_input: Any) -> ToolResult:
         """:meth:`claw.SessionContext.call_tool`: a registered or session tool, hidden or not offered
         to the model included, run after the permission engine allows it."""
-        tool = self.tools.get(name) or next(
-            (r.obj for r in self.app.unique(self.app.tools) if name in (r.obj.name, *r.obj.spec.aliases)),
-            None,
-        )
+        tool = self._find_tool(name)
         if tool is None:
             raise ToolError(f"there is no {name} tool")
         verdict = await self.permissions.check(tool, tool_input, self.tool_ctx)
@@ -606,6 +638,8 @@ class AgentLoop:
             blocks.append(TextBlock(text=submitted.additional_context))
         self._user_message(blocks, prompt=text)
 
+        interrupted = False
+        self._turn = asyncio.current_task()  # set only while every await is inside the try
         try:
             while True:
                 if self.opts.max_turns is not None and turns >= self.opts.max_turns:
@@ -688,9 +722,60 @@ class AgentLoop:
             self.tool_ctx.cancelled.set()
             self._close_dangling("interrupted by the user")
             session.record("interrupted")
-            raise
+            if not self._interrupted:  # Ctrl-C, SIGTERM: the caller's cancellation goes on
+                raise
+            assert self._turn is not None
+            self._turn.uncancel()
+            interrupted = True
+            subtype, error = "error_during_execution", "interrupted by the user"
+        finally:
+            self._turn, self._interrupted = None, False
+        if interrupted:  # as Claude Code: an error result, but the client asked for it
+            return Outcome(outcome().result, 0)
         self._close_dangling(error or "the run stopped before this tool call")
         return outcome()
+
+    def interrupt(self) -> bool:
+        """Stop the running turn at once (stream-json's ``interrupt``): unanswered tool calls are
+        answered "not run", the turn ends with an ``error_during_execution`` result and the session
+        stays ready for the next prompt. Returns whether a turn was running."""
+        if self._turn is None or self._turn.done():
+            return False
+        self._interrupted = True
+        self._turn.cancel()
+        return True
+
+    def set_permission_mode(self, mode: str) -> str:
+        """Switch the permission mode (stream-json's ``set_permission_mode``); returns its canonical name.
+
+        :raises UsageError: an unknown mode. :raises ConfigError: a bypass mode settings disable.
+        """
+        self.permissions.mode = mode
+        self.tool_ctx.permission_mode = self.permissions.mode
+        return self.permissions.mode
+
+    def set_model(self, model: str | None) -> str:
+        """Use ``model`` (``None``: the configured default) from the next request on (stream-json's
+        ``set_model``); returns its address.
+
+        :raises ClawError: an unknown model or one without credentials (the current one stays).
+        """
+        choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
+        if model:
+            choice = dataclasses.replace(choice, source="set_model")
+        chain = routing.model_chain(
+            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
+        )
+        self._provider(chain[0])
+        assert self.session is not None
+        self.session.record(
+            "model_switch", **{"from": self.chain[0].address, "to": chain[0].address, "reason": "set_model"}
+        )
+        spent = self.caller.api_seconds
+        self.chain, self.model_choice = chain, choice
+        self.caller = ModelCaller(chain, self._provider, self.policy, self._on_retry, self._on_switch)
+        self.caller.api_seconds = spent
+        return chain[0].address
 
     def _close_dangling(self, reason: str) -> None:
         """Answer unanswered tool calls so the history stays valid for the next request."""

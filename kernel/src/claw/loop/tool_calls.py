@@ -174,9 +174,14 @@ class ToolRunner:
             tool_input = dict(pre.updated_input)
         ask = (pre.reason or "") if pre.action == "ask" else None
         verdict = await self.permissions.check(
-            tool, tool_input, self.ctx, ask_reason=ask, hook_allowed=pre.action == "allow"
+            tool, tool_input, self.ctx, ask_reason=ask, hook_allowed=pre.action == "allow", tool_use_id=use.id
         )
         decision, reason, source = verdict.decision, verdict.reason, verdict.source
+        if verdict.updated_input is not None:  # the approver rewrote the call: it must still fit
+            tool_input = dict(verdict.updated_input)
+            problem = input_problem(tool.spec.input_schema, tool_input)
+            if problem is not None:
+                decision, reason = "deny", f"the approver's updatedInput is invalid: {problem}"
         self.record("permission", sync=False, **call, decision=decision, reason=reason, source=source)
         self.emit("permission_decision", **call, decision=decision, source=source)
         if decision != "allow":

@@ -7,6 +7,7 @@ The agent loop calls :meth:`PermissionEngine.check` before every tool call and
 Modules: :mod:`~claw.permissions.modes` (mode names and aliases), :mod:`~claw.permissions.rules`
 (rule syntax), :mod:`~claw.permissions.ruleset` (rules of a session), :mod:`~claw.permissions.shell`
 (compound commands), :mod:`~claw.permissions.paths` (path patterns, the workspace),
+:mod:`~claw.permissions.asking` (questions to a person or program, Claude Code's answer JSON),
 :mod:`~claw.permissions.judge` (units and mode defaults), :mod:`~claw.permissions.engine`,
 :mod:`~claw.permissions.classifier` (``RuleClassifier``), :mod:`~claw.permissions.store`
 ("always" answers), :mod:`~claw.permissions.plan_mode` (``EnterPlanMode``/``ExitPlanMode``).
@@ -15,6 +16,7 @@ See ``docs/permissions.md``.
 
 from __future__ import annotations
 
+from claw.permissions.asking import PermissionAnswer, PermissionApprover, PermissionQuestion
 from claw.permissions.classifier import RuleClassifier
 from claw.permissions.engine import (
     PERMISSION_ENGINE,
@@ -31,8 +33,11 @@ __all__ = [
     "PERMISSION_ENGINE",
     "Decision",
     "ModelOpener",
+    "PermissionAnswer",
+    "PermissionApprover",
     "PermissionAsker",
     "PermissionEngine",
+    "PermissionQuestion",
     "RuleClassifier",
     "normalize_mode",
 ]

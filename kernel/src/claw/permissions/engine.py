@@ -13,6 +13,7 @@ from typing import Any
 from claw.classifiers import Classifier, PermissionRequest, Verdict
 from claw.errors import ConfigError, UsageError
 from claw.permissions import paths
+from claw.permissions.asking import PermissionAnswer, PermissionApprover, PermissionQuestion, suggestions
 from claw.permissions.judge import ALLOW, ASK, CLASSIFY, DENY, Unit, mode_default, mutates, units_for
 from claw.permissions.modes import BYPASS_MODES, normalize_mode
 from claw.permissions.rules import Rule, RuleError, split_tool_list
@@ -55,6 +56,8 @@ class PermissionEngine:
         ``permissions.classifiers`` selects and orders them by name; by default all, with the kernel's
         ``rule`` classifier last).
     :param asker: asks a person; ``None`` when nobody can answer (``-p``): an "ask" becomes a deny.
+    :param approver: asks a program instead (``--permission-prompt-tool``, a stream-json client),
+        which may also rewrite the call's input; it takes precedence over ``asker``.
     :param open_model: opens a ``provider/model`` address for classifiers that consult a model
         (:meth:`claw.app.App.open_provider`).
     :param env: the environment (``HOME`` for ``~`` paths); defaults to ``os.environ``.
@@ -74,6 +77,7 @@ class PermissionEngine:
         disallowed_tools: Sequence[str] = (),
         classifiers: Sequence[Classifier] = (),
         asker: PermissionAsker | None = None,
+        approver: PermissionApprover | None = None,
         open_model: ModelOpener | None = None,
         env: Mapping[str, str] | None = None,
         additional_dirs: Sequence[str | Path] = (),
@@ -85,6 +89,7 @@ class PermissionEngine:
         self._home = paths.home_of(dict(self.env))
         perms = settings.model.permissions if settings is not None else None
         self.asker = asker
+        self.approver = approver
         self.open_model = open_model
         self.allowed_tools = list(allowed_tools)
         self.disallowed_tools = list(disallowed_tools)
@@ -182,6 +187,7 @@ class PermissionEngine:
         *,
         ask_reason: str | None = None,
         hook_allowed: bool = False,
+        tool_use_id: str | None = None,
     ) -> Verdict:
         """The final decision for one call: ``allow`` or ``deny`` (an ``ask`` is resolved here).
 
@@ -190,6 +196,9 @@ class PermissionEngine:
         :param hook_allowed: set when a PreToolUse hook answered ``allow``: the mode's own prompt is
             skipped, but deny and ask rules still apply (as in Claude Code, a hook cannot approve what
             a rule forbids).
+        :param tool_use_id: the model's id for the call, told to an approver.
+
+        An approver that rewrote the input sets the verdict's ``updated_input``: the call runs with it.
         """
         ctx.stash[PERMISSION_ENGINE] = self
         decision = await self.decide(tool, tool_input, ctx)
@@ -203,7 +212,7 @@ class PermissionEngine:
             )
         verdict = decision.verdict
         if verdict.decision == "ask":
-            verdict = await self._ask(tool, tool_input, decision)
+            verdict = await self._ask(tool, tool_input, decision, tool_use_id)
         self._debug(tool.name, decision, verdict)
         return verdict
 
@@ -314,7 +323,9 @@ class PermissionEngine:
 
     # -- asking -------------------------------------------------------------------------------
 
-    async def _ask(self, tool: Tool, tool_input: Mapping[str, Any], decision: Decision) -> Verdict:
+    async def _ask(
+        self, tool: Tool, tool_input: Mapping[str, Any], decision: Decision, tool_use_id: str | None
+    ) -> Verdict:
         verdict = decision.verdict
         if self._mode == "dont-ask":
             return Verdict(
@@ -322,20 +333,32 @@ class PermissionEngine:
                 reason=f"{verdict.reason}; dont-ask mode denies anything not explicitly allowed",
                 source=verdict.source,
             )
-        if self.asker is None:
+        from claw.permissions.store import remember, rules_for
+
+        if self.approver is not None:
+            question = PermissionQuestion(
+                tool.name, tool_input, verdict.reason, tool_use_id, suggestions(rules_for(tool, decision))
+            )
+            answer = await self.approver(question)
+        elif self.asker is not None:
+            word = await self.asker(tool.name, tool_input, verdict.reason)
+            if word == "deny":
+                answer = PermissionAnswer("deny", message="denied by the user")
+            else:
+                answer = PermissionAnswer("allow", scope=word if word in ("session", "always") else "once")
+        else:
             return Verdict(
                 decision="deny",
                 reason=f"{verdict.reason}; no one can approve it in a non-interactive run",
                 source=verdict.source,
             )
-        answer = await self.asker(tool.name, tool_input, verdict.reason)
-        if answer == "deny":
-            return Verdict(decision="deny", reason="denied by the user", source="user")
-        if answer in ("session", "always"):
-            from claw.permissions.store import remember
-
-            remember(self, tool, decision, permanent=answer == "always")
-        return Verdict(decision="allow", source=f"user ({answer})")
+        if answer.behavior == "deny":
+            return Verdict(decision="deny", reason=answer.message, source=answer.source)
+        if answer.scope != "once":
+            remember(self, tool, decision, permanent=answer.scope == "always")
+        return Verdict(
+            decision="allow", source=f"{answer.source} ({answer.scope})", updated_input=answer.updated_input
+        )
 
     def _debug(self, tool_name: str, decision: Decision, verdict: Verdict) -> None:
         if self._log is None:

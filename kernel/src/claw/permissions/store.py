@@ -37,8 +37,8 @@ def rule_for(unit: Unit) -> str:
     return unit.subject
 
 
-def remember(engine: PermissionEngine, tool: Tool, decision: Decision, *, permanent: bool) -> list[str]:
-    """Add allow rules for what made ``decision`` ask; with ``permanent``, persist them too."""
+def rules_for(tool: Tool, decision: Decision) -> list[str]:
+    """The allow rules that would let calls like the one ``decision`` asked about through."""
     texts: list[str] = []
     for unit in decision.units or []:
         if unit.decision in ("ask", "classify") and not unit.by_rule:
@@ -47,6 +47,12 @@ def remember(engine: PermissionEngine, tool: Tool, decision: Decision, *, perman
                 texts.append(text)
     if not decision.units and decision.tool_rule is None:
         texts.append(tool.name)
+    return texts
+
+
+def remember(engine: PermissionEngine, tool: Tool, decision: Decision, *, permanent: bool) -> list[str]:
+    """Add allow rules for what made ``decision`` ask; with ``permanent``, persist them too."""
+    texts = rules_for(tool, decision)
     target = local_settings_path(engine.workspace)
     source = str(target) if permanent else SESSION_SOURCE
     for text in texts:

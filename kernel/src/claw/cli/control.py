@@ -1,0 +1,240 @@
+"""Claude Code's stream-json control protocol (what the Claude Agent SDK speaks to its CLI).
+
+With ``--input-format stream-json --output-format stream-json``, stdin carries user messages and
+control messages; stdout carries the run's messages and control messages. From the client:
+``{"type": "control_request", "request_id": ID, "request": {"subtype": ...}}`` with ``interrupt``,
+``initialize``, ``set_permission_mode`` or ``set_model``, each answered on stdout with
+``{"type": "control_response", "response": {"subtype": "success", "request_id": ID, "response": {...}}}``
+or ``{"subtype": "error", "request_id": ID, "error": "..."}``. From claw, with
+``--permission-prompt-tool stdio``: ``can_use_tool`` requests, which the client answers with a
+``control_response`` carrying ``{"behavior": "allow" | "deny", ...}``.
+
+Control requests are answered as they arrive, also while a turn runs (an ``interrupt`` stops it);
+user messages queue up and run in order. An unknown subtype gets an error response and the session
+goes on; a control request without a ``request_id`` cannot be answered, so it is reported on stderr
+and skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TextIO
+
+from claw import console
+from claw.cli.stream_input import line_error, lines, parse_json, parse_user
+from claw.errors import ClawError
+from claw.messages import ContentBlock
+from claw.permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
+
+#: Who answers ``can_use_tool`` requests, in verdicts and messages.
+CLIENT = "the stream-json client"
+
+_Prompt = tuple[dict[str, Any], str | list[ContentBlock]]
+
+
+class ControlChannel:
+    """One run's stdin and stdout in stream-json mode.
+
+    :param stdin: where the client's lines come from.
+    :param out: stdout (shared with the stream-json renderer: every write is one whole line).
+    :param replay: ``--replay-user-messages``: echo each user message before its turn runs.
+    """
+
+    def __init__(self, stdin: TextIO, out: TextIO, *, replay: bool = False) -> None:
+        self.stdin = stdin
+        self.out = out
+        self.replay = replay
+        #: The session, set once it has started (control requests before that wait for it).
+        self.loop: Any = None
+        self._ids = itertools.count(1)
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._inbox: asyncio.Queue[_Prompt | ClawError | None] = asyncio.Queue()
+        self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "initialize": self._initialize,
+            "interrupt": self._interrupt,
+            "set_permission_mode": self._set_permission_mode,
+            "set_model": self._set_model,
+        }
+
+    # -- stdin ----------------------------------------------------------------------------------
+
+    async def prompts(self, loop: Any) -> AsyncIterator[str | list[ContentBlock]]:
+        """The prompts for ``loop`` (a started :class:`claw.loop.AgentLoop`), in order; control
+        messages are handled meanwhile.
+
+        :raises ClawError: ``stdin line N: ...`` for a line that is not a message claw understands,
+            after the prompts before it have run.
+        """
+        self.loop = loop
+        reader = asyncio.create_task(self._read())
+        try:
+            while (item := await self._inbox.get()) is not None:
+                if isinstance(item, ClawError):
+                    raise item
+                data, prompt = item
+                if self.replay:
+                    self._echo(data)
+                yield prompt
+        finally:
+            reader.cancel()
+
+    async def _read(self) -> None:
+        try:
+            async for number, line in lines(self.stdin):
+                try:
+                    self._dispatch(parse_json(line, number), number)
+                except ClawError as exc:
+                    self._inbox.put_nowait(exc)
+        finally:
+            self._inbox.put_nowait(None)
+            for future in self._pending.values():  # nobody is left to answer
+                if not future.done():
+                    future.set_exception(ClawError("stdin ended before the client answered"))
+
+    def _dispatch(self, data: dict[str, Any], number: int) -> None:
+        kind = data.get("type")
+        if kind == "user":
+            self._inbox.put_nowait((data, parse_user(data, number)))
+        elif kind == "control_request":
+            self._answer(data, number)
+        elif kind == "control_response":
+            self._resolve(data, number)
+        elif kind == "control_cancel_request":
+            pass  # claw answers the client's requests at once: nothing is ever in flight
+        else:
+            raise line_error(
+                number,
+                f'expected a {{"type": "user", "message": ...}} object or a control message, '
+                f"got {json.dumps(kind)}",
+            )
+
+    def _answer(self, data: dict[str, Any], number: int) -> None:
+        request_id, request = data.get("request_id"), data.get("request")
+        if not isinstance(request_id, str) or not request_id:
+            console.error(f"stdin line {number}: control_request without a request_id; skipped")
+            return
+        subtype = request.get("subtype") if isinstance(request, dict) else None
+        handler = self._handlers.get(subtype) if isinstance(subtype, str) else None
+        try:
+            if not isinstance(request, dict) or not isinstance(subtype, str):
+                raise ClawError('"request" must be an object with a "subtype"')
+            if handler is None:
+                raise ClawError(f"unsupported control request subtype: {subtype}")
+            response = handler(request)
+        except ClawError as exc:
+            self._write(
+                {
+                    "type": "control_response",
+                    "response": {"subtype": "error", "request_id": request_id, "error": str(exc)},
+                }
+            )
+            return
+        self._write(
+            {
+                "type": "control_response",
+                "response": {"subtype": "success", "request_id": request_id, "response": response},
+            }
+        )
+
+    def _resolve(self, data: dict[str, Any], number: int) -> None:
+        response = data.get("response")
+        request_id = response.get("request_id") if isinstance(response, dict) else None
+        future = self._pending.get(request_id) if isinstance(request_id, str) else None
+        if future is None or future.done():
+            console.warn(f"stdin line {number}: control_response for no pending request; skipped", once=False)
+            return
+        assert isinstance(response, dict)
+        if response.get("subtype") == "error":
+            future.set_exception(ClawError(str(response.get("error") or "the client reported an error")))
+        else:
+            body = response.get("response")
+            future.set_result(body if isinstance(body, dict) else {})
+
+    # -- the client's requests --------------------------------------------------------------------
+
+    def _initialize(self, request: dict[str, Any]) -> dict[str, Any]:
+        if request.get("hooks"):  # a guard that silently never ran would be worse than no session
+            raise ClawError("claw does not run SDK hook callbacks; configure hooks in settings instead")
+        commands = self.loop.ctx.commands if self.loop.ctx is not None else {}
+        return {
+            "commands": [
+                {"name": name, "description": c.description, "argumentHint": c.argument_hint}
+                for name, c in sorted(commands.items())
+            ],
+            "output_style": "default",
+            "available_output_styles": ["default"],
+            "pid": os.getpid(),
+        }
+
+    def _interrupt(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.loop.interrupt()
+        return {}
+
+    def _set_permission_mode(self, request: dict[str, Any]) -> dict[str, Any]:
+        mode = request.get("mode")
+        if not isinstance(mode, str):
+            raise ClawError('set_permission_mode needs "mode"')
+        self.loop.set_permission_mode(mode)
+        return {}
+
+    def _set_model(self, request: dict[str, Any]) -> dict[str, Any]:
+        model = request.get("model")
+        if model is not None and not isinstance(model, str):
+            raise ClawError('set_model: "model" must be a string or null')
+        self.loop.set_model(model or None)
+        return {}
+
+    # -- claw's requests ----------------------------------------------------------------------------
+
+    async def can_use_tool(self, question: PermissionQuestion) -> PermissionAnswer:
+        """A :data:`claw.permissions.PermissionApprover` (``--permission-prompt-tool stdio``): asks
+        the client with a ``can_use_tool`` request; if the turn is interrupted meanwhile, the client
+        gets a ``control_cancel_request``."""
+        request_id = f"claw_req_{next(self._ids)}"
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        request = {
+            "subtype": "can_use_tool",
+            "tool_name": question.tool_name,
+            "input": dict(question.tool_input),
+            "permission_suggestions": question.suggestions,
+            "blocked_path": None,
+            "decision_reason": question.reason,
+            "tool_use_id": question.tool_use_id,
+        }
+        self._write({"type": "control_request", "request_id": request_id, "request": request})
+        try:
+            answer = await future
+        except asyncio.CancelledError:
+            self._write({"type": "control_cancel_request", "request_id": request_id})
+            raise
+        except ClawError as exc:
+            return PermissionAnswer("deny", message=f"{CLIENT} could not decide: {exc}", source=CLIENT)
+        finally:
+            self._pending.pop(request_id, None)
+        return parse_answer(answer, CLIENT)
+
+    # -- stdout ---------------------------------------------------------------------------------
+
+    def _echo(self, data: dict[str, Any]) -> None:
+        """Claude Code's replay of a user message: as received, with the session's ids."""
+        session = self.loop.session
+        self._write(
+            {
+                "type": "user",
+                "message": data.get("message"),
+                "session_id": session.id if session is not None else "",
+                "parent_tool_use_id": data.get("parent_tool_use_id"),
+                "uuid": data.get("uuid") or str(uuid.uuid4()),
+                "isReplay": True,
+            }
+        )
+
+    def _write(self, data: dict[str, Any]) -> None:
+        self.out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self.out.flush()

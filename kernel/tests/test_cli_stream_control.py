@@ -1,0 +1,356 @@
+"""Claude Code's stream-json control protocol through a real ``claw -p`` process: a driver writes NDJSON
+to its stdin and reads its stdout, as the Claude Agent SDK does (interrupt, can_use_tool,
+set_permission_mode, set_model, unknown and malformed requests, ``--replay-user-messages``)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import queue
+import subprocess
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from claw.testing.script import Fault, Reply, Text, ToolCall
+
+ARGS = ["-p", "--verbose", "--input-format", "stream-json", "--output-format", "stream-json"]
+
+
+def _user(content: object) -> dict[str, Any]:
+    return {"type": "user", "message": {"role": "user", "content": content}}
+
+
+def _request(request_id: str, subtype: str, **fields: Any) -> dict[str, Any]:
+    return {"type": "control_request", "request_id": request_id, "request": {"subtype": subtype, **fields}}
+
+
+class Driver:
+    """``claw`` with pipes: ``send`` a message, read lines ``until`` one matches, ``finish`` by closing
+    stdin. A thread reads stdout so a test that waits for a line that never comes fails on a timeout."""
+
+    def __init__(self, claw: Any, *args: str) -> None:
+        self.proc = claw.popen(*ARGS, *args, stdin=subprocess.PIPE)
+        self._lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[dict[str, Any]] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._lines.put(line)
+
+    def send(self, data: dict[str, Any] | str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((data if isinstance(data, str) else json.dumps(data)) + "\n")
+        self.proc.stdin.flush()
+
+    def until(self, match: Callable[[dict[str, Any]], bool], timeout: float = 30) -> list[dict[str, Any]]:
+        """The lines read up to and including the first that ``match``es."""
+        got: list[dict[str, Any]] = []
+        while True:
+            try:
+                line = json.loads(self._lines.get(timeout=timeout))
+            except queue.Empty:
+                raise AssertionError(f"no matching line within {timeout}s; got {got}") from None
+            got.append(line)
+            self.seen.append(line)
+            if match(line):
+                return got
+
+    def result(self) -> dict[str, Any]:
+        return self.until(lambda o: o["type"] == "result")[-1]
+
+    def response(self, request_id: str) -> dict[str, Any]:
+        return self.until(lambda o: o["type"] == "control_response" and _rid(o) == request_id)[-1]["response"]
+
+    def finish(self) -> tuple[int, str]:
+        assert self.proc.stdin is not None and self.proc.stderr is not None
+        self.proc.stdin.close()
+        err = self.proc.stderr.read()
+        code = self.proc.wait(timeout=30)
+        while not self._lines.empty():
+            self.seen.append(json.loads(self._lines.get()))
+        return code, err
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+
+
+def _rid(line: dict[str, Any]) -> str | None:
+    return (line.get("response") or {}).get("request_id")
+
+
+def test_interrupt_stops_the_stream_at_once_and_the_session_resumes_consistently(
+    claw, loop_env, session_events
+):
+    loop_env.script(
+        Fault(kind="stall", after_events=1, seconds=60, reply=Reply(Text("once upon a time, far away"))),
+        Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")),
+        Reply(Text("back again")),
+    )
+    driver = Driver(claw, "--include-partial-messages")
+    try:
+        driver.send(_user("tell me a story"))
+        driver.until(
+            lambda o: o["type"] == "stream_event" and "delta" in o["event"]
+        )  # streaming, then silent
+        driver.send(_request("int-1", "interrupt"))
+        assert driver.response("int-1") == {"subtype": "success", "request_id": "int-1", "response": {}}
+        first = driver.result()
+        assert first["subtype"] == "error_during_execution" and first["is_error"]
+        session_id = first["session_id"]
+
+        driver.send(_user("have a nap"))  # the same process goes on: a tool call, interrupted mid-run
+        driver.until(lambda o: o["type"] == "assistant")
+        driver.send(_request("int-2", "interrupt"))
+        assert driver.response("int-2")["subtype"] == "success"
+        assert driver.result()["subtype"] == "error_during_execution"
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err  # the client asked for the interruptions: not a failure of the run
+
+    res = claw("-p", "--resume", session_id, "go on", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "back again"
+    messages = loop_env.requests[2]["messages"]
+    roles = [m["role"] for m in messages]
+    assert all(a != b for a, b in itertools.pairwise(roles)), roles  # a valid history
+    texts = json.dumps(messages)
+    assert "tell me a story" in texts and "have a nap" in texts and "go on" in texts
+    assert "once upon" not in texts  # the interrupted answer was never completed, so never recorded
+    nap_result = next(
+        b
+        for m in messages
+        if isinstance(m["content"], list)
+        for b in m["content"]
+        if b.get("type") == "tool_result" and b["tool_use_id"] == "toolu_nap"
+    )
+    assert "interrupted by the user" in json.dumps(nap_result["content"])
+    events = session_events(session_id)
+    assert [e["type"] for e in events].count("interrupted") == 2
+
+
+def test_can_use_tool_asks_the_client_which_allows_rewrites_or_denies(claw, loop_env, workspace):
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "allowed.txt"}, id="toolu_1")),
+        Reply(ToolCall("Touch", {"name": "asked.txt"}, id="toolu_2")),
+        Reply(ToolCall("Touch", {"name": "denied.txt"}, id="toolu_3")),
+        Reply(Text("done")),
+    )
+    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    answers = [
+        {"behavior": "allow", "updatedInput": {"name": "allowed.txt"}},
+        {"behavior": "allow", "updatedInput": {"name": "rewritten.txt"}},
+        {"behavior": "deny", "message": "not that one"},
+    ]
+    asked = []
+    try:
+        driver.send(_user("make files"))
+        for answer in answers:
+            request = driver.until(lambda o: o["type"] == "control_request")[-1]
+            asked.append(request["request"])
+            driver.send(
+                {
+                    "type": "control_response",
+                    "response": {
+                        "subtype": "success",
+                        "request_id": request["request_id"],
+                        "response": answer,
+                    },
+                }
+            )
+        result = driver.result()
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    assert [(r["subtype"], r["tool_name"], r["input"], r["tool_use_id"]) for r in asked] == [
+        ("can_use_tool", "Touch", {"name": "allowed.txt"}, "toolu_1"),
+        ("can_use_tool", "Touch", {"name": "asked.txt"}, "toolu_2"),
+        ("can_use_tool", "Touch", {"name": "denied.txt"}, "toolu_3"),
+    ]
+    assert asked[0]["permission_suggestions"] == [
+        {"type": "addRules", "rules": [{"toolName": "Touch"}], "behavior": "allow", "destination": "session"}
+    ]
+    assert sorted(p.name for p in workspace.glob("*.txt")) == ["allowed.txt", "rewritten.txt"]
+    assert result["permission_denials"] == [
+        {"tool_name": "Touch", "tool_use_id": "toolu_3", "tool_input": {"name": "denied.txt"}}
+    ]
+    denied = loop_env.requests[3]["messages"][-1]["content"][0]
+    assert denied["is_error"] and denied["content"] == "not that one"
+
+
+def test_a_malformed_or_failed_client_answer_denies(claw, loop_env, workspace):
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "a.txt"}, id="toolu_1")),
+        Reply(ToolCall("Touch", {"name": "b.txt"}, id="toolu_2")),
+        Reply(Text("done")),
+    )
+    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    try:
+        driver.send(_user("make files"))
+        first = driver.until(lambda o: o["type"] == "control_request")[-1]
+        driver.send(
+            {
+                "type": "control_response",
+                "response": {"subtype": "success", "request_id": first["request_id"], "response": {"ok": 1}},
+            }
+        )
+        second = driver.until(lambda o: o["type"] == "control_request")[-1]
+        driver.send(
+            {
+                "type": "control_response",
+                "response": {
+                    "subtype": "error",
+                    "request_id": second["request_id"],
+                    "error": "callback broke",
+                },
+            }
+        )
+        driver.result()
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    assert not list(workspace.glob("*.txt"))
+    results = [
+        b["content"]
+        for m in loop_env.requests[2]["messages"]
+        for b in m["content"]
+        if b["type"] == "tool_result" and b["is_error"]
+    ]
+    assert results == [
+        'the stream-json client gave an invalid answer: "behavior" must be "allow" or "deny", got null',
+        "the stream-json client could not decide: callback broke",
+    ]
+
+
+def test_set_permission_mode_set_model_initialize_and_unknown_requests(claw, loop_env, workspace):
+    loop_env.script(Reply(ToolCall("Touch", {"name": "made.txt"})), Reply(Text("done")))
+    driver = Driver(claw)
+    try:
+        driver.send(_request("init", "initialize", hooks=None))
+        driver.send(_request("bad-mode", "set_permission_mode", mode="yolo"))
+        driver.send(_request("mode", "set_permission_mode", mode="acceptEdits"))
+        driver.send(_request("mode2", "set_permission_mode", mode="bypassPermissions"))
+        driver.send(_request("model", "set_model", model="scripted/backup"))
+        driver.send(_request("bad-model", "set_model", model="nosuch/model"))
+        driver.send(_request("what", "rewind_files", user_message_id="x"))
+        init = driver.response("init")
+        assert init["subtype"] == "success" and init["response"]["pid"] > 0
+        assert isinstance(init["response"]["commands"], list)
+        bad_mode = driver.response("bad-mode")
+        assert bad_mode["subtype"] == "error" and "yolo" in bad_mode["error"]
+        assert driver.response("mode")["subtype"] == "success"
+        assert driver.response("mode2")["subtype"] == "success"
+        assert driver.response("model")["subtype"] == "success"
+        bad_model = driver.response("bad-model")
+        assert bad_model["subtype"] == "error" and "nosuch" in bad_model["error"]
+        assert driver.response("what") == {
+            "subtype": "error",
+            "request_id": "what",
+            "error": "unsupported control request subtype: rewind_files",
+        }
+        driver.send(_user("make a file"))  # the session went on, in the new mode with the new model
+        result = driver.result()
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    assert result["subtype"] == "success" and result["permission_denials"] == []
+    assert (workspace / "made.txt").read_text() == "touched"
+    assert [r["model"] for r in loop_env.requests] == ["backup", "backup"]
+
+
+def test_a_malformed_control_message_is_one_error_and_loses_nothing(claw, loop_env, session_events):
+    loop_env.script(Reply(Text("one")), Reply(Text("two")))
+    driver = Driver(claw)
+    try:
+        driver.send(_user("first"))
+        driver.send({"type": "control_request", "request": {"subtype": "interrupt"}})  # no request_id
+        driver.send({"type": "control_request", "request_id": "r1", "request": "interrupt"})
+        driver.send(_user("second"))
+        assert driver.response("r1") == {
+            "subtype": "error",
+            "request_id": "r1",
+            "error": '"request" must be an object with a "subtype"',
+        }
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0
+    errors = [line for line in err.splitlines() if line.startswith("claw: error:")]
+    assert errors == ["claw: error: stdin line 2: control_request without a request_id; skipped"]
+    results = [o for o in driver.seen if o["type"] == "result"]
+    assert [r["result"] for r in results] == ["one", "two"]
+    events = session_events(results[0]["session_id"])
+    assert [e["message"]["content"][0]["text"] for e in events if e["type"] == "user"] == ["first", "second"]
+
+
+def test_replay_user_messages_echoes_each_message_before_its_turn(claw, loop_env):
+    loop_env.script(Reply(Text("one")), Reply(Text("two")))
+    stdin = "".join(
+        json.dumps(m) + "\n"
+        for m in (
+            {**_user("hello"), "uuid": "11111111-1111-4111-8111-111111111111", "parent_tool_use_id": None},
+            _user([{"type": "text", "text": "again"}]),
+        )
+    )
+    out = claw(*ARGS, "--replay-user-messages", input=stdin).assert_success().json_lines()
+    kinds = [(o["type"], o.get("subtype") or o.get("isReplay")) for o in out]
+    assert kinds == [
+        ("system", "init"),
+        ("user", True),
+        ("assistant", None),
+        ("result", "success"),
+        ("user", True),
+        ("assistant", None),
+        ("result", "success"),
+    ]
+    first, second = out[1], out[4]
+    assert first["message"] == {"role": "user", "content": "hello"}
+    assert first["uuid"] == "11111111-1111-4111-8111-111111111111"
+    assert first["session_id"] == out[0]["session_id"] and first["parent_tool_use_id"] is None
+    assert second["message"]["content"] == [{"type": "text", "text": "again"}] and second["uuid"]
+
+
+def test_replay_and_stdio_prompt_tool_need_stream_json_input(claw, loop_env):
+    claw("-p", "hi", "--replay-user-messages").assert_failure(
+        2, "--replay-user-messages requires --input-format=stream-json"
+    )
+    claw("-p", "hi", "--permission-prompt-tool", "stdio").assert_failure(
+        2, "--permission-prompt-tool stdio requires --input-format=stream-json"
+    )
+    assert loop_env.requests == []
+
+
+def test_an_allow_with_updated_permissions_is_remembered(claw, loop_env, workspace):
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "one.txt"}, id="toolu_1")),
+        Reply(ToolCall("Touch", {"name": "two.txt"}, id="toolu_2")),
+        Reply(Text("done")),
+    )
+    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    try:
+        driver.send(_user("make files"))
+        request = driver.until(lambda o: o["type"] == "control_request")[-1]
+        suggestions = request["request"]["permission_suggestions"]
+        saved = [{**s, "destination": "localSettings"} for s in suggestions]
+        answer = {"behavior": "allow", "updatedInput": {"name": "one.txt"}, "updatedPermissions": saved}
+        driver.send(
+            {
+                "type": "control_response",
+                "response": {"subtype": "success", "request_id": request["request_id"], "response": answer},
+            }
+        )
+        driver.result()  # the second Touch was not asked about
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    assert [o["request_id"] for o in driver.seen if o["type"] == "control_request"] == [request["request_id"]]
+    assert sorted(p.name for p in workspace.glob("*.txt")) == ["one.txt", "two.txt"]
+    local = json.loads((workspace / ".claw" / "settings.local.json").read_text())
+    assert local["permissions"]["allow"] == ["Touch"]
