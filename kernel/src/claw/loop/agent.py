@@ -23,7 +23,7 @@ from typing import Any
 from claw import compaction, console, paths, routing
 from claw._version import VERSION
 from claw.cost import CostTracker
-from claw.errors import ApiError, ClawError
+from claw.errors import ApiError, ClawError, EndpointUnreachable
 from claw.events import HookEvent, HookOutcome, RuntimeEvent
 from claw.loop import slash
 from claw.loop.cache import CacheTracker, fingerprint
@@ -131,7 +131,9 @@ class AgentLoop:
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
         self.policy = RetryPolicy.configured(settings.model, self.env)
-        self.caller = ModelCaller(self.chain, self._provider, self.policy, self._on_retry, self._on_switch)
+        self.caller = ModelCaller(
+            self.chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip
+        )
         self._runtime_impls = app.pm.hook.claw_runtime_event.get_hookimpls()
 
         # A bad permission mode fails here too, before a session file exists.
@@ -367,11 +369,12 @@ class AgentLoop:
             model=route.address,
         )
         self._emit("api_retry", attempt=attempt, status=status, error=error.kind, model=route.address)
-        console.warn(
-            f"retrying after {route.address}: {error} ({status or error.kind}); next attempt in "
-            f"{delay:.1f}s ({attempt}/{max_retries})",
-            once=False,
-        )
+        if not isinstance(error, EndpointUnreachable):  # retried for seconds only; the final error says it
+            console.warn(
+                f"retrying after {route.address}: {error} ({status or error.kind}); next attempt in "
+                f"{delay:.1f}s ({attempt}/{max_retries})",
+                once=False,
+            )
         self.renderer.system(
             shapes.api_retry(
                 attempt=attempt,
@@ -388,6 +391,11 @@ class AgentLoop:
         self.session.record("model_switch", **{"from": old.address, "to": new.address, "reason": str(error)})
         self._emit("model_switch", **{"from": old.address, "to": new.address})
         console.warn(f"{old.address} failed ({error}); falling back to {new.address}", once=False)
+
+    def _on_skip(self, route: Route, reason: str) -> None:
+        assert self.session is not None
+        self.session.record("model_skip", model=route.address, reason=reason)
+        console.warn(f"skipping fallback {route.address}: {reason}", once=False)
 
     # -- model requests ------------------------------------------------------------------------
 
@@ -504,7 +512,9 @@ class AgentLoop:
         )
         self._provider(chain[0])  # missing credentials fail before the turn starts
         session_caller = self.caller
-        self.caller = ModelCaller(chain, self._provider, self.policy, self._on_retry, self._on_switch)
+        self.caller = ModelCaller(
+            chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip
+        )
         try:
             yield
         finally:

@@ -18,7 +18,7 @@ import threading
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from claw.errors import ApiError, ClawError, MissingCredentials, parse_retry_after
+from claw.errors import ApiError, ClawError, EndpointUnreachable, MissingCredentials, parse_retry_after
 from claw.lazy import require
 from claw.log import get_logger
 from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, ResponseComplete, StreamEvent
@@ -104,6 +104,12 @@ def api_error(exc: BaseException) -> ClawError:
             provider="bedrock",
         )
     if names & _CONNECTION or isinstance(exc, ConnectionError | TimeoutError):
+        # botocore's EndpointConnectionError keeps the URL it tried in ``kwargs``
+        down = EndpointUnreachable.of(
+            exc, (getattr(exc, "kwargs", None) or {}).get("endpoint_url"), "bedrock"
+        )
+        if down is not None:
+            return down
         return ApiError(
             f"bedrock: connection failed: {_line(exc)}",
             retryable=True,
