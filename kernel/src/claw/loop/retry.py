@@ -234,7 +234,8 @@ class ModelCaller:
                     return exc
                 delay = self.policy.delay(attempt, exc.retry_after)
                 if isinstance(exc, EndpointUnreachable):
-                    unreachable_since = start if unreachable_since is None else unreachable_since
+                    if unreachable_since is None:  # the budget counts from the first failure
+                        unreachable_since = time.perf_counter()
                     left = self.policy.unreachable_budget - (time.perf_counter() - unreachable_since)
                     if left <= 0:
                         return exc
