@@ -606,7 +606,7 @@ class AgentLoop:
                 except ApiError as exc:
                     subtype, error, api_status = "error_during_execution", _api_message(exc), exc.status_code
                     break
-                except ClawError as exc:  # a capability the model lacks, a fallback without credentials
+                except ClawError as exc:  # a capability the primary lacks, no fallback able to serve
                     subtype, error = "error_during_execution", str(exc)
                     break
                 turns += 1

@@ -171,7 +171,9 @@ class ModelCaller:
         """The request and provider for the current route, skipping (with :attr:`on_skip`) fallbacks
         that lack a capability the request needs or credentials.
 
-        :raises ApiError: no fallback left can serve; it names the original failure and every skip.
+        :raises ApiError: no fallback left can serve after a failure; it names the failure and every skip.
+        :raises ClawError: no fallback left can serve a request made while on a fallback already.
+        :raises CapabilityError, MissingCredentials: the primary model cannot serve.
         """
         skipped: list[str] = []
         while True:
