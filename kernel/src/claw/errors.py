@@ -7,9 +7,6 @@ turns its SDK's exceptions into :class:`ApiError`, so retries and fallbacks live
 
 from __future__ import annotations
 
-import socket
-from urllib.parse import urlsplit
-
 
 class ClawError(Exception):
     """Base class. ``str(error)`` is the one line shown to the user."""
@@ -138,6 +135,8 @@ class EndpointUnreachable(ApiError):
 def endpoint_of(url: str) -> str:
     """``scheme://host:port`` of ``url``, the port spelt out even when it is the scheme's default
     (credentials, path and query dropped)."""
+    from urllib.parse import urlsplit  # imported when needed: this module loads at start-up
+
     parts = urlsplit(url)
     try:
         port = parts.port
@@ -154,6 +153,8 @@ def unreachable_cause(exc: BaseException) -> str | None:
     """``"connection refused"`` or ``"unknown host"`` when the exception chain of ``exc`` (its
     ``__cause__`` / ``__context__``, where SDKs keep the socket error they wrap) holds a refused
     connection or a failed host name lookup; ``None`` otherwise."""
+    import socket  # imported when needed: this module loads at start-up
+
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
