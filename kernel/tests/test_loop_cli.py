@@ -193,6 +193,36 @@ def test_fallback_to_a_second_model(claw, loop_env, claw_env, session_events):
     )
 
 
+def test_fallback_lacking_a_needed_capability_is_skipped(claw, loop_env, claw_env, session_events):
+    claw_env["CLAW_MAX_RETRIES"] = "0"
+    loop_env.script(Fault(status=529), Reply(Text("from backup")))
+    res = claw("-p", "hi", "--fallback-model", "scripted/notools,scripted/backup", "--output-format", "json")
+    result = res.assert_success().json()
+    assert result["result"] == "from backup" and result["model"] == "scripted/backup"
+    assert [r["model"] for r in loop_env.requests] == ["default", "backup"]
+    notices = [line for line in res.stderr.splitlines() if "skipping fallback" in line]
+    assert notices == ["claw: warning: skipping fallback scripted/notools: does not support tool use"]
+    assert "falling back to scripted/backup" in res.stderr
+    events = session_events(result["session_id"])
+    assert [e["model"] for e in events if e["type"] == "model_skip"] == ["scripted/notools"]
+    assert [(e["from"], e["to"]) for e in events if e["type"] == "model_switch"] == [
+        ("scripted/default", "scripted/backup")
+    ]
+
+
+def test_no_fallback_able_to_serve_is_one_clear_error(claw, loop_env, claw_env):
+    claw_env["CLAW_MAX_RETRIES"] = "0"
+    loop_env.script(Fault(status=529, message="Overloaded"))
+    res = claw("-p", "hi", "--fallback-model", "scripted/notools", "--output-format", "json")
+    res.assert_failure(
+        1, "no fallback model can serve this request: scripted/notools does not support tool use"
+    )
+    assert "Overloaded" in res.stderr and len(loop_env.requests) == 1
+    result = res.json()
+    assert result["is_error"] and "scripted/notools does not support tool use" in result["result"]
+    assert result["api_error_status"] == 529
+
+
 def test_retries_exhausted_without_fallback_fail(claw, loop_env, claw_env):
     claw_env["CLAW_MAX_RETRIES"] = "2"
     loop_env.script(Fault(status=503), Fault(status=503), Fault(status=503))

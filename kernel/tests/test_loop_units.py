@@ -33,6 +33,45 @@ def test_retry_policy_from_settings_with_env_overrides():
     assert RetryPolicy.configured(Settings(), {}) == RetryPolicy()
 
 
+def test_unreachable_budget_from_settings_and_env():
+    settings = Settings.model_validate({"retry": {"unreachableBudget": 7}})
+    assert RetryPolicy.configured(settings, {}).unreachable_budget == 7
+    assert RetryPolicy.configured(settings, {"CLAW_UNREACHABLE_BUDGET": "0.5"}).unreachable_budget == 0.5
+    assert RetryPolicy().unreachable_budget == 3.0
+
+
+def test_unreachable_cause_is_found_in_the_exception_chain():
+    import socket
+
+    from claw.errors import EndpointUnreachable, endpoint_of, unreachable_cause
+
+    def wrapped(inner: BaseException) -> Exception:
+        try:
+            try:
+                raise inner
+            except OSError as exc:
+                raise RuntimeError("All connection attempts failed") from exc
+        except RuntimeError as outer:
+            return outer
+
+    assert unreachable_cause(wrapped(ConnectionRefusedError(111, "refused"))) == "connection refused"
+    assert unreachable_cause(wrapped(socket.gaierror(socket.EAI_NONAME, "nope"))) == "unknown host"
+    assert unreachable_cause(wrapped(ConnectionResetError(104, "reset"))) is None
+    error = EndpointUnreachable.of(wrapped(ConnectionRefusedError()), "https://user:pw@h.example/v1?a=1", "p")
+    assert error is not None and str(error) == "cannot reach https://h.example:443: connection refused"
+    assert error.retryable and error.kind == "server_error"
+    assert endpoint_of("http://[::1]/x") == "http://[::1]:80"
+
+
+def test_logged_urls_hide_secrets():
+    from claw.log import redact_url
+
+    url = "https://u:hunter2@host/v1/models/m:go?alt=sse&key=AIza123&api-version=2024&X-Amz-Signature=abc"
+    masked = redact_url(url)
+    assert "hunter2" not in masked and "AIza123" not in masked and "abc" not in masked.split("?")[1]
+    assert masked.startswith("https://u:***@host/v1/models/m:go?alt=sse&key=***&api-version=2024")
+
+
 def test_session_start_timeout_follows_mcp_timeout_unless_set():
     assert session_start_timeout(Settings(), {}) == 30.0
     assert session_start_timeout(Settings(), {"MCP_TIMEOUT": "5000"}) == 6.0

@@ -37,6 +37,19 @@ class MissingCredentials(ClawError):
     """A provider has no credentials; the message names the variable or setting to set."""
 
 
+class CapabilityError(ClawError):
+    """A request the model cannot serve: it carries tools or images the model does not accept.
+
+    A fallback model that raises this is skipped (see :mod:`claw.loop.retry`).
+
+    :param reason: what the model lacks, e.g. ``does not accept images``, for the one-line skip notice.
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class ApiError(ClawError):
     """A model API call failed.
 
@@ -92,6 +105,68 @@ class ApiError(ClawError):
             kind=kind,
             provider=provider,
         )
+
+
+class EndpointUnreachable(ApiError):
+    """The model API's endpoint could not be reached at all: the connection was refused or the host name
+    did not resolve.
+
+    Retried only briefly (``retry.unreachableBudget``, a few seconds): a wrong base URL or a server that
+    is not running does not come back within the minutes the normal retry schedule waits. The message
+    names the endpoint as ``scheme://host:port`` and the cause, e.g.
+    ``cannot reach http://127.0.0.1:9: connection refused``.
+    """
+
+    def __init__(self, url: str, cause: str, *, provider: str | None = None) -> None:
+        self.endpoint = endpoint_of(url)
+        self.cause = cause
+        super().__init__(
+            f"cannot reach {self.endpoint}: {cause}", retryable=True, kind="server_error", provider=provider
+        )
+
+    @classmethod
+    def of(cls, exc: BaseException, url: object, provider: str) -> EndpointUnreachable | None:
+        """The error for a transport failure ``exc`` at ``url``, or ``None`` when ``exc`` is some other
+        failure (a reset, a timeout) or the URL is unknown."""
+        cause = unreachable_cause(exc)
+        return cls(str(url), cause, provider=provider) if cause and url else None
+
+
+def endpoint_of(url: str) -> str:
+    """``scheme://host:port`` of ``url``, the port spelt out even when it is the scheme's default
+    (credentials, path and query dropped)."""
+    from urllib.parse import urlsplit  # imported when needed: this module loads at start-up
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or {"http": 80, "https": 443}.get(parts.scheme)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}:{port}" if port else f"{parts.scheme}://{host}"
+
+
+def unreachable_cause(exc: BaseException) -> str | None:
+    """``"connection refused"`` or ``"unknown host"`` when the exception chain of ``exc`` (its
+    ``__cause__`` / ``__context__``, where SDKs keep the socket error they wrap) holds a refused
+    connection or a failed host name lookup; ``None`` otherwise."""
+    import socket  # imported when needed: this module loads at start-up
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(current, socket.gaierror):
+            if current.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+                return "unknown host"
+            return f"host name lookup failed ({current.strerror or current})"
+        current = current.__cause__ or current.__context__
+    return None
 
 
 _FATAL_QUOTA_CODES = frozenset(

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claw import console
-from claw.errors import ClawError, MissingCredentials, ProviderNotFound, UsageError
+from claw.errors import CapabilityError, ClawError, MissingCredentials, ProviderNotFound, UsageError
 from claw.providers import Effort, ModelInfo, Provider
 
 #: Effort levels from least to most.
@@ -299,12 +299,14 @@ def map_effort(info: ModelInfo, effort: Effort | None) -> Effort | None:
 def check_capabilities(info: ModelInfo, *, tools: bool, images: bool) -> None:
     """Refuse a request the model cannot serve, before sending it.
 
-    :raises ClawError: when the request carries images or tools the model does not accept.
+    :raises CapabilityError: when the request carries images or tools the model does not accept.
     """
     if images and not info.supports_images:
-        raise ClawError(f"model {info.address} does not accept images; choose a model that does")
+        reason = "does not accept images"
+        raise CapabilityError(f"model {info.address} {reason}; choose a model that does", reason=reason)
     if tools and not info.supports_tools:
-        raise ClawError(
-            f'model {info.address} does not support tool use; pass --tools "" to run without tools '
-            "or choose another model"
+        reason = "does not support tool use"
+        raise CapabilityError(
+            f'model {info.address} {reason}; pass --tools "" to run without tools or choose another model',
+            reason=reason,
         )

@@ -315,7 +315,7 @@ def test_connection_refused_is_retryable() -> None:
     with pytest.raises(ApiError) as info:
         stream_events(p, request())
     assert info.value.status_code is None and info.value.retryable
-    assert "connection failed" in str(info.value)
+    assert str(info.value) == "cannot reach http://127.0.0.1:9: connection refused"
 
 
 # --- credentials -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Any
 from claw import compaction, console, paths, routing
 from claw._version import VERSION
 from claw.cost import CostTracker
-from claw.errors import ApiError, ClawError
+from claw.errors import ApiError, ClawError, EndpointUnreachable
 from claw.events import HookEvent, HookOutcome, RuntimeEvent
 from claw.loop import slash
 from claw.loop.cache import CacheTracker, fingerprint
@@ -140,7 +140,9 @@ class AgentLoop:
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
         self.policy = RetryPolicy.configured(settings.model, self.env)
-        self.caller = ModelCaller(self.chain, self._provider, self.policy, self._on_retry, self._on_switch)
+        self.caller = ModelCaller(
+            self.chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip
+        )
         self._runtime_impls = app.pm.implementers("claw_runtime_event")
 
         # A bad permission mode fails here too, before a session file exists.
@@ -420,11 +422,12 @@ class AgentLoop:
             model=route.address,
         )
         self._emit("api_retry", attempt=attempt, status=status, error=error.kind, model=route.address)
-        console.warn(
-            f"retrying after {route.address}: {error} ({status or error.kind}); next attempt in "
-            f"{delay:.1f}s ({attempt}/{max_retries})",
-            once=False,
-        )
+        if not isinstance(error, EndpointUnreachable):  # retried for seconds only; the final error says it
+            console.warn(
+                f"retrying after {route.address}: {error} ({status or error.kind}); next attempt in "
+                f"{delay:.1f}s ({attempt}/{max_retries})",
+                once=False,
+            )
         self.renderer.system(
             shapes.api_retry(
                 attempt=attempt,
@@ -441,6 +444,11 @@ class AgentLoop:
         self.session.record("model_switch", **{"from": old.address, "to": new.address, "reason": str(error)})
         self._emit("model_switch", **{"from": old.address, "to": new.address})
         console.warn(f"{old.address} failed ({error}); falling back to {new.address}", once=False)
+
+    def _on_skip(self, route: Route, reason: str) -> None:
+        assert self.session is not None
+        self.session.record("model_skip", model=route.address, reason=reason)
+        console.warn(f"skipping fallback {route.address}: {reason}", once=False)
 
     # -- model requests ------------------------------------------------------------------------
 
@@ -563,7 +571,9 @@ class AgentLoop:
         )
         self._provider(chain[0])  # missing credentials fail before the turn starts
         session_caller = self.caller
-        self.caller = ModelCaller(chain, self._provider, self.policy, self._on_retry, self._on_switch)
+        self.caller = ModelCaller(
+            chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip
+        )
         try:
             yield
         finally:
@@ -658,7 +668,7 @@ class AgentLoop:
                 except ApiError as exc:
                     subtype, error, api_status = "error_during_execution", _api_message(exc), exc.status_code
                     break
-                except ClawError as exc:  # a capability the model lacks, a fallback without credentials
+                except ClawError as exc:  # a capability the primary lacks, no fallback able to serve
                     subtype, error = "error_during_execution", str(exc)
                     break
                 turns += 1
@@ -773,7 +783,9 @@ class AgentLoop:
         )
         spent = self.caller.api_seconds
         self.chain, self.model_choice = chain, choice
-        self.caller = ModelCaller(chain, self._provider, self.policy, self._on_retry, self._on_switch)
+        self.caller = ModelCaller(
+            chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip
+        )
         self.caller.api_seconds = spent
         return chain[0].address
 

@@ -4,15 +4,21 @@ Providers raise :class:`claw.ApiError` and never retry themselves. Here, per req
 
 - a retryable error (408, 409, 429 except spend caps, 5xx, 529, resets, a cut stream) is retried with
   exponential backoff and jitter, waiting at least the server's ``retry-after``;
+- an endpoint that cannot be reached at all (:class:`claw.errors.EndpointUnreachable`: connection
+  refused, unknown host) is retried only for ``unreachable_budget`` seconds in all: a wrong base URL or
+  a server that is not running will not come back within the minutes the backoff above would wait;
 - a stream that sends nothing for ``idle_timeout`` seconds is aborted and retried (the idle watchdog);
 - a non-retryable error ends the request at once with the server's message;
-- when the retries on one model are exhausted, the next model of the fallback chain takes over.
+- when the retries on one model are exhausted, the next model of the fallback chain takes over; a
+  fallback that cannot serve the request (it lacks tools or images the request carries, or has no
+  credentials) is skipped with a notice, and only when none can serve does the request fail.
 
-Every retry and every switch is reported through callbacks (``api_retry`` events, session records).
+Every retry, switch and skip is reported through callbacks (``api_retry`` events, session records) and,
+at DEBUG (``--verbose``, ``CLAW_LOG=debug``), as a structlog line on stderr.
 The knobs are settings (``retry.maxRetries`` 10, ``retry.baseDelay`` 0.5 s, ``retry.maxDelay`` 32 s,
-``streamIdleTimeout`` 120 s); the environment variables ``CLAW_MAX_RETRIES``, ``CLAW_RETRY_BASE_DELAY``,
-``CLAW_RETRY_MAX_DELAY`` and ``CLAW_STREAM_IDLE_TIMEOUT`` override them for one run (tests and
-benchmarks make them fast that way).
+``retry.unreachableBudget`` 3 s, ``streamIdleTimeout`` 120 s); the environment variables
+``CLAW_MAX_RETRIES``, ``CLAW_RETRY_BASE_DELAY``, ``CLAW_RETRY_MAX_DELAY``, ``CLAW_UNREACHABLE_BUDGET``
+and ``CLAW_STREAM_IDLE_TIMEOUT`` override them for one run (tests and benchmarks make them fast that way).
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from claw.errors import ApiError
+from claw.errors import ApiError, CapabilityError, ClawError, EndpointUnreachable, MissingCredentials
+from claw.log import get_logger
 from claw.providers import ModelRequest, ModelResponse, ResponseComplete, StreamEvent
 from claw.routing import Route
 
@@ -35,6 +42,7 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 32.0
     idle_timeout: float = 120.0
+    unreachable_budget: float = 3.0
 
     @classmethod
     def configured(cls, settings: Any, env: Mapping[str, str]) -> RetryPolicy:
@@ -46,6 +54,7 @@ class RetryPolicy:
             base_delay=env_number(env, "CLAW_RETRY_BASE_DELAY", retry.baseDelay),
             max_delay=env_number(env, "CLAW_RETRY_MAX_DELAY", retry.maxDelay),
             idle_timeout=env_number(env, "CLAW_STREAM_IDLE_TIMEOUT", settings.streamIdleTimeout),
+            unreachable_budget=env_number(env, "CLAW_UNREACHABLE_BUDGET", retry.unreachableBudget),
         )
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
@@ -104,6 +113,7 @@ class ModelCaller:
     :param provider_for: turns a route into its (credential-checked) provider instance.
     :param on_retry: called with ``(attempt, max_retries, delay_s, error, route)`` before each wait.
     :param on_switch: called with ``(old_route, new_route, error)`` when falling back.
+    :param on_skip: called with ``(route, reason)`` for a fallback that cannot serve the request.
     """
 
     def __init__(
@@ -113,6 +123,7 @@ class ModelCaller:
         policy: RetryPolicy,
         on_retry: Callable[[int, int, float, ApiError, Route], None],
         on_switch: Callable[[Route, Route, ApiError], None],
+        on_skip: Callable[[Route, str], None],
     ) -> None:
         self.chain = chain
         self.index = 0
@@ -120,6 +131,7 @@ class ModelCaller:
         self.policy = policy
         self.on_retry = on_retry
         self.on_switch = on_switch
+        self.on_skip = on_skip
         #: Seconds spent waiting on the API, over the caller's life (``duration_api_ms``).
         self.api_seconds = 0.0
 
@@ -134,39 +146,112 @@ class ModelCaller:
 
         :param build: the request for a route (its model id, effort and capabilities differ).
         :raises ApiError: a non-retryable error, or the last error once every model is exhausted.
+        :raises CapabilityError, MissingCredentials: the primary model cannot serve the request.
         """
+        failed: tuple[Route, ApiError] | None = None  # the model given up on, until another takes over
+        while True:
+            request, provider = self._servable(build, failed)
+            route = self.route
+            if failed is not None:
+                get_logger("claw.retry").debug(
+                    "fallback", failed=failed[0].address, to=route.address, reason=str(failed[1])
+                )
+                self.on_switch(failed[0], route, failed[1])
+            outcome = await self._attempts(provider, request, on_event)
+            if not isinstance(outcome, ApiError):
+                return outcome, route
+            failed = (route, outcome)
+            if self.index + 1 >= len(self.chain):
+                raise outcome
+            self.index += 1
+
+    def _servable(
+        self, build: Callable[[Route], ModelRequest], failed: tuple[Route, ApiError] | None
+    ) -> tuple[ModelRequest, Any]:
+        """The request and provider for the current route, skipping (with :attr:`on_skip`) fallbacks
+        that lack a capability the request needs or credentials.
+
+        :raises ApiError: no fallback left can serve after a failure; it names the failure and every skip.
+        :raises ClawError: no fallback left can serve a request made while on a fallback already.
+        :raises CapabilityError, MissingCredentials: the primary model cannot serve.
+        """
+        skipped: list[str] = []
         while True:
             route = self.route
-            request = build(route)
-            provider = self.provider_for(route)
-            attempt = 0
-            while True:
-                start = time.perf_counter()
-                try:
-                    async for event in _watched(provider.stream(request), self.policy.idle_timeout):
-                        if isinstance(event, ResponseComplete):
-                            self.api_seconds += time.perf_counter() - start
-                            return event.response, route
-                        on_event(event)
-                    raise ApiError(
-                        "the response stream ended without a complete response",
-                        retryable=True,
-                        kind="server_error",
-                    )
-                except ApiError as exc:
-                    self.api_seconds += time.perf_counter() - start
-                    if exc.provider is None:
-                        exc.provider = route.provider_cls.name
-                    if not exc.retryable:
-                        raise
-                    attempt += 1
-                    if attempt > self.policy.max_retries:
-                        error = exc
-                        break
-                    delay = self.policy.delay(attempt, exc.retry_after)
-                    self.on_retry(attempt, self.policy.max_retries, delay, exc, route)
-                    await asyncio.sleep(delay)
-            if self.index + 1 >= len(self.chain):
-                raise error
-            self.index += 1
-            self.on_switch(route, self.route, error)
+            try:
+                return build(route), self.provider_for(route)
+            except (CapabilityError, MissingCredentials) as exc:
+                if self.index == 0:
+                    raise
+                reason = exc.reason if isinstance(exc, CapabilityError) else str(exc)
+                get_logger("claw.retry").debug("skip fallback", model=route.address, reason=reason)
+                self.on_skip(route, reason)
+                skipped.append(f"{route.address} {reason}")
+                if self.index + 1 < len(self.chain):
+                    self.index += 1
+                    continue
+                why = "; ".join(skipped)
+                if failed is None:  # still on a fallback from an earlier request
+                    raise ClawError(f"no fallback model can serve this request: {why}") from exc
+                error = failed[1]
+                raise ApiError(
+                    f"{error} (and no fallback model can serve this request: {why})",
+                    status_code=error.status_code,
+                    kind=error.kind,
+                    provider=error.provider,
+                ) from exc
+
+    async def _attempts(
+        self, provider: Any, request: ModelRequest, on_event: Callable[[StreamEvent], None]
+    ) -> ModelResponse | ApiError:
+        """Send ``request`` to the current route until it answers (the response) or its retries are
+        spent (the last error).
+
+        :raises ApiError: a non-retryable error.
+        """
+        route = self.route
+        attempt = 0
+        unreachable_since: float | None = None
+        while True:
+            start = time.perf_counter()
+            try:
+                async for event in _watched(provider.stream(request), self.policy.idle_timeout):
+                    if isinstance(event, ResponseComplete):
+                        self.api_seconds += time.perf_counter() - start
+                        return event.response
+                    on_event(event)
+                raise ApiError(
+                    "the response stream ended without a complete response",
+                    retryable=True,
+                    kind="server_error",
+                )
+            except ApiError as exc:
+                self.api_seconds += time.perf_counter() - start
+                if exc.provider is None:
+                    exc.provider = route.provider_cls.name
+                if not exc.retryable:
+                    raise
+                attempt += 1
+                if attempt > self.policy.max_retries:
+                    return exc
+                delay = self.policy.delay(attempt, exc.retry_after)
+                if isinstance(exc, EndpointUnreachable):
+                    if unreachable_since is None:  # the budget counts from the first failure
+                        unreachable_since = time.perf_counter()
+                    left = self.policy.unreachable_budget - (time.perf_counter() - unreachable_since)
+                    if left <= 0:
+                        return exc
+                    delay = min(delay, left)
+                else:
+                    unreachable_since = None
+                get_logger("claw.retry").debug(
+                    "retry",
+                    model=route.address,
+                    attempt=attempt,
+                    max_retries=self.policy.max_retries,
+                    wait_s=round(delay, 2),
+                    status=exc.status_code,
+                    reason=str(exc),
+                )
+                self.on_retry(attempt, self.policy.max_retries, delay, exc, route)
+                await asyncio.sleep(delay)

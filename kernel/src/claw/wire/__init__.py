@@ -21,9 +21,13 @@ None of them imports a vendor SDK at import time: they work on plain dicts, and
 from __future__ import annotations
 
 import importlib
+import time
 from typing import Any
 
+from claw import log
+from claw.errors import unreachable_cause
 from claw.providers import Effort, ModelInfo, ModelRequest
+from claw.wire.errors import request_url
 
 
 def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
@@ -45,8 +49,26 @@ async def post_stream(client: Any, path: str, body: dict[str, Any]) -> Any:
     mapping and SSE decoding as ``messages.create`` / ``chat.completions.create``, without building a
     pydantic object for every event that claw would convert straight away (measured ~2x less
     per-request overhead). Works for the ``anthropic`` and ``openai`` clients alike.
+
+    Each request is one ``http request`` debug line (:func:`claw.log.http_request`), failed or not.
     """
     sdk = importlib.import_module(
         type(client).__module__.split(".")[0]
     )  # already imported: the client exists
-    return await client.post(path, body=body, cast_to=object, stream=True, stream_cls=sdk.AsyncStream[object])
+    started = time.perf_counter()
+    try:
+        stream = await client.post(
+            path, body=body, cast_to=object, stream=True, stream_cls=sdk.AsyncStream[object]
+        )
+    except Exception as exc:
+        if log.debugging():
+            status = getattr(exc, "status_code", None)
+            error = None if status else unreachable_cause(exc) or str(exc).splitlines()[0]
+            url = request_url(exc) or f"{client.base_url}{path.lstrip('/')}"
+            log.http_request("POST", url, seconds=time.perf_counter() - started, status=status, error=error)
+        raise
+    request = stream.response.request
+    log.http_request(
+        request.method, request.url, seconds=time.perf_counter() - started, status=stream.response.status_code
+    )
+    return stream

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from claw.errors import ApiError, ClawError, parse_retry_after
+from claw.errors import ApiError, ClawError, EndpointUnreachable, parse_retry_after
 
 #: The HTTP status an in-stream Anthropic ``error`` event stands for, by ``error.type``.
 STREAM_ERROR_STATUS = {
@@ -82,13 +82,37 @@ def _request_id(exc: Any) -> str:
     return f" (request id {request_id})" if isinstance(request_id, str) and request_id else ""
 
 
+def request_url(exc: BaseException) -> str | None:
+    """The URL of the request that failed, from the first exception in ``exc``'s chain carrying an
+    httpx-style ``request`` (the SDKs' ``APIConnectionError`` and the transport errors they wrap)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        try:
+            url = current.request.url  # type: ignore[attr-defined]
+        except Exception:  # no request, or httpx's "request not set" RuntimeError
+            url = None
+        if url:
+            return str(url)
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def unreachable(exc: BaseException, provider: str) -> EndpointUnreachable | None:
+    """An :class:`EndpointUnreachable` naming the endpoint when an httpx-based transport error is a
+    refused connection or an unknown host; ``None`` for any other error."""
+    return EndpointUnreachable.of(exc, request_url(exc), provider)
+
+
 def sdk_error(exc: BaseException, provider: str, *, streaming: bool = False) -> ClawError:
     """One :class:`ApiError` for an ``anthropic`` or ``openai`` SDK (or transport) exception.
 
     Status errors keep their status, ``retry-after``, vendor error code (``enforced_spend_limit_reached``
     and ``insufficient_quota`` make a 429 final) and the server's message and error type. An error
     inside a stream is classified by its type or code (``overloaded_error`` -> 529). Connection
-    errors, timeouts and cut streams are retryable. claw errors pass through unchanged; anything else
+    errors, timeouts and cut streams are retryable; a refused connection or an unknown host is an
+    :class:`EndpointUnreachable` naming the URL (retried only briefly). claw errors pass through unchanged; anything else
     is a non-retryable ``unknown`` error carrying the exception's first line.
 
     :param streaming: the response had started, so a transport failure is a cut stream.
@@ -127,6 +151,8 @@ def sdk_error(exc: BaseException, provider: str, *, streaming: bool = False) -> 
         return ApiError.from_status(None, f"{provider}: request timed out", provider=provider)
     transport = {"APIConnectionError", "APIResponseValidationError", "TransportError", "HTTPError"}
     if names & transport:
+        if not streaming and (down := unreachable(exc, provider)) is not None:
+            return down
         cause = exc.__cause__
         reason = str(exc) or type(exc).__name__
         if cause is not None and str(cause) and str(cause) not in reason:

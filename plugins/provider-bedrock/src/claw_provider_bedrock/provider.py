@@ -15,12 +15,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from claw.errors import ApiError, ClawError, MissingCredentials, parse_retry_after
+from claw.errors import (
+    ApiError,
+    ClawError,
+    EndpointUnreachable,
+    MissingCredentials,
+    parse_retry_after,
+    unreachable_cause,
+)
 from claw.lazy import require
-from claw.log import get_logger
+from claw.log import debugging, get_logger, http_request
 from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, ResponseComplete, StreamEvent
 
 from claw_provider_bedrock import catalogue, credentials
@@ -104,6 +112,12 @@ def api_error(exc: BaseException) -> ClawError:
             provider="bedrock",
         )
     if names & _CONNECTION or isinstance(exc, ConnectionError | TimeoutError):
+        # botocore's EndpointConnectionError keeps the URL it tried in ``kwargs``
+        down = EndpointUnreachable.of(
+            exc, (getattr(exc, "kwargs", None) or {}).get("endpoint_url"), "bedrock"
+        )
+        if down is not None:
+            return down
         return ApiError(
             f"bedrock: connection failed: {_line(exc)}",
             retryable=True,
@@ -217,6 +231,8 @@ class BedrockProvider(Provider):
                 )
             except Exception as exc:
                 raise api_error(exc) from exc
+            if debugging():
+                _log_requests(self._client)
         return self._client
 
     # -- streaming ---------------------------------------------------------------------------
@@ -246,6 +262,24 @@ class BedrockProvider(Provider):
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def _log_requests(client: Any) -> None:
+    """Log every HTTP request ``client`` sends (:func:`claw.log.http_request`) through botocore's
+    ``before-send`` / ``response-received`` events, which fire in the sending thread."""
+    sent = threading.local()
+
+    def before_send(request: Any, **_: Any) -> None:
+        sent.request = (request.method, request.url, time.perf_counter())
+
+    def received(response_dict: Any, exception: Any, **_: Any) -> None:
+        method, url, started = sent.request
+        status = (response_dict or {}).get("status_code")
+        error = None if exception is None else unreachable_cause(exception) or _line(exception)
+        http_request(method, url, seconds=time.perf_counter() - started, status=status, error=error)
+
+    client.meta.events.register("before-send.bedrock-runtime", before_send)
+    client.meta.events.register("response-received.bedrock-runtime", received)
 
 
 def _abort(opened: list[Any]) -> None:

@@ -44,6 +44,7 @@ from claw.providers import (
 )
 from claw.wire import effort_of
 from claw.wire.builder import ResponseBuilder
+from claw.wire.errors import unreachable
 
 from claw_provider_vertex import credentials
 
@@ -259,6 +260,9 @@ def api_error(exc: BaseException) -> ClawError:
         "RemoteProtocolError",
         "ProtocolError",
     } or isinstance(exc, ConnectionError | TimeoutError):
+        down = unreachable(exc, "vertex")
+        if down is not None:
+            return down
         return ApiError(
             f"vertex: connection failed: {exc}", retryable=True, kind="server_error", provider="vertex"
         )

@@ -18,6 +18,7 @@ from typing import Any
 
 from claw.errors import ApiError, MissingCredentials
 from claw.lazy import require
+from claw.log import debugging, httpx_event_hooks
 from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
 from claw.wire import anthropic as anthropic_wire
 from claw.wire.errors import sdk_error
@@ -103,7 +104,9 @@ class VertexProvider(Provider):
                 location=credentials.region(self.settings, self.env),
                 credentials=self._google_credentials(),
                 http_options=types.HttpOptions(
-                    base_url=base_url, retry_options=types.HttpRetryOptions(attempts=1)
+                    base_url=base_url,
+                    retry_options=types.HttpRetryOptions(attempts=1),
+                    async_client_args={"event_hooks": httpx_event_hooks()} if debugging() else None,
                 ),
             )
         return self._gemini
