@@ -38,15 +38,62 @@ PID_SERVER = textwrap.dedent(
         \"\"\"The server's process id.\"\"\"
         return str(os.getpid())
 
+    @server.tool()
+    async def record(path: str, seconds: float) -> str:
+        \"\"\"Append the pid to a file, then wait (a call with an effect, cut off by a kill).\"\"\"
+        import anyio
+
+        with open(path, "a") as fh:
+            fh.write(f"{os.getpid()}\\n")
+        await anyio.sleep(seconds)
+        return "recorded"
+
     server.run()
     """
 )
 
 
 def write_pid_server(directory: Path) -> list[str]:
-    """A stdio server whose ``pid`` tool tells its process id: ``[python, script]``."""
+    """A stdio server whose ``pid`` tool tells its process id and whose ``record`` tool appends it to
+    a file before waiting: ``[python, script]``."""
     path = directory / "pid_server.py"
     path.write_text(PID_SERVER, encoding="utf-8")
+    return [sys.executable, str(path)]
+
+
+CHANGING_SERVER = textwrap.dedent(
+    """
+    from mcp.server.mcpserver import Context, MCPServer
+
+    server = MCPServer("changing")
+
+    def extra() -> str:
+        \"\"\"A tool that exists only after grow.\"\"\"
+        return "extra ran"
+
+    @server.tool()
+    def gone() -> str:
+        \"\"\"A tool grow removes.\"\"\"
+        return "gone ran"
+
+    @server.tool()
+    async def grow(ctx: Context) -> str:
+        \"\"\"Add the extra tool, remove gone, and tell the client its tool list changed.\"\"\"
+        server.add_tool(extra)
+        server.remove_tool("gone")
+        await ctx.session.send_tool_list_changed()
+        return "grown"
+
+    server.run()
+    """
+)
+
+
+def write_changing_server(directory: Path) -> list[str]:
+    """A stdio server whose ``grow`` tool adds ``extra``, removes ``gone`` and sends
+    ``notifications/tools/list_changed``: ``[python, script]``."""
+    path = directory / "changing_server.py"
+    path.write_text(CHANGING_SERVER, encoding="utf-8")
     return [sys.executable, str(path)]
 
 
