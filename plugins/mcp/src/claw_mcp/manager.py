@@ -120,14 +120,6 @@ def is_connection_error(exc: BaseException) -> bool:
     )
 
 
-def never_sent(exc: BaseException) -> bool:
-    """Whether the request failed before it left claw (our end of the connection was already
-    closed, or the server refused the TCP connection), so the server cannot have run it."""
-    anyio = require("anyio", dist=DIST)
-    httpx2 = require("httpx2", dist=DIST)
-    return isinstance(exc, anyio.ClosedResourceError | anyio.BrokenResourceError | httpx2.ConnectError)
-
-
 class CallInterrupted(Exception):
     """The connection dropped while a call that may change something was running; it was not
     repeated, because the server may have carried it out."""
@@ -502,12 +494,14 @@ class McpManager:
         :param replayable: whether sending the request twice is harmless (listing, reading, a tool
             annotated read-only or idempotent). A request that is not is sent again only when the
             server certainly did not run it: it answered that it does not know our session (a
-            restarted server answers 400/404 before running anything), or the request never left
-            claw. When a drop leaves that open, :class:`CallInterrupted` is raised instead, so the
-            model decides, knowing the effect may have happened.
+            restarted server answers 400/404 before running anything), or the connection was
+            already known to be gone when the request was made (the server had exited), so it could
+            not be delivered. When a drop leaves that open, :class:`CallInterrupted` is raised
+            instead, so the model decides, knowing the effect may have happened.
         """
         server = self.servers[name]
         session = await self._ready(server)
+        gone_before = server.wake.is_set()  # the connection's end was seen, not yet acted on
         try:
             result = await call(session)
         except Exception as exc:
@@ -523,7 +517,7 @@ class McpManager:
             server.settled.clear()
             server.status = "pending"
             server.wake.set()
-        if not (replayable or session_lost(error) or never_sent(error)):
+        if not (replayable or session_lost(error) or gone_before):
             raise CallInterrupted(
                 f'the connection to MCP server "{name}" was lost while the call was running '
                 f"({describe(error)}); it may or may not have taken effect, so claw did not repeat "
