@@ -44,9 +44,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(mode: str, tmp: Path) -> Iterator[int]:
-    port = _free_port()
-    log = (tmp / f"everything-{mode}.log").open("w")
+def _serve(mode: str, tmp: Path, port: int | None = None) -> Iterator[int]:
+    """Run server-everything in ``mode`` on ``port`` (a free one by default) until closed."""
+    port = port or _free_port()
+    log = (tmp / f"everything-{mode}.log").open("a")
     proc = subprocess.Popen(
         [*node_server(), mode], env={**os.environ, "PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT
     )
@@ -132,3 +133,44 @@ def test_everything_server(
     assert saved.parent == Path(claw_env["CLAW_STATE_DIR"]) / "mcp-resources" and saved.stat().st_size > 0
     assert "Paris" in out["prompt"] and "France" in out["prompt"]
     assert {"mcp__everything__simple-prompt", "mcp__everything__args-prompt"} <= set(session.commands)
+
+
+def test_http_server_restarted_mid_session_gets_a_new_session(
+    workspace: Path, claw_env: dict[str, str], tmp_path: Path
+) -> None:
+    """server-everything restarted on the same port answers the old session id with 400 "No valid
+    session ID provided": claw opens a new session and sends the call again, for a tool that changes
+    something as well (the server refused before running it), instead of returning an error."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/mcp"
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"ev": {"type": "http", "url": url}}}))
+    session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env=claw_env)
+    out: dict[str, Any] = {}
+
+    async def scenario() -> None:
+        first = _serve("streamableHttp", tmp_path, port)
+        next(first)
+        await plugin.claw_session_start(session)
+        try:
+            ctx = claw.ToolContext(workspace=workspace, session_id="s", env=claw_env, session=session)
+            tools = {t.name: t for t in session.session_tools}
+            out["before"] = await tools["mcp__ev__echo"].run({"message": "a"}, ctx)
+            first.close()  # kill the node process ...
+            second = _serve("streamableHttp", tmp_path, port)  # ... and start a new one on the same port
+            next(second)
+            try:
+                toggle = tools["mcp__ev__toggle-simulated-logging"]
+                assert toggle.spec.read_only is False
+                out["toggle"] = await toggle.run({}, ctx)
+                out["after"] = await tools["mcp__ev__echo"].run({"message": "b"}, ctx)
+            finally:
+                await plugin.claw_session_end(session)
+                second.close()
+        finally:
+            first.close()
+
+    asyncio.run(scenario())
+    assert out["before"].content == "Echo: a"
+    assert not out["toggle"].is_error, out["toggle"].content
+    assert "logging" in out["toggle"].content.lower()
+    assert out["after"].content == "Echo: b"

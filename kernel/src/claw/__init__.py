@@ -52,6 +52,7 @@ _LAZY: dict[str, str] = {
     "ToolSpec": "claw.tools",
     "ToolResult": "claw.tools",
     "ToolContext": "claw.tools",
+    "Completer": "claw.tools",
     "ToolError": "claw.tools",
     "Access": "claw.tools",
     "Stash": "claw.tools",
@@ -164,5 +165,15 @@ if TYPE_CHECKING:
     from claw.sandboxes import Sandbox, SandboxPolicy
     from claw.session_context import SessionContext, SlashCommand
     from claw.tasks import TaskBackend, TaskHandle
-    from claw.tools import Access, Stash, StashKey, Tool, ToolContext, ToolError, ToolResult, ToolSpec
+    from claw.tools import (
+        Access,
+        Completer,
+        Stash,
+        StashKey,
+        Tool,
+        ToolContext,
+        ToolError,
+        ToolResult,
+        ToolSpec,
+    )
     from claw.transports import Transport

@@ -214,6 +214,9 @@ class Provider(abc.ABC):
     name: ClassVar[str]
     #: Bare model ids starting with one of these resolve to this provider (``claude-`` -> anthropic).
     model_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: The id of this provider's small fast model (Claude Code's Haiku role), used for side jobs such
+    #: as ``WebFetch`` reading a page when settings ``smallFastModel`` is unset; ``None``: none.
+    small_model: ClassVar[str | None] = None
 
     def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
         self.settings = settings

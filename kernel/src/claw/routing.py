@@ -277,6 +277,20 @@ def model_chain(
     return chain
 
 
+def small_model(settings: Any, env: Mapping[str, str], primary: Route) -> str | None:
+    """The address of the small fast model for side jobs (``WebFetch`` reading a page), as Claude Code
+    picks it: ``ANTHROPIC_SMALL_FAST_MODEL``, else settings ``smallFastModel``, else the small model
+    the primary model's provider declares (:attr:`claw.Provider.small_model`), else ``None``.
+
+    :param settings: the effective settings (a :class:`claw.settings.Settings`).
+    """
+    configured = env.get("ANTHROPIC_SMALL_FAST_MODEL") or settings.model.smallFastModel
+    if configured:
+        return str(configured)
+    declared = primary.provider_cls.small_model
+    return f"{primary.provider_cls.name}/{declared}" if declared else None
+
+
 def map_effort(info: ModelInfo, effort: Effort | None) -> Effort | None:
     """The effort to send to ``info``'s model for a requested ``--reasoning-effort``.
 

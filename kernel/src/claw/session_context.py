@@ -81,8 +81,9 @@ class SessionContext:
         self._tools: list[Tool] = []
         self._call_tool = call_tool
         self.start_timeout = start_timeout
-        #: Bumped by :meth:`add_tool`: the agent loop rebuilds the model's tool list when it changes
-        #: (an MCP server authorised mid-session).
+        #: Bumped by :meth:`add_tool` and :meth:`remove_tool`: the agent loop rebuilds the model's tool
+        #: list before its next request when it changes (an MCP server authorised mid-session, or one
+        #: whose tools changed).
         self.tools_version = 0
         self._statuses: dict[str, ServerStatus] = {}
         self._commands: dict[str, SlashCommand] = {}
@@ -94,6 +95,14 @@ class SessionContext:
         """Offer ``tool`` to the model for this session only (MCP tools, sub-agent tools)."""
         self._tools.append(tool)
         self.tools_version += 1
+
+    def remove_tool(self, tool: Tool) -> None:
+        """Stop offering ``tool`` (this very object) from the next model request on: an MCP server
+        said its tool list changed. Removing a tool that is not offered does nothing."""
+        kept = [t for t in self._tools if t is not tool]
+        if len(kept) != len(self._tools):
+            self._tools = kept
+            self.tools_version += 1
 
     @property
     def session_tools(self) -> list[Tool]:
@@ -116,6 +125,11 @@ class SessionContext:
     def add_command(self, command: SlashCommand) -> None:
         """Offer a slash command for this session; a later command with the same name wins."""
         self._commands[command.name] = command
+
+    def remove_command(self, command: SlashCommand) -> None:
+        """Withdraw ``command`` (this very object; a later one with the same name stays)."""
+        if self._commands.get(command.name) is command:
+            del self._commands[command.name]
 
     @property
     def commands(self) -> dict[str, SlashCommand]:

@@ -118,6 +118,10 @@ class Settings(_Section):
     model: str | None = None
     #: Tried in order when the model's retries are exhausted. Not merged across layers.
     fallbackModels: list[str] = Field(default_factory=list)
+    #: The small fast model for side jobs such as reading a fetched page for ``WebFetch`` (Claude
+    #: Code's ``smallFastModel``; ``ANTHROPIC_SMALL_FAST_MODEL`` overrides); unset: the main model's
+    #: provider's declared small model, if any (see :func:`claw.routing.small_model`).
+    smallFastModel: str | None = None
     reasoningEffort: Literal["low", "medium", "high", "xhigh", "max"] | None = None
     maxTurns: int | None = Field(default=None, gt=0)
     env: dict[str, str] = Field(default_factory=dict)

@@ -93,6 +93,14 @@ class Stash:
 Asker = Callable[[str, list[str] | None], Awaitable[str | None]]
 
 
+#: :attr:`ToolContext.complete`: ``await complete(model, system, prompt) -> text``, one model request
+#: outside the conversation. ``prompt`` is the only user message, under the ``system`` prompt, sent to
+#: ``model`` (any address :func:`claw.routing.resolve` accepts) with the session's provider settings,
+#: retries and cost accounting. Raises :class:`claw.ClawError` when the model cannot be resolved or
+#: has no credentials, :class:`claw.ApiError` when the request failed after the retries.
+Completer = Callable[[str, str, str], Awaitable[str]]
+
+
 class ToolContext(BaseModel):
     """What a running tool may use besides its input."""
 
@@ -117,6 +125,12 @@ class ToolContext(BaseModel):
     #: The sandbox settings ``sandbox.name`` selects (a :class:`claw.Sandbox` instance), set by the
     #: loop; the shell tool wraps every command with it. ``None`` when no sandbox is configured.
     sandbox: Any = None
+    #: Makes a one-shot model request (see :class:`Completer`); set by the agent loop, ``None`` where
+    #: no session runs (a tool called outside the loop must cope without it).
+    complete: Completer | None = None
+    #: The session's small fast model address (:func:`claw.routing.small_model`), or ``None`` when
+    #: none is configured: what tools pass to :attr:`complete` for side jobs.
+    small_model: str | None = None
 
     def resolve(self, path: str) -> Path:
         """Resolve a tool-supplied path against the workspace (``~`` expanded, ``..`` and links resolved)."""

@@ -38,15 +38,62 @@ PID_SERVER = textwrap.dedent(
         \"\"\"The server's process id.\"\"\"
         return str(os.getpid())
 
+    @server.tool()
+    async def record(path: str, seconds: float) -> str:
+        \"\"\"Append the pid to a file, then wait (a call with an effect, cut off by a kill).\"\"\"
+        import anyio
+
+        with open(path, "a") as fh:
+            fh.write(f"{os.getpid()}\\n")
+        await anyio.sleep(seconds)
+        return "recorded"
+
     server.run()
     """
 )
 
 
 def write_pid_server(directory: Path) -> list[str]:
-    """A stdio server whose ``pid`` tool tells its process id: ``[python, script]``."""
+    """A stdio server whose ``pid`` tool tells its process id and whose ``record`` tool appends it to
+    a file before waiting: ``[python, script]``."""
     path = directory / "pid_server.py"
     path.write_text(PID_SERVER, encoding="utf-8")
+    return [sys.executable, str(path)]
+
+
+CHANGING_SERVER = textwrap.dedent(
+    """
+    from mcp.server.mcpserver import Context, MCPServer
+
+    server = MCPServer("changing")
+
+    def extra() -> str:
+        \"\"\"A tool that exists only after grow.\"\"\"
+        return "extra ran"
+
+    @server.tool()
+    def gone() -> str:
+        \"\"\"A tool grow removes.\"\"\"
+        return "gone ran"
+
+    @server.tool()
+    async def grow(ctx: Context) -> str:
+        \"\"\"Add the extra tool, remove gone, and tell the client its tool list changed.\"\"\"
+        server.add_tool(extra)
+        server.remove_tool("gone")
+        await ctx.session.send_tool_list_changed()
+        return "grown"
+
+    server.run()
+    """
+)
+
+
+def write_changing_server(directory: Path) -> list[str]:
+    """A stdio server whose ``grow`` tool adds ``extra``, removes ``gone`` and sends
+    ``notifications/tools/list_changed``: ``[python, script]``."""
+    path = directory / "changing_server.py"
+    path.write_text(CHANGING_SERVER, encoding="utf-8")
     return [sys.executable, str(path)]
 
 
@@ -226,8 +273,11 @@ class OAuthServer:
     """An authorization server (RFC 8414 metadata, RFC 7591 registration, PKCE authorize, token with
     refresh) and the MCP server it protects (RFC 9728 metadata, 401 with ``WWW-Authenticate``)."""
 
-    def __init__(self, access_expires_in: int = 3600) -> None:
+    def __init__(self, access_expires_in: int = 3600, transport: str = "http") -> None:
+        """:param transport: how the protected MCP server speaks: ``http`` (streamable HTTP at
+        ``/mcp``) or ``sse`` (the 2024-11-05 transport: ``/sse`` and ``/messages/``)."""
         self.access_expires_in = access_expires_in
+        self.transport = transport
         self.clients: dict[str, list[str]] = {}
         self.codes: dict[str, dict[str, str]] = {}
         self.access: set[str] = set()
@@ -237,9 +287,10 @@ class OAuthServer:
         #: When set, the next authorization is refused (the user clicked "deny").
         self.refuse_next = False
         self.mcp = demo_server("secure")
+        self.path = "/sse" if transport == "sse" else "/mcp"
         self.http = UvicornThread(self._app())
         self.base = self.http.base
-        self.url = f"{self.base}/mcp"
+        self.url = f"{self.base}{self.path}"
 
     def revoke_all(self) -> None:
         self.access.clear()
@@ -337,7 +388,7 @@ class OAuthServer:
 
         oauth = Starlette(
             routes=[
-                Route("/.well-known/oauth-protected-resource/mcp", protected_resource),
+                Route(f"/.well-known/oauth-protected-resource{self.path}", protected_resource),
                 Route("/.well-known/oauth-protected-resource", protected_resource),
                 Route("/.well-known/oauth-authorization-server", metadata),
                 Route("/register", register, methods=["POST"]),
@@ -345,13 +396,14 @@ class OAuthServer:
                 Route("/token", token, methods=["POST"]),
             ]
         )
-        mcp_app = self.mcp.streamable_http_app(streamable_http_path="/mcp")
-        challenge = 'Bearer resource_metadata="{base}/.well-known/oauth-protected-resource/mcp"'
+        mcp_app = self._sse_app() if self.transport == "sse" else self.mcp.streamable_http_app()
+        protected = ("/sse", "/messages") if self.transport == "sse" else ("/mcp",)
+        challenge = f'Bearer resource_metadata="{{base}}/.well-known/oauth-protected-resource{self.path}"'
 
         async def app(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
             if scope["type"] == "lifespan":
                 return await mcp_app(scope, receive, send)
-            if scope["path"].startswith("/mcp"):
+            if scope["path"].startswith(protected):
                 headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
                 token = headers.get("authorization", "").removeprefix("Bearer ").strip()
                 if token not in self.access:
@@ -365,6 +417,22 @@ class OAuthServer:
             return await oauth(scope, receive, send)
 
         return app
+
+    def _sse_app(self) -> Any:
+        from mcp.server.sse import SseServerTransport
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import Response
+        from starlette.routing import Mount, Route
+
+        sse = SseServerTransport("/messages/")
+
+        async def stream(request: Request) -> Response:
+            async with sse.connect_sse(request.scope, request.receive, request._send) as (read, write):
+                await self.mcp.run(read, write, self.mcp.create_initialization_options())
+            return Response()
+
+        return Starlette(routes=[Route("/sse", stream), Mount("/messages/", app=sse.handle_post_message)])
 
     def start(self) -> OAuthServer:
         self.http.start()

@@ -59,14 +59,15 @@ def test_add_list_get_remove(claw, workspace: Path) -> None:  # type: ignore[no-
     claw("mcp", "add-json", "x", "{nope").assert_failure(2, "add-json: invalid JSON")
     claw("mcp", "remove", "sock").assert_success()
 
-    result = claw("mcp", "list").assert_success()
+    # "api" is invalid: everything is listed, and the exit status says something failed.
+    result = claw("mcp", "list").assert_failure(1, "claw: error: 1 of 3 MCP servers failed: api")
     lines = {line.split(":")[0]: line for line in result.stdout.splitlines() if not line.startswith(" ")}
     assert lines["time"].endswith("✓ Connected")
     assert lines["clock"].endswith("✓ Connected")
     assert lines["api"].endswith(
         "✗ invalid in " + str(workspace / ".mcp.json") + ": environment variable(s) not set: API_TOKEN"
     )
-    listed = {s["name"]: s for s in claw("mcp", "list", "--json").assert_success().json()}
+    listed = {s["name"]: s for s in claw("mcp", "list", "--json").assert_failure(1).json()}
     assert listed["time"]["status"] == "connected" and listed["time"]["tools"] == 2
     assert listed["api"]["status"] == "failed"
 
@@ -99,7 +100,7 @@ def test_list_reports_bad_entries_and_log_files(claw, workspace: Path, tmp_path:
             }
         )
     )
-    out = claw("mcp", "list").assert_success().stdout
+    out = claw("mcp", "list").assert_failure(1, "2 of 2 MCP servers failed: crash, bad").stdout
     assert f'bad: ✗ invalid in {workspace / ".mcp.json"}: "url" is required for a sse server' in out
     log_line = next(line for line in out.splitlines() if line.strip().startswith("log:"))
     log = Path(log_line.split("log:", 1)[1].strip())
@@ -131,3 +132,20 @@ def test_logout_forgets_tokens(claw, workspace: Path) -> None:  # type: ignore[n
     assert not store.path.exists()
     assert "No stored credentials" in claw("mcp", "logout", "api").assert_success().stdout
     claw("mcp", "login", "nope").assert_failure(2, 'no MCP server named "nope"')
+
+
+def test_list_exits_1_when_one_server_fails_and_still_lists_all(
+    claw, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    crash = tmp_path / "crash.py"
+    crash.write_text("import sys\nsys.exit(3)\n")
+    servers = {"time": {"command": TIME_SERVER}, "crash": {"command": sys.executable, "args": [str(crash)]}}
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
+    out = claw("mcp", "list").assert_failure(1, "claw: error: 1 of 2 MCP servers failed: crash").stdout
+    assert any(line.startswith("time: ") and line.endswith("✓ Connected") for line in out.splitlines())
+    assert any(line.startswith("crash: ") and "✗ Failed" in line for line in out.splitlines())
+    listed = claw("mcp", "list", "--json").assert_failure(1).json()
+    assert {s["name"]: s["status"] for s in listed} == {"time": "connected", "crash": "failed"}
+    del servers["crash"]
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
+    claw("mcp", "list").assert_success()

@@ -29,16 +29,16 @@ def oauth_server() -> Iterator[OAuthServer]:
 
 
 def server_config(oauth_server: OAuthServer, env: dict[str, str]) -> Any:
-    return check_entry("secure", {"type": "http", "url": oauth_server.url}, ".mcp.json", "project", env)
+    entry = {"type": oauth_server.transport, "url": oauth_server.url}
+    return check_entry("secure", entry, ".mcp.json", "project", env)
 
 
 def headless_session(
     workspace: Path, env: dict[str, str], oauth_server: OAuthServer
 ) -> tuple[claw.SessionContext, dict[str, Any]]:
     """Start a ``-p``-style (non-interactive) session, call ``echo`` and McpAuth, end it."""
-    (workspace / ".mcp.json").write_text(
-        json.dumps({"mcpServers": {"secure": {"type": "http", "url": oauth_server.url}}}), encoding="utf-8"
-    )
+    entry = {"type": oauth_server.transport, "url": oauth_server.url}
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"secure": entry}}), encoding="utf-8")
     session = claw.SessionContext(
         session_id="s", workspace=workspace, settings={}, env=env, interactive=False
     )
@@ -216,3 +216,29 @@ def test_refused_authorization_is_one_clear_error(
             )
         )
     assert str(caught.value) == "the authorization server refused: access_denied"
+
+
+def test_oauth_over_sse(workspace: Path, claw_env: dict[str, str]) -> None:
+    """An SSE server (the 2024-11-05 transport) behind OAuth: a headless run reports needs-auth, the
+    PKCE login stores tokens, and the next session connects with them, the token going with the
+    event stream and with every POSTed message."""
+    server = OAuthServer(transport="sse").start()
+    try:
+        session, out = headless_session(workspace, claw_env, server)
+        assert status(session)["status"] == "needs-auth", status(session)
+        assert "mcp__secure__echo" not in out["tools"]
+
+        message = asyncio.run(
+            login(server_config(server, claw_env), claw_env, builtin_transports(), open_url=follow_redirects)
+        )
+        assert message.startswith('Authorized MCP server "secure"')
+        assert server.grants == ["authorization_code"]
+        saved = json.loads(TokenFile("secure", server.url, claw_env).path.read_text())
+        assert saved["tokens"]["access_token"] in server.access
+
+        session, out = headless_session(workspace, claw_env, server)
+        assert status(session)["status"] == "connected", status(session)
+        assert status(session)["type"] == "sse"
+        assert out["echo"].content == "secure: hi"
+    finally:
+        server.stop()

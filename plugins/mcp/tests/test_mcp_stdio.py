@@ -196,3 +196,37 @@ def test_session_end_does_not_wait_for_a_server_still_connecting(
     assert elapsed < 6
     pid = int(Path(manager.servers["hang"].log or "").read_text().split()[-1])
     assert not pid_alive(pid)
+
+
+def test_call_cut_off_by_a_dropped_connection_is_not_repeated(
+    workspace: Path, claw_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The server dies while running a tool not annotated read-only or idempotent: it may have done
+    its work, so claw returns an error saying so instead of running it again; the server is
+    reconnected for the next call."""
+    command = write_pid_server(tmp_path)
+    session = session_for(workspace, claw_env, {"pid": {"command": command[0], "args": command[1:]}})
+    marks = tmp_path / "marks.txt"
+
+    async def scenario() -> tuple[claw.ToolResult, claw.ToolResult]:
+        await plugin.claw_session_start(session)
+        try:
+            tools = tools_of(session)
+            pid = int((await tools["mcp__pid__pid"].run({}, ctx_for(session))).content)
+            call = asyncio.ensure_future(
+                tools["mcp__pid__record"].run({"path": str(marks), "seconds": 30}, ctx_for(session))
+            )
+            deadline = time.monotonic() + 10
+            while not marks.exists() and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            os.kill(pid, signal.SIGKILL)
+            cut = await asyncio.wait_for(call, 20)
+            after = await tools["mcp__pid__pid"].run({}, ctx_for(session))
+            return cut, after
+        finally:
+            await plugin.claw_session_end(session)
+
+    cut, after = asyncio.run(scenario())
+    assert cut.is_error and "may or may not have taken effect" in str(cut.content), cut.content
+    assert len(marks.read_text().splitlines()) == 1  # run once, not replayed
+    assert not after.is_error and after.content.isdigit()

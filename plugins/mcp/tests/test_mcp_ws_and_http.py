@@ -189,3 +189,59 @@ def test_http_server_restarted_mid_session(workspace: Path, claw_env: dict[str, 
     assert results["after_restart"].content == "two: b", results["after_restart"].content
     assert results["while_down"].content == "three: c", results["while_down"].content
     assert next(s for s in session.statuses if s["name"] == "web")["status"] == "connected"
+
+
+def test_other_400_answers_are_errors_not_a_new_session(workspace: Path, claw_env: dict[str, str]) -> None:
+    """A 400 that is not about the session (here: the server rejects the call's arguments) goes to
+    the model as an error: no new session, the call sent once."""
+    from mcp_fixture_servers import UvicornThread, demo_server
+
+    inner = demo_server("web").streamable_http_app(streamable_http_path="/mcp")
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await inner(scope, receive, send)
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        request = json.loads(body)
+        seen.append(request.get("method", ""))
+        if request.get("method") == "tools/call" and request["params"]["name"] == "fail":
+            error = {"jsonrpc": "2.0", "id": request["id"], "error": {"code": -32602, "message": "bad input"}}
+            payload = json.dumps(error).encode()
+            headers = [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ]
+            await send({"type": "http.response.start", "status": 400, "headers": headers})
+            return await send({"type": "http.response.body", "body": payload})
+        delivered = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await inner(scope, replay, send)
+
+    server = UvicornThread(app).start()
+    results: dict[str, claw.ToolResult] = {}
+
+    async def body(session: claw.SessionContext, ctx: claw.ToolContext) -> None:
+        tools = {t.name: t for t in session.session_tools}
+        results["fail"] = await tools["mcp__web__fail"].run({}, ctx)
+        results["echo"] = await tools["mcp__web__echo"].run({"text": "still here"}, ctx)
+
+    try:
+        run_session(workspace, claw_env, {"web": {"type": "http", "url": f"{server.base}/mcp"}}, body)
+    finally:
+        server.stop()
+    assert results["fail"].is_error and "bad input" in str(results["fail"].content), results["fail"]
+    assert results["echo"].content == "web: still here"
+    assert seen.count("initialize") == 1 and seen.count("tools/call") == 2

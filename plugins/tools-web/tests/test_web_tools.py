@@ -105,7 +105,9 @@ def call(tool: claw.Tool, ctx: claw.ToolContext, **input: object) -> claw.ToolRe
 def test_fetch_html_as_markdown(server, ctx):
     result = call(WebFetchTool(), ctx, url=f"{server}/page", prompt="find the docs link")
     assert not result.is_error
-    assert result.content.startswith(f"Content of {server}/page\nPrompt: find the docs link\n\n")
+    assert result.content.startswith(
+        f"Content of {server}/page\nPrompt: find the docs link\nNo small fast model is configured"
+    )
     assert "# Welcome" in result.content and f"[docs]({server}/docs)" in result.content
     assert "- alpha\n- beta" in result.content and "var x" not in result.content
     assert result.data["headers"]["content-type"].startswith("text/html")

@@ -94,6 +94,10 @@ class Outcome:
     error: str | None = None
 
 
+#: Output tokens a :attr:`claw.ToolContext.complete` answer may use (a page summary, a short verdict).
+COMPLETE_MAX_TOKENS = 4096
+
+
 class AgentLoop:
     """One session. Use ``await start()``, then ``await run_prompt(...)`` any number of times, then
     ``await close()`` (always, in a ``finally``)."""
@@ -195,6 +199,8 @@ class AgentLoop:
             ask=opts.tool_asker,
             session=self.ctx,
             sandbox=_sandbox(app, settings.model.sandbox.name),
+            complete=self._complete,
+            small_model=routing.small_model(settings, self.env, self.chain[0]),
         )
         if opts.permission_prompt_tool:
             self.permissions.approver = PromptToolApprover(
@@ -458,6 +464,26 @@ class AgentLoop:
         if name not in self._providers:
             self._providers[name] = routing.instantiate(route.provider_cls, self.app.settings.data, self.env)
         return self._providers[name]
+
+    async def _complete(self, model: str, system: str, prompt: str) -> str:
+        """:attr:`claw.ToolContext.complete`: one request to ``model`` through the session's providers
+        and retry policy (no fallback chain, no tools, no prompt cache); its cost is counted."""
+        route = routing.resolve(model, self.app.providers)
+
+        def build(r: Route) -> ModelRequest:
+            info = self._info(r)
+            return ModelRequest(
+                model=info.id,
+                system=[TextBlock(text=system)],
+                messages=[Message.user(prompt)],
+                max_tokens=min(COMPLETE_MAX_TOKENS, info.max_output_tokens),
+                cache=False,
+            )
+
+        caller = ModelCaller([route], self._provider, self.policy, self._on_retry, lambda *_: None)
+        response, used = await caller.call(build, lambda _event: None)
+        self.costs.add(self._info(used), response.usage)
+        return response.to_message().text
 
     def _info(self, route: Route) -> ModelInfo:
         """What ``route``'s model can do, as its configured provider says (settings-declared models

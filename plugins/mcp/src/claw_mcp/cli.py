@@ -58,7 +58,13 @@ def mcp() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
-    """Connect to every configured server and show its status."""
+    """Connect to every configured server and show its status.
+
+    Exits 1 when a server failed to connect or its entry is invalid (after listing all of them),
+    so scripts and CI can check the configuration; a server that needs authentication is not a
+    failure."""
+    from claw.console import error
+
     from claw_mcp.login import check, run_sync
 
     app = _app(ctx)
@@ -71,21 +77,27 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     bad = [
         {"name": b.name, "status": "failed", "error": b.reason, "source": b.source} for b in resolved.errors
     ]
+    failed = [s["name"] for s in statuses + bad if s["status"] == "failed"]
     if as_json:
         click.echo(json.dumps(statuses + bad, indent=2))
-        return
-    if not statuses and not bad and not resolved.source_errors:
+    elif not statuses and not bad and not resolved.source_errors:
         click.echo("No MCP servers configured. Use `claw mcp add` to add one.")
-        return
+    else:
+        for line in resolved.source_errors:
+            click.echo(f"✗ {line}")
+        for status in statuses:
+            server = resolved.servers[status["name"]]
+            click.echo(f"{server.name}: {_target(server)} - {_status_line(status)}")
+            if status["status"] == "failed" and server.type == "stdio":
+                click.echo(f"    log: {status.get('log')}")
+        for item in bad:
+            click.echo(f"{item['name']}: ✗ invalid in {item['source']}: {item['error']}")
+    if failed:
+        error(f"{len(failed)} of {len(statuses) + len(bad)} MCP servers failed: {', '.join(failed)}")
     for line in resolved.source_errors:
-        click.echo(f"✗ {line}")
-    for status in statuses:
-        server = resolved.servers[status["name"]]
-        click.echo(f"{server.name}: {_target(server)} - {_status_line(status)}")
-        if status["status"] == "failed" and server.type == "stdio":
-            click.echo(f"    log: {status.get('log')}")
-    for item in bad:
-        click.echo(f"{item['name']}: ✗ invalid in {item['source']}: {item['error']}")
+        error(line)
+    if failed or resolved.source_errors:
+        ctx.exit(1)
 
 
 @mcp.command("get")

@@ -11,7 +11,12 @@ Start-up is parallel: :meth:`McpManager.start` returns when every server is conn
 needs authorization, or when ``MCP_TIMEOUT`` (milliseconds, default 30000, as Claude Code) has passed,
 whichever is first. A connection that drops is re-opened with backoff (5 attempts: at once, then
 1 s doubling, as Claude Code does for remote servers) and the request that hit the drop is retried
-once.
+once when that cannot do something twice (see :meth:`McpManager.request`).
+
+A server that sends ``notifications/tools/list_changed`` or ``notifications/prompts/list_changed``
+is listed again, and :attr:`McpManager.on_lists_changed` is told, so the session offers the new
+tools from the next model request (as Claude Code does); so is a reconnected server whose lists
+differ from before.
 """
 
 from __future__ import annotations
@@ -79,18 +84,32 @@ def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None
     return None
 
 
+def session_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` is a server's answer that it does not know our session (it restarted or
+    expired it): the request was refused before it ran, so a new session may send it again.
+
+    An HTTP server answers 404 (the SDK's ``INVALID_REQUEST "Session terminated"``, or the server's
+    own ``"Session not found"``); the TypeScript SDK's 400 is turned into that 404 by the ``http``
+    transport (:func:`claw_mcp.transports._session_unknown_as_404`).
+    """
+    mcp = require("mcp", dist=DIST)
+    types = require("mcp_types", dist=DIST)
+    return (
+        isinstance(exc, mcp.MCPError)
+        and exc.code == types.INVALID_REQUEST
+        and "session" in exc.message.lower()
+    )
+
+
 def is_connection_error(exc: BaseException) -> bool:
-    """Whether ``exc`` means the connection is gone (worth reconnecting), not a server's answer."""
+    """Whether ``exc`` means the connection is gone or the session lost (worth reconnecting), not a
+    server's answer to the request."""
     anyio = require("anyio", dist=DIST)
     mcp = require("mcp", dist=DIST)
     httpx2 = require("httpx2", dist=DIST)
     types = require("mcp_types", dist=DIST)
     if isinstance(exc, mcp.MCPError):
-        # An HTTP server that restarted or expired our session answers 404 ("Session terminated",
-        # or the server's own "Session not found"): the request was not run; a new session is needed.
-        return exc.code == types.CONNECTION_CLOSED or (
-            exc.code == types.INVALID_REQUEST and "session" in exc.message.lower()
-        )
+        return exc.code == types.CONNECTION_CLOSED or session_lost(exc)
     return isinstance(
         exc,
         anyio.ClosedResourceError
@@ -99,6 +118,11 @@ def is_connection_error(exc: BaseException) -> bool:
         | httpx2.TransportError
         | OSError,
     )
+
+
+class CallInterrupted(Exception):
+    """The connection dropped while a call that may change something was running; it was not
+    repeated, because the server may have carried it out."""
 
 
 @dataclass
@@ -119,6 +143,11 @@ class Server:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     #: Set to have a failed or unauthorized server try again (see :meth:`McpManager.resume`).
     resume: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Set when the server said its tools or prompts changed (``notifications/*/list_changed``).
+    lists_changed: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Cleared from such a notification until the lists were fetched again, so a tool call during
+    #: which the server changed its tools returns once the session has the new ones.
+    lists_current: asyncio.Event = field(default_factory=asyncio.Event)
     connects: int = 0
     #: stdio: the file the server's stderr is appended to.
     log: str | None = None
@@ -178,6 +207,9 @@ class McpManager:
         self._stopping = asyncio.Event()
         #: Seconds each server took to settle at start-up (benchmarks read it).
         self.startup_seconds: dict[str, float] = {}
+        #: Called with a connected server whose tool or prompt list changed after it was first
+        #: listed (the session swaps the tools it offers).
+        self.on_lists_changed: Callable[[Server], None] | None = None
         for server in self.servers.values():
             if server.config.type == "stdio":
                 server.log = str(log_path(server.name, env))
@@ -348,23 +380,29 @@ class McpManager:
             raise ValueError(f'unknown transport type "{server.config.type}" (known: {known})')
         cfg = self._connect_config(server)
         scope = anyio.CancelScope(deadline=anyio.current_time() + self.timeout)
+        server.lists_changed = asyncio.Event()
         with scope:
             async with (
                 transport_cls().connect(cfg) as (read, write),
-                mcp.ClientSession(read, write, list_roots_callback=self._roots) as session,
+                mcp.ClientSession(
+                    _WatchedStream(read, server.wake.set),
+                    write,
+                    list_roots_callback=self._roots,
+                    message_handler=self._notification_handler(server),
+                ) as session,
             ):
                 init = await session.initialize()
                 caps = init.capabilities
-                tools = (await session.list_tools()).tools if caps.tools is not None else []
-                prompts = (await session.list_prompts()).prompts if caps.prompts is not None else []
+                listed_before = server.connects > 0
+                await self._list(server, session, caps, announce=listed_before)
                 scope.deadline = math.inf
-                server.session, server.tools, server.prompts = session, tools, prompts
+                server.session = session
                 server.resources = caps.resources is not None
                 server.server_info = init.server_info
                 server.connects += 1
                 server.settle("connected")
                 self.startup_seconds.setdefault(server.name, time.perf_counter() - start)
-                await server.wake.wait()
+                await self._hold(server, session, caps)
                 server.session = None
         if scope.cancelled_caught:
             raise TimeoutError("connect timed out")
@@ -372,6 +410,53 @@ class McpManager:
             # Woken because a request saw the connection drop: reconnect promptly.
             server.settled.clear()
             server.status = "pending"
+
+    async def _list(self, server: Server, session: Any, caps: Any, *, announce: bool) -> None:
+        """List the server's tools and prompts; with ``announce``, tell :attr:`on_lists_changed`
+        when they differ from what the session was given."""
+        tools = (await session.list_tools()).tools if caps.tools is not None else []
+        prompts = (await session.list_prompts()).prompts if caps.prompts is not None else []
+        changed = tools != server.tools or prompts != server.prompts
+        server.tools, server.prompts = tools, prompts
+        if announce and changed and self.on_lists_changed is not None:
+            self.on_lists_changed(server)
+
+    async def _hold(self, server: Server, session: Any, caps: Any) -> None:
+        """Keep the connection until woken, listing again whenever the server says its lists
+        changed. The listing runs here, not in the notification handler, which runs in the
+        session's receive loop and would wait for its own answer."""
+        try:
+            while True:
+                if not server.lists_changed.is_set():
+                    server.lists_current.set()
+                changed = asyncio.ensure_future(server.lists_changed.wait())
+                woken = asyncio.ensure_future(server.wake.wait())
+                try:
+                    await asyncio.wait([changed, woken], return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    changed.cancel()
+                    woken.cancel()
+                if server.wake.is_set():
+                    return
+                server.lists_changed.clear()
+                try:
+                    await self._list(server, session, caps, announce=True)
+                except require("mcp", dist=DIST).MCPError as exc:  # the server's answer: keep the lists
+                    log = get_logger("claw.mcp")
+                    log.warning("listing again failed", server=server.name, error=describe(exc))
+        finally:
+            server.lists_current.set()
+
+    def _notification_handler(self, server: Server) -> Callable[[Any], Awaitable[None]]:
+        types = require("mcp_types", dist=DIST)
+        changes = (types.ToolListChangedNotification, types.PromptListChangedNotification)
+
+        async def handle(message: Any) -> None:
+            if isinstance(message, changes):
+                server.lists_current.clear()
+                server.lists_changed.set()
+
+        return handle
 
     async def _roots(self, context: Any) -> Any:
         """``roots/list``: the workspace is the root servers may work in (as Claude Code offers its
@@ -400,19 +485,44 @@ class McpManager:
         reason = f": {server.error}" if server.error else ""
         return f'MCP server "{server.name}" is not connected ({server.status}{reason})'
 
-    async def request(self, name: str, call: Callable[[Any], Awaitable[Any]]) -> Any:
-        """Send one request; if the connection dropped, reconnect and try once more."""
+    async def request(
+        self, name: str, call: Callable[[Any], Awaitable[Any]], *, replayable: bool = True
+    ) -> Any:
+        """Send one request; if the connection dropped or the session was lost, reconnect and
+        send it once more when that cannot do something twice.
+
+        :param replayable: whether sending the request twice is harmless (listing, reading, a tool
+            annotated read-only or idempotent). A request that is not is sent again only when the
+            server certainly did not run it: it answered that it does not know our session (a
+            restarted server answers 400/404 before running anything), or the connection was
+            already known to be gone when the request was made (the server had exited), so it could
+            not be delivered. When a drop leaves that open, :class:`CallInterrupted` is raised
+            instead, so the model decides, knowing the effect may have happened.
+        """
         server = self.servers[name]
         session = await self._ready(server)
+        gone_before = server.wake.is_set()  # the connection's end was seen, not yet acted on
         try:
-            return await call(session)
+            result = await call(session)
         except Exception as exc:
             if not is_connection_error(exc) or self._stopping.is_set():
                 raise
+            error = exc
+        else:
+            if not server.lists_current.is_set():  # the call changed the server's tools
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(server.lists_current.wait(), self.timeout)
+            return result
         if server.session is session:  # nobody reported the drop yet
             server.settled.clear()
             server.status = "pending"
             server.wake.set()
+        if not (replayable or session_lost(error) or gone_before):
+            raise CallInterrupted(
+                f'the connection to MCP server "{name}" was lost while the call was running '
+                f"({describe(error)}); it may or may not have taken effect, so claw did not repeat "
+                "it; the server is being reconnected"
+            ) from error
         session = await self._ready(server)
         return await call(session)
 
@@ -430,6 +540,44 @@ class McpManager:
 
     def statuses(self) -> list[dict[str, Any]]:
         return [s.detail() for s in self.servers.values()]
+
+
+class _WatchedStream:
+    """A transport's read stream that calls ``ended`` when it ends (a stdio server exited, the
+    connection closed), so the supervisor reconnects at once rather than when the next request
+    fails: a request sent after a server died goes to the new connection instead of becoming a
+    call whose fate is unknown."""
+
+    def __init__(self, inner: Any, ended: Callable[[], None]) -> None:
+        self._inner = inner
+        self._ended = ended
+
+    async def receive(self) -> Any:
+        anyio = require("anyio", dist=DIST)
+        try:
+            return await self._inner.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            self._ended()
+            raise
+
+    def __aiter__(self) -> _WatchedStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return await self.receive()
+        except require("anyio", dist=DIST).EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def __aenter__(self) -> _WatchedStream:
+        await self._inner.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> bool | None:
+        return await self._inner.__aexit__(*exc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)  # close(), aclose(), last_context, ...
 
 
 def _quiet_sdk_logging(env: Mapping[str, str]) -> None:

@@ -11,7 +11,7 @@ from claw import console
 
 from claw_mcp import config as mcp_config
 from claw_mcp.manager import McpManager, Server, startup_timeout
-from claw_mcp.tools import McpAuth, offer
+from claw_mcp.tools import McpAuth, offer, refresh
 
 #: The session's manager, for tools and the end hook.
 MANAGER: claw.StashKey[McpManager] = claw.StashKey()
@@ -71,6 +71,7 @@ async def start(session: claw.SessionContext) -> None:
         elif server.status == "failed":
             console.warn(f'MCP server "{server.name}" failed to start: {server.error}')
 
+    manager.on_lists_changed = lambda server: refresh(session, manager, server.name)
     await manager.start(settled)
     # Tools are offered in configuration order, whatever order servers connected in, so the tool
     # list (and the model's prompt cache) is the same from run to run.

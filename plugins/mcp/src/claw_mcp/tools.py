@@ -21,7 +21,7 @@ import claw
 from claw import paths
 from claw.lazy import require
 
-from claw_mcp.manager import McpManager, ServerUnavailable, is_connection_error
+from claw_mcp.manager import CallInterrupted, McpManager, ServerUnavailable, is_connection_error
 
 DIST = "claw-mcp"
 #: The model API's limit on tool names.
@@ -35,7 +35,7 @@ def tool_name(server: str, tool: str) -> str:
 
 def _error_text(exc: Exception) -> str:
     mcp = require("mcp", dist=DIST)
-    if isinstance(exc, ServerUnavailable):
+    if isinstance(exc, ServerUnavailable | CallInterrupted):
         return str(exc)
     if isinstance(exc, mcp.MCPError):
         return f"MCP error {exc.code}: {exc.message}"
@@ -85,12 +85,18 @@ class McpTool(claw.Tool):
         self.manager = manager
         self.server = server
         self.tool = tool.name
+        #: Whether calling twice is harmless, so a call cut off by a dropped connection may be resent.
+        self.replayable = bool(
+            annotations is not None and (annotations.read_only_hint or annotations.idempotent_hint)
+        )
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         timeout = _tool_timeout(ctx.env)
         try:
             result = await self.manager.request(
-                self.server, lambda s: s.call_tool(self.tool, input, read_timeout_seconds=timeout)
+                self.server,
+                lambda s: s.call_tool(self.tool, input, read_timeout_seconds=timeout),
+                replayable=self.replayable,
             )
         except Exception as exc:
             return claw.ToolResult.error(_error_text(exc))
@@ -354,8 +360,8 @@ def prompt_commands(manager: McpManager, server: str, prompts: list[Any]) -> lis
     return commands
 
 
-#: Servers whose tools and prompts the session already has (:func:`offer`).
-_OFFERED: claw.StashKey[set[str]] = claw.StashKey()
+#: What the session was given of each server (:func:`offer`): its tools and prompt commands.
+_OFFERED: claw.StashKey[dict[str, tuple[list[McpTool], list[claw.SlashCommand]]]] = claw.StashKey()
 #: Whether the session has the resource tools.
 _RESOURCE_TOOLS: claw.StashKey[bool] = claw.StashKey()
 
@@ -365,19 +371,43 @@ def offer(session: claw.SessionContext, manager: McpManager, *servers: str) -> N
     given, then the resource tools if one of them has resources and they were not given yet: at
     start (every server, in configuration order, so the tool list is stable from run to run) and
     after ``McpAuth`` connected one mid-session."""
-    offered = session.stash.setdefault(_OFFERED, set())
+    offered = session.stash.setdefault(_OFFERED, {})
     resources = False
     for name in servers:
         server = manager.servers[name]
         if server.status != "connected" or name in offered:
             continue
-        offered.add(name)
+        offered[name] = _add(session, manager, name)
         resources = resources or bool(server.resources)
-        for tool in server.tools:
-            session.add_tool(McpTool(manager, name, tool))
-        for command in prompt_commands(manager, name, server.prompts):
-            session.add_command(command)
     if resources and not session.stash.get(_RESOURCE_TOOLS):
         session.stash[_RESOURCE_TOOLS] = True
         session.add_tool(ListMcpResources(manager))
         session.add_tool(ReadMcpResource(manager))
+
+
+def refresh(session: claw.SessionContext, manager: McpManager, name: str) -> None:
+    """Swap the tools and prompts the session has of server ``name`` for its current lists (it sent
+    ``list_changed``, or came back with different ones); the agent loop offers the new tool list
+    from its next model request. A server the session was not given yet is left to :func:`offer`."""
+    offered = session.stash.get(_OFFERED) or {}
+    if name not in offered:
+        return
+    tools, commands = offered[name]
+    for tool in tools:
+        session.remove_tool(tool)
+    for command in commands:
+        session.remove_command(command)
+    offered[name] = _add(session, manager, name)
+
+
+def _add(
+    session: claw.SessionContext, manager: McpManager, name: str
+) -> tuple[list[McpTool], list[claw.SlashCommand]]:
+    server = manager.servers[name]
+    tools = [McpTool(manager, name, tool) for tool in server.tools]
+    commands = prompt_commands(manager, name, server.prompts)
+    for tool in tools:
+        session.add_tool(tool)
+    for command in commands:
+        session.add_command(command)
+    return tools, commands

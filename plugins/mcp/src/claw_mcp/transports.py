@@ -15,6 +15,7 @@ library, speaking MCP's ``mcp`` subprotocol with one JSON-RPC message per text f
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -79,6 +80,32 @@ class SseTransport(claw.Transport):
             yield streams
 
 
+async def _session_unknown_as_404(response: Any) -> None:
+    """Present a server's "no such session" answer to the SDK the way the spec spells it.
+
+    The spec says a server answers a request carrying a session id it no longer knows (it restarted,
+    or expired the session) with 404, and the SDK then reports ``INVALID_REQUEST "Session
+    terminated"``, which :func:`claw_mcp.manager.session_lost` recognises. Servers built on the
+    TypeScript SDK's examples (``@modelcontextprotocol/server-everything`` among them) answer 400
+    ``{"error": {"message": "Bad Request: No valid session ID provided"}}`` instead, which the SDK
+    turns into a generic internal error. A 400 to a request that carried ``Mcp-Session-Id`` whose
+    JSON-RPC error message names the session is rewritten to that 404 here; every other 400 is left
+    alone. Either way the server did not run the request.
+    """
+    if response.status_code != 400 or "mcp-session-id" not in response.request.headers:
+        return
+    if not response.headers.get("content-type", "").lower().startswith("application/json"):
+        return
+    await response.aread()
+    try:
+        error = json.loads(response.content).get("error") or {}
+    except (ValueError, AttributeError):
+        return
+    if isinstance(error, dict) and "session" in str(error.get("message", "")).lower():
+        response.status_code = 404
+        response.headers["content-type"] = "text/plain"
+
+
 class HttpTransport(claw.Transport):
     """Streamable HTTP, the current remote transport."""
 
@@ -91,7 +118,10 @@ class HttpTransport(claw.Transport):
         streamable = _mcp("mcp.client.streamable_http")
         async with (
             httpx2.AsyncClient(
-                headers=dict(config.get("headers") or {}), auth=config.get("auth"), timeout=_timeout(config)
+                headers=dict(config.get("headers") or {}),
+                auth=config.get("auth"),
+                timeout=_timeout(config),
+                event_hooks={"response": [_session_unknown_as_404]},
             ) as client,
             streamable.streamable_http_client(config["url"], http_client=client) as streams,
         ):

@@ -33,6 +33,8 @@ class AnthropicProvider(Provider):
 
     name = "anthropic"
     model_prefixes = ("claude-",)
+    #: Claude Code's small fast model is Haiku.
+    small_model = "claude-haiku-5-5"
 
     def __init__(self, settings: Any, env: Any) -> None:
         super().__init__(settings, env)

@@ -1,15 +1,18 @@
-"""``WebFetch``: GET a URL and return its content as Markdown for the model to work from.
+"""``WebFetch``: GET a URL, convert it to Markdown and apply ``prompt`` to it.
 
-Claude Code runs a small model over the page with ``prompt``; claw returns the converted page (capped)
-with the prompt in front, and the session's model applies it. Redirects within the same host are
-followed (up to five); a redirect to another host is reported, not followed, so the model must fetch
-the new URL itself (and the permission engine judges that URL).
+As in Claude Code, the session's small fast model (``ctx.small_model``: settings ``smallFastModel``,
+``ANTHROPIC_SMALL_FAST_MODEL`` or the provider's declared small model) reads the page and answers
+the prompt, and its answer is the result. Without one, or when it fails, the converted page (capped)
+is returned with the prompt in front and a line saying why, and the session's model applies it.
+Redirects within the same host are followed (up to five); a redirect to another host is reported,
+not followed, so the model must fetch the new URL itself (and the permission engine judges that URL).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
@@ -17,6 +20,7 @@ import claw
 
 from claw_tools_web._http import SHOWN_RESPONSE_HEADERS, check_url, host_of, read_capped
 from claw_tools_web._markdown import html_to_markdown
+from claw_tools_web._reader import NO_MODEL, SYSTEM, user_prompt
 from claw_tools_web._settings import WebFetchSettings, section
 
 MAX_REDIRECTS = 5
@@ -34,9 +38,11 @@ class WebFetchTool(claw.Tool):
     spec = claw.ToolSpec(
         name="WebFetch",
         description=(
-            "Fetch a web page (http or https) and return its content as Markdown, with prompt (what you "
-            "want from the page) restated above it. Redirects to another host are reported, not followed: "
-            "fetch the reported URL to continue. Large pages are cut; binary content is refused."
+            "Fetch a web page (http or https) and answer prompt (what you want from the page) from it: "
+            "a small model reads the page and its answer is returned; when none is configured, the page "
+            "comes back as Markdown with prompt restated above it. Redirects to another host are "
+            "reported, not followed: fetch the reported URL to continue. Large pages are cut; binary "
+            "content is refused."
         ),
         input_schema={
             "type": "object",
@@ -59,11 +65,14 @@ class WebFetchTool(claw.Tool):
         prompt = input.get("prompt") or ""
         limits = section(ctx.settings, "webFetch", WebFetchSettings)
         try:
-            return await asyncio.wait_for(self._fetch(url, str(prompt), limits), limits.timeoutSeconds)
+            result = await asyncio.wait_for(self._fetch(url, limits), limits.timeoutSeconds)
         except TimeoutError:
             raise claw.ToolError(f"fetching {url} timed out after {limits.timeoutSeconds:g} s") from None
+        if isinstance(result, claw.ToolResult):  # an HTTP error or a redirect: returned as it is
+            return result
+        return await _apply_prompt(result, str(prompt), ctx)
 
-    async def _fetch(self, url: str, prompt: str, limits: WebFetchSettings) -> claw.ToolResult:
+    async def _fetch(self, url: str, limits: WebFetchSettings) -> claw.ToolResult | Page:
         import httpx  # imported lazily: start-up time
 
         headers = {
@@ -88,7 +97,7 @@ class WebFetchTool(claw.Tool):
                                 f"{url} returned more than {limits.maxBytes // (1024 * 1024) or limits.maxBytes} "
                                 f"{'MB' if limits.maxBytes >= 1024 * 1024 else 'bytes'}; refusing to read it"
                             )
-                        return _result(url, prompt, response, body, limits)
+                        return _result(url, response, body, limits)
                 except httpx.HTTPError as exc:
                     raise claw.ToolError(f"fetching {url} failed: {type(exc).__name__}: {exc}") from None
         raise claw.ToolError(f"{url}: more than {MAX_REDIRECTS} redirects")
@@ -102,7 +111,16 @@ def _redirected(url: str, target: str, status: int) -> claw.ToolResult:
     return claw.ToolResult(content=text, data={"url": url, "code": status, "redirectUrl": target})
 
 
-def _result(url: str, prompt: str, response: Any, body: bytes, limits: WebFetchSettings) -> claw.ToolResult:
+@dataclass(frozen=True)
+class Page:
+    """A page fetched successfully: its (capped) text, and the tool response data so far."""
+
+    url: str
+    text: str
+    data: dict[str, Any]
+
+
+def _result(url: str, response: Any, body: bytes, limits: WebFetchSettings) -> claw.ToolResult | Page:
     ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
     shown = {k.lower(): v for k, v in response.headers.items() if k.lower() in SHOWN_RESPONSE_HEADERS}
     data: dict[str, Any] = {
@@ -125,5 +143,28 @@ def _result(url: str, prompt: str, response: Any, body: bytes, limits: WebFetchS
             is_error=True,
             data=data,
         )
-    head = f"Content of {url}" + (f"\nPrompt: {prompt}" if prompt else "")
-    return claw.ToolResult(content=f"{head}\n\n{text}", data=data)
+    return Page(url, text, data)
+
+
+async def _apply_prompt(page: Page, prompt: str, ctx: claw.ToolContext) -> claw.ToolResult:
+    """The small model's answer to ``prompt`` about ``page``; the page itself, with a line saying
+    why, when no small model is configured or it failed."""
+    model, complete = ctx.small_model, ctx.complete
+    if model and complete is not None and prompt.strip():
+        try:
+            answer = await complete(model, SYSTEM, user_prompt(page.url, page.text, prompt))
+        except Exception as exc:  # the page is still worth returning
+            note = (
+                f"The small fast model {model} failed ({type(exc).__name__}: {exc}); "
+                "the page follows as Markdown."
+            )
+        else:
+            data = {**page.data, "result": answer, "model": model}
+            return claw.ToolResult(content=answer, data=data)
+    elif model and complete is not None:
+        note = "No prompt was given, so the page follows as Markdown."
+    else:
+        note = NO_MODEL
+    head = f"Content of {page.url}" + (f"\nPrompt: {prompt}" if prompt else "")
+    text = f"{head}\n{note}\n\n{page.text}"
+    return claw.ToolResult(content=text, data={**page.data, "result": text})
