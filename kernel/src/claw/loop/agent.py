@@ -480,7 +480,9 @@ class AgentLoop:
                 cache=False,
             )
 
-        caller = ModelCaller([route], self._provider, self.policy, self._on_retry, lambda *_: None)
+        caller = ModelCaller(
+            [route], self._provider, self.policy, self._on_retry, lambda *_: None, lambda *_: None
+        )
         response, used = await caller.call(build, lambda _event: None)
         self.costs.add(self._info(used), response.usage)
         return response.to_message().text
