@@ -41,6 +41,7 @@ def test_the_sdk_client_drives_claw(scripted, claw_env, workspace: Path):  # typ
         Reply(Text("made it")),
     )
     asked: list[tuple[str, dict[str, Any], str | None]] = []
+    sleep_allowed = asyncio.Event()
 
     async def can_use_tool(
         name: str, tool_input: dict[str, Any], context: ToolPermissionContext
@@ -50,6 +51,7 @@ def test_the_sdk_client_drives_claw(scripted, claw_env, workspace: Path):  # typ
         if command == "touch asked.txt":
             return PermissionResultAllow(updated_input={"command": "touch rewritten.txt"})
         if command.startswith("sleep"):
+            sleep_allowed.set()
             return PermissionResultAllow()
         return PermissionResultDeny(message="not that one")
 
@@ -69,7 +71,8 @@ def test_the_sdk_client_drives_claw(scripted, claw_env, workspace: Path):  # typ
             second = []
             async for message in client.receive_response():
                 second.append(message)
-                if isinstance(message, AssistantMessage):  # the sleep is about to run: stop it
+                if isinstance(message, AssistantMessage):  # the sleep is about to run: stop it once
+                    await asyncio.wait_for(sleep_allowed.wait(), 30)  # claw asked (and was allowed)
                     await client.interrupt()
 
             await client.set_permission_mode("bypassPermissions")
