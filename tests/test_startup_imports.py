@@ -56,3 +56,36 @@ ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})
 @pytest.mark.parametrize("module", ENTRY_POINTS)
 def test_plugin_entry_point_module_is_light(module):
     assert_import_light(module, banned=HEAVY)
+
+
+@pytest.mark.parametrize(
+    ("model", "sdk", "server"),
+    [
+        ("anthropic/claude-sonnet-4-6", "anthropic", "anthropic_server"),
+        ("openai/gpt-5.5", "openai", "openai_server"),
+    ],
+)
+def test_first_party_requests_never_import_the_vendor_sdk(model, sdk, server, claw_env, workspace, request):
+    # The SDK imports cost 0.5-1.6 s before the first request; the first-party paths send over httpx.
+    from claw.testing.script import Reply, Text
+
+    mock = request.getfixturevalue(server)
+    mock.respond_with(lambda _request: Reply(Text("hi")))
+    base = mock.url if sdk == "anthropic" else f"{mock.url}/v1"
+    env = {**claw_env, f"{sdk.upper()}_BASE_URL": base, f"{sdk.upper()}_API_KEY": "sk-test"}
+    code = (
+        "import sys, json\n"
+        "from claw.cli import cli\n"
+        "from claw.cli._errors import run\n"
+        "try:\n"
+        f"    run(cli, ['-p', 'hello', '--model', {model!r}])\n"
+        "finally:\n"
+        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
+    )
+    assert proc.stdout.strip() == "hi", proc.stderr[-1500:]
+    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert banned_among(modules, {sdk}) == set()
+    assert len(mock.requests) == 1

@@ -64,7 +64,8 @@ def test_text_streams_as_deltas_then_complete(anthropic_server) -> None:
     assert response.id.startswith("msg_")
     sent = anthropic_server.requests[0]
     assert sent.path == "/v1/messages"
-    assert sent.headers["authorization"] == "Bearer sk-ant-test"  # anthropic 2.x sends keys as bearer tokens
+    assert sent.headers["x-api-key"] == "sk-ant-test"  # as the API documents it and Claude Code sends it
+    assert "authorization" not in sent.headers and sent.headers["anthropic-version"]
     assert sent.json["stream"] is True
     assert sent.json["messages"][0]["content"][0]["text"] == "hi"
 

@@ -15,7 +15,8 @@ lives here once instead of in every plugin:
   :class:`claw.errors.ApiError`.
 
 None of them imports a vendor SDK at import time: they work on plain dicts, and
-:func:`post_stream` reaches the SDK through the client it is given.
+:func:`post_stream` sends through the client it is given: a :class:`claw.wire.http.HttpClient` (the
+first-party Anthropic and OpenAI paths, over httpx) or an SDK client (Vertex, Foundry).
 """
 
 from __future__ import annotations
@@ -43,23 +44,28 @@ def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
 
 
 async def post_stream(client: Any, path: str, body: dict[str, Any]) -> Any:
-    """Start a streamed request with the SDK client's generic ``post``; the stream yields decoded JSON.
+    """Start a streamed request; the stream yields decoded JSON events.
 
-    Same request, auth, base URL rewriting (Vertex's ``:streamRawPredict``), retries-off, error
-    mapping and SSE decoding as ``messages.create`` / ``chat.completions.create``, without building a
-    pydantic object for every event that claw would convert straight away (measured ~2x less
-    per-request overhead). Works for the ``anthropic`` and ``openai`` clients alike.
+    ``client`` is a :class:`claw.wire.http.HttpClient` or an ``anthropic`` / ``openai`` SDK client, whose
+    generic ``post`` gives the same request, auth, base URL rewriting (Vertex's ``:streamRawPredict``),
+    retries-off, error mapping and SSE decoding as ``messages.create`` / ``chat.completions.create``,
+    without building a pydantic object for every event that claw would convert straight away.
 
     Each request is one ``http request`` debug line (:func:`claw.log.http_request`), failed or not.
     """
-    sdk = importlib.import_module(
-        type(client).__module__.split(".")[0]
-    )  # already imported: the client exists
+    from claw.wire.http import HttpClient
+
     started = time.perf_counter()
     try:
-        stream = await client.post(
-            path, body=body, cast_to=object, stream=True, stream_cls=sdk.AsyncStream[object]
-        )
+        if isinstance(client, HttpClient):
+            stream = await client.post_stream(path, body)
+        else:
+            sdk = importlib.import_module(
+                type(client).__module__.split(".")[0]
+            )  # imported: the client exists
+            stream = await client.post(
+                path, body=body, cast_to=object, stream=True, stream_cls=sdk.AsyncStream[object]
+            )
     except Exception as exc:
         if log.debugging():
             status = getattr(exc, "status_code", None)

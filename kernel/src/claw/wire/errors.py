@@ -1,6 +1,7 @@
 """Map the ``anthropic`` and ``openai`` SDKs' exceptions to :class:`claw.errors.ApiError`.
 
-Both SDKs share one generated base client, so their errors have the same shapes: ``APIStatusError``
+Both SDKs share one generated base client, so their errors have the same shapes (and
+:mod:`claw.wire.http` raises the same shapes for the requests it sends itself): ``APIStatusError``
 with ``status_code``, ``body``, ``request_id`` and ``response``; ``APIConnectionError`` /
 ``APITimeoutError``; and a bare ``APIError`` for an error object inside an OpenAI stream. An
 Anthropic ``error`` event inside a 200 stream arrives as an ``APIStatusError`` whose status is the
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from claw.errors import ApiError, ClawError, EndpointUnreachable, parse_retry_after
+from claw.wire.http import StreamErrorEvent
 
 #: The HTTP status an in-stream Anthropic ``error`` event stands for, by ``error.type``.
 STREAM_ERROR_STATUS = {
@@ -159,7 +161,7 @@ def sdk_error(exc: BaseException, provider: str, *, streaming: bool = False) -> 
             reason = f"{reason} ({cause})"
         what = "stream interrupted" if streaming else "connection failed"
         return ApiError.from_status(None, f"{provider}: {what}: {reason}", provider=provider)
-    if "APIError" in names:  # an error object inside an OpenAI stream carries no status
+    if "APIError" in names or isinstance(exc, StreamErrorEvent):  # an OpenAI in-stream error: no status
         code = _error_code(exc) or etype
         return ApiError.from_status(
             status_of_code(code),

@@ -1,9 +1,9 @@
-"""The Anthropic provider: the Messages API through the official ``anthropic`` SDK, streamed.
+"""The Anthropic provider: the Messages API, streamed over httpx.
 
-The translation is :mod:`claw.wire.anthropic`, shared with Claude on Vertex and Foundry. The SDK is
-imported at the first request (``claw.require``), never when this module loads, and its own retries
-are off (``max_retries=0``): the kernel retries, backs off and falls back in one place, from the
-:class:`claw.ApiError` every failure becomes.
+The translation is :mod:`claw.wire.anthropic`, shared with Claude on Vertex and Foundry; the request
+goes out through :class:`claw.wire.http.HttpClient`, not the ``anthropic`` SDK, whose import alone
+took 1.0-1.6 s of every run's time to the first request. Nothing retries here: the kernel retries,
+backs off and falls back in one place, from the :class:`claw.ApiError` every failure becomes.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from typing import Any
 import claw
 from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
 from claw.wire import anthropic as anthropic_wire
+from claw.wire.http import HttpClient, anthropic_headers
 
 from claw_provider_anthropic import catalogue
 
-DIST = "claw-provider-anthropic"
+API_URL = "https://api.anthropic.com"
 HINT = "set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, or providers.anthropic.api_key in settings)"
 
 
@@ -38,7 +39,7 @@ class AnthropicProvider(Provider):
 
     def __init__(self, settings: Any, env: Any) -> None:
         super().__init__(settings, env)
-        self._client: Any = None
+        self._client: HttpClient | None = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
@@ -73,17 +74,18 @@ class AnthropicProvider(Provider):
 
     # -- client -----------------------------------------------------------------------------------
 
-    def client(self) -> Any:
-        """An ``AsyncAnthropic`` for the running event loop (its connection pool is bound to one)."""
+    def client(self) -> HttpClient:
+        """The HTTP client for the running event loop (its connection pool is bound to one)."""
         loop = asyncio.get_running_loop()
         if self._client is not None and self._client_loop is loop:
             return self._client
         found = self._credential()
         if found is None:
             raise claw.MissingCredentials(f"no Anthropic credentials: {HINT}")
-        anthropic = claw.require("anthropic", dist=DIST)  # imported lazily: it costs ~1 s at start-up
         kind, secret, _ = found
-        self._client = anthropic.AsyncAnthropic(**{kind: secret}, base_url=self.base_url, max_retries=0)
+        self._client = HttpClient(
+            self.base_url or API_URL, anthropic_headers(kind, secret), dialect="anthropic"
+        )
         self._client_loop = loop
         return self._client
 

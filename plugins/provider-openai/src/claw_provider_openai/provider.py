@@ -1,9 +1,9 @@
-"""The OpenAI provider: chat completions or responses through the official ``openai`` SDK, streamed,
-against OpenAI or any OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio, ...).
+"""The OpenAI provider: chat completions or responses, streamed over httpx, against OpenAI or any
+OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio, ...).
 
-The SDK is imported at the first request (``claw.require``), never when this module loads, and its
-own retries are off (``max_retries=0``): the kernel retries, backs off and falls back in one place,
-from the :class:`claw.ApiError` this module raises for every failure.
+Requests go out through :class:`claw.wire.http.HttpClient`, not the ``openai`` SDK (its import cost
+about half a second of every run's time to the first request). Nothing retries here: the kernel
+retries, backs off and falls back in one place, from the :class:`claw.ApiError` every failure becomes.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import Any
 import claw
 from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
 from claw.wire import openai_chat
+from claw.wire.http import HttpClient, openai_headers
 
 from claw_provider_openai import catalogue, responses
 from claw_provider_openai.catalogue import Api
 
-DIST = "claw-provider-openai"
 HINT = "set OPENAI_API_KEY (or providers.openai.api_key in settings)"
 OPENAI_URL = "https://api.openai.com/v1"
 #: ``api_key`` values meaning "this server needs no key".
@@ -43,7 +43,7 @@ class OpenAIProvider(Provider):
 
     def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
         super().__init__(settings, env)
-        self._client: Any = None
+        self._client: HttpClient | None = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
@@ -112,8 +112,8 @@ class OpenAIProvider(Provider):
 
     # -- client -------------------------------------------------------------------------------
 
-    def client(self) -> Any:
-        """An ``AsyncOpenAI`` for the running event loop (its connection pool is bound to one)."""
+    def client(self) -> HttpClient:
+        """The HTTP client for the running event loop (its connection pool is bound to one)."""
         loop = asyncio.get_running_loop()
         if self._client is not None and self._client_loop is loop:
             return self._client
@@ -121,9 +121,11 @@ class OpenAIProvider(Provider):
             raise claw.MissingCredentials(f"no OpenAI credentials: {HINT}")
         key, _ = self._key()
         if key is None or key.strip().lower() in NO_KEY:
-            key = "none"  # the SDK insists on a string; a keyless server ignores it
-        openai = claw.require("openai", dist=DIST)  # imported lazily: it costs ~1 s at start-up
-        self._client = openai.AsyncOpenAI(api_key=key, base_url=self.base_url, max_retries=0)
+            key = "none"  # a keyless server ignores the header
+        headers = openai_headers(
+            key, organization=self.env.get("OPENAI_ORG_ID"), project=self.env.get("OPENAI_PROJECT_ID")
+        )
+        self._client = HttpClient(self.base_url or OPENAI_URL, headers, dialect="openai")
         self._client_loop = loop
         return self._client
 

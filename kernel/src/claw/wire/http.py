@@ -1,0 +1,175 @@
+"""The first-party Anthropic and OpenAI requests, sent over httpx instead of the vendors' SDKs.
+
+``import anthropic`` costs 1.0-1.6 s and ``import openai`` about 0.5 s, all of it before the first model
+request of a ``claw -p`` run; httpx, which the kernel already depends on, costs a tenth of that. claw only
+needs what the SDKs do on the wire for one streamed POST: the auth and version headers, the base URL, the
+SSE decoding and the error bodies, with retries off (the kernel retries). This module does exactly that,
+so :func:`claw.wire.post_stream` can hand the stream to the same translations
+(:mod:`claw.wire.anthropic`, :mod:`claw.wire.openai_chat`) whichever client sent it. Failures are raised
+as exceptions with the SDKs' shapes (``status_code``, ``body``, ``response``, ``request_id``; httpx's own
+transport errors), so :func:`claw.wire.errors.sdk_error` maps both paths the same way.
+
+The SDKs stay where they add something a user needs: Vertex and Foundry credentials, Bedrock's signing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Literal
+
+from claw._version import VERSION
+
+#: How a vendor's stream says things: ``anthropic`` (named events, ``ping``, ``error`` events) or
+#: ``openai`` (``data:`` lines ending with ``[DONE]``; an ``error`` object in a chunk).
+Dialect = Literal["anthropic", "openai"]
+
+#: The Messages API version the translation in :mod:`claw.wire.anthropic` is written for (the one the
+#: ``anthropic`` SDK pinned in ``uv.lock`` sends).
+ANTHROPIC_VERSION = "2026-10-21"
+
+
+class HttpStatusError(Exception):
+    """A non-2xx answer, or an error event inside a 2xx stream, in the shape the SDKs raise."""
+
+    def __init__(self, message: str, *, status_code: int, body: Any, response: Any) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+        self.response = response
+        self.request_id = response.headers.get("request-id") or response.headers.get("x-request-id")
+
+
+class StreamErrorEvent(Exception):
+    """An OpenAI ``error`` object inside a 200 stream (the SDK's bare ``APIError``: no status)."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        error = body.get("error") if isinstance(body.get("error"), dict) else body
+        super().__init__(str(error.get("message") or error))
+        self.body = body
+        self.status_code = None
+
+
+class HttpClient:
+    """One vendor endpoint: a base URL, its headers and a connection pool.
+
+    :param base_url: ``https://api.anthropic.com`` (paths are appended: ``/v1/messages``) or
+        ``https://api.openai.com/v1`` (``/chat/completions``).
+    :param headers: auth and vendor headers (:func:`anthropic_headers`, :func:`openai_headers`).
+    """
+
+    def __init__(self, base_url: str, headers: Mapping[str, str], dialect: Dialect) -> None:
+        import httpx  # Imported lazily to keep start-up fast (the first request needs it anyway).
+
+        self.base_url = base_url.rstrip("/") + "/"
+        self.dialect = dialect
+        # The SDKs' defaults: 10 minutes for a long answer, 5 s to connect; redirects are not followed.
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"user-agent": f"claw/{VERSION}", "accept": "application/json", **headers},
+            timeout=httpx.Timeout(600.0, connect=5.0),
+        )
+
+    async def post_stream(self, path: str, body: dict[str, Any]) -> SseStream:
+        """POST ``body`` as JSON to ``path`` and return the open event stream.
+
+        :raises HttpStatusError: for a non-2xx answer (its body read and decoded).
+        :raises httpx.TransportError: when the server could not be reached or broke the connection.
+        """
+        request = self._client.build_request("POST", path.lstrip("/"), json=body)
+        response = await self._client.send(request, stream=True)
+        if response.status_code >= 300:
+            raw = await response.aread()
+            await response.aclose()
+            try:
+                decoded: Any = json.loads(raw)
+            except ValueError:
+                decoded = raw.decode("utf-8", "replace")
+            raise HttpStatusError(
+                f"Error code: {response.status_code} - {decoded}",
+                status_code=response.status_code,
+                body=decoded,
+                response=response,
+            )
+        return SseStream(response, self.dialect)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
+class SseStream:
+    """The decoded JSON events of a streamed answer, read as they arrive (``async with`` closes it)."""
+
+    def __init__(self, response: Any, dialect: Dialect) -> None:
+        self.response = response
+        self.dialect = dialect
+
+    async def __aenter__(self) -> SseStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.response.aclose()
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[Any]:
+        async for event, data in _server_sent_events(self.response.aiter_lines()):
+            if self.dialect == "openai":
+                if data.startswith("[DONE]"):
+                    return
+                decoded = json.loads(data)
+                if isinstance(decoded, dict) and decoded.get("error"):
+                    raise StreamErrorEvent(decoded)
+                yield decoded
+                continue
+            if event == "ping" or event is None or not data:
+                continue
+            decoded = json.loads(data)
+            if event == "error":
+                raise HttpStatusError(
+                    f"{decoded}", status_code=self.response.status_code, body=decoded, response=self.response
+                )
+            yield decoded
+
+
+async def _server_sent_events(lines: AsyncIterator[str]) -> AsyncIterator[tuple[str | None, str]]:
+    """``(event, data)`` per server-sent event (the WHATWG rules: ``data:`` lines joined with newlines,
+    a blank line dispatches, ``:`` starts a comment, one space after the colon is dropped)."""
+    event: str | None = None
+    data: list[str] = []
+    async for line in lines:
+        if not line:
+            if data or event is not None:
+                yield event, "\n".join(data)
+            event, data = None, []
+            continue
+        if line.startswith(":"):
+            continue
+        field, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if field == "event":
+            event = value
+        elif field == "data":
+            data.append(value)
+    if data:
+        yield event, "\n".join(data)
+
+
+def anthropic_headers(kind: Literal["api_key", "auth_token"], secret: str) -> dict[str, str]:
+    """The Messages API's headers: ``x-api-key`` for an API key (as the API documents and Claude Code
+    sends it), ``Authorization: Bearer`` for a gateway's token (``ANTHROPIC_AUTH_TOKEN``)."""
+    auth = {"x-api-key": secret} if kind == "api_key" else {"authorization": f"Bearer {secret}"}
+    return {"anthropic-version": ANTHROPIC_VERSION, **auth}
+
+
+def openai_headers(
+    api_key: str, *, organization: str | None = None, project: str | None = None
+) -> dict[str, str]:
+    """The OpenAI API's headers (``OpenAI-Organization`` / ``OpenAI-Project`` when set, as the SDK sends them)."""
+    headers = {"authorization": f"Bearer {api_key}"}
+    if organization:
+        headers["openai-organization"] = organization
+    if project:
+        headers["openai-project"] = project
+    return headers
