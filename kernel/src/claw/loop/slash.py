@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from claw.errors import ClawError
@@ -41,14 +41,20 @@ def lookup(commands: Mapping[str, SlashCommand], name: str) -> SlashCommand:
     :raises UnknownCommand: naming close matches (or every command when there are few).
     """
     command = commands.get(name)
-    if command is not None:
-        return command
-    close = difflib.get_close_matches(name, list(commands), n=3, cutoff=0.6)
+    if command is None:
+        raise unknown(name, commands)
+    return command
+
+
+def unknown(name: str, names: Iterable[str]) -> UnknownCommand:
+    """The error for ``/name``, which is none of ``names``: it suggests the nearest ones (difflib), so
+    every place that rejects a name (``-p``, the REPL with its own commands) says the same thing."""
+    names = sorted(names)
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
     if close:
         hint = "; did you mean " + ", ".join(f"/{c}" for c in close) + "?"
-    elif commands:
-        names = sorted(commands)
+    elif names:
         hint = "; available: " + ", ".join(f"/{c}" for c in names[:8]) + (", ..." if len(names) > 8 else "")
     else:
         hint = "; no slash commands are defined"
-    raise UnknownCommand(f"unknown slash command /{name}{hint}")
+    return UnknownCommand(f"unknown slash command /{name}{hint}")
