@@ -114,7 +114,10 @@ def test_up_then_enter_resends_the_previous_prompt_never_an_escape_code(terminal
 def test_banner_names_model_workspace_and_mode_and_ctrl_d_exits_cleanly(terminal, workspace, loop_env):
     screen = terminal.start()
     first = screen.strip().splitlines()[0]
-    assert first == f"claw {VERSION}: model scripted/default, workspace {workspace}, permission mode prompt"
+    assert (
+        first
+        == f"claw {VERSION} | model: scripted/default | workspace: {workspace} | permission mode: prompt"
+    )
     assert "warning" not in screen
     terminal.keys("C-d")
     screen = terminal.wait_exit()

@@ -58,12 +58,17 @@ def command_names(commands: Mapping[str, Any]) -> dict[str, str]:
 
 def banner(loop: Any) -> str:
     """The lines shown as the REPL starts: what answers (model), where (workspace), under which
-    permission mode and in which session. Plain information on stderr, not a warning."""
+    permission mode and in which session. Plain information on stderr, not a warning.
+
+    Each fact is ``name: value``; the model's is where how it was chosen (a default) belongs."""
     assert loop.session is not None
-    model = loop.chain[0].address
-    facts = [f"model {model}", f"workspace {loop.workspace}", f"permission mode {loop.permissions.mode}"]
+    facts = [
+        f"model: {loop.chain[0].address}",
+        f"workspace: {loop.workspace}",
+        f"permission mode: {loop.permissions.mode}",
+    ]
     return (
-        f"claw {VERSION}: " + ", ".join(facts) + "\n"
+        f"claw {VERSION} | " + " | ".join(facts) + "\n"
         f"session {loop.session.id}; /help for commands, Up/Down for earlier prompts, "
         "Ctrl-C stops a turn, Ctrl-D exits"
     )
