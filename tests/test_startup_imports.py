@@ -10,6 +10,7 @@ from importlib.metadata import entry_points
 
 import pytest
 from claw.testing import assert_import_light, banned_among
+from claw.testing.script import Reply, Text
 
 #: Modules that must never be imported on the start-up path.
 HEAVY = {
@@ -29,6 +30,7 @@ HEAVY = {
     "httpx2",
     "pypdf",
     "rich",
+    "prompt_toolkit",
 }
 #: Also kept off ``--help`` / ``--version``, though plugins may use them once running.
 HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio"}
@@ -48,6 +50,24 @@ def test_help_and_version_import_nothing_heavy(argv, claw_env):
     )
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
     assert banned_among(modules, HEAVY_FOR_HELP) == set()
+
+
+def test_print_mode_never_loads_the_line_editor(claw_env, scripted):
+    # prompt_toolkit is the REPL's alone: imported once the REPL starts, never for -p.
+    scripted.script(Reply(Text("answered")))
+    code = (
+        "import sys, json\n"
+        "from claw.cli import cli\n"
+        "from claw.cli._errors import run\n"
+        "run(cli, ['-p', '--model', 'scripted/default', 'hello'])\n"
+        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=claw_env, check=True
+    )
+    assert "answered" in proc.stdout
+    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert banned_among(modules, {"prompt_toolkit"}) == set()
 
 
 ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})

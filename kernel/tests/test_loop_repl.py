@@ -87,8 +87,12 @@ def _wait(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-
         time.sleep(0.05)
 
 
-def test_ctrl_c_stops_the_turn_then_at_the_prompt_ends_the_session(claw_env, workspace, loop_env):
-    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("next answer")))
+def test_ctrl_c_stops_the_turn_and_at_the_prompt_keeps_the_session(claw_env, workspace, loop_env):
+    loop_env.script(
+        Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")),
+        Reply(Text("next answer")),
+        Reply(Text("still")),
+    )
     master, slave = pty.openpty()
     exe = str(Path(sys.executable).with_name("claw"))
     proc = subprocess.Popen(
@@ -106,23 +110,30 @@ def test_ctrl_c_stops_the_turn_then_at_the_prompt_ends_the_session(claw_env, wor
         proc.send_signal(signal.SIGINT)  # stops the nap, back to the prompt
         time.sleep(0.3)
         os.write(master, b"are you there?\n")
+        _wait(lambda: len(loop_env.requests) >= 2)
         sessions = Path(claw_env["CLAW_STATE_DIR"]) / "projects"
         _wait(lambda: any('"type":"result"' in p.read_text() for p in sessions.rglob("*.jsonl")))
         time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)  # at the prompt: ends the session
+        proc.send_signal(signal.SIGINT)  # at the prompt: a fresh prompt, the session goes on
+        time.sleep(0.3)
+        assert proc.poll() is None
+        os.write(master, b"still there?\n")
+        _wait(lambda: len(loop_env.requests) >= 3)
+        os.write(master, b"\x04")  # Ctrl-D: end of input
         out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
         os.close(master)
-    assert proc.returncode == 130, err
-    assert "(interrupted)" in err and "next answer" in out
+    assert proc.returncode == 0, err
+    assert "(interrupted)" in err and "next answer" in out and "Traceback" not in err
     second = loop_env.requests[1]["messages"][-1]["content"]
     assert second[0]["tool_use_id"] == "toolu_nap" and "interrupted by the user" in second[0]["content"]
     assert second[1]["text"] == "are you there?"
+    assert loop_env.requests[2]["messages"][-1]["content"][-1]["text"] == "still there?"
     session = next((Path(claw_env["CLAW_STATE_DIR"]) / "projects").rglob("*.jsonl"))
     events = [json.loads(x) for x in session.read_text().splitlines()]
-    assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
+    assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "prompt_input_exit"
 
 
 def test_repl_command_grants_its_tools_and_model_for_its_turn_only(
@@ -165,3 +176,74 @@ def test_repl_command_grants_its_tools_and_model_for_its_turn_only(
     assert err.count("claw wants to use Touch") == 1  # only after the command's turn ended
     assert [r["model"] for r in loop_env.requests] == ["backup", "backup", "default", "default"]
     assert loop_env.requests[0]["messages"][-1]["content"][0]["text"] == "touch granted.txt"
+
+
+def test_without_line_editing_an_escape_code_is_refused_not_sent(claw_env, workspace, loop_env):
+    # stdin is a terminal but stdout and stderr are pipes: nothing to draw a line editor on, so the
+    # terminal delivers an arrow key as ESC [ A.
+    loop_env.script(Reply(Text("hi")))
+    code, _, err = _run_on_pty(claw_env, workspace, [], ["\x1b[A", "hello", "/exit"], lambda _: True)
+    assert code == 0, err
+    assert "claw: warning: the line holds terminal control codes" in err
+    assert [r["messages"][-1]["content"][-1]["text"] for r in loop_env.requests] == ["hello"]
+
+
+PIPED_REPL = """
+import sys
+from claw.app import App
+from claw.cli.repl import run_repl
+from claw.loop import LoopOptions
+
+sys.exit(run_repl(App(), LoopOptions(), None))
+"""
+
+
+def test_repl_reads_piped_lines(claw_env, workspace, loop_env):
+    # Piped input reaches the REPL's plain reader: line by line, control codes refused, end of input
+    # ends the session cleanly.
+    loop_env.script(Reply(Text("first")), Reply(Text("second")))
+    proc = subprocess.run(
+        [sys.executable, "-c", PIPED_REPL],
+        input="hello\n\x1b[A\n/hepl\n\nand again\r\n",
+        capture_output=True,
+        text=True,
+        env=claw_env,
+        cwd=workspace,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "first" in proc.stdout and "second" in proc.stdout
+    assert "terminal control codes" in proc.stderr
+    assert "claw: error: unknown slash command /hepl; did you mean /help?" in proc.stderr
+    assert proc.stderr.endswith("\n> \n") and "Traceback" not in proc.stderr
+    texts = [r["messages"][-1]["content"][-1]["text"] for r in loop_env.requests]
+    assert texts == ["hello", "and again"]
+
+
+def test_ctrl_c_ends_a_repl_on_piped_input(claw_env, workspace, loop_env):
+    # Nobody types at a pipe, so there is no line to clear: SIGINT at the prompt ends the session.
+    loop_env.script(Reply(Text("first")))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PIPED_REPL],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=claw_env,
+        cwd=workspace,
+        text=True,
+    )
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write("hello\n")
+        proc.stdin.flush()
+        sessions = Path(claw_env["CLAW_STATE_DIR"]) / "projects"
+        _wait(lambda: any('"type":"result"' in p.read_text() for p in sessions.rglob("*.jsonl")))
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGINT, err  # run_repl raised KeyboardInterrupt (the CLI's exit 130)
+    events = [json.loads(x) for x in next(sessions.rglob("*.jsonl")).read_text().splitlines()]
+    assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"

@@ -55,3 +55,9 @@ def workspace_slug(workspace: Path) -> str:
 def sessions_dir(workspace: Path, env: Mapping[str, str] | None = None) -> Path:
     """Default folder for a workspace's session files."""
     return state_dir(env) / "projects" / workspace_slug(workspace)
+
+
+def history_file(workspace: Path, env: Mapping[str, str] | None = None) -> Path:
+    """The REPL's prompt history for a workspace (Up/Down recall across runs). Kept per project, as
+    Claude Code does, and as state: what was typed is not configuration."""
+    return state_dir(env) / "history" / f"{workspace_slug(workspace)}.jsonl"

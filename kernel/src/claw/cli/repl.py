@@ -1,12 +1,15 @@
 """The line REPL: ``claw`` (or ``claw "PROMPT"``) on a terminal. The full-screen TUI comes later.
 
+Lines come from :mod:`claw.cli.line_input`: on a terminal a line editor with history (kept per
+workspace under the state dir) and Tab completion of slash commands; otherwise plain lines.
 Built-in commands (:mod:`claw.cli.slash_builtins`): ``/help``, ``/compact``, ``/cost``, ``/status``,
-``/export``, and ``/exit``; any other ``/name args`` expands a slash command from the session
-(``.claw/commands``, MCP prompts, ...) and sends the result as the prompt. Tool calls
-that need approval are asked about on the terminal: allow once, for the session, always, or deny.
+``/export``, and ``/exit`` / ``/quit``; any other ``/name args`` expands a slash command from the session
+(``.claw/commands``, MCP prompts, ...) and sends the result as the prompt. Tool calls that need approval are asked about on the terminal: allow once, for the
+session, always, or deny.
 
 Ctrl-C during a turn stops that turn (the session keeps what happened, unanswered tool calls are
-marked interrupted) and returns to the prompt; Ctrl-C at the prompt ends the session (exit 130).
+marked interrupted) and returns to the prompt; at the prompt it drops the line being typed. Ctrl-D (end
+of input) ends the session; so does SIGINT when input is piped, with exit 130.
 """
 
 from __future__ import annotations
@@ -15,72 +18,85 @@ import asyncio
 import json
 import signal
 import sys
-import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from claw import console
+from claw import console, paths
+from claw._version import VERSION
 from claw.cli import slash_builtins
+from claw.cli.line_input import Interrupted, LineReader, open_reader
 from claw.errors import ClawError
 from claw.loop import slash
+
+
+def command_names(commands: Mapping[str, Any]) -> dict[str, str]:
+    """Every name the REPL accepts after ``/`` (built-in and the session's) with its description: what
+    Tab completes, and what an unknown name is matched against (the same list ``/help`` prints)."""
+    return {**{name: command.description for name, command in commands.items()}, **slash_builtins.names()}
+
+
+def banner(loop: Any) -> str:
+    """The lines shown as the REPL starts: what answers (model), where (workspace), under which
+    permission mode and in which session. Plain information on stderr, not a warning.
+
+    Each fact is ``name: value``; the model's is where how it was chosen (a default) belongs."""
+    assert loop.session is not None
+    facts = [
+        loop.model_line(),
+        f"workspace: {loop.workspace}",
+        f"permission mode: {loop.permissions.mode}",
+    ]
+    return (
+        f"claw {VERSION} | " + " | ".join(facts) + "\n"
+        f"session {loop.session.id}; /help for commands, Up/Down for earlier prompts, "
+        "Ctrl-C stops a turn, Ctrl-D exits"
+    )
+
 
 _CHOICES = {"y": "once", "s": "session", "a": "always", "n": "deny"}
 
 
-def _prompt_line(prompt: str) -> str | None:
-    sys.stderr.write(prompt)
-    sys.stderr.flush()
-    line = sys.stdin.readline()
-    return None if line == "" else line.rstrip("\n")
+class Terminal:
+    """The person at the terminal, for the permission engine and for tools that ask.
 
+    ``stop_turn`` stops the running turn and says whether there was one: Ctrl-C typed as a key while a
+    question waits (the line editor takes the terminal raw, so no SIGINT) stops the turn as a SIGINT
+    would."""
 
-async def read_line(prompt: str) -> str | None:
-    """Read a line without blocking the event loop, on a daemon thread: a thread blocked on the terminal
-    must not keep the process alive once the session ends (``asyncio.to_thread`` would)."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[str | None] = loop.create_future()
+    def __init__(self, reader: LineReader, stop_turn: Callable[[], bool]) -> None:
+        self.reader = reader
+        self.stop_turn = stop_turn
 
-    def deliver(value: str | None, error: BaseException | None) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(value)
+    async def ask_permission(self, tool_name: str, tool_input: Mapping[str, Any], reason: str) -> str:
+        """``once``, ``session``, ``always`` or ``deny``."""
+        summary = json.dumps(dict(tool_input), ensure_ascii=False)
+        if len(summary) > 300:
+            summary = summary[:300] + "..."
+        sys.stderr.write(f"\nclaw wants to use {tool_name}: {summary}\n")
+        if reason:
+            sys.stderr.write(f"  ({reason})\n")
+        while True:
+            answer = await self._answer(
+                "  [y] allow once  [s] allow for this session  [a] always allow  [n] deny: "
+            )
+            if answer is None:
+                return "deny"
+            choice = _CHOICES.get(answer.strip().lower()[:1])
+            if choice:
+                return choice
 
-    def work() -> None:
+    async def ask_question(self, question: str, options: list[str] | None) -> str | None:
+        """``ToolContext.ask``."""
+        hint = f" ({' / '.join(options)})" if options else ""
+        return await self._answer(f"\n{question}{hint}\n> ")
+
+    async def _answer(self, prompt: str) -> str | None:
         try:
-            line = _prompt_line(prompt)
-        except Exception as exc:
-            loop.call_soon_threadsafe(deliver, None, exc)
-        else:
-            loop.call_soon_threadsafe(deliver, line, None)
-
-    threading.Thread(target=work, name="claw-repl-input", daemon=True).start()
-    return await future
-
-
-async def ask_permission(tool_name: str, tool_input: Mapping[str, Any], reason: str) -> str:
-    """The terminal asker handed to the permission engine: ``once``, ``session``, ``always`` or ``deny``."""
-    summary = json.dumps(dict(tool_input), ensure_ascii=False)
-    if len(summary) > 300:
-        summary = summary[:300] + "..."
-    sys.stderr.write(f"\nclaw wants to use {tool_name}: {summary}\n")
-    if reason:
-        sys.stderr.write(f"  ({reason})\n")
-    while True:
-        answer = await read_line("  [y] allow once  [s] allow for this session  [a] always allow  [n] deny: ")
-        if answer is None:
-            return "deny"
-        choice = _CHOICES.get(answer.strip().lower()[:1])
-        if choice:
-            return choice
-
-
-async def ask_question(question: str, options: list[str] | None) -> str | None:
-    """``ToolContext.ask`` on a terminal."""
-    hint = f" ({' / '.join(options)})" if options else ""
-    return await read_line(f"\n{question}{hint}\n> ")
+            return await self.reader.read(prompt)
+        except Interrupted:
+            if self.stop_turn():
+                await asyncio.get_running_loop().create_future()  # the turn's cancellation lands here
+            return None
 
 
 def run_repl(app: Any, options: Any, initial: str | None) -> int:
@@ -88,31 +104,48 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
     from claw.loop import AgentLoop
     from claw.output import ReplRenderer
 
-    options.interactive = True
-    options.asker = ask_permission
-    options.tool_asker = ask_question
-
     async def main() -> int:
-        loop = AgentLoop(app, options, ReplRenderer())
-        reason = "prompt_input_exit"
         main_task = asyncio.current_task()
         turn: asyncio.Task[Any] | None = None
+        commands: Mapping[str, Any] = {}
+        reader = open_reader(paths.history_file(app.workspace, app.env), lambda: command_names(commands))
+
+        def stop_turn() -> bool:
+            if turn is None or turn.done():
+                return False
+            turn.cancel()
+            return True
 
         def on_sigint() -> None:
-            if turn is not None and not turn.done():
-                turn.cancel()  # stop this turn, stay in the REPL
-            elif main_task is not None:
-                main_task.cancel()  # at the prompt: end the session
+            if not stop_turn() and not reader.interrupt() and main_task is not None:
+                main_task.cancel()  # piped input: nothing to clear, end the session
 
+        async def handle(line: str) -> Any:
+            if await slash_builtins.run(loop, line, sys.stderr):  # /help, /compact, /cost, ...
+                return None
+            return await loop.run_prompt(line)  # a prompt, or a session /command it expands
+
+        terminal = Terminal(reader, stop_turn)
+        options.interactive = True
+        options.asker = terminal.ask_permission
+        options.tool_asker = terminal.ask_question
+        loop = AgentLoop(app, options, ReplRenderer())
+        reason = "prompt_input_exit"
         asyncio.get_running_loop().add_signal_handler(signal.SIGINT, on_sigint)
         try:
             await loop.start()
             assert loop.session is not None and loop.ctx is not None
-            console.warn(loop.model_line(), once=False)
-            console.warn(f"session {loop.session.id}; /help for commands, Ctrl-C stops a turn", once=False)
+            commands = loop.ctx.commands
+            sys.stderr.write(banner(loop) + "\n")
+            sys.stderr.flush()
+            if initial is not None:
+                reader.remember(initial)
             pending = initial
             while True:
-                line = pending if pending is not None else await read_line("\n> ")
+                try:
+                    line = pending if pending is not None else await reader.read("\n> ", history=True)
+                except Interrupted:
+                    continue
                 pending = None
                 if line is None:
                     break
@@ -122,16 +155,17 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                 call = slash.parse(line)
                 if call is not None and call.name in ("exit", "quit"):
                     break
-                try:
-                    if await slash_builtins.run(loop, line, sys.stderr):
-                        continue
-                except ClawError as exc:  # /export to a file that exists
-                    console.error(str(exc))
+                if (
+                    call is not None
+                    and call.name not in commands
+                    and call.name not in slash_builtins.COMMANDS
+                ):
+                    console.error(str(slash.unknown(call.name, command_names(commands))))
                     continue
-                turn = asyncio.create_task(loop.run_prompt(line))  # expands any other /command
+                turn = asyncio.ensure_future(handle(line))
                 try:
                     outcome = await turn
-                except ClawError as exc:  # an unknown /command, one that failed to expand
+                except ClawError as exc:  # a /command that failed to expand, /export to a file that exists
                     console.error(str(exc))
                     continue
                 except asyncio.CancelledError:
@@ -141,7 +175,7 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                     continue
                 finally:
                     turn = None
-                if outcome.error:
+                if outcome is not None and outcome.error:
                     console.error(outcome.error)
         except asyncio.CancelledError:
             reason = "interrupted"

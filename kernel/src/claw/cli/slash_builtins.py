@@ -84,11 +84,21 @@ COMMANDS: dict[str, Builtin] = {
 }
 
 
+#: Commands only the REPL has (it ends on them).
+REPL_ONLY: dict[str, str] = {"exit": "end the session (also Ctrl-D)", "quit": "the same as /exit"}
+
+
+def names() -> dict[str, str]:
+    """Every built-in name with its summary, the REPL's own included."""
+    return {**{name: b.summary for name, b in COMMANDS.items()}, **REPL_ONLY}
+
+
 def help_text(commands: Mapping[str, Any]) -> str:
-    """The built-in commands, then the session's slash commands with their argument hints."""
+    """The built-in commands, then the session's slash commands with their argument hints (a session
+    command named like a built-in is never reached, so it is not listed)."""
     lines = [f"{b.usage:<18} {b.summary}" for b in COMMANDS.values()]
-    lines.append(f"{'/exit':<18} end the session (also Ctrl-D)")
-    for name in sorted(commands):
+    lines += [f"{'/' + name:<18} {summary}" for name, summary in REPL_ONLY.items()]
+    for name in sorted(set(commands) - set(COMMANDS) - set(REPL_ONLY)):
         command = commands[name]
         usage = f"/{name} {command.argument_hint}".rstrip()
         lines.append(f"{usage:<18} {command.description}".rstrip())

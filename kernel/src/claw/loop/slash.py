@@ -42,15 +42,20 @@ def lookup(commands: Mapping[str, SlashCommand], name: str, also: Iterable[str] 
     :raises UnknownCommand: naming close matches (or every command when there are few).
     """
     command = commands.get(name)
-    if command is not None:
-        return command
-    known = [*commands, *also]
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    if command is None:
+        raise unknown(name, [*commands, *also])
+    return command
+
+
+def unknown(name: str, names: Iterable[str]) -> UnknownCommand:
+    """The error for ``/name``, which is none of ``names``: it suggests the nearest ones (difflib), so
+    every place that rejects a name (``-p``, the REPL with its own commands) says the same thing."""
+    names = sorted(set(names))
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
     if close:
         hint = "; did you mean " + ", ".join(f"/{c}" for c in close) + "?"
-    elif known:
-        names = sorted(known)
+    elif names:
         hint = "; available: " + ", ".join(f"/{c}" for c in names[:8]) + (", ..." if len(names) > 8 else "")
     else:
         hint = "; no slash commands are defined"
-    raise UnknownCommand(f"unknown slash command /{name}{hint}")
+    return UnknownCommand(f"unknown slash command /{name}{hint}")
