@@ -213,3 +213,40 @@ def test_an_unexpected_exception_still_ends_in_a_json_result_and_a_session(
     [failure] = [e for e in events if e["type"] == "internal_error"]
     assert "RuntimeError" in failure["traceback"]
     assert events[-1]["type"] == "session_end"
+
+
+#: A stdio MCP server written by hand, so its answer can carry a raw Latin-1 byte (SDK servers write UTF-8).
+RAW_MCP_SERVER = r'''
+import json, sys
+
+for line in sys.stdin.buffer:
+    msg = json.loads(line)
+    if "id" not in msg:
+        continue
+    method, result = msg["method"], {}
+    if method == "initialize":
+        result = {"protocolVersion": msg["params"]["protocolVersion"], "capabilities": {"tools": {}},
+                  "serverInfo": {"name": "raw", "version": "1"}}
+    elif method == "tools/list":
+        result = {"tools": [{"name": "menu", "inputSchema": {"type": "object"}}]}
+    elif method == "tools/call":
+        result = {"content": [{"type": "text", "text": "PLACEHOLDER"}]}
+    out = json.dumps({"jsonrpc": "2.0", "id": msg["id"], "result": result}).encode()
+    sys.stdout.buffer.write(out.replace(b"PLACEHOLDER", b"caf\xe9 au lait") + b"\n")
+    sys.stdout.buffer.flush()
+'''
+
+
+def test_mcp_answer_with_invalid_bytes(claw, model, workspace, tmp_path):
+    import sys
+
+    script = tmp_path / "raw_server.py"
+    script.write_text(RAW_MCP_SERVER)
+    (workspace / ".mcp.json").write_text(
+        json.dumps({"mcpServers": {"raw": {"command": sys.executable, "args": [str(script)]}}})
+    )
+    model.script(Reply(ToolCall("mcp__raw__menu", {})), Reply(Text("served")))
+    res = claw("-p", "menu?", "--output-format", "json", "--dangerously-skip-permissions").assert_success()
+    assert res.json()["result"] == "served"
+    answer = tool_result(model.requests[1])
+    assert not answer.get("is_error") and f"caf{REPLACEMENT} au lait" in text_of(answer)
