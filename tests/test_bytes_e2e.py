@@ -216,7 +216,7 @@ def test_an_unexpected_exception_still_ends_in_a_json_result_and_a_session(
 
 
 #: A stdio MCP server written by hand, so its answer can carry a raw Latin-1 byte (SDK servers write UTF-8).
-RAW_MCP_SERVER = r'''
+RAW_MCP_SERVER = r"""
 import json, sys
 
 for line in sys.stdin.buffer:
@@ -234,7 +234,7 @@ for line in sys.stdin.buffer:
     out = json.dumps({"jsonrpc": "2.0", "id": msg["id"], "result": result}).encode()
     sys.stdout.buffer.write(out.replace(b"PLACEHOLDER", b"caf\xe9 au lait") + b"\n")
     sys.stdout.buffer.flush()
-'''
+"""
 
 
 def test_mcp_answer_with_invalid_bytes(claw, model, workspace, tmp_path):
@@ -250,3 +250,26 @@ def test_mcp_answer_with_invalid_bytes(claw, model, workspace, tmp_path):
     assert res.json()["result"] == "served"
     answer = tool_result(model.requests[1])
     assert not answer.get("is_error") and f"caf{REPLACEMENT} au lait" in text_of(answer)
+
+
+def test_bash_cd_into_a_directory_whose_name_is_not_utf8(claw, model, workspace):
+    (workspace / os.fsdecode(b"caf\xe9")).mkdir()
+    model.script(
+        Reply(ToolCall("Bash", {"command": "cd caf* && touch here.txt"})),
+        Reply(ToolCall("Bash", {"command": "ls"})),
+        Reply(Text("done")),
+    )
+    claw("-p", "go", "--dangerously-skip-permissions").assert_success()
+    assert not tool_result(model.requests[1]).get("is_error")
+    listing = tool_result(model.requests[2])
+    assert not listing.get("is_error") and "here.txt" in text_of(listing)  # the next call starts there
+
+
+def test_slash_command_file_with_invalid_bytes(claw, model, workspace):
+    commands = workspace / ".claw" / "commands"
+    commands.mkdir(parents=True)
+    (commands / "menu.md").write_bytes(b"---\ndescription: Menu\n---\nPrice the caf\xe9 items.\n")
+    model.script(Reply(Text("priced")))
+    res = claw("-p", "/menu", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "priced"
+    assert f"Price the caf{REPLACEMENT} items." in json.dumps(model.requests[0].json, ensure_ascii=False)

@@ -155,14 +155,14 @@ def split_rules(values: tuple[str, ...] | list[str]) -> list[str]:
 def _json_arg(value: str, flag: str) -> Any:
     from claw.errors import UsageError
 
-    text = value
+    text: str | bytes = value
     if not value.lstrip().startswith("{"):
         path = Path(value).expanduser()
         if not path.is_file():
             raise UsageError(f"{flag}: not a JSON object nor a file: {value}")
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes()
     try:
-        return json.loads(text)
+        return json.loads(text)  # bytes: JSON's own UTF-8 detection; a bad byte is a ValueError too
     except ValueError as exc:
         raise UsageError(f"{flag}: invalid JSON: {exc}") from None
 
