@@ -37,3 +37,5 @@ def test_message_blocks_hold_only_valid_text() -> None:
     block = claw.ToolResultBlock(tool_use_id="t", content=os.fsdecode(b"ls: caf\xe9"))
     assert block.content == "ls: caf\ufffd"
     assert claw.TextBlock(text=os.fsdecode(b"\xff")).text == "\ufffd"
+    block.content = os.fsdecode(b"not run: caf\xe9")  # assigned later (a dangling call closed)
+    assert block.content == "not run: caf\ufffd"

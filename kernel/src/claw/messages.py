@@ -20,7 +20,8 @@ ModelText = Annotated[str, AfterValidator(model_text)]
 
 
 class _Block(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Assignments are validated too, so text set after construction is :data:`ModelText` as well.
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
 
 
 class TextBlock(_Block):
