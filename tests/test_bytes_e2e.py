@@ -273,3 +273,20 @@ def test_slash_command_file_with_invalid_bytes(claw, model, workspace):
     res = claw("-p", "/menu", "--output-format", "json").assert_success()
     assert res.json()["result"] == "priced"
     assert f"Price the caf{REPLACEMENT} items." in json.dumps(model.requests[0].json, ensure_ascii=False)
+
+
+def assert_error_result(res: Any, message: str) -> None:
+    assert res.exit_code != 0
+    [line] = [line for line in res.stderr.splitlines() if line.startswith("claw: error:")]
+    result = res.json()
+    assert result["type"] == "result" and result["is_error"] and result["subtype"] == "error_during_execution"
+    assert message in result["result"] and result["result"] in line
+
+
+def test_a_run_failing_before_its_session_still_prints_a_json_result(claw):
+    res = claw("-p", "hi", "--model", "anthropic/claude-sonnet-4-6", "--output-format", "json")
+    assert_error_result(res, "ANTHROPIC_API_KEY")
+
+
+def test_an_unknown_command_still_prints_a_json_result(claw, model):
+    assert_error_result(claw("-p", "/no-such-command", "--output-format", "json"), "no-such-command")
