@@ -100,6 +100,7 @@ _LAZY: dict[str, str] = {
     "MissingCredentials": "claw.errors",
     "ProviderNotFound": "claw.errors",
     "require": "claw.lazy",
+    "model_text": "claw.text",
 }
 
 __all__ = ["API_VERSION", "VERSION", "__version__", *_LAZY]
@@ -165,6 +166,7 @@ if TYPE_CHECKING:
     from claw.sandboxes import Sandbox, SandboxPolicy
     from claw.session_context import SessionContext, SlashCommand
     from claw.tasks import TaskBackend, TaskHandle
+    from claw.text import model_text
     from claw.tools import (
         Access,
         Completer,

@@ -89,15 +89,23 @@ def parse_setting_sources(value: str) -> tuple[str, ...]:
 def read_json_file(path: Path) -> dict[str, Any] | None:
     """Parse a settings file; ``None`` when it does not exist.
 
-    :raises ConfigError: ``<file>:<line>:<col>: invalid JSON: <why>``, or when the top level is not
-        an object.
+    :raises ConfigError: ``<file>:<line>:<col>: invalid JSON: <why>``, ``<file>:<line>: not valid
+        UTF-8``, or when the top level is not an object.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # JSON is UTF-8 (RFC 8259); guessing would silently change a value such as a path in a rule.
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        ) from None
     return parse_json(text, str(path))
 
 

@@ -222,3 +222,11 @@ def parse_retry_after(headers: object) -> float | None:
             return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
         except (TypeError, ValueError):
             return None
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one line for an exception claw did not expect (a bug, claw's or a plugin's): its type and
+    first line, never the traceback (``--verbose`` or ``CLAW_LOG=debug`` prints that)."""
+    lines = str(exc).strip().splitlines()
+    what = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return f"internal error: {what} (--verbose shows the traceback)"

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from claw.text import model_text
+
+#: Text for the model: whatever built a block (a prompt from argv or stdin, a tool's output, a hook's
+#: context), bytes that were not UTF-8 arrive as U+FFFD, never as surrogate escapes that cannot be sent
+#: or saved (:mod:`claw.text`).
+ModelText = Annotated[str, AfterValidator(model_text)]
 
 
 class _Block(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Assignments are validated too, so text set after construction is :data:`ModelText` as well.
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
 
 
 class TextBlock(_Block):
     type: Literal["text"] = "text"
-    text: str
+    text: ModelText
 
 
 class ImageSource(BaseModel):
@@ -42,7 +50,7 @@ class ToolUseBlock(_Block):
 class ToolResultBlock(_Block):
     type: Literal["tool_result"] = "tool_result"
     tool_use_id: str
-    content: str | list[TextBlock | ImageBlock] = ""
+    content: ModelText | list[TextBlock | ImageBlock] = ""
     is_error: bool = False
 
 

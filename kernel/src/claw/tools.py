@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
@@ -16,6 +17,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from claw.messages import ImageBlock, TextBlock
+from claw.text import REPLACEMENT, model_text
 
 T = TypeVar("T")
 
@@ -137,7 +139,25 @@ class ToolContext(BaseModel):
         p = Path(path).expanduser()
         if not p.is_absolute():
             p = self.workspace / p
+        if REPLACEMENT in path and not os.path.lexists(p):
+            p = _named_as_shown(p)
         return p.resolve()
+
+
+def _named_as_shown(path: Path) -> Path:
+    """``path`` as the model saw it, back to the file it names: a name that is not UTF-8 is shown with
+    U+FFFD (:func:`claw.text.model_text`), so each such component is replaced by the one directory entry
+    shown the same way. Unchanged when there is none, or more than one."""
+    out = Path(path.anchor)
+    for part in path.parts[len(out.parts) :]:
+        if REPLACEMENT in part and not os.path.lexists(out / part):
+            try:
+                found = [name for name in os.listdir(out) if model_text(name) == part]
+            except OSError:
+                found = []
+            part = found[0] if len(found) == 1 else part
+        out /= part
+    return out
 
 
 class Tool(abc.ABC):

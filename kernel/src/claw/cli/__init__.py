@@ -27,7 +27,18 @@ def main(argv: list[str] | None = None) -> int:
     from claw.cli._errors import run
     from claw.cli._root import cli
 
+    _tolerant_stdin()
     sys.exit(run(cli, argv))
+
+
+def _tolerant_stdin() -> None:
+    """Read stdin like argv: bytes that are not UTF-8 become surrogate escapes (what Python already does
+    in the C locale) instead of a ``UnicodeDecodeError`` halfway through a run; every reader (a piped
+    prompt, stream-json input, the REPL) then passes them on as U+FFFD (:mod:`claw.text`)."""
+    import io
+
+    if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors == "strict":
+        sys.stdin.reconfigure(errors="surrogateescape")
 
 
 #: Public names for plugin commands -> the private module holding them (imported on first use).

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from claw.errors import ClawError
+from claw.errors import ClawError, internal_error
 
 
 def run(cli: click.Command, argv: list[str] | None) -> int:
+    """Run the command line; every failure ends in one ``claw: error: ...`` line and an exit code. A
+    traceback is printed only with ``--verbose`` or ``CLAW_LOG=debug`` (also for a bug: an exception
+    that is not a :class:`ClawError` is exit 1, ``internal error``)."""
     verbose = "--verbose" in (argv if argv is not None else sys.argv[1:])
+    verbose = verbose or os.environ.get("CLAW_LOG", "").lower() == "debug"
     try:
         rv = cli.main(args=argv, prog_name="claw", standalone_mode=False)
     except click.exceptions.Abort:
@@ -29,12 +34,20 @@ def run(cli: click.Command, argv: list[str] | None) -> int:
             sys.stderr.write("Try 'claw --help' for help.\n")
         return exc.exit_code
     except ClawError as exc:
-        if verbose:
-            import traceback
-
-            traceback.print_exc()
+        _traceback(verbose)
         sys.stderr.write(f"claw: error: {exc}\n")
         return exc.exit_code
     except BrokenPipeError:
         return 1
+    except Exception as exc:
+        _traceback(verbose)
+        sys.stderr.write(f"claw: error: {internal_error(exc)}\n")
+        return 1
     return rv if isinstance(rv, int) else 0
+
+
+def _traceback(verbose: bool) -> None:
+    if verbose:
+        import traceback
+
+        traceback.print_exc()

@@ -181,14 +181,14 @@ def split_rules(values: tuple[str, ...] | list[str]) -> list[str]:
 def _json_arg(value: str, flag: str) -> Any:
     from claw.errors import UsageError
 
-    text = value
+    text: str | bytes = value
     if not value.lstrip().startswith("{"):
         path = Path(value).expanduser()
         if not path.is_file():
             raise UsageError(f"{flag}: not a JSON object nor a file: {value}")
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes()
     try:
-        return json.loads(text)
+        return json.loads(text)  # bytes: JSON's own UTF-8 detection; a bad byte is a ValueError too
     except ValueError as exc:
         raise UsageError(f"{flag}: invalid JSON: {exc}") from None
 
@@ -371,11 +371,13 @@ def run_print(
     ``KeyboardInterrupt`` (exit 130) after the session is saved."""
     import asyncio
     import signal
+    import time
 
     from claw import console
     from claw.cli import slash_builtins
+    from claw.errors import internal_error
     from claw.loop import AgentLoop
-    from claw.output import StreamJsonRenderer, make_renderer
+    from claw.output import StreamJsonRenderer, make_renderer, shapes
 
     renderer = make_renderer(fmt, partial=partial)
     report = sys.stdout if fmt == "text" else sys.stderr
@@ -394,6 +396,7 @@ def run_print(
         if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
         exit_code, turns = 0, 0
+        started = time.perf_counter()
         try:
             await loop.start()
             if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
@@ -408,6 +411,13 @@ def run_print(
                 exit_code = max(exit_code, outcome.exit_code)
         except asyncio.CancelledError:
             reason = "interrupted"
+            raise
+        except Exception as exc:
+            if fmt == "json":  # the one result object was not printed: print it, then fail as usual
+                message = str(exc) if isinstance(exc, ClawError) else internal_error(exc)
+                session_id = loop.session.id if loop.session is not None else ""
+                elapsed = (time.perf_counter() - started) * 1000
+                renderer.result(shapes.error_result(message, session_id, elapsed))
             raise
         finally:
             await loop.close(reason)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from claw.hooks.config import ConfiguredHook, effective_hooks
 from claw.hooks.matchers import subject_of
 from claw.hooks.merge import merge
 from claw.hooks.output import Interpreted, interpret
+from claw.text import dumps
 
 __all__ = ["ConfiguredHook", "HookRunner", "effective_hooks"]
 
@@ -78,7 +78,7 @@ class HookRunner:
         selected = self.matching(event)
         results: list[Interpreted] = []
         if selected:
-            stdin = json.dumps(event.payload()).encode()
+            stdin = dumps(event.payload()).encode()
             env = {
                 **self.env,
                 "CLAUDE_PROJECT_DIR": str(self.workspace),

@@ -16,15 +16,16 @@ import datetime as _dt
 import inspect
 import re
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claw import compaction, console, paths, routing
+from claw import compaction, console, log, paths, routing
 from claw._version import VERSION
 from claw.cost import CostTracker
-from claw.errors import ApiError, ClawError, EndpointUnreachable
+from claw.errors import ApiError, ClawError, EndpointUnreachable, internal_error
 from claw.events import HookEvent, HookOutcome, RuntimeEvent
 from claw.loop import slash
 from claw.loop.cache import CacheTracker, fingerprint
@@ -665,20 +666,20 @@ class AgentLoop:
             self.renderer.result(data)
             return Outcome(data, 1 if is_error else 0, error)
 
-        submitted = await self._hook("UserPromptSubmit", prompt=text)
-        if submitted.action == "block" or not submitted.keep_going:
-            subtype = "error_during_execution"
-            why = submitted.reason or submitted.stop_reason
-            error = "prompt blocked by a UserPromptSubmit hook" + (f": {why}" if why else "")
-            session.record("prompt_blocked", prompt=text, reason=submitted.reason)
-            return outcome()
-        if submitted.additional_context:
-            blocks.append(TextBlock(text=submitted.additional_context))
-        self._user_message(blocks, prompt=text)
-
         interrupted = False
         self._turn = asyncio.current_task()  # set only while every await is inside the try
         try:
+            submitted = await self._hook("UserPromptSubmit", prompt=text)
+            if submitted.action == "block" or not submitted.keep_going:
+                subtype = "error_during_execution"
+                why = submitted.reason or submitted.stop_reason
+                error = "prompt blocked by a UserPromptSubmit hook" + (f": {why}" if why else "")
+                session.record("prompt_blocked", prompt=text, reason=submitted.reason)
+                return outcome()
+            if submitted.additional_context:
+                blocks.append(TextBlock(text=submitted.additional_context))
+            self._user_message(blocks, prompt=text)
+
             while True:
                 if self.opts.max_turns is not None and turns >= self.opts.max_turns:
                     subtype = "error_max_turns"
@@ -766,6 +767,10 @@ class AgentLoop:
             self._turn.uncancel()
             interrupted = True
             subtype, error = "error_during_execution", "interrupted by the user"
+        except Exception as exc:  # a bug (claw's or a plugin's): the turn still ends in a result, saved
+            subtype, error = "error_during_execution", internal_error(exc)
+            log.get_logger("claw.loop").debug("turn failed", exc_info=True)
+            session.record("internal_error", error=error, traceback=traceback.format_exc())
         finally:
             self._turn, self._interrupted = None, False
         if interrupted:  # as Claude Code: an error result, but the client asked for it

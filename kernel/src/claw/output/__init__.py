@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from claw.messages import Message
 from claw.providers import ModelResponse, StreamEvent, TextDelta
+from claw.text import dumps
 
 FORMATS = ("text", "json", "stream-json")
 
@@ -132,7 +133,7 @@ class JsonRenderer(Renderer):
         self.out = out or sys.stdout
 
     def result(self, data: dict[str, Any]) -> None:
-        self.out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self.out.write(dumps(data) + "\n")
         self.out.flush()
 
 
@@ -149,7 +150,7 @@ class StreamJsonRenderer(Renderer):
         self._started: set[int] = set()
 
     def _line(self, data: dict[str, Any]) -> None:
-        self.out.write(json.dumps(data, ensure_ascii=False) + "\n")
+        self.out.write(dumps(data) + "\n")
         self.out.flush()
 
     def system(self, data: dict[str, Any]) -> None:

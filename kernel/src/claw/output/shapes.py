@@ -202,3 +202,24 @@ def result(
     if model is not None:
         data["model"] = model
     return data
+
+
+def error_result(message: str, session_id: str, duration_ms: float) -> dict[str, Any]:
+    """The result object of a run that failed before its turn could produce one (missing credentials,
+    an unknown ``/command``, a bad stream-json line, a bug): ``is_error`` with the one-line message, so a
+    script reading ``--output-format json`` always gets a result."""
+    return result(
+        subtype="error_during_execution",
+        is_error=True,
+        duration_ms=duration_ms,
+        duration_api_ms=0,
+        num_turns=0,
+        result=message,
+        session_id=session_id,
+        stop_reason=None,
+        total_cost_usd=0.0,
+        usage=Usage(),
+        model_usage={},
+        permission_denials=[],
+        cache_stats={"hits": 0, "misses": 0, "writes": 0, "unexpected_breaks": 0},
+    )

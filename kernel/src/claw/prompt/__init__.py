@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from claw.prompt import instructions
+from claw.text import model_text
 
 BASE_PROMPT = """\
 You are claw, an agent that works on software in the user's workspace: you read code, edit files and \
@@ -42,7 +43,13 @@ How to answer:
 def _git(workspace: Path, *args: str) -> str | None:
     try:
         out = subprocess.run(
-            ["git", *args], cwd=workspace, capture_output=True, text=True, timeout=5, check=False
+            ["git", *args],
+            cwd=workspace,
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -124,4 +131,5 @@ def build(
         parts.append("\n\n".join(sections))
     if append:
         parts.append(append)
-    return "\n\n".join(p for p in parts if p)
+    # Paths and flag values may carry bytes that are not UTF-8 (surrogate escapes): U+FFFD for the model.
+    return model_text("\n\n".join(p for p in parts if p))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claw import paths
+from claw.text import model_text
 
 MAX_IMPORT_DEPTH = 4
 
@@ -50,9 +51,11 @@ def _imports(text: str, base: Path) -> list[Path]:
 
 
 def _read(path: Path) -> str | None:
+    """The file's text; bytes that are not UTF-8 stay as surrogate escapes, so an ``@path`` import
+    naming such a file still resolves (the model sees them as U+FFFD)."""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return path.read_bytes().decode("utf-8", "surrogateescape")
+    except OSError:
         return None
 
 
@@ -67,7 +70,7 @@ def _add(out: list[InstructionFile], seen: set[Path], path: Path, kind: str, dep
     if text is None:
         return
     seen.add(key)
-    out.append(InstructionFile(path, kind, text))
+    out.append(InstructionFile(path, kind, model_text(text)))
     if depth >= MAX_IMPORT_DEPTH:
         return
     for target in _imports(text, path.parent):

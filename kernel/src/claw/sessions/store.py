@@ -22,6 +22,7 @@ from typing import Any
 
 from claw import console
 from claw.errors import ClawError
+from claw.text import dumps
 
 
 def now_iso() -> str:
@@ -82,7 +83,7 @@ class SessionWriter:
     def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
         """Write one event. ``sync`` flushes it (and everything before it) and schedules an fsync."""
         event.setdefault("ts", now_iso())
-        line = json.dumps(event, separators=(",", ":"), ensure_ascii=False, default=str).encode() + b"\n"
+        line = dumps(event, separators=(",", ":"), default=str).encode() + b"\n"
         if self._held is not None:
             self._held.append(line)
             if event.get("type") in self.BOOKKEEPING:

@@ -191,24 +191,29 @@ class ClawRunner:
     def subprocess(
         self,
         *args: str | os.PathLike[str],
-        input: str | None = None,
+        input: str | bytes | None = None,
         cwd: Path | None = None,
         timeout: float = 120,
         executable: str | os.PathLike[str] | None = None,
     ) -> RunResult:
-        """Run the ``claw`` console script next to this interpreter (or ``executable``)."""
+        """Run the ``claw`` console script next to this interpreter (or ``executable``).
+
+        ``input`` as bytes goes to stdin unchanged (input that is not UTF-8); stdout and stderr are then
+        decoded strictly as UTF-8, so output that is not valid UTF-8 fails the test."""
         exe = str(executable or Path(sys.executable).with_name("claw"))
         argv = self._args(args)
+        raw = isinstance(input, bytes)
         proc = subprocess.run(
             [exe, *argv],
-            input=input or "",
+            input=input or ("" if not raw else b""),
             capture_output=True,
-            text=True,
+            text=not raw,
             env=self.env,
             cwd=cwd or self.workspace,
             timeout=timeout,
         )
-        return RunResult(proc.returncode, proc.stdout, proc.stderr, argv)
+        out, err = (proc.stdout.decode(), proc.stderr.decode()) if raw else (proc.stdout, proc.stderr)
+        return RunResult(proc.returncode, out, err, argv)
 
     def popen(
         self, *args: str | os.PathLike[str], cwd: Path | None = None, **kwargs: Any

@@ -44,6 +44,9 @@ class StdioTransport(claw.Transport):
             args=list(config.get("args", [])),
             env=dict(config.get("env") or {}),
             cwd=config.get("cwd"),
+            # A byte that is not UTF-8 in the server's output becomes U+FFFD (claw's policy for text
+            # shown to the model) instead of ending the connection.
+            encoding_error_handler="replace",
         )
         log_path = config.get("stderr")
         if log_path:

@@ -1,8 +1,8 @@
 """Reading and writing text files without changing what the model did not ask to change.
 
 A file read for editing keeps its encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM, or Latin-1 when
-the bytes are not UTF-8) and its line endings: a CRLF file is edited as LF text and written back as
-CRLF. Writes are atomic (a temporary file in the same directory, then ``os.replace``) and keep the
+the bytes are not UTF-8; see :func:`_undecodable`), every byte the edit did not change, and its line
+endings: a CRLF file is edited as LF text and written back as CRLF. Writes are atomic (a temporary file in the same directory, then ``os.replace``) and keep the
 file's permission bits, so an interrupted write never leaves half a file.
 
 Read-before-write: a file must have been read in this session, and be unchanged since, before a tool
@@ -48,7 +48,7 @@ class TextFile:
         body = self.text if text is None else text
         if self.newline == "\r\n":
             body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-        return _BOM_OF.get(self.encoding, b"") + body.encode(self.encoding)
+        return _BOM_OF.get(self.encoding, b"") + body.encode(self.encoding, "surrogateescape")
 
 
 def is_binary(data: bytes) -> bool:
@@ -69,11 +69,23 @@ def decode(data: bytes) -> TextFile:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
-        encoding, text = "latin-1", data.decode("latin-1")
+        encoding, text = _undecodable(data, encoding)
     crlf = text.count("\r\n")
     if crlf and crlf == text.count("\n"):
         return TextFile(text.replace("\r\n", "\n"), encoding, "\r\n")
     return TextFile(text, encoding, "\n")
+
+
+def _undecodable(data: bytes, encoding: str) -> tuple[str, str]:
+    """Bytes that do not decode as ``encoding``. Like Emacs and Vim, keep every byte: a UTF-8 file with a
+    few stray bytes (it has valid multi-byte characters) stays UTF-8, the stray bytes kept as surrogate
+    escapes, which :meth:`TextFile.encode` writes back unchanged and the model sees as U+FFFD; a file
+    with no UTF-8 characters at all is a legacy 8-bit file, read as Latin-1 so its ``é`` shows as ``é``."""
+    if encoding.startswith("utf-8"):
+        text = data.decode(encoding, "surrogateescape")
+        if any(c > "\x7f" and not "\udc80" <= c <= "\udcff" for c in text):
+            return encoding, text
+    return "latin-1", data.decode("latin-1")
 
 
 def load(path: Path) -> TextFile:

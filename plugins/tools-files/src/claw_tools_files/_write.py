@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,9 @@ from typing import Any
 import claw
 
 from claw_tools_files._textfile import TextFile, atomic_write, check_fresh, load, remember, structured_patch
+
+#: How Read shows a byte that is not UTF-8 (``claw.model_text``).
+REPLACEMENT = "\ufffd"
 
 _PATH = {
     "type": "string",
@@ -109,6 +113,9 @@ def _apply(text: str, old: str, new: str, replace_all: bool, label: str = "") ->
             )
         return new, 1, 0
     count = text.count(old)
+    if count == 0 and REPLACEMENT in old:
+        old, new = _escaped(text, old, new)
+        count = text.count(old)
     if count == 0:
         raise claw.ToolError(
             f"{label}old_string was not found in the file; it must match exactly, including whitespace "
@@ -125,6 +132,32 @@ def _apply(text: str, old: str, new: str, replace_all: bool, label: str = "") ->
         count if replace_all else 1,
         first,
     )
+
+
+def _escaped(text: str, old: str, new: str) -> tuple[str, str]:
+    """``old``/``new`` as they apply to a file with bytes that are not UTF-8: Read showed each run of
+    them as U+FFFD, the file text holds them as surrogate escapes. Each U+FFFD of ``old`` matches such a
+    run; the U+FFFDs of ``new``, when there are as many, stand for the same bytes, so they are kept."""
+    parts = old.split(REPLACEMENT)
+    pattern = "([\udc80-\udcff]+|\ufffd)".join(re.escape(p) for p in parts)
+    match = re.search(pattern, text)
+    if match is None:
+        return old, new
+    runs = match.groups()
+    pieces = new.split(REPLACEMENT)
+    if len(pieces) == len(parts):
+        new = "".join(p + (runs[i] if i < len(runs) else "") for i, p in enumerate(pieces))
+    return match[0], new
+
+
+def _encoded(file: TextFile, text: str) -> bytes:
+    try:
+        return file.encode(text)
+    except UnicodeEncodeError as exc:
+        raise claw.ToolError(
+            f"{text[exc.start : exc.end]!r} cannot be written in this {file.encoding} file without "
+            "re-encoding it; use Write to replace the whole file (it becomes UTF-8)"
+        ) from None
 
 
 def _open_for_edit(path: Path, ctx: claw.ToolContext, creating: bool) -> TextFile:
@@ -186,7 +219,7 @@ class EditTool(claw.Tool):
         file = _open_for_edit(path, ctx, creating=old == "")
         old, new = _normalise(file, old), _normalise(file, new)
         text, count, at = _apply(file.text, old, new, bool(input.get("replace_all")))
-        atomic_write(path, file.encode(text))
+        atomic_write(path, _encoded(file, text))
         remember(ctx, path)
         what = f"{count} occurrences replaced" if count > 1 else "1 replacement"
         return claw.ToolResult(
@@ -255,7 +288,7 @@ class MultiEditTool(claw.Tool):
             except claw.ToolError as exc:
                 raise claw.ToolError(f"{exc}; no edit was applied") from None
             total += count
-        atomic_write(path, file.encode(text))
+        atomic_write(path, _encoded(file, text))
         remember(ctx, path)
         return claw.ToolResult(
             content=f"Applied {len(edits)} edits ({total} replacements) to {path}",

@@ -236,7 +236,8 @@ class BashTool(claw.Tool):
         if sandboxed:
             return ""
         try:
-            new = Path(cwd_file.read_text().strip())
+            # os.fsdecode: a directory whose name is not UTF-8 round-trips (surrogate escapes)
+            new = Path(os.fsdecode(cwd_file.read_bytes().strip()))
         except OSError:
             return ""
         if not new.is_absolute() or not new.is_dir():

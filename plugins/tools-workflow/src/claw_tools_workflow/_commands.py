@@ -156,8 +156,8 @@ def parse_frontmatter(text: str) -> tuple[dict[str, object], str]:
 
 def _load(path: Path, name: str, source: str) -> CommandFile | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = claw.model_text(path.read_bytes())  # bytes that are not UTF-8 reach the model as U+FFFD
+    except OSError as exc:
         console.warn(f"cannot read command file {path}: {exc}")
         return None
     meta, body = parse_frontmatter(text.replace("\r\n", "\n"))
@@ -286,9 +286,9 @@ def _files(text: str, workspace: Path) -> str:
             continue
         seen.add(path)
         try:
-            with path.open(encoding="utf-8") as fh:
+            with path.open(encoding="utf-8", errors="replace") as fh:  # U+FFFD, as claw.model_text
                 content = fh.read(MAX_FILE_CHARS + 1)
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             continue
         if len(content) > MAX_FILE_CHARS:
             content = content[:MAX_FILE_CHARS] + f"\n[... cut at {MAX_FILE_CHARS} characters]"
