@@ -192,3 +192,14 @@ def test_the_same_rule_text_in_two_files_keeps_each_files_anchor(claw, files, wo
         assert data["decision"] == "deny" and data["source"] == f'deny rule "Read(/secret.txt)" from {source}'
     rules = claw("permissions", "list", "--json").assert_success().json()["rules"]
     assert [r["source"] for r in rules] == [str(user), str(project)]
+
+
+def test_doctor_checks_claude_code_settings_files_too(claw, workspace):
+    (workspace / ".claude").mkdir()
+    (workspace / ".claude" / "settings.json").write_text('{"permissions": {"deny": [}')
+    result = claw("doctor", "--json")
+    assert result.exit_code == 1
+    check = next(c for c in result.json() if c["name"] == "project (Claude Code)")
+    assert (
+        check["status"] == "fail" and str(workspace / ".claude" / "settings.json") + ":1:" in check["detail"]
+    )

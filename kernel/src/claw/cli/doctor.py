@@ -82,18 +82,18 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
 
 
 def _settings_file_checks(app: Any) -> list[Any]:
-    """One check per settings file: absent, fine, or why it cannot be read (``file:line:col: ...``)."""
+    """One check per settings file claw reads (Claude Code's and its own, as ``--setting-sources``
+    allows): absent, fine, or why it cannot be read (``file:line:col: ...``)."""
     from claw import config, paths
     from claw.diagnostics import DoctorCheck
     from claw.errors import ClawError
 
     checks = []
-    for scope, path in (
-        ("user", paths.config_dir(app.env) / "settings.json"),
-        ("project", app.workspace / paths.PROJECT_DIR_NAME / "settings.json"),
-        ("local", app.workspace / paths.PROJECT_DIR_NAME / "settings.local.json"),
-        ("managed", app.managed_path or paths.MANAGED_SETTINGS),
-    ):
+    files = [
+        (f.scope if f.origin == "claw" else f"{f.scope} (Claude Code)", f.path)
+        for f in config.settings_files(app.workspace, app.env, app.setting_sources)
+    ]
+    for scope, path in [*files, ("managed", app.managed_path or paths.MANAGED_SETTINGS)]:
         try:
             found = config.read_json_file(path) is not None
         except ClawError as exc:
