@@ -51,7 +51,7 @@ def _docs(fn: Callable[..., Any]) -> tuple[str, dict[str, str]]:
     for line in lines:
         match = _PARAM.match(line)
         if match:
-            current = match.group(1)
+            current = str(match.group(1))
             params[current] = match.group(2).strip()
         elif line.lstrip().startswith(":"):  # :returns:, :raises: ... end the parameter texts
             current = None

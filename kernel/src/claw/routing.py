@@ -159,7 +159,7 @@ def resolve(name: str, registry: Mapping[str, Any], prefer: str | None = None) -
             )
         cls = reg.obj
         return Route(cls, cls.model_info(model_id))
-    preferred = registry[prefer].obj if prefer in registry else None
+    preferred = registry[prefer].obj if prefer is not None and prefer in registry else None
     if preferred is not None and _claims(preferred, name):
         return Route(preferred, preferred.model_info(name))
     route = _resolve_bare(name, providers)
@@ -304,8 +304,8 @@ def map_effort(info: ModelInfo, effort: Effort | None) -> Effort | None:
         console.warn(f"{info.address} does not support --reasoning-effort; {effort!r} ignored")
         return None
     rank = EFFORT_ORDER.index
-    below = [e for e in info.effort_levels if rank(e) < rank(effort)]
-    chosen = max(below, key=rank) if below else min(info.effort_levels, key=rank)
+    below: list[Effort] = [e for e in info.effort_levels if rank(e) < rank(effort)]
+    chosen: Effort = max(below, key=rank) if below else min(info.effort_levels, key=rank)
     console.warn(f"{info.address} does not support reasoning effort {effort!r}; using {chosen!r}")
     return chosen
 

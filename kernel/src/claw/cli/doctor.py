@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import platform
 import sys
-from typing import Any
+from typing import Any, Literal
 
 import click
 
 from claw.cli._output import emit_json
 from claw.cli._root import state_of
+
+CheckStatus = Literal["ok", "warn", "fail", "info"]
 
 
 def run_checks(app: Any, model: str | None = None) -> list[Any]:
@@ -44,7 +46,8 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
 
     collect_all(app)
     for r in app.pm.records:
-        status = {"builtin": "ok", "loaded": "ok", "disabled": "info"}.get(r.status, "fail")
+        statuses: dict[str, CheckStatus] = {"builtin": "ok", "loaded": "ok", "disabled": "info"}
+        status: CheckStatus = statuses.get(r.status, "fail")
         detail = f"{r.source}: {r.status}" + (f" ({r.reason})" if r.reason else "")
         if r.active and r.problems:  # loaded, but a hook raised or a registration was refused
             status, detail = "fail", f"{r.source}: " + "; ".join(r.problems)

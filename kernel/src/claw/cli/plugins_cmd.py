@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from claw.cli._output import emit_json, table
@@ -19,7 +21,7 @@ KINDS = (
 )
 
 
-def collect_all(app: object) -> None:
+def collect_all(app: Any) -> None:
     """Build every registry so each plugin record lists what it registers."""
     for kind in KINDS[:-2]:
         getattr(app, kind)

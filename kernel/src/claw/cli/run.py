@@ -289,7 +289,8 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             raise UsageError("--output-format applies to print mode (-p) only")
         if prompt_tool:
             raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
-        ctx.exit(run_repl(state.app, loop_options(state.app, params), prompt))
+        initial = prompt if isinstance(prompt, str) else None  # lines come only with resume-session (-p)
+        ctx.exit(run_repl(state.app, loop_options(state.app, params), initial))
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
@@ -297,6 +298,8 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             raise ClawError("when using --print, --output-format=stream-json requires --verbose")
         from claw.cli.control import ControlChannel
 
+        if sys.stdin is None:
+            raise UsageError("--input-format=stream-json needs a standard input")
         channel = ControlChannel(sys.stdin, sys.stdout, replay=bool(params.get("replay_user_messages")))
         options = loop_options(state.app, params)
         if prompt_tool == "stdio":

@@ -39,7 +39,7 @@ def timeline(ctx: click.Context, session: str, fmt: str, limit: int | None, sess
     state_of(ctx)
     path = find_session(session, sessions_dir(ctx, session_dir))
     events = read_events(path)
-    sid = next((e.get("session_id") for e in events if e.get("type") == "session_start"), path.stem)
+    sid = str(next((e.get("session_id") for e in events if e.get("type") == "session_start"), path.stem))
     if fmt == "json":
         click.echo(tl.render_json(sid, events, limit))
     elif fmt == "md":

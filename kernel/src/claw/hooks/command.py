@@ -35,14 +35,28 @@ async def run_command(
     :raises asyncio.CancelledError: after killing the process group, when the caller is cancelled.
     """
     start = time.perf_counter()
-    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    pipe = subprocess.PIPE
     if os.name == "nt":  # pragma: no cover - exercised on Windows only
         proc = await asyncio.create_subprocess_shell(
-            command, env=dict(env), cwd=cwd, creationflags=subprocess.CREATE_NEW_PROCESS_GROUP, **pipes
+            command,
+            env=dict(env),
+            cwd=cwd,
+            creationflags=subprocess.CREATE_NEW_PROCESS_GROUP,
+            stdin=pipe,
+            stdout=pipe,
+            stderr=pipe,
         )
     else:
         proc = await asyncio.create_subprocess_exec(
-            "/bin/sh", "-c", command, env=dict(env), cwd=cwd, start_new_session=True, **pipes
+            "/bin/sh",
+            "-c",
+            command,
+            env=dict(env),
+            cwd=cwd,
+            start_new_session=True,
+            stdin=pipe,
+            stdout=pipe,
+            stderr=pipe,
         )
     try:
         out, err = await asyncio.wait_for(proc.communicate(stdin), timeout)

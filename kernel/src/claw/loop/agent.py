@@ -448,7 +448,8 @@ class AgentLoop:
 
     def _on_switch(self, old: Route, new: Route, error: ApiError) -> None:
         assert self.session is not None
-        self.session.record("model_switch", **{"from": old.address, "to": new.address, "reason": str(error)})
+        switched: dict[str, Any] = {"from": old.address, "to": new.address, "reason": str(error)}
+        self.session.record("model_switch", **switched)
         self._emit("model_switch", **{"from": old.address, "to": new.address})
         console.warn(f"{old.address} failed ({error}); falling back to {new.address}", once=False)
 
@@ -811,9 +812,12 @@ class AgentLoop:
         )
         self._provider(chain[0])
         assert self.session is not None
-        self.session.record(
-            "model_switch", **{"from": self.chain[0].address, "to": chain[0].address, "reason": "set_model"}
-        )
+        switched: dict[str, Any] = {
+            "from": self.chain[0].address,
+            "to": chain[0].address,
+            "reason": "set_model",
+        }
+        self.session.record("model_switch", **switched)
         spent = self.caller.api_seconds
         self.chain, self.model_choice = chain, choice
         self.caller = ModelCaller(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -198,7 +198,7 @@ def parse_rule(text: str, behavior: str, source: str, *, anchor: str, cwd: str, 
     return Rule(text, behavior, source, tool, spec, None, match_input=input_matcher(spec))
 
 
-def split_tool_list(values: list[str] | tuple[str, ...]) -> list[str]:
+def split_tool_list(values: Sequence[str]) -> list[str]:
     """``--allowed-tools`` values: each may hold several rules separated by commas or spaces
     outside parentheses (``"Read,Bash(git log *)"``)."""
     out: list[str] = []

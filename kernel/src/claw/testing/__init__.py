@@ -157,7 +157,7 @@ class ClawRunner:
         #: Where in-process runs read managed settings instead of ``/etc/claw`` (write it to test policies).
         self.managed_settings = managed_settings or Path(env["HOME"]).parent / "managed-settings.json"
 
-    def _args(self, args: Sequence[str]) -> list[str]:
+    def _args(self, args: Sequence[str | os.PathLike[str]]) -> list[str]:
         return [str(a) for a in args]
 
     def __call__(

@@ -37,14 +37,15 @@ class HttpStatusError(Exception):
         self.status_code = status_code
         self.body = body
         self.response = response
-        self.request_id = response.headers.get("request-id") or response.headers.get("x-request-id")
+        headers = response.headers
+        self.request_id = headers.get("request-id") or headers.get("x-request-id")
 
 
 class StreamErrorEvent(Exception):
     """An OpenAI ``error`` object inside a 200 stream (the SDK's bare ``APIError``: no status)."""
 
     def __init__(self, body: dict[str, Any]) -> None:
-        error = body.get("error") if isinstance(body.get("error"), dict) else body
+        error = body["error"] if isinstance(body.get("error"), dict) else body
         super().__init__(str(error.get("message") or error))
         self.body = body
         self.status_code = None
@@ -62,7 +63,7 @@ class HttpClient:
         import httpx  # Imported lazily to keep start-up fast (the first request needs it anyway).
 
         self.base_url = base_url.rstrip("/") + "/"
-        self.dialect = dialect
+        self.dialect: Dialect = dialect
         # The SDKs' defaults: 10 minutes for a long answer, 5 s to connect; redirects are not followed.
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
