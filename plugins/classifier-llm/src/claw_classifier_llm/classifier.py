@@ -62,7 +62,7 @@ class LLMClassifier(Classifier):
             decision=decision,
             reason=reason or f"{cfg.model} said {decision}",
             source=f"classifier llm ({cfg.model})",
-        )  # type: ignore[arg-type]
+        )
         cache.put(key, verdict)
         return verdict
 

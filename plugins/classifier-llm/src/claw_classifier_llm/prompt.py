@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Literal, cast
 
 SYSTEM = """You review tool calls an AI coding agent wants to make in a user's workspace, and decide \
 whether the call is safe to run without asking the user.
@@ -51,7 +51,10 @@ def user_prompt(request: Any) -> str:
 _OBJECT = re.compile(r"\{[^{}]*\}", re.DOTALL)
 
 
-def parse_answer(text: str) -> tuple[str, str] | None:
+Decision = Literal["allow", "ask", "deny"]
+
+
+def parse_answer(text: str) -> tuple[Decision, str] | None:
     """``(decision, reason)`` from the model's reply, or ``None`` when it is not a clear answer."""
     candidates = _OBJECT.findall(text)
     if len(candidates) != 1:
@@ -64,4 +67,4 @@ def parse_answer(text: str) -> tuple[str, str] | None:
     if decision not in ("allow", "ask", "deny"):
         return None
     reason = data.get("reason")
-    return decision, reason if isinstance(reason, str) else ""
+    return cast(Decision, decision), reason if isinstance(reason, str) else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 from claw.errors import ClawError, UsageError
@@ -43,7 +43,7 @@ def _target(server: Any) -> str:
 
 
 def _status_line(status: dict[str, Any]) -> str:
-    line = MARKS.get(status["status"], status["status"])
+    line: str = MARKS.get(status["status"]) or status["status"]
     if status.get("error"):
         line += f": {status['error']}"
     return line
@@ -339,7 +339,8 @@ def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
     if resolved.servers:
         timeout = min(startup_timeout(env), DOCTOR_TIMEOUT)  # doctor must stay quick
         for status in run_sync(check(resolved.servers, env, builtin_transports(), workspace, timeout)):
-            state = {"connected": "ok", "needs-auth": "warn"}.get(status["status"], "fail")
+            states: dict[str, Literal["ok", "warn", "fail"]] = {"connected": "ok", "needs-auth": "warn"}
+            state = states.get(status["status"], "fail")
             detail = f"{status['type']}, {status['scope']}: {_status_line(status)}"
             if status["status"] == "connected":
                 detail += f" ({status['tools']} tools)"

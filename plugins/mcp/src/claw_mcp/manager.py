@@ -94,10 +94,11 @@ def session_lost(exc: BaseException) -> bool:
     """
     mcp = require("mcp", dist=DIST)
     types = require("mcp_types", dist=DIST)
+    error: Any = exc  # an mcp.MCPError once the isinstance check holds (the SDK is imported lazily)
     return (
         isinstance(exc, mcp.MCPError)
-        and exc.code == types.INVALID_REQUEST
-        and "session" in exc.message.lower()
+        and error.code == types.INVALID_REQUEST
+        and "session" in error.message.lower()
     )
 
 
@@ -109,7 +110,8 @@ def is_connection_error(exc: BaseException) -> bool:
     httpx2 = require("httpx2", dist=DIST)
     types = require("mcp_types", dist=DIST)
     if isinstance(exc, mcp.MCPError):
-        return exc.code == types.CONNECTION_CLOSED or session_lost(exc)
+        error: Any = exc
+        return error.code == types.CONNECTION_CLOSED or session_lost(exc)
     return isinstance(
         exc,
         anyio.ClosedResourceError

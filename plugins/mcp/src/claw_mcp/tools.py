@@ -38,7 +38,8 @@ def _error_text(exc: Exception) -> str:
     if isinstance(exc, ServerUnavailable | CallInterrupted):
         return str(exc)
     if isinstance(exc, mcp.MCPError):
-        return f"MCP error {exc.code}: {exc.message}"
+        error: Any = exc  # the SDK is imported lazily, so its class is not known statically
+        return f"MCP error {error.code}: {error.message}"
     if is_connection_error(exc):
         return f"connection to the MCP server failed: {type(exc).__name__}: {exc}"
     raise exc
@@ -100,7 +101,7 @@ class McpTool(claw.Tool):
             )
         except Exception as exc:
             return claw.ToolResult.error(_error_text(exc))
-        blocks = convert_content(result.content)
+        blocks: list[claw.TextBlock | claw.ImageBlock] = convert_content(result.content)
         if not blocks and result.structured_content is not None:
             blocks = [claw.TextBlock(text=json.dumps(result.structured_content))]
         blocks = truncate(blocks, _max_output_tokens(ctx.env))

@@ -217,7 +217,9 @@ async def stream_events(chunks: AsyncIterator[Any], model: str) -> AsyncIterator
 def _gemini_signed(block: Any) -> Any:
     """A thinking block's Gemini signature moved to ``thought_signature`` (see the module docs)."""
     if isinstance(block, ThinkingBlock) and block.signature:
-        return ThinkingBlock(thinking=block.thinking, thought_signature=block.signature)
+        return ThinkingBlock.model_validate(
+            {"thinking": block.thinking, "thought_signature": block.signature}
+        )
     return block
 
 

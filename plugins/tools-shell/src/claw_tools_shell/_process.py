@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import io
 import itertools
 import os
 import signal
@@ -98,7 +99,7 @@ class Process:
 
     def _drain(self) -> None:
         stream = self.popen.stdout
-        assert stream is not None
+        assert isinstance(stream, io.BufferedReader)  # a binary pipe: read1 returns what is there
         while chunk := stream.read1(65536):
             self.output.append(chunk)
         stream.close()
