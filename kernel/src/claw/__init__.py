@@ -99,6 +99,10 @@ _LAZY: dict[str, str] = {
     "MissingCredentials": "claw.errors",
     "ProviderNotFound": "claw.errors",
     "require": "claw.lazy",
+    # paths: the one glob semantics (gitignore + braces)
+    "PathPattern": "claw.globs",
+    "IgnoreRules": "claw.globs",
+    "match_path": "claw.globs",
 }
 
 __all__ = ["API_VERSION", "VERSION", "__version__", *_LAZY]
@@ -130,6 +134,7 @@ if TYPE_CHECKING:
     )
     from claw.events import HookEvent, HookOutcome, RuntimeEvent
     from claw.function_tools import FunctionTool, tool
+    from claw.globs import IgnoreRules, PathPattern, match_path
     from claw.lazy import require
     from claw.messages import (
         ContentBlock,

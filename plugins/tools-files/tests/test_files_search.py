@@ -229,3 +229,23 @@ def test_ignore_rules_match_ripgrep(tmp_path, ctx):
     by_py = sorted(h.path for h in search(query, engine="python"))
     assert by_py == by_rg
     assert str(top / "proj/a.py") in by_py and str(top / "proj/build/out.txt") not in by_py
+
+
+def test_glob_and_grep_give_the_kernels_one_answer(ctx, workspace):
+    """``src/a**b`` stays within a segment and ``*.{py,md}`` expands its braces: the answers the
+    permission rules give (kernel/tests/test_permissions_paths.py), because both use claw.PathPattern."""
+    for name in ("src/aXX/YYb", "src/aXXb", "x.py", "docs/y.md", "z.txt"):
+        p = workspace / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("needle\n")
+    rel = lambda result: sorted(os.path.relpath(p, workspace) for p in result.content.splitlines())  # noqa: E731
+    assert rel(call(GlobTool(), ctx, pattern="src/a**b")) == ["src/aXXb"]
+    assert rel(call(GlobTool(), ctx, pattern="**/*.{py,md}")) == ["docs/y.md", "x.py"]
+    assert rel(call(GlobTool(), ctx, pattern="*.{py,md}")) == ["x.py"]  # Glob is anchored at its root
+
+    def grep(glob: str) -> list[str]:
+        found = search(Query(pattern="needle", root=workspace, glob=glob), engine="python")
+        return sorted(os.path.relpath(h.path, workspace) for h in found)
+
+    assert grep("src/a**b") == ["src/aXXb"]
+    assert grep("*.{py,md}") == ["docs/y.md", "x.py"]  # rg's globs, like gitignore, match at any depth

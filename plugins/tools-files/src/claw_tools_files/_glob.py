@@ -9,7 +9,7 @@ from typing import Any
 
 import claw
 
-from claw_tools_files._walk import compile_glob, glob_base, walk
+from claw_tools_files._walk import glob_base, walk
 
 #: Paths returned at most.
 MAX_RESULTS = 100
@@ -57,12 +57,12 @@ class GlobTool(claw.Tool):
             root = (root / base).resolve()
         if not root.is_dir():
             raise claw.ToolError(f"{root} is not a directory")
-        regex = compile_glob(rest)
+        matcher = claw.PathPattern(rest, anchored=True)
         # Without "**" (or braces that may hide a "/"), a pattern cannot match deeper than its own slashes.
         depth = None if "**" in rest or "{" in rest else rest.count("/")
         found: list[tuple[float, str]] = []
         for path, rel in walk(root, symlinks=True, max_depth=depth):
-            if regex.match(rel):
+            if matcher.match(rel):
                 try:
                     found.append((os.stat(path).st_mtime, path))
                 except OSError:
