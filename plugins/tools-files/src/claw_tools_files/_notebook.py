@@ -9,7 +9,7 @@ from typing import Any
 
 import claw
 
-from claw_tools_files._textfile import atomic_write, check_fresh, decode, remember
+from claw_tools_files._textfile import check_fresh, decode, remember
 
 
 def _find(cells: list[dict[str, Any]], cell_id: str) -> int:
@@ -121,7 +121,7 @@ class NotebookEditTool(claw.Tool):
         else:
             raise claw.ToolError(f'edit_mode must be "replace", "insert" or "delete", not "{mode}"')
         text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
-        atomic_write(path, file.encode(text))
+        claw.atomic_write(path, file.encode(text))
         remember(ctx, path)
         return claw.ToolResult(
             content=f"{done} cell {target} in {path}",

@@ -8,7 +8,7 @@ from typing import Any
 
 import claw
 
-from claw_tools_files._textfile import TextFile, atomic_write, check_fresh, load, remember, structured_patch
+from claw_tools_files._textfile import TextFile, check_fresh, load, remember, structured_patch
 
 _PATH = {
     "type": "string",
@@ -82,7 +82,7 @@ class WriteTool(claw.Tool):
             data = original.encode(content)
         except UnicodeEncodeError:  # e.g. a Latin-1 file given characters Latin-1 cannot hold
             data = TextFile("", "utf-8", original.newline).encode(content)
-        atomic_write(path, data)
+        claw.atomic_write(path, data)
         remember(ctx, path)
         verb = "Created" if kind == "create" else "Wrote"
         lines = content.count("\n") + (0 if content.endswith("\n") or not content else 1)
@@ -186,7 +186,7 @@ class EditTool(claw.Tool):
         file = _open_for_edit(path, ctx, creating=old == "")
         old, new = _normalise(file, old), _normalise(file, new)
         text, count, at = _apply(file.text, old, new, bool(input.get("replace_all")))
-        atomic_write(path, file.encode(text))
+        claw.atomic_write(path, file.encode(text))
         remember(ctx, path)
         what = f"{count} occurrences replaced" if count > 1 else "1 replacement"
         return claw.ToolResult(
@@ -255,7 +255,7 @@ class MultiEditTool(claw.Tool):
             except claw.ToolError as exc:
                 raise claw.ToolError(f"{exc}; no edit was applied") from None
             total += count
-        atomic_write(path, file.encode(text))
+        claw.atomic_write(path, file.encode(text))
         remember(ctx, path)
         return claw.ToolResult(
             content=f"Applied {len(edits)} edits ({total} replacements) to {path}",
