@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 from pathlib import Path
 
 import claw
 import pytest
+from claw.testing import call_tool as call
 from claw_tools_files._glob import GlobTool
 from claw_tools_files._grep import GrepTool, render
 from claw_tools_files._search import Query, search
@@ -17,13 +17,6 @@ from claw_tools_files._search import Query, search
 @pytest.fixture
 def ctx(workspace: Path) -> claw.ToolContext:
     return claw.ToolContext(workspace=workspace, session_id="s1")
-
-
-def call(tool: claw.Tool, ctx: claw.ToolContext, **input: object) -> claw.ToolResult:
-    try:
-        return asyncio.run(tool.run(dict(input), ctx))
-    except claw.ToolError as exc:
-        return claw.ToolResult.error(str(exc))
 
 
 @pytest.fixture

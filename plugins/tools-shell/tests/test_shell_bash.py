@@ -10,6 +10,7 @@ from pathlib import Path
 
 import claw
 import pytest
+from claw.testing import call_tool as call
 from claw_tools_shell._bash import BashOutputTool, BashTool, KillShellTool
 from claw_tools_shell._process import JOBS, text_of
 
@@ -17,13 +18,6 @@ from claw_tools_shell._process import JOBS, text_of
 @pytest.fixture
 def ctx(workspace: Path) -> claw.ToolContext:
     return claw.ToolContext(workspace=workspace, session_id="shell-test", env=dict(os.environ))
-
-
-def call(tool: claw.Tool, ctx: claw.ToolContext, **input: object) -> claw.ToolResult:
-    try:
-        return asyncio.run(tool.run(dict(input), ctx))
-    except claw.ToolError as exc:
-        return claw.ToolResult.error(str(exc))
 
 
 def alive(pid: int) -> bool:

@@ -298,6 +298,11 @@ class AgentLoop:
         )
         if tool is None:
             raise ToolError(f"there is no {name} tool")
+        from claw.loop.tool_input import validation_error
+
+        invalid = validation_error(tool, tool_input)
+        if invalid is not None:
+            raise ToolError(invalid)
         verdict = await self.permissions.check(tool, tool_input, self.tool_ctx)
         if verdict.decision != "allow":
             raise ToolError(f"permission denied: {verdict.reason or verdict.source}")

@@ -48,9 +48,9 @@ class GlobTool(claw.Tool):
         return [claw.Access(kind="read", path=str(search_root(input, ctx)))]
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        pattern = input.get("pattern")
-        if not isinstance(pattern, str) or not pattern:
-            raise claw.ToolError("pattern is required")
+        pattern = input["pattern"]
+        if not pattern:
+            raise claw.ToolError("pattern must not be empty")
         root = search_root(input, ctx)
         base, rest = glob_base(pattern)
         if base:

@@ -67,9 +67,9 @@ def _env(ctx: claw.ToolContext) -> dict[str, str]:
 
 
 def _command(input: Mapping[str, Any]) -> str:
-    command = input.get("command")
-    if not isinstance(command, str) or not command.strip():
-        raise claw.ToolError("command is required")
+    command: str = input["command"]  # a string: the kernel checked the schema
+    if not command.strip():
+        raise claw.ToolError("command must not be blank")
     return command
 
 
@@ -111,6 +111,7 @@ class BashTool(claw.Tool):
                 "command": {"type": "string", "description": "The command to run."},
                 "timeout": {
                     "type": "number",
+                    "exclusiveMinimum": 0,
                     "description": f"Milliseconds before the command is killed (max {MAX_TIMEOUT_MS}).",
                 },
                 "description": {"type": "string", "description": "What the command does, in 5-10 words."},
@@ -142,8 +143,6 @@ class BashTool(claw.Tool):
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         command = _command(input)
         timeout_ms = input.get("timeout") or DEFAULT_TIMEOUT_MS
-        if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int | float) or timeout_ms <= 0:
-            raise claw.ToolError("timeout must be a positive number of milliseconds")
         if timeout_ms > MAX_TIMEOUT_MS:
             raise claw.ToolError(
                 f"timeout may be at most {MAX_TIMEOUT_MS} ms (10 minutes); use run_in_background for longer commands"
