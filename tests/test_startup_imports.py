@@ -31,7 +31,7 @@ HEAVY = {
     "rich",
 }
 #: Also kept off ``--help`` / ``--version``, though plugins may use them once running.
-HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema"}
+HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema", "tree_sitter"}
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"]])

@@ -168,7 +168,12 @@ class AgentLoop:
             start_timeout=session_start_timeout(settings.model, self.env),
         )
         self.hooks = HookRunner(
-            pm=app.pm, settings=settings, workspace=self.workspace, env=self.env, on_run=self._on_hook_run
+            pm=app.pm,
+            settings=settings,
+            workspace=self.workspace,
+            env=self.env,
+            on_run=self._on_hook_run,
+            tool_lookup=lambda name: self.tools.get(name),
         )
         self.tool_ctx = ToolContext(
             workspace=self.workspace,

@@ -23,6 +23,7 @@ import claw
 
 from claw_tools_shell._confine import effects, violation
 from claw_tools_shell._process import JOBS, Job, Process, cap_chars, text_of
+from claw_tools_shell._syntax import parse
 
 DEFAULT_TIMEOUT_MS = 120_000
 MAX_TIMEOUT_MS = 600_000
@@ -134,11 +135,20 @@ class BashTool(claw.Tool):
         command = input.get("command")
         if not isinstance(command, str):
             return []
+        syntax = parse(command)
+        if syntax.error is not None:
+            return [claw.Access(kind="execute", command=command, error=syntax.error)]
+        # One execute per simple command (nested ones too), as this tool's parser read them; the
+        # redirections as written (the engine resolves them against every directory a cd may
+        # have led to); then every write the line's commands make, resolved (cp targets, rm ...).
+        accesses = [claw.Access(kind="execute", command=c.text, argv=list(c.words)) for c in syntax.commands]
+        if not accesses:
+            accesses.append(claw.Access(kind="execute", command=command.strip(), argv=[]))
+        accesses += [claw.Access(kind="read", path=p, redirect=True) for p in dict.fromkeys(syntax.reads)]
+        accesses += [claw.Access(kind="write", path=p, redirect=True) for p in dict.fromkeys(syntax.writes)]
         found = effects(command, shell_cwd(ctx), _env(ctx))
-        return [
-            claw.Access(kind="execute", command=command),
-            *(claw.Access(kind="write", path=str(p)) for p in dict.fromkeys(found.writes)),
-        ]
+        accesses += [claw.Access(kind="write", path=str(p)) for p in dict.fromkeys(found.writes)]
+        return accesses
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         command = _command(input)
