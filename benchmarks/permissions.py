@@ -40,9 +40,36 @@ class _Tool(Tool):
         return ToolResult()
 
 
+class _ParsedBash(_Tool):
+    """``Bash`` as the engine sees it: the accesses the installed shell tool declares for a line
+    (one execute per simple command, read by tree-sitter-bash, and its redirections), computed once
+    per distinct line so the loop measures the engine. ``--real-bash`` measures the tool's
+    ``access()`` too (it also resolves the shell's cwd and the line's writes on every call)."""
+
+    def __init__(self, real: bool) -> None:
+        from importlib.metadata import entry_points
+
+        module = next(ep for ep in entry_points(group="claw") if ep.name == "shell").load()
+        found: list[Tool] = []
+        module.claw_register_tools(register=found.append)
+        self.tool = next(t for t in found if t.name == "Bash")
+        self.spec = self.tool.spec
+        self.real = real
+        self.seen: dict[str, list[Access]] = {}
+
+    def access(self, input: Any, ctx: ToolContext) -> list[Access]:
+        if self.real:
+            return self.tool.access(input, ctx)
+        command = input["command"]
+        if command not in self.seen:
+            self.seen[command] = self.tool.access(input, ctx)
+        return self.seen[command]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--real-bash", action="store_true", help="call Bash.access() on every decision")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "ws"
@@ -62,7 +89,7 @@ def main() -> int:
         )
         read = _Tool("Read", "read", "file_path", read_only=True)
         edit = _Tool("Edit", "write", "file_path")
-        bash = _Tool("Bash", "execute", "command")
+        bash = _ParsedBash(args.real_bash)
         fetch = _Tool("WebFetch", "network", "url", read_only=True)
         mcp = _Tool("mcp__github__get_issue", None)
         calls = [

@@ -4,6 +4,7 @@ Claude Code: ``claw -p`` in the default mode with the scripted model and the rea
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,41 @@ def test_permissions_explain_names_the_rule_that_covers_the_commands_write(claw,
     data = claw(*args, "--json").assert_success().json()
     assert data["decision"] == "allow" and data["source"] == rule
     assert [u["decision"] for u in data["units"]] == ["allow", "allow"]
+
+
+def test_the_shell_tool_declares_each_nested_command_and_the_real_redirection(claw, workspace):
+    """Bash reads the line with a bash grammar and declares what it runs; the engine no longer
+    re-splits it (the old reader saw "echo $(echo hi" and a write to "/tmp/x)")."""
+    args = ("permissions", "explain", "Bash", '{"command": "echo $(echo hi > /tmp/x)"}', "--json")
+    units = [u["unit"] for u in claw(*args).assert_success().json()["units"]]
+    assert [u for u in units if u.startswith("execute ")] == [
+        "execute echo $(echo hi > /tmp/x)",
+        "execute echo hi",
+    ]
+    assert {u for u in units if u.startswith("write ")} == {f"write {os.path.realpath('/tmp/x')}"}
+    denied = claw(
+        "permissions",
+        "explain",
+        "Bash",
+        '{"command": "ls && echo $(rm -rf x)"}',
+        "--disallowedTools",
+        "Bash(rm *)",
+    ).stdout
+    assert 'execute rm -rf x: deny by deny rule "Bash(rm *)"' in denied
+
+
+def test_a_hook_if_condition_meets_what_the_shell_tool_declares(claw, scripted, workspace):
+    """``"if": "Bash(touch *)"`` meets the ``touch`` inside a ``case`` because the condition is judged
+    on the session's Bash tool's own accesses (read with a bash grammar); the kernel's old reader
+    could not follow ``b)`` and matched nothing."""
+    hook = {"type": "command", "command": "echo 'no touching' >&2; exit 2", "if": "Bash(touch *)"}
+    (workspace / ".claude").mkdir()
+    (workspace / ".claude" / "settings.json").write_text(
+        json.dumps({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}]}})
+    )
+    line = "case a in b) echo no;; a) touch made;; esac"
+    _, blocked = run_bash(claw, scripted, line, "--allowedTools", "Bash")
+    assert blocked["is_error"] and "no touching" in json.dumps(blocked["content"])
+    assert not (workspace / "made").exists()
+    _, ran = run_bash(claw, scripted, "case a in a) echo fine;; esac", "--allowedTools", "Bash")
+    assert not ran.get("is_error") and "fine" in json.dumps(ran["content"]), ran

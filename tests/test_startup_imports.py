@@ -33,7 +33,7 @@ HEAVY = {
     "prompt_toolkit",
 }
 #: Also kept off ``--help`` / ``--version``, though plugins may use them once running.
-HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio"}
+HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema", "tree_sitter"}
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"]])

@@ -447,7 +447,10 @@ def test_json_schema_structured_output(claw, loop_env):
     first = loop_env.requests[0]["tools"]
     assert any(t["name"] == "StructuredOutput" and t["input_schema"] == schema for t in first)
     invalid = loop_env.requests[1]["messages"][-1]["content"][0]
-    assert invalid["is_error"] and "does not match the schema" in invalid["content"]
+    assert invalid["is_error"] and invalid["content"] == (
+        "InputValidationError: StructuredOutput failed due to the following issue: "
+        "the parameter `n` must be at least 0 but provided as `-3`"
+    )
 
 
 def test_mcp_flags_reach_plugins(claw, loop_env, plugin_module, claw_env, workspace):

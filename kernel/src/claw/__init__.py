@@ -101,6 +101,11 @@ _LAZY: dict[str, str] = {
     "ProviderNotFound": "claw.errors",
     "require": "claw.lazy",
     "model_text": "claw.text",
+    # paths: the one glob semantics (gitignore + braces) and the one safe way to replace a file
+    "PathPattern": "claw.globs",
+    "IgnoreRules": "claw.globs",
+    "match_path": "claw.globs",
+    "atomic_write": "claw.files",
 }
 
 __all__ = ["API_VERSION", "VERSION", "__version__", *_LAZY]
@@ -131,7 +136,9 @@ if TYPE_CHECKING:
         UsageError,
     )
     from claw.events import HookEvent, HookOutcome, RuntimeEvent
+    from claw.files import atomic_write
     from claw.function_tools import FunctionTool, tool
+    from claw.globs import IgnoreRules, PathPattern, match_path
     from claw.lazy import require
     from claw.messages import (
         ContentBlock,

@@ -45,12 +45,24 @@ class Access(BaseModel):
     For ``execute``, ``path`` is the directory the command runs in (default: the workspace); relative
     arguments and redirections are judged against it. Give paths as the model wrote them: the engine
     resolves them (so deny rules also match the path as written, before symlinks are followed).
+
+    A shell tool reads its command line itself and declares one ``execute`` access per simple command
+    it runs, with ``argv`` (its words, quotes removed), plus a ``write`` (or ``read``) access with
+    ``redirect=True`` for each redirection target; ``error`` says the line could not be read (the
+    engine then asks instead of guessing). An ``execute`` access without ``argv`` is a whole command
+    line that the engine splits itself (tools that do not parse shell syntax).
     """
 
     kind: Literal["read", "write", "execute", "network"]
     path: str | None = None
     command: str | None = None
     url: str | None = None
+    #: ``execute``: the words of one simple command, as the tool's shell parser read them.
+    argv: list[str] | None = None
+    #: ``execute``: why the tool could not read the command line, when it could not.
+    error: str | None = None
+    #: ``read``/``write``: the target of a shell redirection (``> out.txt``), not of the command itself.
+    redirect: bool = False
 
 
 class ToolResult(BaseModel):

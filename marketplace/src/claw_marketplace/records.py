@@ -4,14 +4,13 @@ kept in ``wheels/`` so a failed update can put the previous version back."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from claw import paths
+from claw import atomic_write, paths
 
 
 @dataclass
@@ -60,15 +59,13 @@ class Records:
         return path if record.wheel and path.is_file() else None
 
     def save(self, record: InstallRecord, wheel: Path) -> None:
-        """Keep ``wheel`` and write the record atomically (write then rename)."""
+        """Keep ``wheel`` and write the record atomically."""
         self.wheels.mkdir(parents=True, exist_ok=True)
         kept = self.wheels / wheel.name
         if wheel.resolve() != kept.resolve():
             shutil.copy2(wheel, kept)
         record.wheel = wheel.name
-        tmp = self._file(record.name).with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(asdict(record), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, self._file(record.name))
+        atomic_write(self._file(record.name), json.dumps(asdict(record), indent=2) + "\n")
 
     def delete(self, name: str, *, keep_wheel: str | None = None) -> None:
         """Remove the record and its kept wheels (except ``keep_wheel``)."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 from pathlib import Path
 
 import claw
 import pytest
+from claw.testing import call_tool as call
 from claw_tools_files._glob import GlobTool
 from claw_tools_files._grep import GrepTool, render
 from claw_tools_files._search import Query, search
@@ -17,13 +17,6 @@ from claw_tools_files._search import Query, search
 @pytest.fixture
 def ctx(workspace: Path) -> claw.ToolContext:
     return claw.ToolContext(workspace=workspace, session_id="s1")
-
-
-def call(tool: claw.Tool, ctx: claw.ToolContext, **input: object) -> claw.ToolResult:
-    try:
-        return asyncio.run(tool.run(dict(input), ctx))
-    except claw.ToolError as exc:
-        return claw.ToolResult.error(str(exc))
 
 
 @pytest.fixture
@@ -229,3 +222,23 @@ def test_ignore_rules_match_ripgrep(tmp_path, ctx):
     by_py = sorted(h.path for h in search(query, engine="python"))
     assert by_py == by_rg
     assert str(top / "proj/a.py") in by_py and str(top / "proj/build/out.txt") not in by_py
+
+
+def test_glob_and_grep_give_the_kernels_one_answer(ctx, workspace):
+    """``src/a**b`` stays within a segment and ``*.{py,md}`` expands its braces: the answers the
+    permission rules give (kernel/tests/test_permissions_paths.py), because both use claw.PathPattern."""
+    for name in ("src/aXX/YYb", "src/aXXb", "x.py", "docs/y.md", "z.txt"):
+        p = workspace / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("needle\n")
+    rel = lambda result: sorted(os.path.relpath(p, workspace) for p in result.content.splitlines())  # noqa: E731
+    assert rel(call(GlobTool(), ctx, pattern="src/a**b")) == ["src/aXXb"]
+    assert rel(call(GlobTool(), ctx, pattern="**/*.{py,md}")) == ["docs/y.md", "x.py"]
+    assert rel(call(GlobTool(), ctx, pattern="*.{py,md}")) == ["x.py"]  # Glob is anchored at its root
+
+    def grep(glob: str) -> list[str]:
+        found = search(Query(pattern="needle", root=workspace, glob=glob), engine="python")
+        return sorted(os.path.relpath(h.path, workspace) for h in found)
+
+    assert grep("src/a**b") == ["src/aXXb"]
+    assert grep("*.{py,md}") == ["docs/y.md", "x.py"]  # rg's globs, like gitignore, match at any depth

@@ -3,7 +3,6 @@ read-before-write, match counts and all-or-nothing edits."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import stat
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import claw
 import pytest
+from claw.testing import call_tool as call
 from claw_tools_files._notebook import NotebookEditTool
 from claw_tools_files._read import ReadTool
 from claw_tools_files._write import EditTool, MultiEditTool, WriteTool
@@ -19,13 +19,6 @@ from claw_tools_files._write import EditTool, MultiEditTool, WriteTool
 @pytest.fixture
 def ctx(workspace: Path) -> claw.ToolContext:
     return claw.ToolContext(workspace=workspace, session_id="s1")
-
-
-def call(tool: claw.Tool, ctx: claw.ToolContext, **input: object) -> claw.ToolResult:
-    try:
-        return asyncio.run(tool.run(dict(input), ctx))
-    except claw.ToolError as exc:
-        return claw.ToolResult.error(str(exc))
 
 
 def read(ctx, path):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import claw
 import pytest
+from claw.testing import call_tool as call
 from claw_tools_shell._bash import BashOutputTool, BashTool, KillShellTool
 from claw_tools_shell._process import JOBS, text_of
 
@@ -17,13 +18,6 @@ from claw_tools_shell._process import JOBS, text_of
 @pytest.fixture
 def ctx(workspace: Path) -> claw.ToolContext:
     return claw.ToolContext(workspace=workspace, session_id="shell-test", env=dict(os.environ))
-
-
-def call(tool: claw.Tool, ctx: claw.ToolContext, **input: object) -> claw.ToolResult:
-    try:
-        return asyncio.run(tool.run(dict(input), ctx))
-    except claw.ToolError as exc:
-        return claw.ToolResult.error(str(exc))
 
 
 def alive(pid: int) -> bool:
@@ -257,8 +251,21 @@ def test_additional_dirs_and_read_only(ctx, workspace, tmp_path):
 
 def test_access_reports_execute_and_writes(ctx, workspace):
     accesses = BashTool().access({"command": "npm test > out.log && cp a /etc/b"}, ctx)
-    assert accesses[0] == claw.Access(kind="execute", command="npm test > out.log && cp a /etc/b")
-    assert [a.path for a in accesses[1:]] == [str(workspace.resolve() / "out.log"), "/etc/b"]
+    assert accesses[:3] == [
+        claw.Access(kind="execute", command="npm test", argv=["npm", "test"]),
+        claw.Access(kind="execute", command="cp a /etc/b", argv=["cp", "a", "/etc/b"]),
+        claw.Access(kind="write", path="out.log", redirect=True),
+    ]
+    assert [a.path for a in accesses[3:]] == [str(workspace.resolve() / "out.log"), "/etc/b"]
+    # one execute per simple command, nested ones included; the write is the substitution's
+    assert BashTool().access({"command": "echo $(echo hi > /tmp/x)"}, ctx) == [
+        claw.Access(kind="execute", command="echo $(echo hi > /tmp/x)", argv=["echo", "$(echo hi > /tmp/x)"]),
+        claw.Access(kind="execute", command="echo hi", argv=["echo", "hi"]),
+        claw.Access(kind="write", path="/tmp/x", redirect=True),
+        claw.Access(kind="write", path="/tmp/x"),
+    ]
+    [bad] = BashTool().access({"command": "echo $(ls"}, ctx)
+    assert bad.kind == "execute" and bad.error == 'missing ")"'
     assert "bash" in BashTool().spec.aliases and not BashTool().spec.read_only
 
 

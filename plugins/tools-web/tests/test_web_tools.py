@@ -3,7 +3,6 @@ across hosts, size caps, timeouts, header policy and CRLF refusal."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import threading
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import claw
 import pytest
+from claw.testing import call_tool as call
 from claw_tools_web._fetch import WebFetchTool
 from claw_tools_web._markdown import html_to_markdown
 from claw_tools_web._trigger import RemoteTriggerTool
@@ -93,13 +93,6 @@ def server() -> Iterator[str]:
 @pytest.fixture
 def ctx(workspace: Path) -> claw.ToolContext:
     return claw.ToolContext(workspace=workspace, session_id="web")
-
-
-def call(tool: claw.Tool, ctx: claw.ToolContext, **input: object) -> claw.ToolResult:
-    try:
-        return asyncio.run(tool.run(dict(input), ctx))
-    except claw.ToolError as exc:
-        return claw.ToolResult.error(str(exc))
 
 
 def test_fetch_html_as_markdown(server, ctx):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import claw
 import pytest
+from claw.testing import call_tool as call
 from claw_tools_workflow import plugin
 from claw_tools_workflow._commands import expand, parse_frontmatter
 from claw_tools_workflow._interaction import AskUserTool, SleepTool
@@ -19,13 +20,6 @@ from claw_tools_workflow._toolsearch import ToolSearchTool
 @pytest.fixture
 def ctx(workspace: Path, claw_env: dict[str, str]) -> claw.ToolContext:
     return claw.ToolContext(workspace=workspace, session_id="sess-1", env=claw_env)
-
-
-def call(tool: claw.Tool, ctx: claw.ToolContext, **input: object) -> claw.ToolResult:
-    try:
-        return asyncio.run(tool.run(dict(input), ctx))
-    except claw.ToolError as exc:
-        return claw.ToolResult.error(str(exc))
 
 
 def test_todowrite_validates_and_stores(ctx):
@@ -40,11 +34,20 @@ def test_todowrite_validates_and_stores(ctx):
     second = call(TodoWriteTool(), ctx, todos=todos[:1])
     assert second.data["oldTodos"] == todos
     assert (
-        "status must be one of"
+        "`todos[0].status` must be one of"
         in call(TodoWriteTool(), ctx, todos=[{"content": "x", "status": "done", "activeForm": "y"}]).content
     )
-    assert "activeForm" in call(TodoWriteTool(), ctx, todos=[{"content": "x", "status": "pending"}]).content
+    missing = call(TodoWriteTool(), ctx, todos=[{"content": "x", "status": "pending"}]).content
+    assert "the required parameter `todos[0].activeForm` is missing" in missing
     assert call(TodoWriteTool(), ctx, todos="nope").is_error
+    assert (
+        "content must not be blank"
+        in call(
+            TodoWriteTool(), ctx, todos=[{"content": " ", "status": "pending", "activeForm": "y"}]
+        ).content
+    )
+    with_id = [{"content": "x", "status": "pending", "activeForm": "y", "id": "1"}]
+    assert not call(TodoWriteTool(), ctx, todos=with_id).is_error
 
 
 def test_sleep_bounded_and_cancellable(ctx):

@@ -56,6 +56,7 @@ class HookRunner:
         workspace: Path,
         env: Mapping[str, str],
         on_run: Callable[[dict[str, Any]], None] | None = None,
+        tool_lookup: Callable[[str], Any] | None = None,
     ) -> None:
         self.pm = pm
         self.settings = settings
@@ -64,7 +65,9 @@ class HookRunner:
         self.on_run = on_run
         self.hooks: list[ConfiguredHook] = effective_hooks(settings)
         self._conditions = {
-            h.condition: compile_condition(h.condition, workspace, env) for h in self.hooks if h.condition
+            h.condition: compile_condition(h.condition, workspace, env, tool_lookup)
+            for h in self.hooks
+            if h.condition
         }
 
     async def run(self, event: HookEvent) -> HookOutcome:

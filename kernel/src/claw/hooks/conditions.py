@@ -1,9 +1,10 @@
 """Claude Code's ``if`` filter on a command hook: run it only when the tool call matches a permission
 rule (``"if": "Bash(git *)"``, ``"if": "Edit(/src/**)"``), with the engine's rule semantics.
 
-The runner has the event, not the tool, so the call's accesses are derived from Claude Code's input
-schemas (``command``, ``file_path``, ``url``), as ``claw permissions explain`` does for tools that
-are not installed.
+The call's accesses are the ones the session's tool declares (so ``Bash(git *)`` meets each simple
+command the shell tool read from the line); for a tool the session does not have, they are derived
+from Claude Code's input schemas (``command``, ``file_path``, ``url``), as ``claw permissions
+explain`` does for tools that are not installed.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ from typing import Any
 from claw.events import HookEvent
 
 
-def compile_condition(rule: str, workspace: Path, env: Any) -> Callable[[HookEvent], bool]:
-    """A test on tool events: true when the rule covers the tool or any unit of the call."""
+def compile_condition(
+    rule: str, workspace: Path, env: Any, tool_lookup: Callable[[str], Any] | None = None
+) -> Callable[[HookEvent], bool]:
+    """A test on tool events: true when the rule covers the tool or any unit of the call.
+
+    :param tool_lookup: the session's tool by name (``None`` when it has none of that name).
+    """
     from claw.permissions import paths
     from claw.permissions.judge import units_for
     from claw.permissions.ruleset import RuleSet
@@ -33,7 +39,7 @@ def compile_condition(rule: str, workspace: Path, env: Any) -> Callable[[HookEve
         if not event.tool_name:
             return False
         tool_input = event.tool_input or {}
-        tool = StandInTool(event.tool_name)
+        tool = (tool_lookup(event.tool_name) if tool_lookup else None) or StandInTool(event.tool_name)
         if rules.by_name("allow", tool.name, (), tool_input) is not None:
             return True
         ctx = ToolContext(workspace=Path(ws), session_id="")

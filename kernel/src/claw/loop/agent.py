@@ -184,7 +184,12 @@ class AgentLoop:
             start_timeout=session_start_timeout(settings.model, self.env),
         )
         self.hooks = HookRunner(
-            pm=app.pm, settings=settings, workspace=self.workspace, env=self.env, on_run=self._on_hook_run
+            pm=app.pm,
+            settings=settings,
+            workspace=self.workspace,
+            env=self.env,
+            on_run=self._on_hook_run,
+            tool_lookup=lambda name: self.tools.get(name),
         )
         self.tool_ctx = ToolContext(
             workspace=self.workspace,
@@ -366,6 +371,11 @@ class AgentLoop:
         tool = self._find_tool(name)
         if tool is None:
             raise ToolError(f"there is no {name} tool")
+        from claw.loop.tool_input import validation_error
+
+        invalid = validation_error(tool, tool_input)
+        if invalid is not None:
+            raise ToolError(invalid)
         verdict = await self.permissions.check(tool, tool_input, self.tool_ctx)
         if verdict.decision != "allow":
             raise ToolError(f"permission denied: {verdict.reason or verdict.source}")

@@ -8,8 +8,8 @@ Each call goes through, in order: the ``PreToolUse`` hook (block, modify the inp
 the mode's prompt, though deny and ask rules still apply), the permission engine (a deny becomes an ``is_error`` result with the reason and is listed in
 ``permission_denials``), the tool itself (an exception becomes an ``is_error`` result), then
 ``PostToolUse`` or ``PostToolUseFailure``. An unknown tool name is an ``is_error`` result too: the model
-gets told, and the loop goes on. So is input that breaks the top level of the tool's input schema (a
-missing required parameter, a parameter of the wrong type): ``InputValidationError``, as Claude Code.
+gets told, and the loop goes on. So is input that breaks the tool's input schema (checked with
+``jsonschema`` in :mod:`claw.loop.tool_input`): ``InputValidationError``, as Claude Code.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 from claw import console
 from claw.events import HookEvent, HookOutcome
+from claw.loop.tool_input import input_problem, validation_error
 from claw.messages import TextBlock, ToolResultBlock, ToolUseBlock
 from claw.tools import Tool, ToolContext, ToolError, ToolResult
 
@@ -29,51 +30,6 @@ def show_system_message(outcome: HookOutcome) -> None:
     """A hook's ``systemMessage`` is for the user, not the model: one line on stderr."""
     if outcome.system_message:
         console.warn(outcome.system_message, once=False)
-
-
-_TYPES: dict[str, type | tuple[type, ...]] = {
-    "string": str,
-    "integer": int,
-    "number": (int, float),
-    "boolean": bool,
-    "array": list,
-    "object": dict,
-    "null": type(None),
-}
-
-
-def input_problem(schema: dict[str, Any], value: Any) -> str | None:
-    """The first way ``value`` breaks the top level of ``schema`` (required parameters, parameter types,
-    unexpected parameters), or ``None``. Deliberately shallow and import-free: it catches the mistakes
-    models make; a tool validates the rest of its input itself."""
-    if not isinstance(value, dict):
-        return "the input must be an object"
-    for key in schema.get("required") or []:
-        if key not in value:
-            return f"the required parameter `{key}` is missing"
-    props = schema.get("properties") or {}
-    for key, item in value.items():
-        prop = props.get(key)
-        if prop is None:
-            if schema.get("additionalProperties") is False:
-                return f"an unexpected parameter `{key}` was provided"
-            continue
-        want = prop.get("type") if isinstance(prop, dict) else None
-        kinds = [want] if isinstance(want, str) else want if isinstance(want, list) else []
-        py = [_TYPES[k] for k in kinds if k in _TYPES]
-        if not py:
-            continue
-        is_bool = isinstance(item, bool)
-        if not any(isinstance(item, t) and not (is_bool and t is not bool) for t in py):
-            return f"the parameter `{key}` type is expected as `{' or '.join(kinds)}` but provided as `{_json_type(item)}`"
-    return None
-
-
-def _json_type(value: Any) -> str:
-    for name, t in _TYPES.items():
-        if isinstance(value, t) and not (isinstance(value, bool) and name != "boolean"):
-            return name
-    return type(value).__name__
 
 
 def _append(content: Any, extra: str) -> Any:
@@ -153,13 +109,9 @@ class ToolRunner:
                 content=f"Unknown tool: {use.name}. Available tools: {known}",
                 is_error=True,
             )
-        problem = input_problem(tool.spec.input_schema, use.input)
-        if problem is not None:
-            return ToolResultBlock(
-                tool_use_id=use.id,
-                content=f"InputValidationError: {tool.name} failed due to the following issue: {problem}",
-                is_error=True,
-            )
+        invalid = validation_error(tool, use.input)
+        if invalid is not None:
+            return ToolResultBlock(tool_use_id=use.id, content=invalid, is_error=True)
         tool_input = dict(use.input)
         call = {"tool_name": tool.name, "tool_use_id": use.id}
         pre = await self._hook("PreToolUse", tool_input=tool_input, **call)

@@ -11,6 +11,7 @@ import os
 
 from claw.classifiers import Classifier, PermissionRequest, Verdict
 from claw.permissions import paths, shell
+from claw.tools import Access
 
 
 class RuleClassifier(Classifier):
@@ -28,25 +29,30 @@ class RuleClassifier(Classifier):
         for acc in request.accesses:
             if acc.kind == "read" and acc.path and paths.inside(paths.resolve(acc.path, ws, home), [ws]):
                 continue
-            if acc.kind == "execute" and _read_only_command(acc.command or "", ws, home):
+            if acc.kind == "execute" and acc.error is None and _read_only_command(acc, ws, home):
                 continue
             return _ask(f"{acc.kind} access needs approval")
         return Verdict(decision="allow", reason="reads inside the workspace", source="classifier rule")
 
 
-def _read_only_command(command: str, ws: str, home: str) -> bool:
+def _read_only_command(acc: Access, ws: str, home: str) -> bool:
+    """Whether the command only reads inside the workspace. A shell tool's parsed command
+    (``argv``) is one command, its redirections separate write accesses; a whole line is split."""
     try:
-        analysis = shell.analyse(command)
-        if analysis.writes or not analysis.commands:
-            return False
-        for cmd in analysis.commands:
-            cls = shell.classify(cmd)
-            if cls is None or cls[0] != "read":
+        if acc.argv is not None:
+            classified = [shell.classify_words(tuple(acc.argv))]
+        else:
+            analysis = shell.analyse(acc.command or "")
+            if analysis.writes or not analysis.commands:
                 return False
-            if not all(paths.inside(paths.resolve(a, ws, home), [ws]) for a in cls[1]):
-                return False
+            classified = [shell.classify(cmd) for cmd in analysis.commands]
     except shell.Malformed:
         return False
+    for cls in classified:
+        if cls is None or cls[0] != "read":
+            return False
+        if not all(paths.inside(paths.resolve(a, ws, home), [ws]) for a in cls[1]):
+            return False
     return True
 
 

@@ -57,18 +57,40 @@ def units_for(
     if not accesses:
         return [Unit("tool", tool_name)]
     units: list[Unit] = []
+    # A shell tool's parsed commands (``argv`` given) and its redirections form one line, judged
+    # together so a ``cd`` among them moves where later paths point.
+    parsed = [a for a in accesses if a.kind == "execute" and (a.argv is not None or a.error is not None)]
+    redirects = [a.path or "" for a in accesses if a.redirect and a.kind == "write"] if parsed else []
     for acc in accesses:
         kind = acc.kind
         if kind in ("read", "write"):
-            units.append(_path_unit(kind, acc.path, workspace, roots, home))
+            if not (acc.redirect and parsed and kind == "write"):
+                units.append(_path_unit(kind, acc.path, workspace, roots, home))
         elif kind == "execute":
-            # An execute access's ``path`` is the directory the command runs in (a shell tool's
-            # persistent cwd): relative arguments and redirections resolve against it.
-            cwd = paths.resolve(acc.path, workspace, home) if acc.path else workspace
-            units.extend(_exec_units(acc.command or "", cwd, roots, home))
+            if acc is parsed[0] if parsed else False:
+                units.extend(_line_units(parsed, redirects, workspace, roots, home))
+            elif acc.argv is None and acc.error is None:
+                # A whole command line from a tool that does not parse shell syntax: split here.
+                # An execute access's ``path`` is the directory the command runs in (a shell
+                # tool's persistent cwd): relative arguments and redirections resolve against it.
+                cwd = paths.resolve(acc.path, workspace, home) if acc.path else workspace
+                units.extend(_exec_units(acc.command or "", cwd, roots, home))
         else:
             units.append(Unit("network", acc.url or ""))
     return units
+
+
+def _line_units(
+    parsed: Sequence[Access], redirects: Sequence[str], workspace: str, roots: Sequence[str], home: str
+) -> list[Unit]:
+    """Units for the commands a shell tool read from one line, and its redirection targets."""
+    first = parsed[0]
+    cwd = paths.resolve(first.path, workspace, home) if first.path else workspace
+    error = next((a.error for a in parsed if a.error), None)
+    if error is not None:
+        return [Unit("execute", (first.command or "").strip(), malformed=error)]
+    commands = [(a.command or "", tuple(a.argv or ())) for a in parsed]
+    return _judge_line(commands, redirects, cwd, roots, home)
 
 
 def _path_unit(kind: str, raw: str | None, workspace: str, roots: Sequence[str], home: str) -> Unit:
@@ -92,12 +114,27 @@ def _exec_units(command: str, cwd: str, roots: Sequence[str], home: str) -> list
         analysis = shell.analyse(command)
     except shell.Malformed as exc:
         return [Unit("execute", command, malformed=str(exc))]
+    units = _judge_line([(c, None) for c in analysis.commands], analysis.writes, cwd, roots, home)
+    if not units:
+        units.append(Unit("execute", command.strip()))
+    return units
+
+
+def _judge_line(
+    commands: Sequence[tuple[str, tuple[str, ...] | None]],
+    writes: Sequence[str],
+    cwd: str,
+    roots: Sequence[str],
+    home: str,
+) -> list[Unit]:
+    """Units for the simple commands of one line (with their words when a parser gave them) and
+    its redirection targets."""
     units: list[Unit] = []
     cwds = [cwd]
-    for cmd in analysis.commands:
+    for cmd, argv in commands:
         unit = Unit("execute", cmd)
         try:
-            cls = shell.classify(cmd)
+            cls = shell.classify(cmd) if argv is None else shell.classify_words(argv)
         except shell.Malformed as exc:
             unit.malformed = str(exc)
             cls = None
@@ -108,13 +145,11 @@ def _exec_units(command: str, cwd: str, roots: Sequence[str], home: str) -> list
             if cmd.split(None, 1)[0] == "cd" and len(cwds) < _MAX_CWDS:
                 cwds += [p for p in unit.extra if p not in cwds][: _MAX_CWDS - len(cwds)]
         units.append(unit)
-    for target in analysis.writes:
+    for target in writes:
         for c in cwds:
             unit = _path_unit("write", target, c, roots, home)
             unit.redirect = True
             units.append(unit)
-    if not units:
-        units.append(Unit("execute", command.strip()))
     return units
 
 

@@ -1,5 +1,5 @@
-"""Paths as the permission engine sees them: resolved, then matched against gitignore-style rule
-patterns and the workspace.
+"""Paths as the permission engine sees them: resolved, then matched against gitignore rule
+patterns (:mod:`claw.globs`) and the workspace.
 
 Every path is resolved before it is judged (``~`` expanded, relative to the workspace, ``..`` and
 symbolic links followed, also for files that do not exist yet), so ``./link/../..`` or a symlink to
@@ -9,10 +9,11 @@ symbolic links followed, also for files that do not exist yet), so ``./link/../.
 from __future__ import annotations
 
 import os
-import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from claw.globs import PathPattern
 
 
 def resolve(path: str, workspace: str, home: str) -> str:
@@ -55,53 +56,14 @@ def inside(path: str, roots: Iterable[str]) -> bool:
     return False
 
 
-def _translate(glob: str) -> str:
-    """A gitignore glob (``**``, ``*``, ``?``, ``[...]``) as a regex fragment over ``/`` paths."""
-    out: list[str] = []
-    i = 0
-    n = len(glob)
-    while i < n:
-        c = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("/**", i) and i + 3 == n:
-            out.append("(?:/.*)?")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            j = glob.find("]", i + 1)
-            if j < 0:
-                out.append(re.escape(c))
-                i += 1
-            else:
-                body = glob[i + 1 : j]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = j + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return "".join(out)
-
-
-def compile_pattern(spec: str, anchor: str, cwd: str, home: str) -> re.Pattern[str]:
-    """Compile a ``Read(...)``/``Edit(...)`` path specifier into a regex over resolved paths.
+def compile_pattern(spec: str, anchor: str, cwd: str, home: str) -> Callable[[str], bool]:
+    """Compile a ``Read(...)``/``Edit(...)`` path specifier into a test on resolved paths.
 
     Claude Code's forms: ``//abs/path`` absolute; ``~/path`` the home directory; ``/path`` relative
     to the settings file's ``anchor`` (the project root for project settings, the config directory
-    for user settings); ``./path`` or ``path`` relative to ``cwd`` (the workspace). As in
-    gitignore, a pattern without a ``/`` matches at any depth, and a pattern naming a directory
-    covers everything below it.
+    for user settings); ``./path`` or ``path`` relative to ``cwd`` (the workspace). The rest is a
+    gitignore pattern (:mod:`claw.globs`, the one glob semantics of claw): without a ``/`` it
+    matches at any depth, and a pattern naming a directory covers everything below it.
     """
     if spec.startswith("//"):
         base, rest = "/", spec[2:]
@@ -113,14 +75,23 @@ def compile_pattern(spec: str, anchor: str, cwd: str, home: str) -> re.Pattern[s
         base, rest = cwd, spec[2:]
     else:
         base, rest = cwd, spec
-    base = os.path.realpath(base)
+    base = os.path.realpath(base).rstrip("/")
+    prefix = base + "/"
     rest = rest.rstrip("/") if rest not in ("", "/") else ""
-    prefix = re.escape(base.rstrip("/"))
     if not rest:
-        return re.compile(f"{prefix}(?:/.*)?")
-    if "/" not in rest:
-        return re.compile(f"{prefix}/(?:.*/)?{_translate(rest)}(?:/.*)?")
-    return re.compile(f"{prefix}/{_translate(rest)}(?:/.*)?")
+        return lambda path: path == base or path.startswith(prefix)
+    pattern = PathPattern(rest, anchored="/" in rest)
+    # A rule on a directory's contents (``secrets/**``) also covers the directory itself: reading
+    # or searching the directory reads what is in it.
+    folder = PathPattern(rest[:-3], anchored=True) if rest.endswith("/**") else None
+
+    def test(path: str) -> bool:
+        if not path.startswith(prefix):
+            return False
+        rel = path[len(prefix) :]
+        return pattern.covers(rel) or (folder is not None and folder.match(rel))
+
+    return test
 
 
 def home_of(env: dict[str, str] | None) -> str:

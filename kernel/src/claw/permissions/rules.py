@@ -188,9 +188,8 @@ def parse_rule(text: str, behavior: str, source: str, *, anchor: str, cwd: str, 
         kind = "read" if tool == "Read" else "write" if tool == "Edit" else None
         return Rule(text, behavior, source, tool, None, kind)
     if tool in READ_TOOLS or tool in WRITE_TOOLS:
-        regex = paths.compile_pattern(spec, anchor, cwd, home)
         kind = "read" if tool in READ_TOOLS else "write"
-        return Rule(text, behavior, source, tool, spec, kind, lambda p: regex.fullmatch(p) is not None)
+        return Rule(text, behavior, source, tool, spec, kind, paths.compile_pattern(spec, anchor, cwd, home))
     if tool in EXEC_TOOLS:
         return Rule(text, behavior, source, tool, spec, "execute", command_matcher(spec))
     if tool in NETWORK_TOOLS:

@@ -486,7 +486,16 @@ def classify(command: str) -> tuple[str, tuple[str, ...]] | None:
     rule covers them. A leading assignment of a variable outside
     :data:`SAFE_ENV_VARS` makes the command unclassified.
     """
-    words = words_of(command)
+    return _classify(words_of(command))
+
+
+@lru_cache(maxsize=4096)
+def classify_words(argv: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
+    """:func:`classify` for a command whose words a shell parser already read (quotes removed)."""
+    return _classify([Word(value, 0, 0) for value in argv])
+
+
+def _classify(words: list[Word]) -> tuple[str, tuple[str, ...]] | None:
     k = 0
     while k < len(words) and _is_assignment(words[k].value):
         if words[k].value.split("=", 1)[0] not in SAFE_ENV_VARS:

@@ -8,14 +8,13 @@ kept, like Claude Code's "don't ask again".
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from claw import console
 from claw.errors import ConfigError
+from claw.files import atomic_write
 
 if TYPE_CHECKING:
     from claw.permissions.engine import Decision, PermissionEngine
@@ -86,13 +85,4 @@ def append_allow_rules(path: Path, rules: list[str]) -> None:
     if not isinstance(allow, list):
         raise ConfigError(f"{path}: permissions.allow must be a list")
     allow.extend(r for r in rules if r not in allow)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, json.dumps(data, indent=2) + "\n")

@@ -231,6 +231,24 @@ class ClawRunner:
         )
 
 
+def call_tool(tool: Any, ctx: Any, **input: Any) -> Any:
+    """Run one tool call as the agent loop does it: input checked against the tool's schema by the
+    kernel (an ``InputValidationError`` result), then ``run``; a ``claw.ToolError`` becomes an
+    ``is_error`` result. For plugin unit tests (no event loop may be running)."""
+    import asyncio
+
+    from claw.loop.tool_input import validation_error
+    from claw.tools import ToolError, ToolResult
+
+    invalid = validation_error(tool, input)
+    if invalid is not None:
+        return ToolResult.error(invalid)
+    try:
+        return asyncio.run(tool.run(dict(input), ctx))
+    except ToolError as exc:
+        return ToolResult.error(str(exc))
+
+
 def write_plugin(directory: Path, name: str, source: str) -> str:
     """Write ``source`` as module ``name`` in ``directory`` and return the module name."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import click
+from claw import atomic_write
 from claw.errors import ClawError, UsageError
 
 SCOPES = ("local", "project", "user")
@@ -159,10 +160,7 @@ def _read(path: Path) -> dict[str, Any]:
 def _write(path: Path, data: dict[str, Any]) -> None:
     from claw_mcp.config import dump
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(dump(data), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, dump(data))
 
 
 def _pairs(values: tuple[str, ...], sep: str, what: str) -> dict[str, str]:

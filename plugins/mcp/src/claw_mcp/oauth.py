@@ -16,17 +16,14 @@ client registration, PKCE and refresh. claw adds:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from claw import paths
+from claw import atomic_write, paths
 from claw.errors import ClawError
 from claw.lazy import require
 
@@ -53,18 +50,7 @@ def auth_dir(env: Mapping[str, str] | None = None) -> Path:
 def _write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically; the file is created 0600 and never exists with other modes."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, text, mode=0o600)
 
 
 class TokenFile:

@@ -9,7 +9,7 @@ from typing import Any
 
 import claw
 
-from claw_tools_files._walk import compile_glob, glob_base, walk
+from claw_tools_files._walk import glob_base, walk
 
 #: Paths returned at most.
 MAX_RESULTS = 100
@@ -48,21 +48,21 @@ class GlobTool(claw.Tool):
         return [claw.Access(kind="read", path=str(search_root(input, ctx)))]
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        pattern = input.get("pattern")
-        if not isinstance(pattern, str) or not pattern:
-            raise claw.ToolError("pattern is required")
+        pattern = input["pattern"]
+        if not pattern:
+            raise claw.ToolError("pattern must not be empty")
         root = search_root(input, ctx)
         base, rest = glob_base(pattern)
         if base:
             root = (root / base).resolve()
         if not root.is_dir():
             raise claw.ToolError(f"{root} is not a directory")
-        regex = compile_glob(rest)
+        matcher = claw.PathPattern(rest, anchored=True)
         # Without "**" (or braces that may hide a "/"), a pattern cannot match deeper than its own slashes.
         depth = None if "**" in rest or "{" in rest else rest.count("/")
         found: list[tuple[float, str]] = []
         for path, rel in walk(root, symlinks=True, max_depth=depth):
-            if regex.match(rel):
+            if matcher.match(rel):
                 try:
                     found.append((os.stat(path).st_mtime, path))
                 except OSError:

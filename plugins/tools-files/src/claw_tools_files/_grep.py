@@ -18,21 +18,14 @@ MAX_OUTPUT_CHARS = 30_000
 
 
 def _int(input: Mapping[str, Any], key: str) -> int:
-    value = input.get(key)
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise claw.ToolError(f"{key} must be a non-negative integer")
-    return int(value)
+    return int(input.get(key) or 0)  # the schema holds it to a non-negative number
 
 
 def query_from(input: Mapping[str, Any], ctx: claw.ToolContext) -> Query:
-    pattern = input.get("pattern")
-    if not isinstance(pattern, str) or not pattern:
-        raise claw.ToolError("pattern is required")
+    pattern = input["pattern"]
+    if not pattern:
+        raise claw.ToolError("pattern must not be empty")
     mode = input.get("output_mode") or "files_with_matches"
-    if mode not in ("content", "files_with_matches", "count"):
-        raise claw.ToolError('output_mode must be "content", "files_with_matches" or "count"')
     root = search_root(input, ctx)
     if not root.exists():
         raise claw.ToolError(f"{root} does not exist")
@@ -162,11 +155,24 @@ class GrepTool(claw.Tool):
                 },
                 "-i": {"type": "boolean", "description": "Case-insensitive search."},
                 "-n": {"type": "boolean", "description": "Line numbers in content mode (default true)."},
-                "-A": {"type": "number", "description": "Lines of context after each match (content mode)."},
-                "-B": {"type": "number", "description": "Lines of context before each match (content mode)."},
-                "-C": {"type": "number", "description": "Lines of context around each match (content mode)."},
+                "-A": {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": "Lines of context after each match (content mode).",
+                },
+                "-B": {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": "Lines of context before each match (content mode).",
+                },
+                "-C": {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": "Lines of context around each match (content mode).",
+                },
                 "head_limit": {
                     "type": "number",
+                    "minimum": 0,
                     "description": "Return only the first N lines, files or counts.",
                 },
                 "multiline": {"type": "boolean", "description": "Let . and patterns match across lines."},

@@ -9,7 +9,7 @@ from typing import Any
 
 import claw
 
-from claw_tools_files._textfile import atomic_write, check_fresh, decode, remember
+from claw_tools_files._textfile import check_fresh, decode, remember
 
 
 def _find(cells: list[dict[str, Any]], cell_id: str) -> int:
@@ -66,9 +66,9 @@ class NotebookEditTool(claw.Tool):
         return [claw.Access(kind="write", path=str(ctx.resolve(value)))]
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        value = input.get("notebook_path")
-        if not isinstance(value, str) or not value:
-            raise claw.ToolError("notebook_path is required")
+        value = input["notebook_path"]
+        if not value:
+            raise claw.ToolError("notebook_path must not be empty")
         path = ctx.resolve(value)
         if path.suffix.lower() != ".ipynb":
             raise claw.ToolError(f"{path} is not a .ipynb notebook; use Edit for other files")
@@ -83,9 +83,7 @@ class NotebookEditTool(claw.Tool):
             raise claw.ToolError(f"{path} is not a valid Jupyter notebook") from None
         mode = input.get("edit_mode") or "replace"
         cell_id = input.get("cell_id")
-        source = input.get("new_source")
-        if not isinstance(source, str):
-            raise claw.ToolError("new_source must be a string")
+        source = input["new_source"]
         cell_type = input.get("cell_type")
         if mode == "insert":
             if cell_type not in ("code", "markdown"):
@@ -121,7 +119,7 @@ class NotebookEditTool(claw.Tool):
         else:
             raise claw.ToolError(f'edit_mode must be "replace", "insert" or "delete", not "{mode}"')
         text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
-        atomic_write(path, file.encode(text))
+        claw.atomic_write(path, file.encode(text))
         remember(ctx, path)
         return claw.ToolResult(
             content=f"{done} cell {target} in {path}",

@@ -115,9 +115,9 @@ class ReadTool(claw.Tool):
         return [claw.Access(kind="read", path=str(ctx.resolve(value)))]
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        value = input.get("file_path")
-        if not isinstance(value, str) or not value:
-            raise claw.ToolError("file_path is required")
+        value = input["file_path"]
+        if not value:
+            raise claw.ToolError("file_path must not be empty")
         path = ctx.resolve(value)
         if path.is_dir():
             raise claw.ToolError(f"{path} is a directory, not a file; use Glob or Bash (ls) to list it")

@@ -23,7 +23,7 @@ from typing import Literal
 
 import claw
 
-from claw_tools_files._walk import compile_glob, walk
+from claw_tools_files._walk import walk
 
 Mode = Literal["content", "files_with_matches", "count"]
 
@@ -293,18 +293,17 @@ def _file_filter(query: Query) -> Callable[[str, str], bool]:
         glob = query.glob
         negate = glob.startswith("!")
         glob = glob[1:] if negate else glob
-        anchored = "/" in glob
-        rx = compile_glob(glob.lstrip("/"))
+        pattern = claw.PathPattern(glob)
 
         def by_glob(rel: str, name: str) -> bool:
-            return bool(rx.match(rel if anchored else name)) != negate
+            return pattern.match(rel) != negate
 
         checks.append(by_glob)
     if query.type:
-        rxs = [compile_glob(g) for g in FILE_TYPES[query.type]]
+        patterns = [claw.PathPattern(g) for g in FILE_TYPES[query.type]]
 
         def by_type(rel: str, name: str) -> bool:
-            return any(r.match(name) for r in rxs)
+            return any(p.match(name) for p in patterns)
 
         checks.append(by_type)
     return lambda rel, name: all(check(rel, name) for check in checks)

@@ -2,7 +2,8 @@
 
 A file read for editing keeps its encoding (UTF-8, UTF-8 with BOM, UTF-16 with BOM, or Latin-1 when
 the bytes are not UTF-8; see :func:`_undecodable`), every byte the edit did not change, and its line
-endings: a CRLF file is edited as LF text and written back as CRLF. Writes are atomic (a temporary file in the same directory, then ``os.replace``) and keep the
+endings: a CRLF file is edited as LF text and written back as CRLF. Writes go through
+:func:`claw.atomic_write` (temporary file, fsync, ``os.replace``) and keep the
 file's permission bits, so an interrupted write never leaves half a file.
 
 Read-before-write: a file must have been read in this session, and be unchanged since, before a tool
@@ -12,9 +13,6 @@ overwrites it. The stamps live in the session's stash under :data:`READ_STAMPS`.
 from __future__ import annotations
 
 import difflib
-import os
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,30 +92,6 @@ def load(path: Path) -> TextFile:
     if is_binary(data):
         raise claw.ToolError(f"{path} is a binary file; it cannot be edited as text")
     return decode(data)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its permission bits (new files: 0644 minus umask)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _stamp(path: Path) -> tuple[int, int]:

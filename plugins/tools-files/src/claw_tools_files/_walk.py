@@ -10,17 +10,18 @@ Rules (ripgrep's defaults plus ``--hidden --no-require-git --glob '!.git'``):
 - Symbolic links are not followed into directories; linked files are listed only when asked
   (``Glob`` lists them, ``Grep`` skips them as ``rg`` does).
 
-Global git excludes (``core.excludesFile``) are not read.
+Global git excludes (``core.excludesFile``) are not read. Ignore lines are matched by
+:class:`claw.IgnoreRules` (``pathspec``'s gitignore implementation), globs by :class:`claw.PathPattern`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
+
+import claw
 
 #: Directories never entered.
 SKIP_DIRS = frozenset({".git"})
@@ -28,163 +29,31 @@ SKIP_DIRS = frozenset({".git"})
 IGNORE_FILES = (".gitignore", ".ignore", ".rgignore")
 
 
-def _class(pattern: str, i: int) -> tuple[str, int] | None:
-    """Translate a ``[...]`` class starting at ``pattern[i] == "["``; ``None`` when it never closes."""
-    j = i + 1
-    if j < len(pattern) and pattern[j] in "!^":
-        j += 1
-    if j < len(pattern) and pattern[j] == "]":
-        j += 1
-    while j < len(pattern) and pattern[j] != "]":
-        j += 1
-    if j >= len(pattern):
-        return None
-    body = pattern[i + 1 : j]
-    if body[:1] in ("!", "^"):
-        body = "^" + body[1:]
-    body = body.replace("\\", "\\\\")
-    return f"[{body}]", j + 1
-
-
-def _split_braces(body: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for k, c in enumerate(body):
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == "," and depth == 0:
-            parts.append(body[start:k])
-            start = k + 1
-    parts.append(body[start:])
-    return parts
-
-
-def glob_to_regex(pattern: str) -> str:
-    """A glob as a regex body: ``*``/``?`` stay within a path segment, ``**`` spans segments,
-    ``[...]`` classes and ``{a,b}`` alternatives."""
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            if pattern.startswith("**", i):
-                at_start = i == 0 or pattern[i - 1] == "/"
-                if at_start and pattern.startswith("**/", i):
-                    out.append("(?:.*/)?")
-                    i += 3
-                    continue
-                if at_start and i + 2 == n:
-                    out.append(".*")
-                    i += 2
-                    continue
-                out.append("[^/]*")
-                i += 2
-                continue
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            cls = _class(pattern, i)
-            if cls:
-                out.append(cls[0])
-                i = cls[1]
-                continue
-            out.append(re.escape(c))
-        elif c == "{":
-            depth, j = 0, i
-            while j < n:
-                if pattern[j] == "{":
-                    depth += 1
-                elif pattern[j] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            if j < n:
-                alts = _split_braces(pattern[i + 1 : j])
-                out.append("(?:" + "|".join(glob_to_regex(a) for a in alts) + ")")
-                i = j + 1
-                continue
-            out.append(re.escape(c))
-        elif c == "\\" and i + 1 < n:
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "".join(out)
-
-
-@lru_cache(maxsize=256)
-def compile_glob(pattern: str) -> re.Pattern[str]:
-    """A path glob (relative, ``/``-separated) compiled to match a whole relative path."""
-    return re.compile(f"(?s:{glob_to_regex(pattern)})\\Z")
-
-
-@dataclass
-class _Rule:
-    regex: re.Pattern[str]
-    negate: bool
-    dir_only: bool
-
-
-def _rule(line: str) -> _Rule | None:
-    line = line.rstrip("\n").rstrip("\r")
-    if not line.strip() or line.startswith("#"):
-        return None
-    # Trailing spaces are dropped unless escaped.
-    while line.endswith(" ") and not line.endswith("\\ "):
-        line = line[:-1]
-    negate = line.startswith("!")
-    if negate or line.startswith(("\\!", "\\#")):
-        line = line[1:]
-    dir_only = line.endswith("/")
-    line = line.rstrip("/")
-    if not line:
-        return None
-    anchored = "/" in line
-    line = line.lstrip("/")
-    body = glob_to_regex(line)
-    if not anchored:
-        body = "(?:.*/)?" + body
-    return _Rule(re.compile(f"(?s:{body})\\Z"), negate, dir_only)
-
-
 @dataclass
 class IgnoreFile:
     """The rules of one directory's ignore files, matched against paths relative to it."""
 
     base: str
-    rules: list[_Rule] = field(default_factory=list)
-
-    def match(self, rel: str, is_dir: bool) -> bool | None:
-        """True: ignored; False: re-included by ``!``; None: no rule matched."""
-        for rule in reversed(self.rules):
-            if rule.dir_only and not is_dir:
-                continue
-            if rule.regex.match(rel):
-                return not rule.negate
-        return None
+    rules: claw.IgnoreRules
 
 
 def _read_rules(directory: str) -> IgnoreFile | None:
-    rules: list[_Rule] = []
+    lines: list[str] = []
     sources = [os.path.join(directory, ".git", "info", "exclude")]
     sources += [os.path.join(directory, name) for name in IGNORE_FILES]
     for source in sources:
         try:
             with open(source, encoding="utf-8", errors="replace") as f:
-                rules.extend(r for r in map(_rule, f) if r is not None)
+                lines.extend(f.read().splitlines())
         except OSError:
             continue
+    rules = claw.IgnoreRules(lines) if lines else None
     return IgnoreFile(directory, rules) if rules else None
 
 
 def _ignored(stack: list[IgnoreFile], path: str, is_dir: bool) -> bool:
     for ign in reversed(stack):
-        verdict = ign.match(path[len(ign.base) + 1 :], is_dir)
+        verdict = ign.rules.check(path[len(ign.base) + 1 :], is_dir=is_dir)
         if verdict is not None:
             return verdict
     return False

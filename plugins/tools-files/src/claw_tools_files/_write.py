@@ -9,7 +9,7 @@ from typing import Any
 
 import claw
 
-from claw_tools_files._textfile import TextFile, atomic_write, check_fresh, load, remember, structured_patch
+from claw_tools_files._textfile import TextFile, check_fresh, load, remember, structured_patch
 
 #: How Read shows a byte that is not UTF-8 (``claw.model_text``).
 REPLACEMENT = "\ufffd"
@@ -30,9 +30,10 @@ def _write_access(
 
 
 def _target(input: Mapping[str, Any], ctx: claw.ToolContext) -> Path:
-    value = input.get("file_path")
-    if not isinstance(value, str) or not value:
-        raise claw.ToolError("file_path is required")
+    """The file a write goes to (the kernel checked the input's shape against the schema)."""
+    value = input["file_path"]
+    if not value:
+        raise claw.ToolError("file_path must not be empty")
     path = ctx.resolve(value)
     if path.is_dir():
         raise claw.ToolError(f"{path} is a directory")
@@ -72,9 +73,7 @@ class WriteTool(claw.Tool):
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         path = _target(input, ctx)
-        content = input.get("content")
-        if not isinstance(content, str):
-            raise claw.ToolError("content must be a string")
+        content = input["content"]
         if path.exists():
             check_fresh(ctx, path)
             original = load(path)
@@ -86,7 +85,7 @@ class WriteTool(claw.Tool):
             data = original.encode(content)
         except UnicodeEncodeError:  # e.g. a Latin-1 file given characters Latin-1 cannot hold
             data = TextFile("", "utf-8", original.newline).encode(content)
-        atomic_write(path, data)
+        claw.atomic_write(path, data)
         remember(ctx, path)
         verb = "Created" if kind == "create" else "Wrote"
         lines = content.count("\n") + (0 if content.endswith("\n") or not content else 1)
@@ -174,13 +173,6 @@ def _normalise(file: TextFile, s: str) -> str:
     return s.replace("\r\n", "\n") if file.newline == "\r\n" else s
 
 
-def _str(input: Mapping[str, Any], key: str) -> str:
-    value = input.get(key)
-    if not isinstance(value, str):
-        raise claw.ToolError(f"{key} must be a string")
-    return value
-
-
 class EditTool(claw.Tool):
     spec = claw.ToolSpec(
         name="Edit",
@@ -215,11 +207,11 @@ class EditTool(claw.Tool):
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         path = _target(input, ctx)
-        old, new = _str(input, "old_string"), _str(input, "new_string")
+        old, new = input["old_string"], input["new_string"]
         file = _open_for_edit(path, ctx, creating=old == "")
         old, new = _normalise(file, old), _normalise(file, new)
         text, count, at = _apply(file.text, old, new, bool(input.get("replace_all")))
-        atomic_write(path, _encoded(file, text))
+        claw.atomic_write(path, _encoded(file, text))
         remember(ctx, path)
         what = f"{count} occurrences replaced" if count > 1 else "1 replacement"
         return claw.ToolResult(
@@ -272,23 +264,18 @@ class MultiEditTool(claw.Tool):
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         path = _target(input, ctx)
-        edits = input.get("edits")
-        if not isinstance(edits, list) or not edits or not all(isinstance(e, dict) for e in edits):
-            raise claw.ToolError("edits must be a non-empty list of {old_string, new_string, replace_all}")
-        file = _open_for_edit(path, ctx, creating=edits[0].get("old_string") == "")
+        edits = input["edits"]
+        file = _open_for_edit(path, ctx, creating=edits[0]["old_string"] == "")
         text, total = file.text, 0
         for i, edit in enumerate(edits, 1):
             label = f"edit {i} of {len(edits)}: "
             try:
-                old, new = (
-                    _normalise(file, _str(edit, "old_string")),
-                    _normalise(file, _str(edit, "new_string")),
-                )
+                old, new = _normalise(file, edit["old_string"]), _normalise(file, edit["new_string"])
                 text, count, _ = _apply(text, old, new, bool(edit.get("replace_all")), label)
             except claw.ToolError as exc:
                 raise claw.ToolError(f"{exc}; no edit was applied") from None
             total += count
-        atomic_write(path, _encoded(file, text))
+        claw.atomic_write(path, _encoded(file, text))
         remember(ctx, path)
         return claw.ToolResult(
             content=f"Applied {len(edits)} edits ({total} replacements) to {path}",

@@ -23,6 +23,7 @@ import claw
 
 from claw_tools_shell._confine import effects, violation
 from claw_tools_shell._process import JOBS, Job, Process, cap_chars, text_of
+from claw_tools_shell._syntax import parse
 
 DEFAULT_TIMEOUT_MS = 120_000
 MAX_TIMEOUT_MS = 600_000
@@ -67,9 +68,9 @@ def _env(ctx: claw.ToolContext) -> dict[str, str]:
 
 
 def _command(input: Mapping[str, Any]) -> str:
-    command = input.get("command")
-    if not isinstance(command, str) or not command.strip():
-        raise claw.ToolError("command is required")
+    command: str = input["command"]  # a string: the kernel checked the schema
+    if not command.strip():
+        raise claw.ToolError("command must not be blank")
     return command
 
 
@@ -111,6 +112,7 @@ class BashTool(claw.Tool):
                 "command": {"type": "string", "description": "The command to run."},
                 "timeout": {
                     "type": "number",
+                    "exclusiveMinimum": 0,
                     "description": f"Milliseconds before the command is killed (max {MAX_TIMEOUT_MS}).",
                 },
                 "description": {"type": "string", "description": "What the command does, in 5-10 words."},
@@ -133,17 +135,24 @@ class BashTool(claw.Tool):
         command = input.get("command")
         if not isinstance(command, str):
             return []
+        syntax = parse(command)
+        if syntax.error is not None:
+            return [claw.Access(kind="execute", command=command, error=syntax.error)]
+        # One execute per simple command (nested ones too), as this tool's parser read them; the
+        # redirections as written (the engine resolves them against every directory a cd may
+        # have led to); then every write the line's commands make, resolved (cp targets, rm ...).
+        accesses = [claw.Access(kind="execute", command=c.text, argv=list(c.words)) for c in syntax.commands]
+        if not accesses:
+            accesses.append(claw.Access(kind="execute", command=command.strip(), argv=[]))
+        accesses += [claw.Access(kind="read", path=p, redirect=True) for p in dict.fromkeys(syntax.reads)]
+        accesses += [claw.Access(kind="write", path=p, redirect=True) for p in dict.fromkeys(syntax.writes)]
         found = effects(command, shell_cwd(ctx), _env(ctx))
-        return [
-            claw.Access(kind="execute", command=command),
-            *(claw.Access(kind="write", path=str(p)) for p in dict.fromkeys(found.writes)),
-        ]
+        accesses += [claw.Access(kind="write", path=str(p)) for p in dict.fromkeys(found.writes)]
+        return accesses
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         command = _command(input)
         timeout_ms = input.get("timeout") or DEFAULT_TIMEOUT_MS
-        if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, int | float) or timeout_ms <= 0:
-            raise claw.ToolError("timeout must be a positive number of milliseconds")
         if timeout_ms > MAX_TIMEOUT_MS:
             raise claw.ToolError(
                 f"timeout may be at most {MAX_TIMEOUT_MS} ms (10 minutes); use run_in_background for longer commands"

@@ -3,8 +3,8 @@
 This is a static reading of the command, for two uses: ``Bash.access()`` reports the write targets it
 finds to the permission engine, and in the modes that confine writes the tool refuses a command
 that writes, or changes directory, outside the workspace (and ``permissions.additionalDirectories``)
-before starting it. It understands redirections (``>``, ``>>``, ``&>``, ``>|``), ``;``/``&&``/``||``/
-pipes/subshells/``$(...)``/backticks, ``bash -c`` strings, ``cd`` (tracked through the line),
+before starting it. The line is read by :mod:`claw_tools_shell._syntax` (a bash grammar): redirections,
+``;``/``&&``/``||``/pipes/subshells/``$(...)``/backticks; on top of it this module follows ``bash -c`` strings, ``cd`` (tracked through the line),
 ``VAR=value`` prefixes and wrappers (``sudo``, ``env``, ``nohup``, ``timeout``, ``nice``, ``time``,
 ``command``, ``exec``, ``xargs``), and the usual writers: ``rm``, ``rmdir``, ``mkdir``, ``touch``,
 ``tee``, ``cp``, ``mv``, ``install``, ``ln``, ``rsync``, ``chmod``, ``chown``, ``chgrp``, ``truncate``,
@@ -20,22 +20,20 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from claw_tools_shell._syntax import parse
 
 #: Modes in which commands may not write outside the workspace (read-only ones: not at all).
 CONFINED_MODES = frozenset({"workspace-write", "acceptEdits", "read-only", "plan"})
 READ_ONLY_MODES = frozenset({"read-only", "plan"})
 
-_SEPARATORS = {";", "&&", "||", "|", "|&", "&", "(", ")", "\n", ";;"}
-_WRITE_REDIRECTS = {">", ">>", ">|", "&>", "&>>", "<>"}
 _HARMLESS = {"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/zero"}
 _WRAPPERS = {"sudo", "nohup", "nice", "time", "command", "exec", "builtin", "stdbuf", "xargs", "doas"}
 _SHELLS = {"sh", "bash", "zsh", "dash", "ksh"}
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
-_SUBST = re.compile(r"\$\(([^()]*)\)|`([^`]*)`")
 
 
 @dataclass
@@ -49,14 +47,6 @@ class Effects:
     unresolved: list[str] = field(default_factory=list)
     #: Set when the line could not be parsed (unbalanced quotes): nothing can be vouched for.
     unparsable: str | None = None
-
-
-def _tokens(command: str) -> list[str]:
-    lexer = shlex.shlex(command, posix=True, punctuation_chars="();<>|&\n")
-    lexer.whitespace = " \t\r"
-    lexer.whitespace_split = True
-    lexer.commenters = "#"
-    return list(lexer)
 
 
 class _Reader:
@@ -94,36 +84,19 @@ class _Reader:
     def line(self, command: str, depth: int = 0) -> None:
         if depth > 4:
             return
-        for inner in _SUBST.finditer(command):
-            self.line(inner.group(1) or inner.group(2) or "", depth + 1)
-        try:
-            tokens = _tokens(command)
-        except ValueError as exc:
-            self.effects.unparsable = str(exc)
+        syntax = parse(command)
+        if syntax.error:
+            self.effects.unparsable = syntax.error
             return
-        for simple in _split(tokens):
-            self.simple(simple, depth)
+        for simple in (syntax.orphans, *syntax.commands):
+            if simple is None:
+                continue
+            for target in simple.writes:
+                self.write(target)
+            if simple.words:
+                self.simple(list(simple.words), depth)
 
-    def simple(self, words: list[str], depth: int) -> None:
-        args: list[str] = []
-        i = 0
-        while i < len(words):
-            w = words[i]
-            if w in _WRITE_REDIRECTS or w == ">&":
-                target = words[i + 1] if i + 1 < len(words) else ""
-                if w != ">&" or not target.isdigit():
-                    self.write(target)
-                if args and args[-1].isdigit():
-                    args.pop()  # the "2" of "2>"
-                i += 2
-                continue
-            if w in ("<", "<<", "<<<"):
-                if args and args[-1].isdigit():
-                    args.pop()
-                i += 2
-                continue
-            args.append(w)
-            i += 1
+    def simple(self, args: list[str], depth: int) -> None:
         if args and all(re.fullmatch(r"\w+=.*", a, re.S) for a in args):
             for a in args:  # plain assignments: remembered for later words of the line
                 name, _, value = a.partition("=")
@@ -147,21 +120,6 @@ class _Reader:
             return
         for target in _write_targets(name, rest):
             self.write(target)
-
-
-def _split(tokens: list[str]) -> Iterator[list[str]]:
-    current: list[str] = []
-    for t in tokens:
-        if t in _SEPARATORS or (t and set(t) <= set(";&|()\n") and t not in _WRITE_REDIRECTS):
-            if current:
-                yield current
-            current = []
-        elif t == "$":
-            continue  # the "$" of "$(": the substitution itself was read separately
-        else:
-            current.append(t)
-    if current:
-        yield current
 
 
 def _unwrap(args: list[str]) -> list[str]:

@@ -32,11 +32,7 @@ class SleepTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        ms = input.get("duration_ms")
-        if isinstance(ms, bool) or not isinstance(ms, int | float) or ms <= 0:
-            raise claw.ToolError("duration_ms must be a positive number of milliseconds")
-        if ms > MAX_SLEEP_MS:
-            raise claw.ToolError(f"duration_ms may be at most {MAX_SLEEP_MS} (5 minutes)")
+        ms = input["duration_ms"]  # the kernel checked it against the schema (1 to MAX_SLEEP_MS)
         start = time.monotonic()
         end = start + ms / 1000
         # Polled, not awaited: ctx.cancelled may belong to another event loop.
@@ -77,14 +73,9 @@ class AskUserTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        question = input.get("question")
-        if not isinstance(question, str) or not question.strip():
-            raise claw.ToolError("question is required")
-        options = input.get("options")
-        if options is not None and (
-            not isinstance(options, list) or not all(isinstance(o, str) for o in options)
-        ):
-            raise claw.ToolError("options must be a list of strings")
+        question, options = input["question"], input.get("options")
+        if not question.strip():
+            raise claw.ToolError("question must not be blank")
         if ctx.ask is None:
             raise claw.ToolError(
                 "no one can answer: this run is not interactive. Make a reasonable choice yourself and state the assumption."

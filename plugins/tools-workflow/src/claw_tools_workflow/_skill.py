@@ -42,13 +42,10 @@ class SkillTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        name = input.get("skill")
-        if not isinstance(name, str) or not name.strip():
-            raise claw.ToolError("skill is required")
-        name = name.strip().lstrip("/")
+        name = input["skill"].strip().lstrip("/")
+        if not name:
+            raise claw.ToolError("skill must name a command or skill")
         args = input.get("args") or ""
-        if not isinstance(args, str):
-            raise claw.ToolError("args must be a string")
         commands = _commands(ctx)
         command = commands.get(name)
         if command is None:

@@ -44,7 +44,12 @@ class ToolSearchTool(claw.Tool):
             "type": "object",
             "properties": {
                 "query": {"type": "string", "description": "Words describing the tool, or select:<names>."},
-                "max_results": {"type": "number", "default": 5, "description": "How many tools to return."},
+                "max_results": {
+                    "type": "number",
+                    "minimum": 1,
+                    "default": 5,
+                    "description": "How many tools to return.",
+                },
             },
             "required": ["query", "max_results"],
             "additionalProperties": False,
@@ -53,12 +58,9 @@ class ToolSearchTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        query = input.get("query")
-        if not isinstance(query, str) or not query.strip():
-            raise claw.ToolError("query is required")
-        limit = input.get("max_results") or 5
-        if isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 1:
-            raise claw.ToolError("max_results must be a positive number")
+        query, limit = input["query"], input.get("max_results") or 5
+        if not query.strip():
+            raise claw.ToolError("query must not be blank")
         specs: list[claw.ToolSpec] = list(getattr(ctx.session, "available_tools", None) or [])
         if query.startswith("select:"):
             wanted = [n.strip() for n in query[len("select:") :].split(",") if n.strip()]

@@ -1,0 +1,145 @@
+"""The one meaning of a path glob in claw: gitignore semantics (via ``pathspec``) plus ``{a,b}``.
+
+Permission rules (``Read(src/**)``, ``Edit(*.env)``), hook conditions, ``Glob``'s patterns,
+``Grep``'s ``glob`` filter and the ``.gitignore`` files a walk honours all match here, so a path
+means the same to every one of them. Claude Code documents Read/Edit rule specifiers as gitignore
+patterns and its ``Glob`` tool as accepting ``{a,b}`` alternatives, so the semantics are git's
+(``*``, ``?`` and ``[...]`` stay within a segment; ``**`` crosses segments only as a whole segment,
+so ``src/a**b`` does not match ``src/aXX/YYb``; a pattern without an inner ``/`` matches at any
+depth) with braces expanded first, in :func:`expand_braces`, so ``*.{py,md}`` matches ``a.md``
+wherever a glob is written. ``.gitignore`` files themselves are read as git reads them, without
+braces (:class:`IgnoreRules`).
+
+``pathspec`` is imported on first compile, not with this module, to keep ``claw --help`` light.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
+#: The group pathspec's gitignore regexes set when a pattern matched a directory above the path.
+_DIR_GROUP = "ps_d"
+
+
+def expand_braces(pattern: str) -> tuple[str, ...]:
+    """``{a,b}`` alternatives expanded as the shell does (nested, left to right); a brace group
+    without a top-level comma and a backslash-escaped brace stay literal."""
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            close, parts = _group(pattern, i)
+            if close is not None and len(parts) > 1:
+                head, tail = pattern[:i], pattern[close + 1 :]
+                return tuple(out for part in parts for out in expand_braces(head + part + tail))
+        i += 1
+    return (pattern,)
+
+
+def _group(pattern: str, start: int) -> tuple[int | None, list[str]]:
+    """The index of the ``}`` closing the group at ``start`` and its top-level alternatives."""
+    depth, begin, parts = 0, start + 1, []
+    i = start
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                parts.append(pattern[begin:i])
+                return i, parts
+        elif c == "," and depth == 1:
+            parts.append(pattern[begin:i])
+            begin = i + 1
+        i += 1
+    return None, []
+
+
+def _compile(line: str) -> re.Pattern[str] | None:
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
+
+    return GitIgnoreSpecPattern(line).regex
+
+
+class PathPattern:
+    """One glob, compiled once: gitignore semantics over ``/``-separated relative paths, braces
+    expanded.
+
+    :param anchored: match from the start of the path even without an inner ``/`` (``Glob``'s
+        patterns are relative to the searched directory; a rule's ``*.env`` is not).
+    """
+
+    __slots__ = ("_regexes", "pattern")
+
+    def __init__(self, pattern: str, *, anchored: bool = False) -> None:
+        self.pattern = pattern
+        regexes = []
+        for alt in expand_braces(pattern):
+            if anchored and not alt.startswith("/"):
+                alt = "/" + alt
+            regex = _compile(alt)
+            if regex is not None:
+                regexes.append(regex)
+        self._regexes: tuple[re.Pattern[str], ...] = tuple(regexes)
+
+    def match(self, path: str) -> bool:
+        """Whether ``path`` itself matches (``src/*.py`` matches ``src/a.py``, ``src`` does not
+        match ``src/a.py``)."""
+        for regex in self._regexes:
+            m = regex.match(path)
+            if m is not None and (_DIR_GROUP not in regex.groupindex or m.group(_DIR_GROUP) is None):
+                return True
+        return False
+
+    def covers(self, path: str) -> bool:
+        """Whether ``path`` or a directory above it matches, as in gitignore (``secrets``
+        covers ``secrets/key``)."""
+        return any(regex.match(path) is not None for regex in self._regexes)
+
+    def __repr__(self) -> str:
+        return f"PathPattern({self.pattern!r})"
+
+
+@lru_cache(maxsize=512)
+def path_pattern(pattern: str, anchored: bool = False) -> PathPattern:
+    """A cached :class:`PathPattern` (patterns repeat across calls)."""
+    return PathPattern(pattern, anchored=anchored)
+
+
+def match_path(pattern: str, path: str, *, anchored: bool = False) -> bool:
+    """Whether the relative ``path`` itself matches the glob ``pattern`` (see :class:`PathPattern`)."""
+    return path_pattern(pattern, anchored).match(path)
+
+
+class IgnoreRules:
+    """The lines of ignore files (``.gitignore``, ``.ignore``, ``.git/info/exclude``) of one
+    directory, read as git reads them: the last matching line wins and ``!`` re-includes."""
+
+    __slots__ = ("_spec",)
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        from pathspec import GitIgnoreSpec
+
+        self._spec: GitIgnoreSpec = GitIgnoreSpec.from_lines(list(lines))
+
+    def __bool__(self) -> bool:
+        return len(self._spec) > 0
+
+    def check(self, path: str, *, is_dir: bool = False) -> bool | None:
+        """``True``: ignored; ``False``: re-included by a ``!`` line; ``None``: no line matched.
+        ``path`` is relative to the directory the lines came from."""
+        result: Any = self._spec.check_file(path + "/" if is_dir else path)
+        return result.include
