@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from claw.testing import ClawRunner
-from claw.testing.mock_bedrock import MockBedrockServer
-from claw.testing.mock_foundry import MockFoundryServer
-from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Reply, Text, ToolCall
 from claw.testing.venvs import make_venv
+from claw_testkit.mock_bedrock import MockBedrockServer
+from claw_testkit.mock_foundry import MockFoundryServer
+from claw_testkit.mock_vertex import MockVertexServer
 from cloud_e2e import LOOKUP_TOOL
 
 pytestmark = pytest.mark.slow
