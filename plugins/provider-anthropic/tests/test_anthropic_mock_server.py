@@ -5,8 +5,8 @@ from __future__ import annotations
 import anthropic
 import httpx2
 import pytest
-from claw.testing.mock_anthropic import encode_sse, message_events
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
+from claw_testkit.mock_anthropic import encode_sse, message_events
 
 MSG = [{"role": "user", "content": "hi"}]
 

@@ -19,9 +19,9 @@ from typing import Any
 from claw.errors import ApiError, MissingCredentials
 from claw.lazy import require
 from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
-from claw.wire import anthropic as anthropic_wire
-from claw.wire import openai_chat
-from claw.wire.errors import sdk_error
+from claw_wire import anthropic as anthropic_wire
+from claw_wire import openai_chat
+from claw_wire.errors import sdk_error
 
 from claw_provider_foundry import catalogue, credentials
 from claw_provider_foundry.credentials import Wire

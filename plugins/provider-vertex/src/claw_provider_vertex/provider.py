@@ -20,8 +20,8 @@ from claw.errors import ApiError, MissingCredentials
 from claw.lazy import require
 from claw.log import debugging, httpx_event_hooks
 from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
-from claw.wire import anthropic as anthropic_wire
-from claw.wire.errors import sdk_error
+from claw_wire import anthropic as anthropic_wire
+from claw_wire.errors import sdk_error
 
 from claw_provider_vertex import catalogue, credentials, gemini
 

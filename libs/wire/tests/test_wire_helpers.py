@@ -1,4 +1,4 @@
-"""claw.wire: the translation helpers provider plugins share (no SDK involved)."""
+"""claw_wire: the translation helpers provider plugins share (no SDK involved)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from claw.messages import ImageBlock, ImageSource, Message, TextBlock, ToolResul
 from claw.providers import ModelInfo, ModelRequest, ResponseComplete, TextDelta, ToolInputDelta, ToolUseStart
 from claw.testing import imported_modules
 from claw.tools import ToolSpec
-from claw.wire import anthropic, openai_chat
-from claw.wire.builder import ResponseBuilder, tool_input
-from claw.wire.errors import sdk_error
+from claw_wire import anthropic, openai_chat
+from claw_wire.builder import ResponseBuilder, tool_input
+from claw_wire.errors import sdk_error
 
 INFO = ModelInfo(id="m", provider="p", supports_prompt_cache=True, effort_levels=("low", "high"))
 TOOL = ToolSpec(name="Read", description="read", input_schema={"type": "object"})
@@ -33,7 +33,7 @@ def _collect(gen: Any) -> list[Any]:
 
 
 def test_wire_modules_import_no_sdk() -> None:
-    mods = imported_modules("claw.wire.anthropic") | imported_modules("claw.wire.openai_chat")
+    mods = imported_modules("claw_wire.anthropic") | imported_modules("claw_wire.openai_chat")
     assert not {"anthropic", "openai", "httpx2", "httpx"} & mods
 
 

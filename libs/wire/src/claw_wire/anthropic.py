@@ -33,10 +33,11 @@ from claw.providers import (
     ToolInputDelta,
     ToolUseStart,
 )
-from claw.wire import effort_of, post_stream
-from claw.wire.anthropic_cache import place_breakpoints
-from claw.wire.builder import ResponseBuilder
-from claw.wire.errors import STREAM_ERROR_STATUS, sdk_error
+
+from claw_wire import effort_of, post_stream
+from claw_wire.anthropic_cache import place_breakpoints
+from claw_wire.builder import ResponseBuilder
+from claw_wire.errors import STREAM_ERROR_STATUS, sdk_error
 
 #: How a Claude model takes reasoning: ``always`` (adaptive thinking that is always on) and
 #: ``adaptive`` (``thinking: adaptive`` + ``output_config.effort``), ``budget``
@@ -123,7 +124,7 @@ def request_params(
     :param model: the id the endpoint expects (already mapped by the provider).
     :param info: the model's capabilities: ``max_tokens`` is capped at its ``max_output_tokens`` (and
         raised, within it, to fit a thinking budget); prompt-cache breakpoints (see
-        :mod:`claw.wire.anthropic_cache`) are placed when it supports caching and the request asks for
+        :mod:`claw_wire.anthropic_cache`) are placed when it supports caching and the request asks for
         it; the effort is mapped onto its ``effort_levels``.
     :param thinking: the model's thinking style; reasoning is requested only when
         ``request.reasoning_effort`` is set.
@@ -185,7 +186,7 @@ async def stream_events(
 
     A stream that stops before ``message_stop`` or sends an ``error`` event raises :class:`ApiError`.
     A tool call's JSON cut short (``max_tokens`` mid-call) is kept as ``{"_invalid_json": ...}`` (see
-    :func:`claw.wire.builder.tool_input`); a stop reason newer than claw's list becomes ``None``.
+    :func:`claw_wire.builder.tool_input`); a stop reason newer than claw's list becomes ``None``.
     """
     builder = ResponseBuilder()
     usage = Usage()
@@ -261,7 +262,7 @@ async def stream(
     ``anthropic`` SDK's async clients and stream claw events; every failure is an :class:`ApiError`.
 
     :param error: a provider's own mapping tried first (e.g. a cloud sign-in failure); ``None`` from
-        it falls back to :func:`claw.wire.errors.sdk_error`.
+        it falls back to :func:`claw_wire.errors.sdk_error`.
     """
     streaming = False
     try:
