@@ -1,6 +1,7 @@
 """A virtual desktop for headless machines: Xvfb with a window manager, up until interrupted.
 
-Xvfb picks a free display number itself (``-displayfd``), so two desktops never collide; the window
+Xvfb picks a free display number itself (``-displayfd``), so two desktops never collide, and keeps its
+state when the last client leaves (``-noreset``: the pointer stays where the model put it); the window
 manager is the first one installed of :data:`WINDOW_MANAGERS` (clicks on window decorations and focus
 changes need one).
 """
@@ -42,7 +43,17 @@ def start_xvfb(width: int, height: int) -> tuple[subprocess.Popen[bytes], str]:
     read, write = os.pipe()
     try:
         proc = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write),
+                "-screen",
+                "0",
+                f"{width}x{height}x24",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ],
             pass_fds=(write,),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
