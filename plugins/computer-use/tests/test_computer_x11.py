@@ -16,7 +16,7 @@ from claw import ToolContext, ToolError
 from claw_computer_use._display import Unavailable
 from claw_computer_use._settings import ComputerUseSettings
 from claw_computer_use._tool import ComputerTool, open_computer
-from conftest import read_png, wait_for
+from xvfb_support import read_png, wait_for
 
 
 def open_tool(env: dict[str, str], **settings: Any) -> ComputerTool:
