@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from claw import log
@@ -44,8 +45,12 @@ def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
     return map_effort(info, request.reasoning_effort)
 
 
-async def post_stream(client: Any, path: str, body: dict[str, Any]) -> Any:
+async def post_stream(
+    client: Any, path: str, body: dict[str, Any], *, headers: Mapping[str, str] | None = None
+) -> Any:
     """Start a streamed request; the stream yields decoded JSON events.
+
+    ``headers`` are added to the client's own for this request (``anthropic-beta``).
 
     ``client`` is a :class:`claw_wire.http.HttpClient` or an ``anthropic`` / ``openai`` SDK client, whose
     generic ``post`` gives the same request, auth, base URL rewriting (Vertex's ``:streamRawPredict``),
@@ -59,13 +64,18 @@ async def post_stream(client: Any, path: str, body: dict[str, Any]) -> Any:
     started = time.perf_counter()
     try:
         if isinstance(client, HttpClient):
-            stream = await client.post_stream(path, body)
+            stream = await client.post_stream(path, body, headers=headers)
         else:
             sdk = importlib.import_module(
                 type(client).__module__.split(".")[0]
             )  # imported: the client exists
             stream = await client.post(
-                path, body=body, cast_to=object, stream=True, stream_cls=sdk.AsyncStream[object]
+                path,
+                body=body,
+                cast_to=object,
+                options={"headers": dict(headers)} if headers else {},
+                stream=True,
+                stream_cls=sdk.AsyncStream[object],
             )
     except Exception as exc:
         if log.debugging():

@@ -33,6 +33,7 @@ from claw.providers import (
     ToolInputDelta,
     ToolUseStart,
 )
+from claw.tools import ToolSpec
 
 from claw_wire import effort_of, post_stream
 from claw_wire.anthropic_cache import place_breakpoints
@@ -116,6 +117,15 @@ def messages(msgs: list[Message]) -> list[dict[str, Any]]:
     return out
 
 
+def tool_param(spec: ToolSpec) -> dict[str, Any]:
+    """One entry of ``tools``: the provider-defined type when the tool declares one for this API
+    (:class:`claw.NativeTool`), else the JSON-schema function."""
+    native = spec.native
+    if native is not None and native.api == "anthropic":
+        return {**native.params, "type": native.type, "name": spec.name}
+    return {"name": spec.name, "description": spec.description, "input_schema": spec.input_schema}
+
+
 def request_params(
     request: ModelRequest, *, model: str, info: ModelInfo, thinking: ThinkingStyle = None
 ) -> dict[str, Any]:
@@ -128,6 +138,10 @@ def request_params(
         it; the effort is mapped onto its ``effort_levels``.
     :param thinking: the model's thinking style; reasoning is requested only when
         ``request.reasoning_effort`` is set.
+
+    ``betas`` lists the beta features the tools need (:attr:`claw.NativeTool.betas`); it is not a body
+    field (the SDKs' ``beta.messages.create`` takes it the same way): :func:`stream` sends it as the
+    ``anthropic-beta`` header.
 
     ``request.temperature`` is not sent: API version 2026-10-21 (anthropic 2.x) rejects temperature,
     top_p and top_k on every model, and the SDK no longer has the parameters.
@@ -146,10 +160,12 @@ def request_params(
     if system:
         params["system"] = system
     if request.tools:
-        params["tools"] = [
-            {"name": t.name, "description": t.description, "input_schema": t.input_schema}
-            for t in request.tools
-        ]
+        params["tools"] = [tool_param(t) for t in request.tools]
+        betas = sorted(
+            {b for t in request.tools if t.native and t.native.api == "anthropic" for b in t.native.betas}
+        )
+        if betas:
+            params["betas"] = betas
     if request.stop_sequences:
         params["stop_sequences"] = list(request.stop_sequences)
     user_id = request.metadata.get("user_id")
@@ -266,7 +282,9 @@ async def stream(
     """
     streaming = False
     try:
-        raw = await post_stream(client, "/v1/messages", {**params, "stream": True})
+        body = {k: v for k, v in params.items() if k != "betas"}
+        headers = {"anthropic-beta": ",".join(params["betas"])} if params.get("betas") else None
+        raw = await post_stream(client, "/v1/messages", {**body, "stream": True}, headers=headers)
         streaming = True
         async with raw:
             async for event in stream_events(raw, provider=provider, model=model):

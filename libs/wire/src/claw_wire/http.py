@@ -71,13 +71,16 @@ class HttpClient:
             timeout=httpx.Timeout(600.0, connect=5.0),
         )
 
-    async def post_stream(self, path: str, body: dict[str, Any]) -> SseStream:
-        """POST ``body`` as JSON to ``path`` and return the open event stream.
+    async def post_stream(
+        self, path: str, body: dict[str, Any], headers: Mapping[str, str] | None = None
+    ) -> SseStream:
+        """POST ``body`` as JSON to ``path`` (with ``headers`` added for this request) and return the
+        open event stream.
 
         :raises HttpStatusError: for a non-2xx answer (its body read and decoded).
         :raises httpx.TransportError: when the server could not be reached or broke the connection.
         """
-        request = self._client.build_request("POST", path.lstrip("/"), json=body)
+        request = self._client.build_request("POST", path.lstrip("/"), json=body, headers=headers)
         response = await self._client.send(request, stream=True)
         if response.status_code >= 300:
             raw = await response.aread()
