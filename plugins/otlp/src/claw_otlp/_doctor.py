@@ -1,0 +1,54 @@
+"""``claw doctor``: where telemetry goes and whether each endpoint answers (a TCP connect, at most
+:data:`TIMEOUT` seconds each, so doctor stays quick and sends nothing)."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+from claw_otlp._config import DEFAULT_ENDPOINTS, Target, TelemetryConfigError, effective_env, resolve
+
+TIMEOUT = 1.0
+
+
+def checks(settings: Any, env: dict[str, str]) -> list[Any]:
+    from claw.diagnostics import DoctorCheck
+
+    def line(status: str, detail: str, name: str = "export") -> Any:
+        return DoctorCheck(section="telemetry", name=name, status=status, detail=detail)
+
+    try:
+        config = resolve(effective_env(env, settings.data))
+    except TelemetryConfigError as exc:
+        return [line("fail", str(exc))]
+    if config is None:
+        return [line("info", "off (set OTEL_EXPORTER_OTLP_ENDPOINT or CLAUDE_CODE_ENABLE_TELEMETRY=1)")]
+    if not config.targets:
+        return [line("info", "on, but every signal's exporter is none")]
+    by_target: dict[Target, list[str]] = {}
+    for signal, target in config.targets.items():
+        by_target.setdefault(target, []).append(signal)
+    result = []
+    for target, signals in by_target.items():
+        problem = _unreachable(target)
+        what = f"{', '.join(signals)} -> {target.describe()}"
+        result.append(
+            line("warn", f"{what}: not answering ({problem})", "endpoint")
+            if problem
+            else line("ok", f"{what}: answers", "endpoint")
+        )
+    return result
+
+
+def _unreachable(target: Target) -> str | None:
+    """Why the endpoint's host and port do not accept a connection, or ``None`` when they do."""
+    url = target.endpoint if "://" in target.endpoint else f"//{target.endpoint}"
+    parts = urlsplit(url)
+    default = urlsplit(DEFAULT_ENDPOINTS[target.protocol]).port
+    port = parts.port or (443 if parts.scheme == "https" else default)
+    try:
+        with socket.create_connection((parts.hostname or "localhost", port), timeout=TIMEOUT):
+            return None
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
