@@ -35,7 +35,8 @@ class _Warner(logging.Handler):
     def __init__(self, where: str) -> None:
         super().__init__(logging.WARNING)
         self.where = where
-        self.warned = False
+        #: Set once a problem was reported: the final flush then stops waiting for a collector that failed.
+        self.failed = threading.Event()
         self._lock = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -43,9 +44,9 @@ class _Warner(logging.Handler):
 
     def warn(self, problem: str) -> None:
         with self._lock:
-            if self.warned:
+            if self.failed.is_set():
                 return
-            self.warned = True
+            self.failed.set()
         console.warn(
             f"telemetry to {self.where}: {problem}; the session goes on (no further telemetry warnings)",
             once=False,
@@ -461,8 +462,10 @@ class Telemetry:
         return f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{int(ctx.trace_flags):02x}"
 
     def shutdown(self) -> None:
-        """Flush and stop every provider, waiting at most ``flush_timeout`` seconds in all; what is not
-        sent by then is dropped (the export threads are daemons: they never keep the process alive)."""
+        """Flush and stop every provider, waiting at most ``flush_timeout`` seconds in all, and not at
+        all once an export has failed (the collector is down or refusing: waiting would only delay the
+        exit); what is not sent by then is dropped. The export threads are daemons: they never keep the
+        process alive."""
         if self._closed:
             return
         self._closed = True
@@ -475,8 +478,9 @@ class Telemetry:
         import time
 
         deadline = time.monotonic() + self.config.flush_timeout
-        for t in threads:
-            t.join(max(0.0, deadline - time.monotonic()))
+        while any(t.is_alive() for t in threads) and time.monotonic() < deadline:
+            if self.warner.failed.wait(0.01):
+                break
         if any(t.is_alive() for t in threads):
             self.warner.warn(
                 f"the final export did not finish within {self.config.flush_timeout:g}s; the rest is dropped"
