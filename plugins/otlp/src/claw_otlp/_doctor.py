@@ -26,13 +26,13 @@ def checks(settings: Any, env: dict[str, str]) -> list[Any]:
         return [line("info", "off (set OTEL_EXPORTER_OTLP_ENDPOINT or CLAUDE_CODE_ENABLE_TELEMETRY=1)")]
     if not config.targets:
         return [line("info", "on, but every signal's exporter is none")]
-    by_target: dict[Target, list[str]] = {}
+    by_server: dict[tuple[str, str], tuple[Target, list[str]]] = {}
     for signal, target in config.targets.items():
-        by_target.setdefault(target, []).append(signal)
+        by_server.setdefault((target.protocol, _server(target)), (target, []))[1].append(signal)
     result = []
-    for target, signals in by_target.items():
+    for (protocol, server), (target, signals) in by_server.items():
         problem = _unreachable(target)
-        what = f"{', '.join(signals)} -> {target.describe()}"
+        what = f"{', '.join(signals)} -> {protocol} {server}"
         result.append(
             line("warn", f"{what}: not answering ({problem})", "endpoint")
             if problem
@@ -41,10 +41,19 @@ def checks(settings: Any, env: dict[str, str]) -> list[Any]:
     return result
 
 
+def _parts(target: Target) -> Any:
+    return urlsplit(target.endpoint if "://" in target.endpoint else f"//{target.endpoint}")
+
+
+def _server(target: Target) -> str:
+    """The endpoint without its signal path: ``http://collector:4318``."""
+    parts = _parts(target)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme else parts.netloc
+
+
 def _unreachable(target: Target) -> str | None:
     """Why the endpoint's host and port do not accept a connection, or ``None`` when they do."""
-    url = target.endpoint if "://" in target.endpoint else f"//{target.endpoint}"
-    parts = urlsplit(url)
+    parts = _parts(target)
     default = urlsplit(DEFAULT_ENDPOINTS[target.protocol]).port
     port = parts.port or (443 if parts.scheme == "https" else default)
     try:
