@@ -3,63 +3,7 @@ OTLP receivers started here, over gRPC and OTLP/HTTP protobuf."""
 
 from __future__ import annotations
 
-import time
-
-import pytest
-from claw.testing.script import Fault, Reply, Text, ToolCall
-from conftest import Received, attributes
-
-TOOLS = """
-import claw
-from claw import Tool, ToolResult, ToolSpec
-
-
-class Lookup(Tool):
-    spec = ToolSpec(name="Lookup", description="Look a word up.", read_only=True,
-                    input_schema={"type": "object", "properties": {"word": {"type": "string"}},
-                                  "required": ["word"]})
-
-    async def run(self, input, ctx):
-        return ToolResult(content="FILE-CONTENT-SECRET definition of " + input["word"])
-
-
-@claw.hookimpl
-def claw_register_tools(register):
-    register(Lookup())
-"""
-
-PROMPT = "PROMPT-SECRET-7731 look up pincer"
-TOOL_SECRET = "TOOL-INPUT-SECRET-4410"
-API_KEY = "sk-ant-API-KEY-SECRET-9902"
-
-
-@pytest.fixture
-def session(claw, scripted, plugin_module, claw_env):  # type: ignore[no-untyped-def]
-    """``session(receiver_env)``: run the scripted session (a tool call, then a 500 that is retried,
-    then the answer) with ``receiver_env`` added; returns the run result and its wall time."""
-    plugin_module("otlp_test_tools", TOOLS)
-
-    def run(env: dict[str, str], *args: str) -> tuple[object, float]:
-        scripted.script(
-            Reply(ToolCall("Lookup", {"word": TOOL_SECRET})),
-            Fault(500),
-            Reply(Text("a pincer is a claw")),
-        )
-        claw.env.update({"ANTHROPIC_API_KEY": API_KEY, **env})
-        started = time.perf_counter()
-        result = claw.subprocess("-p", PROMPT, "--model", "scripted/default", *args, timeout=60)
-        return result, time.perf_counter() - started
-
-    return run
-
-
-def otlp_env(receiver: Received) -> dict[str, str]:
-    return {
-        "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,  # type: ignore[attr-defined]
-        "OTEL_EXPORTER_OTLP_PROTOCOL": receiver.protocol,  # type: ignore[attr-defined]
-        "OTEL_RESOURCE_ATTRIBUTES": "deployment.environment=ci,team=agents",
-        "OTEL_SERVICE_NAME": "claw-ci",
-    }
+from otlp_support import API_KEY, PROMPT, TOOL_SECRET, attributes, otlp_env
 
 
 def test_session_exports_linked_spans_metrics_and_events(session, receiver):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from claw_otlp._config import FLUSH_TIMEOUT
-from test_otlp_e2e import session  # noqa: F401  (the fixture)
 
 #: Process start-up and scheduling noise on a loaded machine.
 SLACK = 2.5
@@ -14,7 +13,7 @@ SLACK = 2.5
 @pytest.mark.parametrize("protocol", ["grpc", "http/protobuf"])
 @pytest.mark.parametrize("failure", ["down", "hang", "500"])
 def test_a_failing_collector_changes_nothing_but_one_warning(
-    session,  # noqa: F811
+    session,
     failure,
     protocol,
     closed_port,
