@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from claw_otlp._config import TelemetryConfigError, effective_env, resolve
+from claw_otlp import effective_env
+from claw_otlp._config import TelemetryConfigError, resolve
 
 
 def test_off_unless_configured():

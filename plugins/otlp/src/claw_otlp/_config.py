@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from claw_otlp import wanted
 
 SIGNALS = ("traces", "metrics", "logs")
 PROTOCOLS = ("grpc", "http/protobuf")
@@ -59,34 +60,12 @@ class TelemetryConfig:
     traceparent: str = ""
 
 
-def effective_env(env: Mapping[str, str], settings: Mapping[str, Any]) -> dict[str, str]:
-    """The process environment with settings ``env`` on top (as Claude Code applies it, and as claw's
-    shell tool does)."""
-    merged = dict(env)
-    extra = settings.get("env")
-    if isinstance(extra, Mapping):
-        merged.update({str(k): str(v) for k, v in extra.items()})
-    return merged
-
-
 def resolve(env: Mapping[str, str]) -> TelemetryConfig | None:
     """The telemetry configuration, or ``None`` when telemetry is off.
 
     :raises TelemetryConfigError: a protocol, header list or number that cannot be used.
     """
-    enable = env.get("CLAUDE_CODE_ENABLE_TELEMETRY", "").strip().lower()
-    if enable in {"0", "false", "no", "off"} or env.get("OTEL_SDK_DISABLED", "").strip().lower() in TRUE:
-        return None
-    configured = enable in TRUE or any(
-        env.get(name)
-        for name in (
-            "OTEL_EXPORTER_OTLP_ENDPOINT",
-            *(f"OTEL_EXPORTER_OTLP_{s.upper()}_ENDPOINT" for s in SIGNALS),
-            "CLAWD_OTLP_HTTP_ENDPOINT",
-            "CLAWD_OTLP_GRPC_ENDPOINT",
-        )
-    )
-    if not configured:
+    if not wanted(env):
         return None
     timeout = _number(env, "OTEL_EXPORTER_OTLP_TIMEOUT", EXPORT_TIMEOUT * 1000) / 1000
     targets = {}

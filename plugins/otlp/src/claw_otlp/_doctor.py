@@ -7,7 +7,8 @@ import socket
 from typing import Any
 from urllib.parse import urlsplit
 
-from claw_otlp._config import DEFAULT_ENDPOINTS, Target, TelemetryConfigError, effective_env, resolve
+from claw_otlp import effective_env
+from claw_otlp._config import DEFAULT_ENDPOINTS, Target, TelemetryConfigError, resolve
 
 TIMEOUT = 1.0
 

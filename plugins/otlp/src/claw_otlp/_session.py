@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import atexit
+from collections.abc import Mapping
 
-import claw
 from claw.console import warn
 
 from claw_otlp import ACTIVE
-from claw_otlp._config import TelemetryConfigError, effective_env, resolve
+from claw_otlp._config import TelemetryConfigError, resolve
 
 
-def start(session: claw.SessionContext) -> None:
-    """Start exporting ``session``'s events when telemetry is configured; a bad variable or an exporter
-    that cannot be built turns telemetry off for the session with one warning, never ends it."""
+def start(session_id: str, env: Mapping[str, str]) -> None:
+    """Start exporting the session's events as ``env`` (settings ``env`` included) configures; a bad
+    variable or an exporter that cannot be built turns telemetry off for the session with one warning,
+    never ends it."""
     try:
-        config = resolve(effective_env(session.env, session.settings))
+        config = resolve(env)
     except TelemetryConfigError as exc:
         warn(f"telemetry is off: {exc}")
         return
@@ -24,7 +25,7 @@ def start(session: claw.SessionContext) -> None:
     from claw_otlp._telemetry import Telemetry
 
     try:
-        ACTIVE[session.session_id] = Telemetry(config, session.session_id)
+        ACTIVE[session_id] = Telemetry(config, session_id)
     except Exception as exc:
         warn(f"telemetry is off: the OpenTelemetry exporters could not start: {type(exc).__name__}: {exc}")
         return

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import claw
 
-from claw_otlp import ACTIVE
+from claw_otlp import ACTIVE, effective_env, wanted
 
 if TYPE_CHECKING:
     from claw.config import EffectiveSettings
@@ -21,9 +21,12 @@ CLAW_API = ">=1.0,<2"
 
 @claw.hookimpl
 def claw_session_start(session: claw.SessionContext) -> None:
+    env = effective_env(session.env, session.settings)
+    if not wanted(env):
+        return
     from claw_otlp._session import start
 
-    start(session)
+    start(session.session_id, env)
 
 
 @claw.hookimpl
