@@ -39,6 +39,7 @@ def test_per_signal_variables_beat_the_general_ones():
             "OTEL_EXPORTER_OTLP_TRACES_HEADERS": "x-a=2",
             "OTEL_LOGS_EXPORTER": "none",
             "OTEL_EXPORTER_OTLP_TIMEOUT": "2500",
+            "OTEL_METRIC_EXPORT_INTERVAL": "1000",
             "OTEL_RESOURCE_ATTRIBUTES": "service.name=from-resource,team=a",
         }
     )
@@ -53,6 +54,7 @@ def test_per_signal_variables_beat_the_general_ones():
     assert traces.headers == {"authorization": "Bearer abc", "x-a": "2"} and traces.timeout == 2.5
     assert (metrics.protocol, metrics.endpoint) == ("grpc", "https://metrics:4317")
     assert config.service_name == "from-resource" and config.resource["team"] == "a"
+    assert config.metric_interval_ms == 1000
     assert "abc" not in traces.describe()
 
 

@@ -56,6 +56,8 @@ class TelemetryConfig:
     #: ``OTEL_LOG_TOOL_DETAILS=1``: tool inputs, tool error text and hook commands go too.
     log_tool_details: bool = False
     flush_timeout: float = FLUSH_TIMEOUT
+    #: ``OTEL_METRIC_EXPORT_INTERVAL``: milliseconds between metric exports (and one at the end).
+    metric_interval_ms: float = 60_000
     #: ``TRACEPARENT``: the W3C trace context of a parent process (a parent agent, a CI job).
     traceparent: str = ""
 
@@ -88,6 +90,7 @@ def resolve(env: Mapping[str, str]) -> TelemetryConfig | None:
         log_user_prompts=env.get("OTEL_LOG_USER_PROMPTS", "").strip().lower() in TRUE,
         log_tool_details=env.get("OTEL_LOG_TOOL_DETAILS", "").strip().lower() in TRUE,
         flush_timeout=_number(env, "CLAW_OTLP_FLUSH_TIMEOUT", FLUSH_TIMEOUT),
+        metric_interval_ms=_number(env, "OTEL_METRIC_EXPORT_INTERVAL", 60_000),
         traceparent=env.get("TRACEPARENT", "").strip(),
     )
 

@@ -125,7 +125,9 @@ class Telemetry:
 
         if exporter is None:
             return NoOpMeter("claw")
-        reader = PeriodicExportingMetricReader(exporter)
+        reader = PeriodicExportingMetricReader(
+            exporter, export_interval_millis=self.config.metric_interval_ms
+        )
         provider = MeterProvider(resource=resource, metric_readers=[reader], shutdown_on_exit=False)
         self._providers.append(provider)
         return provider.get_meter("claw")
