@@ -165,3 +165,26 @@ def test_unsupported_protocol_is_one_warning_and_the_session_goes_on(session, ht
         "(the OpenTelemetry Python SDK has no OTLP/JSON exporter); use grpc or http/protobuf"
     ]
     assert http_receiver.count == 0
+
+
+def test_hooks_are_spans_without_their_command_lines(session, http_receiver, claw_env):
+    import json
+    from pathlib import Path
+
+    http_receiver.protocol = "http/protobuf"
+    hook = {"type": "command", "command": "echo HOOK-SECRET-5150 >/dev/null"}
+    settings = Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"hooks": {"PreToolUse": [{"matcher": "Lookup", "hooks": [hook]}]}}))
+    result, _ = session(otlp_env(http_receiver))
+    assert result.exit_code == 0, result.stderr
+    spans = http_receiver.spans()
+    turn = next(s for s in spans if s.name == "claw.turn")
+    (hook_span,) = [s for s in spans if s.name == "hook PreToolUse"]
+    assert hook_span.parent_span_id == turn.span_id
+    hook_attrs = attributes(hook_span)
+    assert hook_attrs["claw.hook.kind"] == "command" and hook_attrs["claw.hook.exit_code"] == 0
+    assert hook_attrs["claw.hook.outcome"] == "continue"
+    tool = next(s for s in spans if s.name == "execute_tool Lookup")
+    assert hook_span.end_time_unix_nano <= tool.end_time_unix_nano
+    assert b"HOOK-SECRET" not in http_receiver.everything()
