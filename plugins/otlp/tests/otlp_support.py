@@ -253,15 +253,21 @@ API_KEY = "sk-ant-API-KEY-SECRET-9902"
 
 @pytest.fixture
 def session(claw, scripted, plugin_module, claw_env):  # type: ignore[no-untyped-def]
-    """``session(receiver_env)``: run the scripted session (a tool call, then a 500 that is retried,
-    then the answer) with ``receiver_env`` added; returns the run result and its wall time."""
+    """``session(receiver_env, *args, steps=())``: run the scripted session (by default a tool call, then
+    a 500 that is retried, then the answer) with ``receiver_env`` added; returns the run result and its
+    wall time."""
     plugin_module("otlp_test_tools", TOOLS)
 
-    def run(env: dict[str, str], *args: str) -> tuple[object, float]:
+    def run(env: dict[str, str], *args: str, steps: tuple[object, ...] = ()) -> tuple[object, float]:
         scripted.script(
-            Reply(ToolCall("Lookup", {"word": TOOL_SECRET})),
-            Fault(500),
-            Reply(Text("a pincer is a claw")),
+            *(
+                steps
+                or (
+                    Reply(ToolCall("Lookup", {"word": TOOL_SECRET})),
+                    Fault(500),
+                    Reply(Text("a pincer is a claw")),
+                )
+            )
         )
         claw.env.update({"ANTHROPIC_API_KEY": API_KEY, **env})
         started = time.perf_counter()

@@ -188,3 +188,49 @@ def test_hooks_are_spans_without_their_command_lines(session, http_receiver, cla
     tool = next(s for s in spans if s.name == "execute_tool Lookup")
     assert hook_span.end_time_unix_nano <= tool.end_time_unix_nano
     assert b"HOOK-SECRET" not in http_receiver.everything()
+
+
+def test_a_failed_request_is_an_error_span_a_metric_and_an_event(session, grpc_receiver):
+    from claw.testing.script import Fault
+
+    grpc_receiver.protocol = "grpc"
+    result, _ = session(otlp_env(grpc_receiver), steps=(Fault(400, message="bad request"),))
+    assert result.exit_code == 1
+    spans = grpc_receiver.spans()
+    (chat,) = [s for s in spans if s.name == "chat default"]
+    assert chat.status.code == chat.status.STATUS_CODE_ERROR
+    assert attributes(chat)["http.response.status_code"] == 400
+    turn = next(s for s in spans if s.name == "claw.turn")
+    assert turn.status.code == turn.status.STATUS_CODE_ERROR
+    assert attributes(turn)["claw.turn.result"] == "error_during_execution"
+    errors = [p for m in grpc_receiver.metrics()["claw.api.error.count"] for p in m.sum.data_points]
+    assert [(attributes(p)["http.response.status_code"], p.as_int) for p in errors] == [(400, 1)]
+    (event,) = [r for r in grpc_receiver.logs() if r.event_name == "claw.api_error"]
+    assert attributes(event)["status_code"] == 400
+
+
+def test_compaction_is_a_span_event_and_a_log_event(session, http_receiver, claw_env):
+    import json
+    from pathlib import Path
+
+    from claw.testing.script import Reply, Text, ToolCall, Usage
+
+    http_receiver.protocol = "http/protobuf"
+    settings = Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"compaction": {"threshold": 0.0001, "keepRecentTurns": 1}}))
+    steps = (
+        Reply(ToolCall("Lookup", {"word": "x"}), usage=Usage(input_tokens=500)),
+        Reply(ToolCall("Lookup", {"word": "y"}), usage=Usage(input_tokens=500)),
+        Reply(Text("Summary: looked up x.")),
+        Reply(Text("done"), usage=Usage(input_tokens=10)),
+    )
+    result, _ = session(otlp_env(http_receiver), steps=steps)
+    assert result.exit_code == 0, result.stderr
+    spans = http_receiver.spans()
+    turn = next(s for s in spans if s.name == "claw.turn")
+    assert [e.name for e in turn.events] == ["compaction"]
+    assert attributes(turn.events[0])["trigger"] == "auto"
+    purposes = [attributes(s)["claw.request.purpose"] for s in spans if s.name == "chat default"]
+    assert sorted(purposes) == ["compaction", "turn", "turn", "turn"]
+    assert [r.event_name for r in http_receiver.logs()].count("claw.compaction") == 1

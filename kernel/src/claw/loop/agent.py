@@ -542,9 +542,12 @@ class AgentLoop:
                 lambda r: self._request(r, messages, tools=tools), on_event
             )
         except ApiError as exc:
+            failed = self.caller.route
             self._emit(
                 "api_error",
-                model=self.caller.route.address,
+                model=failed.address,
+                provider=failed.provider_cls.name,
+                request_model=failed.info.id,
                 status=exc.status_code,
                 error=exc.kind,
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
