@@ -403,8 +403,8 @@ def test_session_plugins_hooks_and_runtime_events(claw, loop_env, plugin_module,
 
         @claw.hookimpl
         def claw_runtime_event(event):
-            with open(event.data.get("_", "") or "events.log", "a") as fh:
-                fh.write(event.type + "\\n")
+            with open("events.log", "a") as fh:
+                fh.write(json.dumps({"type": event.type, **event.data}, default=str) + "\\n")
         """,
     )
     loop_env.script(Reply(ToolCall("Live")), Reply(Text("ok")))
@@ -412,9 +412,22 @@ def test_session_plugins_hooks_and_runtime_events(claw, loop_env, plugin_module,
     init = lines[0]
     assert "Live" in init["tools"] and init["mcp_servers"] == [{"name": "srv", "status": "connected"}]
     assert (workspace / "ended").read_text() == init["session_id"]
-    events = (workspace / "events.log").read_text().split()
-    assert events[0] == "session_start" and events[-1] == "session_end"
-    assert {"model_request", "tool_call", "permission_decision"} <= set(events)
+    events = [json.loads(line) for line in (workspace / "events.log").read_text().splitlines()]
+    types = [e["type"] for e in events]
+    assert types[0] == "session_start" and types[-1] == "session_end"
+    assert {"model_request", "tool_call", "permission_decision"} <= set(types)
+    # What telemetry needs: a turn's bounds, each response's usage, finish reason and time to first token.
+    assert types.index("turn_start") < types.index("model_response") < types.index("turn_end")
+    turn_start = events[types.index("turn_start")]
+    assert turn_start["prompt"] == "go" and turn_start["prompt_length"] == 2
+    responses = [e for e in events if e["type"] == "model_response"]
+    assert [r["stop_reason"] for r in responses] == ["tool_use", "end_turn"]
+    assert all(
+        r["ttft_ms"] > 0 and r["input_tokens"] == 10 and r["provider"] == "scripted" for r in responses
+    )
+    tool = events[types.index("tool_call")]
+    assert tool["tool_name"] == "Live" and tool["tool_input"] == {} and tool["error"] is None
+    assert events[types.index("turn_end")]["subtype"] == "success"
 
 
 def test_failing_session_start_plugin_is_reported_not_fatal(claw, loop_env, plugin_module, claw_env):
@@ -570,3 +583,25 @@ def test_text_output_does_not_repeat_text_a_retry_streams_again(claw, loop_env):
 def test_text_output_after_a_retry_that_answers_differently_starts_a_fresh_line(claw, loop_env):
     loop_env.script(Fault(kind="cut", after_events=1, reply=Reply(Text("First try"))), Reply(Text("Other")))
     assert claw("-p", "hi").assert_success().stdout == "Firs\nOther\n"
+
+
+def test_a_failed_request_is_a_runtime_event(claw, loop_env, plugin_module, workspace):
+    plugin_module(
+        "loop_test_api_error_events",
+        """
+        import json
+        import claw
+
+        @claw.hookimpl
+        def claw_runtime_event(event):
+            with open("events.log", "a") as fh:
+                fh.write(json.dumps({"type": event.type, **event.data}) + "\\n")
+        """,
+    )
+    loop_env.script(Fault(400, message="bad request"))
+    claw("-p", "go")
+    events = [json.loads(line) for line in (workspace / "events.log").read_text().splitlines()]
+    (error,) = [e for e in events if e["type"] == "api_error"]
+    assert error["status"] == 400 and error["model"] == "scripted/default" and error["duration_ms"] >= 0
+    assert [e["type"] for e in events if e["type"].startswith("turn")] == ["turn_start", "turn_end"]
+    assert events[[e["type"] for e in events].index("turn_end")]["is_error"] is True

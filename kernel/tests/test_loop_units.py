@@ -136,3 +136,13 @@ def test_import_cycles_are_included_once(tmp_path, claw_env):
     (tmp_path / "b.md").write_text("B @a.md @CLAUDE.md @missing.md")
     files = instructions.load(tmp_path, claw_env)
     assert [f.path.name for f in files] == ["CLAUDE.md", "a.md", "b.md"]
+
+
+def test_lines_changed_counts_patch_hunks_and_new_files():
+    from claw.loop.tool_calls import lines_changed
+
+    patch = [{"lines": [" keep", "-old", "+new", "+more"]}, {"lines": ["-gone"]}]
+    assert lines_changed({"structuredPatch": patch}) == {"lines_added": 2, "lines_removed": 2}
+    created = {"type": "create", "structuredPatch": [], "content": "a\nb\nc\n"}
+    assert lines_changed(created) == {"lines_added": 3, "lines_removed": 0}
+    assert lines_changed({"filenames": []}) == {}

@@ -117,10 +117,14 @@ def test_a_wrapper_plugin_observes_a_real_session(claw, loop_env, plugin_module,
     types = [json.loads(line) for line in observed.read_text().splitlines()]
     assert types == [
         "session_start",
+        "turn_start",
         "model_request",
+        "model_response",
         "permission_decision",
         "tool_call",
         "model_request",
+        "model_response",
+        "turn_end",
         "session_end",
     ]
 

@@ -539,11 +539,52 @@ class AgentLoop:
         summary is no answer)."""
         self._refresh_tools()
         self._emit("model_request", model=self.caller.route.address)
-        response, route = await self.caller.call(
-            lambda r: self._request(r, messages, tools=tools),
-            self.renderer.stream_event if shown else lambda _event: None,
-        )
-        self.costs.add(self._info(route), response.usage)
+        show = self.renderer.stream_event if shown else None
+        started = time.perf_counter()
+        first: list[float] = []  # when the first stream event arrived (time to first token)
+
+        def on_event(event: Any) -> None:
+            if not first:
+                first.append(time.perf_counter())
+            if show is not None:
+                show(event)
+
+        try:
+            response, route = await self.caller.call(
+                lambda r: self._request(r, messages, tools=tools), on_event
+            )
+        except ApiError as exc:
+            failed = self.caller.route
+            self._emit(
+                "api_error",
+                model=failed.address,
+                provider=failed.provider_cls.name,
+                request_model=failed.info.id,
+                status=exc.status_code,
+                error=exc.kind,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+            raise
+        cost = self.costs.add(self._info(route), response.usage)
+        if self._runtime_impls:
+            u = response.usage
+            self._emit(
+                "model_response",
+                model=route.address,
+                provider=route.provider_cls.name,
+                request_model=self._info(route).id,
+                response_model=response.model,
+                response_id=response.id,
+                stop_reason=response.stop_reason,
+                input_tokens=u.input_tokens,
+                output_tokens=u.output_tokens,
+                cache_read_input_tokens=u.cache_read_input_tokens,
+                cache_creation_input_tokens=u.cache_creation_input_tokens,
+                cost_usd=cost,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                ttft_ms=round((first[0] - started) * 1000, 2) if first else None,
+                purpose="turn" if shown else "compaction",
+            )
         return response, route
 
     # -- a prompt ------------------------------------------------------------------------------
@@ -634,6 +675,7 @@ class AgentLoop:
         )
         blocks: list[ContentBlock] = [TextBlock(text=prompt)] if isinstance(prompt, str) else list(prompt)
 
+        self._emit("turn_start", prompt=text, prompt_length=len(text))
         turns = 0
         subtype, error, api_status = "success", None, None
         stop_reason: str | None = None
@@ -674,6 +716,16 @@ class AgentLoop:
                 duration_ms=data["duration_ms"],
             )
             session.state.count_result(data["total_cost_usd"], data["usage"])
+            self._emit(
+                "turn_end",
+                subtype=subtype,
+                is_error=is_error,
+                num_turns=turns,
+                stop_reason=stop_reason,
+                total_cost_usd=data["total_cost_usd"],
+                duration_ms=data["duration_ms"],
+                error=error,
+            )
             self.renderer.result(data)
             return Outcome(data, 1 if is_error else 0, error)
 

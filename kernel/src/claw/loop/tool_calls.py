@@ -150,7 +150,15 @@ class ToolRunner:
             result = ToolResult.error(f"{tool.name} failed: {type(exc).__name__}: {exc}")
         duration_ms = round((time.perf_counter() - start) * 1000, 2)
         self.record("tool_result", sync=False, **call, is_error=result.is_error, duration_ms=duration_ms)
-        self.emit("tool_call", **call, is_error=result.is_error, duration_ms=duration_ms)
+        self.emit(
+            "tool_call",
+            **call,
+            is_error=result.is_error,
+            duration_ms=duration_ms,
+            tool_input=tool_input,
+            error=_error_text(result) if result.is_error else None,
+            **lines_changed(result.data),
+        )
 
         content = result.content
         if result.is_error:
@@ -165,6 +173,29 @@ class ToolRunner:
         if post.additional_context:
             content = _append(content, post.additional_context)
         return ToolResultBlock(tool_use_id=use.id, content=content, is_error=result.is_error)
+
+
+def _error_text(result: ToolResult) -> str:
+    return result.content if isinstance(result.content, str) else "tool failed"
+
+
+def lines_changed(data: dict[str, Any]) -> dict[str, int]:
+    """``lines_added``/``lines_removed`` of a file-editing tool's result (Claude Code's ``structuredPatch``
+    hunks, or a new file's ``content``), for the ``tool_call`` event; empty for other tools."""
+    patch = data.get("structuredPatch")
+    if not isinstance(patch, list):
+        return {}
+    added = removed = 0
+    for hunk in patch:
+        for line in hunk.get("lines", []) if isinstance(hunk, dict) else []:
+            if isinstance(line, str) and line.startswith("+"):
+                added += 1
+            elif isinstance(line, str) and line.startswith("-"):
+                removed += 1
+    content = data.get("content")
+    if data.get("type") == "create" and isinstance(content, str):
+        added = len(content.splitlines())
+    return {"lines_added": added, "lines_removed": removed}
 
 
 def _plain(content: Any) -> Any:
