@@ -344,8 +344,15 @@ class _Client(LanguageClient):
         def _progress(_params: Any) -> None:
             return None
 
+        for method in (t.WINDOW_LOG_MESSAGE, t.WINDOW_SHOW_MESSAGE, t.PROGRESS, t.TELEMETRY_EVENT):
+            self.feature(method)(_ignore)
+
     async def server_exit(self, server: asyncio.subprocess.Process) -> None:
         self.owner.exited(server.returncode)
+
+
+def _ignore(_params: Any) -> None:
+    """Server chatter (log and progress messages) the model never needs."""
 
 
 def _converter() -> Any:
