@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lsp_servers import MAIN, UTIL
+from lsp_support import MAIN, UTIL
 
 
 @pytest.fixture

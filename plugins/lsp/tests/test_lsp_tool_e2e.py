@@ -5,39 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from claw.testing.script import Reply, Text, ToolCall
-from lsp_servers import basedpyright, pylsp
-
-
-def lsp(operation: str, file: str, line: int = 1, character: int = 1, **extra: Any) -> Reply:
-    return Reply(
-        ToolCall(
-            "LSP", {"operation": operation, "filePath": file, "line": line, "character": character, **extra}
-        )
-    )
-
-
-def results(scripted: Any) -> list[dict[str, Any]]:
-    """Every tool result the model was sent, in order."""
-    out = []
-    for request in scripted.requests:
-        out += [b for b in request["messages"][-1]["content"] if b.get("type") == "tool_result"]
-    return out
-
-
-def text(result: dict[str, Any]) -> str:
-    content = result["content"]
-    return content if isinstance(content, str) else "".join(b.get("text", "") for b in content)
-
-
-def run(claw: Any, *flags: str) -> dict[str, Any]:
-    return (
-        claw("-p", "look", "--model", "scripted/default", "--output-format", "json", *flags)
-        .assert_success()
-        .json()
-    )
+from claw.testing.script import Reply, Text
+from lsp_support import basedpyright, lsp, pylsp, results, run, text
 
 
 def test_pylsp_answers_definition_references_hover_and_symbols(claw, scripted, project: Path):
