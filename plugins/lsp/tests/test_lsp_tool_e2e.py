@@ -75,3 +75,12 @@ def test_bad_positions_and_files_are_clear_errors(claw, scripted, project: Path,
     assert text(no_server) == "no LSP server is configured for .txt files (configured: .py)"
     assert "missing.py does not exist" in text(missing)
     assert text(unsupported) == "LSP server 'pylsp' does not support prepareCallHierarchy"
+
+
+def test_read_deny_rules_apply_to_lsp_calls(claw, scripted, project: Path):
+    (project / ".lsp.json").write_text(json.dumps({"pylsp": pylsp()}))
+    scripted.script(lsp("hover", "util.py", 1, 5), lsp("hover", "main.py", 5, 11), Reply(Text("done")))
+    result = run(claw, "--disallowedTools", "Read(util.py)")
+    denied, allowed = results(scripted)
+    assert denied["is_error"] and not allowed.get("is_error")
+    assert [d["tool_name"] for d in result["permission_denials"]] == ["LSP"]
