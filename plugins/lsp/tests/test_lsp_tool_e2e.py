@@ -84,3 +84,12 @@ def test_read_deny_rules_apply_to_lsp_calls(claw, scripted, project: Path):
     denied, allowed = results(scripted)
     assert denied["is_error"] and not allowed.get("is_error")
     assert [d["tool_name"] for d in result["permission_denials"]] == ["LSP"]
+
+
+def test_the_tool_is_offered_only_when_servers_are_configured(claw, scripted, project: Path):
+    scripted.script(Reply(Text("done")), Reply(Text("done")))
+    run(claw)
+    (project / ".lsp.json").write_text(json.dumps({"pylsp": pylsp()}))
+    run(claw)
+    offered = [{t["name"] for t in request["tools"]} for request in scripted.requests]
+    assert "LSP" not in offered[0] and "LSP" in offered[1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 import time
@@ -23,6 +24,10 @@ from lsprotocol import types as t
 from pygls.lsp.client import LanguageClient
 
 from claw_lsp._config import NamedServer
+
+# pygls reports what it cannot handle through stdlib logging, which would land on stderr unformatted
+# (Python's last-resort handler); claw reports server failures itself, in the tool result and structlog.
+logging.getLogger("pygls").addHandler(logging.NullHandler())
 
 #: Seconds a clean shutdown may take before the process is killed.
 SHUTDOWN_TIMEOUT = 3.0

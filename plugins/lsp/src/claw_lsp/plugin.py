@@ -1,7 +1,8 @@
 """Entry point of claw-lsp: hook implementations only.
 
 Imported on every ``claw`` start, so it imports only ``claw`` and ``click``; pygls and lsprotocol
-load on the first ``LSP`` call (servers start then, lazily, one per language).
+load on the first ``LSP`` call (servers start then, lazily, one per language). The tool is offered
+per session, when the workspace has servers configured.
 """
 
 from __future__ import annotations
@@ -27,10 +28,16 @@ EDIT_TOOLS = {
 
 
 @claw.hookimpl
-def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
-    from claw_lsp._tool import LspTool
+def claw_session_start(session: claw.SessionContext) -> None:
+    """Offer the ``LSP`` tool only to sessions with language servers configured (as Claude Code
+    does): a tool that can only answer "no server" would cost tokens and mislead the model. No
+    server starts here; each starts on its first call."""
+    from claw_lsp._config import resolve
 
-    register(LspTool())
+    if resolve(session.workspace, session.settings).servers:
+        from claw_lsp._tool import LspTool
+
+        session.add_tool(LspTool())
 
 
 @claw.hookimpl
