@@ -100,6 +100,7 @@ _LAZY: dict[str, str] = {
     "MissingCredentials": "claw.errors",
     "ProviderNotFound": "claw.errors",
     "require": "claw.lazy",
+    "get_logger": "claw.log",
 }
 
 __all__ = ["API_VERSION", "VERSION", "__version__", *_LAZY]
@@ -132,6 +133,7 @@ if TYPE_CHECKING:
     from claw.events import HookEvent, HookOutcome, RuntimeEvent
     from claw.function_tools import FunctionTool, tool
     from claw.lazy import require
+    from claw.log import get_logger
     from claw.messages import (
         ContentBlock,
         ImageBlock,

@@ -47,7 +47,8 @@ def test_a_missing_server_command_is_a_clear_error(claw, scripted, workspace: Pa
 def test_a_crash_mid_request_restarts_the_server_and_retries_once(claw, scripted, workspace: Path, tmp_path):
     configure(workspace, {"fake": fake("crash", tmp_path / "crashed-once")})
     scripted.script(lsp("hover", "a.fk"), lsp("hover", "a.fk"), Reply(Text("done")))
-    run(claw)
+    stderr = claw.subprocess("-p", "look", "--model", "scripted/default").assert_success().stderr
+    assert "LSP server 'fake' crashed (exited with code 3" in stderr  # reported to the user too
     retried, again = results(scripted)
     assert not retried.get("is_error"), retried
     lines = text(retried).splitlines()

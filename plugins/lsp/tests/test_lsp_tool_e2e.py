@@ -93,3 +93,18 @@ def test_the_tool_is_offered_only_when_servers_are_configured(claw, scripted, pr
     run(claw)
     offered = [{t["name"] for t in request["tools"]} for request in scripted.requests]
     assert "LSP" not in offered[0] and "LSP" in offered[1]
+
+
+def test_server_settings_answer_its_configuration_requests(claw, scripted, project: Path):
+    """basedpyright reads ``basedpyright.analysis`` through ``workspace/configuration``: the entry's
+    ``settings`` switch it to basic checking, so the unannotated parameter it reports by default is gone."""
+    (project / "loose.py").write_text("def ident(x):\n    return x\n\n\nprint(nope)\n")
+    off = {**basedpyright(), "settings": {"basedpyright": {"analysis": {"typeCheckingMode": "basic"}}}}
+    for config in (basedpyright(), off):
+        (project / ".lsp.json").write_text(json.dumps({"basedpyright": config}))
+        scripted.script(lsp("diagnostics", "loose.py"), Reply(Text("done")))
+        run(claw)
+    default_mode, off_mode = (text(r) for r in results(scripted))
+    assert "loose.py:1:11: " in default_mode and "(reportMissingParameterType) [basedpyright]" in default_mode
+    assert "reportMissingParameterType" not in off_mode
+    assert "loose.py:5:7: " in off_mode and '"nope" is not defined' in off_mode  # it did answer

@@ -64,9 +64,9 @@ class LspManager:
         self.notices: list[str] = []
 
     def _report(self, message: str) -> None:
-        import structlog
+        import claw
 
-        structlog.get_logger("claw.lsp").warning("lsp_server", message=message)
+        claw.get_logger("claw.lsp").warning("lsp_server", message=message)
         self.notices.append(message)
 
     def _server(self, named: NamedServer) -> Server:
@@ -164,7 +164,12 @@ class LspManager:
             found = await server.request(t.WORKSPACE_SYMBOL, t.WorkspaceSymbolParams(query=word))
             return fmt.symbols(found, None)
         if op == "diagnostics":
-            return fmt.diagnostics(uri, await self._diagnostics(server, path, fresh=False))
+            if not await server.wait_for_diagnostics(uri, self.options.requestTimeout):
+                return (
+                    f"LSP server {server.name!r} published no diagnostics for {path.name} within "
+                    f"{self.options.requestTimeout:g}s (it may still be analysing the workspace)."
+                )
+            return fmt.diagnostics(uri, server.diagnostics.get(uri, []))
         items = await server.request(
             t.TEXT_DOCUMENT_PREPARE_CALL_HIERARCHY,
             t.CallHierarchyPrepareParams(text_document=doc, position=pos),
@@ -198,16 +203,6 @@ class LspManager:
                     found.append(symbol)
         return found
 
-    async def _diagnostics(self, server: Server, path: Path, *, fresh: bool) -> list[t.Diagnostic]:
-        """The file's diagnostics, waiting (at most ``diagnosticsWaitMs``) for a publication when the
-        server has just been told of a change (``fresh``) or has published none for the file yet."""
-        uri = path.as_uri()
-        seen = server.publications(uri)
-        changed = server.sync(path, save=fresh)
-        if changed or fresh or uri not in server.diagnostics:
-            await server.wait_for_diagnostics(uri, seen, self.options.diagnosticsWaitMs / 1000)
-        return server.diagnostics.get(uri, [])
-
     # -- diagnostics after edits -------------------------------------------------------------
 
     async def after_edit(self, path: Path) -> str | None:
@@ -224,9 +219,12 @@ class LspManager:
         uri = path.as_uri()
         before = Counter(_key(d) for d in server.diagnostics.get(uri, []) if _is_error(d))
         try:
-            after = await self._diagnostics(server, path, fresh=True)
+            server.sync(path, save=True)
         except (ServerError, OSError):
             return None
+        if not await server.wait_for_diagnostics(uri, self.options.diagnosticsWaitMs / 1000):
+            return None
+        after = server.diagnostics.get(uri, [])
         new = []
         for d in after:
             if not _is_error(d):

@@ -77,10 +77,11 @@ class Server:
         self._stderr: deque[str] = deque(maxlen=20)
         #: uri -> (version, text) of the documents the server has open.
         self._open: dict[str, tuple[int, str]] = {}
-        #: uri -> the last diagnostics published, and a counter of publications to wait on.
+        #: uri -> the last diagnostics published.
         self.diagnostics: dict[str, list[t.Diagnostic]] = {}
         self._published = asyncio.Condition()
-        self._publications: dict[str, int] = {}
+        #: uris the server was told something about and has not published diagnostics for since.
+        self._pending: set[str] = set()
         self.capabilities: t.ServerCapabilities | None = None
         #: Seconds spent waiting for this server's answers, in total: the benchmark subtracts it to
         #: see what claw itself adds to a query.
@@ -123,6 +124,7 @@ class Server:
             raise ServerError(f"LSP server {self.name!r}: command not found: {command}")
         self.state = "starting"
         self._open.clear()
+        self._pending.clear()
         client = _Client(self)
         try:
             await client.start_io(
@@ -257,6 +259,7 @@ class Server:
             )
         elif not save:
             return False
+        self._pending.add(uri)
         if save:
             client.text_document_did_save(
                 t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=uri), text=text)
@@ -267,21 +270,20 @@ class Server:
         known = self._open.get(uri)
         return known[1] if known else None
 
-    async def published(self, uri: str) -> None:
+    async def published(self, uri: str, version: int | None) -> None:
+        """Diagnostics arrived; they answer the last change unless they name an older version."""
         async with self._published:
-            self._publications[uri] = self._publications.get(uri, 0) + 1
+            known = self._open.get(uri)
+            if version is None or known is None or version >= known[0]:
+                self._pending.discard(uri)
             self._published.notify_all()
 
-    def publications(self, uri: str) -> int:
-        return self._publications.get(uri, 0)
-
-    async def wait_for_diagnostics(self, uri: str, after: int, timeout: float) -> bool:
-        """Wait until the server publishes diagnostics for ``uri`` more than ``after`` times."""
+    async def wait_for_diagnostics(self, uri: str, timeout: float) -> bool:
+        """Wait until the server has published diagnostics for what it was last told of ``uri``;
+        False when ``timeout`` seconds passed first."""
         async with self._published:
             try:
-                await asyncio.wait_for(
-                    self._published.wait_for(lambda: self.publications(uri) > after), timeout
-                )
+                await asyncio.wait_for(self._published.wait_for(lambda: uri not in self._pending), timeout)
             except TimeoutError:
                 return False
         return True
@@ -336,7 +338,7 @@ class _Client(LanguageClient):
         @self.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         async def _diagnostics(params: t.PublishDiagnosticsParams) -> None:
             server.diagnostics[params.uri] = list(params.diagnostics)
-            await server.published(params.uri)
+            await server.published(params.uri, params.version)
 
         @self.feature(t.WORKSPACE_CONFIGURATION)
         def _configuration(params: t.ConfigurationParams) -> list[Any]:
