@@ -1,5 +1,5 @@
 """LSP benchmark: pylsp on a generated 20-module project, through claw-lsp's public pieces (the
-``LSP`` tool and the PostToolUse handler, with a real :class:`claw.ToolContext`).
+``LSP`` tool and its ``claw_tool_result`` hook, with a real :class:`claw.ToolContext`).
 
 Measures: the first answer (server cold start: spawn, ``initialize``, first ``goToDefinition``); warm
 query latency per operation, split into the server's own time (the bare request) and what claw adds
@@ -97,19 +97,13 @@ async def main(queries: int, wait_ms: int) -> int:
 
     async def edit(new_text: str) -> float:
         target.write_text(new_text)
-        event = claw.HookEvent(
-            hook_event_name="PostToolUse",
-            session_id="bench",
-            tool_name="Edit",
-            tool_input={"file_path": str(target)},
-        )
         start = time.perf_counter()
-        pending = plugin.claw_hook_event(event)
-        outcome = await pending if pending is not None else None
+        pending = plugin.claw_tool_result(
+            tool_name="Edit", tool_input={"file_path": str(target)}, result=claw.ToolResult(), ctx=ctx
+        )
+        added = await pending if pending is not None else None
         elapsed = time.perf_counter() - start
-        if "undefined_name" in new_text and (
-            outcome is None or "undefined_name" not in (outcome.additional_context or "")
-        ):
+        if "undefined_name" in new_text and "undefined_name" not in (added or ""):
             raise SystemExit("the new error was not reported")
         return elapsed
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import claw
 
-from claw_lsp._state import BY_SESSION, MANAGER
+from claw_lsp._state import MANAGER
 
 DESCRIPTION = """Ask the project's language servers about code: go to a definition or implementation, find \
 references, hover (type and signature), list a file's symbols, search the workspace's symbols, walk the call \
@@ -81,5 +81,4 @@ def manager_for(ctx: claw.ToolContext) -> Any:
 
         manager = LspManager(ctx.workspace, ctx.settings, ctx.env)
         ctx.stash[MANAGER] = manager
-        BY_SESSION[ctx.session_id] = manager
     return manager

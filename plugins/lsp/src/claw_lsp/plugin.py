@@ -56,40 +56,26 @@ def claw_register_commands(cli: click.Group) -> None:
     cli.add_command(lsp)
 
 
-@claw.hookimpl(trylast=True)
-def claw_hook_event(event: claw.HookEvent) -> Awaitable[claw.HookOutcome | None] | None:
-    """After an edit of a file a running server handles, add the server's new errors to the result.
+@claw.hookimpl
+def claw_tool_result(
+    tool_name: str, tool_input: dict[str, Any], result: claw.ToolResult, ctx: claw.ToolContext
+) -> Awaitable[str | None] | None:
+    """After an edit of a file a running server handles, the server's new errors for the result."""
+    from claw_lsp._state import MANAGER
 
-    ``trylast`` and a plain ``None`` for every other event: this handler only adds context, so it
-    must not take the answer from handlers that decide something (the hook is ``firstresult``)."""
-    from claw_lsp._state import BY_SESSION
-
-    key = EDIT_TOOLS.get(event.tool_name or "")
-    manager = BY_SESSION.get(event.session_id)
-    if event.hook_event_name != "PostToolUse" or key is None or manager is None:
+    key = EDIT_TOOLS.get(tool_name)
+    manager = ctx.stash.get(MANAGER)
+    file_path = tool_input.get(key) if key else None
+    if manager is None or not isinstance(file_path, str):
         return None
-    file_path = (event.tool_input or {}).get(key)
-    if not isinstance(file_path, str):
-        return None
-    return _diagnostics_after_edit(manager, file_path)
-
-
-async def _diagnostics_after_edit(manager: Any, file_path: str) -> claw.HookOutcome | None:
-    from pathlib import Path
-
-    path = Path(file_path).expanduser()
-    if not path.is_absolute():
-        path = manager.workspace / path
-    context = await manager.after_edit(path.resolve())
-    return claw.HookOutcome(additional_context=context) if context else None
+    return manager.after_edit(ctx.resolve(file_path))
 
 
 @claw.hookimpl
 async def claw_session_end(session: claw.SessionContext) -> None:
-    from claw_lsp._state import BY_SESSION, MANAGER
+    from claw_lsp._state import MANAGER
 
     manager = session.stash.get(MANAGER)
-    BY_SESSION.pop(session.session_id, None)
     if manager is not None:
         await manager.shutdown()
 
