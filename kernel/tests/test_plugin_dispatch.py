@@ -134,3 +134,47 @@ def test_tracing_writes_every_hook_call(claw, claw_env):
     done = claw.subprocess("dump-manifests", "--json")
     assert done.exit_code == 0
     assert "claw_register_tools" in done.stderr and "claw_register_providers" in done.stderr
+
+
+SYNC_ADDER = """
+import claw
+
+@claw.hookimpl
+def claw_tool_result(tool_name, tool_input, result, ctx):
+    if tool_name == "Echo":
+        return "sync note on " + tool_input["text"]
+"""
+
+ASYNC_ADDER = """
+import asyncio
+import claw
+
+@claw.hookimpl
+async def claw_tool_result(tool_name, tool_input, result, ctx):
+    await asyncio.sleep(0)
+    return "async note after " + result.content if tool_name == "Echo" else None
+"""
+
+RESULT_BREAKER = """
+import claw
+
+@claw.hookimpl
+def claw_tool_result(tool_name, tool_input, result, ctx):
+    raise RuntimeError("broken adder")
+"""
+
+
+def test_every_tool_result_hook_adds_its_text_and_a_broken_one_adds_nothing(claw, loop_env, plugin_module):
+    plugin_module("result_adder_sync", SYNC_ADDER)
+    plugin_module("result_adder_async", ASYNC_ADDER)
+    plugin_module("result_breaker", RESULT_BREAKER)
+    loop_env.script(Reply(ToolCall("Echo", {"text": "hi"})), Reply(ToolCall("Boom", {})), Reply(Text("done")))
+    done = claw.subprocess("-p", "go").assert_success()
+    echo = loop_env.requests[1]["messages"][-1]["content"][0]
+    boom = loop_env.requests[2]["messages"][-1]["content"][0]
+    text = (
+        echo["content"] if isinstance(echo["content"], str) else "".join(b["text"] for b in echo["content"])
+    )
+    assert text.count("sync note on hi") == 1 and text.count("async note after ") == 1
+    assert boom["is_error"] and "note" not in json.dumps(boom["content"])  # failed calls get nothing
+    assert "broken adder" in done.stderr  # reported, and the others' texts still arrive

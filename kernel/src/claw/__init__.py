@@ -107,6 +107,7 @@ _LAZY: dict[str, str] = {
     "IgnoreRules": "claw.globs",
     "match_path": "claw.globs",
     "atomic_write": "claw.files",
+    "get_logger": "claw.log",
 }
 
 __all__ = ["API_VERSION", "VERSION", "__version__", *_LAZY]
@@ -141,6 +142,7 @@ if TYPE_CHECKING:
     from claw.function_tools import FunctionTool, tool
     from claw.globs import IgnoreRules, PathPattern, match_path
     from claw.lazy import require
+    from claw.log import get_logger
     from claw.messages import (
         ContentBlock,
         ImageBlock,

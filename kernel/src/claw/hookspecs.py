@@ -22,7 +22,7 @@ and events.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from claw.sandboxes import Sandbox
     from claw.session_context import SessionContext
     from claw.tasks import TaskBackend
-    from claw.tools import Tool
+    from claw.tools import Tool, ToolContext, ToolResult
     from claw.transports import Transport
 
 hookspec = pluggy.HookspecMarker("claw")
@@ -203,6 +203,28 @@ def claw_hook_event(event: HookEvent) -> HookOutcome | Awaitable[HookOutcome | N
     "continue". Command hooks from settings run after the programmatic handlers.
 
     :param event: the event, with the same fields command hooks receive on stdin.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_tool_result(
+    tool_name: str, tool_input: dict[str, Any], result: ToolResult, ctx: ToolContext
+) -> str | Awaitable[str | None] | None:
+    """Add context to a tool's successful result, after it ran (diagnostics after an edit).
+
+    Every implementation is called (not ``firstresult``: one plugin's text never hides another's);
+    the texts they return (awaited when awaitable, concurrently) are appended to the result the model
+    sees, in call order, before ``PostToolUse`` hooks run. Return ``None`` to add nothing. Unlike a
+    ``claw_hook_event`` handler this is no hook: it is not recorded as a hook run, not listed by
+    ``claw hooks list``, and cannot block. Bound any wait yourself: the tool call waits for it. A
+    plugin that raises is reported and adds nothing.
+
+    :param tool_name: the tool's name (``Edit``), as the model called it.
+    :param tool_input: the input the tool ran with (after hooks and approvers changed it).
+    :param result: what the tool returned.
+    :param ctx: the session's tool context (workspace, settings, stash).
 
     .. versionadded:: 1.0
     """

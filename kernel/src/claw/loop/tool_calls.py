@@ -15,6 +15,7 @@ gets told, and the loop goes on. So is input that breaks the tool's input schema
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Callable
 from typing import Any
@@ -96,6 +97,20 @@ class ToolRunner:
             self.stop_reason = outcome.stop_reason or f"stopped by a {name} hook"
         return outcome
 
+    async def _added_context(self, name: str, tool_input: dict[str, Any], result: ToolResult) -> str:
+        """What plugins add to a successful result (``claw_tool_result``), joined by blank lines."""
+        pm = getattr(self.hooks, "pm", None)
+        if pm is None:
+            return ""
+        _, answers = pm.call_attributed(
+            "claw_tool_result", tool_name=name, tool_input=tool_input, result=result, ctx=self.ctx
+        )
+        texts = [a.result for a in answers]
+        pending = [i for i, text in enumerate(texts) if inspect.isawaitable(text)]
+        for i, text in zip(pending, await asyncio.gather(*(texts[i] for i in pending)), strict=True):
+            texts[i] = text
+        return "\n\n".join(t for t in texts if isinstance(t, str) and t)
+
     def _deny(self, use: ToolUseBlock, tool_input: dict[str, Any], reason: str) -> ToolResultBlock:
         self.denials.append({"tool_name": use.name, "tool_use_id": use.id, "tool_input": tool_input})
         return ToolResultBlock(tool_use_id=use.id, content=reason, is_error=True)
@@ -161,6 +176,10 @@ class ToolRunner:
         )
 
         content = result.content
+        if not result.is_error:
+            added = await self._added_context(tool.name, tool_input, result)
+            if added:
+                content = _append(content, added)
         if result.is_error:
             error = content if isinstance(content, str) else "tool failed"
             post = await self._hook("PostToolUseFailure", tool_input=tool_input, error=error, **call)
