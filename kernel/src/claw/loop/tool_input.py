@@ -94,25 +94,27 @@ def _describe(error: ValidationError) -> str:
     where = _path(error.absolute_path)
     kind = error.validator
     instance = error.instance
+    value: Any = error.validator_value  # typed loosely by jsonschema: the keyword's value in the schema
+    schema: Any = error.schema
     if kind == "required":
-        missing = next((k for k in error.validator_value if k not in instance), error.validator_value[0])
+        missing = next((k for k in value if k not in instance), value[0])
         return f"the required parameter `{_join(where, missing)}` is missing"
     if kind == "additionalProperties" and isinstance(instance, dict):
-        known = set(error.schema.get("properties") or {})
+        known = set(schema.get("properties") or {})
         extra = next((k for k in instance if k not in known), "?")
         return f"an unexpected parameter `{_join(where, extra)}` was provided"
     if kind == "type" and where:
-        want = error.validator_value
+        want = value
         wants = " or ".join(want) if isinstance(want, list) else str(want)
         return (
             f"the parameter `{where}` type is expected as `{wants}` but provided as `{_json_type(instance)}`"
         )
     if kind == "enum":
-        options = ", ".join(f"`{json.dumps(v)}`" for v in error.validator_value)
+        options = ", ".join(f"`{json.dumps(v)}`" for v in value)
         return f"the parameter `{where}` must be one of {options} but provided as `{json.dumps(instance)}`"
     bound = _BOUNDS.get(str(kind))
     if bound is not None and where:
-        return f"the parameter `{where}` {bound.format(error.validator_value)} but provided as `{json.dumps(instance)}`"
+        return f"the parameter `{where}` {bound.format(value)} but provided as `{json.dumps(instance)}`"
     message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
     return f"the parameter `{where}` is invalid: {message}" if where else message
 

@@ -94,7 +94,7 @@ class PermissionEngine:
         self.allowed_tools = list(allowed_tools)
         self.disallowed_tools = list(disallowed_tools)
         self._bypass_disabled_by: str | None = None
-        if perms is not None and perms.disableBypassPermissionsMode == "disable":
+        if settings is not None and perms is not None and perms.disableBypassPermissionsMode == "disable":
             self._bypass_disabled_by = settings.sources.get(
                 "permissions.disableBypassPermissionsMode", "settings"
             )

@@ -10,6 +10,7 @@ import re
 import shutil
 import socket
 from collections.abc import Mapping
+from typing import Any
 
 from claw import ToolError
 
@@ -45,7 +46,7 @@ def x_server_answers(display: str, timeout: float = 1.0) -> bool:
     return _connects(socket.AF_INET, (host, 6000 + number), timeout)
 
 
-def _connects(family: int, address: object, timeout: float) -> bool:
+def _connects(family: int, address: Any, timeout: float) -> bool:
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
         try:

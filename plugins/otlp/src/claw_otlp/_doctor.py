@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import socket
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from claw_otlp import effective_env
@@ -16,7 +16,7 @@ TIMEOUT = 1.0
 def checks(settings: Any, env: dict[str, str]) -> list[Any]:
     from claw.diagnostics import DoctorCheck
 
-    def line(status: str, detail: str, name: str = "export") -> Any:
+    def line(status: Literal["ok", "warn", "fail", "info"], detail: str, name: str = "export") -> Any:
         return DoctorCheck(section="telemetry", name=name, status=status, detail=detail)
 
     try:

@@ -14,7 +14,9 @@ from claw_wire.anthropic import ThinkingStyle
 
 @cache
 def _data() -> dict[str, Any]:
-    return json.loads(resources.files(__package__).joinpath("models.json").read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("claw_provider_anthropic").joinpath("models.json").read_text(encoding="utf-8")
+    )
 
 
 @cache

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 import claw
 from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
@@ -52,14 +52,15 @@ class AnthropicProvider(Provider):
 
     # -- credentials ------------------------------------------------------------------------------
 
-    def _credential(self) -> tuple[str, str, str] | None:
+    def _credential(self) -> tuple[Literal["api_key", "auth_token"], str, str] | None:
         """``(kind, secret, source)`` with kind ``api_key`` or ``auth_token``, or ``None``."""
         key = self.settings.get("api_key")
         if isinstance(key, str) and key:
             return "api_key", key, "settings providers.anthropic.api_key"
-        for var, kind in (("ANTHROPIC_API_KEY", "api_key"), ("ANTHROPIC_AUTH_TOKEN", "auth_token")):
-            if self.env.get(var):
-                return kind, self.env[var], var
+        if self.env.get("ANTHROPIC_API_KEY"):
+            return "api_key", self.env["ANTHROPIC_API_KEY"], "ANTHROPIC_API_KEY"
+        if self.env.get("ANTHROPIC_AUTH_TOKEN"):
+            return "auth_token", self.env["ANTHROPIC_AUTH_TOKEN"], "ANTHROPIC_AUTH_TOKEN"
         return None
 
     @property

@@ -22,7 +22,7 @@ PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")
 
 @cache
 def catalogue() -> Catalogue:
-    return load_catalogue(__package__, "bedrock", private={"thinking"})
+    return load_catalogue("claw_provider_bedrock", "bedrock", private={"thinking"})
 
 
 def split_profile(model_id: str) -> tuple[str | None, str]:

@@ -21,7 +21,9 @@ from claw import Catalogue, load_catalogue
 
 @cache
 def catalogue() -> Catalogue:
-    return load_catalogue(__package__, "foundry", private={"wire", "thinking", "max_tokens_field"})
+    return load_catalogue(
+        "claw_provider_foundry", "foundry", private={"wire", "thinking", "max_tokens_field"}
+    )
 
 
 def entry(name: str) -> dict[str, Any] | None:

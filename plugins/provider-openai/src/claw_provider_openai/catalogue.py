@@ -16,7 +16,7 @@ Api = Literal["chat", "responses"]
 
 @cache
 def _entries() -> tuple[dict[str, Any], ...]:
-    text = resources.files(__package__).joinpath("models.json").read_text(encoding="utf-8")
+    text = resources.files("claw_provider_openai").joinpath("models.json").read_text(encoding="utf-8")
     return tuple(json.loads(text)["models"])
 
 

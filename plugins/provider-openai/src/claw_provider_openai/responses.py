@@ -92,7 +92,7 @@ def input_items(request: ModelRequest) -> list[dict[str, Any]]:
                 items.append(
                     {
                         "type": "reasoning",
-                        "id": block.model_extra[ITEM_ID],
+                        "id": (block.model_extra or {})[ITEM_ID],
                         "summary": [{"type": "summary_text", "text": block.thinking}]
                         if block.thinking
                         else [],

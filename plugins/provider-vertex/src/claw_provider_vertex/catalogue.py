@@ -25,7 +25,7 @@ from claw import Catalogue, load_catalogue
 
 @cache
 def catalogue() -> Catalogue:
-    return load_catalogue(__package__, "vertex", private={"family", "thinking", "max_budget"})
+    return load_catalogue("claw_provider_vertex", "vertex", private={"family", "thinking", "max_budget"})
 
 
 _DATED = re.compile(r"^(claude-[a-z0-9-]+?)-(\d{8})$")

@@ -11,6 +11,7 @@ syntax under ``rg``; the common subset (classes, quantifiers, groups, ``\\b``, `
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import os
 import re
@@ -19,7 +20,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import claw
 
@@ -255,14 +256,14 @@ def required_literal(rx: re.Pattern[str]) -> str:
     ``class \\w+Error\\(``), or ``""``. Files without it are skipped before decoding, which is what
     keeps the Python engine within a few times of rg."""
     try:
-        from re import _parser  # the stdlib's own pattern parser
+        parser: Any = importlib.import_module("re._parser")  # the stdlib's own (private) pattern parser
 
-        ops = list(_parser.parse(rx.pattern, rx.flags & ~re.UNICODE))
+        ops = list(parser.parse(rx.pattern, rx.flags & ~re.UNICODE))
     except Exception:  # any surprise: no prefilter, never a wrong answer
         return ""
     best, run = "", []
     for op, arg in [*ops, (None, None)]:
-        if op is _parser.LITERAL:
+        if op is parser.LITERAL:
             run.append(chr(arg))
             continue
         if len(run) > len(best):
