@@ -86,6 +86,8 @@ _LAZY: dict[str, str] = {
     "Transport": "claw.transports",
     "Sandbox": "claw.sandboxes",
     "SandboxPolicy": "claw.sandboxes",
+    "SandboxSettings": "claw.settings",
+    "sandbox_policy": "claw.sandboxes",
     "TaskBackend": "claw.tasks",
     "TaskHandle": "claw.tasks",
     "SessionContext": "claw.session_context",
@@ -162,8 +164,9 @@ if TYPE_CHECKING:
         ToolUseStart,
         load_catalogue,
     )
-    from claw.sandboxes import Sandbox, SandboxPolicy
+    from claw.sandboxes import Sandbox, SandboxPolicy, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
+    from claw.settings import SandboxSettings
     from claw.tasks import TaskBackend, TaskHandle
     from claw.tools import (
         Access,

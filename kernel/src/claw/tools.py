@@ -49,6 +49,10 @@ class Access(BaseModel):
     path: str | None = None
     command: str | None = None
     url: str | None = None
+    #: The call runs confined by the configured sandbox: with settings
+    #: ``sandbox.autoAllowBashIfSandboxed`` what the mode would ask about is allowed (the sandbox,
+    #: not the prompt, holds the line); deny rules, ask rules and the mode's denials still apply.
+    sandboxed: bool = False
 
 
 class ToolResult(BaseModel):

@@ -198,7 +198,7 @@ class AgentLoop:
             stash=self.ctx.stash,
             ask=opts.tool_asker,
             session=self.ctx,
-            sandbox=_sandbox(app, settings.model.sandbox.name),
+            sandbox=_sandbox(app, settings.model.sandbox),
             complete=self._complete,
             small_model=routing.small_model(settings, self.env, self.chain[0]),
         )
@@ -935,10 +935,14 @@ def _api_message(exc: ApiError) -> str:
     return f"{who} API error{status}: {exc}"
 
 
-def _sandbox(app: Any, name: str | None) -> Any:
-    """The sandbox settings ``sandbox.name`` selects, if registered and usable here; ``None`` otherwise
-    (the shell tool then refuses to run commands rather than run them unconfined)."""
-    if not name or name not in app.sandboxes:
+def _sandbox(app: Any, settings: Any) -> Any:
+    """The sandbox settings ``sandbox.enabled`` / ``sandbox.name`` select, made with those settings,
+    or ``None`` when none is selected or registered (the shell tool then refuses to run commands
+    rather than run them unconfined). Whether it can run here is the shell tool's question, so that
+    it can say why and honour ``sandbox.failIfUnavailable``."""
+    if not settings.requested:
         return None
-    sandbox = app.sandboxes[name].obj()
-    return sandbox if sandbox.available() else None
+    name = settings.name or next(iter(app.sandboxes), None)
+    if name is None or name not in app.sandboxes:
+        return None
+    return app.sandboxes[name].obj(settings)

@@ -1,0 +1,85 @@
+"""What this machine offers: the bwrap binary and its version, whether namespaces work, and whether
+claw runs inside a container. Probed once per binary and cached: a probe starts a process."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The engine found for the settings, or why there is none (``path`` is then ``None``)."""
+
+    path: str | None
+    version: str = ""
+    #: ``--disable-userns`` (bwrap 0.8+): the command cannot make user namespaces of its own.
+    disable_userns: bool = False
+    problem: str = ""
+
+
+def container() -> str | None:
+    """``docker``, ``podman``, ``kubernetes``, ``containerd`` or ``lxc`` when claw runs in one."""
+    if Path("/.dockerenv").exists():
+        return "docker"
+    if Path("/run/.containerenv").exists():
+        return "podman"
+    try:
+        cgroup = Path("/proc/1/cgroup").read_text()
+    except OSError:
+        return None
+    for marker, name in (("kubepods", "kubernetes"), ("docker", "docker"), ("containerd", "containerd")):
+        if marker in cgroup:
+            return name
+    return "lxc" if "lxc" in cgroup else None
+
+
+def find_engine(engine_path: str | None) -> Engine:
+    """The bwrap named by settings ``sandbox.enginePath``, else the one on ``PATH``, probed."""
+    if not sys.platform.startswith("linux"):
+        return Engine(None, problem=f"unavailable on this platform ({sys.platform}): the sandbox needs Linux")
+    if engine_path:
+        path = os.path.expanduser(engine_path)
+        if not os.access(path, os.X_OK):
+            return Engine(None, problem=f"settings sandbox.enginePath: {engine_path} is not an executable")
+    else:
+        found = shutil.which("bwrap")
+        if found is None:
+            return Engine(
+                None,
+                problem="bwrap not found on PATH (install bubblewrap, or set sandbox.enginePath)",
+            )
+        path = found
+    return _probe(path)
+
+
+@functools.cache
+def _probe(path: str) -> Engine:
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=5)
+        version = out.stdout.strip().rsplit(" ", 1)[-1]
+        namespaces = ["--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
+        test = subprocess.run(
+            [path, *namespaces, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return Engine(None, problem=f"{path} cannot run: {exc}")
+    if test.returncode != 0:
+        why = (test.stderr.strip().splitlines() or ["no output"])[-1]
+        return Engine(None, version=version, problem=f"namespaces do not work here ({path}: {why})")
+    return Engine(path, version=version, disable_userns=_at_least(version, (0, 8)))
+
+
+def _at_least(version: str, wanted: tuple[int, ...]) -> bool:
+    try:
+        return tuple(int(p) for p in version.split(".")[:2]) >= wanted
+    except ValueError:
+        return False

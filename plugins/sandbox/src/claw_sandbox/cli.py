@@ -1,0 +1,57 @@
+"""``claw sandbox status`` and the ``claw doctor`` line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import claw
+import click
+
+from claw_sandbox.sandbox import BubblewrapSandbox, status_lines
+
+
+def _sandbox(settings: Any) -> BubblewrapSandbox:
+    return BubblewrapSandbox(settings.model.sandbox)
+
+
+@click.group()
+def sandbox() -> None:
+    """Sandbox for the commands claw runs: engine, mode, namespaces, container."""
+
+
+@sandbox.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Show whether commands run confined, with what, and why not."""
+    from claw.cli import state_of
+
+    settings = state_of(ctx).app.settings
+    info = _sandbox(settings).describe()
+    enabled = settings.model.sandbox.requested
+    if as_json:
+        click.echo(json.dumps({**info, "enabled": enabled}, indent=2))
+        return
+    for line in status_lines(info, enabled):
+        click.echo(line)
+
+
+def doctor_check(settings: Any) -> claw.DoctorCheck:
+    cfg = settings.model.sandbox
+    info = _sandbox(settings).describe()
+    if not info["available"]:
+        level = "fail" if cfg.requested and cfg.failIfUnavailable else "warn"
+        detail = info["reason"]
+        if cfg.requested and not cfg.failIfUnavailable:
+            detail += "; commands run unconfined (sandbox.failIfUnavailable is false)"
+        return claw.DoctorCheck(section="sandbox", name="bubblewrap", status=level, detail=detail)
+    where = f", in a {info['container']} container" if info["container"] else ""
+    state = "enabled" if cfg.requested else "off (sandbox.enabled is false)"
+    detail = (
+        f"{state}: bwrap {info['version']}, filesystem {info['filesystem']}, network {info['network']}, "
+        f"namespaces {'/'.join(info['namespaces'])}{where}"
+    )
+    return claw.DoctorCheck(
+        section="sandbox", name="bubblewrap", status="ok" if cfg.requested else "info", detail=detail
+    )
