@@ -226,6 +226,9 @@ class AgentLoop:
             emit=self._emit,
         )
         self._emit("session_start", model=self.chain[0].address, source=source)
+        sandbox = self._sandbox_status()
+        if sandbox["enabled"]:
+            session.record("sandbox", **sandbox)
         self.renderer.system(
             shapes.init(
                 session_id=session.id,
@@ -241,8 +244,24 @@ class AgentLoop:
                     if r.status == "loaded"
                 ],
                 api_key_source=primary.credentials().source or "none",
+                sandbox=sandbox,
             )
         )
+
+    def _sandbox_status(self) -> dict[str, Any]:
+        """What confines this session's commands (``init`` event and session file): the sandbox's own
+        description, or why none does although settings ask for one."""
+        cfg = self.settings.model.sandbox
+        if not cfg.requested:
+            return {"enabled": False}
+        sandbox = self.tool_ctx.sandbox
+        if sandbox is None:
+            return {
+                "enabled": True,
+                "available": False,
+                "reason": f"no sandbox named {cfg.name or '(any)'} is installed",
+            }
+        return {"enabled": True, **sandbox.describe()}
 
     def model_line(self) -> str:
         """Which model runs and why (``model: anthropic/claude-sonnet-5-5 (from ANTHROPIC_API_KEY)``),

@@ -24,17 +24,25 @@ def sandbox() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Show whether commands run confined, with what, and why not."""
+    """Show whether commands run confined, with what, and why not (exit 1 when settings ask for a
+    sandbox that cannot run)."""
     from claw.cli import state_of
 
-    settings = state_of(ctx).app.settings
+    app = state_of(ctx).app
+    settings = app.settings
     info = _sandbox(settings).describe()
     enabled = settings.model.sandbox.requested
+    try:
+        claw.sandbox_policy(settings.model.sandbox, app.workspace, env=app.env)
+    except claw.ConfigError as exc:
+        info.update(available=False, reason=str(exc))
     if as_json:
         click.echo(json.dumps({**info, "enabled": enabled}, indent=2))
-        return
-    for line in status_lines(info, enabled):
-        click.echo(line)
+    else:
+        for line in status_lines(info, enabled):
+            click.echo(line)
+    if enabled and not info["available"]:
+        ctx.exit(1)
 
 
 def doctor_check(settings: Any) -> claw.DoctorCheck:
