@@ -11,7 +11,6 @@ from pathlib import Path
 import claw
 import pytest
 from claw.testing import assert_import_light
-
 from claw_sandbox._probe import container, find_engine
 from claw_sandbox._proxy import allowed
 from claw_sandbox.sandbox import BubblewrapSandbox
