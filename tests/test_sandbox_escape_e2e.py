@@ -5,8 +5,8 @@ nothing outside what the mode allows may have changed, no secret may have been r
 touched, no loopback "host" outside the allow-list reached, and no process may outlive the session.
 
 Each attempt is ``(name, command, check)``: ``check`` is ``"creates"`` (the command tries to make
-``outside/<name>``), ``"secret"`` (its output must not show the secret), ``"net"`` (the forbidden
-server must see nothing) or ``"state"`` (covered by the snapshots of the outside tree, home, host
+``outside/<name>``), ``"secret"`` (its output must not show the secret), ``"net"`` / ``"unix"`` (the forbidden
+server or host Unix socket must see nothing) or ``"state"`` (covered by the snapshots of the outside tree, home, host
 files and processes taken around the session).
 """
 
@@ -137,6 +137,12 @@ COMMON: list[tuple[str, str, str]] = [
         "exec 3<>/dev/tcp/127.0.0.2/{port} && printf 'GET /bash-devtcp HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3",
         "net",
     ),
+    ("unix-socket-run", f"{PY} \"import socket; socket.socket(socket.AF_UNIX).connect('{{sock}}')\"", "unix"),
+    (
+        "unix-socket-abstract",
+        f"{PY} \"import socket; socket.socket(socket.AF_UNIX).connect(chr(0) + '{{tag}}')\"",
+        "unix",
+    ),
     (
         "dns-raw-udp",
         f"{PY} \"import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x07example\\x03com\\x00\\x00\\x01\\x00\\x01', ('127.0.0.2', {{dns}}))\"",
@@ -199,6 +205,10 @@ def hosts() -> Iterator[dict[str, socketserver.BaseServer]]:
         server.server_close()
 
 
+def _unix_server(path: str) -> socketserver.BaseServer:
+    return _serve(socketserver.ThreadingUnixStreamServer(path, _Hits))
+
+
 def _tree(root: Path) -> dict[str, tuple[int, int, int, str]]:
     """Every path under ``root`` with its mode, owner, mtime and content hash."""
     out = {}
@@ -240,6 +250,9 @@ def _run_corpus(
     tag = uuid.uuid4().hex[:10]
     nap = f"299.{uuid.uuid4().int % 10**6:06d}"
     sentinel = subprocess.Popen(["sleep", "300"])
+    # A daemon's socket where daemons keep them (/run), and an abstract one: connecting is the escape.
+    sock = Path("/run") / f"claw-escape-{tag}.sock"
+    unix = [_unix_server(str(sock)), _unix_server(f"\0{tag}")]
     venv = Path(os.sys.prefix)
     fields = {
         "out": str(out),
@@ -249,6 +262,7 @@ def _run_corpus(
         "port": str(hosts["forbidden"].server_address[1]),
         "dns": str(hosts["dns"].server_address[1]),
         "nap": nap,
+        "sock": str(sock),
     }
     cfg = Path(claw_env["CLAW_CONFIG_DIR"])
     cfg.mkdir(parents=True, exist_ok=True)
@@ -296,6 +310,7 @@ def _run_corpus(
                 (check == "creates" and (out / name).exists())
                 or (check == "secret" and (SECRET in text or "FOUND-HOST-PROCESS" in text))
                 or (check == "net" and any(name in str(h) for h in hosts["forbidden"].hits))
+                or (check == "unix" and any(server.hits for server in unix))
             ):
                 escaped.append(name)
         if hosts["dns"].hits or (hosts["forbidden"].hits and not escaped):
@@ -309,6 +324,10 @@ def _run_corpus(
     finally:
         sentinel.kill()
         sentinel.wait()
+        for server in unix:
+            server.shutdown()
+            server.server_close()
+        sock.unlink(missing_ok=True)
 
 
 def _what_changed(out: Path, before: dict, workspace: Path, nap: str) -> str:
@@ -372,7 +391,7 @@ def test_corpus_sees_escapes_when_the_filesystem_is_not_confined(
     writes and connections as escapes (so the corpus can fail), while the PID namespace still keeps
     host processes out of reach and kills what tries to outlive the session."""
     harmless = {"python-open", "sh-redirect", "dotdot-path", "python-socket", "kill-host", "see-host-pid"}
-    harmless |= {"setsid-outlive", "double-fork", "fork-swarm"}
+    harmless |= {"setsid-outlive", "double-fork", "fork-swarm", "unix-socket-run"}
     attempts = [a for a in COMMON if a[0] in harmless]
     outcome = _run_corpus(
         claw,
@@ -386,6 +405,6 @@ def test_corpus_sees_escapes_when_the_filesystem_is_not_confined(
         network=True,
     )
     escaped = set(outcome["escaped"])
-    assert {"python-open", "sh-redirect", "dotdot-path", "python-socket"} <= escaped
+    assert {"python-open", "sh-redirect", "dotdot-path", "python-socket", "unix-socket-run"} <= escaped
     assert not escaped & {"kill-host", "see-host-pid"}
     assert not (workspace / "late-setsid").exists() and not (workspace / "late-python").exists()

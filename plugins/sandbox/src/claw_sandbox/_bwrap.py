@@ -9,6 +9,7 @@ with bwrap 0.8+, no nested user namespaces, so ``unshare``/``mount`` from inside
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import claw
@@ -16,6 +17,12 @@ import claw
 #: Where the proxy's socket appears inside the sandbox (in its private /tmp).
 PROXY_SOCKET = "/tmp/.claw-proxy.sock"
 HOSTNAME = "claw-sandbox"
+#: Files under the hidden ``/run`` bound back read-only (where ``/etc/resolv.conf`` may point).
+RUN_KEEP = (
+    "/run/systemd/resolve/stub-resolv.conf",
+    "/run/systemd/resolve/resolv.conf",
+    "/run/resolvconf/resolv.conf",
+)
 
 
 def bwrap_argv(
@@ -38,6 +45,7 @@ def bwrap_argv(
     else:
         out += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
         out += ["--tmpfs", "/dev/shm", "--setenv", "TMPDIR", "/tmp"]
+        out += _hide_daemon_sockets()
         for path in policy.writable:
             out += ["--bind", str(path), str(path)]
     for sock in policy.allow_unix_sockets:
@@ -48,6 +56,20 @@ def bwrap_argv(
     if proxy_socket is not None:
         out += ["--bind", proxy_socket, PROXY_SOCKET]
     return [*out, "--", *argv]
+
+
+def _hide_daemon_sockets() -> list[str]:
+    """An empty ``/run`` (``/var/run`` points there) and ``$XDG_RUNTIME_DIR``: a read-only mount does not
+    stop ``connect()`` to a Unix socket, and the daemons' sockets there (docker, dbus, systemd) would
+    reach outside the sandbox. The resolver's directory is kept for DNS with ``network.mode: host``."""
+    out: list[str] = []
+    for runtime in ("/run", os.environ.get("XDG_RUNTIME_DIR") or ""):
+        if runtime and os.path.isdir(runtime) and not os.path.islink(runtime):
+            out += ["--tmpfs", runtime]
+    for keep in RUN_KEEP:
+        if os.path.isfile(keep):
+            out += ["--ro-bind", keep, keep]
+    return out
 
 
 def _hide(path: Path) -> list[str]:

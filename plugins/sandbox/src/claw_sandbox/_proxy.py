@@ -5,7 +5,9 @@ to reach. A host outside settings ``sandbox.network.allowedDomains`` gets ``403`
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -49,6 +51,7 @@ class FilteringProxy:
     def start(cls, domains: list[str]) -> FilteringProxy:
         """Serve on a fresh Unix socket from a daemon thread (it lives as long as claw does)."""
         directory = tempfile.mkdtemp(prefix="claw-proxy-")
+        atexit.register(shutil.rmtree, directory, True)
         proxy = cls(list(domains), str(Path(directory) / "proxy.sock"))
         ready = threading.Event()
         threading.Thread(target=proxy._serve, args=(ready,), daemon=True, name="claw-sandbox-proxy").start()
