@@ -408,3 +408,20 @@ def test_corpus_sees_escapes_when_the_filesystem_is_not_confined(
     assert {"python-open", "sh-redirect", "dotdot-path", "python-socket", "unix-socket-run"} <= escaped
     assert not escaped & {"kill-host", "see-host-pid"}
     assert not (workspace / "late-setsid").exists() and not (workspace / "late-python").exists()
+
+
+def test_escape_corpus_with_the_unshare_engine(claw, scripted, claw_env, workspace, tmp_path, hosts):
+    """The fallback where bwrap is missing (forced here with ``sandbox.engine``) holds the same line."""
+    outcome = _run_corpus(
+        claw,
+        scripted,
+        claw_env,
+        workspace,
+        tmp_path,
+        hosts,
+        COMMON,
+        {"enabled": True, "engine": "unshare", "network": {"mode": "none"}},
+        network=False,
+    )
+    _report("unshare engine, workspace-only, network none", outcome)
+    assert outcome["escaped"] == []

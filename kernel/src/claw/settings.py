@@ -148,7 +148,9 @@ class SandboxSettings(_Section):
     excludedCommands: list[str] = Field(default_factory=list)
     #: When the sandbox cannot run here: refuse to run commands (true) or run them unconfined with a warning.
     failIfUnavailable: bool = True
-    #: The sandbox's engine binary (``bwrap``) when not the one on ``PATH``.
+    #: ``auto`` (bwrap, else ``unshare`` from util-linux), ``bubblewrap`` or ``unshare``.
+    engine: Literal["auto", "bubblewrap", "unshare"] = "auto"
+    #: The engine's binary (``bwrap`` or ``unshare``) when not the one on ``PATH``.
     enginePath: str | None = None
     filesystem: SandboxFilesystemSettings = Field(default_factory=SandboxFilesystemSettings)
     network: SandboxNetworkSettings = Field(default_factory=SandboxNetworkSettings)

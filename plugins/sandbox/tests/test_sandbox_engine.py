@@ -37,13 +37,15 @@ def run(workspace: Path, script: str, **settings: object) -> subprocess.Complete
 
 
 @needs_bwrap
-def test_workspace_only_writes_the_workspace_and_a_private_tmp(tmp_path):
+@pytest.mark.parametrize("engine", ["bubblewrap", "unshare"])
+def test_workspace_only_writes_the_workspace_and_a_private_tmp(tmp_path, engine):
     workspace = tmp_path / "ws"
     workspace.mkdir()
     # Outside /tmp (the command's private temp dir there would swallow the write): beside this file.
     outside = Path(__file__).with_name(f".escape-{tmp_path.name}")
     try:
-        done = run(workspace, f"echo a > in.txt; echo b > /tmp/t && cat /tmp/t; echo c > {outside}; hostname")
+        script = f'echo a > in.txt; echo b > "$TMPDIR/t" && cat "$TMPDIR/t"; echo c > {outside}; hostname'
+        done = run(workspace, script, engine=engine)
         assert not outside.exists()
     finally:
         outside.unlink(missing_ok=True)
@@ -94,7 +96,8 @@ def test_domain_matching():
     assert not allowed("api.example.com", ["example.com"])
 
 
-def test_missing_engine_and_non_executable_path(tmp_path):
+def test_engine_choice_and_its_errors(tmp_path):
+    assert find_engine(None, "unshare").kind == "unshare"
     missing = find_engine(str(tmp_path / "bwrap"))
     assert missing.path is None and "settings sandbox.enginePath" in missing.problem
     sandbox = BubblewrapSandbox(claw.SandboxSettings(enabled=True, enginePath=str(tmp_path / "bwrap")))

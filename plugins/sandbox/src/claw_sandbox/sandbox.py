@@ -3,28 +3,36 @@ for a network allow-list, a filtering proxy the command is forced through."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from typing import Any
 
 import claw
 
 from claw_sandbox._bwrap import PROXY_SOCKET, bwrap_argv
 from claw_sandbox._probe import Engine, container, find_engine
+from claw_sandbox._unshare import unshare_argv
 
 
 class BubblewrapSandbox(claw.Sandbox):
+    """Registered as ``bubblewrap``; with ``sandbox.engine: unshare`` (or no bwrap installed) the same
+    policy is enforced with util-linux's ``unshare``."""
+
     name = "bubblewrap"
 
     def __init__(self, settings: claw.SandboxSettings | None = None) -> None:
         super().__init__(settings)
         self._engine: Engine | None = None
         self._proxy: Any = None
+        self._tmp: str | None = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = find_engine(self.settings.enginePath)
+            self._engine = find_engine(self.settings.enginePath, self.settings.engine)
         return self._engine
 
     def available(self) -> bool:
@@ -42,11 +50,22 @@ class BubblewrapSandbox(claw.Sandbox):
         socket = None
         if policy.network == "allow-list":
             socket = self._proxy_for(policy.allowed_domains).socket_path
-            bridge = [sys.executable, "-m", "claw_sandbox._bridge", PROXY_SOCKET, "--"]
-            argv = [*bridge, *argv]
+            # bwrap binds the proxy's socket into the private /tmp; under unshare the host path is
+            # visible (read-only mounts do not stop connect()).
+            inside = PROXY_SOCKET if engine.kind == "bwrap" else socket
+            argv = [sys.executable, "-m", "claw_sandbox._bridge", inside, "--", *argv]
+        if engine.kind == "unshare":
+            return unshare_argv(engine.path, argv, policy, self._tmpdir())
         return bwrap_argv(
             engine.path, argv, policy, disable_userns=engine.disable_userns, proxy_socket=socket
         )
+
+    def _tmpdir(self) -> str:
+        """The private temp dir of the ``unshare`` engine (bwrap gives each command a tmpfs instead)."""
+        if self._tmp is None:
+            self._tmp = tempfile.mkdtemp(prefix="claw-sandbox-tmp-")
+            atexit.register(shutil.rmtree, self._tmp, True)
+        return self._tmp
 
     def _proxy_for(self, domains: list[str]) -> Any:
         from claw_sandbox._proxy import FilteringProxy
@@ -62,7 +81,7 @@ class BubblewrapSandbox(claw.Sandbox):
         info: dict[str, Any] = {
             "name": self.name,
             "available": engine.path is not None,
-            "engine": "bwrap",
+            "engine": engine.kind,
             "enginePath": engine.path,
             "version": engine.version or None,
             "filesystem": fs.mode,
