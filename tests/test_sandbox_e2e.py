@@ -185,3 +185,30 @@ def test_doctor_line(claw, configure):
     configure({"enabled": True})
     doctor = claw("doctor").stdout
     assert "bubblewrap: enabled: bwrap" in doctor and "namespaces user/mount/pid/uts/ipc/net" in doctor
+
+
+def test_hook_opting_in_runs_inside_the_sandbox(claw, scripted, configure, workspace, tmp_path):
+    """A command hook with ``"sandbox": true`` runs confined; one without runs as before."""
+    script = 'hostname > "$CLAUDE_PROJECT_DIR/{name}-host.txt"; echo x > {out}; exit 0'
+    hooks = [
+        {"type": "command", "command": script.format(name=name, out=tmp_path / f"{name}-out.txt"), **extra}
+        for name, extra in (("confined", {"sandbox": True}), ("plain", {}))
+    ]
+    configure({"enabled": True}, hooks={"PreToolUse": [{"matcher": "Bash", "hooks": hooks}]})
+    scripted.script(bash("true"), Reply(Text("done")))
+    claw("-p", "go").assert_success()
+    assert (workspace / "confined-host.txt").read_text().strip() == "claw-sandbox"
+    assert not (tmp_path / "confined-out.txt").exists() and (tmp_path / "plain-out.txt").exists()
+    assert (workspace / "plain-host.txt").read_text().strip() != "claw-sandbox"
+
+
+def test_hook_asking_for_a_sandbox_that_cannot_run_is_not_run(claw, scripted, configure, workspace, tmp_path):
+    hook = {"type": "command", "command": 'touch "$CLAUDE_PROJECT_DIR/hook-ran"', "sandbox": True}
+    configure(
+        {"enabled": True, "enginePath": str(tmp_path / "no-bwrap")},
+        hooks={"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}]},
+    )
+    scripted.script(bash("true"), Reply(Text("done")))
+    res = claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
+    assert not (workspace / "hook-ran").exists()
+    assert "sandbox.enginePath" in res.stderr

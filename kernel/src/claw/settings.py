@@ -42,6 +42,9 @@ class CommandHook(BaseModel):
     statusMessage: str | None = None
     #: Claude Code's ``if``: a permission rule (``Bash(git *)``) the tool call must match.
     if_: str | None = Field(default=None, alias="if")
+    #: claw's opt-in: run the hook inside the session's sandbox (settings ``sandbox``); when the
+    #: sandbox cannot run, the hook is not run (a non-blocking error). Unset: false.
+    sandbox: bool | None = None
 
     @field_validator("if_")
     @classmethod

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from claw import console
+from claw.errors import ConfigError
 from claw.events import HookEvent, HookOutcome
-from claw.hooks.command import run_command
+from claw.hooks.command import CommandResult, run_command
 from claw.hooks.conditions import compile_condition
 from claw.hooks.config import ConfiguredHook, effective_hooks
 from claw.hooks.matchers import subject_of
@@ -62,6 +63,8 @@ class HookRunner:
         self.workspace = workspace
         self.env = env
         self.on_run = on_run
+        #: The session's sandbox (set by the agent loop), for hooks with ``"sandbox": true``.
+        self.sandbox: Any = None
         self.hooks: list[ConfiguredHook] = effective_hooks(settings)
         self._conditions = {
             h.condition: compile_condition(h.condition, workspace, env) for h in self.hooks if h.condition
@@ -132,9 +135,18 @@ class HookRunner:
     async def _run_command(
         self, hook: ConfiguredHook, event: HookEvent, stdin: bytes, env: dict[str, str]
     ) -> Interpreted:
-        result = await run_command(
-            hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout
-        )
+        if hook.sandboxed:
+            wrap, why = self._confinement()
+            if wrap is None:
+                result = CommandResult(1, "", f'not run: {why} (the hook asks for "sandbox": true)', 0.0)
+            else:
+                result = await run_command(
+                    hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout, wrap=wrap
+                )
+        else:
+            result = await run_command(
+                hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout
+            )
         interpreted = interpret(event.hook_event_name, result, hook.timeout)
         if interpreted.problem:
             console.warn(f"{event.hook_event_name} hook `{hook.command}` {interpreted.problem}", once=False)
@@ -153,6 +165,21 @@ class HookRunner:
             record["error"] = interpreted.problem
         self._report(record)
         return interpreted
+
+    def _confinement(self) -> tuple[Callable[[list[str]], list[str]] | None, str]:
+        """The session sandbox's ``wrap`` under the settings' policy, or ``None`` and why not."""
+        from claw.sandboxes import sandbox_policy
+
+        sandbox = self.sandbox
+        if sandbox is None:
+            return None, "no sandbox is configured (settings sandbox.enabled)"
+        if not sandbox.available():
+            return None, sandbox.unavailable_reason()
+        try:
+            policy = sandbox_policy(self.settings.model.sandbox, self.workspace, env=self.env)
+        except ConfigError as exc:
+            return None, str(exc)
+        return (lambda argv: sandbox.wrap(argv, policy)), ""
 
     def _report(self, record: dict[str, Any]) -> None:
         if self.on_run is not None:

@@ -14,7 +14,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -28,9 +28,17 @@ class CommandResult:
 
 
 async def run_command(
-    command: str, stdin: bytes, *, env: Mapping[str, str], cwd: str, timeout: float
+    command: str,
+    stdin: bytes,
+    *,
+    env: Mapping[str, str],
+    cwd: str,
+    timeout: float,
+    wrap: Callable[[list[str]], list[str]] | None = None,
 ) -> CommandResult:
     """Run ``command`` with ``stdin``; never raises for the command's own failures.
+
+    :param wrap: rewrites the ``/bin/sh -c`` command line (a sandbox's ``wrap``).
 
     :raises asyncio.CancelledError: after killing the process group, when the caller is cancelled.
     """
@@ -41,8 +49,11 @@ async def run_command(
             command, env=dict(env), cwd=cwd, creationflags=subprocess.CREATE_NEW_PROCESS_GROUP, **pipes
         )
     else:
+        argv = ["/bin/sh", "-c", command]
+        if wrap is not None:
+            argv = wrap(argv)
         proc = await asyncio.create_subprocess_exec(
-            "/bin/sh", "-c", command, env=dict(env), cwd=cwd, start_new_session=True, **pipes
+            *argv, env=dict(env), cwd=cwd, start_new_session=True, **pipes
         )
     try:
         out, err = await asyncio.wait_for(proc.communicate(stdin), timeout)
