@@ -1,4 +1,5 @@
-"""``claw sandbox status`` and the ``claw doctor`` line."""
+"""``claw sandbox status`` and the ``claw doctor`` line. Loaded for ``claw --help`` too, so the
+sandbox itself (pydantic settings, subprocess) is imported inside the callbacks."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from typing import Any
 import claw
 import click
 
-from claw_sandbox.sandbox import BubblewrapSandbox, status_lines
 
+def _sandbox(settings: Any) -> Any:
+    from claw_sandbox.sandbox import BubblewrapSandbox
 
-def _sandbox(settings: Any) -> BubblewrapSandbox:
     return BubblewrapSandbox(settings.model.sandbox)
 
 
@@ -27,6 +28,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """Show whether commands run confined, with what, and why not (exit 1 when settings ask for a
     sandbox that cannot run)."""
     from claw.cli import state_of
+
+    from claw_sandbox.sandbox import status_lines
 
     app = state_of(ctx).app
     settings = app.settings
