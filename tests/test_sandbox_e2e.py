@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -212,3 +213,61 @@ def test_hook_asking_for_a_sandbox_that_cannot_run_is_not_run(claw, scripted, co
     res = claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
     assert not (workspace / "hook-ran").exists()
     assert "sandbox.enginePath" in res.stderr
+
+
+PROBE_SERVER = """
+import socket, sys
+from mcp.server.mcpserver import MCPServer
+
+app = MCPServer("probe")
+
+
+@app.tool()
+def probe() -> str:
+    try:
+        with open(sys.argv[1], "w") as out:
+            out.write("x")
+    except OSError as exc:
+        return socket.gethostname() + " " + type(exc).__name__
+    return socket.gethostname() + " wrote"
+
+
+app.run()
+"""
+
+
+def test_stdio_mcp_server_opting_in_runs_inside_the_sandbox(claw, scripted, configure, workspace, tmp_path):
+    server = workspace / "probe_server.py"  # /tmp outside the workspace is private inside the sandbox
+    server.write_text(PROBE_SERVER)
+    target = tmp_path / "mcp-out.txt"
+    servers = {"probe": {"command": sys.executable, "args": [str(server), str(target)], "sandbox": True}}
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
+    configure({"enabled": True}, enableAllProjectMcpServers=True)
+    scripted.script(Reply(ToolCall("mcp__probe__probe", {})), Reply(Text("done")))
+    args = (
+        "-p",
+        "go",
+        "--permission-mode",
+        "bypassPermissions",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+    )
+    events = claw(*args).assert_success().json_lines()
+    init = next(e for e in events if e.get("subtype") == "init")
+    assert [s["status"] for s in init["mcp_servers"]] == ["connected"], init["mcp_servers"]
+    [result] = results(scripted)
+    assert "claw-sandbox" in text(result) and not target.exists()
+
+
+def test_stdio_mcp_server_asking_for_a_missing_sandbox_is_not_started(
+    claw, scripted, configure, workspace, tmp_path
+):
+    servers = {"probe": {"command": sys.executable, "args": ["-c", "pass"], "sandbox": True}}
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
+    configure({"enabled": True, "enginePath": str(tmp_path / "no-bwrap")}, enableAllProjectMcpServers=True)
+    scripted.script(Reply(Text("hi")))
+    events = claw("-p", "hi", "--output-format", "stream-json", "--verbose").assert_success().json_lines()
+    init = next(e for e in events if e.get("subtype") == "init")
+    [probe] = init["mcp_servers"]
+    assert probe["status"] == "failed" and "sandbox.enginePath" in json.dumps(probe)

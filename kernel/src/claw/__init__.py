@@ -88,6 +88,7 @@ _LAZY: dict[str, str] = {
     "SandboxPolicy": "claw.sandboxes",
     "SandboxSettings": "claw.settings",
     "sandbox_policy": "claw.sandboxes",
+    "confine": "claw.sandboxes",
     "TaskBackend": "claw.tasks",
     "TaskHandle": "claw.tasks",
     "SessionContext": "claw.session_context",
@@ -164,7 +165,7 @@ if TYPE_CHECKING:
         ToolUseStart,
         load_catalogue,
     )
-    from claw.sandboxes import Sandbox, SandboxPolicy, sandbox_policy
+    from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
     from claw.settings import SandboxSettings
     from claw.tasks import TaskBackend, TaskHandle

@@ -114,3 +114,23 @@ class Sandbox(abc.ABC):
         """What the sandbox reports about itself (engine, version, namespaces, container): shown by
         status commands and recorded in the session's ``init``."""
         return {"name": self.name, "available": self.available()}
+
+
+def confine(
+    sandbox: Sandbox | None,
+    settings: Mapping[str, Any] | SandboxSettings | None,
+    argv: list[str],
+    workspace: Path,
+    env: Mapping[str, str] | None = None,
+) -> list[str]:
+    """``argv`` wrapped by the session's ``sandbox`` under the policy ``settings`` describe: for
+    processes other than Bash that opt in (command hooks, stdio MCP servers).
+
+    :raises ConfigError: when no sandbox is configured, it cannot run here, or the settings are bad
+        (the process must then not be started).
+    """
+    if sandbox is None:
+        raise ConfigError("no sandbox is configured (settings sandbox.enabled)")
+    if not sandbox.available():
+        raise ConfigError(sandbox.unavailable_reason())
+    return sandbox.wrap(argv, sandbox_policy(settings, workspace, env=env))

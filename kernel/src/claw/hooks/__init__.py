@@ -27,6 +27,7 @@ from claw.hooks.config import ConfiguredHook, effective_hooks
 from claw.hooks.matchers import subject_of
 from claw.hooks.merge import merge
 from claw.hooks.output import Interpreted, interpret
+from claw.sandboxes import confine
 
 __all__ = ["ConfiguredHook", "HookRunner", "effective_hooks"]
 
@@ -135,17 +136,19 @@ class HookRunner:
     async def _run_command(
         self, hook: ConfiguredHook, event: HookEvent, stdin: bytes, env: dict[str, str]
     ) -> Interpreted:
+        argv: list[str] | None = None
+        refused = ""
         if hook.sandboxed:
-            wrap, why = self._confinement()
-            if wrap is None:
-                result = CommandResult(1, "", f'not run: {why} (the hook asks for "sandbox": true)', 0.0)
-            else:
-                result = await run_command(
-                    hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout, wrap=wrap
-                )
+            try:
+                shell = ["/bin/sh", "-c", hook.command]
+                argv = confine(self.sandbox, self.settings.model.sandbox, shell, self.workspace, self.env)
+            except ConfigError as exc:
+                refused = f'not run: {exc} (the hook asks for "sandbox": true)'
+        if refused:
+            result = CommandResult(1, "", refused, 0.0)
         else:
             result = await run_command(
-                hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout
+                hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout, argv=argv
             )
         interpreted = interpret(event.hook_event_name, result, hook.timeout)
         if interpreted.problem:
@@ -165,21 +168,6 @@ class HookRunner:
             record["error"] = interpreted.problem
         self._report(record)
         return interpreted
-
-    def _confinement(self) -> tuple[Callable[[list[str]], list[str]] | None, str]:
-        """The session sandbox's ``wrap`` under the settings' policy, or ``None`` and why not."""
-        from claw.sandboxes import sandbox_policy
-
-        sandbox = self.sandbox
-        if sandbox is None:
-            return None, "no sandbox is configured (settings sandbox.enabled)"
-        if not sandbox.available():
-            return None, sandbox.unavailable_reason()
-        try:
-            policy = sandbox_policy(self.settings.model.sandbox, self.workspace, env=self.env)
-        except ConfigError as exc:
-            return None, str(exc)
-        return (lambda argv: sandbox.wrap(argv, policy)), ""
 
     def _report(self, record: dict[str, Any]) -> None:
         if self.on_run is not None:

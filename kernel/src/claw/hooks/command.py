@@ -14,7 +14,7 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -34,11 +34,11 @@ async def run_command(
     env: Mapping[str, str],
     cwd: str,
     timeout: float,
-    wrap: Callable[[list[str]], list[str]] | None = None,
+    argv: list[str] | None = None,
 ) -> CommandResult:
     """Run ``command`` with ``stdin``; never raises for the command's own failures.
 
-    :param wrap: rewrites the ``/bin/sh -c`` command line (a sandbox's ``wrap``).
+    :param argv: the command line to run instead of ``/bin/sh -c command`` (that one, confined).
 
     :raises asyncio.CancelledError: after killing the process group, when the caller is cancelled.
     """
@@ -49,9 +49,7 @@ async def run_command(
             command, env=dict(env), cwd=cwd, creationflags=subprocess.CREATE_NEW_PROCESS_GROUP, **pipes
         )
     else:
-        argv = ["/bin/sh", "-c", command]
-        if wrap is not None:
-            argv = wrap(argv)
+        argv = argv or ["/bin/sh", "-c", command]
         proc = await asyncio.create_subprocess_exec(
             *argv, env=dict(env), cwd=cwd, start_new_session=True, **pipes
         )

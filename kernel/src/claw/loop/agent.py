@@ -202,7 +202,7 @@ class AgentLoop:
             complete=self._complete,
             small_model=routing.small_model(settings, self.env, self.chain[0]),
         )
-        self.hooks.sandbox = self.tool_ctx.sandbox
+        self.hooks.sandbox = self.ctx.sandbox = self.tool_ctx.sandbox
         if opts.permission_prompt_tool:
             self.permissions.approver = PromptToolApprover(
                 opts.permission_prompt_tool, self._find_tool, self.tool_ctx
