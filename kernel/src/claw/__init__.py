@@ -87,6 +87,9 @@ _LAZY: dict[str, str] = {
     "Transport": "claw.transports",
     "Sandbox": "claw.sandboxes",
     "SandboxPolicy": "claw.sandboxes",
+    "SandboxSettings": "claw.settings",
+    "sandbox_policy": "claw.sandboxes",
+    "confine": "claw.sandboxes",
     "TaskBackend": "claw.tasks",
     "TaskHandle": "claw.tasks",
     "SessionContext": "claw.session_context",
@@ -173,8 +176,9 @@ if TYPE_CHECKING:
         ToolUseStart,
         load_catalogue,
     )
-    from claw.sandboxes import Sandbox, SandboxPolicy
+    from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
+    from claw.settings import SandboxSettings
     from claw.tasks import TaskBackend, TaskHandle
     from claw.text import model_text
     from claw.tools import (

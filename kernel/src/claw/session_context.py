@@ -81,6 +81,8 @@ class SessionContext:
         self._tools: list[Tool] = []
         self._call_tool = call_tool
         self.start_timeout = start_timeout
+        #: The session's sandbox (a :class:`claw.Sandbox`, set by the agent loop), or ``None``.
+        self.sandbox: Any = None
         #: Bumped by :meth:`add_tool` and :meth:`remove_tool`: the agent loop rebuilds the model's tool
         #: list before its next request when it changes (an MCP server authorised mid-session, or one
         #: whose tools changed).
@@ -134,6 +136,16 @@ class SessionContext:
     @property
     def commands(self) -> dict[str, SlashCommand]:
         return dict(self._commands)
+
+    def confine(self, argv: list[str]) -> list[str]:
+        """``argv`` wrapped by the session's sandbox under settings ``sandbox``, for a process a plugin
+        starts on the model's behalf and that opted in (a stdio MCP server with ``"sandbox": true``).
+
+        :raises ConfigError: when no sandbox is configured or it cannot run here: do not start it.
+        """
+        from claw.sandboxes import confine
+
+        return confine(self.sandbox, self.settings.get("sandbox"), argv, self.workspace, self.env)
 
     def set_status(self, name: str, status: str, **detail: Any) -> None:
         """Record the state of a server or connection (``connected``, ``failed``, ``needs-auth``)."""

@@ -42,6 +42,9 @@ class CommandHook(BaseModel):
     statusMessage: str | None = None
     #: Claude Code's ``if``: a permission rule (``Bash(git *)``) the tool call must match.
     if_: str | None = Field(default=None, alias="if")
+    #: claw's opt-in: run the hook inside the session's sandbox (settings ``sandbox``); when the
+    #: sandbox cannot run, the hook is not run (a non-blocking error). Unset: false.
+    sandbox: bool | None = None
 
     @field_validator("if_")
     @classmethod
@@ -106,8 +109,59 @@ class RetrySettings(_Section):
     unreachableBudget: float = Field(default=3.0, ge=0)
 
 
+class SandboxNetworkSettings(_Section):
+    """Network of sandboxed commands (Claude Code's ``sandbox.network`` keys, plus claw's ``mode``)."""
+
+    #: ``none`` (no network at all), ``host`` (the machine's network) or ``allow-list`` (only
+    #: ``allowedDomains``, through a filtering HTTP/HTTPS proxy). Unset: ``allow-list`` when
+    #: ``allowedDomains`` is given, else ``none``.
+    mode: Literal["none", "host", "allow-list"] | None = None
+    #: Domains reachable in ``allow-list`` mode; ``*.example.com`` matches subdomains.
+    allowedDomains: list[str] = Field(default_factory=list)
+    #: Unix sockets a sandboxed command may connect to (bound into the sandbox).
+    allowUnixSockets: list[str] = Field(default_factory=list)
+    #: Whether a sandboxed command may listen on its own loopback.
+    allowLocalBinding: bool = False
+
+
+class SandboxFilesystemSettings(_Section):
+    """What sandboxed commands may write and read (claw's keys)."""
+
+    #: ``off`` (no filesystem confinement), ``workspace-only`` (write the workspace, additional
+    #: directories and a private temp dir) or ``allow-list`` (write only ``allowWrite``).
+    mode: Literal["off", "workspace-only", "allow-list"] = "workspace-only"
+    #: Writable paths in ``allow-list`` mode (``~`` and workspace-relative paths accepted); each must exist.
+    allowWrite: list[str] = Field(default_factory=list)
+    #: Paths hidden from sandboxed commands; unset: ``~/.ssh``, ``~/.aws``, ``~/.gnupg`` and the
+    #: workspace's ``.env`` files in ``allow-list`` mode.
+    denyRead: list[str] | None = None
+
+
 class SandboxSettings(_Section):
+    """Confinement of the commands claw runs for the model (Claude Code's ``sandbox`` keys where it
+    has them: ``enabled``, ``autoAllowBashIfSandboxed``, ``excludedCommands``, ``network``)."""
+
+    #: The registered sandbox to use; unset with ``enabled``: the first one registered.
     name: str | None = None
+    enabled: bool = False
+    #: A confined Bash call needs no approval in the modes that would ask about it.
+    autoAllowBashIfSandboxed: bool = True
+    #: Commands (first word, or a ``Bash(...)``-style prefix ending in ``*``) that run outside the
+    #: sandbox, through the normal permission prompt.
+    excludedCommands: list[str] = Field(default_factory=list)
+    #: When the sandbox cannot run here: refuse to run commands (true) or run them unconfined with a warning.
+    failIfUnavailable: bool = True
+    #: ``auto`` (bwrap, else ``unshare`` from util-linux), ``bubblewrap`` or ``unshare``.
+    engine: Literal["auto", "bubblewrap", "unshare"] = "auto"
+    #: The engine's binary (``bwrap`` or ``unshare``) when not the one on ``PATH``.
+    enginePath: str | None = None
+    filesystem: SandboxFilesystemSettings = Field(default_factory=SandboxFilesystemSettings)
+    network: SandboxNetworkSettings = Field(default_factory=SandboxNetworkSettings)
+
+    @property
+    def requested(self) -> bool:
+        """Whether commands are to run sandboxed: ``enabled``, or a ``name`` given."""
+        return self.enabled or bool(self.name)
 
 
 class Settings(_Section):

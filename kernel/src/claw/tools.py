@@ -94,6 +94,10 @@ class Access(BaseModel):
     error: str | None = None
     #: ``read``/``write``: the target of a shell redirection (``> out.txt``), not of the command itself.
     redirect: bool = False
+    #: The call runs confined by the configured sandbox: with settings
+    #: ``sandbox.autoAllowBashIfSandboxed`` what the mode would ask about is allowed (the sandbox,
+    #: not the prompt, holds the line); deny rules, ask rules and the mode's denials still apply.
+    sandboxed: bool = False
 
 
 class ToolResult(BaseModel):

@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from claw import console
+from claw.errors import ConfigError
 from claw.events import HookEvent, HookOutcome
-from claw.hooks.command import run_command
+from claw.hooks.command import CommandResult, run_command
 from claw.hooks.conditions import compile_condition
 from claw.hooks.config import ConfiguredHook, effective_hooks
 from claw.hooks.matchers import subject_of
 from claw.hooks.merge import merge
 from claw.hooks.output import Interpreted, interpret
+from claw.sandboxes import confine
 from claw.text import dumps
 
 __all__ = ["ConfiguredHook", "HookRunner", "effective_hooks"]
@@ -63,6 +65,8 @@ class HookRunner:
         self.workspace = workspace
         self.env = env
         self.on_run = on_run
+        #: The session's sandbox (set by the agent loop), for hooks with ``"sandbox": true``.
+        self.sandbox: Any = None
         self.hooks: list[ConfiguredHook] = effective_hooks(settings)
         self._conditions = {
             h.condition: compile_condition(h.condition, workspace, env, tool_lookup)
@@ -135,9 +139,20 @@ class HookRunner:
     async def _run_command(
         self, hook: ConfiguredHook, event: HookEvent, stdin: bytes, env: dict[str, str]
     ) -> Interpreted:
-        result = await run_command(
-            hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout
-        )
+        argv: list[str] | None = None
+        refused = ""
+        if hook.sandboxed:
+            try:
+                shell = ["/bin/sh", "-c", hook.command]
+                argv = confine(self.sandbox, self.settings.model.sandbox, shell, self.workspace, self.env)
+            except ConfigError as exc:
+                refused = f'not run: {exc} (the hook asks for "sandbox": true)'
+        if refused:
+            result = CommandResult(1, "", refused, 0.0)
+        else:
+            result = await run_command(
+                hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout, argv=argv
+            )
         interpreted = interpret(event.hook_event_name, result, hook.timeout)
         if interpreted.problem:
             console.warn(f"{event.hook_event_name} hook `{hook.command}` {interpreted.problem}", once=False)

@@ -28,9 +28,17 @@ class CommandResult:
 
 
 async def run_command(
-    command: str, stdin: bytes, *, env: Mapping[str, str], cwd: str, timeout: float
+    command: str,
+    stdin: bytes,
+    *,
+    env: Mapping[str, str],
+    cwd: str,
+    timeout: float,
+    argv: list[str] | None = None,
 ) -> CommandResult:
     """Run ``command`` with ``stdin``; never raises for the command's own failures.
+
+    :param argv: the command line to run instead of ``/bin/sh -c command`` (that one, confined).
 
     :raises asyncio.CancelledError: after killing the process group, when the caller is cancelled.
     """
@@ -47,10 +55,9 @@ async def run_command(
             stderr=pipe,
         )
     else:
+        argv = argv or ["/bin/sh", "-c", command]
         proc = await asyncio.create_subprocess_exec(
-            "/bin/sh",
-            "-c",
-            command,
+            *argv,
             env=dict(env),
             cwd=cwd,
             start_new_session=True,

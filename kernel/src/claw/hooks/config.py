@@ -24,6 +24,8 @@ class ConfiguredHook:
     source: str
     #: Claude Code's ``if`` filter: a permission rule the tool call must match.
     condition: str | None = None
+    #: Settings ``"sandbox": true``: run confined by the session's sandbox.
+    sandboxed: bool = False
     test: Callable[[str | None], bool] = field(repr=False, compare=False, default=lambda s: True)
 
 
@@ -54,6 +56,7 @@ def effective_hooks(settings: Any) -> list[ConfiguredHook]:
                             timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
                             source=layer.label,
                             condition=hook.get("if"),
+                            sandboxed=bool(hook.get("sandbox")),
                             test=compile_matcher(matcher),
                         )
                     )

@@ -204,10 +204,11 @@ class AgentLoop:
             stash=self.ctx.stash,
             ask=opts.tool_asker,
             session=self.ctx,
-            sandbox=_sandbox(app, settings.model.sandbox.name),
+            sandbox=_sandbox(app, settings.model.sandbox),
             complete=self._complete,
             small_model=routing.small_model(settings, self.env, self.chain[0]),
         )
+        self.hooks.sandbox = self.ctx.sandbox = self.tool_ctx.sandbox
         if opts.permission_prompt_tool:
             self.permissions.approver = PromptToolApprover(
                 opts.permission_prompt_tool, self._find_tool, self.tool_ctx
@@ -232,6 +233,9 @@ class AgentLoop:
             emit=self._emit,
         )
         self._emit("session_start", model=self.chain[0].address, source=source)
+        sandbox = self._sandbox_status()
+        if sandbox["enabled"]:
+            session.record("sandbox", **sandbox)
         self.renderer.system(
             shapes.init(
                 session_id=session.id,
@@ -247,8 +251,24 @@ class AgentLoop:
                     if r.status == "loaded"
                 ],
                 api_key_source=primary.credentials().source or "none",
+                sandbox=sandbox,
             )
         )
+
+    def _sandbox_status(self) -> dict[str, Any]:
+        """What confines this session's commands (``init`` event and session file): the sandbox's own
+        description, or why none does although settings ask for one."""
+        cfg = self.settings.model.sandbox
+        if not cfg.requested:
+            return {"enabled": False}
+        sandbox = self.tool_ctx.sandbox
+        if sandbox is None:
+            return {
+                "enabled": True,
+                "available": False,
+                "reason": f"no sandbox named {cfg.name or '(any)'} is installed",
+            }
+        return {"enabled": True, **sandbox.describe()}
 
     def model_line(self) -> str:
         """Which model runs and why (``model: anthropic/claude-sonnet-5-5 (from ANTHROPIC_API_KEY)``),
@@ -1006,10 +1026,14 @@ def _api_message(exc: ApiError) -> str:
     return f"{who} API error{status}: {exc}"
 
 
-def _sandbox(app: Any, name: str | None) -> Any:
-    """The sandbox settings ``sandbox.name`` selects, if registered and usable here; ``None`` otherwise
-    (the shell tool then refuses to run commands rather than run them unconfined)."""
-    if not name or name not in app.sandboxes:
+def _sandbox(app: Any, settings: Any) -> Any:
+    """The sandbox settings ``sandbox.enabled`` / ``sandbox.name`` select, made with those settings,
+    or ``None`` when none is selected or registered (the shell tool then refuses to run commands
+    rather than run them unconfined). Whether it can run here is the shell tool's question, so that
+    it can say why and honour ``sandbox.failIfUnavailable``."""
+    if not settings.requested:
         return None
-    sandbox = app.sandboxes[name].obj()
-    return sandbox if sandbox.available() else None
+    name = settings.name or next(iter(app.sandboxes), None)
+    if name is None or name not in app.sandboxes:
+        return None
+    return app.sandboxes[name].obj(settings)

@@ -40,7 +40,9 @@ def init(
     slash_commands: list[str],
     plugins: list[dict[str, Any]],
     api_key_source: str = "none",
+    sandbox: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """Claude Code's ``system``/``init`` message, plus claw's ``sandbox`` (what confines commands)."""
     return {
         "type": "system",
         "subtype": "init",
@@ -57,6 +59,7 @@ def init(
         "skills": [],
         "plugins": plugins,
         "claw_version": VERSION,
+        "sandbox": sandbox or {"enabled": False},
         "uuid": _uuid(),
     }
 

@@ -246,6 +246,10 @@ class PermissionEngine:
             self._judge(unit, mode, read_only, tool_rule, spec.needs_approval)
         if mode != "read-only":
             _cover_command_effects(units)
+        if self._sandbox_auto_allows(accesses):
+            for unit in units:
+                if unit.decision == ASK and not unit.by_rule:
+                    _set(unit, ALLOW, "sandbox", "", False)
         denied = next((u for u in units if u.decision == DENY), None)
         if denied is not None:
             return Decision(_verdict(DENY, denied.source, denied.reason), mode, units)
@@ -256,6 +260,13 @@ class PermissionEngine:
         decision = await self._combine(tool, tool_input, units, mode)
         decision.tool_rule = tool_rule
         return decision
+
+    def _sandbox_auto_allows(self, accesses: Sequence[Any]) -> bool:
+        """Settings ``sandbox.autoAllowBashIfSandboxed`` and a call the tool says runs confined."""
+        if self.settings is None or not any(getattr(a, "sandboxed", False) for a in accesses):
+            return False
+        sandbox = self.settings.model.sandbox
+        return sandbox.requested and sandbox.autoAllowBashIfSandboxed
 
     def _judge(
         self, unit: Unit, mode: str, read_only: bool, tool_rule: Rule | None, needs_approval: bool = False

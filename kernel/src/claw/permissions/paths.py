@@ -26,7 +26,16 @@ def resolve(path: str, workspace: str, home: str) -> str:
     prefix = workspace + os.sep
     if path.startswith(prefix) and ".." not in path and "//" not in path:
         return _below(path, prefix)
-    return os.path.realpath(path)
+    return _realpath(path)
+
+
+def _realpath(path: str) -> str:
+    """``os.path.realpath``, or the path as written when a link on it may not be followed
+    (``/proc/1/root`` of a process claw cannot inspect): judged as written rather than crashing."""
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return os.path.normpath(path)
 
 
 def _below(path: str, prefix: str) -> str:
@@ -42,9 +51,9 @@ def _below(path: str, prefix: str) -> str:
         except FileNotFoundError:
             return os.path.normpath(path)  # nothing below a missing component can be a link
         except OSError:
-            return os.path.realpath(path)
+            return _realpath(path)
         if stat.S_ISLNK(mode):
-            return os.path.realpath(path)
+            return _realpath(path)
     return os.path.normpath(path)
 
 

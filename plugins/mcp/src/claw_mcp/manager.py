@@ -198,8 +198,11 @@ class McpManager:
         workspace: Path,
         env: Mapping[str, str],
         timeout: float | None = None,
+        confine: Callable[[list[str]], list[str]] | None = None,
     ) -> None:
         _quiet_sdk_logging(env)
+        #: Wraps the command line of a stdio server with ``"sandbox": true`` (the session's sandbox).
+        self.confine = confine
         self.servers = {name: Server(cfg) for name, cfg in servers.items()}
         self.transports = dict(transports)
         self.workspace = workspace
@@ -294,6 +297,13 @@ class McpManager:
             cfg["env"] = {**self.env, **(cfg.get("env") or {})}
             cfg.setdefault("cwd", str(self.workspace))
             cfg["stderr"] = server.log
+            if cfg.get("sandbox"):
+                if self.confine is None:
+                    raise ValueError(
+                        '"sandbox": true but no sandbox is configured (settings sandbox.enabled)'
+                    )
+                argv = self.confine([cfg["command"], *cfg.get("args", [])])
+                cfg["command"], cfg["args"] = argv[0], argv[1:]
         if server.auth is not None:
             cfg["auth"] = server.auth
         elif server.config.oauth_capable and not _has_authorization(cfg.get("headers")):

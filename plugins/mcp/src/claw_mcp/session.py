@@ -58,6 +58,7 @@ async def start(session: claw.SessionContext) -> None:
         workspace=session.workspace,
         env=session.env,
         timeout=startup_wait(session),
+        confine=session.confine,
     )
     session.stash[MANAGER] = manager
     for name in resolved.servers:

@@ -74,23 +74,62 @@ def _command(input: Mapping[str, Any]) -> str:
     return command
 
 
-def _argv(script: str, ctx: claw.ToolContext, input: Mapping[str, Any]) -> list[str]:
-    argv = [BASH, "-c", script]
-    name = (ctx.settings.get("sandbox") or {}).get("name") if isinstance(ctx.settings, Mapping) else None
-    if not name:
-        return argv
-    if input.get("dangerouslyDisableSandbox") and ctx.permission_mode in (
-        "danger-full-access",
-        "bypassPermissions",
-    ):
-        return argv
+def _sandbox_settings(ctx: claw.ToolContext) -> claw.SandboxSettings:
+    raw = ctx.settings.get("sandbox") if isinstance(ctx.settings, Mapping) else None
+    return claw.SandboxSettings.model_validate(raw or {})
+
+
+def _excluded(command: str, patterns: list[str]) -> bool:
+    """Settings ``sandbox.excludedCommands``: a bare word matches the command's first word; a
+    pattern ending in ``*`` (or Claude Code's ``:*``) matches by prefix."""
+    text = command.strip()
+    first = text.split(maxsplit=1)[0] if text else ""
+    for pattern in patterns:
+        if pattern.endswith("*"):
+            if text.startswith(pattern.rstrip("*").removesuffix(":").rstrip()):
+                return True
+        elif first == pattern:
+            return True
+    return False
+
+
+def confinement(ctx: claw.ToolContext, command: str, input: Mapping[str, Any]) -> tuple[Any, str]:
+    """``(sandbox, "")`` when the command runs confined, ``(None, why)`` when it runs unconfined
+    although a sandbox is configured, ``(None, "")`` when none is.
+
+    :raises claw.ToolError: when a sandbox is configured but cannot run and settings
+        ``sandbox.failIfUnavailable`` says not to run commands unconfined.
+    """
+    cfg = _sandbox_settings(ctx)
+    if not cfg.requested:
+        return None, ""
+    if input.get("dangerouslyDisableSandbox"):
+        return None, "the call asked to run outside the sandbox (dangerouslyDisableSandbox)"
+    if _excluded(command, cfg.excludedCommands):
+        return None, "the command is excluded by settings sandbox.excludedCommands"
     sandbox = ctx.sandbox
+    why = (
+        f'settings sandbox.name is "{cfg.name}" but no such sandbox is installed'
+        if cfg.name
+        else "settings sandbox.enabled is true but no sandbox plugin is installed (claw-sandbox)"
+    )
+    if sandbox is not None:
+        if sandbox.available():
+            return sandbox, ""
+        why = sandbox.unavailable_reason()
+    if cfg.failIfUnavailable:
+        raise claw.ToolError(f"{why}; the command was not run (settings sandbox.failIfUnavailable)")
+    return None, why
+
+
+def _argv(script: str, ctx: claw.ToolContext, sandbox: Any) -> list[str]:
+    argv = [BASH, "-c", script]
     if sandbox is None:
-        raise claw.ToolError(
-            f'settings sandbox.name is "{name}" but no such sandbox is available; the command was not run'
-        )
-    roots = _roots(ctx)
-    policy = claw.SandboxPolicy(workspace=roots[0], writable=roots, network=True)
+        return argv
+    try:
+        policy = claw.sandbox_policy(_sandbox_settings(ctx), ctx.workspace, ctx.additional_dirs, ctx.env)
+    except claw.ConfigError as exc:
+        raise claw.ToolError(f"{exc}; the command was not run") from None
     return sandbox.wrap(argv, policy)
 
 
@@ -122,7 +161,7 @@ class BashTool(claw.Tool):
                 },
                 "dangerouslyDisableSandbox": {
                     "type": "boolean",
-                    "description": "Run outside the configured sandbox (only honoured in danger-full-access mode).",
+                    "description": "Run outside the configured sandbox (the call then needs the usual approval).",
                 },
             },
             "required": ["command"],
@@ -147,8 +186,13 @@ class BashTool(claw.Tool):
         accesses += [claw.Access(kind="read", path=p, redirect=True) for p in dict.fromkeys(syntax.reads)]
         accesses += [claw.Access(kind="write", path=p, redirect=True) for p in dict.fromkeys(syntax.writes)]
         found = effects(command, shell_cwd(ctx), _env(ctx))
+        try:
+            confined = confinement(ctx, command, input)[0] is not None
+        except claw.ToolError:
+            confined = False
         accesses += [claw.Access(kind="write", path=str(p)) for p in dict.fromkeys(found.writes)]
-        return accesses
+        # The sandbox, when it confines this call, holds the line for every access the call declares.
+        return [a.model_copy(update={"sandboxed": confined}) for a in accesses]
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         command = _command(input)
@@ -162,15 +206,25 @@ class BashTool(claw.Tool):
         why = violation(command, cwd=cwd, roots=_roots(ctx), mode=ctx.permission_mode, env=env)
         if why:
             raise claw.ToolError(why)
+        sandbox, unconfined = confinement(ctx, command, input)
         if input.get("run_in_background"):
-            return self._background(command, cwd, env, ctx, input)
-        return await self._foreground(command, cwd, env, ctx, input, timeout_ms / 1000)
+            result = self._background(command, cwd, env, ctx, sandbox)
+        else:
+            result = await self._foreground(command, cwd, env, ctx, input, timeout_ms / 1000, sandbox)
+        result.data["sandboxed"] = sandbox is not None
+        if unconfined:
+            note = f"(ran outside the sandbox: {unconfined})"
+            result.data["unsandboxedReason"] = unconfined
+            result.content = (
+                f"{result.content}\n{note}" if isinstance(result.content, str) else result.content
+            )
+        return result
 
     def _background(
-        self, command: str, cwd: Path, env: dict[str, str], ctx: claw.ToolContext, input: Mapping[str, Any]
+        self, command: str, cwd: Path, env: dict[str, str], ctx: claw.ToolContext, sandbox: Any
     ) -> claw.ToolResult:
         proc = Process(
-            _argv(command, ctx, input), cwd=str(cwd), env=env, head=64 * 1024, tail=JOB_BUFFER_BYTES
+            _argv(command, ctx, sandbox), cwd=str(cwd), env=env, head=64 * 1024, tail=JOB_BUFFER_BYTES
         )
         job = JOBS.add(ctx.session_id, command, proc)
         return claw.ToolResult(
@@ -195,15 +249,16 @@ class BashTool(claw.Tool):
         ctx: claw.ToolContext,
         input: Mapping[str, Any],
         timeout: float,
+        sandbox: Any,
     ) -> claw.ToolResult:
         fd, cwd_file = tempfile.mkstemp(prefix="claw-cwd-")
         os.close(fd)
-        sandboxed = bool(ctx.sandbox)
+        sandboxed = sandbox is not None
         script = command if sandboxed else f"trap 'pwd -P > \"$__CLAW_CWD_FILE\" 2>/dev/null' EXIT\n{command}"
         env = {**env, "__CLAW_CWD_FILE": cwd_file}
         try:
             proc = Process(
-                _argv(script, ctx, input),
+                _argv(script, ctx, sandbox),
                 cwd=str(cwd),
                 env=env,
                 head=MAX_OUTPUT_CHARS * 2,

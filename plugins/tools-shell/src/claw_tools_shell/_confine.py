@@ -12,7 +12,7 @@ before starting it. The line is read by :mod:`claw_tools_shell._syntax` (a bash 
 ``unzip [-d]``, ``curl -o``, ``wget -O/-P``. Variables assigned earlier in the line and the environment
 are expanded; a target that still depends on an unknown value is refused in the confining modes.
 It is not a sandbox: a program that writes on its own (``python -c ...``) is not seen; configure a
-sandbox (settings ``sandbox.name``) for a hard boundary.
+sandbox (settings ``sandbox.enabled``, the claw-sandbox plugin) for a hard boundary.
 """
 
 from __future__ import annotations
