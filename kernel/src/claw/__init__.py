@@ -91,6 +91,11 @@ _LAZY: dict[str, str] = {
     "SessionContext": "claw.session_context",
     "SlashCommand": "claw.session_context",
     "DoctorCheck": "claw.diagnostics",
+    # plugin commands (``claw_register_commands``) and ``claw_doctor_checks``
+    "CommandContext": "claw.command_context",
+    "command_context": "claw.command_context",
+    "EffectiveSettings": "claw.config",
+    "table": "claw.cli._output",
     # errors and helpers
     "ClawError": "claw.errors",
     "ApiError": "claw.errors",
@@ -99,8 +104,25 @@ _LAZY: dict[str, str] = {
     "UsageError": "claw.errors",
     "MissingCredentials": "claw.errors",
     "ProviderNotFound": "claw.errors",
+    "EndpointUnreachable": "claw.errors",
+    "parse_retry_after": "claw.errors",
+    "unreachable_cause": "claw.errors",
     "require": "claw.lazy",
     "model_text": "claw.text",
+    "satisfies": "claw.compat",
+    # one-line messages on stderr, and structlog debug logging (stderr too)
+    "warn": "claw.console",
+    "error": "claw.console",
+    "get_logger": "claw.log",
+    "debugging": "claw.log",
+    "http_request": "claw.log",
+    "httpx_event_hooks": "claw.log",
+    # where claw keeps configuration and state; JSON files read with file:line errors
+    "config_dir": "claw.paths",
+    "state_dir": "claw.paths",
+    "PROJECT_DIR_NAME": "claw.paths",
+    "read_json_file": "claw.config",
+    "parse_json": "claw.config",
     # paths: the one glob semantics (gitignore + braces) and the one safe way to replace a file
     "PathPattern": "claw.globs",
     "IgnoreRules": "claw.globs",
@@ -125,21 +147,30 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
+    from claw.cli._output import table
+    from claw.command_context import CommandContext, command_context
+    from claw.compat import satisfies
+    from claw.config import EffectiveSettings, parse_json, read_json_file
+    from claw.console import error, warn
     from claw.diagnostics import DoctorCheck
     from claw.errors import (
         ApiError,
         ClawError,
         ConfigError,
+        EndpointUnreachable,
         MissingCredentials,
         PluginError,
         ProviderNotFound,
         UsageError,
+        parse_retry_after,
+        unreachable_cause,
     )
     from claw.events import HookEvent, HookOutcome, RuntimeEvent
     from claw.files import atomic_write
     from claw.function_tools import FunctionTool, tool
     from claw.globs import IgnoreRules, PathPattern, match_path
     from claw.lazy import require
+    from claw.log import debugging, get_logger, http_request, httpx_event_hooks
     from claw.messages import (
         ContentBlock,
         ImageBlock,
@@ -153,6 +184,7 @@ if TYPE_CHECKING:
         ToolUseBlock,
         Usage,
     )
+    from claw.paths import PROJECT_DIR_NAME, config_dir, state_dir
     from claw.providers import (
         Catalogue,
         CredentialStatus,
