@@ -92,8 +92,8 @@ _LAZY: dict[str, str] = {
     "SlashCommand": "claw.session_context",
     "DoctorCheck": "claw.diagnostics",
     # plugin commands (``claw_register_commands``) and ``claw_doctor_checks``
-    "CommandContext": "claw.command_context",
-    "command_context": "claw.command_context",
+    "CommandContext": "claw.plugin_commands",
+    "command_context": "claw.plugin_commands",
     "EffectiveSettings": "claw.config",
     "table": "claw.cli._output",
     # errors and helpers
@@ -148,7 +148,6 @@ if TYPE_CHECKING:
     from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
     from claw.cli._output import table
-    from claw.command_context import CommandContext, command_context
     from claw.compat import satisfies
     from claw.config import EffectiveSettings, parse_json, read_json_file
     from claw.console import error, warn
@@ -185,6 +184,7 @@ if TYPE_CHECKING:
         Usage,
     )
     from claw.paths import PROJECT_DIR_NAME, config_dir, state_dir
+    from claw.plugin_commands import CommandContext, command_context
     from claw.providers import (
         Catalogue,
         CredentialStatus,
