@@ -17,9 +17,9 @@ import sys
 import time
 
 from claw import Message, ModelRequest, ToolSpec
-from claw.testing.mock_anthropic import MockAnthropicServer
-from claw.testing.mock_openai import MockOpenAIServer
 from claw.testing.script import Reply, Text, ToolCall
+from claw_testkit.mock_anthropic import MockAnthropicServer
+from claw_testkit.mock_openai import MockOpenAIServer
 
 TARGET_MS = 5.0
 
@@ -60,12 +60,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     n = parser.parse_args().requests
-    from claw.testing.mock_foundry import MockFoundryServer
-    from claw.testing.mock_vertex import MockVertexServer
     from claw_provider_anthropic.provider import AnthropicProvider
     from claw_provider_foundry.provider import FoundryProvider
     from claw_provider_openai.provider import OpenAIProvider
     from claw_provider_vertex.provider import VertexProvider
+    from claw_testkit.mock_foundry import MockFoundryServer
+    from claw_testkit.mock_vertex import MockVertexServer
 
     vertex = {"access_token": "t", "project": "p", "region": "us-east5"}
 

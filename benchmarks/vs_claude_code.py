@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 from claw.testing import isolated_env
-from claw.testing.mock_anthropic import MockAnthropicServer
 from claw.testing.script import Reply, Text
+from claw_testkit.mock_anthropic import MockAnthropicServer
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 9
 MODEL = "claude-sonnet-4-6"

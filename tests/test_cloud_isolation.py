@@ -1,5 +1,6 @@
 """Each cloud provider works alone: a fresh venv with only ``claw-kernel`` and that one plugin (and the
-plugin's own SDK dependencies) runs a tool-using ``claw -p`` session against its loopback server."""
+plugin's own dependencies: ``claw-wire``, its SDKs) runs a tool-using ``claw -p`` session against its
+loopback server."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from typing import Any
 
 import pytest
 from claw.testing import ClawRunner
-from claw.testing.mock_bedrock import MockBedrockServer
-from claw.testing.mock_foundry import MockFoundryServer
-from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Reply, Text, ToolCall
 from claw.testing.venvs import make_venv
+from claw_testkit.mock_bedrock import MockBedrockServer
+from claw_testkit.mock_foundry import MockFoundryServer
+from claw_testkit.mock_vertex import MockVertexServer
 from cloud_e2e import LOOKUP_TOOL
 
 pytestmark = pytest.mark.slow
@@ -29,14 +30,16 @@ SDKS = {
 
 @pytest.fixture(scope="module")
 def venvs(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> Any:
-    """``venvs(name)``: the bin directory of a venv holding only the kernel and ``provider-<name>``,
-    built once per module."""
+    """``venvs(name)``: the bin directory of a venv holding only the kernel, ``provider-<name>`` and the
+    wire library it depends on, built once per module."""
     built: dict[str, Path] = {}
     root = tmp_path_factory.mktemp("cloud-venvs")
 
     def get(name: str) -> Path:
         if name not in built:
-            built[name] = make_venv(root / name, repo / "kernel", repo / "plugins" / f"provider-{name}")
+            built[name] = make_venv(
+                root / name, repo / "kernel", repo / "libs" / "wire", repo / "plugins" / f"provider-{name}"
+            )
         return built[name]
 
     return get

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from claw.testing.mock_anthropic import MockAnthropicServer
-from claw.testing.mock_bedrock import MockBedrockServer
 from claw.testing.script import Fault, Reply, Text, ToolCall, Usage
+from claw_testkit.mock_anthropic import MockAnthropicServer
+from claw_testkit.mock_bedrock import MockBedrockServer
 from cloud_e2e import LOOKUP_TOOL, error_lines
 
 MODEL = "bedrock/us.anthropic.claude-sonnet-4-6"

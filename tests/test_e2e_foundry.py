@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from claw.testing.mock_foundry import MockFoundryServer
-from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Fault, Reply, Text, ToolCall
+from claw_testkit.mock_foundry import MockFoundryServer
+from claw_testkit.mock_vertex import MockVertexServer
 from cloud_e2e import LOOKUP_TOOL, error_lines, tool_results
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from claw.testing.mock_bedrock import MockBedrockServer
-from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall
+from claw_testkit.mock_bedrock import MockBedrockServer
+from claw_testkit.mock_vertex import MockVertexServer
 from cloud_e2e import LOOKUP_TOOL, error_lines, tool_results
 
 

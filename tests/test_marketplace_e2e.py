@@ -79,11 +79,16 @@ def _artifacts(base: Path) -> None:
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
-    """Shared artifacts, and a fresh venv with the kernel, the marketplace and the Anthropic provider
-    for this worker (tests install into it, so workers never share one)."""
+    """Shared artifacts, and a fresh venv with the kernel, the marketplace and the Anthropic provider (with
+    the wire library it depends on) for this worker (tests install into it, so workers never share one)."""
     shared = _shared(tmp_path_factory, "market-e2e", _artifacts)
     venv = tmp_path_factory.mktemp("market-venv") / "venv"
-    packages = [ROOT / "kernel", ROOT / "marketplace", ROOT / "plugins" / "provider-anthropic"]
+    packages = [
+        ROOT / "kernel",
+        ROOT / "libs" / "wire",
+        ROOT / "marketplace",
+        ROOT / "plugins" / "provider-anthropic",
+    ]
     python = make_venv(venv, *packages, editable=True) / "python"
     tls = TLS(shared / "tls" / "ca.pem", shared / "tls" / "server.pem", shared / "tls" / "server.key")
     return Kit(venv, venv / "bin" / "claw", python, shared / "wheels", shared / "keys", tls)

@@ -1,5 +1,6 @@
 """Plugins use only the public API: what ``claw`` exports (``claw.__all__``), plus ``claw.hookspecs`` (the
-contract), ``claw.wire`` (vendor translations) and ``claw.testing`` (the test kit). Anything else in the
+contract) and ``claw.testing`` (the test kit); the vendor translations are a library of their own,
+``claw_wire``. Anything else in the
 kernel can change without notice, so a first-party plugin importing it is a bug this test names by
 file and line."""
 
@@ -17,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL = ROOT / "kernel" / "src" / "claw"
 #: ``claw.<module>`` a plugin may import besides ``claw`` itself (submodules included).
-ALLOWED = ("claw.hookspecs", "claw.testing", "claw.wire")
+ALLOWED = ("claw.hookspecs", "claw.testing")
 PUBLIC = frozenset(claw.__all__)
 
 
@@ -93,8 +94,8 @@ def test_the_scan_names_file_and_line_of_a_private_import(source, expected):
 
 def test_the_scan_accepts_the_public_api_and_the_allowed_modules():
     source = (
-        "import claw\nfrom claw import Tool, get_logger, hookspecs\nfrom claw.wire import post_stream\n"
-        "from claw.wire.http import HttpClient\nfrom claw.testing import call_tool\nimport claw.hookspecs\n"
+        "import claw\nfrom claw import Tool, get_logger, hookspecs\nfrom claw_wire import post_stream\n"
+        "from claw.testing.venvs import build_wheel\nfrom claw.testing import call_tool\nimport claw.hookspecs\n"
         "claw.require('x')\nclaw.testing.imported_modules('m')\nfrom claw_marketplace import net\n"
     )
     assert private_uses(source, "p.py") == []

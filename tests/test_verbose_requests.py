@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from claw.testing.mock_bedrock import MockBedrockServer
-from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.script import Fault, Reply, Text
+from claw_testkit.mock_bedrock import MockBedrockServer
+from claw_testkit.mock_vertex import MockVertexServer
 
 SECRET = "sk-ant-do-not-log-me-0123"
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from claw import Access, Classifier, PermissionRequest, ToolContext, ToolError, Verdict
+from claw import (
+    Access,
+    Classifier,
+    PermissionRequest,
+    Tool,
+    ToolContext,
+    ToolError,
+    ToolResult,
+    ToolSpec,
+    Verdict,
+)
 from claw.app import App
 from claw.config import Layer, validate
 from claw.errors import ConfigError
@@ -179,3 +189,38 @@ def test_project_settings_cannot_start_in_bypass_or_auto(workspace, claw_env, ca
     layers[0].data["permissions"]["defaultMode"] = "bypassPermissions"
     assert PermissionEngine(settings=validate(layers), workspace=workspace).mode == "danger-full-access"
     assert PermissionEngine(settings=validate(layers), workspace=workspace, mode="plan").mode == "read-only"
+
+
+class _Desktop(Tool):
+    """A tool whose spec says ``needs_approval`` (what the computer-use tool declares)."""
+
+    spec = ToolSpec(name="computer", description="drive the desktop", needs_approval=True)
+
+    async def run(self, input, ctx):
+        return ToolResult(content="clicked")
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("prompt", "ask"),
+        ("workspace-write", "ask"),
+        ("auto", "ask"),
+        ("dont-ask", "deny"),
+        ("read-only", "deny"),
+        ("allow", "allow"),
+        ("danger-full-access", "allow"),
+    ],
+)
+def test_needs_approval_tool_is_never_allowed_by_a_mode_default_or_a_classifier(workspace, mode, expected):
+    allow = Fixed("yes", "allow")
+    engine = engine_for(workspace, mode, classifiers=[allow])
+    ctx = ToolContext(workspace=workspace, session_id="s")
+    decision = run(engine.decide(_Desktop(), {"action": "left_click"}, ctx))
+    assert decision.verdict.decision == expected and allow.calls == 0
+
+
+def test_needs_approval_tool_runs_under_an_explicit_allow_rule(workspace):
+    engine = engine_for(workspace, "prompt", {"allow": ["computer"]})
+    ctx = ToolContext(workspace=workspace, session_id="s")
+    assert run(engine.decide(_Desktop(), {"action": "screenshot"}, ctx)).verdict.decision == "allow"

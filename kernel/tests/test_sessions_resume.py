@@ -239,3 +239,18 @@ def test_builtins_as_print_prompts_and_stdin_after_commands(claw, loop_env, claw
     res = claw("resume-session", str(path), "/cost", input="piped question\n").assert_success()
     assert res.stdout.index("Total cost:") < res.stdout.index("two")
     assert _texts(loop_env.requests[1])[-1] == "piped question\n"
+
+
+def test_image_with_session_placeholder_is_stored_as_text() -> None:
+    from claw.messages import ImageBlock, ImageSource, Message, ToolResultBlock
+
+    shot = ImageBlock(
+        source=ImageSource(media_type="image/png", data="QUJD" * 1000),
+        session_placeholder="(screenshot 1024x768)",
+    )
+    pasted = ImageBlock(source=ImageSource(media_type="image/png", data="WFla"))
+    message = Message(role="user", content=[ToolResultBlock(tool_use_id="t1", content=[shot]), pasted])
+    stored = message.stored()
+    assert stored["content"][0]["content"] == [{"type": "text", "text": "(screenshot 1024x768)"}]
+    assert stored["content"][1]["source"]["data"] == "WFla"  # an image without a placeholder is kept
+    assert "session_placeholder" not in str(message.model_dump())

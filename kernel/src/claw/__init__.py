@@ -50,6 +50,7 @@ _LAZY: dict[str, str] = {
     # tools
     "Tool": "claw.tools",
     "ToolSpec": "claw.tools",
+    "NativeTool": "claw.tools",
     "ToolResult": "claw.tools",
     "ToolContext": "claw.tools",
     "Completer": "claw.tools",
@@ -209,6 +210,7 @@ if TYPE_CHECKING:
     from claw.tools import (
         Access,
         Completer,
+        NativeTool,
         Stash,
         StashKey,
         Tool,

@@ -80,8 +80,8 @@ def claw_register_providers(register: Callable[[type[Provider]], None]) -> None:
 
     Providers raise :class:`claw.ApiError` and never retry on their own: retries, backoff, the
     idle-stream watchdog and fallbacks live in the kernel. A provider speaking Anthropic Messages or
-    OpenAI Chat Completions should use the kernel's translation, ``claw.wire`` (see `cloud providers
-    <cloud-providers.md#for-plugin-authors-clawwire>`_).
+    OpenAI Chat Completions should depend on the shared translation library ``claw-wire`` and use
+    ``claw_wire`` (see `cloud providers <cloud-providers.md#for-plugin-authors-claw_wire>`_).
 
     :param register: the kernel's registration callback; takes a :class:`claw.Provider` subclass.
     :returns: nothing; providers are registered through ``register``.
@@ -114,6 +114,19 @@ def claw_register_tools(register: Callable[[Tool], None]) -> None:
     missing``, as in Claude Code. So ``run`` may rely on the schema and check only what a schema
     cannot say (a file exists, a string is not blank); put bounds in the schema rather than in code.
     In unit tests, ``claw.testing.call_tool(tool, ctx, **input)`` runs a call the way the loop does.
+
+    Two more ``ToolSpec`` fields serve tools that drive more than files (the computer-use plugin uses
+    both). ``native=claw.NativeTool(type=..., params={...}, betas=(...))`` is a tool type the model's
+    API defines itself: the Anthropic Messages wire (Anthropic, Vertex AI, Foundry) sends ``{"type":
+    type, "name": name, **params}`` instead of the schema and adds the ``betas`` to the request's
+    ``anthropic-beta`` header; every other wire sends ``input_schema`` as a function, so keep a schema
+    that takes the same input. ``needs_approval=True``: no permission mode's default and no ``auto``
+    classifier allows a call; outside the ``allow``/``danger-full-access`` modes it runs only when an
+    allow rule, a PreToolUse hook or the user allows it.
+
+    An image a tool returns may set ``claw.ImageBlock(..., session_placeholder="(screenshot ...)")``:
+    the model gets the image, the session file keeps that text instead (screenshots are large and
+    stale once the turn is over).
 
     A tool that needs a model for a side job calls ``await ctx.complete(model, system, prompt)``: one
     request, ``prompt`` as the only user message, to ``model`` (any address: ``provider/model-id``, an

@@ -97,8 +97,8 @@ def http_request(
 
 def httpx_event_hooks() -> dict[str, list[Callable[[Any], Awaitable[None]]]]:
     """``event_hooks`` for an httpx / httpx2 ``AsyncClient`` that log each request it sends with
-    :func:`http_request`: for SDK clients claw does not drive through :func:`claw.wire.post_stream`
-    (google-genai). Duck-typed: no HTTP library is imported here."""
+    :func:`http_request`: for SDK clients whose requests a provider does not send itself (google-genai).
+    Duck-typed: no HTTP library is imported here."""
 
     async def on_request(request: Any) -> None:
         request.extensions["claw_started"] = time.perf_counter()

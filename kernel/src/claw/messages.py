@@ -38,6 +38,10 @@ class ImageSource(BaseModel):
 class ImageBlock(_Block):
     type: Literal["image"] = "image"
     source: ImageSource
+    #: When set, the session file keeps this text (as a text block) instead of the image: a tool's
+    #: screenshot is large and stale once the turn is over, so only a reference to it is stored (a
+    #: resumed session shows the model the text). Never sent to a model or printed (``exclude``).
+    session_placeholder: str | None = Field(default=None, exclude=True)
 
 
 class ToolUseBlock(_Block):
@@ -83,6 +87,18 @@ class Message(BaseModel):
     @classmethod
     def _text_content(cls, value: Any) -> Any:
         return [{"type": "text", "text": value}] if isinstance(value, str) else value
+
+    def stored(self) -> dict[str, Any]:
+        """The message as the session file keeps it: JSON, with every image that has a
+        :attr:`ImageBlock.session_placeholder` (also inside tool results) replaced by that text."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        for block, raw in zip(self.content, data["content"], strict=True):
+            if isinstance(block, ToolResultBlock) and isinstance(block.content, list):
+                raw["content"] = [
+                    _stored_part(b, r) for b, r in zip(block.content, raw["content"], strict=True)
+                ]
+        data["content"] = [_stored_part(b, r) for b, r in zip(self.content, data["content"], strict=True)]
+        return data
 
     @classmethod
     def user(cls, text: str) -> Message:
@@ -131,3 +147,9 @@ StopReason = Literal[
     "refusal",
     "model_context_window_exceeded",
 ]
+
+
+def _stored_part(block: Any, raw: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(block, ImageBlock) and block.session_placeholder is not None:
+        return {"type": "text", "text": block.session_placeholder}
+    return raw

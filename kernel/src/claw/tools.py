@@ -22,6 +22,31 @@ from claw.text import REPLACEMENT, model_text
 T = TypeVar("T")
 
 
+class NativeTool(BaseModel):
+    """A tool type the model's API defines itself, sent instead of the JSON-schema function.
+
+    Some tools are trained into the model and declared by type, not by schema: Anthropic's computer
+    use tool is ``{"type": "computer_20250124", "name": "computer", "display_width_px": ...}`` and
+    needs the ``anthropic-beta: computer-use-2025-01-24`` header. A tool sets :attr:`ToolSpec.native`
+    to one of these; the Anthropic Messages wire (:func:`claw_wire.anthropic.request_params` in the claw-wire library, used for
+    Anthropic, Vertex AI and Foundry) sends ``type``, the tool's name and ``params``, and adds
+    ``betas`` to the request's ``anthropic-beta`` header. Every other wire (OpenAI, Bedrock Converse,
+    OpenAI-compatible servers) sends the tool's ``input_schema`` as a plain function, so the tool
+    must keep a schema that describes the same input.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    #: The API whose wire knows the type; only ``anthropic`` (the Messages API) today.
+    api: Literal["anthropic"] = "anthropic"
+    #: The tool type, e.g. ``computer_20250124``.
+    type: str
+    #: The type's own fields, sent beside ``type`` and ``name`` (``display_width_px``, ...).
+    params: dict[str, Any] = Field(default_factory=dict)
+    #: Beta features the request must name in ``anthropic-beta`` when this tool is offered.
+    betas: tuple[str, ...] = ()
+
+
 class ToolSpec(BaseModel):
     """What the model is told about a tool."""
 
@@ -35,6 +60,12 @@ class ToolSpec(BaseModel):
     read_only: bool = False
     #: Other names accepted in permission rules and ``--allowed-tools`` (claw-code-go's ``read_file``).
     aliases: tuple[str, ...] = ()
+    #: The provider-defined type to declare instead of ``input_schema`` where the wire knows it.
+    native: NativeTool | None = None
+    #: True when no permission mode's default and no ``auto`` classifier may allow a call: outside the
+    #: ``allow``/``danger-full-access`` modes it runs only when an allow rule, a PreToolUse hook or the
+    #: user allows it (computer use: clicks and keystrokes can do anything the desktop can).
+    needs_approval: bool = False
 
 
 class Access(BaseModel):

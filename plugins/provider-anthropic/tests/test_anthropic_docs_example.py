@@ -6,7 +6,7 @@ import inspect
 import re
 from pathlib import Path
 
-from claw.testing.mock_anthropic import MockAnthropicServer
+from claw_testkit.mock_anthropic import MockAnthropicServer
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "testing.md"
 

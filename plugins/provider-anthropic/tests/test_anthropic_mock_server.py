@@ -5,8 +5,8 @@ from __future__ import annotations
 import anthropic
 import httpx2
 import pytest
-from claw.testing.mock_anthropic import encode_sse, message_events
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
+from claw_testkit.mock_anthropic import encode_sse, message_events
 
 MSG = [{"role": "user", "content": "hi"}]
 
@@ -136,3 +136,38 @@ def test_requests_are_logged_and_unscripted_requests_fail_loudly(anthropic_serve
     assert c.messages.create(model="m", max_tokens=5, messages=MSG).content[0].text == "echo hi"
     assert [r.method for r in anthropic_server.requests] == ["POST", "POST"]
     assert anthropic_server.requests[1].json["max_tokens"] == 5
+
+
+def test_native_tool_betas_go_out_as_the_anthropic_beta_header_through_an_sdk_client(
+    anthropic_server,
+) -> None:
+    """The SDK-client path of claw_wire.post_stream (Vertex and Foundry send through it) carries the header too."""
+    import asyncio
+
+    from claw import Message, ModelInfo, ModelRequest, NativeTool, ToolSpec
+    from claw_wire import anthropic as anthropic_wire
+
+    spec = ToolSpec(
+        name="computer",
+        description="desktop",
+        native=NativeTool(
+            type="computer_20251124",
+            params={"display_width_px": 1280, "display_height_px": 800},
+            betas=("computer-use-2025-11-24",),
+        ),
+    )
+    request = ModelRequest(model="m", messages=[Message.user("hi")], tools=[spec], cache=False)
+    params = anthropic_wire.request_params(request, model="m", info=ModelInfo(id="m", provider="anthropic"))
+    anthropic_server.script(Reply(Text("ok")))
+
+    async def run() -> list:
+        sdk = anthropic.AsyncAnthropic(base_url=anthropic_server.url, api_key="test", max_retries=0)
+        return [e async for e in anthropic_wire.stream(sdk, params, provider="vertex", model="m")]
+
+    assert asyncio.run(run())[-1].response.content[0].text == "ok"
+    (sent,) = anthropic_server.requests
+    assert sent.headers["anthropic-beta"] == "computer-use-2025-11-24"
+    assert sent.json["tools"] == [
+        {"type": "computer_20251124", "name": "computer", "display_width_px": 1280, "display_height_px": 800}
+    ]
+    assert "betas" not in sent.json

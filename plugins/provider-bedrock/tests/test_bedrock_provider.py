@@ -26,11 +26,11 @@ from claw.providers import (
     ToolUseStart,
 )
 from claw.testing import stream_events
-from claw.testing.mock_bedrock import MockBedrockServer
 from claw.testing.samples import PNG_BASE64, READ_TOOL, request
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
 from claw.tools import ToolSpec
 from claw_provider_bedrock.provider import BedrockProvider
+from claw_testkit.mock_bedrock import MockBedrockServer
 
 SONNET = "us.anthropic.claude-sonnet-4-6"
 

@@ -22,11 +22,11 @@ from claw.messages import (
 )
 from claw.providers import ToolUseStart
 from claw.testing import assert_import_light, stream_events
-from claw.testing.mock_foundry import MockFoundryServer
 from claw.testing.samples import PNG_BASE64, READ_TOOL, request
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
-from claw.testing.server import MockServer, RecordedRequest, Response
 from claw_provider_foundry.provider import FoundryProvider
+from claw_testkit.mock_foundry import MockFoundryServer
+from claw_testkit.server import MockServer, RecordedRequest, Response
 
 
 @pytest.fixture

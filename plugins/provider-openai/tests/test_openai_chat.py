@@ -154,7 +154,7 @@ def test_invalid_tool_arguments_reach_the_tool_instead_of_failing(openai_server)
     openai_server.script(Reply(ToolCall("Read", {"file_path": "a"})))
     _, response = run(openai_server, request())
     assert response.content[0].input == {"file_path": "a"}
-    from claw.wire.builder import tool_input
+    from claw_wire.builder import tool_input
 
     assert tool_input('{"file_path": "a"') == {"_invalid_json": '{"file_path": "a"'}
     assert tool_input("") == {}

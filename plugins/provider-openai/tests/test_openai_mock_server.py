@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import openai
 import pytest
-from claw.testing.mock_openai import response_events
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
+from claw_testkit.mock_openai import response_events
 
 MSG = [{"role": "user", "content": "hi"}]
 REPLY = Reply(

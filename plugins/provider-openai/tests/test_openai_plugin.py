@@ -94,8 +94,8 @@ def test_doctor_shows_openai_credentials(claw) -> None:
 
 
 def test_openai_itself_gets_a_session_cache_key_and_max_completion_tokens() -> None:
-    from claw.wire import openai_chat
     from claw_provider_openai import responses
+    from claw_wire import openai_chat
 
     req = ModelRequest(model="gpt-5.4", messages=[Message.user("hi")], metadata={"session_id": "s-123"})
     info = OpenAIProvider.model_info("gpt-5.4")

@@ -19,10 +19,10 @@ from claw.messages import (
 )
 from claw.providers import ResponseComplete, TextDelta, ThinkingDelta, ToolUseStart
 from claw.testing import stream_events
-from claw.testing.mock_vertex import MockVertexServer
 from claw.testing.samples import PNG_BASE64, READ_TOOL, request
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
 from claw_provider_vertex.provider import VertexProvider
+from claw_testkit.mock_vertex import MockVertexServer
 
 
 @pytest.fixture

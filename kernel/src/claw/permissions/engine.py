@@ -243,7 +243,7 @@ class PermissionEngine:
         read_only = spec.read_only
         tool_rule = rules.by_name("allow", name, aliases, tool_input)
         for unit in units:
-            self._judge(unit, mode, read_only, tool_rule)
+            self._judge(unit, mode, read_only, tool_rule, spec.needs_approval)
         if mode != "read-only":
             _cover_command_effects(units)
         denied = next((u for u in units if u.decision == DENY), None)
@@ -257,7 +257,9 @@ class PermissionEngine:
         decision.tool_rule = tool_rule
         return decision
 
-    def _judge(self, unit: Unit, mode: str, read_only: bool, tool_rule: Rule | None) -> None:
+    def _judge(
+        self, unit: Unit, mode: str, read_only: bool, tool_rule: Rule | None, needs_approval: bool = False
+    ) -> None:
         """Judge one unit: deny rule, ask rule, allow rule (not for changes in read-only mode),
         then the mode's default."""
         rules = self.rules
@@ -273,7 +275,7 @@ class PermissionEngine:
         if rule is not None and not (mode == "read-only" and mutates(unit, read_only)):
             _set(unit, ALLOW, rule.describe(), "", True)
             return
-        decided, reason = mode_default(mode, unit, read_only)
+        decided, reason = mode_default(mode, unit, read_only, needs_approval)
         _set(unit, decided, f"mode {mode}", reason, False)
 
     async def _combine(

@@ -161,12 +161,19 @@ _MAX_CWDS = 8
 ALLOW, ASK, DENY, CLASSIFY = "allow", "ask", "deny", "classify"
 
 
-def mode_default(mode: str, unit: Unit, read_only_tool: bool) -> tuple[str, str]:
+def mode_default(
+    mode: str, unit: Unit, read_only_tool: bool, needs_approval: bool = False
+) -> tuple[str, str]:
     """``(decision, reason)`` for a unit no rule decided. ``classify`` means: ask the classifiers
-    (``auto`` mode)."""
+    (``auto`` mode). A ``needs_approval`` tool (:attr:`claw.ToolSpec.needs_approval`) is asked about in
+    every mode that does not skip approval, ``auto`` included: no classifier decides for it."""
     kind = unit.kind
     if mode in ("allow", "danger-full-access"):
         return ALLOW, ""
+    if needs_approval:
+        if mode in ("dont-ask", "read-only"):
+            return DENY, f"{unit.label()} always needs approval: not allowed in {mode} mode"
+        return ASK, f"{unit.label()} always needs approval in {mode} mode"
     if kind == "tool" and read_only_tool:
         return ALLOW, ""
     if kind == "read" or (kind == "execute" and unit.command_class == "read" and not unit.malformed):

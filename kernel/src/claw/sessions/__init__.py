@@ -69,7 +69,7 @@ class Session:
     def add_message(self, message: Message, **fields: Any) -> None:
         """Append a message to the history and the file (fsynced)."""
         self.state.messages.append(message)
-        self.record(message.role, message=message.model_dump(mode="json", exclude_none=True), **fields)
+        self.record(message.role, message=message.stored(), **fields)
 
     def close(self) -> None:
         self.writer.close()

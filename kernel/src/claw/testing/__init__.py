@@ -15,15 +15,10 @@ test suite once ``claw-kernel`` is installed:
 checks with it that a plugin's entry-point module stays light. :mod:`claw.testing.venvs` builds real
 wheels and fresh virtual environments with ``uv``.
 
-Mock model servers speaking the real wire protocols, scripted with :mod:`claw.testing.script`
-(``Reply``/``Fault``), for provider plugins and end-to-end tests:
-
-- ``anthropic_server``: :class:`claw.testing.mock_anthropic.MockAnthropicServer` (Messages API).
-- ``openai_server``: :class:`claw.testing.mock_openai.MockOpenAIServer` (chat completions, responses).
-- ``bedrock_server``: :class:`claw.testing.mock_bedrock.MockBedrockServer` (ConverseStream event-stream).
-- ``vertex_server``: :class:`claw.testing.mock_vertex.MockVertexServer` (Claude and Gemini on Vertex AI).
-- ``foundry_server``: :class:`claw.testing.mock_foundry.MockFoundryServer` (Foundry's OpenAI v1 and
-  Anthropic paths on one host).
+Scripted replies and faults (:mod:`claw.testing.script`: ``Reply``/``Text``/``ToolCall``/``Fault``) drive
+both the in-process ``scripted`` provider and the vendor mock servers (``anthropic_server``,
+``openai_server``, ... fixtures), which live in the separate test kit ``claw-testkit``
+(import package ``claw_testkit``) so the kernel carries no vendor wire format.
 
 :func:`stream_events` runs one :meth:`claw.Provider.stream` call to completion from synchronous tests.
 """

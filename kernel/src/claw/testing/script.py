@@ -1,4 +1,5 @@
-"""Scripted model replies and faults, shared by every wire-level mock server in :mod:`claw.testing`.
+"""Scripted model replies and faults, shared by the in-process scripted provider and the vendor mock
+servers of the ``claw-testkit`` distribution.
 
 A test says what the "model" answers, turn by turn, independent of the wire format::
 

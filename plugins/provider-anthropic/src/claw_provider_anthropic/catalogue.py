@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Any
 
 from claw import ModelInfo, Pricing
-from claw.wire.anthropic import ThinkingStyle
+from claw_wire.anthropic import ThinkingStyle
 
 
 @cache

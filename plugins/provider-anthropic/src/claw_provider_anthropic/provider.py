@@ -1,7 +1,7 @@
 """The Anthropic provider: the Messages API, streamed over httpx.
 
-The translation is :mod:`claw.wire.anthropic`, shared with Claude on Vertex and Foundry; the request
-goes out through :class:`claw.wire.http.HttpClient`, not the ``anthropic`` SDK, whose import alone
+The translation is :mod:`claw_wire.anthropic`, shared with Claude on Vertex and Foundry; the request
+goes out through :class:`claw_wire.http.HttpClient`, not the ``anthropic`` SDK, whose import alone
 took 1.0-1.6 s of every run's time to the first request. Nothing retries here: the kernel retries,
 backs off and falls back in one place, from the :class:`claw.ApiError` every failure becomes.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 import claw
 from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
-from claw.wire import anthropic as anthropic_wire
-from claw.wire.http import HttpClient, anthropic_headers
+from claw_wire import anthropic as anthropic_wire
+from claw_wire.http import HttpClient, anthropic_headers
 
 from claw_provider_anthropic import catalogue
 

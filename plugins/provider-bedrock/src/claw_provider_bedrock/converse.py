@@ -31,8 +31,8 @@ from claw import (
     ToolUseStart,
     Usage,
 )
-from claw.wire.anthropic import ThinkingStyle, effort_of, thinking_params
-from claw.wire.builder import ResponseBuilder
+from claw_wire.anthropic import ThinkingStyle, effort_of, thinking_params
+from claw_wire.builder import ResponseBuilder
 
 _CACHE_POINT = {"cachePoint": {"type": "default"}}
 _IMAGE_FORMATS = {

@@ -4,7 +4,7 @@ Read from ``models.json`` (data, no SDK import). A Foundry deployment has a name
 default name (the model id). ``wire`` says which API serves it: ``anthropic`` (Claude deployments,
 ``/anthropic/v1/messages``) or ``openai`` (everything else, ``/openai/v1/chat/completions``).
 A deployment named ``<model-id>-<suffix>`` is taken for that model; other names are routed by
-``providers.foundry.deployments`` or by a ``claude-`` prefix. ``thinking`` is the Claude thinking style (see :mod:`claw.wire.anthropic`);
+``providers.foundry.deployments`` or by a ``claude-`` prefix. ``thinking`` is the Claude thinking style (see :mod:`claw_wire.anthropic`);
 ``max_tokens_field`` is the Chat Completions field a partner model expects.
 
 Prices: USD per million tokens, Global Standard list prices of November 2026 (Claude on Foundry is

@@ -26,9 +26,9 @@ from claw import (
     StreamEvent,
     require,
 )
-from claw.wire import anthropic as anthropic_wire
-from claw.wire import openai_chat
-from claw.wire.errors import sdk_error
+from claw_wire import anthropic as anthropic_wire
+from claw_wire import openai_chat
+from claw_wire.errors import sdk_error
 
 from claw_provider_foundry import catalogue, credentials
 from claw_provider_foundry.credentials import Wire

@@ -1,7 +1,7 @@
 """The OpenAI provider: chat completions or responses, streamed over httpx, against OpenAI or any
 OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio, ...).
 
-Requests go out through :class:`claw.wire.http.HttpClient`, not the ``openai`` SDK (its import cost
+Requests go out through :class:`claw_wire.http.HttpClient`, not the ``openai`` SDK (its import cost
 about half a second of every run's time to the first request). Nothing retries here: the kernel
 retries, backs off and falls back in one place, from the :class:`claw.ApiError` every failure becomes.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 import claw
 from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
-from claw.wire import openai_chat
-from claw.wire.http import HttpClient, openai_headers
+from claw_wire import openai_chat
+from claw_wire.http import HttpClient, openai_headers
 
 from claw_provider_openai import catalogue, responses
 from claw_provider_openai.catalogue import Api

@@ -29,10 +29,10 @@ from claw import (
     ToolUseBlock,
     ToolUseStart,
 )
-from claw.wire import post_stream
-from claw.wire.builder import tool_input
-from claw.wire.errors import sdk_error, status_of_code
-from claw.wire.openai_chat import data_url, prompt_cache_key, usage_of
+from claw_wire import post_stream
+from claw_wire.builder import tool_input
+from claw_wire.errors import sdk_error, status_of_code
+from claw_wire.openai_chat import data_url, prompt_cache_key, usage_of
 
 ITEM_ID = "openai_item_id"
 
@@ -281,7 +281,7 @@ async def stream(
     client: Any, request: ModelRequest, info: ModelInfo, *, compatible: bool
 ) -> AsyncIterator[StreamEvent]:
     """Send ``request`` to ``POST /responses`` and stream claw events; every failure is an
-    :class:`ApiError` (mapped by :func:`claw.wire.errors.sdk_error`)."""
+    :class:`ApiError` (mapped by :func:`claw_wire.errors.sdk_error`)."""
     assembler = ResponsesAssembler(request.model)
     streaming = False
     try:

@@ -42,9 +42,9 @@ from claw import (
     Usage,
     parse_retry_after,
 )
-from claw.wire import effort_of
-from claw.wire.builder import ResponseBuilder
-from claw.wire.errors import unreachable
+from claw_wire import effort_of
+from claw_wire.builder import ResponseBuilder
+from claw_wire.errors import unreachable
 
 from claw_provider_vertex import credentials
 

@@ -28,8 +28,8 @@ from claw import (
     httpx_event_hooks,
     require,
 )
-from claw.wire import anthropic as anthropic_wire
-from claw.wire.errors import sdk_error
+from claw_wire import anthropic as anthropic_wire
+from claw_wire.errors import sdk_error
 
 from claw_provider_vertex import catalogue, credentials, gemini
 

@@ -33,10 +33,12 @@ from claw.providers import (
     ToolInputDelta,
     ToolUseStart,
 )
-from claw.wire import effort_of, post_stream
-from claw.wire.anthropic_cache import place_breakpoints
-from claw.wire.builder import ResponseBuilder
-from claw.wire.errors import STREAM_ERROR_STATUS, sdk_error
+from claw.tools import ToolSpec
+
+from claw_wire import effort_of, post_stream
+from claw_wire.anthropic_cache import place_breakpoints
+from claw_wire.builder import ResponseBuilder
+from claw_wire.errors import STREAM_ERROR_STATUS, sdk_error
 
 #: How a Claude model takes reasoning: ``always`` (adaptive thinking that is always on) and
 #: ``adaptive`` (``thinking: adaptive`` + ``output_config.effort``), ``budget``
@@ -115,6 +117,15 @@ def messages(msgs: list[Message]) -> list[dict[str, Any]]:
     return out
 
 
+def tool_param(spec: ToolSpec) -> dict[str, Any]:
+    """One entry of ``tools``: the provider-defined type when the tool declares one for this API
+    (:class:`claw.NativeTool`), else the JSON-schema function."""
+    native = spec.native
+    if native is not None and native.api == "anthropic":
+        return {**native.params, "type": native.type, "name": spec.name}
+    return {"name": spec.name, "description": spec.description, "input_schema": spec.input_schema}
+
+
 def request_params(
     request: ModelRequest, *, model: str, info: ModelInfo, thinking: ThinkingStyle = None
 ) -> dict[str, Any]:
@@ -123,10 +134,14 @@ def request_params(
     :param model: the id the endpoint expects (already mapped by the provider).
     :param info: the model's capabilities: ``max_tokens`` is capped at its ``max_output_tokens`` (and
         raised, within it, to fit a thinking budget); prompt-cache breakpoints (see
-        :mod:`claw.wire.anthropic_cache`) are placed when it supports caching and the request asks for
+        :mod:`claw_wire.anthropic_cache`) are placed when it supports caching and the request asks for
         it; the effort is mapped onto its ``effort_levels``.
     :param thinking: the model's thinking style; reasoning is requested only when
         ``request.reasoning_effort`` is set.
+
+    ``betas`` lists the beta features the tools need (:attr:`claw.NativeTool.betas`); it is not a body
+    field (the SDKs' ``beta.messages.create`` takes it the same way): :func:`stream` sends it as the
+    ``anthropic-beta`` header.
 
     ``request.temperature`` is not sent: API version 2026-10-21 (anthropic 2.x) rejects temperature,
     top_p and top_k on every model, and the SDK no longer has the parameters.
@@ -145,10 +160,12 @@ def request_params(
     if system:
         params["system"] = system
     if request.tools:
-        params["tools"] = [
-            {"name": t.name, "description": t.description, "input_schema": t.input_schema}
-            for t in request.tools
-        ]
+        params["tools"] = [tool_param(t) for t in request.tools]
+        betas = sorted(
+            {b for t in request.tools if t.native and t.native.api == "anthropic" for b in t.native.betas}
+        )
+        if betas:
+            params["betas"] = betas
     if request.stop_sequences:
         params["stop_sequences"] = list(request.stop_sequences)
     user_id = request.metadata.get("user_id")
@@ -185,7 +202,7 @@ async def stream_events(
 
     A stream that stops before ``message_stop`` or sends an ``error`` event raises :class:`ApiError`.
     A tool call's JSON cut short (``max_tokens`` mid-call) is kept as ``{"_invalid_json": ...}`` (see
-    :func:`claw.wire.builder.tool_input`); a stop reason newer than claw's list becomes ``None``.
+    :func:`claw_wire.builder.tool_input`); a stop reason newer than claw's list becomes ``None``.
     """
     builder = ResponseBuilder()
     usage = Usage()
@@ -261,11 +278,13 @@ async def stream(
     ``anthropic`` SDK's async clients and stream claw events; every failure is an :class:`ApiError`.
 
     :param error: a provider's own mapping tried first (e.g. a cloud sign-in failure); ``None`` from
-        it falls back to :func:`claw.wire.errors.sdk_error`.
+        it falls back to :func:`claw_wire.errors.sdk_error`.
     """
     streaming = False
     try:
-        raw = await post_stream(client, "/v1/messages", {**params, "stream": True})
+        body = {k: v for k, v in params.items() if k != "betas"}
+        headers = {"anthropic-beta": ",".join(params["betas"])} if params.get("betas") else None
+        raw = await post_stream(client, "/v1/messages", {**body, "stream": True}, headers=headers)
         streaming = True
         async with raw:
             async for event in stream_events(raw, provider=provider, model=model):

@@ -31,7 +31,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from claw.testing.script import Fault, Reply, Step, Text, Thinking, ToolCall
-from claw.testing.server import MockServer, RecordedRequest, Response
+
+from claw_testkit.server import MockServer, RecordedRequest, Response
 
 EVENTSTREAM = "application/vnd.amazon.eventstream"
 

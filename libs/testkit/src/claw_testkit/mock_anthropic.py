@@ -23,7 +23,8 @@ import math
 from typing import Any
 
 from claw.testing.script import Fault, Reply, Step, Text, Thinking, ToolCall
-from claw.testing.server import MockServer, RecordedRequest, Response
+
+from claw_testkit.server import MockServer, RecordedRequest, Response
 
 _ids = itertools.count(1)
 

@@ -30,9 +30,10 @@ from claw.providers import (
     ToolInputDelta,
     ToolUseStart,
 )
-from claw.wire import effort_of, post_stream
-from claw.wire.builder import ResponseBuilder
-from claw.wire.errors import sdk_error
+
+from claw_wire import effort_of, post_stream
+from claw_wire.builder import ResponseBuilder
+from claw_wire.errors import sdk_error
 
 _FINISH: dict[str, StopReason] = {
     "stop": "end_turn",
@@ -274,7 +275,7 @@ async def stream(
     ``openai`` SDK async client and stream claw events; every failure is an :class:`ApiError`.
 
     :param error: a provider's own mapping tried first (e.g. a cloud sign-in failure); ``None`` from
-        it falls back to :func:`claw.wire.errors.sdk_error`.
+        it falls back to :func:`claw_wire.errors.sdk_error`.
     """
     streaming = False
     try:

@@ -4,10 +4,10 @@
 request of a ``claw -p`` run; httpx, which the kernel already depends on, costs a tenth of that. claw only
 needs what the SDKs do on the wire for one streamed POST: the auth and version headers, the base URL, the
 SSE decoding and the error bodies, with retries off (the kernel retries). This module does exactly that,
-so :func:`claw.wire.post_stream` can hand the stream to the same translations
-(:mod:`claw.wire.anthropic`, :mod:`claw.wire.openai_chat`) whichever client sent it. Failures are raised
+so :func:`claw_wire.post_stream` can hand the stream to the same translations
+(:mod:`claw_wire.anthropic`, :mod:`claw_wire.openai_chat`) whichever client sent it. Failures are raised
 as exceptions with the SDKs' shapes (``status_code``, ``body``, ``response``, ``request_id``; httpx's own
-transport errors), so :func:`claw.wire.errors.sdk_error` maps both paths the same way.
+transport errors), so :func:`claw_wire.errors.sdk_error` maps both paths the same way.
 
 The SDKs stay where they add something a user needs: Vertex and Foundry credentials, Bedrock's signing.
 """
@@ -18,13 +18,13 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any, Literal
 
-from claw._version import VERSION
+from claw import VERSION
 
 #: How a vendor's stream says things: ``anthropic`` (named events, ``ping``, ``error`` events) or
 #: ``openai`` (``data:`` lines ending with ``[DONE]``; an ``error`` object in a chunk).
 Dialect = Literal["anthropic", "openai"]
 
-#: The Messages API version the translation in :mod:`claw.wire.anthropic` is written for (the one the
+#: The Messages API version the translation in :mod:`claw_wire.anthropic` is written for (the one the
 #: ``anthropic`` SDK pinned in ``uv.lock`` sends).
 ANTHROPIC_VERSION = "2026-10-21"
 
@@ -71,13 +71,16 @@ class HttpClient:
             timeout=httpx.Timeout(600.0, connect=5.0),
         )
 
-    async def post_stream(self, path: str, body: dict[str, Any]) -> SseStream:
-        """POST ``body`` as JSON to ``path`` and return the open event stream.
+    async def post_stream(
+        self, path: str, body: dict[str, Any], headers: Mapping[str, str] | None = None
+    ) -> SseStream:
+        """POST ``body`` as JSON to ``path`` (with ``headers`` added for this request) and return the
+        open event stream.
 
         :raises HttpStatusError: for a non-2xx answer (its body read and decoded).
         :raises httpx.TransportError: when the server could not be reached or broke the connection.
         """
-        request = self._client.build_request("POST", path.lstrip("/"), json=body)
+        request = self._client.build_request("POST", path.lstrip("/"), json=body, headers=headers)
         response = await self._client.send(request, stream=True)
         if response.status_code >= 300:
             raw = await response.aread()

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from claw.testing.script import Fault, Reply, Step
 
@@ -67,13 +67,13 @@ class MockServer:
 
     # -- scripting ----------------------------------------------------------------------------
 
-    def script(self, *steps: Step) -> MockServer:
+    def script(self, *steps: Step) -> Self:
         """Queue replies and faults; each request consumes one."""
         with self._lock:
             self._steps.extend(steps)
         return self
 
-    def respond_with(self, fn: Callable[[RecordedRequest], Step]) -> MockServer:
+    def respond_with(self, fn: Callable[[RecordedRequest], Step]) -> Self:
         """Compute each reply from the request when the script queue is empty."""
         self._responder = fn
         return self
@@ -98,7 +98,7 @@ class MockServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> MockServer:
+    def start(self) -> Self:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -154,7 +154,7 @@ class MockServer:
             self._httpd.server_close()
             self._httpd = None
 
-    def __enter__(self) -> MockServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -1,4 +1,4 @@
-"""claw.wire: the translation helpers provider plugins share (no SDK involved)."""
+"""claw_wire: the translation helpers provider plugins share (no SDK involved)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from claw.messages import ImageBlock, ImageSource, Message, TextBlock, ToolResul
 from claw.providers import ModelInfo, ModelRequest, ResponseComplete, TextDelta, ToolInputDelta, ToolUseStart
 from claw.testing import imported_modules
 from claw.tools import ToolSpec
-from claw.wire import anthropic, openai_chat
-from claw.wire.builder import ResponseBuilder, tool_input
-from claw.wire.errors import sdk_error
+from claw_wire import anthropic, openai_chat
+from claw_wire.builder import ResponseBuilder, tool_input
+from claw_wire.errors import sdk_error
 
 INFO = ModelInfo(id="m", provider="p", supports_prompt_cache=True, effort_levels=("low", "high"))
 TOOL = ToolSpec(name="Read", description="read", input_schema={"type": "object"})
@@ -33,7 +33,7 @@ def _collect(gen: Any) -> list[Any]:
 
 
 def test_wire_modules_import_no_sdk() -> None:
-    mods = imported_modules("claw.wire.anthropic") | imported_modules("claw.wire.openai_chat")
+    mods = imported_modules("claw_wire.anthropic") | imported_modules("claw_wire.openai_chat")
     assert not {"anthropic", "openai", "httpx2", "httpx"} & mods
 
 
@@ -211,3 +211,50 @@ def test_unsigned_thinking_is_not_sent_to_the_messages_api() -> None:
     request = ModelRequest(model="m", messages=[Message.user("q"), turn, Message.user("next")], cache=False)
     sent = anthropic.request_params(request, model="m", info=INFO)["messages"][1]["content"]
     assert [b["type"] for b in sent] == ["thinking", "text"] and sent[0]["signature"] == "s"
+
+
+def test_native_tool_type_is_sent_by_the_anthropic_wire_and_a_function_elsewhere() -> None:
+    from claw import NativeTool
+
+    schema = {"type": "object", "properties": {"action": {"type": "string"}}}
+    computer = ToolSpec(
+        name="computer",
+        description="drive the desktop",
+        input_schema=schema,
+        native=NativeTool(
+            type="computer_20250124",
+            params={"display_width_px": 1024, "display_height_px": 768},
+            betas=("computer-use-2025-01-24",),
+        ),
+    )
+    request = ModelRequest(model="m", messages=[Message.user("q")], tools=[TOOL, computer], cache=False)
+    params = anthropic.request_params(request, model="m", info=INFO)
+    assert params["tools"][1] == {
+        "type": "computer_20250124",
+        "name": "computer",
+        "display_width_px": 1024,
+        "display_height_px": 768,
+    }
+    assert params["tools"][0]["input_schema"] == {"type": "object"}
+    assert params["betas"] == ["computer-use-2025-01-24"]
+    assert "betas" not in anthropic.request_params(
+        request.model_copy(update={"tools": [TOOL]}), model="m", info=INFO
+    )
+    chat = openai_chat.request_params(request, model="m", info=INFO)
+    assert chat["tools"][1]["function"]["parameters"] == schema
+
+
+def test_an_image_with_a_session_placeholder_is_still_sent_whole() -> None:
+    from claw.messages import ImageBlock, ImageSource, Message, ToolResultBlock
+    from claw_wire import anthropic
+
+    shot = ImageBlock(
+        source=ImageSource(media_type="image/png", data="QUJD" * 1000),
+        session_placeholder="(screenshot 1024x768)",
+    )
+    message = Message(role="user", content=[ToolResultBlock(tool_use_id="t1", content=[shot])])
+    sent = anthropic.messages([message])[0]["content"][0]["content"][0]
+    assert sent == {
+        "type": "image",
+        "source": {"type": "base64", "media_type": "image/png", "data": "QUJD" * 1000},
+    }

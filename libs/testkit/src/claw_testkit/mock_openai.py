@@ -30,9 +30,10 @@ import json
 import time
 from typing import Any
 
-from claw.testing.mock_anthropic import retry_headers, split_text
 from claw.testing.script import Fault, Reply, Step, Text, Thinking, ToolCall
-from claw.testing.server import MockServer, RecordedRequest, Response
+
+from claw_testkit.mock_anthropic import retry_headers, split_text
+from claw_testkit.server import MockServer, RecordedRequest, Response
 
 _ids = itertools.count(1)
 

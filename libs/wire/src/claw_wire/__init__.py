@@ -4,18 +4,18 @@ Several clouds serve the same wire format (Claude speaks Anthropic Messages on A
 Foundry; OpenAI, Foundry and many local servers speak OpenAI Chat Completions), so the translation
 lives here once instead of in every plugin:
 
-- :mod:`claw.wire.builder`: :class:`~claw.wire.builder.ResponseBuilder` turns stream events into the
+- :mod:`claw_wire.builder`: :class:`~claw_wire.builder.ResponseBuilder` turns stream events into the
   final :class:`claw.ModelResponse` (every provider).
-- :mod:`claw.wire.anthropic`: Messages API request parameters (thinking/effort, prompt-cache
-  breakpoints from :mod:`claw.wire.anthropic_cache`) and streaming for the ``anthropic`` SDK's
+- :mod:`claw_wire.anthropic`: Messages API request parameters (thinking/effort, prompt-cache
+  breakpoints from :mod:`claw_wire.anthropic_cache`) and streaming for the ``anthropic`` SDK's
   clients (``AsyncAnthropic``, ``AsyncAnthropicVertex``, ``AsyncAnthropicFoundry``).
-- :mod:`claw.wire.openai_chat`: Chat Completions request parameters and streaming for the
+- :mod:`claw_wire.openai_chat`: Chat Completions request parameters and streaming for the
   ``openai`` SDK (OpenAI and any OpenAI-compatible deployment).
-- :mod:`claw.wire.errors`: :func:`~claw.wire.errors.sdk_error` maps both SDKs' exceptions to
+- :mod:`claw_wire.errors`: :func:`~claw_wire.errors.sdk_error` maps both SDKs' exceptions to
   :class:`claw.errors.ApiError`.
 
 None of them imports a vendor SDK at import time: they work on plain dicts, and
-:func:`post_stream` sends through the client it is given: a :class:`claw.wire.http.HttpClient` (the
+:func:`post_stream` sends through the client it is given: a :class:`claw_wire.http.HttpClient` (the
 first-party Anthropic and OpenAI paths, over httpx) or an SDK client (Vertex, Foundry).
 """
 
@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from claw import log
 from claw.errors import unreachable_cause
 from claw.providers import Effort, ModelInfo, ModelRequest
-from claw.wire.errors import request_url
+
+from claw_wire.errors import request_url
 
 
 def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
@@ -43,28 +45,37 @@ def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
     return map_effort(info, request.reasoning_effort)
 
 
-async def post_stream(client: Any, path: str, body: dict[str, Any]) -> Any:
+async def post_stream(
+    client: Any, path: str, body: dict[str, Any], *, headers: Mapping[str, str] | None = None
+) -> Any:
     """Start a streamed request; the stream yields decoded JSON events.
 
-    ``client`` is a :class:`claw.wire.http.HttpClient` or an ``anthropic`` / ``openai`` SDK client, whose
+    ``headers`` are added to the client's own for this request (``anthropic-beta``).
+
+    ``client`` is a :class:`claw_wire.http.HttpClient` or an ``anthropic`` / ``openai`` SDK client, whose
     generic ``post`` gives the same request, auth, base URL rewriting (Vertex's ``:streamRawPredict``),
     retries-off, error mapping and SSE decoding as ``messages.create`` / ``chat.completions.create``,
     without building a pydantic object for every event that claw would convert straight away.
 
     Each request is one ``http request`` debug line (:func:`claw.log.http_request`), failed or not.
     """
-    from claw.wire.http import HttpClient
+    from claw_wire.http import HttpClient
 
     started = time.perf_counter()
     try:
         if isinstance(client, HttpClient):
-            stream = await client.post_stream(path, body)
+            stream = await client.post_stream(path, body, headers=headers)
         else:
             sdk = importlib.import_module(
                 type(client).__module__.split(".")[0]
             )  # imported: the client exists
             stream = await client.post(
-                path, body=body, cast_to=object, stream=True, stream_cls=sdk.AsyncStream[object]
+                path,
+                body=body,
+                cast_to=object,
+                options={"headers": dict(headers)} if headers else {},
+                stream=True,
+                stream_cls=sdk.AsyncStream[object],
             )
     except Exception as exc:
         if log.debugging():

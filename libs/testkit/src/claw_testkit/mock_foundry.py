@@ -2,8 +2,8 @@
 
 A Foundry resource serves ``/openai/v1/chat/completions`` (and ``/openai/v1/responses``) for its
 OpenAI-wire deployments and ``/anthropic/v1/messages`` for Claude deployments. This server answers
-both, rendering with :class:`~claw.testing.mock_openai.MockOpenAIServer` and
-:class:`~claw.testing.mock_anthropic.MockAnthropicServer`, from one shared script::
+both, rendering with :class:`~claw_testkit.mock_openai.MockOpenAIServer` and
+:class:`~claw_testkit.mock_anthropic.MockAnthropicServer`, from one shared script::
 
     with MockFoundryServer(api_key="k") as server:
         server.script(Reply(Text("hi")))
@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import json
 
-from claw.testing.mock_anthropic import MockAnthropicServer
-from claw.testing.mock_openai import MockOpenAIServer
-from claw.testing.server import MockServer, RecordedRequest, Response
+from claw_testkit.mock_anthropic import MockAnthropicServer
+from claw_testkit.mock_openai import MockOpenAIServer
+from claw_testkit.server import MockServer, RecordedRequest, Response
 
 UNAUTHORIZED = (
     "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid "

@@ -2,7 +2,7 @@
 
 - Claude: ``POST /v1/projects/<p>/locations/<r>/publishers/anthropic/models/<model>:streamRawPredict``
   (and ``:rawPredict``) answer the Anthropic Messages wire format, built with
-  :mod:`claw.testing.mock_anthropic`'s encoders. Point ``AsyncAnthropicVertex(base_url=server.url +
+  :mod:`claw_testkit.mock_anthropic`'s encoders. Point ``AsyncAnthropicVertex(base_url=server.url +
   "/v1", access_token=...)`` here.
 - Gemini: ``POST /<version>/projects/<p>/locations/<r>/publishers/google/models/<model>:streamGenerateContent?alt=sse``
   (and ``:generateContent``) answer ``GenerateContentResponse`` chunks as ``data:`` lines. Point
@@ -23,9 +23,10 @@ import json
 import re
 from typing import Any
 
-from claw.testing.mock_anthropic import encode_sse, error_body, message_events, message_json
 from claw.testing.script import Fault, Reply, Step, Text, Thinking
-from claw.testing.server import MockServer, RecordedRequest, Response
+
+from claw_testkit.mock_anthropic import encode_sse, error_body, message_events, message_json
+from claw_testkit.server import MockServer, RecordedRequest, Response
 
 #: Google RPC status per HTTP status.
 GOOGLE_STATUS = {

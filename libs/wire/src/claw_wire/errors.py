@@ -1,7 +1,7 @@
 """Map the ``anthropic`` and ``openai`` SDKs' exceptions to :class:`claw.errors.ApiError`.
 
 Both SDKs share one generated base client, so their errors have the same shapes (and
-:mod:`claw.wire.http` raises the same shapes for the requests it sends itself): ``APIStatusError``
+:mod:`claw_wire.http` raises the same shapes for the requests it sends itself): ``APIStatusError``
 with ``status_code``, ``body``, ``request_id`` and ``response``; ``APIConnectionError`` /
 ``APITimeoutError``; and a bare ``APIError`` for an error object inside an OpenAI stream. An
 Anthropic ``error`` event inside a 200 stream arrives as an ``APIStatusError`` whose status is the
@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from claw.errors import ApiError, ClawError, EndpointUnreachable, parse_retry_after
-from claw.wire.http import StreamErrorEvent
+
+from claw_wire.http import StreamErrorEvent
 
 #: The HTTP status an in-stream Anthropic ``error`` event stands for, by ``error.type``.
 STREAM_ERROR_STATUS = {

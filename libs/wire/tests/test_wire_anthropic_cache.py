@@ -1,8 +1,8 @@
-"""claw.wire.anthropic_cache: where prompt-cache breakpoints go in a Messages request."""
+"""claw_wire.anthropic_cache: where prompt-cache breakpoints go in a Messages request."""
 
 from __future__ import annotations
 
-from claw.wire.anthropic_cache import MAX_BREAKPOINTS, count_breakpoints, place_breakpoints
+from claw_wire.anthropic_cache import MAX_BREAKPOINTS, count_breakpoints, place_breakpoints
 
 
 def _params(turns: int) -> dict:

@@ -1,0 +1,1 @@
+"""claw computer-use plugin: Anthropic's computer tool executed on an X11 display."""
