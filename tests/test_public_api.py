@@ -1,8 +1,8 @@
 """Plugins use only the public API: what ``claw`` exports (``claw.__all__``), plus ``claw.hookspecs`` (the
 contract) and ``claw.testing`` (the test kit); the vendor translations are a library of their own,
 ``claw_wire``. Anything else in the
-kernel can change without notice, so a first-party plugin importing it is a bug this test names by
-file and line."""
+kernel can change without notice, so a first-party plugin (or library: ``libs/``) importing it is a bug
+this test names by file and line."""
 
 from __future__ import annotations
 
@@ -56,15 +56,17 @@ def private_uses(source: str, filename: str) -> list[str]:
 
 
 def plugin_sources() -> list[Path]:
-    return sorted([*ROOT.glob("plugins/*/src/**/*.py"), *ROOT.glob("marketplace/src/**/*.py")])
+    """Every module of the distributions built on the kernel: plugins, libraries and the marketplace."""
+    patterns = ("plugins/*/src/**/*.py", "libs/*/src/**/*.py", "marketplace/src/**/*.py")
+    return sorted(p for pattern in patterns for p in ROOT.glob(pattern))
 
 
 def test_the_scan_covers_every_first_party_distribution():
     dists = {p.relative_to(ROOT).parts[:2] for p in plugin_sources()}
     assert ("marketplace", "src") in dists
-    assert {d for d in dists if d[0] == "plugins"} == {
-        ("plugins", p.name) for p in (ROOT / "plugins").iterdir() if (p / "src").is_dir()
-    }
+    for group in ("plugins", "libs"):
+        expected = {(group, p.name) for p in (ROOT / group).iterdir() if (p / "src").is_dir()}
+        assert expected and {d for d in dists if d[0] == group} == expected
 
 
 def test_plugins_import_only_the_public_api():

@@ -76,6 +76,7 @@ _LAZY: dict[str, str] = {
     "ToolUseStart": "claw.providers",
     "ToolInputDelta": "claw.providers",
     "ResponseComplete": "claw.providers",
+    "map_effort": "claw.routing",
     # events and hooks
     "HookEvent": "claw.events",
     "HookOutcome": "claw.events",
@@ -203,6 +204,7 @@ if TYPE_CHECKING:
         ToolUseStart,
         load_catalogue,
     )
+    from claw.routing import map_effort
     from claw.sandboxes import Sandbox, SandboxPolicy
     from claw.session_context import SessionContext, SlashCommand
     from claw.tasks import TaskBackend, TaskHandle
