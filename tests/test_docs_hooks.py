@@ -1,22 +1,73 @@
-"""Every hook in claw.hookspecs is documented in docs/plugins.md with its exact arguments."""
+"""The hook reference in docs/plugins.md is generated from the docstrings in claw.hookspecs
+(``python -m claw._hookdocs docs/plugins.md``), and those docstrings document every parameter and return
+value: the contract and its documentation cannot drift apart."""
 
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from claw import hookspecs
+from claw import _hookdocs, hookspecs
 
-DOC = (Path(__file__).resolve().parent.parent / "docs" / "plugins.md").read_text()
+PLUGINS_MD = Path(__file__).resolve().parent.parent / "docs" / "plugins.md"
+DOC = PLUGINS_MD.read_text(encoding="utf-8")
 HOOKS = [name for name, fn in vars(hookspecs).items() if name.startswith("claw_") and inspect.isfunction(fn)]
 
 
 def test_all_hooks_found():
     assert len(HOOKS) >= 13
+    assert [name for name, _ in _hookdocs.hooks()] == HOOKS
 
 
 @pytest.mark.parametrize("name", HOOKS)
-def test_hook_is_documented(name):
+def test_hook_is_documented_with_its_exact_arguments(name):
     args = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
     assert f"### `{name}({args})`" in DOC
+
+
+@pytest.mark.parametrize("name", HOOKS)
+def test_hookspec_documents_every_parameter_and_its_return(name):
+    fn = getattr(hookspecs, name)
+    doc = inspect.getdoc(fn) or ""
+    params = list(inspect.signature(fn).parameters)
+    documented = [line.split()[1].rstrip(":") for line in doc.splitlines() if line.startswith(":param ")]
+    assert documented == params
+    assert doc.count("\n:returns: ") == 1
+    firstresult = fn.claw_spec["firstresult"]
+    assert ("Stops at first non-None result." in " ".join(doc.split())) == firstresult
+
+
+def test_docs_hook_section_is_what_the_script_generates():
+    generated = _hookdocs.replace_section(DOC, _hookdocs.render())
+    assert generated == DOC, (
+        "docs/plugins.md is out of date: run `uv run python -m claw._hookdocs docs/plugins.md`"
+    )
+
+
+def test_the_script_checks_and_rewrites_a_stale_reference(tmp_path):
+    doc = tmp_path / "plugins.md"
+    stale = DOC.replace("### `claw_session_end(session)`", "### `claw_session_end(session, extra)`")
+    doc.write_text(stale, encoding="utf-8")
+    script = [sys.executable, "-m", "claw._hookdocs"]
+    check = subprocess.run([*script, "--check", str(doc)], capture_output=True, text=True, check=False)
+    assert check.returncode == 1
+    assert "+### `claw_session_end(session)`" in check.stdout
+    assert f"claw: error: {doc}: hook reference out of date" in check.stderr
+    assert doc.read_text(encoding="utf-8") == stale
+    assert subprocess.run([*script, str(doc)], check=False).returncode == 0
+    assert doc.read_text(encoding="utf-8") == DOC
+    assert subprocess.run([*script, "--check", str(doc)], check=False).returncode == 0
+
+
+def test_the_script_refuses_a_document_without_markers(tmp_path):
+    doc = tmp_path / "plugins.md"
+    doc.write_text("# Plugins\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "claw._hookdocs", str(doc)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1
+    assert "the hook reference markers are missing" in done.stderr
+    assert doc.read_text(encoding="utf-8") == "# Plugins\n"

@@ -59,8 +59,7 @@ def test_settings_flag_reaches_plugin_commands(claw, plugin_module):
         "    @cli.command('show-model')\n"
         "    @click.pass_context\n"
         "    def show(ctx):\n"
-        "        from claw.cli import state_of\n"
-        "        click.echo(state_of(ctx).app.settings.model.model)\n",
+        "        click.echo(claw.command_context(ctx).settings.model.model)\n",
     )
     result = claw("--settings", '{"model": "m-from-flag"}', "show-model").assert_success()
     assert result.stdout == "m-from-flag\n"

@@ -76,6 +76,7 @@ _LAZY: dict[str, str] = {
     "ToolUseStart": "claw.providers",
     "ToolInputDelta": "claw.providers",
     "ResponseComplete": "claw.providers",
+    "map_effort": "claw.routing",
     # events and hooks
     "HookEvent": "claw.events",
     "HookOutcome": "claw.events",
@@ -95,6 +96,11 @@ _LAZY: dict[str, str] = {
     "SessionContext": "claw.session_context",
     "SlashCommand": "claw.session_context",
     "DoctorCheck": "claw.diagnostics",
+    # plugin commands (``claw_register_commands``) and ``claw_doctor_checks``
+    "CommandContext": "claw.plugin_commands",
+    "command_context": "claw.plugin_commands",
+    "EffectiveSettings": "claw.config",
+    "table": "claw.cli._output",
     # errors and helpers
     "ClawError": "claw.errors",
     "ApiError": "claw.errors",
@@ -103,14 +109,30 @@ _LAZY: dict[str, str] = {
     "UsageError": "claw.errors",
     "MissingCredentials": "claw.errors",
     "ProviderNotFound": "claw.errors",
+    "EndpointUnreachable": "claw.errors",
+    "parse_retry_after": "claw.errors",
+    "unreachable_cause": "claw.errors",
     "require": "claw.lazy",
     "model_text": "claw.text",
+    "satisfies": "claw.compat",
+    # one-line messages on stderr, and structlog debug logging (stderr too)
+    "warn": "claw.console",
+    "error": "claw.console",
+    "get_logger": "claw.log",
+    "debugging": "claw.log",
+    "http_request": "claw.log",
+    "httpx_event_hooks": "claw.log",
+    # where claw keeps configuration and state; JSON files read with file:line errors
+    "config_dir": "claw.paths",
+    "state_dir": "claw.paths",
+    "PROJECT_DIR_NAME": "claw.paths",
+    "read_json_file": "claw.config",
+    "parse_json": "claw.config",
     # paths: the one glob semantics (gitignore + braces) and the one safe way to replace a file
     "PathPattern": "claw.globs",
     "IgnoreRules": "claw.globs",
     "match_path": "claw.globs",
     "atomic_write": "claw.files",
-    "get_logger": "claw.log",
 }
 
 __all__ = ["API_VERSION", "VERSION", "__version__", *_LAZY]
@@ -130,22 +152,29 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
+    from claw.cli._output import table
+    from claw.compat import satisfies
+    from claw.config import EffectiveSettings, parse_json, read_json_file
+    from claw.console import error, warn
     from claw.diagnostics import DoctorCheck
     from claw.errors import (
         ApiError,
         ClawError,
         ConfigError,
+        EndpointUnreachable,
         MissingCredentials,
         PluginError,
         ProviderNotFound,
         UsageError,
+        parse_retry_after,
+        unreachable_cause,
     )
     from claw.events import HookEvent, HookOutcome, RuntimeEvent
     from claw.files import atomic_write
     from claw.function_tools import FunctionTool, tool
     from claw.globs import IgnoreRules, PathPattern, match_path
     from claw.lazy import require
-    from claw.log import get_logger
+    from claw.log import debugging, get_logger, http_request, httpx_event_hooks
     from claw.messages import (
         ContentBlock,
         ImageBlock,
@@ -159,6 +188,8 @@ if TYPE_CHECKING:
         ToolUseBlock,
         Usage,
     )
+    from claw.paths import PROJECT_DIR_NAME, config_dir, state_dir
+    from claw.plugin_commands import CommandContext, command_context
     from claw.providers import (
         Catalogue,
         CredentialStatus,
@@ -176,6 +207,7 @@ if TYPE_CHECKING:
         ToolUseStart,
         load_catalogue,
     )
+    from claw.routing import map_effort
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
     from claw.settings import SandboxSettings

@@ -87,7 +87,7 @@ def parse_setting_sources(value: str) -> tuple[str, ...]:
 
 
 def read_json_file(path: Path) -> dict[str, Any] | None:
-    """Parse a settings file; ``None`` when it does not exist.
+    """Parse a JSON settings-style file (an object at the top); ``None`` when it does not exist.
 
     :raises ConfigError: ``<file>:<line>:<col>: invalid JSON: <why>``, ``<file>:<line>: not valid
         UTF-8``, or when the top level is not an object.
@@ -110,6 +110,11 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
 
 
 def parse_json(text: str, label: str) -> dict[str, Any]:
+    """Parse ``text`` as a JSON object; ``label`` (a file name) starts every error message.
+
+    :raises ConfigError: ``<label>:<line>:<col>: invalid JSON: <why>``, or when the top level is not
+        an object.
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -3,7 +3,7 @@
 Plugins implement these with ``@claw.hookimpl`` in the module their ``claw`` entry point names.
 That module is imported on every start, ``claw --help`` included, so it must import only ``claw``
 (and ``click`` for commands); vendor SDKs are imported inside the registered objects at first use
-(see :func:`claw.lazy.require`).
+(see :func:`claw.require`).
 
 Registration hooks take a ``register`` callback rather than returning values: the kernel's callback
 checks the type, rejects a name another plugin already holds and records which distribution
@@ -54,11 +54,37 @@ hookspec = pluggy.HookspecMarker("claw")
 def claw_register_providers(register: Callable[[type[Provider]], None]) -> None:
     """Register model providers.
 
-    Call ``register(ProviderSubclass)`` once per provider. The class's ``name`` is the prefix users
-    address models with (``anthropic/claude-sonnet-4-6``); a name already registered is rejected.
-    The class is instantiated only when a run uses one of its models.
+    Call ``register(MyProvider)`` with a :class:`claw.Provider` **subclass**, once per provider. ``name``
+    is the prefix users address models with (``anthropic/claude-sonnet-4-6``); a name already
+    registered is rejected. ``model_prefixes`` resolves bare model ids. The class is instantiated only
+    when a run uses one of its models.
 
-    :param register: the kernel's registration callback.
+    ``models()`` returns :class:`claw.ModelInfo` (capabilities and prices). ``credentials()`` reports
+    whether a key is present without printing it. ``stream(request)`` yields stream events and ends
+    with ``ResponseComplete``. ``model_info(model_id)`` (a classmethod, from the catalogue) resolves
+    names; once the provider is instantiated with its settings, the kernel asks the instance's
+    ``describe(model_id)`` instead, for capability checks (images, tools), ``--reasoning-effort``
+    mapping, output limits, context window and prices, for the primary model and fallbacks. Its
+    default returns ``model_info(model_id)``; override it when settings can declare models
+    (``providers.openai.models``, ``providers.foundry.deployments``), and override
+    ``declared_models()`` (default: none) to return their ids, so ``claw models`` lists them (marked
+    ``settings``) as ``describe`` reports them. Both run on an instance built from settings without
+    credentials, so they must not import the SDK nor use the network.
+
+    ``default_model()`` (default: ``None``) names the model the provider runs when the user names
+    none; the kernel asks it of the provider a ``CLAUDE_CODE_USE_*`` switch selects, else of each
+    provider in turn until one reports credentials (see `configuration
+    <configuration.md#which-model-runs>`_), so the vendor's default lives in its plugin. Return
+    ``None`` when there is no sensible guess (an OpenAI-compatible server that declares no models):
+    that provider is then never chosen implicitly.
+
+    Providers raise :class:`claw.ApiError` and never retry on their own: retries, backoff, the
+    idle-stream watchdog and fallbacks live in the kernel. A provider speaking Anthropic Messages or
+    OpenAI Chat Completions should depend on the shared translation library ``claw-wire`` and use
+    ``claw_wire`` (see `cloud providers <cloud-providers.md#for-plugin-authors-claw_wire>`_).
+
+    :param register: the kernel's registration callback; takes a :class:`claw.Provider` subclass.
+    :returns: nothing; providers are registered through ``register``.
 
     .. versionadded:: 1.0
     """
@@ -68,12 +94,53 @@ def claw_register_providers(register: Callable[[type[Provider]], None]) -> None:
 def claw_register_tools(register: Callable[[Tool], None]) -> None:
     """Register tools the model can call.
 
-    Call ``register(tool)`` with a :class:`claw.Tool` instance. Two tools with the same
-    ``spec.name`` (or a name clashing with another tool's alias) are not both kept: the second is
-    rejected with a message naming both distributions. Tools that depend on a live connection (MCP)
-    register later, per session, through :func:`claw_session_start`.
+    Call ``register(tool)`` with a :class:`claw.Tool` instance, or a function made a tool with
+    ``@claw.tool``. ``spec`` holds the name, description, JSON schema, ``read_only`` flag and
+    ``aliases``. ``access(input, ctx)`` returns the :class:`claw.Access` items (paths read or written,
+    commands, URLs) that permission rules judge. ``run(input, ctx)`` returns a :class:`claw.ToolResult`.
+    Two tools with the same ``spec.name`` (or a name clashing with another tool's alias) are not both
+    kept: the second is rejected with a message naming both distributions. Tools that depend on a
+    live connection (MCP) register later, per session, through :func:`claw_session_start`.
 
-    :param register: the kernel's registration callback.
+    A tool that runs shell lines reads them itself and declares one ``Access(kind="execute",
+    command=..., argv=[...])`` per simple command, ``Access(kind="write", path=..., redirect=True)``
+    per redirection target, or ``Access(kind="execute", command=line, error="why")`` when the line
+    does not parse (the engine then asks); the kernel has no shell grammar of its own for such lines.
+
+    The kernel checks every call's input against ``spec.input_schema`` with ``jsonschema`` (the whole
+    schema: types, ``required``, ``additionalProperties``, ``enum``, bounds, nested items) before
+    hooks, permissions and ``run``; input that breaks it becomes an ``is_error`` result such as
+    ``InputValidationError: Echo failed due to the following issue: the required parameter `text` is
+    missing``, as in Claude Code. So ``run`` may rely on the schema and check only what a schema
+    cannot say (a file exists, a string is not blank); put bounds in the schema rather than in code.
+    In unit tests, ``claw.testing.call_tool(tool, ctx, **input)`` runs a call the way the loop does.
+
+    Two more ``ToolSpec`` fields serve tools that drive more than files (the computer-use plugin uses
+    both). ``native=claw.NativeTool(type=..., params={...}, betas=(...))`` is a tool type the model's
+    API defines itself: the Anthropic Messages wire (Anthropic, Vertex AI, Foundry) sends ``{"type":
+    type, "name": name, **params}`` instead of the schema and adds the ``betas`` to the request's
+    ``anthropic-beta`` header; every other wire sends ``input_schema`` as a function, so keep a schema
+    that takes the same input. ``needs_approval=True``: no permission mode's default and no ``auto``
+    classifier allows a call; outside the ``allow``/``danger-full-access`` modes it runs only when an
+    allow rule, a PreToolUse hook or the user allows it.
+
+    An image a tool returns may set ``claw.ImageBlock(..., session_placeholder="(screenshot ...)")``:
+    the model gets the image, the session file keeps that text instead (screenshots are large and
+    stale once the turn is over).
+
+    A tool that needs a model for a side job calls ``await ctx.complete(model, system, prompt)``: one
+    request, ``prompt`` as the only user message, to ``model`` (any address: ``provider/model-id``, an
+    alias), through the session's providers, retry policy and cost accounting; it returns the
+    answer's text and raises :class:`claw.ClawError` / :class:`claw.ApiError` when the model cannot be
+    reached. ``ctx.small_model`` is the session's small fast model (settings ``smallFastModel``,
+    ``ANTHROPIC_SMALL_FAST_MODEL``, else the main model's provider's ``Provider.small_model``), or
+    ``None`` when none is configured. Both are ``None`` when the tool runs outside an agent loop.
+    Text from outside (a web page, a file) is untrusted: fence it so it cannot pose as the
+    instructions, as ``WebFetch`` does (a tag with a random nonce, and a system prompt saying the
+    fenced text is data).
+
+    :param register: the kernel's registration callback; takes a :class:`claw.Tool` instance.
+    :returns: nothing; tools are registered through ``register``.
 
     .. versionadded:: 1.0
     """
@@ -83,7 +150,11 @@ def claw_register_tools(register: Callable[[Tool], None]) -> None:
 def claw_register_classifiers(register: Callable[[Classifier], None]) -> None:
     """Register permission classifiers for the ``auto`` mode.
 
+    In the ``auto`` permission mode the engine asks classifiers in order. A classifier returns a
+    :class:`claw.Verdict`, or ``None`` to pass. A classifier that fails must answer ``ask``.
+
     :param register: called with a :class:`claw.Classifier` instance; names must be unique.
+    :returns: nothing; classifiers are registered through ``register``.
 
     .. versionadded:: 1.0
     """
@@ -93,8 +164,11 @@ def claw_register_classifiers(register: Callable[[Classifier], None]) -> None:
 def claw_register_transports(register: Callable[[type[Transport]], None]) -> None:
     """Register transports for remote tool servers (``stdio``, ``sse``, ``http``, ``ws``, ...).
 
+    ``connect(config)`` is an async context manager that yields a read stream and a write stream.
+
     :param register: called with a :class:`claw.Transport` subclass; its ``name`` and ``aliases``
         are the server ``type`` values it serves and must be unique.
+    :returns: nothing; transports are registered through ``register``.
 
     .. versionadded:: 1.0
     """
@@ -104,7 +178,20 @@ def claw_register_transports(register: Callable[[type[Transport]], None]) -> Non
 def claw_register_sandboxes(register: Callable[[type[Sandbox]], None]) -> None:
     """Register sandboxes that confine commands and file access.
 
+    A sandbox is made once per session with the effective :class:`claw.SandboxSettings`
+    (``self.settings``) and implements ``available()`` and ``wrap(argv, policy)``;
+    ``unavailable_reason()`` (one line, shown to the model and by status commands) and ``describe()`` (a
+    dict for the ``init`` event and the session file) have defaults. ``policy`` is a
+    :class:`claw.SandboxPolicy` built by ``claw.sandbox_policy(settings, workspace, additional_dirs, env)``:
+    filesystem mode, writable paths, read-denied paths, network mode and allowed domains. A tool marks an
+    access ``sandboxed=True`` when the call will run confined; ``sandbox.autoAllowBashIfSandboxed`` then
+    allows what the mode would ask about. A plugin that starts processes for the model (a transport, a
+    tool) confines them with ``session.confine(argv)`` (:class:`claw.SessionContext`) or
+    ``claw.confine(sandbox, settings, argv, workspace, env)``, which raise ``ConfigError`` when no usable
+    sandbox is configured.
+
     :param register: called with a :class:`claw.Sandbox` subclass with a unique ``name``.
+    :returns: nothing; sandboxes are registered through ``register``.
 
     .. versionadded:: 1.0
     """
@@ -114,7 +201,10 @@ def claw_register_sandboxes(register: Callable[[type[Sandbox]], None]) -> None:
 def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None:
     """Register background task backends (where sub-agents and scheduled tasks run).
 
-    The kernel registers ``local``. :param register: called with a :class:`claw.TaskBackend`.
+    The kernel registers ``local``. A backend implements ``start(name, work) -> TaskHandle``.
+
+    :param register: called with a :class:`claw.TaskBackend` instance.
+    :returns: nothing; backends are registered through ``register``.
 
     .. versionadded:: 1.0
     """
@@ -126,9 +216,13 @@ def claw_register_commands(cli: click.Group) -> None:
 
     Add them with ``cli.add_command(...)`` or ``@cli.command()``. This hook runs for ``claw --help``
     too, so the command's module must stay import-light: import heavy code inside the command's
-    callback. A command name already taken is rejected.
+    callback. A command name already taken is rejected. Inside a command, ``claw.command_context(ctx)``
+    (with ``@click.pass_context``) returns the run's :class:`claw.CommandContext`: workspace,
+    environment, settings, registered transports and ``run_hook(event)``; ``claw.table(rows, headers)``
+    prints an aligned table.
 
     :param cli: the root ``claw`` click group.
+    :returns: nothing; commands are added to ``cli``.
 
     .. versionadded:: 1.0
     """
@@ -139,7 +233,11 @@ def claw_register_settings(register: Callable[..., None]) -> None:
     """Declare the settings keys a plugin owns, so they are validated and not reported as unknown.
 
     Call ``register(key, model, description)`` where ``key`` is a top-level settings key
-    (``mcpServers``) and ``model`` a pydantic model or type its value must match.
+    (``mcpServers``) and ``model`` a pydantic model or type its value must match. The value is
+    validated in every settings file, with errors that name the file and the key path.
+
+    :param register: the kernel's registration callback: ``register(key, model, description)``.
+    :returns: nothing; keys are declared through ``register``.
 
     .. versionadded:: 1.0
     """
@@ -151,8 +249,11 @@ def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list
 
     Must be quick and must not print secrets. A plugin that raises shows as a failed check.
 
-    :param settings: the effective settings.
+    :param settings: the effective settings (:class:`claw.EffectiveSettings`: ``data``, ``sources``,
+        ``layers``).
     :param env: the process environment.
+    :returns: a list of :class:`claw.DoctorCheck` (``section``, ``name``, ``status``, ``detail``), or
+        ``None`` for nothing to report.
 
     .. versionadded:: 1.0
     """
@@ -167,11 +268,24 @@ def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list
 def claw_session_start(session: SessionContext) -> Awaitable[None] | None:
     """A session is starting, after settings are loaded and before the first model request.
 
-    Plugins start connections here (MCP servers) and may add session-scoped tools with
-    ``session.add_tool(tool)`` and report state with ``session.set_status(name, status)``. All
-    implementations run concurrently; one that raises is reported and the session goes on.
+    Plugins start connections here (MCP servers). All implementations run concurrently; one that
+    raises is reported and the session goes on. The awaitable gets ``session.start_timeout`` seconds
+    (settings ``sessionStartTimeout``, see `cli.md <cli.md>`_); give up a little sooner so what did
+    start is offered.
+
+    ``session.add_tool(tool)`` adds a tool for this session only,
+    ``session.add_command(claw.SlashCommand(...))`` adds a slash command, and
+    ``session.set_status(name, status, ...)`` reports state (for example an MCP server's).
+    ``add_tool`` also works later in the session (from a tool's ``run``, through ``ctx.session``): the
+    tool is offered from the model's next request on. ``session.remove_tool(tool)`` and
+    ``session.remove_command(command)`` withdraw what was added (claw-mcp swaps a server's tools when
+    it sends ``notifications/tools/list_changed``), also from the next request on.
+    ``await session.call_tool(name, input)`` runs a tool for the user outside the model's turn (what a
+    Markdown command's ``!`cmd``` does with ``Bash``): the permission engine decides as for the
+    model's calls, no hooks run, and a denial or failure raises :class:`claw.ToolError` saying why.
 
     :param session: the session being started.
+    :returns: ``None``, or an awaitable the kernel awaits (with the other plugins', concurrently).
 
     .. versionadded:: 1.0
     """
@@ -182,6 +296,9 @@ def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
     """A session is ending (success, error or Ctrl-C). Close connections and child processes here.
 
     Always called, in a ``finally``, even when the run failed.
+
+    :param session: the session that is ending (the one :func:`claw_session_start` saw).
+    :returns: ``None``, or an awaitable the kernel awaits.
 
     .. versionadded:: 1.0
     """
@@ -194,15 +311,18 @@ def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
 
 @hookspec(firstresult=True)
 def claw_hook_event(event: HookEvent) -> HookOutcome | Awaitable[HookOutcome | None] | None:
-    """Programmatic hook handler: see or veto a step (PreToolUse, UserPromptSubmit, Stop, ...).
+    """Programmatic hook handler: see or veto a step.
 
-    Handlers run most recently registered first (pluggy's LIFO; ``tryfirst``/``trylast`` move one);
-    return ``None`` to pass, or a :class:`claw.HookOutcome` to block, allow, modify or add context.
-    Stops at first non-None result. An ``async def`` handler always answers (its coroutine is the
-    result); awaited, ``None`` means "continue". A handler that raises is reported and treated as
-    "continue". Command hooks from settings run after the programmatic handlers.
+    Called for the same events as command hooks in settings (PreToolUse, PostToolUse,
+    UserPromptSubmit, Stop, SessionStart, plugin install events, ...). Handlers run most recently
+    registered first (pluggy's LIFO; ``tryfirst``/``trylast`` move one). Stops at first non-None
+    result. An ``async def`` handler always answers (its coroutine is the result); awaited, ``None``
+    means "continue". A handler that raises is reported and treated as "continue". Command hooks from
+    settings run after the programmatic handlers.
 
     :param event: the event, with the same fields command hooks receive on stdin.
+    :returns: ``None`` to continue, or a :class:`claw.HookOutcome` (or an awaitable of one) to
+        ``block``, ``allow``, ``ask`` or ``modify`` the step or add context.
 
     .. versionadded:: 1.0
     """
@@ -225,6 +345,7 @@ def claw_tool_result(
     :param tool_input: the input the tool ran with (after hooks and approvers changed it).
     :param result: what the tool returned.
     :param ctx: the session's tool context (workspace, settings, stash).
+    :returns: text to append to the result, an awaitable of it, or ``None`` to add nothing.
 
     .. versionadded:: 1.0
     """
@@ -234,9 +355,12 @@ def claw_tool_result(
 def claw_runtime_event(event: RuntimeEvent) -> None:
     """Observe everything that happens (telemetry, audit logs, OpenTelemetry export).
 
-    Called synchronously on the loop's thread for every runtime event: keep it fast and hand slow
-    work to a queue. Return values are ignored; exceptions are reported once per plugin and
-    otherwise swallowed.
+    Called synchronously on the loop's thread for every :class:`claw.RuntimeEvent` (model requests,
+    retries, tool calls, permission decisions, ...): keep it fast and hand slow work to a queue.
+    Exceptions are reported once per plugin and otherwise swallowed.
+
+    :param event: the runtime event.
+    :returns: nothing; a return value is ignored.
 
     .. versionadded:: 1.0
     """

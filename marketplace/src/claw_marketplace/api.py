@@ -2,10 +2,10 @@
 
 ::
 
-    from claw.app import App
+    import claw
     from claw_marketplace.api import Plugins
 
-    plugins = Plugins.from_app(App(), marketplace="https://plugins.example.org/")
+    plugins = Plugins.from_context(claw.CommandContext.create(), marketplace="https://plugins.example.org/")
     record = plugins.install("claw-hello")          # verified, hooked, atomic
     plugins.uninstall("claw-hello")
 
@@ -25,10 +25,10 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
-from claw import console
+from claw import warn
 
 from claw_marketplace import net
 from claw_marketplace.documents import Manifest, parse_index, parse_manifest
@@ -38,6 +38,9 @@ from claw_marketplace.records import InstallRecord, Records
 from claw_marketplace.settings import DOCUMENT_LIMIT, Trust
 from claw_marketplace.verify import Candidate, Verified, verify
 from claw_marketplace.wheels import ENTRY_POINT_GROUP, normalize
+
+if TYPE_CHECKING:
+    from claw import CommandContext
 
 #: PEP 508 project names: also what keeps a name from climbing out of the marketplace's folders.
 _NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
@@ -80,34 +83,34 @@ def _suggest(name: str, names: list[str]) -> str:
 class Plugins:
     """Install, update, uninstall and describe plugins in the environment claw runs in.
 
-    :param app: the :class:`claw.app.App` of this run (settings, plugin manager for hooks, env).
+    :param context: the :class:`claw.CommandContext` of this run (workspace, env, settings, hooks).
     :param trust: keys, identities and transport policy (see :meth:`Trust.resolve`).
     :param installer: runs uv/pip; defaults to the interpreter claw runs in.
     """
 
-    def __init__(self, app: Any, trust: Trust, *, installer: Installer | None = None) -> None:
-        self.app = app
+    def __init__(self, context: CommandContext, trust: Trust, *, installer: Installer | None = None) -> None:
+        self.context = context
         self.trust = trust
-        self.records = Records(app.env)
-        self.installer = installer or Installer(app.env)
+        self.records = Records(context.env)
+        self.installer = installer or Installer(context.env)
 
     @classmethod
-    def from_app(
+    def from_context(
         cls,
-        app: Any,
+        context: CommandContext,
         *,
         marketplace: str | None = None,
         require_signed: bool = False,
         insecure: bool = False,
     ) -> Plugins:
         trust = Trust.resolve(
-            app.settings.get("marketplace"),
-            app.env,
+            context.settings.get("marketplace"),
+            context.env,
             marketplace=marketplace,
             require_signed=require_signed,
             insecure=insecure,
         )
-        return cls(app, trust)
+        return cls(context, trust)
 
     def _fetcher(self) -> net.Fetcher:
         return net.Fetcher(insecure=self.trust.insecure, ca_bundle=self.trust.ca_bundle)
@@ -116,13 +119,9 @@ class Plugins:
 
     def _hook(self, event_name: str, plugin: dict[str, Any]) -> Any:
         import claw
-        from claw.hooks import HookRunner
 
-        runner = HookRunner(
-            pm=self.app.pm, settings=self.app.settings, workspace=self.app.workspace, env=self.app.env
-        )
-        event = claw.HookEvent(hook_event_name=event_name, cwd=str(self.app.workspace), plugin=plugin)  # type: ignore[arg-type]
-        return asyncio.run(runner.run(event))
+        event = claw.HookEvent(hook_event_name=event_name, cwd=str(self.context.workspace), plugin=plugin)  # type: ignore[arg-type]
+        return asyncio.run(self.context.run_hook(event))
 
     def _pre(self, event_name: str, plugin: dict[str, Any], verb: str) -> None:
         outcome = self._hook(event_name, plugin)
@@ -216,14 +215,14 @@ class Plugins:
     # -- local sources --------------------------------------------------------------------------
 
     def _build(self, project: Path, tmp: Path) -> Path:
-        uv = shutil.which("uv", path=self.app.env.get("PATH"))
+        uv = shutil.which("uv", path=self.context.env.get("PATH"))
         out = tmp / "dist"
         argv = (
             [uv, "build", "--wheel", "--out-dir", str(out), str(project)]
             if uv
             else [self.installer.python, "-m", "pip", "wheel", "--no-deps", "-w", str(out), str(project)]
         )
-        proc = subprocess.run(argv, capture_output=True, text=True, env=dict(self.app.env))
+        proc = subprocess.run(argv, capture_output=True, text=True, env=dict(self.context.env))
         wheels = sorted(out.glob("*.whl")) if out.is_dir() else []
         if proc.returncode != 0 or len(wheels) != 1:
             last = (proc.stderr.strip().splitlines() or ["no wheel produced"])[-1]
@@ -445,7 +444,7 @@ class Plugins:
             except MarketplaceError as exc:
                 if target is None:
                     raise
-                console.warn(str(exc))
+                warn(str(exc))
         if target is None and out["marketplace"] is None:
             raise MarketplaceError(f"plugin {name!r} is not installed and no marketplace is configured")
         return out

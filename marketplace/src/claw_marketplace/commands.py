@@ -11,11 +11,11 @@ import click
 
 
 def _plugins(ctx: click.Context, **kwargs: Any) -> Any:
-    from claw.cli import state_of
+    from claw import command_context
 
     from claw_marketplace.api import Plugins
 
-    return Plugins.from_app(state_of(ctx).app, **kwargs)
+    return Plugins.from_context(command_context(ctx), **kwargs)
 
 
 def _echo_json(data: Any) -> None:
@@ -89,7 +89,7 @@ def uninstall(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """List plugin distributions installed in claw's environment."""
-    from claw.cli import table
+    from claw import table
 
     items = _plugins(ctx).installed()
     if as_json:

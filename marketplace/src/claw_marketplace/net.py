@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from claw import console
+from claw import warn
 
 from claw_marketplace.errors import MarketplaceError
 
@@ -110,7 +110,7 @@ class Fetcher:
                 raise MarketplaceError(
                     f"refused: {url} is not HTTPS (pass --insecure-marketplace to allow plain HTTP)"
                 )
-            console.warn(f"using plain HTTP for {url}: anyone on the network can change what is installed")
+            warn(f"using plain HTTP for {url}: anyone on the network can change what is installed")
             return
         raise MarketplaceError(f"refused: unsupported URL scheme in {url!r} (use https://)")
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from claw import atomic_write, paths
+from claw import atomic_write, state_dir
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Records:
     """The record store of one state directory."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
-        self.root = paths.state_dir(env) / "plugins"
+        self.root = state_dir(env) / "plugins"
         self.wheels = self.root / "wheels"
 
     def _file(self, name: str) -> Path:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from claw import console
+from claw import warn
 
 from claw_marketplace.errors import MarketplaceError
 from claw_marketplace.settings import Trust
@@ -66,9 +66,7 @@ def _signer(candidate: Candidate, sha256: str, trust: Trust) -> str | None:
                 signing.verify_key_signature(sha256, candidate.signature, trust.public_key_pem, what=what)
             )
         else:
-            console.warn(
-                f"{what} is signed, but no public key is configured (CLAW_PLUGIN_PUBLIC_KEY); not checked"
-            )
+            warn(f"{what} is signed, but no public key is configured (CLAW_PLUGIN_PUBLIC_KEY); not checked")
     if candidate.bundle is not None:
         if trust.identities:
             signers.append(
@@ -77,7 +75,7 @@ def _signer(candidate: Candidate, sha256: str, trust: Trust) -> str | None:
                 )
             )
         else:
-            console.warn(
+            warn(
                 f"{what} has a Sigstore bundle, but no trusted identity is configured "
                 "(settings marketplace.sigstoreIdentities); not checked"
             )
@@ -91,8 +89,7 @@ def _signer(candidate: Candidate, sha256: str, trust: Trust) -> str | None:
 
 
 def _check_range(info: WheelInfo, candidate: Candidate) -> None:
-    from claw import API_VERSION, VERSION
-    from claw.compat import satisfies
+    from claw import API_VERSION, VERSION, satisfies
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     for label, spec in (("manifest", candidate.claw_api), ("wheel", info.claw_api)):

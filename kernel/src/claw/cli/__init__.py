@@ -5,8 +5,9 @@ subcommands come from ``claw_register_commands``. ``main`` maps every :class:`cl
 to one ``claw: error: ...`` line and its exit code (0 ok, 1 runtime failure, 2 usage error, 130
 interrupted).
 
-Plugin commands reach the run's :class:`claw.app.App` (workspace, environment, settings,
-registries) with ``state_of(ctx).app``, and print with ``table(rows, headers)`` / ``emit_json(data)``.
+Plugin commands reach their run through the public API, ``claw.command_context(ctx)`` (a
+:class:`claw.CommandContext`: workspace, environment, settings, registries, hooks), and print tables
+with ``claw.table(rows, headers)``.
 """
 
 from __future__ import annotations
@@ -41,17 +42,13 @@ def _tolerant_stdin() -> None:
         sys.stdin.reconfigure(errors="surrogateescape")
 
 
-#: Public names for plugin commands -> the private module holding them (imported on first use).
-_PUBLIC = {"cli": "_root", "state_of": "_root", "table": "_output", "emit_json": "_output"}
-
-
 def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
+    """``claw.cli.cli``, the root click group, imported on first use (it pulls in click)."""
+    if name != "cli":
         raise AttributeError(f"module 'claw.cli' has no attribute {name!r}")
-    import importlib
+    from claw.cli._root import cli
 
-    return getattr(importlib.import_module(f"claw.cli.{module}"), name)
+    return cli
 
 
-__all__ = ["cli", "emit_json", "main", "state_of", "table"]
+__all__ = ["cli", "main"]

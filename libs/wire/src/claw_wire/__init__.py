@@ -26,9 +26,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from claw import log
-from claw.errors import unreachable_cause
-from claw.providers import Effort, ModelInfo, ModelRequest
+from claw import Effort, ModelInfo, ModelRequest, debugging, http_request, unreachable_cause
 
 from claw_wire.errors import request_url
 
@@ -38,9 +36,9 @@ def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
 
     The agent loop has already mapped ``--reasoning-effort`` onto a level the model accepts, so this
     is a no-op there; a provider driven directly (an embedder, a test) gets the same mapping, with
-    the same warning, from :func:`claw.routing.map_effort`.
+    the same warning, from :func:`claw.map_effort`.
     """
-    from claw.routing import map_effort
+    from claw import map_effort
 
     return map_effort(info, request.reasoning_effort)
 
@@ -57,7 +55,7 @@ async def post_stream(
     retries-off, error mapping and SSE decoding as ``messages.create`` / ``chat.completions.create``,
     without building a pydantic object for every event that claw would convert straight away.
 
-    Each request is one ``http request`` debug line (:func:`claw.log.http_request`), failed or not.
+    Each request is one ``http request`` debug line (:func:`claw.http_request`), failed or not.
     """
     from claw_wire.http import HttpClient
 
@@ -78,14 +76,14 @@ async def post_stream(
                 stream_cls=sdk.AsyncStream[object],
             )
     except Exception as exc:
-        if log.debugging():
+        if debugging():
             status = getattr(exc, "status_code", None)
             error = None if status else unreachable_cause(exc) or str(exc).splitlines()[0]
             url = request_url(exc) or f"{client.base_url}{path.lstrip('/')}"
-            log.http_request("POST", url, seconds=time.perf_counter() - started, status=status, error=error)
+            http_request("POST", url, seconds=time.perf_counter() - started, status=status, error=error)
         raise
     request = stream.response.request
-    log.http_request(
+    http_request(
         request.method, request.url, seconds=time.perf_counter() - started, status=stream.response.status_code
     )
     return stream

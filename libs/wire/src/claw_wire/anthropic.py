@@ -19,21 +19,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Literal, get_args
 
-from claw.errors import ApiError
-from claw.messages import Message, StopReason, Usage
-from claw.providers import (
+from claw import (
+    ApiError,
     Effort,
+    Message,
     ModelInfo,
     ModelRequest,
     ModelResponse,
     ResponseComplete,
+    StopReason,
     StreamEvent,
     TextDelta,
     ThinkingDelta,
     ToolInputDelta,
+    ToolSpec,
     ToolUseStart,
+    Usage,
 )
-from claw.tools import ToolSpec
 
 from claw_wire import effort_of, post_stream
 from claw_wire.anthropic_cache import place_breakpoints

@@ -9,16 +9,20 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from claw.messages import (
+from claw import (
     ContentBlock,
+    ModelResponse,
     RedactedThinkingBlock,
     StopReason,
     TextBlock,
+    TextDelta,
     ThinkingBlock,
+    ThinkingDelta,
+    ToolInputDelta,
     ToolUseBlock,
+    ToolUseStart,
     Usage,
 )
-from claw.providers import ModelResponse, TextDelta, ThinkingDelta, ToolInputDelta, ToolUseStart
 
 E = TypeVar("E", TextDelta, ThinkingDelta, ToolUseStart, ToolInputDelta)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from claw.errors import ApiError, ClawError, EndpointUnreachable, parse_retry_after
+from claw import ApiError, ClawError, EndpointUnreachable, parse_retry_after
 
 from claw_wire.http import StreamErrorEvent
 

@@ -18,17 +18,23 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Literal
 
-from claw.errors import ApiError
-from claw.messages import ImageBlock, Message, StopReason, TextBlock, ToolResultBlock, ToolUseBlock, Usage
-from claw.providers import (
+from claw import (
+    ApiError,
+    ImageBlock,
+    Message,
     ModelInfo,
     ModelRequest,
     ResponseComplete,
+    StopReason,
     StreamEvent,
+    TextBlock,
     TextDelta,
     ThinkingDelta,
     ToolInputDelta,
+    ToolResultBlock,
+    ToolUseBlock,
     ToolUseStart,
+    Usage,
 )
 
 from claw_wire import effort_of, post_stream

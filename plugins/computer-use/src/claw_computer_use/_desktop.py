@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from claw import ClawError, UsageError, console
+from claw import ClawError, UsageError, warn
 
 WINDOW_MANAGERS = ("openbox", "fluxbox", "xfwm4", "twm")
 STARTUP_SECONDS = 10.0
@@ -92,9 +92,7 @@ def run_desktop(size: str) -> None:
     manager = next((wm for wm in WINDOW_MANAGERS if shutil.which(wm)), None)
     try:
         if manager is None:
-            console.warn(
-                f"no window manager found ({', '.join(WINDOW_MANAGERS)}): windows get no focus handling"
-            )
+            warn(f"no window manager found ({', '.join(WINDOW_MANAGERS)}): windows get no focus handling")
         else:
             children.append(
                 subprocess.Popen(

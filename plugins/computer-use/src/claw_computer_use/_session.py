@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import claw
-from claw import console
+from claw import warn
 
 from claw_computer_use._display import Unavailable, display_of, problems
 from claw_computer_use._settings import ComputerUseSettings, computer_settings
@@ -19,7 +19,7 @@ async def offer(session: claw.SessionContext, settings: ComputerUseSettings) -> 
     try:
         tool = await open_computer(session.env, settings)
     except Unavailable as exc:
-        console.warn(f"{exc}; the computer tool is not offered (claw doctor shows the details)")
+        warn(f"{exc}; the computer tool is not offered (claw doctor shows the details)")
         return
     session.add_tool(tool)
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import claw
 import click
 
 
@@ -87,9 +88,7 @@ def list_cmd(ctx: click.Context, as_json: bool, check: bool) -> None:
     invalid, after listing all of them."""
     import asyncio
 
-    from claw.cli import state_of
-
-    app = state_of(ctx).app
+    app = claw.command_context(ctx)
     env = dict(app.env)
     rows, errors = describe(app.workspace, app.settings.data, env)
     if check:

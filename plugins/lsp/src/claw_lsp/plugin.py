@@ -14,7 +14,7 @@ import claw
 import click
 
 if TYPE_CHECKING:
-    from claw.config import EffectiveSettings
+    from claw import EffectiveSettings
 
 CLAW_API = ">=1.0,<2"
 

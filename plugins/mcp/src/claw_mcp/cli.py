@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
-from claw import atomic_write
-from claw.errors import ClawError, UsageError
+from claw import ClawError, UsageError, atomic_write
+
+if TYPE_CHECKING:
+    from claw import CommandContext
 
 SCOPES = ("local", "project", "user")
 #: The longest ``claw doctor`` waits for a server (``MCP_TIMEOUT`` when shorter).
@@ -20,20 +22,20 @@ DOCTOR_TIMEOUT = 10.0
 MARKS = {"connected": "✓ Connected", "failed": "✗ Failed", "needs-auth": "! Needs authentication"}
 
 
-def _app(ctx: click.Context) -> Any:
-    from claw.cli import state_of
+def _app(ctx: click.Context) -> CommandContext:
+    from claw import command_context
 
-    return state_of(ctx).app
+    return command_context(ctx)
 
 
-def _resolved(app: Any) -> Any:
+def _resolved(app: CommandContext) -> Any:
     from claw_mcp import config
 
     return config.resolve(app.workspace, app.env, app.settings.data)
 
 
-def _transports(app: Any) -> dict[str, Any]:
-    return {name: reg.obj for name, reg in app.transports.items()}
+def _transports(app: CommandContext) -> dict[str, Any]:
+    return dict(app.transports)
 
 
 def _target(server: Any) -> str:
@@ -64,7 +66,7 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     Exits 1 when a server failed to connect or its entry is invalid (after listing all of them),
     so scripts and CI can check the configuration; a server that needs authentication is not a
     failure."""
-    from claw.console import error
+    from claw import error
 
     from claw_mcp.login import check, run_sync
 
@@ -152,7 +154,7 @@ def _scope_file(app: Any, scope: str) -> Path:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    from claw.config import read_json_file
+    from claw import read_json_file
 
     return read_json_file(path) or {}
 
@@ -318,7 +320,7 @@ def logout_cmd(ctx: click.Context, name: str) -> None:
 def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
     """One ``claw doctor`` line per configured server, from a parallel connection check (at most
     :data:`DOCTOR_TIMEOUT` seconds)."""
-    from claw.diagnostics import DoctorCheck
+    from claw import DoctorCheck
 
     from claw_mcp import config
     from claw_mcp.login import check, run_sync

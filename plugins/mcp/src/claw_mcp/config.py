@@ -21,9 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claw import paths
-from claw.config import parse_json, read_json_file
-from claw.errors import ConfigError
+from claw import PROJECT_DIR_NAME, ConfigError, config_dir, parse_json, read_json_file
 
 #: The project-scope file, at the workspace root (Claude Code's name).
 PROJECT_FILE = ".mcp.json"
@@ -163,9 +161,9 @@ def _servers_of(data: Any, label: str) -> dict[str, Any]:
 
 def settings_files(workspace: Path, env: Mapping[str, str]) -> dict[str, Path]:
     """The files each ``--scope`` of ``claw mcp add`` edits."""
-    project_dir = workspace / paths.PROJECT_DIR_NAME
+    project_dir = workspace / PROJECT_DIR_NAME
     return {
-        "user": paths.config_dir(env) / "settings.json",
+        "user": config_dir(env) / "settings.json",
         "project": workspace / PROJECT_FILE,
         "local": project_dir / "settings.local.json",
     }

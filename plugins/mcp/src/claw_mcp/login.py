@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import claw
-from claw.errors import ClawError
+from claw import ClawError
 
 from claw_mcp.config import ServerConfig
 from claw_mcp.manager import McpManager

@@ -31,9 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import claw
-from claw import paths
-from claw.lazy import require
-from claw.log import get_logger
+from claw import get_logger, require, state_dir
 
 from claw_mcp.config import ServerConfig
 from claw_mcp.oauth import ReauthRequired, TokenFile, headless_provider
@@ -48,7 +46,7 @@ SHUTDOWN_GRACE = 2.0
 
 def log_path(server: str, env: Mapping[str, str] | None = None) -> Path:
     """Where a stdio server's stderr goes: ``<state dir>/mcp-logs/<server>.log``."""
-    return paths.state_dir(env) / "mcp-logs" / f"{server}.log"
+    return state_dir(env) / "mcp-logs" / f"{server}.log"
 
 
 def startup_timeout(env: Mapping[str, str]) -> float:

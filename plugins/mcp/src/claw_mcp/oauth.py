@@ -23,9 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from claw import atomic_write, paths
-from claw.errors import ClawError
-from claw.lazy import require
+from claw import ClawError, atomic_write, require, state_dir
 
 DIST = "claw-mcp"
 #: Seconds before its expiry at which a stored access token is refreshed.
@@ -44,7 +42,7 @@ class ReauthRequired(ClawError):
 
 
 def auth_dir(env: Mapping[str, str] | None = None) -> Path:
-    return paths.state_dir(env) / "mcp-auth"
+    return state_dir(env) / "mcp-auth"
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import claw
-from claw import console
+from claw import error, warn
 
 from claw_mcp import config as mcp_config
 from claw_mcp.manager import McpManager, Server, startup_timeout
@@ -45,9 +45,9 @@ def resolve_for(session: claw.SessionContext) -> mcp_config.Resolved:
 async def start(session: claw.SessionContext) -> None:
     resolved = resolve_for(session)
     for line in resolved.source_errors:
-        console.error(line)
+        error(line)
     for bad in resolved.errors:
-        console.error(str(bad))
+        error(str(bad))
         session.set_status(bad.name, "failed", error=bad.reason, source=bad.source)
     if not resolved.servers:
         return
@@ -68,9 +68,9 @@ async def start(session: claw.SessionContext) -> None:
         detail = server.detail()
         session.set_status(detail.pop("name"), detail.pop("status"), **detail)
         if server.status == "needs-auth":
-            console.warn(manager.unavailable_message(server))
+            warn(manager.unavailable_message(server))
         elif server.status == "failed":
-            console.warn(f'MCP server "{server.name}" failed to start: {server.error}')
+            warn(f'MCP server "{server.name}" failed to start: {server.error}')
 
     manager.on_lists_changed = lambda server: refresh(session, manager, server.name)
     await manager.start(settled)

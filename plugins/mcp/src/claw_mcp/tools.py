@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import claw
-from claw import paths
-from claw.lazy import require
+from claw import require, state_dir
 
 from claw_mcp.manager import CallInterrupted, McpManager, ServerUnavailable, is_connection_error
 
@@ -271,7 +270,7 @@ class ReadMcpResource(claw.Tool):
 def _save_blob(uri: str, mime: str | None, blob: str, env: Mapping[str, str]) -> Path:
     data = base64.b64decode(blob)
     ext = (mimetypes.guess_extension(mime) if mime else None) or ".bin"
-    path = paths.state_dir(env) / "mcp-resources" / f"{hashlib.sha256(uri.encode()).hexdigest()[:16]}{ext}"
+    path = state_dir(env) / "mcp-resources" / f"{hashlib.sha256(uri.encode()).hexdigest()[:16]}{ext}"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path

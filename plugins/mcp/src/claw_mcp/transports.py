@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import claw
-from claw.lazy import require
+from claw import require
 
 DIST = "claw-mcp"
 

@@ -14,7 +14,7 @@ TIMEOUT = 1.0
 
 
 def checks(settings: Any, env: dict[str, str]) -> list[Any]:
-    from claw.diagnostics import DoctorCheck
+    from claw import DoctorCheck
 
     def line(status: Literal["ok", "warn", "fail", "info"], detail: str, name: str = "export") -> Any:
         return DoctorCheck(section="telemetry", name=name, status=status, detail=detail)

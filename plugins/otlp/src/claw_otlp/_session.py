@@ -5,7 +5,7 @@ from __future__ import annotations
 import atexit
 from collections.abc import Mapping
 
-from claw.console import warn
+from claw import warn
 
 from claw_otlp import ACTIVE
 from claw_otlp._config import TelemetryConfigError, resolve

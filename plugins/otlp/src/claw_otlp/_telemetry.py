@@ -17,7 +17,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
-from claw import console
+import claw
 
 from claw_otlp._config import TelemetryConfig
 from claw_otlp._exporters import exporters
@@ -47,7 +47,7 @@ class _Warner(logging.Handler):
             if self.failed.is_set():
                 return
             self.failed.set()
-        console.warn(
+        claw.warn(
             f"telemetry to {self.where}: {problem}; the session goes on (no further telemetry warnings)",
             once=False,
         )

@@ -14,7 +14,7 @@ import claw
 from claw_otlp import ACTIVE, effective_env, wanted
 
 if TYPE_CHECKING:
-    from claw.config import EffectiveSettings
+    from claw import EffectiveSettings
 
 CLAW_API = ">=1.0,<2"
 

@@ -11,27 +11,25 @@ import base64
 from collections.abc import Iterator
 from typing import Any
 
-from claw.errors import ApiError
-from claw.messages import (
+from claw import (
+    ApiError,
     ImageBlock,
     Message,
-    RedactedThinkingBlock,
-    StopReason,
-    TextBlock,
-    ThinkingBlock,
-    ToolResultBlock,
-    ToolUseBlock,
-    Usage,
-)
-from claw.providers import (
     ModelInfo,
     ModelRequest,
     ModelResponse,
+    RedactedThinkingBlock,
+    StopReason,
     StreamEvent,
+    TextBlock,
     TextDelta,
+    ThinkingBlock,
     ThinkingDelta,
     ToolInputDelta,
+    ToolResultBlock,
+    ToolUseBlock,
     ToolUseStart,
+    Usage,
 )
 from claw_wire.anthropic import ThinkingStyle, effort_of, thinking_params
 from claw_wire.builder import ResponseBuilder

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from claw.providers import CredentialStatus
+from claw import CredentialStatus
 
 HINT = (
     "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE (or providers.bedrock.profile), "

@@ -19,17 +19,24 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from claw.errors import (
+from claw import (
     ApiError,
     ClawError,
+    CredentialStatus,
     EndpointUnreachable,
     MissingCredentials,
+    ModelInfo,
+    ModelRequest,
+    Provider,
+    ResponseComplete,
+    StreamEvent,
+    debugging,
+    get_logger,
+    http_request,
     parse_retry_after,
+    require,
     unreachable_cause,
 )
-from claw.lazy import require
-from claw.log import debugging, get_logger, http_request
-from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, ResponseComplete, StreamEvent
 
 from claw_provider_bedrock import catalogue, credentials
 from claw_provider_bedrock.converse import StreamTranslator, converse_params
@@ -265,7 +272,7 @@ class BedrockProvider(Provider):
 
 
 def _log_requests(client: Any) -> None:
-    """Log every HTTP request ``client`` sends (:func:`claw.log.http_request`) through botocore's
+    """Log every HTTP request ``client`` sends (:func:`claw.http_request`) through botocore's
     ``before-send`` / ``response-received`` events, which fire in the sending thread."""
     sent = threading.local()
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from claw.providers import CredentialStatus
+from claw import CredentialStatus
 
 Wire = Literal["openai", "anthropic"]
 

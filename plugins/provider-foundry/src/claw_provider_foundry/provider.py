@@ -16,9 +16,16 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from claw.errors import ApiError, MissingCredentials
-from claw.lazy import require
-from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
+from claw import (
+    ApiError,
+    CredentialStatus,
+    MissingCredentials,
+    ModelInfo,
+    ModelRequest,
+    Provider,
+    StreamEvent,
+    require,
+)
 from claw_wire import anthropic as anthropic_wire
 from claw_wire import openai_chat
 from claw_wire.errors import sdk_error

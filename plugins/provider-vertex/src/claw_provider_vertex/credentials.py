@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from claw.providers import CredentialStatus
+from claw import CredentialStatus
 
 DEFAULT_REGION = "global"
 

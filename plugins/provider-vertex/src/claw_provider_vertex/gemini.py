@@ -20,27 +20,27 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from claw.errors import ApiError, ClawError, parse_retry_after
-from claw.messages import (
+from claw import (
+    ApiError,
+    ClawError,
     ImageBlock,
     Message,
-    RedactedThinkingBlock,
-    StopReason,
-    TextBlock,
-    ThinkingBlock,
-    ToolResultBlock,
-    ToolUseBlock,
-    Usage,
-)
-from claw.providers import (
     ModelInfo,
     ModelRequest,
+    RedactedThinkingBlock,
     ResponseComplete,
+    StopReason,
     StreamEvent,
+    TextBlock,
     TextDelta,
+    ThinkingBlock,
     ThinkingDelta,
     ToolInputDelta,
+    ToolResultBlock,
+    ToolUseBlock,
     ToolUseStart,
+    Usage,
+    parse_retry_after,
 )
 from claw_wire import effort_of
 from claw_wire.builder import ResponseBuilder

@@ -16,10 +16,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from claw.errors import ApiError, MissingCredentials
-from claw.lazy import require
-from claw.log import debugging, httpx_event_hooks
-from claw.providers import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
+from claw import (
+    ApiError,
+    CredentialStatus,
+    MissingCredentials,
+    ModelInfo,
+    ModelRequest,
+    Provider,
+    StreamEvent,
+    debugging,
+    httpx_event_hooks,
+    require,
+)
 from claw_wire import anthropic as anthropic_wire
 from claw_wire.errors import sdk_error
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from claw.log import get_logger
+from claw import get_logger
 
 log = get_logger("claw.sandbox")
 

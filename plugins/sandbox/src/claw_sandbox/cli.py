@@ -27,11 +27,9 @@ def sandbox() -> None:
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show whether commands run confined, with what, and why not (exit 1 when settings ask for a
     sandbox that cannot run)."""
-    from claw.cli import state_of
-
     from claw_sandbox.sandbox import status_lines
 
-    app = state_of(ctx).app
+    app = claw.command_context(ctx)
     settings = app.settings
     info = _sandbox(settings).describe()
     enabled = settings.model.sandbox.requested

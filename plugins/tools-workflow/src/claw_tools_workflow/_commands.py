@@ -2,7 +2,7 @@
 
 Where they come from (a later source wins a name clash):
 
-1. user commands: ``<config dir>/commands/**/*.md`` (``claw.paths.config_dir``: ``$CLAW_CONFIG_DIR`` or
+1. user commands: ``<config dir>/commands/**/*.md`` (``claw.config_dir``: ``$CLAW_CONFIG_DIR`` or
    ``~/.config/claw``), then user skills ``<config dir>/skills/<name>/SKILL.md``;
 2. project commands: ``.claude/commands/**/*.md`` then ``.claw/commands/**/*.md``, then project skills
    ``.claude/skills/<name>/SKILL.md`` and ``.claw/skills/<name>/SKILL.md``.
@@ -49,7 +49,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import claw
-from claw import console
 
 _ARG_PLACEHOLDER = re.compile(r"\$ARGUMENTS\[(\d+)\]|\$ARGUMENTS|\$([1-9])(?!\d)")
 _VARS = re.compile(r"\$\{(CLAW|CLAUDE)_(SESSION_ID|PROJECT_DIR)\}")
@@ -158,7 +157,7 @@ def _load(path: Path, name: str, source: str) -> CommandFile | None:
     try:
         text = claw.model_text(path.read_bytes())  # bytes that are not UTF-8 reach the model as U+FFFD
     except OSError as exc:
-        console.warn(f"cannot read command file {path}: {exc}")
+        claw.warn(f"cannot read command file {path}: {exc}")
         return None
     meta, body = parse_frontmatter(text.replace("\r\n", "\n"))
     return CommandFile(name=name, path=path, body=body, source=source, meta=meta)
@@ -195,9 +194,7 @@ def _skills_in(directory: Path, source: str) -> list[CommandFile]:
 
 def discover(workspace: Path, env: Mapping[str, str]) -> dict[str, CommandFile]:
     """Every command and skill visible from ``workspace``, by name, precedence applied."""
-    from claw import paths
-
-    user = paths.config_dir(env)
+    user = claw.config_dir(env)
     layers = [
         *_commands_in(user / "commands", "user"),
         *_skills_in(user / "skills", "user"),

@@ -1,0 +1,78 @@
+"""What a plugin's ``claw`` subcommand gets from the run: :class:`CommandContext`.
+
+Commands added through ``claw_register_commands`` need the workspace, the environment, the
+effective settings, a registry or two and a way to fire lifecycle hooks. They get these through
+:func:`command_context` instead of the kernel's internal run object, so the kernel can change how a
+run is assembled without breaking plugins. Everything is read on first use: a command that needs
+only the workspace does not load settings or collect registries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import click
+
+    from claw.app import App
+    from claw.config import EffectiveSettings
+    from claw.events import HookEvent, HookOutcome
+    from claw.transports import Transport
+
+
+class CommandContext:
+    """The run a plugin command belongs to.
+
+    Get the current one with :func:`command_context` inside a click callback, or build one for a
+    workspace with :meth:`create` (scripts, embedding, tests).
+    """
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+
+    @classmethod
+    def create(cls, workspace: Path | None = None, env: Mapping[str, str] | None = None) -> CommandContext:
+        """A context for ``workspace`` (default: the current directory) and ``env`` (default:
+        ``os.environ``), reading settings and loading plugins as ``claw`` itself does."""
+        from claw.app import App
+
+        return cls(App(workspace=workspace, env=env))
+
+    @property
+    def workspace(self) -> Path:
+        """The workspace root (``--work-dir``, else the current directory), resolved."""
+        return self._app.workspace
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        """The environment of the run (what subprocesses and settings lookups see)."""
+        return self._app.env
+
+    @property
+    def settings(self) -> EffectiveSettings:
+        """The merged, validated settings (``settings.data`` is the JSON, ``settings.get(key)`` one key)."""
+        return self._app.settings
+
+    @property
+    def transports(self) -> dict[str, type[Transport]]:
+        """Registered transport classes by server ``type`` (``stdio``, ``http``, ...), aliases included."""
+        return {name: reg.obj for name, reg in self._app.transports.items()}
+
+    async def run_hook(self, event: HookEvent) -> HookOutcome:
+        """Fire ``event`` through every programmatic handler and every matching command hook in
+        settings, and return the merged outcome (``outcome.action == "block"`` vetoes the step)."""
+        from claw.hooks import HookRunner
+
+        app = self._app
+        runner = HookRunner(pm=app.pm, settings=app.settings, workspace=app.workspace, env=app.env)
+        return await runner.run(event)
+
+
+def command_context(ctx: click.Context) -> CommandContext:
+    """The :class:`CommandContext` of the ``claw`` invocation ``ctx`` belongs to (pass the
+    ``click.Context`` of a plugin command, from ``@click.pass_context``)."""
+    from claw.cli._root import state_of
+
+    return CommandContext(state_of(ctx).app)
