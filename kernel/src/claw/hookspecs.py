@@ -135,6 +135,29 @@ def claw_register_commands(cli: click.Group) -> None:
 
 
 @hookspec
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    """Add options to ``claw`` runs (``claw -p`` and the REPL), such as claw-mcp's ``--mcp-config``.
+
+    Called through pluggy while the root command's arguments are parsed, before click reads them (for
+    ``claw --help`` too, which lists the options; never for ``claw --version``). The plugins are
+    those the settings enable, read with the ``--work-dir``, ``--settings`` and ``--setting-sources``
+    given on the same command line. Call ``register(click.Option([...], ...))`` once per option.
+    An option whose parameter name or any flag is already claw's own or another plugin's is rejected
+    with a message naming the plugin (``plugins.overrides`` can hand a name to a plugin, as for
+    tools); a plugin that raises adds no option.
+
+    The value (click's, after its type and callback) reaches the session as
+    ``SessionContext.extra[<parameter name>]`` (``session.extra["mcp_config"]``), also when the
+    option was not given (its default). As with :func:`claw_register_commands`, keep the hook
+    import-light.
+
+    :param register: the kernel's registration callback; it takes a :class:`click.Option`.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
 def claw_register_settings(register: Callable[..., None]) -> None:
     """Declare the settings keys a plugin owns, so they are validated and not reported as unknown.
 
