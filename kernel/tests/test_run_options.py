@@ -94,11 +94,15 @@ def claw_register_run_options(register):
     lines = res.stderr.splitlines()
     assert any(
         'plugin "greedy_plugin"' in line
-        and 'option "--model": "model" is already an option of claw itself; rejected' in line
+        and 'registered an invalid run_option: "--model" is already an option of claw itself; rejected'
+        in line
         for line in lines
     ), res.stderr
-    assert any('option "--shade": "-p" is already an option of claw itself' in line for line in lines)
+    assert any('"-p" (of --shade) is already an option of claw itself' in line for line in lines)
     assert any(
-        'plugin "second_plugin"' in line and 'already registered by plugin "greedy_plugin"' in line
+        'plugin "second_plugin" tried to register run_option "--tone", already registered by plugin '
+        '"greedy_plugin"' in line
         for line in lines
     ), res.stderr
+    listed = {p["name"]: p["registers"] for p in claw("plugins", "--json").assert_success().json()}
+    assert listed["greedy_plugin"] == {"run_options": ["--tone"]} and listed["second_plugin"] == {}

@@ -273,13 +273,14 @@ def _collect_run_options(app: Any, root: click.Group, ctx: click.Context) -> lis
     def names_of(option: Any) -> list[str]:
         if not isinstance(option, click.Option):
             raise TypeError(f"expected a click.Option, got {option!r}")
-        names = [option.name or "", *option.opts, *option.secondary_opts]
+        names = [*option.opts, *option.secondary_opts, option.name or ""]
         taken = next((n for n in names if n in kernel), None)
         if taken is not None:
-            raise ValueError(f'option "{option.opts[0]}": "{taken}" is already an option of claw itself')
+            where = "" if taken == names[0] else f" (of {names[0]})"
+            raise ValueError(f'"{taken}"{where} is already an option of claw itself')
         return names
 
-    registry = app.pm.collect("claw_register_run_options", "run options", names_of)
+    registry = app.pm.collect("claw_register_run_options", "run_options", names_of)
     # An option keeps its place only while it still holds all its names (plugins.overrides may have
     # handed one of them to another plugin's option).
     unique = {id(reg.obj): reg.obj for reg in registry.values()}.values()

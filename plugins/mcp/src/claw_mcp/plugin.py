@@ -51,7 +51,9 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
             ["--mcp-config"], multiple=True, metavar="FILE|JSON", help="Extra MCP servers (repeatable)."
         )
     )
-    register(click.Option(["--strict-mcp-config"], is_flag=True, help="Use only the servers from --mcp-config."))
+    register(
+        click.Option(["--strict-mcp-config"], is_flag=True, help="Use only the servers from --mcp-config.")
+    )
 
 
 @claw.hookimpl
