@@ -273,7 +273,7 @@ def _collect_run_options(app: Any, root: click.Group, ctx: click.Context) -> lis
     def names_of(option: Any) -> list[str]:
         if not isinstance(option, click.Option):
             raise TypeError(f"expected a click.Option, got {option!r}")
-        names = [*option.opts, *option.secondary_opts, option.name or ""]
+        names = [*option.opts, *option.secondary_opts, *([option.name] if option.name else [])]
         taken = next((n for n in names if n in kernel), None)
         if taken is not None:
             where = "" if taken == names[0] else f" (of {names[0]})"
