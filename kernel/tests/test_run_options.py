@@ -106,3 +106,17 @@ def claw_register_run_options(register):
     ), res.stderr
     listed = {p["name"]: p["registers"] for p in claw("plugins", "--json").assert_success().json()}
     assert listed["greedy_plugin"] == {"run_options": ["--tone"]} and listed["second_plugin"] == {}
+
+
+def test_unreadable_settings_are_the_error_not_the_plugin_option(claw, loop_env, plugin_module, workspace):
+    plugin_module("ticket_plugin", TICKET)
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text('{"model": ')
+    res = claw("-p", "hi", "--ticket", "T-1")
+    assert res.exit_code == 1 and res.stderr.startswith("claw: error: ") and "invalid JSON" in res.stderr
+    # Any unknown option: a plugin the settings would have loaded might have added it.
+    res = claw("-p", "hi", "--no-such-flag")
+    assert res.exit_code == 1 and "invalid JSON" in res.stderr
+    loop_env.script(Reply(Text("ok")))  # the broken project file is not read: the run goes ahead
+    claw("-p", "hi", "--ticket", "T-1", "--setting-sources", "user").assert_success()
+    assert json.loads((workspace / "seen.json").read_text())["ticket"] == "T-1"

@@ -98,7 +98,13 @@ class ClawGroup(click.Group):
         if index is not None:
             ctx.meta["claw.prompt"] = args[index]
             args = [a for i, a in enumerate(args) if i != index and not (a == "--" and i == index - 1)]
-        rest = super().parse_args(ctx, args)
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.NoSuchOption:
+            unread = ctx.meta.get(_UNREAD_SETTINGS)
+            if unread is not None:  # maybe a plugin's option: the settings that hid it are the error
+                raise unread from None
+            raise
         if index is not None and ctx._protected_args:
             extra = " ".join(ctx._protected_args + ctx.args)
             raise click.UsageError(
@@ -130,7 +136,14 @@ class ClawGroup(click.Group):
                 exc.ctx, exc.param = exc.ctx or ctx, exc.param or param
                 raise
             setattr(state, _EARLY[flag], value)
-        state.plugin_options = _collect_run_options(state.app, self, ctx)
+        from claw.errors import ConfigError
+
+        try:
+            state.plugin_options = _collect_run_options(state.app, self, ctx)
+        except ConfigError as exc:
+            # A settings file that cannot be read: the plugins cannot load, which ``claw doctor``
+            # reports as a check, and a run as this error when it needs the settings.
+            ctx.meta[_UNREAD_SETTINGS] = exc
         ctx.obj = state
         ctx.meta[_RUN_OPTIONS] = state.plugin_options
 
@@ -243,6 +256,8 @@ def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Com
 
 #: ``ctx.meta`` key of the options plugins added to the invocation.
 _RUN_OPTIONS = "claw.run_options"
+#: ``ctx.meta`` key of the :class:`claw.errors.ConfigError` that kept plugins from loading.
+_UNREAD_SETTINGS = "claw.unread_settings"
 #: Root options the plugins (through the settings) depend on -> the :class:`CliState` attribute.
 _EARLY = {"--work-dir": "work_dir", "--settings": "settings", "--setting-sources": "setting_sources"}
 
