@@ -32,6 +32,8 @@ HEAVY = {
     "rich",
     "prompt_toolkit",
 }
+#: The modules plugins' ``claw`` entry points name.
+ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})
 #: Also kept off ``--help`` / ``--version``, though plugins may use them once running.
 HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema", "tree_sitter"}
 
@@ -52,6 +54,27 @@ def test_help_and_version_import_nothing_heavy(argv, claw_env):
     assert banned_among(modules, HEAVY_FOR_HELP) == set()
 
 
+@pytest.mark.parametrize(
+    ("argv", "loaded"),
+    [(["--version"], False), (["--version", "--mcp-config", "x.json"], False), (["--help"], True)],
+)
+def test_version_loads_no_plugin(argv, loaded, claw_env):
+    # --help lists plugins' commands and run options, so it loads them; --version answers without.
+    code = (
+        "import sys, json\n"
+        "from claw.cli import cli\n"
+        "from claw.cli._errors import run\n"
+        f"code = run(cli, {argv!r})\n"
+        "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=claw_env, check=True
+    )
+    code, modules = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert code == 0 and ("(plugin API" in proc.stdout) is not loaded
+    assert ({m for m in ENTRY_POINTS if m in modules} != set()) is loaded
+
+
 def test_print_mode_never_loads_the_line_editor(claw_env, scripted):
     # prompt_toolkit is the REPL's alone: imported once the REPL starts, never for -p.
     scripted.script(Reply(Text("answered")))
@@ -68,9 +91,6 @@ def test_print_mode_never_loads_the_line_editor(claw_env, scripted):
     assert "answered" in proc.stdout
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
     assert banned_among(modules, {"prompt_toolkit"}) == set()
-
-
-ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})
 
 
 @pytest.mark.parametrize("module", ENTRY_POINTS)

@@ -466,29 +466,6 @@ def test_json_schema_structured_output(claw, loop_env):
     )
 
 
-def test_mcp_flags_reach_plugins(claw, loop_env, plugin_module, claw_env, workspace):
-    plugin_module(
-        "loop_test_extra",
-        """
-        import json
-        import claw
-
-        @claw.hookimpl
-        def claw_session_start(session):
-            (session.workspace / "extra.json").write_text(json.dumps(
-                {"mcp_config": session.extra["mcp_config"], "strict": session.extra["strict_mcp_config"]}))
-        """,
-    )
-    loop_env.script(Reply(Text("ok")))
-    claw(
-        "-p", "x", "--mcp-config", "a.json", "--mcp-config", '{"mcpServers": {}}', "--strict-mcp-config"
-    ).assert_success()
-    assert json.loads((workspace / "extra.json").read_text()) == {
-        "mcp_config": ["a.json", '{"mcpServers": {}}'],
-        "strict": True,
-    }
-
-
 def test_include_partial_messages(claw, loop_env):
     loop_env.script(Reply(Text("hello"), ToolCall("Echo", {"text": "z"})), Reply(Text("bye")))
     res = claw("-p", "hi", "--output-format", "stream-json", "--verbose", "--include-partial-messages")

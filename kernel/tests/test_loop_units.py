@@ -8,6 +8,7 @@ from claw.compaction import compacted, split_point, summary_request
 from claw.loop.cache import CacheTracker
 from claw.loop.retry import RetryPolicy, session_start_timeout
 from claw.messages import Message, TextBlock, ToolResultBlock, ToolUseBlock, Usage
+from claw.session_context import SessionContext
 from claw.sessions.history import CacheStats
 from claw.settings import Settings
 
@@ -72,12 +73,30 @@ def test_logged_urls_hide_secrets():
     assert masked.startswith("https://u:***@host/v1/models/m:go?alt=sse&key=***&api-version=2024")
 
 
-def test_session_start_timeout_follows_mcp_timeout_unless_set():
-    assert session_start_timeout(Settings(), {}) == 30.0
-    assert session_start_timeout(Settings(), {"MCP_TIMEOUT": "5000"}) == 6.0
+def test_session_start_timeout_is_the_users_setting_or_none():
+    assert session_start_timeout(Settings(), {}) is None
+    assert session_start_timeout(Settings(), {"MCP_TIMEOUT": "5000"}) is None  # claw-mcp's business
     configured = Settings.model_validate({"sessionStartTimeout": 12})
-    assert session_start_timeout(configured, {"MCP_TIMEOUT": "5000"}) == 12.0
+    assert session_start_timeout(configured, {}) == 12.0
     assert session_start_timeout(configured, {"CLAW_SESSION_START_TIMEOUT": "2"}) == 2.0
+    assert session_start_timeout(Settings(), {"CLAW_SESSION_START_TIMEOUT": "junk"}) is None
+
+
+def test_plugins_ask_for_a_start_timeout_unless_the_user_set_one(tmp_path):
+    def context(start_timeout):
+        return SessionContext(
+            session_id="s", workspace=tmp_path, settings={}, env={}, start_timeout=start_timeout
+        )
+
+    default = context(None)
+    assert default.start_timeout == 30.0
+    default.request_start_timeout(1.2)  # shorter than the default: asked for, so taken
+    default.request_start_timeout(0.5)
+    default.request_start_timeout(6.0)
+    assert default.start_timeout == 6.0  # the longest wait asked for
+    chosen = context(12.0)
+    chosen.request_start_timeout(60.0)
+    assert chosen.start_timeout == 12.0
 
 
 def _conversation(turns: int) -> list[Message]:

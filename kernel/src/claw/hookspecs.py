@@ -229,6 +229,30 @@ def claw_register_commands(cli: click.Group) -> None:
 
 
 @hookspec
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    """Add options to ``claw`` runs (``claw -p`` and the REPL), such as claw-mcp's ``--mcp-config``.
+
+    Called through pluggy while the root command's arguments are parsed, before click reads them (for
+    ``claw --help`` too, which lists the options; never for ``claw --version``). The plugins are
+    those the settings enable, read with the ``--work-dir``, ``--settings`` and ``--setting-sources``
+    given on the same command line. Call ``register(click.Option([...], ...))`` once per option.
+    An option whose parameter name or any flag is already claw's own or another plugin's is rejected
+    with a message naming the plugin (``plugins.overrides`` can hand a name to a plugin, as for
+    tools); a plugin that raises adds no option.
+
+    The value (click's, after its type and callback) reaches the session as
+    ``SessionContext.extra[<parameter name>]`` (``session.extra["mcp_config"]``), also when the
+    option was not given (its default). As with :func:`claw_register_commands`, keep the hook
+    import-light.
+
+    :param register: the kernel's registration callback; it takes a :class:`click.Option`.
+    :returns: nothing; options are added through ``register``.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
 def claw_register_settings(register: Callable[..., None]) -> None:
     """Declare the settings keys a plugin owns, so they are validated and not reported as unknown.
 
@@ -271,7 +295,10 @@ def claw_session_start(session: SessionContext) -> Awaitable[None] | None:
     Plugins start connections here (MCP servers). All implementations run concurrently; one that
     raises is reported and the session goes on. The awaitable gets ``session.start_timeout`` seconds
     (settings ``sessionStartTimeout``, see `cli.md <cli.md>`_); give up a little sooner so what did
-    start is offered.
+    start is offered. When the user has not set that, a plugin may ask for another wait with
+    ``session.request_start_timeout(seconds)`` in the hook itself, before returning its awaitable (the
+    loop reads ``start_timeout`` once every plugin's hook has returned; the longest wait asked for wins):
+    claw-mcp asks for ``MCP_TIMEOUT`` + 1 s, so its message naming the slow server comes first.
 
     ``session.add_tool(tool)`` adds a tool for this session only,
     ``session.add_command(claw.SlashCommand(...))`` adds a slash command, and

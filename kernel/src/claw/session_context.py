@@ -37,6 +37,10 @@ class SlashCommand:
 ToolCaller = Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]]
 
 
+#: Seconds the agent loop waits for ``claw_session_start`` when neither the user nor a plugin chose.
+DEFAULT_START_TIMEOUT = 30.0
+
+
 class ServerStatus(dict[str, Any]):
     """A status line for ``system/init``'s ``mcp_servers`` and ``claw doctor``: ``{"name", "status", ...}``."""
 
@@ -52,8 +56,10 @@ class SessionContext:
     :param transports: the app's transport registry (``type`` -> :class:`claw.Transport` subclass,
         aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
     :param call_tool: runs a tool call for the user (the agent loop's; see :meth:`call_tool`).
-    :param start_timeout: seconds the agent loop waits for ``claw_session_start``; a plugin that
-        waits for servers should give up a little sooner so what did start is offered.
+    :param start_timeout: seconds the agent loop waits for ``claw_session_start``, as the user set
+        them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
+        plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
+        up a little sooner than :attr:`start_timeout` so what did start is offered.
     """
 
     def __init__(
@@ -67,20 +73,23 @@ class SessionContext:
         extra: Mapping[str, Any] | None = None,
         transports: Mapping[str, type[Transport]] | None = None,
         call_tool: ToolCaller | None = None,
-        start_timeout: float = 30.0,
+        start_timeout: float | None = None,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
         self.settings = settings
         self.env = env
         self.interactive = interactive
-        #: Options given on the command line for plugins (``--mcp-config`` values, ...).
+        #: The values of plugins' run options (``claw_register_run_options``) by parameter name, and
+        #: the kernel's ``json_schema`` (``--json-schema``).
         self.extra: Mapping[str, Any] = extra or {}
         self.transports: Mapping[str, type[Transport]] = transports or {}
         self.stash = Stash()
         self._tools: list[Tool] = []
         self._call_tool = call_tool
-        self.start_timeout = start_timeout
+        self.start_timeout = DEFAULT_START_TIMEOUT if start_timeout is None else start_timeout
+        self._start_timeout_set = start_timeout is not None
+        self._start_timeout_asked = False
         #: The session's sandbox (a :class:`claw.Sandbox`, set by the agent loop), or ``None``.
         self.sandbox: Any = None
         #: Bumped by :meth:`add_tool` and :meth:`remove_tool`: the agent loop rebuilds the model's tool
@@ -92,6 +101,20 @@ class SessionContext:
         #: Every tool the model is offered this session, set by the agent loop once assembled
         #: (``ToolSearch`` reads it).
         self.available_tools: list[ToolSpec] = []
+
+    def request_start_timeout(self, seconds: float) -> None:
+        """Ask the agent loop to wait ``seconds`` for ``claw_session_start`` instead of the default.
+
+        Call it in ``claw_session_start`` itself, before returning the awaitable: the loop reads
+        :attr:`start_timeout` once every plugin's hook has returned. The longest wait asked for wins;
+        a wait the user set (``sessionStartTimeout``, ``CLAW_SESSION_START_TIMEOUT``) is kept.
+        claw-mcp asks for ``MCP_TIMEOUT`` + 1 s, so its own timeout, naming the slow server, fires first.
+        """
+        if self._start_timeout_set:
+            return
+        if not self._start_timeout_asked or seconds > self.start_timeout:
+            self.start_timeout = seconds
+        self._start_timeout_asked = True
 
     def add_tool(self, tool: Tool) -> None:
         """Offer ``tool`` to the model for this session only (MCP tools, sub-agent tools)."""

@@ -192,7 +192,8 @@ class Settings(_Section):
     #: (``CLAW_STREAM_IDLE_TIMEOUT`` overrides).
     streamIdleTimeout: float = Field(default=120.0, gt=0)
     #: Seconds plugins may take to start a session (connecting MCP servers) before claw goes on
-    #: without them (``CLAW_SESSION_START_TIMEOUT`` overrides); unset: 30, or ``MCP_TIMEOUT`` + 1 s.
+    #: without them (``CLAW_SESSION_START_TIMEOUT`` overrides); unset: 30, or what plugins ask for
+    #: (``SessionContext.request_start_timeout``: claw-mcp asks for ``MCP_TIMEOUT`` + 1 s).
     sessionStartTimeout: float | None = Field(default=None, gt=0)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     cleanupPeriodDays: int | None = Field(default=None, ge=0)

@@ -149,3 +149,27 @@ def test_list_exits_1_when_one_server_fails_and_still_lists_all(
     del servers["crash"]
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
     claw("mcp", "list").assert_success()
+
+
+def test_help_lists_the_mcp_run_options(claw) -> None:  # type: ignore[no-untyped-def]
+    # claw-mcp adds them (claw_register_run_options); the kernel knows nothing of MCP.
+    out = claw("--help").assert_success().stdout
+    assert "--mcp-config FILE|JSON" in out and "Extra MCP servers (repeatable)." in out
+    assert "--strict-mcp-config" in out and "Use only the servers from --mcp-config." in out
+
+
+def test_mcp_timeout_asks_for_a_session_start_wait_unless_the_user_set_one(tmp_path: Path) -> None:
+    import claw
+    from claw_mcp.session import ask_start_timeout
+
+    def started(env: dict[str, str], start_timeout: float | None = None) -> float:
+        session = claw.SessionContext(
+            session_id="s", workspace=tmp_path, settings={}, env=env, start_timeout=start_timeout
+        )
+        ask_start_timeout(session)
+        return session.start_timeout
+
+    assert started({}) == 30.0
+    assert started({"MCP_TIMEOUT": "5000"}) == 6.0
+    assert started({"MCP_TIMEOUT": "200"}) == 1.2
+    assert started({"MCP_TIMEOUT": "5000"}, start_timeout=12.0) == 12.0

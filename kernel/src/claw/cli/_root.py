@@ -44,7 +44,22 @@ class CliState:
         self.verbose = verbose
         self.setting_sources = setting_sources
         self.overrides: dict[str, Any] = {}
+        #: Options plugins added to this run (``claw_register_run_options``), in load order.
+        self.plugin_options: list[click.Option] = []
         self._app: Any = None
+
+    def follow(self, params: dict[str, Any]) -> None:
+        """Take the root's parsed ``params``; the app is built anew if they name another workspace or
+        settings than it was built for (see :meth:`ClawGroup._add_plugin_options`)."""
+        place = (params.get("work_dir"), params.get("settings_arg"), params.get("setting_sources"))
+        if place != (self.work_dir, self.settings, self.setting_sources):
+            self.work_dir, self.settings, self.setting_sources = place
+            self._app = None
+        self.verbose = bool(params.get("verbose"))
+
+    def plugin_values(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The plugin options' values in the root's ``params``: ``SessionContext.extra``."""
+        return {o.name: params.get(o.name) for o in self.plugin_options if o.name}
 
     @property
     def app(self) -> Any:
@@ -70,18 +85,76 @@ class ClawGroup(click.Group):
     ``claw -p "fix the test"``), as in Claude Code; it is kept in ``ctx.meta["claw.prompt"]``.
     """
 
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """The kernel's options, then those plugins added to this invocation (kept on the context, not
+        on the shared command object), then ``--help``."""
+        params = super().get_params(ctx)
+        added = ctx.meta.get(_RUN_OPTIONS, [])
+        return [*params[: len(self.params)], *added, *params[len(self.params) :]]
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        self._add_plugin_options(ctx, args)
         index = self._prompt_index(ctx, args)
         if index is not None:
             ctx.meta["claw.prompt"] = args[index]
             args = [a for i, a in enumerate(args) if i != index and not (a == "--" and i == index - 1)]
-        rest = super().parse_args(ctx, args)
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.NoSuchOption:
+            unread = ctx.meta.get(_UNREAD_SETTINGS)
+            if unread is not None:  # maybe a plugin's option: the settings that hid it are the error
+                raise unread from None
+            raise
         if index is not None and ctx._protected_args:
             extra = " ".join(ctx._protected_args + ctx.args)
             raise click.UsageError(
                 f"unexpected argument(s) after the prompt: {extra} (quote the whole prompt)"
             )
+        if isinstance(ctx.obj, CliState):
+            ctx.obj.follow(ctx.params)
         return rest
+
+    def _add_plugin_options(self, ctx: click.Context, args: list[str]) -> None:
+        """Load the plugins and add their run options before click parses ``args``.
+
+        The plugins enabled depend on the settings, which depend on ``--work-dir``, ``--settings`` and
+        ``--setting-sources``: those three are read first by a scan of ``args`` that knows only the
+        kernel's options, converted by their own click types and callbacks. The state made from them
+        (and its app) is the run's, unless click's full parse then disagrees (see :meth:`parse_args`).
+        ``--version`` loads no plugin: unknown options are ignored so it still answers.
+        """
+        head = args[: args.index("--")] if "--" in args else args
+        if "--version" in head:
+            ctx.ignore_unknown_options = True
+            return
+        state = CliState(None, None, False)
+        for flag, raw in _early_values(self._value_options(ctx), head).items():
+            param = next(p for p in self.params if flag in p.opts)
+            try:
+                value = param.process_value(ctx, raw)
+            except click.BadParameter as exc:
+                exc.ctx, exc.param = exc.ctx or ctx, exc.param or param
+                raise
+            setattr(state, _EARLY[flag], value)
+        from claw.errors import ConfigError
+
+        try:
+            state.plugin_options = _collect_run_options(state.app, self, ctx)
+        except ConfigError as exc:
+            # A settings file that cannot be read: the plugins cannot load, which ``claw doctor``
+            # reports as a check, and a run as this error when it needs the settings.
+            ctx.meta[_UNREAD_SETTINGS] = exc
+        ctx.obj = state
+        ctx.meta[_RUN_OPTIONS] = state.plugin_options
+
+    def _value_options(self, ctx: click.Context) -> set[str]:
+        """The flags of the options that take a value (the kernel's, and plugins' once added)."""
+        return {
+            o
+            for p in self.get_params(ctx)
+            if isinstance(p, click.Option) and not p.is_flag and not p.count
+            for o in p.opts
+        }
 
     def _prompt_index(self, ctx: click.Context, args: list[str]) -> int | None:
         """Where the prompt is in ``args``, or ``None`` when the first positional names a command.
@@ -90,12 +163,7 @@ class ClawGroup(click.Group):
         "doctor"). Without it, a single command-like word is taken as a command, so a typo such as
         ``claw doctr`` is a usage error rather than a paid request; a prompt with spaces is a prompt.
         """
-        takes_value = {
-            o
-            for p in self.params
-            if isinstance(p, click.Option) and not p.is_flag and not p.count
-            for o in p.opts
-        }
+        takes_value = self._value_options(ctx)
         print_mode = any(a in ("-p", "--print") for a in args)
         i = 0
         while i < len(args):
@@ -186,10 +254,57 @@ def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Com
     return found
 
 
+#: ``ctx.meta`` key of the options plugins added to the invocation.
+_RUN_OPTIONS = "claw.run_options"
+#: ``ctx.meta`` key of the :class:`claw.errors.ConfigError` that kept plugins from loading.
+_UNREAD_SETTINGS = "claw.unread_settings"
+#: Root options the plugins (through the settings) depend on -> the :class:`CliState` attribute.
+_EARLY = {"--work-dir": "work_dir", "--settings": "settings", "--setting-sources": "setting_sources"}
+
+
+def _early_values(value_options: set[str], args: list[str]) -> dict[str, str]:
+    """The raw values of the :data:`_EARLY` options in ``args`` (the last of each wins, as in click),
+    skipping the values of the kernel's other options. Plugins' options are not known yet: a value of
+    one that reads ``--work-dir`` is taken for the flag, and click's full parse corrects that."""
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        flag, eq, value = args[i].partition("=")
+        if eq and flag in _EARLY:
+            found[flag] = value
+        elif args[i] in value_options:
+            if args[i] in _EARLY and i + 1 < len(args):
+                found[args[i]] = args[i + 1]
+            i += 1
+        i += 1
+    return found
+
+
+def _collect_run_options(app: Any, root: click.Group, ctx: click.Context) -> list[click.Option]:
+    """Call ``claw_register_run_options`` once (through pluggy); reject an option whose parameter name
+    or flag is the kernel's (the root's options, ``--help``) or, via the plugin manager, another's."""
+    kernel = {n for p in root.get_params(ctx) for n in (p.name, *p.opts, *p.secondary_opts) if n}
+
+    def names_of(option: Any) -> list[str]:
+        if not isinstance(option, click.Option):
+            raise TypeError(f"expected a click.Option, got {option!r}")
+        names = [*option.opts, *option.secondary_opts, *([option.name] if option.name else [])]
+        taken = next((n for n in names if n in kernel), None)
+        if taken is not None:
+            where = "" if taken == names[0] else f" (of {names[0]})"
+            raise ValueError(f'"{taken}"{where} is already an option of claw itself')
+        return names
+
+    registry = app.pm.collect("claw_register_run_options", "run_options", names_of)
+    # An option keeps its place only while it still holds all its names (plugins.overrides may have
+    # handed one of them to another plugin's option).
+    unique = {id(reg.obj): reg.obj for reg in registry.values()}.values()
+    return [o for o in unique if all(registry[n].obj is o for n in names_of(o))]
+
+
 def _state(ctx: click.Context) -> CliState:
-    """The invocation's state. Built from the root's parsed options, because plugin commands are
-    looked up (which builds the app, reading ``--settings`` and ``--work-dir``) before the root
-    callback runs."""
+    """The invocation's state, made while the root's arguments are parsed (see
+    :meth:`ClawGroup._add_plugin_options`), else from its parsed options."""
     root = ctx.find_root()
     if not isinstance(root.obj, CliState):
         params = root.params
@@ -274,9 +389,6 @@ def cli(
     \b
     claw -p "PROMPT"     answer once and exit (the prompt may also come on stdin)
     claw ["PROMPT"]      interactive session (a terminal is needed)"""
-    state = _state(ctx)
-    state.work_dir, state.settings, state.verbose = work_dir, settings_arg, verbose
-    state.setting_sources = setting_sources
     if work_dir is not None and not work_dir.is_dir():
         raise click.BadParameter(f"no such directory: {work_dir}", param_hint="--work-dir")
     if verbose:

@@ -19,6 +19,7 @@ import click
 from claw.errors import ClawError
 
 if TYPE_CHECKING:
+    from claw.cli._root import CliState
     from claw.cli.control import ControlChannel
 
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
@@ -159,8 +160,6 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         metavar="JSON|FILE",
         help="Make the final answer JSON matching this schema (result.structured_output).",
     ),
-    click.option("--mcp-config", multiple=True, metavar="FILE|JSON", help="Extra MCP servers (repeatable)."),
-    click.option("--strict-mcp-config", is_flag=True, help="Use only the servers from --mcp-config."),
 ]
 
 
@@ -216,12 +215,13 @@ def _read_stdin() -> str:
     return stream.read(10 * 1024 * 1024)
 
 
-def loop_options(app: Any, params: dict[str, Any]) -> Any:
-    """:class:`claw.loop.LoopOptions` from the root command's parameters (and settings defaults)."""
+def loop_options(state: CliState, params: dict[str, Any]) -> Any:
+    """:class:`claw.loop.LoopOptions` from the root command's parameters (and settings defaults);
+    the values of the options plugins added go to ``extra`` (``SessionContext.extra``)."""
     from claw.errors import UsageError
     from claw.loop import LoopOptions
 
-    settings = app.settings.model
+    settings = state.app.settings.model
     resume = params.get("resume")
     if params.get("continue_"):
         if resume:
@@ -256,10 +256,7 @@ def loop_options(app: Any, params: dict[str, Any]) -> Any:
         fork=bool(params.get("fork_session")),
         session_id=params.get("session_id"),
         persist=not params.get("no_session_persistence"),
-        extra={
-            "mcp_config": list(params.get("mcp_config") or ()),
-            "strict_mcp_config": bool(params.get("strict_mcp_config")),
-        },
+        extra=state.plugin_values(params),
     )
 
 
@@ -290,7 +287,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         if prompt_tool:
             raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
         initial = prompt if isinstance(prompt, str) else None  # lines come only with resume-session (-p)
-        ctx.exit(run_repl(state.app, loop_options(state.app, params), initial))
+        ctx.exit(run_repl(state.app, loop_options(state, params), initial))
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
@@ -301,7 +298,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         if sys.stdin is None:
             raise UsageError("--input-format=stream-json needs a standard input")
         channel = ControlChannel(sys.stdin, sys.stdout, replay=bool(params.get("replay_user_messages")))
-        options = loop_options(state.app, params)
+        options = loop_options(state, params)
         if prompt_tool == "stdio":
             options.approver = channel.can_use_tool
         ctx.exit(run_print(state.app, options, channel, fmt, bool(params.get("include_partial_messages"))))
@@ -316,7 +313,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     ctx.exit(
         run_print(
             state.app,
-            loop_options(state.app, params),
+            loop_options(state, params),
             lines,
             fmt,
             bool(params.get("include_partial_messages")),

@@ -73,7 +73,8 @@ class LoopOptions:
     session_id: str | None = None
     persist: bool = True
     interactive: bool = False
-    #: Passed to plugins as ``SessionContext.extra`` (``mcp_config``, ``strict_mcp_config``).
+    #: Passed to plugins as ``SessionContext.extra``: the values of their run options
+    #: (``claw_register_run_options``) by parameter name.
     extra: dict[str, Any] = field(default_factory=dict)
     #: Asks the user about tool calls (the REPL); ``None`` in ``-p`` runs.
     asker: Any = None
@@ -318,8 +319,8 @@ class AgentLoop:
         """Call a session hook on every plugin, awaiting awaitables concurrently with a timeout;
         failures are reported, never fatal."""
         assert self.ctx is not None
-        timeout = self.ctx.start_timeout
         _, answers = self.app.pm.call_attributed(hook_name, session=self.ctx)
+        timeout = self.ctx.start_timeout  # read after the call: plugins may ask for longer in it
         pending = [a for a in answers if inspect.isawaitable(a.result)]
 
         async def wait(answer: Any) -> None:

@@ -72,15 +72,12 @@ def env_number(env: Mapping[str, str], name: str, default: float) -> float:
         return default
 
 
-def session_start_timeout(settings: Any, env: Mapping[str, str]) -> float:
-    """Seconds plugins get for ``claw_session_start``: ``CLAW_SESSION_START_TIMEOUT``, else settings
-    ``sessionStartTimeout``, else ``MCP_TIMEOUT`` (milliseconds) + 1 s when that is set (so the MCP
-    plugin's own, clearer timeout fires first), else 30."""
-    configured = settings.sessionStartTimeout
-    if configured is None:
-        mcp_ms = env_number(env, "MCP_TIMEOUT", -1)
-        configured = mcp_ms / 1000 + 1 if mcp_ms > 0 else 30.0
-    return env_number(env, "CLAW_SESSION_START_TIMEOUT", configured)
+def session_start_timeout(settings: Any, env: Mapping[str, str]) -> float | None:
+    """Seconds the user gives plugins for ``claw_session_start``: ``CLAW_SESSION_START_TIMEOUT``, else
+    settings ``sessionStartTimeout``; ``None`` when neither is set (then plugins may ask for a wait,
+    :meth:`claw.SessionContext.request_start_timeout`, else it is 30)."""
+    configured = env_number(env, "CLAW_SESSION_START_TIMEOUT", -1)
+    return configured if configured > 0 else settings.sessionStartTimeout
 
 
 async def _watched(stream: AsyncIterator[StreamEvent], idle: float) -> AsyncIterator[StreamEvent]:

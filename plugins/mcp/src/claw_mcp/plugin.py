@@ -44,9 +44,23 @@ def claw_register_commands(cli: click.Group) -> None:
 
 
 @claw.hookimpl
-def claw_session_start(session: claw.SessionContext) -> Awaitable[None]:
-    from claw_mcp.session import start
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    # Claude Code's flags; their values reach the session as extra["mcp_config"] / ["strict_mcp_config"].
+    register(
+        click.Option(
+            ["--mcp-config"], multiple=True, metavar="FILE|JSON", help="Extra MCP servers (repeatable)."
+        )
+    )
+    register(
+        click.Option(["--strict-mcp-config"], is_flag=True, help="Use only the servers from --mcp-config.")
+    )
 
+
+@claw.hookimpl
+def claw_session_start(session: claw.SessionContext) -> Awaitable[None]:
+    from claw_mcp.session import ask_start_timeout, start
+
+    ask_start_timeout(session)  # before returning: the host reads the wait once every plugin answered
     return start(session)
 
 

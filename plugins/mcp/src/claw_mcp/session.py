@@ -81,10 +81,18 @@ async def start(session: claw.SessionContext) -> None:
         session.add_tool(McpAuth(manager, _login_for(session, manager), session.interactive))
 
 
+def ask_start_timeout(session: claw.SessionContext) -> None:
+    """With ``MCP_TIMEOUT`` set, ask the host to wait ``MCP_TIMEOUT`` + 1 s for session start (the user's
+    ``sessionStartTimeout`` still wins), so this plugin's message naming the slow server is the one
+    shown, not the host's generic one."""
+    if "MCP_TIMEOUT" in session.env:
+        session.request_start_timeout(startup_timeout(session.env) + 1)
+
+
 def startup_wait(session: claw.SessionContext) -> float:
     """``MCP_TIMEOUT``, but ending before the host stops waiting for session-start hooks
-    (``SessionContext.start_timeout``: ``MCP_TIMEOUT`` + 1 s by default) so the servers that did
-    start are offered."""
+    (``SessionContext.start_timeout``: ``MCP_TIMEOUT`` + 1 s, see :func:`ask_start_timeout`) so the
+    servers that did start are offered."""
     return min(startup_timeout(session.env), max(0.5, session.start_timeout - 0.5))
 
 
