@@ -174,9 +174,13 @@ class BashTool(claw.Tool):
         command = input.get("command")
         if not isinstance(command, str):
             return []
+        try:
+            confined = confinement(ctx, command, input)[0] is not None
+        except claw.ToolError:
+            confined = False
         syntax = parse(command)
-        if syntax.error is not None:
-            return [claw.Access(kind="execute", command=command, error=syntax.error)]
+        if syntax.error is not None:  # unreadable here, but a sandbox confines it all the same
+            return [claw.Access(kind="execute", command=command, error=syntax.error, sandboxed=confined)]
         # One execute per simple command (nested ones too), as this tool's parser read them; the
         # redirections as written (the engine resolves them against every directory a cd may
         # have led to); then every write the line's commands make, resolved (cp targets, rm ...).
@@ -186,10 +190,6 @@ class BashTool(claw.Tool):
         accesses += [claw.Access(kind="read", path=p, redirect=True) for p in dict.fromkeys(syntax.reads)]
         accesses += [claw.Access(kind="write", path=p, redirect=True) for p in dict.fromkeys(syntax.writes)]
         found = effects(command, shell_cwd(ctx), _env(ctx))
-        try:
-            confined = confinement(ctx, command, input)[0] is not None
-        except claw.ToolError:
-            confined = False
         accesses += [claw.Access(kind="write", path=str(p)) for p in dict.fromkeys(found.writes)]
         # The sandbox, when it confines this call, holds the line for every access the call declares.
         return [a.model_copy(update={"sandboxed": confined}) for a in accesses]
