@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from claw import ToolContext
+from claw_computer_use._desktop import start_xvfb
 from claw_computer_use._settings import ComputerUseSettings
 from claw_computer_use._tool import open_computer
 
@@ -35,28 +36,6 @@ ACTIONS: list[dict[str, Any]] = [
     {"action": "scroll", "coordinate": [900, 700], "scroll_direction": "down", "scroll_amount": 1},
     {"action": "cursor_position"},
 ]
-
-
-def start_xvfb(width: int, height: int) -> tuple[subprocess.Popen[bytes], str]:
-    read, write = os.pipe()
-    proc = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write),
-            "-screen",
-            "0",
-            f"{width}x{height}x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
-        pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as fh:
-        return proc, ":" + fh.readline().strip()
 
 
 async def timings(display: str, actions: list[dict[str, Any]]) -> dict[str, list[float]]:

@@ -63,32 +63,13 @@ class Display:
 
 
 def start_xvfb(width: int, height: int) -> Display:
+    """Xvfb on a free display, started the way ``claw computer-use desktop`` starts it."""
+    from claw_computer_use._desktop import start_xvfb as start
+
     for program in ("Xvfb", "xdotool", "import", "xterm", "xev"):
         assert shutil.which(program), f"{program} must be installed for these tests ({SETUP})"
-    read, write = os.pipe()
-    # -noreset: the server keeps its state (the pointer) between clients; -br: a black root window.
-    proc = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write),
-            "-screen",
-            "0",
-            f"{width}x{height}x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-            "-br",
-        ],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as fh:
-        number = fh.readline().strip()
-    assert number.isdigit(), "Xvfb did not report a display number"
-    return Display(f":{number}", width, height, [proc])
+    proc, display = start(width, height)
+    return Display(display, width, height, [proc])
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 15.0) -> bool:

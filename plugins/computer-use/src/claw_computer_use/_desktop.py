@@ -52,7 +52,8 @@ def start_xvfb(width: int, height: int) -> tuple[subprocess.Popen[bytes], str]:
                 f"{width}x{height}x24",
                 "-nolisten",
                 "tcp",
-                "-noreset",
+                "-noreset",  # the server keeps its state (the pointer) between clients
+                "-br",  # a black root window: screenshots of an empty desktop are the same every time
             ],
             pass_fds=(write,),
             stdin=subprocess.DEVNULL,
