@@ -41,8 +41,9 @@ def run(workspace: Path, script: str, **settings: object) -> subprocess.Complete
 def test_workspace_only_writes_the_workspace_and_a_private_tmp(tmp_path, engine):
     workspace = tmp_path / "ws"
     workspace.mkdir()
-    # Outside /tmp (the command's private temp dir there would swallow the write): beside this file.
-    outside = Path(__file__).with_name(f".escape-{tmp_path.name}")
+    # Outside /tmp (the command's private temp dir there would swallow the write, and a checkout under
+    # /tmp is hidden by it): in the home directory, which the sandbox mounts read-only.
+    outside = Path.home() / f".claw-escape-{tmp_path.name}"
     try:
         script = f'echo a > in.txt; echo b > "$TMPDIR/t" && cat "$TMPDIR/t"; echo c > {outside}; hostname'
         done = run(workspace, script, engine=engine)

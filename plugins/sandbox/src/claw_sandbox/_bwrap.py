@@ -10,6 +10,7 @@ with bwrap 0.8+, no nested user namespaces, so ``unshare``/``mount`` from inside
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import claw
@@ -45,6 +46,7 @@ def bwrap_argv(
     else:
         out += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
         out += ["--tmpfs", "/dev/shm", "--setenv", "TMPDIR", "/tmp"]
+        out += _python_under_tmp()
         out += _hide_daemon_sockets()
         for path in policy.writable:
             out += ["--bind", str(path), str(path)]
@@ -56,6 +58,16 @@ def bwrap_argv(
     if proxy_socket is not None:
         out += ["--bind", proxy_socket, PROXY_SOCKET]
     return [*out, "--", *argv]
+
+
+def _python_under_tmp() -> list[str]:
+    """claw's own Python, read-only, when it lives under ``/tmp`` (a virtualenv made by CI or tox there):
+    the private ``/tmp`` would hide it, and the network bridge runs it inside the sandbox."""
+    out: list[str] = []
+    for prefix in dict.fromkeys(os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)):
+        if prefix == "/tmp" or prefix.startswith("/tmp/"):
+            out += ["--ro-bind", prefix, prefix]
+    return out
 
 
 def _hide_daemon_sockets() -> list[str]:
