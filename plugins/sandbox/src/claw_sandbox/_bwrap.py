@@ -61,12 +61,14 @@ def bwrap_argv(
 
 
 def _python_under_tmp() -> list[str]:
-    """claw's own Python, read-only, when it lives under ``/tmp`` (a virtualenv made by CI or tox there):
-    the private ``/tmp`` would hide it, and the network bridge runs it inside the sandbox."""
+    """claw's own Python, read-only, where it lives under ``/tmp`` (a virtualenv or editable install made
+    by CI or tox there): the private ``/tmp`` would hide it, and the network bridge runs it inside the
+    sandbox. Its prefixes and import path, each existing directory once."""
     out: list[str] = []
-    for prefix in dict.fromkeys(os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)):
-        if prefix == "/tmp" or prefix.startswith("/tmp/"):
-            out += ["--ro-bind", prefix, prefix]
+    places = (sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path)
+    for place in dict.fromkeys(os.path.realpath(p) for p in places if p):
+        if place.startswith("/tmp/") and os.path.isdir(place):
+            out += ["--ro-bind", place, place]
     return out
 
 
