@@ -146,9 +146,7 @@ class AgentLoop:
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
         self.policy = RetryPolicy.configured(settings.model, self.env)
-        self.caller = ModelCaller(
-            self.chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip
-        )
+        self.caller = self._caller(self.chain)
         self._runtime_impls = app.pm.implementers("claw_runtime_event")
 
         # A bad permission mode fails here too, before a session file exists.
@@ -498,6 +496,10 @@ class AgentLoop:
             self._providers[name] = routing.instantiate(route.provider_cls, self.app.settings.data, self.env)
         return self._providers[name]
 
+    def _caller(self, chain: list[Route]) -> ModelCaller:
+        """A caller for ``chain`` that reports retries, switches and skipped fallbacks to this session."""
+        return ModelCaller(chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip)
+
     async def _complete(self, model: str, system: str, prompt: str) -> str:
         """:attr:`claw.ToolContext.complete`: one request to ``model`` through the session's providers
         and retry policy (no fallback chain, no tools, no prompt cache); its cost is counted."""
@@ -673,9 +675,7 @@ class AgentLoop:
         )
         self._provider(chain[0])  # missing credentials fail before the turn starts
         session_caller = self.caller
-        self.caller = ModelCaller(
-            chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip
-        )
+        self.caller = self._caller(chain)
         try:
             yield
         finally:
@@ -903,9 +903,7 @@ class AgentLoop:
         self.session.record("model_switch", **switched)
         spent = self.caller.api_seconds
         self.chain, self.model_choice = chain, choice
-        self.caller = ModelCaller(
-            chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip
-        )
+        self.caller = self._caller(chain)
         self.caller.api_seconds = spent
         return chain[0].address
 
