@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,3 +61,17 @@ def e2e_env(claw_env: dict[str, str], plugin_module: Any) -> Callable[..., dict[
         return claw_env
 
     return prepare
+
+
+@pytest.fixture
+def anthropic_model(claw_env: dict[str, str], anthropic_server: Any) -> Any:
+    """The Anthropic provider pointed at the loopback mock server, as the default model; returns the server."""
+    claw_env["ANTHROPIC_API_KEY"] = "sk-ant-test"
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    settings = {
+        "model": "anthropic/claude-sonnet-4-6",
+        "providers": {"anthropic": {"base_url": anthropic_server.url}},
+    }
+    (cfg / "settings.json").write_text(json.dumps(settings))
+    return anthropic_server

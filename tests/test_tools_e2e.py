@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from claw.testing.script import Reply, Text, ToolCall
 
 
 @pytest.fixture
-def model(claw_env, anthropic_server):  # type: ignore[no-untyped-def]
-    """The Anthropic provider pointed at the mock server, as the default model."""
-    claw_env["ANTHROPIC_API_KEY"] = "sk-ant-test"
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    settings = {
-        "model": "anthropic/claude-sonnet-4-6",
-        "providers": {"anthropic": {"base_url": anthropic_server.url}},
-    }
-    (cfg / "settings.json").write_text(json.dumps(settings))
-    return anthropic_server
+def model(anthropic_model):  # type: ignore[no-untyped-def]
+    return anthropic_model
 
 
 def tool_results(request) -> list[dict]:  # type: ignore[no-untyped-def]
