@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
-from claw import Effort, ModelInfo, ModelRequest, debugging, http_request, unreachable_cause
+from claw import Effort, ModelInfo, ModelRequest, StreamEvent, debugging, http_request, unreachable_cause
 
-from claw_wire.errors import request_url
+from claw_wire.errors import request_url, sdk_error
 
 
 def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
@@ -87,3 +87,31 @@ async def post_stream(
         request.method, request.url, seconds=time.perf_counter() - started, status=stream.response.status_code
     )
     return stream
+
+
+async def stream_translated(
+    client: Any,
+    path: str,
+    body: dict[str, Any],
+    translate: Callable[[AsyncIterator[Any]], AsyncIterator[StreamEvent]],
+    *,
+    provider: str,
+    error: Callable[[BaseException], Exception | None] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> AsyncIterator[StreamEvent]:
+    """POST ``body`` to ``path`` (:func:`post_stream`) and yield the claw events ``translate`` makes of
+    the raw stream; every failure is an :class:`claw.ApiError`.
+
+    :param error: a provider's own mapping tried first (e.g. a cloud sign-in failure); ``None`` from it
+        falls back to :func:`claw_wire.errors.sdk_error`, for which a failure after the response started
+        is a cut stream.
+    """
+    streaming = False
+    try:
+        raw = await post_stream(client, path, body, headers=headers)
+        streaming = True
+        async with raw:
+            async for event in translate(raw):
+                yield event
+    except Exception as exc:
+        raise ((error(exc) if error else None) or sdk_error(exc, provider, streaming=streaming)) from exc

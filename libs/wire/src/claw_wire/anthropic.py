@@ -37,10 +37,10 @@ from claw import (
     Usage,
 )
 
-from claw_wire import effort_of, post_stream
+from claw_wire import effort_of, stream_translated
 from claw_wire.anthropic_cache import place_breakpoints
 from claw_wire.builder import ResponseBuilder
-from claw_wire.errors import STREAM_ERROR_STATUS, sdk_error
+from claw_wire.errors import STREAM_ERROR_STATUS
 
 #: How a Claude model takes reasoning: ``always`` (adaptive thinking that is always on) and
 #: ``adaptive`` (``thinking: adaptive`` + ``output_config.effort``), ``budget``
@@ -277,19 +277,22 @@ async def stream(
     error: Callable[[BaseException], Exception | None] | None = None,
 ) -> AsyncIterator[StreamEvent]:
     """Send ``params`` (from :func:`request_params`) to ``POST /v1/messages`` with any of the
-    ``anthropic`` SDK's async clients and stream claw events; every failure is an :class:`ApiError`.
+    ``anthropic`` SDK's async clients or a :class:`claw_wire.http.HttpClient`, and stream claw events; every
+    failure is an :class:`ApiError`.
 
     :param error: a provider's own mapping tried first (e.g. a cloud sign-in failure); ``None`` from
         it falls back to :func:`claw_wire.errors.sdk_error`.
     """
-    streaming = False
-    try:
-        body = {k: v for k, v in params.items() if k != "betas"}
-        headers = {"anthropic-beta": ",".join(params["betas"])} if params.get("betas") else None
-        raw = await post_stream(client, "/v1/messages", {**body, "stream": True}, headers=headers)
-        streaming = True
-        async with raw:
-            async for event in stream_events(raw, provider=provider, model=model):
-                yield event
-    except Exception as exc:
-        raise ((error(exc) if error else None) or sdk_error(exc, provider, streaming=streaming)) from exc
+    body = {k: v for k, v in params.items() if k != "betas"}
+    headers = {"anthropic-beta": ",".join(params["betas"])} if params.get("betas") else None
+    events = stream_translated(
+        client,
+        "/v1/messages",
+        {**body, "stream": True},
+        lambda raw: stream_events(raw, provider=provider, model=model),
+        provider=provider,
+        error=error,
+        headers=headers,
+    )
+    async for event in events:
+        yield event

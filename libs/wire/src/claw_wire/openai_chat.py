@@ -37,9 +37,8 @@ from claw import (
     Usage,
 )
 
-from claw_wire import effort_of, post_stream
+from claw_wire import effort_of, stream_translated
 from claw_wire.builder import ResponseBuilder
-from claw_wire.errors import sdk_error
 
 _FINISH: dict[str, StopReason] = {
     "stop": "end_turn",
@@ -283,12 +282,13 @@ async def stream(
     :param error: a provider's own mapping tried first (e.g. a cloud sign-in failure); ``None`` from
         it falls back to :func:`claw_wire.errors.sdk_error`.
     """
-    streaming = False
-    try:
-        raw = await post_stream(client, "/chat/completions", params)
-        streaming = True
-        async with raw:
-            async for event in stream_events(raw, provider=provider, model=model):
-                yield event
-    except Exception as exc:
-        raise ((error(exc) if error else None) or sdk_error(exc, provider, streaming=streaming)) from exc
+    events = stream_translated(
+        client,
+        "/chat/completions",
+        params,
+        lambda raw: stream_events(raw, provider=provider, model=model),
+        provider=provider,
+        error=error,
+    )
+    async for event in events:
+        yield event

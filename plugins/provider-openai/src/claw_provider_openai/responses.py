@@ -29,9 +29,9 @@ from claw import (
     ToolUseBlock,
     ToolUseStart,
 )
-from claw_wire import post_stream
+from claw_wire import stream_translated
 from claw_wire.builder import tool_input
-from claw_wire.errors import sdk_error, status_of_code
+from claw_wire.errors import status_of_code
 from claw_wire.openai_chat import data_url, prompt_cache_key, usage_of
 
 ITEM_ID = "openai_item_id"
@@ -283,14 +283,11 @@ async def stream(
     """Send ``request`` to ``POST /responses`` and stream claw events; every failure is an
     :class:`ApiError` (mapped by :func:`claw_wire.errors.sdk_error`)."""
     assembler = ResponsesAssembler(request.model)
-    streaming = False
-    try:
-        raw = await post_stream(client, "/responses", build_params(request, info, compatible=compatible))
-        streaming = True
-        async with raw:
-            async for event in raw:
-                for out in assembler.feed(event):
-                    yield out
+
+    async def translate(raw: AsyncIterator[Any]) -> AsyncIterator[StreamEvent]:
+        async for event in raw:
+            for out in assembler.feed(event):
+                yield out
         if not assembler.complete:
             raise ApiError.from_status(
                 None,
@@ -298,5 +295,7 @@ async def stream(
                 provider="openai",
             )
         yield ResponseComplete(response=assembler.result())
-    except Exception as exc:
-        raise sdk_error(exc, "openai", streaming=streaming) from exc
+
+    body = build_params(request, info, compatible=compatible)
+    async for event in stream_translated(client, "/responses", body, translate, provider="openai"):
+        yield event
