@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 from claw import (
     ApiError,
     Effort,
+    KeepAlive,
     Message,
     ModelInfo,
     ModelRequest,
@@ -249,6 +250,8 @@ async def stream_events(
                 stop_reason=stop_reason if stop_reason in _STOP_REASONS else None,
                 usage=usage,
             )
+        elif kind == "ping":
+            yield KeepAlive()
         elif kind == "error":
             error = event.get("error") or {}
             etype = error.get("type", "api_error")
