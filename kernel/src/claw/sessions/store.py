@@ -189,7 +189,10 @@ def parse_events(path: Path, data: bytes) -> list[dict[str, Any]]:
         events = from_json(b"[" + b",".join(lines) + b"]")
     except ValueError:
         events = _read_lines(path, lines)
-    return [e for e in events if isinstance(e, dict)]
+    objects = [e for e in events if isinstance(e, dict)]
+    if len(objects) < len(events):
+        console.warn(f"{path}: {len(events) - len(objects)} line(s) that are not JSON objects skipped")
+    return objects
 
 
 def _read_lines(path: Path, lines: list[bytes]) -> list[Any]:
