@@ -198,6 +198,9 @@ class Settings(_Section):
     #: without them (``CLAW_SESSION_START_TIMEOUT`` overrides); unset: 30, or what plugins ask for
     #: (``SessionContext.request_start_timeout``: claw-mcp asks for ``MCP_TIMEOUT`` + 1 s).
     sessionStartTimeout: float | None = Field(default=None, gt=0)
+    #: Seconds a plugin's ``claw_hook_event`` or ``claw_tool_result`` handler may take before the run
+    #: goes on without its answer; ``CLAW_PLUGIN_HOOK_TIMEOUT`` overrides it.
+    pluginHookTimeout: float = Field(default=60.0, gt=0)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     cleanupPeriodDays: int | None = Field(default=None, ge=0)
 
