@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+import os
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,12 @@ def model(scripted: Any, e2e_env: Any, claw_env: dict[str, str]) -> Any:
     cfg.mkdir(parents=True, exist_ok=True)
     (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
     return scripted
+
+
+@pytest.fixture
+def remounter() -> Callable[[Path, str], None]:
+    """:func:`remount`, for tests."""
+    return remount
 
 
 @pytest.fixture
@@ -41,3 +49,25 @@ def valid_for_the_api(messages: list[dict[str, Any]]) -> None:
         calls = [b["id"] for b in messages[i - 1]["content"] if b["type"] == "tool_use"] if i else []
         results = [b["tool_use_id"] for b in m["content"] if b["type"] == "tool_result"]
         assert sorted(results) == sorted(calls), (i, results, calls)
+
+
+SUDO = [] if os.geteuid() == 0 else ["sudo", "-n"]
+
+
+def remount(mount: Path, options: str) -> None:
+    """Change a mount's options (``ro``, ``rw``) in place."""
+    subprocess.run([*SUDO, "mount", "-o", f"remount,{options}", str(mount)], check=True)
+
+
+@pytest.fixture
+def tiny_fs(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KB tmpfs, unmounted afterwards (:func:`remount` makes it read-only)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    sudo = SUDO
+    subprocess.run([*sudo, "mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], check=True)
+    os.chmod(mount, 0o777)
+    try:
+        yield mount
+    finally:
+        subprocess.run([*sudo, "umount", "-l", str(mount)], check=False)

@@ -62,7 +62,13 @@ class SessionWriter:
             except OSError as exc:
                 raise _unwritable(path, exc) from None
             if not os.access(path.parent, os.W_OK):
-                raise _unwritable(path, PermissionError(13, "Permission denied"))
+                read_only = os.statvfs(path.parent).f_flag & os.ST_RDONLY
+                why = (
+                    OSError(30, "Read-only file system")
+                    if read_only
+                    else PermissionError(13, "Permission denied")
+                )
+                raise _unwritable(path, why)
             self._held = []
             return
         self._open()
@@ -148,6 +154,11 @@ class SessionWriter:
                 os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
+            if self.path is not None and not self.path.exists():
+                console.warn(
+                    f"the session file {self.path} was removed while claw ran; this session cannot be resumed",
+                    once=False,
+                )
 
 
 def _unwritable(path: Path, exc: OSError) -> ClawError:
