@@ -216,6 +216,28 @@ def test_install_use_and_uninstall(run, env: dict[str, str], kit: Kit, anthropic
     assert not (records / "claw-hello.json").exists() and not list((records / "wheels").glob("*"))
 
 
+def test_installs_racing_each_other_take_turns(env: dict[str, str], kit: Kit, workspace: Path) -> None:
+    """Three ``claw plugin install`` at once: they take turns on the records lock, so one installs,
+    the others wait (saying so), then find it installed; one package installer runs, records agree."""
+    argv = [str(kit.claw), "plugin", "install", "claw-hello"]
+    procs = [
+        subprocess.Popen(
+            argv, env=env, cwd=workspace, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    outs = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    assert [code for code, _, _ in outs] == [0, 0, 0], outs
+    stdouts = sorted(out.strip() for _, out, _ in outs)
+    assert [s.split(" (")[0] for s in stdouts if s.startswith("Installed")] == ["Installed claw-hello 2.0.0"]
+    assert sum("already installed" in s for s in stdouts) == 2
+    assert sum("waiting for it" in err for _, _, err in outs) >= 1
+    assert installed(kit) == "2.0.0"
+    records = Path(env["CLAW_STATE_DIR"]) / "plugins"
+    assert json.loads((records / "claw-hello.json").read_text())["version"] == "2.0.0"
+    assert len(list((records / "wheels").glob("*.whl"))) == 1
+
+
 def test_update_downgrade_and_hooks(run, env: dict[str, str], kit: Kit, plugin_module) -> None:  # type: ignore[no-untyped-def]
     plugin_module("e2e_hooks", hook_recorder("not on this machine"))
     run("plugin", "install", "claw-hello", "--version", "1.0.0").assert_success()

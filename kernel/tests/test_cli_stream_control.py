@@ -281,8 +281,9 @@ def test_a_malformed_control_message_is_one_error_and_loses_nothing(claw, loop_e
     finally:
         driver.kill()
     assert code == 0
-    errors = [line for line in err.splitlines() if line.startswith("claw: error:")]
-    assert errors == ["claw: error: stdin line 2: control_request without a request_id; skipped"]
+    # a warning, not an error: the run goes on and exits 0
+    assert "claw: warning: stdin line 2: control_request without a request_id; skipped" in err.splitlines()
+    assert not [line for line in err.splitlines() if line.startswith("claw: error:")]
     results = [o for o in driver.seen if o["type"] == "result"]
     assert [r["result"] for r in results] == ["one", "two"]
     events = session_events(results[0]["session_id"])

@@ -223,6 +223,41 @@ def test_no_fallback_able_to_serve_is_one_clear_error(claw, loop_env, claw_env):
     assert result["api_error_status"] == 529
 
 
+def test_three_overloaded_answers_in_a_row_move_to_the_fallback_at_once(claw, loop_env, claw_env):
+    """As Claude Code: a model overloaded three times in a row hands the request to the fallback
+    instead of spending its whole retry schedule (529 forever took 154 s to give up)."""
+    claw_env["CLAW_RETRY_BASE_DELAY"] = "0.01"
+    loop_env.script(*[Fault(status=529)] * 3, Reply(Text("from backup")))
+    res = claw("-p", "hi", "--fallback-model", "scripted/backup", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "from backup"
+    assert [r["model"] for r in loop_env.requests] == ["default"] * 3 + ["backup"]
+
+
+def test_overloaded_without_a_fallback_keeps_retrying(claw, loop_env, claw_env):
+    claw_env["CLAW_RETRY_BASE_DELAY"] = "0.01"
+    loop_env.script(*[Fault(status=529)] * 4, Reply(Text("came back")))
+    assert claw("-p", "hi", "--output-format", "json").assert_success().json()["result"] == "came back"
+
+
+def test_the_summed_retry_waits_are_bounded(claw, loop_env, claw_env):
+    """``retry.maxElapsed``: once the waits of one request would add up past it, the request ends
+    with the last error and says why, however many attempts are left."""
+    claw_env.update(CLAW_RETRY_BASE_DELAY="0.2", CLAW_RETRY_MAX_DELAY="32", CLAW_RETRY_MAX_ELAPSED="0.8")
+    loop_env.script(*[Fault(status=503)] * 10)
+    res = claw("-p", "hi")
+    res.assert_failure(1, "503")
+    assert "gave up after 2 retries" in res.stderr
+    assert len(loop_env.requests) == 3  # waits of ~0.2 and ~0.4 (with jitter): a third (~0.8) would pass 0.8
+
+
+def test_a_retry_after_longer_than_the_budget_ends_the_request(claw, loop_env, claw_env):
+    claw_env["CLAW_RETRY_MAX_ELAPSED"] = "5"
+    loop_env.script(Fault(status=429, retry_after=60), Reply(Text("never")))
+    res = claw("-p", "hi")
+    res.assert_failure(1, "the server asked to wait 60s")
+    assert len(loop_env.requests) == 1
+
+
 def test_retries_exhausted_without_fallback_fail(claw, loop_env, claw_env):
     claw_env["CLAW_MAX_RETRIES"] = "2"
     loop_env.script(Fault(status=503), Fault(status=503), Fault(status=503))

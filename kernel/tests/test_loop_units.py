@@ -21,6 +21,13 @@ def test_backoff_doubles_with_jitter_caps_and_honours_retry_after():
     assert policy.delay(1, 30.0) == 30.0
 
 
+def test_the_delay_cap_holds_after_jitter():
+    """The documented maximum is a maximum: jitter never pushes a wait past ``max_delay`` (a wait of
+    37.7 s was seen with a 32 s cap when the jitter came after it)."""
+    policy = RetryPolicy()
+    assert max(policy.delay(20, None) for _ in range(500)) <= 32.0
+
+
 def test_retry_policy_from_settings_with_env_overrides():
     settings = Settings.model_validate(
         {"retry": {"maxRetries": 4, "baseDelay": 0.2, "maxDelay": 5}, "streamIdleTimeout": 60}
@@ -32,6 +39,8 @@ def test_retry_policy_from_settings_with_env_overrides():
     )
     assert (policy.max_retries, policy.idle_timeout, policy.base_delay) == (3, 2.5, 0.2)
     assert RetryPolicy.configured(Settings(), {}) == RetryPolicy()
+    assert RetryPolicy.configured(Settings(), {"CLAW_RETRY_MAX_ELAPSED": "4"}).max_elapsed == 4
+    assert RetryPolicy().max_elapsed == 90.0
 
 
 def test_unreachable_budget_from_settings_and_env():

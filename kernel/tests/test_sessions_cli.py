@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 
@@ -123,9 +124,102 @@ def test_dangling_tool_call_is_repaired_on_resume(claw, loop_env, claw_env, work
     loop_env.script(Reply(Text("third")))
     claw("-p", "and again", "--resume", sid).assert_success()
     messages = loop_env.requests[2]["messages"]
-    # the repair and the prompt merged into it are one message on the next load, not two
-    assert [m["role"] for m in messages] == ["user", "assistant", "assistant", "user", "assistant", "user"]
-    assert [b["type"] for b in messages[3]["content"]] == ["tool_result", "text"]
+    # the repair and the prompt merged into it are one message on the next load, not two; the two
+    # assistant lines in a row are one turn, as the APIs read them
+    assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant", "user"]
+    assert [b["type"] for b in messages[1]["content"]] == ["text", "tool_use"]
+    assert [b["type"] for b in messages[2]["content"]] == ["tool_result", "text"]
+
+
+def _damage(path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """Overwrite the first message line holding a ``kind`` block with bytes that are not JSON."""
+    lines = path.read_bytes().split(b"\n")
+
+    def holds(line: bytes) -> bool:
+        event = json.loads(line) if line.strip() else {}
+        blocks = (
+            (event.get("message") or {}).get("content")
+            if event.get("type") in ("user", "assistant")
+            else None
+        )
+        return isinstance(blocks, list) and any(b.get("type") == kind for b in blocks)
+
+    lines[next(i for i, line in enumerate(lines) if holds(line))] = b'{"type":"user","message":{"ro\x00\xff'
+    path.write_bytes(b"\n".join(lines))
+
+
+def _valid_for_the_api(messages: list[dict]) -> None:
+    """What the Messages API checks: alternating roles from the user, every tool_use answered by the
+    next message, every tool_result answering a tool_use of the message before it."""
+    assert messages[0]["role"] == "user"
+    for before, after in itertools.pairwise(messages):
+        assert before["role"] != after["role"]
+    for i, m in enumerate(messages):
+        if m["role"] != "user":
+            continue
+        calls = {b["id"] for b in messages[i - 1]["content"] if b["type"] == "tool_use"} if i else set()
+        results = {b["tool_use_id"] for b in m["content"] if b["type"] == "tool_result"}
+        assert results == calls, (i, results, calls)
+
+
+def test_a_damaged_tool_call_line_mid_session_still_resumes_validly(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(ToolCall("Echo", {"text": "x"}, id="toolu_a")), Reply(Text("one")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    _damage(path, "tool_use")
+    loop_env.script(Reply(Text("two")))
+    res = claw("-p", "second", "--resume", sid).assert_success()
+    assert "unreadable line" in res.stderr
+    assert "dropped tool results whose call was lost (1)" in res.stderr
+    _valid_for_the_api(loop_env.requests[-1]["messages"])
+
+
+def test_a_damaged_tool_result_line_mid_session_still_resumes_validly(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(ToolCall("Echo", {"text": "x"}, id="toolu_b")), Reply(Text("one")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    _damage(path, "tool_result")
+    loop_env.script(Reply(Text("two")))
+    res = claw("-p", "second", "--resume", sid).assert_success()
+    assert "answered tool calls whose results were lost (1)" in res.stderr
+    messages = loop_env.requests[-1]["messages"]
+    _valid_for_the_api(messages)
+    lost = [b for m in messages for b in m["content"] if b.get("tool_use_id") == "toolu_b"]
+    assert lost and lost[0]["is_error"] and "could not be read back" in lost[0]["content"]
+
+
+def test_a_damaged_first_prompt_and_a_line_that_is_not_an_object(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(Text("one")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    lines = path.read_bytes().split(b"\n")
+    first_user = next(
+        i for i, line in enumerate(lines) if b'"type": "user"' in line or b'"type":"user"' in line
+    )
+    lines[first_user] = b"[1, 2, 3]"
+    path.write_bytes(b"\n".join(lines))
+    loop_env.script(Reply(Text("two")))
+    res = claw("-p", "second", "--resume", sid).assert_success()
+    assert "1 line(s) that are not JSON objects skipped" in res.stderr
+    assert "stood in for a first prompt that was lost (1)" in res.stderr
+    _valid_for_the_api(loop_env.requests[-1]["messages"])
+
+
+def test_an_interrupted_tool_call_repaired_on_resume_is_said(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(Text("one")))
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    dangling = {
+        "role": "assistant",
+        "content": [{"type": "tool_use", "id": "t1", "name": "Echo", "input": {}}],
+    }
+    with path.open("a") as fh:
+        fh.write(json.dumps({"type": "user", "message": {"role": "user", "content": "more"}}) + "\n")
+        fh.write(json.dumps({"type": "assistant", "message": dangling}) + "\n")
+    loop_env.script(Reply(Text("two")))
+    res = claw("-p", "go on", "--resume", sid).assert_success()
+    assert "answered tool calls the last run left unfinished as interrupted (1)" in res.stderr
+    assert "dropped" not in res.stderr
 
 
 def test_sessions_list_and_resume_session(claw, loop_env, claw_env, workspace):

@@ -344,8 +344,9 @@ def claw_hook_event(event: HookEvent) -> HookOutcome | Awaitable[HookOutcome | N
     UserPromptSubmit, Stop, SessionStart, plugin install events, ...). Handlers run most recently
     registered first (pluggy's LIFO; ``tryfirst``/``trylast`` move one). Stops at first non-None
     result. An ``async def`` handler always answers (its coroutine is the result); awaited, ``None``
-    means "continue". A handler that raises is reported and treated as "continue". Command hooks from
-    settings run after the programmatic handlers.
+    means "continue". A handler that raises is reported and treated as "continue"; one whose awaitable
+    takes longer than settings ``pluginHookTimeout`` (60 s) is reported the same way. Command hooks
+    from settings run after the programmatic handlers.
 
     :param event: the event, with the same fields command hooks receive on stdin.
     :returns: ``None`` to continue, or a :class:`claw.HookOutcome` (or an awaitable of one) to
@@ -365,7 +366,8 @@ def claw_tool_result(
     the texts they return (awaited when awaitable, concurrently) are appended to the result the model
     sees, in call order, before ``PostToolUse`` hooks run. Return ``None`` to add nothing. Unlike a
     ``claw_hook_event`` handler this is no hook: it is not recorded as a hook run, not listed by
-    ``claw hooks list``, and cannot block. Bound any wait yourself: the tool call waits for it. A
+    ``claw hooks list``, and cannot block. Bound any wait yourself: the tool call waits for it, up to
+    settings ``pluginHookTimeout`` (60 s), after which the plugin is reported and adds nothing. A
     plugin that raises is reported and adds nothing.
 
     :param tool_name: the tool's name (``Edit``), as the model called it.

@@ -184,8 +184,17 @@ class ResponseComplete(BaseModel):
     response: ModelResponse
 
 
+class KeepAlive(BaseModel):
+    """The server said it is still there (an SSE ``ping`` or comment line) without sending content.
+
+    It resets the idle-stream watchdog and goes no further: the loop never passes it on, so a stream
+    that only pings for longer than ``streamIdleTimeout`` between content is still alive, as it is."""
+
+    type: Literal["keep_alive"] = "keep_alive"
+
+
 StreamEvent = Annotated[
-    TextDelta | ThinkingDelta | ToolUseStart | ToolInputDelta | ResponseComplete,
+    TextDelta | ThinkingDelta | ToolUseStart | ToolInputDelta | ResponseComplete | KeepAlive,
     Field(discriminator="type"),
 ]
 

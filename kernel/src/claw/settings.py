@@ -96,14 +96,17 @@ class CompactionSettings(_Section):
 
 class RetrySettings(_Section):
     """How model requests are retried (:mod:`claw.loop.retry`); ``CLAW_MAX_RETRIES``,
-    ``CLAW_RETRY_BASE_DELAY``, ``CLAW_RETRY_MAX_DELAY`` and ``CLAW_UNREACHABLE_BUDGET`` override these
-    for one run."""
+    ``CLAW_RETRY_BASE_DELAY``, ``CLAW_RETRY_MAX_DELAY``, ``CLAW_RETRY_MAX_ELAPSED`` and
+    ``CLAW_UNREACHABLE_BUDGET`` override these for one run."""
 
     maxRetries: int = Field(default=10, ge=0)
     #: Seconds before the first retry; each further retry doubles it (with jitter).
     baseDelay: float = Field(default=0.5, ge=0)
     #: Cap on the delay between retries, in seconds.
     maxDelay: float = Field(default=32.0, ge=0)
+    #: Cap on the waits between retries of one request, added up, in seconds; ``CLAW_RETRY_MAX_ELAPSED``
+    #: overrides it.
+    maxElapsed: float = Field(default=90.0, ge=0)
     #: Seconds to keep retrying an endpoint that cannot be reached at all (connection refused,
     #: unknown host) before giving up; ``CLAW_UNREACHABLE_BUDGET`` overrides it.
     unreachableBudget: float = Field(default=3.0, ge=0)
@@ -195,6 +198,9 @@ class Settings(_Section):
     #: without them (``CLAW_SESSION_START_TIMEOUT`` overrides); unset: 30, or what plugins ask for
     #: (``SessionContext.request_start_timeout``: claw-mcp asks for ``MCP_TIMEOUT`` + 1 s).
     sessionStartTimeout: float | None = Field(default=None, gt=0)
+    #: Seconds a plugin's ``claw_hook_event`` or ``claw_tool_result`` handler may take before the run
+    #: goes on without its answer; ``CLAW_PLUGIN_HOOK_TIMEOUT`` overrides it.
+    pluginHookTimeout: float = Field(default=60.0, gt=0)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     cleanupPeriodDays: int | None = Field(default=None, ge=0)
 

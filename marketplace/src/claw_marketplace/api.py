@@ -288,7 +288,11 @@ class Plugins:
         plugin: dict[str, Any] = {"name": source, "source": source}
         pre_fired = False
         try:
-            with tempfile.TemporaryDirectory(prefix="claw-plugin-") as tmp, self._fetcher() as fetcher:
+            with (
+                tempfile.TemporaryDirectory(prefix="claw-plugin-") as tmp,
+                self._fetcher() as fetcher,
+                self.records.locked(),
+            ):
                 candidate = self.resolve(source, Path(tmp), fetcher, version=version, marketplace=marketplace)
                 plugin["source"] = candidate.source
                 if candidate.expected_name:
@@ -365,24 +369,29 @@ class Plugins:
         """Remove an installed plugin distribution (by distribution or entry-point name)."""
         plugin: dict[str, Any] = {"name": name, "source": "environment"}
         try:
-            target = self._find_installed(name)
-            plugin.update(name=target.name, version=target.version)
-            if target.record is not None:
-                plugin["source"] = target.record.source
-            if normalize(target.name) in PINNED:
-                raise MarketplaceError(
-                    f"refused: {target.name} is part of claw; remove it with your package manager"
-                )
-            self._pre("PrePluginUninstall", plugin, "uninstalling")
-            self.installer.ensure_available()
-            self.installer.uninstall(target.name)
-            self.records.delete(target.name)
-            return target
+            with self.records.locked():
+                return self._uninstall(name, plugin)
         except MarketplaceError as exc:
             plugin["error"] = str(exc)
             raise
         finally:
             self._hook("PostPluginUninstall", plugin)
+
+    def _uninstall(self, name: str, plugin: dict[str, Any]) -> InstalledPlugin:
+        """:meth:`uninstall` under the records lock; fills ``plugin`` for the lifecycle hooks."""
+        target = self._find_installed(name)
+        plugin.update(name=target.name, version=target.version)
+        if target.record is not None:
+            plugin["source"] = target.record.source
+        if normalize(target.name) in PINNED:
+            raise MarketplaceError(
+                f"refused: {target.name} is part of claw; remove it with your package manager"
+            )
+        self._pre("PrePluginUninstall", plugin, "uninstalling")
+        self.installer.ensure_available()
+        self.installer.uninstall(target.name)
+        self.records.delete(target.name)
+        return target
 
     def _find_installed(self, name: str) -> InstalledPlugin:
         plugins = self.installed()

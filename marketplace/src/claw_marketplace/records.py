@@ -3,14 +3,15 @@ kept in ``wheels/`` so a failed update can put the previous version back."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from claw import atomic_write, state_dir
+from claw import atomic_write, state_dir, warn
 
 
 @dataclass
@@ -35,6 +36,24 @@ class Records:
     def __init__(self, env: Mapping[str, str]) -> None:
         self.root = state_dir(env) / "plugins"
         self.wheels = self.root / "wheels"
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """One install, update or uninstall at a time per state directory: two at once would run two
+        package installers over one environment and two writers over the records. A second one waits,
+        saying so, and then sees what the first one did."""
+        import fcntl
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                warn(
+                    "another claw plugin install, update or uninstall is running; waiting for it", once=False
+                )
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            yield
 
     def _file(self, name: str) -> Path:
         from claw_marketplace.wheels import normalize

@@ -12,10 +12,10 @@ from claw.errors import ClawError, internal_error
 
 def run(cli: click.Command, argv: list[str] | None) -> int:
     """Run the command line; every failure ends in one ``claw: error: ...`` line and an exit code. A
-    traceback is printed only with ``--verbose`` or ``CLAW_LOG=debug`` (also for a bug: an exception
-    that is not a :class:`ClawError` is exit 1, ``internal error``)."""
-    verbose = "--verbose" in (argv if argv is not None else sys.argv[1:])
-    verbose = verbose or os.environ.get("CLAW_LOG", "").lower() == "debug"
+    bug (an exception that is not a :class:`ClawError`: exit 1, ``internal error``) also prints its
+    traceback with ``--verbose`` or ``CLAW_LOG=debug``; an expected error only with ``CLAW_LOG=debug``."""
+    debug = os.environ.get("CLAW_LOG", "").lower() == "debug"
+    verbose = debug or "--verbose" in (argv if argv is not None else sys.argv[1:])
     try:
         rv = cli.main(args=argv, prog_name="claw", standalone_mode=False)
     except click.exceptions.Abort:
@@ -34,7 +34,10 @@ def run(cli: click.Command, argv: list[str] | None) -> int:
             sys.stderr.write("Try 'claw --help' for help.\n")
         return exc.exit_code
     except ClawError as exc:
-        _traceback(verbose)
+        # An error claw expected (bad input, a server's refusal) is its one line; its traceback only
+        # with CLAW_LOG=debug: ``--verbose`` is always on under stream-json, and an SDK application
+        # showing a traceback for "no prompt" would read it as a crash.
+        _traceback(debug)
         sys.stderr.write(f"claw: error: {exc}\n")
         return exc.exit_code
     except BrokenPipeError:

@@ -116,7 +116,7 @@ class ControlChannel:
     def _answer(self, data: dict[str, Any], number: int) -> None:
         request_id, request = data.get("request_id"), data.get("request")
         if not isinstance(request_id, str) or not request_id:
-            console.error(f"stdin line {number}: control_request without a request_id; skipped")
+            console.warn(f"stdin line {number}: control_request without a request_id; skipped", once=False)
             return
         subtype = request.get("subtype") if isinstance(request, dict) else None
         handler = self._handlers.get(subtype) if isinstance(subtype, str) else None

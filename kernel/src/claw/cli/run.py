@@ -12,10 +12,11 @@ import re
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from claw.cli.reserved_stdout import reserved_stdout
 from claw.errors import ClawError
 
 if TYPE_CHECKING:
@@ -297,11 +298,14 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
 
         if sys.stdin is None:
             raise UsageError("--input-format=stream-json needs a standard input")
-        channel = ControlChannel(sys.stdin, sys.stdout, replay=bool(params.get("replay_user_messages")))
-        options = loop_options(state, params)
-        if prompt_tool == "stdio":
-            options.approver = channel.can_use_tool
-        ctx.exit(run_print(state.app, options, channel, fmt, bool(params.get("include_partial_messages"))))
+        partial = bool(params.get("include_partial_messages"))
+        with reserved_stdout() as out:
+            channel = ControlChannel(sys.stdin, out, replay=bool(params.get("replay_user_messages")))
+            options = loop_options(state, params)
+            if prompt_tool == "stdio":
+                options.approver = channel.can_use_tool
+            code = run_print(state.app, options, channel, fmt, partial, out=out)
+        ctx.exit(code)
     lines = _with_stdin(prompt, _read_stdin())
     if not any(line.strip() for line in lines):
         if not print_mode:
@@ -310,15 +314,16 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         raise UsageError("no prompt: give it as an argument or on stdin when using --print")
     if fmt == "stream-json" and not state.verbose:
         raise ClawError("when using --print, --output-format=stream-json requires --verbose")
-    ctx.exit(
-        run_print(
+    with reserved_stdout() as out:
+        code = run_print(
             state.app,
             loop_options(state, params),
             lines,
             fmt,
             bool(params.get("include_partial_messages")),
+            out=out,
         )
-    )
+    ctx.exit(code)
 
 
 def _seed_spellings(
@@ -362,12 +367,19 @@ class Terminated(ClawError):
 
 
 def run_print(
-    app: Any, options: Any, prompt: str | list[str] | ControlChannel, fmt: str, partial: bool = False
+    app: Any,
+    options: Any,
+    prompt: str | list[str] | ControlChannel,
+    fmt: str,
+    partial: bool = False,
+    *,
+    out: TextIO | None = None,
 ) -> int:
     """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
     (:class:`~claw.cli.control.ControlChannel`) as the next turn of the same session; returns the exit
     code (1 if any turn failed). A built-in ``/command`` (:mod:`claw.cli.slash_builtins`) runs in its
-    place, its report on stdout in text output and on stderr otherwise. Ctrl-C raises
+    place, its report on stdout in text output and on stderr otherwise. ``out`` is the real stdout
+    (:func:`claw.cli.reserved_stdout.reserved_stdout`). Ctrl-C raises
     ``KeyboardInterrupt`` (exit 130) after the session is saved."""
     import asyncio
     import signal
@@ -379,8 +391,8 @@ def run_print(
     from claw.loop import AgentLoop
     from claw.output import StreamJsonRenderer, make_renderer, shapes
 
-    renderer = make_renderer(fmt, partial=partial)
-    report = sys.stdout if fmt == "text" else sys.stderr
+    renderer = make_renderer(fmt, partial=partial, out=out)
+    report = (out or sys.stdout) if fmt == "text" else sys.stderr
 
     async def listed(lines: list[str]) -> AsyncIterator[Any]:
         for line in lines:

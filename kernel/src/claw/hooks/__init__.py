@@ -32,6 +32,25 @@ from claw.text import dumps
 __all__ = ["ConfiguredHook", "HookRunner", "effective_hooks"]
 
 
+def plugin_hook_timeout(settings: Any, env: Mapping[str, str]) -> float:
+    """``CLAW_PLUGIN_HOOK_TIMEOUT`` when set to a number, else settings ``pluginHookTimeout``."""
+    try:
+        return float(env["CLAW_PLUGIN_HOOK_TIMEOUT"])
+    except (KeyError, ValueError):
+        return float(settings.pluginHookTimeout)
+
+
+async def bounded(awaitable: Any, seconds: float, what: str) -> Any:
+    """``awaitable``'s result, or ``None`` with one warning naming ``what`` when it takes longer than
+    ``seconds``: a plugin that hangs delays the run by that much, never forever."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await awaitable
+    except TimeoutError:
+        console.warn(f"{what} did not answer within {seconds:g}s; going on without it", once=False)
+        return None
+
+
 class HookRunner:
     """Runs every hook for an event and merges what they decided.
 
@@ -68,6 +87,8 @@ class HookRunner:
         #: The session's sandbox (set by the agent loop), for hooks with ``"sandbox": true``.
         self.sandbox: Any = None
         self.hooks: list[ConfiguredHook] = effective_hooks(settings)
+        #: Seconds a plugin's handler may take (``pluginHookTimeout``, ``CLAW_PLUGIN_HOOK_TIMEOUT``).
+        self.plugin_timeout = plugin_hook_timeout(settings.model, env)
         self._conditions = {
             h.condition: compile_condition(h.condition, workspace, env, tool_lookup)
             for h in self.hooks
@@ -115,7 +136,8 @@ class HookRunner:
         coroutine; awaited, ``None`` means "continue")."""
         result, answers = self.pm.call_attributed("claw_hook_event", event=event)
         if inspect.isawaitable(result):
-            result = await result
+            who = answers[-1].plugin.label if answers else "a plugin"
+            result = await bounded(result, self.plugin_timeout, f"{who} {event.hook_event_name} handler")
         if result is not None and not isinstance(result, HookOutcome):
             who = answers[-1].plugin.label if answers else "a plugin"
             console.warn(

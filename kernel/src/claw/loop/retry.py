@@ -9,6 +9,10 @@ Providers raise :class:`claw.ApiError` and never retry themselves. Here, per req
   a server that is not running will not come back within the minutes the backoff above would wait;
 - a stream that sends nothing for ``idle_timeout`` seconds is aborted and retried (the idle watchdog);
 - a non-retryable error ends the request at once with the server's message;
+- the waits between retries of one request add up to at most ``max_elapsed`` seconds: a server that is
+  down for minutes ends the request with one clear error instead of a silent multi-minute wait;
+- three overloaded answers (529) in a row hand the request to the next model of the fallback chain at
+  once, as Claude Code does, when there is one;
 - when the retries on one model are exhausted, the next model of the fallback chain takes over; a
   fallback that cannot serve the request (it lacks tools or images the request carries, or has no
   credentials) is skipped with a notice, and only when none can serve does the request fail.
@@ -16,9 +20,10 @@ Providers raise :class:`claw.ApiError` and never retry themselves. Here, per req
 Every retry, switch and skip is reported through callbacks (``api_retry`` events, session records) and,
 at DEBUG (``--verbose``, ``CLAW_LOG=debug``), as a structlog line on stderr.
 The knobs are settings (``retry.maxRetries`` 10, ``retry.baseDelay`` 0.5 s, ``retry.maxDelay`` 32 s,
-``retry.unreachableBudget`` 3 s, ``streamIdleTimeout`` 120 s); the environment variables
-``CLAW_MAX_RETRIES``, ``CLAW_RETRY_BASE_DELAY``, ``CLAW_RETRY_MAX_DELAY``, ``CLAW_UNREACHABLE_BUDGET``
-and ``CLAW_STREAM_IDLE_TIMEOUT`` override them for one run (tests and benchmarks make them fast that way).
+``retry.maxElapsed`` 90 s, ``retry.unreachableBudget`` 3 s, ``streamIdleTimeout`` 120 s); the environment
+variables ``CLAW_MAX_RETRIES``, ``CLAW_RETRY_BASE_DELAY``, ``CLAW_RETRY_MAX_DELAY``,
+``CLAW_RETRY_MAX_ELAPSED``, ``CLAW_UNREACHABLE_BUDGET`` and ``CLAW_STREAM_IDLE_TIMEOUT`` override them for
+one run (tests and benchmarks make them fast that way).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from typing import Any
 
 from claw.errors import ApiError, CapabilityError, ClawError, EndpointUnreachable, MissingCredentials
 from claw.log import get_logger
-from claw.providers import ModelRequest, ModelResponse, ResponseComplete, StreamEvent
+from claw.providers import KeepAlive, ModelRequest, ModelResponse, ResponseComplete, StreamEvent
 from claw.routing import Route
 
 
@@ -43,6 +48,7 @@ class RetryPolicy:
     max_delay: float = 32.0
     idle_timeout: float = 120.0
     unreachable_budget: float = 3.0
+    max_elapsed: float = 90.0
 
     @classmethod
     def configured(cls, settings: Any, env: Mapping[str, str]) -> RetryPolicy:
@@ -55,12 +61,13 @@ class RetryPolicy:
             max_delay=env_number(env, "CLAW_RETRY_MAX_DELAY", retry.maxDelay),
             idle_timeout=env_number(env, "CLAW_STREAM_IDLE_TIMEOUT", settings.streamIdleTimeout),
             unreachable_budget=env_number(env, "CLAW_UNREACHABLE_BUDGET", retry.unreachableBudget),
+            max_elapsed=env_number(env, "CLAW_RETRY_MAX_ELAPSED", retry.maxElapsed),
         )
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
-        """Seconds before retry number ``attempt`` (1-based): doubling with +-25 % jitter, never less than
-        the server asked for."""
-        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * random.uniform(0.75, 1.25)
+        """Seconds before retry number ``attempt`` (1-based): doubling with +-25 % jitter, at most
+        ``max_delay`` (the cap applies after the jitter), never less than the server asked for."""
+        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1) * random.uniform(0.75, 1.25))
         return max(backoff, retry_after or 0.0)
 
 
@@ -207,8 +214,7 @@ class ModelCaller:
         :raises ApiError: a non-retryable error.
         """
         route = self.route
-        attempt = 0
-        unreachable_since: float | None = None
+        budget = _Budget(self.policy, has_fallback=self.index + 1 < len(self.chain))
         while True:
             start = time.perf_counter()
             try:
@@ -216,7 +222,8 @@ class ModelCaller:
                     if isinstance(event, ResponseComplete):
                         self.api_seconds += time.perf_counter() - start
                         return event.response
-                    on_event(event)
+                    if not isinstance(event, KeepAlive):
+                        on_event(event)
                 raise ApiError(
                     "the response stream ended without a complete response",
                     retryable=True,
@@ -228,27 +235,61 @@ class ModelCaller:
                     exc.provider = route.provider_cls.name
                 if not exc.retryable:
                     raise
-                attempt += 1
-                if attempt > self.policy.max_retries:
+                delay = budget.next_wait(exc)
+                if delay is None:
                     return exc
-                delay = self.policy.delay(attempt, exc.retry_after)
-                if isinstance(exc, EndpointUnreachable):
-                    if unreachable_since is None:  # the budget counts from the first failure
-                        unreachable_since = time.perf_counter()
-                    left = self.policy.unreachable_budget - (time.perf_counter() - unreachable_since)
-                    if left <= 0:
-                        return exc
-                    delay = min(delay, left)
-                else:
-                    unreachable_since = None
                 get_logger("claw.retry").debug(
                     "retry",
                     model=route.address,
-                    attempt=attempt,
+                    attempt=budget.attempt,
                     max_retries=self.policy.max_retries,
                     wait_s=round(delay, 2),
                     status=exc.status_code,
                     reason=str(exc),
                 )
-                self.on_retry(attempt, self.policy.max_retries, delay, exc, route)
+                self.on_retry(budget.attempt, self.policy.max_retries, delay, exc, route)
                 await asyncio.sleep(delay)
+
+
+#: Overloaded answers in a row after which a request moves to the fallback model (Claude Code's number).
+OVERLOADED_BEFORE_FALLBACK = 3
+
+
+class _Budget:
+    """What is left of one request's retries on one model: attempts, the summed waits
+    (``max_elapsed``), the unreachable-endpoint budget, and overloaded answers in a row."""
+
+    def __init__(self, policy: RetryPolicy, *, has_fallback: bool) -> None:
+        self.policy = policy
+        self.has_fallback = has_fallback
+        self.attempt = 0
+        self.waited = 0.0
+        self.overloaded = 0
+        self.unreachable_since: float | None = None
+
+    def next_wait(self, exc: ApiError) -> float | None:
+        """Seconds to wait before retrying after ``exc``, or ``None`` to give up on this model (the
+        error then says why when a budget, not the attempt count, ran out)."""
+        self.attempt += 1
+        self.overloaded = self.overloaded + 1 if exc.status_code == 529 else 0
+        if self.attempt > self.policy.max_retries:
+            return None
+        if self.has_fallback and self.overloaded >= OVERLOADED_BEFORE_FALLBACK:
+            return None
+        delay = self.policy.delay(self.attempt, exc.retry_after)
+        if isinstance(exc, EndpointUnreachable):
+            if self.unreachable_since is None:  # the budget counts from the first failure
+                self.unreachable_since = time.perf_counter()
+            left = self.policy.unreachable_budget - (time.perf_counter() - self.unreachable_since)
+            if left <= 0:
+                return None
+            return min(delay, left)
+        self.unreachable_since = None
+        if self.policy.max_elapsed and self.waited + delay > self.policy.max_elapsed:
+            asked = f"; the server asked to wait {exc.retry_after:g}s" if exc.retry_after else ""
+            exc.args = (
+                f"{exc} (gave up after {self.attempt - 1} retries and {self.waited:.0f}s of waiting{asked})",
+            )
+            return None
+        self.waited += delay
+        return delay

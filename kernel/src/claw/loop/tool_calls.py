@@ -22,6 +22,7 @@ from typing import Any
 
 from claw import console
 from claw.events import HookEvent, HookOutcome
+from claw.hooks import bounded
 from claw.loop.tool_input import input_problem, validation_error
 from claw.messages import TextBlock, ToolResultBlock, ToolUseBlock
 from claw.tools import Tool, ToolContext, ToolError, ToolResult
@@ -107,7 +108,9 @@ class ToolRunner:
         )
         texts = [a.result for a in answers]
         pending = [i for i, text in enumerate(texts) if inspect.isawaitable(text)]
-        for i, text in zip(pending, await asyncio.gather(*(texts[i] for i in pending)), strict=True):
+        timeout = getattr(self.hooks, "plugin_timeout", 60.0)
+        waits = (bounded(texts[i], timeout, f"{answers[i].plugin.label} claw_tool_result") for i in pending)
+        for i, text in zip(pending, await asyncio.gather(*waits), strict=True):
             texts[i] = text
         return "\n\n".join(t for t in texts if isinstance(t, str) and t)
 

@@ -182,9 +182,10 @@ class StreamJsonRenderer(Renderer):
         self._line(data)
 
 
-def make_renderer(fmt: str, *, partial: bool = False) -> Renderer:
+def make_renderer(fmt: str, *, partial: bool = False, out: TextIO | None = None) -> Renderer:
+    """The renderer of ``--output-format fmt``, writing to ``out`` (default ``sys.stdout``)."""
     if fmt == "json":
-        return JsonRenderer()
+        return JsonRenderer(out)
     if fmt == "stream-json":
-        return StreamJsonRenderer(partial=partial)
-    return TextRenderer()
+        return StreamJsonRenderer(out=out, partial=partial)
+    return TextRenderer(out)

@@ -153,6 +153,7 @@ def open_session(
     source = state.path
     assert source is not None
     repair = interrupted_results(state.messages)
+    _say_repairs(state, repair)
     foreign = state.format != seed.CLAW
     if fork or foreign or (session_id is not None and session_id != state.session_id):
         sid = session_id or new_session_id()
@@ -191,6 +192,18 @@ def open_session(
     if repair is not None:
         session.add_message(repair, repaired=True)
     return session
+
+
+def _say_repairs(state: SessionState, interrupted: Message | None) -> None:
+    """One warning naming what a resume changed in the history it read back, so that nothing is
+    repaired silently."""
+    what = list(state.repairs)
+    if interrupted is not None:
+        what.append(
+            f"answered tool calls the last run left unfinished as interrupted ({len(interrupted.content)})"
+        )
+    if what:
+        console.warn(f"session {state.session_id}: repaired on resume: {'; '.join(what)}", once=False)
 
 
 @dataclass

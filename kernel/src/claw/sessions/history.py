@@ -77,6 +77,8 @@ class SessionState:
     #: What the session's runs have cost so far (their ``result`` events), for ``/cost``.
     cost_usd: float = 0.0
     usage: Usage = field(default_factory=Usage)
+    #: What :func:`claw.sessions.repair.valid_history` changed to make the messages read back valid.
+    repairs: list[str] = field(default_factory=list)
 
     def count_result(self, total_cost_usd: Any, usage: Any) -> None:
         """Add one run's ``result`` (the loop calls it as runs end; :func:`replay` for past ones)."""
@@ -142,7 +144,9 @@ def replay(
             state.model = ev.get("to") or state.model
         state.updated = ev.get("ts") or state.updated
     if messages:
-        state.messages = TypeAdapter(list[Message]).validate_python(raw)
+        from claw.sessions.repair import valid_history
+
+        state.messages, state.repairs = valid_history(TypeAdapter(list[Message]).validate_python(raw))
     return state
 
 

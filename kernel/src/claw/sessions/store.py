@@ -13,6 +13,7 @@ for the last one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -47,6 +48,10 @@ class SessionWriter:
         self.path = path
         self._fh: Any = None
         self._syncer: _Syncer | None = None
+        #: Lines appended with ``sync=False``, written at the next sync.
+        self._pending: list[bytes] = []
+        #: The write error that stopped this writer (the file was left as it was before that write).
+        self.failed: ClawError | None = None
         #: Events held back while the file is deferred (``None`` once it is open or never deferred).
         self._held: list[bytes] | None = None
         if path is None:
@@ -57,7 +62,13 @@ class SessionWriter:
             except OSError as exc:
                 raise _unwritable(path, exc) from None
             if not os.access(path.parent, os.W_OK):
-                raise _unwritable(path, PermissionError(13, "Permission denied"))
+                read_only = os.statvfs(path.parent).f_flag & os.ST_RDONLY
+                why = (
+                    OSError(30, "Read-only file system")
+                    if read_only
+                    else PermissionError(13, "Permission denied")
+                )
+                raise _unwritable(path, why)
             self._held = []
             return
         self._open()
@@ -67,7 +78,8 @@ class SessionWriter:
         assert path is not None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(path, "ab")  # noqa: SIM115 - kept open for the session's lifetime
+            # Unbuffered: each sync is one write this class controls, so a failed one can be undone.
+            self._fh = open(path, "ab", buffering=0)  # noqa: SIM115 - kept open for the session's lifetime
         except OSError as exc:
             raise _unwritable(path, exc) from None
         _lock(self._fh, path)
@@ -77,7 +89,7 @@ class SessionWriter:
             with open(path, "rb") as fh:
                 fh.seek(-1, os.SEEK_END)
                 if fh.read(1) != b"\n":
-                    self._fh.write(b"\n")
+                    self._pending.append(b"\n")
         self._syncer = _Syncer(self._fh.fileno())
 
     def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
@@ -92,25 +104,61 @@ class SessionWriter:
             line, self._held = b"".join(self._held), None
         if self._fh is None:
             return
-        self._fh.write(line)
+        self._pending.append(line)
         if sync:
             self.sync()
 
     def sync(self) -> None:
-        if self._fh is None:
+        """Write the pending lines, whole or not at all, and schedule an fsync.
+
+        :raises ClawError: the write failed (a full disk, a removed mount): one line naming the file and
+            the reason. The lines are cut off again so no torn line is left, and the writer stops: later
+            events are dropped, since the run is ending with this error anyway.
+        """
+        if self._fh is None or not self._pending:
             return
-        self._fh.flush()
+        data, self._pending = b"".join(self._pending), []
+        fd = self._fh.fileno()
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        except OSError as exc:
+            self._stop(start, exc)
+            raise self.failed from None  # type: ignore[misc]
         if self._syncer is not None:
             self._syncer.request()
 
+    def _stop(self, start: int, exc: OSError) -> None:
+        """Cut the file back to ``start`` (dropping a half-written line) and stop writing."""
+        assert self.path is not None and self._fh is not None
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fh.fileno(), start)
+        self.failed = ClawError(f"cannot write the session file {self.path}: {exc.strerror or exc}")
+        if self._syncer is not None:
+            self._syncer.stop()
+            self._syncer = None
+        with contextlib.suppress(OSError):
+            self._fh.close()
+        self._fh = None
+
     def close(self) -> None:
         if self._fh is not None:
-            self._fh.flush()
+            with contextlib.suppress(ClawError):  # already raised to the run, which reports it
+                self.sync()
+        if self._fh is not None:
             if self._syncer is not None:
                 self._syncer.stop()
-            os.fsync(self._fh.fileno())
+            with contextlib.suppress(OSError):
+                os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
+            if self.path is not None and not self.path.exists():
+                console.warn(
+                    f"the session file {self.path} was removed while claw ran; this session cannot be resumed",
+                    once=False,
+                )
 
 
 def _unwritable(path: Path, exc: OSError) -> ClawError:
@@ -189,7 +237,10 @@ def parse_events(path: Path, data: bytes) -> list[dict[str, Any]]:
         events = from_json(b"[" + b",".join(lines) + b"]")
     except ValueError:
         events = _read_lines(path, lines)
-    return [e for e in events if isinstance(e, dict)]
+    objects = [e for e in events if isinstance(e, dict)]
+    if len(objects) < len(events):
+        console.warn(f"{path}: {len(events) - len(objects)} line(s) that are not JSON objects skipped")
+    return objects
 
 
 def _read_lines(path: Path, lines: list[bytes]) -> list[Any]:

@@ -88,15 +88,22 @@ class Fault:
     - ``kind="stream_error"``: start streaming ``reply`` (HTTP 200) and, after ``after_events`` events,
       send the vendor's in-stream error event for ``status`` with ``message`` and end the stream
       (Anthropic's ``event: error``, e.g. ``overloaded_error`` mid-response).
+    - ``kind="garbage"``: start streaming ``reply`` and, after ``after_events`` events, send one event
+      whose data is not JSON, then the rest.
+    - ``kind="pings"``: start streaming ``reply`` and, after ``after_events`` events, send only SSE
+      keep-alive comments (one every ``ping_every`` seconds) for ``seconds``, then the rest.
+    - ``kind="html"``: answer 200 with ``content-type: text/html`` and a web page (a proxy's login
+      page, say) instead of a stream.
     """
 
     status: int = 500
-    kind: Literal["status", "cut", "stall", "stream_error"] = "status"
+    kind: Literal["status", "cut", "stall", "stream_error", "garbage", "pings", "html"] = "status"
     message: str = "scripted failure"
     retry_after: float | None = None
     error_code: str | None = None
     after_events: int = 2
     seconds: float = 30.0
+    ping_every: float = 1.0
     reply: Reply | None = None
 
 

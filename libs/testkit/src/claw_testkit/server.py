@@ -46,6 +46,7 @@ class Response:
     cut_after: int | None = None
     stall_after: int | None = None
     stall_seconds: float = 0.0
+    ping_every: float = 0.0
 
 
 class ScriptExhausted(Exception):
@@ -185,7 +186,7 @@ class MockServer:
                     return
                 if resp.stall_after is not None and i == resp.stall_after:
                     self.busy_seconds += time.perf_counter() - start
-                    time.sleep(resp.stall_seconds)
+                    self._stall(h, resp)
                     start = time.perf_counter()
                 h.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
                 h.wfile.flush()
@@ -194,6 +195,19 @@ class MockServer:
         except (BrokenPipeError, ConnectionResetError, OSError):
             h.close_connection = True
         self.busy_seconds += time.perf_counter() - start
+
+    @staticmethod
+    def _stall(h: BaseHTTPRequestHandler, resp: Response) -> None:
+        """Go quiet for ``resp.stall_seconds``: silent, or sending only SSE comments (keep-alives)."""
+        if not resp.ping_every:
+            time.sleep(resp.stall_seconds)
+            return
+        until = time.monotonic() + resp.stall_seconds
+        while (left := until - time.monotonic()) > 0:
+            time.sleep(min(resp.ping_every, left))
+            ping = b": ping\n\n"
+            h.wfile.write(f"{len(ping):x}\r\n".encode() + ping + b"\r\n")
+            h.wfile.flush()
 
     def handle(self, request: RecordedRequest) -> Response:
         """Turn a request into a response in the vendor's wire format. Subclasses implement this."""
@@ -211,13 +225,20 @@ class MockServer:
 
     @staticmethod
     def stream_response(chunks: Iterator[bytes] | list[bytes], content_type: str, step: Step) -> Response:
-        """A streamed response, cut or stalled when ``step`` is a cut/stall :class:`Fault`."""
+        """A streamed response, damaged as a stream :class:`Fault` says (cut, stalled, pinging only, an
+        event that is not JSON, or a web page instead of a stream)."""
+        if isinstance(step, Fault) and step.kind == "html":
+            page = b"<html><head><title>Sign in</title></head><body>Proxy login required</body></html>"
+            return Response(200, {"content-type": "text/html; charset=utf-8"}, page)
         resp = Response(200, {"content-type": content_type}, chunks=list(chunks))
         if isinstance(step, Fault) and step.kind == "cut":
             resp.cut_after = step.after_events
-        if isinstance(step, Fault) and step.kind == "stall":
+        if isinstance(step, Fault) and step.kind in ("stall", "pings"):
             resp.stall_after = step.after_events
             resp.stall_seconds = step.seconds
+            resp.ping_every = step.ping_every if step.kind == "pings" else 0.0
+        if isinstance(step, Fault) and step.kind == "garbage" and resp.chunks is not None:
+            resp.chunks.insert(step.after_events, b"event: content_block_delta\ndata: {this is not json\n\n")
         return resp
 
     @staticmethod

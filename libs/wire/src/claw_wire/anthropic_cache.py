@@ -23,12 +23,14 @@ EPHEMERAL = {"type": "ephemeral"}
 _UNMARKABLE = frozenset({"thinking", "redacted_thinking"})
 
 
-def _markable(blocks: list[dict[str, Any]]) -> dict[str, Any] | None:
-    for block in reversed(blocks):
+def _markable(blocks: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int] | None:
+    """Where the mark for ``blocks`` goes: the list and the index of its last block that can carry one."""
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
         if block.get("type") not in _UNMARKABLE and not (
             block.get("type") == "text" and not block.get("text")
         ):
-            return block
+            return blocks, i
     return None
 
 
@@ -41,11 +43,15 @@ def count_breakpoints(params: dict[str, Any]) -> int:
 
 
 def place_breakpoints(params: dict[str, Any], *, limit: int = MAX_BREAKPOINTS) -> int:
-    """Mark up to ``limit`` cache breakpoints in ``params`` (changed in place); returns how many were added."""
-    candidates: list[dict[str, Any] | None] = []
+    """Mark up to ``limit`` cache breakpoints in ``params``; returns how many were added.
+
+    A marked block is replaced by a marked copy in its list rather than changed: the blocks may be
+    shared with other requests (:func:`claw_wire.anthropic.messages` reuses the blocks of messages it
+    has converted before), and a mark left behind would move this turn's breakpoint into the next."""
+    candidates: list[tuple[list[dict[str, Any]], int] | None] = []
     tools = params.get("tools") or []
     system = params.get("system") or []
-    candidates.append(tools[-1] if tools else None)
+    candidates.append((tools, len(tools) - 1) if tools else None)
     candidates.append(_markable(system) if isinstance(system, list) else None)
     messages = params.get("messages") or []
     if messages:
@@ -55,12 +61,13 @@ def place_breakpoints(params: dict[str, Any], *, limit: int = MAX_BREAKPOINTS) -
             candidates.append(_markable(previous_user[-1]["content"]))
     budget = limit - count_breakpoints(params)
     added = 0
-    for block in candidates:
+    for where in candidates:
         if budget <= 0:
             break
-        if block is None or "cache_control" in block:
+        if where is None or "cache_control" in where[0][where[1]]:
             continue
-        block["cache_control"] = dict(EPHEMERAL)
+        blocks, i = where
+        blocks[i] = {**blocks[i], "cache_control": dict(EPHEMERAL)}
         budget -= 1
         added += 1
     return added

@@ -14,7 +14,7 @@ from typing import Any
 
 from claw import ApiError, ClawError, EndpointUnreachable, parse_retry_after
 
-from claw_wire.http import StreamErrorEvent
+from claw_wire.http import MalformedEvent, StreamErrorEvent, UnexpectedContentType
 
 #: The HTTP status an in-stream Anthropic ``error`` event stands for, by ``error.type``.
 STREAM_ERROR_STATUS = {
@@ -123,6 +123,12 @@ def sdk_error(exc: BaseException, provider: str, *, streaming: bool = False) -> 
     if isinstance(exc, ClawError):
         return exc
     names = {cls.__name__ for cls in type(exc).__mro__}
+    if isinstance(exc, UnexpectedContentType):
+        return ApiError(f"{provider}: {exc}", provider=provider)
+    if isinstance(exc, MalformedEvent) or (streaming and "JSONDecodeError" in names):
+        # A damaged event is a damaged stream: retried like a cut one (an SDK's decoder raises
+        # ``json.JSONDecodeError`` where :mod:`claw_wire.http` raises :class:`MalformedEvent`).
+        return ApiError.from_status(None, f"{provider}: stream interrupted: {exc}", provider=provider)
     status = getattr(exc, "status_code", None)
     error = _error_object(exc)
     etype = _text(error.get("type"))

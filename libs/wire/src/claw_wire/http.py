@@ -41,6 +41,30 @@ class HttpStatusError(Exception):
         self.request_id = headers.get("request-id") or headers.get("x-request-id")
 
 
+class MalformedEvent(Exception):
+    """A server-sent event whose data is not JSON: the stream is damaged, so the request is retried as
+    a cut stream would be (:func:`claw_wire.errors.sdk_error`)."""
+
+    def __init__(self, data: str) -> None:
+        shown = data if len(data) <= 80 else data[:77] + "..."
+        super().__init__(f"an event that is not JSON: {shown!r}")
+
+
+class UnexpectedContentType(Exception):
+    """A 2xx answer that is not an event stream (a proxy's or captive portal's HTML page, say): it names
+    what came instead, and retrying will not change it."""
+
+    def __init__(self, content_type: str, url: str, sample: str) -> None:
+        super().__init__(
+            f"expected an event stream from {url} but got {content_type or 'no content type'}: {sample!r}"
+        )
+
+
+#: What :class:`SseStream` yields for a ``ping`` event or an SSE comment line (a keep-alive): the
+#: translations turn it into :class:`claw.KeepAlive`, which resets the idle watchdog.
+PING: dict[str, Any] = {"type": "ping"}
+
+
 class StreamErrorEvent(Exception):
     """An OpenAI ``error`` object inside a 200 stream (the SDK's bare ``APIError``: no status)."""
 
@@ -80,7 +104,17 @@ class HttpClient:
         :raises HttpStatusError: for a non-2xx answer (its body read and decoded).
         :raises httpx.TransportError: when the server could not be reached or broke the connection.
         """
-        request = self._client.build_request("POST", path.lstrip("/"), json=body, headers=headers)
+        from pydantic_core import to_json
+
+        # pydantic-core's encoder (already loaded with claw's models) writes the body straight to bytes,
+        # several times faster than httpx's json.dumps-then-encode: the body is the whole history, so
+        # this cost grows with the session.
+        request = self._client.build_request(
+            "POST",
+            path.lstrip("/"),
+            content=to_json(body),
+            headers={"content-type": "application/json", **(headers or {})},
+        )
         response = await self._client.send(request, stream=True)
         if response.status_code >= 300:
             raw = await response.aread()
@@ -95,6 +129,11 @@ class HttpClient:
                 body=decoded,
                 response=response,
             )
+        content_type = response.headers.get("content-type", "")
+        if not content_type.startswith("text/event-stream"):
+            sample = (await response.aread())[:120].decode("utf-8", "replace")
+            await response.aclose()
+            raise UnexpectedContentType(content_type, str(response.request.url), sample)
         return SseStream(response, self.dialect)
 
     async def close(self) -> None:
@@ -119,17 +158,20 @@ class SseStream:
 
     async def _events(self) -> AsyncIterator[Any]:
         async for event, data in _server_sent_events(self.response.aiter_lines()):
+            if event == "ping" or event == _COMMENT:
+                yield PING
+                continue
             if self.dialect == "openai":
                 if data.startswith("[DONE]"):
                     return
-                decoded = json.loads(data)
+                decoded = _decoded(data)
                 if isinstance(decoded, dict) and decoded.get("error"):
                     raise StreamErrorEvent(decoded)
                 yield decoded
                 continue
-            if event == "ping" or event is None or not data:
+            if event is None or not data:
                 continue
-            decoded = json.loads(data)
+            decoded = _decoded(data)
             if event == "error":
                 raise HttpStatusError(
                     f"{decoded}", status_code=self.response.status_code, body=decoded, response=self.response
@@ -137,9 +179,21 @@ class SseStream:
             yield decoded
 
 
+def _decoded(data: str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise MalformedEvent(data) from None
+
+
+#: The event name :func:`_server_sent_events` gives a comment line (a keep-alive some servers send).
+_COMMENT = ":comment"
+
+
 async def _server_sent_events(lines: AsyncIterator[str]) -> AsyncIterator[tuple[str | None, str]]:
     """``(event, data)`` per server-sent event (the WHATWG rules: ``data:`` lines joined with newlines,
-    a blank line dispatches, ``:`` starts a comment, one space after the colon is dropped)."""
+    a blank line dispatches, one space after the colon is dropped), and ``(_COMMENT, "")`` for each
+    ``:`` comment line, which carries nothing but says the server is alive."""
     event: str | None = None
     data: list[str] = []
     async for line in lines:
@@ -149,6 +203,7 @@ async def _server_sent_events(lines: AsyncIterator[str]) -> AsyncIterator[tuple[
             event, data = None, []
             continue
         if line.startswith(":"):
+            yield _COMMENT, ""
             continue
         field, _, value = line.partition(":")
         value = value[1:] if value.startswith(" ") else value

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from claw import (
     ApiError,
     ImageBlock,
+    KeepAlive,
     Message,
     ModelInfo,
     ModelRequest,
@@ -39,6 +40,7 @@ from claw import (
 
 from claw_wire import effort_of, stream_translated
 from claw_wire.builder import ResponseBuilder
+from claw_wire.http import PING
 
 _FINISH: dict[str, StopReason] = {
     "stop": "end_turn",
@@ -229,6 +231,9 @@ async def stream_events(
         return slots[key]
 
     async for chunk in chunks:
+        if chunk is PING:
+            yield KeepAlive()
+            continue
         response_id = _get(chunk, "id") or response_id
         served = _get(chunk, "model") or served
         if _get(chunk, "usage"):

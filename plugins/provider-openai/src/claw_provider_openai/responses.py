@@ -15,6 +15,7 @@ from typing import Any
 from claw import (
     ApiError,
     ImageBlock,
+    KeepAlive,
     ModelInfo,
     ModelRequest,
     ModelResponse,
@@ -159,6 +160,8 @@ class ResponsesAssembler:
 
     def feed(self, event: dict[str, Any]) -> list[StreamEvent]:
         kind = event.get("type")
+        if kind == "ping":  # claw_wire.http.PING: an SSE comment line
+            return [KeepAlive()]
         if kind in ("response.created", "response.in_progress"):
             response = event.get("response") or {}
             self.id = response.get("id") or self.id

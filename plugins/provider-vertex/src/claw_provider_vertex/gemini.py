@@ -255,6 +255,15 @@ def api_error(exc: BaseException) -> ClawError:
     auth = google_auth_error(exc)
     if auth is not None:
         return auth
+    if names & {"UnknownApiResponseError", "JSONDecodeError"}:
+        # google-genai's "Failed to parse response as JSON": a damaged event, retried like a cut stream
+        first = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        return ApiError(
+            f"vertex: stream interrupted: an event that is not JSON ({first})",
+            retryable=True,
+            kind="server_error",
+            provider="vertex",
+        )
     if names & {
         "TransportError",
         "TimeoutException",
