@@ -143,3 +143,15 @@ def test_agents_settings_key_is_known(claw, claw_env) -> None:  # type: ignore[n
     (cfg / "settings.json").write_text(json.dumps({"agents": {"backend": "local", "celery": {"x": 1}}}))
     result = claw("config", "show")
     assert "agents" not in result.stderr, result.stderr
+
+
+def test_commands_and_sessions_reach_the_selected_backend(claw_env, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "settings.json").write_text(json.dumps({"agents": {"backend": "local"}}))
+    assert claw.CommandContext.create(workspace).task_backend().name == "local"
+    (cfg / "settings.json").write_text(json.dumps({"agents": {"backend": "nope"}}))
+    with pytest.raises(ConfigError, match="'nope'"):
+        claw.CommandContext.create(workspace).task_backend()
+    session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env={})
+    assert session.task_backend().name == "local"
