@@ -93,6 +93,7 @@ _LAZY: dict[str, str] = {
     "confine": "claw.sandboxes",
     "TaskBackend": "claw.tasks",
     "TaskHandle": "claw.tasks",
+    "LocalTaskBackend": "claw.tasks",
     "TaskSpec": "claw.tasks",
     "TaskStatus": "claw.tasks",
     "TaskRecord": "claw.tasks",
@@ -226,6 +227,7 @@ if TYPE_CHECKING:
     from claw.settings import SandboxSettings
     from claw.tasks import (
         AgentsSettings,
+        LocalTaskBackend,
         TaskBackend,
         TaskEvent,
         TaskFilter,
