@@ -133,3 +133,22 @@ def test_the_shared_task_list_keeps_claude_codes_semantics(
         TaskCreateTool(), ctx, subject="x", description="y", prompt="p", command="c"
     ).content == ("give prompt or command, not both")
     assert call_tool(TaskOutputTool(), ctx, task_id="2").is_error  # no session: no backend
+
+
+def test_a_detached_command_is_judged_like_a_bash_command(
+    model, claw, claw_env, agents_root: Path, workspace: Path
+) -> None:  # type: ignore[no-untyped-def]
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    settings = {"model": "scripted/default", "permissions": {"deny": ["Bash(touch:*)"]}}
+    (cfg / "settings.json").write_text(json.dumps(settings))
+    model.script(
+        Reply(ToolCall("TaskCreate", {"subject": "t", "description": "d", "command": "touch denied.txt"})),
+        Reply(Text("ok")),
+    )
+    result = claw.subprocess("-p", "go", "--permission-mode", "bypassPermissions")
+    assert result.exit_code == 0, result.stderr
+    assert 'is denied by deny rule "Bash(touch:*)"' in _tool_result(model.requests[1])
+    assert not (agents_root / "agents.db").exists() or not asyncio.run(
+        EmbeddedTaskBackend(agents_root).list()
+    )
+    assert not (workspace / "denied.txt").exists()
