@@ -152,3 +152,28 @@ def test_a_detached_command_is_judged_like_a_bash_command(
         EmbeddedTaskBackend(agents_root).list()
     )
     assert not (workspace / "denied.txt").exists()
+
+
+def test_the_tools_backend_and_commands_are_registered(claw) -> None:  # type: ignore[no-untyped-def]
+    data = claw("dump-manifests", "--json").assert_success().json()
+    names = {
+        "TaskCreate",
+        "TaskGet",
+        "TaskList",
+        "TaskUpdate",
+        "TaskOutput",
+        "TaskStop",
+        "CronCreate",
+        "CronList",
+    }
+    tools = {t["name"]: t for t in data["tools"]}
+    for name in [*names, "CronDelete"]:
+        assert tools[name]["source"].startswith("claw-agents "), name
+    assert {"name": "embedded", "source": "claw-agents 0.1.0"} in data["task_backends"]
+    # Claude Code's neighbours stay where they were
+    assert tools["TodoWrite"]["source"].startswith("claw-tools-workflow ")
+    assert tools["BashOutput"]["source"].startswith("claw-tools-shell ")
+    help_text = claw("--help").assert_success().stdout
+    assert all(f"  {c} " in help_text for c in ("tasks", "cron", "agents"))
+    assert "serve" in claw("agents", "--help").assert_success().stdout
+    assert claw("tasks", "list", "--json").assert_success().json() == []
