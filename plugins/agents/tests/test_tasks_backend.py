@@ -20,7 +20,10 @@ def _status(backend: EmbeddedTaskBackend, task_id: str) -> TaskStatus:
 
 def test_output_pages_while_running_and_other_processes_see_the_task(backend, workspace: Path, claw) -> None:  # type: ignore[no-untyped-def]
     spec = TaskSpec(
-        kind="command", text="echo first; sleep 1.5; echo second", cwd=str(workspace), name="pager"
+        kind="command",
+        text="echo first; while [ ! -e gate ]; do sleep 0.05; done; echo second",
+        cwd=str(workspace),
+        name="pager",
     )
     record = asyncio.run(backend.submit(spec))
     assert record.status is TaskStatus.PENDING
@@ -33,6 +36,7 @@ def test_output_pages_while_running_and_other_processes_see_the_task(backend, wo
     assert listed.exit_code == 0, listed.stderr
     assert [(t["id"], t["status"]) for t in listed.json()] == [(record.id, "running")]
 
+    (workspace / "gate").touch()
     final = asyncio.run(backend.wait(record.id, timeout=30))
     assert final.status is TaskStatus.COMPLETED and final.exit_code == 0
     assert asyncio.run(backend.output(record.id, 6)) == ("second\n", 13, True)
