@@ -6,12 +6,12 @@ settings ``agents.backend`` select; cron entries and the supervisor are the embe
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 import time
+from collections.abc import Coroutine
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from claw import ClawError, UsageError
@@ -19,7 +19,21 @@ from claw import ClawError, UsageError
 if TYPE_CHECKING:
     from claw import TaskBackend, TaskRecord
 
+T = TypeVar("T")
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def _run(awaitable: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``, imported here: this module loads for ``claw --help``, which must stay light."""
+    import asyncio
+
+    return asyncio.run(awaitable)
+
+
+async def _sleep(seconds: float) -> None:
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 def _backend(ctx: click.Context) -> TaskBackend:
@@ -30,7 +44,7 @@ def _backend(ctx: click.Context) -> TaskBackend:
 
 def _get(backend: TaskBackend, task_id: str) -> TaskRecord:
     try:
-        return asyncio.run(backend.get(task_id))
+        return _run(backend.get(task_id))
     except KeyError:
         raise ClawError(f"no task {task_id!r}") from None
 
@@ -60,7 +74,7 @@ def tasks_list(ctx: click.Context, statuses: tuple[str, ...], as_json: bool) -> 
         wanted = [TaskStatus(s) for s in statuses] or None
     except ValueError as e:
         raise UsageError(f"--status: {e}; one of {', '.join(s.value for s in TaskStatus)}") from None
-    records = asyncio.run(_backend(ctx).list(TaskFilter(statuses=wanted)))
+    records = _run(_backend(ctx).list(TaskFilter(statuses=wanted)))
     if as_json:
         _dump([r.model_dump(mode="json") for r in records])
         return
@@ -118,9 +132,9 @@ def tasks_output(ctx: click.Context, task_id: str, offset: int, follow: bool, as
             if done or (not follow and not text):
                 return
             if not text:
-                await asyncio.sleep(0.2)
+                await _sleep(0.2)
 
-    asyncio.run(read())
+    _run(read())
 
 
 @tasks.command("stop")
@@ -132,7 +146,7 @@ def tasks_stop(ctx: click.Context, task_id: str, as_json: bool) -> None:
     backend = _backend(ctx)
     if _get(backend, task_id).status.final:
         raise ClawError(f"task {task_id} is not running")
-    record = asyncio.run(backend.stop(task_id))
+    record = _run(backend.stop(task_id))
     if as_json:
         _dump(record.model_dump(mode="json"))
     else:
@@ -241,7 +255,7 @@ def serve(ctx: click.Context, as_json: bool) -> None:
     else:
         click.echo(f"supervisor for {store.root}; Ctrl-C to stop", err=True)
     try:
-        asyncio.run(Supervisor(store).serve())
+        _run(Supervisor(store).serve())
     except AlreadyRunning as e:
         raise ClawError(str(e)) from None
 
