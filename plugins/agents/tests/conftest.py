@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,9 @@ def agents_root(claw_env: dict[str, str]) -> Iterator[Path]:
     yield root
     if not (root / "agents.db").exists():
         return
-    pid = supervisor_pid(root)
+    deadline = time.monotonic() + 30
+    while (pid := supervisor_pid(root)) == -1 and time.monotonic() < deadline:
+        time.sleep(0.05)  # one is starting: wait for its pid rather than leak it
     if pid and pid > 0:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
