@@ -174,3 +174,10 @@ def test_the_tools_backend_and_commands_are_registered(claw) -> None:  # type: i
     assert all(f"  {c} " in help_text for c in ("tasks", "cron", "agents"))
     assert "serve" in claw("agents", "--help").assert_success().stdout
     assert claw("tasks", "list", "--json").assert_success().json() == []
+
+
+def test_doctor_reports_the_backend_and_the_supervisor(claw, agents_root: Path) -> None:  # type: ignore[no-untyped-def]
+    result = claw("doctor", "--json")
+    checks = {c["name"]: c for c in result.json() if c["section"] == "agents"}
+    assert checks["task backend"]["detail"] == "embedded"
+    assert checks["supervisor"]["detail"] == f"not running (starts on demand); state {agents_root}"

@@ -54,3 +54,22 @@ def claw_register_commands(cli: click.Group) -> None:
     from claw_agents.tasks.cli import register
 
     register(cli)
+
+
+@claw.hookimpl
+def claw_doctor_checks(settings: claw.EffectiveSettings, env: dict[str, str]) -> list[claw.DoctorCheck]:
+    """Which task backend settings select, and whether the embedded supervisor is up (and where)."""
+    from claw_agents.tasks.embedded import supervisor_pid
+    from claw_agents.tasks.store import agents_dir
+
+    agents = settings.data.get("agents")
+    backend = (agents.get("backend") if isinstance(agents, dict) else None) or "embedded"
+    root = agents_dir(env)
+    pid = supervisor_pid(root) if root.is_dir() else None
+    running = f"running (pid {pid})" if pid else "not running (starts on demand)"
+    return [
+        claw.DoctorCheck(section="agents", name="task backend", status="info", detail=backend),
+        claw.DoctorCheck(
+            section="agents", name="supervisor", status="info", detail=f"{running}; state {root}"
+        ),
+    ]
