@@ -1,0 +1,75 @@
+"""claw-agents' task hooks: the Task*/Cron* tools, the ``embedded`` backend and the CLI commands.
+
+Imports only ``claw`` at module level; the implementations load when a hook asks for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import claw
+
+if TYPE_CHECKING:
+    import click
+
+CLAW_API = ">=1.0,<2"
+
+
+@claw.hookimpl
+def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
+    from claw_agents.tasks.cron_tools import CronCreateTool, CronDeleteTool, CronListTool
+    from claw_agents.tasks.tools import (
+        TaskCreateTool,
+        TaskGetTool,
+        TaskListTool,
+        TaskOutputTool,
+        TaskStopTool,
+        TaskUpdateTool,
+    )
+
+    for tool in (
+        TaskCreateTool(),
+        TaskGetTool(),
+        TaskListTool(),
+        TaskUpdateTool(),
+        TaskOutputTool(),
+        TaskStopTool(),
+        CronCreateTool(),
+        CronListTool(),
+        CronDeleteTool(),
+    ):
+        register(tool)
+
+
+@claw.hookimpl
+def claw_register_task_backends(register: Callable[[claw.TaskBackend], None]) -> None:
+    from claw_agents.tasks.embedded import EmbeddedTaskBackend
+
+    register(EmbeddedTaskBackend())
+
+
+@claw.hookimpl
+def claw_register_commands(cli: click.Group) -> None:
+    from claw_agents.tasks.cli import register
+
+    register(cli)
+
+
+@claw.hookimpl
+def claw_doctor_checks(settings: claw.EffectiveSettings, env: dict[str, str]) -> list[claw.DoctorCheck]:
+    """Which task backend settings select, and whether the embedded supervisor is up (and where)."""
+    from claw_agents.tasks.embedded import supervisor_pid
+    from claw_agents.tasks.store import agents_dir
+
+    agents = settings.data.get("agents")
+    backend = (agents.get("backend") if isinstance(agents, dict) else None) or "embedded"
+    root = agents_dir(env)
+    pid = supervisor_pid(root) if root.is_dir() else None
+    running = f"running (pid {pid})" if pid else "not running (starts on demand)"
+    return [
+        claw.DoctorCheck(section="agents", name="task backend", status="info", detail=backend),
+        claw.DoctorCheck(
+            section="agents", name="supervisor", status="info", detail=f"{running}; state {root}"
+        ),
+    ]
