@@ -93,6 +93,9 @@ _LAZY: dict[str, str] = {
     "confine": "claw.sandboxes",
     "TaskBackend": "claw.tasks",
     "TaskHandle": "claw.tasks",
+    # sub-agents: ``await ctx.session.run_subagent(claw.SubagentSpec(...))``
+    "SubagentSpec": "claw.subagents",
+    "SubagentResult": "claw.subagents",
     "SessionContext": "claw.session_context",
     "SlashCommand": "claw.session_context",
     "DoctorCheck": "claw.diagnostics",
@@ -211,6 +214,7 @@ if TYPE_CHECKING:
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
     from claw.settings import SandboxSettings
+    from claw.subagents import SubagentResult, SubagentSpec
     from claw.tasks import TaskBackend, TaskHandle
     from claw.text import model_text
     from claw.tools import (

@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claw.tools import Stash, Tool, ToolResult, ToolSpec
 from claw.transports import Transport
+
+if TYPE_CHECKING:
+    from claw.subagents import SubagentResult, SubagentSpec
+    from claw.tasks import TaskBackend
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,9 @@ class SlashCommand:
 #: Runs a tool call for the user: ``(name, input) -> ToolResult`` (:meth:`SessionContext.call_tool`).
 ToolCaller = Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]]
 
+#: Runs a sub-agent for the session (:meth:`SessionContext.run_subagent`).
+SubagentRunner = Callable[["SubagentSpec"], Awaitable["SubagentResult"]]
+
 
 #: Seconds the agent loop waits for ``claw_session_start`` when neither the user nor a plugin chose.
 DEFAULT_START_TIMEOUT = 30.0
@@ -56,6 +63,9 @@ class SessionContext:
     :param transports: the app's transport registry (``type`` -> :class:`claw.Transport` subclass,
         aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
     :param call_tool: runs a tool call for the user (the agent loop's; see :meth:`call_tool`).
+    :param run_subagent: runs a child session (the agent loop's; see :meth:`run_subagent`).
+    :param task_backends: the registered task backends by name (``claw_register_task_backends``;
+        the kernel's ``local`` one runs work on this event loop).
     :param start_timeout: seconds the agent loop waits for ``claw_session_start``, as the user set
         them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
         plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
@@ -74,6 +84,8 @@ class SessionContext:
         transports: Mapping[str, type[Transport]] | None = None,
         call_tool: ToolCaller | None = None,
         start_timeout: float | None = None,
+        run_subagent: SubagentRunner | None = None,
+        task_backends: Mapping[str, TaskBackend] | None = None,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
@@ -87,6 +99,8 @@ class SessionContext:
         self.stash = Stash()
         self._tools: list[Tool] = []
         self._call_tool = call_tool
+        self._run_subagent = run_subagent
+        self.task_backends: Mapping[str, TaskBackend] = task_backends or {}
         self.start_timeout = DEFAULT_START_TIMEOUT if start_timeout is None else start_timeout
         self._start_timeout_set = start_timeout is not None
         self._start_timeout_asked = False
@@ -146,6 +160,22 @@ class SessionContext:
         if self._call_tool is None:
             raise ToolError("tools cannot be called outside a running session")
         return await self._call_tool(name, input)
+
+    async def run_subagent(self, spec: SubagentSpec) -> SubagentResult:
+        """Run a sub-agent to the end of its turn and return how it ended (:mod:`claw.subagents`):
+        a session of its own beside this one's, linked by a ``subagent`` record in this session's
+        file, with the tools ``spec`` names out of this session's, a permission mode no wider than
+        this session's, ``SubagentStart``/``SubagentStop`` hooks, and its cost added to this
+        session's running turn. Calls may run concurrently (each child has its own context).
+
+        :raises ClawError: the child could not start (an unknown model, missing credentials).
+        :raises ToolError: no session is running.
+        """
+        from claw.tools import ToolError
+
+        if self._run_subagent is None:
+            raise ToolError("sub-agents cannot run outside a running session")
+        return await self._run_subagent(spec)
 
     def add_command(self, command: SlashCommand) -> None:
         """Offer a slash command for this session; a later command with the same name wins."""

@@ -34,6 +34,15 @@ class TaskBackend(abc.ABC):
     def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
         """Start ``work`` in the background and return a handle to it."""
 
+    def get(self, task_id: str) -> TaskHandle | None:
+        """The handle of a task this backend started (``TaskOutput``/``TaskStop`` find a background
+        sub-agent by its id this way), or ``None``. The default keeps no registry."""
+        return None
+
+    def handles(self) -> list[TaskHandle]:
+        """Every task this backend started in this process that it still knows, oldest first."""
+        return []
+
 
 class _LocalHandle(TaskHandle):
     def __init__(self, task: asyncio.Task[Any]) -> None:
@@ -53,12 +62,24 @@ class _LocalHandle(TaskHandle):
 
 
 class LocalTaskBackend(TaskBackend):
-    """Runs tasks on the running event loop."""
+    """Runs tasks on the running event loop; the handle's id is the ``name`` given to :meth:`start`
+    (make it unique: a sub-agent's is its session id)."""
 
     name = "local"
+
+    def __init__(self) -> None:
+        self._handles: dict[str, TaskHandle] = {}
 
     def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
         async def _run() -> Any:
             return await work()
 
-        return _LocalHandle(asyncio.get_running_loop().create_task(_run(), name=name))
+        handle = _LocalHandle(asyncio.get_running_loop().create_task(_run(), name=name))
+        self._handles[handle.id] = handle
+        return handle
+
+    def get(self, task_id: str) -> TaskHandle | None:
+        return self._handles.get(task_id)
+
+    def handles(self) -> list[TaskHandle]:
+        return list(self._handles.values())
