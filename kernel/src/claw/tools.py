@@ -66,9 +66,6 @@ class ToolSpec(BaseModel):
     #: ``allow``/``danger-full-access`` modes it runs only when an allow rule, a PreToolUse hook or the
     #: user allows it (computer use: clicks and keystrokes can do anything the desktop can).
     needs_approval: bool = False
-    #: True when calls may run at the same time as the other concurrent or read-only calls of one
-    #: response although the tool changes things (``Agent``: each sub-agent works in its own context).
-    concurrent: bool = False
 
 
 class Access(BaseModel):

@@ -1,7 +1,7 @@
 """Running the tool calls of one model response.
 
-Order and concurrency: consecutive read-only or concurrent calls (``ToolSpec.read_only``,
-``ToolSpec.concurrent``: sub-agents) run together in parallel; any other call runs alone, after everything before it and before everything after it. Results come
+Order and concurrency: consecutive read-only calls (``ToolSpec.read_only``) run together in parallel;
+any other call runs alone, after everything before it and before everything after it. Results come
 back in the order the model asked for them.
 
 Each call goes through, in order: the ``PreToolUse`` hook (block, modify the input, or allow without
@@ -76,7 +76,7 @@ class ToolRunner:
         i = 0
         while i < len(uses):
             j = i
-            while j < len(uses) and self._parallel(uses[j]):
+            while j < len(uses) and self._read_only(uses[j]):
                 j += 1
             if j > i:
                 results += await asyncio.gather(*(self.run_one(u) for u in uses[i:j]))
@@ -86,9 +86,9 @@ class ToolRunner:
                 i += 1
         return results
 
-    def _parallel(self, use: ToolUseBlock) -> bool:
+    def _read_only(self, use: ToolUseBlock) -> bool:
         tool = self.tools.get(use.name)
-        return tool is not None and (tool.spec.read_only or tool.spec.concurrent)
+        return tool is not None and tool.spec.read_only
 
     async def _hook(self, name: str, **fields: Any) -> HookOutcome:
         outcome = await self.hooks.run(HookEvent(hook_event_name=name, **self.hook_base, **fields))  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""claw-agents: sub-agents, background tasks, workers, teams and cron for claw."""
