@@ -201,7 +201,11 @@ def claw_register_sandboxes(register: Callable[[type[Sandbox]], None]) -> None:
 def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None:
     """Register background task backends (where sub-agents and scheduled tasks run).
 
-    The kernel registers ``local``. A backend implements ``start(name, work) -> TaskHandle``.
+    The kernel registers ``local`` (work on the running event loop). A backend implements
+    ``start(name, work) -> TaskHandle``; one that keeps its tasks implements ``get(task_id)`` and
+    ``handles()`` too, so tools such as ``TaskOutput`` find a task by id (``local`` does: claw-agents'
+    background sub-agents are there under their agent id). Sessions see the backends as
+    ``SessionContext.task_backends``.
 
     :param register: called with a :class:`claw.TaskBackend` instance.
     :returns: nothing; backends are registered through ``register``.

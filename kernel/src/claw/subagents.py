@@ -37,7 +37,6 @@ class SubagentSpec:
     :param workspace: where the child works (a git worktree); ``None`` is the parent's workspace.
     :param session_id: the child's session id (a UUID string), chosen by the caller so it can name the
         child before it starts; ``None`` makes one.
-    :param tool_use_id: the parent's tool call that started it, for the parent's record.
     :param max_turns: a turn limit for the child; ``None``: the parent's.
     """
 
@@ -52,7 +51,6 @@ class SubagentSpec:
     permission_mode: str | None = None
     workspace: Path | None = None
     session_id: str | None = None
-    tool_use_id: str | None = None
     max_turns: int | None = None
 
 

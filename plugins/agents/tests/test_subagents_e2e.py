@@ -52,7 +52,8 @@ def _sessions_dir(claw_env: dict[str, str], workspace: Path) -> Path:
     return paths.sessions_dir(workspace.resolve(), claw_env)
 
 
-def test_three_parallel_subagents_overlap_and_answer_their_own_calls(claw, scripted, claw_env, workspace):
+def test_three_parallel_subagents_overlap_and_answer_their_own_calls(claw, scripted):
+    stall = 1.0  # each child's model answers a second after it is asked: in a row, three take 3 s
     arrivals: dict[str, float] = {}
     lock = threading.Lock()
     calls = [
@@ -62,11 +63,13 @@ def test_three_parallel_subagents_overlap_and_answer_their_own_calls(claw, scrip
 
     def respond(request: Any) -> Any:
         first = _first_user_text(request)
-        if first.startswith("task "):  # a child: answer after a pause, so three in a row would take 3x
-            with lock:
-                arrivals[first] = time.monotonic()
+        with lock:
+            arrivals[first if first.startswith("task ") else f"parent {len(request.messages)}"] = (
+                time.monotonic()
+            )
+        if first.startswith("task "):
             return Fault(
-                kind="stall", seconds=0.6, after_events=0, reply=Reply(Text(f"report on {first[5:]}"))
+                kind="stall", seconds=stall, after_events=0, reply=Reply(Text(f"report on {first[5:]}"))
             )
         results = _tool_results(request)
         if not results:
@@ -74,17 +77,17 @@ def test_three_parallel_subagents_overlap_and_answer_their_own_calls(claw, scrip
         return Reply(Text("ALL: " + json.dumps(results)))
 
     scripted_provider.RESPONDER = respond
-    started = time.monotonic()
     res = claw("-p", "review three modules", "--model", "scripted/default", "--output-format", "json")
-    elapsed = time.monotonic() - started
     result = _json_result(res)
     answers = json.loads(result["result"].removeprefix("ALL: "))
     for name in ("alpha", "beta", "gamma"):
         assert answers[f"toolu_{name}"].startswith(f"report on {name}\n")
         assert "agentId: " in answers[f"toolu_{name}"]
-    # all three children asked the model before the first one got its answer (0.6 s later)
-    assert len(arrivals) == 3 and max(arrivals.values()) - min(arrivals.values()) < 0.5
-    assert elapsed < 1.6, f"the children did not run concurrently ({elapsed:.2f}s)"
+    children = [arrivals[f"task {n}"] for n in ("alpha", "beta", "gamma")]
+    # every child asked its model before the first of them was answered, and the batch took about
+    # one child's time, not three
+    assert max(children) - min(children) < stall
+    assert arrivals["parent 3"] - min(children) < 2 * stall
     # usage and cost: 2 parent requests + 3 children, 10 input tokens and 5 output tokens each
     assert result["usage"]["input_tokens"] == 50 and result["usage"]["output_tokens"] == 25
     assert result["total_cost_usd"] == pytest.approx(5 * (10 * 3.0 + 5 * 15.0) / 1e6)

@@ -508,7 +508,7 @@ class AgentLoop:
             ),
         )
         child = AgentLoop(self.app, options, Renderer())
-        link = {"agent_type": spec.agent_type, "tool_use_id": spec.tool_use_id}
+        link: dict[str, Any] = {"agent_type": spec.agent_type}
         try:
             await child.start()
             assert child.session is not None

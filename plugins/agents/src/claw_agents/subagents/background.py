@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
-from html import escape
 
 import claw
 
@@ -37,7 +36,7 @@ class Board:
             "<task-notification>\n"
             f"<task-id>{agent_id}</task-id>\n"
             f"<status>{status}</status>\n"
-            f"<summary>Agent {escape(description)!r} {status}</summary>\n"
+            f'<summary>Agent "{description}" {status}</summary>\n'
             f"<result>{text}</result>\n"
             "</task-notification>"
         )
