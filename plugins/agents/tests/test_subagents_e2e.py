@@ -203,9 +203,7 @@ def test_worktree_isolation_leaves_the_parent_checkout_untouched(claw, scripted,
     worktrees = _git(workspace, "worktree", "list", "--porcelain")
     child_root = Path(next(line[9:] for line in worktrees.splitlines()[3:] if line.startswith("worktree ")))
     assert (child_root / "made-by-child.txt").read_text() == "child\n"
-    assert json.loads(json.dumps(scripted.requests[1]["system"])) and str(child_root) in json.dumps(
-        scripted.requests[1]["system"]
-    )
+    assert str(child_root) in json.dumps(scripted.requests[1]["system"])  # the child was told where it works
 
 
 def test_worktree_isolation_without_changes_removes_the_worktree(claw, scripted, workspace):
@@ -278,8 +276,15 @@ def test_subagent_hooks_fire_with_agent_fields(claw, scripted, workspace, tmp_pa
             event: [{"matcher": "general-purpose", "hooks": [{"type": "command", "command": command}]}]
             for event in ("SubagentStart", "SubagentStop")
         }
-        | {"Stop": [{"hooks": [{"type": "command", "command": command}]}]}
+        | {
+            name: [{"hooks": [{"type": "command", "command": command}]}]
+            for name in ("Stop", "UserPromptSubmit", "SessionStart")
+        }
     }
+    other = tmp_path / "other-type.txt"
+    settings["hooks"]["SubagentStart"].append(
+        {"matcher": "reviewer", "hooks": [{"type": "command", "command": f"touch {other}"}]}
+    )
     (workspace / ".claw").mkdir()
     (workspace / ".claw" / "settings.json").write_text(json.dumps(settings))
     scripted.script(
@@ -289,12 +294,15 @@ def test_subagent_hooks_fire_with_agent_fields(claw, scripted, workspace, tmp_pa
     )
     result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
     events = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
-    assert [e["hook_event_name"] for e in events] == ["SubagentStart", "SubagentStop", "Stop"]
-    start, stop, _ = events
+    # the child fires SubagentStart/SubagentStop instead of SessionStart, UserPromptSubmit and Stop
+    names = [e["hook_event_name"] for e in events]
+    assert names == ["SessionStart", "UserPromptSubmit", "SubagentStart", "SubagentStop", "Stop"]
+    start, stop = events[2], events[3]
     assert start["session_id"] == result["session_id"] and start["agent_type"] == "general-purpose"
     assert stop["agent_id"] == start["agent_id"] != result["session_id"]
     assert stop["last_assistant_message"] == "child answer"
     assert stop["agent_transcript_path"].endswith(f"{start['agent_id']}.jsonl")
+    assert not other.exists()  # the matcher is the agent type
 
 
 def test_timeline_links_the_child_session(claw, scripted):

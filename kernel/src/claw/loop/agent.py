@@ -905,7 +905,12 @@ class AgentLoop:
         interrupted = False
         self._turn = asyncio.current_task()  # set only while every await is inside the try
         try:
-            submitted = await self._hook("UserPromptSubmit", prompt=text)
+            # A sub-agent's task is no user prompt (Claude Code fires SubagentStart for it instead).
+            submitted = (
+                await self._hook("UserPromptSubmit", prompt=text)
+                if self.opts.parent is None
+                else HookOutcome()
+            )
             if submitted.action == "block" or not submitted.keep_going:
                 subtype = "error_during_execution"
                 why = submitted.reason or submitted.stop_reason
