@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,8 @@ class SessionContext:
         #: Every tool the model is offered this session, set by the agent loop once assembled
         #: (``ToolSearch`` reads it).
         self.available_tools: list[ToolSpec] = []
+        self._notices: list[str] = []
+        self._background: set[asyncio.Future[Any]] = set()
 
     def request_start_timeout(self, seconds: float) -> None:
         """Ask the agent loop to wait ``seconds`` for ``claw_session_start`` instead of the default.
@@ -176,6 +179,35 @@ class SessionContext:
         if self._run_subagent is None:
             raise ToolError("sub-agents cannot run outside a running session")
         return await self._run_subagent(spec)
+
+    def notify(self, text: str) -> None:
+        """Tell the model ``text`` at the next chance: added to the next model request of the running
+        turn (the model goes on if it had stopped), else to the next prompt. What a background
+        sub-agent's end becomes (Claude Code's ``<task-notification>``)."""
+        self._notices.append(text)
+
+    def take_notices(self) -> list[str]:
+        """The notices not told yet (:meth:`notify`), oldest first; the agent loop empties them."""
+        notices, self._notices = self._notices, []
+        return notices
+
+    @property
+    def has_notices(self) -> bool:
+        """Whether notices wait to be told (:meth:`notify`)."""
+        return bool(self._notices)
+
+    def track(self, work: Awaitable[Any]) -> None:
+        """Background work this session waits for when a run without a person (``claw -p``) would end
+        its turn while it still runs: the loop waits for all of it, then goes on with the notices it
+        left. Exceptions and cancellation of ``work`` are the caller's to report."""
+        future = asyncio.ensure_future(work)
+        self._background.add(future)
+        future.add_done_callback(self._background.discard)
+
+    @property
+    def background(self) -> list[asyncio.Future[Any]]:
+        """The tracked background work still running (:meth:`track`)."""
+        return [f for f in self._background if not f.done()]
 
     def add_command(self, command: SlashCommand) -> None:
         """Offer a slash command for this session; a later command with the same name wins."""

@@ -380,3 +380,54 @@ def test_subprocess_run_counts_the_child(claw, scripted):
     res = claw.subprocess("-p", "go", "--model", "scripted/default", "--output-format", "json")
     result = _json_result(res)
     assert result["usage"]["input_tokens"] == 120 and result["result"] == "ok"
+
+
+STOPPER = """
+import claw
+
+class StopTask(claw.Tool):
+    # What TaskStop does with a background sub-agent: find it on the kernel's task backend by id.
+    spec = claw.ToolSpec(
+        name="StopTask",
+        description="Stops a background task.",
+        input_schema={"type": "object", "properties": {"task_id": {"type": "string"}}},
+        read_only=True,
+    )
+
+    async def run(self, input, ctx):
+        handle = ctx.session.task_backends["local"].get(input["task_id"])
+        if handle is None:
+            raise claw.ToolError("no such task")
+        await handle.cancel()
+        return claw.ToolResult(content=f"stopped {handle.id}, done={handle.done()}")
+
+@claw.hookimpl
+def claw_register_tools(register):
+    register(StopTask())
+"""
+
+
+def test_background_subagent_is_reachable_through_the_task_backend(claw, scripted, plugin_module):
+    plugin_module("stop_task_tool", STOPPER)
+
+    def respond(request: Any) -> Any:
+        if _first_user_text(request) == "endless task":
+            return Fault(kind="stall", seconds=30, after_events=0, reply=Reply(Text("never")))
+        text = json.dumps([m.model_dump(mode="json") for m in request.messages])
+        if "task-notification" in text:
+            return Reply(Text("noted: " + ("stopped" if "the agent was stopped" in text else "?")))
+        results = _tool_results(request)
+        if not results:
+            agent = {"description": "endless", "prompt": "endless task", "run_in_background": True}
+            return Reply(ToolCall("Agent", agent))
+        launched = next(iter(results.values()))
+        if "agentId: " in launched:
+            agent_id = launched.split("agentId: ")[1].split()[0]
+            return Reply(ToolCall("StopTask", {"task_id": agent_id}))
+        return Reply(Text("asked it to stop"))
+
+    scripted_provider.RESPONDER = respond
+    started = time.monotonic()
+    result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    assert result["result"] == "noted: stopped"
+    assert time.monotonic() - started < 20  # the stalled child was cancelled, not waited for

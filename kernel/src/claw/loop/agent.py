@@ -927,6 +927,7 @@ class AgentLoop:
                     error = f"reached the maximum number of turns ({self.opts.max_turns})"
                     break
                 try:
+                    self._deliver_notices()
                     await self._maybe_compact("auto")
                     try:
                         response, route = await self._call(session.messages)
@@ -992,6 +993,8 @@ class AgentLoop:
                         "the model did not produce the structured output",
                     )
                     break
+                if await self._background_news():
+                    continue  # background work ended with news: the model goes on with it
                 if self.opts.parent is None:
                     stop = await self._hook("Stop", stop_hook_active=stop_blocks > 0)
                 else:
@@ -1027,6 +1030,22 @@ class AgentLoop:
             return Outcome(outcome().result, 0)
         self._close_dangling(error or "the run stopped before this tool call")
         return outcome()
+
+    def _deliver_notices(self) -> None:
+        """Add what plugins asked to tell the model (:meth:`claw.SessionContext.notify`) to the
+        request about to be sent (its last message is the user's: a prompt or tool results)."""
+        assert self.ctx is not None
+        notices = self.ctx.take_notices()
+        if notices:
+            self._user_message([TextBlock(text="\n\n".join(notices))], notice=True)
+
+    async def _background_news(self) -> bool:
+        """Whether the model, about to end its turn, has news to go on with: notices already queued,
+        or, in a run without a person, those left by background work it waited for."""
+        assert self.ctx is not None
+        while not self.opts.interactive and self.ctx.background:
+            await asyncio.gather(*self.ctx.background, return_exceptions=True)
+        return self.ctx.has_notices
 
     def interrupt(self) -> bool:
         """Stop the running turn at once (stream-json's ``interrupt``): unanswered tool calls are

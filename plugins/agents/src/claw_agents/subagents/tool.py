@@ -145,54 +145,12 @@ class AgentTool(claw.Tool):
             session_id=agent_id,
         )
         if input.get("run_in_background"):
-            return self._start_background(session, spec, tree, input)
+            return _start_background(session, spec, tree, input)
         try:
             result = await _run(session, spec)
         finally:
             kept = await worktree.finish(tree) if tree else False
         return _answer(result, input, tree if kept else None)
-
-    def _start_background(
-        self,
-        session: claw.SessionContext,
-        spec: claw.SubagentSpec,
-        tree: worktree.Worktree | None,
-        input: Mapping[str, Any],
-    ) -> claw.ToolResult:
-        backend = session.task_backends.get("local")
-        board = background.BOARDS.get(session.session_id)
-        if backend is None or board is None:
-            raise claw.ToolError("background sub-agents need the kernel's local task backend and a session")
-        agent_id = spec.session_id or ""
-
-        async def work() -> claw.SubagentResult:
-            result: claw.SubagentResult | None = None
-            error = ""
-            try:
-                result = await _run(session, spec)
-                return result
-            except claw.ToolError as exc:
-                error = str(exc)
-                raise
-            finally:
-                if tree:
-                    await worktree.finish(tree)
-                board.finished(agent_id, spec.description, result, error or "the agent was stopped")
-
-        board.running[agent_id] = backend.start(agent_id, work)
-        text = (
-            "Async agent launched successfully.\n"
-            f"agentId: {agent_id} (you are told when it ends; TaskOutput and TaskStop take this id)"
-        )
-        return claw.ToolResult(
-            content=text,
-            data={
-                "status": "async_launched",
-                "agentId": agent_id,
-                "name": input.get("name"),
-                "description": spec.description,
-            },
-        )
 
 
 async def _run(session: claw.SessionContext, spec: claw.SubagentSpec) -> claw.SubagentResult:
@@ -200,6 +158,30 @@ async def _run(session: claw.SessionContext, spec: claw.SubagentSpec) -> claw.Su
         return await session.run_subagent(spec)
     except claw.ClawError as exc:  # an unknown model or mode, missing credentials: the model is told
         raise claw.ToolError(f"the sub-agent could not start: {exc}") from None
+
+
+def _start_background(
+    session: claw.SessionContext,
+    spec: claw.SubagentSpec,
+    tree: worktree.Worktree | None,
+    input: Mapping[str, Any],
+) -> claw.ToolResult:
+    agent_id = spec.session_id or ""
+
+    async def run() -> claw.SubagentResult:
+        try:
+            return await _run(session, spec)
+        finally:
+            if tree:
+                await worktree.finish(tree)
+
+    background.start(session, agent_id, spec.description, run)
+    text = (
+        "Async agent launched successfully.\n"
+        f"agentId: {agent_id} (you are told when it ends; TaskOutput and TaskStop take this id)"
+    )
+    data = {"status": "async_launched", "agentId": agent_id, "name": input.get("name")}
+    return claw.ToolResult(content=text, data={**data, "description": spec.description})
 
 
 def _answer(
