@@ -431,3 +431,14 @@ def test_background_subagent_is_reachable_through_the_task_backend(claw, scripte
     result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
     assert result["result"] == "noted: stopped"
     assert time.monotonic() - started < 20  # the stalled child was cancelled, not waited for
+
+
+def test_a_subagent_that_cannot_start_is_a_tool_error(claw, scripted):
+    scripted.script(
+        Reply(ToolCall("Agent", {"description": "x", "prompt": "p", "model": "nowhere/none"})),
+        Reply(Text("ok")),
+    )
+    _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    error = scripted.requests[1]["messages"][-1]["content"][0]
+    assert error["is_error"] and "the sub-agent could not start: " in json.dumps(error)
+    assert "nowhere" in json.dumps(error)
