@@ -108,6 +108,9 @@ _LAZY: dict[str, str] = {
     "read_task_output": "claw.tasks",
     "kill_process_group": "claw.tasks",
     "stop_process_group": "claw.tasks",
+    # sub-agents: ``await ctx.session.run_subagent(claw.SubagentSpec(...))``
+    "SubagentSpec": "claw.subagents",
+    "SubagentResult": "claw.subagents",
     "SessionContext": "claw.session_context",
     "SlashCommand": "claw.session_context",
     "DoctorCheck": "claw.diagnostics",
@@ -227,6 +230,7 @@ if TYPE_CHECKING:
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
     from claw.settings import SandboxSettings
+    from claw.subagents import SubagentResult, SubagentSpec
     from claw.tasks import (
         AgentsSettings,
         LocalTaskBackend,

@@ -59,6 +59,16 @@ class CostTracker:
         tally.cost_usd += cost
         return cost
 
+    def merge(self, other: CostTracker) -> None:
+        """Add ``other``'s usage and cost (a sub-agent's run) to this run's, per model."""
+        for model, tally in other.models.items():
+            mine = self.models.setdefault(
+                model,
+                ModelTally(context_window=tally.context_window, max_output_tokens=tally.max_output_tokens),
+            )
+            mine.usage = mine.usage + tally.usage
+            mine.cost_usd += tally.cost_usd
+
     @property
     def total_cost_usd(self) -> float:
         return sum(t.cost_usd for t in self.models.values())

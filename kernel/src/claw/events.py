@@ -22,6 +22,8 @@ HookEventName = Literal[
     "Stop",
     "SessionStart",
     "SessionEnd",
+    "SubagentStart",
+    "SubagentStop",
     "PrePluginInstall",
     "PostPluginInstall",
     "PrePluginUninstall",
@@ -52,6 +54,12 @@ class HookEvent(BaseModel):
     trigger: str | None = None
     #: Plugin lifecycle events: the plugin's name, version and, after a failure, the error.
     plugin: dict[str, Any] | None = None
+    #: SubagentStart/SubagentStop: the sub-agent's id (its session id) and type (the definition's name).
+    agent_id: str | None = None
+    agent_type: str | None = None
+    #: SubagentStop: the sub-agent's own transcript and its last answer.
+    agent_transcript_path: str | None = None
+    last_assistant_message: str | None = None
 
     def payload(self) -> dict[str, Any]:
         """The JSON object a command hook reads on stdin."""

@@ -207,7 +207,10 @@ def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None
     ``output(id, offset, limit) -> TaskOutputChunk(text, next_offset, done)``, ``wait(id, timeout)`` and
     ``stop(id)`` (ends the task's whole process group). A prompt task runs ``claw -p`` as a child process
     and a command task a shell command (``claw.task_argv``). Settings ``agents.backend`` selects one
-    (``claw.select_task_backend``; default ``embedded``, else ``local``).
+    (``claw.select_task_backend``; default ``embedded``, else ``local``). A backend that keeps in-process work
+    (``local`` does) also implements ``handle(task_id)`` and ``handles()``, so tools such as
+    ``TaskOutput`` find it by id (claw-agents' background sub-agents run there under their agent id).
+    Sessions see the backends as ``SessionContext.task_backends``.
 
     :param register: called with a :class:`claw.TaskBackend` instance.
     :returns: nothing; backends are registered through ``register``.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from claw.tools import Stash, Tool, ToolResult, ToolSpec
 from claw.transports import Transport
 
 if TYPE_CHECKING:
+    from claw.subagents import SubagentResult, SubagentSpec
     from claw.tasks import TaskBackend
 
 
@@ -39,6 +41,9 @@ class SlashCommand:
 #: Runs a tool call for the user: ``(name, input) -> ToolResult`` (:meth:`SessionContext.call_tool`).
 ToolCaller = Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]]
 
+#: Runs a sub-agent for the session (:meth:`SessionContext.run_subagent`).
+SubagentRunner = Callable[["SubagentSpec"], Awaitable["SubagentResult"]]
+
 
 #: Seconds the agent loop waits for ``claw_session_start`` when neither the user nor a plugin chose.
 DEFAULT_START_TIMEOUT = 30.0
@@ -59,8 +64,10 @@ class SessionContext:
     :param transports: the app's transport registry (``type`` -> :class:`claw.Transport` subclass,
         aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
     :param call_tool: runs a tool call for the user (the agent loop's; see :meth:`call_tool`).
+    :param run_subagent: runs a child session (the agent loop's; see :meth:`run_subagent`).
     :param task_backends: returns the app's task backends by name (registered on first use), from which
-        :meth:`task_backend` picks the one settings ``agents.backend`` selects.
+        :meth:`task_backend` picks the one settings ``agents.backend`` selects; :attr:`task_backends`
+        lists them (the kernel's ``local`` one runs work on this event loop).
     :param start_timeout: seconds the agent loop waits for ``claw_session_start``, as the user set
         them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
         plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
@@ -79,6 +86,7 @@ class SessionContext:
         transports: Mapping[str, type[Transport]] | None = None,
         call_tool: ToolCaller | None = None,
         start_timeout: float | None = None,
+        run_subagent: SubagentRunner | None = None,
         task_backends: Callable[[], Mapping[str, TaskBackend]] | None = None,
     ) -> None:
         self.session_id = session_id
@@ -93,7 +101,9 @@ class SessionContext:
         self.stash = Stash()
         self._tools: list[Tool] = []
         self._call_tool = call_tool
+        self._run_subagent = run_subagent
         self._task_backends = task_backends
+        self._default_backends: Mapping[str, TaskBackend] | None = None
         self.start_timeout = DEFAULT_START_TIMEOUT if start_timeout is None else start_timeout
         self._start_timeout_set = start_timeout is not None
         self._start_timeout_asked = False
@@ -108,6 +118,8 @@ class SessionContext:
         #: Every tool the model is offered this session, set by the agent loop once assembled
         #: (``ToolSearch`` reads it).
         self.available_tools: list[ToolSpec] = []
+        self._notices: list[str] = []
+        self._background: set[asyncio.Future[Any]] = set()
 
     def request_start_timeout(self, seconds: float) -> None:
         """Ask the agent loop to wait ``seconds`` for ``claw_session_start`` instead of the default.
@@ -129,10 +141,21 @@ class SessionContext:
 
         :raises ConfigError: when settings name a backend that is not installed.
         """
-        from claw.tasks import LocalTaskBackend, select_task_backend
+        from claw.tasks import select_task_backend
 
-        backends = self._task_backends() if self._task_backends else {"local": LocalTaskBackend()}
-        return select_task_backend(backends, self.settings)
+        return select_task_backend(self.task_backends, self.settings)
+
+    @property
+    def task_backends(self) -> Mapping[str, TaskBackend]:
+        """The registered task backends by name (``claw_register_task_backends``), the same instances
+        for the whole session: the ``local`` one keeps the handles of the work started on it."""
+        if self._task_backends is not None:
+            return self._task_backends()
+        if self._default_backends is None:
+            from claw.tasks import LocalTaskBackend
+
+            self._default_backends = {"local": LocalTaskBackend()}
+        return self._default_backends
 
     def add_tool(self, tool: Tool) -> None:
         """Offer ``tool`` to the model for this session only (MCP tools, sub-agent tools)."""
@@ -164,6 +187,51 @@ class SessionContext:
         if self._call_tool is None:
             raise ToolError("tools cannot be called outside a running session")
         return await self._call_tool(name, input)
+
+    async def run_subagent(self, spec: SubagentSpec) -> SubagentResult:
+        """Run a sub-agent to the end of its turn and return how it ended (:mod:`claw.subagents`):
+        a session of its own beside this one's, linked by a ``subagent`` record in this session's
+        file, with the tools ``spec`` names out of this session's, a permission mode no wider than
+        this session's, ``SubagentStart``/``SubagentStop`` hooks, and its cost added to this
+        session's running turn. Calls may run concurrently (each child has its own context).
+
+        :raises ClawError: the child could not start (an unknown model, missing credentials).
+        :raises ToolError: no session is running.
+        """
+        from claw.tools import ToolError
+
+        if self._run_subagent is None:
+            raise ToolError("sub-agents cannot run outside a running session")
+        return await self._run_subagent(spec)
+
+    def notify(self, text: str) -> None:
+        """Tell the model ``text`` at the next chance: added to the next model request of the running
+        turn (the model goes on if it had stopped), else to the next prompt. What a background
+        sub-agent's end becomes (Claude Code's ``<task-notification>``)."""
+        self._notices.append(text)
+
+    def take_notices(self) -> list[str]:
+        """The notices not told yet (:meth:`notify`), oldest first; the agent loop empties them."""
+        notices, self._notices = self._notices, []
+        return notices
+
+    @property
+    def has_notices(self) -> bool:
+        """Whether notices wait to be told (:meth:`notify`)."""
+        return bool(self._notices)
+
+    def track(self, work: Awaitable[Any]) -> None:
+        """Background work this session waits for when a run without a person (``claw -p``) would end
+        its turn while it still runs: the loop waits for all of it, then goes on with the notices it
+        left. Exceptions and cancellation of ``work`` are the caller's to report."""
+        future = asyncio.ensure_future(work)
+        self._background.add(future)
+        future.add_done_callback(self._background.discard)
+
+    @property
+    def background(self) -> list[asyncio.Future[Any]]:
+        """The tracked background work still running (:meth:`track`)."""
+        return [f for f in self._background if not f.done()]
 
     def add_command(self, command: SlashCommand) -> None:
         """Offer a slash command for this session; a later command with the same name wins."""

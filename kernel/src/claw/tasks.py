@@ -157,6 +157,15 @@ class TaskBackend(abc.ABC):
     def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
         """Start ``work`` in the background and return a handle to it."""
 
+    def handle(self, task_id: str) -> TaskHandle | None:
+        """The handle of in-process work this backend started (:meth:`start`), or ``None``: how
+        ``TaskOutput``/``TaskStop`` find a background sub-agent by its id. The default keeps none."""
+        return None
+
+    def handles(self) -> list[TaskHandle]:
+        """Every piece of in-process work this backend started that it still knows, oldest first."""
+        return []
+
     @abc.abstractmethod
     async def submit(self, spec: TaskSpec) -> TaskRecord:
         """Start ``spec`` detached and return its record (``pending`` or already ``running``)."""
@@ -292,8 +301,9 @@ class _LocalHandle(TaskHandle):
 
 
 class LocalTaskBackend(TaskBackend):
-    """Runs tasks on the running event loop; detached tasks are child processes of this process, their
-    records kept in memory and their output in a temporary directory (so they end with it)."""
+    """Runs tasks on the running event loop (the handle's id is the ``name`` given to :meth:`start`:
+    make it unique; a sub-agent's is its session id); detached tasks are child processes of this
+    process, their records kept in memory and their output in a temporary directory (so they end with it)."""
 
     name = "local"
 
@@ -302,12 +312,21 @@ class LocalTaskBackend(TaskBackend):
         self._procs: dict[str, asyncio.subprocess.Process] = {}
         self._watchers: dict[str, asyncio.Task[None]] = {}
         self._dir: Path | None = None
+        self._handles: dict[str, TaskHandle] = {}
 
     def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
         async def _run() -> Any:
             return await work()
 
-        return _LocalHandle(asyncio.get_running_loop().create_task(_run(), name=name))
+        handle = _LocalHandle(asyncio.get_running_loop().create_task(_run(), name=name))
+        self._handles[handle.id] = handle
+        return handle
+
+    def handle(self, task_id: str) -> TaskHandle | None:
+        return self._handles.get(task_id)
+
+    def handles(self) -> list[TaskHandle]:
+        return list(self._handles.values())
 
     async def submit(self, spec: TaskSpec) -> TaskRecord:
         if self._dir is None:

@@ -5,8 +5,8 @@
 searched anywhere in the name (``"mcp__memory__.*"``, ``"^Notebook"``).
 
 What a matcher is matched against depends on the event: the tool name for tool events, the
-``source`` for SessionStart/SessionEnd, the ``trigger`` for Pre/PostCompact, the plugin's name for
-plugin events; events without a subject (UserPromptSubmit, Stop) ignore the matcher.
+``source`` for SessionStart/SessionEnd, the ``trigger`` for Pre/PostCompact, the agent type for
+SubagentStart/SubagentStop (as Claude Code), the plugin's name for plugin events; events without a subject (UserPromptSubmit, Stop) ignore the matcher.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ def subject_of(event: Any) -> tuple[bool, str | None]:
         return True, event.source
     if name in ("PreCompact", "PostCompact"):
         return True, event.trigger
+    if name in ("SubagentStart", "SubagentStop"):
+        return True, event.agent_type
     if name.endswith(("PluginInstall", "PluginUninstall")):
         return True, (event.plugin or {}).get("name")
     return False, None

@@ -40,12 +40,26 @@ from claw.routing import Route
 from claw.session_context import SessionContext
 from claw.sessions import Session, SessionState, open_session, resume_state
 from claw.sessions.history import interrupted_results
+from claw.subagents import SubagentResult, SubagentSpec
 from claw.tools import Tool, ToolContext, ToolError, ToolResult
 
 #: Forced continuations a Stop hook may cause per prompt before claw stops listening to it.
 MAX_STOP_BLOCKS = 3
 #: Reminders sent when ``--json-schema`` is set and the model ends without calling StructuredOutput.
 MAX_SCHEMA_REMINDERS = 2
+
+
+@dataclass
+class ParentLink:
+    """What a sub-agent's loop takes from the session that started it (:meth:`AgentLoop._run_subagent`)."""
+
+    session_id: str
+    transcript_path: str
+    agent_type: str
+    #: The parent's session tools the child is offered (MCP tools: the parent's connections).
+    session_tools: list[Tool]
+    #: The parent's provider instances, shared (one client per provider for the whole run).
+    providers: dict[str, Any]
 
 
 @dataclass
@@ -85,6 +99,11 @@ class LoopOptions:
     #: Lets tools ask the user questions (``ToolContext.ask``).
     tool_asker: Any = None
     date: _dt.date | None = None
+    #: Where this session works instead of the app's workspace (a sub-agent's git worktree).
+    workspace: Path | None = None
+    #: Set for a sub-agent's session: no ``claw_session_start``/``SessionStart``, ``SubagentStart``
+    #: and ``SubagentStop`` instead of ``SessionStart`` and ``Stop``.
+    parent: ParentLink | None = None
 
 
 @dataclass
@@ -109,11 +128,11 @@ class AgentLoop:
         self.opts = options
         self.renderer = renderer
         self.env = app.env
-        self.workspace: Path = app.workspace
+        self.workspace: Path = options.workspace or app.workspace
         self.session: Session | None = None
         self.ctx: SessionContext | None = None
         self._started_plugins = False
-        self._providers: dict[str, Any] = {}
+        self._providers: dict[str, Any] = options.parent.providers if options.parent else {}
         self._runtime_impls: list[Any] = []
         self._has_images = False
         self._context_tokens = 0
@@ -152,6 +171,7 @@ class AgentLoop:
         # A bad permission mode fails here too, before a session file exists.
         self.permissions = PermissionEngine.for_app(
             app,
+            workspace=self.workspace,
             mode=opts.permission_mode,
             allowed_tools=opts.allowed_tools,
             disallowed_tools=opts.disallowed_tools,
@@ -166,7 +186,16 @@ class AgentLoop:
             fork=opts.fork,
             session_id=opts.session_id,
             persist=opts.persist,
-            start={"model": self.chain[0].address, "cwd": str(self.workspace), "claw_version": VERSION},
+            start={
+                "model": self.chain[0].address,
+                "cwd": str(self.workspace),
+                "claw_version": VERSION,
+                **(
+                    {"parent_session_id": opts.parent.session_id, "agent_type": opts.parent.agent_type}
+                    if opts.parent
+                    else {}
+                ),
+            },
         )
         self._has_images = any(_has_image(m.content) for m in session.messages)
         self._context_tokens = session.state.context_tokens
@@ -181,6 +210,7 @@ class AgentLoop:
             transports={name: reg.obj for name, reg in app.transports.items()},
             call_tool=self._call_tool_for_user,
             start_timeout=session_start_timeout(settings.model, self.env),
+            run_subagent=self._run_subagent,
             task_backends=lambda: {name: reg.obj for name, reg in app.task_backends.items()},
         )
         self.hooks = HookRunner(
@@ -213,13 +243,20 @@ class AgentLoop:
             self.permissions.approver = PromptToolApprover(
                 opts.permission_prompt_tool, self._find_tool, self.tool_ctx
             )
-        self._started_plugins = True
-        await self._call_plugins("claw_session_start")
+        source = "resume" if opts.resume and not opts.fork else "startup"
+        if opts.parent is None:
+            self._started_plugins = True
+            await self._call_plugins("claw_session_start")
+        else:  # a sub-agent uses its parent's connections: plugins start nothing for it
+            for tool in opts.parent.session_tools:
+                self.ctx.add_tool(tool)
         self._build_tools()
         self._check_prompt_tool()
         text = self._system_prompt()
-        source = "resume" if opts.resume and not opts.fork else "startup"
-        outcome = await self._hook("SessionStart", source=source)
+        if opts.parent is None:
+            outcome = await self._hook("SessionStart", source=source)
+        else:
+            outcome = await self._hook("SubagentStart", **self._subagent_fields())
         if outcome.additional_context:
             text += "\n\n" + outcome.additional_context
         self.system = [TextBlock(text=text)]
@@ -298,13 +335,14 @@ class AgentLoop:
             ) from None
 
     async def close(self, reason: str = "other") -> None:
-        """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file synced."""
+        """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file
+        synced (a sub-agent's: only its file; its parent's providers stay open)."""
         try:
             if self._started_plugins and self.ctx is not None:
                 await self._hook("SessionEnd", source=reason)
                 await self._call_plugins("claw_session_end")
         finally:
-            for provider in self._providers.values():
+            for provider in self._providers.values() if self.opts.parent is None else ():
                 try:
                     await provider.aclose()
                 except Exception as exc:
@@ -406,6 +444,119 @@ class AgentLoop:
         except Exception as exc:
             raise ToolError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
 
+    # -- sub-agents ------------------------------------------------------------------------------
+
+    def _subagent_fields(self) -> dict[str, Any]:
+        """The fields of a sub-agent's ``SubagentStart``/``SubagentStop`` hook events: the parent's
+        session and transcript (as Claude Code), the child's id, type and transcript."""
+        parent = self.opts.parent
+        assert parent is not None and self.session is not None
+        return {
+            "session_id": parent.session_id,
+            "transcript_path": parent.transcript_path,
+            "agent_id": self.session.id,
+            "agent_type": parent.agent_type,
+            "agent_transcript_path": str(self.session.path or ""),
+        }
+
+    async def _run_subagent(self, spec: SubagentSpec) -> SubagentResult:
+        """:meth:`claw.SessionContext.run_subagent`: a child loop on this app, recorded in this session."""
+        from claw.output import Renderer
+        from claw.permissions.modes import narrowed
+
+        assert self.session is not None and self.ctx is not None
+        session = self.session
+        hidden = set(spec.hidden_tools)
+        wanted = None if spec.tools is None else set(spec.tools)
+        offered = [
+            t
+            for t in self._tool_list
+            if t.name not in hidden and (wanted is None or not wanted.isdisjoint({t.name, *t.spec.aliases}))
+        ]
+        names = {t.name for t in offered}
+        model = spec.model if spec.model and spec.model != "inherit" else self.caller.route.address
+        directory = (
+            session.path.parent
+            if session.path
+            else self.opts.session_dir or paths.sessions_dir(self.workspace, self.env)
+        )
+        options = dataclasses.replace(
+            self.opts,
+            model=model,
+            fallback_models=self.opts.fallback_models,
+            reasoning_effort=spec.effort or self.opts.reasoning_effort,
+            max_turns=spec.max_turns or self.opts.max_turns,
+            max_budget_usd=None,  # the parent's budget counts the child's cost
+            permission_mode=narrowed(spec.permission_mode, self.permissions.mode),
+            tools=[t.name for t in offered],
+            system_prompt=spec.system_prompt,
+            append_system_prompt=None,
+            json_schema=None,
+            session_dir=directory,
+            resume=None,
+            fork=False,
+            session_id=spec.session_id,
+            approver=self.permissions.approver,
+            permission_prompt_tool=None,
+            workspace=spec.workspace or self.workspace,
+            parent=ParentLink(
+                session_id=session.id,
+                transcript_path=str(session.path or ""),
+                agent_type=spec.agent_type,
+                session_tools=[t for t in self.ctx.session_tools if t.name in names],
+                providers=self._providers,
+            ),
+        )
+        child = AgentLoop(self.app, options, Renderer())
+        link: dict[str, Any] = {"agent_type": spec.agent_type}
+        try:
+            await child.start()
+            assert child.session is not None
+            link["agent_id"] = child.session.id
+            session.record(
+                "subagent",
+                status="started",
+                description=spec.description,
+                transcript_path=str(child.session.path or ""),
+                workspace=str(child.workspace),
+                permission_mode=child.permissions.mode,
+                **link,
+            )
+            self._emit("subagent_start", **link)
+            outcome = await child.run_prompt(spec.prompt)
+        finally:
+            await child.close()
+        self.costs.merge(child.costs)
+        data = outcome.result
+        result = SubagentResult(
+            agent_id=child.session.id,
+            agent_type=spec.agent_type,
+            text=data["result"],
+            is_error=data["is_error"],
+            subtype=data["subtype"],
+            num_turns=data["num_turns"],
+            duration_ms=data["duration_ms"],
+            total_cost_usd=data["total_cost_usd"],
+            usage=data["usage"],
+            model_usage=data["modelUsage"],
+            transcript_path=str(child.session.path) if child.session.path else None,
+            model=child.chain[0].address,
+            workspace=str(child.workspace),
+        )
+        status = "failed" if result.is_error else "completed"
+        session.record(
+            "subagent",
+            status=status,
+            subtype=result.subtype,
+            num_turns=result.num_turns,
+            total_cost_usd=result.total_cost_usd,
+            usage=result.usage,
+            duration_ms=result.duration_ms,
+            **link,
+        )
+        self._emit("subagent_end", status=status, total_cost_usd=result.total_cost_usd, **link)
+        return result
+
     def _system_prompt(self) -> str:
         from claw import prompt
 
@@ -436,7 +587,7 @@ class AgentLoop:
         }
 
     async def _hook(self, name: str, **fields: Any) -> HookOutcome:
-        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **self._hook_base(), **fields))  # type: ignore[arg-type]
+        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **{**self._hook_base(), **fields}))  # type: ignore[arg-type]
         show_system_message(outcome)
         return outcome
 
@@ -754,7 +905,12 @@ class AgentLoop:
         interrupted = False
         self._turn = asyncio.current_task()  # set only while every await is inside the try
         try:
-            submitted = await self._hook("UserPromptSubmit", prompt=text)
+            # A sub-agent's task is no user prompt (Claude Code fires SubagentStart for it instead).
+            submitted = (
+                await self._hook("UserPromptSubmit", prompt=text)
+                if self.opts.parent is None
+                else HookOutcome()
+            )
             if submitted.action == "block" or not submitted.keep_going:
                 subtype = "error_during_execution"
                 why = submitted.reason or submitted.stop_reason
@@ -771,6 +927,7 @@ class AgentLoop:
                     error = f"reached the maximum number of turns ({self.opts.max_turns})"
                     break
                 try:
+                    self._deliver_notices()
                     await self._maybe_compact("auto")
                     try:
                         response, route = await self._call(session.messages)
@@ -836,7 +993,18 @@ class AgentLoop:
                         "the model did not produce the structured output",
                     )
                     break
-                stop = await self._hook("Stop", stop_hook_active=stop_blocks > 0)
+                if await self._background_news():
+                    continue  # background work ended with news: the model goes on with it
+                if self.opts.parent is None:
+                    stop = await self._hook("Stop", stop_hook_active=stop_blocks > 0)
+                else:
+                    last = message.text if message.role == "assistant" else ""
+                    stop = await self._hook(
+                        "SubagentStop",
+                        stop_hook_active=stop_blocks > 0,
+                        last_assistant_message=last,
+                        **self._subagent_fields(),
+                    )
                 if stop.action == "block" and stop_blocks < MAX_STOP_BLOCKS:
                     stop_blocks += 1
                     self._user_message([TextBlock(text=stop.reason or "Continue.")], stop_hook=True)
@@ -862,6 +1030,22 @@ class AgentLoop:
             return Outcome(outcome().result, 0)
         self._close_dangling(error or "the run stopped before this tool call")
         return outcome()
+
+    def _deliver_notices(self) -> None:
+        """Add what plugins asked to tell the model (:meth:`claw.SessionContext.notify`) to the
+        request about to be sent (its last message is the user's: a prompt or tool results)."""
+        assert self.ctx is not None
+        notices = self.ctx.take_notices()
+        if notices:
+            self._user_message([TextBlock(text="\n\n".join(notices))], notice=True)
+
+    async def _background_news(self) -> bool:
+        """Whether the model, about to end its turn, has news to go on with: notices already queued,
+        or, in a run without a person, those left by background work it waited for."""
+        assert self.ctx is not None
+        while not self.opts.interactive and self.ctx.background:
+            await asyncio.gather(*self.ctx.background, return_exceptions=True)
+        return self.ctx.has_notices
 
     def interrupt(self) -> bool:
         """Stop the running turn at once (stream-json's ``interrupt``): unanswered tool calls are

@@ -110,13 +110,14 @@ class PermissionEngine:
         self._log: Any = None
 
     @classmethod
-    def for_app(cls, app: Any, **kwargs: Any) -> PermissionEngine:
-        """An engine for an :class:`claw.app.App`: its settings, workspace, environment, registered
-        classifiers and model opener; ``kwargs`` as for the constructor."""
+    def for_app(cls, app: Any, workspace: Path | None = None, **kwargs: Any) -> PermissionEngine:
+        """An engine for an :class:`claw.app.App`: its settings, workspace (or ``workspace``: a
+        sub-agent's worktree), environment, registered classifiers and model opener; ``kwargs`` as for
+        the constructor."""
         classifiers = [reg.obj for reg in app.unique(app.classifiers)]
         return cls(
             settings=app.settings,
-            workspace=app.workspace,
+            workspace=workspace or app.workspace,
             classifiers=classifiers,
             open_model=app.open_provider,
             env=app.env,

@@ -138,6 +138,7 @@ def replay(
             state.cwd = state.cwd or ev.get("cwd")
             state.model = ev.get("model") or state.model
             state.chosen_model = ev.get("model") or state.chosen_model
+            state.parent_id = state.parent_id or ev.get("parent_session_id")  # a sub-agent's session
         elif kind == "result":
             state.count_result(ev.get("total_cost_usd"), ev.get("usage"))
         elif kind == "model_switch":

@@ -44,7 +44,9 @@ def summarise(event: dict[str, Any]) -> str:
     t = event.get("type")
     if t == "session_start":
         how = event.get("source") or "new"
-        return f"session {how}: {event.get('model')} in {event.get('cwd')}"
+        parent = event.get("parent_session_id")
+        child = f" (sub-agent {event.get('agent_type')} of {parent})" if parent else ""
+        return f"session {how}: {event.get('model')} in {event.get('cwd')}{child}"
     if t in ("user", "assistant"):
         text = _blocks_summary(event.get("message") or {})
         if t == "assistant":
@@ -73,6 +75,14 @@ def summarise(event: dict[str, Any]) -> str:
         return (
             f"compacted ({event.get('trigger')}): {event.get('summarised_messages')} messages summarised, "
             f"{event.get('kept_messages')} kept, {event.get('pre_tokens')} tokens before"
+        )
+    if t == "subagent":
+        what = f"sub-agent {event.get('agent_type')} {event.get('agent_id')}"
+        if event.get("status") == "started":
+            return f"{what} started: {_snippet(event.get('description') or '', 60)}"
+        return (
+            f"{what} {event.get('status')} after {event.get('num_turns')} turns, "
+            f"${event.get('total_cost_usd', 0):.4f} (claw timeline --session {event.get('agent_id')})"
         )
     if t == "fork":
         return f"forked from {event.get('parent_session_id')} ({len(event.get('messages') or [])} messages)"

@@ -1,0 +1,236 @@
+"""Sub-agent definitions, as Claude Code reads them.
+
+A definition is a Markdown file whose frontmatter names the agent and whose body is its system
+prompt::
+
+    ---
+    name: reviewer
+    description: Reviews a diff for bugs. Use after every change.
+    tools: Read, Grep, Glob
+    model: haiku
+    ---
+    You review code. ...
+
+Where they come from, the first of a name winning: ``--agents JSON`` (Claude Code's
+``{"name": {"description", "prompt", "tools", "model"}}``), the project's ``.claw/agents/`` and
+``.claude/agents/``, the user's ``$CLAW_CONFIG_DIR/agents/`` and ``~/.claude/agents/``, then the
+built-in ``general-purpose``. A file with broken frontmatter is an error naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import claw
+
+#: A frontmatter line ``key: value``. claw reads name, description, tools, disallowedTools, model and
+#: permissionMode (Claude Code's keys); others (``color``, ...) are accepted and ignored.
+_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:(.*)$")
+
+GENERAL_PURPOSE_PROMPT = """\
+You are a sub-agent started by another agent for one task. Do the task completely with the tools you \
+have: search and read the code, run what needs running, make the changes asked for. You cannot ask \
+the user anything; decide sensibly and say what you assumed.
+
+When you are done, answer with a concise report for the agent that started you: what you found or \
+changed (files as path:line), and anything left undone. That report is all it sees of your work."""
+
+
+class DefinitionError(claw.ConfigError):
+    """A definition that cannot be read; the message names the file (and line)."""
+
+
+@dataclass(frozen=True)
+class AgentDefinition:
+    """One sub-agent type.
+
+    :param tools: the tool names it is offered; ``None`` offers all of the parent's.
+    :param source: where it came from (``built-in``, ``--agents``, ``project``, ``user``).
+    """
+
+    name: str
+    description: str
+    prompt: str
+    tools: tuple[str, ...] | None = None
+    disallowed_tools: tuple[str, ...] = ()
+    model: str | None = None
+    permission_mode: str | None = None
+    source: str = "built-in"
+    path: Path | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The definition for ``claw agents show --json``."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "tools": list(self.tools) if self.tools is not None else None,
+            "disallowedTools": list(self.disallowed_tools),
+            "model": self.model,
+            "permissionMode": self.permission_mode,
+            "source": self.source,
+            "path": str(self.path) if self.path else None,
+            "prompt": self.prompt,
+        }
+
+
+GENERAL_PURPOSE = AgentDefinition(
+    name="general-purpose",
+    description=(
+        "General-purpose agent for researching complex questions, searching for code and carrying out "
+        "multi-step tasks. Use it when a search or a piece of work would take many steps of your own."
+    ),
+    prompt=GENERAL_PURPOSE_PROMPT,
+)
+
+
+def _tool_list(value: Any, where: str) -> tuple[str, ...] | None:
+    """``"Read, Grep"``, ``["Read", "Grep"]`` or ``"*"`` (all: ``None``)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        names = [n.strip() for n in value.split(",")]
+    elif isinstance(value, list) and all(isinstance(n, str) for n in value):
+        names = [n.strip() for n in value]
+    else:
+        raise DefinitionError(f"{where}: tools must be a comma-separated list of tool names")
+    names = [n for n in names if n]
+    return None if names == ["*"] else tuple(names)
+
+
+def _unquote(text: str, where: str) -> str:
+    text = text.strip()
+    if text[:1] in ("'", '"'):
+        if len(text) < 2 or text[-1] != text[0]:
+            raise DefinitionError(f"{where}: unterminated quoted value")
+        return text[1:-1]
+    return text
+
+
+def parse_frontmatter(text: str, path: Path) -> tuple[dict[str, Any], str]:
+    """Split a definition into its frontmatter (``key: value`` lines, ``- item`` lists under a key
+    with no value, ``[a, b]`` lists, indented lines continuing the previous value) and its body.
+
+    :raises DefinitionError: no frontmatter, no closing ``---``, or a line that is none of the
+        above; the message is ``path:line: what``.
+    """
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise DefinitionError(f"{path}:1: a sub-agent definition starts with --- frontmatter")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        raise DefinitionError(f"{path}:1: the frontmatter opened here is never closed with ---")
+    meta: dict[str, Any] = {}
+    key: str | None = None
+    for number, line in enumerate(lines[1:end], start=2):
+        where = f"{path}:{number}"
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("- ") and key is not None and isinstance(meta[key], list):
+            meta[key].append(_unquote(stripped[2:], where))
+            continue
+        if line[:1] in (" ", "\t") and key is not None and isinstance(meta[key], str):
+            meta[key] = f"{meta[key]} {stripped}".strip()
+            continue
+        match = _KEY.match(line)
+        if match is None:
+            raise DefinitionError(f"{where}: expected `key: value` in the frontmatter, got {stripped!r}")
+        key, value = match.group(1), match.group(2).strip()
+        if value.startswith("[") and value.endswith("]"):
+            meta[key] = [_unquote(v, where) for v in value[1:-1].split(",") if v.strip()]
+        elif value in ("", "|", ">"):
+            meta[key] = [] if not value else ""
+        else:
+            meta[key] = _unquote(value, where)
+    return meta, "\n".join(lines[end + 1 :]).strip()
+
+
+def _definition(
+    data: Mapping[str, Any], prompt: str, source: str, where: str, path: Path | None
+) -> AgentDefinition:
+    name, description = data.get("name"), data.get("description")
+    if not isinstance(name, str) or not name.strip():
+        raise DefinitionError(f"{where}: missing `name`")
+    if not isinstance(description, str) or not description.strip():
+        raise DefinitionError(f"{where}: missing `description`")
+    model = data.get("model")
+    mode = data.get("permissionMode")
+    if model is not None and not isinstance(model, str):
+        raise DefinitionError(f"{where}: model must be a string")
+    if mode is not None and not isinstance(mode, str):
+        raise DefinitionError(f"{where}: permissionMode must be a string")
+    return AgentDefinition(
+        name=name.strip(),
+        description=description.strip(),
+        prompt=prompt,
+        tools=_tool_list(data.get("tools"), where),
+        disallowed_tools=_tool_list(data.get("disallowedTools"), where) or (),
+        model=model or None,
+        permission_mode=mode or None,
+        source=source,
+        path=path,
+    )
+
+
+def load_file(path: Path, source: str) -> AgentDefinition:
+    """The definition in ``path``.
+
+    :raises DefinitionError: unreadable file, broken frontmatter, missing name or description.
+    """
+    try:
+        text = claw.model_text(path.read_bytes())
+    except OSError as exc:
+        raise DefinitionError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    meta, body = parse_frontmatter(text, path)
+    return _definition(meta, body, source, str(path), path)
+
+
+def from_json(value: Any) -> list[AgentDefinition]:
+    """``--agents``: ``{"name": {"description", "prompt", "tools", "model", ...}}`` (Claude Code's).
+
+    :raises DefinitionError: not that shape.
+    """
+    if not isinstance(value, dict):
+        raise DefinitionError("--agents: expected a JSON object of agent name -> definition")
+    out = []
+    for name, data in value.items():
+        where = f"--agents {name}"
+        if not isinstance(data, dict):
+            raise DefinitionError(f"{where}: expected an object with description and prompt")
+        prompt = data.get("prompt")
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise DefinitionError(f"{where}: missing `prompt`")
+        out.append(_definition({**data, "name": name}, prompt, "--agents", where, None))
+    return out
+
+
+def directories(workspace: Path, env: Mapping[str, str]) -> list[tuple[Path, str]]:
+    """Where definition files live, the first winning: the project's, then the user's."""
+    home = Path(env.get("HOME") or Path.home())
+    return [
+        (workspace / claw.PROJECT_DIR_NAME / "agents", "project"),
+        (workspace / ".claude" / "agents", "project"),
+        (claw.config_dir(env) / "agents", "user"),
+        (home / ".claude" / "agents", "user"),
+    ]
+
+
+def discover(workspace: Path, env: Mapping[str, str], cli: Any = None) -> dict[str, AgentDefinition]:
+    """Every definition by name: ``--agents`` (``cli``, parsed JSON), the project's and user's files,
+    then ``general-purpose``; the first of a name wins.
+
+    :raises DefinitionError: a broken file or ``--agents`` value (naming it).
+    """
+    found: dict[str, AgentDefinition] = {}
+    for definition in from_json(cli) if cli is not None else []:
+        found.setdefault(definition.name, definition)
+    for directory, source in directories(workspace, env):
+        for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
+            definition = load_file(path, source)
+            found.setdefault(definition.name, definition)
+    found.setdefault(GENERAL_PURPOSE.name, GENERAL_PURPOSE)
+    return found

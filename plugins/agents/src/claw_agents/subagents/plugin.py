@@ -1,0 +1,74 @@
+"""claw-agents' sub-agents: the ``Agent`` tool, ``--agents JSON``, ``claw agents list|show``, and
+background sub-agents stopped with their session (see :mod:`claw_agents.subagents.background`).
+
+Hook implementations only; the work is imported at first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import claw
+import click
+
+CLAW_API = ">=1.0,<2"
+
+
+@claw.hookimpl
+def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
+    from claw_agents.subagents.tool import AgentTool
+
+    register(AgentTool.shared())
+
+
+def _agents_json(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``--agents``: Claude Code's JSON object of definitions, checked at once."""
+    if value is None:
+        return None
+    import json
+
+    from claw_agents.subagents import definitions
+
+    try:
+        data = json.loads(value)
+        definitions.from_json(data)
+    except ValueError as exc:
+        raise click.BadParameter(f"invalid JSON: {exc}") from None
+    except claw.ConfigError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return data
+
+
+@claw.hookimpl
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    register(
+        click.Option(
+            ["--agents"],
+            default=None,
+            metavar="JSON",
+            callback=_agents_json,
+            help='Sub-agent definitions: \'{"name": {"description": ..., "prompt": ..., "tools": [...]}}\'.',
+        )
+    )
+
+
+@claw.hookimpl
+def claw_register_commands(cli: click.Group) -> None:
+    from claw_agents.subagents.cli import agents
+
+    cli.add_command(agents)
+
+
+@claw.hookimpl
+def claw_session_start(session: claw.SessionContext) -> None:
+    from claw_agents.subagents.tool import AgentTool
+
+    AgentTool.shared().describe(session)
+
+
+@claw.hookimpl
+def claw_session_end(session: claw.SessionContext) -> Awaitable[None] | None:
+    from claw_agents.subagents import background
+
+    return background.stop_all(session) if session.stash.get(background.RUNNING) else None
