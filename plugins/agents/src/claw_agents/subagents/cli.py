@@ -22,7 +22,18 @@ def _found(ctx: click.Context) -> dict[str, AgentDefinition]:
 
 @click.group("agents")
 def agents() -> None:
-    """Sub-agent types (.claw/agents, .claude/agents, the user's, --agents, built-in)."""
+    """Sub-agent types (.claw/agents, .claude/agents, the user's, --agents, built-in), and the
+    supervisor of background tasks (serve)."""
+
+
+def _add_serve() -> None:
+    """``claw agents serve`` (the task supervisor) lives with the tasks code; this group owns the name."""
+    from claw_agents.tasks.cli import serve
+
+    agents.add_command(serve)
+
+
+_add_serve()
 
 
 @agents.command("list")

@@ -261,11 +261,7 @@ def serve(ctx: click.Context, as_json: bool) -> None:
 
 
 def register(cli: click.Group) -> None:
-    """Add the commands; ``serve`` joins an ``agents`` group another claw-agents module may have added."""
+    """Add the commands. ``serve`` goes under ``claw agents``, the group the sub-agents module registers
+    (one owner per command name): :mod:`claw_agents.subagents.cli` adds it there."""
     cli.add_command(tasks)
     cli.add_command(cron)
-    agents = cli.commands.get("agents")
-    if not isinstance(agents, click.Group):
-        agents = click.Group("agents", help="The multi-agent runtime (docs/agents.md).")
-        cli.add_command(agents)
-    agents.add_command(serve)
