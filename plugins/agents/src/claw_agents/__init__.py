@@ -1,0 +1,1 @@
+"""claw's multi-agent runtime: sub-agents, workers, teams, background tasks, cron, lanes and recovery."""
