@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import click
@@ -187,7 +188,7 @@ def recover_cmd(ctx: click.Context, worker: str, scenario: str) -> None:
     lane = store.lane_of(record.id)
     if lane is None:
         raise claw.UsageError(f"worker {record.id} holds no lane")
-    settings = config.agents_settings(claw.command_context(ctx).settings.data)
+    settings = config.load(Path(lane["repo"]), claw.command_context(ctx).env)
     ok = (
         lanes.rebase(store, lane, record.id)
         if scenario == "stale_branch"

@@ -93,8 +93,8 @@ class Host:
             argv += ["--model", worker.model]
         if worker.permission_mode:
             argv += ["--permission-mode", worker.permission_mode]
-        if worker.session_id:
-            argv += ["--resume", worker.session_id]
+        if worker.session_id and any(p["delivered_at"] for p in self.store.prompts(self.id)):
+            argv += ["--resume", worker.session_id]  # a session is saved once a prompt has reached it
         self.store.transition(self.id, "spawning", " ".join(argv[1:]))
         self.plugin_failures = []
         self.lines = asyncio.Queue()
@@ -210,8 +210,8 @@ class Host:
         if self.plugin_failures:
             raise Failure("protocol", "; ".join(self.plugin_failures), scenario="partial_plugin_startup")
         self.ready = True
-        self.store.transition(self.id, "ready_for_prompt", f"pid {self.proc.pid if self.proc else '?'}")
         self._recovered()
+        self.store.transition(self.id, "ready_for_prompt", f"pid {self.proc.pid if self.proc else '?'}")
 
     async def serve(self, timeout: float) -> None:
         while True:
@@ -229,7 +229,7 @@ class Host:
     async def run_prompt(self, prompt: dict[str, Any], timeout: float) -> None:
         lane = self.store.lane_of(self.id)
         if lane is not None:
-            settings = config.load(Path(self.worker.cwd), os.environ)
+            settings = config.load(Path(lane["repo"]), os.environ)  # the checkout the lane was opened from
             blocked = await asyncio.to_thread(lanes.check, self.store, lane, settings, self.id)
             if blocked:
                 self.store.mark_prompt(prompt["id"], finished_at=time.time(), result=blocked, is_error=1)
@@ -308,7 +308,9 @@ class Host:
         """The one automatic attempt for ``failure``'s scenario; ``False`` once it is escalated."""
         scenario = failure.scenario
         if scenario in self.attempted:
-            recovery.escalate(self.store, scenario, self.id, f"failed again: {failure.detail}")
+            pending, self.pending = self.pending, None
+            steps = pending[1] if pending is not None and pending[0] == scenario else []
+            recovery.escalate(self.store, scenario, self.id, f"failed again: {failure.detail}", steps)
             return False
         self.attempted.add(scenario)
         steps: list[dict[str, Any]] = []
@@ -321,8 +323,11 @@ class Host:
             )
             if why is None:
                 self.store.update(self.id, approved=1)
-        for server in failure.servers:
-            steps.append(recovery.run_step([claw_executable(), "mcp", "get", server], cwd))
+        for server in failure.servers:  # a fresh handshake with each server that failed
+            step = recovery.run_step([claw_executable(), "mcp", "get", server, "--json"], cwd)
+            if step["exit"] == 0 and '"status": "connected"' not in step["output"]:
+                step["exit"] = 1
+            steps.append(step)
         if all(step["exit"] == 0 for step in steps):
             steps.append({"step": "restart the worker", "exit": 0, "output": ""})
             self.pending = (scenario, steps, failure.detail)

@@ -67,6 +67,8 @@ def conclude(
     return ok
 
 
-def escalate(store: Store, scenario: str, subject: str, detail: str) -> None:
-    """The failure came back after its automatic attempt: record it for a human, try nothing more."""
-    store.record(scenario, subject, "escalated", [], detail)
+def escalate(
+    store: Store, scenario: str, subject: str, detail: str, steps: list[dict[str, Any]] | None = None
+) -> None:
+    """The failure came back after its automatic attempt (``steps``): record it for a human, try nothing more."""
+    store.record(scenario, subject, "escalated", steps or [], detail)
