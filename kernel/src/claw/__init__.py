@@ -93,6 +93,20 @@ _LAZY: dict[str, str] = {
     "confine": "claw.sandboxes",
     "TaskBackend": "claw.tasks",
     "TaskHandle": "claw.tasks",
+    "LocalTaskBackend": "claw.tasks",
+    "TaskSpec": "claw.tasks",
+    "TaskStatus": "claw.tasks",
+    "TaskRecord": "claw.tasks",
+    "TaskEvent": "claw.tasks",
+    "TaskFilter": "claw.tasks",
+    "TaskOutputChunk": "claw.tasks",
+    "AgentsSettings": "claw.tasks",
+    "select_task_backend": "claw.tasks",
+    "task_argv": "claw.tasks",
+    "task_env": "claw.tasks",
+    "read_task_output": "claw.tasks",
+    "kill_process_group": "claw.tasks",
+    "stop_process_group": "claw.tasks",
     "SessionContext": "claw.session_context",
     "SlashCommand": "claw.session_context",
     "DoctorCheck": "claw.diagnostics",
@@ -211,7 +225,24 @@ if TYPE_CHECKING:
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
     from claw.settings import SandboxSettings
-    from claw.tasks import TaskBackend, TaskHandle
+    from claw.tasks import (
+        AgentsSettings,
+        LocalTaskBackend,
+        TaskBackend,
+        TaskEvent,
+        TaskFilter,
+        TaskHandle,
+        TaskOutputChunk,
+        TaskRecord,
+        TaskSpec,
+        TaskStatus,
+        kill_process_group,
+        read_task_output,
+        select_task_backend,
+        stop_process_group,
+        task_argv,
+        task_env,
+    )
     from claw.text import model_text
     from claw.tools import (
         Access,

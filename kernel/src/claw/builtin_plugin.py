@@ -22,6 +22,18 @@ def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None
 
 
 @hookimpl
+def claw_register_settings(register: Callable[..., None]) -> None:
+    """``agents``: which task backend runs detached tasks (``claw.select_task_backend``)."""
+    from claw.tasks import AgentsSettings
+
+    register(
+        "agents",
+        AgentsSettings,
+        "Multi-agent runtime: backend (task backend for detached tasks, default embedded) and backend options.",
+    )
+
+
+@hookimpl
 def claw_register_classifiers(register: Callable[[Classifier], None]) -> None:
     from claw.permissions.classifier import RuleClassifier
 

@@ -199,9 +199,15 @@ def claw_register_sandboxes(register: Callable[[type[Sandbox]], None]) -> None:
 
 @hookspec
 def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None:
-    """Register background task backends (where sub-agents and scheduled tasks run).
+    """Register background task backends (where sub-agents, detached tasks and scheduled tasks run).
 
-    The kernel registers ``local``. A backend implements ``start(name, work) -> TaskHandle``.
+    The kernel registers ``local``. A backend (:class:`claw.TaskBackend`) implements
+    ``start(name, work) -> TaskHandle`` (in-process work) and the detached-task methods, all async:
+    ``submit(TaskSpec) -> TaskRecord``, ``get(id)``, ``list(TaskFilter)``,
+    ``output(id, offset, limit) -> TaskOutputChunk(text, next_offset, done)``, ``wait(id, timeout)`` and
+    ``stop(id)`` (ends the task's whole process group). A prompt task runs ``claw -p`` as a child process
+    and a command task a shell command (``claw.task_argv``). Settings ``agents.backend`` selects one
+    (``claw.select_task_backend``; default ``embedded``, else ``local``).
 
     :param register: called with a :class:`claw.TaskBackend` instance.
     :returns: nothing; backends are registered through ``register``.

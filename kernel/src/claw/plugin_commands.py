@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from claw.app import App
     from claw.config import EffectiveSettings
     from claw.events import HookEvent, HookOutcome
+    from claw.tasks import TaskBackend
     from claw.transports import Transport
 
 
@@ -59,6 +60,17 @@ class CommandContext:
     def transports(self) -> dict[str, type[Transport]]:
         """Registered transport classes by server ``type`` (``stdio``, ``http``, ...), aliases included."""
         return {name: reg.obj for name, reg in self._app.transports.items()}
+
+    def task_backend(self) -> TaskBackend:
+        """The task backend settings ``agents.backend`` select (:func:`claw.select_task_backend`).
+
+        :raises ConfigError: when settings name a backend that is not installed.
+        """
+        from claw.tasks import select_task_backend
+
+        return select_task_backend(
+            {name: reg.obj for name, reg in self._app.task_backends.items()}, self._app.settings.data
+        )
 
     async def run_hook(self, event: HookEvent) -> HookOutcome:
         """Fire ``event`` through every programmatic handler and every matching command hook in

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claw.tools import Stash, Tool, ToolResult, ToolSpec
 from claw.transports import Transport
+
+if TYPE_CHECKING:
+    from claw.tasks import TaskBackend
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class SessionContext:
     :param transports: the app's transport registry (``type`` -> :class:`claw.Transport` subclass,
         aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
     :param call_tool: runs a tool call for the user (the agent loop's; see :meth:`call_tool`).
+    :param task_backends: returns the app's task backends by name (registered on first use), from which
+        :meth:`task_backend` picks the one settings ``agents.backend`` selects.
     :param start_timeout: seconds the agent loop waits for ``claw_session_start``, as the user set
         them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
         plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
@@ -74,6 +79,7 @@ class SessionContext:
         transports: Mapping[str, type[Transport]] | None = None,
         call_tool: ToolCaller | None = None,
         start_timeout: float | None = None,
+        task_backends: Callable[[], Mapping[str, TaskBackend]] | None = None,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
@@ -87,6 +93,7 @@ class SessionContext:
         self.stash = Stash()
         self._tools: list[Tool] = []
         self._call_tool = call_tool
+        self._task_backends = task_backends
         self.start_timeout = DEFAULT_START_TIMEOUT if start_timeout is None else start_timeout
         self._start_timeout_set = start_timeout is not None
         self._start_timeout_asked = False
@@ -115,6 +122,17 @@ class SessionContext:
         if not self._start_timeout_asked or seconds > self.start_timeout:
             self.start_timeout = seconds
         self._start_timeout_asked = True
+
+    def task_backend(self) -> TaskBackend:
+        """The task backend settings ``agents.backend`` select (:func:`claw.select_task_backend`), where
+        background and scheduled work of this session runs.
+
+        :raises ConfigError: when settings name a backend that is not installed.
+        """
+        from claw.tasks import LocalTaskBackend, select_task_backend
+
+        backends = self._task_backends() if self._task_backends else {"local": LocalTaskBackend()}
+        return select_task_backend(backends, self.settings)
 
     def add_tool(self, tool: Tool) -> None:
         """Offer ``tool`` to the model for this session only (MCP tools, sub-agent tools)."""

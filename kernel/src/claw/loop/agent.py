@@ -181,6 +181,7 @@ class AgentLoop:
             transports={name: reg.obj for name, reg in app.transports.items()},
             call_tool=self._call_tool_for_user,
             start_timeout=session_start_timeout(settings.model, self.env),
+            task_backends=lambda: {name: reg.obj for name, reg in app.task_backends.items()},
         )
         self.hooks = HookRunner(
             pm=app.pm,

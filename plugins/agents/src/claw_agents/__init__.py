@@ -1,1 +1,1 @@
-"""claw's multi-agent runtime: sub-agents, workers, teams, background tasks, cron, lanes and recovery."""
+"""claw's multi-agent runtime: background tasks and cron, sub-agents, workers and teams (docs/agents.md)."""
