@@ -43,6 +43,17 @@ def test_send_message_between_two_team_members(claw: Any, scripted: Any, store: 
     asked = [r for r in scripted.requests if "please check parser.py" in str(r["messages"][0])]
     assert len(asked) == 1  # the message reached bob's model, as bob's prompt
 
+    # The members share a task list: what ann adds, bob lists.
+    scripted.script(Reply(ToolCall("TaskCreate", {"subject": "fix the parser", "description": "it drops commas"})))
+    scripted.script(Reply(Text("added")))
+    store.enqueue(store.worker("ann").id, "add a task")
+    wait_for(lambda: store.worker("ann").last_result == "added", "ann's task")
+    scripted.script(Reply(ToolCall("TaskList", {})), Reply(Text("listed")))
+    store.enqueue(bob.id, "list the tasks")
+    wait_for(lambda: store.worker("bob").last_result == "listed", "bob's list")
+    listing = scripted.requests[-1]["messages"][-1]["content"][0]
+    assert listing["type"] == "tool_result" and "fix the parser" in str(listing["content"])
+
     scripted.script(Reply(ToolCall("TeamDelete", {"team_name": "review"})), Reply(Text("gone")))
     claw(*LEAD, "delete the team").assert_success()
     assert {w.state for w in store.workers("review")} == {"finished"}

@@ -99,8 +99,8 @@ class Host:
         self.plugin_failures = []
         self.lines = asyncio.Queue()
         env = {**os.environ, "CLAW_WORKER_ID": self.id}
-        if worker.team:  # Claude Code's variable for sharing one task list between sessions
-            env["CLAUDE_CODE_TASK_LIST_ID"] = f"team-{worker.team}"
+        if worker.team:  # the team's members share one task list (TaskCreate, TaskList, ...)
+            env["CLAW_TASK_LIST_ID"] = f"team-{worker.team}"
         self.proc = await asyncio.create_subprocess_exec(
             *argv,
             cwd=worker.cwd,
