@@ -21,6 +21,7 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import claw
 from claw import TaskRecord, TaskSpec, TaskStatus
@@ -35,7 +36,11 @@ POLL_SECONDS = 0.25
 #: Runs the task and keeps its exit code in ``$0`` (the ``.exit`` file), for whoever outlives whom.
 _WRAPPER = '"$@"; c=$?; echo $c > "$0"; exit $c'
 
-log = claw.get_logger("claw_agents.supervisor")
+
+def _log() -> Any:
+    """The structlog logger, fetched after the first round of work: importing it costs an on-demand
+    supervisor more than starting the task it was started for."""
+    return claw.get_logger("claw_agents.supervisor")
 
 
 class AlreadyRunning(claw.ClawError):
@@ -223,9 +228,10 @@ class Supervisor:
         # before the lock shows our pid: a SIGUSR1 must never find its default action (terminate)
         loop.add_signal_handler(signal.SIGUSR1, wake.set)
         self.acquire()
-        log.info("supervisor started", root=str(self.store.root), pid=os.getpid())
         try:
             self.recover()
+            await self.tick()
+            _log().info("supervisor started", root=str(self.store.root), pid=os.getpid())
             idle_since = time.monotonic()
             while not stop.is_set():
                 wake.clear()
@@ -233,7 +239,7 @@ class Supervisor:
                 if not self._idle():
                     idle_since = time.monotonic()
                 elif self.idle_exit is not None and time.monotonic() - idle_since >= self.idle_exit:
-                    log.info("supervisor idle; exiting")
+                    _log().info("supervisor idle; exiting")
                     break
                 waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
                 await asyncio.wait(waiters, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
