@@ -44,7 +44,9 @@ def test_send_message_between_two_team_members(claw: Any, scripted: Any, store: 
     assert len(asked) == 1  # the message reached bob's model, as bob's prompt
 
     # The members share a task list: what ann adds, bob lists.
-    scripted.script(Reply(ToolCall("TaskCreate", {"subject": "fix the parser", "description": "it drops commas"})))
+    scripted.script(
+        Reply(ToolCall("TaskCreate", {"subject": "fix the parser", "description": "it drops commas"}))
+    )
     scripted.script(Reply(Text("added")))
     store.enqueue(store.worker("ann").id, "add a task")
     wait_for(lambda: store.worker("ann").last_result == "added", "ann's task")

@@ -24,8 +24,10 @@ def _store(ctx: click.Context) -> Any:
 def _worker(store: Any, ref: str) -> Any:
     import claw
 
+    from claw_agents.workers import manager
+
     try:
-        return store.worker(ref)
+        return manager.reconcile(store, store.worker(ref))
     except KeyError:
         raise claw.UsageError(f"no worker {ref!r} (see `claw workers list`)") from None
 
@@ -53,7 +55,10 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """Every worker with its state."""
     import claw
 
-    rows = _store(ctx).workers()
+    from claw_agents.workers import manager
+
+    store = _store(ctx)
+    rows = [manager.reconcile(store, w) for w in store.workers()]
     if as_json:
         _emit([w.to_json() for w in rows])
         return

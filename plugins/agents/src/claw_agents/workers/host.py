@@ -64,6 +64,10 @@ class Host:
         self.plugin_failures: list[str] = []
         #: Scenarios whose automatic attempt the current prompt has used.
         self.attempted: set[str] = set()
+        #: The attempt under way (scenario, steps, failure), concluded once the worker is ready again.
+        self.pending: tuple[str, list[dict[str, Any]], str] | None = None
+        #: The handshake is done: a process that ends now ends mid-work (``provider``), not at start.
+        self.ready = False
 
     @property
     def worker(self) -> Worker:
@@ -82,6 +86,10 @@ class Host:
                     return 0
                 if not self.recover(failure):
                     return 1
+            except Exception as exc:  # settings that do not validate, a bug: recorded, never silent
+                await self.stop_child()
+                self.store.transition(self.id, "failed", f"the worker's host stopped: {exc}", "protocol")
+                raise
 
     # -- one child process ----------------------------------------------------------------------
 
@@ -335,9 +343,6 @@ class Host:
             return True
         recovery.conclude(self.store, scenario, self.id, steps, failure.detail)
         return False
-
-    pending: tuple[str, list[dict[str, Any]], str] | None = None
-    ready = False
 
     def _recovered(self) -> None:
         """The restarted worker is ready again: its recipe worked."""

@@ -20,7 +20,7 @@ from pathlib import Path
 import claw
 
 from claw_agents.workers import lanes
-from claw_agents.workers.store import Store, Worker, alive, db_path
+from claw_agents.workers.store import Store, Worker, alive
 
 #: States in which a worker takes a prompt at once.
 READY = ("ready_for_prompt", "finished")
@@ -123,13 +123,24 @@ async def wait_for(store: Store, ref: str, states: tuple[str, ...], timeout: flo
     """The worker once it is in one of ``states`` or ``failed``, else as it stands after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
-        worker = store.worker(ref)
+        worker = reconcile(store, store.worker(ref))
         if worker.state in states or worker.state == "failed" or time.monotonic() >= deadline:
-            return worker
-        if worker.state != "failed" and not alive(worker.host_pid) and worker.state != "finished":
             return worker
         await asyncio.sleep(0.1)
 
 
-def default_store(env: Mapping[str, str] | None = None) -> Store:
-    return Store(db_path(env))
+def reconcile(store: Store, worker: Worker) -> Worker:
+    """``worker`` as it really is: one whose host process is gone without recording why (killed with
+    ``kill -9``, a reboot) is marked ``failed`` (``protocol``) so it never stays ``running`` silently."""
+    if worker.state in ("finished", "failed") or worker.host_pid is None or alive(worker.host_pid):
+        return worker
+    current = store.worker(worker.id)  # the host may have recorded its end just now
+    if current.state in ("finished", "failed"):
+        return current
+    store.transition(
+        worker.id,
+        "failed",
+        f"its host process {worker.host_pid} is gone; WorkerRestart starts it again",
+        "protocol",
+    )
+    return store.worker(worker.id)

@@ -13,11 +13,12 @@ from typing import Any
 
 import claw
 
-from claw_agents.workers import manager
+from claw_agents.workers import config, manager
 from claw_agents.workers.store import LaneHeld, Store, Worker, db_path
 
-#: Permission modes a worker may be given besides its creator's own: they only narrow what it may do.
-_NARROWER = ("plan", "dontAsk")
+#: Permission modes a worker may be given besides its creator's own (Claude Code's names and claw's):
+#: they only narrow what it may do.
+_NARROWER = ("plan", "read-only", "dontAsk", "dont-ask")
 
 
 def _store(ctx: claw.ToolContext) -> Store:
@@ -26,7 +27,7 @@ def _store(ctx: claw.ToolContext) -> Store:
 
 def _worker(store: Store, ref: str) -> Worker:
     try:
-        return store.worker(ref)
+        return manager.reconcile(store, store.worker(ref))
     except KeyError:
         raise claw.ToolError(
             f"no worker {ref!r} (WorkerCreate makes one; `claw workers list` lists them)"
@@ -48,7 +49,7 @@ def _mode(requested: str | None, ctx: claw.ToolContext) -> str:
     if requested not in _NARROWER:
         raise claw.ToolError(
             f"permission_mode {requested!r} would be wider than this session's ({ctx.permission_mode}); "
-            f"use {', '.join(_NARROWER)} or leave it out"
+            "use plan, dontAsk or leave it out"
         )
     return requested
 
@@ -66,14 +67,16 @@ def _start(
     lane: str | None = None,
     base: str | None = None,
 ) -> Worker:
+    mode = _mode(permission_mode, ctx)
     try:
+        config.agents_settings(ctx.settings)  # a settings mistake is named now, not in the worker's log
         return manager.create(
             store,
             name=name,
             cwd=ctx.resolve(cwd) if cwd else ctx.workspace,
             env=ctx.env,
             model=model,
-            permission_mode=_mode(permission_mode, ctx),
+            permission_mode=mode,
             team=team,
             lane=lane,
             base=base,
