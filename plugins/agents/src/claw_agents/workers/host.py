@@ -26,10 +26,13 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from claw_agents.workers import config, lanes, recovery
+from claw_agents.workers import recovery
 from claw_agents.workers.store import Store, Worker, db_path
+
+if TYPE_CHECKING:
+    from claw_agents.workers.config import WorkerSettings
 
 _POLL = 0.1
 #: ``claw: warning: plugin "x" (dist 1.0) failed to import: ...; skipped``: a plugin that did not start.
@@ -121,6 +124,8 @@ class Host:
         self.store.update(self.id, pid=self.proc.pid)
         readers = [asyncio.create_task(self._stdout()), asyncio.create_task(self._stderr())]
         try:
+            from claw_agents.workers import config  # pydantic and settings load after the child started
+
             settings = config.load(Path(worker.cwd), os.environ)
             await self.gate(settings.workers)
             await self.handshake(settings.workers.ready_timeout)
@@ -173,7 +178,9 @@ class Host:
             raise Failure("protocol", f"not stream-json on the worker's stdout: {data['line']}")
         return data
 
-    async def gate(self, settings: config.WorkerSettings) -> None:
+    async def gate(self, settings: WorkerSettings) -> None:
+        from claw_agents.workers import config
+
         self.ready = False
         why = None if self.worker.approved else config.trust_needed(Path(self.worker.cwd), settings)
         if why is None:
@@ -237,6 +244,8 @@ class Host:
     async def run_prompt(self, prompt: dict[str, Any], timeout: float) -> None:
         lane = self.store.lane_of(self.id)
         if lane is not None:
+            from claw_agents.workers import config, lanes
+
             settings = config.load(Path(lane["repo"]), os.environ)  # the checkout the lane was opened from
             blocked = await asyncio.to_thread(lanes.check, self.store, lane, settings, self.id)
             if blocked:
@@ -324,6 +333,8 @@ class Host:
         steps: list[dict[str, Any]] = []
         cwd = Path(self.worker.cwd)
         if scenario == "trust_prompt_unresolved":
+            from claw_agents.workers import config
+
             settings = config.load(cwd, os.environ)
             why = config.trust_needed(cwd, settings.workers)
             steps.append(
