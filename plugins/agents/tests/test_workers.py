@@ -9,7 +9,7 @@ import os
 import signal
 from typing import Any
 
-from claw.testing.script import Reply, Text, ToolCall
+from claw.testing.script import Fault, Reply, Text, ToolCall
 from workers_support import repo, settings, store, transitions, wait_for, wait_state
 
 LEAD = ("-p", "--permission-mode", "bypassPermissions", "--output-format", "json")
@@ -124,3 +124,21 @@ def test_restart_after_kill_9_redelivers_the_prompt_then_escalates(
     ]
     assert wait_state(store, "beta", "failed").failure_class == "provider"
     assert json.loads(claw("workers", "show", "beta", "--json").stdout)["state"] == "failed"
+
+
+def test_an_api_error_is_a_provider_failure_recovered_by_a_restart(
+    scripted: Any, store: Any, settings: Any, workspace: Any
+) -> None:
+    from claw_agents.workers import manager
+
+    os.environ["CLAW_MAX_RETRIES"] = "0"  # the worker inherits it: the 500 ends the turn at once
+    scripted.script(Fault(status=500, message="upstream down"), Reply(Text("answered after the restart")))
+    worker = manager.create(store, name="gamma", cwd=workspace, env=dict(os.environ), prompt="work")
+    worker = wait_state(store, "gamma", "finished")
+    assert worker.last_result == "answered after the restart"
+    failed = next(e for e in store.events(worker.id) if e["state"] == "failed")
+    assert failed["detail"].startswith("provider: prompt 1: ") and "upstream down" in failed["detail"]
+    [entry] = store.ledger(worker.id)
+    assert (entry["scenario"], entry["outcome"]) == ("provider_failure", "recovered")
+    [prompt] = store.prompts(worker.id)
+    assert prompt["attempts"] == 2 and prompt["is_error"] == 0

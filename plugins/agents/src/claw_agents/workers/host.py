@@ -294,12 +294,8 @@ class Host:
         result = str(data.get("result") or "")
         if data.get("is_error") and data.get("api_error_status"):
             raise Failure("provider", f"prompt {prompt['id']}: {result}")
-        self.store.update(self.id, last_result=result)
         self.attempted.clear()
-        self.store.transition(self.id, "finished", f"prompt {prompt['id']}: {result[:200]}")
-        self.store.mark_prompt(  # last: a caller waiting on the prompt then sees the worker finished
-            prompt["id"], finished_at=time.time(), result=result, is_error=int(bool(data.get("is_error")))
-        )
+        self.store.finish(self.id, prompt["id"], result, bool(data.get("is_error")))
 
     def _send(self, data: dict[str, Any]) -> None:
         assert self.proc and self.proc.stdin

@@ -173,20 +173,21 @@ class Store:
         self, worker_id: str, state: str, detail: str = "", failure_class: str | None = None
     ) -> None:
         """Move ``worker_id`` to ``state``, recording the transition as an event."""
-        assert state in STATES, state
-        assert failure_class is None or failure_class in FAILURE_CLASSES, failure_class
-        now = time.time()
+        with self.connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            _transition(db, worker_id, state, detail, failure_class)
+            db.execute("COMMIT")
+
+    def finish(self, worker_id: str, prompt_id: int, result: str, is_error: bool) -> None:
+        """Record a prompt's result and the worker ``finished`` at once, so nobody sees one without the other."""
         with self.connect() as db:
             db.execute("BEGIN IMMEDIATE")
             db.execute(
-                "UPDATE workers SET state = ?, failure_class = ?, failure = ?, updated_at = ? WHERE id = ?",
-                (state, failure_class, detail if state == "failed" else None, now, worker_id),
+                "UPDATE inbox SET finished_at = ?, result = ?, is_error = ? WHERE id = ?",
+                (time.time(), result, int(is_error), prompt_id),
             )
-            text = f"{failure_class}: {detail}" if failure_class else detail
-            db.execute(
-                "INSERT INTO events (worker_id, at, kind, state, detail) VALUES (?, ?, 'transition', ?, ?)",
-                (worker_id, now, state, text),
-            )
+            db.execute("UPDATE workers SET last_result = ? WHERE id = ?", (result, worker_id))
+            _transition(db, worker_id, "finished", f"prompt {prompt_id}: {result[:200]}")
             db.execute("COMMIT")
 
     def note(self, worker_id: str, kind: str, detail: str) -> None:
@@ -331,6 +332,23 @@ class Store:
             else:
                 rows = db.execute("SELECT * FROM ledger WHERE subject = ? ORDER BY id", (subject,)).fetchall()
         return [{**dict(r), "steps": json.loads(r["steps"])} for r in rows]
+
+
+def _transition(
+    db: sqlite3.Connection, worker_id: str, state: str, detail: str, failure_class: str | None = None
+) -> None:
+    assert state in STATES, state
+    assert failure_class is None or failure_class in FAILURE_CLASSES, failure_class
+    now = time.time()
+    db.execute(
+        "UPDATE workers SET state = ?, failure_class = ?, failure = ?, updated_at = ? WHERE id = ?",
+        (state, failure_class, detail if state == "failed" else None, now, worker_id),
+    )
+    text = f"{failure_class}: {detail}" if failure_class else detail
+    db.execute(
+        "INSERT INTO events (worker_id, at, kind, state, detail) VALUES (?, ?, 'transition', ?, ?)",
+        (worker_id, now, state, text),
+    )
 
 
 class LaneHeld(Exception):
