@@ -161,7 +161,7 @@ class Host:
                 if match:
                     self.plugin_failures.append(match.group(1))
 
-    async def _next(self, timeout: float) -> dict[str, Any] | None:
+    async def _next(self, timeout: float) -> dict[str, Any]:
         """The next stdout message, or ``{}`` when none came within ``timeout``.
 
         :raises Failure: the child exited (``None`` on the queue).

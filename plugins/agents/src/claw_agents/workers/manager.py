@@ -112,8 +112,8 @@ def terminate(store: Store, ref: str, timeout: float = 10) -> Worker:
     if worker.pid and alive(worker.pid):
         with contextlib.suppress(ProcessLookupError):
             os.kill(worker.pid, signal.SIGKILL)
-    current = store.worker(worker.id)
-    if current.state not in ("finished", "failed") or current.failure == "terminated":
+    # The host records the end itself when it stops in time; a failed worker was not running anyway.
+    if store.worker(worker.id).state != "failed" and store.events(worker.id)[-1]["detail"] != "terminated":
         store.transition(worker.id, "finished", "terminated")
     store.release_lane(worker.id)
     return store.worker(worker.id)

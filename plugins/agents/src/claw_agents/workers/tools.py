@@ -271,11 +271,7 @@ def TeamDelete(team_name: str, ctx: claw.ToolContext) -> dict[str, Any]:
     store = _store(ctx)
     if store.team(team_name) is None:
         raise claw.ToolError(f"no team {team_name!r}")
-    ended = [
-        manager.terminate(store, w.id).id
-        for w in store.workers(team_name)
-        if w.state != "failed" or w.host_pid
-    ]
+    ended = [manager.terminate(store, w.id).id for w in store.workers(team_name)]
     store.delete_team(team_name)
     return {"team_name": team_name, "terminated": ended}
 
