@@ -155,3 +155,15 @@ def test_commands_and_sessions_reach_the_selected_backend(claw_env, workspace: P
         claw.CommandContext.create(workspace).task_backend()
     session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env={})
     assert session.task_backend().name == "local"
+
+
+def test_task_env_names_the_specs_parent_only() -> None:
+    base = {"PATH": "/bin", "CLAW_PARENT_SESSION_ID": "stale"}
+    assert claw.task_env(TaskSpec(kind="command", text="x", env={"A": "1"}), base) == {
+        "PATH": "/bin",
+        "A": "1",
+    }
+    env = claw.task_env(TaskSpec(kind="command", text="x", parent_session_id="p"), base)
+    assert env["CLAW_PARENT_SESSION_ID"] == "p"
+    argv = claw.task_argv(TaskSpec(kind="prompt", text="hi", model="m", permission_mode="plan"), python="py")
+    assert argv == ["py", "-m", "claw", "-p", "hi", "--model", "m", "--permission-mode", "plan"]

@@ -197,8 +197,11 @@ def task_argv(spec: TaskSpec, python: str | None = None) -> list[str]:
 
 
 def task_env(spec: TaskSpec, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment a task runs with: ``base`` (default: this process's) plus ``spec.env``."""
+    """The environment a task runs with: ``base`` (default: this process's) plus ``spec.env``, and
+    ``CLAW_PARENT_SESSION_ID`` set to the spec's parent session (so a child shares its task list)."""
     env = dict(os.environ if base is None else base)
+    # the parent is the spec's, never whoever started the backend's process
+    env.pop("CLAW_PARENT_SESSION_ID", None)
     env.update(spec.env)
     if spec.parent_session_id:
         env["CLAW_PARENT_SESSION_ID"] = spec.parent_session_id

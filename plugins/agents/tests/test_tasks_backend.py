@@ -20,7 +20,10 @@ def _status(backend: EmbeddedTaskBackend, task_id: str) -> TaskStatus:
 
 def test_output_pages_while_running_and_other_processes_see_the_task(backend, workspace: Path, claw) -> None:  # type: ignore[no-untyped-def]
     spec = TaskSpec(
-        kind="command", text="echo first; sleep 1.5; echo second", cwd=str(workspace), name="pager"
+        kind="command",
+        text="echo first; while [ ! -e gate ]; do sleep 0.05; done; echo second",
+        cwd=str(workspace),
+        name="pager",
     )
     record = asyncio.run(backend.submit(spec))
     assert record.status is TaskStatus.PENDING
@@ -33,6 +36,7 @@ def test_output_pages_while_running_and_other_processes_see_the_task(backend, wo
     assert listed.exit_code == 0, listed.stderr
     assert [(t["id"], t["status"]) for t in listed.json()] == [(record.id, "running")]
 
+    (workspace / "gate").touch()
     final = asyncio.run(backend.wait(record.id, timeout=30))
     assert final.status is TaskStatus.COMPLETED and final.exit_code == 0
     assert asyncio.run(backend.output(record.id, 6)) == ("second\n", 13, True)
@@ -125,3 +129,23 @@ def test_a_task_that_died_with_no_supervisor_watching_is_marked_failed(
     done = asyncio.run(backend.wait(finished.id, timeout=30))
     assert done.status is TaskStatus.FAILED and done.exit_code == 4
     wait_for(lambda: all(s.final for s in final_statuses(agents_root)), what="every task to end recorded")
+
+
+def test_claw_agents_serve_runs_the_supervisor_in_the_foreground(
+    claw, agents_root: Path, workspace: Path
+) -> None:  # type: ignore[no-untyped-def]
+    serve = claw.popen("agents", "serve")
+    try:
+        pid = running_supervisor(agents_root)
+        assert pid == serve.pid
+        backend = EmbeddedTaskBackend(agents_root)
+        record = asyncio.run(backend.submit(TaskSpec(kind="command", text="echo served", cwd=str(workspace))))
+        assert asyncio.run(backend.wait(record.id, timeout=30)).status is TaskStatus.COMPLETED
+        assert supervisor_pid(agents_root) == pid  # the foreground one ran it; no second one started
+        second = claw.subprocess("agents", "serve")
+        assert second.exit_code != 0 and "a supervisor is already running" in second.stderr
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=30)
+    assert serve.returncode == 0
+    assert supervisor_pid(agents_root) is None

@@ -147,9 +147,9 @@ def cron() -> None:
 def _store(ctx: click.Context) -> Any:
     from claw import command_context
 
-    from claw_agents.tasks.store import Store, agents_dir
+    from claw_agents.tasks.store import open_store
 
-    return Store(agents_dir(dict(command_context(ctx).env)))
+    return open_store(command_context(ctx).env)
 
 
 @cron.command("list")

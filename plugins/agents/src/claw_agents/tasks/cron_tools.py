@@ -15,11 +15,7 @@ from claw import ToolContext, ToolError, ToolResult, ToolSpec
 
 from claw_agents.tasks import cron
 from claw_agents.tasks.embedded import ensure_supervisor
-from claw_agents.tasks.store import Store, agents_dir
-
-
-def _store(ctx: ToolContext) -> Store:
-    return Store(agents_dir(dict(ctx.env)))
+from claw_agents.tasks.store import open_store
 
 
 def describe(entry: dict[str, Any]) -> str:
@@ -64,7 +60,7 @@ class CronCreateTool(claw.Tool):
             )
         except cron.CronError as e:
             raise ToolError(str(e)) from None
-        store = _store(ctx)
+        store = open_store(ctx.env)
         store.put_cron(entry)
         ensure_supervisor(store.root)
         return ToolResult(content=f"Scheduled {describe(entry)}", data={"entry": entry})
@@ -79,7 +75,7 @@ class CronListTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
-        entries = _store(ctx).list_cron()
+        entries = open_store(ctx.env).list_cron()
         return ToolResult(
             content="\n".join(describe(e) for e in entries) or "No scheduled jobs", data={"entries": entries}
         )
@@ -98,6 +94,6 @@ class CronDeleteTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
-        if not _store(ctx).delete_cron(input["id"]):
+        if not open_store(ctx.env).delete_cron(input["id"]):
             raise ToolError(f"no cron entry {input['id']!r}")
         return ToolResult(content=f"Deleted cron entry {input['id']}", data={"id": input["id"]})

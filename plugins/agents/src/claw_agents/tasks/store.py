@@ -12,7 +12,7 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,9 +43,14 @@ CREATE TABLE IF NOT EXISTS items (
 """
 
 
-def agents_dir(env: dict[str, str] | None = None) -> Path:
+def agents_dir(env: Mapping[str, str] | None = None) -> Path:
     """``<state dir>/agents``: the database, task output files and the supervisor's lock and log."""
     return claw.state_dir(env) / "agents"
+
+
+def open_store(env: Mapping[str, str] | None = None) -> Store:
+    """The store of the state directory ``env`` (default: this process's environment) names."""
+    return Store(agents_dir(env))
 
 
 class Store:

@@ -21,7 +21,7 @@ from typing import Any
 import claw
 from claw import TaskBackend, TaskRecord, TaskSpec, ToolContext, ToolError, ToolResult, ToolSpec
 
-from claw_agents.tasks.store import Store
+from claw_agents.tasks.store import open_store
 
 ITEM_STATUSES = ("pending", "in_progress", "completed")
 #: Characters of output one ``TaskOutput`` call returns; the rest is paged with ``offset``.
@@ -40,12 +40,6 @@ def backend_of(ctx: ToolContext) -> TaskBackend:
         return ctx.session.task_backend()
     except claw.ConfigError as e:
         raise ToolError(str(e)) from None
-
-
-def _store(ctx: ToolContext) -> Store:
-    from claw_agents.tasks.store import agents_dir
-
-    return Store(agents_dir(dict(ctx.env)))
 
 
 def _item_line(item: Mapping[str, Any], items: Mapping[str, Mapping[str, Any]]) -> str:
@@ -108,7 +102,7 @@ class TaskCreateTool(claw.Tool):
                 parent_session_id=ctx.session_id,
             )
             record = await backend_of(ctx).submit(spec)
-        item = _store(ctx).add_item(
+        item = open_store(ctx.env).add_item(
             list_id(ctx),
             {
                 "subject": input["subject"],
@@ -146,7 +140,7 @@ class TaskGetTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
-        items = {i["id"]: i for i in _store(ctx).list_items(list_id(ctx))}
+        items = {i["id"]: i for i in open_store(ctx.env).list_items(list_id(ctx))}
         item = items.get(str(input["taskId"]).lstrip("#"))
         if item is None:
             raise ToolError(f"no task #{input['taskId']} in the task list")
@@ -167,7 +161,7 @@ class TaskListTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
-        listed = _store(ctx).list_items(list_id(ctx))
+        listed = open_store(ctx.env).list_items(list_id(ctx))
         items = {i["id"]: i for i in listed}
         text = "\n".join(_item_line(i, items) for i in listed) or "No tasks found"
         return ToolResult(content=text, data={"tasks": listed})
@@ -245,7 +239,7 @@ class TaskUpdateTool(claw.Tool):
             item["updatedAt"] = time.time()
             return touched
 
-        items = _store(ctx).edit_items(list_id(ctx), change)
+        items = open_store(ctx.env).edit_items(list_id(ctx), change)
         if "deleted" in changed_fields:
             return ToolResult(content=f"Task #{task_id} deleted", data={"taskId": task_id, "deleted": True})
         fields = ", ".join(dict.fromkeys(changed_fields)) or "nothing changed"
@@ -259,7 +253,7 @@ async def resolve_run(ctx: ToolContext, given: str) -> tuple[TaskBackend, TaskRe
         return backend, await backend.get(given)
     except KeyError:
         pass
-    items = {i["id"]: i for i in _store(ctx).list_items(list_id(ctx))}
+    items = {i["id"]: i for i in open_store(ctx.env).list_items(list_id(ctx))}
     item = items.get(given.lstrip("#"))
     if item and item.get("taskId"):
         try:
