@@ -99,6 +99,28 @@ class Terminal:
             return None
 
 
+async def _handle(loop: Any, line: str) -> Any:
+    """Run one input line: a built-in command (``/help``, ``/compact``, ``/cost``, ...), else a prompt or
+    a session /command it expands; returns the turn's outcome (``None`` for a built-in)."""
+    if await slash_builtins.run(loop, line, sys.stderr):
+        return None
+    return await loop.run_prompt(line)
+
+
+def _verdict(line: str, commands: Mapping[str, Any]) -> str:
+    """What the REPL does with an input line: ``"run"`` it, ``"skip"`` it (empty, or an unknown
+    /command, reported) or ``"exit"`` (``/exit``, ``/quit``)."""
+    if not line:
+        return "skip"
+    call = slash.parse(line)
+    if call is not None and call.name in ("exit", "quit"):
+        return "exit"
+    if call is not None and call.name not in commands and call.name not in slash_builtins.COMMANDS:
+        console.error(str(slash.unknown(call.name, command_names(commands))))
+        return "skip"
+    return "run"
+
+
 def run_repl(app: Any, options: Any, initial: str | None) -> int:
     """Run the REPL until ``/exit`` or end of input; returns the exit code."""
     from claw.loop import AgentLoop
@@ -119,11 +141,6 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
         def on_sigint() -> None:
             if not stop_turn() and not reader.interrupt() and main_task is not None:
                 main_task.cancel()  # piped input: nothing to clear, end the session
-
-        async def handle(line: str) -> Any:
-            if await slash_builtins.run(loop, line, sys.stderr):  # /help, /compact, /cost, ...
-                return None
-            return await loop.run_prompt(line)  # a prompt, or a session /command it expands
 
         terminal = Terminal(reader, stop_turn)
         options.interactive = True
@@ -150,19 +167,12 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                 if line is None:
                     break
                 line = line.strip()
-                if not line:
-                    continue
-                call = slash.parse(line)
-                if call is not None and call.name in ("exit", "quit"):
+                verdict = _verdict(line, commands)
+                if verdict == "exit":
                     break
-                if (
-                    call is not None
-                    and call.name not in commands
-                    and call.name not in slash_builtins.COMMANDS
-                ):
-                    console.error(str(slash.unknown(call.name, command_names(commands))))
+                if verdict == "skip":
                     continue
-                turn = asyncio.ensure_future(handle(line))
+                turn = asyncio.ensure_future(_handle(loop, line))
                 try:
                     outcome = await turn
                 except ClawError as exc:  # a /command that failed to expand, /export to a file that exists
