@@ -1,4 +1,5 @@
-"""The line REPL: ``claw`` (or ``claw "PROMPT"``) on a terminal. The full-screen TUI comes later.
+"""The line REPL: ``claw`` (or ``claw "PROMPT"``) on a terminal. It is the built-in ``repl`` plugin's
+``claw_interactive`` answer (:mod:`claw.builtins.repl`); a plugin can put another front end in its place.
 
 Lines come from :mod:`claw.cli.line_input`: on a terminal a line editor with history (kept per
 workspace under the state dir) and Tab completion of slash commands; otherwise plain lines.
@@ -19,7 +20,7 @@ import json
 import signal
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claw import console, paths
 from claw._version import VERSION
@@ -27,6 +28,10 @@ from claw.cli import slash_builtins
 from claw.cli.line_input import Interrupted, LineReader, open_reader
 from claw.errors import ClawError
 from claw.loop import slash
+
+if TYPE_CHECKING:
+    from claw.loop.options import LoopOptions
+    from claw.plugin_commands import CommandContext
 
 
 def command_names(commands: Mapping[str, Any]) -> dict[str, str]:
@@ -121,16 +126,18 @@ def _verdict(line: str, commands: Mapping[str, Any]) -> str:
     return "run"
 
 
-def run_repl(app: Any, options: Any, initial: str | None) -> int:
-    """Run the REPL until ``/exit`` or end of input; returns the exit code."""
-    from claw.loop import AgentLoop
+def run_repl(context: CommandContext, options: LoopOptions, initial: str | None) -> int:
+    """Run the REPL until ``/exit`` or end of input; returns the exit code (the built-in ``repl``
+    plugin's ``claw_interactive``)."""
     from claw.output import ReplRenderer
 
     async def main() -> int:
         main_task = asyncio.current_task()
         turn: asyncio.Task[Any] | None = None
         commands: Mapping[str, Any] = {}
-        reader = open_reader(paths.history_file(app.workspace, app.env), lambda: command_names(commands))
+        reader = open_reader(
+            paths.history_file(context.workspace, context.env), lambda: command_names(commands)
+        )
 
         def stop_turn() -> bool:
             if turn is None or turn.done():
@@ -146,7 +153,7 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
         options.interactive = True
         options.asker = terminal.ask_permission
         options.tool_asker = terminal.ask_question
-        loop = AgentLoop(app, options, ReplRenderer())
+        loop = context.agent_loop(options, ReplRenderer())
         reason = "prompt_input_exit"
         asyncio.get_running_loop().add_signal_handler(signal.SIGINT, on_sigint)
         try:

@@ -28,7 +28,7 @@ from claw.messages import TextBlock
 from claw.output import shapes
 from claw.routing import Route
 from claw.session_context import SessionContext
-from claw.sessions import Session, SessionState, open_session, resume_state
+from claw.sessions import Session, SessionState
 from claw.tools import ToolContext
 
 __all__ = ["AgentLoop", "LoopOptions", "Outcome"]
@@ -49,7 +49,9 @@ class AgentLoop(Turn):
         settings = app.settings
         self.settings = settings
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
-        resumed = resume_state(opts.resume, directory) if opts.resume else None
+        self.store = app.pm.service("claw_session_store", directory=directory, persist=opts.persist)
+        self.compactor = app.pm.hook.claw_compactor(settings=settings)
+        resumed = self.store.resume(opts.resume) if opts.resume else None
         self.chain = self._model_chain(resumed)
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
@@ -68,12 +70,10 @@ class AgentLoop(Turn):
             additional_dirs=opts.add_dirs,
         )
 
-        self.session = session = open_session(
-            directory,
+        self.session = session = self.store.open(
             resume=resumed,
             fork=opts.fork,
             session_id=opts.session_id,
-            persist=opts.persist,
             start={"model": self.chain[0].address, "cwd": str(self.workspace), "claw_version": VERSION},
         )
         self._has_images = any(_has_image(m.content) for m in session.messages)

@@ -1,9 +1,11 @@
 """Compaction of a session's history: when the context is nearly full (or on ``/compact``), the older
-turns are summarised by the model and replaced by the summary."""
+turns are summarised by the model and replaced by the summary. What is kept and asked for is the
+compactor's (``claw_compactor``: the built-in ``compaction`` plugin or a replacement); the request,
+hooks, records and events are the loop's."""
 
 from __future__ import annotations
 
-from claw import compaction, console
+from claw import console
 from claw.cost import CostTracker
 from claw.loop.requests import ModelRequests
 from claw.output import shapes
@@ -13,12 +15,10 @@ class Compacting(ModelRequests):
     """Compaction of one session's history."""
 
     async def _maybe_compact(self, trigger: str) -> None:
-        cfg = self.settings.model.compaction
+        compactor = self.compactor
         if trigger == "auto" and (
-            not cfg.auto
-            or not compaction.should_compact(
-                self._context_tokens, self._info(self.caller.route).context_window, cfg.threshold
-            )
+            compactor is None
+            or not compactor.due(self._context_tokens, self._info(self.caller.route).context_window)
         ):
             return
         await self.compact(trigger)
@@ -27,8 +27,12 @@ class Compacting(ModelRequests):
         """Summarise the older turns; returns whether anything was compacted."""
         assert self.session is not None
         session = self.session
-        cfg = self.settings.model.compaction
-        cut = compaction.split_point(session.messages, cfg.keepRecentTurns)
+        compactor = self.compactor
+        if compactor is None:
+            if trigger == "manual":
+                console.warn("compaction is off: no plugin answers claw_compactor")
+            return False
+        cut = compactor.split(session.messages)
         if cut is None:
             if trigger == "manual":
                 console.warn("nothing to compact yet")
@@ -43,12 +47,12 @@ class Compacting(ModelRequests):
         if manual:
             self.costs = CostTracker(self.settings.model.prices)
         try:
-            response, _ = await self._call(compaction.summary_request(older), tools=True, shown=False)
+            response, _ = await self._call(compactor.request(older), tools=True, shown=False)
         finally:
             own, self.costs = self.costs, turn_costs
         cost = {"total_cost_usd": own.total_cost_usd, "usage": shapes.usage_dict(own.usage)} if manual else {}
         summary = response.to_message().text or "(no summary)"
-        messages = compaction.compacted(summary, kept)
+        messages = compactor.compacted(summary, kept)
         pre_tokens = self._context_tokens
         session.state.messages = messages
         session.record(

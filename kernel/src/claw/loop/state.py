@@ -24,9 +24,11 @@ from claw.sessions import Session
 from claw.tools import Tool, ToolContext
 
 if TYPE_CHECKING:
+    from claw.compaction import Compactor
     from claw.config import EffectiveSettings
     from claw.hooks import HookRunner
     from claw.permissions import PermissionEngine
+    from claw.sessions import SessionStore
 
 
 class LoopState:
@@ -44,6 +46,9 @@ class LoopState:
     tool_ctx: ToolContext
     system: list[TextBlock]
     runner: ToolRunner
+    #: The session store and compactor plugins answered with (``None``: compaction is off).
+    store: SessionStore
+    compactor: Compactor | None
 
     def __init__(self, app: Any, options: LoopOptions, renderer: Renderer) -> None:
         self.app = app
