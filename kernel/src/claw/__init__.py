@@ -114,6 +114,17 @@ _LAZY: dict[str, str] = {
     "SessionContext": "claw.session_context",
     "SlashCommand": "claw.session_context",
     "DoctorCheck": "claw.diagnostics",
+    # services a plugin can replace (``claw_session_store``, ``claw_compactor``, ``claw_output_renderer``,
+    # ``claw_interactive``, ``claw_permission_decision``): the built-ins answer with these
+    "Session": "claw.sessions",
+    "SessionState": "claw.sessions",
+    "SessionStore": "claw.sessions",
+    "JsonlSessionStore": "claw.sessions",
+    "Compactor": "claw.compaction",
+    "SummaryCompactor": "claw.compaction",
+    "Renderer": "claw.output",
+    "TextRenderer": "claw.output",
+    "LoopOptions": "claw.loop.options",
     # plugin commands (``claw_register_commands``) and ``claw_doctor_checks``
     "CommandContext": "claw.plugin_commands",
     "command_context": "claw.plugin_commands",
@@ -171,6 +182,7 @@ if TYPE_CHECKING:
     from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
     from claw.cli._output import table
+    from claw.compaction import Compactor, SummaryCompactor
     from claw.compat import satisfies
     from claw.config import EffectiveSettings, parse_json, read_json_file
     from claw.console import error, warn
@@ -193,6 +205,7 @@ if TYPE_CHECKING:
     from claw.globs import IgnoreRules, PathPattern, match_path
     from claw.lazy import require
     from claw.log import debugging, get_logger, http_request, httpx_event_hooks
+    from claw.loop.options import LoopOptions
     from claw.messages import (
         ContentBlock,
         ImageBlock,
@@ -206,6 +219,7 @@ if TYPE_CHECKING:
         ToolUseBlock,
         Usage,
     )
+    from claw.output import Renderer, TextRenderer
     from claw.paths import PROJECT_DIR_NAME, config_dir, state_dir
     from claw.plugin_commands import CommandContext, command_context
     from claw.providers import (
@@ -229,6 +243,7 @@ if TYPE_CHECKING:
     from claw.routing import map_effort
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
+    from claw.sessions import JsonlSessionStore, Session, SessionState, SessionStore
     from claw.settings import SandboxSettings
     from claw.subagents import SubagentResult, SubagentSpec
     from claw.tasks import (

@@ -281,14 +281,17 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     if params.get("replay_user_messages") and not stream_input:
         raise UsageError("--replay-user-messages requires --input-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
-        from claw.cli.repl import run_repl
+        from claw.plugin_commands import CommandContext
 
         if fmt != "text":
             raise UsageError("--output-format applies to print mode (-p) only")
         if prompt_tool:
             raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
         initial = prompt if isinstance(prompt, str) else None  # lines come only with resume-session (-p)
-        ctx.exit(run_repl(state.app, loop_options(state, params), initial))
+        front_end = dict(
+            context=CommandContext(state.app), options=loop_options(state, params), initial=initial
+        )
+        ctx.exit(state.app.pm.service("claw_interactive", **front_end))
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
@@ -389,10 +392,11 @@ def run_print(
     from claw.cli import slash_builtins
     from claw.errors import internal_error
     from claw.loop import AgentLoop
-    from claw.output import StreamJsonRenderer, make_renderer, shapes
+    from claw.output import StreamJsonRenderer, shapes
 
-    renderer = make_renderer(fmt, partial=partial, out=out)
-    report = (out or sys.stdout) if fmt == "text" else sys.stderr
+    stdout = out or sys.stdout
+    renderer = app.pm.service("claw_output_renderer", format=fmt, partial=partial, out=stdout)
+    report = stdout if fmt == "text" else sys.stderr
 
     async def listed(lines: list[str]) -> AsyncIterator[Any]:
         for line in lines:

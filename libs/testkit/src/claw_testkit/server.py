@@ -230,15 +230,16 @@ class MockServer:
         if isinstance(step, Fault) and step.kind == "html":
             page = b"<html><head><title>Sign in</title></head><body>Proxy login required</body></html>"
             return Response(200, {"content-type": "text/html; charset=utf-8"}, page)
-        resp = Response(200, {"content-type": content_type}, chunks=list(chunks))
+        body = list(chunks)
+        if isinstance(step, Fault) and step.kind == "garbage":
+            body.insert(step.after_events, b"event: content_block_delta\ndata: {this is not json\n\n")
+        resp = Response(200, {"content-type": content_type}, chunks=body)
         if isinstance(step, Fault) and step.kind == "cut":
             resp.cut_after = step.after_events
         if isinstance(step, Fault) and step.kind in ("stall", "pings"):
             resp.stall_after = step.after_events
             resp.stall_seconds = step.seconds
             resp.ping_every = step.ping_every if step.kind == "pings" else 0.0
-        if isinstance(step, Fault) and step.kind == "garbage" and resp.chunks is not None:
-            resp.chunks.insert(step.after_events, b"event: content_block_delta\ndata: {this is not json\n\n")
         return resp
 
     @staticmethod
