@@ -86,6 +86,7 @@ _LAZY: dict[str, str] = {
     "PermissionRequest": "claw.classifiers",
     "Verdict": "claw.classifiers",
     "Transport": "claw.transports",
+    "MessageTransport": "claw.transports",
     "Sandbox": "claw.sandboxes",
     "SandboxPolicy": "claw.sandboxes",
     "SandboxSettings": "claw.settings",
@@ -225,4 +226,4 @@ if TYPE_CHECKING:
         ToolResult,
         ToolSpec,
     )
-    from claw.transports import Transport
+    from claw.transports import MessageTransport, Transport

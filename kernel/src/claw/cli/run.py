@@ -164,7 +164,9 @@ _OPTIONS: list[Callable[[Any], Any]] = [
 
 
 def run_options(f: Any) -> Any:
-    for option in reversed(_OPTIONS):
+    from claw.cli import sdk_flags
+
+    for option in reversed([*_OPTIONS, *sdk_flags.OPTIONS]):
         f = option(f)
     return f
 
@@ -263,11 +265,13 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
 def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[str, Any]) -> None:
     """The root command without a subcommand: print mode, the REPL, or help. ``prompt`` may be lines
     to run in order (``resume-session FILE /compact /cost "next step"``), in print mode."""
+    from claw.cli import sdk_flags
     from claw.cli._root import state_of
     from claw.errors import ClawError, UsageError
 
     state = state_of(ctx)
     prompt, params = _seed_spellings(prompt, params)
+    params = sdk_flags.resolve(params)
     print_mode = bool(params.get("print_mode"))
     interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
     fmt = params.get("output_format") or "text"
@@ -279,6 +283,8 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         raise UsageError("--permission-prompt-tool stdio requires --input-format=stream-json")
     if params.get("replay_user_messages") and not stream_input:
         raise UsageError("--replay-user-messages requires --input-format=stream-json")
+    if params.get("include_hook_events") and fmt != "stream-json":
+        raise UsageError("--include-hook-events requires --output-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
         from claw.cli.repl import run_repl
 
@@ -301,7 +307,11 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         options = loop_options(state, params)
         if prompt_tool == "stdio":
             options.approver = channel.can_use_tool
-        ctx.exit(run_print(state.app, options, channel, fmt, bool(params.get("include_partial_messages"))))
+        partial, hook_events = (
+            bool(params.get("include_partial_messages")),
+            bool(params.get("include_hook_events")),
+        )
+        ctx.exit(run_print(state.app, options, channel, fmt, partial, hook_events=hook_events))
     lines = _with_stdin(prompt, _read_stdin())
     if not any(line.strip() for line in lines):
         if not print_mode:
@@ -317,6 +327,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             lines,
             fmt,
             bool(params.get("include_partial_messages")),
+            hook_events=bool(params.get("include_hook_events")),
         )
     )
 
@@ -362,19 +373,26 @@ class Terminated(ClawError):
 
 
 def run_print(
-    app: Any, options: Any, prompt: str | list[str] | ControlChannel, fmt: str, partial: bool = False
+    app: Any,
+    options: Any,
+    prompt: str | list[str] | ControlChannel,
+    fmt: str,
+    partial: bool = False,
+    *,
+    hook_events: bool = False,
 ) -> int:
     """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
     (:class:`~claw.cli.control.ControlChannel`) as the next turn of the same session; returns the exit
     code (1 if any turn failed). A built-in ``/command`` (:mod:`claw.cli.slash_builtins`) runs in its
-    place, its report on stdout in text output and on stderr otherwise. Ctrl-C raises
-    ``KeyboardInterrupt`` (exit 130) after the session is saved."""
+    place, its report on stdout in text output and on stderr otherwise. With ``hook_events``
+    (stream-json), every hook run is reported as ``hook_started``/``hook_response`` messages. Ctrl-C
+    raises ``KeyboardInterrupt`` (exit 130) after the session is saved."""
     import asyncio
     import signal
     import time
 
     from claw import console
-    from claw.cli import slash_builtins
+    from claw.cli import sdk_session, slash_builtins
     from claw.errors import internal_error
     from claw.loop import AgentLoop
     from claw.output import StreamJsonRenderer, make_renderer, shapes
@@ -390,7 +408,16 @@ def run_print(
         prompt = [prompt]
 
     async def main() -> int:
+        if not isinstance(prompt, list):
+            await prompt.open(options)  # an initialize request configures the session it starts
         loop = AgentLoop(app, options, renderer)
+        if hook_events:
+
+            def report_hook(record: dict[str, Any]) -> None:
+                for message in sdk_session.hook_messages(record, loop.session.id if loop.session else ""):
+                    renderer.system(message)
+
+            options.on_hook_run = report_hook
         reason = "other"
         task = asyncio.current_task()
         if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved

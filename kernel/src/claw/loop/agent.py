@@ -84,6 +84,12 @@ class LoopOptions:
     permission_prompt_tool: str | None = None
     #: Lets tools ask the user questions (``ToolContext.ask``).
     tool_asker: Any = None
+    #: Hooks the embedder adds to the settings' (the Agent SDK's callbacks: ``ConfiguredHook``).
+    hooks: list[Any] = field(default_factory=list)
+    #: Transports the embedder adds to the app's, by ``type`` (the Agent SDK's in-process MCP servers).
+    transports: dict[str, Any] = field(default_factory=dict)
+    #: Called with the record of every hook run, after the session recorded it (``--include-hook-events``).
+    on_hook_run: Any = None
     date: _dt.date | None = None
 
 
@@ -178,7 +184,7 @@ class AgentLoop:
             env=self.env,
             interactive=opts.interactive,
             extra={**opts.extra, "json_schema": opts.json_schema},
-            transports={name: reg.obj for name, reg in app.transports.items()},
+            transports={**{name: reg.obj for name, reg in app.transports.items()}, **opts.transports},
             call_tool=self._call_tool_for_user,
             start_timeout=session_start_timeout(settings.model, self.env),
         )
@@ -189,6 +195,7 @@ class AgentLoop:
             env=self.env,
             on_run=self._on_hook_run,
             tool_lookup=lambda name: self.tools.get(name),
+            extra=opts.hooks,
         )
         self.tool_ctx = ToolContext(
             workspace=self.workspace,
@@ -443,6 +450,8 @@ class AgentLoop:
         if self.session is not None:
             self.session.record("hook", sync=False, **record)
         self._emit("hook_run", **record)
+        if self.opts.on_hook_run is not None:
+            self.opts.on_hook_run(record)
 
     def _on_retry(self, attempt: int, max_retries: int, delay: float, error: ApiError, route: Route) -> None:
         assert self.session is not None
