@@ -67,8 +67,8 @@ class ControlChannel:
         self._reader: asyncio.Task[None] | None = None
         #: Why ``initialize`` could not be applied (its answer is then this error).
         self._init_error: str | None = None
-        #: Whether the first message was an ``initialize`` that configured the session.
-        self._configured = False
+        #: The ``initialize`` request (the first message) that configured the session.
+        self._applied: dict[str, Any] | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "initialize": self._initialize,
             "interrupt": self._interrupt,
@@ -95,7 +95,7 @@ class ControlChannel:
         if isinstance(first, dict) and first.get("subtype") == "initialize":
             try:
                 sdk_session.configure(options, first, self.request)
-                self._configured = True
+                self._applied = first
             except ClawError as exc:
                 self._init_error = str(exc)
 
@@ -204,7 +204,7 @@ class ControlChannel:
     def _initialize(self, request: dict[str, Any]) -> dict[str, Any]:
         if self._init_error is not None:  # a guard that silently never ran would be worse than none
             raise ClawError(self._init_error)
-        if request.get("hooks") and not self._configured:
+        if request.get("hooks") and request is not self._applied:
             raise ClawError(
                 "initialize must be the first message to register hooks (the session has started)"
             )
