@@ -320,3 +320,67 @@ def test_a_session_on_bedrock(e2e_env, bedrock_server, workspace: Path):  # type
     messages = _run_query("hi", _options(env, workspace, model="bedrock/us.anthropic.claude-sonnet-4-6"))
     assert messages[-1].result == "hello from bedrock"
     assert bedrock_server.model_ids == ["us.anthropic.claude-sonnet-4-6"]
+
+
+def test_every_flag_the_sdk_passes_is_honoured_or_warned_about(
+    scripted, claw_env, workspace: Path, tmp_path: Path
+):  # type: ignore[no-untyped-def]
+    scripted.script(Reply(Text("all flags fine")))
+    prompt_file = tmp_path / "system.md"
+    prompt_file.write_text("From a file.")
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    stderr: list[str] = []
+    options = _options(
+        claw_env,
+        workspace,
+        system_prompt={"type": "file", "path": str(prompt_file)},
+        tools=["Bash", "Read"],
+        allowed_tools=["Read"],
+        disallowed_tools=["Write"],
+        max_turns=3,
+        max_budget_usd=5.0,
+        task_budget={"total": 1000},
+        model="scripted/effort",
+        fallback_model="scripted/backup",
+        betas=["context-1m-2025-08-07"],
+        permission_mode="acceptEdits",
+        settings=json.dumps({"env": {"FROM_SETTINGS": "1"}}),
+        setting_sources=["user", "project"],
+        add_dirs=[str(extra)],
+        mcp_servers={},
+        strict_mcp_config=True,
+        include_partial_messages=True,
+        include_hook_events=True,
+        thinking={"type": "enabled", "budget_tokens": 2000, "display": "summarized"},
+        stderr=stderr.append,
+    )
+    messages = _run_query("go", options)
+
+    init = next(m for m in messages if isinstance(m, SystemMessage) and m.subtype == "init")
+    assert messages[-1].result == "all flags fine"
+    assert init.data["permissionMode"] == "acceptEdits" and init.data["model"] == "effort"
+    assert set(init.data["tools"]) >= {"Bash", "Read"} and "Write" not in init.data["tools"]
+    assert any(isinstance(m, StreamEvent) for m in messages)
+    request = scripted.requests[0]
+    assert request["system"][0]["text"].startswith("From a file.")
+    assert request["reasoning_effort"] == "low"  # a 2000-token thinking budget
+    warnings = [line for line in stderr if line.startswith("claw: warning:")]
+    assert warnings == [
+        "claw: warning: --thinking-display has no effect in claw: thinking is shown as the model returns it",
+        "claw: warning: --betas has no effect in claw: each provider sends the beta headers it needs",
+        "claw: warning: --task-budget has no effect in claw; bound a run with --max-budget-usd or --max-turns",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [
+        (["--plugin-dir", "."], "--plugin-dir: claw does not load Claude Code plugins from a directory"),
+        (["--session-mirror"], "--session-mirror: claw does not mirror transcripts to an SDK session store"),
+        (["--resume-session-at=abc"], "--resume-session-at: claw resumes a session only at its end"),
+    ],
+)
+def test_flags_claw_cannot_honour_are_refused(claw, scripted, flag: list[str], message: str):  # type: ignore[no-untyped-def]
+    claw("-p", "hi", *flag).assert_failure(2, message)
+    assert scripted.requests == []

@@ -55,3 +55,21 @@ def normalize_mode(name: str) -> str:
         choices = ", ".join([*MODES, *ALIASES])
         raise UsageError(f"unknown permission mode {name!r} (choose from {choices})")
     return canonical
+
+
+#: Each mode as Claude Code names it, for the shapes its SDKs parse (``system/init``'s
+#: ``permissionMode``); ``read-only`` is what claw's ``plan`` mode is.
+_CLAUDE_CODE_NAMES: dict[str, str] = {
+    "prompt": "default",
+    "read-only": "plan",
+    "workspace-write": "acceptEdits",
+    "dont-ask": "dontAsk",
+    "auto": "auto",
+    "allow": "bypassPermissions",
+    "danger-full-access": "bypassPermissions",
+}
+
+
+def claude_code_name(mode: str) -> str:
+    """Claude Code's name for a canonical mode (an unknown name is returned as it is)."""
+    return _CLAUDE_CODE_NAMES.get(mode, mode)
