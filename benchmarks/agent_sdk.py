@@ -8,7 +8,7 @@ quoted. Claude Code is looked for in ``CLAUDE_CODE_BIN`` or as ``claude`` on PAT
 benchmark prints claw's figure alone.
 
 Run: ``uv run python benchmarks/agent_sdk.py [ROUNDS]``. Target (issue 20): claw within 0.6x of Claude
-Code's time (a ratio of 0.6 or less).
+Code's time (a ratio of 0.6 or less); exits 1 when it misses it.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def main() -> int:
         return 0
     ratio = statistics.median(a / b for a, b in zip(rows["claw"], rows["claude"], strict=True))
     print(f"claw / Claude Code: {ratio:.2f}x (target {TARGET}x or less)")
-    return 0
+    return 0 if ratio <= TARGET else 1
 
 
 if __name__ == "__main__":
