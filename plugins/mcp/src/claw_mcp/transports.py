@@ -17,6 +17,7 @@ library, speaking MCP's ``mcp`` subprotocol with one JSON-RPC message per text f
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -201,7 +202,8 @@ async def _exchanged(
     transport: claw.MessageTransport, config: dict[str, Any]
 ) -> AsyncIterator[tuple[Any, Any]]:
     """Each message the session writes is handed to ``exchange`` in its own task (a slow tool call
-    must not hold up a ping or a cancellation); each reply goes to the read stream."""
+    must not hold up a ping or a cancellation); each reply goes to the read stream. An exchange that
+    fails answers its request with a JSON-RPC internal error, so only that request fails."""
     anyio = require("anyio", dist=DIST)
     types = _mcp("mcp_types")
     message = _mcp("mcp.shared.message")
@@ -209,18 +211,18 @@ async def _exchanged(
     write_stream, write_reader = anyio.create_memory_object_stream(16)
 
     async def deliver(item: Any) -> None:
+        sent = item.message.model_dump(by_alias=True, exclude_unset=True)
         try:
-            reply = await transport.exchange(
-                config, item.message.model_dump(by_alias=True, exclude_unset=True)
-            )
-            if reply is not None:
-                await read_writer.send(
-                    message.SessionMessage(types.jsonrpc_message_adapter.validate_python(reply))
-                )
-        except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-            pass  # the session ended meanwhile
-        except Exception as exc:  # the session fails the request it was waiting for
-            await read_writer.send(exc)
+            reply = await transport.exchange(config, sent)
+            parsed = None if reply is None else types.jsonrpc_message_adapter.validate_python(reply)
+        except Exception as exc:  # a failed exchange or a malformed reply: fail that request alone
+            if "method" not in sent or "id" not in sent:
+                return
+            error = {"jsonrpc": "2.0", "id": sent["id"], "error": {"code": -32603, "message": str(exc)}}
+            parsed = types.jsonrpc_message_adapter.validate_python(error)
+        if parsed is not None:
+            with contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):  # session over
+                await read_writer.send(message.SessionMessage(parsed))
 
     async with anyio.create_task_group() as tg, read_writer, read_stream, write_stream:
 
