@@ -454,3 +454,41 @@ def test_a_malformed_initialize_is_an_error_response_and_the_session_goes_on(cla
         driver.kill()
     assert code == 0, err
     assert result["result"] == "still here"
+
+
+def test_permission_updates_of_an_allow_apply_to_the_session(claw, loop_env, workspace):
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "one.txt"}, id="toolu_1")),
+        Reply(ToolCall("Touch", {"name": "two.txt"}, id="toolu_2")),
+        Reply(Text("done")),
+    )
+    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    try:
+        driver.send(_user("make files"))
+        request = driver.until(lambda o: o["type"] == "control_request")[-1]
+        updates = [
+            {"type": "setMode", "mode": "bypassPermissions", "destination": "session"},
+            {
+                "type": "addRules",
+                "rules": [{"toolName": "Touch"}],
+                "behavior": "deny",
+                "destination": "session",
+            },
+        ]
+        answer = {"behavior": "allow", "updatedInput": {"name": "one.txt"}, "updatedPermissions": updates}
+        driver.send(
+            {
+                "type": "control_response",
+                "response": {"subtype": "success", "request_id": request["request_id"], "response": answer},
+            }
+        )
+        result = driver.result()
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    # Not asked again (bypassPermissions), but the session's new deny rule stopped the second call.
+    assert [o["request_id"] for o in driver.seen if o["type"] == "control_request"] == [request["request_id"]]
+    assert sorted(p.name for p in workspace.glob("*.txt")) == ["one.txt"]
+    assert [d["tool_use_id"] for d in result["permission_denials"]] == ["toolu_2"]
+    assert not (workspace / ".claw" / "settings.local.json").exists()  # session updates are not saved
