@@ -64,6 +64,8 @@ class ControlChannel:
         #: Control requests that came before the session started, answered once it has.
         self._early: list[tuple[dict[str, Any], int]] = []
         self._first = asyncio.Event()
+        #: The first message on stdin (set with :attr:`_first`).
+        self._opening: dict[str, Any] | None = None
         self._reader: asyncio.Task[None] | None = None
         #: Why ``initialize`` could not be applied (its answer is then this error).
         self._init_error: str | None = None
@@ -91,7 +93,8 @@ class ControlChannel:
         self._reader = asyncio.create_task(self._read())
         options.transports = {**options.transports, "sdk": sdk_session.mcp_transport(self.request)}
         await self._first.wait()
-        first = self._early[0][0].get("request") if self._early else None
+        opening = self._opening or {}
+        first = opening.get("request") if opening.get("type") == "control_request" else None
         if isinstance(first, dict) and first.get("subtype") == "initialize":
             try:
                 sdk_session.configure(options, first, self.request)
@@ -127,7 +130,10 @@ class ControlChannel:
         try:
             async for number, line in lines(self.stdin):
                 try:
-                    self._dispatch(parse_json(line, number), number)
+                    data = parse_json(line, number)
+                    if not self._first.is_set():
+                        self._opening = data
+                    self._dispatch(data, number)
                 except ClawError as exc:
                     self._inbox.put_nowait(exc)
                 self._first.set()
