@@ -365,6 +365,7 @@ def test_every_flag_the_sdk_passes_is_honoured_or_warned_about(
     request = scripted.requests[0]
     assert request["system"][0]["text"].startswith("From a file.")
     assert request["reasoning_effort"] == "low"  # a 2000-token thinking budget
+    assert not [line for line in stderr if "[debug" in line]  # --verbose is stream-json's, not debug logs
     warnings = [line for line in stderr if line.startswith("claw: warning:")]
     assert warnings == [
         "claw: warning: --thinking-display has no effect in claw: thinking is shown as the model returns it",
