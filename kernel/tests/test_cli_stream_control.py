@@ -237,7 +237,11 @@ def test_set_permission_mode_set_model_initialize_and_unknown_requests(claw, loo
         driver.send(_request("mode2", "set_permission_mode", mode="bypassPermissions"))
         driver.send(_request("model", "set_model", model="scripted/backup"))
         driver.send(_request("bad-model", "set_model", model="nosuch/model"))
-        driver.send(_request("what", "rewind_files", user_message_id="x"))
+        driver.send(_request("what", "frobnicate"))
+        driver.send(_request("rewind", "rewind_files", user_message_id="x"))
+        driver.send(_request("stop", "stop_task", task_id="t1"))
+        driver.send(_request("toggle", "mcp_toggle", serverName="x", enabled=False))
+        driver.send(_request("status", "mcp_status"))
         init = driver.response("init")
         assert init["subtype"] == "success" and init["response"]["pid"] > 0
         assert isinstance(init["response"]["commands"], list)
@@ -251,7 +255,20 @@ def test_set_permission_mode_set_model_initialize_and_unknown_requests(claw, loo
         assert driver.response("what") == {
             "subtype": "error",
             "request_id": "what",
-            "error": "unsupported control request subtype: rewind_files",
+            "error": "unsupported control request subtype: frobnicate",
+        }
+        errors = [driver.response(r)["error"] for r in ("rewind", "stop", "toggle")]
+        assert errors == [
+            "rewind_files: claw keeps no file checkpoints, so it cannot rewind files",
+            'stop_task: no task "t1": claw reports no background tasks to the SDK '
+            "(stop a background command with the KillShell tool)",
+            "mcp_toggle: claw reconnects a dropped MCP server by itself and cannot switch servers on or "
+            "off during a session; restart the session with the servers you want",
+        ]
+        assert driver.response("status") == {
+            "subtype": "success",
+            "request_id": "status",
+            "response": {"mcpServers": []},
         }
         driver.send(_user("make a file"))  # the session went on, in the new mode with the new model
         result = driver.result()
@@ -355,3 +372,124 @@ def test_an_allow_with_updated_permissions_is_remembered(claw, loop_env, workspa
     assert sorted(p.name for p in workspace.glob("*.txt")) == ["one.txt", "two.txt"]
     local = json.loads((workspace / ".claw" / "settings.local.json").read_text())
     assert local["permissions"]["allow"] == ["Touch"]
+
+
+def test_stdin_closed_mid_turn_finishes_the_turn_and_saves_the_session(
+    claw, loop_env, workspace, session_events
+):
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "asked.txt"}, id="toolu_1")),
+        Reply(Text("finished without the client")),
+    )
+    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    try:
+        driver.send(_user("make a file"))
+        driver.until(lambda o: o["type"] == "control_request")  # the client is asked, and goes away
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    result = [o for o in driver.seen if o["type"] == "result"][-1]
+    assert result["result"] == "finished without the client"
+    assert result["permission_denials"][0]["tool_use_id"] == "toolu_1"
+    assert not (workspace / "asked.txt").exists()
+    events = session_events(result["session_id"])
+    assert [e["type"] for e in events][-2:] == ["result", "session_end"]
+    denied = loop_env.requests[-1]["messages"][-1]["content"][0]
+    assert denied["is_error"] and "stdin ended before the client answered" in denied["content"]
+
+
+def test_initialize_registers_hook_callbacks_that_the_client_answers(claw, loop_env, workspace):
+    loop_env.script(Reply(ToolCall("Touch", {"name": "no.txt"}, id="toolu_1")), Reply(Text("done")))
+    driver = Driver(claw, "--include-hook-events", "--permission-mode", "bypassPermissions")
+    try:
+        hooks = {"PreToolUse": [{"matcher": "Touch", "hookCallbackIds": ["cb_1"], "timeout": 5}]}
+        driver.send(_request("init", "initialize", hooks=hooks))
+        assert driver.response("init")["response"]["hooks_applied"] is True
+        driver.send(_user("make a file"))
+        asked = driver.until(lambda o: o["type"] == "control_request")[-1]
+        assert asked["request"]["subtype"] == "hook_callback" and asked["request"]["callback_id"] == "cb_1"
+        assert asked["request"]["input"]["tool_input"] == {"name": "no.txt"}
+        assert asked["request"]["tool_use_id"] == "toolu_1"
+        block = {"decision": "block", "reason": "not today"}
+        driver.send(
+            {
+                "type": "control_response",
+                "response": {"subtype": "success", "request_id": asked["request_id"], "response": block},
+            }
+        )
+        result = driver.result()
+        driver.send(_request("late", "initialize", hooks=hooks))  # after the start: cannot register
+        late = driver.response("late")
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    assert result["result"] == "done" and not (workspace / "no.txt").exists()
+    assert "not today" in loop_env.requests[-1]["messages"][-1]["content"][0]["content"]
+    hook_events = [
+        (o["subtype"], o["hook_event"]) for o in driver.seen if o.get("subtype", "").startswith("hook_")
+    ]
+    assert hook_events == [("hook_started", "PreToolUse"), ("hook_response", "PreToolUse")]
+    assert late == {
+        "subtype": "error",
+        "request_id": "late",
+        "error": "initialize must be the first message to register hooks (the session has started)",
+    }
+
+
+def test_a_malformed_initialize_is_an_error_response_and_the_session_goes_on(claw, loop_env):
+    loop_env.script(Reply(Text("still here")))
+    driver = Driver(claw)
+    try:
+        driver.send(_request("init", "initialize", hooks={"PreToolUse": "nope"}))
+        assert driver.response("init") == {
+            "subtype": "error",
+            "request_id": "init",
+            "error": 'initialize: hooks["PreToolUse"] must be a list of matchers',
+        }
+        driver.send(_user("hi"))
+        result = driver.result()
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    assert result["result"] == "still here"
+
+
+def test_permission_updates_of_an_allow_apply_to_the_session(claw, loop_env, workspace):
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "one.txt"}, id="toolu_1")),
+        Reply(ToolCall("Touch", {"name": "two.txt"}, id="toolu_2")),
+        Reply(Text("done")),
+    )
+    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    try:
+        driver.send(_user("make files"))
+        request = driver.until(lambda o: o["type"] == "control_request")[-1]
+        updates = [
+            {"type": "setMode", "mode": "bypassPermissions", "destination": "session"},
+            {
+                "type": "addRules",
+                "rules": [{"toolName": "Touch"}],
+                "behavior": "deny",
+                "destination": "session",
+            },
+        ]
+        answer = {"behavior": "allow", "updatedInput": {"name": "one.txt"}, "updatedPermissions": updates}
+        driver.send(
+            {
+                "type": "control_response",
+                "response": {"subtype": "success", "request_id": request["request_id"], "response": answer},
+            }
+        )
+        result = driver.result()
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    # Not asked again (bypassPermissions), but the session's new deny rule stopped the second call.
+    assert [o["request_id"] for o in driver.seen if o["type"] == "control_request"] == [request["request_id"]]
+    assert sorted(p.name for p in workspace.glob("*.txt")) == ["one.txt"]
+    assert [d["tool_use_id"] for d in result["permission_denials"]] == ["toolu_2"]
+    assert not (workspace / ".claw" / "settings.local.json").exists()  # session updates are not saved

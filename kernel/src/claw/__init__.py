@@ -87,6 +87,7 @@ _LAZY: dict[str, str] = {
     "PermissionRequest": "claw.classifiers",
     "Verdict": "claw.classifiers",
     "Transport": "claw.transports",
+    "MessageTransport": "claw.transports",
     "Sandbox": "claw.sandboxes",
     "SandboxPolicy": "claw.sandboxes",
     "SandboxSettings": "claw.settings",
@@ -277,4 +278,4 @@ if TYPE_CHECKING:
         ToolResult,
         ToolSpec,
     )
-    from claw.transports import Transport
+    from claw.transports import MessageTransport, Transport

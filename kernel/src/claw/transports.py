@@ -27,3 +27,22 @@ class Transport(abc.ABC):
         The stream objects are whatever the protocol library the consumer uses expects (for MCP,
         anyio memory streams of ``SessionMessage``); the context exit closes the connection.
         """
+
+
+class MessageTransport(Transport):
+    """A server reached by handing it one JSON-RPC message at a time, as a plain ``dict``.
+
+    For servers that live in the host process rather than behind a pipe or a socket: the Claude Agent
+    SDK's in-process MCP servers, reached over the stream-json control channel (``mcp_message``). The
+    kernel speaks no protocol, so the consumer (``claw-mcp``) turns :meth:`exchange` into the streams
+    its protocol library wants; :meth:`connect` is not used. The consumer adds ``server`` (the
+    configured server name) to the configuration it passes.
+    """
+
+    def connect(self, config: dict[str, Any]) -> AbstractAsyncContextManager[tuple[Any, Any]]:
+        raise NotImplementedError(f"{type(self).__name__} is a message transport: use exchange()")
+
+    @abc.abstractmethod
+    async def exchange(self, config: dict[str, Any], message: dict[str, Any]) -> dict[str, Any] | None:
+        """Deliver ``message``; returns the reply to a request, ``None`` for a notification or a
+        response (nothing comes back for those)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -391,7 +392,9 @@ def cli(
     claw ["PROMPT"]      interactive session (a terminal is needed)"""
     if work_dir is not None and not work_dir.is_dir():
         raise click.BadParameter(f"no such directory: {work_dir}", param_hint="--work-dir")
-    if verbose:
+    if verbose and not os.environ.get("CLAUDE_CODE_ENTRYPOINT", "").startswith("sdk"):
+        # Spawned by the Claude Agent SDK (which sets CLAUDE_CODE_ENTRYPOINT), --verbose is only what
+        # stream-json output requires, as in Claude Code: no debug lines in the application's stderr.
         from claw import log
 
         log.configure(verbose=True)

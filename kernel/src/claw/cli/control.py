@@ -2,17 +2,21 @@
 
 With ``--input-format stream-json --output-format stream-json``, stdin carries user messages and
 control messages; stdout carries the run's messages and control messages. From the client:
-``{"type": "control_request", "request_id": ID, "request": {"subtype": ...}}`` with ``interrupt``,
-``initialize``, ``set_permission_mode`` or ``set_model``, each answered on stdout with
+``{"type": "control_request", "request_id": ID, "request": {"subtype": ...}}`` with ``initialize``,
+``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
+``mcp_reconnect``, ``mcp_toggle``, ``stop_task`` or ``rewind_files``, each answered on stdout with
 ``{"type": "control_response", "response": {"subtype": "success", "request_id": ID, "response": {...}}}``
-or ``{"subtype": "error", "request_id": ID, "error": "..."}``. From claw, with
-``--permission-prompt-tool stdio``: ``can_use_tool`` requests, which the client answers with a
-``control_response`` carrying ``{"behavior": "allow" | "deny", ...}``.
+or ``{"subtype": "error", "request_id": ID, "error": "..."}``. From claw: ``can_use_tool`` (with
+``--permission-prompt-tool stdio``), answered ``{"behavior": "allow" | "deny", ...}``;
+``hook_callback`` for the hooks ``initialize`` registered; ``mcp_message`` for the client's
+in-process MCP servers (:mod:`claw.cli.sdk_session`).
 
-Control requests are answered as they arrive, also while a turn runs (an ``interrupt`` stops it);
-user messages queue up and run in order. An unknown subtype gets an error response and the session
-goes on; a control request without a ``request_id`` cannot be answered, so it is reported on stderr
-and skipped.
+The session starts once the first message has arrived, so that an ``initialize`` (the SDKs send it
+first) configures it: its hooks fire from ``SessionStart`` on, its MCP servers' tools are offered from
+the first turn. Control requests are answered as they arrive, also while a turn runs (an
+``interrupt`` stops it); user messages queue up and run in order. An unknown subtype gets an error
+response and the session goes on; a control request without a ``request_id`` cannot be answered, so
+it is reported on stderr and skipped.
 """
 
 from __future__ import annotations
@@ -26,10 +30,13 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, TextIO
 
 from claw import console
+from claw.cli import sdk_session
 from claw.cli.stream_input import line_error, lines, parse_json, parse_user
 from claw.errors import ClawError
 from claw.messages import ContentBlock
 from claw.permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
+from claw.permissions.rules import RuleError
+from claw.permissions.store import SESSION_SOURCE
 
 #: Who answers ``can_use_tool`` requests, in verdicts and messages.
 CLIENT = "the stream-json client"
@@ -54,24 +61,60 @@ class ControlChannel:
         self._ids = itertools.count(1)
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._inbox: asyncio.Queue[_Prompt | ClawError | None] = asyncio.Queue()
+        #: Control requests that came before the session started, answered once it has.
+        self._early: list[tuple[dict[str, Any], int]] = []
+        self._first = asyncio.Event()
+        #: The first message on stdin (set with :attr:`_first`).
+        self._opening: dict[str, Any] | None = None
+        self._reader: asyncio.Task[None] | None = None
+        #: Why ``initialize`` could not be applied (its answer is then this error).
+        self._init_error: str | None = None
+        #: The ``initialize`` request (the first message) that configured the session.
+        self._applied: dict[str, Any] | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "initialize": self._initialize,
             "interrupt": self._interrupt,
             "set_permission_mode": self._set_permission_mode,
             "set_model": self._set_model,
+            "mcp_status": self._mcp_status,
+            "get_context_usage": self._context_usage,
+            "mcp_reconnect": self._mcp_unsupported,
+            "mcp_toggle": self._mcp_unsupported,
+            "stop_task": self._stop_task,
+            "rewind_files": self._rewind_files,
         }
 
     # -- stdin ----------------------------------------------------------------------------------
 
+    async def open(self, options: Any) -> None:
+        """Start reading stdin and wait for the first message; if it is an ``initialize`` request,
+        apply it to ``options`` (:class:`claw.loop.LoopOptions`) before the session starts. The
+        SDK's in-process MCP servers (``"type": "sdk"``) are reached through this channel."""
+        self._reader = asyncio.create_task(self._read())
+        options.transports = {**options.transports, "sdk": sdk_session.mcp_transport(self.request)}
+        await self._first.wait()
+        opening = self._opening or {}
+        first = opening.get("request") if opening.get("type") == "control_request" else None
+        if isinstance(first, dict) and first.get("subtype") == "initialize":
+            try:
+                sdk_session.configure(options, first, self.request)
+                self._applied = first
+            except ClawError as exc:
+                self._init_error = str(exc)
+
     async def prompts(self, loop: Any) -> AsyncIterator[str | list[ContentBlock]]:
         """The prompts for ``loop`` (a started :class:`claw.loop.AgentLoop`), in order; control
-        messages are handled meanwhile.
+        messages are handled meanwhile (those that came before the session started first).
 
         :raises ClawError: ``stdin line N: ...`` for a line that is not a message claw understands,
             after the prompts before it have run.
         """
         self.loop = loop
-        reader = asyncio.create_task(self._read())
+        if self._reader is None:
+            self._reader = asyncio.create_task(self._read())
+        early, self._early = self._early, []
+        for data, number in early:
+            self._answer(data, number)
         try:
             while (item := await self._inbox.get()) is not None:
                 if isinstance(item, ClawError):
@@ -81,16 +124,21 @@ class ControlChannel:
                     self._echo(data)
                 yield prompt
         finally:
-            reader.cancel()
+            self._reader.cancel()
 
     async def _read(self) -> None:
         try:
             async for number, line in lines(self.stdin):
                 try:
-                    self._dispatch(parse_json(line, number), number)
+                    data = parse_json(line, number)
+                    if not self._first.is_set():
+                        self._opening = data
+                    self._dispatch(data, number)
                 except ClawError as exc:
                     self._inbox.put_nowait(exc)
+                self._first.set()
         finally:
+            self._first.set()
             self._inbox.put_nowait(None)
             for future in self._pending.values():  # nobody is left to answer
                 if not future.done():
@@ -100,6 +148,8 @@ class ControlChannel:
         kind = data.get("type")
         if kind == "user":
             self._inbox.put_nowait((data, parse_user(data, number)))
+        elif kind == "control_request" and self.loop is None:
+            self._early.append((data, number))
         elif kind == "control_request":
             self._answer(data, number)
         elif kind == "control_response":
@@ -158,8 +208,12 @@ class ControlChannel:
     # -- the client's requests --------------------------------------------------------------------
 
     def _initialize(self, request: dict[str, Any]) -> dict[str, Any]:
-        if request.get("hooks"):  # a guard that silently never ran would be worse than no session
-            raise ClawError("claw does not run SDK hook callbacks; configure hooks in settings instead")
+        if self._init_error is not None:  # a guard that silently never ran would be worse than none
+            raise ClawError(self._init_error)
+        if request.get("hooks") and request is not self._applied:
+            raise ClawError(
+                "initialize must be the first message to register hooks (the session has started)"
+            )
         commands = self.loop.ctx.commands if self.loop.ctx is not None else {}
         return {
             "commands": [
@@ -168,7 +222,10 @@ class ControlChannel:
             ],
             "output_style": "default",
             "available_output_styles": ["default"],
+            "models": [],
             "pid": os.getpid(),
+            "hook_on_failure_supported": True,
+            "hooks_applied": True,
         }
 
     def _interrupt(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -189,35 +246,98 @@ class ControlChannel:
         self.loop.set_model(model or None)
         return {}
 
+    def _mcp_status(self, request: dict[str, Any]) -> dict[str, Any]:
+        return {"mcpServers": [dict(s) for s in self.loop.ctx.statuses]}
+
+    def _context_usage(self, request: dict[str, Any]) -> dict[str, Any]:
+        status = self.loop.status()
+        used, window = status["context_tokens"], status["context_window"] or 0
+        return {
+            "categories": [{"name": "Messages", "tokens": used, "color": "purple"}],
+            "totalTokens": used,
+            "maxTokens": window,
+            "rawMaxTokens": window,
+            "percentage": round(100 * used / window, 2) if window else 0.0,
+            "model": status["model"],
+            "isAutoCompactEnabled": bool(self.loop.settings.model.compaction.auto),
+        }
+
+    def _mcp_unsupported(self, request: dict[str, Any]) -> dict[str, Any]:
+        raise ClawError(
+            f"{request['subtype']}: claw reconnects a dropped MCP server by itself and cannot switch "
+            "servers on or off during a session; restart the session with the servers you want"
+        )
+
+    def _stop_task(self, request: dict[str, Any]) -> dict[str, Any]:
+        raise ClawError(
+            f"stop_task: no task {json.dumps(request.get('task_id'))}: claw reports no background tasks "
+            "to the SDK (stop a background command with the KillShell tool)"
+        )
+
+    def _rewind_files(self, request: dict[str, Any]) -> dict[str, Any]:
+        raise ClawError("rewind_files: claw keeps no file checkpoints, so it cannot rewind files")
+
     # -- claw's requests ----------------------------------------------------------------------------
 
-    async def can_use_tool(self, question: PermissionQuestion) -> PermissionAnswer:
-        """A :data:`claw.permissions.PermissionApprover` (``--permission-prompt-tool stdio``): asks
-        the client with a ``can_use_tool`` request; if the turn is interrupted meanwhile, the client
-        gets a ``control_cancel_request``."""
+    async def request(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Send a control request to the client and return its answer's ``response`` object; if the
+        caller is cancelled meanwhile (an interrupted turn), the client gets a ``control_cancel_request``.
+
+        :raises ClawError: the client answered with an error, or stdin ended first.
+        """
         request_id = f"claw_req_{next(self._ids)}"
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
-        request = {
-            "subtype": "can_use_tool",
-            "tool_name": question.tool_name,
-            "input": dict(question.tool_input),
-            "permission_suggestions": question.suggestions,
-            "blocked_path": None,
-            "decision_reason": question.reason,
-            "tool_use_id": question.tool_use_id,
-        }
-        self._write({"type": "control_request", "request_id": request_id, "request": request})
+        self._write({"type": "control_request", "request_id": request_id, "request": body})
         try:
-            answer = await future
+            return await future
         except asyncio.CancelledError:
             self._write({"type": "control_cancel_request", "request_id": request_id})
             raise
-        except ClawError as exc:
-            return PermissionAnswer("deny", message=f"{CLIENT} could not decide: {exc}", source=CLIENT)
         finally:
             self._pending.pop(request_id, None)
-        return parse_answer(answer, CLIENT)
+
+    async def can_use_tool(self, question: PermissionQuestion) -> PermissionAnswer:
+        """A :data:`claw.permissions.PermissionApprover` (``--permission-prompt-tool stdio``): asks
+        the client with a ``can_use_tool`` request. The ``updatedPermissions`` of an allow are applied
+        to the session: ``addRules`` as session rules, ``setMode`` as the new mode."""
+        try:
+            answer = await self.request(
+                {
+                    "subtype": "can_use_tool",
+                    "tool_name": question.tool_name,
+                    "input": dict(question.tool_input),
+                    "permission_suggestions": question.suggestions,
+                    "blocked_path": None,
+                    "decision_reason": question.reason,
+                    "tool_use_id": question.tool_use_id,
+                }
+            )
+        except ClawError as exc:
+            return PermissionAnswer("deny", message=f"{CLIENT} could not decide: {exc}", source=CLIENT)
+        decision = parse_answer(answer, CLIENT)
+        if decision.behavior == "allow":
+            self._apply_updates(answer.get("updatedPermissions"))
+        return decision
+
+    def _apply_updates(self, updates: Any) -> None:
+        """Claude Code ``PermissionUpdate`` objects from an allow: rules join the session's rules (a
+        settings destination is also saved, by the engine, as for an "always" at the REPL)."""
+        engine = self.loop.permissions
+        for update in updates if isinstance(updates, list) else []:
+            kind = update.get("type") if isinstance(update, dict) else None
+            if kind == "setMode" and isinstance(update.get("mode"), str):
+                self.loop.set_permission_mode(update["mode"])
+            elif kind == "addRules" and update.get("behavior") in ("allow", "deny", "ask"):
+                for rule in update.get("rules") or []:
+                    name, content = rule.get("toolName"), rule.get("ruleContent")
+                    text = f"{name}({content})" if content else str(name)
+                    try:
+                        engine.rules.add_text(text, update["behavior"], SESSION_SOURCE, str(engine.workspace))
+                    except RuleError as exc:
+                        console.warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
+            elif kind is not None:
+                console.warn(f"{CLIENT} sent a permission update claw does not apply: {kind}")
 
     # -- stdout ---------------------------------------------------------------------------------
 

@@ -165,7 +165,9 @@ _OPTIONS: list[Callable[[Any], Any]] = [
 
 
 def run_options(f: Any) -> Any:
-    for option in reversed(_OPTIONS):
+    from claw.cli import sdk_flags
+
+    for option in reversed([*_OPTIONS, *sdk_flags.OPTIONS]):
         f = option(f)
     return f
 
@@ -264,11 +266,13 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
 def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[str, Any]) -> None:
     """The root command without a subcommand: print mode, the REPL, or help. ``prompt`` may be lines
     to run in order (``resume-session FILE /compact /cost "next step"``), in print mode."""
+    from claw.cli import sdk_flags
     from claw.cli._root import state_of
     from claw.errors import ClawError, UsageError
 
     state = state_of(ctx)
     prompt, params = _seed_spellings(prompt, params)
+    params = sdk_flags.resolve(params)
     print_mode = bool(params.get("print_mode"))
     interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
     fmt = params.get("output_format") or "text"
@@ -280,6 +284,8 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         raise UsageError("--permission-prompt-tool stdio requires --input-format=stream-json")
     if params.get("replay_user_messages") and not stream_input:
         raise UsageError("--replay-user-messages requires --input-format=stream-json")
+    if params.get("include_hook_events") and fmt != "stream-json":
+        raise UsageError("--include-hook-events requires --output-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
         from claw.plugin_commands import CommandContext
 
@@ -301,13 +307,16 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
 
         if sys.stdin is None:
             raise UsageError("--input-format=stream-json needs a standard input")
-        partial = bool(params.get("include_partial_messages"))
+        partial, hook_events = (
+            bool(params.get("include_partial_messages")),
+            bool(params.get("include_hook_events")),
+        )
         with reserved_stdout() as out:
             channel = ControlChannel(sys.stdin, out, replay=bool(params.get("replay_user_messages")))
             options = loop_options(state, params)
             if prompt_tool == "stdio":
                 options.approver = channel.can_use_tool
-            code = run_print(state.app, options, channel, fmt, partial, out=out)
+            code = run_print(state.app, options, channel, fmt, partial, out=out, hook_events=hook_events)
         ctx.exit(code)
     lines = _with_stdin(prompt, _read_stdin())
     if not any(line.strip() for line in lines):
@@ -325,6 +334,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             fmt,
             bool(params.get("include_partial_messages")),
             out=out,
+            hook_events=bool(params.get("include_hook_events")),
         )
     ctx.exit(code)
 
@@ -377,19 +387,21 @@ def run_print(
     partial: bool = False,
     *,
     out: TextIO | None = None,
+    hook_events: bool = False,
 ) -> int:
     """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
     (:class:`~claw.cli.control.ControlChannel`) as the next turn of the same session; returns the exit
     code (1 if any turn failed). A built-in ``/command`` (:mod:`claw.cli.slash_builtins`) runs in its
     place, its report on stdout in text output and on stderr otherwise. ``out`` is the real stdout
-    (:func:`claw.cli.reserved_stdout.reserved_stdout`). Ctrl-C raises
-    ``KeyboardInterrupt`` (exit 130) after the session is saved."""
+    (:func:`claw.cli.reserved_stdout.reserved_stdout`). With ``hook_events`` (stream-json), every hook
+    run is reported as ``hook_started``/``hook_response`` messages. Ctrl-C raises ``KeyboardInterrupt``
+    (exit 130) after the session is saved."""
     import asyncio
     import signal
     import time
 
     from claw import console
-    from claw.cli import slash_builtins
+    from claw.cli import sdk_session, slash_builtins
     from claw.errors import internal_error
     from claw.loop import AgentLoop
     from claw.output import StreamJsonRenderer, shapes
@@ -406,7 +418,16 @@ def run_print(
         prompt = [prompt]
 
     async def main() -> int:
+        if not isinstance(prompt, list):
+            await prompt.open(options)  # an initialize request configures the session it starts
         loop = AgentLoop(app, options, renderer)
+        if hook_events:
+
+            def report_hook(record: dict[str, Any]) -> None:
+                for message in sdk_session.hook_messages(record, loop.session.id if loop.session else ""):
+                    renderer.system(message)
+
+            options.on_hook_run = report_hook
         reason = "other"
         task = asyncio.current_task()
         if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from claw import console
-from claw.errors import ConfigError
+from claw.errors import ClawError, ConfigError
 from claw.events import HookEvent, HookOutcome
 from claw.hooks.command import CommandResult, run_command
 from claw.hooks.conditions import compile_condition
@@ -67,6 +68,8 @@ class HookRunner:
     :param on_run: called with a record of every hook run (``hook``, ``kind``, ``event``, ``source``,
         ``duration_ms``, ``outcome``, and ``exit_code``/``error`` for commands) so the session can
         persist it.
+    :param extra: hooks the embedder adds to the settings' (the Agent SDK's callbacks, with
+        :attr:`ConfiguredHook.callback`); they match and merge like command hooks.
     """
 
     def __init__(
@@ -78,6 +81,7 @@ class HookRunner:
         env: Mapping[str, str],
         on_run: Callable[[dict[str, Any]], None] | None = None,
         tool_lookup: Callable[[str], Any] | None = None,
+        extra: list[ConfiguredHook] | None = None,
     ) -> None:
         self.pm = pm
         self.settings = settings
@@ -86,7 +90,7 @@ class HookRunner:
         self.on_run = on_run
         #: The session's sandbox (set by the agent loop), for hooks with ``"sandbox": true``.
         self.sandbox: Any = None
-        self.hooks: list[ConfiguredHook] = effective_hooks(settings)
+        self.hooks: list[ConfiguredHook] = [*effective_hooks(settings), *(extra or [])]
         #: Seconds a plugin's handler may take (``pluginHookTimeout``, ``CLAW_PLUGIN_HOOK_TIMEOUT``).
         self.plugin_timeout = plugin_hook_timeout(settings.model, env)
         self._conditions = {
@@ -171,6 +175,8 @@ class HookRunner:
                 refused = f'not run: {exc} (the hook asks for "sandbox": true)'
         if refused:
             result = CommandResult(1, "", refused, 0.0)
+        elif hook.callback is not None:
+            result = await _call(hook, event)
         else:
             result = await run_command(
                 hook.command, stdin, env=env, cwd=str(self.workspace), timeout=hook.timeout, argv=argv
@@ -180,7 +186,7 @@ class HookRunner:
             console.warn(f"{event.hook_event_name} hook `{hook.command}` {interpreted.problem}", once=False)
         record: dict[str, Any] = {
             "hook": hook.command,
-            "kind": "command",
+            "kind": "command" if hook.callback is None else "callback",
             "event": event.hook_event_name,
             "source": hook.source,
             "duration_ms": result.duration_ms,
@@ -197,3 +203,26 @@ class HookRunner:
     def _report(self, record: dict[str, Any]) -> None:
         if self.on_run is not None:
             self.on_run(record)
+
+
+async def _call(hook: ConfiguredHook, event: HookEvent) -> CommandResult:
+    """Run a callback hook as if it were a command: its answer is the JSON it "printed"; a failure is
+    exit code 1 (shown, not blocking) or, with ``blocks_on_failure``, 2 (blocking)."""
+    assert hook.callback is not None
+    started = time.perf_counter()
+    failed = 2 if hook.blocks_on_failure else 1
+    try:
+        answer = await asyncio.wait_for(hook.callback(event.payload()), hook.timeout)
+    except TimeoutError:
+        if hook.blocks_on_failure:
+            return CommandResult(
+                2, "", f"hook {hook.command} timed out after {hook.timeout:g}s", hook.timeout * 1000
+            )
+        return CommandResult(None, "", "", hook.timeout * 1000, timed_out=True)
+    except ClawError as exc:
+        return CommandResult(failed, "", f"hook {hook.command} failed: {exc}", _ms(started))
+    return CommandResult(0, dumps(answer), "", _ms(started))
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

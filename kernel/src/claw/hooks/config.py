@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +12,15 @@ from claw.hooks.matchers import compile_matcher
 DEFAULT_TIMEOUT = 60.0
 
 
+#: An in-process hook (the Agent SDK's hook callbacks): called with the hook input JSON, it answers
+#: with what a command hook would print (Claude Code's hook output JSON).
+HookCallback = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
 @dataclass
 class ConfiguredHook:
-    """One command hook from settings."""
+    """One command hook from settings, or a callback an embedder registered (``command`` is then
+    its label, unique per callback)."""
 
     event: str
     matcher: str
@@ -27,6 +33,10 @@ class ConfiguredHook:
     #: Settings ``"sandbox": true``: run confined by the session's sandbox.
     sandboxed: bool = False
     test: Callable[[str | None], bool] = field(repr=False, compare=False, default=lambda s: True)
+    #: Run by calling this instead of a shell; its answer is read as the command's JSON output.
+    callback: HookCallback | None = field(repr=False, compare=False, default=None)
+    #: A callback that fails (raises, times out) blocks like exit code 2 (the SDK's ``onFailure: block``).
+    blocks_on_failure: bool = False
 
 
 def effective_hooks(settings: Any) -> list[ConfiguredHook]:

@@ -134,7 +134,7 @@ class AgentLoop(Turn):
             env=self.env,
             interactive=opts.interactive,
             extra={**opts.extra, "json_schema": opts.json_schema},
-            transports={name: reg.obj for name, reg in app.transports.items()},
+            transports={**{name: reg.obj for name, reg in app.transports.items()}, **opts.transports},
             call_tool=self._call_tool_for_user,
             start_timeout=session_start_timeout(settings.model, self.env),
             run_subagent=self._run_subagent,
@@ -147,6 +147,7 @@ class AgentLoop(Turn):
             env=self.env,
             on_run=self._on_hook_run,
             tool_lookup=lambda name: self.tools.get(name),
+            extra=opts.hooks,
         )
         self.tool_ctx = ToolContext(
             workspace=self.workspace,

@@ -60,6 +60,12 @@ class LoopOptions:
     permission_prompt_tool: str | None = None
     #: Lets tools ask the user questions (``ToolContext.ask``).
     tool_asker: Any = None
+    #: Hooks the embedder adds to the settings' (the Agent SDK's callbacks: ``ConfiguredHook``).
+    hooks: list[Any] = field(default_factory=list)
+    #: Transports the embedder adds to the app's, by ``type`` (the Agent SDK's in-process MCP servers).
+    transports: dict[str, Any] = field(default_factory=dict)
+    #: Called with the record of every hook run, after the session recorded it (``--include-hook-events``).
+    on_hook_run: Any = None
     date: _dt.date | None = None
     #: Where this session works instead of the app's workspace (a sub-agent's git worktree).
     workspace: Path | None = None

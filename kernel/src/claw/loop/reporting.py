@@ -41,6 +41,8 @@ class Reporting(LoopState):
         if self.session is not None:
             self.session.record("hook", sync=False, **record)
         self._emit("hook_run", **record)
+        if self.opts.on_hook_run is not None:
+            self.opts.on_hook_run(record)
 
     def _on_retry(self, attempt: int, max_retries: int, delay: float, error: ApiError, route: Route) -> None:
         assert self.session is not None

@@ -1,7 +1,8 @@
 """Claude Code's JSON message shapes (``SDKSystemMessage``, ``SDKAssistantMessage``,
 ``SDKUserMessage``, ``SDKResultMessage``), built from claw's types.
 
-Differences, on purpose: ``system/init`` carries ``claw_version`` and no ``claude_code_version`` (claw
+``system/init``'s ``permissionMode`` is Claude Code's name of the mode (``acceptEdits`` for claw's
+``workspace-write``). Differences, on purpose: ``system/init`` carries ``claw_version`` and no ``claude_code_version`` (claw
 is not Claude Code, and a consumer gating features on Claude Code's version number must not be misled);
 the result adds ``cache_stats`` (claw's prompt-cache counters) and, after a fallback, ``model``.
 """
@@ -43,6 +44,8 @@ def init(
     sandbox: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Claude Code's ``system``/``init`` message, plus claw's ``sandbox`` (what confines commands)."""
+    from claw.permissions.modes import claude_code_name  # the permissions package is heavy to import
+
     return {
         "type": "system",
         "subtype": "init",
@@ -51,7 +54,7 @@ def init(
         "tools": tools,
         "mcp_servers": mcp_servers,
         "model": model,
-        "permissionMode": permission_mode,
+        "permissionMode": claude_code_name(permission_mode),
         "slash_commands": slash_commands,
         "apiKeySource": api_key_source,
         "output_style": "default",

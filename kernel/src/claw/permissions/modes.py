@@ -82,3 +82,21 @@ def narrowed(requested: str | None, parent: str) -> str:
         return parent
     mode = normalize_mode(requested)
     return mode if _WIDTH[mode] <= _WIDTH[parent] else parent
+
+
+#: Each mode as Claude Code names it, for the shapes its SDKs parse (``system/init``'s
+#: ``permissionMode``); ``read-only`` is what claw's ``plan`` mode is.
+_CLAUDE_CODE_NAMES: dict[str, str] = {
+    "prompt": "default",
+    "read-only": "plan",
+    "workspace-write": "acceptEdits",
+    "dont-ask": "dontAsk",
+    "auto": "auto",
+    "allow": "bypassPermissions",
+    "danger-full-access": "bypassPermissions",
+}
+
+
+def claude_code_name(mode: str) -> str:
+    """Claude Code's name for a canonical mode (an unknown name is returned as it is)."""
+    return _CLAUDE_CODE_NAMES.get(mode, mode)

@@ -35,6 +35,7 @@ from claw import get_logger, require, state_dir
 
 from claw_mcp.config import ServerConfig
 from claw_mcp.oauth import ReauthRequired, TokenFile, headless_provider
+from claw_mcp.transports import open_streams
 
 DIST = "claw-mcp"
 DEFAULT_TIMEOUT_MS = 30000
@@ -291,6 +292,7 @@ class McpManager:
 
     def _connect_config(self, server: Server) -> dict[str, Any]:
         cfg = dict(server.config.data)
+        cfg["server"] = server.name
         if server.config.type == "stdio":
             cfg["env"] = {**self.env, **(cfg.get("env") or {})}
             cfg.setdefault("cwd", str(self.workspace))
@@ -393,7 +395,7 @@ class McpManager:
         server.lists_changed = asyncio.Event()
         with scope:
             async with (
-                transport_cls().connect(cfg) as (read, write),
+                open_streams(transport_cls, cfg) as (read, write),
                 mcp.ClientSession(
                     _WatchedStream(read, server.wake.set),
                     write,

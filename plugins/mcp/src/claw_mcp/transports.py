@@ -7,7 +7,9 @@ can add a transport by registering a new name. ``connect(config)`` receives the 
 - stdio: ``command``, ``args``, ``env`` (the full environment to run with), ``cwd``, ``stderr`` (a
   log file path the server's stderr is appended to);
 - sse / http: ``url``, ``headers``, ``auth`` (an ``httpx2.Auth``, e.g. the OAuth provider);
-- ws: ``url``, ``headers``.
+- ws: ``url``, ``headers``;
+- a :class:`claw.MessageTransport` (the Agent SDK's in-process ``sdk`` servers): ``server``, the
+  configured name; :func:`open_streams` turns its one-message-at-a-time ``exchange`` into streams.
 
 The SDK no longer ships a WebSocket client, so ``ws`` is written here on the ``websockets``
 library, speaking MCP's ``mcp`` subprotocol with one JSON-RPC message per text frame.
@@ -15,6 +17,7 @@ library, speaking MCP's ``mcp`` subprotocol with one JSON-RPC message per text f
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -183,6 +186,56 @@ class WebSocketTransport(claw.Transport):
                     yield read_stream, write_stream
                 finally:
                     tg.cancel_scope.cancel()
+
+
+def open_streams(transport_cls: type[claw.Transport], config: dict[str, Any]) -> Any:
+    """The async context manager yielding ``(read, write)`` for a server: the transport's own
+    ``connect``, or for a :class:`claw.MessageTransport` memory streams fed by its ``exchange``."""
+    transport = transport_cls()
+    if isinstance(transport, claw.MessageTransport):
+        return _exchanged(transport, config)
+    return transport.connect(config)
+
+
+@asynccontextmanager
+async def _exchanged(
+    transport: claw.MessageTransport, config: dict[str, Any]
+) -> AsyncIterator[tuple[Any, Any]]:
+    """Each message the session writes is handed to ``exchange`` in its own task (a slow tool call
+    must not hold up a ping or a cancellation); each reply goes to the read stream. An exchange that
+    fails answers its request with a JSON-RPC internal error, so only that request fails."""
+    anyio = require("anyio", dist=DIST)
+    types = _mcp("mcp_types")
+    message = _mcp("mcp.shared.message")
+    read_writer, read_stream = anyio.create_memory_object_stream(16)
+    write_stream, write_reader = anyio.create_memory_object_stream(16)
+
+    async def deliver(item: Any) -> None:
+        sent = item.message.model_dump(by_alias=True, exclude_unset=True)
+        try:
+            reply = await transport.exchange(config, sent)
+            parsed = None if reply is None else types.jsonrpc_message_adapter.validate_python(reply)
+        except Exception as exc:  # a failed exchange or a malformed reply: fail that request alone
+            if "method" not in sent or "id" not in sent:
+                return
+            error = {"jsonrpc": "2.0", "id": sent["id"], "error": {"code": -32603, "message": str(exc)}}
+            parsed = types.jsonrpc_message_adapter.validate_python(error)
+        if parsed is not None:
+            with contextlib.suppress(anyio.ClosedResourceError, anyio.BrokenResourceError):  # session over
+                await read_writer.send(message.SessionMessage(parsed))
+
+    async with anyio.create_task_group() as tg, read_writer, read_stream, write_stream:
+
+        async def writer() -> None:
+            async with write_reader:
+                async for item in write_reader:
+                    tg.start_soon(deliver, item)
+
+        tg.start_soon(writer)
+        try:
+            yield read_stream, write_stream
+        finally:
+            tg.cancel_scope.cancel()
 
 
 BUILTIN_TRANSPORTS: tuple[type[claw.Transport], ...] = (

@@ -1,0 +1,54 @@
+// Drives claw through the real TypeScript Claude Agent SDK (@anthropic-ai/claude-agent-sdk, installed in
+// tests/.npm by tests/setup.d/mcp-servers.sh), as an SDK application would, pointing
+// pathToClaudeCodeExecutable at claw. Usage: node driver.mjs SCENARIO CLAW WORKSPACE; prints one JSON
+// object: {"messages": [...every message the SDK yielded...], "asked": [...canUseTool calls...]}.
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const sdk = join(here, "..", ".npm", "node_modules", "@anthropic-ai", "claude-agent-sdk", "sdk.mjs");
+const { query } = await import(pathToFileURL(sdk).href);
+
+const [scenario, claw, workspace] = process.argv.slice(2);
+const options = { pathToClaudeCodeExecutable: claw, cwd: workspace, env: { ...process.env } };
+const messages = [];
+const asked = [];
+
+function user(text) {
+  return { type: "user", message: { role: "user", content: text }, parent_tool_use_id: null, session_id: "" };
+}
+
+if (scenario === "one-shot") {
+  for await (const m of query({ prompt: "say hello", options: { ...options, systemPrompt: "Be brief." } })) {
+    messages.push(m);
+  }
+} else if (scenario === "multi-turn") {
+  // Streaming input: the second message is sent once the first turn's result has arrived.
+  let firstDone;
+  const first = new Promise((resolve) => (firstDone = resolve));
+  async function* prompts() {
+    yield user("one");
+    await first;
+    yield user("two");
+  }
+  for await (const m of query({ prompt: prompts(), options })) {
+    messages.push(m);
+    if (m.type === "result") {
+      if (messages.filter((x) => x.type === "result").length === 1) firstDone();
+      else break;
+    }
+  }
+} else if (scenario === "can-use-tool") {
+  const canUseTool = async (toolName, input, { toolUseID }) => {
+    asked.push({ toolName, command: input.command, toolUseID });
+    if (input.command === "touch asked.txt") return { behavior: "allow", updatedInput: { command: "touch rewritten.txt" } };
+    if (input.command === "touch allowed.txt") return { behavior: "allow", updatedInput: input };
+    return { behavior: "deny", message: "not that one" };
+  };
+  for await (const m of query({ prompt: "make files", options: { ...options, canUseTool } })) {
+    messages.push(m);
+  }
+} else {
+  throw new Error(`unknown scenario ${scenario}`);
+}
+process.stdout.write(JSON.stringify({ messages, asked }) + "\n");
