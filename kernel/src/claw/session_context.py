@@ -56,6 +56,7 @@ class SessionContext:
     :param transports: the app's transport registry (``type`` -> :class:`claw.Transport` subclass,
         aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
     :param call_tool: runs a tool call for the user (the agent loop's; see :meth:`call_tool`).
+    :param trust: the folder's :class:`claw.WorkspaceTrust` (see :attr:`trust`).
     :param start_timeout: seconds the agent loop waits for ``claw_session_start``, as the user set
         them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
         plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
@@ -74,6 +75,7 @@ class SessionContext:
         transports: Mapping[str, type[Transport]] | None = None,
         call_tool: ToolCaller | None = None,
         start_timeout: float | None = None,
+        trust: Any = None,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
@@ -87,6 +89,10 @@ class SessionContext:
         self.stash = Stash()
         self._tools: list[Tool] = []
         self._call_tool = call_tool
+        #: The folder's trust (:class:`claw.WorkspaceTrust`): plugins that read the folder's own files
+        #: (``.mcp.json``, commands with ``!`cmd` ``) act on them only when ``trust.trusted``. ``None``
+        #: (a context built without one) counts as untrusted.
+        self.trust = trust
         self.start_timeout = DEFAULT_START_TIMEOUT if start_timeout is None else start_timeout
         self._start_timeout_set = start_timeout is not None
         self._start_timeout_asked = False
@@ -128,6 +134,11 @@ class SessionContext:
         if len(kept) != len(self._tools):
             self._tools = kept
             self.tools_version += 1
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the folder is trusted (:attr:`trust`), the one test plugins make."""
+        return bool(self.trust is not None and self.trust.trusted)
 
     @property
     def session_tools(self) -> list[Tool]:

@@ -108,6 +108,12 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--session-id", default=None, metavar="UUID", help="Use this id for the new session."),
     click.option("--no-session-persistence", is_flag=True, help="Do not save the session."),
     click.option(
+        "--require-trust",
+        is_flag=True,
+        help="With -p: in a folder not trusted (claw trust), skip its hooks, env, MCP servers and "
+        "commands' !`cmd` lines instead of trusting it (also CLAW_REQUIRE_TRUST=1).",
+    ),
+    click.option(
         "--permission-mode",
         default=None,
         metavar="MODE",
@@ -281,13 +287,18 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         raise UsageError("--replay-user-messages requires --input-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
         from claw.cli.repl import run_repl
+        from claw.cli.trust_cmd import settle_interactive
 
         if fmt != "text":
             raise UsageError("--output-format applies to print mode (-p) only")
         if prompt_tool:
             raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
         initial = prompt if isinstance(prompt, str) else None  # lines come only with resume-session (-p)
+        settle_interactive(state.app)
         ctx.exit(run_repl(state.app, loop_options(state, params), initial))
+    from claw.cli.trust_cmd import require_trust, settle_headless
+
+    settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")

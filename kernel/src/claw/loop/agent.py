@@ -181,6 +181,7 @@ class AgentLoop:
             transports={name: reg.obj for name, reg in app.transports.items()},
             call_tool=self._call_tool_for_user,
             start_timeout=session_start_timeout(settings.model, self.env),
+            trust=settings.trust,
         )
         self.hooks = HookRunner(
             pm=app.pm,
