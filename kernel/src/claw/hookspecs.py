@@ -312,7 +312,7 @@ def claw_trust_dialog(folder: Path, items: list[str]) -> str | None:
 
     The kernel asks when an interactive session starts in a folder that is not trusted and brings
     something that needs trust. A full-screen interface draws the question itself by answering this
-    hook; with no answer, the line REPL asks on the terminal. Stops at the first non-None answer.
+    hook; with no answer, the line REPL asks on the terminal. Stops at first non-None result.
 
     :param folder: the folder's real path.
     :param items: what trusting it would enable, one line each (hook commands, MCP server commands,
