@@ -1,7 +1,8 @@
 """Workspace trust against a hostile repository: its project hooks, ``.mcp.json`` server, ``env`` proxy,
 permission grant and a Markdown command's ``!`cmd` `` each write a marker file outside the workspace
 when they run, so the markers prove what ran: interactive claw in tmux before and after trusting,
-``-p`` with and without ``--require-trust``; trust is per real path; user and managed settings stay."""
+``-p`` with and without ``--require-trust``; trust is per real path (a folder and what is inside it);
+user and managed settings stay."""
 
 from __future__ import annotations
 
@@ -120,7 +121,7 @@ def _trusted(claw, where: Path) -> bool:  # type: ignore[no-untyped-def]
     return json.loads(res.stdout)["trust"]["trusted"]
 
 
-def test_trust_is_not_inherited_by_parent_child_sibling_or_a_repointed_symlink(claw, tmp_path, claw_env):
+def test_trust_covers_subfolders_but_not_the_parent_a_sibling_or_a_repointed_symlink(claw, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     (a / "child").mkdir(parents=True)
     b.mkdir()
@@ -130,7 +131,8 @@ def test_trust_is_not_inherited_by_parent_child_sibling_or_a_repointed_symlink(c
     listed = claw("trust", "--list").assert_success().stdout
     assert listed.startswith(f"{a}  (since ")  # the real path is remembered, not the link
     assert _trusted(claw, a) and _trusted(claw, link)
-    assert not _trusted(claw, a / "child") and not _trusted(claw, tmp_path) and not _trusted(claw, b)
+    assert _trusted(claw, a / "child")  # inside the trusted folder, as in Claude Code
+    assert not _trusted(claw, tmp_path) and not _trusted(claw, b)
     link.unlink()
     link.symlink_to(b)
     assert not _trusted(claw, link)

@@ -9,8 +9,9 @@ themselves (claw-mcp's ``.mcp.json``, Markdown commands' ``!`cmd` ``) ask :class
 (``EffectiveSettings.trust``, ``SessionContext.trust``) rather than this store.
 
 Trust is remembered per folder in the state directory, keyed by the folder's real path: a clone
-moved or reached through another symlink is a different folder and is asked about again, and a
-trusted folder's parent, children and siblings are not trusted with it. See ``docs/trust.md``.
+moved or reached through another symlink is a different folder and is asked about again. A trusted
+folder's subfolders are trusted with it (as in Claude Code: they are part of what was trusted); its
+parent and siblings are not. See ``docs/trust.md``.
 """
 
 from __future__ import annotations
@@ -92,8 +93,11 @@ class TrustStore:
         folders = data.get("folders")
         return {k: v for k, v in folders.items() if isinstance(v, dict)} if isinstance(folders, dict) else {}
 
-    def is_trusted(self, folder: Path | str) -> bool:
-        return folder_key(folder) in self.folders()
+    def trusted_root(self, folder: Path | str) -> str | None:
+        """The trusted folder ``folder`` is (or is inside), by real path; ``None`` when none is."""
+        folders = self.folders()
+        path = Path(folder_key(folder))
+        return next((str(p) for p in (path, *path.parents) if str(p) in folders), None)
 
     def add(self, folder: Path | str) -> str:
         """Remember ``folder`` as trusted; returns its key."""
@@ -119,9 +123,10 @@ class TrustStore:
 
 
 def workspace_trust(workspace: Path | str, env: Mapping[str, str] | None = None) -> WorkspaceTrust:
-    """The remembered decision for ``workspace``: trusted when the store names its real path."""
+    """The remembered decision for ``workspace``: trusted when the store names its real path or a
+    folder it is inside."""
     key = folder_key(workspace)
-    if TrustStore(env).is_trusted(key):
+    if TrustStore(env).trusted_root(key) is not None:
         return WorkspaceTrust(Path(key), True, "remembered")
     return WorkspaceTrust(Path(key), False, "untrusted")
 

@@ -105,6 +105,8 @@ def trust(ctx: click.Context, path: Path | None, revoke: bool, list_: bool) -> N
     if revoke:
         if store.remove(folder):
             click.echo(f"no longer trusted: {folder.resolve()} (from the next start)")
+        elif (root := store.trusted_root(folder)) is not None:
+            raise UsageError(f"{folder.resolve()} is trusted as part of {root}: claw trust --revoke {root}")
         else:
             click.echo(f"not trusted: {folder.resolve()}")
         return
