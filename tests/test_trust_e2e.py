@@ -149,7 +149,12 @@ def test_doctor_and_config_show_say_what_is_held_back(claw, hostile):
     checks = [c for c in doctor if c["section"] == "trust"]
     assert checks[0]["status"] == "warn" and checks[0]["detail"].startswith(f"not trusted: {hostile.root}")
     assert any(c["detail"] == f"env HTTPS_PROXY ({hostile.root}/.claw/settings.json)" for c in checks)
-    assert hostile.ran() == set()  # neither command started the MCP server nor ran a hook
+    hooks = json.loads(claw("hooks", "list", "--json").assert_success().stdout)
+    assert [h["source"] for h in hooks["hooks"]] == [str(Path(claw.env["CLAW_CONFIG_DIR"]) / "settings.json")]
+    assert len(hooks["heldBack"]) == 1 and hooks["heldBack"][0].startswith("hook SessionStart: ")
+    listed = claw("mcp", "list").assert_success().stdout
+    assert listed.startswith("evil: held back: the folder is not trusted (trust the folder with /trust")
+    assert hostile.ran() == set()  # none of these commands started the MCP server or ran a hook
     claw("trust").assert_success()
     doctor = json.loads(claw("doctor", "--json").stdout)
     assert [c["detail"] for c in doctor if c["section"] == "trust"] == [f"trusted: {hostile.root}"]

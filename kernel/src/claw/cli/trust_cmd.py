@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from claw import console
-from claw.trust import REQUIRE_TRUST_ENV, WORKSPACE_SCOPES, TrustStore, granted
+from claw.trust import REQUIRE_TRUST_ENV, WORKSPACE_SCOPES, TrustStore, WorkspaceTrust, folder_key, granted
 
 _ANSWERS = {"a": "always", "o": "once", "n": "untrusted"}
 
@@ -34,10 +34,10 @@ def skipped_line(app: Any, items: list[str]) -> str:
 def settle_headless(app: Any, require: bool) -> None:
     """``-p``: trusted, as in Claude Code, unless trust is required; then an untrusted folder runs
     without what needs trust, said in one line."""
-    if app.trust.trusted:
+    if not require:  # the store is not even read: a broken one cannot stop a headless run
+        app.decide_trust(WorkspaceTrust(Path(folder_key(app.workspace)), True, "headless"))
         return
-    if not require:
-        app.decide_trust(granted(app.trust, "headless"))
+    if app.trust.trusted:
         return
     items = app.trust_items()
     if items:
