@@ -125,11 +125,8 @@ class App:
     @cached_property
     def settings(self) -> config.EffectiveSettings:
         start = time.perf_counter()
-        from claw.trust import RESTRICTED_KEYS
-
         keys = {k: reg.obj[0] for k, reg in self.plugin_settings.items()}
-        restricted = [*RESTRICTED_KEYS, *(k for k, reg in self.plugin_settings.items() if reg.obj[2])]
-        settings = config.validate(self.layers, keys, () if self.trust.trusted else restricted)
+        settings = config.validate(self.layers, keys, () if self.trust.trusted else self.restricted_keys)
         settings.trust = self.trust
         self._timed("validate settings", start)
         return settings
@@ -158,15 +155,22 @@ class App:
             for k, reg in staged.items()
         }
 
+    @cached_property
+    def restricted_keys(self) -> list[str]:
+        """Key paths the folder's own settings files set only once it is trusted: the kernel's
+        (:data:`claw.trust.RESTRICTED_KEYS`) and plugin keys registered ``requires_trust``."""
+        from claw.trust import RESTRICTED_KEYS
+
+        return [*RESTRICTED_KEYS, *(k for k, reg in self.plugin_settings.items() if reg.obj[2])]
+
     def trust_items(self) -> list[str]:
         """What the folder brings that runs only once it is trusted, one line each: the workspace
         layers' restricted keys, then what plugins name (``claw_trust_items``: ``.mcp.json`` servers,
         commands with ``!`cmd` ``). Shown by the trust dialog, ``-p --require-trust``, ``claw doctor``
         and ``claw config show``."""
-        from claw.trust import RESTRICTED_KEYS, restricted_layers
+        from claw.trust import restricted_layers
 
-        restricted = [*RESTRICTED_KEYS, *(k for k, reg in self.plugin_settings.items() if reg.obj[2])]
-        _, held = restricted_layers(self.layers, restricted)
+        _, held = restricted_layers(self.layers, self.restricted_keys)
         lines = [line for h in held for line in h.lines()]
         answers = self.pm.hook.claw_trust_items(workspace=self.workspace, env=dict(self.env))
         return lines + [line for answer in answers for line in answer or [] if isinstance(line, str)]

@@ -77,8 +77,3 @@ class Terminal:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True, env=self.env)
-
-
-def at_prompt(screen: str) -> bool:
-    """The last line is the REPL's empty prompt."""
-    return screen.rstrip().endswith("\n>")
