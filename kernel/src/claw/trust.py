@@ -178,8 +178,8 @@ class HeldBack:
     source: str
 
     def lines(self) -> list[str]:
-        """What it would enable, one line per command, variable or rule (values of ``env`` and
-        ``providers`` are not shown: they may be secrets)."""
+        """What it would enable, one line per hook command, rule or name (the values of ``env``,
+        ``providers`` and other objects are not shown: they may be secrets)."""
         value = self.value
         where = f"({self.source})"
         if self.key == "hooks" and isinstance(value, dict):
@@ -191,7 +191,7 @@ class HeldBack:
                 for hook in group.get("hooks") or []
                 if isinstance(hook, dict)
             ]
-        if self.key in ("env", "providers") and isinstance(value, dict):
+        if isinstance(value, dict):
             return [f"{self.key} {name} {where}" for name in value]
         if isinstance(value, list):
             return [f"{self.key}: {item} {where}" for item in value]
