@@ -223,3 +223,15 @@ def test_interactive_trusted_folder_starts_approved_servers_without_asking(termi
     terminal.keys("C-d")
     terminal.wait_exit()
     assert "mcp" not in hostile.ran()
+
+
+def test_slash_trust_remembers_the_folder_and_bad_paths_are_usage_errors(claw, scripted, hostile, tmp_path):
+    res = claw("-p", "/trust").assert_success()
+    assert res.stdout.startswith(f"trusted: {hostile.root}; its hooks, env, MCP servers")
+    assert claw("trust", "--list").assert_success().stdout.startswith(f"{hostile.root}  (since ")
+    assert scripted.requests == []  # a built-in: no model turn
+    missing = claw("trust", str(tmp_path / "nope"))
+    assert missing.exit_code == 2 and f"no such directory: {tmp_path / 'nope'}" in missing.stderr
+    inside = claw("trust", "--revoke", str(hostile.root / ".claw"))
+    assert inside.exit_code == 2 and f"trusted as part of {hostile.root}" in inside.stderr
+    assert claw("trust", "--list", "--revoke").exit_code == 2
