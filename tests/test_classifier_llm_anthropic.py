@@ -10,6 +10,7 @@ from claw.app import App
 from claw.permissions import PermissionEngine
 from claw.permissions.standin import StandInTool
 from claw.testing.script import Fault, Reply, Text
+from claw.trust import TrustStore
 
 
 def engine_for(workspace, claw_env, url):
@@ -18,6 +19,7 @@ def engine_for(workspace, claw_env, url):
         "providers": {"anthropic": {"base_url": url, "api_key": "test-key"}},
         "classifierLlm": {"model": "anthropic/claude-haiku-4-5", "timeoutSeconds": 60},
     }))  # fmt: skip
+    TrustStore(claw_env).add(workspace)  # the test's own folder: its providers settings count
     app = App(workspace=workspace, env=claw_env)
     return PermissionEngine.for_app(app, mode="auto")
 

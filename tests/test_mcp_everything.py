@@ -92,7 +92,13 @@ def test_everything_server(
     everything_config: dict[str, Any], workspace: Path, claw_env: dict[str, str]
 ) -> None:
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"everything": everything_config}}))
-    session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env=claw_env)
+    session = claw.SessionContext(
+        session_id="s",
+        workspace=workspace,
+        settings={},
+        env=claw_env,
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+    )
     out: dict[str, Any] = {}
 
     async def scenario() -> None:
@@ -144,7 +150,13 @@ def test_http_server_restarted_mid_session_gets_a_new_session(
     port = _free_port()
     url = f"http://127.0.0.1:{port}/mcp"
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"ev": {"type": "http", "url": url}}}))
-    session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env=claw_env)
+    session = claw.SessionContext(
+        session_id="s",
+        workspace=workspace,
+        settings={},
+        env=claw_env,
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+    )
     out: dict[str, Any] = {}
 
     async def scenario() -> None:

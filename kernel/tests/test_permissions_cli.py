@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def trusted(claw) -> None:  # type: ignore[no-untyped-def]
+    """The workspace is the test's own: trusted, so its permission grants and hooks count."""
+    claw("trust").assert_success()
+
 
 def write_settings(workspace, data, name="settings.json"):
     path = workspace / ".claw" / name

@@ -130,6 +130,9 @@ _LAZY: dict[str, str] = {
     "CommandContext": "claw.plugin_commands",
     "command_context": "claw.plugin_commands",
     "EffectiveSettings": "claw.config",
+    # workspace trust: whether what the folder brings (hooks, .mcp.json, env, ``!`cmd` ``) may run
+    "WorkspaceTrust": "claw.trust",
+    "workspace_trust": "claw.trust",
     "table": "claw.cli._output",
     # errors and helpers
     "ClawError": "claw.errors",
@@ -279,3 +282,4 @@ if TYPE_CHECKING:
         ToolSpec,
     )
     from claw.transports import MessageTransport, Transport
+    from claw.trust import WorkspaceTrust, workspace_trust

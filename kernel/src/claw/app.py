@@ -11,10 +11,13 @@ import time
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claw import config
 from claw.plugins import PluginManager, Registration
+
+if TYPE_CHECKING:
+    from claw.trust import WorkspaceTrust
 
 
 def _names(kind: str, base: str, *, instance: bool) -> Any:
@@ -107,31 +110,70 @@ class App:
         return pm
 
     @cached_property
+    def trust(self) -> WorkspaceTrust:
+        """The folder's trust: remembered in the store, until :meth:`decide_trust` says otherwise
+        (the trust dialog, headless ``-p``)."""
+        from claw.trust import workspace_trust
+
+        return workspace_trust(self.workspace, self.env)
+
+    def decide_trust(self, trust: WorkspaceTrust) -> None:
+        """Make ``trust`` the run's decision; settings are validated again under it."""
+        self.trust = trust
+        self.__dict__.pop("settings", None)
+
+    @cached_property
     def settings(self) -> config.EffectiveSettings:
         start = time.perf_counter()
         keys = {k: reg.obj[0] for k, reg in self.plugin_settings.items()}
-        settings = config.validate(self.layers, keys)
+        settings = config.validate(self.layers, keys, () if self.trust.trusted else self.restricted_keys)
+        settings.trust = self.trust
         self._timed("validate settings", start)
         return settings
 
     @cached_property
-    def plugin_settings(self) -> dict[str, Registration[tuple[Any, str]]]:
-        """Settings keys plugins own: ``{key: Registration((type, description), plugin)}``."""
+    def plugin_settings(self) -> dict[str, Registration[tuple[Any, str, bool]]]:
+        """Settings keys plugins own: ``{key: Registration((type, description, requires_trust), plugin)}``."""
         from claw.settings import Settings
 
         reserved = set(Settings.model_fields)
 
-        def make_item(key: str, model: Any, description: str = "") -> tuple[str, Any, str]:
-            return (key, model, description)
+        def make_item(
+            key: str, model: Any, description: str = "", *, requires_trust: bool = False
+        ) -> tuple[str, Any, str, bool]:
+            return (key, model, description, requires_trust)
 
-        def names_of(item: tuple[str, Any, str]) -> list[str]:
+        def names_of(item: tuple[str, Any, str, bool]) -> list[str]:
             key = item[0]
             if not isinstance(key, str) or key in reserved:
                 raise TypeError(f"settings key {key!r} is reserved by the kernel or not a string")
             return [key]
 
         staged = self.pm.collect("claw_register_settings", "settings", names_of, make_item)
-        return {k: Registration((reg.obj[1], reg.obj[2]), reg.plugin) for k, reg in staged.items()}
+        return {
+            k: Registration((reg.obj[1], reg.obj[2], bool(reg.obj[3])), reg.plugin)
+            for k, reg in staged.items()
+        }
+
+    @cached_property
+    def restricted_keys(self) -> list[str]:
+        """Key paths the folder's own settings files set only once it is trusted: the kernel's
+        (:data:`claw.trust.RESTRICTED_KEYS`) and plugin keys registered ``requires_trust``."""
+        from claw.trust import RESTRICTED_KEYS
+
+        return [*RESTRICTED_KEYS, *(k for k, reg in self.plugin_settings.items() if reg.obj[2])]
+
+    def trust_items(self) -> list[str]:
+        """What the folder brings that runs only once it is trusted, one line each: the workspace
+        layers' restricted keys, then what plugins name (``claw_trust_items``: ``.mcp.json`` servers,
+        commands with ``!`cmd` ``). Shown by the trust dialog, ``-p --require-trust``, ``claw doctor``
+        and ``claw config show``."""
+        from claw.trust import restricted_layers
+
+        _, held = restricted_layers(self.layers, self.restricted_keys)
+        lines = [line for h in held for line in h.lines()]
+        answers = self.pm.hook.claw_trust_items(workspace=self.workspace, env=dict(self.env))
+        return lines + [line for answer in answers for line in answer or [] if isinstance(line, str)]
 
     def _registry(self, hook: str, kind: str, base: str, *, instance: bool) -> dict[str, Registration[Any]]:
         start = time.perf_counter()

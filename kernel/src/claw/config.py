@@ -224,9 +224,20 @@ class EffectiveSettings:
     #: ``"permissions.allow[0]" -> "/home/u/.config/claw/settings.json"``.
     sources: dict[str, str]
     layers: list[Layer] = field(default_factory=list)
+    #: The folder's trust (:mod:`claw.trust`): whether the workspace layers' code-running keys, its
+    #: ``.mcp.json`` servers and its commands' ``!`cmd` `` lines take effect. ``None``: not decided
+    #: (settings validated outside a run), which plugins treat as untrusted.
+    trust: Any = None  # claw.trust.WorkspaceTrust
+    #: What the workspace layers set that was left out because the folder is not trusted.
+    held_back: list[Any] = field(default_factory=list)  # claw.trust.HeldBack
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the folder is trusted (:attr:`trust`); undecided counts as not."""
+        return bool(self.trust is not None and self.trust.trusted)
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
@@ -244,10 +255,13 @@ def _first_error(errors: list[Any]) -> Any:
 def validate(
     layers: list[Layer],
     plugin_keys: Mapping[str, Any] | None = None,
+    restricted: Sequence[str] = (),
 ) -> EffectiveSettings:
     """Validate each layer (so an error names its file), then the merge.
 
     :param plugin_keys: ``{key: type or pydantic model}`` registered by plugins.
+    :param restricted: key paths left out of the workspace (project, local) layers before the merge:
+        the folder is not trusted (:func:`claw.trust.restricted_layers`).
     :raises ConfigError: ``<file>: <key path>: <what is wrong>``.
     """
     from pydantic import TypeAdapter, ValidationError
@@ -280,6 +294,11 @@ def validate(
                 hint = difflib.get_close_matches(key, sorted(known), n=1)
                 suggestion = f' (did you mean "{hint[0]}"?)' if hint else ""
                 console.warn(f'{layer.label}: unknown settings key "{key}"{suggestion}; ignored')
+    held: list[Any] = []
+    if restricted:
+        from claw.trust import restricted_layers
+
+        layers, held = restricted_layers(layers, restricted)
     merged, sources = merge_layers(layers)
     model = Settings.model_validate(merged)
     data = model.model_dump(by_alias=True, exclude_none=True)
@@ -287,4 +306,4 @@ def validate(
     for key, value in merged.items():
         if key not in data and key != "$schema":
             data[key] = value
-    return EffectiveSettings(model=model, data=data, sources=sources, layers=layers)
+    return EffectiveSettings(model=model, data=data, sources=sources, layers=layers, held_back=held)

@@ -274,9 +274,13 @@ def claw_register_settings(register: Callable[..., None]) -> None:
 
     Call ``register(key, model, description)`` where ``key`` is a top-level settings key
     (``mcpServers``) and ``model`` a pydantic model or type its value must match. The value is
-    validated in every settings file, with errors that name the file and the key path.
+    validated in every settings file, with errors that name the file and the key path. A key whose
+    value makes the plugin run commands or reach the network adds ``requires_trust=True``: in a folder
+    the user has not trusted, the folder's own settings files (project, local) do not set it
+    (``docs/trust.md``).
 
-    :param register: the kernel's registration callback: ``register(key, model, description)``.
+    :param register: the kernel's registration callback:
+        ``register(key, model, description, *, requires_trust=False)``.
     :returns: nothing; keys are declared through ``register``.
 
     .. versionadded:: 1.0
@@ -294,6 +298,42 @@ def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list
     :param env: the process environment.
     :returns: a list of :class:`claw.DoctorCheck` (``section``, ``name``, ``status``, ``detail``), or
         ``None`` for nothing to report.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str] | None:
+    """Name what the folder brings that this plugin runs only once the folder is trusted.
+
+    The plugin reads the folder's own files (``.mcp.json``, ``.claw/commands``); the lines appear in
+    the trust dialog, in the line ``-p --require-trust`` prints in an untrusted folder, in
+    ``claw doctor`` and in ``claw config show``. Settings keys registered with ``requires_trust`` are
+    listed by the kernel already. Must be quick; never include secret values (name a variable, not its
+    value).
+
+    :param workspace: the folder (the workspace root).
+    :param env: the process environment.
+    :returns: one short line per item (``MCP server "db": npx db-server (.mcp.json)``), or ``None``.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec(firstresult=True)
+def claw_trust_dialog(folder: Path, items: list[str]) -> str | None:
+    """Ask the person at the terminal whether to trust ``folder`` (interactive runs only).
+
+    The kernel asks when an interactive session starts in a folder that is not trusted and brings
+    something that needs trust. A full-screen interface draws the question itself by answering this
+    hook; with no answer, the line REPL asks on the terminal. Stops at first non-None result.
+
+    :param folder: the folder's real path.
+    :param items: what trusting it would enable, one line each (hook commands, MCP server commands,
+        environment variable names).
+    :returns: ``"always"`` (trust and remember), ``"once"`` (trust for this run), ``"untrusted"``
+        (continue without what needs trust), or ``None`` to let the next plugin or the kernel ask.
 
     .. versionadded:: 1.0
     """

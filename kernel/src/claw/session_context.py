@@ -68,6 +68,7 @@ class SessionContext:
     :param task_backends: returns the app's task backends by name (registered on first use), from which
         :meth:`task_backend` picks the one settings ``agents.backend`` selects; :attr:`task_backends`
         lists them (the kernel's ``local`` one runs work on this event loop).
+    :param trust: the folder's :class:`claw.WorkspaceTrust` (see :attr:`trust`).
     :param start_timeout: seconds the agent loop waits for ``claw_session_start``, as the user set
         them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
         plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
@@ -88,6 +89,7 @@ class SessionContext:
         start_timeout: float | None = None,
         run_subagent: SubagentRunner | None = None,
         task_backends: Callable[[], Mapping[str, TaskBackend]] | None = None,
+        trust: Any = None,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
@@ -104,6 +106,10 @@ class SessionContext:
         self._run_subagent = run_subagent
         self._task_backends = task_backends
         self._default_backends: Mapping[str, TaskBackend] | None = None
+        #: The folder's trust (:class:`claw.WorkspaceTrust`): plugins that read the folder's own files
+        #: (``.mcp.json``, commands with ``!`cmd` ``) act on them only when ``trust.trusted``. ``None``
+        #: (a context built without one) counts as untrusted.
+        self.trust = trust
         self.start_timeout = DEFAULT_START_TIMEOUT if start_timeout is None else start_timeout
         self._start_timeout_set = start_timeout is not None
         self._start_timeout_asked = False
@@ -169,6 +175,11 @@ class SessionContext:
         if len(kept) != len(self._tools):
             self._tools = kept
             self.tools_version += 1
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the folder is trusted (:attr:`trust`), the one test plugins make."""
+        return bool(self.trust is not None and self.trust.trusted)
 
     @property
     def session_tools(self) -> list[Tool]:

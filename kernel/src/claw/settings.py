@@ -203,6 +203,9 @@ class Settings(_Section):
     pluginHookTimeout: float = Field(default=60.0, gt=0)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     cleanupPeriodDays: int | None = Field(default=None, ge=0)
+    #: ``-p`` honours workspace trust as interactive runs do (``--require-trust``); read from user,
+    #: command-line and managed settings only (a folder cannot lift it). See ``docs/trust.md``.
+    requireTrust: bool = False
 
 
 #: List-valued keys where the highest layer wins instead of lists concatenating.

@@ -11,6 +11,7 @@ from claw.app import App
 from claw.config import Layer, validate
 from claw.permissions import PermissionEngine, RuleClassifier
 from claw.providers import CredentialStatus, ModelResponse
+from claw.trust import TrustStore
 from claw_classifier_llm.cache import TTLCache
 from claw_classifier_llm.classifier import LLMClassifier
 from claw_classifier_llm.config import ClassifierLlmSettings
@@ -208,6 +209,7 @@ def test_registered_plugin_and_provider_through_the_app(plugin_module, claw_env,
         "classifierLlm": {"model": "tiny/judge"}, "providers": {"tiny": {"base_url": "http://x"}},
         "permissions": {"classifiers": ["llm", "rule"]},
     }))  # fmt: skip
+    TrustStore(claw_env).add(workspace)  # the test's own folder: its providers settings count
     app = App(workspace=workspace, env=claw_env)
     assert "llm" in app.classifiers and "rule" in app.classifiers
     engine = PermissionEngine.for_app(app, mode="auto")

@@ -6,8 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from claw.testing import assert_import_light
 from lsp_support import pylsp
+
+
+@pytest.fixture(autouse=True)
+def trusted(claw) -> None:  # type: ignore[no-untyped-def]
+    """The workspace is the test's own: trusted, so its ``.lsp.json`` and settings count."""
+    claw("trust").assert_success()
 
 
 def test_the_entry_point_imports_no_client_library() -> None:
@@ -84,3 +91,12 @@ def test_bad_lsp_options_are_a_settings_error(claw, workspace: Path) -> None:
     write(workspace, {}, {"lsp": {"requestTimeout": -1}})
     result = claw("lsp", "list")
     assert result.exit_code != 0 and "lsp.requestTimeout" in result.stderr
+
+
+def test_an_untrusted_folder_s_servers_are_not_listed_and_named_as_held_back(claw, workspace: Path) -> None:
+    write(workspace, {"pylsp": pylsp()}, {"lspServers": {"other": pylsp()}})
+    claw("trust", "--revoke").assert_success()
+    assert json.loads(claw("lsp", "list", "--json").assert_success().stdout) == {"servers": [], "errors": []}
+    shown = claw("config", "show").assert_success().stdout
+    assert "#   language server pylsp: " in shown  # .lsp.json, named by claw-lsp
+    assert f"#   lspServers other ({workspace / '.claude' / 'settings.json'})" in shown  # by the kernel

@@ -6,9 +6,16 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from claw.testing import assert_import_light
 
 TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
+
+
+@pytest.fixture(autouse=True)
+def trusted(claw) -> None:  # type: ignore[no-untyped-def]
+    """These tests' workspaces are their own: trusted, so ``.mcp.json`` servers count."""
+    claw("trust").assert_success()
 
 
 def test_entry_point_module_stays_light() -> None:
@@ -164,7 +171,12 @@ def test_mcp_timeout_asks_for_a_session_start_wait_unless_the_user_set_one(tmp_p
 
     def started(env: dict[str, str], start_timeout: float | None = None) -> float:
         session = claw.SessionContext(
-            session_id="s", workspace=tmp_path, settings={}, env=env, start_timeout=start_timeout
+            trust=claw.WorkspaceTrust(tmp_path, True, "this run"),
+            session_id="s",
+            workspace=tmp_path,
+            settings={},
+            env=env,
+            start_timeout=start_timeout,
         )
         ask_start_timeout(session)
         return session.start_timeout

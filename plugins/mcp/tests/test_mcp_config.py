@@ -80,7 +80,7 @@ def test_precedence_local_over_project_over_user(workspace: Path, claw_env: dict
         {"a": {"command": "project-a"}, "b": {"command": "project-b"}, "p": {"command": "p"}},
     )
     local = write(workspace / ".claw" / "settings.local.json", {"b": {"command": "local-b"}})
-    resolved = resolve(workspace, claw_env, {})
+    resolved = resolve(workspace, claw_env, {}, trusted=True)
     servers = resolved.servers
     assert {n: s.data["command"] for n, s in servers.items()} == {
         "a": "project-a",
@@ -98,7 +98,11 @@ def test_cli_configs_strict_and_disabled(workspace: Path, claw_env: dict[str, st
     extra = write(tmp_path / "extra.json", {"p": {"command": "from-file"}})
     inline = json.dumps({"mcpServers": {"i": {"type": "http", "url": "http://127.0.0.1:1/mcp"}}})
     resolved = resolve(
-        workspace, claw_env, {"disabledMcpjsonServers": ["off"]}, cli_configs=[str(extra), inline]
+        workspace,
+        claw_env,
+        {"disabledMcpjsonServers": ["off"]},
+        cli_configs=[str(extra), inline],
+        trusted=True,
     )
     assert set(resolved.servers) == {"p", "i"}
     assert resolved.servers["p"].data["command"] == "from-file" and resolved.servers["p"].scope == "cli"
@@ -112,10 +116,29 @@ def test_unreadable_sources_are_reported_and_the_rest_still_load(
 ) -> None:
     (workspace / ".mcp.json").write_text('{"mcpServers": {"a": ', encoding="utf-8")
     write(Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json", {"u": {"command": "u"}})
-    resolved = resolve(workspace, claw_env, {}, cli_configs=["/no/such/file.json", "{oops"])
+    resolved = resolve(workspace, claw_env, {}, cli_configs=["/no/such/file.json", "{oops"], trusted=True)
     assert set(resolved.servers) == {"u"}
     assert len(resolved.source_errors) == 3
     assert resolved.source_errors[0].startswith(f"{workspace / '.mcp.json'}:1:")
     assert "invalid JSON" in resolved.source_errors[0]
     assert resolved.source_errors[1] == "--mcp-config: no such file: /no/such/file.json"
     assert resolved.source_errors[2].startswith("--mcp-config:1:2: invalid JSON")
+
+
+def test_folder_servers_need_trust_and_project_servers_approval(
+    workspace: Path, claw_env: dict[str, str]
+) -> None:
+    write(Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json", {"u": {"command": "u"}})
+    write(workspace / ".mcp.json", {"p": {"command": "p"}, "q": {"command": "q"}, "r": {"command": "r"}})
+    write(workspace / ".claw" / "settings.local.json", {"l": {"command": "l"}})
+    untrusted = resolve(workspace, claw_env, {"enableAllProjectMcpServers": True})
+    assert set(untrusted.servers) == {"u"} and untrusted.untrusted == ["p", "q", "r", "l"]
+    choices = {"enabledMcpjsonServers": ["p", "r"], "disabledMcpjsonServers": ["r"]}
+    asked = resolve(workspace, claw_env, choices, trusted=True, ask_approval=True)
+    assert set(asked.servers) == {"u", "p", "l"} and asked.unapproved == ["q"]  # a rejection wins
+    headless = resolve(workspace, claw_env, choices, trusted=True)
+    assert set(headless.servers) == {"u", "p", "q", "l"}  # -p starts what is not rejected
+    everything = resolve(
+        workspace, claw_env, {"enableAllProjectMcpServers": True}, trusted=True, ask_approval=True
+    )
+    assert set(everything.servers) == {"u", "p", "q", "r", "l"}

@@ -40,7 +40,12 @@ def headless_session(
     entry = {"type": oauth_server.transport, "url": oauth_server.url}
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"secure": entry}}), encoding="utf-8")
     session = claw.SessionContext(
-        session_id="s", workspace=workspace, settings={}, env=env, interactive=False
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+        session_id="s",
+        workspace=workspace,
+        settings={},
+        env=env,
+        interactive=False,
     )
     out: dict[str, Any] = {}
 
@@ -141,7 +146,12 @@ def test_mcp_auth_tool_in_an_interactive_session(
         json.dumps({"mcpServers": {"secure": {"type": "http", "url": oauth_server.url}}})
     )
     session = claw.SessionContext(
-        session_id="s", workspace=workspace, settings={}, env=claw_env, interactive=True
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+        session_id="s",
+        workspace=workspace,
+        settings={"enabledMcpjsonServers": ["secure"]},  # approved, as an interactive session requires
+        env=claw_env,
+        interactive=True,
     )
 
     async def scenario() -> tuple[str, claw.ToolResult, str]:
@@ -185,6 +195,7 @@ def test_claw_mcp_login_opens_the_browser(
     (workspace / ".mcp.json").write_text(
         json.dumps({"mcpServers": {"secure": {"type": "http", "url": oauth_server.url}}})
     )
+    claw("trust").assert_success()  # the test's own folder
     store = TokenFile("secure", oauth_server.url, claw.env)
     store.clear()
     res = claw.subprocess("mcp", "login", "secure").assert_success()

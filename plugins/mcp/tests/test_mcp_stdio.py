@@ -24,7 +24,14 @@ def session_for(
     workspace: Path, env: dict[str, str], servers: dict[str, Any], **extra: Any
 ) -> claw.SessionContext:
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}), encoding="utf-8")
-    return claw.SessionContext(session_id="s1", workspace=workspace, settings={}, env=env, extra=extra)
+    return claw.SessionContext(
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+        session_id="s1",
+        workspace=workspace,
+        settings={},
+        env=env,
+        extra=extra,
+    )
 
 
 def ctx_for(session: claw.SessionContext) -> claw.ToolContext:

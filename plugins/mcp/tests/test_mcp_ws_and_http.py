@@ -26,7 +26,13 @@ def run_session(
     workspace: Path, env: dict[str, str], servers: dict[str, Any], body: Any
 ) -> claw.SessionContext:
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}), encoding="utf-8")
-    session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env=env)
+    session = claw.SessionContext(
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+        session_id="s",
+        workspace=workspace,
+        settings={},
+        env=env,
+    )
 
     async def scenario() -> None:
         await plugin.claw_session_start(session)
@@ -130,7 +136,12 @@ def test_third_party_transport_from_the_session_registry(
         )
     )
     session = claw.SessionContext(
-        session_id="s", workspace=workspace, settings={}, env=claw_env, transports={"tunnel": Tunnel}
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+        session_id="s",
+        workspace=workspace,
+        settings={},
+        env=claw_env,
+        transports={"tunnel": Tunnel},
     )
 
     async def scenario() -> claw.ToolResult:

@@ -88,7 +88,13 @@ def test_askuser_headless_and_programmatic(ctx):
 
 
 def test_toolsearch_ranks(ctx, workspace):
-    session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env={})
+    session = claw.SessionContext(
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+        session_id="s",
+        workspace=workspace,
+        settings={},
+        env={},
+    )
     session.available_tools = [
         claw.ToolSpec(name="Read", description="Read a file from disk."),
         claw.ToolSpec(name="NotebookEdit", description="Edit a Jupyter notebook cell."),
@@ -154,7 +160,13 @@ def test_session_commands_precedence_and_skill(ctx, workspace, claw_env):
         workspace / ".claude/skills/deploy/SKILL.md",
         "---\nname: deploy\ndescription: Deploy the app\n---\nDeploy to $1",
     )
-    session = claw.SessionContext(session_id="sess-1", workspace=workspace, settings={}, env=claw_env)
+    session = claw.SessionContext(
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+        session_id="sess-1",
+        workspace=workspace,
+        settings={},
+        env=claw_env,
+    )
     plugin.claw_session_start(session)
     commands = session.commands
     assert set(commands) == {"greet", "only-user", "frontend:component", "secret", "deploy"}

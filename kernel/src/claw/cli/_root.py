@@ -27,6 +27,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "resume-session": "claw.cli.sessions_cmd:resume_session",
     "sessions": "claw.cli.sessions_cmd:sessions",
     "timeline": "claw.cli.timeline_cmd:timeline",
+    "trust": "claw.cli.trust_cmd:trust",
 }
 
 

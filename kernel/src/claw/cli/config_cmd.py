@@ -22,6 +22,8 @@ def show(ctx: click.Context, as_json: bool) -> None:
     """Print the effective settings, each value with the file it came from."""
     app = state_of(ctx).app
     settings = app.settings
+    trust = settings.trust
+    held = [] if trust.trusted else app.trust_items()
     if as_json:
         emit_json(
             {
@@ -31,9 +33,15 @@ def show(ctx: click.Context, as_json: bool) -> None:
                     {"scope": layer.scope, "origin": layer.origin, "path": layer.label}
                     for layer in settings.layers
                 ],
+                "trust": {"folder": str(trust.folder), "trusted": trust.trusted, "heldBack": held},
             }
         )
         return
+    click.echo(f"# folder {'trusted' if trust.trusted else 'not trusted'}: {trust.folder}")
+    if held:
+        click.echo(f"# held back until the folder is trusted ({trust.how_to_trust}):")
+        for item in held:
+            click.echo(f"#   {item}")
     click.echo("# files, lowest precedence first:")
     for layer in settings.layers:
         click.echo(f"#   {layer.scope:8} {layer.label}")

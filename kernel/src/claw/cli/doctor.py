@@ -38,6 +38,7 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
     ]
     checks += _settings_file_checks(app)
     settings = _settings(app, checks)
+    checks += _trust_checks(app)
     checks.append(
         DoctorCheck(section="state", name="state dir", status="info", detail=str(paths.state_dir(app.env)))
     )
@@ -81,6 +82,25 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
                             detail=f"returned an invalid doctor check: {item!r}",
                         )
                     )
+    return checks
+
+
+def _trust_checks(app: Any) -> list[Any]:
+    """Whether the folder is trusted and, if not, each thing it brings that is held back (a warning:
+    it does not run until the folder is trusted)."""
+    from claw.diagnostics import DoctorCheck
+    from claw.errors import ClawError
+
+    try:
+        trust = app.trust
+        items = [] if trust.trusted else app.trust_items()
+    except ClawError as exc:
+        return [DoctorCheck(section="trust", name="folder", status="fail", detail=str(exc))]
+    if trust.trusted:
+        return [DoctorCheck(section="trust", name="folder", status="ok", detail=f"trusted: {trust.folder}")]
+    detail = f"not trusted: {trust.folder}" + (f"; {trust.how_to_trust}" if items else "")
+    checks = [DoctorCheck(section="trust", name="folder", status="warn" if items else "info", detail=detail)]
+    checks += [DoctorCheck(section="trust", name="held back", status="warn", detail=item) for item in items]
     return checks
 
 

@@ -23,6 +23,7 @@ def list_hooks(ctx: click.Context, as_json: bool) -> None:
     app = state_of(ctx).app
     configured = effective_hooks(app.settings)
     handlers = [record.label for record in app.pm.implementers("claw_hook_event")]
+    held = [line for h in app.settings.held_back if h.key == "hooks" for line in h.lines()]
     if as_json:
         emit_json(
             {
@@ -39,10 +40,11 @@ def list_hooks(ctx: click.Context, as_json: bool) -> None:
                     for h in configured
                 ],
                 "handlers": handlers,
+                "heldBack": held,
             }
         )
         return
-    if not configured and not handlers:
+    if not configured and not handlers and not held:
         click.echo("no hooks configured")
         return
     if configured:
@@ -53,3 +55,7 @@ def list_hooks(ctx: click.Context, as_json: bool) -> None:
         table(rows, ["EVENT", "MATCHER", "IF", "COMMAND", "TIMEOUT", "SOURCE"])
     for label in handlers:
         click.echo(f"programmatic handler: {label}")
+    if held:
+        click.echo(f"held back until the folder is trusted ({app.trust.how_to_trust}):")
+        for line in held:
+            click.echo(f"  {line}")

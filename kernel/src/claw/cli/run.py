@@ -109,6 +109,12 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--session-id", default=None, metavar="UUID", help="Use this id for the new session."),
     click.option("--no-session-persistence", is_flag=True, help="Do not save the session."),
     click.option(
+        "--require-trust",
+        is_flag=True,
+        help="With -p: in a folder not trusted (claw trust), skip its hooks, env, MCP servers and "
+        "commands' !`cmd` lines instead of trusting it (also CLAW_REQUIRE_TRUST=1).",
+    ),
+    click.option(
         "--permission-mode",
         default=None,
         metavar="MODE",
@@ -287,6 +293,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     if params.get("include_hook_events") and fmt != "stream-json":
         raise UsageError("--include-hook-events requires --output-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
+        from claw.cli.trust_cmd import settle_interactive
         from claw.plugin_commands import CommandContext
 
         if fmt != "text":
@@ -294,10 +301,14 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         if prompt_tool:
             raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
         initial = prompt if isinstance(prompt, str) else None  # lines come only with resume-session (-p)
+        settle_interactive(state.app)
         front_end = dict(
             context=CommandContext(state.app), options=loop_options(state, params), initial=initial
         )
         ctx.exit(state.app.pm.service("claw_interactive", **front_end))
+    from claw.cli.trust_cmd import require_trust, settle_headless
+
+    settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")

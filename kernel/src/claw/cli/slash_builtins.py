@@ -1,7 +1,7 @@
 """The built-in slash commands, one registry for every place a ``/command`` can be typed: the REPL,
 ``claw -p "/cost"`` (stream-json input included) and ``claw resume-session FILE /compact /cost ...``.
 
-``/help``, ``/compact``, ``/cost``, ``/status`` and ``/export [FILE]`` act on the session without a
+``/help``, ``/compact``, ``/cost``, ``/status``, ``/export [FILE]`` and ``/trust`` act on the session without a
 model turn (``/compact`` asks the model for its summary) and print a short report. They take precedence
 over a session's slash commands of the same name, as Claude Code's built-ins do; any other ``/name``
 is the agent loop's (:mod:`claw.loop.slash`). ``/exit`` belongs to the REPL.
@@ -75,12 +75,27 @@ async def _export(loop: Any, args: str, out: TextIO) -> None:
     out.write(f"exported the conversation to {path}\n")
 
 
+async def _trust(loop: Any, _args: str, out: TextIO) -> None:
+    from claw.trust import TrustStore
+
+    trust = loop.app.trust
+    if trust.trusted and trust.reason == "remembered":
+        out.write(f"already trusted: {trust.folder}\n")
+        return
+    TrustStore(loop.app.env).add(trust.folder)
+    out.write(
+        f"trusted: {trust.folder}; its hooks, env, MCP servers and commands' !`cmd` lines take effect "
+        "when claw next starts here\n"
+    )
+
+
 COMMANDS: dict[str, Builtin] = {
     "help": Builtin("/help", "this list", 0, _help),
     "compact": Builtin("/compact", "summarise older turns now to free context", 0, _compact),
     "cost": Builtin("/cost", "what the session has cost so far, and its tokens", 0, _cost),
     "status": Builtin("/status", "the session, model, context use and permission mode", 0, _status),
     "export": Builtin("/export [FILE]", "write the conversation to FILE as Markdown", 1, _export),
+    "trust": Builtin("/trust", "trust this folder (remembered; takes effect at the next start)", 0, _trust),
 }
 
 

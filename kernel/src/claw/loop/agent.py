@@ -139,6 +139,7 @@ class AgentLoop(Turn):
             start_timeout=session_start_timeout(settings.model, self.env),
             run_subagent=self._run_subagent,
             task_backends=lambda: {name: reg.obj for name, reg in app.task_backends.items()},
+            trust=settings.trust,
         )
         self.hooks = HookRunner(
             pm=app.pm,

@@ -101,14 +101,16 @@ def _entries(raw: Any, source: str, out: Resolved, taken: set[str]) -> None:
         out.servers.append(NamedServer(name, config, source))
 
 
-def resolve(workspace: Path, settings: Mapping[str, Any]) -> Resolved:
-    """Every usable server for ``workspace``: settings ``lspServers`` first, then ``.lsp.json``."""
+def resolve(workspace: Path, settings: Mapping[str, Any], *, trusted: bool) -> Resolved:
+    """Every usable server for ``workspace``: settings ``lspServers`` first, then ``.lsp.json``, which
+    is the folder's own and counts only when it is trusted (``docs/trust.md``; the kernel already left
+    ``lspServers`` of the folder's settings files out)."""
     out = Resolved()
     taken: set[str] = set()
     if settings.get("lspServers") is not None:
         _entries(settings["lspServers"], "settings lspServers", out, taken)
     path = workspace / LSP_JSON
-    if path.is_file():
+    if trusted and path.is_file():
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

@@ -52,11 +52,14 @@ class LspManager:
     :param workspace: the workspace root (every server's root; files outside it are refused).
     :param settings: the effective settings (``lspServers``, ``lsp``).
     :param env: the environment servers start in.
+    :param trusted: whether the folder is trusted (its ``.lsp.json`` counts).
     """
 
-    def __init__(self, workspace: Path, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
+    def __init__(
+        self, workspace: Path, settings: Mapping[str, Any], env: Mapping[str, str], *, trusted: bool
+    ) -> None:
         self.workspace = workspace.resolve()
-        self.resolved: Resolved = resolve(self.workspace, settings)
+        self.resolved: Resolved = resolve(self.workspace, settings, trusted=trusted)
         self.options: LspOptions = options(settings)
         self.env = dict(env)
         self.servers: dict[tuple[str, Path], Server] = {}

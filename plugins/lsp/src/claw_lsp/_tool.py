@@ -79,6 +79,7 @@ def manager_for(ctx: claw.ToolContext) -> Any:
     if manager is None:
         from claw_lsp._manager import LspManager
 
-        manager = LspManager(ctx.workspace, ctx.settings, ctx.env)
+        trusted = ctx.session is not None and ctx.session.trusted
+        manager = LspManager(ctx.workspace, ctx.settings, ctx.env, trusted=trusted)
         ctx.stash[MANAGER] = manager
     return manager

@@ -25,12 +25,13 @@ def _command_state(command: str, env: dict[str, str]) -> tuple[bool, str]:
 
 
 def describe(
-    workspace: Path, settings: dict[str, Any], env: dict[str, str]
+    workspace: Path, settings: dict[str, Any], env: dict[str, str], *, trusted: bool
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """One row per configured server (name, command, languages, source, state) and the config errors."""
+    """One row per configured server (name, command, languages, source, state) and the config errors;
+    ``.lsp.json`` only when the folder is ``trusted``."""
     from claw_lsp._config import resolve
 
-    resolved = resolve(workspace, settings)
+    resolved = resolve(workspace, settings, trusted=trusted)
     rows = []
     for named in resolved.servers:
         ok, where = _command_state(named.config.command, env)
@@ -48,7 +49,7 @@ def describe(
 
 
 async def _check(
-    workspace: Path, settings: dict[str, Any], env: dict[str, str], rows: list[dict[str, Any]]
+    workspace: Path, settings: dict[str, Any], env: dict[str, str], rows: list[dict[str, Any]], trusted: bool
 ) -> None:
     """Start every server whose command exists, time its ``initialize``, shut it down."""
     import time
@@ -56,7 +57,7 @@ async def _check(
     from claw_lsp._config import resolve
     from claw_lsp._server import Server, ServerError
 
-    by_name = {n.name: n for n in resolve(workspace, settings).servers}
+    by_name = {n.name: n for n in resolve(workspace, settings, trusted=trusted).servers}
     for row in rows:
         if row["state"] == "failed":
             continue
@@ -90,9 +91,10 @@ def list_cmd(ctx: click.Context, as_json: bool, check: bool) -> None:
 
     app = claw.command_context(ctx)
     env = dict(app.env)
-    rows, errors = describe(app.workspace, app.settings.data, env)
+    trusted = app.settings.trusted
+    rows, errors = describe(app.workspace, app.settings.data, env, trusted=trusted)
     if check:
-        asyncio.run(_check(app.workspace, app.settings.data, env, rows))
+        asyncio.run(_check(app.workspace, app.settings.data, env, rows, trusted))
     if as_json:
         click.echo(json.dumps({"servers": rows, "errors": errors}, indent=2))
     else:
@@ -115,7 +117,7 @@ def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
         layer.anchor for layer in settings.layers if layer.scope in ("project", "local") and layer.anchor
     ]
     workspace = anchors[0] if anchors else Path.cwd()
-    rows, errors = describe(workspace, settings.data, env)
+    rows, errors = describe(workspace, settings.data, env, trusted=settings.trusted)
     checks = [DoctorCheck(section="lsp", name="config", status="fail", detail=e) for e in errors]
     for row in rows:
         ok = row["state"] != "failed"

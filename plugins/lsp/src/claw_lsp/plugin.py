@@ -14,6 +14,8 @@ import claw
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from claw import EffectiveSettings
 
 CLAW_API = ">=1.0,<2"
@@ -34,7 +36,7 @@ def claw_session_start(session: claw.SessionContext) -> None:
     server starts here; each starts on its first call."""
     from claw_lsp._config import resolve
 
-    if resolve(session.workspace, session.settings).servers:
+    if resolve(session.workspace, session.settings, trusted=session.trusted).servers:
         from claw_lsp._tool import LspTool
 
         session.add_tool(LspTool())
@@ -45,8 +47,23 @@ def claw_register_settings(register: Callable[..., None]) -> None:
     from claw_lsp._config import LspOptions
 
     # Entries are checked one by one when a session uses them (a bad one must not stop the others).
-    register("lspServers", dict[str, Any], "Language servers by name, in Claude Code's .lsp.json format")
+    register(
+        "lspServers",
+        dict[str, Any],
+        "Language servers by name, in Claude Code's .lsp.json format",
+        requires_trust=True,  # commands a folder's own settings file would choose
+    )
     register("lsp", LspOptions, "LSP tool limits: requestTimeout, diagnosticsWaitMs, diagnosticsAfterEdit")
+
+
+@claw.hookimpl
+def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str]:
+    from claw_lsp._config import LSP_JSON, resolve
+
+    return [
+        f"language server {n.name}: {' '.join([n.config.command, *n.config.args])} ({LSP_JSON})"
+        for n in resolve(workspace, {}, trusted=True).servers
+    ]
 
 
 @claw.hookimpl

@@ -1,4 +1,5 @@
-"""``claw mcp list | get | add | remove | login | logout``, Claude Code's ``claude mcp`` commands.
+"""``claw mcp list | get | add | remove | approve | reject | login | logout``, Claude Code's ``claude mcp``
+commands (``approve``/``reject`` record the choice Claude Code's approval dialog makes).
 
 Imported for ``claw --help``: module level holds click definitions only; the SDK loads inside the
 commands that connect.
@@ -31,7 +32,12 @@ def _app(ctx: click.Context) -> CommandContext:
 def _resolved(app: CommandContext) -> Any:
     from claw_mcp import config
 
-    return config.resolve(app.workspace, app.env, app.settings.data)
+    return config.resolve(app.workspace, app.env, app.settings.data, trusted=app.settings.trusted)
+
+
+def _held_lines(resolved: Any, hint: str) -> list[str]:
+    """One line per server of the folder's files left out because the folder is not trusted."""
+    return [f"{name}: held back: the folder is not trusted ({hint})" for name in resolved.untrusted]
 
 
 def _transports(app: CommandContext) -> dict[str, Any]:
@@ -83,9 +89,11 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     failed = [s["name"] for s in statuses + bad if s["status"] == "failed"]
     if as_json:
         click.echo(json.dumps(statuses + bad, indent=2))
-    elif not statuses and not bad and not resolved.source_errors:
+    elif not statuses and not bad and not resolved.source_errors and not resolved.untrusted:
         click.echo("No MCP servers configured. Use `claw mcp add` to add one.")
     else:
+        for line in _held_lines(resolved, app.settings.trust.how_to_trust):
+            click.echo(line)
         for line in resolved.source_errors:
             click.echo(f"✗ {line}")
         for status in statuses:
@@ -118,6 +126,8 @@ def get_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
         if bad.name == name:
             raise ClawError(str(bad))
     server = resolved.servers.get(name)
+    if server is None and name in resolved.untrusted:
+        raise ClawError(f'MCP server "{name}" is held back: {app.settings.trust.how_to_trust}')
     if server is None:
         raise UsageError(f'no MCP server named "{name}"; see `claw mcp list`')
     status = run_sync(check({name: server}, app.env, _transports(app), app.workspace))[0]
@@ -281,6 +291,45 @@ def remove_cmd(ctx: click.Context, name: str, scope: str | None) -> None:
     click.echo(f'Removed MCP server "{name}" from {scopes[0]} config ({path})')
 
 
+def _decide(ctx: click.Context, name: str, approve: bool) -> None:
+    """Record a ``.mcp.json`` server's approval in the local settings file (``enabledMcpjsonServers``
+    or ``disabledMcpjsonServers``, Claude Code's keys), taking it off the other list."""
+    from claw_mcp.config import PROJECT_FILE, folder_servers
+
+    app = _app(ctx)
+    if name not in folder_servers(app.workspace, app.env)["project"]:
+        raise UsageError(f'no MCP server named "{name}" in {app.workspace / PROJECT_FILE}')
+    path = _scope_file(app, "local")
+    data = _read(path)
+    add, drop = ("enabledMcpjsonServers", "disabledMcpjsonServers")[:: 1 if approve else -1]
+    for key in (add, drop):
+        if not isinstance(data.get(key, []), list):
+            raise ClawError(f"{path}: {key} must be a list; fix it by hand")
+    data[drop] = [n for n in data.get(drop, []) if n != name]
+    if not data[drop]:
+        del data[drop]
+    data[add] = [*(n for n in data.get(add, []) if n != name), name]
+    _write(path, data)
+    verb = "Approved" if approve else "Rejected"
+    click.echo(f'{verb} MCP server "{name}" from {PROJECT_FILE} ({add} in {path})')
+
+
+@mcp.command("approve")
+@click.argument("name")
+@click.pass_context
+def approve_cmd(ctx: click.Context, name: str) -> None:
+    """Approve a server of .mcp.json: it starts in interactive sessions of this (trusted) folder."""
+    _decide(ctx, name, approve=True)
+
+
+@mcp.command("reject")
+@click.argument("name")
+@click.pass_context
+def reject_cmd(ctx: click.Context, name: str) -> None:
+    """Reject a server of .mcp.json: it never starts in this folder, -p included."""
+    _decide(ctx, name, approve=False)
+
+
 def _remote(app: Any, name: str) -> Any:
     resolved = _resolved(app)
     server = resolved.servers.get(name)
@@ -331,7 +380,7 @@ def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
         layer.anchor for layer in settings.layers if layer.scope in ("project", "local") and layer.anchor
     ]
     workspace = anchors[0] if anchors else Path.cwd()
-    resolved = config.resolve(workspace, env, settings.data)
+    resolved = config.resolve(workspace, env, settings.data, trusted=settings.trusted)
     checks = [
         DoctorCheck(section="mcp", name="config", status="fail", detail=e) for e in resolved.source_errors
     ]

@@ -7,6 +7,12 @@ Sources, lowest precedence first (a later source replaces a server of the same n
 - ``mcpServers`` in local settings (``.claw/settings.local.json``),
 - each ``--mcp-config FILE|JSON`` in order; with ``--strict-mcp-config`` only these count.
 
+The folder's own sources (``.mcp.json`` and the local settings file) count only in a trusted folder
+(the kernel's :class:`claw.WorkspaceTrust`), and a ``.mcp.json`` server also needs approval when a
+person is asked (interactive sessions): ``enabledMcpjsonServers`` names it or
+``enableAllProjectMcpServers`` is true, and ``disabledMcpjsonServers`` does not (Claude Code's keys).
+Headless runs start servers that are not rejected, as Claude Code's ``-p`` does.
+
 Each entry is checked on its own: a bad one becomes one error line naming its file and server, and
 the others still start. ``${VAR}`` and ``${VAR:-default}`` expand in ``command``, ``args``, ``env``,
 ``url`` and ``headers``, as in Claude Code.
@@ -146,6 +152,23 @@ class Resolved:
     errors: list[BadEntry] = field(default_factory=list)
     #: Whole sources that could not be read (invalid JSON): ``"<file>:<line>:<col>: ..."``.
     source_errors: list[str] = field(default_factory=list)
+    #: Servers of the folder's own files left out because the folder is not trusted.
+    untrusted: list[str] = field(default_factory=list)
+    #: ``.mcp.json`` servers left out because they are neither approved nor rejected (interactive).
+    unapproved: list[str] = field(default_factory=list)
+
+
+def approval(name: str, settings: Mapping[str, Any] | None) -> str:
+    """``approved``, ``rejected`` or ``unknown`` for the ``.mcp.json`` server ``name``, from Claude
+    Code's keys (a rejection wins)."""
+    settings = settings or {}
+    if name in (settings.get("disabledMcpjsonServers") or []):
+        return "rejected"
+    if settings.get("enableAllProjectMcpServers") is True or name in (
+        settings.get("enabledMcpjsonServers") or []
+    ):
+        return "approved"
+    return "unknown"
 
 
 def _servers_of(data: Any, label: str) -> dict[str, Any]:
@@ -169,6 +192,29 @@ def settings_files(workspace: Path, env: Mapping[str, str]) -> dict[str, Path]:
     }
 
 
+def folder_servers(workspace: Path, env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """The servers the folder's own files name (``project``: ``.mcp.json``, ``local``), unchecked;
+    an unreadable file names none (it is reported where servers start)."""
+    files = settings_files(workspace, env)
+    out: dict[str, dict[str, Any]] = {}
+    for scope in ("project", "local"):
+        try:
+            out[scope] = _servers_of(read_json_file(files[scope]), str(files[scope]))
+        except ConfigError:
+            out[scope] = {}
+    return out
+
+
+def describe(entry: Any) -> str:
+    """What a server entry runs or reaches, for the trust dialog: ``cmd args`` or ``url (type)``."""
+    if not isinstance(entry, dict):
+        return "?"
+    if isinstance(entry.get("url"), str) and "command" not in entry:
+        return f"{entry['url']} ({entry.get('type', 'http')})"
+    args = entry.get("args") if isinstance(entry.get("args"), list) else []
+    return " ".join(str(part) for part in [entry.get("command", "?"), *args])
+
+
 def read_cli_config(value: str) -> tuple[str, dict[str, Any]]:
     """One ``--mcp-config`` value: an inline JSON object or a file. Returns ``(label, data)``."""
     stripped = value.strip()
@@ -188,20 +234,26 @@ def resolve(
     *,
     cli_configs: Sequence[str] = (),
     strict: bool = False,
+    trusted: bool = False,
+    ask_approval: bool = False,
 ) -> Resolved:
     """Collect servers from every source (see the module docstring).
 
     :param settings: the effective settings. The user, project and local files are read directly
         (so messages name the file and a server defined twice is replaced, not deep-merged);
-        ``mcpServers`` from other settings layers and ``disabledMcpjsonServers`` come from here.
+        ``mcpServers`` from other settings layers and the approval keys come from here.
+    :param trusted: whether the folder is trusted (its ``.mcp.json`` and local file count).
+    :param ask_approval: whether ``.mcp.json`` servers need approval (a person is asked).
     """
     out = Resolved()
     raw: dict[str, tuple[Any, str, str]] = {}
     if not strict:
         files = settings_files(workspace, env)
         in_files: set[str] = set()
-        disabled = set((settings or {}).get("disabledMcpjsonServers") or [])
         for scope in ("user", "project", "local"):
+            if scope != "user" and not trusted:
+                out.untrusted += list(folder_servers(workspace, env).get(scope, {}))
+                continue
             try:
                 servers = _servers_of(read_json_file(files[scope]), str(files[scope]))
             except ConfigError as exc:
@@ -209,7 +261,11 @@ def resolve(
                 continue
             for name, entry in servers.items():
                 in_files.add(name)
-                if scope == "project" and name in disabled:
+                state = approval(name, settings) if scope == "project" else "approved"
+                if state == "rejected":
+                    continue
+                if state == "unknown" and ask_approval:
+                    out.unapproved.append(name)
                     continue
                 raw[name] = (entry, str(files[scope]), scope)
         # Servers from other settings layers (``.claw/settings.json``, ``--settings``) rank lowest.

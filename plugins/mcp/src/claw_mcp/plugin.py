@@ -13,6 +13,8 @@ import claw
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from claw import EffectiveSettings
 
 CLAW_API = ">=1.0,<2"
@@ -22,7 +24,12 @@ CLAW_API = ">=1.0,<2"
 def claw_register_settings(register: Callable[..., None]) -> None:
     # Entries are checked one by one at session start (a bad one must not stop the others), so the
     # settings layer only checks the shape.
-    register("mcpServers", dict[str, Any], "MCP servers by name, in Claude Code's .mcp.json format")
+    register(
+        "mcpServers",
+        dict[str, Any],
+        "MCP servers by name, in Claude Code's .mcp.json format",
+        requires_trust=True,  # a project settings file's servers are commands the repository chose
+    )
     register("enableAllProjectMcpServers", bool, "Start every server in .mcp.json without asking")
     register("enabledMcpjsonServers", list[str], "Servers from .mcp.json approved to start")
     register("disabledMcpjsonServers", list[str], "Servers from .mcp.json never started")
@@ -69,6 +76,18 @@ def claw_session_end(session: claw.SessionContext) -> Awaitable[None]:
     from claw_mcp.session import end
 
     return end(session)
+
+
+@claw.hookimpl
+def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str]:
+    from claw_mcp.config import PROJECT_FILE, describe, folder_servers
+
+    where = {"project": PROJECT_FILE, "local": "local settings"}
+    return [
+        f'MCP server "{name}": {describe(entry)} ({where[scope]})'
+        for scope, servers in folder_servers(workspace, env).items()
+        for name, entry in servers.items()
+    ]
 
 
 @claw.hookimpl

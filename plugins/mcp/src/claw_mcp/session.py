@@ -39,11 +39,18 @@ def resolve_for(session: claw.SessionContext) -> mcp_config.Resolved:
         session.settings,
         cli_configs=list(cli),
         strict=bool(extra.get("strict_mcp_config")),
+        trusted=session.trusted,
+        ask_approval=session.interactive,
     )
 
 
 async def start(session: claw.SessionContext) -> None:
     resolved = resolve_for(session)
+    for name in resolved.unapproved:
+        warn(
+            f'MCP server "{name}" from .mcp.json is not approved; not started '
+            f"(claw mcp approve {name}, or claw mcp reject {name})"
+        )
     for line in resolved.source_errors:
         error(line)
     for bad in resolved.errors:

@@ -33,7 +33,8 @@ Then, as in Claude Code:
   typed it, so ``allowed-tools: Bash(git status:*)`` lets ``!`git status` `` run unasked) and is
   replaced by its output; a denied or failed command is replaced by a note saying why. Only
   ``!`...` `` written in the file runs: arguments are substituted inside it, but an argument cannot
-  add one.
+  add one. A project command's ``!`cmd` `` runs only in a trusted folder (``claw.SessionContext.trusted``,
+  see ``docs/trust.md``); otherwise a note says it was not run.
 - ``@path`` (after a space or at a line start) names a file inside the workspace: its text, up to
   :data:`MAX_FILE_CHARS`, is appended to the prompt in a ``<file path="...">`` block. A path that is
   not a readable file inside the workspace is left as written (``@decorator``, ``@someone``).
@@ -244,17 +245,29 @@ def expand(body: str, args: str, *, session_id: str, project_dir: Path) -> str:
 
 
 async def render(
-    body: str, args: str, session: claw.SessionContext | None, *, session_id: str, project_dir: Path
+    body: str,
+    args: str,
+    session: claw.SessionContext | None,
+    *,
+    session_id: str,
+    project_dir: Path,
+    may_run: bool = True,
 ) -> str:
     """:func:`expand`, then run the body's ``!`cmd` `` lines and inline its ``@file`` references
-    (see the module docstring); without a session, commands are not run (a note says so)."""
+    (see the module docstring); without a session, or when ``may_run`` is false (a project command
+    in a folder not trusted), commands are not run (a note says so)."""
     commands = _BANG.findall(body)
     numbers = itertools.count()
     slotted = _BANG.sub(lambda m: _SLOT.format(next(numbers)), body)
     text = expand(slotted, args, session_id=session_id, project_dir=project_dir)
     files = _files(text, project_dir)
     values = {"SESSION_ID": session_id, "PROJECT_DIR": str(project_dir)}
-    outputs = [await _run(_substitute(c, args, values)[0], session) for c in commands]
+    outputs = [
+        await _run(_substitute(c, args, values)[0], session)
+        if may_run
+        else f"[!`{c}` not run: the folder is not trusted (/trust)]"
+        for c in commands
+    ]
     return _SLOTS.sub(lambda m: outputs[int(m.group(1))], text).rstrip() + files
 
 
@@ -296,8 +309,12 @@ def _files(text: str, workspace: Path) -> str:
 def slash_command(
     command: CommandFile, *, session_id: str, project_dir: Path, session: claw.SessionContext | None = None
 ) -> claw.SlashCommand:
+    may_run = command.source != "project" or (session is not None and session.trusted)
+
     async def run(args: str) -> str:
-        return await render(command.body, args, session, session_id=session_id, project_dir=project_dir)
+        return await render(
+            command.body, args, session, session_id=session_id, project_dir=project_dir, may_run=may_run
+        )
 
     hint = command.meta.get("argument-hint")
     model = command.meta.get("model")
@@ -307,10 +324,20 @@ def slash_command(
         expand=run,
         argument_hint=str(hint) if hint else "",
         source=command.source,
-        allowed_tools=command.allowed_tools,
+        allowed_tools=command.allowed_tools if may_run else (),  # a grant the folder makes needs trust
         model=str(model) if model else None,
         model_invocable=command.meta.get("disable-model-invocation") is not True,
     )
+
+
+def project_commands_running(workspace: Path, env: Mapping[str, str]) -> list[str]:
+    """One line per ``!`cmd` `` of the folder's own commands and skills (``claw_trust_items``)."""
+    return [
+        f"/{c.name} runs !`{cmd}` ({c.path.relative_to(workspace)})"
+        for c in discover(workspace, env).values()
+        if c.source == "project"
+        for cmd in _BANG.findall(c.body)
+    ]
 
 
 def register_all(session: claw.SessionContext) -> None:

@@ -10,6 +10,7 @@ import claw
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
 CLAW_API = ">=1.0,<2"
 
@@ -23,6 +24,13 @@ def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
 
     for tool in (TodoWriteTool(), SleepTool(), AskUserTool(), ToolSearchTool(), SkillTool()):
         register(tool)
+
+
+@claw.hookimpl
+def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str]:
+    from claw_tools_workflow._commands import project_commands_running
+
+    return project_commands_running(workspace, env)
 
 
 @claw.hookimpl

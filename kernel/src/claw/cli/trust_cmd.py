@@ -1,0 +1,115 @@
+"""``claw trust [PATH]``, ``--revoke``, ``--list``, and how a run settles its folder's trust before the
+settings it runs with are validated: the dialog (interactive), Claude Code's trusted headless ``-p``, or
+``--require-trust`` / ``CLAW_REQUIRE_TRUST`` / settings ``requireTrust``. See ``docs/trust.md``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from claw import console
+from claw.trust import REQUIRE_TRUST_ENV, WORKSPACE_SCOPES, TrustStore, WorkspaceTrust, folder_key, granted
+
+_ANSWERS = {"a": "always", "o": "once", "n": "untrusted"}
+
+
+def require_trust(app: Any, flag: bool) -> bool:
+    """Whether ``-p`` honours the store: ``--require-trust``, ``CLAW_REQUIRE_TRUST=1``, or
+    ``requireTrust`` in a settings layer the folder does not bring (user, command line, managed)."""
+    if flag or app.env.get(REQUIRE_TRUST_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    return any(
+        layer.data.get("requireTrust") is True for layer in app.layers if layer.scope not in WORKSPACE_SCOPES
+    )
+
+
+def skipped_line(app: Any, items: list[str]) -> str:
+    """The one line an untrusted run prints: the folder, what was skipped and how to trust it."""
+    return f"untrusted folder {app.trust.folder}: skipped {'; '.join(items)}; {app.trust.how_to_trust}"
+
+
+def settle_headless(app: Any, require: bool) -> None:
+    """``-p``: trusted, as in Claude Code, unless trust is required; then an untrusted folder runs
+    without what needs trust, said in one line."""
+    if not require:  # the store is not even read: a broken one cannot stop a headless run
+        app.decide_trust(WorkspaceTrust(Path(folder_key(app.workspace)), True, "headless"))
+        return
+    if app.trust.trusted:
+        return
+    items = app.trust_items()
+    if items:
+        console.warn(skipped_line(app, items))
+
+
+def settle_interactive(app: Any) -> None:
+    """An interactive start in a folder not trusted that brings something needing trust: ask (a plugin
+    answering ``claw_trust_dialog``, else the terminal), then trust always, once, or go on without it."""
+    if app.trust.trusted:
+        return
+    items = app.trust_items()
+    if not items:
+        return
+    folder = app.trust.folder
+    answer = app.pm.hook.claw_trust_dialog(folder=folder, items=items) or _ask_on_terminal(folder, items)
+    if answer == "always":
+        TrustStore(app.env).add(folder)
+        app.decide_trust(granted(app.trust, "remembered"))
+    elif answer == "once":
+        app.decide_trust(granted(app.trust, "this run"))
+    else:
+        console.warn(skipped_line(app, items))
+
+
+def _ask_on_terminal(folder: Path, items: list[str]) -> str:
+    """The line REPL's dialog, before the line editor takes the terminal; end of input: untrusted."""
+    out = sys.stderr
+    out.write(f"\nDo you trust the files in this folder?\n  {folder}\n")
+    out.write("Trusting it lets what it brings run code or reach the network:\n")
+    for item in items:
+        out.write(f"  - {item}\n")
+    while True:
+        out.write("  [a] trust always  [o] trust once (this run)  [n] continue untrusted: ")
+        out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            out.write("\n")
+            return "untrusted"
+        answer = _ANSWERS.get(line.strip().lower()[:1])
+        if answer:
+            return answer
+
+
+@click.command("trust")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--revoke", is_flag=True, help="Forget the folder: it is asked about again.")
+@click.option("--list", "list_", is_flag=True, help="List the trusted folders.")
+@click.pass_context
+def trust(ctx: click.Context, path: Path | None, revoke: bool, list_: bool) -> None:
+    """Trust a folder (default: the workspace): its hooks, env, MCP servers and commands' !`cmd` lines
+    take effect from the next start. Remembered by real path: a symlink or moved copy is asked again."""
+    from claw.cli._root import state_of
+    from claw.errors import UsageError
+
+    app = state_of(ctx).app
+    store = TrustStore(app.env)
+    if list_:
+        if path is not None or revoke:
+            raise UsageError("--list takes no PATH and no --revoke")
+        for folder, info in sorted(store.folders().items()):
+            click.echo(f"{folder}  (since {info.get('trustedAt', '?')})")
+        return
+    folder = path if path is not None else app.workspace
+    if revoke:
+        if store.remove(folder):
+            click.echo(f"no longer trusted: {folder.resolve()} (from the next start)")
+        elif (root := store.trusted_root(folder)) is not None:
+            raise UsageError(f"{folder.resolve()} is trusted as part of {root}: claw trust --revoke {root}")
+        else:
+            click.echo(f"not trusted: {folder.resolve()}")
+        return
+    if not folder.is_dir():
+        raise UsageError(f"no such directory: {folder}")
+    click.echo(f"trusted: {store.add(folder)}")
