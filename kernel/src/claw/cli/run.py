@@ -411,8 +411,6 @@ def run_print(
     import signal
     import time
 
-    from claw import console
-    from claw.cli import sdk_session, slash_builtins
     from claw.errors import internal_error
     from claw.loop import AgentLoop
     from claw.output import StreamJsonRenderer, shapes
@@ -420,10 +418,6 @@ def run_print(
     stdout = out or sys.stdout
     renderer = app.pm.service("claw_output_renderer", format=fmt, partial=partial, out=stdout)
     report = stdout if fmt == "text" else sys.stderr
-
-    async def listed(lines: list[str]) -> AsyncIterator[Any]:
-        for line in lines:
-            yield line
 
     if isinstance(prompt, str):
         prompt = [prompt]
@@ -433,30 +427,18 @@ def run_print(
             await prompt.open(options)  # an initialize request configures the session it starts
         loop = AgentLoop(app, options, renderer)
         if hook_events:
-
-            def report_hook(record: dict[str, Any]) -> None:
-                for message in sdk_session.hook_messages(record, loop.session.id if loop.session else ""):
-                    renderer.system(message)
-
-            options.on_hook_run = report_hook
+            options.on_hook_run = _hook_reporter(loop, renderer)
         reason = "other"
         task = asyncio.current_task()
         if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-        exit_code, turns = 0, 0
         started = time.perf_counter()
         try:
             await loop.start()
             if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
                 renderer.session_id = loop.session.id
-            async for each in listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop):
-                turns += 1
-                if isinstance(each, str) and await slash_builtins.run(loop, each, report):
-                    continue
-                outcome = await loop.run_prompt(each)
-                if outcome.error:
-                    console.error(outcome.error)
-                exit_code = max(exit_code, outcome.exit_code)
+            prompts = _listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop)
+            exit_code, turns = await _run_all(loop, prompts, report)
         except asyncio.CancelledError:
             reason = "interrupted"
             raise
@@ -477,3 +459,36 @@ def run_print(
         return asyncio.run(main())
     except asyncio.CancelledError:
         raise Terminated("terminated by SIGTERM; the session is saved") from None
+
+
+async def _listed(lines: list[str]) -> AsyncIterator[Any]:
+    for line in lines:
+        yield line
+
+
+async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tuple[int, int]:
+    """Each prompt as the next turn (a built-in ``/command`` in its place); ``(exit code, turns)``."""
+    from claw import console
+    from claw.cli import slash_builtins
+
+    exit_code, turns = 0, 0
+    async for each in prompts:
+        turns += 1
+        if isinstance(each, str) and await slash_builtins.run(loop, each, report):
+            continue
+        outcome = await loop.run_prompt(each)
+        if outcome.error:
+            console.error(outcome.error)
+        exit_code = max(exit_code, outcome.exit_code)
+    return exit_code, turns
+
+
+def _hook_reporter(loop: Any, renderer: Any) -> Callable[[dict[str, Any]], None]:
+    """``--include-hook-events``: each hook run as ``hook_started``/``hook_response`` messages."""
+    from claw.cli import sdk_session
+
+    def report_hook(record: dict[str, Any]) -> None:
+        for message in sdk_session.hook_messages(record, loop.session.id if loop.session else ""):
+            renderer.system(message)
+
+    return report_hook
