@@ -103,9 +103,10 @@ def claw_register_tools(register: Callable[[Tool], None]) -> None:
     live connection (MCP) register later, per session, through :func:`claw_session_start`.
 
     A tool that runs shell lines reads them itself and declares one ``Access(kind="execute",
-    command=..., argv=[...])`` per simple command, ``Access(kind="write", path=..., redirect=True)``
-    per redirection target, or ``Access(kind="execute", command=line, error="why")`` when the line
-    does not parse (the engine then asks); the kernel has no shell grammar of its own for such lines.
+    command=..., argv=[...], forms=[...], command_class=...)`` per simple command,
+    ``Access(kind="write", path=..., redirect=True)`` per redirection target, or
+    ``Access(kind="execute", command=line, error="why")`` when the line does not parse (the engine
+    then asks); the kernel has no shell grammar of its own.
 
     The kernel checks every call's input against ``spec.input_schema`` with ``jsonschema`` (the whole
     schema: types, ``required``, ``additionalProperties``, ``enum``, bounds, nested items) before

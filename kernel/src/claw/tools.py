@@ -77,11 +77,12 @@ class Access(BaseModel):
     arguments and redirections are judged against it. Give paths as the model wrote them: the engine
     resolves them (so deny rules also match the path as written, before symlinks are followed).
 
-    A shell tool reads its command line itself and declares one ``execute`` access per simple command
-    it runs, with ``argv`` (its words, quotes removed), plus a ``write`` (or ``read``) access with
+    A shell tool reads its command line itself (the kernel has no shell grammar) and declares one
+    ``execute`` access per simple command it runs, with ``argv`` (its words, quotes removed), the
+    ``forms`` rules know it by and its ``command_class``, plus a ``write`` (or ``read``) access with
     ``redirect=True`` for each redirection target; ``error`` says the line could not be read (the
-    engine then asks instead of guessing). An ``execute`` access without ``argv`` is a whole command
-    line that the engine splits itself (tools that do not parse shell syntax).
+    engine then asks instead of guessing). An ``execute`` access without ``argv`` is a line nobody
+    analysed: only a rule covering every command (``Bash``) allows it, and the modes ask about it.
     """
 
     kind: Literal["read", "write", "execute", "network"]
@@ -92,6 +93,18 @@ class Access(BaseModel):
     argv: list[str] | None = None
     #: ``execute``: why the tool could not read the command line, when it could not.
     error: str | None = None
+    #: ``execute``: other forms of the command for ``Bash(...)`` rules (Claude Code's semantics): allow
+    #: rules match the first (the program that really runs: ``timeout 5 npm test`` is ``npm test``),
+    #: deny and ask rules ``command`` and every form, so no prefix hides a denied command. Empty: only
+    #: ``command``.
+    forms: list[str] = Field(default_factory=list)
+    #: ``execute``: ``read`` for a command that only reads (``ls``, ``cat``, ``git status``), ``file``
+    #: for ``mkdir``/``touch``/``mv``/``cp``, else ``None``. The modes let read-only commands on
+    #: workspace paths run, and ``workspace-write`` file commands inside it.
+    command_class: Literal["read", "file"] | None = None
+    #: ``execute`` with a ``command_class``: the arguments that may be paths (they must stay inside the
+    #: workspace, and Read deny rules cover them), relative to ``path``.
+    operands: list[str] = Field(default_factory=list)
     #: ``read``/``write``: the target of a shell redirection (``> out.txt``), not of the command itself.
     redirect: bool = False
     #: The call runs confined by the configured sandbox: with settings
