@@ -63,8 +63,11 @@ def claw_register_providers(register: Callable[[type[Provider]], None]) -> None:
     whether a key is present without printing it. ``stream(request)`` yields stream events and ends
     with ``ResponseComplete``. ``model_info(model_id)`` (a classmethod, from the catalogue) resolves
     names; once the provider is instantiated with its settings, the kernel asks the instance's
-    ``describe(model_id)`` instead, for capability checks (images, tools), ``--reasoning-effort``
-    mapping, output limits, context window and prices, for the primary model and fallbacks. Its
+    ``describe(model_id)`` instead, for capability checks (images, tools), output limits, context
+    window and prices, for the primary model and fallbacks, and hands the result to ``stream`` as
+    ``request.info`` (read it with ``self.info_of(request)``, which describes the model itself for a
+    request built by hand). ``request.reasoning_effort`` is the level the user asked for: map it onto
+    ``info.effort_levels`` (``claw_wire.effort_of`` does, with Claude Code's warning). ``describe``'s
     default returns ``model_info(model_id)``; override it when settings can declare models
     (``providers.openai.models``, ``providers.foundry.deployments``), and override
     ``declared_models()`` (default: none) to return their ids, so ``claw models`` lists them (marked

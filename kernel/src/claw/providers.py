@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from claw.messages import ContentBlock, Message, StopReason, TextBlock, Usage
 from claw.tools import ToolSpec
 
+#: Reasoning effort levels, from least to most.
 Effort = Literal["low", "medium", "high", "xhigh", "max"]
 
 
@@ -123,6 +124,10 @@ class ModelRequest(BaseModel):
     """One call to a model, in provider-neutral form."""
 
     model: str
+    #: ``model``'s facts as the provider's :meth:`Provider.describe` gave them (settings-declared
+    #: models included). The agent loop fills it when it builds the request, so no provider resolves
+    #: the model again; a request built by hand leaves it out (see :meth:`Provider.info_of`).
+    info: ModelInfo | None = None
     system: list[TextBlock] = Field(default_factory=list)
     messages: list[Message]
     tools: list[ToolSpec] = Field(default_factory=list)
@@ -245,6 +250,11 @@ class Provider(abc.ABC):
         defaults. The default is the catalogue's :meth:`model_info`; override it to read settings.
         """
         return type(self).model_info(model_id)
+
+    def info_of(self, request: ModelRequest) -> ModelInfo:
+        """The facts of ``request``'s model: the ones it carries, else :meth:`describe`'s."""
+        info = request.info
+        return info if info is not None and info.id == request.model else self.describe(request.model)
 
     def declared_models(self) -> list[str]:
         """Ids of the models this configured provider's settings declare (an OpenAI-compatible
