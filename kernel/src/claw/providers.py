@@ -14,8 +14,9 @@ from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from importlib import resources
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from claw._model import Model
 from claw.messages import ContentBlock, Message, StopReason, TextBlock, Usage
 from claw.tools import ToolSpec
 
@@ -23,7 +24,7 @@ from claw.tools import ToolSpec
 Effort = Literal["low", "medium", "high", "xhigh", "max"]
 
 
-class Pricing(BaseModel):
+class Pricing(Model):
     """US dollars per million tokens. Cache writes default to Anthropic's multipliers of ``input``."""
 
     input: float
@@ -43,7 +44,7 @@ class Pricing(BaseModel):
         ) / 1_000_000
 
 
-class ModelInfo(BaseModel):
+class ModelInfo(Model):
     """What one model can do. Capability-aware routing and ``claw models`` read this."""
 
     model_config = ConfigDict(frozen=True)
@@ -120,7 +121,7 @@ def load_catalogue(
     return Catalogue(provider, json.loads(text)["models"], private)
 
 
-class ModelRequest(BaseModel):
+class ModelRequest(Model):
     """One call to a model, in provider-neutral form."""
 
     model: str
@@ -141,7 +142,7 @@ class ModelRequest(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
-class ModelResponse(BaseModel):
+class ModelResponse(Model):
     """A complete assistant turn as one provider call produced it."""
 
     id: str = ""
@@ -157,32 +158,32 @@ class ModelResponse(BaseModel):
 # --- streaming events: what Provider.stream yields -------------------------------------------
 
 
-class TextDelta(BaseModel):
+class TextDelta(Model):
     type: Literal["text_delta"] = "text_delta"
     index: int = 0
     text: str
 
 
-class ThinkingDelta(BaseModel):
+class ThinkingDelta(Model):
     type: Literal["thinking_delta"] = "thinking_delta"
     index: int = 0
     thinking: str
 
 
-class ToolUseStart(BaseModel):
+class ToolUseStart(Model):
     type: Literal["tool_use_start"] = "tool_use_start"
     index: int = 0
     id: str
     name: str
 
 
-class ToolInputDelta(BaseModel):
+class ToolInputDelta(Model):
     type: Literal["tool_input_delta"] = "tool_input_delta"
     index: int = 0
     partial_json: str
 
 
-class ResponseComplete(BaseModel):
+class ResponseComplete(Model):
     """The last event of every successful stream, carrying the assembled response."""
 
     type: Literal["response_complete"] = "response_complete"
@@ -195,7 +196,7 @@ StreamEvent = Annotated[
 ]
 
 
-class CredentialStatus(BaseModel):
+class CredentialStatus(Model):
     """What ``claw doctor`` shows for a provider. Never carries the secret itself."""
 
     present: bool

@@ -14,15 +14,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from claw._model import Model
 from claw.messages import ImageBlock, TextBlock
 from claw.text import REPLACEMENT, model_text
 
 T = TypeVar("T")
 
 
-class NativeTool(BaseModel):
+class NativeTool(Model):
     """A tool type the model's API defines itself, sent instead of the JSON-schema function.
 
     Some tools are trained into the model and declared by type, not by schema: Anthropic's computer
@@ -47,7 +48,7 @@ class NativeTool(BaseModel):
     betas: tuple[str, ...] = ()
 
 
-class ToolSpec(BaseModel):
+class ToolSpec(Model):
     """What the model is told about a tool."""
 
     model_config = ConfigDict(frozen=True)
@@ -68,7 +69,7 @@ class ToolSpec(BaseModel):
     needs_approval: bool = False
 
 
-class Access(BaseModel):
+class Access(Model):
     """One thing a tool call would touch, as the permission engine judges it.
 
     ``Read(...)`` rules match ``read`` accesses by path, ``Edit(...)`` rules ``write`` accesses,
@@ -113,7 +114,7 @@ class Access(BaseModel):
     sandboxed: bool = False
 
 
-class ToolResult(BaseModel):
+class ToolResult(Model):
     """What a tool returns. ``content`` goes back to the model; ``data`` goes to hooks and the session
     (Claude Code's ``tool_response``)."""
 
@@ -163,7 +164,7 @@ Asker = Callable[[str, list[str] | None], Awaitable[str | None]]
 Completer = Callable[[str, str, str], Awaitable[str]]
 
 
-class ToolContext(BaseModel):
+class ToolContext(Model):
     """What a running tool may use besides its input."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
