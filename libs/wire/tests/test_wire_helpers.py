@@ -272,3 +272,13 @@ def test_an_image_with_a_session_placeholder_is_still_sent_whole() -> None:
         "type": "image",
         "source": {"type": "base64", "media_type": "image/png", "data": "QUJD" * 1000},
     }
+
+
+def test_a_plain_http_endpoint_without_proxy_loads_no_ca_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claw_wire.http import _needs_tls
+
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert _needs_tls("https://api.anthropic.com/") and not _needs_tls("http://127.0.0.1:8080/")
+    monkeypatch.setenv("HTTPS_PROXY", "https://proxy.example:3128")  # a proxy may be reached over TLS
+    assert _needs_tls("http://127.0.0.1:8080/")

@@ -52,6 +52,17 @@ def _import_httpx() -> Any:
     return httpx
 
 
+def _needs_tls(base_url: str) -> bool:
+    """httpx's ``verify`` for a client of ``base_url``: ``True`` (certifi's CA bundle, which httpx loads
+    when the client is built, on the way to the first request) unless the endpoint is plain ``http``
+    and no proxy is configured: requests then only go to relative paths of that URL, redirects are not
+    followed, so the client never opens a TLS connection and needs no CA bundle (local servers such as
+    vLLM, Ollama or LiteLLM, loopback mocks)."""
+    from urllib.request import getproxies
+
+    return not base_url.startswith("http://") or bool(getproxies())
+
+
 class HttpStatusError(Exception):
     """A non-2xx answer, or an error event inside a 2xx stream, in the shape the SDKs raise."""
 
@@ -91,6 +102,7 @@ class HttpClient:
             base_url=self.base_url,
             headers={"user-agent": f"claw/{VERSION}", "accept": "application/json", **headers},
             timeout=httpx.Timeout(600.0, connect=5.0),
+            verify=_needs_tls(self.base_url),
         )
 
     async def post_stream(
