@@ -10,21 +10,8 @@ import pytest
 from claw.testing.script import Reply, Text, ToolCall
 
 TOOLS = """
-import subprocess
 import claw
 from claw import Access, Tool, ToolResult, ToolSpec
-
-
-class Bash(Tool):
-    spec = ToolSpec(name="Bash", description="Run a shell command.", aliases=("bash",),
-                    input_schema={"type": "object", "properties": {"command": {"type": "string"}}})
-
-    def access(self, input, ctx):
-        return [Access(kind="execute", command=input["command"])]
-
-    async def run(self, input, ctx):
-        out = subprocess.run(input["command"], shell=True, cwd=ctx.workspace, capture_output=True, text=True)
-        return ToolResult(content=out.stdout + out.stderr)
 
 
 class Write(Tool):
@@ -47,7 +34,7 @@ class Edit(Write):
 
 @claw.hookimpl
 def claw_register_tools(register):
-    for tool in (Bash(), Write(), Edit()):
+    for tool in (Write(), Edit()):
         register(tool)
 """
 
@@ -56,8 +43,9 @@ def claw_register_tools(register):
 def run_env(scripted, plugin_module, claw_env, workspace):
     plugin_module("perm_e2e_tools", TOOLS)
     claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider"
-    # These small stand-ins replace the real Bash/Write/Edit (registered first otherwise).
-    claw_env["CLAW_DISABLE_PLUGINS"] = "claw-tools-files,claw-tools-shell"
+    # These small stand-ins replace the real Write/Edit (registered first otherwise); Bash is the real
+    # one (claw-tools-shell): what a line runs reaches the engine only through its declared accesses.
+    claw_env["CLAW_DISABLE_PLUGINS"] = "claw-tools-files"
     os.environ.update(claw_env)
     cfg = Path(claw_env["CLAW_CONFIG_DIR"])
     cfg.mkdir(parents=True, exist_ok=True)
@@ -347,3 +335,21 @@ def test_a_disabled_permissions_builtin_with_nothing_in_its_place_denies(claw, r
     [denied] = tool_results(run_env, 1)
     assert denied["is_error"] and "no plugin decided on this Write call" in denied["content"]
     assert not (workspace / "a.txt").exists()
+
+
+def test_explain_names_rule_and_file_for_each_command_the_shell_tool_read(claw, workspace):
+    """``claw permissions explain`` with the real Bash tool: each command of a compound line is judged."""
+    claw("trust").assert_success()  # the folder's own allow rules count only in a trusted folder
+    path = workspace / ".claw" / "settings.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        json.dumps({"permissions": {"allow": ["Bash(npm test:*)"], "deny": ["Read(./secrets/**)"]}})
+    )
+    result = claw(
+        "permissions", "explain", "Bash", '{"command": "npm test && cat secrets/key"}'
+    ).assert_success()
+    assert "decision: deny" in result.stdout
+    assert f'deny rule "Read(./secrets/**)" from {path}' in result.stdout
+    assert f'execute npm test: allow by allow rule "Bash(npm test:*)" from {path}' in result.stdout
+    data = claw("permissions", "explain", "Bash", '{"command": "npm test"}', "--json").assert_success().json()
+    assert data["decision"] == "allow" and data["source"] == f'allow rule "Bash(npm test:*)" from {path}'

@@ -41,10 +41,14 @@ class WriteTool(_Base):
 
 
 class BashTool(_Base):
+    """A shell tool for one simple command: its words are the command split at spaces. The kernel has
+    no shell grammar; compound lines, wrappers and read-only commands are judged in claw-tools-shell's
+    tests, with the real ``Bash`` tool."""
+
     spec = ToolSpec(name="Bash", description="run", aliases=("bash",))
 
     def access(self, input, ctx):
-        return [Access(kind="execute", command=input["command"])]
+        return [Access(kind="execute", command=input["command"], argv=input["command"].split())]
 
 
 class FetchTool(_Base):

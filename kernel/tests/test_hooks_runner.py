@@ -347,9 +347,10 @@ def test_continue_outcomes_of_handlers_keep_their_context(claw_env, workspace, t
 @pytest.mark.parametrize(
     ("condition", "tool", "tool_input", "runs"),
     [
-        ("Bash(git *)", "Bash", {"command": "git push"}, True),
-        ("Bash(git *)", "Bash", {"command": "npm test && git push"}, True),
-        ("Bash(git *)", "Bash", {"command": "npm test"}, False),
+        # no shell tool in this session: the kernel has no grammar to find "git" in the line (with the
+        # real Bash tool: claw-tools-shell's test_hook_if_condition_meets_each_command)
+        ("Bash(git *)", "Bash", {"command": "git push"}, False),
+        ("Bash", "Bash", {"command": "npm test && git push"}, True),
         ("Edit(/src/**)", "Write", {"file_path": "src/a.py"}, True),
         ("Edit(/src/**)", "Write", {"file_path": "docs/a.md"}, False),
         ("WebFetch(domain:*.example.com)", "WebFetch", {"url": "https://api.example.com/"}, True),

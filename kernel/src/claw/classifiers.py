@@ -11,12 +11,13 @@ from __future__ import annotations
 import abc
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from claw._model import Model
 from claw.tools import Access
 
 
-class PermissionRequest(BaseModel):
+class PermissionRequest(Model):
     """A tool call awaiting a permission decision."""
 
     tool_name: str
@@ -33,7 +34,7 @@ class PermissionRequest(BaseModel):
     open_model: Any = Field(default=None, exclude=True)
 
 
-class Verdict(BaseModel):
+class Verdict(Model):
     decision: Literal["allow", "deny", "ask"]
     reason: str = ""
     #: Who decided: a rule with its file, a mode, a classifier or a hook; shown by ``permissions explain``.

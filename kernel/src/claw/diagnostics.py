@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from claw._model import Model
 
 
-class DoctorCheck(BaseModel):
+class DoctorCheck(Model):
     """One line of ``claw doctor``. ``detail`` must never contain a secret."""
 
     section: str

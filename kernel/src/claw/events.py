@@ -10,7 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from claw._model import Model
 
 HookEventName = Literal[
     "PreToolUse",
@@ -31,7 +33,7 @@ HookEventName = Literal[
 ]
 
 
-class HookEvent(BaseModel):
+class HookEvent(Model):
     """One hook event. Fields not relevant to an event stay unset and are left out of the JSON."""
 
     model_config = ConfigDict(extra="allow")
@@ -66,7 +68,7 @@ class HookEvent(BaseModel):
         return self.model_dump(exclude_none=True)
 
 
-class HookOutcome(BaseModel):
+class HookOutcome(Model):
     """What a hook handler decided. Returning ``None`` from a handler means "continue".
 
     ``block`` stops the action (PreToolUse: the call is not made and ``reason`` goes to the model;
@@ -86,7 +88,7 @@ class HookOutcome(BaseModel):
     system_message: str | None = None
 
 
-class RuntimeEvent(BaseModel):
+class RuntimeEvent(Model):
     """Something that happened, for observers: ``session_start``, ``model_request``, ``api_retry``,
     ``tool_call``, ``permission_decision``, ``hook_run``, ``compaction``, ``session_end``, ..."""
 

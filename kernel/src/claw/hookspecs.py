@@ -70,8 +70,11 @@ def claw_register_providers(register: Callable[[type[Provider]], None]) -> None:
     whether a key is present without printing it. ``stream(request)`` yields stream events and ends
     with ``ResponseComplete``. ``model_info(model_id)`` (a classmethod, from the catalogue) resolves
     names; once the provider is instantiated with its settings, the kernel asks the instance's
-    ``describe(model_id)`` instead, for capability checks (images, tools), ``--reasoning-effort``
-    mapping, output limits, context window and prices, for the primary model and fallbacks. Its
+    ``describe(model_id)`` instead, for capability checks (images, tools), output limits, context
+    window and prices, for the primary model and fallbacks, and hands the result to ``stream`` as
+    ``request.info`` (read it with ``self.info_of(request)``, which describes the model itself for a
+    request built by hand). ``request.reasoning_effort`` is the level the user asked for: map it onto
+    ``info.effort_levels`` (``claw_wire.effort_of`` does, with Claude Code's warning). ``describe``'s
     default returns ``model_info(model_id)``; override it when settings can declare models
     (``providers.openai.models``, ``providers.foundry.deployments``), and override
     ``declared_models()`` (default: none) to return their ids, so ``claw models`` lists them (marked
@@ -110,9 +113,10 @@ def claw_register_tools(register: Callable[[Tool], None]) -> None:
     live connection (MCP) register later, per session, through :func:`claw_session_start`.
 
     A tool that runs shell lines reads them itself and declares one ``Access(kind="execute",
-    command=..., argv=[...])`` per simple command, ``Access(kind="write", path=..., redirect=True)``
-    per redirection target, or ``Access(kind="execute", command=line, error="why")`` when the line
-    does not parse (the engine then asks); the kernel has no shell grammar of its own for such lines.
+    command=..., argv=[...], forms=[...], command_class=...)`` per simple command,
+    ``Access(kind="write", path=..., redirect=True)`` per redirection target, or
+    ``Access(kind="execute", command=line, error="why")`` when the line does not parse (the engine
+    then asks); the kernel has no shell grammar of its own.
 
     The kernel checks every call's input against ``spec.input_schema`` with ``jsonschema`` (the whole
     schema: types, ``required``, ``additionalProperties``, ``enum``, bounds, nested items) before

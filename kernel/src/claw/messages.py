@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
+from claw._model import Model
 from claw.text import model_text
 
 #: Text for the model: whatever built a block (a prompt from argv or stdin, a tool's output, a hook's
@@ -19,7 +20,7 @@ from claw.text import model_text
 ModelText = Annotated[str, AfterValidator(model_text)]
 
 
-class _Block(BaseModel):
+class _Block(Model):
     # Assignments are validated too, so text set after construction is :data:`ModelText` as well.
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
@@ -29,7 +30,7 @@ class TextBlock(_Block):
     text: ModelText
 
 
-class ImageSource(BaseModel):
+class ImageSource(Model):
     type: Literal["base64"] = "base64"
     media_type: str
     data: str
@@ -77,7 +78,7 @@ ContentBlock = Annotated[
 ]
 
 
-class Message(BaseModel):
+class Message(Model):
     """One conversation message. A plain string ``content`` is normalised to one text block."""
 
     role: Literal["user", "assistant"]
@@ -114,7 +115,7 @@ class Message(BaseModel):
         return [b for b in self.content if isinstance(b, ToolUseBlock)]
 
 
-class Usage(BaseModel):
+class Usage(Model):
     """Token counts for one response, or summed over many.
 
     ``input_tokens`` is the uncached part only; total input is the sum of the three input fields.

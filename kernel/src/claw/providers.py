@@ -14,15 +14,17 @@ from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from importlib import resources
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from claw._model import Model
 from claw.messages import ContentBlock, Message, StopReason, TextBlock, Usage
 from claw.tools import ToolSpec
 
+#: Reasoning effort levels, from least to most.
 Effort = Literal["low", "medium", "high", "xhigh", "max"]
 
 
-class Pricing(BaseModel):
+class Pricing(Model):
     """US dollars per million tokens. Cache writes default to Anthropic's multipliers of ``input``."""
 
     input: float
@@ -42,7 +44,7 @@ class Pricing(BaseModel):
         ) / 1_000_000
 
 
-class ModelInfo(BaseModel):
+class ModelInfo(Model):
     """What one model can do. Capability-aware routing and ``claw models`` read this."""
 
     model_config = ConfigDict(frozen=True)
@@ -119,10 +121,14 @@ def load_catalogue(
     return Catalogue(provider, json.loads(text)["models"], private)
 
 
-class ModelRequest(BaseModel):
+class ModelRequest(Model):
     """One call to a model, in provider-neutral form."""
 
     model: str
+    #: ``model``'s facts as the provider's :meth:`Provider.describe` gave them (settings-declared
+    #: models included). The agent loop fills it when it builds the request, so no provider resolves
+    #: the model again; a request built by hand leaves it out (see :meth:`Provider.info_of`).
+    info: ModelInfo | None = None
     system: list[TextBlock] = Field(default_factory=list)
     messages: list[Message]
     tools: list[ToolSpec] = Field(default_factory=list)
@@ -136,7 +142,7 @@ class ModelRequest(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
 
-class ModelResponse(BaseModel):
+class ModelResponse(Model):
     """A complete assistant turn as one provider call produced it."""
 
     id: str = ""
@@ -152,39 +158,39 @@ class ModelResponse(BaseModel):
 # --- streaming events: what Provider.stream yields -------------------------------------------
 
 
-class TextDelta(BaseModel):
+class TextDelta(Model):
     type: Literal["text_delta"] = "text_delta"
     index: int = 0
     text: str
 
 
-class ThinkingDelta(BaseModel):
+class ThinkingDelta(Model):
     type: Literal["thinking_delta"] = "thinking_delta"
     index: int = 0
     thinking: str
 
 
-class ToolUseStart(BaseModel):
+class ToolUseStart(Model):
     type: Literal["tool_use_start"] = "tool_use_start"
     index: int = 0
     id: str
     name: str
 
 
-class ToolInputDelta(BaseModel):
+class ToolInputDelta(Model):
     type: Literal["tool_input_delta"] = "tool_input_delta"
     index: int = 0
     partial_json: str
 
 
-class ResponseComplete(BaseModel):
+class ResponseComplete(Model):
     """The last event of every successful stream, carrying the assembled response."""
 
     type: Literal["response_complete"] = "response_complete"
     response: ModelResponse
 
 
-class KeepAlive(BaseModel):
+class KeepAlive(Model):
     """The server said it is still there (an SSE ``ping`` or comment line) without sending content.
 
     It resets the idle-stream watchdog and goes no further: the loop never passes it on, so a stream
@@ -199,7 +205,7 @@ StreamEvent = Annotated[
 ]
 
 
-class CredentialStatus(BaseModel):
+class CredentialStatus(Model):
     """What ``claw doctor`` shows for a provider. Never carries the secret itself."""
 
     present: bool
@@ -254,6 +260,11 @@ class Provider(abc.ABC):
         defaults. The default is the catalogue's :meth:`model_info`; override it to read settings.
         """
         return type(self).model_info(model_id)
+
+    def info_of(self, request: ModelRequest) -> ModelInfo:
+        """The facts of ``request``'s model: the ones it carries, else :meth:`describe`'s."""
+        info = request.info
+        return info if info is not None and info.id == request.model else self.describe(request.model)
 
     def declared_models(self) -> list[str]:
         """Ids of the models this configured provider's settings declare (an OpenAI-compatible

@@ -27,12 +27,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from claw import console
 from claw.errors import CapabilityError, ClawError, MissingCredentials, ProviderNotFound, UsageError
-from claw.providers import Effort, ModelInfo, Provider
-
-#: Effort levels from least to most.
-EFFORT_ORDER: tuple[Effort, ...] = ("low", "medium", "high", "xhigh", "max")
+from claw.providers import ModelInfo, Provider
 
 #: The first-party provider plugins, provider name -> distribution: the only names an install hint
 #: suggests besides the registered ones (a name built from a typo would invite typosquatting), and
@@ -289,25 +285,6 @@ def small_model(settings: Any, env: Mapping[str, str], primary: Route) -> str | 
         return str(configured)
     declared = primary.provider_cls.small_model
     return f"{primary.provider_cls.name}/{declared}" if declared else None
-
-
-def map_effort(info: ModelInfo, effort: Effort | None) -> Effort | None:
-    """The effort to send to ``info``'s model for a requested ``--reasoning-effort``.
-
-    A level the model supports is sent as is. Otherwise the highest supported level below the request is
-    used, else the lowest supported one, with a warning (``max`` on a model that stops at ``high`` sends
-    ``high`` rather than failing). A model with no effort levels gets none, with a warning.
-    """
-    if effort is None or effort in info.effort_levels:
-        return effort
-    if not info.effort_levels:
-        console.warn(f"{info.address} does not support --reasoning-effort; {effort!r} ignored")
-        return None
-    rank = EFFORT_ORDER.index
-    below: list[Effort] = [e for e in info.effort_levels if rank(e) < rank(effort)]
-    chosen: Effort = max(below, key=rank) if below else min(info.effort_levels, key=rank)
-    console.warn(f"{info.address} does not support reasoning effort {effort!r}; using {chosen!r}")
-    return chosen
 
 
 def check_capabilities(info: ModelInfo, *, tools: bool, images: bool) -> None:

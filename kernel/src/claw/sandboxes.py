@@ -14,13 +14,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from claw._model import Model
 from claw.errors import ConfigError
 from claw.settings import SandboxSettings
 
 
-class SandboxPolicy(BaseModel):
+class SandboxPolicy(Model):
     """What a confined command may touch."""
 
     workspace: Path

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from claw._model import Model
 from claw.events import HookEventName
 
 
-class _Section(BaseModel):
+class _Section(Model):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
@@ -29,7 +30,7 @@ class PermissionSettings(_Section):
     classifiers: list[str] = Field(default_factory=list)
 
 
-class CommandHook(BaseModel):
+class CommandHook(Model):
     """A command hook. Unknown keys are errors (a typo must not silently disable a hook)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -59,7 +60,7 @@ class CommandHook(BaseModel):
         return value
 
 
-class HookMatcher(BaseModel):
+class HookMatcher(Model):
     model_config = ConfigDict(extra="forbid")
 
     #: ``""``/``"*"``/absent: every tool; ``Edit|Write``: those names; anything else: a regex.

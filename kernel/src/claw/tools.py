@@ -14,15 +14,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from claw._model import Model
 from claw.messages import ImageBlock, TextBlock
 from claw.text import REPLACEMENT, model_text
 
 T = TypeVar("T")
 
 
-class NativeTool(BaseModel):
+class NativeTool(Model):
     """A tool type the model's API defines itself, sent instead of the JSON-schema function.
 
     Some tools are trained into the model and declared by type, not by schema: Anthropic's computer
@@ -47,7 +48,7 @@ class NativeTool(BaseModel):
     betas: tuple[str, ...] = ()
 
 
-class ToolSpec(BaseModel):
+class ToolSpec(Model):
     """What the model is told about a tool."""
 
     model_config = ConfigDict(frozen=True)
@@ -68,7 +69,7 @@ class ToolSpec(BaseModel):
     needs_approval: bool = False
 
 
-class Access(BaseModel):
+class Access(Model):
     """One thing a tool call would touch, as the permission engine judges it.
 
     ``Read(...)`` rules match ``read`` accesses by path, ``Edit(...)`` rules ``write`` accesses,
@@ -77,11 +78,12 @@ class Access(BaseModel):
     arguments and redirections are judged against it. Give paths as the model wrote them: the engine
     resolves them (so deny rules also match the path as written, before symlinks are followed).
 
-    A shell tool reads its command line itself and declares one ``execute`` access per simple command
-    it runs, with ``argv`` (its words, quotes removed), plus a ``write`` (or ``read``) access with
+    A shell tool reads its command line itself (the kernel has no shell grammar) and declares one
+    ``execute`` access per simple command it runs, with ``argv`` (its words, quotes removed), the
+    ``forms`` rules know it by and its ``command_class``, plus a ``write`` (or ``read``) access with
     ``redirect=True`` for each redirection target; ``error`` says the line could not be read (the
-    engine then asks instead of guessing). An ``execute`` access without ``argv`` is a whole command
-    line that the engine splits itself (tools that do not parse shell syntax).
+    engine then asks instead of guessing). An ``execute`` access without ``argv`` is a line nobody
+    analysed: only a rule covering every command (``Bash``) allows it, and the modes ask about it.
     """
 
     kind: Literal["read", "write", "execute", "network"]
@@ -92,6 +94,18 @@ class Access(BaseModel):
     argv: list[str] | None = None
     #: ``execute``: why the tool could not read the command line, when it could not.
     error: str | None = None
+    #: ``execute``: other forms of the command for ``Bash(...)`` rules (Claude Code's semantics): allow
+    #: rules match the first (the program that really runs: ``timeout 5 npm test`` is ``npm test``),
+    #: deny and ask rules ``command`` and every form, so no prefix hides a denied command. Empty: only
+    #: ``command``.
+    forms: list[str] = Field(default_factory=list)
+    #: ``execute``: ``read`` for a command that only reads (``ls``, ``cat``, ``git status``), ``file``
+    #: for ``mkdir``/``touch``/``mv``/``cp``, else ``None``. The modes let read-only commands on
+    #: workspace paths run, and ``workspace-write`` file commands inside it.
+    command_class: Literal["read", "file"] | None = None
+    #: ``execute`` with a ``command_class``: the arguments that may be paths (they must stay inside the
+    #: workspace, and Read deny rules cover them), relative to ``path``.
+    operands: list[str] = Field(default_factory=list)
     #: ``read``/``write``: the target of a shell redirection (``> out.txt``), not of the command itself.
     redirect: bool = False
     #: The call runs confined by the configured sandbox: with settings
@@ -100,7 +114,7 @@ class Access(BaseModel):
     sandboxed: bool = False
 
 
-class ToolResult(BaseModel):
+class ToolResult(Model):
     """What a tool returns. ``content`` goes back to the model; ``data`` goes to hooks and the session
     (Claude Code's ``tool_response``)."""
 
@@ -150,7 +164,7 @@ Asker = Callable[[str, list[str] | None], Awaitable[str | None]]
 Completer = Callable[[str, str, str], Awaitable[str]]
 
 
-class ToolContext(BaseModel):
+class ToolContext(Model):
     """What a running tool may use besides its input."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)

@@ -12,7 +12,7 @@ from claw.messages import ImageBlock, ImageSource, Message, TextBlock, ToolResul
 from claw.providers import ModelInfo, ModelRequest, ResponseComplete, TextDelta, ToolInputDelta, ToolUseStart
 from claw.testing import imported_modules
 from claw.tools import ToolSpec
-from claw_wire import anthropic, openai_chat
+from claw_wire import anthropic, effort_of, openai_chat
 from claw_wire.builder import ResponseBuilder, tool_input
 from claw_wire.errors import sdk_error
 
@@ -61,6 +61,20 @@ def test_builder_orders_blocks_and_keeps_cut_json() -> None:
 )
 def test_thinking_params(effort: Any, style: Any, max_tokens: int, expected: dict) -> None:
     assert anthropic.thinking_params(effort, style, max_tokens) == expected
+
+
+def test_effort_of_maps_the_requested_level_onto_the_models(capsys: pytest.CaptureFixture[str]) -> None:
+    def effort(info: ModelInfo, asked: Any) -> Any:
+        return effort_of(ModelRequest(model=info.id, messages=[], reasoning_effort=asked), info)
+
+    assert effort(INFO, "high") == "high"
+    assert effort(INFO, "medium") == "low"  # the highest supported level below the request
+    assert effort(INFO, "max") == "high"
+    assert effort(ModelInfo(id="m", provider="p", effort_levels=("high",)), "low") == "high"
+    assert effort(ModelInfo(id="n", provider="p"), "high") is None
+    assert effort(INFO, None) is None
+    err = capsys.readouterr().err
+    assert "using 'low'" in err and "does not support --reasoning-effort" in err
 
 
 def test_anthropic_request_params_cache_breakpoints_and_effort_mapping() -> None:
@@ -258,3 +272,13 @@ def test_an_image_with_a_session_placeholder_is_still_sent_whole() -> None:
         "type": "image",
         "source": {"type": "base64", "media_type": "image/png", "data": "QUJD" * 1000},
     }
+
+
+def test_a_plain_http_endpoint_without_proxy_loads_no_ca_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claw_wire.http import _needs_tls
+
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert _needs_tls("https://api.anthropic.com/") and not _needs_tls("http://127.0.0.1:8080/")
+    monkeypatch.setenv("HTTPS_PROXY", "https://proxy.example:3128")  # a proxy may be reached over TLS
+    assert _needs_tls("http://127.0.0.1:8080/")

@@ -252,15 +252,36 @@ def test_additional_dirs_and_read_only(ctx, workspace, tmp_path):
 def test_access_reports_execute_and_writes(ctx, workspace):
     accesses = BashTool().access({"command": "npm test > out.log && cp a /etc/b"}, ctx)
     assert accesses[:3] == [
-        claw.Access(kind="execute", command="npm test", argv=["npm", "test"]),
-        claw.Access(kind="execute", command="cp a /etc/b", argv=["cp", "a", "/etc/b"]),
+        claw.Access(kind="execute", command="npm test", argv=["npm", "test"], forms=["npm test"]),
+        claw.Access(
+            kind="execute",
+            command="cp a /etc/b",
+            argv=["cp", "a", "/etc/b"],
+            forms=["cp a /etc/b"],
+            command_class="file",
+            operands=["a", "/etc/b"],
+        ),
         claw.Access(kind="write", path="out.log", redirect=True),
     ]
     assert [a.path for a in accesses[3:]] == [str(workspace.resolve() / "out.log"), "/etc/b"]
     # one execute per simple command, nested ones included; the write is the substitution's
     assert BashTool().access({"command": "echo $(echo hi > /tmp/x)"}, ctx) == [
-        claw.Access(kind="execute", command="echo $(echo hi > /tmp/x)", argv=["echo", "$(echo hi > /tmp/x)"]),
-        claw.Access(kind="execute", command="echo hi", argv=["echo", "hi"]),
+        claw.Access(
+            kind="execute",
+            command="echo $(echo hi > /tmp/x)",
+            argv=["echo", "$(echo hi > /tmp/x)"],
+            forms=["echo $(echo hi > /tmp/x)"],
+            command_class="read",
+            operands=["$(echo hi > /tmp/x)"],
+        ),
+        claw.Access(
+            kind="execute",
+            command="echo hi",
+            argv=["echo", "hi"],
+            forms=["echo hi"],
+            command_class="read",
+            operands=["hi"],
+        ),
         claw.Access(kind="write", path="/tmp/x", redirect=True),
         claw.Access(kind="write", path="/tmp/x"),
     ]

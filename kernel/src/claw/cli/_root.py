@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from claw._version import version_line
+from claw.cli import resume_collection
 from claw.cli.run import run_options
 
 #: Built-in subcommands: name -> "module:attribute", imported on use.
@@ -114,6 +115,7 @@ class ClawGroup(click.Group):
             )
         if isinstance(ctx.obj, CliState):
             ctx.obj.follow(ctx.params)
+        resume_collection()  # start-up is over: the plugins are loaded
         return rest
 
     def _add_plugin_options(self, ctx: click.Context, args: list[str]) -> None:

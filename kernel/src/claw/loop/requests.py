@@ -42,6 +42,7 @@ class ModelRequests(OfferedTools):
             info = self._info(r)
             return ModelRequest(
                 model=info.id,
+                info=info,
                 system=[TextBlock(text=system)],
                 messages=[Message.user(prompt)],
                 max_tokens=min(COMPLETE_MAX_TOKENS, info.max_output_tokens),
@@ -67,15 +68,14 @@ class ModelRequests(OfferedTools):
         info = self._info(route)
         specs = [t.spec for t in self._tool_list] if tools else []
         routing.check_capabilities(info, tools=bool(specs), images=self._has_images)
-        if route.address not in self._efforts:
-            self._efforts[route.address] = routing.map_effort(info, self.opts.reasoning_effort)
         return ModelRequest(
             model=info.id,
+            info=info,
             system=self.system,
             messages=messages,
             tools=specs,
             max_tokens=min(info.max_output_tokens, 32_000),
-            reasoning_effort=self._efforts[route.address],
+            reasoning_effort=self.opts.reasoning_effort,
             metadata={"session_id": self.session.id if self.session else ""},
         )
 

@@ -17,7 +17,6 @@ from claw.loop.retry import ModelCaller, RetryPolicy
 from claw.loop.tool_calls import ToolRunner
 from claw.messages import TextBlock
 from claw.output import Renderer
-from claw.providers import Effort
 from claw.routing import Route
 from claw.session_context import SessionContext
 from claw.sessions import Session
@@ -63,8 +62,6 @@ class LoopState:
         self._runtime_impls: list[Any] = []
         self._has_images = False
         self._context_tokens = 0
-        #: route address -> the effort sent to it (mapped once, with one warning, per model).
-        self._efforts: dict[str, Effort | None] = {}
         self._fingerprints: dict[str, str] = {}
         #: route address -> the route as its configured provider describes it.
         self._described: dict[str, Route] = {}

@@ -5,8 +5,8 @@ The agent loop calls :meth:`PermissionEngine.check` before every tool call and
 :class:`claw.Verdict` whose ``source`` says which rule (and file), mode, classifier or answer decided.
 
 Modules: :mod:`~claw.permissions.modes` (mode names and aliases), :mod:`~claw.permissions.rules`
-(rule syntax), :mod:`~claw.permissions.ruleset` (rules of a session), :mod:`~claw.permissions.shell`
-(compound commands), :mod:`~claw.permissions.paths` (path patterns, the workspace),
+(rule syntax), :mod:`~claw.permissions.ruleset` (rules of a session; a shell line's commands are read by
+the shell tool, not here), :mod:`~claw.permissions.paths` (path patterns, the workspace),
 :mod:`~claw.permissions.asking` (questions to a person or program, Claude Code's answer JSON),
 :mod:`~claw.permissions.judge` (units and mode defaults), :mod:`~claw.permissions.engine`,
 :mod:`~claw.permissions.classifier` (``RuleClassifier``), :mod:`~claw.permissions.store`

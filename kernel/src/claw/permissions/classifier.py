@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from claw.classifiers import Classifier, PermissionRequest, Verdict
-from claw.permissions import paths, shell
+from claw.permissions import paths
 from claw.tools import Access
 
 
@@ -29,31 +29,18 @@ class RuleClassifier(Classifier):
         for acc in request.accesses:
             if acc.kind == "read" and acc.path and paths.inside(paths.resolve(acc.path, ws, home), [ws]):
                 continue
-            if acc.kind == "execute" and acc.error is None and _read_only_command(acc, ws, home):
+            if acc.kind == "execute" and _read_only_command(acc, ws, home):
                 continue
             return _ask(f"{acc.kind} access needs approval")
         return Verdict(decision="allow", reason="reads inside the workspace", source="classifier rule")
 
 
 def _read_only_command(acc: Access, ws: str, home: str) -> bool:
-    """Whether the command only reads inside the workspace. A shell tool's parsed command
-    (``argv``) is one command, its redirections separate write accesses; a whole line is split."""
-    try:
-        if acc.argv is not None:
-            classified = [shell.classify_words(tuple(acc.argv))]
-        else:
-            analysis = shell.analyse(acc.command or "")
-            if analysis.writes or not analysis.commands:
-                return False
-            classified = [shell.classify(cmd) for cmd in analysis.commands]
-    except shell.Malformed:
+    """Whether the command only reads inside the workspace, as the shell tool that read it classified
+    it (:attr:`claw.Access.command_class`); its redirections are separate write accesses."""
+    if acc.error is not None or acc.command_class != "read":
         return False
-    for cls in classified:
-        if cls is None or cls[0] != "read":
-            return False
-        if not all(paths.inside(paths.resolve(a, ws, home), [ws]) for a in cls[1]):
-            return False
-    return True
+    return all(paths.inside(paths.resolve(a, ws, home), [ws]) for a in acc.operands)
 
 
 def _ask(reason: str) -> Verdict:

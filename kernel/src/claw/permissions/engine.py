@@ -510,7 +510,7 @@ def _accesses_of(units: list[Unit]) -> list[Any]:
         if u.kind in ("read", "write"):
             out.append(Access(kind=u.kind, path=u.path))  # type: ignore[arg-type]
         elif u.kind == "execute":
-            out.append(Access(kind="execute", command=u.subject))
+            out.append(u.access or Access(kind="execute", command=u.subject, error=u.malformed))
         elif u.kind == "network":
             out.append(Access(kind="network", url=u.subject))
     return out

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from claw.permissions import paths, shell
+from claw.permissions import paths
 from claw.tools import Access
 
 
@@ -41,6 +41,13 @@ class Unit:
     extra: list[str] = field(default_factory=list)
     #: Write units: the target of a shell redirection (``> out.txt``) rather than of a command.
     redirect: bool = False
+    #: Execute units: the forms rules know the command by (:attr:`claw.Access.forms`).
+    forms: tuple[str, ...] = ()
+    #: Execute units: the access the unit came from, when a shell tool declared it.
+    access: Access | None = None
+    #: Execute units: a line no shell parser read (an ``execute`` access without ``argv``): only a
+    #: rule covering every command allows it, deny and ask rules match it as written.
+    unread: bool = False
 
     def label(self) -> str:
         if self.kind == "tool":
@@ -70,11 +77,8 @@ def units_for(
             if acc is parsed[0] if parsed else False:
                 units.extend(_line_units(parsed, redirects, workspace, roots, home))
             elif acc.argv is None and acc.error is None:
-                # A whole command line from a tool that does not parse shell syntax: split here.
-                # An execute access's ``path`` is the directory the command runs in (a shell
-                # tool's persistent cwd): relative arguments and redirections resolve against it.
-                cwd = paths.resolve(acc.path, workspace, home) if acc.path else workspace
-                units.extend(_exec_units(acc.command or "", cwd, roots, home))
+                # A line no shell parser read: the kernel has no grammar to split it with.
+                units.append(Unit("execute", (acc.command or "").strip(), unread=True))
         else:
             units.append(Unit("network", acc.url or ""))
     return units
@@ -83,14 +87,34 @@ def units_for(
 def _line_units(
     parsed: Sequence[Access], redirects: Sequence[str], workspace: str, roots: Sequence[str], home: str
 ) -> list[Unit]:
-    """Units for the commands a shell tool read from one line, and its redirection targets."""
+    """Units for the commands a shell tool read from one line, and its redirection targets.
+
+    A ``cd`` changes where later relative paths point, but whether it takes effect depends on
+    subshells and on earlier commands succeeding, so every directory the line may be in by then is
+    considered: a path argument must pass under each of them (at most :data:`_MAX_CWDS`).
+    """
     first = parsed[0]
     cwd = paths.resolve(first.path, workspace, home) if first.path else workspace
     error = next((a.error for a in parsed if a.error), None)
     if error is not None:
         return [Unit("execute", (first.command or "").strip(), malformed=error)]
-    commands = [(a.command or "", tuple(a.argv or ())) for a in parsed]
-    return _judge_line(commands, redirects, cwd, roots, home)
+    units: list[Unit] = []
+    cwds = [cwd]
+    for acc in parsed:
+        unit = Unit("execute", acc.command or "", forms=tuple(acc.forms), access=acc)
+        if acc.command_class is not None:
+            unit.command_class = acc.command_class
+            unit.extra = [paths.resolve(a, c, home) for a in acc.operands for c in cwds]
+            unit.paths_inside = all(paths.inside(p, roots) for p in unit.extra)
+            if (acc.argv or [""])[0] == "cd" and len(cwds) < _MAX_CWDS:
+                cwds += [p for p in unit.extra if p not in cwds][: _MAX_CWDS - len(cwds)]
+        units.append(unit)
+    for target in redirects:
+        for c in cwds:
+            unit = _path_unit("write", target, c, roots, home)
+            unit.redirect = True
+            units.append(unit)
+    return units
 
 
 def _path_unit(kind: str, raw: str | None, workspace: str, roots: Sequence[str], home: str) -> Unit:
@@ -101,56 +125,6 @@ def _path_unit(kind: str, raw: str | None, workspace: str, roots: Sequence[str],
     expanded = home + raw[1:] if raw == "~" or raw.startswith("~/") else raw
     literal = os.path.normpath(os.path.join(workspace, expanded))
     return Unit(kind, raw, path=resolved, literal=literal, inside=paths.inside(resolved, roots))
-
-
-def _exec_units(command: str, cwd: str, roots: Sequence[str], home: str) -> list[Unit]:
-    """Units for one command line run in ``cwd``.
-
-    A ``cd`` changes where later relative paths point, but whether it takes effect depends on
-    subshells and on earlier commands succeeding, so every directory the line may be in by then is
-    considered: a path argument must pass under each of them (at most :data:`_MAX_CWDS`).
-    """
-    try:
-        analysis = shell.analyse(command)
-    except shell.Malformed as exc:
-        return [Unit("execute", command, malformed=str(exc))]
-    units = _judge_line([(c, None) for c in analysis.commands], analysis.writes, cwd, roots, home)
-    if not units:
-        units.append(Unit("execute", command.strip()))
-    return units
-
-
-def _judge_line(
-    commands: Sequence[tuple[str, tuple[str, ...] | None]],
-    writes: Sequence[str],
-    cwd: str,
-    roots: Sequence[str],
-    home: str,
-) -> list[Unit]:
-    """Units for the simple commands of one line (with their words when a parser gave them) and
-    its redirection targets."""
-    units: list[Unit] = []
-    cwds = [cwd]
-    for cmd, argv in commands:
-        unit = Unit("execute", cmd)
-        try:
-            cls = shell.classify(cmd) if argv is None else shell.classify_words(argv)
-        except shell.Malformed as exc:
-            unit.malformed = str(exc)
-            cls = None
-        if cls is not None:
-            unit.command_class, args = cls
-            unit.extra = [paths.resolve(a, c, home) for a in args for c in cwds]
-            unit.paths_inside = all(paths.inside(p, roots) for p in unit.extra)
-            if cmd.split(None, 1)[0] == "cd" and len(cwds) < _MAX_CWDS:
-                cwds += [p for p in unit.extra if p not in cwds][: _MAX_CWDS - len(cwds)]
-        units.append(unit)
-    for target in writes:
-        for c in cwds:
-            unit = _path_unit("write", target, c, roots, home)
-            unit.redirect = True
-            units.append(unit)
-    return units
 
 
 _MAX_CWDS = 8

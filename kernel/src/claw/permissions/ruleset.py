@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from claw.errors import ConfigError, UsageError
-from claw.permissions import shell
 from claw.permissions.judge import Unit
 from claw.permissions.rules import Rule, RuleError, parse_rule, split_tool_list
 
@@ -120,12 +119,13 @@ class RuleSet:
                 for rule in self._by_kind[(behavior, "read")]:
                     if any(rule.match is None or rule.match(p) for p in unit.extra):
                         return rule
-            try:
-                subjects = shell.forms(unit.subject, for_allow=behavior == "allow")
-            except shell.Malformed:
-                subjects = (unit.subject,)
-            if unit.malformed and behavior == "allow":
+            if (unit.malformed or unit.unread) and behavior == "allow":
                 return next((r for r in rules if r.match is None), None)
+            # The forms the shell tool declared (claw.Access.forms): allow rules match the first.
+            if behavior == "allow":
+                subjects = unit.forms[:1] or (unit.subject,)
+            else:
+                subjects = (unit.subject, *unit.forms)
         else:
             subjects = (unit.subject,)
         for rule in rules:

@@ -1,5 +1,6 @@
 """A stand-in for tools that are not installed, so ``claw permissions explain Bash '{...}'`` works
-with only the kernel: it derives accesses from Claude Code's input schemas."""
+with only the kernel: it derives accesses from Claude Code's input schemas. A ``Bash`` line stays
+unread (the kernel has no shell grammar): only a rule covering every command allows it."""
 
 from __future__ import annotations
 

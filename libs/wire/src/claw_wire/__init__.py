@@ -24,23 +24,43 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+from typing import Any, get_args
 
-from claw import Effort, ModelInfo, ModelRequest, StreamEvent, debugging, http_request, unreachable_cause
+from claw import (
+    Effort,
+    ModelInfo,
+    ModelRequest,
+    StreamEvent,
+    debugging,
+    http_request,
+    unreachable_cause,
+    warn,
+)
 
 from claw_wire.errors import request_url, sdk_error
 
 
 def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
-    """The reasoning effort to send for ``request`` to ``info``'s model.
+    """The reasoning effort to send for ``request`` to ``info``'s model: the one place a requested
+    ``--reasoning-effort`` meets the levels a model accepts (the agent loop passes it on as asked).
 
-    The agent loop has already mapped ``--reasoning-effort`` onto a level the model accepts, so this
-    is a no-op there; a provider driven directly (an embedder, a test) gets the same mapping, with
-    the same warning, from :func:`claw.map_effort`.
+    A level the model supports is sent as is. Otherwise the highest supported level below the request
+    is used, else the lowest supported one, with a warning (``max`` on a model that stops at ``high``
+    sends ``high`` rather than failing). A model with no effort levels gets none, with a warning. Each
+    warning is printed once per run (:func:`claw.warn`), not once per request.
     """
-    from claw import map_effort
-
-    return map_effort(info, request.reasoning_effort)
+    effort = request.reasoning_effort
+    if effort is None or effort in info.effort_levels:
+        return effort
+    if not info.effort_levels:
+        warn(f"{info.address} does not support --reasoning-effort; {effort!r} ignored")
+        return None
+    order: tuple[Effort, ...] = get_args(Effort)
+    rank = order.index
+    below: list[Effort] = [e for e in info.effort_levels if rank(e) < rank(effort)]
+    chosen: Effort = max(below, key=rank) if below else min(info.effort_levels, key=rank)
+    warn(f"{info.address} does not support reasoning effort {effort!r}; using {chosen!r}")
+    return chosen
 
 
 async def post_stream(

@@ -29,6 +29,40 @@ Dialect = Literal["anthropic", "openai"]
 ANTHROPIC_VERSION = "2026-10-21"
 
 
+def _import_httpx() -> Any:
+    """httpx, imported at the first request (never at start-up) and without its command-line client.
+
+    httpx's ``__init__`` imports ``httpx._main`` whenever click, rich and pygments are installed, as
+    they are beside claw: about a third of httpx's import time, on the way to the first request, for
+    a CLI claw never runs. A ``None`` entry in ``sys.modules`` makes that import fail, which httpx
+    handles (``httpx.main`` then says its CLI is unavailable); the entry is removed again right after,
+    so an explicit ``import httpx._main`` elsewhere still works.
+    """
+    import sys
+
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        import httpx
+
+        return httpx
+    sys.modules["httpx._main"] = None  # pyright: ignore[reportArgumentType]
+    try:
+        import httpx
+    finally:
+        del sys.modules["httpx._main"]
+    return httpx
+
+
+def _needs_tls(base_url: str) -> bool:
+    """httpx's ``verify`` for a client of ``base_url``: ``True`` (certifi's CA bundle, which httpx loads
+    when the client is built, on the way to the first request) unless the endpoint is plain ``http``
+    and no proxy is configured: requests then only go to relative paths of that URL, redirects are not
+    followed, so the client never opens a TLS connection and needs no CA bundle (local servers such as
+    vLLM, Ollama or LiteLLM, loopback mocks)."""
+    from urllib.request import getproxies
+
+    return not base_url.startswith("http://") or bool(getproxies())
+
+
 class HttpStatusError(Exception):
     """A non-2xx answer, or an error event inside a 2xx stream, in the shape the SDKs raise."""
 
@@ -84,8 +118,7 @@ class HttpClient:
     """
 
     def __init__(self, base_url: str, headers: Mapping[str, str], dialect: Dialect) -> None:
-        import httpx  # Imported lazily to keep start-up fast (the first request needs it anyway).
-
+        httpx = _import_httpx()
         self.base_url = base_url.rstrip("/") + "/"
         self.dialect: Dialect = dialect
         # The SDKs' defaults: 10 minutes for a long answer, 5 s to connect; redirects are not followed.
@@ -93,6 +126,7 @@ class HttpClient:
             base_url=self.base_url,
             headers={"user-agent": f"claw/{VERSION}", "accept": "application/json", **headers},
             timeout=httpx.Timeout(600.0, connect=5.0),
+            verify=_needs_tls(self.base_url),
         )
 
     async def post_stream(

@@ -99,7 +99,7 @@ class AnthropicProvider(Provider):
     # -- streaming --------------------------------------------------------------------------------
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
-        info = self.model_info(request.model)
+        info = self.info_of(request)
         params = anthropic_wire.request_params(
             request, model=request.model, info=info, thinking=catalogue.thinking_mode(info.id)
         )

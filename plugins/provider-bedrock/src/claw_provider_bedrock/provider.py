@@ -247,7 +247,7 @@ class BedrockProvider(Provider):
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         model_id = self.api_model_id(request.model)
         item = catalogue.entry(model_id) or {}
-        info = self.model_info(model_id)
+        info = self.info_of(request)
         params = converse_params(request, model_id=model_id, info=info, thinking=item.get("thinking"))
         client = self.client()
         get_logger("claw.provider.bedrock").debug(

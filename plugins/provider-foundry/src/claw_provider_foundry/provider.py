@@ -134,7 +134,7 @@ class FoundryProvider(Provider):
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         wire, item = self.deployment(request.model)
-        info = self.describe(request.model)
+        info = self.info_of(request)
         try:
             client = self.client(wire)
         except Exception as exc:

@@ -149,7 +149,7 @@ class OpenAIProvider(Provider):
         )
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
-        info = self.describe(request.model)
+        info = self.info_of(request)
         client = self.client()
         if self.api_for(request.model) == "chat":
             params = self.chat_params(request, info)

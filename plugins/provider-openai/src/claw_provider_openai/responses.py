@@ -30,7 +30,7 @@ from claw import (
     ToolUseBlock,
     ToolUseStart,
 )
-from claw_wire import stream_translated
+from claw_wire import effort_of, stream_translated
 from claw_wire.builder import tool_input
 from claw_wire.errors import status_of_code
 from claw_wire.openai_chat import data_url, prompt_cache_key, usage_of
@@ -131,8 +131,9 @@ def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) ->
         ]
     if info.supports_thinking:
         reasoning: dict[str, Any] = {"summary": "auto"}
-        if request.reasoning_effort:  # already mapped by the kernel to a level this model lists
-            reasoning["effort"] = request.reasoning_effort
+        effort = effort_of(request, info)
+        if effort:
+            reasoning["effort"] = effort
         params["reasoning"] = reasoning
         params["include"] = ["reasoning.encrypted_content"]
     elif request.reasoning_effort:

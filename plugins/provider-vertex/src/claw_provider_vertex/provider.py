@@ -141,7 +141,7 @@ class VertexProvider(Provider):
     async def _stream_claude(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
         item = catalogue.entry(model_id) or {}
         params = anthropic_wire.request_params(
-            request, model=model_id, info=self.describe(model_id), thinking=item.get("thinking")
+            request, model=model_id, info=self.info_of(request), thinking=item.get("thinking")
         )
         try:
             client = self.claude_client()
@@ -158,7 +158,7 @@ class VertexProvider(Provider):
             client = self.gemini_client()
             from google.genai import types
 
-            fields = gemini.config(request, self.describe(model_id), item)
+            fields = gemini.config(request, self.info_of(request), item)
             if "thinking_config" in fields:
                 fields["thinking_config"] = types.ThinkingConfig(**fields["thinking_config"])
             chunks = await client.aio.models.generate_content_stream(

@@ -22,6 +22,7 @@ from typing import Any
 import claw
 
 from claw_tools_shell._confine import effects, violation
+from claw_tools_shell._permissions import access as command_access
 from claw_tools_shell._process import JOBS, Job, Process, cap_chars, text_of
 from claw_tools_shell._syntax import parse
 
@@ -184,7 +185,7 @@ class BashTool(claw.Tool):
         # One execute per simple command (nested ones too), as this tool's parser read them; the
         # redirections as written (the engine resolves them against every directory a cd may
         # have led to); then every write the line's commands make, resolved (cp targets, rm ...).
-        accesses = [claw.Access(kind="execute", command=c.text, argv=list(c.words)) for c in syntax.commands]
+        accesses = [command_access(c) for c in syntax.commands]
         if not accesses:
             accesses.append(claw.Access(kind="execute", command=command.strip(), argv=[]))
         accesses += [claw.Access(kind="read", path=p, redirect=True) for p in dict.fromkeys(syntax.reads)]

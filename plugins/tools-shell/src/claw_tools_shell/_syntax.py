@@ -38,6 +38,8 @@ class Command:
 
     text: str
     words: tuple[str, ...]
+    #: Where each word starts in ``text`` (so a form of the command can be cut from it as written).
+    starts: tuple[int, ...] = ()
     reads: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)
 
@@ -118,13 +120,17 @@ class _Reader:
 
     def command(self, node: Any) -> None:
         if node.type == "variable_assignment":
-            self.commands.append(Command(self.text(node).strip(), (self.word(node),)))
+            self.commands.append(Command(self.text(node).strip(), (self.word(node),), (0,)))
             return
         parts = [c for c in node.children if c.type not in ("file_redirect", "herestring_redirect")]
         if not parts:
             return
-        text = self.source[parts[0].start_byte : parts[-1].end_byte].decode("utf-8", "surrogateescape")
-        self.commands.append(Command(text.strip(), tuple(self.word(c) for c in parts)))
+        base = parts[0].start_byte
+        text = self.source[base : parts[-1].end_byte].decode("utf-8", "surrogateescape")
+        starts = tuple(
+            len(self.source[base : c.start_byte].decode("utf-8", "surrogateescape")) for c in parts
+        )
+        self.commands.append(Command(text.rstrip(), tuple(self.word(c) for c in parts), starts))
 
     def redirect(self, node: Any) -> None:
         op = next((c.type for c in node.children if not c.is_named), "")
