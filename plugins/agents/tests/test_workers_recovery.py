@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,10 @@ def test_failed_mcp_handshake_is_retried_then_escalated(scripted: Any, store: An
     from claw_agents.workers import manager
 
     server = {"command": sys.executable, "args": ["-c", "import sys; sys.exit(3)"]}
+    # the recipe asks `claw mcp get`, which (unlike the headless worker) counts the folder's servers
+    # only in a trusted folder: this one is the test's own
+    claw_bin = str(Path(sys.executable).with_name("claw"))
+    subprocess.run([claw_bin, "trust", str(workspace)], check=True, env=dict(os.environ), capture_output=True)
     (workspace / ".claw").mkdir()
     (workspace / ".claw" / "settings.json").write_text(
         json.dumps({"model": "scripted/default", "mcpServers": {"broken": server}}), encoding="utf-8"

@@ -84,6 +84,16 @@ _CONNECTION = {
     "NewConnectionError",
 }
 
+#: botocore's event-stream decoder refusing a frame (``botocore.eventstream.ParserError`` and its
+#: kinds): the stream is damaged, so the request is retried as a cut stream would be.
+_DAMAGED_FRAME = {
+    "ParserError",
+    "ChecksumMismatch",
+    "InvalidHeadersLength",
+    "InvalidPayloadLength",
+    "DuplicateHeader",
+}
+
 
 def _line(text: object) -> str:
     """Messages such as ``ParamValidationError``'s span lines; the user gets one."""
@@ -127,6 +137,13 @@ def api_error(exc: BaseException) -> ClawError:
             return down
         return ApiError(
             f"bedrock: connection failed: {_line(exc)}",
+            retryable=True,
+            kind="server_error",
+            provider="bedrock",
+        )
+    if names & _DAMAGED_FRAME:
+        return ApiError(
+            f"bedrock: stream interrupted: a damaged event-stream frame ({_line(exc)})",
             retryable=True,
             kind="server_error",
             provider="bedrock",
