@@ -101,6 +101,19 @@ _LAZY: dict[str, str] = {
     "command_context": "claw.plugin_commands",
     "EffectiveSettings": "claw.config",
     "table": "claw.cli._output",
+    # running a session from a front end (``claw_interactive``: claw-tui)
+    "AgentLoop": "claw.loop.agent",
+    "LoopOptions": "claw.loop.agent",
+    "Renderer": "claw.output",
+    "RESUME_PICK": "claw.cli.run",
+    "PermissionQuestion": "claw.permissions.asking",
+    "PermissionAnswer": "claw.permissions.asking",
+    "run_builtin": "claw.cli.slash_builtins",
+    "command_names": "claw.cli.slash_builtins",
+    "list_sessions": "claw.sessions",
+    "SessionSummary": "claw.sessions",
+    "history_file": "claw.paths",
+    "sessions_dir": "claw.paths",
     # errors and helpers
     "ClawError": "claw.errors",
     "ApiError": "claw.errors",
@@ -153,6 +166,8 @@ if TYPE_CHECKING:
     from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
     from claw.cli._output import table
+    from claw.cli.run import RESUME_PICK
+    from claw.cli.slash_builtins import command_names, run_builtin
     from claw.compat import satisfies
     from claw.config import EffectiveSettings, parse_json, read_json_file
     from claw.console import error, warn
@@ -175,6 +190,7 @@ if TYPE_CHECKING:
     from claw.globs import IgnoreRules, PathPattern, match_path
     from claw.lazy import require
     from claw.log import debugging, get_logger, http_request, httpx_event_hooks
+    from claw.loop.agent import AgentLoop, LoopOptions
     from claw.messages import (
         ContentBlock,
         ImageBlock,
@@ -188,7 +204,9 @@ if TYPE_CHECKING:
         ToolUseBlock,
         Usage,
     )
-    from claw.paths import PROJECT_DIR_NAME, config_dir, state_dir
+    from claw.output import Renderer
+    from claw.paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
+    from claw.permissions.asking import PermissionAnswer, PermissionQuestion
     from claw.plugin_commands import CommandContext, command_context
     from claw.providers import (
         Catalogue,
@@ -210,6 +228,7 @@ if TYPE_CHECKING:
     from claw.routing import map_effort
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
+    from claw.sessions import SessionSummary, list_sessions
     from claw.settings import SandboxSettings
     from claw.tasks import TaskBackend, TaskHandle
     from claw.text import model_text

@@ -284,6 +284,51 @@ def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list
 
 
 # --------------------------------------------------------------------------------------------
+# Front ends: what a person at a terminal sees. ``firstresult``: the first plugin that answers owns it;
+# with none, the kernel's own (the line REPL, the timeline table) remains.
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def claw_interactive(app: Any, options: Any, initial: str | None) -> int | None:
+    """Take over interactive mode (``claw`` with no ``-p``), e.g. claw-tui's full-screen UI.
+
+    Called once, before the line REPL would start. A plugin that cannot serve this terminal
+    (``TERM=dumb``, stdin or stdout not a terminal) returns ``None`` and the next one, or the line
+    REPL, runs instead. The implementation runs the whole session: it builds a
+    :class:`claw.AgentLoop` from ``app`` and ``options`` (setting ``options.interactive``, and
+    ``options.approver`` / ``options.tool_asker`` to ask the person), and always closes it.
+    ``options.resume`` is :data:`claw.RESUME_PICK` when ``claw --resume`` came without an id: the
+    implementation lets the person pick a session (or starts a new one).
+
+    :param app: the run's application object (workspace, environment, settings, plugins); pass it to
+        :class:`claw.AgentLoop`.
+    :param options: the run's :class:`claw.LoopOptions`, from the command line and settings.
+    :param initial: the prompt given on the command line (``claw "PROMPT"``) to run first, or ``None``.
+    :returns: the process exit code once the session ended, or ``None`` to leave interactive mode to
+        the next implementation (finally the line REPL).
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_render_timeline(session_id: str, events: list[dict[str, Any]], limit: int | None) -> bool | None:
+    """Draw ``claw timeline --format pretty`` on stdout, e.g. with the renderer of a UI's transcript view
+    so both look the same. Not called for ``json`` and ``md``, which programs parse.
+
+    :param session_id: the session's id.
+    :param events: the session file's events, oldest first (the shapes ``claw timeline --format json``
+        summarises).
+    :param limit: ``--limit``: show only the last this many events (``None``: all).
+    :returns: ``True`` once drawn, ``None`` to leave it to the next implementation (finally claw's
+        table).
+
+    .. versionadded:: 1.1
+    """
+
+
+# --------------------------------------------------------------------------------------------
 # Session: called by the agent loop. Implementations may return an awaitable; the kernel awaits it.
 # --------------------------------------------------------------------------------------------
 

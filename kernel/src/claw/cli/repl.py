@@ -29,12 +29,6 @@ from claw.errors import ClawError
 from claw.loop import slash
 
 
-def command_names(commands: Mapping[str, Any]) -> dict[str, str]:
-    """Every name the REPL accepts after ``/`` (built-in and the session's) with its description: what
-    Tab completes, and what an unknown name is matched against (the same list ``/help`` prints)."""
-    return {**{name: command.description for name, command in commands.items()}, **slash_builtins.names()}
-
-
 def banner(loop: Any) -> str:
     """The lines shown as the REPL starts: what answers (model), where (workspace), under which
     permission mode and in which session. Plain information on stderr, not a warning.
@@ -108,7 +102,9 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
         main_task = asyncio.current_task()
         turn: asyncio.Task[Any] | None = None
         commands: Mapping[str, Any] = {}
-        reader = open_reader(paths.history_file(app.workspace, app.env), lambda: command_names(commands))
+        reader = open_reader(
+            paths.history_file(app.workspace, app.env), lambda: slash_builtins.command_names(commands)
+        )
 
         def stop_turn() -> bool:
             if turn is None or turn.done():
@@ -121,7 +117,7 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                 main_task.cancel()  # piped input: nothing to clear, end the session
 
         async def handle(line: str) -> Any:
-            if await slash_builtins.run(loop, line, sys.stderr):  # /help, /compact, /cost, ...
+            if await slash_builtins.run_builtin(loop, line, sys.stderr):  # /help, /compact, /cost, ...
                 return None
             return await loop.run_prompt(line)  # a prompt, or a session /command it expands
 
@@ -160,7 +156,7 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                     and call.name not in commands
                     and call.name not in slash_builtins.COMMANDS
                 ):
-                    console.error(str(slash.unknown(call.name, command_names(commands))))
+                    console.error(str(slash.unknown(call.name, slash_builtins.command_names(commands))))
                     continue
                 turn = asyncio.ensure_future(handle(line))
                 try:

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
+#: ``options.resume`` for ``claw --resume`` without an id: the interactive UI lets the person pick.
+RESUME_PICK = ""
+
 _OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
         "-p",
@@ -99,7 +102,15 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         default=None,
         help="Where session files live (default: the workspace's folder in the state dir).",
     ),
-    click.option("-r", "--resume", default=None, metavar="ID|latest|PATH", help="Resume a session."),
+    click.option(
+        "-r",
+        "--resume",
+        default=None,
+        is_flag=False,
+        flag_value="",
+        metavar="[ID|latest|PATH]",
+        help="Resume a session; without an id, pick one (in the full-screen UI).",
+    ),
     click.option("--session", default=None, metavar="ID", help="claw-code-go's spelling of --resume ID."),
     click.option(
         "-c", "--continue", "continue_", is_flag=True, help="Resume the latest session of this workspace."
@@ -224,10 +235,12 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     settings = state.app.settings.model
     resume = params.get("resume")
     if params.get("continue_"):
-        if resume:
+        if resume is not None:
             raise UsageError("--continue and --resume cannot be used together")
         resume = "latest"
-    if params.get("fork_session") and not resume:
+    if resume == RESUME_PICK and params.get("print_mode"):
+        raise UsageError("--resume needs a session id (or latest) with -p")
+    if params.get("fork_session") and resume is None:
         raise UsageError("--fork-session needs --resume or --continue")
     tools = params.get("tools")
     tool_list = None if tools is None or tools.strip() == "default" else split_rules([tools])
@@ -287,7 +300,13 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         if prompt_tool:
             raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
         initial = prompt if isinstance(prompt, str) else None  # lines come only with resume-session (-p)
-        ctx.exit(run_repl(state.app, loop_options(state, params), initial))
+        options = loop_options(state, params)
+        code = state.app.pm.hook.claw_interactive(app=state.app, options=options, initial=initial)
+        if code is None and options.resume == RESUME_PICK:
+            raise UsageError(
+                "--resume without an id needs the full-screen UI (claw-tui); give an id or latest"
+            )
+        ctx.exit(code if code is not None else run_repl(state.app, options, initial))
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
@@ -403,7 +422,7 @@ def run_print(
                 renderer.session_id = loop.session.id
             async for each in listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop):
                 turns += 1
-                if isinstance(each, str) and await slash_builtins.run(loop, each, report):
+                if isinstance(each, str) and await slash_builtins.run_builtin(loop, each, report):
                     continue
                 outcome = await loop.run_prompt(each)
                 if outcome.error:
