@@ -164,6 +164,8 @@ class ClawTui(App[int]):
         self._ctrl_c = 0.0
         self._calls: dict[str, ToolCall] = {}
         self.exit_reason = "prompt_input_exit"
+        #: Why the UI ended early (the session could not start), printed once the screen is restored.
+        self.error: str | None = None
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -251,9 +253,10 @@ class ClawTui(App[int]):
         loop = claw.AgentLoop(self.claw_app, options, TuiRenderer(self))
         try:
             await loop.start()
-        except claw.ClawError as exc:
-            self.note(str(exc), error=True)
+        except claw.ClawError as exc:  # no model, a session that cannot be resumed: nothing to do here
             await loop.close("other")
+            self.error = str(exc)
+            self.exit(1)
             return
         self.loop = loop
         if resume:
@@ -265,6 +268,9 @@ class ClawTui(App[int]):
             initial, self.initial = self.initial, None
             self.history.add(initial)
             self.submit(initial)
+
+    async def on_unmount(self) -> None:
+        await self.close_session()
 
     async def close_session(self) -> None:
         if self.loop is not None:
@@ -478,6 +484,7 @@ class ClawTui(App[int]):
         self.refresh_status()
 
     async def action_ctrl_c(self) -> None:
+        """Stop the turn, else clear the prompt, else exit when pressed twice within two seconds."""
         prompt = self.query_one(Prompt)
         if self.turn is not None and not self.turn.done():
             self.action_interrupt()
@@ -485,10 +492,9 @@ class ClawTui(App[int]):
             prompt.reset()
         elif time.monotonic() - self._ctrl_c < 2:
             await self.action_leave()
-            return
         else:
+            self._ctrl_c = time.monotonic()
             self.notify("press Ctrl-C again to exit", timeout=2)
-        self._ctrl_c = time.monotonic()
 
     async def action_ctrl_d(self) -> None:
         if not self.query_one(Prompt).text:
@@ -523,4 +529,6 @@ async def run(claw_app: Any, options: Any, initial: str | None) -> int:
             ui.turn.cancel()
             await asyncio.gather(ui.turn, return_exceptions=True)
         await ui.close_session()
+    if ui.error:
+        claw.error(ui.error)
     return code or 0

@@ -58,6 +58,9 @@ def key_argument(tool_input: Mapping[str, Any]) -> str:
         value = tool_input.get(key)
         if isinstance(value, str) and value:
             return _one_line(value, 80)
+    first = next((v for v in tool_input.values() if isinstance(v, str) and v), None)
+    if first is not None:
+        return _one_line(first, 80)
     return _one_line(json.dumps(dict(tool_input), ensure_ascii=False), 80) if tool_input else ""
 
 
