@@ -8,11 +8,6 @@ Needs tmux: ``bash tests/setup.d/tmux.sh``.
 from __future__ import annotations
 
 import json
-import shlex
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,63 +16,7 @@ from claw import paths
 from claw._version import VERSION
 from claw.cli.terminal_input import MAX_HISTORY
 from claw.testing.script import Reply, Text, ToolCall
-
-
-class Terminal:
-    """A tmux server of its own (its own socket) in which each :meth:`start` runs ``claw`` in a new
-    160x50 terminal."""
-
-    def __init__(self, tmp_path: Path, env: dict[str, str], cwd: Path) -> None:
-        assert shutil.which("tmux"), "tmux must be installed for these tests (tests/setup.d/tmux.sh)"
-        self.socket = str(tmp_path / "tmux.sock")
-        self.env = {**env, "TERM": "xterm-256color"}
-        self.cwd = cwd
-        self.target = ""
-
-    def tmux(self, *args: str) -> str:
-        proc = subprocess.run(
-            ["tmux", "-S", self.socket, "-f", "/dev/null", *args],
-            env=self.env,
-            cwd=self.cwd,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return proc.stdout
-
-    def start(self, *args: str) -> str:
-        """Run ``claw ARGS``, wait for its prompt and return the screen; the shell shows ``[exit N]``
-        on a line of its own once claw ends."""
-        exe = str(Path(sys.executable).with_name("claw"))
-        command = f'{shlex.join([exe, *args])}; echo "[exit $?]"; sleep 600'
-        self.target = f"run{int(self.target[3:] or 0) + 1}"
-        self.tmux("new-session", "-d", "-s", self.target, "-x", "160", "-y", "50", command)
-        return self.wait(at_prompt, "the first prompt")
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", self.target)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", self.target, "-l", text)
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", self.target, *keys)
-
-    def wait(self, predicate: Callable[[str], bool], what: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            if predicate(screen):
-                return screen
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out waiting for {what}; the terminal shows:\n{screen}")
-            time.sleep(0.05)
-
-    def wait_exit(self) -> str:
-        return self.wait(lambda s: "[exit " in s, "claw to exit")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True, env=self.env)
+from claw.testing.tmux import Terminal
 
 
 def at_prompt(screen: str) -> bool:
@@ -85,9 +24,22 @@ def at_prompt(screen: str) -> bool:
     return screen.rstrip().endswith("\n>")
 
 
+class LineRepl(Terminal):
+    def start(
+        self,
+        *args: str,
+        ready: Callable[[str], bool] = at_prompt,
+        what: str = "the first prompt",
+        size: tuple[int, int] = (160, 50),
+    ) -> str:
+        """Run ``claw ARGS`` and wait for the REPL's first prompt."""
+        return super().start(*args, ready=ready, what=what, size=size)
+
+
 @pytest.fixture
 def terminal(tmp_path, claw_env, workspace, loop_env):  # type: ignore[no-untyped-def]
-    term = Terminal(tmp_path, claw_env, workspace)
+    # The line REPL: what remains without claw-tui (installed in this workspace, it would take the terminal).
+    term = LineRepl(tmp_path, {**claw_env, "CLAW_DISABLE_PLUGINS": "tui"}, workspace)
     yield term
     term.close()
 

@@ -18,7 +18,7 @@ def usable_terminal(env: dict[str, str] | os._Environ[str] | None = None) -> boo
     """Whether the UI can run here: stdin and stdout are terminals and ``TERM`` is not ``dumb``.
     Anywhere else the line REPL (which also reads piped lines) remains."""
     env = os.environ if env is None else env
-    if env.get("TERM", "") in ("dumb", "") or env.get("CLAW_TUI") == "0":
+    if env.get("TERM", "") in ("dumb", ""):
         return False
     try:
         return sys.stdin.isatty() and sys.stdout.isatty()
