@@ -306,3 +306,49 @@ async def test_ctrl_c_twice_exits_and_closes_the_session(make_tui: Any, scripted
         await pilot.press("ctrl+c")
         await pilot.pause()
     assert app.return_value == 0
+
+
+@drive
+async def test_megabyte_paste_is_collapsed_and_sent_whole(make_tui: Any, scripted: Any) -> None:
+    from textual import events
+
+    scripted.script(Reply(Text("got it")))
+    pasted = ("0123456789" * 100 + "\n") * 1000  # 1,001,000 characters, 1000 lines
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        prompt = app.query_one(Prompt)
+        prompt.insert("summarise ")
+        prompt.post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert len(prompt.text) < 100 and "[pasted text #1: 1001 lines" in prompt.text
+        await pilot.press("enter")
+        await finish(pilot, app)
+    sent = scripted.requests[0]["messages"][0]["content"][0]["text"]
+    assert sent == "summarise " + pasted.strip()
+
+
+@drive
+async def test_model_escape_sequences_and_broken_markdown_are_drawn_inert(make_tui: Any, scripted: Any) -> None:
+    nasty = "ok \x1b]2;pwned\x07\x1b[2J\x1b[31mred\x1b[0m \x9b2J [bold]literal[/bold]\n\n```python\nunclosed = 1\n| a |\n|--"
+    scripted.script(Reply(Text(nasty)))
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await type_prompt(pilot, app, "be nasty")
+        await finish(pilot, app)
+        text = shown(app)
+        screenshot = app.export_screenshot()
+    assert "ok red" in text and "[bold]literal[/bold]" in text and "unclosed = 1" in text
+    assert not any(c in text for c in "\x1b\x07\x9b") and "pwned" not in screenshot
+
+
+@drive
+async def test_tiny_terminal_says_so_and_recovers(make_tui: Any, scripted: Any) -> None:
+    app = make_tui()
+    async with app.run_test(size=(30, 6)) as pilot:
+        await ready(app, pilot)
+        assert app.screen.has_class("too-small") and app.query_one("#too-small").display
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not app.screen.has_class("too-small") and app.query_one(Prompt).display

@@ -70,6 +70,11 @@ LOGO = r"""  ___| | __ ___      __
 | (__| | (_| |\ V  V /
  \___|_|\__,_| \_/\_/"""
 
+WELCOME = (
+    f"claw {claw.VERSION}: /help for commands, @ and Tab for paths, ! for a shell command.\n"
+    "Esc stops a turn, Shift-Tab switches permission mode, Ctrl-R searches history, Ctrl-D exits."
+)
+
 #: Output kept of a ``!`` shell command.
 SHELL_OUTPUT_LIMIT = 200_000
 
@@ -172,6 +177,7 @@ class ClawTui(App[int]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="conversation"):
             yield Static(Text(LOGO, no_wrap=True, overflow="crop"), id="logo")
+            yield Static(Text(WELCOME, style="dim"), id="welcome")
         yield Static(id="hint")
         yield Prompt()
         yield Static(id="status")
@@ -233,8 +239,8 @@ class ClawTui(App[int]):
         mode = s["permission_mode"]
         self.query_one("#status", Static).update(
             Text(
-                f"{s['model']} │ mode: {MODE_LABELS.get(mode, mode)} │ context {used} │ "
-                f"{state.usage.input_tokens:,} in, {state.usage.output_tokens:,} out │ ${state.cost_usd:.4f}",
+                f"{s['model']} │ mode: {MODE_LABELS.get(mode, mode)} │ ${state.cost_usd:.4f} │ "
+                f"context {used} │ {state.usage.input_tokens:,} in, {state.usage.output_tokens:,} out",
                 no_wrap=True,
                 overflow="ellipsis",
             )

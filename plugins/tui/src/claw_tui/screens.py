@@ -24,7 +24,7 @@ ModalScreen { align: center middle; }
 ModalScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
     border: thick $accent; background: $surface; padding: 0 1; }
 ModalScreen Horizontal { height: auto; }
-ModalScreen Button { margin: 0 1 0 0; }
+ModalScreen Button { margin: 0 1 0 0; width: auto; }
 ModalScreen #input { max-height: 12; overflow: auto; }
 """
 
@@ -59,9 +59,9 @@ class PermissionDialog(ModalScreen[Any]):
                 yield Label(Text(render.clean(q.reason), style="dim"))
             yield Static(self._detail(), id="input")
             with Horizontal():
-                yield Button("Allow once [y]", id="once", variant="success")
-                yield Button("Allow always [a]", id="always", variant="primary")
-                yield Button("Deny [n]", id="deny", variant="error")
+                yield Button("Allow once (y)", id="once", variant="success")
+                yield Button("Allow always (a)", id="always", variant="primary")
+                yield Button("Deny (n)", id="deny", variant="error")
             yield Select(DESTINATIONS, value="localSettings", allow_blank=False, id="destination")
             yield Input(placeholder="reason for denying (told to the model; optional)", id="reason")
 
