@@ -329,7 +329,9 @@ async def test_megabyte_paste_is_collapsed_and_sent_whole(make_tui: Any, scripte
 
 
 @drive
-async def test_model_escape_sequences_and_broken_markdown_are_drawn_inert(make_tui: Any, scripted: Any) -> None:
+async def test_model_escape_sequences_and_broken_markdown_are_drawn_inert(
+    make_tui: Any, scripted: Any
+) -> None:
     nasty = "ok \x1b]2;pwned\x07\x1b[2J\x1b[31mred\x1b[0m \x9b2J [bold]literal[/bold]\n\n```python\nunclosed = 1\n| a |\n|--"
     scripted.script(Reply(Text(nasty)))
     app = make_tui()

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from claw.testing.script import Reply, Text, Thinking, ToolCall
-
 from claw_tui.widgets import Prompt
 
 ANSWER = "## Plan\n\n- read the **tests**\n- fix `parse()`\n\n```python\ndef parse(s):\n    return s.split()\n```\n"
@@ -49,7 +48,9 @@ def test_welcome(snap_compare: Any, make_tui: Any) -> None:
 
 
 @pytest.mark.parametrize("theme", ["dark", "light", "high-contrast"])
-def test_answer_in_each_theme(snap_compare: Any, make_tui: Any, scripted: Any, monkeypatch: Any, theme: str) -> None:
+def test_answer_in_each_theme(
+    snap_compare: Any, make_tui: Any, scripted: Any, monkeypatch: Any, theme: str
+) -> None:
     monkeypatch.setenv("CLAW_THEME", theme)
     scripted.script(Reply(Thinking("considering"), Text(ANSWER)))
     assert snap_compare(make_tui(), run_before=answered)

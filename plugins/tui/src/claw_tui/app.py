@@ -1,6 +1,6 @@
 """The full-screen UI: a Textual app that runs one :class:`claw.AgentLoop` on its own event loop.
 
-The agent loop reports to :class:`TuiRenderer`, which turns stream events into widgets; permission
+The agent loop reports to :class:`claw_tui.reporting.TuiRenderer`, which turns stream events into widgets; permission
 questions and AskUser questions open dialogs and the turn waits on them. Esc stops the turn through
 ``AgentLoop.interrupt`` (the kernel answers unanswered tool calls and records the interruption, so the
 session stays resumable); Shift-Tab cycles permission modes as Claude Code does.
@@ -30,7 +30,7 @@ from textual.widgets import Static
 from claw_tui import render
 from claw_tui.history import History
 from claw_tui.screens import AskDialog, PermissionDialog, Picker, session_items
-from claw_tui.widgets import Note, Prompt, StreamingMarkdown, Thinking, ToolCall
+from claw_tui.widgets import Note, Prompt, ToolCall
 
 #: Smallest usable terminal; below it the UI says so instead of drawing a broken layout.
 MIN_WIDTH, MIN_HEIGHT = 40, 10
@@ -77,53 +77,6 @@ WELCOME = (
 
 #: Output kept of a ``!`` shell command.
 SHELL_OUTPUT_LIMIT = 200_000
-
-
-class TuiRenderer(claw.Renderer):
-    """The agent loop's reports, as widgets in the conversation."""
-
-    def __init__(self, ui: ClawTui) -> None:
-        self.ui = ui
-        self._text: dict[int, StreamingMarkdown] = {}
-        self._thinking: dict[int, Thinking] = {}
-
-    def stream_event(self, event: Any) -> None:
-        if isinstance(event, claw.TextDelta) and event.text:
-            view = self._text.get(event.index)
-            if view is None:
-                view = self._text[event.index] = StreamingMarkdown(self.ui.ui_theme)
-                self.ui.add(view)
-            view.append(event.text)
-            self.ui.follow()
-        elif isinstance(event, claw.ThinkingDelta) and event.thinking:
-            thought = self._thinking.get(event.index)
-            if thought is None:
-                thought = self._thinking[event.index] = Thinking()
-                self.ui.add(thought)
-            thought.append(event.thinking)
-
-    def assistant(self, data: dict[str, Any], message: Any, response: Any) -> None:
-        for view in self._text.values():
-            view.flush()
-        self._text.clear()
-        self._thinking.clear()
-        for use in message.tool_uses:
-            self.ui.add(ToolCall(use.id, use.name, use.input))
-
-    def user(self, data: dict[str, Any], message: Any) -> None:
-        for block in message.content:
-            if isinstance(block, claw.ToolResultBlock):
-                call = self.ui.tool_call(block.tool_use_id)
-                if call is not None:
-                    status = "error" if block.is_error else "ok"
-                    call.finish(status, render.tool_result_text(block.content))
-
-    def system(self, data: dict[str, Any]) -> None:
-        if data.get("subtype") == "api_retry":
-            self._text.clear()  # the retried answer streams again from its start
-            self.ui.note(f"retrying the request (attempt {data.get('attempt')}): {data.get('error', '')}")
-        elif data.get("subtype") == "compact_boundary":
-            self.ui.note("compacted the conversation")
 
 
 class ClawTui(App[int]):
@@ -256,6 +209,8 @@ class ClawTui(App[int]):
         options = dataclasses.replace(self.options, resume=resume, interactive=True)
         options.approver = self.ask_permission
         options.tool_asker = self.ask_question
+        from claw_tui.reporting import TuiRenderer  # the agent loop's types: after the first frame
+
         loop = claw.AgentLoop(self.claw_app, options, TuiRenderer(self))
         try:
             await loop.start()
