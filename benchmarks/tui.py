@@ -225,7 +225,6 @@ async def stream_with_typing() -> bool:
     os.environ["CLAW_PLUGIN_MODULES"] += ",bench_paced"
     import bench_paced  # type: ignore[import-not-found]
     import claw
-    from claw.app import App
     from claw_tui.app import ClawTui
     from claw_tui.widgets import Prompt
     from textual import events
@@ -233,7 +232,7 @@ async def stream_with_typing() -> bool:
     tokens = answer_tokens(LINES)
     bench_paced.TOKENS[:] = tokens
     bench_paced.RATE = float(RATE)
-    ui = ClawTui(App(workspace=workspace), claw.LoopOptions(model="paced/default"))
+    ui = ClawTui(claw.CommandContext.create(workspace=workspace), claw.LoopOptions(model="paced/default"))
     typed = ""
     latencies: list[float] = []
     async with ui.run_test(size=(120, 40)) as pilot:

@@ -272,3 +272,78 @@ def test_hook_allow_does_not_skip_ask_rules(claw, run_env, workspace, tmp_path):
     claw("-p", "go").assert_success()
     [asked] = tool_results(run_env, 1)
     assert asked["is_error"] and "needs approval" in asked["content"]
+
+
+#: Replaces the rule engine's answer for Write (``claw_permission_decision``, ``tryfirst``); other tools
+#: are left to the next plugin, finally the built-in rule engine.
+DENY_WRITE = """
+import claw
+
+
+@claw.hookimpl(tryfirst=True)
+def claw_permission_decision(tool, tool_input, ctx, engine):
+    if tool.name == "Write":
+        return claw.Verdict(decision="deny", reason="this shop takes no writes")
+    return None
+"""
+
+#: Decides nothing: notes each call it saw and leaves it to the rules.
+WATCHER = """
+import claw
+
+
+@claw.hookimpl
+def claw_permission_decision(tool, tool_input, ctx, engine):
+    with open(ctx.workspace / "seen.log", "a") as fh:
+        fh.write(tool.name + "\\n")
+    return None
+"""
+
+
+def test_a_permission_plugin_denies_write_whatever_the_rules_allow(
+    claw, run_env, workspace, plugin_module, claw_env
+):
+    plugin_module("deny_write", DENY_WRITE)
+    run_env.script(
+        Reply(
+            ToolCall("Write", {"file_path": "w.txt", "content": "w"}),
+            ToolCall("Edit", {"file_path": "e.txt", "content": "e"}),
+        ),
+        Reply(Text("done")),
+    )
+    args = ("-p", "go", "--allowed-tools", "Write,Edit", "--permission-mode", "bypassPermissions")
+    result = claw(*args, "--output-format", "json").assert_success().json()
+    assert not (workspace / "w.txt").exists() and (workspace / "e.txt").read_text() == "e"
+    write, edit = tool_results(run_env, 1)
+    assert write["is_error"] and "this shop takes no writes" in write["content"]
+    assert not edit["is_error"]
+    assert [d["tool_name"] for d in result["permission_denials"]] == ["Write"]
+    # The decision is recorded as the plugin's.
+    from claw import paths
+
+    path = paths.sessions_dir(workspace, claw_env) / f"{result['session_id']}.jsonl"
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    denied = [e for e in events if e["type"] == "permission" and e["decision"] == "deny"]
+    assert [e["source"] for e in denied] == ["plugin deny_write"]
+
+
+def test_a_plugin_that_answers_none_leaves_the_decision_to_the_rules(claw, run_env, workspace, plugin_module):
+    plugin_module("watcher", WATCHER)
+    run_env.script(Reply(ToolCall("Write", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
+    claw("-p", "go", "--allowed-tools", "Write").assert_success()
+    assert (workspace / "a.txt").read_text() == "1"  # the allow rule decided
+    run_env.script(Reply(ToolCall("Write", {"file_path": "b.txt", "content": "2"})), Reply(Text("ok")))
+    claw("-p", "go").assert_success()
+    [denied] = tool_results(run_env, 3)
+    assert denied["is_error"] and "no one can approve it in a non-interactive run" in denied["content"]
+    assert not (workspace / "b.txt").exists()
+    assert (workspace / "seen.log").read_text() == "Write\nWrite\n"
+
+
+def test_a_disabled_permissions_builtin_with_nothing_in_its_place_denies(claw, run_env, workspace, claw_env):
+    claw_env["CLAW_DISABLE_PLUGINS"] += ",permissions"
+    run_env.script(Reply(ToolCall("Write", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
+    claw("-p", "go", "--allowed-tools", "Write").assert_success()
+    [denied] = tool_results(run_env, 1)
+    assert denied["is_error"] and "no plugin decided on this Write call" in denied["content"]
+    assert not (workspace / "a.txt").exists()

@@ -190,11 +190,11 @@ def test_without_line_editing_an_escape_code_is_refused_not_sent(claw_env, works
 
 PIPED_REPL = """
 import sys
-from claw.app import App
+from claw import CommandContext
 from claw.cli.repl import run_repl
 from claw.loop import LoopOptions
 
-sys.exit(run_repl(App(), LoopOptions(), None))
+sys.exit(run_repl(CommandContext.create(), LoopOptions(), None))
 """
 
 

@@ -96,15 +96,23 @@ _LAZY: dict[str, str] = {
     "SessionContext": "claw.session_context",
     "SlashCommand": "claw.session_context",
     "DoctorCheck": "claw.diagnostics",
+    # services a plugin can replace (``claw_session_store``, ``claw_compactor``, ``claw_output_renderer``,
+    # ``claw_interactive``, ``claw_permission_decision``): the built-ins answer with these
+    "Session": "claw.sessions",
+    "SessionState": "claw.sessions",
+    "SessionStore": "claw.sessions",
+    "JsonlSessionStore": "claw.sessions",
+    "Compactor": "claw.compaction",
+    "SummaryCompactor": "claw.compaction",
+    "Renderer": "claw.output",
+    "TextRenderer": "claw.output",
+    "LoopOptions": "claw.loop.options",
     # plugin commands (``claw_register_commands``) and ``claw_doctor_checks``
     "CommandContext": "claw.plugin_commands",
     "command_context": "claw.plugin_commands",
     "EffectiveSettings": "claw.config",
     "table": "claw.cli._output",
-    # running a session from a front end (``claw_interactive``: claw-tui)
-    "AgentLoop": "claw.loop.agent",
-    "LoopOptions": "claw.loop.agent",
-    "Renderer": "claw.output",
+    # what a full-screen front end (``claw_interactive``: claw-tui) needs beside ``CommandContext``
     "RESUME_PICK": "claw.cli.run",
     "PermissionQuestion": "claw.permissions.asking",
     "PermissionAnswer": "claw.permissions.asking",
@@ -168,6 +176,7 @@ if TYPE_CHECKING:
     from claw.cli._output import table
     from claw.cli.run import RESUME_PICK
     from claw.cli.slash_builtins import command_names, run_builtin
+    from claw.compaction import Compactor, SummaryCompactor
     from claw.compat import satisfies
     from claw.config import EffectiveSettings, parse_json, read_json_file
     from claw.console import error, warn
@@ -190,7 +199,7 @@ if TYPE_CHECKING:
     from claw.globs import IgnoreRules, PathPattern, match_path
     from claw.lazy import require
     from claw.log import debugging, get_logger, http_request, httpx_event_hooks
-    from claw.loop.agent import AgentLoop, LoopOptions
+    from claw.loop.options import LoopOptions
     from claw.messages import (
         ContentBlock,
         ImageBlock,
@@ -204,7 +213,7 @@ if TYPE_CHECKING:
         ToolUseBlock,
         Usage,
     )
-    from claw.output import Renderer
+    from claw.output import Renderer, TextRenderer
     from claw.paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
     from claw.permissions.asking import PermissionAnswer, PermissionQuestion
     from claw.plugin_commands import CommandContext, command_context
@@ -228,7 +237,14 @@ if TYPE_CHECKING:
     from claw.routing import map_effort
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
-    from claw.sessions import SessionSummary, list_sessions
+    from claw.sessions import (
+        JsonlSessionStore,
+        Session,
+        SessionState,
+        SessionStore,
+        SessionSummary,
+        list_sessions,
+    )
     from claw.settings import SandboxSettings
     from claw.tasks import TaskBackend, TaskHandle
     from claw.text import model_text

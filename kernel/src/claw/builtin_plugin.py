@@ -1,4 +1,6 @@
-"""The kernel's own registrations, loaded as the first plugin so third parties can add to them."""
+"""The kernel's own registrations that need no replacing as a whole (the local task backend, the rule
+classifier), loaded as the first plugin so third parties can add to them; the replaceable features are
+in :mod:`claw.builtins`."""
 
 from __future__ import annotations
 
@@ -9,9 +11,7 @@ from claw import hookimpl
 
 if TYPE_CHECKING:
     from claw.classifiers import Classifier
-    from claw.session_context import SessionContext
     from claw.tasks import TaskBackend
-    from claw.tools import Tool
 
 
 @hookimpl
@@ -26,22 +26,3 @@ def claw_register_classifiers(register: Callable[[Classifier], None]) -> None:
     from claw.permissions.classifier import RuleClassifier
 
     register(RuleClassifier())
-
-
-@hookimpl
-def claw_register_tools(register: Callable[[Tool], None]) -> None:
-    """Claude Code's plan-mode tools; they switch the session's permission engine (docs/permissions.md)."""
-    from claw.permissions.plan_mode import EnterPlanMode, ExitPlanMode
-
-    register(EnterPlanMode())
-    register(ExitPlanMode())
-
-
-@hookimpl
-def claw_session_start(session: SessionContext) -> None:
-    """Offer ``StructuredOutput`` to sessions started with ``--json-schema``."""
-    schema = session.extra.get("json_schema")
-    if schema is not None:
-        from claw.loop.structured import StructuredOutputTool
-
-        session.add_tool(StructuredOutputTool(schema))

@@ -10,6 +10,8 @@ tool results answering it) stay verbatim. The session records the compacted hist
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from claw.messages import Message, TextBlock, ToolResultBlock
 
 SUMMARY_PROMPT = """\
@@ -61,3 +63,45 @@ def compacted(summary: str, kept: list[Message]) -> list[Message]:
             return [head, Message(role="assistant", content=[TextBlock(text="(continuing)")]), *kept]
         return [Message(role="user", content=[*head.content, *kept[0].content]), *kept[1:]]
     return [head, *kept]
+
+
+class Compactor(Protocol):
+    """How a session is compacted (``claw_compactor``); the loop sends the summary request itself."""
+
+    def due(self, context_tokens: int, context_window: int) -> bool:
+        """Whether to compact automatically before the next request."""
+        ...
+
+    def split(self, messages: list[Message]) -> int | None:
+        """Where the kept tail of ``messages`` starts; ``None`` when there is nothing to compact."""
+        ...
+
+    def request(self, older: list[Message]) -> list[Message]:
+        """The messages that ask the model to summarise ``older``."""
+        ...
+
+    def compacted(self, summary: str, kept: list[Message]) -> list[Message]:
+        """The history that replaces the session's: ``summary`` then the ``kept`` tail."""
+        ...
+
+
+class SummaryCompactor:
+    """claw's compactor (the built-in ``compaction`` plugin's): the functions above with settings
+    ``compaction`` (``auto``, ``threshold``, ``keepRecentTurns``)."""
+
+    def __init__(self, auto: bool = True, threshold: float = 0.8, keep_recent_turns: int = 4) -> None:
+        self.auto = auto
+        self.threshold = threshold
+        self.keep_recent_turns = keep_recent_turns
+
+    def due(self, context_tokens: int, context_window: int) -> bool:
+        return self.auto and should_compact(context_tokens, context_window, self.threshold)
+
+    def split(self, messages: list[Message]) -> int | None:
+        return split_point(messages, self.keep_recent_turns)
+
+    def request(self, older: list[Message]) -> list[Message]:
+        return summary_request(older)
+
+    def compacted(self, summary: str, kept: list[Message]) -> list[Message]:
+        return compacted(summary, kept)

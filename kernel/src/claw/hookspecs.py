@@ -28,16 +28,23 @@ import pluggy
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from pathlib import Path
 
     import click
 
-    from claw.classifiers import Classifier
+    from claw.classifiers import Classifier, Verdict
+    from claw.compaction import Compactor
     from claw.config import EffectiveSettings
     from claw.diagnostics import DoctorCheck
     from claw.events import HookEvent, HookOutcome, RuntimeEvent
+    from claw.loop.options import LoopOptions
+    from claw.output import Renderer
+    from claw.permissions.engine import PermissionEngine
+    from claw.plugin_commands import CommandContext
     from claw.providers import Provider
     from claw.sandboxes import Sandbox
     from claw.session_context import SessionContext
+    from claw.sessions import SessionStore
     from claw.tasks import TaskBackend
     from claw.tools import Tool, ToolContext, ToolResult
     from claw.transports import Transport
@@ -284,38 +291,16 @@ def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list
 
 
 # --------------------------------------------------------------------------------------------
-# Front ends: what a person at a terminal sees. ``firstresult``: the first plugin that answers owns it;
-# with none, the kernel's own (the line REPL, the timeline table) remains.
+# Views: ``firstresult``; the first plugin that answers draws it, with none the kernel's own remains.
 # --------------------------------------------------------------------------------------------
-
-
-@hookspec(firstresult=True)
-def claw_interactive(app: Any, options: Any, initial: str | None) -> int | None:
-    """Take over interactive mode (``claw`` with no ``-p``), e.g. claw-tui's full-screen UI.
-
-    Called once, before the line REPL would start. A plugin that cannot serve this terminal
-    (``TERM=dumb``, stdin or stdout not a terminal) returns ``None`` and the next one, or the line
-    REPL, runs instead. The implementation runs the whole session: it builds a
-    :class:`claw.AgentLoop` from ``app`` and ``options`` (setting ``options.interactive``, and
-    ``options.approver`` / ``options.tool_asker`` to ask the person), and always closes it.
-    ``options.resume`` is :data:`claw.RESUME_PICK` when ``claw --resume`` came without an id: the
-    implementation lets the person pick a session (or starts a new one).
-
-    :param app: the run's application object (workspace, environment, settings, plugins); pass it to
-        :class:`claw.AgentLoop`.
-    :param options: the run's :class:`claw.LoopOptions`, from the command line and settings.
-    :param initial: the prompt given on the command line (``claw "PROMPT"``) to run first, or ``None``.
-    :returns: the process exit code once the session ended, or ``None`` to leave interactive mode to
-        the next implementation (finally the line REPL).
-
-    .. versionadded:: 1.1
-    """
 
 
 @hookspec(firstresult=True)
 def claw_render_timeline(session_id: str, events: list[dict[str, Any]], limit: int | None) -> bool | None:
     """Draw ``claw timeline --format pretty`` on stdout, e.g. with the renderer of a UI's transcript view
     so both look the same. Not called for ``json`` and ``md``, which programs parse.
+
+    Stops at first non-None result. With no answer, claw prints its table of events.
 
     :param session_id: the session's id.
     :param events: the session file's events, oldest first (the shapes ``claw timeline --format json``
@@ -373,6 +358,120 @@ def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
     :returns: ``None``, or an awaitable the kernel awaits.
 
     .. versionadded:: 1.0
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Services: ``firstresult`` hooks a built-in plugin (``claw.builtins.*``, see
+# :data:`claw.plugins.BUILTIN_PLUGINS`) answers with ``trylast=True``. A plugin that answers replaces
+# the built-in (its implementation runs first); settings ``plugins.disabled`` can switch a built-in off.
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def claw_session_store(directory: Path, persist: bool) -> SessionStore | None:
+    """The store that keeps this run's session: where its events go and where ``--resume`` finds one.
+
+    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
+    built-in ``session_store`` plugin answers with claw's JSONL files (`sessions <sessions.md>`_). A store
+    has two methods: ``resume(spec)`` returns the :class:`claw.SessionState` of the session
+    ``--resume``/``--continue`` names (raising :class:`claw.ClawError` when there is none), and
+    ``open(resume=..., fork=..., session_id=..., start=...)`` returns the :class:`claw.Session` the loop
+    appends to (``resume`` is that state or ``None`` for a new session; ``start`` holds the
+    ``session_start`` event's fields). A ``Session`` is built from a ``SessionState`` and a writer with
+    ``append(event, sync=...)``, ``path`` and ``close()``.
+
+    :param directory: the sessions directory (``--session-dir``, else the workspace's under the state
+        directory).
+    :param persist: ``False`` with ``--no-session-persistence``: keep nothing on disk.
+    :returns: a :class:`claw.SessionStore`, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_compactor(settings: EffectiveSettings) -> Compactor | None:
+    """How a long session is compacted to stay inside the model's context window.
+
+    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
+    built-in ``compaction`` plugin answers with a summarising compactor configured by settings
+    ``compaction`` (`sessions <sessions.md#compaction>`_). A compactor decides when (``due(context_tokens,
+    context_window)``, for automatic compaction), where the kept tail starts (``split(messages)``, or
+    ``None`` when there is nothing to compact), what the model is asked to summarise (``request(older)``)
+    and the history that replaces the session's (``compacted(summary, kept)``); the loop sends the
+    request, runs the ``PreCompact``/``PostCompact`` hooks and records the result.
+
+    :param settings: the effective settings.
+    :returns: a :class:`claw.Compactor`, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_output_renderer(format: str, partial: bool) -> Renderer | None:
+    """What prints a ``claw -p`` run on stdout, for ``--output-format``.
+
+    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
+    built-in ``renderers`` plugin answers for ``text``, ``json`` and ``stream-json`` (Claude Code's
+    shapes, `cli <cli.md>`_). A :class:`claw.Renderer` receives ``system``, ``stream_event``,
+    ``assistant``, ``user`` and ``result`` calls as the run goes; print only the run's output on stdout
+    (diagnostics go to stderr).
+
+    :param format: the ``--output-format`` value (``text``, ``json`` or ``stream-json``).
+    :param partial: ``--include-partial-messages``: stream each delta as well.
+    :returns: a :class:`claw.Renderer`, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_interactive(context: CommandContext, options: LoopOptions, initial: str | None) -> int | None:
+    """Run an interactive session (``claw`` on a terminal, or ``claw --repl``) until the user ends it.
+
+    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
+    built-in ``repl`` plugin answers with claw's line REPL. ``context.agent_loop(options, renderer)``
+    makes the session's loop: ``await loop.start()``, then ``await loop.run_prompt(text)`` per prompt, and
+    ``await loop.close(reason)`` in a ``finally``. A front end that cannot serve this terminal (claw-tui
+    with ``TERM=dumb`` or stdin not a terminal) returns ``None``. ``options.resume`` is
+    :data:`claw.RESUME_PICK` after ``claw --resume`` without an id: let the person pick a session (the
+    line REPL cannot, and refuses with a usage error).
+
+    :param context: the run (workspace, environment, settings) as plugin commands see it.
+    :param options: the session's options from the command line (model, permission mode, ...).
+    :param initial: a prompt given on the command line, to run first; ``None`` for none.
+    :returns: the process exit code, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_permission_decision(
+    tool: Tool, tool_input: dict[str, Any], ctx: ToolContext, engine: PermissionEngine
+) -> Verdict | Awaitable[Verdict | None] | None:
+    """Decide on one tool call before anyone is asked: ``allow``, ``deny`` or ``ask``.
+
+    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
+    built-in ``permissions`` plugin answers with the rule engine (``engine.decide``: deny, ask and allow
+    rules, the permission mode, classifiers; `permissions <permissions.md>`_), whose answer carries the
+    verdict with its reasoning. A plugin that answers first decides instead: its ``deny`` is final, its
+    ``ask`` goes to the person or approver as a rule's would, and PreToolUse hooks that answered ``allow``
+    or ``ask`` still apply on top. Return ``None`` (not an awaitable) to leave the call to the next plugin
+    and finally to the rules; an awaitable always answers, and one that resolves to ``None`` denies the
+    call. With no answer at all (the built-in disabled and no plugin deciding) the call is denied.
+
+    :param tool: the tool being called (``tool.name``, ``tool.spec``, ``tool.access(...)``).
+    :param tool_input: the input the model gave (after PreToolUse hooks changed it).
+    :param ctx: the session's tool context (workspace, permission mode, settings).
+    :param engine: the session's permission engine; ``await engine.decide(tool, tool_input, ctx)``
+        is what the rules say.
+    :returns: a :class:`claw.Verdict`, an awaitable of one, or ``None`` to leave it to the next
+        plugin.
+
+    .. versionadded:: 1.1
     """
 
 

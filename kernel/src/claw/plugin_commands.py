@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from claw.app import App
     from claw.config import EffectiveSettings
     from claw.events import HookEvent, HookOutcome
+    from claw.loop import AgentLoop, LoopOptions
+    from claw.output import Renderer
     from claw.transports import Transport
 
 
@@ -59,6 +61,14 @@ class CommandContext:
     def transports(self) -> dict[str, type[Transport]]:
         """Registered transport classes by server ``type`` (``stdio``, ``http``, ...), aliases included."""
         return {name: reg.obj for name, reg in self._app.transports.items()}
+
+    def agent_loop(self, options: LoopOptions, renderer: Renderer) -> AgentLoop:
+        """A session's agent loop for this run (what an interactive front end, ``claw_interactive``,
+        drives): ``await loop.start()``, ``await loop.run_prompt(text)`` per prompt, and ``await
+        loop.close(reason)`` in a ``finally``; ``renderer`` receives what happens."""
+        from claw.loop import AgentLoop
+
+        return AgentLoop(self._app, options, renderer)
 
     async def run_hook(self, event: HookEvent) -> HookOutcome:
         """Fire ``event`` through every programmatic handler and every matching command hook in

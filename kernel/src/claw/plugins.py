@@ -37,8 +37,20 @@ from claw.compat import satisfies
 
 ENTRY_POINT_GROUP = "claw"
 
-#: Kernel modules registered as plugins before any entry point (so plugins can override them).
-BUILTIN_PLUGINS: tuple[str, ...] = ("claw.builtin_plugin",)
+#: Kernel modules registered as plugins before any entry point, as pytest registers its own: each
+#: feature the loop and CLI reach only through hooks, so a plugin can replace one (its ``firstresult``
+#: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
+#: off by the module's last name (``"repl"``). Each imports only ``claw.hookimpl`` at start-up.
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "claw.builtin_plugin",
+    "claw.builtins.session_store",
+    "claw.builtins.compaction",
+    "claw.builtins.structured_output",
+    "claw.builtins.plan_mode",
+    "claw.builtins.renderers",
+    "claw.builtins.repl",
+    "claw.builtins.permissions",
+)
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they
 #: register. (A name on this list is only a load-order and ownership claim; the marketplace verifies
@@ -199,6 +211,13 @@ class PluginManager(pluggy.PluginManager):
     def load(self, *, entry_points: bool = True) -> None:
         for modname in BUILTIN_PLUGINS:
             record = PluginRecord(name=modname.rsplit(".", 1)[-1], module=modname, status="builtin")
+            if record.name in self.disabled:  # CLAW_PLUGINS (for third-party plugins) never applies
+                record.status, record.reason = (
+                    "disabled",
+                    "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled",
+                )
+                self.records.append(record)
+                continue
             self._register_module(record, importlib.import_module(modname))
         if entry_points:
             self._load_entry_points()
@@ -421,6 +440,22 @@ class PluginManager(pluggy.PluginManager):
         mark = len(self._raised_log)
         getattr(self.hook, hook_name)(**kwargs)
         return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
+
+    def service(self, hook_name: str, **kwargs: Any) -> Any:
+        """The answer to a ``firstresult`` service hook (``claw_session_store``, ``claw_output_renderer``,
+        ...): a replacing plugin's, else the built-in's (which answers last).
+
+        :raises ClawError: no plugin answers (the built-in is disabled and nothing replaces it).
+        """
+        answer = getattr(self.hook, hook_name)(**kwargs)
+        if answer is None:
+            from claw.errors import ClawError
+
+            raise ClawError(
+                f"no plugin answers {hook_name}: the built-in plugin that does is disabled "
+                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS) and no plugin replaces it"
+            )
+        return answer
 
     def implementers(self, hook_name: str) -> list[PluginRecord]:
         """The plugins implementing ``hook_name``, in the order pluggy calls them."""

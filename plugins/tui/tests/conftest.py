@@ -55,16 +55,13 @@ def claw_register_tools(register):
 def make_tui(scripted: Any, plugin_module: Any, workspace: Path) -> Callable[..., Any]:
     """``make_tui(initial=None, **options)``: the UI for a session in ``workspace`` answered by the
     scripted model (queue its replies with ``scripted.script``), with the Touch and Quiz tools."""
-    from claw.app import App
+    import claw
     from claw_tui.app import ClawTui
 
     plugin_module("tui_test_tools", TOOLS)
 
     def make(initial: str | None = None, **options: Any) -> ClawTui:
-        import claw
-
-        return ClawTui(
-            App(workspace=workspace), claw.LoopOptions(model="scripted/default", **options), initial
-        )
+        context = claw.CommandContext.create(workspace=workspace)
+        return ClawTui(context, claw.LoopOptions(model="scripted/default", **options), initial)
 
     return make

@@ -28,4 +28,4 @@ def test_ui_declines_off_a_terminal(monkeypatch: Any) -> None:
     """Piped stdin (the tests' own) or TERM=dumb: the line REPL keeps interactive mode."""
     assert plugin.usable_terminal({"TERM": "xterm-256color"}) is False  # stdin is not a terminal here
     assert plugin.usable_terminal({"TERM": "dumb"}) is False
-    assert plugin.claw_interactive(app=None, options=None, initial=None) is None
+    assert plugin.claw_interactive(context=None, options=None, initial=None) is None

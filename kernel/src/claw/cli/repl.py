@@ -1,4 +1,5 @@
-"""The line REPL: ``claw`` (or ``claw "PROMPT"``) on a terminal. The full-screen TUI comes later.
+"""The line REPL: ``claw`` (or ``claw "PROMPT"``) on a terminal. It is the built-in ``repl`` plugin's
+``claw_interactive`` answer (:mod:`claw.builtins.repl`); a plugin can put another front end in its place.
 
 Lines come from :mod:`claw.cli.line_input`: on a terminal a line editor with history (kept per
 workspace under the state dir) and Tab completion of slash commands; otherwise plain lines.
@@ -19,7 +20,7 @@ import json
 import signal
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claw import console, paths
 from claw._version import VERSION
@@ -27,6 +28,10 @@ from claw.cli import slash_builtins
 from claw.cli.line_input import Interrupted, LineReader, open_reader
 from claw.errors import ClawError
 from claw.loop import slash
+
+if TYPE_CHECKING:
+    from claw.loop.options import LoopOptions
+    from claw.plugin_commands import CommandContext
 
 
 def banner(loop: Any) -> str:
@@ -93,17 +98,44 @@ class Terminal:
             return None
 
 
-def run_repl(app: Any, options: Any, initial: str | None) -> int:
-    """Run the REPL until ``/exit`` or end of input; returns the exit code."""
-    from claw.loop import AgentLoop
+async def _handle(loop: Any, line: str) -> Any:
+    """Run one input line: a built-in command (``/help``, ``/compact``, ``/cost``, ...), else a prompt or
+    a session /command it expands; returns the turn's outcome (``None`` for a built-in)."""
+    if await slash_builtins.run_builtin(loop, line, sys.stderr):
+        return None
+    return await loop.run_prompt(line)
+
+
+def _verdict(line: str, commands: Mapping[str, Any]) -> str:
+    """What the REPL does with an input line: ``"run"`` it, ``"skip"`` it (empty, or an unknown
+    /command, reported) or ``"exit"`` (``/exit``, ``/quit``)."""
+    if not line:
+        return "skip"
+    call = slash.parse(line)
+    if call is not None and call.name in ("exit", "quit"):
+        return "exit"
+    if call is not None and call.name not in commands and call.name not in slash_builtins.COMMANDS:
+        console.error(str(slash.unknown(call.name, slash_builtins.command_names(commands))))
+        return "skip"
+    return "run"
+
+
+def run_repl(context: CommandContext, options: LoopOptions, initial: str | None) -> int:
+    """Run the REPL until ``/exit`` or end of input; returns the exit code (the built-in ``repl``
+    plugin's ``claw_interactive``)."""
+    from claw.cli.run import RESUME_PICK
+    from claw.errors import UsageError
     from claw.output import ReplRenderer
+
+    if options.resume == RESUME_PICK:
+        raise UsageError("--resume without an id needs the full-screen UI (claw-tui); give an id or latest")
 
     async def main() -> int:
         main_task = asyncio.current_task()
         turn: asyncio.Task[Any] | None = None
         commands: Mapping[str, Any] = {}
         reader = open_reader(
-            paths.history_file(app.workspace, app.env), lambda: slash_builtins.command_names(commands)
+            paths.history_file(context.workspace, context.env), lambda: slash_builtins.command_names(commands)
         )
 
         def stop_turn() -> bool:
@@ -116,16 +148,11 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
             if not stop_turn() and not reader.interrupt() and main_task is not None:
                 main_task.cancel()  # piped input: nothing to clear, end the session
 
-        async def handle(line: str) -> Any:
-            if await slash_builtins.run_builtin(loop, line, sys.stderr):  # /help, /compact, /cost, ...
-                return None
-            return await loop.run_prompt(line)  # a prompt, or a session /command it expands
-
         terminal = Terminal(reader, stop_turn)
         options.interactive = True
         options.asker = terminal.ask_permission
         options.tool_asker = terminal.ask_question
-        loop = AgentLoop(app, options, ReplRenderer())
+        loop = context.agent_loop(options, ReplRenderer())
         reason = "prompt_input_exit"
         asyncio.get_running_loop().add_signal_handler(signal.SIGINT, on_sigint)
         try:
@@ -146,19 +173,12 @@ def run_repl(app: Any, options: Any, initial: str | None) -> int:
                 if line is None:
                     break
                 line = line.strip()
-                if not line:
-                    continue
-                call = slash.parse(line)
-                if call is not None and call.name in ("exit", "quit"):
+                verdict = _verdict(line, commands)
+                if verdict == "exit":
                     break
-                if (
-                    call is not None
-                    and call.name not in commands
-                    and call.name not in slash_builtins.COMMANDS
-                ):
-                    console.error(str(slash.unknown(call.name, slash_builtins.command_names(commands))))
+                if verdict == "skip":
                     continue
-                turn = asyncio.ensure_future(handle(line))
+                turn = asyncio.ensure_future(_handle(loop, line))
                 try:
                     outcome = await turn
                 except ClawError as exc:  # a /command that failed to expand, /export to a file that exists

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
-#: ``options.resume`` for ``claw --resume`` without an id: the interactive UI lets the person pick.
+#: ``options.resume`` for ``claw --resume`` without an id: an interactive front end lets the person pick
+#: (claw-tui); the line REPL cannot, and says so.
 RESUME_PICK = ""
 
 _OPTIONS: list[Callable[[Any], Any]] = [
@@ -109,7 +110,7 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         is_flag=False,
         flag_value="",
         metavar="[ID|latest|PATH]",
-        help="Resume a session; without an id, pick one (in the full-screen UI).",
+        help="Resume a session; without an id, pick one (in the full-screen UI, claw-tui).",
     ),
     click.option("--session", default=None, metavar="ID", help="claw-code-go's spelling of --resume ID."),
     click.option(
@@ -293,20 +294,17 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     if params.get("replay_user_messages") and not stream_input:
         raise UsageError("--replay-user-messages requires --input-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
-        from claw.cli.repl import run_repl
+        from claw.plugin_commands import CommandContext
 
         if fmt != "text":
             raise UsageError("--output-format applies to print mode (-p) only")
         if prompt_tool:
             raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
         initial = prompt if isinstance(prompt, str) else None  # lines come only with resume-session (-p)
-        options = loop_options(state, params)
-        code = state.app.pm.hook.claw_interactive(app=state.app, options=options, initial=initial)
-        if code is None and options.resume == RESUME_PICK:
-            raise UsageError(
-                "--resume without an id needs the full-screen UI (claw-tui); give an id or latest"
-            )
-        ctx.exit(code if code is not None else run_repl(state.app, options, initial))
+        front_end = dict(
+            context=CommandContext(state.app), options=loop_options(state, params), initial=initial
+        )
+        ctx.exit(state.app.pm.service("claw_interactive", **front_end))
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
@@ -396,9 +394,9 @@ def run_print(
     from claw.cli import slash_builtins
     from claw.errors import internal_error
     from claw.loop import AgentLoop
-    from claw.output import StreamJsonRenderer, make_renderer, shapes
+    from claw.output import StreamJsonRenderer, shapes
 
-    renderer = make_renderer(fmt, partial=partial)
+    renderer = app.pm.service("claw_output_renderer", format=fmt, partial=partial)
     report = sys.stdout if fmt == "text" else sys.stderr
 
     async def listed(lines: list[str]) -> AsyncIterator[Any]:

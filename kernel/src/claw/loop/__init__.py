@@ -2,6 +2,7 @@
 (:mod:`claw.loop.retry`), tool execution (:mod:`claw.loop.tool_calls`) and prompt-cache bookkeeping
 (:mod:`claw.loop.cache`)."""
 
-from claw.loop.agent import AgentLoop, LoopOptions, Outcome
+from claw.loop.agent import AgentLoop
+from claw.loop.options import LoopOptions, Outcome
 
 __all__ = ["AgentLoop", "LoopOptions", "Outcome"]

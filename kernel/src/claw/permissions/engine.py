@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claw.classifiers import Classifier, PermissionRequest, Verdict
 from claw.errors import ConfigError, UsageError
@@ -19,6 +20,9 @@ from claw.permissions.modes import BYPASS_MODES, normalize_mode
 from claw.permissions.rules import Rule, RuleError, split_tool_list
 from claw.permissions.ruleset import RuleSet
 from claw.tools import StashKey, Tool, ToolContext
+
+if TYPE_CHECKING:
+    from claw.plugins import PluginManager
 
 #: Asks a person about a tool call: returns ``"once"``, ``"session"``, ``"always"`` or ``"deny"``.
 PermissionAsker = Callable[[str, Mapping[str, Any], str], Awaitable[str]]
@@ -41,6 +45,8 @@ class Decision:
     #: The rule on the tool's name that decided, if one did.
     tool_rule: Rule | None = None
     classifier: str | None = None
+    #: The plugin that decided instead of the rules (``claw_permission_decision``), if one did.
+    plugin: str | None = None
 
 
 class PermissionEngine:
@@ -63,6 +69,9 @@ class PermissionEngine:
     :param env: the environment (``HOME`` for ``~`` paths); defaults to ``os.environ``.
     :param additional_dirs: ``--add-dir`` directories, treated like the workspace (after settings
         ``permissions.additionalDirectories``).
+    :param plugins: the plugin manager whose ``claw_permission_decision`` hook decides each call in
+        :meth:`check` (the built-in ``permissions`` plugin answers with :meth:`decide`); ``None``:
+        the rules decide alone.
     :raises ConfigError: for a bad rule (naming its file and key) or a refused bypass mode.
     :raises UsageError: for an unknown mode or a bad ``--allowed-tools`` rule.
     """
@@ -81,8 +90,10 @@ class PermissionEngine:
         open_model: ModelOpener | None = None,
         env: Mapping[str, str] | None = None,
         additional_dirs: Sequence[str | Path] = (),
+        plugins: PluginManager | None = None,
     ) -> None:
         self.settings = settings
+        self.plugins = plugins
         self.workspace = Path(workspace)
         self._ws = os.path.realpath(self.workspace)
         self.env: Mapping[str, str] = os.environ if env is None else env
@@ -120,6 +131,7 @@ class PermissionEngine:
             classifiers=classifiers,
             open_model=app.open_provider,
             env=app.env,
+            plugins=app.pm,
             **kwargs,
         )
 
@@ -201,7 +213,7 @@ class PermissionEngine:
         An approver that rewrote the input sets the verdict's ``updated_input``: the call runs with it.
         """
         ctx.stash[PERMISSION_ENGINE] = self
-        decision = await self.decide(tool, tool_input, ctx)
+        decision = await self._decided(tool, tool_input, ctx)
         if hook_allowed:
             decision.verdict = _rules_only(decision) or _verdict(
                 ALLOW, "hook PreToolUse", "allowed by a PreToolUse hook"
@@ -215,6 +227,25 @@ class PermissionEngine:
             verdict = await self._ask(tool, tool_input, decision, tool_use_id)
         self._debug(tool.name, decision, verdict)
         return verdict
+
+    async def _decided(self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext) -> Decision:
+        """The ``claw_permission_decision`` hook's answer: the first plugin's, else the built-in's (this
+        engine's :meth:`decide`); no answer denies."""
+        if self.plugins is None:
+            return await self.decide(tool, tool_input, ctx)
+        answer, answers = self.plugins.call_attributed(
+            "claw_permission_decision", tool=tool, tool_input=dict(tool_input), ctx=ctx, engine=self
+        )
+        if inspect.isawaitable(answer):
+            answer = await answer
+        if isinstance(answer, Decision):
+            return answer
+        if isinstance(answer, Verdict):
+            who = f"plugin {answers[-1].plugin.name}"
+            verdict = answer.model_copy(update={"source": answer.source or who})
+            return Decision(verdict, self._mode, plugin=who)
+        reason = f"no plugin decided on this {tool.name} call (claw_permission_decision)"
+        return Decision(_verdict(DENY, "plugins", reason), self._mode)
 
     async def decide(
         self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext | None = None
@@ -448,8 +479,10 @@ def _cover_command_effects(units: list[Unit]) -> None:
 
 
 def _rules_only(decision: Decision) -> Verdict | None:
-    """The deny or ask that an explicit rule gave ``decision``, ignoring the mode's defaults and
-    classifiers; ``None`` when no deny or ask rule matched."""
+    """The deny or ask that an explicit rule (or a plugin deciding instead of the rules) gave
+    ``decision``, ignoring the mode's defaults and classifiers; ``None`` when no deny or ask rule matched."""
+    if decision.plugin is not None and decision.verdict.decision in (DENY, ASK):
+        return decision.verdict
     rule = decision.tool_rule
     if rule is not None and rule.behavior in (DENY, ASK) and decision.verdict.decision == rule.behavior:
         return decision.verdict

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from claw import console
 from claw.errors import ClawError
@@ -20,8 +20,10 @@ from claw.sessions.history import SessionState, interrupted_results, replay
 from claw.sessions.store import SessionWriter, parse_events, read_bytes
 
 __all__ = [
+    "JsonlSessionStore",
     "Session",
     "SessionState",
+    "SessionStore",
     "SessionSummary",
     "find_session",
     "list_sessions",
@@ -191,6 +193,39 @@ def open_session(
     if repair is not None:
         session.add_message(repair, repaired=True)
     return session
+
+
+class SessionStore(Protocol):
+    """Where sessions are kept (``claw_session_store``): the loop resumes and opens sessions through it."""
+
+    def resume(self, spec: str) -> SessionState:
+        """The session a ``--resume`` spec names, loaded (:class:`ClawError` when there is none)."""
+        ...
+
+    def open(
+        self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
+    ) -> Session:
+        """A new session (``resume`` is ``None``), or ``resume`` continued or forked."""
+        ...
+
+
+class JsonlSessionStore:
+    """claw's own store: one JSONL file per session in ``directory`` (nothing on disk unless
+    ``persist``); what the built-in ``session_store`` plugin answers."""
+
+    def __init__(self, directory: Path, persist: bool = True) -> None:
+        self.directory = directory
+        self.persist = persist
+
+    def resume(self, spec: str) -> SessionState:
+        return resume_state(spec, self.directory)
+
+    def open(
+        self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
+    ) -> Session:
+        return open_session(
+            self.directory, resume=resume, fork=fork, session_id=session_id, persist=self.persist, start=start
+        )
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The full-screen UI: a Textual app that runs one :class:`claw.AgentLoop` on its own event loop.
+"""The full-screen UI: a Textual app that runs one agent loop (``CommandContext.agent_loop``) on its own
+event loop.
 
 The agent loop reports to :class:`claw_tui.reporting.TuiRenderer`, which turns stream events into widgets; permission
 questions and AskUser questions open dialogs and the turn waits on them. Esc stops the turn through
@@ -105,13 +106,14 @@ class ClawTui(App[int]):
         Binding("ctrl+r", "search_history", "search history", show=False),
     ]
 
-    def __init__(self, claw_app: Any, options: Any, initial: str | None = None) -> None:
+    def __init__(self, context: Any, options: Any, initial: str | None = None) -> None:
         super().__init__()
-        self.claw_app = claw_app
+        #: The run (:class:`claw.CommandContext`): workspace, environment, ``agent_loop(...)``.
+        self.context = context
         self.options = options
         self.initial = initial
-        self.workspace = Path(claw_app.workspace)
-        self.history = History(claw.history_file(self.workspace, claw_app.env))
+        self.workspace = Path(context.workspace)
+        self.history = History(claw.history_file(self.workspace, context.env))
         self.ui_theme = (
             os.environ.get("CLAW_THEME", "dark") if os.environ.get("CLAW_THEME") in THEMES else "dark"
         )
@@ -211,7 +213,7 @@ class ClawTui(App[int]):
         options.tool_asker = self.ask_question
         from claw_tui.reporting import TuiRenderer  # the agent loop's types: after the first frame
 
-        loop = claw.AgentLoop(self.claw_app, options, TuiRenderer(self))
+        loop = self.context.agent_loop(options, TuiRenderer(self))
         try:
             await loop.start()
         except claw.ClawError as exc:  # no model, a session that cannot be resumed: nothing to do here
@@ -239,7 +241,7 @@ class ClawTui(App[int]):
             await loop.close(self.exit_reason)
 
     async def _pick_session(self) -> str | None:
-        directory = self.options.session_dir or claw.sessions_dir(self.workspace, self.claw_app.env)
+        directory = self.options.session_dir or claw.sessions_dir(self.workspace, self.context.env)
         items = session_items(claw.list_sessions(directory))
         return await self.wait_for(Picker("Resume a session of this project", items, "no sessions yet"))
 
@@ -477,9 +479,9 @@ class ClawTui(App[int]):
         self.query_one(Prompt).focus()
 
 
-async def run(claw_app: Any, options: Any, initial: str | None) -> int:
+async def run(context: Any, options: Any, initial: str | None) -> int:
     """Run the UI until the person leaves; the session is closed on the same event loop."""
-    ui = ClawTui(claw_app, options, initial)
+    ui = ClawTui(context, options, initial)
     try:
         code = await ui.run_async()
     except asyncio.CancelledError:

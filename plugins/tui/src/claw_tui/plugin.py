@@ -27,7 +27,7 @@ def usable_terminal(env: dict[str, str] | os._Environ[str] | None = None) -> boo
 
 
 @claw.hookimpl
-def claw_interactive(app: Any, options: Any, initial: str | None) -> int | None:
+def claw_interactive(context: Any, options: Any, initial: str | None) -> int | None:
     if not usable_terminal():
         return None
     import asyncio
@@ -35,7 +35,7 @@ def claw_interactive(app: Any, options: Any, initial: str | None) -> int | None:
     from claw_tui.app import run
 
     try:
-        return asyncio.run(run(app, options, initial))
+        return asyncio.run(run(context, options, initial))
     except asyncio.CancelledError:
         raise KeyboardInterrupt from None
 

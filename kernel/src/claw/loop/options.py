@@ -1,0 +1,58 @@
+"""What a session's loop is asked to do (:class:`LoopOptions`) and how a prompt ended (:class:`Outcome`)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from claw.providers import Effort
+
+
+@dataclass
+class LoopOptions:
+    """What the command line (or an embedder) chose for this session."""
+
+    model: str | None = None
+    fallback_models: list[str] | None = None
+    reasoning_effort: Effort | None = None
+    max_turns: int | None = None
+    max_budget_usd: float | None = None
+    permission_mode: str | None = None
+    allowed_tools: list[str] = field(default_factory=list)
+    disallowed_tools: list[str] = field(default_factory=list)
+    #: ``--tools``: ``None`` offers every registered tool, a list only those (session tools always).
+    tools: list[str] | None = None
+    #: ``--add-dir``: more directories the permission engine and tools treat like the workspace.
+    add_dirs: list[Path] = field(default_factory=list)
+    system_prompt: str | None = None
+    append_system_prompt: str | None = None
+    json_schema: dict[str, Any] | None = None
+    session_dir: Path | None = None
+    resume: str | None = None
+    fork: bool = False
+    session_id: str | None = None
+    persist: bool = True
+    interactive: bool = False
+    #: Passed to plugins as ``SessionContext.extra``: the values of their run options
+    #: (``claw_register_run_options``) by parameter name.
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: Asks the user about tool calls (the REPL); ``None`` in ``-p`` runs.
+    asker: Any = None
+    #: Asks a program instead (a :data:`claw.permissions.PermissionApprover`: a stream-json client).
+    approver: Any = None
+    #: ``--permission-prompt-tool NAME``: the tool that answers permission questions.
+    permission_prompt_tool: str | None = None
+    #: Lets tools ask the user questions (``ToolContext.ask``).
+    tool_asker: Any = None
+    date: _dt.date | None = None
+
+
+@dataclass
+class Outcome:
+    """The end of one prompt: the result object and the process exit code it implies."""
+
+    result: dict[str, Any]
+    exit_code: int
+    error: str | None = None

@@ -1,0 +1,77 @@
+"""What one session's loop holds: set in ``__init__`` or by :meth:`claw.loop.AgentLoop.start`, and read by
+the parts of the loop (:mod:`claw.loop.reporting`, :mod:`claw.loop.offered_tools`,
+:mod:`claw.loop.requests`, :mod:`claw.loop.compacting`, :mod:`claw.loop.turn`), each a layer on the one
+before it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claw import routing
+from claw.cost import CostTracker
+from claw.loop.cache import CacheTracker
+from claw.loop.options import LoopOptions
+from claw.loop.retry import ModelCaller, RetryPolicy
+from claw.loop.tool_calls import ToolRunner
+from claw.messages import TextBlock
+from claw.output import Renderer
+from claw.providers import Effort
+from claw.routing import Route
+from claw.session_context import SessionContext
+from claw.sessions import Session
+from claw.tools import Tool, ToolContext
+
+if TYPE_CHECKING:
+    from claw.compaction import Compactor
+    from claw.config import EffectiveSettings
+    from claw.hooks import HookRunner
+    from claw.permissions import PermissionEngine
+    from claw.sessions import SessionStore
+
+
+class LoopState:
+    """The state of one session's loop; the attributes without a value here are set by ``start()``."""
+
+    settings: EffectiveSettings
+    chain: list[Route]
+    model_choice: routing.ModelChoice
+    costs: CostTracker
+    policy: RetryPolicy
+    caller: ModelCaller
+    permissions: PermissionEngine
+    hooks: HookRunner
+    cache: CacheTracker
+    tool_ctx: ToolContext
+    system: list[TextBlock]
+    runner: ToolRunner
+    #: The session store and compactor plugins answered with (``None``: compaction is off).
+    store: SessionStore
+    compactor: Compactor | None
+
+    def __init__(self, app: Any, options: LoopOptions, renderer: Renderer) -> None:
+        self.app = app
+        self.opts = options
+        self.renderer = renderer
+        self.env = app.env
+        self.workspace: Path = app.workspace
+        self.session: Session | None = None
+        self.ctx: SessionContext | None = None
+        self._started_plugins = False
+        self._providers: dict[str, Any] = {}
+        self._runtime_impls: list[Any] = []
+        self._has_images = False
+        self._context_tokens = 0
+        #: route address -> the effort sent to it (mapped once, with one warning, per model).
+        self._efforts: dict[str, Effort | None] = {}
+        self._fingerprints: dict[str, str] = {}
+        #: route address -> the route as its configured provider describes it.
+        self._described: dict[str, Route] = {}
+        #: Tool name (and alias) -> tool, as offered to the model; rebuilt when session tools change.
+        self.tools: dict[str, Tool] = {}
+        self._tool_list: list[Tool] = []
+        self._tools_version = 0
+        #: The running turn's task and whether :meth:`interrupt` stopped it.
+        self._turn: asyncio.Task[Any] | None = None
+        self._interrupted = False

@@ -1,0 +1,161 @@
+"""Built-in plugins (``claw.builtins``) are plugins like any other: listed, switched off by settings
+``plugins.disabled``, and replaced by a third-party plugin that answers their hook first. The replacing
+plugins here load through the real plugin manager (``CLAW_PLUGIN_MODULES``) and run under ``claw -p``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from claw.plugins import BUILTIN_PLUGINS
+from claw.testing.script import Reply, Text
+
+#: A session store keeping each session's events in ``<workspace>/store/<id>.log``, one JSON line each.
+LOG_STORE = """
+import json, uuid
+import claw
+
+
+class LogWriter:
+    def __init__(self, path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def append(self, event, *, sync=True):
+        with self.path.open("a") as fh:
+            fh.write(json.dumps(event, default=str) + "\\n")
+
+    def close(self):
+        pass
+
+
+class LogStore:
+    def __init__(self, root):
+        self.root = root
+
+    def resume(self, spec):
+        raise claw.ClawError("the log store cannot resume " + spec)
+
+    def open(self, *, resume, fork, session_id, start):
+        sid = session_id or str(uuid.uuid4())
+        session = claw.Session(claw.SessionState(session_id=sid), LogWriter(self.root / (sid + ".log")))
+        session.record("session_start", session_id=sid, store="log", **start)
+        return session
+
+
+@claw.hookimpl
+def claw_session_store(directory, persist):
+    import os, pathlib
+    return LogStore(pathlib.Path(os.getcwd()) / "store")
+"""
+
+#: A text renderer that prints only the result, in capitals; other formats stay the built-in's.
+LOUD_TEXT = """
+import claw
+
+
+class Loud(claw.Renderer):
+    def result(self, data):
+        print("LOUD: " + data["result"].upper())
+
+
+@claw.hookimpl(tryfirst=True)
+def claw_output_renderer(format, partial):
+    return Loud() if format == "text" else None
+"""
+
+
+def _settings(claw_env: dict[str, str], **data: object) -> None:
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default", **data}))
+
+
+def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
+    records = {p["name"]: p for p in claw("plugins", "--json").assert_success().json()}
+    for module in BUILTIN_PLUGINS:
+        name = module.rsplit(".", 1)[-1]
+        assert records[name]["status"] == "builtin", records[name]
+    assert {"session_store", "compaction", "renderers", "repl", "permissions"} <= set(records)
+
+
+def test_a_plugin_replaces_the_session_store(claw, loop_env, plugin_module, workspace, claw_env):
+    plugin_module("log_store", LOG_STORE)
+    loop_env.script(Reply(Text("kept elsewhere")))
+    result = claw("-p", "hello", "--output-format", "json").assert_success().json()
+    log = workspace / "store" / f"{result['session_id']}.log"
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [e["type"] for e in events] == ["session_start", "user", "assistant", "result", "session_end"]
+    assert events[0]["store"] == "log"
+    assert events[2]["message"]["content"][0]["text"] == "kept elsewhere"
+    from claw import paths
+
+    assert not list(paths.sessions_dir(workspace, claw_env).glob("*.jsonl"))  # the built-in wrote nothing
+    failed = claw("-p", "again", "--resume", result["session_id"])
+    assert failed.exit_code == 1 and f"the log store cannot resume {result['session_id']}" in failed.stderr
+
+
+def test_a_plugin_replaces_the_text_renderer_and_leaves_json_to_the_builtin(claw, loop_env, plugin_module):
+    plugin_module("loud_text", LOUD_TEXT)
+    loop_env.script(Reply(Text("quiet words")), Reply(Text("quiet words")))
+    assert claw("-p", "hi").assert_success().stdout == "LOUD: QUIET WORDS\n"
+    assert claw("-p", "hi", "--output-format", "json").assert_success().json()["result"] == "quiet words"
+
+
+def test_a_disabled_builtin_with_nothing_in_its_place_is_a_clear_error(claw, loop_env, claw_env):
+    _settings(claw_env, plugins={"disabled": ["session_store"]})
+    records = {p["name"]: p for p in claw("plugins", "--json").assert_success().json()}
+    assert records["session_store"]["status"] == "disabled"
+    res = claw("-p", "hello")
+    assert res.exit_code == 1
+    assert "no plugin answers claw_session_store" in res.stderr
+    assert loop_env.requests == []
+
+
+def test_disabling_the_plan_mode_builtin_removes_its_tools(claw, loop_env, claw_env):
+    loop_env.script(Reply(Text("a")), Reply(Text("b")))
+    claw("-p", "x").assert_success()
+    assert {"EnterPlanMode", "ExitPlanMode"} <= {t["name"] for t in loop_env.requests[0]["tools"]}
+    _settings(claw_env, plugins={"disabled": ["plan_mode"]})
+    claw("-p", "x").assert_success()
+    names = {t["name"] for t in loop_env.requests[1]["tools"]}
+    assert not {"EnterPlanMode", "ExitPlanMode"} & names and "Echo" in names
+
+
+def test_compaction_is_off_when_its_builtin_is_disabled(claw, loop_env, claw_env):
+    assert "nothing to compact yet" in claw("-p", "/compact").assert_success().stderr
+    _settings(claw_env, plugins={"disabled": ["compaction"]})
+    res = claw("-p", "/compact").assert_success()
+    assert "compaction is off: no plugin answers claw_compactor" in res.stderr
+    assert loop_env.requests == []
+
+
+FRONT_END = """
+import asyncio
+import claw
+
+
+@claw.hookimpl
+def claw_interactive(context, options, initial):
+    async def one_turn():
+        loop = context.agent_loop(options, claw.TextRenderer())
+        await loop.start()
+        try:
+            outcome = await loop.run_prompt("from my front end: " + (initial or ""))
+        finally:
+            await loop.close("prompt_input_exit")
+        return 3 if outcome.exit_code == 0 else 4
+
+    return asyncio.run(one_turn())
+"""
+
+
+def test_a_plugin_replaces_the_repl_and_a_disabled_repl_is_an_error(claw, loop_env, plugin_module, claw_env):
+    _settings(claw_env, plugins={"disabled": ["repl"]})
+    res = claw("--repl")
+    assert res.exit_code == 1 and "no plugin answers claw_interactive" in res.stderr
+    plugin_module("front_end", FRONT_END)
+    loop_env.script(Reply(Text("served")))
+    res = claw("--repl", "say hi")
+    assert res.exit_code == 3 and res.stdout == "served\n"
+    assert loop_env.requests[0]["messages"][-1]["content"][0]["text"] == "from my front end: say hi"
