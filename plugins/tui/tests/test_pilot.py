@@ -252,10 +252,13 @@ async def test_shift_tab_cycles_modes_and_slash_commands_report(make_tui: Any, s
         await finish(pilot, app)
         await type_prompt(pilot, app, "/status")
         await finish(pilot, app)
+        await type_prompt(pilot, app, "/help")
+        await finish(pilot, app)
         await type_prompt(pilot, app, "/theme light")
         await finish(pilot, app)
         text = shown(app)
         assert "Total cost" in text and "Permissions: prompt" in text and app.theme == "textual-light"
+        assert "/compact" in text and "/resume" in text  # /help: the kernel's built-ins and the UI's
         await type_prompt(pilot, app, "/nosuch")
         await finish(pilot, app)
         assert "unknown slash command /nosuch" in shown(app)

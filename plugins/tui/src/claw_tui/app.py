@@ -305,6 +305,8 @@ class ClawTui(App[int]):
         try:
             out = io.StringIO()
             if await claw.run_builtin(self.loop, text, out):
+                if name == "help":  # the UI's own commands belong in the list too
+                    out.write("".join(f"{'/' + n:<18} {summary}\n" for n, summary in TUI_COMMANDS.items()))
                 self.note(out.getvalue().rstrip())
                 return
             outcome = await self.loop.run_prompt(text)
