@@ -85,7 +85,8 @@ async def test_prompt_streams_markdown_with_thinking_collapsed(make_tui: Any, sc
         assert "x = 1" in text and "```" not in text
         thought = app.query_one(ThinkingView)
         assert thought.collapsed and thought.text == "let me see"
-        assert "scripted/default" in str(app.query_one("#status").content)
+        status = str(app.query_one("#status").content)
+        assert "scripted/default" in status and "mode: default" in status and "sandbox off" in status
     assert scripted.requests[0]["messages"][0]["content"][0]["text"] == "hello there"
 
 

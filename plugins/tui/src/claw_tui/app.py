@@ -195,7 +195,8 @@ class ClawTui(App[int]):
         self.query_one("#status", Static).update(
             Text(
                 f"{s['model']} │ mode: {MODE_LABELS.get(mode, mode)} │ ${state.cost_usd:.4f} │ "
-                f"context {used} │ {state.usage.input_tokens:,} in, {state.usage.output_tokens:,} out",
+                f"context {used} │ {state.usage.input_tokens:,} in, {state.usage.output_tokens:,} out │ "
+                f"{sandbox_label(s.get('sandbox') or {})}",
                 no_wrap=True,
                 overflow="ellipsis",
             )
@@ -479,6 +480,17 @@ class ClawTui(App[int]):
         if chosen is not None:
             self.query_one(Prompt).reset(dict(items)[chosen])
         self.query_one(Prompt).focus()
+
+
+def sandbox_label(status: dict[str, Any]) -> str:
+    """The status line's word on what confines commands (``AgentLoop.status()["sandbox"]``)."""
+    if not status.get("enabled"):
+        return "sandbox off"
+    if not status.get("available"):
+        return "sandbox unavailable"
+    return f"sandbox {status.get('engine') or status.get('name') or 'on'} ({status.get('filesystem', '')})".replace(
+        " ()", ""
+    )
 
 
 async def run(context: Any, options: Any, initial: str | None) -> int:
