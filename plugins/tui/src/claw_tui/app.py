@@ -96,7 +96,6 @@ class ClawTui(App[int]):
     Screen.too-small > * { display: none; }
     Screen.too-small > #too-small { display: block; height: 1fr; }
     """
-    MIN = (MIN_WIDTH, MIN_HEIGHT)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "interrupt", "stop the turn", show=False),

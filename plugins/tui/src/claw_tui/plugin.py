@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import claw
@@ -14,7 +15,7 @@ import claw
 CLAW_API = ">=1.1,<2"
 
 
-def usable_terminal(env: dict[str, str] | os._Environ[str] | None = None) -> bool:
+def usable_terminal(env: Mapping[str, str] | None = None) -> bool:
     """Whether the UI can run here: stdin and stdout are terminals and ``TERM`` is not ``dumb``.
     Anywhere else the line REPL (which also reads piped lines) remains."""
     env = os.environ if env is None else env
