@@ -26,10 +26,9 @@ class TuiRenderer(claw.Renderer):
         if isinstance(event, claw.TextDelta) and event.text:
             view = self._text.get(event.index)
             if view is None:
-                view = self._text[event.index] = StreamingMarkdown(self.ui.ui_theme)
+                view = self._text[event.index] = StreamingMarkdown(self.ui.ui_theme, self.ui.follow)
                 self.ui.add(view)
             view.append(event.text)
-            self.ui.follow()
         elif isinstance(event, claw.ThinkingDelta) and event.thinking:
             thought = self._thinking.get(event.index)
             if thought is None:

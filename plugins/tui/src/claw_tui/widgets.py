@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -24,6 +24,10 @@ from claw_tui import render
 #: Seconds between redraws of the paragraph being streamed (finished paragraphs are drawn once).
 REDRAW = 0.05
 
+#: Lines the block being redrawn grows to before its finished part is cut off and drawn once: fewer,
+#: larger blocks keep the layout cheap as an answer grows (each block is a widget).
+BLOCK_LINES = 40
+
 #: Pastes longer than this (characters or lines) show as one placeholder in the prompt.
 PASTE_CHARS = 1000
 PASTE_LINES = 12
@@ -39,9 +43,11 @@ class StreamingMarkdown(Vertical):
 
     DEFAULT_CSS = "StreamingMarkdown { height: auto; } StreamingMarkdown > Static { height: auto; }"
 
-    def __init__(self, theme: str) -> None:
+    def __init__(self, theme: str, on_flush: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.ui_theme = theme
+        #: Called after each redraw (the conversation follows the answer at that pace, not per token).
+        self.on_flush = on_flush
         self.text = ""
         self._tail = ""
         self._tail_view: Static | None = None
@@ -51,7 +57,7 @@ class StreamingMarkdown(Vertical):
     def append(self, delta: str) -> None:
         self.text += delta
         self._tail += delta
-        cut = _safe_cut(self._tail)
+        cut = _safe_cut(self._tail) if self._tail.count("\n") >= BLOCK_LINES else 0
         if cut:
             done, self._tail = self._tail[:cut], self._tail[cut:]
             self.mount(Static(render.markdown(done, self.ui_theme)), before=self._tail_view)
@@ -74,6 +80,8 @@ class StreamingMarkdown(Vertical):
             self.mount(self._tail_view)
         else:
             self._tail_view.update(content)
+        if self.on_flush is not None:
+            self.on_flush()
 
 
 def _safe_cut(text: str) -> int:
