@@ -354,7 +354,10 @@ async def test_tiny_terminal_says_so_and_recovers(make_tui: Any, scripted: Any) 
     app = make_tui()
     async with app.run_test(size=(30, 6)) as pilot:
         await ready(app, pilot)
-        assert app.screen.has_class("too-small") and app.query_one("#too-small").display
+        assert app.screen.has_class("-too-narrow", "-too-short")
+        assert app.query_one("#too-small").styles.display == "block"
+        assert app.query_one(Prompt).styles.display == "none"
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
-        assert not app.screen.has_class("too-small") and app.query_one(Prompt).display
+        assert not app.screen.has_class("-too-narrow") and not app.screen.has_class("-too-short")
+        assert app.query_one(Prompt).styles.display == "block"

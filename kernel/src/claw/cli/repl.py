@@ -123,12 +123,7 @@ def _verdict(line: str, commands: Mapping[str, Any]) -> str:
 def run_repl(context: CommandContext, options: LoopOptions, initial: str | None) -> int:
     """Run the REPL until ``/exit`` or end of input; returns the exit code (the built-in ``repl``
     plugin's ``claw_interactive``)."""
-    from claw.cli.run import RESUME_PICK
     from claw.output import ReplRenderer
-
-    if options.resume == RESUME_PICK:  # a usage error (exit 2); raised here it would only skip the plugin
-        console.error("--resume without an id needs the full-screen UI (claw-tui); give an id or latest")
-        return 2
 
     async def main() -> int:
         main_task = asyncio.current_task()

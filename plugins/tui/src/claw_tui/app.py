@@ -93,9 +93,15 @@ class ClawTui(App[int]):
     #hint { height: auto; max-height: 6; color: $text-muted; padding: 0 1; }
     #status { height: 1; background: $panel; color: $text; padding: 0 1; }
     #too-small { display: none; }
-    Screen.too-small > * { display: none; }
-    Screen.too-small > #too-small { display: block; height: 1fr; }
+    Screen.-too-narrow > *, Screen.-too-short > * { display: none; }
+    Screen.-too-narrow > #too-small, Screen.-too-short > #too-small { display: block; height: 1fr; }
     """
+    # Textual sets these classes on the screen as its size changes (the first size it learns too).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-too-narrow"),
+        (MIN_WIDTH, "-wide-enough"),
+    ]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-too-short"), (MIN_HEIGHT, "-tall-enough")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "interrupt", "stop the turn", show=False),
@@ -144,15 +150,8 @@ class ClawTui(App[int]):
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES[self.ui_theme]
         self.query_one(Prompt).focus()
-        self._fit(self.size.width, self.size.height)
         self.begin_capture_print(self, stdout=True, stderr=True)
         self.run_worker(self._open(self.options.resume), exclusive=True, group="session")
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit(event.size.width, event.size.height)
-
-    def _fit(self, width: int, height: int) -> None:
-        self.screen.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "too-small")
 
     def on_print(self, event: events.Print) -> None:
         """Warnings claw writes to stderr while the screen is ours: shown as notes, not drawn over it."""
@@ -168,7 +167,9 @@ class ClawTui(App[int]):
         self.follow()
 
     def follow(self) -> None:
-        self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
+        """Keep the conversation scrolled to its end as it grows (until the person scrolls up; new
+        content anchors it again)."""
+        self.query_one("#conversation", VerticalScroll).anchor()
 
     def note(self, text: str, *, error: bool = False) -> None:
         self.add(Note(text, error=error))

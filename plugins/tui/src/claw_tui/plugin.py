@@ -12,7 +12,7 @@ from typing import Any
 
 import claw
 
-CLAW_API = ">=1.1,<2"
+CLAW_API = ">=1.0,<2"
 
 
 def usable_terminal(env: Mapping[str, str] | None = None) -> bool:
