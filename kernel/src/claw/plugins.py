@@ -10,8 +10,8 @@ wrong type or a name already taken is reported on stderr with one line naming it
 and skipped. ``claw`` itself always starts.
 
 Users control loading with ``CLAW_PLUGINS`` (an allow-list: ``""`` loads no plugin, ``"a,b"`` only
-those), ``CLAW_DISABLE_PLUGINS`` and settings ``plugins.disabled`` (names of entry points or
-distributions to skip). ``CLAW_TRACE_PLUGINS=1`` traces every hook call on stderr.
+those; built-ins always load), ``CLAW_DISABLE_PLUGINS`` and settings ``plugins.disabled`` (names of entry
+points, distributions or built-ins to skip). ``CLAW_TRACE_PLUGINS=1`` traces every hook call on stderr.
 ``CLAW_PLUGIN_MODULES=pkg.mod,other`` loads plugin modules by import path without installing them,
 after the entry points (for developing a plugin, and for tests).
 """
