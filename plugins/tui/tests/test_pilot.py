@@ -361,3 +361,15 @@ async def test_tiny_terminal_says_so_and_recovers(make_tui: Any, scripted: Any) 
         await pilot.pause()
         assert not app.screen.has_class("-too-narrow") and not app.screen.has_class("-too-short")
         assert app.query_one(Prompt).styles.display == "block"
+
+
+@drive
+async def test_warnings_on_stderr_become_notes_not_screen_garbage(make_tui: Any, scripted: Any) -> None:
+    import claw
+
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        claw.warn("cannot open a browser here; open this URL yourself: http://127.0.0.1/auth", once=False)
+        await pilot.pause(0.1)
+        assert "open this URL yourself: http://127.0.0.1/auth" in shown(app)
