@@ -31,6 +31,7 @@ HEAVY = {
     "pypdf",
     "rich",
     "prompt_toolkit",
+    "textual",
 }
 #: The modules plugins' ``claw`` entry points name.
 ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})
@@ -75,8 +76,8 @@ def test_version_loads_no_plugin(argv, loaded, claw_env):
     assert ({m for m in ENTRY_POINTS if m in modules} != set()) is loaded
 
 
-def test_print_mode_never_loads_the_line_editor(claw_env, scripted):
-    # prompt_toolkit is the REPL's alone: imported once the REPL starts, never for -p.
+def test_print_mode_never_loads_the_line_editor_or_the_tui(claw_env, scripted):
+    # prompt_toolkit is the REPL's alone and textual claw-tui's: imported once they start, never for -p.
     scripted.script(Reply(Text("answered")))
     code = (
         "import sys, json\n"
@@ -90,7 +91,7 @@ def test_print_mode_never_loads_the_line_editor(claw_env, scripted):
     )
     assert "answered" in proc.stdout
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
-    assert banned_among(modules, {"prompt_toolkit"}) == set()
+    assert banned_among(modules, {"prompt_toolkit", "textual"}) == set()
 
 
 @pytest.mark.parametrize("module", ENTRY_POINTS)

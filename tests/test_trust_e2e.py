@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from claw.testing.script import Reply, Text, ToolCall
-from claw.testing.terminal import Terminal, at_prompt
+from claw.testing.tmux import Terminal, at_prompt
 
 PROXY = "http://127.0.0.1:9/"
 
@@ -169,7 +169,8 @@ def _dialog(screen: str) -> bool:
 
 @pytest.fixture
 def terminal(tmp_path, claw_env, hostile):  # type: ignore[no-untyped-def]
-    term = Terminal(tmp_path, claw_env, hostile.root)
+    # the line REPL's dialog (claw-tui, installed in this workspace, would otherwise take the terminal)
+    term = Terminal(tmp_path, {**claw_env, "CLAW_DISABLE_PLUGINS": "tui"}, hostile.root)
     yield term
     term.close()
 

@@ -8,6 +8,7 @@ Needs tmux: ``bash tests/setup.d/tmux.sh``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,25 @@ from claw import paths
 from claw._version import VERSION
 from claw.cli.terminal_input import MAX_HISTORY
 from claw.testing.script import Reply, Text, ToolCall
-from claw.testing.terminal import Terminal, at_prompt
+from claw.testing.tmux import Terminal, at_prompt
+
+
+class LineRepl(Terminal):
+    def start(
+        self,
+        *args: str,
+        ready: Callable[[str], bool] = at_prompt,
+        what: str = "the first prompt",
+        size: tuple[int, int] = (160, 50),
+    ) -> str:
+        """Run ``claw ARGS`` and wait for the REPL's first prompt."""
+        return super().start(*args, ready=ready, what=what, size=size)
 
 
 @pytest.fixture
 def terminal(tmp_path, claw_env, workspace, loop_env):  # type: ignore[no-untyped-def]
-    term = Terminal(tmp_path, claw_env, workspace)
+    # The line REPL: what remains without claw-tui (installed in this workspace, it would take the terminal).
+    term = LineRepl(tmp_path, {**claw_env, "CLAW_DISABLE_PLUGINS": "tui"}, workspace)
     yield term
     term.close()
 

@@ -133,6 +133,16 @@ _LAZY: dict[str, str] = {
     "WorkspaceTrust": "claw.trust",
     "workspace_trust": "claw.trust",
     "table": "claw.cli._output",
+    # what a full-screen front end (``claw_interactive``: claw-tui) needs beside ``CommandContext``
+    "RESUME_PICK": "claw.cli.run",
+    "PermissionQuestion": "claw.permissions.asking",
+    "PermissionAnswer": "claw.permissions.asking",
+    "run_builtin": "claw.cli.slash_builtins",
+    "command_names": "claw.cli.slash_builtins",
+    "list_sessions": "claw.sessions",
+    "SessionSummary": "claw.sessions",
+    "history_file": "claw.paths",
+    "sessions_dir": "claw.paths",
     # errors and helpers
     "ClawError": "claw.errors",
     "ApiError": "claw.errors",
@@ -185,6 +195,8 @@ if TYPE_CHECKING:
     from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
     from claw.cli._output import table
+    from claw.cli.run import RESUME_PICK
+    from claw.cli.slash_builtins import command_names, run_builtin
     from claw.compaction import Compactor, SummaryCompactor
     from claw.compat import satisfies
     from claw.config import EffectiveSettings, parse_json, read_json_file
@@ -223,7 +235,8 @@ if TYPE_CHECKING:
         Usage,
     )
     from claw.output import Renderer, TextRenderer
-    from claw.paths import PROJECT_DIR_NAME, config_dir, state_dir
+    from claw.paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
+    from claw.permissions.asking import PermissionAnswer, PermissionQuestion
     from claw.plugin_commands import CommandContext, command_context
     from claw.providers import (
         Catalogue,
@@ -245,7 +258,14 @@ if TYPE_CHECKING:
     )
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
-    from claw.sessions import JsonlSessionStore, Session, SessionState, SessionStore
+    from claw.sessions import (
+        JsonlSessionStore,
+        Session,
+        SessionState,
+        SessionStore,
+        SessionSummary,
+        list_sessions,
+    )
     from claw.settings import SandboxSettings
     from claw.subagents import SubagentResult, SubagentSpec
     from claw.tasks import (

@@ -344,6 +344,29 @@ def claw_trust_dialog(folder: Path, items: list[str]) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------
+# Views: ``firstresult``; the first plugin that answers draws it, with none the kernel's own remains.
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def claw_render_timeline(session_id: str, events: list[dict[str, Any]], limit: int | None) -> bool | None:
+    """Draw ``claw timeline --format pretty`` on stdout, e.g. with the renderer of a UI's transcript view
+    so both look the same. Not called for ``json`` and ``md``, which programs parse.
+
+    Stops at first non-None result. With no answer, claw prints its table of events.
+
+    :param session_id: the session's id.
+    :param events: the session file's events, oldest first (the shapes ``claw timeline --format json``
+        summarises).
+    :param limit: ``--limit``: show only the last this many events (``None``: all).
+    :returns: ``True`` once drawn, ``None`` to leave it to the next implementation (finally claw's
+        table).
+
+    .. versionadded:: 1.1
+    """
+
+
+# --------------------------------------------------------------------------------------------
 # Session: called by the agent loop. Implementations may return an awaitable; the kernel awaits it.
 # --------------------------------------------------------------------------------------------
 
@@ -466,7 +489,10 @@ def claw_interactive(context: CommandContext, options: LoopOptions, initial: str
     Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
     built-in ``repl`` plugin answers with claw's line REPL. ``context.agent_loop(options, renderer)``
     makes the session's loop: ``await loop.start()``, then ``await loop.run_prompt(text)`` per prompt, and
-    ``await loop.close(reason)`` in a ``finally``.
+    ``await loop.close(reason)`` in a ``finally``. A front end that cannot serve this terminal (claw-tui
+    with ``TERM=dumb`` or stdin not a terminal) returns ``None``. ``options.resume`` is
+    :data:`claw.RESUME_PICK` after ``claw --resume`` without an id: let the person pick a session (the
+    line REPL cannot, and refuses with a usage error).
 
     :param context: the run (workspace, environment, settings) as plugin commands see it.
     :param options: the session's options from the command line (model, permission mode, ...).

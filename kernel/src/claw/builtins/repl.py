@@ -13,6 +13,11 @@ if TYPE_CHECKING:
 
 @hookimpl(trylast=True)
 def claw_interactive(context: CommandContext, options: LoopOptions, initial: str | None) -> int:
+    from claw import console
     from claw.cli.repl import run_repl
+    from claw.cli.run import RESUME_PICK
 
+    if options.resume == RESUME_PICK:  # a usage error (exit 2); raised, it would only skip this plugin
+        console.error("--resume without an id needs the full-screen UI (claw-tui); give an id or latest")
+        return 2
     return run_repl(context, options, initial)

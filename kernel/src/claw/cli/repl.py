@@ -34,12 +34,6 @@ if TYPE_CHECKING:
     from claw.plugin_commands import CommandContext
 
 
-def command_names(commands: Mapping[str, Any]) -> dict[str, str]:
-    """Every name the REPL accepts after ``/`` (built-in and the session's) with its description: what
-    Tab completes, and what an unknown name is matched against (the same list ``/help`` prints)."""
-    return {**{name: command.description for name, command in commands.items()}, **slash_builtins.names()}
-
-
 def banner(loop: Any) -> str:
     """The lines shown as the REPL starts: what answers (model), where (workspace), under which
     permission mode and in which session. Plain information on stderr, not a warning.
@@ -107,7 +101,7 @@ class Terminal:
 async def _handle(loop: Any, line: str) -> Any:
     """Run one input line: a built-in command (``/help``, ``/compact``, ``/cost``, ...), else a prompt or
     a session /command it expands; returns the turn's outcome (``None`` for a built-in)."""
-    if await slash_builtins.run(loop, line, sys.stderr):
+    if await slash_builtins.run_builtin(loop, line, sys.stderr):
         return None
     return await loop.run_prompt(line)
 
@@ -121,7 +115,7 @@ def _verdict(line: str, commands: Mapping[str, Any]) -> str:
     if call is not None and call.name in ("exit", "quit"):
         return "exit"
     if call is not None and call.name not in commands and call.name not in slash_builtins.COMMANDS:
-        console.error(str(slash.unknown(call.name, command_names(commands))))
+        console.error(str(slash.unknown(call.name, slash_builtins.command_names(commands))))
         return "skip"
     return "run"
 
@@ -136,7 +130,7 @@ def run_repl(context: CommandContext, options: LoopOptions, initial: str | None)
         turn: asyncio.Task[Any] | None = None
         commands: Mapping[str, Any] = {}
         reader = open_reader(
-            paths.history_file(context.workspace, context.env), lambda: command_names(commands)
+            paths.history_file(context.workspace, context.env), lambda: slash_builtins.command_names(commands)
         )
 
         def stop_turn() -> bool:

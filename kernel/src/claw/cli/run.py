@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
+#: ``options.resume`` for ``claw --resume`` without an id: an interactive front end lets the person pick
+#: (claw-tui); the line REPL cannot, and says so.
+RESUME_PICK = ""
+
 _OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
         "-p",
@@ -100,7 +104,15 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         default=None,
         help="Where session files live (default: the workspace's folder in the state dir).",
     ),
-    click.option("-r", "--resume", default=None, metavar="ID|latest|PATH", help="Resume a session."),
+    click.option(
+        "-r",
+        "--resume",
+        default=None,
+        is_flag=False,
+        flag_value="",
+        metavar="[ID|latest|PATH]",
+        help="Resume a session; without an id, pick one (in the full-screen UI, claw-tui).",
+    ),
     click.option("--session", default=None, metavar="ID", help="claw-code-go's spelling of --resume ID."),
     click.option(
         "-c", "--continue", "continue_", is_flag=True, help="Resume the latest session of this workspace."
@@ -233,10 +245,12 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     settings = state.app.settings.model
     resume = params.get("resume")
     if params.get("continue_"):
-        if resume:
+        if resume is not None:
             raise UsageError("--continue and --resume cannot be used together")
         resume = "latest"
-    if params.get("fork_session") and not resume:
+    if resume == RESUME_PICK and params.get("print_mode"):
+        raise UsageError("--resume needs a session id (or latest) with -p")
+    if params.get("fork_session") and resume is None:
         raise UsageError("--fork-session needs --resume or --continue")
     tools = params.get("tools")
     tool_list = None if tools is None or tools.strip() == "default" else split_rules([tools])
@@ -474,7 +488,7 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
     exit_code, turns = 0, 0
     async for each in prompts:
         turns += 1
-        if isinstance(each, str) and await slash_builtins.run(loop, each, report):
+        if isinstance(each, str) and await slash_builtins.run_builtin(loop, each, report):
             continue
         outcome = await loop.run_prompt(each)
         if outcome.error:

@@ -108,6 +108,13 @@ def names() -> dict[str, str]:
     return {**{name: b.summary for name, b in COMMANDS.items()}, **REPL_ONLY}
 
 
+def command_names(commands: Mapping[str, Any]) -> dict[str, str]:
+    """Every name an interactive prompt accepts after ``/`` (built-in and the session's ``commands``)
+    with its description: what completion offers, and what an unknown name is matched against (the
+    same list ``/help`` prints)."""
+    return {**{name: command.description for name, command in commands.items()}, **names()}
+
+
 def help_text(commands: Mapping[str, Any]) -> str:
     """The built-in commands, then the session's slash commands with their argument hints (a session
     command named like a built-in is never reached, so it is not listed)."""
@@ -120,7 +127,7 @@ def help_text(commands: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-async def run(loop: Any, line: str, out: TextIO) -> bool:
+async def run_builtin(loop: Any, line: str, out: TextIO) -> bool:
     """Run ``line`` if it calls a built-in command, writing its report to ``out``; returns whether it
     did (``False``: the line is a prompt, or another slash command, for the agent loop).
 

@@ -36,7 +36,7 @@ def timeline(ctx: click.Context, session: str, fmt: str, limit: int | None, sess
     from claw.sessions import timeline as tl
     from claw.sessions.store import read_events
 
-    state_of(ctx)
+    state = state_of(ctx)
     path = find_session(session, sessions_dir(ctx, session_dir))
     events = read_events(path)
     sid = str(next((e.get("session_id") for e in events if e.get("type") == "session_start"), path.stem))
@@ -44,5 +44,5 @@ def timeline(ctx: click.Context, session: str, fmt: str, limit: int | None, sess
         click.echo(tl.render_json(sid, events, limit))
     elif fmt == "md":
         click.echo(tl.render_md(sid, events, limit))
-    else:
-        tl.render_pretty(sid, events, limit)
+    elif not state.app.pm.hook.claw_render_timeline(session_id=sid, events=events, limit=limit):
+        tl.render_pretty(sid, events, limit)  # no plugin draws it (claw-tui does): the table

@@ -427,6 +427,7 @@ class AgentLoop(Turn):
             "context_window": self._info(route).context_window,
             "permission_mode": self.permissions.mode,
             "workspace": str(self.workspace),
+            "sandbox": self._sandbox_status(),
         }
 
 

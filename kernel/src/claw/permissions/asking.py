@@ -45,6 +45,9 @@ class PermissionAnswer:
     scope: Literal["once", "session", "always"] = "once"
     #: Who answered, for the verdict's ``source``.
     source: str = "user"
+    #: ``always`` only: the settings file the rule is saved to (Claude Code's ``destination``:
+    #: ``userSettings``, ``projectSettings`` or ``localSettings``).
+    destination: str = "localSettings"
 
 
 #: Answers a :class:`PermissionQuestion` (``--permission-prompt-tool``, a stream-json client).
@@ -86,7 +89,9 @@ def parse_answer(data: Any, source: str) -> PermissionAnswer:
     updated = data.get("updatedInput")
     if updated is not None and not isinstance(updated, dict):
         return bad('"updatedInput" must be an object')
-    return PermissionAnswer("allow", updated_input=updated, scope=_scope(data), source=source)
+    return PermissionAnswer(
+        "allow", updated_input=updated, scope=_scope(data), source=source, destination=_destination(data)
+    )
 
 
 def _scope(data: Mapping[str, Any]) -> Literal["once", "session", "always"]:
@@ -97,6 +102,14 @@ def _scope(data: Mapping[str, Any]) -> Literal["once", "session", "always"]:
         return "once"
     saved = any(isinstance(u, dict) and u.get("destination") in _SAVED_DESTINATIONS for u in updates)
     return "always" if saved else "session"
+
+
+def _destination(data: Mapping[str, Any]) -> str:
+    """The settings file the first saved ``updatedPermissions`` entry names (``localSettings`` if none)."""
+    for update in data.get("updatedPermissions") or []:
+        if isinstance(update, dict) and update.get("destination") in _SAVED_DESTINATIONS:
+            return update["destination"]
+    return "localSettings"
 
 
 def suggestions(rules: list[str]) -> list[dict[str, Any]]:

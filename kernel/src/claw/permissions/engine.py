@@ -400,7 +400,7 @@ class PermissionEngine:
         if answer.behavior == "deny":
             return Verdict(decision="deny", reason=answer.message, source=answer.source)
         if answer.scope != "once":
-            remember(self, tool, decision, permanent=answer.scope == "always")
+            remember(self, tool, decision, permanent=answer.scope == "always", destination=answer.destination)
         return Verdict(
             decision="allow", source=f"{answer.source} ({answer.scope})", updated_input=answer.updated_input
         )

@@ -17,6 +17,8 @@ from claw.errors import ConfigError
 from claw.files import atomic_write
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from claw.permissions.engine import Decision, PermissionEngine
     from claw.permissions.judge import Unit
     from claw.tools import Tool
@@ -49,10 +51,19 @@ def rules_for(tool: Tool, decision: Decision) -> list[str]:
     return texts
 
 
-def remember(engine: PermissionEngine, tool: Tool, decision: Decision, *, permanent: bool) -> list[str]:
-    """Add allow rules for what made ``decision`` ask; with ``permanent``, persist them too."""
+def remember(
+    engine: PermissionEngine,
+    tool: Tool,
+    decision: Decision,
+    *,
+    permanent: bool,
+    destination: str = "localSettings",
+) -> list[str]:
+    """Add allow rules for what made ``decision`` ask; with ``permanent``, persist them too, in the
+    settings file ``destination`` names (Claude Code's ``userSettings``, ``projectSettings``,
+    ``localSettings``)."""
     texts = rules_for(tool, decision)
-    target = local_settings_path(engine.workspace)
+    target = settings_path(destination, engine.workspace, engine.env)
     source = str(target) if permanent else SESSION_SOURCE
     for text in texts:
         engine.rules.add_text(text, "allow", source, str(engine.workspace))
@@ -64,10 +75,15 @@ def remember(engine: PermissionEngine, tool: Tool, decision: Decision, *, perman
     return texts
 
 
-def local_settings_path(workspace: Path) -> Path:
+def settings_path(destination: str, workspace: Path, env: Mapping[str, str] | None = None) -> Path:
+    """claw's settings file for a Claude Code ``destination``: the user's ``settings.json`` in the
+    config dir, the project's ``.claw/settings.json``, or (anything else) ``.claw/settings.local.json``."""
     from claw import paths as claw_paths
 
-    return Path(workspace) / claw_paths.PROJECT_DIR_NAME / "settings.local.json"
+    if destination == "userSettings":
+        return claw_paths.config_dir(env) / "settings.json"
+    name = "settings.json" if destination == "projectSettings" else "settings.local.json"
+    return Path(workspace) / claw_paths.PROJECT_DIR_NAME / name
 
 
 def append_allow_rules(path: Path, rules: list[str]) -> None:

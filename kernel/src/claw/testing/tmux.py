@@ -1,8 +1,5 @@
-"""``claw`` in a real terminal (tmux) for REPL tests: keys reach it as a terminal sends them.
-
-Needs tmux (``bash tests/setup.d/tmux.sh``). Each :class:`Terminal` runs its own tmux server (its own
-socket), so tests never touch the user's tmux sessions.
-"""
+"""A real terminal for tests: ``claw`` run inside tmux, keys typed with ``send-keys``, the screen read with
+``capture-pane``. Used by the line REPL's tests and claw-tui's. Needs tmux (``tests/setup.d/tmux.sh``)."""
 
 from __future__ import annotations
 
@@ -18,18 +15,18 @@ import pytest
 
 
 def at_prompt(screen: str) -> bool:
-    """The last line is the REPL's empty prompt."""
+    """The last line is the line REPL's empty prompt."""
     return screen.rstrip().endswith("\n>")
 
 
 class Terminal:
     """A tmux server of its own (its own socket) in which each :meth:`start` runs ``claw`` in a new
-    160x50 terminal."""
+    ``width`` x ``height`` terminal (160x50 unless given)."""
 
     def __init__(self, tmp_path: Path, env: dict[str, str], cwd: Path) -> None:
         assert shutil.which("tmux"), "tmux must be installed for these tests (tests/setup.d/tmux.sh)"
         self.socket = str(tmp_path / "tmux.sock")
-        self.env = {**env, "TERM": "xterm-256color"}
+        self.env = {"TERM": "xterm-256color", **env}
         self.cwd = cwd
         self.target = ""
 
@@ -44,14 +41,23 @@ class Terminal:
         )
         return proc.stdout
 
-    def start(self, *args: str, ready: Callable[[str], bool] = at_prompt) -> str:
-        """Run ``claw ARGS``, wait until ``ready`` (its prompt) and return the screen; the shell shows ``[exit N]``
-        on a line of its own once claw ends."""
+    def start(
+        self,
+        *args: str,
+        ready: Callable[[str], bool] = at_prompt,
+        what: str = "the first screen",
+        size: tuple[int, int] = (160, 50),
+        term: str | None = None,
+    ) -> str:
+        """Run ``claw ARGS``, wait until ``ready(screen)`` and return the screen; the shell shows
+        ``[exit N]`` on a line of its own once claw ends. ``term``: the ``TERM`` claw sees (tmux sets
+        its own in the pane otherwise)."""
         exe = str(Path(sys.executable).with_name("claw"))
-        command = f'{shlex.join([exe, *args])}; echo "[exit $?]"; sleep 600'
+        prefix = f"TERM={shlex.quote(term)} " if term else ""
+        command = f'{prefix}{shlex.join([exe, *args])}; echo "[exit $?]"; sleep 600'
         self.target = f"run{int(self.target[3:] or 0) + 1}"
-        self.tmux("new-session", "-d", "-s", self.target, "-x", "160", "-y", "50", command)
-        return self.wait(ready, "the first prompt")
+        self.tmux("new-session", "-d", "-s", self.target, "-x", str(size[0]), "-y", str(size[1]), command)
+        return self.wait(ready, what)
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", self.target)
@@ -61,6 +67,9 @@ class Terminal:
 
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", self.target, *keys)
+
+    def resize(self, width: int, height: int) -> None:
+        self.tmux("resize-window", "-t", self.target, "-x", str(width), "-y", str(height))
 
     def wait(self, predicate: Callable[[str], bool], what: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout

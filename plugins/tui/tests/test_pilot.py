@@ -1,0 +1,375 @@
+"""The UI driven by Textual's Pilot against the scripted model: real agent loop, real session files."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall
+from claw_tui.screens import AskDialog, PermissionDialog, Picker
+from claw_tui.widgets import Prompt, StreamingMarkdown
+from claw_tui.widgets import Thinking as ThinkingView
+from claw_tui.widgets import ToolCall as ToolCallView
+from rich.console import Console
+
+SIZE = (100, 40)
+
+
+def drive(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an ``async def`` test on a fresh event loop (the suite has no async plugin)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(asyncio.wait_for(test(*args, **kwargs), 60))
+
+    return run
+
+
+async def ready(app: Any, pilot: Any) -> None:
+    await app.ready.wait()
+    await pilot.pause()
+
+
+async def type_prompt(pilot: Any, app: Any, text: str) -> None:
+    app.query_one(Prompt).reset(text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def finish(pilot: Any, app: Any) -> None:
+    if app.turn is not None:
+        await app.turn
+    await pilot.pause(0.1)
+
+
+async def until(pilot: Any, check: Callable[[], Any], seconds: float = 10) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the UI never got there")
+
+
+def shown(app: Any) -> str:
+    """The conversation's text as drawn (each widget's content rendered by Rich, plain)."""
+    console = Console(width=SIZE[0], record=True, file=io.StringIO(), color_system=None)
+    for widget in app.query("#conversation Static"):
+        console.print(widget.render() if isinstance(widget, ToolCallView) else widget.content)
+    return console.export_text()
+
+
+def session_events(app: Any) -> list[dict[str, Any]]:
+    path = Path(app.loop.session.path)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@drive
+async def test_prompt_streams_markdown_with_thinking_collapsed(make_tui: Any, scripted: Any) -> None:
+    scripted.script(
+        Reply(Thinking("let me see"), Text("# Result\n\nSome **bold** text.\n\n```python\nx = 1\n```\n"))
+    )
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await type_prompt(pilot, app, "hello there")
+        await finish(pilot, app)
+        assert app.query_one(StreamingMarkdown).text.startswith("# Result")
+        text = shown(app)
+        assert "> hello there" in text
+        assert "Result" in text and "# Result" not in text  # drawn as a heading, not raw markdown
+        assert "x = 1" in text and "```" not in text
+        thought = app.query_one(ThinkingView)
+        assert thought.collapsed and thought.text == "let me see"
+        status = str(app.query_one("#status").content)
+        assert "scripted/default" in status and "mode: default" in status and "sandbox off" in status
+    assert scripted.requests[0]["messages"][0]["content"][0]["text"] == "hello there"
+
+
+@drive
+async def test_tool_call_line_expands_to_input_and_output(make_tui: Any, scripted: Any) -> None:
+    scripted.script(Reply(ToolCall("Echo", {"text": "ping"})), Reply(Text("done")))
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await type_prompt(pilot, app, "echo something")
+        await finish(pilot, app)
+        call = app.query_one(ToolCallView)
+        assert call.status == "ok" and call.seconds is not None
+        assert "Echo(ping)" in shown(app) and "echo: ping" not in shown(app)
+        await pilot.click(ToolCallView)
+        await pilot.pause()
+        assert call.expanded and "echo: ping" in shown(app)
+
+
+@drive
+async def test_permission_dialog_allow_always_saves_rule_to_chosen_file(
+    make_tui: Any, scripted: Any, workspace: Path
+) -> None:
+    scripted.script(Reply(ToolCall("Touch", {"name": "b.txt"})), Reply(Text("ok")))
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await type_prompt(pilot, app, "touch b")
+        await until(pilot, lambda: isinstance(app.screen, PermissionDialog))
+        app.screen.query_one("#destination").value = "projectSettings"
+        await pilot.press("a")
+        await finish(pilot, app)
+    assert (workspace / "b.txt").exists()
+    saved = json.loads((workspace / ".claw" / "settings.json").read_text())
+    assert saved["permissions"]["allow"] == ["Touch"]
+    assert not (workspace / ".claw" / "settings.local.json").exists()
+
+
+@drive
+async def test_permission_dialog_deny_with_reason_tells_the_model(
+    make_tui: Any, scripted: Any, workspace: Path
+) -> None:
+    scripted.script(Reply(ToolCall("Touch", {"name": "c.txt"})), Reply(Text("understood")))
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await type_prompt(pilot, app, "touch c")
+        await until(pilot, lambda: isinstance(app.screen, PermissionDialog))
+        await pilot.click("#reason")
+        await pilot.press(*"not now")
+        await pilot.press("enter")
+        await finish(pilot, app)
+        assert app.query_one(ToolCallView).status == "error"
+    assert not (workspace / "c.txt").exists()
+    result = scripted.requests[1]["messages"][-1]["content"][0]
+    assert result["is_error"] and "not now" in json.dumps(result)
+
+
+@drive
+async def test_ask_user_dialog_answers_the_tool(make_tui: Any, scripted: Any) -> None:
+    scripted.script(Reply(ToolCall("Quiz", {"q": "which colour?"})), Reply(Text("thanks")))
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await type_prompt(pilot, app, "ask me")
+        await until(pilot, lambda: isinstance(app.screen, AskDialog))
+        await pilot.press("down", "enter")  # the option list has focus: the second option
+        await finish(pilot, app)
+    assert "the user said blue" in json.dumps(scripted.requests[1]["messages"][-1])
+
+
+@drive
+async def test_esc_mid_stream_interrupts_and_the_session_resumes(make_tui: Any, scripted: Any) -> None:
+    scripted.script(
+        Fault(kind="stall", after_events=1, seconds=30, reply=Reply(Text("a long answer that stalls"))),
+        Reply(Text("fresh answer")),
+    )
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await type_prompt(pilot, app, "tell me a story")
+        await until(pilot, lambda: app.query(StreamingMarkdown))
+        await pilot.press("escape")
+        await finish(pilot, app)
+        events = session_events(app)
+        assert "interrupted" in [e["type"] for e in events]
+        await type_prompt(pilot, app, "again")
+        await finish(pilot, app)
+        assert "fresh answer" in shown(app)
+        path = app.loop.session.path
+    # the file a later run resumes from: the conversation continues where the interruption left it
+    scripted.script(Reply(Text("resumed fine")))
+    again = make_tui(resume=str(path))
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(again, pilot)
+        assert "fresh answer" in shown(again)
+        await type_prompt(pilot, again, "still there?")
+        await finish(pilot, again)
+        assert "resumed fine" in shown(again)
+
+
+@drive
+async def test_resume_picker_continues_a_chosen_session(make_tui: Any, scripted: Any) -> None:
+    import claw
+
+    scripted.script(Reply(Text("first session answer")), Reply(Text("second answer")))
+    first = make_tui()
+    async with first.run_test(size=SIZE) as pilot:
+        await ready(first, pilot)
+        await type_prompt(pilot, first, "remember the word pelican")
+        await finish(pilot, first)
+        session_id = first.loop.session.id
+    app = make_tui(resume=claw.RESUME_PICK)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Picker))
+        await pilot.press(*"pelican")
+        await pilot.press("enter")
+        await ready(app, pilot)
+        assert app.loop.session.id != "" and "first session answer" in shown(app)
+        await type_prompt(pilot, app, "what word?")
+        await finish(pilot, app)
+    sent = scripted.requests[-1]["messages"]
+    assert "pelican" in json.dumps(sent[0])
+    assert session_id
+
+
+@drive
+async def test_history_recalled_across_two_runs_with_up_and_ctrl_r(make_tui: Any, scripted: Any) -> None:
+    scripted.script(Reply(Text("one")), Reply(Text("two")))
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        for text in ("first prompt", "second prompt"):
+            await type_prompt(pilot, app, text)
+            await finish(pilot, app)
+    again = make_tui()
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(again, pilot)
+        prompt = again.query_one(Prompt)
+        await pilot.press("up")
+        assert prompt.text == "second prompt"
+        await pilot.press("up")
+        assert prompt.text == "first prompt"
+        await pilot.press("down", "down")
+        assert prompt.text == ""
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: isinstance(again.screen, Picker))
+        await pilot.press(*"fir", "enter")
+        await pilot.pause()
+        assert prompt.text == "first prompt"
+
+
+@drive
+async def test_shift_tab_cycles_modes_and_slash_commands_report(make_tui: Any, scripted: Any) -> None:
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        modes = []
+        for _ in range(3):
+            await pilot.press("shift+tab")
+            modes.append(app.loop.permissions.mode)
+        assert modes == ["workspace-write", "read-only", "prompt"]
+        await type_prompt(pilot, app, "/cost")
+        await finish(pilot, app)
+        await type_prompt(pilot, app, "/status")
+        await finish(pilot, app)
+        await type_prompt(pilot, app, "/help")
+        await finish(pilot, app)
+        await type_prompt(pilot, app, "/theme light")
+        await finish(pilot, app)
+        text = shown(app)
+        assert "Total cost" in text and "Permissions: prompt" in text and app.theme == "textual-light"
+        assert "/compact" in text and "/resume" in text  # /help: the kernel's built-ins and the UI's
+        await type_prompt(pilot, app, "/nosuch")
+        await finish(pilot, app)
+        assert "unknown slash command /nosuch" in shown(app)
+
+
+@drive
+async def test_completion_of_commands_and_paths(make_tui: Any, scripted: Any, workspace: Path) -> None:
+    (workspace / "src").mkdir()
+    (workspace / "src" / "main.py").write_text("")
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        prompt = app.query_one(Prompt)
+        prompt.reset("/sta")
+        await pilot.press("tab")
+        assert prompt.text == "/status "
+        prompt.reset("look at @sr")
+        await pilot.press("tab")
+        assert prompt.text == "look at @src/"
+        await pilot.press("tab")
+        assert prompt.text == "look at @src/main.py "
+
+
+@drive
+async def test_shell_prefix_runs_a_command_in_the_workspace(
+    make_tui: Any, scripted: Any, workspace: Path
+) -> None:
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await type_prompt(pilot, app, "!echo hi > made-by-shell.txt; printf '\\033]0;title\\007done'")
+        await finish(pilot, app)
+        assert "done" in shown(app) and "\x1b" not in shown(app)
+    assert (workspace / "made-by-shell.txt").read_text() == "hi\n"
+    assert scripted.requests == []  # nothing went to the model
+
+
+@drive
+async def test_ctrl_c_twice_exits_and_closes_the_session(make_tui: Any, scripted: Any) -> None:
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        app.query_one(Prompt).reset("half typed")
+        await pilot.press("ctrl+c")
+        assert app.query_one(Prompt).text == ""
+        await pilot.press("ctrl+c")
+        assert app.is_running
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_value == 0
+
+
+@drive
+async def test_megabyte_paste_is_collapsed_and_sent_whole(make_tui: Any, scripted: Any) -> None:
+    from textual import events
+
+    scripted.script(Reply(Text("got it")))
+    pasted = ("0123456789" * 100 + "\n") * 1000  # 1,001,000 characters, 1000 lines
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        prompt = app.query_one(Prompt)
+        prompt.insert("summarise ")
+        prompt.post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert len(prompt.text) < 100 and "[pasted text #1: 1001 lines" in prompt.text
+        await pilot.press("enter")
+        await finish(pilot, app)
+    sent = scripted.requests[0]["messages"][0]["content"][0]["text"]
+    assert sent == "summarise " + pasted.strip()
+
+
+@drive
+async def test_model_escape_sequences_and_broken_markdown_are_drawn_inert(
+    make_tui: Any, scripted: Any
+) -> None:
+    nasty = "ok \x1b]2;pwned\x07\x1b[2J\x1b[31mred\x1b[0m \x9b2J [bold]literal[/bold]\n\n```python\nunclosed = 1\n| a |\n|--"
+    scripted.script(Reply(Text(nasty)))
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await type_prompt(pilot, app, "be nasty")
+        await finish(pilot, app)
+        text = shown(app)
+        screenshot = app.export_screenshot()
+    assert "ok red" in text and "[bold]literal[/bold]" in text and "unclosed = 1" in text
+    assert not any(c in text for c in "\x1b\x07\x9b") and "pwned" not in screenshot
+
+
+@drive
+async def test_tiny_terminal_says_so_and_recovers(make_tui: Any, scripted: Any) -> None:
+    app = make_tui()
+    async with app.run_test(size=(30, 6)) as pilot:
+        await ready(app, pilot)
+        assert app.screen.has_class("-too-narrow", "-too-short")
+        assert app.query_one("#too-small").styles.display == "block"
+        assert app.query_one(Prompt).styles.display == "none"
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not app.screen.has_class("-too-narrow") and not app.screen.has_class("-too-short")
+        assert app.query_one(Prompt).styles.display == "block"
+
+
+@drive
+async def test_warnings_on_stderr_become_notes_not_screen_garbage(make_tui: Any, scripted: Any) -> None:
+    import claw
+
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        claw.warn("cannot open a browser here; open this URL yourself: http://127.0.0.1/auth", once=False)
+        await pilot.pause(0.1)
+        assert "open this URL yourself: http://127.0.0.1/auth" in shown(app)

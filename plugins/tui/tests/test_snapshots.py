@@ -1,0 +1,67 @@
+"""Snapshots (pytest-textual-snapshot) of the main screens in each theme, 80x24: the welcome screen, an
+answered prompt (heading, list, code block, thinking), the permission dialog, and NO_COLOR.
+
+After a deliberate change of look, review the new pictures and accept them with
+``uv run pytest plugins/tui/tests/test_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from claw.testing.script import Reply, Text, Thinking, ToolCall
+from claw_tui.widgets import Prompt
+
+ANSWER = "## Plan\n\n- read the **tests**\n- fix `parse()`\n\n```python\ndef parse(s):\n    return s.split()\n```\n"
+
+
+async def answered(pilot: Any) -> None:
+    app = pilot.app
+    await app.ready.wait()
+    app.query_one(Prompt).reset("what next?")
+    await pilot.press("enter")
+    await pilot.pause()
+    await app.turn
+    await pilot.pause(0.2)
+
+
+async def asking(pilot: Any) -> None:
+    app = pilot.app
+    await app.ready.wait()
+    app.query_one(Prompt).reset("touch it")
+    await pilot.press("enter")
+    for _ in range(200):
+        if app.screen.__class__.__name__ == "PermissionDialog":
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
+
+
+async def started(pilot: Any) -> None:
+    await pilot.app.ready.wait()
+    await pilot.pause(0.1)
+
+
+def test_welcome(snap_compare: Any, make_tui: Any) -> None:
+    assert snap_compare(make_tui(), run_before=started)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light", "high-contrast"])
+def test_answer_in_each_theme(
+    snap_compare: Any, make_tui: Any, scripted: Any, monkeypatch: Any, theme: str
+) -> None:
+    monkeypatch.setenv("CLAW_THEME", theme)
+    scripted.script(Reply(Thinking("considering"), Text(ANSWER)))
+    assert snap_compare(make_tui(), run_before=answered)
+
+
+def test_permission_dialog(snap_compare: Any, make_tui: Any, scripted: Any) -> None:
+    scripted.script(Reply(ToolCall("Touch", {"name": "notes.txt"})), Reply(Text("done")))
+    assert snap_compare(make_tui(), run_before=asking)
+
+
+def test_no_color(snap_compare: Any, make_tui: Any, scripted: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    scripted.script(Reply(Text(ANSWER)))
+    assert snap_compare(make_tui(), run_before=answered)
