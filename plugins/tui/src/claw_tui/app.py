@@ -153,11 +153,6 @@ class ClawTui(App[int]):
         self.begin_capture_print(self, stdout=True, stderr=True)
         self.run_worker(self._open(self.options.resume), exclusive=True, group="session")
 
-    def on_ready(self) -> None:
-        """Apply the size breakpoints again once the first frame is up: under heavy load a real terminal
-        (tmux) once showed a too-small window drawn as usual, the first resize apparently missed."""
-        self.screen.post_message(events.Resize(self.size, self.size))
-
     def on_print(self, event: events.Print) -> None:
         """Warnings claw writes to stderr while the screen is ours: shown as notes, not drawn over it."""
         if event.text.strip():

@@ -32,9 +32,15 @@ def claw_interactive(context: Any, options: Any, initial: str | None) -> int | N
     if not usable_terminal():
         return None
     import asyncio
+    import os
 
     from claw_tui.app import run
 
+    # COLUMNS and LINES, when exported, are a size someone once had (a script, a CI runner, pytest's
+    # workers set 80x24): Textual would believe them over the terminal's real size and lay the screen
+    # out for a window that is not there. The terminal itself says how big it is, and on every resize.
+    for stale in ("COLUMNS", "LINES"):
+        os.environ.pop(stale, None)
     try:
         return asyncio.run(run(context, options, initial))
     except asyncio.CancelledError:
