@@ -11,23 +11,7 @@ import pytest
 from claw import TaskSpec, TaskStatus
 from claw_agents_celery.backend import CeleryTaskBackend
 from claw_agents_celery.store import HEARTBEAT_TTL, RedisUnavailable
-from claw_agents_celery.testing import kill_worker
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(") ", 1)[1].split()[0] not in ("Z", "X")
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
-def _wait_for(predicate, timeout: float = 30.0, what: str = "condition") -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)
+from claw_agents_celery.testing import alive, kill_worker, wait_for
 
 
 def _status(backend: CeleryTaskBackend, task_id: str) -> TaskStatus:
@@ -41,7 +25,7 @@ def test_a_worker_killed_with_sigkill_mid_task_leaves_the_task_failed_not_lost(
     record = asyncio.run(
         celery.submit(TaskSpec(kind="command", text="echo begun; sleep 60", cwd=str(workspace)))
     )
-    _wait_for(lambda: asyncio.run(celery.output(record.id)).text == "begun\n", what="the task's output")
+    wait_for(lambda: asyncio.run(celery.output(record.id)).text == "begun\n", what="the task's output")
     running = asyncio.run(celery.get(record.id))
     assert running.status is TaskStatus.RUNNING and running.pid
     assert "worker doomed@" in running.events[-1].detail
@@ -90,15 +74,15 @@ def test_stop_revokes_and_kills_the_process_tree_on_the_worker(
         kind="command", text=f"sleep 120 & sleep 120 & echo $$ $! > {pids}; wait", cwd=str(workspace)
     )
     record = asyncio.run(celery.submit(spec))
-    _wait_for(lambda: pids.exists() and len(pids.read_text().split()) == 2, what="the task's pids")
+    wait_for(lambda: pids.exists() and len(pids.read_text().split()) == 2, what="the task's pids")
     tree = [int(p) for p in pids.read_text().split()]
-    assert all(_alive(p) for p in tree)
+    assert all(alive(p) for p in tree)
 
     stopped = asyncio.run(celery.stop(record.id))
     assert stopped.status is TaskStatus.STOPPED
-    _wait_for(lambda: not any(_alive(p) for p in tree), timeout=10, what="the process tree to end")
+    wait_for(lambda: not any(alive(p) for p in tree), timeout=10, what="the process tree to end")
     # the worker saw its process end and recorded how (killed by SIGTERM), keeping the stop
-    _wait_for(lambda: asyncio.run(celery.get(record.id)).exit_code is not None, what="the exit code")
+    wait_for(lambda: asyncio.run(celery.get(record.id)).exit_code is not None, what="the exit code")
     final = asyncio.run(celery.get(record.id))
     assert final.status is TaskStatus.STOPPED and final.exit_code == -15
     assert [e.detail for e in final.events][-1] == "stopped on request"
