@@ -31,6 +31,9 @@ HEAVY = {
     "pypdf",
     "rich",
     "prompt_toolkit",
+    "celery",
+    "kombu",
+    "redis",
 }
 #: The modules plugins' ``claw`` entry points name.
 ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})
