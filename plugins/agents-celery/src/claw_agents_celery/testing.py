@@ -103,6 +103,7 @@ def start_worker(
         env={**env, "CLAW_CELERY_BROKER_URL": redis.url},
         cwd=cwd,
         stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # the start-up banner; warnings and errors go to stderr
         start_new_session=True,
     )
     app = make_app(CelerySettings(broker_url=redis.url))
