@@ -242,6 +242,18 @@ def decode_task_output(data: bytes, offset: int, limit: int) -> tuple[str, int]:
     return text, offset + len(data) - pending
 
 
+def process_start(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot, from ``/proc``), or None when it is gone or a
+    zombie: with the pid it identifies a process for good, as pids are recycled (so a backend can tell
+    its task's process from a stranger that got the same pid later)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(") ", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
 def kill_process_group(pid: int, sig: int = signal.SIGTERM) -> bool:
     """Send ``sig`` to the process group led by ``pid`` (tasks start in their own session, so this is the
     task and everything it started). False when no such group is left."""

@@ -38,23 +38,33 @@ def test_a_worker_killed_with_sigkill_mid_task_leaves_the_task_failed_not_lost(
     assert "worker lost: no heartbeat" in (final.error or "")
     assert [e.status for e in final.events] == [TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.FAILED]
     assert asyncio.run(celery.output(record.id)) == ("begun\n", 6, True)
+    assert alive(running.pid)  # its own process group outlived the worker...
 
-    # the fleet goes on: another worker runs the next task
-    workers("spare")
+    # ...until a worker of the same name starts again on this machine and ends it, saying so
+    workers("doomed")
+    assert not alive(running.pid)
+    seen = asyncio.run(celery.get(record.id))
+    assert seen.status is TaskStatus.FAILED
+    assert (
+        seen.events[-1].detail
+        == f"{running.events[-1].detail.split()[1]} restarted: ended the process group {running.pid} its previous run left"
+    )
+
+    # the fleet goes on: the restarted worker runs the next task
     after = asyncio.run(celery.submit(TaskSpec(kind="command", text="echo again", cwd=str(workspace))))
     assert asyncio.run(celery.wait(after.id, timeout=30)).status is TaskStatus.COMPLETED
 
 
 def test_redis_stopped_is_a_clear_error_and_work_resumes_when_it_is_back(
-    celery: CeleryTaskBackend, workers, redis_server, claw, workspace: Path
+    celery: CeleryTaskBackend, workers, redis_server, workspace: Path
 ) -> None:  # type: ignore[no-untyped-def]
     workers("steady")
     redis_server.stop()
 
-    listed = claw.subprocess("tasks", "list")
-    assert listed.exit_code != 0
-    message = f"celery backend: Redis at {redis_server.url} is unreachable"
-    assert message in listed.stderr and len(listed.stderr.strip().splitlines()) == 1
+    message = f"celery backend: Redis at {redis_server.url} is unreachable ("
+    with pytest.raises(RedisUnavailable) as down:
+        asyncio.run(celery.list())
+    assert str(down.value).startswith(message) and "\n" not in str(down.value)
     with pytest.raises(RedisUnavailable, match="is unreachable"):
         asyncio.run(celery.submit(TaskSpec(kind="command", text="true", cwd=str(workspace))))
 

@@ -23,7 +23,9 @@ def celery_group() -> None:
 @click.option("--loglevel", default="INFO", show_default=True, help="Celery's log level.")
 @click.pass_context
 def worker(ctx: click.Context, concurrency: int | None, hostname: str | None, loglevel: str) -> None:
-    """Run a Celery worker for agents.celery's broker and queue until Ctrl-C (or SIGTERM)."""
+    """Run a Celery worker for agents.celery's broker and queue until Ctrl-C (or SIGTERM).
+
+    First it ends the task processes a previous worker of the same name left when it was killed."""
     from claw import command_context
 
     from claw_agents_celery.app import make_app
@@ -43,8 +45,15 @@ def worker(ctx: click.Context, concurrency: int | None, hostname: str | None, lo
         argv.append(f"--concurrency={concurrency}")
     if hostname:
         argv.append(f"--hostname={hostname}")
-    import claw_agents_celery.runner  # noqa: F401  # loaded once here, not in every pool process's first task
+    from celery.utils.nodenames import default_nodename, host_format
 
+    from claw_agents_celery.runner import end_orphans  # loaded once here, not in each pool process
+    from claw_agents_celery.store import RedisStore
+
+    store = RedisStore(settings)
+    with store.reachable():
+        for task_id in end_orphans(store, host_format(default_nodename(hostname))):
+            click.echo(f"task {task_id}: ended what a previous run of this worker left", err=True)
     make_app(settings).worker_main(argv)
 
 

@@ -8,6 +8,7 @@ installed here ends the group at once).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -18,7 +19,7 @@ from types import FrameType
 from typing import TypeVar
 
 import claw
-from claw import TaskRecord, TaskStatus
+from claw import TaskEvent, TaskRecord, TaskStatus
 
 from claw_agents_celery.store import HEARTBEAT_EVERY, RedisStore
 
@@ -72,6 +73,7 @@ def run(store: RedisStore, task_id: str, hostname: str) -> TaskRecord:
                 rec.events[-1].detail = f"worker {hostname} pid {proc.pid}"
             return True
 
+        store.note_process(task_id, hostname, proc.pid, claw.process_start(proc.pid))
         if store.update(task_id, started).status.final:  # stopped between the claim and the start
             stop.requested = True
         stop.attach(proc.pid)
@@ -161,7 +163,41 @@ def _finish(store: RedisStore, task_id: str, code: int) -> TaskRecord:
 
     record = _patiently(lambda: store.update(task_id, end))
     _patiently(lambda: store.forget_beat(task_id))
+    _patiently(lambda: store.forget_process(task_id))
     return record
+
+
+def end_orphans(store: RedisStore, worker: str) -> list[str]:
+    """Run by a worker as it starts: end the process groups a previous worker of the same name left
+    running when it was killed (``kill -9``: their tasks outlive it in their own sessions), and record it.
+    A task whose heartbeat still beats belongs to a live worker of that name and is left alone; a pid is
+    only trusted with the start time noted for it. Returns the ids of the tasks seen to."""
+    seen = []
+    for task_id, pid, started in store.processes_of(worker):
+        if store.alive(task_id):
+            continue
+        ended = bool(started) and claw.process_start(pid) == started
+        if ended:
+            claw.kill_process_group(pid, signal.SIGKILL)
+        detail = f"{worker} restarted: " + (
+            f"ended the process group {pid} its previous run left"
+            if ended
+            else "the task's process had ended"
+        )
+
+        def note(rec: TaskRecord, detail: str = detail) -> bool:
+            if rec.status is TaskStatus.RUNNING:
+                rec.error = f"worker lost: {worker} was restarted (exit code unknown)"
+                rec.transition(TaskStatus.FAILED, detail)
+            else:
+                rec.events.append(TaskEvent(at=time.time(), status=rec.status, detail=detail))
+            return True
+
+        with contextlib.suppress(KeyError):
+            store.update(task_id, note)
+        store.forget_process(task_id)
+        seen.append(task_id)
+    return seen
 
 
 def _fail(rec: TaskRecord, error: str) -> bool:

@@ -2,7 +2,8 @@
 
 Keys (under the ``prefix`` setting): ``task:<id>`` the record as JSON, ``tasks`` a sorted set of ids by
 creation time, ``out:<id>`` the output as one string (``APPEND`` by the worker, ``GETRANGE`` pages it by
-byte offset, like a file), ``alive:<id>`` the running worker's heartbeat (expires when the worker dies).
+byte offset, like a file), ``alive:<id>`` the running worker's heartbeat (expires when the worker dies),
+``proc:<id>`` which worker runs it as which process (so that worker, restarted, can end what it left).
 """
 
 from __future__ import annotations
@@ -112,6 +113,23 @@ class RedisStore:
 
     def forget_beat(self, task_id: str) -> None:
         self.redis.delete(self._key("alive", task_id))
+
+    def note_process(self, task_id: str, worker: str, pid: int, started: str | None) -> None:
+        self.redis.hset(
+            self._key("proc", task_id), mapping={"worker": worker, "pid": pid, "start": started or ""}
+        )
+
+    def forget_process(self, task_id: str) -> None:
+        self.redis.delete(self._key("proc", task_id))
+
+    def processes_of(self, worker: str) -> list[tuple[str, int, str]]:
+        """``(task id, pid, start)`` of every task process ``worker`` started and has not seen end."""
+        found = []
+        for key in self.redis.scan_iter(match=self._key("proc", "*"), count=500):
+            raw = {k.decode(): v.decode() for k, v in self.redis.hgetall(key).items()}  # pyright: ignore[reportAttributeAccessIssue,reportUnknownMemberType,reportUnknownVariableType]
+            if raw.get("worker") == worker:
+                found.append((key.decode().rsplit(":", 1)[1], int(raw["pid"]), raw.get("start", "")))  # pyright: ignore[reportAttributeAccessIssue,reportUnknownMemberType,reportUnknownArgumentType]
+        return found
 
     def alive(self, task_id: str) -> bool:
         return bool(self.redis.exists(self._key("alive", task_id)))

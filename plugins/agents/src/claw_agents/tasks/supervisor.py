@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import claw
-from claw import TaskBackend, TaskRecord, TaskSpec, TaskStatus
+from claw import TaskBackend, TaskRecord, TaskSpec, TaskStatus, process_start
 
 from claw_agents.tasks import cron
-from claw_agents.tasks.embedded import lock_path, process_start
+from claw_agents.tasks.embedded import lock_path
 from claw_agents.tasks.store import Store, agents_dir
 
 #: How often the supervisor looks for new tasks, finished re-adopted processes and due cron entries; a
