@@ -2,7 +2,7 @@
 stream the output to Redis as it comes, keep a heartbeat, and record every state transition.
 
 Stopping has two paths, so it works whichever lands first: ``stop`` marks the record ``stopped`` (this loop
-sees it within :data:`POLL` s and ends the group) and revokes the Celery task with SIGTERM (the handler
+sees it within :data:`HEARTBEAT_EVERY` s and ends the group) and revokes the Celery task with SIGTERM (the handler
 installed here ends the group at once).
 """
 
@@ -25,7 +25,7 @@ from claw_agents_celery.store import HEARTBEAT_EVERY, RedisStore
 
 T = TypeVar("T")
 
-#: Seconds between checks for a stop and between output flushes while the task is quiet.
+#: Seconds the loop waits for output before it looks at the process and the clock again.
 POLL = 0.2
 #: Seconds between SIGTERM and SIGKILL when a task is stopped.
 GRACE = 3.0
@@ -64,7 +64,7 @@ def run(store: RedisStore, task_id: str, hostname: str) -> TaskRecord:
             )
         except OSError as e:
             error = f"could not start on {hostname}: {e}"
-            store.forget_beat(task_id)
+            store.forget_run(task_id)
             return store.update(task_id, lambda rec: _fail(rec, error))
 
         def started(rec: TaskRecord) -> bool:
@@ -131,14 +131,15 @@ def _pump(store: RedisStore, task_id: str, proc: subprocess.Popen[bytes], stop: 
         elif proc.poll() is not None:
             eof = True  # exited; whatever still holds the pipe open is its own business
         now = time.monotonic()
-        if not pending and now - last_check < HEARTBEAT_EVERY and not eof:
+        due = now - last_check >= HEARTBEAT_EVERY
+        if not pending and not due and not eof:
             stop.escalate()
             continue
         try:
             if pending:
                 store.append_output(task_id, pending)
                 pending = b""
-            if now - last_check >= min(HEARTBEAT_EVERY, POLL * 2):
+            if due:
                 last_check = now
                 store.beat(task_id)
                 if store.get(task_id).status is TaskStatus.STOPPED:
@@ -162,8 +163,7 @@ def _finish(store: RedisStore, task_id: str, code: int) -> TaskRecord:
         return True
 
     record = _patiently(lambda: store.update(task_id, end))
-    _patiently(lambda: store.forget_beat(task_id))
-    _patiently(lambda: store.forget_process(task_id))
+    _patiently(lambda: store.forget_run(task_id))
     return record
 
 
@@ -195,7 +195,7 @@ def end_orphans(store: RedisStore, worker: str) -> list[str]:
 
         with contextlib.suppress(KeyError):
             store.update(task_id, note)
-        store.forget_process(task_id)
+        store.forget_run(task_id)
         seen.append(task_id)
     return seen
 

@@ -20,9 +20,10 @@ from claw_agents_celery.config import CelerySettings, redacted
 if TYPE_CHECKING:
     import redis
 
-#: A running task's heartbeat lives this long; the worker renews it every :data:`HEARTBEAT_EVERY` s.
+#: A running task's heartbeat lives this long; the worker renews it (and looks for a stop in the record)
+#: every :data:`HEARTBEAT_EVERY` s.
 HEARTBEAT_TTL = 5.0
-HEARTBEAT_EVERY = 1.0
+HEARTBEAT_EVERY = 0.5
 
 
 class RedisUnavailable(ClawError):
@@ -111,16 +112,14 @@ class RedisStore:
     def beat(self, task_id: str) -> None:
         self.redis.set(self._key("alive", task_id), "1", px=int(HEARTBEAT_TTL * 1000))
 
-    def forget_beat(self, task_id: str) -> None:
-        self.redis.delete(self._key("alive", task_id))
-
     def note_process(self, task_id: str, worker: str, pid: int, started: str | None) -> None:
         self.redis.hset(
             self._key("proc", task_id), mapping={"worker": worker, "pid": pid, "start": started or ""}
         )
 
-    def forget_process(self, task_id: str) -> None:
-        self.redis.delete(self._key("proc", task_id))
+    def forget_run(self, task_id: str) -> None:
+        """The run has ended: no heartbeat, no process to see to."""
+        self.redis.delete(self._key("alive", task_id), self._key("proc", task_id))
 
     def processes_of(self, worker: str) -> list[tuple[str, int, str]]:
         """``(task id, pid, start)`` of every task process ``worker`` started and has not seen end."""
