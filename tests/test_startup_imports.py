@@ -32,6 +32,9 @@ HEAVY = {
     "rich",
     "prompt_toolkit",
     "textual",
+    "celery",
+    "kombu",
+    "redis",
 }
 #: The modules plugins' ``claw`` entry points name.
 ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})

@@ -127,6 +127,30 @@ def test_output_never_cuts_a_character(tmp_path: Path) -> None:
     assert claw.read_task_output(tmp_path / "missing", 5, 10) == ("", 5)
 
 
+def test_output_held_anywhere_decodes_the_same_way() -> None:
+    data = "aé".encode()
+    assert claw.decode_task_output(data[:2], 0, 2) == ("a", 1)  # cut by the limit: left for later
+    assert claw.decode_task_output(data[1:2], 1, 64) == ("\ufffd", 2)  # cut by the end: replaced
+
+
+class _Configurable(LocalTaskBackend):
+    name = "configurable"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[object] = []
+
+    def configure(self, settings):  # type: ignore[no-untyped-def]
+        self.seen.append(settings)
+
+
+def test_the_selected_backend_is_configured_with_the_settings() -> None:
+    local, other = _Configurable(), _Configurable()
+    settings = {"agents": {"backend": "other", "other": {"url": "x"}}}
+    assert claw.select_task_backend({"local": local, "other": other}, settings) is other
+    assert other.seen == [settings] and local.seen == []
+
+
 def test_settings_select_the_backend() -> None:
     local = LocalTaskBackend()
     backends: dict[str, claw.TaskBackend] = {"local": local}

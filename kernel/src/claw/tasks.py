@@ -153,6 +153,14 @@ class TaskBackend(abc.ABC):
 
     name: ClassVar[str]
 
+    def configure(self, settings: Mapping[str, Any]) -> None:
+        """Take the effective settings (all of them; a backend reads its own ``agents.<name>`` part).
+
+        :func:`select_task_backend` calls it on the backend it selects, before returning it, so a backend
+        registered without settings (``claw_register_task_backends``) learns, for example, its broker URL.
+        The default needs none. Raise :class:`claw.ConfigError` for settings the backend cannot use.
+        """
+
     @abc.abstractmethod
     def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
         """Start ``work`` in the background and return a handle to it."""
@@ -227,6 +235,13 @@ def read_task_output(path: str | os.PathLike[str], offset: int, limit: int) -> t
             data = f.read(limit)
     except FileNotFoundError:
         return "", offset
+    return decode_task_output(data, offset, limit)
+
+
+def decode_task_output(data: bytes, offset: int, limit: int) -> tuple[str, int]:
+    """``data`` (at most ``limit`` bytes of a task's output read from byte ``offset``, from a file or any
+    other store) decoded as UTF-8, and the next offset; a character cut by the limit is left for the next
+    read, one cut by the end of the output is decoded as a replacement character."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     text = decoder.decode(data, final=False)
     pending = len(decoder.getstate()[0])
@@ -234,6 +249,18 @@ def read_task_output(path: str | os.PathLike[str], offset: int, limit: int) -> t
         text += decoder.decode(b"", final=True)
         pending = 0
     return text, offset + len(data) - pending
+
+
+def process_start(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot, from ``/proc``), or None when it is gone or a
+    zombie: with the pid it identifies a process for good, as pids are recycled (so a backend can tell
+    its task's process from a stranger that got the same pid later)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(") ", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
 
 
 def kill_process_group(pid: int, sig: int = signal.SIGTERM) -> bool:
@@ -272,6 +299,7 @@ def select_task_backend(
     configured = agents.get("backend") if isinstance(agents, Mapping) else None
     name = configured or DEFAULT_TASK_BACKEND
     if name in backends:
+        backends[name].configure(settings)
         return backends[name]
     if configured:
         from claw.errors import ConfigError

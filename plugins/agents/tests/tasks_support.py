@@ -6,8 +6,8 @@ import json
 import time
 from pathlib import Path
 
-from claw import TaskRecord, TaskStatus
-from claw_agents.tasks.embedded import process_start, supervisor_pid
+from claw import TaskRecord, TaskStatus, process_start
+from claw_agents.tasks.embedded import supervisor_pid
 from claw_agents.tasks.store import Store
 
 

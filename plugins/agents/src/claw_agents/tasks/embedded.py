@@ -21,23 +21,21 @@ from pathlib import Path
 from typing import Any
 
 import claw
-from claw import TaskBackend, TaskFilter, TaskHandle, TaskOutputChunk, TaskRecord, TaskSpec, TaskStatus
+from claw import (
+    TaskBackend,
+    TaskFilter,
+    TaskHandle,
+    TaskOutputChunk,
+    TaskRecord,
+    TaskSpec,
+    TaskStatus,
+    process_start,
+)
 
 from claw_agents.tasks.store import Store, agents_dir
 
 #: Seconds an on-demand supervisor lingers with nothing to run and no cron entry before it exits.
 IDLE_EXIT_SECONDS = 60.0
-
-
-def process_start(pid: int) -> str | None:
-    """When ``pid`` started (clock ticks since boot, from ``/proc``), or None when it is gone or a
-    zombie: with the pid it identifies a process for good, as pids are recycled."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(") ", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return None
-    return None if fields[0] in ("Z", "X") else fields[19]
 
 
 def lock_path(root: Path) -> Path:

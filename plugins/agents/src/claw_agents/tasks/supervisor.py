@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import claw
-from claw import TaskRecord, TaskSpec, TaskStatus
+from claw import TaskBackend, TaskRecord, TaskSpec, TaskStatus, process_start
 
 from claw_agents.tasks import cron
-from claw_agents.tasks.embedded import lock_path, process_start
+from claw_agents.tasks.embedded import lock_path
 from claw_agents.tasks.store import Store, agents_dir
 
 #: How often the supervisor looks for new tasks, finished re-adopted processes and due cron entries; a
@@ -65,6 +65,8 @@ class Supervisor:
         self.clock = clock
         self._children: dict[str, asyncio.Task[None]] = {}
         self._adopted: dict[str, int] = {}
+        #: Cron runs fired on another backend (settings ``agents.backend``), until they end.
+        self._remote: dict[str, TaskBackend] = {}
         #: A lock already taken for us by whoever started us on demand (``ensure_supervisor``).
         self._lock: int | None = lock_fd
 
@@ -199,12 +201,43 @@ class Supervisor:
             if record.id not in self._children:
                 await self._spawn(record)
         self._check_adopted()
+        await self._refresh_remote()
         await cron.fire_due(self.store, self.clock() if now is None else now, self._submit, self._is_open)
 
     async def _submit(self, spec: TaskSpec) -> TaskRecord:
-        return self.store.add_task(spec, "embedded")
+        """A cron firing runs on the backend the entry's workspace settings select: with
+        ``agents.backend: celery`` this supervisor is the fleet's scheduler (docs/agents.md)."""
+        backend = self._backend_for(spec)
+        if backend is None:
+            return self.store.add_task(spec, "embedded")
+        record = await backend.submit(spec)
+        self._remote[record.id] = backend
+        return record
+
+    def _backend_for(self, spec: TaskSpec) -> TaskBackend | None:
+        """The backend settings select for ``spec.cwd``, or None for this supervisor's own (embedded, or
+        ``local``, which would die with it). Settings that cannot be used are logged and run here."""
+        try:
+            backend = claw.CommandContext.create(Path(spec.cwd) if spec.cwd else None).task_backend()
+        except claw.ClawError as e:
+            _log().error("cron firing runs on the embedded backend", reason=str(e), task=spec.name)
+            return None
+        return None if backend.name in ("embedded", "local") else backend
+
+    async def _refresh_remote(self) -> None:
+        """Forget fired remote runs that have ended (kept while their backend cannot say: no overlap)."""
+        for task_id, backend in list(self._remote.items()):
+            try:
+                if (await backend.get(task_id)).status.final:
+                    del self._remote[task_id]
+            except KeyError:
+                del self._remote[task_id]
+            except claw.ClawError as e:
+                _log().warning("cannot reach a task backend", backend=backend.name, reason=str(e))
 
     def _is_open(self, task_id: str) -> bool:
+        if task_id in self._remote:
+            return True
         try:
             return not self.store.get_task(task_id).status.final
         except KeyError:
