@@ -21,6 +21,18 @@ from typing import Any, Self
 from claw.testing.script import Fault, Reply, Step
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up (claw aborting a stalled or damaged stream, as it should) is not an error to
+    print: the standard server writes a traceback to stderr, which in-process claw runs share."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @dataclass
 class RecordedRequest:
     method: str
@@ -137,7 +149,7 @@ class MockServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         # A short poll interval keeps stop() (and so every test's teardown) from waiting 0.5 s.
         self._thread = threading.Thread(
