@@ -183,8 +183,10 @@ def _start_background(
     background.start(session, agent_id, spec.description, run, name=input.get("name"))
     text = (
         "Async agent launched successfully.\n"
-        f"agentId: {agent_id} (you are told when it ends; TaskOutput and TaskStop take this id)"
+        f"agentId: {agent_id} (you are told when it ends; TaskOutput shows its progress, TaskStop ends it)"
     )
+    if input.get("name"):
+        text += f"\nname: {input['name']} (SendMessage to it while it runs)"
     data = {"status": "async_launched", "agentId": agent_id, "name": input.get("name")}
     return claw.ToolResult(content=text, data={**data, "description": spec.description})
 
