@@ -126,6 +126,13 @@ class SessionContext:
         self.available_tools: list[ToolSpec] = []
         self._notices: list[str] = []
         self._background: set[asyncio.Future[Any]] = set()
+        #: This session's transcript file (set by the agent loop; ``None`` when nothing is kept on disk).
+        self.transcript_path: Path | None = None
+        #: The sub-agents of this session still running, by agent id (their session id): their own
+        #: contexts, set by the agent loop while :meth:`run_subagent` runs. A plugin reaches a running
+        #: child through it: ``subagents[id].notify(text)`` is the child's next user message (how
+        #: claw-agents' ``SendMessage`` talks to a named sub-agent), ``transcript_path`` its progress.
+        self.subagents: dict[str, SessionContext] = {}
 
     def request_start_timeout(self, seconds: float) -> None:
         """Ask the agent loop to wait ``seconds`` for ``claw_session_start`` instead of the default.

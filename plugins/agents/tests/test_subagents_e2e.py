@@ -442,3 +442,144 @@ def test_a_subagent_that_cannot_start_is_a_tool_error(claw, scripted):
     error = scripted.requests[1]["messages"][-1]["content"][0]
     assert error["is_error"] and "the sub-agent could not start: " in json.dumps(error)
     assert "nowhere" in json.dumps(error)
+
+
+def _last_text(request: Any) -> str:
+    """Everything the last message of ``request`` says (its text and tool results)."""
+    return json.dumps(request.messages[-1].model_dump(mode="json"))
+
+
+def test_running_background_subagent_is_read_listed_and_stopped(claw, scripted, workspace):
+    (workspace / "notes.txt").write_text("x\n")
+    seen: dict[str, str] = {}
+
+    def respond(request: Any) -> Any:
+        if _first_user_text(request) == "slow child":
+            if len(request.messages) == 1:  # the child's first step is in its transcript, then it stalls
+                return Reply(Text("working on it"), ToolCall("Glob", {"pattern": "*.txt"}))
+            return Fault(kind="stall", seconds=30, after_events=0, reply=Reply(Text("never")))
+        if len(request.messages) == 1:
+            agent = {"description": "slow", "prompt": "slow child", "run_in_background": True, "name": "sp"}
+            return Reply(ToolCall("Agent", agent))
+        results, last = _tool_results(request), _last_text(request)
+        if "<task-notification>" in last:  # with TaskStop's result
+            seen["stop"] = last
+            return Reply(Text("noted: " + ("stopped" if "the agent was stopped" in last else "?")))
+        result = next(iter(results.values()), "")
+        if "agentId: " in result:
+            seen["id"] = result.split("agentId: ")[1].split()[0]
+            call = ToolCall("TaskOutput", {"task_id": seen["id"], "block": False})
+            return Fault(kind="stall", seconds=1.5, after_events=0, reply=Reply(call))  # the child works
+        if "<task_type>agent</task_type>" in result:
+            seen["output"] = result
+            # another process sees it too (the loop is blocked meanwhile: the child cannot end)
+            seen["cli"] = claw.subprocess("tasks", "list", "--json").assert_success().stdout
+            return Reply(ToolCall("TaskList", {}))
+        if "background agent " in result:
+            seen["list"] = result
+            return Reply(ToolCall("TaskStop", {"task_id": seen["id"]}))
+        return Reply(Text("asked it to stop"))
+
+    scripted_provider.RESPONDER = respond
+    started = time.monotonic()
+    args = (
+        "-p",
+        "go",
+        "--model",
+        "scripted/default",
+        "--output-format",
+        "json",
+        "--allowedTools",
+        "TaskStop",
+    )
+    result = _json_result(claw(*args))
+    assert time.monotonic() - started < 25  # the stalled child was stopped, not waited for
+    assert result["result"] == "noted: stopped"
+    output = seen["output"]
+    assert "<retrieval_status>not_ready</retrieval_status>" in output and "<status>running</status>" in output
+    assert "[user] slow child" in output and "[assistant] working on it" in output
+    assert '[tool call] Glob {"pattern": "*.txt"}' in output and "notes.txt" in output
+    assert "<next_offset>" in output  # still running: more to read later
+    assert f"background agent {seen['id']} [running] slow (name: sp)" in seen["list"]
+    listed = {a["id"]: a for a in json.loads(seen["cli"])}
+    assert listed[seen["id"]]["kind"] == "agent" and listed[seen["id"]]["name"] == "sp"
+    assert f"Successfully stopped agent: {seen['id']}" in seen["stop"]
+    # once stopped it is gone from `claw tasks list`
+    after = json.loads(claw("tasks", "list", "--json").assert_success().stdout)
+    assert seen["id"] not in {a["id"] for a in after}
+
+
+def test_send_message_reaches_a_running_named_subagent(claw, scripted):
+    child_requests: list[str] = []
+
+    def respond(request: Any) -> Any:
+        if _first_user_text(request) == "helper task":
+            text = json.dumps([m.model_dump(mode="json") for m in request.messages])
+            child_requests.append(text)
+            if len(request.messages) == 1:  # slow first step: the parent's message arrives meanwhile
+                call = ToolCall("Glob", {"pattern": "*"})
+                return Fault(kind="stall", seconds=1.5, after_events=0, reply=Reply(call))
+            return Reply(Text("saw PINEAPPLE" if "PINEAPPLE" in text else "no message"))
+        if len(request.messages) == 1:
+            agent = {
+                "description": "help",
+                "prompt": "helper task",
+                "run_in_background": True,
+                "name": "helper",
+            }
+            return Reply(ToolCall("Agent", agent))
+        last = _last_text(request)
+        if "<task-notification>" in last:
+            return Reply(Text("child said: " + last.split("<result>")[1].split("</result>")[0]))
+        if "agentId: " in last:
+            return Reply(ToolCall("SendMessage", {"to": "helper", "message": "also check PINEAPPLE"}))
+        return Reply(Text("sent"))
+
+    scripted_provider.RESPONDER = respond
+    result = _json_result(
+        claw(
+            "-p",
+            "go",
+            "--model",
+            "scripted/default",
+            "--output-format",
+            "json",
+            "--allowedTools",
+            "SendMessage",
+        )
+    )
+    assert result["result"] == "child said: saw PINEAPPLE"
+    assert len(child_requests) == 2 and "PINEAPPLE" not in child_requests[0]
+    assert '<teammate-message teammate_id=\\"lead\\">' in child_requests[1]
+
+
+def test_send_message_to_an_unknown_name_is_an_error(claw, scripted):
+    scripted.script(
+        Reply(ToolCall("SendMessage", {"to": "nobody", "message": "hi"})),
+        Reply(Text("ok")),
+    )
+    _json_result(
+        claw(
+            "-p",
+            "go",
+            "--model",
+            "scripted/default",
+            "--output-format",
+            "json",
+            "--allowedTools",
+            "SendMessage",
+        )
+    )
+    error = scripted.requests[1]["messages"][-1]["content"][0]
+    assert error["is_error"] and "no worker 'nobody'" in json.dumps(error)
+
+
+def test_the_childs_api_time_counts_in_the_parents_duration_api_ms(claw, scripted):
+    scripted.script(
+        Reply(ToolCall("Agent", {"description": "x", "prompt": "p"})),
+        Fault(kind="stall", seconds=1.2, after_events=0, reply=Reply(Text("child"))),
+        Reply(Text("ok")),
+    )
+    result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    assert result["result"] == "ok"
+    assert result["duration_api_ms"] >= 1200  # the parent's own two requests take a few ms

@@ -141,6 +141,7 @@ class AgentLoop(Turn):
             task_backends=lambda: {name: reg.obj for name, reg in app.task_backends.items()},
             trust=settings.trust,
         )
+        self.ctx.transcript_path = session.path
         self.hooks = HookRunner(
             pm=app.pm,
             settings=settings,
@@ -329,10 +330,16 @@ class AgentLoop(Turn):
                 **link,
             )
             self._emit("subagent_start", **link)
+            assert self.ctx is not None and child.ctx is not None
+            self.ctx.subagents[child.session.id] = child.ctx
             outcome = await child.run_prompt(spec.prompt)
         finally:
+            if self.ctx is not None and "agent_id" in link:
+                self.ctx.subagents.pop(link["agent_id"], None)
             await child.close()
         self.costs.merge(child.costs)
+        # the child's time waiting on the API is the parent's too (the result's duration_api_ms)
+        self.caller.api_seconds += child.caller.api_seconds
         result = _subagent_result(child, spec, outcome.result)
         status = "failed" if result.is_error else "completed"
         session.record(

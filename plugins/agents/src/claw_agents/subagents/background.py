@@ -1,6 +1,8 @@
 """Background sub-agents (``run_in_background``): started on the kernel's ``local`` task backend (the
-parent's event loop), their handles findable as ``backend.handle(agent_id)`` (how ``TaskOutput`` and
-``TaskStop`` reach them).
+parent's event loop) and kept, running or ended, in the parent session's :data:`AGENTS`: how
+``TaskOutput`` (the child's progress so far, from its transcript), ``TaskStop`` and ``TaskList`` reach
+them by agent id. While one runs, a small file under ``<state dir>/agents/subagents/`` names it, its
+process and its transcript, so ``claw tasks list`` in another terminal shows it too.
 
 When one ends, its parent session is told with a Claude Code style ``<task-notification>``
 (:meth:`claw.SessionContext.notify`): the model reads it with its next request, and a run without a
@@ -10,12 +12,56 @@ person (``claw -p``) whose model stops while sub-agents still run waits for them
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+import json
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import claw
 
-#: The parent session's running background sub-agents: agent id -> handle.
-RUNNING = claw.StashKey[dict[str, claw.TaskHandle]]()
+
+@dataclass
+class BackgroundAgent:
+    """One background sub-agent of a session: what ``TaskOutput``/``TaskStop``/``TaskList`` show."""
+
+    id: str
+    description: str
+    name: str | None
+    handle: claw.TaskHandle
+    started_at: float = field(default_factory=time.time)
+    status: str = "running"  # then completed, failed or stopped
+    result: claw.SubagentResult | None = None
+    error: str = ""
+    transcript_path: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+
+#: The parent session's background sub-agents (running and ended): agent id -> record.
+AGENTS = claw.StashKey[dict[str, BackgroundAgent]]()
+#: The names given to the parent session's sub-agents (the ``Agent`` tool's ``name``): name -> agent id.
+NAMES = claw.StashKey[dict[str, str]]()
+
+
+def running_child(session: claw.SessionContext | None, to: str) -> claw.SessionContext | None:
+    """The context of ``session``'s running sub-agent named ``to`` (its ``name`` or agent id), or
+    ``None``: what ``SendMessage`` delivers to (``notify``: the child's next user message)."""
+    if session is None:
+        return None
+    agent_id = (session.stash.get(NAMES) or {}).get(to, to)
+    return session.subagents.get(agent_id)
+
+
+def registry_dir(env: Mapping[str, str]) -> Path:
+    """Where running background sub-agents are listed for other processes (``claw tasks list``)."""
+    return claw.state_dir(env) / "agents" / "subagents"
 
 
 def notice(agent_id: str, description: str, result: claw.SubagentResult | None, error: str) -> str:
@@ -32,11 +78,22 @@ def notice(agent_id: str, description: str, result: claw.SubagentResult | None, 
     )
 
 
+def find(session: claw.SessionContext | None, agent_id: str) -> BackgroundAgent | None:
+    """The background sub-agent ``agent_id`` of ``session``, running or ended, or ``None``."""
+    return (session.stash.get(AGENTS) or {}).get(agent_id) if session is not None else None
+
+
+def listed(session: claw.SessionContext | None) -> list[BackgroundAgent]:
+    """The background sub-agents of ``session``, oldest first."""
+    return list((session.stash.get(AGENTS) or {}).values()) if session is not None else []
+
+
 def start(
     session: claw.SessionContext,
     agent_id: str,
     description: str,
     run: Callable[[], Awaitable[claw.SubagentResult]],
+    name: str | None = None,
 ) -> None:
     """Run ``run`` in the background as ``agent_id`` and tell ``session`` when it ends.
 
@@ -45,27 +102,107 @@ def start(
     backend = session.task_backends.get("local")
     if backend is None:
         raise claw.ToolError("background sub-agents need the kernel's local task backend")
-    running = session.stash.setdefault(RUNNING, {})
+    agents = session.stash.setdefault(AGENTS, {})
+    entry = registry_dir(session.env) / f"{agent_id}.json"
 
     async def work() -> claw.SubagentResult:
-        result: claw.SubagentResult | None = None
-        error = "the agent was stopped"
+        record = agents[agent_id]
         try:
-            result = await run()
-            return result
-        except claw.ToolError as exc:
-            error = str(exc)
+            record.result = await run()
+            record.status = "failed" if record.result.is_error else "completed"
+            record.transcript_path = record.result.transcript_path
+            return record.result
+        except asyncio.CancelledError:
+            record.status, record.error = "stopped", "the agent was stopped"
+            raise
+        except Exception as exc:
+            record.status, record.error = "failed", str(exc)
             raise
         finally:
-            running.pop(agent_id, None)
-            session.notify(notice(agent_id, description, result, error))
+            entry.unlink(missing_ok=True)
+            session.notify(notice(agent_id, description, record.result, record.error))
 
     handle = backend.start(agent_id, work)
-    running[agent_id] = handle
+    agents[agent_id] = BackgroundAgent(agent_id, description, name, handle)
+    _register(entry, session, agents[agent_id])
     session.track(handle.result())
+
+
+def _register(entry: Path, session: claw.SessionContext, agent: BackgroundAgent) -> None:
+    """List ``agent`` for other processes while it runs (best effort: a read-only state dir only
+    hides it from ``claw tasks list``)."""
+    data = {
+        "id": agent.id,
+        "description": agent.description,
+        "name": agent.name,
+        "parent_session_id": session.session_id,
+        "workspace": str(session.workspace),
+        "pid": os.getpid(),
+        "pid_start": claw.process_start(os.getpid()),
+        "started_at": agent.started_at,
+    }
+    with contextlib.suppress(OSError):
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        claw.atomic_write(entry, json.dumps(data))
+
+
+def running_elsewhere(env: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The background sub-agents running in any claw process (``claw tasks list``), oldest first; an
+    entry whose process is gone (killed before it could clean up) is removed."""
+    found = []
+    directory = registry_dir(env)
+    for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if claw.process_start(int(data.get("pid") or 0)) != data.get("pid_start"):
+            path.unlink(missing_ok=True)
+            continue
+        found.append(data)
+    return sorted(found, key=lambda d: d.get("started_at") or 0)
+
+
+def transcript(session: claw.SessionContext, agent: BackgroundAgent) -> str:
+    """What ``agent`` has said and done so far, from its transcript (its session file): text, tool calls
+    and their results, one block a paragraph; its final answer once it has ended."""
+    child = session.subagents.get(agent.id)
+    path = child.transcript_path if child is not None else agent.transcript_path
+    if child is not None and path is not None:
+        agent.transcript_path = str(path)
+    parts: list[str] = []
+    with contextlib.suppress(OSError):
+        for line in Path(path).read_text(errors="replace").splitlines() if path else []:
+            with contextlib.suppress(ValueError):
+                event = json.loads(line)
+                if event.get("type") in ("user", "assistant") and isinstance(event.get("message"), dict):
+                    parts += _blocks(event["type"], event["message"].get("content"))
+    if not parts and agent.result is not None:
+        parts.append(agent.result.text)
+    return "".join(f"{p}\n\n" for p in parts)
+
+
+def _blocks(role: str, content: Any) -> list[str]:
+    if isinstance(content, str):
+        return [f"[{role}] {content}"]
+    out = []
+    for block in content if isinstance(content, list) else []:
+        kind = block.get("type")
+        if kind == "text" and block.get("text", "").strip():
+            out.append(f"[{role}] {block['text'].strip()}")
+        elif kind == "tool_use":
+            out.append(
+                f"[tool call] {block.get('name')} {json.dumps(block.get('input'), ensure_ascii=False)}"
+            )
+        elif kind == "tool_result":
+            body = block.get("content")
+            text = body if isinstance(body, str) else "".join(c.get("text", "") for c in body or [])
+            out.append(f"[tool {'error' if block.get('is_error') else 'result'}] {text.strip()}")
+    return out
 
 
 async def stop_all(session: claw.SessionContext) -> None:
     """Stop the background sub-agents still running (the parent session is ending)."""
-    for handle in list((session.stash.get(RUNNING) or {}).values()):
-        await handle.cancel()
+    for agent in listed(session):
+        if agent.running:
+            await agent.handle.cancel()

@@ -71,4 +71,4 @@ def claw_session_start(session: claw.SessionContext) -> None:
 def claw_session_end(session: claw.SessionContext) -> Awaitable[None] | None:
     from claw_agents.subagents import background
 
-    return background.stop_all(session) if session.stash.get(background.RUNNING) else None
+    return background.stop_all(session) if session.stash.get(background.AGENTS) else None

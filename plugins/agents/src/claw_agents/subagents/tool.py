@@ -42,7 +42,10 @@ SCHEMA: dict[str, Any] = {
             "type": "boolean",
             "description": "Run the agent in the background; you are told when it ends.",
         },
-        "name": {"type": "string", "description": "A name that makes the running agent addressable."},
+        "name": {
+            "type": "string",
+            "description": "A name that makes the running agent addressable by SendMessage (to: the name).",
+        },
         "mode": {
             "type": "string",
             "description": "Permission mode for the agent (never wider than yours), e.g. plan, acceptEdits.",
@@ -144,6 +147,8 @@ class AgentTool(claw.Tool):
             workspace=tree.workspace if tree else None,
             session_id=agent_id,
         )
+        if input.get("name"):  # addressable by SendMessage while it runs (a later one takes the name)
+            session.stash.setdefault(background.NAMES, {})[input["name"]] = agent_id
         if input.get("run_in_background"):
             return _start_background(session, spec, tree, input)
         try:
@@ -175,11 +180,13 @@ def _start_background(
             if tree:
                 await worktree.finish(tree)
 
-    background.start(session, agent_id, spec.description, run)
+    background.start(session, agent_id, spec.description, run, name=input.get("name"))
     text = (
         "Async agent launched successfully.\n"
-        f"agentId: {agent_id} (you are told when it ends; TaskOutput and TaskStop take this id)"
+        f"agentId: {agent_id} (you are told when it ends; TaskOutput shows its progress, TaskStop ends it)"
     )
+    if input.get("name"):
+        text += f"\nname: {input['name']} (SendMessage to it while it runs)"
     data = {"status": "async_launched", "agentId": agent_id, "name": input.get("name")}
     return claw.ToolResult(content=text, data={**data, "description": spec.description})
 

@@ -67,20 +67,33 @@ def tasks() -> None:
 @_JSON
 @click.pass_context
 def tasks_list(ctx: click.Context, statuses: tuple[str, ...], as_json: bool) -> None:
-    """List background tasks, oldest first."""
+    """List background tasks, oldest first, then the background sub-agents running in claw sessions."""
     from claw import TaskFilter, TaskStatus, table
 
     try:
         wanted = [TaskStatus(s) for s in statuses] or None
     except ValueError as e:
         raise UsageError(f"--status: {e}; one of {', '.join(s.value for s in TaskStatus)}") from None
+    from claw import command_context
+
+    from claw_agents.subagents.background import running_elsewhere
+
     records = _run(_backend(ctx).list(TaskFilter(statuses=wanted)))
+    # background sub-agents run inside their parent's claw process, not on the backend: listed apart
+    agents = running_elsewhere(command_context(ctx).env) if not wanted or TaskStatus.RUNNING in wanted else []
     if as_json:
-        _dump([r.model_dump(mode="json") for r in records])
+        _dump(
+            [r.model_dump(mode="json") for r in records]
+            + [{**a, "kind": "agent", "status": "running"} for a in agents]
+        )
         return
     rows = [
         [r.id, r.status.value, r.spec.kind, _when(r.created_at), r.spec.name or r.spec.text[:50]]
         for r in records
+    ]
+    rows += [
+        [a["id"], "running", "agent", _when(a["started_at"]), a.get("name") or a["description"]]
+        for a in agents
     ]
     table(rows, ["ID", "STATUS", "KIND", "CREATED", "NAME"])
 

@@ -21,6 +21,7 @@ from typing import Any
 import claw
 from claw import TaskBackend, TaskRecord, TaskSpec, ToolContext, ToolError, ToolResult, ToolSpec
 
+from claw_agents.subagents import background
 from claw_agents.tasks.store import open_store
 
 ITEM_STATUSES = ("pending", "in_progress", "completed")
@@ -163,8 +164,26 @@ class TaskListTool(claw.Tool):
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
         listed = open_store(ctx.env).list_items(list_id(ctx))
         items = {i["id"]: i for i in listed}
-        text = "\n".join(_item_line(i, items) for i in listed) or "No tasks found"
-        return ToolResult(content=text, data={"tasks": listed})
+        lines = [_item_line(i, items) for i in listed]
+        agents = [a for a in background.listed(ctx.session) if a.running]
+        lines += [
+            f"background agent {a.id} [running] {a.description}" + (f" (name: {a.name})" if a.name else "")
+            for a in agents
+        ]
+        data = {"tasks": listed, "agents": [_agent_data(a) for a in agents]}
+        return ToolResult(content="\n".join(lines) or "No tasks found", data=data)
+
+
+def _agent_data(agent: background.BackgroundAgent) -> dict[str, Any]:
+    return {
+        "id": agent.id,
+        "kind": "agent",
+        "status": agent.status,
+        "description": agent.description,
+        "name": agent.name,
+        "started_at": agent.started_at,
+        "error": agent.error or None,
+    }
 
 
 class TaskUpdateTool(claw.Tool):
@@ -299,6 +318,9 @@ class TaskOutputTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
+        agent = background.find(ctx.session, str(input["task_id"]))
+        if agent is not None:
+            return await _agent_output(agent, input, ctx)
         backend, record = await resolve_run(ctx, str(input["task_id"]))
         if input.get("block", True) and not record.status.final:
             wait = asyncio.ensure_future(backend.wait(record.id, float(input.get("timeout", 30000)) / 1000))
@@ -331,6 +353,52 @@ class TaskOutputTool(claw.Tool):
         )
 
 
+async def _until(waited: Any, timeout: float, ctx: ToolContext) -> None:
+    """Wait for ``waited`` up to ``timeout`` seconds, or until the call is cancelled."""
+    wait = asyncio.ensure_future(asyncio.wait_for(asyncio.shield(waited), timeout))
+    cancelled = asyncio.ensure_future(ctx.cancelled.wait())
+    await asyncio.wait({wait, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+    for f in (wait, cancelled):
+        f.cancel()
+    with contextlib.suppress(BaseException):
+        await wait
+
+
+async def _agent_output(
+    agent: background.BackgroundAgent, input: Mapping[str, Any], ctx: ToolContext
+) -> ToolResult:
+    """``TaskOutput`` of a background sub-agent: its transcript so far (text, tool calls, results),
+    paged by byte offset like a detached task's output; its final answer once it has ended."""
+    assert ctx.session is not None
+    block = input.get("block", True)
+    if block and agent.running:
+        await _until(agent.handle.result(), float(input.get("timeout", 30000)) / 1000, ctx)
+    data = background.transcript(ctx.session, agent).encode()
+    offset = int(input.get("offset", 0))
+    text, next_offset = claw.decode_task_output(
+        data[offset : offset + OUTPUT_PAGE_BYTES], offset, OUTPUT_PAGE_BYTES
+    )
+    done = not agent.running and next_offset >= len(data)
+    retrieval = "success" if not agent.running else ("timeout" if block else "not_ready")
+    parts = [
+        f"<retrieval_status>{retrieval}</retrieval_status>",
+        f"<task_id>{agent.id}</task_id>",
+        "<task_type>agent</task_type>",
+        f"<status>{agent.status}</status>",
+    ]
+    if agent.error:
+        parts.append(f"<error>{agent.error}</error>")
+    if agent.result is not None:
+        parts.append(f"<result>{agent.result.text}</result>")
+    parts.append(f"<output>{text}</output>")
+    if not done:
+        parts.append(f"<next_offset>{next_offset}</next_offset>")
+    return ToolResult(
+        content="\n".join(parts),
+        data={"task": _agent_data(agent), "output": text, "next_offset": next_offset, "done": done},
+    )
+
+
 class TaskStopTool(claw.Tool):
     spec = ToolSpec(
         name="TaskStop",
@@ -349,6 +417,15 @@ class TaskStopTool(claw.Tool):
         given = input.get("task_id") or input.get("shell_id")
         if not given:
             raise ToolError("TaskStop needs task_id")
+        agent = background.find(ctx.session, str(given))
+        if agent is not None:
+            if not agent.running:
+                raise ToolError(f"agent {agent.id} is not running ({agent.status})")
+            await agent.handle.cancel()
+            return ToolResult(
+                content=f"Successfully stopped agent: {agent.id} ({agent.description})",
+                data={"task": _agent_data(agent)},
+            )
         backend, record = await resolve_run(ctx, str(given))
         if record.status.final:
             raise ToolError(f"task {record.id} is not running ({record.status.value})")

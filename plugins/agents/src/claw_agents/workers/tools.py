@@ -13,6 +13,7 @@ from typing import Any
 
 import claw
 
+from claw_agents.subagents import background
 from claw_agents.workers import config, manager
 from claw_agents.workers.store import LaneHeld, Store, Worker, db_path
 
@@ -278,24 +279,30 @@ def TeamDelete(team_name: str, ctx: claw.ToolContext) -> dict[str, Any]:
 
 @claw.tool
 def SendMessage(to: str, message: str, ctx: claw.ToolContext, summary: str | None = None) -> dict[str, Any]:
-    """Send a message to a teammate (by name or worker id); it reaches them as their next prompt.
+    """Send a message to a teammate (by name or worker id), or to a running sub-agent of yours (by the
+    Agent call's name or its agentId); it reaches them as their next prompt (a sub-agent: before its
+    next model request).
 
-    :param to: the teammate's name or worker id.
+    :param to: the teammate's name or worker id, or the sub-agent's name or agentId.
     :param message: the message.
     :param summary: a 5-10 word summary (at most 200 characters).
     """
+    if summary is not None and len(summary) > 200:
+        raise claw.ToolError("summary: at most 200 characters")
     store = _store(ctx)
     sender_id = ctx.env.get("CLAW_WORKER_ID")
     sender = store.worker(sender_id) if sender_id else None
-    team = sender.team if sender else None
-    candidates = [w for w in store.workers(team) if to in (w.id, w.name)] if team else []
-    target = candidates[-1] if candidates else _worker(store, to)
-    if summary is not None and len(summary) > 200:
-        raise claw.ToolError("summary: at most 200 characters")
     who = sender.name if sender else "lead"
     text = f'<teammate-message teammate_id="{escape(who)}"'
     text += f' summary="{escape(summary)}">' if summary else ">"
     text += f"\n{message}\n</teammate-message>"
+    child = background.running_child(ctx.session, to)
+    if child is not None:
+        child.notify(text)
+        return {"success": True, "to": to, "agent_id": child.session_id}
+    team = sender.team if sender else None
+    candidates = [w for w in store.workers(team) if to in (w.id, w.name)] if team else []
+    target = candidates[-1] if candidates else _worker(store, to)
     prompt_id = store.enqueue(target.id, text, sender=who, summary=summary)
     return {"success": True, "to": target.name, "worker_id": target.id, "prompt_id": prompt_id}
 
