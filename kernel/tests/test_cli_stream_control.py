@@ -494,7 +494,7 @@ def test_permission_updates_of_an_allow_apply_to_the_session(claw, loop_env, wor
     assert not (workspace / ".claw" / "settings.local.json").exists()  # session updates are not saved
 
 
-CONTROL_PLUGIN = '''
+CONTROL_PLUGIN = """
 import asyncio
 import claw
 
@@ -514,7 +514,7 @@ def claw_control_request(subtype, request, session):
             raise RuntimeError("boom")
         return fail()
     return None
-'''
+"""
 
 
 def test_plugins_answer_control_requests_the_kernel_does_not_own(claw, loop_env, plugin_module):
