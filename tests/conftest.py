@@ -75,3 +75,12 @@ def anthropic_model(claw_env: dict[str, str], anthropic_server: Any) -> Any:
     }
     (cfg / "settings.json").write_text(json.dumps(settings))
     return anthropic_server
+
+
+@pytest.fixture
+def scripted_default(scripted, claw_env):  # type: ignore[no-untyped-def]
+    """The scripted model as the configured default (the SDK passes no --model unless asked)."""
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
+    return scripted

@@ -56,15 +56,6 @@ def _events(env: dict[str, str], workspace: Path, session_id: str) -> list[dict[
     return [json.loads(line) for line in log.read_text().splitlines()]
 
 
-@pytest.fixture
-def scripted_default(scripted, claw_env):  # type: ignore[no-untyped-def]
-    """The scripted model as the configured default (the SDK passes no --model unless asked)."""
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    return scripted
-
-
 def test_the_sdk_client_drives_claw(scripted, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
     cfg = Path(claw_env["CLAW_CONFIG_DIR"])
     cfg.mkdir(parents=True, exist_ok=True)

@@ -262,8 +262,7 @@ def test_set_permission_mode_set_model_initialize_and_unknown_requests(claw, loo
             "rewind_files: claw keeps no file checkpoints, so it cannot rewind files",
             'stop_task: no task "t1": claw reports no background tasks to the SDK '
             "(stop a background command with the KillShell tool)",
-            "mcp_toggle: claw reconnects a dropped MCP server by itself and cannot switch servers on or "
-            "off during a session; restart the session with the servers you want",
+            'mcp_toggle: no MCP server named "x" (configured: none)',  # claw-mcp's answer
         ]
         assert driver.response("status") == {
             "subtype": "success",
@@ -493,3 +492,59 @@ def test_permission_updates_of_an_allow_apply_to_the_session(claw, loop_env, wor
     assert sorted(p.name for p in workspace.glob("*.txt")) == ["one.txt"]
     assert [d["tool_use_id"] for d in result["permission_denials"]] == ["toolu_2"]
     assert not (workspace / ".claw" / "settings.local.json").exists()  # session updates are not saved
+
+
+CONTROL_PLUGIN = """
+import asyncio
+import claw
+
+@claw.hookimpl
+def claw_control_request(subtype, request, session):
+    if subtype == "echo":
+        return {"echo": request["text"], "tools": len(session.session_tools)}
+    if subtype == "refuse":
+        return "refused: " + request["why"]
+    if subtype == "slow":
+        async def later():
+            await asyncio.sleep(0.5)
+            return {"slept": True}
+        return later()
+    if subtype == "broken":
+        async def fail():
+            raise RuntimeError("boom")
+        return fail()
+    return None
+"""
+
+
+def test_plugins_answer_control_requests_the_kernel_does_not_own(claw, loop_env, plugin_module):
+    plugin_module("control_plugin", CONTROL_PLUGIN)
+    loop_env.script(Reply(Text("done")))
+    driver = Driver(claw)
+    try:
+        driver.send(_request("init", "initialize"))
+        driver.send(_request("slow", "slow"))
+        driver.send(_request("echo", "echo", text="hi"))
+        driver.send(_request("refuse", "refuse", why="not now"))
+        driver.send(_request("broken", "broken"))
+        driver.send(_request("none", "nobody-owns-this"))
+        answers = {
+            _rid(o): o["response"]
+            for o in driver.until(lambda o: _rid(o) == "slow")
+            if o["type"] == "control_response"
+        }
+        driver.send(_user("hello"))  # the session went on
+        result = driver.result()
+        code, err = driver.finish()
+    finally:
+        driver.kill()
+    assert code == 0, err
+    assert result["result"] == "done"
+    assert answers["echo"]["response"] == {"echo": "hi", "tools": 0}
+    assert answers["refuse"] == {"subtype": "error", "request_id": "refuse", "error": "refused: not now"}
+    assert answers["slow"]["response"] == {"slept": True}
+    order = [_rid(o) for o in driver.seen if o["type"] == "control_response"]
+    assert order.index("echo") < order.index("slow"), "a slow answer holds up no other request"
+    assert answers["broken"]["error"] == "plugin control_plugin failed on broken"
+    assert "RuntimeError: boom" in err
+    assert answers["none"]["error"] == "unsupported control request subtype: nobody-owns-this"

@@ -10,6 +10,9 @@ import claw
 
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
+#: Modules that are mostly prose: ``hookspecs.py`` is bodiless specs whose docstrings are the plugin
+#: reference (docs/plugins.md is generated from them); splitting it would split that reference.
+PROSE = {"hookspecs.py"}
 
 SRC = Path(claw.__file__).parent
 
@@ -28,7 +31,8 @@ def test_no_module_is_over_600_lines() -> None:
     long = {
         str(p.relative_to(SRC)): n
         for p in _modules()
-        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+        if str(p.relative_to(SRC)) not in PROSE
+        and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert long == {}
 

@@ -414,6 +414,31 @@ def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
     """
 
 
+@hookspec(firstresult=True)
+def claw_control_request(
+    subtype: str, request: dict[str, Any], session: SessionContext
+) -> dict[str, Any] | str | Awaitable[dict[str, Any] | str | None] | None:
+    """Answer a stream-json control request the kernel does not own (`agent-sdk.md <agent-sdk.md>`_):
+    claw-mcp answers the Agent SDK's ``mcp_reconnect`` and ``mcp_toggle``.
+
+    Called once the session has started, for a subtype outside the kernel's own (``initialize``,
+    ``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
+    ``stop_task``, ``rewind_files``). Stops at first non-None result. Return ``None`` (not an
+    awaitable) for a subtype your plugin does not own. An awaitable is awaited while the session goes
+    on (other control requests and a running turn are not held up) and its answer sent once it
+    resolves. With no answer the client gets "unsupported control request subtype"; a plugin that
+    raises is reported and the client gets an error naming it.
+
+    :param subtype: the request's ``subtype`` (``"mcp_toggle"``).
+    :param request: the whole ``request`` object, with Claude Code's field names (``serverName``).
+    :param session: the running session.
+    :returns: the success response's ``response`` object (a dict), an error message (a string), an
+        awaitable of either, or ``None`` to leave the request to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
 # --------------------------------------------------------------------------------------------
 # Services: ``firstresult`` hooks a built-in plugin (``claw.builtins.*``, see
 # :data:`claw.plugins.BUILTIN_PLUGINS`) answers with ``trylast=True``. A plugin that answers replaces

@@ -4,12 +4,13 @@ With ``--input-format stream-json --output-format stream-json``, stdin carries u
 control messages; stdout carries the run's messages and control messages. From the client:
 ``{"type": "control_request", "request_id": ID, "request": {"subtype": ...}}`` with ``initialize``,
 ``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
-``mcp_reconnect``, ``mcp_toggle``, ``stop_task`` or ``rewind_files``, each answered on stdout with
+``stop_task`` or ``rewind_files``, each answered on stdout with
 ``{"type": "control_response", "response": {"subtype": "success", "request_id": ID, "response": {...}}}``
 or ``{"subtype": "error", "request_id": ID, "error": "..."}``. From claw: ``can_use_tool`` (with
 ``--permission-prompt-tool stdio``), answered ``{"behavior": "allow" | "deny", ...}``;
 ``hook_callback`` for the hooks ``initialize`` registered; ``mcp_message`` for the client's
-in-process MCP servers (:mod:`claw.cli.sdk_session`).
+in-process MCP servers (:mod:`claw.cli.sdk_session`). A subtype claw does not handle itself goes to
+the plugins (``claw_control_request``: claw-mcp answers ``mcp_reconnect`` and ``mcp_toggle``).
 
 The session starts once the first message has arrived, so that an ``initialize`` (the SDKs send it
 first) configures it: its hooks fire from ``SessionStart`` on, its MCP servers' tools are offered from
@@ -22,6 +23,7 @@ it is reported on stderr and skipped.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import json
 import os
@@ -71,6 +73,8 @@ class ControlChannel:
         self._init_error: str | None = None
         #: The ``initialize`` request (the first message) that configured the session.
         self._applied: dict[str, Any] | None = None
+        #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
+        self._answering: set[asyncio.Future[None]] = set()
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "initialize": self._initialize,
             "interrupt": self._interrupt,
@@ -78,8 +82,6 @@ class ControlChannel:
             "set_model": self._set_model,
             "mcp_status": self._mcp_status,
             "get_context_usage": self._context_usage,
-            "mcp_reconnect": self._mcp_unsupported,
-            "mcp_toggle": self._mcp_unsupported,
             "stop_task": self._stop_task,
             "rewind_files": self._rewind_files,
         }
@@ -169,27 +171,50 @@ class ControlChannel:
             console.warn(f"stdin line {number}: control_request without a request_id; skipped", once=False)
             return
         subtype = request.get("subtype") if isinstance(request, dict) else None
-        handler = self._handlers.get(subtype) if isinstance(subtype, str) else None
         try:
             if not isinstance(request, dict) or not isinstance(subtype, str):
                 raise ClawError('"request" must be an object with a "subtype"')
-            if handler is None:
-                raise ClawError(f"unsupported control request subtype: {subtype}")
-            response = handler(request)
+            handler = self._handlers.get(subtype)
+            if handler is not None:
+                self._respond(request_id, handler(request))
+            else:
+                self._ask_plugins(request_id, subtype, request)
         except ClawError as exc:
-            self._write(
-                {
-                    "type": "control_response",
-                    "response": {"subtype": "error", "request_id": request_id, "error": str(exc)},
-                }
-            )
-            return
-        self._write(
-            {
-                "type": "control_response",
-                "response": {"subtype": "success", "request_id": request_id, "response": response},
-            }
+            self._respond(request_id, str(exc))
+
+    def _ask_plugins(self, request_id: str, subtype: str, request: dict[str, Any]) -> None:
+        """A subtype the kernel does not own: the first plugin's ``claw_control_request`` answer, sent
+        once it has resolved (the session goes on meanwhile: a reconnect may take seconds).
+
+        :raises ClawError: no plugin answers ``subtype``.
+        """
+        answer, answers = self.loop.app.pm.call_attributed(
+            "claw_control_request", subtype=subtype, request=dict(request), session=self.loop.ctx
         )
+        if answer is None:
+            raise ClawError(f"unsupported control request subtype: {subtype}")
+        if not inspect.isawaitable(answer):
+            self._respond(request_id, answer)
+            return
+        plugin = answers[-1].plugin.name
+
+        async def send() -> None:
+            result = await answer
+            self._respond(
+                request_id, result if result is not None else f"plugin {plugin} failed on {subtype}"
+            )
+
+        future = asyncio.ensure_future(send())
+        self._answering.add(future)
+        future.add_done_callback(self._answering.discard)
+
+    def _respond(self, request_id: str, answer: dict[str, Any] | str) -> None:
+        """A ``control_response``: a dict is the success ``response``, a string the error message."""
+        if isinstance(answer, str):
+            body = {"subtype": "error", "request_id": request_id, "error": answer}
+        else:
+            body = {"subtype": "success", "request_id": request_id, "response": answer}
+        self._write({"type": "control_response", "response": body})
 
     def _resolve(self, data: dict[str, Any], number: int) -> None:
         response = data.get("response")
@@ -261,12 +286,6 @@ class ControlChannel:
             "model": status["model"],
             "isAutoCompactEnabled": bool(self.loop.settings.model.compaction.auto),
         }
-
-    def _mcp_unsupported(self, request: dict[str, Any]) -> dict[str, Any]:
-        raise ClawError(
-            f"{request['subtype']}: claw reconnects a dropped MCP server by itself and cannot switch "
-            "servers on or off during a session; restart the session with the servers you want"
-        )
 
     def _stop_task(self, request: dict[str, Any]) -> dict[str, Any]:
         raise ClawError(

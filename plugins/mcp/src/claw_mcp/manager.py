@@ -156,6 +156,8 @@ class Server:
     auth: Any = None
     #: Set by the OAuth provider when the server asked for an authorization this run cannot do.
     auth_required: bool = False
+    #: Switched off by the client (``mcp_toggle``): not connected until switched on again.
+    disabled: bool = False
 
     @property
     def name(self) -> str:
@@ -317,11 +319,16 @@ class McpManager:
         """Connect, and keep connecting: a failed start is not retried (as Claude Code); a live
         connection that drops gets :data:`RECONNECT_ATTEMPTS` attempts, the first one at once, then
         1 s, 2 s, 4 s, ... apart. A server left failed or needing authorization waits for
-        :meth:`resume` (a request to a server that was connected once, or a login)."""
+        :meth:`resume` (a request to a server that was connected once, or a login); so does a
+        disabled one (:meth:`set_enabled`)."""
         anyio = require("anyio", dist=DIST)
         start = time.perf_counter()
         budget, attempt = 1, 0
         while not self._stopping.is_set():
+            if server.disabled:
+                server.settle("disabled")
+                await self._wait_for_resume(server)
+                continue
             server.wake = asyncio.Event()
             connects = server.connects
             try:
@@ -331,6 +338,8 @@ class McpManager:
             except Exception as exc:
                 if self._stopping.is_set():
                     break
+                if server.disabled:  # switched off while connecting
+                    continue
                 if server.connects > connects:  # it was up and the connection broke: reconnect at once
                     get_logger("claw.mcp").debug("connection lost", server=server.name, error=describe(exc))
                     server.session = None
@@ -407,6 +416,8 @@ class McpManager:
                 caps = init.capabilities
                 listed_before = server.connects > 0
                 await self._list(server, session, caps, announce=listed_before)
+                if server.disabled:  # switched off while connecting
+                    return
                 scope.deadline = math.inf
                 server.session = session
                 server.resources = caps.resources is not None
@@ -538,8 +549,9 @@ class McpManager:
         session = await self._ready(server)
         return await call(session)
 
-    async def reauthorize(self, name: str) -> None:
-        """Ask the supervisor of ``name`` to connect again (after a login) and wait for the outcome."""
+    async def reconnect(self, name: str) -> None:
+        """Ask the supervisor of ``name`` to connect again (after a login, or the client's
+        ``mcp_reconnect``) and wait for the outcome."""
         server = self.servers[name]
         if server.status == "connected":
             server.settled.clear()
@@ -547,6 +559,20 @@ class McpManager:
             server.wake.set()
         else:
             self.resume(server)
+        await self._settled(server)
+
+    async def set_enabled(self, name: str, enabled: bool) -> None:
+        """Switch server ``name`` off (its connection closes, its child process ends; status
+        ``disabled``) or on again (it connects as at start), and wait for the outcome."""
+        server = self.servers[name]
+        if server.disabled != enabled:
+            return
+        server.disabled = not enabled
+        self.resume(server)  # parked (failed, disabled): go on
+        server.wake.set()  # connected or connecting: let go
+        await self._settled(server)
+
+    async def _settled(self, server: Server) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(server.settled.wait(), self.timeout + 1)
 

@@ -79,6 +79,17 @@ def claw_session_end(session: claw.SessionContext) -> Awaitable[None]:
 
 
 @claw.hookimpl
+def claw_control_request(
+    subtype: str, request: dict[str, Any], session: claw.SessionContext
+) -> str | Awaitable[Any] | None:
+    if subtype not in ("mcp_reconnect", "mcp_toggle"):
+        return None
+    from claw_mcp.control import answer
+
+    return answer(subtype, request, session)
+
+
+@claw.hookimpl
 def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str]:
     from claw_mcp.config import PROJECT_FILE, describe, folder_servers
 

@@ -319,7 +319,7 @@ class McpAuth(claw.Tool):
             message = await self.login(name)
         except claw.ClawError as exc:
             return claw.ToolResult.error(f'authorization of "{name}" failed: {exc}')
-        await self.manager.reauthorize(name)
+        await self.manager.reconnect(name)
         if ctx.session is not None:
             offer(ctx.session, self.manager, name)  # the agent loop offers them from the next request
         return claw.ToolResult(content=f"{message}; status now: {server.status}", data=server.detail())
@@ -392,12 +392,18 @@ def refresh(session: claw.SessionContext, manager: McpManager, name: str) -> Non
     offered = session.stash.get(_OFFERED) or {}
     if name not in offered:
         return
-    tools, commands = offered[name]
+    withdraw(session, name)
+    offered[name] = _add(session, manager, name)
+
+
+def withdraw(session: claw.SessionContext, name: str) -> None:
+    """Stop offering server ``name``'s tools and prompt commands (it was switched off, or its lists
+    are being swapped); :func:`offer` gives them again."""
+    tools, commands = (session.stash.get(_OFFERED) or {}).pop(name, ([], []))
     for tool in tools:
         session.remove_tool(tool)
     for command in commands:
         session.remove_command(command)
-    offered[name] = _add(session, manager, name)
 
 
 def _add(

@@ -19,7 +19,6 @@ from urllib.parse import urljoin
 import claw
 
 from claw_tools_web._http import SHOWN_RESPONSE_HEADERS, check_url, host_of, read_capped
-from claw_tools_web._markdown import html_to_markdown
 from claw_tools_web._reader import NO_MODEL, SYSTEM, user_prompt
 from claw_tools_web._settings import WebFetchSettings, section
 
@@ -134,6 +133,8 @@ def _result(url: str, response: Any, body: bytes, limits: WebFetchSettings) -> c
         raise claw.ToolError(f"{url} returned {ctype} content, which WebFetch cannot show as text")
     text = body.decode(response.charset_encoding or "utf-8", "replace")
     if ctype in ("text/html", "application/xhtml+xml") or (not ctype and "<html" in text[:1000].lower()):
+        from claw_tools_web._markdown import html_to_markdown  # html.parser: only for HTML pages
+
         text = html_to_markdown(text, url)
     if len(text) > limits.maxChars:
         text = text[: limits.maxChars] + f"\n\n[content truncated at {limits.maxChars} characters]"
