@@ -175,6 +175,13 @@ class Registration(Generic[T]):
     plugin: PluginRecord
 
 
+def _load_entry_point(name: str, value: str) -> Any:
+    """Import what a ``claw`` entry point names, as :meth:`importlib.metadata.EntryPoint.load` does."""
+    from importlib.metadata import EntryPoint
+
+    return EntryPoint(name, value, ENTRY_POINT_GROUP).load()
+
+
 def _split(value: str | None) -> set[str]:
     return {v.strip() for v in (value or "").split(",") if v.strip()}
 
@@ -227,23 +234,16 @@ class PluginManager(pluggy.PluginManager):
                 self._load_module(record, lambda m=modname: importlib.import_module(m))
 
     def _load_entry_points(self) -> None:
-        from importlib.metadata import entry_points
+        from claw import _entry_points
 
-        def order(ep: Any) -> tuple[bool, str, str]:
-            dist = (ep.dist.name if ep.dist else "") or ""
+        def order(ep: _entry_points.Found) -> tuple[bool, str, str]:
+            dist = ep.dist or ""
             return (dist not in FIRST_PARTY, dist, ep.name)
 
-        eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=order)
-        for ep in eps:
-            dist = ep.dist
-            record = PluginRecord(
-                name=ep.name,
-                module=ep.value,
-                dist=dist.name if dist else None,
-                version=dist.version if dist else None,
-            )
+        for ep in sorted(_entry_points.find(ENTRY_POINT_GROUP, self.env), key=order):
+            record = PluginRecord(name=ep.name, module=ep.value, dist=ep.dist, version=ep.version)
             if self._admit(record):
-                self._load_module(record, ep.load)
+                self._load_module(record, functools.partial(_load_entry_point, ep.name, ep.value))
 
     def _admit(self, record: PluginRecord) -> bool:
         """Whether to load a plugin: its name must be free, and ``CLAW_PLUGINS``,
