@@ -17,13 +17,15 @@ import pytest
 CLAW = str(Path(sys.executable).with_name("claw"))
 
 
-def _install(site: Path, name: str, source: str) -> None:
-    """Write a distribution ``claw-<name>`` whose ``claw`` entry point is module ``<name>_plugin``."""
+def _install(site: Path, name: str, source: str, attr: str = "") -> None:
+    """Write a distribution ``claw-<name>`` whose ``claw`` entry point is module ``<name>_plugin``
+    (``<name>_plugin:<attr>`` with ``attr``)."""
     (site / f"{name}_plugin.py").write_text(source)
     meta = site / f"claw_{name}-0.3.dist-info"
     meta.mkdir()
     (meta / "METADATA").write_text(f"Metadata-Version: 2.1\nName: claw-{name}\nVersion: 0.3\n")
-    (meta / "entry_points.txt").write_text(f"[claw]\n{name} = {name}_plugin\n")
+    target = f"{name}_plugin:{attr}" if attr else f"{name}_plugin"
+    (meta / "entry_points.txt").write_text(f"[claw]\n{name} = {target}\n")
 
 
 def _age(site: Path) -> None:
@@ -105,3 +107,18 @@ def test_a_change_too_recent_to_trust_is_not_cached(site_env):
     _install(site, "alpha", "import claw\n")
     assert _plugins(env)["alpha"]["status"] == "loaded"
     assert not _cache(env).exists()
+
+
+def test_an_entry_point_naming_an_attribute_loads_it(site_env):
+    site, env = site_env
+    source = (
+        "import claw\n\n"
+        "class Plugin:\n"
+        "    @claw.hookimpl\n"
+        "    def claw_register_settings(register):\n"
+        "        register('gammaSettings', dict)\n"
+    )
+    _install(site, "gamma", source, attr="Plugin")
+    _age(site)
+    record = _plugins(env)["gamma"]
+    assert record["status"] == "loaded" and record["registers"] == {"settings": ["gammaSettings"]}
