@@ -11,7 +11,6 @@ from claw import error, warn
 
 from claw_mcp import config as mcp_config
 from claw_mcp.manager import McpManager, Server, startup_timeout
-from claw_mcp.tools import McpAuth, offer, refresh
 
 #: The session's manager, for tools and the end hook.
 MANAGER: claw.StashKey[McpManager] = claw.StashKey()
@@ -58,6 +57,8 @@ async def start(session: claw.SessionContext) -> None:
         session.set_status(bad.name, "failed", error=bad.reason, source=bad.source)
     if not resolved.servers:
         return
+    from claw_mcp.tools import McpAuth, offer, refresh  # only with servers to offer (5 ms of start-up)
+
     transports = transports_of(session)
     manager = McpManager(
         resolved.servers,
