@@ -31,7 +31,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from claw._model import Model
 
 #: The backend used when settings name none: ``embedded`` (from ``claw-agents``) when it is installed.
 DEFAULT_TASK_BACKEND = "embedded"
@@ -51,7 +53,7 @@ class TaskStatus(enum.StrEnum):
         return self in (TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.STOPPED)
 
 
-class TaskSpec(BaseModel):
+class TaskSpec(Model):
     """What to run detached; serializable so it can cross a process or machine boundary.
 
     ``kind="prompt"``: ``text`` is a prompt for ``claw -p`` run with ``model`` and ``permission_mode``;
@@ -71,7 +73,7 @@ class TaskSpec(BaseModel):
     parent_session_id: str | None = None
 
 
-class TaskEvent(BaseModel):
+class TaskEvent(Model):
     """One state transition (or a notable moment, such as recovery) in a task's life."""
 
     at: float
@@ -79,7 +81,7 @@ class TaskEvent(BaseModel):
     detail: str = ""
 
 
-class TaskRecord(BaseModel):
+class TaskRecord(Model):
     """A detached task as a backend records it. Times are Unix epoch seconds."""
 
     id: str
@@ -108,7 +110,7 @@ class TaskRecord(BaseModel):
         self.events.append(TaskEvent(at=now, status=status, detail=detail))
 
 
-class TaskFilter(BaseModel):
+class TaskFilter(Model):
     """Which records :meth:`TaskBackend.list` returns; every field left ``None`` matches all."""
 
     statuses: list[TaskStatus] | None = None
@@ -437,7 +439,7 @@ class LocalTaskBackend(TaskBackend):
         return record.model_copy(deep=True)
 
 
-class AgentsSettings(BaseModel):
+class AgentsSettings(Model):
     """Settings ``agents``: ``backend`` names the task backend; other keys belong to backends and agent
     plugins (for example ``agents.celery``), which validate their own part."""
 

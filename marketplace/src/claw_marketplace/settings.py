@@ -24,7 +24,8 @@ DEFAULT_WHEEL_LIMIT = 50 * 1024 * 1024
 class SigstoreIdentity(BaseModel):
     """A keyless signer the user trusts: the OIDC issuer and the certificate identity (SAN)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: the validator is built when settings are first checked, not on every start-up.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     issuer: str
     identity: str
@@ -33,7 +34,7 @@ class SigstoreIdentity(BaseModel):
 class MarketplaceSettings(BaseModel):
     """Settings key ``marketplace``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: The default marketplace base URL (``CLAW_MARKETPLACE_URL`` wins).
     url: str | None = None

@@ -12,7 +12,8 @@ SETTINGS_KEY = "classifierLlm"
 
 
 class ClassifierLlmSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: the validator is built when settings are first checked, not on every start-up.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: ``provider/model`` of the small model; unset means the classifier abstains.
     model: str | None = None

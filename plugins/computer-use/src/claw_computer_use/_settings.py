@@ -18,7 +18,8 @@ BETAS: dict[str, str] = {
 class ComputerUseSettings(BaseModel):
     """Settings ``computerUse``."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: the validator is built when settings are first checked, not on every start-up.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: Offer the ``computer`` tool (off by default: a session on a desktop should not get control of it
     #: unless asked).

@@ -23,7 +23,8 @@ LSP_JSON = ".lsp.json"
 class ServerConfig(BaseModel):
     """One language server, as Claude Code's ``lspServers`` entries describe it."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # defer_build: the validator is built when settings are first checked, not on every start-up.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
     command: str = Field(min_length=1)
     args: list[str] = Field(default_factory=list)
@@ -53,7 +54,7 @@ class ServerConfig(BaseModel):
 class LspOptions(BaseModel):
     """Settings ``lsp``: how long claw waits and whether edits report diagnostics."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: Seconds one request may take before the tool reports the server as not answering.
     requestTimeout: float = Field(default=10.0, gt=0)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import mimetypes
 import re
 import shlex
 from collections.abc import Awaitable, Callable, Mapping
@@ -268,6 +267,8 @@ class ReadMcpResource(claw.Tool):
 
 
 def _save_blob(uri: str, mime: str | None, blob: str, env: Mapping[str, str]) -> Path:
+    import mimetypes  # reads the system's MIME tables (4 ms): only when a resource is saved
+
     data = base64.b64decode(blob)
     ext = (mimetypes.guess_extension(mime) if mime else None) or ".bin"
     path = state_dir(env) / "mcp-resources" / f"{hashlib.sha256(uri.encode()).hexdigest()[:16]}{ext}"

@@ -27,7 +27,8 @@ DEFAULT_DENIED_HEADERS = [
 class WebFetchSettings(BaseModel):
     """Settings ``webFetch``."""
 
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: the validator is built when settings are first checked, not on every start-up.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     timeoutSeconds: float = Field(default=30, gt=0, le=300)
     #: Responses larger than this are refused.
@@ -39,7 +40,7 @@ class WebFetchSettings(BaseModel):
 class RemoteTriggerSettings(BaseModel):
     """Settings ``remoteTrigger``: limits and which request headers the model may set."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     timeoutSeconds: float = Field(default=30, gt=0, le=300)
     maxBodyBytes: int = Field(default=1024 * 1024, ge=0)

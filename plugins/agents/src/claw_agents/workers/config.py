@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 class WorkerSettings(BaseModel):
     """``agents.workers``: the trust gate and the waits of a worker's start."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # defer_build: the validator is built when settings are first checked, not on every start-up.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     #: A worker started in a folder outside ``trustedRoots`` waits in ``trust_required`` until approved.
     require_trust: bool = Field(False, alias="requireTrust")
@@ -27,7 +28,7 @@ class WorkerSettings(BaseModel):
 class LaneSettings(BaseModel):
     """``agents.lanes``: how a lane's work is built (for the ``red`` policy and ``compile_red``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     build: str | None = None
     #: Removes build outputs before a clean rebuild; the default deletes only files git ignores.
@@ -37,7 +38,7 @@ class LaneSettings(BaseModel):
 class Policy(BaseModel):
     """One rule checked before each task on a lane: ``when`` the lane is in that condition, ``then`` act."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     when: Literal["stale", "red"]
     #: ``stale``: the lane branch lacks at least this many commits of its base.
@@ -46,7 +47,7 @@ class Policy(BaseModel):
 
 
 class AgentsPart(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     workers: WorkerSettings = Field(default_factory=WorkerSettings)
     lanes: LaneSettings = Field(default_factory=LaneSettings)

@@ -1,0 +1,109 @@
+"""The ``claw`` entry points of the installed distributions, remembered between runs.
+
+Finding them means reading every distribution's metadata on ``sys.path`` (about 170 in a full
+install), a cost every ``claw`` run paid before its first request. The answer only changes when a
+distribution is installed, removed or reinstalled, which creates, deletes or replaces a ``*.dist-info``
+(or ``*.egg-info``) directory: so the answer is cached in the state directory under a key made of
+``sys.path`` and the modification times of each path entry and of each metadata directory in it.
+Anything installed or removed changes the key and the next run scans again. A key taken while a
+directory was modified less than :data:`_RACY_SECONDS` ago is not cached (as git treats a racily clean
+index), so a change within the file system's timestamp granularity can never hide behind it.
+
+Only discovery is cached: every plugin is still imported and checked on every run, so ``claw plugins``
+and ``claw doctor`` report exactly what loaded and what failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from claw.paths import state_dir
+
+_CACHE_NAME = "entry-points.json"
+_FORMAT = 1
+_RACY_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Found:
+    """One entry point of a group, with the distribution that declares it."""
+
+    name: str
+    value: str
+    dist: str | None
+    version: str | None
+
+
+def find(group: str, env: Mapping[str, str]) -> list[Found]:
+    """The entry points of ``group``, from the cache when nothing was installed or removed since."""
+    key, racy = _key()
+    path = state_dir(env) / _CACHE_NAME
+    cached = _read(path)
+    if cached.get("key") == key and group in cached.get("groups", {}):
+        return [Found(**row) for row in cached["groups"][group]]
+    found = _scan(group)
+    if not racy:
+        groups = cached.get("groups", {}) if cached.get("key") == key else {}
+        groups[group] = [vars(f) for f in found]
+        _write(path, {"format": _FORMAT, "key": key, "groups": groups})
+    return found
+
+
+def _scan(group: str) -> list[Found]:
+    from importlib.metadata import entry_points
+
+    found = []
+    for ep in entry_points(group=group):
+        dist = ep.dist
+        found.append(Found(ep.name, ep.value, dist.name if dist else None, dist.version if dist else None))
+    return found
+
+
+def _key() -> tuple[list[list[object]], bool]:
+    """``[[path entry, mtime, {metadata dir: mtime}], ...]`` and whether any of it changed just now."""
+    key: list[list[object]] = []
+    newest = 0
+    for entry in sys.path:
+        try:
+            mtime = os.stat(entry or ".").st_mtime_ns
+        except OSError:
+            key.append([entry, None, {}])
+            continue
+        newest = max(newest, mtime)
+        metas: dict[str, int] = {}
+        try:
+            with os.scandir(entry or ".") as it:
+                for item in it:
+                    if item.name.endswith((".dist-info", ".egg-info")):
+                        metas[item.name] = item.stat().st_mtime_ns
+        except OSError:  # a zip file or an unreadable directory: its own mtime stands for it
+            pass
+        if metas:
+            newest = max(newest, *metas.values())
+        key.append([entry, mtime, metas])
+    return key, newest > (time.time() - _RACY_SECONDS) * 1e9
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The cache, or ``{}`` when it is missing, damaged or from another format."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == _FORMAT else {}
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    """Store the cache; a read-only or full state directory only costs the next run a scan."""
+    from claw.files import atomic_write
+
+    with contextlib.suppress(OSError):
+        atomic_write(path, json.dumps(data))
