@@ -6,12 +6,15 @@ import asyncio
 import functools
 import io
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import claw
+import pytest
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall
-from claw_tui.screens import AskDialog, PermissionDialog, Picker
+from claw_tui.screens import AskDialog, PermissionDialog, Picker, TrustDialog
 from claw_tui.widgets import Prompt, StreamingMarkdown
 from claw_tui.widgets import Thinking as ThinkingView
 from claw_tui.widgets import ToolCall as ToolCallView
@@ -373,3 +376,36 @@ async def test_warnings_on_stderr_become_notes_not_screen_garbage(make_tui: Any,
         claw.warn("cannot open a browser here; open this URL yourself: http://127.0.0.1/auth", once=False)
         await pilot.pause(0.1)
         assert "open this URL yourself: http://127.0.0.1/auth" in shown(app)
+
+
+def folder_with_hook(workspace: Path, marker: Path) -> None:
+    """The workspace brings a SessionStart hook that touches ``marker``: it runs only once trusted."""
+    touch = f'{sys.executable} -c "import pathlib,sys; pathlib.Path(sys.argv[1]).touch()"'
+    hooks = {"SessionStart": [{"hooks": [{"type": "command", "command": f"{touch} {marker}"}]}]}
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"hooks": hooks}))
+
+
+@pytest.mark.parametrize(
+    ("key", "hook_ran", "remembered"), [("a", True, True), ("o", True, False), ("n", False, False)]
+)
+@drive
+async def test_trust_dialog_for_a_folder_that_brings_a_hook(
+    make_tui: Any, workspace: Path, tmp_path: Path, key: str, hook_ran: bool, remembered: bool
+) -> None:
+    marker = tmp_path / "hook-ran"
+    folder_with_hook(workspace, marker)
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TrustDialog))
+        dialog = app.screen
+        assert isinstance(dialog, TrustDialog) and dialog.folder == workspace.resolve()
+        assert [i for i in dialog.items if i.startswith("hook SessionStart: ")], dialog.items
+        assert app.loop is None  # the session waits for the answer
+        await pilot.press(key)
+        await ready(app, pilot)
+        assert marker.exists() is hook_ran
+        assert ("untrusted folder" in shown(app)) is (key == "n")
+        await app.action_leave()
+    # "always" is remembered for the next start; "once" and "untrusted" ask again.
+    assert claw.CommandContext.create(workspace=workspace).settings.trust.trusted is remembered

@@ -49,6 +49,9 @@ class AgentLoop(Turn):
         app, opts = self.app, self.opts
         settings = app.settings
         self.settings = settings
+        # Settings' defaults for what the command line left open (it builds the options unvalidated).
+        opts.reasoning_effort = opts.reasoning_effort or settings.model.reasoningEffort
+        opts.max_turns = opts.max_turns or settings.model.maxTurns
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
         self.store = app.pm.service("claw_session_store", directory=directory, persist=opts.persist)
         self.compactor = app.pm.hook.claw_compactor(settings=settings)

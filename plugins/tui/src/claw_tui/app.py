@@ -30,7 +30,7 @@ from textual.widgets import Static
 
 from claw_tui import render
 from claw_tui.history import History
-from claw_tui.screens import AskDialog, PermissionDialog, Picker, session_items
+from claw_tui.screens import AskDialog, PermissionDialog, Picker, TrustDialog, session_items
 from claw_tui.widgets import Note, Prompt, ToolCall
 
 #: Smallest usable terminal; below it the UI says so instead of drawing a broken layout.
@@ -78,6 +78,9 @@ WELCOME = (
 
 #: Output kept of a ``!`` shell command.
 SHELL_OUTPUT_LIMIT = 200_000
+
+#: The UI on screen in this process, which answers ``claw_trust_dialog`` (:func:`asking_trust`).
+RUNNING: list[ClawTui] = []
 
 
 class ClawTui(App[int]):
@@ -147,6 +150,7 @@ class ClawTui(App[int]):
         )
 
     def on_mount(self) -> None:
+        RUNNING.append(self)
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES[self.ui_theme]
         self.query_one(Prompt).focus()
@@ -214,7 +218,9 @@ class ClawTui(App[int]):
         options.tool_asker = self.ask_question
         from claw_tui.reporting import TuiRenderer  # the agent loop's types: after the first frame
 
-        loop = self.context.agent_loop(options, TuiRenderer(self))
+        # Off the event loop: the loop's modules load while the screen stays live, and the folder's trust
+        # question (asked there first) comes back here as a dialog (``ask_trust``).
+        loop = await asyncio.to_thread(self.context.agent_loop, options, TuiRenderer(self))
         try:
             await loop.start()
         except claw.ClawError as exc:  # no model, a session that cannot be resumed: nothing to do here
@@ -234,6 +240,8 @@ class ClawTui(App[int]):
             self.submit(initial)
 
     async def on_unmount(self) -> None:
+        if self in RUNNING:
+            RUNNING.remove(self)
         await self.close_session()
 
     async def close_session(self) -> None:
@@ -260,6 +268,10 @@ class ClawTui(App[int]):
     async def ask_permission(self, question: Any) -> Any:
         """``options.approver``: the permission dialog."""
         return await self.wait_for(PermissionDialog(question))
+
+    def ask_trust(self, folder: Path, items: list[str]) -> str:
+        """``claw_trust_dialog`` from the thread building the session: the trust dialog, on the UI's loop."""
+        return self.call_from_thread(self.wait_for, TrustDialog(folder, items))
 
     async def ask_question(self, question: str, options: list[str] | None) -> str | None:
         """``options.tool_asker`` (AskUser): the question dialog."""
@@ -491,6 +503,17 @@ def sandbox_label(status: dict[str, Any]) -> str:
     return f"sandbox {status.get('engine') or status.get('name') or 'on'} ({status.get('filesystem', '')})".replace(
         " ()", ""
     )
+
+
+def asking_trust(folder: Path, items: list[str]) -> str | None:
+    """The trust question, when a UI is on screen and it comes from a thread other than the UI's (where
+    ``CommandContext.agent_loop`` runs); otherwise ``None``, and the next plugin or the terminal asks."""
+    if not RUNNING:
+        return None
+    try:
+        return RUNNING[-1].ask_trust(folder, items)
+    except RuntimeError:  # asked on the UI's own thread: it cannot wait for its own dialog there
+        return None
 
 
 async def run(context: Any, options: Any, initial: str | None) -> int:
