@@ -155,7 +155,11 @@ class ClawTui(App[int]):
         self.theme = THEMES[self.ui_theme]
         self.query_one(Prompt).focus()
         self.begin_capture_print(self, stdout=True, stderr=True)
-        self.run_worker(self._open(self.options.resume), exclusive=True, group="session")
+        # The session (the agent loop's modules, settings, plugins, the trust question) once the first
+        # frame is on screen: the prompt is there to type into while it starts.
+        self.call_after_refresh(
+            self.run_worker, self._open(self.options.resume), exclusive=True, group="session"
+        )
 
     def on_print(self, event: events.Print) -> None:
         """Warnings claw writes to stderr while the screen is ours: shown as notes, not drawn over it."""
