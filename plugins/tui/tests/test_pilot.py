@@ -409,3 +409,66 @@ async def test_trust_dialog_for_a_folder_that_brings_a_hook(
         await app.action_leave()
     # "always" is remembered for the next start; "once" and "untrusted" ask again.
     assert claw.CommandContext.create(workspace=workspace).settings.trust.trusted is remembered
+
+
+#: ``Spawn`` starts work in the background as claw-agents does: a tracked future (a background sub-agent)
+#: and a detached command on the session's task backend; ``Halt`` ends both.
+BACKGROUND_TOOLS = """
+import asyncio
+import claw
+from claw import Tool, ToolResult, ToolSpec
+
+GATE = []
+
+
+class Spawn(Tool):
+    spec = ToolSpec(name="Spawn", description="Start background work.", read_only=True,
+                    input_schema={"type": "object", "properties": {}})
+
+    async def run(self, input, ctx):
+        GATE.append(asyncio.Event())
+        ctx.session.track(GATE[-1].wait())
+        spec = claw.TaskSpec(kind="command", text="sleep 60", parent_session_id=ctx.session_id)
+        record = await ctx.session.task_backend().submit(spec)
+        GATE.append(record.id)
+        return ToolResult(content="started")
+
+
+class Halt(Tool):
+    spec = ToolSpec(name="Halt", description="End background work.", read_only=True,
+                    input_schema={"type": "object", "properties": {}})
+
+    async def run(self, input, ctx):
+        GATE[0].set()
+        await ctx.session.task_backend().stop(GATE[1])
+        return ToolResult(content="halted")
+
+
+@claw.hookimpl
+def claw_register_tools(register):
+    register(Spawn())
+    register(Halt())
+"""
+
+
+def status_line(app: Any) -> str:
+    return str(app.query_one("#status").content)
+
+
+@drive
+async def test_status_line_counts_background_work(make_tui: Any, scripted: Any, plugin_module: Any) -> None:
+    plugin_module("tui_background_tools", BACKGROUND_TOOLS)
+    scripted.script(
+        Reply(ToolCall("Spawn", {})), Reply(Text("running")), Reply(ToolCall("Halt", {})), Reply(Text("ok"))
+    )
+    app = make_tui()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        assert "background" not in status_line(app)
+        await type_prompt(pilot, app, "start something")
+        await finish(pilot, app)
+        # one background sub-agent (a tracked future) and one detached task
+        await until(pilot, lambda: "│ 2 in background" in status_line(app))
+        await type_prompt(pilot, app, "stop it")
+        await finish(pilot, app)
+        await until(pilot, lambda: "background" not in status_line(app))

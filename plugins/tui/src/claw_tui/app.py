@@ -79,6 +79,9 @@ WELCOME = (
 #: Output kept of a ``!`` shell command.
 SHELL_OUTPUT_LIMIT = 200_000
 
+#: How often the status line counts the session's background work.
+BACKGROUND_POLL_SECONDS = 1.0
+
 #: The UI on screen in this process, which answers ``claw_trust_dialog`` (:func:`asking_trust`).
 RUNNING: list[ClawTui] = []
 
@@ -134,6 +137,9 @@ class ClawTui(App[int]):
         self.exit_reason = "prompt_input_exit"
         #: Why the UI ended early (the session could not start), printed once the screen is restored.
         self.error: str | None = None
+        #: Background sub-agents and detached tasks of the session still running (:meth:`count_background`).
+        self.background = 0
+        self._poll: Any = None
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -200,15 +206,34 @@ class ClawTui(App[int]):
         if s["context_window"]:
             used += f"/{s['context_window']:,} ({s['context_tokens'] * 100 // s['context_window']}%)"
         mode = s["permission_mode"]
+        running = f" │ {self.background} in background" if self.background else ""
         self.query_one("#status", Static).update(
             Text(
                 f"{s['model']} │ mode: {MODE_LABELS.get(mode, mode)} │ ${state.cost_usd:.4f} │ "
                 f"context {used} │ {state.usage.input_tokens:,} in, {state.usage.output_tokens:,} out │ "
-                f"{sandbox_label(s.get('sandbox') or {})}",
+                f"{sandbox_label(s.get('sandbox') or {})}{running}",
                 no_wrap=True,
                 overflow="ellipsis",
             )
         )
+
+    async def count_background(self) -> None:
+        """How much of this session's work runs in the background, for the status line: sub-agents
+        started in the background (``SessionContext.background``) and detached tasks it submitted that
+        have not ended (its task backend's records). A backend that cannot answer counts none."""
+        loop = self.loop
+        if loop is None or loop.ctx is None or loop.session is None:
+            return
+        count = len(loop.ctx.background)
+        try:
+            unended = [claw.TaskStatus.PENDING, claw.TaskStatus.RUNNING]
+            wanted = claw.TaskFilter(statuses=unended, parent_session_id=loop.session.id)
+            count += len(await loop.ctx.task_backend().list(wanted))
+        except Exception:  # a status line: a broker out of reach must not break the UI
+            pass
+        if count != self.background:
+            self.background = count
+            self.refresh_status()
 
     # -- the session --------------------------------------------------------------------------------
 
@@ -238,6 +263,8 @@ class ClawTui(App[int]):
             self.note(f"resumed session {loop.session.id}")
         self.refresh_status()
         self.ready.set()
+        if self._poll is None:
+            self._poll = self.set_interval(BACKGROUND_POLL_SECONDS, self.count_background)
         if self.initial is not None:
             initial, self.initial = self.initial, None
             self.history.add(initial)
