@@ -206,6 +206,28 @@ def test_interactive_dialog_untrusted_then_always(terminal, scripted, hostile):
     terminal.wait_exit()
 
 
+def test_full_screen_dialog_trusts_the_folder_and_its_hook_runs(tmp_path, claw_env, scripted, hostile):
+    """claw-tui asks in its own dialog (``claw_trust_dialog``), not on the terminal under its screen;
+    trusting always starts the folder's hook and is remembered."""
+    terminal = Terminal(tmp_path, claw_env, hostile.root)
+    try:
+        screen = terminal.start(ready=lambda s: "Trust always (a)" in s, what="the trust dialog")
+        assert "Do you trust the files in this folder?" in screen and str(hostile.root) in screen
+        assert "hook SessionStart: " in screen and "env HTTPS_PROXY" in screen
+        assert hostile.ran() == set()  # nothing the folder brings ran before the answer
+        terminal.keys("a")
+        terminal.wait(lambda s: "mode: default" in s, "the status line")
+        assert hostile.ran() == {"hook", "user-hook"}
+        terminal.keys("C-d")
+        assert terminal.wait_exit().rstrip().splitlines()[-1] == "[exit 0]"
+        terminal.start(ready=lambda s: "mode: default" in s, what="the UI")  # remembered: not asked again
+        assert "Do you trust" not in terminal.screen()
+        terminal.keys("C-d")
+        terminal.wait_exit()
+    finally:
+        terminal.close()
+
+
 def test_interactive_trusted_folder_starts_approved_servers_without_asking(terminal, claw, hostile):
     claw("trust").assert_success()
     assert "Approved" in claw("mcp", "approve", "evil").assert_success().stdout

@@ -130,6 +130,18 @@ def test_max_turns(claw, loop_env):
     assert "maximum number of turns (2)" in res.stderr
 
 
+def test_max_turns_from_settings_and_the_flag_over_it(claw, loop_env):
+    """settings ``maxTurns`` bounds a run the command line left open (applied as the loop starts)."""
+    calls = [Reply(ToolCall("Echo", {"text": str(n)})) for n in range(4)]
+    loop_env.script(*calls)
+    res = claw("--settings", '{"maxTurns": 1}', "-p", "loop", "--output-format", "json")
+    res.assert_failure(1)
+    assert res.json()["subtype"] == "error_max_turns" and res.json()["num_turns"] == 1
+    res = claw("--settings", '{"maxTurns": 1}', "-p", "loop", "--max-turns", "3", "--output-format", "json")
+    res.assert_failure(1)
+    assert res.json()["num_turns"] == 3
+
+
 def test_max_budget(claw, loop_env):
     loop_env.script(
         Reply(ToolCall("Echo", {"text": "1"}), usage=Usage(input_tokens=1_000_000, output_tokens=0))

@@ -71,6 +71,8 @@ class App:
         self.managed_path = managed_path
         self.load_entry_points = load_entry_points
         self.setting_sources = setting_sources
+        #: Whether an interactive run has asked about the folder's trust (``settle_interactive``).
+        self.trust_settled = False
         #: (phase, milliseconds) in the order phases ran: ``claw bootstrap-plan`` prints these.
         self.timings: list[tuple[str, float]] = []
 

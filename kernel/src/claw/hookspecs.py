@@ -514,7 +514,10 @@ def claw_interactive(context: CommandContext, options: LoopOptions, initial: str
     Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
     built-in ``repl`` plugin answers with claw's line REPL. ``context.agent_loop(options, renderer)``
     makes the session's loop: ``await loop.start()``, then ``await loop.run_prompt(text)`` per prompt, and
-    ``await loop.close(reason)`` in a ``finally``. A front end that cannot serve this terminal (claw-tui
+    ``await loop.close(reason)`` in a ``finally``. Called before the agent loop is imported and settings are
+    validated, so a screen can go up first; the folder's trust question comes with the first
+    ``agent_loop`` call of an interactive session (``claw_trust_dialog``), which a front end with its own
+    event loop makes from a worker thread. A front end that cannot serve this terminal (claw-tui
     with ``TERM=dumb`` or stdin not a terminal) returns ``None``. ``options.resume`` is
     :data:`claw.RESUME_PICK` after ``claw --resume`` without an id: let the person pick a session (the
     line REPL cannot, and refuses with a usage error).

@@ -66,7 +66,16 @@ class CommandContext:
     def agent_loop(self, options: LoopOptions, renderer: Renderer) -> AgentLoop:
         """A session's agent loop for this run (what an interactive front end, ``claw_interactive``,
         drives): ``await loop.start()``, ``await loop.run_prompt(text)`` per prompt, and ``await
-        loop.close(reason)`` in a ``finally``; ``renderer`` receives what happens."""
+        loop.close(reason)`` in a ``finally``; ``renderer`` receives what happens.
+
+        With ``options.interactive``, the first call settles the folder's trust before the loop exists:
+        in a folder not trusted that brings something needing trust, the person is asked
+        (``claw_trust_dialog``, else on the terminal). A front end with its own event loop calls this off
+        that loop (``asyncio.to_thread``) so its dialog can answer."""
+        if options.interactive:
+            from claw.cli.trust_cmd import settle_interactive
+
+            settle_interactive(self._app)
         from claw.loop import AgentLoop
 
         return AgentLoop(self._app, options, renderer)

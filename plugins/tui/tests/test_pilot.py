@@ -6,12 +6,15 @@ import asyncio
 import functools
 import io
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import claw
+import pytest
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall
-from claw_tui.screens import AskDialog, PermissionDialog, Picker
+from claw_tui.screens import AskDialog, PermissionDialog, Picker, TrustDialog
 from claw_tui.widgets import Prompt, StreamingMarkdown
 from claw_tui.widgets import Thinking as ThinkingView
 from claw_tui.widgets import ToolCall as ToolCallView
@@ -373,3 +376,99 @@ async def test_warnings_on_stderr_become_notes_not_screen_garbage(make_tui: Any,
         claw.warn("cannot open a browser here; open this URL yourself: http://127.0.0.1/auth", once=False)
         await pilot.pause(0.1)
         assert "open this URL yourself: http://127.0.0.1/auth" in shown(app)
+
+
+def folder_with_hook(workspace: Path, marker: Path) -> None:
+    """The workspace brings a SessionStart hook that touches ``marker``: it runs only once trusted."""
+    touch = f'{sys.executable} -c "import pathlib,sys; pathlib.Path(sys.argv[1]).touch()"'
+    hooks = {"SessionStart": [{"hooks": [{"type": "command", "command": f"{touch} {marker}"}]}]}
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"hooks": hooks}))
+
+
+@pytest.mark.parametrize(
+    ("key", "hook_ran", "remembered"), [("a", True, True), ("o", True, False), ("n", False, False)]
+)
+@drive
+async def test_trust_dialog_for_a_folder_that_brings_a_hook(
+    make_tui: Any, workspace: Path, tmp_path: Path, key: str, hook_ran: bool, remembered: bool
+) -> None:
+    marker = tmp_path / "hook-ran"
+    folder_with_hook(workspace, marker)
+    app = make_tui()
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TrustDialog))
+        dialog = app.screen
+        assert isinstance(dialog, TrustDialog) and dialog.folder == workspace.resolve()
+        assert [i for i in dialog.items if i.startswith("hook SessionStart: ")], dialog.items
+        assert app.loop is None  # the session waits for the answer
+        await pilot.press(key)
+        await ready(app, pilot)
+        assert marker.exists() is hook_ran
+        assert ("untrusted folder" in shown(app)) is (key == "n")
+        await app.action_leave()
+    # "always" is remembered for the next start; "once" and "untrusted" ask again.
+    assert claw.CommandContext.create(workspace=workspace).settings.trust.trusted is remembered
+
+
+#: ``Spawn`` starts work in the background as claw-agents does: a tracked future (a background sub-agent)
+#: and a detached command on the session's task backend; ``Halt`` ends both.
+BACKGROUND_TOOLS = """
+import asyncio
+import claw
+from claw import Tool, ToolResult, ToolSpec
+
+GATE = []
+
+
+class Spawn(Tool):
+    spec = ToolSpec(name="Spawn", description="Start background work.", read_only=True,
+                    input_schema={"type": "object", "properties": {}})
+
+    async def run(self, input, ctx):
+        GATE.append(asyncio.Event())
+        ctx.session.track(GATE[-1].wait())
+        spec = claw.TaskSpec(kind="command", text="sleep 60", parent_session_id=ctx.session_id)
+        record = await ctx.session.task_backend().submit(spec)
+        GATE.append(record.id)
+        return ToolResult(content="started")
+
+
+class Halt(Tool):
+    spec = ToolSpec(name="Halt", description="End background work.", read_only=True,
+                    input_schema={"type": "object", "properties": {}})
+
+    async def run(self, input, ctx):
+        GATE[0].set()
+        await ctx.session.task_backend().stop(GATE[1])
+        return ToolResult(content="halted")
+
+
+@claw.hookimpl
+def claw_register_tools(register):
+    register(Spawn())
+    register(Halt())
+"""
+
+
+def status_line(app: Any) -> str:
+    return str(app.query_one("#status").content)
+
+
+@drive
+async def test_status_line_counts_background_work(make_tui: Any, scripted: Any, plugin_module: Any) -> None:
+    plugin_module("tui_background_tools", BACKGROUND_TOOLS)
+    scripted.script(
+        Reply(ToolCall("Spawn", {})), Reply(Text("running")), Reply(ToolCall("Halt", {})), Reply(Text("ok"))
+    )
+    app = make_tui()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        assert "background" not in status_line(app)
+        await type_prompt(pilot, app, "start something")
+        await finish(pilot, app)
+        # one background sub-agent (a tracked future) and one detached task
+        await until(pilot, lambda: "│ 2 in background" in status_line(app))
+        await type_prompt(pilot, app, "stop it")
+        await finish(pilot, app)
+        await until(pilot, lambda: "background" not in status_line(app))

@@ -39,8 +39,14 @@ async def asking(pilot: Any) -> None:
 
 
 async def started(pilot: Any) -> None:
+    """The session started; the prompt focused afresh, so its cursor blink starts over in the visible
+    phase and the picture does not depend on how long the session took to start."""
     await pilot.app.ready.wait()
-    await pilot.pause(0.1)
+    prompt = pilot.app.query_one(Prompt)
+    prompt.blur()
+    await pilot.pause()
+    prompt.focus()
+    await pilot.pause()
 
 
 def test_welcome(snap_compare: Any, make_tui: Any) -> None:

@@ -237,12 +237,13 @@ def _read_stdin() -> str:
 
 
 def loop_options(state: CliState, params: dict[str, Any]) -> Any:
-    """:class:`claw.loop.LoopOptions` from the root command's parameters (and settings defaults);
-    the values of the options plugins added go to ``extra`` (``SessionContext.extra``)."""
+    """:class:`claw.loop.LoopOptions` from the root command's parameters; the values of the options plugins
+    added go to ``extra`` (``SessionContext.extra``). Settings are not read here (the loop applies their
+    defaults when it starts): an interactive front end gets its options, and its screen up, before
+    settings are validated."""
     from claw.errors import UsageError
-    from claw.loop import LoopOptions
+    from claw.loop.options import LoopOptions
 
-    settings = state.app.settings.model
     resume = params.get("resume")
     if params.get("continue_"):
         if resume is not None:
@@ -262,8 +263,8 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     return LoopOptions(
         model=params.get("model"),
         fallback_models=list(params.get("fallback_model") or []) or None,
-        reasoning_effort=params.get("reasoning_effort") or settings.reasoningEffort,
-        max_turns=params.get("max_turns") or settings.maxTurns,
+        reasoning_effort=params.get("reasoning_effort"),
+        max_turns=params.get("max_turns"),
         max_budget_usd=params.get("max_budget_usd"),
         permission_mode=mode,
         permission_prompt_tool=prompt_tool if prompt_tool != "stdio" else None,
@@ -307,7 +308,6 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     if params.get("include_hook_events") and fmt != "stream-json":
         raise UsageError("--include-hook-events requires --output-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
-        from claw.cli.trust_cmd import settle_interactive
         from claw.plugin_commands import CommandContext
 
         if fmt != "text":
@@ -315,7 +315,8 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         if prompt_tool:
             raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
         initial = prompt if isinstance(prompt, str) else None  # lines come only with resume-session (-p)
-        settle_interactive(state.app)
+        # The front end first, then everything else: its screen goes up before the agent loop, settings
+        # validation and the trust question (``CommandContext.agent_loop``) are paid for.
         front_end = dict(
             context=CommandContext(state.app), options=loop_options(state, params), initial=initial
         )

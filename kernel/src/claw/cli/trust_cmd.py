@@ -46,9 +46,11 @@ def settle_headless(app: Any, require: bool) -> None:
 
 def settle_interactive(app: Any) -> None:
     """An interactive start in a folder not trusted that brings something needing trust: ask (a plugin
-    answering ``claw_trust_dialog``, else the terminal), then trust always, once, or go on without it."""
-    if app.trust.trusted:
+    answering ``claw_trust_dialog``, else the terminal), then trust always, once, or go on without it.
+    Asked once per run: a second session of the run (``/clear``) keeps the answer."""
+    if app.trust.trusted or app.trust_settled:
         return
+    app.trust_settled = True
     items = app.trust_items()
     if not items:
         return

@@ -49,6 +49,7 @@ class AgentLoop(Turn):
         app, opts = self.app, self.opts
         settings = app.settings
         self.settings = settings
+        self._settings_defaults()
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
         self.store = app.pm.service("claw_session_store", directory=directory, persist=opts.persist)
         self.compactor = app.pm.hook.claw_compactor(settings=settings)
@@ -420,6 +421,13 @@ class AgentLoop(Turn):
         self.caller = self._caller(chain)
         self.caller.api_seconds = spent
         return chain[0].address
+
+    def _settings_defaults(self) -> None:
+        """Settings' ``reasoningEffort`` and ``maxTurns`` for what the options left open: the command
+        line builds them before settings are validated (an interactive start draws its screen first)."""
+        opts, model = self.opts, self.settings.model
+        opts.reasoning_effort = opts.reasoning_effort or model.reasoningEffort
+        opts.max_turns = opts.max_turns or model.maxTurns
 
     def status(self) -> dict[str, Any]:
         """Where the session stands, for ``/status``."""

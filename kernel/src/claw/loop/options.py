@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from claw.providers import Effort
-from claw.tools import Tool
+if TYPE_CHECKING:  # only annotations: the options are built before the loop's modules load (start-up)
+    from claw.providers import Effort
+    from claw.tools import Tool
 
 
 @dataclass

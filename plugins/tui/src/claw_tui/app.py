@@ -30,7 +30,7 @@ from textual.widgets import Static
 
 from claw_tui import render
 from claw_tui.history import History
-from claw_tui.screens import AskDialog, PermissionDialog, Picker, session_items
+from claw_tui.screens import AskDialog, PermissionDialog, Picker, TrustDialog, session_items
 from claw_tui.widgets import Note, Prompt, ToolCall
 
 #: Smallest usable terminal; below it the UI says so instead of drawing a broken layout.
@@ -78,6 +78,12 @@ WELCOME = (
 
 #: Output kept of a ``!`` shell command.
 SHELL_OUTPUT_LIMIT = 200_000
+
+#: How often the status line counts the session's background work.
+BACKGROUND_POLL_SECONDS = 1.0
+
+#: The UI on screen in this process, which answers ``claw_trust_dialog`` (:func:`asking_trust`).
+RUNNING: list[ClawTui] = []
 
 
 class ClawTui(App[int]):
@@ -131,6 +137,9 @@ class ClawTui(App[int]):
         self.exit_reason = "prompt_input_exit"
         #: Why the UI ended early (the session could not start), printed once the screen is restored.
         self.error: str | None = None
+        #: Background sub-agents and detached tasks of the session still running (:meth:`count_background`).
+        self.background = 0
+        self._poll: Any = None
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -147,11 +156,16 @@ class ClawTui(App[int]):
         )
 
     def on_mount(self) -> None:
+        RUNNING.append(self)
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES[self.ui_theme]
         self.query_one(Prompt).focus()
         self.begin_capture_print(self, stdout=True, stderr=True)
-        self.run_worker(self._open(self.options.resume), exclusive=True, group="session")
+        # The session (the agent loop's modules, settings, plugins, the trust question) once the first
+        # frame is on screen: the prompt is there to type into while it starts.
+        self.call_after_refresh(
+            self.run_worker, self._open(self.options.resume), exclusive=True, group="session"
+        )
 
     def on_print(self, event: events.Print) -> None:
         """Warnings claw writes to stderr while the screen is ours: shown as notes, not drawn over it."""
@@ -192,15 +206,34 @@ class ClawTui(App[int]):
         if s["context_window"]:
             used += f"/{s['context_window']:,} ({s['context_tokens'] * 100 // s['context_window']}%)"
         mode = s["permission_mode"]
+        running = f" │ {self.background} in background" if self.background else ""
         self.query_one("#status", Static).update(
             Text(
                 f"{s['model']} │ mode: {MODE_LABELS.get(mode, mode)} │ ${state.cost_usd:.4f} │ "
                 f"context {used} │ {state.usage.input_tokens:,} in, {state.usage.output_tokens:,} out │ "
-                f"{sandbox_label(s.get('sandbox') or {})}",
+                f"{sandbox_label(s.get('sandbox') or {})}{running}",
                 no_wrap=True,
                 overflow="ellipsis",
             )
         )
+
+    async def count_background(self) -> None:
+        """How much of this session's work runs in the background, for the status line: sub-agents
+        started in the background (``SessionContext.background``) and detached tasks it submitted that
+        have not ended (its task backend's records). A backend that cannot answer counts none."""
+        loop = self.loop
+        if loop is None or loop.ctx is None or loop.session is None:
+            return
+        count = len(loop.ctx.background)
+        try:
+            unended = [claw.TaskStatus.PENDING, claw.TaskStatus.RUNNING]
+            wanted = claw.TaskFilter(statuses=unended, parent_session_id=loop.session.id)
+            count += len(await loop.ctx.task_backend().list(wanted))
+        except Exception:  # a status line: a broker out of reach must not break the UI
+            pass
+        if count != self.background:
+            self.background = count
+            self.refresh_status()
 
     # -- the session --------------------------------------------------------------------------------
 
@@ -214,7 +247,9 @@ class ClawTui(App[int]):
         options.tool_asker = self.ask_question
         from claw_tui.reporting import TuiRenderer  # the agent loop's types: after the first frame
 
-        loop = self.context.agent_loop(options, TuiRenderer(self))
+        # Off the event loop: the loop's modules load while the screen stays live, and the folder's trust
+        # question (asked there first) comes back here as a dialog (``ask_trust``).
+        loop = await asyncio.to_thread(self.context.agent_loop, options, TuiRenderer(self))
         try:
             await loop.start()
         except claw.ClawError as exc:  # no model, a session that cannot be resumed: nothing to do here
@@ -228,12 +263,16 @@ class ClawTui(App[int]):
             self.note(f"resumed session {loop.session.id}")
         self.refresh_status()
         self.ready.set()
+        if self._poll is None:
+            self._poll = self.set_interval(BACKGROUND_POLL_SECONDS, self.count_background)
         if self.initial is not None:
             initial, self.initial = self.initial, None
             self.history.add(initial)
             self.submit(initial)
 
     async def on_unmount(self) -> None:
+        if self in RUNNING:
+            RUNNING.remove(self)
         await self.close_session()
 
     async def close_session(self) -> None:
@@ -260,6 +299,10 @@ class ClawTui(App[int]):
     async def ask_permission(self, question: Any) -> Any:
         """``options.approver``: the permission dialog."""
         return await self.wait_for(PermissionDialog(question))
+
+    def ask_trust(self, folder: Path, items: list[str]) -> str:
+        """``claw_trust_dialog`` from the thread building the session: the trust dialog, on the UI's loop."""
+        return self.call_from_thread(self.wait_for, TrustDialog(folder, items))
 
     async def ask_question(self, question: str, options: list[str] | None) -> str | None:
         """``options.tool_asker`` (AskUser): the question dialog."""
@@ -491,6 +534,17 @@ def sandbox_label(status: dict[str, Any]) -> str:
     return f"sandbox {status.get('engine') or status.get('name') or 'on'} ({status.get('filesystem', '')})".replace(
         " ()", ""
     )
+
+
+def asking_trust(folder: Path, items: list[str]) -> str | None:
+    """The trust question, when a UI is on screen and it comes from a thread other than the UI's (where
+    ``CommandContext.agent_loop`` runs); otherwise ``None``, and the next plugin or the terminal asks."""
+    if not RUNNING:
+        return None
+    try:
+        return RUNNING[-1].ask_trust(folder, items)
+    except RuntimeError:  # asked on the UI's own thread: it cannot wait for its own dialog there
+        return None
 
 
 async def run(context: Any, options: Any, initial: str | None) -> int:

@@ -48,6 +48,12 @@ def claw_interactive(context: Any, options: Any, initial: str | None) -> int | N
 
 
 @claw.hookimpl
+def claw_trust_dialog(folder: Any, items: list[str]) -> str | None:
+    app = sys.modules.get("claw_tui.app")  # not on screen unless loaded: never import Textual to say no
+    return app.asking_trust(folder, items) if app is not None else None
+
+
+@claw.hookimpl
 def claw_render_timeline(session_id: str, events: list[dict[str, Any]], limit: int | None) -> bool | None:
     from rich.console import Console
     from rich.rule import Rule

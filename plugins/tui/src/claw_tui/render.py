@@ -16,8 +16,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
-from rich.syntax import Syntax
 from rich.text import Text
 
 #: A whole escape sequence (CSI, OSC, DCS/APC/PM/SOS strings, two-byte ESC x), then any single C0
@@ -43,7 +41,10 @@ def clean(text: str) -> str:
 
 
 def markdown(text: str, theme: str = "dark") -> RenderableType:
-    """An answer's Markdown: headings, lists, tables, links, code blocks highlighted."""
+    """An answer's Markdown: headings, lists, tables, links, code blocks highlighted. (The Markdown parser
+    loads with the first answer, not before the first frame.)"""
+    from rich.markdown import Markdown
+
     return Markdown(clean(text), code_theme=CODE_THEMES.get(theme, "monokai"), hyperlinks=True)
 
 
@@ -84,6 +85,8 @@ def tool_line(name: str, tool_input: Mapping[str, Any], status: str, seconds: fl
 
 def tool_detail(name: str, tool_input: Mapping[str, Any], output: str | None) -> RenderableType:
     """What an expanded tool call shows: its diff (Edit, MultiEdit, Write) or its input, then its output."""
+    from rich.syntax import Syntax  # Pygments: loaded with the first expanded call
+
     parts: list[RenderableType] = []
     change = diff(name, tool_input)
     if change is not None:

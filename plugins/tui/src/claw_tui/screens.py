@@ -1,4 +1,4 @@
-"""Dialogs: permission requests, AskUser questions, the session picker and history search.
+"""Dialogs: permission requests, the folder's trust, AskUser questions, the session picker and history search.
 
 Each is a modal screen dismissed with its answer; the session waits on it through a future.
 """
@@ -97,6 +97,44 @@ class PermissionDialog(ModalScreen[Any]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The letter keys answer only while the reason field is not being typed in."""
         return not (action in ("once", "always", "deny") and isinstance(self.focused, Input))
+
+
+class TrustDialog(ModalScreen[str]):
+    """The folder's trust (``claw_trust_dialog``), as the line REPL asks it: trust always (remembered), once
+    (this run), or continue untrusted without what needs trust; Esc continues untrusted."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [
+        Binding("a", "answer('always')", "trust always"),
+        Binding("o", "answer('once')", "trust once"),
+        Binding("n", "answer('untrusted')", "continue untrusted"),
+        Binding("escape", "answer('untrusted')", "continue untrusted"),
+    ]
+
+    def __init__(self, folder: Any, items: list[str]) -> None:
+        super().__init__()
+        self.folder = folder
+        self.items = items
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text("Do you trust the files in this folder?", style="bold"))
+            yield Label(Text(render.clean(str(self.folder))))
+            yield Label(Text("Trusting it lets what it brings run code or reach the network:", style="dim"))
+            yield Static(Text("\n".join(f"- {render.clean(item)}" for item in self.items)), id="input")
+            with Horizontal():
+                yield Button("Trust always (a)", id="always", variant="primary")
+                yield Button("Trust once (o)", id="once", variant="success")
+                yield Button("Continue untrusted (n)", id="untrusted", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#untrusted", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_answer(str(event.button.id))
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)
 
 
 class AskDialog(ModalScreen[str | None]):
