@@ -51,7 +51,8 @@ def reserved_stdout() -> Iterator[TextIO]:
         sys.stdout = real
         os.dup2(saved, fd)
         os.close(saved)
-        owned.close()
+        with contextlib.suppress(OSError, ValueError):  # a reader gone (`| head`): nothing to flush to
+            owned.close()
 
 
 def _fileno(stream: TextIO) -> int | None:
