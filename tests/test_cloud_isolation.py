@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from claw.testing import ClawRunner
 from claw.testing.script import Reply, Text, ToolCall
-from claw.testing.venvs import make_venv
+from claw.testing.venvs import kernel_paths, make_venv
 from claw_testkit.mock_bedrock import MockBedrockServer
 from claw_testkit.mock_foundry import MockFoundryServer
 from claw_testkit.mock_vertex import MockVertexServer
@@ -38,7 +38,10 @@ def venvs(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> Any:
     def get(name: str) -> Path:
         if name not in built:
             built[name] = make_venv(
-                root / name, repo / "kernel", repo / "libs" / "wire", repo / "plugins" / f"provider-{name}"
+                root / name,
+                *kernel_paths(repo),
+                repo / "libs" / "wire",
+                repo / "plugins" / f"provider-{name}",
             )
         return built[name]
 

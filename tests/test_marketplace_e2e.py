@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from claw.testing import ClawRunner, RunResult
 from claw.testing.script import Reply, Text, ToolCall
-from claw.testing.venvs import build_wheel, make_venv, run_uv
+from claw.testing.venvs import build_wheel, kernel_paths, make_venv, run_uv
 from claw_marketplace.testing import (
     TLS,
     StaticServer,
@@ -84,7 +84,7 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     shared = _shared(tmp_path_factory, "market-e2e", _artifacts)
     venv = tmp_path_factory.mktemp("market-venv") / "venv"
     packages = [
-        ROOT / "kernel",
+        *kernel_paths(ROOT),
         ROOT / "libs" / "wire",
         ROOT / "marketplace",
         ROOT / "plugins" / "provider-anthropic",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from claw.testing import ClawRunner, isolated_env
-from claw.testing.venvs import build_wheel, make_venv
+from claw.testing.venvs import build_wheel, kernel_paths, make_venv
 
 PYPROJECT = """
 [project]
@@ -72,7 +72,7 @@ def _source(root: Path, dist: str, ep: str, pkg: str, plugin: str, tool: str | N
 def venv_claw(tmp_path_factory: pytest.TempPathFactory, repo: Path) -> tuple[ClawRunner, Path]:
     root = tmp_path_factory.mktemp("wheels")
     wheels = [build_wheel(_source(root / "src", d, *spec), root / "dist") for d, spec in PLUGINS.items()]
-    bindir = make_venv(root / "venv", repo / "kernel", *wheels)
+    bindir = make_venv(root / "venv", *kernel_paths(repo), *wheels)
     workspace = root / "workspace"
     workspace.mkdir()
     return ClawRunner(isolated_env(root / "env"), workspace), bindir

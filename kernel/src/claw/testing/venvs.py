@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 
@@ -32,6 +33,21 @@ def run_uv(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert proc.returncode == 0, f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
     return proc
+
+
+def kernel_paths(repo: Path) -> list[Path]:
+    """The project directories a local install of ``claw-kernel`` needs: the kernel and the workspace
+    distributions it depends on (its default feature plugins, such as the session store), which no
+    package index holds. Read from ``kernel/pyproject.toml``, so a test never lists them by hand."""
+
+    def name_of(pyproject: Path) -> str:
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["name"]
+
+    kernel = repo / "kernel"
+    members = {name_of(p): p.parent for p in repo.glob("*/*/pyproject.toml")}
+    deps = tomllib.loads((kernel / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = [d.split(";")[0].split("[")[0].split("<")[0].split(">")[0].split("=")[0].strip() for d in deps]
+    return [kernel, *(members[n] for n in names if n in members)]
 
 
 def make_venv(path: Path, *packages: str | os.PathLike[str], editable: bool = False) -> Path:
