@@ -74,14 +74,6 @@ def test_wrong_value_names_file_and_key_path(layers_env, claw_env, workspace):
     assert str(info.value).startswith(f"{project}: permissions.allow[1]: ")
 
 
-def test_unknown_hook_event_is_an_error(layers_env, claw_env, workspace):
-    _, project, _, _ = layers_env
-    write(project, {"hooks": {"PreToolUs": [{"hooks": [{"type": "command", "command": "true"}]}]}})
-    with pytest.raises(ConfigError) as info:
-        config.validate(config.load_layers(workspace, claw_env))
-    assert f"{project}: hooks.PreToolUs" in str(info.value)
-
-
 def test_unknown_key_warns_with_suggestion(layers_env, claw_env, workspace, capsys):
     _, project, _, _ = layers_env
     write(project, {"permisions": {"allow": []}})

@@ -8,7 +8,7 @@ import json
 
 from claw.app import App
 from claw.events import HookEvent
-from claw.hooks import HookRunner
+from claw.hook_dispatch import HookContext, HookDispatch
 from claw.testing.script import Reply, Text, ToolCall
 
 HANDLERS = """
@@ -54,9 +54,9 @@ def claw_hook_event(event):
 """
 
 
-def _runner(claw_env, workspace) -> HookRunner:
+def _runner(claw_env, workspace) -> HookDispatch:
     app = App(workspace=workspace, env=claw_env, load_entry_points=False)
-    return HookRunner(pm=app.pm, settings=app.settings, workspace=workspace, env=claw_env)
+    return HookDispatch(app.pm, HookContext(settings=app.settings, workspace=workspace, env=claw_env))
 
 
 def _pre(command: str) -> HookEvent:

@@ -80,6 +80,13 @@ _LAZY: dict[str, str] = {
     # events and hooks
     "HookEvent": "claw.events",
     "HookOutcome": "claw.events",
+    "HookEventName": "claw.events",
+    # firing them (``claw_hook_event``'s ``context``) and in-process hooks an embedder registers
+    "HookContext": "claw.hook_dispatch",
+    "CallbackHook": "claw.hook_dispatch",
+    "HookCallback": "claw.hook_dispatch",
+    # does a permission rule cover a tool call (settings hooks' ``if``)
+    "rule_test": "claw.permissions.rule_test",
     "RuntimeEvent": "claw.events",
     # other extension points
     "Classifier": "claw.classifiers",
@@ -216,10 +223,11 @@ if TYPE_CHECKING:
         parse_retry_after,
         unreachable_cause,
     )
-    from claw.events import HookEvent, HookOutcome, RuntimeEvent
+    from claw.events import HookEvent, HookEventName, HookOutcome, RuntimeEvent
     from claw.files import atomic_write
     from claw.function_tools import FunctionTool, tool
     from claw.globs import IgnoreRules, PathPattern, match_path
+    from claw.hook_dispatch import CallbackHook, HookCallback, HookContext
     from claw.lazy import require
     from claw.log import debugging, get_logger, http_request, httpx_event_hooks
     from claw.loop.options import LoopOptions
@@ -239,6 +247,7 @@ if TYPE_CHECKING:
     from claw.output import Renderer, TextRenderer
     from claw.paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
     from claw.permissions.asking import PermissionAnswer, PermissionQuestion
+    from claw.permissions.rule_test import rule_test
     from claw.plugin_commands import CommandContext, command_context
     from claw.providers import (
         Catalogue,

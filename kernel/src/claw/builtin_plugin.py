@@ -4,13 +4,15 @@ in :mod:`claw.builtins`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
 
 from claw import hookimpl
 
 if TYPE_CHECKING:
     from claw.classifiers import Classifier
+    from claw.events import HookEvent
+    from claw.hook_dispatch import HookContext
     from claw.tasks import TaskBackend
 
 
@@ -38,3 +40,14 @@ def claw_register_classifiers(register: Callable[[Classifier], None]) -> None:
     from claw.permissions.classifier import RuleClassifier
 
     register(RuleClassifier())
+
+
+@hookimpl(wrapper=True, trylast=True)
+def claw_hook_event(event: HookEvent, context: HookContext) -> Generator[None, Any, Any]:
+    """Contain the handlers' answer (:func:`claw.hook_dispatch.settle`); the innermost wrapper, so the
+    plugin that runs settings hooks (an outer wrapper) gets it settled."""
+    from claw.hook_dispatch import settle
+    from claw.plugins import answers_so_far
+
+    result = yield
+    return settle(result, answers_so_far(), event, context)

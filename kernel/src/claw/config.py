@@ -266,6 +266,7 @@ def validate(
     """
     from pydantic import TypeAdapter, ValidationError
 
+    from claw.plugins import SETTINGS_PROVIDERS, missing_provider
     from claw.settings import Settings
 
     plugin_keys = dict(plugin_keys or {})
@@ -281,11 +282,13 @@ def validate(
                 try:
                     TypeAdapter(model).validate_python(layer.data[key])
                 except ValidationError as exc:
-                    err = exc.errors()[0]
+                    err = _first_error(exc.errors())
                     loc = _format_loc((key, *err["loc"]))
                     raise ConfigError(f"{layer.label}: {loc}: {err['msg']}") from exc
         for key in layer.data:
-            if key not in known and layer.origin == "claude":
+            if key not in known and key in SETTINGS_PROVIDERS:
+                console.warn(missing_provider(key))
+            elif key not in known and layer.origin == "claude":
                 # Claude Code has many keys claw has no use for: not worth a warning by default.
                 from claw.log import get_logger
 

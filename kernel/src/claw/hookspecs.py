@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from claw.config import EffectiveSettings
     from claw.diagnostics import DoctorCheck
     from claw.events import HookEvent, HookOutcome, RuntimeEvent
+    from claw.hook_dispatch import HookContext
     from claw.loop.options import LoopOptions
     from claw.output import Renderer
     from claw.permissions.engine import PermissionEngine
@@ -564,18 +565,27 @@ def claw_permission_decision(
 
 
 @hookspec(firstresult=True)
-def claw_hook_event(event: HookEvent) -> HookOutcome | Awaitable[HookOutcome | None] | None:
+def claw_hook_event(
+    event: HookEvent, context: HookContext
+) -> HookOutcome | Awaitable[HookOutcome | None] | None:
     """Programmatic hook handler: see or veto a step.
 
-    Called for the same events as command hooks in settings (PreToolUse, PostToolUse,
-    UserPromptSubmit, Stop, SessionStart, plugin install events, ...). Handlers run most recently
-    registered first (pluggy's LIFO; ``tryfirst``/``trylast`` move one). Stops at first non-None
-    result. An ``async def`` handler always answers (its coroutine is the result); awaited, ``None``
-    means "continue". A handler that raises is reported and treated as "continue"; one whose awaitable
-    takes longer than settings ``pluginHookTimeout`` (60 s) is reported the same way. Command hooks
-    from settings run after the programmatic handlers.
+    Called for Claude Code's hook events (PreToolUse, PostToolUse, UserPromptSubmit, Stop,
+    SessionStart, plugin install events, ...); the kernel fires every event through this hook only.
+    Handlers run most recently registered first (pluggy's LIFO; ``tryfirst``/``trylast`` move one).
+    Stops at first non-None result. An ``async def`` handler always answers (its coroutine is the
+    result); awaited, ``None`` means "continue". A handler that raises is reported and treated as
+    "continue"; one whose awaitable takes longer than settings ``pluginHookTimeout`` (60 s) is reported
+    the same way. The command hooks of settings ``hooks`` (and the Agent SDK's callbacks,
+    ``context.callbacks``) are run by the ``claw-hooks`` plugin's ``wrapper=True`` implementation, after
+    the handlers, seeing the input a handler modified; a wrapper's ``yield`` gives an awaitable of the
+    handlers' answer (already bounded and checked), and it returns an awaitable of its own. Without
+    ``claw-hooks`` settings hooks do not run (`hooks <hooks.md>`_).
 
     :param event: the event, with the same fields command hooks receive on stdin.
+    :param context: the session's :class:`claw.HookContext`: settings, workspace, environment,
+        sandbox, the embedder's :class:`claw.CallbackHook` callbacks and ``report(record)`` for each
+        hook run. Take it only if you need it.
     :returns: ``None`` to continue, or a :class:`claw.HookOutcome` (or an awaitable of one) to
         ``block``, ``allow``, ``ask`` or ``modify`` the step or add context.
 

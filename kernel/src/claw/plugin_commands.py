@@ -63,6 +63,13 @@ class CommandContext:
         """Registered transport classes by server ``type`` (``stdio``, ``http``, ...), aliases included."""
         return {name: reg.obj for name, reg in self._app.transports.items()}
 
+    def implementers(self, hook_name: str) -> list[str]:
+        """The plugins answering ``hook_name`` (``plugin "x" (dist 1.0)``), in the order pluggy calls them;
+        ``wrapper=True`` implementations are left out (``claw hooks list`` names the handlers)."""
+        caller = getattr(self._app.pm.hook, hook_name)
+        impls = [i for i in reversed(caller.get_hookimpls()) if not (i.wrapper or i.hookwrapper)]
+        return [self._app.pm.record(i.plugin_name).label for i in impls]
+
     def agent_loop(self, options: LoopOptions, renderer: Renderer) -> AgentLoop:
         """A session's agent loop for this run (what an interactive front end, ``claw_interactive``,
         drives): ``await loop.start()``, ``await loop.run_prompt(text)`` per prompt, and ``await
@@ -92,13 +99,17 @@ class CommandContext:
         )
 
     async def run_hook(self, event: HookEvent) -> HookOutcome:
-        """Fire ``event`` through every programmatic handler and every matching command hook in
-        settings, and return the merged outcome (``outcome.action == "block"`` vetoes the step)."""
-        from claw.hooks import HookRunner
+        """Fire ``event`` through ``claw_hook_event`` (programmatic handlers, and with ``claw-hooks``
+        every matching command hook in settings) and return the merged outcome
+        (``outcome.action == "block"`` vetoes the step)."""
+        from claw.hook_dispatch import HookContext, HookDispatch, plugin_hook_timeout
 
         app = self._app
-        runner = HookRunner(pm=app.pm, settings=app.settings, workspace=app.workspace, env=app.env)
-        return await runner.run(event)
+        timeout = plugin_hook_timeout(app.settings.model, app.env)
+        context = HookContext(
+            settings=app.settings, workspace=app.workspace, env=app.env, plugin_timeout=timeout
+        )
+        return await HookDispatch(app.pm, context).run(event)
 
 
 def command_context(ctx: click.Context) -> CommandContext:

@@ -76,8 +76,21 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-otlp",
         "claw-lsp",
         "claw-computer-use",
+        "claw-hooks",
     }
 )
+
+#: Settings keys first-party distributions declare (``claw_register_settings``): a settings file that
+#: sets one when no plugin declared it (the distribution is missing or disabled) gets a line naming the
+#: distribution to install, from the settings check and ``claw doctor``, instead of "unknown key".
+SETTINGS_PROVIDERS: dict[str, str] = {"hooks": "claw-hooks"}
+
+
+def missing_provider(key: str) -> str:
+    """The one line for a settings key whose distribution (:data:`SETTINGS_PROVIDERS`) is not loaded."""
+    dist = SETTINGS_PROVIDERS[key]
+    return f'settings "{key}" are not used: {dist} is not installed or is disabled (pip install {dist})'
+
 
 T = TypeVar("T")
 
@@ -140,6 +153,12 @@ class Answer:
 
 #: Where guards add answers during :meth:`PluginManager.call_attributed`.
 _RESULTS: ContextVar[list[Answer] | None] = ContextVar("claw_plugin_results", default=None)
+
+
+def answers_so_far() -> list[Answer]:
+    """The answers of the :meth:`PluginManager.call_attributed` call under way, for a ``wrapper=True``
+    implementation of the kernel's that reports them after its ``yield``."""
+    return list(_RESULTS.get() or [])
 
 
 class PluginAwaitable:

@@ -1,15 +1,14 @@
 """The settings schema: every key the kernel understands, with Claude Code's names where the
-concept exists (``permissions``, ``hooks``, ``env``, ``model``), so Claude Code's settings files are
+concept exists (``permissions``, ``env``, ``model``), so Claude Code's settings files are
 read as they are (:mod:`claw.config`) and can be copied into ``.claw/settings.json``. Plugins declare
-their own top-level keys through ``claw_register_settings``.
+their own top-level keys through ``claw_register_settings`` (``hooks``: claw-hooks).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
 from claw._model import Model
 from claw.events import HookEventName
@@ -28,55 +27,6 @@ class PermissionSettings(_Section):
     disableBypassPermissionsMode: Literal["disable"] | None = None
     #: Classifier names the ``auto`` mode asks, in order.
     classifiers: list[str] = Field(default_factory=list)
-
-
-class CommandHook(Model):
-    """A command hook. Unknown keys are errors (a typo must not silently disable a hook)."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    type: Literal["command"] = "command"
-    command: str = Field(min_length=1)
-    #: Seconds; Claude Code's default of 60 applies when unset.
-    timeout: float | None = Field(default=None, gt=0)
-    #: Shown while the hook runs (Claude Code's key; accepted, informational).
-    statusMessage: str | None = None
-    #: Claude Code's ``if``: a permission rule (``Bash(git *)``) the tool call must match.
-    if_: str | None = Field(default=None, alias="if")
-    #: claw's opt-in: run the hook inside the session's sandbox (settings ``sandbox``); when the
-    #: sandbox cannot run, the hook is not run (a non-blocking error). Unset: false.
-    sandbox: bool | None = None
-
-    @field_validator("if_")
-    @classmethod
-    def _rule(cls, value: str | None) -> str | None:
-        if value is not None:
-            from claw.permissions.rules import RuleError, split_rule
-
-            try:
-                split_rule(value)
-            except RuleError as exc:
-                raise ValueError(str(exc)) from exc
-        return value
-
-
-class HookMatcher(Model):
-    model_config = ConfigDict(extra="forbid")
-
-    #: ``""``/``"*"``/absent: every tool; ``Edit|Write``: those names; anything else: a regex.
-    matcher: str = ""
-    hooks: list[CommandHook]
-
-    @field_validator("matcher")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        from claw.hooks.matchers import compile_matcher
-
-        try:
-            compile_matcher(value)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
-        return value
 
 
 class PluginSettings(_Section):
@@ -184,7 +134,6 @@ class Settings(_Section):
     maxTurns: int | None = Field(default=None, gt=0)
     env: dict[str, str] = Field(default_factory=dict)
     permissions: PermissionSettings = Field(default_factory=PermissionSettings)
-    hooks: dict[HookEventName, list[HookMatcher]] = Field(default_factory=dict)
     plugins: PluginSettings = Field(default_factory=PluginSettings)
     #: Per-provider options: ``{"anthropic": {"base_url": ..., "api_key": ...}}``.
     providers: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -34,7 +34,6 @@ WORKSPACE_SCOPES = frozenset({"project", "local"})
 #: reach the network or grant the model permissions. Plugins add theirs (``claw_register_settings``
 #: with ``requires_trust=True``).
 RESTRICTED_KEYS = (
-    "hooks",
     "env",
     "providers",
     "permissions.allow",

@@ -20,7 +20,6 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "config": "claw.cli.config_cmd:config",
     "doctor": "claw.cli.doctor:doctor",
     "dump-manifests": "claw.cli.manifests:dump_manifests",
-    "hooks": "claw.cli.hooks_cmd:hooks",
     "models": "claw.cli.models_cmd:models",
     "permissions": "claw.cli.permissions_cmd:permissions",
     "plugins": "claw.cli.plugins_cmd:plugins",

@@ -54,6 +54,7 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
             status, detail = "fail", f"{r.source}: " + "; ".join(r.problems)
         checks.append(DoctorCheck(section="plugins", name=r.name, status=status, detail=detail))
 
+    checks += _missing_providers(app, settings)
     provider_settings = settings.model.providers if settings is not None else {}
     checks.append(_model_check(app, settings, model))
     for reg in app.unique(app.providers):
@@ -82,6 +83,23 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
                             detail=f"returned an invalid doctor check: {item!r}",
                         )
                     )
+    return checks
+
+
+def _missing_providers(app: Any, settings: Any) -> list[Any]:
+    """A line per first-party feature whose settings key no plugin declares (its distribution is
+    missing or disabled): a warning when the settings use the key, else for information."""
+    from claw.diagnostics import DoctorCheck
+    from claw.plugins import SETTINGS_PROVIDERS, missing_provider
+
+    checks = []
+    for key, dist in SETTINGS_PROVIDERS.items():
+        if key not in app.plugin_settings:
+            used = settings is not None and any(key in layer.data for layer in settings.layers)
+            status = "warn" if used else "info"
+            checks.append(
+                DoctorCheck(section="plugins", name=dist, status=status, detail=missing_provider(key))
+            )
     return checks
 
 

@@ -3,7 +3,7 @@
 The SDKs send their hooks (callback ids per event and matcher), subagents and, from TypeScript, the
 system prompt and JSON schema in ``initialize`` rather than as flags; the in-process MCP servers come
 in ``--mcp-config`` as ``{"type": "sdk"}`` entries and are reached through the control channel. Hooks
-become :class:`claw.hooks.ConfiguredHook` callbacks (matched and merged like settings hooks), SDK MCP
+become :class:`claw.CallbackHook` callbacks (matched and merged like settings hooks by claw-hooks), SDK MCP
 servers a :class:`claw.MessageTransport` named ``sdk`` that ``claw-mcp`` connects like any other.
 """
 
@@ -14,10 +14,8 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from claw import console
+from claw import CallbackHook, console
 from claw.errors import ClawError
-from claw.hooks import ConfiguredHook
-from claw.hooks.matchers import compile_matcher
 from claw.transports import MessageTransport
 
 #: Claude Code's default timeout for SDK hook callbacks, in seconds.
@@ -50,14 +48,14 @@ def configure(options: Any, request: dict[str, Any], ask: Ask) -> None:
         console.warn("the Agent SDK's agents are not offered to the model: claw has no SDK-defined subagents")
 
 
-def hooks_of(config: Any, ask: Ask) -> list[ConfiguredHook]:
+def hooks_of(config: Any, ask: Ask) -> list[CallbackHook]:
     """``{"PreToolUse": [{"matcher": "Bash", "hookCallbackIds": [...], "timeout": 30}]}`` as hooks
     that ask the client (``hook_callback``) to run each callback."""
     if config is None:
         return []
     if not isinstance(config, dict):
         raise ClawError('initialize: "hooks" must be an object of hook events')
-    hooks: list[ConfiguredHook] = []
+    hooks: list[CallbackHook] = []
     for event, matchers in config.items():
         if not isinstance(matchers, list):
             raise ClawError(f'initialize: hooks["{event}"] must be a list of matchers')
@@ -70,15 +68,14 @@ def hooks_of(config: Any, ask: Ask) -> list[ConfiguredHook]:
             failure = entry.get("onFailure")
             for callback_id in ids:
                 hooks.append(
-                    ConfiguredHook(
+                    CallbackHook(
                         event=event,
                         matcher=matcher,
-                        command=f"sdk:{callback_id}",
+                        label=f"sdk:{callback_id}",
                         timeout=float(timeout)
                         if isinstance(timeout, int | float) and timeout > 0
                         else CALLBACK_TIMEOUT,
                         source="Agent SDK",
-                        test=compile_matcher(matcher),
                         callback=partial(_run_callback, ask, callback_id),
                         blocks_on_failure=failure is not None and failure != "continue",
                     )

@@ -123,8 +123,8 @@ class AgentLoop(Turn):
         self._announce(session, primary)
 
     def _contexts(self, session: Session) -> None:
-        """The plugins' session context, the hook runner and the tools' context (with the sandbox)."""
-        from claw.hooks import HookRunner
+        """The plugins' session context, the hook dispatch and the tools' context (with the sandbox)."""
+        from claw.hook_dispatch import HookContext, HookDispatch, plugin_hook_timeout
         from claw.loop.prompt_tool import PromptToolApprover
 
         app, opts, settings = self.app, self.opts, self.settings
@@ -143,14 +143,17 @@ class AgentLoop(Turn):
             trust=settings.trust,
         )
         self.ctx.transcript_path = session.path
-        self.hooks = HookRunner(
-            pm=app.pm,
-            settings=settings,
-            workspace=self.workspace,
-            env=self.env,
-            on_run=self._on_hook_run,
-            tool_lookup=lambda name: self.tools.get(name),
-            extra=opts.hooks,
+        self.hooks = HookDispatch(
+            app.pm,
+            HookContext(
+                settings=settings,
+                workspace=self.workspace,
+                env=self.env,
+                report=self._on_hook_run,
+                callbacks=list(opts.hooks),
+                tool_lookup=lambda name: self.tools.get(name),
+                plugin_timeout=plugin_hook_timeout(settings.model, self.env),
+            ),
         )
         self.tool_ctx = ToolContext(
             workspace=self.workspace,
@@ -169,7 +172,7 @@ class AgentLoop(Turn):
             complete=self._complete,
             small_model=routing.small_model(settings, self.env, self.chain[0]),
         )
-        self.hooks.sandbox = self.ctx.sandbox = self.tool_ctx.sandbox
+        self.hooks.context.sandbox = self.ctx.sandbox = self.tool_ctx.sandbox
         if opts.permission_prompt_tool:
             self.permissions.approver = PromptToolApprover(
                 opts.permission_prompt_tool, self._find_tool, self.tool_ctx

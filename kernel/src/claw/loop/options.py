@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only annotations: the options are built before the loop's modules load (start-up)
+    from claw.hook_dispatch import CallbackHook
     from claw.providers import Effort
     from claw.tools import Tool
 
@@ -61,8 +62,9 @@ class LoopOptions:
     permission_prompt_tool: str | None = None
     #: Lets tools ask the user questions (``ToolContext.ask``).
     tool_asker: Any = None
-    #: Hooks the embedder adds to the settings' (the Agent SDK's callbacks: ``ConfiguredHook``).
-    hooks: list[Any] = field(default_factory=list)
+    #: In-process hooks the embedder adds to the settings' (the Agent SDK's callbacks): the registration
+    #: point for :class:`claw.CallbackHook`; ``claw_hook_event`` handlers see them in ``context.callbacks``.
+    hooks: list[CallbackHook] = field(default_factory=list)
     #: Transports the embedder adds to the app's, by ``type`` (the Agent SDK's in-process MCP servers).
     transports: dict[str, Any] = field(default_factory=dict)
     #: Called with the record of every hook run, after the session recorded it (``--include-hook-events``).

@@ -25,7 +25,7 @@ from claw.tools import Tool, ToolContext
 if TYPE_CHECKING:
     from claw.compaction import Compactor
     from claw.config import EffectiveSettings
-    from claw.hooks import HookRunner
+    from claw.hook_dispatch import HookDispatch
     from claw.permissions import PermissionEngine
     from claw.sessions import SessionStore
 
@@ -40,7 +40,7 @@ class LoopState:
     policy: RetryPolicy
     caller: ModelCaller
     permissions: PermissionEngine
-    hooks: HookRunner
+    hooks: HookDispatch
     cache: CacheTracker
     tool_ctx: ToolContext
     system: list[TextBlock]

@@ -22,7 +22,7 @@ from typing import Any
 
 from claw import console
 from claw.events import HookEvent, HookOutcome
-from claw.hooks import bounded
+from claw.hook_dispatch import HookDispatch, bounded
 from claw.loop.tool_input import input_problem, validation_error
 from claw.messages import TextBlock, ToolResultBlock, ToolUseBlock
 from claw.tools import Tool, ToolContext, ToolError, ToolResult
@@ -54,7 +54,7 @@ class ToolRunner:
         *,
         tools: dict[str, Tool],
         ctx: ToolContext,
-        hooks: Any,
+        hooks: HookDispatch,
         permissions: Any,
         hook_base: dict[str, Any],
         record: Callable[..., None],
@@ -100,15 +100,12 @@ class ToolRunner:
 
     async def _added_context(self, name: str, tool_input: dict[str, Any], result: ToolResult) -> str:
         """What plugins add to a successful result (``claw_tool_result``), joined by blank lines."""
-        pm = getattr(self.hooks, "pm", None)
-        if pm is None:
-            return ""
-        _, answers = pm.call_attributed(
+        _, answers = self.hooks.pm.call_attributed(
             "claw_tool_result", tool_name=name, tool_input=tool_input, result=result, ctx=self.ctx
         )
         texts = [a.result for a in answers]
         pending = [i for i, text in enumerate(texts) if inspect.isawaitable(text)]
-        timeout = getattr(self.hooks, "plugin_timeout", 60.0)
+        timeout = self.hooks.context.plugin_timeout
         waits = (bounded(texts[i], timeout, f"{answers[i].plugin.label} claw_tool_result") for i in pending)
         for i, text in zip(pending, await asyncio.gather(*waits), strict=True):
             texts[i] = text

@@ -1,20 +1,20 @@
-"""The command hooks of a run, read from every settings layer with the file each came from."""
+"""The command hooks of a run, read from every settings layer with the file each came from, and the
+embedder's callbacks (:class:`claw.CallbackHook`) in the same shape."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from claw.hooks.matchers import compile_matcher
+import claw
+from claw import CallbackHook, HookCallback
+
+from claw_hooks.matchers import compile_matcher
 
 #: Claude Code's default timeout for command hooks, in seconds.
 DEFAULT_TIMEOUT = 60.0
-
-
-#: An in-process hook (the Agent SDK's hook callbacks): called with the hook input JSON, it answers
-#: with what a command hook would print (Claude Code's hook output JSON).
-HookCallback = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 @dataclass
@@ -70,4 +70,29 @@ def effective_hooks(settings: Any) -> list[ConfiguredHook]:
                             test=compile_matcher(matcher),
                         )
                     )
+    return out
+
+
+def callback_hooks(callbacks: list[CallbackHook]) -> list[ConfiguredHook]:
+    """The embedder's callbacks as hooks; one whose matcher is a regular expression that does not
+    compile matches nothing (said once)."""
+    out: list[ConfiguredHook] = []
+    for cb in callbacks:
+        try:
+            test = compile_matcher(cb.matcher)
+        except re.error as exc:
+            claw.warn(f"{cb.source} hook {cb.label}: invalid matcher {cb.matcher!r} ({exc}); never runs")
+            continue
+        out.append(
+            ConfiguredHook(
+                event=cb.event,
+                matcher=cb.matcher,
+                command=cb.label,
+                timeout=cb.timeout,
+                source=cb.source,
+                test=test,
+                callback=cb.callback,
+                blocks_on_failure=cb.blocks_on_failure,
+            )
+        )
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claw.events import HookOutcome
+from claw import HookOutcome
 
 _RANK = {"block": 4, "ask": 3, "allow": 1, "modify": 0, "continue": 0}
 

@@ -15,8 +15,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from claw.events import HookOutcome
-from claw.hooks.command import CommandResult
+from claw import HookOutcome
+
+from claw_hooks.command import CommandResult
 
 _CONTEXT_EVENTS = frozenset({"UserPromptSubmit", "SessionStart"})
 _PERMISSION = {"allow": "allow", "deny": "block", "ask": "ask", "defer": "continue"}

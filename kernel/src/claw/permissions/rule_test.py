@@ -1,5 +1,5 @@
-"""Claude Code's ``if`` filter on a command hook: run it only when the tool call matches a permission
-rule (``"if": "Bash(git *)"``, ``"if": "Edit(/src/**)"``), with the engine's rule semantics.
+"""Does a permission rule cover a tool call, with the engine's rule semantics? Claude Code's ``if``
+filter on a command hook (``"if": "Bash(git *)"``, ``"if": "Edit(/src/**)"``) asks this.
 
 The call's accesses are the ones the session's tool declares (so ``Bash(git *)`` meets each simple
 command the shell tool read from the line); for a tool the session does not have, they are derived
@@ -10,19 +10,22 @@ explain`` does for tools that are not installed.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from claw.events import HookEvent
 
+def rule_test(
+    rule: str,
+    workspace: Path,
+    env: Mapping[str, str],
+    tool_lookup: Callable[[str], Any] | None = None,
+) -> Callable[[str | None, dict[str, Any] | None], bool]:
+    """A test on ``(tool_name, tool_input)``: true when ``rule`` covers the tool or any unit of the call.
 
-def compile_condition(
-    rule: str, workspace: Path, env: Any, tool_lookup: Callable[[str], Any] | None = None
-) -> Callable[[HookEvent], bool]:
-    """A test on tool events: true when the rule covers the tool or any unit of the call.
-
+    :param rule: a permission rule (``Bash(git *)``), anchored at ``workspace``.
     :param tool_lookup: the session's tool by name (``None`` when it has none of that name).
+    :raises ValueError: the rule does not parse (its message says why).
     """
     from claw.permissions import paths
     from claw.permissions.judge import units_for
@@ -35,11 +38,11 @@ def compile_condition(
     rules = RuleSet(ws, home)
     rules.add_text(rule, "allow", "hook if", ws)
 
-    def test(event: HookEvent) -> bool:
-        if not event.tool_name:
+    def test(tool_name: str | None, tool_input: dict[str, Any] | None) -> bool:
+        if not tool_name:
             return False
-        tool_input = event.tool_input or {}
-        tool = (tool_lookup(event.tool_name) if tool_lookup else None) or StandInTool(event.tool_name)
+        tool_input = tool_input or {}
+        tool = (tool_lookup(tool_name) if tool_lookup else None) or StandInTool(tool_name)
         if rules.by_name("allow", tool.name, (), tool_input) is not None:
             return True
         ctx = ToolContext(workspace=Path(ws), session_id="")

@@ -9,25 +9,31 @@ import time
 from pathlib import Path
 
 import pytest
-from claw import HookEvent
+from claw import HookContext, HookEvent
 from claw.app import App
 from claw.config import Layer, validate
-from claw.hooks import HookRunner
+from claw.hook_dispatch import HookDispatch
+from claw_hooks.settings import HooksSettings
 
 
 def settings_with(ws: Path, hooks: dict, extra_layers=()):
     layers = [*extra_layers, Layer("project", str(ws / ".claw/settings.json"), {"hooks": hooks}, ws)]
-    return validate(layers)
+    return validate(layers, {"hooks": HooksSettings})
 
 
-def runner(ws, hooks, env, records=None, extra_layers=(), pm=None):
-    return HookRunner(
-        pm=pm,
+def runner(ws, hooks, env, records=None, extra_layers=()):
+    """Hook events fired as the loop fires them: through ``claw_hook_event``, with claw-hooks loaded
+    (and the test's handler plugins, ``plugin_module``)."""
+    modules = [m for m in env.get("CLAW_PLUGIN_MODULES", "").split(",") if m]
+    env = {**env, "CLAW_PLUGIN_MODULES": ",".join([*modules, "claw_hooks.plugin"])}
+    pm = App(workspace=ws, env=env, load_entry_points=False).pm
+    context = HookContext(
         settings=settings_with(ws, hooks, extra_layers),
         workspace=ws,
         env=env,
-        on_run=None if records is None else records.append,
+        report=(lambda record: None) if records is None else records.append,
     )
+    return HookDispatch(pm, context)
 
 
 def cmd(command, timeout=None, matcher="Bash"):
@@ -290,11 +296,10 @@ def claw_hook_event(event):
 
 def test_programmatic_handlers_run_first(claw_env, workspace, tmp_path, plugin_module, capsys):
     plugin_module("perm_hook_handlers", HANDLERS)
-    pm = App(workspace=workspace, env=claw_env, load_entry_points=False).pm
     seen = tmp_path / "seen.json"
     s = script(tmp_path, "seen.sh", f"cat > {seen}\n")
     records = []
-    r = runner(workspace, {"PreToolUse": [cmd(s)]}, claw_env, records, pm=pm)
+    r = runner(workspace, {"PreToolUse": [cmd(s)]}, claw_env, records)
     blocked = asyncio.run(r.run(pre(command="rm")))
     assert blocked.action == "block" and blocked.reason == "handler says no"
     assert not seen.exists()  # a block ends the event before command hooks
@@ -334,11 +339,8 @@ def claw_hook_event(event):
 
 def test_continue_outcomes_of_handlers_keep_their_context(claw_env, workspace, tmp_path, plugin_module):
     plugin_module("perm_hook_context", CONTEXT_HANDLERS)
-    pm = App(workspace=workspace, env=claw_env, load_entry_points=False).pm
     s = script(tmp_path, "ctx.sh", "echo 'from a command'\n")
-    r = runner(
-        workspace, {"UserPromptSubmit": [{"hooks": [{"type": "command", "command": s}]}]}, claw_env, pm=pm
-    )
+    r = runner(workspace, {"UserPromptSubmit": [{"hooks": [{"type": "command", "command": s}]}]}, claw_env)
     outcome = asyncio.run(r.run(HookEvent(hook_event_name="UserPromptSubmit", prompt="hi")))
     assert outcome.action == "continue"
     assert outcome.additional_context == "from a handler\nfrom a command" and outcome.system_message == "note"
