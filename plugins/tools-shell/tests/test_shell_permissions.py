@@ -11,9 +11,8 @@ import random
 from pathlib import Path
 
 import pytest
-from claw import ToolContext
+from claw import ToolContext, rule_test
 from claw.config import Layer, validate
-from claw.hooks.conditions import compile_condition
 from claw.permissions import PermissionEngine
 from claw_tools_shell._bash import BashTool
 
@@ -304,8 +303,5 @@ def test_random_lines_never_crash_the_tool_or_the_engine(env):
     [("git push", True), ("npm test && git push", True), ("echo $(git push)", True), ("npm test", False)],
 )
 def test_hook_if_condition_meets_each_command(env, command, runs):
-    from claw.events import HookEvent
-
-    test = compile_condition("Bash(git *)", env["ws"], env["env"], lambda name: BASH)
-    event = HookEvent(hook_event_name="PreToolUse", tool_name="Bash", tool_input={"command": command})
-    assert test(event) is runs
+    test = rule_test("Bash(git *)", env["ws"], env["env"], lambda name: BASH)
+    assert test("Bash", {"command": command}) is runs
