@@ -86,10 +86,14 @@ FIRST_PARTY: frozenset[str] = frozenset(
 SETTINGS_PROVIDERS: dict[str, str] = {"hooks": "claw-hooks"}
 
 
-def missing_provider(key: str) -> str:
-    """The one line for a settings key whose distribution (:data:`SETTINGS_PROVIDERS`) is not loaded."""
+def missing_provider(key: str, what: str = "") -> str:
+    """The one line for a settings key whose distribution (:data:`SETTINGS_PROVIDERS`) is not loaded.
+
+    :param what: what goes unused, when not the settings key (the Agent SDK's hook callbacks).
+    """
     dist = SETTINGS_PROVIDERS[key]
-    return f'settings "{key}" are not used: {dist} is not installed or is disabled (pip install {dist})'
+    what = what or 'settings "' + key + '"'
+    return f"{what} are not used: {dist} is not installed or is disabled (pip install {dist})"
 
 
 T = TypeVar("T")

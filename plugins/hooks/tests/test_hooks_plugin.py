@@ -87,3 +87,32 @@ def test_without_claw_hooks_claw_runs_hooks_do_not_and_one_line_says_what_to_ins
 def test_doctor_is_quiet_about_claw_hooks_when_it_is_loaded(claw, hooked):
     doctor = claw("doctor", "--json").json()
     assert not [c for c in doctor if c["name"] == "claw-hooks"]
+
+
+def _stream(*messages: dict) -> str:
+    return "".join(json.dumps(m) + "\n" for m in messages)
+
+
+def test_without_claw_hooks_the_agent_sdk_callbacks_are_said_not_to_run(claw, claw_env, scripted, workspace):
+    """The SDK registers a blocking PreToolUse callback; without claw-hooks nobody asks the client,
+    the call goes ahead and one line says what to install."""
+    claw_env["CLAW_DISABLE_PLUGINS"] = "hooks"
+    scripted.script(Reply(ToolCall("Write", {"file_path": "made.txt", "content": "x"})), Reply(Text("done")))
+    hooks = {"PreToolUse": [{"matcher": "Write", "hookCallbackIds": ["cb_1"]}]}
+    stdin = _stream(
+        {
+            "type": "control_request",
+            "request_id": "init",
+            "request": {"subtype": "initialize", "hooks": hooks},
+        },
+        {"type": "user", "message": {"role": "user", "content": "make a file"}},
+    )
+    args = ("-p", "--verbose", "--input-format", "stream-json", "--output-format", "stream-json")
+    res = claw.subprocess(
+        *args, "--model", "scripted/default", "--permission-mode", "bypassPermissions", input=stdin
+    )
+    res.assert_success()
+    asked = [line for line in res.stdout.splitlines() if '"hook_callback"' in line]
+    assert asked == [] and (workspace / "made.txt").exists()
+    line = "the Agent SDK's hook callbacks are not used: claw-hooks is not installed or is disabled (pip install claw-hooks)"
+    assert res.stderr.count(line) == 1

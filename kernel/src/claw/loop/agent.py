@@ -143,6 +143,10 @@ class AgentLoop(Turn):
             trust=settings.trust,
         )
         self.ctx.transcript_path = session.path
+        if opts.hooks and "hooks" not in app.plugin_settings:
+            from claw.plugins import missing_provider
+
+            console.warn(missing_provider("hooks", "the Agent SDK's hook callbacks"))
         self.hooks = HookDispatch(
             app.pm,
             HookContext(
