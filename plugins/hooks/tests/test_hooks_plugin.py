@@ -18,9 +18,10 @@ from claw import Tool, ToolResult, ToolSpec
 
 
 class Ping(Tool):
-    spec = ToolSpec(name="Ping", description="Answers pong.", read_only=True)
+    spec = ToolSpec(name="Ping", description="Writes pinged.txt and answers pong.", read_only=True)
 
     async def run(self, input, ctx):
+        (ctx.workspace / "pinged.txt").write_text("pong")
         return ToolResult(content="pong")
 
 
@@ -93,12 +94,16 @@ def _stream(*messages: dict) -> str:
     return "".join(json.dumps(m) + "\n" for m in messages)
 
 
-def test_without_claw_hooks_the_agent_sdk_callbacks_are_said_not_to_run(claw, claw_env, scripted, workspace):
-    """The SDK registers a blocking PreToolUse callback; without claw-hooks nobody asks the client,
-    the call goes ahead and one line says what to install."""
+def test_without_claw_hooks_the_agent_sdk_callbacks_are_said_not_to_run(
+    claw, claw_env, scripted, workspace, plugin_module, tmp_path
+):
+    """The SDK registers a PreToolUse callback; without claw-hooks nobody asks the client, the call
+    goes ahead and one line says what to install."""
     claw_env["CLAW_DISABLE_PLUGINS"] = "hooks"
-    scripted.script(Reply(ToolCall("Write", {"file_path": "made.txt", "content": "x"})), Reply(Text("done")))
-    hooks = {"PreToolUse": [{"matcher": "Write", "hookCallbackIds": ["cb_1"]}]}
+    claw_env["SEEN"] = str(tmp_path / "seen.txt")
+    plugin_module("hooks_observer", OBSERVER)
+    scripted.script(Reply(ToolCall("Ping", {})), Reply(Text("done")))
+    hooks = {"PreToolUse": [{"matcher": "Ping", "hookCallbackIds": ["cb_1"]}]}
     stdin = _stream(
         {
             "type": "control_request",
@@ -113,6 +118,6 @@ def test_without_claw_hooks_the_agent_sdk_callbacks_are_said_not_to_run(claw, cl
     )
     res.assert_success()
     asked = [line for line in res.stdout.splitlines() if '"hook_callback"' in line]
-    assert asked == [] and (workspace / "made.txt").exists()
+    assert asked == [] and (workspace / "pinged.txt").exists()
     line = "the Agent SDK's hook callbacks are not used: claw-hooks is not installed or is disabled (pip install claw-hooks)"
     assert res.stderr.count(line) == 1
