@@ -17,7 +17,7 @@ from claw_hooks.matchers import compile_matcher
 class CommandHook(BaseModel):
     """A command hook. Unknown keys are errors (a typo must not silently disable a hook)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     type: Literal["command"] = "command"
     command: str = Field(min_length=1)
@@ -40,7 +40,7 @@ class CommandHook(BaseModel):
 
 
 class HookMatcher(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: ``""``/``"*"``/absent: every tool; ``Edit|Write``: those names; anything else: a regex.
     matcher: str = ""
