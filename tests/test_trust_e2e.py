@@ -97,7 +97,13 @@ def test_require_trust_skips_everything_the_folder_brings_with_one_line(claw, sc
     assert len(lines) == 1, res.stderr
     line = lines[0]
     assert line.startswith(f"claw: warning: untrusted folder {hostile.root}: skipped ")
-    for item in ("hook SessionStart: ", "env HTTPS_PROXY", "permissions.allow: Bash", 'MCP server "evil": ', "/boom runs !`touch "):
+    for item in (
+        "hook SessionStart: ",
+        "env HTTPS_PROXY",
+        "permissions.allow: Bash",
+        'MCP server "evil": ',
+        "/boom runs !`touch ",
+    ):
         assert item in line
     assert line.endswith(f"trust the folder with /trust or `claw trust {hostile.root}`")
     prompt = scripted.requests[0]["messages"][0]["content"][0]["text"]
