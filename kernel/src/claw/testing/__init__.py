@@ -21,6 +21,7 @@ both the in-process ``scripted`` provider and the vendor mock servers (``anthrop
 (import package ``claw_testkit``) so the kernel carries no vendor wire format.
 
 :func:`stream_events` runs one :meth:`claw.Provider.stream` call to completion from synchronous tests.
+:func:`process_alive` and :func:`processes_gone` tell whether a child process claw started has ended.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -322,3 +324,35 @@ def assert_import_light(
         kernel = {m for m in loaded if m.startswith("claw.")}
         assert kernel == set(claw_modules), f"importing {module} loads claw modules {sorted(kernel)}"
     return loaded
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs. A zombie (exited, waiting for its parent to reap it) counts as
+    gone: tests that check claw ended a child must not wait on a parent they do not control. Reads
+    ``/proc/<pid>/stat`` where there is one (Linux); elsewhere asks ``kill(pid, 0)``, which cannot tell a
+    zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if Path("/proc/self/stat").exists():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # it exists, under another user
+        return True
+    # the state follows the command name in parentheses, which may itself hold ") "
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def processes_gone(pids: Iterable[int], timeout: float = 10.0) -> bool:
+    """Wait up to ``timeout`` seconds for every process in ``pids`` to end (:func:`process_alive`);
+    whether they all did. Processes end a moment after the signal that ends them, so a test polls rather
+    than checking once."""
+    pending = list(pids)
+    deadline = time.monotonic() + timeout
+    while (pending := [pid for pid in pending if process_alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not pending
