@@ -22,6 +22,7 @@ both the in-process ``scripted`` provider and the vendor mock servers (``anthrop
 
 :func:`stream_events` runs one :meth:`claw.Provider.stream` call to completion from synchronous tests.
 :func:`process_alive` and :func:`processes_gone` tell whether a child process claw started has ended.
+:mod:`claw.testing.permissions` (and the ``permission_folder`` fixture) serves tables of permission cases.
 """
 
 from __future__ import annotations
