@@ -329,23 +329,20 @@ def assert_import_light(
 
 def process_alive(pid: int) -> bool:
     """Whether process ``pid`` still runs. A zombie (exited, waiting for its parent to reap it) counts as
-    gone: tests that check claw ended a child must not wait on a parent they do not control. Reads
-    ``/proc/<pid>/stat`` where there is one (Linux); elsewhere asks ``kill(pid, 0)``, which cannot tell a
-    zombie."""
+    gone: tests that check claw ended a child must not wait on a parent they do not control. Where there
+    is a ``/proc`` (Linux) this is :func:`claw.process_start`'s reading; elsewhere ``kill(pid, 0)``, which
+    cannot tell a zombie."""
+    if Path("/proc/self/stat").exists():
+        from claw.tasks import process_start
+
+        return process_start(pid) is not None
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        if Path("/proc/self/stat").exists():
-            return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass  # it exists, under another user
-        return True
-    # the state follows the command name in parentheses, which may itself hold ") "
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    return True
 
 
 def processes_gone(pids: Iterable[int], timeout: float = 10.0) -> bool:
