@@ -43,7 +43,6 @@ ENTRY_POINT_GROUP = "claw"
 #: off by the module's last name (``"repl"``). Each imports only ``claw.hookimpl`` at start-up.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw.builtin_plugin",
-    "claw.builtins.session_store",
     "claw.builtins.compaction",
     "claw.builtins.structured_output",
     "claw.builtins.plan_mode",
@@ -76,6 +75,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-otlp",
         "claw-lsp",
         "claw-computer-use",
+        "claw-sessions",
     }
 )
 
