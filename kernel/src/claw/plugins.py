@@ -461,7 +461,7 @@ class PluginManager(pluggy.PluginManager):
         return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
 
     def service(self, hook_name: str, **kwargs: Any) -> Any:
-        """The answer to a ``firstresult`` service hook (``claw_session_store``, ``claw_output_renderer``,
+        """The answer to a ``firstresult`` service hook (``claw_output_renderer``, ``claw_interactive``,
         ...): a replacing plugin's, else the built-in's (which answers last).
 
         :raises ClawError: no plugin answers (the built-in is disabled and nothing replaces it).
