@@ -105,14 +105,24 @@ def test_a_plugin_replaces_the_text_renderer_and_leaves_json_to_the_builtin(claw
     assert claw("-p", "hi", "--output-format", "json").assert_success().json()["result"] == "quiet words"
 
 
-def test_a_disabled_builtin_with_nothing_in_its_place_is_a_clear_error(claw, loop_env, claw_env):
+def test_without_a_session_store_runs_keep_nothing_and_resuming_names_the_distribution(
+    claw, loop_env, claw_env, workspace
+):
     _settings(claw_env, plugins={"disabled": ["session_store"]})
     records = {p["name"]: p for p in claw("plugins", "--json").assert_success().json()}
     assert records["session_store"]["status"] == "disabled"
-    res = claw("-p", "hello")
-    assert res.exit_code == 1
-    assert "no plugin answers claw_session_store" in res.stderr
-    assert loop_env.requests == []
+    loop_env.script(Reply(Text("answered")))
+    result = claw("-p", "hello", "--output-format", "json").assert_success().json()
+    assert result["result"] == "answered" and result["session_id"]
+    from claw import paths
+
+    assert not paths.sessions_dir(workspace, claw_env).exists()  # nothing was kept
+    for flags in (("--resume", result["session_id"]), ("--continue",)):
+        failed = claw("-p", "again", *flags)
+        assert failed.exit_code == 1, failed.stderr
+        lines = failed.stderr.strip().splitlines()
+        assert len(lines) == 1 and "pip install claw-sessions" in lines[0], failed.stderr
+    assert len(loop_env.requests) == 1  # the failed resumes asked the model nothing
 
 
 def test_disabling_the_plan_mode_builtin_removes_its_tools(claw, loop_env, claw_env):

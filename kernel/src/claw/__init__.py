@@ -121,7 +121,8 @@ _LAZY: dict[str, str] = {
     "Session": "claw.sessions",
     "SessionState": "claw.sessions",
     "SessionStore": "claw.sessions",
-    "JsonlSessionStore": "claw.sessions",
+    "CacheStats": "claw.sessions",
+    "interrupted_results": "claw.sessions",
     "Compactor": "claw.compaction",
     "SummaryCompactor": "claw.compaction",
     "Renderer": "claw.output",
@@ -141,7 +142,6 @@ _LAZY: dict[str, str] = {
     "PermissionAnswer": "claw.permissions.asking",
     "run_builtin": "claw.cli.slash_builtins",
     "command_names": "claw.cli.slash_builtins",
-    "list_sessions": "claw.sessions",
     "SessionSummary": "claw.sessions",
     "history_file": "claw.paths",
     "sessions_dir": "claw.paths",
@@ -158,6 +158,7 @@ _LAZY: dict[str, str] = {
     "unreachable_cause": "claw.errors",
     "require": "claw.lazy",
     "model_text": "claw.text",
+    "dumps": "claw.text",
     "satisfies": "claw.compat",
     # one-line messages on stderr, and structlog debug logging (stderr too)
     "warn": "claw.console",
@@ -261,12 +262,12 @@ if TYPE_CHECKING:
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
     from claw.sessions import (
-        JsonlSessionStore,
+        CacheStats,
         Session,
         SessionState,
         SessionStore,
         SessionSummary,
-        list_sessions,
+        interrupted_results,
     )
     from claw.settings import SandboxSettings
     from claw.subagents import SubagentResult, SubagentSpec
@@ -290,7 +291,7 @@ if TYPE_CHECKING:
         task_argv,
         task_env,
     )
-    from claw.text import model_text
+    from claw.text import dumps, model_text
     from claw.tools import (
         Access,
         Completer,

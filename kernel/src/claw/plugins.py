@@ -43,7 +43,6 @@ ENTRY_POINT_GROUP = "claw"
 #: off by the module's last name (``"repl"``). Each imports only ``claw.hookimpl`` at start-up.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw.builtin_plugin",
-    "claw.builtins.session_store",
     "claw.builtins.compaction",
     "claw.builtins.structured_output",
     "claw.builtins.plan_mode",
@@ -76,6 +75,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-otlp",
         "claw-lsp",
         "claw-computer-use",
+        "claw-sessions",
     }
 )
 
@@ -461,7 +461,7 @@ class PluginManager(pluggy.PluginManager):
         return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
 
     def service(self, hook_name: str, **kwargs: Any) -> Any:
-        """The answer to a ``firstresult`` service hook (``claw_session_store``, ``claw_output_renderer``,
+        """The answer to a ``firstresult`` service hook (``claw_output_renderer``, ``claw_interactive``,
         ...): a replacing plugin's, else the built-in's (which answers last).
 
         :raises ClawError: no plugin answers (the built-in is disabled and nothing replaces it).

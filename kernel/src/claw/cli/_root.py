@@ -25,11 +25,13 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "permissions": "claw.cli.permissions_cmd:permissions",
     "plugins": "claw.cli.plugins_cmd:plugins",
     "print-system-prompt": "claw.cli.print_prompt_cmd:print_system_prompt",
-    "resume-session": "claw.cli.sessions_cmd:resume_session",
-    "sessions": "claw.cli.sessions_cmd:sessions",
-    "timeline": "claw.cli.timeline_cmd:timeline",
+    "resume-session": "claw.cli.resume_session_cmd:resume_session",
     "trust": "claw.cli.trust_cmd:trust",
 }
+
+#: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
+#: distribution, the error names what to install instead of guessing at a typo.
+PLUGIN_COMMANDS: dict[str, str] = {"sessions": "claw-sessions", "timeline": "claw-sessions"}
 
 
 class CliState:
@@ -193,6 +195,12 @@ class ClawGroup(click.Group):
         name = args[0]
         if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
             return super().resolve_command(ctx, args)
+        if name in PLUGIN_COMMANDS:
+            dist = PLUGIN_COMMANDS[name]
+            raise click.UsageError(
+                f"claw {name} comes with {dist}, which is not installed or is disabled (pip install {dist})",
+                ctx,
+            )
         close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"to send it as a prompt: claw -p {name}"
         raise click.UsageError(f"no such command {name!r}; {hint}", ctx)

@@ -61,7 +61,7 @@ async def _status(loop: Any, _args: str, out: TextIO) -> None:
 
 
 async def _export(loop: Any, args: str, out: TextIO) -> None:
-    from claw.sessions import transcript
+    from claw import transcript
 
     session = loop.session
     path = Path(args or f"claw-session-{session.id[:8]}.md").expanduser()

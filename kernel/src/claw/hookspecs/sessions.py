@@ -94,14 +94,17 @@ def claw_control_request(
 def claw_session_store(directory: Path, persist: bool) -> SessionStore | None:
     """The store that keeps this run's session: where its events go and where ``--resume`` finds one.
 
-    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
-    built-in ``session_store`` plugin answers with claw's JSONL files (`sessions <sessions.md>`_). A store
-    has two methods: ``resume(spec)`` returns the :class:`claw.SessionState` of the session
-    ``--resume``/``--continue`` names (raising :class:`claw.ClawError` when there is none), and
-    ``open(resume=..., fork=..., session_id=..., start=...)`` returns the :class:`claw.Session` the loop
-    appends to (``resume`` is that state or ``None`` for a new session; ``start`` holds the
-    ``session_start`` event's fields). A ``Session`` is built from a ``SessionState`` and a writer with
-    ``append(event, sync=...)``, ``path`` and ``close()``.
+    Stops at first non-None result. A plugin's answer comes before the default's (``trylast``): the
+    ``session_store`` plugin of the ``claw-sessions`` distribution answers with claw's JSONL files
+    (`sessions <sessions.md>`_). With no answer a run keeps nothing and ``--resume``/``--continue`` fail
+    naming ``claw-sessions``. A :class:`claw.SessionStore` has three methods: ``resume(spec)`` returns
+    the :class:`claw.SessionState` of the session ``--resume``/``--continue`` names (raising
+    :class:`claw.ClawError` when there is none), ``open(resume=..., fork=..., session_id=..., start=...)``
+    returns the :class:`claw.Session` the loop appends to (``resume`` is that state or ``None`` for a
+    new session; ``start`` holds the ``session_start`` event's fields), and ``list()`` the
+    :class:`claw.SessionSummary` rows a ``/resume`` picker and ``claw sessions list`` show. A ``Session``
+    is built from a ``SessionState`` and a writer with ``append(event, sync=...)``, ``path`` and
+    ``close()``.
 
     :param directory: the sessions directory (``--session-dir``, else the workspace's under the state
         directory).

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from claw.sessions.history import CacheStats
+from claw import CacheStats
 
 _SKIP = {"messages", "message", "ts", "type"}
 

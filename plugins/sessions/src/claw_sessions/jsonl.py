@@ -1,30 +1,25 @@
-"""Sessions: durable, append-only transcripts that runs can resume and fork.
+"""claw's JSONL session store: one file per session, resumed, forked and listed.
 
 A session lives in ``<sessions dir>/<session id>.jsonl`` where the sessions dir is
-``claw.paths.sessions_dir(workspace)`` (``$XDG_STATE_HOME/claw/projects/<workspace slug>/``) or
+``claw.sessions_dir(workspace)`` (``$XDG_STATE_HOME/claw/projects/<workspace slug>/``) or
 ``--session-dir``. See ``docs/sessions.md`` for the event vocabulary.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from claw import console
-from claw.errors import ClawError
-from claw.messages import Message
-from claw.sessions import seed
-from claw.sessions.history import SessionState, interrupted_results, replay
-from claw.sessions.store import SessionWriter, parse_events, read_bytes
+import claw
+from claw import ClawError, Message, Session, SessionState, SessionSummary, interrupted_results
+
+from claw_sessions import seed
+from claw_sessions.history import replay
+from claw_sessions.store import SessionWriter, parse_events, read_bytes
 
 __all__ = [
     "JsonlSessionStore",
-    "Session",
-    "SessionState",
-    "SessionStore",
-    "SessionSummary",
     "find_session",
     "list_sessions",
     "load_state",
@@ -43,38 +38,6 @@ def _check_id(value: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise ClawError(f"--session-id must be a UUID, got {value!r}") from None
-
-
-class Session:
-    """A session being written: its id, file, replayed state and writer."""
-
-    def __init__(self, state: SessionState, writer: SessionWriter) -> None:
-        self.state = state
-        self.writer = writer
-
-    @property
-    def id(self) -> str:
-        return self.state.session_id
-
-    @property
-    def path(self) -> Path | None:
-        return self.writer.path
-
-    @property
-    def messages(self) -> list[Message]:
-        return self.state.messages
-
-    def record(self, type: str, *, sync: bool = True, **fields: Any) -> None:
-        """Append one event (``sync`` fsyncs it; see :class:`SessionWriter`)."""
-        self.writer.append({"type": type, **fields}, sync=sync)
-
-    def add_message(self, message: Message, **fields: Any) -> None:
-        """Append a message to the history and the file (fsynced)."""
-        self.state.messages.append(message)
-        self.record(message.role, message=message.stored(), **fields)
-
-    def close(self) -> None:
-        self.writer.close()
 
 
 def find_session(spec: str, directory: Path) -> Path:
@@ -162,7 +125,7 @@ def open_session(
         path = directory / f"{sid}.jsonl" if persist else None
         if foreign:
             where = f"new claw session {sid}" + (f" ({path})" if path else "")
-            console.warn(
+            claw.warn(
                 f"{source} is a claw-code-go session; continuing in a {where} forked from it, "
                 "leaving the file unchanged",
                 once=False,
@@ -205,26 +168,12 @@ def _say_repairs(state: SessionState, interrupted: Message | None) -> None:
             f"answered tool calls the last run left unfinished as interrupted ({len(interrupted.content)})"
         )
     if what:
-        console.warn(f"session {state.session_id}: repaired on resume: {'; '.join(what)}", once=False)
-
-
-class SessionStore(Protocol):
-    """Where sessions are kept (``claw_session_store``): the loop resumes and opens sessions through it."""
-
-    def resume(self, spec: str) -> SessionState:
-        """The session a ``--resume`` spec names, loaded (:class:`ClawError` when there is none)."""
-        ...
-
-    def open(
-        self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
-    ) -> Session:
-        """A new session (``resume`` is ``None``), or ``resume`` continued or forked."""
-        ...
+        claw.warn(f"session {state.session_id}: repaired on resume: {'; '.join(what)}", once=False)
 
 
 class JsonlSessionStore:
     """claw's own store: one JSONL file per session in ``directory`` (nothing on disk unless
-    ``persist``); what the built-in ``session_store`` plugin answers."""
+    ``persist``); what the ``session_store`` plugin answers."""
 
     def __init__(self, directory: Path, persist: bool = True) -> None:
         self.directory = directory
@@ -240,17 +189,8 @@ class JsonlSessionStore:
             self.directory, resume=resume, fork=fork, session_id=session_id, persist=self.persist, start=start
         )
 
-
-@dataclass
-class SessionSummary:
-    session_id: str
-    path: Path
-    started: str | None
-    updated: str | None
-    model: str | None
-    num_turns: int
-    title: str
-    parent_id: str | None
+    def list(self) -> list[SessionSummary]:
+        return list_sessions(self.directory)
 
 
 def list_sessions(directory: Path) -> list[SessionSummary]:
@@ -262,7 +202,7 @@ def list_sessions(directory: Path) -> list[SessionSummary]:
         try:
             state = load_state(path, messages=False)
         except ClawError as exc:  # a stray file must not hide the other sessions
-            console.warn(f"skipped: {exc}")
+            claw.warn(f"skipped: {exc}")
             continue
         out.append(
             SessionSummary(

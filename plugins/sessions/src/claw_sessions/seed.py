@@ -5,7 +5,7 @@ The seed wrote two formats, which its ``LoadSessionAuto`` tells apart: a legacy 
 is ``{"type": "session_meta", ...}`` followed by ``{"type": "message", "message": {...}}`` records.
 Messages are in the Anthropic Messages shape in both. claw never appends to either (its events would
 corrupt them): a resumed seed session continues in a new claw session forked from it
-(:func:`claw.sessions.open_session`).
+(:func:`claw_sessions.jsonl.open_session`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from claw.errors import ClawError
-from claw.sessions.history import SessionState
+from claw import ClawError, SessionState
 
 #: :attr:`SessionState.format` of each kind of file.
 CLAW, SEED_JSON, SEED_JSONL = "claw", "seed-json", "seed-jsonl"
@@ -76,10 +75,8 @@ def load(path: Path, data: bytes, kind: str, *, messages: bool = True) -> Sessio
 
 
 def _messages(path: Path, raw: list[Any], summary: str | None) -> list[Any]:
+    from claw import Message, SummaryCompactor
     from pydantic import TypeAdapter, ValidationError
-
-    from claw import compaction
-    from claw.messages import Message
 
     try:
         history = TypeAdapter(list[Message]).validate_python(raw)
@@ -88,7 +85,7 @@ def _messages(path: Path, raw: list[Any], summary: str | None) -> list[Any]:
         raise ClawError(f"{path}: message {where}: {exc.errors()[0]['msg']}") from None
     # The seed kept its compaction summary beside the messages (it went into the system prompt);
     # claw keeps it in the history, as its own compactions do.
-    return compaction.compacted(summary, history) if summary and summary.strip() else history
+    return SummaryCompactor().compacted(summary, history) if summary and summary.strip() else history
 
 
 def _text(message: dict[str, Any]) -> str:

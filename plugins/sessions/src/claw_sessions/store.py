@@ -21,9 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from claw import console
-from claw.errors import ClawError
-from claw.text import dumps
+import claw
+from claw import ClawError, dumps
 
 
 def now_iso() -> str:
@@ -155,7 +154,7 @@ class SessionWriter:
             self._fh.close()
             self._fh = None
             if self.path is not None and not self.path.exists():
-                console.warn(
+                claw.warn(
                     f"the session file {self.path} was removed while claw ran; this session cannot be resumed",
                     once=False,
                 )
@@ -239,7 +238,7 @@ def parse_events(path: Path, data: bytes) -> list[dict[str, Any]]:
         events = _read_lines(path, lines)
     objects = [e for e in events if isinstance(e, dict)]
     if len(objects) < len(events):
-        console.warn(f"{path}: {len(events) - len(objects)} line(s) that are not JSON objects skipped")
+        claw.warn(f"{path}: {len(events) - len(objects)} line(s) that are not JSON objects skipped")
     return objects
 
 
@@ -250,5 +249,5 @@ def _read_lines(path: Path, lines: list[bytes]) -> list[Any]:
             events.append(json.loads(line))
         except ValueError:
             where = "torn last line" if i == len(lines) - 1 else f"unreadable line {i + 1} (of {len(lines)})"
-            console.warn(f"{path}: {where} skipped")
+            claw.warn(f"{path}: {where} skipped")
     return events

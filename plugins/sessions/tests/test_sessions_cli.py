@@ -297,7 +297,7 @@ def test_compaction_on_a_tiny_context_window(claw, loop_env, session_events, wor
 
 
 def test_a_session_in_use_cannot_be_resumed_twice(claw, loop_env, claw_env, workspace):
-    from claw.sessions.store import SessionWriter
+    from claw_sessions.store import SessionWriter
 
     loop_env.script(Reply(Text("one")), Reply(Text("forked")))
     sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]

@@ -9,7 +9,7 @@ history that already holds them:
 
 - a tool result answers a tool call of the assistant message just before it (otherwise it is dropped);
 - every tool call of an assistant message is answered by the next message (missing answers say the
-  result was lost; the last message's calls are left to :func:`claw.sessions.history.interrupted_results`,
+  result was lost; the last message's calls are left to :func:`claw.interrupted_results`,
   which answers them as interrupted);
 - roles alternate (two messages of one role in a row are merged, as the APIs themselves read them) and
   the history starts with the user.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from claw.messages import ContentBlock, Message, TextBlock, ToolResultBlock
+from claw import ContentBlock, Message, TextBlock, ToolResultBlock
 
 LOST = "lost: this tool call's result could not be read back from the session file"
 #: What stands for a first user message that could not be read back.

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from claw.cli._root import state_of
+from claw import command_context
 
 
 @click.command()
@@ -31,18 +30,17 @@ from claw.cli._root import state_of
 @click.pass_context
 def timeline(ctx: click.Context, session: str, fmt: str, limit: int | None, session_dir: Path | None) -> None:
     """Show what happened in a session: messages, tool calls, permissions, hooks, retries, compactions."""
-    from claw.cli.sessions_cmd import sessions_dir
-    from claw.sessions import find_session
-    from claw.sessions import timeline as tl
-    from claw.sessions.store import read_events
+    from claw_sessions import timeline as tl
+    from claw_sessions.jsonl import find_session
+    from claw_sessions.sessions_cmd import session_dir_of
+    from claw_sessions.store import read_events
 
-    state = state_of(ctx)
-    path = find_session(session, sessions_dir(ctx, session_dir))
+    path = find_session(session, session_dir_of(ctx, session_dir))
     events = read_events(path)
     sid = str(next((e.get("session_id") for e in events if e.get("type") == "session_start"), path.stem))
     if fmt == "json":
         click.echo(tl.render_json(sid, events, limit))
     elif fmt == "md":
         click.echo(tl.render_md(sid, events, limit))
-    elif not state.app.pm.hook.claw_render_timeline(session_id=sid, events=events, limit=limit):
+    elif not command_context(ctx).hook.claw_render_timeline(session_id=sid, events=events, limit=limit):
         tl.render_pretty(sid, events, limit)  # no plugin draws it (claw-tui does): the table
