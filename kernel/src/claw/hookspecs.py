@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import click
 
     from claw.classifiers import Classifier, Verdict
+    from claw.cli.stream_input import StreamJsonInput
     from claw.compaction import Compactor
     from claw.config import EffectiveSettings
     from claw.diagnostics import DoctorCheck
@@ -418,15 +419,16 @@ def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
 def claw_control_request(
     subtype: str, request: dict[str, Any], session: SessionContext
 ) -> dict[str, Any] | str | Awaitable[dict[str, Any] | str | None] | None:
-    """Answer a stream-json control request the kernel does not own (`agent-sdk.md <agent-sdk.md>`_):
-    claw-mcp answers the Agent SDK's ``mcp_reconnect`` and ``mcp_toggle``.
+    """Answer a stream-json control request the reader of the control protocol does not answer itself
+    (`agent-sdk.md <agent-sdk.md>`_): claw-mcp answers the Agent SDK's ``mcp_reconnect`` and
+    ``mcp_toggle``.
 
-    Called once the session has started, for a subtype outside the kernel's own (``initialize``,
-    ``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
-    ``stop_task``, ``rewind_files``). Stops at first non-None result. Return ``None`` (not an
-    awaitable) for a subtype your plugin does not own. An awaitable is awaited while the session goes
-    on (other control requests and a running turn are not held up) and its answer sent once it
-    resolves. With no answer the client gets "unsupported control request subtype"; a plugin that
+    Called by claw-sdk's reader (:func:`claw_stream_input`) once the session has started, for a subtype
+    outside its own (``initialize``, ``interrupt``, ``set_permission_mode``, ``set_model``,
+    ``mcp_status``, ``get_context_usage``, ``stop_task``, ``rewind_files``). Stops at first non-None
+    result. Return ``None`` (not an awaitable) for a subtype your plugin does not own. An awaitable is
+    awaited while the session goes on (other control requests and a running turn are not held up) and
+    its answer sent once it resolves. With no answer the client gets "unsupported control request subtype"; a plugin that
     raises is reported and the client gets an error naming it.
 
     :param subtype: the request's ``subtype`` (``"mcp_toggle"``).
@@ -619,4 +621,57 @@ def claw_runtime_event(event: RuntimeEvent) -> None:
     :returns: nothing; a return value is ignored.
 
     .. versionadded:: 1.0
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Runs: a ``claw`` run's options and its stream-json input side (the claw-sdk plugin speaks the
+# Claude Agent SDK's control protocol through these).
+# --------------------------------------------------------------------------------------------
+
+
+@hookspec
+def claw_adjust_run(options: LoopOptions) -> str | None:
+    """Adjust a run's options, made from its command line, before anything runs (``claw -p`` and an
+    interactive session alike): map a plugin's own run options onto claw's, or refuse them.
+
+    The values of the options plugins added (:func:`claw_register_run_options`) are in
+    ``options.extra``. claw-sdk maps the Agent SDK's ``--max-thinking-tokens`` and ``--thinking`` onto
+    ``options.reasoning_effort`` (unless ``--effort`` was given), warns about the flags it accepts
+    without effect and refuses those it cannot honour. Called in plugin load order; settings are not
+    read yet. A plugin that raises is reported and changes nothing.
+
+    :param options: the run's :class:`claw.LoopOptions`, changed in place.
+    :returns: ``None``, or a message refusing the run: it ends with that usage error (exit 2) before
+        anything runs.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_stream_input(
+    stdin: TextIO, out: TextIO, options: LoopOptions, replay: bool, permission_prompt: bool
+) -> StreamJsonInput | None:
+    """Read the stdin of a ``claw -p --input-format stream-json`` run: the client's messages.
+
+    Stops at first non-None result. The answer is a :class:`claw.StreamJsonInput` (or a subclass):
+    the kernel awaits its ``open(options)`` before the session starts and runs each prompt its
+    ``prompts(loop)`` yields as the next turn. With no answer, the kernel's own reader takes user
+    messages only and answers a ``control_request`` with an error naming claw-sdk. claw-sdk answers
+    with its reader of the Claude Agent SDK's control protocol (`agent-sdk.md <agent-sdk.md>`_):
+    ``initialize``, ``interrupt``, ``can_use_tool`` and the rest. A reader that answers requests
+    the session's plugins own asks them through :func:`claw_control_request`.
+
+    :param stdin: the process's standard input.
+    :param out: the process's real standard output, shared with the stream-json renderer (write whole
+        lines).
+    :param options: the run's :class:`claw.LoopOptions` (``open`` may still change them).
+    :param replay: ``--replay-user-messages``: echo each user message before its turn.
+    :param permission_prompt: ``--permission-prompt-tool stdio``: permission questions go to the
+        client; a reader that answers must set ``options.approver``. Without a reader that does, the run
+        is refused with a message naming claw-sdk.
+    :returns: the reader, or ``None`` to leave stdin to the next plugin (or the kernel's reader).
+
+    .. versionadded:: 1.1
     """

@@ -76,6 +76,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-otlp",
         "claw-lsp",
         "claw-computer-use",
+        "claw-sdk",
     }
 )
 
