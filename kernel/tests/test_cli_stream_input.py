@@ -162,7 +162,7 @@ def test_without_claw_sdk_user_messages_run_and_control_requests_get_an_error_na
     assert res.stderr.count("pip install claw-sdk") == 1
 
 
-def test_without_claw_sdk_its_flags_are_refused_naming_it(claw, claw_env, loop_env):
+def test_without_claw_sdk_its_flags_are_refused_naming_it(claw, claw_env, loop_env, workspace):
     claw_env["CLAW_DISABLE_PLUGINS"] = "sdk"
     res = claw("-p", "hi", "--max-thinking-tokens", "2000").assert_failure(2)
     assert res.stderr.splitlines()[0] == (
@@ -173,6 +173,11 @@ def test_without_claw_sdk_its_flags_are_refused_naming_it(claw, claw_env, loop_e
     assert res.stderr.strip() == f"claw: error: --permission-prompt-tool stdio: {NO_CONTROL}"
     claw("-p", "hi", "--no-such-flag").assert_failure(2, "No such option '--no-such-flag'")
     assert loop_env.requests == []
+    # Claude Code's own flags stay the kernel's: claw -p runs as before
+    (workspace / "system.md").write_text("From a file.")
+    loop_env.script(Reply(Text("plain")))
+    assert claw("-p", "hi", "--system-prompt-file", "system.md").assert_success().stdout == "plain\n"
+    assert loop_env.requests[0]["system"][0]["text"].startswith("From a file.")
 
 
 REPLACEMENT = """
