@@ -27,7 +27,10 @@ from claw.errors import ClawError
 from claw.messages import ContentBlock, ImageBlock, TextBlock
 
 #: The answer to a control request when no plugin speaks the control protocol.
-NO_CONTROL = "control requests are the Claude Agent SDK's protocol: install claw-sdk (pip install claw-sdk)"
+NO_CONTROL = (
+    "control requests (the Claude Agent SDK's protocol) need the claw-sdk plugin, which is not installed "
+    "or is disabled (pip install claw-sdk)"
+)
 
 #: A queued prompt: the user message as received, and the prompt it carries.
 _Prompt = tuple[dict[str, Any], str | list[ContentBlock]]
