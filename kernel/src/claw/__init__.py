@@ -140,6 +140,12 @@ _LAZY: dict[str, str] = {
     "RESUME_PICK": "claw.cli.run",
     "PermissionQuestion": "claw.permissions.asking",
     "PermissionAnswer": "claw.permissions.asking",
+    # a stream-json run's stdin (``claw_stream_input``) and what the Agent SDK's side (claw-sdk) needs
+    # beside it: a client's permission answer, hook callbacks registered for one session
+    "StreamJsonInput": "claw.cli.stream_input",
+    "parse_answer": "claw.permissions.asking",
+    "ConfiguredHook": "claw.hooks",
+    "compile_matcher": "claw.hooks.matchers",
     "run_builtin": "claw.cli.slash_builtins",
     "command_names": "claw.cli.slash_builtins",
     "SessionSummary": "claw.sessions",
@@ -200,6 +206,7 @@ if TYPE_CHECKING:
     from claw.cli._output import table
     from claw.cli.run import RESUME_PICK
     from claw.cli.slash_builtins import command_names, run_builtin
+    from claw.cli.stream_input import StreamJsonInput
     from claw.compaction import Compactor, SummaryCompactor
     from claw.compat import satisfies
     from claw.config import EffectiveSettings, parse_json, read_json_file
@@ -221,6 +228,8 @@ if TYPE_CHECKING:
     from claw.files import atomic_write
     from claw.function_tools import FunctionTool, tool
     from claw.globs import IgnoreRules, PathPattern, match_path
+    from claw.hooks import ConfiguredHook
+    from claw.hooks.matchers import compile_matcher
     from claw.lazy import require
     from claw.log import debugging, get_logger, http_request, httpx_event_hooks
     from claw.loop.options import LoopOptions
@@ -239,7 +248,7 @@ if TYPE_CHECKING:
     )
     from claw.output import Renderer, TextRenderer
     from claw.paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
-    from claw.permissions.asking import PermissionAnswer, PermissionQuestion
+    from claw.permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
     from claw.plugin_commands import CommandContext, command_context
     from claw.providers import (
         Catalogue,

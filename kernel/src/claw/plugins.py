@@ -76,6 +76,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-lsp",
         "claw-computer-use",
         "claw-sessions",
+        "claw-sdk",
     }
 )
 

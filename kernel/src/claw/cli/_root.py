@@ -105,10 +105,17 @@ class ClawGroup(click.Group):
             args = [a for i, a in enumerate(args) if i != index and not (a == "--" and i == index - 1)]
         try:
             rest = super().parse_args(ctx, args)
-        except click.NoSuchOption:
+        except click.NoSuchOption as exc:
             unread = ctx.meta.get(_UNREAD_SETTINGS)
             if unread is not None:  # maybe a plugin's option: the settings that hid it are the error
                 raise unread from None
+            dist = PLUGIN_FLAGS.get(exc.option_name)
+            if dist is not None:
+                raise click.UsageError(
+                    f"{exc.option_name} needs the {dist} plugin, which is not installed or is disabled "
+                    f"(pip install {dist})",
+                    ctx,
+                ) from None
             raise
         if index is not None and ctx._protected_args:
             extra = " ".join(ctx._protected_args + ctx.args)
@@ -265,6 +272,24 @@ def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Com
             record.registered.setdefault("commands", []).append(name)
     return found
 
+
+#: Flags a first-party plugin adds: given while it is missing or disabled, the error names the plugin
+#: rather than click's "No such option" (claw-sdk's are the Claude Agent SDK's own flags).
+PLUGIN_FLAGS: dict[str, str] = dict.fromkeys(
+    (
+        "--max-thinking-tokens",
+        "--thinking",
+        "--thinking-display",
+        "--betas",
+        "--task-budget",
+        "--allow-dangerously-skip-permissions",
+        "--plugin-dir",
+        "--session-mirror",
+        "--resume-session-at",
+        "--resume-drops-turn",
+    ),
+    "claw-sdk",
+)
 
 #: ``ctx.meta`` key of the options plugins added to the invocation.
 _RUN_OPTIONS = "claw.run_options"

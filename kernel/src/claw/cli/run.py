@@ -21,9 +21,10 @@ from claw.errors import ClawError
 
 if TYPE_CHECKING:
     from claw.cli._root import CliState
-    from claw.cli.control import ControlChannel
+    from claw.cli.stream_input import StreamJsonInput
 
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 #: ``options.resume`` for ``claw --resume`` without an id: an interactive front end lets the person pick
 #: (claw-tui); the line REPL cannot, and says so.
@@ -99,6 +100,11 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         help="With stream-json: also print stream_event lines as the answer streams.",
     ),
     click.option(
+        "--include-hook-events",
+        is_flag=True,
+        help="With stream-json: print hook_started and hook_response system messages.",
+    ),
+    click.option(
         "--session-dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
@@ -172,7 +178,19 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         help="Also let tools work in this directory (repeatable).",
     ),
     click.option("--system-prompt", default=None, help="Replace claw's own instructions."),
+    click.option(
+        "--system-prompt-file",
+        type=_FILE,
+        default=None,
+        help="Replace claw's own instructions with this file's text.",
+    ),
     click.option("--append-system-prompt", default=None, help="Add text to the end of the system prompt."),
+    click.option(
+        "--append-system-prompt-file",
+        type=_FILE,
+        default=None,
+        help="Add this file's text to the end of the system prompt.",
+    ),
     click.option(
         "--json-schema",
         default=None,
@@ -183,9 +201,7 @@ _OPTIONS: list[Callable[[Any], Any]] = [
 
 
 def run_options(f: Any) -> Any:
-    from claw.cli import sdk_flags
-
-    for option in reversed([*_OPTIONS, *sdk_flags.OPTIONS]):
+    for option in reversed(_OPTIONS):
         f = option(f)
     return f
 
@@ -229,6 +245,31 @@ def add_dirs(params: dict[str, Any]) -> list[Path]:
     return [_directory(d) for d in params.get("add_dir") or ()]
 
 
+def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with ``--system-prompt-file`` and ``--append-system-prompt-file`` read into
+    ``system_prompt`` and ``append_system_prompt`` (Claude Code's flags).
+
+    :raises UsageError: a file flag given with its text flag, or a file that cannot be read.
+    """
+    from claw.errors import UsageError
+
+    params = dict(params)
+    for flag, text, key in (
+        ("--system-prompt-file", "--system-prompt", "system_prompt"),
+        ("--append-system-prompt-file", "--append-system-prompt", "append_system_prompt"),
+    ):
+        path = params.get(key + "_file")
+        if path is None:
+            continue
+        if params.get(key) is not None:
+            raise UsageError(f"{text} and {flag} cannot be used together")
+        try:
+            params[key] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{flag}: cannot read {path}: {exc}") from None
+    return params
+
+
 def _read_stdin() -> str:
     stream = sys.stdin
     if stream is None or stream.isatty():
@@ -238,9 +279,12 @@ def _read_stdin() -> str:
 
 def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     """:class:`claw.loop.LoopOptions` from the root command's parameters; the values of the options plugins
-    added go to ``extra`` (``SessionContext.extra``). Settings are not read here (the loop applies their
-    defaults when it starts): an interactive front end gets its options, and its screen up, before
-    settings are validated."""
+    added go to ``extra`` (``SessionContext.extra``), and the plugins adjust them (``claw_adjust_run``).
+    Settings are not read here (the loop applies their defaults when it starts): an interactive front end
+    gets its options, and its screen up, before settings are validated.
+
+    :raises UsageError: a bad combination of flags, or a plugin refusing one of its own.
+    """
     from claw.errors import UsageError
     from claw.loop.options import LoopOptions
 
@@ -260,7 +304,7 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     )
     schema = _json_arg(params["json_schema"], "--json-schema") if params.get("json_schema") else None
     prompt_tool = params.get("permission_prompt_tool")
-    return LoopOptions(
+    options = LoopOptions(
         model=params.get("model"),
         fallback_models=list(params.get("fallback_model") or []) or None,
         reasoning_effort=params.get("reasoning_effort"),
@@ -282,18 +326,21 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
         persist=not params.get("no_session_persistence"),
         extra=state.plugin_values(params),
     )
+    refusal = next((r for r in state.app.pm.hook.claw_adjust_run(options=options) if r), None)
+    if refusal is not None:
+        raise UsageError(str(refusal))
+    return options
 
 
 def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[str, Any]) -> None:
     """The root command without a subcommand: print mode, the REPL, or help. ``prompt`` may be lines
     to run in order (``resume-session FILE /compact /cost "next step"``), in print mode."""
-    from claw.cli import sdk_flags
     from claw.cli._root import state_of
     from claw.errors import ClawError, UsageError
 
     state = state_of(ctx)
     prompt, params = _seed_spellings(prompt, params)
-    params = sdk_flags.resolve(params)
+    params = _prompt_files(params)
     print_mode = bool(params.get("print_mode"))
     interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
     fmt = params.get("output_format") or "text"
@@ -329,20 +376,16 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
         if not state.verbose:
             raise ClawError("when using --print, --output-format=stream-json requires --verbose")
-        from claw.cli.control import ControlChannel
-
         if sys.stdin is None:
             raise UsageError("--input-format=stream-json needs a standard input")
         partial, hook_events = (
             bool(params.get("include_partial_messages")),
             bool(params.get("include_hook_events")),
         )
+        options = loop_options(state, params)
         with reserved_stdout() as out:
-            channel = ControlChannel(sys.stdin, out, replay=bool(params.get("replay_user_messages")))
-            options = loop_options(state, params)
-            if prompt_tool == "stdio":
-                options.approver = channel.can_use_tool
-            code = run_print(state.app, options, channel, fmt, partial, out=out, hook_events=hook_events)
+            reader = _stream_input(state.app, options, out, params)
+            code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
         ctx.exit(code)
     lines = _with_stdin(prompt, _read_stdin())
     if not any(line.strip() for line in lines):
@@ -363,6 +406,26 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             hook_events=bool(params.get("include_hook_events")),
         )
     ctx.exit(code)
+
+
+def _stream_input(app: Any, options: Any, out: TextIO, params: dict[str, Any]) -> StreamJsonInput:
+    """The reader of stdin: a plugin's (``claw_stream_input``: claw-sdk's speaks the Agent SDK's control
+    protocol), else the kernel's, which takes user messages only.
+
+    :raises UsageError: ``--permission-prompt-tool stdio`` and no plugin to ask the client.
+    """
+    from claw.cli.stream_input import NO_CONTROL, StreamJsonInput
+    from claw.errors import UsageError
+
+    replay, ask = bool(params.get("replay_user_messages")), params.get("permission_prompt_tool") == "stdio"
+    reader = app.pm.hook.claw_stream_input(
+        stdin=sys.stdin, out=out, options=options, replay=replay, permission_prompt=ask
+    )
+    if reader is not None:
+        return reader
+    if ask:
+        raise UsageError(f"--permission-prompt-tool stdio: {NO_CONTROL}")
+    return StreamJsonInput(sys.stdin, out, replay=replay)
 
 
 def _seed_spellings(
@@ -408,7 +471,7 @@ class Terminated(ClawError):
 def run_print(
     app: Any,
     options: Any,
-    prompt: str | list[str] | ControlChannel,
+    prompt: str | list[str] | StreamJsonInput,
     fmt: str,
     partial: bool = False,
     *,
@@ -416,7 +479,7 @@ def run_print(
     hook_events: bool = False,
 ) -> int:
     """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
-    (:class:`~claw.cli.control.ControlChannel`) as the next turn of the same session; returns the exit
+    (:class:`~claw.cli.stream_input.StreamJsonInput`) as the next turn of the same session; returns the exit
     code (1 if any turn failed). A built-in ``/command`` (:mod:`claw.cli.slash_builtins`) runs in its
     place, its report on stdout in text output and on stderr otherwise. ``out`` is the real stdout
     (:func:`claw.cli.reserved_stdout.reserved_stdout`). With ``hook_events`` (stream-json), every hook
@@ -500,10 +563,38 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
 
 def _hook_reporter(loop: Any, renderer: Any) -> Callable[[dict[str, Any]], None]:
     """``--include-hook-events``: each hook run as ``hook_started``/``hook_response`` messages."""
-    from claw.cli import sdk_session
 
     def report_hook(record: dict[str, Any]) -> None:
-        for message in sdk_session.hook_messages(record, loop.session.id if loop.session else ""):
+        for message in _hook_messages(record, loop.session.id if loop.session else ""):
             renderer.system(message)
 
     return report_hook
+
+
+def _hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, Any]]:
+    """Claude Code's ``hook_started`` and ``hook_response`` system messages for one hook run; claw
+    reports a hook when it has finished, so both come together."""
+    import uuid
+
+    base = {
+        "type": "system",
+        "hook_id": str(uuid.uuid4()),
+        "hook_name": f"{record['event']}:{record['hook']}",
+        "hook_event": record["event"],
+        "session_id": session_id,
+    }
+    failed = "error" in record or record.get("outcome") == "timeout"
+    return [
+        {**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())},
+        {
+            **base,
+            "subtype": "hook_response",
+            "output": record.get("error", ""),
+            "stdout": "",
+            "stderr": record.get("error", ""),
+            "exit_code": record.get("exit_code"),
+            "outcome": "error" if failed else "success",
+            "decision": record.get("outcome"),
+            "uuid": str(uuid.uuid4()),
+        },
+    ]

@@ -69,15 +69,16 @@ def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
 def claw_control_request(
     subtype: str, request: dict[str, Any], session: SessionContext
 ) -> dict[str, Any] | str | Awaitable[dict[str, Any] | str | None] | None:
-    """Answer a stream-json control request the kernel does not own (`agent-sdk.md <agent-sdk.md>`_):
-    claw-mcp answers the Agent SDK's ``mcp_reconnect`` and ``mcp_toggle``.
+    """Answer a stream-json control request the reader of the control protocol does not answer itself
+    (`agent-sdk.md <agent-sdk.md>`_): claw-mcp answers the Agent SDK's ``mcp_reconnect`` and
+    ``mcp_toggle``.
 
-    Called once the session has started, for a subtype outside the kernel's own (``initialize``,
-    ``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
-    ``stop_task``, ``rewind_files``). Stops at first non-None result. Return ``None`` (not an
-    awaitable) for a subtype your plugin does not own. An awaitable is awaited while the session goes
-    on (other control requests and a running turn are not held up) and its answer sent once it
-    resolves. With no answer the client gets "unsupported control request subtype"; a plugin that
+    Called by claw-sdk's reader (:func:`claw_stream_input`) once the session has started, for a subtype
+    outside its own (``initialize``, ``interrupt``, ``set_permission_mode``, ``set_model``,
+    ``mcp_status``, ``get_context_usage``, ``stop_task``, ``rewind_files``). Stops at first non-None
+    result. Return ``None`` (not an awaitable) for a subtype your plugin does not own. An awaitable is
+    awaited while the session goes on (other control requests and a running turn are not held up) and
+    its answer sent once it resolves. With no answer the client gets "unsupported control request subtype"; a plugin that
     raises is reported and the client gets an error naming it.
 
     :param subtype: the request's ``subtype`` (``"mcp_toggle"``).

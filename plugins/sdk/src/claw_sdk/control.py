@@ -9,8 +9,9 @@ control messages; stdout carries the run's messages and control messages. From t
 or ``{"subtype": "error", "request_id": ID, "error": "..."}``. From claw: ``can_use_tool`` (with
 ``--permission-prompt-tool stdio``), answered ``{"behavior": "allow" | "deny", ...}``;
 ``hook_callback`` for the hooks ``initialize`` registered; ``mcp_message`` for the client's
-in-process MCP servers (:mod:`claw.cli.sdk_session`). A subtype claw does not handle itself goes to
-the plugins (``claw_control_request``: claw-mcp answers ``mcp_reconnect`` and ``mcp_toggle``).
+in-process MCP servers (:mod:`claw_sdk.initialize`). A subtype this module does not handle itself goes
+to the plugins (``claw_control_request``: claw-mcp answers ``mcp_reconnect`` and ``mcp_toggle``).
+User messages are read as the kernel's :class:`claw.StreamJsonInput` reads them.
 
 The session starts once the first message has arrived, so that an ``initialize`` (the SDKs send it
 first) configures it: its hooks fire from ``SessionStart`` on, its MCP servers' tools are offered from
@@ -27,27 +28,19 @@ import inspect
 import itertools
 import json
 import os
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any, TextIO
 
-from claw import console
-from claw.cli import sdk_session
-from claw.cli.stream_input import line_error, lines, parse_json, parse_user
-from claw.errors import ClawError
-from claw.messages import ContentBlock
-from claw.permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
-from claw.permissions.rules import RuleError
-from claw.permissions.store import SESSION_SOURCE
+from claw import ClawError, PermissionAnswer, PermissionQuestion, StreamJsonInput, parse_answer, warn
+
+from claw_sdk import initialize
 
 #: Who answers ``can_use_tool`` requests, in verdicts and messages.
 CLIENT = "the stream-json client"
 
-_Prompt = tuple[dict[str, Any], str | list[ContentBlock]]
 
-
-class ControlChannel:
-    """One run's stdin and stdout in stream-json mode.
+class ControlChannel(StreamJsonInput):
+    """One run's stdin and stdout in stream-json mode, with the control protocol.
 
     :param stdin: where the client's lines come from.
     :param out: stdout (shared with the stream-json renderer: every write is one whole line).
@@ -55,20 +48,11 @@ class ControlChannel:
     """
 
     def __init__(self, stdin: TextIO, out: TextIO, *, replay: bool = False) -> None:
-        self.stdin = stdin
-        self.out = out
-        self.replay = replay
-        #: The session, set once it has started (control requests before that wait for it).
-        self.loop: Any = None
+        super().__init__(stdin, out, replay=replay)
         self._ids = itertools.count(1)
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._inbox: asyncio.Queue[_Prompt | ClawError | None] = asyncio.Queue()
         #: Control requests that came before the session started, answered once it has.
         self._early: list[tuple[dict[str, Any], int]] = []
-        self._first = asyncio.Event()
-        #: The first message on stdin (set with :attr:`_first`).
-        self._opening: dict[str, Any] | None = None
-        self._reader: asyncio.Task[None] | None = None
         #: Why ``initialize`` could not be applied (its answer is then this error).
         self._init_error: str | None = None
         #: The ``initialize`` request (the first message) that configured the session.
@@ -90,85 +74,45 @@ class ControlChannel:
 
     async def open(self, options: Any) -> None:
         """Start reading stdin and wait for the first message; if it is an ``initialize`` request,
-        apply it to ``options`` (:class:`claw.loop.LoopOptions`) before the session starts. The
+        apply it to ``options`` (:class:`claw.LoopOptions`) before the session starts. The
         SDK's in-process MCP servers (``"type": "sdk"``) are reached through this channel."""
-        self._reader = asyncio.create_task(self._read())
-        options.transports = {**options.transports, "sdk": sdk_session.mcp_transport(self.request)}
-        await self._first.wait()
-        opening = self._opening or {}
+        options.transports = {**options.transports, "sdk": initialize.mcp_transport(self.request)}
+        await super().open(options)
+        opening = self.opening or {}
         first = opening.get("request") if opening.get("type") == "control_request" else None
         if isinstance(first, dict) and first.get("subtype") == "initialize":
             try:
-                sdk_session.configure(options, first, self.request)
+                initialize.configure(options, first, self.request)
                 self._applied = first
             except ClawError as exc:
                 self._init_error = str(exc)
 
-    async def prompts(self, loop: Any) -> AsyncIterator[str | list[ContentBlock]]:
-        """The prompts for ``loop`` (a started :class:`claw.loop.AgentLoop`), in order; control
-        messages are handled meanwhile (those that came before the session started first).
-
-        :raises ClawError: ``stdin line N: ...`` for a line that is not a message claw understands,
-            after the prompts before it have run.
-        """
-        self.loop = loop
-        if self._reader is None:
-            self._reader = asyncio.create_task(self._read())
+    def started(self) -> None:
+        """Answer the control requests that came before the session started."""
         early, self._early = self._early, []
         for data, number in early:
             self._answer(data, number)
-        try:
-            while (item := await self._inbox.get()) is not None:
-                if isinstance(item, ClawError):
-                    raise item
-                data, prompt = item
-                if self.replay:
-                    self._echo(data)
-                yield prompt
-        finally:
-            self._reader.cancel()
 
-    async def _read(self) -> None:
-        try:
-            async for number, line in lines(self.stdin):
-                try:
-                    data = parse_json(line, number)
-                    if not self._first.is_set():
-                        self._opening = data
-                    self._dispatch(data, number)
-                except ClawError as exc:
-                    self._inbox.put_nowait(exc)
-                self._first.set()
-        finally:
-            self._first.set()
-            self._inbox.put_nowait(None)
-            for future in self._pending.values():  # nobody is left to answer
-                if not future.done():
-                    future.set_exception(ClawError("stdin ended before the client answered"))
+    def ended(self) -> None:
+        """Fail what still waits for the client's answer: nobody is left to give it."""
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(ClawError("stdin ended before the client answered"))
 
-    def _dispatch(self, data: dict[str, Any], number: int) -> None:
+    def control(self, data: dict[str, Any], number: int) -> None:
         kind = data.get("type")
-        if kind == "user":
-            self._inbox.put_nowait((data, parse_user(data, number)))
-        elif kind == "control_request" and self.loop is None:
+        if kind == "control_request" and self.loop is None:
             self._early.append((data, number))
         elif kind == "control_request":
             self._answer(data, number)
         elif kind == "control_response":
             self._resolve(data, number)
-        elif kind == "control_cancel_request":
-            pass  # claw answers the client's requests at once: nothing is ever in flight
-        else:
-            raise line_error(
-                number,
-                f'expected a {{"type": "user", "message": ...}} object or a control message, '
-                f"got {json.dumps(kind)}",
-            )
+        # a control_cancel_request: claw answers the client's requests at once, nothing is in flight
 
     def _answer(self, data: dict[str, Any], number: int) -> None:
         request_id, request = data.get("request_id"), data.get("request")
         if not isinstance(request_id, str) or not request_id:
-            console.warn(f"stdin line {number}: control_request without a request_id; skipped", once=False)
+            warn(f"stdin line {number}: control_request without a request_id; skipped", once=False)
             return
         subtype = request.get("subtype") if isinstance(request, dict) else None
         try:
@@ -176,14 +120,14 @@ class ControlChannel:
                 raise ClawError('"request" must be an object with a "subtype"')
             handler = self._handlers.get(subtype)
             if handler is not None:
-                self._respond(request_id, handler(request))
+                self.respond(request_id, handler(request))
             else:
                 self._ask_plugins(request_id, subtype, request)
         except ClawError as exc:
-            self._respond(request_id, str(exc))
+            self.respond(request_id, str(exc))
 
     def _ask_plugins(self, request_id: str, subtype: str, request: dict[str, Any]) -> None:
-        """A subtype the kernel does not own: the first plugin's ``claw_control_request`` answer, sent
+        """A subtype not answered here: the first plugin's ``claw_control_request`` answer, sent
         once it has resolved (the session goes on meanwhile: a reconnect may take seconds).
 
         :raises ClawError: no plugin answers ``subtype``.
@@ -194,34 +138,24 @@ class ControlChannel:
         if answer is None:
             raise ClawError(f"unsupported control request subtype: {subtype}")
         if not inspect.isawaitable(answer):
-            self._respond(request_id, answer)
+            self.respond(request_id, answer)
             return
         plugin = answers[-1].plugin.name
 
         async def send() -> None:
             result = await answer
-            self._respond(
-                request_id, result if result is not None else f"plugin {plugin} failed on {subtype}"
-            )
+            self.respond(request_id, result if result is not None else f"plugin {plugin} failed on {subtype}")
 
         future = asyncio.ensure_future(send())
         self._answering.add(future)
         future.add_done_callback(self._answering.discard)
-
-    def _respond(self, request_id: str, answer: dict[str, Any] | str) -> None:
-        """A ``control_response``: a dict is the success ``response``, a string the error message."""
-        if isinstance(answer, str):
-            body = {"subtype": "error", "request_id": request_id, "error": answer}
-        else:
-            body = {"subtype": "success", "request_id": request_id, "response": answer}
-        self._write({"type": "control_response", "response": body})
 
     def _resolve(self, data: dict[str, Any], number: int) -> None:
         response = data.get("response")
         request_id = response.get("request_id") if isinstance(response, dict) else None
         future = self._pending.get(request_id) if isinstance(request_id, str) else None
         if future is None or future.done():
-            console.warn(f"stdin line {number}: control_response for no pending request; skipped", once=False)
+            warn(f"stdin line {number}: control_response for no pending request; skipped", once=False)
             return
         assert isinstance(response, dict)
         if response.get("subtype") == "error":
@@ -307,11 +241,11 @@ class ControlChannel:
         request_id = f"claw_req_{next(self._ids)}"
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
-        self._write({"type": "control_request", "request_id": request_id, "request": body})
+        self.write({"type": "control_request", "request_id": request_id, "request": body})
         try:
             return await future
         except asyncio.CancelledError:
-            self._write({"type": "control_cancel_request", "request_id": request_id})
+            self.write({"type": "control_cancel_request", "request_id": request_id})
             raise
         finally:
             self._pending.pop(request_id, None)
@@ -352,28 +286,8 @@ class ControlChannel:
                     name, content = rule.get("toolName"), rule.get("ruleContent")
                     text = f"{name}({content})" if content else str(name)
                     try:
-                        engine.rules.add_text(text, update["behavior"], SESSION_SOURCE, str(engine.workspace))
-                    except RuleError as exc:
-                        console.warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
+                        engine.rules.add_text(text, update["behavior"], CLIENT, str(engine.workspace))
+                    except ValueError as exc:  # a rule claw cannot parse
+                        warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
             elif kind is not None:
-                console.warn(f"{CLIENT} sent a permission update claw does not apply: {kind}")
-
-    # -- stdout ---------------------------------------------------------------------------------
-
-    def _echo(self, data: dict[str, Any]) -> None:
-        """Claude Code's replay of a user message: as received, with the session's ids."""
-        session = self.loop.session
-        self._write(
-            {
-                "type": "user",
-                "message": data.get("message"),
-                "session_id": session.id if session is not None else "",
-                "parent_tool_use_id": data.get("parent_tool_use_id"),
-                "uuid": data.get("uuid") or str(uuid.uuid4()),
-                "isReplay": True,
-            }
-        )
-
-    def _write(self, data: dict[str, Any]) -> None:
-        self.out.write(json.dumps(data, ensure_ascii=False) + "\n")
-        self.out.flush()
+                warn(f"{CLIENT} sent a permission update claw does not apply: {kind}")

@@ -3,22 +3,17 @@
 The SDKs send their hooks (callback ids per event and matcher), subagents and, from TypeScript, the
 system prompt and JSON schema in ``initialize`` rather than as flags; the in-process MCP servers come
 in ``--mcp-config`` as ``{"type": "sdk"}`` entries and are reached through the control channel. Hooks
-become :class:`claw.hooks.ConfiguredHook` callbacks (matched and merged like settings hooks), SDK MCP
+become :class:`claw.ConfiguredHook` callbacks (matched and merged like settings hooks), SDK MCP
 servers a :class:`claw.MessageTransport` named ``sdk`` that ``claw-mcp`` connects like any other.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from claw import console
-from claw.errors import ClawError
-from claw.hooks import ConfiguredHook
-from claw.hooks.matchers import compile_matcher
-from claw.transports import MessageTransport
+from claw import ClawError, ConfiguredHook, MessageTransport, compile_matcher, warn
 
 #: Claude Code's default timeout for SDK hook callbacks, in seconds.
 CALLBACK_TIMEOUT = 60.0
@@ -28,7 +23,7 @@ Ask = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def configure(options: Any, request: dict[str, Any], ask: Ask) -> None:
-    """Apply an ``initialize`` request to :class:`claw.loop.LoopOptions` (flags given on the command
+    """Apply an ``initialize`` request to :class:`claw.LoopOptions` (flags given on the command
     line win over the TypeScript SDK's copies of them).
 
     :raises ClawError: a malformed ``hooks`` object (answered as the request's error).
@@ -47,7 +42,7 @@ def configure(options: Any, request: dict[str, Any], ask: Ask) -> None:
     if options.json_schema is None and isinstance(schema, dict):
         options.json_schema = schema
     if request.get("agents"):
-        console.warn("the Agent SDK's agents are not offered to the model: claw has no SDK-defined subagents")
+        warn("the Agent SDK's agents are not offered to the model: claw has no SDK-defined subagents")
 
 
 def hooks_of(config: Any, ask: Ask) -> list[ConfiguredHook]:
@@ -116,31 +111,3 @@ def mcp_transport(ask: Ask) -> type[MessageTransport]:
             return reply
 
     return SdkMcpTransport
-
-
-def hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, Any]]:
-    """Claude Code's ``hook_started`` and ``hook_response`` system messages for one hook run
-    (``--include-hook-events``); claw reports a hook when it has finished, so both come together."""
-    hook_id = str(uuid.uuid4())
-    base = {
-        "type": "system",
-        "hook_id": hook_id,
-        "hook_name": f"{record['event']}:{record['hook']}",
-        "hook_event": record["event"],
-        "session_id": session_id,
-    }
-    failed = "error" in record or record.get("outcome") == "timeout"
-    return [
-        {**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())},
-        {
-            **base,
-            "subtype": "hook_response",
-            "output": record.get("error", ""),
-            "stdout": "",
-            "stderr": record.get("error", ""),
-            "exit_code": record.get("exit_code"),
-            "outcome": "error" if failed else "success",
-            "decision": record.get("outcome"),
-            "uuid": str(uuid.uuid4()),
-        },
-    ]
