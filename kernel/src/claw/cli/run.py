@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
 #: ``options.resume`` for ``claw --resume`` without an id: an interactive front end lets the person pick
-#: (claw-tui); the line REPL cannot, and says so.
+#: (claw-tui); the line REPL (claw-repl) cannot, and says so.
 RESUME_PICK = ""
 
 _OPTIONS: list[Callable[[Any], Any]] = [
@@ -284,6 +284,16 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     )
 
 
+def _no_front_end(pm: Any) -> str:
+    """Why interactive ``claw`` cannot start: no ``claw_interactive`` plugin is installed and enabled, or
+    those there are cannot serve this terminal (claw-tui with ``TERM=dumb``, stdin not a terminal)."""
+    install = "pip install claw-repl (the line REPL) or claw-tui (full screen); claw -p PROMPT needs neither"
+    declined = sorted({record.dist or record.name for record in pm.implementers("claw_interactive")})
+    if declined:
+        return f"no interactive front end serves this terminal ({', '.join(declined)} declined): {install}"
+    return f"no interactive front end is installed or enabled: {install}"
+
+
 def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[str, Any]) -> None:
     """The root command without a subcommand: print mode, the REPL, or help. ``prompt`` may be lines
     to run in order (``resume-session FILE /compact /cost "next step"``), in print mode."""
@@ -320,7 +330,10 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         front_end = dict(
             context=CommandContext(state.app), options=loop_options(state, params), initial=initial
         )
-        ctx.exit(state.app.pm.service("claw_interactive", **front_end))
+        code = state.app.pm.hook.claw_interactive(**front_end)
+        if code is None:
+            raise ClawError(_no_front_end(state.app.pm))
+        ctx.exit(code)
     from claw.cli.trust_cmd import require_trust, settle_headless
 
     settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
