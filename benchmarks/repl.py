@@ -7,7 +7,8 @@ Anthropic mock, every workspace plugin installed but claw-tui (disabled, so the 
    stderr ends with the prompt.
 
 Each: the median wall-clock and CPU ms of ``ROUNDS`` (after one warm-up run). The CPU figure is the one to
-compare between runs on a busy machine. Goal: the prompt under ``GOAL_MS`` on a terminal.
+compare between runs on a busy machine (the wall clock follows the load), so the goal is on it: the prompt
+on a terminal after under ``GOAL_CPU_MS`` of CPU (about 300 on an idle 2-core machine).
 
 Run: ``uv run python benchmarks/repl.py [ROUNDS]``; exits 1 when the goal is missed.
 """
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from tui import cpu_ms, time_to_screen
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-GOAL_MS = 600
+GOAL_CPU_MS = 500
 
 
 def at_prompt(screen: str) -> bool:
@@ -84,8 +85,8 @@ def main() -> int:
             print(
                 f"claw --repl on a terminal: prompt {wall:6.0f} ms ({cpu:.0f} ms CPU)   (median of {ROUNDS}; {load})"
             )
-            ok = wall < GOAL_MS
-            print(f"  goal: prompt under {GOAL_MS} ms: {'met' if ok else 'MISSED'}")
+            ok = cpu < GOAL_CPU_MS
+            print(f"  goal: prompt under {GOAL_CPU_MS} ms CPU: {'met' if ok else 'MISSED'}")
         else:
             print("tmux not found: the terminal figure is not measured")
         piped(claw, env, workspace)
