@@ -6,12 +6,13 @@ Imports only ``claw``: prompt_toolkit loads when the REPL starts (never for ``cl
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import claw
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from claw import CommandContext, LoopOptions
 
 CLAW_API = ">=1.0,<2"
