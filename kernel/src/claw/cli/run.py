@@ -284,14 +284,22 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     )
 
 
-def _no_front_end(pm: Any) -> str:
-    """Why interactive ``claw`` cannot start: no ``claw_interactive`` plugin is installed and enabled, or
-    those there are cannot serve this terminal (claw-tui with ``TERM=dumb``, stdin not a terminal)."""
+def _interactive(pm: Any, front_end: dict[str, Any]) -> int:
+    """The exit code of the interactive front end (``claw_interactive``).
+
+    :raises ClawError: none answered: no front end is installed and enabled, or those there are cannot
+        serve this terminal (claw-tui with ``TERM=dumb``, stdin not a terminal); the one line says what to
+        install."""
+    code = pm.hook.claw_interactive(**front_end)
+    if code is not None:
+        return code
     install = "pip install claw-repl (the line REPL) or claw-tui (full screen); claw -p PROMPT needs neither"
     declined = sorted({record.dist or record.name for record in pm.implementers("claw_interactive")})
     if declined:
-        return f"no interactive front end serves this terminal ({', '.join(declined)} declined): {install}"
-    return f"no interactive front end is installed or enabled: {install}"
+        raise ClawError(
+            f"no interactive front end serves this terminal ({', '.join(declined)} declined): {install}"
+        )
+    raise ClawError(f"no interactive front end is installed or enabled: {install}")
 
 
 def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[str, Any]) -> None:
@@ -330,10 +338,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         front_end = dict(
             context=CommandContext(state.app), options=loop_options(state, params), initial=initial
         )
-        code = state.app.pm.hook.claw_interactive(**front_end)
-        if code is None:
-            raise ClawError(_no_front_end(state.app.pm))
-        ctx.exit(code)
+        ctx.exit(_interactive(state.app.pm, front_end))
     from claw.cli.trust_cmd import require_trust, settle_headless
 
     settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
