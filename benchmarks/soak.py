@@ -128,7 +128,7 @@ def soak_turns(turns: int) -> list[str]:
         print(f"  {turn:6d}  {rss:7.1f}  {fds:4d}  {ms:7.1f}  {body / 1024:8.1f}")
     per_turn = (bodies[-1] - bodies[0]) / 1024 / max(1, samples[-1][0] - samples[0][0])
     print(f"  the transcript grows {per_turn:.2f} KB/turn as JSON")
-    return _verdict(samples, unit="turn", transcript_kb=per_turn)
+    return _verdict(samples, unit="turn", transcript_kb=per_turn) if len(samples) >= 2 else []
 
 
 def soak_repl(minutes: float) -> list[str]:
@@ -182,7 +182,8 @@ def _verdict(
     slope = (last[1] - first[1]) * 1024 / span
     print(f"  RSS slope after the first sample: {slope:.2f} KB/{unit}; fds {first[2]} -> {last[2]}")
     missed = []
-    print(f"  RSS slope / transcript growth: {slope / transcript_kb:.1f}x")
+    if transcript_kb > 0:
+        print(f"  RSS slope / transcript growth: {slope / transcript_kb:.1f}x")
     if slope > 40:
         missed.append(f"RSS grows {slope:.1f} KB/{unit} (target 40)")
     if last[2] - first[2] > 3:

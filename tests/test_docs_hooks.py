@@ -19,13 +19,23 @@ HOOKS = [name for name, fn in vars(hookspecs).items() if name.startswith("claw_"
 
 def test_all_hooks_found():
     assert len(HOOKS) >= 13
-    assert [name for name, _ in _hookdocs.hooks()] == HOOKS
+    assert sorted(name for name, _ in _hookdocs.hooks()) == sorted(HOOKS)
+
+
+def test_the_reference_lists_the_hooks_family_by_family():
+    for family in hookspecs.FAMILIES:
+        title = (family.__doc__ or "").splitlines()[0]
+        names = [name for name, _ in _hookdocs.specs(family)]
+        assert names, family.__name__
+        positions = [DOC.index(_hookdocs.heading(name, getattr(hookspecs, name))) for name in names]
+        assert DOC.index(f"\n### {title}\n") < positions[0]
+        assert positions == sorted(positions)
 
 
 @pytest.mark.parametrize("name", HOOKS)
 def test_hook_is_documented_with_its_exact_arguments(name):
     args = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
-    assert f"### `{name}({args})`" in DOC
+    assert f"\n#### `{name}({args})`\n" in DOC
 
 
 @pytest.mark.parametrize("name", HOOKS)
@@ -49,12 +59,12 @@ def test_docs_hook_section_is_what_the_script_generates():
 
 def test_the_script_checks_and_rewrites_a_stale_reference(tmp_path):
     doc = tmp_path / "plugins.md"
-    stale = DOC.replace("### `claw_session_end(session)`", "### `claw_session_end(session, extra)`")
+    stale = DOC.replace("#### `claw_session_end(session)`", "#### `claw_session_end(session, extra)`")
     doc.write_text(stale, encoding="utf-8")
     script = [sys.executable, "-m", "claw._hookdocs"]
     check = subprocess.run([*script, "--check", str(doc)], capture_output=True, text=True, check=False)
     assert check.returncode == 1
-    assert "+### `claw_session_end(session)`" in check.stdout
+    assert "+#### `claw_session_end(session)`" in check.stdout
     assert f"claw: error: {doc}: hook reference out of date" in check.stderr
     assert doc.read_text(encoding="utf-8") == stale
     assert subprocess.run([*script, str(doc)], check=False).returncode == 0

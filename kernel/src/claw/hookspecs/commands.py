@@ -1,0 +1,117 @@
+"""Plugins, commands and settings
+
+What a plugin adds to claw itself: subcommands, options on runs, the settings keys it owns, lines in
+``claw doctor`` and what a folder brings that runs only once the folder is trusted.
+``claw_register_commands`` and ``claw_register_run_options`` run for ``claw --help`` too, so keep them
+import-light.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from claw._markers import hookspec
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    import click
+
+    from claw.config import EffectiveSettings
+    from claw.diagnostics import DoctorCheck
+
+
+@hookspec
+def claw_register_commands(cli: click.Group) -> None:
+    """Add subcommands to the ``claw`` command line.
+
+    Add them with ``cli.add_command(...)`` or ``@cli.command()``. This hook runs for ``claw --help``
+    too, so the command's module must stay import-light: import heavy code inside the command's
+    callback. A command name already taken is rejected. Inside a command, ``claw.command_context(ctx)``
+    (with ``@click.pass_context``) returns the run's :class:`claw.CommandContext`: workspace,
+    environment, settings, registered transports and ``run_hook(event)``; ``claw.table(rows, headers)``
+    prints an aligned table.
+
+    :param cli: the root ``claw`` click group.
+    :returns: nothing; commands are added to ``cli``.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    """Add options to ``claw`` runs (``claw -p`` and the REPL), such as claw-mcp's ``--mcp-config``.
+
+    Called through pluggy while the root command's arguments are parsed, before click reads them (for
+    ``claw --help`` too, which lists the options; never for ``claw --version``). The plugins are
+    those the settings enable, read with the ``--work-dir``, ``--settings`` and ``--setting-sources``
+    given on the same command line. Call ``register(click.Option([...], ...))`` once per option.
+    An option whose parameter name or any flag is already claw's own or another plugin's is rejected
+    with a message naming the plugin (``plugins.overrides`` can hand a name to a plugin, as for
+    tools); a plugin that raises adds no option.
+
+    The value (click's, after its type and callback) reaches the session as
+    ``SessionContext.extra[<parameter name>]`` (``session.extra["mcp_config"]``), also when the
+    option was not given (its default). As with :func:`claw_register_commands`, keep the hook
+    import-light.
+
+    :param register: the kernel's registration callback; it takes a :class:`click.Option`.
+    :returns: nothing; options are added through ``register``.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_register_settings(register: Callable[..., None]) -> None:
+    """Declare the settings keys a plugin owns, so they are validated and not reported as unknown.
+
+    Call ``register(key, model, description)`` where ``key`` is a top-level settings key
+    (``mcpServers``) and ``model`` a pydantic model or type its value must match. The value is
+    validated in every settings file, with errors that name the file and the key path. A key whose
+    value makes the plugin run commands or reach the network adds ``requires_trust=True``: in a folder
+    the user has not trusted, the folder's own settings files (project, local) do not set it
+    (``docs/trust.md``).
+
+    :param register: the kernel's registration callback:
+        ``register(key, model, description, *, requires_trust=False)``.
+    :returns: nothing; keys are declared through ``register``.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list[DoctorCheck] | None:
+    """Contribute lines to ``claw doctor`` (server reachability, missing binaries, token state).
+
+    Must be quick and must not print secrets. A plugin that raises shows as a failed check.
+
+    :param settings: the effective settings (:class:`claw.EffectiveSettings`: ``data``, ``sources``,
+        ``layers``).
+    :param env: the process environment.
+    :returns: a list of :class:`claw.DoctorCheck` (``section``, ``name``, ``status``, ``detail``), or
+        ``None`` for nothing to report.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str] | None:
+    """Name what the folder brings that this plugin runs only once the folder is trusted.
+
+    The plugin reads the folder's own files (``.mcp.json``, ``.claw/commands``); the lines appear in
+    the trust dialog, in the line ``-p --require-trust`` prints in an untrusted folder, in
+    ``claw doctor`` and in ``claw config show``. Settings keys registered with ``requires_trust`` are
+    listed by the kernel already. Must be quick; never include secret values (name a variable, not its
+    value).
+
+    :param workspace: the folder (the workspace root).
+    :param env: the process environment.
+    :returns: one short line per item (``MCP server "db": npx db-server (.mcp.json)``), or ``None``.
+
+    .. versionadded:: 1.0
+    """

@@ -1,0 +1,51 @@
+"""Hooks and events
+
+Seeing each step as it happens: programmatic handlers for the events settings hooks receive (which may
+block or change a step), and every runtime event for telemetry and audit logs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from claw._markers import hookspec
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    from claw.events import HookEvent, HookOutcome, RuntimeEvent
+
+
+@hookspec(firstresult=True)
+def claw_hook_event(event: HookEvent) -> HookOutcome | Awaitable[HookOutcome | None] | None:
+    """Programmatic hook handler: see or veto a step.
+
+    Called for the same events as command hooks in settings (PreToolUse, PostToolUse,
+    UserPromptSubmit, Stop, SessionStart, plugin install events, ...). Handlers run most recently
+    registered first (pluggy's LIFO; ``tryfirst``/``trylast`` move one). Stops at first non-None
+    result. An ``async def`` handler always answers (its coroutine is the result); awaited, ``None``
+    means "continue". A handler that raises is reported and treated as "continue"; one whose awaitable
+    takes longer than settings ``pluginHookTimeout`` (60 s) is reported the same way. Command hooks
+    from settings run after the programmatic handlers.
+
+    :param event: the event, with the same fields command hooks receive on stdin.
+    :returns: ``None`` to continue, or a :class:`claw.HookOutcome` (or an awaitable of one) to
+        ``block``, ``allow``, ``ask`` or ``modify`` the step or add context.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_runtime_event(event: RuntimeEvent) -> None:
+    """Observe everything that happens (telemetry, audit logs, OpenTelemetry export).
+
+    Called synchronously on the loop's thread for every :class:`claw.RuntimeEvent` (model requests,
+    retries, tool calls, permission decisions, ...): keep it fast and hand slow work to a queue.
+    Exceptions are reported once per plugin and otherwise swallowed.
+
+    :param event: the runtime event.
+    :returns: nothing; a return value is ignored.
+
+    .. versionadded:: 1.0
+    """

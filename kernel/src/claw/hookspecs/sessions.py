@@ -1,0 +1,153 @@
+"""Sessions and the loop
+
+A session's life as the agent loop runs it: its start and end, control requests from an Agent SDK client,
+where its events are kept, how a long history is compacted and where background tasks run. Hooks the loop
+calls may return an awaitable; the kernel awaits it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from claw._markers import hookspec
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+    from pathlib import Path
+
+    from claw.compaction import Compactor
+    from claw.config import EffectiveSettings
+    from claw.session_context import SessionContext
+    from claw.sessions import SessionStore
+    from claw.tasks import TaskBackend
+
+
+@hookspec
+def claw_session_start(session: SessionContext) -> Awaitable[None] | None:
+    """A session is starting, after settings are loaded and before the first model request.
+
+    Plugins start connections here (MCP servers). All implementations run concurrently; one that
+    raises is reported and the session goes on. The awaitable gets ``session.start_timeout`` seconds
+    (settings ``sessionStartTimeout``, see `cli.md <cli.md>`_); give up a little sooner so what did
+    start is offered. When the user has not set that, a plugin may ask for another wait with
+    ``session.request_start_timeout(seconds)`` in the hook itself, before returning its awaitable (the
+    loop reads ``start_timeout`` once every plugin's hook has returned; the longest wait asked for wins):
+    claw-mcp asks for ``MCP_TIMEOUT`` + 1 s, so its message naming the slow server comes first.
+
+    ``session.add_tool(tool)`` adds a tool for this session only,
+    ``session.add_command(claw.SlashCommand(...))`` adds a slash command, and
+    ``session.set_status(name, status, ...)`` reports state (for example an MCP server's).
+    ``add_tool`` also works later in the session (from a tool's ``run``, through ``ctx.session``): the
+    tool is offered from the model's next request on. ``session.remove_tool(tool)`` and
+    ``session.remove_command(command)`` withdraw what was added (claw-mcp swaps a server's tools when
+    it sends ``notifications/tools/list_changed``), also from the next request on.
+    ``await session.call_tool(name, input)`` runs a tool for the user outside the model's turn (what a
+    Markdown command's ``!`cmd``` does with ``Bash``): the permission engine decides as for the
+    model's calls, no hooks run, and a denial or failure raises :class:`claw.ToolError` saying why.
+
+    :param session: the session being started.
+    :returns: ``None``, or an awaitable the kernel awaits (with the other plugins', concurrently).
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
+    """A session is ending (success, error or Ctrl-C). Close connections and child processes here.
+
+    Always called, in a ``finally``, even when the run failed.
+
+    :param session: the session that is ending (the one :func:`claw_session_start` saw).
+    :returns: ``None``, or an awaitable the kernel awaits.
+
+    .. versionadded:: 1.0
+    """
+
+
+@hookspec(firstresult=True)
+def claw_control_request(
+    subtype: str, request: dict[str, Any], session: SessionContext
+) -> dict[str, Any] | str | Awaitable[dict[str, Any] | str | None] | None:
+    """Answer a stream-json control request the kernel does not own (`agent-sdk.md <agent-sdk.md>`_):
+    claw-mcp answers the Agent SDK's ``mcp_reconnect`` and ``mcp_toggle``.
+
+    Called once the session has started, for a subtype outside the kernel's own (``initialize``,
+    ``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
+    ``stop_task``, ``rewind_files``). Stops at first non-None result. Return ``None`` (not an
+    awaitable) for a subtype your plugin does not own. An awaitable is awaited while the session goes
+    on (other control requests and a running turn are not held up) and its answer sent once it
+    resolves. With no answer the client gets "unsupported control request subtype"; a plugin that
+    raises is reported and the client gets an error naming it.
+
+    :param subtype: the request's ``subtype`` (``"mcp_toggle"``).
+    :param request: the whole ``request`` object, with Claude Code's field names (``serverName``).
+    :param session: the running session.
+    :returns: the success response's ``response`` object (a dict), an error message (a string), an
+        awaitable of either, or ``None`` to leave the request to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_session_store(directory: Path, persist: bool) -> SessionStore | None:
+    """The store that keeps this run's session: where its events go and where ``--resume`` finds one.
+
+    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
+    built-in ``session_store`` plugin answers with claw's JSONL files (`sessions <sessions.md>`_). A store
+    has two methods: ``resume(spec)`` returns the :class:`claw.SessionState` of the session
+    ``--resume``/``--continue`` names (raising :class:`claw.ClawError` when there is none), and
+    ``open(resume=..., fork=..., session_id=..., start=...)`` returns the :class:`claw.Session` the loop
+    appends to (``resume`` is that state or ``None`` for a new session; ``start`` holds the
+    ``session_start`` event's fields). A ``Session`` is built from a ``SessionState`` and a writer with
+    ``append(event, sync=...)``, ``path`` and ``close()``.
+
+    :param directory: the sessions directory (``--session-dir``, else the workspace's under the state
+        directory).
+    :param persist: ``False`` with ``--no-session-persistence``: keep nothing on disk.
+    :returns: a :class:`claw.SessionStore`, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_compactor(settings: EffectiveSettings) -> Compactor | None:
+    """How a long session is compacted to stay inside the model's context window.
+
+    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
+    built-in ``compaction`` plugin answers with a summarising compactor configured by settings
+    ``compaction`` (`sessions <sessions.md#compaction>`_). A compactor decides when (``due(context_tokens,
+    context_window)``, for automatic compaction), where the kept tail starts (``split(messages)``, or
+    ``None`` when there is nothing to compact), what the model is asked to summarise (``request(older)``)
+    and the history that replaces the session's (``compacted(summary, kept)``); the loop sends the
+    request, runs the ``PreCompact``/``PostCompact`` hooks and records the result.
+
+    :param settings: the effective settings.
+    :returns: a :class:`claw.Compactor`, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec
+def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None:
+    """Register background task backends (where sub-agents, detached tasks and scheduled tasks run).
+
+    The kernel registers ``local``. A backend (:class:`claw.TaskBackend`) implements
+    ``start(name, work) -> TaskHandle`` (in-process work) and the detached-task methods, all async:
+    ``submit(TaskSpec) -> TaskRecord``, ``get(id)``, ``list(TaskFilter)``,
+    ``output(id, offset, limit) -> TaskOutputChunk(text, next_offset, done)``, ``wait(id, timeout)`` and
+    ``stop(id)`` (ends the task's whole process group). A prompt task runs ``claw -p`` as a child process
+    and a command task a shell command (``claw.task_argv``). Settings ``agents.backend`` selects one
+    (``claw.select_task_backend``; default ``embedded``, else ``local``). A backend that keeps in-process work
+    (``local`` does) also implements ``handle(task_id)`` and ``handles()``, so tools such as
+    ``TaskOutput`` find it by id (claw-agents' background sub-agents run there under their agent id).
+    Sessions see the backends as ``SessionContext.task_backends``.
+
+    :param register: called with a :class:`claw.TaskBackend` instance.
+    :returns: nothing; backends are registered through ``register``.
+
+    .. versionadded:: 1.0
+    """

@@ -1,0 +1,39 @@
+"""``claw.hookspecs`` is one package of family modules; the package is still the one import that holds the
+whole contract: every family's specs are re-exported there, and a plugin manager built from it knows them all
+(a hook left out of ``__init__`` would silently be no hook at all)."""
+
+from __future__ import annotations
+
+import inspect
+import pkgutil
+
+from claw import hookspecs
+from claw.plugins import PluginManager
+
+
+def _specs(module: object) -> dict[str, object]:
+    return {
+        name: fn
+        for name, fn in vars(module).items()
+        if name.startswith("claw_") and inspect.isfunction(fn) and hasattr(fn, "claw_spec")
+    }
+
+
+def test_every_family_spec_is_re_exported_by_the_package() -> None:
+    by_family = [_specs(family) for family in hookspecs.FAMILIES]
+    merged = {name: fn for specs in by_family for name, fn in specs.items()}
+    assert sum(len(specs) for specs in by_family) == len(merged)  # no hook in two families
+    assert _specs(hookspecs) == merged
+    assert all(fn.__module__ in {f.__name__ for f in hookspecs.FAMILIES} for fn in merged.values())
+
+
+def test_the_plugin_manager_registers_every_spec() -> None:
+    pm = PluginManager(env={})
+    for name in _specs(hookspecs):
+        assert getattr(pm.hook, name).spec is not None, name
+
+
+def test_every_family_module_is_listed() -> None:
+    package = hookspecs.__path__[0]
+    modules = {info.name for info in pkgutil.iter_modules([package])}
+    assert modules == {family.__name__.rsplit(".", 1)[-1] for family in hookspecs.FAMILIES}
