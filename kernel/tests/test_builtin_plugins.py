@@ -163,12 +163,20 @@ def claw_interactive(context, options, initial):
 """
 
 
-def test_a_plugin_replaces_the_repl_and_a_disabled_repl_is_an_error(claw, loop_env, plugin_module, claw_env):
-    _settings(claw_env, plugins={"disabled": ["repl"]})
+def test_a_plugin_replaces_the_repl_and_without_a_front_end_only_print_mode_runs(
+    claw, loop_env, plugin_module, claw_env
+):
+    # claw-repl (entry point ``repl``) and claw-tui both off: interactive claw names what to install.
+    _settings(claw_env, plugins={"disabled": ["repl", "tui"]})
     res = claw("--repl")
-    assert res.exit_code == 1 and "no plugin answers claw_interactive" in res.stderr
+    assert res.exit_code == 1 and res.stderr == (
+        "claw: error: no interactive front end is installed or enabled: pip install claw-repl "
+        "(the line REPL) or claw-tui (full screen); claw -p PROMPT needs neither\n"
+    )
+    loop_env.script(Reply(Text("printed")))
+    assert claw("-p", "hi").assert_success().stdout == "printed\n"
     plugin_module("front_end", FRONT_END)
     loop_env.script(Reply(Text("served")))
     res = claw("--repl", "say hi")
     assert res.exit_code == 3 and res.stdout == "served\n"
-    assert loop_env.requests[0]["messages"][-1]["content"][0]["text"] == "from my front end: say hi"
+    assert loop_env.requests[-1]["messages"][-1]["content"][0]["text"] == "from my front end: say hi"

@@ -136,7 +136,7 @@ _LAZY: dict[str, str] = {
     "WorkspaceTrust": "claw.trust",
     "workspace_trust": "claw.trust",
     "table": "claw.cli._output",
-    # what a full-screen front end (``claw_interactive``: claw-tui) needs beside ``CommandContext``
+    # what an interactive front end (``claw_interactive``: claw-tui, claw-repl) needs beside ``CommandContext``
     "RESUME_PICK": "claw.cli.run",
     "PermissionQuestion": "claw.permissions.asking",
     "PermissionAnswer": "claw.permissions.asking",
@@ -148,6 +148,7 @@ _LAZY: dict[str, str] = {
     "compile_matcher": "claw.hooks.matchers",
     "run_builtin": "claw.cli.slash_builtins",
     "command_names": "claw.cli.slash_builtins",
+    "unknown_command": "claw.cli.slash_builtins",
     "SessionSummary": "claw.sessions",
     "history_file": "claw.paths",
     "sessions_dir": "claw.paths",
@@ -205,7 +206,7 @@ if TYPE_CHECKING:
     from claw.classifiers import Classifier, PermissionRequest, Verdict
     from claw.cli._output import table
     from claw.cli.run import RESUME_PICK
-    from claw.cli.slash_builtins import command_names, run_builtin
+    from claw.cli.slash_builtins import command_names, run_builtin, unknown_command
     from claw.cli.stream_input import StreamJsonInput
     from claw.compaction import Compactor, SummaryCompactor
     from claw.compat import satisfies

@@ -40,14 +40,13 @@ ENTRY_POINT_GROUP = "claw"
 #: Kernel modules registered as plugins before any entry point, as pytest registers its own: each
 #: feature the loop and CLI reach only through hooks, so a plugin can replace one (its ``firstresult``
 #: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
-#: off by the module's last name (``"repl"``). Each imports only ``claw.hookimpl`` at start-up.
+#: off by the module's last name (``"compaction"``). Each imports only ``claw.hookimpl`` at start-up.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw.builtin_plugin",
     "claw.builtins.compaction",
     "claw.builtins.structured_output",
     "claw.builtins.plan_mode",
     "claw.builtins.renderers",
-    "claw.builtins.repl",
     "claw.builtins.permissions",
 )
 
@@ -72,6 +71,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-agents",
         "claw-agents-celery",
         "claw-tui",
+        "claw-repl",
         "claw-otlp",
         "claw-lsp",
         "claw-computer-use",

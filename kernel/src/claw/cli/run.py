@@ -27,7 +27,7 @@ EFFORTS = ("low", "medium", "high", "xhigh", "max")
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 #: ``options.resume`` for ``claw --resume`` without an id: an interactive front end lets the person pick
-#: (claw-tui); the line REPL cannot, and says so.
+#: (claw-tui); the line REPL (claw-repl) cannot, and says so.
 RESUME_PICK = ""
 
 _OPTIONS: list[Callable[[Any], Any]] = [
@@ -332,6 +332,24 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     return options
 
 
+def _interactive(pm: Any, front_end: dict[str, Any]) -> int:
+    """The exit code of the interactive front end (``claw_interactive``).
+
+    :raises ClawError: none answered: no front end is installed and enabled, or those there are cannot
+        serve this terminal (claw-tui with ``TERM=dumb``, stdin not a terminal); the one line says what to
+        install."""
+    code = pm.hook.claw_interactive(**front_end)
+    if code is not None:
+        return code
+    install = "pip install claw-repl (the line REPL) or claw-tui (full screen); claw -p PROMPT needs neither"
+    declined = sorted({record.dist or record.name for record in pm.implementers("claw_interactive")})
+    if declined:
+        raise ClawError(
+            f"no interactive front end serves this terminal ({', '.join(declined)} declined): {install}"
+        )
+    raise ClawError(f"no interactive front end is installed or enabled: {install}")
+
+
 def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[str, Any]) -> None:
     """The root command without a subcommand: print mode, the REPL, or help. ``prompt`` may be lines
     to run in order (``resume-session FILE /compact /cost "next step"``), in print mode."""
@@ -367,7 +385,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         front_end = dict(
             context=CommandContext(state.app), options=loop_options(state, params), initial=initial
         )
-        ctx.exit(state.app.pm.service("claw_interactive", **front_end))
+        ctx.exit(_interactive(state.app.pm, front_end))
     from claw.cli.trust_cmd import require_trust, settle_headless
 
     settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))

@@ -1,6 +1,6 @@
 """Where the REPL's lines come from: a line editor on a terminal, plain lines otherwise.
 
-:func:`open_reader` picks :class:`~claw.cli.terminal_input.TerminalReader` (prompt_toolkit: editing,
+:func:`open_reader` picks :class:`~claw_repl.terminal_input.TerminalReader` (prompt_toolkit: editing,
 history, completion) when stdin is a terminal and there is a terminal to draw on, else
 :class:`PlainReader`. Both refuse a line holding terminal control codes: without a line editor an
 arrow key arrives as ``ESC [ A``, and such a line must never reach the model as a (paid) prompt.
@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from claw import console
+import claw
 
 #: C0 controls but tab and newline, DEL, and the C1 range (``\x9b`` is a one-byte CSI).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -60,7 +60,7 @@ def open_reader(history: Path, commands: Callable[[], Mapping[str, str]]) -> Lin
     gives the slash command names (and descriptions) to complete with Tab."""
     screen = next((s for s in (sys.stderr, sys.stdout) if _isatty(s)), None)
     if _isatty(sys.stdin) and screen is not None:
-        from claw.cli.terminal_input import TerminalReader
+        from claw_repl.terminal_input import TerminalReader
 
         return TerminalReader(screen, history, commands)
     return PlainReader(sys.stdin, sys.stderr)
@@ -97,7 +97,7 @@ class PlainReader:
                 return None
             if not has_control(line):
                 return line
-            console.warn(CONTROL_NOTICE, once=False)
+            claw.warn(CONTROL_NOTICE, once=False)
 
     def interrupt(self) -> bool:
         if not self._interactive:

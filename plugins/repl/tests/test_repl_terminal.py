@@ -11,12 +11,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import claw
 import pytest
-from claw import paths
-from claw._version import VERSION
-from claw.cli.terminal_input import MAX_HISTORY
 from claw.testing.script import Reply, Text, ToolCall
 from claw.testing.tmux import Terminal, at_prompt
+from claw_repl.terminal_input import MAX_HISTORY
 
 
 class LineRepl(Terminal):
@@ -65,7 +64,7 @@ def test_banner_names_model_workspace_and_mode_and_ctrl_d_exits_cleanly(
     first = "".join(screen.strip().splitlines()[:3]).split("session ")[0]  # the line may wrap on the pane
     settings = Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json"
     assert first == (
-        f"claw {VERSION} | model: scripted/default (from settings model in {settings}) | "
+        f"claw {claw.VERSION} | model: scripted/default (from settings model in {settings}) | "
         f"workspace: {workspace} | permission mode: prompt"
     )
     assert "warning" not in screen
@@ -76,7 +75,7 @@ def test_banner_names_model_workspace_and_mode_and_ctrl_d_exits_cleanly(
 
 
 def test_history_is_recalled_in_the_next_run_and_kept_bounded(terminal, claw_env, workspace, loop_env):
-    history = paths.history_file(workspace, claw_env)
+    history = claw.history_file(workspace, claw_env)
     history.parent.mkdir(parents=True)
     older = [f"old prompt {i}" for i in range(MAX_HISTORY + 500)]
     history.write_text("".join(json.dumps(p) + "\n" for p in older))

@@ -1,9 +1,9 @@
-"""The line REPL: ``claw`` (or ``claw "PROMPT"``) on a terminal. It is the built-in ``repl`` plugin's
-``claw_interactive`` answer (:mod:`claw.builtins.repl`); a plugin can put another front end in its place.
+"""The line REPL: ``claw`` (or ``claw "PROMPT"``) on a terminal. It is claw-repl's ``claw_interactive``
+answer (:mod:`claw_repl.plugin`); a plugin can put another front end in its place.
 
-Lines come from :mod:`claw.cli.line_input`: on a terminal a line editor with history (kept per
+Lines come from :mod:`claw_repl.line_input`: on a terminal a line editor with history (kept per
 workspace under the state dir) and Tab completion of slash commands; otherwise plain lines.
-Built-in commands (:mod:`claw.cli.slash_builtins`): ``/help``, ``/compact``, ``/cost``, ``/status``,
+Built-in commands (the kernel's, :func:`claw.run_builtin`): ``/help``, ``/compact``, ``/cost``, ``/status``,
 ``/export``, and ``/exit`` / ``/quit``; any other ``/name args`` expands a slash command from the session
 (``.claw/commands``, MCP prompts, ...) and sends the result as the prompt. Tool calls that need approval are asked about on the terminal: allow once, for the
 session, always, or deny.
@@ -22,16 +22,12 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from claw import console, paths
-from claw._version import VERSION
-from claw.cli import slash_builtins
-from claw.cli.line_input import Interrupted, LineReader, open_reader
-from claw.errors import ClawError
-from claw.loop import slash
+import claw
+
+from claw_repl.line_input import Interrupted, LineReader, open_reader
 
 if TYPE_CHECKING:
-    from claw.loop.options import LoopOptions
-    from claw.plugin_commands import CommandContext
+    from claw import CommandContext, LoopOptions
 
 
 def banner(loop: Any) -> str:
@@ -46,7 +42,7 @@ def banner(loop: Any) -> str:
         f"permission mode: {loop.permissions.mode}",
     ]
     return (
-        f"claw {VERSION} | " + " | ".join(facts) + "\n"
+        f"claw {claw.VERSION} | " + " | ".join(facts) + "\n"
         f"session {loop.session.id}; /help for commands, Up/Down for earlier prompts, "
         "Ctrl-C stops a turn, Ctrl-D exits"
     )
@@ -101,7 +97,7 @@ class Terminal:
 async def _handle(loop: Any, line: str) -> Any:
     """Run one input line: a built-in command (``/help``, ``/compact``, ``/cost``, ...), else a prompt or
     a session /command it expands; returns the turn's outcome (``None`` for a built-in)."""
-    if await slash_builtins.run_builtin(loop, line, sys.stderr):
+    if await claw.run_builtin(loop, line, sys.stderr):
         return None
     return await loop.run_prompt(line)
 
@@ -111,26 +107,26 @@ def _verdict(line: str, commands: Mapping[str, Any]) -> str:
     /command, reported) or ``"exit"`` (``/exit``, ``/quit``)."""
     if not line:
         return "skip"
-    call = slash.parse(line)
-    if call is not None and call.name in ("exit", "quit"):
+    if line.split(maxsplit=1)[0] in ("/exit", "/quit"):
         return "exit"
-    if call is not None and call.name not in commands and call.name not in slash_builtins.COMMANDS:
-        console.error(str(slash.unknown(call.name, slash_builtins.command_names(commands))))
+    unknown = claw.unknown_command(line, commands)
+    if unknown is not None:
+        claw.error(str(unknown))
         return "skip"
     return "run"
 
 
 def run_repl(context: CommandContext, options: LoopOptions, initial: str | None) -> int:
-    """Run the REPL until ``/exit`` or end of input; returns the exit code (the built-in ``repl``
-    plugin's ``claw_interactive``)."""
-    from claw.output import ReplRenderer
+    """Run the REPL until ``/exit`` or end of input; returns the exit code (claw-repl's
+    ``claw_interactive``)."""
+    from claw_repl.render import ReplRenderer
 
     async def main() -> int:
         main_task = asyncio.current_task()
         turn: asyncio.Task[Any] | None = None
         commands: Mapping[str, Any] = {}
         reader = open_reader(
-            paths.history_file(context.workspace, context.env), lambda: slash_builtins.command_names(commands)
+            claw.history_file(context.workspace, context.env), lambda: claw.command_names(commands)
         )
 
         def stop_turn() -> bool:
@@ -176,8 +172,10 @@ def run_repl(context: CommandContext, options: LoopOptions, initial: str | None)
                 turn = asyncio.ensure_future(_handle(loop, line))
                 try:
                     outcome = await turn
-                except ClawError as exc:  # a /command that failed to expand, /export to a file that exists
-                    console.error(str(exc))
+                except (
+                    claw.ClawError
+                ) as exc:  # a /command that failed to expand, /export to a file that exists
+                    claw.error(str(exc))
                     continue
                 except asyncio.CancelledError:
                     if main_task is not None and main_task.cancelling():
@@ -187,7 +185,7 @@ def run_repl(context: CommandContext, options: LoopOptions, initial: str | None)
                 finally:
                     turn = None
                 if outcome is not None and outcome.error:
-                    console.error(outcome.error)
+                    claw.error(outcome.error)
         except asyncio.CancelledError:
             reason = "interrupted"
             raise

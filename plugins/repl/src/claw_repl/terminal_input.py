@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
 
+import claw
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
@@ -25,13 +26,12 @@ from prompt_toolkit.history import History
 from prompt_toolkit.output import create_output
 from prompt_toolkit.validation import Validator
 
-from claw import console
-from claw.cli.line_input import CONTROL_NOTICE, Interrupted, has_control
+from claw_repl.line_input import CONTROL_NOTICE, Interrupted, has_control
 
 #: Prompts kept per workspace; the file is cut back to this many once it holds twice as many.
 MAX_HISTORY = 1000
 
-#: The command name being typed: ``/`` then name characters (``claw.loop.slash``), at the line's start.
+#: The command name being typed: ``/`` then name characters (as the kernel parses them), at the line's start.
 _TYPING_COMMAND = re.compile(r"/([A-Za-z0-9_.:-]*)")
 
 
@@ -115,7 +115,7 @@ class BoundedHistory(History):
             with os.fdopen(fd, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(string, ensure_ascii=False) + "\n")
         except OSError as exc:
-            console.warn(f"prompt history not saved to {self.path}: {exc}")
+            claw.warn(f"prompt history not saved to {self.path}: {exc}")
             return
         self._count += 1
         if self._count > 2 * self.limit:
@@ -129,7 +129,7 @@ class BoundedHistory(History):
         except FileNotFoundError:
             return []
         except OSError as exc:
-            console.warn(f"prompt history not read from {self.path}: {exc}")
+            claw.warn(f"prompt history not read from {self.path}: {exc}")
             return []
         return list(_decoded(text.splitlines()))
 
@@ -144,7 +144,7 @@ class BoundedHistory(History):
         except OSError as exc:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
-            console.warn(f"prompt history not trimmed in {self.path}: {exc}")
+            claw.warn(f"prompt history not trimmed in {self.path}: {exc}")
 
 
 def _decoded(lines: Iterable[str]) -> Iterator[str]:

@@ -190,9 +190,8 @@ def test_without_line_editing_an_escape_code_is_refused_not_sent(claw_env, works
 
 PIPED_REPL = """
 import sys
-from claw import CommandContext
-from claw.cli.repl import run_repl
-from claw.loop import LoopOptions
+from claw import CommandContext, LoopOptions
+from claw_repl.repl import run_repl
 
 sys.exit(run_repl(CommandContext.create(), LoopOptions(), None))
 """
