@@ -137,7 +137,7 @@ _LAZY: dict[str, str] = {
     "workspace_trust": "claw.trust",
     "table": "claw.cli._output",
     # what an interactive front end (``claw_interactive``: claw-tui, claw-repl) needs beside ``CommandContext``
-    "RESUME_PICK": "claw.cli.run",
+    "RESUME_PICK": "claw.cli.run_options",
     "PermissionQuestion": "claw.permissions.asking",
     "PermissionAnswer": "claw.permissions.asking",
     # a stream-json run's stdin (``claw_stream_input``) and what the Agent SDK's side (claw-sdk) needs
@@ -205,7 +205,7 @@ if TYPE_CHECKING:
     from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
     from claw.cli._output import table
-    from claw.cli.run import RESUME_PICK
+    from claw.cli.run_options import RESUME_PICK
     from claw.cli.slash_builtins import command_names, run_builtin, unknown_command
     from claw.cli.stream_input import StreamJsonInput
     from claw.compaction import Compactor, SummaryCompactor

@@ -12,7 +12,7 @@ import click
 
 from claw._version import version_line
 from claw.cli import resume_collection
-from claw.cli.run import run_options
+from claw.cli.run_options import run_options
 
 #: Built-in subcommands: name -> "module:attribute", imported on use.
 BUILTIN_COMMANDS: dict[str, str] = {
