@@ -1,13 +1,26 @@
-"""Shared set-up for the loop benchmarks: an isolated environment, the in-process ``scripted`` provider
-and one trivial read-only tool, all without pytest."""
+"""Shared set-up for the benchmarks, all without pytest: for the loop benchmarks an isolated environment,
+the in-process ``scripted`` provider and one trivial read-only tool; for those that run claw beside Claude
+Code (``vs_claude_code.py``, ``agent_sdk.py``, ``tui.py``) the loopback Anthropic server and the two
+environments (:func:`beside_claude_code`)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from claw_testkit.mock_anthropic import MockAnthropicServer
+
+#: The model both CLIs are asked for (claw addresses it as ``anthropic/<MODEL>``).
+MODEL = "claude-sonnet-4-6"
 
 TOOL = """
 import claw
@@ -68,3 +81,63 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def claude_code() -> str | None:
+    """Claude Code's binary: ``CLAUDE_CODE_BIN``, else ``claude`` on PATH, else the one bundled with
+    claude-agent-sdk (what the SDK itself runs); ``None`` when there is none."""
+    found = os.environ.get("CLAUDE_CODE_BIN") or shutil.which("claude")
+    if found:
+        return found
+    try:
+        import claude_agent_sdk
+    except ImportError:
+        return None
+    bundled = Path(claude_agent_sdk.__file__).parent / "_bundled" / "claude"
+    return str(bundled) if bundled.exists() else None
+
+
+@dataclass
+class Contest:
+    """claw and Claude Code set up to run the same prompt against the same server."""
+
+    workspace: Path
+    #: the loopback Anthropic server; it answers every request with "hello"
+    server: MockAnthropicServer
+    #: ``claw``'s path, beside this interpreter
+    claw: str
+    #: claw's isolated environment, with bytecode caching on as users run it
+    claw_env: dict[str, str]
+    #: Claude Code's binary (:func:`claude_code`), ``None`` when not found
+    claude: str | None
+    #: Claude Code's environment: a fresh home, no non-essential traffic
+    claude_env: dict[str, str]
+
+
+@contextmanager
+def beside_claude_code(prefix: str, extra_env: dict[str, str] | None = None) -> Iterator[Contest]:
+    """A fresh directory named ``prefix...`` with a workspace, and a loopback Anthropic server both CLIs
+    are pointed at (``extra_env`` is added to both environments, e.g. ``TERM``); the server stops on exit."""
+    from claw.testing import isolated_env
+    from claw.testing.script import Reply, Text
+    from claw_testkit.mock_anthropic import MockAnthropicServer
+
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    workspace = root / "ws"
+    workspace.mkdir()
+    cc_home = root / "cc-home"
+    cc_home.mkdir()
+    with MockAnthropicServer() as server:
+        server.respond_with(lambda request: Reply(Text("hello")))
+        common = {"ANTHROPIC_BASE_URL": server.url, "ANTHROPIC_API_KEY": "sk-ant-bench", **(extra_env or {})}
+        claw_env = {**isolated_env(root / "claw"), **common}
+        claw_env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure with bytecode caching, as users run it
+        claude_env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(cc_home),
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            "IS_SANDBOX": "1",
+            **common,
+        }
+        claw = str(Path(sys.executable).with_name("claw"))
+        yield Contest(workspace, server, claw, claw_env, claude_code(), claude_env)

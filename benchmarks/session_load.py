@@ -121,7 +121,7 @@ def write_session(path: Path, session_id: str) -> int:
 def main() -> None:
     workspace = setup()
     from claw import paths
-    from claw.sessions import load_state, open_session
+    from claw_sessions.jsonl import load_state, open_session
 
     directory = paths.sessions_dir(workspace, os.environ)
     directory.mkdir(parents=True)

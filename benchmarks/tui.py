@@ -146,37 +146,13 @@ def cpu_ms(pid: int) -> float:
     return total * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def claude_binary() -> str | None:
-    found = os.environ.get("CLAUDE_CODE_BIN") or shutil.which("claude")
-    if found:
-        return found
-    try:
-        import claude_agent_sdk
-
-        bundled = Path(claude_agent_sdk.__file__).parent / "_bundled" / "claude"
-        return str(bundled) if bundled.exists() else None
-    except ImportError:
-        return None
-
-
 def startup() -> bool:
-    from claw.testing import isolated_env
-    from claw.testing.script import Reply, Text
-    from claw_testkit.mock_anthropic import MockAnthropicServer
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _bench import MODEL, beside_claude_code
 
-    root = Path(tempfile.mkdtemp(prefix="claw-bench-tui-"))
-    workspace = root / "ws"
-    workspace.mkdir()
-    with MockAnthropicServer() as server:
-        server.respond_with(lambda request: Reply(Text("hello")))
-        env = {
-            **isolated_env(root / "claw"),
-            "ANTHROPIC_BASE_URL": server.url,
-            "ANTHROPIC_API_KEY": "sk-ant-bench",
-        }
-        env["TERM"] = "xterm-256color"
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        claw = [str(Path(sys.executable).with_name("claw")), "--model", "anthropic/claude-sonnet-4-6"]
+    with beside_claude_code("claw-bench-tui-", {"TERM": "xterm-256color"}) as c:
+        env, workspace = c.claw_env, c.workspace
+        claw = [c.claw, "--model", f"anthropic/{MODEL}"]
         marks = {"prompt": lambda s: "╭" in s and "╰" in s, "session": lambda s: "mode: default" in s}
         time_to_screen(claw, env, workspace, marks)  # warm-up: bytecode, page cache
         runs = [time_to_screen(claw, env, workspace, marks) for _ in range(ROUNDS)]
@@ -187,18 +163,8 @@ def startup() -> bool:
             f"claw        prompt on screen {prompt:6.0f} ms ({cpu:.0f} ms CPU)   session started {session:6.0f} ms"
             f"   (median of {ROUNDS}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
         )
-        claude = claude_binary()
+        claude, cc_env = c.claude, c.claude_env
         if claude:
-            home = root / "cc-home"
-            home.mkdir()
-            cc_env = {
-                "PATH": os.environ.get("PATH", ""),
-                "HOME": str(home),
-                "TERM": "xterm-256color",
-                "ANTHROPIC_BASE_URL": server.url,
-                "ANTHROPIC_API_KEY": "sk-ant-bench",
-                "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-            }
             first = {"screen": lambda s: len(s.strip()) > 20}
             time_to_screen([claude], cc_env, workspace, first)
             cc_runs = [time_to_screen([claude], cc_env, workspace, first)["screen"] for _ in range(ROUNDS)]

@@ -7,12 +7,12 @@ from __future__ import annotations
 import asyncio
 import sys
 import textwrap
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient
+from claw.testing import processes_gone
 from claw.testing.script import Reply, Text, ToolCall
 
 CLAW = str(Path(sys.executable).with_name("claw"))
@@ -35,21 +35,6 @@ PID_SERVER = textwrap.dedent(
     server.run()
     """
 )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def _gone(pid: int) -> bool:
-    deadline = time.monotonic() + 10
-    while _alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not _alive(pid)
 
 
 def _options(env: dict[str, str], workspace: Path, server: list[str]) -> ClaudeAgentOptions:
@@ -132,7 +117,7 @@ def test_toggle_and_reconnect_a_server(scripted_default, claw_env, workspace: Pa
     assert TOOL not in _offered(off), "a disabled server's tools left the model's tool list"
     assert TOOL in _offered(requests[3]), "switched on again, its tools came back"
     assert len({first, on, again}) == 3, "switching on and reconnecting each started a new process"
-    assert _gone(first) and _gone(on) and _gone(again)
+    assert processes_gone([first, on, again])
     assert statuses == ["disabled", "connected", "connected"]
     assert 'no MCP server named "nope" (configured: pid)' in errors[0]
     assert 'no MCP server named "nope"' in errors[1]
@@ -167,4 +152,4 @@ def test_reconnect_brings_up_a_server_that_failed_at_start(
     assert TOOL in _offered(scripted_default.requests[0]), (
         "the tools of a server that came up late are offered"
     )
-    assert _gone(_pid_result(scripted_default.requests[1]))
+    assert processes_gone([_pid_result(scripted_default.requests[1])])

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from claw.testing import process_alive, processes_gone
 from claw.testing.script import Fault, Reply, Text, ToolCall
 
 TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
@@ -179,14 +180,6 @@ PID_SERVER = textwrap.dedent(
 )
 
 
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def test_ctrl_c_mid_turn_stops_every_mcp_server(claw, model, workspace: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     script = tmp_path / "pid_server.py"
     script.write_text(PID_SERVER)
@@ -216,14 +209,11 @@ def test_ctrl_c_mid_turn_stops_every_mcp_server(claw, model, workspace: Path, tm
             )
             for i in ("toolu_a", "toolu_b")
         ]
-        assert all(_alive(p) for p in pids)
+        assert all(process_alive(p) for p in pids)
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode != 0
-    deadline = time.monotonic() + 5
-    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [p for p in pids if _alive(p)], "MCP servers outlived Ctrl-C"
+    assert processes_gone(pids, timeout=5), "MCP servers outlived Ctrl-C"

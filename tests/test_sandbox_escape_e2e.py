@@ -346,82 +346,67 @@ def _report(mode: str, outcome: dict[str, list[str]]) -> None:
     )
 
 
-def test_escape_corpus_workspace_only_no_network(claw, scripted, claw_env, workspace, tmp_path, hosts):
-    outcome = _run_corpus(
-        claw,
-        scripted,
-        claw_env,
-        workspace,
-        tmp_path,
-        hosts,
-        COMMON,
-        {"enabled": True, "filesystem": {"mode": "workspace-only"}, "network": {"mode": "none"}},
-        network=False,
-    )
-    _report("workspace-only, network none", outcome)
+@pytest.fixture
+def corpus(claw, scripted, claw_env, workspace: Path, tmp_path: Path, hosts):  # type: ignore[no-untyped-def]
+    """Runs a list of attempts in one ``claw -p`` session under the given sandbox settings
+    (:func:`_run_corpus`); ``network``: whether the control request to the allowed host gets through."""
+
+    def run(attempts: list[tuple[str, str, str]], sandbox: dict, network: bool) -> dict[str, list[str]]:
+        return _run_corpus(claw, scripted, claw_env, workspace, tmp_path, hosts, attempts, sandbox, network)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("mode", "attempts", "sandbox", "network"),
+    [
+        pytest.param(
+            "workspace-only, network none",
+            COMMON,
+            {"enabled": True, "filesystem": {"mode": "workspace-only"}, "network": {"mode": "none"}},
+            False,
+            id="workspace_only_no_network",
+        ),
+        pytest.param(
+            "allow-list, network allow-list",
+            [*COMMON, *ALLOW_LIST_ONLY],
+            {
+                "enabled": True,
+                "filesystem": {"mode": "allow-list", "allowWrite": ["out"]},
+                "network": {"allowedDomains": ["localhost"]},
+            },
+            True,
+            id="allow_list_with_domain_proxy",
+        ),
+        # The fallback where bwrap is missing (forced here with ``sandbox.engine``) holds the same line.
+        pytest.param(
+            "unshare engine, workspace-only, network none",
+            COMMON,
+            {"enabled": True, "engine": "unshare", "network": {"mode": "none"}},
+            False,
+            id="unshare_engine",
+        ),
+    ],
+)
+def test_escape_corpus(corpus, workspace, mode, attempts, sandbox, network):  # type: ignore[no-untyped-def]
+    outcome = corpus(attempts, sandbox, network)
+    _report(mode, outcome)
     assert len(outcome["attempts"]) >= 50
-    assert outcome["escaped"] == []
-
-
-def test_escape_corpus_allow_list_with_domain_proxy(claw, scripted, claw_env, workspace, tmp_path, hosts):
-    outcome = _run_corpus(
-        claw,
-        scripted,
-        claw_env,
-        workspace,
-        tmp_path,
-        hosts,
-        [*COMMON, *ALLOW_LIST_ONLY],
-        {
-            "enabled": True,
-            "filesystem": {"mode": "allow-list", "allowWrite": ["out"]},
-            "network": {"allowedDomains": ["localhost"]},
-        },
-        network=True,
-    )
-    _report("allow-list, network allow-list", outcome)
     assert not (workspace / "not-listed").exists()
     assert outcome["escaped"] == []
 
 
-def test_corpus_sees_escapes_when_the_filesystem_is_not_confined(
-    claw, scripted, claw_env, workspace, tmp_path, hosts
-):
+def test_corpus_sees_escapes_when_the_filesystem_is_not_confined(corpus, workspace):  # type: ignore[no-untyped-def]
     """The control: with ``filesystem.mode: off`` and ``network.mode: host`` the same checks report the
     writes and connections as escapes (so the corpus can fail), while the PID namespace still keeps
     host processes out of reach and kills what tries to outlive the session."""
     harmless = {"python-open", "sh-redirect", "dotdot-path", "python-socket", "kill-host", "see-host-pid"}
     harmless |= {"setsid-outlive", "double-fork", "fork-swarm", "unix-socket-run"}
     attempts = [a for a in COMMON if a[0] in harmless]
-    outcome = _run_corpus(
-        claw,
-        scripted,
-        claw_env,
-        workspace,
-        tmp_path,
-        hosts,
-        attempts,
-        {"enabled": True, "filesystem": {"mode": "off"}, "network": {"mode": "host"}},
-        network=True,
+    outcome = corpus(
+        attempts, {"enabled": True, "filesystem": {"mode": "off"}, "network": {"mode": "host"}}, True
     )
     escaped = set(outcome["escaped"])
     assert {"python-open", "sh-redirect", "dotdot-path", "python-socket", "unix-socket-run"} <= escaped
     assert not escaped & {"kill-host", "see-host-pid"}
     assert not (workspace / "late-setsid").exists() and not (workspace / "late-python").exists()
-
-
-def test_escape_corpus_with_the_unshare_engine(claw, scripted, claw_env, workspace, tmp_path, hosts):
-    """The fallback where bwrap is missing (forced here with ``sandbox.engine``) holds the same line."""
-    outcome = _run_corpus(
-        claw,
-        scripted,
-        claw_env,
-        workspace,
-        tmp_path,
-        hosts,
-        COMMON,
-        {"enabled": True, "engine": "unshare", "network": {"mode": "none"}},
-        network=False,
-    )
-    _report("unshare engine, workspace-only, network none", outcome)
-    assert outcome["escaped"] == []

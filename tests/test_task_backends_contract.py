@@ -19,10 +19,11 @@ from pathlib import Path
 import claw
 import pytest
 from claw import TaskBackend, TaskSpec, TaskStatus
+from claw.testing import process_alive
 from claw.testing.script import Reply, Text, ToolCall
 from claw_agents.tasks.embedded import supervisor_pid
 from claw_agents.tasks.store import agents_dir
-from claw_agents_celery.testing import RedisServer, alive, kill_worker, start_worker, use_celery, wait_for
+from claw_agents_celery.testing import RedisServer, kill_worker, start_worker, use_celery, wait_for
 
 
 @pytest.fixture(params=["embedded", "celery"])
@@ -116,12 +117,12 @@ def test_stop_kills_the_whole_process_tree(backend, workspace: Path, claw) -> No
     record = _run(backend.submit(spec))
     wait_for(lambda: pids.exists() and len(pids.read_text().split()) == 2, what="the task's pids")
     tree = [int(p) for p in pids.read_text().split()]
-    assert all(alive(p) for p in tree)
+    assert all(process_alive(p) for p in tree)
 
     stopped = claw.subprocess("tasks", "stop", record.id, "--json")
     assert stopped.exit_code == 0, stopped.stderr
     assert stopped.json()["status"] == "stopped"
-    wait_for(lambda: not any(alive(p) for p in tree), timeout=10, what="the process tree to end")
+    wait_for(lambda: not any(process_alive(p) for p in tree), timeout=10, what="the process tree to end")
     shown = _run(backend.get(record.id))
     assert shown.status is TaskStatus.STOPPED and shown.events[-1].detail == "stopped on request"
     again = claw.subprocess("tasks", "stop", record.id)

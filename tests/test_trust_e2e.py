@@ -166,6 +166,40 @@ def test_doctor_and_config_show_say_what_is_held_back(claw, hostile):
     assert [c["detail"] for c in doctor if c["section"] == "trust"] == [f"trusted: {hostile.root}"]
 
 
+#: A third-party front end without a trust dialog of its own: one interactive turn.
+FRONT_END = """
+import asyncio
+import claw
+
+
+@claw.hookimpl
+def claw_interactive(context, options, initial):
+    async def one_turn():
+        options.interactive = True
+        loop = context.agent_loop(options, claw.TextRenderer())
+        await loop.start()
+        try:
+            await loop.run_prompt(initial)
+        finally:
+            await loop.close("prompt_input_exit")
+        return 0
+
+    return asyncio.run(one_turn())
+"""
+
+
+def test_with_no_trust_dialog_an_interactive_session_runs_untrusted(claw, scripted, hostile, plugin_module):
+    # Neither claw-repl (whose dialog asks on the terminal) nor claw-tui: no plugin answers
+    # claw_trust_dialog, and the folder stays untrusted for the run, said in one line.
+    plugin_module("front_end", FRONT_END)
+    claw.env["CLAW_DISABLE_PLUGINS"] = "repl,tui"
+    scripted.script(Reply(Text("done")))
+    res = claw("--repl", "say hello").assert_success()
+    assert res.stdout == "done\n" and "Do you trust" not in res.stderr
+    assert hostile.ran() == {"user-hook"}
+    assert res.stderr.count(f"claw: warning: untrusted folder {hostile.root}: skipped hook ") == 1
+
+
 # -- interactive, in a real terminal ----------------------------------------------------------
 
 

@@ -89,3 +89,14 @@ def test_dumb_terminal_keeps_the_line_repl(terminal, anthropic_model):
     assert "mode: default" not in screen and "Ctrl-D exits" in screen
     terminal.keys("C-d")
     assert terminal.wait_exit().rstrip().endswith("[exit 0]")
+
+
+def test_dumb_terminal_without_the_line_repl_says_what_to_install(terminal, anthropic_model):
+    terminal.env["CLAW_DISABLE_PLUGINS"] = "repl"
+    screen = terminal.start(ready=lambda s: "[exit " in s, what="claw to exit", term="dumb")
+    assert (
+        "claw: error: no interactive front end serves this terminal (claw-tui declined): pip install "
+        "claw-repl (the line REPL) or claw-tui (full screen); claw -p PROMPT needs neither"
+    ) in " ".join(screen.split())  # the pane wraps the line
+    assert screen.rstrip().endswith("[exit 1]") and "Traceback" not in screen
+    assert anthropic_model.requests == []

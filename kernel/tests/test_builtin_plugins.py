@@ -105,14 +105,24 @@ def test_a_plugin_replaces_the_text_renderer_and_leaves_json_to_the_builtin(claw
     assert claw("-p", "hi", "--output-format", "json").assert_success().json()["result"] == "quiet words"
 
 
-def test_a_disabled_builtin_with_nothing_in_its_place_is_a_clear_error(claw, loop_env, claw_env):
+def test_without_a_session_store_runs_keep_nothing_and_resuming_names_the_distribution(
+    claw, loop_env, claw_env, workspace
+):
     _settings(claw_env, plugins={"disabled": ["session_store"]})
     records = {p["name"]: p for p in claw("plugins", "--json").assert_success().json()}
     assert records["session_store"]["status"] == "disabled"
-    res = claw("-p", "hello")
-    assert res.exit_code == 1
-    assert "no plugin answers claw_session_store" in res.stderr
-    assert loop_env.requests == []
+    loop_env.script(Reply(Text("answered")))
+    result = claw("-p", "hello", "--output-format", "json").assert_success().json()
+    assert result["result"] == "answered" and result["session_id"]
+    from claw import paths
+
+    assert not paths.sessions_dir(workspace, claw_env).exists()  # nothing was kept
+    for flags in (("--resume", result["session_id"]), ("--continue",)):
+        failed = claw("-p", "again", *flags)
+        assert failed.exit_code == 1, failed.stderr
+        lines = failed.stderr.strip().splitlines()
+        assert len(lines) == 1 and "pip install claw-sessions" in lines[0], failed.stderr
+    assert len(loop_env.requests) == 1  # the failed resumes asked the model nothing
 
 
 def test_disabling_the_plan_mode_builtin_removes_its_tools(claw, loop_env, claw_env):
@@ -153,12 +163,20 @@ def claw_interactive(context, options, initial):
 """
 
 
-def test_a_plugin_replaces_the_repl_and_a_disabled_repl_is_an_error(claw, loop_env, plugin_module, claw_env):
-    _settings(claw_env, plugins={"disabled": ["repl"]})
+def test_a_plugin_replaces_the_repl_and_without_a_front_end_only_print_mode_runs(
+    claw, loop_env, plugin_module, claw_env
+):
+    # claw-repl (entry point ``repl``) and claw-tui both off: interactive claw names what to install.
+    _settings(claw_env, plugins={"disabled": ["repl", "tui"]})
     res = claw("--repl")
-    assert res.exit_code == 1 and "no plugin answers claw_interactive" in res.stderr
+    assert res.exit_code == 1 and res.stderr == (
+        "claw: error: no interactive front end is installed or enabled: pip install claw-repl "
+        "(the line REPL) or claw-tui (full screen); claw -p PROMPT needs neither\n"
+    )
+    loop_env.script(Reply(Text("printed")))
+    assert claw("-p", "hi").assert_success().stdout == "printed\n"
     plugin_module("front_end", FRONT_END)
     loop_env.script(Reply(Text("served")))
     res = claw("--repl", "say hi")
     assert res.exit_code == 3 and res.stdout == "served\n"
-    assert loop_env.requests[0]["messages"][-1]["content"][0]["text"] == "from my front end: say hi"
+    assert loop_env.requests[-1]["messages"][-1]["content"][0]["text"] == "from my front end: say hi"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from claw.cli.stream_input import NO_CONTROL
 from claw.testing.script import Reply, Text
 
 ARGS = ["-p", "--verbose", "--input-format", "stream-json", "--output-format", "stream-json"]
@@ -141,3 +142,66 @@ def test_on_a_terminal_without_p_stream_json_input_is_still_a_usage_error(claw_e
     assert proc.returncode == 2 and out == ""
     assert err.strip() == "claw: error: --input-format=stream-json requires --output-format=stream-json"
     assert loop_env.requests == []
+
+
+def test_without_claw_sdk_user_messages_run_and_control_requests_get_an_error_naming_it(
+    claw, claw_env, loop_env
+):
+    claw_env["CLAW_DISABLE_PLUGINS"] = "sdk"
+    loop_env.script(Reply(Text("answered")))
+    request = {"type": "control_request", "request_id": "r1", "request": {"subtype": "interrupt"}}
+    stdin = json.dumps(request) + "\n" + _user("hi")
+    res = claw(*ARGS, "--replay-user-messages", input=stdin).assert_success()
+    out = _lines(res.stdout)
+    assert out[0] == {
+        "type": "control_response",
+        "response": {"subtype": "error", "request_id": "r1", "error": NO_CONTROL},
+    }
+    assert [o["type"] for o in out[1:]] == ["system", "user", "assistant", "result"]
+    assert out[2]["isReplay"] is True and out[-1]["result"] == "answered"
+    assert res.stderr.count("pip install claw-sdk") == 1
+
+
+def test_without_claw_sdk_its_flags_are_refused_naming_it(claw, claw_env, loop_env, workspace):
+    claw_env["CLAW_DISABLE_PLUGINS"] = "sdk"
+    res = claw("-p", "hi", "--max-thinking-tokens", "2000").assert_failure(2)
+    assert res.stderr.splitlines()[0] == (
+        "claw: error: --max-thinking-tokens needs the claw-sdk plugin, which is not installed or is "
+        "disabled (pip install claw-sdk)"
+    )
+    res = claw(*ARGS, "--permission-prompt-tool", "stdio", input=_user("hi")).assert_failure(2)
+    assert res.stderr.strip() == f"claw: error: --permission-prompt-tool stdio: {NO_CONTROL}"
+    claw("-p", "hi", "--no-such-flag").assert_failure(2, "No such option '--no-such-flag'")
+    assert loop_env.requests == []
+    # Claude Code's own flags stay the kernel's: claw -p runs as before
+    (workspace / "system.md").write_text("From a file.")
+    loop_env.script(Reply(Text("plain")))
+    assert claw("-p", "hi", "--system-prompt-file", "system.md").assert_success().stdout == "plain\n"
+    assert loop_env.requests[0]["system"][0]["text"].startswith("From a file.")
+
+
+REPLACEMENT = """
+import claw
+
+
+class Pinging(claw.StreamJsonInput):
+    def control(self, data, number):
+        self.respond(data["request_id"], {"pong": data["request"]["subtype"]})
+
+
+@claw.hookimpl
+def claw_stream_input(stdin, out, options, replay, permission_prompt):
+    return Pinging(stdin, out, replay=replay)
+"""
+
+
+def test_a_plugin_replaces_the_reader_of_stdin(claw, loop_env, plugin_module):
+    plugin_module("pinging_input", REPLACEMENT)
+    loop_env.script(Reply(Text("answered")))
+    request = {"type": "control_request", "request_id": "r1", "request": {"subtype": "initialize"}}
+    out = _lines(claw(*ARGS, input=json.dumps(request) + "\n" + _user("hi")).assert_success().stdout)
+    assert out[0] == {
+        "type": "control_response",
+        "response": {"subtype": "success", "request_id": "r1", "response": {"pong": "initialize"}},
+    }
+    assert out[-1]["result"] == "answered"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any, Literal, Optional, Union
 
 import claw
 import pytest
@@ -100,3 +101,58 @@ def test_a_function_without_a_docstring_or_with_kwargs_is_refused():
 
     with pytest.raises(TypeError, match=r"\*args and \*\*kwargs"):
         claw.tool(star)
+
+
+def _pydantic_schema(fn) -> dict:  # type: ignore[no-untyped-def]
+    """The input schema as pydantic writes it (what every function tool's schema was before claw wrote
+    the common hints itself)."""
+    t = claw.tool(fn)
+    schema = t._model.model_json_schema()
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+    return schema
+
+
+def test_the_common_hints_are_described_exactly_as_pydantic_describes_them():
+    def Everything(
+        text: str,
+        count: int,
+        ratio: float,
+        flag: bool,
+        anything: Any,
+        items: list[str],
+        bare: list,  # type: ignore[type-arg]
+        mapping: dict[str, Any],
+        scores: dict[str, int],
+        mode: Literal["fast", "slow"],
+        nested: list[list[int]] | None,
+        ctx: claw.ToolContext,
+        maybe: str | None = None,
+        older: Optional[int] = 3,  # noqa: UP045 - the spelling is what is tested
+        flipped: Union[None, float] = None,  # noqa: UP007, RUF036
+        on: bool = True,
+        label: str = "x",
+        level: Literal["a", "b"] = "a",
+    ) -> str:
+        """Take every kind of hint.
+
+        :param text: some text.
+        :param mode: how.
+        :param maybe: perhaps.
+        """
+        return ""
+
+    tool = claw.tool(Everything)
+    assert "_model" not in vars(tool)  # the schema was written without building the model
+    assert json.dumps(tool.spec.input_schema) == json.dumps(_pydantic_schema(Everything))
+
+
+def test_hints_only_pydantic_describes_still_get_its_schema():
+    def Odd(where: Path, pair: tuple[int, int] = (1, 2), choice: int | str = 1) -> str:
+        """Odd hints and defaults."""
+        return ""
+
+    tool = claw.tool(Odd)
+    assert tool.spec.input_schema == _pydantic_schema(Odd)
+    assert tool.spec.input_schema["properties"]["where"]["format"] == "path"

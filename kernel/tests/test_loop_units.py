@@ -9,7 +9,7 @@ from claw.loop.cache import CacheTracker
 from claw.loop.retry import RetryPolicy, session_start_timeout
 from claw.messages import Message, TextBlock, ToolResultBlock, ToolUseBlock, Usage
 from claw.session_context import SessionContext
-from claw.sessions.history import CacheStats
+from claw.sessions import CacheStats
 from claw.settings import Settings
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 from pathlib import Path
 
@@ -13,20 +12,8 @@ import claw
 import pytest
 from claw import ConfigError, TaskFilter, TaskRecord, TaskSpec, TaskStatus
 from claw.tasks import LocalTaskBackend
+from claw.testing import process_alive, processes_gone
 from claw.testing.script import Reply, Text
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie still answers kill(0); it is gone for our purposes
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ", 1)[1][0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_a_command_task_streams_output_while_running_and_ends_completed(tmp_path: Path) -> None:
@@ -81,16 +68,13 @@ def test_stop_ends_the_task_and_every_process_it_started(tmp_path: Path) -> None
             assert time.monotonic() < deadline
             await asyncio.sleep(0.02)
         pids = [int(p) for p in pids_file.read_text().split()]
-        assert all(_alive(p) for p in pids)
+        assert all(process_alive(p) for p in pids)
         stopped = await backend.stop(rec.id)
         return stopped, pids
 
     stopped, pids = asyncio.run(go())
     assert stopped.status is TaskStatus.STOPPED
-    deadline = time.monotonic() + 5
-    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(_alive(p) for p in pids)
+    assert processes_gone(pids, timeout=5)
 
 
 def test_a_prompt_task_runs_claw_p_as_a_child_process(loop_env, workspace: Path) -> None:  # type: ignore[no-untyped-def]

@@ -128,7 +128,8 @@ _LAZY: dict[str, str] = {
     "Session": "claw.sessions",
     "SessionState": "claw.sessions",
     "SessionStore": "claw.sessions",
-    "JsonlSessionStore": "claw.sessions",
+    "CacheStats": "claw.sessions",
+    "interrupted_results": "claw.sessions",
     "Compactor": "claw.compaction",
     "SummaryCompactor": "claw.compaction",
     "Renderer": "claw.output",
@@ -142,13 +143,17 @@ _LAZY: dict[str, str] = {
     "WorkspaceTrust": "claw.trust",
     "workspace_trust": "claw.trust",
     "table": "claw.cli._output",
-    # what a full-screen front end (``claw_interactive``: claw-tui) needs beside ``CommandContext``
-    "RESUME_PICK": "claw.cli.run",
+    # what an interactive front end (``claw_interactive``: claw-tui, claw-repl) needs beside ``CommandContext``
+    "RESUME_PICK": "claw.cli.run_options",
     "PermissionQuestion": "claw.permissions.asking",
     "PermissionAnswer": "claw.permissions.asking",
+    # a stream-json run's stdin (``claw_stream_input``) and what the Agent SDK's side (claw-sdk) needs
+    # beside it: a client's permission answer (hook callbacks: ``CallbackHook`` above)
+    "StreamJsonInput": "claw.cli.stream_input",
+    "parse_answer": "claw.permissions.asking",
     "run_builtin": "claw.cli.slash_builtins",
     "command_names": "claw.cli.slash_builtins",
-    "list_sessions": "claw.sessions",
+    "unknown_command": "claw.cli.slash_builtins",
     "SessionSummary": "claw.sessions",
     "history_file": "claw.paths",
     "sessions_dir": "claw.paths",
@@ -165,6 +170,7 @@ _LAZY: dict[str, str] = {
     "unreachable_cause": "claw.errors",
     "require": "claw.lazy",
     "model_text": "claw.text",
+    "dumps": "claw.text",
     "satisfies": "claw.compat",
     # one-line messages on stderr, and structlog debug logging (stderr too)
     "warn": "claw.console",
@@ -204,8 +210,9 @@ if TYPE_CHECKING:
     from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
     from claw.cli._output import table
-    from claw.cli.run import RESUME_PICK
-    from claw.cli.slash_builtins import command_names, run_builtin
+    from claw.cli.run_options import RESUME_PICK
+    from claw.cli.slash_builtins import command_names, run_builtin, unknown_command
+    from claw.cli.stream_input import StreamJsonInput
     from claw.compaction import Compactor, SummaryCompactor
     from claw.compat import satisfies
     from claw.config import EffectiveSettings, parse_json, read_json_file
@@ -246,7 +253,7 @@ if TYPE_CHECKING:
     )
     from claw.output import Renderer, TextRenderer
     from claw.paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
-    from claw.permissions.asking import PermissionAnswer, PermissionQuestion
+    from claw.permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
     from claw.permissions.rule_test import rule_test
     from claw.plugin_commands import CommandContext, command_context
     from claw.providers import (
@@ -270,12 +277,12 @@ if TYPE_CHECKING:
     from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw.session_context import SessionContext, SlashCommand
     from claw.sessions import (
-        JsonlSessionStore,
+        CacheStats,
         Session,
         SessionState,
         SessionStore,
         SessionSummary,
-        list_sessions,
+        interrupted_results,
     )
     from claw.settings import SandboxSettings
     from claw.subagents import SubagentResult, SubagentSpec
@@ -299,7 +306,7 @@ if TYPE_CHECKING:
         task_argv,
         task_env,
     )
-    from claw.text import model_text
+    from claw.text import dumps, model_text
     from claw.tools import (
         Access,
         Completer,

@@ -6,7 +6,7 @@ distribution is installed, removed or reinstalled, which creates, deletes or rep
 (or ``*.egg-info``) directory: so the answer is cached in the state directory under a key made of
 ``sys.path`` and the modification times of each path entry and of each metadata directory in it.
 Anything installed or removed changes the key and the next run scans again. A key taken while a
-directory was modified less than :data:`_RACY_SECONDS` ago is not cached (as git treats a racily clean
+directory was modified less than :data:`RACY_SECONDS` ago is not cached (as git treats a racily clean
 index), so a change within the file system's timestamp granularity can never hide behind it.
 
 Only discovery is cached: every plugin is still imported and checked on every run, so ``claw plugins``
@@ -29,7 +29,8 @@ from claw.paths import state_dir
 
 _CACHE_NAME = "entry-points.json"
 _FORMAT = 1
-_RACY_SECONDS = 2.0
+#: How recent a change may be before a key taken over it is not cached (see the module docstring).
+RACY_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,16 @@ class Found:
 
 def find(group: str, env: Mapping[str, str]) -> list[Found]:
     """The entry points of ``group``, from the cache when nothing was installed or removed since."""
-    key, racy = _key()
+    key_now, racy = key()
     path = state_dir(env) / _CACHE_NAME
-    cached = _read(path)
-    if cached.get("key") == key and group in cached.get("groups", {}):
+    cached = read_cache(path, _FORMAT)
+    if cached.get("key") == key_now and group in cached.get("groups", {}):
         return [Found(**row) for row in cached["groups"][group]]
     found = _scan(group)
     if not racy:
-        groups = cached.get("groups", {}) if cached.get("key") == key else {}
+        groups = cached.get("groups", {}) if cached.get("key") == key_now else {}
         groups[group] = [vars(f) for f in found]
-        _write(path, {"format": _FORMAT, "key": key, "groups": groups})
+        write_cache(path, {"format": _FORMAT, "key": key_now, "groups": groups})
     return found
 
 
@@ -67,15 +68,16 @@ def _scan(group: str) -> list[Found]:
     return found
 
 
-def _key() -> tuple[list[list[object]], bool]:
-    """``[[path entry, mtime, {metadata dir: mtime}], ...]`` and whether any of it changed just now."""
-    key: list[list[object]] = []
+def key() -> tuple[list[list[object]], bool]:
+    """``[[path entry, mtime, {metadata dir: mtime}], ...]`` (what is installed) and whether any of it
+    changed just now. :mod:`claw._registrations` keys on it too."""
+    rows: list[list[object]] = []
     newest = 0
     for entry in sys.path:
         try:
             mtime = os.stat(entry or ".").st_mtime_ns
         except OSError:
-            key.append([entry, None, {}])
+            rows.append([entry, None, {}])
             continue
         newest = max(newest, mtime)
         metas: dict[str, int] = {}
@@ -88,21 +90,21 @@ def _key() -> tuple[list[list[object]], bool]:
             pass
         if metas:
             newest = max(newest, *metas.values())
-        key.append([entry, mtime, metas])
-    return key, newest > (time.time() - _RACY_SECONDS) * 1e9
+        rows.append([entry, mtime, metas])
+    return rows, newest > (time.time() - RACY_SECONDS) * 1e9
 
 
-def _read(path: Path) -> dict[str, Any]:
-    """The cache, or ``{}`` when it is missing, damaged or from another format."""
+def read_cache(path: Path, fmt: int) -> dict[str, Any]:
+    """A cache file of format ``fmt``, or ``{}`` when it is missing, damaged or of another format."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) and data.get("format") == _FORMAT else {}
+    return data if isinstance(data, dict) and data.get("format") == fmt else {}
 
 
-def _write(path: Path, data: dict[str, Any]) -> None:
-    """Store the cache; a read-only or full state directory only costs the next run a scan."""
+def write_cache(path: Path, data: dict[str, Any]) -> None:
+    """Store a cache file; a read-only or full state directory only costs the next run the work."""
     from claw.files import atomic_write
 
     with contextlib.suppress(OSError):

@@ -31,8 +31,10 @@ import asyncio
 import inspect
 import json
 import re
+import types
 from collections.abc import Callable, Mapping
-from typing import Any, get_type_hints, overload
+from functools import cached_property
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints, overload
 
 from claw.tools import Access, Tool, ToolContext, ToolError, ToolResult, ToolSpec
 
@@ -62,6 +64,64 @@ def _docs(fn: Callable[..., Any]) -> tuple[str, dict[str, str]]:
     return "\n".join(description).strip(), params
 
 
+#: The JSON schema pydantic writes for each of these hints.
+_SCALARS: dict[Any, dict[str, Any]] = {
+    str: {"type": "string"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    bool: {"type": "boolean"},
+    Any: {},
+    list: {"items": {}, "type": "array"},
+    dict: {"additionalProperties": True, "type": "object"},
+}
+
+
+def _plain_schema(hint: Any) -> dict[str, Any] | None:
+    """What pydantic's JSON schema says of ``hint``, for the hints tools mostly take (``str``, ``int``,
+    ``float``, ``bool``, ``Any``, ``X | None``, ``list[X]``, ``dict[str, X]``, ``Literal`` of strings),
+    written without building a model: pydantic takes about a millisecond per tool for it, on every
+    start. ``None`` for any other hint (pydantic then writes the schema)."""
+    if hint in _SCALARS:
+        return dict(_SCALARS[hint])
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        inner = _plain_schema(args[0] if args[1] is type(None) else args[1])
+        return None if inner is None else {"anyOf": [inner, {"type": "null"}]}
+    if origin is list and len(args) == 1:
+        inner = _plain_schema(args[0])
+        return None if inner is None else {"items": inner, "type": "array"}
+    if origin is dict and len(args) == 2 and args[0] is str:
+        inner = _plain_schema(args[1])
+        return None if inner is None else {"additionalProperties": inner or True, "type": "object"}
+    if origin is Literal and len(args) > 1 and all(type(a) is str for a in args):
+        return {"enum": list(args), "type": "string"}
+    return None
+
+
+def _plain_input_schema(fields: dict[str, tuple[Any, Any]]) -> dict[str, Any] | None:
+    """The input schema of ``fields`` (name -> (hint, ``Field``)) as pydantic writes it (keys sorted,
+    titles left out), or ``None`` when a hint or a default is not one :func:`_plain_schema` knows."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for name, (hint, info) in fields.items():
+        prop = _plain_schema(hint)
+        if prop is None:
+            return None
+        if info.is_required():
+            required.append(name)
+        elif info.default is None or type(info.default) in (str, int, float, bool):
+            prop["default"] = info.default
+        else:
+            return None
+        if info.description is not None:
+            prop["description"] = info.description
+        properties[name] = dict(sorted(prop.items()))
+    schema: dict[str, Any] = {"additionalProperties": False, "properties": properties}
+    if required:
+        schema["required"] = required
+    return {**schema, "type": "object"}
+
+
 class FunctionTool(Tool):
     """A :class:`Tool` whose schema, description and behaviour come from one function."""
 
@@ -75,7 +135,7 @@ class FunctionTool(Tool):
         aliases: tuple[str, ...] = (),
         access: AccessFn | None = None,
     ) -> None:
-        from pydantic import ConfigDict, create_model
+        from pydantic import Field
 
         self.fn = fn
         self._access = access
@@ -90,17 +150,15 @@ class FunctionTool(Tool):
                 continue
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
                 raise TypeError(f"tool function {fn.__name__}: *args and **kwargs cannot be described")
-            from pydantic import Field
-
             default = ... if param.default is param.empty else param.default
             fields[param.name] = (hint, Field(default, description=param_docs.get(param.name)))
-        self._model = create_model(  # type: ignore[call-overload]
-            f"{fn.__name__}_input", __config__=ConfigDict(extra="forbid"), **fields
-        )
-        schema = self._model.model_json_schema()
-        schema.pop("title", None)
-        for prop in schema.get("properties", {}).values():
-            prop.pop("title", None)
+        self._fields = fields
+        schema = _plain_input_schema(fields)
+        if schema is None:  # a hint only pydantic can describe: the model is needed now
+            schema = self._model.model_json_schema()
+            schema.pop("title", None)
+            for prop in schema.get("properties", {}).values():
+                prop.pop("title", None)
         text = description or doc
         if not text:
             raise TypeError(f"tool function {fn.__name__} needs a docstring: it is what the model reads")
@@ -110,6 +168,15 @@ class FunctionTool(Tool):
             input_schema=schema,
             read_only=read_only,
             aliases=aliases,
+        )
+
+    @cached_property
+    def _model(self) -> Any:
+        """The pydantic model that validates the input, built at the first call (or for the schema)."""
+        from pydantic import ConfigDict, create_model
+
+        return create_model(  # type: ignore[call-overload]
+            f"{self.fn.__name__}_input", __config__=ConfigDict(extra="forbid"), **self._fields
         )
 
     def access(self, input: Mapping[str, Any], ctx: ToolContext) -> list[Access]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import click
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from claw.events import HookEvent, HookOutcome
     from claw.loop import AgentLoop, LoopOptions
     from claw.output import Renderer
+    from claw.sessions import SessionStore
     from claw.tasks import TaskBackend
     from claw.transports import Transport
 
@@ -97,6 +98,22 @@ class CommandContext:
         return select_task_backend(
             {name: reg.obj for name, reg in self._app.task_backends.items()}, self._app.settings.data
         )
+
+    def session_store(self, directory: Path | None = None) -> SessionStore:
+        """The session store plugins answer ``claw_session_store`` with for ``directory`` (default: this
+        workspace's sessions folder), as a run would open it: what a ``/resume`` picker lists. Without
+        one, a store that keeps nothing and lists nothing."""
+        from claw.paths import sessions_dir
+        from claw.sessions import session_store
+
+        app = self._app
+        return session_store(app.pm, directory or sessions_dir(app.workspace, app.env), persist=True)
+
+    @property
+    def hook(self) -> Any:
+        """The plugins' hooks, to call one from a command as the kernel does (``ctx.hook.<name>(...)``):
+        e.g. ``claw timeline`` asks ``claw_render_timeline`` whether a UI draws it."""
+        return self._app.pm.hook
 
     async def run_hook(self, event: HookEvent) -> HookOutcome:
         """Fire ``event`` through ``claw_hook_event`` (programmatic handlers, and with ``claw-hooks``

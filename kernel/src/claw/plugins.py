@@ -40,15 +40,13 @@ ENTRY_POINT_GROUP = "claw"
 #: Kernel modules registered as plugins before any entry point, as pytest registers its own: each
 #: feature the loop and CLI reach only through hooks, so a plugin can replace one (its ``firstresult``
 #: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
-#: off by the module's last name (``"repl"``). Each imports only ``claw.hookimpl`` at start-up.
+#: off by the module's last name (``"compaction"``). Each imports only ``claw.hookimpl`` at start-up.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw.builtin_plugin",
-    "claw.builtins.session_store",
     "claw.builtins.compaction",
     "claw.builtins.structured_output",
     "claw.builtins.plan_mode",
     "claw.builtins.renderers",
-    "claw.builtins.repl",
     "claw.builtins.permissions",
 )
 
@@ -73,10 +71,13 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-agents",
         "claw-agents-celery",
         "claw-tui",
+        "claw-repl",
         "claw-otlp",
         "claw-lsp",
         "claw-computer-use",
         "claw-hooks",
+        "claw-sessions",
+        "claw-sdk",
     }
 )
 
@@ -484,7 +485,7 @@ class PluginManager(pluggy.PluginManager):
         return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
 
     def service(self, hook_name: str, **kwargs: Any) -> Any:
-        """The answer to a ``firstresult`` service hook (``claw_session_store``, ``claw_output_renderer``,
+        """The answer to a ``firstresult`` service hook (``claw_output_renderer``, ``claw_interactive``,
         ...): a replacing plugin's, else the built-in's (which answers last).
 
         :raises ClawError: no plugin answers (the built-in is disabled and nothing replaces it).

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from claw import TaskSpec, TaskStatus
+from claw.testing import process_alive
 from claw_agents_celery.backend import CeleryTaskBackend
 from claw_agents_celery.store import HEARTBEAT_TTL, RedisUnavailable
-from claw_agents_celery.testing import alive, kill_worker, wait_for
+from claw_agents_celery.testing import kill_worker, wait_for
 
 
 def _status(backend: CeleryTaskBackend, task_id: str) -> TaskStatus:
@@ -38,11 +39,11 @@ def test_a_worker_killed_with_sigkill_mid_task_leaves_the_task_failed_not_lost(
     assert "worker lost: no heartbeat" in (final.error or "")
     assert [e.status for e in final.events] == [TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.FAILED]
     assert asyncio.run(celery.output(record.id)) == ("begun\n", 6, True)
-    assert alive(running.pid)  # its own process group outlived the worker...
+    assert process_alive(running.pid)  # its own process group outlived the worker...
 
     # ...until a worker of the same name starts again on this machine and ends it, saying so
     workers("doomed")
-    assert not alive(running.pid)
+    assert not process_alive(running.pid)
     seen = asyncio.run(celery.get(record.id))
     assert seen.status is TaskStatus.FAILED
     assert (
@@ -86,11 +87,11 @@ def test_stop_revokes_and_kills_the_process_tree_on_the_worker(
     record = asyncio.run(celery.submit(spec))
     wait_for(lambda: pids.exists() and len(pids.read_text().split()) == 2, what="the task's pids")
     tree = [int(p) for p in pids.read_text().split()]
-    assert all(alive(p) for p in tree)
+    assert all(process_alive(p) for p in tree)
 
     stopped = asyncio.run(celery.stop(record.id))
     assert stopped.status is TaskStatus.STOPPED
-    wait_for(lambda: not any(alive(p) for p in tree), timeout=10, what="the process tree to end")
+    wait_for(lambda: not any(process_alive(p) for p in tree), timeout=10, what="the process tree to end")
     # the worker saw its process end and recorded how (killed by SIGTERM), keeping the stop
     wait_for(lambda: asyncio.run(celery.get(record.id)).exit_code is not None, what="the exit code")
     final = asyncio.run(celery.get(record.id))

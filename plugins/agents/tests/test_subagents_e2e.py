@@ -36,7 +36,10 @@ def _tool_results(request: Any) -> dict[str, str]:
     return out
 
 
-def _json_result(res: Any) -> dict[str, Any]:
+def _go(run: Any, *options: str, prompt: str = "go") -> dict[str, Any]:
+    """``claw -p <prompt>`` on the scripted model with JSON output and ``options``, checked successful; its
+    result object. ``run`` is the ``claw`` fixture (in-process) or its ``subprocess``."""
+    res = run("-p", prompt, "--model", "scripted/default", "--output-format", "json", *options)
     res.assert_success()
     return res.json()
 
@@ -77,8 +80,7 @@ def test_three_parallel_subagents_overlap_and_answer_their_own_calls(claw, scrip
         return Reply(Text("ALL: " + json.dumps(results)))
 
     scripted_provider.RESPONDER = respond
-    res = claw("-p", "review three modules", "--model", "scripted/default", "--output-format", "json")
-    result = _json_result(res)
+    result = _go(claw, prompt="review three modules")
     answers = json.loads(result["result"].removeprefix("ALL: "))
     for name in ("alpha", "beta", "gamma"):
         assert answers[f"toolu_{name}"].startswith(f"report on {name}\n")
@@ -107,7 +109,7 @@ def test_definition_narrows_tools_and_child_cannot_spawn(claw, scripted, workspa
         Reply(Text("could not run Bash")),
         Reply(Text("parent done")),
     )
-    result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    result = _go(claw)
     assert result["result"] == "parent done"
     parent_first, child_first, child_second, parent_second = scripted.requests
     assert "Agent" in [t["name"] for t in parent_first["tools"]]
@@ -126,23 +128,11 @@ def test_agents_json_option_defines_a_type(claw, scripted):
         Reply(Text("LOUD")),
         Reply(Text("ok")),
     )
-    res = claw("--agents", agents, "-p", "go", "--model", "scripted/default", "--output-format", "json")
-    assert _json_result(res)["result"] == "ok"
+    assert _go(claw, "--agents", agents)["result"] == "ok"
     child = scripted.requests[1]
     assert "SHOUT-MARK" in json.dumps(child["system"]) and [t["name"] for t in child["tools"]] == ["Read"]
     bad = claw("--agents", "{not json", "-p", "go", "--model", "scripted/default")
     assert bad.exit_code != 0 and "--agents" in bad.stderr and "invalid JSON" in bad.stderr
-
-
-def test_unknown_subagent_type_lists_the_known_ones(claw, scripted):
-    scripted.script(
-        Reply(ToolCall("Agent", {"description": "x", "prompt": "p", "subagent_type": "nope"})),
-        Reply(Text("ok")),
-    )
-    _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
-    error = scripted.requests[1]["messages"][-1]["content"][0]
-    assert error["is_error"]
-    assert "unknown subagent_type 'nope'; available agent types: general-purpose" in json.dumps(error)
 
 
 def test_broken_frontmatter_names_file_and_line(claw, scripted, workspace):
@@ -151,7 +141,7 @@ def test_broken_frontmatter_names_file_and_line(claw, scripted, workspace):
     broken = agents / "broken.md"
     broken.write_text("---\nname: broken\ndescription: fine\nthis line has no colon\n---\nbody\n")
     scripted.script(Reply(ToolCall("Agent", {"description": "x", "prompt": "p"})), Reply(Text("ok")))
-    _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    _go(claw)
     error = scripted.requests[1]["messages"][-1]["content"][0]
     assert error["is_error"] and f"{broken}:4: expected `key: value`" in json.dumps(error)
     listing = claw("agents", "list")
@@ -182,17 +172,7 @@ def test_worktree_isolation_leaves_the_parent_checkout_untouched(claw, scripted,
         Reply(Text("wrote it")),
         Reply(Text("parent done")),
     )
-    res = claw(
-        "-p",
-        "go",
-        "--model",
-        "scripted/default",
-        "--output-format",
-        "json",
-        "--permission-mode",
-        "acceptEdits",
-    )
-    assert _json_result(res)["result"] == "parent done"
+    assert _go(claw, "--permission-mode", "acceptEdits")["result"] == "parent done"
     assert not (workspace / "made-by-child.txt").exists()
     assert (
         _git(workspace, "status", "--porcelain") == ""
@@ -216,7 +196,7 @@ def test_worktree_isolation_without_changes_removes_the_worktree(claw, scripted,
         Reply(Text("nothing to change")),
         Reply(Text("ok")),
     )
-    _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    _go(claw)
     assert len(_git(workspace, "worktree", "list").splitlines()) == 1
     assert "claw/agent-" not in _git(workspace, "branch", "--list")
 
@@ -226,7 +206,7 @@ def test_worktree_isolation_outside_git_is_a_tool_error(claw, scripted, workspac
         Reply(ToolCall("Agent", {"description": "x", "prompt": "p", "isolation": "worktree"})),
         Reply(Text("ok")),
     )
-    _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    _go(claw)
     error = scripted.requests[1]["messages"][-1]["content"][0]
     assert error["is_error"] and 'isolation \\"worktree\\" needs a git repository' in json.dumps(error)
     assert len(scripted.requests) == 2  # no child ever asked the model
@@ -241,7 +221,7 @@ def test_subagent_whose_model_fails_reports_the_error_and_the_parent_goes_on(cla
         Fault(status=500),
         Reply(Text("the helper failed; done anyway")),
     )
-    result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    result = _go(claw)
     assert result["result"] == "the helper failed; done anyway"
     error = scripted.requests[4]["messages"][-1]["content"][0]
     assert error["is_error"] and "API error 500" in json.dumps(error)
@@ -255,11 +235,7 @@ def test_mode_is_never_wider_than_the_parents(claw, scripted, claw_env, workspac
         Reply(Text("child done")),
         Reply(Text("ok")),
     )
-    result = _json_result(
-        claw(
-            "-p", "go", "--model", "scripted/default", "--output-format", "json", "--permission-mode", "plan"
-        )
-    )
+    result = _go(claw, "--permission-mode", "plan")
     assert result["result"] == "ok" and not (workspace / "w.txt").exists()
     events = _session_events(_sessions_dir(claw_env, workspace), result["session_id"])
     started = next(e for e in events if e["type"] == "subagent" and e["status"] == "started")
@@ -292,7 +268,7 @@ def test_subagent_hooks_fire_with_agent_fields(claw, scripted, workspace, tmp_pa
         Reply(Text("child answer")),
         Reply(Text("ok")),
     )
-    result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    result = _go(claw)
     events = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     # the child fires SubagentStart/SubagentStop instead of SessionStart, UserPromptSubmit and Stop
     names = [e["hook_event_name"] for e in events]
@@ -311,7 +287,7 @@ def test_timeline_links_the_child_session(claw, scripted):
         Reply(Text("child answer")),
         Reply(Text("ok")),
     )
-    result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    result = _go(claw)
     parent = json.loads(
         claw("timeline", "--format", "json", "--session", result["session_id"]).assert_success().stdout
     )
@@ -343,7 +319,7 @@ def test_background_subagent_is_announced_when_it_ends(claw, scripted):
         return Reply(Text("waiting for it"))
 
     scripted_provider.RESPONDER = respond
-    result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    result = _go(claw)
     assert result["result"] == "got the report"
     assert result["usage"]["input_tokens"] == 40  # 3 parent requests + the background child
 
@@ -377,8 +353,7 @@ def test_subprocess_run_counts_the_child(claw, scripted):
         Reply(Text("child"), usage=Usage(input_tokens=100, output_tokens=1)),
         Reply(Text("ok")),
     )
-    res = claw.subprocess("-p", "go", "--model", "scripted/default", "--output-format", "json")
-    result = _json_result(res)
+    result = _go(claw.subprocess)
     assert result["usage"]["input_tokens"] == 120 and result["result"] == "ok"
 
 
@@ -428,20 +403,9 @@ def test_background_subagent_is_reachable_through_the_task_backend(claw, scripte
 
     scripted_provider.RESPONDER = respond
     started = time.monotonic()
-    result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    result = _go(claw)
     assert result["result"] == "noted: stopped"
     assert time.monotonic() - started < 20  # the stalled child was cancelled, not waited for
-
-
-def test_a_subagent_that_cannot_start_is_a_tool_error(claw, scripted):
-    scripted.script(
-        Reply(ToolCall("Agent", {"description": "x", "prompt": "p", "model": "nowhere/none"})),
-        Reply(Text("ok")),
-    )
-    _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
-    error = scripted.requests[1]["messages"][-1]["content"][0]
-    assert error["is_error"] and "the sub-agent could not start: " in json.dumps(error)
-    assert "nowhere" in json.dumps(error)
 
 
 def _last_text(request: Any) -> str:
@@ -482,17 +446,7 @@ def test_running_background_subagent_is_read_listed_and_stopped(claw, scripted, 
 
     scripted_provider.RESPONDER = respond
     started = time.monotonic()
-    args = (
-        "-p",
-        "go",
-        "--model",
-        "scripted/default",
-        "--output-format",
-        "json",
-        "--allowedTools",
-        "TaskStop",
-    )
-    result = _json_result(claw(*args))
+    result = _go(claw, "--allowedTools", "TaskStop")
     assert time.monotonic() - started < 25  # the stalled child was stopped, not waited for
     assert result["result"] == "noted: stopped"
     output = seen["output"]
@@ -536,42 +490,44 @@ def test_send_message_reaches_a_running_named_subagent(claw, scripted):
         return Reply(Text("sent"))
 
     scripted_provider.RESPONDER = respond
-    result = _json_result(
-        claw(
-            "-p",
-            "go",
-            "--model",
-            "scripted/default",
-            "--output-format",
-            "json",
-            "--allowedTools",
-            "SendMessage",
-        )
-    )
+    result = _go(claw, "--allowedTools", "SendMessage")
     assert result["result"] == "child said: saw PINEAPPLE"
     assert len(child_requests) == 2 and "PINEAPPLE" not in child_requests[0]
     assert '<teammate-message teammate_id=\\"lead\\">' in child_requests[1]
 
 
-def test_send_message_to_an_unknown_name_is_an_error(claw, scripted):
-    scripted.script(
-        Reply(ToolCall("SendMessage", {"to": "nobody", "message": "hi"})),
-        Reply(Text("ok")),
-    )
-    _json_result(
-        claw(
-            "-p",
-            "go",
-            "--model",
-            "scripted/default",
-            "--output-format",
-            "json",
-            "--allowedTools",
+@pytest.mark.parametrize(
+    ("tool", "tool_input", "options", "says"),
+    [
+        pytest.param(
+            "Agent",
+            {"description": "x", "prompt": "p", "subagent_type": "nope"},
+            (),
+            ["unknown subagent_type 'nope'; available agent types: general-purpose"],
+            id="unknown_subagent_type_lists_the_known_ones",
+        ),
+        pytest.param(
+            "Agent",
+            {"description": "x", "prompt": "p", "model": "nowhere/none"},
+            (),
+            ["the sub-agent could not start: ", "nowhere"],
+            id="a_subagent_that_cannot_start",
+        ),
+        pytest.param(
             "SendMessage",
-        )
-    )
+            {"to": "nobody", "message": "hi"},
+            ("--allowedTools", "SendMessage"),
+            ["no worker 'nobody'"],
+            id="send_message_to_an_unknown_name",
+        ),
+    ],
+)
+def test_a_call_that_cannot_be_served_is_a_tool_error(claw, scripted, tool, tool_input, options, says):
+    scripted.script(Reply(ToolCall(tool, tool_input)), Reply(Text("ok")))
+    assert _go(claw, *options)["result"] == "ok"  # the parent goes on
     error = scripted.requests[1]["messages"][-1]["content"][0]
-    assert error["is_error"] and "no worker 'nobody'" in json.dumps(error)
+    assert error["is_error"]
+    assert all(text in json.dumps(error) for text in says), error
 
 
 def test_the_childs_api_time_counts_in_the_parents_duration_api_ms(claw, scripted):
@@ -580,6 +536,6 @@ def test_the_childs_api_time_counts_in_the_parents_duration_api_ms(claw, scripte
         Fault(kind="stall", seconds=1.2, after_events=0, reply=Reply(Text("child"))),
         Reply(Text("ok")),
     )
-    result = _json_result(claw("-p", "go", "--model", "scripted/default", "--output-format", "json"))
+    result = _go(claw)
     assert result["result"] == "ok"
     assert result["duration_api_ms"] >= 1200  # the parent's own two requests take a few ms

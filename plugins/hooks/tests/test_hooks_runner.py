@@ -13,6 +13,7 @@ from claw import HookContext, HookEvent
 from claw.app import App
 from claw.config import Layer, validate
 from claw.hook_dispatch import HookDispatch
+from claw.testing import process_alive, processes_gone
 from claw_hooks.settings import HooksSettings
 
 
@@ -100,14 +101,6 @@ def test_updated_input_without_decision_is_modify(claw_env, workspace, tmp_path)
     assert outcome.action == "modify" and outcome.updated_input == {"command": "echo safe"}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.split(")")[-1].split()[0] != "Z"
-
-
 def test_timeout_does_not_block_and_kills_the_group(claw_env, workspace, tmp_path, capsys):
     pidfile = tmp_path / "pid"
     s = script(tmp_path, "slow.sh", f"sleep 30 &\necho $! > {pidfile}\nwait\n")
@@ -120,7 +113,7 @@ def test_timeout_does_not_block_and_kills_the_group(claw_env, workspace, tmp_pat
     assert outcome.action == "continue"
     assert records[0]["outcome"] == "timeout"
     assert "timed out after 0.5s" in capsys.readouterr().err
-    assert not _alive(int(pidfile.read_text()))
+    assert not process_alive(int(pidfile.read_text()))
 
 
 def test_cancelling_kills_the_hook_process_group(claw_env, workspace, tmp_path):
@@ -139,12 +132,7 @@ def test_cancelling_kills_the_hook_process_group(claw_env, workspace, tmp_path):
             await task
 
     asyncio.run(main())
-    pid = int(pidfile.read_text())
-    for _ in range(50):
-        if not _alive(pid):
-            break
-        time.sleep(0.05)
-    assert not _alive(pid)
+    assert processes_gone([int(pidfile.read_text())], timeout=2.5)
 
 
 def test_bad_json_is_reported(claw_env, workspace, tmp_path, capsys):

@@ -449,13 +449,3 @@ async def follow_redirects(url: str) -> None:
     async with httpx2.AsyncClient(follow_redirects=True, timeout=10) as client:
         response = await client.get(url)
         response.raise_for_status()
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    # A zombie (state Z) has exited: it only waits to be reaped by its parent.
-    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    return state != "Z"

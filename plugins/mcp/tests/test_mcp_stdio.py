@@ -14,8 +14,9 @@ from typing import Any
 
 import claw
 import pytest
+from claw.testing import process_alive
 from claw_mcp import plugin
-from mcp_fixture_servers import WebSocketServer, pid_alive, write_pid_server
+from mcp_fixture_servers import WebSocketServer, write_pid_server
 
 TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
 
@@ -168,7 +169,7 @@ def test_killed_server_reconnects_and_the_call_is_retried(
 
     first, second, third = asyncio.run(scenario())
     assert second != first and third == second
-    assert not pid_alive(second)  # shut down with the session: no orphan
+    assert not process_alive(second)  # shut down with the session: no orphan
     assert status_of(session, "pid")["status"] == "connected"
 
 
@@ -202,7 +203,7 @@ def test_session_end_does_not_wait_for_a_server_still_connecting(
     elapsed = asyncio.run(scenario())
     assert elapsed < 6
     pid = int(Path(manager.servers["hang"].log or "").read_text().split()[-1])
-    assert not pid_alive(pid)
+    assert not process_alive(pid)
 
 
 def test_call_cut_off_by_a_dropped_connection_is_not_repeated(

@@ -6,47 +6,30 @@ line runs, reads and writes reaches the engine only through ``BashTool.access``.
 
 from __future__ import annotations
 
-import asyncio
 import random
-from pathlib import Path
 
 import pytest
-from claw import ToolContext, rule_test
-from claw.config import Layer, validate
+from claw import rule_test
+from claw.config import validate
 from claw.permissions import PermissionEngine
+from claw.testing.permissions import ALLOW as A
+from claw.testing.permissions import ASK as Q
+from claw.testing.permissions import DENY as D
+from claw.testing.permissions import PermissionFolder, mode_matrix
 from claw_tools_shell._bash import BashTool
 
 BASH = BashTool()
-A, Q, D = "allow", "ask", "deny"
 
 
-@pytest.fixture
-def env(claw_env, workspace, tmp_path):
-    out = tmp_path / "outside"
-    out.mkdir()
-    (workspace / "sub").mkdir()
-    (workspace / "a.txt").write_text("a")
-    (workspace / "link").symlink_to(out, target_is_directory=True)
-    return {"ws": workspace, "out": out, "home": Path(claw_env["HOME"]), "env": claw_env}
+def make_engine(folder: PermissionFolder, perms=None, **kw):
+    layers = [folder.project_layer(perms)] if perms else []
+    return PermissionEngine(settings=validate(layers), workspace=folder.workspace, env=folder.env, **kw)
 
 
-def make_engine(env, perms=None, **kw):
-    ws = env["ws"]
-    layers = (
-        [Layer("project", str(ws / ".claw" / "settings.json"), {"permissions": perms}, ws)] if perms else []
-    )
-    return PermissionEngine(settings=validate(layers), workspace=ws, env=env["env"], **kw)
-
-
-def decision(engine, env, command):
-    for key in ("ws", "out", "home"):
-        command = command.replace(f"{{{key}}}", str(env[key]))
-    ctx = ToolContext(workspace=env["ws"], session_id="s", env=env["env"])
-    return asyncio.run(engine.decide(BASH, {"command": command}, ctx))
-
-
-def decide(engine, env, _tool, tool_input):
-    return decision(engine, env, tool_input["command"]).verdict
+def judge(folder: PermissionFolder, command: str, perms=None, *, engine=None, **kw):
+    """The engine's whole answer for ``Bash(command)``: ``engine``, else one with ``perms`` as project
+    settings and ``kw`` (``mode=``)."""
+    return folder.decide(engine or make_engine(folder, perms, **kw), BASH, {"command": command})
 
 
 # -- every mode x every kind of command -------------------------------------------------------------
@@ -95,20 +78,12 @@ EXPECT = {
     "exec_file_in": (Q, D, A, D, Q, A, A),
     "exec_malformed": (Q, D, Q, D, Q, A, A),
 }
-MODES = ("prompt", "read-only", "workspace-write", "dont-ask", "auto", "allow", "danger-full-access")
-ALIASES = {"default": "prompt", "plan": "read-only", "acceptEdits": "workspace-write", "dontAsk": "dont-ask",
-           "bypassPermissions": "danger-full-access"}  # fmt: skip
-MATRIX = [
-    pytest.param(mode, inp["command"], EXPECT[cat][MODES.index(canonical)], id=f"{mode}-{cat}-{i}")
-    for mode, canonical in [*((m, m) for m in MODES), *ALIASES.items()]
-    for cat, cases in CATEGORIES.items()
-    for i, (_tool, inp) in enumerate(cases)
-]
 
 
-@pytest.mark.parametrize(("mode", "command", "expected"), MATRIX)
-def test_mode_matrix(env, mode, command, expected):
-    verdict = decision(make_engine(env, mode=mode), env, command).verdict
+@pytest.mark.parametrize(("mode", "tool", "tool_input", "expected"), mode_matrix(CATEGORIES, EXPECT))
+def test_mode_matrix(permission_folder, mode, tool, tool_input, expected):
+    assert tool == "Bash"
+    verdict = judge(permission_folder, tool_input["command"], mode=mode).verdict
     assert verdict.decision == expected, verdict
 
 
@@ -157,16 +132,17 @@ RULE_CASES = [
 
 
 @pytest.mark.parametrize(("perms", "tool", "tool_input", "expected"), RULE_CASES)
-def test_rules(env, perms, tool, tool_input, expected):
-    verdict = decision(make_engine(env, perms), env, tool_input["command"]).verdict
+def test_rules(permission_folder, perms, tool, tool_input, expected):
+    verdict = judge(permission_folder, tool_input["command"], perms).verdict
     assert verdict.decision == expected, verdict
     if expected != A or perms.get("allow"):
-        assert str(env["ws"]) in verdict.source or verdict.source.startswith("mode"), verdict
+        assert str(permission_folder.workspace) in verdict.source or verdict.source.startswith("mode"), (
+            verdict
+        )
 
 
-def test_rule_source_names_the_file_for_a_compound_line(env):
-    engine = make_engine(env, {"allow": ["Bash(ls *)", "Bash(make *)"]})
-    verdict = decision(engine, env, "ls; make").verdict
+def test_rule_source_names_the_file_for_a_compound_line(permission_folder):
+    verdict = judge(permission_folder, "ls; make", {"allow": ["Bash(ls *)", "Bash(make *)"]}).verdict
     assert verdict.decision == A and 'allow rule "Bash(make *)"' in verdict.source
 
 
@@ -183,9 +159,11 @@ def test_rule_source_names_the_file_for_a_compound_line(env):
         ("cd link && ls", "default", Q),
     ],
 )
-def test_cd_changes_where_relative_paths_point(env, command, mode, expected):
-    engine = make_engine(env, {"deny": ["Read(./secrets/**)"]}, mode=mode)
-    assert decide(engine, env, "Bash", {"command": command}).decision == expected
+def test_cd_changes_where_relative_paths_point(permission_folder, command, mode, expected):
+    assert (
+        judge(permission_folder, command, {"deny": ["Read(./secrets/**)"]}, mode=mode).verdict.decision
+        == expected
+    )
 
 
 # -- what the engine is told a line runs and writes (the kernel's old reader's cases) ---------------
@@ -216,15 +194,17 @@ SPLITS = [
 
 
 @pytest.mark.parametrize(("command", "commands", "writes"), SPLITS)
-def test_every_simple_command_and_redirection_reaches_the_engine(env, command, commands, writes):
-    units = decision(make_engine(env), env, command).units
+def test_every_simple_command_and_redirection_reaches_the_engine(
+    permission_folder, command, commands, writes
+):
+    units = judge(permission_folder, command).units
     assert sorted(u.subject for u in units if u.kind == "execute") == sorted(commands)
     assert [u.subject for u in units if u.kind == "write" and u.redirect] == writes
 
 
 @pytest.mark.parametrize("command", ["echo 'x", 'echo "x', "echo $(x", "a )", "echo `x", "(a", 'echo "$("'])
-def test_a_line_that_cannot_be_read_asks(env, command):
-    verdict = decision(make_engine(env, {"allow": ["Bash(echo *)", "Bash(a *)"]}), env, command).verdict
+def test_a_line_that_cannot_be_read_asks(permission_folder, command):
+    verdict = judge(permission_folder, command, {"allow": ["Bash(echo *)", "Bash(a *)"]}).verdict
     assert verdict.decision == Q and "cannot be analysed" in verdict.reason
 
 
@@ -246,15 +226,15 @@ def test_a_line_that_cannot_be_read_asks(env, command):
         ("time builtin noglob ls", ["ls"], ["time builtin noglob ls", "ls"]),
     ],
 )
-def test_forms_rules_match(env, command, allow_form, deny_forms):
+def test_forms_rules_match(permission_folder, command, allow_form, deny_forms):
     """An allow rule naming exactly the allow form allows the command and no other form does; a deny
     rule naming any deny form denies it (in bypass mode, where nothing else would)."""
     candidates = {command, *allow_form, *deny_forms, command.split(" ", 1)[-1]}
     for text in candidates:
-        verdict = decision(make_engine(env, {"allow": [f"Bash({text})"]}), env, command).verdict
+        verdict = judge(permission_folder, command, {"allow": [f"Bash({text})"]}).verdict
         assert verdict.source.startswith("allow rule") is (text in allow_form), (text, verdict)
-        engine = make_engine(env, {"deny": [f"Bash({text})"]}, mode="bypassPermissions")
-        assert (decision(engine, env, command).verdict.decision == D) is (text in deny_forms), text
+        denied = judge(permission_folder, command, {"deny": [f"Bash({text})"]}, mode="bypassPermissions")
+        assert (denied.verdict.decision == D) is (text in deny_forms), text
 
 
 @pytest.mark.parametrize(
@@ -274,25 +254,25 @@ def test_forms_rules_match(env, command, allow_form, deny_forms):
         ("command -v python", ("read", [])),
     ],
 )
-def test_read_only_and_file_commands(env, command, expected):
-    [unit] = [u for u in decision(make_engine(env), env, command).units if u.kind == "execute"]
-    home = str(env["home"])
-    operands = [p.replace(str(env["ws"]), ".").replace(home, "~") for p in unit.extra]
+def test_read_only_and_file_commands(permission_folder, command, expected):
+    [unit] = [u for u in judge(permission_folder, command).units if u.kind == "execute"]
+    home = str(permission_folder.home)
+    operands = [p.replace(str(permission_folder.workspace), ".").replace(home, "~") for p in unit.extra]
     operands = [p.removeprefix("./") if p != "." else p for p in operands]
     got = None if unit.command_class is None else (unit.command_class, operands)
     assert got == expected
 
 
-def test_random_lines_never_crash_the_tool_or_the_engine(env):
+def test_random_lines_never_crash_the_tool_or_the_engine(permission_folder):
     rng = random.Random(1234)
     alphabet = [
         *list("ab \t\n;&|()<>$`'\"\\{}#=*2"),
         "$(", "&&", "||", "|&", ">>", "2>&1", "<(", "echo", "rm", "timeout", "LD_PRELOAD=", "cd",
     ]  # fmt: skip
-    engine = make_engine(env, {"allow": ["Bash(echo *)"], "deny": ["Bash(rm *)"]})
+    engine = make_engine(permission_folder, {"allow": ["Bash(echo *)"], "deny": ["Bash(rm *)"]})
     for _ in range(1500):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-        assert decision(engine, env, text).verdict.decision in (A, Q, D)
+        assert judge(permission_folder, text, engine=engine).verdict.decision in (A, Q, D)
 
 
 # -- hook "if" conditions see the commands the tool read ---------------------------------------------
@@ -302,6 +282,6 @@ def test_random_lines_never_crash_the_tool_or_the_engine(env):
     ("command", "runs"),
     [("git push", True), ("npm test && git push", True), ("echo $(git push)", True), ("npm test", False)],
 )
-def test_hook_if_condition_meets_each_command(env, command, runs):
-    test = rule_test("Bash(git *)", env["ws"], env["env"], lambda name: BASH)
+def test_hook_if_condition_meets_each_command(permission_folder, command, runs):
+    test = rule_test("Bash(git *)", permission_folder.workspace, permission_folder.env, lambda name: BASH)
     assert test("Bash", {"command": command}) is runs

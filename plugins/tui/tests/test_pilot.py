@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import io
 import json
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,29 @@ async def finish(pilot: Any, app: Any) -> None:
     await pilot.pause(0.1)
 
 
+async def turn(pilot: Any, app: Any, text: str) -> None:
+    """Type ``text`` at the prompt and wait until its turn has ended."""
+    await type_prompt(pilot, app, text)
+    await finish(pilot, app)
+
+
+async def prompt_until(pilot: Any, app: Any, text: str, screen: type) -> None:
+    """Type ``text`` at the prompt and wait until its turn puts a ``screen`` (a dialog) on top."""
+    await type_prompt(pilot, app, text)
+    await until(pilot, lambda: isinstance(app.screen, screen))
+
+
+@contextlib.asynccontextmanager
+async def running(
+    make_tui: Any, size: tuple[int, int] = SIZE, **options: Any
+) -> AsyncIterator[tuple[Any, Any]]:
+    """``make_tui(**options)`` running on a test screen of ``size``, ready for input: ``(app, pilot)``."""
+    app = make_tui(**options)
+    async with app.run_test(size=size) as pilot:
+        await ready(app, pilot)
+        yield app, pilot
+
+
 async def until(pilot: Any, check: Callable[[], Any], seconds: float = 10) -> None:
     for _ in range(int(seconds / 0.05)):
         if check():
@@ -76,11 +100,8 @@ async def test_prompt_streams_markdown_with_thinking_collapsed(make_tui: Any, sc
     scripted.script(
         Reply(Thinking("let me see"), Text("# Result\n\nSome **bold** text.\n\n```python\nx = 1\n```\n"))
     )
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await type_prompt(pilot, app, "hello there")
-        await finish(pilot, app)
+    async with running(make_tui) as (app, pilot):
+        await turn(pilot, app, "hello there")
         assert app.query_one(StreamingMarkdown).text.startswith("# Result")
         text = shown(app)
         assert "> hello there" in text
@@ -96,11 +117,8 @@ async def test_prompt_streams_markdown_with_thinking_collapsed(make_tui: Any, sc
 @drive
 async def test_tool_call_line_expands_to_input_and_output(make_tui: Any, scripted: Any) -> None:
     scripted.script(Reply(ToolCall("Echo", {"text": "ping"})), Reply(Text("done")))
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await type_prompt(pilot, app, "echo something")
-        await finish(pilot, app)
+    async with running(make_tui) as (app, pilot):
+        await turn(pilot, app, "echo something")
         call = app.query_one(ToolCallView)
         assert call.status == "ok" and call.seconds is not None
         assert "Echo(ping)" in shown(app) and "echo: ping" not in shown(app)
@@ -114,11 +132,8 @@ async def test_permission_dialog_allow_always_saves_rule_to_chosen_file(
     make_tui: Any, scripted: Any, workspace: Path
 ) -> None:
     scripted.script(Reply(ToolCall("Touch", {"name": "b.txt"})), Reply(Text("ok")))
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await type_prompt(pilot, app, "touch b")
-        await until(pilot, lambda: isinstance(app.screen, PermissionDialog))
+    async with running(make_tui) as (app, pilot):
+        await prompt_until(pilot, app, "touch b", PermissionDialog)
         app.screen.query_one("#destination").value = "projectSettings"
         await pilot.press("a")
         await finish(pilot, app)
@@ -133,11 +148,8 @@ async def test_permission_dialog_deny_with_reason_tells_the_model(
     make_tui: Any, scripted: Any, workspace: Path
 ) -> None:
     scripted.script(Reply(ToolCall("Touch", {"name": "c.txt"})), Reply(Text("understood")))
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await type_prompt(pilot, app, "touch c")
-        await until(pilot, lambda: isinstance(app.screen, PermissionDialog))
+    async with running(make_tui) as (app, pilot):
+        await prompt_until(pilot, app, "touch c", PermissionDialog)
         await pilot.click("#reason")
         await pilot.press(*"not now")
         await pilot.press("enter")
@@ -151,11 +163,8 @@ async def test_permission_dialog_deny_with_reason_tells_the_model(
 @drive
 async def test_ask_user_dialog_answers_the_tool(make_tui: Any, scripted: Any) -> None:
     scripted.script(Reply(ToolCall("Quiz", {"q": "which colour?"})), Reply(Text("thanks")))
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await type_prompt(pilot, app, "ask me")
-        await until(pilot, lambda: isinstance(app.screen, AskDialog))
+    async with running(make_tui) as (app, pilot):
+        await prompt_until(pilot, app, "ask me", AskDialog)
         await pilot.press("down", "enter")  # the option list has focus: the second option
         await finish(pilot, app)
     assert "the user said blue" in json.dumps(scripted.requests[1]["messages"][-1])
@@ -167,27 +176,21 @@ async def test_esc_mid_stream_interrupts_and_the_session_resumes(make_tui: Any, 
         Fault(kind="stall", after_events=1, seconds=30, reply=Reply(Text("a long answer that stalls"))),
         Reply(Text("fresh answer")),
     )
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(make_tui) as (app, pilot):
         await type_prompt(pilot, app, "tell me a story")
         await until(pilot, lambda: app.query(StreamingMarkdown))
         await pilot.press("escape")
         await finish(pilot, app)
         events = session_events(app)
         assert "interrupted" in [e["type"] for e in events]
-        await type_prompt(pilot, app, "again")
-        await finish(pilot, app)
+        await turn(pilot, app, "again")
         assert "fresh answer" in shown(app)
         path = app.loop.session.path
     # the file a later run resumes from: the conversation continues where the interruption left it
     scripted.script(Reply(Text("resumed fine")))
-    again = make_tui(resume=str(path))
-    async with again.run_test(size=SIZE) as pilot:
-        await ready(again, pilot)
+    async with running(make_tui, resume=str(path)) as (again, pilot):
         assert "fresh answer" in shown(again)
-        await type_prompt(pilot, again, "still there?")
-        await finish(pilot, again)
+        await turn(pilot, again, "still there?")
         assert "resumed fine" in shown(again)
 
 
@@ -196,11 +199,8 @@ async def test_resume_picker_continues_a_chosen_session(make_tui: Any, scripted:
     import claw
 
     scripted.script(Reply(Text("first session answer")), Reply(Text("second answer")))
-    first = make_tui()
-    async with first.run_test(size=SIZE) as pilot:
-        await ready(first, pilot)
-        await type_prompt(pilot, first, "remember the word pelican")
-        await finish(pilot, first)
+    async with running(make_tui) as (first, pilot):
+        await turn(pilot, first, "remember the word pelican")
         session_id = first.loop.session.id
     app = make_tui(resume=claw.RESUME_PICK)
     async with app.run_test(size=SIZE) as pilot:
@@ -209,8 +209,7 @@ async def test_resume_picker_continues_a_chosen_session(make_tui: Any, scripted:
         await pilot.press("enter")
         await ready(app, pilot)
         assert app.loop.session.id != "" and "first session answer" in shown(app)
-        await type_prompt(pilot, app, "what word?")
-        await finish(pilot, app)
+        await turn(pilot, app, "what word?")
     sent = scripted.requests[-1]["messages"]
     assert "pelican" in json.dumps(sent[0])
     assert session_id
@@ -219,15 +218,10 @@ async def test_resume_picker_continues_a_chosen_session(make_tui: Any, scripted:
 @drive
 async def test_history_recalled_across_two_runs_with_up_and_ctrl_r(make_tui: Any, scripted: Any) -> None:
     scripted.script(Reply(Text("one")), Reply(Text("two")))
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(make_tui) as (app, pilot):
         for text in ("first prompt", "second prompt"):
-            await type_prompt(pilot, app, text)
-            await finish(pilot, app)
-    again = make_tui()
-    async with again.run_test(size=SIZE) as pilot:
-        await ready(again, pilot)
+            await turn(pilot, app, text)
+    async with running(make_tui) as (again, pilot):
         prompt = again.query_one(Prompt)
         await pilot.press("up")
         assert prompt.text == "second prompt"
@@ -244,27 +238,20 @@ async def test_history_recalled_across_two_runs_with_up_and_ctrl_r(make_tui: Any
 
 @drive
 async def test_shift_tab_cycles_modes_and_slash_commands_report(make_tui: Any, scripted: Any) -> None:
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(make_tui) as (app, pilot):
         modes = []
         for _ in range(3):
             await pilot.press("shift+tab")
             modes.append(app.loop.permissions.mode)
         assert modes == ["workspace-write", "read-only", "prompt"]
-        await type_prompt(pilot, app, "/cost")
-        await finish(pilot, app)
-        await type_prompt(pilot, app, "/status")
-        await finish(pilot, app)
-        await type_prompt(pilot, app, "/help")
-        await finish(pilot, app)
-        await type_prompt(pilot, app, "/theme light")
-        await finish(pilot, app)
+        await turn(pilot, app, "/cost")
+        await turn(pilot, app, "/status")
+        await turn(pilot, app, "/help")
+        await turn(pilot, app, "/theme light")
         text = shown(app)
         assert "Total cost" in text and "Permissions: prompt" in text and app.theme == "textual-light"
         assert "/compact" in text and "/resume" in text  # /help: the kernel's built-ins and the UI's
-        await type_prompt(pilot, app, "/nosuch")
-        await finish(pilot, app)
+        await turn(pilot, app, "/nosuch")
         assert "unknown slash command /nosuch" in shown(app)
 
 
@@ -272,9 +259,7 @@ async def test_shift_tab_cycles_modes_and_slash_commands_report(make_tui: Any, s
 async def test_completion_of_commands_and_paths(make_tui: Any, scripted: Any, workspace: Path) -> None:
     (workspace / "src").mkdir()
     (workspace / "src" / "main.py").write_text("")
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(make_tui) as (app, pilot):
         prompt = app.query_one(Prompt)
         prompt.reset("/sta")
         await pilot.press("tab")
@@ -290,11 +275,8 @@ async def test_completion_of_commands_and_paths(make_tui: Any, scripted: Any, wo
 async def test_shell_prefix_runs_a_command_in_the_workspace(
     make_tui: Any, scripted: Any, workspace: Path
 ) -> None:
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await type_prompt(pilot, app, "!echo hi > made-by-shell.txt; printf '\\033]0;title\\007done'")
-        await finish(pilot, app)
+    async with running(make_tui) as (app, pilot):
+        await turn(pilot, app, "!echo hi > made-by-shell.txt; printf '\\033]0;title\\007done'")
         assert "done" in shown(app) and "\x1b" not in shown(app)
     assert (workspace / "made-by-shell.txt").read_text() == "hi\n"
     assert scripted.requests == []  # nothing went to the model
@@ -302,9 +284,7 @@ async def test_shell_prefix_runs_a_command_in_the_workspace(
 
 @drive
 async def test_ctrl_c_twice_exits_and_closes_the_session(make_tui: Any, scripted: Any) -> None:
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(make_tui) as (app, pilot):
         app.query_one(Prompt).reset("half typed")
         await pilot.press("ctrl+c")
         assert app.query_one(Prompt).text == ""
@@ -321,9 +301,7 @@ async def test_megabyte_paste_is_collapsed_and_sent_whole(make_tui: Any, scripte
 
     scripted.script(Reply(Text("got it")))
     pasted = ("0123456789" * 100 + "\n") * 1000  # 1,001,000 characters, 1000 lines
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(make_tui) as (app, pilot):
         prompt = app.query_one(Prompt)
         prompt.insert("summarise ")
         prompt.post_message(events.Paste(pasted))
@@ -341,11 +319,8 @@ async def test_model_escape_sequences_and_broken_markdown_are_drawn_inert(
 ) -> None:
     nasty = "ok \x1b]2;pwned\x07\x1b[2J\x1b[31mred\x1b[0m \x9b2J [bold]literal[/bold]\n\n```python\nunclosed = 1\n| a |\n|--"
     scripted.script(Reply(Text(nasty)))
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await type_prompt(pilot, app, "be nasty")
-        await finish(pilot, app)
+    async with running(make_tui) as (app, pilot):
+        await turn(pilot, app, "be nasty")
         text = shown(app)
         screenshot = app.export_screenshot()
     assert "ok red" in text and "[bold]literal[/bold]" in text and "unclosed = 1" in text
@@ -354,9 +329,7 @@ async def test_model_escape_sequences_and_broken_markdown_are_drawn_inert(
 
 @drive
 async def test_tiny_terminal_says_so_and_recovers(make_tui: Any, scripted: Any) -> None:
-    app = make_tui()
-    async with app.run_test(size=(30, 6)) as pilot:
-        await ready(app, pilot)
+    async with running(make_tui, size=(30, 6)) as (app, pilot):
         assert app.screen.has_class("-too-narrow", "-too-short")
         assert app.query_one("#too-small").styles.display == "block"
         assert app.query_one(Prompt).styles.display == "none"
@@ -370,9 +343,7 @@ async def test_tiny_terminal_says_so_and_recovers(make_tui: Any, scripted: Any) 
 async def test_warnings_on_stderr_become_notes_not_screen_garbage(make_tui: Any, scripted: Any) -> None:
     import claw
 
-    app = make_tui()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(make_tui) as (app, pilot):
         claw.warn("cannot open a browser here; open this URL yourself: http://127.0.0.1/auth", once=False)
         await pilot.pause(0.1)
         assert "open this URL yourself: http://127.0.0.1/auth" in shown(app)
@@ -461,14 +432,10 @@ async def test_status_line_counts_background_work(make_tui: Any, scripted: Any, 
     scripted.script(
         Reply(ToolCall("Spawn", {})), Reply(Text("running")), Reply(ToolCall("Halt", {})), Reply(Text("ok"))
     )
-    app = make_tui()
-    async with app.run_test(size=(160, 40)) as pilot:
-        await ready(app, pilot)
+    async with running(make_tui, size=(160, 40)) as (app, pilot):
         assert "background" not in status_line(app)
-        await type_prompt(pilot, app, "start something")
-        await finish(pilot, app)
+        await turn(pilot, app, "start something")
         # one background sub-agent (a tracked future) and one detached task
         await until(pilot, lambda: "│ 2 in background" in status_line(app))
-        await type_prompt(pilot, app, "stop it")
-        await finish(pilot, app)
+        await turn(pilot, app, "stop it")
         await until(pilot, lambda: "background" not in status_line(app))

@@ -12,7 +12,7 @@ import click
 
 from claw._version import version_line
 from claw.cli import resume_collection
-from claw.cli.run import run_options
+from claw.cli.run_options import run_options
 
 #: Built-in subcommands: name -> "module:attribute", imported on use.
 BUILTIN_COMMANDS: dict[str, str] = {
@@ -24,11 +24,13 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "permissions": "claw.cli.permissions_cmd:permissions",
     "plugins": "claw.cli.plugins_cmd:plugins",
     "print-system-prompt": "claw.cli.print_prompt_cmd:print_system_prompt",
-    "resume-session": "claw.cli.sessions_cmd:resume_session",
-    "sessions": "claw.cli.sessions_cmd:sessions",
-    "timeline": "claw.cli.timeline_cmd:timeline",
+    "resume-session": "claw.cli.resume_session_cmd:resume_session",
     "trust": "claw.cli.trust_cmd:trust",
 }
+
+#: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
+#: distribution, the error names what to install instead of guessing at a typo.
+PLUGIN_COMMANDS: dict[str, str] = {"sessions": "claw-sessions", "timeline": "claw-sessions"}
 
 
 class CliState:
@@ -102,10 +104,17 @@ class ClawGroup(click.Group):
             args = [a for i, a in enumerate(args) if i != index and not (a == "--" and i == index - 1)]
         try:
             rest = super().parse_args(ctx, args)
-        except click.NoSuchOption:
+        except click.NoSuchOption as exc:
             unread = ctx.meta.get(_UNREAD_SETTINGS)
             if unread is not None:  # maybe a plugin's option: the settings that hid it are the error
                 raise unread from None
+            dist = PLUGIN_FLAGS.get(exc.option_name)
+            if dist is not None:
+                raise click.UsageError(
+                    f"{exc.option_name} needs the {dist} plugin, which is not installed or is disabled "
+                    f"(pip install {dist})",
+                    ctx,
+                ) from None
             raise
         if index is not None and ctx._protected_args:
             extra = " ".join(ctx._protected_args + ctx.args)
@@ -192,6 +201,12 @@ class ClawGroup(click.Group):
         name = args[0]
         if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
             return super().resolve_command(ctx, args)
+        if name in PLUGIN_COMMANDS:
+            dist = PLUGIN_COMMANDS[name]
+            raise click.UsageError(
+                f"claw {name} comes with {dist}, which is not installed or is disabled (pip install {dist})",
+                ctx,
+            )
         close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"to send it as a prompt: claw -p {name}"
         raise click.UsageError(f"no such command {name!r}; {hint}", ctx)
@@ -256,6 +271,24 @@ def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Com
             record.registered.setdefault("commands", []).append(name)
     return found
 
+
+#: Flags a first-party plugin adds: given while it is missing or disabled, the error names the plugin
+#: rather than click's "No such option" (claw-sdk's are the Claude Agent SDK's own flags).
+PLUGIN_FLAGS: dict[str, str] = dict.fromkeys(
+    (
+        "--max-thinking-tokens",
+        "--thinking",
+        "--thinking-display",
+        "--betas",
+        "--task-budget",
+        "--allow-dangerously-skip-permissions",
+        "--plugin-dir",
+        "--session-mirror",
+        "--resume-session-at",
+        "--resume-drops-turn",
+    ),
+    "claw-sdk",
+)
 
 #: ``ctx.meta`` key of the options plugins added to the invocation.
 _RUN_OPTIONS = "claw.run_options"

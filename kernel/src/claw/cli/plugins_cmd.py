@@ -40,8 +40,13 @@ def collect_all(app: Any) -> None:
 @click.pass_context
 def plugins(ctx: click.Context, as_json: bool) -> None:
     """List installed plugins: distribution, version, status, load time and registrations."""
+    from claw import _registrations
+
     app = state_of(ctx).app
-    collect_all(app)
+    cache_key = _registrations.key(app.pm)
+    if not _registrations.restore(app.pm, cache_key):  # nothing changed: the last listing's names
+        collect_all(app)
+        _registrations.remember(app.pm, cache_key)
     records = app.pm.records
     if as_json:
         emit_json(

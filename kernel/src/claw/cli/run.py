@@ -2,7 +2,7 @@
 line REPL) and ``claw resume-session FILE``.
 
 Flags follow Claude Code's (``code.claude.com/docs/en/cli-reference``); see ``docs/cli.md``. This module
-is imported for ``claw --help``, so only the option table is at module level.
+holds no option table (:mod:`claw.cli.run_options`), so ``claw --help`` need not import it.
 """
 
 from __future__ import annotations
@@ -17,178 +17,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from claw.cli.reserved_stdout import reserved_stdout
+from claw.cli.run_options import RESUME_PICK
 from claw.errors import ClawError
 
 if TYPE_CHECKING:
     from claw.cli._root import CliState
-    from claw.cli.control import ControlChannel
-
-EFFORTS = ("low", "medium", "high", "xhigh", "max")
-
-#: ``options.resume`` for ``claw --resume`` without an id: an interactive front end lets the person pick
-#: (claw-tui); the line REPL cannot, and says so.
-RESUME_PICK = ""
-
-_OPTIONS: list[Callable[[Any], Any]] = [
-    click.option(
-        "-p",
-        "--print",
-        "print_mode",
-        is_flag=True,
-        help="Answer the prompt and exit (non-interactive). The prompt may come on stdin.",
-    ),
-    click.option(
-        "--prompt",
-        "prompt_text",
-        default=None,
-        metavar="PROMPT",
-        help="claw-code-go's spelling of -p PROMPT.",
-    ),
-    click.option(
-        "--repl", is_flag=True, help="Start the interactive REPL even when stdin is not a terminal."
-    ),
-    click.option(
-        "--model",
-        default=None,
-        metavar="MODEL",
-        help="provider/model-id, an alias (sonnet, opus, haiku) or a bare id. Overrides settings model.",
-    ),
-    click.option(
-        "--fallback-model",
-        "fallback_model",
-        multiple=True,
-        metavar="MODEL[,MODEL]",
-        help="Models tried in order when the model's retries are exhausted.",
-    ),
-    click.option(
-        "--reasoning-effort",
-        "--effort",
-        "reasoning_effort",
-        type=click.Choice(EFFORTS),
-        default=None,
-        help="Reasoning effort; a level the model lacks maps to one it supports (with a warning).",
-    ),
-    click.option("--max-turns", type=click.IntRange(min=1), default=None, help="Stop after N model turns."),
-    click.option(
-        "--max-budget-usd",
-        type=click.FloatRange(min=0),
-        default=None,
-        help="Stop once the run has cost this much.",
-    ),
-    click.option(
-        "--output-format",
-        type=click.Choice(["text", "json", "stream-json"]),
-        default="text",
-        help="text (streamed), json (one result object) or stream-json (one event per line; needs --verbose).",
-    ),
-    click.option(
-        "--input-format",
-        type=click.Choice(["text", "stream-json"]),
-        default="text",
-        help="text (the prompt) or stream-json (NDJSON user messages on stdin, one turn each; "
-        "needs --output-format stream-json).",
-    ),
-    click.option(
-        "--replay-user-messages",
-        is_flag=True,
-        help="With stream-json input and output: echo each user message on stdout before its turn.",
-    ),
-    click.option(
-        "--include-partial-messages",
-        is_flag=True,
-        help="With stream-json: also print stream_event lines as the answer streams.",
-    ),
-    click.option(
-        "--session-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Where session files live (default: the workspace's folder in the state dir).",
-    ),
-    click.option(
-        "-r",
-        "--resume",
-        default=None,
-        is_flag=False,
-        flag_value="",
-        metavar="[ID|latest|PATH]",
-        help="Resume a session; without an id, pick one (in the full-screen UI, claw-tui).",
-    ),
-    click.option("--session", default=None, metavar="ID", help="claw-code-go's spelling of --resume ID."),
-    click.option(
-        "-c", "--continue", "continue_", is_flag=True, help="Resume the latest session of this workspace."
-    ),
-    click.option("--fork-session", is_flag=True, help="With --resume/--continue: continue in a new session."),
-    click.option("--session-id", default=None, metavar="UUID", help="Use this id for the new session."),
-    click.option("--no-session-persistence", is_flag=True, help="Do not save the session."),
-    click.option(
-        "--require-trust",
-        is_flag=True,
-        help="With -p: in a folder not trusted (claw trust), skip its hooks, env, MCP servers and "
-        "commands' !`cmd` lines instead of trusting it (also CLAW_REQUIRE_TRUST=1).",
-    ),
-    click.option(
-        "--permission-mode",
-        default=None,
-        metavar="MODE",
-        help="default, acceptEdits, plan, auto, dontAsk, bypassPermissions (or claw's modes).",
-    ),
-    click.option(
-        "--dangerously-skip-permissions", is_flag=True, help="Same as --permission-mode bypassPermissions."
-    ),
-    click.option(
-        "--permission-prompt-tool",
-        default=None,
-        metavar="TOOL|stdio",
-        help="With -p: the MCP tool (mcp__server__tool) that answers permission questions; stdio: ask "
-        "the stream-json client (can_use_tool).",
-    ),
-    click.option(
-        "--allowed-tools",
-        "--allowedTools",
-        "allowed_tools",
-        multiple=True,
-        metavar="RULES",
-        help='Permission rules to allow, e.g. "Bash(git log *)" Read.',
-    ),
-    click.option(
-        "--disallowed-tools",
-        "--disallowedTools",
-        "disallowed_tools",
-        multiple=True,
-        metavar="RULES",
-        help="Permission rules to deny; a bare tool name hides the tool.",
-    ),
-    click.option(
-        "--tools",
-        default=None,
-        metavar="NAMES",
-        help='Offer only these tools ("Bash,Edit,Read"); "" for none, "default" for all.',
-    ),
-    click.option(
-        "--add-dir",
-        "add_dir",
-        multiple=True,
-        metavar="DIR",
-        help="Also let tools work in this directory (repeatable).",
-    ),
-    click.option("--system-prompt", default=None, help="Replace claw's own instructions."),
-    click.option("--append-system-prompt", default=None, help="Add text to the end of the system prompt."),
-    click.option(
-        "--json-schema",
-        default=None,
-        metavar="JSON|FILE",
-        help="Make the final answer JSON matching this schema (result.structured_output).",
-    ),
-]
-
-
-def run_options(f: Any) -> Any:
-    from claw.cli import sdk_flags
-
-    for option in reversed([*_OPTIONS, *sdk_flags.OPTIONS]):
-        f = option(f)
-    return f
-
+    from claw.cli.stream_input import StreamJsonInput
 
 _RULE = re.compile(r"[^\s,()]+(?:\([^)]*\))?")
 
@@ -229,6 +63,31 @@ def add_dirs(params: dict[str, Any]) -> list[Path]:
     return [_directory(d) for d in params.get("add_dir") or ()]
 
 
+def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with ``--system-prompt-file`` and ``--append-system-prompt-file`` read into
+    ``system_prompt`` and ``append_system_prompt`` (Claude Code's flags).
+
+    :raises UsageError: a file flag given with its text flag, or a file that cannot be read.
+    """
+    from claw.errors import UsageError
+
+    params = dict(params)
+    for flag, text, key in (
+        ("--system-prompt-file", "--system-prompt", "system_prompt"),
+        ("--append-system-prompt-file", "--append-system-prompt", "append_system_prompt"),
+    ):
+        path = params.get(key + "_file")
+        if path is None:
+            continue
+        if params.get(key) is not None:
+            raise UsageError(f"{text} and {flag} cannot be used together")
+        try:
+            params[key] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{flag}: cannot read {path}: {exc}") from None
+    return params
+
+
 def _read_stdin() -> str:
     stream = sys.stdin
     if stream is None or stream.isatty():
@@ -238,9 +97,12 @@ def _read_stdin() -> str:
 
 def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     """:class:`claw.loop.LoopOptions` from the root command's parameters; the values of the options plugins
-    added go to ``extra`` (``SessionContext.extra``). Settings are not read here (the loop applies their
-    defaults when it starts): an interactive front end gets its options, and its screen up, before
-    settings are validated."""
+    added go to ``extra`` (``SessionContext.extra``), and the plugins adjust them (``claw_adjust_run``).
+    Settings are not read here (the loop applies their defaults when it starts): an interactive front end
+    gets its options, and its screen up, before settings are validated.
+
+    :raises UsageError: a bad combination of flags, or a plugin refusing one of its own.
+    """
     from claw.errors import UsageError
     from claw.loop.options import LoopOptions
 
@@ -260,7 +122,7 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     )
     schema = _json_arg(params["json_schema"], "--json-schema") if params.get("json_schema") else None
     prompt_tool = params.get("permission_prompt_tool")
-    return LoopOptions(
+    options = LoopOptions(
         model=params.get("model"),
         fallback_models=list(params.get("fallback_model") or []) or None,
         reasoning_effort=params.get("reasoning_effort"),
@@ -282,18 +144,39 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
         persist=not params.get("no_session_persistence"),
         extra=state.plugin_values(params),
     )
+    refusal = next((r for r in state.app.pm.hook.claw_adjust_run(options=options) if r), None)
+    if refusal is not None:
+        raise UsageError(str(refusal))
+    return options
+
+
+def _interactive(pm: Any, front_end: dict[str, Any]) -> int:
+    """The exit code of the interactive front end (``claw_interactive``).
+
+    :raises ClawError: none answered: no front end is installed and enabled, or those there are cannot
+        serve this terminal (claw-tui with ``TERM=dumb``, stdin not a terminal); the one line says what to
+        install."""
+    code = pm.hook.claw_interactive(**front_end)
+    if code is not None:
+        return code
+    install = "pip install claw-repl (the line REPL) or claw-tui (full screen); claw -p PROMPT needs neither"
+    declined = sorted({record.dist or record.name for record in pm.implementers("claw_interactive")})
+    if declined:
+        raise ClawError(
+            f"no interactive front end serves this terminal ({', '.join(declined)} declined): {install}"
+        )
+    raise ClawError(f"no interactive front end is installed or enabled: {install}")
 
 
 def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[str, Any]) -> None:
     """The root command without a subcommand: print mode, the REPL, or help. ``prompt`` may be lines
     to run in order (``resume-session FILE /compact /cost "next step"``), in print mode."""
-    from claw.cli import sdk_flags
     from claw.cli._root import state_of
     from claw.errors import ClawError, UsageError
 
     state = state_of(ctx)
     prompt, params = _seed_spellings(prompt, params)
-    params = sdk_flags.resolve(params)
+    params = _prompt_files(params)
     print_mode = bool(params.get("print_mode"))
     interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
     fmt = params.get("output_format") or "text"
@@ -320,7 +203,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         front_end = dict(
             context=CommandContext(state.app), options=loop_options(state, params), initial=initial
         )
-        ctx.exit(state.app.pm.service("claw_interactive", **front_end))
+        ctx.exit(_interactive(state.app.pm, front_end))
     from claw.cli.trust_cmd import require_trust, settle_headless
 
     settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
@@ -329,20 +212,16 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
         if not state.verbose:
             raise ClawError("when using --print, --output-format=stream-json requires --verbose")
-        from claw.cli.control import ControlChannel
-
         if sys.stdin is None:
             raise UsageError("--input-format=stream-json needs a standard input")
         partial, hook_events = (
             bool(params.get("include_partial_messages")),
             bool(params.get("include_hook_events")),
         )
+        options = loop_options(state, params)
         with reserved_stdout() as out:
-            channel = ControlChannel(sys.stdin, out, replay=bool(params.get("replay_user_messages")))
-            options = loop_options(state, params)
-            if prompt_tool == "stdio":
-                options.approver = channel.can_use_tool
-            code = run_print(state.app, options, channel, fmt, partial, out=out, hook_events=hook_events)
+            reader = _stream_input(state.app, options, out, params)
+            code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
         ctx.exit(code)
     lines = _with_stdin(prompt, _read_stdin())
     if not any(line.strip() for line in lines):
@@ -363,6 +242,26 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             hook_events=bool(params.get("include_hook_events")),
         )
     ctx.exit(code)
+
+
+def _stream_input(app: Any, options: Any, out: TextIO, params: dict[str, Any]) -> StreamJsonInput:
+    """The reader of stdin: a plugin's (``claw_stream_input``: claw-sdk's speaks the Agent SDK's control
+    protocol), else the kernel's, which takes user messages only.
+
+    :raises UsageError: ``--permission-prompt-tool stdio`` and no plugin to ask the client.
+    """
+    from claw.cli.stream_input import NO_CONTROL, StreamJsonInput
+    from claw.errors import UsageError
+
+    replay, ask = bool(params.get("replay_user_messages")), params.get("permission_prompt_tool") == "stdio"
+    reader = app.pm.hook.claw_stream_input(
+        stdin=sys.stdin, out=out, options=options, replay=replay, permission_prompt=ask
+    )
+    if reader is not None:
+        return reader
+    if ask:
+        raise UsageError(f"--permission-prompt-tool stdio: {NO_CONTROL}")
+    return StreamJsonInput(sys.stdin, out, replay=replay)
 
 
 def _seed_spellings(
@@ -408,7 +307,7 @@ class Terminated(ClawError):
 def run_print(
     app: Any,
     options: Any,
-    prompt: str | list[str] | ControlChannel,
+    prompt: str | list[str] | StreamJsonInput,
     fmt: str,
     partial: bool = False,
     *,
@@ -416,7 +315,7 @@ def run_print(
     hook_events: bool = False,
 ) -> int:
     """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
-    (:class:`~claw.cli.control.ControlChannel`) as the next turn of the same session; returns the exit
+    (:class:`~claw.cli.stream_input.StreamJsonInput`) as the next turn of the same session; returns the exit
     code (1 if any turn failed). A built-in ``/command`` (:mod:`claw.cli.slash_builtins`) runs in its
     place, its report on stdout in text output and on stderr otherwise. ``out`` is the real stdout
     (:func:`claw.cli.reserved_stdout.reserved_stdout`). With ``hook_events`` (stream-json), every hook
@@ -500,10 +399,38 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
 
 def _hook_reporter(loop: Any, renderer: Any) -> Callable[[dict[str, Any]], None]:
     """``--include-hook-events``: each hook run as ``hook_started``/``hook_response`` messages."""
-    from claw.cli import sdk_session
 
     def report_hook(record: dict[str, Any]) -> None:
-        for message in sdk_session.hook_messages(record, loop.session.id if loop.session else ""):
+        for message in _hook_messages(record, loop.session.id if loop.session else ""):
             renderer.system(message)
 
     return report_hook
+
+
+def _hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, Any]]:
+    """Claude Code's ``hook_started`` and ``hook_response`` system messages for one hook run; claw
+    reports a hook when it has finished, so both come together."""
+    import uuid
+
+    base = {
+        "type": "system",
+        "hook_id": str(uuid.uuid4()),
+        "hook_name": f"{record['event']}:{record['hook']}",
+        "hook_event": record["event"],
+        "session_id": session_id,
+    }
+    failed = "error" in record or record.get("outcome") == "timeout"
+    return [
+        {**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())},
+        {
+            **base,
+            "subtype": "hook_response",
+            "output": record.get("error", ""),
+            "stdout": "",
+            "stderr": record.get("error", ""),
+            "exit_code": record.get("exit_code"),
+            "outcome": "error" if failed else "success",
+            "decision": record.get("outcome"),
+            "uuid": str(uuid.uuid4()),
+        },
+    ]

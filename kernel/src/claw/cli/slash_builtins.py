@@ -1,10 +1,11 @@
-"""The built-in slash commands, one registry for every place a ``/command`` can be typed: the REPL,
-``claw -p "/cost"`` (stream-json input included) and ``claw resume-session FILE /compact /cost ...``.
+"""The built-in slash commands, one registry for every place a ``/command`` can be typed: the interactive
+front ends (claw-repl, claw-tui: ``claw.run_builtin``), ``claw -p "/cost"`` (stream-json input included)
+and ``claw resume-session FILE /compact /cost ...``.
 
 ``/help``, ``/compact``, ``/cost``, ``/status``, ``/export [FILE]`` and ``/trust`` act on the session without a
 model turn (``/compact`` asks the model for its summary) and print a short report. They take precedence
 over a session's slash commands of the same name, as Claude Code's built-ins do; any other ``/name``
-is the agent loop's (:mod:`claw.loop.slash`). ``/exit`` belongs to the REPL.
+is the agent loop's (:mod:`claw.loop.slash`). ``/exit`` belongs to the front ends.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ async def _status(loop: Any, _args: str, out: TextIO) -> None:
 
 
 async def _export(loop: Any, args: str, out: TextIO) -> None:
-    from claw.sessions import transcript
+    from claw import transcript
 
     session = loop.session
     path = Path(args or f"claw-session-{session.id[:8]}.md").expanduser()
@@ -99,7 +100,7 @@ COMMANDS: dict[str, Builtin] = {
 }
 
 
-#: Commands only the REPL has (it ends on them).
+#: Commands the interactive front ends (claw-repl, claw-tui) handle themselves: they end the session.
 REPL_ONLY: dict[str, str] = {"exit": "end the session (also Ctrl-D)", "quit": "the same as /exit"}
 
 
@@ -113,6 +114,16 @@ def command_names(commands: Mapping[str, Any]) -> dict[str, str]:
     with its description: what completion offers, and what an unknown name is matched against (the
     same list ``/help`` prints)."""
     return {**{name: command.description for name, command in commands.items()}, **names()}
+
+
+def unknown_command(line: str, commands: Mapping[str, Any]) -> ClawError | None:
+    """The error for an input line calling a ``/name`` that is neither built in nor among the session's
+    ``commands`` (its hint names the nearest of :func:`command_names`), else ``None``: what an interactive
+    front end reports instead of starting a turn."""
+    call = slash.parse(line)
+    if call is None or call.name in commands or call.name in names():
+        return None
+    return slash.unknown(call.name, command_names(commands))
 
 
 def help_text(commands: Mapping[str, Any]) -> str:

@@ -4,7 +4,6 @@ settings it runs with are validated: the dialog (interactive), Claude Code's tru
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,6 @@ import click
 
 from claw import console
 from claw.trust import REQUIRE_TRUST_ENV, WORKSPACE_SCOPES, TrustStore, WorkspaceTrust, folder_key, granted
-
-_ANSWERS = {"a": "always", "o": "once", "n": "untrusted"}
 
 
 def require_trust(app: Any, flag: bool) -> bool:
@@ -45,9 +42,9 @@ def settle_headless(app: Any, require: bool) -> None:
 
 
 def settle_interactive(app: Any) -> None:
-    """An interactive start in a folder not trusted that brings something needing trust: ask (a plugin
-    answering ``claw_trust_dialog``, else the terminal), then trust always, once, or go on without it.
-    Asked once per run: a second session of the run (``/clear``) keeps the answer."""
+    """An interactive start in a folder not trusted that brings something needing trust: ask (the front
+    end's ``claw_trust_dialog``: claw-tui's, claw-repl's on the terminal), then trust always, once, or go
+    on without it (also when no plugin asks). Asked once per run: a second session (``/clear``) keeps it."""
     if app.trust.trusted or app.trust_settled:
         return
     app.trust_settled = True
@@ -55,7 +52,7 @@ def settle_interactive(app: Any) -> None:
     if not items:
         return
     folder = app.trust.folder
-    answer = app.pm.hook.claw_trust_dialog(folder=folder, items=items) or _ask_on_terminal(folder, items)
+    answer = app.pm.hook.claw_trust_dialog(folder=folder, items=items)
     if answer == "always":
         TrustStore(app.env).add(folder)
         app.decide_trust(granted(app.trust, "remembered"))
@@ -63,25 +60,6 @@ def settle_interactive(app: Any) -> None:
         app.decide_trust(granted(app.trust, "this run"))
     else:
         console.warn(skipped_line(app, items))
-
-
-def _ask_on_terminal(folder: Path, items: list[str]) -> str:
-    """The line REPL's dialog, before the line editor takes the terminal; end of input: untrusted."""
-    out = sys.stderr
-    out.write(f"\nDo you trust the files in this folder?\n  {folder}\n")
-    out.write("Trusting it lets what it brings run code or reach the network:\n")
-    for item in items:
-        out.write(f"  - {item}\n")
-    while True:
-        out.write("  [a] trust always  [o] trust once (this run)  [n] continue untrusted: ")
-        out.flush()
-        line = sys.stdin.readline()
-        if not line:
-            out.write("\n")
-            return "untrusted"
-        answer = _ANSWERS.get(line.strip().lower()[:1])
-        if answer:
-            return answer
 
 
 @click.command("trust")

@@ -34,10 +34,12 @@ from types import ModuleType
 from claw._markers import hookspec
 from claw.hookspecs import commands, events, models, sessions, tools, ui
 from claw.hookspecs.commands import (
+    claw_adjust_run,
     claw_doctor_checks,
     claw_register_commands,
     claw_register_run_options,
     claw_register_settings,
+    claw_stream_input,
     claw_trust_items,
 )
 from claw.hookspecs.events import (
@@ -75,6 +77,7 @@ FAMILIES: tuple[ModuleType, ...] = (commands, models, tools, sessions, events, u
 
 __all__ = [
     "FAMILIES",
+    "claw_adjust_run",
     "claw_compactor",
     "claw_control_request",
     "claw_doctor_checks",
@@ -96,6 +99,7 @@ __all__ = [
     "claw_session_end",
     "claw_session_start",
     "claw_session_store",
+    "claw_stream_input",
     "claw_tool_result",
     "claw_trust_dialog",
     "claw_trust_items",

@@ -15,11 +15,14 @@ from claw._markers import hookspec
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
+    from typing import TextIO
 
     import click
 
+    from claw.cli.stream_input import StreamJsonInput
     from claw.config import EffectiveSettings
     from claw.diagnostics import DoctorCheck
+    from claw.loop.options import LoopOptions
 
 
 @hookspec
@@ -114,4 +117,55 @@ def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str] | None:
     :returns: one short line per item (``MCP server "db": npx db-server (.mcp.json)``), or ``None``.
 
     .. versionadded:: 1.0
+    """
+
+
+# Runs: a ``claw`` run's options and its stream-json input side (the claw-sdk plugin speaks the
+# Claude Agent SDK's control protocol through these).
+
+
+@hookspec
+def claw_adjust_run(options: LoopOptions) -> str | None:
+    """Adjust a run's options, made from its command line, before anything runs (``claw -p`` and an
+    interactive session alike): map a plugin's own run options onto claw's, or refuse them.
+
+    The values of the options plugins added (:func:`claw_register_run_options`) are in
+    ``options.extra``. claw-sdk maps the Agent SDK's ``--max-thinking-tokens`` and ``--thinking`` onto
+    ``options.reasoning_effort`` (unless ``--effort`` was given), warns about the flags it accepts
+    without effect and refuses those it cannot honour. Called in plugin load order; settings are not
+    read yet. A plugin that raises is reported and changes nothing.
+
+    :param options: the run's :class:`claw.LoopOptions`, changed in place.
+    :returns: ``None``, or a message refusing the run: it ends with that usage error (exit 2) before
+        anything runs.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_stream_input(
+    stdin: TextIO, out: TextIO, options: LoopOptions, replay: bool, permission_prompt: bool
+) -> StreamJsonInput | None:
+    """Read the stdin of a ``claw -p --input-format stream-json`` run: the client's messages.
+
+    Stops at first non-None result. The answer is a :class:`claw.StreamJsonInput` (or a subclass):
+    the kernel awaits its ``open(options)`` before the session starts and runs each prompt its
+    ``prompts(loop)`` yields as the next turn. With no answer, the kernel's own reader takes user
+    messages only and answers a ``control_request`` with an error naming claw-sdk. claw-sdk answers
+    with its reader of the Claude Agent SDK's control protocol (`agent-sdk.md <agent-sdk.md>`_):
+    ``initialize``, ``interrupt``, ``can_use_tool`` and the rest. A reader that answers requests
+    the session's plugins own asks them through :func:`claw_control_request`.
+
+    :param stdin: the process's standard input.
+    :param out: the process's real standard output, shared with the stream-json renderer (write whole
+        lines).
+    :param options: the run's :class:`claw.LoopOptions` (``open`` may still change them).
+    :param replay: ``--replay-user-messages``: echo each user message before its turn.
+    :param permission_prompt: ``--permission-prompt-tool stdio``: permission questions go to the
+        client; a reader that answers must set ``options.approver``. Without a reader that does, the run
+        is refused with a message naming claw-sdk.
+    :returns: the reader, or ``None`` to leave stdin to the next plugin (or the kernel's reader).
+
+    .. versionadded:: 1.1
     """

@@ -69,15 +69,16 @@ def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
 def claw_control_request(
     subtype: str, request: dict[str, Any], session: SessionContext
 ) -> dict[str, Any] | str | Awaitable[dict[str, Any] | str | None] | None:
-    """Answer a stream-json control request the kernel does not own (`agent-sdk.md <agent-sdk.md>`_):
-    claw-mcp answers the Agent SDK's ``mcp_reconnect`` and ``mcp_toggle``.
+    """Answer a stream-json control request the reader of the control protocol does not answer itself
+    (`agent-sdk.md <agent-sdk.md>`_): claw-mcp answers the Agent SDK's ``mcp_reconnect`` and
+    ``mcp_toggle``.
 
-    Called once the session has started, for a subtype outside the kernel's own (``initialize``,
-    ``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
-    ``stop_task``, ``rewind_files``). Stops at first non-None result. Return ``None`` (not an
-    awaitable) for a subtype your plugin does not own. An awaitable is awaited while the session goes
-    on (other control requests and a running turn are not held up) and its answer sent once it
-    resolves. With no answer the client gets "unsupported control request subtype"; a plugin that
+    Called by claw-sdk's reader (:func:`claw_stream_input`) once the session has started, for a subtype
+    outside its own (``initialize``, ``interrupt``, ``set_permission_mode``, ``set_model``,
+    ``mcp_status``, ``get_context_usage``, ``stop_task``, ``rewind_files``). Stops at first non-None
+    result. Return ``None`` (not an awaitable) for a subtype your plugin does not own. An awaitable is
+    awaited while the session goes on (other control requests and a running turn are not held up) and
+    its answer sent once it resolves. With no answer the client gets "unsupported control request subtype"; a plugin that
     raises is reported and the client gets an error naming it.
 
     :param subtype: the request's ``subtype`` (``"mcp_toggle"``).
@@ -94,14 +95,17 @@ def claw_control_request(
 def claw_session_store(directory: Path, persist: bool) -> SessionStore | None:
     """The store that keeps this run's session: where its events go and where ``--resume`` finds one.
 
-    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
-    built-in ``session_store`` plugin answers with claw's JSONL files (`sessions <sessions.md>`_). A store
-    has two methods: ``resume(spec)`` returns the :class:`claw.SessionState` of the session
-    ``--resume``/``--continue`` names (raising :class:`claw.ClawError` when there is none), and
-    ``open(resume=..., fork=..., session_id=..., start=...)`` returns the :class:`claw.Session` the loop
-    appends to (``resume`` is that state or ``None`` for a new session; ``start`` holds the
-    ``session_start`` event's fields). A ``Session`` is built from a ``SessionState`` and a writer with
-    ``append(event, sync=...)``, ``path`` and ``close()``.
+    Stops at first non-None result. A plugin's answer comes before the default's (``trylast``): the
+    ``session_store`` plugin of the ``claw-sessions`` distribution answers with claw's JSONL files
+    (`sessions <sessions.md>`_). With no answer a run keeps nothing and ``--resume``/``--continue`` fail
+    naming ``claw-sessions``. A :class:`claw.SessionStore` has three methods: ``resume(spec)`` returns
+    the :class:`claw.SessionState` of the session ``--resume``/``--continue`` names (raising
+    :class:`claw.ClawError` when there is none), ``open(resume=..., fork=..., session_id=..., start=...)``
+    returns the :class:`claw.Session` the loop appends to (``resume`` is that state or ``None`` for a
+    new session; ``start`` holds the ``session_start`` event's fields), and ``list()`` the
+    :class:`claw.SessionSummary` rows a ``/resume`` picker and ``claw sessions list`` show. A ``Session``
+    is built from a ``SessionState`` and a writer with ``append(event, sync=...)``, ``path`` and
+    ``close()``.
 
     :param directory: the sessions directory (``--session-dir``, else the workspace's under the state
         directory).

@@ -43,14 +43,15 @@ def claw_output_renderer(format: str, partial: bool, out: TextIO) -> Renderer | 
 def claw_interactive(context: CommandContext, options: LoopOptions, initial: str | None) -> int | None:
     """Run an interactive session (``claw`` on a terminal, or ``claw --repl``) until the user ends it.
 
-    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
-    built-in ``repl`` plugin answers with claw's line REPL. ``context.agent_loop(options, renderer)``
-    makes the session's loop: ``await loop.start()``, then ``await loop.run_prompt(text)`` per prompt, and
-    ``await loop.close(reason)`` in a ``finally``. Called before the agent loop is imported and settings are
-    validated, so a screen can go up first; the folder's trust question comes with the first
-    ``agent_loop`` call of an interactive session (``claw_trust_dialog``), which a front end with its own
-    event loop makes from a worker thread. A front end that cannot serve this terminal (claw-tui
-    with ``TERM=dumb`` or stdin not a terminal) returns ``None``. ``options.resume`` is
+    Stops at first non-None result. A plugin's answer comes before claw-repl's (``trylast``), the line
+    REPL; with no answer, interactive ``claw`` says in one line that no front end is installed.
+    ``context.agent_loop(options, renderer)`` makes the session's loop: ``await loop.start()``, then
+    ``await loop.run_prompt(text)`` per prompt, and ``await loop.close(reason)`` in a ``finally``. Called
+    before the agent loop is imported and settings are validated, so a screen can go up first; the
+    folder's trust question comes with the first ``agent_loop`` call of an interactive session
+    (``claw_trust_dialog``), which a front end with its own event loop makes from a worker thread. A front
+    end that cannot serve this terminal (claw-tui with ``TERM=dumb`` or stdin not a terminal) returns
+    ``None``. ``options.resume`` is
     :data:`claw.RESUME_PICK` after ``claw --resume`` without an id: let the person pick a session (the
     line REPL cannot, and refuses with a usage error).
 
@@ -69,7 +70,8 @@ def claw_trust_dialog(folder: Path, items: list[str]) -> str | None:
 
     The kernel asks when an interactive session starts in a folder that is not trusted and brings
     something that needs trust. A full-screen interface draws the question itself by answering this
-    hook; with no answer, the line REPL asks on the terminal. Stops at first non-None result.
+    hook; claw-repl asks on the terminal (``trylast``); with no answer at all the folder stays untrusted
+    for the run. Stops at first non-None result.
 
     :param folder: the folder's real path.
     :param items: what trusting it would enable, one line each (hook commands, MCP server commands,

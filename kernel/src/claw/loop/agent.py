@@ -28,7 +28,7 @@ from claw.messages import TextBlock
 from claw.output import shapes
 from claw.routing import Route
 from claw.session_context import SessionContext
-from claw.sessions import Session, SessionState
+from claw.sessions import Session, SessionState, session_store
 from claw.subagents import SubagentResult, SubagentSpec
 from claw.tools import ToolContext
 
@@ -51,7 +51,7 @@ class AgentLoop(Turn):
         self.settings = settings
         self._settings_defaults()
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
-        self.store = app.pm.service("claw_session_store", directory=directory, persist=opts.persist)
+        self.store = session_store(app.pm, directory, opts.persist)
         self.compactor = app.pm.hook.claw_compactor(settings=settings)
         resumed = self.store.resume(opts.resume) if opts.resume else None
         self.chain = self._model_chain(resumed)

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from claw.messages import TextBlock, Usage
-from claw.sessions.history import CacheStats
+from claw.sessions import CacheStats
 from claw.tools import ToolSpec
 
 

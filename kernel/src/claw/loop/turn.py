@@ -25,7 +25,7 @@ from claw.loop.structured import STRUCTURED_OUTPUT
 from claw.messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
 from claw.output import shapes
 from claw.providers import ModelResponse
-from claw.sessions.history import interrupted_results
+from claw.sessions import interrupted_results
 
 #: Forced continuations a Stop hook may cause per prompt before claw stops listening to it.
 MAX_STOP_BLOCKS = 3

@@ -21,6 +21,8 @@ both the in-process ``scripted`` provider and the vendor mock servers (``anthrop
 (import package ``claw_testkit``) so the kernel carries no vendor wire format.
 
 :func:`stream_events` runs one :meth:`claw.Provider.stream` call to completion from synchronous tests.
+:func:`process_alive` and :func:`processes_gone` tell whether a child process claw started has ended.
+:mod:`claw.testing.permissions` (and the ``permission_folder`` fixture) serves tables of permission cases.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -322,3 +325,32 @@ def assert_import_light(
         kernel = {m for m in loaded if m.startswith("claw.")}
         assert kernel == set(claw_modules), f"importing {module} loads claw modules {sorted(kernel)}"
     return loaded
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs. A zombie (exited, waiting for its parent to reap it) counts as
+    gone: tests that check claw ended a child must not wait on a parent they do not control. Where there
+    is a ``/proc`` (Linux) this is :func:`claw.process_start`'s reading; elsewhere ``kill(pid, 0)``, which
+    cannot tell a zombie."""
+    if Path("/proc/self/stat").exists():
+        from claw.tasks import process_start
+
+        return process_start(pid) is not None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    return True
+
+
+def processes_gone(pids: Iterable[int], timeout: float = 10.0) -> bool:
+    """Wait up to ``timeout`` seconds for every process in ``pids`` to end (:func:`process_alive`);
+    whether they all did. Processes end a moment after the signal that ends them, so a test polls rather
+    than checking once."""
+    pending = list(pids)
+    deadline = time.monotonic() + timeout
+    while (pending := [pid for pid in pending if process_alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not pending

@@ -53,6 +53,15 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def permission_folder(claw_env: dict[str, str], workspace: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The workspace laid out for tables of permission cases: a
+    :class:`claw.testing.permissions.PermissionFolder`."""
+    from claw.testing.permissions import PermissionFolder
+
+    return PermissionFolder.create(workspace, tmp_path / "outside", claw_env)
+
+
+@pytest.fixture
 def claw(claw_env: dict[str, str], workspace: Path):  # type: ignore[no-untyped-def]
     """A :class:`claw.testing.ClawRunner` for the isolated environment and workspace."""
     from claw.testing import ClawRunner

@@ -124,15 +124,6 @@ def kill_worker(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> Non
     proc.wait(timeout=30)
 
 
-def alive(pid: int) -> bool:
-    """A process that exists and is not a zombie (a killed task's processes may linger as zombies)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(") ", 1)[1].split()[0] not in ("Z", "X")
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-
-
 def wait_for(predicate: Callable[[], object], timeout: float = 30.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while not predicate():

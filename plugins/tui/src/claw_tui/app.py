@@ -281,8 +281,7 @@ class ClawTui(App[int]):
             await loop.close(self.exit_reason)
 
     async def _pick_session(self) -> str | None:
-        directory = self.options.session_dir or claw.sessions_dir(self.workspace, self.context.env)
-        items = session_items(claw.list_sessions(directory))
+        items = session_items(self.context.session_store(self.options.session_dir).list())
         return await self.wait_for(Picker("Resume a session of this project", items, "no sessions yet"))
 
     async def wait_for(self, screen: Any) -> Any:

@@ -227,7 +227,7 @@ class Picker(ModalScreen[str | None]):
 
 
 def session_items(sessions: list[Any]) -> list[tuple[str, str]]:
-    """``claw.list_sessions`` rows as picker items: path, and a label with when, turns and title."""
+    """The session store's ``list()`` rows as picker items: path, and a label with when, turns and title."""
     return [
         (
             str(s.path),

@@ -13,9 +13,8 @@ from typing import Any
 import claw
 from claw import ToolContext, ToolError, ToolResult, ToolSpec
 
-from claw_agents.tasks import cron
-from claw_agents.tasks.embedded import ensure_supervisor
-from claw_agents.tasks.store import open_store
+# The tools are built on every start; the schedule, the store (sqlite3) and the supervisor are imported
+# at their first call.
 
 
 def describe(entry: dict[str, Any]) -> str:
@@ -48,6 +47,10 @@ class CronCreateTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
+        from claw_agents.tasks import cron
+        from claw_agents.tasks.embedded import ensure_supervisor
+        from claw_agents.tasks.store import open_store
+
         try:
             entry = cron.new_entry(
                 input["cron"],
@@ -75,6 +78,8 @@ class CronListTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
+        from claw_agents.tasks.store import open_store
+
         entries = open_store(ctx.env).list_cron()
         return ToolResult(
             content="\n".join(describe(e) for e in entries) or "No scheduled jobs", data={"entries": entries}
@@ -94,6 +99,8 @@ class CronDeleteTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
+        from claw_agents.tasks.store import open_store
+
         if not open_store(ctx.env).delete_cron(input["id"]):
             raise ToolError(f"no cron entry {input['id']!r}")
         return ToolResult(content=f"Deleted cron entry {input['id']}", data={"id": input["id"]})

@@ -16,18 +16,27 @@ import contextlib
 import json
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import claw
 from claw import TaskBackend, TaskRecord, TaskSpec, ToolContext, ToolError, ToolResult, ToolSpec
 
 from claw_agents.subagents import background
-from claw_agents.tasks.store import open_store
+
+if TYPE_CHECKING:
+    from claw_agents.tasks.store import Store
 
 ITEM_STATUSES = ("pending", "in_progress", "completed")
 #: Characters of output one ``TaskOutput`` call returns; the rest is paged with ``offset``.
 OUTPUT_PAGE_BYTES = 30_000
 _STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+def _store(env: Mapping[str, str]) -> Store:
+    """The task store, imported at the first call: it brings sqlite3, which start-up need not pay."""
+    from claw_agents.tasks.store import open_store
+
+    return open_store(env)
 
 
 def list_id(ctx: ToolContext) -> str:
@@ -103,7 +112,7 @@ class TaskCreateTool(claw.Tool):
                 parent_session_id=ctx.session_id,
             )
             record = await backend_of(ctx).submit(spec)
-        item = open_store(ctx.env).add_item(
+        item = _store(ctx.env).add_item(
             list_id(ctx),
             {
                 "subject": input["subject"],
@@ -141,7 +150,7 @@ class TaskGetTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
-        items = {i["id"]: i for i in open_store(ctx.env).list_items(list_id(ctx))}
+        items = {i["id"]: i for i in _store(ctx.env).list_items(list_id(ctx))}
         item = items.get(str(input["taskId"]).lstrip("#"))
         if item is None:
             raise ToolError(f"no task #{input['taskId']} in the task list")
@@ -162,7 +171,7 @@ class TaskListTool(claw.Tool):
     )
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
-        listed = open_store(ctx.env).list_items(list_id(ctx))
+        listed = _store(ctx.env).list_items(list_id(ctx))
         items = {i["id"]: i for i in listed}
         lines = [_item_line(i, items) for i in listed]
         agents = [a for a in background.listed(ctx.session) if a.running]
@@ -258,7 +267,7 @@ class TaskUpdateTool(claw.Tool):
             item["updatedAt"] = time.time()
             return touched
 
-        items = open_store(ctx.env).edit_items(list_id(ctx), change)
+        items = _store(ctx.env).edit_items(list_id(ctx), change)
         if "deleted" in changed_fields:
             return ToolResult(content=f"Task #{task_id} deleted", data={"taskId": task_id, "deleted": True})
         fields = ", ".join(dict.fromkeys(changed_fields)) or "nothing changed"
@@ -272,7 +281,7 @@ async def resolve_run(ctx: ToolContext, given: str) -> tuple[TaskBackend, TaskRe
         return backend, await backend.get(given)
     except KeyError:
         pass
-    items = {i["id"]: i for i in open_store(ctx.env).list_items(list_id(ctx))}
+    items = {i["id"]: i for i in _store(ctx.env).list_items(list_id(ctx))}
     item = items.get(given.lstrip("#"))
     if item and item.get("taskId"):
         try:

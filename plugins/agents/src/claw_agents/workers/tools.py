@@ -2,20 +2,21 @@
 
 Every tool works on the shared store, so a worker created in one ``claw`` can be prompted, observed or
 messaged from another (a teammate's own ``claw`` process included). Results are JSON.
+
+The tools are built on every start (their schemas go with the first request); what they run on (the
+store and its sqlite3, the process manager, the settings models) is imported at their first call.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import claw
 
-from claw_agents.subagents import background
-from claw_agents.workers import config, manager
-from claw_agents.workers.store import LaneHeld, Store, Worker, db_path
+if TYPE_CHECKING:
+    from claw_agents.workers.store import Store, Worker
 
 #: Permission modes a worker may be given besides its creator's own (Claude Code's names and claw's):
 #: they only narrow what it may do.
@@ -23,10 +24,14 @@ _NARROWER = ("plan", "read-only", "dontAsk", "dont-ask")
 
 
 def _store(ctx: claw.ToolContext) -> Store:
+    from claw_agents.workers.store import Store, db_path
+
     return Store(db_path(ctx.env))
 
 
 def _worker(store: Store, ref: str) -> Worker:
+    from claw_agents.workers import manager
+
     try:
         return manager.reconcile(store, store.worker(ref))
     except KeyError:
@@ -68,6 +73,9 @@ def _start(
     lane: str | None = None,
     base: str | None = None,
 ) -> Worker:
+    from claw_agents.workers import config, manager
+    from claw_agents.workers.store import LaneHeld
+
     mode = _mode(permission_mode, ctx)
     try:
         config.agents_settings(ctx.settings)  # a settings mistake is named now, not in the worker's log
@@ -198,6 +206,8 @@ async def WorkerAwaitReady(worker_id: str, ctx: claw.ToolContext, timeout: float
     :param worker_id: the worker's id or name.
     :param timeout: seconds to wait at most.
     """
+    from claw_agents.workers import manager
+
     store = _store(ctx)
     worker = await manager.wait_for(store, _worker(store, worker_id).id, manager.READY, timeout)
     return {
@@ -215,6 +225,8 @@ def WorkerRestart(worker_id: str, ctx: claw.ToolContext) -> dict[str, Any]:
 
     :param worker_id: the worker's id or name.
     """
+    from claw_agents.workers import manager
+
     store = _store(ctx)
     return manager.restart(store, _worker(store, worker_id).id, ctx.env).to_json()
 
@@ -225,6 +237,8 @@ def WorkerTerminate(worker_id: str, ctx: claw.ToolContext) -> dict[str, Any]:
 
     :param worker_id: the worker's id or name.
     """
+    from claw_agents.workers import manager
+
     store = _store(ctx)
     return manager.terminate(store, _worker(store, worker_id).id).to_json()
 
@@ -269,6 +283,8 @@ def TeamDelete(team_name: str, ctx: claw.ToolContext) -> dict[str, Any]:
 
     :param team_name: the team's name.
     """
+    from claw_agents.workers import manager
+
     store = _store(ctx)
     if store.team(team_name) is None:
         raise claw.ToolError(f"no team {team_name!r}")
@@ -287,6 +303,10 @@ def SendMessage(to: str, message: str, ctx: claw.ToolContext, summary: str | Non
     :param message: the message.
     :param summary: a 5-10 word summary (at most 200 characters).
     """
+    from html import escape
+
+    from claw_agents.subagents import background
+
     if summary is not None and len(summary) > 200:
         raise claw.ToolError("summary: at most 200 characters")
     store = _store(ctx)

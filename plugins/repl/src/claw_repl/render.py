@@ -1,0 +1,32 @@
+"""What the line REPL prints as a turn goes: the answer streamed on stdout (:class:`claw.TextRenderer`),
+and one line per tool call and per failed tool result on stderr, so the person sees what the model does."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+import claw
+
+
+class ReplRenderer(claw.TextRenderer):
+    """The REPL: the streamed text on stdout, plus one line per tool call and failed result on stderr."""
+
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
+        super().__init__(out)
+        self.err = err or sys.stderr
+
+    def assistant(self, data: dict[str, Any], message: claw.Message, response: claw.ModelResponse) -> None:
+        super().assistant(data, message, response)
+        for use in message.tool_uses:
+            args = json.dumps(use.input, ensure_ascii=False)
+            self.err.write(f"  -> {use.name}({args[:120] + '...' if len(args) > 120 else args})\n")
+        self.err.flush()
+
+    def user(self, data: dict[str, Any], message: claw.Message) -> None:
+        for block in message.content:
+            if isinstance(block, claw.ToolResultBlock) and block.is_error:
+                text = block.content if isinstance(block.content, str) else "error"
+                self.err.write(f"  <- error: {' '.join(text.split())[:200]}\n")
+        self.err.flush()

@@ -1,0 +1,148 @@
+"""The REPL as a person meets it: ``claw`` in a real terminal (tmux), keys typed one by one.
+
+Arrow keys, Tab, Ctrl-C and Ctrl-D reach claw as a terminal sends them; the scripted model records what
+each request carried, so a test sees exactly what would have been sent (and paid for).
+Needs tmux: ``bash tests/setup.d/tmux.sh``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import claw
+import pytest
+from claw.testing.script import Reply, Text, ToolCall
+from claw.testing.tmux import Terminal, at_prompt
+from claw_repl.terminal_input import MAX_HISTORY
+
+
+class LineRepl(Terminal):
+    def start(
+        self,
+        *args: str,
+        ready: Callable[[str], bool] = at_prompt,
+        what: str = "the first prompt",
+        size: tuple[int, int] = (160, 50),
+    ) -> str:
+        """Run ``claw ARGS`` and wait for the REPL's first prompt."""
+        return super().start(*args, ready=ready, what=what, size=size)
+
+
+@pytest.fixture
+def terminal(tmp_path, claw_env, workspace, loop_env):  # type: ignore[no-untyped-def]
+    # The line REPL: what remains without claw-tui (installed in this workspace, it would take the terminal).
+    term = LineRepl(tmp_path, {**claw_env, "CLAW_DISABLE_PLUGINS": "tui"}, workspace)
+    yield term
+    term.close()
+
+
+def sent_texts(requests: list[dict]) -> list[str]:
+    """The text of the last user message of each request: what the person's line became."""
+    return [r["messages"][-1]["content"][-1]["text"] for r in requests]
+
+
+def test_up_then_enter_resends_the_previous_prompt_never_an_escape_code(terminal, loop_env):
+    loop_env.script(Reply(Text("four")), Reply(Text("still four")))
+    terminal.start()
+    terminal.type("what is two plus two")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "four" in s and at_prompt(s), "the first answer")
+    terminal.keys("Up")
+    terminal.wait(lambda s: s.rstrip().endswith("> what is two plus two"), "the recalled prompt")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "still four" in s and at_prompt(s), "the second answer")
+    assert sent_texts(loop_env.requests) == ["what is two plus two", "what is two plus two"]
+    assert "\x1b" not in json.dumps(loop_env.requests) and "\\u001b" not in json.dumps(loop_env.requests)
+
+
+def test_banner_names_model_workspace_and_mode_and_ctrl_d_exits_cleanly(
+    terminal, workspace, loop_env, claw_env
+):
+    screen = terminal.start()
+    first = "".join(screen.strip().splitlines()[:3]).split("session ")[0]  # the line may wrap on the pane
+    settings = Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json"
+    assert first == (
+        f"claw {claw.VERSION} | model: scripted/default (from settings model in {settings}) | "
+        f"workspace: {workspace} | permission mode: prompt"
+    )
+    assert "warning" not in screen
+    terminal.keys("C-d")
+    screen = terminal.wait_exit()
+    assert screen.rstrip().splitlines()[-1] == "[exit 0]"  # on a line of its own: the prompt line was ended
+    assert "Traceback" not in screen and loop_env.requests == []
+
+
+def test_history_is_recalled_in_the_next_run_and_kept_bounded(terminal, claw_env, workspace, loop_env):
+    history = claw.history_file(workspace, claw_env)
+    history.parent.mkdir(parents=True)
+    older = [f"old prompt {i}" for i in range(MAX_HISTORY + 500)]
+    history.write_text("".join(json.dumps(p) + "\n" for p in older))
+    loop_env.script(Reply(Text("one")), Reply(Text("two")), Reply(Text("three")))
+    terminal.start()
+    terminal.type("from the first run")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "one" in s and at_prompt(s), "the first answer")
+    terminal.keys("C-d")
+    terminal.wait_exit()
+    kept = [json.loads(line) for line in history.read_text().splitlines()]
+    assert kept == [*older[-MAX_HISTORY:], "from the first run"]
+
+    terminal.start()
+    terminal.keys("Up")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "two" in s and at_prompt(s), "the answer in the second run")
+    terminal.keys("Up", "Up", "Enter")  # the same prompt twice is kept once
+    terminal.wait(lambda s: "three" in s and at_prompt(s), "the third answer")
+    assert sent_texts(loop_env.requests) == ["from the first run", "from the first run", older[-1]]
+
+
+def test_slash_commands_complete_suggest_and_ctrl_c_drops_the_line(terminal, loop_env):
+    loop_env.script(Reply(Text("hello back")))
+    terminal.start()
+    terminal.type("/hepl")
+    terminal.keys("Enter")
+    screen = terminal.wait(lambda s: "did you mean" in s and at_prompt(s), "the suggestion")
+    assert "claw: error: unknown slash command /hepl; did you mean /help?" in screen
+    terminal.type("/hel")
+    terminal.keys("Tab")
+    terminal.wait(lambda s: s.rstrip().endswith("> /help"), "the completed name")
+    terminal.keys("Enter")
+    screen = terminal.wait(lambda s: "/compact" in s and at_prompt(s), "the command list")
+    assert "/quit" in screen
+    terminal.type("never send this")
+    terminal.keys("C-c")
+    terminal.wait(at_prompt, "a fresh prompt")
+    terminal.type("hello")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "hello back" in s and at_prompt(s), "the answer")
+    assert sent_texts(loop_env.requests) == ["hello"]
+
+
+def test_ctrl_c_at_a_question_or_during_a_turn_stops_the_turn(terminal, workspace, loop_env):
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "made.txt"}, id="toolu_touch")),
+        Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")),
+        Reply(Text("here")),
+    )
+    terminal.start()
+    terminal.type("make a file")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: s.rstrip().endswith("[n] deny:"), "the permission question")
+    terminal.keys("C-c")  # a key while the question is edited, a signal while the turn runs
+    terminal.wait(lambda s: "(interrupted)" in s and at_prompt(s), "the stopped turn")
+    terminal.type("take a nap")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: (workspace / "tools.log").exists(), "the nap")
+    terminal.keys("C-c")
+    terminal.wait(lambda s: s.count("(interrupted)") == 2 and at_prompt(s), "the stopped nap")
+    terminal.type("are you there?")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "here" in s.split("are you there?")[-1] and at_prompt(s), "the answer")
+    assert not (workspace / "made.txt").exists()
+    second, third = (r["messages"] for r in loop_env.requests[1:])
+    assert second[-1]["content"][0]["tool_use_id"] == "toolu_touch"
+    assert "interrupted by the user" in second[-1]["content"][0]["content"]
+    assert third[-1]["content"][0]["tool_use_id"] == "toolu_nap"
+    assert third[-1]["content"][1]["text"] == "are you there?"

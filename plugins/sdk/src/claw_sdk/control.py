@@ -1,0 +1,293 @@
+"""Claude Code's stream-json control protocol (what the Claude Agent SDK speaks to its CLI).
+
+With ``--input-format stream-json --output-format stream-json``, stdin carries user messages and
+control messages; stdout carries the run's messages and control messages. From the client:
+``{"type": "control_request", "request_id": ID, "request": {"subtype": ...}}`` with ``initialize``,
+``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
+``stop_task`` or ``rewind_files``, each answered on stdout with
+``{"type": "control_response", "response": {"subtype": "success", "request_id": ID, "response": {...}}}``
+or ``{"subtype": "error", "request_id": ID, "error": "..."}``. From claw: ``can_use_tool`` (with
+``--permission-prompt-tool stdio``), answered ``{"behavior": "allow" | "deny", ...}``;
+``hook_callback`` for the hooks ``initialize`` registered; ``mcp_message`` for the client's
+in-process MCP servers (:mod:`claw_sdk.initialize`). A subtype this module does not handle itself goes
+to the plugins (``claw_control_request``: claw-mcp answers ``mcp_reconnect`` and ``mcp_toggle``).
+User messages are read as the kernel's :class:`claw.StreamJsonInput` reads them.
+
+The session starts once the first message has arrived, so that an ``initialize`` (the SDKs send it
+first) configures it: its hooks fire from ``SessionStart`` on, its MCP servers' tools are offered from
+the first turn. Control requests are answered as they arrive, also while a turn runs (an
+``interrupt`` stops it); user messages queue up and run in order. An unknown subtype gets an error
+response and the session goes on; a control request without a ``request_id`` cannot be answered, so
+it is reported on stderr and skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import itertools
+import json
+import os
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from claw import ClawError, PermissionAnswer, PermissionQuestion, StreamJsonInput, parse_answer, warn
+
+from claw_sdk import initialize
+
+#: Who answers ``can_use_tool`` requests, in verdicts and messages.
+CLIENT = "the stream-json client"
+
+
+class ControlChannel(StreamJsonInput):
+    """One run's stdin and stdout in stream-json mode, with the control protocol.
+
+    :param stdin: where the client's lines come from.
+    :param out: stdout (shared with the stream-json renderer: every write is one whole line).
+    :param replay: ``--replay-user-messages``: echo each user message before its turn runs.
+    """
+
+    def __init__(self, stdin: TextIO, out: TextIO, *, replay: bool = False) -> None:
+        super().__init__(stdin, out, replay=replay)
+        self._ids = itertools.count(1)
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        #: Control requests that came before the session started, answered once it has.
+        self._early: list[tuple[dict[str, Any], int]] = []
+        #: Why ``initialize`` could not be applied (its answer is then this error).
+        self._init_error: str | None = None
+        #: The ``initialize`` request (the first message) that configured the session.
+        self._applied: dict[str, Any] | None = None
+        #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
+        self._answering: set[asyncio.Future[None]] = set()
+        self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "initialize": self._initialize,
+            "interrupt": self._interrupt,
+            "set_permission_mode": self._set_permission_mode,
+            "set_model": self._set_model,
+            "mcp_status": self._mcp_status,
+            "get_context_usage": self._context_usage,
+            "stop_task": self._stop_task,
+            "rewind_files": self._rewind_files,
+        }
+
+    # -- stdin ----------------------------------------------------------------------------------
+
+    async def open(self, options: Any) -> None:
+        """Start reading stdin and wait for the first message; if it is an ``initialize`` request,
+        apply it to ``options`` (:class:`claw.LoopOptions`) before the session starts. The
+        SDK's in-process MCP servers (``"type": "sdk"``) are reached through this channel."""
+        options.transports = {**options.transports, "sdk": initialize.mcp_transport(self.request)}
+        await super().open(options)
+        opening = self.opening or {}
+        first = opening.get("request") if opening.get("type") == "control_request" else None
+        if isinstance(first, dict) and first.get("subtype") == "initialize":
+            try:
+                initialize.configure(options, first, self.request)
+                self._applied = first
+            except ClawError as exc:
+                self._init_error = str(exc)
+
+    def started(self) -> None:
+        """Answer the control requests that came before the session started."""
+        early, self._early = self._early, []
+        for data, number in early:
+            self._answer(data, number)
+
+    def ended(self) -> None:
+        """Fail what still waits for the client's answer: nobody is left to give it."""
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(ClawError("stdin ended before the client answered"))
+
+    def control(self, data: dict[str, Any], number: int) -> None:
+        kind = data.get("type")
+        if kind == "control_request" and self.loop is None:
+            self._early.append((data, number))
+        elif kind == "control_request":
+            self._answer(data, number)
+        elif kind == "control_response":
+            self._resolve(data, number)
+        # a control_cancel_request: claw answers the client's requests at once, nothing is in flight
+
+    def _answer(self, data: dict[str, Any], number: int) -> None:
+        request_id, request = data.get("request_id"), data.get("request")
+        if not isinstance(request_id, str) or not request_id:
+            warn(f"stdin line {number}: control_request without a request_id; skipped", once=False)
+            return
+        subtype = request.get("subtype") if isinstance(request, dict) else None
+        try:
+            if not isinstance(request, dict) or not isinstance(subtype, str):
+                raise ClawError('"request" must be an object with a "subtype"')
+            handler = self._handlers.get(subtype)
+            if handler is not None:
+                self.respond(request_id, handler(request))
+            else:
+                self._ask_plugins(request_id, subtype, request)
+        except ClawError as exc:
+            self.respond(request_id, str(exc))
+
+    def _ask_plugins(self, request_id: str, subtype: str, request: dict[str, Any]) -> None:
+        """A subtype not answered here: the first plugin's ``claw_control_request`` answer, sent
+        once it has resolved (the session goes on meanwhile: a reconnect may take seconds).
+
+        :raises ClawError: no plugin answers ``subtype``.
+        """
+        answer, answers = self.loop.app.pm.call_attributed(
+            "claw_control_request", subtype=subtype, request=dict(request), session=self.loop.ctx
+        )
+        if answer is None:
+            raise ClawError(f"unsupported control request subtype: {subtype}")
+        if not inspect.isawaitable(answer):
+            self.respond(request_id, answer)
+            return
+        plugin = answers[-1].plugin.name
+
+        async def send() -> None:
+            result = await answer
+            self.respond(request_id, result if result is not None else f"plugin {plugin} failed on {subtype}")
+
+        future = asyncio.ensure_future(send())
+        self._answering.add(future)
+        future.add_done_callback(self._answering.discard)
+
+    def _resolve(self, data: dict[str, Any], number: int) -> None:
+        response = data.get("response")
+        request_id = response.get("request_id") if isinstance(response, dict) else None
+        future = self._pending.get(request_id) if isinstance(request_id, str) else None
+        if future is None or future.done():
+            warn(f"stdin line {number}: control_response for no pending request; skipped", once=False)
+            return
+        assert isinstance(response, dict)
+        if response.get("subtype") == "error":
+            future.set_exception(ClawError(str(response.get("error") or "the client reported an error")))
+        else:
+            body = response.get("response")
+            future.set_result(body if isinstance(body, dict) else {})
+
+    # -- the client's requests --------------------------------------------------------------------
+
+    def _initialize(self, request: dict[str, Any]) -> dict[str, Any]:
+        if self._init_error is not None:  # a guard that silently never ran would be worse than none
+            raise ClawError(self._init_error)
+        if request.get("hooks") and request is not self._applied:
+            raise ClawError(
+                "initialize must be the first message to register hooks (the session has started)"
+            )
+        commands = self.loop.ctx.commands if self.loop.ctx is not None else {}
+        return {
+            "commands": [
+                {"name": name, "description": c.description, "argumentHint": c.argument_hint}
+                for name, c in sorted(commands.items())
+            ],
+            "output_style": "default",
+            "available_output_styles": ["default"],
+            "models": [],
+            "pid": os.getpid(),
+            "hook_on_failure_supported": True,
+            "hooks_applied": True,
+        }
+
+    def _interrupt(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.loop.interrupt()
+        return {}
+
+    def _set_permission_mode(self, request: dict[str, Any]) -> dict[str, Any]:
+        mode = request.get("mode")
+        if not isinstance(mode, str):
+            raise ClawError('set_permission_mode needs "mode"')
+        self.loop.set_permission_mode(mode)
+        return {}
+
+    def _set_model(self, request: dict[str, Any]) -> dict[str, Any]:
+        model = request.get("model")
+        if model is not None and not isinstance(model, str):
+            raise ClawError('set_model: "model" must be a string or null')
+        self.loop.set_model(model or None)
+        return {}
+
+    def _mcp_status(self, request: dict[str, Any]) -> dict[str, Any]:
+        return {"mcpServers": [dict(s) for s in self.loop.ctx.statuses]}
+
+    def _context_usage(self, request: dict[str, Any]) -> dict[str, Any]:
+        status = self.loop.status()
+        used, window = status["context_tokens"], status["context_window"] or 0
+        return {
+            "categories": [{"name": "Messages", "tokens": used, "color": "purple"}],
+            "totalTokens": used,
+            "maxTokens": window,
+            "rawMaxTokens": window,
+            "percentage": round(100 * used / window, 2) if window else 0.0,
+            "model": status["model"],
+            "isAutoCompactEnabled": bool(self.loop.settings.model.compaction.auto),
+        }
+
+    def _stop_task(self, request: dict[str, Any]) -> dict[str, Any]:
+        raise ClawError(
+            f"stop_task: no task {json.dumps(request.get('task_id'))}: claw reports no background tasks "
+            "to the SDK (stop a background command with the KillShell tool)"
+        )
+
+    def _rewind_files(self, request: dict[str, Any]) -> dict[str, Any]:
+        raise ClawError("rewind_files: claw keeps no file checkpoints, so it cannot rewind files")
+
+    # -- claw's requests ----------------------------------------------------------------------------
+
+    async def request(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Send a control request to the client and return its answer's ``response`` object; if the
+        caller is cancelled meanwhile (an interrupted turn), the client gets a ``control_cancel_request``.
+
+        :raises ClawError: the client answered with an error, or stdin ended first.
+        """
+        request_id = f"claw_req_{next(self._ids)}"
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        self.write({"type": "control_request", "request_id": request_id, "request": body})
+        try:
+            return await future
+        except asyncio.CancelledError:
+            self.write({"type": "control_cancel_request", "request_id": request_id})
+            raise
+        finally:
+            self._pending.pop(request_id, None)
+
+    async def can_use_tool(self, question: PermissionQuestion) -> PermissionAnswer:
+        """A :data:`claw.permissions.PermissionApprover` (``--permission-prompt-tool stdio``): asks
+        the client with a ``can_use_tool`` request. The ``updatedPermissions`` of an allow are applied
+        to the session: ``addRules`` as session rules, ``setMode`` as the new mode."""
+        try:
+            answer = await self.request(
+                {
+                    "subtype": "can_use_tool",
+                    "tool_name": question.tool_name,
+                    "input": dict(question.tool_input),
+                    "permission_suggestions": question.suggestions,
+                    "blocked_path": None,
+                    "decision_reason": question.reason,
+                    "tool_use_id": question.tool_use_id,
+                }
+            )
+        except ClawError as exc:
+            return PermissionAnswer("deny", message=f"{CLIENT} could not decide: {exc}", source=CLIENT)
+        decision = parse_answer(answer, CLIENT)
+        if decision.behavior == "allow":
+            self._apply_updates(answer.get("updatedPermissions"))
+        return decision
+
+    def _apply_updates(self, updates: Any) -> None:
+        """Claude Code ``PermissionUpdate`` objects from an allow: rules join the session's rules (a
+        settings destination is also saved, by the engine, as for an "always" at the REPL)."""
+        engine = self.loop.permissions
+        for update in updates if isinstance(updates, list) else []:
+            kind = update.get("type") if isinstance(update, dict) else None
+            if kind == "setMode" and isinstance(update.get("mode"), str):
+                self.loop.set_permission_mode(update["mode"])
+            elif kind == "addRules" and update.get("behavior") in ("allow", "deny", "ask"):
+                for rule in update.get("rules") or []:
+                    name, content = rule.get("toolName"), rule.get("ruleContent")
+                    text = f"{name}({content})" if content else str(name)
+                    try:
+                        engine.rules.add_text(text, update["behavior"], CLIENT, str(engine.workspace))
+                    except ValueError as exc:  # a rule claw cannot parse
+                        warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
+            elif kind is not None:
+                warn(f"{CLIENT} sent a permission update claw does not apply: {kind}")

@@ -1,0 +1,37 @@
+"""claw-sdk's hooks: the Agent SDK's flags on ``claw`` runs, and the reader of a stream-json run's stdin
+that speaks the SDK's control protocol. Imports only ``claw`` and ``click`` at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+import claw
+import click
+
+
+@claw.hookimpl
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    from claw_sdk.flags import options
+
+    for option in options():
+        register(option)
+
+
+@claw.hookimpl
+def claw_adjust_run(options: claw.LoopOptions) -> str | None:
+    from claw_sdk.flags import adjust
+
+    return adjust(options)
+
+
+@claw.hookimpl(trylast=True)
+def claw_stream_input(
+    stdin: TextIO, out: TextIO, options: claw.LoopOptions, replay: bool, permission_prompt: bool
+) -> claw.StreamJsonInput:
+    from claw_sdk.control import ControlChannel
+
+    channel = ControlChannel(stdin, out, replay=replay)
+    if permission_prompt:
+        options.approver = channel.can_use_tool
+    return channel

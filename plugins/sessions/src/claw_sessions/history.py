@@ -1,0 +1,79 @@
+"""Rebuilding a conversation from a session's events.
+
+The history is the ``user``/``assistant`` messages in file order, except that a ``compaction`` or
+``fork`` event carries the complete message list at that point and replaces everything before it:
+a resumed session starts from its last compaction. A run killed mid-turn can leave an assistant
+message whose tool calls never got results; :func:`claw.interrupted_results` answers them so the model
+(and the API, which rejects an unanswered ``tool_use``) can go on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from claw import CacheStats, Message, SessionState
+
+
+def replay(
+    events: list[dict[str, Any]], *, session_id: str = "", path: Path | None = None, messages: bool = True
+) -> SessionState:
+    """Fold events into a :class:`SessionState`. Messages are validated once, at the end, for speed;
+    ``messages=False`` skips them (listings need only the summary)."""
+    from pydantic import TypeAdapter
+
+    state = SessionState(session_id=session_id, path=path, num_events=len(events))
+    raw: list[dict[str, Any]] = []
+    for ev in events:
+        kind = ev.get("type")
+        if kind in ("user", "assistant"):
+            msg = ev.get("message")
+            if isinstance(msg, dict):
+                if ev.get("replaces_last") and raw:
+                    raw.pop()  # a prompt merged into the trailing user message
+                raw.append(msg)
+            if kind == "assistant":
+                state.num_turns += 1
+                u = ev.get("usage") or {}
+                state.context_tokens = sum(
+                    int(u.get(k) or 0)
+                    for k in (
+                        "input_tokens",
+                        "cache_creation_input_tokens",
+                        "cache_read_input_tokens",
+                        "output_tokens",
+                    )
+                )
+                if ev.get("model"):
+                    state.model = ev["model"]
+                if isinstance(ev.get("cache"), dict):
+                    state.cache.count(ev["cache"])
+            elif not state.title and ev.get("prompt"):
+                state.title = str(ev["prompt"])
+        elif kind in ("compaction", "fork") and isinstance(ev.get("messages"), list):
+            raw = list(ev["messages"])
+            if kind == "compaction":
+                state.context_tokens = 0
+                state.count_result(ev.get("total_cost_usd"), ev.get("usage"))  # a manual one's own cost
+            if kind == "fork":
+                state.parent_id = ev.get("parent_session_id")
+                state.title = state.title or ev.get("title", "")
+                if isinstance(ev.get("cache"), dict):
+                    state.cache = CacheStats(**ev["cache"])
+        elif kind == "session_start":
+            state.session_id = state.session_id or ev.get("session_id", "")
+            state.started = state.started or ev.get("ts")
+            state.cwd = state.cwd or ev.get("cwd")
+            state.model = ev.get("model") or state.model
+            state.chosen_model = ev.get("model") or state.chosen_model
+            state.parent_id = state.parent_id or ev.get("parent_session_id")  # a sub-agent's session
+        elif kind == "result":
+            state.count_result(ev.get("total_cost_usd"), ev.get("usage"))
+        elif kind == "model_switch":
+            state.model = ev.get("to") or state.model
+        state.updated = ev.get("ts") or state.updated
+    if messages:
+        from claw_sessions.repair import valid_history
+
+        state.messages, state.repairs = valid_history(TypeAdapter(list[Message]).validate_python(raw))
+    return state

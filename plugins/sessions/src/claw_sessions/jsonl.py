@@ -1,0 +1,219 @@
+"""claw's JSONL session store: one file per session, resumed, forked and listed.
+
+A session lives in ``<sessions dir>/<session id>.jsonl`` where the sessions dir is
+``claw.sessions_dir(workspace)`` (``$XDG_STATE_HOME/claw/projects/<workspace slug>/``) or
+``--session-dir``. See ``docs/sessions.md`` for the event vocabulary.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import claw
+from claw import ClawError, Message, Session, SessionState, SessionSummary, interrupted_results
+
+from claw_sessions import seed
+from claw_sessions.history import replay
+from claw_sessions.store import SessionWriter, parse_events, read_bytes
+
+__all__ = [
+    "JsonlSessionStore",
+    "find_session",
+    "list_sessions",
+    "load_state",
+    "new_session_id",
+    "open_session",
+    "resume_state",
+]
+
+
+def new_session_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _check_id(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ClawError(f"--session-id must be a UUID, got {value!r}") from None
+
+
+def find_session(spec: str, directory: Path) -> Path:
+    """The file for ``--resume`` ``spec``: a path, ``latest`` (newest in ``directory``) or a session id.
+
+    :raises ClawError: when nothing matches.
+    """
+    candidate = Path(spec).expanduser()
+    if spec.endswith(".jsonl") or candidate.is_file():
+        if not candidate.is_file():
+            raise ClawError(f"no such session file: {candidate}")
+        return candidate
+    if spec == "latest":
+        files = (
+            sorted(directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime) if directory.is_dir() else []
+        )
+        if not files:
+            raise ClawError(f"no sessions to resume in {directory}")
+        return files[-1]
+    path = directory / f"{spec}.jsonl"
+    if path.is_file():
+        return path
+    matches = sorted(directory.glob(f"{spec}*.jsonl")) if directory.is_dir() and len(spec) >= 4 else []
+    if len(matches) == 1:
+        return matches[0]
+    raise ClawError(f"no session {spec!r} in {directory}")
+
+
+def load_state(path: Path, *, messages: bool = True) -> SessionState:
+    """A session file replayed: claw's JSONL, or the seed's legacy JSON or JSONL (detected from the
+    content, as the seed's ``LoadSessionAuto`` does; :attr:`SessionState.format` says which).
+
+    :raises ClawError: the file cannot be read or is no session file (one line naming it).
+    """
+    data = read_bytes(path)
+    kind = seed.detect(path, data)
+    if kind != seed.CLAW:
+        return seed.load(path, data, kind, messages=messages)
+    return replay(parse_events(path, data), session_id=path.stem, path=path, messages=messages)
+
+
+def resume_state(spec: str, directory: Path) -> SessionState:
+    """The session ``--resume spec`` names (see :func:`find_session`), loaded."""
+    return load_state(find_session(spec, directory))
+
+
+def open_session(
+    directory: Path,
+    *,
+    resume: str | SessionState | None = None,
+    fork: bool = False,
+    session_id: str | None = None,
+    persist: bool = True,
+    start: dict[str, Any] | None = None,
+) -> Session:
+    """Start a new session, or resume / fork an existing one.
+
+    :param resume: a ``--resume`` spec (id, ``latest``, path) or the state :func:`resume_state` loaded
+        for one; ``None`` starts a fresh session.
+    :param fork: with ``resume``: copy the history into a new session linked to its parent. A seed
+        (claw-code-go) session is always forked, with a notice: claw appends only to its own files.
+    :param session_id: ``--session-id`` for a new (or forked) session.
+    :param persist: ``False`` keeps nothing on disk.
+    :param start: fields for the ``session_start`` event (model, cwd, claw version).
+    """
+    start = dict(start or {})
+    if session_id is not None:
+        session_id = _check_id(session_id)
+    if resume is None:
+        sid = session_id or new_session_id()
+        path = directory / f"{sid}.jsonl" if persist else None
+        if path is not None and path.exists():
+            raise ClawError(f"session {sid} already exists; use --resume {sid}")
+        session = Session(SessionState(session_id=sid, path=path), SessionWriter(path, defer=True))
+        session.record("session_start", session_id=sid, **start)
+        return session
+    state = resume_state(resume, directory) if isinstance(resume, str) else resume
+    source = state.path
+    assert source is not None
+    repair = interrupted_results(state.messages)
+    _say_repairs(state, repair)
+    foreign = state.format != seed.CLAW
+    if fork or foreign or (session_id is not None and session_id != state.session_id):
+        sid = session_id or new_session_id()
+        path = directory / f"{sid}.jsonl" if persist else None
+        if foreign:
+            where = f"new claw session {sid}" + (f" ({path})" if path else "")
+            claw.warn(
+                f"{source} is a claw-code-go session; continuing in a {where} forked from it, "
+                "leaving the file unchanged",
+                once=False,
+            )
+        messages = [*state.messages, *([repair] if repair else [])]
+        forked = SessionState(
+            session_id=sid,
+            path=path,
+            messages=messages,
+            parent_id=state.session_id,
+            title=state.title,
+            cache=state.cache,
+            model=state.model,
+            chosen_model=state.chosen_model,
+        )
+        session = Session(forked, SessionWriter(path))
+        session.record("session_start", session_id=sid, source="fork", **start)
+        session.record(
+            "fork",
+            parent_session_id=state.session_id,
+            parent_path=str(source),
+            title=state.title,
+            cache=state.cache.as_dict(),
+            messages=[m.model_dump(mode="json", exclude_none=True) for m in messages],
+        )
+        return session
+    session = Session(state, SessionWriter(source if persist else None))
+    session.record("session_start", session_id=state.session_id, source="resume", **start)
+    if repair is not None:
+        session.add_message(repair, repaired=True)
+    return session
+
+
+def _say_repairs(state: SessionState, interrupted: Message | None) -> None:
+    """One warning naming what a resume changed in the history it read back, so that nothing is
+    repaired silently."""
+    what = list(state.repairs)
+    if interrupted is not None:
+        what.append(
+            f"answered tool calls the last run left unfinished as interrupted ({len(interrupted.content)})"
+        )
+    if what:
+        claw.warn(f"session {state.session_id}: repaired on resume: {'; '.join(what)}", once=False)
+
+
+class JsonlSessionStore:
+    """claw's own store: one JSONL file per session in ``directory`` (nothing on disk unless
+    ``persist``); what the ``session_store`` plugin answers."""
+
+    def __init__(self, directory: Path, persist: bool = True) -> None:
+        self.directory = directory
+        self.persist = persist
+
+    def resume(self, spec: str) -> SessionState:
+        return resume_state(spec, self.directory)
+
+    def open(
+        self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
+    ) -> Session:
+        return open_session(
+            self.directory, resume=resume, fork=fork, session_id=session_id, persist=self.persist, start=start
+        )
+
+    def list(self) -> list[SessionSummary]:
+        return list_sessions(self.directory)
+
+
+def list_sessions(directory: Path) -> list[SessionSummary]:
+    """Every session in ``directory``, most recently updated first."""
+    if not directory.is_dir():
+        return []
+    out = []
+    for path in sorted(directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            state = load_state(path, messages=False)
+        except ClawError as exc:  # a stray file must not hide the other sessions
+            claw.warn(f"skipped: {exc}")
+            continue
+        out.append(
+            SessionSummary(
+                state.session_id or path.stem,
+                path,
+                state.started,
+                state.updated,
+                state.model,
+                state.num_turns,
+                state.title,
+                state.parent_id,
+            )
+        )
+    return out
