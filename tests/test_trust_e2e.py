@@ -197,7 +197,9 @@ def test_with_no_trust_dialog_an_interactive_session_runs_untrusted(claw, script
     res = claw("--repl", "say hello").assert_success()
     assert res.stdout == "done\n" and "Do you trust" not in res.stderr
     assert hostile.ran() == {"user-hook"}
-    assert res.stderr.count(f"claw: warning: untrusted folder {hostile.root}: skipped hook ") == 1
+    (line,) = [line for line in res.stderr.splitlines() if "untrusted folder" in line]
+    assert line.startswith(f"claw: warning: untrusted folder {hostile.root}: skipped ")
+    assert "hook SessionStart: " in line
 
 
 # -- interactive, in a real terminal ----------------------------------------------------------
