@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import click
@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from claw.events import HookEvent, HookOutcome
     from claw.loop import AgentLoop, LoopOptions
     from claw.output import Renderer
+    from claw.permissions.gate import PermissionGate
     from claw.tasks import TaskBackend
+    from claw.tools import Tool
     from claw.transports import Transport
 
 
@@ -90,6 +92,22 @@ class CommandContext:
         return select_task_backend(
             {name: reg.obj for name, reg in self._app.task_backends.items()}, self._app.settings.data
         )
+
+    def tool(self, name: str) -> Tool | None:
+        """The registered tool called ``name`` (``None`` when no plugin registers one)."""
+        reg = self._app.tools.get(name)
+        return reg.obj if reg is not None else None
+
+    def permission_gate(self, **kwargs: Any) -> PermissionGate:
+        """The permission gate a session in this folder would have: settings, registered classifiers and
+        the policy ``claw_permission_policy`` builds; ``kwargs`` as :class:`claw.PermissionGate`'s
+        (``mode``, ``allowed_tools``, ``disallowed_tools``).
+
+        :raises ConfigError: for a bad rule. :raises UsageError: for an unknown mode.
+        """
+        from claw.permissions.gate import PermissionGate
+
+        return PermissionGate.for_app(self._app, **kwargs)
 
     async def run_hook(self, event: HookEvent) -> HookOutcome:
         """Fire ``event`` through every programmatic handler and every matching command hook in

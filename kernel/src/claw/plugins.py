@@ -46,10 +46,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw.builtins.session_store",
     "claw.builtins.compaction",
     "claw.builtins.structured_output",
-    "claw.builtins.plan_mode",
     "claw.builtins.renderers",
     "claw.builtins.repl",
-    "claw.builtins.permissions",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they
@@ -76,6 +74,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-otlp",
         "claw-lsp",
         "claw-computer-use",
+        "claw-permissions",
     }
 )
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from claw import ToolContext
 from claw.config import Layer, validate
-from claw.hooks.conditions import compile_condition
-from claw.permissions import PermissionEngine
+from claw_permissions import PermissionEngine
+from claw_permissions.conditions import compile_condition
 from claw_tools_shell._bash import BashTool
 
 BASH = BashTool()

@@ -22,7 +22,6 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "dump-manifests": "claw.cli.manifests:dump_manifests",
     "hooks": "claw.cli.hooks_cmd:hooks",
     "models": "claw.cli.models_cmd:models",
-    "permissions": "claw.cli.permissions_cmd:permissions",
     "plugins": "claw.cli.plugins_cmd:plugins",
     "print-system-prompt": "claw.cli.print_prompt_cmd:print_system_prompt",
     "resume-session": "claw.cli.sessions_cmd:resume_session",

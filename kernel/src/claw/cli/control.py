@@ -34,11 +34,9 @@ from typing import Any, TextIO
 from claw import console
 from claw.cli import sdk_session
 from claw.cli.stream_input import line_error, lines, parse_json, parse_user
-from claw.errors import ClawError
+from claw.errors import ClawError, UsageError
 from claw.messages import ContentBlock
 from claw.permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
-from claw.permissions.rules import RuleError
-from claw.permissions.store import SESSION_SOURCE
 
 #: Who answers ``can_use_tool`` requests, in verdicts and messages.
 CLIENT = "the stream-json client"
@@ -342,7 +340,7 @@ class ControlChannel:
     def _apply_updates(self, updates: Any) -> None:
         """Claude Code ``PermissionUpdate`` objects from an allow: rules join the session's rules (a
         settings destination is also saved, by the engine, as for an "always" at the REPL)."""
-        engine = self.loop.permissions
+        gate = self.loop.permissions
         for update in updates if isinstance(updates, list) else []:
             kind = update.get("type") if isinstance(update, dict) else None
             if kind == "setMode" and isinstance(update.get("mode"), str):
@@ -352,8 +350,8 @@ class ControlChannel:
                     name, content = rule.get("toolName"), rule.get("ruleContent")
                     text = f"{name}({content})" if content else str(name)
                     try:
-                        engine.rules.add_text(text, update["behavior"], SESSION_SOURCE, str(engine.workspace))
-                    except RuleError as exc:
+                        gate.add_rules([text], update["behavior"])
+                    except UsageError as exc:
                         console.warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
             elif kind is not None:
                 console.warn(f"{CLIENT} sent a permission update claw does not apply: {kind}")

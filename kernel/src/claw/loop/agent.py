@@ -44,7 +44,7 @@ class AgentLoop(Turn):
     async def start(self) -> None:
         """Choose the models, build the permission engine (bad input fails here, before a session
         file exists), open the session, start the plugins' part of it and announce it."""
-        from claw.permissions import PermissionEngine
+        from claw.permissions import PERMISSIONS, PermissionGate
 
         app, opts = self.app, self.opts
         settings = app.settings
@@ -62,7 +62,7 @@ class AgentLoop(Turn):
         self._runtime_impls = app.pm.implementers("claw_runtime_event")
 
         # A bad permission mode fails here too, before a session file exists.
-        self.permissions = PermissionEngine.for_app(
+        self.permissions = PermissionGate.for_app(
             app,
             workspace=self.workspace,
             mode=opts.permission_mode,
@@ -100,6 +100,7 @@ class AgentLoop(Turn):
             assert self.ctx is not None
             for tool in opts.parent.session_tools:
                 self.ctx.add_tool(tool)
+        self.tool_ctx.stash[PERMISSIONS] = self.permissions
         self._build_tools()
         self._check_prompt_tool()
         text = self._system_prompt()
