@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 from claw import (
+    PERMISSIONS,
     Access,
     Classifier,
-    PERMISSIONS,
     PermissionRequest,
     Tool,
     ToolContext,

@@ -30,6 +30,12 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "trust": "claw.cli.trust_cmd:trust",
 }
 
+#: Commands a first-party distribution adds (``claw_register_commands``): without it installed (or with
+#: it disabled), the command's name says what to install instead of guessing a near name.
+DISTRIBUTION_COMMANDS: dict[str, str] = {
+    "permissions": "claw-permissions",
+}
+
 
 class CliState:
     """Global options, and the :class:`claw.app.App` built from them on first use."""
@@ -192,6 +198,9 @@ class ClawGroup(click.Group):
         name = args[0]
         if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
             return super().resolve_command(ctx, args)
+        dist = DISTRIBUTION_COMMANDS.get(name)
+        if dist is not None:
+            raise click.UsageError(f"'claw {name}' comes with {dist}: pip install {dist}", ctx)
         close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"to send it as a prompt: claw -p {name}"
         raise click.UsageError(f"no such command {name!r}; {hint}", ctx)

@@ -44,7 +44,7 @@ class AgentLoop(Turn):
     async def start(self) -> None:
         """Choose the models, build the permission engine (bad input fails here, before a session
         file exists), open the session, start the plugins' part of it and announce it."""
-        from claw.permissions import PERMISSIONS, PermissionGate
+        from claw.permissions import PermissionGate
 
         app, opts = self.app, self.opts
         settings = app.settings
@@ -100,7 +100,6 @@ class AgentLoop(Turn):
             assert self.ctx is not None
             for tool in opts.parent.session_tools:
                 self.ctx.add_tool(tool)
-        self.tool_ctx.stash[PERMISSIONS] = self.permissions
         self._build_tools()
         self._check_prompt_tool()
         text = self._system_prompt()
@@ -127,6 +126,7 @@ class AgentLoop(Turn):
         """The plugins' session context, the hook runner and the tools' context (with the sandbox)."""
         from claw.hooks import HookRunner
         from claw.loop.prompt_tool import PromptToolApprover
+        from claw.permissions import PERMISSIONS
 
         app, opts, settings = self.app, self.opts, self.settings
         self.ctx = SessionContext(
@@ -171,6 +171,7 @@ class AgentLoop(Turn):
             small_model=routing.small_model(settings, self.env, self.chain[0]),
         )
         self.hooks.sandbox = self.ctx.sandbox = self.tool_ctx.sandbox
+        self.tool_ctx.stash[PERMISSIONS] = self.permissions  # EnterPlanMode switches its mode
         if opts.permission_prompt_tool:
             self.permissions.approver = PromptToolApprover(
                 opts.permission_prompt_tool, self._find_tool, self.tool_ctx

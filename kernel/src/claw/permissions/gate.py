@@ -325,11 +325,15 @@ class PermissionGate:
         self._debug(tool.name, decision, verdict)
         return verdict
 
-    async def decide(self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext | None = None) -> Decision:
+    async def decide(
+        self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext | None = None
+    ) -> Decision:
         """The first ``claw_permission_decision`` plugin's answer, else the policy's; an awaitable that
         resolves to nothing denies. Nobody is asked (``claw permissions explain`` shows this)."""
         if ctx is None:
-            ctx = ToolContext(workspace=self.workspace, session_id="", permission_mode=self._mode, env=self.env)
+            ctx = ToolContext(
+                workspace=self.workspace, session_id="", permission_mode=self._mode, env=self.env
+            )
         if self.plugins is None:
             return await self.policy.decide(tool, tool_input, ctx, self._mode)
         answer, answers = self.plugins.call_attributed(
