@@ -552,8 +552,7 @@ def claw_permission_decision(
     :returns: a :class:`claw.Verdict` (or a :class:`claw.Decision`), an awaitable of one, or ``None`` to
         leave it to the next plugin.
 
-    .. versionchanged:: 1.2
-       ``mode`` replaces the kernel's rule engine; the rules are a policy's (``claw_permission_policy``).
+    .. versionadded:: 1.1
     """
 
 
@@ -646,7 +645,7 @@ def claw_permission_policy(
     :returns: a callable building a :class:`claw.PermissionPolicy` from the context, or ``None`` to
         leave it to the next plugin.
 
-    .. versionadded:: 1.2
+    .. versionadded:: 1.1
     """
 
 
@@ -665,5 +664,5 @@ def claw_permission_rule_test(
         a session.
     :returns: the test, or ``None`` to leave it to the next plugin.
 
-    .. versionadded:: 1.2
+    .. versionadded:: 1.1
     """

@@ -26,6 +26,7 @@ from claw.permissions.modes import BYPASS_MODES, normalize_mode
 from claw.tools import StashKey, Tool, ToolContext
 
 if TYPE_CHECKING:
+    from claw.config import EffectiveSettings
     from claw.plugins import PluginManager
 
 #: Asks a person about a tool call: returns ``"once"``, ``"session"``, ``"always"`` or ``"deny"``.
@@ -40,9 +41,6 @@ PERMISSIONS: StashKey[PermissionGate] = StashKey()
 
 #: Source of rules added by an answer or a program for this session only.
 SESSION_SOURCE = "session answer"
-
-#: What the kernel says when it decides alone (no ``claw_permission_policy`` answered).
-INSTALL_HINT = "permission rules need claw-permissions (pip install claw-permissions)"
 
 
 @dataclass
@@ -73,7 +71,7 @@ class PermissionContext:
     """What a policy is built from: the session's contract values (``claw_permission_policy``)."""
 
     #: The effective settings (``permissions`` rules with the files they came from); ``None`` in tests.
-    settings: Any
+    settings: EffectiveSettings | None
     workspace: Path
     env: Mapping[str, str]
     #: The workspace (resolved) first, then settings ``permissions.additionalDirectories`` and ``--add-dir``.
@@ -130,7 +128,10 @@ class SafePolicy:
         if mode in BYPASS_MODES or tool.name in self._allowed or self._reads_inside(tool, tool_input, ctx):
             return Decision(Verdict(decision="allow", source=f"mode {mode}"), mode)
         behavior = "deny" if mode == "read-only" else "ask"
-        reason = f"{tool.name} may change things: {INSTALL_HINT}"
+        reason = (
+            f"{tool.name} does more than read inside the workspace, and without claw-permissions nothing "
+            "else runs unasked (pip install claw-permissions)"
+        )
         return Decision(Verdict(decision=behavior, reason=reason, source="kernel default"), mode)
 
     def _reads_inside(self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext) -> bool:
