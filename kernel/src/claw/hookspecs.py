@@ -632,7 +632,7 @@ def claw_permission_policy(
     """Choose a session's permission policy: what decides tool calls no ``claw_permission_decision``
     plugin decided, which tools are offered, and what rules answers and programs add.
 
-    Called once per session (and by ``claw permissions``), when the loop starts. The answer is the
+    Stops at first non-None result. Called once per session (and by ``claw permissions``), when the loop starts. The answer is the
     policy's builder (its class, say), which the kernel calls with ``context``: an error it raises
     (:class:`claw.ConfigError` for a bad rule, naming the file) ends the run before a session file
     exists. The ``permissions`` plugin (``claw-permissions``) answers
@@ -654,7 +654,7 @@ def claw_permission_rule_test(
     rule: str, workspace: Path, env: dict[str, str], tool_lookup: Callable[[str], Any] | None
 ) -> Callable[[HookEvent], bool] | None:
     """Compile a command hook's ``if`` condition (a permission rule such as ``Bash(git *)``) into a test
-    on tool events, with the policy's rule semantics. With no answer the hook runs on every tool event
+    on tool events, with the policy's rule semantics. Stops at first non-None result. With no answer the hook runs on every tool event
     its matcher selects, and a warning says so.
 
     :param rule: the rule text from settings (its syntax was checked when settings loaded).
