@@ -81,6 +81,8 @@ def test_disabling_claw_permissions_leaves_the_safe_default(claw_env, workspace)
     app = App(workspace=workspace, env=claw_env)
     assert isinstance(PermissionGate.for_app(app, allowed_tools=["Write"]).policy, SafePolicy)
     assert {"EnterPlanMode", "ExitPlanMode"} <= set(app.tools)  # plan_mode is an entry point of its own
+    claw_env["CLAW_DISABLE_PLUGINS"] = "plan_mode"
+    assert not {"EnterPlanMode", "ExitPlanMode"} & set(App(workspace=workspace, env=claw_env).tools)
 
 
 #: A whole policy in place of claw-permissions' rule engine: allows what is not a Write.
