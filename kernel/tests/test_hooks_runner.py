@@ -350,4 +350,5 @@ def test_if_condition(claw_env, workspace, tmp_path, condition, tool, tool_input
     s = script(tmp_path, "if.sh", "exit 2\n")
     hooks = {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": s, "if": condition}]}]}
     event = HookEvent(hook_event_name="PreToolUse", tool_name=tool, tool_input=tool_input)
-    assert (asyncio.run(runner(workspace, hooks, claw_env).run(event)).action == "block") is runs
+    pm = App(workspace=workspace, env=claw_env).pm  # claw-permissions reads the rule
+    assert (asyncio.run(runner(workspace, hooks, claw_env, pm=pm).run(event)).action == "block") is runs

@@ -51,7 +51,7 @@ class CommandHook(Model):
     @classmethod
     def _rule(cls, value: str | None) -> str | None:
         if value is not None:
-            from claw.permissions.rules import RuleError, split_rule
+            from claw.permissions.syntax import RuleError, split_rule
 
             try:
                 split_rule(value)

@@ -10,12 +10,12 @@ import random
 
 import pytest
 from claw.config import validate
-from claw.hooks.conditions import compile_condition
-from claw.permissions import PermissionEngine
 from claw.testing.permissions import ALLOW as A
 from claw.testing.permissions import ASK as Q
 from claw.testing.permissions import DENY as D
 from claw.testing.permissions import PermissionFolder, mode_matrix
+from claw_permissions import PermissionEngine
+from claw_permissions.conditions import compile_condition
 from claw_tools_shell._bash import BashTool
 
 BASH = BashTool()

@@ -22,7 +22,6 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "dump-manifests": "claw.cli.manifests:dump_manifests",
     "hooks": "claw.cli.hooks_cmd:hooks",
     "models": "claw.cli.models_cmd:models",
-    "permissions": "claw.cli.permissions_cmd:permissions",
     "plugins": "claw.cli.plugins_cmd:plugins",
     "print-system-prompt": "claw.cli.print_prompt_cmd:print_system_prompt",
     "resume-session": "claw.cli.resume_session_cmd:resume_session",
@@ -30,8 +29,13 @@ BUILTIN_COMMANDS: dict[str, str] = {
 }
 
 #: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
-#: distribution, the error names what to install instead of guessing at a typo.
-PLUGIN_COMMANDS: dict[str, str] = {"sessions": "claw-sessions", "timeline": "claw-sessions"}
+#: distribution installed (or with it disabled), the error names what to install instead of guessing at
+#: a typo.
+PLUGIN_COMMANDS: dict[str, str] = {
+    "sessions": "claw-sessions",
+    "timeline": "claw-sessions",
+    "permissions": "claw-permissions",
+}
 
 
 class CliState:

@@ -94,7 +94,7 @@ class HookRunner:
         #: Seconds a plugin's handler may take (``pluginHookTimeout``, ``CLAW_PLUGIN_HOOK_TIMEOUT``).
         self.plugin_timeout = plugin_hook_timeout(settings.model, env)
         self._conditions = {
-            h.condition: compile_condition(h.condition, workspace, env, tool_lookup)
+            h.condition: compile_condition(h.condition, workspace, env, tool_lookup, pm)
             for h in self.hooks
             if h.condition
         }

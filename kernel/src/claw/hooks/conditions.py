@@ -1,15 +1,11 @@
-"""Claude Code's ``if`` filter on a command hook: run it only when the tool call matches a permission
-rule (``"if": "Bash(git *)"``, ``"if": "Edit(/src/**)"``), with the engine's rule semantics.
-
-The call's accesses are the ones the session's tool declares (so ``Bash(git *)`` meets each simple
-command the shell tool read from the line); for a tool the session does not have, they are derived
-from Claude Code's input schemas (``command``, ``file_path``, ``url``), as ``claw permissions
-explain`` does for tools that are not installed.
+"""Claude Code's ``if`` filter on a command hook (``"if": "Bash(git *)"``): run it only when the tool call
+matches a permission rule. What a rule matches is the permission policy's business, asked through the
+``claw_permission_rule_test`` hook (``claw-permissions`` answers); without one the hook runs on every
+tool event its matcher selects (running a guard too often is the safe side), said once.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,36 +14,24 @@ from claw.events import HookEvent
 
 
 def compile_condition(
-    rule: str, workspace: Path, env: Any, tool_lookup: Callable[[str], Any] | None = None
+    rule: str, workspace: Path, env: Any, tool_lookup: Callable[[str], Any] | None = None, pm: Any = None
 ) -> Callable[[HookEvent], bool]:
     """A test on tool events: true when the rule covers the tool or any unit of the call.
 
     :param tool_lookup: the session's tool by name (``None`` when it has none of that name).
+    :param pm: the plugin manager whose ``claw_permission_rule_test`` compiles the rule.
     """
-    from claw.permissions import paths
-    from claw.permissions.judge import units_for
-    from claw.permissions.ruleset import RuleSet
-    from claw.permissions.standin import StandInTool
-    from claw.tools import ToolContext
+    test = None
+    if pm is not None:
+        test = pm.hook.claw_permission_rule_test(
+            rule=rule, workspace=workspace, env=dict(env), tool_lookup=tool_lookup
+        )
+    if test is not None:
+        return test
+    from claw import console
 
-    ws = os.path.realpath(workspace)
-    home = paths.home_of(dict(env))
-    rules = RuleSet(ws, home)
-    rules.add_text(rule, "allow", "hook if", ws)
-
-    def test(event: HookEvent) -> bool:
-        if not event.tool_name:
-            return False
-        tool_input = event.tool_input or {}
-        tool = (tool_lookup(event.tool_name) if tool_lookup else None) or StandInTool(event.tool_name)
-        if rules.by_name("allow", tool.name, (), tool_input) is not None:
-            return True
-        ctx = ToolContext(workspace=Path(ws), session_id="")
-        try:
-            accesses = tool.access(tool_input, ctx)
-        except Exception:
-            return False
-        units = units_for(tool.name, accesses, ws, [ws], home)
-        return any(rules.by_unit("allow", u) is not None for u in units)
-
-    return test
+    console.warn(
+        f'hook condition "if": {rule!r} runs the hook on every tool event: reading permission rules '
+        "needs claw-permissions (pip install claw-permissions)"
+    )
+    return lambda event: bool(event.tool_name)
