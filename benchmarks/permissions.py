@@ -1,4 +1,5 @@
-"""Permission decisions per second: ``PermissionEngine.check`` on typical calls with typical rules.
+"""Permission decisions per second: ``PermissionGate.check`` with claw-permissions' rule engine, on
+typical calls with typical rules.
 
 Run: ``uv run python benchmarks/permissions.py [--seconds S]``. A mix of calls (reads and edits of
 workspace files, allowed and compound shell commands, a WebFetch, an MCP tool) against a dozen rules
@@ -20,7 +21,7 @@ from typing import Any
 
 from claw import Access, Tool, ToolContext, ToolResult, ToolSpec
 from claw.config import Layer, validate
-from claw.permissions import PermissionEngine
+from claw_permissions import PermissionEngine
 
 TARGET = 50_000
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 
+from claw import PermissionGate
 from claw.app import App
-from claw.permissions import PermissionEngine
-from claw.permissions.standin import StandInTool
 from claw.testing.script import Fault, Reply, Text
 from claw.trust import TrustStore
+from claw_permissions.standin import StandInTool
 
 
 def engine_for(workspace, claw_env, url):
@@ -21,7 +21,7 @@ def engine_for(workspace, claw_env, url):
     }))  # fmt: skip
     TrustStore(claw_env).add(workspace)  # the test's own folder: its providers settings count
     app = App(workspace=workspace, env=claw_env)
-    return PermissionEngine.for_app(app, mode="auto")
+    return PermissionGate.for_app(app, mode="auto")
 
 
 def decide(engine, command):
@@ -30,7 +30,7 @@ def decide(engine, command):
 
 def test_auto_mode_asks_the_model_over_the_wire(anthropic_server, claw_env, workspace):
     engine = engine_for(workspace, claw_env, anthropic_server.url)
-    assert [c.name for c in engine.classifiers] == ["llm", "rule"]
+    assert [c.name for c in engine.policy.classifiers] == ["llm", "rule"]
     anthropic_server.script(
         Reply(Text('{"decision": "allow", "reason": "running the tests is routine"}')),
         Reply(Text('{"decision": "deny", "reason": "pipes a download into a shell"}')),

@@ -32,9 +32,20 @@ class Edit(Write):
     spec = ToolSpec(name="Edit", description="Edit a file.", input_schema=Write.spec.input_schema)
 
 
+class Read(Tool):
+    spec = ToolSpec(name="Read", description="Read a file.", read_only=True,
+                    input_schema={"type": "object", "properties": {"file_path": {"type": "string"}}})
+
+    def access(self, input, ctx):
+        return [Access(kind="read", path=input["file_path"])]
+
+    async def run(self, input, ctx):
+        return ToolResult(content=ctx.resolve(input["file_path"]).read_text())
+
+
 @claw.hookimpl
 def claw_register_tools(register):
-    for tool in (Write(), Edit()):
+    for tool in (Write(), Edit(), Read()):
         register(tool)
 """
 
@@ -43,7 +54,7 @@ def claw_register_tools(register):
 def run_env(scripted, plugin_module, claw_env, workspace):
     plugin_module("perm_e2e_tools", TOOLS)
     claw_env["CLAW_PLUGIN_MODULES"] += ",claw.testing.scripted_provider"
-    # These small stand-ins replace the real Write/Edit (registered first otherwise); Bash is the real
+    # These small stand-ins replace the real Write/Edit/Read (registered first otherwise); Bash is the real
     # one (claw-tools-shell): what a line runs reaches the engine only through its declared accesses.
     claw_env["CLAW_DISABLE_PLUGINS"] = "claw-tools-files"
     os.environ.update(claw_env)
@@ -269,7 +280,7 @@ import claw
 
 
 @claw.hookimpl(tryfirst=True)
-def claw_permission_decision(tool, tool_input, ctx, engine):
+def claw_permission_decision(tool, tool_input, ctx, mode):
     if tool.name == "Write":
         return claw.Verdict(decision="deny", reason="this shop takes no writes")
     return None
@@ -281,7 +292,7 @@ import claw
 
 
 @claw.hookimpl
-def claw_permission_decision(tool, tool_input, ctx, engine):
+def claw_permission_decision(tool, tool_input, ctx, mode):
     with open(ctx.workspace / "seen.log", "a") as fh:
         fh.write(tool.name + "\\n")
     return None
@@ -328,13 +339,35 @@ def test_a_plugin_that_answers_none_leaves_the_decision_to_the_rules(claw, run_e
     assert (workspace / "seen.log").read_text() == "Write\nWrite\n"
 
 
-def test_a_disabled_permissions_builtin_with_nothing_in_its_place_denies(claw, run_env, workspace, claw_env):
+def test_without_claw_permissions_reads_inside_the_workspace_run_and_the_rest_is_denied_in_p(
+    claw, run_env, workspace, claw_env
+):
+    """The kernel's safe default: rules need claw-permissions, so ``--allowed-tools`` grants nothing; a
+    read inside the workspace runs, a write is denied in ``-p`` naming the distribution to install."""
+    claw_env["CLAW_DISABLE_PLUGINS"] += ",permissions"
+    (workspace / "r.txt").write_text("hello")
+    run_env.script(
+        Reply(
+            ToolCall("Read", {"file_path": "r.txt"}),
+            ToolCall("Read", {"file_path": "/etc/hostname"}),
+            ToolCall("Write", {"file_path": "a.txt", "content": "1"}),
+        ),
+        Reply(Text("ok")),
+    )
+    claw("-p", "go", "--allowed-tools", "Write").assert_success()
+    inside, outside, write = tool_results(run_env, 1)
+    assert not inside["is_error"] and "hello" in inside["content"]
+    for denied in (outside, write):
+        assert denied["is_error"] and "pip install claw-permissions" in denied["content"]
+        assert "no one can approve it in a non-interactive run" in denied["content"]
+    assert not (workspace / "a.txt").exists()
+
+
+def test_without_claw_permissions_bypass_mode_still_allows(claw, run_env, workspace, claw_env):
     claw_env["CLAW_DISABLE_PLUGINS"] += ",permissions"
     run_env.script(Reply(ToolCall("Write", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
-    claw("-p", "go", "--allowed-tools", "Write").assert_success()
-    [denied] = tool_results(run_env, 1)
-    assert denied["is_error"] and "no plugin decided on this Write call" in denied["content"]
-    assert not (workspace / "a.txt").exists()
+    claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
+    assert (workspace / "a.txt").read_text() == "1"
 
 
 def test_explain_names_rule_and_file_for_each_command_the_shell_tool_read(claw, workspace):

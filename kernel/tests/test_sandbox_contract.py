@@ -10,7 +10,7 @@ import pytest
 from claw import Access, SandboxSettings, Tool, ToolContext, ToolResult, ToolSpec, sandbox_policy
 from claw.config import Layer, validate
 from claw.errors import ConfigError
-from claw.permissions import PermissionEngine
+from claw_permissions import PermissionEngine
 
 
 class Shell(Tool):

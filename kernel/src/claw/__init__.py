@@ -85,8 +85,6 @@ _LAZY: dict[str, str] = {
     "HookContext": "claw.hook_dispatch",
     "CallbackHook": "claw.hook_dispatch",
     "HookCallback": "claw.hook_dispatch",
-    # does a permission rule cover a tool call (settings hooks' ``if``)
-    "rule_test": "claw.permissions.rule_test",
     "RuntimeEvent": "claw.events",
     # other extension points
     "Classifier": "claw.classifiers",
@@ -151,6 +149,16 @@ _LAZY: dict[str, str] = {
     # beside it: a client's permission answer (hook callbacks: ``CallbackHook`` above)
     "StreamJsonInput": "claw.cli.stream_input",
     "parse_answer": "claw.permissions.asking",
+    # permissions: the contract a policy (claw-permissions) meets, the session's gate, the rule syntax
+    "Decision": "claw.permissions.gate",
+    "PermissionContext": "claw.permissions.gate",
+    "PermissionGate": "claw.permissions.gate",
+    "PermissionPolicy": "claw.permissions.gate",
+    "PERMISSIONS": "claw.permissions.gate",
+    "SESSION_SOURCE": "claw.permissions.gate",
+    "normalize_mode": "claw.permissions.modes",
+    "RuleError": "claw.permissions.syntax",
+    "split_rule": "claw.permissions.syntax",
     "run_builtin": "claw.cli.slash_builtins",
     "command_names": "claw.cli.slash_builtins",
     "unknown_command": "claw.cli.slash_builtins",
@@ -254,7 +262,16 @@ if TYPE_CHECKING:
     from claw.output import Renderer, TextRenderer
     from claw.paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
     from claw.permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
-    from claw.permissions.rule_test import rule_test
+    from claw.permissions.gate import (
+        PERMISSIONS,
+        SESSION_SOURCE,
+        Decision,
+        PermissionContext,
+        PermissionGate,
+        PermissionPolicy,
+    )
+    from claw.permissions.modes import normalize_mode
+    from claw.permissions.syntax import RuleError, split_rule
     from claw.plugin_commands import CommandContext, command_context
     from claw.providers import (
         Catalogue,

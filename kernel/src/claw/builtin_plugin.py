@@ -1,6 +1,6 @@
-"""The kernel's own registrations that need no replacing as a whole (the local task backend, the rule
-classifier), loaded as the first plugin so third parties can add to them; the replaceable features are
-in :mod:`claw.builtins`."""
+"""The kernel's own registrations that need no replacing as a whole (the local task backend), loaded
+as the first plugin so third parties can add to them; the replaceable features are in
+:mod:`claw.builtins`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from claw import hookimpl
 
 if TYPE_CHECKING:
-    from claw.classifiers import Classifier
     from claw.events import HookEvent
     from claw.hook_dispatch import HookContext
     from claw.tasks import TaskBackend
@@ -33,13 +32,6 @@ def claw_register_settings(register: Callable[..., None]) -> None:
         AgentsSettings,
         "Multi-agent runtime: backend (task backend for detached tasks, default embedded) and backend options.",
     )
-
-
-@hookimpl
-def claw_register_classifiers(register: Callable[[Classifier], None]) -> None:
-    from claw.permissions.classifier import RuleClassifier
-
-    register(RuleClassifier())
 
 
 @hookimpl(wrapper=True, trylast=True)

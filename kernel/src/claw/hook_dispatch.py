@@ -61,6 +61,10 @@ def _no_tool(name: str) -> Tool | None:
     return None
 
 
+def _no_rule_test(rule: str) -> Callable[[HookEvent], bool] | None:
+    return None
+
+
 @dataclass(eq=False)
 class HookContext:
     """What a ``claw_hook_event`` handler may need beside the event: one per session (or per plugin
@@ -77,6 +81,9 @@ class HookContext:
     :param tool_lookup: the session's tool by name (``None`` when it has none of that name).
     :param sandbox: the session's sandbox, once the loop made it.
     :param plugin_timeout: seconds a handler's awaitable may take (``pluginHookTimeout``).
+    :param rule_test: compiles a command hook's ``if`` rule (``Bash(git *)``) into a test on tool events
+        through ``claw_permission_rule_test`` (the permission policy's rule semantics); ``None`` when no
+        plugin reads rules. Set by :class:`HookDispatch`.
     """
 
     settings: EffectiveSettings
@@ -87,6 +94,7 @@ class HookContext:
     tool_lookup: Callable[[str], Tool | None] = _no_tool
     sandbox: Sandbox | None = None
     plugin_timeout: float = 60.0
+    rule_test: Callable[[str], Callable[[HookEvent], bool] | None] = _no_rule_test
 
 
 def plugin_hook_timeout(settings: Any, env: Mapping[str, str]) -> float:
@@ -118,6 +126,13 @@ class HookDispatch:
     def __init__(self, pm: Any, context: HookContext) -> None:
         self.pm = pm
         self.context = context
+        context.rule_test = self._rule_test
+
+    def _rule_test(self, rule: str) -> Callable[[HookEvent], bool] | None:
+        context = self.context
+        return self.pm.hook.claw_permission_rule_test(
+            rule=rule, workspace=context.workspace, env=dict(context.env), tool_lookup=context.tool_lookup
+        )
 
     async def run(self, event: HookEvent) -> HookOutcome:
         """What the handlers decided for ``event`` (``continue`` when none answered)."""

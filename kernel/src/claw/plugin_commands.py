@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from claw.events import HookEvent, HookOutcome
     from claw.loop import AgentLoop, LoopOptions
     from claw.output import Renderer
+    from claw.permissions.gate import PermissionGate
     from claw.sessions import SessionStore
     from claw.tasks import TaskBackend
+    from claw.tools import Tool
     from claw.transports import Transport
 
 
@@ -114,6 +116,22 @@ class CommandContext:
         """The plugins' hooks, to call one from a command as the kernel does (``ctx.hook.<name>(...)``):
         e.g. ``claw timeline`` asks ``claw_render_timeline`` whether a UI draws it."""
         return self._app.pm.hook
+
+    def tool(self, name: str) -> Tool | None:
+        """The registered tool called ``name`` (``None`` when no plugin registers one)."""
+        reg = self._app.tools.get(name)
+        return reg.obj if reg is not None else None
+
+    def permission_gate(self, **kwargs: Any) -> PermissionGate:
+        """The permission gate a session in this folder would have: settings, registered classifiers and
+        the policy ``claw_permission_policy`` builds; ``kwargs`` as :class:`claw.PermissionGate`'s
+        (``mode``, ``allowed_tools``, ``disallowed_tools``).
+
+        :raises ConfigError: for a bad rule. :raises UsageError: for an unknown mode.
+        """
+        from claw.permissions.gate import PermissionGate
+
+        return PermissionGate.for_app(self._app, **kwargs)
 
     async def run_hook(self, event: HookEvent) -> HookOutcome:
         """Fire ``event`` through ``claw_hook_event`` (programmatic handlers, and with ``claw-hooks``

@@ -45,9 +45,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw.builtin_plugin",
     "claw.builtins.compaction",
     "claw.builtins.structured_output",
-    "claw.builtins.plan_mode",
     "claw.builtins.renderers",
-    "claw.builtins.permissions",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they
@@ -78,6 +76,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-hooks",
         "claw-sessions",
         "claw-sdk",
+        "claw-permissions",
     }
 )
 

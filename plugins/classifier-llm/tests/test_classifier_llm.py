@@ -6,16 +6,25 @@ import asyncio
 import json
 
 import pytest
-from claw import Access, Message, ModelInfo, PermissionRequest, Provider, ResponseComplete, ToolContext
+from claw import (
+    Access,
+    Message,
+    ModelInfo,
+    PermissionGate,
+    PermissionRequest,
+    Provider,
+    ResponseComplete,
+    ToolContext,
+)
 from claw.app import App
 from claw.config import Layer, validate
-from claw.permissions import PermissionEngine, RuleClassifier
 from claw.providers import CredentialStatus, ModelResponse
 from claw.trust import TrustStore
 from claw_classifier_llm.cache import TTLCache
 from claw_classifier_llm.classifier import LLMClassifier
 from claw_classifier_llm.config import ClassifierLlmSettings
 from claw_classifier_llm.prompt import parse_answer
+from claw_permissions import PermissionEngine, RuleClassifier
 
 
 class Scripted(Provider):
@@ -162,8 +171,8 @@ def test_auto_mode_through_the_engine(workspace):
                         {"classifierLlm": ClassifierLlmSettings})  # fmt: skip
     engine = PermissionEngine(settings=settings, workspace=workspace, mode="auto",
                               classifiers=[RuleClassifier(), LLMClassifier()], open_model=opener)  # fmt: skip
-    assert [c.name for c in engine.classifiers] == ["llm", "rule"]
-    from claw.permissions.standin import StandInTool
+    assert [c.name for c in engine.policy.classifiers] == ["llm", "rule"]
+    from claw_permissions.standin import StandInTool
 
     ctx = ToolContext(workspace=workspace, session_id="s")
     Scripted.answers = ['{"decision": "allow", "reason": "tests are routine"}']
@@ -212,9 +221,9 @@ def test_registered_plugin_and_provider_through_the_app(plugin_module, claw_env,
     TrustStore(claw_env).add(workspace)  # the test's own folder: its providers settings count
     app = App(workspace=workspace, env=claw_env)
     assert "llm" in app.classifiers and "rule" in app.classifiers
-    engine = PermissionEngine.for_app(app, mode="auto")
-    assert [c.name for c in engine.classifiers] == ["llm", "rule"]
-    from claw.permissions.standin import StandInTool
+    engine = PermissionGate.for_app(app, mode="auto")
+    assert [c.name for c in engine.policy.classifiers] == ["llm", "rule"]
+    from claw_permissions.standin import StandInTool
 
     decision = asyncio.run(engine.decide(StandInTool("Bash"), {"command": "curl x | sh"}))
     assert decision.verdict.decision == "deny" and decision.classifier == "llm"

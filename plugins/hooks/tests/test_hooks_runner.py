@@ -22,11 +22,11 @@ def settings_with(ws: Path, hooks: dict, extra_layers=()):
     return validate(layers, {"hooks": HooksSettings})
 
 
-def runner(ws, hooks, env, records=None, extra_layers=()):
+def runner(ws, hooks, env, records=None, extra_layers=(), plugins=()):
     """Hook events fired as the loop fires them: through ``claw_hook_event``, with claw-hooks loaded
-    (and the test's handler plugins, ``plugin_module``)."""
+    (and the test's handler plugins, ``plugin_module``, and ``plugins`` by module)."""
     modules = [m for m in env.get("CLAW_PLUGIN_MODULES", "").split(",") if m]
-    env = {**env, "CLAW_PLUGIN_MODULES": ",".join([*modules, "claw_hooks.plugin"])}
+    env = {**env, "CLAW_PLUGIN_MODULES": ",".join([*modules, *plugins, "claw_hooks.plugin"])}
     pm = App(workspace=ws, env=env, load_entry_points=False).pm
     context = HookContext(
         settings=settings_with(ws, hooks, extra_layers),
@@ -352,4 +352,17 @@ def test_if_condition(claw_env, workspace, tmp_path, condition, tool, tool_input
     s = script(tmp_path, "if.sh", "exit 2\n")
     hooks = {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": s, "if": condition}]}]}
     event = HookEvent(hook_event_name="PreToolUse", tool_name=tool, tool_input=tool_input)
-    assert (asyncio.run(runner(workspace, hooks, claw_env).run(event)).action == "block") is runs
+    r = runner(
+        workspace, hooks, claw_env, plugins=["claw_permissions.plugin"]
+    )  # claw-permissions reads the rule
+    assert (asyncio.run(r.run(event)).action == "block") is runs
+
+
+def test_if_condition_without_a_rule_reader_runs_on_every_tool_event(claw_env, workspace, tmp_path, capsys):
+    s = script(tmp_path, "if.sh", "exit 2\n")
+    hooks = {
+        "PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": s, "if": "Bash(git *)"}]}]
+    }
+    event = HookEvent(hook_event_name="PreToolUse", tool_name="Read", tool_input={"file_path": "x"})
+    assert asyncio.run(runner(workspace, hooks, claw_env).run(event)).action == "block"
+    assert "needs claw-permissions (pip install claw-permissions)" in capsys.readouterr().err

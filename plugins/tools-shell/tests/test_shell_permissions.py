@@ -9,13 +9,13 @@ from __future__ import annotations
 import random
 
 import pytest
-from claw import rule_test
 from claw.config import validate
-from claw.permissions import PermissionEngine
 from claw.testing.permissions import ALLOW as A
 from claw.testing.permissions import ASK as Q
 from claw.testing.permissions import DENY as D
 from claw.testing.permissions import PermissionFolder, mode_matrix
+from claw_permissions import PermissionEngine
+from claw_permissions.conditions import compile_condition
 from claw_tools_shell._bash import BashTool
 
 BASH = BashTool()
@@ -283,5 +283,10 @@ def test_random_lines_never_crash_the_tool_or_the_engine(permission_folder):
     [("git push", True), ("npm test && git push", True), ("echo $(git push)", True), ("npm test", False)],
 )
 def test_hook_if_condition_meets_each_command(permission_folder, command, runs):
-    test = rule_test("Bash(git *)", permission_folder.workspace, permission_folder.env, lambda name: BASH)
-    assert test("Bash", {"command": command}) is runs
+    from claw.events import HookEvent
+
+    test = compile_condition(
+        "Bash(git *)", permission_folder.workspace, permission_folder.env, lambda name: BASH
+    )
+    event = HookEvent(hook_event_name="PreToolUse", tool_name="Bash", tool_input={"command": command})
+    assert test(event) is runs

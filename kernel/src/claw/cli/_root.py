@@ -21,7 +21,6 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "doctor": "claw.cli.doctor:doctor",
     "dump-manifests": "claw.cli.manifests:dump_manifests",
     "models": "claw.cli.models_cmd:models",
-    "permissions": "claw.cli.permissions_cmd:permissions",
     "plugins": "claw.cli.plugins_cmd:plugins",
     "print-system-prompt": "claw.cli.print_prompt_cmd:print_system_prompt",
     "resume-session": "claw.cli.resume_session_cmd:resume_session",
@@ -29,8 +28,13 @@ BUILTIN_COMMANDS: dict[str, str] = {
 }
 
 #: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
-#: distribution, the error names what to install instead of guessing at a typo.
-PLUGIN_COMMANDS: dict[str, str] = {"sessions": "claw-sessions", "timeline": "claw-sessions"}
+#: distribution installed (or with it disabled), the error names what to install instead of guessing at
+#: a typo.
+PLUGIN_COMMANDS: dict[str, str] = {
+    "sessions": "claw-sessions",
+    "timeline": "claw-sessions",
+    "permissions": "claw-permissions",
+}
 
 
 class CliState:

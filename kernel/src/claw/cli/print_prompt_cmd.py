@@ -28,7 +28,7 @@ def print_system_prompt(ctx: click.Context, cwd: Path | None, date: str | None) 
     from claw import prompt
     from claw.cli.run import add_dirs
     from claw.errors import UsageError
-    from claw.permissions.engine import additional_roots
+    from claw.permissions.gate import additional_roots
 
     state = state_of(ctx)
     root = ctx.find_root().params

@@ -59,6 +59,8 @@ from claw.hookspecs.sessions import (
 )
 from claw.hookspecs.tools import (
     claw_permission_decision,
+    claw_permission_policy,
+    claw_permission_rule_test,
     claw_register_classifiers,
     claw_register_sandboxes,
     claw_register_tools,
@@ -85,6 +87,8 @@ __all__ = [
     "claw_interactive",
     "claw_output_renderer",
     "claw_permission_decision",
+    "claw_permission_policy",
+    "claw_permission_rule_test",
     "claw_register_classifiers",
     "claw_register_commands",
     "claw_register_providers",

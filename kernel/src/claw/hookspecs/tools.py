@@ -14,9 +14,11 @@ from claw._markers import hookspec
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from pathlib import Path
 
     from claw.classifiers import Classifier, Verdict
-    from claw.permissions.engine import PermissionEngine
+    from claw.events import HookEvent
+    from claw.permissions.gate import PermissionContext, PermissionPolicy
     from claw.sandboxes import Sandbox
     from claw.tools import Tool, ToolContext, ToolResult
     from claw.transports import Transport
@@ -132,26 +134,24 @@ def claw_register_classifiers(register: Callable[[Classifier], None]) -> None:
 
 @hookspec(firstresult=True)
 def claw_permission_decision(
-    tool: Tool, tool_input: dict[str, Any], ctx: ToolContext, engine: PermissionEngine
+    tool: Tool, tool_input: dict[str, Any], ctx: ToolContext, mode: str
 ) -> Verdict | Awaitable[Verdict | None] | None:
-    """Decide on one tool call before anyone is asked: ``allow``, ``deny`` or ``ask``.
+    """Decide on one tool call before the session's permission policy: ``allow``, ``deny`` or ``ask``.
 
-    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
-    built-in ``permissions`` plugin answers with the rule engine (``engine.decide``: deny, ask and allow
-    rules, the permission mode, classifiers; `permissions <permissions.md>`_), whose answer carries the
-    verdict with its reasoning. A plugin that answers first decides instead: its ``deny`` is final, its
+    Stops at first non-None result. With no answer the session's policy decides
+    (``claw_permission_policy``: the rule engine of ``claw-permissions``, or the kernel's safe default;
+    `permissions <permissions.md>`_). A plugin that answers decides instead: its ``deny`` is final, its
     ``ask`` goes to the person or approver as a rule's would, and PreToolUse hooks that answered ``allow``
     or ``ask`` still apply on top. Return ``None`` (not an awaitable) to leave the call to the next plugin
-    and finally to the rules; an awaitable always answers, and one that resolves to ``None`` denies the
-    call. With no answer at all (the built-in disabled and no plugin deciding) the call is denied.
+    and finally to the policy; an awaitable always answers, and one that resolves to ``None`` denies the
+    call.
 
     :param tool: the tool being called (``tool.name``, ``tool.spec``, ``tool.access(...)``).
     :param tool_input: the input the model gave (after PreToolUse hooks changed it).
-    :param ctx: the session's tool context (workspace, permission mode, settings).
-    :param engine: the session's permission engine; ``await engine.decide(tool, tool_input, ctx)``
-        is what the rules say.
-    :returns: a :class:`claw.Verdict`, an awaitable of one, or ``None`` to leave it to the next
-        plugin.
+    :param ctx: the session's tool context (workspace, settings, stash).
+    :param mode: the session's permission mode, canonical name (``prompt``, ``read-only``, ...).
+    :returns: a :class:`claw.Verdict` (or a :class:`claw.Decision`), an awaitable of one, or ``None`` to
+        leave it to the next plugin.
 
     .. versionadded:: 1.1
     """
@@ -178,4 +178,50 @@ def claw_tool_result(
     :returns: text to append to the result, an awaitable of it, or ``None`` to add nothing.
 
     .. versionadded:: 1.0
+    """
+
+
+# Permissions: the session's policy (``claw-permissions`` answers with its rule engine)
+
+
+@hookspec(firstresult=True)
+def claw_permission_policy(
+    context: PermissionContext,
+) -> Callable[[PermissionContext], PermissionPolicy] | None:
+    """Choose a session's permission policy: what decides tool calls no ``claw_permission_decision``
+    plugin decided, which tools are offered, and what rules answers and programs add.
+
+    Stops at first non-None result. Called once per session (and by ``claw permissions``), when the loop starts. The answer is the
+    policy's builder (its class, say), which the kernel calls with ``context``: an error it raises
+    (:class:`claw.ConfigError` for a bad rule, naming the file) ends the run before a session file
+    exists. The ``permissions`` plugin (``claw-permissions``) answers
+    ``trylast`` with its rule engine; a plugin answering first replaces it. With no answer the kernel's
+    safe default decides: tools that only read inside the workspace run, everything else is asked
+    about (denied in ``-p``), the bypass modes allow everything.
+
+    :param context: the session's settings, workspace, roots, ``--allowed-tools`` and
+        ``--disallowed-tools`` rules, classifiers and model opener.
+    :returns: a callable building a :class:`claw.PermissionPolicy` from the context, or ``None`` to
+        leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_permission_rule_test(
+    rule: str, workspace: Path, env: dict[str, str], tool_lookup: Callable[[str], Any] | None
+) -> Callable[[HookEvent], bool] | None:
+    """Compile a command hook's ``if`` condition (a permission rule such as ``Bash(git *)``) into a test
+    on tool events, with the policy's rule semantics. Stops at first non-None result. With no answer the hook runs on every tool event
+    its matcher selects, and a warning says so.
+
+    :param rule: the rule text from settings (its syntax was checked when settings loaded).
+    :param workspace: the session's workspace.
+    :param env: the environment (``HOME`` for ``~`` paths).
+    :param tool_lookup: the session's tool by name, for the accesses a call declares; ``None`` outside
+        a session.
+    :returns: the test, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
     """

@@ -44,7 +44,7 @@ class AgentLoop(Turn):
     async def start(self) -> None:
         """Choose the models, build the permission engine (bad input fails here, before a session
         file exists), open the session, start the plugins' part of it and announce it."""
-        from claw.permissions import PermissionEngine
+        from claw.permissions import PermissionGate
 
         app, opts = self.app, self.opts
         settings = app.settings
@@ -62,7 +62,7 @@ class AgentLoop(Turn):
         self._runtime_impls = app.pm.implementers("claw_runtime_event")
 
         # A bad permission mode fails here too, before a session file exists.
-        self.permissions = PermissionEngine.for_app(
+        self.permissions = PermissionGate.for_app(
             app,
             workspace=self.workspace,
             mode=opts.permission_mode,
@@ -126,6 +126,7 @@ class AgentLoop(Turn):
         """The plugins' session context, the hook dispatch and the tools' context (with the sandbox)."""
         from claw.hook_dispatch import HookContext, HookDispatch, plugin_hook_timeout
         from claw.loop.prompt_tool import PromptToolApprover
+        from claw.permissions import PERMISSIONS
 
         app, opts, settings = self.app, self.opts, self.settings
         self.ctx = SessionContext(
@@ -177,6 +178,7 @@ class AgentLoop(Turn):
             small_model=routing.small_model(settings, self.env, self.chain[0]),
         )
         self.hooks.context.sandbox = self.ctx.sandbox = self.tool_ctx.sandbox
+        self.tool_ctx.stash[PERMISSIONS] = self.permissions  # EnterPlanMode switches its mode
         if opts.permission_prompt_tool:
             self.permissions.approver = PromptToolApprover(
                 opts.permission_prompt_tool, self._find_tool, self.tool_ctx

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from claw.compaction import Compactor
     from claw.config import EffectiveSettings
     from claw.hook_dispatch import HookDispatch
-    from claw.permissions import PermissionEngine
+    from claw.permissions import PermissionGate
     from claw.sessions import SessionStore
 
 
@@ -39,7 +39,7 @@ class LoopState:
     costs: CostTracker
     policy: RetryPolicy
     caller: ModelCaller
-    permissions: PermissionEngine
+    permissions: PermissionGate
     hooks: HookDispatch
     cache: CacheTracker
     tool_ctx: ToolContext

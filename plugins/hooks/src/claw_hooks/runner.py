@@ -13,6 +13,7 @@ import asyncio
 import inspect
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import claw
@@ -40,11 +41,7 @@ class HookRunner:
             *effective_hooks(context.settings),
             *callback_hooks(context.callbacks),
         ]
-        self._conditions = {
-            h.condition: claw.rule_test(h.condition, context.workspace, context.env, context.tool_lookup)
-            for h in self.hooks
-            if h.condition
-        }
+        self._conditions = {h.condition: _condition(context, h.condition) for h in self.hooks if h.condition}
 
     async def run(self, handled: Any, event: HookEvent) -> HookOutcome | None:
         """The merged outcome of ``event``, given the handlers' answer (``handled``: ``None``, a
@@ -74,7 +71,7 @@ class HookRunner:
         for hook in self.hooks:
             if hook.event != event.hook_event_name or (has_subject and not hook.test(subject)):
                 continue
-            if hook.condition and not self._conditions[hook.condition](event.tool_name, event.tool_input):
+            if hook.condition and not self._conditions[hook.condition](event):
                 continue
             prev = chosen.get(hook.command)
             if prev is None or hook.timeout > prev.timeout:
@@ -121,6 +118,21 @@ class HookRunner:
             record["error"] = interpreted.problem
         context.report(record)
         return interpreted
+
+
+def _condition(context: HookContext, rule: str) -> Callable[[HookEvent], bool]:
+    """Claude Code's ``if`` filter: run the hook only when the tool call matches a permission rule. What
+    a rule matches is the permission policy's business (``claw_permission_rule_test``: claw-permissions);
+    without one the hook runs on every tool event its matcher selects (running a guard too often is the
+    safe side), said once."""
+    test = context.rule_test(rule)
+    if test is not None:
+        return test
+    claw.warn(
+        f'hook condition "if": {rule!r} runs the hook on every tool event: reading permission rules '
+        "needs claw-permissions (pip install claw-permissions)"
+    )
+    return lambda event: bool(event.tool_name)
 
 
 async def _call(hook: ConfiguredHook, event: HookEvent) -> CommandResult:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Literal
 
 import claw
@@ -35,7 +34,10 @@ class CommandHook(BaseModel):
     @classmethod
     def _rule(cls, value: str | None) -> str | None:
         if value is not None:
-            claw.rule_test(value, Path.cwd(), {})  # raises ValueError saying what is wrong
+            try:
+                claw.split_rule(value)
+            except claw.RuleError as exc:
+                raise ValueError(str(exc)) from exc
         return value
 
 

@@ -31,7 +31,15 @@ import os
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from claw import ClawError, PermissionAnswer, PermissionQuestion, StreamJsonInput, parse_answer, warn
+from claw import (
+    ClawError,
+    PermissionAnswer,
+    PermissionQuestion,
+    StreamJsonInput,
+    UsageError,
+    parse_answer,
+    warn,
+)
 
 from claw_sdk import initialize
 
@@ -276,7 +284,7 @@ class ControlChannel(StreamJsonInput):
     def _apply_updates(self, updates: Any) -> None:
         """Claude Code ``PermissionUpdate`` objects from an allow: rules join the session's rules (a
         settings destination is also saved, by the engine, as for an "always" at the REPL)."""
-        engine = self.loop.permissions
+        gate = self.loop.permissions
         for update in updates if isinstance(updates, list) else []:
             kind = update.get("type") if isinstance(update, dict) else None
             if kind == "setMode" and isinstance(update.get("mode"), str):
@@ -286,8 +294,8 @@ class ControlChannel(StreamJsonInput):
                     name, content = rule.get("toolName"), rule.get("ruleContent")
                     text = f"{name}({content})" if content else str(name)
                     try:
-                        engine.rules.add_text(text, update["behavior"], CLIENT, str(engine.workspace))
-                    except ValueError as exc:  # a rule claw cannot parse
+                        gate.add_rules([text], update["behavior"], CLIENT)
+                    except UsageError as exc:  # a rule claw cannot use
                         warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
             elif kind is not None:
                 warn(f"{CLIENT} sent a permission update claw does not apply: {kind}")

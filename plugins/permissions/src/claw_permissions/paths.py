@@ -13,7 +13,7 @@ import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from claw.globs import PathPattern
+from claw import PathPattern
 
 
 def resolve(path: str, workspace: str, home: str) -> str:

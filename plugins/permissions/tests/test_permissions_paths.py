@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from claw.permissions.paths import compile_pattern, inside, resolve
+from claw_permissions.paths import compile_pattern, inside, resolve
 
 RELATIVE = [
     "a",

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from claw.permissions.rules import READ_TOOLS, WRITE_TOOLS, canonical_tool
-from claw.tools import Access, Tool, ToolContext, ToolError, ToolResult, ToolSpec
+from claw import Access, Tool, ToolContext, ToolError, ToolResult, ToolSpec
+
+from claw_permissions.rules import READ_TOOLS, WRITE_TOOLS, canonical_tool
 
 _PATH_KEYS = ("file_path", "notebook_path", "path")
 

@@ -8,7 +8,7 @@ import pytest
 from claw import ToolContext
 from claw.config import Layer, validate
 from claw.errors import UsageError
-from claw.permissions import PermissionEngine
+from claw_permissions import PermissionEngine
 from perm_tools import TOOLS
 
 
@@ -36,9 +36,9 @@ def test_granted_rules_allow_inside_the_block_only_and_deny_rules_still_win(work
     with engine.granted(["Edit", "Bash(rm *)"], "/cmd allowed-tools"):
         assert _decide(engine, "Edit", edit, workspace) == "allow"
         assert _decide(engine, "Bash", {"command": "rm -f a.py"}, workspace) == "deny"
-        assert any(r.source == "/cmd allowed-tools" for r in engine.rules.rules)
+        assert any(r.source == "/cmd allowed-tools" for r in engine.policy.rules.rules)
     assert _decide(engine, "Edit", edit, workspace) == "deny"
-    assert not any(r.source == "/cmd allowed-tools" for r in engine.rules.rules)
+    assert not any(r.source == "/cmd allowed-tools" for r in engine.policy.rules.rules)
 
 
 def test_a_bad_granted_rule_names_its_source(workspace):

@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from claw.permissions import paths
+from claw import split_rule
+
+from claw_permissions import paths
 
 #: The seed design's tool names, accepted wherever a tool name is.
 SEED_ALIASES: dict[str, str] = {
@@ -50,10 +52,6 @@ _SUBJECT_KEYS = ("command", "file_path", "path", "notebook_path", "url", "patter
 
 def canonical_tool(name: str) -> str:
     return SEED_ALIASES.get(name, name)
-
-
-class RuleError(ValueError):
-    """A rule that cannot be parsed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,25 +95,6 @@ def _mcp_covers(rule_tool: str, name: str) -> bool:
     if rule_tool.count("__") == 1:  # mcp__server: the whole server
         return name.startswith(rule_tool + "__")
     return False
-
-
-def split_rule(text: str) -> tuple[str, str | None]:
-    """``"Bash(npm test)"`` -> ``("Bash", "npm test")``; ``"Read"`` -> ``("Read", None)``."""
-    text = text.strip()
-    if not text:
-        raise RuleError("empty rule")
-    open_at = text.find("(")
-    if open_at < 0:
-        if ")" in text:
-            raise RuleError(f"unbalanced parenthesis in rule {text!r}")
-        return text, None
-    if not text.endswith(")"):
-        raise RuleError(f"rule {text!r} must end with ')'")
-    tool = text[:open_at].strip()
-    if not tool:
-        raise RuleError(f"rule {text!r} names no tool")
-    spec = text[open_at + 1 : -1].replace("\\(", "(").replace("\\)", ")").strip()
-    return tool, spec
 
 
 def command_matcher(spec: str) -> Callable[[str], bool]:

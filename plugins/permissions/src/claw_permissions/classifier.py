@@ -1,4 +1,4 @@
-"""The kernel's rule-based classifier: the ``auto`` mode's last word.
+"""The rule-based classifier: the ``auto`` mode's last word.
 
 Its default safe list: calls that only read inside the workspace (read-only tools, reads of
 workspace paths, read-only commands such as ``ls``, ``cat``, ``git status`` on workspace paths)
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-from claw.classifiers import Classifier, PermissionRequest, Verdict
-from claw.permissions import paths
-from claw.tools import Access
+from claw import Access, Classifier, PermissionRequest, Verdict
+
+from claw_permissions import paths
 
 
 class RuleClassifier(Classifier):

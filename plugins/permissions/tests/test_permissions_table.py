@@ -13,7 +13,7 @@ import pytest
 from claw import Access, ToolContext, ToolSpec
 from claw.config import Layer, validate
 from claw.errors import ConfigError, UsageError
-from claw.permissions import PermissionEngine
+from claw_permissions import PermissionEngine
 from perm_tools import TOOLS, McpTool
 
 

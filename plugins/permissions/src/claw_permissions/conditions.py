@@ -1,5 +1,5 @@
-"""Does a permission rule cover a tool call, with the engine's rule semantics? Claude Code's ``if``
-filter on a command hook (``"if": "Bash(git *)"``, ``"if": "Edit(/src/**)"``) asks this.
+"""Claude Code's ``if`` filter on a command hook: run it only when the tool call matches a permission
+rule (``"if": "Bash(git *)"``, ``"if": "Edit(/src/**)"``), with the engine's rule semantics.
 
 The call's accesses are the ones the session's tool declares (so ``Bash(git *)`` meets each simple
 command the shell tool read from the line); for a tool the session does not have, they are derived
@@ -10,39 +10,37 @@ explain`` does for tools that are not installed.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from claw import HookEvent
 
-def rule_test(
-    rule: str,
-    workspace: Path,
-    env: Mapping[str, str],
-    tool_lookup: Callable[[str], Any] | None = None,
-) -> Callable[[str | None, dict[str, Any] | None], bool]:
-    """A test on ``(tool_name, tool_input)``: true when ``rule`` covers the tool or any unit of the call.
 
-    :param rule: a permission rule (``Bash(git *)``), anchored at ``workspace``.
+def compile_condition(
+    rule: str, workspace: Path, env: Any, tool_lookup: Callable[[str], Any] | None = None
+) -> Callable[[HookEvent], bool]:
+    """A test on tool events: true when the rule covers the tool or any unit of the call.
+
     :param tool_lookup: the session's tool by name (``None`` when it has none of that name).
-    :raises ValueError: the rule does not parse (its message says why).
     """
-    from claw.permissions import paths
-    from claw.permissions.judge import units_for
-    from claw.permissions.ruleset import RuleSet
-    from claw.permissions.standin import StandInTool
-    from claw.tools import ToolContext
+    from claw import ToolContext
+
+    from claw_permissions import paths
+    from claw_permissions.judge import units_for
+    from claw_permissions.ruleset import RuleSet
+    from claw_permissions.standin import StandInTool
 
     ws = os.path.realpath(workspace)
     home = paths.home_of(dict(env))
     rules = RuleSet(ws, home)
     rules.add_text(rule, "allow", "hook if", ws)
 
-    def test(tool_name: str | None, tool_input: dict[str, Any] | None) -> bool:
-        if not tool_name:
+    def test(event: HookEvent) -> bool:
+        if not event.tool_name:
             return False
-        tool_input = tool_input or {}
-        tool = (tool_lookup(tool_name) if tool_lookup else None) or StandInTool(tool_name)
+        tool_input = event.tool_input or {}
+        tool = (tool_lookup(event.tool_name) if tool_lookup else None) or StandInTool(event.tool_name)
         if rules.by_name("allow", tool.name, (), tool_input) is not None:
             return True
         ctx = ToolContext(workspace=Path(ws), session_id="")

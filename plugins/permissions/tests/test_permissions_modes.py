@@ -1,4 +1,4 @@
-"""Plan-mode tools switching the engine's mode, and the auto mode's classifiers."""
+"""Plan-mode tools switching the session's mode, and the auto mode's classifiers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from claw import (
+    PERMISSIONS,
     Access,
     Classifier,
     PermissionRequest,
@@ -19,8 +20,8 @@ from claw import (
 from claw.app import App
 from claw.config import Layer, validate
 from claw.errors import ConfigError
-from claw.permissions import PERMISSION_ENGINE, PermissionEngine, RuleClassifier
-from claw.permissions.plan_mode import EnterPlanMode, ExitPlanMode
+from claw_permissions import PermissionEngine, RuleClassifier
+from claw_permissions.plan_mode import EnterPlanMode, ExitPlanMode
 from perm_tools import TOOLS
 
 
@@ -40,7 +41,7 @@ def test_plan_mode_round_trip(workspace):
     ctx = ToolContext(workspace=workspace, session_id="s")
     enter, leave, edit = EnterPlanMode(), ExitPlanMode(), TOOLS["Edit"]
     assert run(engine.check(enter, {}, ctx)).decision == "allow"
-    assert ctx.stash[PERMISSION_ENGINE] is engine
+    assert ctx.stash[PERMISSIONS] is engine
     result = run(enter.run({}, ctx))
     assert engine.mode == "read-only" and ctx.permission_mode == "read-only" and not result.is_error
     verdict = run(engine.check(edit, {"file_path": "a.py"}, ctx))
@@ -68,20 +69,20 @@ def test_plan_needs_approval_when_someone_can_answer(workspace):
         return "no"
 
     ctx = ToolContext(workspace=workspace, session_id="s", ask=ask)
-    ctx.stash[PERMISSION_ENGINE] = engine
+    ctx.stash[PERMISSIONS] = engine
     run(EnterPlanMode().run({}, ctx))
     result = run(ExitPlanMode().run({"plan": "delete everything"}, ctx))
     assert engine.mode == "read-only" and result.data["approved"] is False
     assert "delete everything" in questions[0][0] and questions[0][1] == ["yes", "no"]
 
 
-def test_plan_tools_without_engine(workspace):
-    with pytest.raises(ToolError, match="no permission engine"):
+def test_plan_tools_without_a_gate(workspace):
+    with pytest.raises(ToolError, match="no permission gate"):
         run(EnterPlanMode().run({}, ToolContext(workspace=workspace, session_id="s")))
 
 
-def test_kernel_registers_plan_tools_and_rule_classifier(claw_env, workspace):
-    app = App(workspace=workspace, env=claw_env, load_entry_points=False)
+def test_the_distribution_registers_plan_tools_and_rule_classifier(claw_env, workspace):
+    app = App(workspace=workspace, env=claw_env)
     assert {"EnterPlanMode", "ExitPlanMode"} <= set(app.tools)
     assert isinstance(app.classifiers["rule"].obj, RuleClassifier)
 
@@ -107,7 +108,7 @@ def decide(engine, workspace, command="make deploy"):
 def test_auto_mode_first_non_none_verdict_wins_and_rule_classifier_goes_last(workspace):
     abstain, allow = Fixed("abstain", None), Fixed("yes", "allow")
     engine = engine_for(workspace, "auto", classifiers=[RuleClassifier(), abstain, allow])
-    assert [c.name for c in engine.classifiers] == ["abstain", "yes", "rule"]
+    assert [c.name for c in engine.policy.classifiers] == ["abstain", "yes", "rule"]
     decision = decide(engine, workspace)
     assert decision.verdict.decision == "allow" and decision.classifier == "yes"
     assert decision.verdict.source == "classifier yes" and abstain.calls == 1
@@ -119,7 +120,7 @@ def test_auto_mode_first_non_none_verdict_wins_and_rule_classifier_goes_last(wor
 
 def test_auto_mode_rule_classifier_safe_list(workspace):
     engine = engine_for(workspace, "auto")
-    assert [c.name for c in engine.classifiers] == ["rule"]
+    assert [c.name for c in engine.policy.classifiers] == ["rule"]
     assert decide(engine, workspace, "rm -rf build").verdict.decision == "ask"
     assert decide(engine, workspace, "cat /etc/passwd").verdict.decision == "ask"
     # read-only commands on workspace paths, as the shell tool that read them classified them
@@ -146,7 +147,7 @@ def test_classifier_errors_mean_ask(workspace):
 def test_classifiers_selected_by_settings(workspace):
     yes = Fixed("yes", "allow")
     engine = engine_for(workspace, "auto", {"classifiers": ["rule", "yes"]}, classifiers=[yes])
-    assert [c.name for c in engine.classifiers] == ["rule", "yes"]
+    assert [c.name for c in engine.policy.classifiers] == ["rule", "yes"]
     assert decide(engine, workspace).verdict.decision == "ask" and yes.calls == 0
     with pytest.raises(
         ConfigError, match=r"settings\.json: permissions\.classifiers: unknown classifier 'nope'"

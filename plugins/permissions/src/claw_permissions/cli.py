@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
-
-from claw.cli._output import emit_json, table
-from claw.cli._root import state_of
+from claw import command_context, table
 
 
 @click.group()
@@ -50,10 +49,10 @@ def explain(
     classifier decides. Nobody is asked: an "ask" is shown as such."""
     import asyncio
 
-    from claw.cli.run import split_rules
-    from claw.errors import UsageError
-    from claw.permissions import PermissionEngine
-    from claw.permissions.standin import StandInTool
+    from claw import UsageError
+
+    from claw_permissions.rules import split_tool_list
+    from claw_permissions.standin import StandInTool
 
     try:
         tool_input = json.loads(input_json)
@@ -61,26 +60,26 @@ def explain(
         raise UsageError(f"INPUT_JSON is not valid JSON: {exc.msg} (column {exc.colno})") from exc
     if not isinstance(tool_input, dict):
         raise UsageError("INPUT_JSON must be a JSON object")
-    app = state_of(ctx).app
-    reg = app.tools.get(tool)
-    the_tool = reg.obj if reg is not None else StandInTool(tool)
-    engine = PermissionEngine.for_app(
-        app,
+    run = command_context(ctx)
+    installed = run.tool(tool)
+    the_tool = installed or StandInTool(tool)
+    gate = run.permission_gate(
         mode=mode,
-        allowed_tools=split_rules(allowed_tools),
-        disallowed_tools=split_rules(disallowed_tools),
+        allowed_tools=split_tool_list(allowed_tools),
+        disallowed_tools=split_tool_list(disallowed_tools),
     )
-    decision = asyncio.run(engine.decide(the_tool, tool_input))
+    engine = _rule_engine(gate)
+    decision = asyncio.run(engine.decide(the_tool, tool_input, None, gate.mode))
     verdict = decision.verdict
     units = [
         {"unit": u.label(), "decision": u.decision or "-", "source": u.source, "reason": u.reason}
         for u in decision.units
     ]
     if as_json:
-        emit_json(
+        _emit_json(
             {
                 "tool": the_tool.name,
-                "installed": reg is not None,
+                "installed": installed is not None,
                 "mode": decision.mode,
                 "decision": verdict.decision,
                 "source": verdict.source,
@@ -91,7 +90,7 @@ def explain(
         )
         return
     click.echo(
-        f"tool:     {the_tool.name}{'' if reg is not None else ' (not installed; judged by its Claude Code schema)'}"
+        f"tool:     {the_tool.name}{'' if installed is not None else ' (not installed; judged by its Claude Code schema)'}"
     )
     click.echo(f"mode:     {decision.mode}")
     for u in units:
@@ -110,12 +109,32 @@ def explain(
 @click.pass_context
 def list_rules(ctx: click.Context, as_json: bool) -> None:
     """List the permission rules in force, with the file each came from."""
-    from claw.permissions import PermissionEngine
-
-    engine = PermissionEngine.for_app(state_of(ctx).app)
-    rows = [{"behavior": r.behavior, "rule": r.text, "source": r.source} for r in engine.rules.rules]
+    gate = command_context(ctx).permission_gate()
+    rules = _rule_engine(gate).rules.rules
+    rows = [{"behavior": r.behavior, "rule": r.text, "source": r.source} for r in rules]
     if as_json:
-        emit_json({"mode": engine.mode, "rules": rows})
+        _emit_json({"mode": gate.mode, "rules": rows})
         return
-    click.echo(f"mode: {engine.mode}")
+    click.echo(f"mode: {gate.mode}")
     table([(r["behavior"], r["rule"], r["source"]) for r in rows], ["BEHAVIOR", "RULE", "SOURCE"])
+
+
+def _rule_engine(gate: Any) -> Any:
+    """The gate's policy when it is this distribution's rule engine (another plugin may have answered
+    ``claw_permission_policy``: then there are no rules to show).
+
+    :raises UsageError: when another policy decides.
+    """
+    from claw import UsageError
+
+    from claw_permissions.engine import RuleEngine
+
+    if not isinstance(gate.policy, RuleEngine):
+        raise UsageError(
+            f"the permission policy is {type(gate.policy).__name__}, not claw-permissions' rules"
+        )
+    return gate.policy
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))

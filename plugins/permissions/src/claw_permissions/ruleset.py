@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from claw.errors import ConfigError, UsageError
-from claw.permissions.judge import Unit
-from claw.permissions.rules import Rule, RuleError, parse_rule, split_tool_list
+from claw import ConfigError, RuleError, UsageError
+
+from claw_permissions.judge import Unit
+from claw_permissions.rules import Rule, parse_rule, split_tool_list
 
 BEHAVIORS = ("deny", "ask", "allow")
 

@@ -1,6 +1,6 @@
 """Remembering a person's "allow for this session" and "always allow" answers as allow rules.
 
-"session" answers live in the engine only; "always" answers are also appended to the workspace's
+"session" answers live in the session's :class:`~claw_permissions.engine.RuleEngine` only; "always" answers are also appended to the workspace's
 ``.claw/settings.local.json`` (``permissions.allow``), written atomically with every other key
 kept, like Claude Code's "don't ask again".
 """
@@ -12,18 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from claw import console
-from claw.errors import ConfigError
-from claw.files import atomic_write
+from claw import SESSION_SOURCE, ConfigError, atomic_write, warn
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from claw.permissions.engine import Decision, PermissionEngine
-    from claw.permissions.judge import Unit
-    from claw.tools import Tool
+    from claw import Decision, Tool
 
-SESSION_SOURCE = "session answer"
+    from claw_permissions.engine import RuleDecision, RuleEngine
+    from claw_permissions.judge import Unit
 
 
 def rule_for(unit: Unit) -> str:
@@ -38,7 +35,7 @@ def rule_for(unit: Unit) -> str:
     return unit.subject
 
 
-def rules_for(tool: Tool, decision: Decision) -> list[str]:
+def rules_for(tool: Tool, decision: RuleDecision) -> list[str]:
     """The allow rules that would let calls like the one ``decision`` asked about through."""
     texts: list[str] = []
     for unit in decision.units or []:
@@ -52,7 +49,7 @@ def rules_for(tool: Tool, decision: Decision) -> list[str]:
 
 
 def remember(
-    engine: PermissionEngine,
+    engine: RuleEngine,
     tool: Tool,
     decision: Decision,
     *,
@@ -62,7 +59,7 @@ def remember(
     """Add allow rules for what made ``decision`` ask; with ``permanent``, persist them too, in the
     settings file ``destination`` names (Claude Code's ``userSettings``, ``projectSettings``,
     ``localSettings``)."""
-    texts = rules_for(tool, decision)
+    texts = decision.allow_rules(tool)
     target = settings_path(destination, engine.workspace, engine.env)
     source = str(target) if permanent else SESSION_SOURCE
     for text in texts:
@@ -71,19 +68,19 @@ def remember(
         try:
             append_allow_rules(target, texts)
         except (OSError, ConfigError) as exc:
-            console.warn(f"could not save the permission rule to {target}: {exc}")
+            warn(f"could not save the permission rule to {target}: {exc}")
     return texts
 
 
 def settings_path(destination: str, workspace: Path, env: Mapping[str, str] | None = None) -> Path:
     """claw's settings file for a Claude Code ``destination``: the user's ``settings.json`` in the
     config dir, the project's ``.claw/settings.json``, or (anything else) ``.claw/settings.local.json``."""
-    from claw import paths as claw_paths
+    from claw import PROJECT_DIR_NAME, config_dir
 
     if destination == "userSettings":
-        return claw_paths.config_dir(env) / "settings.json"
+        return config_dir(env) / "settings.json"
     name = "settings.json" if destination == "projectSettings" else "settings.local.json"
-    return Path(workspace) / claw_paths.PROJECT_DIR_NAME / name
+    return Path(workspace) / PROJECT_DIR_NAME / name
 
 
 def append_allow_rules(path: Path, rules: list[str]) -> None:
@@ -91,7 +88,7 @@ def append_allow_rules(path: Path, rules: list[str]) -> None:
 
     :raises ConfigError: when the file exists but is not a JSON object.
     """
-    from claw.config import read_json_file
+    from claw import read_json_file
 
     data: dict[str, Any] = read_json_file(path) or {}
     perms = data.setdefault("permissions", {})

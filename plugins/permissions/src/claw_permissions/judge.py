@@ -11,8 +11,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from claw.permissions import paths
-from claw.tools import Access
+from claw import Access
+
+from claw_permissions import paths
 
 
 @dataclass(slots=True)
