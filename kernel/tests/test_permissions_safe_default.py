@@ -126,13 +126,3 @@ def test_a_third_party_policy_replaces_the_rule_engine(claw_env, workspace, plug
     assert check(g, READ, "/etc/hostname").decision == "allow"
     assert not g.visible("Bash") and g.visible("Read")
     assert isinstance(asyncio.run(g.decide(READ, {"file_path": "x"})), Decision)
-
-
-def test_a_hook_if_condition_without_claw_permissions_runs_the_hook_and_says_so(workspace, capsys):
-    from claw import HookEvent
-    from claw.hooks.conditions import compile_condition
-
-    test = compile_condition("Bash(git *)", workspace, {}, None, None)
-    assert test(HookEvent(hook_event_name="PreToolUse", tool_name="Bash", tool_input={"command": "ls"}))
-    assert not test(HookEvent(hook_event_name="UserPromptSubmit", prompt="hi"))
-    assert "pip install claw-permissions" in capsys.readouterr().err
