@@ -6,11 +6,13 @@ Kept import-light: claw itself is imported inside the fixtures.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,3 +151,31 @@ def scripted(claw_env: dict[str, str], tmp_path: Path) -> Iterator[Scripted]:
         yield handle
     finally:
         scripted_provider.RESPONDER = None
+
+
+@pytest.fixture
+def loop_env(
+    scripted: Scripted, plugin_module: Callable[[str, str], str], claw_env: dict[str, str]
+) -> Scripted:
+    """The ``scripted`` model as the default model, plus the test tools of :mod:`claw.testing.tools`
+    (``Echo``, ``Touch``, ``Boom``, ``Nap``)."""
+    from claw.testing.tools import TOOLS
+
+    plugin_module("loop_test_tools", TOOLS)
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
+    return scripted
+
+
+@pytest.fixture
+def session_events(claw_env: dict[str, str], workspace: Path) -> Callable[[str], list[dict[str, Any]]]:
+    """``session_events(session_id)``: the events of a session of this workspace, as claw-sessions'
+    JSONL store writes them."""
+    from claw import sessions_dir
+
+    def read(session_id: str) -> list[dict[str, Any]]:
+        path = sessions_dir(workspace, claw_env) / f"{session_id}.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    return read

@@ -1,13 +1,12 @@
-"""Shared fixtures for the kernel's loop and session tests: small test tools in a plugin module and a
-configured ``scripted`` model."""
+"""Small test tools, as the source of a plugin module (:func:`plugin_module` loads it): ``Echo`` answers
+``echo: <text> #<n>`` (after an optional ``delay``), ``Touch`` creates a file (so the default mode asks),
+``Boom`` always raises, ``Nap`` sleeps (to be interrupted). ``Touch`` and ``Nap`` append a line to the
+workspace's ``tools.log``, so a test sees what ran. The :func:`claw.testing.plugin.loop_env` fixture loads
+them with the ``scripted`` model as the default."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
+#: The plugin module's source.
 TOOLS = """
 import asyncio
 import claw
@@ -68,25 +67,3 @@ def claw_register_tools(register):
     for tool in (Echo(), Touch(), Boom(), Nap()):
         register(tool)
 """
-
-
-@pytest.fixture
-def loop_env(scripted, plugin_module, claw_env):  # type: ignore[no-untyped-def]
-    """The scripted provider as the default model, plus the test tools (Echo, Touch, Boom, Nap)."""
-    plugin_module("loop_test_tools", TOOLS)
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    return scripted
-
-
-@pytest.fixture
-def session_events(claw_env, workspace):  # type: ignore[no-untyped-def]
-    """``session_events(session_id)``: the events of a session of this workspace."""
-    from claw import paths
-
-    def read(session_id: str) -> list[dict]:
-        path = paths.sessions_dir(workspace, claw_env) / f"{session_id}.jsonl"
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-    return read
