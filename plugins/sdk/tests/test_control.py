@@ -61,6 +61,19 @@ class Driver:
     def result(self) -> dict[str, Any]:
         return self.until(lambda o: o["type"] == "result")[-1]
 
+    def asked(self) -> dict[str, Any]:
+        """The next control request claw sends the client (a permission question, a hook callback)."""
+        return self.until(lambda o: o["type"] == "control_request")[-1]
+
+    def answer(self, request: dict[str, Any], response: Any = None, *, error: str | None = None) -> None:
+        """Answer claw's control ``request`` as a client does: ``response``, or the ``error`` it failed with."""
+        body = (
+            {"subtype": "success", "response": response}
+            if error is None
+            else {"subtype": "error", "error": error}
+        )
+        self.send({"type": "control_response", "response": {**body, "request_id": request["request_id"]}})
+
     def response(self, request_id: str) -> dict[str, Any]:
         return self.until(lambda o: o["type"] == "control_response" and _rid(o) == request_id)[-1]["response"]
 
@@ -80,6 +93,14 @@ class Driver:
 
 def _rid(line: dict[str, Any]) -> str | None:
     return (line.get("response") or {}).get("request_id")
+
+
+def _touching(claw: Any, loop_env: Any, *names: str, last: str = "done") -> Driver:
+    """``claw`` asking the client about each tool call (``--permission-prompt-tool stdio``), its model
+    scripted to ``Touch`` each of ``names`` in turn (``toolu_1``, ``toolu_2``...) and then say ``last``."""
+    calls = [Reply(ToolCall("Touch", {"name": name}, id=f"toolu_{i}")) for i, name in enumerate(names, 1)]
+    loop_env.script(*calls, Reply(Text(last)))
+    return Driver(claw, "--permission-prompt-tool", "stdio")
 
 
 def test_interrupt_stops_the_stream_at_once_and_the_session_resumes_consistently(
@@ -133,13 +154,7 @@ def test_interrupt_stops_the_stream_at_once_and_the_session_resumes_consistently
 
 
 def test_can_use_tool_asks_the_client_which_allows_rewrites_or_denies(claw, loop_env, workspace):
-    loop_env.script(
-        Reply(ToolCall("Touch", {"name": "allowed.txt"}, id="toolu_1")),
-        Reply(ToolCall("Touch", {"name": "asked.txt"}, id="toolu_2")),
-        Reply(ToolCall("Touch", {"name": "denied.txt"}, id="toolu_3")),
-        Reply(Text("done")),
-    )
-    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    driver = _touching(claw, loop_env, "allowed.txt", "asked.txt", "denied.txt")
     answers = [
         {"behavior": "allow", "updatedInput": {"name": "allowed.txt"}},
         {"behavior": "allow", "updatedInput": {"name": "rewritten.txt"}},
@@ -149,18 +164,9 @@ def test_can_use_tool_asks_the_client_which_allows_rewrites_or_denies(claw, loop
     try:
         driver.send(_user("make files"))
         for answer in answers:
-            request = driver.until(lambda o: o["type"] == "control_request")[-1]
+            request = driver.asked()
             asked.append(request["request"])
-            driver.send(
-                {
-                    "type": "control_response",
-                    "response": {
-                        "subtype": "success",
-                        "request_id": request["request_id"],
-                        "response": answer,
-                    },
-                }
-            )
+            driver.answer(request, answer)
         result = driver.result()
         code, err = driver.finish()
     finally:
@@ -183,32 +189,11 @@ def test_can_use_tool_asks_the_client_which_allows_rewrites_or_denies(claw, loop
 
 
 def test_a_malformed_or_failed_client_answer_denies(claw, loop_env, workspace):
-    loop_env.script(
-        Reply(ToolCall("Touch", {"name": "a.txt"}, id="toolu_1")),
-        Reply(ToolCall("Touch", {"name": "b.txt"}, id="toolu_2")),
-        Reply(Text("done")),
-    )
-    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    driver = _touching(claw, loop_env, "a.txt", "b.txt")
     try:
         driver.send(_user("make files"))
-        first = driver.until(lambda o: o["type"] == "control_request")[-1]
-        driver.send(
-            {
-                "type": "control_response",
-                "response": {"subtype": "success", "request_id": first["request_id"], "response": {"ok": 1}},
-            }
-        )
-        second = driver.until(lambda o: o["type"] == "control_request")[-1]
-        driver.send(
-            {
-                "type": "control_response",
-                "response": {
-                    "subtype": "error",
-                    "request_id": second["request_id"],
-                    "error": "callback broke",
-                },
-            }
-        )
+        driver.answer(driver.asked(), {"ok": 1})
+        driver.answer(driver.asked(), error="callback broke")
         driver.result()
         code, err = driver.finish()
     finally:
@@ -343,24 +328,14 @@ def test_replay_and_stdio_prompt_tool_need_stream_json_input(claw, loop_env):
 
 
 def test_an_allow_with_updated_permissions_is_remembered(claw, loop_env, workspace):
-    loop_env.script(
-        Reply(ToolCall("Touch", {"name": "one.txt"}, id="toolu_1")),
-        Reply(ToolCall("Touch", {"name": "two.txt"}, id="toolu_2")),
-        Reply(Text("done")),
-    )
-    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    driver = _touching(claw, loop_env, "one.txt", "two.txt")
     try:
         driver.send(_user("make files"))
-        request = driver.until(lambda o: o["type"] == "control_request")[-1]
+        request = driver.asked()
         suggestions = request["request"]["permission_suggestions"]
         saved = [{**s, "destination": "localSettings"} for s in suggestions]
         answer = {"behavior": "allow", "updatedInput": {"name": "one.txt"}, "updatedPermissions": saved}
-        driver.send(
-            {
-                "type": "control_response",
-                "response": {"subtype": "success", "request_id": request["request_id"], "response": answer},
-            }
-        )
+        driver.answer(request, answer)
         driver.result()  # the second Touch was not asked about
         code, err = driver.finish()
     finally:
@@ -375,14 +350,10 @@ def test_an_allow_with_updated_permissions_is_remembered(claw, loop_env, workspa
 def test_stdin_closed_mid_turn_finishes_the_turn_and_saves_the_session(
     claw, loop_env, workspace, session_events
 ):
-    loop_env.script(
-        Reply(ToolCall("Touch", {"name": "asked.txt"}, id="toolu_1")),
-        Reply(Text("finished without the client")),
-    )
-    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    driver = _touching(claw, loop_env, "asked.txt", last="finished without the client")
     try:
         driver.send(_user("make a file"))
-        driver.until(lambda o: o["type"] == "control_request")  # the client is asked, and goes away
+        driver.asked()  # the client is asked, and goes away
         code, err = driver.finish()
     finally:
         driver.kill()
@@ -405,17 +376,12 @@ def test_initialize_registers_hook_callbacks_that_the_client_answers(claw, loop_
         driver.send(_request("init", "initialize", hooks=hooks))
         assert driver.response("init")["response"]["hooks_applied"] is True
         driver.send(_user("make a file"))
-        asked = driver.until(lambda o: o["type"] == "control_request")[-1]
+        asked = driver.asked()
         assert asked["request"]["subtype"] == "hook_callback" and asked["request"]["callback_id"] == "cb_1"
         assert asked["request"]["input"]["tool_input"] == {"name": "no.txt"}
         assert asked["request"]["tool_use_id"] == "toolu_1"
         block = {"decision": "block", "reason": "not today"}
-        driver.send(
-            {
-                "type": "control_response",
-                "response": {"subtype": "success", "request_id": asked["request_id"], "response": block},
-            }
-        )
+        driver.answer(asked, block)
         result = driver.result()
         driver.send(_request("late", "initialize", hooks=hooks))  # after the start: cannot register
         late = driver.response("late")
@@ -456,15 +422,10 @@ def test_a_malformed_initialize_is_an_error_response_and_the_session_goes_on(cla
 
 
 def test_permission_updates_of_an_allow_apply_to_the_session(claw, loop_env, workspace):
-    loop_env.script(
-        Reply(ToolCall("Touch", {"name": "one.txt"}, id="toolu_1")),
-        Reply(ToolCall("Touch", {"name": "two.txt"}, id="toolu_2")),
-        Reply(Text("done")),
-    )
-    driver = Driver(claw, "--permission-prompt-tool", "stdio")
+    driver = _touching(claw, loop_env, "one.txt", "two.txt")
     try:
         driver.send(_user("make files"))
-        request = driver.until(lambda o: o["type"] == "control_request")[-1]
+        request = driver.asked()
         updates = [
             {"type": "setMode", "mode": "bypassPermissions", "destination": "session"},
             {
@@ -475,12 +436,7 @@ def test_permission_updates_of_an_allow_apply_to_the_session(claw, loop_env, wor
             },
         ]
         answer = {"behavior": "allow", "updatedInput": {"name": "one.txt"}, "updatedPermissions": updates}
-        driver.send(
-            {
-                "type": "control_response",
-                "response": {"subtype": "success", "request_id": request["request_id"], "response": answer},
-            }
-        )
+        driver.answer(request, answer)
         result = driver.result()
         code, err = driver.finish()
     finally:
