@@ -58,6 +58,14 @@ def _tamper(env: dict[str, str], name: str, registers: dict[str, list[str]]) -> 
     _cache(env).write_text(json.dumps(data))
 
 
+def _alpha_listed(site: Path, env: dict[str, str]) -> dict[str, dict[str, object]]:
+    """Install ``claw-alpha`` (registering ``alphaKey``) long enough ago to be cached, and list the plugins
+    once: the listing, which the cache now holds."""
+    _install(site, "alpha", _source("alphaKey"))
+    _age(site)
+    return _plugins(env)
+
+
 @pytest.fixture
 def site_env(tmp_path: Path, claw_env: dict[str, str]) -> tuple[Path, dict[str, str]]:
     site = tmp_path / "site"
@@ -67,9 +75,7 @@ def site_env(tmp_path: Path, claw_env: dict[str, str]) -> tuple[Path, dict[str, 
 
 def test_a_second_run_lists_the_cached_registrations(site_env):
     site, env = site_env
-    _install(site, "alpha", _source("alphaKey"))
-    _age(site)
-    first = _plugins(env)
+    first = _alpha_listed(site, env)
     assert first["alpha"]["registers"] == {"settings": ["alphaKey"]}
     assert _cache(env).exists()
     second = _plugins(env)
@@ -82,9 +88,7 @@ def test_a_second_run_lists_the_cached_registrations(site_env):
 
 def test_installs_and_removals_are_listed_with_their_registrations(site_env):
     site, env = site_env
-    _install(site, "alpha", _source("alphaKey"))
-    _age(site)
-    _plugins(env)
+    _alpha_listed(site, env)
     _tamper(env, "alpha", {"settings": ["stale"]})
 
     _install(site, "beta", _source("betaKey"))
@@ -101,9 +105,7 @@ def test_installs_and_removals_are_listed_with_their_registrations(site_env):
 
 def test_an_edited_plugin_is_listed_afresh(site_env):
     site, env = site_env
-    _install(site, "alpha", _source("alphaKey"))
-    _age(site)
-    _plugins(env)
+    _alpha_listed(site, env)
     (site / "alpha_plugin.py").write_text(_source("alphaKey", "alphaMore"))
     _age(site, 30)
     assert _plugins(env)["alpha"]["registers"] == {"settings": ["alphaKey", "alphaMore"]}
@@ -111,9 +113,7 @@ def test_an_edited_plugin_is_listed_afresh(site_env):
 
 def test_a_change_of_loading_policy_is_listed_afresh(site_env):
     site, env = site_env
-    _install(site, "alpha", _source("alphaKey"))
-    _age(site)
-    _plugins(env)
+    _alpha_listed(site, env)
     _tamper(env, "alpha", {"settings": ["stale"]})
     listed = _plugins({**env, "CLAW_DISABLE_PLUGINS": "alpha"})
     assert listed["alpha"]["status"] == "disabled" and listed["alpha"]["registers"] == {}
@@ -121,9 +121,7 @@ def test_a_change_of_loading_policy_is_listed_afresh(site_env):
 
 def test_a_damaged_cache_is_rebuilt(site_env):
     site, env = site_env
-    _install(site, "alpha", _source("alphaKey"))
-    _age(site)
-    _plugins(env)
+    _alpha_listed(site, env)
     good = json.loads(_cache(env).read_text())
     for damage in ("{not json", json.dumps({**good, "registered": {"alpha": {"settings": "alphaKey"}}})):
         _cache(env).write_text(damage)

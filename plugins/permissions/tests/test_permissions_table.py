@@ -1,6 +1,7 @@
 """The permission engine against a table of cases: every mode x every kind of access, inside and
 outside the workspace, escapes through ``..`` and symlinks, absolute and ``~`` paths, shell
-commands, MCP names, domains, rules across files and aliases."""
+commands, MCP names, domains, rules across files and aliases. The folder, the mode columns and the
+matrix are the test kit's (:mod:`claw.testing.permissions`), as claw-tools-shell's ``Bash`` table uses them."""
 
 from __future__ import annotations
 
@@ -13,33 +14,27 @@ import pytest
 from claw import Access, ToolContext, ToolSpec
 from claw.config import Layer, validate
 from claw.errors import ConfigError, UsageError
+from claw.testing.permissions import ALLOW as A
+from claw.testing.permissions import ASK as Q
+from claw.testing.permissions import DENY as D
+from claw.testing.permissions import PermissionFolder, mode_matrix
 from claw_permissions import PermissionEngine
 from perm_tools import TOOLS, McpTool
 
 
 @pytest.fixture
-def env(claw_env, workspace, tmp_path):
-    out = tmp_path / "outside"
-    out.mkdir()
-    (workspace / "sub").mkdir()
-    (workspace / "a.txt").write_text("a")
-    (workspace / "link").symlink_to(out, target_is_directory=True)
-    (workspace / "inlink").symlink_to(workspace / "sub", target_is_directory=True)
-    return {"ws": workspace, "out": out, "home": Path(claw_env["HOME"]), "env": claw_env}
+def folder(permission_folder: PermissionFolder) -> PermissionFolder:
+    """The kit's ``permission_folder``, by a short name: nearly every line below passes it."""
+    return permission_folder
 
 
-def make_engine(env, layers=(), **kw):
-    ws = env["ws"]
-    settings = validate([Layer(scope, label, data, anchor) for scope, label, data, anchor in layers])
-    return PermissionEngine(settings=settings, workspace=ws, env=env["env"], **kw)
+def make_engine(folder: PermissionFolder, layers=(), **kw):
+    return PermissionEngine(settings=validate(list(layers)), workspace=folder.workspace, env=folder.env, **kw)
 
 
-def decide(engine, env, tool, tool_input):
-    fmt = {"ws": str(env["ws"]), "out": str(env["out"]), "home": str(env["home"])}
-    tool_input = {k: v.format(**fmt) if isinstance(v, str) else v for k, v in tool_input.items()}
-    tool = TOOLS[tool] if isinstance(tool, str) else tool
-    ctx = ToolContext(workspace=env["ws"], session_id="s", env=env["env"])
-    return asyncio.run(engine.decide(tool, tool_input, ctx)).verdict
+def decide(engine, folder: PermissionFolder, tool, tool_input):
+    """The engine's verdict on one call of ``tool`` (a name in :data:`TOOLS`, or a tool)."""
+    return folder.decide(engine, TOOLS[tool] if isinstance(tool, str) else tool, tool_input).verdict
 
 
 # -- every mode x every kind of access ------------------------------------------------------------
@@ -80,7 +75,6 @@ CATEGORIES = {
     "tool_readonly": [("TodoWrite", {"todos": []})],
 }
 
-A, Q, D = "allow", "ask", "deny"
 #            prompt read-only ws-write dont-ask auto allow danger
 EXPECT = {
     "read_in": (A, A, A, A, A, A, A),
@@ -91,35 +85,25 @@ EXPECT = {
     "tool_mutating": (Q, D, Q, D, Q, A, A),
     "tool_readonly": (A, A, A, A, A, A, A),
 }
-MODES = ("prompt", "read-only", "workspace-write", "dont-ask", "auto", "allow", "danger-full-access")
-ALIASES = {"default": "prompt", "plan": "read-only", "acceptEdits": "workspace-write", "dontAsk": "dont-ask",
-           "bypassPermissions": "danger-full-access"}  # fmt: skip
-
-MATRIX = [
-    pytest.param(mode, tool, inp, EXPECT[cat][MODES.index(canonical)], id=f"{mode}-{cat}-{i}")
-    for mode, canonical in [*((m, m) for m in MODES), *ALIASES.items()]
-    for cat, cases in CATEGORIES.items()
-    for i, (tool, inp) in enumerate(cases)
-]
+MATRIX = mode_matrix(CATEGORIES, EXPECT)
 
 
 @pytest.mark.parametrize(("mode", "tool", "tool_input", "expected"), MATRIX)
-def test_mode_matrix(env, mode, tool, tool_input, expected):
-    verdict = decide(make_engine(env, mode=mode), env, tool, tool_input)
+def test_mode_matrix(folder, mode, tool, tool_input, expected):
+    verdict = decide(make_engine(folder, mode=mode), folder, tool, tool_input)
     assert verdict.decision == expected, verdict
 
 
 # -- rules ------------------------------------------------------------------------------------------
 
 
-def project(env, **perms):
-    ws = env["ws"]
-    return ("project", str(ws / ".claw" / "settings.json"), {"permissions": perms}, ws)
+def project(folder: PermissionFolder, **perms):
+    return folder.project_layer(perms)
 
 
-def user(env, **perms):
-    cfg = Path(env["env"]["CLAW_CONFIG_DIR"])
-    return ("user", str(cfg / "settings.json"), {"permissions": perms}, cfg)
+def user(folder: PermissionFolder, **perms):
+    cfg = Path(folder.env["CLAW_CONFIG_DIR"])
+    return Layer("user", str(cfg / "settings.json"), {"permissions": perms}, cfg)
 
 
 RULE_CASES = [
@@ -173,153 +157,153 @@ RULE_CASES = [
 
 
 @pytest.mark.parametrize(("perms", "tool", "tool_input", "expected"), RULE_CASES)
-def test_rules(env, perms, tool, tool_input, expected):
-    fmt = {"out": str(env["out"]).lstrip("/")}
+def test_rules(folder, perms, tool, tool_input, expected):
+    fmt = {"out": str(folder.outside).lstrip("/")}
     perms = {k: [r.replace("{out}", fmt["out"]) for r in v] for k, v in perms.items()}
-    verdict = decide(make_engine(env, [project(env, **perms)]), env, tool, tool_input)
+    verdict = decide(make_engine(folder, [project(folder, **perms)]), folder, tool, tool_input)
     assert verdict.decision == expected, verdict
     if expected != A or perms.get("allow"):
-        assert str(env["ws"]) in verdict.source or verdict.source.startswith("mode"), verdict
+        assert str(folder.workspace) in verdict.source or verdict.source.startswith("mode"), verdict
 
 
-def test_rule_source_names_the_file_and_precedence_across_files(env):
-    engine = make_engine(env, [user(env, allow=["Bash"]), project(env, deny=["Bash(rm *)"])])
-    verdict = decide(engine, env, "Bash", {"command": "rm -rf x"})
+def test_rule_source_names_the_file_and_precedence_across_files(folder):
+    engine = make_engine(folder, [user(folder, allow=["Bash"]), project(folder, deny=["Bash(rm *)"])])
+    verdict = decide(engine, folder, "Bash", {"command": "rm -rf x"})
     assert verdict.decision == D
-    assert verdict.source == f'deny rule "Bash(rm *)" from {env["ws"] / ".claw" / "settings.json"}'
-    verdict = decide(engine, env, "Bash", {"command": "ls; make"})
+    assert verdict.source == f'deny rule "Bash(rm *)" from {folder.workspace / ".claw" / "settings.json"}'
+    verdict = decide(engine, folder, "Bash", {"command": "ls; make"})
     assert verdict.decision == A
     assert "settings.json" in verdict.source and "claw" in verdict.source
 
 
-def test_ask_in_a_lower_file_beats_allow_in_a_higher_one(env):
-    local = (
-        "local",
-        str(env["ws"] / ".claw/settings.local.json"),
-        {"permissions": {"allow": ["Bash"]}},
-        env["ws"],
-    )
-    engine = make_engine(env, [user(env, ask=["Bash(git push *)"]), local])
-    assert decide(engine, env, "Bash", {"command": "git push"}).decision == Q
+def test_ask_in_a_lower_file_beats_allow_in_a_higher_one(folder):
+    path = str(folder.workspace / ".claw/settings.local.json")
+    local = Layer("local", path, {"permissions": {"allow": ["Bash"]}}, folder.workspace)
+    engine = make_engine(folder, [user(folder, ask=["Bash(git push *)"]), local])
+    assert decide(engine, folder, "Bash", {"command": "git push"}).decision == Q
 
 
-def test_slash_paths_are_anchored_at_the_settings_file(env):
-    cfg = Path(env["env"]["CLAW_CONFIG_DIR"])
-    (env["ws"] / "secret.txt").write_text("x")
-    engine = make_engine(env, [user(env, deny=["Read(/secret.txt)"])])
-    assert decide(engine, env, "Read", {"file_path": "secret.txt"}).decision == A
-    assert decide(engine, env, "Read", {"file_path": str(cfg / "secret.txt")}).decision == D
-    engine = make_engine(env, [project(env, deny=["Read(/secret.txt)"])])
-    assert decide(engine, env, "Read", {"file_path": "secret.txt"}).decision == D
+def test_slash_paths_are_anchored_at_the_settings_file(folder):
+    cfg = Path(folder.env["CLAW_CONFIG_DIR"])
+    (folder.workspace / "secret.txt").write_text("x")
+    engine = make_engine(folder, [user(folder, deny=["Read(/secret.txt)"])])
+    assert decide(engine, folder, "Read", {"file_path": "secret.txt"}).decision == A
+    assert decide(engine, folder, "Read", {"file_path": str(cfg / "secret.txt")}).decision == D
+    engine = make_engine(folder, [project(folder, deny=["Read(/secret.txt)"])])
+    assert decide(engine, folder, "Read", {"file_path": "secret.txt"}).decision == D
 
 
-def test_deny_rules_apply_in_bypass_and_ask_rules_still_ask(env):
+def test_deny_rules_apply_in_bypass_and_ask_rules_still_ask(folder):
     engine = make_engine(
-        env, [project(env, deny=["Edit(./locked/**)"], ask=["Bash(deploy *)"])], mode="bypassPermissions"
+        folder,
+        [project(folder, deny=["Edit(./locked/**)"], ask=["Bash(deploy *)"])],
+        mode="bypassPermissions",
     )
-    assert decide(engine, env, "Edit", {"file_path": "locked/x"}).decision == D
-    assert decide(engine, env, "Bash", {"command": "deploy prod"}).decision == Q
-    assert decide(engine, env, "Bash", {"command": "rm -rf /"}).decision == A
+    assert decide(engine, folder, "Edit", {"file_path": "locked/x"}).decision == D
+    assert decide(engine, folder, "Bash", {"command": "deploy prod"}).decision == Q
+    assert decide(engine, folder, "Bash", {"command": "rm -rf /"}).decision == A
 
 
-def test_read_only_mode_ignores_allow_rules_for_writes(env):
-    engine = make_engine(env, [project(env, allow=["Edit", "Bash(make *)"])], mode="plan")
-    assert decide(engine, env, "Edit", {"file_path": "a.txt"}).decision == D
-    assert decide(engine, env, "Bash", {"command": "make"}).decision == D
+def test_read_only_mode_ignores_allow_rules_for_writes(folder):
+    engine = make_engine(folder, [project(folder, allow=["Edit", "Bash(make *)"])], mode="plan")
+    assert decide(engine, folder, "Edit", {"file_path": "a.txt"}).decision == D
+    assert decide(engine, folder, "Bash", {"command": "make"}).decision == D
 
 
-def test_dont_ask_allows_only_explicit_rules(env):
-    engine = make_engine(env, [project(env, allow=["Bash(npm test)"])], mode="dontAsk")
-    assert decide(engine, env, "Bash", {"command": "npm test"}).decision == A
-    assert decide(engine, env, "Bash", {"command": "npm publish"}).decision == D
+def test_dont_ask_allows_only_explicit_rules(folder):
+    engine = make_engine(folder, [project(folder, allow=["Bash(npm test)"])], mode="dontAsk")
+    assert decide(engine, folder, "Bash", {"command": "npm test"}).decision == A
+    assert decide(engine, folder, "Bash", {"command": "npm publish"}).decision == D
 
 
-def test_additional_directories(env, tmp_path):
+def test_additional_directories(folder, tmp_path):
     extra = tmp_path / "extra"
     extra.mkdir()
-    engine = make_engine(env, [project(env, additionalDirectories=[str(extra)])], mode="acceptEdits")
-    assert decide(engine, env, "Write", {"file_path": str(extra / "x")}).decision == A
-    assert decide(engine, env, "Write", {"file_path": str(env["out"] / "x")}).decision == D
+    engine = make_engine(folder, [project(folder, additionalDirectories=[str(extra)])], mode="acceptEdits")
+    assert decide(engine, folder, "Write", {"file_path": str(extra / "x")}).decision == A
+    assert decide(engine, folder, "Write", {"file_path": str(folder.outside / "x")}).decision == D
 
 
-def test_allowed_and_disallowed_tools_flags(env):
-    engine = make_engine(env, allowed_tools=["Read,Bash(git log *)"], disallowed_tools=["WebFetch", "mcp__x"])
-    assert decide(engine, env, "Bash", {"command": "git log --oneline"}).decision == A
-    assert decide(engine, env, "Read", {"file_path": "/etc/hosts"}).decision == A
-    verdict = decide(engine, env, "WebFetch", {"url": "https://a.b"})
+def test_allowed_and_disallowed_tools_flags(folder):
+    engine = make_engine(
+        folder, allowed_tools=["Read,Bash(git log *)"], disallowed_tools=["WebFetch", "mcp__x"]
+    )
+    assert decide(engine, folder, "Bash", {"command": "git log --oneline"}).decision == A
+    assert decide(engine, folder, "Read", {"file_path": "/etc/hosts"}).decision == A
+    verdict = decide(engine, folder, "WebFetch", {"url": "https://a.b"})
     assert verdict.decision == D and "--disallowed-tools" in verdict.source
     assert not engine.visible("WebFetch")
     assert not engine.visible("mcp__x__y")
     assert engine.visible("Bash") and engine.visible("mcp__xy__z")
 
 
-def test_bare_deny_in_settings_hides_the_tool(env):
-    engine = make_engine(env, [project(env, deny=["Bash", "Read(./x)"])])
+def test_bare_deny_in_settings_hides_the_tool(folder):
+    engine = make_engine(folder, [project(folder, deny=["Bash", "Read(./x)"])])
     assert not engine.visible("Bash")
     assert not engine.visible("bash")
     assert engine.visible("Read")
 
 
-def test_default_mode_from_settings_and_errors(env):
-    assert make_engine(env, [project(env, defaultMode="acceptEdits")]).mode == "workspace-write"
-    assert make_engine(env, [project(env, defaultMode="acceptEdits")], mode="plan").mode == "read-only"
+def test_default_mode_from_settings_and_errors(folder):
+    assert make_engine(folder, [project(folder, defaultMode="acceptEdits")]).mode == "workspace-write"
+    assert make_engine(folder, [project(folder, defaultMode="acceptEdits")], mode="plan").mode == "read-only"
     with pytest.raises(
         ConfigError, match=r"settings\.json: permissions\.defaultMode: unknown permission mode"
     ):
-        make_engine(env, [project(env, defaultMode="yolo")])
+        make_engine(folder, [project(folder, defaultMode="yolo")])
     with pytest.raises(UsageError, match="unknown permission mode 'yolo'"):
-        make_engine(env, mode="yolo")
+        make_engine(folder, mode="yolo")
 
 
-def test_bypass_can_be_disabled(env):
-    layers = [project(env, disableBypassPermissionsMode="disable")]
+def test_bypass_can_be_disabled(folder):
+    layers = [project(folder, disableBypassPermissionsMode="disable")]
     with pytest.raises(ConfigError, match=r"danger-full-access is disabled by .*settings\.json"):
-        make_engine(env, layers, mode="bypassPermissions")
-    engine = make_engine(env, layers)
+        make_engine(folder, layers, mode="bypassPermissions")
+    engine = make_engine(folder, layers)
     with pytest.raises(ConfigError):
         engine.mode = "allow"
 
 
-def test_malformed_rules_name_file_and_key(env):
+def test_malformed_rules_name_file_and_key(folder):
     with pytest.raises(ConfigError, match=r"settings\.json: permissions\.deny\[1\]: .*must end with"):
-        make_engine(env, [project(env, deny=["Bash", "Bash(rm *"])])
+        make_engine(folder, [project(folder, deny=["Bash", "Bash(rm *"])])
     with pytest.raises(UsageError, match="--allowed-tools"):
-        make_engine(env, allowed_tools=["(x)"])
+        make_engine(folder, allowed_tools=["(x)"])
 
 
-def test_fast_path_tools_that_raise_in_access_ask(env):
+def test_fast_path_tools_that_raise_in_access_ask(folder):
     class Broken(type(TOOLS["Edit"])):
         def access(self, input, ctx):
             raise KeyError("file_path")
 
-    verdict = decide(make_engine(env, mode="acceptEdits"), env, Broken(), {})
+    verdict = decide(make_engine(folder, mode="acceptEdits"), folder, Broken(), {})
     assert verdict.decision == Q and "cannot tell" in verdict.reason
 
 
 # -- asking -------------------------------------------------------------------------------------------
 
 
-def test_headless_ask_becomes_deny_with_reason(env):
-    engine = make_engine(env)
-    ctx = ToolContext(workspace=env["ws"], session_id="s")
+def test_headless_ask_becomes_deny_with_reason(folder):
+    engine = make_engine(folder)
+    ctx = ToolContext(workspace=folder.workspace, session_id="s")
     verdict = asyncio.run(engine.check(TOOLS["Edit"], {"file_path": "a.txt"}, ctx))
     assert verdict.decision == D
     assert "no one can approve it" in verdict.reason
 
 
 @pytest.mark.parametrize("answer", ["once", "session", "always", "deny"])
-def test_asker_answers(env, answer):
+def test_asker_answers(folder, answer):
     asked = []
 
     async def asker(name, tool_input, reason):
         asked.append((name, reason))
         return answer
 
-    local = env["ws"] / ".claw" / "settings.local.json"
+    local = folder.workspace / ".claw" / "settings.local.json"
     local.parent.mkdir()
     local.write_text(json.dumps({"model": "x/y", "permissions": {"deny": ["Bash(rm *)"]}}))
-    engine = make_engine(env, asker=asker)
-    ctx = ToolContext(workspace=env["ws"], session_id="s")
+    engine = make_engine(folder, asker=asker)
+    ctx = ToolContext(workspace=folder.workspace, session_id="s")
     first = asyncio.run(engine.check(TOOLS["Bash"], {"command": "npm test"}, ctx))
     second = asyncio.run(engine.check(TOOLS["Bash"], {"command": "npm test"}, ctx))
     assert first.decision == (D if answer == "deny" else A)
@@ -332,8 +316,8 @@ def test_asker_answers(env, answer):
         assert saved["permissions"]["allow"] == ["Bash(npm test)"]
         assert second.source.startswith('allow rule "Bash(npm test)" from ') and str(local) in second.source
         # A new session (engine) reading the settings again allows it without asking.
-        settings = validate([Layer("local", str(local), saved, env["ws"])])
-        fresh = PermissionEngine(settings=settings, workspace=env["ws"])
+        settings = validate([Layer("local", str(local), saved, folder.workspace)])
+        fresh = PermissionEngine(settings=settings, workspace=folder.workspace)
         assert asyncio.run(fresh.decide(TOOLS["Bash"], {"command": "npm test"}, ctx)).verdict.decision == A
     else:
         assert "allow" not in saved["permissions"]
@@ -342,32 +326,32 @@ def test_asker_answers(env, answer):
         assert [f.name for f in local.parent.iterdir()] == ["settings.local.json"]
 
 
-def test_session_answer_is_narrow(env):
+def test_session_answer_is_narrow(folder):
     async def asker(name, tool_input, reason):
         return "session"
 
-    engine = make_engine(env, asker=asker, mode="prompt")
-    ctx = ToolContext(workspace=env["ws"], session_id="s")
+    engine = make_engine(folder, asker=asker, mode="prompt")
+    ctx = ToolContext(workspace=folder.workspace, session_id="s")
     asyncio.run(engine.check(TOOLS["Edit"], {"file_path": "a.txt"}, ctx))
     assert asyncio.run(engine.decide(TOOLS["Edit"], {"file_path": "a.txt"}, ctx)).verdict.decision == A
     assert asyncio.run(engine.decide(TOOLS["Edit"], {"file_path": "b.txt"}, ctx)).verdict.decision == Q
 
 
-def test_dont_ask_never_calls_the_asker(env):
+def test_dont_ask_never_calls_the_asker(folder):
     async def asker(*a):
         raise AssertionError("asked")
 
-    engine = make_engine(env, [project(env, ask=["Bash(git *)"])], mode="dont-ask", asker=asker)
-    ctx = ToolContext(workspace=env["ws"], session_id="s")
+    engine = make_engine(folder, [project(folder, ask=["Bash(git *)"])], mode="dont-ask", asker=asker)
+    ctx = ToolContext(workspace=folder.workspace, session_id="s")
     verdict = asyncio.run(engine.check(TOOLS["Bash"], {"command": "git push"}, ctx))
     assert verdict.decision == D and "dont-ask" in verdict.reason
 
 
-def test_symlink_created_later_is_judged_by_its_target(env):
-    engine = make_engine(env, mode="acceptEdits")
-    assert decide(engine, env, "Write", {"file_path": "later/x"}).decision == A
-    os.symlink(env["out"], env["ws"] / "later")
-    assert decide(engine, env, "Write", {"file_path": "later/x"}).decision == D
+def test_symlink_created_later_is_judged_by_its_target(folder):
+    engine = make_engine(folder, mode="acceptEdits")
+    assert decide(engine, folder, "Write", {"file_path": "later/x"}).decision == A
+    os.symlink(folder.outside, folder.workspace / "later")
+    assert decide(engine, folder, "Write", {"file_path": "later/x"}).decision == D
 
 
 class DeclaredShell(type(TOOLS["Bash"])):
@@ -385,43 +369,52 @@ def run(command, *forms, cls=None, operands=(), cwd=None):
                 operands=list(operands), path=cwd)  # fmt: skip
 
 
-def test_execute_access_path_is_the_commands_directory(env):
-    engine = make_engine(env, mode="acceptEdits")
+def test_execute_access_path_is_the_commands_directory(folder):
+    engine = make_engine(folder, mode="acceptEdits")
     cat = run("cat passwd", cls="read", operands=["passwd"])
-    assert decide(engine, env, DeclaredShell(), {"accesses": [cat]}).decision == A
+    assert decide(engine, folder, DeclaredShell(), {"accesses": [cat]}).decision == A
     cat["path"] = "/etc"
-    assert decide(engine, env, DeclaredShell(), {"accesses": [cat]}).decision == Q
+    assert decide(engine, folder, DeclaredShell(), {"accesses": [cat]}).decision == Q
     write = {"kind": "write", "path": "f", "redirect": True}
-    echo = run("echo x", cls="read", operands=["x"], cwd=str(env["out"]))
-    assert decide(engine, env, DeclaredShell(), {"accesses": [echo, write]}).decision == D
+    echo = run("echo x", cls="read", operands=["x"], cwd=str(folder.outside))
+    assert decide(engine, folder, DeclaredShell(), {"accesses": [echo, write]}).decision == D
     echo["path"] = "sub"
-    assert decide(engine, env, DeclaredShell(), {"accesses": [echo, write]}).decision == A
+    assert decide(engine, folder, DeclaredShell(), {"accesses": [echo, write]}).decision == A
 
 
-def test_allow_rules_match_the_first_declared_form_deny_rules_every_form(env):
+def test_allow_rules_match_the_first_declared_form_deny_rules_every_form(folder):
     wrapped = run("timeout 5 npm test", "npm test")
     unsafe = run("LD_PRELOAD=x npm test", "LD_PRELOAD=x npm test", "npm test")
-    engine = make_engine(env, [project(env, allow=["Bash(npm test)"])])
-    assert decide(engine, env, DeclaredShell(), {"accesses": [wrapped]}).decision == A
-    assert decide(engine, env, DeclaredShell(), {"accesses": [unsafe]}).decision == Q
-    engine = make_engine(env, [project(env, deny=["Bash(npm test)"])], mode="bypassPermissions")
-    assert decide(engine, env, DeclaredShell(), {"accesses": [unsafe]}).decision == D
+    engine = make_engine(folder, [project(folder, allow=["Bash(npm test)"])])
+    assert decide(engine, folder, DeclaredShell(), {"accesses": [wrapped]}).decision == A
+    assert decide(engine, folder, DeclaredShell(), {"accesses": [unsafe]}).decision == Q
+    engine = make_engine(folder, [project(folder, deny=["Bash(npm test)"])], mode="bypassPermissions")
+    assert decide(engine, folder, DeclaredShell(), {"accesses": [unsafe]}).decision == D
     # every command of a line must be allowed; a deny on any of them decides
-    engine = make_engine(env, [project(env, allow=["Bash(npm test)"], deny=["Bash(rm *)"])])
+    engine = make_engine(folder, [project(folder, allow=["Bash(npm test)"], deny=["Bash(rm *)"])])
     line = {"accesses": [run("npm test"), run("make")]}
-    assert decide(engine, env, DeclaredShell(), line).decision == Q
+    assert decide(engine, folder, DeclaredShell(), line).decision == Q
     line = {"accesses": [run("npm test"), run("rm x")]}
-    assert decide(engine, env, DeclaredShell(), line).decision == D
+    assert decide(engine, folder, DeclaredShell(), line).decision == D
 
 
-def test_a_line_no_shell_parser_read_is_allowed_only_by_a_rule_for_every_command(env):
+def test_a_line_no_shell_parser_read_is_allowed_only_by_a_rule_for_every_command(folder):
     unread = {"accesses": [{"kind": "execute", "command": "npm test && rm -rf /"}]}
     verdict = decide(
-        make_engine(env, [project(env, allow=["Bash(npm test *)"])]), env, DeclaredShell(), unread
+        make_engine(folder, [project(folder, allow=["Bash(npm test *)"])]),
+        folder,
+        DeclaredShell(),
+        unread,
     )
     assert verdict.decision == Q and "runs commands" in verdict.reason
     assert (
-        decide(make_engine(env, [project(env, allow=["Bash"])]), env, DeclaredShell(), unread).decision == A
+        decide(
+            make_engine(folder, [project(folder, allow=["Bash"])]),
+            folder,
+            DeclaredShell(),
+            unread,
+        ).decision
+        == A
     )
-    engine = make_engine(env, [project(env, deny=["Bash(npm test *)"])], mode="bypassPermissions")
-    assert decide(engine, env, DeclaredShell(), unread).decision == D
+    engine = make_engine(folder, [project(folder, deny=["Bash(npm test *)"])], mode="bypassPermissions")
+    assert decide(engine, folder, DeclaredShell(), unread).decision == D

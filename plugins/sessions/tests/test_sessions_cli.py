@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import uuid
+from pathlib import Path
 
 from claw import paths
 from claw.testing.script import Reply, Text, ToolCall, Usage
@@ -91,10 +92,15 @@ def test_session_dir_flag(claw, loop_env, tmp_path):
     assert (tmp_path / "s" / f"{sid}.jsonl").exists()
 
 
+def _first_run(claw, claw_env, workspace) -> tuple[str, Path]:  # type: ignore[no-untyped-def]
+    """``claw -p first`` (its model scripted beforehand): the new session's id and file."""
+    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
+    return sid, paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+
+
 def test_torn_last_line_is_skipped_with_a_warning(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(Text("one")), Reply(Text("two")))
-    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
-    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    sid, path = _first_run(claw, claw_env, workspace)
     with path.open("ab") as fh:
         fh.write(b'{"type":"user","message":{"role":"us')
     res = claw("-p", "second", "--resume", sid).assert_success()
@@ -106,8 +112,7 @@ def test_torn_last_line_is_skipped_with_a_warning(claw, loop_env, claw_env, work
 
 def test_dangling_tool_call_is_repaired_on_resume(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(Text("one")), Reply(Text("resumed")))
-    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
-    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    sid, path = _first_run(claw, claw_env, workspace)
     dangling = {
         "type": "assistant",
         "message": {
@@ -162,36 +167,35 @@ def _valid_for_the_api(messages: list[dict]) -> None:
         assert results == calls, (i, results, calls)
 
 
-def test_a_damaged_tool_call_line_mid_session_still_resumes_validly(claw, loop_env, claw_env, workspace):
-    loop_env.script(Reply(ToolCall("Echo", {"text": "x"}, id="toolu_a")), Reply(Text("one")))
-    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
-    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
-    _damage(path, "tool_use")
+def _resume_damaged(claw, loop_env, claw_env, workspace, kind: str):  # type: ignore[no-untyped-def]
+    """A session with one ``Echo`` call (``toolu_e``), its first ``kind`` line damaged, resumed: the
+    resumed run, whose request to the model the Messages API would accept."""
+    loop_env.script(Reply(ToolCall("Echo", {"text": "x"}, id="toolu_e")), Reply(Text("one")))
+    sid, path = _first_run(claw, claw_env, workspace)
+    _damage(path, kind)
     loop_env.script(Reply(Text("two")))
     res = claw("-p", "second", "--resume", sid).assert_success()
+    _valid_for_the_api(loop_env.requests[-1]["messages"])
+    return res
+
+
+def test_a_damaged_tool_call_line_mid_session_still_resumes_validly(claw, loop_env, claw_env, workspace):
+    res = _resume_damaged(claw, loop_env, claw_env, workspace, "tool_use")
     assert "unreadable line" in res.stderr
     assert "dropped tool results whose call was lost (1)" in res.stderr
-    _valid_for_the_api(loop_env.requests[-1]["messages"])
 
 
 def test_a_damaged_tool_result_line_mid_session_still_resumes_validly(claw, loop_env, claw_env, workspace):
-    loop_env.script(Reply(ToolCall("Echo", {"text": "x"}, id="toolu_b")), Reply(Text("one")))
-    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
-    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
-    _damage(path, "tool_result")
-    loop_env.script(Reply(Text("two")))
-    res = claw("-p", "second", "--resume", sid).assert_success()
+    res = _resume_damaged(claw, loop_env, claw_env, workspace, "tool_result")
     assert "answered tool calls whose results were lost (1)" in res.stderr
     messages = loop_env.requests[-1]["messages"]
-    _valid_for_the_api(messages)
-    lost = [b for m in messages for b in m["content"] if b.get("tool_use_id") == "toolu_b"]
+    lost = [b for m in messages for b in m["content"] if b.get("tool_use_id") == "toolu_e"]
     assert lost and lost[0]["is_error"] and "could not be read back" in lost[0]["content"]
 
 
 def test_a_damaged_first_prompt_and_a_line_that_is_not_an_object(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(Text("one")))
-    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
-    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    sid, path = _first_run(claw, claw_env, workspace)
     lines = path.read_bytes().split(b"\n")
     first_user = next(
         i for i, line in enumerate(lines) if b'"type": "user"' in line or b'"type":"user"' in line
@@ -207,8 +211,7 @@ def test_a_damaged_first_prompt_and_a_line_that_is_not_an_object(claw, loop_env,
 
 def test_an_interrupted_tool_call_repaired_on_resume_is_said(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(Text("one")))
-    sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
-    path = paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+    sid, path = _first_run(claw, claw_env, workspace)
     dangling = {
         "role": "assistant",
         "content": [{"type": "tool_use", "id": "t1", "name": "Echo", "input": {}}],

@@ -1,7 +1,7 @@
 """Tables of permission cases: a folder laid out for them, every permission mode in table order, and one
-call of an engine's ``decide`` the way the loop makes it. The kernel's engine tests and claw-tools-shell's
-``Bash`` tests judge their tables with these, and a plugin that brings a tool or its own permission
-decisions can too::
+call of an engine's ``decide`` the way the loop makes it. claw-permissions' engine table and
+claw-tools-shell's ``Bash`` tests judge their tables with these, and a plugin that brings a tool or its own
+permission decisions can too::
 
     CASES = {"read_out": [("Read", {"file_path": "{out}/x"})], ...}
     EXPECT = {"read_out": (ASK, ASK, ASK, DENY, ASK, ALLOW, ALLOW), ...}  # one column per MODES entry
