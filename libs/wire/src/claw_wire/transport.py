@@ -1,7 +1,7 @@
 """A lean HTTP/1.1 client on asyncio streams for the common case: one streamed POST to an ``http`` or
 ``https`` endpoint with no proxy in the way.
 
-httpx with httpcore, anyio and h11 costs 45-65 ms of CPU to import and set up, all of it before the first
+httpx with httpcore, anyio and h11 costs 50-65 ms of CPU to import and set up, all of it before the first
 model request of a ``claw -p`` run, for what asyncio and ssl already do: open a connection, write one
 request, read a status line, headers and a chunked or sized body. :class:`claw_wire.http.HttpClient` sends
 through :class:`Connections` when :func:`direct_route` allows it and through httpx otherwise (proxies,
@@ -166,8 +166,9 @@ class Connections:
         """Send ``content`` to ``path`` (relative to the base URL) and return once the status line and
         headers are in; the body is read as the caller iterates.
 
-        A kept connection the server has closed meanwhile fails before any byte of an answer; the request
-        is then sent once more on a fresh connection (it was never received)."""
+        A kept connection the server has closed meanwhile (servers close idle keep-alive connections
+        between requests) fails before any byte of an answer; the request is then sent once more on a
+        fresh connection, as urllib3 does. A fresh connection is never retried here: the kernel retries."""
         request = Request("POST", f"{self._origin}{self._base_path}{path}")
         head = self._head(request, path, len(content), headers)
         while True:
