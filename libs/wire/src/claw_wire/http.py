@@ -1,4 +1,5 @@
-"""The first-party Anthropic and OpenAI requests, sent over httpx instead of the vendors' SDKs.
+"""The first-party Anthropic and OpenAI requests, sent over httpx (or, with no proxy in the way, over
+asyncio's own sockets: :mod:`claw_wire.transport`) instead of the vendors' SDKs.
 
 ``import anthropic`` costs 1.0-1.6 s and ``import openai`` about 0.5 s, all of it before the first model
 request of a ``claw -p`` run; httpx, which the kernel already depends on, costs a tenth of that. claw only
@@ -118,13 +119,22 @@ class HttpClient:
     """
 
     def __init__(self, base_url: str, headers: Mapping[str, str], dialect: Dialect) -> None:
-        httpx = _import_httpx()
+        from claw_wire.transport import Connections, direct_route
+
         self.base_url = base_url.rstrip("/") + "/"
         self.dialect: Dialect = dialect
+        headers = {"user-agent": f"claw/{VERSION}", "accept": "application/json", **headers}
         # The SDKs' defaults: 10 minutes for a long answer, 5 s to connect; redirects are not followed.
+        self._direct: Connections | None = None
+        self._client: Any = None
+        if direct_route(self.base_url):
+            # no proxy to go through: asyncio's sockets, without importing httpx (claw_wire.transport)
+            self._direct = Connections(self.base_url, headers, connect_timeout=5.0, read_timeout=600.0)
+            return
+        httpx = _import_httpx()
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
-            headers={"user-agent": f"claw/{VERSION}", "accept": "application/json", **headers},
+            headers=headers,
             timeout=httpx.Timeout(600.0, connect=5.0),
             verify=_needs_tls(self.base_url),
         )
@@ -136,20 +146,21 @@ class HttpClient:
         open event stream.
 
         :raises HttpStatusError: for a non-2xx answer (its body read and decoded).
-        :raises httpx.TransportError: when the server could not be reached or broke the connection.
+        :raises httpx.TransportError: when the server could not be reached or broke the connection (or
+            :class:`claw_wire.transport.TransportError`, its namesake, on the direct route).
         """
         from pydantic_core import to_json
 
         # pydantic-core's encoder (already loaded with claw's models) writes the body straight to bytes,
         # several times faster than httpx's json.dumps-then-encode: the body is the whole history, so
         # this cost grows with the session.
-        request = self._client.build_request(
-            "POST",
-            path.lstrip("/"),
-            content=to_json(body),
-            headers={"content-type": "application/json", **(headers or {})},
-        )
-        response = await self._client.send(request, stream=True)
+        content = to_json(body)
+        extra = {"content-type": "application/json", **(headers or {})}
+        if self._direct is not None:
+            response: Any = await self._direct.post(path.lstrip("/"), content, extra)
+        else:
+            request = self._client.build_request("POST", path.lstrip("/"), content=content, headers=extra)
+            response = await self._client.send(request, stream=True)
         if response.status_code >= 300:
             raw = await response.aread()
             await response.aclose()
@@ -171,7 +182,10 @@ class HttpClient:
         return SseStream(response, self.dialect)
 
     async def close(self) -> None:
-        await self._client.aclose()
+        if self._direct is not None:
+            await self._direct.close()
+        else:
+            await self._client.aclose()
 
 
 class SseStream:

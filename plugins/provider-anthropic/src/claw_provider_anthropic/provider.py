@@ -1,4 +1,4 @@
-"""The Anthropic provider: the Messages API, streamed over httpx.
+"""The Anthropic provider: the Messages API, streamed by :mod:`claw_wire.http`.
 
 The translation is :mod:`claw_wire.anthropic`, shared with Claude on Vertex and Foundry; the request
 goes out through :class:`claw_wire.http.HttpClient`, not the ``anthropic`` SDK, whose import alone

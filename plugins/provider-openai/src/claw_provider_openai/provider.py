@@ -1,4 +1,4 @@
-"""The OpenAI provider: chat completions or responses, streamed over httpx, against OpenAI or any
+"""The OpenAI provider: chat completions or responses, streamed by claw_wire.http, against OpenAI or any
 OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio, ...).
 
 Requests go out through :class:`claw_wire.http.HttpClient`, not the ``openai`` SDK (its import cost
