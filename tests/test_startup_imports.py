@@ -97,6 +97,29 @@ def test_print_mode_never_loads_the_line_editor_or_the_tui(claw_env, scripted):
     assert banned_among(modules, {"prompt_toolkit", "textual"}) == set()
 
 
+def test_print_mode_with_warm_caches_never_imports_importlib_metadata(claw_env, scripted):
+    # Reading distributions' metadata (importlib.metadata, email) costs ~6 ms: claw's entry points come
+    # from their cache once a run stored it, and pydantic is told there are no pydantic plugins without
+    # importing its loader (claw._model). ``-P``: no script directory in sys.path, so the cache key holds.
+    scripted.script(Reply(Text("one")), Reply(Text("two")))
+    code = (
+        "import sys, json\n"
+        "from claw.cli import cli\n"
+        "from claw.cli._errors import run\n"
+        "run(cli, ['-p', '--model', 'scripted/default', 'hello'])\n"
+        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-P", "-c", code], capture_output=True, text=True, env=claw_env, check=True
+        )
+        for _ in range(2)
+    ]
+    assert [r.stdout.strip() for r in runs] == ["one", "two"]
+    modules = set(json.loads(runs[1].stderr.strip().splitlines()[-1]))
+    assert "pydantic" in modules and "importlib.metadata" not in modules
+
+
 @pytest.mark.parametrize("module", ENTRY_POINTS)
 def test_plugin_entry_point_module_is_light(module):
     assert_import_light(module, banned=HEAVY)
