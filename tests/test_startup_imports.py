@@ -38,6 +38,14 @@ HEAVY = {
 }
 #: The modules plugins' ``claw`` entry points name.
 ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})
+#: Tool implementations imported at the tool's first call only (``claw.ToolRef``).
+TOOL_IMPLEMENTATIONS = {
+    "claw_tools_shell._bash",
+    "claw_tools_shell._syntax",
+    "claw_tools_files._read",
+    "claw_tools_files._write",
+    "claw_tools_files._search",
+}
 #: Also kept off ``--help`` / ``--version``, though plugins may use them once running.
 HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema", "tree_sitter"}
 
@@ -95,6 +103,8 @@ def test_print_mode_never_loads_the_line_editor_or_the_tui(claw_env, scripted):
     assert "answered" in proc.stdout
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
     assert banned_among(modules, {"prompt_toolkit", "textual"}) == set()
+    # Tools registered by reference (claw.ToolRef) are offered without importing their implementation.
+    assert banned_among(modules, TOOL_IMPLEMENTATIONS) == set()
 
 
 def test_print_mode_with_warm_caches_never_imports_importlib_metadata(claw_env, scripted):
