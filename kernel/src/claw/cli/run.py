@@ -325,6 +325,7 @@ def run_print(
     import signal
     import time
 
+    from claw.cli import resume_collection
     from claw.errors import internal_error
     from claw.loop import AgentLoop
     from claw.output import StreamJsonRenderer, shapes
@@ -349,6 +350,7 @@ def run_print(
         started = time.perf_counter()
         try:
             await loop.start()
+            resume_collection()  # start-up is over: the first request is next
             if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
                 renderer.session_id = loop.session.id
             prompts = _listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop)
