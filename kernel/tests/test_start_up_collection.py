@@ -1,6 +1,7 @@
 """The console script pauses the cyclic garbage collector while claw starts (``claw.cli.main``): for a
-print run the pause lasts until its agent loop has started, for everything else until the plugins are
-loaded; then collection resumes with the start-up objects frozen out of it."""
+print run the pause lasts past its agent loop's start, until the run first waits for I/O (the first
+request) or its first turn ends; for everything else until the plugins are loaded. Collection then
+resumes with the start-up objects frozen out of it."""
 
 from __future__ import annotations
 
@@ -45,14 +46,13 @@ def _log(claw_env, tmp_path, plugin_module):
     return log
 
 
-def test_a_print_run_collects_again_once_its_loop_has_started(
-    claw, scripted, claw_env, tmp_path, plugin_module
-):
+def test_a_print_run_collects_again_once_its_start_is_over(claw, scripted, claw_env, tmp_path, plugin_module):
     log = _log(claw_env, tmp_path, plugin_module)
     scripted.script(Reply(Text("done")))
     claw.subprocess("-p", "hi", "--model", "scripted/default").assert_success()
     rows = [json.loads(line) for line in log.read_text().splitlines()]
-    # paused while the session starts, collecting (start-up objects frozen) by the time it ends
+    # paused while the session starts; collecting (start-up objects frozen) by the time it ends, though
+    # the scripted model never waits for I/O: the end of the first turn ends the pause
     assert rows == [["session start", False, False], ["session end", True, True]]
 
 
