@@ -39,6 +39,14 @@ HEAVY = {
 }
 #: The modules plugins' ``claw`` entry points name.
 ENTRY_POINTS = sorted({ep.value for ep in entry_points(group="claw")})
+#: Tool implementations imported at the tool's first call only (``claw.ToolRef``).
+TOOL_IMPLEMENTATIONS = {
+    "claw_tools_shell._bash",
+    "claw_tools_shell._syntax",
+    "claw_tools_files._read",
+    "claw_tools_files._write",
+    "claw_tools_files._search",
+}
 #: Also kept off ``--help`` / ``--version``, though plugins may use them once running.
 HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema", "tree_sitter"}
 
@@ -96,6 +104,33 @@ def test_print_mode_never_loads_the_line_editor_or_the_tui(claw_env, scripted):
     assert "answered" in proc.stdout
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
     assert banned_among(modules, {"prompt_toolkit", "textual"}) == set()
+    # Tools registered by reference (claw.ToolRef) are offered without importing their implementation.
+    assert banned_among(modules, TOOL_IMPLEMENTATIONS) == set()
+
+
+def test_print_mode_with_warm_caches_reads_no_distribution_metadata(claw_env, scripted):
+    # Reading distributions' metadata (importlib.metadata, email) costs ~6 ms: claw's entry points come
+    # from their cache once a run stored it, and pydantic is told there are no pydantic plugins without
+    # importing its loader (claw._model). ``-P``: no script directory in sys.path, so the cache key holds.
+    scripted.script(Reply(Text("one")), Reply(Text("two")))
+    code = (
+        "import sys, json\n"
+        "from claw.cli import cli\n"
+        "from claw.cli._errors import run\n"
+        "run(cli, ['-p', '--model', 'scripted/default', 'hello'])\n"
+        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-P", "-c", code], capture_output=True, text=True, env=claw_env, check=True
+        )
+        for _ in range(2)
+    ]
+    assert [r.stdout.strip() for r in runs] == ["one", "two"]
+    modules = set(json.loads(runs[1].stderr.strip().splitlines()[-1]))
+    assert "pydantic" in modules and "importlib.metadata" not in modules
+    # model catalogues are read with pkgutil: importlib.resources imports tempfile and shutil (~3 ms)
+    assert "importlib.resources" not in modules
 
 
 @pytest.mark.parametrize("module", ENTRY_POINTS)

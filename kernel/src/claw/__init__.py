@@ -55,6 +55,7 @@ _LAZY: dict[str, str] = {
     "ToolContext": "claw.tools",
     "Completer": "claw.tools",
     "ToolError": "claw.tools",
+    "ToolRef": "claw.tools",
     "Access": "claw.tools",
     "Stash": "claw.tools",
     "StashKey": "claw.tools",
@@ -333,6 +334,7 @@ if TYPE_CHECKING:
         Tool,
         ToolContext,
         ToolError,
+        ToolRef,
         ToolResult,
         ToolSpec,
     )

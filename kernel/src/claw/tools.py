@@ -246,3 +246,59 @@ class Tool(abc.ABC):
 
 class ToolError(Exception):
     """A tool failure whose message is meant for the model, e.g. "old_string matched 2 times"."""
+
+
+class ToolRef(Tool):
+    """A tool declared by its :class:`ToolSpec` and the place of its implementation, imported at the
+    tool's first call.
+
+    Every tool is registered on every start, because the model is told about all of them with the first
+    request; but most runs call few tools, or none (``claw -p hello``). A tool plugin whose spec lives
+    in a light module registers ``claw.ToolRef(SPEC, "package.module:ToolClass")``: the model sees the
+    spec at once, and the module (with its parsers, helpers and dataclasses) is imported, and the
+    class called with no arguments, when :meth:`access` or :meth:`run` is first needed.
+
+    When the implementation cannot be loaded (an import error, a missing name, not a :class:`Tool`, a
+    tool of another name), each call fails with a :class:`ToolError` saying so: the model gets an error
+    result, the permission engine asks rather than guess, and the other tools are unaffected.
+
+    :param spec: what the model is told; the implementation's own spec must carry the same name.
+    :param target: ``"module:attribute"``, the attribute a :class:`Tool` subclass or a factory.
+    """
+
+    def __init__(self, spec: ToolSpec, target: str) -> None:
+        module, _, attribute = target.partition(":")
+        if not module or not attribute:
+            raise ValueError(f"tool {spec.name}: target {target!r} is not 'module:attribute'")
+        self.spec = spec
+        self.target = target
+        self._impl: Tool | None = None
+
+    def resolve(self) -> Tool:
+        """The implementation, imported and built on the first call and kept.
+
+        :raises ToolError: when it cannot be loaded (say why, with the target).
+        """
+        if self._impl is None:
+            import importlib
+
+            module, _, attribute = self.target.partition(":")
+            try:
+                impl = getattr(importlib.import_module(module), attribute)()
+            except Exception as exc:
+                raise ToolError(
+                    f"{self.spec.name} is unavailable: loading {self.target} failed: "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+            if not isinstance(impl, Tool) or impl.spec.name != self.spec.name:
+                raise ToolError(
+                    f"{self.spec.name} is unavailable: {self.target} is not the {self.spec.name} tool"
+                )
+            self._impl = impl
+        return self._impl
+
+    def access(self, input: Mapping[str, Any], ctx: ToolContext) -> list[Access]:
+        return self.resolve().access(input, ctx)
+
+    async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
+        return await self.resolve().run(input, ctx)

@@ -53,8 +53,9 @@ def _pause_collection() -> None:
 
 
 def resume_collection() -> None:
-    """End the start-up pause (once the root command line is parsed and the plugins are loaded): the
-    objects made so far are frozen out of later collections, which then run as usual."""
+    """End the start-up pause (once the root command line is parsed and the plugins are loaded; for
+    a print run, at its first wait for I/O after its agent loop has started): the objects made so far
+    are frozen out of later collections, which then run as usual. Idempotent."""
     global _paused
     if _paused:
         _paused = False

@@ -127,7 +127,10 @@ class ClawGroup(click.Group):
             )
         if isinstance(ctx.obj, CliState):
             ctx.obj.follow(ctx.params)
-        resume_collection()  # start-up is over: the plugins are loaded
+        # Start-up is over once the plugins are loaded, except for a print run: its start-up goes on
+        # through importing the agent loop and starting it (run_print resumes collection then).
+        if not (ctx.params.get("print_mode") and not ctx._protected_args):
+            resume_collection()
         return rest
 
     def _add_plugin_options(self, ctx: click.Context, args: list[str]) -> None:

@@ -46,6 +46,7 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
     from claw.cli.plugins_cmd import collect_all
 
     collect_all(app)
+    _load_tool_refs(app)
     for r in app.pm.records:
         statuses: dict[str, CheckStatus] = {"builtin": "ok", "loaded": "ok", "disabled": "info"}
         status: CheckStatus = statuses.get(r.status, "fail")
@@ -101,6 +102,19 @@ def _missing_providers(app: Any, settings: Any) -> list[Any]:
                 DoctorCheck(section="plugins", name=dist, status=status, detail=missing_provider(key))
             )
     return checks
+
+
+def _load_tool_refs(app: Any) -> None:
+    """Import every tool registered by reference (``claw.ToolRef``), which runs do only at the tool's
+    first call, so an implementation that cannot load fails its plugin's check now, not mid-session."""
+    from claw.tools import ToolError, ToolRef
+
+    for reg in app.unique(app.tools):
+        if isinstance(reg.obj, ToolRef):
+            try:
+                reg.obj.resolve()
+            except ToolError as exc:
+                reg.plugin.problems.append(str(exc))
 
 
 def _trust_checks(app: Any) -> list[Any]:

@@ -325,6 +325,7 @@ def run_print(
     import signal
     import time
 
+    from claw.cli import resume_collection
     from claw.errors import internal_error
     from claw.loop import AgentLoop
     from claw.output import StreamJsonRenderer, shapes
@@ -349,6 +350,10 @@ def run_print(
         started = time.perf_counter()
         try:
             await loop.start()
+            # Start-up ends at the run's first wait for I/O (the first request's connection, normally),
+            # so building and sending that request still happens with the collector paused; or at the
+            # end of the first turn, should nothing in it wait (_run_all).
+            asyncio.get_running_loop().call_soon(resume_collection)
             if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
                 renderer.session_id = loop.session.id
             prompts = _listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop)
@@ -383,7 +388,7 @@ async def _listed(lines: list[str]) -> AsyncIterator[Any]:
 async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tuple[int, int]:
     """Each prompt as the next turn (a built-in ``/command`` in its place); ``(exit code, turns)``."""
     from claw import console
-    from claw.cli import slash_builtins
+    from claw.cli import resume_collection, slash_builtins
 
     exit_code, turns = 0, 0
     async for each in prompts:
@@ -391,6 +396,7 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
         if isinstance(each, str) and await slash_builtins.run_builtin(loop, each, report):
             continue
         outcome = await loop.run_prompt(each)
+        resume_collection()
         if outcome.error:
             console.error(outcome.error)
         exit_code = max(exit_code, outcome.exit_code)

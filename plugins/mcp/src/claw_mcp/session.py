@@ -4,13 +4,15 @@ offer their tools, resources and prompts, report statuses, and shut everything d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import claw
 from claw import error, warn
 
 from claw_mcp import config as mcp_config
-from claw_mcp.manager import McpManager, Server, startup_timeout
+
+if TYPE_CHECKING:  # the manager (and the session's server machinery) is imported only with servers
+    from claw_mcp.manager import McpManager, Server
 
 #: The session's manager, for tools and the end hook.
 MANAGER: claw.StashKey[McpManager] = claw.StashKey()
@@ -57,6 +59,7 @@ async def start(session: claw.SessionContext) -> None:
         session.set_status(bad.name, "failed", error=bad.reason, source=bad.source)
     if not resolved.servers:
         return
+    from claw_mcp.manager import McpManager
     from claw_mcp.tools import McpAuth, offer, refresh  # pydantic tool specs: only with servers
 
     transports = transports_of(session)
@@ -94,6 +97,8 @@ def ask_start_timeout(session: claw.SessionContext) -> None:
     ``sessionStartTimeout`` still wins), so this plugin's message naming the slow server is the one
     shown, not the host's generic one."""
     if "MCP_TIMEOUT" in session.env:
+        from claw_mcp.manager import startup_timeout
+
         session.request_start_timeout(startup_timeout(session.env) + 1)
 
 
@@ -101,6 +106,8 @@ def startup_wait(session: claw.SessionContext) -> float:
     """``MCP_TIMEOUT``, but ending before the host stops waiting for session-start hooks
     (``SessionContext.start_timeout``: ``MCP_TIMEOUT`` + 1 s, see :func:`ask_start_timeout`) so the
     servers that did start are offered."""
+    from claw_mcp.manager import startup_timeout
+
     return min(startup_timeout(session.env), max(0.5, session.start_timeout - 0.5))
 
 

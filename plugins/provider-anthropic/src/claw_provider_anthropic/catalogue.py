@@ -4,8 +4,8 @@ change) into :class:`claw.ModelInfo` plus the thinking mode each model needs on 
 from __future__ import annotations
 
 import json
+import pkgutil
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from claw import ModelInfo, Pricing
@@ -14,9 +14,8 @@ from claw_wire.anthropic import ThinkingStyle
 
 @cache
 def _data() -> dict[str, Any]:
-    return json.loads(
-        resources.files("claw_provider_anthropic").joinpath("models.json").read_text(encoding="utf-8")
-    )
+    # pkgutil, not importlib.resources (tempfile, shutil: ~3 ms of every start)
+    return json.loads(pkgutil.get_data(__package__, "models.json") or b"")
 
 
 @cache

@@ -9,10 +9,9 @@ from typing import Any
 
 import claw
 
+from claw_tools_files import _specs
+from claw_tools_files._specs import MAX_RESULTS
 from claw_tools_files._walk import glob_base, walk
-
-#: Paths returned at most.
-MAX_RESULTS = 100
 
 
 def search_root(input: Mapping[str, Any], ctx: claw.ToolContext) -> Path:
@@ -21,28 +20,7 @@ def search_root(input: Mapping[str, Any], ctx: claw.ToolContext) -> Path:
 
 
 class GlobTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="Glob",
-        description=(
-            'Find files by name pattern ("**/*.py", "src/**/*.{ts,tsx}", "*.md"): "*" and "?" stay within a '
-            'directory, "**" crosses directories. Returns paths newest first, at most '
-            f"{MAX_RESULTS}. Files ignored by .gitignore and .git directories are skipped."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "pattern": {"type": "string", "description": "The glob to match file paths against."},
-                "path": {
-                    "type": "string",
-                    "description": "Directory to search in (default: the workspace).",
-                },
-            },
-            "required": ["pattern"],
-            "additionalProperties": False,
-        },
-        read_only=True,
-        aliases=("glob_search",),
-    )
+    spec = _specs.GLOB
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         return [claw.Access(kind="read", path=str(search_root(input, ctx)))]

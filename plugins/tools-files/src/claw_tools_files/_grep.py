@@ -10,8 +10,9 @@ from typing import Any
 
 import claw
 
+from claw_tools_files import _specs
 from claw_tools_files._glob import search_root
-from claw_tools_files._search import FILE_TYPES, FileHits, Query, search
+from claw_tools_files._search import FileHits, Query, search
 
 #: Characters of output returned at most; the rest is cut with a notice.
 MAX_OUTPUT_CHARS = 30_000
@@ -122,67 +123,7 @@ def _capped(text: str, data: dict[str, Any]) -> claw.ToolResult:
 
 
 class GrepTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="Grep",
-        description=(
-            "Search file contents with a regular expression (ripgrep syntax; uses rg when installed). "
-            'output_mode "files_with_matches" (default; newest first), "content" (matching lines, with '
-            '-n line numbers, -A/-B/-C context) or "count". Filter with glob ("*.py", "src/**/*.ts") or '
-            'type ("py", "js", "rust"); -i ignores case; multiline lets a match span lines; head_limit '
-            "keeps the first N results. Honours .gitignore."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "pattern": {"type": "string", "description": "The regular expression to search for."},
-                "path": {
-                    "type": "string",
-                    "description": "File or directory to search (default: the workspace).",
-                },
-                "glob": {
-                    "type": "string",
-                    "description": 'Only files matching this glob, e.g. "*.{ts,tsx}".',
-                },
-                "type": {
-                    "type": "string",
-                    "description": "Only files of this type.",
-                    "enum": sorted(FILE_TYPES),
-                },
-                "output_mode": {
-                    "type": "string",
-                    "enum": ["content", "files_with_matches", "count"],
-                    "description": "What to return (default files_with_matches).",
-                },
-                "-i": {"type": "boolean", "description": "Case-insensitive search."},
-                "-n": {"type": "boolean", "description": "Line numbers in content mode (default true)."},
-                "-A": {
-                    "type": "number",
-                    "minimum": 0,
-                    "description": "Lines of context after each match (content mode).",
-                },
-                "-B": {
-                    "type": "number",
-                    "minimum": 0,
-                    "description": "Lines of context before each match (content mode).",
-                },
-                "-C": {
-                    "type": "number",
-                    "minimum": 0,
-                    "description": "Lines of context around each match (content mode).",
-                },
-                "head_limit": {
-                    "type": "number",
-                    "minimum": 0,
-                    "description": "Return only the first N lines, files or counts.",
-                },
-                "multiline": {"type": "boolean", "description": "Let . and patterns match across lines."},
-            },
-            "required": ["pattern"],
-            "additionalProperties": False,
-        },
-        read_only=True,
-        aliases=("grep_search",),
-    )
+    spec = _specs.GREP
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         return [claw.Access(kind="read", path=str(search_root(input, ctx)))]

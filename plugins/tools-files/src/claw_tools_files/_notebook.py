@@ -9,6 +9,7 @@ from typing import Any
 
 import claw
 
+from claw_tools_files import _specs
 from claw_tools_files._textfile import check_fresh, decode, remember
 
 
@@ -27,37 +28,7 @@ def _lines(source: str) -> list[str]:
 
 
 class NotebookEditTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="NotebookEdit",
-        description=(
-            "Change one cell of a Jupyter notebook (.ipynb) the session has Read: replace its source, "
-            "insert a new cell after it (or at the top without cell_id), or delete it. Cells are named by "
-            "the ids Read shows. Outputs of a replaced code cell are cleared."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "notebook_path": {"type": "string", "description": "Absolute path of the .ipynb file."},
-                "cell_id": {
-                    "type": "string",
-                    "description": "The cell to change; for insert, the new cell goes after it.",
-                },
-                "new_source": {"type": "string", "description": "The new source of the cell."},
-                "cell_type": {
-                    "type": "string",
-                    "enum": ["code", "markdown"],
-                    "description": "Required for insert.",
-                },
-                "edit_mode": {
-                    "type": "string",
-                    "enum": ["replace", "insert", "delete"],
-                    "default": "replace",
-                },
-            },
-            "required": ["notebook_path", "new_source"],
-            "additionalProperties": False,
-        },
-    )
+    spec = _specs.NOTEBOOK_EDIT
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         value = input.get("notebook_path")

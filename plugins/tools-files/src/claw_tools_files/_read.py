@@ -10,14 +10,10 @@ from typing import Any
 
 import claw
 
+from claw_tools_files import _specs
+from claw_tools_files._specs import DEFAULT_LIMIT, MAX_LINE_CHARS, MAX_TEXT_BYTES
 from claw_tools_files._textfile import decode, is_binary, remember
 
-#: Lines returned when no ``limit`` is given.
-DEFAULT_LIMIT = 2000
-#: Characters kept of one line.
-MAX_LINE_CHARS = 2000
-#: Text files larger than this need ``offset``/``limit`` (or ``allow_large``).
-MAX_TEXT_BYTES = 256 * 1024
 #: Nothing larger is read at all.
 HARD_MAX_BYTES = 64 * 1024 * 1024
 #: The Messages API refuses bigger images.
@@ -78,35 +74,7 @@ def parse_pages(spec: str, count: int) -> list[int]:
 
 
 class ReadTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="Read",
-        description=(
-            "Read a file. Text comes back with line numbers (cat -n style; the prefix is not part of the "
-            f"file), {DEFAULT_LIMIT} lines from offset by default, lines over {MAX_LINE_CHARS} characters "
-            "cut. Images (png, jpg, gif, webp) come back as images, PDFs as text per page (pages: "
-            '"1-5"), Jupyter notebooks as cells with their outputs. Use Glob or Bash ls for directories.'
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "file_path": {
-                    "type": "string",
-                    "description": "Absolute path of the file (relative paths resolve against the workspace).",
-                },
-                "offset": {"type": "integer", "minimum": 0, "description": "First line to read (1-based)."},
-                "limit": {"type": "integer", "minimum": 1, "description": "Number of lines to read."},
-                "pages": {"type": "string", "description": 'PDF pages to read, e.g. "1-5" or "3,7-9".'},
-                "allow_large": {
-                    "type": "boolean",
-                    "description": f"Read a text file over {MAX_TEXT_BYTES // 1024} KB without offset/limit.",
-                },
-            },
-            "required": ["file_path"],
-            "additionalProperties": False,
-        },
-        read_only=True,
-        aliases=("read_file",),
-    )
+    spec = _specs.READ
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         value = input.get("file_path")

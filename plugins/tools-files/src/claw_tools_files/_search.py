@@ -24,86 +24,10 @@ from typing import Any, Literal
 
 import claw
 
+from claw_tools_files._file_types import FILE_TYPES
 from claw_tools_files._walk import walk
 
 Mode = Literal["content", "files_with_matches", "count"]
-
-#: ``type`` filters and the file names they select (ripgrep 13's definitions for these types).
-FILE_TYPES: dict[str, tuple[str, ...]] = {
-    "asm": ("*.S", "*.asm", "*.s"),
-    "c": ("*.[chH]", "*.[chH].in", "*.cats"),
-    "clojure": ("*.clj", "*.cljc", "*.cljs", "*.cljx"),
-    "cmake": ("*.cmake", "CMakeLists.txt"),
-    "config": ("*.cfg", "*.conf", "*.config", "*.ini"),
-    "cpp": (
-        "*.[ChH]",
-        "*.[ChH].in",
-        "*.[ch]pp",
-        "*.[ch]pp.in",
-        "*.[ch]xx",
-        "*.[ch]xx.in",
-        "*.cc",
-        "*.cc.in",
-        "*.hh",
-        "*.hh.in",
-        "*.inl",
-    ),
-    "cs": ("*.cs",),
-    "csharp": ("*.cs",),
-    "css": ("*.css", "*.scss"),
-    "csv": ("*.csv",),
-    "dart": ("*.dart",),
-    "docker": ("*Dockerfile*",),
-    "elixir": ("*.eex", "*.ex", "*.exs"),
-    "erlang": ("*.erl", "*.hrl"),
-    "go": ("*.go",),
-    "h": ("*.h", "*.hpp"),
-    "haskell": ("*.c2hs", "*.cpphs", "*.hs", "*.hsc", "*.lhs"),
-    "html": ("*.ejs", "*.htm", "*.html"),
-    "java": ("*.java", "*.jsp", "*.jspx", "*.properties"),
-    "js": ("*.js", "*.jsx", "*.vue"),
-    "json": ("*.json", "composer.lock"),
-    "jsonl": ("*.jsonl",),
-    "julia": ("*.jl",),
-    "jupyter": ("*.ipynb", "*.jpynb"),
-    "kotlin": ("*.kt", "*.kts"),
-    "lua": ("*.lua",),
-    "make": ("*.mak", "*.mk", "[Gg][Nn][Uu]makefile", "[Mm]akefile", "[Mm]akefile.am", "[Mm]akefile.in"),
-    "markdown": ("*.markdown", "*.md", "*.mdown", "*.mkdn"),
-    "md": ("*.markdown", "*.md", "*.mdown", "*.mkdn"),
-    "php": ("*.php", "*.php3", "*.php4", "*.php5", "*.phtml"),
-    "perl": ("*.PL", "*.perl", "*.pl", "*.plh", "*.plx", "*.pm", "*.t"),
-    "protobuf": ("*.proto",),
-    "py": ("*.py",),
-    "r": ("*.R", "*.Rmd", "*.Rnw", "*.r"),
-    "rst": ("*.rst",),
-    "ruby": ("*.gemspec", "*.rb", "*.rbw", ".irbrc", "Gemfile", "Rakefile", "config.ru"),
-    "rust": ("*.rs",),
-    "scala": ("*.sbt", "*.scala"),
-    "sh": (
-        "*.bash",
-        "*.bashrc",
-        "*.csh",
-        "*.ksh",
-        "*.sh",
-        "*.tcsh",
-        "*.zsh",
-        ".bashrc",
-        ".profile",
-        ".zshrc",
-    ),
-    "sql": ("*.psql", "*.sql"),
-    "svg": ("*.svg",),
-    "swift": ("*.swift",),
-    "tex": ("*.bib", "*.cls", "*.dtx", "*.ins", "*.ltx", "*.sty", "*.tex"),
-    "tf": ("*.tf",),
-    "toml": ("*.toml", "Cargo.lock"),
-    "ts": ("*.ts", "*.tsx"),
-    "txt": ("*.txt",),
-    "xml": ("*.dtd", "*.rng", "*.sch", "*.xhtml", "*.xjb", "*.xml", "*.xml.dist", "*.xsd", "*.xsl", "*.xslt"),
-    "yaml": ("*.yaml", "*.yml"),
-    "zig": ("*.zig",),
-}
 
 
 @dataclass(frozen=True)

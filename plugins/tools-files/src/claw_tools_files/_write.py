@@ -9,15 +9,11 @@ from typing import Any
 
 import claw
 
+from claw_tools_files import _specs
 from claw_tools_files._textfile import TextFile, check_fresh, load, remember, structured_patch
 
 #: How Read shows a byte that is not UTF-8 (``claw.model_text``).
 REPLACEMENT = "\ufffd"
-
-_PATH = {
-    "type": "string",
-    "description": "Absolute path of the file (relative paths resolve against the workspace).",
-}
 
 
 def _write_access(
@@ -49,24 +45,7 @@ def _snippet(text: str, around: int, context: int = 3) -> str:
 
 
 class WriteTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="Write",
-        description=(
-            "Create a file or replace its whole content. An existing file must have been Read in this "
-            "session first and be unchanged since. Prefer Edit for changes to part of a file. The file "
-            "keeps its encoding and line endings; parent directories are created."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "file_path": _PATH,
-                "content": {"type": "string", "description": "The complete new content of the file."},
-            },
-            "required": ["file_path", "content"],
-            "additionalProperties": False,
-        },
-        aliases=("write_file",),
-    )
+    spec = _specs.WRITE
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         return _write_access(input, ctx)
@@ -174,33 +153,7 @@ def _normalise(file: TextFile, s: str) -> str:
 
 
 class EditTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="Edit",
-        description=(
-            "Replace an exact string in a file the session has Read. old_string must occur exactly once "
-            "(give enough surrounding context) unless replace_all is true; it must match the file byte for "
-            "byte, without Read's line-number prefixes. An empty old_string creates a new file."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "file_path": _PATH,
-                "old_string": {"type": "string", "description": "The exact text to replace."},
-                "new_string": {
-                    "type": "string",
-                    "description": "The replacement (must differ from old_string).",
-                },
-                "replace_all": {
-                    "type": "boolean",
-                    "default": False,
-                    "description": "Replace every occurrence instead of requiring exactly one.",
-                },
-            },
-            "required": ["file_path", "old_string", "new_string"],
-            "additionalProperties": False,
-        },
-        aliases=("edit_file",),
-    )
+    spec = _specs.EDIT
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         return _write_access(input, ctx)
@@ -229,35 +182,7 @@ class EditTool(claw.Tool):
 
 
 class MultiEditTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="MultiEdit",
-        description=(
-            "Apply several Edit-style replacements to one file, in order, each seeing the result of the "
-            "previous. All succeed or none is applied. Same matching rules as Edit."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "file_path": _PATH,
-                "edits": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "old_string": {"type": "string"},
-                            "new_string": {"type": "string"},
-                            "replace_all": {"type": "boolean", "default": False},
-                        },
-                        "required": ["old_string", "new_string"],
-                        "additionalProperties": False,
-                    },
-                },
-            },
-            "required": ["file_path", "edits"],
-            "additionalProperties": False,
-        },
-    )
+    spec = _specs.MULTI_EDIT
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         return _write_access(input, ctx)

@@ -15,19 +15,17 @@ CLAW_API = ">=1.0,<2"
 
 @claw.hookimpl
 def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
-    from claw_tools_files._glob import GlobTool
-    from claw_tools_files._grep import GrepTool
-    from claw_tools_files._notebook import NotebookEditTool
-    from claw_tools_files._read import ReadTool
-    from claw_tools_files._write import EditTool, MultiEditTool, WriteTool
+    # By reference: the implementations (the file walker, the search engine, the text-file helpers)
+    # are imported at the first call of one of these tools, not on every start.
+    from claw_tools_files import _specs
 
-    for tool in (
-        ReadTool(),
-        WriteTool(),
-        EditTool(),
-        MultiEditTool(),
-        GlobTool(),
-        GrepTool(),
-        NotebookEditTool(),
+    for spec, target in (
+        (_specs.READ, "_read:ReadTool"),
+        (_specs.WRITE, "_write:WriteTool"),
+        (_specs.EDIT, "_write:EditTool"),
+        (_specs.MULTI_EDIT, "_write:MultiEditTool"),
+        (_specs.GLOB, "_glob:GlobTool"),
+        (_specs.GREP, "_grep:GrepTool"),
+        (_specs.NOTEBOOK_EDIT, "_notebook:NotebookEditTool"),
     ):
-        register(tool)
+        register(claw.ToolRef(spec, f"claw_tools_files.{target}"))

@@ -21,15 +21,13 @@ from typing import Any
 
 import claw
 
+from claw_tools_shell import _specs
 from claw_tools_shell._confine import effects, violation
 from claw_tools_shell._permissions import access as command_access
 from claw_tools_shell._process import JOBS, Job, Process, cap_chars, text_of
+from claw_tools_shell._specs import DEFAULT_TIMEOUT_MS, MAX_OUTPUT_CHARS, MAX_TIMEOUT_MS
 from claw_tools_shell._syntax import parse
 
-DEFAULT_TIMEOUT_MS = 120_000
-MAX_TIMEOUT_MS = 600_000
-#: Characters of output returned to the model; the middle of longer output is cut.
-MAX_OUTPUT_CHARS = 30_000
 #: Bytes of a background job's output kept between reads.
 JOB_BUFFER_BYTES = 4 * 1024 * 1024
 
@@ -135,41 +133,7 @@ def _argv(script: str, ctx: claw.ToolContext, sandbox: Any) -> list[str]:
 
 
 class BashTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="Bash",
-        description=(
-            "Run a bash command in the workspace and return its combined stdout and stderr (the middle of "
-            f"output over {MAX_OUTPUT_CHARS} characters is cut) and exit code. The working directory "
-            f"persists between calls. timeout is in milliseconds (default {DEFAULT_TIMEOUT_MS}, max "
-            f"{MAX_TIMEOUT_MS}); on timeout the command and everything it started is killed. Use "
-            "run_in_background for long-running processes (servers, watchers), then BashOutput to read "
-            "their output and KillShell to stop them. Prefer Read, Grep, Glob and Edit over cat, grep, "
-            "find and sed."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "command": {"type": "string", "description": "The command to run."},
-                "timeout": {
-                    "type": "number",
-                    "exclusiveMinimum": 0,
-                    "description": f"Milliseconds before the command is killed (max {MAX_TIMEOUT_MS}).",
-                },
-                "description": {"type": "string", "description": "What the command does, in 5-10 words."},
-                "run_in_background": {
-                    "type": "boolean",
-                    "description": "Start the command and return at once with a job id.",
-                },
-                "dangerouslyDisableSandbox": {
-                    "type": "boolean",
-                    "description": "Run outside the configured sandbox (the call then needs the usual approval).",
-                },
-            },
-            "required": ["command"],
-            "additionalProperties": False,
-        },
-        aliases=("bash",),
-    )
+    spec = _specs.BASH
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         command = input.get("command")
@@ -347,26 +311,7 @@ def _job(input: Mapping[str, Any], key: str, ctx: claw.ToolContext) -> Job:
 
 
 class BashOutputTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="BashOutput",
-        description=(
-            "Read the output a background Bash job produced since the last read, and whether it is still "
-            "running. filter keeps only lines matching a regular expression (the others are discarded)."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "bash_id": {"type": "string", "description": "The job id Bash returned."},
-                "filter": {
-                    "type": "string",
-                    "description": "Only return lines matching this regular expression.",
-                },
-            },
-            "required": ["bash_id"],
-            "additionalProperties": False,
-        },
-        read_only=True,
-    )
+    spec = _specs.BASH_OUTPUT
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         job = _job(input, "bash_id", ctx)
@@ -395,16 +340,7 @@ class BashOutputTool(claw.Tool):
 
 
 class KillShellTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="KillShell",
-        description="Stop a background Bash job (and every process it started) by its id.",
-        input_schema={
-            "type": "object",
-            "properties": {"shell_id": {"type": "string", "description": "The job id Bash returned."}},
-            "required": ["shell_id"],
-            "additionalProperties": False,
-        },
-    )
+    spec = _specs.KILL_SHELL
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         job = _job(input, "shell_id", ctx)

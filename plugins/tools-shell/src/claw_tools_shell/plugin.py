@@ -15,10 +15,16 @@ CLAW_API = ">=1.0,<2"
 
 @claw.hookimpl
 def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
-    from claw_tools_shell._bash import BashOutputTool, BashTool, KillShellTool
+    # By reference: _bash (the parser, the confinement analysis, the process manager) is imported
+    # at the first call of one of these tools, not on every start.
+    from claw_tools_shell import _specs
 
-    for tool in (BashTool(), BashOutputTool(), KillShellTool()):
-        register(tool)
+    for spec, cls in (
+        (_specs.BASH, "BashTool"),
+        (_specs.BASH_OUTPUT, "BashOutputTool"),
+        (_specs.KILL_SHELL, "KillShellTool"),
+    ):
+        register(claw.ToolRef(spec, f"claw_tools_shell._bash:{cls}"))
 
 
 @claw.hookimpl
