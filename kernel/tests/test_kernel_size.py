@@ -1,5 +1,6 @@
 """The kernel stays small in its parts: no module over 600 lines and no function over 80 (issue 12), so a
-reader can hold each in mind. ``claw.testing`` (test helpers, not the runtime) is left out."""
+reader can hold each in mind; and small as a whole: it may not grow past :data:`MAX_KERNEL_LINES`.
+``claw.testing`` (test helpers, not the runtime) is left out."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ import claw
 
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
+#: A ratchet, not the goal: issue 12 asks for a kernel under 6,000 lines (the contract, the loader and
+#: the loop). It was 16,568 before the session store, permission rules, settings hooks, line REPL and
+#: Agent SDK protocol moved into default plugins (13,676 after). Lower it when features leave; a change
+#: that adds to the kernel must take the lines from somewhere else in it, or move a feature out.
+MAX_KERNEL_LINES = 13_750
 
 SRC = Path(claw.__file__).parent
 
@@ -42,3 +48,8 @@ def test_no_function_is_over_80_lines() -> None:
                 if span > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(SRC)}:{node.lineno} {node.name}"] = span
     assert long == {}
+
+
+def test_the_kernel_does_not_grow() -> None:
+    total = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in _modules())
+    assert total <= MAX_KERNEL_LINES, f"the kernel is {total} lines, over its ceiling of {MAX_KERNEL_LINES}"
