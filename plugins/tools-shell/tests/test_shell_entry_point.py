@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
-import claw
-from claw.testing import assert_import_light
+from claw.testing import assert_import_light, assert_tools_by_reference
 
 TOOL_PLUGINS = {"claw_tools_files", "claw_tools_shell", "claw_tools_web", "claw_tools_workflow"}
 
@@ -32,22 +27,5 @@ IMPLEMENTATION = {
 }
 
 
-def test_tools_are_registered_by_reference_with_their_implementations_spec():
-    from claw_tools_shell import plugin
-
-    registered: list[claw.Tool] = []
-    plugin.claw_register_tools(registered.append)
-    assert registered and all(isinstance(tool, claw.ToolRef) for tool in registered)
-    # the spec the model is offered is the one the implementation declares
-    assert [tool.resolve().spec for tool in registered] == [tool.spec for tool in registered]
-
-
-def test_registering_the_tools_imports_no_implementation():
-    code = (
-        "import json, sys\n"
-        "from claw_tools_shell import plugin\n"
-        "plugin.claw_register_tools(lambda tool: None)\n"
-        "print(json.dumps([m for m in sys.modules if m.startswith('claw_tools_shell.')]))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert IMPLEMENTATION.isdisjoint(json.loads(done.stdout)), done.stdout
+def test_tools_are_registered_by_reference_and_registering_imports_no_implementation():
+    assert_tools_by_reference("claw_tools_shell.plugin", IMPLEMENTATION)

@@ -327,6 +327,36 @@ def assert_import_light(
     return loaded
 
 
+def assert_tools_by_reference(plugin: str, implementation: Iterable[str]) -> list[Any]:
+    """Assert that the plugin module ``plugin`` registers its tools by reference (:class:`claw.ToolRef`)
+    whose specs are the ones their implementations declare, and that registering them, in a fresh
+    interpreter, loads none of the ``implementation`` modules (they load at a tool's first call);
+    returns the registered tools::
+
+        assert_tools_by_reference("claw_tools_files.plugin", {"claw_tools_files._read"})
+    """
+    import importlib
+
+    import claw
+
+    registered: list[Any] = []
+    importlib.import_module(plugin).claw_register_tools(registered.append)
+    assert registered, f"{plugin} registers no tools"
+    eager = [tool for tool in registered if not isinstance(tool, claw.ToolRef)]
+    assert not eager, f"{plugin} registers tools that are not references: {eager}"
+    drifted = [tool.spec.name for tool in registered if tool.resolve().spec != tool.spec]
+    assert not drifted, f"the specs {plugin} registers differ from their implementations': {drifted}"
+    code = (
+        f"import json, sys, importlib\n"
+        f"importlib.import_module({plugin!r}).claw_register_tools(lambda tool: None)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(done.stdout)) & set(implementation)
+    assert not loaded, f"registering the tools of {plugin} imports {sorted(loaded)}"
+    return registered
+
+
 def process_alive(pid: int) -> bool:
     """Whether process ``pid`` still runs. A zombie (exited, waiting for its parent to reap it) counts as
     gone: tests that check claw ended a child must not wait on a parent they do not control. Where there
