@@ -140,4 +140,8 @@ def beside_claude_code(prefix: str, extra_env: dict[str, str] | None = None) -> 
             **common,
         }
         claw = str(Path(sys.executable).with_name("claw"))
-        yield Contest(workspace, server, claw, claw_env, claude_code(), claude_env)
+        claude = claude_code()
+        # The npm package (node) is what the targets are set against; the native build bundled with
+        # claude-agent-sdk starts faster, so every comparison says which one its ratios are against.
+        print(f"Claude Code: {claude or 'not found'}")
+        yield Contest(workspace, server, claw, claw_env, claude, claude_env)

@@ -53,9 +53,6 @@ def main() -> int:
         _run(claw_argv, c.claw_env, c.workspace, c.server)  # warm-up: bytecode, page cache
         if claude_argv:
             _run(claude_argv, c.claude_env, c.workspace, c.server)
-            # The npm package (node) is what the project races; the native build bundled with
-            # claude-agent-sdk starts faster, so say which one the ratios are against.
-            print(f"Claude Code: {c.claude}")
         for _ in range(ROUNDS):
             rows["claw"].append(_run(claw_argv, c.claw_env, c.workspace, c.server))
             if claude_argv:
