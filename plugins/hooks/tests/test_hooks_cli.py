@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from claw.testing import write_project_settings
 
-
-@pytest.fixture(autouse=True)
-def trusted(claw) -> None:  # type: ignore[no-untyped-def]
-    """The workspace is the test's own: trusted, so its hooks count."""
-    claw("trust").assert_success()
-
-
-def write_settings(workspace, data, name="settings.json"):
-    path = workspace / ".claw" / name
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(data))
-    return path
+pytestmark = pytest.mark.usefixtures("trusted_workspace")
 
 
 def test_hooks_list(claw, workspace, claw_env):
-    path = write_settings(
+    path = write_project_settings(
         workspace,
         {
             "hooks": {
@@ -53,23 +41,23 @@ def test_hooks_list_empty(claw):
 
 
 def test_hook_typo_is_an_error_naming_file_and_key(claw, workspace):
-    path = write_settings(
+    path = write_project_settings(
         workspace,
         {"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "comand": "x"}]}]}},
     )
     claw("hooks", "list").assert_failure(
         1, f"claw: error: {path}: hooks.PreToolUse[0].hooks[0].comand: Extra inputs are not permitted"
     )
-    write_settings(
+    write_project_settings(
         workspace,
         {"hooks": {"PreToolUse": [{"matcher": "Bash(", "hooks": [{"type": "command", "command": "x"}]}]}},
     )
     claw("hooks", "list").assert_failure(
         1, f"{path}: hooks.PreToolUse[0].matcher: Value error, invalid regular expression 'Bash('"
     )
-    write_settings(workspace, {"hooks": {"PreTooluse": []}})
+    write_project_settings(workspace, {"hooks": {"PreTooluse": []}})
     claw("hooks", "list").assert_failure(1, f"{path}: hooks.PreTooluse")
-    write_settings(
+    write_project_settings(
         workspace, {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "x", "timeout": -1}]}]}}
     )
     claw("hooks", "list").assert_failure(1, f"{path}: hooks.Stop[0].hooks[0].timeout")
@@ -77,10 +65,10 @@ def test_hook_typo_is_an_error_naming_file_and_key(claw, workspace):
 
 def test_hook_if_rule_is_validated_and_listed(claw, workspace):
     entry = {"matcher": "Bash", "hooks": [{"type": "command", "command": "./c.sh", "if": "Bash(git *)"}]}
-    path = write_settings(workspace, {"hooks": {"PreToolUse": [entry]}})
+    path = write_project_settings(workspace, {"hooks": {"PreToolUse": [entry]}})
     assert claw("hooks", "list", "--json").json()["hooks"][0]["if"] == "Bash(git *)"
     entry["hooks"][0]["if"] = "Bash(git *"
-    write_settings(workspace, {"hooks": {"PreToolUse": [entry]}})
+    write_project_settings(workspace, {"hooks": {"PreToolUse": [entry]}})
     claw("hooks", "list").assert_failure(
         1, f"{path}: hooks.PreToolUse[0].hooks[0].if: Value error, rule 'Bash(git *' must end with ')'"
     )

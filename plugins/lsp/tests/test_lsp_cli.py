@@ -10,11 +10,7 @@ import pytest
 from claw.testing import assert_import_light
 from lsp_support import pylsp
 
-
-@pytest.fixture(autouse=True)
-def trusted(claw) -> None:  # type: ignore[no-untyped-def]
-    """The workspace is the test's own: trusted, so its ``.lsp.json`` and settings count."""
-    claw("trust").assert_success()
+pytestmark = pytest.mark.usefixtures("trusted_workspace")
 
 
 def test_the_entry_point_imports_no_client_library() -> None:

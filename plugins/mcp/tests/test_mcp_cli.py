@@ -12,10 +12,7 @@ from claw.testing import assert_import_light
 TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
 
 
-@pytest.fixture(autouse=True)
-def trusted(claw) -> None:  # type: ignore[no-untyped-def]
-    """These tests' workspaces are their own: trusted, so ``.mcp.json`` servers count."""
-    claw("trust").assert_success()
+pytestmark = pytest.mark.usefixtures("trusted_workspace")
 
 
 def test_entry_point_module_stays_light() -> None:

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from claw.testing import write_project_settings
 
-
-@pytest.fixture(autouse=True)
-def trusted(claw) -> None:  # type: ignore[no-untyped-def]
-    """The workspace is the test's own: trusted, so its permission grants and hooks count."""
-    claw("trust").assert_success()
-
-
-def write_settings(workspace, data, name="settings.json"):
-    path = workspace / ".claw" / name
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(data))
-    return path
+pytestmark = pytest.mark.usefixtures("trusted_workspace")
 
 
 def test_explain_modes_and_aliases(claw, workspace):
@@ -53,14 +41,14 @@ def test_explain_bad_input(claw):
 
 
 def test_bypass_refused_by_settings(claw, workspace):
-    path = write_settings(workspace, {"permissions": {"disableBypassPermissionsMode": "disable"}})
+    path = write_project_settings(workspace, {"permissions": {"disableBypassPermissionsMode": "disable"}})
     result = claw("permissions", "explain", "Bash", "{}", "--mode", "bypassPermissions")
     result.assert_failure(1, f"claw: error: permission mode danger-full-access is disabled by {path}")
 
 
 def test_permissions_list(claw, workspace):
-    path = write_settings(workspace, {"permissions": {"ask": ["Bash(git push *)"]}})
-    local = write_settings(workspace, {"permissions": {"allow": ["Read"]}}, "settings.local.json")
+    path = write_project_settings(workspace, {"permissions": {"ask": ["Bash(git push *)"]}})
+    local = write_project_settings(workspace, {"permissions": {"allow": ["Read"]}}, "settings.local.json")
     data = claw("permissions", "list", "--json").assert_success().json()
     assert data["rules"] == [
         {"behavior": "ask", "rule": "Bash(git push *)", "source": str(path)},
@@ -69,7 +57,7 @@ def test_permissions_list(claw, workspace):
 
 
 def test_bad_rule_names_file_and_key(claw, workspace):
-    path = write_settings(workspace, {"permissions": {"deny": ["Bash(rm *"]}})
+    path = write_project_settings(workspace, {"permissions": {"deny": ["Bash(rm *"]}})
     claw("permissions", "list").assert_failure(
         1, f"claw: error: {path}: permissions.deny[0]: rule 'Bash(rm *' must end with ')'"
     )

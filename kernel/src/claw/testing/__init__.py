@@ -357,6 +357,15 @@ def assert_tools_by_reference(plugin: str, implementation: Iterable[str]) -> lis
     return registered
 
 
+def write_project_settings(workspace: Path, data: Mapping[str, Any], name: str = "settings.json") -> Path:
+    """Write ``data`` as the project settings file ``workspace/.claw/<name>`` (``settings.local.json`` for
+    the local layer); returns its path."""
+    path = workspace / ".claw" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(data))
+    return path
+
+
 def process_alive(pid: int) -> bool:
     """Whether process ``pid`` still runs. A zombie (exited, waiting for its parent to reap it) counts as
     gone: tests that check claw ended a child must not wait on a parent they do not control. Where there

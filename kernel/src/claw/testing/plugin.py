@@ -179,3 +179,12 @@ def session_events(claw_env: dict[str, str], workspace: Path) -> Callable[[str],
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
     return read
+
+
+@pytest.fixture
+def trusted_workspace(claw: Any, workspace: Path) -> Path:
+    """The test's ``workspace``, trusted with ``claw trust``, so its project settings, hooks,
+    ``.mcp.json`` servers and permission grants count (an untrusted folder's are held back); use it with
+    ``pytestmark = pytest.mark.usefixtures("trusted_workspace")`` for a whole module."""
+    claw("trust").assert_success()
+    return workspace
