@@ -34,6 +34,7 @@ PLUGIN_COMMANDS: dict[str, str] = {
     "sessions": "claw-sessions",
     "timeline": "claw-sessions",
     "permissions": "claw-permissions",
+    "hooks": "claw-hooks",
 }
 
 

@@ -1,0 +1,47 @@
+"""A subcommand or flag of a first-party distribution that is not installed (or is disabled) is one usage
+error naming what to install, not click's "No such command" or a guess at a typo."""
+
+from __future__ import annotations
+
+import pytest
+from claw.cli._root import PLUGIN_COMMANDS, PLUGIN_FLAGS
+
+
+@pytest.mark.parametrize(("command", "dist"), sorted(PLUGIN_COMMANDS.items()))
+def test_a_missing_distributions_command_names_it(claw, claw_env, command, dist):
+    claw_env["CLAW_PLUGINS"] = ""  # no entry-point plugin loads
+    failed = claw(command)
+    assert failed.exit_code == 2
+    assert (
+        f"claw {command} comes with {dist}, which is not installed or is disabled (pip install {dist})"
+        in (failed.stderr)
+    )
+
+
+@pytest.mark.parametrize(("flag", "dist"), sorted(PLUGIN_FLAGS.items())[:3])
+def test_a_missing_distributions_flag_names_it(claw, claw_env, flag, dist):
+    claw_env["CLAW_PLUGINS"] = ""
+    failed = claw("-p", "hi", flag, "1")
+    assert failed.exit_code == 2
+    assert f"{flag} needs the {dist} plugin, which is not installed or is disabled (pip install {dist})" in (
+        failed.stderr
+    )
+
+
+def test_every_command_of_the_kernels_default_plugins_is_in_the_table(claw):
+    """The default plugins (distributions ``claw-kernel`` depends on) are the ones a user may have
+    disabled; each of their commands must name its distribution when it is missing."""
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"  # the kernel's
+    deps = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+    defaults = {d.split(">")[0].split("=")[0].strip() for d in deps if d.startswith("claw-")}
+    commands = {
+        command: plugin["distribution"]
+        for plugin in claw("plugins", "--json").assert_success().json()
+        if plugin["distribution"] in defaults
+        for command in plugin["registers"].get("commands", [])
+    }
+    assert commands, "no default plugin registers a command"
+    assert {name: PLUGIN_COMMANDS.get(name) for name in commands} == commands
