@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from claw.testing import claw_on_terminal
 from claw.testing.script import Reply, Text
 
 #: Variables that configure providers or pick a model, whatever the vendor.
@@ -178,24 +176,9 @@ def test_mistyped_subcommand_suggests_the_nearest(claw, env) -> None:
 def test_repl_opens_and_names_the_model(env, workspace, anthropic_server) -> None:
     """On a terminal, with only an API key: the REPL opens and its banner says which model and why."""
     env.update(ANTHROPIC_API_KEY="sk-ant-test", ANTHROPIC_BASE_URL=anthropic_server.url)
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("claw"))],
-        stdin=slave,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=workspace,
-        text=True,
-    )
-    os.close(slave)
-    try:
+    with claw_on_terminal([], env=env, cwd=workspace) as (proc, master):
         os.write(master, b"/exit\n")
         _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
     assert proc.returncode == 0, err
     assert "model: anthropic/claude-sonnet-5-5 (from ANTHROPIC_API_KEY)" in err
     assert not anthropic_server.requests

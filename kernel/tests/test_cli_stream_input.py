@@ -115,30 +115,10 @@ def test_a_driver_talks_turn_by_turn_and_sigterm_while_waiting_saves_the_session
 
 
 def test_on_a_terminal_without_p_stream_json_input_is_still_a_usage_error(claw_env, workspace, loop_env):
-    import os
-    import pty
-    import subprocess
-    import sys
-    from pathlib import Path
+    from claw.testing import claw_on_terminal
 
-    master, slave = pty.openpty()
-    exe = str(Path(sys.executable).with_name("claw"))
-    proc = subprocess.Popen(
-        [exe, "--input-format", "stream-json"],
-        stdin=slave,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=claw_env,
-        cwd=workspace,
-        text=True,
-    )
-    os.close(slave)
-    try:
+    with claw_on_terminal(["--input-format", "stream-json"], env=claw_env, cwd=workspace) as (proc, _):
         out, err = proc.communicate(timeout=30)  # no REPL starts, so nothing waits for the terminal
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
     assert proc.returncode == 2 and out == ""
     assert err.strip() == "claw: error: --input-format=stream-json requires --output-format=stream-json"
     assert loop_env.requests == []

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from claw.testing import claw_on_terminal
 from claw.testing.script import Reply, Text, ToolCall
 
 
 def _run_on_pty(
     env: dict[str, str], cwd: Path, args: list[str], lines: list[str], wait_for
 ) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    master, slave = pty.openpty()
-    exe = str(Path(sys.executable).with_name("claw"))
-    proc = subprocess.Popen(
-        [exe, *args], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, text=True
-    )
-    os.close(slave)
-    try:
+    with claw_on_terminal(args, env=env, cwd=cwd) as (proc, master):
         for line in lines:
             if callable(wait_for):
                 deadline = time.monotonic() + 20
@@ -31,10 +25,6 @@ def _run_on_pty(
                     time.sleep(0.05)
             os.write(master, (line + "\n").encode())
         out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
     return proc.returncode, out, err
 
 
@@ -93,19 +83,7 @@ def test_ctrl_c_stops_the_turn_and_at_the_prompt_keeps_the_session(claw_env, wor
         Reply(Text("next answer")),
         Reply(Text("still")),
     )
-    master, slave = pty.openpty()
-    exe = str(Path(sys.executable).with_name("claw"))
-    proc = subprocess.Popen(
-        [exe, "take a nap"],
-        stdin=slave,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=claw_env,
-        cwd=workspace,
-        text=True,
-    )
-    os.close(slave)
-    try:
+    with claw_on_terminal(["take a nap"], env=claw_env, cwd=workspace) as (proc, master):
         _wait(lambda: (workspace / "tools.log").exists())
         proc.send_signal(signal.SIGINT)  # stops the nap, back to the prompt
         time.sleep(0.3)
@@ -121,10 +99,6 @@ def test_ctrl_c_stops_the_turn_and_at_the_prompt_keeps_the_session(claw_env, wor
         _wait(lambda: len(loop_env.requests) >= 3)
         os.write(master, b"\x04")  # Ctrl-D: end of input
         out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
     assert proc.returncode == 0, err
     assert "(interrupted)" in err and "next answer" in out and "Traceback" not in err
     second = loop_env.requests[1]["messages"][-1]["content"]

@@ -34,8 +34,8 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -364,6 +364,36 @@ def write_project_settings(workspace: Path, data: Mapping[str, Any], name: str =
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(data))
     return path
+
+
+@contextmanager
+def claw_on_terminal(
+    args: Sequence[str], *, env: Mapping[str, str], cwd: Path
+) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """``claw args...`` with a pseudo-terminal as its stdin (what makes it interactive) and stdout and
+    stderr piped as text; yields the process and the terminal's master side, to write keys to with
+    ``os.write(master, b"...")``. On leaving, a process still running is killed and the terminal closed."""
+    import pty
+
+    master, slave = pty.openpty()
+    exe = str(Path(sys.executable).with_name("claw"))
+    proc = subprocess.Popen(
+        [exe, *args],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(env),
+        cwd=cwd,
+        text=True,
+    )
+    os.close(slave)
+    try:
+        yield proc, master
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
 
 
 def process_alive(pid: int) -> bool:
