@@ -88,9 +88,9 @@ def test_version_loads_no_plugin(argv, loaded, claw_env):
     assert ({m for m in ENTRY_POINTS if m in modules} != set()) is loaded
 
 
-def test_print_mode_never_loads_the_line_editor_or_the_tui(claw_env, scripted):
-    # prompt_toolkit is the REPL's alone and textual claw-tui's: imported once they start, never for -p.
-    scripted.script(Reply(Text("answered")))
+def _print_run_modules(env: dict[str, str], *python_flags: str) -> tuple[str, set[str]]:
+    """``claw -p hello`` on the scripted model, run in a fresh interpreter (with ``python_flags``): what it
+    printed, and the modules loaded by its end."""
     code = (
         "import sys, json\n"
         "from claw.cli import cli\n"
@@ -99,10 +99,16 @@ def test_print_mode_never_loads_the_line_editor_or_the_tui(claw_env, scripted):
         "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=claw_env, check=True
+        [sys.executable, *python_flags, "-c", code], capture_output=True, text=True, env=env, check=True
     )
-    assert "answered" in proc.stdout
-    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    return proc.stdout, set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def test_print_mode_never_loads_the_line_editor_or_the_tui(claw_env, scripted):
+    # prompt_toolkit is the REPL's alone and textual claw-tui's: imported once they start, never for -p.
+    scripted.script(Reply(Text("answered")))
+    answer, modules = _print_run_modules(claw_env)
+    assert "answered" in answer
     assert banned_among(modules, {"prompt_toolkit", "textual"}) == set()
     # Tools registered by reference (claw.ToolRef) are offered without importing their implementation.
     assert banned_among(modules, TOOL_IMPLEMENTATIONS) == set()
@@ -113,21 +119,9 @@ def test_print_mode_with_warm_caches_reads_no_distribution_metadata(claw_env, sc
     # from their cache once a run stored it, and pydantic is told there are no pydantic plugins without
     # importing its loader (claw._model). ``-P``: no script directory in sys.path, so the cache key holds.
     scripted.script(Reply(Text("one")), Reply(Text("two")))
-    code = (
-        "import sys, json\n"
-        "from claw.cli import cli\n"
-        "from claw.cli._errors import run\n"
-        "run(cli, ['-p', '--model', 'scripted/default', 'hello'])\n"
-        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
-    )
-    runs = [
-        subprocess.run(
-            [sys.executable, "-P", "-c", code], capture_output=True, text=True, env=claw_env, check=True
-        )
-        for _ in range(2)
-    ]
-    assert [r.stdout.strip() for r in runs] == ["one", "two"]
-    modules = set(json.loads(runs[1].stderr.strip().splitlines()[-1]))
+    runs = [_print_run_modules(claw_env, "-P") for _ in range(2)]
+    assert [answer.strip() for answer, _ in runs] == ["one", "two"]
+    modules = runs[1][1]
     assert "pydantic" in modules and "importlib.metadata" not in modules
     # model catalogues are read with pkgutil: importlib.resources imports tempfile and shutil (~3 ms)
     assert "importlib.resources" not in modules
