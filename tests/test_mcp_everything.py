@@ -88,17 +88,22 @@ def everything_config(request: pytest.FixtureRequest) -> dict[str, Any]:
     return {"type": "http", "url": f"http://127.0.0.1:{request.getfixturevalue('http_port')}/mcp"}
 
 
+def _trusted_session(workspace: Path, env: dict[str, str]) -> claw.SessionContext:
+    """A session in ``workspace``, trusted for this run, so its ``.mcp.json`` servers start."""
+    return claw.SessionContext(
+        session_id="s",
+        workspace=workspace,
+        settings={},
+        env=env,
+        trust=claw.WorkspaceTrust(workspace, True, "this run"),
+    )
+
+
 def test_everything_server(
     everything_config: dict[str, Any], workspace: Path, claw_env: dict[str, str]
 ) -> None:
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"everything": everything_config}}))
-    session = claw.SessionContext(
-        session_id="s",
-        workspace=workspace,
-        settings={},
-        env=claw_env,
-        trust=claw.WorkspaceTrust(workspace, True, "this run"),
-    )
+    session = _trusted_session(workspace, claw_env)
     out: dict[str, Any] = {}
 
     async def scenario() -> None:
@@ -150,13 +155,7 @@ def test_http_server_restarted_mid_session_gets_a_new_session(
     port = _free_port()
     url = f"http://127.0.0.1:{port}/mcp"
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"ev": {"type": "http", "url": url}}}))
-    session = claw.SessionContext(
-        session_id="s",
-        workspace=workspace,
-        settings={},
-        env=claw_env,
-        trust=claw.WorkspaceTrust(workspace, True, "this run"),
-    )
+    session = _trusted_session(workspace, claw_env)
     out: dict[str, Any] = {}
 
     async def scenario() -> None:
