@@ -31,12 +31,12 @@ def test_a_missing_distributions_flag_names_it(claw, claw_env, flag, dist):
 def test_every_command_of_the_kernels_default_plugins_is_in_the_table(claw):
     """The default plugins (distributions ``claw-kernel`` depends on) are the ones a user may have
     disabled; each of their commands must name its distribution when it is missing."""
-    import tomllib
     from pathlib import Path
 
-    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"  # the kernel's
-    deps = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
-    defaults = {d.split(">")[0].split("=")[0].strip() for d in deps if d.startswith("claw-")}
+    from claw.testing.venvs import kernel_dependencies
+
+    kernel = Path(__file__).resolve().parents[1]
+    defaults = {name for name in kernel_dependencies(kernel) if name.startswith("claw-")}
     commands = {
         command: plugin["distribution"]
         for plugin in claw("plugins", "--json").assert_success().json()

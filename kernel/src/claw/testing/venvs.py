@@ -8,6 +8,7 @@ or next to the running interpreter; without it :func:`uv` raises :class:`UvNotFo
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,13 @@ def run_uv(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
     return proc
 
 
+def kernel_dependencies(kernel: Path) -> list[str]:
+    """The distribution names ``kernel/pyproject.toml`` (``kernel`` is that directory) depends on, in its
+    order: third-party libraries and the workspace's default plugins (``claw-sessions``, ...)."""
+    deps = tomllib.loads((kernel / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    return [match.group(0) for d in deps if (match := re.match(r"[A-Za-z0-9._-]+", d.strip()))]
+
+
 def kernel_paths(repo: Path) -> list[Path]:
     """The project directories a local install of ``claw-kernel`` needs: the kernel and the workspace
     distributions it depends on (its default feature plugins, such as the session store), which no
@@ -45,9 +53,7 @@ def kernel_paths(repo: Path) -> list[Path]:
 
     kernel = repo / "kernel"
     members = {name_of(p): p.parent for p in repo.glob("*/*/pyproject.toml")}
-    deps = tomllib.loads((kernel / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    names = [d.split(";")[0].split("[")[0].split("<")[0].split(">")[0].split("=")[0].strip() for d in deps]
-    return [kernel, *(members[n] for n in names if n in members)]
+    return [kernel, *(members[n] for n in kernel_dependencies(kernel) if n in members)]
 
 
 def make_venv(path: Path, *packages: str | os.PathLike[str], editable: bool = False) -> Path:
