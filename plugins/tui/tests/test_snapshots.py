@@ -7,13 +7,34 @@ After a deliberate change of look, review the new pictures and accept them with
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from claw.testing.script import Reply, Text, Thinking, ToolCall
 from claw_tui.widgets import Prompt
 
+BLINK_SECONDS = 0.5  # Textual's cursor blink interval
 ANSWER = "## Plan\n\n- read the **tests**\n- fix `parse()`\n\n```python\ndef parse(s):\n    return s.split()\n```\n"
+
+
+async def steady_cursor(pilot: Any) -> None:
+    """Show the prompt's cursor and stop it blinking, so the picture does not depend on how long
+    start-up or the turn took on a loaded machine.
+
+    Focusing the prompt afresh starts its blink in the visible phase; the blink timer is then paused
+    (the widget's ``cursor_blink = False`` would not do: Textual's line cache then keeps whichever phase
+    it drew last). Tried again if the machine was so slow that half a second passed in between."""
+    prompt = pilot.app.query_one(Prompt)
+    for _ in range(10):
+        prompt.blur()
+        await pilot.pause()
+        started = time.monotonic()
+        prompt.focus()
+        await pilot.pause()
+        prompt.blink_timer.pause()
+        if time.monotonic() - started < BLINK_SECONDS:
+            return
 
 
 async def answered(pilot: Any) -> None:
@@ -24,6 +45,7 @@ async def answered(pilot: Any) -> None:
     await pilot.pause()
     await app.turn
     await pilot.pause(0.2)
+    await steady_cursor(pilot)
 
 
 async def asking(pilot: Any) -> None:
@@ -39,14 +61,8 @@ async def asking(pilot: Any) -> None:
 
 
 async def started(pilot: Any) -> None:
-    """The session started; the prompt focused afresh, so its cursor blink starts over in the visible
-    phase and the picture does not depend on how long the session took to start."""
     await pilot.app.ready.wait()
-    prompt = pilot.app.query_one(Prompt)
-    prompt.blur()
-    await pilot.pause()
-    prompt.focus()
-    await pilot.pause()
+    await steady_cursor(pilot)
 
 
 def test_welcome(snap_compare: Any, make_tui: Any) -> None:
