@@ -101,34 +101,3 @@ def test_top_level_must_be_object(layers_env, claw_env, workspace):
     write(project, "[1, 2]")
     with pytest.raises(ConfigError, match="settings must be a JSON object, not list"):
         config.load_layers(workspace, claw_env)
-
-
-def test_config_show_json_through_cli(claw, workspace, claw_env):
-    write(workspace / ".claw" / "settings.json", {"model": "anthropic/claude-sonnet-4-6"})
-    result = claw("config", "show", "--json", "--settings", '{"permissions": {"allow": ["Read"]}}')
-    # --settings is a root option: it must come before the subcommand
-    assert result.exit_code == 2
-    result = claw(
-        "--settings", '{"permissions": {"allow": ["Read"]}}', "config", "show", "--json"
-    ).assert_success()
-    data = result.json()
-    assert data["settings"]["model"] == "anthropic/claude-sonnet-4-6"
-    assert data["sources"]["model"] == str(workspace / ".claw" / "settings.json")
-    assert data["sources"]["permissions.allow[0]"] == "--settings"
-    assert [f["scope"] for f in data["files"]] == ["project", "cli"]
-
-
-def test_config_show_text_names_sources(claw, workspace):
-    write(workspace / ".claw" / "settings.json", {"model": "m"})
-    out = claw("config", "show").assert_success().stdout
-    assert f'model = "m"  # {workspace / ".claw" / "settings.json"}' in out
-    assert "compaction.threshold = 0.8  # default" in out
-
-
-def test_bad_settings_file_is_one_line_and_exit_1(claw, workspace):
-    write(workspace / ".claw" / "settings.json", "{oops")
-    result = claw("config", "show")
-    assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == [
-        f"claw: error: {workspace / '.claw' / 'settings.json'}:1:2: invalid JSON: Expecting property name enclosed in double quotes"
-    ]

@@ -183,41 +183,6 @@ def test_agents_md_only_without_claude_md(claw_env, tmp_path):
     assert "claude file" in text and "agents file" not in text
 
 
-def test_print_system_prompt_command(claw, workspace):
-    import subprocess
-
-    subprocess.run(["git", "init", "-q", "-b", "trunk"], cwd=workspace, check=True)
-    (workspace / "CLAUDE.md").write_text("Always run the tests.")
-    (workspace / "new.txt").write_text("x")
-    res = claw("print-system-prompt", "--date", "2031-05-06").assert_success()
-    assert res.stdout.startswith("You are claw")
-    assert "Always run the tests." in res.stdout and "Today's date: 2031-05-06" in res.stdout
-    assert "Current branch: trunk" in res.stdout and "?? new.txt" in res.stdout
-    other = (
-        claw(
-            "--system-prompt",
-            "Be terse.",
-            "--append-system-prompt",
-            "THE END",
-            "print-system-prompt",
-            "--cwd",
-            workspace,
-        )
-        .assert_success()
-        .stdout
-    )
-    assert other.startswith("Be terse.") and other.rstrip().endswith("THE END")
-    claw("print-system-prompt", "--date", "tomorrow").assert_failure(2, "--date")
-
-
-def test_the_prompt_sent_is_the_printed_one(claw, loop_env, workspace):
-    (workspace / "CLAUDE.md").write_text("Project says hi.")
-    loop_env.script(Reply(Text("ok")))
-    claw("-p", "x").assert_success()
-    printed = claw("print-system-prompt").assert_success().stdout
-    assert loop_env.requests[0]["system"][0]["text"] == printed.rstrip("\n")
-
-
 def test_fallback_without_credentials_ends_the_run_cleanly(claw, loop_env, plugin_module, claw_env):
     from claw.testing.script import Fault
 

@@ -141,7 +141,9 @@ _LAZY: dict[str, str] = {
     # workspace trust: whether what the folder brings (hooks, .mcp.json, env, ``!`cmd` ``) may run
     "WorkspaceTrust": "claw.trust",
     "workspace_trust": "claw.trust",
+    "TrustStore": "claw.trust",
     "table": "claw.cli._output",
+    "emit_json": "claw.cli._output",
     # what an interactive front end (``claw_interactive``: claw-tui, claw-repl) needs beside ``CommandContext``
     "RESUME_PICK": "claw.cli.run_options",
     "PermissionQuestion": "claw.permissions.asking",
@@ -218,7 +220,7 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from claw._markers import hookimpl
     from claw.classifiers import Classifier, PermissionRequest, Verdict
-    from claw.cli._output import table
+    from claw.cli._output import emit_json, table
     from claw.cli.run_options import RESUME_PICK
     from claw.cli.slash_builtins import command_names, run_builtin, unknown_command
     from claw.cli.stream_input import StreamJsonInput
@@ -339,4 +341,4 @@ if TYPE_CHECKING:
         ToolSpec,
     )
     from claw.transports import MessageTransport, Transport
-    from claw.trust import WorkspaceTrust, workspace_trust
+    from claw.trust import TrustStore, WorkspaceTrust, workspace_trust

@@ -9,11 +9,13 @@ only the workspace does not load settings or collect registries.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import click
 
     from claw.app import App
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from claw.loop import AgentLoop, LoopOptions
     from claw.output import Renderer
     from claw.permissions.gate import PermissionGate
+    from claw.providers import Provider
     from claw.sessions import SessionStore
     from claw.tasks import TaskBackend
     from claw.tools import Tool
@@ -66,6 +69,75 @@ class CommandContext:
         """Registered transport classes by server ``type`` (``stdio``, ``http``, ...), aliases included."""
         return {name: reg.obj for name, reg in self._app.transports.items()}
 
+    @property
+    def providers(self) -> dict[str, type[Provider]]:
+        """Registered provider classes by name, each once (aliases left out), in load order."""
+        return {reg.obj.name: reg.obj for reg in self._app.unique(self._app.providers)}
+
+    def trust_items(self) -> list[str]:
+        """What the folder brings that runs only once it is trusted, one line each (settings keys held
+        back, ``claw_trust_items`` answers): what the trust dialog and ``claw doctor`` show."""
+        return self._app.trust_items()
+
+    def registrations(self) -> dict[str, list[tuple[str, Any, str]]]:
+        """Everything the plugins registered, by kind, each once (aliases left out) as ``(name, object,
+        source)``, ``source`` naming the plugin (``claw-tools-files 0.1.0``): ``providers``, ``tools``,
+        ``classifiers``, ``transports``, ``sandboxes`` and ``task_backends`` (the object registered),
+        ``settings`` (the key's description) and ``commands`` (``None``). Builds every registry and
+        collects the commands (so each plugin's record is complete): call it once."""
+        from claw.cli.plugins_cmd import KINDS, collect_all
+
+        app = self._app
+        collect_all(app)
+        found = {
+            kind: [
+                (r.obj.spec.name if kind == "tools" else r.obj.name, r.obj, r.plugin.source)
+                for r in app.unique(getattr(app, kind))
+            ]
+            for kind in KINDS[:-2]
+        }
+        found["settings"] = [(key, reg.obj[1], reg.plugin.source) for key, reg in app.plugin_settings.items()]
+        found["commands"] = [
+            (n, None, r.source) for r in app.pm.records for n in r.registered.get("commands", [])
+        ]
+        return found
+
+    def start_up(self) -> list[tuple[str, float]]:
+        """Run the start-up phases this run has not run yet (settings files, plugins, every registry and
+        command, settings validation) and return every phase run so far with its cost in milliseconds,
+        in the order they ran: what ``claw bootstrap-plan`` prints."""
+        from claw.cli.plugins_cmd import collect_all
+
+        collect_all(self._app)
+        _ = self._app.settings
+        return list(self._app.timings)
+
+    def system_prompt(
+        self,
+        workspace: Path | None = None,
+        *,
+        date: dt.date | None = None,
+        system_prompt: str | None = None,
+        append: str | None = None,
+        add_dirs: Sequence[str] = (),
+    ) -> str:
+        """Exactly the system prompt a session in ``workspace`` (default: this run's) would send:
+        ``system_prompt`` replaces claw's instructions, ``append`` follows them, ``add_dirs`` are
+        ``--add-dir`` values as given, listed with settings ``permissions.additionalDirectories``.
+
+        :raises UsageError: an ``add_dirs`` entry that is not a directory.
+        """
+        from claw import prompt
+        from claw.cli.run import add_dirs as checked_dirs
+        from claw.permissions.gate import additional_roots
+
+        app = self._app
+        where = (workspace or app.workspace).resolve()
+        extra = additional_roots(app.settings, where, app.env, checked_dirs({"add_dir": add_dirs}))
+        return prompt.build(
+            where, app.env, date=date, system_prompt=system_prompt, append=append, additional_dirs=extra
+        )
+
     def implementers(self, hook_name: str) -> list[str]:
         """The plugins answering ``hook_name`` (``plugin "x" (dist 1.0)``), in the order pluggy calls them;
         ``wrapper=True`` implementations are left out (``claw hooks list`` names the handlers)."""
@@ -83,7 +155,7 @@ class CommandContext:
         (``claw_trust_dialog``, else on the terminal). A front end with its own event loop calls this off
         that loop (``asyncio.to_thread``) so its dialog can answer."""
         if options.interactive:
-            from claw.cli.trust_cmd import settle_interactive
+            from claw.cli.run_trust import settle_interactive
 
             settle_interactive(self._app)
         from claw.loop import AgentLoop

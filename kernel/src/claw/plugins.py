@@ -77,6 +77,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-sessions",
         "claw-sdk",
         "claw-permissions",
+        "claw-commands",
     }
 )
 
@@ -214,6 +215,14 @@ _HOOKABLE = (types.FunctionType, types.MethodType, staticmethod, classmethod)
 
 def _split(value: str | None) -> set[str]:
     return {v.strip() for v in (value or "").split(",") if v.strip()}
+
+
+def override_hint(holder: PluginRecord, record: PluginRecord, name: str) -> str:
+    """How to let ``record``'s plugin take ``name`` from a first-party ``holder`` (settings
+    ``plugins.overrides``), for the message that rejects it; empty otherwise."""
+    if not holder.first_party or record.first_party:
+        return ""
+    return f' (to let it replace it, set settings plugins.overrides {{"{name}": "{record.dist or record.name}"}})'
 
 
 class PluginManager(pluggy.PluginManager):
@@ -458,7 +467,7 @@ class PluginManager(pluggy.PluginManager):
         self._raised_log.append((record.name, hook_name))
         console.warn(f"{record.label} {record.reason}; skipped")
 
-    def _may_take(self, record: PluginRecord, name: str) -> bool:
+    def may_take(self, record: PluginRecord, name: str) -> bool:
         """Whether settings ``plugins.overrides`` hands ``name`` to ``record``'s plugin."""
         holder = self.overrides.get(name)
         return holder is not None and holder in (record.name, record.dist)
@@ -544,15 +553,11 @@ class PluginManager(pluggy.PluginManager):
                     record.problems.append(f"registered an invalid {noun}: {exc}")
                     console.warn(f"{record.label} registered an invalid {noun}: {exc}; rejected")
                     continue
-                clash = next((n for n in names if n in registry and not self._may_take(record, n)), None)
+                clash = next((n for n in names if n in registry and not self.may_take(record, n)), None)
                 if clash is not None:
                     holder = registry[clash].plugin
                     problem = f'tried to register {noun} "{clash}", already registered by {holder.label}'
-                    if holder.first_party and not record.first_party:
-                        problem += (
-                            f' (to let it replace it, set settings plugins.overrides {{"{clash}": '
-                            f'"{record.dist or record.name}"}})'
-                        )
+                    problem += override_hint(holder, record, clash)
                     record.problems.append(problem)
                     console.warn(f"{record.label} {problem}; rejected")
                     continue

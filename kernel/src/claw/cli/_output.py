@@ -10,6 +10,8 @@ import click
 
 
 def emit_json(data: Any) -> None:
+    """Print ``data`` as indented JSON (what every ``--json`` listing prints); what JSON cannot hold is
+    written as its ``str``."""
     click.echo(json.dumps(data, indent=2, default=str))
 
 

@@ -16,15 +16,9 @@ from claw.cli.run_options import run_options
 
 #: Built-in subcommands: name -> "module:attribute", imported on use.
 BUILTIN_COMMANDS: dict[str, str] = {
-    "bootstrap-plan": "claw.cli.bootstrap:bootstrap_plan",
-    "config": "claw.cli.config_cmd:config",
     "doctor": "claw.cli.doctor:doctor",
-    "dump-manifests": "claw.cli.manifests:dump_manifests",
-    "models": "claw.cli.models_cmd:models",
     "plugins": "claw.cli.plugins_cmd:plugins",
-    "print-system-prompt": "claw.cli.print_prompt_cmd:print_system_prompt",
     "resume-session": "claw.cli.resume_session_cmd:resume_session",
-    "trust": "claw.cli.trust_cmd:trust",
 }
 
 #: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
@@ -35,6 +29,10 @@ PLUGIN_COMMANDS: dict[str, str] = {
     "timeline": "claw-sessions",
     "permissions": "claw-permissions",
     "hooks": "claw-hooks",
+    **dict.fromkeys(
+        ("models", "config", "trust", "print-system-prompt", "dump-manifests", "bootstrap-plan"),
+        "claw-commands",
+    ),
 }
 
 
@@ -257,25 +255,28 @@ class _StagingGroup(click.Group):
 
 
 def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Command]:
-    """Call ``claw_register_commands`` once (through pluggy) into a staging group; reject taken names."""
+    """Call ``claw_register_commands`` once (through pluggy) into a staging group; reject taken names:
+    claw's own always, another plugin's unless settings ``plugins.overrides`` hand the name over (as for
+    tools)."""
     from claw import console
+    from claw.plugins import override_hint
 
     taken = set(BUILTIN_COMMANDS) | set(root.commands)
     found: dict[str, click.Command] = {}
-    owners: dict[str, str] = {}
+    owners: dict[str, Any] = {}
     staging = _StagingGroup(app)
     failed = app.pm.call_staged("claw_register_commands", cli=staging)
     for record in app.pm.records:
         for name, command in staging.staged.get(record.name, []) if record.name not in failed else []:
-            if name in taken or name in found:
-                problem = (
-                    f'tried to add command "{name}", already provided by {owners.get(name, "claw itself")}'
-                )
+            if name in taken or (name in found and not app.pm.may_take(record, name)):
+                holder = owners.get(name)
+                problem = f'tried to add command "{name}", already provided by {holder.label if holder else "claw itself"}'
+                problem += override_hint(holder, record, name) if holder is not None else ""
                 record.problems.append(problem)
                 console.warn(f"{record.label} {problem}; rejected")
                 continue
             found[name] = command
-            owners[name] = record.label
+            owners[name] = record
             record.registered.setdefault("commands", []).append(name)
     return found
 

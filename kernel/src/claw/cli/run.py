@@ -204,7 +204,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             context=CommandContext(state.app), options=loop_options(state, params), initial=initial
         )
         ctx.exit(_interactive(state.app.pm, front_end))
-    from claw.cli.trust_cmd import require_trust, settle_headless
+    from claw.cli.run_trust import require_trust, settle_headless
 
     settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
     if stream_input:

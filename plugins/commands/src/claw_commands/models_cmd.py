@@ -13,9 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
-
-from claw.cli._output import emit_json, table
-from claw.cli._root import state_of
+from claw import command_context, emit_json, table
 
 
 def _k(tokens: int) -> str:
@@ -66,8 +64,8 @@ def _listed(cls: Any, settings: dict[str, Any], env: Any) -> list[tuple[Any, str
 @click.pass_context
 def models(ctx: click.Context, provider_names: tuple[str, ...], as_json: bool) -> None:
     """List known models with their capabilities and prices (USD per million tokens)."""
-    app = state_of(ctx).app
-    providers = {reg.obj.name: reg.obj for reg in app.unique(app.providers)}
+    run = command_context(ctx)
+    providers = run.providers
     unknown = sorted(set(provider_names) - set(providers))
     if unknown:
         known = ", ".join(sorted(providers)) or "none installed"
@@ -78,7 +76,7 @@ def models(ctx: click.Context, provider_names: tuple[str, ...], as_json: bool) -
         each
         for name, cls in providers.items()
         if not provider_names or name in provider_names
-        for each in _listed(cls, app.settings.data, app.env)
+        for each in _listed(cls, run.settings.data, run.env)
     ]
     if as_json:
         emit_json([model_record(info, source) for info, source in infos])

@@ -6,8 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import click
-
-from claw.cli._root import state_of
+from claw import UsageError, command_context
 
 
 @click.command("print-system-prompt")
@@ -25,26 +24,17 @@ def print_system_prompt(ctx: click.Context, cwd: Path | None, date: str | None) 
     """Print the system prompt: claw's instructions, the environment and the instruction files
     (CLAUDE.md / AGENTS.md, with @imports). Root --system-prompt / --append-system-prompt / --add-dir
     apply, and settings permissions.additionalDirectories, as in a run."""
-    from claw import prompt
-    from claw.cli.run import add_dirs
-    from claw.errors import UsageError
-    from claw.permissions.gate import additional_roots
-
-    state = state_of(ctx)
     root = ctx.find_root().params
     try:
         day = dt.date.fromisoformat(date) if date else None
     except ValueError:
         raise UsageError(f"--date: not a YYYY-MM-DD date: {date}") from None
-    workspace = (cwd or state.app.workspace).resolve()
-    extra = additional_roots(state.app.settings, workspace, state.app.env, add_dirs(root))
     click.echo(
-        prompt.build(
-            workspace,
-            state.app.env,
+        command_context(ctx).system_prompt(
+            cwd,
             date=day,
             system_prompt=root.get("system_prompt"),
             append=root.get("append_system_prompt"),
-            additional_dirs=extra,
+            add_dirs=root.get("add_dir") or (),
         )
     )

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 import click
-
-from claw.cli._output import emit_json
-from claw.cli._root import state_of
+from claw import command_context, emit_json
 
 
 @click.group()
@@ -20,10 +18,10 @@ def config() -> None:
 @click.pass_context
 def show(ctx: click.Context, as_json: bool) -> None:
     """Print the effective settings, each value with the file it came from."""
-    app = state_of(ctx).app
-    settings = app.settings
+    run = command_context(ctx)
+    settings = run.settings
     trust = settings.trust
-    held = [] if trust.trusted else app.trust_items()
+    held = [] if trust.trusted else run.trust_items()
     if as_json:
         emit_json(
             {

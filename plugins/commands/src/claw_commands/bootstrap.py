@@ -6,9 +6,7 @@ import sys
 import time
 
 import click
-
-from claw.cli._output import emit_json, table
-from claw.cli._root import state_of
+from claw import command_context, emit_json, table
 
 
 @click.command("bootstrap-plan")
@@ -16,16 +14,12 @@ from claw.cli._root import state_of
 @click.pass_context
 def bootstrap_plan(ctx: click.Context, as_json: bool) -> None:
     """Run every start-up phase once and print how long each took."""
-    app = state_of(ctx).app
+    run = command_context(ctx)
     phases: list[tuple[str, float]] = []
     start = time.perf_counter()
     importlib_ms = _time_import("pydantic")
     phases.append(("import pydantic (types, settings)", importlib_ms))
-    from claw.cli.plugins_cmd import collect_all
-
-    collect_all(app)
-    _ = app.settings
-    phases += app.timings
+    phases += run.start_up()
     total = (time.perf_counter() - start) * 1000
     if as_json:
         emit_json(

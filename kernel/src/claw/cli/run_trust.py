@@ -1,13 +1,11 @@
-"""``claw trust [PATH]``, ``--revoke``, ``--list``, and how a run settles its folder's trust before the
-settings it runs with are validated: the dialog (interactive), Claude Code's trusted headless ``-p``, or
-``--require-trust`` / ``CLAW_REQUIRE_TRUST`` / settings ``requireTrust``. See ``docs/trust.md``."""
+"""How a run settles its folder's trust before the settings it runs with are validated: the dialog
+(interactive), Claude Code's trusted headless ``-p``, or ``--require-trust`` / ``CLAW_REQUIRE_TRUST`` /
+settings ``requireTrust``. See ``docs/trust.md``; ``claw trust`` itself comes with claw-commands."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-
-import click
 
 from claw import console
 from claw.trust import REQUIRE_TRUST_ENV, WORKSPACE_SCOPES, TrustStore, WorkspaceTrust, folder_key, granted
@@ -60,36 +58,3 @@ def settle_interactive(app: Any) -> None:
         app.decide_trust(granted(app.trust, "this run"))
     else:
         console.warn(skipped_line(app, items))
-
-
-@click.command("trust")
-@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--revoke", is_flag=True, help="Forget the folder: it is asked about again.")
-@click.option("--list", "list_", is_flag=True, help="List the trusted folders.")
-@click.pass_context
-def trust(ctx: click.Context, path: Path | None, revoke: bool, list_: bool) -> None:
-    """Trust a folder (default: the workspace): its hooks, env, MCP servers and commands' !`cmd` lines
-    take effect from the next start. Remembered by real path: a symlink or moved copy is asked again."""
-    from claw.cli._root import state_of
-    from claw.errors import UsageError
-
-    app = state_of(ctx).app
-    store = TrustStore(app.env)
-    if list_:
-        if path is not None or revoke:
-            raise UsageError("--list takes no PATH and no --revoke")
-        for folder, info in sorted(store.folders().items()):
-            click.echo(f"{folder}  (since {info.get('trustedAt', '?')})")
-        return
-    folder = path if path is not None else app.workspace
-    if revoke:
-        if store.remove(folder):
-            click.echo(f"no longer trusted: {folder.resolve()} (from the next start)")
-        elif (root := store.trusted_root(folder)) is not None:
-            raise UsageError(f"{folder.resolve()} is trusted as part of {root}: claw trust --revoke {root}")
-        else:
-            click.echo(f"not trusted: {folder.resolve()}")
-        return
-    if not folder.is_dir():
-        raise UsageError(f"no such directory: {folder}")
-    click.echo(f"trusted: {store.add(folder)}")

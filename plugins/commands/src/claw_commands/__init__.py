@@ -1,0 +1,6 @@
+"""claw-commands: claw's management commands (the ``commands`` plugin).
+
+``claw models``, ``claw config show``, ``claw trust``, ``claw print-system-prompt``, ``claw dump-manifests``
+and ``claw bootstrap-plan``, one module each, reaching the run only through ``claw.command_context(ctx)``.
+Kept import-light: the commands are registered for ``claw --help`` too.
+"""

@@ -1,0 +1,28 @@
+"""The ``commands`` plugin: claw's management commands, added through ``claw_register_commands``.
+
+Each command module imports only click and ``claw`` at the top, so registering them for ``claw --help``
+costs a few imports. A plugin replaces one by adding a command of the same name with settings
+``plugins.overrides`` naming it (``{"models": "my-dist"}``), or all of them by disabling this one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from claw import hookimpl
+
+if TYPE_CHECKING:
+    import click
+
+
+@hookimpl
+def claw_register_commands(cli: click.Group) -> None:
+    from claw_commands.bootstrap import bootstrap_plan
+    from claw_commands.config_cmd import config
+    from claw_commands.manifests import dump_manifests
+    from claw_commands.models_cmd import models
+    from claw_commands.print_prompt_cmd import print_system_prompt
+    from claw_commands.trust_cmd import trust
+
+    for command in (bootstrap_plan, config, dump_manifests, models, print_system_prompt, trust):
+        cli.add_command(command)
