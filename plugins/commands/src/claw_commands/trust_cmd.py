@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from claw import TrustStore, UsageError, command_context
+from claw import UsageError, command_context
 
 
 @click.command("trust")
@@ -18,6 +18,8 @@ from claw import TrustStore, UsageError, command_context
 def trust(ctx: click.Context, path: Path | None, revoke: bool, list_: bool) -> None:
     """Trust a folder (default: the workspace): its hooks, env, MCP servers and commands' !`cmd` lines
     take effect from the next start. Remembered by real path: a symlink or moved copy is asked again."""
+    from claw import TrustStore  # claw.trust: not for ``claw --help``
+
     run = command_context(ctx)
     store = TrustStore(run.env)
     if list_:
