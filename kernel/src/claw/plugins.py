@@ -222,7 +222,8 @@ def override_hint(holder: PluginRecord, record: PluginRecord, name: str) -> str:
     ``plugins.overrides``), for the message that rejects it; empty otherwise."""
     if not holder.first_party or record.first_party:
         return ""
-    return f' (to let it replace it, set settings plugins.overrides {{"{name}": "{record.dist or record.name}"}})'
+    taker = record.dist or record.name
+    return f' (to let it replace it, set settings plugins.overrides {{"{name}": "{taker}"}})'
 
 
 class PluginManager(pluggy.PluginManager):

@@ -53,7 +53,8 @@ def test_a_plugin_replaces_a_command_when_settings_hand_it_the_name(claw, plugin
     refused = claw("models", "--json").assert_success()  # without the override the default keeps the name
     assert isinstance(json.loads(refused.stdout), list)  # claw-commands' listing, not "my models"
     assert (
-        'plugin "my_models" tried to add command "models", already provided by plugin "commands" (claw-commands'
+        'plugin "my_models" tried to add command "models", already provided by plugin "commands" '
+        "(claw-commands"
     ) in refused.stderr
     assert 'set settings plugins.overrides {"models": "my_models"}' in refused.stderr
     handed = claw("--settings", json.dumps({"plugins": {"overrides": {"models": "my_models"}}}), "models")

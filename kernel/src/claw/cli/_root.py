@@ -6,13 +6,16 @@ import difflib
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from claw._version import version_line
 from claw.cli import resume_collection
 from claw.cli.run_options import run_options
+
+if TYPE_CHECKING:
+    from claw.plugins import PluginRecord
 
 #: Built-in subcommands: name -> "module:attribute", imported on use.
 BUILTIN_COMMANDS: dict[str, str] = {
@@ -263,14 +266,15 @@ def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Com
 
     taken = set(BUILTIN_COMMANDS) | set(root.commands)
     found: dict[str, click.Command] = {}
-    owners: dict[str, Any] = {}
+    owners: dict[str, PluginRecord] = {}
     staging = _StagingGroup(app)
     failed = app.pm.call_staged("claw_register_commands", cli=staging)
     for record in app.pm.records:
         for name, command in staging.staged.get(record.name, []) if record.name not in failed else []:
             if name in taken or (name in found and not app.pm.may_take(record, name)):
                 holder = owners.get(name)
-                problem = f'tried to add command "{name}", already provided by {holder.label if holder else "claw itself"}'
+                by = holder.label if holder is not None else "claw itself"
+                problem = f'tried to add command "{name}", already provided by {by}'
                 problem += override_hint(holder, record, name) if holder is not None else ""
                 record.problems.append(problem)
                 console.warn(f"{record.label} {problem}; rejected")
