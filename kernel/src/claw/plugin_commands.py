@@ -128,12 +128,12 @@ class CommandContext:
         :raises UsageError: an ``add_dirs`` entry that is not a directory.
         """
         from claw import prompt
-        from claw.cli.run import add_dirs as checked_dirs
+        from claw.cli.run import add_dirs as checked
         from claw.permissions.gate import additional_roots
 
         app = self._app
         where = (workspace or app.workspace).resolve()
-        extra = additional_roots(app.settings, where, app.env, checked_dirs({"add_dir": add_dirs}))
+        extra = additional_roots(app.settings, where, app.env, checked(add_dirs))
         return prompt.build(
             where, app.env, date=date, system_prompt=system_prompt, append=append, additional_dirs=extra
         )

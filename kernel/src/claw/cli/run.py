@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -58,9 +58,9 @@ def _directory(value: str) -> Path:
     return path
 
 
-def add_dirs(params: dict[str, Any]) -> list[Path]:
-    """The root command's ``--add-dir`` directories, checked and absolute."""
-    return [_directory(d) for d in params.get("add_dir") or ()]
+def add_dirs(values: Sequence[str]) -> list[Path]:
+    """``--add-dir`` values, checked and absolute."""
+    return [_directory(d) for d in values]
 
 
 def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
@@ -133,7 +133,7 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
         allowed_tools=split_rules(params.get("allowed_tools") or ()),
         disallowed_tools=split_rules(params.get("disallowed_tools") or ()),
         tools=tool_list,
-        add_dirs=add_dirs(params),
+        add_dirs=add_dirs(params.get("add_dir") or ()),
         system_prompt=params.get("system_prompt"),
         append_system_prompt=params.get("append_system_prompt"),
         json_schema=schema,
