@@ -80,6 +80,7 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         name = module.rsplit(".", 1)[-1]
         assert records[name]["status"] == "builtin", records[name]
     assert {"session_store", "compaction", "renderers", "repl", "permissions"} <= set(records)
+    assert records["compaction"]["distribution"] == "claw-compaction"  # a default plugin now
 
 
 def test_a_plugin_replaces_the_session_store(claw, loop_env, plugin_module, workspace, claw_env):
@@ -133,14 +134,6 @@ def test_disabling_the_plan_mode_builtin_removes_its_tools(claw, loop_env, claw_
     claw("-p", "x").assert_success()
     names = {t["name"] for t in loop_env.requests[1]["tools"]}
     assert not {"EnterPlanMode", "ExitPlanMode"} & names and "Echo" in names
-
-
-def test_compaction_is_off_when_its_builtin_is_disabled(claw, loop_env, claw_env):
-    assert "nothing to compact yet" in claw("-p", "/compact").assert_success().stderr
-    _settings(claw_env, plugins={"disabled": ["compaction"]})
-    res = claw("-p", "/compact").assert_success()
-    assert "compaction is off: no plugin answers claw_compactor" in res.stderr
-    assert loop_env.requests == []
 
 
 FRONT_END = """

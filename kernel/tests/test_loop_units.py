@@ -1,13 +1,10 @@
-"""Small pure pieces of the loop: backoff, compaction split points, cache-break detection, imports."""
+"""Small pure pieces of the loop: backoff, cache-break detection, imports."""
 
 from __future__ import annotations
 
-import itertools
-
-from claw.compaction import compacted, split_point, summary_request
 from claw.loop.cache import CacheTracker
 from claw.loop.retry import RetryPolicy, session_start_timeout
-from claw.messages import Message, TextBlock, ToolResultBlock, ToolUseBlock, Usage
+from claw.messages import Usage
 from claw.session_context import SessionContext
 from claw.sessions import CacheStats
 from claw.settings import Settings
@@ -106,39 +103,6 @@ def test_plugins_ask_for_a_start_timeout_unless_the_user_set_one(tmp_path):
     chosen = context(12.0)
     chosen.request_start_timeout(60.0)
     assert chosen.start_timeout == 12.0
-
-
-def _conversation(turns: int) -> list[Message]:
-    messages = [Message.user("start")]
-    for i in range(turns):
-        messages.append(Message(role="assistant", content=[ToolUseBlock(id=f"t{i}", name="Echo", input={})]))
-        messages.append(Message(role="user", content=[ToolResultBlock(tool_use_id=f"t{i}", content="ok")]))
-    return messages
-
-
-def test_split_point_keeps_whole_turns_and_starts_at_an_assistant_message():
-    messages = _conversation(5)
-    cut = split_point(messages, 2)
-    assert cut is not None and messages[cut].role == "assistant"
-    assert len([m for m in messages[cut:] if m.role == "assistant"]) == 2
-    assert split_point(messages, 5) is None  # nothing older than what is kept
-    assert split_point(_conversation(0), 0) is None  # too little to be worth it
-    assert split_point(messages, 0) == len(messages)
-
-
-def test_summary_request_and_compacted_history_alternate_roles():
-    messages = _conversation(3)
-    cut = split_point(messages, 1)
-    request = summary_request(messages[:cut])
-    assert request[-1].role == "user" and isinstance(request[-1].content[-1], TextBlock)
-    assert [m.role for m in request] == [m.role for m in messages[:cut]]
-    new = compacted("the summary", messages[cut:])
-    roles = [m.role for m in new]
-    assert roles[0] == "user" and all(a != b for a, b in itertools.pairwise(roles))
-    assert "the summary" in new[0].text
-    # a kept tail that opens with tool results gets a bridging assistant message
-    bridged = compacted("s", messages[cut + 1 :])
-    assert [m.role for m in bridged[:3]] == ["user", "assistant", "user"]
 
 
 def test_cache_tracker_counts_and_detects_breaks():

@@ -147,3 +147,42 @@ def test_a_change_too_recent_to_trust_is_not_cached(site_env):
     (site / "alpha_plugin.py").write_text(_source("alphaKey"))  # edited just now
     assert _plugins(env)["alpha"]["registers"] == {"settings": ["alphaKey"]}
     assert not _cache(env).exists()
+
+
+def _install_package(site: Path, modules: dict[str, str]) -> Path:
+    """``claw-alpha`` as a package plugin ``alpha_pkg`` (its modules by file name), dated back."""
+    package = site / "alpha_pkg"
+    package.mkdir()
+    for name, text in modules.items():
+        (package / name).write_text(text)
+    _install(site, "alpha", "")
+    (site / "alpha_plugin.py").unlink()
+    (site / "claw_alpha-0.3.dist-info" / "entry_points.txt").write_text("[claw]\nalpha = alpha_pkg\n")
+    for path in [*package.iterdir(), package]:
+        os.utime(path, (time.time() - 60,) * 2)
+    _age(site)
+    return package
+
+
+def test_bytecode_written_into_a_plugin_package_keeps_the_cache(site_env):
+    """A ``__pycache__`` appearing in a source directory (an editable install imported by a process
+    that writes bytecode) dates the directory now but changes no code: the next run still reads the
+    cache, and may store it."""
+    site, env = site_env
+    package = _install_package(site, {"__init__.py": _source("alphaKey")})
+    _plugins(env)
+    _tamper(env, "alpha", {"settings": ["fromTheCache"]})
+    (package / "__pycache__").mkdir(exist_ok=True)
+    assert _plugins(env)["alpha"]["registers"] == {"settings": ["fromTheCache"]}
+
+
+def test_a_renamed_module_is_listed_afresh(site_env):
+    """A module renamed keeps its own modification time (and the count stays): the paths' digest
+    changes."""
+    site, env = site_env
+    package = _install_package(site, {"__init__.py": _source("alphaKey"), "helpers.py": ""})
+    _plugins(env)
+    _tamper(env, "alpha", {"settings": ["stale"]})
+    (package / "helpers.py").rename(package / "tools.py")
+    os.utime(package, (time.time() - 30,) * 2)
+    assert _plugins(env)["alpha"]["registers"] == {"settings": ["alphaKey"]}

@@ -130,7 +130,7 @@ _LAZY: dict[str, str] = {
     "CacheStats": "claw.sessions",
     "interrupted_results": "claw.sessions",
     "Compactor": "claw.compaction",
-    "SummaryCompactor": "claw.compaction",
+    "compacted_history": "claw.compaction",
     "Renderer": "claw.output",
     "TextRenderer": "claw.output",
     "LoopOptions": "claw.loop.options",
@@ -224,7 +224,7 @@ if TYPE_CHECKING:
     from claw.cli.run_options import RESUME_PICK
     from claw.cli.slash_builtins import command_names, run_builtin, unknown_command
     from claw.cli.stream_input import StreamJsonInput
-    from claw.compaction import Compactor, SummaryCompactor
+    from claw.compaction import Compactor, compacted_history
     from claw.compat import satisfies
     from claw.config import EffectiveSettings, parse_json, read_json_file
     from claw.console import error, warn

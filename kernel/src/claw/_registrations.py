@@ -9,7 +9,8 @@ names are cached in the state directory under a key made of
 - the installed distributions (:func:`claw._entry_points.key`: an install, a removal or a reinstall
   changes it),
 - the code: for the kernel and each active plugin's top-level package, the newest modification time
-  and the number of its ``.py`` files (an edit, a new or a removed module changes it),
+  of its ``.py`` files and a digest of their paths (an edit, a new, a removed or a renamed module
+  changes it),
 - the loading policy: each plugin's name, status, distribution and version, ``CLAW_PLUGINS``,
   ``CLAW_DISABLE_PLUGINS``, ``CLAW_PLUGIN_MODULES``, settings ``plugins.disabled`` and
   ``plugins.overrides``.
@@ -27,6 +28,7 @@ import contextlib
 import os
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -91,8 +93,8 @@ def remember(pm: PluginManager, cache_key: list[Any] | None) -> None:
 
 
 def _code_key(pm: PluginManager) -> tuple[list[list[Any]], int]:
-    """``[[package path, newest mtime, .py files], ...]`` for the kernel and each active plugin's
-    top-level package (a single-module plugin: its file), and the newest mtime of all."""
+    """``[[package path, newest mtime, module names digest], ...]`` for the kernel and each active
+    plugin's top-level package (a single-module plugin: its file), and the newest mtime of all."""
     roots: dict[str, None] = {}
     for top in ["claw", *(r.module.partition(":")[0].split(".")[0].strip() for r in pm.records if r.active)]:
         module = sys.modules.get(top)
@@ -101,29 +103,33 @@ def _code_key(pm: PluginManager) -> tuple[list[list[Any]], int]:
                 roots.setdefault(str(path))
     rows: list[list[Any]] = []
     for root in roots:
-        newest, count = _newest(Path(root))
-        rows.append([root, newest, count])
+        newest, names = _modules(Path(root))
+        rows.append([root, newest, names])
     return rows, max((row[1] for row in rows), default=0)
 
 
-def _newest(root: Path) -> tuple[int, int]:
-    """The newest modification time under ``root`` (its own, its directories' and its ``.py``
-    files'; ``__pycache__`` left out) and how many ``.py`` files it holds."""
+def _modules(root: Path) -> tuple[int, str]:
+    """The newest modification time of the ``.py`` files under ``root`` and a digest of their paths
+    (an edit, a new, a removed or a renamed module changes one of them).
+
+    Directory times are left out: Python writing a ``__pycache__`` into a source directory (an
+    editable install, first imported by a process that writes bytecode) changes its directory's time
+    but no code."""
     try:
-        newest, count = os.stat(root).st_mtime_ns, 0
+        newest = os.stat(root).st_mtime_ns
     except OSError:
-        return 0, 0
+        return 0, ""
     if not root.is_dir():
-        return newest, 1
+        return newest, root.name
+    newest, names = 0, []
     pending = [str(root)]
     while pending:
         with contextlib.suppress(OSError), os.scandir(pending.pop()) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name != "__pycache__":
-                        newest = max(newest, entry.stat().st_mtime_ns)
                         pending.append(entry.path)
                 elif entry.name.endswith(".py"):
-                    count += 1
+                    names.append(os.path.relpath(entry.path, root))
                     newest = max(newest, entry.stat().st_mtime_ns)
-    return newest, count
+    return newest, f"{len(names)}:{zlib.crc32(chr(0).join(sorted(names)).encode()):08x}"

@@ -40,10 +40,9 @@ ENTRY_POINT_GROUP = "claw"
 #: Kernel modules registered as plugins before any entry point, as pytest registers its own: each
 #: feature the loop and CLI reach only through hooks, so a plugin can replace one (its ``firstresult``
 #: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
-#: off by the module's last name (``"compaction"``). Each imports only ``claw.hookimpl`` at start-up.
+#: off by the module's last name (``"renderers"``). Each imports only ``claw.hookimpl`` at start-up.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw.builtin_plugin",
-    "claw.builtins.compaction",
     "claw.builtins.structured_output",
     "claw.builtins.renderers",
 )
@@ -77,6 +76,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-sessions",
         "claw-sdk",
         "claw-permissions",
+        "claw-compaction",
         "claw-commands",
     }
 )
@@ -84,7 +84,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
 #: Settings keys first-party distributions declare (``claw_register_settings``): a settings file that
 #: sets one when no plugin declared it (the distribution is missing or disabled) gets a line naming the
 #: distribution to install, from the settings check and ``claw doctor``, instead of "unknown key".
-SETTINGS_PROVIDERS: dict[str, str] = {"hooks": "claw-hooks"}
+SETTINGS_PROVIDERS: dict[str, str] = {"hooks": "claw-hooks", "compaction": "claw-compaction"}
 
 
 def missing_provider(key: str, what: str = "") -> str:

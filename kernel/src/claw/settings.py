@@ -1,7 +1,8 @@
 """The settings schema: every key the kernel understands, with Claude Code's names where the
 concept exists (``permissions``, ``env``, ``model``), so Claude Code's settings files are
 read as they are (:mod:`claw.config`) and can be copied into ``.claw/settings.json``. Plugins declare
-their own top-level keys through ``claw_register_settings`` (``hooks``: claw-hooks).
+their own top-level keys through ``claw_register_settings`` (``hooks``: claw-hooks; ``compaction``:
+claw-compaction).
 """
 
 from __future__ import annotations
@@ -35,14 +36,6 @@ class PluginSettings(_Section):
     #: Registered name (a tool, provider, ...) -> the plugin or distribution allowed to take it from the
     #: plugin that registered it first (first-party plugins load first and own their names).
     overrides: dict[str, str] = Field(default_factory=dict)
-
-
-class CompactionSettings(_Section):
-    #: Compact when the context passes this share of the model's window.
-    threshold: float = Field(default=0.8, gt=0, le=1)
-    #: Recent turns kept verbatim by compaction.
-    keepRecentTurns: int = Field(default=4, ge=0)
-    auto: bool = True
 
 
 class RetrySettings(_Section):
@@ -139,7 +132,6 @@ class Settings(_Section):
     providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: Price overrides per model address or id, in USD per million tokens.
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)
-    compaction: CompactionSettings = Field(default_factory=CompactionSettings)
     retry: RetrySettings = Field(default_factory=RetrySettings)
     #: Seconds a response stream may stay silent before it is aborted and retried
     #: (``CLAW_STREAM_IDLE_TIMEOUT`` overrides).

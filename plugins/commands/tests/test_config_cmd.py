@@ -24,7 +24,7 @@ def test_config_show_text_names_sources(claw, workspace):
     write_project_settings(workspace, {"model": "m"})
     out = claw("config", "show").assert_success().stdout
     assert f'model = "m"  # {workspace / ".claw" / "settings.json"}' in out
-    assert "compaction.threshold = 0.8  # default" in out
+    assert "retry.maxRetries = 10  # default" in out
 
 
 def test_bad_settings_file_is_one_line_and_exit_1(claw, workspace):

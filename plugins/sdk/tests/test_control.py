@@ -465,3 +465,22 @@ def test_plugins_answer_control_requests_the_kernel_does_not_own(claw, loop_env,
     assert answers["broken"]["error"] == "plugin control_plugin failed on broken"
     assert "RuntimeError: boom" in err
     assert answers["none"]["error"] == "unsupported control request subtype: nobody-owns-this"
+
+
+def test_context_usage_says_whether_the_compactor_compacts_automatically(claw, loop_env, claw_env, workspace):
+    settings = workspace / ".claw" / "settings.json"
+    settings.parent.mkdir()
+    enabled = []
+    loop_env.script(*[Reply(Text("ok"))] * 3)
+    for auto, disabled in ((True, ""), (False, ""), (True, "compaction")):
+        settings.write_text(json.dumps({"compaction": {"auto": auto}}))
+        claw_env["CLAW_DISABLE_PLUGINS"] = disabled  # no claw-compaction: nothing compacts
+        with Driver(claw) as driver:
+            driver.send(_request("usage", "get_context_usage"))
+            usage = driver.response("usage")["response"]
+            driver.send(_user("hi"))
+            assert driver.result()["result"] == "ok"
+            driver.finish()
+        assert usage["maxTokens"] == 200_000
+        enabled.append(usage["isAutoCompactEnabled"])
+    assert enabled == [True, False, False]

@@ -120,9 +120,11 @@ def claw_session_store(directory: Path, persist: bool) -> SessionStore | None:
 def claw_compactor(settings: EffectiveSettings) -> Compactor | None:
     """How a long session is compacted to stay inside the model's context window.
 
-    Stops at first non-None result. A plugin's answer comes before the built-in's (``trylast``). The
-    built-in ``compaction`` plugin answers with a summarising compactor configured by settings
-    ``compaction`` (`sessions <sessions.md#compaction>`_). A compactor decides when (``due(context_tokens,
+    Stops at first non-None result. A plugin's answer comes before the default's (``trylast``): the
+    ``compaction`` plugin of claw-compaction answers with a summarising compactor configured by settings
+    ``compaction`` (`sessions <sessions.md#compaction>`_). With no answer nothing compacts: a context that
+    outgrows the window ends its turn with the API's error, and ``/compact`` names claw-compaction.
+    :func:`claw.compacted_history` is the usual ``compacted`` answer. A compactor decides when (``due(context_tokens,
     context_window)``, for automatic compaction), where the kept tail starts (``split(messages)``, or
     ``None`` when there is nothing to compact), what the model is asked to summarise (``request(older)``)
     and the history that replaces the session's (``compacted(summary, kept)``); the loop sends the

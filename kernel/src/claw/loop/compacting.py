@@ -1,7 +1,8 @@
 """Compaction of a session's history: when the context is nearly full (or on ``/compact``), the older
 turns are summarised by the model and replaced by the summary. What is kept and asked for is the
-compactor's (``claw_compactor``: the built-in ``compaction`` plugin or a replacement); the request,
-hooks, records and events are the loop's."""
+compactor's (``claw_compactor``: claw-compaction's ``compaction`` plugin or a replacement); the request,
+hooks, records and events are the loop's. Without a compactor a full context ends its turn with the API's
+error, as it would anyway, and one line says what to install."""
 
 from __future__ import annotations
 
@@ -9,10 +10,20 @@ from claw import console
 from claw.cost import CostTracker
 from claw.loop.requests import ModelRequests
 from claw.output import shapes
+from claw.plugins import SETTINGS_PROVIDERS
+
+
+def _no_compactor(what: str) -> str:
+    """The line for compaction asked of a run no plugin answers ``claw_compactor`` in."""
+    dist = SETTINGS_PROVIDERS["compaction"]
+    return f"{what} needs {dist}, which is not installed or is disabled (pip install {dist})"
 
 
 class Compacting(ModelRequests):
     """Compaction of one session's history."""
+
+    #: Whether this loop said that nothing compacts its full context (said once, not on every turn).
+    _told_no_compactor = False
 
     async def _maybe_compact(self, trigger: str) -> None:
         compactor = self.compactor
@@ -30,7 +41,10 @@ class Compacting(ModelRequests):
         compactor = self.compactor
         if compactor is None:
             if trigger == "manual":
-                console.warn("compaction is off: no plugin answers claw_compactor")
+                console.warn(_no_compactor("/compact"), once=False)
+            elif not self._told_no_compactor:
+                self._told_no_compactor = True
+                console.warn(_no_compactor("the context is full: automatic compaction"), once=False)
             return False
         cut = compactor.split(session.messages)
         if cut is None:

@@ -219,6 +219,9 @@ class ControlChannel(StreamJsonInput):
     def _context_usage(self, request: dict[str, Any]) -> dict[str, Any]:
         status = self.loop.status()
         used, window = status["context_tokens"], status["context_window"] or 0
+        # Automatic compaction is on when the compactor (none: claw-compaction disabled) would compact a
+        # full window: its own answer, whatever settings or plugin it comes from.
+        compactor, full = self.loop.compactor, window or 1
         return {
             "categories": [{"name": "Messages", "tokens": used, "color": "purple"}],
             "totalTokens": used,
@@ -226,7 +229,7 @@ class ControlChannel(StreamJsonInput):
             "rawMaxTokens": window,
             "percentage": round(100 * used / window, 2) if window else 0.0,
             "model": status["model"],
-            "isAutoCompactEnabled": bool(self.loop.settings.model.compaction.auto),
+            "isAutoCompactEnabled": compactor is not None and compactor.due(full, full),
         }
 
     def _stop_task(self, request: dict[str, Any]) -> dict[str, Any]:

@@ -75,7 +75,7 @@ def load(path: Path, data: bytes, kind: str, *, messages: bool = True) -> Sessio
 
 
 def _messages(path: Path, raw: list[Any], summary: str | None) -> list[Any]:
-    from claw import Message, SummaryCompactor
+    from claw import Message, compacted_history
     from pydantic import TypeAdapter, ValidationError
 
     try:
@@ -85,7 +85,7 @@ def _messages(path: Path, raw: list[Any], summary: str | None) -> list[Any]:
         raise ClawError(f"{path}: message {where}: {exc.errors()[0]['msg']}") from None
     # The seed kept its compaction summary beside the messages (it went into the system prompt);
     # claw keeps it in the history, as its own compactions do.
-    return SummaryCompactor().compacted(summary, history) if summary and summary.strip() else history
+    return compacted_history(summary, history) if summary and summary.strip() else history
 
 
 def _text(message: dict[str, Any]) -> str:
