@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from claude_agent_sdk import (
     tool,
 )
 from claw import paths
+from claw._version import VERSION
+from claw.output.shapes import CLAUDE_CODE_PROTOCOL_VERSION
 from claw.testing.script import Fault, Reply, Text, ToolCall
 
 CLAW = str(Path(sys.executable).with_name("claw"))
@@ -151,6 +154,27 @@ def test_query_one_shot(scripted_default, claw_env, workspace: Path):  # type: i
         "assistant",
         "result",
     ]
+
+
+def test_the_sdk_sees_the_protocol_level_claw_implements(  # type: ignore[no-untyped-def]
+    scripted_default, claw_env, workspace: Path, caplog: pytest.LogCaptureFixture
+):
+    """claw reports Claude Code 2.0.0 in ``system/init``: the SDK no longer warns that the CLI is too old,
+    and still warns that ``verbatim_prompts`` (gated at 2.1.248) is ignored, which is true: the prompt
+    ``/greet bob`` runs the slash command instead of reaching the model as written."""
+    (workspace / ".claw" / "commands").mkdir(parents=True)
+    (workspace / ".claw" / "commands" / "greet.md").write_text("Say hello to $ARGUMENTS.\n")
+    scripted_default.script(Reply(Text("hello bob")))
+    caplog.set_level(logging.WARNING, logger="claude_agent_sdk")
+
+    messages = _run_query("/greet bob", _options(claw_env, workspace, verbatim_prompts=True))
+
+    assert messages[0].data["claude_code_version"] == CLAUDE_CODE_PROTOCOL_VERSION == "2.0.0"
+    assert messages[0].data["claw_version"] == VERSION
+    warnings = [r.getMessage() for r in caplog.records if r.name.startswith("claude_agent_sdk")]
+    assert not [w for w in warnings if "too old" in w]
+    assert [w for w in warnings if w.startswith("verbatim_prompts is enabled, but Claude Code version 2.0.0")]
+    assert scripted_default.requests[0]["messages"][0]["content"][0]["text"] == "Say hello to bob."
 
 
 def test_client_multi_turn_in_one_session(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]

@@ -311,6 +311,7 @@ def test_stream_json_shapes(claw, loop_env, workspace):
         "permissionMode",
         "slash_commands",
         "plugins",
+        "claude_code_version",
         "claw_version",
         "apiKeySource",
         "output_style",

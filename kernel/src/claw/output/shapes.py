@@ -2,9 +2,10 @@
 ``SDKUserMessage``, ``SDKResultMessage``), built from claw's types.
 
 ``system/init``'s ``permissionMode`` is Claude Code's name of the mode (``acceptEdits`` for claw's
-``workspace-write``). Differences, on purpose: ``system/init`` carries ``claw_version`` and no ``claude_code_version`` (claw
-is not Claude Code, and a consumer gating features on Claude Code's version number must not be misled);
-the result adds ``cache_stats`` (claw's prompt-cache counters) and, after a fallback, ``model``.
+``workspace-write``). Differences, on purpose: ``system/init`` carries ``claw_version`` beside
+``claude_code_version``, which names the protocol level claw implements, not a Claude Code release (see
+:data:`CLAUDE_CODE_PROTOCOL_VERSION`); the result adds ``cache_stats`` (claw's prompt-cache counters)
+and, after a fallback, ``model``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from typing import Any
 from claw._version import VERSION
 from claw.messages import Message, Usage
 from claw.providers import ModelResponse, StreamEvent
+
+#: What ``system/init`` reports as ``claude_code_version``: the Claude Code protocol level claw implements,
+#: so that an Agent SDK gating features on the number enables only those claw honours. The Python SDK
+#: warns that a CLI without one is "too old"; its gates are 2.0.0 (the stream-json control protocol it
+#: needs at all, which claw speaks) and 2.1.248 (``client_composed`` user messages for
+#: ``verbatim_prompts``, which claw ignores: it still runs a prompt ``/name ...`` as a slash command).
+#: So the minimum, 2.0.0; raise it only with the feature a higher gate relies on.
+CLAUDE_CODE_PROTOCOL_VERSION = "2.0.0"
 
 
 def _uuid() -> str:
@@ -61,6 +70,7 @@ def init(
         "agents": [],
         "skills": [],
         "plugins": plugins,
+        "claude_code_version": CLAUDE_CODE_PROTOCOL_VERSION,
         "claw_version": VERSION,
         "sandbox": sandbox or {"enabled": False},
         "uuid": _uuid(),
