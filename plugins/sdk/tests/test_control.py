@@ -239,8 +239,7 @@ def test_set_permission_mode_set_model_initialize_and_unknown_requests(claw, loo
         errors = [driver.response(r)["error"] for r in ("rewind", "stop")]
         assert errors == [
             "rewind_files: claw keeps no file checkpoints, so it cannot rewind files",
-            'stop_task: no task "t1": claw reports no background tasks to the SDK '
-            "(stop a background command with the KillShell tool)",
+            'stop_task: no background task "t1" in this session',
         ]
         assert driver.response("status") == {
             "subtype": "success",

@@ -56,6 +56,7 @@ from claw.hookspecs.sessions import (
     claw_session_end,
     claw_session_start,
     claw_session_store,
+    claw_stop_task,
 )
 from claw.hookspecs.tools import (
     claw_permission_decision,
@@ -103,6 +104,7 @@ __all__ = [
     "claw_session_end",
     "claw_session_start",
     "claw_session_store",
+    "claw_stop_task",
     "claw_stream_input",
     "claw_tool_result",
     "claw_trust_dialog",

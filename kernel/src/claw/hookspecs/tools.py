@@ -159,7 +159,7 @@ def claw_permission_decision(
 
 @hookspec
 def claw_tool_result(
-    tool_name: str, tool_input: dict[str, Any], result: ToolResult, ctx: ToolContext
+    tool_name: str, tool_input: dict[str, Any], result: ToolResult, ctx: ToolContext, tool_use_id: str
 ) -> str | Awaitable[str | None] | None:
     """Add context to a tool's successful result, after it ran (diagnostics after an edit).
 
@@ -175,6 +175,7 @@ def claw_tool_result(
     :param tool_input: the input the tool ran with (after hooks and approvers changed it).
     :param result: what the tool returned.
     :param ctx: the session's tool context (workspace, settings, stash).
+    :param tool_use_id: the call's id (claw-sdk reports a background task it started under it).
     :returns: text to append to the result, an awaitable of it, or ``None`` to add nothing.
 
     .. versionadded:: 1.0

@@ -28,13 +28,16 @@ import inspect
 import itertools
 import json
 import os
-from collections.abc import Callable
+import time
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any, TextIO
 
 from claw import (
     ClawError,
     PermissionAnswer,
     PermissionQuestion,
+    StoppedTask,
     StreamJsonInput,
     UsageError,
     parse_answer,
@@ -42,6 +45,9 @@ from claw import (
 )
 
 from claw_sdk import initialize
+
+#: The control channel of each running session, by session id (where ``task_started`` goes).
+CHANNELS: dict[str, ControlChannel] = {}
 
 #: Who answers ``can_use_tool`` requests, in verdicts and messages.
 CLIENT = "the stream-json client"
@@ -67,7 +73,7 @@ class ControlChannel(StreamJsonInput):
         self._applied: dict[str, Any] | None = None
         #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
         self._answering: set[asyncio.Future[None]] = set()
-        self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+        self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]] = {
             "initialize": self._initialize,
             "interrupt": self._interrupt,
             "set_permission_mode": self._set_permission_mode,
@@ -97,12 +103,15 @@ class ControlChannel(StreamJsonInput):
 
     def started(self) -> None:
         """Answer the control requests that came before the session started."""
+        CHANNELS[self.loop.ctx.session_id] = self
         early, self._early = self._early, []
         for data, number in early:
             self._answer(data, number)
 
     def ended(self) -> None:
         """Fail what still waits for the client's answer: nobody is left to give it."""
+        if self.loop is not None and self.loop.ctx is not None:
+            CHANNELS.pop(self.loop.ctx.session_id, None)
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(ClawError("stdin ended before the client answered"))
@@ -127,10 +136,14 @@ class ControlChannel(StreamJsonInput):
             if not isinstance(request, dict) or not isinstance(subtype, str):
                 raise ClawError('"request" must be an object with a "subtype"')
             handler = self._handlers.get(subtype)
-            if handler is not None:
-                self.respond(request_id, handler(request))
-            else:
+            if handler is None:
                 self._ask_plugins(request_id, subtype, request)
+                return
+            answer = handler(request)
+            if inspect.isawaitable(answer):
+                self._send_later(request_id, answer, f"claw failed on {subtype}")
+            else:
+                self.respond(request_id, answer)
         except ClawError as exc:
             self.respond(request_id, str(exc))
 
@@ -148,11 +161,18 @@ class ControlChannel(StreamJsonInput):
         if not inspect.isawaitable(answer):
             self.respond(request_id, answer)
             return
-        plugin = answers[-1].plugin.name
+        self._send_later(request_id, answer, f"plugin {answers[-1].plugin.name} failed on {subtype}")
+
+    def _send_later(self, request_id: str, answer: Awaitable[Any], failed: str) -> None:
+        """Answer ``request_id`` once ``answer`` resolves (``failed`` if it gives ``None``), while the
+        session goes on; a :class:`ClawError` it raises is the error response."""
 
         async def send() -> None:
-            result = await answer
-            self.respond(request_id, result if result is not None else f"plugin {plugin} failed on {subtype}")
+            try:
+                result = await answer
+            except ClawError as exc:
+                result = str(exc)
+            self.respond(request_id, result if result is not None else failed)
 
         future = asyncio.ensure_future(send())
         self._answering.add(future)
@@ -232,10 +252,54 @@ class ControlChannel(StreamJsonInput):
             "isAutoCompactEnabled": compactor is not None and compactor.due(full, full),
         }
 
-    def _stop_task(self, request: dict[str, Any]) -> dict[str, Any]:
-        raise ClawError(
-            f"stop_task: no task {json.dumps(request.get('task_id'))}: claw reports no background tasks "
-            "to the SDK (stop a background command with the KillShell tool)"
+    def _stop_task(self, request: dict[str, Any]) -> Awaitable[dict[str, Any]]:
+        task_id = request.get("task_id")
+        if not isinstance(task_id, str) or not task_id:
+            raise ClawError('stop_task needs "task_id"')
+        answer = self.loop.app.pm.hook.claw_stop_task(task_id=task_id, session=self.loop.ctx)
+        if answer is None:
+            raise ClawError(f"stop_task: no background task {json.dumps(task_id)} in this session")
+        return self._stopped(answer)
+
+    async def _stopped(self, answer: Any) -> dict[str, Any]:
+        """Claude Code's answer to ``stop_task``: success once the task has ended, then its
+        ``task_updated`` (status ``killed``) and ``task_notification`` (``stopped``) messages."""
+        task: StoppedTask | None = await answer if inspect.isawaitable(answer) else answer
+        if task is None:
+            raise ClawError("stop_task: the plugin that owns the task could not stop it")
+        if task.status != "stopped":
+            raise ClawError(f"stop_task: task {json.dumps(task.task_id)} is not running ({task.status})")
+        asyncio.get_running_loop().call_soon(self._report_stopped, task)
+        return {}
+
+    def task_started(self, data: dict[str, Any], tool_use_id: str) -> None:
+        """Claude Code's ``task_started`` for a tool call (``data``: its result's) that started a
+        background task: a ``Bash`` job (``backgroundTaskId``: ``local_bash``) or a background
+        sub-agent (``async_launched``: ``local_agent``). Its ``task_id`` is what ``stop_task`` takes."""
+        if data.get("backgroundTaskId"):
+            task_id, kind = str(data["backgroundTaskId"]), "local_bash"
+        elif data.get("status") == "async_launched" and data.get("agentId"):
+            task_id, kind = str(data["agentId"]), "local_agent"
+        else:
+            return
+        started = _task_message("task_started", task_id, self.loop.ctx.session_id)
+        description = str(data.get("description") or "")
+        self.write({**started, "tool_use_id": tool_use_id, "description": description, "task_type": kind})
+
+    def _report_stopped(self, task: StoppedTask) -> None:
+        session_id = self.loop.ctx.session_id
+        patch = {"status": "killed", "end_time": int(time.time() * 1000)}
+        self.write({**_task_message("task_updated", task.task_id, session_id), "patch": patch})
+        notification = _task_message("task_notification", task.task_id, session_id)
+        summary = f"{task.description} was stopped" if task.description else "stopped"
+        self.write(
+            {
+                **notification,
+                "status": "stopped",
+                "description": task.description,
+                "output_file": "",
+                "summary": summary,
+            }
         )
 
     def _rewind_files(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -302,3 +366,14 @@ class ControlChannel(StreamJsonInput):
                         warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
             elif kind is not None:
                 warn(f"{CLIENT} sent a permission update claw does not apply: {kind}")
+
+
+def _task_message(subtype: str, task_id: str, session_id: str) -> dict[str, Any]:
+    """The common fields of Claude Code's ``system`` task messages (``task_started``, ...)."""
+    return {
+        "type": "system",
+        "subtype": subtype,
+        "task_id": task_id,
+        "session_id": session_id,
+        "uuid": str(uuid.uuid4()),
+    }

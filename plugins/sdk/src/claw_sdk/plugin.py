@@ -35,3 +35,15 @@ def claw_stream_input(
     if permission_prompt:
         options.approver = channel.can_use_tool
     return channel
+
+
+@claw.hookimpl
+def claw_tool_result(result: claw.ToolResult, ctx: claw.ToolContext, tool_use_id: str) -> None:
+    """Report a background task a tool started to the session's SDK client (``task_started``); adds
+    nothing to the result."""
+    import sys
+
+    control = sys.modules.get("claw_sdk.control")  # loaded once a stream-json session reads stdin
+    channel = control.CHANNELS.get(ctx.session_id) if control is not None else None
+    if channel is not None:
+        channel.task_started(result.data, tool_use_id)
