@@ -66,6 +66,7 @@ from claw.hookspecs.tools import (
     claw_register_sandboxes,
     claw_register_tools,
     claw_register_transports,
+    claw_tool_call,
     claw_tool_result,
 )
 from claw.hookspecs.ui import (
@@ -106,6 +107,7 @@ __all__ = [
     "claw_session_store",
     "claw_stop_task",
     "claw_stream_input",
+    "claw_tool_call",
     "claw_tool_result",
     "claw_trust_dialog",
     "claw_trust_items",

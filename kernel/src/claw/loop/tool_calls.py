@@ -152,6 +152,7 @@ class ToolRunner:
         if decision != "allow":
             return self._deny(use, tool_input, reason or f"permission to use {tool.name} was denied")
 
+        self.hooks.pm.hook.claw_tool_call(**call, tool_input=tool_input, ctx=self.ctx)
         start = time.perf_counter()
         try:
             result = await tool.run(tool_input, self.ctx)

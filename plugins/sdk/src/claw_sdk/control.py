@@ -39,12 +39,14 @@ from claw import (
     PermissionQuestion,
     StoppedTask,
     StreamJsonInput,
+    ToolContext,
     UsageError,
     parse_answer,
     warn,
 )
 
-from claw_sdk import initialize
+from claw_sdk import checkpoints, initialize
+from claw_sdk.checkpoints import Checkpoints
 
 #: The control channel of each running session, by session id (where ``task_started`` goes).
 CHANNELS: dict[str, ControlChannel] = {}
@@ -71,6 +73,8 @@ class ControlChannel(StreamJsonInput):
         self._init_error: str | None = None
         #: The ``initialize`` request (the first message) that configured the session.
         self._applied: dict[str, Any] | None = None
+        #: The session's file checkpoints, when the SDK enabled them (``rewind_files``).
+        self.checkpoints: Checkpoints | None = None
         #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
         self._answering: set[asyncio.Future[None]] = set()
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]] = {
@@ -103,10 +107,28 @@ class ControlChannel(StreamJsonInput):
 
     def started(self) -> None:
         """Answer the control requests that came before the session started."""
-        CHANNELS[self.loop.ctx.session_id] = self
+        ctx = self.loop.ctx
+        CHANNELS[ctx.session_id] = self
+        if checkpoints.enabled(ctx.env):
+            self.checkpoints = Checkpoints(ctx.transcript_path)
         early, self._early = self._early, []
         for data, number in early:
             self._answer(data, number)
+
+    def turn(self, data: dict[str, Any]) -> None:
+        """A user message's turn starts: it gets its ``uuid`` (the one ``rewind_files`` takes, echoed
+        with ``--replay-user-messages``) and, with checkpointing on, the file changes from now on."""
+        data.setdefault("uuid", str(uuid.uuid4()))
+        if self.checkpoints is not None:
+            self.checkpoints.message(str(data["uuid"]))
+        super().turn(data)
+
+    def before_tool(self, tool_name: str, tool_input: dict[str, Any], ctx: ToolContext) -> None:
+        """Keep the file a ``Write``/``Edit``/``MultiEdit``/``NotebookEdit`` call is about to change."""
+        field = checkpoints.TRACKED.get(tool_name)
+        path = tool_input.get(field) if field is not None and self.checkpoints is not None else None
+        if isinstance(path, str) and path and self.checkpoints is not None:
+            self.checkpoints.before_change(ctx.resolve(path))
 
     def ended(self) -> None:
         """Fail what still waits for the client's answer: nobody is left to give it."""
@@ -303,7 +325,15 @@ class ControlChannel(StreamJsonInput):
         )
 
     def _rewind_files(self, request: dict[str, Any]) -> dict[str, Any]:
-        raise ClawError("rewind_files: claw keeps no file checkpoints, so it cannot rewind files")
+        if self.checkpoints is None:
+            raise ClawError(
+                "rewind_files: file checkpointing is not enabled (the SDK's enable_file_checkpointing, "
+                f"{checkpoints.ENV}=true)"
+            )
+        message_id = request.get("user_message_id")
+        if not isinstance(message_id, str) or not message_id:
+            raise ClawError('rewind_files needs "user_message_id"')
+        return self.checkpoints.rewind(message_id, dry_run=bool(request.get("dry_run")))
 
     # -- claw's requests ----------------------------------------------------------------------------
 

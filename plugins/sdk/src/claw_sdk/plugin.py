@@ -47,3 +47,14 @@ def claw_tool_result(result: claw.ToolResult, ctx: claw.ToolContext, tool_use_id
     channel = control.CHANNELS.get(ctx.session_id) if control is not None else None
     if channel is not None:
         channel.task_started(result.data, tool_use_id)
+
+
+@claw.hookimpl
+def claw_tool_call(tool_name: str, tool_input: dict[str, object], ctx: claw.ToolContext) -> None:
+    """Keep the files a tool is about to change, for the SDK's ``rewind_files`` (when enabled)."""
+    import sys
+
+    control = sys.modules.get("claw_sdk.control")
+    channel = control.CHANNELS.get(ctx.session_id) if control is not None else None
+    if channel is not None:
+        channel.before_tool(tool_name, tool_input, ctx)
