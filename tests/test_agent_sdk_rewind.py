@@ -93,3 +93,25 @@ def test_rewind_files_restores_edits_across_a_resume(scripted_default, claw_env,
     assert by_bash.read_text() == "shell\n", "Bash's changes are not tracked (as in Claude Code)"
     assert "file checkpointing is not enabled" in errors[0]
     assert 'no file checkpoint for user message "no-such-message"' in errors[1]
+
+
+def test_a_subagents_edits_are_rewound_too(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    made = workspace / "by_child.txt"
+    scripted_default.script(
+        Reply(ToolCall("Agent", {"description": "writer", "prompt": "write the file"}, id="a1")),
+        Reply(ToolCall("Write", {"file_path": str(made), "content": "child\n"}, id="c1")),  # the child's
+        Reply(Text("written")),  # the child's answer
+        Reply(Text("delegated")),
+    )
+
+    async def drive() -> bool:
+        options = _options(claw_env, workspace, enable_file_checkpointing=True)
+        options.allowed_tools = ["Agent", "Write"]
+        async with ClaudeSDKClient(options) as client:
+            message, _ = await _turn(client, "delegate the write")
+            existed = made.exists()
+            await client.rewind_files(message)
+            return existed
+
+    assert asyncio.run(drive()), "the sub-agent wrote the file"
+    assert not made.exists(), "the file a sub-agent created during the message is deleted"

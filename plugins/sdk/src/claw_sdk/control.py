@@ -51,6 +51,16 @@ from claw_sdk.checkpoints import Checkpoints
 #: The control channel of each running session, by session id (where ``task_started`` goes).
 CHANNELS: dict[str, ControlChannel] = {}
 
+
+def channel_of(ctx: ToolContext) -> ControlChannel | None:
+    """The control channel of the session a tool call runs in: its own, or, for a sub-agent's call,
+    its parent's (a running sub-agent is in the parent's :attr:`claw.SessionContext.subagents`)."""
+    own = CHANNELS.get(ctx.session_id)
+    if own is not None:
+        return own
+    return next((c for c in CHANNELS.values() if ctx.session_id in c.loop.ctx.subagents), None)
+
+
 #: Who answers ``can_use_tool`` requests, in verdicts and messages.
 CLIENT = "the stream-json client"
 

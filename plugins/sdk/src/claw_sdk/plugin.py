@@ -55,6 +55,6 @@ def claw_tool_call(tool_name: str, tool_input: dict[str, object], ctx: claw.Tool
     import sys
 
     control = sys.modules.get("claw_sdk.control")
-    channel = control.CHANNELS.get(ctx.session_id) if control is not None else None
+    channel = control.channel_of(ctx) if control is not None else None  # a sub-agent's edits count too
     if channel is not None:
         channel.before_tool(tool_name, tool_input, ctx)
