@@ -49,3 +49,20 @@ def test_a_reloaded_store_rewinds_and_a_dry_run_changes_nothing(tmp_path: Path) 
 def test_the_sdk_switch() -> None:
     assert enabled({"CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING": "true"})
     assert not enabled({"CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING": "false"}) and not enabled({})
+
+
+def test_a_lost_kept_state_changes_nothing_and_says_why(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("a\n")
+    b.write_text("b\n")
+    store = Checkpoints(tmp_path / "s.jsonl")
+    store.message("m1")
+    store.before_change(a)
+    store.before_change(b)
+    a.write_text("A\n")
+    b.write_text("B\n")
+    blob = next(p for p in (tmp_path / "s.jsonl.checkpoints" / "blobs").iterdir() if p.read_bytes() == b"b\n")
+    blob.unlink()
+    with pytest.raises(ClawError, match=r"rewind_files: failed to rewind: .*No such file"):
+        store.rewind("m1")
+    assert (a.read_text(), b.read_text()) == ("A\n", "B\n"), "nothing was restored"

@@ -127,27 +127,31 @@ class Checkpoints:
 
     def rewind(self, message_id: str, dry_run: bool = False) -> dict[str, Any]:
         """Put the files back as they were when ``message_id`` arrived (Claude Code's answer:
-        ``canRewind``, ``filesChanged``, ``insertions``, ``deletions``).
+        ``canRewind``, ``filesChanged``, ``insertions``, ``deletions``). Every kept state is read
+        before any file is written, so a missing one changes nothing.
 
-        :raises claw.ClawError: no checkpoint for that message.
+        :raises claw.ClawError: no checkpoint for that message, or a file that cannot be restored.
         """
-        changed, insertions, deletions = [], 0, 0
-        for name, blob in self._targets(message_id).items():
-            path = Path(name)
-            old = (self.dir / "blobs" / blob).read_bytes() if blob is not None else None
-            now = path.read_bytes() if path.is_file() else None
-            if old == now:
-                continue
-            changed.append(name)
-            added, removed = _line_changes(now, old)
-            insertions, deletions = insertions + added, deletions + removed
-            if dry_run:
-                continue
-            if old is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                claw.atomic_write(path, old)
+        plan: dict[Path, bytes | None] = {}
+        insertions = deletions = 0
+        try:
+            for name, blob in self._targets(message_id).items():
+                path = Path(name)
+                old = (self.dir / "blobs" / blob).read_bytes() if blob is not None else None
+                now = path.read_bytes() if path.is_file() else None
+                if old != now:
+                    plan[path] = old
+                    added, removed = _line_changes(now, old)
+                    insertions, deletions = insertions + added, deletions + removed
+            for path, old in plan.items() if not dry_run else ():
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    claw.atomic_write(path, old)
+        except OSError as exc:
+            raise claw.ClawError(f"rewind_files: failed to rewind: {exc}") from None
+        changed = [str(p) for p in plan]
         return {"canRewind": True, "filesChanged": changed, "insertions": insertions, "deletions": deletions}
 
 

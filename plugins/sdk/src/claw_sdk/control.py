@@ -48,7 +48,8 @@ from claw import (
 from claw_sdk import checkpoints, initialize
 from claw_sdk.checkpoints import Checkpoints
 
-#: The control channel of each running session, by session id (where ``task_started`` goes).
+#: The control channel of each running session, by session id (where ``task_started`` goes, and the
+#: file checkpoints): from its start to its end (``claw_session_end``), which may come after stdin ends.
 CHANNELS: dict[str, ControlChannel] = {}
 
 
@@ -142,8 +143,6 @@ class ControlChannel(StreamJsonInput):
 
     def ended(self) -> None:
         """Fail what still waits for the client's answer: nobody is left to give it."""
-        if self.loop is not None and self.loop.ctx is not None:
-            CHANNELS.pop(self.loop.ctx.session_id, None)
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(ClawError("stdin ended before the client answered"))

@@ -58,3 +58,12 @@ def claw_tool_call(tool_name: str, tool_input: dict[str, object], ctx: claw.Tool
     channel = control.channel_of(ctx) if control is not None else None  # a sub-agent's edits count too
     if channel is not None:
         channel.before_tool(tool_name, tool_input, ctx)
+
+
+@claw.hookimpl
+def claw_session_end(session: claw.SessionContext) -> None:
+    import sys
+
+    control = sys.modules.get("claw_sdk.control")
+    if control is not None:
+        control.CHANNELS.pop(session.session_id, None)
