@@ -98,6 +98,8 @@ class Checkpoints:
             blob: str | None = self._save(path.read_bytes())
         except FileNotFoundError:
             blob = None
+        except OSError:  # a directory, or unreadable: the tool cannot change it either
+            return
         kept[key] = blob
         self._append({"message": self._current, "path": key, "blob": blob})
 
