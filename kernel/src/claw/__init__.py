@@ -103,6 +103,7 @@ _LAZY: dict[str, str] = {
     "LocalTaskBackend": "claw.tasks",
     "TaskSpec": "claw.tasks",
     "TaskStatus": "claw.tasks",
+    "StoppedTask": "claw.tasks",
     "TaskRecord": "claw.tasks",
     "TaskEvent": "claw.tasks",
     "TaskFilter": "claw.tasks",
@@ -309,6 +310,7 @@ if TYPE_CHECKING:
     from claw.tasks import (
         AgentsSettings,
         LocalTaskBackend,
+        StoppedTask,
         TaskBackend,
         TaskEvent,
         TaskFilter,

@@ -125,6 +125,18 @@ class TaskFilter(Model):
         )
 
 
+class StoppedTask(Model):
+    """A background task that ``claw_stop_task`` found by its id: ended by that call (``stopped``) or
+    ended before it (``completed``, ``failed``). Claude Code's ``task_updated``/``task_notification``
+    messages are built from it."""
+
+    task_id: str
+    #: Claude Code's task type: ``local_bash`` (a background shell), ``local_agent`` (a sub-agent).
+    task_type: str
+    description: str = ""
+    status: Literal["stopped", "completed", "failed"] = "stopped"
+
+
 class TaskOutputChunk(NamedTuple):
     """A page of a task's output: the text, the offset to ask for next, and whether no more will come."""
 

@@ -238,9 +238,9 @@ def test_set_permission_mode_set_model_initialize_and_unknown_requests(claw, loo
         # (mcp_toggle is claw-mcp's to answer: tests/test_agent_sdk_mcp_control.py, with the plugin installed)
         errors = [driver.response(r)["error"] for r in ("rewind", "stop")]
         assert errors == [
-            "rewind_files: claw keeps no file checkpoints, so it cannot rewind files",
-            'stop_task: no task "t1": claw reports no background tasks to the SDK '
-            "(stop a background command with the KillShell tool)",
+            "rewind_files: file checkpointing is not enabled (the SDK's enable_file_checkpointing, "
+            "CLAUDE_CODE_ENABLE_SDK_FILE_CHECKPOINTING=true)",
+            'stop_task: no background task "t1" in this session',
         ]
         assert driver.response("status") == {
             "subtype": "success",

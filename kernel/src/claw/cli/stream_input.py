@@ -164,8 +164,7 @@ class StreamJsonInput:
                 if isinstance(item, ClawError):
                     raise item
                 data, prompt = item
-                if self.replay:
-                    self._echo(data)
+                self.turn(data)
                 yield prompt
         finally:
             self._reader.cancel()
@@ -175,6 +174,11 @@ class StreamJsonInput:
 
     def ended(self) -> None:
         """Called once stdin has ended (no more messages will come)."""
+
+    def turn(self, data: dict[str, Any]) -> None:
+        """Called as the turn of user message ``data`` starts: echoes it with ``--replay-user-messages``."""
+        if self.replay:
+            self._echo(data)
 
     def control(self, data: dict[str, Any], number: int) -> None:
         """A ``control_request``, ``control_response`` or ``control_cancel_request`` line (``data``,

@@ -56,6 +56,7 @@ from claw.hookspecs.sessions import (
     claw_session_end,
     claw_session_start,
     claw_session_store,
+    claw_stop_task,
 )
 from claw.hookspecs.tools import (
     claw_permission_decision,
@@ -65,6 +66,7 @@ from claw.hookspecs.tools import (
     claw_register_sandboxes,
     claw_register_tools,
     claw_register_transports,
+    claw_tool_call,
     claw_tool_result,
 )
 from claw.hookspecs.ui import (
@@ -103,7 +105,9 @@ __all__ = [
     "claw_session_end",
     "claw_session_start",
     "claw_session_store",
+    "claw_stop_task",
     "claw_stream_input",
+    "claw_tool_call",
     "claw_tool_result",
     "claw_trust_dialog",
     "claw_trust_items",

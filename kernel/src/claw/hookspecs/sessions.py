@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from claw.config import EffectiveSettings
     from claw.session_context import SessionContext
     from claw.sessions import SessionStore
-    from claw.tasks import TaskBackend
+    from claw.tasks import StoppedTask, TaskBackend
 
 
 @hookspec
@@ -86,6 +86,25 @@ def claw_control_request(
     :param session: the running session.
     :returns: the success response's ``response`` object (a dict), an error message (a string), an
         awaitable of either, or ``None`` to leave the request to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_stop_task(
+    task_id: str, session: SessionContext
+) -> StoppedTask | Awaitable[StoppedTask | None] | None:
+    """Stop the background task ``task_id`` of ``session`` (the Agent SDK's ``stop_task``): the plugin
+    that started it ends it: claw-tools-shell for ``Bash`` ``run_in_background`` jobs, claw-agents for
+    background sub-agents.
+
+    Stops at first non-None result. Return ``None`` for an id your plugin does not own.
+
+    :param task_id: the id the task was reported with (``system/task_started``'s ``task_id``).
+    :param session: the running session.
+    :returns: the task (``status="stopped"`` once ended by this call; ``completed``/``failed`` when it
+        had ended before), an awaitable of it, or ``None``.
 
     .. versionadded:: 1.1
     """

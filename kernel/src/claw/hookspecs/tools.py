@@ -158,8 +158,24 @@ def claw_permission_decision(
 
 
 @hookspec
+def claw_tool_call(tool_name: str, tool_input: dict[str, Any], ctx: ToolContext, tool_use_id: str) -> None:
+    """A permitted tool call is about to run: observe it (claw-sdk saves the files ``Write``/``Edit``
+    change, for the Agent SDK's ``rewind_files``). Every implementation is called; one that raises is
+    reported and the call runs.
+
+    :param tool_name: the tool's name (``Edit``).
+    :param tool_input: the input it will run with.
+    :param ctx: the session's tool context (``ctx.resolve(path)``, ``ctx.session_id``).
+    :param tool_use_id: the call's id.
+    :returns: nothing.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec
 def claw_tool_result(
-    tool_name: str, tool_input: dict[str, Any], result: ToolResult, ctx: ToolContext
+    tool_name: str, tool_input: dict[str, Any], result: ToolResult, ctx: ToolContext, tool_use_id: str
 ) -> str | Awaitable[str | None] | None:
     """Add context to a tool's successful result, after it ran (diagnostics after an edit).
 
@@ -175,6 +191,7 @@ def claw_tool_result(
     :param tool_input: the input the tool ran with (after hooks and approvers changed it).
     :param result: what the tool returned.
     :param ctx: the session's tool context (workspace, settings, stash).
+    :param tool_use_id: the call's id (claw-sdk reports a background task it started under it).
     :returns: text to append to the result, an awaitable of it, or ``None`` to add nothing.
 
     .. versionadded:: 1.0

@@ -98,11 +98,9 @@ class ToolRunner:
             self.stop_reason = outcome.stop_reason or f"stopped by a {name} hook"
         return outcome
 
-    async def _added_context(self, name: str, tool_input: dict[str, Any], result: ToolResult) -> str:
+    async def _added_context(self, call: dict[str, Any], result: ToolResult) -> str:
         """What plugins add to a successful result (``claw_tool_result``), joined by blank lines."""
-        _, answers = self.hooks.pm.call_attributed(
-            "claw_tool_result", tool_name=name, tool_input=tool_input, result=result, ctx=self.ctx
-        )
+        _, answers = self.hooks.pm.call_attributed("claw_tool_result", **call, result=result, ctx=self.ctx)
         texts = [a.result for a in answers]
         pending = [i for i, text in enumerate(texts) if inspect.isawaitable(text)]
         timeout = self.hooks.context.plugin_timeout
@@ -154,6 +152,7 @@ class ToolRunner:
         if decision != "allow":
             return self._deny(use, tool_input, reason or f"permission to use {tool.name} was denied")
 
+        self.hooks.pm.hook.claw_tool_call(**call, tool_input=tool_input, ctx=self.ctx)
         start = time.perf_counter()
         try:
             result = await tool.run(tool_input, self.ctx)
@@ -177,7 +176,7 @@ class ToolRunner:
 
         content = result.content
         if not result.is_error:
-            added = await self._added_context(tool.name, tool_input, result)
+            added = await self._added_context({**call, "tool_input": tool_input}, result)
             if added:
                 content = _append(content, added)
         if result.is_error:

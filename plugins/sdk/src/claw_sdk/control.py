@@ -28,20 +28,39 @@ import inspect
 import itertools
 import json
 import os
-from collections.abc import Callable
+import time
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any, TextIO
 
 from claw import (
     ClawError,
     PermissionAnswer,
     PermissionQuestion,
+    StoppedTask,
     StreamJsonInput,
+    ToolContext,
     UsageError,
     parse_answer,
     warn,
 )
 
-from claw_sdk import initialize
+from claw_sdk import checkpoints, initialize
+from claw_sdk.checkpoints import Checkpoints
+
+#: The control channel of each running session, by session id (where ``task_started`` goes, and the
+#: file checkpoints): from its start to its end (``claw_session_end``), which may come after stdin ends.
+CHANNELS: dict[str, ControlChannel] = {}
+
+
+def channel_of(ctx: ToolContext) -> ControlChannel | None:
+    """The control channel of the session a tool call runs in: its own, or, for a sub-agent's call,
+    its parent's (a running sub-agent is in the parent's :attr:`claw.SessionContext.subagents`)."""
+    own = CHANNELS.get(ctx.session_id)
+    if own is not None:
+        return own
+    return next((c for c in CHANNELS.values() if ctx.session_id in c.loop.ctx.subagents), None)
+
 
 #: Who answers ``can_use_tool`` requests, in verdicts and messages.
 CLIENT = "the stream-json client"
@@ -65,9 +84,11 @@ class ControlChannel(StreamJsonInput):
         self._init_error: str | None = None
         #: The ``initialize`` request (the first message) that configured the session.
         self._applied: dict[str, Any] | None = None
+        #: The session's file checkpoints, when the SDK enabled them (``rewind_files``).
+        self.checkpoints: Checkpoints | None = None
         #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
         self._answering: set[asyncio.Future[None]] = set()
-        self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+        self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]] = {
             "initialize": self._initialize,
             "interrupt": self._interrupt,
             "set_permission_mode": self._set_permission_mode,
@@ -97,9 +118,28 @@ class ControlChannel(StreamJsonInput):
 
     def started(self) -> None:
         """Answer the control requests that came before the session started."""
+        ctx = self.loop.ctx
+        CHANNELS[ctx.session_id] = self
+        if checkpoints.enabled(ctx.env):
+            self.checkpoints = Checkpoints(ctx.transcript_path)
         early, self._early = self._early, []
         for data, number in early:
             self._answer(data, number)
+
+    def turn(self, data: dict[str, Any]) -> None:
+        """A user message's turn starts: it gets its ``uuid`` (the one ``rewind_files`` takes, echoed
+        with ``--replay-user-messages``) and, with checkpointing on, the file changes from now on."""
+        data.setdefault("uuid", str(uuid.uuid4()))
+        if self.checkpoints is not None:
+            self.checkpoints.message(str(data["uuid"]))
+        super().turn(data)
+
+    def before_tool(self, tool_name: str, tool_input: dict[str, Any], ctx: ToolContext) -> None:
+        """Keep the file a ``Write``/``Edit``/``MultiEdit``/``NotebookEdit`` call is about to change."""
+        field = checkpoints.TRACKED.get(tool_name)
+        path = tool_input.get(field) if field is not None and self.checkpoints is not None else None
+        if isinstance(path, str) and path and self.checkpoints is not None:
+            self.checkpoints.before_change(ctx.resolve(path))
 
     def ended(self) -> None:
         """Fail what still waits for the client's answer: nobody is left to give it."""
@@ -127,10 +167,14 @@ class ControlChannel(StreamJsonInput):
             if not isinstance(request, dict) or not isinstance(subtype, str):
                 raise ClawError('"request" must be an object with a "subtype"')
             handler = self._handlers.get(subtype)
-            if handler is not None:
-                self.respond(request_id, handler(request))
-            else:
+            if handler is None:
                 self._ask_plugins(request_id, subtype, request)
+                return
+            answer = handler(request)
+            if inspect.isawaitable(answer):
+                self._send_later(request_id, answer, f"claw failed on {subtype}")
+            else:
+                self.respond(request_id, answer)
         except ClawError as exc:
             self.respond(request_id, str(exc))
 
@@ -148,11 +192,18 @@ class ControlChannel(StreamJsonInput):
         if not inspect.isawaitable(answer):
             self.respond(request_id, answer)
             return
-        plugin = answers[-1].plugin.name
+        self._send_later(request_id, answer, f"plugin {answers[-1].plugin.name} failed on {subtype}")
+
+    def _send_later(self, request_id: str, answer: Awaitable[Any], failed: str) -> None:
+        """Answer ``request_id`` once ``answer`` resolves (``failed`` if it gives ``None``), while the
+        session goes on; a :class:`ClawError` it raises is the error response."""
 
         async def send() -> None:
-            result = await answer
-            self.respond(request_id, result if result is not None else f"plugin {plugin} failed on {subtype}")
+            try:
+                result = await answer
+            except ClawError as exc:
+                result = str(exc)
+            self.respond(request_id, result if result is not None else failed)
 
         future = asyncio.ensure_future(send())
         self._answering.add(future)
@@ -232,14 +283,66 @@ class ControlChannel(StreamJsonInput):
             "isAutoCompactEnabled": compactor is not None and compactor.due(full, full),
         }
 
-    def _stop_task(self, request: dict[str, Any]) -> dict[str, Any]:
-        raise ClawError(
-            f"stop_task: no task {json.dumps(request.get('task_id'))}: claw reports no background tasks "
-            "to the SDK (stop a background command with the KillShell tool)"
+    def _stop_task(self, request: dict[str, Any]) -> Awaitable[dict[str, Any]]:
+        task_id = request.get("task_id")
+        if not isinstance(task_id, str) or not task_id:
+            raise ClawError('stop_task needs "task_id"')
+        answer = self.loop.app.pm.hook.claw_stop_task(task_id=task_id, session=self.loop.ctx)
+        if answer is None:
+            raise ClawError(f"stop_task: no background task {json.dumps(task_id)} in this session")
+        return self._stopped(answer)
+
+    async def _stopped(self, answer: Any) -> dict[str, Any]:
+        """Claude Code's answer to ``stop_task``: success once the task has ended, then its
+        ``task_updated`` (status ``killed``) and ``task_notification`` (``stopped``) messages."""
+        task: StoppedTask | None = await answer if inspect.isawaitable(answer) else answer
+        if task is None:
+            raise ClawError("stop_task: the plugin that owns the task could not stop it")
+        if task.status != "stopped":
+            raise ClawError(f"stop_task: task {json.dumps(task.task_id)} is not running ({task.status})")
+        asyncio.get_running_loop().call_soon(self._report_stopped, task)
+        return {}
+
+    def task_started(self, data: dict[str, Any], tool_use_id: str) -> None:
+        """Claude Code's ``task_started`` for a tool call (``data``: its result's) that started a
+        background task: a ``Bash`` job (``backgroundTaskId``: ``local_bash``) or a background
+        sub-agent (``async_launched``: ``local_agent``). Its ``task_id`` is what ``stop_task`` takes."""
+        if data.get("backgroundTaskId"):
+            task_id, kind = str(data["backgroundTaskId"]), "local_bash"
+        elif data.get("status") == "async_launched" and data.get("agentId"):
+            task_id, kind = str(data["agentId"]), "local_agent"
+        else:
+            return
+        started = _task_message("task_started", task_id, self.loop.ctx.session_id)
+        description = str(data.get("description") or "")
+        self.write({**started, "tool_use_id": tool_use_id, "description": description, "task_type": kind})
+
+    def _report_stopped(self, task: StoppedTask) -> None:
+        session_id = self.loop.ctx.session_id
+        patch = {"status": "killed", "end_time": int(time.time() * 1000)}
+        self.write({**_task_message("task_updated", task.task_id, session_id), "patch": patch})
+        notification = _task_message("task_notification", task.task_id, session_id)
+        summary = f"{task.description} was stopped" if task.description else "stopped"
+        self.write(
+            {
+                **notification,
+                "status": "stopped",
+                "description": task.description,
+                "output_file": "",
+                "summary": summary,
+            }
         )
 
     def _rewind_files(self, request: dict[str, Any]) -> dict[str, Any]:
-        raise ClawError("rewind_files: claw keeps no file checkpoints, so it cannot rewind files")
+        if self.checkpoints is None:
+            raise ClawError(
+                "rewind_files: file checkpointing is not enabled (the SDK's enable_file_checkpointing, "
+                f"{checkpoints.ENV}=true)"
+            )
+        message_id = request.get("user_message_id")
+        if not isinstance(message_id, str) or not message_id:
+            raise ClawError('rewind_files needs "user_message_id"')
+        return self.checkpoints.rewind(message_id, dry_run=bool(request.get("dry_run")))
 
     # -- claw's requests ----------------------------------------------------------------------------
 
@@ -302,3 +405,14 @@ class ControlChannel(StreamJsonInput):
                         warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
             elif kind is not None:
                 warn(f"{CLIENT} sent a permission update claw does not apply: {kind}")
+
+
+def _task_message(subtype: str, task_id: str, session_id: str) -> dict[str, Any]:
+    """The common fields of Claude Code's ``system`` task messages (``task_started``, ...)."""
+    return {
+        "type": "system",
+        "subtype": subtype,
+        "task_id": task_id,
+        "session_id": session_id,
+        "uuid": str(uuid.uuid4()),
+    }

@@ -35,3 +35,35 @@ def claw_stream_input(
     if permission_prompt:
         options.approver = channel.can_use_tool
     return channel
+
+
+@claw.hookimpl
+def claw_tool_result(result: claw.ToolResult, ctx: claw.ToolContext, tool_use_id: str) -> None:
+    """Report a background task a tool started to the session's SDK client (``task_started``); adds
+    nothing to the result."""
+    import sys
+
+    control = sys.modules.get("claw_sdk.control")  # loaded once a stream-json session reads stdin
+    channel = control.CHANNELS.get(ctx.session_id) if control is not None else None
+    if channel is not None:
+        channel.task_started(result.data, tool_use_id)
+
+
+@claw.hookimpl
+def claw_tool_call(tool_name: str, tool_input: dict[str, object], ctx: claw.ToolContext) -> None:
+    """Keep the files a tool is about to change, for the SDK's ``rewind_files`` (when enabled)."""
+    import sys
+
+    control = sys.modules.get("claw_sdk.control")
+    channel = control.channel_of(ctx) if control is not None else None  # a sub-agent's edits count too
+    if channel is not None:
+        channel.before_tool(tool_name, tool_input, ctx)
+
+
+@claw.hookimpl
+def claw_session_end(session: claw.SessionContext) -> None:
+    import sys
+
+    control = sys.modules.get("claw_sdk.control")
+    if control is not None:
+        control.CHANNELS.pop(session.session_id, None)

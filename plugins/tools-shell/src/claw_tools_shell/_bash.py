@@ -174,6 +174,7 @@ class BashTool(claw.Tool):
         sandbox, unconfined = confinement(ctx, command, input)
         if input.get("run_in_background"):
             result = self._background(command, cwd, env, ctx, sandbox)
+            result.data["description"] = input.get("description") or command
         else:
             result = await self._foreground(command, cwd, env, ctx, input, timeout_ms / 1000, sandbox)
         result.data["sandboxed"] = sandbox is not None
@@ -352,3 +353,13 @@ class KillShellTool(claw.Tool):
                 data={"shell_id": job.id, "status": was},
             )
         return claw.ToolResult(content=f"Killed job {job.id}.", data={"shell_id": job.id, "status": "killed"})
+
+
+async def stop_job(job: Job) -> claw.StoppedTask:
+    """The Agent SDK's ``stop_task`` for a background job: killed (with its whole process group) if it
+    still runs; a job that had ended is reported as it ended (killed before: ``stopped``)."""
+    code = job.process.popen.poll()
+    if code is None:
+        await asyncio.to_thread(JOBS.kill, job)
+    status = "stopped" if code is None or job.killed else "completed" if code == 0 else "failed"
+    return claw.StoppedTask(task_id=job.id, task_type="local_bash", description=job.command, status=status)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import claw
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
 CLAW_API = ">=1.0,<2"
 
@@ -35,3 +35,17 @@ def claw_session_end(session: claw.SessionContext) -> None:
     process = sys.modules.get("claw_tools_shell._process")
     if process is not None:
         process.JOBS.end_session(session.session_id)
+
+
+@claw.hookimpl
+def claw_stop_task(task_id: str, session: claw.SessionContext) -> Awaitable[claw.StoppedTask] | None:
+    import sys
+
+    # Only a background job can have this id, and only once Bash has loaded the process manager.
+    process = sys.modules.get("claw_tools_shell._process")
+    job = process.JOBS.get(session.session_id, task_id) if process is not None else None
+    if job is None:
+        return None
+    from claw_tools_shell._bash import stop_job
+
+    return stop_job(job)

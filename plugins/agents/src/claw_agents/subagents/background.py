@@ -206,3 +206,15 @@ async def stop_all(session: claw.SessionContext) -> None:
     for agent in listed(session):
         if agent.running:
             await agent.handle.cancel()
+
+
+async def stop(agent: BackgroundAgent) -> claw.StoppedTask:
+    """The Agent SDK's ``stop_task`` for a background sub-agent: cancelled if it still runs; one that
+    had ended is reported as it ended."""
+    was = agent.status
+    if agent.running:
+        await agent.handle.cancel()
+    status = "stopped" if was in ("running", "stopped") else "completed" if was == "completed" else "failed"
+    return claw.StoppedTask(
+        task_id=agent.id, task_type="local_agent", description=agent.description, status=status
+    )

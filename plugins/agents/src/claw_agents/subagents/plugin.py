@@ -72,3 +72,11 @@ def claw_session_end(session: claw.SessionContext) -> Awaitable[None] | None:
     from claw_agents.subagents import background
 
     return background.stop_all(session) if session.stash.get(background.AGENTS) else None
+
+
+@claw.hookimpl
+def claw_stop_task(task_id: str, session: claw.SessionContext) -> Awaitable[claw.StoppedTask] | None:
+    from claw_agents.subagents import background
+
+    agent = background.find(session, task_id)
+    return background.stop(agent) if agent is not None else None
