@@ -205,3 +205,13 @@ def test_additional_directories_sent_in_initialize_are_readable(drive, scripted,
     assert out["initialization"]["additional_directories_applied"] is True
     assert out["messages"][-1]["permission_denials"] == []
     assert "outside the workspace" in _tool_results(scripted)[0]
+
+
+def test_an_in_process_sdk_mcp_tool(drive, scripted):  # type: ignore[no-untyped-def]
+    """createSdkMcpServer: the server's name comes in initialize's sdkMcpServers; claw connects it
+    through the control channel (mcp_message) and the model calls its tool like any MCP tool."""
+    scripted.script(Reply(ToolCall("mcp__calc__add", {"a": 2, "b": 40}, id="toolu_1")), Reply(Text("42")))
+    out = drive("sdk-mcp")
+    assert "mcp__calc__add" in _tool_names(scripted.requests[0])
+    assert _tool_results(scripted) == ["42"]
+    assert out["messages"][-1]["result"] == "42"

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sdk = join(here, "..", ".npm", "node_modules", "@anthropic-ai", "claude-agent-sdk", "sdk.mjs");
-const { query } = await import(pathToFileURL(sdk).href);
+const { createSdkMcpServer, query, tool } = await import(pathToFileURL(sdk).href);
 
 const [scenario, claw, workspace, extra] = process.argv.slice(2);
 const options = { pathToClaudeCodeExecutable: claw, cwd: workspace, env: { ...process.env } };
@@ -53,6 +53,16 @@ if (scenario === "one-shot") {
 } else if (scenario === "options") {
   // Options from the 4th argument (JSON), merged into query()'s; prints initializationResult() too.
   const q = query({ prompt: "go", options: { ...options, ...JSON.parse(extra) } });
+  for await (const m of q) messages.push(m);
+  initialization = await q.initializationResult();
+} else if (scenario === "sdk-mcp") {
+  // An in-process MCP server (createSdkMcpServer): claw reaches its tool through mcp_message requests.
+  const { z } = await import(pathToFileURL(join(here, "..", ".npm", "node_modules", "zod", "index.js")).href);
+  const add = tool("add", "Add two numbers", { a: z.number(), b: z.number() }, async ({ a, b }) => ({
+    content: [{ type: "text", text: String(a + b) }],
+  }));
+  const calc = createSdkMcpServer({ name: "calculator", tools: [add] });
+  const q = query({ prompt: "add", options: { ...options, mcpServers: { calc }, allowedTools: ["mcp__calc__add"] } });
   for await (const m of q) messages.push(m);
   initialization = await q.initializationResult();
 } else {

@@ -18,6 +18,10 @@ field                     applied as                                 answer
 ``additionalDirectories`` ``--add-dir``                              ``additional_directories_applied``
 ``plugins``               not applied (as ``--plugin-dir``)          ``plugins_applied: false``
 ========================  =========================================  ===================================
+
+The names of the in-process servers (``createSdkMcpServer``) come in ``sdkMcpServers``; they join the
+``--mcp-config`` servers as ``{"type": "sdk"}`` entries, which claw-mcp connects through the ``sdk``
+transport (:func:`claw_sdk.initialize.mcp_transport`), as the Python SDK's do from the command line.
 """
 
 from __future__ import annotations
@@ -49,8 +53,11 @@ def apply(options: Any, request: dict[str, Any]) -> dict[str, bool]:
         ``initialize`` answer is then this error, as a bad flag would end the run).
     """
     answers: dict[str, bool] = {}
-    if "mcpServers" in request and request["mcpServers"] is not None:
+    if request.get("mcpServers") is not None:
         answers["mcp_servers_applied"] = _mcp_servers(options, request["mcpServers"])
+    names = request.get("sdkMcpServers")
+    if names:  # in-process servers (createSdkMcpServer), reached over this channel; nothing to confirm
+        _mcp_servers(options, {name: {"type": "sdk"} for name in _strings(names, "sdkMcpServers")})
     for key, scope, answer in (
         ("settings", "cli", "settings_applied"),
         ("managedSettings", "managed", "managed_settings_applied"),
