@@ -154,3 +154,10 @@ def test_promised_fields_that_do_not_come_end_the_run(claw, loop_env) -> None:
     assert done.exit_code == 1 and messages == []
     assert "asked for settings, managedSettings in the initialize request" in done.stderr
     assert loop_env.requests == []
+
+
+def test_invalid_settings_end_the_run_as_a_bad_settings_flag_does(claw, loop_env) -> None:
+    done, _ = _run(claw, {"settings": {"model": 5}})
+    assert done.exit_code != 0
+    assert "settings (Agent SDK initialize): model:" in done.stderr
+    assert loop_env.requests == []
