@@ -14,9 +14,10 @@ MAX_FUNCTION_LINES = 80
 #: A ratchet, not the goal: issue 12 asks for a kernel under 6,000 lines (the contract, the loader and
 #: the loop). It was 16,568 before the session store, permission rules, settings hooks, line REPL and
 #: Agent SDK protocol moved into default plugins (13,676 after; 13,602 after the compactor, 13,314 after the
-#: management commands of claw-commands). Lower it when features leave; a change that adds to the kernel
+#: management commands of claw-commands, 13,316 with the Agent SDK's settings layers in and its flag table
+#: compacted). Lower it when features leave; a change that adds to the kernel
 #: must take the lines from somewhere else in it, or move a feature out.
-MAX_KERNEL_LINES = 13_324
+MAX_KERNEL_LINES = 13_316
 
 SRC = Path(claw.__file__).parent
 
