@@ -161,3 +161,9 @@ def test_invalid_settings_end_the_run_as_a_bad_settings_flag_does(claw, loop_env
     assert done.exit_code != 0
     assert "settings (Agent SDK initialize): model:" in done.stderr
     assert loop_env.requests == []
+
+
+def test_a_bad_managed_settings_flag_is_a_usage_error(claw, loop_env) -> None:
+    done = claw(*ARGS, "--managed-settings", "{not json", input=_lines({}))
+    assert done.exit_code == 2
+    assert "--managed-settings:1:2: invalid JSON" in done.stderr
