@@ -1,8 +1,9 @@
 """claw as the CLI behind the real TypeScript Claude Agent SDK (``@anthropic-ai/claude-agent-sdk``):
 ``tests/agent_sdk_ts/driver.mjs`` runs ``query()`` with ``pathToClaudeCodeExecutable`` pointing at claw
 (a one-shot prompt, a multi-turn streaming session, ``canUseTool`` allowing, rewriting and denying Bash
-calls) and prints what the SDK yielded; the scripted model's requests and the file system show what
-claw did.
+calls, the options this SDK version sends in ``initialize``: ``mcpServers``, ``settings``,
+``managedSettings``, ``disallowedTools``, ``additionalDirectories``) and prints what the SDK yielded;
+the scripted model's requests and the file system show what claw did.
 
 The SDK is installed by ``tests/setup.d/mcp-servers.sh`` (``.ci/run`` runs it); nothing is fetched at
 test time. Without it these tests fail and say how to install it.
@@ -23,6 +24,9 @@ from claw.testing.script import Reply, Text, ToolCall
 ROOT = Path(__file__).resolve().parent
 DRIVER = ROOT / "agent_sdk_ts" / "driver.mjs"
 SDK = ROOT / ".npm" / "node_modules" / "@anthropic-ai" / "claude-agent-sdk" / "sdk.mjs"
+EVERYTHING = (
+    ROOT / ".npm" / "node_modules" / "@modelcontextprotocol" / "server-everything" / "dist" / "index.js"
+)
 SETUP = "bash tests/setup.d/mcp-servers.sh"
 CLAW = str(Path(sys.executable).with_name("claw"))
 
@@ -39,9 +43,10 @@ def drive(scripted, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
     cfg.mkdir(parents=True, exist_ok=True)
     (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
 
-    def run(scenario: str) -> dict[str, Any]:
+    def run(scenario: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        extra = [json.dumps(options)] if options is not None else []
         done = subprocess.run(
-            [node, str(DRIVER), scenario, CLAW, str(workspace)],
+            [node, str(DRIVER), scenario, CLAW, str(workspace), *extra],
             env=claw_env,
             capture_output=True,
             text=True,
@@ -93,3 +98,120 @@ def test_can_use_tool_allows_rewrites_and_denies_bash(drive, scripted, workspace
     result = out["messages"][-1]
     assert result["result"] == "done"
     assert [d["tool_use_id"] for d in result["permission_denials"]] == ["toolu_3"]
+
+
+def _tool_names(request: dict[str, Any]) -> set[str]:
+    return {t["name"] for t in request["tools"]}
+
+
+def _tool_results(scripted) -> list[str]:  # type: ignore[no-untyped-def]
+    """The text of each tool result the model was sent back, in order."""
+    return [
+        str(block["content"])
+        for request in scripted.requests
+        for message in request["messages"][-1:]
+        if isinstance(message["content"], list)
+        for block in message["content"]
+        if block.get("type") == "tool_result"
+    ]
+
+
+def test_mcp_servers_sent_in_initialize_are_started(drive, scripted):  # type: ignore[no-untyped-def]
+    """mcpServersDelivery 'initialize' is the default: the servers come in the initialize request, claw
+    starts them as --mcp-config would and confirms mcp_servers_applied (else the SDK ends the session)."""
+    node = shutil.which("node")
+    scripted.script(
+        Reply(ToolCall("mcp__everything__echo", {"message": "over stdin"}, id="toolu_1")),
+        Reply(Text("echoed")),
+    )
+    server = {"command": node, "args": [str(EVERYTHING), "stdio"]}
+    out = drive("options", {"mcpServers": {"everything": server}})
+    assert out["initialization"]["mcp_servers_applied"] is True
+    assert "mcp__everything__echo" in _tool_names(scripted.requests[0])
+    assert _tool_results(scripted) == ["Echo: over stdin"]
+    init = out["messages"][0]
+    assert [(s["name"], s["status"]) for s in init["mcp_servers"]] == [("everything", "connected")]
+    assert out["messages"][-1]["result"] == "echoed"
+
+
+def test_settings_sent_in_initialize_apply(drive, scripted, workspace: Path):  # type: ignore[no-untyped-def]
+    """settingsDelivery 'initialize': an allow rule in them lets a Bash call run that -p would deny."""
+    scripted.script(
+        Reply(ToolCall("Bash", {"command": "touch ruled.txt"}, id="toolu_1")),
+        Reply(Text("done")),
+    )
+    settings = {"permissions": {"allow": ["Bash(touch ruled.txt)"]}}
+    out = drive("options", {"settings": settings, "settingsDelivery": "initialize"})
+    assert out["initialization"]["settings_applied"] is True
+    assert (workspace / "ruled.txt").exists()
+    assert out["messages"][-1]["permission_denials"] == []
+
+
+def test_without_the_settings_the_call_is_denied(drive, scripted, workspace: Path):  # type: ignore[no-untyped-def]
+    """The control for the test above: the same call, no settings, is denied in -p."""
+    scripted.script(
+        Reply(ToolCall("Bash", {"command": "touch ruled.txt"}, id="toolu_1")),
+        Reply(Text("done")),
+    )
+    out = drive("options", {})
+    assert "settings_applied" not in out["initialization"]
+    assert not (workspace / "ruled.txt").exists()
+    assert [d["tool_use_id"] for d in out["messages"][-1]["permission_denials"]] == ["toolu_1"]
+
+
+def test_managed_settings_sent_in_initialize_win(drive, scripted, workspace: Path):  # type: ignore[no-untyped-def]
+    """managedSettingsDelivery 'initialize': the managed layer's defaultMode wins over the settings' (policy,
+    as /etc/claw/managed-settings.json), and its deny beats their allow."""
+    scripted.script(
+        Reply(ToolCall("Bash", {"command": "touch ruled.txt"}, id="toolu_1")),
+        Reply(Text("done")),
+    )
+    out = drive(
+        "options",
+        {
+            "settings": {"permissions": {"allow": ["Bash(touch ruled.txt)"], "defaultMode": "plan"}},
+            "settingsDelivery": "initialize",
+            "managedSettings": {"permissions": {"deny": ["Bash(touch *)"], "defaultMode": "default"}},
+            "managedSettingsDelivery": "initialize",
+        },
+    )
+    assert out["initialization"]["managed_settings_applied"] is True
+    assert out["initialization"]["settings_applied"] is True
+    assert out["messages"][0]["permissionMode"] == "default"
+    assert not (workspace / "ruled.txt").exists()
+    assert [d["tool_use_id"] for d in out["messages"][-1]["permission_denials"]] == ["toolu_1"]
+
+
+def test_disallowed_tools_sent_in_initialize_are_not_offered(drive, scripted):  # type: ignore[no-untyped-def]
+    scripted.script(Reply(Text("ok")))
+    out = drive("options", {"disallowedTools": ["WebFetch"], "disallowedToolsDelivery": "initialize"})
+    assert out["initialization"]["disallowed_tools_applied"] is True
+    offered = _tool_names(scripted.requests[0])
+    assert "WebFetch" not in offered and "Read" in offered
+
+
+def test_additional_directories_sent_in_initialize_are_readable(drive, scripted, tmp_path: Path):  # type: ignore[no-untyped-def]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.txt").write_text("outside the workspace\n")
+    scripted.script(
+        Reply(ToolCall("Read", {"file_path": str(outside / "notes.txt")}, id="toolu_1")),
+        Reply(Text("read it")),
+    )
+    out = drive(
+        "options",
+        {"additionalDirectories": [str(outside)], "additionalDirectoriesDelivery": "initialize"},
+    )
+    assert out["initialization"]["additional_directories_applied"] is True
+    assert out["messages"][-1]["permission_denials"] == []
+    assert "outside the workspace" in _tool_results(scripted)[0]
+
+
+def test_an_in_process_sdk_mcp_tool(drive, scripted):  # type: ignore[no-untyped-def]
+    """createSdkMcpServer: the server's name comes in initialize's sdkMcpServers; claw connects it
+    through the control channel (mcp_message) and the model calls its tool like any MCP tool."""
+    scripted.script(Reply(ToolCall("mcp__calc__add", {"a": 2, "b": 40}, id="toolu_1")), Reply(Text("42")))
+    out = drive("sdk-mcp")
+    assert "mcp__calc__add" in _tool_names(scripted.requests[0])
+    assert _tool_results(scripted) == ["42"]
+    assert out["messages"][-1]["result"] == "42"

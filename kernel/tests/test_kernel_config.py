@@ -101,3 +101,32 @@ def test_top_level_must_be_object(layers_env, claw_env, workspace):
     write(project, "[1, 2]")
     with pytest.raises(ConfigError, match="settings must be a JSON object, not list"):
         config.load_layers(workspace, claw_env)
+
+
+@pytest.mark.parametrize(
+    ("admin", "added", "model"),
+    [
+        (None, [("cli", "sdk-settings")], "sdk-settings"),  # over the files and --settings
+        (None, [("cli", "sdk-settings"), ("managed", "sdk-managed")], "sdk-managed"),
+        ({"model": "admin"}, [("managed", "sdk-managed")], "admin"),  # the machine's policy wins
+    ],
+)
+def test_settings_added_to_a_built_app_layer_where_their_scope_does(
+    layers_env, claw_env, workspace, admin, added, model
+):
+    """``App.add_settings`` (the Agent SDK's settings, sent after the app is built): a ``cli`` layer
+    goes after ``--settings`` and under the flags' overrides, a ``managed`` one under the managed file."""
+    from claw.app import App
+
+    user, _, _, managed = layers_env
+    write(user, {"model": "user"})
+    if admin is not None:
+        write(managed, admin)
+    app = App(workspace=workspace, env=claw_env, cli_settings='{"model": "flag-file"}', managed_path=managed)
+    assert app.settings.model.model == (admin or {}).get("model", "flag-file")
+    for scope, value in added:
+        app.add_settings(scope, f"{scope} added", {"model": value})
+    assert app.settings.model.model == model  # validated again
+    overridden = App(workspace=workspace, env=claw_env, cli_overrides={"model": "flag"}, managed_path=managed)
+    overridden.add_settings("cli", "cli added", {"model": "sdk-settings"})
+    assert overridden.settings.model.model == (admin or {}).get("model", "flag")

@@ -93,6 +93,14 @@ class App:
         self._timed("read settings files", start)
         return layers
 
+    def add_settings(self, scope: str, label: str, data: dict[str, Any]) -> None:
+        """Settings that arrive once the app is built (the Agent SDK's): a ``cli`` layer goes where
+        ``--settings`` does, a ``managed`` one under the managed settings file (the machine's policy wins)."""
+        stop = {"managed"} if scope == "managed" else {"managed", "command line"}
+        at = next((i for i, lay in enumerate(self.layers) if {lay.scope, lay.label} & stop), len(self.layers))
+        self.layers.insert(at, config.Layer(scope, label, data, self.workspace))
+        self.__dict__.pop("settings", None)
+
     @cached_property
     def pm(self) -> PluginManager:
         merged, _ = config.merge_layers(self.layers)

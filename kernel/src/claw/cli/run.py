@@ -47,20 +47,14 @@ def _json_arg(value: str, flag: str) -> Any:
         raise UsageError(f"{flag}: invalid JSON: {exc}") from None
 
 
-def _directory(value: str) -> Path:
-    """An ``--add-dir`` value as an absolute path (relative to the current directory, as a shell
-    user expects); it must be an existing directory."""
+def add_dirs(values: Sequence[str]) -> list[Path]:
+    """``--add-dir`` values, absolute (relative to the current directory); each must be a directory."""
     from claw.errors import UsageError
 
-    path = Path(value).expanduser().resolve()
-    if not path.is_dir():
-        raise UsageError(f"--add-dir: not a directory: {value}")
-    return path
-
-
-def add_dirs(values: Sequence[str]) -> list[Path]:
-    """``--add-dir`` values, checked and absolute."""
-    return [_directory(d) for d in values]
+    for value in values:
+        if not Path(value).expanduser().is_dir():
+            raise UsageError(f"--add-dir: not a directory: {value}")
+    return [Path(v).expanduser().resolve() for v in values]
 
 
 def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
@@ -86,13 +80,6 @@ def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{flag}: cannot read {path}: {exc}") from None
     return params
-
-
-def _read_stdin() -> str:
-    stream = sys.stdin
-    if stream is None or stream.isatty():
-        return ""
-    return stream.read(10 * 1024 * 1024)
 
 
 def loop_options(state: CliState, params: dict[str, Any]) -> Any:
@@ -223,7 +210,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             reader = _stream_input(state.app, options, out, params)
             code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
         ctx.exit(code)
-    lines = _with_stdin(prompt, _read_stdin())
+    lines = _with_stdin(prompt, "" if sys.stdin is None or interactive_stdin else sys.stdin.read(10 << 20))
     if not any(line.strip() for line in lines):
         if not print_mode:
             click.echo(ctx.get_help())

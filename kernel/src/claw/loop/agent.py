@@ -17,6 +17,7 @@ from typing import Any
 
 from claw import console, paths, routing
 from claw._version import VERSION
+from claw.config import EffectiveSettings
 from claw.cost import CostTracker
 from claw.errors import ClawError
 from claw.loop.cache import CacheTracker
@@ -47,9 +48,7 @@ class AgentLoop(Turn):
         from claw.permissions import PermissionGate
 
         app, opts = self.app, self.opts
-        settings = app.settings
-        self.settings = settings
-        self._settings_defaults()
+        settings = self._read_settings()
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
         self.store = session_store(app.pm, directory, opts.persist)
         self.compactor = app.pm.hook.claw_compactor(settings=settings)
@@ -431,12 +430,16 @@ class AgentLoop(Turn):
         self.caller.api_seconds = spent
         return chain[0].address
 
-    def _settings_defaults(self) -> None:
-        """Settings' ``reasoningEffort`` and ``maxTurns`` for what the options left open: the command
-        line builds them before settings are validated (an interactive start draws its screen first)."""
-        opts, model = self.opts, self.settings.model
-        opts.reasoning_effort = opts.reasoning_effort or model.reasoningEffort
-        opts.max_turns = opts.max_turns or model.maxTurns
+    def _read_settings(self) -> EffectiveSettings:
+        """The app's settings, with the options' layers added (a sub-agent's are its parent's); their
+        ``reasoningEffort`` and ``maxTurns`` for what the options left open: the command line builds
+        them before settings are validated (an interactive start draws its screen first)."""
+        for layer in self.opts.settings if self.opts.parent is None else ():
+            self.app.add_settings(*layer)
+        self.settings = settings = self.app.settings
+        self.opts.reasoning_effort = self.opts.reasoning_effort or settings.model.reasoningEffort
+        self.opts.max_turns = self.opts.max_turns or settings.model.maxTurns
+        return settings
 
     def status(self) -> dict[str, Any]:
         """Where the session stands, for ``/status``."""

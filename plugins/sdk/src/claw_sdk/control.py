@@ -45,7 +45,7 @@ from claw import (
     warn,
 )
 
-from claw_sdk import checkpoints, initialize
+from claw_sdk import checkpoints, init_fields, initialize
 from claw_sdk.checkpoints import Checkpoints
 
 #: The control channel of each running session, by session id (where ``task_started`` goes, and the
@@ -86,6 +86,8 @@ class ControlChannel(StreamJsonInput):
         self._applied: dict[str, Any] | None = None
         #: The session's file checkpoints, when the SDK enabled them (``rewind_files``).
         self.checkpoints: Checkpoints | None = None
+        #: ``*_applied`` answers for the option fields ``initialize`` carried (:mod:`claw_sdk.init_fields`).
+        self._confirmed: dict[str, bool] = {}
         #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
         self._answering: set[asyncio.Future[None]] = set()
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]] = {
@@ -109,9 +111,11 @@ class ControlChannel(StreamJsonInput):
         await super().open(options)
         opening = self.opening or {}
         first = opening.get("request") if opening.get("type") == "control_request" else None
+        init_fields.check_delivered(options, first)
         if isinstance(first, dict) and first.get("subtype") == "initialize":
             try:
                 initialize.configure(options, first, self.request)
+                self._confirmed = init_fields.apply(options, first)
                 self._applied = first
             except ClawError as exc:
                 self._init_error = str(exc)
@@ -232,6 +236,11 @@ class ControlChannel(StreamJsonInput):
             raise ClawError(
                 "initialize must be the first message to register hooks (the session has started)"
             )
+        late = init_fields.carried(request) if request is not self._applied else []
+        if late:
+            raise ClawError(
+                f"initialize must be the first message to apply {', '.join(late)} (the session has started)"
+            )
         commands = self.loop.ctx.commands if self.loop.ctx is not None else {}
         return {
             "commands": [
@@ -244,6 +253,7 @@ class ControlChannel(StreamJsonInput):
             "pid": os.getpid(),
             "hook_on_failure_supported": True,
             "hooks_applied": True,
+            **self._confirmed,
         }
 
     def _interrupt(self, request: dict[str, Any]) -> dict[str, Any]:

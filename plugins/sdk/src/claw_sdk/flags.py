@@ -56,6 +56,11 @@ def options() -> list[click.Option]:
             is_flag=True,
             help="Accepted for the Agent SDK: claw always lets a session switch to bypassPermissions.",
         ),
+        # The TypeScript SDK's launch flags for options it sends in ``initialize`` (claw_sdk.init_fields).
+        click.Option(["--await-initialize"], is_flag=True, hidden=True),
+        click.Option(["--initialize-fields"], default=None, metavar="FIELDS", hidden=True),
+        click.Option(["--managed-settings-in-initialize"], is_flag=True, hidden=True),
+        click.Option(["--managed-settings"], default=None, metavar="JSON", hidden=True),
         click.Option(["--plugin-dir"], multiple=True, metavar="DIR", hidden=True),
         click.Option(["--session-mirror"], is_flag=True, hidden=True),
         click.Option(["--resume-session-at"], default=None, metavar="UUID", hidden=True),
@@ -93,6 +98,11 @@ def adjust(options: Any) -> str | None:
     refused = next((why for name, why in _REFUSED.items() if values.get(name)), None)
     if refused is not None:
         return refused
+    refused = (
+        _managed_settings(options, values["managed_settings"]) if values.get("managed_settings") else None
+    )
+    if refused is not None:
+        return refused
     if not options.reasoning_effort:
         if values.get("thinking") == "disabled":
             options.reasoning_effort = "low"
@@ -105,3 +115,18 @@ def adjust(options: Any) -> str | None:
     if values.get("task_budget") is not None:
         warn("--task-budget has no effect in claw; bound a run with --max-budget-usd or --max-turns")
     return None
+
+
+def _managed_settings(options: Any, value: str) -> str | None:
+    """``--managed-settings JSON`` (the SDK's ``managedSettings``): a managed layer, as policy; returns why
+    the run is refused when it cannot be applied."""
+    from claw import ClawError, parse_json
+
+    from claw_sdk.init_fields import add_settings
+
+    try:
+        if add_settings(options, parse_json(value, "--managed-settings"), "managedSettings", "managed"):
+            return None
+    except ClawError as exc:
+        return str(exc)
+    return "--managed-settings: these settings must be set before claw starts"
