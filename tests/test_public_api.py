@@ -1,8 +1,8 @@
 """Plugins use only the public API: what ``claw`` exports (``claw.__all__``), plus ``claw.hookspecs`` (the
 contract) and ``claw.testing`` (the test kit); the vendor translations are a library of their own,
 ``claw_wire``. Anything else in the
-kernel can change without notice, so a first-party plugin (or library: ``libs/``) importing it is a bug
-this test names by file and line."""
+kernel (the ``claw._*`` modules, internal as in pytest) can change without notice, so a first-party plugin
+(or library: ``libs/``) importing it is a bug this test names by file and line."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL = ROOT / "kernel" / "src" / "claw"
-#: ``claw.<module>`` a plugin may import besides ``claw`` itself (submodules included).
+#: ``claw.<module>`` a plugin may import besides ``claw`` itself (submodules included, unless a name in the
+#: path starts with ``_``: ``claw._cli``, ``claw.hookspecs._x`` are internal, as in pytest).
 ALLOWED = ("claw.hookspecs", "claw.testing")
 PUBLIC = frozenset(claw.__all__)
 
 
 def _allowed(module: str) -> bool:
-    return any(module == a or module.startswith(a + ".") for a in ALLOWED)
+    public = not any(part.startswith("_") for part in module.split("."))
+    return public and any(module == a or module.startswith(a + ".") for a in ALLOWED)
 
 
 def private_uses(source: str, filename: str) -> list[str]:
@@ -85,7 +87,11 @@ def test_plugins_import_only_the_public_api():
     [
         ("from claw.config import read_json_file\n", "p.py:1: from claw.config import ..."),
         ("import os\nimport claw.log\n", "p.py:2: import claw.log"),
-        ("from claw import console\n", "p.py:1: from claw import console"),
+        ("from claw import _console\n", "p.py:1: from claw import _console"),
+        ("import claw._version\n", "p.py:1: import claw._version"),
+        ("from claw._markers import hookimpl\n", "p.py:1: from claw._markers import ..."),
+        ("from claw.hookspecs._x import y\n", "p.py:1: from claw.hookspecs._x import ..."),
+        ("import claw\nclaw._LAZY\n", "p.py:2: claw._LAZY"),
         ("import claw\n\n\nclaw.paths.state_dir()\n", "p.py:4: claw.paths"),
         ("def f():\n    from claw.cli import state_of\n", "p.py:2: from claw.cli import ..."),
     ],

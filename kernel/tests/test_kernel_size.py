@@ -28,9 +28,9 @@ def _modules() -> list[Path]:
 
 
 def test_the_kernel_sources_are_found() -> None:
-    names = {str(p.relative_to(SRC)) for p in _modules()}
-    assert {"loop/agent.py", "plugins.py", "hookspecs/__init__.py"} <= names
-    assert not any(n.startswith("testing/") for n in names)
+    names = {str(p.relative_to(SRC.parent)) for p in _modules()}
+    assert {"claw/loop/agent.py", "claw/plugins.py", "claw/hookspecs/__init__.py"} <= names
+    assert not any(n.startswith("claw/testing/") for n in names)
 
 
 def test_no_module_is_over_600_lines() -> None:

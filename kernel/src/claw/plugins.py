@@ -40,7 +40,7 @@ ENTRY_POINT_GROUP = "claw"
 #: Kernel modules registered as plugins before any entry point, as pytest registers its own: each
 #: feature the loop and CLI reach only through hooks, so a plugin can replace one (its ``firstresult``
 #: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
-#: off by the module's last name (``"renderers"``). Each imports only ``claw.hookimpl`` at start-up.
+#: off by its last name, no leading _ (``"renderers"``). Each imports only ``claw.hookimpl`` at start-up.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw.builtin_plugin",
     "claw.builtins.structured_output",
@@ -256,8 +256,8 @@ class PluginManager(pluggy.PluginManager):
     # -- loading --------------------------------------------------------------------------
 
     def load(self, *, entry_points: bool = True) -> None:
-        for modname in BUILTIN_PLUGINS:
-            record = PluginRecord(name=modname.rsplit(".", 1)[-1], module=modname, status="builtin")
+        for module in BUILTIN_PLUGINS:
+            record = PluginRecord(name=module.rpartition(".")[2].lstrip("_"), module=module, status="builtin")
             if record.name in self.disabled:  # CLAW_PLUGINS (for third-party plugins) never applies
                 record.status, record.reason = (
                     "disabled",
@@ -265,7 +265,7 @@ class PluginManager(pluggy.PluginManager):
                 )
                 self.records.append(record)
                 continue
-            self._register_module(record, importlib.import_module(modname))
+            self._register_module(record, importlib.import_module(module))
         if entry_points:
             self._load_entry_points()
         for modname in sorted(_split(self.env.get("CLAW_PLUGIN_MODULES"))):
