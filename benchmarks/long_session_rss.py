@@ -19,9 +19,9 @@ TURNS = 1000
 
 def main() -> None:
     workspace = setup()
-    from claw.app import App
-    from claw.loop import AgentLoop, LoopOptions
-    from claw.output import Renderer
+    from claw._app import App
+    from claw._loop import AgentLoop, LoopOptions
+    from claw._output import Renderer
     from claw.testing import scripted_provider
     from claw.testing.script import Reply, Text, ToolCall
 

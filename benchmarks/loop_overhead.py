@@ -19,9 +19,9 @@ REPEATS = 5
 
 def main() -> None:
     workspace = setup()
-    from claw.app import App
-    from claw.loop import AgentLoop, LoopOptions
-    from claw.output import Renderer
+    from claw._app import App
+    from claw._loop import AgentLoop, LoopOptions
+    from claw._output import Renderer
     from claw.testing import scripted_provider
 
     per_turn: list[float] = []

@@ -41,9 +41,9 @@ class _Ok(BaseHTTPRequestHandler):
 
 def _session(workspace: object) -> tuple[float, float]:
     """(milliseconds per turn, milliseconds to close) of one TURNS-turn tool-using session."""
-    from claw.app import App
-    from claw.loop import AgentLoop, LoopOptions
-    from claw.output import Renderer
+    from claw._app import App
+    from claw._loop import AgentLoop, LoopOptions
+    from claw._output import Renderer
     from claw.testing import scripted_provider
 
     scripted_provider.RESPONDER = tool_then_stop(TURNS)
@@ -66,8 +66,8 @@ def _startup_when_off() -> float:
     """Milliseconds a fresh process spends importing the entry point and deciding at session start
     that telemetry is off, once what every session loads anyway (the plugin manager, the loop) is in."""
     code = (
-        "import time, claw, claw.plugins, claw.loop.agent\n"
-        "from claw.session_context import SessionContext\n"
+        "import time, claw, claw._plugins, claw._loop.agent\n"
+        "from claw._session_context import SessionContext\n"
         "from pathlib import Path\n"
         "t0 = time.perf_counter()\n"
         "import claw_otlp.plugin as p\n"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from claw import Access, Tool, ToolContext, ToolResult, ToolSpec
-from claw.config import Layer, validate
+from claw._config import Layer, validate
 from claw_permissions import PermissionEngine
 
 TARGET = 50_000

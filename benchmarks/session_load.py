@@ -120,7 +120,7 @@ def write_session(path: Path, session_id: str) -> int:
 
 def main() -> None:
     workspace = setup()
-    from claw import paths
+    from claw import _paths as paths
     from claw_sessions.jsonl import load_state, open_session
 
     directory = paths.sessions_dir(workspace, os.environ)

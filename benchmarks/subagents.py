@@ -25,9 +25,9 @@ PROCESS_TARGET_MS = 500.0
 
 
 def in_process(workspace: Path) -> list[float]:
-    from claw.app import App
-    from claw.loop import AgentLoop, LoopOptions
-    from claw.output import Renderer
+    from claw._app import App
+    from claw._loop import AgentLoop, LoopOptions
+    from claw._output import Renderer
     from claw.testing import scripted_provider
     from claw.testing.script import Reply, Text
 

@@ -37,8 +37,8 @@ PACED = '''
 import asyncio, time
 import claw
 from claw.testing.scripted_provider import ScriptedProvider
-from claw.providers import ModelResponse, ResponseComplete, TextDelta
-from claw.messages import TextBlock, Usage
+from claw._providers import ModelResponse, ResponseComplete, TextDelta
+from claw._messages import TextBlock, Usage
 
 TOKENS: list[str] = []
 RATE = 200.0

@@ -31,9 +31,9 @@ from claude_agent_sdk import (
     query,
     tool,
 )
-from claw import paths
+from claw import _paths as paths
+from claw._output.shapes import CLAUDE_CODE_PROTOCOL_VERSION
 from claw._version import VERSION
-from claw.output.shapes import CLAUDE_CODE_PROTOCOL_VERSION
 from claw.testing.script import Fault, Reply, Text, ToolCall
 
 CLAW = str(Path(sys.executable).with_name("claw"))

@@ -36,7 +36,7 @@ def text_of(block: dict[str, Any]) -> str:
 
 def session_events(claw_env: dict[str, str], workspace: Path) -> list[dict[str, Any]]:
     """The run's one session file, checked to be valid UTF-8 JSON lines."""
-    from claw import paths
+    from claw import _paths as paths
 
     (session,) = paths.sessions_dir(workspace, claw_env).glob("*.jsonl")
     return [json.loads(line) for line in session.read_bytes().decode("utf-8").splitlines()]

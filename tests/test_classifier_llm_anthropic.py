@@ -7,9 +7,9 @@ import asyncio
 import json
 
 from claw import PermissionGate
-from claw.app import App
+from claw._app import App
+from claw._trust import TrustStore
 from claw.testing.script import Fault, Reply, Text
-from claw.trust import TrustStore
 from claw_permissions.standin import StandInTool
 
 

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from claw import paths
+from claw import _paths as paths
 from claw.testing.script import Fault, Reply, Text, ToolCall, Usage
 
 

@@ -121,7 +121,7 @@ def test_claude_code_cloud_switches(claw, env) -> None:
 def test_default_models_are_catalogue_models(env, workspace) -> None:
     """Each first-party default is a model its provider's catalogue knows (with a price: a model it
     does not know would get conservative, price-less defaults)."""
-    from claw.app import App
+    from claw._app import App
 
     app = App(workspace=workspace, env=env)
     providers = {reg.obj.name: reg.obj for reg in app.unique(app.providers)}

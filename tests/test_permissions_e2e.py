@@ -318,7 +318,7 @@ def test_a_permission_plugin_denies_write_whatever_the_rules_allow(
     assert not edit["is_error"]
     assert [d["tool_name"] for d in result["permission_denials"]] == ["Write"]
     # The decision is recorded as the plugin's.
-    from claw import paths
+    from claw import _paths as paths
 
     path = paths.sessions_dir(workspace, claw_env) / f"{result['session_id']}.jsonl"
     events = [json.loads(line) for line in path.read_text().splitlines()]

@@ -85,15 +85,15 @@ def test_plugins_import_only_the_public_api():
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("from claw.config import read_json_file\n", "p.py:1: from claw.config import ..."),
-        ("import os\nimport claw.log\n", "p.py:2: import claw.log"),
+        ("from claw._config import read_json_file\n", "p.py:1: from claw._config import ..."),
+        ("import os\nimport claw._log\n", "p.py:2: import claw._log"),
         ("from claw import _console\n", "p.py:1: from claw import _console"),
         ("import claw._version\n", "p.py:1: import claw._version"),
         ("from claw._markers import hookimpl\n", "p.py:1: from claw._markers import ..."),
         ("from claw.hookspecs._x import y\n", "p.py:1: from claw.hookspecs._x import ..."),
         ("import claw\nclaw._LAZY\n", "p.py:2: claw._LAZY"),
-        ("import claw\n\n\nclaw.paths.state_dir()\n", "p.py:4: claw.paths"),
-        ("def f():\n    from claw.cli import state_of\n", "p.py:2: from claw.cli import ..."),
+        ("import claw\n\n\nclaw._paths.state_dir()\n", "p.py:4: claw._paths"),
+        ("def f():\n    from claw._cli import state_of\n", "p.py:2: from claw._cli import ..."),
     ],
 )
 def test_the_scan_names_file_and_line_of_a_private_import(source, expected):

@@ -175,7 +175,7 @@ def test_status_init_event_and_session_file(claw, scripted, configure, workspace
     assert init["sandbox"]["enabled"] and init["sandbox"]["filesystem"] == "workspace-only"
     session = next(Path(init["cwd"]).parent.rglob(f"{init['session_id']}.jsonl"), None)
     if session is None:
-        from claw import paths
+        from claw import _paths as paths
 
         session = paths.sessions_dir(workspace, claw.env) / f"{init['session_id']}.jsonl"
     recorded = [json.loads(x) for x in session.read_text().splitlines() if '"sandbox"' in x]

@@ -55,8 +55,8 @@ HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsons
 def test_help_and_version_import_nothing_heavy(argv, claw_env):
     code = (
         "import sys, json\n"
-        "from claw.cli import cli\n"
-        "from claw.cli._errors import run\n"
+        "from claw._cli import cli\n"
+        "from claw._cli._errors import run\n"
         f"run(cli, {argv!r})\n"
         "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
     )
@@ -75,8 +75,8 @@ def test_version_loads_no_plugin(argv, loaded, claw_env):
     # --help lists plugins' commands and run options, so it loads them; --version answers without.
     code = (
         "import sys, json\n"
-        "from claw.cli import cli\n"
-        "from claw.cli._errors import run\n"
+        "from claw._cli import cli\n"
+        "from claw._cli._errors import run\n"
         f"code = run(cli, {argv!r})\n"
         "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
     )
@@ -93,8 +93,8 @@ def _print_run_modules(env: dict[str, str], *python_flags: str) -> tuple[str, se
     printed, and the modules loaded by its end."""
     code = (
         "import sys, json\n"
-        "from claw.cli import cli\n"
-        "from claw.cli._errors import run\n"
+        "from claw._cli import cli\n"
+        "from claw._cli._errors import run\n"
         "run(cli, ['-p', '--model', 'scripted/default', 'hello'])\n"
         "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
     )
@@ -151,8 +151,8 @@ def test_first_party_requests_never_import_the_vendor_sdk(model, sdk, server, cl
     env |= {f"{sdk.upper()}_BASE_URL": base, f"{sdk.upper()}_API_KEY": "sk-test"}
     code = (
         "import sys, json\n"
-        "from claw.cli import cli\n"
-        "from claw.cli._errors import run\n"
+        "from claw._cli import cli\n"
+        "from claw._cli._errors import run\n"
         "try:\n"
         f"    run(cli, ['-p', 'hello', '--model', {model!r}])\n"
         "finally:\n"

@@ -1,4 +1,4 @@
-"""Built-in plugins (``claw.builtins``) are plugins like any other: listed, switched off by settings
+"""Built-in plugins (``claw._builtins``) are plugins like any other: listed, switched off by settings
 ``plugins.disabled``, and replaced by a third-party plugin that answers their hook first. The replacing
 plugins here load through the real plugin manager (``CLAW_PLUGIN_MODULES``) and run under ``claw -p``."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from claw.plugins import BUILTIN_PLUGINS
+from claw._plugins import BUILTIN_PLUGINS
 from claw.testing.script import Reply, Text
 
 #: A session store keeping each session's events in ``<workspace>/store/<id>.log``, one JSON line each.
@@ -93,7 +93,7 @@ def test_a_plugin_replaces_the_session_store(claw, loop_env, plugin_module, work
     assert [e["type"] for e in events] == ["session_start", "user", "assistant", "result", "session_end"]
     assert events[0]["store"] == "log"
     assert events[2]["message"]["content"][0]["text"] == "kept elsewhere"
-    from claw import paths
+    from claw import _paths as paths
 
     assert not list(paths.sessions_dir(workspace, claw_env).glob("*.jsonl"))  # the built-in wrote nothing
     failed = claw("-p", "again", "--resume", result["session_id"])
@@ -116,7 +116,7 @@ def test_without_a_session_store_runs_keep_nothing_and_resuming_names_the_distri
     loop_env.script(Reply(Text("answered")))
     result = claw("-p", "hello", "--output-format", "json").assert_success().json()
     assert result["result"] == "answered" and result["session_id"]
-    from claw import paths
+    from claw import _paths as paths
 
     assert not paths.sessions_dir(workspace, claw_env).exists()  # nothing was kept
     for flags in (("--resume", result["session_id"]), ("--continue",)):

@@ -9,7 +9,7 @@ from claw.testing.script import Reply, Text
 
 
 def test_unknown_slash_command_leaves_no_session_file(claw, loop_env, workspace, claw_env):
-    from claw import paths
+    from claw import _paths as paths
 
     sessions = paths.sessions_dir(workspace, claw_env)
     res = claw("-p", "/nosuch").assert_failure(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from claw.cli.stream_input import NO_CONTROL
+from claw._cli.stream_input import NO_CONTROL
 from claw.testing.script import Reply, Text
 
 ARGS = ["-p", "--verbose", "--input-format", "stream-json", "--output-format", "stream-json"]

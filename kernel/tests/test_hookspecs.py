@@ -8,7 +8,7 @@ import inspect
 import pkgutil
 
 from claw import hookspecs
-from claw.plugins import PluginManager
+from claw._plugins import PluginManager
 
 
 def _specs(module: object) -> dict[str, object]:

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from claw import config
-from claw.errors import ConfigError
+from claw import _config as config
+from claw._errors import ConfigError
 
 
 def write(path: Path, data: object) -> Path:
@@ -116,7 +116,7 @@ def test_settings_added_to_a_built_app_layer_where_their_scope_does(
 ):
     """``App.add_settings`` (the Agent SDK's settings, sent after the app is built): a ``cli`` layer
     goes after ``--settings`` and under the flags' overrides, a ``managed`` one under the managed file."""
-    from claw.app import App
+    from claw._app import App
 
     user, _, _, managed = layers_env
     write(user, {"model": "user"})

@@ -576,7 +576,7 @@ def test_retry_after_is_honoured_and_spend_caps_are_fatal(claw, loop_env, sessio
 
 
 def test_bad_permission_mode_fails_before_a_session_exists(claw, loop_env, claw_env, workspace):
-    from claw import paths
+    from claw import _paths as paths
 
     claw("-p", "x", "--permission-mode", "bogus").assert_failure(2, "unknown permission mode 'bogus'")
     assert not paths.sessions_dir(workspace, claw_env).exists() and loop_env.requests == []

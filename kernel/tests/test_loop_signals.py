@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from claw import paths
+from claw import _paths as paths
 from claw.testing.script import Fault, Reply, Text, ToolCall
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from claw.loop.cache import CacheTracker
-from claw.loop.retry import RetryPolicy, session_start_timeout
-from claw.messages import Usage
-from claw.session_context import SessionContext
-from claw.sessions import CacheStats
-from claw.settings import Settings
+from claw._loop.cache import CacheTracker
+from claw._loop.retry import RetryPolicy, session_start_timeout
+from claw._messages import Usage
+from claw._session_context import SessionContext
+from claw._sessions import CacheStats
+from claw._settings import Settings
 
 
 def test_backoff_doubles_with_jitter_caps_and_honours_retry_after():
@@ -50,7 +50,7 @@ def test_unreachable_budget_from_settings_and_env():
 def test_unreachable_cause_is_found_in_the_exception_chain():
     import socket
 
-    from claw.errors import EndpointUnreachable, endpoint_of, unreachable_cause
+    from claw._errors import EndpointUnreachable, endpoint_of, unreachable_cause
 
     def wrapped(inner: BaseException) -> Exception:
         try:
@@ -71,7 +71,7 @@ def test_unreachable_cause_is_found_in_the_exception_chain():
 
 
 def test_logged_urls_hide_secrets():
-    from claw.log import redact_url
+    from claw._log import redact_url
 
     url = "https://u:hunter2@host/v1/models/m:go?alt=sse&key=AIza123&api-version=2024&X-Amz-Signature=abc"
     masked = redact_url(url)
@@ -121,7 +121,7 @@ def test_cache_tracker_counts_and_detects_breaks():
 
 
 def test_import_cycles_are_included_once(tmp_path, claw_env):
-    from claw.prompt import instructions
+    from claw._prompt import instructions
 
     (tmp_path / "CLAUDE.md").write_text("root @a.md")
     (tmp_path / "a.md").write_text("A @b.md")
@@ -131,7 +131,7 @@ def test_import_cycles_are_included_once(tmp_path, claw_env):
 
 
 def test_lines_changed_counts_patch_hunks_and_new_files():
-    from claw.loop.tool_calls import lines_changed
+    from claw._loop.tool_calls import lines_changed
 
     patch = [{"lines": [" keep", "-old", "+new", "+more"]}, {"lines": ["-gone"]}]
     assert lines_changed({"structuredPatch": patch}) == {"lines_added": 2, "lines_removed": 2}

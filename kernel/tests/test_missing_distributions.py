@@ -4,7 +4,7 @@ error naming what to install, not click's "No such command" or a guess at a typo
 from __future__ import annotations
 
 import pytest
-from claw.cli._root import PLUGIN_COMMANDS, PLUGIN_FLAGS
+from claw._cli._root import PLUGIN_COMMANDS, PLUGIN_FLAGS
 
 
 @pytest.mark.parametrize(("command", "dist"), sorted(PLUGIN_COMMANDS.items()))

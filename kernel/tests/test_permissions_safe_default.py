@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from claw import Access, Decision, PermissionGate, Tool, ToolContext, ToolResult, ToolSpec, Verdict
-from claw.app import App
-from claw.permissions import SafePolicy
+from claw._app import App
+from claw._permissions import SafePolicy
 
 
 class _Files(Tool):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-from claw.app import App
-from claw.events import HookEvent
-from claw.hook_dispatch import HookContext, HookDispatch
+from claw._app import App
+from claw._events import HookEvent
+from claw._hook_dispatch import HookContext, HookDispatch
 from claw.testing.script import Reply, Text, ToolCall
 
 HANDLERS = """

@@ -41,13 +41,13 @@ def claw_register_providers(register):
 @pytest.fixture
 def app(claw_env, workspace, plugin_module, scripted):  # type: ignore[no-untyped-def]
     plugin_module("routing_test_providers", PROVIDERS)
-    from claw.app import App
+    from claw._app import App
 
     return App(workspace=workspace, env=claw_env, load_entry_points=False)
 
 
 def test_resolve_forms(app):
-    from claw.routing import resolve
+    from claw._routing import resolve
 
     assert resolve("scripted/tiny", app.providers).info.context_window == 2000
     assert resolve("large", app.providers).address == "keyed/kd-large"  # alias
@@ -57,8 +57,8 @@ def test_resolve_forms(app):
 
 
 def test_unknown_provider_and_unclaimed_names(app):
-    from claw.errors import ProviderNotFound
-    from claw.routing import resolve
+    from claw._errors import ProviderNotFound
+    from claw._routing import resolve
 
     with pytest.raises(
         ProviderNotFound, match=r"unknown provider 'nope'.*installed providers: keyed, scripted"
@@ -69,7 +69,7 @@ def test_unknown_provider_and_unclaimed_names(app):
 
 
 def test_chain_from_settings_and_flags(app):
-    from claw.routing import ModelChoice, model_chain
+    from claw._routing import ModelChoice, model_chain
 
     chain = model_chain(
         app.providers,
@@ -112,9 +112,9 @@ def test_capability_checks(claw, loop_env):
 
 
 def test_images_to_a_model_without_images(loop_env):
-    from claw.errors import ClawError
-    from claw.providers import ModelInfo
-    from claw.routing import check_capabilities
+    from claw._errors import ClawError
+    from claw._providers import ModelInfo
+    from claw._routing import check_capabilities
 
     with pytest.raises(ClawError, match="does not accept images"):
         check_capabilities(ModelInfo(id="m", provider="p"), tools=False, images=True)
@@ -132,7 +132,7 @@ def _write(path, text):  # type: ignore[no-untyped-def]
 def test_instruction_files_order_imports_and_fences(claw_env, tmp_path):
     from pathlib import Path
 
-    from claw.prompt import build
+    from claw._prompt import build
 
     cfg = Path(claw_env["CLAW_CONFIG_DIR"])
     _write(cfg / "CLAUDE.md", "user rules")
@@ -174,7 +174,7 @@ def test_instruction_files_order_imports_and_fences(claw_env, tmp_path):
 
 
 def test_agents_md_only_without_claude_md(claw_env, tmp_path):
-    from claw.prompt import build
+    from claw._prompt import build
 
     ws = tmp_path / "w"
     _write(ws / "CLAUDE.md", "claude file")
@@ -195,8 +195,8 @@ def test_fallback_without_credentials_ends_the_run_cleanly(claw, loop_env, plugi
 
 
 def test_route_is_described_by_its_configured_provider():
-    from claw.providers import CredentialStatus, ModelInfo, Provider
-    from claw.routing import Route
+    from claw._providers import CredentialStatus, ModelInfo, Provider
+    from claw._routing import Route
 
     class Configurable(Provider):
         name = "configurable"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from claw import Access, SandboxSettings, Tool, ToolContext, ToolResult, ToolSpec, sandbox_policy
-from claw.config import Layer, validate
-from claw.errors import ConfigError
+from claw._config import Layer, validate
+from claw._errors import ConfigError
 from claw_permissions import PermissionEngine
 
 

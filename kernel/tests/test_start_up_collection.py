@@ -1,4 +1,4 @@
-"""The console script pauses the cyclic garbage collector while claw starts (``claw.cli.main``): for a
+"""The console script pauses the cyclic garbage collector while claw starts (``claw._cli.main``): for a
 print run the pause lasts past its agent loop's start, until the run first waits for I/O (the first
 request) or its first turn ends; for everything else until the plugins are loaded. Collection then
 resumes with the start-up objects frozen out of it."""

@@ -23,4 +23,4 @@ def test_own_package_and_claw_modules_can_be_pinned() -> None:
     # The module's own package is never banned, so plugins can share one list that names them all.
     assert_import_light("json.decoder", banned={"json"}, only_itself=False)
     with pytest.raises(AssertionError, match="loads claw modules"):
-        assert_import_light("claw.errors", banned=(), claw_modules=set())
+        assert_import_light("claw._errors", banned=(), claw_modules=set())

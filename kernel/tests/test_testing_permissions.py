@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claw.config import validate
+from claw._config import validate
 from claw.testing.permissions import ALLOW, ASK, DENY, MODE_ALIASES, MODES, PermissionFolder, mode_matrix
 
 

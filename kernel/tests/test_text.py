@@ -1,4 +1,4 @@
-"""``claw.model_text`` and ``claw.text.dumps``: the one policy for bytes that are not UTF-8."""
+"""``claw.model_text`` and ``claw._text.dumps``: the one policy for bytes that are not UTF-8."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import claw
-from claw.text import dumps
+from claw._text import dumps
 
 
 def test_bytes_decode_with_replacement() -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from claw.loop.tool_input import input_problem
+from claw._loop.tool_input import input_problem
 
 SCHEMA = {
     "type": "object",

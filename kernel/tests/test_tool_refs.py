@@ -138,5 +138,5 @@ def test_a_target_that_names_another_tool_or_no_tool_is_refused_at_the_call():
 
 
 def test_a_target_without_an_attribute_is_refused_at_registration():
-    with pytest.raises(ValueError, match=re.escape("target 'claw.tools' is not 'module:attribute'")):
-        claw.ToolRef(_spec("Loud"), "claw.tools")
+    with pytest.raises(ValueError, match=re.escape("target 'claw._tools' is not 'module:attribute'")):
+        claw.ToolRef(_spec("Loud"), "claw._tools")

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from claw import paths
+from claw import _paths as paths
 from claw.testing.script import Fault, Reply, Text
 
 

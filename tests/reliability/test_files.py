@@ -12,7 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from claw import paths
+from claw import _paths as paths
 from claw.testing.script import Fault, Reply, Text, ToolCall
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from claw import paths
+from claw import _paths as paths
 from claw.testing.script import Reply, Text, ToolCall
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from claw import paths
+from claw import _paths as paths
 from claw.testing.script import Fault, Reply, Text, ToolCall
 
 TRIALS = 100

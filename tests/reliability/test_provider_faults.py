@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from claw import paths
+from claw import _paths as paths
 from claw.testing.script import Fault, Reply, Text
 from claw_testkit.mock_anthropic import MockAnthropicServer
 from claw_testkit.mock_bedrock import MockBedrockServer

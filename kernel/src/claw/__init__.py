@@ -36,172 +36,172 @@ _LAZY: dict[str, str] = {
     # the hook-implementation marker (``@claw.hookimpl``)
     "hookimpl": "claw._markers",
     # messages
-    "Message": "claw.messages",
-    "TextBlock": "claw.messages",
-    "ImageBlock": "claw.messages",
-    "ImageSource": "claw.messages",
-    "ToolUseBlock": "claw.messages",
-    "ToolResultBlock": "claw.messages",
-    "ThinkingBlock": "claw.messages",
-    "RedactedThinkingBlock": "claw.messages",
-    "ContentBlock": "claw.messages",
-    "Usage": "claw.messages",
-    "StopReason": "claw.messages",
+    "Message": "claw._messages",
+    "TextBlock": "claw._messages",
+    "ImageBlock": "claw._messages",
+    "ImageSource": "claw._messages",
+    "ToolUseBlock": "claw._messages",
+    "ToolResultBlock": "claw._messages",
+    "ThinkingBlock": "claw._messages",
+    "RedactedThinkingBlock": "claw._messages",
+    "ContentBlock": "claw._messages",
+    "Usage": "claw._messages",
+    "StopReason": "claw._messages",
     # tools
-    "Tool": "claw.tools",
-    "ToolSpec": "claw.tools",
-    "NativeTool": "claw.tools",
-    "ToolResult": "claw.tools",
-    "ToolContext": "claw.tools",
-    "Completer": "claw.tools",
-    "ToolError": "claw.tools",
-    "ToolRef": "claw.tools",
-    "Access": "claw.tools",
-    "Stash": "claw.tools",
-    "StashKey": "claw.tools",
-    "tool": "claw.function_tools",
-    "FunctionTool": "claw.function_tools",
+    "Tool": "claw._tools",
+    "ToolSpec": "claw._tools",
+    "NativeTool": "claw._tools",
+    "ToolResult": "claw._tools",
+    "ToolContext": "claw._tools",
+    "Completer": "claw._tools",
+    "ToolError": "claw._tools",
+    "ToolRef": "claw._tools",
+    "Access": "claw._tools",
+    "Stash": "claw._tools",
+    "StashKey": "claw._tools",
+    "tool": "claw._function_tools",
+    "FunctionTool": "claw._function_tools",
     # providers
-    "Provider": "claw.providers",
-    "ModelInfo": "claw.providers",
-    "Catalogue": "claw.providers",
-    "load_catalogue": "claw.providers",
-    "ModelRequest": "claw.providers",
-    "ModelResponse": "claw.providers",
-    "Pricing": "claw.providers",
-    "CredentialStatus": "claw.providers",
-    "Effort": "claw.providers",
-    "StreamEvent": "claw.providers",
-    "TextDelta": "claw.providers",
-    "KeepAlive": "claw.providers",
-    "ThinkingDelta": "claw.providers",
-    "ToolUseStart": "claw.providers",
-    "ToolInputDelta": "claw.providers",
-    "ResponseComplete": "claw.providers",
+    "Provider": "claw._providers",
+    "ModelInfo": "claw._providers",
+    "Catalogue": "claw._providers",
+    "load_catalogue": "claw._providers",
+    "ModelRequest": "claw._providers",
+    "ModelResponse": "claw._providers",
+    "Pricing": "claw._providers",
+    "CredentialStatus": "claw._providers",
+    "Effort": "claw._providers",
+    "StreamEvent": "claw._providers",
+    "TextDelta": "claw._providers",
+    "KeepAlive": "claw._providers",
+    "ThinkingDelta": "claw._providers",
+    "ToolUseStart": "claw._providers",
+    "ToolInputDelta": "claw._providers",
+    "ResponseComplete": "claw._providers",
     # events and hooks
-    "HookEvent": "claw.events",
-    "HookOutcome": "claw.events",
-    "HookEventName": "claw.events",
+    "HookEvent": "claw._events",
+    "HookOutcome": "claw._events",
+    "HookEventName": "claw._events",
     # firing them (``claw_hook_event``'s ``context``) and in-process hooks an embedder registers
-    "HookContext": "claw.hook_dispatch",
-    "CallbackHook": "claw.hook_dispatch",
-    "HookCallback": "claw.hook_dispatch",
-    "RuntimeEvent": "claw.events",
+    "HookContext": "claw._hook_dispatch",
+    "CallbackHook": "claw._hook_dispatch",
+    "HookCallback": "claw._hook_dispatch",
+    "RuntimeEvent": "claw._events",
     # other extension points
-    "Classifier": "claw.classifiers",
-    "PermissionRequest": "claw.classifiers",
-    "Verdict": "claw.classifiers",
-    "Transport": "claw.transports",
-    "MessageTransport": "claw.transports",
-    "Sandbox": "claw.sandboxes",
-    "SandboxPolicy": "claw.sandboxes",
-    "SandboxSettings": "claw.settings",
-    "sandbox_policy": "claw.sandboxes",
-    "confine": "claw.sandboxes",
-    "TaskBackend": "claw.tasks",
-    "TaskHandle": "claw.tasks",
-    "LocalTaskBackend": "claw.tasks",
-    "TaskSpec": "claw.tasks",
-    "TaskStatus": "claw.tasks",
-    "StoppedTask": "claw.tasks",
-    "TaskRecord": "claw.tasks",
-    "TaskEvent": "claw.tasks",
-    "TaskFilter": "claw.tasks",
-    "TaskOutputChunk": "claw.tasks",
-    "AgentsSettings": "claw.tasks",
-    "select_task_backend": "claw.tasks",
-    "task_argv": "claw.tasks",
-    "task_env": "claw.tasks",
-    "read_task_output": "claw.tasks",
-    "decode_task_output": "claw.tasks",
-    "kill_process_group": "claw.tasks",
-    "process_start": "claw.tasks",
-    "stop_process_group": "claw.tasks",
+    "Classifier": "claw._classifiers",
+    "PermissionRequest": "claw._classifiers",
+    "Verdict": "claw._classifiers",
+    "Transport": "claw._transports",
+    "MessageTransport": "claw._transports",
+    "Sandbox": "claw._sandboxes",
+    "SandboxPolicy": "claw._sandboxes",
+    "SandboxSettings": "claw._settings",
+    "sandbox_policy": "claw._sandboxes",
+    "confine": "claw._sandboxes",
+    "TaskBackend": "claw._tasks",
+    "TaskHandle": "claw._tasks",
+    "LocalTaskBackend": "claw._tasks",
+    "TaskSpec": "claw._tasks",
+    "TaskStatus": "claw._tasks",
+    "StoppedTask": "claw._tasks",
+    "TaskRecord": "claw._tasks",
+    "TaskEvent": "claw._tasks",
+    "TaskFilter": "claw._tasks",
+    "TaskOutputChunk": "claw._tasks",
+    "AgentsSettings": "claw._tasks",
+    "select_task_backend": "claw._tasks",
+    "task_argv": "claw._tasks",
+    "task_env": "claw._tasks",
+    "read_task_output": "claw._tasks",
+    "decode_task_output": "claw._tasks",
+    "kill_process_group": "claw._tasks",
+    "process_start": "claw._tasks",
+    "stop_process_group": "claw._tasks",
     # sub-agents: ``await ctx.session.run_subagent(claw.SubagentSpec(...))``
-    "SubagentSpec": "claw.subagents",
-    "SubagentResult": "claw.subagents",
-    "SessionContext": "claw.session_context",
-    "SlashCommand": "claw.session_context",
-    "DoctorCheck": "claw.diagnostics",
+    "SubagentSpec": "claw._subagents",
+    "SubagentResult": "claw._subagents",
+    "SessionContext": "claw._session_context",
+    "SlashCommand": "claw._session_context",
+    "DoctorCheck": "claw._diagnostics",
     # services a plugin can replace (``claw_session_store``, ``claw_compactor``, ``claw_output_renderer``,
     # ``claw_interactive``, ``claw_permission_decision``): the built-ins answer with these
-    "Session": "claw.sessions",
-    "SessionState": "claw.sessions",
-    "SessionStore": "claw.sessions",
-    "CacheStats": "claw.sessions",
-    "interrupted_results": "claw.sessions",
-    "Compactor": "claw.compaction",
-    "compacted_history": "claw.compaction",
-    "Renderer": "claw.output",
-    "TextRenderer": "claw.output",
-    "LoopOptions": "claw.loop.options",
+    "Session": "claw._sessions",
+    "SessionState": "claw._sessions",
+    "SessionStore": "claw._sessions",
+    "CacheStats": "claw._sessions",
+    "interrupted_results": "claw._sessions",
+    "Compactor": "claw._compaction",
+    "compacted_history": "claw._compaction",
+    "Renderer": "claw._output",
+    "TextRenderer": "claw._output",
+    "LoopOptions": "claw._loop.options",
     # plugin commands (``claw_register_commands``) and ``claw_doctor_checks``
-    "CommandContext": "claw.plugin_commands",
-    "command_context": "claw.plugin_commands",
-    "EffectiveSettings": "claw.config",
+    "CommandContext": "claw._plugin_commands",
+    "command_context": "claw._plugin_commands",
+    "EffectiveSettings": "claw._config",
     # workspace trust: whether what the folder brings (hooks, .mcp.json, env, ``!`cmd` ``) may run
-    "WorkspaceTrust": "claw.trust",
-    "workspace_trust": "claw.trust",
-    "TrustStore": "claw.trust",
-    "table": "claw.cli._output",
-    "emit_json": "claw.cli._output",
+    "WorkspaceTrust": "claw._trust",
+    "workspace_trust": "claw._trust",
+    "TrustStore": "claw._trust",
+    "table": "claw._cli._output",
+    "emit_json": "claw._cli._output",
     # what an interactive front end (``claw_interactive``: claw-tui, claw-repl) needs beside ``CommandContext``
-    "RESUME_PICK": "claw.cli.run_options",
-    "PermissionQuestion": "claw.permissions.asking",
-    "PermissionAnswer": "claw.permissions.asking",
+    "RESUME_PICK": "claw._cli.run_options",
+    "PermissionQuestion": "claw._permissions.asking",
+    "PermissionAnswer": "claw._permissions.asking",
     # a stream-json run's stdin (``claw_stream_input``) and what the Agent SDK's side (claw-sdk) needs
     # beside it: a client's permission answer (hook callbacks: ``CallbackHook`` above)
-    "StreamJsonInput": "claw.cli.stream_input",
-    "parse_answer": "claw.permissions.asking",
+    "StreamJsonInput": "claw._cli.stream_input",
+    "parse_answer": "claw._permissions.asking",
     # permissions: the contract a policy (claw-permissions) meets, the session's gate, the rule syntax
-    "Decision": "claw.permissions.gate",
-    "PermissionContext": "claw.permissions.gate",
-    "PermissionGate": "claw.permissions.gate",
-    "PermissionPolicy": "claw.permissions.gate",
-    "PERMISSIONS": "claw.permissions.gate",
-    "SESSION_SOURCE": "claw.permissions.gate",
-    "normalize_mode": "claw.permissions.modes",
-    "RuleError": "claw.permissions.syntax",
-    "split_rule": "claw.permissions.syntax",
-    "run_builtin": "claw.cli.slash_builtins",
-    "command_names": "claw.cli.slash_builtins",
-    "unknown_command": "claw.cli.slash_builtins",
-    "SessionSummary": "claw.sessions",
-    "history_file": "claw.paths",
-    "sessions_dir": "claw.paths",
+    "Decision": "claw._permissions.gate",
+    "PermissionContext": "claw._permissions.gate",
+    "PermissionGate": "claw._permissions.gate",
+    "PermissionPolicy": "claw._permissions.gate",
+    "PERMISSIONS": "claw._permissions.gate",
+    "SESSION_SOURCE": "claw._permissions.gate",
+    "normalize_mode": "claw._permissions.modes",
+    "RuleError": "claw._permissions.syntax",
+    "split_rule": "claw._permissions.syntax",
+    "run_builtin": "claw._cli.slash_builtins",
+    "command_names": "claw._cli.slash_builtins",
+    "unknown_command": "claw._cli.slash_builtins",
+    "SessionSummary": "claw._sessions",
+    "history_file": "claw._paths",
+    "sessions_dir": "claw._paths",
     # errors and helpers
-    "ClawError": "claw.errors",
-    "ApiError": "claw.errors",
-    "ConfigError": "claw.errors",
-    "PluginError": "claw.errors",
-    "UsageError": "claw.errors",
-    "MissingCredentials": "claw.errors",
-    "ProviderNotFound": "claw.errors",
-    "EndpointUnreachable": "claw.errors",
-    "parse_retry_after": "claw.errors",
-    "unreachable_cause": "claw.errors",
-    "require": "claw.lazy",
-    "model_text": "claw.text",
-    "dumps": "claw.text",
-    "satisfies": "claw.compat",
+    "ClawError": "claw._errors",
+    "ApiError": "claw._errors",
+    "ConfigError": "claw._errors",
+    "PluginError": "claw._errors",
+    "UsageError": "claw._errors",
+    "MissingCredentials": "claw._errors",
+    "ProviderNotFound": "claw._errors",
+    "EndpointUnreachable": "claw._errors",
+    "parse_retry_after": "claw._errors",
+    "unreachable_cause": "claw._errors",
+    "require": "claw._lazy",
+    "model_text": "claw._text",
+    "dumps": "claw._text",
+    "satisfies": "claw._compat",
     # one-line messages on stderr, and structlog debug logging (stderr too)
-    "warn": "claw.console",
-    "error": "claw.console",
-    "get_logger": "claw.log",
-    "debugging": "claw.log",
-    "http_request": "claw.log",
-    "httpx_event_hooks": "claw.log",
+    "warn": "claw._console",
+    "error": "claw._console",
+    "get_logger": "claw._log",
+    "debugging": "claw._log",
+    "http_request": "claw._log",
+    "httpx_event_hooks": "claw._log",
     # where claw keeps configuration and state; JSON files read with file:line errors
-    "config_dir": "claw.paths",
-    "state_dir": "claw.paths",
-    "PROJECT_DIR_NAME": "claw.paths",
-    "read_json_file": "claw.config",
-    "parse_json": "claw.config",
+    "config_dir": "claw._paths",
+    "state_dir": "claw._paths",
+    "PROJECT_DIR_NAME": "claw._paths",
+    "read_json_file": "claw._config",
+    "parse_json": "claw._config",
     # paths: the one glob semantics (gitignore + braces) and the one safe way to replace a file
-    "PathPattern": "claw.globs",
-    "IgnoreRules": "claw.globs",
-    "match_path": "claw.globs",
-    "atomic_write": "claw.files",
+    "PathPattern": "claw._globs",
+    "IgnoreRules": "claw._globs",
+    "match_path": "claw._globs",
+    "atomic_write": "claw._files",
 }
 
 __all__ = ["API_VERSION", "VERSION", "__version__", *_LAZY]
@@ -219,18 +219,17 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from claw._markers import hookimpl
-    from claw.classifiers import Classifier, PermissionRequest, Verdict
-    from claw.cli._output import emit_json, table
-    from claw.cli.run_options import RESUME_PICK
-    from claw.cli.slash_builtins import command_names, run_builtin, unknown_command
-    from claw.cli.stream_input import StreamJsonInput
-    from claw.compaction import Compactor, compacted_history
-    from claw.compat import satisfies
-    from claw.config import EffectiveSettings, parse_json, read_json_file
-    from claw.console import error, warn
-    from claw.diagnostics import DoctorCheck
-    from claw.errors import (
+    from claw._classifiers import Classifier, PermissionRequest, Verdict
+    from claw._cli._output import emit_json, table
+    from claw._cli.run_options import RESUME_PICK
+    from claw._cli.slash_builtins import command_names, run_builtin, unknown_command
+    from claw._cli.stream_input import StreamJsonInput
+    from claw._compaction import Compactor, compacted_history
+    from claw._compat import satisfies
+    from claw._config import EffectiveSettings, parse_json, read_json_file
+    from claw._console import error, warn
+    from claw._diagnostics import DoctorCheck
+    from claw._errors import (
         ApiError,
         ClawError,
         ConfigError,
@@ -242,15 +241,16 @@ if TYPE_CHECKING:
         parse_retry_after,
         unreachable_cause,
     )
-    from claw.events import HookEvent, HookEventName, HookOutcome, RuntimeEvent
-    from claw.files import atomic_write
-    from claw.function_tools import FunctionTool, tool
-    from claw.globs import IgnoreRules, PathPattern, match_path
-    from claw.hook_dispatch import CallbackHook, HookCallback, HookContext
-    from claw.lazy import require
-    from claw.log import debugging, get_logger, http_request, httpx_event_hooks
-    from claw.loop.options import LoopOptions
-    from claw.messages import (
+    from claw._events import HookEvent, HookEventName, HookOutcome, RuntimeEvent
+    from claw._files import atomic_write
+    from claw._function_tools import FunctionTool, tool
+    from claw._globs import IgnoreRules, PathPattern, match_path
+    from claw._hook_dispatch import CallbackHook, HookCallback, HookContext
+    from claw._lazy import require
+    from claw._log import debugging, get_logger, http_request, httpx_event_hooks
+    from claw._loop.options import LoopOptions
+    from claw._markers import hookimpl
+    from claw._messages import (
         ContentBlock,
         ImageBlock,
         ImageSource,
@@ -263,10 +263,10 @@ if TYPE_CHECKING:
         ToolUseBlock,
         Usage,
     )
-    from claw.output import Renderer, TextRenderer
-    from claw.paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
-    from claw.permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
-    from claw.permissions.gate import (
+    from claw._output import Renderer, TextRenderer
+    from claw._paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
+    from claw._permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
+    from claw._permissions.gate import (
         PERMISSIONS,
         SESSION_SOURCE,
         Decision,
@@ -274,10 +274,10 @@ if TYPE_CHECKING:
         PermissionGate,
         PermissionPolicy,
     )
-    from claw.permissions.modes import normalize_mode
-    from claw.permissions.syntax import RuleError, split_rule
-    from claw.plugin_commands import CommandContext, command_context
-    from claw.providers import (
+    from claw._permissions.modes import normalize_mode
+    from claw._permissions.syntax import RuleError, split_rule
+    from claw._plugin_commands import CommandContext, command_context
+    from claw._providers import (
         Catalogue,
         CredentialStatus,
         Effort,
@@ -295,9 +295,9 @@ if TYPE_CHECKING:
         ToolUseStart,
         load_catalogue,
     )
-    from claw.sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
-    from claw.session_context import SessionContext, SlashCommand
-    from claw.sessions import (
+    from claw._sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
+    from claw._session_context import SessionContext, SlashCommand
+    from claw._sessions import (
         CacheStats,
         Session,
         SessionState,
@@ -305,9 +305,9 @@ if TYPE_CHECKING:
         SessionSummary,
         interrupted_results,
     )
-    from claw.settings import SandboxSettings
-    from claw.subagents import SubagentResult, SubagentSpec
-    from claw.tasks import (
+    from claw._settings import SandboxSettings
+    from claw._subagents import SubagentResult, SubagentSpec
+    from claw._tasks import (
         AgentsSettings,
         LocalTaskBackend,
         StoppedTask,
@@ -328,8 +328,8 @@ if TYPE_CHECKING:
         task_argv,
         task_env,
     )
-    from claw.text import dumps, model_text
-    from claw.tools import (
+    from claw._text import dumps, model_text
+    from claw._tools import (
         Access,
         Completer,
         NativeTool,
@@ -342,5 +342,5 @@ if TYPE_CHECKING:
         ToolResult,
         ToolSpec,
     )
-    from claw.transports import MessageTransport, Transport
-    from claw.trust import TrustStore, WorkspaceTrust, workspace_trust
+    from claw._transports import MessageTransport, Transport
+    from claw._trust import TrustStore, WorkspaceTrust, workspace_trust

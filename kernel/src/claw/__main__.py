@@ -1,5 +1,5 @@
 """``python -m claw``: the same as the ``claw`` command."""
 
-from claw.cli import main
+from claw._cli import main
 
 main()

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claw.paths import state_dir
+from claw._paths import state_dir
 
 _CACHE_NAME = "entry-points.json"
 _FORMAT = 1
@@ -105,7 +105,7 @@ def read_cache(path: Path, fmt: int) -> dict[str, Any]:
 
 def write_cache(path: Path, data: dict[str, Any]) -> None:
     """Store a cache file; a read-only or full state directory only costs the next run the work."""
-    from claw.files import atomic_write
+    from claw._files import atomic_write
 
     with contextlib.suppress(OSError):
         atomic_write(path, json.dumps(data))

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from claw import _entry_points
-from claw.paths import state_dir
-from claw.plugins import PluginManager
+from claw._paths import state_dir
+from claw._plugins import PluginManager
 
 _CACHE_NAME = "registrations.json"
 _FORMAT = 1

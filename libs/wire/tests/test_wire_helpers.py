@@ -7,11 +7,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from claw.errors import ApiError
-from claw.messages import ImageBlock, ImageSource, Message, TextBlock, ToolResultBlock, ToolUseBlock
-from claw.providers import ModelInfo, ModelRequest, ResponseComplete, TextDelta, ToolInputDelta, ToolUseStart
+from claw._errors import ApiError
+from claw._messages import ImageBlock, ImageSource, Message, TextBlock, ToolResultBlock, ToolUseBlock
+from claw._providers import ModelInfo, ModelRequest, ResponseComplete, TextDelta, ToolInputDelta, ToolUseStart
+from claw._tools import ToolSpec
 from claw.testing import imported_modules
-from claw.tools import ToolSpec
 from claw_wire import anthropic, effort_of, openai_chat
 from claw_wire.builder import ResponseBuilder, tool_input
 from claw_wire.errors import sdk_error
@@ -212,7 +212,7 @@ def test_sdk_error_classification() -> None:
 
 
 def test_unsigned_thinking_is_not_sent_to_the_messages_api() -> None:
-    from claw.messages import ThinkingBlock
+    from claw._messages import ThinkingBlock
 
     turn = Message(
         role="assistant",
@@ -259,7 +259,7 @@ def test_native_tool_type_is_sent_by_the_anthropic_wire_and_a_function_elsewhere
 
 
 def test_an_image_with_a_session_placeholder_is_still_sent_whole() -> None:
-    from claw.messages import ImageBlock, ImageSource, Message, ToolResultBlock
+    from claw._messages import ImageBlock, ImageSource, Message, ToolResultBlock
     from claw_wire import anthropic
 
     shot = ImageBlock(

@@ -50,7 +50,7 @@ def _session_events(directory: Path, session_id: str) -> list[dict[str, Any]]:
 
 
 def _sessions_dir(claw_env: dict[str, str], workspace: Path) -> Path:
-    from claw import paths
+    from claw import _paths as paths
 
     return paths.sessions_dir(workspace.resolve(), claw_env)
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from claw import HookContext, HookEvent
-from claw.app import App
-from claw.config import Layer, validate
-from claw.hook_dispatch import HookDispatch
+from claw._app import App
+from claw._config import Layer, validate
+from claw._hook_dispatch import HookDispatch
 from claw.testing import process_alive, processes_gone
 from claw_hooks.settings import HooksSettings
 

@@ -213,7 +213,7 @@ def test_claw_mcp_login_opens_the_browser(
 def test_refused_authorization_is_one_clear_error(
     oauth_server: OAuthServer, claw_env: dict[str, str]
 ) -> None:
-    from claw.errors import ClawError
+    from claw._errors import ClawError
 
     TokenFile("secure", oauth_server.url, claw_env).clear()
     oauth_server.refuse_next = True

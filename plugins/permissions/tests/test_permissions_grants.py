@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 from claw import ToolContext
-from claw.config import Layer, validate
-from claw.errors import UsageError
+from claw._config import Layer, validate
+from claw._errors import UsageError
 from claw_permissions import PermissionEngine
 from perm_tools import TOOLS
 

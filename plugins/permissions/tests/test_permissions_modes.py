@@ -17,9 +17,9 @@ from claw import (
     ToolSpec,
     Verdict,
 )
-from claw.app import App
-from claw.config import Layer, validate
-from claw.errors import ConfigError
+from claw._app import App
+from claw._config import Layer, validate
+from claw._errors import ConfigError
 from claw_permissions import PermissionEngine, RuleClassifier
 from claw_permissions.plan_mode import EnterPlanMode, ExitPlanMode
 from perm_tools import TOOLS

@@ -63,7 +63,7 @@ def test_inside(tree):
         ("~/.ssh/**", "{home}/.ssh/id", True),
         ("./a?.txt", "{cwd}/ab.txt", True),
         ("./[ab].txt", "{cwd}/c.txt", False),
-        # the one answer claw.globs gives everywhere: "**" inside a segment is "*", braces expand
+        # the one answer claw._globs gives everywhere: "**" inside a segment is "*", braces expand
         ("./src/a**b", "{cwd}/src/aXX/YYb", False),
         ("./src/a**b", "{cwd}/src/aXXb", True),
         ("*.{py,md}", "{cwd}/docs/x.md", True),

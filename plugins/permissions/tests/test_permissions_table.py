@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from claw import Access, ToolContext, ToolSpec
-from claw.config import Layer, validate
-from claw.errors import ConfigError, UsageError
+from claw._config import Layer, validate
+from claw._errors import ConfigError, UsageError
 from claw.testing.permissions import ALLOW as A
 from claw.testing.permissions import ASK as Q
 from claw.testing.permissions import DENY as D

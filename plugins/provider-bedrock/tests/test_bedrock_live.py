@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from claw.messages import Message
-from claw.providers import ModelRequest, ResponseComplete
+from claw._messages import Message
+from claw._providers import ModelRequest, ResponseComplete
+from claw._tools import ToolSpec
 from claw.testing import stream_events
-from claw.tools import ToolSpec
 from claw_provider_bedrock.provider import BedrockProvider
 
 ENV = dict(os.environ)

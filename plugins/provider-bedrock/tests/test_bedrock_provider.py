@@ -8,8 +8,8 @@ import time
 from typing import Any
 
 import pytest
-from claw.errors import ApiError, MissingCredentials
-from claw.messages import (
+from claw._errors import ApiError, MissingCredentials
+from claw._messages import (
     ImageBlock,
     ImageSource,
     Message,
@@ -18,17 +18,17 @@ from claw.messages import (
     ToolResultBlock,
     ToolUseBlock,
 )
-from claw.providers import (
+from claw._providers import (
     ResponseComplete,
     TextDelta,
     ThinkingDelta,
     ToolInputDelta,
     ToolUseStart,
 )
+from claw._tools import ToolSpec
 from claw.testing import stream_events
 from claw.testing.samples import PNG_BASE64, READ_TOOL, request
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
-from claw.tools import ToolSpec
 from claw_provider_bedrock.provider import BedrockProvider
 from claw_testkit.mock_bedrock import MockBedrockServer
 

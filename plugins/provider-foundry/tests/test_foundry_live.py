@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from claw.messages import Message
-from claw.providers import ModelRequest, ResponseComplete
+from claw._messages import Message
+from claw._providers import ModelRequest, ResponseComplete
 from claw.testing import stream_events
 from claw_provider_foundry.provider import FoundryProvider
 

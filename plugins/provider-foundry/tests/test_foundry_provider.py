@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from claw.errors import ApiError
-from claw.messages import (
+from claw._errors import ApiError
+from claw._messages import (
     ImageBlock,
     ImageSource,
     Message,
@@ -20,7 +20,7 @@ from claw.messages import (
     ToolResultBlock,
     ToolUseBlock,
 )
-from claw.providers import ToolUseStart
+from claw._providers import ToolUseStart
 from claw.testing import assert_import_light, stream_events
 from claw.testing.samples import PNG_BASE64, READ_TOOL, request
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage

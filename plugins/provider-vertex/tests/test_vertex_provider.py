@@ -7,8 +7,8 @@ import base64
 from typing import Any
 
 import pytest
-from claw.errors import ApiError
-from claw.messages import (
+from claw._errors import ApiError
+from claw._messages import (
     ImageBlock,
     ImageSource,
     Message,
@@ -17,7 +17,7 @@ from claw.messages import (
     ToolResultBlock,
     ToolUseBlock,
 )
-from claw.providers import ResponseComplete, TextDelta, ThinkingDelta, ToolUseStart
+from claw._providers import ResponseComplete, TextDelta, ThinkingDelta, ToolUseStart
 from claw.testing import stream_events
 from claw.testing.samples import PNG_BASE64, READ_TOOL, request
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage

@@ -7,7 +7,7 @@ import json
 import uuid
 from pathlib import Path
 
-from claw import paths
+from claw import _paths as paths
 from claw.testing.script import Reply, Text, ToolCall, Usage
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from claw import paths
+from claw import _paths as paths
 from claw.testing.script import Reply, Text, ToolCall, Usage
 
 
@@ -242,7 +242,7 @@ def test_builtins_as_print_prompts_and_stdin_after_commands(claw, loop_env, claw
 
 
 def test_image_with_session_placeholder_is_stored_as_text() -> None:
-    from claw.messages import ImageBlock, ImageSource, Message, ToolResultBlock
+    from claw._messages import ImageBlock, ImageSource, Message, ToolResultBlock
 
     shot = ImageBlock(
         source=ImageSource(media_type="image/png", data="QUJD" * 1000),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from claw.config import validate
+from claw._config import validate
 from claw.testing.permissions import ALLOW as A
 from claw.testing.permissions import ASK as Q
 from claw.testing.permissions import DENY as D
@@ -283,7 +283,7 @@ def test_random_lines_never_crash_the_tool_or_the_engine(permission_folder):
     [("git push", True), ("npm test && git push", True), ("echo $(git push)", True), ("npm test", False)],
 )
 def test_hook_if_condition_meets_each_command(permission_folder, command, runs):
-    from claw.events import HookEvent
+    from claw._events import HookEvent
 
     test = compile_condition(
         "Bash(git *)", permission_folder.workspace, permission_folder.env, lambda name: BASH

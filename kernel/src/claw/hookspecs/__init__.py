@@ -11,7 +11,7 @@ distribution registered what (``claw dump-manifests``). They are called once per
 and their registrations apply in plugin load order (the kernel's built-ins, then entry points: first-party
 distributions first, the rest by distribution name), so the first plugin to register a name keeps it.
 
-Service hooks are ``firstresult`` hooks a built-in plugin (see :data:`claw.plugins.BUILTIN_PLUGINS`, or a
+Service hooks are ``firstresult`` hooks a built-in plugin (see :data:`claw._plugins.BUILTIN_PLUGINS`, or a
 default distribution's entry point) answers with ``trylast=True``: a plugin that answers replaces the
 built-in (its implementation runs first); settings ``plugins.disabled`` can switch a built-in off.
 

@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
     import click
 
-    from claw.cli.stream_input import StreamJsonInput
-    from claw.config import EffectiveSettings
-    from claw.diagnostics import DoctorCheck
-    from claw.loop.options import LoopOptions
+    from claw._cli.stream_input import StreamJsonInput
+    from claw._config import EffectiveSettings
+    from claw._diagnostics import DoctorCheck
+    from claw._loop.options import LoopOptions
 
 
 @hookspec

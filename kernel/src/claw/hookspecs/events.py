@@ -13,8 +13,8 @@ from claw._markers import hookspec
 if TYPE_CHECKING:
     from collections.abc import Awaitable
 
-    from claw.events import HookEvent, HookOutcome, RuntimeEvent
-    from claw.hook_dispatch import HookContext
+    from claw._events import HookEvent, HookOutcome, RuntimeEvent
+    from claw._hook_dispatch import HookContext
 
 
 @hookspec(firstresult=True)

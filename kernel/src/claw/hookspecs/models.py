@@ -13,7 +13,7 @@ from claw._markers import hookspec
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from claw.providers import Provider
+    from claw._providers import Provider
 
 
 @hookspec

@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from pathlib import Path
 
-    from claw.compaction import Compactor
-    from claw.config import EffectiveSettings
-    from claw.session_context import SessionContext
-    from claw.sessions import SessionStore
-    from claw.tasks import StoppedTask, TaskBackend
+    from claw._compaction import Compactor
+    from claw._config import EffectiveSettings
+    from claw._session_context import SessionContext
+    from claw._sessions import SessionStore
+    from claw._tasks import StoppedTask, TaskBackend
 
 
 @hookspec

@@ -16,12 +16,12 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     from pathlib import Path
 
-    from claw.classifiers import Classifier, Verdict
-    from claw.events import HookEvent
-    from claw.permissions.gate import PermissionContext, PermissionPolicy
-    from claw.sandboxes import Sandbox
-    from claw.tools import Tool, ToolContext, ToolResult
-    from claw.transports import Transport
+    from claw._classifiers import Classifier, Verdict
+    from claw._events import HookEvent
+    from claw._permissions.gate import PermissionContext, PermissionPolicy
+    from claw._sandboxes import Sandbox
+    from claw._tools import Tool, ToolContext, ToolResult
+    from claw._transports import Transport
 
 
 @hookspec

@@ -14,9 +14,9 @@ from claw._markers import hookspec
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from claw.loop.options import LoopOptions
-    from claw.output import Renderer
-    from claw.plugin_commands import CommandContext
+    from claw._loop.options import LoopOptions
+    from claw._output import Renderer
+    from claw._plugin_commands import CommandContext
 
 
 @hookspec(firstresult=True)

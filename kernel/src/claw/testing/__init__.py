@@ -161,9 +161,9 @@ class ClawRunner:
     def __call__(
         self, *args: str | os.PathLike[str], input: str | None = None, cwd: Path | None = None
     ) -> RunResult:
-        from claw import paths
-        from claw.cli import cli
-        from claw.cli._errors import run
+        from claw import _paths as paths
+        from claw._cli import cli
+        from claw._cli._errors import run
 
         argv = self._args(args)
         out, err = io.StringIO(), io.StringIO()
@@ -235,8 +235,8 @@ def call_tool(tool: Any, ctx: Any, **input: Any) -> Any:
     ``is_error`` result. For plugin unit tests (no event loop may be running)."""
     import asyncio
 
-    from claw.loop.tool_input import validation_error
-    from claw.tools import ToolError, ToolResult
+    from claw._loop.tool_input import validation_error
+    from claw._tools import ToolError, ToolResult
 
     invalid = validation_error(tool, input)
     if invalid is not None:
@@ -402,7 +402,7 @@ def process_alive(pid: int) -> bool:
     is a ``/proc`` (Linux) this is :func:`claw.process_start`'s reading; elsewhere ``kill(pid, 0)``, which
     cannot tell a zombie."""
     if Path("/proc/self/stat").exists():
-        from claw.tasks import process_start
+        from claw._tasks import process_start
 
         return process_start(pid) is not None
     try:

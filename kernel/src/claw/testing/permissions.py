@@ -63,7 +63,7 @@ class PermissionFolder:
 
     def project_layer(self, permissions: Mapping[str, Any]) -> Any:
         """The project settings layer (``.claw/settings.json``) holding ``permissions``."""
-        from claw.config import Layer
+        from claw._config import Layer
 
         path = self.workspace / ".claw" / "settings.json"
         return Layer("project", str(path), {"permissions": dict(permissions)}, self.workspace)

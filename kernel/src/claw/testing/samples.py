@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from claw.messages import Message
-from claw.providers import ModelRequest
-from claw.tools import ToolSpec
+from claw._messages import Message
+from claw._providers import ModelRequest
+from claw._tools import ToolSpec
 
 READ_TOOL = ToolSpec(
     name="Read",

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from claw import hookimpl
-from claw.errors import ApiError
-from claw.messages import TextBlock, ThinkingBlock, ToolUseBlock
-from claw.messages import Usage as MsgUsage
-from claw.providers import (
+from claw._errors import ApiError
+from claw._messages import TextBlock, ThinkingBlock, ToolUseBlock
+from claw._messages import Usage as MsgUsage
+from claw._providers import (
     CredentialStatus,
     ModelInfo,
     ModelRequest,

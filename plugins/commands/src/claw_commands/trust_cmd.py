@@ -18,7 +18,7 @@ from claw import UsageError, command_context
 def trust(ctx: click.Context, path: Path | None, revoke: bool, list_: bool) -> None:
     """Trust a folder (default: the workspace): its hooks, env, MCP servers and commands' !`cmd` lines
     take effect from the next start. Remembered by real path: a symlink or moved copy is asked again."""
-    from claw import TrustStore  # claw.trust: not for ``claw --help``
+    from claw import TrustStore  # claw._trust: not for ``claw --help``
 
     run = command_context(ctx)
     store = TrustStore(run.env)

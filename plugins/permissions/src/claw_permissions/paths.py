@@ -1,5 +1,5 @@
 """Paths as the permission engine sees them: resolved, then matched against gitignore rule
-patterns (:mod:`claw.globs`) and the workspace.
+patterns (:mod:`claw._globs`) and the workspace.
 
 Every path is resolved before it is judged (``~`` expanded, relative to the workspace, ``..`` and
 symbolic links followed, also for files that do not exist yet), so ``./link/../..`` or a symlink to
@@ -71,7 +71,7 @@ def compile_pattern(spec: str, anchor: str, cwd: str, home: str) -> Callable[[st
     Claude Code's forms: ``//abs/path`` absolute; ``~/path`` the home directory; ``/path`` relative
     to the settings file's ``anchor`` (the project root for project settings, the config directory
     for user settings); ``./path`` or ``path`` relative to ``cwd`` (the workspace). The rest is a
-    gitignore pattern (:mod:`claw.globs`, the one glob semantics of claw): without a ``/`` it
+    gitignore pattern (:mod:`claw._globs`, the one glob semantics of claw): without a ``/`` it
     matches at any depth, and a pattern naming a directory covers everything below it.
     """
     if spec.startswith("//"):

@@ -1,0 +1,237 @@
+"""One claw run: its environment, plugins, settings and registries, built lazily in that order.
+
+Everything is per instance (no module-level plugin manager), so tests and embedders can build as
+many independent apps as they like.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claw import _config as config
+from claw._plugins import PluginManager, Registration
+
+if TYPE_CHECKING:
+    from claw._trust import WorkspaceTrust
+
+
+def _names(kind: str, base: str, *, instance: bool) -> Any:
+    """A ``names_of`` checker for :meth:`PluginManager.collect`."""
+
+    def check(obj: Any) -> list[str]:
+        import claw
+
+        cls = getattr(claw, base)
+        ok = isinstance(obj, cls) if instance else isinstance(obj, type) and issubclass(obj, cls)
+        if not ok:
+            want = f"a claw.{base} instance" if instance else f"a claw.{base} subclass"
+            raise TypeError(f"expected {want}, got {obj!r}")
+        if kind == "tools":
+            return [obj.spec.name, *obj.spec.aliases]
+        name = getattr(obj, "name", None)
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"{obj!r} has no name")
+        return [name, *getattr(obj, "aliases", ())]
+
+    return check
+
+
+class App:
+    """The state of one run.
+
+    :param workspace: the workspace root (``--work-dir``), default the current directory.
+    :param env: the environment; defaults to ``os.environ``.
+    :param cli_settings: the ``--settings`` value.
+    :param cli_overrides: settings implied by command-line flags.
+    :param managed_path: managed settings file (tests point it elsewhere).
+    :param setting_sources: ``--setting-sources``: the file scopes (user, project, local) to read;
+        ``None`` reads all.
+    """
+
+    def __init__(
+        self,
+        *,
+        workspace: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        cli_settings: str | None = None,
+        cli_overrides: Mapping[str, Any] | None = None,
+        managed_path: Path | None = None,
+        load_entry_points: bool = True,
+        setting_sources: tuple[str, ...] | None = None,
+    ) -> None:
+        self.workspace = (workspace or Path.cwd()).resolve()
+        self.env: Mapping[str, str] = os.environ if env is None else env
+        self.cli_settings = cli_settings
+        self.cli_overrides = dict(cli_overrides or {})
+        self.managed_path = managed_path
+        self.load_entry_points = load_entry_points
+        self.setting_sources = setting_sources
+        #: Whether an interactive run has asked about the folder's trust (``settle_interactive``).
+        self.trust_settled = False
+        #: (phase, milliseconds) in the order phases ran: ``claw bootstrap-plan`` prints these.
+        self.timings: list[tuple[str, float]] = []
+
+    def _timed(self, phase: str, start: float) -> None:
+        self.timings.append((phase, (time.perf_counter() - start) * 1000))
+
+    @cached_property
+    def layers(self) -> list[config.Layer]:
+        start = time.perf_counter()
+        layers = config.load_layers(
+            self.workspace,
+            self.env,
+            cli_settings=self.cli_settings,
+            cli_overrides=self.cli_overrides,
+            managed_path=self.managed_path,
+            setting_sources=self.setting_sources,
+        )
+        self._timed("read settings files", start)
+        return layers
+
+    def add_settings(self, scope: str, label: str, data: dict[str, Any]) -> None:
+        """Settings that arrive once the app is built (the Agent SDK's): a ``cli`` layer goes where
+        ``--settings`` does, a ``managed`` one under the managed settings file (the machine's policy wins)."""
+        stop = {"managed"} if scope == "managed" else {"managed", "command line"}
+        at = next((i for i, lay in enumerate(self.layers) if {lay.scope, lay.label} & stop), len(self.layers))
+        self.layers.insert(at, config.Layer(scope, label, data, self.workspace))
+        self.__dict__.pop("settings", None)
+
+    @cached_property
+    def pm(self) -> PluginManager:
+        merged, _ = config.merge_layers(self.layers)
+        section = merged.get("plugins") or {}
+        disabled = section.get("disabled") or []
+        overrides = section.get("overrides") or {}
+        pm = PluginManager(
+            self.env,
+            disabled=[d for d in disabled if isinstance(d, str)],
+            overrides={k: v for k, v in overrides.items() if isinstance(v, str)}
+            if isinstance(overrides, dict)
+            else {},
+        )
+        start = time.perf_counter()
+        pm.load(entry_points=self.load_entry_points)
+        self._timed("load plugins", start)
+        return pm
+
+    @cached_property
+    def trust(self) -> WorkspaceTrust:
+        """The folder's trust: remembered in the store, until :meth:`decide_trust` says otherwise
+        (the trust dialog, headless ``-p``)."""
+        from claw._trust import workspace_trust
+
+        return workspace_trust(self.workspace, self.env)
+
+    def decide_trust(self, trust: WorkspaceTrust) -> None:
+        """Make ``trust`` the run's decision; settings are validated again under it."""
+        self.trust = trust
+        self.__dict__.pop("settings", None)
+
+    @cached_property
+    def settings(self) -> config.EffectiveSettings:
+        start = time.perf_counter()
+        keys = {k: reg.obj[0] for k, reg in self.plugin_settings.items()}
+        settings = config.validate(self.layers, keys, () if self.trust.trusted else self.restricted_keys)
+        settings.trust = self.trust
+        self._timed("validate settings", start)
+        return settings
+
+    @cached_property
+    def plugin_settings(self) -> dict[str, Registration[tuple[Any, str, bool]]]:
+        """Settings keys plugins own: ``{key: Registration((type, description, requires_trust), plugin)}``."""
+        from claw._settings import Settings
+
+        reserved = set(Settings.model_fields)
+
+        def make_item(
+            key: str, model: Any, description: str = "", *, requires_trust: bool = False
+        ) -> tuple[str, Any, str, bool]:
+            return (key, model, description, requires_trust)
+
+        def names_of(item: tuple[str, Any, str, bool]) -> list[str]:
+            key = item[0]
+            if not isinstance(key, str) or key in reserved:
+                raise TypeError(f"settings key {key!r} is reserved by the kernel or not a string")
+            return [key]
+
+        staged = self.pm.collect("claw_register_settings", "settings", names_of, make_item)
+        return {
+            k: Registration((reg.obj[1], reg.obj[2], bool(reg.obj[3])), reg.plugin)
+            for k, reg in staged.items()
+        }
+
+    @cached_property
+    def restricted_keys(self) -> list[str]:
+        """Key paths the folder's own settings files set only once it is trusted: the kernel's
+        (:data:`claw._trust.RESTRICTED_KEYS`) and plugin keys registered ``requires_trust``."""
+        from claw._trust import RESTRICTED_KEYS
+
+        return [*RESTRICTED_KEYS, *(k for k, reg in self.plugin_settings.items() if reg.obj[2])]
+
+    def trust_items(self) -> list[str]:
+        """What the folder brings that runs only once it is trusted, one line each: the workspace
+        layers' restricted keys, then what plugins name (``claw_trust_items``: ``.mcp.json`` servers,
+        commands with ``!`cmd` ``). Shown by the trust dialog, ``-p --require-trust``, ``claw doctor``
+        and ``claw config show``."""
+        from claw._trust import restricted_layers
+
+        _, held = restricted_layers(self.layers, self.restricted_keys)
+        lines = [line for h in held for line in h.lines()]
+        answers = self.pm.hook.claw_trust_items(workspace=self.workspace, env=dict(self.env))
+        return lines + [line for answer in answers for line in answer or [] if isinstance(line, str)]
+
+    def _registry(self, hook: str, kind: str, base: str, *, instance: bool) -> dict[str, Registration[Any]]:
+        start = time.perf_counter()
+        reg = self.pm.collect(hook, kind, _names(kind, base, instance=instance))
+        self._timed(f"register {kind}", start)
+        return reg
+
+    @cached_property
+    def tools(self) -> dict[str, Registration[Any]]:
+        """Tools by name and alias."""
+        return self._registry("claw_register_tools", "tools", "Tool", instance=True)
+
+    @cached_property
+    def providers(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_providers", "providers", "Provider", instance=False)
+
+    @cached_property
+    def classifiers(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_classifiers", "classifiers", "Classifier", instance=True)
+
+    @cached_property
+    def transports(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_transports", "transports", "Transport", instance=False)
+
+    @cached_property
+    def sandboxes(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_sandboxes", "sandboxes", "Sandbox", instance=False)
+
+    @cached_property
+    def task_backends(self) -> dict[str, Registration[Any]]:
+        return self._registry("claw_register_task_backends", "task_backends", "TaskBackend", instance=True)
+
+    def open_provider(self, address: str) -> tuple[Any, str]:
+        """A new provider instance for ``address`` (anything :func:`claw._routing.resolve` accepts:
+        ``provider/model``, an alias, a bare id) and the model id, credentials checked. The caller
+        closes it (``aclose``). Used by classifiers that consult a model.
+
+        :raises ProviderNotFound: when no registered provider serves the address.
+        :raises MissingCredentials: when the provider has no credentials.
+        """
+        from claw import _routing as routing
+
+        route = routing.resolve(address, self.providers)
+        return route.provider(self.settings.data, self.env), route.info.id
+
+    def unique(self, registry: dict[str, Registration[Any]]) -> list[Registration[Any]]:
+        """Each registration once (registries also hold aliases)."""
+        seen: dict[int, Registration[Any]] = {}
+        for reg in registry.values():
+            seen.setdefault(id(reg), reg)
+        return list(seen.values())

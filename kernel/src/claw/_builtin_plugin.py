@@ -1,0 +1,45 @@
+"""The kernel's own registrations that need no replacing as a whole (the local task backend), loaded
+as the first plugin so third parties can add to them; the replaceable features are in
+:mod:`claw._builtins`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+from claw import hookimpl
+
+if TYPE_CHECKING:
+    from claw._events import HookEvent
+    from claw._hook_dispatch import HookContext
+    from claw._tasks import TaskBackend
+
+
+@hookimpl
+def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None:
+    from claw._tasks import LocalTaskBackend
+
+    register(LocalTaskBackend())
+
+
+@hookimpl
+def claw_register_settings(register: Callable[..., None]) -> None:
+    """``agents``: which task backend runs detached tasks (``claw.select_task_backend``)."""
+    from claw._tasks import AgentsSettings
+
+    register(
+        "agents",
+        AgentsSettings,
+        "Multi-agent runtime: backend (task backend for detached tasks, default embedded) and backend options.",
+    )
+
+
+@hookimpl(wrapper=True, trylast=True)
+def claw_hook_event(event: HookEvent, context: HookContext) -> Generator[None, Any, Any]:
+    """Contain the handlers' answer (:func:`claw._hook_dispatch.settle`); the innermost wrapper, so the
+    plugin that runs settings hooks (an outer wrapper) gets it settled."""
+    from claw._hook_dispatch import settle
+    from claw._plugins import answers_so_far
+
+    result = yield
+    return settle(result, answers_so_far(), event, context)

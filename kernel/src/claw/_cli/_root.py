@@ -1,0 +1,449 @@
+"""The root ``claw`` group: global options, lazy built-in commands and plugin commands."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from claw._cli import resume_collection
+from claw._cli.run_options import run_options
+from claw._version import version_line
+
+if TYPE_CHECKING:
+    from claw._plugins import PluginRecord
+
+#: Built-in subcommands: name -> "module:attribute", imported on use.
+BUILTIN_COMMANDS: dict[str, str] = {
+    "doctor": "claw._cli.doctor:doctor",
+    "plugins": "claw._cli.plugins_cmd:plugins",
+    "resume-session": "claw._cli.resume_session_cmd:resume_session",
+}
+
+#: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
+#: distribution installed (or with it disabled), the error names what to install instead of guessing at
+#: a typo.
+PLUGIN_COMMANDS: dict[str, str] = {
+    "sessions": "claw-sessions",
+    "timeline": "claw-sessions",
+    "permissions": "claw-permissions",
+    "hooks": "claw-hooks",
+    **dict.fromkeys(
+        ("models", "config", "trust", "print-system-prompt", "dump-manifests", "bootstrap-plan"),
+        "claw-commands",
+    ),
+}
+
+
+class CliState:
+    """Global options, and the :class:`claw._app.App` built from them on first use."""
+
+    def __init__(
+        self,
+        work_dir: Path | None,
+        settings: str | None,
+        verbose: bool,
+        setting_sources: tuple[str, ...] | None = None,
+    ) -> None:
+        self.work_dir = work_dir
+        self.settings = settings
+        self.verbose = verbose
+        self.setting_sources = setting_sources
+        self.overrides: dict[str, Any] = {}
+        #: Options plugins added to this run (``claw_register_run_options``), in load order.
+        self.plugin_options: list[click.Option] = []
+        self._app: Any = None
+
+    def follow(self, params: dict[str, Any]) -> None:
+        """Take the root's parsed ``params``; the app is built anew if they name another workspace or
+        settings than it was built for (see :meth:`ClawGroup._add_plugin_options`)."""
+        place = (params.get("work_dir"), params.get("settings_arg"), params.get("setting_sources"))
+        if place != (self.work_dir, self.settings, self.setting_sources):
+            self.work_dir, self.settings, self.setting_sources = place
+            self._app = None
+        self.verbose = bool(params.get("verbose"))
+
+    def plugin_values(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The plugin options' values in the root's ``params``: ``SessionContext.extra``."""
+        return {o.name: params.get(o.name) for o in self.plugin_options if o.name}
+
+    @property
+    def app(self) -> Any:
+        if self._app is None:
+            from claw._app import App
+
+            self._app = App(
+                workspace=self.work_dir,
+                cli_settings=self.settings,
+                cli_overrides=self.overrides,
+                setting_sources=self.setting_sources,
+            )
+        return self._app
+
+
+_COMMAND_LIKE = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+class ClawGroup(click.Group):
+    """Lists built-in commands without importing them and adds plugin commands on demand.
+
+    A first positional argument that is not a command is the prompt (``claw "fix the test"``,
+    ``claw -p "fix the test"``), as in Claude Code; it is kept in ``ctx.meta["claw.prompt"]``.
+    """
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """The kernel's options, then those plugins added to this invocation (kept on the context, not
+        on the shared command object), then ``--help``."""
+        params = super().get_params(ctx)
+        added = ctx.meta.get(_RUN_OPTIONS, [])
+        return [*params[: len(self.params)], *added, *params[len(self.params) :]]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        self._add_plugin_options(ctx, args)
+        index = self._prompt_index(ctx, args)
+        if index is not None:
+            ctx.meta["claw.prompt"] = args[index]
+            args = [a for i, a in enumerate(args) if i != index and not (a == "--" and i == index - 1)]
+        try:
+            rest = super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            unread = ctx.meta.get(_UNREAD_SETTINGS)
+            if unread is not None:  # maybe a plugin's option: the settings that hid it are the error
+                raise unread from None
+            dist = PLUGIN_FLAGS.get(exc.option_name)
+            if dist is not None:
+                raise click.UsageError(
+                    f"{exc.option_name} needs the {dist} plugin, which is not installed or is disabled "
+                    f"(pip install {dist})",
+                    ctx,
+                ) from None
+            raise
+        if index is not None and ctx._protected_args:
+            extra = " ".join(ctx._protected_args + ctx.args)
+            raise click.UsageError(
+                f"unexpected argument(s) after the prompt: {extra} (quote the whole prompt)"
+            )
+        if isinstance(ctx.obj, CliState):
+            ctx.obj.follow(ctx.params)
+        # Start-up is over once the plugins are loaded, except for a print run: its start-up goes on
+        # through importing the agent loop and starting it (run_print resumes collection then).
+        if not (ctx.params.get("print_mode") and not ctx._protected_args):
+            resume_collection()
+        return rest
+
+    def _add_plugin_options(self, ctx: click.Context, args: list[str]) -> None:
+        """Load the plugins and add their run options before click parses ``args``.
+
+        The plugins enabled depend on the settings, which depend on ``--work-dir``, ``--settings`` and
+        ``--setting-sources``: those three are read first by a scan of ``args`` that knows only the
+        kernel's options, converted by their own click types and callbacks. The state made from them
+        (and its app) is the run's, unless click's full parse then disagrees (see :meth:`parse_args`).
+        ``--version`` loads no plugin: unknown options are ignored so it still answers.
+        """
+        head = args[: args.index("--")] if "--" in args else args
+        if "--version" in head:
+            ctx.ignore_unknown_options = True
+            return
+        state = CliState(None, None, False)
+        for flag, raw in _early_values(self._value_options(ctx), head).items():
+            param = next(p for p in self.params if flag in p.opts)
+            try:
+                value = param.process_value(ctx, raw)
+            except click.BadParameter as exc:
+                exc.ctx, exc.param = exc.ctx or ctx, exc.param or param
+                raise
+            setattr(state, _EARLY[flag], value)
+        from claw._errors import ConfigError
+
+        try:
+            state.plugin_options = _collect_run_options(state.app, self, ctx)
+        except ConfigError as exc:
+            # A settings file that cannot be read: the plugins cannot load, which ``claw doctor``
+            # reports as a check, and a run as this error when it needs the settings.
+            ctx.meta[_UNREAD_SETTINGS] = exc
+        ctx.obj = state
+        ctx.meta[_RUN_OPTIONS] = state.plugin_options
+
+    def _value_options(self, ctx: click.Context) -> set[str]:
+        """The flags of the options that take a value (the kernel's, and plugins' once added)."""
+        return {
+            o
+            for p in self.get_params(ctx)
+            if isinstance(p, click.Option) and not p.is_flag and not p.count
+            for o in p.opts
+        }
+
+    def _prompt_index(self, ctx: click.Context, args: list[str]) -> int | None:
+        """Where the prompt is in ``args``, or ``None`` when the first positional names a command.
+
+        With ``-p`` the first positional is always the prompt (``claw -p doctor`` asks the model about
+        "doctor"). Without it, a single command-like word is taken as a command, so a typo such as
+        ``claw doctr`` is a usage error rather than a paid request; a prompt with spaces is a prompt.
+        """
+        takes_value = self._value_options(ctx)
+        print_mode = any(a in ("-p", "--print") for a in args)
+        i = 0
+        while i < len(args):
+            tok = args[i]
+            if tok == "--":
+                return i + 1 if i + 1 < len(args) else None
+            if tok.startswith("-") and tok != "-":
+                i += 2 if tok in takes_value else 1
+                continue
+            if print_mode:
+                return i
+            if tok in BUILTIN_COMMANDS or tok in self.commands or _COMMAND_LIKE.match(tok):
+                return None
+            return i
+        return None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As click's, but an unknown command name (only single command-like words get here, see
+        :meth:`_prompt_index`) names the nearest command, built-in or plugin, or, when none is close,
+        says how to send the word as a prompt instead. A usage error either way (exit 2)."""
+        name = args[0]
+        if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
+            return super().resolve_command(ctx, args)
+        if name in PLUGIN_COMMANDS:
+            dist = PLUGIN_COMMANDS[name]
+            raise click.UsageError(
+                f"claw {name} comes with {dist}, which is not installed or is disabled (pip install {dist})",
+                ctx,
+            )
+        close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"to send it as a prompt: claw -p {name}"
+        raise click.UsageError(f"no such command {name!r}; {hint}", ctx)
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        cached = ctx.meta.get("claw.plugin_commands")
+        if cached is None:
+            cached = ctx.meta["claw.plugin_commands"] = _collect_plugin_commands(_state(ctx).app, self)
+        return cached
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*BUILTIN_COMMANDS, *self.commands, *self._plugin_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        target = BUILTIN_COMMANDS.get(cmd_name)
+        if target is not None:
+            import importlib
+
+            module, attr = target.split(":")
+            return getattr(importlib.import_module(module), attr)
+        return self._plugin_commands(ctx).get(cmd_name)
+
+
+class _StagingGroup(click.Group):
+    """The group ``claw_register_commands`` is given: it notes which plugin added each command, so the
+    kernel can check names and apply them in plugin load order."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(name="claw")
+        self.app = app
+        self.staged: dict[str, list[tuple[str, click.Command]]] = {}
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        record = self.app.pm.current_plugin()
+        if record is None:
+            raise RuntimeError("claw_register_commands' group was used outside a plugin's hook")
+        self.staged.setdefault(record.name, []).append((name or cmd.name or "", cmd))
+
+
+def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Command]:
+    """Call ``claw_register_commands`` once (through pluggy) into a staging group; reject taken names:
+    claw's own always, another plugin's unless settings ``plugins.overrides`` hand the name over (as for
+    tools)."""
+    from claw import _console as console
+    from claw._plugins import override_hint
+
+    taken = set(BUILTIN_COMMANDS) | set(root.commands)
+    found: dict[str, click.Command] = {}
+    owners: dict[str, PluginRecord] = {}
+    staging = _StagingGroup(app)
+    failed = app.pm.call_staged("claw_register_commands", cli=staging)
+    for record in app.pm.records:
+        for name, command in staging.staged.get(record.name, []) if record.name not in failed else []:
+            if name in taken or (name in found and not app.pm.may_take(record, name)):
+                holder = owners.get(name)
+                by = holder.label if holder is not None else "claw itself"
+                problem = f'tried to add command "{name}", already provided by {by}'
+                problem += override_hint(holder, record, name) if holder is not None else ""
+                record.problems.append(problem)
+                console.warn(f"{record.label} {problem}; rejected")
+                continue
+            found[name] = command
+            owners[name] = record
+            record.registered.setdefault("commands", []).append(name)
+    return found
+
+
+#: claw-sdk's flags: the Claude Agent SDK's own.
+_SDK_FLAGS = (
+    "--max-thinking-tokens --thinking --thinking-display --betas --task-budget --plugin-dir "
+    "--allow-dangerously-skip-permissions --session-mirror --resume-session-at --resume-drops-turn "
+    "--await-initialize --initialize-fields --managed-settings-in-initialize --managed-settings"
+)
+#: Flags a first-party plugin adds: given while it is missing or disabled, the error names the plugin
+#: rather than click's "No such option".
+PLUGIN_FLAGS: dict[str, str] = dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk")
+
+#: ``ctx.meta`` key of the options plugins added to the invocation.
+_RUN_OPTIONS = "claw.run_options"
+#: ``ctx.meta`` key of the :class:`claw._errors.ConfigError` that kept plugins from loading.
+_UNREAD_SETTINGS = "claw.unread_settings"
+#: Root options the plugins (through the settings) depend on -> the :class:`CliState` attribute.
+_EARLY = {"--work-dir": "work_dir", "--settings": "settings", "--setting-sources": "setting_sources"}
+
+
+def _early_values(value_options: set[str], args: list[str]) -> dict[str, str]:
+    """The raw values of the :data:`_EARLY` options in ``args`` (the last of each wins, as in click),
+    skipping the values of the kernel's other options. Plugins' options are not known yet: a value of
+    one that reads ``--work-dir`` is taken for the flag, and click's full parse corrects that."""
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        flag, eq, value = args[i].partition("=")
+        if eq and flag in _EARLY:
+            found[flag] = value
+        elif args[i] in value_options:
+            if args[i] in _EARLY and i + 1 < len(args):
+                found[args[i]] = args[i + 1]
+            i += 1
+        i += 1
+    return found
+
+
+def _collect_run_options(app: Any, root: click.Group, ctx: click.Context) -> list[click.Option]:
+    """Call ``claw_register_run_options`` once (through pluggy); reject an option whose parameter name
+    or flag is the kernel's (the root's options, ``--help``) or, via the plugin manager, another's."""
+    kernel = {n for p in root.get_params(ctx) for n in (p.name, *p.opts, *p.secondary_opts) if n}
+
+    def names_of(option: Any) -> list[str]:
+        if not isinstance(option, click.Option):
+            raise TypeError(f"expected a click.Option, got {option!r}")
+        names = [*option.opts, *option.secondary_opts, *([option.name] if option.name else [])]
+        taken = next((n for n in names if n in kernel), None)
+        if taken is not None:
+            where = "" if taken == names[0] else f" (of {names[0]})"
+            raise ValueError(f'"{taken}"{where} is already an option of claw itself')
+        return names
+
+    registry = app.pm.collect("claw_register_run_options", "run_options", names_of)
+    # An option keeps its place only while it still holds all its names (plugins.overrides may have
+    # handed one of them to another plugin's option).
+    unique = {id(reg.obj): reg.obj for reg in registry.values()}.values()
+    return [o for o in unique if all(registry[n].obj is o for n in names_of(o))]
+
+
+def _state(ctx: click.Context) -> CliState:
+    """The invocation's state, made while the root's arguments are parsed (see
+    :meth:`ClawGroup._add_plugin_options`), else from its parsed options."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        params = root.params
+        root.obj = CliState(
+            params.get("work_dir"),
+            params.get("settings_arg"),
+            bool(params.get("verbose")),
+            params.get("setting_sources"),
+        )
+    return root.obj
+
+
+def _setting_sources(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    from claw._config import parse_setting_sources
+    from claw._errors import UsageError
+
+    try:
+        return parse_setting_sources(value)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--setting-sources: ")) from exc
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_line())
+        ctx.exit()
+
+
+@click.group(
+    cls=ClawGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace directory (default: the current directory).",
+)
+@click.option(
+    "--settings",
+    "settings_arg",
+    metavar="FILE|JSON",
+    default=None,
+    help="Extra settings for this run: a file or an inline JSON object.",
+)
+@click.option(
+    "--setting-sources",
+    "setting_sources",
+    metavar="SOURCES",
+    default=None,
+    callback=_setting_sources,
+    help="Comma-separated settings file scopes to read: user, project, local (default all). "
+    "--settings and managed settings always apply.",
+)
+@click.option("--verbose", is_flag=True, help="Debug logging on stderr and full tracebacks.")
+@run_options
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    work_dir: Path | None,
+    settings_arg: str | None,
+    setting_sources: tuple[str, ...] | None,
+    verbose: bool,
+    **run_params: Any,
+) -> None:
+    """claw: an agentic coding runtime. A model reads, edits and runs code in your workspace,
+    under the permissions, hooks and plugins you choose.
+
+    \b
+    claw -p "PROMPT"     answer once and exit (the prompt may also come on stdin)
+    claw ["PROMPT"]      interactive session (a terminal is needed)"""
+    if work_dir is not None and not work_dir.is_dir():
+        raise click.BadParameter(f"no such directory: {work_dir}", param_hint="--work-dir")
+    if verbose and not os.environ.get("CLAUDE_CODE_ENTRYPOINT", "").startswith("sdk"):
+        # Spawned by the Claude Agent SDK (which sets CLAUDE_CODE_ENTRYPOINT), --verbose is only what
+        # stream-json output requires, as in Claude Code: no debug lines in the application's stderr.
+        from claw import _log as log
+
+        log.configure(verbose=True)
+    if ctx.invoked_subcommand is None:
+        from claw._cli.run import run_root
+
+        run_root(ctx, ctx.meta.get("claw.prompt"), run_params)
+
+
+def state_of(ctx: click.Context) -> CliState:
+    """The :class:`CliState` of the current invocation (for subcommand modules)."""
+    return _state(ctx)

@@ -1,0 +1,429 @@
+"""Running a session from the command line: ``claw -p PROMPT`` (print mode), ``claw [PROMPT]`` (the
+line REPL) and ``claw resume-session FILE``.
+
+Flags follow Claude Code's (``code.claude.com/docs/en/cli-reference``); see ``docs/cli.md``. This module
+holds no option table (:mod:`claw._cli.run_options`), so ``claw --help`` need not import it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from claw._cli.reserved_stdout import reserved_stdout
+from claw._cli.run_options import RESUME_PICK
+from claw._errors import ClawError
+
+if TYPE_CHECKING:
+    from claw._cli._root import CliState
+    from claw._cli.stream_input import StreamJsonInput
+
+_RULE = re.compile(r"[^\s,()]+(?:\([^)]*\))?")
+
+
+def split_rules(values: tuple[str, ...] | list[str]) -> list[str]:
+    """``("Bash(git log *) Read", "Edit,Write")`` -> ``["Bash(git log *)", "Read", "Edit", "Write"]``."""
+    return [m.group(0) for v in values for m in _RULE.finditer(v)]
+
+
+def _json_arg(value: str, flag: str) -> Any:
+    from claw._errors import UsageError
+
+    text: str | bytes = value
+    if not value.lstrip().startswith("{"):
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise UsageError(f"{flag}: not a JSON object nor a file: {value}")
+        text = path.read_bytes()
+    try:
+        return json.loads(text)  # bytes: JSON's own UTF-8 detection; a bad byte is a ValueError too
+    except ValueError as exc:
+        raise UsageError(f"{flag}: invalid JSON: {exc}") from None
+
+
+def add_dirs(values: Sequence[str]) -> list[Path]:
+    """``--add-dir`` values, absolute (relative to the current directory); each must be a directory."""
+    from claw._errors import UsageError
+
+    for value in values:
+        if not Path(value).expanduser().is_dir():
+            raise UsageError(f"--add-dir: not a directory: {value}")
+    return [Path(v).expanduser().resolve() for v in values]
+
+
+def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with ``--system-prompt-file`` and ``--append-system-prompt-file`` read into
+    ``system_prompt`` and ``append_system_prompt`` (Claude Code's flags).
+
+    :raises UsageError: a file flag given with its text flag, or a file that cannot be read.
+    """
+    from claw._errors import UsageError
+
+    params = dict(params)
+    for flag, text, key in (
+        ("--system-prompt-file", "--system-prompt", "system_prompt"),
+        ("--append-system-prompt-file", "--append-system-prompt", "append_system_prompt"),
+    ):
+        path = params.get(key + "_file")
+        if path is None:
+            continue
+        if params.get(key) is not None:
+            raise UsageError(f"{text} and {flag} cannot be used together")
+        try:
+            params[key] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{flag}: cannot read {path}: {exc}") from None
+    return params
+
+
+def loop_options(state: CliState, params: dict[str, Any]) -> Any:
+    """:class:`claw._loop.LoopOptions` from the root command's parameters; the values of the options plugins
+    added go to ``extra`` (``SessionContext.extra``), and the plugins adjust them (``claw_adjust_run``).
+    Settings are not read here (the loop applies their defaults when it starts): an interactive front end
+    gets its options, and its screen up, before settings are validated.
+
+    :raises UsageError: a bad combination of flags, or a plugin refusing one of its own.
+    """
+    from claw._errors import UsageError
+    from claw._loop.options import LoopOptions
+
+    resume = params.get("resume")
+    if params.get("continue_"):
+        if resume is not None:
+            raise UsageError("--continue and --resume cannot be used together")
+        resume = "latest"
+    if resume == RESUME_PICK and params.get("print_mode"):
+        raise UsageError("--resume needs a session id (or latest) with -p")
+    if params.get("fork_session") and resume is None:
+        raise UsageError("--fork-session needs --resume or --continue")
+    tools = params.get("tools")
+    tool_list = None if tools is None or tools.strip() == "default" else split_rules([tools])
+    mode = (
+        "bypassPermissions" if params.get("dangerously_skip_permissions") else params.get("permission_mode")
+    )
+    schema = _json_arg(params["json_schema"], "--json-schema") if params.get("json_schema") else None
+    prompt_tool = params.get("permission_prompt_tool")
+    options = LoopOptions(
+        model=params.get("model"),
+        fallback_models=list(params.get("fallback_model") or []) or None,
+        reasoning_effort=params.get("reasoning_effort"),
+        max_turns=params.get("max_turns"),
+        max_budget_usd=params.get("max_budget_usd"),
+        permission_mode=mode,
+        permission_prompt_tool=prompt_tool if prompt_tool != "stdio" else None,
+        allowed_tools=split_rules(params.get("allowed_tools") or ()),
+        disallowed_tools=split_rules(params.get("disallowed_tools") or ()),
+        tools=tool_list,
+        add_dirs=add_dirs(params.get("add_dir") or ()),
+        system_prompt=params.get("system_prompt"),
+        append_system_prompt=params.get("append_system_prompt"),
+        json_schema=schema,
+        session_dir=params.get("session_dir"),
+        resume=resume,
+        fork=bool(params.get("fork_session")),
+        session_id=params.get("session_id"),
+        persist=not params.get("no_session_persistence"),
+        extra=state.plugin_values(params),
+    )
+    refusal = next((r for r in state.app.pm.hook.claw_adjust_run(options=options) if r), None)
+    if refusal is not None:
+        raise UsageError(str(refusal))
+    return options
+
+
+def _interactive(pm: Any, front_end: dict[str, Any]) -> int:
+    """The exit code of the interactive front end (``claw_interactive``).
+
+    :raises ClawError: none answered: no front end is installed and enabled, or those there are cannot
+        serve this terminal (claw-tui with ``TERM=dumb``, stdin not a terminal); the one line says what to
+        install."""
+    code = pm.hook.claw_interactive(**front_end)
+    if code is not None:
+        return code
+    install = "pip install claw-repl (the line REPL) or claw-tui (full screen); claw -p PROMPT needs neither"
+    declined = sorted({record.dist or record.name for record in pm.implementers("claw_interactive")})
+    if declined:
+        raise ClawError(
+            f"no interactive front end serves this terminal ({', '.join(declined)} declined): {install}"
+        )
+    raise ClawError(f"no interactive front end is installed or enabled: {install}")
+
+
+def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[str, Any]) -> None:
+    """The root command without a subcommand: print mode, the REPL, or help. ``prompt`` may be lines
+    to run in order (``resume-session FILE /compact /cost "next step"``), in print mode."""
+    from claw._cli._root import state_of
+    from claw._errors import ClawError, UsageError
+
+    state = state_of(ctx)
+    prompt, params = _seed_spellings(prompt, params)
+    params = _prompt_files(params)
+    print_mode = bool(params.get("print_mode"))
+    interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
+    fmt = params.get("output_format") or "text"
+    stream_input = params.get("input_format") == "stream-json"
+    if stream_input and fmt != "stream-json":  # checked first: the REPL (text output) is no exception
+        raise UsageError("--input-format=stream-json requires --output-format=stream-json")
+    prompt_tool = params.get("permission_prompt_tool")
+    if prompt_tool == "stdio" and not stream_input:
+        raise UsageError("--permission-prompt-tool stdio requires --input-format=stream-json")
+    if params.get("replay_user_messages") and not stream_input:
+        raise UsageError("--replay-user-messages requires --input-format=stream-json")
+    if params.get("include_hook_events") and fmt != "stream-json":
+        raise UsageError("--include-hook-events requires --output-format=stream-json")
+    if not print_mode and (interactive_stdin or params.get("repl")):
+        from claw._plugin_commands import CommandContext
+
+        if fmt != "text":
+            raise UsageError("--output-format applies to print mode (-p) only")
+        if prompt_tool:
+            raise UsageError("--permission-prompt-tool applies to print mode (-p) only")
+        initial = prompt if isinstance(prompt, str) else None  # lines come only with resume-session (-p)
+        # The front end first, then everything else: its screen goes up before the agent loop, settings
+        # validation and the trust question (``CommandContext.agent_loop``) are paid for.
+        front_end = dict(
+            context=CommandContext(state.app), options=loop_options(state, params), initial=initial
+        )
+        ctx.exit(_interactive(state.app.pm, front_end))
+    from claw._cli.run_trust import require_trust, settle_headless
+
+    settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
+    if stream_input:
+        if prompt:
+            raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
+        if not state.verbose:
+            raise ClawError("when using --print, --output-format=stream-json requires --verbose")
+        if sys.stdin is None:
+            raise UsageError("--input-format=stream-json needs a standard input")
+        partial, hook_events = (
+            bool(params.get("include_partial_messages")),
+            bool(params.get("include_hook_events")),
+        )
+        options = loop_options(state, params)
+        with reserved_stdout() as out:
+            reader = _stream_input(state.app, options, out, params)
+            code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
+        ctx.exit(code)
+    lines = _with_stdin(prompt, "" if sys.stdin is None or interactive_stdin else sys.stdin.read(10 << 20))
+    if not any(line.strip() for line in lines):
+        if not print_mode:
+            click.echo(ctx.get_help())
+            return
+        raise UsageError("no prompt: give it as an argument or on stdin when using --print")
+    if fmt == "stream-json" and not state.verbose:
+        raise ClawError("when using --print, --output-format=stream-json requires --verbose")
+    with reserved_stdout() as out:
+        code = run_print(
+            state.app,
+            loop_options(state, params),
+            lines,
+            fmt,
+            bool(params.get("include_partial_messages")),
+            out=out,
+            hook_events=bool(params.get("include_hook_events")),
+        )
+    ctx.exit(code)
+
+
+def _stream_input(app: Any, options: Any, out: TextIO, params: dict[str, Any]) -> StreamJsonInput:
+    """The reader of stdin: a plugin's (``claw_stream_input``: claw-sdk's speaks the Agent SDK's control
+    protocol), else the kernel's, which takes user messages only.
+
+    :raises UsageError: ``--permission-prompt-tool stdio`` and no plugin to ask the client.
+    """
+    from claw._cli.stream_input import NO_CONTROL, StreamJsonInput
+    from claw._errors import UsageError
+
+    replay, ask = bool(params.get("replay_user_messages")), params.get("permission_prompt_tool") == "stdio"
+    reader = app.pm.hook.claw_stream_input(
+        stdin=sys.stdin, out=out, options=options, replay=replay, permission_prompt=ask
+    )
+    if reader is not None:
+        return reader
+    if ask:
+        raise UsageError(f"--permission-prompt-tool stdio: {NO_CONTROL}")
+    return StreamJsonInput(sys.stdin, out, replay=replay)
+
+
+def _seed_spellings(
+    prompt: str | list[str] | None, params: dict[str, Any]
+) -> tuple[str | list[str] | None, dict[str, Any]]:
+    """claw-code-go's spellings, as the flags they stand for: ``--prompt PROMPT`` is ``-p PROMPT``,
+    ``--session ID`` is ``--resume ID``; ``--repl`` (the REPL even off a terminal) excludes print mode."""
+    from claw._errors import UsageError
+
+    params = dict(params)
+    if params.get("prompt_text") is not None:
+        if prompt is not None:
+            raise UsageError("--prompt and a prompt argument cannot be used together")
+        prompt, params["print_mode"] = params["prompt_text"], True
+    if params.get("session"):
+        if params.get("resume") not in (None, params["session"]) or params.get("continue_"):
+            raise UsageError("--session is --resume: give only one of --session, --resume, --continue")
+        params["resume"] = params["session"]
+    if params.get("repl") and params.get("print_mode"):
+        raise UsageError("--repl and -p/--print/--prompt cannot be used together")
+    return prompt, params
+
+
+def _with_stdin(prompt: str | list[str] | None, piped: str) -> list[str]:
+    """The lines to run: piped stdin goes before the prompt, separated by a blank line; after
+    ``resume-session``'s lines it is the prompt, unless the last line is one (then it goes before it)."""
+    from claw._cli import slash_builtins
+
+    lines = [prompt] if isinstance(prompt, str) else list(prompt or [])
+    if not piped:
+        return lines
+    if not lines or (isinstance(prompt, list) and slash_builtins.is_builtin(lines[-1])):
+        return [*lines, piped]
+    return [*lines[:-1], f"{piped.rstrip()}\n\n{lines[-1]}"]
+
+
+class Terminated(ClawError):
+    """The run was ended by SIGTERM (exit 143, the shell's convention), after saving the session."""
+
+    exit_code = 143
+
+
+def run_print(
+    app: Any,
+    options: Any,
+    prompt: str | list[str] | StreamJsonInput,
+    fmt: str,
+    partial: bool = False,
+    *,
+    out: TextIO | None = None,
+    hook_events: bool = False,
+) -> int:
+    """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
+    (:class:`~claw._cli.stream_input.StreamJsonInput`) as the next turn of the same session; returns the exit
+    code (1 if any turn failed). A built-in ``/command`` (:mod:`claw._cli.slash_builtins`) runs in its
+    place, its report on stdout in text output and on stderr otherwise. ``out`` is the real stdout
+    (:func:`claw._cli.reserved_stdout.reserved_stdout`). With ``hook_events`` (stream-json), every hook
+    run is reported as ``hook_started``/``hook_response`` messages. Ctrl-C raises ``KeyboardInterrupt``
+    (exit 130) after the session is saved."""
+    import asyncio
+    import signal
+    import time
+
+    from claw._cli import resume_collection
+    from claw._errors import internal_error
+    from claw._loop import AgentLoop
+    from claw._output import StreamJsonRenderer, shapes
+
+    stdout = out or sys.stdout
+    renderer = app.pm.service("claw_output_renderer", format=fmt, partial=partial, out=stdout)
+    report = stdout if fmt == "text" else sys.stderr
+
+    if isinstance(prompt, str):
+        prompt = [prompt]
+
+    async def main() -> int:
+        if not isinstance(prompt, list):
+            await prompt.open(options)  # an initialize request configures the session it starts
+        loop = AgentLoop(app, options, renderer)
+        if hook_events:
+            options.on_hook_run = _hook_reporter(loop, renderer)
+        reason = "other"
+        task = asyncio.current_task()
+        if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        started = time.perf_counter()
+        try:
+            await loop.start()
+            # Start-up ends at the run's first wait for I/O (the first request's connection, normally),
+            # so building and sending that request still happens with the collector paused; or at the
+            # end of the first turn, should nothing in it wait (_run_all).
+            asyncio.get_running_loop().call_soon(resume_collection)
+            if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
+                renderer.session_id = loop.session.id
+            prompts = _listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop)
+            exit_code, turns = await _run_all(loop, prompts, report)
+        except asyncio.CancelledError:
+            reason = "interrupted"
+            raise
+        except Exception as exc:
+            if fmt == "json":  # the one result object was not printed: print it, then fail as usual
+                message = str(exc) if isinstance(exc, ClawError) else internal_error(exc)
+                session_id = loop.session.id if loop.session is not None else ""
+                elapsed = (time.perf_counter() - started) * 1000
+                renderer.result(shapes.error_result(message, session_id, elapsed))
+            raise
+        finally:
+            await loop.close(reason)
+        if not turns:
+            raise ClawError("no prompt: stdin held no user message (--input-format=stream-json)")
+        return exit_code
+
+    try:
+        return asyncio.run(main())
+    except asyncio.CancelledError:
+        raise Terminated("terminated by SIGTERM; the session is saved") from None
+
+
+async def _listed(lines: list[str]) -> AsyncIterator[Any]:
+    for line in lines:
+        yield line
+
+
+async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tuple[int, int]:
+    """Each prompt as the next turn (a built-in ``/command`` in its place); ``(exit code, turns)``."""
+    from claw import _console as console
+    from claw._cli import resume_collection, slash_builtins
+
+    exit_code, turns = 0, 0
+    async for each in prompts:
+        turns += 1
+        if isinstance(each, str) and await slash_builtins.run_builtin(loop, each, report):
+            continue
+        outcome = await loop.run_prompt(each)
+        resume_collection()
+        if outcome.error:
+            console.error(outcome.error)
+        exit_code = max(exit_code, outcome.exit_code)
+    return exit_code, turns
+
+
+def _hook_reporter(loop: Any, renderer: Any) -> Callable[[dict[str, Any]], None]:
+    """``--include-hook-events``: each hook run as ``hook_started``/``hook_response`` messages."""
+
+    def report_hook(record: dict[str, Any]) -> None:
+        for message in _hook_messages(record, loop.session.id if loop.session else ""):
+            renderer.system(message)
+
+    return report_hook
+
+
+def _hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, Any]]:
+    """Claude Code's ``hook_started`` and ``hook_response`` system messages for one hook run; claw
+    reports a hook when it has finished, so both come together."""
+    import uuid
+
+    base = {
+        "type": "system",
+        "hook_id": str(uuid.uuid4()),
+        "hook_name": f"{record['event']}:{record['hook']}",
+        "hook_event": record["event"],
+        "session_id": session_id,
+    }
+    failed = "error" in record or record.get("outcome") == "timeout"
+    return [
+        {**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())},
+        {
+            **base,
+            "subtype": "hook_response",
+            "output": record.get("error", ""),
+            "stdout": "",
+            "stderr": record.get("error", ""),
+            "exit_code": record.get("exit_code"),
+            "outcome": "error" if failed else "success",
+            "decision": record.get("outcome"),
+            "uuid": str(uuid.uuid4()),
+        },
+    ]

@@ -1,0 +1,113 @@
+"""Structured debug logging through structlog, to stderr only.
+
+structlog is imported when logging is first configured, not at start-up. ``--verbose`` sets the
+level to DEBUG; ``CLAW_LOG=debug|info|warning`` does the same from the environment. Nothing here
+ever writes to stdout.
+
+At DEBUG, every model API request is one ``http request`` line (method, URL, status or error, and the
+milliseconds to the response headers; see :func:`http_request`) and every retry one ``retry`` line
+(attempt, wait, reason; :mod:`claw._loop.retry`). Headers are never logged: they carry the API key.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_configured = False
+_level = logging.WARNING
+
+#: Query parameter names containing one of these are masked in logged URLs (``?key=`` is how some
+#: Google APIs take an API key; presigned URLs carry signatures and tokens).
+_SECRET_PARAMS = ("key", "token", "sig", "secret", "password", "credential", "auth")
+
+
+def _level_of(verbose: bool) -> int:
+    level_name = "debug" if verbose else os.environ.get("CLAW_LOG", "warning")
+    return int(getattr(logging, level_name.upper(), logging.WARNING))
+
+
+def configure(verbose: bool = False) -> None:
+    global _configured, _level
+    import structlog  # imported lazily to keep start-up fast
+
+    _level = _level_of(verbose)
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="%H:%M:%S", utc=False),
+            structlog.dev.ConsoleRenderer(colors=False),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(_level),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    _configured = True
+
+
+def debugging() -> bool:
+    """Whether debug lines are shown; known without importing structlog, so per-request code asks
+    this first and costs nothing when logging is off."""
+    return (_level if _configured else _level_of(False)) <= logging.DEBUG
+
+
+def get_logger(name: str = "claw", **bound: Any) -> Any:
+    """A structlog logger writing to stderr; configures logging on first use."""
+    if not _configured:
+        configure()
+    import structlog
+
+    return structlog.get_logger(name).bind(**bound)
+
+
+def redact_url(url: str) -> str:
+    """``url`` safe to log: a password in it and the values of secret-looking query parameters
+    (``key``, ``*token*``, ``*sig*``, ...) become ``***``."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        masked = [(k, "***" if any(s in k.lower() for s in _SECRET_PARAMS) else v) for k, v in pairs]
+        query = urlencode(masked, safe="*:/")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def http_request(
+    method: str, url: object, *, seconds: float, status: int | None = None, error: str | None = None
+) -> None:
+    """Log one model API request at DEBUG: method, URL (:func:`redact_url`), the HTTP status or the
+    error that prevented one, and the milliseconds until the response headers arrived."""
+    if not debugging():
+        return
+    fields: dict[str, Any] = {"method": method, "url": redact_url(str(url)), "ms": round(seconds * 1000)}
+    if status is not None:
+        fields["status"] = status
+    if error:
+        fields["error"] = error
+    get_logger("claw.http").debug("http request", **fields)
+
+
+def httpx_event_hooks() -> dict[str, list[Callable[[Any], Awaitable[None]]]]:
+    """``event_hooks`` for an httpx / httpx2 ``AsyncClient`` that log each request it sends with
+    :func:`http_request`: for SDK clients whose requests a provider does not send itself (google-genai).
+    Duck-typed: no HTTP library is imported here."""
+
+    async def on_request(request: Any) -> None:
+        request.extensions["claw_started"] = time.perf_counter()
+
+    async def on_response(response: Any) -> None:
+        request = response.request
+        started = request.extensions.get("claw_started", time.perf_counter())
+        http_request(
+            request.method, request.url, seconds=time.perf_counter() - started, status=response.status_code
+        )
+
+    return {"request": [on_request], "response": [on_response]}

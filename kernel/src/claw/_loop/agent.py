@@ -1,0 +1,493 @@
+"""The agent loop: one session, any number of prompts, each run to the end of its turn.
+
+:class:`AgentLoop` starts and ends the session (models, permission engine, session file, contexts, plugins'
+session hooks, the ``init`` event) and switches model or permission mode on request. Its parts are layers,
+each in its own module: :mod:`claw._loop.reporting` (events and hooks), :mod:`claw._loop.offered_tools`,
+:mod:`claw._loop.requests` (model requests and their cost), :mod:`claw._loop.compacting` and
+:mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and repair).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import inspect
+from pathlib import Path
+from typing import Any
+
+from claw import _console as console
+from claw import _paths as paths
+from claw import _routing as routing
+from claw._config import EffectiveSettings
+from claw._cost import CostTracker
+from claw._errors import ClawError
+from claw._loop.cache import CacheTracker
+from claw._loop.options import LoopOptions, Outcome, ParentLink
+from claw._loop.retry import RetryPolicy, session_start_timeout
+from claw._loop.tool_calls import ToolRunner
+from claw._loop.turn import Turn, _has_image
+from claw._messages import TextBlock
+from claw._output import shapes
+from claw._routing import Route
+from claw._session_context import SessionContext
+from claw._sessions import Session, SessionState, session_store
+from claw._subagents import SubagentResult, SubagentSpec
+from claw._tools import ToolContext
+from claw._version import VERSION
+
+__all__ = ["AgentLoop", "LoopOptions", "Outcome"]
+
+
+class AgentLoop(Turn):
+    """One session. Use ``await start()``, then ``await run_prompt(...)`` any number of times, then
+    ``await close()`` (always, in a ``finally``)."""
+
+    # -- start and end -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Choose the models, build the permission engine (bad input fails here, before a session
+        file exists), open the session, start the plugins' part of it and announce it."""
+        from claw._permissions import PermissionGate
+
+        app, opts = self.app, self.opts
+        settings = self._read_settings()
+        directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
+        self.store = session_store(app.pm, directory, opts.persist)
+        self.compactor = app.pm.hook.claw_compactor(settings=settings)
+        resumed = self.store.resume(opts.resume) if opts.resume else None
+        self.chain = self._model_chain(resumed)
+        primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
+        self.costs = CostTracker(settings.model.prices)
+        self.policy = RetryPolicy.configured(settings.model, self.env)
+        self.caller = self._caller(self.chain)
+        self._runtime_impls = app.pm.implementers("claw_runtime_event")
+
+        # A bad permission mode fails here too, before a session file exists.
+        self.permissions = PermissionGate.for_app(
+            app,
+            workspace=self.workspace,
+            mode=opts.permission_mode,
+            allowed_tools=opts.allowed_tools,
+            disallowed_tools=opts.disallowed_tools,
+            asker=opts.asker,
+            approver=opts.approver,
+            additional_dirs=opts.add_dirs,
+        )
+
+        self.session = session = self.store.open(
+            resume=resumed,
+            fork=opts.fork,
+            session_id=opts.session_id,
+            start={
+                "model": self.chain[0].address,
+                "cwd": str(self.workspace),
+                "claw_version": VERSION,
+                **(
+                    {"parent_session_id": opts.parent.session_id, "agent_type": opts.parent.agent_type}
+                    if opts.parent
+                    else {}
+                ),
+            },
+        )
+        self._has_images = any(_has_image(m.content) for m in session.messages)
+        self._context_tokens = session.state.context_tokens
+        self.cache = CacheTracker(session.state.cache)
+        self._contexts(session)
+        source = "resume" if opts.resume and not opts.fork else "startup"
+        if opts.parent is None:
+            self._started_plugins = True
+            await self._call_plugins("claw_session_start")
+        else:  # a sub-agent uses its parent's connections: plugins start nothing for it
+            assert self.ctx is not None
+            for tool in opts.parent.session_tools:
+                self.ctx.add_tool(tool)
+        self._build_tools()
+        self._check_prompt_tool()
+        text = self._system_prompt()
+        if opts.parent is None:
+            outcome = await self._hook("SessionStart", source=source)
+        else:
+            outcome = await self._hook("SubagentStart", **self._subagent_fields())
+        if outcome.additional_context:
+            text += "\n\n" + outcome.additional_context
+        self.system = [TextBlock(text=text)]
+        self.runner = ToolRunner(
+            tools=self.tools,
+            ctx=self.tool_ctx,
+            hooks=self.hooks,
+            permissions=self.permissions,
+            hook_base=self._hook_base(),
+            record=session.record,
+            emit=self._emit,
+        )
+        self._emit("session_start", model=self.chain[0].address, source=source)
+        self._announce(session, primary)
+
+    def _contexts(self, session: Session) -> None:
+        """The plugins' session context, the hook dispatch and the tools' context (with the sandbox)."""
+        from claw._hook_dispatch import HookContext, HookDispatch, plugin_hook_timeout
+        from claw._loop.prompt_tool import PromptToolApprover
+        from claw._permissions import PERMISSIONS
+
+        app, opts, settings = self.app, self.opts, self.settings
+        self.ctx = SessionContext(
+            session_id=session.id,
+            workspace=self.workspace,
+            settings=settings.data,
+            env=self.env,
+            interactive=opts.interactive,
+            extra={**opts.extra, "json_schema": opts.json_schema},
+            transports={**{name: reg.obj for name, reg in app.transports.items()}, **opts.transports},
+            call_tool=self._call_tool_for_user,
+            start_timeout=session_start_timeout(settings.model, self.env),
+            run_subagent=self._run_subagent,
+            task_backends=lambda: {name: reg.obj for name, reg in app.task_backends.items()},
+            trust=settings.trust,
+        )
+        self.ctx.transcript_path = session.path
+        if opts.hooks and "hooks" not in app.plugin_settings:
+            from claw._plugins import missing_provider
+
+            console.warn(missing_provider("hooks", "the Agent SDK's hook callbacks"))
+        self.hooks = HookDispatch(
+            app.pm,
+            HookContext(
+                settings=settings,
+                workspace=self.workspace,
+                env=self.env,
+                report=self._on_hook_run,
+                callbacks=list(opts.hooks),
+                tool_lookup=lambda name: self.tools.get(name),
+                plugin_timeout=plugin_hook_timeout(settings.model, self.env),
+            ),
+        )
+        self.tool_ctx = ToolContext(
+            workspace=self.workspace,
+            session_id=session.id,
+            additional_dirs=[
+                *(Path(d) for d in settings.model.permissions.additionalDirectories),
+                *opts.add_dirs,
+            ],
+            permission_mode=self.permissions.mode,
+            settings=settings.data,
+            env=self.env,
+            stash=self.ctx.stash,
+            ask=opts.tool_asker,
+            session=self.ctx,
+            sandbox=_sandbox(app, settings.model.sandbox),
+            complete=self._complete,
+            small_model=routing.small_model(settings, self.env, self.chain[0]),
+        )
+        self.hooks.context.sandbox = self.ctx.sandbox = self.tool_ctx.sandbox
+        self.tool_ctx.stash[PERMISSIONS] = self.permissions  # EnterPlanMode switches its mode
+        if opts.permission_prompt_tool:
+            self.permissions.approver = PromptToolApprover(
+                opts.permission_prompt_tool, self._find_tool, self.tool_ctx
+            )
+
+    def _announce(self, session: Session, primary: Any) -> None:
+        """The ``init`` system event (and the sandbox in the session file)."""
+        assert self.ctx is not None
+        sandbox = self._sandbox_status()
+        if sandbox["enabled"]:
+            session.record("sandbox", **sandbox)
+        self.renderer.system(
+            shapes.init(
+                session_id=session.id,
+                cwd=str(self.workspace),
+                model=self.chain[0].info.id,
+                tools=[t.name for t in self._tool_list],
+                mcp_servers=[dict(s) for s in self.ctx.statuses],
+                permission_mode=self.permissions.mode,
+                slash_commands=sorted(self.ctx.commands),
+                plugins=[
+                    {"name": r.name, "version": r.version, "dist": r.dist}
+                    for r in self.app.pm.records
+                    if r.status == "loaded"
+                ],
+                api_key_source=primary.credentials().source or "none",
+                sandbox=sandbox,
+            )
+        )
+
+    def _sandbox_status(self) -> dict[str, Any]:
+        """What confines this session's commands (``init`` event and session file): the sandbox's own
+        description, or why none does although settings ask for one."""
+        cfg = self.settings.model.sandbox
+        if not cfg.requested:
+            return {"enabled": False}
+        sandbox = self.tool_ctx.sandbox
+        if sandbox is None:
+            return {
+                "enabled": True,
+                "available": False,
+                "reason": f"no sandbox named {cfg.name or '(any)'} is installed",
+            }
+        return {"enabled": True, **sandbox.describe()}
+
+    def model_line(self) -> str:
+        """Which model runs and why (``model: anthropic/claude-sonnet-5-5 (from ANTHROPIC_API_KEY)``),
+        for the REPL banner; valid after :meth:`start`."""
+        return f"model: {self.model_choice.describe(self.chain[0].address)}"
+
+    def _model_chain(self, resumed: SessionState | None) -> list[Route]:
+        """The session's models: ``--model``, else the model a resumed session recorded (so
+        ``--continue`` goes on with the model the session was started with), else Claude Code's order
+        (:func:`claw._routing.choose_model`). Sets :attr:`model_choice` (the primary and why)."""
+        recorded = None if self.opts.model or resumed is None else resumed.chosen_model
+        #: The primary model and why it was chosen (:meth:`model_line`).
+        self.model_choice = routing.choose_model(
+            self.app.providers, self.settings, self.env, model=self.opts.model or recorded
+        )
+        if recorded is not None and resumed is not None:
+            self.model_choice = dataclasses.replace(self.model_choice, source=f"session {resumed.session_id}")
+        try:
+            return routing.model_chain(
+                self.app.providers, self.settings, self.model_choice, fallbacks=self.opts.fallback_models
+            )
+        except ClawError as exc:
+            if recorded is None or resumed is None:
+                raise
+            raise ClawError(
+                f"{exc} (the model session {resumed.session_id} recorded; choose one with --model)"
+            ) from None
+
+    async def close(self, reason: str = "other") -> None:
+        """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file
+        synced (a sub-agent's: only its file; its parent's providers stay open)."""
+        try:
+            if self._started_plugins and self.ctx is not None:
+                await self._hook("SessionEnd", source=reason)
+                await self._call_plugins("claw_session_end")
+        finally:
+            for provider in self._providers.values() if self.opts.parent is None else ():
+                try:
+                    await provider.aclose()
+                except Exception as exc:
+                    console.warn(f"closing provider {provider.name} failed: {exc}")
+            if self.session is not None:
+                self._emit("session_end", reason=reason)
+                self.session.record("session_end", reason=reason)
+                self.session.close()
+
+    # -- sub-agents ------------------------------------------------------------------------------
+
+    def _child_options(self, spec: SubagentSpec) -> LoopOptions:
+        """A sub-agent's options: the tools ``spec`` names out of this session's, a permission mode no
+        wider than this one's, its session file beside this one's, this session's providers."""
+        from claw._permissions.modes import narrowed
+
+        assert self.session is not None and self.ctx is not None
+        session = self.session
+        hidden = set(spec.hidden_tools)
+        wanted = None if spec.tools is None else set(spec.tools)
+        offered = [
+            t
+            for t in self._tool_list
+            if t.name not in hidden and (wanted is None or not wanted.isdisjoint({t.name, *t.spec.aliases}))
+        ]
+        names = {t.name for t in offered}
+        directory = (
+            session.path.parent
+            if session.path
+            else self.opts.session_dir or paths.sessions_dir(self.workspace, self.env)
+        )
+        return dataclasses.replace(
+            self.opts,
+            model=spec.model if spec.model and spec.model != "inherit" else self.caller.route.address,
+            reasoning_effort=spec.effort or self.opts.reasoning_effort,
+            max_turns=spec.max_turns or self.opts.max_turns,
+            max_budget_usd=None,  # the parent's budget counts the child's cost
+            permission_mode=narrowed(spec.permission_mode, self.permissions.mode),
+            tools=[t.name for t in offered],
+            system_prompt=spec.system_prompt,
+            append_system_prompt=None,
+            json_schema=None,
+            session_dir=directory,
+            resume=None,
+            fork=False,
+            session_id=spec.session_id,
+            approver=self.permissions.approver,
+            permission_prompt_tool=None,
+            workspace=spec.workspace or self.workspace,
+            parent=ParentLink(
+                session_id=session.id,
+                transcript_path=str(session.path or ""),
+                agent_type=spec.agent_type,
+                session_tools=[t for t in self.ctx.session_tools if t.name in names],
+                providers=self._providers,
+            ),
+        )
+
+    async def _run_subagent(self, spec: SubagentSpec) -> SubagentResult:
+        """:meth:`claw.SessionContext.run_subagent`: a child loop on this app, recorded in this session."""
+        from claw._output import Renderer
+
+        assert self.session is not None
+        session = self.session
+        child = AgentLoop(self.app, self._child_options(spec), Renderer())
+        link: dict[str, Any] = {"agent_type": spec.agent_type}
+        try:
+            await child.start()
+            assert child.session is not None
+            link["agent_id"] = child.session.id
+            session.record(
+                "subagent",
+                status="started",
+                description=spec.description,
+                transcript_path=str(child.session.path or ""),
+                workspace=str(child.workspace),
+                permission_mode=child.permissions.mode,
+                **link,
+            )
+            self._emit("subagent_start", **link)
+            assert self.ctx is not None and child.ctx is not None
+            self.ctx.subagents[child.session.id] = child.ctx
+            outcome = await child.run_prompt(spec.prompt)
+        finally:
+            if self.ctx is not None and "agent_id" in link:
+                self.ctx.subagents.pop(link["agent_id"], None)
+            await child.close()
+        self.costs.merge(child.costs)
+        # the child's time waiting on the API is the parent's too (the result's duration_api_ms)
+        self.caller.api_seconds += child.caller.api_seconds
+        result = _subagent_result(child, spec, outcome.result)
+        status = "failed" if result.is_error else "completed"
+        session.record(
+            "subagent",
+            status=status,
+            subtype=result.subtype,
+            num_turns=result.num_turns,
+            total_cost_usd=result.total_cost_usd,
+            usage=result.usage,
+            duration_ms=result.duration_ms,
+            **link,
+        )
+        self._emit("subagent_end", status=status, total_cost_usd=result.total_cost_usd, **link)
+        return result
+
+    async def _call_plugins(self, hook_name: str) -> None:
+        """Call a session hook on every plugin, awaiting awaitables concurrently with a timeout;
+        failures are reported, never fatal."""
+        assert self.ctx is not None
+        _, answers = self.app.pm.call_attributed(hook_name, session=self.ctx)
+        timeout = self.ctx.start_timeout  # read after the call: plugins may ask for longer in it
+        pending = [a for a in answers if inspect.isawaitable(a.result)]
+
+        async def wait(answer: Any) -> None:
+            try:  # a PluginAwaitable: a plugin that raises is reported by the plugin manager
+                await asyncio.wait_for(answer.result, timeout)
+            except TimeoutError:
+                console.warn(
+                    f"{answer.plugin.label} did not finish {hook_name} within {timeout:g}s; going on"
+                )
+
+        if pending:
+            await asyncio.gather(*(wait(a) for a in pending))
+
+    def _system_prompt(self) -> str:
+        from claw import _prompt as prompt
+
+        return prompt.build(
+            self.workspace,
+            self.env,
+            date=self.opts.date,
+            system_prompt=self.opts.system_prompt,
+            append=self.opts.append_system_prompt,
+            additional_dirs=self.permissions.roots[1:],
+        )
+
+    def set_permission_mode(self, mode: str) -> str:
+        """Switch the permission mode (stream-json's ``set_permission_mode``); returns its canonical name.
+
+        :raises UsageError: an unknown mode. :raises ConfigError: a bypass mode settings disable.
+        """
+        self.permissions.mode = mode
+        self.tool_ctx.permission_mode = self.permissions.mode
+        return self.permissions.mode
+
+    def set_model(self, model: str | None) -> str:
+        """Use ``model`` (``None``: the configured default) from the next request on (stream-json's
+        ``set_model``); returns its address.
+
+        :raises ClawError: an unknown model or one without credentials (the current one stays).
+        """
+        choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
+        if model:
+            choice = dataclasses.replace(choice, source="set_model")
+        chain = routing.model_chain(
+            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
+        )
+        self._provider(chain[0])
+        assert self.session is not None
+        switched: dict[str, Any] = {
+            "from": self.chain[0].address,
+            "to": chain[0].address,
+            "reason": "set_model",
+        }
+        self.session.record("model_switch", **switched)
+        spent = self.caller.api_seconds
+        self.chain, self.model_choice = chain, choice
+        self.caller = self._caller(chain)
+        self.caller.api_seconds = spent
+        return chain[0].address
+
+    def _read_settings(self) -> EffectiveSettings:
+        """The app's settings, with the options' layers added (a sub-agent's are its parent's); their
+        ``reasoningEffort`` and ``maxTurns`` for what the options left open: the command line builds
+        them before settings are validated (an interactive start draws its screen first)."""
+        for layer in self.opts.settings if self.opts.parent is None else ():
+            self.app.add_settings(*layer)
+        self.settings = settings = self.app.settings
+        self.opts.reasoning_effort = self.opts.reasoning_effort or settings.model.reasoningEffort
+        self.opts.max_turns = self.opts.max_turns or settings.model.maxTurns
+        return settings
+
+    def status(self) -> dict[str, Any]:
+        """Where the session stands, for ``/status``."""
+        assert self.session is not None
+        route = self.caller.route
+        return {
+            "session_id": self.session.id,
+            "path": str(self.session.path) if self.session.path else None,
+            "model": route.address,
+            "messages": len(self.session.messages),
+            "context_tokens": self._context_tokens,
+            "context_window": self._info(route).context_window,
+            "permission_mode": self.permissions.mode,
+            "workspace": str(self.workspace),
+            "sandbox": self._sandbox_status(),
+        }
+
+
+def _subagent_result(child: AgentLoop, spec: SubagentSpec, data: dict[str, Any]) -> SubagentResult:
+    """What a finished sub-agent hands back, from its loop and its turn's result object."""
+    assert child.session is not None
+    return SubagentResult(
+        agent_id=child.session.id,
+        agent_type=spec.agent_type,
+        text=data["result"],
+        is_error=data["is_error"],
+        subtype=data["subtype"],
+        num_turns=data["num_turns"],
+        duration_ms=data["duration_ms"],
+        total_cost_usd=data["total_cost_usd"],
+        usage=data["usage"],
+        model_usage=data["modelUsage"],
+        transcript_path=str(child.session.path) if child.session.path else None,
+        model=child.chain[0].address,
+        workspace=str(child.workspace),
+    )
+
+
+def _sandbox(app: Any, settings: Any) -> Any:
+    """The sandbox settings ``sandbox.enabled`` / ``sandbox.name`` select, made with those settings,
+    or ``None`` when none is selected or registered (the shell tool then refuses to run commands
+    rather than run them unconfined). Whether it can run here is the shell tool's question, so that
+    it can say why and honour ``sandbox.failIfUnavailable``."""
+    if not settings.requested:
+        return None
+    name = settings.name or next(iter(app.sandboxes), None)
+    if name is None or name not in app.sandboxes:
+        return None
+    return app.sandboxes[name].obj(settings)

@@ -1,0 +1,55 @@
+"""Prompt-cache bookkeeping: did each request hit the cache, and did the cache break unexpectedly?
+
+Providers place the cache breakpoints (``ModelRequest.cache``); the kernel judges the outcome from the
+usage every response reports. The *fingerprint* is a hash of the cached prefix (model, system prompt,
+tool definitions). When it is unchanged but ``cache_read_input_tokens`` drops below the previous
+response's (or a prefix just written is not read back), something invalidated the cache that claw did not change (a provider-side eviction, a TTL
+expiry, a non-deterministic prefix): an *unexpected break*, counted and recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from claw._messages import TextBlock, Usage
+from claw._sessions import CacheStats
+from claw._tools import ToolSpec
+
+
+def fingerprint(model: str, system: list[TextBlock], tools: list[ToolSpec]) -> str:
+    h = hashlib.sha256(model.encode())
+    for block in system:
+        h.update(block.text.encode())
+    h.update(json.dumps([t.model_dump(mode="json") for t in tools], sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+class CacheTracker:
+    """Judges each response against the previous one with the same fingerprint.
+
+    :param stats: the session's running totals (carried over on resume).
+    """
+
+    def __init__(self, stats: CacheStats) -> None:
+        self.stats = stats
+        self._last: tuple[str, int, int] | None = None
+
+    def observe(self, fp: str, usage: Usage) -> dict[str, Any]:
+        """Count one response; returns the record stored with the assistant message."""
+        read = usage.cache_read_input_tokens
+        outcome: dict[str, Any] = {
+            "fingerprint": fp,
+            "status": "hit" if read > 0 else "miss",
+            "write": usage.cache_creation_input_tokens > 0,
+        }
+        if self._last is not None and self._last[0] == fp:
+            _, last_read, last_write = self._last
+            # Reads never shrink while the prefix is the same, and what was just written must be read.
+            if read < last_read or (last_write > 0 and read == 0):
+                outcome["break"] = True
+                outcome["expected_read_tokens"] = max(last_read, last_write)
+        self._last = (fp, read, usage.cache_creation_input_tokens)
+        self.stats.count(outcome)
+        return outcome

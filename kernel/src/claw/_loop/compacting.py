@@ -1,0 +1,90 @@
+"""Compaction of a session's history: when the context is nearly full (or on ``/compact``), the older
+turns are summarised by the model and replaced by the summary. What is kept and asked for is the
+compactor's (``claw_compactor``: claw-compaction's ``compaction`` plugin or a replacement); the request,
+hooks, records and events are the loop's. Without a compactor a full context ends its turn with the API's
+error, as it would anyway, and one line says what to install."""
+
+from __future__ import annotations
+
+from claw import _console as console
+from claw._cost import CostTracker
+from claw._loop.requests import ModelRequests
+from claw._output import shapes
+from claw._plugins import SETTINGS_PROVIDERS
+
+
+def _no_compactor(what: str) -> str:
+    """The line for compaction asked of a run no plugin answers ``claw_compactor`` in."""
+    dist = SETTINGS_PROVIDERS["compaction"]
+    return f"{what} needs {dist}, which is not installed or is disabled (pip install {dist})"
+
+
+class Compacting(ModelRequests):
+    """Compaction of one session's history."""
+
+    #: Whether this loop said that nothing compacts its full context (said once, not on every turn).
+    _told_no_compactor = False
+
+    async def _maybe_compact(self, trigger: str) -> None:
+        compactor = self.compactor
+        if trigger == "auto" and (
+            compactor is None
+            or not compactor.due(self._context_tokens, self._info(self.caller.route).context_window)
+        ):
+            return
+        await self.compact(trigger)
+
+    async def compact(self, trigger: str = "manual") -> bool:
+        """Summarise the older turns; returns whether anything was compacted."""
+        assert self.session is not None
+        session = self.session
+        compactor = self.compactor
+        if compactor is None:
+            if trigger == "manual":
+                console.warn(_no_compactor("/compact"), once=False)
+            elif not self._told_no_compactor:
+                self._told_no_compactor = True
+                console.warn(_no_compactor("the context is full: automatic compaction"), once=False)
+            return False
+        cut = compactor.split(session.messages)
+        if cut is None:
+            if trigger == "manual":
+                console.warn("nothing to compact yet")
+            return False
+        pre = await self._hook("PreCompact", trigger=trigger)
+        if pre.action == "block":
+            return False
+        older, kept = session.messages[:cut], session.messages[cut:]
+        # An automatic compaction is part of its turn's cost; a manual one (between turns) is
+        # counted on its own, in its event, or the next turn's fresh tally would lose it.
+        manual, turn_costs = trigger == "manual", self.costs
+        if manual:
+            self.costs = CostTracker(self.settings.model.prices)
+        try:
+            response, _ = await self._call(compactor.request(older), tools=True, shown=False)
+        finally:
+            own, self.costs = self.costs, turn_costs
+        cost = {"total_cost_usd": own.total_cost_usd, "usage": shapes.usage_dict(own.usage)} if manual else {}
+        summary = response.to_message().text or "(no summary)"
+        messages = compactor.compacted(summary, kept)
+        pre_tokens = self._context_tokens
+        session.state.messages = messages
+        session.record(
+            "compaction",
+            trigger=trigger,
+            pre_tokens=pre_tokens,
+            summarised_messages=len(older),
+            kept_messages=len(kept),
+            summary=summary,
+            messages=[m.model_dump(mode="json", exclude_none=True) for m in messages],
+            **cost,
+        )
+        if cost:
+            session.state.count_result(cost["total_cost_usd"], cost["usage"])
+        self._context_tokens = 0
+        self._emit("compaction", trigger=trigger, pre_tokens=pre_tokens)
+        self.renderer.system(
+            shapes.compact_boundary(trigger=trigger, pre_tokens=pre_tokens, session_id=session.id)
+        )
+        await self._hook("PostCompact", trigger=trigger)
+        return True

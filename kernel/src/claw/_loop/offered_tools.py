@@ -1,0 +1,87 @@
+"""The tools a session offers the model, rebuilt when a plugin adds session tools, and running one
+for the user (``SessionContext.call_tool``) under the permission engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw._errors import ClawError
+from claw._loop.reporting import Reporting
+from claw._tools import Tool, ToolError, ToolResult
+
+
+class OfferedTools(Reporting):
+    """The tool table of one session's loop."""
+
+    def _build_tools(self) -> None:
+        """Assemble the tools offered to the model (registered ones, then the session's), hidden
+        ones left out; remembers which session tools it saw so :meth:`_refresh_tools` is cheap."""
+        wanted = self.opts.tools
+        chosen: list[Tool] = []
+        for reg in self.app.unique(self.app.tools):
+            tool = reg.obj
+            if wanted is not None and tool.name not in wanted:
+                continue
+            chosen.append(tool)
+        assert self.ctx is not None
+        chosen += self.ctx.session_tools
+        self._tools_version = self.ctx.tools_version
+        self._tool_list = [t for t in chosen if self.permissions.visible(t.name)]
+        table: dict[str, Tool] = {}
+        for tool in self._tool_list:
+            for name in (tool.name, *tool.spec.aliases):
+                table.setdefault(name, tool)
+        self.tools = table
+        self.ctx.available_tools = [t.spec for t in self._tool_list]
+
+    def _refresh_tools(self) -> None:
+        """Offer tools a plugin added during the session (an MCP server authorised through
+        ``McpAuth``) from the next model request on."""
+        assert self.ctx is not None
+        if self.ctx.tools_version == self._tools_version:
+            return
+        self._build_tools()
+        self.runner.tools = self.tools
+        self._fingerprints.clear()
+
+    def _find_tool(self, name: str) -> Tool | None:
+        """A registered or session tool by name or alias, hidden or not offered to the model included."""
+        assert self.ctx is not None
+        candidates = [*(r.obj for r in self.app.unique(self.app.tools)), *self.ctx.session_tools]
+        return self.tools.get(name) or next(
+            (t for t in candidates if name in (t.name, *t.spec.aliases)), None
+        )
+
+    def _check_prompt_tool(self) -> None:
+        """``--permission-prompt-tool`` must name a tool once the MCP servers are up (Claude Code
+        stops with the same complaint)."""
+        name = self.opts.permission_prompt_tool
+        if not name or self._find_tool(name) is not None:
+            return
+        assert self.ctx is not None
+        mcp = sorted(t.name for t in self.ctx.session_tools if t.name.startswith("mcp__"))
+        raise ClawError(
+            f"MCP tool {name} (passed via --permission-prompt-tool) not found. "
+            f"Available MCP tools: {', '.join(mcp) or 'none'}"
+        )
+
+    async def _call_tool_for_user(self, name: str, tool_input: Any) -> ToolResult:
+        """:meth:`claw.SessionContext.call_tool`: a registered or session tool, hidden or not offered
+        to the model included, run after the permission engine allows it."""
+        tool = self._find_tool(name)
+        if tool is None:
+            raise ToolError(f"there is no {name} tool")
+        from claw._loop.tool_input import validation_error
+
+        invalid = validation_error(tool, tool_input)
+        if invalid is not None:
+            raise ToolError(invalid)
+        verdict = await self.permissions.check(tool, tool_input, self.tool_ctx)
+        if verdict.decision != "allow":
+            raise ToolError(f"permission denied: {verdict.reason or verdict.source}")
+        try:
+            return await tool.run(dict(tool_input), self.tool_ctx)
+        except ToolError:
+            raise
+        except Exception as exc:
+            raise ToolError(f"{name} failed: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,46 @@
+"""``--permission-prompt-tool NAME``: a tool (usually an MCP server's) answers the permission
+questions nobody is at a terminal to answer in ``-p`` runs.
+
+Claude Code's contract: the tool is called with ``{"tool_name", "input", "tool_use_id"}`` and its
+text result is JSON, ``{"behavior": "allow", "updatedInput": {...}}`` or
+``{"behavior": "deny", "message": "..."}``. The tool itself runs without a permission check (it is
+the one deciding); a failure or an answer that is not such JSON denies the call, saying why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from claw._permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer, tool_request
+from claw._tools import Tool, ToolContext
+
+
+class PromptToolApprover:
+    """A :data:`claw._permissions.PermissionApprover` that calls tool ``name``.
+
+    :param find: looks a tool up by name among the session's tools (MCP servers connect after the
+        engine is built, so the tool is looked up at each question).
+    """
+
+    def __init__(self, name: str, find: Callable[[str], Tool | None], ctx: ToolContext) -> None:
+        self.name = name
+        self.find = find
+        self.ctx = ctx
+        self.source = f"permission prompt tool {name}"
+
+    async def __call__(self, question: PermissionQuestion) -> PermissionAnswer:
+        tool = self.find(self.name)
+        if tool is None:
+            return self._deny("it is not available (its MCP server is not connected)")
+        try:
+            result = await tool.run(tool_request(question), self.ctx)
+        except Exception as exc:
+            return self._deny(f"it failed: {type(exc).__name__}: {exc}")
+        content = result.content
+        text = content if isinstance(content, str) else "".join(getattr(b, "text", "") for b in content)
+        if result.is_error:
+            return self._deny(f"it failed: {' '.join(text.split())[:200]}")
+        return parse_answer(text, self.source)
+
+    def _deny(self, why: str) -> PermissionAnswer:
+        return PermissionAnswer("deny", message=f"{self.source} could not decide: {why}", source=self.source)

@@ -1,0 +1,88 @@
+"""What the loop tells others as it runs: runtime events to plugins, Claude Code hook events, and
+retries, model switches and skipped fallbacks to the session file, the renderer and the console."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claw import _console as console
+from claw._errors import ApiError, EndpointUnreachable
+from claw._events import HookEvent, HookOutcome, RuntimeEvent
+from claw._loop.state import LoopState
+from claw._loop.tool_calls import show_system_message
+from claw._output import shapes
+from claw._routing import Route
+
+
+class Reporting(LoopState):
+    """Events, hooks and retry reports of one session's loop."""
+
+    def _emit(self, type: str, **data: Any) -> None:
+        if not self._runtime_impls:
+            return
+        event = RuntimeEvent(type=type, session_id=self.session.id if self.session else "", data=data)
+        self.app.pm.hook.claw_runtime_event(event=event)
+
+    def _hook_base(self) -> dict[str, Any]:
+        assert self.session is not None
+        return {
+            "session_id": self.session.id,
+            "transcript_path": str(self.session.path or ""),
+            "cwd": str(self.workspace),
+            "permission_mode": self.permissions.mode,
+        }
+
+    async def _hook(self, name: str, **fields: Any) -> HookOutcome:
+        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **{**self._hook_base(), **fields}))  # type: ignore[arg-type]
+        show_system_message(outcome)
+        return outcome
+
+    def _on_hook_run(self, record: dict[str, Any]) -> None:
+        if self.session is not None:
+            self.session.record("hook", sync=False, **record)
+        self._emit("hook_run", **record)
+        if self.opts.on_hook_run is not None:
+            self.opts.on_hook_run(record)
+
+    def _on_retry(self, attempt: int, max_retries: int, delay: float, error: ApiError, route: Route) -> None:
+        assert self.session is not None
+        status = error.status_code
+        self.session.record(
+            "api_retry",
+            attempt=attempt,
+            max_retries=max_retries,
+            delay_ms=round(delay * 1000),
+            status=status,
+            error=error.kind,
+            message=str(error),
+            model=route.address,
+        )
+        self._emit("api_retry", attempt=attempt, status=status, error=error.kind, model=route.address)
+        if not isinstance(error, EndpointUnreachable):  # retried for seconds only; the final error says it
+            console.warn(
+                f"retrying after {route.address}: {error} ({status or error.kind}); next attempt in "
+                f"{delay:.1f}s ({attempt}/{max_retries})",
+                once=False,
+            )
+        self.renderer.system(
+            shapes.api_retry(
+                attempt=attempt,
+                max_retries=max_retries,
+                delay_s=delay,
+                status=status,
+                error=error.kind,
+                session_id=self.session.id,
+            )
+        )
+
+    def _on_switch(self, old: Route, new: Route, error: ApiError) -> None:
+        assert self.session is not None
+        switched: dict[str, Any] = {"from": old.address, "to": new.address, "reason": str(error)}
+        self.session.record("model_switch", **switched)
+        self._emit("model_switch", **{"from": old.address, "to": new.address})
+        console.warn(f"{old.address} failed ({error}); falling back to {new.address}", once=False)
+
+    def _on_skip(self, route: Route, reason: str) -> None:
+        assert self.session is not None
+        self.session.record("model_skip", model=route.address, reason=reason)
+        console.warn(f"skipping fallback {route.address}: {reason}", once=False)

@@ -1,0 +1,74 @@
+"""What one session's loop holds: set in ``__init__`` or by :meth:`claw._loop.AgentLoop.start`, and read by
+the parts of the loop (:mod:`claw._loop.reporting`, :mod:`claw._loop.offered_tools`,
+:mod:`claw._loop.requests`, :mod:`claw._loop.compacting`, :mod:`claw._loop.turn`), each a layer on the one
+before it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claw import _routing as routing
+from claw._cost import CostTracker
+from claw._loop.cache import CacheTracker
+from claw._loop.options import LoopOptions
+from claw._loop.retry import ModelCaller, RetryPolicy
+from claw._loop.tool_calls import ToolRunner
+from claw._messages import TextBlock
+from claw._output import Renderer
+from claw._routing import Route
+from claw._session_context import SessionContext
+from claw._sessions import Session
+from claw._tools import Tool, ToolContext
+
+if TYPE_CHECKING:
+    from claw._compaction import Compactor
+    from claw._config import EffectiveSettings
+    from claw._hook_dispatch import HookDispatch
+    from claw._permissions import PermissionGate
+    from claw._sessions import SessionStore
+
+
+class LoopState:
+    """The state of one session's loop; the attributes without a value here are set by ``start()``."""
+
+    settings: EffectiveSettings
+    chain: list[Route]
+    model_choice: routing.ModelChoice
+    costs: CostTracker
+    policy: RetryPolicy
+    caller: ModelCaller
+    permissions: PermissionGate
+    hooks: HookDispatch
+    cache: CacheTracker
+    tool_ctx: ToolContext
+    system: list[TextBlock]
+    runner: ToolRunner
+    #: The session store and compactor plugins answered with (``None``: compaction is off).
+    store: SessionStore
+    compactor: Compactor | None
+
+    def __init__(self, app: Any, options: LoopOptions, renderer: Renderer) -> None:
+        self.app = app
+        self.opts = options
+        self.renderer = renderer
+        self.env = app.env
+        self.workspace: Path = options.workspace or app.workspace
+        self.session: Session | None = None
+        self.ctx: SessionContext | None = None
+        self._started_plugins = False
+        self._providers: dict[str, Any] = options.parent.providers if options.parent else {}
+        self._runtime_impls: list[Any] = []
+        self._has_images = False
+        self._context_tokens = 0
+        self._fingerprints: dict[str, str] = {}
+        #: route address -> the route as its configured provider describes it.
+        self._described: dict[str, Route] = {}
+        #: Tool name (and alias) -> tool, as offered to the model; rebuilt when session tools change.
+        self.tools: dict[str, Tool] = {}
+        self._tool_list: list[Tool] = []
+        self._tools_version = 0
+        #: The running turn's task and whether :meth:`interrupt` stopped it.
+        self._turn: asyncio.Task[Any] | None = None
+        self._interrupted = False

@@ -1,0 +1,222 @@
+"""Running the tool calls of one model response.
+
+Order and concurrency: consecutive read-only calls (``ToolSpec.read_only``) run together in parallel;
+any other call runs alone, after everything before it and before everything after it. Results come
+back in the order the model asked for them.
+
+Each call goes through, in order: the ``PreToolUse`` hook (block, modify the input, or allow without
+the mode's prompt, though deny and ask rules still apply), the permission engine (a deny becomes an ``is_error`` result with the reason and is listed in
+``permission_denials``), the tool itself (an exception becomes an ``is_error`` result), then
+``PostToolUse`` or ``PostToolUseFailure``. An unknown tool name is an ``is_error`` result too: the model
+gets told, and the loop goes on. So is input that breaks the tool's input schema (checked with
+``jsonschema`` in :mod:`claw._loop.tool_input`): ``InputValidationError``, as Claude Code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Callable
+from typing import Any
+
+from claw import _console as console
+from claw._events import HookEvent, HookOutcome
+from claw._hook_dispatch import HookDispatch, bounded
+from claw._loop.tool_input import input_problem, validation_error
+from claw._messages import TextBlock, ToolResultBlock, ToolUseBlock
+from claw._tools import Tool, ToolContext, ToolError, ToolResult
+
+
+def show_system_message(outcome: HookOutcome) -> None:
+    """A hook's ``systemMessage`` is for the user, not the model: one line on stderr."""
+    if outcome.system_message:
+        console.warn(outcome.system_message, once=False)
+
+
+def _append(content: Any, extra: str) -> Any:
+    if isinstance(content, str):
+        return f"{content}\n\n{extra}" if content else extra
+    return [*content, TextBlock(text=extra)]
+
+
+class ToolRunner:
+    """Runs tool calls for one session.
+
+    :param tools: name (and alias) -> tool, as offered to the model.
+    :param hook_base: the fields every hook event carries (session id, transcript path, cwd, mode).
+    :param record: ``record(type, **fields)`` appends a session event (not fsynced).
+    :param emit: ``emit(type, **data)`` sends a runtime event.
+    """
+
+    def __init__(
+        self,
+        *,
+        tools: dict[str, Tool],
+        ctx: ToolContext,
+        hooks: HookDispatch,
+        permissions: Any,
+        hook_base: dict[str, Any],
+        record: Callable[..., None],
+        emit: Callable[..., None],
+    ) -> None:
+        self.tools = tools
+        self.ctx = ctx
+        self.hooks = hooks
+        self.permissions = permissions
+        self.hook_base = hook_base
+        self.record = record
+        self.emit = emit
+        #: ``{tool_name, tool_use_id, tool_input}`` for every denied call (the result's ``permission_denials``).
+        self.denials: list[dict[str, Any]] = []
+        #: Set when a hook answered ``continue: false``: the run stops after this batch.
+        self.stop_reason: str | None = None
+
+    async def run_all(self, uses: list[ToolUseBlock]) -> list[ToolResultBlock]:
+        results: list[ToolResultBlock] = []
+        i = 0
+        while i < len(uses):
+            j = i
+            while j < len(uses) and self._read_only(uses[j]):
+                j += 1
+            if j > i:
+                results += await asyncio.gather(*(self.run_one(u) for u in uses[i:j]))
+                i = j
+            else:
+                results.append(await self.run_one(uses[i]))
+                i += 1
+        return results
+
+    def _read_only(self, use: ToolUseBlock) -> bool:
+        tool = self.tools.get(use.name)
+        return tool is not None and tool.spec.read_only
+
+    async def _hook(self, name: str, **fields: Any) -> HookOutcome:
+        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **self.hook_base, **fields))  # type: ignore[arg-type]
+        show_system_message(outcome)
+        if not outcome.keep_going:
+            self.stop_reason = outcome.stop_reason or f"stopped by a {name} hook"
+        return outcome
+
+    async def _added_context(self, call: dict[str, Any], result: ToolResult) -> str:
+        """What plugins add to a successful result (``claw_tool_result``), joined by blank lines."""
+        _, answers = self.hooks.pm.call_attributed("claw_tool_result", **call, result=result, ctx=self.ctx)
+        texts = [a.result for a in answers]
+        pending = [i for i, text in enumerate(texts) if inspect.isawaitable(text)]
+        timeout = self.hooks.context.plugin_timeout
+        waits = (bounded(texts[i], timeout, f"{answers[i].plugin.label} claw_tool_result") for i in pending)
+        for i, text in zip(pending, await asyncio.gather(*waits), strict=True):
+            texts[i] = text
+        return "\n\n".join(t for t in texts if isinstance(t, str) and t)
+
+    def _deny(self, use: ToolUseBlock, tool_input: dict[str, Any], reason: str) -> ToolResultBlock:
+        self.denials.append({"tool_name": use.name, "tool_use_id": use.id, "tool_input": tool_input})
+        return ToolResultBlock(tool_use_id=use.id, content=reason, is_error=True)
+
+    async def run_one(self, use: ToolUseBlock) -> ToolResultBlock:
+        tool = self.tools.get(use.name)
+        if tool is None:
+            known = ", ".join(sorted({t.name for t in self.tools.values()})) or "none"
+            return ToolResultBlock(
+                tool_use_id=use.id,
+                content=f"Unknown tool: {use.name}. Available tools: {known}",
+                is_error=True,
+            )
+        invalid = validation_error(tool, use.input)
+        if invalid is not None:
+            return ToolResultBlock(tool_use_id=use.id, content=invalid, is_error=True)
+        tool_input = dict(use.input)
+        call = {"tool_name": tool.name, "tool_use_id": use.id}
+        pre = await self._hook("PreToolUse", tool_input=tool_input, **call)
+        if pre.action == "block":
+            reason = pre.reason or "blocked by a PreToolUse hook"
+            self.record(
+                "permission", sync=False, **call, decision="deny", reason=reason, source="hook PreToolUse"
+            )
+            self.emit("permission_decision", **call, decision="deny", source="hook PreToolUse")
+            return self._deny(use, tool_input, reason)
+        if pre.action == "modify" and pre.updated_input is not None:
+            tool_input = dict(pre.updated_input)
+        ask = (pre.reason or "") if pre.action == "ask" else None
+        verdict = await self.permissions.check(
+            tool, tool_input, self.ctx, ask_reason=ask, hook_allowed=pre.action == "allow", tool_use_id=use.id
+        )
+        decision, reason, source = verdict.decision, verdict.reason, verdict.source
+        if verdict.updated_input is not None:  # the approver rewrote the call: it must still fit
+            tool_input = dict(verdict.updated_input)
+            problem = input_problem(tool.spec.input_schema, tool_input)
+            if problem is not None:
+                decision, reason = "deny", f"the approver's updatedInput is invalid: {problem}"
+        self.record("permission", sync=False, **call, decision=decision, reason=reason, source=source)
+        self.emit("permission_decision", **call, decision=decision, source=source)
+        if decision != "allow":
+            return self._deny(use, tool_input, reason or f"permission to use {tool.name} was denied")
+
+        self.hooks.pm.hook.claw_tool_call(**call, tool_input=tool_input, ctx=self.ctx)
+        start = time.perf_counter()
+        try:
+            result = await tool.run(tool_input, self.ctx)
+            if not isinstance(result, ToolResult):
+                result = ToolResult.error(f"{tool.name} returned {type(result).__name__}, not a ToolResult")
+        except ToolError as exc:
+            result = ToolResult.error(str(exc))
+        except Exception as exc:  # a broken tool must not end the run: the model is told and goes on
+            result = ToolResult.error(f"{tool.name} failed: {type(exc).__name__}: {exc}")
+        duration_ms = round((time.perf_counter() - start) * 1000, 2)
+        self.record("tool_result", sync=False, **call, is_error=result.is_error, duration_ms=duration_ms)
+        self.emit(
+            "tool_call",
+            **call,
+            is_error=result.is_error,
+            duration_ms=duration_ms,
+            tool_input=tool_input,
+            error=_error_text(result) if result.is_error else None,
+            **lines_changed(result.data),
+        )
+
+        content = result.content
+        if not result.is_error:
+            added = await self._added_context({**call, "tool_input": tool_input}, result)
+            if added:
+                content = _append(content, added)
+        if result.is_error:
+            error = content if isinstance(content, str) else "tool failed"
+            post = await self._hook("PostToolUseFailure", tool_input=tool_input, error=error, **call)
+        else:
+            post = await self._hook(
+                "PostToolUse", tool_input=tool_input, tool_response=result.data or _plain(content), **call
+            )
+        if post.action == "block" and post.reason:
+            content = _append(content, post.reason)
+        if post.additional_context:
+            content = _append(content, post.additional_context)
+        return ToolResultBlock(tool_use_id=use.id, content=content, is_error=result.is_error)
+
+
+def _error_text(result: ToolResult) -> str:
+    return result.content if isinstance(result.content, str) else "tool failed"
+
+
+def lines_changed(data: dict[str, Any]) -> dict[str, int]:
+    """``lines_added``/``lines_removed`` of a file-editing tool's result (Claude Code's ``structuredPatch``
+    hunks, or a new file's ``content``), for the ``tool_call`` event; empty for other tools."""
+    patch = data.get("structuredPatch")
+    if not isinstance(patch, list):
+        return {}
+    added = removed = 0
+    for hunk in patch:
+        for line in hunk.get("lines", []) if isinstance(hunk, dict) else []:
+            if isinstance(line, str) and line.startswith("+"):
+                added += 1
+            elif isinstance(line, str) and line.startswith("-"):
+                removed += 1
+    content = data.get("content")
+    if data.get("type") == "create" and isinstance(content, str):
+        added = len(content.splitlines())
+    return {"lines_added": added, "lines_removed": removed}
+
+
+def _plain(content: Any) -> Any:
+    if isinstance(content, str):
+        return content
+    return [b.model_dump(mode="json") for b in content]

@@ -1,0 +1,137 @@
+"""Tool input checked once, by the kernel, against the tool's declared ``input_schema``.
+
+``jsonschema`` does the checking (the whole schema: nested objects, arrays, enums, bounds), so a tool
+only checks what a schema cannot say (a file must exist, an edit must match). The first problem
+becomes one line for the model in Claude Code's ``InputValidationError`` wording ("the required
+parameter `x` is missing"). ``jsonschema`` is imported at the first tool call, never at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from claw import _console as console
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+    from claw._tools import Tool
+
+#: JSON type names by Python type, ``bool`` before ``int`` (a subclass of it).
+_JSON_TYPES: tuple[tuple[str, type], ...] = (
+    ("boolean", bool),
+    ("integer", int),
+    ("number", float),
+    ("string", str),
+    ("array", list),
+    ("object", dict),
+    ("null", type(None)),
+)
+
+#: Which of several problems the model hears first: a wrong top-level shape, then missing
+#: parameters, then unexpected ones, then the rest in schema order.
+_RANK = {"required": 1, "additionalProperties": 2, "type": 3}
+
+#: Wording for the bound keywords, completing "the parameter `x` ...".
+_BOUNDS = {
+    "minimum": "must be at least {}",
+    "maximum": "must be at most {}",
+    "exclusiveMinimum": "must be greater than {}",
+    "exclusiveMaximum": "must be less than {}",
+    "minLength": "must be at least {} characters long",
+    "maxLength": "must be at most {} characters long",
+    "minItems": "must have at least {} items",
+    "maxItems": "must have at most {} items",
+}
+
+#: id(schema) -> (schema, its validator); the schema is kept so the id stays unique.
+_VALIDATORS: dict[int, tuple[dict[str, Any], Validator]] = {}
+
+
+def validation_error(tool: Tool, value: Any) -> str | None:
+    """The ``is_error`` result text for input that breaks ``tool``'s schema, or ``None``."""
+    problem = input_problem(tool.spec.input_schema, value)
+    if problem is None:
+        return None
+    return f"InputValidationError: {tool.name} failed due to the following issue: {problem}"
+
+
+def input_problem(schema: dict[str, Any], value: Any) -> str | None:
+    """The first way ``value`` breaks ``schema``, as one line, or ``None`` when it is valid.
+
+    A schema ``jsonschema`` cannot use is reported once on stderr and the input is let through:
+    the tool's own checks still apply, and the session is not stopped by a plugin's mistake.
+    """
+    if not isinstance(value, dict):
+        return "the input must be an object"
+    try:
+        errors = list(_validator(schema).iter_errors(value))
+    except Exception as exc:  # an invalid schema (unknown type, bad $ref): the tool's fault, not the model's
+        console.warn(f"a tool's input schema cannot be checked: {exc}")
+        return None
+    if not errors:
+        return None
+    first = min(errors, key=lambda e: (len(e.absolute_path), _RANK.get(str(e.validator), 9)))
+    return _describe(first)
+
+
+def _validator(schema: dict[str, Any]) -> Validator:
+    entry = _VALIDATORS.get(id(schema))
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    from jsonschema.validators import validator_for
+
+    cls = validator_for(schema)
+    validator = cls(schema)
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
+def _describe(error: ValidationError) -> str:
+    where = _path(error.absolute_path)
+    kind = error.validator
+    instance = error.instance
+    value: Any = error.validator_value  # typed loosely by jsonschema: the keyword's value in the schema
+    schema: Any = error.schema
+    if kind == "required":
+        missing = next((k for k in value if k not in instance), value[0])
+        return f"the required parameter `{_join(where, missing)}` is missing"
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = set(schema.get("properties") or {})
+        extra = next((k for k in instance if k not in known), "?")
+        return f"an unexpected parameter `{_join(where, extra)}` was provided"
+    if kind == "type" and where:
+        want = value
+        wants = " or ".join(want) if isinstance(want, list) else str(want)
+        return (
+            f"the parameter `{where}` type is expected as `{wants}` but provided as `{_json_type(instance)}`"
+        )
+    if kind == "enum":
+        options = ", ".join(f"`{json.dumps(v)}`" for v in value)
+        return f"the parameter `{where}` must be one of {options} but provided as `{json.dumps(instance)}`"
+    bound = _BOUNDS.get(str(kind))
+    if bound is not None and where:
+        return f"the parameter `{where}` {bound.format(value)} but provided as `{json.dumps(instance)}`"
+    message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+    return f"the parameter `{where}` is invalid: {message}" if where else message
+
+
+def _path(parts: Iterable[Any]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _json_type(value: Any) -> str:
+    for name, t in _JSON_TYPES:
+        if isinstance(value, t):
+            return name
+    return type(value).__name__

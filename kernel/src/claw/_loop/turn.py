@@ -1,0 +1,421 @@
+"""One prompt run to the end of its turn: the ``UserPromptSubmit`` hook, then model responses and their
+tool calls until the model stops (and no ``Stop`` hook objects), a limit is reached or an API error ends
+it; interruption, and repair of unanswered tool calls so the history stays valid."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from claw import _log as log
+from claw import _routing as routing
+from claw._cost import CostTracker
+from claw._errors import ApiError, ClawError, internal_error
+from claw._events import HookOutcome
+from claw._loop import slash
+from claw._loop.compacting import Compacting
+from claw._loop.options import Outcome
+from claw._loop.structured import NAME as STRUCTURED_NAME
+from claw._loop.structured import STRUCTURED_OUTPUT
+from claw._messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
+from claw._output import shapes
+from claw._providers import ModelResponse
+from claw._sessions import interrupted_results
+
+#: Forced continuations a Stop hook may cause per prompt before claw stops listening to it.
+MAX_STOP_BLOCKS = 3
+#: Reminders sent when ``--json-schema`` is set and the model ends without calling StructuredOutput.
+MAX_SCHEMA_REMINDERS = 2
+
+
+@dataclass
+class _Tally:
+    """How the running turn stands, for its result."""
+
+    started: float
+    api_before: float
+    turns: int = 0
+    subtype: str = "success"
+    error: str | None = None
+    api_status: int | None = None
+    stop_reason: str | None = None
+    stop_blocks: int = 0
+    reminders: int = 0
+
+
+class Turn(Compacting):
+    """Prompts and turns of one session's loop."""
+
+    def _add(self, message: Message, **fields: Any) -> None:
+        assert self.session is not None
+        if _has_image(message.content):
+            self._has_images = True
+        self.session.add_message(message, **fields)
+
+    def _user_message(self, content: list[ContentBlock], **fields: Any) -> None:
+        """Add user content, merged into a trailing user message (after a repair or a stopped run)."""
+        assert self.session is not None
+        messages = self.session.messages
+        if messages and messages[-1].role == "user":
+            merged = Message(role="user", content=[*messages[-1].content, *content])
+            messages.pop()
+            self._add(merged, replaces_last=True, **fields)
+        else:
+            self._add(Message(role="user", content=content), **fields)
+
+    async def run_prompt(self, prompt: str | list[ContentBlock]) -> Outcome:
+        """Run one prompt to the end of its turn.
+
+        A ``/name args`` prompt runs that slash command (:mod:`claw._loop.slash`): its expansion is the
+        prompt, with the command's ``allowed-tools`` granted and its ``model`` used for this turn.
+
+        :raises UnknownCommand: no command has that name (the message lists close matches).
+        :raises ClawError: the command failed to expand, or names a bad rule or model.
+        """
+        call = slash.parse(prompt) if isinstance(prompt, str) else None
+        if call is None:
+            return await self._run_turn(prompt)
+        assert self.ctx is not None
+        command = slash.lookup(self.ctx.commands, call.name)
+        assert self.session is not None
+        self.session.record(
+            "slash_command",
+            name=command.name,
+            args=call.args,
+            source=command.source,
+            allowed_tools=list(command.allowed_tools),
+            model=command.model,
+        )
+        self._emit("slash_command", name=command.name, source=command.source)
+        grants = self.permissions.granted(command.allowed_tools, f"/{command.name} allowed-tools")
+        with grants, self._turn_model(command.model):
+            try:
+                text = await command.expand(call.args)
+            except ClawError:
+                raise
+            except Exception as exc:
+                raise ClawError(f"/{command.name} failed: {type(exc).__name__}: {exc}") from exc
+            return await self._run_turn(text)
+
+    @contextlib.contextmanager
+    def _turn_model(self, model: str | None) -> Iterator[None]:
+        """Use ``model`` (a slash command's frontmatter ``model``) while the block runs."""
+        if not model or model == "inherit":
+            yield
+            return
+        choice = routing.ModelChoice(model, "the command's frontmatter", self.model_choice.prefer)
+        chain = routing.model_chain(
+            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
+        )
+        self._provider(chain[0])  # missing credentials fail before the turn starts
+        session_caller = self.caller
+        self.caller = self._caller(chain)
+        try:
+            yield
+        finally:
+            session_caller.api_seconds += self.caller.api_seconds
+            self.caller = session_caller
+
+    async def _run_turn(self, prompt: str | list[ContentBlock]) -> Outcome:
+        assert self.session is not None
+        session = self.session
+        tally = _Tally(started=time.perf_counter(), api_before=self.caller.api_seconds)
+        self.costs = CostTracker(self.settings.model.prices)
+        self.runner.denials = []
+        self.tool_ctx.cancelled.clear()
+        self.tool_ctx.stash[STRUCTURED_OUTPUT] = None
+        text = (
+            prompt if isinstance(prompt, str) else "".join(b.text for b in prompt if isinstance(b, TextBlock))
+        )
+        blocks: list[ContentBlock] = [TextBlock(text=prompt)] if isinstance(prompt, str) else list(prompt)
+        self._emit("turn_start", prompt=text, prompt_length=len(text))
+
+        interrupted = False
+        self._turn = asyncio.current_task()  # set only while every await is inside the try
+        try:
+            if not await self._submit(tally, text, blocks):
+                return self._finish(tally)
+            await self._steps(tally)
+        except asyncio.CancelledError:
+            self.tool_ctx.cancelled.set()
+            self._close_dangling("interrupted by the user")
+            session.record("interrupted")
+            if not self._interrupted:  # Ctrl-C, SIGTERM: the caller's cancellation goes on
+                raise
+            assert self._turn is not None
+            self._turn.uncancel()
+            interrupted = True
+            tally.subtype, tally.error = "error_during_execution", "interrupted by the user"
+        except Exception as exc:  # a bug (claw's or a plugin's): the turn still ends in a result, saved
+            tally.subtype, tally.error = "error_during_execution", internal_error(exc)
+            log.get_logger("claw._loop").debug("turn failed", exc_info=True)
+            session.record("internal_error", error=tally.error, traceback=traceback.format_exc())
+        finally:
+            self._turn, self._interrupted = None, False
+        if interrupted:  # as Claude Code: an error result, but the client asked for it
+            return Outcome(self._finish(tally).result, 0)
+        self._close_dangling(tally.error or "the run stopped before this tool call")
+        return self._finish(tally)
+
+    async def _submit(self, tally: _Tally, text: str, blocks: list[ContentBlock]) -> bool:
+        """The ``UserPromptSubmit`` hook, then the prompt (with any context the hook added) into the
+        history; returns ``False`` when the hook blocked the prompt."""
+        assert self.session is not None
+        # A sub-agent's task is no user prompt (Claude Code fires SubagentStart for it instead).
+        submitted = (
+            await self._hook("UserPromptSubmit", prompt=text) if self.opts.parent is None else HookOutcome()
+        )
+        if submitted.action == "block" or not submitted.keep_going:
+            why = submitted.reason or submitted.stop_reason
+            tally.subtype = "error_during_execution"
+            tally.error = "prompt blocked by a UserPromptSubmit hook" + (f": {why}" if why else "")
+            self.session.record("prompt_blocked", prompt=text, reason=submitted.reason)
+            return False
+        if submitted.additional_context:
+            blocks.append(TextBlock(text=submitted.additional_context))
+        self._user_message(blocks, prompt=text)
+        return True
+
+    async def _steps(self, tally: _Tally) -> None:
+        """Model responses and their tool calls until the turn ends (``tally`` says how)."""
+        assert self.session is not None
+        while True:
+            if self.opts.max_turns is not None and tally.turns >= self.opts.max_turns:
+                tally.subtype = "error_max_turns"
+                tally.error = f"reached the maximum number of turns ({self.opts.max_turns})"
+                return
+            answer = await self._respond(tally)
+            if answer is None:
+                return
+            response, message = answer
+            uses = message.tool_uses
+            if uses:
+                results = await self.runner.run_all(uses)
+                reply = Message(role="user", content=list(results))
+                self._add(reply)
+                self.renderer.user(shapes.user(reply, self.session.id), reply)
+            if not await self._goes_on(tally, response, uses):
+                return
+
+    async def _respond(self, tally: _Tally) -> tuple[ModelResponse, Message] | None:
+        """The next model response, compacting first when the context is nearly full (or once more
+        when the API says it overflowed), recorded and shown; ``None`` when an error ends the turn."""
+        assert self.session is not None
+        session = self.session
+        try:
+            self._deliver_notices()
+            await self._maybe_compact("auto")
+            try:
+                response, route = await self._call(session.messages)
+            except ApiError as exc:
+                # The context outgrew the window (a tool returned a lot): compact and try once more.
+                if not _context_overflow(exc) or not await self.compact("auto"):
+                    raise
+                response, route = await self._call(session.messages)
+        except ApiError as exc:
+            tally.subtype, tally.error, tally.api_status = (
+                "error_during_execution",
+                _api_message(exc),
+                exc.status_code,
+            )
+            return None
+        except ClawError as exc:  # a capability the primary lacks, no fallback able to serve
+            tally.subtype, tally.error = "error_during_execution", str(exc)
+            return None
+        tally.turns += 1
+        tally.stop_reason = response.stop_reason
+        message = response.to_message()
+        u = response.usage
+        self._context_tokens = u.total_input_tokens + u.output_tokens
+        cache = self.cache.observe(self._fingerprint(route), u)
+        if cache.get("break"):
+            session.record("cache_break", **cache, sync=False)
+        self._add(
+            message,
+            model=route.address,
+            usage=u.model_dump(),
+            stop_reason=response.stop_reason,
+            cache=cache,
+        )
+        self.renderer.assistant(shapes.assistant(response, message, session.id), message, response)
+        return response, message
+
+    async def _goes_on(self, tally: _Tally, response: ModelResponse, uses: list[ToolUseBlock]) -> bool:
+        """Whether the turn continues after ``response`` (and its tool calls): not past the budget or
+        stopped by a hook; tool results go back to the model, a paused turn resumes, a missing
+        structured output is asked for, and a ``Stop`` hook may object to the end."""
+        if self._over_budget():
+            tally.subtype = "error_max_budget_usd"
+            tally.error = f"reached the budget of ${self.opts.max_budget_usd:g}"
+            return False
+        if self.runner.stop_reason:
+            tally.stop_reason = "hook_stop"
+            return False
+        structured = self.tool_ctx.stash.get(STRUCTURED_OUTPUT)
+        if uses:
+            return not (any(u.name == STRUCTURED_NAME for u in uses) and structured is not None)
+        if response.stop_reason == "pause_turn":
+            return True  # the server paused a long turn: sending it back lets the model go on
+        if self.opts.json_schema is not None and structured is None:
+            if tally.reminders < MAX_SCHEMA_REMINDERS:
+                tally.reminders += 1
+                self._user_message(
+                    [TextBlock(text=f"Give your final answer by calling the {STRUCTURED_NAME} tool.")]
+                )
+                return True
+            tally.subtype = "error_during_execution"
+            tally.error = "the model did not produce the structured output"
+            return False
+        if await self._background_news():
+            return True  # background work ended with news: the model goes on with it
+        if self.opts.parent is None:
+            stop = await self._hook("Stop", stop_hook_active=tally.stop_blocks > 0)
+        else:
+            last = self.session.messages[-1] if self.session and self.session.messages else None
+            stop = await self._hook(
+                "SubagentStop",
+                stop_hook_active=tally.stop_blocks > 0,
+                last_assistant_message=last.text if last is not None and last.role == "assistant" else "",
+                **self._subagent_fields(),
+            )
+        if stop.action == "block" and tally.stop_blocks < MAX_STOP_BLOCKS:
+            tally.stop_blocks += 1
+            self._user_message([TextBlock(text=stop.reason or "Continue.")], stop_hook=True)
+            return True
+        return False
+
+    def _finish(self, tally: _Tally) -> Outcome:
+        """The turn's result: shown, recorded, counted in the session's totals and reported."""
+        assert self.session is not None
+        session = self.session
+        last = next((m for m in reversed(session.messages) if m.role == "assistant"), None)
+        subtype, error = tally.subtype, tally.error
+        is_error = subtype != "success"
+        result_text = error if error and subtype == "error_during_execution" else (last.text if last else "")
+        route = self.caller.route
+        data = shapes.result(
+            subtype=subtype,
+            is_error=is_error,
+            duration_ms=(time.perf_counter() - tally.started) * 1000,
+            duration_api_ms=(self.caller.api_seconds - tally.api_before) * 1000,
+            num_turns=tally.turns,
+            result=result_text,
+            session_id=session.id,
+            stop_reason=tally.stop_reason,
+            total_cost_usd=self.costs.total_cost_usd,
+            usage=self.costs.usage,
+            model_usage=self.costs.model_usage(),
+            permission_denials=self.runner.denials,
+            cache_stats=self.cache.stats.as_dict(),
+            structured_output=self.tool_ctx.stash.get(STRUCTURED_OUTPUT),
+            api_error_status=tally.api_status,
+            model=route.address if route is not self.chain[0] else None,
+        )
+        session.record(
+            "result",
+            subtype=subtype,
+            is_error=is_error,
+            num_turns=tally.turns,
+            total_cost_usd=data["total_cost_usd"],
+            usage=data["usage"],
+            duration_ms=data["duration_ms"],
+        )
+        session.state.count_result(data["total_cost_usd"], data["usage"])
+        self._emit(
+            "turn_end",
+            subtype=subtype,
+            is_error=is_error,
+            num_turns=tally.turns,
+            stop_reason=tally.stop_reason,
+            total_cost_usd=data["total_cost_usd"],
+            duration_ms=data["duration_ms"],
+            error=error,
+        )
+        self.renderer.result(data)
+        return Outcome(data, 1 if is_error else 0, error)
+
+    def _deliver_notices(self) -> None:
+        """Add what plugins asked to tell the model (:meth:`claw.SessionContext.notify`) to the
+        request about to be sent (its last message is the user's: a prompt or tool results)."""
+        assert self.ctx is not None
+        notices = self.ctx.take_notices()
+        if notices:
+            self._user_message([TextBlock(text="\n\n".join(notices))], notice=True)
+
+    async def _background_news(self) -> bool:
+        """Whether the model, about to end its turn, has news to go on with: notices already queued,
+        or, in a run without a person, those left by background work it waited for."""
+        assert self.ctx is not None
+        while not self.opts.interactive and self.ctx.background:
+            await asyncio.gather(*self.ctx.background, return_exceptions=True)
+        return self.ctx.has_notices
+
+    def _subagent_fields(self) -> dict[str, Any]:
+        """The fields of a sub-agent's ``SubagentStart``/``SubagentStop`` hook events: the parent's
+        session and transcript (as Claude Code), the child's id, type and transcript."""
+        parent = self.opts.parent
+        assert parent is not None and self.session is not None
+        return {
+            "session_id": parent.session_id,
+            "transcript_path": parent.transcript_path,
+            "agent_id": self.session.id,
+            "agent_type": parent.agent_type,
+            "agent_transcript_path": str(self.session.path or ""),
+        }
+
+    def interrupt(self) -> bool:
+        """Stop the running turn at once (stream-json's ``interrupt``): unanswered tool calls are
+        answered "not run", the turn ends with an ``error_during_execution`` result and the session
+        stays ready for the next prompt. Returns whether a turn was running."""
+        if self._turn is None or self._turn.done():
+            return False
+        self._interrupted = True
+        self._turn.cancel()
+        return True
+
+    def _close_dangling(self, reason: str) -> None:
+        """Answer unanswered tool calls so the history stays valid for the next request."""
+        assert self.session is not None
+        repair = interrupted_results(self.session.messages)
+        if repair is not None:
+            for block in repair.content:
+                if isinstance(block, ToolResultBlock):
+                    block.content = f"not run: {reason}"
+            self._add(repair, repaired=True)
+
+    def _over_budget(self) -> bool:
+        budget = self.opts.max_budget_usd
+        return budget is not None and self.costs.total_cost_usd >= budget
+
+
+def _has_image(content: list[ContentBlock]) -> bool:
+    for b in content:
+        if isinstance(b, ImageBlock):
+            return True
+        if (
+            isinstance(b, ToolResultBlock)
+            and not isinstance(b.content, str)
+            and any(isinstance(c, ImageBlock) for c in b.content)
+        ):
+            return True
+    return False
+
+
+_OVERFLOW = re.compile(r"too long|context (length|window)|maximum context|too many (input )?tokens", re.I)
+
+
+def _context_overflow(exc: ApiError) -> bool:
+    """Whether the API refused the request for exceeding the model's context window."""
+    return exc.status_code in (400, 413) and bool(_OVERFLOW.search(str(exc)))
+
+
+def _api_message(exc: ApiError) -> str:
+    status = f" {exc.status_code}" if exc.status_code else ""
+    who = f"{exc.provider}" if exc.provider else "API"
+    return f"{who} API error{status}: {exc}"

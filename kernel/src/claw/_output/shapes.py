@@ -1,0 +1,241 @@
+"""Claude Code's JSON message shapes (``SDKSystemMessage``, ``SDKAssistantMessage``,
+``SDKUserMessage``, ``SDKResultMessage``), built from claw's types.
+
+``system/init``'s ``permissionMode`` is Claude Code's name of the mode (``acceptEdits`` for claw's
+``workspace-write``). Differences, on purpose: ``system/init`` carries ``claw_version`` beside
+``claude_code_version``, which names the protocol level claw implements, not a Claude Code release (see
+:data:`CLAUDE_CODE_PROTOCOL_VERSION`); the result adds ``cache_stats`` (claw's prompt-cache counters)
+and, after a fallback, ``model``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from claw._messages import Message, Usage
+from claw._providers import ModelResponse, StreamEvent
+from claw._version import VERSION
+
+#: What ``system/init`` reports as ``claude_code_version``: the Claude Code protocol level claw implements,
+#: so that an Agent SDK gating features on the number enables only those claw honours. The Python SDK
+#: warns that a CLI without one is "too old"; its gates are 2.0.0 (the stream-json control protocol it
+#: needs at all, which claw speaks) and 2.1.248 (``client_composed`` user messages for
+#: ``verbatim_prompts``, which claw ignores: it still runs a prompt ``/name ...`` as a slash command).
+#: So the minimum, 2.0.0; raise it only with the feature a higher gate relies on.
+CLAUDE_CODE_PROTOCOL_VERSION = "2.0.0"
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def usage_dict(usage: Usage) -> dict[str, Any]:
+    return {
+        "input_tokens": usage.input_tokens,
+        "cache_creation_input_tokens": usage.cache_creation_input_tokens,
+        "cache_read_input_tokens": usage.cache_read_input_tokens,
+        "output_tokens": usage.output_tokens,
+    }
+
+
+def init(
+    *,
+    session_id: str,
+    cwd: str,
+    model: str,
+    tools: list[str],
+    mcp_servers: list[dict[str, Any]],
+    permission_mode: str,
+    slash_commands: list[str],
+    plugins: list[dict[str, Any]],
+    api_key_source: str = "none",
+    sandbox: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Claude Code's ``system``/``init`` message, plus claw's ``sandbox`` (what confines commands)."""
+    from claw._permissions.modes import claude_code_name  # the permissions package is heavy to import
+
+    return {
+        "type": "system",
+        "subtype": "init",
+        "cwd": cwd,
+        "session_id": session_id,
+        "tools": tools,
+        "mcp_servers": mcp_servers,
+        "model": model,
+        "permissionMode": claude_code_name(permission_mode),
+        "slash_commands": slash_commands,
+        "apiKeySource": api_key_source,
+        "output_style": "default",
+        "agents": [],
+        "skills": [],
+        "plugins": plugins,
+        "claude_code_version": CLAUDE_CODE_PROTOCOL_VERSION,
+        "claw_version": VERSION,
+        "sandbox": sandbox or {"enabled": False},
+        "uuid": _uuid(),
+    }
+
+
+def assistant(response: ModelResponse, message: Message, session_id: str) -> dict[str, Any]:
+    return {
+        "type": "assistant",
+        "message": {
+            "id": response.id or f"msg_{uuid.uuid4().hex[:24]}",
+            "type": "message",
+            "role": "assistant",
+            "model": response.model,
+            "content": [b.model_dump(mode="json", exclude_none=True) for b in message.content],
+            "stop_reason": response.stop_reason,
+            "stop_sequence": None,
+            "usage": usage_dict(response.usage),
+        },
+        "parent_tool_use_id": None,
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def user(message: Message, session_id: str) -> dict[str, Any]:
+    return {
+        "type": "user",
+        "message": {
+            "role": "user",
+            "content": [b.model_dump(mode="json", exclude_none=True) for b in message.content],
+        },
+        "parent_tool_use_id": None,
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def api_retry(
+    *, attempt: int, max_retries: int, delay_s: float, status: int | None, error: str, session_id: str
+) -> dict[str, Any]:
+    return {
+        "type": "system",
+        "subtype": "api_retry",
+        "attempt": attempt,
+        "max_retries": max_retries,
+        "retry_delay_ms": round(delay_s * 1000),
+        "error_status": status,
+        "error": error,
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def compact_boundary(*, trigger: str, pre_tokens: int, session_id: str) -> dict[str, Any]:
+    return {
+        "type": "system",
+        "subtype": "compact_boundary",
+        "compact_metadata": {"trigger": trigger, "pre_tokens": pre_tokens},
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def anthropic_events(event: StreamEvent, started: set[int]) -> list[dict[str, Any]]:
+    """The Anthropic streaming events (``content_block_start`` / ``content_block_delta``) for one of a
+    provider's deltas, whatever the provider. ``started`` holds the block indexes already opened."""
+    from claw._providers import TextDelta, ThinkingDelta, ToolInputDelta, ToolUseStart
+
+    out: list[dict[str, Any]] = []
+    i = event.index  # type: ignore[union-attr]
+    if isinstance(event, ToolUseStart):
+        started.add(i)
+        block = {"type": "tool_use", "id": event.id, "name": event.name, "input": {}}
+        return [{"type": "content_block_start", "index": i, "content_block": block}]
+    if isinstance(event, TextDelta):
+        first, delta = {"type": "text", "text": ""}, {"type": "text_delta", "text": event.text}
+    elif isinstance(event, ThinkingDelta):
+        first = {"type": "thinking", "thinking": "", "signature": ""}
+        delta = {"type": "thinking_delta", "thinking": event.thinking}
+    elif isinstance(event, ToolInputDelta):
+        first, delta = (
+            {"type": "tool_use", "input": {}},
+            {"type": "input_json_delta", "partial_json": event.partial_json},
+        )
+    else:
+        return out
+    if i not in started:
+        started.add(i)
+        out.append({"type": "content_block_start", "index": i, "content_block": first})
+    out.append({"type": "content_block_delta", "index": i, "delta": delta})
+    return out
+
+
+def stream_event(event: dict[str, Any], session_id: str) -> dict[str, Any]:
+    """A ``--include-partial-messages`` line wrapping one Anthropic streaming event."""
+    return {
+        "type": "stream_event",
+        "event": event,
+        "parent_tool_use_id": None,
+        "session_id": session_id,
+        "uuid": _uuid(),
+    }
+
+
+def result(
+    *,
+    subtype: str,
+    is_error: bool,
+    duration_ms: float,
+    duration_api_ms: float,
+    num_turns: int,
+    result: str,
+    session_id: str,
+    stop_reason: str | None,
+    total_cost_usd: float,
+    usage: Usage,
+    model_usage: dict[str, Any],
+    permission_denials: list[dict[str, Any]],
+    cache_stats: dict[str, int],
+    structured_output: Any = None,
+    api_error_status: int | None = None,
+    model: str | None = None,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "type": "result",
+        "subtype": subtype,
+        "is_error": is_error,
+        "duration_ms": round(duration_ms),
+        "duration_api_ms": round(duration_api_ms),
+        "num_turns": num_turns,
+        "result": result,
+        "session_id": session_id,
+        "stop_reason": stop_reason,
+        "total_cost_usd": total_cost_usd,
+        "usage": usage_dict(usage),
+        "modelUsage": model_usage,
+        "permission_denials": permission_denials,
+        "api_error_status": api_error_status,
+        "cache_stats": cache_stats,
+        "uuid": _uuid(),
+    }
+    if structured_output is not None:
+        data["structured_output"] = structured_output
+    if model is not None:
+        data["model"] = model
+    return data
+
+
+def error_result(message: str, session_id: str, duration_ms: float) -> dict[str, Any]:
+    """The result object of a run that failed before its turn could produce one (missing credentials,
+    an unknown ``/command``, a bad stream-json line, a bug): ``is_error`` with the one-line message, so a
+    script reading ``--output-format json`` always gets a result."""
+    return result(
+        subtype="error_during_execution",
+        is_error=True,
+        duration_ms=duration_ms,
+        duration_api_ms=0,
+        num_turns=0,
+        result=message,
+        session_id=session_id,
+        stop_reason=None,
+        total_cost_usd=0.0,
+        usage=Usage(),
+        model_usage={},
+        permission_denials=[],
+        cache_stats={"hits": 0, "misses": 0, "writes": 0, "unexpected_breaks": 0},
+    )

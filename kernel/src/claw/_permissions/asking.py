@@ -1,0 +1,123 @@
+"""Asking someone about a tool call: the question, the answer, and Claude Code's JSON for both.
+
+The engine asks when rules and mode leave a call at ``ask``. A person at the REPL answers with a word
+(``once``, ``session``, ``always``, ``deny``: :data:`claw._permissions.PermissionAsker`); a program
+answers with a :class:`PermissionAnswer`, which can also rewrite the call's input or say why it
+denies. Programs speak Claude Code's permission-prompt JSON: ``--permission-prompt-tool`` (an MCP
+tool) and the stream-json ``can_use_tool`` control request both answer
+``{"behavior": "allow", "updatedInput": {...}}`` or ``{"behavior": "deny", "message": "..."}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+#: Settings files an ``updatedPermissions`` entry may name: its rules are kept beyond the session.
+_SAVED_DESTINATIONS = frozenset({"userSettings", "projectSettings", "localSettings"})
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionQuestion:
+    """A tool call the rules and mode left at ``ask``."""
+
+    tool_name: str
+    tool_input: Mapping[str, Any]
+    #: Why it needs approval ("runs commands: needs approval in prompt mode").
+    reason: str
+    tool_use_id: str | None = None
+    #: Claude Code ``PermissionUpdate`` objects that would allow calls like this one from now on.
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionAnswer:
+    """The decision on a :class:`PermissionQuestion`."""
+
+    behavior: Literal["allow", "deny"]
+    #: Allow only: the input the call runs with instead (``updatedInput``); ``None`` keeps it.
+    updated_input: dict[str, Any] | None = None
+    #: Deny only: what the model is told.
+    message: str = ""
+    #: Allow only: ``session`` or ``always`` also allow calls like this one from now on.
+    scope: Literal["once", "session", "always"] = "once"
+    #: Who answered, for the verdict's ``source``.
+    source: str = "user"
+    #: ``always`` only: the settings file the rule is saved to (Claude Code's ``destination``:
+    #: ``userSettings``, ``projectSettings`` or ``localSettings``).
+    destination: str = "localSettings"
+
+
+#: Answers a :class:`PermissionQuestion` (``--permission-prompt-tool``, a stream-json client).
+PermissionApprover = Callable[[PermissionQuestion], Awaitable[PermissionAnswer]]
+
+
+def tool_request(question: PermissionQuestion) -> dict[str, Any]:
+    """What a permission prompt tool is called with (Claude Code's input)."""
+    return {
+        "tool_name": question.tool_name,
+        "input": dict(question.tool_input),
+        "tool_use_id": question.tool_use_id,
+    }
+
+
+def parse_answer(data: Any, source: str) -> PermissionAnswer:
+    """Claude Code's answer object as a :class:`PermissionAnswer`; anything else is a deny whose
+    message says what was wrong, so a broken approver never lets a call through."""
+
+    def bad(why: str) -> PermissionAnswer:
+        return PermissionAnswer("deny", message=f"{source} gave an invalid answer: {why}", source=source)
+
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            snippet = " ".join(data.split())[:120]
+            return bad(f'expected JSON like {{"behavior": "allow"}}, got {snippet!r}')
+    if not isinstance(data, dict):
+        return bad(f"expected a JSON object, got {type(data).__name__}")
+    behavior = data.get("behavior")
+    if behavior == "deny":
+        message = data.get("message")
+        if message is not None and not isinstance(message, str):
+            return bad('"message" must be a string')
+        return PermissionAnswer("deny", message=message or f"denied by {source}", source=source)
+    if behavior != "allow":
+        return bad(f'"behavior" must be "allow" or "deny", got {json.dumps(behavior)}')
+    updated = data.get("updatedInput")
+    if updated is not None and not isinstance(updated, dict):
+        return bad('"updatedInput" must be an object')
+    return PermissionAnswer(
+        "allow", updated_input=updated, scope=_scope(data), source=source, destination=_destination(data)
+    )
+
+
+def _scope(data: Mapping[str, Any]) -> Literal["once", "session", "always"]:
+    """How long an allow lasts: ``updatedPermissions`` naming a settings file mean always, any
+    other (``session``) mean this session."""
+    updates = data.get("updatedPermissions")
+    if not isinstance(updates, list) or not updates:
+        return "once"
+    saved = any(isinstance(u, dict) and u.get("destination") in _SAVED_DESTINATIONS for u in updates)
+    return "always" if saved else "session"
+
+
+def _destination(data: Mapping[str, Any]) -> str:
+    """The settings file the first saved ``updatedPermissions`` entry names (``localSettings`` if none)."""
+    for update in data.get("updatedPermissions") or []:
+        if isinstance(update, dict) and update.get("destination") in _SAVED_DESTINATIONS:
+            return update["destination"]
+    return "localSettings"
+
+
+def suggestions(rules: list[str]) -> list[dict[str, Any]]:
+    """Claude Code ``addRules`` suggestions (for this session) for rule texts like ``Bash(git log)``."""
+    if not rules:
+        return []
+    entries = []
+    for text in rules:
+        name, _, rest = text.partition("(")
+        entries.append({"toolName": name, "ruleContent": rest[:-1]} if rest else {"toolName": name})
+    return [{"type": "addRules", "rules": entries, "behavior": "allow", "destination": "session"}]

@@ -1,0 +1,464 @@
+"""The kernel's side of permissions: the session's mode, who is asked, and the contract a policy meets.
+
+The agent loop calls :meth:`PermissionGate.check` before every tool call and
+:meth:`PermissionGate.visible` when it builds the tool list. What the rules say is a *policy*'s
+business (:class:`PermissionPolicy`), built once per session by the ``claw_permission_policy`` hook
+(``claw-permissions`` answers with its rule engine); a ``claw_permission_decision`` plugin may decide a
+call before it. The gate keeps what every policy shares: the mode (Claude Code's names, with
+``permissions.defaultMode`` and ``disableBypassPermissionsMode``), asking a person or a program, and
+the PreToolUse ``allow``/``ask`` overlay. Without any policy the kernel's :class:`SafePolicy` decides.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from claw._classifiers import Classifier, Verdict
+from claw._errors import ConfigError, UsageError
+from claw._permissions.asking import PermissionAnswer, PermissionApprover, PermissionQuestion, suggestions
+from claw._permissions.modes import BYPASS_MODES, normalize_mode
+from claw._tools import StashKey, Tool, ToolContext
+
+if TYPE_CHECKING:
+    from claw._config import EffectiveSettings
+    from claw._plugins import PluginManager
+
+#: Asks a person about a tool call: returns ``"once"``, ``"session"``, ``"always"`` or ``"deny"``.
+PermissionAsker = Callable[[str, Mapping[str, Any], str], Awaitable[str]]
+
+#: Opens a model by ``provider/model`` address: returns the provider instance and the model id.
+ModelOpener = Callable[[str], tuple[Any, str]]
+
+#: Where the session's gate lives in ``ToolContext.stash`` (set on every :meth:`PermissionGate.check`),
+#: so tools such as ``EnterPlanMode`` can switch the mode.
+PERMISSIONS: StashKey[PermissionGate] = StashKey()
+
+#: Source of rules added by an answer or a program for this session only.
+SESSION_SOURCE = "session answer"
+
+
+@dataclass
+class Decision:
+    """A verdict with the reasoning behind it. Policies may subclass it to carry their own reasoning
+    (``claw permissions explain`` prints the rule engine's)."""
+
+    verdict: Verdict
+    mode: str
+    #: The plugin that decided instead of the policy (``claw_permission_decision``), if one did.
+    plugin: str | None = None
+
+    def binding(self) -> Verdict | None:
+        """The deny or ask a PreToolUse hook's ``allow`` cannot lift (an explicit rule's, or a
+        deciding plugin's); ``None`` when only the mode's default would refuse."""
+        if self.plugin is not None and self.verdict.decision in ("deny", "ask"):
+            return self.verdict
+        return None
+
+    def allow_rules(self, tool: Tool) -> list[str]:
+        """Rules (Claude Code syntax) that would allow calls like this one from now on: offered to an
+        approver as suggestions, saved by a "session" or "always" answer."""
+        return [tool.name]
+
+
+@dataclass(frozen=True)
+class PermissionContext:
+    """What a policy is built from: the session's contract values (``claw_permission_policy``)."""
+
+    #: The effective settings (``permissions`` rules with the files they came from); ``None`` in tests.
+    settings: EffectiveSettings | None
+    workspace: Path
+    env: Mapping[str, str]
+    #: The workspace (resolved) first, then settings ``permissions.additionalDirectories`` and ``--add-dir``.
+    roots: list[str]
+    allowed_tools: list[str] = field(default_factory=list)
+    disallowed_tools: list[str] = field(default_factory=list)
+    #: Registered classifiers (``claw_register_classifiers``), for the ``auto`` mode.
+    classifiers: list[Classifier] = field(default_factory=list)
+    open_model: ModelOpener | None = None
+
+
+class PermissionPolicy(Protocol):
+    """A session's permission rules (``claw_permission_policy``): decides calls, hides tools, learns rules."""
+
+    async def decide(
+        self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext, mode: str
+    ) -> Decision:
+        """The decision before anyone is asked: ``allow``, ``deny`` or ``ask``."""
+        ...
+
+    def visible(self, tool_name: str) -> bool:
+        """False for a tool the model must not be offered at all."""
+        ...
+
+    def add_rules(self, texts: Sequence[str], behavior: str, source: str) -> list[Any]:
+        """Add rules for this session; returns handles for :meth:`remove_rules`.
+
+        :raises UsageError: for a rule the policy cannot use.
+        """
+        ...
+
+    def remove_rules(self, handles: Sequence[Any]) -> None:
+        """Remove rules :meth:`add_rules` added."""
+        ...
+
+    def remember(self, tool: Tool, decision: Decision, *, permanent: bool, destination: str) -> None:
+        """A person or program allowed ``decision``'s call for the session (or, ``permanent``, for good:
+        in the settings file Claude Code's ``destination`` names)."""
+        ...
+
+
+class SafePolicy:
+    """The kernel's default when no policy is installed: as Claude Code's default mode, a tool that only
+    reads inside the workspace runs; everything else is asked about (or denied in ``-p``, naming
+    ``claw-permissions``). The bypass modes allow everything; ``read-only`` denies the rest."""
+
+    def __init__(self, context: PermissionContext) -> None:
+        self.context = context
+        self._allowed: set[str] = set()
+
+    async def decide(
+        self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext, mode: str
+    ) -> Decision:
+        if mode in BYPASS_MODES or tool.name in self._allowed or self._reads_inside(tool, tool_input, ctx):
+            return Decision(Verdict(decision="allow", source=f"mode {mode}"), mode)
+        behavior = "deny" if mode == "read-only" else "ask"
+        reason = (
+            f"{tool.name} does more than read inside the workspace, and without claw-permissions nothing "
+            "else runs unasked (pip install claw-permissions)"
+        )
+        return Decision(Verdict(decision=behavior, reason=reason, source="kernel default"), mode)
+
+    def _reads_inside(self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext) -> bool:
+        try:
+            accesses = tool.access(tool_input, ctx)
+        except Exception:
+            return False
+        if not accesses:
+            return tool.spec.read_only and not tool.spec.needs_approval
+        roots, home = self.context.roots, _home(self.context.env)
+        return all(
+            a.kind == "read" and a.path and _inside(_resolve(a.path, roots[0], home), roots) for a in accesses
+        )
+
+    def visible(self, tool_name: str) -> bool:
+        return True
+
+    def add_rules(self, texts: Sequence[str], behavior: str, source: str) -> list[Any]:
+        return []
+
+    def remove_rules(self, handles: Sequence[Any]) -> None:
+        return None
+
+    def remember(self, tool: Tool, decision: Decision, *, permanent: bool, destination: str) -> None:
+        self._allowed.add(tool.name)
+
+
+class PermissionGate:
+    """The permission side of one session: its mode, its policy, and who answers its questions.
+
+    :param settings: the effective settings (``permissions.defaultMode``, additional directories).
+    :param workspace: the workspace root.
+    :param mode: ``--permission-mode`` (any name or alias); ``None`` means settings
+        ``permissions.defaultMode`` or ``prompt``.
+    :param allowed_tools: ``--allowed-tools`` rules, for the policy.
+    :param disallowed_tools: ``--disallowed-tools`` rules, for the policy.
+    :param classifiers: classifiers for the ``auto`` mode, for the policy.
+    :param asker: asks a person; ``None`` when nobody can answer (``-p``): an "ask" becomes a deny.
+    :param approver: asks a program instead (``--permission-prompt-tool``, a stream-json client),
+        which may also rewrite the call's input; it takes precedence over ``asker``.
+    :param open_model: opens a ``provider/model`` address (for classifiers that consult a model).
+    :param env: the environment (``HOME`` for ``~`` paths); defaults to ``os.environ``.
+    :param additional_dirs: ``--add-dir`` directories, treated like the workspace.
+    :param plugins: the plugin manager: ``claw_permission_policy`` builds the policy and
+        ``claw_permission_decision`` may decide each call first; ``None``: ``policy`` decides alone.
+    :param policy: builds the policy instead of the hook (tests, embedding).
+    :raises ConfigError: for a refused bypass mode or a bad rule (the policy's).
+    :raises UsageError: for an unknown mode.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Any,
+        workspace: Path,
+        mode: str | None = None,
+        allowed_tools: Sequence[str] = (),
+        disallowed_tools: Sequence[str] = (),
+        classifiers: Sequence[Classifier] = (),
+        asker: PermissionAsker | None = None,
+        approver: PermissionApprover | None = None,
+        open_model: ModelOpener | None = None,
+        env: Mapping[str, str] | None = None,
+        additional_dirs: Sequence[str | Path] = (),
+        plugins: PluginManager | None = None,
+        policy: Callable[[PermissionContext], PermissionPolicy] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.plugins = plugins
+        self.workspace = Path(workspace)
+        self.env: Mapping[str, str] = os.environ if env is None else env
+        self.asker = asker
+        self.approver = approver
+        perms = settings.model.permissions if settings is not None else None
+        self._bypass_disabled_by: str | None = None
+        if settings is not None and perms is not None and perms.disableBypassPermissionsMode == "disable":
+            self._bypass_disabled_by = settings.sources.get(
+                "permissions.disableBypassPermissionsMode", "settings"
+            )
+        self._mode = self._checked(normalize_mode(mode) if mode is not None else _default_mode(settings))
+        ws = os.path.realpath(self.workspace)
+        self.roots = [ws, *additional_roots(settings, ws, self.env, additional_dirs)]
+        self.context = PermissionContext(
+            settings=settings,
+            workspace=self.workspace,
+            env=self.env,
+            roots=self.roots,
+            allowed_tools=list(allowed_tools),
+            disallowed_tools=list(disallowed_tools),
+            classifiers=list(classifiers),
+            open_model=open_model,
+        )
+        if policy is None and plugins is not None:
+            policy = plugins.hook.claw_permission_policy(context=self.context)
+        # Built here, not in the hook: a bad rule must end the run (a hook's exception is only reported).
+        self.policy: PermissionPolicy = (policy or SafePolicy)(self.context)
+        self._log: Any = None
+
+    @classmethod
+    def for_app(cls, app: Any, workspace: Path | None = None, **kwargs: Any) -> PermissionGate:
+        """A gate for an :class:`claw._app.App`: its settings, workspace (or ``workspace``: a sub-agent's
+        worktree), environment, registered classifiers and model opener; ``kwargs`` as for the constructor."""
+        return cls(
+            settings=app.settings,
+            workspace=workspace or app.workspace,
+            classifiers=[reg.obj for reg in app.unique(app.classifiers)],
+            open_model=app.open_provider,
+            env=app.env,
+            plugins=app.pm,
+            **kwargs,
+        )
+
+    # -- the mode -----------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        """The canonical mode name (``prompt``, ``read-only``, ...)."""
+        return self._mode
+
+    @mode.setter
+    def mode(self, value: str) -> None:
+        self._mode = self._checked(normalize_mode(value))
+
+    def _checked(self, mode: str) -> str:
+        if mode in BYPASS_MODES and self._bypass_disabled_by is not None:
+            raise ConfigError(
+                f"permission mode {mode} is disabled by {self._bypass_disabled_by} "
+                "(permissions.disableBypassPermissionsMode)"
+            )
+        return mode
+
+    # -- rules --------------------------------------------------------------------------------
+
+    def visible(self, tool_name: str) -> bool:
+        """False when the policy hides the tool (a deny rule naming it without a specifier)."""
+        return self.policy.visible(tool_name)
+
+    def add_rules(self, texts: Sequence[str], behavior: str, source: str = SESSION_SOURCE) -> list[Any]:
+        """Rules for the rest of the session (a stream-json client's ``addRules``).
+
+        :raises UsageError: for a rule the policy cannot use.
+        """
+        return self.policy.add_rules(texts, behavior, source)
+
+    @contextlib.contextmanager
+    def granted(self, rules: Sequence[str], source: str) -> Iterator[None]:
+        """Allow ``rules`` while the block runs (a slash command's ``allowed-tools`` for its turn).
+
+        :raises UsageError: for a bad rule, naming ``source``.
+        """
+        added = self.policy.add_rules(rules, "allow", source)
+        try:
+            yield
+        finally:
+            self.policy.remove_rules(added)
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    async def check(
+        self,
+        tool: Tool,
+        tool_input: Mapping[str, Any],
+        ctx: ToolContext,
+        *,
+        ask_reason: str | None = None,
+        hook_allowed: bool = False,
+        tool_use_id: str | None = None,
+    ) -> Verdict:
+        """The final decision for one call: ``allow`` or ``deny`` (an ``ask`` is resolved here).
+
+        :param ask_reason: set when a PreToolUse hook answered ``ask``: a call the rules and mode
+            would allow is asked about anyway (deny rules still deny).
+        :param hook_allowed: set when a PreToolUse hook answered ``allow``: the mode's own prompt is
+            skipped, but deny and ask rules still apply (as in Claude Code, a hook cannot approve what
+            a rule forbids).
+        :param tool_use_id: the model's id for the call, told to an approver.
+
+        An approver that rewrote the input sets the verdict's ``updated_input``: the call runs with it.
+        """
+        ctx.stash[PERMISSIONS] = self
+        decision = await self.decide(tool, tool_input, ctx)
+        if hook_allowed:
+            decision.verdict = decision.binding() or Verdict(
+                decision="allow", reason="allowed by a PreToolUse hook", source="hook PreToolUse"
+            )
+        elif ask_reason is not None and decision.verdict.decision == "allow":
+            reason = ask_reason or f"a hook asks to confirm {tool.name}"
+            decision.verdict = Verdict(decision="ask", reason=reason, source="hook PreToolUse")
+        verdict = decision.verdict
+        if verdict.decision == "ask":
+            verdict = await self._ask(tool, tool_input, decision, tool_use_id)
+        self._debug(tool.name, decision, verdict)
+        return verdict
+
+    async def decide(
+        self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext | None = None
+    ) -> Decision:
+        """The first ``claw_permission_decision`` plugin's answer, else the policy's; an awaitable that
+        resolves to nothing denies. Nobody is asked (``claw permissions explain`` shows this)."""
+        if ctx is None:
+            ctx = ToolContext(
+                workspace=self.workspace, session_id="", permission_mode=self._mode, env=self.env
+            )
+        if self.plugins is None:
+            return await self.policy.decide(tool, tool_input, ctx, self._mode)
+        answer, answers = self.plugins.call_attributed(
+            "claw_permission_decision", tool=tool, tool_input=dict(tool_input), ctx=ctx, mode=self._mode
+        )
+        if answer is None:
+            return await self.policy.decide(tool, tool_input, ctx, self._mode)
+        if inspect.isawaitable(answer):
+            answer = await answer
+        if isinstance(answer, Decision):
+            return answer
+        who = f"plugin {answers[-1].plugin.name}"
+        if isinstance(answer, Verdict):
+            verdict = answer.model_copy(update={"source": answer.source or who})
+            return Decision(verdict, self._mode, plugin=who)
+        reason = f"{who} decided nothing on this {tool.name} call (claw_permission_decision)"
+        return Decision(Verdict(decision="deny", reason=reason, source=who), self._mode, plugin=who)
+
+    async def _ask(
+        self, tool: Tool, tool_input: Mapping[str, Any], decision: Decision, tool_use_id: str | None
+    ) -> Verdict:
+        verdict = decision.verdict
+        if self._mode == "dont-ask":
+            return Verdict(
+                decision="deny",
+                reason=f"{verdict.reason}; dont-ask mode denies anything not explicitly allowed",
+                source=verdict.source,
+            )
+        if self.approver is not None:
+            offered = suggestions(decision.allow_rules(tool))
+            answer = await self.approver(
+                PermissionQuestion(tool.name, tool_input, verdict.reason, tool_use_id, offered)
+            )
+        elif self.asker is not None:
+            word = await self.asker(tool.name, tool_input, verdict.reason)
+            if word == "deny":
+                answer = PermissionAnswer("deny", message="denied by the user")
+            else:
+                answer = PermissionAnswer("allow", scope=word if word in ("session", "always") else "once")
+        else:
+            return Verdict(
+                decision="deny",
+                reason=f"{verdict.reason}; no one can approve it in a non-interactive run",
+                source=verdict.source,
+            )
+        if answer.behavior == "deny":
+            return Verdict(decision="deny", reason=answer.message, source=answer.source)
+        if answer.scope != "once":
+            self.policy.remember(
+                tool, decision, permanent=answer.scope == "always", destination=answer.destination
+            )
+        return Verdict(
+            decision="allow", source=f"{answer.source} ({answer.scope})", updated_input=answer.updated_input
+        )
+
+    def _debug(self, tool_name: str, decision: Decision, verdict: Verdict) -> None:
+        if self._log is None:
+            from claw._log import get_logger
+
+            self._log = get_logger("claw._permissions").bind()  # resolve structlog's lazy proxy once
+        self._log.debug(
+            "permission_decision",
+            tool=tool_name,
+            mode=decision.mode,
+            decision=verdict.decision,
+            source=verdict.source,
+            reason=verdict.reason,
+        )
+
+
+#: Settings scopes a repository controls: a cloned project must not start itself in a mode that
+#: skips approval (Claude Code ignores ``bypassPermissions`` and ``auto`` there too).
+_REPO_SCOPES = frozenset({"project", "local"})
+
+
+def _default_mode(settings: Any) -> str:
+    """``permissions.defaultMode`` from the highest layer that may set it, else ``prompt``.
+
+    :raises ConfigError: for an unknown mode, naming the file.
+    """
+    for layer in reversed(getattr(settings, "layers", None) or []):
+        value = (layer.data.get("permissions") or {}).get("defaultMode")
+        if not isinstance(value, str):
+            continue
+        try:
+            canonical = normalize_mode(value)
+        except UsageError as exc:
+            raise ConfigError(f"{layer.label}: permissions.defaultMode: {exc}") from exc
+        if layer.scope in _REPO_SCOPES and (canonical in BYPASS_MODES or canonical == "auto"):
+            from claw import _console as console
+
+            console.warn(
+                f"{layer.label}: permissions.defaultMode {value!r} is ignored in project settings; "
+                "use --permission-mode or user settings"
+            )
+            continue
+        return canonical
+    return "prompt"
+
+
+def additional_roots(
+    settings: Any, workspace: str | Path, env: Mapping[str, str], additional_dirs: Sequence[str | Path] = ()
+) -> list[str]:
+    """The directories treated like the workspace besides it: settings
+    ``permissions.additionalDirectories`` (relative to ``workspace``) then ``--add-dir`` ones, resolved.
+    The gate's roots and ``claw print-system-prompt`` both use it, so the printed prompt lists what a
+    run's does."""
+    ws = os.path.realpath(workspace)
+    home = _home(env)
+    perms = settings.model.permissions if settings is not None else None
+    extra = [*((perms.additionalDirectories if perms is not None else []) or []), *map(str, additional_dirs)]
+    return [_resolve(d, ws, home) for d in extra]
+
+
+def _home(env: Mapping[str, str]) -> str:
+    return env.get("HOME") or str(Path.home())
+
+
+def _resolve(path: str, workspace: str, home: str) -> str:
+    """``path`` absolute and real: ``~`` expanded, relative to ``workspace``, links followed."""
+    if path == "~" or path.startswith("~/"):
+        path = home + path[1:]
+    return os.path.realpath(os.path.join(workspace, path))
+
+
+def _inside(path: str, roots: Sequence[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)

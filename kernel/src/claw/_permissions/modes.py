@@ -1,0 +1,102 @@
+"""Permission modes: claw's names (from the seed design), Claude Code's names as aliases, and what
+each mode does with a call that no rule decided.
+
+=====================  ====================================================================
+mode                   what runs without asking
+=====================  ====================================================================
+``prompt``             reads inside the workspace and read-only commands; the rest asks
+``read-only``          the same reads; every write and other command is denied
+``workspace-write``    reads, and writes inside the workspace (plus ``mkdir touch mv cp``);
+                       writes outside are denied; other commands and network ask
+``dont-ask``           reads inside the workspace and explicitly allowed calls; the rest is denied
+``auto``               reads inside the workspace; classifiers decide the rest
+``allow``              everything not denied by a rule (the seed's name for full access)
+``danger-full-access`` everything not denied by a rule (Claude Code's ``bypassPermissions``)
+=====================  ====================================================================
+"""
+
+from __future__ import annotations
+
+from claw._errors import UsageError
+
+MODES: tuple[str, ...] = (
+    "prompt",
+    "read-only",
+    "workspace-write",
+    "dont-ask",
+    "auto",
+    "allow",
+    "danger-full-access",
+)
+
+#: Claude Code's mode names (and ``manual``, its newer label for ``default``).
+ALIASES: dict[str, str] = {
+    "default": "prompt",
+    "manual": "prompt",
+    "acceptEdits": "workspace-write",
+    "plan": "read-only",
+    "bypassPermissions": "danger-full-access",
+    "dontAsk": "dont-ask",
+}
+
+#: Modes that skip approval entirely; ``permissions.disableBypassPermissionsMode`` refuses them.
+BYPASS_MODES = frozenset({"allow", "danger-full-access"})
+
+
+def normalize_mode(name: str) -> str:
+    """The canonical name of ``name`` (an alias or a canonical name).
+
+    :raises UsageError: for an unknown mode, naming the accepted ones.
+    """
+    if name in MODES:
+        return name
+    canonical = ALIASES.get(name)
+    if canonical is None:
+        choices = ", ".join([*MODES, *ALIASES])
+        raise UsageError(f"unknown permission mode {name!r} (choose from {choices})")
+    return canonical
+
+
+#: How much each mode lets run without a person's answer, for :func:`narrowed`: ``prompt`` and
+#: ``dont-ask`` let the same through when nobody answers; the bypass modes let everything through.
+_WIDTH = {
+    "read-only": 0,
+    "prompt": 1,
+    "dont-ask": 1,
+    "workspace-write": 2,
+    "auto": 3,
+    "allow": 4,
+    "danger-full-access": 4,
+}
+
+
+def narrowed(requested: str | None, parent: str) -> str:
+    """The mode a sub-agent runs in: ``requested`` (canonical name) unless it lets more run than
+    ``parent`` (a child never gets wider permissions than the session that started it); then
+    ``parent``. ``None`` is the parent's mode.
+
+    :raises UsageError: for an unknown ``requested`` mode.
+    """
+    parent = normalize_mode(parent)
+    if requested is None:
+        return parent
+    mode = normalize_mode(requested)
+    return mode if _WIDTH[mode] <= _WIDTH[parent] else parent
+
+
+#: Each mode as Claude Code names it, for the shapes its SDKs parse (``system/init``'s
+#: ``permissionMode``); ``read-only`` is what claw's ``plan`` mode is.
+_CLAUDE_CODE_NAMES: dict[str, str] = {
+    "prompt": "default",
+    "read-only": "plan",
+    "workspace-write": "acceptEdits",
+    "dont-ask": "dontAsk",
+    "auto": "auto",
+    "allow": "bypassPermissions",
+    "danger-full-access": "bypassPermissions",
+}
+
+
+def claude_code_name(mode: str) -> str:
+    """Claude Code's name for a canonical mode (an unknown name is returned as it is)."""
+    return _CLAUDE_CODE_NAMES.get(mode, mode)

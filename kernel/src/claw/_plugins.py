@@ -1,0 +1,570 @@
+"""Plugin discovery, loading, failure containment and the registries built from plugins.
+
+Loading order is fixed: kernel builtins first, then the claw project's own distributions
+(:data:`FIRST_PARTY`), then third-party ``claw`` entry points, each group sorted by distribution name.
+Registries keep the first registration of a name, so a first-party plugin owns the names it registers:
+a third-party plugin that registers ``Read`` is refused (and named), unless settings
+``plugins.overrides`` hands that name to it. Every load is contained: a plugin that fails to import, declares an incompatible ``CLAW_API``,
+implements a hook that does not exist, raises in a registration hook or registers something of the
+wrong type or a name already taken is reported on stderr with one line naming its distribution,
+and skipped. ``claw`` itself always starts.
+
+Users control loading with ``CLAW_PLUGINS`` (an allow-list: ``""`` loads no plugin, ``"a,b"`` only
+those; built-ins always load), ``CLAW_DISABLE_PLUGINS`` and settings ``plugins.disabled`` (names of entry
+points, distributions or built-ins to skip). ``CLAW_TRACE_PLUGINS=1`` traces every hook call on stderr.
+``CLAW_PLUGIN_MODULES=pkg.mod,other`` loads plugin modules by import path without installing them,
+after the entry points (for developing a plugin, and for tests).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import sys
+import time
+import types
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+import pluggy
+
+from claw import _console as console
+from claw import hookspecs
+from claw._compat import satisfies
+from claw._version import API_VERSION
+
+ENTRY_POINT_GROUP = "claw"
+
+#: Kernel modules registered as plugins before any entry point, as pytest registers its own: each
+#: feature the loop and CLI reach only through hooks, so a plugin can replace one (its ``firstresult``
+#: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
+#: off by its last name, no leading _ (``"renderers"``). Each imports only ``claw.hookimpl`` at start-up.
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "claw._builtin_plugin",
+    "claw._builtins.structured_output",
+    "claw._builtins.renderers",
+)
+
+#: Distributions the claw project publishes: they load before third-party plugins and own the names they
+#: register. (A name on this list is only a load-order and ownership claim; the marketplace verifies
+#: where a distribution came from.)
+FIRST_PARTY: frozenset[str] = frozenset(
+    {
+        "claw-provider-anthropic",
+        "claw-provider-openai",
+        "claw-provider-bedrock",
+        "claw-provider-vertex",
+        "claw-provider-foundry",
+        "claw-tools-files",
+        "claw-tools-shell",
+        "claw-tools-web",
+        "claw-tools-workflow",
+        "claw-mcp",
+        "claw-classifier-llm",
+        "claw-marketplace",
+        "claw-sandbox",
+        "claw-agents",
+        "claw-agents-celery",
+        "claw-tui",
+        "claw-repl",
+        "claw-otlp",
+        "claw-lsp",
+        "claw-computer-use",
+        "claw-hooks",
+        "claw-sessions",
+        "claw-sdk",
+        "claw-permissions",
+        "claw-compaction",
+        "claw-commands",
+    }
+)
+
+#: Settings keys first-party distributions declare (``claw_register_settings``): a settings file that
+#: sets one when no plugin declared it (the distribution is missing or disabled) gets a line naming the
+#: distribution to install, from the settings check and ``claw doctor``, instead of "unknown key".
+SETTINGS_PROVIDERS: dict[str, str] = {"hooks": "claw-hooks", "compaction": "claw-compaction"}
+
+
+def missing_provider(key: str, what: str = "") -> str:
+    """The one line for a settings key whose distribution (:data:`SETTINGS_PROVIDERS`) is not loaded.
+
+    :param what: what goes unused, when not the settings key (the Agent SDK's hook callbacks).
+    """
+    dist = SETTINGS_PROVIDERS[key]
+    what = what or 'settings "' + key + '"'
+    return f"{what} are not used: {dist} is not installed or is disabled (pip install {dist})"
+
+
+T = TypeVar("T")
+
+Status = Literal["builtin", "loaded", "failed", "disabled", "incompatible"]
+
+
+@dataclass
+class PluginRecord:
+    """What ``claw plugins`` and ``claw doctor`` report about one plugin."""
+
+    name: str
+    module: str
+    dist: str | None = None
+    version: str | None = None
+    status: Status = "loaded"
+    reason: str = ""
+    load_ms: float = 0.0
+    #: kind ("tools", "providers", ...) -> names this plugin registered.
+    registered: dict[str, list[str]] = field(default_factory=dict)
+    #: What went wrong after loading (a hook raised, a registration was refused): ``claw doctor`` fails on it.
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def first_party(self) -> bool:
+        """A kernel builtin or a distribution of the claw project (:data:`FIRST_PARTY`)."""
+        return self.status == "builtin" or self.dist in FIRST_PARTY
+
+    @property
+    def label(self) -> str:
+        """``plugin "files" (claw-tools-files 0.1.0)``: how messages name a plugin."""
+        if self.dist:
+            return f'plugin "{self.name}" ({self.dist} {self.version})'
+        return f'plugin "{self.name}"'
+
+    @property
+    def source(self) -> str:
+        """Where registrations came from, for listings: ``claw-tools-files 0.1.0``."""
+        if self.dist:
+            return f"{self.dist} {self.version}"
+        return "claw-kernel (builtin)" if self.status == "builtin" else f"module {self.module}"
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("builtin", "loaded")
+
+
+#: The plugin whose hook implementation is running (set by the guards around every implementation).
+_CALLER: ContextVar[PluginRecord | None] = ContextVar("claw_plugin_caller", default=None)
+
+
+@dataclass
+class Answer:
+    """One implementation's result in :meth:`PluginManager.call_attributed`."""
+
+    plugin: PluginRecord
+    result: Any
+    #: Time the implementation took (for an awaitable result: to return it, not to finish it).
+    ms: float
+
+
+#: Where guards add answers during :meth:`PluginManager.call_attributed`.
+_RESULTS: ContextVar[list[Answer] | None] = ContextVar("claw_plugin_results", default=None)
+
+
+def answers_so_far() -> list[Answer]:
+    """The answers of the :meth:`PluginManager.call_attributed` call under way, for a ``wrapper=True``
+    implementation of the kernel's that reports them after its ``yield``."""
+    return list(_RESULTS.get() or [])
+
+
+class PluginAwaitable:
+    """What a guarded hook implementation returns for an awaitable result: awaiting it gives the
+    plugin's result, or ``None`` (reported against the plugin) when it raises. ``plugin`` names the
+    plugin, for callers that bound the wait with a timeout."""
+
+    def __init__(
+        self, pm: PluginManager, plugin: PluginRecord, hook_name: str, awaitable: Awaitable[Any]
+    ) -> None:
+        self.plugin = plugin
+        self._pm = pm
+        self._hook_name = hook_name
+        self._awaitable = awaitable
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._run().__await__()
+
+    async def _run(self) -> Any:
+        token = _CALLER.set(self.plugin)
+        try:
+            return await self._awaitable
+        except Exception as exc:
+            self._pm._raised(self.plugin, self._hook_name, exc)
+            return None
+        finally:
+            _CALLER.reset(token)
+
+
+@dataclass
+class Registration(Generic[T]):
+    obj: T
+    plugin: PluginRecord
+
+
+def _load_entry_point(value: str) -> Any:
+    """Import what an entry point's ``module:attr.attr [extras]`` names, as
+    :meth:`importlib.metadata.EntryPoint.load` does, without importing :mod:`importlib.metadata`
+    (about 15 ms that ``claw --help`` need not pay)."""
+    module, _, attrs = value.partition("[")[0].strip().partition(":")
+    return functools.reduce(
+        getattr, filter(None, attrs.strip().split(".")), importlib.import_module(module.strip())
+    )
+
+
+#: What pluggy accepts as a hook implementation (``pluggy._manager._static_hook_attr``).
+_HOOKABLE = (types.FunctionType, types.MethodType, staticmethod, classmethod)
+
+
+def _split(value: str | None) -> set[str]:
+    return {v.strip() for v in (value or "").split(",") if v.strip()}
+
+
+def override_hint(holder: PluginRecord, record: PluginRecord, name: str) -> str:
+    """How to let ``record``'s plugin take ``name`` from a first-party ``holder`` (settings
+    ``plugins.overrides``), for the message that rejects it; empty otherwise."""
+    if not holder.first_party or record.first_party:
+        return ""
+    taker = record.dist or record.name
+    return f' (to let it replace it, set settings plugins.overrides {{"{name}": "{taker}"}})'
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager plus claw's loading policy and records.
+
+    One instance per run (or per test): nothing global.
+
+    :param env: where ``CLAW_PLUGINS`` / ``CLAW_DISABLE_PLUGINS`` are read.
+    :param disabled: more names to skip (settings ``plugins.disabled``).
+    :param overrides: registered name -> the plugin or distribution allowed to take it from the plugin
+        that registered it first (settings ``plugins.overrides``).
+    """
+
+    def __init__(
+        self, env: Mapping[str, str], disabled: Iterable[str] = (), overrides: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__("claw")
+        self.add_hookspecs(hookspecs)
+        self.env = env
+        self.allow: set[str] | None = _split(env["CLAW_PLUGINS"]) if "CLAW_PLUGINS" in env else None
+        self.disabled = _split(env.get("CLAW_DISABLE_PLUGINS")) | set(disabled)
+        self.overrides: dict[str, str] = dict(overrides or {})
+        #: (plugin name, hook name) of every contained failure, in order.
+        self._raised_log: list[tuple[str, str]] = []
+        self.records: list[PluginRecord] = []
+        if env.get("CLAW_TRACE_PLUGINS"):
+            self.trace.root.setwriter(sys.stderr.write)
+            self.enable_tracing()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load(self, *, entry_points: bool = True) -> None:
+        for module in BUILTIN_PLUGINS:
+            record = PluginRecord(name=module.rpartition(".")[2].lstrip("_"), module=module, status="builtin")
+            if record.name in self.disabled:  # CLAW_PLUGINS (for third-party plugins) never applies
+                record.status, record.reason = (
+                    "disabled",
+                    "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled",
+                )
+                self.records.append(record)
+                continue
+            self._register_module(record, importlib.import_module(module))
+        if entry_points:
+            self._load_entry_points()
+        for modname in sorted(_split(self.env.get("CLAW_PLUGIN_MODULES"))):
+            record = PluginRecord(name=modname, module=modname)
+            if self._admit(record):
+                self._load_module(record, lambda m=modname: importlib.import_module(m))
+
+    def _load_entry_points(self) -> None:
+        from claw import _entry_points
+
+        def order(ep: _entry_points.Found) -> tuple[bool, str, str]:
+            dist = ep.dist or ""
+            return (dist not in FIRST_PARTY, dist, ep.name)
+
+        for ep in sorted(_entry_points.find(ENTRY_POINT_GROUP, self.env), key=order):
+            record = PluginRecord(name=ep.name, module=ep.value, dist=ep.dist, version=ep.version)
+            if self._admit(record):
+                self._load_module(record, functools.partial(_load_entry_point, ep.value))
+
+    def _admit(self, record: PluginRecord) -> bool:
+        """Whether to load a plugin: its name must be free, and ``CLAW_PLUGINS``,
+        ``CLAW_DISABLE_PLUGINS`` and ``plugins.disabled`` must let it through."""
+        holder = next((r for r in self.records if r.name == record.name), None)
+        if holder is not None:
+            self._fail(record, f'uses the plugin name "{record.name}", already taken by {holder.label}')
+            return False
+        names = {record.name, record.dist or ""}
+        if self.allow is not None and not names & self.allow:
+            record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
+        elif names & self.disabled:
+            record.status, record.reason = (
+                "disabled",
+                "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled",
+            )
+        else:
+            return True
+        self.records.append(record)
+        return False
+
+    def _load_module(self, record: PluginRecord, load: Callable[[], Any]) -> None:
+        """Import a plugin module, check its ``CLAW_API`` and register it, containing every failure."""
+        start = time.perf_counter()
+        try:
+            module = load()
+        except Exception as exc:  # a plugin's import error must never stop claw
+            record.load_ms = (time.perf_counter() - start) * 1000
+            self._fail(record, f"failed to import: {type(exc).__name__}: {exc}")
+            return
+        record.load_ms = (time.perf_counter() - start) * 1000
+        spec = getattr(module, "CLAW_API", None)
+        if spec is not None:
+            try:
+                ok = satisfies(API_VERSION, str(spec))
+            except ValueError:
+                self._fail(record, f"declares an invalid CLAW_API {spec!r}")
+                return
+            if not ok:
+                record.status = "incompatible"
+                record.reason = f"needs claw plugin API {spec}, this kernel provides {API_VERSION}"
+                console.warn(f"{record.label} skipped: {record.reason}")
+                self.records.append(record)
+                return
+        self._register_module(record, module)
+
+    def _register_module(self, record: PluginRecord, module: Any) -> None:
+        try:
+            plugin = self._contained(record, module)
+            self.register(plugin, name=record.name)
+        except Exception as exc:  # pluggy's PluginValidationError names the bad hook signature
+            self._fail(record, f"is not a valid plugin: {exc}")
+            return
+        unknown = [hc.name for hc in self.get_hookcallers(plugin) or [] if hc.spec is None]
+        if unknown:
+            self.unregister(plugin)
+            self._fail(record, f"implements unknown hook(s) {', '.join(sorted(unknown))}")
+            return
+        self.records.append(record)
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        """pluggy's answer, reached quickly for the plugins claw registers (modules, and the namespaces
+        :meth:`_contained` builds): pluggy looks every attribute name up with
+        :func:`inspect.getattr_static`, about 6 ms a run over all plugins, though only a function in the
+        object's own namespace can be a hook implementation of a module or a namespace (the attributes
+        of their types are never Python functions). Anything else still goes to pluggy."""
+        if type(plugin) in (types.ModuleType, types.SimpleNamespace):
+            value = vars(plugin).get(name)
+            if not isinstance(value, _HOOKABLE):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+    # -- containment ----------------------------------------------------------------------
+    #
+    # Every hook is called through pluggy (``pm.hook.<name>(...)``), so ``tryfirst``/``trylast``,
+    # ``wrapper=True``, ``firstresult`` and tracing all work. Containment therefore lives at
+    # registration: pluggy is given, for each plugin, a namespace whose hook functions are the plugin's
+    # own wrapped in a guard (the hookimpl options the author set travel with them). A guard that
+    # catches an exception reports it against the plugin and answers "no result", so one broken plugin
+    # never takes the others' results down with it.
+
+    def _contained(self, record: PluginRecord, plugin: Any) -> Any:
+        namespace = types.SimpleNamespace(__name__=getattr(plugin, "__name__", record.name))
+        for attr in dir(plugin):
+            opts = self.parse_hookimpl_opts(plugin, attr)
+            if opts is None:
+                continue
+            hook_name = opts.get("specname") or attr
+            function = getattr(plugin, attr)
+            if opts.get("wrapper") or opts.get("hookwrapper"):
+                guarded = self._guard_wrapper(record, hook_name, function)
+            else:
+                guarded = self._guard(record, hook_name, function)
+            setattr(namespace, attr, guarded)
+        return namespace
+
+    def _guard(
+        self, record: PluginRecord, hook_name: str, function: Callable[..., Any]
+    ) -> Callable[..., Any]:
+        @functools.wraps(function)  # keeps the signature pluggy reads and the hookimpl options
+        def guarded(*args: Any) -> Any:
+            token = _CALLER.set(record)
+            start = time.perf_counter()
+            try:
+                result = function(*args)
+            except Exception as exc:
+                self._raised(record, hook_name, exc)
+                return None
+            finally:
+                _CALLER.reset(token)
+            if inspect.isawaitable(result):
+                result = PluginAwaitable(self, record, hook_name, result)
+            answers = _RESULTS.get()
+            if answers is not None:
+                answers.append(Answer(record, result, (time.perf_counter() - start) * 1000))
+            return result
+
+        return guarded
+
+    def _guard_wrapper(
+        self, record: PluginRecord, hook_name: str, function: Callable[..., Any]
+    ) -> Callable[..., Any]:
+        """The guard for a ``wrapper=True`` (or old-style ``hookwrapper``) generator: a failure before its
+        ``yield`` skips the wrapper, one after it keeps the inner result."""
+
+        @functools.wraps(function)
+        def guarded(*args: Any) -> Generator[None, Any, Any]:
+            generator = function(*args)
+            try:
+                next(generator)
+            except StopIteration:
+                self._raised(record, hook_name, RuntimeError("the wrapper did not yield"))
+                return (yield)
+            except Exception as exc:
+                self._raised(record, hook_name, exc)
+                return (yield)
+            try:
+                inner = yield
+            except BaseException as exc:  # the inner call raised: let the wrapper see it
+                try:
+                    generator.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+                except Exception as raised:
+                    if raised is not exc:
+                        self._raised(record, hook_name, raised)
+                    raise exc from None
+                self._raised(record, hook_name, RuntimeError("the wrapper yielded twice"))
+                raise
+            try:
+                generator.send(inner)
+            except StopIteration as stop:
+                return stop.value
+            except Exception as exc:
+                self._raised(record, hook_name, exc)
+                return inner
+            self._raised(record, hook_name, RuntimeError("the wrapper yielded twice"))
+            return inner
+
+        return guarded
+
+    def current_plugin(self) -> PluginRecord | None:
+        """The plugin whose hook implementation is running (for registration callbacks)."""
+        return _CALLER.get()
+
+    def _fail(self, record: PluginRecord, reason: str) -> None:
+        record.status, record.reason = "failed", reason
+        self.records.append(record)
+        console.warn(f"{record.label} {reason}; skipped")
+
+    def record(self, name: str) -> PluginRecord:
+        for r in self.records:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+    # -- calling --------------------------------------------------------------------------
+
+    def _raised(self, record: PluginRecord, hook_name: str, exc: BaseException) -> None:
+        record.reason = f"raised in {hook_name}: {type(exc).__name__}: {exc}"
+        record.problems.append(record.reason)
+        self._raised_log.append((record.name, hook_name))
+        console.warn(f"{record.label} {record.reason}; skipped")
+
+    def may_take(self, record: PluginRecord, name: str) -> bool:
+        """Whether settings ``plugins.overrides`` hands ``name`` to ``record``'s plugin."""
+        holder = self.overrides.get(name)
+        return holder is not None and holder in (record.name, record.dist)
+
+    def call_attributed(self, hook_name: str, **kwargs: Any) -> tuple[Any, list[Answer]]:
+        """Call ``hook_name`` through pluggy and return its result (what wrappers and ``firstresult``
+        made of it) with each implementation's own answer, in call order, for reports that must name a
+        plugin (``claw doctor``, hook runs, session start-up timeouts). A plugin that raised gives no
+        answer."""
+        answers: list[Answer] = []
+        token = _RESULTS.set(answers)
+        try:
+            result = getattr(self.hook, hook_name)(**kwargs)
+        finally:
+            _RESULTS.reset(token)
+        return result, answers
+
+    def call_staged(self, hook_name: str, **kwargs: Any) -> set[str]:
+        """Call a registration hook through pluggy; return the names of the plugins that raised in it
+        (whose staged registrations must then be dropped: all or nothing per plugin)."""
+        mark = len(self._raised_log)
+        getattr(self.hook, hook_name)(**kwargs)
+        return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
+
+    def service(self, hook_name: str, **kwargs: Any) -> Any:
+        """The answer to a ``firstresult`` service hook (``claw_output_renderer``, ``claw_interactive``,
+        ...): a replacing plugin's, else the built-in's (which answers last).
+
+        :raises ClawError: no plugin answers (the built-in is disabled and nothing replaces it).
+        """
+        answer = getattr(self.hook, hook_name)(**kwargs)
+        if answer is None:
+            from claw._errors import ClawError
+
+            raise ClawError(
+                f"no plugin answers {hook_name}: the built-in plugin that does is disabled "
+                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS) and no plugin replaces it"
+            )
+        return answer
+
+    def implementers(self, hook_name: str) -> list[PluginRecord]:
+        """The plugins implementing ``hook_name``, in the order pluggy calls them."""
+        caller = getattr(self.hook, hook_name)
+        return [self.record(impl.plugin_name) for impl in reversed(caller.get_hookimpls())]
+
+    def collect(
+        self,
+        hook_name: str,
+        kind: str,
+        names_of: Callable[[Any], list[str]],
+        make_item: Callable[..., Any] = lambda obj: obj,
+    ) -> dict[str, Registration[Any]]:
+        """Build a registry from a ``claw_register_*(register)`` hook, called once through pluggy.
+
+        Registrations are attributed to the plugin whose implementation made them and applied in plugin
+        load order, so the first plugin to register a name keeps it (see :data:`FIRST_PARTY`). A plugin
+        that raises registers nothing (all or nothing per plugin).
+
+        :param kind: plural noun for messages and records: ``"tools"``, ``"providers"``.
+        :param names_of: returns the names an object claims (its name first, then aliases) or
+            raises ``TypeError`` with a message when the object is of the wrong type.
+        :param make_item: turns the arguments of one ``register(...)`` call into the stored object.
+        """
+        by_plugin: dict[str, list[Any]] = {}
+
+        def register(*args: Any, **kwargs: Any) -> None:
+            record = _CALLER.get()
+            if record is None:
+                raise RuntimeError(f"{hook_name}'s register() was called outside a plugin's hook")
+            by_plugin.setdefault(record.name, []).append(make_item(*args, **kwargs))
+
+        failed = self.call_staged(hook_name, register=register)
+        registry: dict[str, Registration[Any]] = {}
+        noun = kind[:-1]
+        for record in self.records:
+            staged = by_plugin.get(record.name)
+            if not staged or record.name in failed:
+                continue
+            for obj in staged:
+                try:
+                    names = names_of(obj)
+                except (TypeError, ValueError) as exc:
+                    record.problems.append(f"registered an invalid {noun}: {exc}")
+                    console.warn(f"{record.label} registered an invalid {noun}: {exc}; rejected")
+                    continue
+                clash = next((n for n in names if n in registry and not self.may_take(record, n)), None)
+                if clash is not None:
+                    holder = registry[clash].plugin
+                    problem = f'tried to register {noun} "{clash}", already registered by {holder.label}'
+                    problem += override_hint(holder, record, clash)
+                    record.problems.append(problem)
+                    console.warn(f"{record.label} {problem}; rejected")
+                    continue
+                reg = Registration(obj, record)
+                for n in names:
+                    registry[n] = reg
+                record.registered.setdefault(kind, []).append(names[0])
+        return registry

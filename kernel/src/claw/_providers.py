@@ -1,0 +1,307 @@
+"""The provider contract: what a model plugin declares and how it streams a response.
+
+A provider plugin registers a :class:`Provider` subclass (not an instance) through
+``claw_register_providers``; the kernel instantiates it only when a run addresses one of its models,
+so registering costs nothing at start-up. The vendor SDK is imported inside :meth:`Provider.stream`
+or the constructor, never at module level (see :func:`claw._lazy.require`).
+"""
+
+from __future__ import annotations
+
+import abc
+import json
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import ConfigDict, Field
+
+from claw._messages import ContentBlock, Message, StopReason, TextBlock, Usage
+from claw._model import Model
+from claw._tools import ToolSpec
+
+#: Reasoning effort levels, from least to most.
+Effort = Literal["low", "medium", "high", "xhigh", "max"]
+
+
+class Pricing(Model):
+    """US dollars per million tokens. Cache writes default to Anthropic's multipliers of ``input``."""
+
+    input: float
+    output: float
+    cache_write_5m: float | None = None
+    cache_write_1h: float | None = None
+    cache_read: float | None = None
+
+    def cost(self, usage: Usage) -> float:
+        write = self.cache_write_5m if self.cache_write_5m is not None else self.input * 1.25
+        read = self.cache_read if self.cache_read is not None else self.input * 0.1
+        return (
+            usage.input_tokens * self.input
+            + usage.output_tokens * self.output
+            + usage.cache_creation_input_tokens * write
+            + usage.cache_read_input_tokens * read
+        ) / 1_000_000
+
+
+class ModelInfo(Model):
+    """What one model can do. Capability-aware routing and ``claw models`` read this."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: The id the provider's API expects, e.g. ``claude-sonnet-4-6``.
+    id: str
+    #: The registering provider's name, e.g. ``anthropic``.
+    provider: str
+    aliases: tuple[str, ...] = ()
+    context_window: int = 200_000
+    max_output_tokens: int = 32_000
+    supports_tools: bool = True
+    supports_images: bool = False
+    supports_thinking: bool = False
+    #: Effort levels the model accepts; empty means ``--reasoning-effort`` is dropped with a warning.
+    effort_levels: tuple[Effort, ...] = ()
+    supports_prompt_cache: bool = False
+    pricing: Pricing | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.provider}/{self.id}"
+
+
+class Catalogue:
+    """A provider's models as data: entries holding :class:`ModelInfo` fields plus keys ``private`` to the
+    provider (how it reaches the model: a thinking style, a wire, ...), so a price or a new model is a data
+    change, and ``claw models`` reads it without an SDK.
+
+    An entry key that is neither a :class:`ModelInfo` field nor declared ``private`` is an error, so a
+    misspelt capability fails the plugin's tests instead of silently falling back to a default.
+    """
+
+    def __init__(
+        self, provider: str, entries: Sequence[Mapping[str, Any]], private: Collection[str] = ()
+    ) -> None:
+        known = set(ModelInfo.model_fields) - {"provider"} | set(private)
+        for item in entries:
+            unknown = set(item) - known
+            if unknown or "id" not in item:
+                problem = f"unknown keys {sorted(unknown)}" if unknown else "no id"
+                raise ValueError(f"{provider} catalogue entry {item.get('id', '?')!r}: {problem}")
+        self.provider = provider
+        self.private = frozenset(private)
+        self.entries: tuple[dict[str, Any], ...] = tuple(dict(item) for item in entries)
+        self._models = [self.info(item) for item in self.entries]
+
+    def models(self) -> list[ModelInfo]:
+        """Every entry as a :class:`ModelInfo`, in catalogue order."""
+        return list(self._models)
+
+    def info(self, entry: Mapping[str, Any], model_id: str | None = None) -> ModelInfo:
+        """``entry`` (one of :attr:`entries`) as a :class:`ModelInfo`, under ``model_id`` when given (a
+        deployment or profile name that maps to the entry)."""
+        fields = {k: v for k, v in entry.items() if k not in self.private}
+        if model_id is not None:
+            fields["id"] = model_id
+        return ModelInfo(provider=self.provider, **fields)
+
+    def find(self, model_id: str) -> dict[str, Any] | None:
+        """The entry whose id or one of whose aliases is ``model_id``, if any."""
+        for item in self.entries:
+            if model_id == item["id"] or model_id in item.get("aliases", ()):
+                return item
+        return None
+
+
+def load_catalogue(
+    package: str, provider: str, *, private: Collection[str] = (), resource: str = "models.json"
+) -> Catalogue:
+    """The :class:`Catalogue` in ``package``'s data file ``resource`` (JSON: ``{"models": [entry, ...]}``;
+    other top-level keys, such as a ``_comment`` giving sources and dates, are ignored).
+
+    Read with :func:`pkgutil.get_data` (through the package's loader, so a zipped package works too):
+    :mod:`importlib.resources` would import ``tempfile`` and ``shutil``, about 3 ms of the start of every
+    run that resolves a model."""
+    import pkgutil
+
+    data = pkgutil.get_data(package, resource)
+    if data is None:  # a loader that cannot read data files
+        raise FileNotFoundError(f"{package}: no data file {resource}")
+    text = data.decode("utf-8")
+    return Catalogue(provider, json.loads(text)["models"], private)
+
+
+class ModelRequest(Model):
+    """One call to a model, in provider-neutral form."""
+
+    model: str
+    #: ``model``'s facts as the provider's :meth:`Provider.describe` gave them (settings-declared
+    #: models included). The agent loop fills it when it builds the request, so no provider resolves
+    #: the model again; a request built by hand leaves it out (see :meth:`Provider.info_of`).
+    info: ModelInfo | None = None
+    system: list[TextBlock] = Field(default_factory=list)
+    messages: list[Message]
+    tools: list[ToolSpec] = Field(default_factory=list)
+    max_tokens: int = 16_000
+    reasoning_effort: Effort | None = None
+    temperature: float | None = None
+    stop_sequences: list[str] = Field(default_factory=list)
+    #: Ask the provider to place prompt-cache breakpoints (where the model supports caching).
+    cache: bool = True
+    #: Free-form, e.g. ``{"session_id": ...}``; providers may forward what their API accepts.
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class ModelResponse(Model):
+    """A complete assistant turn as one provider call produced it."""
+
+    id: str = ""
+    model: str
+    content: list[ContentBlock]
+    stop_reason: StopReason | None = None
+    usage: Usage = Field(default_factory=Usage)
+
+    def to_message(self) -> Message:
+        return Message(role="assistant", content=list(self.content))
+
+
+# --- streaming events: what Provider.stream yields -------------------------------------------
+
+
+class TextDelta(Model):
+    type: Literal["text_delta"] = "text_delta"
+    index: int = 0
+    text: str
+
+
+class ThinkingDelta(Model):
+    type: Literal["thinking_delta"] = "thinking_delta"
+    index: int = 0
+    thinking: str
+
+
+class ToolUseStart(Model):
+    type: Literal["tool_use_start"] = "tool_use_start"
+    index: int = 0
+    id: str
+    name: str
+
+
+class ToolInputDelta(Model):
+    type: Literal["tool_input_delta"] = "tool_input_delta"
+    index: int = 0
+    partial_json: str
+
+
+class ResponseComplete(Model):
+    """The last event of every successful stream, carrying the assembled response."""
+
+    type: Literal["response_complete"] = "response_complete"
+    response: ModelResponse
+
+
+class KeepAlive(Model):
+    """The server said it is still there (an SSE ``ping`` or comment line) without sending content.
+
+    It resets the idle-stream watchdog and goes no further: the loop never passes it on, so a stream
+    that only pings for longer than ``streamIdleTimeout`` between content is still alive, as it is."""
+
+    type: Literal["keep_alive"] = "keep_alive"
+
+
+StreamEvent = Annotated[
+    TextDelta | ThinkingDelta | ToolUseStart | ToolInputDelta | ResponseComplete | KeepAlive,
+    Field(discriminator="type"),
+]
+
+
+class CredentialStatus(Model):
+    """What ``claw doctor`` shows for a provider. Never carries the secret itself."""
+
+    present: bool
+    #: Where the credential was found (``ANTHROPIC_API_KEY``, ``settings providers.openai.api_key``).
+    source: str | None = None
+    #: What to set when ``present`` is false.
+    hint: str = ""
+
+
+class Provider(abc.ABC):
+    """A model provider.
+
+    Subclasses set :attr:`name` and implement :meth:`models`, :meth:`credentials` and :meth:`stream`.
+
+    :param settings: the ``providers.<name>`` section of the effective settings (``base_url``,
+        ``api_key``, ...), already merged across layers.
+    :param env: the environment to read credentials from (``os.environ`` in a real run).
+    """
+
+    #: The prefix users address models with: ``<name>/<model-id>``.
+    name: ClassVar[str]
+    #: Bare model ids starting with one of these resolve to this provider (``claude-`` -> anthropic).
+    model_prefixes: ClassVar[tuple[str, ...]] = ()
+    #: The id of this provider's small fast model (Claude Code's Haiku role), used for side jobs such
+    #: as ``WebFetch`` reading a page when settings ``smallFastModel`` is unset; ``None``: none.
+    small_model: ClassVar[str | None] = None
+
+    def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
+        self.settings = settings
+        self.env = env
+
+    @classmethod
+    @abc.abstractmethod
+    def models(cls) -> list[ModelInfo]:
+        """The models this provider knows, with capabilities and prices. Must not import the SDK."""
+
+    @classmethod
+    def model_info(cls, model_id: str) -> ModelInfo:
+        """Capabilities of ``model_id``. Unknown ids get conservative defaults rather than an error,
+        because providers add models faster than plugins release."""
+        for info in cls.models():
+            if model_id == info.id or model_id in info.aliases:
+                return info
+        return ModelInfo(id=model_id, provider=cls.name)
+
+    def describe(self, model_id: str) -> ModelInfo:
+        """Capabilities of ``model_id`` for this configured provider.
+
+        Routing, the agent loop and fallbacks ask this (not :meth:`model_info`) once the provider
+        exists, so models declared in its settings (an OpenAI-compatible vision model, a Foundry
+        deployment named after nothing) get their real capabilities instead of conservative
+        defaults. The default is the catalogue's :meth:`model_info`; override it to read settings.
+        """
+        return type(self).model_info(model_id)
+
+    def info_of(self, request: ModelRequest) -> ModelInfo:
+        """The facts of ``request``'s model: the ones it carries, else :meth:`describe`'s."""
+        info = request.info
+        return info if info is not None and info.id == request.model else self.describe(request.model)
+
+    def declared_models(self) -> list[str]:
+        """Ids of the models this configured provider's settings declare (an OpenAI-compatible
+        server's models, Foundry deployments), so ``claw models`` can list them as
+        :meth:`describe` reports them. The default declares none."""
+        return []
+
+    def default_model(self) -> str | None:
+        """The model id this configured provider runs when the user names none (no ``--model``,
+        ``ANTHROPIC_MODEL`` or settings ``model``).
+
+        Routing (:func:`claw._routing.choose_model`) asks the provider a ``CLAUDE_CODE_USE_*`` switch
+        selects, else each provider in turn until one has credentials, so the provider, not the kernel,
+        knows its vendor's sensible default. ``None`` (the default) means no sensible guess: that
+        provider is then never chosen implicitly. Must not import the SDK or contact the network."""
+        return None
+
+    @abc.abstractmethod
+    def credentials(self) -> CredentialStatus:
+        """Whether credentials are configured, without contacting the network."""
+
+    @abc.abstractmethod
+    def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
+        """Send ``request`` and yield events, ending with one :class:`ResponseComplete`.
+
+        Must raise :class:`claw._errors.ApiError` for every API or transport failure (including a
+        stream that ends before the response is complete) and must not retry by itself: the
+        kernel owns retries, backoff, the idle watchdog and fallbacks.
+        """
+
+    async def aclose(self) -> None:
+        """Release clients and connections. Called once at the end of a run."""

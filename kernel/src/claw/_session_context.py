@@ -1,0 +1,283 @@
+"""What session-scoped plugins see: :class:`SessionContext`, passed to ``claw_session_start`` and
+``claw_session_end``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claw._tools import Stash, Tool, ToolResult, ToolSpec
+from claw._transports import Transport
+
+if TYPE_CHECKING:
+    from claw._subagents import SubagentResult, SubagentSpec
+    from claw._tasks import TaskBackend
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    """A ``/name args`` command: Markdown commands from ``.claw/commands/``, MCP prompts, ...
+
+    :param expand: turns the argument string into the prompt text sent to the model.
+    """
+
+    name: str
+    description: str
+    expand: Callable[[str], Awaitable[str]]
+    argument_hint: str = ""
+    #: Who provides it, for listings: ``project``, ``user``, ``mcp:<server>``.
+    source: str = ""
+    #: Permission rules granted while the expanded prompt's turn runs (frontmatter ``allowed-tools``).
+    allowed_tools: tuple[str, ...] = ()
+    #: The model that turn should use (frontmatter ``model``), or ``None`` for the session's model.
+    model: str | None = None
+    #: False when the model may not run it through the ``Skill`` tool (``disable-model-invocation``).
+    model_invocable: bool = True
+
+
+#: Runs a tool call for the user: ``(name, input) -> ToolResult`` (:meth:`SessionContext.call_tool`).
+ToolCaller = Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]]
+
+#: Runs a sub-agent for the session (:meth:`SessionContext.run_subagent`).
+SubagentRunner = Callable[["SubagentSpec"], Awaitable["SubagentResult"]]
+
+
+#: Seconds the agent loop waits for ``claw_session_start`` when neither the user nor a plugin chose.
+DEFAULT_START_TIMEOUT = 30.0
+
+
+class ServerStatus(dict[str, Any]):
+    """A status line for ``system/init``'s ``mcp_servers`` and ``claw doctor``: ``{"name", "status", ...}``."""
+
+
+class SessionContext:
+    """The running session, as plugins may use it.
+
+    :param session_id: the session's id (a UUID string).
+    :param workspace: the workspace root.
+    :param settings: the effective settings as a plain mapping.
+    :param env: the process environment.
+    :param interactive: whether a person can answer questions (a terminal, not ``-p``).
+    :param transports: the app's transport registry (``type`` -> :class:`claw.Transport` subclass,
+        aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
+    :param call_tool: runs a tool call for the user (the agent loop's; see :meth:`call_tool`).
+    :param run_subagent: runs a child session (the agent loop's; see :meth:`run_subagent`).
+    :param task_backends: returns the app's task backends by name (registered on first use), from which
+        :meth:`task_backend` picks the one settings ``agents.backend`` selects; :attr:`task_backends`
+        lists them (the kernel's ``local`` one runs work on this event loop).
+    :param trust: the folder's :class:`claw.WorkspaceTrust` (see :attr:`trust`).
+    :param start_timeout: seconds the agent loop waits for ``claw_session_start``, as the user set
+        them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
+        plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
+        up a little sooner than :attr:`start_timeout` so what did start is offered.
+    """
+
+    def __init__(
+        self,
+        *,
+        session_id: str,
+        workspace: Path,
+        settings: Mapping[str, Any],
+        env: Mapping[str, str],
+        interactive: bool = False,
+        extra: Mapping[str, Any] | None = None,
+        transports: Mapping[str, type[Transport]] | None = None,
+        call_tool: ToolCaller | None = None,
+        start_timeout: float | None = None,
+        run_subagent: SubagentRunner | None = None,
+        task_backends: Callable[[], Mapping[str, TaskBackend]] | None = None,
+        trust: Any = None,
+    ) -> None:
+        self.session_id = session_id
+        self.workspace = workspace
+        self.settings = settings
+        self.env = env
+        self.interactive = interactive
+        #: The values of plugins' run options (``claw_register_run_options``) by parameter name, and
+        #: the kernel's ``json_schema`` (``--json-schema``).
+        self.extra: Mapping[str, Any] = extra or {}
+        self.transports: Mapping[str, type[Transport]] = transports or {}
+        self.stash = Stash()
+        self._tools: list[Tool] = []
+        self._call_tool = call_tool
+        self._run_subagent = run_subagent
+        self._task_backends = task_backends
+        self._default_backends: Mapping[str, TaskBackend] | None = None
+        #: The folder's trust (:class:`claw.WorkspaceTrust`): plugins that read the folder's own files
+        #: (``.mcp.json``, commands with ``!`cmd` ``) act on them only when ``trust.trusted``. ``None``
+        #: (a context built without one) counts as untrusted.
+        self.trust = trust
+        self.start_timeout = DEFAULT_START_TIMEOUT if start_timeout is None else start_timeout
+        self._start_timeout_set = start_timeout is not None
+        self._start_timeout_asked = False
+        #: The session's sandbox (a :class:`claw.Sandbox`, set by the agent loop), or ``None``.
+        self.sandbox: Any = None
+        #: Bumped by :meth:`add_tool` and :meth:`remove_tool`: the agent loop rebuilds the model's tool
+        #: list before its next request when it changes (an MCP server authorised mid-session, or one
+        #: whose tools changed).
+        self.tools_version = 0
+        self._statuses: dict[str, ServerStatus] = {}
+        self._commands: dict[str, SlashCommand] = {}
+        #: Every tool the model is offered this session, set by the agent loop once assembled
+        #: (``ToolSearch`` reads it).
+        self.available_tools: list[ToolSpec] = []
+        self._notices: list[str] = []
+        self._background: set[asyncio.Future[Any]] = set()
+        #: This session's transcript file (set by the agent loop; ``None`` when nothing is kept on disk).
+        self.transcript_path: Path | None = None
+        #: The sub-agents of this session still running, by agent id (their session id): their own
+        #: contexts, set by the agent loop while :meth:`run_subagent` runs. A plugin reaches a running
+        #: child through it: ``subagents[id].notify(text)`` is the child's next user message (how
+        #: claw-agents' ``SendMessage`` talks to a named sub-agent), ``transcript_path`` its progress.
+        self.subagents: dict[str, SessionContext] = {}
+
+    def request_start_timeout(self, seconds: float) -> None:
+        """Ask the agent loop to wait ``seconds`` for ``claw_session_start`` instead of the default.
+
+        Call it in ``claw_session_start`` itself, before returning the awaitable: the loop reads
+        :attr:`start_timeout` once every plugin's hook has returned. The longest wait asked for wins;
+        a wait the user set (``sessionStartTimeout``, ``CLAW_SESSION_START_TIMEOUT``) is kept.
+        claw-mcp asks for ``MCP_TIMEOUT`` + 1 s, so its own timeout, naming the slow server, fires first.
+        """
+        if self._start_timeout_set:
+            return
+        if not self._start_timeout_asked or seconds > self.start_timeout:
+            self.start_timeout = seconds
+        self._start_timeout_asked = True
+
+    def task_backend(self) -> TaskBackend:
+        """The task backend settings ``agents.backend`` select (:func:`claw.select_task_backend`), where
+        background and scheduled work of this session runs.
+
+        :raises ConfigError: when settings name a backend that is not installed.
+        """
+        from claw._tasks import select_task_backend
+
+        return select_task_backend(self.task_backends, self.settings)
+
+    @property
+    def task_backends(self) -> Mapping[str, TaskBackend]:
+        """The registered task backends by name (``claw_register_task_backends``), the same instances
+        for the whole session: the ``local`` one keeps the handles of the work started on it."""
+        if self._task_backends is not None:
+            return self._task_backends()
+        if self._default_backends is None:
+            from claw._tasks import LocalTaskBackend
+
+            self._default_backends = {"local": LocalTaskBackend()}
+        return self._default_backends
+
+    def add_tool(self, tool: Tool) -> None:
+        """Offer ``tool`` to the model for this session only (MCP tools, sub-agent tools)."""
+        self._tools.append(tool)
+        self.tools_version += 1
+
+    def remove_tool(self, tool: Tool) -> None:
+        """Stop offering ``tool`` (this very object) from the next model request on: an MCP server
+        said its tool list changed. Removing a tool that is not offered does nothing."""
+        kept = [t for t in self._tools if t is not tool]
+        if len(kept) != len(self._tools):
+            self._tools = kept
+            self.tools_version += 1
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the folder is trusted (:attr:`trust`), the one test plugins make."""
+        return bool(self.trust is not None and self.trust.trusted)
+
+    @property
+    def session_tools(self) -> list[Tool]:
+        return list(self._tools)
+
+    async def call_tool(self, name: str, input: Mapping[str, Any]) -> ToolResult:
+        """Run tool ``name`` for the user, outside the model's turn (a Markdown command's
+        ``!`cmd` `` lines run ``Bash``). The permission engine decides as for the model's calls,
+        with the running command's ``allowed-tools`` granted; hooks do not run.
+
+        :raises ToolError: the tool does not exist, the call is denied (the message says why), or
+            the tool failed.
+        """
+        from claw._tools import ToolError
+
+        if self._call_tool is None:
+            raise ToolError("tools cannot be called outside a running session")
+        return await self._call_tool(name, input)
+
+    async def run_subagent(self, spec: SubagentSpec) -> SubagentResult:
+        """Run a sub-agent to the end of its turn and return how it ended (:mod:`claw._subagents`):
+        a session of its own beside this one's, linked by a ``subagent`` record in this session's
+        file, with the tools ``spec`` names out of this session's, a permission mode no wider than
+        this session's, ``SubagentStart``/``SubagentStop`` hooks, and its cost added to this
+        session's running turn. Calls may run concurrently (each child has its own context).
+
+        :raises ClawError: the child could not start (an unknown model, missing credentials).
+        :raises ToolError: no session is running.
+        """
+        from claw._tools import ToolError
+
+        if self._run_subagent is None:
+            raise ToolError("sub-agents cannot run outside a running session")
+        return await self._run_subagent(spec)
+
+    def notify(self, text: str) -> None:
+        """Tell the model ``text`` at the next chance: added to the next model request of the running
+        turn (the model goes on if it had stopped), else to the next prompt. What a background
+        sub-agent's end becomes (Claude Code's ``<task-notification>``)."""
+        self._notices.append(text)
+
+    def take_notices(self) -> list[str]:
+        """The notices not told yet (:meth:`notify`), oldest first; the agent loop empties them."""
+        notices, self._notices = self._notices, []
+        return notices
+
+    @property
+    def has_notices(self) -> bool:
+        """Whether notices wait to be told (:meth:`notify`)."""
+        return bool(self._notices)
+
+    def track(self, work: Awaitable[Any]) -> None:
+        """Background work this session waits for when a run without a person (``claw -p``) would end
+        its turn while it still runs: the loop waits for all of it, then goes on with the notices it
+        left. Exceptions and cancellation of ``work`` are the caller's to report."""
+        future = asyncio.ensure_future(work)
+        self._background.add(future)
+        future.add_done_callback(self._background.discard)
+
+    @property
+    def background(self) -> list[asyncio.Future[Any]]:
+        """The tracked background work still running (:meth:`track`)."""
+        return [f for f in self._background if not f.done()]
+
+    def add_command(self, command: SlashCommand) -> None:
+        """Offer a slash command for this session; a later command with the same name wins."""
+        self._commands[command.name] = command
+
+    def remove_command(self, command: SlashCommand) -> None:
+        """Withdraw ``command`` (this very object; a later one with the same name stays)."""
+        if self._commands.get(command.name) is command:
+            del self._commands[command.name]
+
+    @property
+    def commands(self) -> dict[str, SlashCommand]:
+        return dict(self._commands)
+
+    def confine(self, argv: list[str]) -> list[str]:
+        """``argv`` wrapped by the session's sandbox under settings ``sandbox``, for a process a plugin
+        starts on the model's behalf and that opted in (a stdio MCP server with ``"sandbox": true``).
+
+        :raises ConfigError: when no sandbox is configured or it cannot run here: do not start it.
+        """
+        from claw._sandboxes import confine
+
+        return confine(self.sandbox, self.settings.get("sandbox"), argv, self.workspace, self.env)
+
+    def set_status(self, name: str, status: str, **detail: Any) -> None:
+        """Record the state of a server or connection (``connected``, ``failed``, ``needs-auth``)."""
+        self._statuses[name] = ServerStatus(name=name, status=status, **detail)
+
+    @property
+    def statuses(self) -> list[ServerStatus]:
+        return list(self._statuses.values())

@@ -1,0 +1,232 @@
+"""Sessions as the loop sees them: the contract a session store (``claw_session_store``) fulfils.
+
+The loop appends a session's events through a :class:`Session` (a replayed :class:`SessionState` and
+an :class:`EventLog`) that a :class:`SessionStore` opens, and asks the store for the state
+``--resume``/``--continue`` names. Where sessions are kept, how a damaged file is read back and the
+``claw sessions``/``claw timeline`` commands belong to the store: claw's JSONL files are the
+``claw-sessions`` distribution. Without any store a run keeps nothing (:class:`NoSessionStore`).
+
+What stays here is what the loop itself needs: the state it continues from, the prompt-cache totals it
+carries on, and :func:`interrupted_results`, with which it answers the tool calls an interrupted turn
+left open.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from claw._errors import ClawError
+from claw._messages import Message, ToolResultBlock, ToolUseBlock, Usage
+
+if TYPE_CHECKING:
+    from claw._plugins import PluginManager
+
+INTERRUPTED = (
+    "interrupted: the run stopped before this tool call finished; it may or may not have taken effect"
+)
+
+
+@dataclass
+class CacheStats:
+    """Prompt-cache outcomes over a session (see :mod:`claw._loop.cache`)."""
+
+    hits: int = 0
+    misses: int = 0
+    writes: int = 0
+    unexpected_breaks: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "hits": self.hits,
+            "misses": self.misses,
+            "writes": self.writes,
+            "unexpected_breaks": self.unexpected_breaks,
+        }
+
+    def count(self, outcome: dict[str, Any]) -> None:
+        status = outcome.get("status")
+        if status == "hit":
+            self.hits += 1
+        elif status == "miss":
+            self.misses += 1
+        if outcome.get("write"):
+            self.writes += 1
+        if outcome.get("break"):
+            self.unexpected_breaks += 1
+
+
+@dataclass
+class SessionState:
+    """What a session file says, replayed."""
+
+    session_id: str
+    path: Path | None = None
+    messages: list[Message] = field(default_factory=list)
+    #: The model in use at the end (after any fallback switch).
+    model: str | None = None
+    #: The model the last run of the session started with (``--model`` or settings), which a resume
+    #: uses unless ``--model`` says otherwise; a fallback is a per-run detour, not a choice.
+    chosen_model: str | None = None
+    #: ``"claw"`` for claw's own JSONL; a store reading another format names it (the store forks such a
+    #: session rather than appending to a file it did not write).
+    format: str = "claw"
+    cwd: str | None = None
+    parent_id: str | None = None
+    started: str | None = None
+    updated: str | None = None
+    #: The first prompt, for listings.
+    title: str = ""
+    num_events: int = 0
+    num_turns: int = 0
+    #: The context size the last response reported (0 after a compaction): whether to compact first.
+    context_tokens: int = 0
+    cache: CacheStats = field(default_factory=CacheStats)
+    #: What the session's runs have cost so far (their ``result`` events), for ``/cost``.
+    cost_usd: float = 0.0
+    usage: Usage = field(default_factory=Usage)
+    #: What the store changed to make the messages it read back valid (said once on resume).
+    repairs: list[str] = field(default_factory=list)
+
+    def count_result(self, total_cost_usd: Any, usage: Any) -> None:
+        """Add one run's ``result`` (the loop calls it as runs end; a store replaying past ones too)."""
+        self.cost_usd += float(total_cost_usd or 0)
+        if isinstance(usage, dict):
+            self.usage = self.usage + Usage.model_validate(usage)
+
+
+def interrupted_results(messages: list[Message]) -> Message | None:
+    """A user message answering the last assistant message's unanswered tool calls, or ``None``."""
+    if not messages or messages[-1].role != "assistant":
+        return None
+    uses: list[ToolUseBlock] = messages[-1].tool_uses
+    if not uses:
+        return None
+    return Message(
+        role="user",
+        content=[ToolResultBlock(tool_use_id=u.id, content=INTERRUPTED, is_error=True) for u in uses],
+    )
+
+
+class EventLog(Protocol):
+    """Where a :class:`Session`'s events go: a store's writer (claw-sessions appends JSONL lines)."""
+
+    #: The file the events go to (hooks' ``transcript_path``), ``None`` when nothing is kept.
+    path: Path | None
+
+    def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
+        """Keep one event; ``sync`` asks that it (and those before) survive the process being killed.
+
+        :raises ClawError: it cannot be kept (a full disk): one line naming the file and the reason.
+        """
+        ...
+
+    def close(self) -> None:
+        """Make everything appended durable and release the file."""
+        ...
+
+
+class Session:
+    """A session being written: its id, file, replayed state and event log."""
+
+    def __init__(self, state: SessionState, writer: EventLog) -> None:
+        self.state = state
+        self.writer = writer
+
+    @property
+    def id(self) -> str:
+        return self.state.session_id
+
+    @property
+    def path(self) -> Path | None:
+        return self.writer.path
+
+    @property
+    def messages(self) -> list[Message]:
+        return self.state.messages
+
+    def record(self, type: str, *, sync: bool = True, **fields: Any) -> None:
+        """Append one event (``sync``: see :meth:`EventLog.append`)."""
+        self.writer.append({"type": type, **fields}, sync=sync)
+
+    def add_message(self, message: Message, **fields: Any) -> None:
+        """Append a message to the history and the log (synced)."""
+        self.state.messages.append(message)
+        self.record(message.role, message=message.stored(), **fields)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+@dataclass
+class SessionSummary:
+    """One row of a store's listing (``claw sessions list``, claw-tui's ``/resume`` picker)."""
+
+    session_id: str
+    path: Path
+    started: str | None
+    updated: str | None
+    model: str | None
+    num_turns: int
+    title: str
+    parent_id: str | None
+
+
+class SessionStore(Protocol):
+    """Where sessions are kept (``claw_session_store``): the loop resumes and opens sessions through it,
+    front ends list them."""
+
+    def resume(self, spec: str) -> SessionState:
+        """The session a ``--resume`` spec names, loaded (:class:`ClawError` when there is none)."""
+        ...
+
+    def open(
+        self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
+    ) -> Session:
+        """A new session (``resume`` is ``None``), or ``resume`` continued or forked."""
+        ...
+
+    def list(self) -> list[SessionSummary]:
+        """The sessions there are to resume, most recently updated first (empty if the store cannot
+        list them)."""
+        ...
+
+
+class _Discard:
+    """An :class:`EventLog` that keeps nothing."""
+
+    path: Path | None = None
+
+    def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class NoSessionStore:
+    """The store when no plugin answers ``claw_session_store`` (``session_store`` disabled, claw-sessions
+    not installed): runs work and keep nothing; resuming says what to install."""
+
+    def resume(self, spec: str) -> SessionState:
+        raise ClawError(
+            f"cannot resume session {spec!r}: no session store is installed or enabled "
+            "(pip install claw-sessions, or enable its session_store plugin)"
+        )
+
+    def open(
+        self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
+    ) -> Session:
+        state = resume or SessionState(session_id=session_id or str(uuid.uuid4()))
+        return Session(state, _Discard())
+
+    def list(self) -> list[SessionSummary]:
+        return []
+
+
+def session_store(pm: PluginManager, directory: Path, persist: bool) -> SessionStore:
+    """The store plugins answer ``claw_session_store`` with, else :class:`NoSessionStore`."""
+    answer: SessionStore | None = pm.hook.claw_session_store(directory=directory, persist=persist)
+    return answer if answer is not None else NoSessionStore()

@@ -1,0 +1,460 @@
+"""The background-task contract: where sub-agents, detached tasks and scheduled tasks run.
+
+Two levels, one backend class:
+
+- ``start(name, work)`` runs an awaitable in the background of *this* process (sub-agents use it);
+- ``submit(spec)`` runs a :class:`TaskSpec` *detached*: a prompt (``claw -p`` as a child process) or a
+  shell command, with its output streamed to a file that :meth:`TaskBackend.output` pages through, and a
+  :class:`TaskRecord` that keeps every state transition. ``get``/``list``/``wait``/``stop`` observe and end it.
+
+The kernel's ``local`` backend runs both in the current process (detached tasks die with it); plugins add
+backends that outlive it (``claw-agents``: ``embedded``, a supervisor process with state in SQLite;
+``claw-agents-celery``: a fleet). Settings ``agents.backend`` picks one (:func:`select_task_backend`).
+Records and specs are pydantic models so a backend can store or ship them as JSON unchanged.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import codecs
+import contextlib
+import enum
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar, Literal, NamedTuple
+
+from pydantic import ConfigDict, Field
+
+from claw._model import Model
+
+#: The backend used when settings name none: ``embedded`` (from ``claw-agents``) when it is installed.
+DEFAULT_TASK_BACKEND = "embedded"
+
+
+class TaskStatus(enum.StrEnum):
+    """Where a detached task is in its life. ``completed``/``failed``/``stopped`` are final."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+    @property
+    def final(self) -> bool:
+        return self in (TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStatus.STOPPED)
+
+
+class TaskSpec(Model):
+    """What to run detached; serializable so it can cross a process or machine boundary.
+
+    ``kind="prompt"``: ``text`` is a prompt for ``claw -p`` run with ``model`` and ``permission_mode``;
+    ``kind="command"``: ``text`` is a shell command. ``env`` is added to the backend's environment.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["prompt", "command"]
+    text: str = Field(min_length=1)
+    cwd: str | None = None
+    name: str = ""
+    description: str = ""
+    model: str | None = None
+    permission_mode: str | None = None
+    env: dict[str, str] = Field(default_factory=dict)
+    parent_session_id: str | None = None
+
+
+class TaskEvent(Model):
+    """One state transition (or a notable moment, such as recovery) in a task's life."""
+
+    at: float
+    status: TaskStatus
+    detail: str = ""
+
+
+class TaskRecord(Model):
+    """A detached task as a backend records it. Times are Unix epoch seconds."""
+
+    id: str
+    spec: TaskSpec
+    status: TaskStatus = TaskStatus.PENDING
+    backend: str = ""
+    created_at: float = Field(default_factory=time.time)
+    started_at: float | None = None
+    ended_at: float | None = None
+    exit_code: int | None = None
+    error: str | None = None
+    #: The process running it, where the backend knows one (the process-group leader).
+    pid: int | None = None
+    #: Where the output is kept (a file path, or a backend-specific location).
+    output_path: str | None = None
+    events: list[TaskEvent] = Field(default_factory=list)
+
+    def transition(self, status: TaskStatus, detail: str = "", *, at: float | None = None) -> None:
+        """Move to ``status`` and record it as an event (so a record always says how it got where it is)."""
+        now = time.time() if at is None else at
+        self.status = status
+        if status is TaskStatus.RUNNING and self.started_at is None:
+            self.started_at = now
+        if status.final and self.ended_at is None:
+            self.ended_at = now
+        self.events.append(TaskEvent(at=now, status=status, detail=detail))
+
+
+class TaskFilter(Model):
+    """Which records :meth:`TaskBackend.list` returns; every field left ``None`` matches all."""
+
+    statuses: list[TaskStatus] | None = None
+    parent_session_id: str | None = None
+    kind: Literal["prompt", "command"] | None = None
+
+    def matches(self, record: TaskRecord) -> bool:
+        return (
+            (self.statuses is None or record.status in self.statuses)
+            and (self.parent_session_id is None or record.spec.parent_session_id == self.parent_session_id)
+            and (self.kind is None or record.spec.kind == self.kind)
+        )
+
+
+class StoppedTask(Model):
+    """A background task that ``claw_stop_task`` found by its id: ended by that call (``stopped``) or
+    ended before it (``completed``, ``failed``). Claude Code's ``task_updated``/``task_notification``
+    messages are built from it."""
+
+    task_id: str
+    #: Claude Code's task type: ``local_bash`` (a background shell), ``local_agent`` (a sub-agent).
+    task_type: str
+    description: str = ""
+    status: Literal["stopped", "completed", "failed"] = "stopped"
+
+
+class TaskOutputChunk(NamedTuple):
+    """A page of a task's output: the text, the offset to ask for next, and whether no more will come."""
+
+    text: str
+    next_offset: int
+    done: bool
+
+
+class TaskHandle(abc.ABC):
+    id: str
+
+    @abc.abstractmethod
+    def done(self) -> bool: ...
+
+    @abc.abstractmethod
+    async def result(self) -> Any:
+        """Wait for the task and return its result (or raise its exception)."""
+
+    @abc.abstractmethod
+    async def cancel(self) -> None: ...
+
+
+class TaskBackend(abc.ABC):
+    """Where tasks run. ``start`` is in-process; the async methods manage detached :class:`TaskSpec` tasks.
+
+    Backends raise :class:`KeyError` from ``get``/``output``/``wait``/``stop`` for an unknown id.
+    """
+
+    name: ClassVar[str]
+
+    def configure(self, settings: Mapping[str, Any]) -> None:
+        """Take the effective settings (all of them; a backend reads its own ``agents.<name>`` part).
+
+        :func:`select_task_backend` calls it on the backend it selects, before returning it, so a backend
+        registered without settings (``claw_register_task_backends``) learns, for example, its broker URL.
+        The default needs none. Raise :class:`claw.ConfigError` for settings the backend cannot use.
+        """
+
+    @abc.abstractmethod
+    def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
+        """Start ``work`` in the background and return a handle to it."""
+
+    def handle(self, task_id: str) -> TaskHandle | None:
+        """The handle of in-process work this backend started (:meth:`start`), or ``None``: how
+        ``TaskOutput``/``TaskStop`` find a background sub-agent by its id. The default keeps none."""
+        return None
+
+    def handles(self) -> list[TaskHandle]:
+        """Every piece of in-process work this backend started that it still knows, oldest first."""
+        return []
+
+    @abc.abstractmethod
+    async def submit(self, spec: TaskSpec) -> TaskRecord:
+        """Start ``spec`` detached and return its record (``pending`` or already ``running``)."""
+
+    @abc.abstractmethod
+    async def get(self, task_id: str) -> TaskRecord:
+        """The current record of ``task_id``."""
+
+    @abc.abstractmethod
+    async def list(self, filter: TaskFilter | None = None) -> list[TaskRecord]:
+        """Records matching ``filter``, oldest first."""
+
+    @abc.abstractmethod
+    async def output(self, task_id: str, offset: int = 0, limit: int = 64 * 1024) -> TaskOutputChunk:
+        """Up to ``limit`` bytes of output from byte ``offset``; ``done`` once the task is final and
+        everything has been read."""
+
+    @abc.abstractmethod
+    async def wait(self, task_id: str, timeout: float | None = None) -> TaskRecord:
+        """The record once the task is final, or as it stands when ``timeout`` seconds have passed."""
+
+    @abc.abstractmethod
+    async def stop(self, task_id: str) -> TaskRecord:
+        """End the task and everything it started (its whole process group); a final task is left as is."""
+
+
+def task_argv(spec: TaskSpec, python: str | None = None) -> list[str]:
+    """The command line that runs ``spec``: ``python -m claw -p TEXT [--model M] [--permission-mode P]``
+    for a prompt, ``bash -c TEXT`` (``/bin/sh`` without bash) for a command. Every backend runs the same."""
+    if spec.kind == "command":
+        return [shutil.which("bash") or "/bin/sh", "-c", spec.text]
+    argv = [python or sys.executable, "-m", "claw", "-p", spec.text]
+    if spec.model:
+        argv += ["--model", spec.model]
+    if spec.permission_mode:
+        argv += ["--permission-mode", spec.permission_mode]
+    return argv
+
+
+def task_env(spec: TaskSpec, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment a task runs with: ``base`` (default: this process's) plus ``spec.env``, and
+    ``CLAW_PARENT_SESSION_ID`` set to the spec's parent session (so a child shares its task list)."""
+    env = dict(os.environ if base is None else base)
+    # the parent is the spec's, never whoever started the backend's process
+    env.pop("CLAW_PARENT_SESSION_ID", None)
+    env.update(spec.env)
+    if spec.parent_session_id:
+        env["CLAW_PARENT_SESSION_ID"] = spec.parent_session_id
+    return env
+
+
+def read_task_output(path: str | os.PathLike[str], offset: int, limit: int) -> tuple[str, int]:
+    """Up to ``limit`` bytes of the file at ``path`` from byte ``offset``, decoded as UTF-8, and the next
+    offset. A character cut by the limit is left for the next read rather than garbled. A missing file
+    reads as empty (the task has not written yet)."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            data = f.read(limit)
+    except FileNotFoundError:
+        return "", offset
+    return decode_task_output(data, offset, limit)
+
+
+def decode_task_output(data: bytes, offset: int, limit: int) -> tuple[str, int]:
+    """``data`` (at most ``limit`` bytes of a task's output read from byte ``offset``, from a file or any
+    other store) decoded as UTF-8, and the next offset; a character cut by the limit is left for the next
+    read, one cut by the end of the output is decoded as a replacement character."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    text = decoder.decode(data, final=False)
+    pending = len(decoder.getstate()[0])
+    if pending and len(data) < limit:  # the end of the file, not a cut: nothing more will complete it
+        text += decoder.decode(b"", final=True)
+        pending = 0
+    return text, offset + len(data) - pending
+
+
+def process_start(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot, from ``/proc``), or None when it is gone or a
+    zombie: with the pid it identifies a process for good, as pids are recycled (so a backend can tell
+    its task's process from a stranger that got the same pid later)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(") ", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def kill_process_group(pid: int, sig: int = signal.SIGTERM) -> bool:
+    """Send ``sig`` to the process group led by ``pid`` (tasks start in their own session, so this is the
+    task and everything it started). False when no such group is left."""
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return False
+    return True
+
+
+async def stop_process_group(pid: int, grace: float = 3.0) -> None:
+    """SIGTERM the group led by ``pid``, then SIGKILL what is left after ``grace`` seconds."""
+    if not kill_process_group(pid, signal.SIGTERM):
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        if not kill_process_group(pid, 0):
+            return
+    kill_process_group(pid, signal.SIGKILL)
+
+
+def select_task_backend(
+    backends: Mapping[str, TaskBackend], settings: Mapping[str, Any], *, need_detached: bool = True
+) -> TaskBackend:
+    """The backend settings ``agents.backend`` names (default :data:`DEFAULT_TASK_BACKEND`).
+
+    When the default is not installed, the kernel's ``local`` backend serves (detached tasks then end with
+    this process). A backend named in settings but not registered is an error naming it and the choices.
+    """
+    agents = settings.get("agents")
+    configured = agents.get("backend") if isinstance(agents, Mapping) else None
+    name = configured or DEFAULT_TASK_BACKEND
+    if name in backends:
+        backends[name].configure(settings)
+        return backends[name]
+    if configured:
+        from claw._errors import ConfigError
+
+        raise ConfigError(
+            f"settings agents.backend: no task backend {name!r} is installed "
+            f"(installed: {', '.join(sorted(backends)) or 'none'})"
+        )
+    return backends["local"]
+
+
+class _LocalHandle(TaskHandle):
+    def __init__(self, task: asyncio.Task[Any]) -> None:
+        self.id = task.get_name()
+        self._task = task
+
+    def done(self) -> bool:
+        return self._task.done()
+
+    async def result(self) -> Any:
+        return await self._task
+
+    async def cancel(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+
+class LocalTaskBackend(TaskBackend):
+    """Runs tasks on the running event loop (the handle's id is the ``name`` given to :meth:`start`:
+    make it unique; a sub-agent's is its session id); detached tasks are child processes of this
+    process, their records kept in memory and their output in a temporary directory (so they end with it)."""
+
+    name = "local"
+
+    def __init__(self) -> None:
+        self._records: dict[str, TaskRecord] = {}
+        self._procs: dict[str, asyncio.subprocess.Process] = {}
+        self._watchers: dict[str, asyncio.Task[None]] = {}
+        self._dir: Path | None = None
+        self._handles: dict[str, TaskHandle] = {}
+
+    def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
+        async def _run() -> Any:
+            return await work()
+
+        handle = _LocalHandle(asyncio.get_running_loop().create_task(_run(), name=name))
+        self._handles[handle.id] = handle
+        return handle
+
+    def handle(self, task_id: str) -> TaskHandle | None:
+        return self._handles.get(task_id)
+
+    def handles(self) -> list[TaskHandle]:
+        return list(self._handles.values())
+
+    async def submit(self, spec: TaskSpec) -> TaskRecord:
+        if self._dir is None:
+            self._dir = Path(tempfile.mkdtemp(prefix="claw-tasks-"))
+        task_id = uuid.uuid4().hex[:12]
+        out = self._dir / f"{task_id}.log"
+        record = TaskRecord(id=task_id, spec=spec, backend=self.name, output_path=str(out))
+        record.transition(TaskStatus.PENDING, "submitted")
+        self._records[task_id] = record
+        with open(out, "wb") as sink:
+            try:
+                proc = await asyncio.create_subprocess_exec(
+                    *task_argv(spec),
+                    cwd=spec.cwd,
+                    env=task_env(spec),
+                    stdin=asyncio.subprocess.DEVNULL,
+                    stdout=sink,
+                    stderr=asyncio.subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            except OSError as e:
+                record.error = f"could not start: {e}"
+                record.transition(TaskStatus.FAILED, record.error)
+                return record.model_copy(deep=True)
+        record.pid = proc.pid
+        record.transition(TaskStatus.RUNNING, f"pid {proc.pid}")
+        self._procs[task_id] = proc
+        self._watchers[task_id] = asyncio.get_running_loop().create_task(self._watch(record, proc))
+        return record.model_copy(deep=True)
+
+    async def _watch(self, record: TaskRecord, proc: asyncio.subprocess.Process) -> None:
+        code = await proc.wait()
+        if record.status.final:  # stopped meanwhile
+            record.exit_code = code
+            return
+        record.exit_code = code
+        if code == 0:
+            record.transition(TaskStatus.COMPLETED, "exit 0")
+        else:
+            record.error = f"exit code {code}"
+            record.transition(TaskStatus.FAILED, record.error)
+
+    def _record(self, task_id: str) -> TaskRecord:
+        try:
+            return self._records[task_id]
+        except KeyError:
+            raise KeyError(f"no task {task_id!r}") from None
+
+    async def get(self, task_id: str) -> TaskRecord:
+        return self._record(task_id).model_copy(deep=True)
+
+    async def list(self, filter: TaskFilter | None = None) -> list[TaskRecord]:
+        flt = filter or TaskFilter()
+        return [r.model_copy(deep=True) for r in self._records.values() if flt.matches(r)]
+
+    async def output(self, task_id: str, offset: int = 0, limit: int = 64 * 1024) -> TaskOutputChunk:
+        record = self._record(task_id)
+        final = record.status.final
+        text, nxt = read_task_output(record.output_path or "", offset, limit)
+        size = os.path.getsize(record.output_path) if record.output_path and final else 0
+        return TaskOutputChunk(text, nxt, final and nxt >= size)
+
+    async def wait(self, task_id: str, timeout: float | None = None) -> TaskRecord:
+        record = self._record(task_id)
+        watcher = self._watchers.get(task_id)
+        if watcher is not None and not record.status.final:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(watcher), timeout)
+        return record.model_copy(deep=True)
+
+    async def stop(self, task_id: str) -> TaskRecord:
+        record = self._record(task_id)
+        proc = self._procs.get(task_id)
+        if not record.status.final and proc is not None:
+            record.transition(TaskStatus.STOPPED, "stopped on request")
+            await stop_process_group(proc.pid)
+            with contextlib.suppress(ProcessLookupError):
+                await proc.wait()
+            record.exit_code = proc.returncode
+        return record.model_copy(deep=True)
+
+
+class AgentsSettings(Model):
+    """Settings ``agents``: ``backend`` names the task backend; other keys belong to backends and agent
+    plugins (for example ``agents.celery``), which validate their own part."""
+
+    model_config = ConfigDict(extra="allow")
+
+    backend: str | None = None

@@ -1,0 +1,197 @@
+"""Workspace trust: whether what a folder brings (its project and local settings files, ``.mcp.json``,
+slash commands) may run code or reach the network.
+
+A cloned repository chooses its own ``.claw/settings.json``: hooks are commands, ``env`` can point a
+proxy at an attacker, ``providers`` can send the API key elsewhere, permission grants let the model
+run commands unasked. Until the user trusts the folder, the kernel leaves those keys of the folder's
+layers out of the effective settings (:func:`restricted_layers`), and plugins that read the folder
+themselves (claw-mcp's ``.mcp.json``, Markdown commands' ``!`cmd` ``) ask :class:`WorkspaceTrust`
+(``EffectiveSettings.trust``, ``SessionContext.trust``) rather than this store.
+
+Trust is remembered per folder in the state directory, keyed by the folder's real path: a clone
+moved or reached through another symlink is a different folder and is asked about again. A trusted
+folder's subfolders are trusted with it (as in Claude Code: they are part of what was trusted); its
+parent and siblings are not. See ``docs/trust.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from claw import _paths as paths
+
+#: The settings layers a folder brings (its own files), as opposed to the user's, the command line's
+#: and the organisation's.
+WORKSPACE_SCOPES = frozenset({"project", "local"})
+
+#: Kernel key paths of workspace layers that take effect only in a trusted folder: they run commands,
+#: reach the network or grant the model permissions. Plugins add theirs (``claw_register_settings``
+#: with ``requires_trust=True``).
+RESTRICTED_KEYS = (
+    "env",
+    "providers",
+    "permissions.allow",
+    "permissions.defaultMode",
+    "permissions.additionalDirectories",
+)
+
+#: How a trust decision was reached: remembered in the store, answered for this run only, implied
+#: by headless ``-p`` (Claude Code's behaviour), or not trusted.
+Reason = Literal["remembered", "this run", "headless", "untrusted"]
+
+#: The environment variable that makes ``-p`` honour the store (``--require-trust``).
+REQUIRE_TRUST_ENV = "CLAW_REQUIRE_TRUST"
+
+
+@dataclass(frozen=True)
+class WorkspaceTrust:
+    """The kernel's decision for a run's folder: whether its settings layers' code-running keys,
+    its ``.mcp.json`` servers and its commands' ``!`cmd` `` lines take effect.
+
+    :param folder: the folder's real path (what the store is keyed by).
+    :param trusted: whether they take effect.
+    :param reason: how that was decided (:data:`Reason`).
+    """
+
+    folder: Path
+    trusted: bool
+    reason: Reason
+
+    @property
+    def how_to_trust(self) -> str:
+        """The one-line hint printed wherever something was held back."""
+        return f"trust the folder with /trust or `claw trust {self.folder}`"
+
+
+def folder_key(folder: Path | str) -> str:
+    """The store's key for ``folder``: its real path (symlinks resolved)."""
+    return os.path.realpath(os.fspath(folder))
+
+
+class TrustStore:
+    """``<state dir>/trusted-folders.json``: ``{"folders": {"<real path>": {"trustedAt": "..."}}}``.
+
+    Only the kernel reads it; plugins ask the run's :class:`WorkspaceTrust`."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self.path = paths.state_dir(env) / "trusted-folders.json"
+
+    def folders(self) -> dict[str, dict[str, Any]]:
+        """Trusted folders by real path.
+
+        :raises ConfigError: when the file is not valid JSON (it is never silently replaced)."""
+        from claw._config import read_json_file
+
+        data = read_json_file(self.path) or {}
+        folders = data.get("folders")
+        return {k: v for k, v in folders.items() if isinstance(v, dict)} if isinstance(folders, dict) else {}
+
+    def trusted_root(self, folder: Path | str) -> str | None:
+        """The trusted folder ``folder`` is (or is inside), by real path; ``None`` when none is."""
+        folders = self.folders()
+        path = Path(folder_key(folder))
+        return next((str(p) for p in (path, *path.parents) if str(p) in folders), None)
+
+    def add(self, folder: Path | str) -> str:
+        """Remember ``folder`` as trusted; returns its key."""
+        key = folder_key(folder)
+        folders = self.folders()
+        folders.setdefault(key, {"trustedAt": datetime.now(UTC).isoformat(timespec="seconds")})
+        self._write(folders)
+        return key
+
+    def remove(self, folder: Path | str) -> bool:
+        """Forget ``folder``; whether it was trusted."""
+        folders = self.folders()
+        if folders.pop(folder_key(folder), None) is None:
+            return False
+        self._write(folders)
+        return True
+
+    def _write(self, folders: dict[str, dict[str, Any]]) -> None:
+        from claw._files import atomic_write
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, json.dumps({"folders": folders}, indent=2, sort_keys=True) + "\n")
+
+
+def workspace_trust(workspace: Path | str, env: Mapping[str, str] | None = None) -> WorkspaceTrust:
+    """The remembered decision for ``workspace``: trusted when the store names its real path or a
+    folder it is inside."""
+    key = folder_key(workspace)
+    if TrustStore(env).trusted_root(key) is not None:
+        return WorkspaceTrust(Path(key), True, "remembered")
+    return WorkspaceTrust(Path(key), False, "untrusted")
+
+
+def granted(trust: WorkspaceTrust, reason: Reason) -> WorkspaceTrust:
+    """``trust`` turned into a trusted decision for ``reason``."""
+    return replace(trust, trusted=True, reason=reason)
+
+
+def _without(data: dict[str, Any], path: str) -> tuple[dict[str, Any], Any]:
+    """``data`` without the dotted key ``path`` (copied where changed) and the value removed."""
+    head, _, rest = path.partition(".")
+    if head not in data:
+        return data, None
+    if not rest:
+        out = dict(data)
+        return out, out.pop(head)
+    inner = data[head]
+    if not isinstance(inner, dict):
+        return data, None
+    stripped, value = _without(inner, rest)
+    return ({**data, head: stripped} if value is not None else data), value
+
+
+def restricted_layers(layers: Sequence[Any], keys: Sequence[str]) -> tuple[list[Any], list[HeldBack]]:
+    """The workspace layers without ``keys`` (dotted paths), other layers as they are, and what was
+    left out, in layer order."""
+    out: list[Any] = []
+    held: list[HeldBack] = []
+    for layer in layers:
+        if layer.scope not in WORKSPACE_SCOPES:
+            out.append(layer)
+            continue
+        data = layer.data
+        for key in keys:
+            data, value = _without(data, key)
+            if value not in (None, {}, []):
+                held.append(HeldBack(key, value, layer.label))
+        out.append(replace(layer, data=data) if data is not layer.data else layer)
+    return out, held
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A workspace layer's value of a key that needs trust."""
+
+    key: str
+    value: Any
+    source: str
+
+    def lines(self) -> list[str]:
+        """What it would enable, one line per hook command, rule or name (the values of ``env``,
+        ``providers`` and other objects are not shown: they may be secrets)."""
+        value = self.value
+        where = f"({self.source})"
+        if self.key == "hooks" and isinstance(value, dict):
+            return [
+                f"hook {event}: {hook.get('command')} {where}"
+                for event, groups in value.items()
+                for group in groups or []
+                if isinstance(group, dict)
+                for hook in group.get("hooks") or []
+                if isinstance(hook, dict)
+            ]
+        if isinstance(value, dict):
+            return [f"{self.key} {name} {where}" for name in value]
+        if isinstance(value, list):
+            return [f"{self.key}: {item} {where}" for item in value]
+        return [f"{self.key}: {json.dumps(value)} {where}"]
