@@ -58,7 +58,7 @@ def test_the_kernel_imports_no_plugin_library_or_test_kit() -> None:
 
 def test_the_kernel_holds_no_wire_translation_or_vendor_mock() -> None:
     claw = KERNEL / "claw"
-    assert sorted((claw / "wire").rglob("*.py")) == []
+    assert sorted(p for name in ("wire", "_wire") for p in (claw / name).rglob("*.py")) == []
     assert sorted((claw / "testing").glob("mock_*.py")) == []
 
 

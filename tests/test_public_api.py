@@ -117,6 +117,16 @@ def test_every_exported_name_resolves_in_a_fresh_interpreter():
     assert int(done.stdout) == len(claw.__all__)
 
 
+def test_every_kernel_module_outside_the_public_api_says_it_is_internal():
+    """A module of ``claw`` is internal unless it is made public on purpose (``ALLOWED``): its name starts
+    with ``_``, as in pytest, so nobody takes ``claw.config`` for an API."""
+    public = {"__init__", "__main__", *(a.removeprefix("claw.") for a in ALLOWED)}
+    modules = [p.name.removesuffix(".py") for p in KERNEL.iterdir() if p.suffix == ".py"]
+    packages = [p.name for p in KERNEL.iterdir() if (p / "__init__.py").is_file()]
+    assert {"_cli", "_loop", "_config", "hookspecs", "testing"} <= {*modules, *packages}
+    assert [m for m in [*modules, *packages] if not m.startswith("_") and m not in public] == []
+
+
 def test_no_exported_name_is_shadowed_by_a_submodule():
     # importing claw.<x> sets the attribute claw.<x> to the module, hiding an exported name <x>
     clashes = [n for n in claw.__all__ if (KERNEL / f"{n}.py").exists() or (KERNEL / n).is_dir()]
