@@ -3,7 +3,7 @@
 A provider plugin registers a :class:`Provider` subclass (not an instance) through
 ``claw_register_providers``; the kernel instantiates it only when a run addresses one of its models,
 so registering costs nothing at start-up. The vendor SDK is imported inside :meth:`Provider.stream`
-or the constructor, never at module level (see :func:`claw._lazy.require`).
+or the constructor, never at module level (see :func:`claw.require`).
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ class Provider(abc.ABC):
     def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         """Send ``request`` and yield events, ending with one :class:`ResponseComplete`.
 
-        Must raise :class:`claw._errors.ApiError` for every API or transport failure (including a
+        Must raise :class:`claw.ApiError` for every API or transport failure (including a
         stream that ends before the response is complete) and must not retry by itself: the
         kernel owns retries, backoff, the idle watchdog and fallbacks.
         """

@@ -207,7 +207,7 @@ class ToolContext(Model):
 
 def _named_as_shown(path: Path) -> Path:
     """``path`` as the model saw it, back to the file it names: a name that is not UTF-8 is shown with
-    U+FFFD (:func:`claw._text.model_text`), so each such component is replaced by the one directory entry
+    U+FFFD (:func:`claw.model_text`), so each such component is replaced by the one directory entry
     shown the same way. Unchanged when there is none, or more than one."""
     out = Path(path.anchor)
     for part in path.parts[len(out.parts) :]:

@@ -1,7 +1,7 @@
 """The ``claw`` command line.
 
 Built-in subcommands live one module each and are imported only when invoked or listed; plugin
-subcommands come from ``claw_register_commands``. ``main`` maps every :class:`claw._errors.ClawError`
+subcommands come from ``claw_register_commands``. ``main`` maps every :class:`claw.ClawError`
 to one ``claw: error: ...`` line and its exit code (0 ok, 1 runtime failure, 2 usage error, 130
 interrupted).
 

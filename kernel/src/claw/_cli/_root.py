@@ -297,7 +297,7 @@ PLUGIN_FLAGS: dict[str, str] = dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk")
 
 #: ``ctx.meta`` key of the options plugins added to the invocation.
 _RUN_OPTIONS = "claw.run_options"
-#: ``ctx.meta`` key of the :class:`claw._errors.ConfigError` that kept plugins from loading.
+#: ``ctx.meta`` key of the :class:`claw.ConfigError` that kept plugins from loading.
 _UNREAD_SETTINGS = "claw.unread_settings"
 #: Root options the plugins (through the settings) depend on -> the :class:`CliState` attribute.
 _EARLY = {"--work-dir": "work_dir", "--settings": "settings", "--setting-sources": "setting_sources"}

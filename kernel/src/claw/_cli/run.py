@@ -83,7 +83,7 @@ def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def loop_options(state: CliState, params: dict[str, Any]) -> Any:
-    """:class:`claw._loop.LoopOptions` from the root command's parameters; the values of the options plugins
+    """:class:`claw.LoopOptions` from the root command's parameters; the values of the options plugins
     added go to ``extra`` (``SessionContext.extra``), and the plugins adjust them (``claw_adjust_run``).
     Settings are not read here (the loop applies their defaults when it starts): an interactive front end
     gets its options, and its screen up, before settings are validated.
@@ -302,7 +302,7 @@ def run_print(
     hook_events: bool = False,
 ) -> int:
     """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
-    (:class:`~claw._cli.stream_input.StreamJsonInput`) as the next turn of the same session; returns the exit
+    (:class:`~claw.StreamJsonInput`) as the next turn of the same session; returns the exit
     code (1 if any turn failed). A built-in ``/command`` (:mod:`claw._cli.slash_builtins`) runs in its
     place, its report on stdout in text output and on stderr otherwise. ``out`` is the real stdout
     (:func:`claw._cli.reserved_stdout.reserved_stdout`). With ``hook_events`` (stream-json), every hook

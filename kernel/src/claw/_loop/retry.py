@@ -4,7 +4,7 @@ Providers raise :class:`claw.ApiError` and never retry themselves. Here, per req
 
 - a retryable error (408, 409, 429 except spend caps, 5xx, 529, resets, a cut stream) is retried with
   exponential backoff and jitter, waiting at least the server's ``retry-after``;
-- an endpoint that cannot be reached at all (:class:`claw._errors.EndpointUnreachable`: connection
+- an endpoint that cannot be reached at all (:class:`claw.EndpointUnreachable`: connection
   refused, unknown host) is retried only for ``unreachable_budget`` seconds in all: a wrong base URL or
   a server that is not running will not come back within the minutes the backoff above would wait;
 - a stream that sends nothing for ``idle_timeout`` seconds is aborted and retried (the idle watchdog);

@@ -12,7 +12,7 @@ lives here once instead of in every plugin:
 - :mod:`claw_wire.openai_chat`: Chat Completions request parameters and streaming for the
   ``openai`` SDK (OpenAI and any OpenAI-compatible deployment).
 - :mod:`claw_wire.errors`: :func:`~claw_wire.errors.sdk_error` maps both SDKs' exceptions to
-  :class:`claw._errors.ApiError`.
+  :class:`claw.ApiError`.
 
 None of them imports a vendor SDK at import time: they work on plain dicts, and
 :func:`post_stream` sends through the client it is given: a :class:`claw_wire.http.HttpClient` (the

@@ -1,6 +1,6 @@
-"""Assemble a complete :class:`~claw._providers.ModelResponse` from the stream events a provider yields.
+"""Assemble a complete :class:`~claw.ModelResponse` from the stream events a provider yields.
 
-Every provider streams deltas and must end with one :class:`~claw._providers.ResponseComplete`; the
+Every provider streams deltas and must end with one :class:`~claw.ResponseComplete`; the
 builder records each event as it passes through, so the final content is exactly what was streamed.
 """
 

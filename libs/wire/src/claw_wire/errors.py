@@ -1,4 +1,4 @@
-"""Map the ``anthropic`` and ``openai`` SDKs' exceptions to :class:`claw._errors.ApiError`.
+"""Map the ``anthropic`` and ``openai`` SDKs' exceptions to :class:`claw.ApiError`.
 
 Both SDKs share one generated base client, so their errors have the same shapes (and
 :mod:`claw_wire.http` raises the same shapes for the requests it sends itself): ``APIStatusError``
