@@ -9,6 +9,13 @@ def test_version(claw):
     assert claw("--version").assert_success().stdout == f"claw {VERSION} (plugin API {API_VERSION})\n"
 
 
+def test_dash_v_is_version_as_in_claude_code(claw):
+    line = f"claw {VERSION} (plugin API {API_VERSION})\n"
+    assert claw("-v").assert_success().stdout == line
+    assert claw.subprocess("-v").stdout == line  # the fast path, before click
+    assert claw("-v", "--model", "x/y").assert_success().stdout == line
+
+
 def test_help_lists_builtin_commands(claw, claw_env):
     claw_env["CLAW_PLUGINS"] = ""  # the kernel's own, with no plugin loaded
     out = claw("--help").assert_success().stdout

@@ -19,9 +19,8 @@ from typing import Any
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point. Returns (and exits with) the process exit code."""
-    if (sys.argv[1:] if argv is None else argv) == ["--version"]:
-        # Answered before click and the plugins are imported, so it costs little more than
-        # starting Python; ``--version`` among other arguments goes through click's option.
+    if (sys.argv[1:] if argv is None else argv) in (["--version"], ["-v"]):
+        # Before click and the plugins load (about Python's start-up); with other arguments: click's option.
         from claw._version import version_line
 
         sys.stdout.write(version_line() + "\n")

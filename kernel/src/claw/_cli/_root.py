@@ -142,10 +142,10 @@ class ClawGroup(click.Group):
         ``--setting-sources``: those three are read first by a scan of ``args`` that knows only the
         kernel's options, converted by their own click types and callbacks. The state made from them
         (and its app) is the run's, unless click's full parse then disagrees (see :meth:`parse_args`).
-        ``--version`` loads no plugin: unknown options are ignored so it still answers.
+        ``--version`` (``-v``, as in Claude Code) loads no plugin: unknown options are ignored so it answers.
         """
         head = args[: args.index("--")] if "--" in args else args
-        if "--version" in head:
+        if "--version" in head or "-v" in head:
             ctx.ignore_unknown_options = True
             return
         state = CliState(None, None, False)
@@ -384,6 +384,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option(
+    "-v",
     "--version",
     is_flag=True,
     expose_value=False,
