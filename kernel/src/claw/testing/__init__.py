@@ -161,6 +161,7 @@ class ClawRunner:
     def __call__(
         self, *args: str | os.PathLike[str], input: str | None = None, cwd: Path | None = None
     ) -> RunResult:
+        from claw import _console as console
         from claw import _paths as paths
         from claw._cli import cli
         from claw._cli._errors import run
@@ -175,6 +176,10 @@ class ClawRunner:
         os.chdir(cwd or self.workspace)
         sys.stdin = io.StringIO(input or "")
         saved_managed, paths.MANAGED_SETTINGS = paths.MANAGED_SETTINGS, self.managed_settings
+        # Each run warns as a new process would: a warning given once per process, given by an earlier
+        # run in this one, still shows (restored after, for the test's own process).
+        saved_seen = set(console._seen)
+        console._seen.clear()
         try:
             with redirect_stdout(out), redirect_stderr(err):
                 code = run(cli, argv)
@@ -184,6 +189,8 @@ class ClawRunner:
             os.chdir(saved_cwd)
             sys.stdin = saved_stdin
             paths.MANAGED_SETTINGS = saved_managed
+            console._seen.clear()
+            console._seen.update(saved_seen)
         return RunResult(code, out.getvalue(), err.getvalue(), argv)
 
     def subprocess(
