@@ -188,7 +188,7 @@ def test_a_background_bash_job_that_fails_is_notified_between_turns(  # type: ig
 
 
 def test_a_background_bash_job_that_exits_0_is_completed(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
-    # `true` exits at once: its end may be heard of before its task_started went out, and still follows it
+    # `true` exits at once, while the turn still runs: its end is told after its start all the same
     messages = _bash_job_ends(scripted_default, claw_env, workspace, "true")
     _, updated, notified = _ends(messages)
     assert (updated.status, notified.status, notified.tool_use_id) == ("completed", "completed", "toolu_job")

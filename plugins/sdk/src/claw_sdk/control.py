@@ -90,9 +90,8 @@ class ControlChannel(StreamJsonInput):
         self._confirmed: dict[str, bool] = {}
         #: Background tasks reported started and not yet ended: task id -> the tool call's id.
         self._tasks: dict[str, str] = {}
-        #: Tasks whose end was reported (each is, once), and ends announced before their start.
+        #: Tasks whose end was reported (each is, once).
         self._ended: set[str] = set()
-        self._early_ends: dict[str, StoppedTask] = {}
         #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
         self._answering: set[asyncio.Future[None]] = set()
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]] = {
@@ -332,17 +331,13 @@ class ControlChannel(StreamJsonInput):
         description = str(data.get("description") or "")
         self.write({**started, "tool_use_id": tool_use_id, "description": description, "task_type": kind})
         self._tasks[task_id] = tool_use_id
-        early = self._early_ends.pop(task_id, None)
-        if early is not None:
-            self._report_end(early)
 
     def task_ended(self, task: StoppedTask) -> None:
-        """A background task ended other than through ``stop_task`` (``claw_task_ended``): reported
-        as its ``stop_task`` end is; one that ended before its ``task_started`` went out, right after it."""
+        """A background task ended other than through ``stop_task`` (``claw_task_ended``): reported as
+        its ``stop_task`` end is, if its start was (``task_started`` goes out as its tool call returns,
+        before the task can end: nothing runs between)."""
         if task.task_id in self._tasks:
             self._report_end(task)
-        elif task.task_id not in self._ended:
-            self._early_ends[task.task_id] = task
 
     def _report_end(self, task: StoppedTask) -> None:
         """Claude Code's ``task_updated`` (status ``killed`` for a stopped task) and ``task_notification``
