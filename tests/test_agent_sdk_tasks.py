@@ -183,7 +183,7 @@ def test_a_background_bash_job_that_fails_is_notified_between_turns(  # type: ig
     assert started.task_type == "local_bash"
     assert updated.status == "failed" and isinstance(updated.patch.get("end_time"), int)
     assert (notified.status, notified.tool_use_id) == ("failed", "toolu_job")
-    assert notified.summary == "Background command \"sleep 1; sh -c 'exit 3'\" failed with exit code 3"
+    assert notified.summary == 'Background command "a job" failed with exit code 3'
     assert notified.status in TERMINAL_TASK_STATUSES  # the SDK's ledger clears the task on it
 
 
@@ -192,7 +192,7 @@ def test_a_background_bash_job_that_exits_0_is_completed(scripted_default, claw_
     messages = _bash_job_ends(scripted_default, claw_env, workspace, "true")
     _, updated, notified = _ends(messages)
     assert (updated.status, notified.status, notified.tool_use_id) == ("completed", "completed", "toolu_job")
-    assert notified.summary == 'Background command "true" completed (exit code 0)'
+    assert notified.summary == 'Background command "a job" completed (exit code 0)'
 
 
 def test_a_background_subagent_that_finishes_is_completed(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]

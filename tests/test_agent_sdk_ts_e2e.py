@@ -231,4 +231,4 @@ def test_a_background_job_that_fails_is_reported_between_turns(drive, scripted):
     assert started["task_id"] == updated["task_id"] == notified["task_id"]
     assert updated["patch"]["status"] == "failed"
     assert (notified["status"], notified["tool_use_id"]) == ("failed", "toolu_job")
-    assert notified["summary"] == 'Background command "sleep 1; exit 3" failed with exit code 3'
+    assert notified["summary"] == 'Background command "fail later" failed with exit code 3'

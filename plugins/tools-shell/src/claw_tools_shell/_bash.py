@@ -175,8 +175,7 @@ class BashTool(claw.Tool):
             raise claw.ToolError(why)
         sandbox, unconfined = confinement(ctx, command, input)
         if input.get("run_in_background"):
-            result = self._background(command, cwd, env, ctx, sandbox)
-            result.data["description"] = input.get("description") or command
+            result = self._background(command, cwd, env, ctx, sandbox, input.get("description") or command)
         else:
             result = await self._foreground(command, cwd, env, ctx, input, timeout_ms / 1000, sandbox)
         result.data["sandboxed"] = sandbox is not None
@@ -189,12 +188,19 @@ class BashTool(claw.Tool):
         return result
 
     def _background(
-        self, command: str, cwd: Path, env: dict[str, str], ctx: claw.ToolContext, sandbox: Any
+        self,
+        command: str,
+        cwd: Path,
+        env: dict[str, str],
+        ctx: claw.ToolContext,
+        sandbox: Any,
+        description: str,
     ) -> claw.ToolResult:
         proc = Process(
             _argv(command, ctx, sandbox), cwd=str(cwd), env=env, head=64 * 1024, tail=JOB_BUFFER_BYTES
         )
         job = JOBS.add(ctx.session_id, command, proc)
+        job.description = description
         if ctx.session is not None:
             _watch(job, ctx.session, asyncio.get_running_loop())
         return claw.ToolResult(
@@ -208,6 +214,7 @@ class BashTool(claw.Tool):
                 "stdout": "",
                 "stderr": "",
                 "interrupted": False,
+                "description": description,
             },
         )
 
@@ -379,9 +386,9 @@ def job_task(job: Job) -> claw.StoppedTask:
     return claw.StoppedTask(
         task_id=job.id,
         task_type="local_bash",
-        description=job.command,
+        description=job.description,
         status=status,
-        summary=f'Background command "{job.command}" {ending}',
+        summary=f'Background command "{job.description}" {ending}',
     )
 
 
