@@ -1,7 +1,9 @@
 """The real Claude Agent SDK's ``stop_task`` against claw: a ``Bash`` ``run_in_background`` job is
 reported with ``system/task_started`` (its ``task_id``), ``stop_task`` kills its process, and the end is
 reported as Claude Code reports it (``task_updated`` with status ``killed``, ``task_notification``
-with status ``stopped``); an unknown id is a clear error."""
+with status ``stopped``), once; an unknown id is a clear error. A background job or sub-agent that ends
+on its own is reported too (``task_updated`` and ``task_notification``, ``completed`` or ``failed``),
+also between turns; the model's ``KillShell`` ends a job as ``stopped``."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from typing import Any
 
 import pytest
 from claude_agent_sdk import (
+    TERMINAL_TASK_STATUSES,
     ClaudeAgentOptions,
     ClaudeSDKClient,
+    ResultMessage,
     TaskNotificationMessage,
     TaskStartedMessage,
     TaskUpdatedMessage,
@@ -54,8 +58,11 @@ def _pid(messages: list[Any]) -> int:
 
 def test_stop_task_kills_a_background_bash_job(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
     background = {"command": "sleep 60", "run_in_background": True, "description": "sleep a minute"}
-    scripted_default.script(Reply(ToolCall("Bash", background, id="toolu_bg")), Reply(Text("started")))
+    scripted_default.script(
+        Reply(ToolCall("Bash", background, id="toolu_bg")), Reply(Text("started")), Reply(Text("again"))
+    )
     errors: list[str] = []
+    later: list[Any] = []
 
     async def drive() -> tuple[list[Any], list[Any], bool]:
         async with ClaudeSDKClient(_options(claw_env, workspace)) as client:
@@ -69,6 +76,9 @@ def test_stop_task_kills_a_background_bash_job(scripted_default, claw_env, works
                 with pytest.raises(Exception) as refused:
                     await client.stop_task(task_id)
                 errors.append(str(refused.value))
+            await asyncio.sleep(0.5)  # the job's exit has been seen by now: it must not be told again
+            await client.query("anything else?")
+            later.extend([m async for m in client.receive_response()])
             return turn, after, running
 
     turn, after, running = asyncio.run(drive())
@@ -85,6 +95,11 @@ def test_stop_task_kills_a_background_bash_job(scripted_default, claw_env, works
     assert (updated.task_id, updated.status) == (started.task_id, "killed")
     assert isinstance(notified, TaskNotificationMessage)
     assert (notified.task_id, notified.status) == (started.task_id, "stopped")
+    assert [m for m in after if isinstance(m, TaskNotificationMessage | TaskUpdatedMessage)] == [
+        updated,
+        notified,
+    ]
+    assert not [m for m in later if isinstance(m, TaskNotificationMessage | TaskUpdatedMessage)], "told once"
     assert errors[0].endswith('stop_task: no background task "nope" in this session')
     assert 'stop_task needs "task_id"' in errors[1]
 
@@ -119,3 +134,105 @@ def test_stop_task_stops_a_background_subagent_mid_turn(scripted_default, claw_e
     notified = after[-1]
     assert (notified.task_id, notified.status) == (started.task_id, "stopped")
     assert any(isinstance(m, TaskUpdatedMessage) and m.status == "killed" for m in after)
+
+
+async def _until_ended(client: ClaudeSDKClient) -> list[Any]:
+    """The messages up to both the turn's result and a ``task_notification`` (within 15 s), in order."""
+    seen: list[Any] = []
+    async with asyncio.timeout(15):
+        async for m in client.receive_messages():
+            seen.append(m)
+            kinds = {type(x) for x in seen}
+            if ResultMessage in kinds and TaskNotificationMessage in kinds:
+                return seen
+    raise AssertionError("no result and task_notification")
+
+
+def _bash_job_ends(scripted_default, claw_env, workspace: Path, command: str) -> list[Any]:  # type: ignore[no-untyped-def]
+    """Drive one turn that starts ``command`` as a background job; the messages until it is reported ended."""
+    background = {"command": command, "run_in_background": True, "description": "a job"}
+    scripted_default.script(Reply(ToolCall("Bash", background, id="toolu_job")), Reply(Text("started")))
+
+    async def drive() -> list[Any]:
+        async with ClaudeSDKClient(_options(claw_env, workspace)) as client:
+            await client.query("start a job")
+            return await _until_ended(client)
+
+    return asyncio.run(drive())
+
+
+def _ends(messages: list[Any]) -> tuple[TaskStartedMessage, TaskUpdatedMessage, TaskNotificationMessage]:
+    """The one task's start, its terminal ``task_updated`` and its ``task_notification``, checked to
+    come once each and in that order."""
+    started = [m for m in messages if isinstance(m, TaskStartedMessage)]
+    updated = [m for m in messages if isinstance(m, TaskUpdatedMessage)]
+    notified = [m for m in messages if isinstance(m, TaskNotificationMessage)]
+    assert (len(started), len(updated), len(notified)) == (1, 1, 1), messages
+    assert messages.index(started[0]) < messages.index(updated[0]) < messages.index(notified[0])
+    assert updated[0].task_id == notified[0].task_id == started[0].task_id
+    return started[0], updated[0], notified[0]
+
+
+def test_a_background_bash_job_that_fails_is_notified_between_turns(  # type: ignore[no-untyped-def]
+    scripted_default, claw_env, workspace: Path
+):
+    messages = _bash_job_ends(scripted_default, claw_env, workspace, "sleep 1; sh -c 'exit 3'")
+    started, updated, notified = _ends(messages)
+    result = next(m for m in messages if isinstance(m, ResultMessage))
+    assert messages.index(result) < messages.index(notified), "the job ended after its turn did"
+    assert started.task_type == "local_bash"
+    assert updated.status == "failed" and isinstance(updated.patch.get("end_time"), int)
+    assert (notified.status, notified.tool_use_id) == ("failed", "toolu_job")
+    assert notified.summary == 'Background command "a job" failed with exit code 3'
+    assert notified.status in TERMINAL_TASK_STATUSES  # the SDK's ledger clears the task on it
+
+
+def test_a_background_bash_job_that_exits_0_is_completed(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    # `true` exits at once, while the turn still runs: its end is told after its start all the same
+    messages = _bash_job_ends(scripted_default, claw_env, workspace, "true")
+    _, updated, notified = _ends(messages)
+    assert (updated.status, notified.status, notified.tool_use_id) == ("completed", "completed", "toolu_job")
+    assert notified.summary == 'Background command "a job" completed (exit code 0)'
+
+
+def test_a_background_subagent_that_finishes_is_completed(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    agent = {"description": "quick helper", "prompt": "say done", "run_in_background": True}
+    # The child's answer and the parent's replies (after the launch, after the child's notice) are text
+    scripted_default.script(Reply(ToolCall("Agent", agent, id="toolu_agent")), *[Reply(Text("done"))] * 3)
+
+    async def drive() -> tuple[list[Any], set[str]]:
+        async with ClaudeSDKClient(_options(claw_env, workspace, "Agent")) as client:
+            await client.query("delegate")
+            messages = await _until_ended(client)
+            return messages, set(client._query._inflight_tasks)  # pyright: ignore[reportPrivateUsage, reportOptionalMemberAccess]
+
+    messages, in_flight = asyncio.run(drive())
+    started, updated, notified = _ends(messages)
+    assert (started.task_type, started.tool_use_id) == ("local_agent", "toolu_agent")
+    assert (updated.status, notified.status, notified.tool_use_id) == (
+        "completed",
+        "completed",
+        "toolu_agent",
+    )
+    assert notified.summary == 'Agent "quick helper" completed'
+    assert in_flight == set(), "the SDK no longer counts the sub-agent in flight"
+
+
+def test_the_models_killshell_reports_the_job_stopped(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    background = {"command": "sleep 60", "run_in_background": True}
+    scripted_default.script(
+        Reply(ToolCall("Bash", background, id="toolu_job")),
+        Reply(ToolCall("KillShell", {"shell_id": "bash_1"}, id="toolu_kill")),
+        Reply(Text("killed it")),
+    )
+    options = _options(claw_env, workspace)
+    options.allowed_tools = ["Bash", "KillShell"]
+
+    async def drive() -> list[Any]:
+        async with ClaudeSDKClient(options) as client:
+            await client.query("start a sleeper, then kill it")
+            return await _until_ended(client)
+
+    _, updated, notified = _ends(asyncio.run(drive()))
+    assert (notified.task_id, updated.status, notified.status) == ("bash_1", "killed", "stopped")
+    assert notified.summary == 'Background command "sleep 60" was stopped'

@@ -2,7 +2,8 @@
 ``tests/agent_sdk_ts/driver.mjs`` runs ``query()`` with ``pathToClaudeCodeExecutable`` pointing at claw
 (a one-shot prompt, a multi-turn streaming session, ``canUseTool`` allowing, rewriting and denying Bash
 calls, the options this SDK version sends in ``initialize``: ``mcpServers``, ``settings``,
-``managedSettings``, ``disallowedTools``, ``additionalDirectories``) and prints what the SDK yielded;
+``managedSettings``, ``disallowedTools``, ``additionalDirectories``, a background job's end reported
+between turns) and prints what the SDK yielded;
 the scripted model's requests and the file system show what claw did.
 
 The SDK is installed by ``tests/setup.d/mcp-servers.sh`` (``.ci/run`` runs it); nothing is fetched at
@@ -215,3 +216,19 @@ def test_an_in_process_sdk_mcp_tool(drive, scripted):  # type: ignore[no-untyped
     assert "mcp__calc__add" in _tool_names(scripted.requests[0])
     assert _tool_results(scripted) == ["42"]
     assert out["messages"][-1]["result"] == "42"
+
+
+def test_a_background_job_that_fails_is_reported_between_turns(drive, scripted):  # type: ignore[no-untyped-def]
+    job = {"command": "sleep 1; exit 3", "run_in_background": True, "description": "fail later"}
+    scripted.script(Reply(ToolCall("Bash", job, id="toolu_job")), Reply(Text("started")))
+    messages = drive("task-end")["messages"]
+    kinds = [m.get("subtype") or m["type"] for m in messages]
+    assert kinds.index("task_started") < kinds.index("success") < kinds.index("task_updated")
+    started, updated, notified = (
+        messages[kinds.index(k)] for k in ("task_started", "task_updated", "task_notification")
+    )
+    assert kinds[-1] == "task_notification" and kinds.count("task_notification") == 1
+    assert started["task_id"] == updated["task_id"] == notified["task_id"]
+    assert updated["patch"]["status"] == "failed"
+    assert (notified["status"], notified["tool_use_id"]) == ("failed", "toolu_job")
+    assert notified["summary"] == 'Background command "fail later" failed with exit code 3'

@@ -65,6 +65,22 @@ if (scenario === "one-shot") {
   const q = query({ prompt: "add", options: { ...options, mcpServers: { calc }, allowedTools: ["mcp__calc__add"] } });
   for await (const m of q) messages.push(m);
   initialization = await q.initializationResult();
+} else if (scenario === "task-end") {
+  // Streaming input kept open until a background task's end is reported (a task_notification) after
+  // the turn's result: the end comes between turns.
+  let notified;
+  const ended = new Promise((resolve) => (notified = resolve));
+  async function* prompts() {
+    yield user("start a job");
+    await ended;
+  }
+  for await (const m of query({ prompt: prompts(), options: { ...options, allowedTools: ["Bash"] } })) {
+    messages.push(m);
+    if (m.type === "system" && m.subtype === "task_notification") {
+      notified();
+      break;
+    }
+  }
 } else {
   throw new Error(`unknown scenario ${scenario}`);
 }

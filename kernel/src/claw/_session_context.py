@@ -14,7 +14,7 @@ from claw._transports import Transport
 
 if TYPE_CHECKING:
     from claw._subagents import SubagentResult, SubagentSpec
-    from claw._tasks import TaskBackend
+    from claw._tasks import StoppedTask, TaskBackend
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class SessionContext:
         them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
         plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
         up a little sooner than :attr:`start_timeout` so what did start is offered.
+    :param task_ended: calls ``claw_task_ended`` (the agent loop's; see :meth:`task_ended`).
     """
 
     def __init__(
@@ -90,6 +91,7 @@ class SessionContext:
         run_subagent: SubagentRunner | None = None,
         task_backends: Callable[[], Mapping[str, TaskBackend]] | None = None,
         trust: Any = None,
+        task_ended: Callable[[StoppedTask], None] | None = None,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
@@ -105,6 +107,7 @@ class SessionContext:
         self._call_tool = call_tool
         self._run_subagent = run_subagent
         self._task_backends = task_backends
+        self._task_ended = task_ended
         self._default_backends: Mapping[str, TaskBackend] | None = None
         #: The folder's trust (:class:`claw.WorkspaceTrust`): plugins that read the folder's own files
         #: (``.mcp.json``, commands with ``!`cmd` ``) act on them only when ``trust.trusted``. ``None``
@@ -227,6 +230,13 @@ class SessionContext:
         turn (the model goes on if it had stopped), else to the next prompt. What a background
         sub-agent's end becomes (Claude Code's ``<task-notification>``)."""
         self._notices.append(text)
+
+    def task_ended(self, task: StoppedTask) -> None:
+        """Announce that a background task this session's plugin started has ended (``claw_task_ended``:
+        the Agent SDK hears of it). Call it on the event loop, once per task; not for one that
+        ``claw_stop_task`` ended (its answer is the announcement)."""
+        if self._task_ended is not None:
+            self._task_ended(task)
 
     def take_notices(self) -> list[str]:
         """The notices not told yet (:meth:`notify`), oldest first; the agent loop empties them."""

@@ -126,15 +126,19 @@ class TaskFilter(Model):
 
 
 class StoppedTask(Model):
-    """A background task that ``claw_stop_task`` found by its id: ended by that call (``stopped``) or
-    ended before it (``completed``, ``failed``). Claude Code's ``task_updated``/``task_notification``
-    messages are built from it."""
+    """A background task that has ended: found by ``claw_stop_task`` (ended by that call, ``stopped``,
+    or before it) or announced by its plugin (``SessionContext.task_ended``). Claude Code's
+    ``task_updated``/``task_notification`` messages are built from it."""
 
     task_id: str
     #: Claude Code's task type: ``local_bash`` (a background shell), ``local_agent`` (a sub-agent).
     task_type: str
     description: str = ""
     status: Literal["stopped", "completed", "failed"] = "stopped"
+    #: ``task_notification``'s ``summary`` (empty: one is made from the description and status).
+    summary: str = ""
+    #: Where the task's output is kept (``task_notification``'s ``output_file``), or empty.
+    output_file: str = ""
 
 
 class TaskOutputChunk(NamedTuple):

@@ -57,6 +57,7 @@ from claw.hookspecs.sessions import (
     claw_session_start,
     claw_session_store,
     claw_stop_task,
+    claw_task_ended,
 )
 from claw.hookspecs.tools import (
     claw_permission_decision,
@@ -107,6 +108,7 @@ __all__ = [
     "claw_session_store",
     "claw_stop_task",
     "claw_stream_input",
+    "claw_task_ended",
     "claw_tool_call",
     "claw_tool_result",
     "claw_trust_dialog",

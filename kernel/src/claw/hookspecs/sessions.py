@@ -110,6 +110,21 @@ def claw_stop_task(
     """
 
 
+@hookspec
+def claw_task_ended(task: StoppedTask, session: SessionContext) -> None:
+    """A background task of ``session`` has ended other than through :func:`claw_stop_task` (its
+    command exited, its sub-agent finished or failed, the model or the session's end stopped it): the
+    plugin that started it calls ``session.task_ended(task)``, which calls this hook on the event loop.
+    claw-sdk reports it to the Agent SDK (``task_updated`` and ``task_notification``, once per task).
+
+    :param task: the task, with ``status`` ``completed``, ``failed`` or ``stopped``.
+    :param session: the session that started the task.
+    :returns: nothing.
+
+    .. versionadded:: 1.1
+    """
+
+
 @hookspec(firstresult=True)
 def claw_session_store(directory: Path, persist: bool) -> SessionStore | None:
     """The store that keeps this run's session: where its events go and where ``--resume`` finds one.

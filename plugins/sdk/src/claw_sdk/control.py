@@ -88,6 +88,10 @@ class ControlChannel(StreamJsonInput):
         self.checkpoints: Checkpoints | None = None
         #: ``*_applied`` answers for the option fields ``initialize`` carried (:mod:`claw_sdk.init_fields`).
         self._confirmed: dict[str, bool] = {}
+        #: Background tasks reported started and not yet ended: task id -> the tool call's id.
+        self._tasks: dict[str, str] = {}
+        #: Tasks whose end was reported (each is, once).
+        self._ended: set[str] = set()
         #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
         self._answering: set[asyncio.Future[None]] = set()
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]] = {
@@ -310,7 +314,7 @@ class ControlChannel(StreamJsonInput):
             raise ClawError("stop_task: the plugin that owns the task could not stop it")
         if task.status != "stopped":
             raise ClawError(f"stop_task: task {json.dumps(task.task_id)} is not running ({task.status})")
-        asyncio.get_running_loop().call_soon(self._report_stopped, task)
+        asyncio.get_running_loop().call_soon(self._report_end, task)
         return {}
 
     def task_started(self, data: dict[str, Any], tool_use_id: str) -> None:
@@ -326,22 +330,38 @@ class ControlChannel(StreamJsonInput):
         started = _task_message("task_started", task_id, self.loop.ctx.session_id)
         description = str(data.get("description") or "")
         self.write({**started, "tool_use_id": tool_use_id, "description": description, "task_type": kind})
+        self._tasks[task_id] = tool_use_id
 
-    def _report_stopped(self, task: StoppedTask) -> None:
+    def task_ended(self, task: StoppedTask) -> None:
+        """A background task ended other than through ``stop_task`` (``claw_task_ended``): reported as
+        its ``stop_task`` end is, if its start was (``task_started`` goes out as its tool call returns,
+        before the task can end: nothing runs between)."""
+        if task.task_id in self._tasks:
+            self._report_end(task)
+
+    def _report_end(self, task: StoppedTask) -> None:
+        """Claude Code's ``task_updated`` (status ``killed`` for a stopped task) and ``task_notification``
+        for an ended task, once per task whichever way its end is heard of first."""
+        if task.task_id in self._ended:
+            return
+        self._ended.add(task.task_id)
+        tool_use_id = self._tasks.pop(task.task_id, None)
         session_id = self.loop.ctx.session_id
-        patch = {"status": "killed", "end_time": int(time.time() * 1000)}
+        patch = {
+            "status": "killed" if task.status == "stopped" else task.status,
+            "end_time": int(time.time() * 1000),
+        }
         self.write({**_task_message("task_updated", task.task_id, session_id), "patch": patch})
-        notification = _task_message("task_notification", task.task_id, session_id)
-        summary = f"{task.description} was stopped" if task.description else "stopped"
-        self.write(
-            {
-                **notification,
-                "status": "stopped",
-                "description": task.description,
-                "output_file": "",
-                "summary": summary,
-            }
-        )
+        ending = "was stopped" if task.status == "stopped" else task.status
+        default = f"{task.description} {ending}" if task.description else ending
+        notification = {
+            **_task_message("task_notification", task.task_id, session_id),
+            "status": task.status,
+            "description": task.description,
+            "output_file": task.output_file,
+            "summary": task.summary or default,
+        }
+        self.write(notification if tool_use_id is None else {**notification, "tool_use_id": tool_use_id})
 
     def _rewind_files(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.checkpoints is None:

@@ -50,6 +50,18 @@ def claw_tool_result(result: claw.ToolResult, ctx: claw.ToolContext, tool_use_id
 
 
 @claw.hookimpl
+def claw_task_ended(task: claw.StoppedTask, session: claw.SessionContext) -> None:
+    """Report a background task that ended (its command exited, its sub-agent finished) to the
+    session's SDK client (``task_updated``, ``task_notification``)."""
+    import sys
+
+    control = sys.modules.get("claw_sdk.control")
+    channel = control.CHANNELS.get(session.session_id) if control is not None else None
+    if channel is not None:
+        channel.task_ended(task)
+
+
+@claw.hookimpl
 def claw_tool_call(tool_name: str, tool_input: dict[str, object], ctx: claw.ToolContext) -> None:
     """Keep the files a tool is about to change, for the SDK's ``rewind_files`` (when enabled)."""
     import sys

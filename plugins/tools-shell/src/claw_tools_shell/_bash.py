@@ -11,9 +11,11 @@ between calls until ``KillShell`` or the end of the session.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -173,8 +175,7 @@ class BashTool(claw.Tool):
             raise claw.ToolError(why)
         sandbox, unconfined = confinement(ctx, command, input)
         if input.get("run_in_background"):
-            result = self._background(command, cwd, env, ctx, sandbox)
-            result.data["description"] = input.get("description") or command
+            result = self._background(command, cwd, env, ctx, sandbox, input.get("description") or command)
         else:
             result = await self._foreground(command, cwd, env, ctx, input, timeout_ms / 1000, sandbox)
         result.data["sandboxed"] = sandbox is not None
@@ -187,12 +188,21 @@ class BashTool(claw.Tool):
         return result
 
     def _background(
-        self, command: str, cwd: Path, env: dict[str, str], ctx: claw.ToolContext, sandbox: Any
+        self,
+        command: str,
+        cwd: Path,
+        env: dict[str, str],
+        ctx: claw.ToolContext,
+        sandbox: Any,
+        description: str,
     ) -> claw.ToolResult:
         proc = Process(
             _argv(command, ctx, sandbox), cwd=str(cwd), env=env, head=64 * 1024, tail=JOB_BUFFER_BYTES
         )
         job = JOBS.add(ctx.session_id, command, proc)
+        job.description = description
+        if ctx.session is not None:
+            _watch(job, ctx.session, asyncio.get_running_loop())
         return claw.ToolResult(
             content=(
                 f"Started background job {job.id} (pid {proc.pid}) in {cwd}. Read its output with BashOutput "
@@ -204,6 +214,7 @@ class BashTool(claw.Tool):
                 "stdout": "",
                 "stderr": "",
                 "interrupted": False,
+                "description": description,
             },
         )
 
@@ -358,8 +369,41 @@ class KillShellTool(claw.Tool):
 async def stop_job(job: Job) -> claw.StoppedTask:
     """The Agent SDK's ``stop_task`` for a background job: killed (with its whole process group) if it
     still runs; a job that had ended is reported as it ended (killed before: ``stopped``)."""
-    code = job.process.popen.poll()
-    if code is None:
+    if job.process.popen.poll() is None:
+        job.announced = True  # this answer announces its end, the watcher does not
         await asyncio.to_thread(JOBS.kill, job)
-    status = "stopped" if code is None or job.killed else "completed" if code == 0 else "failed"
-    return claw.StoppedTask(task_id=job.id, task_type="local_bash", description=job.command, status=status)
+    return job_task(job)
+
+
+def job_task(job: Job) -> claw.StoppedTask:
+    """An ended job as the Agent SDK hears of it: exit code 0 ``completed``, another ``failed``,
+    killed ``stopped``; the summary says it as Claude Code does."""
+    code = job.process.popen.returncode
+    status = "stopped" if job.killed else "completed" if code == 0 else "failed"
+    ending = {"stopped": "was stopped", "completed": "completed (exit code 0)"}.get(
+        status, f"failed with exit code {code}"
+    )
+    return claw.StoppedTask(
+        task_id=job.id,
+        task_type="local_bash",
+        description=job.description,
+        status=status,
+        summary=f'Background command "{job.description}" {ending}',
+    )
+
+
+def _watch(job: Job, session: claw.SessionContext, loop: asyncio.AbstractEventLoop) -> None:
+    """Announce the job's end (``session.task_ended``) on ``loop`` once its shell exits, killed by the
+    model's ``KillShell`` or on its own; not when ``stop_task`` killed it or the event loop is gone."""
+
+    def announce() -> None:
+        if not job.announced:
+            job.announced = True
+            session.task_ended(job_task(job))
+
+    def wait() -> None:
+        job.process.popen.wait()
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the session is over
+            loop.call_soon_threadsafe(announce)
+
+    threading.Thread(target=wait, daemon=True, name=f"claw-bash-wait-{job.process.pid}").start()

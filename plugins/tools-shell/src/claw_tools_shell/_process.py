@@ -130,6 +130,10 @@ class Job:
     process: Process
     read_offset: int = 0
     killed: bool = False
+    #: What the Agent SDK is told it is (the ``Bash`` call's ``description``, else the command).
+    description: str = ""
+    #: Its end has been told (``claw_stop_task``'s answer, or ``SessionContext.task_ended``).
+    announced: bool = False
 
     @property
     def status(self) -> str:

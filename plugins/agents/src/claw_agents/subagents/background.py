@@ -38,6 +38,8 @@ class BackgroundAgent:
     result: claw.SubagentResult | None = None
     error: str = ""
     transcript_path: str | None = None
+    #: Stopped by the Agent SDK's ``stop_task``, whose answer announces its end.
+    stopped_by_sdk: bool = False
 
     @property
     def running(self) -> bool:
@@ -121,6 +123,8 @@ def start(
         finally:
             entry.unlink(missing_ok=True)
             session.notify(notice(agent_id, description, record.result, record.error))
+            if not record.stopped_by_sdk:
+                session.task_ended(ended(record))
 
     handle = backend.start(agent_id, work)
     agents[agent_id] = BackgroundAgent(agent_id, description, name, handle)
@@ -211,10 +215,21 @@ async def stop_all(session: claw.SessionContext) -> None:
 async def stop(agent: BackgroundAgent) -> claw.StoppedTask:
     """The Agent SDK's ``stop_task`` for a background sub-agent: cancelled if it still runs; one that
     had ended is reported as it ended."""
-    was = agent.status
     if agent.running:
+        agent.stopped_by_sdk = True
         await agent.handle.cancel()
-    status = "stopped" if was in ("running", "stopped") else "completed" if was == "completed" else "failed"
+    return ended(agent)
+
+
+def ended(agent: BackgroundAgent) -> claw.StoppedTask:
+    """An ended sub-agent as the Agent SDK hears of it (``completed``, ``failed`` or ``stopped``), its
+    summary the one its ``<task-notification>`` gives the model, its transcript the output file."""
+    status = agent.status if agent.status in ("completed", "failed") else "stopped"
     return claw.StoppedTask(
-        task_id=agent.id, task_type="local_agent", description=agent.description, status=status
+        task_id=agent.id,
+        task_type="local_agent",
+        description=agent.description,
+        status=status,
+        summary=f'Agent "{agent.description}" {status}',
+        output_file=agent.transcript_path or "",
     )
