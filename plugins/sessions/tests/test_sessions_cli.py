@@ -209,6 +209,19 @@ def test_a_damaged_first_prompt_and_a_line_that_is_not_an_object(claw, loop_env,
     _valid_for_the_api(loop_env.requests[-1]["messages"])
 
 
+def test_a_message_of_the_wrong_shape_is_dropped_and_the_rest_resumes(claw, loop_env, claw_env, workspace):
+    """A line that is JSON but no message (``content: null``, found by the session-file fuzz test)."""
+    loop_env.script(Reply(Text("one")))
+    sid, path = _first_run(claw, claw_env, workspace)
+    with path.open("a") as fh:
+        fh.write(json.dumps({"type": "user", "message": {"role": "user", "content": None}}) + "\n")
+    loop_env.script(Reply(Text("two")))
+    res = claw("-p", "go on", "--resume", sid).assert_success()
+    assert "dropped messages that could not be read (1)" in res.stderr
+    assert _texts(loop_env.requests[-1])[-2:] == ["one", "go on"]
+    _valid_for_the_api(loop_env.requests[-1]["messages"])
+
+
 def test_an_interrupted_tool_call_repaired_on_resume_is_said(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(Text("one")))
     sid, path = _first_run(claw, claw_env, workspace)

@@ -20,7 +20,6 @@ def replay(
 ) -> SessionState:
     """Fold events into a :class:`SessionState`. Messages are validated once, at the end, for speed;
     ``messages=False`` skips them (listings need only the summary)."""
-    from pydantic import TypeAdapter
 
     state = SessionState(session_id=session_id, path=path, num_events=len(events))
     raw: list[dict[str, Any]] = []
@@ -75,5 +74,27 @@ def replay(
     if messages:
         from claw_sessions.repair import valid_history
 
-        state.messages, state.repairs = valid_history(TypeAdapter(list[Message]).validate_python(raw))
+        read, unreadable = _messages(raw)
+        state.messages, state.repairs = valid_history(read)
+        if unreadable:
+            state.repairs.append(f"dropped messages that could not be read ({unreadable})")
     return state
+
+
+def _messages(raw: list[dict[str, Any]]) -> tuple[list[Message], int]:
+    """The messages of ``raw`` that validate, and how many did not (a damaged or hand-edited file: the
+    rest of the conversation still resumes). All at once first, the fast way for a sound file."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(list[Message]).validate_python(raw), 0
+    except ValidationError:
+        pass
+    one = TypeAdapter(Message)
+    read: list[Message] = []
+    for data in raw:
+        try:
+            read.append(one.validate_python(data))
+        except ValidationError:
+            continue
+    return read, len(raw) - len(read)
