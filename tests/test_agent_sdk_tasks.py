@@ -151,7 +151,10 @@ async def _until_ended(client: ClaudeSDKClient) -> list[Any]:
 def _bash_job_ends(scripted_default, claw_env, workspace: Path, command: str) -> list[Any]:  # type: ignore[no-untyped-def]
     """Drive one turn that starts ``command`` as a background job; the messages until it is reported ended."""
     background = {"command": command, "run_in_background": True, "description": "a job"}
-    scripted_default.script(Reply(ToolCall("Bash", background, id="toolu_job")), Reply(Text("started")))
+    # A job that ends while the turn runs is also told to the model, which may then answer once more
+    scripted_default.script(
+        Reply(ToolCall("Bash", background, id="toolu_job")), Reply(Text("started")), Reply(Text("noted"))
+    )
 
     async def drive() -> list[Any]:
         async with ClaudeSDKClient(_options(claw_env, workspace)) as client:

@@ -392,14 +392,32 @@ def job_task(job: Job) -> claw.StoppedTask:
     )
 
 
+def notice(task: claw.StoppedTask) -> str:
+    """The ``<task-notification>`` that tells the model a background job ended on its own, as Claude
+    Code tells it (the model need not poll ``BashOutput``)."""
+    summary = task.summary.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        "<task-notification>\n"
+        f"<task-id>{task.task_id}</task-id>\n"
+        f"<status>{task.status}</status>\n"
+        f"<summary>{summary}</summary>\n"
+        "</task-notification>\n"
+        f'Read its output with BashOutput (bash_id "{task.task_id}").'
+    )
+
+
 def _watch(job: Job, session: claw.SessionContext, loop: asyncio.AbstractEventLoop) -> None:
-    """Announce the job's end (``session.task_ended``) on ``loop`` once its shell exits, killed by the
-    model's ``KillShell`` or on its own; not when ``stop_task`` killed it or the event loop is gone."""
+    """Announce the job's end on ``loop`` once its shell exits: to the model (``session.notify``) when
+    it ended on its own, and to the Agent SDK (``session.task_ended``) also when the model's
+    ``KillShell`` ended it; neither when ``stop_task`` killed it or the event loop is gone."""
 
     def announce() -> None:
         if not job.announced:
             job.announced = True
-            session.task_ended(job_task(job))
+            task = job_task(job)
+            if not job.killed:
+                session.notify(notice(task))
+            session.task_ended(task)
 
     def wait() -> None:
         job.process.popen.wait()
