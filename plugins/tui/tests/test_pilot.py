@@ -439,3 +439,73 @@ async def test_status_line_counts_background_work(make_tui: Any, scripted: Any, 
         await until(pilot, lambda: "│ 2 in background" in status_line(app))
         await turn(pilot, app, "stop it")
         await until(pilot, lambda: "background" not in status_line(app))
+
+
+def background_bash(description: str, command: str) -> ToolCall:
+    return ToolCall("Bash", {"command": command, "description": description, "run_in_background": True})
+
+
+@drive
+async def test_background_command_ending_while_idle_wakes_the_model(make_tui: Any, scripted: Any) -> None:
+    scripted.script(
+        Reply(background_bash("run tests", "sleep 1; exit 3")),
+        Reply(Text("started them")),
+        Reply(Text("the tests failed: let me look")),
+    )
+    async with running(make_tui, allowed_tools=["Bash"]) as (app, pilot):
+        await turn(pilot, app, "run the tests in the background")
+        assert len(scripted.requests) == 2  # the turn ended before the command did
+        await until(pilot, lambda: len(scripted.requests) == 3)
+        await finish(pilot, app)
+        woken = scripted.requests[2]["messages"][-1]
+        assert woken["role"] == "user"
+        told = "".join(block["text"] for block in woken["content"])
+        assert told.startswith("<task-notification>")
+        assert '<summary>Background command "run tests" failed with exit code 3</summary>' in told
+        drawn = shown(app)
+        assert '⚑ Background command "run tests" failed with exit code 3' in drawn
+        assert "the tests failed: let me look" in drawn and "<task-notification>" not in drawn
+        assert app.history.entries == ["run the tests in the background"]  # nobody typed the notice
+        path = app.loop.session.path
+    # a resumed session shows what woke the model the same way, not the markup
+    async with running(make_tui, resume=str(path)) as (again, pilot):
+        drawn = shown(again)
+        assert '⚑ Background command "run tests" failed with exit code 3' in drawn
+        assert "the tests failed: let me look" in drawn and "<task-notification>" not in drawn
+
+
+@drive
+async def test_woken_turn_stops_on_esc_and_waits_for_a_half_typed_prompt(
+    make_tui: Any, scripted: Any
+) -> None:
+    scripted.script(
+        Reply(background_bash("build", "sleep 1; exit 0")),
+        Reply(Text("building")),
+        Fault(kind="stall", after_events=1, seconds=30, reply=Reply(Text("a reaction that stalls"))),
+        Reply(Text("fine")),
+    )
+    async with running(make_tui, allowed_tools=["Bash"]) as (app, pilot):
+        await turn(pilot, app, "build in the background")
+        app.query_one(Prompt).reset("half a thought")
+        await pilot.pause(2.5)  # the command ended, the poll ran: no turn under the person's typing
+        assert len(scripted.requests) == 2 and app.loop.ctx.has_notices
+        app.query_one(Prompt).reset("")
+        await until(pilot, lambda: len(scripted.requests) == 3 and app.query(StreamingMarkdown))
+        await pilot.press("escape")
+        await finish(pilot, app)
+        assert "interrupted" in [e["type"] for e in session_events(app)]
+        await turn(pilot, app, "and now?")
+        assert "fine" in shown(app)
+        assert '⚑ Background command "build" completed' in shown(app)
+
+
+@drive
+async def test_no_notice_no_turn_after_idling_past_the_poll(make_tui: Any, scripted: Any) -> None:
+    from claw_tui.app import BACKGROUND_POLL_SECONDS
+
+    scripted.script(Reply(Text("hello back")))
+    async with running(make_tui) as (app, pilot):
+        await turn(pilot, app, "hello")
+        first = app.turn
+        await pilot.pause(BACKGROUND_POLL_SECONDS * 2.5)
+        assert len(scripted.requests) == 1 and app.turn is first

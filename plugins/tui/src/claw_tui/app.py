@@ -15,7 +15,7 @@ import io
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -79,7 +79,8 @@ WELCOME = (
 #: Output kept of a ``!`` shell command.
 SHELL_OUTPUT_LIMIT = 200_000
 
-#: How often the status line counts the session's background work.
+#: How often the status line counts the session's background work, and the idle UI looks for news of it
+#: (:meth:`ClawTui.wake`).
 BACKGROUND_POLL_SECONDS = 1.0
 
 #: The UI on screen in this process, which answers ``claw_trust_dialog`` (:func:`asking_trust`).
@@ -235,6 +236,34 @@ class ClawTui(App[int]):
             self.background = count
             self.refresh_status()
 
+    async def _watch_background(self) -> None:
+        await self.count_background()
+        self.wake()
+
+    def wake(self) -> bool:
+        """Start a turn by itself when the session is idle and has notices (``SessionContext.notify``:
+        a background command or sub-agent ended), so the model reacts without anyone typing, as Claude
+        Code does; returns whether it did. Not while a turn or a dialog is on or the session is
+        (re)starting, nor while a prompt is half typed: a permission dialog opening under the person's
+        keys could take them for an answer. The notices then go with that prompt, or wake once it is
+        cleared."""
+        loop = self.loop
+        if loop is None or loop.ctx is None or not self.ready.is_set() or not loop.ctx.has_notices:
+            return False
+        busy = self.turn is not None and not self.turn.done()
+        if busy or len(self.screen_stack) > 1 or self.query_one(Prompt).text.strip():
+            return False
+        self.turn = asyncio.ensure_future(self._woken(loop.ctx.take_notices()))
+        return True
+
+    async def _woken(self, notices: list[str]) -> None:
+        """The turn :meth:`wake` starts: the notices are its user message (as they would have joined the
+        next prompt's), shown as one line each saying what ended, and kept out of the prompt history."""
+        for text in notices:
+            for line in render.notices(text) or [render.notice(text)]:
+                self.add(Static(line))
+        await self._run(self.loop.run_prompt([claw.TextBlock(text="\n\n".join(notices))]))
+
     # -- the session --------------------------------------------------------------------------------
 
     async def _open(self, resume: str | None) -> None:
@@ -264,7 +293,7 @@ class ClawTui(App[int]):
         self.refresh_status()
         self.ready.set()
         if self._poll is None:
-            self._poll = self.set_interval(BACKGROUND_POLL_SECONDS, self.count_background)
+            self._poll = self.set_interval(BACKGROUND_POLL_SECONDS, self._watch_background)
         if self.initial is not None:
             initial, self.initial = self.initial, None
             self.history.add(initial)
@@ -345,15 +374,23 @@ class ClawTui(App[int]):
             return
         await self.ready.wait()
         self.add(Static(render.prompt(text)))
+        await self._run(self._prompt(name, text))
+
+    async def _prompt(self, name: str, text: str) -> Any:
+        """A built-in command's answer as a note (``None``), else the prompt's turn (its outcome)."""
+        out = io.StringIO()
+        if await claw.run_builtin(self.loop, text, out):
+            if name == "help":  # the UI's own commands belong in the list too
+                out.write("".join(f"{'/' + n:<18} {summary}\n" for n, summary in TUI_COMMANDS.items()))
+            self.note(out.getvalue().rstrip())
+            return None
+        return await self.loop.run_prompt(text)
+
+    async def _run(self, work: Awaitable[Any]) -> None:
+        """Await a turn: its error or its interruption as a note, the status line after."""
         try:
-            out = io.StringIO()
-            if await claw.run_builtin(self.loop, text, out):
-                if name == "help":  # the UI's own commands belong in the list too
-                    out.write("".join(f"{'/' + n:<18} {summary}\n" for n, summary in TUI_COMMANDS.items()))
-                self.note(out.getvalue().rstrip())
-                return
-            outcome = await self.loop.run_prompt(text)
-            if outcome.error:
+            outcome = await work
+            if outcome is not None and outcome.error:
                 self.note(outcome.error, error=True)
         except claw.ClawError as exc:
             self.note(str(exc), error=True)

@@ -10,6 +10,7 @@ never as console markup, so ``[bold]`` in an answer stays literal.
 from __future__ import annotations
 
 import difflib
+import html
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -30,6 +31,10 @@ _ESCAPES = re.compile(
 
 #: The tool input key shown on a tool call's one-line summary, by tool (the first one present).
 _KEY_ARGS = ("file_path", "command", "pattern", "path", "url", "query", "description", "prompt")
+
+#: What a ``<task-notification>`` (a background task's end, told to the model) says happened.
+_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.DOTALL)
+_TASK_NOTIFICATION = "<task-notification>"
 
 #: Code block theme per UI theme (Pygments styles that ship with Pygments).
 CODE_THEMES = {"dark": "monokai", "light": "default", "high-contrast": "bw"}
@@ -167,9 +172,12 @@ def transcript(events: list[dict[str, Any]], theme: str = "dark") -> Iterator[Re
     for event in events:
         kind = event.get("type")
         if kind == "user":
-            text = "".join(b.get("text", "") for b in _blocks(event) if b.get("type") == "text")
-            if text.strip():
-                yield prompt(text)
+            texts = [str(b.get("text", "")) for b in _blocks(event) if b.get("type") == "text"]
+            said = "".join(t for t in texts if _TASK_NOTIFICATION not in t)
+            if said.strip():
+                yield prompt(said)
+            for text in texts:
+                yield from notices(text)
         elif kind == "assistant":
             for block in _blocks(event):
                 yield from _assistant_block(block, results, theme)
@@ -181,6 +189,21 @@ def prompt(text: str) -> Text:
     """A prompt the person sent."""
     line = Text("> ", style="bold cyan")
     line.append(clean(text))
+    return line
+
+
+def notices(text: str) -> list[Text]:
+    """One line per ``<task-notification>`` in ``text`` (a notice the loop told the model, which the
+    session keeps as user content): its summary, not the markup, which no person typed."""
+    if _TASK_NOTIFICATION not in text:
+        return []
+    return [notice(html.unescape(summary).strip()) for summary in _SUMMARY.findall(text)]
+
+
+def notice(summary: str) -> Text:
+    """Background work that ended and was told to the model."""
+    line = Text("⚑ ", style="bold yellow")
+    line.append(_one_line(clean(summary), 200), style="yellow")
     return line
 
 
