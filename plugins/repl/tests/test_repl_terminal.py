@@ -8,6 +8,7 @@ Needs tmux: ``bash tests/setup.d/tmux.sh``.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -146,3 +147,61 @@ def test_ctrl_c_at_a_question_or_during_a_turn_stops_the_turn(terminal, workspac
     assert "interrupted by the user" in second[-1]["content"][0]["content"]
     assert third[-1]["content"][0]["tool_use_id"] == "toolu_nap"
     assert third[-1]["content"][1]["text"] == "are you there?"
+
+
+def background_bash(description: str, command: str) -> ToolCall:
+    return ToolCall("Bash", {"command": command, "description": description, "run_in_background": True})
+
+
+def test_background_command_ending_at_an_empty_prompt_wakes_the_model(
+    terminal, claw_env, workspace, loop_env
+):
+    loop_env.script(
+        Reply(background_bash("run tests", "sleep 1; exit 3")),
+        Reply(Text("started them")),
+        Reply(Text("the tests failed: let me look")),
+    )
+    terminal.start("--allowedTools", "Bash")
+    terminal.type("run the tests in the background")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "started them" in s and at_prompt(s), "the first turn")
+    screen = terminal.wait(
+        lambda s: "the tests failed: let me look" in s and at_prompt(s), "the woken turn, nothing typed"
+    )
+    assert '⚑ Background command "run tests" failed with exit code 3' in screen
+    assert "<task-notification>" not in screen
+    assert len(loop_env.requests) == 3
+    woken = loop_env.requests[2]["messages"][-1]
+    assert woken["role"] == "user"
+    told = "".join(block["text"] for block in woken["content"])
+    assert told.startswith("<task-notification>")
+    assert '<summary>Background command "run tests" failed with exit code 3</summary>' in told
+    terminal.keys("Up")  # the notice was nobody's prompt: Up recalls the typed one
+    terminal.wait(lambda s: s.rstrip().endswith("> run the tests in the background"), "the typed prompt")
+
+
+def test_no_notice_no_wake_and_a_half_typed_prompt_keeps_the_notice(terminal, workspace, loop_env):
+    loop_env.script(
+        Reply(Text("hello")),
+        Reply(background_bash("build", "sleep 1; exit 0")),
+        Reply(Text("building")),
+        Reply(Text("noted both")),
+    )
+    terminal.start("--allowedTools", "Bash")
+    terminal.type("hi")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "hello" in s and at_prompt(s), "the answer")
+    time.sleep(2.5)  # idle at an empty prompt with nothing queued
+    assert len(loop_env.requests) == 1
+    terminal.type("build in the background")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "building" in s and at_prompt(s), "the second turn")
+    terminal.type("and then")
+    time.sleep(2.5)  # the build ended meanwhile: the half-typed prompt is not taken away
+    assert len(loop_env.requests) == 3
+    terminal.keys("Enter")
+    screen = terminal.wait(lambda s: "noted both" in s and at_prompt(s), "the prompt with the notice")
+    assert "⚑" not in screen
+    last = loop_env.requests[3]["messages"][-1]["content"]
+    texts = [block["text"] for block in last]
+    assert texts[0] == "and then" and texts[1].startswith("<task-notification>")

@@ -2,7 +2,8 @@
 
 :func:`open_reader` picks :class:`~claw_repl.terminal_input.TerminalReader` (prompt_toolkit: editing,
 history, completion) when stdin is a terminal and there is a terminal to draw on, else
-:class:`PlainReader`. Both refuse a line holding terminal control codes: without a line editor an
+:class:`PlainReader`; only the line editor gives up an empty prompt to wake the model
+(:meth:`LineReader.wake`). Both refuse a line holding terminal control codes: without a line editor an
 arrow key arrives as ``ESC [ A``, and such a line must never reach the model as a (paid) prompt.
 """
 
@@ -37,6 +38,10 @@ class Interrupted(Exception):
     """Ctrl-C while a line was being read: the line is dropped and the caller asks again."""
 
 
+class Woken(Exception):
+    """The prompt was given up, still empty, for notices to tell the model (:meth:`LineReader.wake`)."""
+
+
 class LineReader(Protocol):
     async def read(self, prompt: str, *, history: bool = False) -> str | None:
         """The next line (without its newline), ``None`` at end of input (Ctrl-D).
@@ -52,6 +57,11 @@ class LineReader(Protocol):
 
     def remember(self, line: str) -> None:
         """Add a prompt that was not typed (``claw "PROMPT"``) to the history."""
+        ...
+
+    def wake(self) -> bool:
+        """Give up the prompt being read, if nothing is typed on it, so the REPL can start a turn by
+        itself (the read raises :class:`Woken`); says whether it did."""
         ...
 
 
@@ -108,6 +118,11 @@ class PlainReader:
 
     def remember(self, line: str) -> None:
         """Plain input has no history."""
+
+    def wake(self) -> bool:
+        """Never: piped lines are a script written ahead, so a turn started in between would answer
+        nobody and shift what the next line meant; the notices go with the next line instead."""
+        return False
 
     async def _next_line(self) -> str | None:
         loop = asyncio.get_running_loop()

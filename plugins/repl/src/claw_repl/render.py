@@ -3,11 +3,28 @@ and one line per tool call and per failed tool result on stderr, so the person s
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
 from typing import Any, TextIO
 
 import claw
+
+#: What a ``<task-notification>`` (a background task's end, told to the model) says happened.
+_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.DOTALL)
+
+
+def notice_lines(notices: list[str]) -> list[str]:
+    """One line per notice saying what ended (the TUI's wording): the ``<summary>`` of each
+    ``<task-notification>``, else the notice itself, on one line."""
+    lines: list[str] = []
+    for text in notices:
+        summaries = _SUMMARY.findall(text) if "<task-notification>" in text else []
+        for summary in summaries or [text]:
+            line = " ".join(html.unescape(summary).split())
+            lines.append("⚑ " + (line[:200] + "..." if len(line) > 200 else line))
+    return lines
 
 
 class ReplRenderer(claw.TextRenderer):

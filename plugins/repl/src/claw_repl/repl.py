@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import claw
 
-from claw_repl.line_input import Interrupted, LineReader, open_reader
+from claw_repl.line_input import Interrupted, LineReader, Woken, open_reader
 
 if TYPE_CHECKING:
     from claw import CommandContext, LoopOptions
@@ -47,6 +47,9 @@ def banner(loop: Any) -> str:
         "Ctrl-C stops a turn, Ctrl-D exits"
     )
 
+
+#: How often the REPL, waiting at an empty prompt, looks for notices to wake the model with.
+WAKE_POLL_SECONDS = 1.0
 
 _CHOICES = {"y": "once", "s": "session", "a": "always", "n": "deny"}
 
@@ -100,6 +103,33 @@ async def _handle(loop: Any, line: str) -> Any:
     if await claw.run_builtin(loop, line, sys.stderr):
         return None
     return await loop.run_prompt(line)
+
+
+async def _read_or_wake(reader: LineReader, loop: Any) -> str | None:
+    """The next prompt line, ``None`` at end of input; :raises Woken: when notices came (a background
+    command or sub-agent ended, ``SessionContext.notify``) while the prompt stood empty, so the model
+    reacts without anyone typing, as in Claude Code. :raises Interrupted: on Ctrl-C."""
+
+    async def watch() -> None:
+        while not (loop.ctx.has_notices and reader.wake()):
+            await asyncio.sleep(WAKE_POLL_SECONDS)
+
+    watcher = asyncio.ensure_future(watch())
+    try:
+        return await reader.read("\n> ", history=True)
+    finally:
+        watcher.cancel()
+
+
+def _woken(loop: Any) -> Any:
+    """The turn a wake starts: the notices are its user message (as they would have joined the next
+    prompt's), shown as one line each saying what ended, and kept out of the prompt history."""
+    from claw_repl.render import notice_lines
+
+    notices = loop.ctx.take_notices()
+    sys.stderr.write("".join(line + "\n" for line in notice_lines(notices)))
+    sys.stderr.flush()
+    return loop.run_prompt([claw.TextBlock(text="\n\n".join(notices))])
 
 
 def _verdict(line: str, commands: Mapping[str, Any]) -> str:
@@ -157,19 +187,23 @@ def run_repl(context: CommandContext, options: LoopOptions, initial: str | None)
             pending = initial
             while True:
                 try:
-                    line = pending if pending is not None else await reader.read("\n> ", history=True)
+                    line = pending if pending is not None else await _read_or_wake(reader, loop)
                 except Interrupted:
                     continue
-                pending = None
-                if line is None:
-                    break
-                line = line.strip()
-                verdict = _verdict(line, commands)
-                if verdict == "exit":
-                    break
-                if verdict == "skip":
-                    continue
-                turn = asyncio.ensure_future(_handle(loop, line))
+                except Woken:
+                    work = _woken(loop)
+                else:
+                    pending = None
+                    if line is None:
+                        break
+                    line = line.strip()
+                    verdict = _verdict(line, commands)
+                    if verdict == "exit":
+                        break
+                    if verdict == "skip":
+                        continue
+                    work = _handle(loop, line)
+                turn = asyncio.ensure_future(work)
                 try:
                     outcome = await turn
                 except (

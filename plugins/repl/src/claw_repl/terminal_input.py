@@ -26,7 +26,7 @@ from prompt_toolkit.history import History
 from prompt_toolkit.output import create_output
 from prompt_toolkit.validation import Validator
 
-from claw_repl.line_input import CONTROL_NOTICE, Interrupted, has_control
+from claw_repl.line_input import CONTROL_NOTICE, Interrupted, Woken, has_control
 
 #: Prompts kept per workspace; the file is cut back to this many once it holds twice as many.
 MAX_HISTORY = 1000
@@ -79,6 +79,17 @@ class TerminalReader:
 
     def remember(self, line: str) -> None:
         self._prompts.history.append_string(line)
+
+    def wake(self) -> bool:
+        """Only the prompt (not a question) and only while empty: half a prompt keeps the notices for
+        itself. Checked and ended on the event loop, between keys, so no typed key is lost."""
+        app = self._active.app if self._active is self._prompts else None
+        if app is None or not app.is_running or app.future is None or app.future.done():
+            return False
+        if self._prompts.default_buffer.text.strip():
+            return False
+        app.exit(exception=Woken())
+        return True
 
 
 class BoundedHistory(History):
