@@ -14,7 +14,7 @@ from pathlib import Path
 
 import claw
 import pytest
-from claw.testing.script import Reply, Text, ToolCall
+from claw.testing.script import Fault, Reply, Text, ToolCall
 from claw.testing.tmux import Terminal, at_prompt
 from claw_repl.terminal_input import MAX_HISTORY
 
@@ -205,3 +205,24 @@ def test_no_notice_no_wake_and_a_half_typed_prompt_keeps_the_notice(terminal, wo
     last = loop_env.requests[3]["messages"][-1]["content"]
     texts = [block["text"] for block in last]
     assert texts[0] == "and then" and texts[1].startswith("<task-notification>")
+
+
+def test_ctrl_c_stops_a_woken_turn_and_the_repl_goes_on(terminal, workspace, loop_env):
+    loop_env.script(
+        Reply(background_bash("build", "sleep 1; exit 0")),
+        Reply(Text("building")),
+        Fault(kind="stall", after_events=1, seconds=30, reply=Reply(Text("a reaction that stalls"))),
+        Reply(Text("fine")),
+    )
+    terminal.start("--allowedTools", "Bash")
+    terminal.type("build in the background")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "building" in s and at_prompt(s), "the first turn")
+    terminal.wait(lambda s: '⚑ Background command "build" completed' in s, "the woken turn")
+    terminal.wait(lambda s: len(loop_env.requests) == 3, "the woken request")
+    terminal.keys("C-c")
+    terminal.wait(lambda s: "(interrupted)" in s and at_prompt(s), "the stopped woken turn")
+    terminal.type("are you there?")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "fine" in s.split("are you there?")[-1] and at_prompt(s), "the answer")
+    assert loop_env.requests[3]["messages"][-1]["content"][-1]["text"] == "are you there?"
