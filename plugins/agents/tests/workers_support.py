@@ -5,6 +5,7 @@ a test started."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -67,10 +68,12 @@ def store(claw_env: dict[str, str], scripted: Any) -> Iterator[Any]:
         for worker in db.workers():
             for pid in (worker.host_pid, worker.pid):
                 if pid and alive(pid):
-                    try:
-                        os.killpg(pid, signal.SIGKILL)
-                    except (ProcessLookupError, PermissionError):
-                        os.kill(pid, signal.SIGKILL)
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        try:
+                            os.killpg(pid, signal.SIGKILL)
+                        except (ProcessLookupError, PermissionError):
+                            # Not a group leader, or it ended since ``alive``.
+                            os.kill(pid, signal.SIGKILL)
 
 
 def wait_state(store: Any, ref: str, *states: str, timeout: float = 60) -> Any:
