@@ -1,6 +1,5 @@
-"""What the line REPL prints as a turn goes: the answer on stdout (the ``text`` renderer,
-:meth:`claw.CommandContext.renderer`: claw-output's streams it), and one line per tool call and per failed
-tool result on stderr, so the person sees what the model does."""
+"""What the line REPL prints as a turn goes: the answer on stdout (:meth:`claw.CommandContext.renderer`),
+and one line per tool call and per failed tool result on stderr, so the person sees what the model does."""
 
 from __future__ import annotations
 
