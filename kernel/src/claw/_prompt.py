@@ -1,10 +1,8 @@
-"""The system prompt, joined from the sections plugins answer (``claw_system_prompt``): claw-prompt's are
-claw's own instructions, facts about the environment and the user's ``CLAUDE.md`` files.
-
-``claw print-system-prompt`` prints exactly what :func:`build` returns, so what the model is told is
-never a mystery. ``--system-prompt`` replaces claw's own instructions (the other sections still follow,
-as in Claude Code); ``--append-system-prompt`` adds text at the end.
-"""
+"""The system prompt, joined from the sections plugins answer (``claw_system_prompt``: claw-prompt's are
+claw's own instructions, the environment and the user's ``CLAUDE.md`` files). ``claw print-system-prompt``
+prints exactly what :func:`build` returns, so what the model is told is never a mystery. ``--system-prompt``
+replaces claw's own instructions (the other sections still follow, as in Claude Code);
+``--append-system-prompt`` adds text at the end."""
 
 from __future__ import annotations
 

@@ -37,14 +37,15 @@ def claw_system_prompt(
 
     The default, the ``prompt`` plugin of claw-prompt (``trylast``), answers ``instructions`` (claw's own),
     ``environment`` (working directory, platform, date, git state) and ``memory`` (the user's ``CLAUDE.md``
-    files, `cli.md <cli.md#the-system-prompt>`_). The kernel merges the answers, the default's first and
-    then each other plugin's in plugin load order, into one ordered set: a new name adds a section after
-    those before it, a name already there replaces that section's text where it stands (answer
-    ``instructions`` to replace claw's own instructions, ``""`` to drop a section). ``instructions`` always
-    comes first; ``--system-prompt`` replaces its text and ``--append-system-prompt`` follows the last
-    section; sections are joined with blank lines. With no ``instructions`` answer (claw-prompt disabled
-    and nothing replacing it) the model gets the other sections and the flags' text, and one line on
-    stderr names claw-prompt.
+    files, `cli.md <cli.md#the-system-prompt>`_). The kernel merges the answers in the reverse of pluggy's
+    call order (the default's first, then the others in plugin load order) into one ordered set: a new
+    name adds a section after those before it, a name already there replaces that section's text where
+    it stands (answer ``instructions`` to replace claw's own instructions, ``""`` to drop a section). An
+    answer that is not a dict of strings is ignored, with one line naming its plugin. ``instructions``
+    always comes first; ``--system-prompt`` replaces its text and ``--append-system-prompt`` follows the
+    last section; sections are joined with blank lines. With no ``instructions`` answer (claw-prompt
+    disabled and nothing replacing it) the model gets the other sections and the flags' text, and one
+    line on stderr names claw-prompt.
 
     :param workspace: the session's working directory, resolved.
     :param env: the run's environment variables.

@@ -4,11 +4,14 @@ prompt is built."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claw import hookimpl
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
 
 @hookimpl(trylast=True)
