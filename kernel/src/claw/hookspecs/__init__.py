@@ -57,6 +57,7 @@ from claw.hookspecs.sessions import (
     claw_session_start,
     claw_session_store,
     claw_stop_task,
+    claw_system_prompt,
     claw_task_ended,
 )
 from claw.hookspecs.tools import (
@@ -108,6 +109,7 @@ __all__ = [
     "claw_session_store",
     "claw_stop_task",
     "claw_stream_input",
+    "claw_system_prompt",
     "claw_task_ended",
     "claw_tool_call",
     "claw_tool_result",
