@@ -104,6 +104,7 @@ _LAZY: dict[str, str] = {
     "TaskSpec": "claw._tasks",
     "TaskStatus": "claw._tasks",
     "StoppedTask": "claw._tasks",
+    "TaskNotification": "claw._task_notification",
     "TaskRecord": "claw._tasks",
     "TaskEvent": "claw._tasks",
     "TaskFilter": "claw._tasks",
@@ -307,6 +308,7 @@ if TYPE_CHECKING:
     )
     from claw._settings import SandboxSettings
     from claw._subagents import SubagentResult, SubagentSpec
+    from claw._task_notification import TaskNotification
     from claw._tasks import (
         AgentsSettings,
         LocalTaskBackend,

@@ -143,7 +143,7 @@ class AgentLoop(Turn):
             run_subagent=self._run_subagent,
             task_backends=lambda: {name: reg.obj for name, reg in app.task_backends.items()},
             trust=settings.trust,
-            task_ended=lambda task: app.pm.hook.claw_task_ended(task=task, session=self.ctx),
+            call_hook=lambda name, **kwargs: app.pm.call_attributed(name, session=self.ctx, **kwargs),
         )
         self.ctx.transcript_path = session.path
         if opts.hooks and "hooks" not in app.plugin_settings:

@@ -156,8 +156,8 @@ def claw_stream_input(
     ``prompts(loop)`` yields as the next turn. With no answer, the kernel's own reader takes user
     messages only and answers a ``control_request`` with an error naming claw-sdk. claw-sdk answers
     with its reader of the Claude Agent SDK's control protocol (`agent-sdk.md <agent-sdk.md>`_):
-    ``initialize``, ``interrupt``, ``can_use_tool`` and the rest. A reader that answers requests
-    the session's plugins own asks them through :func:`claw_control_request`.
+    ``initialize``, ``interrupt``, ``can_use_tool`` and the rest. A reader asks the session's plugins
+    (:func:`claw_control_request`, :func:`claw_stop_task`) with ``loop.ctx.control_request``/``stop_task``.
 
     :param stdin: the process's standard input.
     :param out: the process's real standard output, shared with the stream-json renderer (write whole

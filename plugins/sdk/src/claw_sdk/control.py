@@ -192,15 +192,13 @@ class ControlChannel(StreamJsonInput):
 
         :raises ClawError: no plugin answers ``subtype``.
         """
-        answer, answers = self.loop.app.pm.call_attributed(
-            "claw_control_request", subtype=subtype, request=dict(request), session=self.loop.ctx
-        )
+        answer, plugin = self.loop.ctx.control_request(subtype, dict(request))
         if answer is None:
             raise ClawError(f"unsupported control request subtype: {subtype}")
         if not inspect.isawaitable(answer):
             self.respond(request_id, answer)
             return
-        self._send_later(request_id, answer, f"plugin {answers[-1].plugin.name} failed on {subtype}")
+        self._send_later(request_id, answer, f"plugin {plugin} failed on {subtype}")
 
     def _send_later(self, request_id: str, answer: Awaitable[Any], failed: str) -> None:
         """Answer ``request_id`` once ``answer`` resolves (``failed`` if it gives ``None``), while the
@@ -301,7 +299,7 @@ class ControlChannel(StreamJsonInput):
         task_id = request.get("task_id")
         if not isinstance(task_id, str) or not task_id:
             raise ClawError('stop_task needs "task_id"')
-        answer = self.loop.app.pm.hook.claw_stop_task(task_id=task_id, session=self.loop.ctx)
+        answer = self.loop.ctx.stop_task(task_id)
         if answer is None:
             raise ClawError(f"stop_task: no background task {json.dumps(task_id)} in this session")
         return self._stopped(answer)
