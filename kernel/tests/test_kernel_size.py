@@ -19,7 +19,7 @@ MAX_FUNCTION_LINES = 80
 #: compacted; +32 for the ``claw_task_ended`` contract, a background task's own end). Lower it when
 #: features leave; a change that adds to the kernel must take the lines from somewhere else in it, or
 #: move a feature out.
-MAX_KERNEL_LINES = 13_411
+MAX_KERNEL_LINES = 13_406
 
 SRC = Path(claw.__file__).parent
 
