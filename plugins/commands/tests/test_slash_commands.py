@@ -127,3 +127,19 @@ def test_disabled_a_builtin_names_the_distribution_and_p_still_runs(claw, claw_e
         ]
     assert "unknown slash command /stauts;" in claw("-p", "/stauts").assert_failure(1).stderr
     assert len(loop_env.requests) == 1
+
+
+def test_the_repl_runs_a_plugins_builtins_and_disabled_says_what_to_install(
+    claw, claw_env, loop_env, plugin_module
+):
+    plugin_module("my_hello", HELLO)
+    claw_env["CLAW_DISABLE_PLUGINS"] = "commands"
+    loop_env.script(Reply(Text("answered")))
+    res = claw("--repl", input="/status\n/hello Ada\n/cost\nhi\n/exit\n").assert_success()
+    assert (
+        "claw: error: /status: built-in slash commands need claw-commands, which is not installed or is "
+        "disabled (pip install claw-commands)\n"
+    ) in res.stderr
+    assert "> hello Ada from " in res.stderr
+    assert "> my cost: 0.00\n" in res.stderr  # with claw-commands disabled nobody else holds the name
+    assert res.stdout == "answered\n" and len(loop_env.requests) == 1
