@@ -39,6 +39,7 @@ from claw.hookspecs.commands import (
     claw_register_commands,
     claw_register_run_options,
     claw_register_settings,
+    claw_register_slash_commands,
     claw_stream_input,
     claw_trust_items,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "claw_register_run_options",
     "claw_register_sandboxes",
     "claw_register_settings",
+    "claw_register_slash_commands",
     "claw_register_task_backends",
     "claw_register_tools",
     "claw_register_transports",
