@@ -144,8 +144,10 @@ class ControlChannel(StreamJsonInput):
         """Answer the control requests that came before the session started."""
         ctx = self.loop.ctx
         CHANNELS[ctx.session_id] = self
-        if checkpoints.enabled(ctx.env):
-            self.checkpoints = Checkpoints(ctx.transcript_path)
+        if checkpoints.enabled(ctx.env):  # a fork starts with its parent's
+            session = self.loop.session
+            parent = session.state.parent_path if session is not None else None
+            self.checkpoints = Checkpoints(ctx.transcript_path, parent=parent)
         early, self._early = self._early, []
         for data, number in early:
             self._answer(data, number)
