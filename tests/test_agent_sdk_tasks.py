@@ -8,6 +8,7 @@ also between turns; the model's ``KillShell`` ends a job as ``stopped``."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 from pathlib import Path
@@ -341,3 +342,68 @@ def test_a_background_subagents_job_names_it_as_parent_task(anthropic_model, cla
     assert "parent_task_id" not in launched.data, "the sub-agent was launched by the main thread"
     assert after[-1].status == "stopped"
     assert processes_gone([int((workspace / "job.pid").read_text())])
+
+
+def _detached(scripted_default, claw_env, workspace: Path, command: str) -> ClaudeAgentOptions:  # type: ignore[no-untyped-def]
+    """A turn whose model runs ``command`` as a detached task (``TaskCreate``), on the in-process task
+    backend (settings ``agents.backend: local``)."""
+    settings = Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "agents": {"backend": "local"}}))
+    task = {"subject": "run it", "description": "a detached job", "command": command}
+    scripted_default.script(
+        Reply(ToolCall("TaskCreate", task, id="toolu_create")), Reply(Text("started")), Reply(Text("noted"))
+    )
+    return _options(claw_env, workspace, "TaskCreate")
+
+
+def test_a_detached_task_is_reported_and_its_end_too(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    options = _detached(scripted_default, claw_env, workspace, "sleep 1; exit 3")
+
+    async def drive() -> list[Any]:
+        async with ClaudeSDKClient(options) as client:
+            await client.query("run a job detached")
+            return await _until_ended(client)
+
+    messages = asyncio.run(drive())
+    started, updated, notified = _ends(messages)
+    assert (started.task_type, started.tool_use_id, started.description) == (
+        "local_bash",
+        "toolu_create",
+        "a detached job",
+    )
+    assert updated.status == "failed" and isinstance(updated.patch.get("end_time"), int)
+    assert (notified.status, notified.tool_use_id) == ("failed", "toolu_create")
+    assert notified.summary == 'Background command "a detached job" failed with exit code 3'
+    assert notified.output_file and Path(notified.output_file).is_file(), "the task's output file"
+
+
+def test_stop_task_stops_a_detached_task(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    options = _detached(scripted_default, claw_env, workspace, "echo $$ > detached.pid; exec sleep 60")
+
+    async def drive() -> tuple[list[Any], list[Any], bool]:
+        async with ClaudeSDKClient(options) as client:
+            await client.query("run a job detached")
+            turn = [m async for m in client.receive_response()]
+            started = next(m for m in turn if isinstance(m, TaskStartedMessage))
+            async with asyncio.timeout(10):
+                while (
+                    not (workspace / "detached.pid").exists() or not (workspace / "detached.pid").read_text()
+                ):
+                    await asyncio.sleep(0.05)
+            running = process_alive(int((workspace / "detached.pid").read_text()))
+            await client.stop_task(started.task_id)
+            after = await _until_notified(client)
+            await asyncio.sleep(1)  # past the watcher's next look: the end is not told again
+            await client.query("anything else?")
+            return turn, after + [m async for m in client.receive_response()], running
+
+    turn, after, running = asyncio.run(drive())
+    started = next(m for m in turn if isinstance(m, TaskStartedMessage))
+    assert running and processes_gone([int((workspace / "detached.pid").read_text())])
+    ends = [m for m in after if isinstance(m, TaskNotificationMessage | TaskUpdatedMessage)]
+    assert [(type(m), m.task_id) for m in ends] == [
+        (TaskUpdatedMessage, started.task_id),
+        (TaskNotificationMessage, started.task_id),
+    ], "told once"
+    assert (ends[0].status, ends[1].status) == ("killed", "stopped")
+    assert ends[1].summary == 'Background command "a detached job" was stopped'

@@ -338,20 +338,27 @@ class ControlChannel(StreamJsonInput):
 
     def task_started(self, data: dict[str, Any], tool_use_id: str, ctx: ToolContext) -> None:
         """Claude Code's ``task_started`` for a tool call (``data``: its result's) that started a
-        background task: a ``Bash`` job (``backgroundTaskId``: ``local_bash``) or a background
-        sub-agent (``async_launched``: ``local_agent``). Its ``task_id`` is what ``stop_task`` takes.
+        background task: a ``Bash`` job (``backgroundTaskId``: ``local_bash``), a background
+        sub-agent (``async_launched``: ``local_agent``) or a detached task (``TaskCreate``'s ``run``: a
+        command ``local_bash``, a prompt ``local_agent``). Its ``task_id`` is what ``stop_task`` takes.
         A task a sub-agent started is reported too, with the sub-agent's task as ``parent_task_id``
         when the sub-agent is one (a background sub-agent), as Claude Code does."""
+        run = data.get("run")
+        description = data.get("description")
         if data.get("backgroundTaskId"):
             task_id, kind = str(data["backgroundTaskId"]), "local_bash"
         elif data.get("status") == "async_launched" and data.get("agentId"):
             task_id, kind = str(data["agentId"]), "local_agent"
+        elif isinstance(run, dict) and run.get("id") and isinstance(run.get("spec"), dict):
+            spec: dict[str, Any] = run["spec"]  # a detached task (claw-agents' TaskCreate)
+            task_id, kind = str(run["id"]), "local_bash" if spec.get("kind") == "command" else "local_agent"
+            description = spec.get("description") or spec.get("name") or spec.get("text")
         else:
             return
         message = {
             **_task_message("task_started", task_id, self.loop.ctx.session_id),
             "tool_use_id": tool_use_id,
-            "description": str(data.get("description") or ""),
+            "description": str(description or ""),
             "task_type": kind,
             "is_backgrounded": True,
         }
