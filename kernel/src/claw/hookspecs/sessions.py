@@ -132,9 +132,10 @@ def claw_control_request(
 def claw_stop_task(
     task_id: str, session: SessionContext
 ) -> StoppedTask | Awaitable[StoppedTask | None] | None:
-    """Stop the background task ``task_id`` of ``session`` (the Agent SDK's ``stop_task``, through
-    ``session.stop_task``): the plugin that started it ends it: claw-tools-shell for ``Bash``
-    ``run_in_background`` jobs, claw-agents for background sub-agents.
+    """Stop the background task ``task_id`` of ``session`` (the sub-agent's for a task a sub-agent
+    started; the Agent SDK's ``stop_task``, through ``session.stop_task``): the plugin that started it ends
+    it: claw-tools-shell for ``Bash`` ``run_in_background`` jobs, claw-agents for background sub-agents and
+    detached tasks.
 
     Stops at first non-None result. Return ``None`` for an id your plugin does not own.
 
