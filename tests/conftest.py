@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,47 @@ def scripted_default(scripted, claw_env):  # type: ignore[no-untyped-def]
     cfg.mkdir(parents=True, exist_ok=True)
     (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
     return scripted
+
+
+#: A stdio MCP server with one tool, ``ping`` (answers ``pong from <its folder>``), started from the plugin.
+SERVER = """
+import json, os, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if "id" not in m or "method" not in m:
+        continue
+    result = {
+        "initialize": {"protocolVersion": m.get("params", {}).get("protocolVersion"), "capabilities": {"tools": {}},
+                       "serverInfo": {"name": "pinger", "version": "1"}},
+        "tools/list": {"tools": [{"name": "ping", "description": "Ping.", "inputSchema": {"type": "object"}}]},
+        "tools/call": {"content": [{"type": "text", "text": "pong from " + sys.argv[1]}]},
+    }.get(m["method"], {})
+    print(json.dumps({"jsonrpc": "2.0", "id": m["id"], "result": result}), flush=True)
+"""
+
+
+def _plugin_folder(root: Path, *, extra: str | None = None) -> Path:
+    """A Claude Code plugin folder: a manifest, a ``UserPromptSubmit`` hook that writes ``hooked.txt``
+    into the folder and an MCP server ``pinger``, both addressed through ``${CLAUDE_PLUGIN_ROOT}``; with
+    ``extra``, a folder of that part too (``commands``)."""
+    (root / ".claude-plugin").mkdir(parents=True)
+    (root / ".claude-plugin" / "plugin.json").write_text(json.dumps({"name": "pinging", "version": "1.0.0"}))
+    (root / "hooks").mkdir()
+    hook = {"type": "command", "command": 'echo hooked > "${CLAUDE_PLUGIN_ROOT}/hooked.txt"'}
+    (root / "hooks" / "hooks.json").write_text(
+        json.dumps({"hooks": {"UserPromptSubmit": [{"hooks": [hook]}]}})
+    )
+    (root / "server.py").write_text(SERVER)
+    server = {"command": sys.executable, "args": ["${CLAUDE_PLUGIN_ROOT}/server.py", "${CLAUDE_PLUGIN_ROOT}"]}
+    (root / ".mcp.json").write_text(json.dumps({"mcpServers": {"pinger": server}}))
+    if extra is not None:
+        (root / extra).mkdir()
+        (root / extra / "hello.md").write_text("Say hello.\n")
+    return root
+
+
+@pytest.fixture
+def plugin_folder() -> Callable[..., Path]:
+    """``plugin_folder(root, extra=None)``: write a Claude Code plugin folder (the Agent SDK's ``plugins``)
+    at ``root``: see :func:`_plugin_folder`."""
+    return _plugin_folder

@@ -115,3 +115,41 @@ def test_a_subagents_edits_are_rewound_too(scripted_default, claw_env, workspace
 
     assert asyncio.run(drive()), "the sub-agent wrote the file"
     assert not made.exists(), "the file a sub-agent created during the message is deleted"
+
+
+def test_a_fork_rewinds_edits_made_before_it(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    tracked = workspace / "a.txt"
+    tracked.write_bytes(ORIGINAL)
+    edit = {"file_path": str(tracked), "old_string": "one", "new_string": "two"}
+    scripted_default.script(
+        Reply(ToolCall("Read", {"file_path": str(tracked)}, id="p0"), ToolCall("Edit", edit, id="p1")),
+        Reply(Text("parent done")),
+        Reply(
+            ToolCall("Read", {"file_path": str(tracked)}, id="f0"),
+            ToolCall("Edit", {**edit, "old_string": "two", "new_string": "three"}, id="f1"),
+        ),
+        Reply(Text("fork done")),
+    )
+    seen: dict[str, Any] = {}
+
+    async def parent() -> None:
+        async with ClaudeSDKClient(_options(claw_env, workspace, enable_file_checkpointing=True)) as client:
+            seen["m1"], seen["parent"] = await _turn(client, "edit in the parent")
+
+    async def fork() -> None:
+        options = _options(
+            claw_env, workspace, resume=seen["parent"], fork_session=True, enable_file_checkpointing=True
+        )
+        async with ClaudeSDKClient(options) as client:
+            seen["m2"], seen["fork"] = await _turn(client, "edit in the fork")
+            seen["before rewind"] = tracked.read_bytes()
+            await client.rewind_files(seen["m1"])
+
+    asyncio.run(parent())
+    parent_index = next(workspace.parent.rglob(f"{seen['parent']}.jsonl.checkpoints")) / "index.jsonl"
+    kept = parent_index.read_bytes()
+    asyncio.run(fork())
+    assert seen["fork"] != seen["parent"], "a new session"
+    assert seen["before rewind"] == b"three\r\nkept\r\n"
+    assert tracked.read_bytes() == ORIGINAL, "the fork rewound an edit its parent made before the fork"
+    assert parent_index.read_bytes() == kept, "the parent's checkpoints are left as they were"

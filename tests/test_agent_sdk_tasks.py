@@ -8,6 +8,7 @@ also between turns; the model's ``KillShell`` ends a job as ``stopped``."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 from pathlib import Path
@@ -238,3 +239,171 @@ def test_the_models_killshell_reports_the_job_stopped(scripted_default, claw_env
     _, updated, notified = _ends(asyncio.run(drive()))
     assert (notified.task_id, updated.status, notified.status) == ("bash_1", "killed", "stopped")
     assert notified.summary == 'Background command "sleep 60" was stopped'
+
+
+def test_a_subagents_background_job_is_reported_and_stop_task_stops_it(  # type: ignore[no-untyped-def]
+    scripted_default, claw_env, workspace: Path
+):
+    # A foreground sub-agent starts a job and answers: the job is reported started (no parent_task_id:
+    # claw's foreground sub-agent is no task of its own); the SDK's stop_task reaches the sub-agent's
+    # job (the sub-agent has ended, its job runs on) and its end is reported once
+    # (the sub-agent's tool results do not reach the SDK: the job says its pid in a file)
+    job = {
+        "command": "echo $$ > job.pid; exec sleep 60",
+        "run_in_background": True,
+        "description": "child's sleeper",
+    }
+    scripted_default.script(
+        Reply(ToolCall("Agent", {"description": "helper", "prompt": "start a job"}, id="toolu_agent")),
+        Reply(ToolCall("Bash", job, id="toolu_child_job")),  # the child's
+        Reply(Text("job started")),  # the child's answer
+        Reply(Text("delegated")),
+    )
+    options = _options(claw_env, workspace, "Agent")
+    options.allowed_tools = ["Agent", "Bash"]
+
+    async def drive() -> tuple[list[Any], list[Any], bool]:
+        async with ClaudeSDKClient(options) as client:
+            await client.query("delegate a job")
+            turn = [m async for m in client.receive_response()]
+            running = process_alive(int((workspace / "job.pid").read_text()))
+            started = next(m for m in turn if isinstance(m, TaskStartedMessage))
+            await client.stop_task(started.task_id)
+            return turn, await _until_notified(client), running
+
+    turn, after, running = asyncio.run(drive())
+    started = next(m for m in turn if isinstance(m, TaskStartedMessage))
+    assert (started.task_type, started.tool_use_id, started.description) == (
+        "local_bash",
+        "toolu_child_job",
+        "child's sleeper",
+    )
+    assert "parent_task_id" not in started.data and started.data["is_backgrounded"] is True
+    pid = int((workspace / "job.pid").read_text())
+    assert running and processes_gone([pid]), "stop_task killed the sub-agent's job"
+    updated = next(m for m in after if isinstance(m, TaskUpdatedMessage))
+    notified = after[-1]
+    assert (updated.task_id, notified.task_id) == (started.task_id, started.task_id)
+    assert (updated.status, notified.status, notified.tool_use_id) == ("killed", "stopped", "toolu_child_job")
+
+
+def _conversation(request: Any) -> tuple[str, bool]:
+    """Whose request it is (the first user message's text) and whether it carries a tool result."""
+    messages = request.json["messages"]
+    first = messages[0]["content"]
+    text = first if isinstance(first, str) else " ".join(b.get("text", "") for b in first)
+    last = messages[-1]["content"]
+    answered = isinstance(last, list) and any(b.get("type") == "tool_result" for b in last)
+    return text, answered
+
+
+def test_a_background_subagents_job_names_it_as_parent_task(anthropic_model, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    # The parent and its background sub-agent ask the model at once: each is answered by who asks
+    job = {"command": "echo $$ > job.pid; exec sleep 60", "run_in_background": True, "description": "sleeper"}
+    agent = {"description": "bg helper", "prompt": "start a job", "run_in_background": True}
+
+    def answer(request: Any) -> Reply:
+        text, answered = _conversation(request)
+        if "start a job" in text:  # the sub-agent's
+            return Reply(Text("job started")) if answered else Reply(ToolCall("Bash", job, id="toolu_job"))
+        return (
+            Reply(Text("ok"))
+            if answered or len(request.json["messages"]) > 1
+            else Reply(ToolCall("Agent", agent, id="toolu_agent"))
+        )
+
+    anthropic_model.respond_with(answer)
+    options = _options(claw_env, workspace, "Agent")
+    options.allowed_tools = ["Agent", "Bash"]
+
+    async def drive() -> tuple[list[Any], list[Any]]:
+        async with ClaudeSDKClient(options) as client:
+            await client.query("delegate a job")
+            before: list[Any] = []
+            async with asyncio.timeout(20):
+                async for m in client.receive_messages():
+                    before.append(m)
+                    if isinstance(m, TaskStartedMessage) and m.task_type == "local_bash":
+                        break
+            await client.stop_task(before[-1].task_id)
+            after: list[Any] = []
+            async with asyncio.timeout(10):
+                async for m in client.receive_messages():
+                    after.append(m)
+                    if isinstance(m, TaskNotificationMessage) and m.task_id == before[-1].task_id:
+                        return before, after
+            raise AssertionError("no task_notification for the job")
+
+    before, after = asyncio.run(drive())
+    launched = next(m for m in before if isinstance(m, TaskStartedMessage) and m.task_type == "local_agent")
+    job_started = before[-1]
+    assert job_started.tool_use_id == "toolu_job"
+    assert job_started.data["parent_task_id"] == launched.task_id, "the job names its sub-agent's task"
+    assert "parent_task_id" not in launched.data, "the sub-agent was launched by the main thread"
+    assert after[-1].status == "stopped"
+    assert processes_gone([int((workspace / "job.pid").read_text())])
+
+
+def _detached(scripted_default, claw_env, workspace: Path, command: str) -> ClaudeAgentOptions:  # type: ignore[no-untyped-def]
+    """A turn whose model runs ``command`` as a detached task (``TaskCreate``), on the in-process task
+    backend (settings ``agents.backend: local``)."""
+    settings = Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "agents": {"backend": "local"}}))
+    task = {"subject": "run it", "description": "a detached job", "command": command}
+    scripted_default.script(
+        Reply(ToolCall("TaskCreate", task, id="toolu_create")), Reply(Text("started")), Reply(Text("noted"))
+    )
+    return _options(claw_env, workspace, "TaskCreate")
+
+
+def test_a_detached_task_is_reported_and_its_end_too(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    options = _detached(scripted_default, claw_env, workspace, "sleep 1; exit 3")
+
+    async def drive() -> list[Any]:
+        async with ClaudeSDKClient(options) as client:
+            await client.query("run a job detached")
+            return await _until_ended(client)
+
+    messages = asyncio.run(drive())
+    started, updated, notified = _ends(messages)
+    assert (started.task_type, started.tool_use_id, started.description) == (
+        "local_bash",
+        "toolu_create",
+        "a detached job",
+    )
+    assert updated.status == "failed" and isinstance(updated.patch.get("end_time"), int)
+    assert (notified.status, notified.tool_use_id) == ("failed", "toolu_create")
+    assert notified.summary == 'Background command "a detached job" failed with exit code 3'
+    assert notified.output_file and Path(notified.output_file).is_file(), "the task's output file"
+
+
+def test_stop_task_stops_a_detached_task(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    options = _detached(scripted_default, claw_env, workspace, "echo $$ > detached.pid; exec sleep 60")
+
+    async def drive() -> tuple[list[Any], list[Any], bool]:
+        async with ClaudeSDKClient(options) as client:
+            await client.query("run a job detached")
+            turn = [m async for m in client.receive_response()]
+            started = next(m for m in turn if isinstance(m, TaskStartedMessage))
+            async with asyncio.timeout(10):
+                while (
+                    not (workspace / "detached.pid").exists() or not (workspace / "detached.pid").read_text()
+                ):
+                    await asyncio.sleep(0.05)
+            running = process_alive(int((workspace / "detached.pid").read_text()))
+            await client.stop_task(started.task_id)
+            after = await _until_notified(client)
+            await asyncio.sleep(1)  # past the watcher's next look: the end is not told again
+            await client.query("anything else?")
+            return turn, after + [m async for m in client.receive_response()], running
+
+    turn, after, running = asyncio.run(drive())
+    started = next(m for m in turn if isinstance(m, TaskStartedMessage))
+    assert running and processes_gone([int((workspace / "detached.pid").read_text())])
+    ends = [m for m in after if isinstance(m, TaskNotificationMessage | TaskUpdatedMessage)]
+    assert [(type(m), m.task_id) for m in ends] == [
+        (TaskUpdatedMessage, started.task_id),
+        (TaskNotificationMessage, started.task_id),
+    ], "told once"
+    assert (ends[0].status, ends[1].status) == ("killed", "stopped")
+    assert ends[1].summary == 'Background command "a detached job" was stopped'

@@ -208,6 +208,41 @@ def test_additional_directories_sent_in_initialize_are_readable(drive, scripted,
     assert "outside the workspace" in _tool_results(scripted)[0]
 
 
+@pytest.mark.parametrize("delivery", ["initialize", "argv"])
+def test_plugins_load_their_hooks_and_servers(drive, scripted, tmp_path: Path, plugin_folder, delivery: str):  # type: ignore[no-untyped-def]
+    """A Claude Code plugin folder's hooks and MCP servers load, sent in initialize (pluginDelivery
+    'initialize': plugins_applied true) or as --plugin-dir / --plugin-dir-no-mcp flags (the default);
+    skipMcpDiscovery leaves a folder's servers to the host."""
+    folder, hooks_only = plugin_folder(tmp_path / "plug"), plugin_folder(tmp_path / "hooks-only")
+    servers = json.loads((hooks_only / ".mcp.json").read_text())["mcpServers"]
+    (hooks_only / ".mcp.json").write_text(json.dumps({"mcpServers": {"skipped": servers["pinger"]}}))
+    scripted.script(Reply(ToolCall("mcp__pinger__ping", {}, id="toolu_1")), Reply(Text("pinged")))
+    plugins = [
+        {"type": "local", "path": str(folder)},
+        {"type": "local", "path": str(hooks_only), "skipMcpDiscovery": True},
+    ]
+    out = drive(
+        "options",
+        {"plugins": plugins, "pluginDelivery": delivery, "allowedTools": ["mcp__pinger__ping"]},
+    )
+    assert out["initialization"].get("plugins_applied") is (True if delivery == "initialize" else None)
+    assert [(s["name"], s["status"]) for s in out["messages"][0]["mcp_servers"]] == [("pinger", "connected")]
+    assert _tool_results(scripted) == [f"pong from {folder}"]
+    assert (folder / "hooked.txt").exists() and (hooks_only / "hooked.txt").exists()
+
+
+def test_plugins_claw_cannot_load_are_not_confirmed(drive, scripted, tmp_path: Path, plugin_folder):  # type: ignore[no-untyped-def]
+    """A folder with commands: nothing of it is loaded, plugins_applied is false (the SDK logs it and
+    the session runs without it, as with a Claude Code that did not load them)."""
+    folder = plugin_folder(tmp_path / "plug", extra="commands")
+    scripted.script(Reply(Text("ran without it")))
+    plugins = [{"type": "local", "path": str(folder)}]
+    out = drive("options", {"plugins": plugins, "pluginDelivery": "initialize"})
+    assert out["initialization"]["plugins_applied"] is False
+    assert out["messages"][0]["mcp_servers"] == [] and not (folder / "hooked.txt").exists()
+    assert out["messages"][-1]["result"] == "ran without it"
+
+
 def test_an_in_process_sdk_mcp_tool(drive, scripted):  # type: ignore[no-untyped-def]
     """createSdkMcpServer: the server's name comes in initialize's sdkMcpServers; claw connects it
     through the control channel (mcp_message) and the model calls its tool like any MCP tool."""

@@ -2,7 +2,9 @@
 contract) and ``claw.testing`` (the test kit); the vendor translations are a library of their own,
 ``claw_wire``. Anything else in the
 kernel (the ``claw._*`` modules, internal as in pytest) can change without notice, so a first-party plugin
-(or library: ``libs/``) importing it is a bug this test names by file and line."""
+(or library: ``libs/``) importing it is a bug this test names by file and line. So is reaching the kernel's
+plugin manager through an object it was handed (``loop.app.pm``, ``pm.hook``): hooks are the kernel's to
+call; a plugin asks through a public method (``SessionContext.stop_task``)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,9 @@ KERNEL = ROOT / "kernel" / "src" / "claw"
 #: path starts with ``_``: ``claw._cli``, ``claw.hookspecs._x`` are internal, as in pytest).
 ALLOWED = ("claw.hookspecs", "claw.testing")
 PUBLIC = frozenset(claw.__all__)
+#: ``(owner, attribute, owner's node type)``: the kernel's plugin manager reached through the App
+#: (``x.app.pm``), or its hooks called through a plugin manager held in a variable (``pm.hook``).
+REACH_THROUGH = (("app", "pm", ast.Attribute), ("pm", "hook", ast.Name))
 
 
 def _allowed(module: str) -> bool:
@@ -52,9 +57,18 @@ def private_uses(source: str, filename: str) -> list[str]:
             and not _allowed(f"claw.{node.attr}")
         ):
             what = f"claw.{node.attr}"
+        elif isinstance(node, ast.Attribute) and any(
+            node.attr == attr and isinstance(node.value, kind) and _name(node.value) == owner
+            for owner, attr, kind in REACH_THROUGH
+        ):
+            what = f".{_name(node.value)}.{node.attr} (the kernel's plugin manager)"
         if what:
             found.append(f"{filename}:{node.lineno}: {what}")
     return found
+
+
+def _name(node: ast.expr) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
 def plugin_sources() -> list[Path]:
@@ -78,7 +92,8 @@ def test_plugins_import_only_the_public_api():
         for line in private_uses(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
     ]
     assert not problems, (
-        "plugins use non-public claw modules (export what they need from claw):\n" + "\n".join(problems)
+        "plugins use non-public claw modules or reach the kernel's plugin manager (export what they need "
+        "from claw):\n" + "\n".join(problems)
     )
 
 
@@ -94,6 +109,11 @@ def test_plugins_import_only_the_public_api():
         ("import claw\nclaw._LAZY\n", "p.py:2: claw._LAZY"),
         ("import claw\n\n\nclaw._paths.state_dir()\n", "p.py:4: claw._paths"),
         ("def f():\n    from claw._cli import state_of\n", "p.py:2: from claw._cli import ..."),
+        (
+            "self.loop.app.pm.hook.claw_stop_task(task_id=t)\n",
+            "p.py:1: .app.pm (the kernel's plugin manager)",
+        ),
+        ("pm = loop.app\npm.hook.claw_x()\n", "p.py:2: .pm.hook (the kernel's plugin manager)"),
     ],
 )
 def test_the_scan_names_file_and_line_of_a_private_import(source, expected):
@@ -105,6 +125,7 @@ def test_the_scan_accepts_the_public_api_and_the_allowed_modules():
         "import claw\nfrom claw import Tool, get_logger, hookspecs\nfrom claw_wire import post_stream\n"
         "from claw.testing.venvs import build_wheel\nfrom claw.testing import call_tool\nimport claw.hookspecs\n"
         "claw.require('x')\nclaw.testing.imported_modules('m')\nfrom claw_marketplace import net\n"
+        "self.app.send_task('t')\nctx.session.stop_task('t')\nself.pm = 1\n"
     )
     assert private_uses(source, "p.py") == []
 

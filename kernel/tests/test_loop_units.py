@@ -120,16 +120,6 @@ def test_cache_tracker_counts_and_detects_breaks():
     assert stats.as_dict() == {"hits": 3, "misses": 2, "writes": 1, "unexpected_breaks": 1}
 
 
-def test_import_cycles_are_included_once(tmp_path, claw_env):
-    from claw._prompt import instructions
-
-    (tmp_path / "CLAUDE.md").write_text("root @a.md")
-    (tmp_path / "a.md").write_text("A @b.md")
-    (tmp_path / "b.md").write_text("B @a.md @CLAUDE.md @missing.md")
-    files = instructions.load(tmp_path, claw_env)
-    assert [f.path.name for f in files] == ["CLAUDE.md", "a.md", "b.md"]
-
-
 def test_lines_changed_counts_patch_hunks_and_new_files():
     from claw._loop.tool_calls import lines_changed
 

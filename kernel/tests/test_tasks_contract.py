@@ -165,6 +165,16 @@ def test_commands_and_sessions_reach_the_selected_backend(claw_env, workspace: P
     assert session.task_backend().name == "local"
 
 
+def test_a_session_context_outside_a_running_session_asks_no_plugin(workspace: Path) -> None:
+    """``stop_task``/``control_request``/``task_ended`` reach the plugins through the agent loop (claw-sdk's
+    ``stop_task`` and other control requests; the SDK end-to-end tests cover that path); without one
+    nobody owns a task or a request."""
+    session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env={})
+    assert session.stop_task("bash_1") is None
+    assert session.control_request("mcp_toggle", {"serverName": "x"}) == (None, "")
+    session.task_ended(claw.StoppedTask(task_id="bash_1", task_type="local_bash"))
+
+
 def test_task_env_names_the_specs_parent_only() -> None:
     base = {"PATH": "/bin", "CLAW_PARENT_SESSION_ID": "stale"}
     assert claw.task_env(TaskSpec(kind="command", text="x", env={"A": "1"}), base) == {

@@ -104,6 +104,7 @@ _LAZY: dict[str, str] = {
     "TaskSpec": "claw._tasks",
     "TaskStatus": "claw._tasks",
     "StoppedTask": "claw._tasks",
+    "TaskNotification": "claw._task_notification",
     "TaskRecord": "claw._tasks",
     "TaskEvent": "claw._tasks",
     "TaskFilter": "claw._tasks",
@@ -162,6 +163,9 @@ _LAZY: dict[str, str] = {
     "normalize_mode": "claw._permissions.modes",
     "RuleError": "claw._permissions.syntax",
     "split_rule": "claw._permissions.syntax",
+    # built-in slash commands (``claw_register_slash_commands``) and their dispatch for the front ends
+    "BuiltinCommand": "claw._cli.slash_builtins",
+    "BuiltinContext": "claw._cli.slash_builtins",
     "run_builtin": "claw._cli.slash_builtins",
     "command_names": "claw._cli.slash_builtins",
     "unknown_command": "claw._cli.slash_builtins",
@@ -221,7 +225,13 @@ if TYPE_CHECKING:
     from claw._classifiers import Classifier, PermissionRequest, Verdict
     from claw._cli._output import emit_json, table
     from claw._cli.run_options import RESUME_PICK
-    from claw._cli.slash_builtins import command_names, run_builtin, unknown_command
+    from claw._cli.slash_builtins import (
+        BuiltinCommand,
+        BuiltinContext,
+        command_names,
+        run_builtin,
+        unknown_command,
+    )
     from claw._cli.stream_input import StreamJsonInput
     from claw._compaction import Compactor, compacted_history
     from claw._compat import satisfies
@@ -306,6 +316,7 @@ if TYPE_CHECKING:
     )
     from claw._settings import SandboxSettings
     from claw._subagents import SubagentResult, SubagentSpec
+    from claw._task_notification import TaskNotification
     from claw._tasks import (
         AgentsSettings,
         LocalTaskBackend,

@@ -216,6 +216,12 @@ class App:
     def task_backends(self) -> dict[str, Registration[Any]]:
         return self._registry("claw_register_task_backends", "task_backends", "TaskBackend", instance=True)
 
+    @cached_property
+    def slash_commands(self) -> dict[str, Registration[Any]]:
+        return self._registry(
+            "claw_register_slash_commands", "slash_commands", "BuiltinCommand", instance=True
+        )
+
     def open_provider(self, address: str) -> tuple[Any, str]:
         """A new provider instance for ``address`` (anything :func:`claw._routing.resolve` accepts:
         ``provider/model``, an alias, a bare id) and the model id, credentials checked. The caller

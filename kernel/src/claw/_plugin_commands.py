@@ -135,7 +135,14 @@ class CommandContext:
         where = (workspace or app.workspace).resolve()
         extra = additional_roots(app.settings, where, app.env, checked(add_dirs))
         return prompt.build(
-            where, app.env, date=date, system_prompt=system_prompt, append=append, additional_dirs=extra
+            app.pm,
+            where,
+            app.env,
+            app.settings,
+            date=date,
+            system_prompt=system_prompt,
+            append=append,
+            additional_dirs=extra,
         )
 
     def implementers(self, hook_name: str) -> list[str]:

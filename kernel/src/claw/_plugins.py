@@ -79,6 +79,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-permissions",
         "claw-compaction",
         "claw-commands",
+        "claw-prompt",
         "claw-output",
     }
 )

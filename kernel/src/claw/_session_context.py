@@ -73,7 +73,9 @@ class SessionContext:
         them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
         plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
         up a little sooner than :attr:`start_timeout` so what did start is offered.
-    :param task_ended: calls ``claw_task_ended`` (the agent loop's; see :meth:`task_ended`).
+    :param call_hook: calls a session hook through pluggy with ``session=`` this context and returns its
+        result and each plugin's answer (the agent loop's ``call_attributed``): how :meth:`task_ended`,
+        :meth:`stop_task` and :meth:`control_request` reach the plugins.
     """
 
     def __init__(
@@ -91,7 +93,7 @@ class SessionContext:
         run_subagent: SubagentRunner | None = None,
         task_backends: Callable[[], Mapping[str, TaskBackend]] | None = None,
         trust: Any = None,
-        task_ended: Callable[[StoppedTask], None] | None = None,
+        call_hook: Callable[..., tuple[Any, list[Any]]] | None = None,
     ) -> None:
         self.session_id = session_id
         self.workspace = workspace
@@ -107,7 +109,7 @@ class SessionContext:
         self._call_tool = call_tool
         self._run_subagent = run_subagent
         self._task_backends = task_backends
-        self._task_ended = task_ended
+        self._call_hook = call_hook
         self._default_backends: Mapping[str, TaskBackend] | None = None
         #: The folder's trust (:class:`claw.WorkspaceTrust`): plugins that read the folder's own files
         #: (``.mcp.json``, commands with ``!`cmd` ``) act on them only when ``trust.trusted``. ``None``
@@ -235,8 +237,22 @@ class SessionContext:
         """Announce that a background task this session's plugin started has ended (``claw_task_ended``:
         the Agent SDK hears of it). Call it on the event loop, once per task; not for one that
         ``claw_stop_task`` ended (its answer is the announcement)."""
-        if self._task_ended is not None:
-            self._task_ended(task)
+        self._hook("claw_task_ended", task=task)
+
+    def stop_task(self, task_id: str) -> StoppedTask | Awaitable[StoppedTask | None] | None:
+        """Ask the plugin that started background task ``task_id`` to stop it (``claw_stop_task``, how
+        claw-sdk answers the Agent SDK's ``stop_task``): its answer, or ``None`` when no plugin owns it."""
+        return self._hook("claw_stop_task", task_id=task_id)[0]
+
+    def control_request(self, subtype: str, request: dict[str, Any]) -> tuple[Any, str]:
+        """The plugins' answer to a stream-json control request (``claw_control_request``: one the
+        reader of the control protocol does not answer itself) and the name of the plugin that gave it,
+        for an error naming it should its awaitable fail; ``(None, "")`` when none answers."""
+        answer, answers = self._hook("claw_control_request", subtype=subtype, request=request)
+        return answer, answers[-1].plugin.name if answer is not None and answers else ""
+
+    def _hook(self, name: str, **kwargs: Any) -> tuple[Any, list[Any]]:
+        return self._call_hook(name, **kwargs) if self._call_hook is not None else (None, [])
 
     def take_notices(self) -> list[str]:
         """The notices not told yet (:meth:`notify`), oldest first; the agent loop empties them."""

@@ -14,7 +14,7 @@ left open.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -39,12 +39,7 @@ class CacheStats:
     unexpected_breaks: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "hits": self.hits,
-            "misses": self.misses,
-            "writes": self.writes,
-            "unexpected_breaks": self.unexpected_breaks,
-        }
+        return asdict(self)
 
     def count(self, outcome: dict[str, Any]) -> None:
         status = outcome.get("status")
@@ -75,6 +70,7 @@ class SessionState:
     format: str = "claw"
     cwd: str | None = None
     parent_id: str | None = None
+    parent_path: Path | None = None  # a fork's: the file of the session it was forked from
     started: str | None = None
     updated: str | None = None
     #: The first prompt, for listings.

@@ -305,12 +305,15 @@ def test_timeline_links_the_child_session(claw, scripted):
 
 
 def test_background_subagent_is_announced_when_it_ends(claw, scripted):
+    told: list[str] = []
+
     def respond(request: Any) -> Any:
         first = _first_user_text(request)
         if first == "slow task":
             return Fault(kind="stall", seconds=0.3, after_events=0, reply=Reply(Text("background report")))
         text = json.dumps([m.model_dump(mode="json") for m in request.messages])
         if "task-notification" in text:
+            told.extend(b.text for b in request.messages[-1].content if b.type == "text")
             return Reply(Text("got the report"))
         if len(request.messages) == 1:
             return Reply(
@@ -322,6 +325,12 @@ def test_background_subagent_is_announced_when_it_ends(claw, scripted):
     result = _go(claw)
     assert result["result"] == "got the report"
     assert result["usage"]["input_tokens"] == 40  # 3 parent requests + the background child
+    agent_id = told[-1].split("<task-id>")[1].split("</task-id>")[0]
+    assert told[-1] == (
+        f"<task-notification>\n<task-id>{agent_id}</task-id>\n<status>completed</status>\n"
+        '<summary>Agent "slow" completed</summary>\n<result>background report</result>\n'
+        "</task-notification>"
+    )
 
 
 def test_agents_list_and_show(claw, workspace, claw_env):

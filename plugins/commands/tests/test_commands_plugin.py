@@ -1,5 +1,6 @@
 """The ``commands`` plugin: its commands are listed by ``claw --help``, say what to install when it is
-disabled (while ``claw -p`` still runs), and one of them can be replaced by another plugin."""
+disabled (while ``claw -p`` still runs), and one of them can be replaced by another plugin. Its built-in
+slash commands: test_slash_commands.py."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def test_the_plugin_registers_them(claw):
     (record,) = [p for p in claw("plugins", "--json").assert_success().json() if p["name"] == "commands"]
     assert record["distribution"] == "claw-commands" and record["status"] == "loaded"
     assert sorted(record["registers"]["commands"]) == sorted(COMMANDS)
+    assert record["registers"]["slash_commands"] == ["help", "compact", "cost", "status", "export", "trust"]
 
 
 def test_disabled_each_command_names_the_distribution_and_p_still_runs(claw, claw_env, loop_env):

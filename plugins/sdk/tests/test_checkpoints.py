@@ -66,3 +66,26 @@ def test_a_lost_kept_state_changes_nothing_and_says_why(tmp_path: Path) -> None:
     with pytest.raises(ClawError, match=r"rewind_files: failed to rewind: .*No such file"):
         store.rewind("m1")
     assert (a.read_text(), b.read_text()) == ("A\n", "B\n"), "nothing was restored"
+
+
+def test_a_fork_starts_with_its_parents_checkpoints_once(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("parent's\n")
+    parent = Checkpoints(tmp_path / "p.jsonl")
+    parent.message("m1")
+    parent.before_change(a)
+    a.write_text("changed\n")
+    kept = (tmp_path / "p.jsonl.checkpoints" / "index.jsonl").read_bytes()
+
+    fork = Checkpoints(tmp_path / "f.jsonl", parent=tmp_path / "p.jsonl")
+    fork.message("m2")
+    fork.before_change(a)
+    a.write_text("fork's\n")
+    reloaded = Checkpoints(tmp_path / "f.jsonl", parent=tmp_path / "p.jsonl")
+    assert reloaded.rewind("m2", dry_run=True)["filesChanged"] == [str(a)], "not copied over again"
+    assert reloaded.rewind("m1")["filesChanged"] == [str(a)]
+    assert a.read_text() == "parent's\n", "the fork rewound to a message from before it"
+    assert (tmp_path / "p.jsonl.checkpoints" / "index.jsonl").read_bytes() == kept, "the parent's unchanged"
+    orphan = Checkpoints(tmp_path / "o.jsonl", parent=tmp_path / "none.jsonl")  # a parent that kept none
+    with pytest.raises(ClawError, match='no file checkpoint for user message "m1"'):
+        orphan.rewind("m1")

@@ -42,12 +42,14 @@ def _reply(messages: list[dict[str, Any]], request_id: str = "init") -> dict[str
 
 def test_the_reply_confirms_each_field_applied(claw, loop_env, tmp_path: Path) -> None:
     loop_env.script(Reply(Text("ok")))
+    plugin = tmp_path / "plugin"
+    (plugin / "commands").mkdir(parents=True)  # a part claw cannot load from a folder
     fields = {
         "settings": {"permissions": {"allow": ["Touch"]}},
         "managedSettings": {"permissions": {"deny": ["Nap"]}},
         "disallowedTools": ["Boom"],
         "additionalDirectories": [str(tmp_path)],
-        "plugins": [{"type": "local", "path": str(tmp_path)}],
+        "plugins": [{"type": "local", "path": str(plugin)}],
     }
     done, messages = _run(claw, fields)
     assert done.exit_code == 0, done.stderr
@@ -60,7 +62,10 @@ def test_the_reply_confirms_each_field_applied(claw, loop_env, tmp_path: Path) -
         "additional_directories_applied": True,
         "plugins_applied": False,
     }
-    assert "the Agent SDK's plugins are not loaded" in done.stderr
+    assert (
+        "the Agent SDK's plugins are not loaded: claw cannot load a Claude Code plugin's commands, agents, "
+        "skills, output styles or LSP servers from a folder (plugin: commands)"
+    ) in done.stderr
     init = next(m for m in messages if m.get("subtype") == "init")
     assert "Boom" not in init["tools"] and "Touch" in init["tools"]
     assert "Boom" not in {t["name"] for t in loop_env.requests[0]["tools"]}
@@ -125,6 +130,33 @@ def test_a_missing_directory_is_the_initialize_error(claw, loop_env, tmp_path: P
     reply = _reply(messages)
     assert reply["subtype"] == "error"
     assert reply["error"] == f"initialize: additionalDirectories: not a directory: {tmp_path / 'nowhere'}"
+
+
+@pytest.mark.parametrize(
+    ("plugins", "error"),
+    [
+        ("plug", 'initialize: "plugins" must be a list of {"type": "local", "path": ...}'),
+        ([{"type": "git", "path": "x"}], 'initialize: plugins: unsupported type "git" (only local)'),
+        ([{"type": "local"}], 'initialize: each "plugins" entry needs a "path" (a string)'),
+        ([{"type": "local", "path": "nowhere"}], "plugins: not a directory: nowhere"),
+    ],
+)
+def test_a_malformed_plugins_list_is_the_initialize_error(claw, loop_env, plugins: Any, error: str) -> None:
+    loop_env.script(Reply(Text("ok")))
+    _, messages = _run(claw, {"plugins": plugins})
+    reply = _reply(messages)
+    assert (reply["subtype"], reply["error"]) == ("error", error)
+
+
+def test_a_bad_plugin_manifest_is_the_initialize_error(claw, loop_env, tmp_path: Path) -> None:
+    loop_env.script(Reply(Text("ok")))
+    (tmp_path / "p" / ".claude-plugin").mkdir(parents=True)
+    (tmp_path / "p" / ".claude-plugin" / "plugin.json").write_text("{not json")
+    (tmp_path / "q" / "hooks").mkdir(parents=True)
+    (tmp_path / "q" / "hooks" / "hooks.json").write_text('{"hooks": []}')
+    for folder, error in (("p", "plugin.json is not valid JSON"), ("q", 'q: "hooks" must be a JSON object')):
+        _, messages = _run(claw, {"plugins": [{"type": "local", "path": str(tmp_path / folder)}]})
+        assert error in _reply(messages)["error"]
 
 
 def test_fields_in_a_later_initialize_are_an_error(claw, loop_env) -> None:

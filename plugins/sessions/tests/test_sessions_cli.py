@@ -9,6 +9,7 @@ from pathlib import Path
 
 from claw import _paths as paths
 from claw.testing.script import Reply, Text, ToolCall, Usage
+from claw_sessions.jsonl import resume_state
 
 
 def _texts(request: dict) -> list[str]:
@@ -51,7 +52,7 @@ def test_resume_unknown_session_is_one_line_error(claw, loop_env):
     claw("-p", "x", "--fork-session").assert_failure(2, "--fork-session needs --resume")
 
 
-def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_events):
+def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_events, workspace, claw_env):
     loop_env.script(Reply(Text("parent answer")), Reply(Text("fork answer")), Reply(Text("parent again")))
     parent = claw("-p", "start", "--output-format", "json").assert_success().json()["session_id"]
     child = (
@@ -63,6 +64,10 @@ def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_event
     assert _texts(loop_env.requests[1]) == ["start", "parent answer", "branch"]
     fork = next(e for e in session_events(child["session_id"]) if e["type"] == "fork")
     assert fork["parent_session_id"] == parent and len(fork["messages"]) == 2
+    # read back, the fork names its parent's file (what claw-sdk copies the file checkpoints from)
+    directory = paths.sessions_dir(workspace, claw_env)
+    state = resume_state(child["session_id"], directory)
+    assert (state.parent_id, state.parent_path) == (parent, directory / f"{parent}.jsonl")
     # the parent is untouched by the fork and continues on its own
     claw("-p", "again", "--resume", parent).assert_success()
     assert _texts(loop_env.requests[2]) == ["start", "parent answer", "again"]

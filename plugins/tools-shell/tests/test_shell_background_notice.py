@@ -17,7 +17,7 @@ def _sent(scripted) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_a_job_that_fails_on_its_own_is_told_to_the_model(claw, scripted):  # type: ignore[no-untyped-def]
-    job = {"command": "exit 3", "run_in_background": True, "description": "a check"}
+    job = {"command": "exit 3", "run_in_background": True, "description": "a <check>"}
     scripted.script(
         Reply(ToolCall("Bash", job)),
         Reply(ToolCall("Bash", {"command": "sleep 1"})),  # the job has ended by the time this has
@@ -27,7 +27,12 @@ def test_a_job_that_fails_on_its_own_is_told_to_the_model(claw, scripted):  # ty
     sent = _sent(scripted)
     assert len(sent) == 3 and "task-notification" not in sent[1]
     assert "<task-id>bash_" in sent[2] and "<status>failed</status>" in sent[2]
-    assert 'Background command \\"a check\\" failed with exit code 3' in sent[2]
+    told = [b["text"] for b in scripted.requests[2]["messages"][-1]["content"] if b["type"] == "text"]
+    assert told == [  # job ids start at bash_1; the summary is escaped
+        "<task-notification>\n<task-id>bash_1</task-id>\n<status>failed</status>\n"
+        '<summary>Background command "a &lt;check&gt;" failed with exit code 3</summary>\n'
+        '</task-notification>\nRead its output with BashOutput (bash_id "bash_1").'
+    ]
 
 
 def test_a_job_the_model_killed_is_not_told(claw, scripted):  # type: ignore[no-untyped-def]

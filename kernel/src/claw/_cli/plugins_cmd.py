@@ -16,6 +16,7 @@ KINDS = (
     "transports",
     "sandboxes",
     "task_backends",
+    "slash_commands",
     "settings",
     "commands",
 )

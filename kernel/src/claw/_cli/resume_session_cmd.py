@@ -20,12 +20,13 @@ def resume_session(ctx: click.Context, file: Path, commands: tuple[str, ...]) ->
     COMMANDS are built-in slash commands and a prompt, as in claw-code-go:
       claw resume-session FILE /compact /cost /status /export notes.md "next step"
     Root options apply: claw --output-format json resume-session FILE "next step"."""
+    from claw._cli._root import state_of
     from claw._cli.run import run_root
     from claw._cli.slash_builtins import split_words
 
     root = ctx.find_root()
     params = {**root.params, "resume": str(file.resolve()), "continue_": False}
-    lines = split_words(list(commands))
+    lines = split_words(state_of(ctx).app, list(commands))
     if lines:
         params["print_mode"] = True
     run_root(root, lines or None, params)

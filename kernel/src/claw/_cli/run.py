@@ -210,7 +210,9 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             reader = _stream_input(state.app, options, out, params)
             code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
         ctx.exit(code)
-    lines = _with_stdin(prompt, "" if sys.stdin is None or interactive_stdin else sys.stdin.read(10 << 20))
+    lines = _with_stdin(
+        state.app, prompt, "" if sys.stdin is None or interactive_stdin else sys.stdin.read(10 << 20)
+    )
     if not any(line.strip() for line in lines):
         if not print_mode:
             click.echo(ctx.get_help())
@@ -272,7 +274,7 @@ def _seed_spellings(
     return prompt, params
 
 
-def _with_stdin(prompt: str | list[str] | None, piped: str) -> list[str]:
+def _with_stdin(app: Any, prompt: str | list[str] | None, piped: str) -> list[str]:
     """The lines to run: piped stdin goes before the prompt, separated by a blank line; after
     ``resume-session``'s lines it is the prompt, unless the last line is one (then it goes before it)."""
     from claw._cli import slash_builtins
@@ -280,7 +282,7 @@ def _with_stdin(prompt: str | list[str] | None, piped: str) -> list[str]:
     lines = [prompt] if isinstance(prompt, str) else list(prompt or [])
     if not piped:
         return lines
-    if not lines or (isinstance(prompt, list) and slash_builtins.is_builtin(lines[-1])):
+    if not lines or (isinstance(prompt, list) and slash_builtins.is_builtin(app, lines[-1])):
         return [*lines, piped]
     return [*lines[:-1], f"{piped.rstrip()}\n\n{lines[-1]}"]
 

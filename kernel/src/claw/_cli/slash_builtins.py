@@ -1,141 +1,125 @@
-"""The built-in slash commands, one registry for every place a ``/command`` can be typed: the interactive
-front ends (claw-repl, claw-tui: ``claw.run_builtin``), ``claw -p "/cost"`` (stream-json input included)
-and ``claw resume-session FILE /compact /cost ...``.
-
-``/help``, ``/compact``, ``/cost``, ``/status``, ``/export [FILE]`` and ``/trust`` act on the session without a
-model turn (``/compact`` asks the model for its summary) and print a short report. They take precedence
-over a session's slash commands of the same name, as Claude Code's built-ins do; any other ``/name``
-is the agent loop's (:mod:`claw._loop.slash`). ``/exit`` belongs to the front ends.
-"""
+"""Dispatch of the built-in slash commands (``/cost``) for every place a ``/command`` can be typed: the
+front ends (``claw.run_builtin``), ``claw -p "/cost"`` (stream-json input too) and ``claw resume-session
+FILE /compact /cost``. Plugins register the commands (``claw_register_slash_commands``: claw-commands'
+six); they take precedence over a session's slash command of the same name, as Claude Code's built-ins
+do. Any other ``/name`` is the agent loop's (:mod:`claw._loop.slash`); ``/exit`` is the front ends'."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from claw._errors import ClawError
 from claw._loop import slash
 
+if TYPE_CHECKING:
+    from claw._messages import Message, Usage
+    from claw._session_context import SessionContext
 
-@dataclass(frozen=True)
-class Builtin:
-    usage: str
-    summary: str
-    #: How many words after the name ``resume-session`` gives the command (its arguments).
-    max_args: int
-    run: Callable[[Any, str, TextIO], Awaitable[None]]
-
-
-async def _help(loop: Any, _args: str, out: TextIO) -> None:
-    out.write(help_text(loop.ctx.commands) + "\n")
-
-
-async def _compact(loop: Any, _args: str, out: TextIO) -> None:
-    if await loop.compact("manual"):
-        out.write("compacted\n")
-
-
-async def _cost(loop: Any, _args: str, out: TextIO) -> None:
-    state = loop.session.state
-    u = state.usage
-    out.write(
-        f"Total cost:  ${state.cost_usd:.4f}\n"
-        f"Tokens:      {u.input_tokens} input, {u.output_tokens} output, "
-        f"{u.cache_read_input_tokens} cache read, {u.cache_creation_input_tokens} cache write\n"
-    )
-
-
-async def _status(loop: Any, _args: str, out: TextIO) -> None:
-    s = loop.status()
-    share = f" ({s['context_tokens'] * 100 // s['context_window']}%)" if s["context_window"] else ""
-    out.write(
-        f"Session:     {s['session_id']}\n"
-        f"File:        {s['path'] or '(not saved)'}\n"
-        f"Model:       {s['model']}\n"
-        f"Messages:    {s['messages']}\n"
-        f"Context:     {s['context_tokens']} of {s['context_window']} tokens{share}\n"
-        f"Permissions: {s['permission_mode']}\n"
-        f"Workspace:   {s['workspace']}\n"
-    )
-
-
-async def _export(loop: Any, args: str, out: TextIO) -> None:
-    from claw import _transcript as transcript
-
-    session = loop.session
-    path = Path(args or f"claw-session-{session.id[:8]}.md").expanduser()
-    try:
-        with path.open("x", encoding="utf-8") as fh:  # never overwrite: an existing file is someone's
-            fh.write(transcript.markdown(session.id, session.messages))
-    except FileExistsError:
-        raise ClawError(f"/export: {path} already exists; give another file name") from None
-    except OSError as exc:
-        raise ClawError(f"/export: cannot write {path}: {exc.strerror}") from None
-    out.write(f"exported the conversation to {path}\n")
-
-
-async def _trust(loop: Any, _args: str, out: TextIO) -> None:
-    from claw._trust import TrustStore
-
-    trust = loop.app.trust
-    if trust.trusted and trust.reason == "remembered":
-        out.write(f"already trusted: {trust.folder}\n")
-        return
-    TrustStore(loop.app.env).add(trust.folder)
-    out.write(
-        f"trusted: {trust.folder}; its hooks, env, MCP servers and commands' !`cmd` lines take effect "
-        "when claw next starts here\n"
-    )
-
-
-COMMANDS: dict[str, Builtin] = {
-    "help": Builtin("/help", "this list", 0, _help),
-    "compact": Builtin("/compact", "summarise older turns now to free context", 0, _compact),
-    "cost": Builtin("/cost", "what the session has cost so far, and its tokens", 0, _cost),
-    "status": Builtin("/status", "the session, model, context use and permission mode", 0, _status),
-    "export": Builtin("/export [FILE]", "write the conversation to FILE as Markdown", 1, _export),
-    "trust": Builtin("/trust", "trust this folder (remembered; takes effect at the next start)", 0, _trust),
-}
-
+#: The built-ins claw-commands registers: while it is missing or disabled, calling one says so.
+DEFAULT_NAMES = frozenset({"help", "compact", "cost", "status", "export", "trust"})
 
 #: Commands the interactive front ends (claw-repl, claw-tui) handle themselves: they end the session.
 REPL_ONLY: dict[str, str] = {"exit": "end the session (also Ctrl-D)", "quit": "the same as /exit"}
 
 
-def names() -> dict[str, str]:
-    """Every built-in name with its summary, the REPL's own included."""
-    return {**{name: b.summary for name, b in COMMANDS.items()}, **REPL_ONLY}
+@dataclass(frozen=True)
+class BuiltinContext:
+    """What a built-in slash command sees, taken as it is called: the ``session``'s id, workspace, env,
+    trust, file (``transcript_path``) and commands, with the loop's facts; ``out`` takes the report (stdout
+    in ``-p`` text output, else stderr or the UI's note), ``compact()`` summarises the older turns now
+    (returns whether it did), ``help_text`` lists every command the prompt accepts."""
+
+    session: SessionContext
+    messages: list[Message]
+    model: str  # its provider/model address
+    usage: Usage
+    cost_usd: float
+    context_tokens: int
+    context_window: int
+    permission_mode: str
+    out: TextIO
+    compact: Callable[[], Awaitable[bool]]
+    help_text: str
 
 
-def command_names(commands: Mapping[str, Any]) -> dict[str, str]:
-    """Every name an interactive prompt accepts after ``/`` (built-in and the session's ``commands``)
-    with its description: what completion offers, and what an unknown name is matched against (the
-    same list ``/help`` prints)."""
-    return {**{name: command.description for name, command in commands.items()}, **names()}
+@dataclass(frozen=True)
+class BuiltinCommand:
+    """A built-in slash command (``claw_register_slash_commands``): ``/name`` with a one-line
+    ``summary``; ``await run(context, args)`` writes its report to ``context.out`` or raises
+    :class:`claw.ClawError`. Each word of ``argument_hint`` (``[FILE]``) is one argument
+    ``claw resume-session FILE /export notes.md`` gives it."""
+
+    name: str
+    summary: str
+    run: Callable[[BuiltinContext, str], Awaitable[None]]
+    argument_hint: str = ""
+
+    def __post_init__(self) -> None:
+        if slash.parse(f"/{self.name}") != (self.name, "") or "\n" in self.summary or not callable(self.run):
+            raise ValueError(f"needs a name of letters, digits, _.:-, a one-line summary, a run: {self!r}")
 
 
-def unknown_command(line: str, commands: Mapping[str, Any]) -> ClawError | None:
-    """The error for an input line calling a ``/name`` that is neither built in nor among the session's
-    ``commands`` (its hint names the nearest of :func:`command_names`), else ``None``: what an interactive
-    front end reports instead of starting a turn."""
+def _registered(app: Any) -> dict[str, BuiltinCommand]:
+    return {name: reg.obj for name, reg in app.slash_commands.items()}
+
+
+def command_names(commands: Mapping[str, Any], loop: Any = None) -> dict[str, str]:
+    """Every name a prompt accepts after ``/`` with its description (what completion offers and ``/help``
+    lists): the session's ``commands``, the built-ins of ``loop``'s plugins (none without one), ``/exit``."""
+    builtins = _registered(loop.app) if loop is not None else {}
+    return {
+        **{name: command.description for name, command in commands.items()},
+        **{name: b.summary for name, b in builtins.items()},
+        **REPL_ONLY,
+    }
+
+
+def unknown_command(line: str, commands: Mapping[str, Any], loop: Any = None) -> ClawError | None:
+    """The error for a line calling a ``/name`` none of :func:`command_names` (its hint names the nearest;
+    claw-commands' when missing), else ``None``: what a front end reports instead of starting a turn."""
     call = slash.parse(line)
-    if call is None or call.name in commands or call.name in names():
+    known = command_names(commands, loop)
+    if call is None or call.name in known:
         return None
-    return slash.unknown(call.name, command_names(commands))
+    if call.name not in DEFAULT_NAMES:
+        return slash.unknown(call.name, known)
+    return ClawError(
+        f"/{call.name}: built-in slash commands need claw-commands, which is not installed or is disabled "
+        "(pip install claw-commands)"
+    )
 
 
-def help_text(commands: Mapping[str, Any]) -> str:
+def help_text(loop: Any) -> str:
     """The built-in commands, then the session's slash commands with their argument hints (a session
     command named like a built-in is never reached, so it is not listed)."""
-    lines = [f"{b.usage:<18} {b.summary}" for b in COMMANDS.values()]
+    builtins = _registered(loop.app)
+    commands = loop.ctx.commands
+    lines = [f"{f'/{b.name} {b.argument_hint}'.rstrip():<18} {b.summary}" for b in builtins.values()]
     lines += [f"{'/' + name:<18} {summary}" for name, summary in REPL_ONLY.items()]
-    for name in sorted(set(commands) - set(COMMANDS) - set(REPL_ONLY)):
+    for name in sorted(set(commands) - set(builtins) - set(REPL_ONLY)):
         command = commands[name]
         usage = f"/{name} {command.argument_hint}".rstrip()
         lines.append(f"{usage:<18} {command.description}".rstrip())
     return "\n".join(lines)
+
+
+def _context(loop: Any, out: TextIO) -> BuiltinContext:
+    s, state = loop.status(), loop.session.state
+    return BuiltinContext(
+        session=loop.ctx,
+        messages=list(loop.session.messages),
+        model=s["model"],
+        usage=state.usage,
+        cost_usd=state.cost_usd,
+        context_tokens=s["context_tokens"],
+        context_window=s["context_window"],
+        permission_mode=s["permission_mode"],
+        out=out,
+        compact=lambda: loop.compact("manual"),
+        help_text=help_text(loop),
+    )
 
 
 async def run_builtin(loop: Any, line: str, out: TextIO) -> bool:
@@ -143,38 +127,39 @@ async def run_builtin(loop: Any, line: str, out: TextIO) -> bool:
     did (``False``: the line is a prompt, or another slash command, for the agent loop).
 
     :raises UnknownCommand: ``line`` calls no command at all (the hint names built-ins as well).
-    :raises ClawError: the command failed (``/export`` to a file that exists).
+    :raises ClawError: the command failed (``/export`` to a file that exists), or it is a default
+        built-in whose plugin (claw-commands) is missing.
     """
-    call, builtin = _builtin(line)
+    call = slash.parse(line)
     if call is None:
         return False
+    builtin = _registered(loop.app).get(call.name)
     if builtin is None:
-        slash.lookup(loop.ctx.commands, call.name, also=COMMANDS)  # an unknown name: hint built-ins too
+        if error := unknown_command(line, loop.ctx.commands, loop):  # the hint names built-ins too
+            raise error
         return False
-    await builtin.run(loop, call.args, out)
+    await builtin.run(_context(loop, out), call.args)
     out.flush()
     return True
 
 
-def _builtin(line: str) -> tuple[slash.Call | None, Builtin | None]:
+def is_builtin(app: Any, line: str) -> bool:
     call = slash.parse(line)
-    return call, COMMANDS.get(call.name) if call else None
+    return call is not None and call.name in app.slash_commands
 
 
-def is_builtin(line: str) -> bool:
-    return _builtin(line)[1] is not None
-
-
-def split_words(words: list[str]) -> list[str]:
+def split_words(app: Any, words: list[str]) -> list[str]:
     """``resume-session`` arguments as the lines to run in order, as the seed takes them: a word
     naming a built-in (``/cost``) is that command, with its arguments from the next words
-    (``/export notes.md``); the words between commands form one prompt (which may be another
-    ``/command``)."""
+    (``/export notes.md``, as many as its argument hint has words); the words between commands form one
+    prompt (which may be another ``/command``)."""
+    builtins = _registered(app)
     lines: list[str] = []
     prompt: list[str] = []
     i = 0
     while i < len(words):
-        call, builtin = _builtin(words[i])
+        call = slash.parse(words[i])
+        builtin = builtins.get(call.name) if call else None
         i += 1
         if call is None or builtin is None:
             prompt.append(words[i - 1])
@@ -182,8 +167,8 @@ def split_words(words: list[str]) -> list[str]:
         if prompt:
             lines.append(" ".join(prompt))
             prompt = []
-        args = [call.args] if call.args else []
-        while len(args) < builtin.max_args and i < len(words) and _builtin(words[i])[1] is None:
+        args, wanted = [call.args] if call.args else [], len(builtin.argument_hint.split())
+        while len(args) < wanted and i < len(words) and not is_builtin(app, words[i]):
             args.append(words[i])  # /export /tmp/notes.md: a path, not a command
             i += 1
         lines.append(" ".join([f"/{call.name}", *args]))

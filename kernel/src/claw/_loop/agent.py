@@ -110,7 +110,7 @@ class AgentLoop(Turn):
             outcome = await self._hook("SubagentStart", **self._subagent_fields())
         if outcome.additional_context:
             text += "\n\n" + outcome.additional_context
-        self.system = [TextBlock(text=text)]
+        self.system = [TextBlock(text=text)] if text else []  # no prompt: nothing to send
         self.runner = ToolRunner(
             tools=self.tools,
             ctx=self.tool_ctx,
@@ -143,7 +143,7 @@ class AgentLoop(Turn):
             run_subagent=self._run_subagent,
             task_backends=lambda: {name: reg.obj for name, reg in app.task_backends.items()},
             trust=settings.trust,
-            task_ended=lambda task: app.pm.hook.claw_task_ended(task=task, session=self.ctx),
+            call_hook=lambda name, **kwargs: app.pm.call_attributed(name, session=self.ctx, **kwargs),
         )
         self.ctx.transcript_path = session.path
         if opts.hooks and "hooks" not in app.plugin_settings:
@@ -390,8 +390,10 @@ class AgentLoop(Turn):
         from claw import _prompt as prompt
 
         return prompt.build(
+            self.app.pm,
             self.workspace,
             self.env,
+            self.settings,
             date=self.opts.date,
             system_prompt=self.opts.system_prompt,
             append=self.opts.append_system_prompt,

@@ -35,15 +35,14 @@ def parse(prompt: str) -> Call | None:
     return Call(m.group(1), (m.group(2) or "").strip()) if m else None
 
 
-def lookup(commands: Mapping[str, SlashCommand], name: str, also: Iterable[str] = ()) -> SlashCommand:
+def lookup(commands: Mapping[str, SlashCommand], name: str) -> SlashCommand:
     """The command called ``name``.
 
-    :param also: other command names the caller handles itself (built-ins), offered in the hint.
     :raises UnknownCommand: naming close matches (or every command when there are few).
     """
     command = commands.get(name)
     if command is None:
-        raise unknown(name, [*commands, *also])
+        raise unknown(name, commands)
     return command
 
 

@@ -39,6 +39,7 @@ from claw.hookspecs.commands import (
     claw_register_commands,
     claw_register_run_options,
     claw_register_settings,
+    claw_register_slash_commands,
     claw_stream_input,
     claw_trust_items,
 )
@@ -57,6 +58,7 @@ from claw.hookspecs.sessions import (
     claw_session_start,
     claw_session_store,
     claw_stop_task,
+    claw_system_prompt,
     claw_task_ended,
 )
 from claw.hookspecs.tools import (
@@ -98,6 +100,7 @@ __all__ = [
     "claw_register_run_options",
     "claw_register_sandboxes",
     "claw_register_settings",
+    "claw_register_slash_commands",
     "claw_register_task_backends",
     "claw_register_tools",
     "claw_register_transports",
@@ -108,6 +111,7 @@ __all__ = [
     "claw_session_store",
     "claw_stop_task",
     "claw_stream_input",
+    "claw_system_prompt",
     "claw_task_ended",
     "claw_tool_call",
     "claw_tool_result",

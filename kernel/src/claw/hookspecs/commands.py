@@ -1,7 +1,7 @@
 """Plugins, commands and settings
 
-What a plugin adds to claw itself: subcommands, options on runs, the settings keys it owns, lines in
-``claw doctor`` and what a folder brings that runs only once the folder is trusted.
+What a plugin adds to claw itself: subcommands, built-in slash commands, options on runs, the settings keys
+it owns, lines in ``claw doctor`` and what a folder brings that runs only once the folder is trusted.
 ``claw_register_commands`` and ``claw_register_run_options`` run for ``claw --help`` too, so keep them
 import-light.
 """
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     import click
 
+    from claw._cli.slash_builtins import BuiltinCommand
     from claw._cli.stream_input import StreamJsonInput
     from claw._config import EffectiveSettings
     from claw._diagnostics import DoctorCheck
@@ -42,6 +43,27 @@ def claw_register_commands(cli: click.Group) -> None:
     :returns: nothing; commands are added to ``cli``.
 
     .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_register_slash_commands(register: Callable[[BuiltinCommand], None]) -> None:
+    """Add built-in slash commands: a ``/name args`` that acts on the session without a model turn, typed
+    in the REPL or TUI, given to ``claw -p`` (stream-json input too) or ``claw resume-session FILE``.
+
+    ``register(claw.BuiltinCommand(name, summary, run, argument_hint=""))``; ``await run(context, args)``
+    gets a :class:`claw.BuiltinContext` (the session, its messages, model, usage and cost, context use,
+    permission mode, ``compact()``, ``help_text``, and ``out`` for its report) and raises
+    :class:`claw.ClawError` with one line when it fails. claw-commands registers ``/help``, ``/compact``,
+    ``/cost``, ``/status``, ``/export [FILE]`` and ``/trust``. A built-in beats a session's slash command
+    of its name (as in Claude Code); a name taken is rejected as for tools: a first-party plugin's unless
+    settings ``plugins.overrides`` hand it over (``{"cost": "my-dist"}``). Called once per run, when
+    first needed.
+
+    :param register: the kernel's registration callback; it takes a :class:`claw.BuiltinCommand`.
+    :returns: nothing; commands are added through ``register``.
+
+    .. versionadded:: 1.1
     """
 
 
@@ -156,8 +178,8 @@ def claw_stream_input(
     ``prompts(loop)`` yields as the next turn. With no answer, the kernel's own reader takes user
     messages only and answers a ``control_request`` with an error naming claw-sdk. claw-sdk answers
     with its reader of the Claude Agent SDK's control protocol (`agent-sdk.md <agent-sdk.md>`_):
-    ``initialize``, ``interrupt``, ``can_use_tool`` and the rest. A reader that answers requests
-    the session's plugins own asks them through :func:`claw_control_request`.
+    ``initialize``, ``interrupt``, ``can_use_tool`` and the rest. A reader asks the session's plugins
+    (:func:`claw_control_request`, :func:`claw_stop_task`) with ``loop.ctx.control_request``/``stop_task``.
 
     :param stdin: the process's standard input.
     :param out: the process's real standard output, shared with the stream-json renderer (write whole

@@ -1,7 +1,8 @@
 """Sessions and the loop
 
-A session's life as the agent loop runs it: its start and end, control requests from an Agent SDK client,
-where its events are kept, how a long history is compacted and where background tasks run. Hooks the loop
+A session's life as the agent loop runs it: what its system prompt says, its start and end, control requests
+from an Agent SDK client, where its events are kept, how a long history is compacted and where background
+tasks run. Hooks the loop
 calls may return an awaitable; the kernel awaits it.
 """
 
@@ -12,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from claw._markers import hookspec
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    import datetime as dt
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
     from pathlib import Path
 
     from claw._compaction import Compactor
@@ -20,6 +22,41 @@ if TYPE_CHECKING:
     from claw._session_context import SessionContext
     from claw._sessions import SessionStore
     from claw._tasks import StoppedTask, TaskBackend
+
+
+@hookspec
+def claw_system_prompt(
+    workspace: Path,
+    env: Mapping[str, str],
+    settings: EffectiveSettings,
+    date: dt.date,
+    additional_dirs: Sequence[Path],
+) -> dict[str, str] | None:
+    """Sections of the system prompt, by name: what the model is told before a session's first prompt
+    (and a sub-agent's), and what ``claw print-system-prompt`` prints.
+
+    The default, the ``prompt`` plugin of claw-prompt (``trylast``), answers ``instructions`` (claw's own),
+    ``environment`` (working directory, platform, date, git state) and ``memory`` (the user's ``CLAUDE.md``
+    files, `cli.md <cli.md#the-system-prompt>`_). The kernel merges the answers in the reverse of pluggy's
+    call order (the default's first, then the others in plugin load order) into one ordered set: a new
+    name adds a section after those before it, a name already there replaces that section's text where
+    it stands (answer ``instructions`` to replace claw's own instructions, ``""`` to drop a section). An
+    answer that is not a dict of strings is ignored, with one line naming its plugin. ``instructions``
+    always comes first; ``--system-prompt`` replaces its text and ``--append-system-prompt`` follows the
+    last section; sections are joined with blank lines. With no ``instructions`` answer (claw-prompt
+    disabled and nothing replacing it) the model gets the other sections and the flags' text, and one
+    line on stderr names claw-prompt.
+
+    :param workspace: the session's working directory, resolved.
+    :param env: the run's environment variables.
+    :param settings: the effective settings.
+    :param date: the day to state (``print-system-prompt --date``, else today).
+    :param additional_dirs: the directories treated like the workspace besides it (settings
+        ``permissions.additionalDirectories``, then ``--add-dir``), resolved.
+    :returns: section name -> text, in the order the sections go into the prompt; or ``None``.
+
+    .. versionadded:: 1.1
+    """
 
 
 @hookspec
@@ -95,9 +132,10 @@ def claw_control_request(
 def claw_stop_task(
     task_id: str, session: SessionContext
 ) -> StoppedTask | Awaitable[StoppedTask | None] | None:
-    """Stop the background task ``task_id`` of ``session`` (the Agent SDK's ``stop_task``): the plugin
-    that started it ends it: claw-tools-shell for ``Bash`` ``run_in_background`` jobs, claw-agents for
-    background sub-agents.
+    """Stop the background task ``task_id`` of ``session`` (the sub-agent's for a task a sub-agent
+    started; the Agent SDK's ``stop_task``, through ``session.stop_task``): the plugin that started it ends
+    it: claw-tools-shell for ``Bash`` ``run_in_background`` jobs, claw-agents for background sub-agents and
+    detached tasks.
 
     Stops at first non-None result. Return ``None`` for an id your plugin does not own.
 

@@ -1,6 +1,8 @@
 """claw-commands: claw's management commands (the ``commands`` plugin).
 
 ``claw models``, ``claw config show``, ``claw trust``, ``claw print-system-prompt``, ``claw dump-manifests``
-and ``claw bootstrap-plan``, one module each, reaching the run only through ``claw.command_context(ctx)``.
+and ``claw bootstrap-plan``, one module each, reaching the run only through ``claw.command_context(ctx)``;
+and the built-in slash commands ``/help``, ``/compact``, ``/cost``, ``/status``, ``/export`` and ``/trust``
+(:mod:`claw_commands.slash`), reaching the session only through ``claw.BuiltinContext``.
 Kept import-light: the commands are registered for ``claw --help`` too.
 """

@@ -1,8 +1,10 @@
-"""The ``commands`` plugin: claw's management commands, added through ``claw_register_commands``.
+"""The ``commands`` plugin: claw's management commands, added through ``claw_register_commands``, and
+the built-in slash commands (``/cost``), added through ``claw_register_slash_commands``.
 
 Each command module imports only click and ``claw`` at the top, so registering them for ``claw --help``
 costs a few imports. A plugin replaces one by adding a command of the same name with settings
-``plugins.overrides`` naming it (``{"models": "my-dist"}``), or all of them by disabling this one.
+``plugins.overrides`` naming it (``{"models": "my-dist"}``, ``{"cost": "my-dist"}``), or all of them by
+disabling this one.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from typing import TYPE_CHECKING
 from claw import hookimpl
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import click
+    from claw import BuiltinCommand
 
 
 @hookimpl
@@ -26,3 +31,11 @@ def claw_register_commands(cli: click.Group) -> None:
 
     for command in (bootstrap_plan, config, dump_manifests, models, print_system_prompt, trust):
         cli.add_command(command)
+
+
+@hookimpl
+def claw_register_slash_commands(register: Callable[[BuiltinCommand], None]) -> None:
+    from claw_commands.slash import COMMANDS
+
+    for command in COMMANDS:
+        register(command)

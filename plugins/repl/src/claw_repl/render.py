@@ -3,16 +3,11 @@ and one line per tool call and per failed tool result on stderr, so the person s
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import sys
 from typing import Any, TextIO
 
 import claw
-
-#: What a ``<task-notification>`` (a background task's end, told to the model) says happened.
-_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.DOTALL)
 
 
 def notice_lines(notices: list[str]) -> list[str]:
@@ -20,9 +15,8 @@ def notice_lines(notices: list[str]) -> list[str]:
     ``<task-notification>``, else the notice itself, on one line."""
     lines: list[str] = []
     for text in notices:
-        summaries = _SUMMARY.findall(text) if "<task-notification>" in text else []
-        for summary in summaries or [text]:
-            line = " ".join(html.unescape(summary).split())
+        for summary in [told.summary for told in claw.TaskNotification.find(text)] or [text]:
+            line = " ".join(summary.split())
             lines.append("⚑ " + (line[:200] + "..." if len(line) > 200 else line))
     return lines
 

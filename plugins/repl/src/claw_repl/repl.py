@@ -3,8 +3,8 @@ answer (:mod:`claw_repl.plugin`); a plugin can put another front end in its plac
 
 Lines come from :mod:`claw_repl.line_input`: on a terminal a line editor with history (kept per
 workspace under the state dir) and Tab completion of slash commands; otherwise plain lines.
-Built-in commands (the kernel's, :func:`claw.run_builtin`): ``/help``, ``/compact``, ``/cost``, ``/status``,
-``/export``, and ``/exit`` / ``/quit``; any other ``/name args`` expands a slash command from the session
+Built-in commands (run by :func:`claw.run_builtin`; claw-commands' ``/help``, ``/compact``, ``/cost``,
+``/status``, ``/export``, ``/trust`` and other plugins'), and ``/exit`` / ``/quit``; any other ``/name args`` expands a slash command from the session
 (``.claw/commands``, MCP prompts, ...) and sends the result as the prompt. Tool calls that need approval are asked about on the terminal: allow once, for the
 session, always, or deny.
 
@@ -132,14 +132,14 @@ def _woken(loop: Any) -> Any:
     return loop.run_prompt([claw.TextBlock(text="\n\n".join(notices))])
 
 
-def _verdict(line: str, commands: Mapping[str, Any]) -> str:
+def _verdict(line: str, commands: Mapping[str, Any], loop: Any) -> str:
     """What the REPL does with an input line: ``"run"`` it, ``"skip"`` it (empty, or an unknown
     /command, reported) or ``"exit"`` (``/exit``, ``/quit``)."""
     if not line:
         return "skip"
     if line.split(maxsplit=1)[0] in ("/exit", "/quit"):
         return "exit"
-    unknown = claw.unknown_command(line, commands)
+    unknown = claw.unknown_command(line, commands, loop)
     if unknown is not None:
         claw.error(str(unknown))
         return "skip"
@@ -156,7 +156,7 @@ def run_repl(context: CommandContext, options: LoopOptions, initial: str | None)
         turn: asyncio.Task[Any] | None = None
         commands: Mapping[str, Any] = {}
         reader = open_reader(
-            claw.history_file(context.workspace, context.env), lambda: claw.command_names(commands)
+            claw.history_file(context.workspace, context.env), lambda: claw.command_names(commands, loop)
         )
 
         def stop_turn() -> bool:
@@ -197,7 +197,7 @@ def run_repl(context: CommandContext, options: LoopOptions, initial: str | None)
                     if line is None:
                         break
                     line = line.strip()
-                    verdict = _verdict(line, commands)
+                    verdict = _verdict(line, commands, loop)
                     if verdict == "exit":
                         break
                     if verdict == "skip":

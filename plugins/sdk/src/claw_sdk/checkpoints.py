@@ -10,6 +10,10 @@ The store is append-only and lives beside the session file (``<session>.jsonl.ch
 lasts as the session does and ``--resume`` finds it: ``index.jsonl`` has one line per user message
 (``{"message": uuid}``) and one per kept file (``{"message", "path", "blob"}``, ``blob`` null for a file
 that did not exist); ``blobs/<sha256>`` hold the contents. A line torn by a crash is skipped.
+
+A forked session (``--fork-session``, the SDK's ``fork_session``) starts with a copy of its parent's
+checkpoints, as Claude Code copies its file history to the fork: ``rewind_files`` in the fork reaches
+the messages before the fork too, and the parent's store is left as it was.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -44,15 +50,19 @@ class Checkpoints:
 
     :param transcript: the session file (``None``: the session is not kept, nor are the checkpoints
         beyond this process).
+    :param parent: the file of the session this one was forked from, whose checkpoints it starts
+        with when it has none of its own yet.
     """
 
-    def __init__(self, transcript: Path | None) -> None:
+    def __init__(self, transcript: Path | None, parent: Path | None = None) -> None:
         if transcript is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="claw-checkpoints-")
             self.dir = Path(self._temporary.name)
         else:
-            self.dir = transcript.with_name(transcript.name + ".checkpoints")
+            self.dir = _dir_of(transcript)
         self._index = self.dir / "index.jsonl"
+        if parent is not None and not self._index.exists():
+            self._inherit(_dir_of(parent))
         #: User message uuids in order, and each one's kept files: path -> blob (``None``: absent).
         self._messages: dict[str, dict[str, str | None]] = {}
         self._current: str | None = None
@@ -60,6 +70,32 @@ class Checkpoints:
             kept = self._messages.setdefault(str(entry["message"]), {})
             if isinstance(entry.get("path"), str):
                 kept.setdefault(entry["path"], entry.get("blob"))
+
+    def _inherit(self, source: Path) -> None:
+        """Start with a copy of the checkpoints in ``source`` (a parent session's): the kept contents
+        first (hard links where the file system allows), the index last, so that a copy cut short
+        leaves no index and is made again next time. One that fails is said, and the fork goes on
+        with its own checkpoints only."""
+        try:
+            index = (source / "index.jsonl").read_bytes()
+        except FileNotFoundError:
+            return  # the parent kept none
+        try:
+            blobs = source / "blobs"
+            for blob in sorted(blobs.iterdir()) if blobs.is_dir() else []:
+                target = self.dir / "blobs" / blob.name
+                if not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    try:
+                        os.link(blob, target)
+                    except OSError:  # another file system, or no hard links there
+                        shutil.copyfile(blob, target)
+            claw.atomic_write(self._index, index)
+        except OSError as exc:
+            claw.warn(
+                f"rewind_files: the parent session's file checkpoints were not copied to the fork ({exc}); "
+                "messages from before the fork cannot be rewound"
+            )
 
     def _entries(self) -> list[dict[str, Any]]:
         try:
@@ -155,6 +191,11 @@ class Checkpoints:
             raise claw.ClawError(f"rewind_files: failed to rewind: {exc}") from None
         changed = [str(p) for p in plan]
         return {"canRewind": True, "filesChanged": changed, "insertions": insertions, "deletions": deletions}
+
+
+def _dir_of(transcript: Path) -> Path:
+    """Where the checkpoints of the session kept in ``transcript`` are."""
+    return transcript.with_name(transcript.name + ".checkpoints")
 
 
 def _line_changes(now: bytes | None, target: bytes | None) -> tuple[int, int]:

@@ -37,6 +37,7 @@ from claw import (
     ClawError,
     PermissionAnswer,
     PermissionQuestion,
+    SessionContext,
     StoppedTask,
     StreamJsonInput,
     ToolContext,
@@ -53,13 +54,25 @@ from claw_sdk.checkpoints import Checkpoints
 CHANNELS: dict[str, ControlChannel] = {}
 
 
-def channel_of(ctx: ToolContext) -> ControlChannel | None:
-    """The control channel of the session a tool call runs in: its own, or, for a sub-agent's call,
-    its parent's (a running sub-agent is in the parent's :attr:`claw.SessionContext.subagents`)."""
-    own = CHANNELS.get(ctx.session_id)
+def channel_of(session_id: str) -> ControlChannel | None:
+    """The control channel of session ``session_id``: its own, or, for a sub-agent (at any depth), its
+    top session's (a running sub-agent is in its parent's :attr:`claw.SessionContext.subagents`)."""
+    own = CHANNELS.get(session_id)
     if own is not None:
         return own
-    return next((c for c in CHANNELS.values() if ctx.session_id in c.loop.ctx.subagents), None)
+    return next((c for c in CHANNELS.values() if _runs_under(c.loop.ctx, session_id)), None)
+
+
+def _runs_under(ctx: SessionContext, session_id: str) -> bool:
+    return any(
+        child_id == session_id or _runs_under(child, session_id) for child_id, child in ctx.subagents.items()
+    )
+
+
+def reporter_of(task_id: str, session_id: str) -> ControlChannel | None:
+    """The channel that reported task ``task_id`` started (task ids are unique in a process), else
+    ``session_id``'s: a sub-agent's task may end after the sub-agent has (its end stops its jobs)."""
+    return next((c for c in CHANNELS.values() if c.reports(task_id)), None) or channel_of(session_id)
 
 
 #: Who answers ``can_use_tool`` requests, in verdicts and messages.
@@ -88,8 +101,11 @@ class ControlChannel(StreamJsonInput):
         self.checkpoints: Checkpoints | None = None
         #: ``*_applied`` answers for the option fields ``initialize`` carried (:mod:`claw_sdk.init_fields`).
         self._confirmed: dict[str, bool] = {}
-        #: Background tasks reported started and not yet ended: task id -> the tool call's id.
-        self._tasks: dict[str, str] = {}
+        #: Background tasks reported started and not yet ended: task id -> the tool call's id and the
+        #: session (this one or a sub-agent's) whose plugin stops it.
+        self._tasks: dict[str, tuple[str, SessionContext]] = {}
+        #: Every task reported started (a sub-agent's task id is its tasks' ``parent_task_id``).
+        self._started: set[str] = set()
         #: Tasks whose end was reported (each is, once).
         self._ended: set[str] = set()
         #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
@@ -128,8 +144,10 @@ class ControlChannel(StreamJsonInput):
         """Answer the control requests that came before the session started."""
         ctx = self.loop.ctx
         CHANNELS[ctx.session_id] = self
-        if checkpoints.enabled(ctx.env):
-            self.checkpoints = Checkpoints(ctx.transcript_path)
+        if checkpoints.enabled(ctx.env):  # a fork starts with its parent's
+            session = self.loop.session
+            parent = session.state.parent_path if session is not None else None
+            self.checkpoints = Checkpoints(ctx.transcript_path, parent=parent)
         early, self._early = self._early, []
         for data, number in early:
             self._answer(data, number)
@@ -192,15 +210,13 @@ class ControlChannel(StreamJsonInput):
 
         :raises ClawError: no plugin answers ``subtype``.
         """
-        answer, answers = self.loop.app.pm.call_attributed(
-            "claw_control_request", subtype=subtype, request=dict(request), session=self.loop.ctx
-        )
+        answer, plugin = self.loop.ctx.control_request(subtype, dict(request))
         if answer is None:
             raise ClawError(f"unsupported control request subtype: {subtype}")
         if not inspect.isawaitable(answer):
             self.respond(request_id, answer)
             return
-        self._send_later(request_id, answer, f"plugin {answers[-1].plugin.name} failed on {subtype}")
+        self._send_later(request_id, answer, f"plugin {plugin} failed on {subtype}")
 
     def _send_later(self, request_id: str, answer: Awaitable[Any], failed: str) -> None:
         """Answer ``request_id`` once ``answer`` resolves (``failed`` if it gives ``None``), while the
@@ -301,7 +317,8 @@ class ControlChannel(StreamJsonInput):
         task_id = request.get("task_id")
         if not isinstance(task_id, str) or not task_id:
             raise ClawError('stop_task needs "task_id"')
-        answer = self.loop.app.pm.hook.claw_stop_task(task_id=task_id, session=self.loop.ctx)
+        owner = self._tasks[task_id][1] if task_id in self._tasks else self.loop.ctx
+        answer = owner.stop_task(task_id)
         if answer is None:
             raise ClawError(f"stop_task: no background task {json.dumps(task_id)} in this session")
         return self._stopped(answer)
@@ -317,20 +334,41 @@ class ControlChannel(StreamJsonInput):
         asyncio.get_running_loop().call_soon(self._report_end, task)
         return {}
 
-    def task_started(self, data: dict[str, Any], tool_use_id: str) -> None:
+    def task_started(self, data: dict[str, Any], tool_use_id: str, ctx: ToolContext) -> None:
         """Claude Code's ``task_started`` for a tool call (``data``: its result's) that started a
-        background task: a ``Bash`` job (``backgroundTaskId``: ``local_bash``) or a background
-        sub-agent (``async_launched``: ``local_agent``). Its ``task_id`` is what ``stop_task`` takes."""
+        background task: a ``Bash`` job (``backgroundTaskId``: ``local_bash``), a background
+        sub-agent (``async_launched``: ``local_agent``) or a detached task (``TaskCreate``'s ``run``: a
+        command ``local_bash``, a prompt ``local_agent``). Its ``task_id`` is what ``stop_task`` takes.
+        A task a sub-agent started is reported too, with the sub-agent's task as ``parent_task_id``
+        when the sub-agent is one (a background sub-agent), as Claude Code does."""
+        run = data.get("run")
+        description = data.get("description")
         if data.get("backgroundTaskId"):
             task_id, kind = str(data["backgroundTaskId"]), "local_bash"
         elif data.get("status") == "async_launched" and data.get("agentId"):
             task_id, kind = str(data["agentId"]), "local_agent"
+        elif isinstance(run, dict) and run.get("id") and isinstance(run.get("spec"), dict):
+            spec: dict[str, Any] = run["spec"]  # a detached task (claw-agents' TaskCreate)
+            task_id, kind = str(run["id"]), "local_bash" if spec.get("kind") == "command" else "local_agent"
+            description = spec.get("description") or spec.get("name") or spec.get("text")
         else:
             return
-        started = _task_message("task_started", task_id, self.loop.ctx.session_id)
-        description = str(data.get("description") or "")
-        self.write({**started, "tool_use_id": tool_use_id, "description": description, "task_type": kind})
-        self._tasks[task_id] = tool_use_id
+        message = {
+            **_task_message("task_started", task_id, self.loop.ctx.session_id),
+            "tool_use_id": tool_use_id,
+            "description": str(description or ""),
+            "task_type": kind,
+            "is_backgrounded": True,
+        }
+        if ctx.session_id in self._started:
+            message["parent_task_id"] = ctx.session_id
+        self.write(message)
+        self._tasks[task_id] = (tool_use_id, ctx.session if ctx.session is not None else self.loop.ctx)
+        self._started.add(task_id)
+
+    def reports(self, task_id: str) -> bool:
+        """Whether this channel reported ``task_id`` started and not yet its end."""
+        return task_id in self._tasks
 
     def task_ended(self, task: StoppedTask) -> None:
         """A background task ended other than through ``stop_task`` (``claw_task_ended``): reported as
@@ -345,7 +383,7 @@ class ControlChannel(StreamJsonInput):
         if task.task_id in self._ended:
             return
         self._ended.add(task.task_id)
-        tool_use_id = self._tasks.pop(task.task_id, None)
+        tool_use_id = self._tasks.pop(task.task_id, ("", None))[0] or None
         session_id = self.loop.ctx.session_id
         patch = {
             "status": "killed" if task.status == "stopped" else task.status,

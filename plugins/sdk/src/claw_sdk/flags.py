@@ -62,6 +62,7 @@ def options() -> list[click.Option]:
         click.Option(["--managed-settings-in-initialize"], is_flag=True, hidden=True),
         click.Option(["--managed-settings"], default=None, metavar="JSON", hidden=True),
         click.Option(["--plugin-dir"], multiple=True, metavar="DIR", hidden=True),
+        click.Option(["--plugin-dir-no-mcp"], multiple=True, metavar="DIR", hidden=True),
         click.Option(["--session-mirror"], is_flag=True, hidden=True),
         click.Option(["--resume-session-at"], default=None, metavar="UUID", hidden=True),
         click.Option(["--resume-drops-turn"], default=None, hidden=True),
@@ -70,8 +71,6 @@ def options() -> list[click.Option]:
 
 #: Flags claw refuses, with what to do instead (ignoring them would lose data or change what runs).
 _REFUSED = {
-    "plugin_dir": "--plugin-dir: claw does not load Claude Code plugins from a directory for one run; "
-    "install the plugin from a marketplace (claw plugin install) instead",
     "session_mirror": "--session-mirror: claw does not mirror transcripts to an SDK session store; "
     "its sessions are JSONL files in the state dir (drop the SDK's session_store option)",
     "resume_session_at": "--resume-session-at: claw resumes a session only at its end; "
@@ -101,6 +100,8 @@ def adjust(options: Any) -> str | None:
     refused = (
         _managed_settings(options, values["managed_settings"]) if values.get("managed_settings") else None
     )
+    if refused is None and (values.get("plugin_dir") or values.get("plugin_dir_no_mcp")):
+        refused = _plugin_dirs(options, values.get("plugin_dir") or (), values.get("plugin_dir_no_mcp") or ())
     if refused is not None:
         return refused
     if not options.reasoning_effort:
@@ -130,3 +131,20 @@ def _managed_settings(options: Any, value: str) -> str | None:
     except ClawError as exc:
         return str(exc)
     return "--managed-settings: these settings must be set before claw starts"
+
+
+def _plugin_dirs(options: Any, folders: tuple[str, ...], without_mcp: tuple[str, ...]) -> str | None:
+    """``--plugin-dir DIR`` and ``--plugin-dir-no-mcp DIR`` (the SDK's ``plugins``, the second for those
+    with ``skipMcpDiscovery``): the folders' hooks and MCP servers, or why the run is refused (a folder
+    with parts claw cannot load: running without them would change what runs)."""
+    from claw import ClawError
+
+    from claw_sdk import plugin_dirs
+
+    entries = [{"type": "local", "path": folder} for folder in folders]
+    entries += [{"type": "local", "path": folder, "skipMcpDiscovery": True} for folder in without_mcp]
+    try:
+        why = plugin_dirs.apply(options, entries)
+    except ClawError as exc:
+        return f"--plugin-dir: {exc}"
+    return f"--plugin-dir: {why}" if why is not None else None

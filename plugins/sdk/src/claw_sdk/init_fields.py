@@ -16,7 +16,7 @@ field                     applied as                                 answer
 ``managedSettings``       a managed (policy) layer                   ``managed_settings_applied``
 ``disallowedTools``       ``--disallowedTools``                      ``disallowed_tools_applied``
 ``additionalDirectories`` ``--add-dir``                              ``additional_directories_applied``
-``plugins``               not applied (as ``--plugin-dir``)          ``plugins_applied: false``
+``plugins``               ``--plugin-dir``: hooks and MCP servers     ``plugins_applied``
 ========================  =========================================  ===================================
 
 The names of the in-process servers (``createSdkMcpServer``) come in ``sdkMcpServers``; they join the
@@ -75,12 +75,13 @@ def apply(options: Any, request: dict[str, Any]) -> dict[str, bool]:
             *map(_directory, _strings(directories, "additionalDirectories")),
         ]
         answers["additional_directories_applied"] = True
-    if request.get("plugins"):
-        warn(
-            "the Agent SDK's plugins are not loaded: claw does not load Claude Code plugins from a "
-            "directory for one run; install the plugin from a marketplace (claw plugin install) instead"
-        )
-        answers["plugins_applied"] = False
+    if request.get("plugins"):  # Claude Code answers nothing for an empty list
+        from claw_sdk import plugin_dirs
+
+        why = plugin_dirs.apply(options, plugin_dirs.entries_of(request["plugins"]))
+        if why is not None:
+            warn(f"the Agent SDK's plugins are not loaded: {why}")
+        answers["plugins_applied"] = why is None
     return answers
 
 

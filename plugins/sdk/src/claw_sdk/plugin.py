@@ -44,9 +44,9 @@ def claw_tool_result(result: claw.ToolResult, ctx: claw.ToolContext, tool_use_id
     import sys
 
     control = sys.modules.get("claw_sdk.control")  # loaded once a stream-json session reads stdin
-    channel = control.CHANNELS.get(ctx.session_id) if control is not None else None
+    channel = control.channel_of(ctx.session_id) if control is not None else None  # a sub-agent's too
     if channel is not None:
-        channel.task_started(result.data, tool_use_id)
+        channel.task_started(result.data, tool_use_id, ctx)
 
 
 @claw.hookimpl
@@ -56,7 +56,7 @@ def claw_task_ended(task: claw.StoppedTask, session: claw.SessionContext) -> Non
     import sys
 
     control = sys.modules.get("claw_sdk.control")
-    channel = control.CHANNELS.get(session.session_id) if control is not None else None
+    channel = control.reporter_of(task.task_id, session.session_id) if control is not None else None
     if channel is not None:
         channel.task_ended(task)
 
@@ -67,7 +67,7 @@ def claw_tool_call(tool_name: str, tool_input: dict[str, object], ctx: claw.Tool
     import sys
 
     control = sys.modules.get("claw_sdk.control")
-    channel = control.channel_of(ctx) if control is not None else None  # a sub-agent's edits count too
+    channel = control.channel_of(ctx.session_id) if control is not None else None  # a sub-agent's too
     if channel is not None:
         channel.before_tool(tool_name, tool_input, ctx)
 

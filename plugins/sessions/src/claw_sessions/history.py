@@ -56,6 +56,7 @@ def replay(
                 state.count_result(ev.get("total_cost_usd"), ev.get("usage"))  # a manual one's own cost
             if kind == "fork":
                 state.parent_id = ev.get("parent_session_id")
+                state.parent_path = Path(ev["parent_path"]) if ev.get("parent_path") else None
                 state.title = state.title or ev.get("title", "")
                 if isinstance(ev.get("cache"), dict):
                     state.cache = CacheStats(**ev["cache"])

@@ -136,6 +136,7 @@ def open_session(
             path=path,
             messages=messages,
             parent_id=state.session_id,
+            parent_path=source,
             title=state.title,
             cache=state.cache,
             model=state.model,

@@ -395,15 +395,8 @@ def job_task(job: Job) -> claw.StoppedTask:
 def notice(task: claw.StoppedTask) -> str:
     """The ``<task-notification>`` that tells the model a background job ended on its own, as Claude
     Code tells it (the model need not poll ``BashOutput``)."""
-    summary = task.summary.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return (
-        "<task-notification>\n"
-        f"<task-id>{task.task_id}</task-id>\n"
-        f"<status>{task.status}</status>\n"
-        f"<summary>{summary}</summary>\n"
-        "</task-notification>\n"
-        f'Read its output with BashOutput (bash_id "{task.task_id}").'
-    )
+    hint = f'Read its output with BashOutput (bash_id "{task.task_id}").'
+    return claw.TaskNotification(task.task_id, task.status, task.summary, hint=hint).text()
 
 
 def _watch(job: Job, session: claw.SessionContext, loop: asyncio.AbstractEventLoop) -> None:

@@ -58,7 +58,7 @@ HIGH_CONTRAST = Theme(
 MODE_CYCLE = ("prompt", "workspace-write", "read-only")
 MODE_LABELS = {"prompt": "default", "workspace-write": "accept edits", "read-only": "plan"}
 
-#: Commands the UI itself answers, beside the kernel's built-ins and the session's commands.
+#: Commands the UI itself answers, beside the built-in slash commands and the session's commands.
 TUI_COMMANDS = {
     "resume": "pick a session of this project to continue",
     "model": "show the model, or switch: /model MODEL",
@@ -474,7 +474,7 @@ class ClawTui(App[int]):
         row, column = prompt.cursor_location
         before = prompt.document.get_line(row)[:column]
         if row == 0 and (typed := re.fullmatch(r"/([A-Za-z0-9_.:-]*)", before)):
-            commands = claw.command_names(self.loop.ctx.commands if self.loop else {})
+            commands = claw.command_names(self.loop.ctx.commands, self.loop) if self.loop else {}
             options = {f"/{name}": summary for name, summary in {**commands, **TUI_COMMANDS}.items()}
             prefix = "/" + typed.group(1)
         elif typed := re.search(r"@(\S*)$", before):

@@ -10,12 +10,12 @@ never as console markup, so ``[bold]`` in an answer stays literal.
 from __future__ import annotations
 
 import difflib
-import html
 import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import claw
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -31,10 +31,6 @@ _ESCAPES = re.compile(
 
 #: The tool input key shown on a tool call's one-line summary, by tool (the first one present).
 _KEY_ARGS = ("file_path", "command", "pattern", "path", "url", "query", "description", "prompt")
-
-#: What a ``<task-notification>`` (a background task's end, told to the model) says happened.
-_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.DOTALL)
-_TASK_NOTIFICATION = "<task-notification>"
 
 #: Code block theme per UI theme (Pygments styles that ship with Pygments).
 CODE_THEMES = {"dark": "monokai", "light": "default", "high-contrast": "bw"}
@@ -173,7 +169,7 @@ def transcript(events: list[dict[str, Any]], theme: str = "dark") -> Iterator[Re
         kind = event.get("type")
         if kind == "user":
             texts = [str(b.get("text", "")) for b in _blocks(event) if b.get("type") == "text"]
-            said = "".join(t for t in texts if _TASK_NOTIFICATION not in t)
+            said = "".join(t for t in texts if not claw.TaskNotification.find(t))
             if said.strip():
                 yield prompt(said)
             for text in texts:
@@ -195,9 +191,7 @@ def prompt(text: str) -> Text:
 def notices(text: str) -> list[Text]:
     """One line per ``<task-notification>`` in ``text`` (a notice the loop told the model, which the
     session keeps as user content): its summary, not the markup, which no person typed."""
-    if _TASK_NOTIFICATION not in text:
-        return []
-    return [notice(html.unescape(summary).strip()) for summary in _SUMMARY.findall(text)]
+    return [notice(told.summary.strip()) for told in claw.TaskNotification.find(text)]
 
 
 def notice(summary: str) -> Text:

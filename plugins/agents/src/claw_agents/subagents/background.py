@@ -70,14 +70,7 @@ def notice(agent_id: str, description: str, result: claw.SubagentResult | None, 
     """The ``<task-notification>`` for a sub-agent that ended with ``result`` (or ``error``)."""
     status = "failed" if result is None or result.is_error else "completed"
     text = result.text if result is not None else error
-    return (
-        "<task-notification>\n"
-        f"<task-id>{agent_id}</task-id>\n"
-        f"<status>{status}</status>\n"
-        f'<summary>Agent "{description}" {status}</summary>\n'
-        f"<result>{text}</result>\n"
-        "</task-notification>"
-    )
+    return claw.TaskNotification(agent_id, status, f'Agent "{description}" {status}', result=text).text()
 
 
 def find(session: claw.SessionContext | None, agent_id: str) -> BackgroundAgent | None:

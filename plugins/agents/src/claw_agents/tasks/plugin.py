@@ -5,7 +5,7 @@ Imports only ``claw`` at module level; the implementations load when a hook asks
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import claw
@@ -40,6 +40,23 @@ def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
         CronDeleteTool(),
     ):
         register(tool)
+
+
+@claw.hookimpl
+def claw_stop_task(task_id: str, session: claw.SessionContext) -> Awaitable[claw.StoppedTask] | None:
+    """The Agent SDK's ``stop_task`` for a detached task this session's ``TaskCreate`` started."""
+    from claw_agents.tasks import announce
+
+    return announce.stop(session, task_id) if announce.owns(session, task_id) else None
+
+
+@claw.hookimpl
+def claw_session_end(session: claw.SessionContext) -> None:
+    import sys
+
+    announce = sys.modules.get("claw_agents.tasks.announce")  # loaded once a detached task was started
+    if announce is not None:
+        announce.end_session(session)
 
 
 @claw.hookimpl

@@ -22,6 +22,7 @@ import claw
 from claw import TaskBackend, TaskRecord, TaskSpec, ToolContext, ToolError, ToolResult, ToolSpec
 
 from claw_agents.subagents import background
+from claw_agents.tasks import announce
 
 if TYPE_CHECKING:
     from claw_agents.tasks.store import Store
@@ -111,7 +112,10 @@ class TaskCreateTool(claw.Tool):
                 permission_mode=ctx.permission_mode if input.get("prompt") else None,
                 parent_session_id=ctx.session_id,
             )
-            record = await backend_of(ctx).submit(spec)
+            backend = backend_of(ctx)
+            record = await backend.submit(spec)
+            if ctx.session is not None:  # its end is announced to the session (the Agent SDK)
+                announce.watch(ctx.session, backend, record.id)
         item = _store(ctx.env).add_item(
             list_id(ctx),
             {

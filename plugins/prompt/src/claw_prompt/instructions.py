@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from claw import _paths as paths
-from claw._text import model_text
+from claw import PROJECT_DIR_NAME, config_dir, model_text
 
 MAX_IMPORT_DEPTH = 4
 
@@ -78,7 +77,7 @@ def _add(out: list[InstructionFile], seen: set[Path], path: Path, kind: str, dep
 
 
 def _dir_files(directory: Path) -> list[tuple[Path, str]]:
-    for main in (directory / "CLAUDE.md", directory / paths.PROJECT_DIR_NAME / "CLAUDE.md"):
+    for main in (directory / "CLAUDE.md", directory / PROJECT_DIR_NAME / "CLAUDE.md"):
         if main.is_file():
             break
     else:
@@ -90,7 +89,7 @@ def load(workspace: Path, env: Mapping[str, str]) -> list[InstructionFile]:
     """Every instruction file for ``workspace``, in the order they go into the system prompt."""
     out: list[InstructionFile] = []
     seen: set[Path] = set()
-    user_dir = paths.config_dir(env)
+    user_dir = config_dir(env)
     user_main = user_dir / "CLAUDE.md"
     _add(out, seen, user_main if user_main.is_file() else user_dir / "AGENTS.md", "user")
     workspace = workspace.resolve()

@@ -1,9 +1,6 @@
-"""The system prompt: claw's own instructions, facts about the environment, and the user's
-instruction files (:mod:`claw._prompt.instructions`).
-
-``claw print-system-prompt`` prints exactly what :func:`build` returns, so what the model is told is
-never a mystery. ``--system-prompt`` replaces claw's own instructions (the environment and instruction
-files still follow, as in Claude Code); ``--append-system-prompt`` adds text at the end.
+"""The default sections of the system prompt: claw's own instructions (``instructions``, what
+``--system-prompt`` replaces), facts about the environment (``environment``) and the user's instruction
+files (``memory``, :mod:`claw_prompt.instructions`), in that order, as Claude Code orders them.
 """
 
 from __future__ import annotations
@@ -14,8 +11,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from claw._prompt import instructions
-from claw._text import model_text
+from claw_prompt import instructions
 
 BASE_PROMPT = """\
 You are claw, an agent that works on software in the user's workspace: you read code, edit files and \
@@ -104,32 +100,32 @@ def environment(workspace: Path, date: _dt.date, additional_dirs: Sequence[str |
     return "\n".join(lines)
 
 
-def build(
-    workspace: Path,
-    env: Mapping[str, str],
-    *,
-    date: _dt.date | None = None,
-    system_prompt: str | None = None,
-    append: str | None = None,
-    additional_dirs: Sequence[str | Path] = (),
-) -> str:
-    """The complete system prompt for a session in ``workspace`` (``additional_dirs``: settings
-    ``permissions.additionalDirectories`` and ``--add-dir``, resolved)."""
-    parts = [system_prompt if system_prompt is not None else BASE_PROMPT]
-    parts.append(environment(workspace, date or _dt.date.today(), additional_dirs))
+#: How each kind of instruction file is introduced to the model.
+_LABELS = {
+    "user": "the user's private global instructions",
+    "project": "project instructions, checked into the codebase",
+    "local": "the user's private project instructions, not checked in",
+    "import": "imported by an instruction file",
+}
+
+
+def memory(workspace: Path, env: Mapping[str, str]) -> str:
+    """The user's instruction files for ``workspace``, each introduced by its path; ``""`` when none."""
     files = instructions.load(workspace, env)
-    if files:
-        labels = {
-            "user": "the user's private global instructions",
-            "project": "project instructions, checked into the codebase",
-            "local": "the user's private project instructions, not checked in",
-            "import": "imported by an instruction file",
-        }
-        sections = ["The user's instructions follow. They override the defaults above; follow them exactly."]
-        for f in files:
-            sections.append(f"Contents of {f.path} ({labels[f.kind]}):\n\n{f.text.strip()}")
-        parts.append("\n\n".join(sections))
-    if append:
-        parts.append(append)
-    # Paths and flag values may carry bytes that are not UTF-8 (surrogate escapes): U+FFFD for the model.
-    return model_text("\n\n".join(p for p in parts if p))
+    if not files:
+        return ""
+    parts = ["The user's instructions follow. They override the defaults above; follow them exactly."]
+    parts += [f"Contents of {f.path} ({_LABELS[f.kind]}):\n\n{f.text.strip()}" for f in files]
+    return "\n\n".join(parts)
+
+
+def sections(
+    workspace: Path, env: Mapping[str, str], date: _dt.date, additional_dirs: Sequence[str | Path] = ()
+) -> dict[str, str]:
+    """The sections for a session in ``workspace`` (``additional_dirs``: settings
+    ``permissions.additionalDirectories`` and ``--add-dir``, resolved)."""
+    return {
+        "instructions": BASE_PROMPT,
+        "environment": environment(workspace, date, additional_dirs),
+        "memory": memory(workspace, env),
+    }

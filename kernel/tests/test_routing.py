@@ -1,9 +1,6 @@
-"""Model routing, capability checks, effort mapping, and the system prompt."""
+"""Model routing, capability checks and effort mapping."""
 
 from __future__ import annotations
-
-import datetime as dt
-import textwrap
 
 import pytest
 from claw.testing.script import Reply, Text
@@ -119,68 +116,6 @@ def test_images_to_a_model_without_images(loop_env):
     with pytest.raises(ClawError, match="does not accept images"):
         check_capabilities(ModelInfo(id="m", provider="p"), tools=False, images=True)
     check_capabilities(ModelInfo(id="m", provider="p", supports_images=True), tools=False, images=True)
-
-
-# -- system prompt ------------------------------------------------------------------------------
-
-
-def _write(path, text):  # type: ignore[no-untyped-def]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text))
-
-
-def test_instruction_files_order_imports_and_fences(claw_env, tmp_path):
-    from pathlib import Path
-
-    from claw._prompt import build
-
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    _write(cfg / "CLAUDE.md", "user rules")
-    repo = tmp_path / "repo"
-    ws = repo / "pkg"
-    _write(repo / "AGENTS.md", "agents at repo root")
-    _write(
-        ws / "CLAUDE.md",
-        """\
-        project rules, see @docs/style.md and `@not/imported.md`
-        ```
-        @also/not.md
-        ```
-        """,
-    )
-    _write(ws / "docs" / "style.md", "style guide @../deep/one.md")
-    _write(ws / "deep" / "one.md", "level 2 @two.md")
-    _write(ws / "deep" / "two.md", "level 3 @three.md")
-    _write(ws / "deep" / "three.md", "level 4 @four.md")
-    _write(ws / "deep" / "four.md", "level 5 must not load")
-    _write(ws / "not" / "imported.md", "SPAN")
-    _write(ws / "also" / "not.md", "FENCE")
-    _write(ws / "CLAUDE.local.md", "my local notes")
-    text = build(ws, claw_env, date=dt.date(2030, 1, 2))
-    order = [
-        "user rules",
-        "agents at repo root",
-        "project rules",
-        "style guide",
-        "level 2",
-        "level 3",
-        "level 4",
-        "my local notes",
-    ]
-    positions = [text.index(s) for s in order]
-    assert positions == sorted(positions)
-    assert "level 5" not in text and "SPAN" not in text and "FENCE" not in text
-    assert "Today's date: 2030-01-02" in text and f"Working directory: {ws}" in text
-
-
-def test_agents_md_only_without_claude_md(claw_env, tmp_path):
-    from claw._prompt import build
-
-    ws = tmp_path / "w"
-    _write(ws / "CLAUDE.md", "claude file")
-    _write(ws / "AGENTS.md", "agents file")
-    text = build(ws, claw_env)
-    assert "claude file" in text and "agents file" not in text
 
 
 def test_fallback_without_credentials_ends_the_run_cleanly(claw, loop_env, plugin_module, claw_env):

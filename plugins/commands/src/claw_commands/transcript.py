@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from claw._messages import ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
+from claw import ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
 
 
 def markdown(session_id: str, messages: list[Message]) -> str:
