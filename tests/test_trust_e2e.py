@@ -176,7 +176,7 @@ import claw
 def claw_interactive(context, options, initial):
     async def one_turn():
         options.interactive = True
-        loop = context.agent_loop(options, claw.TextRenderer())
+        loop = context.agent_loop(options, context.renderer())
         await loop.start()
         try:
             await loop.run_prompt(initial)

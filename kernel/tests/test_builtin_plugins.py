@@ -49,24 +49,6 @@ def claw_session_store(directory, persist):
     return LogStore(pathlib.Path(os.getcwd()) / "store")
 """
 
-#: A text renderer that prints only the result, in capitals; other formats stay the built-in's.
-LOUD_TEXT = """
-import claw
-
-
-class Loud(claw.Renderer):
-    def __init__(self, out):
-        self.out = out
-
-    def result(self, data):
-        self.out.write("LOUD: " + data["result"].upper() + "\\n")
-
-
-@claw.hookimpl(tryfirst=True)
-def claw_output_renderer(format, partial, out):
-    return Loud(out) if format == "text" else None
-"""
-
 
 def _settings(claw_env: dict[str, str], **data: object) -> None:
     cfg = Path(claw_env["CLAW_CONFIG_DIR"])
@@ -78,10 +60,11 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
     records = {p["name"]: p for p in claw("plugins", "--json").assert_success().json()}
     builtins = {r["module"]: name for name, r in records.items() if r["status"] == "builtin"}
     # named by the module's last name (what settings plugins.disabled takes), an underscore left out
-    names = ["builtin_plugin", "structured_output", "renderers"]
+    names = ["builtin_plugin", "structured_output"]
     assert builtins == dict(zip(BUILTIN_PLUGINS, names, strict=True))
     assert {"session_store", "compaction", "renderers", "repl", "permissions"} <= set(records)
     assert records["compaction"]["distribution"] == "claw-compaction"  # a default plugin now
+    assert records["renderers"]["distribution"] == "claw-output"
 
 
 def test_a_plugin_replaces_the_session_store(claw, loop_env, plugin_module, workspace, claw_env):
@@ -98,13 +81,6 @@ def test_a_plugin_replaces_the_session_store(claw, loop_env, plugin_module, work
     assert not list(paths.sessions_dir(workspace, claw_env).glob("*.jsonl"))  # the built-in wrote nothing
     failed = claw("-p", "again", "--resume", result["session_id"])
     assert failed.exit_code == 1 and f"the log store cannot resume {result['session_id']}" in failed.stderr
-
-
-def test_a_plugin_replaces_the_text_renderer_and_leaves_json_to_the_builtin(claw, loop_env, plugin_module):
-    plugin_module("loud_text", LOUD_TEXT)
-    loop_env.script(Reply(Text("quiet words")), Reply(Text("quiet words")))
-    assert claw("-p", "hi").assert_success().stdout == "LOUD: QUIET WORDS\n"
-    assert claw("-p", "hi", "--output-format", "json").assert_success().json()["result"] == "quiet words"
 
 
 def test_without_a_session_store_runs_keep_nothing_and_resuming_names_the_distribution(
@@ -145,7 +121,7 @@ import claw
 @claw.hookimpl
 def claw_interactive(context, options, initial):
     async def one_turn():
-        loop = context.agent_loop(options, claw.TextRenderer())
+        loop = context.agent_loop(options, context.renderer())
         await loop.start()
         try:
             outcome = await loop.run_prompt("from my front end: " + (initial or ""))

@@ -514,30 +514,6 @@ def test_json_schema_structured_output(claw, loop_env):
     )
 
 
-def test_include_partial_messages(claw, loop_env):
-    loop_env.script(Reply(Text("hello"), ToolCall("Echo", {"text": "z"})), Reply(Text("bye")))
-    res = claw("-p", "hi", "--output-format", "stream-json", "--verbose", "--include-partial-messages")
-    lines = res.assert_success().json_lines()
-    events = [x["event"] for x in lines if x["type"] == "stream_event"]
-    first = events[: events.index({"type": "message_stop"}) + 1]
-    assert [e["type"] for e in first] == [
-        "content_block_start",
-        "content_block_delta",
-        "content_block_delta",
-        "content_block_start",
-        "content_block_delta",
-        "content_block_stop",
-        "content_block_stop",
-        "message_stop",
-    ]
-    text = "".join(e["delta"]["text"] for e in first if e.get("delta", {}).get("type") == "text_delta")
-    assert text == "hello"
-    assert first[3]["content_block"]["name"] == "Echo"
-    assert json.loads(first[4]["delta"]["partial_json"]) == {"text": "z"}
-    kinds = [x["type"] for x in lines]
-    assert kinds.index("stream_event") < kinds.index("assistant")
-
-
 def test_tool_input_is_checked_against_the_schema(claw, loop_env):
     loop_env.script(
         Reply(
@@ -590,24 +566,6 @@ def test_pause_turn_is_continued(claw, loop_env):
         "role": "assistant",
         "content": [{"type": "text", "text": "part one"}],
     }
-
-
-def test_text_output_does_not_repeat_text_a_retry_streams_again(claw, loop_env):
-    answer = "The answer is forty-two."
-    loop_env.script(
-        Fault(kind="cut", after_events=1, reply=Reply(Text(answer))),  # half the text, then cut
-        Fault(kind="cut", after_events=1, reply=Reply(Text(answer))),  # the same half again
-        Reply(Text(answer)),
-    )
-    res = claw("-p", "hi").assert_success()
-    assert res.stdout == answer + "\n"
-    notices = [line for line in res.stderr.splitlines() if "retrying after" in line]
-    assert len(notices) == 2 and notices[0].startswith("claw: warning: retrying after scripted/default:")
-
-
-def test_text_output_after_a_retry_that_answers_differently_starts_a_fresh_line(claw, loop_env):
-    loop_env.script(Fault(kind="cut", after_events=1, reply=Reply(Text("First try"))), Reply(Text("Other")))
-    assert claw("-p", "hi").assert_success().stdout == "Firs\nOther\n"
 
 
 def test_a_failed_request_is_a_runtime_event(claw, loop_env, plugin_module, workspace):

@@ -134,7 +134,6 @@ _LAZY: dict[str, str] = {
     "Compactor": "claw._compaction",
     "compacted_history": "claw._compaction",
     "Renderer": "claw._output",
-    "TextRenderer": "claw._output",
     "LoopOptions": "claw._loop.options",
     # plugin commands (``claw_register_commands``) and ``claw_doctor_checks``
     "CommandContext": "claw._plugin_commands",
@@ -273,7 +272,7 @@ if TYPE_CHECKING:
         ToolUseBlock,
         Usage,
     )
-    from claw._output import Renderer, TextRenderer
+    from claw._output import Renderer
     from claw._paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
     from claw._permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
     from claw._permissions.gate import (

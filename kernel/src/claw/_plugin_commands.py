@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -168,6 +168,19 @@ class CommandContext:
         from claw._loop import AgentLoop
 
         return AgentLoop(self._app, options, renderer)
+
+    def renderer(self, format: str = "text", out: TextIO | None = None) -> Renderer:
+        """What prints a run in ``--output-format`` ``format`` on ``out`` (default stdout), as ``claw -p``
+        gets it: the answer to ``claw_output_renderer`` (claw-output's streams text), else for ``text``
+        the kernel's, which prints each message whole. A front end wraps it to add what it shows.
+
+        :raises ClawError: a JSON format and no plugin renders it.
+        """
+        import sys
+
+        from claw._output import output_renderer
+
+        return output_renderer(self._app.pm, format, False, out or sys.stdout)
 
     def task_backend(self) -> TaskBackend:
         """The task backend settings ``agents.backend`` select (:func:`claw.select_task_backend`).

@@ -41,11 +41,11 @@ ENTRY_POINT_GROUP = "claw"
 #: Kernel modules registered as plugins before any entry point, as pytest registers its own: each
 #: feature the loop and CLI reach only through hooks, so a plugin can replace one (its ``firstresult``
 #: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
-#: off by its last name, no leading _ (``"renderers"``). Each imports only ``claw.hookimpl`` at start-up.
+#: off by its last name, no leading _ (``"structured_output"``). Each imports only ``claw.hookimpl`` at
+#: start-up.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtin_plugin",
     "claw._builtins.structured_output",
-    "claw._builtins.renderers",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they
@@ -80,6 +80,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-compaction",
         "claw-commands",
         "claw-prompt",
+        "claw-output",
     }
 )
 
@@ -494,22 +495,6 @@ class PluginManager(pluggy.PluginManager):
         mark = len(self._raised_log)
         getattr(self.hook, hook_name)(**kwargs)
         return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
-
-    def service(self, hook_name: str, **kwargs: Any) -> Any:
-        """The answer to a ``firstresult`` service hook (``claw_output_renderer``, ``claw_interactive``,
-        ...): a replacing plugin's, else the built-in's (which answers last).
-
-        :raises ClawError: no plugin answers (the built-in is disabled and nothing replaces it).
-        """
-        answer = getattr(self.hook, hook_name)(**kwargs)
-        if answer is None:
-            from claw._errors import ClawError
-
-            raise ClawError(
-                f"no plugin answers {hook_name}: the built-in plugin that does is disabled "
-                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS) and no plugin replaces it"
-            )
-        return answer
 
     def implementers(self, hook_name: str) -> list[PluginRecord]:
         """The plugins implementing ``hook_name``, in the order pluggy calls them."""

@@ -220,3 +220,21 @@ def test_ctrl_c_ends_a_repl_on_piped_input(claw_env, workspace, loop_env):
     assert proc.returncode == -signal.SIGINT, err  # run_repl raised KeyboardInterrupt (the CLI's exit 130)
     events = [json.loads(x) for x in next(sessions.rglob("*.jsonl")).read_text().splitlines()]
     assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
+
+
+def test_without_claw_output_the_repl_prints_each_answer_whole(claw_env, workspace, loop_env):
+    # The REPL wraps the text renderer CommandContext.renderer() gives; without claw-output that is the
+    # kernel's, which prints a message once complete. The tool-call lines are the REPL's own.
+    loop_env.script(Reply(Text("Looking."), ToolCall("Echo", {"text": "q"})), Reply(Text("Done.")))
+    proc = subprocess.run(
+        [sys.executable, "-c", PIPED_REPL],
+        input="hello\n",
+        capture_output=True,
+        text=True,
+        env={**claw_env, "CLAW_DISABLE_PLUGINS": "renderers"},
+        cwd=workspace,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "Looking.\nDone.\n"
+    assert '  -> Echo({"text": "q"})' in proc.stderr

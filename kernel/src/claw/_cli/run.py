@@ -317,10 +317,10 @@ def run_print(
     from claw._cli import resume_collection
     from claw._errors import internal_error
     from claw._loop import AgentLoop
-    from claw._output import StreamJsonRenderer, shapes
+    from claw._output import output_renderer, shapes
 
     stdout = out or sys.stdout
-    renderer = app.pm.service("claw_output_renderer", format=fmt, partial=partial, out=stdout)
+    renderer = output_renderer(app.pm, fmt, partial, stdout)
     report = stdout if fmt == "text" else sys.stderr
 
     if isinstance(prompt, str):
@@ -343,8 +343,6 @@ def run_print(
             # so building and sending that request still happens with the collector paused; or at the
             # end of the first turn, should nothing in it wait (_run_all).
             asyncio.get_running_loop().call_soon(resume_collection)
-            if isinstance(renderer, StreamJsonRenderer) and loop.session is not None:
-                renderer.session_id = loop.session.id
             prompts = _listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop)
             exit_code, turns = await _run_all(loop, prompts, report)
         except asyncio.CancelledError:

@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from claw._messages import Message, Usage
-from claw._providers import ModelResponse, StreamEvent
+from claw._providers import ModelResponse
 from claw._version import VERSION
 
 #: What ``system/init`` reports as ``claude_code_version``: the Claude Code protocol level claw implements,
@@ -130,47 +130,6 @@ def compact_boundary(*, trigger: str, pre_tokens: int, session_id: str) -> dict[
         "type": "system",
         "subtype": "compact_boundary",
         "compact_metadata": {"trigger": trigger, "pre_tokens": pre_tokens},
-        "session_id": session_id,
-        "uuid": _uuid(),
-    }
-
-
-def anthropic_events(event: StreamEvent, started: set[int]) -> list[dict[str, Any]]:
-    """The Anthropic streaming events (``content_block_start`` / ``content_block_delta``) for one of a
-    provider's deltas, whatever the provider. ``started`` holds the block indexes already opened."""
-    from claw._providers import TextDelta, ThinkingDelta, ToolInputDelta, ToolUseStart
-
-    out: list[dict[str, Any]] = []
-    i = event.index  # type: ignore[union-attr]
-    if isinstance(event, ToolUseStart):
-        started.add(i)
-        block = {"type": "tool_use", "id": event.id, "name": event.name, "input": {}}
-        return [{"type": "content_block_start", "index": i, "content_block": block}]
-    if isinstance(event, TextDelta):
-        first, delta = {"type": "text", "text": ""}, {"type": "text_delta", "text": event.text}
-    elif isinstance(event, ThinkingDelta):
-        first = {"type": "thinking", "thinking": "", "signature": ""}
-        delta = {"type": "thinking_delta", "thinking": event.thinking}
-    elif isinstance(event, ToolInputDelta):
-        first, delta = (
-            {"type": "tool_use", "input": {}},
-            {"type": "input_json_delta", "partial_json": event.partial_json},
-        )
-    else:
-        return out
-    if i not in started:
-        started.add(i)
-        out.append({"type": "content_block_start", "index": i, "content_block": first})
-    out.append({"type": "content_block_delta", "index": i, "delta": delta})
-    return out
-
-
-def stream_event(event: dict[str, Any], session_id: str) -> dict[str, Any]:
-    """A ``--include-partial-messages`` line wrapping one Anthropic streaming event."""
-    return {
-        "type": "stream_event",
-        "event": event,
-        "parent_tool_use_id": None,
         "session_id": session_id,
         "uuid": _uuid(),
     }

@@ -1,4 +1,4 @@
-"""What the line REPL prints as a turn goes: the answer streamed on stdout (:class:`claw.TextRenderer`),
+"""What the line REPL prints as a turn goes: the answer on stdout (:meth:`claw.CommandContext.renderer`),
 and one line per tool call and per failed tool result on stderr, so the person sees what the model does."""
 
 from __future__ import annotations
@@ -21,23 +21,36 @@ def notice_lines(notices: list[str]) -> list[str]:
     return lines
 
 
-class ReplRenderer(claw.TextRenderer):
-    """The REPL: the streamed text on stdout, plus one line per tool call and failed result on stderr."""
+class ReplRenderer(claw.Renderer):
+    """The REPL: ``text``'s output on stdout, plus one line per tool call and failed result on stderr.
 
-    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
-        super().__init__(out)
+    :param text: the ``text`` renderer, which receives every call.
+    """
+
+    def __init__(self, text: claw.Renderer, err: TextIO | None = None) -> None:
+        self.text = text
         self.err = err or sys.stderr
 
+    def system(self, data: dict[str, Any]) -> None:
+        self.text.system(data)
+
+    def stream_event(self, event: claw.StreamEvent) -> None:
+        self.text.stream_event(event)
+
     def assistant(self, data: dict[str, Any], message: claw.Message, response: claw.ModelResponse) -> None:
-        super().assistant(data, message, response)
+        self.text.assistant(data, message, response)
         for use in message.tool_uses:
             args = json.dumps(use.input, ensure_ascii=False)
             self.err.write(f"  -> {use.name}({args[:120] + '...' if len(args) > 120 else args})\n")
         self.err.flush()
 
     def user(self, data: dict[str, Any], message: claw.Message) -> None:
+        self.text.user(data, message)
         for block in message.content:
             if isinstance(block, claw.ToolResultBlock) and block.is_error:
                 text = block.content if isinstance(block.content, str) else "error"
                 self.err.write(f"  <- error: {' '.join(text.split())[:200]}\n")
         self.err.flush()
+
+    def result(self, data: dict[str, Any]) -> None:
+        self.text.result(data)

@@ -173,7 +173,7 @@ def run_repl(context: CommandContext, options: LoopOptions, initial: str | None)
         options.interactive = True
         options.asker = terminal.ask_permission
         options.tool_asker = terminal.ask_question
-        loop = context.agent_loop(options, ReplRenderer())
+        loop = context.agent_loop(options, ReplRenderer(context.renderer()))
         reason = "prompt_input_exit"
         asyncio.get_running_loop().add_signal_handler(signal.SIGINT, on_sigint)
         try:

@@ -1,0 +1,191 @@
+"""What a run prints on stdout: ``--output-format text|json|stream-json``.
+
+The agent loop reports to a :class:`claw.Renderer`; the three formats are three renderers. The JSON shapes
+are Claude Code's (``claude -p --output-format json|stream-json``): the loop builds the messages, and
+:func:`anthropic_events` the ``--include-partial-messages`` events, so tools that parse Claude Code's
+output can parse claw's. Only the requested output goes to stdout; diagnostics go to stderr.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TextIO
+
+from claw import (
+    Message,
+    ModelResponse,
+    Renderer,
+    StreamEvent,
+    TextDelta,
+    ThinkingDelta,
+    ToolInputDelta,
+    ToolUseStart,
+    dumps,
+)
+
+
+class TextRenderer(Renderer):
+    """``text``: the answer's text streamed as it arrives, then a newline.
+
+    A retried request streams its answer again from the start. Piped or redirected, the text already
+    printed is not printed twice: the new attempt's text is held back while it repeats what is shown
+    and only the rest is printed (if the new attempt goes differently, it starts on a fresh line).
+    On a terminal, where the retry notice on stderr interrupts the line anyway, the new attempt
+    starts on a fresh line.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._open = False
+        #: The current attempt's text so far, and what stdout shows of the message when a retry
+        #: started (``None``: nothing to hold back).
+        self._attempt = ""
+        self._shown: str | None = None
+
+    def stream_event(self, event: StreamEvent) -> None:
+        if not (isinstance(event, TextDelta) and event.text):
+            return
+        self._attempt += event.text
+        shown = self._shown
+        if shown is None:
+            self._write(event.text)
+        elif not shown.startswith(self._attempt):  # past what is shown, or different
+            self._shown = None
+            same = self._attempt.startswith(shown)
+            self._write(self._attempt[len(shown) :] if same else "\n" + self._attempt)
+
+    def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
+        self._end_line()  # separate one message's text from the next
+        self._attempt, self._shown = "", None
+
+    def system(self, data: dict[str, Any]) -> None:
+        if data.get("subtype") != "api_retry":
+            return
+        if _isatty(self.out):
+            self._end_line()
+            self._attempt, self._shown = "", None
+        else:
+            if self._shown is None:
+                self._shown = self._attempt
+            self._attempt = ""
+
+    def _write(self, text: str) -> None:
+        self.out.write(text)
+        self.out.flush()
+        self._open = True
+
+    def _end_line(self) -> None:
+        if self._open:
+            self.out.write("\n")
+            self.out.flush()
+            self._open = False
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class JsonRenderer(Renderer):
+    """``json``: one result object, printed at the end."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def result(self, data: dict[str, Any]) -> None:
+        self.out.write(dumps(data) + "\n")
+        self.out.flush()
+
+
+class StreamJsonRenderer(Renderer):
+    """``stream-json``: one JSON object per line as things happen (``--verbose`` required with ``-p``).
+
+    :param partial: also print ``stream_event`` lines for each delta (``--include-partial-messages``),
+        each naming the session its ``system``/``init`` message announced.
+    """
+
+    def __init__(self, out: TextIO, partial: bool = False) -> None:
+        self.out = out
+        self.partial = partial
+        self.session_id = ""
+        self._started: set[int] = set()
+
+    def _line(self, data: dict[str, Any]) -> None:
+        self.out.write(dumps(data) + "\n")
+        self.out.flush()
+
+    def system(self, data: dict[str, Any]) -> None:
+        if data.get("subtype") == "init":
+            self.session_id = data.get("session_id") or ""
+        elif data.get("subtype") == "api_retry":
+            self._started.clear()  # the retried stream starts its blocks again
+        self._line(data)
+
+    def stream_event(self, event: StreamEvent) -> None:
+        if self.partial:
+            for ev in anthropic_events(event, self._started):
+                self._line(stream_event(ev, self.session_id))
+
+    def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
+        if self.partial:
+            for i in sorted(self._started):
+                self._line(stream_event({"type": "content_block_stop", "index": i}, self.session_id))
+            self._line(stream_event({"type": "message_stop"}, self.session_id))
+            self._started.clear()
+        self._line(data)
+
+    def user(self, data: dict[str, Any], message: Message) -> None:
+        self._line(data)
+
+    def result(self, data: dict[str, Any]) -> None:
+        self._line(data)
+
+
+def anthropic_events(event: StreamEvent, started: set[int]) -> list[dict[str, Any]]:
+    """The Anthropic streaming events (``content_block_start`` / ``content_block_delta``) for one of a
+    provider's deltas, whatever the provider. ``started`` holds the block indexes already opened."""
+    out: list[dict[str, Any]] = []
+    i = event.index  # type: ignore[union-attr]
+    if isinstance(event, ToolUseStart):
+        started.add(i)
+        block = {"type": "tool_use", "id": event.id, "name": event.name, "input": {}}
+        return [{"type": "content_block_start", "index": i, "content_block": block}]
+    if isinstance(event, TextDelta):
+        first, delta = {"type": "text", "text": ""}, {"type": "text_delta", "text": event.text}
+    elif isinstance(event, ThinkingDelta):
+        first = {"type": "thinking", "thinking": "", "signature": ""}
+        delta = {"type": "thinking_delta", "thinking": event.thinking}
+    elif isinstance(event, ToolInputDelta):
+        first, delta = (
+            {"type": "tool_use", "input": {}},
+            {"type": "input_json_delta", "partial_json": event.partial_json},
+        )
+    else:
+        return out
+    if i not in started:
+        started.add(i)
+        out.append({"type": "content_block_start", "index": i, "content_block": first})
+    out.append({"type": "content_block_delta", "index": i, "delta": delta})
+    return out
+
+
+def stream_event(event: dict[str, Any], session_id: str) -> dict[str, Any]:
+    """A ``--include-partial-messages`` line wrapping one Anthropic streaming event."""
+    return {
+        "type": "stream_event",
+        "event": event,
+        "parent_tool_use_id": None,
+        "session_id": session_id,
+        "uuid": str(uuid.uuid4()),
+    }
+
+
+def make_renderer(fmt: str, partial: bool, out: TextIO) -> Renderer | None:
+    """The renderer of ``--output-format fmt`` writing to ``out``; ``None`` for another format."""
+    if fmt == "json":
+        return JsonRenderer(out)
+    if fmt == "stream-json":
+        return StreamJsonRenderer(out, partial=partial)
+    return TextRenderer(out) if fmt == "text" else None
