@@ -305,9 +305,7 @@ async def stop_process_group(pid: int, grace: float = 3.0) -> None:
     kill_process_group(pid, signal.SIGKILL)
 
 
-def select_task_backend(
-    backends: Mapping[str, TaskBackend], settings: Mapping[str, Any], *, need_detached: bool = True
-) -> TaskBackend:
+def select_task_backend(backends: Mapping[str, TaskBackend], settings: Mapping[str, Any]) -> TaskBackend:
     """The backend settings ``agents.backend`` names (default :data:`DEFAULT_TASK_BACKEND`).
 
     When the default is not installed, the kernel's ``local`` backend serves (detached tasks then end with
