@@ -61,11 +61,10 @@ def find(group: str, env: Mapping[str, str]) -> list[Found]:
 def _scan(group: str) -> list[Found]:
     from importlib.metadata import entry_points
 
-    found = []
-    for ep in entry_points(group=group):
-        dist = ep.dist
-        found.append(Found(ep.name, ep.value, dist.name if dist else None, dist.version if dist else None))
-    return found
+    return [
+        Found(ep.name, ep.value, ep.dist.name if ep.dist else None, ep.dist.version if ep.dist else None)
+        for ep in entry_points(group=group)
+    ]
 
 
 def key() -> tuple[list[list[object]], bool]:

@@ -286,9 +286,7 @@ def kill_process_group(pid: int, sig: int = signal.SIGTERM) -> bool:
     task and everything it started). False when no such group is left."""
     try:
         os.killpg(pid, sig)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+    except (ProcessLookupError, PermissionError):
         return False
     return True
 
@@ -402,11 +400,9 @@ class LocalTaskBackend(TaskBackend):
         return record.model_copy(deep=True)
 
     async def _watch(self, record: TaskRecord, proc: asyncio.subprocess.Process) -> None:
-        code = await proc.wait()
+        record.exit_code = code = await proc.wait()
         if record.status.final:  # stopped meanwhile
-            record.exit_code = code
             return
-        record.exit_code = code
         if code == 0:
             record.transition(TaskStatus.COMPLETED, "exit 0")
         else:
