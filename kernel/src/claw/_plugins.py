@@ -200,6 +200,11 @@ class Registration(Generic[T]):
     plugin: PluginRecord
 
 
+def unique(registry: Mapping[str, Registration[T]]) -> list[Registration[T]]:
+    """Each registration once, in registration order (registries also hold aliases)."""
+    return list({id(reg): reg for reg in registry.values()}.values())
+
+
 def _load_entry_point(value: str) -> Any:
     """Import what an entry point's ``module:attr.attr [extras]`` names, as
     :meth:`importlib.metadata.EntryPoint.load` does, without importing :mod:`importlib.metadata`
