@@ -105,10 +105,7 @@ class Catalogue:
 
     def find(self, model_id: str) -> dict[str, Any] | None:
         """The entry whose id or one of whose aliases is ``model_id``, if any."""
-        for item in self.entries:
-            if model_id == item["id"] or model_id in item.get("aliases", ()):
-                return item
-        return None
+        return next((i for i in self.entries if model_id in (i["id"], *i.get("aliases", ()))), None)
 
 
 def load_catalogue(
