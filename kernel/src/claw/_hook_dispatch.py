@@ -99,10 +99,9 @@ class HookContext:
 
 def plugin_hook_timeout(settings: Any, env: Mapping[str, str]) -> float:
     """``CLAW_PLUGIN_HOOK_TIMEOUT`` when set to a number, else settings ``pluginHookTimeout``."""
-    try:
-        return float(env["CLAW_PLUGIN_HOOK_TIMEOUT"])
-    except (KeyError, ValueError):
-        return float(settings.pluginHookTimeout)
+    from claw._settings import env_number
+
+    return env_number(env, "CLAW_PLUGIN_HOOK_TIMEOUT", float(settings.pluginHookTimeout))
 
 
 async def bounded(awaitable: Any, seconds: float, what: str) -> Any:

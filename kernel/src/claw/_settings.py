@@ -7,12 +7,22 @@ claw-compaction).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
 from claw._events import HookEventName
 from claw._model import Model
+
+
+def env_number(env: Mapping[str, str], name: str, default: float) -> float:
+    """``env[name]`` as a number, or ``default`` when unset or not a number: how an environment variable
+    overrides a numeric setting for one run."""
+    try:
+        return float(env[name])
+    except (KeyError, ValueError):
+        return default
 
 
 class _Section(Model):
