@@ -13,6 +13,7 @@ left open.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,12 +40,7 @@ class CacheStats:
     unexpected_breaks: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "hits": self.hits,
-            "misses": self.misses,
-            "writes": self.writes,
-            "unexpected_breaks": self.unexpected_breaks,
-        }
+        return dataclasses.asdict(self)
 
     def count(self, outcome: dict[str, Any]) -> None:
         status = outcome.get("status")
