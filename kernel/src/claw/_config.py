@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -241,7 +241,8 @@ class EffectiveSettings:
         return bool(self.trust is not None and self.trust.trusted)
 
 
-def _format_loc(loc: tuple[Any, ...]) -> str:
+def key_path(loc: Iterable[Any]) -> str:
+    """``("hooks", "Stop", 0)`` -> ``hooks.Stop[0]``: where a value sits, as messages name it."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -253,7 +254,7 @@ def _invalid(label: str, exc: Any, *loc: Any) -> ConfigError:
     an unknown key first (a typo also makes the intended key "missing")."""
     errors = exc.errors()
     err = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
-    return ConfigError(f"{label}: {_format_loc((*loc, *err['loc']))}: {err['msg']}")
+    return ConfigError(f"{label}: {key_path((*loc, *err['loc']))}: {err['msg']}")
 
 
 def validate(

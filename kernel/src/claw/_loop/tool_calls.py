@@ -180,7 +180,7 @@ class ToolRunner:
             if added:
                 content = _append(content, added)
         if result.is_error:
-            error = content if isinstance(content, str) else "tool failed"
+            error = _error_text(result)
             post = await self._hook("PostToolUseFailure", tool_input=tool_input, error=error, **call)
         else:
             post = await self._hook(
