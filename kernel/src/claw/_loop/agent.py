@@ -47,7 +47,7 @@ class AgentLoop(Turn):
     async def start(self) -> None:
         """Choose the models, build the permission engine (bad input fails here, before a session
         file exists), open the session, start the plugins' part of it and announce it."""
-        from claw._permissions import PermissionGate
+        from claw._permissions.gate import PermissionGate
 
         app, opts = self.app, self.opts
         settings = self._read_settings()
@@ -127,7 +127,7 @@ class AgentLoop(Turn):
         """The plugins' session context, the hook dispatch and the tools' context (with the sandbox)."""
         from claw._hook_dispatch import HookContext, HookDispatch, plugin_hook_timeout
         from claw._loop.prompt_tool import PromptToolApprover
-        from claw._permissions import PERMISSIONS
+        from claw._permissions.gate import PERMISSIONS
 
         app, opts, settings = self.app, self.opts, self.settings
         self.ctx = SessionContext(
