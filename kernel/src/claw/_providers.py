@@ -17,10 +17,8 @@ from pydantic import ConfigDict, Field
 
 from claw._messages import ContentBlock, Message, StopReason, TextBlock, Usage
 from claw._model import Model
+from claw._settings import Effort
 from claw._tools import ToolSpec
-
-#: Reasoning effort levels, from least to most.
-Effort = Literal["low", "medium", "high", "xhigh", "max"]
 
 
 class Pricing(Model):
