@@ -16,11 +16,11 @@ MAX_FUNCTION_LINES = 80
 #: Agent SDK protocol moved into default plugins (13,676 after; 13,602 after the compactor, 13,314 after the
 #: management commands of claw-commands; +57 for the ``claw_stop_task`` and ``claw_tool_call`` contracts
 #: the Agent SDK's ``stop_task``/``rewind_files`` need, -8 with its settings layers in and its flag table
-#: compacted; +32 for the ``claw_task_ended`` contract, a background task's own end; 13,173 after the
+#: compacted; +32 for the ``claw_task_ended`` contract, a background task's own end; 13,165 after the
 #: hook reference generator moved to ``tools/hookdocs.py`` and a pass over dead and twice-said code).
 #: Lower it when features leave; a change that adds to the kernel must take the lines from somewhere
 #: else in it, or move a feature out.
-MAX_KERNEL_LINES = 13_173
+MAX_KERNEL_LINES = 13_165
 
 SRC = Path(claw.__file__).parent
 
