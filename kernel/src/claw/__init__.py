@@ -149,8 +149,8 @@ _LAZY: dict[str, str] = {
     "RESUME_PICK": "claw._cli.run_options",
     "PermissionQuestion": "claw._permissions.asking",
     "PermissionAnswer": "claw._permissions.asking",
-    # a stream-json run's stdin (``claw_stream_input``) and what the Agent SDK's side (claw-sdk) needs
-    # beside it: a client's permission answer (hook callbacks: ``CallbackHook`` above)
+    # the contract a stream-json run's reader of stdin meets (``claw_stream_input``: claw-sdk's) and what
+    # the Agent SDK's side needs beside it: a client's permission answer (hook callbacks: ``CallbackHook``)
     "StreamJsonInput": "claw._cli.stream_input",
     "parse_answer": "claw._permissions.asking",
     # permissions: the contract a policy (claw-permissions) meets, the session's gate, the rule syntax

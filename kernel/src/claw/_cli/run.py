@@ -234,23 +234,20 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
 
 
 def _stream_input(app: Any, options: Any, out: TextIO, params: dict[str, Any]) -> StreamJsonInput:
-    """The reader of stdin: a plugin's (``claw_stream_input``: claw-sdk's speaks the Agent SDK's control
-    protocol), else the kernel's, which takes user messages only.
+    """The reader of stdin: a plugin's (``claw_stream_input``: claw-sdk's reads Claude Code's user
+    messages and speaks the Agent SDK's control protocol).
 
-    :raises UsageError: ``--permission-prompt-tool stdio`` and no plugin to ask the client.
+    :raises ClawError: no plugin reads stdin (nor, with ``--permission-prompt-tool stdio``, asks the client).
     """
-    from claw._cli.stream_input import NO_CONTROL, StreamJsonInput
-    from claw._errors import UsageError
+    from claw._cli.stream_input import NO_READER
 
     replay, ask = bool(params.get("replay_user_messages")), params.get("permission_prompt_tool") == "stdio"
     reader = app.pm.hook.claw_stream_input(
         stdin=sys.stdin, out=out, options=options, replay=replay, permission_prompt=ask
     )
-    if reader is not None:
-        return reader
-    if ask:
-        raise UsageError(f"--permission-prompt-tool stdio: {NO_CONTROL}")
-    return StreamJsonInput(sys.stdin, out, replay=replay)
+    if reader is None:
+        raise ClawError(NO_READER)
+    return reader
 
 
 def _seed_spellings(

@@ -173,13 +173,14 @@ def claw_stream_input(
 ) -> StreamJsonInput | None:
     """Read the stdin of a ``claw -p --input-format stream-json`` run: the client's messages.
 
-    Stops at first non-None result. The answer is a :class:`claw.StreamJsonInput` (or a subclass):
-    the kernel awaits its ``open(options)`` before the session starts and runs each prompt its
-    ``prompts(loop)`` yields as the next turn. With no answer, the kernel's own reader takes user
-    messages only and answers a ``control_request`` with an error naming claw-sdk. claw-sdk answers
-    with its reader of the Claude Agent SDK's control protocol (`agent-sdk.md <agent-sdk.md>`_):
-    ``initialize``, ``interrupt``, ``can_use_tool`` and the rest. A reader asks the session's plugins
-    (:func:`claw_control_request`, :func:`claw_stop_task`) with ``loop.ctx.control_request``/``stop_task``.
+    Stops at first non-None result. The answer meets :class:`claw.StreamJsonInput` (a Protocol): the
+    kernel awaits its ``open(options)`` before the session starts and runs each prompt its
+    ``prompts(loop)`` yields as the next turn. The kernel has no reader of its own: with no answer the
+    run ends with one line naming claw-sdk (exit 1). claw-sdk answers (``trylast``, so another plugin's
+    reader goes first) with its reader of Claude Code's user messages and the Claude Agent SDK's control
+    protocol (`agent-sdk.md <agent-sdk.md>`_): ``initialize``, ``interrupt``, ``can_use_tool`` and the
+    rest. A reader asks the session's plugins (:func:`claw_control_request`, :func:`claw_stop_task`)
+    with ``loop.ctx.control_request``/``stop_task``.
 
     :param stdin: the process's standard input.
     :param out: the process's real standard output, shared with the stream-json renderer (write whole
@@ -187,9 +188,8 @@ def claw_stream_input(
     :param options: the run's :class:`claw.LoopOptions` (``open`` may still change them).
     :param replay: ``--replay-user-messages``: echo each user message before its turn.
     :param permission_prompt: ``--permission-prompt-tool stdio``: permission questions go to the
-        client; a reader that answers must set ``options.approver``. Without a reader that does, the run
-        is refused with a message naming claw-sdk.
-    :returns: the reader, or ``None`` to leave stdin to the next plugin (or the kernel's reader).
+        client; a reader that answers must set ``options.approver``.
+    :returns: the reader, or ``None`` to leave stdin to the next plugin.
 
     .. versionadded:: 1.1
     """

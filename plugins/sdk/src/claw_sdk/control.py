@@ -11,7 +11,7 @@ or ``{"subtype": "error", "request_id": ID, "error": "..."}``. From claw: ``can_
 ``hook_callback`` for the hooks ``initialize`` registered; ``mcp_message`` for the client's
 in-process MCP servers (:mod:`claw_sdk.initialize`). A subtype this module does not handle itself goes
 to the plugins (``claw_control_request``: claw-mcp answers ``mcp_reconnect`` and ``mcp_toggle``).
-User messages are read as the kernel's :class:`claw.StreamJsonInput` reads them.
+User messages are read as :class:`claw_sdk.stream_input.StreamReader` reads them.
 
 The session starts once the first message has arrived, so that an ``initialize`` (the SDKs send it
 first) configures it: its hooks fire from ``SessionStart`` on, its MCP servers' tools are offered from
@@ -39,7 +39,6 @@ from claw import (
     PermissionQuestion,
     SessionContext,
     StoppedTask,
-    StreamJsonInput,
     ToolContext,
     UsageError,
     parse_answer,
@@ -48,6 +47,7 @@ from claw import (
 
 from claw_sdk import checkpoints, init_fields, initialize
 from claw_sdk.checkpoints import Checkpoints
+from claw_sdk.stream_input import StreamReader
 
 #: The control channel of each running session, by session id (where ``task_started`` goes, and the
 #: file checkpoints): from its start to its end (``claw_session_end``), which may come after stdin ends.
@@ -79,7 +79,7 @@ def reporter_of(task_id: str, session_id: str) -> ControlChannel | None:
 CLIENT = "the stream-json client"
 
 
-class ControlChannel(StreamJsonInput):
+class ControlChannel(StreamReader):
     """One run's stdin and stdout in stream-json mode, with the control protocol.
 
     :param stdin: where the client's lines come from.
@@ -181,7 +181,16 @@ class ControlChannel(StreamJsonInput):
             self._answer(data, number)
         elif kind == "control_response":
             self._resolve(data, number)
-        # a control_cancel_request: claw answers the client's requests at once, nothing is in flight
+        elif kind != "control_cancel_request":  # claw answers at once: no request of the client's in flight
+            super().control(data, number)
+
+    def respond(self, request_id: str, answer: dict[str, Any] | str) -> None:
+        """A ``control_response``: a dict is the success ``response``, a string the error message."""
+        if isinstance(answer, str):
+            body = {"subtype": "error", "request_id": request_id, "error": answer}
+        else:
+            body = {"subtype": "success", "request_id": request_id, "response": answer}
+        self.write({"type": "control_response", "response": body})
 
     def _answer(self, data: dict[str, Any], number: int) -> None:
         request_id, request = data.get("request_id"), data.get("request")

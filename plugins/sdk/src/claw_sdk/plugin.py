@@ -1,5 +1,6 @@
-"""claw-sdk's hooks: the Agent SDK's flags on ``claw`` runs, and the reader of a stream-json run's stdin
-that speaks the SDK's control protocol. Imports only ``claw`` and ``click`` at start-up."""
+"""claw-sdk's hooks: the Agent SDK's flags on ``claw`` runs, and the reader of every stream-json run's
+stdin (Claude Code's user messages and the SDK's control protocol). Imports only ``claw`` and ``click``
+at start-up."""
 
 from __future__ import annotations
 
