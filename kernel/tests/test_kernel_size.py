@@ -23,7 +23,7 @@ MAX_FUNCTION_LINES = 80
 #: ``CacheStats.as_dict`` shortened; 13,180 with the renderers in claw-output). Lower it when features
 #: leave; a change that adds to the kernel must take the lines from somewhere else in it, or move a feature
 #: out.
-MAX_KERNEL_LINES = 13_180
+MAX_KERNEL_LINES = 13_173
 
 SRC = Path(claw.__file__).parent
 

@@ -17,6 +17,10 @@ CheckStatus = Literal["ok", "warn", "fail", "info"]
 #: Sections in display order, wherever their checks come from (the kernel's, or claw-commands' ``trust``,
 #: ``state`` and ``providers`` through ``claw_doctor_checks``); other plugins' sections follow in answer order.
 SECTIONS = ("claw", "config", "trust", "state", "plugins", "model", "providers")
+NO_COMMANDS = (
+    "the trust, state and provider credential checks need claw-commands, which is not installed or is "
+    "disabled (pip install claw-commands)"
+)
 
 
 def run_checks(app: Any, model: str | None = None) -> list[Any]:
@@ -63,15 +67,7 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
     checks.append(_model_check(app, settings, model))
     checks += answered
     if settings is not None and not any(c.section == "trust" for c in answered):
-        checks.append(
-            DoctorCheck(
-                section="plugins",
-                name="claw-commands",
-                status="warn",
-                detail="the trust, state and provider credential checks need claw-commands, which is not "
-                "installed or is disabled (pip install claw-commands)",
-            )
-        )
+        checks.append(DoctorCheck(section="plugins", name="claw-commands", status="warn", detail=NO_COMMANDS))
     return sorted(checks, key=lambda c: SECTIONS.index(c.section) if c.section in SECTIONS else len(SECTIONS))
 
 
@@ -82,19 +78,15 @@ def _plugin_checks(app: Any, settings: Any) -> list[Any]:
     from claw._plugin_commands import CommandContext
 
     checks = []
-    context = CommandContext(app)
     _, answers = app.pm.call_attributed(
-        "claw_doctor_checks", settings=settings, env=dict(app.env), context=context
+        "claw_doctor_checks", settings=settings, env=dict(app.env), context=CommandContext(app)
     )
     for answer in answers:
         for item in answer.result or []:
-            if isinstance(item, DoctorCheck):
-                checks.append(item)
-            else:
+            if not isinstance(item, DoctorCheck):
                 detail = f"returned an invalid doctor check: {item!r}"
-                checks.append(
-                    DoctorCheck(section="plugins", name=answer.plugin.name, status="fail", detail=detail)
-                )
+                item = DoctorCheck(section="plugins", name=answer.plugin.name, status="fail", detail=detail)
+            checks.append(item)
     return checks
 
 
