@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from claw import Access, Decision, PermissionGate, Tool, ToolContext, ToolResult, ToolSpec, Verdict
 from claw._app import App
-from claw._permissions import SafePolicy
+from claw._permissions.gate import SafePolicy
 
 
 class _Files(Tool):

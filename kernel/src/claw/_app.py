@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claw import _config as config
-from claw._plugins import PluginManager, Registration
+from claw._plugins import PluginManager, Registration, unique
 
 if TYPE_CHECKING:
     from claw._trust import WorkspaceTrust
@@ -237,7 +237,4 @@ class App:
 
     def unique(self, registry: dict[str, Registration[Any]]) -> list[Registration[Any]]:
         """Each registration once (registries also hold aliases)."""
-        seen: dict[int, Registration[Any]] = {}
-        for reg in registry.values():
-            seen.setdefault(id(reg), reg)
-        return list(seen.values())
+        return unique(registry)

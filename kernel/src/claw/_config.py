@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -241,16 +241,20 @@ class EffectiveSettings:
         return bool(self.trust is not None and self.trust.trusted)
 
 
-def _format_loc(loc: tuple[Any, ...]) -> str:
+def key_path(loc: Iterable[Any]) -> str:
+    """``("hooks", "Stop", 0)`` -> ``hooks.Stop[0]``: where a value sits, as messages name it."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-def _first_error(errors: list[Any]) -> Any:
-    """The error to report: an unknown key first (a typo also makes the intended key "missing")."""
-    return next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
+def _invalid(label: str, exc: Any, *loc: Any) -> ConfigError:
+    """``<label>: <key path>: <what is wrong>`` for a pydantic ``ValidationError`` under ``loc``, reporting
+    an unknown key first (a typo also makes the intended key "missing")."""
+    errors = exc.errors()
+    err = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
+    return ConfigError(f"{label}: {key_path((*loc, *err['loc']))}: {err['msg']}")
 
 
 def validate(
@@ -276,16 +280,13 @@ def validate(
         try:
             Settings.model_validate(layer.data)
         except ValidationError as exc:
-            err = _first_error(exc.errors())
-            raise ConfigError(f"{layer.label}: {_format_loc(err['loc'])}: {err['msg']}") from exc
+            raise _invalid(layer.label, exc) from exc
         for key, model in plugin_keys.items():
             if key in layer.data:
                 try:
                     TypeAdapter(model).validate_python(layer.data[key])
                 except ValidationError as exc:
-                    err = _first_error(exc.errors())
-                    loc = _format_loc((key, *err["loc"]))
-                    raise ConfigError(f"{layer.label}: {loc}: {err['msg']}") from exc
+                    raise _invalid(layer.label, exc, key) from exc
         for key in layer.data:
             if key not in known and key in SETTINGS_PROVIDERS:
                 console.warn(missing_provider(key))
@@ -307,7 +308,5 @@ def validate(
     model = Settings.model_validate(merged)
     data = model.model_dump(by_alias=True, exclude_none=True)
     data.pop("$schema", None)
-    for key, value in merged.items():
-        if key not in data and key != "$schema":
-            data[key] = value
+    data.update({k: v for k, v in merged.items() if k not in data and k != "$schema"})
     return EffectiveSettings(model=model, data=data, sources=sources, layers=layers, held_back=held)

@@ -49,9 +49,7 @@ class CostTracker:
         pricing = price_for(info, self.prices)
         if pricing is None:
             console.warn(f"no price known for {info.address}; its cost counts as 0 (set settings prices)")
-            cost = 0.0
-        else:
-            cost = pricing.cost(usage)
+        cost = pricing.cost(usage) if pricing is not None else 0.0
         tally = self.models.setdefault(
             info.id, ModelTally(context_window=info.context_window, max_output_tokens=info.max_output_tokens)
         )
@@ -75,10 +73,7 @@ class CostTracker:
 
     @property
     def usage(self) -> Usage:
-        total = Usage()
-        for t in self.models.values():
-            total = total + t.usage
-        return total
+        return sum((t.usage for t in self.models.values()), Usage())
 
     def model_usage(self) -> dict[str, Any]:
         """Claude Code's ``modelUsage``: ``{model: {inputTokens, outputTokens, ..., costUSD}}``."""

@@ -61,11 +61,10 @@ def find(group: str, env: Mapping[str, str]) -> list[Found]:
 def _scan(group: str) -> list[Found]:
     from importlib.metadata import entry_points
 
-    found = []
-    for ep in entry_points(group=group):
-        dist = ep.dist
-        found.append(Found(ep.name, ep.value, dist.name if dist else None, dist.version if dist else None))
-    return found
+    return [
+        Found(ep.name, ep.value, ep.dist.name if ep.dist else None, ep.dist.version if ep.dist else None)
+        for ep in entry_points(group=group)
+    ]
 
 
 def key() -> tuple[list[list[object]], bool]:
@@ -81,13 +80,9 @@ def key() -> tuple[list[list[object]], bool]:
             continue
         newest = max(newest, mtime)
         metas: dict[str, int] = {}
-        try:
-            with os.scandir(entry or ".") as it:
-                for item in it:
-                    if item.name.endswith((".dist-info", ".egg-info")):
-                        metas[item.name] = item.stat().st_mtime_ns
-        except OSError:  # a zip file or an unreadable directory: its own mtime stands for it
-            pass
+        # a zip file or an unreadable directory: its own mtime stands for it
+        with contextlib.suppress(OSError), os.scandir(entry or ".") as it:
+            metas = {i.name: i.stat().st_mtime_ns for i in it if i.name.endswith((".dist-info", ".egg-info"))}
         if metas:
             newest = max(newest, *metas.values())
         rows.append([entry, mtime, metas])

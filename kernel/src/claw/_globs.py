@@ -86,14 +86,8 @@ class PathPattern:
 
     def __init__(self, pattern: str, *, anchored: bool = False) -> None:
         self.pattern = pattern
-        regexes = []
-        for alt in expand_braces(pattern):
-            if anchored and not alt.startswith("/"):
-                alt = "/" + alt
-            regex = _compile(alt)
-            if regex is not None:
-                regexes.append(regex)
-        self._regexes: tuple[re.Pattern[str], ...] = tuple(regexes)
+        alts = ("/" + a if anchored and not a.startswith("/") else a for a in expand_braces(pattern))
+        self._regexes: tuple[re.Pattern[str], ...] = tuple(r for r in map(_compile, alts) if r is not None)
 
     def match(self, path: str) -> bool:
         """Whether ``path`` itself matches (``src/*.py`` matches ``src/a.py``, ``src`` does not

@@ -57,14 +57,6 @@ class CallbackHook:
     blocks_on_failure: bool = False
 
 
-def _no_tool(name: str) -> Tool | None:
-    return None
-
-
-def _no_rule_test(rule: str) -> Callable[[HookEvent], bool] | None:
-    return None
-
-
 @dataclass(eq=False)
 class HookContext:
     """What a ``claw_hook_event`` handler may need beside the event: one per session (or per plugin
@@ -91,18 +83,17 @@ class HookContext:
     env: Mapping[str, str]
     report: Callable[[dict[str, Any]], None] = lambda record: None
     callbacks: list[CallbackHook] = field(default_factory=list)
-    tool_lookup: Callable[[str], Tool | None] = _no_tool
+    tool_lookup: Callable[[str], Tool | None] = lambda name: None
     sandbox: Sandbox | None = None
     plugin_timeout: float = 60.0
-    rule_test: Callable[[str], Callable[[HookEvent], bool] | None] = _no_rule_test
+    rule_test: Callable[[str], Callable[[HookEvent], bool] | None] = lambda rule: None
 
 
 def plugin_hook_timeout(settings: Any, env: Mapping[str, str]) -> float:
     """``CLAW_PLUGIN_HOOK_TIMEOUT`` when set to a number, else settings ``pluginHookTimeout``."""
-    try:
-        return float(env["CLAW_PLUGIN_HOOK_TIMEOUT"])
-    except (KeyError, ValueError):
-        return float(settings.pluginHookTimeout)
+    from claw._settings import env_number
+
+    return env_number(env, "CLAW_PLUGIN_HOOK_TIMEOUT", float(settings.pluginHookTimeout))
 
 
 async def bounded(awaitable: Any, seconds: float, what: str) -> Any:

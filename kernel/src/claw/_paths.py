@@ -47,6 +47,18 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(base).expanduser() / "claw"
 
 
+def home_of(env: Mapping[str, str]) -> str:
+    """The home directory ``~`` stands for: ``$HOME`` from ``env``, else the user's."""
+    return env.get("HOME") or str(Path.home())
+
+
+def resolved(path: str, base: str | Path, home: str) -> str:
+    """``path`` absolute and real: ``~`` expanded to ``home``, relative to ``base``, links followed."""
+    if path == "~" or path.startswith("~/"):
+        path = home + path[1:]
+    return os.path.realpath(os.path.join(base, path))
+
+
 def workspace_slug(workspace: Path) -> str:
     """Claude Code's project-folder naming: the absolute path with every non-alphanumeric as ``-``."""
     return re.sub(r"[^A-Za-z0-9]", "-", str(workspace.resolve()))

@@ -202,6 +202,11 @@ class Registration(Generic[T]):
     plugin: PluginRecord
 
 
+def unique(registry: Mapping[str, Registration[T]]) -> list[Registration[T]]:
+    """Each registration once, in registration order (registries also hold aliases)."""
+    return list({id(reg): reg for reg in registry.values()}.values())
+
+
 def _load_entry_point(value: str) -> Any:
     """Import what an entry point's ``module:attr.attr [extras]`` names, as
     :meth:`importlib.metadata.EntryPoint.load` does, without importing :mod:`importlib.metadata`
@@ -214,6 +219,9 @@ def _load_entry_point(value: str) -> Any:
 
 #: What pluggy accepts as a hook implementation (``pluggy._manager._static_hook_attr``).
 _HOOKABLE = (types.FunctionType, types.MethodType, staticmethod, classmethod)
+
+
+_DISABLED = "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled"
 
 
 def _split(value: str | None) -> set[str]:
@@ -262,10 +270,7 @@ class PluginManager(pluggy.PluginManager):
         for module in BUILTIN_PLUGINS:
             record = PluginRecord(name=module.rpartition(".")[2].lstrip("_"), module=module, status="builtin")
             if record.name in self.disabled:  # CLAW_PLUGINS (for third-party plugins) never applies
-                record.status, record.reason = (
-                    "disabled",
-                    "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled",
-                )
+                record.status, record.reason = "disabled", _DISABLED
                 self.records.append(record)
                 continue
             self._register_module(record, importlib.import_module(module))
@@ -299,10 +304,7 @@ class PluginManager(pluggy.PluginManager):
         if self.allow is not None and not names & self.allow:
             record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
         elif names & self.disabled:
-            record.status, record.reason = (
-                "disabled",
-                "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled",
-            )
+            record.status, record.reason = "disabled", _DISABLED
         else:
             return True
         self.records.append(record)
@@ -314,10 +316,10 @@ class PluginManager(pluggy.PluginManager):
         try:
             module = load()
         except Exception as exc:  # a plugin's import error must never stop claw
-            record.load_ms = (time.perf_counter() - start) * 1000
             self._fail(record, f"failed to import: {type(exc).__name__}: {exc}")
             return
-        record.load_ms = (time.perf_counter() - start) * 1000
+        finally:
+            record.load_ms = (time.perf_counter() - start) * 1000
         spec = getattr(module, "CLAW_API", None)
         if spec is not None:
             try:

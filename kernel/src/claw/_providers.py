@@ -17,10 +17,8 @@ from pydantic import ConfigDict, Field
 
 from claw._messages import ContentBlock, Message, StopReason, TextBlock, Usage
 from claw._model import Model
+from claw._settings import Effort
 from claw._tools import ToolSpec
-
-#: Reasoning effort levels, from least to most.
-Effort = Literal["low", "medium", "high", "xhigh", "max"]
 
 
 class Pricing(Model):
@@ -105,10 +103,7 @@ class Catalogue:
 
     def find(self, model_id: str) -> dict[str, Any] | None:
         """The entry whose id or one of whose aliases is ``model_id``, if any."""
-        for item in self.entries:
-            if model_id == item["id"] or model_id in item.get("aliases", ()):
-                return item
-        return None
+        return next((i for i in self.entries if model_id in (i["id"], *i.get("aliases", ()))), None)
 
 
 def load_catalogue(

@@ -101,10 +101,7 @@ def _code_key(pm: PluginManager) -> tuple[list[list[Any]], int]:
         for path in getattr(module, "__path__", None) or [getattr(module, "__file__", None)]:
             if path:
                 roots.setdefault(str(path))
-    rows: list[list[Any]] = []
-    for root in roots:
-        newest, names = _modules(Path(root))
-        rows.append([root, newest, names])
+    rows: list[list[Any]] = [[root, *_modules(Path(root))] for root in roots]
     return rows, max((row[1] for row in rows), default=0)
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claw._errors import CapabilityError, ClawError, MissingCredentials, ProviderNotFound, UsageError
+from claw._plugins import unique
 from claw._providers import ModelInfo, Provider
 
 #: The first-party provider plugins, provider name -> distribution: the only names an install hint
@@ -105,10 +106,7 @@ def instantiate(cls: type[Provider], settings: Mapping[str, Any], env: Mapping[s
 
 
 def _providers(registry: Mapping[str, Any]) -> list[type[Provider]]:
-    seen: dict[int, type[Provider]] = {}
-    for reg in registry.values():
-        seen.setdefault(id(reg), reg.obj)
-    return list(seen.values())
+    return [reg.obj for reg in unique(registry)]
 
 
 def install_hint(name: str, registry: Mapping[str, Any]) -> str:

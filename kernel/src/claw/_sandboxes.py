@@ -18,6 +18,7 @@ from pydantic import Field
 
 from claw._errors import ConfigError
 from claw._model import Model
+from claw._paths import home_of, resolved
 from claw._settings import SandboxSettings
 
 
@@ -43,8 +44,7 @@ DEFAULT_DENY_READ = ("~/.ssh", "~/.aws", "~/.gnupg", "~/.config/gcloud", ".env",
 
 
 def _path(raw: str, workspace: Path, home: str) -> Path:
-    expanded = home + raw[1:] if raw == "~" or raw.startswith("~/") else raw
-    return (workspace / expanded).resolve()
+    return Path(resolved(raw, workspace, home))
 
 
 def sandbox_policy(
@@ -60,7 +60,7 @@ def sandbox_policy(
     cfg = (
         settings if isinstance(settings, SandboxSettings) else SandboxSettings.model_validate(settings or {})
     )
-    home = (env or os.environ).get("HOME") or os.path.expanduser("~")
+    home = home_of(os.environ if env is None else env)
     ws = workspace.resolve()
     fs = cfg.filesystem
     if fs.mode == "allow-list":

@@ -7,12 +7,25 @@ claw-compaction).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
 from claw._events import HookEventName
 from claw._model import Model
+
+#: Reasoning effort levels, from least to most.
+Effort = Literal["low", "medium", "high", "xhigh", "max"]
+
+
+def env_number(env: Mapping[str, str], name: str, default: float) -> float:
+    """``env[name]`` as a number, or ``default`` when unset or not a number: how an environment variable
+    overrides a numeric setting for one run."""
+    try:
+        return float(env[name])
+    except (KeyError, ValueError):
+        return default
 
 
 class _Section(Model):
@@ -123,7 +136,7 @@ class Settings(_Section):
     #: Code's ``smallFastModel``; ``ANTHROPIC_SMALL_FAST_MODEL`` overrides); unset: the main model's
     #: provider's declared small model, if any (see :func:`claw._routing.small_model`).
     smallFastModel: str | None = None
-    reasoningEffort: Literal["low", "medium", "high", "xhigh", "max"] | None = None
+    reasoningEffort: Effort | None = None
     maxTurns: int | None = Field(default=None, gt=0)
     env: dict[str, str] = Field(default_factory=dict)
     permissions: PermissionSettings = Field(default_factory=PermissionSettings)

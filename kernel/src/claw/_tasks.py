@@ -286,9 +286,7 @@ def kill_process_group(pid: int, sig: int = signal.SIGTERM) -> bool:
     task and everything it started). False when no such group is left."""
     try:
         os.killpg(pid, sig)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
+    except (ProcessLookupError, PermissionError):
         return False
     return True
 
@@ -305,9 +303,7 @@ async def stop_process_group(pid: int, grace: float = 3.0) -> None:
     kill_process_group(pid, signal.SIGKILL)
 
 
-def select_task_backend(
-    backends: Mapping[str, TaskBackend], settings: Mapping[str, Any], *, need_detached: bool = True
-) -> TaskBackend:
+def select_task_backend(backends: Mapping[str, TaskBackend], settings: Mapping[str, Any]) -> TaskBackend:
     """The backend settings ``agents.backend`` names (default :data:`DEFAULT_TASK_BACKEND`).
 
     When the default is not installed, the kernel's ``local`` backend serves (detached tasks then end with
@@ -404,11 +400,9 @@ class LocalTaskBackend(TaskBackend):
         return record.model_copy(deep=True)
 
     async def _watch(self, record: TaskRecord, proc: asyncio.subprocess.Process) -> None:
-        code = await proc.wait()
+        record.exit_code = code = await proc.wait()
         if record.status.final:  # stopped meanwhile
-            record.exit_code = code
             return
-        record.exit_code = code
         if code == 0:
             record.transition(TaskStatus.COMPLETED, "exit 0")
         else:

@@ -47,7 +47,7 @@ class AgentLoop(Turn):
     async def start(self) -> None:
         """Choose the models, build the permission engine (bad input fails here, before a session
         file exists), open the session, start the plugins' part of it and announce it."""
-        from claw._permissions import PermissionGate
+        from claw._permissions.gate import PermissionGate
 
         app, opts = self.app, self.opts
         settings = self._read_settings()
@@ -127,7 +127,7 @@ class AgentLoop(Turn):
         """The plugins' session context, the hook dispatch and the tools' context (with the sandbox)."""
         from claw._hook_dispatch import HookContext, HookDispatch, plugin_hook_timeout
         from claw._loop.prompt_tool import PromptToolApprover
-        from claw._permissions import PERMISSIONS
+        from claw._permissions.gate import PERMISSIONS
 
         app, opts, settings = self.app, self.opts, self.settings
         self.ctx = SessionContext(
@@ -373,7 +373,6 @@ class AgentLoop(Turn):
         assert self.ctx is not None
         _, answers = self.app.pm.call_attributed(hook_name, session=self.ctx)
         timeout = self.ctx.start_timeout  # read after the call: plugins may ask for longer in it
-        pending = [a for a in answers if inspect.isawaitable(a.result)]
 
         async def wait(answer: Any) -> None:
             try:  # a PluginAwaitable: a plugin that raises is reported by the plugin manager
@@ -383,8 +382,7 @@ class AgentLoop(Turn):
                     f"{answer.plugin.label} did not finish {hook_name} within {timeout:g}s; going on"
                 )
 
-        if pending:
-            await asyncio.gather(*(wait(a) for a in pending))
+        await asyncio.gather(*(wait(a) for a in answers if inspect.isawaitable(a.result)))
 
     def _system_prompt(self) -> str:
         from claw import _prompt as prompt
@@ -423,12 +421,8 @@ class AgentLoop(Turn):
         )
         self._provider(chain[0])
         assert self.session is not None
-        switched: dict[str, Any] = {
-            "from": self.chain[0].address,
-            "to": chain[0].address,
-            "reason": "set_model",
-        }
-        self.session.record("model_switch", **switched)
+        switched: dict[str, Any] = {"from": self.chain[0].address, "to": chain[0].address}
+        self.session.record("model_switch", **switched, reason="set_model")
         spent = self.caller.api_seconds
         self.chain, self.model_choice = chain, choice
         self.caller = self._caller(chain)

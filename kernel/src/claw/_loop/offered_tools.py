@@ -17,12 +17,7 @@ class OfferedTools(Reporting):
         """Assemble the tools offered to the model (registered ones, then the session's), hidden
         ones left out; remembers which session tools it saw so :meth:`_refresh_tools` is cheap."""
         wanted = self.opts.tools
-        chosen: list[Tool] = []
-        for reg in self.app.unique(self.app.tools):
-            tool = reg.obj
-            if wanted is not None and tool.name not in wanted:
-                continue
-            chosen.append(tool)
+        chosen = [r.obj for r in self.app.unique(self.app.tools) if wanted is None or r.obj.name in wanted]
         assert self.ctx is not None
         chosen += self.ctx.session_tools
         self._tools_version = self.ctx.tools_version

@@ -56,7 +56,7 @@ class LoopOptions:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Asks the user about tool calls (the REPL); ``None`` in ``-p`` runs.
     asker: Any = None
-    #: Asks a program instead (a :data:`claw._permissions.PermissionApprover`: a stream-json client).
+    #: Asks a program instead (a :data:`claw._permissions.asking.PermissionApprover`: a stream-json client).
     approver: Any = None
     #: ``--permission-prompt-tool NAME``: the tool that answers permission questions.
     permission_prompt_tool: str | None = None

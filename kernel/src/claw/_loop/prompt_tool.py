@@ -16,7 +16,7 @@ from claw._tools import Tool, ToolContext
 
 
 class PromptToolApprover:
-    """A :data:`claw._permissions.PermissionApprover` that calls tool ``name``.
+    """A :data:`claw._permissions.asking.PermissionApprover` that calls tool ``name``.
 
     :param find: looks a tool up by name among the session's tools (MCP servers connect after the
         engine is built, so the tool is looked up at each question).

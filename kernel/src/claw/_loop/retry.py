@@ -39,6 +39,7 @@ from claw._errors import ApiError, CapabilityError, ClawError, EndpointUnreachab
 from claw._log import get_logger
 from claw._providers import KeepAlive, ModelRequest, ModelResponse, ResponseComplete, StreamEvent
 from claw._routing import Route
+from claw._settings import env_number
 
 
 @dataclass(frozen=True)
@@ -69,14 +70,6 @@ class RetryPolicy:
         ``max_delay`` (the cap applies after the jitter), never less than the server asked for."""
         backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1) * random.uniform(0.75, 1.25))
         return max(backoff, retry_after or 0.0)
-
-
-def env_number(env: Mapping[str, str], name: str, default: float) -> float:
-    """``env[name]`` as a number, or ``default`` when unset or not a number."""
-    try:
-        return float(env[name])
-    except (KeyError, ValueError):
-        return default
 
 
 def session_start_timeout(settings: Any, env: Mapping[str, str]) -> float | None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from claw._compaction import Compactor
     from claw._config import EffectiveSettings
     from claw._hook_dispatch import HookDispatch
-    from claw._permissions import PermissionGate
+    from claw._permissions.gate import PermissionGate
     from claw._sessions import SessionStore
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import itertools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -74,17 +75,11 @@ class ToolRunner:
 
     async def run_all(self, uses: list[ToolUseBlock]) -> list[ToolResultBlock]:
         results: list[ToolResultBlock] = []
-        i = 0
-        while i < len(uses):
-            j = i
-            while j < len(uses) and self._read_only(uses[j]):
-                j += 1
-            if j > i:
-                results += await asyncio.gather(*(self.run_one(u) for u in uses[i:j]))
-                i = j
+        for read_only, group in itertools.groupby(uses, self._read_only):
+            if read_only:
+                results += await asyncio.gather(*(self.run_one(u) for u in group))
             else:
-                results.append(await self.run_one(uses[i]))
-                i += 1
+                results += [await self.run_one(u) for u in group]
         return results
 
     def _read_only(self, use: ToolUseBlock) -> bool:
@@ -180,7 +175,7 @@ class ToolRunner:
             if added:
                 content = _append(content, added)
         if result.is_error:
-            error = content if isinstance(content, str) else "tool failed"
+            error = _error_text(result)
             post = await self._hook("PostToolUseFailure", tool_input=tool_input, error=error, **call)
         else:
             post = await self._hook(

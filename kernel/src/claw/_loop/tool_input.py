@@ -9,10 +9,10 @@ parameter `x` is missing"). ``jsonschema`` is imported at the first tool call, n
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from claw import _console as console
+from claw._config import key_path
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -91,7 +91,7 @@ def _validator(schema: dict[str, Any]) -> Validator:
 
 
 def _describe(error: ValidationError) -> str:
-    where = _path(error.absolute_path)
+    where = key_path(error.absolute_path)
     kind = error.validator
     instance = error.instance
     value: Any = error.validator_value  # typed loosely by jsonschema: the keyword's value in the schema
@@ -117,13 +117,6 @@ def _describe(error: ValidationError) -> str:
         return f"the parameter `{where}` {bound.format(value)} but provided as `{json.dumps(instance)}`"
     message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
     return f"the parameter `{where}` is invalid: {message}" if where else message
-
-
-def _path(parts: Iterable[Any]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _join(where: str, key: str) -> str:

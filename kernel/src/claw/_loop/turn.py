@@ -394,17 +394,13 @@ class Turn(Compacting):
         return budget is not None and self.costs.total_cost_usd >= budget
 
 
-def _has_image(content: list[ContentBlock]) -> bool:
-    for b in content:
-        if isinstance(b, ImageBlock):
-            return True
-        if (
-            isinstance(b, ToolResultBlock)
-            and not isinstance(b.content, str)
-            and any(isinstance(c, ImageBlock) for c in b.content)
-        ):
-            return True
-    return False
+def _has_image(content: list[Any]) -> bool:
+    """Whether ``content`` holds an image, also inside a tool result."""
+    return any(
+        isinstance(b, ImageBlock)
+        or (isinstance(b, ToolResultBlock) and isinstance(b.content, list) and _has_image(b.content))
+        for b in content
+    )
 
 
 _OVERFLOW = re.compile(r"too long|context (length|window)|maximum context|too many (input )?tokens", re.I)

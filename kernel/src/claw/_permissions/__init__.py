@@ -6,37 +6,3 @@ Modules: :mod:`~claw._permissions.modes` (Claude Code's mode names and aliases),
 (:class:`PermissionGate`: mode, asking, the policy contract and the kernel's safe default). The rule
 engine itself is the ``claw-permissions`` distribution. See ``docs/permissions.md``.
 """
-
-from __future__ import annotations
-
-from claw._permissions.asking import PermissionAnswer, PermissionApprover, PermissionQuestion
-from claw._permissions.gate import (
-    PERMISSIONS,
-    SESSION_SOURCE,
-    Decision,
-    ModelOpener,
-    PermissionAsker,
-    PermissionContext,
-    PermissionGate,
-    PermissionPolicy,
-    SafePolicy,
-)
-from claw._permissions.modes import ALIASES, MODES, normalize_mode
-
-__all__ = [
-    "ALIASES",
-    "MODES",
-    "PERMISSIONS",
-    "SESSION_SOURCE",
-    "Decision",
-    "ModelOpener",
-    "PermissionAnswer",
-    "PermissionApprover",
-    "PermissionAsker",
-    "PermissionContext",
-    "PermissionGate",
-    "PermissionPolicy",
-    "PermissionQuestion",
-    "SafePolicy",
-    "normalize_mode",
-]

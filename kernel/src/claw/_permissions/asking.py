@@ -1,7 +1,7 @@
 """Asking someone about a tool call: the question, the answer, and Claude Code's JSON for both.
 
 The engine asks when rules and mode leave a call at ``ask``. A person at the REPL answers with a word
-(``once``, ``session``, ``always``, ``deny``: :data:`claw._permissions.PermissionAsker`); a program
+(``once``, ``session``, ``always``, ``deny``: :data:`claw._permissions.gate.PermissionAsker`); a program
 answers with a :class:`PermissionAnswer`, which can also rewrite the call's input or say why it
 denies. Programs speak Claude Code's permission-prompt JSON: ``--permission-prompt-tool`` (an MCP
 tool) and the stream-json ``can_use_tool`` control request both answer

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from claw._classifiers import Classifier, Verdict
 from claw._errors import ConfigError, UsageError
+from claw._paths import home_of, resolved
 from claw._permissions.asking import PermissionAnswer, PermissionApprover, PermissionQuestion, suggestions
 from claw._permissions.modes import BYPASS_MODES, normalize_mode
 from claw._tools import StashKey, Tool, ToolContext
@@ -141,9 +142,9 @@ class SafePolicy:
             return False
         if not accesses:
             return tool.spec.read_only and not tool.spec.needs_approval
-        roots, home = self.context.roots, _home(self.context.env)
+        roots, home = self.context.roots, home_of(self.context.env)
         return all(
-            a.kind == "read" and a.path and _inside(_resolve(a.path, roots[0], home), roots) for a in accesses
+            a.kind == "read" and a.path and _inside(resolved(a.path, roots[0], home), roots) for a in accesses
         )
 
     def visible(self, tool_name: str) -> bool:
@@ -443,21 +444,10 @@ def additional_roots(
     The gate's roots and ``claw print-system-prompt`` both use it, so the printed prompt lists what a
     run's does."""
     ws = os.path.realpath(workspace)
-    home = _home(env)
+    home = home_of(env)
     perms = settings.model.permissions if settings is not None else None
     extra = [*((perms.additionalDirectories if perms is not None else []) or []), *map(str, additional_dirs)]
-    return [_resolve(d, ws, home) for d in extra]
-
-
-def _home(env: Mapping[str, str]) -> str:
-    return env.get("HOME") or str(Path.home())
-
-
-def _resolve(path: str, workspace: str, home: str) -> str:
-    """``path`` absolute and real: ``~`` expanded, relative to ``workspace``, links followed."""
-    if path == "~" or path.startswith("~/"):
-        path = home + path[1:]
-    return os.path.realpath(os.path.join(workspace, path))
+    return [resolved(d, ws, home) for d in extra]
 
 
 def _inside(path: str, roots: Sequence[str]) -> bool:

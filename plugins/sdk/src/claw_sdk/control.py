@@ -433,7 +433,7 @@ class ControlChannel(StreamJsonInput):
             self._pending.pop(request_id, None)
 
     async def can_use_tool(self, question: PermissionQuestion) -> PermissionAnswer:
-        """A :data:`claw._permissions.PermissionApprover` (``--permission-prompt-tool stdio``): asks
+        """A :data:`claw._permissions.asking.PermissionApprover` (``--permission-prompt-tool stdio``): asks
         the client with a ``can_use_tool`` request. The ``updatedPermissions`` of an allow are applied
         to the session: ``addRules`` as session rules, ``setMode`` as the new mode."""
         try:
