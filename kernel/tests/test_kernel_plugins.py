@@ -199,3 +199,23 @@ def test_a_hook_that_raises_fails_doctor(claw, plugin_module):
         "FAIL raising_plugin: module raising_plugin: raised in claw_register_tools: RuntimeError: boom"
         in (result.stdout)
     )
+
+
+def test_a_doctor_check_that_raises_or_is_invalid_fails_its_plugin(claw, plugin_module):
+    plugin_module(
+        "raising_check",
+        "import claw\n@claw.hookimpl\ndef claw_doctor_checks(settings, env):\n    raise RuntimeError('boom')\n",
+    )
+    plugin_module(
+        "odd_check", "import claw\n@claw.hookimpl\ndef claw_doctor_checks(context):\n    return ['odd']\n"
+    )
+    result = claw("doctor")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    plugins = lines[lines.index("plugins:") + 1 :]
+    assert (
+        "  FAIL raising_check: module raising_check: raised in claw_doctor_checks: RuntimeError: boom"
+        in plugins
+    )
+    assert "  FAIL odd_check: returned an invalid doctor check: 'odd'" in plugins
+    assert lines.count("plugins:") == 1  # the invalid answer is placed in the plugins section

@@ -14,13 +14,23 @@ from claw._cli._root import state_of
 CheckStatus = Literal["ok", "warn", "fail", "info"]
 
 
+#: Sections in display order, wherever their checks come from (the kernel's, or claw-commands' ``trust``,
+#: ``state`` and ``providers`` through ``claw_doctor_checks``); other plugins' sections follow in answer order.
+SECTIONS = ("claw", "config", "trust", "state", "plugins", "model", "providers")
+NO_COMMANDS = (
+    "the trust, state and provider credential checks need claw-commands, which is not installed or is "
+    "disabled (pip install claw-commands)"
+)
+
+
 def run_checks(app: Any, model: str | None = None) -> list[Any]:
     """Every check, in display order. Never raises for a broken installation: a broken settings file,
-    a plugin that fails or no runnable model each become a failed check.
+    a plugin that fails or no runnable model each become a failed check. The kernel checks what must
+    work whatever plugin is broken (settings files, plugin loading, the model a run would use); the
+    rest (trust, state, provider credentials) are claw-commands' ``claw_doctor_checks`` answers.
 
     :param model: the root ``--model``, so ``claw --model X doctor`` checks that model.
     """
-    from claw import _paths as paths
     from claw._diagnostics import DoctorCheck
     from claw._version import API_VERSION, VERSION
 
@@ -38,15 +48,13 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
     ]
     checks += _settings_file_checks(app)
     settings = _settings(app, checks)
-    checks += _trust_checks(app)
-    checks.append(
-        DoctorCheck(section="state", name="state dir", status="info", detail=str(paths.state_dir(app.env)))
-    )
 
     from claw._cli.plugins_cmd import collect_all
 
     collect_all(app)
     _load_tool_refs(app)
+    # before the records are read, so a plugin whose check raised fails its line
+    answered = _plugin_checks(app, settings) if settings is not None else []
     for r in app.pm.records:
         statuses: dict[str, CheckStatus] = {"builtin": "ok", "loaded": "ok", "disabled": "info"}
         status: CheckStatus = statuses.get(r.status, "fail")
@@ -56,34 +64,29 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
         checks.append(DoctorCheck(section="plugins", name=r.name, status=status, detail=detail))
 
     checks += _missing_providers(app, settings)
-    provider_settings = settings.model.providers if settings is not None else {}
     checks.append(_model_check(app, settings, model))
-    for reg in app.unique(app.providers):
-        cls = reg.obj
-        try:
-            cred = cls(provider_settings.get(cls.name, {}), app.env).credentials()
-            status = "ok" if cred.present else "warn"
-            detail = f"credentials from {cred.source}" if cred.present else f"no credentials: {cred.hint}"
-        except Exception as exc:
-            status, detail = "fail", f"{type(exc).__name__}: {exc}"
-        checks.append(DoctorCheck(section="providers", name=cls.name, status=status, detail=detail))
+    checks += answered
+    if settings is not None and not any(c.section == "trust" for c in answered):
+        checks.append(DoctorCheck(section="plugins", name="claw-commands", status="warn", detail=NO_COMMANDS))
+    return sorted(checks, key=lambda c: SECTIONS.index(c.section) if c.section in SECTIONS else len(SECTIONS))
 
-    if settings is not None:
-        _, answers = app.pm.call_attributed("claw_doctor_checks", settings=settings, env=dict(app.env))
-        for answer in answers:
-            record = answer.plugin
-            for item in answer.result or []:
-                if isinstance(item, DoctorCheck):
-                    checks.append(item)
-                else:
-                    checks.append(
-                        DoctorCheck(
-                            section="plugins",
-                            name=record.name,
-                            status="fail",
-                            detail=f"returned an invalid doctor check: {item!r}",
-                        )
-                    )
+
+def _plugin_checks(app: Any, settings: Any) -> list[Any]:
+    """The plugins' ``claw_doctor_checks`` answers, in call order; an answer that is not a
+    :class:`claw.DoctorCheck` fails its plugin's line."""
+    from claw._diagnostics import DoctorCheck
+    from claw._plugin_commands import CommandContext
+
+    checks = []
+    _, answers = app.pm.call_attributed(
+        "claw_doctor_checks", settings=settings, env=dict(app.env), context=CommandContext(app)
+    )
+    for answer in answers:
+        for item in answer.result or []:
+            if not isinstance(item, DoctorCheck):
+                detail = f"returned an invalid doctor check: {item!r}"
+                item = DoctorCheck(section="plugins", name=answer.plugin.name, status="fail", detail=detail)
+            checks.append(item)
     return checks
 
 
@@ -117,25 +120,6 @@ def _load_tool_refs(app: Any) -> None:
                 reg.plugin.problems.append(str(exc))
 
 
-def _trust_checks(app: Any) -> list[Any]:
-    """Whether the folder is trusted and, if not, each thing it brings that is held back (a warning:
-    it does not run until the folder is trusted)."""
-    from claw._diagnostics import DoctorCheck
-    from claw._errors import ClawError
-
-    try:
-        trust = app.trust
-        items = [] if trust.trusted else app.trust_items()
-    except ClawError as exc:
-        return [DoctorCheck(section="trust", name="folder", status="fail", detail=str(exc))]
-    if trust.trusted:
-        return [DoctorCheck(section="trust", name="folder", status="ok", detail=f"trusted: {trust.folder}")]
-    detail = f"not trusted: {trust.folder}" + (f"; {trust.how_to_trust}" if items else "")
-    checks = [DoctorCheck(section="trust", name="folder", status="warn" if items else "info", detail=detail)]
-    checks += [DoctorCheck(section="trust", name="held back", status="warn", detail=item) for item in items]
-    return checks
-
-
 def _settings_file_checks(app: Any) -> list[Any]:
     """One check per settings file claw reads (Claude Code's and its own, as ``--setting-sources``
     allows): absent, fine, or why it cannot be read (``file:line:col: ...``)."""
@@ -164,8 +148,8 @@ def _settings_file_checks(app: Any) -> list[Any]:
 
 def _settings(app: Any, checks: list[Any]) -> Any:
     """The effective settings, or ``None`` when they are broken (reported as a failed check). With an
-    unreadable settings file the remaining checks (plugins, providers) run on the built-in defaults
-    rather than not at all."""
+    unreadable settings file the plugins still load, on the built-in defaults; their checks
+    (``claw_doctor_checks``, claw-commands' included) need settings that load."""
     from claw._diagnostics import DoctorCheck
     from claw._errors import ClawError
 
@@ -208,8 +192,8 @@ def _model_check(app: Any, settings: Any, model: str | None) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool) -> None:
-    """Check the installation: Python, settings files, the model a run would use, plugins and
-    provider credentials.
+    """Check the installation: Python, settings files, plugins, the model a run would use, and with
+    claw-commands the folder's trust and provider credentials.
 
     Exits 1 when any check failed, including when no model can run."""
     checks = run_checks(state_of(ctx).app, ctx.find_root().params.get("model"))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from claw._config import EffectiveSettings
     from claw._diagnostics import DoctorCheck
     from claw._loop.options import LoopOptions
+    from claw._plugin_commands import CommandContext
 
 
 @hookspec
@@ -111,14 +112,22 @@ def claw_register_settings(register: Callable[..., None]) -> None:
 
 
 @hookspec
-def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list[DoctorCheck] | None:
+def claw_doctor_checks(
+    settings: EffectiveSettings, env: dict[str, str], context: CommandContext
+) -> list[DoctorCheck] | None:
     """Contribute lines to ``claw doctor`` (server reachability, missing binaries, token state).
 
-    Must be quick and must not print secrets. A plugin that raises shows as a failed check.
+    Must be quick and must not print secrets. A plugin that raises shows as a failed check. The
+    sections ``claw``, ``config``, ``trust``, ``state``, ``plugins``, ``model`` and ``providers`` print
+    first, in that order, whoever answers them (claw-commands answers ``trust``, ``state`` and
+    ``providers``); other sections follow in answer order. Not called while a settings file is broken
+    (a failed ``config`` check).
 
     :param settings: the effective settings (:class:`claw.EffectiveSettings`: ``data``, ``sources``,
-        ``layers``).
+        ``layers``, ``trust``).
     :param env: the process environment.
+    :param context: the run (:class:`claw.CommandContext`: workspace, registries, ``trust_items()``),
+        as a plugin command gets it.
     :returns: a list of :class:`claw.DoctorCheck` (``section``, ``name``, ``status``, ``detail``), or
         ``None`` for nothing to report.
 

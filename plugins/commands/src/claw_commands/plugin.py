@@ -1,5 +1,6 @@
 """The ``commands`` plugin: claw's management commands, added through ``claw_register_commands``, and
-the built-in slash commands (``/cost``), added through ``claw_register_slash_commands``.
+the built-in slash commands (``/cost``), added through ``claw_register_slash_commands``; and ``claw doctor``'s
+trust, state and provider credential lines, answered through ``claw_doctor_checks``.
 
 Each command module imports only click and ``claw`` at the top, so registering them for ``claw --help``
 costs a few imports. A plugin replaces one by adding a command of the same name with settings
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import click
-    from claw import BuiltinCommand
+    from claw import BuiltinCommand, CommandContext, DoctorCheck, EffectiveSettings
 
 
 @hookimpl
@@ -39,3 +40,12 @@ def claw_register_slash_commands(register: Callable[[BuiltinCommand], None]) -> 
 
     for command in COMMANDS:
         register(command)
+
+
+@hookimpl
+def claw_doctor_checks(
+    settings: EffectiveSettings, env: dict[str, str], context: CommandContext
+) -> list[DoctorCheck]:
+    from claw_commands.doctor_checks import checks
+
+    return checks(settings, context)
