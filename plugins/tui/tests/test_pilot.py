@@ -476,8 +476,22 @@ async def test_background_command_ending_while_idle_wakes_the_model(make_tui: An
 
 @drive
 async def test_a_woken_turn_fires_stop_but_not_user_prompt_submit(
-    make_tui: Any, scripted: Any, claw_env: dict[str, str], tmp_path: Path
+    make_tui: Any, scripted: Any, claw_env: dict[str, str], tmp_path: Path, plugin_module: Any
 ) -> None:
+    starts = tmp_path / "turn_start.log"
+    plugin_module(
+        "tui_turn_starts",
+        f"""
+import json
+import claw
+
+@claw.hookimpl
+def claw_runtime_event(event):
+    if event.type == "turn_start":
+        with open({str(starts)!r}, "a") as fh:
+            fh.write(json.dumps(event.data) + "\\n")
+""",
+    )
     logs = {name: tmp_path / f"{name}.log" for name in ("UserPromptSubmit", "Stop")}
     hooks = {
         name: [{"hooks": [{"type": "command", "command": f"cat >> {log}; echo >> {log}"}]}]
@@ -501,6 +515,7 @@ async def test_a_woken_turn_fires_stop_but_not_user_prompt_submit(
     submitted = [json.loads(line)["prompt"] for line in logs["UserPromptSubmit"].read_text().splitlines()]
     assert submitted == ["build in the background"]
     assert len(logs["Stop"].read_text().splitlines()) == 2
+    assert [json.loads(line)["notice"] for line in starts.read_text().splitlines()] == [False, True]
 
 
 @drive
