@@ -215,8 +215,10 @@ def test_a_woken_turn_is_no_user_prompt_but_a_notice_turn(terminal, claw_env, wo
     assert "prompt" not in woken
     assert woken["message"]["content"][0]["text"].startswith("<task-notification>")
 
-    result = ClawRunner(claw_env, workspace)("--resume", path.stem, "-p", "go on")
-    result.assert_success()
+    runner = ClawRunner(claw_env, workspace)
+    timeline = runner("timeline", "--session", path.stem, "--format", "md").assert_success().stdout
+    assert "(notice) <task-notification>" in timeline and "(notice) run the tests" not in timeline
+    runner("--resume", path.stem, "-p", "go on").assert_success()
     history = loop_env.requests[3]["messages"]
     assert history[4] == {"role": "user", "content": woken["message"]["content"]}
     assert history[-1]["content"][-1]["text"] == "go on"
