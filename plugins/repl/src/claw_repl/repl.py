@@ -179,11 +179,10 @@ def run_repl(context: CommandContext, options: LoopOptions, initial: str | None)
                     line = pending if pending is not None else await _read_or_wake(reader, loop)
                 except Interrupted:
                     continue
-                except (
-                    Woken
-                ):  # the notices are the turn's message (AgentLoop.run_notices), one line each here
+                except Woken:  # the notices are the turn's message (loop.run_notices), one line each here
                     notices = loop.ctx.take_notices()
                     sys.stderr.write("".join(line + "\n" for line in notice_lines(notices)))
+                    sys.stderr.flush()
                     work = loop.run_notices(notices)
                 else:
                     pending = None
