@@ -85,7 +85,7 @@ class CommandContext:
         ``classifiers``, ``transports``, ``sandboxes`` and ``task_backends`` (the object registered),
         ``settings`` (the key's description) and ``commands`` (``None``). Builds every registry and
         collects the commands (so each plugin's record is complete): call it once."""
-        from claw._cli.plugins_cmd import KINDS, collect_all
+        from claw._cli.plugins_cmd import REGISTRIES, collect_all
 
         app = self._app
         collect_all(app)
@@ -94,7 +94,7 @@ class CommandContext:
                 (r.obj.spec.name if kind == "tools" else r.obj.name, r.obj, r.plugin.source)
                 for r in app.unique(getattr(app, kind))
             ]
-            for kind in KINDS[:-2]
+            for kind in REGISTRIES
         }
         found["settings"] = [(key, reg.obj[1], reg.plugin.source) for key, reg in app.plugin_settings.items()]
         found["commands"] = [

@@ -9,22 +9,13 @@ import click
 from claw._cli._output import emit_json, table
 from claw._cli._root import state_of
 
-KINDS = (
-    "providers",
-    "tools",
-    "classifiers",
-    "transports",
-    "sandboxes",
-    "task_backends",
-    "slash_commands",
-    "settings",
-    "commands",
-)
+#: The app's registries (:class:`claw._app.App` properties), listed with the settings keys and commands.
+REGISTRIES = "providers tools classifiers transports sandboxes task_backends slash_commands".split()
 
 
 def collect_all(app: Any) -> None:
     """Build every registry so each plugin record lists what it registers."""
-    for kind in KINDS[:-2]:
+    for kind in REGISTRIES:
         getattr(app, kind)
     _ = app.plugin_settings  # type: ignore[attr-defined]
     import time
