@@ -10,7 +10,15 @@ from claw._cli._output import emit_json, table
 from claw._cli._root import state_of
 
 #: The app's registries (:class:`claw._app.App` properties), listed with the settings keys and commands.
-REGISTRIES = "providers tools classifiers transports sandboxes task_backends slash_commands".split()
+REGISTRIES = (
+    "providers",
+    "tools",
+    "classifiers",
+    "transports",
+    "sandboxes",
+    "task_backends",
+    "slash_commands",
+)
 
 
 def collect_all(app: Any) -> None:
@@ -24,7 +32,7 @@ def collect_all(app: Any) -> None:
 
     start = time.perf_counter()
     _collect_plugin_commands(app, cli)
-    app.timings.append(("register commands", (time.perf_counter() - start) * 1000))
+    app.timed("register commands", start)
 
 
 @click.command()
