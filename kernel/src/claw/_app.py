@@ -214,6 +214,10 @@ class App:
         route = routing.resolve(address, self.providers)
         return route.provider(self.settings.data, self.env), route.info.id
 
+    def objects(self, kind: str) -> dict[str, Any]:
+        """What registry ``kind`` (``transports``, ``task_backends``, ...) holds, by name and alias."""
+        return {name: reg.obj for name, reg in getattr(self, kind).items()}
+
     def unique(self, registry: dict[str, Registration[Any]]) -> list[Registration[Any]]:
         """Each registration once (registries also hold aliases)."""
         return unique(registry)

@@ -67,7 +67,7 @@ class CommandContext:
     @property
     def transports(self) -> dict[str, type[Transport]]:
         """Registered transport classes by server ``type`` (``stdio``, ``http``, ...), aliases included."""
-        return {name: reg.obj for name, reg in self._app.transports.items()}
+        return self._app.objects("transports")
 
     @property
     def providers(self) -> dict[str, type[Provider]]:
@@ -183,15 +183,13 @@ class CommandContext:
         return output_renderer(self._app.pm, format, False, out or sys.stdout)
 
     def task_backend(self) -> TaskBackend:
-        """The task backend settings ``agents.backend`` select (:func:`claw.select_task_backend`).
+        """The task backend a session in this folder gets from :meth:`claw.SessionContext.task_backend`.
 
         :raises ConfigError: when settings name a backend that is not installed.
         """
         from claw._tasks import select_task_backend
 
-        return select_task_backend(
-            {name: reg.obj for name, reg in self._app.task_backends.items()}, self._app.settings.data
-        )
+        return select_task_backend(self._app.objects("task_backends"), self._app.settings.data)
 
     def session_store(self, directory: Path | None = None) -> SessionStore:
         """The session store plugins answer ``claw_session_store`` with for ``directory`` (default: this

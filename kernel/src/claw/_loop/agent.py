@@ -136,11 +136,11 @@ class AgentLoop(Turn):
             env=self.env,
             interactive=opts.interactive,
             extra={**opts.extra, "json_schema": opts.json_schema},
-            transports={**{name: reg.obj for name, reg in app.transports.items()}, **opts.transports},
+            transports={**app.objects("transports"), **opts.transports},
             call_tool=self._call_tool_for_user,
             start_timeout=session_start_timeout(settings.model, self.env),
             run_subagent=self._run_subagent,
-            task_backends=lambda: {name: reg.obj for name, reg in app.task_backends.items()},
+            task_backends=lambda: app.objects("task_backends"),
             trust=settings.trust,
             call_hook=lambda name, **kwargs: app.pm.call_attributed(name, session=self.ctx, **kwargs),
         )
