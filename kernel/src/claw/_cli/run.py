@@ -194,42 +194,31 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     from claw._cli.run_trust import require_trust, settle_headless
 
     settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
+    lines: list[str] = []
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
-        if not state.verbose:
-            raise ClawError("when using --print, --output-format=stream-json requires --verbose")
-        if sys.stdin is None:
-            raise UsageError("--input-format=stream-json needs a standard input")
-        partial, hook_events = (
-            bool(params.get("include_partial_messages")),
-            bool(params.get("include_hook_events")),
+    else:
+        lines = _with_stdin(
+            state.app, prompt, "" if sys.stdin is None or interactive_stdin else sys.stdin.read(10 << 20)
         )
-        options = loop_options(state, params)
-        with reserved_stdout() as out:
-            reader = _stream_input(state.app, options, out, params)
-            code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
-        ctx.exit(code)
-    lines = _with_stdin(
-        state.app, prompt, "" if sys.stdin is None or interactive_stdin else sys.stdin.read(10 << 20)
-    )
-    if not any(line.strip() for line in lines):
-        if not print_mode:
-            click.echo(ctx.get_help())
-            return
-        raise UsageError("no prompt: give it as an argument or on stdin when using --print")
+        if not any(line.strip() for line in lines):
+            if not print_mode:
+                click.echo(ctx.get_help())
+                return
+            raise UsageError("no prompt: give it as an argument or on stdin when using --print")
     if fmt == "stream-json" and not state.verbose:
         raise ClawError("when using --print, --output-format=stream-json requires --verbose")
+    if stream_input and sys.stdin is None:
+        raise UsageError("--input-format=stream-json needs a standard input")
+    partial, hook_events = (
+        bool(params.get("include_partial_messages")),
+        bool(params.get("include_hook_events")),
+    )
     with reserved_stdout() as out:
-        code = run_print(
-            state.app,
-            loop_options(state, params),
-            lines,
-            fmt,
-            bool(params.get("include_partial_messages")),
-            out=out,
-            hook_events=bool(params.get("include_hook_events")),
-        )
+        options = loop_options(state, params)
+        reader = _stream_input(state.app, options, out, params) if stream_input else lines
+        code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
     ctx.exit(code)
 
 
