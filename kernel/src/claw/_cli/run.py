@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -320,7 +320,7 @@ def run_print(
             await prompt.open(options)  # an initialize request configures the session it starts
         loop = AgentLoop(app, options, renderer)
         if hook_events:
-            options.on_hook_run = _hook_reporter(loop, renderer)
+            options.on_hook_run = lambda record: _report_hook(renderer, loop, record)
         reason = "other"
         task = asyncio.current_task()
         if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
@@ -379,19 +379,9 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
     return exit_code, turns
 
 
-def _hook_reporter(loop: Any, renderer: Any) -> Callable[[dict[str, Any]], None]:
-    """``--include-hook-events``: each hook run as ``hook_started``/``hook_response`` messages."""
-
-    def report_hook(record: dict[str, Any]) -> None:
-        for message in _hook_messages(record, loop.session.id if loop.session else ""):
-            renderer.system(message)
-
-    return report_hook
-
-
-def _hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, Any]]:
-    """Claude Code's ``hook_started`` and ``hook_response`` system messages for one hook run; claw
-    reports a hook when it has finished, so both come together."""
+def _report_hook(renderer: Any, loop: Any, record: dict[str, Any]) -> None:
+    """``--include-hook-events``: Claude Code's ``hook_started`` and ``hook_response`` system messages for
+    one hook run; claw reports a hook when it has finished, so both come together."""
     import uuid
 
     base = {
@@ -399,11 +389,11 @@ def _hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, An
         "hook_id": str(uuid.uuid4()),
         "hook_name": f"{record['event']}:{record['hook']}",
         "hook_event": record["event"],
-        "session_id": session_id,
+        "session_id": loop.session.id if loop.session else "",
     }
     failed = "error" in record or record.get("outcome") == "timeout"
-    return [
-        {**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())},
+    renderer.system({**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())})
+    renderer.system(
         {
             **base,
             "subtype": "hook_response",
@@ -414,5 +404,5 @@ def _hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, An
             "outcome": "error" if failed else "success",
             "decision": record.get("outcome"),
             "uuid": str(uuid.uuid4()),
-        },
-    ]
+        }
+    )
