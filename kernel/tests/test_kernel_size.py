@@ -24,7 +24,7 @@ MAX_FUNCTION_LINES = 80
 #: claw-output; 12,938 after the hook reference generator moved to ``tools/hookdocs.py`` and a pass over dead
 #: and twice-said code). Lower it when features leave; a change that adds to the kernel must take the lines
 #: from somewhere else in it, or move a feature out.
-MAX_KERNEL_LINES = 12_938
+MAX_KERNEL_LINES = 12_847
 
 SRC = Path(claw.__file__).parent
 
