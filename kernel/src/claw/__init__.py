@@ -109,7 +109,6 @@ _LAZY: dict[str, str] = {
     "TaskEvent": "claw._tasks",
     "TaskFilter": "claw._tasks",
     "TaskOutputChunk": "claw._tasks",
-    "AgentsSettings": "claw._tasks",
     "select_task_backend": "claw._tasks",
     "task_argv": "claw._tasks",
     "task_env": "claw._tasks",
@@ -160,7 +159,6 @@ _LAZY: dict[str, str] = {
     "PermissionPolicy": "claw._permissions.gate",
     "PERMISSIONS": "claw._permissions.gate",
     "SESSION_SOURCE": "claw._permissions.gate",
-    "normalize_mode": "claw._permissions.modes",
     "RuleError": "claw._permissions.syntax",
     "split_rule": "claw._permissions.syntax",
     # built-in slash commands (``claw_register_slash_commands``) and their dispatch for the front ends
@@ -283,7 +281,6 @@ if TYPE_CHECKING:
         PermissionGate,
         PermissionPolicy,
     )
-    from claw._permissions.modes import normalize_mode
     from claw._permissions.syntax import RuleError, split_rule
     from claw._plugin_commands import CommandContext, command_context
     from claw._providers import (
@@ -318,7 +315,6 @@ if TYPE_CHECKING:
     from claw._subagents import SubagentResult, SubagentSpec
     from claw._task_notification import TaskNotification
     from claw._tasks import (
-        AgentsSettings,
         LocalTaskBackend,
         StoppedTask,
         TaskBackend,

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
     from claw._trust import WorkspaceTrust
 
 
-def _names(kind: str, base: str, *, instance: bool) -> Any:
-    """A ``names_of`` checker for :meth:`PluginManager.collect`."""
+def _registry(kind: str, base: str, *, instance: bool) -> cached_property[dict[str, Registration[Any]]]:
+    """An :class:`App` property: what plugins register through ``claw_register_<kind>``, by name and
+    alias, each a ``claw.<base>`` instance (``instance=False``: subclass); collected on first use, timed."""
 
-    def check(obj: Any) -> list[str]:
+    def names_of(obj: Any) -> list[str]:
         import claw
 
         cls = getattr(claw, base)
@@ -38,7 +39,13 @@ def _names(kind: str, base: str, *, instance: bool) -> Any:
             raise TypeError(f"{obj!r} has no name")
         return [name, *getattr(obj, "aliases", ())]
 
-    return check
+    def collect(app: App) -> dict[str, Registration[Any]]:
+        start = time.perf_counter()
+        registry = app.pm.collect(f"claw_register_{kind}", kind, names_of)
+        app.timed(f"register {kind}", start)
+        return registry
+
+    return cached_property(collect)
 
 
 class App:
@@ -76,7 +83,8 @@ class App:
         #: (phase, milliseconds) in the order phases ran: ``claw bootstrap-plan`` prints these.
         self.timings: list[tuple[str, float]] = []
 
-    def _timed(self, phase: str, start: float) -> None:
+    def timed(self, phase: str, start: float) -> None:
+        """Note ``phase`` as run from ``start`` (a ``time.perf_counter()``) until now."""
         self.timings.append((phase, (time.perf_counter() - start) * 1000))
 
     @cached_property
@@ -90,7 +98,7 @@ class App:
             managed_path=self.managed_path,
             setting_sources=self.setting_sources,
         )
-        self._timed("read settings files", start)
+        self.timed("read settings files", start)
         return layers
 
     def add_settings(self, scope: str, label: str, data: dict[str, Any]) -> None:
@@ -116,7 +124,7 @@ class App:
         )
         start = time.perf_counter()
         pm.load(entry_points=self.load_entry_points)
-        self._timed("load plugins", start)
+        self.timed("load plugins", start)
         return pm
 
     @cached_property
@@ -138,7 +146,7 @@ class App:
         keys = {k: reg.obj[0] for k, reg in self.plugin_settings.items()}
         settings = config.validate(self.layers, keys, () if self.trust.trusted else self.restricted_keys)
         settings.trust = self.trust
-        self._timed("validate settings", start)
+        self.timed("validate settings", start)
         return settings
 
     @cached_property
@@ -185,42 +193,13 @@ class App:
         answers = self.pm.hook.claw_trust_items(workspace=self.workspace, env=dict(self.env))
         return lines + [line for answer in answers for line in answer or [] if isinstance(line, str)]
 
-    def _registry(self, hook: str, kind: str, base: str, *, instance: bool) -> dict[str, Registration[Any]]:
-        start = time.perf_counter()
-        reg = self.pm.collect(hook, kind, _names(kind, base, instance=instance))
-        self._timed(f"register {kind}", start)
-        return reg
-
-    @cached_property
-    def tools(self) -> dict[str, Registration[Any]]:
-        """Tools by name and alias."""
-        return self._registry("claw_register_tools", "tools", "Tool", instance=True)
-
-    @cached_property
-    def providers(self) -> dict[str, Registration[Any]]:
-        return self._registry("claw_register_providers", "providers", "Provider", instance=False)
-
-    @cached_property
-    def classifiers(self) -> dict[str, Registration[Any]]:
-        return self._registry("claw_register_classifiers", "classifiers", "Classifier", instance=True)
-
-    @cached_property
-    def transports(self) -> dict[str, Registration[Any]]:
-        return self._registry("claw_register_transports", "transports", "Transport", instance=False)
-
-    @cached_property
-    def sandboxes(self) -> dict[str, Registration[Any]]:
-        return self._registry("claw_register_sandboxes", "sandboxes", "Sandbox", instance=False)
-
-    @cached_property
-    def task_backends(self) -> dict[str, Registration[Any]]:
-        return self._registry("claw_register_task_backends", "task_backends", "TaskBackend", instance=True)
-
-    @cached_property
-    def slash_commands(self) -> dict[str, Registration[Any]]:
-        return self._registry(
-            "claw_register_slash_commands", "slash_commands", "BuiltinCommand", instance=True
-        )
+    tools = _registry("tools", "Tool", instance=True)
+    providers = _registry("providers", "Provider", instance=False)
+    classifiers = _registry("classifiers", "Classifier", instance=True)
+    transports = _registry("transports", "Transport", instance=False)
+    sandboxes = _registry("sandboxes", "Sandbox", instance=False)
+    task_backends = _registry("task_backends", "TaskBackend", instance=True)
+    slash_commands = _registry("slash_commands", "BuiltinCommand", instance=True)
 
     def open_provider(self, address: str) -> tuple[Any, str]:
         """A new provider instance for ``address`` (anything :func:`claw._routing.resolve` accepts:
@@ -234,6 +213,10 @@ class App:
 
         route = routing.resolve(address, self.providers)
         return route.provider(self.settings.data, self.env), route.info.id
+
+    def objects(self, kind: str) -> dict[str, Any]:
+        """What registry ``kind`` (``transports``, ``task_backends``, ...) holds, by name and alias."""
+        return {name: reg.obj for name, reg in getattr(self, kind).items()}
 
     def unique(self, registry: dict[str, Registration[Any]]) -> list[Registration[Any]]:
         """Each registration once (registries also hold aliases)."""

@@ -67,7 +67,7 @@ class CommandContext:
     @property
     def transports(self) -> dict[str, type[Transport]]:
         """Registered transport classes by server ``type`` (``stdio``, ``http``, ...), aliases included."""
-        return {name: reg.obj for name, reg in self._app.transports.items()}
+        return self._app.objects("transports")
 
     @property
     def providers(self) -> dict[str, type[Provider]]:
@@ -85,7 +85,7 @@ class CommandContext:
         ``classifiers``, ``transports``, ``sandboxes`` and ``task_backends`` (the object registered),
         ``settings`` (the key's description) and ``commands`` (``None``). Builds every registry and
         collects the commands (so each plugin's record is complete): call it once."""
-        from claw._cli.plugins_cmd import KINDS, collect_all
+        from claw._cli.plugins_cmd import REGISTRIES, collect_all
 
         app = self._app
         collect_all(app)
@@ -94,7 +94,7 @@ class CommandContext:
                 (r.obj.spec.name if kind == "tools" else r.obj.name, r.obj, r.plugin.source)
                 for r in app.unique(getattr(app, kind))
             ]
-            for kind in KINDS[:-2]
+            for kind in REGISTRIES
         }
         found["settings"] = [(key, reg.obj[1], reg.plugin.source) for key, reg in app.plugin_settings.items()]
         found["commands"] = [
@@ -183,15 +183,13 @@ class CommandContext:
         return output_renderer(self._app.pm, format, False, out or sys.stdout)
 
     def task_backend(self) -> TaskBackend:
-        """The task backend settings ``agents.backend`` select (:func:`claw.select_task_backend`).
+        """The task backend a session in this folder gets from :meth:`claw.SessionContext.task_backend`.
 
         :raises ConfigError: when settings name a backend that is not installed.
         """
         from claw._tasks import select_task_backend
 
-        return select_task_backend(
-            {name: reg.obj for name, reg in self._app.task_backends.items()}, self._app.settings.data
-        )
+        return select_task_backend(self._app.objects("task_backends"), self._app.settings.data)
 
     def session_store(self, directory: Path | None = None) -> SessionStore:
         """The session store plugins answer ``claw_session_store`` with for ``directory`` (default: this

@@ -18,10 +18,7 @@ def run(cli: click.Command, argv: list[str] | None) -> int:
     verbose = debug or "--verbose" in (argv if argv is not None else sys.argv[1:])
     try:
         rv = cli.main(args=argv, prog_name="claw", standalone_mode=False)
-    except click.exceptions.Abort:
-        sys.stderr.write("claw: interrupted\n")
-        return 130
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         sys.stderr.write("claw: interrupted\n")
         return 130
     except click.exceptions.Exit as exc:

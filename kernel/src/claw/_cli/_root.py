@@ -42,17 +42,11 @@ PLUGIN_COMMANDS: dict[str, str] = {
 class CliState:
     """Global options, and the :class:`claw._app.App` built from them on first use."""
 
-    def __init__(
-        self,
-        work_dir: Path | None,
-        settings: str | None,
-        verbose: bool,
-        setting_sources: tuple[str, ...] | None = None,
-    ) -> None:
-        self.work_dir = work_dir
-        self.settings = settings
-        self.verbose = verbose
-        self.setting_sources = setting_sources
+    def __init__(self) -> None:
+        self.work_dir: Path | None = None
+        self.settings: str | None = None
+        self.verbose = False
+        self.setting_sources: tuple[str, ...] | None = None
         self.overrides: dict[str, Any] = {}
         #: Options plugins added to this run (``claw_register_run_options``), in load order.
         self.plugin_options: list[click.Option] = []
@@ -148,7 +142,7 @@ class ClawGroup(click.Group):
         if "--version" in head or "-v" in head:
             ctx.ignore_unknown_options = True
             return
-        state = CliState(None, None, False)
+        state = CliState()
         for flag, raw in _early_values(self._value_options(ctx), head).items():
             param = next(p for p in self.params if flag in p.opts)
             try:
@@ -223,7 +217,7 @@ class ClawGroup(click.Group):
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         cached = ctx.meta.get("claw.plugin_commands")
         if cached is None:
-            cached = ctx.meta["claw.plugin_commands"] = _collect_plugin_commands(_state(ctx).app, self)
+            cached = ctx.meta["claw.plugin_commands"] = _collect_plugin_commands(state_of(ctx).app, self)
         return cached
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -343,18 +337,13 @@ def _collect_run_options(app: Any, root: click.Group, ctx: click.Context) -> lis
     return [o for o in unique if all(registry[n].obj is o for n in names_of(o))]
 
 
-def _state(ctx: click.Context) -> CliState:
-    """The invocation's state, made while the root's arguments are parsed (see
-    :meth:`ClawGroup._add_plugin_options`), else from its parsed options."""
+def state_of(ctx: click.Context) -> CliState:
+    """The invocation's state (for subcommand modules too), made while the root's arguments are parsed
+    (see :meth:`ClawGroup._add_plugin_options`), else from its parsed options."""
     root = ctx.find_root()
     if not isinstance(root.obj, CliState):
-        params = root.params
-        root.obj = CliState(
-            params.get("work_dir"),
-            params.get("settings_arg"),
-            bool(params.get("verbose")),
-            params.get("setting_sources"),
-        )
+        root.obj = CliState()
+        root.obj.follow(root.params)
     return root.obj
 
 
@@ -443,8 +432,3 @@ def cli(
         from claw._cli.run import run_root
 
         run_root(ctx, ctx.meta.get("claw.prompt"), run_params)
-
-
-def state_of(ctx: click.Context) -> CliState:
-    """The :class:`CliState` of the current invocation (for subcommand modules)."""
-    return _state(ctx)

@@ -9,7 +9,8 @@ import click
 from claw._cli._output import emit_json, table
 from claw._cli._root import state_of
 
-KINDS = (
+#: The app's registries (:class:`claw._app.App` properties), listed with the settings keys and commands.
+REGISTRIES = (
     "providers",
     "tools",
     "classifiers",
@@ -17,14 +18,12 @@ KINDS = (
     "sandboxes",
     "task_backends",
     "slash_commands",
-    "settings",
-    "commands",
 )
 
 
 def collect_all(app: Any) -> None:
     """Build every registry so each plugin record lists what it registers."""
-    for kind in KINDS[:-2]:
+    for kind in REGISTRIES:
         getattr(app, kind)
     _ = app.plugin_settings  # type: ignore[attr-defined]
     import time
@@ -33,7 +32,7 @@ def collect_all(app: Any) -> None:
 
     start = time.perf_counter()
     _collect_plugin_commands(app, cli)
-    app.timings.append(("register commands", (time.perf_counter() - start) * 1000))
+    app.timed("register commands", start)
 
 
 @click.command()

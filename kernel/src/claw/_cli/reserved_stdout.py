@@ -33,12 +33,7 @@ def reserved_stdout() -> Iterator[TextIO]:
         return
     saved = os.dup(fd)
     owned = open(  # noqa: SIM115 - closed in the finally below, after the block's last write
-        os.dup(fd),
-        "w",
-        encoding=real.encoding,
-        errors=real.errors or "strict",
-        newline=None,
-        buffering=1,
+        os.dup(fd), "w", encoding=real.encoding, errors=real.errors or "strict", buffering=1
     )
     sys.stderr.flush()
     os.dup2(err_fd, fd)

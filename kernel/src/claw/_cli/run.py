@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -194,42 +194,31 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     from claw._cli.run_trust import require_trust, settle_headless
 
     settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
+    lines: list[str] = []
     if stream_input:
         if prompt:
             raise UsageError("with --input-format=stream-json the prompts come on stdin, not as an argument")
-        if not state.verbose:
-            raise ClawError("when using --print, --output-format=stream-json requires --verbose")
-        if sys.stdin is None:
-            raise UsageError("--input-format=stream-json needs a standard input")
-        partial, hook_events = (
-            bool(params.get("include_partial_messages")),
-            bool(params.get("include_hook_events")),
+    else:
+        lines = _with_stdin(
+            state.app, prompt, "" if sys.stdin is None or interactive_stdin else sys.stdin.read(10 << 20)
         )
-        options = loop_options(state, params)
-        with reserved_stdout() as out:
-            reader = _stream_input(state.app, options, out, params)
-            code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
-        ctx.exit(code)
-    lines = _with_stdin(
-        state.app, prompt, "" if sys.stdin is None or interactive_stdin else sys.stdin.read(10 << 20)
-    )
-    if not any(line.strip() for line in lines):
-        if not print_mode:
-            click.echo(ctx.get_help())
-            return
-        raise UsageError("no prompt: give it as an argument or on stdin when using --print")
+        if not any(line.strip() for line in lines):
+            if not print_mode:
+                click.echo(ctx.get_help())
+                return
+            raise UsageError("no prompt: give it as an argument or on stdin when using --print")
     if fmt == "stream-json" and not state.verbose:
         raise ClawError("when using --print, --output-format=stream-json requires --verbose")
+    if stream_input and sys.stdin is None:
+        raise UsageError("--input-format=stream-json needs a standard input")
+    partial, hook_events = (
+        bool(params.get("include_partial_messages")),
+        bool(params.get("include_hook_events")),
+    )
     with reserved_stdout() as out:
-        code = run_print(
-            state.app,
-            loop_options(state, params),
-            lines,
-            fmt,
-            bool(params.get("include_partial_messages")),
-            out=out,
-            hook_events=bool(params.get("include_hook_events")),
-        )
+        options = loop_options(state, params)
+        reader = _stream_input(state.app, options, out, params) if stream_input else lines
+        code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
     ctx.exit(code)
 
 
@@ -328,7 +317,7 @@ def run_print(
             await prompt.open(options)  # an initialize request configures the session it starts
         loop = AgentLoop(app, options, renderer)
         if hook_events:
-            options.on_hook_run = _hook_reporter(loop, renderer)
+            options.on_hook_run = lambda record: _report_hook(renderer, loop, record)
         reason = "other"
         task = asyncio.current_task()
         if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
@@ -387,19 +376,9 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
     return exit_code, turns
 
 
-def _hook_reporter(loop: Any, renderer: Any) -> Callable[[dict[str, Any]], None]:
-    """``--include-hook-events``: each hook run as ``hook_started``/``hook_response`` messages."""
-
-    def report_hook(record: dict[str, Any]) -> None:
-        for message in _hook_messages(record, loop.session.id if loop.session else ""):
-            renderer.system(message)
-
-    return report_hook
-
-
-def _hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, Any]]:
-    """Claude Code's ``hook_started`` and ``hook_response`` system messages for one hook run; claw
-    reports a hook when it has finished, so both come together."""
+def _report_hook(renderer: Any, loop: Any, record: dict[str, Any]) -> None:
+    """``--include-hook-events``: Claude Code's ``hook_started`` and ``hook_response`` system messages for
+    one hook run; claw reports a hook when it has finished, so both come together."""
     import uuid
 
     base = {
@@ -407,11 +386,11 @@ def _hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, An
         "hook_id": str(uuid.uuid4()),
         "hook_name": f"{record['event']}:{record['hook']}",
         "hook_event": record["event"],
-        "session_id": session_id,
+        "session_id": loop.session.id if loop.session else "",
     }
     failed = "error" in record or record.get("outcome") == "timeout"
-    return [
-        {**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())},
+    renderer.system({**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())})
+    renderer.system(
         {
             **base,
             "subtype": "hook_response",
@@ -422,5 +401,5 @@ def _hook_messages(record: dict[str, Any], session_id: str) -> list[dict[str, An
             "outcome": "error" if failed else "success",
             "decision": record.get("outcome"),
             "uuid": str(uuid.uuid4()),
-        },
-    ]
+        }
+    )

@@ -61,14 +61,10 @@ class BuiltinCommand:
             raise ValueError(f"needs a name of letters, digits, _.:-, a one-line summary, a run: {self!r}")
 
 
-def _registered(app: Any) -> dict[str, BuiltinCommand]:
-    return {name: reg.obj for name, reg in app.slash_commands.items()}
-
-
 def command_names(commands: Mapping[str, Any], loop: Any = None) -> dict[str, str]:
     """Every name a prompt accepts after ``/`` with its description (what completion offers and ``/help``
     lists): the session's ``commands``, the built-ins of ``loop``'s plugins (none without one), ``/exit``."""
-    builtins = _registered(loop.app) if loop is not None else {}
+    builtins = loop.app.objects("slash_commands") if loop is not None else {}
     return {
         **{name: command.description for name, command in commands.items()},
         **{name: b.summary for name, b in builtins.items()},
@@ -94,7 +90,7 @@ def unknown_command(line: str, commands: Mapping[str, Any], loop: Any = None) ->
 def help_text(loop: Any) -> str:
     """The built-in commands, then the session's slash commands with their argument hints (a session
     command named like a built-in is never reached, so it is not listed)."""
-    builtins = _registered(loop.app)
+    builtins = loop.app.objects("slash_commands")
     commands = loop.ctx.commands
     lines = [f"{f'/{b.name} {b.argument_hint}'.rstrip():<18} {b.summary}" for b in builtins.values()]
     lines += [f"{'/' + name:<18} {summary}" for name, summary in REPL_ONLY.items()]
@@ -133,7 +129,7 @@ async def run_builtin(loop: Any, line: str, out: TextIO) -> bool:
     call = slash.parse(line)
     if call is None:
         return False
-    builtin = _registered(loop.app).get(call.name)
+    builtin = loop.app.objects("slash_commands").get(call.name)
     if builtin is None:
         if error := unknown_command(line, loop.ctx.commands, loop):  # the hint names built-ins too
             raise error
@@ -153,7 +149,7 @@ def split_words(app: Any, words: list[str]) -> list[str]:
     naming a built-in (``/cost``) is that command, with its arguments from the next words
     (``/export notes.md``, as many as its argument hint has words); the words between commands form one
     prompt (which may be another ``/command``)."""
-    builtins = _registered(app)
+    builtins = app.objects("slash_commands")
     lines: list[str] = []
     prompt: list[str] = []
     i = 0

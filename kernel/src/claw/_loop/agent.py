@@ -98,9 +98,8 @@ class AgentLoop(Turn):
             self._started_plugins = True
             await self._call_plugins("claw_session_start")
         else:  # a sub-agent uses its parent's connections: plugins start nothing for it
-            assert self.ctx is not None
             for tool in opts.parent.session_tools:
-                self.ctx.add_tool(tool)
+                self._ctx.add_tool(tool)
         self._build_tools()
         self._check_prompt_tool()
         text = self._system_prompt()
@@ -137,11 +136,11 @@ class AgentLoop(Turn):
             env=self.env,
             interactive=opts.interactive,
             extra={**opts.extra, "json_schema": opts.json_schema},
-            transports={**{name: reg.obj for name, reg in app.transports.items()}, **opts.transports},
+            transports={**app.objects("transports"), **opts.transports},
             call_tool=self._call_tool_for_user,
             start_timeout=session_start_timeout(settings.model, self.env),
             run_subagent=self._run_subagent,
-            task_backends=lambda: {name: reg.obj for name, reg in app.task_backends.items()},
+            task_backends=lambda: app.objects("task_backends"),
             trust=settings.trust,
             call_hook=lambda name, **kwargs: app.pm.call_attributed(name, session=self.ctx, **kwargs),
         )
@@ -188,7 +187,6 @@ class AgentLoop(Turn):
 
     def _announce(self, session: Session, primary: Any) -> None:
         """The ``init`` system event (and the sandbox in the session file)."""
-        assert self.ctx is not None
         sandbox = self._sandbox_status()
         if sandbox["enabled"]:
             session.record("sandbox", **sandbox)
@@ -198,9 +196,9 @@ class AgentLoop(Turn):
                 cwd=str(self.workspace),
                 model=self.chain[0].info.id,
                 tools=[t.name for t in self._tool_list],
-                mcp_servers=[dict(s) for s in self.ctx.statuses],
+                mcp_servers=[dict(s) for s in self._ctx.statuses],
                 permission_mode=self.permissions.mode,
-                slash_commands=sorted(self.ctx.commands),
+                slash_commands=sorted(self._ctx.commands),
                 plugins=[
                     {"name": r.name, "version": r.version, "dist": r.dist}
                     for r in self.app.pm.records
@@ -278,8 +276,7 @@ class AgentLoop(Turn):
         wider than this one's, its session file beside this one's, this session's providers."""
         from claw._permissions.modes import narrowed
 
-        assert self.session is not None and self.ctx is not None
-        session = self.session
+        session = self._session
         hidden = set(spec.hidden_tools)
         wanted = None if spec.tools is None else set(spec.tools)
         offered = [
@@ -315,7 +312,7 @@ class AgentLoop(Turn):
                 session_id=session.id,
                 transcript_path=str(session.path or ""),
                 agent_type=spec.agent_type,
-                session_tools=[t for t in self.ctx.session_tools if t.name in names],
+                session_tools=[t for t in self._ctx.session_tools if t.name in names],
                 providers=self._providers,
             ),
         )
@@ -324,26 +321,23 @@ class AgentLoop(Turn):
         """:meth:`claw.SessionContext.run_subagent`: a child loop on this app, recorded in this session."""
         from claw._output import Renderer
 
-        assert self.session is not None
-        session = self.session
+        session = self._session
         child = AgentLoop(self.app, self._child_options(spec), Renderer())
         link: dict[str, Any] = {"agent_type": spec.agent_type}
         try:
             await child.start()
-            assert child.session is not None
-            link["agent_id"] = child.session.id
+            link["agent_id"] = child._session.id
             session.record(
                 "subagent",
                 status="started",
                 description=spec.description,
-                transcript_path=str(child.session.path or ""),
+                transcript_path=str(child._session.path or ""),
                 workspace=str(child.workspace),
                 permission_mode=child.permissions.mode,
                 **link,
             )
             self._emit("subagent_start", **link)
-            assert self.ctx is not None and child.ctx is not None
-            self.ctx.subagents[child.session.id] = child.ctx
+            self._ctx.subagents[child._session.id] = child._ctx
             outcome = await child.run_prompt(spec.prompt)
         finally:
             if self.ctx is not None and "agent_id" in link:
@@ -370,9 +364,8 @@ class AgentLoop(Turn):
     async def _call_plugins(self, hook_name: str) -> None:
         """Call a session hook on every plugin, awaiting awaitables concurrently with a timeout;
         failures are reported, never fatal."""
-        assert self.ctx is not None
-        _, answers = self.app.pm.call_attributed(hook_name, session=self.ctx)
-        timeout = self.ctx.start_timeout  # read after the call: plugins may ask for longer in it
+        _, answers = self.app.pm.call_attributed(hook_name, session=self._ctx)
+        timeout = self._ctx.start_timeout  # read after the call: plugins may ask for longer in it
 
         async def wait(answer: Any) -> None:
             try:  # a PluginAwaitable: a plugin that raises is reported by the plugin manager
@@ -420,9 +413,8 @@ class AgentLoop(Turn):
             self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
         )
         self._provider(chain[0])
-        assert self.session is not None
         switched: dict[str, Any] = {"from": self.chain[0].address, "to": chain[0].address}
-        self.session.record("model_switch", **switched, reason="set_model")
+        self._session.record("model_switch", **switched, reason="set_model")
         spent = self.caller.api_seconds
         self.chain, self.model_choice = chain, choice
         self.caller = self._caller(chain)
@@ -442,13 +434,12 @@ class AgentLoop(Turn):
 
     def status(self) -> dict[str, Any]:
         """Where the session stands, for ``/status``."""
-        assert self.session is not None
         route = self.caller.route
         return {
-            "session_id": self.session.id,
-            "path": str(self.session.path) if self.session.path else None,
+            "session_id": self._session.id,
+            "path": str(self._session.path) if self._session.path else None,
             "model": route.address,
-            "messages": len(self.session.messages),
+            "messages": len(self._session.messages),
             "context_tokens": self._context_tokens,
             "context_window": self._info(route).context_window,
             "permission_mode": self.permissions.mode,

@@ -36,8 +36,7 @@ class Compacting(ModelRequests):
 
     async def compact(self, trigger: str = "manual") -> bool:
         """Summarise the older turns; returns whether anything was compacted."""
-        assert self.session is not None
-        session = self.session
+        session = self._session
         compactor = self.compactor
         if compactor is None:
             if trigger == "manual":

@@ -18,22 +18,20 @@ class OfferedTools(Reporting):
         ones left out; remembers which session tools it saw so :meth:`_refresh_tools` is cheap."""
         wanted = self.opts.tools
         chosen = [r.obj for r in self.app.unique(self.app.tools) if wanted is None or r.obj.name in wanted]
-        assert self.ctx is not None
-        chosen += self.ctx.session_tools
-        self._tools_version = self.ctx.tools_version
+        chosen += self._ctx.session_tools
+        self._tools_version = self._ctx.tools_version
         self._tool_list = [t for t in chosen if self.permissions.visible(t.name)]
         table: dict[str, Tool] = {}
         for tool in self._tool_list:
             for name in (tool.name, *tool.spec.aliases):
                 table.setdefault(name, tool)
         self.tools = table
-        self.ctx.available_tools = [t.spec for t in self._tool_list]
+        self._ctx.available_tools = [t.spec for t in self._tool_list]
 
     def _refresh_tools(self) -> None:
         """Offer tools a plugin added during the session (an MCP server authorised through
         ``McpAuth``) from the next model request on."""
-        assert self.ctx is not None
-        if self.ctx.tools_version == self._tools_version:
+        if self._ctx.tools_version == self._tools_version:
             return
         self._build_tools()
         self.runner.tools = self.tools
@@ -41,8 +39,7 @@ class OfferedTools(Reporting):
 
     def _find_tool(self, name: str) -> Tool | None:
         """A registered or session tool by name or alias, hidden or not offered to the model included."""
-        assert self.ctx is not None
-        candidates = [*(r.obj for r in self.app.unique(self.app.tools)), *self.ctx.session_tools]
+        candidates = [*(r.obj for r in self.app.unique(self.app.tools)), *self._ctx.session_tools]
         return self.tools.get(name) or next(
             (t for t in candidates if name in (t.name, *t.spec.aliases)), None
         )
@@ -53,8 +50,7 @@ class OfferedTools(Reporting):
         name = self.opts.permission_prompt_tool
         if not name or self._find_tool(name) is not None:
             return
-        assert self.ctx is not None
-        mcp = sorted(t.name for t in self.ctx.session_tools if t.name.startswith("mcp__"))
+        mcp = sorted(t.name for t in self._ctx.session_tools if t.name.startswith("mcp__"))
         raise ClawError(
             f"MCP tool {name} (passed via --permission-prompt-tool) not found. "
             f"Available MCP tools: {', '.join(mcp) or 'none'}"

@@ -24,10 +24,9 @@ class Reporting(LoopState):
         self.app.pm.hook.claw_runtime_event(event=event)
 
     def _hook_base(self) -> dict[str, Any]:
-        assert self.session is not None
         return {
-            "session_id": self.session.id,
-            "transcript_path": str(self.session.path or ""),
+            "session_id": self._session.id,
+            "transcript_path": str(self._session.path or ""),
             "cwd": str(self.workspace),
             "permission_mode": self.permissions.mode,
         }
@@ -45,9 +44,8 @@ class Reporting(LoopState):
             self.opts.on_hook_run(record)
 
     def _on_retry(self, attempt: int, max_retries: int, delay: float, error: ApiError, route: Route) -> None:
-        assert self.session is not None
         status = error.status_code
-        self.session.record(
+        self._session.record(
             "api_retry",
             attempt=attempt,
             max_retries=max_retries,
@@ -71,18 +69,16 @@ class Reporting(LoopState):
                 delay_s=delay,
                 status=status,
                 error=error.kind,
-                session_id=self.session.id,
+                session_id=self._session.id,
             )
         )
 
     def _on_switch(self, old: Route, new: Route, error: ApiError) -> None:
-        assert self.session is not None
         switched: dict[str, Any] = {"from": old.address, "to": new.address, "reason": str(error)}
-        self.session.record("model_switch", **switched)
+        self._session.record("model_switch", **switched)
         self._emit("model_switch", **{"from": old.address, "to": new.address})
         console.warn(f"{old.address} failed ({error}); falling back to {new.address}", once=False)
 
     def _on_skip(self, route: Route, reason: str) -> None:
-        assert self.session is not None
-        self.session.record("model_skip", model=route.address, reason=reason)
+        self._session.record("model_skip", model=route.address, reason=reason)
         console.warn(f"skipping fallback {route.address}: {reason}", once=False)

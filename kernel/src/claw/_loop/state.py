@@ -72,3 +72,15 @@ class LoopState:
         #: The running turn's task and whether :meth:`interrupt` stopped it.
         self._turn: asyncio.Task[Any] | None = None
         self._interrupted = False
+
+    @property
+    def _session(self) -> Session:
+        """:attr:`session` for the parts that run only once :meth:`claw._loop.AgentLoop.start` opened it."""
+        assert self.session is not None
+        return self.session
+
+    @property
+    def _ctx(self) -> SessionContext:
+        """:attr:`ctx` for the parts that run only once :meth:`claw._loop.AgentLoop.start` made it."""
+        assert self.ctx is not None
+        return self.ctx

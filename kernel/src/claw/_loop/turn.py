@@ -53,15 +53,13 @@ class Turn(Compacting):
     """Prompts and turns of one session's loop."""
 
     def _add(self, message: Message, **fields: Any) -> None:
-        assert self.session is not None
         if _has_image(message.content):
             self._has_images = True
-        self.session.add_message(message, **fields)
+        self._session.add_message(message, **fields)
 
     def _user_message(self, content: list[ContentBlock], **fields: Any) -> None:
         """Add user content, merged into a trailing user message (after a repair or a stopped run)."""
-        assert self.session is not None
-        messages = self.session.messages
+        messages = self._session.messages
         if messages and messages[-1].role == "user":
             merged = Message(role="user", content=[*messages[-1].content, *content])
             messages.pop()
@@ -81,10 +79,8 @@ class Turn(Compacting):
         call = slash.parse(prompt) if isinstance(prompt, str) else None
         if call is None:
             return await self._run_turn(prompt)
-        assert self.ctx is not None
-        command = slash.lookup(self.ctx.commands, call.name)
-        assert self.session is not None
-        self.session.record(
+        command = slash.lookup(self._ctx.commands, call.name)
+        self._session.record(
             "slash_command",
             name=command.name,
             args=call.args,
@@ -129,8 +125,7 @@ class Turn(Compacting):
             self.caller = session_caller
 
     async def _run_turn(self, prompt: str | list[ContentBlock], notice: bool = False) -> Outcome:
-        assert self.session is not None
-        session = self.session
+        session = self._session
         tally = _Tally(started=time.perf_counter(), api_before=self.caller.api_seconds)
         self.costs = CostTracker(self.settings.model.prices)
         self.runner.denials = []
@@ -172,7 +167,6 @@ class Turn(Compacting):
     async def _submit(self, tally: _Tally, text: str, blocks: list[ContentBlock], notice: bool) -> bool:
         """The ``UserPromptSubmit`` hook, then the prompt (with any context the hook added) into the
         history; returns ``False`` when the hook blocked the prompt."""
-        assert self.session is not None
         if notice:
             self._user_message(blocks, notice=True)
             return True
@@ -184,7 +178,7 @@ class Turn(Compacting):
             why = submitted.reason or submitted.stop_reason
             tally.subtype = "error_during_execution"
             tally.error = "prompt blocked by a UserPromptSubmit hook" + (f": {why}" if why else "")
-            self.session.record("prompt_blocked", prompt=text, reason=submitted.reason)
+            self._session.record("prompt_blocked", prompt=text, reason=submitted.reason)
             return False
         if submitted.additional_context:
             blocks.append(TextBlock(text=submitted.additional_context))
@@ -193,7 +187,6 @@ class Turn(Compacting):
 
     async def _steps(self, tally: _Tally) -> None:
         """Model responses and their tool calls until the turn ends (``tally`` says how)."""
-        assert self.session is not None
         while True:
             if self.opts.max_turns is not None and tally.turns >= self.opts.max_turns:
                 tally.subtype = "error_max_turns"
@@ -208,15 +201,14 @@ class Turn(Compacting):
                 results = await self.runner.run_all(uses)
                 reply = Message(role="user", content=list(results))
                 self._add(reply)
-                self.renderer.user(shapes.user(reply, self.session.id), reply)
+                self.renderer.user(shapes.user(reply, self._session.id), reply)
             if not await self._goes_on(tally, response, uses):
                 return
 
     async def _respond(self, tally: _Tally) -> tuple[ModelResponse, Message] | None:
         """The next model response, compacting first when the context is nearly full (or once more
         when the API says it overflowed), recorded and shown; ``None`` when an error ends the turn."""
-        assert self.session is not None
-        session = self.session
+        session = self._session
         try:
             self._deliver_notices()
             await self._maybe_compact("auto")
@@ -295,8 +287,7 @@ class Turn(Compacting):
 
     def _finish(self, tally: _Tally) -> Outcome:
         """The turn's result: shown, recorded, counted in the session's totals and reported."""
-        assert self.session is not None
-        session = self.session
+        session = self._session
         last = next((m for m in reversed(session.messages) if m.role == "assistant"), None)
         subtype, error = tally.subtype, tally.error
         is_error = subtype != "success"
@@ -346,18 +337,16 @@ class Turn(Compacting):
     def _deliver_notices(self) -> None:
         """Add what plugins asked to tell the model (:meth:`claw.SessionContext.notify`) to the
         request about to be sent (its last message is the user's: a prompt or tool results)."""
-        assert self.ctx is not None
-        notices = self.ctx.take_notices()
+        notices = self._ctx.take_notices()
         if notices:
             self._user_message([TextBlock(text="\n\n".join(notices))], notice=True)
 
     async def _background_news(self) -> bool:
         """Whether the model, about to end its turn, has news to go on with: notices already queued,
         or, in a run without a person, those left by background work it waited for."""
-        assert self.ctx is not None
-        while not self.opts.interactive and self.ctx.background:
-            await asyncio.gather(*self.ctx.background, return_exceptions=True)
-        return self.ctx.has_notices
+        while not self.opts.interactive and self._ctx.background:
+            await asyncio.gather(*self._ctx.background, return_exceptions=True)
+        return self._ctx.has_notices
 
     def _subagent_fields(self) -> dict[str, Any]:
         """The fields of a sub-agent's ``SubagentStart``/``SubagentStop`` hook events: the parent's
@@ -384,8 +373,7 @@ class Turn(Compacting):
 
     def _close_dangling(self, reason: str) -> None:
         """Answer unanswered tool calls so the history stays valid for the next request."""
-        assert self.session is not None
-        repair = interrupted_results(self.session.messages)
+        repair = interrupted_results(self._session.messages)
         if repair is not None:
             for block in repair.content:
                 if isinstance(block, ToolResultBlock):
