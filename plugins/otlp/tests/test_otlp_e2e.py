@@ -3,6 +3,7 @@ OTLP receivers started here, over gRPC and OTLP/HTTP protobuf."""
 
 from __future__ import annotations
 
+from claw.testing.script import Reply, Text
 from otlp_support import API_KEY, PROMPT, TOOL_SECRET, attributes, otlp_env
 
 
@@ -80,6 +81,40 @@ def test_session_exports_linked_spans_metrics_and_events(session, receiver):
     assert attributes(prompt_event)["prompt_length"] == len(PROMPT)
     assert "prompt" not in attributes(prompt_event)
     assert prompt_event.trace_id == root.trace_id and prompt_event.span_id == turn.span_id
+
+
+NOTICE_FRONT_END = """
+import asyncio
+import claw
+
+
+@claw.hookimpl
+def claw_interactive(context, options, initial):
+    async def woken():
+        loop = context.agent_loop(options, context.renderer())
+        await loop.start()
+        try:
+            await loop.run_prompt(initial)
+            await loop.run_notices(["<task-notification>a job ended</task-notification>"])
+        finally:
+            await loop.close("prompt_input_exit")
+        return 0
+
+    return asyncio.run(woken())
+"""
+
+
+def test_a_turn_for_notices_is_a_turn_but_no_user_prompt(claw, scripted, plugin_module, http_receiver):
+    # A front end waking the model for background news (AgentLoop.run_notices): as in Claude Code, that
+    # is no user prompt.
+    plugin_module("otlp_notice_front_end", NOTICE_FRONT_END)
+    http_receiver.protocol = "http/protobuf"
+    scripted.script(Reply(Text("started")), Reply(Text("noted")))
+    claw.env.update({**otlp_env(http_receiver), "CLAW_DISABLE_PLUGINS": "tui"})
+    result = claw.subprocess("--repl", PROMPT, "--model", "scripted/default", timeout=60)
+    assert result.exit_code == 0, result.stderr
+    assert [s.name for s in http_receiver.spans()].count("claw.turn") == 2
+    assert [r.event_name for r in http_receiver.logs()].count("claw.user_prompt") == 1
 
 
 def test_nothing_secret_reaches_the_collector(session, receiver, tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import claw
 import pytest
+from claw.testing import ClawRunner
 from claw.testing.script import Fault, Reply, Text, ToolCall
 from claw.testing.tmux import Terminal, at_prompt
 from claw_repl.terminal_input import MAX_HISTORY
@@ -178,6 +179,50 @@ def test_background_command_ending_at_an_empty_prompt_wakes_the_model(
     assert '<summary>Background command "run tests" failed with exit code 3</summary>' in told
     terminal.keys("Up")  # the notice was nobody's prompt: Up recalls the typed one
     terminal.wait(lambda s: s.rstrip().endswith("> run the tests in the background"), "the typed prompt")
+
+
+def test_a_woken_turn_is_no_user_prompt_but_a_notice_turn(terminal, claw_env, workspace, loop_env, tmp_path):
+    """UserPromptSubmit fires for the typed prompt only (as Claude Code: a task notification is no
+    prompt); Stop fires for both turns; the session records the woken turn as a notice, which --resume
+    sends on as it was."""
+    logs = {name: tmp_path / f"{name}.log" for name in ("UserPromptSubmit", "Stop")}
+    hooks = {
+        name: [{"hooks": [{"type": "command", "command": f"cat >> {log}; echo >> {log}"}]}]
+        for name, log in logs.items()
+    }
+    settings = Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "hooks": hooks}))
+    loop_env.script(
+        Reply(background_bash("run tests", "sleep 1; exit 3")),
+        Reply(Text("started them")),
+        Reply(Text("the tests failed: let me look")),
+        Reply(Text("resumed")),
+    )
+    terminal.start("--allowedTools", "Bash")
+    terminal.type("run the tests in the background")
+    terminal.keys("Enter")
+    terminal.wait(lambda s: "the tests failed: let me look" in s and at_prompt(s), "the woken turn")
+    terminal.wait(lambda s: len(logs["Stop"].read_text().splitlines()) == 2, "Stop after the woken turn")
+    submitted = [json.loads(line)["prompt"] for line in logs["UserPromptSubmit"].read_text().splitlines()]
+    assert submitted == ["run the tests in the background"]
+    terminal.keys("C-d")
+    terminal.wait_exit()
+
+    (path,) = claw.sessions_dir(workspace, claw_env).glob("*.jsonl")
+    users = [e for e in map(json.loads, path.read_text().splitlines()) if e["type"] == "user"]
+    assert users[0]["prompt"] == "run the tests in the background" and not users[0].get("notice")
+    (woken,) = [e for e in users if e.get("notice")]
+    assert "prompt" not in woken
+    assert woken["message"]["content"][0]["text"].startswith("<task-notification>")
+
+    runner = ClawRunner(claw_env, workspace)
+    timeline = runner("timeline", "--session", path.stem, "--format", "md").assert_success().stdout
+    assert "(notice) <task-notification>" in timeline and "(notice) run the tests" not in timeline
+    runner("--resume", path.stem, "-p", "go on").assert_success()
+    history = loop_env.requests[3]["messages"]
+    assert history[4] == {"role": "user", "content": woken["message"]["content"]}
+    assert history[-1]["content"][-1]["text"] == "go on"
+    assert len(logs["UserPromptSubmit"].read_text().splitlines()) == 2
 
 
 def test_no_notice_no_wake_and_a_half_typed_prompt_keeps_the_notice(terminal, workspace, loop_env):

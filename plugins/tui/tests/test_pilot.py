@@ -475,6 +475,50 @@ async def test_background_command_ending_while_idle_wakes_the_model(make_tui: An
 
 
 @drive
+async def test_a_woken_turn_fires_stop_but_not_user_prompt_submit(
+    make_tui: Any, scripted: Any, claw_env: dict[str, str], tmp_path: Path, plugin_module: Any
+) -> None:
+    starts = tmp_path / "turn_start.log"
+    plugin_module(
+        "tui_turn_starts",
+        f"""
+import json
+import claw
+
+@claw.hookimpl
+def claw_runtime_event(event):
+    if event.type == "turn_start":
+        with open({str(starts)!r}, "a") as fh:
+            fh.write(json.dumps(event.data) + "\\n")
+""",
+    )
+    logs = {name: tmp_path / f"{name}.log" for name in ("UserPromptSubmit", "Stop")}
+    hooks = {
+        name: [{"hooks": [{"type": "command", "command": f"cat >> {log}; echo >> {log}"}]}]
+        for name, log in logs.items()
+    }
+    settings = Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"hooks": hooks}))
+    scripted.script(
+        Reply(background_bash("build", "sleep 1; exit 0")),
+        Reply(Text("building")),
+        Reply(Text("it built")),
+    )
+    async with running(make_tui, allowed_tools=["Bash"]) as (app, pilot):
+        await turn(pilot, app, "build in the background")
+        await until(pilot, lambda: len(scripted.requests) == 3)
+        await finish(pilot, app)
+        assert "it built" in shown(app)
+        (woken,) = [e for e in session_events(app) if e["type"] == "user" and e.get("notice")]
+        assert "prompt" not in woken
+    submitted = [json.loads(line)["prompt"] for line in logs["UserPromptSubmit"].read_text().splitlines()]
+    assert submitted == ["build in the background"]
+    assert len(logs["Stop"].read_text().splitlines()) == 2
+    assert [json.loads(line)["notice"] for line in starts.read_text().splitlines()] == [False, True]
+
+
+@drive
 async def test_woken_turn_stops_on_esc_and_waits_for_a_half_typed_prompt(
     make_tui: Any, scripted: Any
 ) -> None:

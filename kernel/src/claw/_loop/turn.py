@@ -99,6 +99,12 @@ class Turn(Compacting):
                 raise ClawError(f"/{command.name} failed: {type(exc).__name__}: {exc}") from exc
             return await self._run_turn(text)
 
+    async def run_notices(self, notices: list[str]) -> Outcome:
+        """Run a turn whose user message is ``notices`` (:meth:`claw.SessionContext.take_notices`): an idle
+        front end waking the model when background work ended. As in Claude Code it is no user prompt: no
+        ``UserPromptSubmit``, the session records a ``notice`` (no ``prompt``); ``Stop`` and the rest fire."""
+        return await self._run_turn([TextBlock(text="\n\n".join(notices))], notice=True)
+
     @contextlib.contextmanager
     def _turn_model(self, model: str | None) -> Iterator[None]:
         """Use ``model`` (a slash command's frontmatter ``model``) while the block runs."""
@@ -118,7 +124,7 @@ class Turn(Compacting):
             session_caller.api_seconds += self.caller.api_seconds
             self.caller = session_caller
 
-    async def _run_turn(self, prompt: str | list[ContentBlock]) -> Outcome:
+    async def _run_turn(self, prompt: str | list[ContentBlock], notice: bool = False) -> Outcome:
         session = self._session
         tally = _Tally(started=time.perf_counter(), api_before=self.caller.api_seconds)
         self.costs = CostTracker(self.settings.model.prices)
@@ -129,12 +135,12 @@ class Turn(Compacting):
             prompt if isinstance(prompt, str) else "".join(b.text for b in prompt if isinstance(b, TextBlock))
         )
         blocks: list[ContentBlock] = [TextBlock(text=prompt)] if isinstance(prompt, str) else list(prompt)
-        self._emit("turn_start", prompt=text, prompt_length=len(text))
+        self._emit("turn_start", prompt=text, prompt_length=len(text), notice=notice)
 
         interrupted = False
         self._turn = asyncio.current_task()  # set only while every await is inside the try
         try:
-            if not await self._submit(tally, text, blocks):
+            if not await self._submit(tally, text, blocks, notice):
                 return self._finish(tally)
             await self._steps(tally)
         except asyncio.CancelledError:
@@ -158,9 +164,12 @@ class Turn(Compacting):
         self._close_dangling(tally.error or "the run stopped before this tool call")
         return self._finish(tally)
 
-    async def _submit(self, tally: _Tally, text: str, blocks: list[ContentBlock]) -> bool:
+    async def _submit(self, tally: _Tally, text: str, blocks: list[ContentBlock], notice: bool) -> bool:
         """The ``UserPromptSubmit`` hook, then the prompt (with any context the hook added) into the
         history; returns ``False`` when the hook blocked the prompt."""
+        if notice:
+            self._user_message(blocks, notice=True)
+            return True
         # A sub-agent's task is no user prompt (Claude Code fires SubagentStart for it instead).
         submitted = (
             await self._hook("UserPromptSubmit", prompt=text) if self.opts.parent is None else HookOutcome()
@@ -211,11 +220,8 @@ class Turn(Compacting):
                     raise
                 response, route = await self._call(session.messages)
         except ApiError as exc:
-            tally.subtype, tally.error, tally.api_status = (
-                "error_during_execution",
-                _api_message(exc),
-                exc.status_code,
-            )
+            tally.subtype, tally.error = "error_during_execution", _api_message(exc)
+            tally.api_status = exc.status_code
             return None
         except ClawError as exc:  # a capability the primary lacks, no fallback able to serve
             tally.subtype, tally.error = "error_during_execution", str(exc)
@@ -229,11 +235,7 @@ class Turn(Compacting):
         if cache.get("break"):
             session.record("cache_break", **cache, sync=False)
         self._add(
-            message,
-            model=route.address,
-            usage=u.model_dump(),
-            stop_reason=response.stop_reason,
-            cache=cache,
+            message, model=route.address, usage=u.model_dump(), stop_reason=response.stop_reason, cache=cache
         )
         self.renderer.assistant(shapes.assistant(response, message, session.id), message, response)
         return response, message
@@ -242,9 +244,10 @@ class Turn(Compacting):
         """Whether the turn continues after ``response`` (and its tool calls): not past the budget or
         stopped by a hook; tool results go back to the model, a paused turn resumes, a missing
         structured output is asked for, and a ``Stop`` hook may object to the end."""
-        if self._over_budget():
+        budget = self.opts.max_budget_usd
+        if budget is not None and self.costs.total_cost_usd >= budget:
             tally.subtype = "error_max_budget_usd"
-            tally.error = f"reached the budget of ${self.opts.max_budget_usd:g}"
+            tally.error = f"reached the budget of ${budget:g}"
             return False
         if self.runner.stop_reason:
             tally.stop_reason = "hook_stop"
@@ -376,10 +379,6 @@ class Turn(Compacting):
                 if isinstance(block, ToolResultBlock):
                     block.content = f"not run: {reason}"
             self._add(repair, repaired=True)
-
-    def _over_budget(self) -> bool:
-        budget = self.opts.max_budget_usd
-        return budget is not None and self.costs.total_cost_usd >= budget
 
 
 def _has_image(content: list[Any]) -> bool:

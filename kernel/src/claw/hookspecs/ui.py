@@ -47,7 +47,8 @@ def claw_interactive(context: CommandContext, options: LoopOptions, initial: str
     Stops at first non-None result. A plugin's answer comes before claw-repl's (``trylast``), the line
     REPL; with no answer, interactive ``claw`` says in one line that no front end is installed.
     ``context.agent_loop(options, renderer)`` makes the session's loop: ``await loop.start()``, then
-    ``await loop.run_prompt(text)`` per prompt, and ``await loop.close(reason)`` in a ``finally``. Called
+    ``await loop.run_prompt(text)`` per prompt (idle with ``loop.ctx.has_notices``, a background job's end:
+    ``await loop.run_notices(loop.ctx.take_notices())``), ``await loop.close(reason)`` in a ``finally``. Called
     before the agent loop is imported and settings are validated, so a screen can go up first; the
     folder's trust question comes with the first ``agent_loop`` call of an interactive session
     (``claw_trust_dialog``), which a front end with its own event loop makes from a worker thread. A front

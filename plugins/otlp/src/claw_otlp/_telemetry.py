@@ -233,7 +233,10 @@ class Telemetry:
         self._turn_span = self._tracer.start_span(
             "claw.turn", context=self._context(), start_time=_ns(event.ts), attributes=_clean(attributes)
         )
-        self._log("claw.user_prompt", event, {"prompt_length": data.get("prompt_length"), "prompt": prompt})
+        if not data.get("notice"):  # a turn an idle UI started for background news: nobody's prompt
+            self._log(
+                "claw.user_prompt", event, {"prompt_length": data.get("prompt_length"), "prompt": prompt}
+            )
 
     def _on_turn_end(self, event: RuntimeEvent, data: dict[str, Any]) -> None:
         span, self._turn_span = self._turn_span, None

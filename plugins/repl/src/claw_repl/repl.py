@@ -121,17 +121,6 @@ async def _read_or_wake(reader: LineReader, loop: Any) -> str | None:
         watcher.cancel()
 
 
-def _woken(loop: Any) -> Any:
-    """The turn a wake starts: the notices are its user message (as they would have joined the next
-    prompt's), shown as one line each saying what ended, and kept out of the prompt history."""
-    from claw_repl.render import notice_lines
-
-    notices = loop.ctx.take_notices()
-    sys.stderr.write("".join(line + "\n" for line in notice_lines(notices)))
-    sys.stderr.flush()
-    return loop.run_prompt([claw.TextBlock(text="\n\n".join(notices))])
-
-
 def _verdict(line: str, commands: Mapping[str, Any], loop: Any) -> str:
     """What the REPL does with an input line: ``"run"`` it, ``"skip"`` it (empty, or an unknown
     /command, reported) or ``"exit"`` (``/exit``, ``/quit``)."""
@@ -149,7 +138,7 @@ def _verdict(line: str, commands: Mapping[str, Any], loop: Any) -> str:
 def run_repl(context: CommandContext, options: LoopOptions, initial: str | None) -> int:
     """Run the REPL until ``/exit`` or end of input; returns the exit code (claw-repl's
     ``claw_interactive``)."""
-    from claw_repl.render import ReplRenderer
+    from claw_repl.render import ReplRenderer, notice_lines
 
     async def main() -> int:
         main_task = asyncio.current_task()
@@ -190,8 +179,11 @@ def run_repl(context: CommandContext, options: LoopOptions, initial: str | None)
                     line = pending if pending is not None else await _read_or_wake(reader, loop)
                 except Interrupted:
                     continue
-                except Woken:
-                    work = _woken(loop)
+                except Woken:  # the notices are the turn's message (loop.run_notices), one line each here
+                    notices = loop.ctx.take_notices()
+                    sys.stderr.write("".join(line + "\n" for line in notice_lines(notices)))
+                    sys.stderr.flush()
+                    work = loop.run_notices(notices)
                 else:
                     pending = None
                     if line is None:

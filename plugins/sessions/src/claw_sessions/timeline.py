@@ -57,7 +57,7 @@ def summarise(event: dict[str, Any]) -> str:
                 f"(in {u.get('input_tokens', 0)}, out {u.get('output_tokens', 0)}, "
                 f"cache read {u.get('cache_read_input_tokens', 0)}{', ' + cache if cache else ''})"
             )
-        return ("(repaired) " if event.get("repaired") else "") + text
+        return ("(repaired) " if event.get("repaired") else "(notice) " if event.get("notice") else "") + text
     if t == "permission":
         return f"{event.get('decision')} {event.get('tool_name')} ({event.get('source')}){': ' + event['reason'] if event.get('reason') else ''}"
     if t == "tool_result":

@@ -257,12 +257,11 @@ class ClawTui(App[int]):
         return True
 
     async def _woken(self, notices: list[str]) -> None:
-        """The turn :meth:`wake` starts: the notices are its user message (as they would have joined the
-        next prompt's), shown as one line each saying what ended, and kept out of the prompt history."""
+        """The turn :meth:`wake` starts (``AgentLoop.run_notices``), its notices shown one line each."""
         for text in notices:
             for line in render.notices(text) or [render.notice(text)]:
                 self.add(Static(line))
-        await self._run(self.loop.run_prompt([claw.TextBlock(text="\n\n".join(notices))]))
+        await self._run(self.loop.run_notices(notices))
 
     # -- the session --------------------------------------------------------------------------------
 
