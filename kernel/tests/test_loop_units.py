@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from claw._errors import ApiError
 from claw._loop.cache import CacheTracker
-from claw._loop.retry import RetryPolicy, session_start_timeout
+from claw._loop.retry import RetryPolicy, _watched, session_start_timeout
 from claw._messages import Usage
+from claw._providers import StreamEvent, TextDelta
 from claw._session_context import SessionContext
 from claw._sessions import CacheStats
 from claw._settings import Settings
@@ -128,3 +135,42 @@ def test_lines_changed_counts_patch_hunks_and_new_files():
     created = {"type": "create", "structuredPatch": [], "content": "a\nb\nc\n"}
     assert lines_changed(created) == {"lines_added": 3, "lines_removed": 0}
     assert lines_changed({"filenames": []}) == {}
+
+
+async def _drain(stream: AsyncIterator[StreamEvent], idle: float) -> list[StreamEvent]:
+    return [event async for event in _watched(stream, idle)]
+
+
+def test_the_idle_watchdog_does_not_take_a_blocked_loop_for_a_silent_stream():
+    """A provider that imports its SDK on first use blocks the event loop before it sends anything (the
+    ``anthropic`` package took 5 s under CI load, the idle timeout in the fault tests is 1 s). The loop
+    could not have read the stream then, so the watchdog counts none of it: the answer that follows is
+    taken, not aborted as a stall and sent again."""
+
+    async def slow_first_use() -> AsyncIterator[StreamEvent]:
+        time.sleep(0.6)  # the loop thread is busy, as in a first import
+        await asyncio.sleep(0.05)  # the request's round trip
+        yield TextDelta(text="answer")
+
+    assert asyncio.run(_drain(slow_first_use(), idle=0.2)) == [TextDelta(text="answer")]
+
+
+def test_the_idle_watchdog_aborts_a_silent_stream_and_restarts_on_each_event():
+    async def trickle_then_stall() -> AsyncIterator[StreamEvent]:
+        for n in range(4):  # 0.6 s in all, each gap under the idle timeout
+            await asyncio.sleep(0.15)
+            yield TextDelta(text=str(n))
+        await asyncio.sleep(60)
+        yield TextDelta(text="never")
+
+    seen: list[StreamEvent] = []
+
+    async def run() -> None:
+        async for event in _watched(trickle_then_stall(), 0.3):
+            seen.append(event)
+
+    started = time.monotonic()
+    with pytest.raises(ApiError, match=r"stalled \(no data for 0.3s\)"):
+        asyncio.run(run())
+    assert [e.text for e in seen] == ["0", "1", "2", "3"]  # type: ignore[union-attr]
+    assert time.monotonic() - started < 30  # a ceiling: the stall is 60 s

@@ -7,7 +7,7 @@ Providers raise :class:`claw.ApiError` and never retry themselves. Here, per req
 - an endpoint that cannot be reached at all (:class:`claw.EndpointUnreachable`: connection
   refused, unknown host) is retried only for ``unreachable_budget`` seconds in all: a wrong base URL or
   a server that is not running will not come back within the minutes the backoff above would wait;
-- a stream that sends nothing for ``idle_timeout`` seconds is aborted and retried (the idle watchdog);
+- a stream silent for ``idle_timeout`` seconds the loop was awake to see is aborted and retried (watchdog);
 - a non-retryable error ends the request at once with the server's message;
 - the waits between retries of one request add up to at most ``max_elapsed`` seconds: a server that is
   down for minutes ends the request with one clear error instead of a silent multi-minute wait;
@@ -80,14 +80,40 @@ def session_start_timeout(settings: Any, env: Mapping[str, str]) -> float | None
     return configured if configured > 0 else settings.sessionStartTimeout
 
 
+def _count_silence(idle: float, timeout: asyncio.Timeout) -> Callable[[], None]:
+    """Expire ``timeout`` after ``idle`` seconds of silence the loop was awake to see (returns the canceller):
+    seconds it spent blocked (a provider importing its SDK on first use) or waiting for a CPU are not the
+    stream's fault, so the count goes in ticks of ``idle / 8`` and a late tick adds only its own step."""
+    loop = asyncio.get_running_loop()
+    left = idle
+    handle: asyncio.TimerHandle | None = None
+
+    def tick(planned: float, since: float) -> None:
+        nonlocal left, handle
+        left -= min(loop.time() - since, planned)
+        if left <= 1e-9:
+            timeout.reschedule(loop.time())
+            return
+        step = min(idle / 8, left)
+        handle = loop.call_later(step, tick, step, loop.time())
+
+    tick(0.0, loop.time())
+    return lambda: handle and handle.cancel()
+
+
 async def _watched(stream: AsyncIterator[StreamEvent], idle: float) -> AsyncIterator[StreamEvent]:
-    """``stream`` with an idle watchdog: no event for ``idle`` seconds aborts it as a retryable error."""
+    """``stream`` with an idle watchdog: ``idle`` seconds without an event (:func:`_count_silence`)
+    abort it as a retryable error."""
     it = aiter(stream)
     try:
         while True:
             try:
-                async with asyncio.timeout(idle):
-                    event = await anext(it)
+                async with asyncio.timeout(None) as timeout:
+                    stop_counting = _count_silence(idle, timeout)
+                    try:
+                        event = await anext(it)
+                    finally:
+                        stop_counting()
             except StopAsyncIteration:
                 return
             except TimeoutError:
