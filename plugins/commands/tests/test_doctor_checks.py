@@ -29,24 +29,36 @@ def _sections(checks: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(c["section"] for c in checks))
 
 
-def test_its_sections_come_in_the_kernels_order(claw, workspace):  # type: ignore[no-untyped-def]
-    checks = claw("doctor", "--json").json()
+#: The in-process scripted provider answers the model check, so each test runs with the kernel and the
+#: default plugins alone (the tox env installs no provider plugin).
+SCRIPTED = ("--model", "scripted/default")
+
+
+def test_its_sections_come_in_the_kernels_order(claw, scripted, workspace):  # type: ignore[no-untyped-def]
+    checks = claw(*SCRIPTED, "doctor", "--json").json()
     assert _sections(checks)[: len(SECTIONS)] == SECTIONS
     trust = [c for c in checks if c["section"] == "trust"]
     assert trust == [
         {"section": "trust", "name": "folder", "status": "info", "detail": f"not trusted: {workspace}"}
     ]
     assert [c["name"] for c in checks if c["section"] == "state"] == ["state dir"]
-    assert {"anthropic", "openai"} <= {c["name"] for c in checks if c["section"] == "providers"}
-    headers = [line for line in claw("doctor").stdout.splitlines() if not line.startswith(" ")]
+    assert {
+        "section": "providers",
+        "name": "scripted",
+        "status": "ok",
+        "detail": "credentials from none needed",
+    } in checks
+    headers = [line for line in claw(*SCRIPTED, "doctor").stdout.splitlines() if not line.startswith(" ")]
     assert headers[: len(SECTIONS)] == [f"{s}:" for s in SECTIONS]
     assert len(headers) == len(set(headers))  # each section printed once
     assert not [c for c in checks if c["detail"] == MISSING]
 
 
-def test_disabled_doctor_reports_plugin_health_and_names_claw_commands(claw, claw_env, plugin_module):  # type: ignore[no-untyped-def]
-    claw_env.update(CLAW_DISABLE_PLUGINS="commands", ANTHROPIC_API_KEY="sk-ant-test")  # a model can run
-    checks = claw("doctor", "--json").assert_success().json()
+def test_disabled_doctor_reports_plugin_health_and_names_claw_commands(
+    claw, claw_env, scripted, plugin_module
+):  # type: ignore[no-untyped-def]
+    claw_env.update(CLAW_DISABLE_PLUGINS="commands")
+    checks = claw(*SCRIPTED, "doctor", "--json").assert_success().json()
     assert not {"trust", "state", "providers"} & set(_sections(checks))
     (missing,) = [c for c in checks if c["name"] == "claw-commands"]
     assert missing == {"section": "plugins", "name": "claw-commands", "status": "warn", "detail": MISSING}
@@ -55,7 +67,7 @@ def test_disabled_doctor_reports_plugin_health_and_names_claw_commands(claw, cla
     assert [c["section"] for c in checks if c["section"] == "model"] == ["model"]  # the kernel's check
 
     plugin_module("broken_plugin", "raise ImportError('needs libfoo')\n")
-    broken = claw("doctor")
+    broken = claw(*SCRIPTED, "doctor")
     assert broken.exit_code == 1
     assert (
         "FAIL broken_plugin: module broken_plugin: failed (failed to import: ImportError: needs libfoo)"
@@ -64,10 +76,12 @@ def test_disabled_doctor_reports_plugin_health_and_names_claw_commands(claw, cla
     assert f"  WARN claw-commands: {MISSING}" in broken.stdout
 
 
-def test_another_plugin_answers_the_trust_section_in_its_place(claw, claw_env, plugin_module, workspace):  # type: ignore[no-untyped-def]
-    claw_env.update(CLAW_DISABLE_PLUGINS="commands", ANTHROPIC_API_KEY="sk-ant-test")  # a model can run
+def test_another_plugin_answers_the_trust_section_in_its_place(
+    claw, claw_env, scripted, plugin_module, workspace
+):  # type: ignore[no-untyped-def]
+    claw_env.update(CLAW_DISABLE_PLUGINS="commands")
     plugin_module("my_trust", MY_TRUST)
-    checks = claw("doctor", "--json").assert_success().json()
+    checks = claw(*SCRIPTED, "doctor", "--json").assert_success().json()
     assert [c for c in checks if c["section"] == "trust"] == [
         {"section": "trust", "name": "mine", "status": "ok", "detail": str(workspace)}
     ]
