@@ -1,7 +1,8 @@
 """The ``vertex`` provider: Claude through ``anthropic[vertex]`` and Gemini through ``google-genai``.
 
-Both SDKs are imported on first use. Neither retries (the kernel owns retries): the Anthropic client
-gets ``max_retries=0``, genai ``HttpRetryOptions(attempts=1)``.
+Both SDKs are imported on first use, in a worker thread (:class:`claw_wire.clients.Clients`). Neither
+retries (the kernel owns retries): the Anthropic client gets ``max_retries=0``, genai
+``HttpRetryOptions(attempts=1)``.
 
 Settings (``providers.vertex``): ``project``, ``region``, ``base_url`` (the endpoint root, e.g. a
 proxy: Claude requests go to ``<base_url>/v1/...``, Gemini to ``<base_url>/v1beta1/...``) and
