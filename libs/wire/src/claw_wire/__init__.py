@@ -13,6 +13,8 @@ lives here once instead of in every plugin:
   ``openai`` SDK (OpenAI and any OpenAI-compatible deployment).
 - :mod:`claw_wire.errors`: :func:`~claw_wire.errors.sdk_error` maps both SDKs' exceptions to
   :class:`claw.ApiError`.
+- :mod:`claw_wire.clients`: :class:`~claw_wire.clients.Clients` imports an SDK and builds its client
+  in a worker thread, once, so a provider's first request never blocks the event loop.
 
 None of them imports a vendor SDK at import time: they work on plain dicts, and
 :func:`post_stream` sends through the client it is given: a :class:`claw_wire.http.HttpClient` (the

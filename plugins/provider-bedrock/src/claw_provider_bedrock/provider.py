@@ -37,6 +37,7 @@ from claw import (
     require,
     unreachable_cause,
 )
+from claw_wire.clients import Clients
 
 from claw_provider_bedrock import catalogue, credentials
 from claw_provider_bedrock.converse import StreamTranslator, converse_params
@@ -165,7 +166,7 @@ class BedrockProvider(Provider):
 
     def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
         super().__init__(settings, env)
-        self._client: Any = None
+        self._clients = Clients()
 
     # -- catalogue ---------------------------------------------------------------------------
 
@@ -225,39 +226,41 @@ class BedrockProvider(Provider):
             or None
         )
 
-    def client(self) -> Any:
-        """The boto3 ``bedrock-runtime`` client (created once; boto3 clients are thread-safe)."""
-        if self._client is None:
-            boto3 = require("boto3", dist="claw-provider-bedrock")  # imported lazily: ~0.3 s
-            from botocore.config import Config
+    async def client(self) -> Any:
+        """The boto3 ``bedrock-runtime`` client (created once, off the event loop: importing boto3
+        takes a second or more; boto3 clients are thread-safe)."""
+        return await self._clients.get("bedrock-runtime", self._build_client)
 
-            session_args: dict[str, Any] = {"region_name": self.region()}
-            profile = credentials.profile_name(self.settings, self.env)
-            explicit = bool(self.settings.get("profile"))
-            if not explicit and self.env.get("AWS_ACCESS_KEY_ID") and self.env.get("AWS_SECRET_ACCESS_KEY"):
-                session_args.update(
-                    aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"],
-                    aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
-                    aws_session_token=self.env.get("AWS_SESSION_TOKEN") or None,
-                )
-            elif profile:
-                session_args["profile_name"] = profile
-            config = Config(
-                retries={"total_max_attempts": 1, "mode": "standard"},  # the kernel retries
-                connect_timeout=10,
-                read_timeout=float(self.settings.get("read_timeout", 300)),
-                user_agent_extra="claw",
+    def _build_client(self) -> Any:
+        """Import boto3 and construct the client (blocking: runs in a worker thread)."""
+        boto3 = require("boto3", dist="claw-provider-bedrock")  # imported lazily: ~1 s
+        from botocore.config import Config
+
+        session_args: dict[str, Any] = {"region_name": self.region()}
+        profile = credentials.profile_name(self.settings, self.env)
+        explicit = bool(self.settings.get("profile"))
+        if not explicit and self.env.get("AWS_ACCESS_KEY_ID") and self.env.get("AWS_SECRET_ACCESS_KEY"):
+            session_args.update(
+                aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
+                aws_session_token=self.env.get("AWS_SESSION_TOKEN") or None,
             )
-            try:
-                session = boto3.session.Session(**session_args)
-                self._client = session.client(
-                    "bedrock-runtime", endpoint_url=self.endpoint_url(), config=config
-                )
-            except Exception as exc:
-                raise api_error(exc) from exc
-            if debugging():
-                _log_requests(self._client)
-        return self._client
+        elif profile:
+            session_args["profile_name"] = profile
+        config = Config(
+            retries={"total_max_attempts": 1, "mode": "standard"},  # the kernel retries
+            connect_timeout=10,
+            read_timeout=float(self.settings.get("read_timeout", 300)),
+            user_agent_extra="claw",
+        )
+        try:
+            session = boto3.session.Session(**session_args)
+            client = session.client("bedrock-runtime", endpoint_url=self.endpoint_url(), config=config)
+        except Exception as exc:
+            raise api_error(exc) from exc
+        if debugging():
+            _log_requests(client)
+        return client
 
     # -- streaming ---------------------------------------------------------------------------
 
@@ -266,10 +269,11 @@ class BedrockProvider(Provider):
         item = catalogue.entry(model_id) or {}
         info = self.info_of(request)
         params = converse_params(request, model_id=model_id, info=info, thinking=item.get("thinking"))
-        client = self.client()
-        get_logger("claw.provider.bedrock").debug(
-            "converse_stream", model=model_id, endpoint=client.meta.endpoint_url
-        )
+        client = await self.client()
+        if debugging():  # asked first: get_logger imports structlog, on the loop thread
+            get_logger("claw.provider.bedrock").debug(
+                "converse_stream", model=model_id, endpoint=client.meta.endpoint_url
+            )
         translator = StreamTranslator(request.model)
         request_id = ""
         opened: list[Any] = []
@@ -283,9 +287,9 @@ class BedrockProvider(Provider):
         yield ResponseComplete(response=translator.response(request_id))
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        for client in self._clients.built().values():
+            client.close()
+        self._clients.clear()
 
 
 def _log_requests(client: Any) -> None:

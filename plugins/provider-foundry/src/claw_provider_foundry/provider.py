@@ -28,6 +28,7 @@ from claw import (
 )
 from claw_wire import anthropic as anthropic_wire
 from claw_wire import openai_chat
+from claw_wire.clients import Clients
 from claw_wire.errors import sdk_error
 
 from claw_provider_foundry import catalogue, credentials
@@ -48,7 +49,7 @@ class FoundryProvider(Provider):
 
     def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
         super().__init__(settings, env)
-        self._clients: dict[Wire, Any] = {}
+        self._clients = Clients()
         self._azure_credential: Any = None
 
     @classmethod
@@ -112,9 +113,13 @@ class FoundryProvider(Provider):
 
         return token
 
-    def client(self, wire: Wire) -> Any:
-        if wire in self._clients:
-            return self._clients[wire]
+    async def client(self, wire: Wire) -> Any:
+        """The SDK client for ``wire`` (created once, off the event loop: importing ``anthropic`` or
+        ``openai`` takes one to several seconds)."""
+        return await self._clients.get(wire, lambda: self._build_client(wire))
+
+    def _build_client(self, wire: Wire) -> Any:
+        """Import the wire's SDK and construct its client (blocking: runs in a worker thread)."""
         base_url = credentials.base_url(self.settings, self.env, wire)
         if base_url is None:
             raise MissingCredentials(f"foundry has no endpoint: {credentials.ENDPOINT_HINT}")
@@ -127,7 +132,6 @@ class FoundryProvider(Provider):
             anthropic = require("anthropic", dist=DIST)  # imported lazily: ~1 s
             auth_args = {"api_key": key[0]} if key else {"azure_ad_token_provider": self._token_provider()}
             client = anthropic.AsyncAnthropicFoundry(base_url=base_url, max_retries=0, **auth_args)
-        self._clients[wire] = client
         return client
 
     # -- streaming ---------------------------------------------------------------------------
@@ -136,7 +140,7 @@ class FoundryProvider(Provider):
         wire, item = self.deployment(request.model)
         info = self.info_of(request)
         try:
-            client = self.client(wire)
+            client = await self.client(wire)
         except Exception as exc:
             raise (_entra_error(exc) or sdk_error(exc, "foundry")) from exc
         if wire == "anthropic":
@@ -160,7 +164,7 @@ class FoundryProvider(Provider):
             yield event
 
     async def aclose(self) -> None:
-        for client in self._clients.values():
+        for client in self._clients.built().values():
             await client.close()
         self._clients.clear()
         if self._azure_credential is not None:

@@ -1,7 +1,8 @@
 """The ``vertex`` provider: Claude through ``anthropic[vertex]`` and Gemini through ``google-genai``.
 
-Both SDKs are imported on first use. Neither retries (the kernel owns retries): the Anthropic client
-gets ``max_retries=0``, genai ``HttpRetryOptions(attempts=1)``.
+Both SDKs are imported on first use, in a worker thread (:class:`claw_wire.clients.Clients`). Neither
+retries (the kernel owns retries): the Anthropic client gets ``max_retries=0``, genai
+``HttpRetryOptions(attempts=1)``.
 
 Settings (``providers.vertex``): ``project``, ``region``, ``base_url`` (the endpoint root, e.g. a
 proxy: Claude requests go to ``<base_url>/v1/...``, Gemini to ``<base_url>/v1beta1/...``) and
@@ -29,6 +30,7 @@ from claw import (
     require,
 )
 from claw_wire import anthropic as anthropic_wire
+from claw_wire.clients import Clients
 from claw_wire.errors import sdk_error
 
 from claw_provider_vertex import catalogue, credentials, gemini
@@ -48,8 +50,7 @@ class VertexProvider(Provider):
 
     def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
         super().__init__(settings, env)
-        self._claude: Any = None
-        self._gemini: Any = None
+        self._clients = Clients()
 
     @classmethod
     def models(cls) -> list[ModelInfo]:
@@ -86,38 +87,45 @@ class VertexProvider(Provider):
         oauth2 = require("google.oauth2.credentials", dist=DIST, extra="google-auth")
         return oauth2.Credentials(token=token)
 
-    def claude_client(self) -> Any:
-        if self._claude is None:
-            anthropic = require("anthropic", dist=DIST, extra="anthropic[vertex]")  # imported lazily: ~1 s
-            base = self.settings.get("base_url")
-            base_url = f"{base.rstrip('/')}/v1" if base else self.env.get("ANTHROPIC_VERTEX_BASE_URL") or None
-            self._claude = anthropic.AsyncAnthropicVertex(
-                region=credentials.region(self.settings, self.env),
-                project_id=self._project(),
-                access_token=self.settings.get("access_token") or None,
+    async def claude_client(self) -> Any:
+        """The ``AsyncAnthropicVertex`` client (created once, off the event loop: importing the
+        ``anthropic`` SDK takes one to several seconds)."""
+        return await self._clients.get("claude", self._build_claude)
+
+    async def gemini_client(self) -> Any:
+        """The google-genai client (created once, off the event loop, like :meth:`claude_client`)."""
+        return await self._clients.get("gemini", self._build_gemini)
+
+    def _build_claude(self) -> Any:
+        """Import ``anthropic`` and construct the client (blocking: runs in a worker thread)."""
+        anthropic = require("anthropic", dist=DIST, extra="anthropic[vertex]")  # imported lazily: ~1 s
+        base = self.settings.get("base_url")
+        base_url = f"{base.rstrip('/')}/v1" if base else self.env.get("ANTHROPIC_VERTEX_BASE_URL") or None
+        return anthropic.AsyncAnthropicVertex(
+            region=credentials.region(self.settings, self.env),
+            project_id=self._project(),
+            access_token=self.settings.get("access_token") or None,
+            base_url=base_url,
+            max_retries=0,
+        )
+
+    def _build_gemini(self) -> Any:
+        """Import google-genai and construct the client (blocking: runs in a worker thread)."""
+        genai = require("google.genai", dist=DIST, extra="google-genai")  # imported lazily: ~1.3 s
+        from google.genai import types
+
+        base_url = self.settings.get("base_url") or self.env.get("GOOGLE_VERTEX_BASE_URL") or None
+        return genai.Client(
+            vertexai=True,
+            project=self._project(),
+            location=credentials.region(self.settings, self.env),
+            credentials=self._google_credentials(),
+            http_options=types.HttpOptions(
                 base_url=base_url,
-                max_retries=0,
-            )
-        return self._claude
-
-    def gemini_client(self) -> Any:
-        if self._gemini is None:
-            genai = require("google.genai", dist=DIST, extra="google-genai")  # imported lazily: ~1.3 s
-            from google.genai import types
-
-            base_url = self.settings.get("base_url") or self.env.get("GOOGLE_VERTEX_BASE_URL") or None
-            self._gemini = genai.Client(
-                vertexai=True,
-                project=self._project(),
-                location=credentials.region(self.settings, self.env),
-                credentials=self._google_credentials(),
-                http_options=types.HttpOptions(
-                    base_url=base_url,
-                    retry_options=types.HttpRetryOptions(attempts=1),
-                    async_client_args={"event_hooks": httpx_event_hooks()} if debugging() else None,
-                ),
-            )
-        return self._gemini
+                retry_options=types.HttpRetryOptions(attempts=1),
+                async_client_args={"event_hooks": httpx_event_hooks()} if debugging() else None,
+            ),
+        )
 
     # -- streaming ---------------------------------------------------------------------------
 
@@ -144,7 +152,7 @@ class VertexProvider(Provider):
             request, model=model_id, info=self.info_of(request), thinking=item.get("thinking")
         )
         try:
-            client = self.claude_client()
+            client = await self.claude_client()
         except Exception as exc:
             raise (gemini.google_auth_error(exc) or sdk_error(exc, "vertex")) from exc
         async for event in anthropic_wire.stream(
@@ -155,7 +163,7 @@ class VertexProvider(Provider):
     async def _stream_gemini(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
         item = catalogue.entry(model_id) or {}
         try:
-            client = self.gemini_client()
+            client = await self.gemini_client()
             from google.genai import types
 
             fields = gemini.config(request, self.info_of(request), item)
@@ -172,9 +180,6 @@ class VertexProvider(Provider):
             raise gemini.api_error(exc) from exc
 
     async def aclose(self) -> None:
-        if self._claude is not None:
-            await self._claude.close()
-            self._claude = None
-        if self._gemini is not None:
-            await self._gemini.aio.aclose()
-            self._gemini = None
+        for key, client in self._clients.built().items():
+            await (client.aio.aclose() if key == "gemini" else client.close())
+        self._clients.clear()
