@@ -31,6 +31,10 @@ TICKER = """
 import asyncio, json, os, signal, sys, time
 import claw
 
+# Imports any first request makes on the loop whatever the provider (httpx's async backend, the debug
+# logger): loaded here, so the longest gap measures the SDK's set-up alone, not these.
+import anyio._backends._asyncio, structlog.dev
+
 SDK = os.environ["TICK_SDK"]
 INTERRUPT = bool(os.environ.get("TICK_INTERRUPT"))
 STATE = {}
