@@ -47,10 +47,11 @@ def claw_register_providers(register: Callable[[type[Provider]], None]) -> None:
     ``None`` when there is no sensible guess (an OpenAI-compatible server that declares no models):
     that provider is then never chosen implicitly.
 
-    Providers raise :class:`claw.ApiError` and never retry on their own: retries, backoff, the
-    idle-stream watchdog and fallbacks live in the kernel. A provider speaking Anthropic Messages or
-    OpenAI Chat Completions should depend on the shared translation library ``claw-wire`` and use
-    ``claw_wire`` (see `cloud providers <cloud-providers.md#for-plugin-authors-claw_wire>`_).
+    Providers raise :class:`claw.ApiError` and never retry on their own: retries, backoff, the idle-stream
+    watchdog and fallbacks live in the kernel. A provider speaking Anthropic Messages or OpenAI Chat
+    Completions should depend on the shared translation library ``claw-wire`` and use ``claw_wire`` (see
+    `cloud providers <cloud-providers.md#for-plugin-authors-claw_wire>`_); a vendor SDK is imported off
+    the event loop (``claw_wire.clients.Clients``).
 
     :param register: the kernel's registration callback; takes a :class:`claw.Provider` subclass.
     :returns: nothing; providers are registered through ``register``.
