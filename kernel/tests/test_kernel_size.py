@@ -26,7 +26,7 @@ MAX_FUNCTION_LINES = 80
 #: pass over twice-said code; +26 for the idle watchdog counting only silence the loop was awake to see; +1
 #: for the providers hook telling SDK plugins to import off the loop). Lower it when features leave; a change
 #: that adds to the kernel must take the lines from somewhere else in it, or move a feature out.
-MAX_KERNEL_LINES = 12_658
+MAX_KERNEL_LINES = 12_657
 
 SRC = Path(claw.__file__).parent
 

@@ -148,9 +148,7 @@ class CommandContext:
     def implementers(self, hook_name: str) -> list[str]:
         """The plugins answering ``hook_name`` (``plugin "x" (dist 1.0)``), in the order pluggy calls them;
         ``wrapper=True`` implementations are left out (``claw hooks list`` names the handlers)."""
-        caller = getattr(self._app.pm.hook, hook_name)
-        impls = [i for i in reversed(caller.get_hookimpls()) if not (i.wrapper or i.hookwrapper)]
-        return [self._app.pm.record(i.plugin_name).label for i in impls]
+        return [record.label for record in self._app.pm.implementers(hook_name, wrappers=False)]
 
     def agent_loop(self, options: LoopOptions, renderer: Renderer) -> AgentLoop:
         """A session's agent loop for this run (what an interactive front end, ``claw_interactive``,

@@ -498,10 +498,11 @@ class PluginManager(pluggy.PluginManager):
         getattr(self.hook, hook_name)(**kwargs)
         return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
 
-    def implementers(self, hook_name: str) -> list[PluginRecord]:
-        """The plugins implementing ``hook_name``, in the order pluggy calls them."""
-        caller = getattr(self.hook, hook_name)
-        return [self.record(impl.plugin_name) for impl in reversed(caller.get_hookimpls())]
+    def implementers(self, hook_name: str, *, wrappers: bool = True) -> list[PluginRecord]:
+        """The plugins implementing ``hook_name``, in the order pluggy calls them (without
+        ``wrappers``, only those that answer: ``wrapper=True`` implementations left out)."""
+        impls = reversed(getattr(self.hook, hook_name).get_hookimpls())
+        return [self.record(i.plugin_name) for i in impls if wrappers or not (i.wrapper or i.hookwrapper)]
 
     def collect(
         self,
