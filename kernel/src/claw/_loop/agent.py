@@ -144,7 +144,7 @@ class AgentLoop(Turn):
             trust=settings.trust,
             call_hook=lambda name, **kwargs: app.pm.call_attributed(name, session=self.ctx, **kwargs),
         )
-        self.ctx.transcript_path = session.path
+        self.ctx.transcript_path, self.ctx.plugin_folders = session.path, opts.plugin_folders
         if opts.hooks and "hooks" not in app.plugin_settings:
             from claw._plugins import missing_provider
 
