@@ -105,8 +105,12 @@ def test_the_sdk_plugins_field_loads_the_same(claw, scripted, myplug: Path) -> N
     args = ["-p", "--verbose", "--input-format", "stream-json", "--output-format", "stream-json"]
     done = claw("--model", "scripted/default", *args, input="".join(json.dumps(m) + "\n" for m in lines))
     done.assert_success()
-    reply = next(json.loads(line) for line in done.stdout.splitlines() if "control_response" in line)
+    messages = [json.loads(line) for line in done.stdout.splitlines()]
+    reply = next(m for m in messages if m["type"] == "control_response")
     assert reply["response"]["response"]["plugins_applied"] is True
+    init = next(m for m in messages if m.get("subtype") == "init")
+    assert init["plugins"][0] == {"name": "myplug", "path": str(myplug)}, "Claude Code's {name, path}"
+    assert {"myplug:hello", "myplug:checklist"} <= set(init["slash_commands"])
     assert "Say hello to world. Notes: be kind" in _text(scripted.requests[0]["messages"][-1])
 
 

@@ -199,7 +199,8 @@ class AgentLoop(Turn):
                 mcp_servers=[dict(s) for s in self._ctx.statuses],
                 permission_mode=self.permissions.mode,
                 slash_commands=sorted(self._ctx.commands),
-                plugins=[
+                plugins=[{"name": f.name, "path": str(f.root)} for f in self.opts.plugin_folders]
+                + [
                     {"name": r.name, "version": r.version, "dist": r.dist}
                     for r in self.app.pm.records
                     if r.status == "loaded"
