@@ -16,7 +16,9 @@ def _agent(path: Path, name: str, body: str) -> None:
     path.write_text(f"---\nname: {name}\ndescription: The {name}.\ntools: Read\n---\n{body}\n")
 
 
-def test_plugin_agents_are_namespaced_and_rooted(tmp_path: Path, workspace: Path, claw_env) -> None:  # type: ignore[no-untyped-def]
+def test_plugin_agents_are_namespaced_and_rooted(
+    tmp_path: Path, workspace: Path, claw_env: dict[str, str]
+) -> None:
     root = tmp_path / "plug"
     _agent(root / "agents" / "reviewer.md", "reviewer", "Rules: ${CLAUDE_PLUGIN_ROOT}/RULES.md")
     _agent(root / "extra" / "one.md", "tester", "Test it.")
@@ -33,7 +35,9 @@ def test_plugin_agents_are_namespaced_and_rooted(tmp_path: Path, workspace: Path
     assert list(found)[-1] == "general-purpose"
 
 
-def test_a_broken_plugin_agent_names_its_file(tmp_path: Path, workspace: Path, claw_env) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_plugin_agent_names_its_file(
+    tmp_path: Path, workspace: Path, claw_env: dict[str, str]
+) -> None:
     bad = tmp_path / "plug" / "agents" / "bad.md"
     bad.parent.mkdir(parents=True)
     bad.write_text("no frontmatter\n")

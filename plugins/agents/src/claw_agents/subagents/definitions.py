@@ -15,7 +15,8 @@ Where they come from, the first of a name winning: ``--agents JSON`` (Claude Cod
 ``{"name": {"description", "prompt", "tools", "model"}}``), the project's ``.claw/agents/`` and
 ``.claude/agents/``, the user's ``$CLAW_CONFIG_DIR/agents/`` and ``~/.claude/agents/``, the run's Claude
 Code plugin folders (``--plugin-dir``: named ``<plugin>:<name>``, ``${CLAUDE_PLUGIN_ROOT}`` in the prompt
-replaced by the folder, as in Claude Code), then the built-in ``general-purpose``. A file with broken frontmatter is an error naming the file and line.
+replaced by the folder, as in Claude Code), then the built-in ``general-purpose``. A file with broken
+frontmatter is an error naming the file and line.
 """
 
 from __future__ import annotations
