@@ -114,6 +114,20 @@ def test_the_sdk_plugins_field_loads_the_same(claw, scripted, myplug: Path) -> N
     assert "Say hello to world. Notes: be kind" in _text(scripted.requests[0]["messages"][-1])
 
 
+def test_the_plugins_bin_is_on_the_bash_tools_path(claw, scripted, myplug: Path, tmp_path: Path) -> None:
+    """As Claude Code: a plugin's ``bin/`` is on the ``PATH`` of what ``Bash`` runs (a command's
+    ``!`cmd` `` here), before the ``PATH`` claw started with."""
+    (myplug / "bin").mkdir()
+    (myplug / "bin" / "myplug-greet").write_text("#!/bin/sh\necho greetings from bin\n")
+    (myplug / "bin" / "myplug-greet").chmod(0o755)
+    (myplug / "commands" / "greet.md").write_text(
+        "---\nallowed-tools: Bash(myplug-greet)\n---\n!`myplug-greet`\n"
+    )
+    scripted.script(Reply(Text("hi")))
+    _run(claw, "-p", "/myplug:greet", "--plugin-dir", str(myplug))
+    assert _text(scripted.requests[0]["messages"][-1]).startswith("greetings from bin")
+
+
 def test_output_styles_and_lsp_servers_are_left_out_with_a_warning(claw, scripted, myplug: Path) -> None:
     (myplug / "output-styles").mkdir()
     (myplug / "output-styles" / "terse.md").write_text("Be terse.\n")

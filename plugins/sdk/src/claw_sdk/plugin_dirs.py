@@ -8,13 +8,15 @@ Claude Code does: its hooks become a command-line settings layer (as ``--setting
 them), its MCP servers join ``--mcp-config`` (none with ``skipMcpDiscovery``), and its commands, skills
 and agents are found where Claude Code finds them and passed on as a :class:`claw.PluginFolder` on
 ``LoopOptions.plugin_folders`` (claw-tools-workflow offers them as ``/name:command``, claw-agents as
-``name:agent``). Output styles and LSP servers are left out with a warning naming them, as a run
-without them still does what the plugin's commands and agents say.
+``name:agent``); its ``bin/`` goes on the ``PATH`` of the commands the ``Bash`` tool runs. Output
+styles and LSP servers are left out with a warning naming them, as a run without them still does what
+the plugin's commands and agents say.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,13 @@ def apply(options: Any, entries: list[dict[str, Any]]) -> str | None:
                 json.dumps({"mcpServers": servers}),
             )
         options.plugin_folders = (*options.plugin_folders, folder)
+    bins = [str(f.root / "bin") for f, _, _, _ in loaded if (f.root / "bin").is_dir()]
+    if bins:  # as Claude Code: on the Bash tool's PATH (settings ``env`` reaches every command it runs)
+        path = os.pathsep.join([*bins, os.environ.get("PATH", os.defpath)])
+        options.settings = [
+            *options.settings,
+            ("cli", "plugin folders' bin/ (--plugin-dir)", {"env": {"PATH": path}}),
+        ]
     return None
 
 
