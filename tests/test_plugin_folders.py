@@ -157,6 +157,21 @@ def test_the_manifest_paths_replace_commands_and_add_to_skills(claw, scripted, m
     assert "myplug:checklist" in result and "myplug:more" in result
 
 
+def test_manifest_hooks_may_be_a_list_of_files_and_objects(claw, scripted, myplug: Path) -> None:
+    """Claude Code's ``hooks`` (and ``mcpServers``) may be a list: the hooks of all of them run."""
+
+    def hook(word: str) -> dict[str, Any]:
+        command = f'echo {word} > "${{CLAUDE_PLUGIN_ROOT}}/{word}.txt"'
+        return {"hooks": {"UserPromptSubmit": [{"hooks": [{"type": "command", "command": command}]}]}}
+
+    (myplug / "one.json").write_text(json.dumps(hook("one")))
+    manifest = {"name": "myplug", "hooks": ["./one.json", hook("two")]}
+    (myplug / ".claude-plugin" / "plugin.json").write_text(json.dumps(manifest))
+    scripted.script(Reply(Text("hi")))
+    _run(claw, "-p", "hi", "--plugin-dir", str(myplug))
+    assert (myplug / "one.txt").read_text() == "one\n" and (myplug / "two.txt").read_text() == "two\n"
+
+
 @pytest.mark.parametrize(
     ("damage", "error"),
     [

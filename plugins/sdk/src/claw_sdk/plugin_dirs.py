@@ -143,20 +143,25 @@ def _paths(
 
 def _part(root: Path, name: str, declared: Any, default: str, key: str) -> dict[str, Any]:
     """A part of the plugin (``hooks`` by event, ``mcpServers`` by name): as the manifest gives it (an
-    object, or a file in the folder), else from its default file, with or without the ``key`` wrapper;
-    ``${CLAUDE_PLUGIN_ROOT}`` replaced by the folder.
+    object, a file in the folder, or a list of them, merged in order), else from its default file, each
+    with or without the ``key`` wrapper; ``${CLAUDE_PLUGIN_ROOT}`` replaced by the folder.
 
     :raises ClawError: a part of another shape.
     """
-    if declared is not None and not isinstance(declared, dict | str):
-        raise ClawError(f"plugins: {name}: {key} in plugin.json must be an object or a file path")
-    data = declared if isinstance(declared, dict) else _json(root / (declared or default))
-    if data is None:
-        return {}
-    inner = data.get(key, data)
-    if not isinstance(inner, dict):
-        raise ClawError(f'plugins: {name}: "{key}" must be a JSON object')
-    return _rooted(inner, str(root))
+    given = declared if isinstance(declared, list) else [declared] if declared is not None else [default]
+    if not all(isinstance(d, dict | str) for d in given):
+        raise ClawError(
+            f"plugins: {name}: {key} in plugin.json must be an object, a file path or a list of them"
+        )
+    merged: dict[str, Any] = {}
+    for data in (d if isinstance(d, dict) else _json(root / d) for d in given):
+        inner = (data or {}).get(key, data or {})
+        if not isinstance(inner, dict):
+            raise ClawError(f'plugins: {name}: "{key}" must be a JSON object')
+        for k, v in inner.items():  # hooks of one event add up; a later server of a name wins
+            both_lists = isinstance(v, list) and isinstance(merged.get(k), list)
+            merged[k] = [*merged[k], *v] if both_lists else v
+    return _rooted(merged, str(root))
 
 
 def _json(path: Path) -> Any:
