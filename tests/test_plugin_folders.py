@@ -114,7 +114,7 @@ def test_the_sdk_plugins_field_loads_the_same(claw, scripted, myplug: Path) -> N
     assert "Say hello to world. Notes: be kind" in _text(scripted.requests[0]["messages"][-1])
 
 
-def test_the_plugins_bin_is_on_the_bash_tools_path(claw, scripted, myplug: Path, tmp_path: Path) -> None:
+def test_the_plugins_bin_is_on_the_bash_tools_path(claw, scripted, myplug: Path) -> None:
     """As Claude Code: a plugin's ``bin/`` is on the ``PATH`` of what ``Bash`` runs (a command's
     ``!`cmd` `` here), before the ``PATH`` claw started with."""
     (myplug / "bin").mkdir()
