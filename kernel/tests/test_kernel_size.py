@@ -24,9 +24,11 @@ MAX_FUNCTION_LINES = 80
 #: ``tools/hookdocs.py`` and a pass over dead and twice-said code; 12,729 with the stream-json reader in
 #: claw-sdk; 12,722 with the trust, state and credential doctor checks in claw-commands; 12,631 after a second
 #: pass over twice-said code; +26 for the idle watchdog counting only silence the loop was awake to see; +1
-#: for the providers hook telling SDK plugins to import off the loop). Lower it when features leave; a change
+#: for the providers hook telling SDK plugins to import off the loop; +20 for ``claw.PluginFolder``, Claude
+#: Code plugin folders' commands, skills and agents reaching their plugins, taken back by closing docstrings
+#: and collapsing short literals). Lower it when features leave; a change
 #: that adds to the kernel must take the lines from somewhere else in it, or move a feature out.
-MAX_KERNEL_LINES = 12_657
+MAX_KERNEL_LINES = 12_655
 
 SRC = Path(claw.__file__).parent
 

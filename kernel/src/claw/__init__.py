@@ -122,6 +122,7 @@ _LAZY: dict[str, str] = {
     "SubagentResult": "claw._subagents",
     "SessionContext": "claw._session_context",
     "SlashCommand": "claw._session_context",
+    "PluginFolder": "claw._session_context",
     "DoctorCheck": "claw._diagnostics",
     # services a plugin can replace (``claw_session_store``, ``claw_compactor``, ``claw_output_renderer``,
     # ``claw_interactive``, ``claw_permission_decision``): the built-ins answer with these
@@ -302,7 +303,7 @@ if TYPE_CHECKING:
         load_catalogue,
     )
     from claw._sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
-    from claw._session_context import SessionContext, SlashCommand
+    from claw._session_context import PluginFolder, SessionContext, SlashCommand
     from claw._sessions import (
         CacheStats,
         Session,

@@ -57,8 +57,7 @@ class App:
     :param cli_overrides: settings implied by command-line flags.
     :param managed_path: managed settings file (tests point it elsewhere).
     :param setting_sources: ``--setting-sources``: the file scopes (user, project, local) to read;
-        ``None`` reads all.
-    """
+        ``None`` reads all."""
 
     def __init__(
         self,

@@ -3,8 +3,7 @@
 A classifier gives a verdict on a tool call that no rule decided: the ``auto`` permission mode asks
 the registered classifiers in order. The kernel ships the rule-based one; ``claw-classifier-llm``
 adds a model-backed one. A classifier that cannot decide returns ``None``; one that fails must
-answer ``ask``, never ``allow``.
-"""
+answer ``ask``, never ``allow``."""
 
 from __future__ import annotations
 

@@ -43,10 +43,7 @@ ENTRY_POINT_GROUP = "claw"
 #: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
 #: off by its last name, no leading _ (``"structured_output"``). Each imports only ``claw.hookimpl`` at
 #: start-up.
-BUILTIN_PLUGINS: tuple[str, ...] = (
-    "claw._builtin_plugin",
-    "claw._builtins.structured_output",
-)
+BUILTIN_PLUGINS: tuple[str, ...] = ("claw._builtin_plugin", "claw._builtins.structured_output")
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they
 #: register. (A name on this list is only a load-order and ownership claim; the marketplace verifies

@@ -3,8 +3,7 @@
 What a plugin adds to claw itself: subcommands, built-in slash commands, options on runs, the settings keys
 it owns, lines in ``claw doctor`` and what a folder brings that runs only once the folder is trusted.
 ``claw_register_commands`` and ``claw_register_run_options`` run for ``claw --help`` too, so keep them
-import-light.
-"""
+import-light."""
 
 from __future__ import annotations
 
