@@ -1,8 +1,8 @@
-"""Claude Code plugin folders loaded whole (``claw --plugin-dir DIR``, the Agent SDK's ``plugins``): claw-sdk
-reads the folder, claw-tools-workflow offers its commands and skills as ``/myplug:name`` and claw-agents its
-agents as ``myplug:name``, each through ``SessionContext.plugin_folders``, with ``${CLAUDE_PLUGIN_ROOT}``
-replaced by the folder as Claude Code does. Cross-distribution: claw-sdk, -tools-workflow, -tools-shell,
--agents."""
+"""Claude Code plugin folders loaded whole (``claw --plugin-dir DIR``, the Agent SDK's ``plugins``):
+claw-claude-plugins reads the folder, claw-tools-workflow offers its commands and skills as ``/myplug:name``
+and claw-agents its agents as ``myplug:name``, each through ``SessionContext.plugin_folders``, with ``${CLAUDE_PLUGIN_ROOT}``
+replaced by the folder as Claude Code does. Cross-distribution: claw-claude-plugins, -sdk, -tools-workflow,
+-tools-shell, -agents."""
 
 from __future__ import annotations
 

@@ -78,6 +78,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-commands",
         "claw-prompt",
         "claw-output",
+        "claw-claude-plugins",
     }
 )
 

@@ -40,7 +40,7 @@ class SlashCommand:
 
 @dataclass(frozen=True)
 class PluginFolder:
-    """A Claude Code plugin folder of this run (``--plugin-dir``, the Agent SDK's ``plugins``): claw-sdk
+    """A Claude Code plugin folder of this run (``--plugin-dir``, ``enabledPlugins``): claw-claude-plugins
     reads it, and the plugins owning each part load it from :attr:`SessionContext.plugin_folders` (so no
     plugin imports another). Absolute paths: files, or directories of ``*.md`` (of ``<n>/SKILL.md``)."""
 

@@ -35,6 +35,7 @@ from claw._markers import hookspec
 from claw.hookspecs import commands, events, models, sessions, tools, ui
 from claw.hookspecs.commands import (
     claw_adjust_run,
+    claw_adjust_session,
     claw_doctor_checks,
     claw_register_commands,
     claw_register_run_options,
@@ -80,6 +81,7 @@ FAMILIES: tuple[ModuleType, ...] = (commands, models, tools, sessions, events, u
 __all__ = [
     "FAMILIES",
     "claw_adjust_run",
+    "claw_adjust_session",
     "claw_compactor",
     "claw_control_request",
     "claw_doctor_checks",
