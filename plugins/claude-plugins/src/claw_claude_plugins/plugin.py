@@ -38,11 +38,14 @@ def claw_register_settings(register: Callable[..., None]) -> None:
     )
 
 
+#: The run options naming folders, and whether their MCP servers are left out.
+_FLAGS = (("plugin_dir", False), ("plugin_dir_no_mcp", True))
+
+
 @claw.hookimpl
 def claw_adjust_run(options: claw.LoopOptions) -> str | None:
     """``--plugin-dir`` folders load before anything runs: a folder that cannot be read ends the run."""
-    given = [(path, False) for path in options.extra.get("plugin_dir") or ()]
-    given += [(path, True) for path in options.extra.get("plugin_dir_no_mcp") or ()]
+    given = [(path, skip) for key, skip in _FLAGS for path in options.extra.get(key) or ()]
     if not given:
         return None
     from claw_claude_plugins import folders
@@ -58,24 +61,30 @@ def claw_adjust_run(options: claw.LoopOptions) -> str | None:
 @claw.hookimpl
 def claw_adjust_session(options: claw.LoopOptions, context: claw.CommandContext) -> str | None:
     """The Claude Code plugins settings enable load first, then the folders the Agent SDK's
-    ``initialize`` added to ``--plugin-dir`` after the command line was read."""
+    ``initialize`` added to ``--plugin-dir`` after the command line was read (a folder that cannot be
+    read ends the run; without claw-mcp their MCP servers are left out with a warning)."""
     from claw_claude_plugins import installed
 
     ids = installed.enabled_ids(context.settings.data)
-    loaded = {f.root for f in options.plugin_folders}
-    late = [p for p in options.extra.get("plugin_dir") or () if _resolved(p) not in loaded]
-    late_no_mcp = [p for p in options.extra.get("plugin_dir_no_mcp") or () if _resolved(p) not in loaded]
+    roots = {f.root for f in options.plugin_folders}
+    late = [
+        (p, skip) for key, skip in _FLAGS for p in options.extra.get(key) or () if _resolved(p) not in roots
+    ]
+    if not ids and not late:
+        return None
+    from claw_claude_plugins import folders
+
     if ids:
         _load_installed(options, installed.resolve(ids, context.workspace, context.env), context.env)
-    if late or late_no_mcp:
-        from claw_claude_plugins import folders
-
-        entries = [{"path": p} for p in late] + [{"path": p, "skipMcpDiscovery": True} for p in late_no_mcp]
-        try:
-            why = folders.apply(options, entries)
-        except claw.ClawError as exc:
-            return str(exc)
-        return f"plugins: {why}" if why is not None else None
+    try:
+        loaded = [folders.read(path, context.env, skip_mcp=skip) for path, skip in late]
+    except claw.ClawError as exc:
+        return str(exc)
+    if any(one.servers for one in loaded) and "mcp_config" not in options.extra:
+        claw.warn(
+            "the Agent SDK's plugins' MCP servers do not start: the claw-mcp plugin is not installed or is disabled"
+        )
+    folders.add(options, loaded, "--plugin-dir")
     return None
 
 
