@@ -234,3 +234,44 @@ def test_switched_off_nothing_loads_and_the_flag_names_the_plugin(claw, scripted
     claw("-p", "hi", "--plugin-dir", "x").assert_failure(
         2, "--plugin-dir needs the claw-claude-plugins plugin"
     )
+
+
+#: A front end without a trust dialog: one interactive turn (trust is settled as the loop is made, after
+#: the command line's options were adjusted).
+FRONT_END = """
+import asyncio
+import claw
+
+
+@claw.hookimpl
+def claw_interactive(context, options, initial):
+    async def one_turn():
+        options.interactive = True
+        loop = context.agent_loop(options, context.renderer())
+        await loop.start()
+        try:
+            await loop.run_prompt(initial)
+        finally:
+            await loop.close("prompt_input_exit")
+        return 0
+
+    return asyncio.run(one_turn())
+"""
+
+
+def test_an_interactive_session_loads_what_the_settled_trust_allows(
+    claw, scripted, home: ClaudeHome, workspace: Path, plugin_module
+) -> None:
+    """Interactive, the folder's trust is settled after the command line: an untrusted folder's
+    ``enabledPlugins`` stay off (one line says so), a trusted one's load."""
+    plugin_module("front_end", FRONT_END)
+    claw.env["CLAW_DISABLE_PLUGINS"] = "repl,tui"
+    home.install("greeter", scope="local", project=workspace)
+    home.enable(workspace / ".claude" / "settings.local.json", greeter=True)
+    done = claw("--model", "scripted/default", "--repl", "/greeter:greet you")
+    done.assert_failure(1, "unknown slash command /greeter:greet")
+    assert "skipped enabledPlugins greeter@market" in done.stderr and scripted.requests == []
+    claw("trust").assert_success()
+    scripted.script(Reply(Text("hi")))
+    claw("--model", "scripted/default", "--repl", "/greeter:greet you").assert_success()
+    assert "Greet you. Notes: from greeter" in _text(scripted.requests[0]["messages"][-1])
