@@ -26,11 +26,11 @@ MAX_FUNCTION_LINES = 80
 #: pass over twice-said code; +26 for the idle watchdog counting only silence the loop was awake to see; +1
 #: for the providers hook telling SDK plugins to import off the loop; +20 for ``claw.PluginFolder``, Claude
 #: Code plugin folders' commands, skills and agents reaching their plugins, taken back by closing docstrings
-#: and collapsing short literals; +33 for the ``claw_adjust_session`` contract and call, settings enabling Claude
+#: and collapsing short literals; +17 for the ``claw_adjust_session`` contract and call, settings enabling Claude
 #: Code plugins once trust is settled, ``claw.claude_config_dir`` and a front end's next session not adding
-#: its layers twice). Lower it when features leave; a change
+#: its layers twice, after collapsing three exploded literals). Lower it when features leave; a change
 #: that adds to the kernel must take the lines from somewhere else in it, or move a feature out.
-MAX_KERNEL_LINES = 12_688
+MAX_KERNEL_LINES = 12_672
 
 SRC = Path(claw.__file__).parent
 

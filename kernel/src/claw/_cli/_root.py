@@ -287,10 +287,7 @@ _SDK_FLAGS = (
 )
 #: Flags a first-party plugin adds: given while it is missing or disabled, the error names the plugin
 #: rather than click's "No such option".
-PLUGIN_FLAGS: dict[str, str] = {
-    **dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk"),
-    "--plugin-dir": "claw-claude-plugins",
-}
+PLUGIN_FLAGS = {**dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk"), "--plugin-dir": "claw-claude-plugins"}
 
 #: ``ctx.meta`` key of the options plugins added to the invocation.
 _RUN_OPTIONS = "claw.run_options"

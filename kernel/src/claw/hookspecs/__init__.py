@@ -68,12 +68,7 @@ from claw.hookspecs.tools import (
     claw_tool_call,
     claw_tool_result,
 )
-from claw.hookspecs.ui import (
-    claw_interactive,
-    claw_output_renderer,
-    claw_render_timeline,
-    claw_trust_dialog,
-)
+from claw.hookspecs.ui import claw_interactive, claw_output_renderer, claw_render_timeline, claw_trust_dialog
 
 #: The hook families, in the order the generated reference in docs/plugins.md lists them.
 FAMILIES: tuple[ModuleType, ...] = (commands, models, tools, sessions, events, ui)
