@@ -193,20 +193,26 @@ def test_a_plugin_dir_of_the_same_name_stands_in_for_the_installed_one(
     assert _text(scripted.requests[0]["messages"][-1]) == "Local greeting for you."
 
 
-def test_plugin_data_is_replaced_and_given_to_mcp_servers(
+def test_plugin_data_is_replaced_in_hooks_and_commands(
     claw, scripted, home: ClaudeHome, claw_env: dict[str, str]
 ) -> None:
     """``${CLAUDE_PLUGIN_DATA}`` is ``~/.claude/plugins/data/<id with @ as ->``, made as the plugin
-    loads; a hook writes there."""
+    loads when it uses it; a hook writes there and a command reads it back."""
     folder = home.install("greeter")
     (folder / "hooks").mkdir()
     command = 'echo "$CLAW_HOOK_EVENT" > "${CLAUDE_PLUGIN_DATA}/seen.txt"'
     hooks = {"hooks": {"UserPromptSubmit": [{"hooks": [{"type": "command", "command": command}]}]}}
     (folder / "hooks" / "hooks.json").write_text(json.dumps(hooks))
     home.enable(home.root / "settings.json", greeter=True)
-    scripted.script(Reply(Text("hi")))
+    scripted.script(Reply(Text("hi")), Reply(Text("hi")))
     _greet(claw).assert_success()
-    assert (home.root / "plugins" / "data" / "greeter-market" / "seen.txt").is_file()
+    data = home.root / "plugins" / "data" / "greeter-market"
+    assert (data / "seen.txt").is_file()
+    (folder / "commands" / "seen.md").write_text(
+        "---\nallowed-tools: Bash(cat:*)\n---\nData in ${CLAUDE_PLUGIN_DATA}\n"
+    )
+    claw("--model", "scripted/default", "-p", "/greeter:seen").assert_success()
+    assert _text(scripted.requests[1]["messages"][-1]) == f"Data in {data}"
 
 
 def test_doctor_lists_the_claude_code_plugins(claw, home: ClaudeHome) -> None:

@@ -49,6 +49,13 @@ class PluginFolder:
     commands: tuple[Path, ...] = ()
     skills: tuple[Path, ...] = ()
     agents: tuple[Path, ...] = ()
+    #: ``${CLAUDE_PLUGIN_DATA}``: the plugin's data folder, which outlives its updates.
+    data: Path | None = None
+
+    def expand(self, text: str) -> str:
+        """``text`` with ``${CLAUDE_PLUGIN_ROOT}`` and ``${CLAUDE_PLUGIN_DATA}`` replaced, as Claude Code does."""
+        text = text.replace("${CLAUDE_PLUGIN_ROOT}", str(self.root))
+        return text.replace("${CLAUDE_PLUGIN_DATA}", str(self.data)) if self.data else text
 
 
 #: Runs a tool call for the user: ``(name, input) -> ToolResult`` (:meth:`SessionContext.call_tool`).

@@ -9,8 +9,9 @@ command-line settings layer (as ``--settings``; claw-hooks runs them), its MCP s
 them and passed on as a :class:`claw.PluginFolder` on ``LoopOptions.plugin_folders`` (claw-tools-workflow
 offers them as ``/name:command``, claw-agents as ``name:agent``); its ``bin/`` goes on the ``PATH`` of the
 commands the ``Bash`` tool runs. ``${CLAUDE_PLUGIN_ROOT}`` (the folder) and ``${CLAUDE_PLUGIN_DATA}`` (the
-plugin's data folder, which outlives updates) are replaced in hooks and MCP servers as Claude Code does,
-and MCP servers get both in their environment. Output styles and LSP servers are left out with a warning
+plugin's data folder, which outlives updates, made when the plugin uses it) are replaced in hooks and MCP
+servers here and in commands, skills and agents by their plugins (:meth:`claw.PluginFolder.expand`), as
+Claude Code does; MCP servers get both in their environment. Output styles and LSP servers are left out with a warning
 naming them, as a run without them still does what the plugin's commands and agents say.
 """
 
@@ -30,7 +31,8 @@ from claw import ClawError
 #: Parts of a Claude Code plugin claw leaves out of a folder: manifest key -> default location.
 LEFT_OUT = {"outputStyles": "output-styles", "lspServers": ".lsp.json"}
 
-ROOT, DATA = "${CLAUDE_PLUGIN_ROOT}", "${CLAUDE_PLUGIN_DATA}"
+#: Claude Code's variable for the plugin's data folder (``claw.PluginFolder.expand`` replaces it).
+DATA = "${CLAUDE_PLUGIN_DATA}"
 
 #: Claude Code's marketplace name for plugins loaded for one session (``--plugin-dir``).
 INLINE = "inline"
@@ -126,28 +128,42 @@ def read(path: str | Path, env: Mapping[str, str], *, skip_mcp: bool = False, pl
         commands=_paths(root, name, manifest, "commands", "commands", adds=False),
         skills=skills,
         agents=_paths(root, name, manifest, "agents", "agents", adds=False),
+        data=data_dir(plugin_id or f"{name}@{INLINE}", env),
     )
     hooks = _part(root, name, manifest.get("hooks"), "hooks/hooks.json", "hooks")
     servers = {} if skip_mcp else _part(root, name, manifest.get("mcpServers"), ".mcp.json", "mcpServers")
-    data = data_dir(plugin_id or f"{name}@{INLINE}", env)
-    places = {ROOT: str(root), DATA: str(data)}
-    servers = {k: _with_env(v, places) for k, v in _rooted(servers, places).items()}
+    servers = {k: _with_env(v, folder) for k, v in _rooted(servers, folder).items()}
     left_out = ", ".join(
         where for key, where in LEFT_OUT.items() if key in manifest or (root / where).exists()
     )
-    used = bool(servers) or DATA in json.dumps(hooks)
+    parts = (*folder.commands, *folder.skills, *folder.agents)
+    used = (
+        bool(servers)
+        or DATA in json.dumps(hooks)
+        or any(DATA.encode() in f.read_bytes() for f in _markdown(parts))
+    )
     return Loaded(
-        folder, left_out, {"hooks": _rooted(hooks, places)} if hooks else {}, servers, data if used else None
+        folder,
+        left_out,
+        {"hooks": _rooted(hooks, folder)} if hooks else {},
+        servers,
+        folder.data if used else None,
     )
 
 
-def _with_env(server: Any, places: dict[str, str]) -> Any:
+def _with_env(server: Any, folder: claw.PluginFolder) -> Any:
     """A server started as a command gets ``CLAUDE_PLUGIN_ROOT`` and ``CLAUDE_PLUGIN_DATA`` in its
     environment, as in Claude Code (its own ``env`` wins)."""
     if not isinstance(server, dict) or "command" not in server:
         return server
     env = server.get("env") if isinstance(server.get("env"), dict) else {}
-    return {**server, "env": {"CLAUDE_PLUGIN_ROOT": places[ROOT], "CLAUDE_PLUGIN_DATA": places[DATA], **env}}
+    places = {"CLAUDE_PLUGIN_ROOT": str(folder.root), "CLAUDE_PLUGIN_DATA": str(folder.data)}
+    return {**server, "env": {**places, **env}}
+
+
+def _markdown(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
+    """The Markdown files ``paths`` name: files, or every ``*.md`` under a directory."""
+    return [f for path in paths for f in (sorted(path.rglob("*.md")) if path.is_dir() else [path])]
 
 
 def _paths(
@@ -173,12 +189,11 @@ def _paths(
             raise ClawError(f"plugins: {name}: {key}: {given} is not a file or folder inside {root}")
     if (adds or not paths) and (root / default).is_dir():
         paths.insert(0, root / default)
-    for path in paths:
-        for file in sorted(path.rglob("*.md")) if path.is_dir() else [path]:
-            try:
-                file.open("rb").close()
-            except OSError as exc:
-                raise ClawError(f"plugins: {name}: cannot read {file}: {exc.strerror or exc}") from None
+    for file in _markdown(paths):
+        try:
+            file.open("rb").close()
+        except OSError as exc:
+            raise ClawError(f"plugins: {name}: cannot read {file}: {exc.strerror or exc}") from None
     return tuple(dict.fromkeys(paths))
 
 
@@ -212,14 +227,12 @@ def _json(path: Path) -> Any:
         raise ClawError(f"plugins: {exc}") from None
 
 
-def _rooted(value: Any, places: dict[str, str]) -> Any:
+def _rooted(value: Any, folder: claw.PluginFolder) -> Any:
     """``value`` with ``${CLAUDE_PLUGIN_ROOT}`` and ``${CLAUDE_PLUGIN_DATA}`` replaced in every string."""
     if isinstance(value, str):
-        for name, place in places.items():
-            value = value.replace(name, place)
-        return value
+        return folder.expand(value)
     if isinstance(value, list):
-        return [_rooted(v, places) for v in value]
+        return [_rooted(v, folder) for v in value]
     if isinstance(value, dict):
-        return {k: _rooted(v, places) for k, v in value.items()}
+        return {k: _rooted(v, folder) for k, v in value.items()}
     return value

@@ -11,7 +11,7 @@ So project beats user, ``.claw`` beats ``.claude``, and a skill beats a command 
 A command in a subdirectory is named ``dir:name`` (``frontend/component.md`` -> ``/frontend:component``).
 The commands and skills of the run's Claude Code plugin folders (``--plugin-dir``, ``enabledPlugins``:
 :attr:`claw.SessionContext.plugin_folders`) come first, named ``<plugin>:<name>`` as in Claude Code, with
-``${CLAUDE_PLUGIN_ROOT}`` replaced by the plugin's folder; each also answers to ``<name>`` alone when no
+``${CLAUDE_PLUGIN_ROOT}`` and ``${CLAUDE_PLUGIN_DATA}`` replaced (:meth:`claw.PluginFolder.expand`); each also answers to ``<name>`` alone when no
 other command has that name.
 
 Frontmatter (between ``---`` lines): ``description``, ``argument-hint``, ``allowed-tools`` (a
@@ -209,11 +209,8 @@ def _plugin_commands(folder: claw.PluginFolder) -> list[CommandFile]:
     for path in folder.skills:
         one = path / "SKILL.md"
         found += [_skill(one, source)] if one.is_file() else _skills_in(path, source)
-    root = str(folder.root)
     return [
-        dataclasses.replace(
-            c, name=f"{folder.name}:{c.name}", body=c.body.replace("${CLAUDE_PLUGIN_ROOT}", root)
-        )
+        dataclasses.replace(c, name=f"{folder.name}:{c.name}", body=folder.expand(c.body))
         for c in found
         if c is not None
     ]
