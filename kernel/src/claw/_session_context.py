@@ -130,7 +130,7 @@ class SessionContext:
         #: (``ToolSearch`` reads it).
         self.available_tools: list[ToolSpec] = []
         self._notices: list[str] = []
-        self._background: set[asyncio.Future[Any]] = set()
+        self._background: dict[asyncio.Future[Any], bool] = {}
         #: This session's transcript file (set by the agent loop; ``None`` when nothing is kept on disk).
         self.transcript_path: Path | None = None
         #: The sub-agents of this session still running, by agent id (their session id): their own
@@ -217,6 +217,11 @@ class SessionContext:
         file, with the tools ``spec`` names out of this session's, a permission mode no wider than
         this session's, ``SubagentStart``/``SubagentStop`` hooks, and its cost added to this
         session's running turn. Calls may run concurrently (each child has its own context).
+        With ``spec.on_answer`` a child whose turn ends while its tracked work runs (:meth:`track`: its
+        ``Bash`` jobs) is kept alive: each answer goes to ``on_answer`` (``kept_alive`` while more may
+        come), the child is woken by its notices (a turn of them, as :meth:`AgentLoop.run_notices`),
+        and the last answer is returned. Its end (cancelling this call stops it) is its session's end:
+        plugins' ``claw_session_end`` stops what it started (its jobs).
 
         :raises ClawError: the child could not start (an unknown model, missing credentials).
         :raises ToolError: no session is running.
@@ -264,17 +269,25 @@ class SessionContext:
         """Whether notices wait to be told (:meth:`notify`)."""
         return bool(self._notices)
 
-    def track(self, work: Awaitable[Any]) -> None:
-        """Background work this session waits for when a run without a person (``claw -p``) would end
-        its turn while it still runs: the loop waits for all of it, then goes on with the notices it
-        left. Exceptions and cancellation of ``work`` are the caller's to report."""
+    def track(self, work: Awaitable[Any], wait: bool = True) -> None:
+        """Background work whose end the model hears of (:meth:`notify` it before ``work`` ends). A run
+        without a person (``claw -p``) that would end its turn while it still runs waits for all of it,
+        then goes on with the notices it left; ``wait=False``: not for this (a ``Bash`` job may be a
+        server that never ends). A sub-agent whose turn ends while any of it runs is kept alive, and
+        woken by its notices (:meth:`run_subagent`). Exceptions and cancellation of ``work`` are the
+        caller's to report."""
         future = asyncio.ensure_future(work)
-        self._background.add(future)
-        future.add_done_callback(self._background.discard)
+        self._background[future] = wait
+        future.add_done_callback(lambda f: self._background.pop(f, None))
 
     @property
     def background(self) -> list[asyncio.Future[Any]]:
-        """The tracked background work still running (:meth:`track`)."""
+        """The tracked background work still running that ``claw -p`` waits for (:meth:`track`)."""
+        return [f for f, wait in self._background.items() if wait and not f.done()]
+
+    @property
+    def tracked(self) -> list[asyncio.Future[Any]]:
+        """All the tracked background work still running, waited for or not (:meth:`track`)."""
         return [f for f in self._background if not f.done()]
 
     def add_command(self, command: SlashCommand) -> None:

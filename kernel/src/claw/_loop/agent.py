@@ -253,10 +253,12 @@ class AgentLoop(Turn):
 
     async def close(self, reason: str = "other") -> None:
         """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file
-        synced (a sub-agent's: only its file; its parent's providers stay open)."""
+        synced (a sub-agent's: no ``SessionEnd``, as in Claude Code, but ``claw_session_end``, so what it
+        started ends with it; its parent's providers stay open)."""
         try:
             if self._started_plugins and self.ctx is not None:
                 await self._hook("SessionEnd", source=reason)
+            if self.ctx is not None and (self._started_plugins or self.opts.parent):
                 await self._call_plugins("claw_session_end")
         finally:
             for provider in self._providers.values() if self.opts.parent is None else ():
@@ -338,15 +340,19 @@ class AgentLoop(Turn):
             )
             self._emit("subagent_start", **link)
             self._ctx.subagents[child._session.id] = child._ctx
-            outcome = await child.run_prompt(spec.prompt)
+            result = self._subagent_answer(child, spec, await child.run_prompt(spec.prompt))
+            while result.kept_alive:  # its background work runs: woken by its news, it answers again
+                if not child._ctx.has_notices:
+                    await asyncio.wait(child._ctx.tracked, return_when=asyncio.FIRST_COMPLETED)
+                if child._ctx.has_notices:
+                    outcome = await child.run_notices(child._ctx.take_notices())
+                    result = self._subagent_answer(child, spec, outcome)
+                elif not child._ctx.tracked:  # ended without news (stopped): no answer to give
+                    result = dataclasses.replace(result, kept_alive=False)
         finally:
             if self.ctx is not None and "agent_id" in link:
                 self.ctx.subagents.pop(link["agent_id"], None)
             await child.close()
-        self.costs.merge(child.costs)
-        # the child's time waiting on the API is the parent's too (the result's duration_api_ms)
-        self.caller.api_seconds += child.caller.api_seconds
-        result = _subagent_result(child, spec, outcome.result)
         status = "failed" if result.is_error else "completed"
         session.record(
             "subagent",
@@ -359,6 +365,19 @@ class AgentLoop(Turn):
             **link,
         )
         self._emit("subagent_end", status=status, total_cost_usd=result.total_cost_usd, **link)
+        return result
+
+    def _subagent_answer(self, child: AgentLoop, spec: SubagentSpec, outcome: Outcome) -> SubagentResult:
+        """A turn of the child has ended: its cost and API time are added to this session's running turn
+        (the result's ``duration_api_ms``), and its answer is given to ``spec.on_answer``, kept alive
+        while work it was promised news of runs (:meth:`claw.SessionContext.run_subagent`)."""
+        self.costs.merge(child.costs)
+        self.caller.api_seconds += child.caller.api_seconds
+        child.caller.api_seconds = 0.0
+        alive = spec.on_answer is not None and bool(child._ctx.tracked or child._ctx.has_notices)
+        result = _subagent_result(child, spec, outcome.result, alive)
+        if spec.on_answer is not None:
+            spec.on_answer(result)
         return result
 
     async def _call_plugins(self, hook_name: str) -> None:
@@ -448,8 +467,10 @@ class AgentLoop(Turn):
         }
 
 
-def _subagent_result(child: AgentLoop, spec: SubagentSpec, data: dict[str, Any]) -> SubagentResult:
-    """What a finished sub-agent hands back, from its loop and its turn's result object."""
+def _subagent_result(
+    child: AgentLoop, spec: SubagentSpec, data: dict[str, Any], alive: bool
+) -> SubagentResult:
+    """What a sub-agent hands back, from its loop and its turn's result object."""
     assert child.session is not None
     return SubagentResult(
         agent_id=child.session.id,
@@ -465,6 +486,7 @@ def _subagent_result(child: AgentLoop, spec: SubagentSpec, data: dict[str, Any])
         transcript_path=str(child.session.path) if child.session.path else None,
         model=child.chain[0].address,
         workspace=str(child.workspace),
+        kept_alive=alive,
     )
 
 
