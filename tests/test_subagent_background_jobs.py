@@ -52,7 +52,7 @@ def test_a_woken_subagents_second_answer_reaches_the_parent(claw, scripted, claw
     seen: dict[str, Any] = {"parent": []}
     job = {"command": "sleep 1; echo done; touch job.done", "run_in_background": True, "description": "job"}
     # The parent's turn goes on until well after the job ended (claw -p does not wait for jobs).
-    wait = "while [ ! -f job.done ]; do sleep 0.1; done; sleep 2"
+    wait = "for i in $(seq 200); do [ -f job.done ] && break; sleep 0.1; done; sleep 2"
 
     def respond(request: Any) -> Any:
         first, last = _texts(request)
@@ -129,7 +129,7 @@ def test_the_parent_session_ending_kills_a_subagents_jobs(claw, scripted, worksp
     # claw -p does not wait for a kept-alive sub-agent's jobs (as for its own jobs): the run ends with the
     # parent's answer, and the sub-agent, stopped with the session, takes its jobs with it.
     def respond(request: Any) -> Any:
-        first, last = _texts(request)
+        first = _texts(request)[0]
         if first == CHILD:
             if len(request.messages) == 1:
                 return Reply(ToolCall("Bash", {"command": SLEEPER, "run_in_background": True}))

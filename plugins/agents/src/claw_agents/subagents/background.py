@@ -131,6 +131,8 @@ def start(
         try:
             result = await run(answered)
             record.status = "failed" if result.is_error else "completed"
+            if first is not None and not first.done():  # a runner that gave no answer on the way
+                first.set_result(result)
             return result
         except asyncio.CancelledError:
             record.status, record.error = "stopped", "the agent was stopped"
