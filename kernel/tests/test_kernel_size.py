@@ -34,16 +34,16 @@ MAX_FUNCTION_LINES = 80
 #: ``tools/hookdocs.py`` and a pass over dead and twice-said code; 12,729 with the stream-json reader in
 #: claw-sdk; 12,722 with the trust, state and credential doctor checks in claw-commands; 12,631 after a second
 #: pass over twice-said code; +26 for the idle watchdog counting only silence the loop was awake to see; +1
-#: for the providers hook telling SDK plugins to import off the loop; +196 when doctor, plugins,
+#: for the providers hook telling SDK plugins to import off the loop; +197 when doctor, plugins,
 #: resume-session, the local task backend, the StructuredOutput tool and the whole-text renderer became
 #: built-in plugins: six hook modules, and the command lookup that asks the built-ins first). Lower it when features leave; a change
 #: that adds to the kernel must take the lines from somewhere else in it, or move a feature out.
-MAX_KERNEL_LINES = 12_853
+MAX_KERNEL_LINES = 12_854
 #: A ratchet on the core alone (the kernel without its built-in plugins): 12,586 before the kernel's commands
 #: (doctor, plugins, resume-session), the local task backend, the StructuredOutput tool and the whole-text
-#: renderer became built-in plugins, 12,053 after. Lower it as features leave the core; the goal is
+#: renderer became built-in plugins, 12,052 after. Lower it as features leave the core; the goal is
 #: under 6,000.
-MAX_CORE_LINES = 12_053
+MAX_CORE_LINES = 12_052
 #: What the core leaves out: the built-in plugins, under ``claw/`` (names relative to it).
 BUILTINS = ("_builtins", "_builtin_plugin.py")
 

@@ -39,10 +39,9 @@ from claw._version import API_VERSION
 ENTRY_POINT_GROUP = "claw"
 
 #: Kernel modules registered as plugins before any entry point, as pytest registers its own: each
-#: feature the loop and CLI reach only through hooks, so a plugin can replace one (its ``firstresult``
-#: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
-#: off by its last name, no leading _ (``"structured_output"``). Each imports only ``claw.hookimpl`` at
-#: start-up.
+#: feature the loop and CLI reach only through hooks, so a plugin can replace one (see
+#: :mod:`claw._builtins`) and settings ``plugins.disabled`` can switch one off by its last name, no
+#: leading _ (``"structured_output"``). Each imports only ``claw.hookimpl`` at start-up.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtin_plugin",
     "claw._builtins.doctor",
