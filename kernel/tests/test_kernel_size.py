@@ -106,3 +106,18 @@ def test_the_kernel_does_not_grow() -> None:
 def test_the_core_does_not_grow() -> None:
     total = _lines(_core())
     assert total <= MAX_CORE_LINES, f"the core is {total} lines, over its ceiling of {MAX_CORE_LINES}"
+
+
+def test_the_core_reaches_the_builtins_only_through_the_plugin_manager() -> None:
+    """A built-in is a plugin: the core loads it by name (``BUILTIN_PLUGINS``) and calls its hooks, so
+    disabling or replacing one leaves nothing behind. Two imports are the exceptions: the public
+    ``claw.LocalTaskBackend`` (other backends build on it), and the ``local`` backend a
+    ``SessionContext`` built outside a run (no plugins loaded) falls back to."""
+    importers = set()
+    for path in _core():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if any(n.startswith("claw._builtin") for n in names):
+                importers.add(str(path.relative_to(SRC)))
+    assert importers == {"__init__.py", "_session_context.py"}
