@@ -194,7 +194,9 @@ def test_a_plugin_replaces_the_local_task_backend_when_settings_hand_it_over(
     assert type(api.CommandContext.create(workspace, env=claw_env).task_backend()).__name__ == "MyLocal"
 
 
-def test_a_plugin_replaces_claw_doctor_and_claw_plugins_asks_only_the_builtins(claw, plugin_module, claw_env):
+def test_a_plugin_replaces_claw_doctor_and_a_builtin_command_is_found_asking_only_the_builtins(
+    claw, plugin_module, claw_env
+):
     plugin_module(
         "my_doctor",
         "import claw, click\n"
