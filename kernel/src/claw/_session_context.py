@@ -184,8 +184,8 @@ class SessionContext:
         for the whole session: the ``local`` one keeps the handles of the work started on it."""
         if self._task_backends is not None:
             return self._task_backends()
-        if self._default_backends is None:
-            from claw._tasks import LocalTaskBackend
+        if self._default_backends is None:  # built outside a run (tests, embedding): no plugins to ask
+            from claw._builtins.local_tasks.backend import LocalTaskBackend
 
             self._default_backends = {"local": LocalTaskBackend()}
         return self._default_backends
