@@ -4,8 +4,7 @@
 session hooks, the ``init`` event) and switches model or permission mode on request. Its parts are layers,
 each in its own module: :mod:`claw._loop.reporting` (events and hooks), :mod:`claw._loop.offered_tools`,
 :mod:`claw._loop.requests` (model requests and their cost), :mod:`claw._loop.compacting` and
-:mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and repair).
-"""
+:mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and repair)."""
 
 from __future__ import annotations
 
@@ -254,8 +253,7 @@ class AgentLoop(Turn):
 
     async def close(self, reason: str = "other") -> None:
         """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file
-        synced (a sub-agent's: no ``SessionEnd``, as in Claude Code, but ``claw_session_end``, so what it
-        started ends with it; its parent's providers stay open)."""
+        synced (a sub-agent's: no ``SessionEnd``, as in Claude Code; its parent's providers stay open)."""
         try:
             if self._started_plugins and self.ctx is not None:
                 await self._hook("SessionEnd", source=reason)
@@ -369,14 +367,15 @@ class AgentLoop(Turn):
         return result
 
     def _subagent_answer(self, child: AgentLoop, spec: SubagentSpec, outcome: Outcome) -> SubagentResult:
-        """A turn of the child has ended: its cost and API time are added to this session's running turn
-        (the result's ``duration_api_ms``), and its answer is given to ``spec.on_answer``, kept alive
-        while work it was promised news of runs (:meth:`claw.SessionContext.run_subagent`)."""
+        """A turn of the child ended: its cost and API time count in this session's turn; its answer goes
+        to ``spec.on_answer``, kept alive while its tracked work runs (``SessionContext.run_subagent``)."""
         self.costs.merge(child.costs)
-        self.caller.api_seconds += child.caller.api_seconds
-        child.caller.api_seconds = 0.0
+        self.caller.api_seconds, child.caller.api_seconds = (
+            self.caller.api_seconds + child.caller.api_seconds,
+            0,
+        )
         alive = spec.on_answer is not None and bool(child._ctx.tracked or child._ctx.has_notices)
-        result = _subagent_result(child, spec, outcome.result, alive)
+        result = dataclasses.replace(_subagent_result(child, spec, outcome.result), kept_alive=alive)
         if spec.on_answer is not None:
             spec.on_answer(result)
         return result
@@ -414,8 +413,7 @@ class AgentLoop(Turn):
     def set_permission_mode(self, mode: str) -> str:
         """Switch the permission mode (stream-json's ``set_permission_mode``); returns its canonical name.
 
-        :raises UsageError: an unknown mode. :raises ConfigError: a bypass mode settings disable.
-        """
+        :raises UsageError: an unknown mode. :raises ConfigError: a bypass mode settings disable."""
         self.permissions.mode = mode
         self.tool_ctx.permission_mode = self.permissions.mode
         return self.permissions.mode
@@ -424,8 +422,7 @@ class AgentLoop(Turn):
         """Use ``model`` (``None``: the configured default) from the next request on (stream-json's
         ``set_model``); returns its address.
 
-        :raises ClawError: an unknown model or one without credentials (the current one stays).
-        """
+        :raises ClawError: an unknown model or one without credentials (the current one stays)."""
         choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
         if model:
             choice = dataclasses.replace(choice, source="set_model")
@@ -468,9 +465,7 @@ class AgentLoop(Turn):
         }
 
 
-def _subagent_result(
-    child: AgentLoop, spec: SubagentSpec, data: dict[str, Any], alive: bool
-) -> SubagentResult:
+def _subagent_result(child: AgentLoop, spec: SubagentSpec, data: dict[str, Any]) -> SubagentResult:
     """What a sub-agent hands back, from its loop and its turn's result object."""
     assert child.session is not None
     return SubagentResult(
@@ -487,7 +482,6 @@ def _subagent_result(
         transcript_path=str(child.session.path) if child.session.path else None,
         model=child.chain[0].address,
         workspace=str(child.workspace),
-        kept_alive=alive,
     )
 
 
