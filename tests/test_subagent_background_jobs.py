@@ -145,3 +145,31 @@ def test_the_parent_session_ending_kills_a_subagents_jobs(claw, scripted, worksp
     assert result["result"] == "delegated" and time.monotonic() - started < 30
     pids = _pids(workspace)
     assert processes_gone(pids, timeout=0.5), "the sub-agent's job outlived the parent session"
+
+
+def test_a_background_subagents_answers_each_arrive_on_its_id(claw, scripted):
+    told: list[str] = []
+    job = {"command": "sleep 1; touch job.done", "run_in_background": True}
+    wait = "for i in $(seq 200); do [ -f job.done ] && break; sleep 0.1; done; sleep 2"
+
+    def respond(request: Any) -> Any:
+        first, last = _texts(request)
+        if first == CHILD:
+            if len(request.messages) == 1:
+                return Reply(ToolCall("Bash", job))
+            return Reply(Text("job finished" if "<task-notification>" in last else "job started"))
+        if len(request.messages) == 1:
+            agent = {"description": "job runner", "prompt": CHILD, "run_in_background": True}
+            return Reply(ToolCall("Agent", agent))
+        if "<task-notification>" in last:
+            told.append(last)
+            # claw -p waited for the first answer; the parent waits in its turn for the second
+            return Reply(ToolCall("Bash", {"command": wait})) if len(told) == 1 else Reply(Text("both in"))
+        return Reply(Text("waiting for the helper"))
+
+    scripted_provider.RESPONDER = respond
+    result = claw("-p", "delegate the job", *ARGS).assert_success().json()
+    assert result["result"] == "both in" and len(told) == 2
+    ids = [re.findall(r"<task-id>(.*?)</task-id>", text) for text in told]
+    assert ids[0] == ids[1] and len(ids[0]) == 1 and not ids[0][0].startswith("bash_")
+    assert "<result>job started</result>" in told[0] and "<result>job finished</result>" in told[1]
