@@ -106,11 +106,12 @@ def start(
     (not for the jobs that keep it alive after). A foreground one's first answer (or failure) settles
     ``first``, the ``Agent`` tool's result, and it is listed only when that answer leaves it alive.
 
-    :raises ToolError: no ``local`` task backend is registered.
+    :raises ToolError: a background one, and no ``local`` task backend is registered.
     """
     backend = session.task_backends.get("local")
-    if backend is None:
+    if backend is None and first is None:
         raise claw.ToolError("background sub-agents need the kernel's local task backend")
+    backend = backend or claw.LocalTaskBackend()  # a foreground one runs without it, as before
     agents = session.stash.setdefault(AGENTS, {})
     entry = registry_dir(session.env) / f"{agent_id}.json"
     settled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
