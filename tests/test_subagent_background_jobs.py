@@ -173,3 +173,31 @@ def test_a_background_subagents_answers_each_arrive_on_its_id(claw, scripted):
     ids = [re.findall(r"<task-id>(.*?)</task-id>", text) for text in told]
     assert ids[0] == ids[1] and len(ids[0]) == 1 and not ids[0][0].startswith("bash_")
     assert "<result>job started</result>" in told[0] and "<result>job finished</result>" in told[1]
+
+
+def test_a_message_wakes_a_subagent_kept_alive_for_its_job(claw, scripted, workspace):
+    # As in Claude Code, SendMessage resumes a sub-agent that waits on its jobs: it answers at once.
+    told: list[str] = []
+
+    def respond(request: Any) -> Any:
+        first, last = _texts(request)
+        if first == CHILD:
+            if len(request.messages) == 1:
+                return Reply(ToolCall("Bash", {"command": SLEEPER, "run_in_background": True}))
+            return Reply(Text("reported early" if "report now" in last else "the sleeper runs"))
+        if len(request.messages) == 1:
+            return Reply(ToolCall("Agent", {"description": "sleeper", "prompt": CHILD, "name": "sp"}))
+        if "<task-notification>" in last:
+            told.append(last)
+            return Reply(Text("got it"))
+        if "SendMessage" not in json.dumps([m.model_dump(mode="json") for m in request.messages]):
+            return Reply(ToolCall("SendMessage", {"to": "sp", "message": "report now"}))
+        return Reply(ToolCall("Bash", {"command": "sleep 2"}))
+
+    scripted_provider.RESPONDER = respond
+    started = time.monotonic()
+    result = claw("-p", "delegate a sleeper", *ARGS[:-1], "Agent,Bash,SendMessage").assert_success().json()
+    assert time.monotonic() - started < 30, "woken by the message, not by the job's end a minute later"
+    assert result["result"] == "got it" and len(told) == 1
+    assert "<result>reported early</result>" in told[0] and "<task-id>bash_" not in told[0]
+    assert processes_gone(_pids(workspace), timeout=0.5), "the job outlived the parent session"

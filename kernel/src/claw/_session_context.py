@@ -228,7 +228,7 @@ class SessionContext:
         this session's, ``SubagentStart``/``SubagentStop`` hooks, and its cost added to this
         session's running turn. Calls may run concurrently (each child has its own context).
         With ``spec.on_answer`` a child whose tracked work (:meth:`track`: its jobs) runs at the end of its
-        turn is kept alive, woken by their notices; each answer goes to ``on_answer``, the last is returned.
+        turn is kept alive, woken by notices (:meth:`notify`); each answer goes to ``on_answer``, the last returned.
         Its end (or cancelling this) is its session's: ``claw_session_end`` stops what it started.
 
         :raises ClawError: the child could not start (an unknown model, missing credentials).

@@ -340,9 +340,9 @@ class AgentLoop(Turn):
             self._emit("subagent_start", **link)
             self._ctx.subagents[child._session.id] = child._ctx
             result = self._subagent_answer(child, spec, await child.run_prompt(spec.prompt))
-            while result.kept_alive:  # its background work runs: woken by its news, it answers again
-                if not child._ctx.has_notices:
-                    await asyncio.wait(child._ctx.tracked, return_when=asyncio.FIRST_COMPLETED)
+            while result.kept_alive:  # its background work runs: woken by news (a message too), it answers
+                if not child._ctx.has_notices:  # (a message, notify() with no work ending, within 0.5 s)
+                    await asyncio.wait(child._ctx.tracked, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
                 if child._ctx.has_notices:
                     outcome = await child.run_notices(child._ctx.take_notices())
                     result = self._subagent_answer(child, spec, outcome)
