@@ -227,9 +227,9 @@ class SessionContext:
         file, with the tools ``spec`` names out of this session's, a permission mode no wider than
         this session's, ``SubagentStart``/``SubagentStop`` hooks, and its cost added to this
         session's running turn. Calls may run concurrently (each child has its own context).
-        With ``spec.on_answer`` a child whose tracked work (:meth:`track`: its jobs) runs at the end of its
-        turn is kept alive, woken by notices (:meth:`notify`); each answer goes to ``on_answer``, the last returned.
-        Its end (or cancelling this) is its session's: ``claw_session_end`` stops what it started.
+        With ``spec.on_answer`` a child whose tracked work (:meth:`track`: its jobs) runs as its turn ends
+        is kept alive, woken by notices (:meth:`notify`); each answer goes to ``on_answer``, the last is
+        returned. Its end (or cancelling this) is its session's: ``claw_session_end`` stops its work.
 
         :raises ClawError: the child could not start (an unknown model, missing credentials).
         :raises ToolError: no session is running."""
