@@ -100,7 +100,7 @@ _LAZY: dict[str, str] = {
     "confine": "claw._sandboxes",
     "TaskBackend": "claw._tasks",
     "TaskHandle": "claw._tasks",
-    "LocalTaskBackend": "claw._tasks",
+    "LocalTaskBackend": "claw._builtins.local_tasks.backend",
     "TaskSpec": "claw._tasks",
     "TaskStatus": "claw._tasks",
     "StoppedTask": "claw._tasks",
@@ -222,6 +222,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from claw._builtins.local_tasks.backend import LocalTaskBackend
     from claw._classifiers import Classifier, PermissionRequest, Verdict
     from claw._cli._output import emit_json, table
     from claw._cli.run_options import RESUME_PICK
@@ -318,7 +319,6 @@ if TYPE_CHECKING:
     from claw._subagents import SubagentResult, SubagentSpec
     from claw._task_notification import TaskNotification
     from claw._tasks import (
-        LocalTaskBackend,
         StoppedTask,
         TaskBackend,
         TaskEvent,
