@@ -1,8 +1,8 @@
-"""Claude Code plugin folders loaded whole (``claw --plugin-dir DIR``, the Agent SDK's ``plugins``): claw-sdk
-reads the folder, claw-tools-workflow offers its commands and skills as ``/myplug:name`` and claw-agents its
-agents as ``myplug:name``, each through ``SessionContext.plugin_folders``, with ``${CLAUDE_PLUGIN_ROOT}``
-replaced by the folder as Claude Code does. Cross-distribution: claw-sdk, -tools-workflow, -tools-shell,
--agents."""
+"""Claude Code plugin folders loaded whole (``claw --plugin-dir DIR``, the Agent SDK's ``plugins``):
+claw-claude-plugins reads the folder, claw-tools-workflow offers its commands and skills as ``/myplug:name``
+and claw-agents its agents as ``myplug:name``, each through ``SessionContext.plugin_folders``, with ``${CLAUDE_PLUGIN_ROOT}``
+replaced by the folder as Claude Code does. Cross-distribution: claw-claude-plugins, -sdk, -tools-workflow,
+-tools-shell, -agents."""
 
 from __future__ import annotations
 
@@ -193,3 +193,34 @@ def test_a_broken_folder_ends_the_run_in_one_line(
     done = claw("--model", "scripted/default", "-p", "hi", "--plugin-dir", str(myplug))
     done.assert_failure(2, error.format(root=myplug))
     assert len(done.stderr.strip().splitlines()) == 1 and scripted.requests == []
+
+
+def test_a_plugin_command_runs_without_its_prefix_when_the_name_is_free(
+    claw, scripted, myplug: Path, workspace: Path, tmp_path: Path
+) -> None:
+    """As Claude Code: ``/hello`` runs ``/myplug:hello`` while no other command has that name; a project
+    command of that name, or a second plugin's, keeps it from either plugin."""
+    scripted.script(Reply(Text("hi")), Reply(Text("hi")), Reply(Text("hi")))
+    _run(claw, "-p", "/hello world", "--plugin-dir", str(myplug))
+    assert "Say hello to world. Notes: be kind" in _text(scripted.requests[0]["messages"][-1])
+    (workspace / ".claude" / "commands").mkdir(parents=True)
+    (workspace / ".claude" / "commands" / "hello.md").write_text("Project hello to $ARGUMENTS.\n")
+    _run(claw, "-p", "/hello world", "--plugin-dir", str(myplug))
+    assert _text(scripted.requests[1]["messages"][-1]) == "Project hello to world."
+    (workspace / ".claude" / "commands" / "hello.md").unlink()
+    other = tmp_path / "other"
+    (other / "commands").mkdir(parents=True)
+    (other / "commands" / "hello.md").write_text("Other hello.\n")
+    done = claw(
+        "--model",
+        "scripted/default",
+        "-p",
+        "/hello world",
+        "--plugin-dir",
+        str(myplug),
+        "--plugin-dir",
+        str(other),
+    )
+    done.assert_failure(1, "unknown slash command /hello")
+    _run(claw, "-p", "/other:hello", "--plugin-dir", str(myplug), "--plugin-dir", str(other))
+    assert _text(scripted.requests[2]["messages"][-1]) == "Other hello."

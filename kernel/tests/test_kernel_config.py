@@ -130,3 +130,18 @@ def test_settings_added_to_a_built_app_layer_where_their_scope_does(
     overridden = App(workspace=workspace, env=claw_env, cli_overrides={"model": "flag"}, managed_path=managed)
     overridden.add_settings("cli", "cli added", {"model": "sdk-settings"})
     assert overridden.settings.model.model == (admin or {}).get("model", "flag")
+
+
+def test_a_layer_added_again_is_kept_once(claw_env, workspace):
+    """A front end's next session (``/clear``) brings its options' layers again: each stays one layer, so
+    their hooks and list values do not double; the same label with other data is another layer."""
+    from claw._app import App
+
+    app = App(workspace=workspace, env=claw_env)
+    before = len(app.layers)
+    for _ in range(2):
+        app.add_settings("cli", "plugin p", {"permissions": {"allow": ["Read"]}})
+    assert len(app.layers) == before + 1
+    assert app.settings.model.permissions.allow == ["Read"]
+    app.add_settings("cli", "plugin p", {"permissions": {"allow": ["Glob"]}})
+    assert app.settings.model.permissions.allow == ["Read", "Glob"]

@@ -195,6 +195,7 @@ _LAZY: dict[str, str] = {
     "httpx_event_hooks": "claw._log",
     # where claw keeps configuration and state; JSON files read with file:line errors
     "config_dir": "claw._paths",
+    "claude_config_dir": "claw._paths",
     "state_dir": "claw._paths",
     "PROJECT_DIR_NAME": "claw._paths",
     "read_json_file": "claw._config",
@@ -274,6 +275,7 @@ if TYPE_CHECKING:
     )
     from claw._output import Renderer
     from claw._paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
+    from claw._paths import claude_config_dir as claude_config_dir  # Claude Code's ~/.claude
     from claw._permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
     from claw._permissions.gate import (
         PERMISSIONS,

@@ -115,6 +115,8 @@ class App:
     def add_settings(self, scope: str, label: str, data: dict[str, Any]) -> None:
         """Settings that arrive once the app is built (the Agent SDK's): a ``cli`` layer goes where
         ``--settings`` does, a ``managed`` one under the managed settings file (the machine's policy wins)."""
+        if any((lay.scope, lay.label, lay.data) == (scope, label, data) for lay in self.layers):
+            return  # a front end's next session (``/clear``) brings its options' layers again
         stop = {"managed"} if scope == "managed" else {"managed", "command line"}
         at = next((i for i, lay in enumerate(self.layers) if {lay.scope, lay.label} & stop), len(self.layers))
         self.layers.insert(at, config.Layer(scope, label, data, self.workspace))

@@ -168,11 +168,7 @@ def load_layers(
 
 
 def _merge(
-    base: dict[str, Any],
-    sources: dict[str, str],
-    new: Mapping[str, Any],
-    label: str,
-    prefix: str = "",
+    base: dict[str, Any], sources: dict[str, str], new: Mapping[str, Any], label: str, prefix: str = ""
 ) -> None:
     from claw._settings import ORDERED_LISTS
 
@@ -257,9 +253,7 @@ def _invalid(label: str, exc: Any, *loc: Any) -> ConfigError:
 
 
 def validate(
-    layers: list[Layer],
-    plugin_keys: Mapping[str, Any] | None = None,
-    restricted: Sequence[str] = (),
+    layers: list[Layer], plugin_keys: Mapping[str, Any] | None = None, restricted: Sequence[str] = ()
 ) -> EffectiveSettings:
     """Validate each layer (so an error names its file), then the merge.
 

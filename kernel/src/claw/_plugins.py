@@ -85,6 +85,7 @@ FIRST_PARTY: frozenset[str] = frozenset(
         "claw-commands",
         "claw-prompt",
         "claw-output",
+        "claw-claude-plugins",
     }
 )
 

@@ -39,7 +39,7 @@ class SlashCommand:
 
 @dataclass(frozen=True)
 class PluginFolder:
-    """A Claude Code plugin folder of this run (``--plugin-dir``, the Agent SDK's ``plugins``): claw-sdk
+    """A Claude Code plugin folder of this run (``--plugin-dir``, ``enabledPlugins``): claw-claude-plugins
     reads it, and the plugins owning each part load it from :attr:`SessionContext.plugin_folders` (so no
     plugin imports another). Absolute paths: files, or directories of ``*.md`` (of ``<n>/SKILL.md``)."""
 
@@ -48,6 +48,13 @@ class PluginFolder:
     commands: tuple[Path, ...] = ()
     skills: tuple[Path, ...] = ()
     agents: tuple[Path, ...] = ()
+    #: ``${CLAUDE_PLUGIN_DATA}``: the plugin's data folder, which outlives its updates.
+    data: Path | None = None
+
+    def expand(self, text: str) -> str:
+        """``text`` with ``${CLAUDE_PLUGIN_ROOT}`` and ``${CLAUDE_PLUGIN_DATA}`` replaced, as Claude Code does."""
+        text = text.replace("${CLAUDE_PLUGIN_ROOT}", str(self.root))
+        return text.replace("${CLAUDE_PLUGIN_DATA}", str(self.data)) if self.data else text
 
 
 #: Runs a tool call for the user: ``(name, input) -> ToolResult`` (:meth:`SessionContext.call_tool`).

@@ -145,8 +145,10 @@ def test_a_malformed_plugins_list_is_the_initialize_error(claw, loop_env, plugin
     assert (reply["subtype"], reply["error"]) == ("error", error)
 
 
-def test_a_bad_plugin_manifest_is_the_initialize_error(claw, loop_env, tmp_path: Path) -> None:
-    loop_env.script(Reply(Text("ok")))
+def test_a_bad_plugin_manifest_ends_the_session_before_it_starts(claw, loop_env, tmp_path: Path) -> None:
+    """The folders are read as the session starts (claw-claude-plugins, as ``--plugin-dir``): a broken
+    one ends the run with its one line before the session (and the answer, which follows its ``init``)
+    starts: the model is never asked."""
     (tmp_path / "p" / ".claude-plugin").mkdir(parents=True)
     (tmp_path / "p" / ".claude-plugin" / "plugin.json").write_text("{not json")
     (tmp_path / "q" / "hooks").mkdir(parents=True)
@@ -155,8 +157,9 @@ def test_a_bad_plugin_manifest_is_the_initialize_error(claw, loop_env, tmp_path:
         ("p", "plugin.json:1:2: invalid JSON: Expecting property name"),
         ("q", 'q: "hooks" must be a JSON object'),
     ):
-        _, messages = _run(claw, {"plugins": [{"type": "local", "path": str(tmp_path / folder)}]})
-        assert error in _reply(messages)["error"]
+        done, messages = _run(claw, {"plugins": [{"type": "local", "path": str(tmp_path / folder)}]})
+        done.assert_failure(1, error)
+        assert messages == [] and loop_env.requests == []
 
 
 def test_fields_in_a_later_initialize_are_an_error(claw, loop_env) -> None:

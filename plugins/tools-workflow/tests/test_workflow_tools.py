@@ -193,9 +193,10 @@ def test_session_commands_precedence_and_skill(ctx, workspace, claw_env):
 
 
 def test_a_plugin_folders_commands_and_skills_are_namespaced(workspace, claw_env, tmp_path):
-    """``SessionContext.plugin_folders`` (what claw-sdk fills from ``--plugin-dir``): commands, a skills
+    """``SessionContext.plugin_folders`` (what claw-claude-plugins fills from ``--plugin-dir``): commands, a skills
     directory and a skill directory itself, named ``<plugin>:<name>``, ``${CLAUDE_PLUGIN_ROOT}``
-    replaced; a user command of the same name wins."""
+    replaced, each also under its name without the prefix (Claude Code's shorthand); a user command of
+    the same name wins."""
     root = tmp_path / "plug"
     _write(root / "commands/hello.md", "---\ndescription: Greet\n---\nHi $1 from ${CLAUDE_PLUGIN_ROOT}")
     _write(root / "commands/git/log.md", "Show the log")
@@ -212,7 +213,9 @@ def test_a_plugin_folders_commands_and_skills_are_namespaced(workspace, claw_env
         return session.commands
 
     commands = started()
-    assert set(commands) == {"myplug:hello", "myplug:git:log", "myplug:checklist", "myplug:solo"}
+    names = {"hello", "git:log", "checklist", "solo"}
+    assert set(commands) == names | {f"myplug:{name}" for name in names}
+    assert asyncio.run(commands["hello"].expand("Bo")) == f"Hi Bo from {root}"
     hello = commands["myplug:hello"]
     assert (hello.description, hello.source) == ("Greet", "plugin:myplug")
     assert asyncio.run(hello.expand("Ann")) == f"Hi Ann from {root}"

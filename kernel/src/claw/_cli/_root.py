@@ -322,13 +322,13 @@ def _defaults_app(state: CliState) -> Any:
 
 #: claw-sdk's flags: the Claude Agent SDK's own.
 _SDK_FLAGS = (
-    "--max-thinking-tokens --thinking --thinking-display --betas --task-budget --plugin-dir "
+    "--max-thinking-tokens --thinking --thinking-display --betas --task-budget "
     "--allow-dangerously-skip-permissions --session-mirror --resume-session-at --resume-drops-turn "
     "--await-initialize --initialize-fields --managed-settings-in-initialize --managed-settings"
 )
 #: Flags a first-party plugin adds: given while it is missing or disabled, the error names the plugin
 #: rather than click's "No such option".
-PLUGIN_FLAGS: dict[str, str] = dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk")
+PLUGIN_FLAGS = {**dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk"), "--plugin-dir": "claw-claude-plugins"}
 
 #: ``ctx.meta`` key of the options plugins added to the invocation.
 _RUN_OPTIONS = "claw.run_options"

@@ -27,6 +27,7 @@ from claw._loop.tool_calls import ToolRunner
 from claw._loop.turn import Turn, _has_image
 from claw._messages import TextBlock
 from claw._output import shapes
+from claw._plugin_commands import CommandContext
 from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session, SessionState, session_store
@@ -442,8 +443,14 @@ class AgentLoop(Turn):
         """The app's settings, with the options' layers added (a sub-agent's are its parent's); their
         ``reasoningEffort`` and ``maxTurns`` for what the options left open: the command line builds
         them before settings are validated (an interactive start draws its screen first)."""
-        for layer in self.opts.settings if self.opts.parent is None else ():
-            self.app.add_settings(*layer)
+        if self.opts.parent is None:  # what settings choose to load may add layers (added once each)
+            for layer in self.opts.settings:
+                self.app.add_settings(*layer)
+            said = self.app.pm.hook.claw_adjust_session(options=self.opts, context=CommandContext(self.app))
+            if refusal := next((r for r in said if r), None):
+                raise ClawError(refusal)
+            for layer in self.opts.settings:
+                self.app.add_settings(*layer)
         self.settings = settings = self.app.settings
         self.opts.reasoning_effort = self.opts.reasoning_effort or settings.model.reasoningEffort
         self.opts.max_turns = self.opts.max_turns or settings.model.maxTurns

@@ -35,6 +35,7 @@ from claw._markers import hookspec
 from claw.hookspecs import commands, events, models, sessions, tools, ui
 from claw.hookspecs.commands import (
     claw_adjust_run,
+    claw_adjust_session,
     claw_doctor_checks,
     claw_register_commands,
     claw_register_run_options,
@@ -67,12 +68,7 @@ from claw.hookspecs.tools import (
     claw_tool_call,
     claw_tool_result,
 )
-from claw.hookspecs.ui import (
-    claw_interactive,
-    claw_output_renderer,
-    claw_render_timeline,
-    claw_trust_dialog,
-)
+from claw.hookspecs.ui import claw_interactive, claw_output_renderer, claw_render_timeline, claw_trust_dialog
 
 #: The hook families, in the order the generated reference in docs/plugins.md lists them.
 FAMILIES: tuple[ModuleType, ...] = (commands, models, tools, sessions, events, ui)
@@ -80,6 +76,7 @@ FAMILIES: tuple[ModuleType, ...] = (commands, models, tools, sessions, events, u
 __all__ = [
     "FAMILIES",
     "claw_adjust_run",
+    "claw_adjust_session",
     "claw_compactor",
     "claw_control_request",
     "claw_doctor_checks",

@@ -161,15 +161,29 @@ def claw_adjust_run(options: LoopOptions) -> str | None:
     """Adjust a run's options, made from its command line, before anything runs (``claw -p`` and an
     interactive session alike): map a plugin's own run options onto claw's, or refuse them.
 
-    The values of the options plugins added (:func:`claw_register_run_options`) are in
-    ``options.extra``. claw-sdk maps the Agent SDK's ``--max-thinking-tokens`` and ``--thinking`` onto
-    ``options.reasoning_effort`` (unless ``--effort`` was given), warns about the flags it accepts
-    without effect and refuses those it cannot honour. Called in plugin load order; settings are not
-    read yet. A plugin that raises is reported and changes nothing.
+    The values of the options plugins added (:func:`claw_register_run_options`) are in ``options.extra``
+    (claw-sdk maps ``--thinking`` onto ``options.reasoning_effort``). Called in plugin load order;
+    settings are not read yet (:func:`claw_adjust_session` comes once they are).
 
     :param options: the run's :class:`claw.LoopOptions`, changed in place.
     :returns: ``None``, or a message refusing the run: it ends with that usage error (exit 2) before
         anything runs.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec
+def claw_adjust_session(options: LoopOptions, context: CommandContext) -> str | None:
+    """Adjust a session's options once settings are read and the folder's trust settled, for what settings
+    choose to load (claw-claude-plugins: the Claude Code plugins ``enabledPlugins`` turns on). Layers
+    appended to ``options.settings`` join the settings. Not called for sub-agents (they run with their
+    parent's).
+
+    :param options: the session's :class:`claw.LoopOptions`, changed in place (give ``extra`` keys new
+        values: a front end copies the options for each new session).
+    :param context: the run (:class:`claw.CommandContext`: ``settings`` with trust applied, workspace).
+    :returns: ``None``, or a message ending the run (exit 1) before the session starts.
 
     .. versionadded:: 1.1
     """

@@ -61,14 +61,6 @@ def options() -> list[click.Option]:
         click.Option(["--initialize-fields"], default=None, metavar="FIELDS", hidden=True),
         click.Option(["--managed-settings-in-initialize"], is_flag=True, hidden=True),
         click.Option(["--managed-settings"], default=None, metavar="JSON", hidden=True),
-        click.Option(
-            ["--plugin-dir"],
-            multiple=True,
-            metavar="DIR",
-            help="Load a Claude Code plugin folder for this run: its commands and skills (/name:command), "
-            "agents, hooks and MCP servers (repeatable).",
-        ),
-        click.Option(["--plugin-dir-no-mcp"], multiple=True, metavar="DIR", hidden=True),
         click.Option(["--session-mirror"], is_flag=True, hidden=True),
         click.Option(["--resume-session-at"], default=None, metavar="UUID", hidden=True),
         click.Option(["--resume-drops-turn"], default=None, hidden=True),
@@ -106,8 +98,6 @@ def adjust(options: Any) -> str | None:
     refused = (
         _managed_settings(options, values["managed_settings"]) if values.get("managed_settings") else None
     )
-    if refused is None and (values.get("plugin_dir") or values.get("plugin_dir_no_mcp")):
-        refused = _plugin_dirs(options, values.get("plugin_dir") or (), values.get("plugin_dir_no_mcp") or ())
     if refused is not None:
         return refused
     if not options.reasoning_effort:
@@ -137,20 +127,3 @@ def _managed_settings(options: Any, value: str) -> str | None:
     except ClawError as exc:
         return str(exc)
     return "--managed-settings: these settings must be set before claw starts"
-
-
-def _plugin_dirs(options: Any, folders: tuple[str, ...], without_mcp: tuple[str, ...]) -> str | None:
-    """``--plugin-dir DIR`` (Claude Code's; the SDK's ``plugins``) and ``--plugin-dir-no-mcp DIR`` (the
-    SDK's, for those with ``skipMcpDiscovery``): the folders (:mod:`claw_sdk.plugin_dirs`), or why the
-    run is refused (a folder that cannot be read, or MCP servers nothing can start)."""
-    from claw import ClawError
-
-    from claw_sdk import plugin_dirs
-
-    entries = [{"type": "local", "path": folder} for folder in folders]
-    entries += [{"type": "local", "path": folder, "skipMcpDiscovery": True} for folder in without_mcp]
-    try:
-        why = plugin_dirs.apply(options, entries)
-    except ClawError as exc:
-        return f"--plugin-dir: {exc}"
-    return f"--plugin-dir: {why}" if why is not None else None

@@ -16,7 +16,7 @@ field                     applied as                                 answer
 ``managedSettings``       a managed (policy) layer                   ``managed_settings_applied``
 ``disallowedTools``       ``--disallowedTools``                      ``disallowed_tools_applied``
 ``additionalDirectories`` ``--add-dir``                              ``additional_directories_applied``
-``plugins``               ``--plugin-dir``                           ``plugins_applied``
+``plugins``               ``--plugin-dir`` (claw-claude-plugins)     ``plugins_applied``
 ========================  =========================================  ===================================
 
 The names of the in-process servers (``createSdkMcpServer``) come in ``sdkMcpServers``; they join the
@@ -76,12 +76,7 @@ def apply(options: Any, request: dict[str, Any]) -> dict[str, bool]:
         ]
         answers["additional_directories_applied"] = True
     if request.get("plugins"):  # Claude Code answers nothing for an empty list
-        from claw_sdk import plugin_dirs
-
-        why = plugin_dirs.apply(options, plugin_dirs.entries_of(request["plugins"]))
-        if why is not None:
-            warn(f"the Agent SDK's plugins are not loaded: {why}")
-        answers["plugins_applied"] = why is None
+        answers["plugins_applied"] = _plugins(options, request["plugins"])
     return answers
 
 
@@ -114,6 +109,34 @@ def _mcp_servers(options: Any, servers: Any) -> bool:
         )
         return False
     options.extra["mcp_config"] = (*(options.extra["mcp_config"] or ()), json.dumps({"mcpServers": servers}))
+    return True
+
+
+def _plugins(options: Any, entries: Any) -> bool:
+    """The SDK's ``plugins`` (``[{"type": "local", "path": ..., "skipMcpDiscovery"?: bool}]``) as
+    ``--plugin-dir`` (``--plugin-dir-no-mcp``): claw-claude-plugins loads them as the session starts.
+
+    :raises ClawError: another shape, a type other than ``local`` (the only one the SDK has), a path
+        that is not a directory.
+    """
+    if not isinstance(entries, list):
+        raise ClawError('initialize: "plugins" must be a list of {"type": "local", "path": ...}')
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or not entry["path"]:
+            raise ClawError('initialize: each "plugins" entry needs a "path" (a string)')
+        if entry.get("type", "local") != "local":
+            raise ClawError(f"initialize: plugins: unsupported type {json.dumps(entry['type'])} (only local)")
+        if not Path(entry["path"]).expanduser().is_dir():
+            raise ClawError(f"plugins: not a directory: {entry['path']}")
+    if "plugin_dir" not in options.extra:  # claw-claude-plugins owns --plugin-dir
+        warn(
+            "the Agent SDK's plugins are not loaded: the claw-claude-plugins plugin is not installed or is disabled"
+        )
+        return False
+    extra = options.extra
+    for key, skip in (("plugin_dir", False), ("plugin_dir_no_mcp", True)):
+        paths = [e["path"] for e in entries if bool(e.get("skipMcpDiscovery")) is skip]
+        options.extra = extra = {**extra, key: (*(extra.get(key) or ()), *paths)}
     return True
 
 

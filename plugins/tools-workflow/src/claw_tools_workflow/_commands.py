@@ -9,9 +9,10 @@ Where they come from (a later source wins a name clash):
 
 So project beats user, ``.claw`` beats ``.claude``, and a skill beats a command of the same name.
 A command in a subdirectory is named ``dir:name`` (``frontend/component.md`` -> ``/frontend:component``).
-The commands and skills of the run's Claude Code plugin folders (``--plugin-dir``,
+The commands and skills of the run's Claude Code plugin folders (``--plugin-dir``, ``enabledPlugins``:
 :attr:`claw.SessionContext.plugin_folders`) come first, named ``<plugin>:<name>`` as in Claude Code, with
-``${CLAUDE_PLUGIN_ROOT}`` replaced by the plugin's folder.
+``${CLAUDE_PLUGIN_ROOT}`` and ``${CLAUDE_PLUGIN_DATA}`` replaced (:meth:`claw.PluginFolder.expand`); each also answers to ``<name>`` alone when no
+other command has that name.
 
 Frontmatter (between ``---`` lines): ``description``, ``argument-hint``, ``allowed-tools`` (a
 comma-separated string or a list), ``model``, ``disable-model-invocation``; skills also ``name``.
@@ -49,6 +50,7 @@ import dataclasses
 import itertools
 import re
 import shlex
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,11 +209,8 @@ def _plugin_commands(folder: claw.PluginFolder) -> list[CommandFile]:
     for path in folder.skills:
         one = path / "SKILL.md"
         found += [_skill(one, source)] if one.is_file() else _skills_in(path, source)
-    root = str(folder.root)
     return [
-        dataclasses.replace(
-            c, name=f"{folder.name}:{c.name}", body=c.body.replace("${CLAUDE_PLUGIN_ROOT}", root)
-        )
+        dataclasses.replace(c, name=f"{folder.name}:{c.name}", body=folder.expand(c.body))
         for c in found
         if c is not None
     ]
@@ -369,10 +368,25 @@ def project_commands_running(workspace: Path, env: Mapping[str, str]) -> list[st
 
 
 def register_all(session: claw.SessionContext) -> None:
-    """Offer the session every Markdown command and skill (``claw_session_start``)."""
-    for command in discover(session.workspace, session.env, session.plugin_folders).values():
+    """Offer the session every Markdown command and skill (``claw_session_start``), and each plugin
+    command under its name without the prefix where that is nobody else's (:func:`shorthands`)."""
+    found = discover(session.workspace, session.env, session.plugin_folders)
+    commands = [*found.values(), *shorthands(found, session.commands).values()]
+    for command in commands:
         session.add_command(
             slash_command(
                 command, session_id=session.session_id, project_dir=session.workspace, session=session
             )
         )
+
+
+def shorthands(found: Mapping[str, CommandFile], taken: Mapping[str, object]) -> dict[str, CommandFile]:
+    """As Claude Code: a plugin command also runs typed without its prefix (``/hello`` for
+    ``/myplug:hello``) when no other command or skill, and no other plugin's command, has that name."""
+    plugin = [(c.name.split(":", 1)[1], c) for c in found.values() if c.source.startswith("plugin:")]
+    bare = Counter(name for name, _ in plugin)
+    return {
+        name: dataclasses.replace(c, name=name)
+        for name, c in plugin
+        if bare[name] == 1 and name not in found and name not in taken
+    }

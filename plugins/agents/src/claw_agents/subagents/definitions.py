@@ -14,8 +14,8 @@ prompt::
 Where they come from, the first of a name winning: ``--agents JSON`` (Claude Code's
 ``{"name": {"description", "prompt", "tools", "model"}}``), the project's ``.claw/agents/`` and
 ``.claude/agents/``, the user's ``$CLAW_CONFIG_DIR/agents/`` and ``~/.claude/agents/``, the run's Claude
-Code plugin folders (``--plugin-dir``: named ``<plugin>:<name>``, ``${CLAUDE_PLUGIN_ROOT}`` in the prompt
-replaced by the folder, as in Claude Code), then the built-in ``general-purpose``. A file with broken
+Code plugin folders (``--plugin-dir``, ``enabledPlugins``: named ``<plugin>:<name>``,
+``${CLAUDE_PLUGIN_ROOT}`` and ``${CLAUDE_PLUGIN_DATA}`` in the prompt replaced, as in Claude Code), then the built-in ``general-purpose``. A file with broken
 frontmatter is an error naming the file and line.
 """
 
@@ -228,11 +228,8 @@ def plugin_agents(folder: claw.PluginFolder) -> list[AgentDefinition]:
     :raises DefinitionError: a broken file (naming it).
     """
     files = [f for p in folder.agents for f in (sorted(p.glob("*.md")) if p.is_dir() else [p])]
-    root = str(folder.root)
     return [
-        dataclasses.replace(
-            d, name=f"{folder.name}:{d.name}", prompt=d.prompt.replace("${CLAUDE_PLUGIN_ROOT}", root)
-        )
+        dataclasses.replace(d, name=f"{folder.name}:{d.name}", prompt=folder.expand(d.prompt))
         for d in (load_file(f, f"plugin:{folder.name}") for f in files)
     ]
 

@@ -1,0 +1,127 @@
+"""claw-claude-plugins' hooks: ``--plugin-dir`` on ``claw`` runs, the settings key ``enabledPlugins``, the
+Claude Code plugins both load (:mod:`claw_claude_plugins.folders`) and their lines in ``claw doctor``.
+Imports only ``claw`` and ``click`` at start-up: the folders are read when a run has some."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import claw
+import click
+
+
+@claw.hookimpl
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    register(
+        click.Option(
+            ["--plugin-dir"],
+            multiple=True,
+            metavar="DIR",
+            help="Load a Claude Code plugin folder for this run: its commands and skills (/name:command), "
+            "agents, hooks and MCP servers (repeatable).",
+        )
+    )
+    # The Python Agent SDK's, for its ``plugins`` entries with ``skipMcpDiscovery``.
+    register(click.Option(["--plugin-dir-no-mcp"], multiple=True, metavar="DIR", hidden=True))
+
+
+@claw.hookimpl
+def claw_register_settings(register: Callable[..., None]) -> None:
+    # A plugin's hooks and MCP servers run commands: a folder's own settings enable plugins once trusted.
+    register(
+        "enabledPlugins",
+        dict[str, bool],
+        "Claude Code plugins to load, by name@marketplace (installed with Claude Code's /plugin install)",
+        requires_trust=True,
+    )
+
+
+#: The run options naming folders, and whether their MCP servers are left out.
+_FLAGS = (("plugin_dir", False), ("plugin_dir_no_mcp", True))
+
+
+@claw.hookimpl
+def claw_adjust_run(options: claw.LoopOptions) -> str | None:
+    """``--plugin-dir`` folders load before anything runs: a folder that cannot be read ends the run."""
+    given = [(path, skip) for key, skip in _FLAGS for path in options.extra.get(key) or ()]
+    if not given:
+        return None
+    from claw_claude_plugins import folders
+
+    entries = [{"path": path, "skipMcpDiscovery": skip} for path, skip in given]
+    try:
+        why = folders.apply(options, entries)
+    except claw.ClawError as exc:
+        return f"--plugin-dir: {exc}"
+    return f"--plugin-dir: {why}" if why is not None else None
+
+
+@claw.hookimpl
+def claw_adjust_session(options: claw.LoopOptions, context: claw.CommandContext) -> str | None:
+    """The Claude Code plugins settings enable load first, then the folders the Agent SDK's
+    ``initialize`` added to ``--plugin-dir`` after the command line was read (a folder that cannot be
+    read ends the run; without claw-mcp their MCP servers are left out with a warning)."""
+    from claw_claude_plugins import installed
+
+    ids = installed.enabled_ids(context.settings.data)
+    roots = {f.root for f in options.plugin_folders}
+    late = [
+        (p, skip) for key, skip in _FLAGS for p in options.extra.get(key) or () if _resolved(p) not in roots
+    ]
+    if not ids and not late:
+        return None
+    from claw_claude_plugins import folders
+
+    if ids:
+        _load_installed(options, installed.resolve(ids, context.workspace, context.env), context.env)
+    try:
+        loaded = [folders.read(path, context.env, skip_mcp=skip) for path, skip in late]
+    except claw.ClawError as exc:
+        return str(exc)
+    if any(one.servers for one in loaded) and "mcp_config" not in options.extra:
+        claw.warn(
+            "the Agent SDK's plugins' MCP servers do not start: the claw-mcp plugin is not installed or is disabled"
+        )
+    folders.add(options, loaded, "--plugin-dir")
+    return None
+
+
+def _load_installed(options: claw.LoopOptions, enabled: list[Any], env: Any) -> None:
+    """Each installed plugin that can load, before the run's other folders, and one warning line for each
+    that cannot: the run goes on, as Claude Code's does. A ``--plugin-dir`` folder of the same name
+    stands in for the installed plugin (Claude Code's rule for trying a local copy)."""
+    from claw_claude_plugins import folders
+
+    given = {f.name for f in options.plugin_folders}
+    loaded: list[folders.Loaded] = []
+    for plugin in enabled:
+        one, problem = None, plugin.problem
+        if plugin.root is not None:
+            try:
+                one = folders.read(plugin.root, env, plugin_id=plugin.plugin_id)
+            except claw.ClawError as exc:
+                problem = str(exc)
+        if one is None:
+            claw.warn(f"Claude Code plugin {plugin.plugin_id} is not loaded: {problem}")
+        elif one.folder.name not in given:
+            if one.servers and "mcp_config" not in options.extra:
+                claw.warn(
+                    f"Claude Code plugin {plugin.plugin_id}: its MCP servers need claw-mcp, which is off"
+                )
+            loaded.append(one)
+    folders.add(options, loaded, "enabledPlugins", first=True)
+
+
+def _resolved(path: str) -> Path:
+    return Path(path).expanduser().resolve()
+
+
+@claw.hookimpl
+def claw_doctor_checks(
+    settings: claw.EffectiveSettings, env: dict[str, str], context: claw.CommandContext
+) -> list[claw.DoctorCheck] | None:
+    from claw_claude_plugins.doctor import checks
+
+    return checks(settings, context)
