@@ -392,7 +392,7 @@ def test_every_flag_the_sdk_passes_is_honoured_or_warned_about(
 @pytest.mark.parametrize(
     ("flag", "message"),
     [
-        (["--plugin-dir", "nowhere"], "--plugin-dir: plugins: not a directory: nowhere"),
+        (["--plugin-dir", "nowhere"], "--plugin-dir: not a directory: nowhere"),
         (["--session-mirror"], "--session-mirror: claw does not mirror transcripts to an SDK session store"),
         (["--resume-session-at=abc"], "--resume-session-at: claw resumes a session only at its end"),
     ],

@@ -88,6 +88,6 @@ def test_a_plugin_folders_command_runs_namespaced(
 
 def test_a_folder_that_is_not_there_ends_the_run(claw, scripted, tmp_path: Path):  # type: ignore[no-untyped-def]
     claw("-p", "hi", "--plugin-dir", str(tmp_path / "nowhere")).assert_failure(
-        2, f"--plugin-dir: plugins: not a directory: {tmp_path / 'nowhere'}"
+        2, f"--plugin-dir: not a directory: {tmp_path / 'nowhere'}"
     )
     assert scripted.requests == []

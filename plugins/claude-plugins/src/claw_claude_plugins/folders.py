@@ -116,7 +116,7 @@ def read(path: str | Path, env: Mapping[str, str], *, skip_mcp: bool = False, pl
     """
     root = Path(path).expanduser().resolve()
     if not root.is_dir():
-        raise ClawError(f"plugins: not a directory: {path}")
+        raise ClawError(f"not a directory: {path}")
     manifest = _json(root / ".claude-plugin" / "plugin.json") or {}
     name = str(manifest.get("name") or root.name)
     skills = _paths(root, name, manifest, "skills", "skills", adds=True)
