@@ -10,6 +10,7 @@ import json
 import queue
 import subprocess
 import threading
+import time
 from typing import Any
 
 from claw.testing.script import Reply, Text, ToolCall
@@ -79,3 +80,14 @@ def test_a_job_ending_while_idle_wakes_a_turn_and_eof_ends_the_run(  # type: ign
     users = [e for e in events if e["type"] == "user"]
     assert [bool(e.get("notice")) for e in users] == [False, False, True], "the tool result, then the notice"
     assert events[-1]["type"] == "session_end"
+
+
+def test_eof_while_a_job_runs_ends_the_run_without_waiting_for_it(claw, scripted_default):  # type: ignore[no-untyped-def]
+    # As -p does not wait for a background job, stdin's end does not either: no woken turn, no 30 s wait
+    job = {**JOB, "command": "sleep 30; echo done"}
+    scripted_default.script(Reply(ToolCall("Bash", job, id="toolu_job")), Reply(Text("started")))
+    started = time.monotonic()
+    res = claw(*ARGS, "--allowedTools", "Bash", input=_user("start a job")).assert_success()
+    out = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [o["result"] for o in out if o["type"] == "result"] == ["started"]
+    assert len(scripted_default.requests) == 2 and time.monotonic() - started < 20
