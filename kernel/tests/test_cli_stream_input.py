@@ -109,3 +109,36 @@ def test_a_plugin_answers_with_its_own_reader_of_stdin(claw, claw_env, loop_env,
     second = loop_env.requests[1]["messages"]
     assert [m["content"][0]["text"] for m in second if m["role"] == "user"] == ["hello", "and then?"]
     assert any("Read by plain_lines." in block["text"] for block in loop_env.requests[0]["system"])
+
+
+#: A reader that wakes the session itself: ``!notice`` is a notice told (as a background job's end is)
+#: and a ``None`` yielded, the contract's woken turn.
+WAKING_LINES = PLAIN_LINES.replace(
+    "            if line.strip():",
+    """            if line.strip() == "!notice":
+                loop.ctx.notify("the job ended")
+                yield None
+            elif line.strip():""",
+)
+
+
+def test_a_reader_yielding_none_wakes_a_turn_of_the_notices(
+    claw, claw_env, loop_env, plugin_module, session_events
+):  # type: ignore[no-untyped-def]
+    claw_env["CLAW_DISABLE_PLUGINS"] = "sdk"
+    plugin_module("waking_lines", WAKING_LINES)
+    loop_env.script(Reply(Text("first answer")), Reply(Text("noted")))
+    out = _lines(claw(*ARGS, input="hello\n!notice\n").assert_success().stdout)
+    assert [(o["type"], o.get("result")) for o in out[1:]] == [
+        ("assistant", None),
+        ("result", "first answer"),
+        ("assistant", None),
+        ("result", "noted"),
+    ]
+    told = loop_env.requests[1]["messages"][-1]
+    assert told == {"role": "user", "content": [{"type": "text", "text": "the job ended"}]}
+    users = [e for e in session_events(out[0]["session_id"]) if e["type"] == "user"]
+    assert [(e["message"]["content"][0]["text"], bool(e.get("notice"))) for e in users] == [
+        ("hello", False),
+        ("the job ended", True),
+    ]

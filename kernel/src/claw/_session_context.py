@@ -150,6 +150,7 @@ class SessionContext:
         #: (``ToolSearch`` reads it).
         self.available_tools: list[ToolSpec] = []
         self._notices: list[str] = []
+        self._noticed = asyncio.Event()  # set while notices wait (notify() runs on the event loop)
         self._background: dict[asyncio.Future[Any], bool] = {}
         #: This session's transcript file (set by the agent loop; ``None`` when nothing is kept on disk).
         self.transcript_path: Path | None = None
@@ -251,6 +252,7 @@ class SessionContext:
         turn (the model goes on if it had stopped), else to the next prompt. What a background
         sub-agent's end becomes (Claude Code's ``<task-notification>``)."""
         self._notices.append(text)
+        self._noticed.set()
 
     def task_ended(self, task: StoppedTask) -> None:
         """Announce that a background task this session's plugin started has ended (``claw_task_ended``:
@@ -276,7 +278,12 @@ class SessionContext:
     def take_notices(self) -> list[str]:
         """The notices not told yet (:meth:`notify`), oldest first; the agent loop empties them."""
         notices, self._notices = self._notices, []
+        self._noticed.clear()
         return notices
+
+    async def wait_notices(self) -> None:
+        """Return once notices wait (:meth:`notify`): an idle front end's cue to wake the model."""
+        await self._noticed.wait()
 
     @property
     def has_notices(self) -> bool:

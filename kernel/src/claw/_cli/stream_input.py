@@ -33,8 +33,9 @@ class StreamJsonInput(Protocol):
         :class:`claw.LoopOptions`) may still be changed here (an Agent SDK ``initialize`` does)."""
         ...
 
-    def prompts(self, loop: Any) -> AsyncIterator[str | list[ContentBlock]]:
-        """The prompts for ``loop`` (the started agent loop), in order, as the client sends them.
+    def prompts(self, loop: Any) -> AsyncIterator[str | list[ContentBlock] | None]:
+        """The prompts for ``loop`` (the started agent loop), in order, as the client sends them; ``None``
+        when notices wake it idle (``SessionContext.wait_notices``): the frame runs ``run_notices``.
 
         :raises ClawError: input the reader cannot take; the turns before it stay recorded.
         """

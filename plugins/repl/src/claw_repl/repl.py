@@ -48,7 +48,7 @@ def banner(loop: Any) -> str:
     )
 
 
-#: How often the REPL, waiting at an empty prompt, looks for notices to wake the model with.
+#: How often the REPL, notices waiting, looks again for an empty prompt to wake the model at.
 WAKE_POLL_SECONDS = 1.0
 
 _CHOICES = {"y": "once", "s": "session", "a": "always", "n": "deny"}
@@ -111,7 +111,8 @@ async def _read_or_wake(reader: LineReader, loop: Any) -> str | None:
     reacts without anyone typing, as in Claude Code. :raises Interrupted: on Ctrl-C."""
 
     async def watch() -> None:
-        while not (loop.ctx.has_notices and reader.wake()):
+        await loop.ctx.wait_notices()  # the cue a stream-json session wakes on too (claw-sdk)
+        while not (loop.ctx.has_notices and reader.wake()):  # half a prompt typed: the notices wait
             await asyncio.sleep(WAKE_POLL_SECONDS)
 
     watcher = asyncio.ensure_future(watch())

@@ -8,6 +8,12 @@ next message after reading the previous turn's ``result``. Blank lines are skipp
 a message claw understands ends the run with one error naming its line number; turns already run stay
 recorded. With ``--replay-user-messages`` each message is echoed on stdout before its turn. Control
 messages are :class:`claw_sdk.control.ControlChannel`'s, which extends :class:`StreamReader`.
+
+Idle between messages, the session is woken by notices (a background job or sub-agent ended), as Claude
+Code wakes a headless stream-json session with stdin held open: the reader yields ``None`` and the frame
+runs the woken turn (its assistant messages and ``result`` on stdout, no ``user`` message replayed: the
+client sent none). Messages that come meanwhile wait for it; at the end of stdin the run ends without
+waiting for more notices (``-p`` does not wait for background jobs either).
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ from pydantic import ValidationError
 
 #: A queued prompt: the user message as received, and the prompt it carries.
 _Prompt = tuple[dict[str, Any], str | list[ContentBlock]]
+
+
+class _Woken:
+    """:meth:`StreamReader._next`'s answer when notices wake the idle session."""
+
 
 #: Block types a prompt may carry (tool results and thinking belong to the model's side of a turn).
 _PROMPT_BLOCKS = {"text": TextBlock, "image": ImageBlock}
@@ -138,8 +149,9 @@ class StreamReader:
         self._reader = asyncio.create_task(self._read())
         await self._first.wait()
 
-    async def prompts(self, loop: Any) -> AsyncIterator[str | list[ContentBlock]]:
-        """The prompts for ``loop`` (a started agent loop), in order.
+    async def prompts(self, loop: Any) -> AsyncIterator[str | list[ContentBlock] | None]:
+        """The prompts for ``loop`` (a started agent loop), in order; ``None`` when, idle, notices wake
+        the session (the frame runs them: ``AgentLoop.run_notices``).
 
         :raises ClawError: ``stdin line N: ...`` for a line that is not a message claw understands,
             after the prompts before it have run.
@@ -149,7 +161,10 @@ class StreamReader:
             self._reader = asyncio.create_task(self._read())
         self.started()
         try:
-            while (item := await self._inbox.get()) is not None:
+            while (item := await self._next()) is not None:
+                if isinstance(item, _Woken):
+                    yield None
+                    continue
                 if isinstance(item, ClawError):
                     raise item
                 data, prompt = item
@@ -157,6 +172,21 @@ class StreamReader:
                 yield prompt
         finally:
             self._reader.cancel()
+
+    async def _next(self) -> _Prompt | ClawError | _Woken | None:
+        """The next item of the inbox, or a :class:`_Woken` when notices come first (a message that has
+        come already goes first: the notices are told with it)."""
+        if not self._inbox.empty():
+            return self._inbox.get_nowait()
+        item = asyncio.ensure_future(self._inbox.get())
+        woken = asyncio.ensure_future(self.loop.ctx.wait_notices())
+        try:
+            await asyncio.wait((item, woken), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            if not item.done():
+                item.cancel()  # a cancelled Queue.get takes nothing: a message stays in the inbox
+        return item.result() if item.done() else _Woken()
 
     def started(self) -> None:
         """Called once the session has started (:attr:`loop` is set), before the first prompt."""
