@@ -25,7 +25,7 @@ def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None
 @hookimpl
 def claw_register_settings(register: Callable[..., None]) -> None:
     """``agents``: which task backend runs detached tasks (``claw.select_task_backend``)."""
-    from claw._tasks import AgentsSettings
+    from claw._settings import AgentsSettings
 
     register(
         "agents",

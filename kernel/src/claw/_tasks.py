@@ -447,12 +447,3 @@ class LocalTaskBackend(TaskBackend):
                 await proc.wait()
             record.exit_code = proc.returncode
         return record.model_copy(deep=True)
-
-
-class AgentsSettings(Model):
-    """Settings ``agents``: ``backend`` names the task backend; other keys belong to backends and agent
-    plugins (for example ``agents.celery``), which validate their own part."""
-
-    model_config = ConfigDict(extra="allow")
-
-    backend: str | None = None
