@@ -263,11 +263,11 @@ def _seed_spellings(
 def _with_stdin(app: Any, prompt: str | list[str] | None, piped: str) -> list[str]:
     """The lines to run: piped stdin goes before the prompt, separated by a blank line; after
     ``resume-session``'s lines it is the prompt, unless the last line is one (then it goes before it)."""
-    from claw._cli import slash_builtins
-
     lines = [prompt] if isinstance(prompt, str) else list(prompt or [])
     if not piped:
         return lines
+    from claw._cli import slash_builtins
+
     if not lines or (isinstance(prompt, list) and slash_builtins.is_builtin(app, lines[-1])):
         return [*lines, piped]
     return [*lines[:-1], f"{piped.rstrip()}\n\n{lines[-1]}"]
@@ -361,13 +361,17 @@ async def _listed(lines: list[str]) -> AsyncIterator[Any]:
 async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tuple[int, int]:
     """Each prompt as the next turn (a built-in ``/command`` in its place); ``(exit code, turns)``."""
     from claw import _console as console
-    from claw._cli import resume_collection, slash_builtins
+    from claw._cli import resume_collection
+    from claw._loop import slash
 
     exit_code, turns = 0, 0
     async for each in prompts:
         turns += 1
-        if isinstance(each, str) and await slash_builtins.run_builtin(loop, each, report):
-            continue
+        if isinstance(each, str) and slash.parse(each) is not None:  # only a /command can be a built-in
+            from claw._cli import slash_builtins
+
+            if await slash_builtins.run_builtin(loop, each, report):
+                continue
         outcome = await loop.run_prompt(each)
         resume_collection()
         if outcome.error:
