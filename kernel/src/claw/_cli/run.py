@@ -18,7 +18,7 @@ import click
 
 from claw._cli.reserved_stdout import reserved_stdout
 from claw._cli.run_options import RESUME_PICK
-from claw._errors import ClawError
+from claw._errors import ClawError, UsageError, internal_error
 
 if TYPE_CHECKING:
     from claw._cli._root import CliState
@@ -33,8 +33,6 @@ def split_rules(values: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def _json_arg(value: str, flag: str) -> Any:
-    from claw._errors import UsageError
-
     text: str | bytes = value
     if not value.lstrip().startswith("{"):
         path = Path(value).expanduser()
@@ -49,8 +47,6 @@ def _json_arg(value: str, flag: str) -> Any:
 
 def add_dirs(values: Sequence[str]) -> list[Path]:
     """``--add-dir`` values, absolute (relative to the current directory); each must be a directory."""
-    from claw._errors import UsageError
-
     for value in values:
         if not Path(value).expanduser().is_dir():
             raise UsageError(f"--add-dir: not a directory: {value}")
@@ -63,8 +59,6 @@ def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
 
     :raises UsageError: a file flag given with its text flag, or a file that cannot be read.
     """
-    from claw._errors import UsageError
-
     params = dict(params)
     for flag, text, key in (
         ("--system-prompt-file", "--system-prompt", "system_prompt"),
@@ -90,7 +84,6 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
 
     :raises UsageError: a bad combination of flags, or a plugin refusing one of its own.
     """
-    from claw._errors import UsageError
     from claw._loop.options import LoopOptions
 
     resume = params.get("resume")
@@ -159,7 +152,6 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     """The root command without a subcommand: print mode, the REPL, or help. ``prompt`` may be lines
     to run in order (``resume-session FILE /compact /cost "next step"``), in print mode."""
     from claw._cli._root import state_of
-    from claw._errors import ClawError, UsageError
 
     state = state_of(ctx)
     prompt, params = _seed_spellings(prompt, params)
@@ -244,8 +236,6 @@ def _seed_spellings(
 ) -> tuple[str | list[str] | None, dict[str, Any]]:
     """claw-code-go's spellings, as the flags they stand for: ``--prompt PROMPT`` is ``-p PROMPT``,
     ``--session ID`` is ``--resume ID``; ``--repl`` (the REPL even off a terminal) excludes print mode."""
-    from claw._errors import UsageError
-
     params = dict(params)
     if params.get("prompt_text") is not None:
         if prompt is not None:
@@ -301,7 +291,6 @@ def run_print(
     import time
 
     from claw._cli import resume_collection
-    from claw._errors import internal_error
     from claw._loop import AgentLoop
     from claw._output import output_renderer, shapes
 
@@ -360,6 +349,7 @@ async def _listed(lines: list[str]) -> AsyncIterator[Any]:
 
 async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tuple[int, int]:
     """Each prompt as the next turn (a built-in ``/command`` in its place); ``(exit code, turns)``."""
+    import claw
     from claw import _console as console
     from claw._cli import resume_collection
     from claw._loop import slash
@@ -367,11 +357,9 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
     exit_code, turns = 0, 0
     async for each in prompts:
         turns += 1
-        if isinstance(each, str) and slash.parse(each) is not None:  # only a /command can be a built-in
-            from claw._cli import slash_builtins
-
-            if await slash_builtins.run_builtin(loop, each, report):
-                continue
+        # Only a /command can be a built-in: claw.run_builtin (and the built-ins) load for one.
+        if isinstance(each, str) and slash.parse(each) and await claw.run_builtin(loop, each, report):
+            continue
         outcome = await loop.run_prompt(each)
         resume_collection()
         if outcome.error:

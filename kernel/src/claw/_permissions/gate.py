@@ -357,8 +357,7 @@ class PermissionGate:
     async def _ask(
         self, tool: Tool, tool_input: Mapping[str, Any], decision: Decision, tool_use_id: str | None
     ) -> Verdict:
-        # Questions and answers are built only when a call asks: most runs never ask anyone.
-        from claw._permissions.asking import PermissionAnswer, PermissionQuestion, suggestions
+        from claw._permissions.asking import PermissionAnswer, PermissionQuestion, suggestions  # when asking
 
         verdict = decision.verdict
         if self._mode == "dont-ask":
