@@ -1,9 +1,8 @@
 """The Agent SDK's ``plugins`` option (Claude Code plugin folders) against claw through the real Python
 SDK, which passes one ``--plugin-dir`` per plugin: a folder's hooks (``hooks/hooks.json``) run and its
 MCP servers (``.mcp.json``) start, with ``${CLAUDE_PLUGIN_ROOT}`` replaced by the folder as Claude Code
-does; a folder with parts claw cannot load from a folder (commands, agents, skills, ...) ends the run
-with one line naming them, rather than running without them. (The TypeScript SDK's ``initialize``
-delivery is tested in ``test_agent_sdk_ts_e2e.py``.)"""
+does, and its commands run as ``/plugin:name`` (more in ``test_plugin_folders.py``). (The TypeScript
+SDK's ``initialize`` delivery is tested in ``test_agent_sdk_ts_e2e.py``.)"""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from claude_agent_sdk import ClaudeAgentOptions, ResultMessage, query
 from claw.testing.script import Reply, Text, ToolCall
 
@@ -67,15 +65,29 @@ def test_a_folder_without_mcp_servers_runs_its_hooks(
     assert (folder / "hooked.txt").exists()
 
 
-@pytest.mark.parametrize("part", ["commands", "agents", "skills"])
-def test_a_folder_with_parts_claw_cannot_load_ends_the_run(
-    claw, scripted, tmp_path: Path, part: str, plugin_folder
+def test_a_plugin_folders_command_runs_namespaced(
+    scripted_default, claw_env, workspace: Path, tmp_path: Path, plugin_folder
 ):  # type: ignore[no-untyped-def]
-    folder = plugin_folder(tmp_path / "plug", extra=part)
-    done = claw("-p", "hi", "--plugin-dir", str(folder))
-    done.assert_failure(2, "--plugin-dir: claw cannot load a Claude Code plugin's commands, agents, skills")
-    assert f"(pinging: {part})" in done.stderr
-    assert scripted.requests == [] and not (folder / "hooked.txt").exists(), "nothing of it ran"
+    """A folder with commands loads whole: the SDK's prompt ``/pinging:hello`` is the command's text."""
+    folder = plugin_folder(tmp_path / "plug", extra="commands")
+    scripted_default.script(Reply(Text("hello")))
+    options = ClaudeAgentOptions(
+        cli_path=CLAW,
+        cwd=str(workspace),
+        env=dict(claw_env),
+        plugins=[{"type": "local", "path": str(folder)}],
+    )
+
+    async def collect() -> list[Any]:
+        return [m async for m in query(prompt="/pinging:hello", options=options)]
+
+    messages = asyncio.run(collect())
+    assert isinstance(messages[-1], ResultMessage) and messages[-1].result == "hello"
+    assert json.dumps(scripted_default.requests[0]["messages"][-1]).count("Say hello.") == 1
+
+
+def test_a_folder_that_is_not_there_ends_the_run(claw, scripted, tmp_path: Path):  # type: ignore[no-untyped-def]
     claw("-p", "hi", "--plugin-dir", str(tmp_path / "nowhere")).assert_failure(
         2, f"--plugin-dir: plugins: not a directory: {tmp_path / 'nowhere'}"
     )
+    assert scripted.requests == []

@@ -231,16 +231,18 @@ def test_plugins_load_their_hooks_and_servers(drive, scripted, tmp_path: Path, p
     assert (folder / "hooked.txt").exists() and (hooks_only / "hooked.txt").exists()
 
 
-def test_plugins_claw_cannot_load_are_not_confirmed(drive, scripted, tmp_path: Path, plugin_folder):  # type: ignore[no-untyped-def]
-    """A folder with commands: nothing of it is loaded, plugins_applied is false (the SDK logs it and
-    the session runs without it, as with a Claude Code that did not load them)."""
-    folder = plugin_folder(tmp_path / "plug", extra="commands")
-    scripted.script(Reply(Text("ran without it")))
+def test_plugins_with_output_styles_load_without_them(drive, scripted, tmp_path: Path, plugin_folder):  # type: ignore[no-untyped-def]
+    """A folder with output styles (which claw leaves out, with a warning): the rest of it loads and
+    plugins_applied is true, as Claude Code, which has deprecated plugin output styles, loads it."""
+    folder = plugin_folder(tmp_path / "plug", extra="output-styles")
+    scripted.script(Reply(Text("ran with it")))
     plugins = [{"type": "local", "path": str(folder)}]
     out = drive("options", {"plugins": plugins, "pluginDelivery": "initialize"})
-    assert out["initialization"]["plugins_applied"] is False
-    assert out["messages"][0]["mcp_servers"] == [] and not (folder / "hooked.txt").exists()
-    assert out["messages"][-1]["result"] == "ran without it"
+    assert out["initialization"]["plugins_applied"] is True
+    assert [s["name"] for s in out["messages"][0]["mcp_servers"]] == ["pinger"] and (
+        folder / "hooked.txt"
+    ).exists()
+    assert out["messages"][-1]["result"] == "ran with it"
 
 
 def test_an_in_process_sdk_mcp_tool(drive, scripted):  # type: ignore[no-untyped-def]

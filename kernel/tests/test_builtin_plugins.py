@@ -60,7 +60,15 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
     records = {p["name"]: p for p in claw("plugins", "--json").assert_success().json()}
     builtins = {r["module"]: name for name, r in records.items() if r["status"] == "builtin"}
     # named by the module's last name (what settings plugins.disabled takes), an underscore left out
-    names = ["builtin_plugin", "structured_output"]
+    names = [
+        "builtin_plugin",
+        "doctor",
+        "plugin_list",
+        "resume_session",
+        "local_tasks",
+        "structured_output",
+        "whole_text",
+    ]
     assert builtins == dict(zip(BUILTIN_PLUGINS, names, strict=True))
     assert {"session_store", "compaction", "renderers", "repl", "permissions"} <= set(records)
     assert records["compaction"]["distribution"] == "claw-compaction"  # a default plugin now
@@ -150,3 +158,109 @@ def test_a_plugin_replaces_the_repl_and_without_a_front_end_only_print_mode_runs
     res = claw("--repl", "say hi")
     assert res.exit_code == 3 and res.stdout == "served\n"
     assert loop_env.requests[-1]["messages"][-1]["content"][0]["text"] == "from my front end: say hi"
+
+
+#: A ``local`` task backend of a third party's: the built-in's, under another class.
+MY_LOCAL = """
+import claw
+
+
+class MyLocal(claw.LocalTaskBackend):
+    pass
+
+
+@claw.hookimpl
+def claw_register_task_backends(register):
+    register(MyLocal())
+"""
+
+
+def test_a_plugin_replaces_the_local_task_backend_when_settings_hand_it_over(
+    claw, plugin_module, claw_env, workspace
+):
+    claw_env["CLAW_PLUGINS"] = "my_local"  # no embedded backend (claw-agents): local is the default
+    plugin_module("my_local", MY_LOCAL)
+    import claw as api
+
+    refused = claw("plugins", "--json").assert_success()
+    assert (
+        'plugin "my_local" tried to register task_backend "local", already registered by plugin "local_tasks"'
+        in (refused.stderr)
+    )
+    assert type(api.CommandContext.create(workspace, env=claw_env).task_backend()) is api.LocalTaskBackend
+    _settings(claw_env, plugins={"overrides": {"local": "my_local"}})
+    records = {p["name"]: p for p in claw("plugins", "--json").assert_success().json()}
+    assert records["my_local"]["registers"] == {"task_backends": ["local"]}
+    assert type(api.CommandContext.create(workspace, env=claw_env).task_backend()).__name__ == "MyLocal"
+
+
+def test_a_plugin_replaces_claw_doctor_and_a_builtin_command_is_found_asking_only_the_builtins(
+    claw, plugin_module, claw_env
+):
+    plugin_module(
+        "my_doctor",
+        "import claw, click\n"
+        "@claw.hookimpl\n"
+        "def claw_register_commands(cli):\n"
+        "    @cli.command('doctor')\n"
+        "    def doctor():\n"
+        "        click.echo('my checks: fine')\n",
+    )
+    _settings(claw_env, plugins={"overrides": {"doctor": "my_doctor"}})
+    assert claw("doctor").assert_success().stdout == "my checks: fine\n"
+    records = {p["name"]: p for p in claw("plugins", "--json").assert_success().json()}
+    assert records["my_doctor"]["registers"] == {"commands": ["doctor"]}
+    # Looking up a built-in's command calls only the built-ins' claw_register_commands: a plugin whose
+    # commands cannot even be listed does not stop claw resume-session (nor claw plugins, from its cache).
+    plugin_module("no_commands", "import claw\n@claw.hookimpl\ndef claw_register_commands(cli):\n    1 / 0\n")
+    missing = claw("resume-session", "nowhere.jsonl")
+    assert missing.exit_code == 2 and "nowhere.jsonl" in missing.stderr
+    assert "no_commands" not in missing.stderr
+    assert "no_commands" in claw("--help").stderr  # listing every command asks every plugin
+
+
+def test_a_disabled_builtin_command_is_one_usage_line(claw, claw_env):
+    _settings(claw_env, plugins={"disabled": ["doctor"]})
+    result = claw("doctor")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "claw: error: claw doctor comes with claw's built-in plugin 'doctor', which is disabled "
+        "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
+    )
+    assert "  doctor " not in claw("--help").assert_success().stdout
+    assert claw("plugins").assert_success().stdout  # the other built-in commands still answer
+
+
+def test_without_the_local_backend_background_work_is_one_line_naming_both(claw_env, workspace):
+    import claw as api
+    from claw._errors import ConfigError
+
+    claw_env["CLAW_PLUGINS"] = ""  # and no embedded backend (claw-agents)
+    assert api.CommandContext.create(workspace, env=claw_env).task_backend().name == "local"
+    _settings(claw_env, plugins={"disabled": ["local_tasks"]})
+    context = api.CommandContext.create(workspace, env=claw_env)
+    try:
+        context.task_backend()
+    except ConfigError as exc:
+        assert str(exc) == (
+            "no task backend is installed: neither 'embedded' (pip install claw-agents) nor 'local', whose "
+            "built-in plugin local_tasks is disabled (settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
+        )
+    else:
+        raise AssertionError("a task backend was found")
+
+
+def test_text_without_claw_output_is_the_whole_text_builtins_and_without_both_one_line(
+    claw, claw_env, loop_env
+):
+    loop_env.script(Reply(Text("printed whole")))
+    _settings(claw_env, plugins={"disabled": ["renderers"]})
+    assert claw("-p", "hi").assert_success().stdout == "printed whole\n"
+    _settings(claw_env, plugins={"disabled": ["renderers", "whole_text"]})
+    failed = claw("-p", "hi")
+    assert failed.exit_code == 1 and failed.stdout == ""
+    assert failed.stderr.splitlines() == [
+        "claw: error: --output-format text needs claw-output, which is not installed or is disabled "
+        "(pip install claw-output)"
+    ]
+    assert len(loop_env.requests) == 1  # the second run stopped before asking the model

@@ -1,6 +1,16 @@
 """The kernel stays small in its parts: no module over 600 lines and no function over 80 (issue 12), so a
-reader can hold each in mind; and small as a whole: it may not grow past :data:`MAX_KERNEL_LINES`.
-``claw.testing`` (test helpers, not the runtime) is left out."""
+reader can hold each in mind; and small as a whole. Two figures are kept, each with its ceiling:
+
+- the CORE (:data:`MAX_CORE_LINES`): the contract (hookspecs, public types), the plugin manager, settings
+  layering, routing, the agent loop and the CLI frame: what issue 12's budget ("under 6,000 lines") and
+  the architecture target (docs/architecture.md, "Built-ins, default plugins, and replacing one") count;
+- the whole KERNEL (:data:`MAX_KERNEL_LINES`): the core plus the built-in plugins (``claw._builtins``,
+  ``claw._builtin_plugin``), the kernel's own features registered through the same hooks as any plugin's,
+  each replaceable or disabled by settings (pytest's pattern). The target puts them outside the core budget
+  (built-in plugins "may live under claw/builtins/, not counted in the core budget"), but they ship in
+  claw-kernel, so this honest figure is kept too: moving a feature into a built-in lowers the core only.
+
+``claw.testing`` (test helpers, not the runtime) is left out of both."""
 
 from __future__ import annotations
 
@@ -24,9 +34,20 @@ MAX_FUNCTION_LINES = 80
 #: ``tools/hookdocs.py`` and a pass over dead and twice-said code; 12,729 with the stream-json reader in
 #: claw-sdk; 12,722 with the trust, state and credential doctor checks in claw-commands; 12,631 after a second
 #: pass over twice-said code; +26 for the idle watchdog counting only silence the loop was awake to see; +1
-#: for the providers hook telling SDK plugins to import off the loop). Lower it when features leave; a change
-#: that adds to the kernel must take the lines from somewhere else in it, or move a feature out.
-MAX_KERNEL_LINES = 12_657
+#: for the providers hook telling SDK plugins to import off the loop; +20 for ``claw.PluginFolder``, Claude
+#: Code plugin folders' commands, skills and agents reaching their plugins, taken back by closing docstrings
+#: and collapsing short literals; +197 when doctor, plugins, resume-session, the local task backend, the
+#: StructuredOutput tool and the whole-text renderer became built-in plugins: six hook modules, and the
+#: command lookup that asks the built-ins first). Lower it when features leave; a change that adds to the
+#: kernel must take the lines from somewhere else in it, or move a feature out.
+MAX_KERNEL_LINES = 12_855
+#: A ratchet on the core alone (the kernel without its built-in plugins): 12,586 before the kernel's commands
+#: (doctor, plugins, resume-session), the local task backend, the StructuredOutput tool and the whole-text
+#: renderer became built-in plugins, 12,052 after. Lower it as features leave the core; the goal is
+#: under 6,000.
+MAX_CORE_LINES = 12_053
+#: What the core leaves out: the built-in plugins, under ``claw/`` (names relative to it).
+BUILTINS = ("_builtins", "_builtin_plugin.py")
 
 SRC = Path(claw.__file__).parent
 
@@ -61,6 +82,44 @@ def test_no_function_is_over_80_lines() -> None:
     assert long == {}
 
 
+def _lines(paths: list[Path]) -> int:
+    return sum(len(p.read_text(encoding="utf-8").splitlines()) for p in paths)
+
+
+def _core() -> list[Path]:
+    return [p for p in _modules() if p.relative_to(SRC).parts[0] not in BUILTINS]
+
+
+def test_the_core_leaves_out_exactly_the_builtin_plugins() -> None:
+    from claw._plugins import BUILTIN_PLUGINS
+
+    left_out = {str(p.relative_to(SRC.parent)) for p in set(_modules()) - set(_core())}
+    roots = {m.split(".")[1] for m in BUILTIN_PLUGINS}
+    assert roots == {"_builtins", "_builtin_plugin"}
+    assert "claw/_builtin_plugin.py" in left_out and "claw/_builtins/doctor/command.py" in left_out
+    assert all(n.startswith(("claw/_builtins/", "claw/_builtin_plugin.py")) for n in left_out)
+
+
 def test_the_kernel_does_not_grow() -> None:
-    total = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in _modules())
+    total = _lines(_modules())
     assert total <= MAX_KERNEL_LINES, f"the kernel is {total} lines, over its ceiling of {MAX_KERNEL_LINES}"
+
+
+def test_the_core_does_not_grow() -> None:
+    total = _lines(_core())
+    assert total <= MAX_CORE_LINES, f"the core is {total} lines, over its ceiling of {MAX_CORE_LINES}"
+
+
+def test_the_core_reaches_the_builtins_only_through_the_plugin_manager() -> None:
+    """A built-in is a plugin: the core loads it by name (``BUILTIN_PLUGINS``) and calls its hooks, so
+    disabling or replacing one leaves nothing behind. Two imports are the exceptions: the public
+    ``claw.LocalTaskBackend`` (other backends build on it), and the ``local`` backend a
+    ``SessionContext`` built outside a run (no plugins loaded) falls back to."""
+    importers = set()
+    for path in _core():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if any(n.startswith("claw._builtin") for n in names):
+                importers.add(str(path.relative_to(SRC)))
+    assert importers == {"__init__.py", "_session_context.py"}

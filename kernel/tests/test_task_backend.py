@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from claw import LocalTaskBackend
 from claw._permissions.modes import narrowed
-from claw._tasks import LocalTaskBackend
 
 
 def test_local_backend_finds_its_tasks_by_id():

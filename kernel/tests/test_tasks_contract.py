@@ -10,8 +10,7 @@ from pathlib import Path
 
 import claw
 import pytest
-from claw import ConfigError, TaskFilter, TaskRecord, TaskSpec, TaskStatus
-from claw._tasks import LocalTaskBackend
+from claw import ConfigError, LocalTaskBackend, TaskFilter, TaskRecord, TaskSpec, TaskStatus
 from claw.testing import process_alive, processes_gone
 from claw.testing.script import Reply, Text
 

@@ -100,7 +100,7 @@ _LAZY: dict[str, str] = {
     "confine": "claw._sandboxes",
     "TaskBackend": "claw._tasks",
     "TaskHandle": "claw._tasks",
-    "LocalTaskBackend": "claw._tasks",
+    "LocalTaskBackend": "claw._builtins.local_tasks.backend",
     "TaskSpec": "claw._tasks",
     "TaskStatus": "claw._tasks",
     "StoppedTask": "claw._tasks",
@@ -122,6 +122,7 @@ _LAZY: dict[str, str] = {
     "SubagentResult": "claw._subagents",
     "SessionContext": "claw._session_context",
     "SlashCommand": "claw._session_context",
+    "PluginFolder": "claw._session_context",
     "DoctorCheck": "claw._diagnostics",
     # services a plugin can replace (``claw_session_store``, ``claw_compactor``, ``claw_output_renderer``,
     # ``claw_interactive``, ``claw_permission_decision``): the built-ins answer with these
@@ -220,6 +221,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from claw._builtins.local_tasks.backend import LocalTaskBackend
     from claw._classifiers import Classifier, PermissionRequest, Verdict
     from claw._cli._output import emit_json, table
     from claw._cli.run_options import RESUME_PICK
@@ -302,7 +304,7 @@ if TYPE_CHECKING:
         load_catalogue,
     )
     from claw._sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
-    from claw._session_context import SessionContext, SlashCommand
+    from claw._session_context import PluginFolder, SessionContext, SlashCommand
     from claw._sessions import (
         CacheStats,
         Session,
@@ -315,7 +317,6 @@ if TYPE_CHECKING:
     from claw._subagents import SubagentResult, SubagentSpec
     from claw._task_notification import TaskNotification
     from claw._tasks import (
-        LocalTaskBackend,
         StoppedTask,
         TaskBackend,
         TaskEvent,

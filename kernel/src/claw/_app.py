@@ -48,6 +48,18 @@ def _registry(kind: str, base: str, *, instance: bool) -> cached_property[dict[s
     return cached_property(collect)
 
 
+#: The registries (:class:`App` properties) built from ``claw_register_<kind>``.
+REGISTRIES = (
+    "providers",
+    "tools",
+    "classifiers",
+    "transports",
+    "sandboxes",
+    "task_backends",
+    "slash_commands",
+)
+
+
 class App:
     """The state of one run.
 
@@ -57,8 +69,7 @@ class App:
     :param cli_overrides: settings implied by command-line flags.
     :param managed_path: managed settings file (tests point it elsewhere).
     :param setting_sources: ``--setting-sources``: the file scopes (user, project, local) to read;
-        ``None`` reads all.
-    """
+        ``None`` reads all."""
 
     def __init__(
         self,
@@ -200,6 +211,22 @@ class App:
     sandboxes = _registry("sandboxes", "Sandbox", instance=False)
     task_backends = _registry("task_backends", "TaskBackend", instance=True)
     slash_commands = _registry("slash_commands", "BuiltinCommand", instance=True)
+
+    @cached_property
+    def commands(self) -> Any:
+        """The subcommands plugins add (``claw_register_commands``), collected when first looked up: a
+        :class:`claw._cli._root.PluginCommands`."""
+        from claw._cli._root import PluginCommands
+
+        return PluginCommands(self)
+
+    def collect_all(self) -> None:
+        """Build every registry and collect the commands, so each plugin record lists what it registers
+        (``claw plugins``, ``claw doctor``, :meth:`claw.CommandContext.registrations`)."""
+        for kind in REGISTRIES:
+            getattr(self, kind)
+        _ = self.plugin_settings
+        self.commands.all()
 
     def open_provider(self, address: str) -> tuple[Any, str]:
         """A new provider instance for ``address`` (anything :func:`claw._routing.resolve` accepts:

@@ -1,6 +1,7 @@
-"""The kernel's own registrations that need no replacing as a whole (the local task backend), loaded
-as the first plugin so third parties can add to them; the replaceable features are in
-:mod:`claw._builtins`."""
+"""The kernel's own hook implementations that are part of its contracts rather than features: the
+``agents`` settings key (which task backend :func:`claw.select_task_backend` picks) and the innermost
+``claw_hook_event`` wrapper that settles the handlers' answer. Loaded as the first plugin; the
+replaceable features are in :mod:`claw._builtins`."""
 
 from __future__ import annotations
 
@@ -12,14 +13,6 @@ from claw import hookimpl
 if TYPE_CHECKING:
     from claw._events import HookEvent
     from claw._hook_dispatch import HookContext
-    from claw._tasks import TaskBackend
-
-
-@hookimpl
-def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None:
-    from claw._tasks import LocalTaskBackend
-
-    register(LocalTaskBackend())
 
 
 @hookimpl

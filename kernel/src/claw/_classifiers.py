@@ -1,10 +1,9 @@
 """The permission-classifier contract.
 
 A classifier gives a verdict on a tool call that no rule decided: the ``auto`` permission mode asks
-the registered classifiers in order. The kernel ships the rule-based one; ``claw-classifier-llm``
+the registered classifiers in order. claw-permissions registers the rule-based one; ``claw-classifier-llm``
 adds a model-backed one. A classifier that cannot decide returns ``None``; one that fails must
-answer ``ask``, never ``allow``.
-"""
+answer ``ask``, never ``allow``."""
 
 from __future__ import annotations
 

@@ -114,8 +114,7 @@ def parse_json(text: str, label: str) -> dict[str, Any]:
     """Parse ``text`` as a JSON object; ``label`` (a file name) starts every error message.
 
     :raises ConfigError: ``<label>:<line>:<col>: invalid JSON: <why>``, or when the top level is not
-        an object.
-    """
+        an object."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -2,8 +2,7 @@
 
 User-facing problems (a plugin skipped, a settings key unknown) are printed as single lines that
 start with ``claw:``, never on stdout, so ``--output-format json`` stays parseable. Debug logging is
-separate: see :mod:`claw._log`.
-"""
+separate: see :mod:`claw._log`."""
 
 from __future__ import annotations
 

@@ -19,8 +19,7 @@ def _skip_pydantic_plugins() -> None:
     only, pydantic's loader module (``pydantic.plugin._loader``, asked for its ``get_plugins()`` at
     each validator build) is a small one answering "none"; when something imported the real loader
     first, its cache is filled with "none" instead. Should pydantic move either, the scan simply
-    happens as before.
-    """
+    happens as before."""
     import sys
     from types import ModuleType
 
@@ -31,17 +30,13 @@ def _skip_pydantic_plugins() -> None:
         return
     loader = ModuleType(_LOADER, "claw's stand-in for pydantic's plugin loader: no pydantic plugins.")
     loader.__dict__.update(
-        PYDANTIC_ENTRY_POINT_GROUP="pydantic", _plugins={}, _loading_plugins=False, get_plugins=_no_plugins
+        PYDANTIC_ENTRY_POINT_GROUP="pydantic", _plugins={}, _loading_plugins=False, get_plugins=lambda: ()
     )
     sys.modules[_LOADER] = loader
 
 
 #: The module pydantic's validators ask for plugins (pydantic 2.x).
 _LOADER = "pydantic.plugin._loader"
-
-
-def _no_plugins() -> tuple[()]:
-    return ()
 
 
 _skip_pydantic_plugins()

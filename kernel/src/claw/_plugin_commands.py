@@ -85,10 +85,10 @@ class CommandContext:
         ``classifiers``, ``transports``, ``sandboxes`` and ``task_backends`` (the object registered),
         ``settings`` (the key's description) and ``commands`` (``None``). Builds every registry and
         collects the commands (so each plugin's record is complete): call it once."""
-        from claw._cli.plugins_cmd import REGISTRIES, collect_all
+        from claw._app import REGISTRIES
 
         app = self._app
-        collect_all(app)
+        app.collect_all()
         found = {
             kind: [
                 (r.obj.spec.name if kind == "tools" else r.obj.name, r.obj, r.plugin.source)
@@ -106,9 +106,7 @@ class CommandContext:
         """Run the start-up phases this run has not run yet (settings files, plugins, every registry and
         command, settings validation) and return every phase run so far with its cost in milliseconds,
         in the order they ran: what ``claw bootstrap-plan`` prints."""
-        from claw._cli.plugins_cmd import collect_all
-
-        collect_all(self._app)
+        self._app.collect_all()
         _ = self._app.settings
         return list(self._app.timings)
 
@@ -169,10 +167,11 @@ class CommandContext:
 
     def renderer(self, format: str = "text", out: TextIO | None = None) -> Renderer:
         """What prints a run in ``--output-format`` ``format`` on ``out`` (default stdout), as ``claw -p``
-        gets it: the answer to ``claw_output_renderer`` (claw-output's streams text), else for ``text``
-        the kernel's, which prints each message whole. A front end wraps it to add what it shows.
+        gets it: the answer to ``claw_output_renderer`` (claw-output's streams text; without it, for
+        ``text``, the ``whole_text`` built-in prints each message whole). A front end wraps it to add what
+        it shows.
 
-        :raises ClawError: a JSON format and no plugin renders it.
+        :raises ClawError: no plugin renders the format.
         """
         import sys
 

@@ -39,13 +39,17 @@ from claw._version import API_VERSION
 ENTRY_POINT_GROUP = "claw"
 
 #: Kernel modules registered as plugins before any entry point, as pytest registers its own: each
-#: feature the loop and CLI reach only through hooks, so a plugin can replace one (its ``firstresult``
-#: answer comes before the built-in's ``trylast`` one) and settings ``plugins.disabled`` can switch one
-#: off by its last name, no leading _ (``"structured_output"``). Each imports only ``claw.hookimpl`` at
-#: start-up.
+#: feature the loop and CLI reach only through hooks, so a plugin can replace one (see
+#: :mod:`claw._builtins`) and settings ``plugins.disabled`` can switch one off by its last name, no
+#: leading _ (``"structured_output"``). Each imports only ``claw.hookimpl`` at start-up.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtin_plugin",
+    "claw._builtins.doctor",
+    "claw._builtins.plugin_list",
+    "claw._builtins.resume_session",
+    "claw._builtins.local_tasks",
     "claw._builtins.structured_output",
+    "claw._builtins.whole_text",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they
@@ -237,6 +241,14 @@ def override_hint(holder: PluginRecord, record: PluginRecord, name: str) -> str:
     return f' (to let it replace it, set settings plugins.overrides {{"{name}": "{taker}"}})'
 
 
+class _Contained(types.SimpleNamespace):
+    """What pluggy registers for a plugin: its hook functions, each wrapped in a guard
+    (:meth:`PluginManager._contained`); hashable by identity, as pluggy's subset callers need."""
+
+    def __hash__(self) -> int:  # pyright: ignore[reportIncompatibleVariableOverride]
+        return id(self)
+
+
 class PluginManager(pluggy.PluginManager):
     """pluggy's manager plus claw's loading policy and records.
 
@@ -355,7 +367,7 @@ class PluginManager(pluggy.PluginManager):
         :func:`inspect.getattr_static`, about 6 ms a run over all plugins, though only a function in the
         object's own namespace can be a hook implementation of a module or a namespace (the attributes
         of their types are never Python functions). Anything else still goes to pluggy."""
-        if type(plugin) in (types.ModuleType, types.SimpleNamespace):
+        if type(plugin) in (types.ModuleType, _Contained):
             value = vars(plugin).get(name)
             if not isinstance(value, _HOOKABLE):
                 return None
@@ -371,7 +383,7 @@ class PluginManager(pluggy.PluginManager):
     # never takes the others' results down with it.
 
     def _contained(self, record: PluginRecord, plugin: Any) -> Any:
-        namespace = types.SimpleNamespace(__name__=getattr(plugin, "__name__", record.name))
+        namespace = _Contained(__name__=getattr(plugin, "__name__", record.name))
         for attr in dir(plugin):
             opts = self.parse_hookimpl_opts(plugin, attr)
             if opts is None:
@@ -491,11 +503,19 @@ class PluginManager(pluggy.PluginManager):
             _RESULTS.reset(token)
         return result, answers
 
-    def call_staged(self, hook_name: str, **kwargs: Any) -> set[str]:
+    def call_staged(self, hook_name: str, *, builtins: bool | None = None, **kwargs: Any) -> set[str]:
         """Call a registration hook through pluggy; return the names of the plugins that raised in it
-        (whose staged registrations must then be dropped: all or nothing per plugin)."""
+        (whose staged registrations must then be dropped: all or nothing per plugin).
+
+        :param builtins: ``True`` calls only the built-in plugins, ``False`` all but them (pluggy's subset
+            caller), for a lookup the built-ins answer alone; ``None``, every plugin.
+        """
         mark = len(self._raised_log)
-        getattr(self.hook, hook_name)(**kwargs)
+        caller = getattr(self.hook, hook_name)
+        if builtins is not None:
+            others = [r for r in self.records if r.active and (r.status == "builtin") is not builtins]
+            caller = self.subset_hook_caller(hook_name, [self.get_plugin(r.name) for r in others])
+        caller(**kwargs)
         return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
 
     def implementers(self, hook_name: str, *, wrappers: bool = True) -> list[PluginRecord]:

@@ -38,6 +38,19 @@ class SlashCommand:
     model_invocable: bool = True
 
 
+@dataclass(frozen=True)
+class PluginFolder:
+    """A Claude Code plugin folder of this run (``--plugin-dir``, the Agent SDK's ``plugins``): claw-sdk
+    reads it, and the plugins owning each part load it from :attr:`SessionContext.plugin_folders` (so no
+    plugin imports another). Absolute paths: files, or directories of ``*.md`` (of ``<n>/SKILL.md``)."""
+
+    name: str
+    root: Path
+    commands: tuple[Path, ...] = ()
+    skills: tuple[Path, ...] = ()
+    agents: tuple[Path, ...] = ()
+
+
 #: Runs a tool call for the user: ``(name, input) -> ToolResult`` (:meth:`SessionContext.call_tool`).
 ToolCaller = Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]]
 
@@ -104,6 +117,8 @@ class SessionContext:
         #: the kernel's ``json_schema`` (``--json-schema``).
         self.extra: Mapping[str, Any] = extra or {}
         self.transports: Mapping[str, type[Transport]] = transports or {}
+        #: The run's Claude Code plugin folders (set by the agent loop from ``LoopOptions.plugin_folders``).
+        self.plugin_folders: tuple[PluginFolder, ...] = ()
         self.stash = Stash()
         self._tools: list[Tool] = []
         self._call_tool = call_tool
@@ -169,8 +184,8 @@ class SessionContext:
         for the whole session: the ``local`` one keeps the handles of the work started on it."""
         if self._task_backends is not None:
             return self._task_backends()
-        if self._default_backends is None:
-            from claw._tasks import LocalTaskBackend
+        if self._default_backends is None:  # built outside a run (tests, embedding): no plugins to ask
+            from claw._builtins.local_tasks.backend import LocalTaskBackend
 
             self._default_backends = {"local": LocalTaskBackend()}
         return self._default_backends
@@ -203,8 +218,7 @@ class SessionContext:
         with the running command's ``allowed-tools`` granted; hooks do not run.
 
         :raises ToolError: the tool does not exist, the call is denied (the message says why), or
-            the tool failed.
-        """
+            the tool failed."""
         from claw._tools import ToolError
 
         if self._call_tool is None:

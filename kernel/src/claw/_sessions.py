@@ -8,8 +8,7 @@ an :class:`EventLog`) that a :class:`SessionStore` opens, and asks the store for
 
 What stays here is what the loop itself needs: the state it continues from, the prompt-cache totals it
 carries on, and :func:`interrupted_results`, with which it answers the tool calls an interrupted turn
-left open.
-"""
+left open."""
 
 from __future__ import annotations
 

@@ -2,8 +2,7 @@
 concept exists (``permissions``, ``env``, ``model``), so Claude Code's settings files are
 read as they are (:mod:`claw._config`) and can be copied into ``.claw/settings.json``. Plugins declare
 their own top-level keys through ``claw_register_settings`` (``hooks``: claw-hooks; ``compaction``:
-claw-compaction).
-"""
+claw-compaction)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ Two levels, one backend class:
   shell command, with its output streamed to a file that :meth:`TaskBackend.output` pages through, and a
   :class:`TaskRecord` that keeps every state transition. ``get``/``list``/``wait``/``stop`` observe and end it.
 
-The kernel's ``local`` backend runs both in the current process (detached tasks die with it); plugins add
+The kernel's built-in ``local`` backend (:mod:`claw._builtins.local_tasks`) runs both in the current process
+(detached tasks die with it); plugins add
 backends that outlive it (``claw-agents``: ``embedded``, a supervisor process with state in SQLite;
 ``claw-agents-celery``: a fleet). Settings ``agents.backend`` picks one (:func:`select_task_backend`).
 Records and specs are pydantic models so a backend can store or ship them as JSON unchanged.
@@ -18,17 +19,13 @@ from __future__ import annotations
 import abc
 import asyncio
 import codecs
-import contextlib
 import enum
 import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field
@@ -306,8 +303,9 @@ async def stop_process_group(pid: int, grace: float = 3.0) -> None:
 def select_task_backend(backends: Mapping[str, TaskBackend], settings: Mapping[str, Any]) -> TaskBackend:
     """The backend settings ``agents.backend`` names (default :data:`DEFAULT_TASK_BACKEND`).
 
-    When the default is not installed, the kernel's ``local`` backend serves (detached tasks then end with
-    this process). A backend named in settings but not registered is an error naming it and the choices.
+    When the default is not installed, the kernel's built-in ``local`` backend serves (detached tasks then
+    end with this process). A backend named in settings but not registered is an error naming it and the
+    choices; with neither the default nor ``local``, one naming both.
     """
     agents = settings.get("agents")
     configured = agents.get("backend") if isinstance(agents, Mapping) else None
@@ -315,135 +313,16 @@ def select_task_backend(backends: Mapping[str, TaskBackend], settings: Mapping[s
     if name in backends:
         backends[name].configure(settings)
         return backends[name]
+    if not configured and "local" in backends:
+        return backends["local"]
+    from claw._errors import ConfigError
+
+    installed = ", ".join(sorted(backends)) or "none"
     if configured:
-        from claw._errors import ConfigError
-
         raise ConfigError(
-            f"settings agents.backend: no task backend {name!r} is installed "
-            f"(installed: {', '.join(sorted(backends)) or 'none'})"
+            f"settings agents.backend: no task backend {name!r} is installed (installed: {installed})"
         )
-    return backends["local"]
-
-
-class _LocalHandle(TaskHandle):
-    def __init__(self, task: asyncio.Task[Any]) -> None:
-        self.id = task.get_name()
-        self._task = task
-
-    def done(self) -> bool:
-        return self._task.done()
-
-    async def result(self) -> Any:
-        return await self._task
-
-    async def cancel(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-
-
-class LocalTaskBackend(TaskBackend):
-    """Runs tasks on the running event loop (the handle's id is the ``name`` given to :meth:`start`:
-    make it unique; a sub-agent's is its session id); detached tasks are child processes of this
-    process, their records kept in memory and their output in a temporary directory (so they end with it)."""
-
-    name = "local"
-
-    def __init__(self) -> None:
-        self._records: dict[str, TaskRecord] = {}
-        self._procs: dict[str, asyncio.subprocess.Process] = {}
-        self._watchers: dict[str, asyncio.Task[None]] = {}
-        self._dir: Path | None = None
-        self._handles: dict[str, TaskHandle] = {}
-
-    def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
-        async def _run() -> Any:
-            return await work()
-
-        handle = _LocalHandle(asyncio.get_running_loop().create_task(_run(), name=name))
-        self._handles[handle.id] = handle
-        return handle
-
-    def handle(self, task_id: str) -> TaskHandle | None:
-        return self._handles.get(task_id)
-
-    def handles(self) -> list[TaskHandle]:
-        return list(self._handles.values())
-
-    async def submit(self, spec: TaskSpec) -> TaskRecord:
-        if self._dir is None:
-            self._dir = Path(tempfile.mkdtemp(prefix="claw-tasks-"))
-        task_id = uuid.uuid4().hex[:12]
-        out = self._dir / f"{task_id}.log"
-        record = TaskRecord(id=task_id, spec=spec, backend=self.name, output_path=str(out))
-        record.transition(TaskStatus.PENDING, "submitted")
-        self._records[task_id] = record
-        with open(out, "wb") as sink:
-            try:
-                proc = await asyncio.create_subprocess_exec(
-                    *task_argv(spec),
-                    cwd=spec.cwd,
-                    env=task_env(spec),
-                    stdin=asyncio.subprocess.DEVNULL,
-                    stdout=sink,
-                    stderr=asyncio.subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            except OSError as e:
-                record.error = f"could not start: {e}"
-                record.transition(TaskStatus.FAILED, record.error)
-                return record.model_copy(deep=True)
-        record.pid = proc.pid
-        record.transition(TaskStatus.RUNNING, f"pid {proc.pid}")
-        self._procs[task_id] = proc
-        self._watchers[task_id] = asyncio.get_running_loop().create_task(self._watch(record, proc))
-        return record.model_copy(deep=True)
-
-    async def _watch(self, record: TaskRecord, proc: asyncio.subprocess.Process) -> None:
-        record.exit_code = code = await proc.wait()
-        if record.status.final:  # stopped meanwhile
-            return
-        if code == 0:
-            record.transition(TaskStatus.COMPLETED, "exit 0")
-        else:
-            record.error = f"exit code {code}"
-            record.transition(TaskStatus.FAILED, record.error)
-
-    def _record(self, task_id: str) -> TaskRecord:
-        try:
-            return self._records[task_id]
-        except KeyError:
-            raise KeyError(f"no task {task_id!r}") from None
-
-    async def get(self, task_id: str) -> TaskRecord:
-        return self._record(task_id).model_copy(deep=True)
-
-    async def list(self, filter: TaskFilter | None = None) -> list[TaskRecord]:
-        flt = filter or TaskFilter()
-        return [r.model_copy(deep=True) for r in self._records.values() if flt.matches(r)]
-
-    async def output(self, task_id: str, offset: int = 0, limit: int = 64 * 1024) -> TaskOutputChunk:
-        record = self._record(task_id)
-        final = record.status.final
-        text, nxt = read_task_output(record.output_path or "", offset, limit)
-        size = os.path.getsize(record.output_path) if record.output_path and final else 0
-        return TaskOutputChunk(text, nxt, final and nxt >= size)
-
-    async def wait(self, task_id: str, timeout: float | None = None) -> TaskRecord:
-        record = self._record(task_id)
-        watcher = self._watchers.get(task_id)
-        if watcher is not None and not record.status.final:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(watcher), timeout)
-        return record.model_copy(deep=True)
-
-    async def stop(self, task_id: str) -> TaskRecord:
-        record = self._record(task_id)
-        proc = self._procs.get(task_id)
-        if not record.status.final and proc is not None:
-            record.transition(TaskStatus.STOPPED, "stopped on request")
-            await stop_process_group(proc.pid)
-            with contextlib.suppress(ProcessLookupError):
-                await proc.wait()
-            record.exit_code = proc.returncode
-        return record.model_copy(deep=True)
+    raise ConfigError(
+        f"no task backend is installed: neither {name!r} (pip install claw-agents) nor 'local', whose "
+        "built-in plugin local_tasks is disabled (settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
+    )

@@ -14,8 +14,7 @@ it crashed the first JSON write (the session file, the request to the model). Th
   UTF-8 (:func:`dumps`).
 
 :func:`model_text` is public (``claw.model_text``) so plugins decode the bytes they show the model
-the same way.
-"""
+the same way."""
 
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ def test_a_plugin_replaces_a_command_when_settings_hand_it_the_name(claw, plugin
     ).assert_success()
 
 
-def test_claws_own_commands_cannot_be_replaced(claw, plugin_module):
+def test_claws_own_commands_are_kept_unless_settings_hand_them_over(claw, plugin_module):
     plugin_module(
         "my_doctor",
         "import claw, click\n"
@@ -78,13 +78,16 @@ def test_claws_own_commands_cannot_be_replaced(claw, plugin_module):
         "    def doctor():\n"
         "        click.echo('all fine, trust me')\n",
     )
-    done = claw(
-        "--settings", json.dumps({"plugins": {"overrides": {"doctor": "my_doctor"}}}), "doctor", "--json"
-    )
+    done = claw("doctor", "--json")
     assert done.exit_code == 1 and "all fine" not in done.stdout  # claw's doctor ran, and reports the refusal
     refusal = next(c for c in done.json() if "my_doctor" in c["name"])
     assert refusal["status"] == "fail" and 'tried to add command "doctor"' in refusal["detail"]
-    assert 'tried to add command "doctor", already provided by claw itself' in done.stderr
+    assert (
+        'tried to add command "doctor", already provided by plugin "doctor" (to let it replace it, set '
+        'settings plugins.overrides {"doctor": "my_doctor"})' in done.stderr
+    )
+    handed = claw("--settings", json.dumps({"plugins": {"overrides": {"doctor": "my_doctor"}}}), "doctor")
+    assert handed.assert_success().stdout == "all fine, trust me\n"  # the user's choice, as for tools
 
 
 def test_bootstrap_plan_lists_phases_in_order(claw):

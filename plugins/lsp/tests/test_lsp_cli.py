@@ -83,6 +83,20 @@ def test_doctor_checks_each_server_command(claw, workspace: Path) -> None:
     assert result.exit_code == 1
 
 
+def test_doctor_reads_the_work_dir_s_servers_from_anywhere(claw, workspace: Path, tmp_path: Path) -> None:
+    """``claw --work-dir DIR doctor`` checks DIR's ``.lsp.json``, not the current directory's."""
+    write(workspace, {"ghost": {"command": "no-such-lsp-xyz", "extensionToLanguage": {".gh": "ghost"}}})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = claw("--work-dir", workspace, "doctor", "--json", cwd=elsewhere)
+    checks = {c["name"]: c for c in result.json() if c["section"] == "lsp"}
+    assert (
+        checks["ghost"]["status"] == "fail"
+        and "command not found: no-such-lsp-xyz" in checks["ghost"]["detail"]
+    )
+    assert result.exit_code == 1
+
+
 def test_bad_lsp_options_are_a_settings_error(claw, workspace: Path) -> None:
     write(workspace, {}, {"lsp": {"requestTimeout": -1}})
     result = claw("lsp", "list")

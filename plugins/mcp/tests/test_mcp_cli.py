@@ -124,6 +124,20 @@ def test_doctor_shows_each_server(claw, workspace: Path) -> None:  # type: ignor
     assert result.exit_code == 1
 
 
+def test_doctor_reads_the_work_dir_s_servers_from_anywhere(claw, workspace: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``claw --work-dir DIR doctor`` checks DIR's ``.mcp.json``, not the current directory's (it once
+    looked where a project settings file was, else in the current directory)."""
+    (workspace / ".mcp.json").write_text(
+        json.dumps({"mcpServers": {"gone": {"command": "no-such-binary-xyz"}}})
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = claw("--work-dir", workspace, "doctor", "--json", cwd=elsewhere)
+    checks = {c["name"]: c for c in result.json() if c["section"] == "mcp"}
+    assert checks["gone"]["status"] == "fail" and "command not found" in checks["gone"]["detail"]
+    assert result.exit_code == 1
+
+
 def test_logout_forgets_tokens(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]
     from claw_mcp.oauth import TokenFile
 

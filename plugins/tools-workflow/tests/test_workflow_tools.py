@@ -190,3 +190,32 @@ def test_session_commands_precedence_and_skill(ctx, workspace, claw_env):
     assert (
         call(SkillTool(), ctx, skill="greet", args="Ann").content == f"Hello from .claw, Ann in {workspace}"
     )
+
+
+def test_a_plugin_folders_commands_and_skills_are_namespaced(workspace, claw_env, tmp_path):
+    """``SessionContext.plugin_folders`` (what claw-sdk fills from ``--plugin-dir``): commands, a skills
+    directory and a skill directory itself, named ``<plugin>:<name>``, ``${CLAUDE_PLUGIN_ROOT}``
+    replaced; a user command of the same name wins."""
+    root = tmp_path / "plug"
+    _write(root / "commands/hello.md", "---\ndescription: Greet\n---\nHi $1 from ${CLAUDE_PLUGIN_ROOT}")
+    _write(root / "commands/git/log.md", "Show the log")
+    _write(root / "skills/check/SKILL.md", "---\nname: checklist\n---\nCheck ${CLAUDE_PLUGIN_ROOT}/LIST")
+    _write(root / "solo/SKILL.md", "Solo skill")
+    folder = claw.PluginFolder(
+        name="myplug", root=root, commands=(root / "commands",), skills=(root / "skills", root / "solo")
+    )
+
+    def started() -> dict[str, claw.SlashCommand]:
+        session = claw.SessionContext(session_id="s", workspace=workspace, settings={}, env=claw_env)
+        session.plugin_folders = (folder,)
+        plugin.claw_session_start(session)
+        return session.commands
+
+    commands = started()
+    assert set(commands) == {"myplug:hello", "myplug:git:log", "myplug:checklist", "myplug:solo"}
+    hello = commands["myplug:hello"]
+    assert (hello.description, hello.source) == ("Greet", "plugin:myplug")
+    assert asyncio.run(hello.expand("Ann")) == f"Hi Ann from {root}"
+    assert asyncio.run(commands["myplug:checklist"].expand("")) == f"Check {root}/LIST"
+    _write(Path(claw_env["CLAW_CONFIG_DIR"]) / "commands/myplug/hello.md", "Hi from the user")
+    assert started()["myplug:hello"].source == "user"

@@ -1,10 +1,11 @@
-"""The root ``claw`` group: global options, lazy built-in commands and plugin commands."""
+"""The root ``claw`` group: global options, and the commands plugins add (built-ins' first)."""
 
 from __future__ import annotations
 
 import difflib
 import os
 import re
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,11 +18,12 @@ from claw._version import version_line
 if TYPE_CHECKING:
     from claw._plugins import PluginRecord
 
-#: Built-in subcommands: name -> "module:attribute", imported on use.
+#: Subcommands of the kernel's built-in plugins (:data:`claw._plugins.BUILTIN_PLUGINS`), by name -> the
+#: built-in: with it disabled, the error says so instead of guessing at a typo.
 BUILTIN_COMMANDS: dict[str, str] = {
-    "doctor": "claw._cli.doctor:doctor",
-    "plugins": "claw._cli.plugins_cmd:plugins",
-    "resume-session": "claw._cli.resume_session_cmd:resume_session",
+    "doctor": "doctor",
+    "plugins": "plugin_list",
+    "resume-session": "resume_session",
 }
 
 #: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
@@ -190,7 +192,7 @@ class ClawGroup(click.Group):
                 continue
             if print_mode:
                 return i
-            if tok in BUILTIN_COMMANDS or tok in self.commands or _COMMAND_LIKE.match(tok):
+            if tok in self.commands or _COMMAND_LIKE.match(tok):
                 return None
             return i
         return None
@@ -204,6 +206,12 @@ class ClawGroup(click.Group):
         name = args[0]
         if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
             return super().resolve_command(ctx, args)
+        if name in BUILTIN_COMMANDS:
+            raise click.UsageError(
+                f"claw {name} comes with claw's built-in plugin {BUILTIN_COMMANDS[name]!r}, which is disabled "
+                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)",
+                ctx,
+            )
         if name in PLUGIN_COMMANDS:
             dist = PLUGIN_COMMANDS[name]
             raise click.UsageError(
@@ -214,25 +222,21 @@ class ClawGroup(click.Group):
         hint = f"did you mean {close[0]!r}?" if close else f"to send it as a prompt: claw -p {name}"
         raise click.UsageError(f"no such command {name!r}; {hint}", ctx)
 
-    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
-        cached = ctx.meta.get("claw.plugin_commands")
-        if cached is None:
-            cached = ctx.meta["claw.plugin_commands"] = _collect_plugin_commands(state_of(ctx).app, self)
-        return cached
-
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*BUILTIN_COMMANDS, *self.commands, *self._plugin_commands(ctx)})
+        return sorted({*self.commands, *state_of(ctx).app.commands.all()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        target = BUILTIN_COMMANDS.get(cmd_name)
-        if target is not None:
-            import importlib
-
-            module, attr = target.split(":")
-            return getattr(importlib.import_module(module), attr)
-        return self._plugin_commands(ctx).get(cmd_name)
+        unread = ctx.meta.get(_UNREAD_SETTINGS)
+        if unread is None:
+            return state_of(ctx).app.commands.get(cmd_name)
+        # Settings that cannot be read: the built-ins' commands still answer, loaded on the defaults
+        # (``claw doctor`` reports what is broken); a plugin's command needs the settings.
+        command = _defaults_app(state_of(ctx)).commands.builtin().get(cmd_name)
+        if command is None:
+            raise unread
+        return command
 
 
 class _StagingGroup(click.Group):
@@ -251,32 +255,69 @@ class _StagingGroup(click.Group):
         self.staged.setdefault(record.name, []).append((name or cmd.name or "", cmd))
 
 
-def _collect_plugin_commands(app: Any, root: click.Group) -> dict[str, click.Command]:
-    """Call ``claw_register_commands`` once (through pluggy) into a staging group; reject taken names:
-    claw's own always, another plugin's unless settings ``plugins.overrides`` hand the name over (as for
-    tools)."""
-    from claw import _console as console
-    from claw._plugins import override_hint
+class PluginCommands:
+    """The subcommands plugins add (``claw_register_commands``) to one app, collected once, in two
+    steps. The built-in plugins load first, so they own their names (another plugin takes one only when
+    settings ``plugins.overrides`` hand it over, as for tools): looking one up (``claw plugins``) calls
+    only the built-ins' hook, and the other plugins' command modules stay unimported."""
 
-    taken = set(BUILTIN_COMMANDS) | set(root.commands)
-    found: dict[str, click.Command] = {}
-    owners: dict[str, PluginRecord] = {}
-    staging = _StagingGroup(app)
-    failed = app.pm.call_staged("claw_register_commands", cli=staging)
-    for record in app.pm.records:
-        for name, command in staging.staged.get(record.name, []) if record.name not in failed else []:
-            if name in taken or (name in found and not app.pm.may_take(record, name)):
-                holder = owners.get(name)
-                by = holder.label if holder is not None else "claw itself"
-                problem = f'tried to add command "{name}", already provided by {by}'
-                problem += override_hint(holder, record, name) if holder is not None else ""
-                record.problems.append(problem)
-                console.warn(f"{record.label} {problem}; rejected")
-                continue
-            found[name] = command
-            owners[name] = record
-            record.registered.setdefault("commands", []).append(name)
-    return found
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._found: dict[str, click.Command] = {}
+        self._owners: dict[str, PluginRecord] = {}
+        self._steps: set[bool] = set()
+
+    def get(self, name: str) -> click.Command | None:
+        if name not in self.app.pm.overrides and name in self.builtin():
+            return self._found[name]
+        return self.all().get(name)
+
+    def builtin(self) -> dict[str, click.Command]:
+        """The built-ins' commands."""
+        self._collect(builtins=True)
+        return {n: c for n, c in self._found.items() if self._owners[n].status == "builtin"}
+
+    def all(self) -> dict[str, click.Command]:
+        self._collect(builtins=True)
+        if False not in self._steps:
+            start = time.perf_counter()
+            self._collect(builtins=False)
+            self.app.timed("register commands", start)
+        return self._found
+
+    def _collect(self, *, builtins: bool) -> None:
+        """Call ``claw_register_commands`` (through pluggy) on the built-ins or the others into a
+        staging group, then apply the commands in load order; reject a name taken unless settings
+        ``plugins.overrides`` hand it over."""
+        if builtins in self._steps:
+            return
+        self._steps.add(builtins)
+        from claw import _console as console
+        from claw._plugins import override_hint
+
+        pm, staging = self.app.pm, _StagingGroup(self.app)
+        failed = pm.call_staged("claw_register_commands", builtins=builtins, cli=staging)
+        for record in pm.records:
+            for name, command in staging.staged.get(record.name, []) if record.name not in failed else []:
+                holder = self._owners.get(name)
+                if holder is not None and not pm.may_take(record, name):
+                    problem = f'tried to add command "{name}", already provided by {holder.label}'
+                    record.problems.append(problem + override_hint(holder, record, name))
+                    console.warn(f"{record.label} {record.problems[-1]}; rejected")
+                    continue
+                self._found[name], self._owners[name] = command, record
+                record.registered.setdefault("commands", []).append(name)
+
+
+def _defaults_app(state: CliState) -> Any:
+    """An app for the workspace on claw's default settings, with the built-in plugins only: where the
+    built-ins' commands come from while the settings cannot be read."""
+    from claw._app import App
+
+    env = {k: v for k, v in os.environ.items() if k != "CLAW_PLUGIN_MODULES"}
+    app = App(workspace=state.work_dir, env=env, load_entry_points=False)
+    app.layers = []
+    return app
 
 
 #: claw-sdk's flags: the Claude Agent SDK's own.

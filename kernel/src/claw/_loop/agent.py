@@ -145,7 +145,7 @@ class AgentLoop(Turn):
             trust=settings.trust,
             call_hook=lambda name, **kwargs: app.pm.call_attributed(name, session=self.ctx, **kwargs),
         )
-        self.ctx.transcript_path = session.path
+        self.ctx.transcript_path, self.ctx.plugin_folders = session.path, opts.plugin_folders
         if opts.hooks and "hooks" not in app.plugin_settings:
             from claw._plugins import missing_provider
 
@@ -202,7 +202,8 @@ class AgentLoop(Turn):
                 mcp_servers=[dict(s) for s in self._ctx.statuses],
                 permission_mode=self.permissions.mode,
                 slash_commands=sorted(self._ctx.commands),
-                plugins=[
+                plugins=[{"name": f.name, "path": str(f.root)} for f in self.opts.plugin_folders]
+                + [
                     {"name": r.name, "version": r.version, "dist": r.dist}
                     for r in self.app.pm.records
                     if r.status == "loaded"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # only annotations: the options are built before the loop's modules load (start-up)
     from claw._hook_dispatch import CallbackHook
     from claw._providers import Effort
+    from claw._session_context import PluginFolder
     from claw._tools import Tool
 
 
@@ -54,6 +55,8 @@ class LoopOptions:
     #: Passed to plugins as ``SessionContext.extra``: the values of their run options
     #: (``claw_register_run_options``) by parameter name.
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Claude Code plugin folders for this run, as :attr:`claw.SessionContext.plugin_folders`.
+    plugin_folders: tuple[PluginFolder, ...] = ()
     #: Asks the user about tool calls (the REPL); ``None`` in ``-p`` runs.
     asker: Any = None
     #: Asks a program instead (a :data:`claw._permissions.asking.PermissionApprover`: a stream-json client).

@@ -21,17 +21,20 @@ from claw._events import HookOutcome
 from claw._loop import slash
 from claw._loop.compacting import Compacting
 from claw._loop.options import Outcome
-from claw._loop.structured import NAME as STRUCTURED_NAME
-from claw._loop.structured import STRUCTURED_OUTPUT
 from claw._messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
 from claw._output import shapes
 from claw._providers import ModelResponse
 from claw._sessions import interrupted_results
+from claw._tools import StashKey
 
 #: Forced continuations a Stop hook may cause per prompt before claw stops listening to it.
 MAX_STOP_BLOCKS = 3
 #: Reminders sent when ``--json-schema`` is set and the model ends without calling StructuredOutput.
 MAX_SCHEMA_REMINDERS = 2
+#: ``--json-schema``'s tool (the structured_output built-in offers it), which the loop reminds the model
+#: to call, and where the tool keeps the accepted answer for the loop to put in the result.
+STRUCTURED_NAME = "StructuredOutput"
+STRUCTURED_OUTPUT = StashKey[Any]()
 
 
 @dataclass

@@ -43,13 +43,8 @@ from claw.hookspecs.commands import (
     claw_stream_input,
     claw_trust_items,
 )
-from claw.hookspecs.events import (
-    claw_hook_event,
-    claw_runtime_event,
-)
-from claw.hookspecs.models import (
-    claw_register_providers,
-)
+from claw.hookspecs.events import claw_hook_event, claw_runtime_event
+from claw.hookspecs.models import claw_register_providers
 from claw.hookspecs.sessions import (
     claw_compactor,
     claw_control_request,

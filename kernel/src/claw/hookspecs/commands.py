@@ -3,8 +3,7 @@
 What a plugin adds to claw itself: subcommands, built-in slash commands, options on runs, the settings keys
 it owns, lines in ``claw doctor`` and what a folder brings that runs only once the folder is trusted.
 ``claw_register_commands`` and ``claw_register_run_options`` run for ``claw --help`` too, so keep them
-import-light.
-"""
+import-light."""
 
 from __future__ import annotations
 
@@ -33,9 +32,9 @@ def claw_register_commands(cli: click.Group) -> None:
 
     Add them with ``cli.add_command(...)`` or ``@cli.command()``. This hook runs for ``claw --help``
     too, so the command's module must stay import-light: import heavy code inside the command's
-    callback. A command name already taken is rejected: claw's own (``doctor``, ``plugins``,
-    ``resume-session``) always, another plugin's unless settings ``plugins.overrides`` hand the name to
-    this one (as for tools). Inside a command, ``claw.command_context(ctx)`` (with
+    callback. A command name already taken is rejected unless settings ``plugins.overrides`` hand the name
+    to this plugin (as for tools), claw's own too (``doctor``, ``plugins``, ``resume-session``: built-in
+    plugins, which register first). Inside a command, ``claw.command_context(ctx)`` (with
     ``@click.pass_context``) returns the run's :class:`claw.CommandContext`: workspace, environment,
     settings, registries and ``run_hook(event)``; ``claw.table(rows, headers)`` prints an aligned table
     and ``claw.emit_json(data)`` indented JSON.

@@ -213,7 +213,7 @@ def claw_compactor(settings: EffectiveSettings) -> Compactor | None:
 def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None:
     """Register background task backends (where sub-agents, detached tasks and scheduled tasks run).
 
-    The kernel registers ``local``. A backend (:class:`claw.TaskBackend`) implements
+    The kernel's built-in ``local_tasks`` registers ``local``. A backend (:class:`claw.TaskBackend`) implements
     ``start(name, work) -> TaskHandle`` (in-process work) and the detached-task methods, all async:
     ``submit(TaskSpec) -> TaskRecord``, ``get(id)``, ``list(TaskFilter)``,
     ``output(id, offset, limit) -> TaskOutputChunk(text, next_offset, done)``, ``wait(id, timeout)`` and

@@ -109,14 +109,10 @@ def list_cmd(ctx: click.Context, as_json: bool, check: bool) -> None:
         ctx.exit(1)
 
 
-def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
+def doctor_checks(settings: Any, env: dict[str, str], workspace: Path) -> list[Any]:
     """One line per configured server: does its command exist (no server is started)."""
     from claw import DoctorCheck
 
-    anchors = [
-        layer.anchor for layer in settings.layers if layer.scope in ("project", "local") and layer.anchor
-    ]
-    workspace = anchors[0] if anchors else Path.cwd()
     rows, errors = describe(workspace, settings.data, env, trusted=settings.trusted)
     checks = [DoctorCheck(section="lsp", name="config", status="fail", detail=e) for e in errors]
     for row in rows:

@@ -98,7 +98,9 @@ async def claw_session_end(session: claw.SessionContext) -> None:
 
 
 @claw.hookimpl
-def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list[claw.DoctorCheck]:
+def claw_doctor_checks(
+    settings: EffectiveSettings, env: dict[str, str], context: claw.CommandContext
+) -> list[claw.DoctorCheck]:
     from claw_lsp.cli import doctor_checks
 
-    return doctor_checks(settings, env)
+    return doctor_checks(settings, env, context.workspace)

@@ -366,7 +366,7 @@ def logout_cmd(ctx: click.Context, name: str) -> None:
         click.echo(f'No stored credentials for MCP server "{name}"')
 
 
-def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
+def doctor_checks(settings: Any, env: dict[str, str], workspace: Path) -> list[Any]:
     """One ``claw doctor`` line per configured server, from a parallel connection check (at most
     :data:`DOCTOR_TIMEOUT` seconds)."""
     from claw import DoctorCheck
@@ -376,10 +376,6 @@ def doctor_checks(settings: Any, env: dict[str, str]) -> list[Any]:
     from claw_mcp.manager import startup_timeout
     from claw_mcp.session import builtin_transports
 
-    anchors = [
-        layer.anchor for layer in settings.layers if layer.scope in ("project", "local") and layer.anchor
-    ]
-    workspace = anchors[0] if anchors else Path.cwd()
     resolved = config.resolve(workspace, env, settings.data, trusted=settings.trusted)
     checks = [
         DoctorCheck(section="mcp", name="config", status="fail", detail=e) for e in resolved.source_errors

@@ -102,7 +102,9 @@ def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str]:
 
 
 @claw.hookimpl
-def claw_doctor_checks(settings: EffectiveSettings, env: dict[str, str]) -> list[claw.DoctorCheck]:
+def claw_doctor_checks(
+    settings: EffectiveSettings, env: dict[str, str], context: claw.CommandContext
+) -> list[claw.DoctorCheck]:
     from claw_mcp.cli import doctor_checks
 
-    return doctor_checks(settings, env)
+    return doctor_checks(settings, env, context.workspace)

@@ -61,7 +61,13 @@ def options() -> list[click.Option]:
         click.Option(["--initialize-fields"], default=None, metavar="FIELDS", hidden=True),
         click.Option(["--managed-settings-in-initialize"], is_flag=True, hidden=True),
         click.Option(["--managed-settings"], default=None, metavar="JSON", hidden=True),
-        click.Option(["--plugin-dir"], multiple=True, metavar="DIR", hidden=True),
+        click.Option(
+            ["--plugin-dir"],
+            multiple=True,
+            metavar="DIR",
+            help="Load a Claude Code plugin folder for this run: its commands and skills (/name:command), "
+            "agents, hooks and MCP servers (repeatable).",
+        ),
         click.Option(["--plugin-dir-no-mcp"], multiple=True, metavar="DIR", hidden=True),
         click.Option(["--session-mirror"], is_flag=True, hidden=True),
         click.Option(["--resume-session-at"], default=None, metavar="UUID", hidden=True),
@@ -134,9 +140,9 @@ def _managed_settings(options: Any, value: str) -> str | None:
 
 
 def _plugin_dirs(options: Any, folders: tuple[str, ...], without_mcp: tuple[str, ...]) -> str | None:
-    """``--plugin-dir DIR`` and ``--plugin-dir-no-mcp DIR`` (the SDK's ``plugins``, the second for those
-    with ``skipMcpDiscovery``): the folders' hooks and MCP servers, or why the run is refused (a folder
-    with parts claw cannot load: running without them would change what runs)."""
+    """``--plugin-dir DIR`` (Claude Code's; the SDK's ``plugins``) and ``--plugin-dir-no-mcp DIR`` (the
+    SDK's, for those with ``skipMcpDiscovery``): the folders (:mod:`claw_sdk.plugin_dirs`), or why the
+    run is refused (a folder that cannot be read, or MCP servers nothing can start)."""
     from claw import ClawError
 
     from claw_sdk import plugin_dirs

@@ -16,7 +16,7 @@ field                     applied as                                 answer
 ``managedSettings``       a managed (policy) layer                   ``managed_settings_applied``
 ``disallowedTools``       ``--disallowedTools``                      ``disallowed_tools_applied``
 ``additionalDirectories`` ``--add-dir``                              ``additional_directories_applied``
-``plugins``               ``--plugin-dir``: hooks and MCP servers     ``plugins_applied``
+``plugins``               ``--plugin-dir``                           ``plugins_applied``
 ========================  =========================================  ===================================
 
 The names of the in-process servers (``createSdkMcpServer``) come in ``sdkMcpServers``; they join the

@@ -9,6 +9,9 @@ Where they come from (a later source wins a name clash):
 
 So project beats user, ``.claw`` beats ``.claude``, and a skill beats a command of the same name.
 A command in a subdirectory is named ``dir:name`` (``frontend/component.md`` -> ``/frontend:component``).
+The commands and skills of the run's Claude Code plugin folders (``--plugin-dir``,
+:attr:`claw.SessionContext.plugin_folders`) come first, named ``<plugin>:<name>`` as in Claude Code, with
+``${CLAUDE_PLUGIN_ROOT}`` replaced by the plugin's folder.
 
 Frontmatter (between ``---`` lines): ``description``, ``argument-hint``, ``allowed-tools`` (a
 comma-separated string or a list), ``model``, ``disable-model-invocation``; skills also ``name``.
@@ -42,10 +45,11 @@ Then, as in Claude Code:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,21 +186,45 @@ def _commands_in(directory: Path, source: str) -> list[CommandFile]:
 def _skills_in(directory: Path, source: str) -> list[CommandFile]:
     if not directory.is_dir():
         return []
-    found = []
-    for path in sorted(directory.glob("*/SKILL.md")):
-        skill = _load(path, path.parent.name, source)
-        if skill:
-            declared = skill.meta.get("name")
-            if isinstance(declared, str) and declared.strip():
-                skill = CommandFile(declared.strip(), skill.path, skill.body, source, skill.meta)
-            found.append(skill)
-    return found
+    return [s for path in sorted(directory.glob("*/SKILL.md")) if (s := _skill(path, source))]
 
 
-def discover(workspace: Path, env: Mapping[str, str]) -> dict[str, CommandFile]:
-    """Every command and skill visible from ``workspace``, by name, precedence applied."""
+def _skill(path: Path, source: str) -> CommandFile | None:
+    """The skill in ``path`` (a ``SKILL.md``), named by its folder or its frontmatter ``name``."""
+    skill = _load(path, path.parent.name, source)
+    declared = skill.meta.get("name") if skill else None
+    if skill and isinstance(declared, str) and declared.strip():
+        return dataclasses.replace(skill, name=declared.strip())
+    return skill
+
+
+def _plugin_commands(folder: claw.PluginFolder) -> list[CommandFile]:
+    """A Claude Code plugin folder's commands then skills (each path a directory of them, or one)."""
+    source = f"plugin:{folder.name}"
+    found: list[CommandFile | None] = []
+    for path in folder.commands:
+        found += _commands_in(path, source) if path.is_dir() else [_load(path, path.stem, source)]
+    for path in folder.skills:
+        one = path / "SKILL.md"
+        found += [_skill(one, source)] if one.is_file() else _skills_in(path, source)
+    root = str(folder.root)
+    return [
+        dataclasses.replace(
+            c, name=f"{folder.name}:{c.name}", body=c.body.replace("${CLAUDE_PLUGIN_ROOT}", root)
+        )
+        for c in found
+        if c is not None
+    ]
+
+
+def discover(
+    workspace: Path, env: Mapping[str, str], plugins: Sequence[claw.PluginFolder] = ()
+) -> dict[str, CommandFile]:
+    """Every command and skill visible from ``workspace`` and in the ``plugins`` folders, by name,
+    precedence applied."""
     user = claw.config_dir(env)
     layers = [
+        *(c for folder in plugins for c in _plugin_commands(folder)),
         *_commands_in(user / "commands", "user"),
         *_skills_in(user / "skills", "user"),
         *_commands_in(workspace / ".claude" / "commands", "project"),
@@ -342,7 +370,7 @@ def project_commands_running(workspace: Path, env: Mapping[str, str]) -> list[st
 
 def register_all(session: claw.SessionContext) -> None:
     """Offer the session every Markdown command and skill (``claw_session_start``)."""
-    for command in discover(session.workspace, session.env).values():
+    for command in discover(session.workspace, session.env, session.plugin_folders).values():
         session.add_command(
             slash_command(
                 command, session_id=session.session_id, project_dir=session.workspace, session=session

@@ -24,7 +24,8 @@ class SkillTool(claw.Tool):
         name="Skill",
         description=(
             "Run one of the session's slash commands or skills (from .claw/commands, .claude/commands, "
-            "skills directories, MCP prompts): returns its instructions with args filled in; then follow them."
+            "skills directories, plugin folders, MCP prompts): returns its instructions with args filled "
+            "in; then follow them."
         ),
         input_schema={
             "type": "object",

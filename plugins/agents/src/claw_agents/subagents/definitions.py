@@ -13,14 +13,17 @@ prompt::
 
 Where they come from, the first of a name winning: ``--agents JSON`` (Claude Code's
 ``{"name": {"description", "prompt", "tools", "model"}}``), the project's ``.claw/agents/`` and
-``.claude/agents/``, the user's ``$CLAW_CONFIG_DIR/agents/`` and ``~/.claude/agents/``, then the
-built-in ``general-purpose``. A file with broken frontmatter is an error naming the file and line.
+``.claude/agents/``, the user's ``$CLAW_CONFIG_DIR/agents/`` and ``~/.claude/agents/``, the run's Claude
+Code plugin folders (``--plugin-dir``: named ``<plugin>:<name>``, ``${CLAUDE_PLUGIN_ROOT}`` in the prompt
+replaced by the folder, as in Claude Code), then the built-in ``general-purpose``. A file with broken
+frontmatter is an error naming the file and line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +52,7 @@ class AgentDefinition:
     """One sub-agent type.
 
     :param tools: the tool names it is offered; ``None`` offers all of the parent's.
-    :param source: where it came from (``built-in``, ``--agents``, ``project``, ``user``).
+    :param source: where it came from (``built-in``, ``--agents``, ``project``, ``user``, ``plugin:<name>``).
     """
 
     name: str
@@ -219,9 +222,26 @@ def directories(workspace: Path, env: Mapping[str, str]) -> list[tuple[Path, str
     ]
 
 
-def discover(workspace: Path, env: Mapping[str, str], cli: Any = None) -> dict[str, AgentDefinition]:
+def plugin_agents(folder: claw.PluginFolder) -> list[AgentDefinition]:
+    """A Claude Code plugin folder's agents (each path a definition file or a directory of them).
+
+    :raises DefinitionError: a broken file (naming it).
+    """
+    files = [f for p in folder.agents for f in (sorted(p.glob("*.md")) if p.is_dir() else [p])]
+    root = str(folder.root)
+    return [
+        dataclasses.replace(
+            d, name=f"{folder.name}:{d.name}", prompt=d.prompt.replace("${CLAUDE_PLUGIN_ROOT}", root)
+        )
+        for d in (load_file(f, f"plugin:{folder.name}") for f in files)
+    ]
+
+
+def discover(
+    workspace: Path, env: Mapping[str, str], cli: Any = None, plugins: Sequence[claw.PluginFolder] = ()
+) -> dict[str, AgentDefinition]:
     """Every definition by name: ``--agents`` (``cli``, parsed JSON), the project's and user's files,
-    then ``general-purpose``; the first of a name wins.
+    the ``plugins`` folders' agents, then ``general-purpose``; the first of a name wins.
 
     :raises DefinitionError: a broken file or ``--agents`` value (naming it).
     """
@@ -232,5 +252,7 @@ def discover(workspace: Path, env: Mapping[str, str], cli: Any = None) -> dict[s
         for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
             definition = load_file(path, source)
             found.setdefault(definition.name, definition)
+    for definition in (d for folder in plugins for d in plugin_agents(folder)):
+        found.setdefault(definition.name, definition)
     found.setdefault(GENERAL_PURPOSE.name, GENERAL_PURPOSE)
     return found

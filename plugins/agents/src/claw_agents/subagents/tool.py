@@ -116,7 +116,9 @@ class AgentTool(claw.Tool):
         """List the agent types ``session`` can use in the tool's description (a broken definition
         is reported when the tool is called, naming its file and line)."""
         try:
-            found = definitions.discover(session.workspace, session.env, session.extra.get("agents"))
+            found = definitions.discover(
+                session.workspace, session.env, session.extra.get("agents"), session.plugin_folders
+            )
         except claw.ConfigError:
             return
         self._spec = self._make_spec(_listing(found))
@@ -129,7 +131,9 @@ class AgentTool(claw.Tool):
         if session is None:
             raise claw.ToolError("the Agent tool needs a running session")
         try:
-            found = definitions.discover(ctx.workspace, ctx.env, session.extra.get("agents"))
+            found = definitions.discover(
+                ctx.workspace, ctx.env, session.extra.get("agents"), session.plugin_folders
+            )
         except claw.ConfigError as exc:
             raise claw.ToolError(str(exc)) from None
         kind = input.get("subagent_type") or definitions.GENERAL_PURPOSE.name

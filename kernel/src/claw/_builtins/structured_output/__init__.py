@@ -1,4 +1,4 @@
-"""``--json-schema``: offers the ``StructuredOutput`` tool (:mod:`claw._loop.structured`) to sessions
+"""``--json-schema``: offers the ``StructuredOutput`` tool (:mod:`.tool`) to sessions
 started with a schema. Disabled, a schema run ends without structured output (the loop reminds the
 model, then reports it missing)."""
 
@@ -16,6 +16,6 @@ if TYPE_CHECKING:
 def claw_session_start(session: SessionContext) -> None:
     schema = session.extra.get("json_schema")
     if schema is not None:
-        from claw._loop.structured import StructuredOutputTool
+        from claw._builtins.structured_output.tool import StructuredOutputTool
 
         session.add_tool(StructuredOutputTool(schema))

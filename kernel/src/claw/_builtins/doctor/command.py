@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import platform
 import sys
 from typing import Any, Literal
 
@@ -31,6 +30,8 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
 
     :param model: the root ``--model``, so ``claw --model X doctor`` checks that model.
     """
+    import platform  # (not at the top: registering the command, for claw plugins, need not pay for it)
+
     from claw._diagnostics import DoctorCheck
     from claw._version import API_VERSION, VERSION
 
@@ -49,9 +50,7 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
     checks += _settings_file_checks(app)
     settings = _settings(app, checks)
 
-    from claw._cli.plugins_cmd import collect_all
-
-    collect_all(app)
+    app.collect_all()
     _load_tool_refs(app)
     # before the records are read, so a plugin whose check raised fails its line
     answered = _plugin_checks(app, settings) if settings is not None else []

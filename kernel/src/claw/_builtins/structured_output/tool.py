@@ -1,19 +1,15 @@
 """``--json-schema``: the ``StructuredOutput`` tool, through which the model gives its final answer as
-JSON matching the user's schema (Claude Code's mechanism). The kernel's builtin plugin offers it for
-sessions started with a schema; the kernel validates the input against it like any tool's, and the
-accepted value becomes the result's ``structured_output``.
+JSON matching the user's schema (Claude Code's mechanism). The kernel validates the input against it like
+any tool's, and the accepted value, kept under the loop's ``STRUCTURED_OUTPUT`` key, becomes the result's
+``structured_output``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from claw._tools import StashKey, Tool, ToolContext, ToolError, ToolResult, ToolSpec
-
-#: Where the accepted answer is kept for the loop to put in the result.
-STRUCTURED_OUTPUT = StashKey[Any]()
-
-NAME = "StructuredOutput"
+from claw._loop.turn import STRUCTURED_NAME, STRUCTURED_OUTPUT
+from claw._tools import Tool, ToolContext, ToolError, ToolResult, ToolSpec
 
 
 class StructuredOutputTool(Tool):
@@ -21,7 +17,7 @@ class StructuredOutputTool(Tool):
         self.schema = schema
         self.is_object = schema.get("type", "object") == "object"
         self.spec = ToolSpec(
-            name=NAME,
+            name=STRUCTURED_NAME,
             description=(
                 "Give your final answer as structured data. Call this exactly once, when you are done, "
                 "with input that matches the schema; the run ends when it is accepted."

@@ -2,37 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from claw._cli._output import emit_json, table
 from claw._cli._root import state_of
-
-#: The app's registries (:class:`claw._app.App` properties), listed with the settings keys and commands.
-REGISTRIES = (
-    "providers",
-    "tools",
-    "classifiers",
-    "transports",
-    "sandboxes",
-    "task_backends",
-    "slash_commands",
-)
-
-
-def collect_all(app: Any) -> None:
-    """Build every registry so each plugin record lists what it registers."""
-    for kind in REGISTRIES:
-        getattr(app, kind)
-    _ = app.plugin_settings  # type: ignore[attr-defined]
-    import time
-
-    from claw._cli._root import _collect_plugin_commands, cli
-
-    start = time.perf_counter()
-    _collect_plugin_commands(app, cli)
-    app.timed("register commands", start)
 
 
 @click.command()
@@ -40,13 +13,13 @@ def collect_all(app: Any) -> None:
 @click.pass_context
 def plugins(ctx: click.Context, as_json: bool) -> None:
     """List installed plugins: distribution, version, status, load time and registrations."""
-    from claw import _registrations
+    from claw._builtins.plugin_list import cache
 
     app = state_of(ctx).app
-    cache_key = _registrations.key(app.pm)
-    if not _registrations.restore(app.pm, cache_key):  # nothing changed: the last listing's names
-        collect_all(app)
-        _registrations.remember(app.pm, cache_key)
+    cache_key = cache.key(app.pm)
+    if not cache.restore(app.pm, cache_key):  # nothing changed: the last listing's names
+        app.collect_all()
+        cache.remember(app.pm, cache_key)
     records = app.pm.records
     if as_json:
         emit_json(
