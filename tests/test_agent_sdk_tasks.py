@@ -325,6 +325,8 @@ def test_a_background_subagents_job_names_it_as_parent_task(anthropic_model, cla
                     before.append(m)
                     if isinstance(m, TaskStartedMessage) and m.task_type == "local_bash":
                         break
+                while not (workspace / "job.pid").exists():  # the job has started its sleep
+                    await asyncio.sleep(0.05)
             await client.stop_task(before[-1].task_id)
             after: list[Any] = []
             async with asyncio.timeout(10):

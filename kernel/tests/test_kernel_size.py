@@ -38,14 +38,16 @@ MAX_FUNCTION_LINES = 80
 #: Code plugin folders' commands, skills and agents reaching their plugins, taken back by closing docstrings
 #: and collapsing short literals; +197 when doctor, plugins, resume-session, the local task backend, the
 #: StructuredOutput tool and the whole-text renderer became built-in plugins: six hook modules, and the
-#: command lookup that asks the built-ins first). Lower it when features leave; a change that adds to the
-#: kernel must take the lines from somewhere else in it, or move a feature out.
-MAX_KERNEL_LINES = 12_855
+#: command lookup that asks the built-ins first; +34 for sub-agents kept alive for their own background jobs,
+#: ``SessionContext.track(wait=False)``, ``SubagentSpec.on_answer`` and a sub-agent's ``claw_session_end``,
+#: taken back, and 4 more, by closing docstrings in nine modules). Lower it when features leave; a change
+#: that adds to the kernel must take the lines from somewhere else in it, or move a feature out.
+MAX_KERNEL_LINES = 12_851
 #: A ratchet on the core alone (the kernel without its built-in plugins): 12,586 before the kernel's commands
 #: (doctor, plugins, resume-session), the local task backend, the StructuredOutput tool and the whole-text
-#: renderer became built-in plugins, 12,052 after. Lower it as features leave the core; the goal is
-#: under 6,000.
-MAX_CORE_LINES = 12_053
+#: renderer became built-in plugins, 12,052 after (12,049 after the sub-agent keep-alive change and its
+#: offset). Lower it as features leave the core; the goal is under 6,000.
+MAX_CORE_LINES = 12_049
 #: What the core leaves out: the built-in plugins, under ``claw/`` (names relative to it).
 BUILTINS = ("_builtins", "_builtin_plugin.py")
 

@@ -3,8 +3,7 @@
 A provider plugin registers a :class:`Provider` subclass (not an instance) through
 ``claw_register_providers``; the kernel instantiates it only when a run addresses one of its models,
 so registering costs nothing at start-up. The vendor SDK is imported inside :meth:`Provider.stream`
-or the constructor, never at module level (see :func:`claw.require`).
-"""
+or the constructor, never at module level (see :func:`claw.require`)."""
 
 from __future__ import annotations
 
@@ -72,8 +71,7 @@ class Catalogue:
     change, and ``claw models`` reads it without an SDK.
 
     An entry key that is neither a :class:`ModelInfo` field nor declared ``private`` is an error, so a
-    misspelt capability fails the plugin's tests instead of silently falling back to a default.
-    """
+    misspelt capability fails the plugin's tests instead of silently falling back to a default."""
 
     def __init__(
         self, provider: str, entries: Sequence[Mapping[str, Any]], private: Collection[str] = ()
@@ -225,8 +223,7 @@ class Provider(abc.ABC):
 
     :param settings: the ``providers.<name>`` section of the effective settings (``base_url``,
         ``api_key``, ...), already merged across layers.
-    :param env: the environment to read credentials from (``os.environ`` in a real run).
-    """
+    :param env: the environment to read credentials from (``os.environ`` in a real run)."""
 
     #: The prefix users address models with: ``<name>/<model-id>``.
     name: ClassVar[str]
@@ -260,8 +257,7 @@ class Provider(abc.ABC):
         Routing, the agent loop and fallbacks ask this (not :meth:`model_info`) once the provider
         exists, so models declared in its settings (an OpenAI-compatible vision model, a Foundry
         deployment named after nothing) get their real capabilities instead of conservative
-        defaults. The default is the catalogue's :meth:`model_info`; override it to read settings.
-        """
+        defaults. The default is the catalogue's :meth:`model_info`; override it to read settings."""
         return type(self).model_info(model_id)
 
     def info_of(self, request: ModelRequest) -> ModelInfo:
@@ -295,8 +291,7 @@ class Provider(abc.ABC):
 
         Must raise :class:`claw.ApiError` for every API or transport failure (including a
         stream that ends before the response is complete) and must not retry by itself: the
-        kernel owns retries, backoff, the idle watchdog and fallbacks.
-        """
+        kernel owns retries, backoff, the idle watchdog and fallbacks."""
 
     async def aclose(self) -> None:
         """Release clients and connections. Called once at the end of a run."""

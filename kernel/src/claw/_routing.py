@@ -17,8 +17,7 @@ The primary model is chosen as Claude Code chooses it (:func:`choose_model`): ``
 ``CLAUDE_CODE_USE_BEDROCK``/``_VERTEX``/``_FOUNDRY`` switch selects, else of the first provider with
 credentials. A switch also sends bare names (``sonnet``, ``claude-sonnet-4-6``) to its provider when
 that provider knows them. The fallback chain comes from ``--fallback-model a,b``, else settings
-``fallbackModels``. Chains may cross providers.
-"""
+``fallbackModels``. Chains may cross providers."""
 
 from __future__ import annotations
 
@@ -94,8 +93,7 @@ class Route:
 def instantiate(cls: type[Provider], settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
     """A provider instance configured from settings ``providers.<name>`` and the environment.
 
-    :raises MissingCredentials: naming what to set.
-    """
+    :raises MissingCredentials: naming what to set."""
     name = cls.name
     provider = cls((settings.get("providers") or {}).get(name, {}), env)
     status = provider.credentials()
@@ -138,8 +136,7 @@ def resolve(name: str, registry: Mapping[str, Any], prefer: str | None = None) -
 
     :param prefer: a provider (selected by a ``CLAUDE_CODE_USE_*`` switch) that gets a bare name, or the
         id it resolves to elsewhere (``sonnet`` -> ``claude-sonnet-5-5``), whenever it knows it.
-    :raises ProviderNotFound: for an unknown provider prefix or a name nothing claims.
-    """
+    :raises ProviderNotFound: for an unknown provider prefix or a name nothing claims."""
     name = name.strip()
     if not name:
         raise UsageError("empty model name")
@@ -198,8 +195,7 @@ def choose_model(
     No network is touched: credentials are only looked for (:meth:`claw.Provider.credentials`).
 
     :param settings: the effective settings (``model``, ``providers``).
-    :raises ClawError: one line saying what to set when nothing can be chosen.
-    """
+    :raises ClawError: one line saying what to set when nothing can be chosen."""
     switch = _switch(env)
     prefer = switch[1] if switch else None
     if model:
@@ -260,8 +256,7 @@ def model_chain(
     removed.
 
     :param settings: the effective settings (``fallbackModels``).
-    :param fallbacks: ``--fallback-model`` values; override settings ``fallbackModels``.
-    """
+    :param fallbacks: ``--fallback-model`` values; override settings ``fallbackModels``."""
     names = [choice.name, *(split_models(fallbacks) if fallbacks else settings.model.fallbackModels)]
     chain: list[Route] = []
     for name in names:
@@ -276,8 +271,7 @@ def small_model(settings: Any, env: Mapping[str, str], primary: Route) -> str | 
     picks it: ``ANTHROPIC_SMALL_FAST_MODEL``, else settings ``smallFastModel``, else the small model
     the primary model's provider declares (:attr:`claw.Provider.small_model`), else ``None``.
 
-    :param settings: the effective settings (a :class:`claw._settings.Settings`).
-    """
+    :param settings: the effective settings (a :class:`claw._settings.Settings`)."""
     configured = env.get("ANTHROPIC_SMALL_FAST_MODEL") or settings.model.smallFastModel
     if configured:
         return str(configured)
@@ -288,8 +282,7 @@ def small_model(settings: Any, env: Mapping[str, str], primary: Route) -> str | 
 def check_capabilities(info: ModelInfo, *, tools: bool, images: bool) -> None:
     """Refuse a request the model cannot serve, before sending it.
 
-    :raises CapabilityError: when the request carries images or tools the model does not accept.
-    """
+    :raises CapabilityError: when the request carries images or tools the model does not accept."""
     if images and not info.supports_images:
         reason = "does not accept images"
         raise CapabilityError(f"model {info.address} {reason}; choose a model that does", reason=reason)

@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 class SlashCommand:
     """A ``/name args`` command: Markdown commands from ``.claw/commands/``, MCP prompts, ...
 
-    :param expand: turns the argument string into the prompt text sent to the model.
-    """
+    :param expand: turns the argument string into the prompt text sent to the model."""
 
     name: str
     description: str
@@ -88,8 +87,7 @@ class SessionContext:
         up a little sooner than :attr:`start_timeout` so what did start is offered.
     :param call_hook: calls a session hook through pluggy with ``session=`` this context and returns its
         result and each plugin's answer (the agent loop's ``call_attributed``): how :meth:`task_ended`,
-        :meth:`stop_task` and :meth:`control_request` reach the plugins.
-    """
+        :meth:`stop_task` and :meth:`control_request` reach the plugins."""
 
     def __init__(
         self,
@@ -145,7 +143,7 @@ class SessionContext:
         #: (``ToolSearch`` reads it).
         self.available_tools: list[ToolSpec] = []
         self._notices: list[str] = []
-        self._background: set[asyncio.Future[Any]] = set()
+        self._background: dict[asyncio.Future[Any], bool] = {}
         #: This session's transcript file (set by the agent loop; ``None`` when nothing is kept on disk).
         self.transcript_path: Path | None = None
         #: The sub-agents of this session still running, by agent id (their session id): their own
@@ -160,8 +158,7 @@ class SessionContext:
         Call it in ``claw_session_start`` itself, before returning the awaitable: the loop reads
         :attr:`start_timeout` once every plugin's hook has returned. The longest wait asked for wins;
         a wait the user set (``sessionStartTimeout``, ``CLAW_SESSION_START_TIMEOUT``) is kept.
-        claw-mcp asks for ``MCP_TIMEOUT`` + 1 s, so its own timeout, naming the slow server, fires first.
-        """
+        claw-mcp asks for ``MCP_TIMEOUT`` + 1 s, so its own timeout, naming the slow server, fires first."""
         if self._start_timeout_set:
             return
         if not self._start_timeout_asked or seconds > self.start_timeout:
@@ -172,8 +169,7 @@ class SessionContext:
         """The task backend settings ``agents.backend`` select (:func:`claw.select_task_backend`), where
         background and scheduled work of this session runs.
 
-        :raises ConfigError: when settings name a backend that is not installed.
-        """
+        :raises ConfigError: when settings name a backend that is not installed."""
         from claw._tasks import select_task_backend
 
         return select_task_backend(self.task_backends, self.settings)
@@ -231,10 +227,12 @@ class SessionContext:
         file, with the tools ``spec`` names out of this session's, a permission mode no wider than
         this session's, ``SubagentStart``/``SubagentStop`` hooks, and its cost added to this
         session's running turn. Calls may run concurrently (each child has its own context).
+        With ``spec.on_answer`` a child whose tracked work (:meth:`track`: its jobs) runs as its turn ends
+        is kept alive, woken by notices (:meth:`notify`); each answer goes to ``on_answer``, the last is
+        returned. Its end (or cancelling this) is its session's: ``claw_session_end`` stops its work.
 
         :raises ClawError: the child could not start (an unknown model, missing credentials).
-        :raises ToolError: no session is running.
-        """
+        :raises ToolError: no session is running."""
         from claw._tools import ToolError
 
         if self._run_subagent is None:
@@ -278,17 +276,22 @@ class SessionContext:
         """Whether notices wait to be told (:meth:`notify`)."""
         return bool(self._notices)
 
-    def track(self, work: Awaitable[Any]) -> None:
-        """Background work this session waits for when a run without a person (``claw -p``) would end
-        its turn while it still runs: the loop waits for all of it, then goes on with the notices it
-        left. Exceptions and cancellation of ``work`` are the caller's to report."""
+    def track(self, work: Awaitable[Any], wait: bool = True) -> None:
+        """Background work whose end the model hears of (:meth:`notify` before it ends). ``claw -p`` waits
+        for it (``wait=False``: not, a ``Bash`` job may be a server) before ending a turn; a sub-agent is
+        kept alive for any of it (:meth:`run_subagent`). Its errors are the caller's to report."""
         future = asyncio.ensure_future(work)
-        self._background.add(future)
-        future.add_done_callback(self._background.discard)
+        self._background[future] = wait
+        future.add_done_callback(lambda f: self._background.pop(f, None))
 
     @property
     def background(self) -> list[asyncio.Future[Any]]:
-        """The tracked background work still running (:meth:`track`)."""
+        """The tracked background work still running that ``claw -p`` waits for (:meth:`track`)."""
+        return [f for f, wait in self._background.items() if wait and not f.done()]
+
+    @property
+    def tracked(self) -> list[asyncio.Future[Any]]:
+        """All the tracked background work still running, waited for or not (:meth:`track`)."""
         return [f for f in self._background if not f.done()]
 
     def add_command(self, command: SlashCommand) -> None:
@@ -308,8 +311,7 @@ class SessionContext:
         """``argv`` wrapped by the session's sandbox under settings ``sandbox``, for a process a plugin
         starts on the model's behalf and that opted in (a stdio MCP server with ``"sandbox": true``).
 
-        :raises ConfigError: when no sandbox is configured or it cannot run here: do not start it.
-        """
+        :raises ConfigError: when no sandbox is configured or it cannot run here: do not start it."""
         from claw._sandboxes import confine
 
         return confine(self.sandbox, self.settings.get("sandbox"), argv, self.workspace, self.env)

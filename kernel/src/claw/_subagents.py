@@ -6,11 +6,11 @@ event loop, with the parent's plugins, providers and settings: its own context a
 session file beside the parent's, linked by a ``subagent`` record in the parent's), the tools the spec
 names out of the parent's, a permission mode no wider than the parent's, ``SubagentStart`` and
 ``SubagentStop`` hooks instead of ``SessionStart``/``Stop``, and its cost added to the parent's turn.
-claw-agents' ``Agent`` tool is built on it.
-"""
+claw-agents' ``Agent`` tool is built on it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,8 @@ class SubagentSpec:
     :param session_id: the child's session id (a UUID string), chosen by the caller so it can name the
         child before it starts; ``None`` makes one.
     :param max_turns: a turn limit for the child; ``None``: the parent's.
-    """
+    :param on_answer: takes each answer of a child kept alive for its jobs (``run_subagent``); ``None``:
+        the child ends with its first turn."""
 
     prompt: str
     agent_type: str = "general-purpose"
@@ -52,6 +53,7 @@ class SubagentSpec:
     workspace: Path | None = None
     session_id: str | None = None
     max_turns: int | None = None
+    on_answer: Callable[[SubagentResult], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class SubagentResult:
     :param subtype: the child's result subtype (``success``, ``error_max_turns``, ...).
     :param usage: Claude Code's usage object (``input_tokens``, ``output_tokens``, ...).
     :param model_usage: Claude Code's ``modelUsage`` of the child.
-    """
+    :param kept_alive: the child goes on (its background work runs): another answer may follow."""
 
     agent_id: str
     agent_type: str
@@ -79,6 +81,7 @@ class SubagentResult:
     transcript_path: str | None = None
     model: str = ""
     workspace: str = ""
+    kept_alive: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (tool results, task results)."""

@@ -3,8 +3,7 @@
 
 One owner for the text, because several plugins meet it: the plugin that started the work writes it,
 and the front ends (claw-tui, claw-repl) read it back to show one line saying what ended instead of the
-markup, which no person typed.
-"""
+markup, which no person typed."""
 
 from __future__ import annotations
 

@@ -11,8 +11,7 @@ The kernel's built-in ``local`` backend (:mod:`claw._builtins.local_tasks`) runs
 (detached tasks die with it); plugins add
 backends that outlive it (``claw-agents``: ``embedded``, a supervisor process with state in SQLite;
 ``claw-agents-celery``: a fleet). Settings ``agents.backend`` picks one (:func:`select_task_backend`).
-Records and specs are pydantic models so a backend can store or ship them as JSON unchanged.
-"""
+Records and specs are pydantic models so a backend can store or ship them as JSON unchanged."""
 
 from __future__ import annotations
 
@@ -54,8 +53,7 @@ class TaskSpec(Model):
     """What to run detached; serializable so it can cross a process or machine boundary.
 
     ``kind="prompt"``: ``text`` is a prompt for ``claw -p`` run with ``model`` and ``permission_mode``;
-    ``kind="command"``: ``text`` is a shell command. ``env`` is added to the backend's environment.
-    """
+    ``kind="command"``: ``text`` is a shell command. ``env`` is added to the backend's environment."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -163,8 +161,7 @@ class TaskHandle(abc.ABC):
 class TaskBackend(abc.ABC):
     """Where tasks run. ``start`` is in-process; the async methods manage detached :class:`TaskSpec` tasks.
 
-    Backends raise :class:`KeyError` from ``get``/``output``/``wait``/``stop`` for an unknown id.
-    """
+    Backends raise :class:`KeyError` from ``get``/``output``/``wait``/``stop`` for an unknown id."""
 
     name: ClassVar[str]
 
@@ -173,8 +170,7 @@ class TaskBackend(abc.ABC):
 
         :func:`select_task_backend` calls it on the backend it selects, before returning it, so a backend
         registered without settings (``claw_register_task_backends``) learns, for example, its broker URL.
-        The default needs none. Raise :class:`claw.ConfigError` for settings the backend cannot use.
-        """
+        The default needs none. Raise :class:`claw.ConfigError` for settings the backend cannot use."""
 
     @abc.abstractmethod
     def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
@@ -305,8 +301,7 @@ def select_task_backend(backends: Mapping[str, TaskBackend], settings: Mapping[s
 
     When the default is not installed, the kernel's built-in ``local`` backend serves (detached tasks then
     end with this process). A backend named in settings but not registered is an error naming it and the
-    choices; with neither the default nor ``local``, one naming both.
-    """
+    choices; with neither the default nor ``local``, one naming both."""
     agents = settings.get("agents")
     configured = agents.get("backend") if isinstance(agents, Mapping) else None
     name = configured or DEFAULT_TASK_BACKEND

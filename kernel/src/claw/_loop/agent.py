@@ -4,8 +4,7 @@
 session hooks, the ``init`` event) and switches model or permission mode on request. Its parts are layers,
 each in its own module: :mod:`claw._loop.reporting` (events and hooks), :mod:`claw._loop.offered_tools`,
 :mod:`claw._loop.requests` (model requests and their cost), :mod:`claw._loop.compacting` and
-:mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and repair).
-"""
+:mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and repair)."""
 
 from __future__ import annotations
 
@@ -257,10 +256,11 @@ class AgentLoop(Turn):
 
     async def close(self, reason: str = "other") -> None:
         """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file
-        synced (a sub-agent's: only its file; its parent's providers stay open)."""
+        synced (a sub-agent's: no ``SessionEnd``, as in Claude Code; its parent's providers stay open)."""
         try:
             if self._started_plugins and self.ctx is not None:
                 await self._hook("SessionEnd", source=reason)
+            if self.ctx is not None and (self._started_plugins or self.opts.parent):
                 await self._call_plugins("claw_session_end")
         finally:
             for provider in self._providers.values() if self.opts.parent is None else ():
@@ -342,15 +342,19 @@ class AgentLoop(Turn):
             )
             self._emit("subagent_start", **link)
             self._ctx.subagents[child._session.id] = child._ctx
-            outcome = await child.run_prompt(spec.prompt)
+            result = self._subagent_answer(child, spec, await child.run_prompt(spec.prompt))
+            while result.kept_alive:  # its background work runs: woken by news (a message too), it answers
+                if not child._ctx.has_notices:  # (a message, notify() with no work ending, within 0.5 s)
+                    await asyncio.wait(child._ctx.tracked, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
+                if child._ctx.has_notices:
+                    outcome = await child.run_notices(child._ctx.take_notices())
+                    result = self._subagent_answer(child, spec, outcome)
+                elif not child._ctx.tracked:  # ended without news (stopped): no answer to give
+                    result = dataclasses.replace(result, kept_alive=False)
         finally:
             if self.ctx is not None and "agent_id" in link:
                 self.ctx.subagents.pop(link["agent_id"], None)
             await child.close()
-        self.costs.merge(child.costs)
-        # the child's time waiting on the API is the parent's too (the result's duration_api_ms)
-        self.caller.api_seconds += child.caller.api_seconds
-        result = _subagent_result(child, spec, outcome.result)
         status = "failed" if result.is_error else "completed"
         session.record(
             "subagent",
@@ -363,6 +367,20 @@ class AgentLoop(Turn):
             **link,
         )
         self._emit("subagent_end", status=status, total_cost_usd=result.total_cost_usd, **link)
+        return result
+
+    def _subagent_answer(self, child: AgentLoop, spec: SubagentSpec, outcome: Outcome) -> SubagentResult:
+        """A turn of the child ended: its cost and API time count in this session's turn; its answer goes
+        to ``spec.on_answer``, kept alive while its tracked work runs (``SessionContext.run_subagent``)."""
+        self.costs.merge(child.costs)
+        self.caller.api_seconds, child.caller.api_seconds = (
+            self.caller.api_seconds + child.caller.api_seconds,
+            0,
+        )
+        alive = spec.on_answer is not None and bool(child._ctx.tracked or child._ctx.has_notices)
+        result = dataclasses.replace(_subagent_result(child, spec, outcome.result), kept_alive=alive)
+        if spec.on_answer is not None:
+            spec.on_answer(result)
         return result
 
     async def _call_plugins(self, hook_name: str) -> None:
@@ -398,8 +416,7 @@ class AgentLoop(Turn):
     def set_permission_mode(self, mode: str) -> str:
         """Switch the permission mode (stream-json's ``set_permission_mode``); returns its canonical name.
 
-        :raises UsageError: an unknown mode. :raises ConfigError: a bypass mode settings disable.
-        """
+        :raises UsageError: an unknown mode. :raises ConfigError: a bypass mode settings disable."""
         self.permissions.mode = mode
         self.tool_ctx.permission_mode = self.permissions.mode
         return self.permissions.mode
@@ -408,8 +425,7 @@ class AgentLoop(Turn):
         """Use ``model`` (``None``: the configured default) from the next request on (stream-json's
         ``set_model``); returns its address.
 
-        :raises ClawError: an unknown model or one without credentials (the current one stays).
-        """
+        :raises ClawError: an unknown model or one without credentials (the current one stays)."""
         choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
         if model:
             choice = dataclasses.replace(choice, source="set_model")
@@ -453,7 +469,7 @@ class AgentLoop(Turn):
 
 
 def _subagent_result(child: AgentLoop, spec: SubagentSpec, data: dict[str, Any]) -> SubagentResult:
-    """What a finished sub-agent hands back, from its loop and its turn's result object."""
+    """What a sub-agent hands back, from its loop and its turn's result object."""
     from claw._subagents import SubagentResult  # a run that starts no sub-agent never needs it
 
     assert child.session is not None

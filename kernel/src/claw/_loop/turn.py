@@ -77,8 +77,7 @@ class Turn(Compacting):
         prompt, with the command's ``allowed-tools`` granted and its ``model`` used for this turn.
 
         :raises UnknownCommand: no command has that name (the message lists close matches).
-        :raises ClawError: the command failed to expand, or names a bad rule or model.
-        """
+        :raises ClawError: the command failed to expand, or names a bad rule or model."""
         call = slash.parse(prompt) if isinstance(prompt, str) else None
         if call is None:
             return await self._run_turn(prompt)

@@ -6,8 +6,7 @@ business (:class:`PermissionPolicy`), built once per session by the ``claw_permi
 (``claw-permissions`` answers with its rule engine); a ``claw_permission_decision`` plugin may decide a
 call before it. The gate keeps what every policy shares: the mode (Claude Code's names, with
 ``permissions.defaultMode`` and ``disableBypassPermissionsMode``), asking a person or a program, and
-the PreToolUse ``allow``/``ask`` overlay. Without any policy the kernel's :class:`SafePolicy` decides.
-"""
+the PreToolUse ``allow``/``ask`` overlay. Without any policy the kernel's :class:`SafePolicy` decides."""
 
 from __future__ import annotations
 
@@ -100,8 +99,7 @@ class PermissionPolicy(Protocol):
     def add_rules(self, texts: Sequence[str], behavior: str, source: str) -> list[Any]:
         """Add rules for this session; returns handles for :meth:`remove_rules`.
 
-        :raises UsageError: for a rule the policy cannot use.
-        """
+        :raises UsageError: for a rule the policy cannot use."""
         ...
 
     def remove_rules(self, handles: Sequence[Any]) -> None:
@@ -180,8 +178,7 @@ class PermissionGate:
         ``claw_permission_decision`` may decide each call first; ``None``: ``policy`` decides alone.
     :param policy: builds the policy instead of the hook (tests, embedding).
     :raises ConfigError: for a refused bypass mode or a bad rule (the policy's).
-    :raises UsageError: for an unknown mode.
-    """
+    :raises UsageError: for an unknown mode."""
 
     def __init__(
         self,
@@ -273,16 +270,14 @@ class PermissionGate:
     def add_rules(self, texts: Sequence[str], behavior: str, source: str = SESSION_SOURCE) -> list[Any]:
         """Rules for the rest of the session (a stream-json client's ``addRules``).
 
-        :raises UsageError: for a rule the policy cannot use.
-        """
+        :raises UsageError: for a rule the policy cannot use."""
         return self.policy.add_rules(texts, behavior, source)
 
     @contextlib.contextmanager
     def granted(self, rules: Sequence[str], source: str) -> Iterator[None]:
         """Allow ``rules`` while the block runs (a slash command's ``allowed-tools`` for its turn).
 
-        :raises UsageError: for a bad rule, naming ``source``.
-        """
+        :raises UsageError: for a bad rule, naming ``source``."""
         added = self.policy.add_rules(rules, "allow", source)
         try:
             yield
@@ -310,8 +305,7 @@ class PermissionGate:
             a rule forbids).
         :param tool_use_id: the model's id for the call, told to an approver.
 
-        An approver that rewrote the input sets the verdict's ``updated_input``: the call runs with it.
-        """
+        An approver that rewrote the input sets the verdict's ``updated_input``: the call runs with it."""
         ctx.stash[PERMISSIONS] = self
         decision = await self.decide(tool, tool_input, ctx)
         if hook_allowed:
@@ -416,8 +410,7 @@ _REPO_SCOPES = frozenset({"project", "local"})
 def _default_mode(settings: Any) -> str:
     """``permissions.defaultMode`` from the highest layer that may set it, else ``prompt``.
 
-    :raises ConfigError: for an unknown mode, naming the file.
-    """
+    :raises ConfigError: for an unknown mode, naming the file."""
     for layer in reversed(getattr(settings, "layers", None) or []):
         value = (layer.data.get("permissions") or {}).get("defaultMode")
         if not isinstance(value, str):

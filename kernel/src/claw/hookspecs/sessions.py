@@ -93,7 +93,8 @@ def claw_session_start(session: SessionContext) -> Awaitable[None] | None:
 def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
     """A session is ending (success, error or Ctrl-C). Close connections and child processes here.
 
-    Always called, in a ``finally``, even when the run failed.
+    Always called, in a ``finally``, even when the run failed; also when a sub-agent's session ends (it
+    had no :func:`claw_session_start`), so stop what ``session`` (its stash, its id) started, no more.
 
     :param session: the session that is ending (the one :func:`claw_session_start` saw).
     :returns: ``None``, or an awaitable the kernel awaits.

@@ -402,7 +402,10 @@ def notice(task: claw.StoppedTask) -> str:
 def _watch(job: Job, session: claw.SessionContext, loop: asyncio.AbstractEventLoop) -> None:
     """Announce the job's end on ``loop`` once its shell exits: to the model (``session.notify``) when
     it ended on its own, and to the Agent SDK (``session.task_ended``) also when the model's
-    ``KillShell`` ended it; neither when ``stop_task`` killed it or the event loop is gone."""
+    ``KillShell`` ended it; neither when ``stop_task`` killed it or the event loop is gone. The session
+    tracks the job without waiting for it (``claw -p`` does not: it may be a server), which keeps a
+    sub-agent that started it alive until it ends, to be woken by the notice."""
+    ended: asyncio.Future[None] = loop.create_future()
 
     def announce() -> None:
         if not job.announced:
@@ -411,6 +414,8 @@ def _watch(job: Job, session: claw.SessionContext, loop: asyncio.AbstractEventLo
             if not job.killed:
                 session.notify(notice(task))
             session.task_ended(task)
+        if not ended.done():
+            ended.set_result(None)
 
     def wait() -> None:
         job.process.popen.wait()
@@ -418,3 +423,4 @@ def _watch(job: Job, session: claw.SessionContext, loop: asyncio.AbstractEventLo
             loop.call_soon_threadsafe(announce)
 
     threading.Thread(target=wait, daemon=True, name=f"claw-bash-wait-{job.process.pid}").start()
+    session.track(ended, wait=False)

@@ -167,7 +167,8 @@ class Jobs:
         return [j for j in self._jobs.values() if j.session_id == session_id]
 
     def kill(self, job: Job) -> None:
-        job.killed = job.process.popen.poll() is None
+        # once killed, always: a second kill (its session ending) must not make it "exited" after the fact
+        job.killed = job.killed or job.process.popen.poll() is None
         job.process.finish()
 
     def end_session(self, session_id: str) -> None:

@@ -35,7 +35,7 @@ BASH = claw.ToolSpec(
             "description": {"type": "string", "description": "What the command does, in 5-10 words."},
             "run_in_background": {
                 "type": "boolean",
-                "description": "Start the command and return at once with a job id.",
+                "description": "Start it and return at once with a job id; you are told when it ends.",
             },
             "dangerouslyDisableSandbox": {
                 "type": "boolean",

@@ -4,10 +4,13 @@ parent's event loop) and kept, running or ended, in the parent session's :data:`
 them by agent id. While one runs, a small file under ``<state dir>/agents/subagents/`` names it, its
 process and its transcript, so ``claw tasks list`` in another terminal shows it too.
 
-When one ends, its parent session is told with a Claude Code style ``<task-notification>``
+When one answers, its parent session is told with a Claude Code style ``<task-notification>``
 (:meth:`claw.SessionContext.notify`): the model reads it with its next request, and a run without a
-person (``claw -p``) whose model stops while sub-agents still run waits for them
-(:meth:`claw.SessionContext.track`). Those still running when the parent session ends are stopped.
+person (``claw -p``) whose model stops while sub-agents still run waits for their answers
+(:meth:`claw.SessionContext.track`). A sub-agent whose turn ends while its own ``Bash`` jobs run is kept
+alive by the kernel and answers again when they end (a foreground one is then listed here too, as
+Claude Code does): each later answer is another notification with the same task id. Those still
+running when the parent session ends are stopped, and their jobs with them (the sub-agent's session end).
 """
 
 from __future__ import annotations
@@ -83,46 +86,82 @@ def listed(session: claw.SessionContext | None) -> list[BackgroundAgent]:
     return list((session.stash.get(AGENTS) or {}).values()) if session is not None else []
 
 
+#: Runs a sub-agent, its answers given to the callback (``SubagentSpec.on_answer``), to its end.
+Runner = Callable[[Callable[[claw.SubagentResult], None]], Awaitable[claw.SubagentResult]]
+
+
 def start(
     session: claw.SessionContext,
     agent_id: str,
     description: str,
-    run: Callable[[], Awaitable[claw.SubagentResult]],
+    run: Runner,
     name: str | None = None,
-) -> None:
-    """Run ``run`` in the background as ``agent_id`` and tell ``session`` when it ends.
+    first: asyncio.Future[claw.SubagentResult] | None = None,
+) -> claw.TaskHandle:
+    """Run the sub-agent ``run`` runs as ``agent_id`` on the local task backend, telling ``session`` of
+    its answers (a ``<task-notification>`` each: one kept alive for its background jobs answers again
+    when they end) and, once listed, of its end.
 
-    :raises ToolError: no ``local`` task backend is registered.
+    A background sub-agent (no ``first``) is listed at once; ``claw -p`` waits for its first answer
+    (not for the jobs that keep it alive after). A foreground one's first answer (or failure) settles
+    ``first``, the ``Agent`` tool's result, and it is listed only when that answer leaves it alive.
+
+    :raises ToolError: a background one, and no ``local`` task backend is registered.
     """
     backend = session.task_backends.get("local")
-    if backend is None:
+    if backend is None and first is None:
         raise claw.ToolError("background sub-agents need the kernel's local task backend")
+    backend = backend or claw.LocalTaskBackend()  # a foreground one runs without it, as before
     agents = session.stash.setdefault(AGENTS, {})
     entry = registry_dir(session.env) / f"{agent_id}.json"
+    settled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def answered(result: claw.SubagentResult) -> None:
+        record.result, record.transcript_path = result, result.transcript_path
+        if first is not None and not first.done():
+            first.set_result(result)
+            if result.kept_alive:
+                agents[agent_id] = record
+                _register(entry, session, record)
+        else:
+            session.notify(notice(agent_id, description, result, ""))
+        if not settled.done():
+            settled.set_result(None)
 
     async def work() -> claw.SubagentResult:
-        record = agents[agent_id]
         try:
-            record.result = await run()
-            record.status = "failed" if record.result.is_error else "completed"
-            record.transcript_path = record.result.transcript_path
-            return record.result
+            result = await run(answered)
+            record.status = "failed" if result.is_error else "completed"
+            if first is not None and not first.done():  # a runner that gave no answer on the way
+                first.set_result(result)
+            return result
         except asyncio.CancelledError:
             record.status, record.error = "stopped", "the agent was stopped"
+            if first is not None and not first.done():
+                first.cancel()
             raise
         except Exception as exc:
             record.status, record.error = "failed", str(exc)
+            if first is not None and not first.done():
+                first.set_exception(exc)
             raise
         finally:
             entry.unlink(missing_ok=True)
-            session.notify(notice(agent_id, description, record.result, record.error))
-            if not record.stopped_by_sdk:
-                session.task_ended(ended(record))
+            if not settled.done():
+                settled.set_result(None)
+            if agents.get(agent_id) is record:
+                if record.error:  # ended without an answer: stopped, or it could not go on
+                    session.notify(notice(agent_id, description, None, record.error))
+                if not record.stopped_by_sdk:
+                    session.task_ended(ended(record))
 
     handle = backend.start(agent_id, work)
-    agents[agent_id] = BackgroundAgent(agent_id, description, name, handle)
-    _register(entry, session, agents[agent_id])
-    session.track(handle.result())
+    record = BackgroundAgent(agent_id, description, name, handle)
+    if first is None:
+        agents[agent_id] = record
+        _register(entry, session, record)
+        session.track(settled)
+    return handle
 
 
 def _register(entry: Path, session: claw.SessionContext, agent: BackgroundAgent) -> None:

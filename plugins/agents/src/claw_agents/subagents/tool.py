@@ -10,8 +10,10 @@ time (the tool is ``read_only``: the call itself changes nothing, the sub-agent'
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import claw
@@ -19,6 +21,7 @@ import claw
 from claw_agents.subagents import definitions
 
 if TYPE_CHECKING:
+    from claw_agents.subagents.background import Runner
     from claw_agents.subagents.worktree import Worktree
 
 NAME = "Agent"
@@ -159,13 +162,27 @@ class AgentTool(claw.Tool):
         )
         if input.get("name"):  # addressable by SendMessage while it runs (a later one takes the name)
             session.stash.setdefault(background.NAMES, {})[input["name"]] = agent_id
+        kept = False
+
+        async def run(answered: Callable[[claw.SubagentResult], None]) -> claw.SubagentResult:
+            nonlocal kept
+            try:
+                return await _run(session, dataclasses.replace(spec, on_answer=answered))
+            finally:
+                kept = await worktree.finish(tree) if tree else False
+
         if input.get("run_in_background"):
-            return _start_background(session, spec, tree, input)
+            return _start_background(session, spec, run, input)
+        first: asyncio.Future[claw.SubagentResult] = asyncio.get_running_loop().create_future()
+        handle = background.start(session, agent_id, spec.description, run, input.get("name"), first)
         try:
-            result = await _run(session, spec)
-        finally:
-            kept = await worktree.finish(tree) if tree else False
-        return _answer(result, input, tree if kept else None)
+            result = await first
+            if not result.kept_alive:
+                await handle.result()  # its session ends (its worktree is finished)
+        except BaseException:
+            await handle.cancel()
+            raise
+        return _answer(result, input, tree if kept or result.kept_alive else None)
 
 
 async def _run(session: claw.SessionContext, spec: claw.SubagentSpec) -> claw.SubagentResult:
@@ -176,22 +193,11 @@ async def _run(session: claw.SessionContext, spec: claw.SubagentSpec) -> claw.Su
 
 
 def _start_background(
-    session: claw.SessionContext,
-    spec: claw.SubagentSpec,
-    tree: Worktree | None,
-    input: Mapping[str, Any],
+    session: claw.SessionContext, spec: claw.SubagentSpec, run: Runner, input: Mapping[str, Any]
 ) -> claw.ToolResult:
-    from claw_agents.subagents import background, worktree
+    from claw_agents.subagents import background
 
     agent_id = spec.session_id or ""
-
-    async def run() -> claw.SubagentResult:
-        try:
-            return await _run(session, spec)
-        finally:
-            if tree:
-                await worktree.finish(tree)
-
     background.start(session, agent_id, spec.description, run, name=input.get("name"))
     text = (
         "Async agent launched successfully.\n"
@@ -208,6 +214,11 @@ def _answer(result: claw.SubagentResult, input: Mapping[str, Any], tree: Worktre
     usage = result.usage
     tokens = sum(int(usage.get(k) or 0) for k in ("input_tokens", "output_tokens"))
     trailer = [f"agentId: {result.agent_id}"]
+    if result.kept_alive:
+        trailer.append(
+            "The agent is kept alive while background commands it started run: when they end it answers "
+            "again, and you are told (a task notification with this agentId). TaskStop ends it."
+        )
     if tree is not None:
         trailer.append(f"worktree: {tree.root} (branch {tree.branch}) holds the agent's changes")
     trailer.append(

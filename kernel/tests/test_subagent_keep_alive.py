@@ -1,0 +1,101 @@
+"""The kernel's keep-alive of a sub-agent (``SessionContext.run_subagent`` with ``SubagentSpec.on_answer``),
+with no sub-agent or shell plugin: a test plugin's ``Spawn`` tool runs a child whose ``Later`` tool tracks
+work without ``claw -p`` waiting for it (``track(..., wait=False)``, as claw-tools-shell tracks a
+background job). The child's turn ends while that work runs: it is kept alive, woken by the work's notice
+(a notice turn), and answers again; then its session ends (``claw_session_end`` with its own context)."""
+
+from __future__ import annotations
+
+import json
+
+from claw.testing import scripted_provider
+from claw.testing.script import Reply, Text, ToolCall
+
+PLUGIN = """
+import asyncio, json
+import claw
+
+class Later(claw.Tool):
+    spec = claw.ToolSpec(name="Later", description="news later", read_only=True)
+
+    async def run(self, input, ctx):
+        session = ctx.session
+
+        async def work():
+            await asyncio.sleep(float(input.get("seconds", 0.3)))
+            session.notify("<task-notification>the work ended</task-notification>")
+
+        session.track(work(), wait=False)
+        return claw.ToolResult(content="started")
+
+class Spawn(claw.Tool):
+    spec = claw.ToolSpec(name="Spawn", description="runs a child", read_only=True)
+
+    async def run(self, input, ctx):
+        answers = []
+        keep = {} if input.get("once") else {"on_answer": answers.append}
+        last = await ctx.session.run_subagent(claw.SubagentSpec(prompt="child task", **keep))
+        told = [[a.text, a.kept_alive] for a in answers]
+        return claw.ToolResult(content=json.dumps({"answers": told, "last": [last.text, last.kept_alive]}))
+
+@claw.hookimpl
+def claw_register_tools(register):
+    register(Later())
+    register(Spawn())
+
+@claw.hookimpl
+def claw_session_end(session):
+    with open(session.workspace / "ended.log", "a") as f:
+        f.write(json.dumps([session.session_id, len(session.tracked)]) + "\\n")
+"""
+
+
+#: What the parent's ``Spawn`` call returned.
+SPAWNED: dict[str, list[object]] = {}
+
+
+def _respond(request):  # type: ignore[no-untyped-def]
+    first = "".join(getattr(b, "text", "") for b in request.messages[0].content)
+    last = json.dumps(request.messages[-1].model_dump(mode="json"))
+    if first == "child task":
+        if len(request.messages) == 1:
+            return Reply(ToolCall("Later", {}))
+        return Reply(Text("second answer" if "the work ended" in last else "first answer"))
+    if len(request.messages) == 1:
+        return Reply(ToolCall("Spawn", {"once": first == "once"}))
+    SPAWNED.update(json.loads(request.messages[-1].content[0].content))
+    return Reply(Text(SPAWNED["last"][0]))
+
+
+def _ended(workspace):  # type: ignore[no-untyped-def]
+    return [json.loads(line) for line in (workspace / "ended.log").read_text().splitlines()]
+
+
+def test_a_child_with_tracked_work_is_kept_alive_and_woken(
+    claw, loop_env, plugin_module, workspace, session_events
+):
+    plugin_module("keep_alive_plugin", PLUGIN)
+    scripted_provider.RESPONDER = _respond
+    SPAWNED.clear()
+    result = claw("-p", "go", "--output-format", "json").assert_success().json()
+    assert SPAWNED == {
+        "answers": [["first answer", True], ["second answer", False]],
+        "last": ["second answer", False],
+    }
+    assert result["result"] == "second answer"
+    # the child's session ended (its own claw_session_end, its work done) before the parent's
+    (child_id, child_tracked), (parent_id, _) = _ended(workspace)
+    assert parent_id == result["session_id"] and child_id != parent_id and child_tracked == 0
+    woken = [e for e in session_events(child_id) if e.get("type") == "user" and e.get("notice")]
+    assert len(woken) == 1 and "the work ended" in json.dumps(woken[0])
+
+
+def test_without_on_answer_the_child_ends_with_its_turn(claw, loop_env, plugin_module, workspace):
+    plugin_module("keep_alive_plugin", PLUGIN)
+    scripted_provider.RESPONDER = _respond
+    SPAWNED.clear()
+    result = claw("-p", "once", "--output-format", "json").assert_success().json()
+    assert result["result"] == "first answer" and SPAWNED == {"answers": [], "last": ["first answer", False]}
+    (child_id, child_tracked), (parent_id, _) = _ended(workspace)
+    # its session ended at once, its tracked work still running (its plugin stops it in claw_session_end)
+    assert parent_id == result["session_id"] and child_id != parent_id and child_tracked == 1
