@@ -46,6 +46,28 @@ TOOL_IMPLEMENTATIONS = {
     "claw_tools_files._read",
     "claw_tools_files._write",
     "claw_tools_files._search",
+    "claw_tools_web._fetch",
+    "claw_tools_web._trigger",
+    "claw_agents.tasks.tools",
+}
+#: What a plain ``claw -p`` (no ``/command``, no hooks, no sub-agent, nobody asked, a new session) never
+#: needs: each was once imported by every run before its first request.
+PRINT_RUN_NEVER = {
+    "claw._tasks",  # the task backend contract (with shutil, tempfile): settings ``agents`` is in claw._settings
+    "claw._cli.slash_builtins",
+    "claw._subagents",
+    "claw._permissions.asking",
+    "claw._loop.prompt_tool",
+    "claw_hooks.runner",
+    "claw_agents.subagents.background",
+    "claw_agents.subagents.worktree",
+    "claw_sessions.seed",
+    "claw_sessions.history",
+    # the translations of the providers a run does not use
+    "claw_wire.openai_chat",
+    "claw_provider_openai.responses",
+    "claw_provider_vertex.gemini",
+    "claw_provider_bedrock.converse",
 }
 #: Also kept off ``--help`` / ``--version``, though plugins may use them once running.
 HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema", "tree_sitter"}
@@ -112,6 +134,7 @@ def test_print_mode_never_loads_the_line_editor_or_the_tui(claw_env, scripted):
     assert banned_among(modules, {"prompt_toolkit", "textual"}) == set()
     # Tools registered by reference (claw.ToolRef) are offered without importing their implementation.
     assert banned_among(modules, TOOL_IMPLEMENTATIONS) == set()
+    assert banned_among(modules, PRINT_RUN_NEVER) == set()
 
 
 def test_print_mode_with_warm_caches_reads_no_distribution_metadata(claw_env, scripted):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 @hookimpl
 def claw_register_settings(register: Callable[..., None]) -> None:
     """``agents``: which task backend runs detached tasks (``claw.select_task_backend``)."""
-    from claw._tasks import AgentsSettings
+    from claw._settings import AgentsSettings
 
     register(
         "agents",

@@ -28,7 +28,17 @@ def env_number(env: Mapping[str, str], name: str, default: float) -> float:
 
 
 class _Section(Model):
+    # A section no file sets defaults to its model_construct(): no validator built for defaults (~1.5 ms).
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class AgentsSettings(Model):
+    """Settings ``agents`` (:mod:`claw._builtin_plugin`): ``backend`` names the task backend; other keys
+    belong to backends and agent plugins (for example ``agents.celery``), which validate their own part."""
+
+    model_config = ConfigDict(extra="allow")
+
+    backend: str | None = None
 
 
 class PermissionSettings(_Section):
@@ -114,8 +124,8 @@ class SandboxSettings(_Section):
     engine: Literal["auto", "bubblewrap", "unshare"] = "auto"
     #: The engine's binary (``bwrap`` or ``unshare``) when not the one on ``PATH``.
     enginePath: str | None = None
-    filesystem: SandboxFilesystemSettings = Field(default_factory=SandboxFilesystemSettings)
-    network: SandboxNetworkSettings = Field(default_factory=SandboxNetworkSettings)
+    filesystem: SandboxFilesystemSettings = Field(default_factory=SandboxFilesystemSettings.model_construct)
+    network: SandboxNetworkSettings = Field(default_factory=SandboxNetworkSettings.model_construct)
 
     @property
     def requested(self) -> bool:
@@ -138,13 +148,13 @@ class Settings(_Section):
     reasoningEffort: Effort | None = None
     maxTurns: int | None = Field(default=None, gt=0)
     env: dict[str, str] = Field(default_factory=dict)
-    permissions: PermissionSettings = Field(default_factory=PermissionSettings)
-    plugins: PluginSettings = Field(default_factory=PluginSettings)
+    permissions: PermissionSettings = Field(default_factory=PermissionSettings.model_construct)
+    plugins: PluginSettings = Field(default_factory=PluginSettings.model_construct)
     #: Per-provider options: ``{"anthropic": {"base_url": ..., "api_key": ...}}``.
     providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: Price overrides per model address or id, in USD per million tokens.
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)
-    retry: RetrySettings = Field(default_factory=RetrySettings)
+    retry: RetrySettings = Field(default_factory=RetrySettings.model_construct)
     #: Seconds a response stream may stay silent before it is aborted and retried
     #: (``CLAW_STREAM_IDLE_TIMEOUT`` overrides).
     streamIdleTimeout: float = Field(default=120.0, gt=0)
@@ -155,7 +165,7 @@ class Settings(_Section):
     #: Seconds a plugin's ``claw_hook_event`` or ``claw_tool_result`` handler may take before the run
     #: goes on without its answer; ``CLAW_PLUGIN_HOOK_TIMEOUT`` overrides it.
     pluginHookTimeout: float = Field(default=60.0, gt=0)
-    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings.model_construct)
     cleanupPeriodDays: int | None = Field(default=None, ge=0)
     #: ``-p`` honours workspace trust as interactive runs do (``--require-trust``); read from user,
     #: command-line and managed settings only (a folder cannot lift it). See ``docs/trust.md``.

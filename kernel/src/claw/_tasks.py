@@ -321,12 +321,3 @@ def select_task_backend(backends: Mapping[str, TaskBackend], settings: Mapping[s
         f"no task backend is installed: neither {name!r} (pip install claw-agents) nor 'local', whose "
         "built-in plugin local_tasks is disabled (settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
     )
-
-
-class AgentsSettings(Model):
-    """Settings ``agents``: ``backend`` names the task backend; other keys belong to backends and agent
-    plugins (for example ``agents.celery``), which validate their own part."""
-
-    model_config = ConfigDict(extra="allow")
-
-    backend: str | None = None

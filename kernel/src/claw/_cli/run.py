@@ -254,11 +254,11 @@ def _seed_spellings(
 def _with_stdin(app: Any, prompt: str | list[str] | None, piped: str) -> list[str]:
     """The lines to run: piped stdin goes before the prompt, separated by a blank line; after
     ``resume-session``'s lines it is the prompt, unless the last line is one (then it goes before it)."""
-    from claw._cli import slash_builtins
-
     lines = [prompt] if isinstance(prompt, str) else list(prompt or [])
     if not piped:
         return lines
+    from claw._cli import slash_builtins
+
     if not lines or (isinstance(prompt, list) and slash_builtins.is_builtin(app, lines[-1])):
         return [*lines, piped]
     return [*lines[:-1], f"{piped.rstrip()}\n\n{lines[-1]}"]
@@ -351,8 +351,10 @@ async def _listed(lines: list[str]) -> AsyncIterator[Any]:
 async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tuple[int, int]:
     """Each prompt as the next turn (a built-in ``/command`` in its place), ``None`` (a stream-json
     reader woken while idle) as a turn of the notices waiting; ``(exit code, prompted turns)``."""
+    import claw
     from claw import _console as console
-    from claw._cli import resume_collection, slash_builtins
+    from claw._cli import resume_collection
+    from claw._loop import slash
 
     exit_code, turns = 0, 0
     async for each in prompts:
@@ -360,7 +362,8 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
             outcome = await loop.run_notices(loop.ctx.take_notices())
         else:
             turns += 1
-            if isinstance(each, str) and await slash_builtins.run_builtin(loop, each, report):
+            # Only a /command can be a built-in: claw.run_builtin (and the built-ins) load for one.
+            if isinstance(each, str) and slash.parse(each) and await claw.run_builtin(loop, each, report):
                 continue
             outcome = await loop.run_prompt(each)
         resume_collection()

@@ -12,7 +12,7 @@ import asyncio
 import dataclasses
 import inspect
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claw import _console as console
 from claw import _paths as paths
@@ -31,9 +31,11 @@ from claw._plugin_commands import CommandContext
 from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session, SessionState, session_store
-from claw._subagents import SubagentResult, SubagentSpec
 from claw._tools import ToolContext
 from claw._version import VERSION
+
+if TYPE_CHECKING:
+    from claw._subagents import SubagentResult, SubagentSpec
 
 __all__ = ["AgentLoop", "LoopOptions", "Outcome"]
 
@@ -125,7 +127,6 @@ class AgentLoop(Turn):
     def _contexts(self, session: Session) -> None:
         """The plugins' session context, the hook dispatch and the tools' context (with the sandbox)."""
         from claw._hook_dispatch import HookContext, HookDispatch, plugin_hook_timeout
-        from claw._loop.prompt_tool import PromptToolApprover
         from claw._permissions.gate import PERMISSIONS
 
         app, opts, settings = self.app, self.opts, self.settings
@@ -181,6 +182,8 @@ class AgentLoop(Turn):
         self.hooks.context.sandbox = self.ctx.sandbox = self.tool_ctx.sandbox
         self.tool_ctx.stash[PERMISSIONS] = self.permissions  # EnterPlanMode switches its mode
         if opts.permission_prompt_tool:
+            from claw._loop.prompt_tool import PromptToolApprover
+
             self.permissions.approver = PromptToolApprover(
                 opts.permission_prompt_tool, self._find_tool, self.tool_ctx
             )
@@ -474,6 +477,8 @@ class AgentLoop(Turn):
 
 def _subagent_result(child: AgentLoop, spec: SubagentSpec, data: dict[str, Any]) -> SubagentResult:
     """What a sub-agent hands back, from its loop and its turn's result object."""
+    from claw._subagents import SubagentResult  # a run that starts no sub-agent never needs it
+
     assert child.session is not None
     return SubagentResult(
         agent_id=child.session.id,

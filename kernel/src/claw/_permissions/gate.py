@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from claw._classifiers import Classifier, Verdict
 from claw._errors import ConfigError, UsageError
 from claw._paths import home_of, resolved
-from claw._permissions.asking import PermissionAnswer, PermissionApprover, PermissionQuestion, suggestions
 from claw._permissions.modes import BYPASS_MODES, normalize_mode
 from claw._tools import StashKey, Tool, ToolContext
 
 if TYPE_CHECKING:
     from claw._config import EffectiveSettings
+    from claw._permissions.asking import PermissionApprover
     from claw._plugins import PluginManager
 
 #: Asks a person about a tool call: returns ``"once"``, ``"session"``, ``"always"`` or ``"deny"``.
@@ -351,6 +351,8 @@ class PermissionGate:
     async def _ask(
         self, tool: Tool, tool_input: Mapping[str, Any], decision: Decision, tool_use_id: str | None
     ) -> Verdict:
+        from claw._permissions.asking import PermissionAnswer, PermissionQuestion, suggestions  # when asking
+
         verdict = decision.verdict
         if self._mode == "dont-ask":
             return Verdict(

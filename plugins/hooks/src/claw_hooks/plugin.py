@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
     from claw_hooks.runner import HookRunner
 
-#: One runner per session (hook context): its hooks, matchers and ``if`` rules are compiled once.
-_RUNNERS: weakref.WeakKeyDictionary[HookContext, HookRunner] = weakref.WeakKeyDictionary()
+#: One runner per session (hook context): its hooks, matchers and ``if`` rules are compiled once at its
+#: first event; ``None`` for a session that has none (most ``claw -p`` runs), which never loads the runner.
+_RUNNERS: weakref.WeakKeyDictionary[HookContext, HookRunner | None] = weakref.WeakKeyDictionary()
 
 
 @hookimpl(wrapper=True, tryfirst=True)
@@ -25,12 +26,21 @@ def claw_hook_event(event: HookEvent, context: HookContext) -> Generator[None, A
     """After the programmatic handlers (and the other wrappers: this one is outermost), the matching
     command hooks and callbacks, merged with their answer; with no hooks configured, that answer."""
     handled = yield
-    runner = _RUNNERS.get(context)
-    if runner is None:
-        from claw_hooks.runner import HookRunner
+    if context not in _RUNNERS:
+        _RUNNERS[context] = _runner(context)
+    runner = _RUNNERS[context]
+    return runner.run(handled, event) if runner is not None else handled
 
-        runner = _RUNNERS[context] = HookRunner(context)
-    return runner.run(handled, event) if runner.hooks else handled
+
+def _runner(context: HookContext) -> HookRunner | None:
+    """The session's runner, or ``None`` when neither a settings file nor the embedder gives a hook."""
+    layers = getattr(context.settings, "layers", None) or []
+    if not context.callbacks and not any(layer.data.get("hooks") for layer in layers):
+        return None
+    from claw_hooks.runner import HookRunner
+
+    runner = HookRunner(context)
+    return runner if runner.hooks else None
 
 
 @hookimpl

@@ -10,13 +10,15 @@ in ``/sys``, whose instance role the metadata service serves at run time).
 
 from __future__ import annotations
 
-import configparser
 import contextlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claw import CredentialStatus
+
+if TYPE_CHECKING:
+    import configparser
 
 HINT = (
     "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE (or providers.bedrock.profile), "
@@ -60,6 +62,8 @@ def _home(env: Mapping[str, str]) -> Path:
 
 
 def _read(path: Path) -> configparser.RawConfigParser:
+    import configparser  # at the first read: most runs never look for AWS credentials
+
     parser = configparser.RawConfigParser()
     with contextlib.suppress(configparser.Error, OSError, UnicodeDecodeError):
         parser.read(path, encoding="utf-8")

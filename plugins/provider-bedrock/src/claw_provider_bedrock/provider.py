@@ -40,7 +40,6 @@ from claw import (
 from claw_wire.clients import Clients
 
 from claw_provider_bedrock import catalogue, credentials
-from claw_provider_bedrock.converse import StreamTranslator, converse_params
 
 #: The HTTP status each Bedrock exception stands for, so classification matches other providers
 #: (in-stream exceptions arrive inside a 200 response and carry no status of their own).
@@ -265,6 +264,9 @@ class BedrockProvider(Provider):
     # -- streaming ---------------------------------------------------------------------------
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
+        # The Converse translation is imported by the first request: every run registers the provider.
+        from claw_provider_bedrock.converse import StreamTranslator, converse_params
+
         model_id = self.api_model_id(request.model)
         item = catalogue.entry(model_id) or {}
         info = self.info_of(request)

@@ -27,7 +27,6 @@ from claw import (
     require,
 )
 from claw_wire import anthropic as anthropic_wire
-from claw_wire import openai_chat
 from claw_wire.clients import Clients
 from claw_wire.errors import sdk_error
 
@@ -151,6 +150,8 @@ class FoundryProvider(Provider):
                 client, params, provider="foundry", model=request.model, error=_entra_error
             )
         else:
+            from claw_wire import openai_chat  # at the first request: most runs never speak this wire
+
             params = openai_chat.request_params(
                 request,
                 model=request.model,

@@ -15,10 +15,9 @@ from typing import Any
 
 import claw
 from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
-from claw_wire import openai_chat
 from claw_wire.http import HttpClient, openai_headers
 
-from claw_provider_openai import catalogue, responses
+from claw_provider_openai import catalogue
 from claw_provider_openai.catalogue import Api
 
 HINT = "set OPENAI_API_KEY (or providers.openai.api_key in settings)"
@@ -140,6 +139,8 @@ class OpenAIProvider(Provider):
     def chat_params(self, request: ModelRequest, info: ModelInfo) -> dict[str, Any]:
         """The ``/chat/completions`` body: a compatible server gets ``max_tokens`` (llama.cpp and
         older vLLM do not know ``max_completion_tokens``) and no ``prompt_cache_key``."""
+        from claw_wire import openai_chat
+
         return openai_chat.request_params(
             request,
             model=request.model,
@@ -149,6 +150,11 @@ class OpenAIProvider(Provider):
         )
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
+        # The wire translations are imported by the first request: every run registers the provider.
+        from claw_wire import openai_chat
+
+        from claw_provider_openai import responses
+
         info = self.info_of(request)
         client = self.client()
         if self.api_for(request.model) == "chat":

@@ -33,7 +33,7 @@ from claw_wire import anthropic as anthropic_wire
 from claw_wire.clients import Clients
 from claw_wire.errors import sdk_error
 
-from claw_provider_vertex import catalogue, credentials, gemini
+from claw_provider_vertex import catalogue, credentials
 
 DIST = "claw-provider-vertex"
 
@@ -147,6 +147,10 @@ class VertexProvider(Provider):
             yield event
 
     async def _stream_claude(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
+        # gemini (the Gemini translation and Google's auth errors) is imported by the first request:
+        # every run registers the provider.
+        from claw_provider_vertex import gemini
+
         item = catalogue.entry(model_id) or {}
         params = anthropic_wire.request_params(
             request, model=model_id, info=self.info_of(request), thinking=item.get("thinking")
@@ -161,6 +165,8 @@ class VertexProvider(Provider):
             yield event
 
     async def _stream_gemini(self, request: ModelRequest, model_id: str) -> AsyncIterator[StreamEvent]:
+        from claw_provider_vertex import gemini
+
         item = catalogue.entry(model_id) or {}
         try:
             client = await self.gemini_client()

@@ -14,8 +14,6 @@ from typing import Any
 import claw
 from claw import ClawError, Message, Session, SessionState, SessionSummary, interrupted_results
 
-from claw_sessions import seed
-from claw_sessions.history import replay
 from claw_sessions.store import SessionWriter, parse_events, read_bytes
 
 __all__ = [
@@ -72,6 +70,10 @@ def load_state(path: Path, *, messages: bool = True) -> SessionState:
 
     :raises ClawError: the file cannot be read or is no session file (one line naming it).
     """
+    # Reading a session back is for resuming and listing only: a new session never needs these.
+    from claw_sessions import seed
+    from claw_sessions.history import replay
+
     data = read_bytes(path)
     kind = seed.detect(path, data)
     if kind != seed.CLAW:
@@ -114,6 +116,8 @@ def open_session(
         session = Session(SessionState(session_id=sid, path=path), SessionWriter(path, defer=True))
         session.record("session_start", session_id=sid, **start)
         return session
+    from claw_sessions import seed
+
     state = resume_state(resume, directory) if isinstance(resume, str) else resume
     source = state.path
     assert source is not None

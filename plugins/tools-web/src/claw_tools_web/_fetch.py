@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import claw
 
+from claw_tools_web import _specs
 from claw_tools_web._http import SHOWN_RESPONSE_HEADERS, check_url, host_of, read_capped
 from claw_tools_web._reader import NO_MODEL, SYSTEM, user_prompt
 from claw_tools_web._settings import WebFetchSettings, section
@@ -34,26 +35,7 @@ _TEXT_TYPES = (
 
 
 class WebFetchTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="WebFetch",
-        description=(
-            "Fetch a web page (http or https) and answer prompt (what you want from the page) from it: "
-            "a small model reads the page and its answer is returned; when none is configured, the page "
-            "comes back as Markdown with prompt restated above it. Redirects to another host are "
-            "reported, not followed: fetch the reported URL to continue. Large pages are cut; binary "
-            "content is refused."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "url": {"type": "string", "format": "uri", "description": "The URL to fetch."},
-                "prompt": {"type": "string", "description": "What to look for or extract from the page."},
-            },
-            "required": ["url", "prompt"],
-            "additionalProperties": False,
-        },
-        read_only=True,
-    )
+    spec = _specs.WEB_FETCH
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         url = input.get("url")

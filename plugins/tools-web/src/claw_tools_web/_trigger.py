@@ -14,10 +14,10 @@ from typing import Any
 
 import claw
 
+from claw_tools_web import _specs
 from claw_tools_web._http import SECRET_RESPONSE_HEADERS, check_url, read_capped
 from claw_tools_web._settings import RemoteTriggerSettings, section
 
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
 _BAD_VALUE = re.compile(r"[\r\n\x00]")
 
@@ -43,29 +43,7 @@ def check_headers(headers: Mapping[str, str] | None, limits: RemoteTriggerSettin
 
 
 class RemoteTriggerTool(claw.Tool):
-    spec = claw.ToolSpec(
-        name="RemoteTrigger",
-        description=(
-            "Send one HTTP request (a webhook or remote trigger) and return the status, the response "
-            "headers worth seeing and the body (capped). Redirects are reported, not followed. Which "
-            "headers may be set is decided by the operator's settings."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "method": {"type": "string", "enum": list(METHODS), "default": "POST"},
-                "url": {"type": "string", "format": "uri", "description": "The http(s) URL to call."},
-                "headers": {
-                    "type": "object",
-                    "additionalProperties": {"type": "string"},
-                    "description": "Request headers.",
-                },
-                "body": {"type": "string", "description": "Request body (e.g. JSON text)."},
-            },
-            "required": ["url"],
-            "additionalProperties": False,
-        },
-    )
+    spec = _specs.REMOTE_TRIGGER
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
         url = input.get("url")

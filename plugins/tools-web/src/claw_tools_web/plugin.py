@@ -15,11 +15,11 @@ CLAW_API = ">=1.0,<2"
 
 @claw.hookimpl
 def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
-    from claw_tools_web._fetch import WebFetchTool
-    from claw_tools_web._trigger import RemoteTriggerTool
+    # By reference: the fetching, the URL checks and the page reader are imported at the first call.
+    from claw_tools_web import _specs
 
-    register(WebFetchTool())
-    register(RemoteTriggerTool())
+    register(claw.ToolRef(_specs.WEB_FETCH, "claw_tools_web._fetch:WebFetchTool"))
+    register(claw.ToolRef(_specs.REMOTE_TRIGGER, "claw_tools_web._trigger:RemoteTriggerTool"))
 
 
 @claw.hookimpl

@@ -69,9 +69,10 @@ def claw_session_start(session: claw.SessionContext) -> None:
 
 @claw.hookimpl
 def claw_session_end(session: claw.SessionContext) -> Awaitable[None] | None:
-    from claw_agents.subagents import background
+    import sys
 
-    return background.stop_all(session) if session.stash.get(background.AGENTS) else None
+    background = sys.modules.get("claw_agents.subagents.background")  # loaded once an agent was started
+    return background.stop_all(session) if background and session.stash.get(background.AGENTS) else None
 
 
 @claw.hookimpl

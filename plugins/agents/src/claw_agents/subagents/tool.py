@@ -14,11 +14,15 @@ import asyncio
 import dataclasses
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import claw
 
-from claw_agents.subagents import background, definitions, worktree
+from claw_agents.subagents import definitions
+
+if TYPE_CHECKING:
+    from claw_agents.subagents.background import Runner
+    from claw_agents.subagents.worktree import Worktree
 
 NAME = "Agent"
 #: Never offered to a sub-agent: sub-agents do not start sub-agents (as in Claude Code).
@@ -123,6 +127,9 @@ class AgentTool(claw.Tool):
         self._spec = self._make_spec(_listing(found))
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
+        # Imported at the first call: the tool is built (and described) on every start.
+        from claw_agents.subagents import background, worktree
+
         session = ctx.session
         if session is None:
             raise claw.ToolError("the Agent tool needs a running session")
@@ -186,8 +193,10 @@ async def _run(session: claw.SessionContext, spec: claw.SubagentSpec) -> claw.Su
 
 
 def _start_background(
-    session: claw.SessionContext, spec: claw.SubagentSpec, run: background.Runner, input: Mapping[str, Any]
+    session: claw.SessionContext, spec: claw.SubagentSpec, run: Runner, input: Mapping[str, Any]
 ) -> claw.ToolResult:
+    from claw_agents.subagents import background
+
     agent_id = spec.session_id or ""
     background.start(session, agent_id, spec.description, run, name=input.get("name"))
     text = (
@@ -200,9 +209,7 @@ def _start_background(
     return claw.ToolResult(content=text, data={**data, "description": spec.description})
 
 
-def _answer(
-    result: claw.SubagentResult, input: Mapping[str, Any], tree: worktree.Worktree | None
-) -> claw.ToolResult:
+def _answer(result: claw.SubagentResult, input: Mapping[str, Any], tree: Worktree | None) -> claw.ToolResult:
     """The tool result: the sub-agent's answer, then its id, usage and (kept) worktree."""
     usage = result.usage
     tokens = sum(int(usage.get(k) or 0) for k in ("input_tokens", "output_tokens"))

@@ -18,27 +18,21 @@ CLAW_API = ">=1.0,<2"
 
 @claw.hookimpl
 def claw_register_tools(register: Callable[[claw.Tool], None]) -> None:
+    # The Task* tools by reference: their implementation (the task backend contract, the store, the
+    # background-agent bookkeeping) is imported at the first call of one of them, not on every start.
+    from claw_agents.tasks import specs
     from claw_agents.tasks.cron_tools import CronCreateTool, CronDeleteTool, CronListTool
-    from claw_agents.tasks.tools import (
-        TaskCreateTool,
-        TaskGetTool,
-        TaskListTool,
-        TaskOutputTool,
-        TaskStopTool,
-        TaskUpdateTool,
-    )
 
-    for tool in (
-        TaskCreateTool(),
-        TaskGetTool(),
-        TaskListTool(),
-        TaskUpdateTool(),
-        TaskOutputTool(),
-        TaskStopTool(),
-        CronCreateTool(),
-        CronListTool(),
-        CronDeleteTool(),
+    for spec, cls in (
+        (specs.TASK_CREATE, "TaskCreateTool"),
+        (specs.TASK_GET, "TaskGetTool"),
+        (specs.TASK_LIST, "TaskListTool"),
+        (specs.TASK_UPDATE, "TaskUpdateTool"),
+        (specs.TASK_OUTPUT, "TaskOutputTool"),
+        (specs.TASK_STOP, "TaskStopTool"),
     ):
+        register(claw.ToolRef(spec, f"claw_agents.tasks.tools:{cls}"))
+    for tool in (CronCreateTool(), CronListTool(), CronDeleteTool()):
         register(tool)
 
 

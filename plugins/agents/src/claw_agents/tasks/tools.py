@@ -19,18 +19,16 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import claw
-from claw import TaskBackend, TaskRecord, TaskSpec, ToolContext, ToolError, ToolResult, ToolSpec
+from claw import TaskBackend, TaskRecord, TaskSpec, ToolContext, ToolError, ToolResult
 
 from claw_agents.subagents import background
-from claw_agents.tasks import announce
+from claw_agents.tasks import announce, specs
 
 if TYPE_CHECKING:
     from claw_agents.tasks.store import Store
 
-ITEM_STATUSES = ("pending", "in_progress", "completed")
 #: Characters of output one ``TaskOutput`` call returns; the rest is paged with ``offset``.
 OUTPUT_PAGE_BYTES = 30_000
-_STRINGS = {"type": "array", "items": {"type": "string"}}
 
 
 def _store(env: Mapping[str, str]) -> Store:
@@ -66,32 +64,7 @@ def _item_line(item: Mapping[str, Any], items: Mapping[str, Mapping[str, Any]]) 
 
 
 class TaskCreateTool(claw.Tool):
-    spec = ToolSpec(
-        name="TaskCreate",
-        description=(
-            "Add a task to the shared task list (subject, description, activeForm while in progress, "
-            "metadata). With `prompt` (a claw -p run) or `command` (a shell command) the work also runs "
-            "detached in the background: read it with TaskOutput, end it with TaskStop."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "subject": {"type": "string", "minLength": 1, "description": "A brief title, imperative."},
-                "description": {"type": "string", "description": "What needs to be done."},
-                "activeForm": {"type": "string", "description": "Spinner text while in progress."},
-                "metadata": {"type": "object"},
-                "prompt": {"type": "string", "minLength": 1, "description": "Run this prompt detached."},
-                "command": {
-                    "type": "string",
-                    "minLength": 1,
-                    "description": "Run this shell command detached.",
-                },
-                "model": {"type": "string", "description": "With prompt: the model for the run."},
-            },
-            "required": ["subject", "description"],
-            "additionalProperties": False,
-        },
-    )
+    spec = specs.TASK_CREATE
 
     def access(self, input: Mapping[str, Any], ctx: ToolContext) -> list[claw.Access]:
         command = input.get("command")
@@ -141,17 +114,7 @@ class TaskCreateTool(claw.Tool):
 
 
 class TaskGetTool(claw.Tool):
-    spec = ToolSpec(
-        name="TaskGet",
-        description="Get one task of the shared task list by id, with its dependencies and background run.",
-        input_schema={
-            "type": "object",
-            "properties": {"taskId": {"type": "string"}},
-            "required": ["taskId"],
-            "additionalProperties": False,
-        },
-        read_only=True,
-    )
+    spec = specs.TASK_GET
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
         items = {i["id"]: i for i in _store(ctx.env).list_items(list_id(ctx))}
@@ -167,12 +130,7 @@ class TaskGetTool(claw.Tool):
 
 
 class TaskListTool(claw.Tool):
-    spec = ToolSpec(
-        name="TaskList",
-        description="List the shared task list: id, status, subject, owner and open blockers of each task.",
-        input_schema={"type": "object", "properties": {}, "additionalProperties": False},
-        read_only=True,
-    )
+    spec = specs.TASK_LIST
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
         listed = _store(ctx.env).list_items(list_id(ctx))
@@ -200,31 +158,7 @@ def _agent_data(agent: background.BackgroundAgent) -> dict[str, Any]:
 
 
 class TaskUpdateTool(claw.Tool):
-    spec = ToolSpec(
-        name="TaskUpdate",
-        description=(
-            "Update a task of the shared task list: subject, description, activeForm, status "
-            "(pending, in_progress, completed; deleted removes it), owner, addBlocks / addBlockedBy (task ids), "
-            "metadata (a key set to null is removed)."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "taskId": {"type": "string"},
-                "subject": {"type": "string", "minLength": 1},
-                "description": {"type": "string"},
-                "activeForm": {"type": "string"},
-                "status": {"type": "string", "enum": [*ITEM_STATUSES, "deleted"]},
-                "owner": {"type": "string"},
-                "addBlocks": _STRINGS,
-                "addBlockedBy": _STRINGS,
-                "metadata": {"type": "object"},
-            },
-            "required": ["taskId"],
-            "additionalProperties": False,
-        },
-        read_only=True,  # only the task list changes, never the workspace
-    )
+    spec = specs.TASK_UPDATE
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
         task_id = str(input["taskId"]).lstrip("#")
@@ -309,26 +243,7 @@ def _describe(record: TaskRecord) -> str:
 
 
 class TaskOutputTool(claw.Tool):
-    spec = ToolSpec(
-        name="TaskOutput",
-        description=(
-            "Read a background task's output (a task started by TaskCreate with prompt/command). With block "
-            "(default true) wait up to timeout ms for it to finish. Long output is paged: pass the returned "
-            "next_offset as offset to read on."
-        ),
-        input_schema={
-            "type": "object",
-            "properties": {
-                "task_id": {"type": "string"},
-                "block": {"type": "boolean", "default": True},
-                "timeout": {"type": "number", "minimum": 0, "maximum": 600000, "default": 30000},
-                "offset": {"type": "integer", "minimum": 0, "description": "Byte offset to read from."},
-            },
-            "required": ["task_id"],
-            "additionalProperties": False,
-        },
-        read_only=True,
-    )
+    spec = specs.TASK_OUTPUT
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
         agent = background.find(ctx.session, str(input["task_id"]))
@@ -413,18 +328,7 @@ async def _agent_output(
 
 
 class TaskStopTool(claw.Tool):
-    spec = ToolSpec(
-        name="TaskStop",
-        description="Stop a running background task and every process it started.",
-        input_schema={
-            "type": "object",
-            "properties": {
-                "task_id": {"type": "string"},
-                "shell_id": {"type": "string", "description": "Deprecated: use task_id."},
-            },
-            "additionalProperties": False,
-        },
-    )
+    spec = specs.TASK_STOP
 
     async def run(self, input: dict[str, Any], ctx: ToolContext) -> ToolResult:
         given = input.get("task_id") or input.get("shell_id")
