@@ -446,15 +446,19 @@ def background_bash(description: str, command: str) -> ToolCall:
 
 
 @drive
-async def test_background_command_ending_while_idle_wakes_the_model(make_tui: Any, scripted: Any) -> None:
+async def test_background_command_ending_while_idle_wakes_the_model(
+    make_tui: Any, scripted: Any, workspace: Path
+) -> None:
+    # The command waits for the test's word, so the turn has surely ended first however loaded the machine.
     scripted.script(
-        Reply(background_bash("run tests", "sleep 1; exit 3")),
+        Reply(background_bash("run tests", "while [ ! -e go ]; do sleep 0.05; done; exit 3")),
         Reply(Text("started them")),
         Reply(Text("the tests failed: let me look")),
     )
     async with running(make_tui, allowed_tools=["Bash"]) as (app, pilot):
         await turn(pilot, app, "run the tests in the background")
         assert len(scripted.requests) == 2  # the turn ended before the command did
+        (workspace / "go").touch()
         await until(pilot, lambda: len(scripted.requests) == 3)
         await finish(pilot, app)
         woken = scripted.requests[2]["messages"][-1]

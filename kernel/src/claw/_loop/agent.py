@@ -449,6 +449,7 @@ class AgentLoop(Turn):
         if self.opts.parent is None:  # what settings choose to load may add layers (added once each)
             for layer in self.opts.settings:
                 self.app.add_settings(*layer)
+            _ = self.app.settings  # broken settings end the run in their own words, not in a plugin's hook
             said = self.app.pm.hook.claw_adjust_session(options=self.opts, context=CommandContext(self.app))
             if refusal := next((r for r in said if r), None):
                 raise ClawError(refusal)
