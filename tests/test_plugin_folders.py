@@ -172,6 +172,42 @@ def test_manifest_hooks_may_be_a_list_of_files_and_objects(claw, scripted, myplu
     assert (myplug / "one.txt").read_text() == "one\n" and (myplug / "two.txt").read_text() == "two\n"
 
 
+GUARD = """#!/bin/sh
+# A plugin's hook script as Claude Code runs it: its folder and data folder come in its environment.
+echo "root=$CLAUDE_PLUGIN_ROOT data=$CLAUDE_PLUGIN_DATA" > "$CLAUDE_PLUGIN_DATA/seen.txt"
+cat "$CLAUDE_PLUGIN_ROOT/policy.txt" >&2
+exit 2
+"""
+
+
+def test_a_plugin_hook_script_gets_its_folders_in_its_environment_and_blocks(
+    claw, scripted, myplug: Path, workspace: Path, claw_env: dict[str, str]
+) -> None:
+    """As Claude Code: a plugin's hook commands run with ``CLAUDE_PLUGIN_ROOT`` and ``CLAUDE_PLUGIN_DATA``
+    set (a script reads them itself), and its exit code 2 blocks the tool call with its stderr as the
+    reason; the user's own settings hooks do not get them."""
+    (myplug / "hooks").mkdir()
+    (myplug / "hooks" / "guard.sh").write_text(GUARD)
+    (myplug / "hooks" / "guard.sh").chmod(0o755)
+    (myplug / "policy.txt").write_text("myplug policy: no echo")
+    guard = {"type": "command", "command": '"${CLAUDE_PLUGIN_ROOT}/hooks/guard.sh"'}
+    hooks = {"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [guard]}]}}
+    (myplug / "hooks" / "hooks.json").write_text(json.dumps(hooks))
+    user = Path(claw_env["HOME"]) / ".claude" / "settings.json"
+    user.parent.mkdir(parents=True)
+    spy = f'echo "root=${{CLAUDE_PLUGIN_ROOT-unset}} data=${{CLAUDE_PLUGIN_DATA-unset}}" > "{workspace}/user.txt"'
+    user.write_text(json.dumps({"hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": spy}]}]}}))
+    scripted.script(
+        Reply(ToolCall("Bash", {"command": "echo ran > ran.txt"}, id="toolu_b")), Reply(Text("done"))
+    )
+    _run(claw, "-p", "go", "--plugin-dir", str(myplug), "--permission-mode", "bypassPermissions")
+    assert not (workspace / "ran.txt").exists(), "exit code 2 blocks the call"
+    assert "myplug policy: no echo" in _text(scripted.requests[1]["messages"][-1])
+    data = Path(claw_env["HOME"]) / ".claude" / "plugins" / "data" / "myplug-inline"
+    assert (data / "seen.txt").read_text() == f"root={myplug} data={data}\n"
+    assert (workspace / "user.txt").read_text() == "root=unset data=unset\n"
+
+
 @pytest.mark.parametrize(
     ("damage", "error"),
     [

@@ -177,6 +177,23 @@ def test_hooks_run_in_parallel_and_identical_commands_run_once(claw_env, workspa
     assert len(records) == 2
 
 
+def test_a_hooks_env_is_added_to_its_command_alone(claw_env, workspace, tmp_path):
+    """A hook's ``env`` (how a Claude Code plugin's hooks get ``CLAUDE_PLUGIN_ROOT``) reaches its own
+    command, not another hook's; the same command with another ``env`` is another hook and runs too."""
+    log = tmp_path / "log"
+    show = f'echo "${{PLUGIN_VAR-unset}}" >> {log}'
+
+    def with_env(value):
+        return {
+            "matcher": "Bash",
+            "hooks": [{"type": "command", "command": show, "env": {"PLUGIN_VAR": value}}],
+        }
+
+    hooks = {"PreToolUse": [with_env("one"), with_env("two"), cmd(show)]}
+    asyncio.run(runner(workspace, hooks, claw_env).run(pre()))
+    assert sorted(log.read_text().split()) == ["one", "two", "unset"]
+
+
 @pytest.mark.parametrize(
     ("matcher", "tool", "runs"),
     [

@@ -11,7 +11,7 @@ offers them as ``/name:command``, claw-agents as ``name:agent``); its ``bin/`` g
 commands the ``Bash`` tool runs. ``${CLAUDE_PLUGIN_ROOT}`` (the folder) and ``${CLAUDE_PLUGIN_DATA}`` (the
 plugin's data folder, which outlives updates, made when the plugin uses it) are replaced in hooks and MCP
 servers here and in commands, skills and agents by their plugins (:meth:`claw.PluginFolder.expand`), as
-Claude Code does; MCP servers get both in their environment. Output styles and LSP servers are left out with a warning
+Claude Code does; MCP servers and hook commands get both in their environment. Output styles and LSP servers are left out with a warning
 naming them, as a run without them still does what the plugin's commands and agents say.
 """
 
@@ -137,23 +137,36 @@ def read(path: str | Path, env: Mapping[str, str], *, skip_mcp: bool = False, pl
         where for key, where in LEFT_OUT.items() if key in manifest or (root / where).exists()
     )
     parts = (*folder.commands, *folder.skills, *folder.agents)
-    used = (
-        bool(servers)
-        or DATA in json.dumps(hooks)
-        or any(DATA.encode() in f.read_bytes() for f in _markdown(parts))
-    )
+    used = bool(servers or hooks) or any(DATA.encode() in f.read_bytes() for f in _markdown(parts))
     return Loaded(
         folder,
         left_out,
-        {"hooks": _rooted(hooks, folder)} if hooks else {},
+        {"hooks": _hooks_with_env(_rooted(hooks, folder), folder)} if hooks else {},
         servers,
         folder.data if used else None,
     )
 
 
+def _hooks_with_env(hooks: dict[str, Any], folder: claw.PluginFolder) -> dict[str, Any]:
+    """Each command hook with the folder and data folder in its settings ``env`` (claw-hooks adds it to
+    the command's environment): only the plugin's own hooks see them, as in Claude Code. Other shapes
+    are left for the settings schema to report."""
+    return {
+        event: [
+            {**entry, "hooks": [_with_env(h, folder) for h in entry["hooks"]]}
+            if isinstance(entry, dict) and isinstance(entry.get("hooks"), list)
+            else entry
+            for entry in entries
+        ]
+        if isinstance(entries, list)
+        else entries
+        for event, entries in hooks.items()
+    }
+
+
 def _with_env(server: Any, folder: claw.PluginFolder) -> Any:
-    """A server started as a command gets ``CLAUDE_PLUGIN_ROOT`` and ``CLAUDE_PLUGIN_DATA`` in its
-    environment, as in Claude Code (its own ``env`` wins)."""
+    """A server started as a command (or a command hook) gets ``CLAUDE_PLUGIN_ROOT`` and
+    ``CLAUDE_PLUGIN_DATA`` in its environment, as in Claude Code (its own ``env`` wins)."""
     if not isinstance(server, dict) or "command" not in server:
         return server
     env = server.get("env") if isinstance(server.get("env"), dict) else {}

@@ -3,6 +3,7 @@ embedder's callbacks (:class:`claw.CallbackHook`) in the same shape."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ class ConfiguredHook:
     condition: str | None = None
     #: Settings ``"sandbox": true``: run confined by the session's sandbox.
     sandboxed: bool = False
+    #: Settings ``env``: added to the command's environment (a Claude Code plugin's folder and data).
+    env: dict[str, str] = field(default_factory=dict)
     test: Callable[[str | None], bool] = field(repr=False, compare=False, default=lambda s: True)
     #: Run by calling this instead of a shell; its answer is read as the command's JSON output.
     callback: HookCallback | None = field(repr=False, compare=False, default=None)
@@ -41,9 +44,9 @@ class ConfiguredHook:
 
 def effective_hooks(settings: Any) -> list[ConfiguredHook]:
     """Every command hook, in layer order (lowest precedence first); an identical hook (same
-    event, matcher and command) from a later file is listed once, with its first file."""
+    event, matcher, command and environment) from a later file is listed once, with its first file."""
     out: list[ConfiguredHook] = []
-    seen: set[tuple[str, str, str, str | None]] = set()
+    seen: set[tuple[str, str, str, str | None, str]] = set()
     for layer in getattr(settings, "layers", []) or []:
         hooks = layer.data.get("hooks") or {}
         if not isinstance(hooks, dict):
@@ -52,8 +55,8 @@ def effective_hooks(settings: Any) -> list[ConfiguredHook]:
             for entry in matchers or []:
                 matcher = entry.get("matcher") or ""
                 for hook in entry.get("hooks") or []:
-                    command = hook.get("command", "")
-                    key = (event, matcher, command, hook.get("if"))
+                    command, env = hook.get("command", ""), hook.get("env") or {}
+                    key = (event, matcher, command, hook.get("if"), json.dumps(env, sort_keys=True))
                     if key in seen:
                         continue
                     seen.add(key)
@@ -67,6 +70,7 @@ def effective_hooks(settings: Any) -> list[ConfiguredHook]:
                             source=layer.label,
                             condition=hook.get("if"),
                             sandboxed=bool(hook.get("sandbox")),
+                            env=dict(env),
                             test=compile_matcher(matcher),
                         )
                     )

@@ -64,18 +64,19 @@ class HookRunner:
         return merge([(o, False) for o in answers] + [(r.outcome, r.deferred) for r in results])
 
     def matching(self, event: HookEvent) -> list[ConfiguredHook]:
-        """The command hooks ``event`` selects (matcher, then ``if`` rule), identical commands once
-        (the longest timeout)."""
+        """The command hooks ``event`` selects (matcher, then ``if`` rule), identical commands (with the
+        same environment) once (the longest timeout)."""
         has_subject, subject = subject_of(event)
-        chosen: dict[str, ConfiguredHook] = {}
+        chosen: dict[tuple[str, str], ConfiguredHook] = {}
         for hook in self.hooks:
             if hook.event != event.hook_event_name or (has_subject and not hook.test(subject)):
                 continue
             if hook.condition and not self._conditions[hook.condition](event):
                 continue
-            prev = chosen.get(hook.command)
+            key = (hook.command, json.dumps(hook.env, sort_keys=True))
+            prev = chosen.get(key)
             if prev is None or hook.timeout > prev.timeout:
-                chosen[hook.command] = hook
+                chosen[key] = hook
         return list(chosen.values())
 
     async def _run_command(
@@ -98,7 +99,12 @@ class HookRunner:
             result = await _call(hook, event)
         else:
             result = await run_command(
-                hook.command, stdin, env=env, cwd=str(context.workspace), timeout=hook.timeout, argv=argv
+                hook.command,
+                stdin,
+                env={**env, **hook.env},
+                cwd=str(context.workspace),
+                timeout=hook.timeout,
+                argv=argv,
             )
         interpreted = interpret(event.hook_event_name, result, hook.timeout)
         if interpreted.problem:

@@ -29,6 +29,9 @@ class CommandHook(BaseModel):
     #: claw's opt-in: run the hook inside the session's sandbox (settings ``sandbox``); when the
     #: sandbox cannot run, the hook is not run (a non-blocking error). Unset: false.
     sandbox: bool | None = None
+    #: claw's: variables added to the command's environment. A Claude Code plugin's hooks get
+    #: ``CLAUDE_PLUGIN_ROOT`` and ``CLAUDE_PLUGIN_DATA`` this way (claw-claude-plugins sets them).
+    env: dict[str, str] | None = None
 
     @field_validator("if_")
     @classmethod
