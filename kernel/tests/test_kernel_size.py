@@ -44,15 +44,17 @@ MAX_FUNCTION_LINES = 80
 #: contract and call (settings enabling Claude Code plugins once trust is settled), ``claw.claude_config_dir``,
 #: a front end's next session not adding its layers twice and ``PluginFolder.data``/``expand``, after
 #: collapsing three exploded literals; +11 for imports made on demand, which bring ``claw -p``'s first request
-#: 9% sooner, and stream-json sessions woken by notices). Lower it when features leave; a change that adds
-#: to the kernel must take the lines from somewhere else in it, or move a feature out.
-MAX_KERNEL_LINES = 12_886
+#: 9% sooner, and stream-json sessions woken by notices; +2 for a kept-alive sub-agent woken by its work's
+#: end or a notice, not a 0.5 s timer (``wait_notices(*work)``: +5, 3 taken back in the modules touched).
+#: Lower it when features leave; a change that adds to the kernel must take the lines from somewhere else in
+#: it, or move a feature out.
+MAX_KERNEL_LINES = 12_888
 #: A ratchet on the core alone (the kernel without its built-in plugins): 12,586 before the kernel's commands
 #: (doctor, plugins, resume-session), the local task backend, the StructuredOutput tool and the whole-text
 #: renderer became built-in plugins, 12,052 after (12,049 after the sub-agent keep-alive change and its
-#: offset; 12,073 with the claw_adjust_session contract, 12,084 with on-demand imports, see above). Lower
-#: it as features leave the core; the goal is under 6,000.
-MAX_CORE_LINES = 12_084
+#: offset; 12,073 with the claw_adjust_session contract, 12,084 with on-demand imports, 12,086 with the
+#: timer-less keep-alive, see above). Lower it as features leave the core; the goal is under 6,000.
+MAX_CORE_LINES = 12_086
 #: What the core leaves out: the built-in plugins, under ``claw/`` (names relative to it).
 BUILTINS = ("_builtins", "_builtin_plugin.py")
 

@@ -250,7 +250,7 @@ class SessionContext:
     def notify(self, text: str) -> None:
         """Tell the model ``text`` at the next chance: added to the next model request of the running
         turn (the model goes on if it had stopped), else to the next prompt. What a background
-        sub-agent's end becomes (Claude Code's ``<task-notification>``)."""
+        sub-agent's end becomes (Claude Code's ``<task-notification>``). Call it on the event loop."""
         self._notices.append(text)
         self._noticed.set()
 
@@ -281,9 +281,14 @@ class SessionContext:
         self._noticed.clear()
         return notices
 
-    async def wait_notices(self) -> None:
-        """Return once notices wait (:meth:`notify`): an idle front end's cue to wake the model."""
-        await self._noticed.wait()
+    async def wait_notices(self, *work: asyncio.Future[Any]) -> None:
+        """Return once notices wait (:meth:`notify`): an idle front end's cue to wake the model; or once any
+        of ``work`` has ended (a kept-alive sub-agent's tracked work, which may end with no notice)."""
+        noticed = asyncio.ensure_future(self._noticed.wait())
+        try:
+            await asyncio.wait((noticed, *work), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            noticed.cancel()
 
     @property
     def has_notices(self) -> bool:
