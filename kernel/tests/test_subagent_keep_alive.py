@@ -6,26 +6,48 @@ background job). The child's turn ends while that work runs: it is kept alive, w
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+import time
+from pathlib import Path
 
+import claw
 from claw.testing import scripted_provider
 from claw.testing.script import Reply, Text, ToolCall
 
 PLUGIN = """
-import asyncio, json
+import asyncio, json, time
 import claw
+
+class Work(asyncio.Future):
+    checks = 0  # how often the session looked whether the tracked work has ended (a poll would, often)
+
+    def done(self):
+        Work.checks += 1
+        return super().done()
+
 
 class Later(claw.Tool):
     spec = claw.ToolSpec(name="Later", description="news later", read_only=True)
 
     async def run(self, input, ctx):
-        session = ctx.session
+        session, work, loop = ctx.session, Work(), asyncio.get_running_loop()
+        Work.checks = 0
+        seconds, after = float(input.get("seconds", 0.3)), input.get("after")  # after: ends later than told
 
-        async def work():
-            await asyncio.sleep(float(input.get("seconds", 0.3)))
-            session.notify("<task-notification>the work ended</task-notification>")
+        def tell():
+            if input.get("tell", True):
+                session.notify("<task-notification>the work ended</task-notification>")
+            loop.call_later(after or 0, end) if after is not None else end()
 
-        session.track(work(), wait=False)
+        def end():
+            work.set_result(None)
+            with open(session.workspace / "work.log", "a") as f:
+                f.write(json.dumps([time.monotonic(), Work.checks]) + "\\n")
+
+        loop.call_later(seconds, tell)
+        session.track(work, wait=False)
         return claw.ToolResult(content="started")
 
 class Spawn(claw.Tool):
@@ -46,12 +68,14 @@ def claw_register_tools(register):
 @claw.hookimpl
 def claw_session_end(session):
     with open(session.workspace / "ended.log", "a") as f:
-        f.write(json.dumps([session.session_id, len(session.tracked)]) + "\\n")
+        f.write(json.dumps([session.session_id, len(session.tracked), time.monotonic(), Work.checks]) + "\\n")
 """
 
 
 #: What the parent's ``Spawn`` call returned.
 SPAWNED: dict[str, list[object]] = {}
+#: The child's ``Later`` input.
+LATER: dict[str, object] = {}
 
 
 def _respond(request):  # type: ignore[no-untyped-def]
@@ -59,7 +83,7 @@ def _respond(request):  # type: ignore[no-untyped-def]
     last = json.dumps(request.messages[-1].model_dump(mode="json"))
     if first == "child task":
         if len(request.messages) == 1:
-            return Reply(ToolCall("Later", {}))
+            return Reply(ToolCall("Later", LATER))
         return Reply(Text("second answer" if "the work ended" in last else "first answer"))
     if len(request.messages) == 1:
         return Reply(ToolCall("Spawn", {"once": first == "once"}))
@@ -67,8 +91,8 @@ def _respond(request):  # type: ignore[no-untyped-def]
     return Reply(Text(SPAWNED["last"][0]))
 
 
-def _ended(workspace):  # type: ignore[no-untyped-def]
-    return [json.loads(line) for line in (workspace / "ended.log").read_text().splitlines()]
+def _ended(workspace, log="ended.log"):  # type: ignore[no-untyped-def]
+    return [json.loads(line) for line in (workspace / log).read_text().splitlines()]
 
 
 def test_a_child_with_tracked_work_is_kept_alive_and_woken(
@@ -77,6 +101,7 @@ def test_a_child_with_tracked_work_is_kept_alive_and_woken(
     plugin_module("keep_alive_plugin", PLUGIN)
     scripted_provider.RESPONDER = _respond
     SPAWNED.clear()
+    LATER.clear()
     result = claw("-p", "go", "--output-format", "json").assert_success().json()
     assert SPAWNED == {
         "answers": [["first answer", True], ["second answer", False]],
@@ -84,7 +109,7 @@ def test_a_child_with_tracked_work_is_kept_alive_and_woken(
     }
     assert result["result"] == "second answer"
     # the child's session ended (its own claw_session_end, its work done) before the parent's
-    (child_id, child_tracked), (parent_id, _) = _ended(workspace)
+    (child_id, child_tracked, *_), (parent_id, *_) = _ended(workspace)
     assert parent_id == result["session_id"] and child_id != parent_id and child_tracked == 0
     woken = [e for e in session_events(child_id) if e.get("type") == "user" and e.get("notice")]
     assert len(woken) == 1 and "the work ended" in json.dumps(woken[0])
@@ -94,8 +119,62 @@ def test_without_on_answer_the_child_ends_with_its_turn(claw, loop_env, plugin_m
     plugin_module("keep_alive_plugin", PLUGIN)
     scripted_provider.RESPONDER = _respond
     SPAWNED.clear()
+    LATER.clear()
     result = claw("-p", "once", "--output-format", "json").assert_success().json()
     assert result["result"] == "first answer" and SPAWNED == {"answers": [], "last": ["first answer", False]}
-    (child_id, child_tracked), (parent_id, _) = _ended(workspace)
+    (child_id, child_tracked, *_), (parent_id, *_) = _ended(workspace)
     # its session ended at once, its tracked work still running (its plugin stops it in claw_session_end)
     assert parent_id == result["session_id"] and child_id != parent_id and child_tracked == 1
+
+
+def _spawn(claw, workspace, **later):  # type: ignore[no-untyped-def]
+    """Run the parent with the child's ``Later`` input; the child's end (time, checks) and its work's."""
+    SPAWNED.clear()
+    LATER.clear()
+    LATER.update(later)
+    (workspace / "ended.log").unlink(missing_ok=True)
+    (workspace / "work.log").unlink(missing_ok=True)
+    claw("-p", "go", "--output-format", "json").assert_success()
+    return _ended(workspace)[0][2:], _ended(workspace, "work.log")[0]
+
+
+def test_a_kept_alive_child_waits_on_events_not_a_timer(claw, loop_env, plugin_module, workspace):
+    # While its work runs, the kept-alive child looks at it only when something happens: as often for
+    # work of 2 s as for work of 0.2 s (a poll every 0.5 s would look again at each tick).
+    plugin_module("keep_alive_plugin", PLUGIN)
+    scripted_provider.RESPONDER = _respond
+    (_, short), _ = _spawn(claw, workspace, seconds=0.2)
+    (_, long), _ = _spawn(claw, workspace, seconds=2)
+    assert SPAWNED["answers"] == [["first answer", True], ["second answer", False]]
+    assert long == short
+
+
+def test_work_ending_without_a_notice_ends_the_keep_alive_at_once(claw, loop_env, plugin_module, workspace):
+    plugin_module("keep_alive_plugin", PLUGIN)
+    scripted_provider.RESPONDER = _respond
+    # the work ends without announcing it: no answer to give, the child ends
+    (ended, _), (work_ended, _) = _spawn(claw, workspace, seconds=0.3, tell=False)
+    assert SPAWNED == {"answers": [["first answer", True]], "last": ["first answer", False]}
+    assert ended - work_ended < 0.25
+    # the work announced its end (the child answered it) and ended a while later, with nothing new to tell
+    (ended, _), (work_ended, _) = _spawn(claw, workspace, seconds=0.2, after=0.6)
+    assert SPAWNED["answers"] == [["first answer", True], ["second answer", True]]
+    assert SPAWNED["last"] == ["second answer", False] and ended - work_ended < 0.25
+
+
+def test_a_notice_sent_from_a_worker_thread_wakes_a_waiter_at_once(tmp_path: Path) -> None:
+    """A plain-function tool runs in a worker thread: its ``notify`` is handed to the event loop, which it
+    wakes (set from the thread, the event would wake nobody until something else woke the loop)."""
+
+    async def main() -> float:
+        session = claw.SessionContext(session_id="s", workspace=tmp_path, settings={}, env={})
+        waiting = asyncio.ensure_future(session.wait_notices())
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        # A bare thread, once the loop sleeps: its end does not wake the loop (asyncio.to_thread's would).
+        threading.Timer(0.2, session.notify, args=("from a thread",)).start()
+        await asyncio.wait_for(waiting, timeout=5)
+        assert session.take_notices() == ["from a thread"]
+        return time.monotonic() - started
+
+    assert asyncio.run(main()) < 1.0

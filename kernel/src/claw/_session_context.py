@@ -150,7 +150,8 @@ class SessionContext:
         #: (``ToolSearch`` reads it).
         self.available_tools: list[ToolSpec] = []
         self._notices: list[str] = []
-        self._noticed = asyncio.Event()  # set while notices wait (notify() runs on the event loop)
+        self._noticed = asyncio.Event()  # set while notices wait
+        self._loop = _running_loop()  # where notify() hands a notice sent from a worker thread
         self._background: dict[asyncio.Future[Any], bool] = {}
         #: This session's transcript file (set by the agent loop; ``None`` when nothing is kept on disk).
         self.transcript_path: Path | None = None
@@ -250,7 +251,11 @@ class SessionContext:
     def notify(self, text: str) -> None:
         """Tell the model ``text`` at the next chance: added to the next model request of the running
         turn (the model goes on if it had stopped), else to the next prompt. What a background
-        sub-agent's end becomes (Claude Code's ``<task-notification>``)."""
+        sub-agent's end becomes (Claude Code's ``<task-notification>``). Safe from a worker thread (a
+        plain-function tool runs in one): the notice is then handed to the event loop, which it wakes."""
+        if self._loop is not None and _running_loop() is not self._loop and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self.notify, text)
+            return
         self._notices.append(text)
         self._noticed.set()
 
@@ -281,9 +286,14 @@ class SessionContext:
         self._noticed.clear()
         return notices
 
-    async def wait_notices(self) -> None:
-        """Return once notices wait (:meth:`notify`): an idle front end's cue to wake the model."""
-        await self._noticed.wait()
+    async def wait_notices(self, *work: asyncio.Future[Any]) -> None:
+        """Return once notices wait (:meth:`notify`): an idle front end's cue to wake the model; or once any
+        of ``work`` has ended (a kept-alive sub-agent's tracked work, which may end with no notice)."""
+        noticed = asyncio.ensure_future(self._noticed.wait())
+        try:
+            await asyncio.wait((noticed, *work), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            noticed.cancel()
 
     @property
     def has_notices(self) -> bool:
@@ -337,3 +347,10 @@ class SessionContext:
     @property
     def statuses(self) -> list[ServerStatus]:
         return list(self._statuses.values())
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

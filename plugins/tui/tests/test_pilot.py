@@ -441,6 +441,33 @@ async def test_status_line_counts_background_work(make_tui: Any, scripted: Any, 
         await until(pilot, lambda: "background" not in status_line(app))
 
 
+@drive
+async def test_status_line_counts_a_subagent_kept_alive_for_its_job(
+    make_tui: Any, scripted: Any, workspace: Path
+) -> None:
+    # A foreground sub-agent whose turn ends while its Bash job runs (claw-agents keeps it alive) counts
+    # as background work after its answer, until the job's end wakes it and it ends.
+    job = background_bash("wait", "while [ ! -f go ]; do sleep 0.05; done")
+    scripted.script(
+        Reply(ToolCall("Agent", {"description": "job runner", "prompt": "start the job"})),
+        Reply(job),
+        Reply(Text("the job runs")),  # the sub-agent's first answer: it is kept alive
+        Reply(Text("delegated")),
+        Reply(Text("the job ended")),  # woken by its job's end: its last answer
+        Reply(Text("the helper is done")),  # the parent, woken by that answer
+    )
+    async with running(make_tui, size=(160, 40), allowed_tools=["Agent", "Bash"]) as (app, pilot):
+        await turn(pilot, app, "delegate a job")
+        await until(pilot, lambda: "│ 1 in background" in status_line(app))
+        await pilot.pause(1.5)  # counted again while it lives on
+        assert "│ 1 in background" in status_line(app) and len(scripted.requests) == 4
+        (workspace / "go").touch()
+        await until(pilot, lambda: len(scripted.requests) == 6)
+        await finish(pilot, app)
+        await until(pilot, lambda: "background" not in status_line(app))
+        assert "the helper is done" in shown(app)
+
+
 def background_bash(description: str, command: str) -> ToolCall:
     return ToolCall("Bash", {"command": command, "description": description, "run_in_background": True})
 

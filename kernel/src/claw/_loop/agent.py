@@ -326,13 +326,12 @@ class AgentLoop(Turn):
         """:meth:`claw.SessionContext.run_subagent`: a child loop on this app, recorded in this session."""
         from claw._output import Renderer
 
-        session = self._session
         child = AgentLoop(self.app, self._child_options(spec), Renderer())
         link: dict[str, Any] = {"agent_type": spec.agent_type}
         try:
             await child.start()
             link["agent_id"] = child._session.id
-            session.record(
+            self._session.record(
                 "subagent",
                 status="started",
                 description=spec.description,
@@ -344,20 +343,20 @@ class AgentLoop(Turn):
             self._emit("subagent_start", **link)
             self._ctx.subagents[child._session.id] = child._ctx
             result = self._subagent_answer(child, spec, await child.run_prompt(spec.prompt))
-            while result.kept_alive:  # its background work runs: woken by news (a message too), it answers
-                if not child._ctx.has_notices:  # (a message, notify() with no work ending, within 0.5 s)
-                    await asyncio.wait(child._ctx.tracked, timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
+            while result.kept_alive:  # its work runs: woken by news (its notice, a message) or its end
+                if child._ctx.tracked and not child._ctx.has_notices:
+                    await child._ctx.wait_notices(*child._ctx.tracked)
                 if child._ctx.has_notices:
                     outcome = await child.run_notices(child._ctx.take_notices())
                     result = self._subagent_answer(child, spec, outcome)
-                elif not child._ctx.tracked:  # ended without news (stopped): no answer to give
+                elif not child._ctx.tracked:  # ended without news (stopped, its notice told): no answer
                     result = dataclasses.replace(result, kept_alive=False)
         finally:
             if self.ctx is not None and "agent_id" in link:
                 self.ctx.subagents.pop(link["agent_id"], None)
             await child.close()
         status = "failed" if result.is_error else "completed"
-        session.record(
+        self._session.record(
             "subagent",
             status=status,
             subtype=result.subtype,
@@ -374,10 +373,8 @@ class AgentLoop(Turn):
         """A turn of the child ended: its cost and API time count in this session's turn; its answer goes
         to ``spec.on_answer``, kept alive while its tracked work runs (``SessionContext.run_subagent``)."""
         self.costs.merge(child.costs)
-        self.caller.api_seconds, child.caller.api_seconds = (
-            self.caller.api_seconds + child.caller.api_seconds,
-            0,
-        )
+        self.caller.api_seconds += child.caller.api_seconds
+        child.caller.api_seconds = 0
         alive = spec.on_answer is not None and bool(child._ctx.tracked or child._ctx.has_notices)
         result = dataclasses.replace(_subagent_result(child, spec, outcome.result), kept_alive=alive)
         if spec.on_answer is not None:

@@ -138,7 +138,7 @@ class ClawTui(App[int]):
         self.exit_reason = "prompt_input_exit"
         #: Why the UI ended early (the session could not start), printed once the screen is restored.
         self.error: str | None = None
-        #: Background sub-agents and detached tasks of the session still running (:meth:`count_background`).
+        #: The session's background work still running (:meth:`count_background`).
         self.background = 0
         self._poll: Any = None
 
@@ -219,13 +219,14 @@ class ClawTui(App[int]):
         )
 
     async def count_background(self) -> None:
-        """How much of this session's work runs in the background, for the status line: sub-agents
-        started in the background (``SessionContext.background``) and detached tasks it submitted that
-        have not ended (its task backend's records). A backend that cannot answer counts none."""
+        """How much of this session's work runs in the background, for the status line: the work it
+        tracks (``SessionContext.tracked``: sub-agents in the background, to their real end when kept
+        alive for their jobs, and ``Bash`` jobs) and detached tasks it submitted that have not ended (its
+        task backend's records). A backend that cannot answer counts none."""
         loop = self.loop
         if loop is None or loop.ctx is None or loop.session is None:
             return
-        count = len(loop.ctx.background)
+        count = len(loop.ctx.tracked)
         try:
             unended = [claw.TaskStatus.PENDING, claw.TaskStatus.RUNNING]
             wanted = claw.TaskFilter(statuses=unended, parent_session_id=loop.session.id)

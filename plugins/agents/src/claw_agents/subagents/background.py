@@ -115,6 +115,7 @@ def start(
     agents = session.stash.setdefault(AGENTS, {})
     entry = registry_dir(session.env) / f"{agent_id}.json"
     settled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def answered(result: claw.SubagentResult) -> None:
         record.result, record.transcript_path = result, result.transcript_path
@@ -127,6 +128,8 @@ def start(
             session.notify(notice(agent_id, description, result, ""))
         if not settled.done():
             settled.set_result(None)
+            if result.kept_alive:  # background work until its real end, which claw -p does not wait for
+                session.track(finished, wait=False)
 
     async def work() -> claw.SubagentResult:
         try:
@@ -147,8 +150,9 @@ def start(
             raise
         finally:
             entry.unlink(missing_ok=True)
-            if not settled.done():
-                settled.set_result(None)
+            for future in (settled, finished):
+                if not future.done():
+                    future.set_result(None)
             if agents.get(agent_id) is record:
                 if record.error:  # ended without an answer: stopped, or it could not go on
                     session.notify(notice(agent_id, description, None, record.error))

@@ -294,7 +294,9 @@ def TeamDelete(team_name: str, ctx: claw.ToolContext) -> dict[str, Any]:
 
 
 @claw.tool
-def SendMessage(to: str, message: str, ctx: claw.ToolContext, summary: str | None = None) -> dict[str, Any]:
+async def SendMessage(
+    to: str, message: str, ctx: claw.ToolContext, summary: str | None = None
+) -> dict[str, Any]:
     """Send a message to a teammate (by name or worker id), or to a running sub-agent of yours (by the
     Agent call's name or its agentId); it reaches them as their next prompt (a sub-agent: before its
     next model request).
@@ -317,7 +319,7 @@ def SendMessage(to: str, message: str, ctx: claw.ToolContext, summary: str | Non
     text += f' summary="{escape(summary)}">' if summary else ">"
     text += f"\n{message}\n</teammate-message>"
     child = background.running_child(ctx.session, to)
-    if child is not None:
+    if child is not None:  # on the event loop (an async tool): a child kept alive for its jobs wakes at once
         child.notify(text)
         return {"success": True, "to": to, "agent_id": child.session_id}
     team = sender.team if sender else None
