@@ -147,7 +147,7 @@ def test_a_plugin_that_cannot_load_warns_and_the_run_goes_on(
         "no record": "greeter@market is not loaded: not installed for this folder",
         "folder gone": f"greeter@market is not loaded: its folder {folder} is gone",
         "version 1": "",
-        "broken manifest": "greeter@market is not loaded: plugins: ",
+        "broken manifest": f"greeter@market is not loaded: {folder / '.claude-plugin' / 'plugin.json'}:1:2: invalid",
     }[damage]
     if damage == "no record":
         del home.records["greeter@market"]

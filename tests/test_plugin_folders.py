@@ -211,9 +211,9 @@ def test_a_plugin_hook_script_gets_its_folders_in_its_environment_and_blocks(
 @pytest.mark.parametrize(
     ("damage", "error"),
     [
-        ("manifest", "--plugin-dir: plugins: {root}/.claude-plugin/plugin.json:1:2: invalid JSON"),
-        ("unreadable", "--plugin-dir: plugins: myplug: cannot read {root}/commands/gone.md: No such file"),
-        ("outside", "--plugin-dir: plugins: myplug: commands: ../elsewhere is not a file or folder inside"),
+        ("manifest", "--plugin-dir: {root}/.claude-plugin/plugin.json:1:2: invalid JSON"),
+        ("unreadable", "--plugin-dir: myplug: cannot read {root}/commands/gone.md: No such file"),
+        ("outside", "--plugin-dir: myplug: commands: ../elsewhere is not a file or folder inside"),
     ],
 )
 def test_a_broken_folder_ends_the_run_in_one_line(

@@ -117,7 +117,7 @@ def read(path: str | Path, env: Mapping[str, str], *, skip_mcp: bool = False, pl
     root = Path(path).expanduser().resolve()
     if not root.is_dir():
         raise ClawError(f"not a directory: {path}")
-    manifest = _json(root / ".claude-plugin" / "plugin.json") or {}
+    manifest = claw.read_json_file(root / ".claude-plugin" / "plugin.json") or {}
     name = str(manifest.get("name") or root.name)
     skills = _paths(root, name, manifest, "skills", "skills", adds=True)
     if not skills and "skills" not in manifest and (root / "SKILL.md").is_file():
@@ -195,18 +195,18 @@ def _paths(
     if declared is not None and not (
         isinstance(declared, list) and all(isinstance(p, str) for p in declared)
     ):
-        raise ClawError(f"plugins: {name}: {key} in plugin.json must be a path or a list of paths")
+        raise ClawError(f"{name}: {key} in plugin.json must be a path or a list of paths")
     paths = [(root / p).resolve() for p in declared or ()]
     for given, path in zip(declared or (), paths, strict=True):
         if not path.is_relative_to(root) or not path.exists():
-            raise ClawError(f"plugins: {name}: {key}: {given} is not a file or folder inside {root}")
+            raise ClawError(f"{name}: {key}: {given} is not a file or folder inside {root}")
     if (adds or not paths) and (root / default).is_dir():
         paths.insert(0, root / default)
     for file in _markdown(paths):
         try:
             file.open("rb").close()
         except OSError as exc:
-            raise ClawError(f"plugins: {name}: cannot read {file}: {exc.strerror or exc}") from None
+            raise ClawError(f"{name}: cannot read {file}: {exc.strerror or exc}") from None
     return tuple(dict.fromkeys(paths))
 
 
@@ -219,25 +219,16 @@ def _part(root: Path, name: str, declared: Any, default: str, key: str) -> dict[
     """
     given = declared if isinstance(declared, list) else [declared] if declared is not None else [default]
     if not all(isinstance(d, dict | str) for d in given):
-        raise ClawError(
-            f"plugins: {name}: {key} in plugin.json must be an object, a file path or a list of them"
-        )
+        raise ClawError(f"{name}: {key} in plugin.json must be an object, a file path or a list of them")
     merged: dict[str, Any] = {}
-    for data in (d if isinstance(d, dict) else _json(root / d) for d in given):
+    for data in (d if isinstance(d, dict) else claw.read_json_file(root / d) for d in given):
         inner = (data or {}).get(key, data or {})
         if not isinstance(inner, dict):
-            raise ClawError(f'plugins: {name}: "{key}" must be a JSON object')
+            raise ClawError(f'{name}: "{key}" must be a JSON object')
         for k, v in inner.items():  # hooks of one event add up; a later server of a name wins
             both_lists = isinstance(v, list) and isinstance(merged.get(k), list)
             merged[k] = [*merged[k], *v] if both_lists else v
     return merged
-
-
-def _json(path: Path) -> Any:
-    try:
-        return claw.read_json_file(path)
-    except ClawError as exc:
-        raise ClawError(f"plugins: {exc}") from None
 
 
 def _rooted(value: Any, folder: claw.PluginFolder) -> Any:
