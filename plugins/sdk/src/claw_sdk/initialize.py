@@ -4,7 +4,8 @@ The SDKs send their hooks (callback ids per event and matcher), subagents and, f
 system prompt and JSON schema in ``initialize`` rather than as flags; the in-process MCP servers come
 in ``--mcp-config`` as ``{"type": "sdk"}`` entries and are reached through the control channel. Hooks
 become :class:`claw.CallbackHook` callbacks (matched and merged like settings hooks by claw-hooks), SDK MCP
-servers a :class:`claw.MessageTransport` named ``sdk`` that ``claw-mcp`` connects like any other.
+servers a :class:`claw.MessageTransport` named ``sdk`` that ``claw-mcp`` connects like any other, and
+subagents claw-agents' ``--agents`` definitions (the same JSON as Claude Code's flag).
 """
 
 from __future__ import annotations
@@ -41,8 +42,13 @@ def configure(options: Any, request: dict[str, Any], ask: Ask) -> None:
     schema = request.get("jsonSchema")
     if options.json_schema is None and isinstance(schema, dict):
         options.json_schema = schema
-    if request.get("agents"):
-        warn("the Agent SDK's agents are not offered to the model: claw has no SDK-defined subagents")
+    agents = request.get("agents")
+    if agents and "agents" not in options.extra:  # claw-agents owns --agents and the Agent tool
+        warn("the Agent SDK's agents are not offered to the model: the claw-agents plugin is not installed")
+    elif agents and options.extra["agents"] is None:  # as --agents, Claude Code's same JSON; a flag wins
+        if not isinstance(agents, dict):
+            raise ClawError('initialize: "agents" must be an object of agent name -> definition')
+        options.extra = {**options.extra, "agents": agents}
 
 
 def hooks_of(config: Any, ask: Ask) -> list[CallbackHook]:
