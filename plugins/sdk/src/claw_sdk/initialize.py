@@ -44,7 +44,9 @@ def configure(options: Any, request: dict[str, Any], ask: Ask) -> None:
         options.json_schema = schema
     agents = request.get("agents")
     if agents and "agents" not in options.extra:  # claw-agents owns --agents and the Agent tool
-        warn("the Agent SDK's agents are not offered to the model: the claw-agents plugin is not installed")
+        warn(
+            "the Agent SDK's agents are not offered to the model: claw-agents is not installed or is disabled"
+        )
     elif agents and options.extra["agents"] is None:  # as --agents, Claude Code's same JSON; a flag wins
         if not isinstance(agents, dict):
             raise ClawError('initialize: "agents" must be an object of agent name -> definition')
