@@ -60,3 +60,28 @@ def test_a_malformed_agents_field_is_the_initialize_error(scripted_default, claw
     reply = next(a for a in answers if a.get("type") == "control_response")
     assert reply["response"]["subtype"] == "error"
     assert reply["response"]["error"] == 'initialize: "agents" must be an object of agent name -> definition'
+
+
+def test_without_claw_agents_the_sdks_agents_are_one_warning(scripted_default, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    from claw.testing import ClawRunner
+
+    scripted_default.script(Reply(Text("hi")))
+    agents = {"reviewer": {"description": "Reviews.", "prompt": "Review."}}
+    init = {
+        "type": "control_request",
+        "request_id": "r1",
+        "request": {"subtype": "initialize", "agents": agents},
+    }
+    user = {"type": "user", "message": {"role": "user", "content": "hi"}}
+    stdin = "\n".join(json.dumps(m) for m in (init, user)) + "\n"
+    env = {**claw_env, "CLAW_DISABLE_PLUGINS": "agents-subagents"}
+    done = ClawRunner(env, workspace).subprocess(
+        "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", input=stdin
+    )
+    assert done.exit_code == 0
+    warning = (
+        "claw: warning: the Agent SDK's agents are not offered to the model: claw-agents is not installed"
+    )
+    assert [line for line in done.stderr.splitlines() if "Agent SDK's agents" in line] == [
+        warning + " or is disabled"
+    ]
