@@ -27,23 +27,13 @@ from claude_agent_sdk import (
 )
 from claw.testing import process_alive, processes_gone
 from claw.testing.script import Fault, Reply, Text, ToolCall
+from sdk_clients import receive_until
 
 CLAW = str(Path(sys.executable).with_name("claw"))
 
 
 def _options(env: dict[str, str], workspace: Path, tool: str = "Bash") -> ClaudeAgentOptions:
     return ClaudeAgentOptions(cli_path=CLAW, cwd=str(workspace), env=dict(env), allowed_tools=[tool])
-
-
-async def _until_notified(client: ClaudeSDKClient) -> list[Any]:
-    """The messages up to the next ``task_notification`` (within 10 s)."""
-    seen: list[Any] = []
-    async with asyncio.timeout(10):
-        async for m in client.receive_messages():
-            seen.append(m)
-            if isinstance(m, TaskNotificationMessage):
-                return seen
-    raise AssertionError("no task_notification")
 
 
 def _pid(messages: list[Any]) -> int:
@@ -72,7 +62,7 @@ def test_stop_task_kills_a_background_bash_job(scripted_default, claw_env, works
             started = next(m for m in turn if isinstance(m, TaskStartedMessage))
             running = process_alive(_pid(turn))
             await client.stop_task(started.task_id)
-            after = await _until_notified(client)
+            after = await receive_until(client, TaskNotificationMessage, 10)
             for task_id in ("nope", ""):
                 with pytest.raises(Exception) as refused:
                     await client.stop_task(task_id)
@@ -121,7 +111,7 @@ def test_stop_task_stops_a_background_subagent_mid_turn(scripted_default, claw_e
                     if isinstance(m, TaskStartedMessage):
                         break
             await client.stop_task(before[-1].task_id)
-            after = await _until_notified(client)
+            after = await receive_until(client, TaskNotificationMessage, 10)
             await client.interrupt()
             return before, after
 
@@ -269,7 +259,7 @@ def test_a_subagents_background_job_is_reported_and_stop_task_stops_it(  # type:
             running = process_alive(int((workspace / "job.pid").read_text()))
             started = next(m for m in turn if isinstance(m, TaskStartedMessage))
             await client.stop_task(started.task_id)
-            return turn, await _until_notified(client), running
+            return turn, await receive_until(client, TaskNotificationMessage, 10), running
 
     turn, after, running = asyncio.run(drive())
     started = next(m for m in turn if isinstance(m, TaskStartedMessage))
@@ -394,7 +384,7 @@ def test_stop_task_stops_a_detached_task(scripted_default, claw_env, workspace: 
                     await asyncio.sleep(0.05)
             running = process_alive(int((workspace / "detached.pid").read_text()))
             await client.stop_task(started.task_id)
-            after = await _until_notified(client)
+            after = await receive_until(client, TaskNotificationMessage, 10)
             await asyncio.sleep(1)  # past the watcher's next look: the end is not told again
             await client.query("anything else?")
             return turn, after + [m async for m in client.receive_response()], running

@@ -21,6 +21,7 @@ from claude_agent_sdk import (
 )
 from claw import TaskNotification
 from claw.testing.script import Fault, Reply, Text, ToolCall
+from sdk_clients import receive_until
 
 CLAW = str(Path(sys.executable).with_name("claw"))
 JOB = {"command": "sleep 1; echo done", "run_in_background": True, "description": "a job"}
@@ -34,17 +35,6 @@ def _options(env: dict[str, str], workspace: Path) -> ClaudeAgentOptions:
         allowed_tools=["Bash"],
         include_partial_messages=True,
     )
-
-
-async def _until_result(client: ClaudeSDKClient) -> list[Any]:
-    """The messages up to and with the next ``result`` (within 15 s), nothing sent."""
-    seen: list[Any] = []
-    async with asyncio.timeout(15):
-        async for m in client.receive_messages():
-            seen.append(m)
-            if isinstance(m, ResultMessage):
-                return seen
-    raise AssertionError("no result")
 
 
 def _texts(messages: list[Any]) -> list[str]:
@@ -66,7 +56,7 @@ def test_an_idle_client_receives_the_woken_turns_result(scripted_default, claw_e
         async with ClaudeSDKClient(_options(claw_env, workspace)) as client:
             await client.query("start a job")
             first = [m async for m in client.receive_response()]
-            return first, await _until_result(client)
+            return first, await receive_until(client, ResultMessage, 15)
 
     first, woken = asyncio.run(drive())
     assert first[-1].result == "started"
@@ -106,8 +96,8 @@ def test_interrupt_stops_a_woken_turn_and_a_message_sent_meanwhile_runs_next(  #
                         break  # the woken turn streams, and stalls
             await client.query("meanwhile")  # waits for the woken turn
             await client.interrupt()
-            woken += await _until_result(client)
-            return woken, await _until_result(client)
+            woken += await receive_until(client, ResultMessage, 15)
+            return woken, await receive_until(client, ResultMessage, 15)
 
     woken, after = asyncio.run(drive())
     assert isinstance(woken[-1], ResultMessage) and woken[-1].subtype == "error_during_execution"

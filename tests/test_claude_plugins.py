@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import front_ends
 import pytest
 from claw.testing.script import Reply, Text
 
@@ -242,35 +243,12 @@ def test_switched_off_nothing_loads_and_the_flag_names_the_plugin(claw, scripted
     )
 
 
-#: A front end without a trust dialog: one interactive turn (trust is settled as the loop is made, after
-#: the command line's options were adjusted).
-FRONT_END = """
-import asyncio
-import claw
-
-
-@claw.hookimpl
-def claw_interactive(context, options, initial):
-    async def one_turn():
-        options.interactive = True
-        loop = context.agent_loop(options, context.renderer())
-        await loop.start()
-        try:
-            await loop.run_prompt(initial)
-        finally:
-            await loop.close("prompt_input_exit")
-        return 0
-
-    return asyncio.run(one_turn())
-"""
-
-
 def test_an_interactive_session_loads_what_the_settled_trust_allows(
     claw, scripted, home: ClaudeHome, workspace: Path, plugin_module
 ) -> None:
     """Interactive, the folder's trust is settled after the command line: an untrusted folder's
     ``enabledPlugins`` stay off (one line says so), a trusted one's load."""
-    plugin_module("front_end", FRONT_END)
+    plugin_module("front_end", front_ends.ONE_TURN)
     claw.env["CLAW_DISABLE_PLUGINS"] = "repl,tui"
     home.install("greeter", scope="local", project=workspace)
     home.enable(workspace / ".claude" / "settings.local.json", greeter=True)

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+import front_ends
 import pytest
 from claw.testing.script import Reply, Text, ToolCall
 from claw.testing.tmux import Terminal, at_prompt
@@ -166,32 +167,10 @@ def test_doctor_and_config_show_say_what_is_held_back(claw, hostile):
     assert [c["detail"] for c in doctor if c["section"] == "trust"] == [f"trusted: {hostile.root}"]
 
 
-#: A third-party front end without a trust dialog of its own: one interactive turn.
-FRONT_END = """
-import asyncio
-import claw
-
-
-@claw.hookimpl
-def claw_interactive(context, options, initial):
-    async def one_turn():
-        options.interactive = True
-        loop = context.agent_loop(options, context.renderer())
-        await loop.start()
-        try:
-            await loop.run_prompt(initial)
-        finally:
-            await loop.close("prompt_input_exit")
-        return 0
-
-    return asyncio.run(one_turn())
-"""
-
-
 def test_with_no_trust_dialog_an_interactive_session_runs_untrusted(claw, scripted, hostile, plugin_module):
     # Neither claw-repl (whose dialog asks on the terminal) nor claw-tui: no plugin answers
     # claw_trust_dialog, and the folder stays untrusted for the run, said in one line.
-    plugin_module("front_end", FRONT_END)
+    plugin_module("front_end", front_ends.ONE_TURN)
     claw.env["CLAW_DISABLE_PLUGINS"] = "repl,tui"
     scripted.script(Reply(Text("done")))
     res = claw("--repl", "say hello").assert_success()
