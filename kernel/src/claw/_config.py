@@ -143,10 +143,6 @@ def load_layers(
     for file in settings_files(workspace, env, setting_sources):
         data = read_json_file(file.path)
         if data is not None:
-            if file.origin == "claude" and "hooks" in data:
-                from claw._settings import claude_hooks_claw_runs
-
-                data = {**data, "hooks": claude_hooks_claw_runs(data["hooks"], str(file.path))}
             layers.append(Layer(file.scope, str(file.path), data, file.anchor, file.origin))
     if cli_settings is not None:
         stripped = cli_settings.strip()

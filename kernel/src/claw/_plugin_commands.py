@@ -96,7 +96,7 @@ class CommandContext:
             ]
             for kind in REGISTRIES
         }
-        found["settings"] = [(key, reg.obj[1], reg.plugin.source) for key, reg in app.plugin_settings.items()]
+        found["settings"] = [(key, reg.obj[2], reg.plugin.source) for key, reg in app.plugin_settings.items()]
         found["commands"] = [
             (n, None, r.source) for r in app.pm.records for n in r.registered.get("commands", [])
         ]

@@ -100,10 +100,11 @@ def claw_register_settings(register: Callable[..., None]) -> None:
     validated in every settings file, with errors that name the file and the key path. A key whose
     value makes the plugin run commands or reach the network adds ``requires_trust=True``: in a folder
     the user has not trusted, the folder's own settings files (project, local) do not set it
-    (``docs/trust.md``).
+    (``docs/trust.md``). ``claude_code=adapt`` reads the key in Claude Code's own settings files:
+    ``adapt(value, file)`` returns the value without what the plugin cannot use, warning about each part.
 
     :param register: the kernel's registration callback:
-        ``register(key, model, description, *, requires_trust=False)``.
+        ``register(key, model, description, *, requires_trust=False, claude_code=None)``.
     :returns: nothing; keys are declared through ``register``.
 
     .. versionadded:: 1.0
