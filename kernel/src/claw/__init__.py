@@ -192,7 +192,6 @@ _LAZY: dict[str, str] = {
     "get_logger": "claw._log",
     "debugging": "claw._log",
     "http_request": "claw._log",
-    "httpx_event_hooks": "claw._log",
     # where claw keeps configuration and state; JSON files read with file:line errors
     "config_dir": "claw._paths",
     "claude_config_dir": "claw._paths",
@@ -257,7 +256,7 @@ if TYPE_CHECKING:
     from claw._globs import IgnoreRules, PathPattern, match_path
     from claw._hook_dispatch import CallbackHook, HookCallback, HookContext
     from claw._lazy import require
-    from claw._log import debugging, get_logger, http_request, httpx_event_hooks
+    from claw._log import debugging, get_logger, http_request
     from claw._loop.options import LoopOptions
     from claw._markers import hookimpl
     from claw._messages import (
