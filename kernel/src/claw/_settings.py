@@ -31,15 +31,6 @@ class _Section(Model):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
-class AgentsSettings(Model):
-    """Settings ``agents`` (:mod:`claw._builtin_plugin`): ``backend`` names the task backend; other keys
-    belong to backends and agent plugins (for example ``agents.celery``), which validate their own part."""
-
-    model_config = ConfigDict(extra="allow")
-
-    backend: str | None = None
-
-
 class PermissionSettings(_Section):
     allow: list[str] = Field(default_factory=list)
     ask: list[str] = Field(default_factory=list)
