@@ -50,6 +50,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.local_tasks",
     "claw._builtins.structured_output",
     "claw._builtins.whole_text",
+    "claw._builtins.entry_point_cache",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they
@@ -301,7 +302,8 @@ class PluginManager(pluggy.PluginManager):
             dist = ep.dist or ""
             return (dist not in FIRST_PARTY, dist, ep.name)
 
-        for ep in sorted(_entry_points.find(ENTRY_POINT_GROUP, self.env), key=order):
+        found = self.hook.claw_entry_points(group=ENTRY_POINT_GROUP, env=dict(self.env))
+        for ep in sorted(_entry_points.scan(ENTRY_POINT_GROUP) if found is None else found, key=order):
             record = PluginRecord(name=ep.name, module=ep.value, dist=ep.dist, version=ep.version)
             if self._admit(record):
                 self._load_module(record, functools.partial(_load_entry_point, ep.value))

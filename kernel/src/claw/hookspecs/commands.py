@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from claw._cli.stream_input import StreamJsonInput
     from claw._config import EffectiveSettings
     from claw._diagnostics import DoctorCheck
+    from claw._entry_points import Found
     from claw._loop.options import LoopOptions
     from claw._plugin_commands import CommandContext
 
@@ -108,6 +109,24 @@ def claw_register_settings(register: Callable[..., None]) -> None:
     :returns: nothing; keys are declared through ``register``.
 
     .. versionadded:: 1.0
+    """
+
+
+@hookspec(firstresult=True)
+def claw_entry_points(group: str, env: dict[str, str]) -> list[Found] | None:
+    """The installed distributions' entry points in ``group`` (``claw``: the plugins a run loads).
+
+    Stops at first non-None result. Called once per run, after the built-in plugins register and before
+    any other plugin loads, so a built-in answers it: ``entry_point_cache`` answers from an index in the
+    state directory kept until a distribution is installed or removed. With no answer (it is disabled)
+    the kernel reads every distribution's metadata, as :func:`importlib.metadata.entry_points` does.
+
+    :param group: the entry-point group.
+    :param env: the process environment (where the state directory is).
+    :returns: each entry point as a ``claw._entry_points.Found`` (``name``, ``value``, ``dist``,
+        ``version``), or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
     """
 
 
