@@ -1,20 +1,7 @@
-"""Plugin discovery, loading, failure containment and the registries built from plugins.
-
-Loading order is fixed: kernel builtins first, then the claw project's own distributions
-(:data:`FIRST_PARTY`), then third-party ``claw`` entry points, each group sorted by distribution name.
-Registries keep the first registration of a name, so a first-party plugin owns the names it registers:
-a third-party plugin that registers ``Read`` is refused (and named), unless settings
-``plugins.overrides`` hands that name to it. Every load is contained: a plugin that fails to import, declares an incompatible ``CLAW_API``,
-implements a hook that does not exist, raises in a registration hook or registers something of the
-wrong type or a name already taken is reported on stderr with one line naming its distribution,
-and skipped. ``claw`` itself always starts.
-
-Users control loading with ``CLAW_PLUGINS`` (an allow-list: ``""`` loads no plugin, ``"a,b"`` only
-those; built-ins always load), ``CLAW_DISABLE_PLUGINS`` and settings ``plugins.disabled`` (names of entry
-points, distributions or built-ins to skip). ``CLAW_TRACE_PLUGINS=1`` traces every hook call on stderr.
-``CLAW_PLUGIN_MODULES=pkg.mod,other`` loads plugin modules by import path without installing them,
-after the entry points (for developing a plugin, and for tests).
-"""
+"""Plugin discovery, loading, failure containment and the registries built from plugins. The loading order
+(built-ins, first-party, third-party, ``CLAW_PLUGIN_MODULES``), why first-party plugins own their names, what
+is contained and the switches (``CLAW_PLUGINS``, ``CLAW_DISABLE_PLUGINS``, settings ``plugins.disabled``,
+``CLAW_TRACE_PLUGINS``) are described in docs/architecture.md, "Loading order and containment"."""
 
 from __future__ import annotations
 

@@ -1,17 +1,8 @@
 """Workspace trust: whether what a folder brings (its project and local settings files, ``.mcp.json``,
-slash commands) may run code or reach the network.
-
-A cloned repository chooses its own ``.claw/settings.json``: hooks are commands, ``env`` can point a
-proxy at an attacker, ``providers`` can send the API key elsewhere, permission grants let the model
-run commands unasked. Until the user trusts the folder, the kernel leaves those keys of the folder's
-layers out of the effective settings (:func:`restricted_layers`), and plugins that read the folder
-themselves (claw-mcp's ``.mcp.json``, Markdown commands' ``!`cmd` ``) ask :class:`WorkspaceTrust`
-(``EffectiveSettings.trust``, ``SessionContext.trust``) rather than this store.
-
-Trust is remembered per folder in the state directory, keyed by the folder's real path: a clone
-moved or reached through another symlink is a different folder and is asked about again. A trusted
-folder's subfolders are trusted with it (as in Claude Code: they are part of what was trusted); its
-parent and siblings are not. See ``docs/trust.md``.
+slash commands) may run code or reach the network. Why, what is held back, and how trust is remembered
+(per real path, subfolders with it) are described in docs/trust.md. Until the folder is trusted the
+kernel leaves the restricted keys of its layers out of the effective settings (:func:`restricted_layers`);
+plugins ask :class:`WorkspaceTrust` (``EffectiveSettings.trust``, ``SessionContext.trust``), not the store.
 """
 
 from __future__ import annotations
