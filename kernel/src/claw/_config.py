@@ -33,6 +33,34 @@ class Layer:
 FILE_SCOPES = ("user", "project", "local")
 
 
+@dataclass(frozen=True)
+class SettingsFile:
+    """Where one file-scope settings layer is read from (it may not exist)."""
+
+    scope: str
+    path: Path
+    anchor: Path
+    origin: str  # claude | claw
+
+
+def settings_files(
+    workspace: Path, env: Mapping[str, str], sources: Sequence[str] | None = None
+) -> list[SettingsFile]:
+    """The user, project and local settings files, lowest precedence first: at each scope Claude
+    Code's file, then claw's. ``sources`` (``--setting-sources``) keeps only those scopes."""
+    cfg, claude = paths.config_dir(env), paths.claude_config_dir(env)
+    project, claude_project = workspace / paths.PROJECT_DIR_NAME, workspace / paths.CLAUDE_PROJECT_DIR_NAME
+    files = [
+        SettingsFile("user", claude / "settings.json", claude, "claude"),
+        SettingsFile("user", cfg / "settings.json", cfg, "claw"),
+        SettingsFile("project", claude_project / "settings.json", workspace, "claude"),
+        SettingsFile("project", project / "settings.json", workspace, "claw"),
+        SettingsFile("local", claude_project / "settings.local.json", workspace, "claude"),
+        SettingsFile("local", project / "settings.local.json", workspace, "claw"),
+    ]
+    return [f for f in files if sources is None or f.scope in sources]
+
+
 def parse_setting_sources(value: str) -> tuple[str, ...]:
     """``"user,project"`` -> ``("user", "project")``; an empty value loads no file scope.
 
@@ -99,21 +127,11 @@ def load_layers(
     :param cli_overrides: settings implied by flags (``--model`` -> ``{"model": ...}``).
     :param setting_sources: ``--setting-sources``: the file scopes to read (default all).
     """
-    cfg, claude = paths.config_dir(env), paths.claude_config_dir(env)
-    project, claude_project = workspace / paths.PROJECT_DIR_NAME, workspace / paths.CLAUDE_PROJECT_DIR_NAME
-    files = [  # (scope, file, anchor, origin): at each scope Claude Code's file, then claw's
-        ("user", claude / "settings.json", claude, "claude"),
-        ("user", cfg / "settings.json", cfg, "claw"),
-        ("project", claude_project / "settings.json", workspace, "claude"),
-        ("project", project / "settings.json", workspace, "claw"),
-        ("local", claude_project / "settings.local.json", workspace, "claude"),
-        ("local", project / "settings.local.json", workspace, "claw"),
-    ]
     layers: list[Layer] = []
-    for scope, path, anchor, origin in files:
-        data = read_json_file(path) if setting_sources is None or scope in setting_sources else None
+    for file in settings_files(workspace, env, setting_sources):
+        data = read_json_file(file.path)
         if data is not None:
-            layers.append(Layer(scope, str(path), data, anchor, origin))
+            layers.append(Layer(file.scope, str(file.path), data, file.anchor, file.origin))
     if cli_settings is not None:
         stripped = cli_settings.strip()
         if stripped.startswith("{"):
