@@ -69,6 +69,7 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "structured_output",
         "whole_text",
         "entry_point_cache",
+        "trust_store",
     ]
     assert builtins == dict(zip(BUILTIN_PLUGINS, names, strict=True))
     assert {"session_store", "compaction", "renderers", "repl", "permissions"} <= set(records)
@@ -265,3 +266,46 @@ def test_text_without_claw_output_is_the_whole_text_builtins_and_without_both_on
         "(pip install claw-output)"
     ]
     assert len(loop_env.requests) == 1  # the second run stopped before asking the model
+
+
+#: A trust store that trusts every folder and remembers nothing new.
+TRUST_ALL = """
+import claw
+
+
+class Everywhere:
+    def trusted_root(self, folder):
+        return "/"
+
+    def add(self, folder):
+        raise claw.ClawError("this store is read-only")
+
+
+@claw.hookimpl
+def claw_trust_store(env):
+    return Everywhere()
+"""
+
+
+def test_the_trust_store_is_a_builtin_a_plugin_replaces_and_without_it_nothing_is_remembered(
+    claw, claw_env, plugin_module, workspace
+):
+    from claw import TrustStore
+
+    def trust() -> dict[str, object]:
+        return claw("config", "show", "--json").assert_success().json()["trust"]
+
+    (workspace / ".claw").mkdir(exist_ok=True)
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"env": {"FROM_THE_FOLDER": "1"}}))
+    assert trust()["trusted"] is False
+    TrustStore(claw_env).add(workspace)
+    assert trust()["trusted"] is True
+    _settings(claw_env, plugins={"disabled": ["trust_store"]})
+    assert trust() == {
+        "folder": str(workspace.resolve()),
+        "trusted": False,
+        "heldBack": [f"env FROM_THE_FOLDER ({workspace / '.claw' / 'settings.json'})"],
+    }
+    TrustStore(claw_env).remove(workspace)
+    plugin_module("trust_all", TRUST_ALL)
+    assert trust()["trusted"] is True

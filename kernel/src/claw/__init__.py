@@ -141,8 +141,7 @@ _LAZY: dict[str, str] = {
     "EffectiveSettings": "claw._config",
     # workspace trust: whether what the folder brings (hooks, .mcp.json, env, ``!`cmd` ``) may run
     "WorkspaceTrust": "claw._trust",
-    "workspace_trust": "claw._trust",
-    "TrustStore": "claw._trust",
+    "TrustStore": "claw._builtins.trust_store.store",
     "table": "claw._cli._output",
     "emit_json": "claw._cli._output",
     # what an interactive front end (``claw_interactive``: claw-tui, claw-repl) needs beside ``CommandContext``
@@ -222,6 +221,7 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from claw._builtins.local_tasks.backend import LocalTaskBackend
+    from claw._builtins.trust_store.store import TrustStore
     from claw._classifiers import Classifier, PermissionRequest, Verdict
     from claw._cli._output import emit_json, table
     from claw._cli.run_options import RESUME_PICK
@@ -351,4 +351,4 @@ if TYPE_CHECKING:
         ToolSpec,
     )
     from claw._transports import MessageTransport, Transport
-    from claw._trust import TrustStore, WorkspaceTrust, workspace_trust
+    from claw._trust import WorkspaceTrust

@@ -143,11 +143,15 @@ class App:
 
     @cached_property
     def trust(self) -> WorkspaceTrust:
-        """The folder's trust: remembered in the store, until :meth:`decide_trust` says otherwise
-        (the trust dialog, headless ``-p``)."""
-        from claw._trust import workspace_trust
+        """The folder's trust: trusted when the trust store (``claw_trust_store``; none: nothing is
+        remembered) names its real path or a folder it is inside, until :meth:`decide_trust` says
+        otherwise (the trust dialog, headless ``-p``)."""
+        from claw._trust import WorkspaceTrust, folder_key
 
-        return workspace_trust(self.workspace, self.env)
+        key = folder_key(self.workspace)
+        store = self.pm.hook.claw_trust_store(env=dict(self.env))
+        remembered = store is not None and store.trusted_root(key) is not None
+        return WorkspaceTrust(Path(key), remembered, "remembered" if remembered else "untrusted")
 
     def decide_trust(self, trust: WorkspaceTrust) -> None:
         """Make ``trust`` the run's decision; settings are validated again under it."""

@@ -38,6 +38,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.structured_output",
     "claw._builtins.whole_text",
     "claw._builtins.entry_point_cache",
+    "claw._builtins.trust_store",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they

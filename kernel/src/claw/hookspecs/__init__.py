@@ -44,6 +44,7 @@ from claw.hookspecs.commands import (
     claw_register_slash_commands,
     claw_stream_input,
     claw_trust_items,
+    claw_trust_store,
 )
 from claw.hookspecs.events import claw_hook_event, claw_runtime_event
 from claw.hookspecs.models import claw_register_providers
@@ -111,5 +112,6 @@ __all__ = [
     "claw_tool_result",
     "claw_trust_dialog",
     "claw_trust_items",
+    "claw_trust_store",
     "hookspec",
 ]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     import click
 
+    from claw._builtins.trust_store.store import TrustStore
     from claw._cli.slash_builtins import BuiltinCommand
     from claw._cli.stream_input import StreamJsonInput
     from claw._config import EffectiveSettings
@@ -169,6 +170,23 @@ def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str] | None:
     :returns: one short line per item (``MCP server "db": npx db-server (.mcp.json)``), or ``None``.
 
     .. versionadded:: 1.0
+    """
+
+
+@hookspec(firstresult=True)
+def claw_trust_store(env: dict[str, str]) -> TrustStore | None:
+    """Where the folders the user trusted are remembered (``docs/trust.md``).
+
+    Stops at first non-None result. The ``trust_store`` built-in answers (``trylast``) with
+    :class:`claw.TrustStore`, ``<state dir>/trusted-folders.json``; a plugin answering first replaces it
+    (an organisation's list, say). A store has ``trusted_root(folder)`` (the trusted folder ``folder``
+    is, or is inside, by real path; ``None`` when none is) and ``add(folder)``, which the trust dialog's
+    "always" answer calls. With no answer nothing is remembered: a run asks again, or runs untrusted.
+
+    :param env: the process environment (where the state directory is).
+    :returns: the store, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
     """
 
 
