@@ -462,12 +462,6 @@ class PluginManager(pluggy.PluginManager):
         self.records.append(record)
         console.warn(f"{record.label} {reason}; skipped")
 
-    def record(self, name: str) -> PluginRecord:
-        for r in self.records:
-            if r.name == name:
-                return r
-        raise KeyError(name)
-
     # -- calling --------------------------------------------------------------------------
 
     def _raised(self, record: PluginRecord, hook_name: str, exc: BaseException) -> None:
@@ -513,7 +507,8 @@ class PluginManager(pluggy.PluginManager):
         """The plugins implementing ``hook_name``, in the order pluggy calls them (without
         ``wrappers``, only those that answer: ``wrapper=True`` implementations left out)."""
         impls = reversed(getattr(self.hook, hook_name).get_hookimpls())
-        return [self.record(i.plugin_name) for i in impls if wrappers or not (i.wrapper or i.hookwrapper)]
+        by_name = {r.name: r for r in self.records}
+        return [by_name[i.plugin_name] for i in impls if wrappers or not (i.wrapper or i.hookwrapper)]
 
     def collect(
         self,
