@@ -1,9 +1,6 @@
 """The ``claw`` entry points of the installed distributions: the plugins a run loads after the built-ins.
-
-Reading them means reading every distribution's metadata on ``sys.path`` (about 170 in a full install),
-so the kernel asks ``claw_entry_points`` first: the ``entry_point_cache`` built-in answers from an index
-kept between runs (:mod:`claw._builtins.entry_point_cache`); :func:`scan` reads the metadata when no
-plugin answers."""
+The kernel asks ``claw_entry_points`` first (the ``entry_point_cache`` built-in answers from an index kept
+between runs); :func:`scan` reads every distribution's metadata when no plugin answers."""
 
 from __future__ import annotations
 

@@ -1,13 +1,14 @@
 """Plugins, commands and settings
 
 What a plugin adds to claw itself: subcommands, built-in slash commands, options on runs, the settings keys
-it owns, lines in ``claw doctor`` and what a folder brings that runs only once the folder is trusted.
+it owns, lines in ``claw doctor``, what a folder brings that runs only once the folder is trusted and where
+that trust is remembered; and, answered by built-ins, which plugins are installed.
 ``claw_register_commands`` and ``claw_register_run_options`` run for ``claw --help`` too, so keep them
 import-light."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claw._markers import hookspec
 
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
     import click
 
-    from claw._builtins.trust_store.store import TrustStore
     from claw._cli.slash_builtins import BuiltinCommand
     from claw._cli.stream_input import StreamJsonInput
     from claw._config import EffectiveSettings
@@ -174,7 +174,7 @@ def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str] | None:
 
 
 @hookspec(firstresult=True)
-def claw_trust_store(env: dict[str, str]) -> TrustStore | None:
+def claw_trust_store(env: dict[str, str]) -> Any:
     """Where the folders the user trusted are remembered (``docs/trust.md``).
 
     Stops at first non-None result. The ``trust_store`` built-in answers (``trylast``) with
@@ -184,7 +184,8 @@ def claw_trust_store(env: dict[str, str]) -> TrustStore | None:
     "always" answer calls. With no answer nothing is remembered: a run asks again, or runs untrusted.
 
     :param env: the process environment (where the state directory is).
-    :returns: the store, or ``None`` to leave it to the next plugin.
+    :returns: the store (a :class:`claw.TrustStore` or an object with those two methods), or ``None`` to
+        leave it to the next plugin.
 
     .. versionadded:: 1.1
     """

@@ -1,18 +1,7 @@
 """The ``claw`` entry points of the installed distributions, remembered between runs (the
-``entry_point_cache`` built-in's answer to ``claw_entry_points``).
-
-Finding them means reading every distribution's metadata on ``sys.path`` (about 170 in a full
-install), a cost every ``claw`` run paid before its first request. The answer only changes when a
-distribution is installed, removed or reinstalled, which creates, deletes or replaces a ``*.dist-info``
-(or ``*.egg-info``) directory: so the answer is cached in the state directory under a key made of
-``sys.path`` and the modification times of each path entry and of each metadata directory in it.
-Anything installed or removed changes the key and the next run scans again. A key taken while a
-directory was modified less than :data:`RACY_SECONDS` ago is not cached (as git treats a racily clean
-index), so a change within the file system's timestamp granularity can never hide behind it.
-
-Only discovery is cached: every plugin is still imported and checked on every run, so ``claw plugins``
-and ``claw doctor`` report exactly what loaded and what failed.
-"""
+``entry_point_cache`` built-in's answer to ``claw_entry_points``). How the index is keyed, why a key taken
+just after a change is not stored (:data:`RACY_SECONDS`, as git treats a racily clean index) and why only
+discovery is cached are described in docs/architecture.md, "Start-up cost"."""
 
 from __future__ import annotations
 
