@@ -231,6 +231,25 @@ def test_a_disabled_builtin_command_is_one_usage_line(claw, claw_env):
     assert claw("plugins").assert_success().stdout  # the other built-in commands still answer
 
 
+def test_the_json_schema_flag_comes_with_its_builtin(claw, claw_env, loop_env):
+    """``--json-schema`` is the ``structured_output`` built-in's option: a bad value is its usage error,
+    and disabled, the flag is one usage line naming it."""
+    bad = claw("-p", "x", "--json-schema", "{nope")
+    assert bad.exit_code == 2 and bad.stderr.startswith("claw: error: --json-schema: invalid JSON: ")
+    missing = claw("-p", "x", "--json-schema", "no-such-file.json")
+    assert missing.exit_code == 2
+    assert "--json-schema: not a JSON object nor a file: no-such-file.json" in missing.stderr
+    _settings(claw_env, plugins={"disabled": ["structured_output"]})
+    result = claw("-p", "x", "--json-schema", "{}")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "claw: error: --json-schema comes with claw's built-in plugin 'structured_output', which is "
+        "disabled (settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
+    )
+    assert "--json-schema" not in claw("--help").assert_success().stdout
+    assert len(loop_env.requests) == 0
+
+
 def test_without_the_local_backend_background_work_is_one_line_naming_both(claw_env, workspace):
     import claw as api
     from claw._errors import ConfigError

@@ -110,6 +110,8 @@ class ClawGroup(click.Group):
             unread = ctx.meta.get(_UNREAD_SETTINGS)
             if unread is not None:  # maybe a plugin's option: the settings that hid it are the error
                 raise unread from None
+            if exc.option_name in BUILTIN_FLAGS:
+                raise _builtin_disabled(exc.option_name, BUILTIN_FLAGS[exc.option_name], ctx) from None
             dist = PLUGIN_FLAGS.get(exc.option_name)
             if dist is not None:
                 raise click.UsageError(
@@ -207,11 +209,7 @@ class ClawGroup(click.Group):
         if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
             return super().resolve_command(ctx, args)
         if name in BUILTIN_COMMANDS:
-            raise click.UsageError(
-                f"claw {name} comes with claw's built-in plugin {BUILTIN_COMMANDS[name]!r}, which is disabled "
-                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)",
-                ctx,
-            )
+            raise _builtin_disabled(f"claw {name}", BUILTIN_COMMANDS[name], ctx)
         if name in PLUGIN_COMMANDS:
             dist = PLUGIN_COMMANDS[name]
             raise click.UsageError(
@@ -329,6 +327,18 @@ _SDK_FLAGS = (
 #: Flags a first-party plugin adds: given while it is missing or disabled, the error names the plugin
 #: rather than click's "No such option".
 PLUGIN_FLAGS = {**dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk"), "--plugin-dir": "claw-claude-plugins"}
+
+#: Flags of the kernel's built-in plugins, by flag -> the built-in (as :data:`BUILTIN_COMMANDS`).
+BUILTIN_FLAGS = {"--json-schema": "structured_output"}
+
+
+def _builtin_disabled(what: str, builtin: str, ctx: click.Context) -> click.UsageError:
+    return click.UsageError(
+        f"{what} comes with claw's built-in plugin {builtin!r}, which is disabled "
+        "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)",
+        ctx,
+    )
+
 
 #: ``ctx.meta`` key of the options plugins added to the invocation.
 _RUN_OPTIONS = "claw.run_options"

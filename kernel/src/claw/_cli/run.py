@@ -7,7 +7,6 @@ holds no option table (:mod:`claw._cli.run_options`), so ``claw --help`` need no
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import uuid
@@ -31,19 +30,6 @@ _RULE = re.compile(r"[^\s,()]+(?:\([^)]*\))?")
 def split_rules(values: tuple[str, ...] | list[str]) -> list[str]:
     """``("Bash(git log *) Read", "Edit,Write")`` -> ``["Bash(git log *)", "Read", "Edit", "Write"]``."""
     return [m.group(0) for v in values for m in _RULE.finditer(v)]
-
-
-def _json_arg(value: str, flag: str) -> Any:
-    text: str | bytes = value
-    if not value.lstrip().startswith("{"):
-        path = Path(value).expanduser()
-        if not path.is_file():
-            raise UsageError(f"{flag}: not a JSON object nor a file: {value}")
-        text = path.read_bytes()
-    try:
-        return json.loads(text)  # bytes: JSON's own UTF-8 detection; a bad byte is a ValueError too
-    except ValueError as exc:
-        raise UsageError(f"{flag}: invalid JSON: {exc}") from None
 
 
 def add_dirs(values: Sequence[str]) -> list[Path]:
@@ -101,7 +87,6 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     mode = (
         "bypassPermissions" if params.get("dangerously_skip_permissions") else params.get("permission_mode")
     )
-    schema = _json_arg(params["json_schema"], "--json-schema") if params.get("json_schema") else None
     prompt_tool = params.get("permission_prompt_tool")
     options = LoopOptions(
         model=params.get("model"),
@@ -117,7 +102,6 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
         add_dirs=add_dirs(params.get("add_dir") or ()),
         system_prompt=params.get("system_prompt"),
         append_system_prompt=params.get("append_system_prompt"),
-        json_schema=schema,
         session_dir=params.get("session_dir"),
         resume=resume,
         fork=bool(params.get("fork_session")),
@@ -257,9 +241,10 @@ def _with_stdin(app: Any, prompt: str | list[str] | None, piped: str) -> list[st
     lines = [prompt] if isinstance(prompt, str) else list(prompt or [])
     if not piped:
         return lines
-    from claw._cli import slash_builtins
+    from claw._loop import slash
 
-    if not lines or (isinstance(prompt, list) and slash_builtins.is_builtin(app, lines[-1])):
+    last = slash.parse(lines[-1]) if lines and isinstance(prompt, list) else None
+    if not lines or (last is not None and last.name in app.slash_commands):
         return [*lines, piped]
     return [*lines[:-1], f"{piped.rstrip()}\n\n{lines[-1]}"]
 

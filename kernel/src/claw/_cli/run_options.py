@@ -179,12 +179,6 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         default=None,
         help="Add this file's text to the end of the system prompt.",
     ),
-    click.option(
-        "--json-schema",
-        default=None,
-        metavar="JSON|FILE",
-        help="Make the final answer JSON matching this schema (result.structured_output).",
-    ),
 ]
 
 

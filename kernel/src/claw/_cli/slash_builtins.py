@@ -137,37 +137,3 @@ async def run_builtin(loop: Any, line: str, out: TextIO) -> bool:
     await builtin.run(_context(loop, out), call.args)
     out.flush()
     return True
-
-
-def is_builtin(app: Any, line: str) -> bool:
-    call = slash.parse(line)
-    return call is not None and call.name in app.slash_commands
-
-
-def split_words(app: Any, words: list[str]) -> list[str]:
-    """``resume-session`` arguments as the lines to run in order, as the seed takes them: a word
-    naming a built-in (``/cost``) is that command, with its arguments from the next words
-    (``/export notes.md``, as many as its argument hint has words); the words between commands form one
-    prompt (which may be another ``/command``)."""
-    builtins = app.objects("slash_commands")
-    lines: list[str] = []
-    prompt: list[str] = []
-    i = 0
-    while i < len(words):
-        call = slash.parse(words[i])
-        builtin = builtins.get(call.name) if call else None
-        i += 1
-        if call is None or builtin is None:
-            prompt.append(words[i - 1])
-            continue
-        if prompt:
-            lines.append(" ".join(prompt))
-            prompt = []
-        args, wanted = [call.args] if call.args else [], len(builtin.argument_hint.split())
-        while len(args) < wanted and i < len(words) and not is_builtin(app, words[i]):
-            args.append(words[i])  # /export /tmp/notes.md: a path, not a command
-            i += 1
-        lines.append(" ".join([f"/{call.name}", *args]))
-    if prompt:
-        lines.append(" ".join(prompt))
-    return lines
