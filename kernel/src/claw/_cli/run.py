@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -292,7 +291,9 @@ def run_print(
             await prompt.open(options)  # an initialize request configures the session it starts
         loop = AgentLoop(app, options, renderer)
         if hook_events:
-            options.on_hook_run = lambda record: _report_hook(renderer, loop, record)
+            options.on_hook_run = lambda record: renderer.hook_run(
+                record, loop.session.id if loop.session else ""
+            )
         reason = "other"
         task = asyncio.current_task()
         if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
@@ -356,30 +357,3 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
             console.error(outcome.error)
         exit_code = max(exit_code, outcome.exit_code)
     return exit_code, turns
-
-
-def _report_hook(renderer: Any, loop: Any, record: dict[str, Any]) -> None:
-    """``--include-hook-events``: Claude Code's ``hook_started`` and ``hook_response`` system messages for
-    one hook run; claw reports a hook when it has finished, so both come together."""
-    base = {
-        "type": "system",
-        "hook_id": str(uuid.uuid4()),
-        "hook_name": f"{record['event']}:{record['hook']}",
-        "hook_event": record["event"],
-        "session_id": loop.session.id if loop.session else "",
-    }
-    failed = "error" in record or record.get("outcome") == "timeout"
-    renderer.system({**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())})
-    renderer.system(
-        {
-            **base,
-            "subtype": "hook_response",
-            "output": record.get("error", ""),
-            "stdout": "",
-            "stderr": record.get("error", ""),
-            "exit_code": record.get("exit_code"),
-            "outcome": "error" if failed else "success",
-            "decision": record.get("outcome"),
-            "uuid": str(uuid.uuid4()),
-        }
-    )
