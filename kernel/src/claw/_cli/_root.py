@@ -134,14 +134,9 @@ class ClawGroup(click.Group):
         return rest
 
     def _add_plugin_options(self, ctx: click.Context, args: list[str]) -> None:
-        """Load the plugins and add their run options before click parses ``args``.
-
-        The plugins enabled depend on the settings, which depend on ``--work-dir``, ``--settings`` and
-        ``--setting-sources``: those three are read first by a scan of ``args`` that knows only the
-        kernel's options, converted by their own click types and callbacks. The state made from them
-        (and its app) is the run's, unless click's full parse then disagrees (see :meth:`parse_args`).
-        ``--version`` (``-v``, as in Claude Code) loads no plugin: unknown options are ignored so it answers.
-        """
+        """Load the plugins and add their run options before click parses ``args``, as docs/architecture.md
+        ("Run options: plugins on the command line") tells step by step. ``--version`` (``-v``, as in Claude
+        Code) loads no plugin: unknown options are ignored so it answers."""
         head = args[: args.index("--")] if "--" in args else args
         if "--version" in head or "-v" in head:
             ctx.ignore_unknown_options = True

@@ -1,8 +1,6 @@
-"""Dispatch of the built-in slash commands (``/cost``) for every place a ``/command`` can be typed: the
-front ends (``claw.run_builtin``), ``claw -p "/cost"`` (stream-json input too) and ``claw resume-session
-FILE /compact /cost``. Plugins register the commands (``claw_register_slash_commands``: claw-commands'
-six); they take precedence over a session's slash command of the same name, as Claude Code's built-ins
-do. Any other ``/name`` is the agent loop's (:mod:`claw._loop.slash`); ``/exit`` is the front ends'."""
+"""Dispatch of the built-in slash commands plugins register (``claw_register_slash_commands``, which says
+where they run) for the front ends (``claw.run_builtin``) and ``claw -p "/cost"``. Any other ``/name`` is
+the agent loop's (:mod:`claw._loop.slash`); ``/exit`` is the front ends'."""
 
 from __future__ import annotations
 
