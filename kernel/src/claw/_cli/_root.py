@@ -49,7 +49,6 @@ class CliState:
         self.settings: str | None = None
         self.verbose = False
         self.setting_sources: tuple[str, ...] | None = None
-        self.overrides: dict[str, Any] = {}
         #: Options plugins added to this run (``claw_register_run_options``), in load order.
         self.plugin_options: list[click.Option] = []
         self._app: Any = None
@@ -75,7 +74,6 @@ class CliState:
             self._app = App(
                 workspace=self.work_dir,
                 cli_settings=self.settings,
-                cli_overrides=self.overrides,
                 setting_sources=self.setting_sources,
             )
         return self._app
@@ -430,21 +428,18 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 @click.option(
     "--work-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=None,
     help="Workspace directory (default: the current directory).",
 )
 @click.option(
     "--settings",
     "settings_arg",
     metavar="FILE|JSON",
-    default=None,
     help="Extra settings for this run: a file or an inline JSON object.",
 )
 @click.option(
     "--setting-sources",
     "setting_sources",
     metavar="SOURCES",
-    default=None,
     callback=_setting_sources,
     help="Comma-separated settings file scopes to read: user, project, local (default all). "
     "--settings and managed settings always apply.",

@@ -41,6 +41,7 @@ from claw.hookspecs.commands import (
     claw_register_run_options,
     claw_register_settings,
     claw_register_slash_commands,
+    claw_slash_dispatcher,
     claw_stream_input,
     claw_trust_items,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "claw_session_end",
     "claw_session_start",
     "claw_session_store",
+    "claw_slash_dispatcher",
     "claw_stop_task",
     "claw_stream_input",
     "claw_system_prompt",

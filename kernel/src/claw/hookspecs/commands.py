@@ -7,7 +7,7 @@ import-light."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claw._markers import hookspec
 
@@ -62,6 +62,25 @@ def claw_register_slash_commands(register: Callable[[BuiltinCommand], None]) -> 
 
     :param register: the kernel's registration callback; it takes a :class:`claw.BuiltinCommand`.
     :returns: nothing; commands are added through ``register``.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_slash_dispatcher() -> Any:
+    """Run the built-in slash commands (:func:`claw_register_slash_commands`) for the front ends
+    (``claw.run_builtin``, ``claw.command_names``, ``claw.unknown_command``) and ``claw -p "/cost"``.
+
+    Stops at first non-None result. claw's ``slash_commands`` built-in answers (``trylast``). With no
+    answer no line is a built-in command: each goes to the agent loop, which names an unknown ``/name``.
+    The answer's methods each get the started agent loop: ``await run(loop, line, out)`` runs ``line``
+    when it calls a built-in (its report on ``out``) and returns whether it did, raising
+    :class:`claw.ClawError` when the command fails or ``line`` calls no command at all;
+    ``names(loop, commands)`` maps every name a prompt accepts after ``/`` to its description, with the
+    session's ``commands``; ``unknown(loop, line, commands)`` is the error for a ``/name`` none of them.
+
+    :returns: the dispatcher, or ``None`` to leave it to the next plugin.
 
     .. versionadded:: 1.1
     """

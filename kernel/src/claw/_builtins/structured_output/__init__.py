@@ -1,7 +1,7 @@
-"""``--json-schema``: the option (:mod:`.option`), and the ``StructuredOutput`` tool (:mod:`.tool`) offered
-to sessions started with a schema. Disabled, ``--json-schema`` is a usage error saying so; a schema the
-Agent SDK sends in ``initialize`` runs without structured output (the loop reminds the model, then
-reports it missing)."""
+"""``--json-schema``: the option, read into ``LoopOptions.json_schema`` (:func:`.tool.read_schema`), and the
+``StructuredOutput`` tool (:mod:`.tool`) offered to sessions started with a schema. Disabled, the flag is
+a usage error saying so; a schema the Agent SDK sends in ``initialize`` runs without structured output
+(the loop reminds the model, then reports it missing)."""
 
 from __future__ import annotations
 
@@ -20,16 +20,19 @@ if TYPE_CHECKING:
 
 @hookimpl
 def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
-    from claw._builtins.structured_output.option import OPTION
+    import click
 
-    register(OPTION)
+    help = "Make the final answer JSON matching this schema (result.structured_output)."
+    register(click.Option(["--json-schema"], metavar="JSON|FILE", help=help))
 
 
 @hookimpl
 def claw_adjust_run(options: LoopOptions) -> str | None:
-    from claw._builtins.structured_output.option import adjust
+    if not options.extra.get("json_schema"):
+        return None
+    from claw._builtins.structured_output.tool import read_schema
 
-    return adjust(options)
+    return read_schema(options)
 
 
 @hookimpl
