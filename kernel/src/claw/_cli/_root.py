@@ -18,12 +18,14 @@ from claw._version import version_line
 if TYPE_CHECKING:
     from claw._plugins import PluginRecord
 
-#: Subcommands of the kernel's built-in plugins (:data:`claw._plugins.BUILTIN_PLUGINS`), by name -> the
-#: built-in: with it disabled, the error says so instead of guessing at a typo.
-BUILTIN_COMMANDS: dict[str, str] = {
+#: Subcommands and flags of the kernel's built-in plugins (:data:`claw._plugins.BUILTIN_PLUGINS`), by name
+#: -> the built-in: with it disabled, the error says so instead of guessing at a typo (or click's "No such
+#: option").
+BUILTIN_NAMES: dict[str, str] = {
     "doctor": "doctor",
     "plugins": "plugin_list",
     "resume-session": "resume_session",
+    "--json-schema": "structured_output",
 }
 
 #: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
@@ -108,8 +110,8 @@ class ClawGroup(click.Group):
             unread = ctx.meta.get(_UNREAD_SETTINGS)
             if unread is not None:  # maybe a plugin's option: the settings that hid it are the error
                 raise unread from None
-            if exc.option_name in BUILTIN_FLAGS:
-                raise _builtin_disabled(exc.option_name, BUILTIN_FLAGS[exc.option_name], ctx) from None
+            if exc.option_name in BUILTIN_NAMES:
+                raise _builtin_disabled(exc.option_name, ctx) from None
             dist = PLUGIN_FLAGS.get(exc.option_name)
             if dist is not None:
                 raise click.UsageError(
@@ -201,8 +203,8 @@ class ClawGroup(click.Group):
         name = args[0]
         if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
             return super().resolve_command(ctx, args)
-        if name in BUILTIN_COMMANDS:
-            raise _builtin_disabled(f"claw {name}", BUILTIN_COMMANDS[name], ctx)
+        if name in BUILTIN_NAMES:
+            raise _builtin_disabled(name, ctx)
         if name in PLUGIN_COMMANDS:
             dist = PLUGIN_COMMANDS[name]
             raise click.UsageError(
@@ -321,13 +323,11 @@ _SDK_FLAGS = (
 #: rather than click's "No such option".
 PLUGIN_FLAGS = {**dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk"), "--plugin-dir": "claw-claude-plugins"}
 
-#: Flags of the kernel's built-in plugins, by flag -> the built-in (as :data:`BUILTIN_COMMANDS`).
-BUILTIN_FLAGS = {"--json-schema": "structured_output"}
 
-
-def _builtin_disabled(what: str, builtin: str, ctx: click.Context) -> click.UsageError:
+def _builtin_disabled(name: str, ctx: click.Context) -> click.UsageError:
+    what = name if name.startswith("-") else f"claw {name}"
     return click.UsageError(
-        f"{what} comes with claw's built-in plugin {builtin!r}, which is disabled "
+        f"{what} comes with claw's built-in plugin {BUILTIN_NAMES[name]!r}, which is disabled "
         "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)",
         ctx,
     )
