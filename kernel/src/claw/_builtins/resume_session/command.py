@@ -4,7 +4,6 @@ store (``claw_session_store``) reads FILE, or says which to install when there i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +26,20 @@ def resume_session(ctx: click.Context, file: Path, commands: tuple[str, ...]) ->
 
     root = ctx.find_root()
     params = {**root.params, "resume": str(file.resolve()), "continue_": False}
-    lines = split_words(state_of(ctx).app.objects("slash_commands"), list(commands))
+    lines = split_words(state_of(ctx).app, list(commands))
     if lines:
         params["print_mode"] = True
     run_root(root, lines or None, params)
 
 
-def split_words(builtins: Mapping[str, Any], words: list[str]) -> list[str]:
-    """The COMMANDS words as the lines to run in order, as the seed takes them: a word naming one of the
-    ``builtins`` (``/cost``) is that command, with its arguments from the next words (``/export
-    notes.md``, as many as its argument hint has words); the words between commands form one prompt
-    (which may be another ``/command``)."""
+def split_words(app: Any, words: list[str]) -> list[str]:
+    """``resume-session`` arguments as the lines to run in order, as the seed takes them: a word
+    naming a built-in (``/cost``) is that command, with its arguments from the next words
+    (``/export notes.md``, as many as its argument hint has words); the words between commands form one
+    prompt (which may be another ``/command``)."""
     from claw._loop import slash
+
+    builtins = app.objects("slash_commands")
 
     def is_builtin(word: str) -> bool:
         call = slash.parse(word)
