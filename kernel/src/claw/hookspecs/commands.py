@@ -78,7 +78,7 @@ def claw_slash_dispatcher() -> Any:
     when it calls a built-in (its report on ``out``) and returns whether it did, raising
     :class:`claw.ClawError` when the command fails or ``line`` calls no command at all;
     ``names(loop, commands)`` maps every name a prompt accepts after ``/`` to its description, with the
-    session's ``commands``; ``unknown(loop, line, commands)`` is the error for a ``/name`` none of them.
+    session's ``commands``; ``unknown(loop, line, commands)`` the error for a ``/name`` none of them, or ``None``.
 
     :returns: the dispatcher, or ``None`` to leave it to the next plugin.
 
