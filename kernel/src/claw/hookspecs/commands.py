@@ -77,8 +77,8 @@ def claw_slash_dispatcher() -> Any:
     The answer's methods each get the started agent loop: ``await run(loop, line, out)`` runs ``line``
     when it calls a built-in (its report on ``out``) and returns whether it did, raising
     :class:`claw.ClawError` when the command fails or ``line`` calls no command at all;
-    ``names(loop, commands)`` maps every name a prompt accepts after ``/`` to its description, with the
-    session's ``commands``; ``unknown(loop, line, commands)`` the error for a ``/name`` none of them, or ``None``.
+    ``names(loop, commands)`` maps every name a prompt accepts after ``/``, the session's ``commands``
+    too, to its description; ``unknown(loop, line, commands)`` the error for a ``/name`` none of them.
 
     :returns: the dispatcher, or ``None`` to leave it to the next plugin.
 
