@@ -180,8 +180,6 @@ _LAZY: dict[str, str] = {
     "MissingCredentials": "claw._errors",
     "ProviderNotFound": "claw._errors",
     "EndpointUnreachable": "claw._errors",
-    "parse_retry_after": "claw._errors",
-    "unreachable_cause": "claw._errors",
     "require": "claw._lazy",
     "model_text": "claw._text",
     "dumps": "claw._text",
@@ -248,8 +246,6 @@ if TYPE_CHECKING:
         PluginError,
         ProviderNotFound,
         UsageError,
-        parse_retry_after,
-        unreachable_cause,
     )
     from claw._events import HookEvent, HookEventName, HookOutcome, RuntimeEvent
     from claw._files import atomic_write

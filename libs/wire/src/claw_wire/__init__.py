@@ -35,11 +35,10 @@ from claw import (
     StreamEvent,
     debugging,
     http_request,
-    unreachable_cause,
     warn,
 )
 
-from claw_wire.errors import request_url, sdk_error
+from claw_wire.errors import request_url, sdk_error, unreachable_cause
 
 
 def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
