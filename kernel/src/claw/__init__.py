@@ -4,23 +4,8 @@ This module is the public API for plugin authors; import from ``claw`` only, nev
 ``claw._*`` module. Heavy names (the pydantic types) load on first access, so ``from claw import
 hookimpl`` in a plugin's entry-point module costs next to nothing.
 
-Writing a plugin takes two pieces. In ``pyproject.toml``::
-
-    [project.entry-points.claw]
-    hello = "claw_hello.plugin"
-
-and in ``claw_hello/plugin.py``::
-
-    import claw
-
-    CLAW_API = ">=1.0,<2"            # the plugin API versions this plugin works with
-
-    @claw.hookimpl
-    def claw_register_tools(register):
-        from claw_hello.tools import HelloTool   # the implementation loads only when tools are needed
-        register(HelloTool())
-
-See ``docs/plugins.md`` for every hook and ``claw.hookspecs`` for their contracts.
+See ``docs/plugins.md`` for a whole plugin (its quick start), every hook and the names exported here,
+and ``claw.hookspecs`` for the hooks' contracts.
 """
 
 from __future__ import annotations

@@ -1,14 +1,10 @@
 """The one meaning of a path glob in claw: gitignore semantics (via ``pathspec``) plus ``{a,b}``.
 
-Permission rules (``Read(src/**)``, ``Edit(*.env)``), hook conditions, ``Glob``'s patterns,
-``Grep``'s ``glob`` filter and the ``.gitignore`` files a walk honours all match here, so a path
-means the same to every one of them. Claude Code documents Read/Edit rule specifiers as gitignore
-patterns and its ``Glob`` tool as accepting ``{a,b}`` alternatives, so the semantics are git's
-(``*``, ``?`` and ``[...]`` stay within a segment; ``**`` crosses segments only as a whole segment,
-so ``src/a**b`` does not match ``src/aXX/YYb``; a pattern without an inner ``/`` matches at any
-depth) with braces expanded first, in :func:`expand_braces`, so ``*.{py,md}`` matches ``a.md``
-wherever a glob is written. ``.gitignore`` files themselves are read as git reads them, without
-braces (:class:`IgnoreRules`).
+Permission rules, hook conditions, ``Glob``'s patterns, ``Grep``'s ``glob`` filter and the ``.gitignore``
+files a walk honours all match here, so a path means the same to every one of them; docs/permissions.md
+and docs/tools.md ("Glob") give the semantics and Claude Code's reasons for them. Braces are expanded
+first, in :func:`expand_braces`, so ``*.{py,md}`` matches ``a.md`` wherever a glob is written;
+``.gitignore`` files themselves are read as git reads them, without braces (:class:`IgnoreRules`).
 
 ``pathspec`` is imported on first compile, not with this module, to keep ``claw --help`` light.
 """

@@ -1,9 +1,5 @@
-"""The provider contract: what a model plugin declares and how it streams a response.
-
-A provider plugin registers a :class:`Provider` subclass (not an instance) through
-``claw_register_providers``; the kernel instantiates it only when a run addresses one of its models,
-so registering costs nothing at start-up. The vendor SDK is imported inside :meth:`Provider.stream`
-or the constructor, never at module level (see :func:`claw.require`)."""
+"""The provider contract: what a model plugin declares and how it streams a response
+(``claw_register_providers`` in :mod:`claw.hookspecs` says how a plugin registers and implements one)."""
 
 from __future__ import annotations
 
@@ -252,12 +248,9 @@ class Provider(abc.ABC):
         return ModelInfo(id=model_id, provider=cls.name)
 
     def describe(self, model_id: str) -> ModelInfo:
-        """Capabilities of ``model_id`` for this configured provider.
-
-        Routing, the agent loop and fallbacks ask this (not :meth:`model_info`) once the provider
-        exists, so models declared in its settings (an OpenAI-compatible vision model, a Foundry
-        deployment named after nothing) get their real capabilities instead of conservative
-        defaults. The default is the catalogue's :meth:`model_info`; override it to read settings."""
+        """Capabilities of ``model_id`` for this configured provider, models its settings declare
+        included (what the kernel asks once the provider exists: ``claw_register_providers``). The
+        default is the catalogue's :meth:`model_info`; override it to read settings."""
         return type(self).model_info(model_id)
 
     def info_of(self, request: ModelRequest) -> ModelInfo:
@@ -266,19 +259,15 @@ class Provider(abc.ABC):
         return info if info is not None and info.id == request.model else self.describe(request.model)
 
     def declared_models(self) -> list[str]:
-        """Ids of the models this configured provider's settings declare (an OpenAI-compatible
-        server's models, Foundry deployments), so ``claw models`` can list them as
-        :meth:`describe` reports them. The default declares none."""
+        """Ids of the models this configured provider's settings declare, for ``claw models``
+        (``claw_register_providers``). The default declares none."""
         return []
 
     def default_model(self) -> str | None:
         """The model id this configured provider runs when the user names none (no ``--model``,
-        ``ANTHROPIC_MODEL`` or settings ``model``).
-
-        Routing (:func:`claw._routing.choose_model`) asks the provider a ``CLAUDE_CODE_USE_*`` switch
-        selects, else each provider in turn until one has credentials, so the provider, not the kernel,
-        knows its vendor's sensible default. ``None`` (the default) means no sensible guess: that
-        provider is then never chosen implicitly. Must not import the SDK or contact the network."""
+        ``ANTHROPIC_MODEL`` or settings ``model``), as :func:`claw._routing.choose_model` asks it;
+        ``None`` (the default): no sensible guess, never chosen implicitly (``claw_register_providers``).
+        Must not import the SDK or contact the network."""
         return None
 
     @abc.abstractmethod
@@ -287,11 +276,9 @@ class Provider(abc.ABC):
 
     @abc.abstractmethod
     def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
-        """Send ``request`` and yield events, ending with one :class:`ResponseComplete`.
-
-        Must raise :class:`claw.ApiError` for every API or transport failure (including a
-        stream that ends before the response is complete) and must not retry by itself: the
-        kernel owns retries, backoff, the idle watchdog and fallbacks."""
+        """Send ``request`` and yield events, ending with one :class:`ResponseComplete`. Raises
+        :class:`claw.ApiError` for every failure (a stream cut before the end too), never retrying
+        (``claw_register_providers``)."""
 
     async def aclose(self) -> None:
         """Release clients and connections. Called once at the end of a run."""

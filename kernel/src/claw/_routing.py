@@ -12,12 +12,8 @@ Resolution order for one name:
 3. An alias (``sonnet``, ``opus``, ``haiku``, ...) or id from some provider's model list. Providers are
    searched in registration order, so the first one claiming it wins.
 
-The primary model is chosen as Claude Code chooses it (:func:`choose_model`): ``--model``, else
-``ANTHROPIC_MODEL``, else settings ``model``; with none of them, the default model of the provider a
-``CLAUDE_CODE_USE_BEDROCK``/``_VERTEX``/``_FOUNDRY`` switch selects, else of the first provider with
-credentials. A switch also sends bare names (``sonnet``, ``claude-sonnet-4-6``) to its provider when
-that provider knows them. The fallback chain comes from ``--fallback-model a,b``, else settings
-``fallbackModels``. Chains may cross providers."""
+The primary model (:func:`choose_model`) and the fallback chain (:func:`model_chain`) are chosen as
+docs/configuration.md ("Which model runs") says, as Claude Code chooses them. Chains may cross providers."""
 
 from __future__ import annotations
 
