@@ -49,8 +49,6 @@ _LAZY: dict[str, str] = {
     # providers
     "Provider": "claw._providers",
     "ModelInfo": "claw._providers",
-    "Catalogue": "claw._providers",
-    "load_catalogue": "claw._providers",
     "ModelRequest": "claw._providers",
     "ModelResponse": "claw._providers",
     "Pricing": "claw._providers",
@@ -269,7 +267,6 @@ if TYPE_CHECKING:
     from claw._permissions.syntax import RuleError, split_rule
     from claw._plugin_commands import CommandContext, command_context
     from claw._providers import (
-        Catalogue,
         CredentialStatus,
         Effort,
         KeepAlive,
@@ -284,7 +281,6 @@ if TYPE_CHECKING:
         ThinkingDelta,
         ToolInputDelta,
         ToolUseStart,
-        load_catalogue,
     )
     from claw._sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw._session_context import PluginFolder, SessionContext, SlashCommand
