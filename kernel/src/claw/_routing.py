@@ -30,11 +30,7 @@ from claw._providers import ModelInfo, Provider
 #: suggests besides the registered ones (a name built from a typo would invite typosquatting), and
 #: the order in which :func:`choose_model` looks for credentials (direct API keys before cloud chains).
 FIRST_PARTY: dict[str, str] = {
-    "anthropic": "claw-provider-anthropic",
-    "openai": "claw-provider-openai",
-    "bedrock": "claw-provider-bedrock",
-    "vertex": "claw-provider-vertex",
-    "foundry": "claw-provider-foundry",
+    name: f"claw-provider-{name}" for name in ("anthropic", "openai", "bedrock", "vertex", "foundry")
 }
 
 #: Claude Code's switches that run Claude on a cloud: variable -> the provider it selects (first set wins).
@@ -73,10 +69,6 @@ class Route:
     @property
     def address(self) -> str:
         return self.info.address
-
-    def provider(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
-        """A new provider instance for this route (see :func:`instantiate`); the caller closes it."""
-        return instantiate(self.provider_cls, settings, env)
 
     def described(self, provider: Provider) -> Route:
         """This route with the capabilities its configured ``provider`` reports
@@ -120,11 +112,14 @@ def install_hint(name: str, registry: Mapping[str, Any]) -> str:
     return listed + (f"; first-party provider plugins: {', '.join(absent)}" if absent else "")
 
 
+def _listed(cls: type[Provider], model_id: str) -> ModelInfo | None:
+    """The model ``cls`` lists with ``model_id`` as its id or one of its aliases, if any."""
+    return next((info for info in cls.models() if model_id in (info.id, *info.aliases)), None)
+
+
 def _claims(cls: type[Provider], model_id: str) -> bool:
     """Whether ``cls`` knows ``model_id``: by one of its prefixes, or as an id or alias it lists."""
-    return any(model_id.startswith(p) for p in cls.model_prefixes) or any(
-        model_id == info.id or model_id in info.aliases for info in cls.models()
-    )
+    return any(model_id.startswith(p) for p in cls.model_prefixes) or _listed(cls, model_id) is not None
 
 
 def resolve(name: str, registry: Mapping[str, Any], prefer: str | None = None) -> Route:
@@ -162,9 +157,8 @@ def _resolve_bare(name: str, providers: list[type[Provider]]) -> Route:
         if any(name.startswith(p) for p in cls.model_prefixes):
             return Route(cls, cls.model_info(name))
     for cls in providers:
-        for info in cls.models():
-            if name == info.id or name in info.aliases:
-                return Route(cls, info)
+        if (info := _listed(cls, name)) is not None:
+            return Route(cls, info)
     known = ", ".join(sorted(p.name for p in providers)) or "none installed"
     raise ProviderNotFound(
         f"cannot tell which provider serves model {name!r}; write it as provider/model-id "

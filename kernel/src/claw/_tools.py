@@ -72,12 +72,8 @@ class Access(Model):
     arguments and redirections are judged against it. Give paths as the model wrote them: the engine
     resolves them (so deny rules also match the path as written, before symlinks are followed).
 
-    A shell tool reads its command line itself (the kernel has no shell grammar) and declares one
-    ``execute`` access per simple command it runs, with ``argv`` (its words, quotes removed), the
-    ``forms`` rules know it by and its ``command_class``, plus a ``write`` (or ``read``) access with
-    ``redirect=True`` for each redirection target; ``error`` says the line could not be read (the
-    engine then asks instead of guessing). An ``execute`` access without ``argv`` is a line nobody
-    analysed: only a rule covering every command (``Bash``) allows it, and the modes ask about it.
+    What a shell tool declares for a command line (the kernel has no shell grammar), and how the engine
+    judges it, is in docs/permissions.md ("Shell commands").
     """
 
     kind: Literal["read", "write", "execute", "network"]

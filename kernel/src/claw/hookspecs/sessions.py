@@ -215,10 +215,9 @@ def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None
     """Register background task backends (where sub-agents, detached tasks and scheduled tasks run).
 
     The kernel's built-in ``local_tasks`` registers ``local``. A backend (:class:`claw.TaskBackend`) implements
-    ``start(name, work) -> TaskHandle`` (in-process work) and the detached-task methods, all async:
-    ``submit(TaskSpec) -> TaskRecord``, ``get(id)``, ``list(TaskFilter)``,
-    ``output(id, offset, limit) -> TaskOutputChunk(text, next_offset, done)``, ``wait(id, timeout)`` and
-    ``stop(id)`` (ends the task's whole process group). A prompt task runs ``claw -p`` as a child process
+    ``start(name, work) -> TaskHandle`` (in-process work) and the async detached-task methods `agents
+    <agents.md#for-backend-authors>`_ lists (``stop(id)`` ends the task's whole process group).
+    A prompt task runs ``claw -p`` as a child process
     and a command task a shell command (``claw.task_argv``). Settings ``agents.backend`` selects one
     (``claw.select_task_backend``; default ``embedded``, else ``local``). A backend that keeps in-process work
     (``local`` does) also implements ``handle(task_id)`` and ``handles()``, so tools such as
