@@ -109,12 +109,8 @@ class ApiError(ClawError):
 
 class EndpointUnreachable(ApiError):
     """The model API's endpoint could not be reached at all: the connection was refused or the host name
-    did not resolve.
-
-    Retried only briefly (``retry.unreachableBudget``, a few seconds): a wrong base URL or a server that
-    is not running does not come back within the minutes the normal retry schedule waits. The message
-    names the endpoint as ``scheme://host:port`` and the cause, e.g.
-    ``cannot reach http://127.0.0.1:9: connection refused``.
+    did not resolve. Retried only briefly, and why, and the one line it ends with: docs/cli.md ("Retries,
+    the idle watchdog and fallbacks"); the message names the endpoint as ``scheme://host:port``.
     """
 
     def __init__(self, url: str, cause: str, *, provider: str | None = None) -> None:

@@ -154,25 +154,20 @@ Completer = Callable[[str, str, str], Awaitable[str]]
 
 
 class ToolContext(Model):
-    """What a running tool may use besides its input."""
+    """What a running tool may use besides its input; docs/plugins.md ("What a tool gets") describes each
+    field that has no comment here."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    #: The workspace root (``--work-dir``); relative paths in tool input resolve against it.
     workspace: Path
     session_id: str
-    #: Extra directories the user allowed (settings ``permissions.additionalDirectories``).
     additional_dirs: list[Path] = Field(default_factory=list)
-    #: The effective permission mode, so tools can confine themselves (``workspace-write``).
     permission_mode: str = "prompt"
     settings: Mapping[str, Any] = Field(default_factory=dict)
     env: Mapping[str, str] = Field(default_factory=dict)
-    #: Per-session plugin storage: the same object for every call in a session.
     stash: Stash = Field(default_factory=Stash)
     ask: Asker | None = None
-    #: Set when the user cancels the turn; long-running tools should watch it.
     cancelled: asyncio.Event = Field(default_factory=asyncio.Event)
-    #: The running session (a :class:`claw.SessionContext`): slash commands, available tools.
     session: Any = None
     #: The sandbox settings ``sandbox.name`` selects (a :class:`claw.Sandbox` instance), set by the
     #: loop; the shell tool wraps every command with it. ``None`` when no sandbox is configured.
