@@ -183,7 +183,6 @@ _LAZY: dict[str, str] = {
     "parse_json": "claw._config",
     # paths: the one glob semantics (gitignore + braces) and the one safe way to replace a file
     "PathPattern": "claw._globs",
-    "IgnoreRules": "claw._globs",
     "match_path": "claw._globs",
     "atomic_write": "claw._files",
 }
@@ -233,7 +232,7 @@ if TYPE_CHECKING:
     from claw._events import HookEvent, HookEventName, HookOutcome, RuntimeEvent
     from claw._files import atomic_write
     from claw._function_tools import FunctionTool, tool
-    from claw._globs import IgnoreRules, PathPattern, match_path
+    from claw._globs import PathPattern, match_path
     from claw._hook_dispatch import CallbackHook, HookCallback, HookContext
     from claw._lazy import require
     from claw._log import debugging, get_logger, http_request, httpx_event_hooks
