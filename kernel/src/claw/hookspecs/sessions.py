@@ -195,8 +195,7 @@ def claw_compactor(settings: EffectiveSettings) -> Compactor | None:
 
     Stops at first non-None result. A plugin's answer comes before the default's (``trylast``): the
     ``compaction`` plugin of claw-compaction answers with a summarising compactor configured by settings
-    ``compaction`` (`sessions <sessions.md#compaction>`_). With no answer nothing compacts: a context that
-    outgrows the window ends its turn with the API's error, and ``/compact`` names claw-compaction.
+    ``compaction``; with no answer nothing compacts (`sessions <sessions.md#compaction>`_ says both).
     :func:`claw.compacted_history` is the usual ``compacted`` answer. A compactor decides when (``due(context_tokens,
     context_window)``, for automatic compaction), where the kept tail starts (``split(messages)``, or
     ``None`` when there is nothing to compact), what the model is asked to summarise (``request(older)``)
