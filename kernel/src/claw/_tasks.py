@@ -1,18 +1,7 @@
-"""The background-task contract: where sub-agents, detached tasks and scheduled tasks run.
-
-Two levels, one backend class:
-
-- ``start(name, work)`` runs an awaitable in the background of *this* process (sub-agents use it);
-- ``submit(spec)`` runs a :class:`TaskSpec` *detached*: a prompt (``claw -p`` as a child process) or a
-  shell command, with its output streamed to a file that :meth:`TaskBackend.output` pages through, and a
-  :class:`TaskRecord` that keeps every state transition. ``get``/``list``/``wait``/``stop`` observe and end it.
-
-The kernel's built-in ``local`` backend (:mod:`claw._builtins.local_tasks`) runs both in the current process
-(detached tasks die with it); plugins add
-backends that outlive it (``claw-agents``: ``embedded``, a supervisor process with state in SQLite;
-``claw-agents-celery``: a fleet). Settings ``agents.backend`` picks one (:func:`select_task_backend`).
-The process helpers backends share are the ``local`` backend's (:mod:`claw._builtins.local_tasks.processes`).
-Records and specs are pydantic models so a backend can store or ship them as JSON unchanged."""
+"""The background-task contract: where sub-agents, detached tasks and scheduled tasks run: ``start`` in this
+process, ``submit`` a :class:`TaskSpec` detached (the backends and how settings ``agents.backend`` picks one:
+``claw_register_task_backends``, docs/agents.md "For backend authors"). The process helpers backends share
+are the ``local`` backend's (:mod:`claw._builtins.local_tasks.processes`)."""
 
 from __future__ import annotations
 
