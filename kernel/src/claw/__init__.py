@@ -93,13 +93,13 @@ _LAZY: dict[str, str] = {
     "TaskFilter": "claw._tasks",
     "TaskOutputChunk": "claw._tasks",
     "select_task_backend": "claw._tasks",
-    "task_argv": "claw._tasks",
-    "task_env": "claw._tasks",
-    "read_task_output": "claw._tasks",
-    "decode_task_output": "claw._tasks",
-    "kill_process_group": "claw._tasks",
-    "process_start": "claw._tasks",
-    "stop_process_group": "claw._tasks",
+    "task_argv": "claw._builtins.local_tasks.processes",
+    "task_env": "claw._builtins.local_tasks.processes",
+    "read_task_output": "claw._builtins.local_tasks.processes",
+    "decode_task_output": "claw._builtins.local_tasks.processes",
+    "kill_process_group": "claw._builtins.local_tasks.processes",
+    "process_start": "claw._builtins.local_tasks.processes",
+    "stop_process_group": "claw._builtins.local_tasks.processes",
     # sub-agents: ``await ctx.session.run_subagent(claw.SubagentSpec(...))``
     "SubagentSpec": "claw._subagents",
     "SubagentResult": "claw._subagents",
@@ -203,6 +203,15 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from claw._builtins.local_tasks.backend import LocalTaskBackend
+    from claw._builtins.local_tasks.processes import (
+        decode_task_output,
+        kill_process_group,
+        process_start,
+        read_task_output,
+        stop_process_group,
+        task_argv,
+        task_env,
+    )
     from claw._classifiers import Classifier, PermissionRequest, Verdict
     from claw._cli._output import emit_json, table
     from claw._cli.run_options import RESUME_PICK
@@ -304,14 +313,7 @@ if TYPE_CHECKING:
         TaskRecord,
         TaskSpec,
         TaskStatus,
-        decode_task_output,
-        kill_process_group,
-        process_start,
-        read_task_output,
         select_task_backend,
-        stop_process_group,
-        task_argv,
-        task_env,
     )
     from claw._text import dumps, model_text
     from claw._tools import (
