@@ -22,8 +22,8 @@ class PermissionQuestion:
     #: Why it needs approval ("runs commands: needs approval in prompt mode").
     reason: str
     tool_use_id: str | None = None
-    #: Claude Code ``PermissionUpdate`` objects that would allow calls like this one from now on.
-    suggestions: list[dict[str, Any]] = field(default_factory=list)
+    #: Rules (``Bash(git log)``) that would allow calls like this one from now on, to offer.
+    rules: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +96,3 @@ def _lasting(data: Mapping[str, Any]) -> tuple[Literal["once", "session", "alway
     named = [u.get("destination") for u in updates if isinstance(u, dict)]
     saved = [d for d in named if d in _SAVED_DESTINATIONS]
     return ("always", saved[0]) if saved else ("session", "localSettings")
-
-
-def suggestions(rules: list[str]) -> list[dict[str, Any]]:
-    """Claude Code ``addRules`` suggestions (for this session) for rule texts like ``Bash(git log)``."""
-    if not rules:
-        return []
-    entries = []
-    for text in rules:
-        name, _, rest = text.partition("(")
-        entries.append({"toolName": name, "ruleContent": rest[:-1]} if rest else {"toolName": name})
-    return [{"type": "addRules", "rules": entries, "behavior": "allow", "destination": "session"}]

@@ -57,7 +57,7 @@ class Decision:
 
     def allow_rules(self, tool: Tool) -> list[str]:
         """Rules (Claude Code syntax) that would allow calls like this one from now on: offered to an
-        approver as suggestions, saved by a "session" or "always" answer."""
+        approver (``PermissionQuestion.rules``), saved by a "session" or "always" answer."""
         return [tool.name]
 
 
@@ -305,7 +305,7 @@ class PermissionGate:
     async def _ask(
         self, tool: Tool, tool_input: Mapping[str, Any], decision: Decision, tool_use_id: str | None
     ) -> Verdict:
-        from claw._permissions.asking import PermissionAnswer, PermissionQuestion, suggestions  # when asking
+        from claw._permissions.asking import PermissionAnswer, PermissionQuestion  # when asking
 
         verdict = decision.verdict
         if self._mode == "dont-ask":
@@ -315,9 +315,9 @@ class PermissionGate:
                 source=verdict.source,
             )
         if self.approver is not None:
-            offered = suggestions(decision.allow_rules(tool))
+            rules = decision.allow_rules(tool)
             answer = await self.approver(
-                PermissionQuestion(tool.name, tool_input, verdict.reason, tool_use_id, offered)
+                PermissionQuestion(tool.name, tool_input, verdict.reason, tool_use_id, rules)
             )
         elif self.asker is not None:
             word = await self.asker(tool.name, tool_input, verdict.reason)
