@@ -34,9 +34,6 @@ ModelOpener = Callable[[str], tuple[Any, str]]
 #: so tools such as ``EnterPlanMode`` can switch the mode.
 PERMISSIONS: StashKey[PermissionGate] = StashKey()
 
-#: Source of rules added by an answer or a program for this session only.
-SESSION_SOURCE = "session answer"
-
 
 @dataclass
 class Decision:
@@ -220,12 +217,6 @@ class PermissionGate:
     def visible(self, tool_name: str) -> bool:
         """False when the policy hides the tool (a deny rule naming it without a specifier)."""
         return self.policy.visible(tool_name)
-
-    def add_rules(self, texts: Sequence[str], behavior: str, source: str = SESSION_SOURCE) -> list[Any]:
-        """Rules for the rest of the session (a stream-json client's ``addRules``).
-
-        :raises UsageError: for a rule the policy cannot use."""
-        return self.policy.add_rules(texts, behavior, source)
 
     @contextlib.contextmanager
     def granted(self, rules: Sequence[str], source: str) -> Iterator[None]:

@@ -477,7 +477,7 @@ class ControlChannel(StreamReader):
                     name, content = rule.get("toolName"), rule.get("ruleContent")
                     text = f"{name}({content})" if content else str(name)
                     try:
-                        gate.add_rules([text], update["behavior"], CLIENT)
+                        gate.policy.add_rules([text], update["behavior"], CLIENT)
                     except UsageError as exc:  # a rule claw cannot use
                         warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
             elif kind is not None:
