@@ -143,7 +143,6 @@ class PermissionGate:
         plugins: PluginManager | None = None,
         policy: Callable[[PermissionContext], PermissionPolicy] | None = None,
     ) -> None:
-        self.settings = settings
         self.plugins = plugins
         self.workspace = Path(workspace)
         self.env: Mapping[str, str] = os.environ if env is None else env
