@@ -142,7 +142,6 @@ _LAZY: dict[str, str] = {
     "PermissionGate": "claw._permissions.gate",
     "PermissionPolicy": "claw._permissions.gate",
     "PERMISSIONS": "claw._permissions.gate",
-    "SESSION_SOURCE": "claw._permissions.gate",
     "RuleError": "claw._permissions.syntax",
     "split_rule": "claw._permissions.syntax",
     # built-in slash commands (``claw_register_slash_commands``) and their dispatch for the front ends
@@ -266,7 +265,6 @@ if TYPE_CHECKING:
     from claw._permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
     from claw._permissions.gate import (
         PERMISSIONS,
-        SESSION_SOURCE,
         Decision,
         PermissionContext,
         PermissionGate,
