@@ -51,6 +51,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.local_tasks",
     "claw._builtins.structured_output",
     "claw._builtins.whole_text",
+    "claw._builtins.safe_policy",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they

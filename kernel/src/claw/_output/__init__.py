@@ -1,10 +1,6 @@
-"""What a run prints on stdout: the :class:`Renderer` the agent loop reports to.
-
-The renderers of ``--output-format text|json|stream-json`` are the claw-output plugin's, asked for through
-``claw_output_renderer``; the JSON the loop hands them is Claude Code's, built in :mod:`claw._output.shapes`.
-Without claw-output, the ``whole_text`` built-in still prints each ``text`` answer (whole, once complete:
-not streamed); a format no plugin renders stops the run with one line naming claw-output.
-"""
+"""What a run prints on stdout: the :class:`Renderer` the agent loop reports to, with the JSON the loop
+builds in :mod:`claw._output.shapes` (the renderers are claw-output's, the ``whole_text`` built-in prints
+``text`` without it: docs/architecture.md)."""
 
 from __future__ import annotations
 
