@@ -370,6 +370,20 @@ def test_without_claw_permissions_bypass_mode_still_allows(claw, run_env, worksp
     assert (workspace / "a.txt").read_text() == "1"
 
 
+def test_without_any_policy_a_run_refuses_to_start_in_one_line(claw, run_env, workspace, claw_env):
+    """The safe default is the ``safe_policy`` built-in: disabled too, nothing decides tool calls, so
+    the run ends before its session starts, saying what to enable."""
+    claw_env["CLAW_DISABLE_PLUGINS"] += ",permissions,safe_policy"
+    run_env.script(Reply(ToolCall("Write", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
+    result = claw("-p", "go", "--permission-mode", "bypassPermissions")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "claw: error: no permission policy: claw-permissions and the safe_policy built-in are both "
+        "disabled or not installed (settings plugins.disabled)"
+    )
+    assert not (workspace / "a.txt").exists()
+
+
 def test_explain_names_rule_and_file_for_each_command_the_shell_tool_read(claw, workspace):
     """``claw permissions explain`` with the real Bash tool: each command of a compound line is judged."""
     claw("trust").assert_success()  # the folder's own allow rules count only in a trusted folder

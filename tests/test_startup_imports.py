@@ -53,7 +53,7 @@ TOOL_IMPLEMENTATIONS = {
 #: What a plain ``claw -p`` (no ``/command``, no hooks, no sub-agent, nobody asked, a new session) never
 #: needs: each was once imported by every run before its first request.
 PRINT_RUN_NEVER = {
-    "claw._tasks",  # the task backend contract (with shutil, tempfile): settings ``agents`` is in claw._settings
+    "claw._tasks",  # the task backend contract: settings ``agents`` is in claw._settings
     "claw._cli.slash_builtins",
     "claw._subagents",
     "claw._permissions.asking",

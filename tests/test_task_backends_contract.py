@@ -32,9 +32,18 @@ def backend(
 ) -> Iterator[TaskBackend]:  # type: ignore[no-untyped-def]
     """The backend settings select, with the scripted model as the default model (set up first, so a
     worker's tasks see it too); ends what it started."""
-    settings = {"model": "scripted/default"}
+    with _selected(request.param, claw_env, workspace, tmp_path) as selected:
+        yield selected
+
+
+@contextlib.contextmanager
+def _selected(
+    name: str, claw_env: dict[str, str], workspace: Path, tmp_path: Path, **settings: object
+) -> Iterator[TaskBackend]:
+    """Backend ``name`` selected by settings (``settings`` added to them), and everything it started ended."""
+    settings = {"model": "scripted/default", **settings}
     redis = worker = None
-    if request.param == "celery":
+    if name == "celery":
         redis = RedisServer(tmp_path / "redis")
         redis.start()
         use_celery(claw_env, redis, **settings)
@@ -44,22 +53,24 @@ def backend(
         cfg.mkdir(parents=True, exist_ok=True)
         (cfg / "settings.json").write_text(json.dumps({"agents": {"backend": "embedded"}, **settings}))
     selected = claw.CommandContext.create(workspace, claw_env).task_backend()
-    assert selected.name == request.param
-    yield selected
-    for record in asyncio.run(selected.list()):
-        if record.pid and not record.status.final:
-            claw.kill_process_group(record.pid, signal.SIGKILL)
-    if worker is not None and redis is not None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            kill_worker(worker)
-        redis.stop()
-    root = agents_dir(claw_env)
-    if (root / "agents.db").exists():
-        wait_for(lambda: supervisor_pid(root) != -1, what="a starting supervisor")
-        pid = supervisor_pid(root)
-        if pid and pid > 0:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+    assert selected.name == name
+    try:
+        yield selected
+    finally:
+        for record in asyncio.run(selected.list()):
+            if record.pid and not record.status.final:
+                claw.kill_process_group(record.pid, signal.SIGKILL)
+        if worker is not None and redis is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                kill_worker(worker)
+            redis.stop()
+        root = agents_dir(claw_env)
+        if (root / "agents.db").exists():
+            wait_for(lambda: supervisor_pid(root) != -1, what="a starting supervisor")
+            pid = supervisor_pid(root)
+            if pid and pid > 0:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
 
 def _run(coro):  # type: ignore[no-untyped-def]
@@ -91,6 +102,25 @@ def test_output_pages_while_running_and_another_process_sees_the_task(backend, w
     assert [e.status for e in final.events] == [TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.COMPLETED]
     out = claw.subprocess("tasks", "output", record.id)
     assert out.exit_code == 0 and out.stdout == "first\nsecond\n"
+
+
+def test_the_process_helpers_serve_with_the_local_backend_disabled(
+    scripted, claw_env: dict[str, str], workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """``claw.task_argv``, ``claw.task_env``, ``claw.read_task_output`` and ``claw.stop_process_group`` are
+    the ``local_tasks`` built-in's module, not its registration: with the built-in disabled, the embedded
+    backend still starts, pages and stops tasks with them."""
+    with _selected(
+        "embedded", claw_env, workspace, tmp_path, plugins={"disabled": ["local_tasks"]}
+    ) as backend:
+        registered = claw.CommandContext.create(workspace, claw_env).registrations()["task_backends"]
+        assert "local" not in [name for name, _, _ in registered]
+        record = _run(backend.submit(TaskSpec(kind="command", text="printf 'aé'", cwd=str(workspace))))
+        assert _run(backend.wait(record.id, timeout=30)).status is TaskStatus.COMPLETED
+        assert _run(backend.output(record.id)) == ("aé", 3, True)
+        running = _run(backend.submit(TaskSpec(kind="command", text="sleep 60", cwd=str(workspace))))
+        wait_for(lambda: _run(backend.get(running.id)).status is TaskStatus.RUNNING, what="running")
+        assert _run(backend.stop(running.id)).status is TaskStatus.STOPPED
 
 
 def test_a_failing_command_ends_failed_with_its_exit_code(backend, workspace: Path) -> None:  # type: ignore[no-untyped-def]

@@ -125,7 +125,8 @@ def test_the_core_does_not_grow() -> None:
 def test_the_core_reaches_the_builtins_only_through_the_plugin_manager() -> None:
     """A built-in is a plugin: the core loads it by name (``BUILTIN_PLUGINS``) and calls its hooks, so
     disabling or replacing one leaves nothing behind. Two imports are the exceptions: the public
-    ``claw.LocalTaskBackend`` (other backends build on it), and the ``local`` backend a
+    ``claw.LocalTaskBackend`` and process helpers (``claw.task_argv``, ...; other backends build on them),
+    and the ``local`` backend a
     ``SessionContext`` built outside a run (no plugins loaded) falls back to."""
     importers = set()
     for path in _core():

@@ -54,29 +54,6 @@ def test_unreachable_budget_from_settings_and_env():
     assert RetryPolicy().unreachable_budget == 3.0
 
 
-def test_unreachable_cause_is_found_in_the_exception_chain():
-    import socket
-
-    from claw._errors import EndpointUnreachable, endpoint_of, unreachable_cause
-
-    def wrapped(inner: BaseException) -> Exception:
-        try:
-            try:
-                raise inner
-            except OSError as exc:
-                raise RuntimeError("All connection attempts failed") from exc
-        except RuntimeError as outer:
-            return outer
-
-    assert unreachable_cause(wrapped(ConnectionRefusedError(111, "refused"))) == "connection refused"
-    assert unreachable_cause(wrapped(socket.gaierror(socket.EAI_NONAME, "nope"))) == "unknown host"
-    assert unreachable_cause(wrapped(ConnectionResetError(104, "reset"))) is None
-    error = EndpointUnreachable.of(wrapped(ConnectionRefusedError()), "https://user:pw@h.example/v1?a=1", "p")
-    assert error is not None and str(error) == "cannot reach https://h.example:443: connection refused"
-    assert error.retryable and error.kind == "server_error"
-    assert endpoint_of("http://[::1]/x") == "http://[::1]:80"
-
-
 def test_logged_urls_hide_secrets():
     from claw._log import redact_url
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from claw import Access, Decision, PermissionGate, Tool, ToolContext, ToolResult, ToolSpec, Verdict
 from claw._app import App
-from claw._permissions.gate import SafePolicy
+from claw._builtins.safe_policy.policy import SafePolicy
 
 
 class _Files(Tool):
@@ -33,7 +33,12 @@ NOTE = type("Note", (_Files,), {"access": lambda self, input, ctx: []})("Note", 
 
 def gate(workspace: Path, mode: str | None = None, asker: Any = None) -> PermissionGate:
     return PermissionGate(
-        settings=None, workspace=workspace, mode=mode, asker=asker, env={"HOME": "/nonexistent"}
+        settings=None,
+        workspace=workspace,
+        mode=mode,
+        asker=asker,
+        env={"HOME": "/nonexistent"},
+        policy=SafePolicy,
     )
 
 

@@ -4,23 +4,8 @@ This module is the public API for plugin authors; import from ``claw`` only, nev
 ``claw._*`` module. Heavy names (the pydantic types) load on first access, so ``from claw import
 hookimpl`` in a plugin's entry-point module costs next to nothing.
 
-Writing a plugin takes two pieces. In ``pyproject.toml``::
-
-    [project.entry-points.claw]
-    hello = "claw_hello.plugin"
-
-and in ``claw_hello/plugin.py``::
-
-    import claw
-
-    CLAW_API = ">=1.0,<2"            # the plugin API versions this plugin works with
-
-    @claw.hookimpl
-    def claw_register_tools(register):
-        from claw_hello.tools import HelloTool   # the implementation loads only when tools are needed
-        register(HelloTool())
-
-See ``docs/plugins.md`` for every hook and ``claw.hookspecs`` for their contracts.
+See ``docs/plugins.md`` for a whole plugin (its quick start), every hook and the names exported here,
+and ``claw.hookspecs`` for the hooks' contracts.
 """
 
 from __future__ import annotations
@@ -64,8 +49,6 @@ _LAZY: dict[str, str] = {
     # providers
     "Provider": "claw._providers",
     "ModelInfo": "claw._providers",
-    "Catalogue": "claw._providers",
-    "load_catalogue": "claw._providers",
     "ModelRequest": "claw._providers",
     "ModelResponse": "claw._providers",
     "Pricing": "claw._providers",
@@ -110,13 +93,13 @@ _LAZY: dict[str, str] = {
     "TaskFilter": "claw._tasks",
     "TaskOutputChunk": "claw._tasks",
     "select_task_backend": "claw._tasks",
-    "task_argv": "claw._tasks",
-    "task_env": "claw._tasks",
-    "read_task_output": "claw._tasks",
-    "decode_task_output": "claw._tasks",
-    "kill_process_group": "claw._tasks",
-    "process_start": "claw._tasks",
-    "stop_process_group": "claw._tasks",
+    "task_argv": "claw._builtins.local_tasks.processes",
+    "task_env": "claw._builtins.local_tasks.processes",
+    "read_task_output": "claw._builtins.local_tasks.processes",
+    "decode_task_output": "claw._builtins.local_tasks.processes",
+    "kill_process_group": "claw._builtins.local_tasks.processes",
+    "process_start": "claw._builtins.local_tasks.processes",
+    "stop_process_group": "claw._builtins.local_tasks.processes",
     # sub-agents: ``await ctx.session.run_subagent(claw.SubagentSpec(...))``
     "SubagentSpec": "claw._subagents",
     "SubagentResult": "claw._subagents",
@@ -158,7 +141,6 @@ _LAZY: dict[str, str] = {
     "PermissionGate": "claw._permissions.gate",
     "PermissionPolicy": "claw._permissions.gate",
     "PERMISSIONS": "claw._permissions.gate",
-    "SESSION_SOURCE": "claw._permissions.gate",
     "RuleError": "claw._permissions.syntax",
     "split_rule": "claw._permissions.syntax",
     # built-in slash commands (``claw_register_slash_commands``) and their dispatch for the front ends
@@ -179,8 +161,6 @@ _LAZY: dict[str, str] = {
     "MissingCredentials": "claw._errors",
     "ProviderNotFound": "claw._errors",
     "EndpointUnreachable": "claw._errors",
-    "parse_retry_after": "claw._errors",
-    "unreachable_cause": "claw._errors",
     "require": "claw._lazy",
     "model_text": "claw._text",
     "dumps": "claw._text",
@@ -200,7 +180,6 @@ _LAZY: dict[str, str] = {
     "parse_json": "claw._config",
     # paths: the one glob semantics (gitignore + braces) and the one safe way to replace a file
     "PathPattern": "claw._globs",
-    "IgnoreRules": "claw._globs",
     "match_path": "claw._globs",
     "atomic_write": "claw._files",
 }
@@ -221,6 +200,15 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from claw._builtins.local_tasks.backend import LocalTaskBackend
+    from claw._builtins.local_tasks.processes import (
+        decode_task_output,
+        kill_process_group,
+        process_start,
+        read_task_output,
+        stop_process_group,
+        task_argv,
+        task_env,
+    )
     from claw._builtins.trust_store.store import TrustStore
     from claw._classifiers import Classifier, PermissionRequest, Verdict
     from claw._cli._output import emit_json, table
@@ -247,13 +235,11 @@ if TYPE_CHECKING:
         PluginError,
         ProviderNotFound,
         UsageError,
-        parse_retry_after,
-        unreachable_cause,
     )
     from claw._events import HookEvent, HookEventName, HookOutcome, RuntimeEvent
     from claw._files import atomic_write
     from claw._function_tools import FunctionTool, tool
-    from claw._globs import IgnoreRules, PathPattern, match_path
+    from claw._globs import PathPattern, match_path
     from claw._hook_dispatch import CallbackHook, HookCallback, HookContext
     from claw._lazy import require
     from claw._log import debugging, get_logger, http_request
@@ -278,7 +264,6 @@ if TYPE_CHECKING:
     from claw._permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
     from claw._permissions.gate import (
         PERMISSIONS,
-        SESSION_SOURCE,
         Decision,
         PermissionContext,
         PermissionGate,
@@ -287,7 +272,6 @@ if TYPE_CHECKING:
     from claw._permissions.syntax import RuleError, split_rule
     from claw._plugin_commands import CommandContext, command_context
     from claw._providers import (
-        Catalogue,
         CredentialStatus,
         Effort,
         KeepAlive,
@@ -302,7 +286,6 @@ if TYPE_CHECKING:
         ThinkingDelta,
         ToolInputDelta,
         ToolUseStart,
-        load_catalogue,
     )
     from claw._sandboxes import Sandbox, SandboxPolicy, confine, sandbox_policy
     from claw._session_context import PluginFolder, SessionContext, SlashCommand
@@ -327,14 +310,7 @@ if TYPE_CHECKING:
         TaskRecord,
         TaskSpec,
         TaskStatus,
-        decode_task_output,
-        kill_process_group,
-        process_start,
-        read_task_output,
         select_task_backend,
-        stop_process_group,
-        task_argv,
-        task_env,
     )
     from claw._text import dumps, model_text
     from claw._tools import (

@@ -258,7 +258,7 @@ class App:
         from claw import _routing as routing
 
         route = routing.resolve(address, self.providers)
-        return route.provider(self.settings.data, self.env), route.info.id
+        return routing.instantiate(route.provider_cls, self.settings.data, self.env), route.info.id
 
     def objects(self, kind: str) -> dict[str, Any]:
         """What registry ``kind`` (``transports``, ``task_backends``, ...) holds, by name and alias."""

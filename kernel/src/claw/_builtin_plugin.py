@@ -5,13 +5,14 @@ replaceable features are in :mod:`claw._builtins`."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from claw import hookimpl
 
 if TYPE_CHECKING:
-    from claw._events import HookEvent
+    from claw._events import HookEvent, HookOutcome
     from claw._hook_dispatch import HookContext
 
 
@@ -39,10 +40,56 @@ def claw_register_settings(register: Callable[..., None]) -> None:
 
 @hookimpl(wrapper=True, trylast=True)
 def claw_hook_event(event: HookEvent, context: HookContext) -> Generator[None, Any, Any]:
-    """Contain the handlers' answer (:func:`claw._hook_dispatch.settle`); the innermost wrapper, so the
-    plugin that runs settings hooks (an outer wrapper) gets it settled."""
-    from claw._hook_dispatch import settle
+    """Contain the handlers' answer (:func:`settle`); the innermost wrapper, so the plugin that runs
+    settings hooks (an outer wrapper) gets it settled."""
     from claw._plugins import answers_so_far
 
     result = yield
     return settle(result, answers_so_far(), event, context)
+
+
+def settle(result: Any, answers: list[Any], event: HookEvent, context: HookContext) -> Any:
+    """The handlers' answer to ``event``: ``None`` when it is no :class:`HookOutcome`, each handler's
+    run reported, and an awaitable one awaited within ``context.plugin_timeout`` (so an awaitable of
+    that; a plain answer stays plain, as outer wrappers have always seen it).
+
+    :param result: pluggy's ``firstresult`` answer (an ``async def`` handler's is its coroutine).
+    :param answers: each handler's own answer, in call order (the last one answered).
+    """
+    if inspect.isawaitable(result):
+        return _settle_later(result, answers, event, context)
+    return _checked(result, answers, event, context)
+
+
+async def _settle_later(result: Any, answers: list[Any], event: HookEvent, context: HookContext) -> Any:
+    from claw._hook_dispatch import bounded
+
+    who = answers[-1].plugin.label if answers else "a plugin"
+    result = await bounded(result, context.plugin_timeout, f"{who} {event.hook_event_name} handler")
+    return _checked(result, answers, event, context)
+
+
+def _checked(result: Any, answers: list[Any], event: HookEvent, context: HookContext) -> HookOutcome | None:
+    from claw._events import HookOutcome
+
+    if result is not None and not isinstance(result, HookOutcome):
+        from claw import _console as console
+
+        who = answers[-1].plugin.label if answers else "a plugin"
+        console.warn(
+            f"{who} hook handler returned {type(result).__name__}, not a HookOutcome; ignored", once=False
+        )
+        result = None
+    for answer in answers:
+        answered = answer is answers[-1] and result is not None
+        context.report(
+            {
+                "hook": answer.plugin.name,
+                "kind": "plugin",
+                "event": event.hook_event_name,
+                "source": answer.plugin.label,
+                "duration_ms": round(answer.ms, 2),
+                "outcome": result.action if answered and result is not None else "continue",
+            }
+        )
+    return result

@@ -1,7 +1,5 @@
-"""The compaction contract: a :class:`Compactor` (``claw_compactor``; claw-compaction's summarises the
-older turns) tells the loop when and what to compact, and :func:`compacted_history` is the shape of a
-history that opens with a summary, shared by compactors and the session stores that read another tool's
-compacted sessions."""
+"""The compaction contract (``claw_compactor``; claw-compaction's summarises the older turns): the loop's
+:class:`Compactor` and :func:`compacted_history`, which compactors and session stores share."""
 
 from __future__ import annotations
 

@@ -50,22 +50,20 @@ class CostTracker:
         if pricing is None:
             console.warn(f"no price known for {info.address}; its cost counts as 0 (set settings prices)")
         cost = pricing.cost(usage) if pricing is not None else 0.0
-        tally = self.models.setdefault(
-            info.id, ModelTally(context_window=info.context_window, max_output_tokens=info.max_output_tokens)
-        )
-        tally.usage = tally.usage + usage
-        tally.cost_usd += cost
+        self._count(info.id, ModelTally(usage, cost, info.context_window, info.max_output_tokens))
         return cost
 
     def merge(self, other: CostTracker) -> None:
         """Add ``other``'s usage and cost (a sub-agent's run) to this run's, per model."""
         for model, tally in other.models.items():
-            mine = self.models.setdefault(
-                model,
-                ModelTally(context_window=tally.context_window, max_output_tokens=tally.max_output_tokens),
-            )
-            mine.usage = mine.usage + tally.usage
-            mine.cost_usd += tally.cost_usd
+            self._count(model, tally)
+
+    def _count(self, model: str, tally: ModelTally) -> None:
+        mine = self.models.setdefault(
+            model, ModelTally(Usage(), 0.0, tally.context_window, tally.max_output_tokens)
+        )
+        mine.usage = mine.usage + tally.usage
+        mine.cost_usd += tally.cost_usd
 
     @property
     def total_cost_usd(self) -> float:

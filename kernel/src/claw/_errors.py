@@ -109,12 +109,8 @@ class ApiError(ClawError):
 
 class EndpointUnreachable(ApiError):
     """The model API's endpoint could not be reached at all: the connection was refused or the host name
-    did not resolve.
-
-    Retried only briefly (``retry.unreachableBudget``, a few seconds): a wrong base URL or a server that
-    is not running does not come back within the minutes the normal retry schedule waits. The message
-    names the endpoint as ``scheme://host:port`` and the cause, e.g.
-    ``cannot reach http://127.0.0.1:9: connection refused``.
+    did not resolve. Retried only briefly, and why, and the one line it ends with: docs/cli.md ("Retries,
+    the idle watchdog and fallbacks"); the message names the endpoint as ``scheme://host:port``.
     """
 
     def __init__(self, url: str, cause: str, *, provider: str | None = None) -> None:
@@ -123,13 +119,6 @@ class EndpointUnreachable(ApiError):
         super().__init__(
             f"cannot reach {self.endpoint}: {cause}", retryable=True, kind="server_error", provider=provider
         )
-
-    @classmethod
-    def of(cls, exc: BaseException, url: object, provider: str) -> EndpointUnreachable | None:
-        """The error for a transport failure ``exc`` at ``url``, or ``None`` when ``exc`` is some other
-        failure (a reset, a timeout) or the URL is unknown."""
-        cause = unreachable_cause(exc)
-        return cls(str(url), cause, provider=provider) if cause and url else None
 
 
 def endpoint_of(url: str) -> str:
@@ -147,26 +136,6 @@ def endpoint_of(url: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"{parts.scheme}://{host}:{port}" if port else f"{parts.scheme}://{host}"
-
-
-def unreachable_cause(exc: BaseException) -> str | None:
-    """``"connection refused"`` or ``"unknown host"`` when the exception chain of ``exc`` (its
-    ``__cause__`` / ``__context__``, where SDKs keep the socket error they wrap) holds a refused
-    connection or a failed host name lookup; ``None`` otherwise."""
-    import socket  # imported when needed: this module loads at start-up
-
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(current, socket.gaierror):
-            if current.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
-                return "unknown host"
-            return f"host name lookup failed ({current.strerror or current})"
-        current = current.__cause__ or current.__context__
-    return None
 
 
 _FATAL_QUOTA_CODES = frozenset(
@@ -193,35 +162,6 @@ def _classify(status: int | None, error_code: str | None) -> tuple[str, bool]:
         404: "model_not_found",
         413: "invalid_request",
     }.get(status, "unknown"), False
-
-
-def parse_retry_after(headers: object) -> float | None:
-    """Seconds to wait from ``retry-after-ms`` or ``retry-after`` (seconds or an HTTP date).
-
-    :param headers: any mapping with case-insensitive ``get`` (httpx, httpx2, requests, botocore).
-    """
-    get = getattr(headers, "get", None)
-    if get is None:
-        return None
-    ms = get("retry-after-ms")
-    if ms:
-        try:
-            return max(0.0, float(ms) / 1000)
-        except ValueError:
-            pass
-    value = get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        import time
-        from email.utils import parsedate_to_datetime
-
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
 
 
 def internal_error(exc: BaseException) -> str:

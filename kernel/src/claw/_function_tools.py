@@ -2,27 +2,10 @@
 
 The input schema comes from the type hints and the description from the docstring (its text up to the
 first ``:param`` line; each ``:param name: text`` describes that parameter), the way ``llm`` builds its
-function tools, so a tool plugin fits in one short module::
-
-    import claw
-
-    @claw.tool(read_only=True)
-    def WordCount(path: str, ctx: claw.ToolContext) -> str:
-        \"\"\"Count the words in a file of the workspace.
-
-        :param path: the file, relative to the workspace.
-        \"\"\"
-        return str(len(ctx.resolve(path).read_text(errors="replace").split()))
-
-    @claw.hookimpl
-    def claw_register_tools(register):
-        register(WordCount)
-
-A parameter annotated :class:`claw.ToolContext` receives the call's context and is not shown to the
-model. The function may be ``async``; a plain function runs in a worker thread so it cannot stall the
-loop. It returns a string, a :class:`ToolResult`, or anything JSON can encode; raising
-:class:`ToolError` reports its message to the model. A tool that must tell the permission engine which
-paths, commands or URLs it touches passes ``access=`` or uses the class form (subclass :class:`Tool`).
+function tools, so a tool plugin fits in one short module: docs/plugins.md ("Quick start") shows one and
+says what the function may take (a :class:`claw.ToolContext` parameter, ``async``) and return. A tool
+that must tell the permission engine which paths, commands or URLs it touches passes ``access=`` or uses
+the class form (subclass :class:`Tool`).
 """
 
 from __future__ import annotations

@@ -1,14 +1,10 @@
 """The one meaning of a path glob in claw: gitignore semantics (via ``pathspec``) plus ``{a,b}``.
 
-Permission rules (``Read(src/**)``, ``Edit(*.env)``), hook conditions, ``Glob``'s patterns,
-``Grep``'s ``glob`` filter and the ``.gitignore`` files a walk honours all match here, so a path
-means the same to every one of them. Claude Code documents Read/Edit rule specifiers as gitignore
-patterns and its ``Glob`` tool as accepting ``{a,b}`` alternatives, so the semantics are git's
-(``*``, ``?`` and ``[...]`` stay within a segment; ``**`` crosses segments only as a whole segment,
-so ``src/a**b`` does not match ``src/aXX/YYb``; a pattern without an inner ``/`` matches at any
-depth) with braces expanded first, in :func:`expand_braces`, so ``*.{py,md}`` matches ``a.md``
-wherever a glob is written. ``.gitignore`` files themselves are read as git reads them, without
-braces (:class:`IgnoreRules`).
+Permission rules, hook conditions, ``Glob``'s patterns and ``Grep``'s ``glob`` filter all match here,
+so a path means the same to every one of them; docs/permissions.md
+and docs/tools.md ("Glob") give the semantics and Claude Code's reasons for them. Braces are expanded
+first, in :func:`expand_braces`, so ``*.{py,md}`` matches ``a.md`` wherever a glob is written
+(``.gitignore`` files themselves are read as git reads them, without braces, by claw-tools-files).
 
 ``pathspec`` is imported on first compile, not with this module, to keep ``claw --help`` light.
 """
@@ -16,12 +12,7 @@ braces (:class:`IgnoreRules`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
 
 #: The group pathspec's gitignore regexes set when a pattern matched a directory above the path.
 _DIR_GROUP = "ps_d"
@@ -116,24 +107,3 @@ def path_pattern(pattern: str, anchored: bool = False) -> PathPattern:
 def match_path(pattern: str, path: str, *, anchored: bool = False) -> bool:
     """Whether the relative ``path`` itself matches the glob ``pattern`` (see :class:`PathPattern`)."""
     return path_pattern(pattern, anchored).match(path)
-
-
-class IgnoreRules:
-    """The lines of ignore files (``.gitignore``, ``.ignore``, ``.git/info/exclude``) of one
-    directory, read as git reads them: the last matching line wins and ``!`` re-includes."""
-
-    __slots__ = ("_spec",)
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        from pathspec import GitIgnoreSpec
-
-        self._spec: GitIgnoreSpec = GitIgnoreSpec.from_lines(list(lines))
-
-    def __bool__(self) -> bool:
-        return len(self._spec) > 0
-
-    def check(self, path: str, *, is_dir: bool = False) -> bool | None:
-        """``True``: ignored; ``False``: re-included by a ``!`` line; ``None``: no line matched.
-        ``path`` is relative to the directory the lines came from."""
-        result: Any = self._spec.check_file(path + "/" if is_dir else path)
-        return result.include

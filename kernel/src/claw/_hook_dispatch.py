@@ -4,8 +4,8 @@ The loop (and plugin commands, for plugin lifecycle events) calls :meth:`HookDis
 event and acts on the :class:`claw.HookOutcome` it returns. The kernel runs no hook itself: plugins'
 ``claw_hook_event`` handlers answer, and the command hooks of settings ``hooks`` (with the embedder's
 :class:`CallbackHook` callbacks) are run by the plugin that implements them as a ``wrapper=True``
-handler (``claw-hooks``). The kernel's own part is containment: :func:`settle` (a ``trylast`` wrapper
-in :mod:`claw._builtin_plugin`, so the innermost) bounds a handler's awaitable by ``pluginHookTimeout``,
+handler (``claw-hooks``). The kernel's own part is containment: a ``trylast`` wrapper in
+:mod:`claw._builtin_plugin` (so the innermost) bounds a handler's awaitable by ``pluginHookTimeout``,
 ignores an answer that is no ``HookOutcome`` and reports each handler's run.
 """
 
@@ -131,44 +131,3 @@ class HookDispatch:
         if inspect.isawaitable(result):
             result = await result
         return result if isinstance(result, HookOutcome) else HookOutcome()
-
-
-def settle(result: Any, answers: list[Any], event: HookEvent, context: HookContext) -> Any:
-    """The handlers' answer to ``event``: ``None`` when it is no :class:`HookOutcome`, each handler's
-    run reported, and an awaitable one awaited within ``context.plugin_timeout`` (so an awaitable of
-    that; a plain answer stays plain, as outer wrappers have always seen it).
-
-    :param result: pluggy's ``firstresult`` answer (an ``async def`` handler's is its coroutine).
-    :param answers: each handler's own answer, in call order (the last one answered).
-    """
-    if inspect.isawaitable(result):
-        return _settle_later(result, answers, event, context)
-    return _checked(result, answers, event, context)
-
-
-async def _settle_later(result: Any, answers: list[Any], event: HookEvent, context: HookContext) -> Any:
-    who = answers[-1].plugin.label if answers else "a plugin"
-    result = await bounded(result, context.plugin_timeout, f"{who} {event.hook_event_name} handler")
-    return _checked(result, answers, event, context)
-
-
-def _checked(result: Any, answers: list[Any], event: HookEvent, context: HookContext) -> HookOutcome | None:
-    if result is not None and not isinstance(result, HookOutcome):
-        who = answers[-1].plugin.label if answers else "a plugin"
-        console.warn(
-            f"{who} hook handler returned {type(result).__name__}, not a HookOutcome; ignored", once=False
-        )
-        result = None
-    for answer in answers:
-        answered = answer is answers[-1] and result is not None
-        context.report(
-            {
-                "hook": answer.plugin.name,
-                "kind": "plugin",
-                "event": event.hook_event_name,
-                "source": answer.plugin.label,
-                "duration_ms": round(answer.ms, 2),
-                "outcome": result.action if answered and result is not None else "continue",
-            }
-        )
-    return result

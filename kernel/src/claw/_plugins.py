@@ -34,9 +34,11 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.doctor",
     "claw._builtins.plugin_list",
     "claw._builtins.resume_session",
+    "claw._builtins.slash_commands",
     "claw._builtins.local_tasks",
     "claw._builtins.structured_output",
     "claw._builtins.whole_text",
+    "claw._builtins.safe_policy",
     "claw._builtins.entry_point_cache",
     "claw._builtins.trust_store",
 )

@@ -1,15 +1,10 @@
-"""The provider contract: what a model plugin declares and how it streams a response.
-
-A provider plugin registers a :class:`Provider` subclass (not an instance) through
-``claw_register_providers``; the kernel instantiates it only when a run addresses one of its models,
-so registering costs nothing at start-up. The vendor SDK is imported inside :meth:`Provider.stream`
-or the constructor, never at module level (see :func:`claw.require`)."""
+"""The provider contract: what a model plugin declares and how it streams a response
+(``claw_register_providers`` in :mod:`claw.hookspecs` says how a plugin registers and implements one)."""
 
 from __future__ import annotations
 
 import abc
-import json
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field
@@ -63,63 +58,6 @@ class ModelInfo(Model):
     @property
     def address(self) -> str:
         return f"{self.provider}/{self.id}"
-
-
-class Catalogue:
-    """A provider's models as data: entries holding :class:`ModelInfo` fields plus keys ``private`` to the
-    provider (how it reaches the model: a thinking style, a wire, ...), so a price or a new model is a data
-    change, and ``claw models`` reads it without an SDK.
-
-    An entry key that is neither a :class:`ModelInfo` field nor declared ``private`` is an error, so a
-    misspelt capability fails the plugin's tests instead of silently falling back to a default."""
-
-    def __init__(
-        self, provider: str, entries: Sequence[Mapping[str, Any]], private: Collection[str] = ()
-    ) -> None:
-        known = set(ModelInfo.model_fields) - {"provider"} | set(private)
-        for item in entries:
-            unknown = set(item) - known
-            if unknown or "id" not in item:
-                problem = f"unknown keys {sorted(unknown)}" if unknown else "no id"
-                raise ValueError(f"{provider} catalogue entry {item.get('id', '?')!r}: {problem}")
-        self.provider = provider
-        self.private = frozenset(private)
-        self.entries: tuple[dict[str, Any], ...] = tuple(dict(item) for item in entries)
-        self._models = [self.info(item) for item in self.entries]
-
-    def models(self) -> list[ModelInfo]:
-        """Every entry as a :class:`ModelInfo`, in catalogue order."""
-        return list(self._models)
-
-    def info(self, entry: Mapping[str, Any], model_id: str | None = None) -> ModelInfo:
-        """``entry`` (one of :attr:`entries`) as a :class:`ModelInfo`, under ``model_id`` when given (a
-        deployment or profile name that maps to the entry)."""
-        fields = {k: v for k, v in entry.items() if k not in self.private}
-        if model_id is not None:
-            fields["id"] = model_id
-        return ModelInfo(provider=self.provider, **fields)
-
-    def find(self, model_id: str) -> dict[str, Any] | None:
-        """The entry whose id or one of whose aliases is ``model_id``, if any."""
-        return next((i for i in self.entries if model_id in (i["id"], *i.get("aliases", ()))), None)
-
-
-def load_catalogue(
-    package: str, provider: str, *, private: Collection[str] = (), resource: str = "models.json"
-) -> Catalogue:
-    """The :class:`Catalogue` in ``package``'s data file ``resource`` (JSON: ``{"models": [entry, ...]}``;
-    other top-level keys, such as a ``_comment`` giving sources and dates, are ignored).
-
-    Read with :func:`pkgutil.get_data` (through the package's loader, so a zipped package works too):
-    :mod:`importlib.resources` would import ``tempfile`` and ``shutil``, about 3 ms of the start of every
-    run that resolves a model."""
-    import pkgutil
-
-    data = pkgutil.get_data(package, resource)
-    if data is None:  # a loader that cannot read data files
-        raise FileNotFoundError(f"{package}: no data file {resource}")
-    text = data.decode("utf-8")
-    return Catalogue(provider, json.loads(text)["models"], private)
 
 
 class ModelRequest(Model):
@@ -252,12 +190,9 @@ class Provider(abc.ABC):
         return ModelInfo(id=model_id, provider=cls.name)
 
     def describe(self, model_id: str) -> ModelInfo:
-        """Capabilities of ``model_id`` for this configured provider.
-
-        Routing, the agent loop and fallbacks ask this (not :meth:`model_info`) once the provider
-        exists, so models declared in its settings (an OpenAI-compatible vision model, a Foundry
-        deployment named after nothing) get their real capabilities instead of conservative
-        defaults. The default is the catalogue's :meth:`model_info`; override it to read settings."""
+        """Capabilities of ``model_id`` for this configured provider, models its settings declare
+        included (what the kernel asks once the provider exists: ``claw_register_providers``). The
+        default is the catalogue's :meth:`model_info`; override it to read settings."""
         return type(self).model_info(model_id)
 
     def info_of(self, request: ModelRequest) -> ModelInfo:
@@ -266,19 +201,15 @@ class Provider(abc.ABC):
         return info if info is not None and info.id == request.model else self.describe(request.model)
 
     def declared_models(self) -> list[str]:
-        """Ids of the models this configured provider's settings declare (an OpenAI-compatible
-        server's models, Foundry deployments), so ``claw models`` can list them as
-        :meth:`describe` reports them. The default declares none."""
+        """Ids of the models this configured provider's settings declare, for ``claw models``
+        (``claw_register_providers``). The default declares none."""
         return []
 
     def default_model(self) -> str | None:
         """The model id this configured provider runs when the user names none (no ``--model``,
-        ``ANTHROPIC_MODEL`` or settings ``model``).
-
-        Routing (:func:`claw._routing.choose_model`) asks the provider a ``CLAUDE_CODE_USE_*`` switch
-        selects, else each provider in turn until one has credentials, so the provider, not the kernel,
-        knows its vendor's sensible default. ``None`` (the default) means no sensible guess: that
-        provider is then never chosen implicitly. Must not import the SDK or contact the network."""
+        ``ANTHROPIC_MODEL`` or settings ``model``), as :func:`claw._routing.choose_model` asks it;
+        ``None`` (the default): no sensible guess, never chosen implicitly (``claw_register_providers``).
+        Must not import the SDK or contact the network."""
         return None
 
     @abc.abstractmethod
@@ -287,11 +218,9 @@ class Provider(abc.ABC):
 
     @abc.abstractmethod
     def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
-        """Send ``request`` and yield events, ending with one :class:`ResponseComplete`.
-
-        Must raise :class:`claw.ApiError` for every API or transport failure (including a
-        stream that ends before the response is complete) and must not retry by itself: the
-        kernel owns retries, backoff, the idle watchdog and fallbacks."""
+        """Send ``request`` and yield events, ending with one :class:`ResponseComplete`. Raises
+        :class:`claw.ApiError` for every failure (a stream cut before the end too), never retrying
+        (``claw_register_providers``)."""
 
     async def aclose(self) -> None:
         """Release clients and connections. Called once at the end of a run."""

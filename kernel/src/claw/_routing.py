@@ -12,12 +12,8 @@ Resolution order for one name:
 3. An alias (``sonnet``, ``opus``, ``haiku``, ...) or id from some provider's model list. Providers are
    searched in registration order, so the first one claiming it wins.
 
-The primary model is chosen as Claude Code chooses it (:func:`choose_model`): ``--model``, else
-``ANTHROPIC_MODEL``, else settings ``model``; with none of them, the default model of the provider a
-``CLAUDE_CODE_USE_BEDROCK``/``_VERTEX``/``_FOUNDRY`` switch selects, else of the first provider with
-credentials. A switch also sends bare names (``sonnet``, ``claude-sonnet-4-6``) to its provider when
-that provider knows them. The fallback chain comes from ``--fallback-model a,b``, else settings
-``fallbackModels``. Chains may cross providers."""
+The primary model (:func:`choose_model`) and the fallback chain (:func:`model_chain`) are chosen as
+docs/configuration.md ("Which model runs") says, as Claude Code chooses them. Chains may cross providers."""
 
 from __future__ import annotations
 
@@ -34,11 +30,7 @@ from claw._providers import ModelInfo, Provider
 #: suggests besides the registered ones (a name built from a typo would invite typosquatting), and
 #: the order in which :func:`choose_model` looks for credentials (direct API keys before cloud chains).
 FIRST_PARTY: dict[str, str] = {
-    "anthropic": "claw-provider-anthropic",
-    "openai": "claw-provider-openai",
-    "bedrock": "claw-provider-bedrock",
-    "vertex": "claw-provider-vertex",
-    "foundry": "claw-provider-foundry",
+    name: f"claw-provider-{name}" for name in ("anthropic", "openai", "bedrock", "vertex", "foundry")
 }
 
 #: Claude Code's switches that run Claude on a cloud: variable -> the provider it selects (first set wins).
@@ -77,10 +69,6 @@ class Route:
     @property
     def address(self) -> str:
         return self.info.address
-
-    def provider(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> Provider:
-        """A new provider instance for this route (see :func:`instantiate`); the caller closes it."""
-        return instantiate(self.provider_cls, settings, env)
 
     def described(self, provider: Provider) -> Route:
         """This route with the capabilities its configured ``provider`` reports
@@ -124,11 +112,14 @@ def install_hint(name: str, registry: Mapping[str, Any]) -> str:
     return listed + (f"; first-party provider plugins: {', '.join(absent)}" if absent else "")
 
 
+def _listed(cls: type[Provider], model_id: str) -> ModelInfo | None:
+    """The model ``cls`` lists with ``model_id`` as its id or one of its aliases, if any."""
+    return next((info for info in cls.models() if model_id in (info.id, *info.aliases)), None)
+
+
 def _claims(cls: type[Provider], model_id: str) -> bool:
     """Whether ``cls`` knows ``model_id``: by one of its prefixes, or as an id or alias it lists."""
-    return any(model_id.startswith(p) for p in cls.model_prefixes) or any(
-        model_id == info.id or model_id in info.aliases for info in cls.models()
-    )
+    return any(model_id.startswith(p) for p in cls.model_prefixes) or _listed(cls, model_id) is not None
 
 
 def resolve(name: str, registry: Mapping[str, Any], prefer: str | None = None) -> Route:
@@ -166,9 +157,8 @@ def _resolve_bare(name: str, providers: list[type[Provider]]) -> Route:
         if any(name.startswith(p) for p in cls.model_prefixes):
             return Route(cls, cls.model_info(name))
     for cls in providers:
-        for info in cls.models():
-            if name == info.id or name in info.aliases:
-                return Route(cls, info)
+        if (info := _listed(cls, name)) is not None:
+            return Route(cls, info)
     known = ", ".join(sorted(p.name for p in providers)) or "none installed"
     raise ProviderNotFound(
         f"cannot tell which provider serves model {name!r}; write it as provider/model-id "

@@ -1,10 +1,6 @@
-"""The sandbox contract: how commands and file access are confined.
-
-A sandbox rewrites a command line so that it runs confined (bubblewrap, firejail, a container) and
-says whether it is usable on this machine. The shell tool asks the configured sandbox (settings
-``sandbox.enabled`` / ``sandbox.name``) to wrap every command, with the :class:`SandboxPolicy` that
-:func:`sandbox_policy` derives from the settings, so every sandbox reads the settings the same way.
-"""
+"""The sandbox contract: how commands and file access are confined (``claw_register_sandboxes``,
+docs/sandbox.md). :func:`sandbox_policy` derives the :class:`SandboxPolicy` from settings ``sandbox``, so
+every sandbox reads the settings the same way."""
 
 from __future__ import annotations
 

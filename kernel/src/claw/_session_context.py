@@ -68,10 +68,6 @@ SubagentRunner = Callable[["SubagentSpec"], Awaitable["SubagentResult"]]
 DEFAULT_START_TIMEOUT = 30.0
 
 
-class ServerStatus(dict[str, Any]):
-    """A status line for ``system/init``'s ``mcp_servers`` and ``claw doctor``: ``{"name", "status", ...}``."""
-
-
 class SessionContext:
     """The running session, as plugins may use it.
 
@@ -144,7 +140,8 @@ class SessionContext:
         #: list before its next request when it changes (an MCP server authorised mid-session, or one
         #: whose tools changed).
         self.tools_version = 0
-        self._statuses: dict[str, ServerStatus] = {}
+        #: Status lines for ``system/init``'s ``mcp_servers`` and ``claw doctor``: ``{"name", "status", ...}``.
+        self._statuses: dict[str, dict[str, Any]] = {}
         self._commands: dict[str, SlashCommand] = {}
         #: Every tool the model is offered this session, set by the agent loop once assembled
         #: (``ToolSearch`` reads it).
@@ -162,12 +159,9 @@ class SessionContext:
         self.subagents: dict[str, SessionContext] = {}
 
     def request_start_timeout(self, seconds: float) -> None:
-        """Ask the agent loop to wait ``seconds`` for ``claw_session_start`` instead of the default.
-
-        Call it in ``claw_session_start`` itself, before returning the awaitable: the loop reads
-        :attr:`start_timeout` once every plugin's hook has returned. The longest wait asked for wins;
-        a wait the user set (``sessionStartTimeout``, ``CLAW_SESSION_START_TIMEOUT``) is kept.
-        claw-mcp asks for ``MCP_TIMEOUT`` + 1 s, so its own timeout, naming the slow server, fires first."""
+        """Ask the agent loop to wait ``seconds`` for ``claw_session_start`` instead of the default: in that
+        hook itself; the longest wait asked for wins, one the user set is kept (``claw_session_start``'s
+        documentation says when and why)."""
         if self._start_timeout_set:
             return
         if not self._start_timeout_asked or seconds > self.start_timeout:
@@ -218,9 +212,8 @@ class SessionContext:
         return list(self._tools)
 
     async def call_tool(self, name: str, input: Mapping[str, Any]) -> ToolResult:
-        """Run tool ``name`` for the user, outside the model's turn (a Markdown command's
-        ``!`cmd` `` lines run ``Bash``). The permission engine decides as for the model's calls,
-        with the running command's ``allowed-tools`` granted; hooks do not run.
+        """Run tool ``name`` for the user, outside the model's turn (``claw_session_start``'s documentation):
+        the permission engine decides, with the running command's ``allowed-tools`` granted; no hooks run.
 
         :raises ToolError: the tool does not exist, the call is denied (the message says why), or
             the tool failed."""
@@ -231,14 +224,9 @@ class SessionContext:
         return await self._call_tool(name, input)
 
     async def run_subagent(self, spec: SubagentSpec) -> SubagentResult:
-        """Run a sub-agent to the end of its turn and return how it ended (:mod:`claw._subagents`):
-        a session of its own beside this one's, linked by a ``subagent`` record in this session's
-        file, with the tools ``spec`` names out of this session's, a permission mode no wider than
-        this session's, ``SubagentStart``/``SubagentStop`` hooks, and its cost added to this
-        session's running turn. Calls may run concurrently (each child has its own context).
-        With ``spec.on_answer`` a child whose tracked work (:meth:`track`: its jobs) runs as its turn ends
-        is kept alive, woken by notices (:meth:`notify`); each answer goes to ``on_answer``, the last is
-        returned. Its end (or cancelling this) is its session's: ``claw_session_end`` stops its work.
+        """Run a sub-agent to the end of its turn and return how it ended (:mod:`claw._subagents`; what the
+        child gets, and how ``spec.on_answer`` keeps it alive for its tracked work: docs/plugins.md, "What a
+        tool gets"). Calls may run concurrently. Its end (or cancelling this) is its session's.
 
         :raises ClawError: the child could not start (an unknown model, missing credentials).
         :raises ToolError: no session is running."""
@@ -342,10 +330,10 @@ class SessionContext:
 
     def set_status(self, name: str, status: str, **detail: Any) -> None:
         """Record the state of a server or connection (``connected``, ``failed``, ``needs-auth``)."""
-        self._statuses[name] = ServerStatus(name=name, status=status, **detail)
+        self._statuses[name] = {"name": name, "status": status, **detail}
 
     @property
-    def statuses(self) -> list[ServerStatus]:
+    def statuses(self) -> list[dict[str, Any]]:
         return list(self._statuses.values())
 
 

@@ -1,14 +1,6 @@
-"""Sessions as the loop sees them: the contract a session store (``claw_session_store``) fulfils.
-
-The loop appends a session's events through a :class:`Session` (a replayed :class:`SessionState` and
-an :class:`EventLog`) that a :class:`SessionStore` opens, and asks the store for the state
-``--resume``/``--continue`` names. Where sessions are kept, how a damaged file is read back and the
-``claw sessions``/``claw timeline`` commands belong to the store: claw's JSONL files are the
-``claw-sessions`` distribution. Without any store a run keeps nothing (:class:`NoSessionStore`).
-
-What stays here is what the loop itself needs: the state it continues from, the prompt-cache totals it
-carries on, and :func:`interrupted_results`, with which it answers the tool calls an interrupted turn
-left open."""
+"""Sessions as the loop sees them: the contract a session store (``claw_session_store``) fulfils. What stays
+here (what the loop itself needs) and what is the store's (claw-sessions): docs/architecture.md, "What the
+default plugins hold"."""
 
 from __future__ import annotations
 

@@ -82,9 +82,3 @@ class SubagentResult:
     model: str = ""
     workspace: str = ""
     kept_alive: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        """The result as JSON-ready data (tool results, task results)."""
-        from dataclasses import asdict
-
-        return asdict(self)

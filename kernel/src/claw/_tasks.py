@@ -1,28 +1,12 @@
-"""The background-task contract: where sub-agents, detached tasks and scheduled tasks run.
-
-Two levels, one backend class:
-
-- ``start(name, work)`` runs an awaitable in the background of *this* process (sub-agents use it);
-- ``submit(spec)`` runs a :class:`TaskSpec` *detached*: a prompt (``claw -p`` as a child process) or a
-  shell command, with its output streamed to a file that :meth:`TaskBackend.output` pages through, and a
-  :class:`TaskRecord` that keeps every state transition. ``get``/``list``/``wait``/``stop`` observe and end it.
-
-The kernel's built-in ``local`` backend (:mod:`claw._builtins.local_tasks`) runs both in the current process
-(detached tasks die with it); plugins add
-backends that outlive it (``claw-agents``: ``embedded``, a supervisor process with state in SQLite;
-``claw-agents-celery``: a fleet). Settings ``agents.backend`` picks one (:func:`select_task_backend`).
-Records and specs are pydantic models so a backend can store or ship them as JSON unchanged."""
+"""The background-task contract: where sub-agents, detached tasks and scheduled tasks run: ``start`` in this
+process, ``submit`` a :class:`TaskSpec` detached (the backends and how settings ``agents.backend`` picks one:
+``claw_register_task_backends``, docs/agents.md "For backend authors"). The process helpers backends share
+are the ``local`` backend's (:mod:`claw._builtins.local_tasks.processes`)."""
 
 from __future__ import annotations
 
 import abc
-import asyncio
-import codecs
 import enum
-import os
-import shutil
-import signal
-import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, Literal, NamedTuple
@@ -209,91 +193,6 @@ class TaskBackend(abc.ABC):
     @abc.abstractmethod
     async def stop(self, task_id: str) -> TaskRecord:
         """End the task and everything it started (its whole process group); a final task is left as is."""
-
-
-def task_argv(spec: TaskSpec, python: str | None = None) -> list[str]:
-    """The command line that runs ``spec``: ``python -m claw -p TEXT [--model M] [--permission-mode P]``
-    for a prompt, ``bash -c TEXT`` (``/bin/sh`` without bash) for a command. Every backend runs the same."""
-    if spec.kind == "command":
-        return [shutil.which("bash") or "/bin/sh", "-c", spec.text]
-    argv = [python or sys.executable, "-m", "claw", "-p", spec.text]
-    if spec.model:
-        argv += ["--model", spec.model]
-    if spec.permission_mode:
-        argv += ["--permission-mode", spec.permission_mode]
-    return argv
-
-
-def task_env(spec: TaskSpec, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment a task runs with: ``base`` (default: this process's) plus ``spec.env``, and
-    ``CLAW_PARENT_SESSION_ID`` set to the spec's parent session (so a child shares its task list)."""
-    env = dict(os.environ if base is None else base)
-    # the parent is the spec's, never whoever started the backend's process
-    env.pop("CLAW_PARENT_SESSION_ID", None)
-    env.update(spec.env)
-    if spec.parent_session_id:
-        env["CLAW_PARENT_SESSION_ID"] = spec.parent_session_id
-    return env
-
-
-def read_task_output(path: str | os.PathLike[str], offset: int, limit: int) -> tuple[str, int]:
-    """Up to ``limit`` bytes of the file at ``path`` from byte ``offset``, decoded as UTF-8, and the next
-    offset. A character cut by the limit is left for the next read rather than garbled. A missing file
-    reads as empty (the task has not written yet)."""
-    try:
-        with open(path, "rb") as f:
-            f.seek(offset)
-            data = f.read(limit)
-    except FileNotFoundError:
-        return "", offset
-    return decode_task_output(data, offset, limit)
-
-
-def decode_task_output(data: bytes, offset: int, limit: int) -> tuple[str, int]:
-    """``data`` (at most ``limit`` bytes of a task's output read from byte ``offset``, from a file or any
-    other store) decoded as UTF-8, and the next offset; a character cut by the limit is left for the next
-    read, one cut by the end of the output is decoded as a replacement character."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    text = decoder.decode(data, final=False)
-    pending = len(decoder.getstate()[0])
-    if pending and len(data) < limit:  # the end of the file, not a cut: nothing more will complete it
-        text += decoder.decode(b"", final=True)
-        pending = 0
-    return text, offset + len(data) - pending
-
-
-def process_start(pid: int) -> str | None:
-    """When ``pid`` started (clock ticks since boot, from ``/proc``), or None when it is gone or a
-    zombie: with the pid it identifies a process for good, as pids are recycled (so a backend can tell
-    its task's process from a stranger that got the same pid later)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(") ", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return None
-    return None if fields[0] in ("Z", "X") else fields[19]
-
-
-def kill_process_group(pid: int, sig: int = signal.SIGTERM) -> bool:
-    """Send ``sig`` to the process group led by ``pid`` (tasks start in their own session, so this is the
-    task and everything it started). False when no such group is left."""
-    try:
-        os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
-
-
-async def stop_process_group(pid: int, grace: float = 3.0) -> None:
-    """SIGTERM the group led by ``pid``, then SIGKILL what is left after ``grace`` seconds."""
-    if not kill_process_group(pid, signal.SIGTERM):
-        return
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-        if not kill_process_group(pid, 0):
-            return
-    kill_process_group(pid, signal.SIGKILL)
 
 
 def select_task_backend(backends: Mapping[str, TaskBackend], settings: Mapping[str, Any]) -> TaskBackend:

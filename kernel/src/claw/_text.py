@@ -1,20 +1,13 @@
-"""One policy for bytes that are not valid UTF-8, wherever they enter claw.
+"""One policy for bytes that are not valid UTF-8, wherever they enter claw: docs/cli.md ("Bytes that are
+not UTF-8") states it.
 
-Bytes reach claw from the command line, stdin, files, file names, commands' output, hooks and servers.
 Python hands some of them over as ``str`` with *surrogate escapes* (``os.fsdecode``, ``sys.argv``,
 ``os.listdir``, stdin in a C/UTF-8 locale): each undecodable byte becomes a lone surrogate
 ``U+DC80..U+DCFF``. Such a string round-trips to the filesystem, but cannot be encoded as UTF-8, so
-it crashed the first JSON write (the session file, the request to the model). The policy:
-
-- text shown to the model (prompts, tool results, instructions, hook output) decodes invalid bytes as
-  U+FFFD, the Unicode replacement character (:func:`model_text`);
-- paths keep their surrogate escapes inside claw, so a file whose name is not UTF-8 can still be
-  opened, and are shown to the model with U+FFFD;
-- JSON that claw writes (session files, ``--output-format json`` stdout, hook input) is always valid
-  UTF-8 (:func:`dumps`).
-
-:func:`model_text` is public (``claw.model_text``) so plugins decode the bytes they show the model
-the same way."""
+it crashed the first JSON write (the session file, the request to the model). So text shown to the model
+decodes invalid bytes as U+FFFD (:func:`model_text`, public so plugins decode the bytes they show the
+model the same way), paths keep their surrogate escapes inside claw, and JSON that claw writes is always
+valid UTF-8 (:func:`dumps`)."""
 
 from __future__ import annotations
 

@@ -24,16 +24,10 @@ T = TypeVar("T")
 
 
 class NativeTool(Model):
-    """A tool type the model's API defines itself, sent instead of the JSON-schema function.
-
-    Some tools are trained into the model and declared by type, not by schema: Anthropic's computer
-    use tool is ``{"type": "computer_20250124", "name": "computer", "display_width_px": ...}`` and
-    needs the ``anthropic-beta: computer-use-2025-01-24`` header. A tool sets :attr:`ToolSpec.native`
-    to one of these; the Anthropic Messages wire (:func:`claw_wire.anthropic.request_params` in the claw-wire library, used for
-    Anthropic, Vertex AI and Foundry) sends ``type``, the tool's name and ``params``, and adds
-    ``betas`` to the request's ``anthropic-beta`` header. Every other wire (OpenAI, Bedrock Converse,
-    OpenAI-compatible servers) sends the tool's ``input_schema`` as a plain function, so the tool
-    must keep a schema that describes the same input.
+    """A tool type the model's API defines itself (Anthropic's computer use tool, ``computer_20250124``),
+    sent instead of the JSON-schema function where the wire knows it: how each wire sends it is in
+    ``claw_register_tools``'s contract (:mod:`claw.hookspecs`); for the Anthropic Messages wire,
+    :func:`claw_wire.anthropic.request_params` in the claw-wire library.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -78,12 +72,8 @@ class Access(Model):
     arguments and redirections are judged against it. Give paths as the model wrote them: the engine
     resolves them (so deny rules also match the path as written, before symlinks are followed).
 
-    A shell tool reads its command line itself (the kernel has no shell grammar) and declares one
-    ``execute`` access per simple command it runs, with ``argv`` (its words, quotes removed), the
-    ``forms`` rules know it by and its ``command_class``, plus a ``write`` (or ``read``) access with
-    ``redirect=True`` for each redirection target; ``error`` says the line could not be read (the
-    engine then asks instead of guessing). An ``execute`` access without ``argv`` is a line nobody
-    analysed: only a rule covering every command (``Bash``) allows it, and the modes ask about it.
+    What a shell tool declares for a command line (the kernel has no shell grammar), and how the engine
+    judges it, is in docs/permissions.md ("Shell commands").
     """
 
     kind: Literal["read", "write", "execute", "network"]
@@ -157,33 +147,27 @@ Asker = Callable[[str, list[str] | None], Awaitable[str | None]]
 
 
 #: :attr:`ToolContext.complete`: ``await complete(model, system, prompt) -> text``, one model request
-#: outside the conversation. ``prompt`` is the only user message, under the ``system`` prompt, sent to
-#: ``model`` (any address :func:`claw._routing.resolve` accepts) with the session's provider settings,
-#: retries and cost accounting. Raises :class:`claw.ClawError` when the model cannot be resolved or
-#: has no credentials, :class:`claw.ApiError` when the request failed after the retries.
+#: outside the conversation, as ``claw_register_tools``'s contract (:mod:`claw.hookspecs`) describes;
+#: :class:`claw.ClawError` when the model cannot be resolved or has no credentials, :class:`claw.ApiError`
+#: when the request failed after the retries.
 Completer = Callable[[str, str, str], Awaitable[str]]
 
 
 class ToolContext(Model):
-    """What a running tool may use besides its input."""
+    """What a running tool may use besides its input; docs/plugins.md ("What a tool gets") describes each
+    field that has no comment here."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    #: The workspace root (``--work-dir``); relative paths in tool input resolve against it.
     workspace: Path
     session_id: str
-    #: Extra directories the user allowed (settings ``permissions.additionalDirectories``).
     additional_dirs: list[Path] = Field(default_factory=list)
-    #: The effective permission mode, so tools can confine themselves (``workspace-write``).
     permission_mode: str = "prompt"
     settings: Mapping[str, Any] = Field(default_factory=dict)
     env: Mapping[str, str] = Field(default_factory=dict)
-    #: Per-session plugin storage: the same object for every call in a session.
     stash: Stash = Field(default_factory=Stash)
     ask: Asker | None = None
-    #: Set when the user cancels the turn; long-running tools should watch it.
     cancelled: asyncio.Event = Field(default_factory=asyncio.Event)
-    #: The running session (a :class:`claw.SessionContext`): slash commands, available tools.
     session: Any = None
     #: The sandbox settings ``sandbox.name`` selects (a :class:`claw.Sandbox` instance), set by the
     #: loop; the shell tool wraps every command with it. ``None`` when no sandbox is configured.
@@ -249,18 +233,12 @@ class ToolError(Exception):
 
 
 class ToolRef(Tool):
-    """A tool declared by its :class:`ToolSpec` and the place of its implementation, imported at the
-    tool's first call.
-
-    Every tool is registered on every start, because the model is told about all of them with the first
-    request; but most runs call few tools, or none (``claw -p hello``). A tool plugin whose spec lives
-    in a light module registers ``claw.ToolRef(SPEC, "package.module:ToolClass")``: the model sees the
-    spec at once, and the module (with its parsers, helpers and dataclasses) is imported, and the
-    class called with no arguments, when :meth:`access` or :meth:`run` is first needed.
-
-    When the implementation cannot be loaded (an import error, a missing name, not a :class:`Tool`, a
-    tool of another name), each call fails with a :class:`ToolError` saying so: the model gets an error
-    result, the permission engine asks rather than guess, and the other tools are unaffected.
+    """A tool declared by its :class:`ToolSpec` and the place of its implementation, imported (and the
+    class called with no arguments) when :meth:`access` or :meth:`run` is first needed: docs/plugins.md
+    ("By reference") says why and how. When the implementation cannot be loaded (an import error, a
+    missing name, not a :class:`Tool`, a tool of another name), each call fails with a :class:`ToolError`
+    saying so: the model gets an error result, the permission engine asks rather than guess, and the
+    other tools are unaffected.
 
     :param spec: what the model is told; the implementation's own spec must carry the same name.
     :param target: ``"module:attribute"``, the attribute a :class:`Tool` subclass or a factory.

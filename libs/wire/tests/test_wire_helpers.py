@@ -282,3 +282,27 @@ def test_a_plain_http_endpoint_without_proxy_loads_no_ca_bundle(monkeypatch: pyt
     assert _needs_tls("https://api.anthropic.com/") and not _needs_tls("http://127.0.0.1:8080/")
     monkeypatch.setenv("HTTPS_PROXY", "https://proxy.example:3128")  # a proxy may be reached over TLS
     assert _needs_tls("http://127.0.0.1:8080/")
+
+
+def test_unreachable_cause_is_found_in_the_exception_chain() -> None:
+    import socket
+
+    from claw._errors import endpoint_of
+    from claw_wire.errors import unreachable_at, unreachable_cause
+
+    def wrapped(inner: BaseException) -> Exception:
+        try:
+            try:
+                raise inner
+            except OSError as exc:
+                raise RuntimeError("All connection attempts failed") from exc
+        except RuntimeError as outer:
+            return outer
+
+    assert unreachable_cause(wrapped(ConnectionRefusedError(111, "refused"))) == "connection refused"
+    assert unreachable_cause(wrapped(socket.gaierror(socket.EAI_NONAME, "nope"))) == "unknown host"
+    assert unreachable_cause(wrapped(ConnectionResetError(104, "reset"))) is None
+    error = unreachable_at(wrapped(ConnectionRefusedError()), "https://user:pw@h.example/v1?a=1", "p")
+    assert error is not None and str(error) == "cannot reach https://h.example:443: connection refused"
+    assert error.retryable and error.kind == "server_error"
+    assert endpoint_of("http://[::1]/x") == "http://[::1]:80"

@@ -1,11 +1,6 @@
 """``--permission-prompt-tool NAME``: a tool (usually an MCP server's) answers the permission
-questions nobody is at a terminal to answer in ``-p`` runs.
-
-Claude Code's contract: the tool is called with ``{"tool_name", "input", "tool_use_id"}`` and its
-text result is JSON, ``{"behavior": "allow", "updatedInput": {...}}`` or
-``{"behavior": "deny", "message": "..."}``. The tool itself runs without a permission check (it is
-the one deciding); a failure or an answer that is not such JSON denies the call, saying why.
-"""
+questions nobody is at a terminal to answer in ``-p`` runs, in Claude Code's JSON (``docs/permissions.md``,
+"Asking a program")."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
-"""What a run prints on stdout: the :class:`Renderer` the agent loop reports to.
-
-The renderers of ``--output-format text|json|stream-json`` are the claw-output plugin's, asked for through
-``claw_output_renderer``; the JSON the loop hands them is Claude Code's, built in :mod:`claw._output.shapes`.
-Without claw-output, the ``whole_text`` built-in still prints each ``text`` answer (whole, once complete:
-not streamed); a format no plugin renders stops the run with one line naming claw-output.
-"""
+"""What a run prints on stdout: the :class:`Renderer` the agent loop reports to, with the JSON the loop
+builds in :mod:`claw._output.shapes` (the renderers are claw-output's, the ``whole_text`` built-in prints
+``text`` without it: docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -32,6 +28,9 @@ class Renderer:
 
     def result(self, data: dict[str, Any]) -> None:
         """The run's result object (the last thing printed)."""
+
+    def hook_run(self, record: dict[str, Any], session_id: str) -> None:
+        """A hook that has run, ``record`` as the session file keeps it (``--include-hook-events``)."""
 
 
 def output_renderer(pm: Any, fmt: str, partial: bool, out: TextIO) -> Renderer:

@@ -15,6 +15,7 @@ from typing import Any
 
 from claw._messages import Message, Usage
 from claw._providers import ModelResponse
+from claw._sessions import CacheStats
 from claw._version import VERSION
 
 #: What ``system/init`` reports as ``claude_code_version``: the Claude Code protocol level claw implements,
@@ -196,5 +197,5 @@ def error_result(message: str, session_id: str, duration_ms: float) -> dict[str,
         usage=Usage(),
         model_usage={},
         permission_denials=[],
-        cache_stats={"hits": 0, "misses": 0, "writes": 0, "unexpected_breaks": 0},
+        cache_stats=CacheStats().as_dict(),
     )

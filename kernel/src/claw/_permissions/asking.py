@@ -1,12 +1,6 @@
-"""Asking someone about a tool call: the question, the answer, and Claude Code's JSON for both.
-
-The engine asks when rules and mode leave a call at ``ask``. A person at the REPL answers with a word
-(``once``, ``session``, ``always``, ``deny``: :data:`claw._permissions.gate.PermissionAsker`); a program
-answers with a :class:`PermissionAnswer`, which can also rewrite the call's input or say why it
-denies. Programs speak Claude Code's permission-prompt JSON: ``--permission-prompt-tool`` (an MCP
-tool) and the stream-json ``can_use_tool`` control request both answer
-``{"behavior": "allow", "updatedInput": {...}}`` or ``{"behavior": "deny", "message": "..."}``.
-"""
+"""Asking someone about a tool call: the question, the answer, and Claude Code's JSON for both (a
+program's answer, ``--permission-prompt-tool`` and ``can_use_tool``): ``docs/permissions.md``, "Asking a
+program"."""
 
 from __future__ import annotations
 
@@ -28,8 +22,8 @@ class PermissionQuestion:
     #: Why it needs approval ("runs commands: needs approval in prompt mode").
     reason: str
     tool_use_id: str | None = None
-    #: Claude Code ``PermissionUpdate`` objects that would allow calls like this one from now on.
-    suggestions: list[dict[str, Any]] = field(default_factory=list)
+    #: Rules (``Bash(git log)``) that would allow calls like this one from now on, to offer.
+    rules: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,35 +83,16 @@ def parse_answer(data: Any, source: str) -> PermissionAnswer:
     updated = data.get("updatedInput")
     if updated is not None and not isinstance(updated, dict):
         return bad('"updatedInput" must be an object')
-    return PermissionAnswer(
-        "allow", updated_input=updated, scope=_scope(data), source=source, destination=_destination(data)
-    )
+    scope, destination = _lasting(data)
+    return PermissionAnswer("allow", updated, scope=scope, source=source, destination=destination)
 
 
-def _scope(data: Mapping[str, Any]) -> Literal["once", "session", "always"]:
-    """How long an allow lasts: ``updatedPermissions`` naming a settings file mean always, any
-    other (``session``) mean this session."""
+def _lasting(data: Mapping[str, Any]) -> tuple[Literal["once", "session", "always"], str]:
+    """How long an allow lasts, and where an "always" is saved: ``updatedPermissions`` naming a
+    settings file mean always (in the first file named), any other (``session``) mean this session."""
     updates = data.get("updatedPermissions")
     if not isinstance(updates, list) or not updates:
-        return "once"
-    saved = any(isinstance(u, dict) and u.get("destination") in _SAVED_DESTINATIONS for u in updates)
-    return "always" if saved else "session"
-
-
-def _destination(data: Mapping[str, Any]) -> str:
-    """The settings file the first saved ``updatedPermissions`` entry names (``localSettings`` if none)."""
-    for update in data.get("updatedPermissions") or []:
-        if isinstance(update, dict) and update.get("destination") in _SAVED_DESTINATIONS:
-            return update["destination"]
-    return "localSettings"
-
-
-def suggestions(rules: list[str]) -> list[dict[str, Any]]:
-    """Claude Code ``addRules`` suggestions (for this session) for rule texts like ``Bash(git log)``."""
-    if not rules:
-        return []
-    entries = []
-    for text in rules:
-        name, _, rest = text.partition("(")
-        entries.append({"toolName": name, "ruleContent": rest[:-1]} if rest else {"toolName": name})
-    return [{"type": "addRules", "rules": entries, "behavior": "allow", "destination": "session"}]
+        return "once", "localSettings"
+    named = [u.get("destination") for u in updates if isinstance(u, dict)]
+    saved = [d for d in named if d in _SAVED_DESTINATIONS]
+    return ("always", saved[0]) if saved else ("session", "localSettings")

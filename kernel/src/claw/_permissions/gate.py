@@ -1,12 +1,7 @@
-"""The kernel's side of permissions: the session's mode, who is asked, and the contract a policy meets.
-
-The agent loop calls :meth:`PermissionGate.check` before every tool call and
-:meth:`PermissionGate.visible` when it builds the tool list. What the rules say is a *policy*'s
-business (:class:`PermissionPolicy`), built once per session by the ``claw_permission_policy`` hook
-(``claw-permissions`` answers with its rule engine); a ``claw_permission_decision`` plugin may decide a
-call before it. The gate keeps what every policy shares: the mode (Claude Code's names, with
-``permissions.defaultMode`` and ``disableBypassPermissionsMode``), asking a person or a program, and
-the PreToolUse ``allow``/``ask`` overlay. Without any policy the kernel's :class:`SafePolicy` decides."""
+"""The kernel's side of permissions: the session's mode, who is asked, and the contract a policy meets
+(:class:`PermissionPolicy`, built per session by ``claw_permission_policy``); ``docs/permissions.md``,
+"Replacing or removing the rule engine". The agent loop calls :meth:`PermissionGate.check` before every
+tool call and :meth:`PermissionGate.visible` when it builds the tool list."""
 
 from __future__ import annotations
 
@@ -39,9 +34,6 @@ ModelOpener = Callable[[str], tuple[Any, str]]
 #: so tools such as ``EnterPlanMode`` can switch the mode.
 PERMISSIONS: StashKey[PermissionGate] = StashKey()
 
-#: Source of rules added by an answer or a program for this session only.
-SESSION_SOURCE = "session answer"
-
 
 @dataclass
 class Decision:
@@ -62,7 +54,7 @@ class Decision:
 
     def allow_rules(self, tool: Tool) -> list[str]:
         """Rules (Claude Code syntax) that would allow calls like this one from now on: offered to an
-        approver as suggestions, saved by a "session" or "always" answer."""
+        approver (``PermissionQuestion.rules``), saved by a "session" or "always" answer."""
         return [tool.name]
 
 
@@ -112,52 +104,6 @@ class PermissionPolicy(Protocol):
         ...
 
 
-class SafePolicy:
-    """The kernel's default when no policy is installed: as Claude Code's default mode, a tool that only
-    reads inside the workspace runs; everything else is asked about (or denied in ``-p``, naming
-    ``claw-permissions``). The bypass modes allow everything; ``read-only`` denies the rest."""
-
-    def __init__(self, context: PermissionContext) -> None:
-        self.context = context
-        self._allowed: set[str] = set()
-
-    async def decide(
-        self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext, mode: str
-    ) -> Decision:
-        if mode in BYPASS_MODES or tool.name in self._allowed or self._reads_inside(tool, tool_input, ctx):
-            return Decision(Verdict(decision="allow", source=f"mode {mode}"), mode)
-        behavior = "deny" if mode == "read-only" else "ask"
-        reason = (
-            f"{tool.name} does more than read inside the workspace, and without claw-permissions nothing "
-            "else runs unasked (pip install claw-permissions)"
-        )
-        return Decision(Verdict(decision=behavior, reason=reason, source="kernel default"), mode)
-
-    def _reads_inside(self, tool: Tool, tool_input: Mapping[str, Any], ctx: ToolContext) -> bool:
-        try:
-            accesses = tool.access(tool_input, ctx)
-        except Exception:
-            return False
-        if not accesses:
-            return tool.spec.read_only and not tool.spec.needs_approval
-        roots, home = self.context.roots, home_of(self.context.env)
-        return all(
-            a.kind == "read" and a.path and _inside(resolved(a.path, roots[0], home), roots) for a in accesses
-        )
-
-    def visible(self, tool_name: str) -> bool:
-        return True
-
-    def add_rules(self, texts: Sequence[str], behavior: str, source: str) -> list[Any]:
-        return []
-
-    def remove_rules(self, handles: Sequence[Any]) -> None:
-        return None
-
-    def remember(self, tool: Tool, decision: Decision, *, permanent: bool, destination: str) -> None:
-        self._allowed.add(tool.name)
-
-
 class PermissionGate:
     """The permission side of one session: its mode, its policy, and who answers its questions.
 
@@ -177,7 +123,7 @@ class PermissionGate:
     :param plugins: the plugin manager: ``claw_permission_policy`` builds the policy and
         ``claw_permission_decision`` may decide each call first; ``None``: ``policy`` decides alone.
     :param policy: builds the policy instead of the hook (tests, embedding).
-    :raises ConfigError: for a refused bypass mode or a bad rule (the policy's).
+    :raises ConfigError: for a refused bypass mode, a bad rule (the policy's) or no policy at all.
     :raises UsageError: for an unknown mode."""
 
     def __init__(
@@ -197,7 +143,6 @@ class PermissionGate:
         plugins: PluginManager | None = None,
         policy: Callable[[PermissionContext], PermissionPolicy] | None = None,
     ) -> None:
-        self.settings = settings
         self.plugins = plugins
         self.workspace = Path(workspace)
         self.env: Mapping[str, str] = os.environ if env is None else env
@@ -224,8 +169,13 @@ class PermissionGate:
         )
         if policy is None and plugins is not None:
             policy = plugins.hook.claw_permission_policy(context=self.context)
+        if policy is None:
+            raise ConfigError(
+                "no permission policy: claw-permissions and the safe_policy built-in are both disabled "
+                "or not installed (settings plugins.disabled)"
+            )
         # Built here, not in the hook: a bad rule must end the run (a hook's exception is only reported).
-        self.policy: PermissionPolicy = (policy or SafePolicy)(self.context)
+        self.policy: PermissionPolicy = policy(self.context)
         self._log: Any = None
 
     @classmethod
@@ -266,12 +216,6 @@ class PermissionGate:
     def visible(self, tool_name: str) -> bool:
         """False when the policy hides the tool (a deny rule naming it without a specifier)."""
         return self.policy.visible(tool_name)
-
-    def add_rules(self, texts: Sequence[str], behavior: str, source: str = SESSION_SOURCE) -> list[Any]:
-        """Rules for the rest of the session (a stream-json client's ``addRules``).
-
-        :raises UsageError: for a rule the policy cannot use."""
-        return self.policy.add_rules(texts, behavior, source)
 
     @contextlib.contextmanager
     def granted(self, rules: Sequence[str], source: str) -> Iterator[None]:
@@ -351,7 +295,7 @@ class PermissionGate:
     async def _ask(
         self, tool: Tool, tool_input: Mapping[str, Any], decision: Decision, tool_use_id: str | None
     ) -> Verdict:
-        from claw._permissions.asking import PermissionAnswer, PermissionQuestion, suggestions  # when asking
+        from claw._permissions.asking import PermissionAnswer, PermissionQuestion  # when asking
 
         verdict = decision.verdict
         if self._mode == "dont-ask":
@@ -361,9 +305,9 @@ class PermissionGate:
                 source=verdict.source,
             )
         if self.approver is not None:
-            offered = suggestions(decision.allow_rules(tool))
+            rules = decision.allow_rules(tool)
             answer = await self.approver(
-                PermissionQuestion(tool.name, tool_input, verdict.reason, tool_use_id, offered)
+                PermissionQuestion(tool.name, tool_input, verdict.reason, tool_use_id, rules)
             )
         elif self.asker is not None:
             word = await self.asker(tool.name, tool_input, verdict.reason)
@@ -443,7 +387,3 @@ def additional_roots(
     perms = settings.model.permissions if settings is not None else None
     extra = [*((perms.additionalDirectories if perms is not None else []) or []), *map(str, additional_dirs)]
     return [resolved(d, ws, home) for d in extra]
-
-
-def _inside(path: str, roots: Sequence[str]) -> bool:
-    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)

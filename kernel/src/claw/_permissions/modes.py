@@ -1,19 +1,5 @@
-"""Permission modes: claw's names (from the seed design), Claude Code's names as aliases, and what
-each mode does with a call that no rule decided.
-
-=====================  ====================================================================
-mode                   what runs without asking
-=====================  ====================================================================
-``prompt``             reads inside the workspace and read-only commands; the rest asks
-``read-only``          the same reads; every write and other command is denied
-``workspace-write``    reads, and writes inside the workspace (plus ``mkdir touch mv cp``);
-                       writes outside are denied; other commands and network ask
-``dont-ask``           reads inside the workspace and explicitly allowed calls; the rest is denied
-``auto``               reads inside the workspace; classifiers decide the rest
-``allow``              everything not denied by a rule (the seed's name for full access)
-``danger-full-access`` everything not denied by a rule (Claude Code's ``bypassPermissions``)
-=====================  ====================================================================
-"""
+"""Permission modes: claw's names (from the seed design) and Claude Code's as aliases; what each mode
+lets run is the table in ``docs/permissions.md`` ("Modes"), the policy's business."""
 
 from __future__ import annotations
 
@@ -29,7 +15,8 @@ MODES: tuple[str, ...] = (
     "danger-full-access",
 )
 
-#: Claude Code's mode names (and ``manual``, its newer label for ``default``).
+#: Claude Code's mode names (and ``manual``, its newer label for ``default``); the first naming a mode is
+#: the one claw reports (:func:`claude_code_name`).
 ALIASES: dict[str, str] = {
     "default": "prompt",
     "manual": "prompt",
@@ -84,19 +71,9 @@ def narrowed(requested: str | None, parent: str) -> str:
     return mode if _WIDTH[mode] <= _WIDTH[parent] else parent
 
 
-#: Each mode as Claude Code names it, for the shapes its SDKs parse (``system/init``'s
-#: ``permissionMode``); ``read-only`` is what claw's ``plan`` mode is.
-_CLAUDE_CODE_NAMES: dict[str, str] = {
-    "prompt": "default",
-    "read-only": "plan",
-    "workspace-write": "acceptEdits",
-    "dont-ask": "dontAsk",
-    "auto": "auto",
-    "allow": "bypassPermissions",
-    "danger-full-access": "bypassPermissions",
-}
-
-
 def claude_code_name(mode: str) -> str:
-    """Claude Code's name for a canonical mode (an unknown name is returned as it is)."""
-    return _CLAUDE_CODE_NAMES.get(mode, mode)
+    """Claude Code's name for a canonical mode, for the shapes its SDKs parse (``system/init``'s
+    ``permissionMode``): the first alias naming it (``allow`` is ``bypassPermissions`` too); a name
+    Claude Code shares (``auto``), or an unknown one, is returned as it is."""
+    mode = "danger-full-access" if mode == "allow" else mode
+    return next((name for name, canonical in ALIASES.items() if canonical == mode), mode)

@@ -69,6 +69,25 @@ def claw_register_slash_commands(register: Callable[[BuiltinCommand], None]) -> 
     """
 
 
+@hookspec(firstresult=True)
+def claw_slash_dispatcher() -> Any:
+    """Run the built-in slash commands (:func:`claw_register_slash_commands`) for the front ends
+    (``claw.run_builtin``, ``claw.command_names``, ``claw.unknown_command``) and ``claw -p "/cost"``.
+
+    Stops at first non-None result. claw's ``slash_commands`` built-in answers (``trylast``). With no
+    answer no line is a built-in command: each goes to the agent loop, which names an unknown ``/name``.
+    The answer's methods each get the started agent loop: ``await run(loop, line, out)`` runs ``line``
+    when it calls a built-in (its report on ``out``) and returns whether it did, raising
+    :class:`claw.ClawError` when the command fails or ``line`` calls no command at all;
+    ``names(loop, commands)`` maps every name a prompt accepts after ``/``, the session's ``commands``
+    too, to its description; ``unknown(loop, line, commands)`` the error for a ``/name`` none of them.
+
+    :returns: the dispatcher, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
 @hookspec
 def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
     """Add options to ``claw`` runs (``claw -p`` and the REPL), such as claw-mcp's ``--mcp-config``.

@@ -25,16 +25,13 @@ def claw_hook_event(
 
     Called for Claude Code's hook events (PreToolUse, PostToolUse, UserPromptSubmit, Stop,
     SessionStart, plugin install events, ...); the kernel fires every event through this hook only.
-    Handlers run most recently registered first (pluggy's LIFO; ``tryfirst``/``trylast`` move one).
     Stops at first non-None result. An ``async def`` handler always answers (its coroutine is the
-    result); awaited, ``None`` means "continue". A handler that raises is reported and treated as
-    "continue"; one whose awaitable takes longer than settings ``pluginHookTimeout`` (60 s) is reported
-    the same way. The command hooks of settings ``hooks`` (and the Agent SDK's callbacks,
-    ``context.callbacks``) are run by the ``claw-hooks`` plugin's ``wrapper=True, tryfirst=True``
-    implementation (the outermost), after the handlers and other wrappers, seeing the input a handler
-    modified; it returns an awaitable of the merged outcome. Another wrapper's ``yield`` gives the
-    handlers' answer (an ``async`` handler's as an awaitable, already bounded by ``pluginHookTimeout``).
-    Without ``claw-hooks`` settings hooks do not run (`hooks <hooks.md>`_).
+    result); awaited, ``None`` means "continue"; one that takes longer than settings
+    ``pluginHookTimeout`` (60 s) is reported and counts as "continue". The order of handlers and
+    wrappers, what a raising handler counts as, and how the command hooks of settings ``hooks`` and the
+    Agent SDK's callbacks (``context.callbacks``) are run by claw-hooks' outermost wrapper, which returns an
+    awaitable of the merged outcome: `hooks <hooks.md#programmatic-handlers-plugins>`_. Without
+    ``claw-hooks`` settings hooks do not run.
 
     :param event: the event, with the same fields command hooks receive on stdin.
     :param context: the session's :class:`claw.HookContext`: settings, workspace, environment,

@@ -195,8 +195,7 @@ def claw_compactor(settings: EffectiveSettings) -> Compactor | None:
 
     Stops at first non-None result. A plugin's answer comes before the default's (``trylast``): the
     ``compaction`` plugin of claw-compaction answers with a summarising compactor configured by settings
-    ``compaction`` (`sessions <sessions.md#compaction>`_). With no answer nothing compacts: a context that
-    outgrows the window ends its turn with the API's error, and ``/compact`` names claw-compaction.
+    ``compaction``; with no answer nothing compacts (`sessions <sessions.md#compaction>`_ says both).
     :func:`claw.compacted_history` is the usual ``compacted`` answer. A compactor decides when (``due(context_tokens,
     context_window)``, for automatic compaction), where the kept tail starts (``split(messages)``, or
     ``None`` when there is nothing to compact), what the model is asked to summarise (``request(older)``)
@@ -215,10 +214,9 @@ def claw_register_task_backends(register: Callable[[TaskBackend], None]) -> None
     """Register background task backends (where sub-agents, detached tasks and scheduled tasks run).
 
     The kernel's built-in ``local_tasks`` registers ``local``. A backend (:class:`claw.TaskBackend`) implements
-    ``start(name, work) -> TaskHandle`` (in-process work) and the detached-task methods, all async:
-    ``submit(TaskSpec) -> TaskRecord``, ``get(id)``, ``list(TaskFilter)``,
-    ``output(id, offset, limit) -> TaskOutputChunk(text, next_offset, done)``, ``wait(id, timeout)`` and
-    ``stop(id)`` (ends the task's whole process group). A prompt task runs ``claw -p`` as a child process
+    ``start(name, work) -> TaskHandle`` (in-process work) and the async detached-task methods `agents
+    <agents.md#for-backend-authors>`_ lists (``stop(id)`` ends the task's whole process group).
+    A prompt task runs ``claw -p`` as a child process
     and a command task a shell command (``claw.task_argv``). Settings ``agents.backend`` selects one
     (``claw.select_task_backend``; default ``embedded``, else ``local``). A backend that keeps in-process work
     (``local`` does) also implements ``handle(task_id)`` and ``handles()``, so tools such as

@@ -213,8 +213,8 @@ def claw_permission_policy(
     (:class:`claw.ConfigError` for a bad rule, naming the file) ends the run before a session file
     exists. The ``permissions`` plugin (``claw-permissions``) answers
     ``trylast`` with its rule engine; a plugin answering first replaces it. With no answer the kernel's
-    safe default decides: tools that only read inside the workspace run, everything else is asked
-    about (denied in ``-p``), the bypass modes allow everything.
+    ``safe_policy`` built-in decides: tools that only read inside the workspace run, everything else is
+    asked about (denied in ``-p``), the bypass modes allow everything (disabled too: no run starts).
 
     :param context: the session's settings, workspace, roots, ``--allowed-tools`` and
         ``--disallowed-tools`` rules, classifiers and model opener.

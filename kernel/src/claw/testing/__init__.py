@@ -409,7 +409,7 @@ def process_alive(pid: int) -> bool:
     is a ``/proc`` (Linux) this is :func:`claw.process_start`'s reading; elsewhere ``kill(pid, 0)``, which
     cannot tell a zombie."""
     if Path("/proc/self/stat").exists():
-        from claw._tasks import process_start
+        from claw._builtins.local_tasks.processes import process_start
 
         return process_start(pid) is not None
     try:

@@ -15,6 +15,8 @@ lives here once instead of in every plugin:
   :class:`claw.ApiError`.
 - :mod:`claw_wire.clients`: :class:`~claw_wire.clients.Clients` imports an SDK and builds its client
   in a worker thread, once, so a provider's first request never blocks the event loop.
+- :mod:`claw_wire.catalogue`: :func:`~claw_wire.catalogue.load_catalogue` reads a provider's models
+  from its ``models.json`` package file.
 
 None of them imports a vendor SDK at import time: they work on plain dicts, and
 :func:`post_stream` sends through the client it is given: a :class:`claw_wire.http.HttpClient` (the
@@ -35,11 +37,10 @@ from claw import (
     StreamEvent,
     debugging,
     http_request,
-    unreachable_cause,
     warn,
 )
 
-from claw_wire.errors import request_url, sdk_error
+from claw_wire.errors import request_url, sdk_error, unreachable_cause
 
 
 def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:

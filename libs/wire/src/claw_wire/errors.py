@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from claw import ApiError, ClawError, EndpointUnreachable, parse_retry_after
+from claw import ApiError, ClawError, EndpointUnreachable
 
 from claw_wire.http import MalformedEvent, StreamErrorEvent, UnexpectedContentType
 
@@ -105,7 +105,63 @@ def request_url(exc: BaseException) -> str | None:
 def unreachable(exc: BaseException, provider: str) -> EndpointUnreachable | None:
     """An :class:`EndpointUnreachable` naming the endpoint when an httpx-based transport error is a
     refused connection or an unknown host; ``None`` for any other error."""
-    return EndpointUnreachable.of(exc, request_url(exc), provider)
+    return unreachable_at(exc, request_url(exc), provider)
+
+
+def unreachable_at(exc: BaseException, url: object, provider: str) -> EndpointUnreachable | None:
+    """The :class:`claw.EndpointUnreachable` for a transport failure ``exc`` at ``url``, or ``None`` when
+    ``exc`` is some other failure (a reset, a timeout) or the URL is unknown."""
+    cause = unreachable_cause(exc)
+    return EndpointUnreachable(str(url), cause, provider=provider) if cause and url else None
+
+
+def unreachable_cause(exc: BaseException) -> str | None:
+    """``"connection refused"`` or ``"unknown host"`` when the exception chain of ``exc`` (its
+    ``__cause__`` / ``__context__``, where SDKs keep the socket error they wrap) holds a refused
+    connection or a failed host name lookup; ``None`` otherwise."""
+    import socket  # imported when needed: a provider module imports this one on its first use
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(current, socket.gaierror):
+            if current.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+                return "unknown host"
+            return f"host name lookup failed ({current.strerror or current})"
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def parse_retry_after(headers: object) -> float | None:
+    """Seconds to wait from ``retry-after-ms`` or ``retry-after`` (seconds or an HTTP date).
+
+    :param headers: any mapping with case-insensitive ``get`` (httpx, httpx2, requests, botocore).
+    """
+    get = getattr(headers, "get", None)
+    if get is None:
+        return None
+    ms = get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        import time
+        from email.utils import parsedate_to_datetime
+
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
 
 
 def sdk_error(exc: BaseException, provider: str, *, streaming: bool = False) -> ClawError:

@@ -83,7 +83,7 @@ class Request:
 
 class Headers(dict[str, str]):
     """Response headers by lowercased name (repeated ones joined with ``", "``), read case-insensitively
-    as httpx's are (:func:`claw.parse_retry_after`, request ids)."""
+    as httpx's are (:func:`claw_wire.errors.parse_retry_after`, request ids)."""
 
     def get(self, key: str, default: Any = None) -> Any:  # pyright: ignore[reportIncompatibleMethodOverride]
         return super().get(key.lower(), default)

@@ -41,12 +41,17 @@ class ConfiguredHook:
     #: A callback that fails (raises, times out) blocks like exit code 2 (the SDK's ``onFailure: block``).
     blocks_on_failure: bool = False
 
+    @property
+    def identity(self) -> tuple[str, str]:
+        """What makes two hooks the same command: the command line and its environment."""
+        return self.command, json.dumps(self.env, sort_keys=True)
+
 
 def effective_hooks(settings: Any) -> list[ConfiguredHook]:
     """Every command hook, in layer order (lowest precedence first); an identical hook (same
     event, matcher, command and environment) from a later file is listed once, with its first file."""
     out: list[ConfiguredHook] = []
-    seen: set[tuple[str, str, str, str | None, str]] = set()
+    seen: set[tuple[str, str, str | None, str, str]] = set()
     for layer in getattr(settings, "layers", []) or []:
         hooks = layer.data.get("hooks") or {}
         if not isinstance(hooks, dict):
@@ -55,25 +60,22 @@ def effective_hooks(settings: Any) -> list[ConfiguredHook]:
             for entry in matchers or []:
                 matcher = entry.get("matcher") or ""
                 for hook in entry.get("hooks") or []:
-                    command, env = hook.get("command", ""), hook.get("env") or {}
-                    key = (event, matcher, command, hook.get("if"), json.dumps(env, sort_keys=True))
-                    if key in seen:
-                        continue
-                    seen.add(key)
                     timeout = hook.get("timeout")
-                    out.append(
-                        ConfiguredHook(
-                            event=event,
-                            matcher=matcher,
-                            command=command,
-                            timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
-                            source=layer.label,
-                            condition=hook.get("if"),
-                            sandboxed=bool(hook.get("sandbox")),
-                            env=dict(env),
-                            test=compile_matcher(matcher),
-                        )
+                    configured = ConfiguredHook(
+                        event=event,
+                        matcher=matcher,
+                        command=hook.get("command", ""),
+                        timeout=float(timeout) if timeout else DEFAULT_TIMEOUT,
+                        source=layer.label,
+                        condition=hook.get("if"),
+                        sandboxed=bool(hook.get("sandbox")),
+                        env=dict(hook.get("env") or {}),
+                        test=compile_matcher(matcher),
                     )
+                    key = (event, matcher, configured.condition, *configured.identity)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(configured)
     return out
 
 

@@ -73,10 +73,9 @@ class HookRunner:
                 continue
             if hook.condition and not self._conditions[hook.condition](event):
                 continue
-            key = (hook.command, json.dumps(hook.env, sort_keys=True))
-            prev = chosen.get(key)
+            prev = chosen.get(hook.identity)
             if prev is None or hook.timeout > prev.timeout:
-                chosen[key] = hook
+                chosen[hook.identity] = hook
         return list(chosen.values())
 
     async def _run_command(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from claw import SESSION_SOURCE, ConfigError, atomic_write, warn
+from claw import ConfigError, atomic_write, warn
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
     from claw_permissions.engine import RuleDecision, RuleEngine
     from claw_permissions.judge import Unit
+
+#: Source of rules a "session" answer added, for this session only.
+SESSION_SOURCE = "session answer"
 
 
 def rule_for(unit: Unit) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from claw import Catalogue, load_catalogue
+from claw_wire.catalogue import Catalogue, load_catalogue
 
 #: Inference-profile prefixes Bedrock puts in front of a base model id.
 PROFILE_PREFIXES = ("us", "eu", "apac", "jp", "au", "ca", "us-gov", "global")

@@ -23,7 +23,6 @@ from claw import (
     ApiError,
     ClawError,
     CredentialStatus,
-    EndpointUnreachable,
     MissingCredentials,
     ModelInfo,
     ModelRequest,
@@ -33,11 +32,10 @@ from claw import (
     debugging,
     get_logger,
     http_request,
-    parse_retry_after,
     require,
-    unreachable_cause,
 )
 from claw_wire.clients import Clients
+from claw_wire.errors import parse_retry_after, unreachable_at, unreachable_cause
 
 from claw_provider_bedrock import catalogue, credentials
 
@@ -130,9 +128,7 @@ def api_error(exc: BaseException) -> ClawError:
         )
     if names & _CONNECTION or isinstance(exc, ConnectionError | TimeoutError):
         # botocore's EndpointConnectionError keeps the URL it tried in ``kwargs``
-        down = EndpointUnreachable.of(
-            exc, (getattr(exc, "kwargs", None) or {}).get("endpoint_url"), "bedrock"
-        )
+        down = unreachable_at(exc, (getattr(exc, "kwargs", None) or {}).get("endpoint_url"), "bedrock")
         if down is not None:
             return down
         return ApiError(

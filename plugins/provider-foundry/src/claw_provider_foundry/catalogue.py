@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from claw import Catalogue, load_catalogue
+from claw_wire.catalogue import Catalogue, load_catalogue
 
 
 @cache

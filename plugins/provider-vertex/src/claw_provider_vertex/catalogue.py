@@ -20,7 +20,7 @@ import re
 from functools import cache
 from typing import Any
 
-from claw import Catalogue, load_catalogue
+from claw_wire.catalogue import Catalogue, load_catalogue
 
 
 @cache

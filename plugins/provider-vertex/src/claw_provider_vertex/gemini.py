@@ -40,11 +40,10 @@ from claw import (
     ToolUseBlock,
     ToolUseStart,
     Usage,
-    parse_retry_after,
 )
 from claw_wire import effort_of
 from claw_wire.builder import ResponseBuilder
-from claw_wire.errors import unreachable
+from claw_wire.errors import parse_retry_after, unreachable
 
 from claw_provider_vertex import credentials
 

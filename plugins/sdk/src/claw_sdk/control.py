@@ -451,7 +451,7 @@ class ControlChannel(StreamReader):
                     "subtype": "can_use_tool",
                     "tool_name": question.tool_name,
                     "input": dict(question.tool_input),
-                    "permission_suggestions": question.suggestions,
+                    "permission_suggestions": _suggestions(question.rules),
                     "blocked_path": None,
                     "decision_reason": question.reason,
                     "tool_use_id": question.tool_use_id,
@@ -477,11 +477,22 @@ class ControlChannel(StreamReader):
                     name, content = rule.get("toolName"), rule.get("ruleContent")
                     text = f"{name}({content})" if content else str(name)
                     try:
-                        gate.add_rules([text], update["behavior"], CLIENT)
+                        gate.policy.add_rules([text], update["behavior"], CLIENT)
                     except UsageError as exc:  # a rule claw cannot use
                         warn(f"{CLIENT} sent a permission rule claw cannot use: {exc}", once=False)
             elif kind is not None:
                 warn(f"{CLIENT} sent a permission update claw does not apply: {kind}")
+
+
+def _suggestions(rules: list[str]) -> list[dict[str, Any]]:
+    """Claude Code ``addRules`` suggestions (for this session) for rule texts like ``Bash(git log)``."""
+    if not rules:
+        return []
+    entries = []
+    for text in rules:
+        name, _, rest = text.partition("(")
+        entries.append({"toolName": name, "ruleContent": rest[:-1]} if rest else {"toolName": name})
+    return [{"type": "addRules", "rules": entries, "behavior": "allow", "destination": "session"}]
 
 
 def _task_message(subtype: str, task_id: str, session_id: str) -> dict[str, Any]:

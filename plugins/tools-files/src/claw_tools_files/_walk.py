@@ -11,17 +11,19 @@ Rules (ripgrep's defaults plus ``--hidden --no-require-git --glob '!.git'``):
   (``Glob`` lists them, ``Grep`` skips them as ``rg`` does).
 
 Global git excludes (``core.excludesFile``) are not read. Ignore lines are matched by
-:class:`claw.IgnoreRules` (``pathspec``'s gitignore implementation), globs by :class:`claw.PathPattern`.
+:class:`IgnoreRules` (``pathspec``'s gitignore implementation), globs by :class:`claw.PathPattern`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import claw
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 #: Directories never entered.
 SKIP_DIRS = frozenset({".git"})
@@ -29,12 +31,33 @@ SKIP_DIRS = frozenset({".git"})
 IGNORE_FILES = (".gitignore", ".ignore", ".rgignore")
 
 
+class IgnoreRules:
+    """The lines of ignore files (``.gitignore``, ``.ignore``, ``.git/info/exclude``) of one
+    directory, read as git reads them: the last matching line wins and ``!`` re-includes."""
+
+    __slots__ = ("_spec",)
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        from pathspec import GitIgnoreSpec
+
+        self._spec: GitIgnoreSpec = GitIgnoreSpec.from_lines(list(lines))
+
+    def __bool__(self) -> bool:
+        return len(self._spec) > 0
+
+    def check(self, path: str, *, is_dir: bool = False) -> bool | None:
+        """``True``: ignored; ``False``: re-included by a ``!`` line; ``None``: no line matched.
+        ``path`` is relative to the directory the lines came from."""
+        result: Any = self._spec.check_file(path + "/" if is_dir else path)
+        return result.include
+
+
 @dataclass
 class IgnoreFile:
     """The rules of one directory's ignore files, matched against paths relative to it."""
 
     base: str
-    rules: claw.IgnoreRules
+    rules: IgnoreRules
 
 
 def _read_rules(directory: str) -> IgnoreFile | None:
@@ -47,7 +70,7 @@ def _read_rules(directory: str) -> IgnoreFile | None:
                 lines.extend(f.read().splitlines())
         except OSError:
             continue
-    rules = claw.IgnoreRules(lines) if lines else None
+    rules = IgnoreRules(lines) if lines else None
     return IgnoreFile(directory, rules) if rules else None
 
 

@@ -180,7 +180,8 @@ def _model_check(app: Any, settings: Any, model: str | None) -> Any:
     try:
         choice = routing.choose_model(app.providers, settings, app.env, model=model)
         route = routing.model_chain(app.providers, settings, choice)[0]
-        route.provider(settings.data, app.env)  # raises MissingCredentials; no network, nothing to close
+        # raises MissingCredentials; no network, nothing to close
+        routing.instantiate(route.provider_cls, settings.data, app.env)
     except Exception as exc:  # a plugin's own failure is a failed check too, not a crash
         detail = str(exc) if isinstance(exc, ClawError) else f"{type(exc).__name__}: {exc}"
         return DoctorCheck(section="model", name="model", status="fail", detail=detail)

@@ -1,7 +1,8 @@
 """The ``local`` task backend (:class:`claw.LocalTaskBackend`, :mod:`.backend`), registered through
 ``claw_register_task_backends`` like any backend. Disabled, settings ``agents.backend`` must name an
 installed backend (claw-agents' ``embedded`` is the default), else starting background work is an error
-naming the choices."""
+naming the choices. The process helpers every backend runs tasks with (:mod:`.processes`) stay public
+either way: they are plain functions, not something this plugin registers."""
 
 from __future__ import annotations
 

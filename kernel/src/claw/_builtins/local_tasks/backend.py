@@ -1,6 +1,6 @@
 """The ``local`` task backend: in-process work on the running event loop, detached tasks as child
-processes of this process (so they end with it). :mod:`claw._tasks` holds the contract and the process
-helpers it shares with other backends."""
+processes of this process (so they end with it). :mod:`claw._tasks` holds the contract; :mod:`.processes`
+the process helpers it shares with other backends."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from claw._builtins.local_tasks.processes import read_task_output, stop_process_group, task_argv, task_env
 from claw._tasks import (
     TaskBackend,
     TaskFilter,
@@ -21,10 +22,6 @@ from claw._tasks import (
     TaskRecord,
     TaskSpec,
     TaskStatus,
-    read_task_output,
-    stop_process_group,
-    task_argv,
-    task_env,
 )
 
 

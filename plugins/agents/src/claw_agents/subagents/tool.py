@@ -227,7 +227,7 @@ def _answer(result: claw.SubagentResult, input: Mapping[str, Any], tree: Worktre
     )
     text = result.text if not result.is_error else f"the sub-agent failed ({result.subtype}): {result.text}"
     data = {
-        **result.as_dict(),
+        **dataclasses.asdict(result),
         "status": "failed" if result.is_error else "completed",
         "name": input.get("name"),
         "description": input.get("description"),

@@ -1,4 +1,4 @@
-"""``claw.load_catalogue``: a provider's models as a JSON package file, with provider-private keys."""
+"""``claw_wire.catalogue.load_catalogue``: a provider's models as a JSON package file, with provider-private keys."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from claw import Catalogue, ModelInfo, Pricing, load_catalogue
+from claw import ModelInfo, Pricing
+from claw_wire.catalogue import Catalogue, load_catalogue
 
 ENTRIES = [
     {
