@@ -3,7 +3,7 @@
 :class:`AgentLoop` starts and ends the session (models, permission engine, session file, contexts, plugins'
 session hooks, the ``init`` event) and switches model or permission mode on request. Its parts are layers,
 each in its own module: :mod:`claw._loop.reporting` (events and hooks), :mod:`claw._loop.offered_tools`,
-:mod:`claw._loop.requests` (model requests and their cost), :mod:`claw._loop.compacting` and
+:mod:`claw._loop.tool_calls`, :mod:`claw._loop.requests` (model requests and their cost), :mod:`claw._loop.compacting` and
 :mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and repair)."""
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from claw._errors import ClawError
 from claw._loop.cache import CacheTracker
 from claw._loop.options import LoopOptions, Outcome, ParentLink
 from claw._loop.retry import RetryPolicy, session_start_timeout
-from claw._loop.tool_calls import ToolRunner
 from claw._loop.turn import Turn, _has_image
 from claw._messages import TextBlock
 from claw._output import shapes
@@ -112,15 +111,6 @@ class AgentLoop(Turn):
         if outcome.additional_context:
             text += "\n\n" + outcome.additional_context
         self.system = [TextBlock(text=text)] if text else []  # no prompt: nothing to send
-        self.runner = ToolRunner(
-            tools=self.tools,
-            ctx=self.tool_ctx,
-            hooks=self.hooks,
-            permissions=self.permissions,
-            hook_base=self._hook_base(),
-            record=session.record,
-            emit=self._emit,
-        )
         self._emit("session_start", model=self.chain[0].address, source=source)
         self._announce(session, primary)
 

@@ -9,8 +9,8 @@ from typing import Any
 from claw import _routing as routing
 from claw._errors import ApiError
 from claw._loop.cache import fingerprint
-from claw._loop.offered_tools import OfferedTools
 from claw._loop.retry import ModelCaller
+from claw._loop.tool_calls import ToolCalls
 from claw._messages import Message, TextBlock
 from claw._providers import ModelInfo, ModelRequest, ModelResponse
 from claw._routing import Route
@@ -19,7 +19,7 @@ from claw._routing import Route
 COMPLETE_MAX_TOKENS = 4096
 
 
-class ModelRequests(OfferedTools):
+class ModelRequests(ToolCalls):
     """Building, sending and accounting for the model requests of one session's loop."""
 
     def _provider(self, route: Route) -> Any:

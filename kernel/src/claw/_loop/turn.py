@@ -130,7 +130,7 @@ class Turn(Compacting):
         session = self._session
         tally = _Tally(started=time.perf_counter(), api_before=self.caller.api_seconds)
         self.costs = CostTracker(self.settings.model.prices)
-        self.runner.denials = []
+        self.denials = []
         self.tool_ctx.cancelled.clear()
         self.tool_ctx.stash[STRUCTURED_OUTPUT] = None
         text = (
@@ -200,7 +200,7 @@ class Turn(Compacting):
             response, message = answer
             uses = message.tool_uses
             if uses:
-                results = await self.runner.run_all(uses)
+                results = await self._run_tools(uses)
                 reply = Message(role="user", content=list(results))
                 self._add(reply)
                 self.renderer.user(shapes.user(reply, self._session.id), reply)
@@ -251,7 +251,7 @@ class Turn(Compacting):
             tally.subtype = "error_max_budget_usd"
             tally.error = f"reached the budget of ${budget:g}"
             return False
-        if self.runner.stop_reason:
+        if self.tool_stop:
             tally.stop_reason = "hook_stop"
             return False
         structured = self.tool_ctx.stash.get(STRUCTURED_OUTPUT)
@@ -307,7 +307,7 @@ class Turn(Compacting):
             total_cost_usd=self.costs.total_cost_usd,
             usage=self.costs.usage,
             model_usage=self.costs.model_usage(),
-            permission_denials=self.runner.denials,
+            permission_denials=self.denials,
             cache_stats=self.cache.stats.as_dict(),
             structured_output=self.tool_ctx.stash.get(STRUCTURED_OUTPUT),
             api_error_status=tally.api_status,
