@@ -417,10 +417,7 @@ class AgentLoop(Turn):
         choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
         if model:
             choice = dataclasses.replace(choice, source="set_model")
-        chain = routing.model_chain(
-            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
-        )
-        self._provider(chain[0])
+        chain = self._chain(choice)
         switched: dict[str, Any] = {"from": self.chain[0].address, "to": chain[0].address}
         self._session.record("model_switch", **switched, reason="set_model")
         spent = self.caller.api_seconds

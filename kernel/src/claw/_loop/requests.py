@@ -29,6 +29,14 @@ class ModelRequests(ToolCalls):
             self._providers[name] = routing.instantiate(route.provider_cls, self.app.settings.data, self.env)
         return self._providers[name]
 
+    def _chain(self, choice: routing.ModelChoice) -> list[Route]:
+        """``choice`` and the fallback models; the first's provider is made (missing credentials fail here)."""
+        chain = routing.model_chain(
+            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
+        )
+        self._provider(chain[0])
+        return chain
+
     def _caller(self, chain: list[Route]) -> ModelCaller:
         """A caller for ``chain`` that reports retries, switches and skipped fallbacks to this session."""
         return ModelCaller(chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip)
@@ -49,10 +57,7 @@ class ModelRequests(ToolCalls):
                 cache=False,
             )
 
-        caller = ModelCaller(
-            [route], self._provider, self.policy, self._on_retry, lambda *_: None, lambda *_: None
-        )
-        response, used = await caller.call(build, lambda _event: None)
+        response, used = await self._caller([route]).call(build, lambda _event: None)
         self.costs.add(self._info(used), response.usage)
         return response.to_message().text
 

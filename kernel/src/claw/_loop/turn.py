@@ -114,12 +114,8 @@ class Turn(Compacting):
             yield
             return
         choice = routing.ModelChoice(model, "the command's frontmatter", self.model_choice.prefer)
-        chain = routing.model_chain(
-            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
-        )
-        self._provider(chain[0])  # missing credentials fail before the turn starts
         session_caller = self.caller
-        self.caller = self._caller(chain)
+        self.caller = self._caller(self._chain(choice))  # missing credentials fail before the turn starts
         try:
             yield
         finally:
@@ -313,26 +309,11 @@ class Turn(Compacting):
             api_error_status=tally.api_status,
             model=route.address if route is not self.chain[0] else None,
         )
-        session.record(
-            "result",
-            subtype=subtype,
-            is_error=is_error,
-            num_turns=tally.turns,
-            total_cost_usd=data["total_cost_usd"],
-            usage=data["usage"],
-            duration_ms=data["duration_ms"],
-        )
+        end = {"subtype": subtype, "is_error": is_error, "num_turns": tally.turns}
+        end.update(total_cost_usd=data["total_cost_usd"], duration_ms=data["duration_ms"])
+        session.record("result", **end, usage=data["usage"])
         session.state.count_result(data["total_cost_usd"], data["usage"])
-        self._emit(
-            "turn_end",
-            subtype=subtype,
-            is_error=is_error,
-            num_turns=tally.turns,
-            stop_reason=tally.stop_reason,
-            total_cost_usd=data["total_cost_usd"],
-            duration_ms=data["duration_ms"],
-            error=error,
-        )
+        self._emit("turn_end", **end, stop_reason=tally.stop_reason, error=error)
         self.renderer.result(data)
         return Outcome(data, 1 if is_error else 0, error)
 
