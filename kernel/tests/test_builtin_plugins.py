@@ -66,6 +66,7 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "plugin_list",
         "resume_session",
         "local_tasks",
+        "subagents",
         "structured_output",
         "whole_text",
     ]

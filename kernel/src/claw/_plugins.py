@@ -48,6 +48,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.plugin_list",
     "claw._builtins.resume_session",
     "claw._builtins.local_tasks",
+    "claw._builtins.subagents",
     "claw._builtins.structured_output",
     "claw._builtins.whole_text",
 )

@@ -241,7 +241,8 @@ class SessionContext:
         returned. Its end (or cancelling this) is its session's: ``claw_session_end`` stops its work.
 
         :raises ClawError: the child could not start (an unknown model, missing credentials).
-        :raises ToolError: no session is running."""
+        :raises ToolError: no session is running, or nothing runs sub-agents (the ``subagents`` built-in
+            disabled, no plugin in its place)."""
         from claw._tools import ToolError
 
         if self._run_subagent is None:

@@ -17,14 +17,18 @@ from claw._output import Renderer
 from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session
-from claw._tools import Tool, ToolContext
+from claw._tools import StashKey, Tool, ToolContext
 
 if TYPE_CHECKING:
     from claw._compaction import Compactor
     from claw._config import EffectiveSettings
     from claw._hook_dispatch import HookDispatch
+    from claw._loop.agent import AgentLoop
     from claw._permissions.gate import PermissionGate
     from claw._sessions import SessionStore
+
+#: The session's loop, in its stash: how the ``subagents`` built-in reaches the parent of a sub-agent.
+LOOP: StashKey[AgentLoop] = StashKey()
 
 
 class LoopState:

@@ -54,6 +54,7 @@ from claw.hookspecs.sessions import (
     claw_session_start,
     claw_session_store,
     claw_stop_task,
+    claw_subagent_runner,
     claw_system_prompt,
     claw_task_ended,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "claw_session_store",
     "claw_stop_task",
     "claw_stream_input",
+    "claw_subagent_runner",
     "claw_system_prompt",
     "claw_task_ended",
     "claw_tool_call",
