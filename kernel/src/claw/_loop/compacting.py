@@ -60,7 +60,7 @@ class Compacting(ModelRequests):
         if manual:
             self.costs = CostTracker(self.settings.model.prices)
         try:
-            response, _ = await self._call(compactor.request(older), tools=True, shown=False)
+            response, _ = await self._call(compactor.request(older), shown=False)
         finally:
             own, self.costs = self.costs, turn_costs
         cost = {"total_cost_usd": own.total_cost_usd, "usage": shapes.usage_dict(own.usage)} if manual else {}

@@ -69,9 +69,9 @@ class ModelRequests(ToolCalls):
             described = self._described[route.address] = route.described(self._provider(route))
         return described.info
 
-    def _request(self, route: Route, messages: list[Message], *, tools: bool = True) -> ModelRequest:
+    def _request(self, route: Route, messages: list[Message]) -> ModelRequest:
         info = self._info(route)
-        specs = [t.spec for t in self._tool_list] if tools else []
+        specs = [t.spec for t in self._tool_list]
         routing.check_capabilities(info, tools=bool(specs), images=self._has_images)
         return ModelRequest(
             model=info.id,
@@ -93,11 +93,9 @@ class ModelRequests(ToolCalls):
             )
         return fp
 
-    async def _call(
-        self, messages: list[Message], *, tools: bool = True, shown: bool = True
-    ) -> tuple[ModelResponse, Route]:
-        """One model request; ``shown=False`` keeps its stream from the output (a compaction's
-        summary is no answer)."""
+    async def _call(self, messages: list[Message], *, shown: bool = True) -> tuple[ModelResponse, Route]:
+        """One model request, offering the session's tools (a compaction's too); ``shown=False`` keeps its
+        stream from the output (a compaction's summary is no answer)."""
         self._refresh_tools()
         self._emit("model_request", model=self.caller.route.address)
         show = self.renderer.stream_event if shown else None
@@ -111,9 +109,7 @@ class ModelRequests(ToolCalls):
                 show(event)
 
         try:
-            response, route = await self.caller.call(
-                lambda r: self._request(r, messages, tools=tools), on_event
-            )
+            response, route = await self.caller.call(lambda r: self._request(r, messages), on_event)
         except ApiError as exc:
             failed = self.caller.route
             self._emit(
