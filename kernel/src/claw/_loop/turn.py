@@ -209,7 +209,7 @@ class Turn(Compacting):
         session = self._session
         try:
             self._deliver_notices()
-            await self._maybe_compact("auto")
+            await self._maybe_compact()
             try:
                 response, route = await self._call(session.messages)
             except ApiError as exc:
