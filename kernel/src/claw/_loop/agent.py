@@ -3,8 +3,9 @@
 :class:`AgentLoop` starts and ends the session (models, permission engine, session file, contexts, plugins'
 session hooks, the ``init`` event) and switches model or permission mode on request. Its parts are layers,
 each in its own module: :mod:`claw._loop.reporting` (events and hooks), :mod:`claw._loop.offered_tools`,
-:mod:`claw._loop.tool_calls`, :mod:`claw._loop.requests` (model requests and their cost), :mod:`claw._loop.compacting` and
-:mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and repair)."""
+:mod:`claw._loop.tool_calls`, :mod:`claw._loop.requests` (model requests and their cost),
+:mod:`claw._loop.compacting` and :mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and
+repair). Sub-agents are the ``subagents`` built-in's (:mod:`claw._builtins.subagents`)."""
 
 from __future__ import annotations
 
@@ -137,7 +138,7 @@ class AgentLoop(Turn):
             call_hook=lambda name, **kwargs: app.pm.call_attributed(name, session=self.ctx, **kwargs),
         )
         self.ctx.transcript_path, self.ctx.plugin_folders = session.path, opts.plugin_folders
-        self.ctx.stash[LOOP] = self  # for the subagents built-in (claw_run_subagent)
+        self.ctx.stash[LOOP] = self  # for the subagents built-in (claw_subagent_runner)
         if opts.hooks and "hooks" not in app.plugin_settings:
             from claw._plugins import missing_provider
 

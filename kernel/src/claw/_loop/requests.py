@@ -30,7 +30,8 @@ class ModelRequests(ToolCalls):
         return self._providers[name]
 
     def _chain(self, choice: routing.ModelChoice) -> list[Route]:
-        """``choice`` and the fallback models; the first's provider is made (missing credentials fail here)."""
+        """``choice`` and the fallback models; the first's provider is made (missing credentials fail
+        here)."""
         chain = routing.model_chain(
             self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
         )
