@@ -24,7 +24,7 @@ from claw._hook_dispatch import bounded
 from claw._loop.offered_tools import OfferedTools
 from claw._loop.tool_input import input_problem, validation_error
 from claw._messages import TextBlock, ToolResultBlock, ToolUseBlock
-from claw._tools import ToolError, ToolResult
+from claw._tools import Tool, ToolError, ToolResult
 
 
 def _append(content: Any, extra: str) -> Any:
@@ -66,6 +66,33 @@ class ToolCalls(OfferedTools):
         for i, text in zip(pending, await asyncio.gather(*waits), strict=True):
             texts[i] = text
         return "\n\n".join(t for t in texts if isinstance(t, str) and t)
+
+    async def _execute(self, tool: Tool, tool_input: dict[str, Any], call: dict[str, Any]) -> ToolResult:
+        """Run an allowed call (``claw_tool_call`` first); its result, recorded and reported."""
+        self.app.pm.hook.claw_tool_call(**call, tool_input=tool_input, ctx=self.tool_ctx)
+        start = time.perf_counter()
+        try:
+            result = await tool.run(tool_input, self.tool_ctx)
+            if not isinstance(result, ToolResult):
+                result = ToolResult.error(f"{tool.name} returned {type(result).__name__}, not a ToolResult")
+        except ToolError as exc:
+            result = ToolResult.error(str(exc))
+        except Exception as exc:  # a broken tool must not end the run: the model is told and goes on
+            result = ToolResult.error(f"{tool.name} failed: {type(exc).__name__}: {exc}")
+        duration_ms = round((time.perf_counter() - start) * 1000, 2)
+        self._session.record(
+            "tool_result", sync=False, **call, is_error=result.is_error, duration_ms=duration_ms
+        )
+        self._emit(
+            "tool_call",
+            **call,
+            is_error=result.is_error,
+            duration_ms=duration_ms,
+            tool_input=tool_input,
+            error=_error_text(result) if result.is_error else None,
+            **lines_changed(result.data),
+        )
+        return result
 
     def _deny(self, use: ToolUseBlock, tool_input: dict[str, Any], reason: str) -> ToolResultBlock:
         self.denials.append({"tool_name": use.name, "tool_use_id": use.id, "tool_input": tool_input})
@@ -117,30 +144,7 @@ class ToolCalls(OfferedTools):
         if decision != "allow":
             return self._deny(use, tool_input, reason or f"permission to use {tool.name} was denied")
 
-        self.app.pm.hook.claw_tool_call(**call, tool_input=tool_input, ctx=self.tool_ctx)
-        start = time.perf_counter()
-        try:
-            result = await tool.run(tool_input, self.tool_ctx)
-            if not isinstance(result, ToolResult):
-                result = ToolResult.error(f"{tool.name} returned {type(result).__name__}, not a ToolResult")
-        except ToolError as exc:
-            result = ToolResult.error(str(exc))
-        except Exception as exc:  # a broken tool must not end the run: the model is told and goes on
-            result = ToolResult.error(f"{tool.name} failed: {type(exc).__name__}: {exc}")
-        duration_ms = round((time.perf_counter() - start) * 1000, 2)
-        self._session.record(
-            "tool_result", sync=False, **call, is_error=result.is_error, duration_ms=duration_ms
-        )
-        self._emit(
-            "tool_call",
-            **call,
-            is_error=result.is_error,
-            duration_ms=duration_ms,
-            tool_input=tool_input,
-            error=_error_text(result) if result.is_error else None,
-            **lines_changed(result.data),
-        )
-
+        result = await self._execute(tool, tool_input, call)
         content = result.content
         if not result.is_error:
             added = await self._added_context({**call, "tool_input": tool_input}, result)
