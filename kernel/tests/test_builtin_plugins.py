@@ -67,6 +67,7 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "resume_session",
         "slash_commands",
         "local_tasks",
+        "subagents",
         "structured_output",
         "whole_text",
         "safe_policy",

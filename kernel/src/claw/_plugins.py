@@ -36,6 +36,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.resume_session",
     "claw._builtins.slash_commands",
     "claw._builtins.local_tasks",
+    "claw._builtins.subagents",
     "claw._builtins.structured_output",
     "claw._builtins.whole_text",
     "claw._builtins.safe_policy",

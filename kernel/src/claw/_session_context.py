@@ -229,7 +229,8 @@ class SessionContext:
         tool gets"). Calls may run concurrently. Its end (or cancelling this) is its session's.
 
         :raises ClawError: the child could not start (an unknown model, missing credentials).
-        :raises ToolError: no session is running."""
+        :raises ToolError: no session is running, or nothing runs sub-agents (the ``subagents`` built-in
+            disabled, no plugin in its place)."""
         from claw._tools import ToolError
 
         if self._run_subagent is None:
