@@ -375,6 +375,17 @@ def test_the_trust_store_is_a_builtin_a_plugin_replaces_and_without_it_nothing_i
         "trusted": False,
         "heldBack": [f"env FROM_THE_FOLDER ({workspace / '.claw' / 'settings.json'})"],
     }
+    refused = claw("trust")  # claw trust changes the store runs consult, here none
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        1,
+        "claw: error: no trust store: the trust_store built-in is disabled and no plugin keeps one",
+    )
     TrustStore(claw_env).remove(workspace)
     plugin_module("trust_all", TRUST_ALL)
     assert trust()["trusted"] is True
+    assert claw("trust").stderr.strip() == "claw: error: this store is read-only"  # the plugin's store
+    listed = claw("trust", "--list")
+    assert (listed.exit_code, listed.stderr.strip()) == (
+        1,
+        "claw: error: the trust store (Everywhere) cannot list or forget folders",
+    )

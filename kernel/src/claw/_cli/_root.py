@@ -469,6 +469,10 @@ def cli(
         from claw import _log as log
 
         log.configure(verbose=True)
+    if run_params.get("system_prompt_file") or run_params.get("append_system_prompt_file"):
+        from claw._cli.run import prompt_files
+
+        ctx.params.update(run_params := prompt_files(run_params))
     if ctx.invoked_subcommand is None:
         from claw._cli.run import run_root
 

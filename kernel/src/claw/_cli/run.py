@@ -39,9 +39,10 @@ def add_dirs(values: Sequence[str]) -> list[Path]:
     return [Path(v).expanduser().resolve() for v in values]
 
 
-def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
+def prompt_files(params: dict[str, Any]) -> dict[str, Any]:
     """``params`` with ``--system-prompt-file`` and ``--append-system-prompt-file`` read into
-    ``system_prompt`` and ``append_system_prompt`` (Claude Code's flags).
+    ``system_prompt`` and ``append_system_prompt`` (Claude Code's flags), once, by the root command, so
+    its subcommands (``print-system-prompt``, ``resume-session``) see the text as a run does.
 
     :raises UsageError: a file flag given with its text flag, or a file that cannot be read.
     """
@@ -56,7 +57,7 @@ def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
         if params.get(key) is not None:
             raise UsageError(f"{text} and {flag} cannot be used together")
         try:
-            params[key] = path.read_text(encoding="utf-8")
+            params[key], params[key + "_file"] = path.read_text(encoding="utf-8"), None
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{flag}: cannot read {path}: {exc}") from None
     return params
@@ -139,7 +140,6 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
 
     state = state_of(ctx)
     prompt, params = _seed_spellings(prompt, params)
-    params = _prompt_files(params)
     print_mode = bool(params.get("print_mode"))
     interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
     fmt = params.get("output_format") or "text"

@@ -200,7 +200,8 @@ def claw_trust_store(env: dict[str, str]) -> Any:
     :class:`claw.TrustStore`, ``<state dir>/trusted-folders.json``; a plugin answering first replaces it
     (an organisation's list, say). A store has ``trusted_root(folder)`` (the trusted folder ``folder``
     is, or is inside, by real path; ``None`` when none is) and ``add(folder)``, which the trust dialog's
-    "always" answer calls. With no answer nothing is remembered: a run asks again, or runs untrusted.
+    "always" answer and ``/trust`` call; ``claw trust --list``/``--revoke`` also need ``folders()`` and
+    ``remove(folder)``. With no answer nothing is remembered: a run asks again, or runs untrusted.
 
     :param env: the process environment (where the state directory is).
     :returns: the store (a :class:`claw.TrustStore` or an object with those two methods), or ``None`` to
