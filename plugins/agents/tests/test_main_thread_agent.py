@@ -164,3 +164,12 @@ def test_help_lists_the_agent_flag(claw):
     res = claw("--help")
     res.assert_success()
     assert "--agent NAME" in res.stdout and "overrides the `agent` setting" in res.stdout.replace("\n", " ")
+
+
+def test_an_agent_defined_by_the_agents_flag_can_be_the_main_thread(claw, scripted):
+    defined = {"shouter": {"description": "Shouts.", "prompt": "SHOUT-MARK", "permissionMode": "acceptEdits"}}
+    scripted.script(Reply(Text("LOUD")))
+    init = _run(claw, "--model", "scripted/default", "--agents", json.dumps(defined), "--agent", "shouter")
+    (request,) = scripted.requests
+    assert "SHOUT-MARK" in json.dumps(request["system"])
+    assert init["permissionMode"] == "acceptEdits"
