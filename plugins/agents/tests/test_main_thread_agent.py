@@ -40,7 +40,7 @@ def test_agent_flag_runs_the_session_as_the_agent(claw, scripted, workspace):
     _define(
         workspace / ".claude" / "agents",
         "reviewer",
-        "tools: Read, Glob",
+        "tools: Read, Glob, Task",
         "model: scripted/backup",
         "permissionMode: plan",
     )
@@ -52,7 +52,8 @@ def test_agent_flag_runs_the_session_as_the_agent(claw, scripted, workspace):
     system = json.dumps(request["system"])
     assert "AGENT-reviewer-MARK" in system and "PROJECT-MEMORY-MARK" in system
     assert INSTRUCTIONS not in system, "the agent's body replaces claw's instructions"
-    assert sorted(t["name"] for t in request["tools"]) == ["Glob", "Read"]
+    # Task, the Agent tool's old name, offers it (as in a sub-agent's list)
+    assert sorted(t["name"] for t in request["tools"]) == ["Agent", "Glob", "Read"]
     assert request["model"] == "backup", "the agent's model beats the settings' model"
     assert (init["model"], init["permissionMode"]) == ("backup", "plan")
 

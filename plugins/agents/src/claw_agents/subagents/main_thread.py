@@ -64,15 +64,18 @@ def apply(options: claw.LoopOptions, context: claw.CommandContext) -> str | None
             claw.warn(message)
             return None
         return message
-    _run_as(options, definition)
+    _run_as(options, definition, context)
     return None
 
 
-def _run_as(options: claw.LoopOptions, definition: definitions.AgentDefinition) -> None:
+def _run_as(
+    options: claw.LoopOptions, definition: definitions.AgentDefinition, context: claw.CommandContext
+) -> None:
     if options.system_prompt is None and definition.prompt:
         options.system_prompt = definition.prompt
     if options.tools is None and definition.tools is not None:
-        options.tools = list(definition.tools)
+        # A tool listed by an alias (``Task``, the ``Agent`` tool's old name) is offered by its name.
+        options.tools = [tool.spec.name if (tool := context.tool(n)) else n for n in definition.tools]
     options.disallowed_tools = [
         *options.disallowed_tools,
         *(t for t in definition.disallowed_tools if t not in options.disallowed_tools),
