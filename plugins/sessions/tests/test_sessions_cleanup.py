@@ -140,3 +140,26 @@ def test_invalid_values_are_one_line_errors(claw, loop_env, claw_env):
         path = _settings(claw_env, cleanupPeriodDays=value)
         res = claw("-p", "hi").assert_failure(1)
         assert res.stderr.splitlines() == [f"claw: error: {path}: cleanupPeriodDays: {why}"]
+
+
+def test_an_untrusted_folder_cannot_shorten_the_period(claw, loop_env, claw_env, workspace):
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"cleanupPeriodDays": 1}))
+    store = sessions_dir(workspace, claw_env)
+    week_old = _session(store, 7)
+    loop_env.script(Reply(Text("hello")), Reply(Text("hello")))
+    claw("-p", "hi", "--require-trust").assert_success()
+    assert week_old.exists()
+    claw("-p", "hi").assert_success()  # -p trusts its folder, as in Claude Code
+    assert not week_old.exists()
+
+
+def test_with_claw_sessions_disabled_the_key_names_the_distribution(claw, loop_env, claw_env):
+    _settings(claw_env, cleanupPeriodDays=7)
+    claw.env["CLAW_DISABLE_PLUGINS"] = "session_store"
+    loop_env.script(Reply(Text("hello")))
+    res = claw("-p", "hi").assert_success()
+    assert (
+        'settings "cleanupPeriodDays" are not used: claw-sessions is not installed or is disabled'
+        in res.stderr
+    )

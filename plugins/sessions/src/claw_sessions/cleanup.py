@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,9 @@ DEFAULT_DAYS = 30
 #: The setting's type: whole days, at least 1 (Claude Code rejects 0); ``null`` is unset.
 CleanupPeriod = Annotated[int, Field(ge=1)] | None
 _SUFFIX = ".jsonl"
+#: Sweeps prepared by the store, by session id, until that session's ``claw_session_start`` runs them.
+#: A sub-agent's session (which has no ``claw_session_start``) prepares none.
+PENDING: dict[str, Sweep] = {}
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Sweep:
         checkpoints) last modified more than ``days`` days ago. Never fails: what cannot be removed is
         left, with one warning for the whole sweep."""
         now = time.time()
-        if days * 86400 >= now:  # older than the epoch: nothing is; an int this large is no float
+        if days * 86400 >= now:  # a period reaching back past 1970 keeps all (and may be no float)
             return
         cutoff = now - days * 86400
         try:
@@ -47,7 +51,9 @@ class Sweep:
         except OSError:  # no store yet (a first session), or one claw cannot list: nothing to clean
             return
         kept = {p.name for p in self.keep if p.parent.resolve() == self.directory.resolve()}
-        sessions = {e.name for e in entries if e.name.endswith(_SUFFIX) and not e.is_dir(follow_symlinks=False)}
+        sessions = {
+            e.name for e in entries if e.name.endswith(_SUFFIX) and not e.is_dir(follow_symlinks=False)
+        }
         removed: set[str] = set()
         failures: list[str] = []
         for entry in sorted(entries, key=lambda e: e.name):  # a session before the entries beside it
@@ -90,12 +96,7 @@ def _old(entry: os.DirEntry[str], cutoff: float) -> bool:
         return False
 
 
-#: Sweeps prepared by the store, by session id, until that session's ``claw_session_start`` runs them.
-#: A sub-agent's session (which has no ``claw_session_start``) prepares none.
-PENDING: dict[str, Sweep] = {}
-
-
-def period(settings: Any) -> int:
+def period(settings: Mapping[str, Any]) -> int:
     """The effective ``cleanupPeriodDays`` (validated when the settings were loaded)."""
     value = settings.get("cleanupPeriodDays")
     return DEFAULT_DAYS if value is None else int(value)  # a lax-valid ``"7"`` or ``7.0`` too
