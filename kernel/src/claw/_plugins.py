@@ -84,7 +84,11 @@ FIRST_PARTY: frozenset[str] = frozenset(
 #: Settings keys first-party distributions declare (``claw_register_settings``): a settings file that
 #: sets one when no plugin declared it (the distribution is missing or disabled) gets a line naming the
 #: distribution to install, from the settings check and ``claw doctor``, instead of "unknown key".
-SETTINGS_PROVIDERS: dict[str, str] = {"hooks": "claw-hooks", "compaction": "claw-compaction"}
+SETTINGS_PROVIDERS: dict[str, str] = {
+    "hooks": "claw-hooks",
+    "compaction": "claw-compaction",
+    "cleanupPeriodDays": "claw-sessions",
+}
 
 
 def missing_provider(key: str, what: str = "") -> str:

@@ -156,7 +156,6 @@ class Settings(_Section):
     #: goes on without its answer; ``CLAW_PLUGIN_HOOK_TIMEOUT`` overrides it.
     pluginHookTimeout: float = Field(default=60.0, gt=0)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings.model_construct)
-    cleanupPeriodDays: int | None = Field(default=None, ge=0)
     #: ``-p`` honours workspace trust as interactive runs do (``--require-trust``); read from user,
     #: command-line and managed settings only (a folder cannot lift it). See ``docs/trust.md``.
     requireTrust: bool = False

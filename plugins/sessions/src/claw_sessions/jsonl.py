@@ -14,6 +14,7 @@ from typing import Any
 import claw
 from claw import ClawError, Message, Session, SessionState, SessionSummary, interrupted_results
 
+from claw_sessions import cleanup
 from claw_sessions.store import SessionWriter, parse_events, read_bytes
 
 __all__ = [
@@ -190,9 +191,13 @@ class JsonlSessionStore:
     def open(
         self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
     ) -> Session:
-        return open_session(
+        session = open_session(
             self.directory, resume=resume, fork=fork, session_id=session_id, persist=self.persist, start=start
         )
+        if self.persist and "parent_session_id" not in start:  # a sub-agent's start cleans nothing
+            keep = frozenset(p for p in (session.path, resume and resume.path) if p is not None)
+            cleanup.PENDING[session.id] = cleanup.Sweep(self.directory, keep)
+        return session
 
     def list(self) -> list[SessionSummary]:
         return list_sessions(self.directory)

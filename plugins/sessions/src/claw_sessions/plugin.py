@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from claw import hookimpl
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     import click
-    from claw import SessionStore
+    from claw import SessionContext, SessionStore
 
 
 @hookimpl(trylast=True)
@@ -25,6 +26,29 @@ def claw_session_store(directory: Path, persist: bool) -> SessionStore:
     from claw_sessions.jsonl import JsonlSessionStore
 
     return JsonlSessionStore(directory, persist)
+
+
+@hookimpl
+def claw_register_settings(register: Callable[..., None]) -> None:
+    from claw_sessions.cleanup import CleanupPeriod
+
+    register(
+        "cleanupPeriodDays",
+        CleanupPeriod,
+        "Days a session may stay inactive before a session start deletes its file (default 30, at least 1).",
+        requires_trust=True,  # a folder claw does not trust must not delete its user's sessions
+    )
+
+
+@hookimpl
+def claw_session_start(session: SessionContext) -> None:
+    """Deletes the store's sessions inactive for longer than ``cleanupPeriodDays`` (none for a store that is
+    not this plugin's, or with ``--no-session-persistence``)."""
+    from claw_sessions import cleanup
+
+    sweep = cleanup.PENDING.pop(session.session_id, None)
+    if sweep is not None:
+        sweep.run(cleanup.period(session.settings))
 
 
 @hookimpl
