@@ -69,6 +69,8 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "structured_output",
         "whole_text",
         "safe_policy",
+        "bare",
+        "debug_log",
     ]
     assert builtins == dict(zip(BUILTIN_PLUGINS, names, strict=True))
     assert {"session_store", "compaction", "renderers", "repl", "permissions"} <= set(records)

@@ -51,6 +51,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.structured_output",
     "claw._builtins.whole_text",
     "claw._builtins.safe_policy",
+    "claw._builtins.bare",
+    "claw._builtins.debug_log",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they
