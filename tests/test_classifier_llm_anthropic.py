@@ -6,9 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from claw import PermissionGate
+from claw import PermissionGate, TrustStore
 from claw._app import App
-from claw._trust import TrustStore
 from claw.testing.script import Fault, Reply, Text
 from claw_permissions.standin import StandInTool
 

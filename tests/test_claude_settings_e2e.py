@@ -21,7 +21,7 @@ def write(path: Path, data: object) -> Path:
 def files(claw_env: dict[str, str], workspace: Path) -> dict[str, Path]:
     """The six file-scope settings paths, by ``<origin> <scope>``; the workspace is the test's own,
     so it is trusted (its hooks, env and permission grants count: docs/trust.md)."""
-    from claw._trust import TrustStore
+    from claw import TrustStore
 
     TrustStore(claw_env).add(workspace)
     claude_user = Path(claw_env["HOME"]) / ".claude"

@@ -181,6 +181,23 @@ def test_with_no_trust_dialog_an_interactive_session_runs_untrusted(claw, script
     assert "hook SessionStart: " in line
 
 
+def test_without_a_trust_store_always_trusts_for_the_run_only(
+    claw, claw_env, scripted, hostile, plugin_module
+):
+    # The trust_store built-in disabled: the dialog's "always" cannot be remembered, said in one line.
+    plugin_module("front_end", front_ends.ONE_TURN)
+    plugin_module(
+        "say_always",
+        "import claw\n\n\n@claw.hookimpl\ndef claw_trust_dialog(folder, items):\n    return 'always'\n",
+    )
+    claw.env["CLAW_DISABLE_PLUGINS"] = "repl,tui,trust_store"
+    scripted.script(Reply(Text("done")))
+    res = claw("--repl", "say hello").assert_success()
+    assert "hook" in hostile.ran()  # trusted for this run
+    assert f"claw: warning: no trust store remembers {hostile.root} (trust_store is disabled): " in res.stderr
+    assert not (Path(claw_env["XDG_STATE_HOME"]) / "claw" / "trusted-folders.json").exists()
+
+
 # -- interactive, in a real terminal ----------------------------------------------------------
 
 

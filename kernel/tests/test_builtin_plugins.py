@@ -65,10 +65,14 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "doctor",
         "plugin_list",
         "resume_session",
+        "slash_commands",
         "local_tasks",
+        "subagents",
         "structured_output",
         "whole_text",
         "safe_policy",
+        "entry_point_cache",
+        "trust_store",
         "bare",
         "debug_log",
     ]
@@ -234,6 +238,72 @@ def test_a_disabled_builtin_command_is_one_usage_line(claw, claw_env):
     assert claw("plugins").assert_success().stdout  # the other built-in commands still answer
 
 
+PING_DISPATCHER = """
+import claw
+
+
+class Ping:
+    def names(self, loop, commands):
+        return {"ping": "answer pong"}
+
+    def unknown(self, loop, line, commands):
+        return None
+
+    async def run(self, loop, line, out):
+        if line.strip() != "/ping":
+            return False
+        out.write("pong\\n")
+        return True
+
+
+@claw.hookimpl
+def claw_slash_dispatcher():
+    return Ping()
+"""
+
+
+def test_the_slash_command_dispatch_is_a_builtin_a_plugin_replaces_or_settings_disable(
+    claw, claw_env, loop_env, plugin_module
+):
+    """The ``slash_commands`` built-in runs claw-commands' ``/cost``; a plugin answering
+    ``claw_slash_dispatcher`` first runs its own lines instead, and with the built-in disabled every
+    ``/name`` goes to the agent loop, which names it unknown (one line, exit 1, no request)."""
+    loop_env.script(Reply(Text("still here")))
+    assert claw("-p", "/cost").assert_success().stdout.startswith("Total cost:")
+    _settings(claw_env, plugins={"disabled": ["slash_commands"]})
+    failed = claw("-p", "/cost")
+    assert failed.exit_code == 1
+    assert failed.stderr.splitlines() == [
+        "claw: error: unknown slash command /cost; no slash commands are defined"
+    ]
+    assert claw("-p", "hello").assert_success().stdout == "still here\n"
+    assert len(loop_env.requests) == 1
+    plugin_module("ping_dispatch", PING_DISPATCHER)
+    assert claw("-p", "/ping").assert_success().stdout == "pong\n"
+    _settings(claw_env)  # the built-in back: the plugin's answer still comes first
+    assert claw("-p", "/ping").assert_success().stdout == "pong\n"
+    assert "unknown slash command /cost" in claw("-p", "/cost").assert_failure(1).stderr
+
+
+def test_the_json_schema_flag_comes_with_its_builtin(claw, claw_env, loop_env):
+    """``--json-schema`` is the ``structured_output`` built-in's option: a bad value is its usage error,
+    and disabled, the flag is one usage line naming it."""
+    bad = claw("-p", "x", "--json-schema", "{nope")
+    assert bad.exit_code == 2 and bad.stderr.startswith("claw: error: --json-schema: invalid JSON: ")
+    missing = claw("-p", "x", "--json-schema", "no-such-file.json")
+    assert missing.exit_code == 2
+    assert "--json-schema: not a JSON object nor a file: no-such-file.json" in missing.stderr
+    _settings(claw_env, plugins={"disabled": ["structured_output"]})
+    result = claw("-p", "x", "--json-schema", "{}")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "claw: error: --json-schema comes with claw's built-in plugin 'structured_output', which is "
+        "disabled (settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
+    )
+    assert "--json-schema" not in claw("--help").assert_success().stdout
+    assert len(loop_env.requests) == 0
+
+
 def test_without_the_local_backend_background_work_is_one_line_naming_both(claw_env, workspace):
     import claw as api
     from claw._errors import ConfigError
@@ -267,3 +337,57 @@ def test_text_without_claw_output_is_the_whole_text_builtins_and_without_both_on
         "(pip install claw-output)"
     ]
     assert len(loop_env.requests) == 1  # the second run stopped before asking the model
+
+
+#: A trust store that trusts every folder and remembers nothing new.
+TRUST_ALL = """
+import claw
+
+
+class Everywhere:
+    def trusted_root(self, folder):
+        return "/"
+
+    def add(self, folder):
+        raise claw.ClawError("this store is read-only")
+
+
+@claw.hookimpl
+def claw_trust_store(env):
+    return Everywhere()
+"""
+
+
+def test_the_trust_store_is_a_builtin_a_plugin_replaces_and_without_it_nothing_is_remembered(
+    claw, claw_env, plugin_module, workspace
+):
+    from claw import TrustStore
+
+    def trust() -> dict[str, object]:
+        return claw("config", "show", "--json").assert_success().json()["trust"]
+
+    (workspace / ".claw").mkdir(exist_ok=True)
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"env": {"FROM_THE_FOLDER": "1"}}))
+    assert trust()["trusted"] is False
+    TrustStore(claw_env).add(workspace)
+    assert trust()["trusted"] is True
+    _settings(claw_env, plugins={"disabled": ["trust_store"]})
+    assert trust() == {
+        "folder": str(workspace.resolve()),
+        "trusted": False,
+        "heldBack": [f"env FROM_THE_FOLDER ({workspace / '.claw' / 'settings.json'})"],
+    }
+    refused = claw("trust")  # claw trust changes the store runs consult, here none
+    assert (refused.exit_code, refused.stderr.strip()) == (
+        1,
+        "claw: error: no trust store: the trust_store built-in is disabled and no plugin keeps one",
+    )
+    TrustStore(claw_env).remove(workspace)
+    plugin_module("trust_all", TRUST_ALL)
+    assert trust()["trusted"] is True
+    assert claw("trust").stderr.strip() == "claw: error: this store is read-only"  # the plugin's store
+    listed = claw("trust", "--list")
+    assert (listed.exit_code, listed.stderr.strip()) == (
+        1,
+        "claw: error: the trust store (Everywhere) cannot list or forget folders",
+    )

@@ -1,6 +1,7 @@
 """The cached entry-point index: a distribution installed or removed between two runs is seen by the
 next run, a failing plugin is reported on every run, and a damaged cache costs only a scan. Each run
-is a real ``claw`` process with a directory of distributions on ``PYTHONPATH``, as an install makes."""
+is a real ``claw`` process with a directory of distributions on ``PYTHONPATH``, as an install makes.
+The index is the ``entry_point_cache`` built-in's: disabled, every run reads the metadata."""
 
 from __future__ import annotations
 
@@ -69,6 +70,16 @@ def test_installs_and_removals_between_runs_are_seen(site_env):
     _age(site)
     listed = _plugins(env)
     assert "alpha" not in listed and "beta" in listed
+
+
+def test_with_the_builtin_disabled_every_run_reads_the_metadata(site_env):
+    site, env = site_env
+    env["CLAW_DISABLE_PLUGINS"] = "entry_point_cache"
+    _install(site, "alpha", "import claw\n")
+    _age(site)
+    listed = _plugins(env)
+    assert listed["entry_point_cache"]["status"] == "disabled" and listed["alpha"]["status"] == "loaded"
+    assert not _cache(env).exists()
 
 
 def test_a_failing_plugin_is_reported_on_every_run(site_env):

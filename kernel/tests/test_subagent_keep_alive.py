@@ -162,6 +162,45 @@ def test_work_ending_without_a_notice_ends_the_keep_alive_at_once(claw, loop_env
     assert SPAWNED["last"] == ["second answer", False] and ended - work_ended < 0.25
 
 
+#: A plugin running every sub-agent itself (``claw_subagent_runner``), in place of the ``subagents`` built-in.
+RUNNER = """
+import claw
+
+@claw.hookimpl
+def claw_subagent_runner(session):
+    async def run(spec):
+        return claw.SubagentResult(agent_id="elsewhere", agent_type=spec.agent_type, text="ran elsewhere: "
+            + spec.prompt, is_error=False, subtype="success", num_turns=0, duration_ms=0, total_cost_usd=0)
+    return run
+"""
+
+
+def _spawn_result(claw, loop_env):  # type: ignore[no-untyped-def]
+    """What the parent's ``Spawn`` call (``once``) answered the model."""
+    scripted_provider.RESPONDER = None
+    loop_env.script(Reply(ToolCall("Spawn", {"once": True})), Reply(Text("done")))
+    claw("-p", "once", "--output-format", "json").assert_success()
+    return loop_env.requests[-1]["messages"][-1]["content"][0]
+
+
+def test_a_plugin_replaces_the_subagents_builtin(claw, loop_env, plugin_module):
+    plugin_module("keep_alive_plugin", PLUGIN)
+    plugin_module("runner_plugin", RUNNER)
+    answer = _spawn_result(claw, loop_env)
+    assert json.loads(answer["content"]) == {"answers": [], "last": ["ran elsewhere: child task", False]}
+    assert len(loop_env.requests) == 2  # no child loop asked the model anything
+
+
+def test_with_the_subagents_builtin_disabled_a_subagent_is_one_line(claw, loop_env, plugin_module, claw_env):
+    plugin_module("keep_alive_plugin", PLUGIN)
+    claw_env["CLAW_DISABLE_PLUGINS"] = "subagents"
+    answer = _spawn_result(claw, loop_env)
+    assert answer["is_error"] and answer["content"] == (
+        "sub-agents come with claw's built-in plugin 'subagents', which is disabled "
+        "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
+    )
+
+
 def test_a_notice_sent_from_a_worker_thread_wakes_a_waiter_at_once(tmp_path: Path) -> None:
     """A plain-function tool runs in a worker thread: its ``notify`` is handed to the event loop, which it
     wakes (set from the thread, the event would wake nobody until something else woke the loop)."""

@@ -124,8 +124,7 @@ _LAZY: dict[str, str] = {
     "EffectiveSettings": "claw._config",
     # workspace trust: whether what the folder brings (hooks, .mcp.json, env, ``!`cmd` ``) may run
     "WorkspaceTrust": "claw._trust",
-    "workspace_trust": "claw._trust",
-    "TrustStore": "claw._trust",
+    "TrustStore": "claw._builtins.trust_store.store",
     "table": "claw._cli._output",
     "emit_json": "claw._cli._output",
     # what an interactive front end (``claw_interactive``: claw-tui, claw-repl) needs beside ``CommandContext``
@@ -172,7 +171,6 @@ _LAZY: dict[str, str] = {
     "get_logger": "claw._log",
     "debugging": "claw._log",
     "http_request": "claw._log",
-    "httpx_event_hooks": "claw._log",
     # ``--bare`` (CLAUDE_CODE_SIMPLE): whether a plugin skips what it would discover on its own
     "bare": "claw._builtins.bare.mode",
     # where claw keeps configuration and state; JSON files read with file:line errors
@@ -214,6 +212,7 @@ if TYPE_CHECKING:
         task_argv,
         task_env,
     )
+    from claw._builtins.trust_store.store import TrustStore
     from claw._classifiers import Classifier, PermissionRequest, Verdict
     from claw._cli._output import emit_json, table
     from claw._cli.run_options import RESUME_PICK
@@ -246,7 +245,7 @@ if TYPE_CHECKING:
     from claw._globs import PathPattern, match_path
     from claw._hook_dispatch import CallbackHook, HookCallback, HookContext
     from claw._lazy import require
-    from claw._log import debugging, get_logger, http_request, httpx_event_hooks
+    from claw._log import debugging, get_logger, http_request
     from claw._loop.options import LoopOptions
     from claw._markers import hookimpl
     from claw._messages import (
@@ -331,4 +330,4 @@ if TYPE_CHECKING:
         ToolSpec,
     )
     from claw._transports import MessageTransport, Transport
-    from claw._trust import TrustStore, WorkspaceTrust, workspace_trust
+    from claw._trust import WorkspaceTrust

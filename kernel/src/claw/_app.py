@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claw import _config as config
+from claw import _console as console
 from claw._plugins import PluginManager, Registration, unique
 
 if TYPE_CHECKING:
@@ -142,11 +143,15 @@ class App:
 
     @cached_property
     def trust(self) -> WorkspaceTrust:
-        """The folder's trust: remembered in the store, until :meth:`decide_trust` says otherwise
-        (the trust dialog, headless ``-p``)."""
-        from claw._trust import workspace_trust
+        """The folder's trust: trusted when the trust store (``claw_trust_store``; none: nothing is
+        remembered) names its real path or a folder it is inside, until :meth:`decide_trust` says
+        otherwise (the trust dialog, headless ``-p``)."""
+        from claw._trust import WorkspaceTrust, folder_key
 
-        return workspace_trust(self.workspace, self.env)
+        key = folder_key(self.workspace)
+        store = self.pm.hook.claw_trust_store(env=dict(self.env))
+        remembered = store is not None and store.trusted_root(key) is not None
+        return WorkspaceTrust(Path(key), remembered, "remembered" if remembered else "untrusted")
 
     def decide_trust(self, trust: WorkspaceTrust) -> None:
         """Make ``trust`` the run's decision; settings are validated again under it."""
@@ -156,35 +161,47 @@ class App:
     @cached_property
     def settings(self) -> config.EffectiveSettings:
         start = time.perf_counter()
-        keys = {k: reg.obj[0] for k, reg in self.plugin_settings.items()}
+        keys = {k: reg.obj[1] for k, reg in self.plugin_settings.items()}
         settings = config.validate(self.layers, keys, () if self.trust.trusted else self.restricted_keys)
         settings.trust = self.trust
         self.timed("validate settings", start)
         return settings
 
     @cached_property
-    def plugin_settings(self) -> dict[str, Registration[tuple[Any, str, bool]]]:
-        """Settings keys plugins own: ``{key: Registration((type, description, requires_trust), plugin)}``."""
+    def plugin_settings(self) -> dict[str, Registration[tuple[str, Any, str, bool, Any]]]:
+        """Settings keys plugins own: ``{key: Registration((key, type, description, requires_trust,
+        claude_code), plugin)}``. From here on, a Claude Code file's value of a key registered with a
+        ``claude_code`` adapter is what the adapter made of it (what claw cannot use left out, with a warning)."""
         from claw._settings import Settings
 
         reserved = set(Settings.model_fields)
 
         def make_item(
-            key: str, model: Any, description: str = "", *, requires_trust: bool = False
-        ) -> tuple[str, Any, str, bool]:
-            return (key, model, description, requires_trust)
+            key: str,
+            model: Any,
+            description: str = "",
+            *,
+            requires_trust: bool = False,
+            claude_code: Any = None,
+        ) -> tuple[str, Any, str, bool, Any]:
+            return (key, model, description, requires_trust, claude_code)
 
-        def names_of(item: tuple[str, Any, str, bool]) -> list[str]:
+        def names_of(item: tuple[str, Any, str, bool, Any]) -> list[str]:
             key = item[0]
             if not isinstance(key, str) or key in reserved:
                 raise TypeError(f"settings key {key!r} is reserved by the kernel or not a string")
             return [key]
 
-        staged = self.pm.collect("claw_register_settings", "settings", names_of, make_item)
-        return {
-            k: Registration((reg.obj[1], reg.obj[2], bool(reg.obj[3])), reg.plugin)
-            for k, reg in staged.items()
-        }
+        registered = self.pm.collect("claw_register_settings", "settings", names_of, make_item)
+        for layer in self.layers:
+            for key, reg in registered.items():
+                if layer.origin != "claude" or key not in layer.data or reg.obj[4] is None:
+                    continue
+                try:
+                    layer.data = {**layer.data, key: reg.obj[4](layer.data[key], layer.label)}
+                except Exception as exc:  # a plugin's adapter must not stop claw: the value stays as written
+                    console.warn(f"{reg.plugin.label} raised reading {layer.label}: {key}: {exc!r}")
+        return registered
 
     @cached_property
     def restricted_keys(self) -> list[str]:
@@ -192,7 +209,7 @@ class App:
         (:data:`claw._trust.RESTRICTED_KEYS`) and plugin keys registered ``requires_trust``."""
         from claw._trust import RESTRICTED_KEYS
 
-        return [*RESTRICTED_KEYS, *(k for k, reg in self.plugin_settings.items() if reg.obj[2])]
+        return [*RESTRICTED_KEYS, *(k for k, reg in self.plugin_settings.items() if reg.obj[3])]
 
     def trust_items(self) -> list[str]:
         """What the folder brings that runs only once it is trusted, one line each: the workspace

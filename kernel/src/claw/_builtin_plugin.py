@@ -19,7 +19,17 @@ if TYPE_CHECKING:
 @hookimpl
 def claw_register_settings(register: Callable[..., None]) -> None:
     """``agents``: which task backend runs detached tasks (``claw.select_task_backend``)."""
-    from claw._settings import AgentsSettings
+    from pydantic import ConfigDict
+
+    from claw._model import Model
+
+    class AgentsSettings(Model):
+        """``backend`` names the task backend; other keys belong to backends and agent plugins (for
+        example ``agents.celery``), which validate their own part."""
+
+        model_config = ConfigDict(extra="allow")
+
+        backend: str | None = None
 
     register(
         "agents",

@@ -1,18 +1,6 @@
-"""Layered settings: load, merge, validate and remember where each value came from.
-
-Layers, lowest first: built-in defaults < user < project < local < command line (``--settings`` and
-flags) < managed (``/etc/claw/managed-settings.json``), which nothing overrides. Each file scope has
-two files, Claude Code's directly below claw's, so a repository set up for Claude Code works as is:
-
-- user: ``$CLAUDE_CONFIG_DIR/settings.json`` (``~/.claude``) < ``<config dir>/settings.json``
-- project: ``.claude/settings.json`` < ``.claw/settings.json``
-- local: ``.claude/settings.local.json`` < ``.claw/settings.local.json``
-
-``--setting-sources user,project,local`` (Claude Code's flag) limits which file scopes load; the
-command line and managed layers always do. Objects merge key by key and the higher layer wins for
-scalars; lists concatenate (permission rules and hooks from every file apply) except
-:data:`claw._settings.ORDERED_LISTS`, where the higher layer's list wins.
-"""
+"""Layered settings: load, merge, validate and remember where each value came from. The layers and their
+files (Claude Code's directly below claw's at each scope), ``--setting-sources`` and the merge rules are
+described in docs/configuration.md, "Settings files"."""
 
 from __future__ import annotations
 
@@ -143,10 +131,6 @@ def load_layers(
     for file in settings_files(workspace, env, setting_sources):
         data = read_json_file(file.path)
         if data is not None:
-            if file.origin == "claude" and "hooks" in data:
-                from claw._settings import claude_hooks_claw_runs
-
-                data = {**data, "hooks": claude_hooks_claw_runs(data["hooks"], str(file.path))}
             layers.append(Layer(file.scope, str(file.path), data, file.anchor, file.origin))
     if cli_settings is not None:
         stripped = cli_settings.strip()

@@ -1,36 +1,10 @@
-"""The ``claw`` entry points of the installed distributions, remembered between runs.
-
-Finding them means reading every distribution's metadata on ``sys.path`` (about 170 in a full
-install), a cost every ``claw`` run paid before its first request. The answer only changes when a
-distribution is installed, removed or reinstalled, which creates, deletes or replaces a ``*.dist-info``
-(or ``*.egg-info``) directory: so the answer is cached in the state directory under a key made of
-``sys.path`` and the modification times of each path entry and of each metadata directory in it.
-Anything installed or removed changes the key and the next run scans again. A key taken while a
-directory was modified less than :data:`RACY_SECONDS` ago is not cached (as git treats a racily clean
-index), so a change within the file system's timestamp granularity can never hide behind it.
-
-Only discovery is cached: every plugin is still imported and checked on every run, so ``claw plugins``
-and ``claw doctor`` report exactly what loaded and what failed.
-"""
+"""The ``claw`` entry points of the installed distributions: the plugins a run loads after the built-ins.
+The kernel asks ``claw_entry_points`` first (the ``entry_point_cache`` built-in answers from an index kept
+between runs); :func:`scan` reads every distribution's metadata when no plugin answers."""
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import sys
-import time
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-from claw._paths import state_dir
-
-_CACHE_NAME = "entry-points.json"
-_FORMAT = 1
-#: How recent a change may be before a key taken over it is not cached (see the module docstring).
-RACY_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -43,64 +17,11 @@ class Found:
     version: str | None
 
 
-def find(group: str, env: Mapping[str, str]) -> list[Found]:
-    """The entry points of ``group``, from the cache when nothing was installed or removed since."""
-    key_now, racy = key()
-    path = state_dir(env) / _CACHE_NAME
-    cached = read_cache(path, _FORMAT)
-    if cached.get("key") == key_now and group in cached.get("groups", {}):
-        return [Found(**row) for row in cached["groups"][group]]
-    found = _scan(group)
-    if not racy:
-        groups = cached.get("groups", {}) if cached.get("key") == key_now else {}
-        groups[group] = [vars(f) for f in found]
-        write_cache(path, {"format": _FORMAT, "key": key_now, "groups": groups})
-    return found
-
-
-def _scan(group: str) -> list[Found]:
+def scan(group: str) -> list[Found]:
+    """The entry points of ``group``, read from every distribution's metadata."""
     from importlib.metadata import entry_points
 
     return [
         Found(ep.name, ep.value, ep.dist.name if ep.dist else None, ep.dist.version if ep.dist else None)
         for ep in entry_points(group=group)
     ]
-
-
-def key() -> tuple[list[list[object]], bool]:
-    """``[[path entry, mtime, {metadata dir: mtime}], ...]`` (what is installed) and whether any of it
-    changed just now. :mod:`claw._registrations` keys on it too."""
-    rows: list[list[object]] = []
-    newest = 0
-    for entry in sys.path:
-        try:
-            mtime = os.stat(entry or ".").st_mtime_ns
-        except OSError:
-            rows.append([entry, None, {}])
-            continue
-        newest = max(newest, mtime)
-        metas: dict[str, int] = {}
-        # a zip file or an unreadable directory: its own mtime stands for it
-        with contextlib.suppress(OSError), os.scandir(entry or ".") as it:
-            metas = {i.name: i.stat().st_mtime_ns for i in it if i.name.endswith((".dist-info", ".egg-info"))}
-        if metas:
-            newest = max(newest, *metas.values())
-        rows.append([entry, mtime, metas])
-    return rows, newest > (time.time() - RACY_SECONDS) * 1e9
-
-
-def read_cache(path: Path, fmt: int) -> dict[str, Any]:
-    """A cache file of format ``fmt``, or ``{}`` when it is missing, damaged or of another format."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) and data.get("format") == fmt else {}
-
-
-def write_cache(path: Path, data: dict[str, Any]) -> None:
-    """Store a cache file; a read-only or full state directory only costs the next run the work."""
-    from claw._files import atomic_write
-
-    with contextlib.suppress(OSError):
-        atomic_write(path, json.dumps(data))

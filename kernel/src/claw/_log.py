@@ -14,8 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -106,21 +105,3 @@ def http_request(
     if error:
         fields["error"] = error
     get_logger("claw.http").debug("http request", **fields)
-
-
-def httpx_event_hooks() -> dict[str, list[Callable[[Any], Awaitable[None]]]]:
-    """``event_hooks`` for an httpx / httpx2 ``AsyncClient`` that log each request it sends with
-    :func:`http_request`: for SDK clients whose requests a provider does not send itself (google-genai).
-    Duck-typed: no HTTP library is imported here."""
-
-    async def on_request(request: Any) -> None:
-        request.extensions["claw_started"] = time.perf_counter()
-
-    async def on_response(response: Any) -> None:
-        request = response.request
-        started = request.extensions.get("claw_started", time.perf_counter())
-        http_request(
-            request.method, request.url, seconds=time.perf_counter() - started, status=response.status_code
-        )
-
-    return {"request": [on_request], "response": [on_response]}

@@ -96,7 +96,7 @@ class CommandContext:
             ]
             for kind in REGISTRIES
         }
-        found["settings"] = [(key, reg.obj[1], reg.plugin.source) for key, reg in app.plugin_settings.items()]
+        found["settings"] = [(key, reg.obj[2], reg.plugin.source) for key, reg in app.plugin_settings.items()]
         found["commands"] = [
             (n, None, r.source) for r in app.pm.records for n in r.registered.get("commands", [])
         ]
@@ -149,14 +149,9 @@ class CommandContext:
         return [record.label for record in self._app.pm.implementers(hook_name, wrappers=False)]
 
     def agent_loop(self, options: LoopOptions, renderer: Renderer) -> AgentLoop:
-        """A session's agent loop for this run (what an interactive front end, ``claw_interactive``,
-        drives): ``await loop.start()``, ``await loop.run_prompt(text)`` per prompt, and ``await
-        loop.close(reason)`` in a ``finally``; ``renderer`` receives what happens.
-
-        With ``options.interactive``, the first call settles the folder's trust before the loop exists:
-        in a folder not trusted that brings something needing trust, the person is asked
-        (``claw_trust_dialog``, else on the terminal). A front end with its own event loop calls this off
-        that loop (``asyncio.to_thread``) so its dialog can answer."""
+        """A session's agent loop for this run, driven as ``claw_interactive`` describes (with
+        ``options.interactive`` the first call settles the folder's trust, there too); ``renderer``
+        receives what happens."""
         if options.interactive:
             from claw._cli.run_trust import settle_interactive
 

@@ -1,20 +1,7 @@
-"""Plugin discovery, loading, failure containment and the registries built from plugins.
-
-Loading order is fixed: kernel builtins first, then the claw project's own distributions
-(:data:`FIRST_PARTY`), then third-party ``claw`` entry points, each group sorted by distribution name.
-Registries keep the first registration of a name, so a first-party plugin owns the names it registers:
-a third-party plugin that registers ``Read`` is refused (and named), unless settings
-``plugins.overrides`` hands that name to it. Every load is contained: a plugin that fails to import, declares an incompatible ``CLAW_API``,
-implements a hook that does not exist, raises in a registration hook or registers something of the
-wrong type or a name already taken is reported on stderr with one line naming its distribution,
-and skipped. ``claw`` itself always starts.
-
-Users control loading with ``CLAW_PLUGINS`` (an allow-list: ``""`` loads no plugin, ``"a,b"`` only
-those; built-ins always load), ``CLAW_DISABLE_PLUGINS`` and settings ``plugins.disabled`` (names of entry
-points, distributions or built-ins to skip). ``CLAW_TRACE_PLUGINS=1`` traces every hook call on stderr.
-``CLAW_PLUGIN_MODULES=pkg.mod,other`` loads plugin modules by import path without installing them,
-after the entry points (for developing a plugin, and for tests).
-"""
+"""Plugin discovery, loading, failure containment and the registries built from plugins. The loading order
+(built-ins, first-party, third-party, ``CLAW_PLUGIN_MODULES``), why first-party plugins own their names, what
+is contained and the switches (``CLAW_PLUGINS``, ``CLAW_DISABLE_PLUGINS``, settings ``plugins.disabled``,
+``CLAW_TRACE_PLUGINS``) are described in docs/architecture.md, "Loading order and containment"."""
 
 from __future__ import annotations
 
@@ -47,10 +34,14 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.doctor",
     "claw._builtins.plugin_list",
     "claw._builtins.resume_session",
+    "claw._builtins.slash_commands",
     "claw._builtins.local_tasks",
+    "claw._builtins.subagents",
     "claw._builtins.structured_output",
     "claw._builtins.whole_text",
     "claw._builtins.safe_policy",
+    "claw._builtins.entry_point_cache",
+    "claw._builtins.trust_store",
     "claw._builtins.bare",
     "claw._builtins.debug_log",
 )
@@ -304,7 +295,8 @@ class PluginManager(pluggy.PluginManager):
             dist = ep.dist or ""
             return (dist not in FIRST_PARTY, dist, ep.name)
 
-        for ep in sorted(_entry_points.find(ENTRY_POINT_GROUP, self.env), key=order):
+        found = self.hook.claw_entry_points(group=ENTRY_POINT_GROUP, env=dict(self.env))
+        for ep in sorted(_entry_points.scan(ENTRY_POINT_GROUP) if found is None else found, key=order):
             record = PluginRecord(name=ep.name, module=ep.value, dist=ep.dist, version=ep.version)
             if self._admit(record):
                 self._load_module(record, functools.partial(_load_entry_point, ep.value))
@@ -475,12 +467,6 @@ class PluginManager(pluggy.PluginManager):
         self.records.append(record)
         console.warn(f"{record.label} {reason}; skipped")
 
-    def record(self, name: str) -> PluginRecord:
-        for r in self.records:
-            if r.name == name:
-                return r
-        raise KeyError(name)
-
     # -- calling --------------------------------------------------------------------------
 
     def _raised(self, record: PluginRecord, hook_name: str, exc: BaseException) -> None:
@@ -526,7 +512,8 @@ class PluginManager(pluggy.PluginManager):
         """The plugins implementing ``hook_name``, in the order pluggy calls them (without
         ``wrappers``, only those that answer: ``wrapper=True`` implementations left out)."""
         impls = reversed(getattr(self.hook, hook_name).get_hookimpls())
-        return [self.record(i.plugin_name) for i in impls if wrappers or not (i.wrapper or i.hookwrapper)]
+        by_name = {r.name: r for r in self.records}
+        return [by_name[i.plugin_name] for i in impls if wrappers or not (i.wrapper or i.hookwrapper)]
 
     def collect(
         self,

@@ -229,7 +229,8 @@ class SessionContext:
         tool gets"). Calls may run concurrently. Its end (or cancelling this) is its session's.
 
         :raises ClawError: the child could not start (an unknown model, missing credentials).
-        :raises ToolError: no session is running."""
+        :raises ToolError: no session is running, or nothing runs sub-agents (the ``subagents`` built-in
+            disabled, no plugin in its place)."""
         from claw._tools import ToolError
 
         if self._run_subagent is None:
@@ -257,6 +258,11 @@ class SessionContext:
         """Ask the plugin that started background task ``task_id`` to stop it (``claw_stop_task``, how
         claw-sdk answers the Agent SDK's ``stop_task``): its answer, or ``None`` when no plugin owns it."""
         return self._hook("claw_stop_task", task_id=task_id)[0]
+
+    def trust_store(self) -> Any:
+        """Where trusted folders are remembered (``claw_trust_store``), or ``None`` when no plugin keeps
+        them (the ``trust_store`` built-in disabled): what ``/trust`` writes to."""
+        return self._hook("claw_trust_store", env=dict(self.env))[0]
 
     def control_request(self, subtype: str, request: dict[str, Any]) -> tuple[Any, str]:
         """The plugins' answer to a stream-json control request (``claw_control_request``: one the

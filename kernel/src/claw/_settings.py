@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from claw._events import HookEventName
 from claw._model import Model
 
 #: Reasoning effort levels, from least to most.
@@ -30,15 +29,6 @@ def env_number(env: Mapping[str, str], name: str, default: float) -> float:
 class _Section(Model):
     # A section no file sets defaults to its model_construct(): no validator built for defaults (~1.5 ms).
     model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-
-class AgentsSettings(Model):
-    """Settings ``agents`` (:mod:`claw._builtin_plugin`): ``backend`` names the task backend; other keys
-    belong to backends and agent plugins (for example ``agents.celery``), which validate their own part."""
-
-    model_config = ConfigDict(extra="allow")
-
-    backend: str | None = None
 
 
 class PermissionSettings(_Section):
@@ -174,46 +164,3 @@ class Settings(_Section):
 
 #: List-valued keys where the highest layer wins instead of lists concatenating.
 ORDERED_LISTS = frozenset({"fallbackModels"})
-
-
-def claude_hooks_claw_runs(hooks: Any, label: str) -> Any:
-    """``hooks`` from a Claude Code settings file without what claw cannot run: events claw does not
-    emit, handler types other than ``command`` (``http``, ``prompt``, ``agent``, ``mcp_tool``) and
-    handler keys claw does not know. Each is left out with a one-line warning, so a file written
-    for Claude Code loads instead of failing validation (claw's own files stay strict)."""
-    from typing import get_args
-
-    from claw import _console as console
-
-    if not isinstance(hooks, dict):
-        return hooks
-    known_keys = {"type", "command", "timeout", "statusMessage", "if"}
-    out: dict[str, Any] = {}
-    for event, groups in hooks.items():
-        if event not in get_args(HookEventName):
-            console.warn(f"{label}: hooks.{event}: claw has no such hook event; ignored")
-            continue
-        if not isinstance(groups, list):
-            out[event] = groups
-            continue
-        kept_groups: list[Any] = []
-        for i, group in enumerate(groups):
-            handlers = group.get("hooks") if isinstance(group, dict) else None
-            if not isinstance(handlers, list):
-                kept_groups.append(group)
-                continue
-            kept: list[Any] = []
-            for j, handler in enumerate(handlers):
-                where = f"{label}: hooks.{event}[{i}].hooks[{j}]"
-                if isinstance(handler, dict) and handler.get("type", "command") != "command":
-                    console.warn(f"{where}: claw does not run {handler['type']!r} hooks; ignored")
-                    continue
-                if isinstance(handler, dict) and set(handler) - known_keys:
-                    extra = ", ".join(sorted(set(handler) - known_keys))
-                    console.warn(f"{where}: ignoring keys claw does not use: {extra}")
-                    handler = {k: v for k, v in handler.items() if k in known_keys}
-                kept.append(handler)
-            if kept:
-                kept_groups.append({**group, "hooks": kept})
-        out[event] = kept_groups
-    return out

@@ -1,30 +1,19 @@
 """Workspace trust: whether what a folder brings (its project and local settings files, ``.mcp.json``,
-slash commands) may run code or reach the network.
-
-A cloned repository chooses its own ``.claw/settings.json``: hooks are commands, ``env`` can point a
-proxy at an attacker, ``providers`` can send the API key elsewhere, permission grants let the model
-run commands unasked. Until the user trusts the folder, the kernel leaves those keys of the folder's
-layers out of the effective settings (:func:`restricted_layers`), and plugins that read the folder
-themselves (claw-mcp's ``.mcp.json``, Markdown commands' ``!`cmd` ``) ask :class:`WorkspaceTrust`
-(``EffectiveSettings.trust``, ``SessionContext.trust``) rather than this store.
-
-Trust is remembered per folder in the state directory, keyed by the folder's real path: a clone
-moved or reached through another symlink is a different folder and is asked about again. A trusted
-folder's subfolders are trusted with it (as in Claude Code: they are part of what was trusted); its
-parent and siblings are not. See ``docs/trust.md``.
+slash commands) may run code or reach the network. Why, what is held back, and how trust is remembered
+(per real path, subfolders with it) are described in docs/trust.md. Until the folder is trusted the
+kernel leaves the restricted keys of its layers out of the effective settings (:func:`restricted_layers`);
+plugins ask :class:`WorkspaceTrust` (``EffectiveSettings.trust``, ``SessionContext.trust``); where
+trust is remembered is the ``trust_store`` built-in's (``claw_trust_store``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-
-from claw import _paths as paths
 
 #: The settings layers a folder brings (its own files), as opposed to the user's, the command line's
 #: and the organisation's.
@@ -72,62 +61,6 @@ class WorkspaceTrust:
 def folder_key(folder: Path | str) -> str:
     """The store's key for ``folder``: its real path (symlinks resolved)."""
     return os.path.realpath(os.fspath(folder))
-
-
-class TrustStore:
-    """``<state dir>/trusted-folders.json``: ``{"folders": {"<real path>": {"trustedAt": "..."}}}``.
-
-    Only the kernel reads it; plugins ask the run's :class:`WorkspaceTrust`."""
-
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        self.path = paths.state_dir(env) / "trusted-folders.json"
-
-    def folders(self) -> dict[str, dict[str, Any]]:
-        """Trusted folders by real path.
-
-        :raises ConfigError: when the file is not valid JSON (it is never silently replaced)."""
-        from claw._config import read_json_file
-
-        data = read_json_file(self.path) or {}
-        folders = data.get("folders")
-        return {k: v for k, v in folders.items() if isinstance(v, dict)} if isinstance(folders, dict) else {}
-
-    def trusted_root(self, folder: Path | str) -> str | None:
-        """The trusted folder ``folder`` is (or is inside), by real path; ``None`` when none is."""
-        folders = self.folders()
-        path = Path(folder_key(folder))
-        return next((str(p) for p in (path, *path.parents) if str(p) in folders), None)
-
-    def add(self, folder: Path | str) -> str:
-        """Remember ``folder`` as trusted; returns its key."""
-        key = folder_key(folder)
-        folders = self.folders()
-        folders.setdefault(key, {"trustedAt": datetime.now(UTC).isoformat(timespec="seconds")})
-        self._write(folders)
-        return key
-
-    def remove(self, folder: Path | str) -> bool:
-        """Forget ``folder``; whether it was trusted."""
-        folders = self.folders()
-        if folders.pop(folder_key(folder), None) is None:
-            return False
-        self._write(folders)
-        return True
-
-    def _write(self, folders: dict[str, dict[str, Any]]) -> None:
-        from claw._files import atomic_write
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, json.dumps({"folders": folders}, indent=2, sort_keys=True) + "\n")
-
-
-def workspace_trust(workspace: Path | str, env: Mapping[str, str] | None = None) -> WorkspaceTrust:
-    """The remembered decision for ``workspace``: trusted when the store names its real path or a
-    folder it is inside."""
-    key = folder_key(workspace)
-    if TrustStore(env).trusted_root(key) is not None:
-        return WorkspaceTrust(Path(key), True, "remembered")
-    return WorkspaceTrust(Path(key), False, "untrusted")
 
 
 def granted(trust: WorkspaceTrust, reason: Reason) -> WorkspaceTrust:

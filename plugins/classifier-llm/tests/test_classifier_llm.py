@@ -15,11 +15,11 @@ from claw import (
     Provider,
     ResponseComplete,
     ToolContext,
+    TrustStore,
 )
 from claw._app import App
 from claw._config import Layer, validate
 from claw._providers import CredentialStatus, ModelResponse
-from claw._trust import TrustStore
 from claw_classifier_llm.cache import TTLCache
 from claw_classifier_llm.classifier import LLMClassifier
 from claw_classifier_llm.config import ClassifierLlmSettings

@@ -59,3 +59,18 @@ def test_the_prompt_sent_is_the_printed_one(claw, loop_env, workspace):
     claw("-p", "x").assert_success()
     printed = claw("print-system-prompt").assert_success().stdout
     assert loop_env.requests[0]["system"][0]["text"] == printed.rstrip("\n")
+
+
+def test_print_system_prompt_reads_the_prompt_files_like_a_run(claw, loop_env, tmp_path):
+    (tmp_path / "instead.md").write_text("You are a terse reviewer.")
+    (tmp_path / "more.md").write_text("Answer in French.")
+    args = ["--system-prompt-file", str(tmp_path / "instead.md")]
+    args += ["--append-system-prompt-file", str(tmp_path / "more.md")]
+    loop_env.script(Reply(Text("ok")))
+    claw(*args, "-p", "hi").assert_success()
+    sent = "".join(block["text"] for block in loop_env.requests[0]["system"])
+    printed = claw(*args, "print-system-prompt").assert_success().stdout
+    assert printed.startswith("You are a terse reviewer.") and "Answer in French." in printed
+    assert printed.rstrip("\n") == sent
+    both = [*args, "--system-prompt", "x", "print-system-prompt"]
+    claw(*both).assert_failure(2, "--system-prompt and --system-prompt-file cannot be used together")

@@ -57,6 +57,11 @@ def test_each_builtin_runs_as_a_print_prompt_without_a_model_turn(claw, loop_env
     assert run(f"/export {out}") == f"exported the conversation to {out}\n"
     assert out.read_text().startswith(f"# Session {sid}\n\n## User\n\necho 1")
     claw("-p", f"/export {out}", "--continue").assert_failure(1, f"/export: {out} already exists")
+    claw.env["CLAW_DISABLE_PLUGINS"] = "trust_store"
+    claw("-p", "/trust", "--continue").assert_failure(
+        1, "/trust: no trust store remembers folders (the trust_store built-in is disabled)"
+    )
+    del claw.env["CLAW_DISABLE_PLUGINS"]
     assert run("/trust").startswith(f"trusted: {workspace.resolve()}; its hooks")
     assert len(loop_env.requests) == 2  # none of these asked the model
     loop_env.script(Reply(Text("SUMMARY: echoed once")))

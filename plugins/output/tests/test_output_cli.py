@@ -51,3 +51,27 @@ def test_text_output_does_not_repeat_text_a_retry_streams_again(claw, loop_env):
 def test_text_output_after_a_retry_that_answers_differently_starts_a_fresh_line(claw, loop_env):
     loop_env.script(Fault(kind="cut", after_events=1, reply=Reply(Text("First try"))), Reply(Text("Other")))
     assert claw("-p", "hi").assert_success().stdout == "Firs\nOther\n"
+
+
+def test_include_hook_events_prints_each_hook_run_as_two_system_lines(claw, loop_env):
+    """``--include-hook-events``: the stream-json renderer prints Claude Code's ``hook_started`` and
+    ``hook_response`` for every hook run, a failed command hook's as ``outcome: error``."""
+    hooks = {
+        "PreToolUse": [{"matcher": "Echo", "hooks": [{"type": "command", "command": "true"}]}],
+        "Stop": [{"hooks": [{"type": "command", "command": "echo broken >&2; exit 1"}]}],
+    }
+    loop_env.script(Reply(ToolCall("Echo", {"text": "z"})), Reply(Text("bye")))
+    flags = ("--output-format", "stream-json", "--verbose", "--include-hook-events")
+    lines = claw("-p", "hi", *flags, "--settings", json.dumps({"hooks": hooks})).assert_success().json_lines()
+    runs = [x for x in lines if x.get("subtype", "").startswith("hook_")]
+    assert [(x["subtype"], x["hook_event"]) for x in runs] == [
+        ("hook_started", "PreToolUse"),
+        ("hook_response", "PreToolUse"),
+        ("hook_started", "Stop"),
+        ("hook_response", "Stop"),
+    ]
+    assert {x["session_id"] for x in runs} == {lines[0]["session_id"]}
+    assert runs[0]["hook_id"] == runs[1]["hook_id"] != runs[2]["hook_id"]
+    assert runs[1]["outcome"] == "success" and runs[1]["exit_code"] == 0
+    assert runs[3]["outcome"] == "error" and runs[3]["exit_code"] == 1, runs[3]
+    assert [x["type"] for x in lines if x["type"] != "system"] == ["assistant", "user", "assistant", "result"]

@@ -1,14 +1,6 @@
-"""The ``claw`` command line.
-
-Built-in subcommands live one module each and are imported only when invoked or listed; plugin
-subcommands come from ``claw_register_commands``. ``main`` maps every :class:`claw.ClawError`
-to one ``claw: error: ...`` line and its exit code (0 ok, 1 runtime failure, 2 usage error, 130
-interrupted).
-
-Plugin commands reach their run through the public API, ``claw.command_context(ctx)`` (a
-:class:`claw.CommandContext`: workspace, environment, settings, registries, hooks), and print tables
-with ``claw.table(rows, headers)``.
-"""
+"""The ``claw`` command line: :func:`main` runs the root group (:mod:`claw._cli._root`, which collects
+every subcommand from plugins) and ends every failure in one ``claw: error: ...`` line and its exit code
+(:mod:`claw._cli._errors`; the codes are in docs/cli.md)."""
 
 from __future__ import annotations
 

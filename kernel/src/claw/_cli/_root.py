@@ -18,12 +18,14 @@ from claw._version import version_line
 if TYPE_CHECKING:
     from claw._plugins import PluginRecord
 
-#: Subcommands of the kernel's built-in plugins (:data:`claw._plugins.BUILTIN_PLUGINS`), by name -> the
-#: built-in: with it disabled, the error says so instead of guessing at a typo.
-BUILTIN_COMMANDS: dict[str, str] = {
+#: Subcommands and flags of the kernel's built-in plugins (:data:`claw._plugins.BUILTIN_PLUGINS`), by name
+#: -> the built-in: with it disabled, the error says so instead of guessing at a typo (or click's "No such
+#: option").
+BUILTIN_NAMES: dict[str, str] = {
     "doctor": "doctor",
     "plugins": "plugin_list",
     "resume-session": "resume_session",
+    "--json-schema": "structured_output",
 }
 
 #: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
@@ -49,7 +51,6 @@ class CliState:
         self.settings: str | None = None
         self.verbose = False
         self.setting_sources: tuple[str, ...] | None = None
-        self.overrides: dict[str, Any] = {}
         #: Options plugins added to this run (``claw_register_run_options``), in load order.
         self.plugin_options: list[click.Option] = []
         self._app: Any = None
@@ -75,7 +76,6 @@ class CliState:
             self._app = App(
                 workspace=self.work_dir,
                 cli_settings=self.settings,
-                cli_overrides=self.overrides,
                 setting_sources=self.setting_sources,
             )
         return self._app
@@ -110,6 +110,8 @@ class ClawGroup(click.Group):
             unread = ctx.meta.get(_UNREAD_SETTINGS)
             if unread is not None:  # maybe a plugin's option: the settings that hid it are the error
                 raise unread from None
+            if exc.option_name in BUILTIN_NAMES:
+                raise _builtin_disabled(exc.option_name, ctx) from None
             dist = PLUGIN_FLAGS.get(exc.option_name)
             if dist is not None:
                 raise click.UsageError(
@@ -132,14 +134,9 @@ class ClawGroup(click.Group):
         return rest
 
     def _add_plugin_options(self, ctx: click.Context, args: list[str]) -> None:
-        """Load the plugins and add their run options before click parses ``args``.
-
-        The plugins enabled depend on the settings, which depend on ``--work-dir``, ``--settings`` and
-        ``--setting-sources``: those three are read first by a scan of ``args`` that knows only the
-        kernel's options, converted by their own click types and callbacks. The state made from them
-        (and its app) is the run's, unless click's full parse then disagrees (see :meth:`parse_args`).
-        ``--version`` (``-v``, as in Claude Code) loads no plugin: unknown options are ignored so it answers.
-        """
+        """Load the plugins and add their run options before click parses ``args``, as docs/architecture.md
+        ("Run options: plugins on the command line") tells step by step. ``--version`` (``-v``, as in Claude
+        Code) loads no plugin: unknown options are ignored so it answers."""
         head = args[: args.index("--")] if "--" in args else args
         if "--version" in head or "-v" in head:
             ctx.ignore_unknown_options = True
@@ -206,12 +203,8 @@ class ClawGroup(click.Group):
         name = args[0]
         if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
             return super().resolve_command(ctx, args)
-        if name in BUILTIN_COMMANDS:
-            raise click.UsageError(
-                f"claw {name} comes with claw's built-in plugin {BUILTIN_COMMANDS[name]!r}, which is disabled "
-                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)",
-                ctx,
-            )
+        if name in BUILTIN_NAMES:
+            raise _builtin_disabled(name, ctx)
         if name in PLUGIN_COMMANDS:
             dist = PLUGIN_COMMANDS[name]
             raise click.UsageError(
@@ -330,6 +323,16 @@ _SDK_FLAGS = (
 #: rather than click's "No such option".
 PLUGIN_FLAGS = {**dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk"), "--plugin-dir": "claw-claude-plugins"}
 
+
+def _builtin_disabled(name: str, ctx: click.Context) -> click.UsageError:
+    what = name if name.startswith("-") else f"claw {name}"
+    return click.UsageError(
+        f"{what} comes with claw's built-in plugin {BUILTIN_NAMES[name]!r}, which is disabled "
+        "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)",
+        ctx,
+    )
+
+
 #: ``ctx.meta`` key of the options plugins added to the invocation.
 _RUN_OPTIONS = "claw.run_options"
 #: ``ctx.meta`` key of the :class:`claw.ConfigError` that kept plugins from loading.
@@ -425,21 +428,18 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 @click.option(
     "--work-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=None,
     help="Workspace directory (default: the current directory).",
 )
 @click.option(
     "--settings",
     "settings_arg",
     metavar="FILE|JSON",
-    default=None,
     help="Extra settings for this run: a file or an inline JSON object.",
 )
 @click.option(
     "--setting-sources",
     "setting_sources",
     metavar="SOURCES",
-    default=None,
     callback=_setting_sources,
     help="Comma-separated settings file scopes to read: user, project, local (default all). "
     "--settings and managed settings always apply.",
@@ -469,6 +469,10 @@ def cli(
         from claw import _log as log
 
         log.configure(verbose=True)
+    if run_params.get("system_prompt_file") or run_params.get("append_system_prompt_file"):
+        from claw._cli.run import prompt_files
+
+        ctx.params.update(run_params := prompt_files(run_params))
     if ctx.invoked_subcommand is None:
         from claw._cli.run import run_root
 

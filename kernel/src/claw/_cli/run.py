@@ -7,10 +7,8 @@ holds no option table (:mod:`claw._cli.run_options`), so ``claw --help`` need no
 
 from __future__ import annotations
 
-import json
 import re
 import sys
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -33,19 +31,6 @@ def split_rules(values: tuple[str, ...] | list[str]) -> list[str]:
     return [m.group(0) for v in values for m in _RULE.finditer(v)]
 
 
-def _json_arg(value: str, flag: str) -> Any:
-    text: str | bytes = value
-    if not value.lstrip().startswith("{"):
-        path = Path(value).expanduser()
-        if not path.is_file():
-            raise UsageError(f"{flag}: not a JSON object nor a file: {value}")
-        text = path.read_bytes()
-    try:
-        return json.loads(text)  # bytes: JSON's own UTF-8 detection; a bad byte is a ValueError too
-    except ValueError as exc:
-        raise UsageError(f"{flag}: invalid JSON: {exc}") from None
-
-
 def add_dirs(values: Sequence[str]) -> list[Path]:
     """``--add-dir`` values, absolute (relative to the current directory); each must be a directory."""
     for value in values:
@@ -54,9 +39,10 @@ def add_dirs(values: Sequence[str]) -> list[Path]:
     return [Path(v).expanduser().resolve() for v in values]
 
 
-def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
+def prompt_files(params: dict[str, Any]) -> dict[str, Any]:
     """``params`` with ``--system-prompt-file`` and ``--append-system-prompt-file`` read into
-    ``system_prompt`` and ``append_system_prompt`` (Claude Code's flags).
+    ``system_prompt`` and ``append_system_prompt`` (Claude Code's flags), once, by the root command, so
+    its subcommands (``print-system-prompt``, ``resume-session``) see the text as a run does.
 
     :raises UsageError: a file flag given with its text flag, or a file that cannot be read.
     """
@@ -71,7 +57,7 @@ def _prompt_files(params: dict[str, Any]) -> dict[str, Any]:
         if params.get(key) is not None:
             raise UsageError(f"{text} and {flag} cannot be used together")
         try:
-            params[key] = path.read_text(encoding="utf-8")
+            params[key], params[key + "_file"] = path.read_text(encoding="utf-8"), None
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"{flag}: cannot read {path}: {exc}") from None
     return params
@@ -101,7 +87,6 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     mode = (
         "bypassPermissions" if params.get("dangerously_skip_permissions") else params.get("permission_mode")
     )
-    schema = _json_arg(params["json_schema"], "--json-schema") if params.get("json_schema") else None
     prompt_tool = params.get("permission_prompt_tool")
     options = LoopOptions(
         model=params.get("model"),
@@ -117,7 +102,6 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
         add_dirs=add_dirs(params.get("add_dir") or ()),
         system_prompt=params.get("system_prompt"),
         append_system_prompt=params.get("append_system_prompt"),
-        json_schema=schema,
         session_dir=params.get("session_dir"),
         resume=resume,
         fork=bool(params.get("fork_session")),
@@ -156,7 +140,6 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
 
     state = state_of(ctx)
     prompt, params = _seed_spellings(prompt, params)
-    params = _prompt_files(params)
     print_mode = bool(params.get("print_mode"))
     interactive_stdin = sys.stdin is not None and sys.stdin.isatty()
     fmt = params.get("output_format") or "text"
@@ -257,9 +240,10 @@ def _with_stdin(app: Any, prompt: str | list[str] | None, piped: str) -> list[st
     lines = [prompt] if isinstance(prompt, str) else list(prompt or [])
     if not piped:
         return lines
-    from claw._cli import slash_builtins
+    from claw._loop import slash
 
-    if not lines or (isinstance(prompt, list) and slash_builtins.is_builtin(app, lines[-1])):
+    last = slash.parse(lines[-1]) if lines and isinstance(prompt, list) else None
+    if not lines or (last is not None and last.name in app.slash_commands):
         return [*lines, piped]
     return [*lines[:-1], f"{piped.rstrip()}\n\n{lines[-1]}"]
 
@@ -307,7 +291,9 @@ def run_print(
             await prompt.open(options)  # an initialize request configures the session it starts
         loop = AgentLoop(app, options, renderer)
         if hook_events:
-            options.on_hook_run = lambda record: _report_hook(renderer, loop, record)
+            options.on_hook_run = lambda record: renderer.hook_run(
+                record, loop.session.id if loop.session else ""
+            )
         reason = "other"
         task = asyncio.current_task()
         if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
@@ -371,30 +357,3 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
             console.error(outcome.error)
         exit_code = max(exit_code, outcome.exit_code)
     return exit_code, turns
-
-
-def _report_hook(renderer: Any, loop: Any, record: dict[str, Any]) -> None:
-    """``--include-hook-events``: Claude Code's ``hook_started`` and ``hook_response`` system messages for
-    one hook run; claw reports a hook when it has finished, so both come together."""
-    base = {
-        "type": "system",
-        "hook_id": str(uuid.uuid4()),
-        "hook_name": f"{record['event']}:{record['hook']}",
-        "hook_event": record["event"],
-        "session_id": loop.session.id if loop.session else "",
-    }
-    failed = "error" in record or record.get("outcome") == "timeout"
-    renderer.system({**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())})
-    renderer.system(
-        {
-            **base,
-            "subtype": "hook_response",
-            "output": record.get("error", ""),
-            "stdout": "",
-            "stderr": record.get("error", ""),
-            "exit_code": record.get("exit_code"),
-            "outcome": "error" if failed else "success",
-            "decision": record.get("outcome"),
-            "uuid": str(uuid.uuid4()),
-        }
-    )

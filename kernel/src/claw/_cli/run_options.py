@@ -29,7 +29,6 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
         "--prompt",
         "prompt_text",
-        default=None,
         metavar="PROMPT",
         help="claw-code-go's spelling of -p PROMPT.",
     ),
@@ -38,7 +37,6 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     ),
     click.option(
         "--model",
-        default=None,
         metavar="MODEL",
         help="provider/model-id, an alias (sonnet, opus, haiku) or a bare id. Overrides settings model.",
     ),
@@ -54,14 +52,12 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         "--effort",
         "reasoning_effort",
         type=click.Choice(EFFORTS),
-        default=None,
         help="Reasoning effort; a level the model lacks maps to one it supports (with a warning).",
     ),
-    click.option("--max-turns", type=click.IntRange(min=1), default=None, help="Stop after N model turns."),
+    click.option("--max-turns", type=click.IntRange(min=1), help="Stop after N model turns."),
     click.option(
         "--max-budget-usd",
         type=click.FloatRange(min=0),
-        default=None,
         help="Stop once the run has cost this much.",
     ),
     click.option(
@@ -95,24 +91,22 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
         "--session-dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=None,
         help="Where session files live (default: the workspace's folder in the state dir).",
     ),
     click.option(
         "-r",
         "--resume",
-        default=None,
         is_flag=False,
         flag_value="",
         metavar="[ID|latest|PATH]",
         help="Resume a session; without an id, pick one (in the full-screen UI, claw-tui).",
     ),
-    click.option("--session", default=None, metavar="ID", help="claw-code-go's spelling of --resume ID."),
+    click.option("--session", metavar="ID", help="claw-code-go's spelling of --resume ID."),
     click.option(
         "-c", "--continue", "continue_", is_flag=True, help="Resume the latest session of this workspace."
     ),
     click.option("--fork-session", is_flag=True, help="With --resume/--continue: continue in a new session."),
-    click.option("--session-id", default=None, metavar="UUID", help="Use this id for the new session."),
+    click.option("--session-id", metavar="UUID", help="Use this id for the new session."),
     click.option("--no-session-persistence", is_flag=True, help="Do not save the session."),
     click.option(
         "--require-trust",
@@ -122,7 +116,6 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     ),
     click.option(
         "--permission-mode",
-        default=None,
         metavar="MODE",
         help="default, acceptEdits, plan, auto, dontAsk, bypassPermissions (or claw's modes).",
     ),
@@ -131,7 +124,6 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     ),
     click.option(
         "--permission-prompt-tool",
-        default=None,
         metavar="TOOL|stdio",
         help="With -p: the MCP tool (mcp__server__tool) that answers permission questions; stdio: ask "
         "the stream-json client (can_use_tool).",
@@ -154,7 +146,6 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     ),
     click.option(
         "--tools",
-        default=None,
         metavar="NAMES",
         help='Offer only these tools ("Bash,Edit,Read"); "" for none, "default" for all.',
     ),
@@ -165,25 +156,17 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         metavar="DIR",
         help="Also let tools work in this directory (repeatable).",
     ),
-    click.option("--system-prompt", default=None, help="Replace claw's own instructions."),
+    click.option("--system-prompt", help="Replace claw's own instructions."),
     click.option(
         "--system-prompt-file",
         type=_FILE,
-        default=None,
         help="Replace claw's own instructions with this file's text.",
     ),
-    click.option("--append-system-prompt", default=None, help="Add text to the end of the system prompt."),
+    click.option("--append-system-prompt", help="Add text to the end of the system prompt."),
     click.option(
         "--append-system-prompt-file",
         type=_FILE,
-        default=None,
         help="Add this file's text to the end of the system prompt.",
-    ),
-    click.option(
-        "--json-schema",
-        default=None,
-        metavar="JSON|FILE",
-        help="Make the final answer JSON matching this schema (result.structured_output).",
     ),
 ]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from claw import _console as console
-from claw._trust import REQUIRE_TRUST_ENV, WORKSPACE_SCOPES, TrustStore, WorkspaceTrust, folder_key, granted
+from claw._trust import REQUIRE_TRUST_ENV, WORKSPACE_SCOPES, WorkspaceTrust, folder_key, granted
 
 
 def require_trust(app: Any, flag: bool) -> bool:
@@ -51,10 +51,13 @@ def settle_interactive(app: Any) -> None:
         return
     folder = app.trust.folder
     answer = app.pm.hook.claw_trust_dialog(folder=folder, items=items)
-    if answer == "always":
-        TrustStore(app.env).add(folder)
+    store = app.pm.hook.claw_trust_store(env=dict(app.env)) if answer == "always" else None
+    if store is not None:
+        store.add(folder)
         app.decide_trust(granted(app.trust, "remembered"))
-    elif answer == "once":
+    elif answer in ("always", "once"):
+        if answer == "always":
+            console.warn(f"no trust store remembers {folder} (trust_store is disabled): trusted for this run")
         app.decide_trust(granted(app.trust, "this run"))
     else:
         console.warn(skipped_line(app, items))

@@ -1,8 +1,6 @@
-"""Dispatch of the built-in slash commands (``/cost``) for every place a ``/command`` can be typed: the
-front ends (``claw.run_builtin``), ``claw -p "/cost"`` (stream-json input too) and ``claw resume-session
-FILE /compact /cost``. Plugins register the commands (``claw_register_slash_commands``: claw-commands'
-six); they take precedence over a session's slash command of the same name, as Claude Code's built-ins
-do. Any other ``/name`` is the agent loop's (:mod:`claw._loop.slash`); ``/exit`` is the front ends'."""
+"""The built-in slash commands' contract (``claw_register_slash_commands``, which says where they run) and
+the front ends' way to them, through the dispatcher ``claw_slash_dispatcher`` answers (claw's
+``slash_commands`` built-in). Any other ``/name`` is the agent loop's (:mod:`claw._loop.slash`)."""
 
 from __future__ import annotations
 
@@ -10,18 +8,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
-from claw._errors import ClawError
 from claw._loop import slash
 
 if TYPE_CHECKING:
+    from claw._errors import ClawError
     from claw._messages import Message, Usage
     from claw._session_context import SessionContext
-
-#: The built-ins claw-commands registers: while it is missing or disabled, calling one says so.
-DEFAULT_NAMES = frozenset({"help", "compact", "cost", "status", "export", "trust"})
-
-#: Commands the interactive front ends (claw-repl, claw-tui) handle themselves: they end the session.
-REPL_ONLY: dict[str, str] = {"exit": "end the session (also Ctrl-D)", "quit": "the same as /exit"}
 
 
 @dataclass(frozen=True)
@@ -61,61 +53,25 @@ class BuiltinCommand:
             raise ValueError(f"needs a name of letters, digits, _.:-, a one-line summary, a run: {self!r}")
 
 
+def _dispatcher(loop: Any) -> Any:
+    return loop.app.pm.hook.claw_slash_dispatcher() if loop is not None else None
+
+
 def command_names(commands: Mapping[str, Any], loop: Any = None) -> dict[str, str]:
     """Every name a prompt accepts after ``/`` with its description (what completion offers and ``/help``
-    lists): the session's ``commands``, the built-ins of ``loop``'s plugins (none without one), ``/exit``."""
-    builtins = loop.app.objects("slash_commands") if loop is not None else {}
-    return {
-        **{name: command.description for name, command in commands.items()},
-        **{name: b.summary for name, b in builtins.items()},
-        **REPL_ONLY,
-    }
+    lists): the session's ``commands``, and with the started ``loop`` the built-ins of its plugins and
+    ``/exit``."""
+    dispatcher = _dispatcher(loop)
+    if dispatcher is None:
+        return {name: command.description for name, command in commands.items()}
+    return dispatcher.names(loop, commands)
 
 
 def unknown_command(line: str, commands: Mapping[str, Any], loop: Any = None) -> ClawError | None:
     """The error for a line calling a ``/name`` none of :func:`command_names` (its hint names the nearest;
     claw-commands' when missing), else ``None``: what a front end reports instead of starting a turn."""
-    call = slash.parse(line)
-    known = command_names(commands, loop)
-    if call is None or call.name in known:
-        return None
-    if call.name not in DEFAULT_NAMES:
-        return slash.unknown(call.name, known)
-    return ClawError(
-        f"/{call.name}: built-in slash commands need claw-commands, which is not installed or is disabled "
-        "(pip install claw-commands)"
-    )
-
-
-def help_text(loop: Any) -> str:
-    """The built-in commands, then the session's slash commands with their argument hints (a session
-    command named like a built-in is never reached, so it is not listed)."""
-    builtins = loop.app.objects("slash_commands")
-    commands = loop.ctx.commands
-    lines = [f"{f'/{b.name} {b.argument_hint}'.rstrip():<18} {b.summary}" for b in builtins.values()]
-    lines += [f"{'/' + name:<18} {summary}" for name, summary in REPL_ONLY.items()]
-    for name in sorted(set(commands) - set(builtins) - set(REPL_ONLY)):
-        command = commands[name]
-        usage = f"/{name} {command.argument_hint}".rstrip()
-        lines.append(f"{usage:<18} {command.description}".rstrip())
-    return "\n".join(lines)
-
-
-def _context(loop: Any, out: TextIO) -> BuiltinContext:
-    s, state = loop.status(), loop.session.state
-    return BuiltinContext(
-        session=loop.ctx,
-        messages=list(loop.session.messages),
-        model=s["model"],
-        usage=state.usage,
-        cost_usd=state.cost_usd,
-        context_tokens=s["context_tokens"],
-        context_window=s["context_window"],
-        permission_mode=s["permission_mode"],
-        out=out,
-        compact=lambda: loop.compact("manual"),
-        help_text=help_text(loop),
-    )
+    dispatcher = _dispatcher(loop)
+    return dispatcher.unknown(loop, line, commands) if dispatcher is not None else None
 
 
 async def run_builtin(loop: Any, line: str, out: TextIO) -> bool:
@@ -126,48 +82,5 @@ async def run_builtin(loop: Any, line: str, out: TextIO) -> bool:
     :raises ClawError: the command failed (``/export`` to a file that exists), or it is a default
         built-in whose plugin (claw-commands) is missing.
     """
-    call = slash.parse(line)
-    if call is None:
-        return False
-    builtin = loop.app.objects("slash_commands").get(call.name)
-    if builtin is None:
-        if error := unknown_command(line, loop.ctx.commands, loop):  # the hint names built-ins too
-            raise error
-        return False
-    await builtin.run(_context(loop, out), call.args)
-    out.flush()
-    return True
-
-
-def is_builtin(app: Any, line: str) -> bool:
-    call = slash.parse(line)
-    return call is not None and call.name in app.slash_commands
-
-
-def split_words(app: Any, words: list[str]) -> list[str]:
-    """``resume-session`` arguments as the lines to run in order, as the seed takes them: a word
-    naming a built-in (``/cost``) is that command, with its arguments from the next words
-    (``/export notes.md``, as many as its argument hint has words); the words between commands form one
-    prompt (which may be another ``/command``)."""
-    builtins = app.objects("slash_commands")
-    lines: list[str] = []
-    prompt: list[str] = []
-    i = 0
-    while i < len(words):
-        call = slash.parse(words[i])
-        builtin = builtins.get(call.name) if call else None
-        i += 1
-        if call is None or builtin is None:
-            prompt.append(words[i - 1])
-            continue
-        if prompt:
-            lines.append(" ".join(prompt))
-            prompt = []
-        args, wanted = [call.args] if call.args else [], len(builtin.argument_hint.split())
-        while len(args) < wanted and i < len(words) and not is_builtin(app, words[i]):
-            args.append(words[i])  # /export /tmp/notes.md: a path, not a command
-            i += 1
-        lines.append(" ".join([f"/{call.name}", *args]))
-    if prompt:
-        lines.append(" ".join(prompt))
-    return lines
+    dispatcher = _dispatcher(loop)
+    return dispatcher is not None and await dispatcher.run(loop, line, out)

@@ -1,9 +1,5 @@
-"""What the CLI frame needs from the reader of a ``--input-format stream-json`` run's stdin.
-
-The reader itself (Claude Code's NDJSON user messages, ``--replay-user-messages``, the Agent SDK's control
-protocol) is a plugin's: claw-sdk answers ``claw_stream_input``. The kernel keeps only this contract,
-because :func:`claw._cli.run.run_print` runs the session the reader feeds and must know what it calls.
-"""
+"""What the CLI frame needs from the reader of a ``--input-format stream-json`` run's stdin, which is a
+plugin's (claw-sdk's; docs/architecture.md): the frame runs the session the reader feeds."""
 
 from __future__ import annotations
 
@@ -21,12 +17,9 @@ NO_READER = (
 
 
 class StreamJsonInput(Protocol):
-    """The reader of a stream-json run's stdin, as ``claw_stream_input`` answers it. A Protocol, so a
-    plugin's reader needs no kernel base class: it meets the contract by its two methods.
-
-    The frame awaits :meth:`open` before the session starts, then runs each prompt :meth:`prompts`
-    yields as the next turn of the same session; the run ends when the iterator does (or raises).
-    """
+    """The reader of a stream-json run's stdin, as ``claw_stream_input`` answers it (whose docstring says
+    when the frame calls each method); a Protocol, so a reader needs no kernel base class. The run ends
+    when :meth:`prompts` does (or raises)."""
 
     async def open(self, options: LoopOptions) -> None:
         """Start reading; return once the session may start. ``options`` (the run's

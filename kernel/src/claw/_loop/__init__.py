@@ -1,7 +1,5 @@
-"""The agent loop (:mod:`claw._loop.agent`, its layers in :mod:`claw._loop.state`, :mod:`claw._loop.reporting`,
-:mod:`claw._loop.offered_tools`, :mod:`claw._loop.requests`, :mod:`claw._loop.compacting` and
-:mod:`claw._loop.turn`), its model calls with retries and fallbacks (:mod:`claw._loop.retry`), tool execution
-(:mod:`claw._loop.tool_calls`) and prompt-cache bookkeeping (:mod:`claw._loop.cache`)."""
+"""The agent loop (:mod:`claw._loop.agent` and the layers it lists), its model calls with retries and
+fallbacks (:mod:`claw._loop.retry`) and prompt-cache bookkeeping (:mod:`claw._loop.cache`)."""
 
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 :class:`AgentLoop` starts and ends the session (models, permission engine, session file, contexts, plugins'
 session hooks, the ``init`` event) and switches model or permission mode on request. Its parts are layers,
 each in its own module: :mod:`claw._loop.reporting` (events and hooks), :mod:`claw._loop.offered_tools`,
-:mod:`claw._loop.requests` (model requests and their cost), :mod:`claw._loop.compacting` and
-:mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and repair)."""
+:mod:`claw._loop.tool_calls`, :mod:`claw._loop.requests` (model requests and their cost),
+:mod:`claw._loop.compacting` and :mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and
+repair). Sub-agents are the ``subagents`` built-in's (:mod:`claw._builtins.subagents`)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from claw._config import EffectiveSettings
 from claw._cost import CostTracker
 from claw._errors import ClawError
 from claw._loop.cache import CacheTracker
-from claw._loop.options import LoopOptions, Outcome, ParentLink
+from claw._loop.options import LoopOptions, Outcome
 from claw._loop.retry import RetryPolicy, session_start_timeout
-from claw._loop.tool_calls import ToolRunner
+from claw._loop.state import LOOP
 from claw._loop.turn import Turn, _has_image
 from claw._messages import TextBlock
 from claw._output import shapes
@@ -31,7 +32,7 @@ from claw._plugin_commands import CommandContext
 from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session, SessionState, session_store
-from claw._tools import ToolContext
+from claw._tools import ToolContext, ToolError
 from claw._version import VERSION
 
 if TYPE_CHECKING:
@@ -112,15 +113,6 @@ class AgentLoop(Turn):
         if outcome.additional_context:
             text += "\n\n" + outcome.additional_context
         self.system = [TextBlock(text=text)] if text else []  # no prompt: nothing to send
-        self.runner = ToolRunner(
-            tools=self.tools,
-            ctx=self.tool_ctx,
-            hooks=self.hooks,
-            permissions=self.permissions,
-            hook_base=self._hook_base(),
-            record=session.record,
-            emit=self._emit,
-        )
         self._emit("session_start", model=self.chain[0].address, source=source)
         self._announce(session, primary)
 
@@ -146,6 +138,7 @@ class AgentLoop(Turn):
             call_hook=lambda name, **kwargs: app.pm.call_attributed(name, session=self.ctx, **kwargs),
         )
         self.ctx.transcript_path, self.ctx.plugin_folders = session.path, opts.plugin_folders
+        self.ctx.stash[LOOP] = self  # for the subagents built-in (claw_subagent_runner)
         if opts.hooks and "hooks" not in app.plugin_settings:
             from claw._plugins import missing_provider
 
@@ -274,112 +267,16 @@ class AgentLoop(Turn):
                 self.session.record("session_end", reason=reason)
                 self.session.close()
 
-    # -- sub-agents ------------------------------------------------------------------------------
-
-    def _child_options(self, spec: SubagentSpec) -> LoopOptions:
-        """A sub-agent's options: the tools ``spec`` names out of this session's, a permission mode no
-        wider than this one's, its session file beside this one's, this session's providers."""
-        from claw._permissions.modes import narrowed
-
-        session = self._session
-        hidden = set(spec.hidden_tools)
-        wanted = None if spec.tools is None else set(spec.tools)
-        offered = [
-            t
-            for t in self._tool_list
-            if t.name not in hidden and (wanted is None or not wanted.isdisjoint({t.name, *t.spec.aliases}))
-        ]
-        names = {t.name for t in offered}
-        directory = (
-            session.path.parent
-            if session.path
-            else self.opts.session_dir or paths.sessions_dir(self.workspace, self.env)
-        )
-        return dataclasses.replace(
-            self.opts,
-            model=spec.model if spec.model and spec.model != "inherit" else self.caller.route.address,
-            reasoning_effort=spec.effort or self.opts.reasoning_effort,
-            max_turns=spec.max_turns or self.opts.max_turns,
-            max_budget_usd=None,  # the parent's budget counts the child's cost
-            permission_mode=narrowed(spec.permission_mode, self.permissions.mode),
-            tools=[t.name for t in offered],
-            system_prompt=spec.system_prompt,
-            append_system_prompt=None,
-            json_schema=None,
-            session_dir=directory,
-            resume=None,
-            fork=False,
-            session_id=spec.session_id,
-            approver=self.permissions.approver,
-            permission_prompt_tool=None,
-            workspace=spec.workspace or self.workspace,
-            parent=ParentLink(
-                session_id=session.id,
-                transcript_path=str(session.path or ""),
-                agent_type=spec.agent_type,
-                session_tools=[t for t in self._ctx.session_tools if t.name in names],
-                providers=self._providers,
-            ),
-        )
-
     async def _run_subagent(self, spec: SubagentSpec) -> SubagentResult:
-        """:meth:`claw.SessionContext.run_subagent`: a child loop on this app, recorded in this session."""
-        from claw._output import Renderer
-
-        child = AgentLoop(self.app, self._child_options(spec), Renderer())
-        link: dict[str, Any] = {"agent_type": spec.agent_type}
-        try:
-            await child.start()
-            link["agent_id"] = child._session.id
-            self._session.record(
-                "subagent",
-                status="started",
-                description=spec.description,
-                transcript_path=str(child._session.path or ""),
-                workspace=str(child.workspace),
-                permission_mode=child.permissions.mode,
-                **link,
+        """:meth:`claw.SessionContext.run_subagent`, by ``claw_subagent_runner``'s answer (the ``subagents``
+        built-in's child loop, unless a plugin replaces it)."""
+        run = self.app.pm.hook.claw_subagent_runner(session=self._ctx)
+        if run is None:
+            raise ToolError(
+                "sub-agents come with claw's built-in plugin 'subagents', which is disabled "
+                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
             )
-            self._emit("subagent_start", **link)
-            self._ctx.subagents[child._session.id] = child._ctx
-            result = self._subagent_answer(child, spec, await child.run_prompt(spec.prompt))
-            while result.kept_alive:  # its work runs: woken by news (its notice, a message) or its end
-                if child._ctx.tracked and not child._ctx.has_notices:
-                    await child._ctx.wait_notices(*child._ctx.tracked)
-                if child._ctx.has_notices:
-                    outcome = await child.run_notices(child._ctx.take_notices())
-                    result = self._subagent_answer(child, spec, outcome)
-                elif not child._ctx.tracked:  # ended without news (stopped, its notice told): no answer
-                    result = dataclasses.replace(result, kept_alive=False)
-        finally:
-            if self.ctx is not None and "agent_id" in link:
-                self.ctx.subagents.pop(link["agent_id"], None)
-            await child.close()
-        status = "failed" if result.is_error else "completed"
-        self._session.record(
-            "subagent",
-            status=status,
-            subtype=result.subtype,
-            num_turns=result.num_turns,
-            total_cost_usd=result.total_cost_usd,
-            usage=result.usage,
-            duration_ms=result.duration_ms,
-            **link,
-        )
-        self._emit("subagent_end", status=status, total_cost_usd=result.total_cost_usd, **link)
-        return result
-
-    def _subagent_answer(self, child: AgentLoop, spec: SubagentSpec, outcome: Outcome) -> SubagentResult:
-        """A turn of the child ended: its cost and API time count in this session's turn; its answer goes
-        to ``spec.on_answer``, kept alive while its tracked work runs (``SessionContext.run_subagent``)."""
-        self.costs.merge(child.costs)
-        self.caller.api_seconds += child.caller.api_seconds
-        child.caller.api_seconds = 0
-        alive = spec.on_answer is not None and bool(child._ctx.tracked or child._ctx.has_notices)
-        result = dataclasses.replace(_subagent_result(child, spec, outcome.result), kept_alive=alive)
-        if spec.on_answer is not None:
-            spec.on_answer(result)
-        return result
+        return await run(spec)
 
     async def _call_plugins(self, hook_name: str) -> None:
         """Call a session hook on every plugin, awaiting awaitables concurrently with a timeout;
@@ -427,10 +324,7 @@ class AgentLoop(Turn):
         choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
         if model:
             choice = dataclasses.replace(choice, source="set_model")
-        chain = routing.model_chain(
-            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
-        )
-        self._provider(chain[0])
+        chain = self._chain(choice)
         switched: dict[str, Any] = {"from": self.chain[0].address, "to": chain[0].address}
         self._session.record("model_switch", **switched, reason="set_model")
         spent = self.caller.api_seconds
@@ -471,28 +365,6 @@ class AgentLoop(Turn):
             "workspace": str(self.workspace),
             "sandbox": self._sandbox_status(),
         }
-
-
-def _subagent_result(child: AgentLoop, spec: SubagentSpec, data: dict[str, Any]) -> SubagentResult:
-    """What a sub-agent hands back, from its loop and its turn's result object."""
-    from claw._subagents import SubagentResult  # a run that starts no sub-agent never needs it
-
-    assert child.session is not None
-    return SubagentResult(
-        agent_id=child.session.id,
-        agent_type=spec.agent_type,
-        text=data["result"],
-        is_error=data["is_error"],
-        subtype=data["subtype"],
-        num_turns=data["num_turns"],
-        duration_ms=data["duration_ms"],
-        total_cost_usd=data["total_cost_usd"],
-        usage=data["usage"],
-        model_usage=data["modelUsage"],
-        transcript_path=str(child.session.path) if child.session.path else None,
-        model=child.chain[0].address,
-        workspace=str(child.workspace),
-    )
 
 
 def _sandbox(app: Any, settings: Any) -> Any:

@@ -1,11 +1,5 @@
-"""Prompt-cache bookkeeping: did each request hit the cache, and did the cache break unexpectedly?
-
-Providers place the cache breakpoints (``ModelRequest.cache``); the kernel judges the outcome from the
-usage every response reports. The *fingerprint* is a hash of the cached prefix (model, system prompt,
-tool definitions). When it is unchanged but ``cache_read_input_tokens`` drops below the previous
-response's (or a prefix just written is not read back), something invalidated the cache that claw did not change (a provider-side eviction, a TTL
-expiry, a non-deterministic prefix): an *unexpected break*, counted and recorded.
-"""
+"""Prompt-cache bookkeeping: did each request hit the cache, and did the cache break unexpectedly (what
+the ``cache`` record of an assistant event and a break mean: docs/sessions.md, "Prompt-cache statistics")?"""
 
 from __future__ import annotations
 

@@ -25,14 +25,11 @@ class Compacting(ModelRequests):
     #: Whether this loop said that nothing compacts its full context (said once, not on every turn).
     _told_no_compactor = False
 
-    async def _maybe_compact(self, trigger: str) -> None:
-        compactor = self.compactor
-        if trigger == "auto" and (
-            compactor is None
-            or not compactor.due(self._context_tokens, self._info(self.caller.route).context_window)
-        ):
-            return
-        await self.compact(trigger)
+    async def _maybe_compact(self) -> None:
+        """Compact before the next request when the compactor says the context is nearly full."""
+        compactor, route = self.compactor, self.caller.route
+        if compactor is not None and compactor.due(self._context_tokens, self._info(route).context_window):
+            await self.compact("auto")
 
     async def compact(self, trigger: str = "manual") -> bool:
         """Summarise the older turns; returns whether anything was compacted."""
@@ -60,7 +57,7 @@ class Compacting(ModelRequests):
         if manual:
             self.costs = CostTracker(self.settings.model.prices)
         try:
-            response, _ = await self._call(compactor.request(older), tools=True, shown=False)
+            response, _ = await self._call(compactor.request(older), shown=False)
         finally:
             own, self.costs = self.costs, turn_costs
         cost = {"total_cost_usd": own.total_cost_usd, "usage": shapes.usage_dict(own.usage)} if manual else {}

@@ -34,7 +34,6 @@ class OfferedTools(Reporting):
         if self._ctx.tools_version == self._tools_version:
             return
         self._build_tools()
-        self.runner.tools = self.tools
         self._fingerprints.clear()
 
     def _find_tool(self, name: str) -> Tool | None:

@@ -9,7 +9,6 @@ from claw import _console as console
 from claw._errors import ApiError, EndpointUnreachable
 from claw._events import HookEvent, HookOutcome, RuntimeEvent
 from claw._loop.state import LoopState
-from claw._loop.tool_calls import show_system_message
 from claw._output import shapes
 from claw._routing import Route
 
@@ -33,7 +32,8 @@ class Reporting(LoopState):
 
     async def _hook(self, name: str, **fields: Any) -> HookOutcome:
         outcome = await self.hooks.run(HookEvent(hook_event_name=name, **{**self._hook_base(), **fields}))  # type: ignore[arg-type]
-        show_system_message(outcome)
+        if outcome.system_message:  # for the user, not the model: one line on stderr
+            console.warn(outcome.system_message, once=False)
         return outcome
 
     def _on_hook_run(self, record: dict[str, Any]) -> None:

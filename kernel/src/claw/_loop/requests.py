@@ -9,8 +9,8 @@ from typing import Any
 from claw import _routing as routing
 from claw._errors import ApiError
 from claw._loop.cache import fingerprint
-from claw._loop.offered_tools import OfferedTools
 from claw._loop.retry import ModelCaller
+from claw._loop.tool_calls import ToolCalls
 from claw._messages import Message, TextBlock
 from claw._providers import ModelInfo, ModelRequest, ModelResponse
 from claw._routing import Route
@@ -19,7 +19,7 @@ from claw._routing import Route
 COMPLETE_MAX_TOKENS = 4096
 
 
-class ModelRequests(OfferedTools):
+class ModelRequests(ToolCalls):
     """Building, sending and accounting for the model requests of one session's loop."""
 
     def _provider(self, route: Route) -> Any:
@@ -28,6 +28,15 @@ class ModelRequests(OfferedTools):
         if name not in self._providers:
             self._providers[name] = routing.instantiate(route.provider_cls, self.app.settings.data, self.env)
         return self._providers[name]
+
+    def _chain(self, choice: routing.ModelChoice) -> list[Route]:
+        """``choice`` and the fallback models; the first's provider is made (missing credentials fail
+        here)."""
+        chain = routing.model_chain(
+            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
+        )
+        self._provider(chain[0])
+        return chain
 
     def _caller(self, chain: list[Route]) -> ModelCaller:
         """A caller for ``chain`` that reports retries, switches and skipped fallbacks to this session."""
@@ -49,10 +58,7 @@ class ModelRequests(OfferedTools):
                 cache=False,
             )
 
-        caller = ModelCaller(
-            [route], self._provider, self.policy, self._on_retry, lambda *_: None, lambda *_: None
-        )
-        response, used = await caller.call(build, lambda _event: None)
+        response, used = await self._caller([route]).call(build, lambda _event: None)
         self.costs.add(self._info(used), response.usage)
         return response.to_message().text
 
@@ -64,9 +70,9 @@ class ModelRequests(OfferedTools):
             described = self._described[route.address] = route.described(self._provider(route))
         return described.info
 
-    def _request(self, route: Route, messages: list[Message], *, tools: bool = True) -> ModelRequest:
+    def _request(self, route: Route, messages: list[Message]) -> ModelRequest:
         info = self._info(route)
-        specs = [t.spec for t in self._tool_list] if tools else []
+        specs = [t.spec for t in self._tool_list]
         routing.check_capabilities(info, tools=bool(specs), images=self._has_images)
         return ModelRequest(
             model=info.id,
@@ -88,11 +94,9 @@ class ModelRequests(OfferedTools):
             )
         return fp
 
-    async def _call(
-        self, messages: list[Message], *, tools: bool = True, shown: bool = True
-    ) -> tuple[ModelResponse, Route]:
-        """One model request; ``shown=False`` keeps its stream from the output (a compaction's
-        summary is no answer)."""
+    async def _call(self, messages: list[Message], *, shown: bool = True) -> tuple[ModelResponse, Route]:
+        """One model request, offering the session's tools (a compaction's too); ``shown=False`` keeps its
+        stream from the output (a compaction's summary is no answer)."""
         self._refresh_tools()
         self._emit("model_request", model=self.caller.route.address)
         show = self.renderer.stream_event if shown else None
@@ -106,9 +110,7 @@ class ModelRequests(OfferedTools):
                 show(event)
 
         try:
-            response, route = await self.caller.call(
-                lambda r: self._request(r, messages, tools=tools), on_event
-            )
+            response, route = await self.caller.call(lambda r: self._request(r, messages), on_event)
         except ApiError as exc:
             failed = self.caller.route
             self._emit(

@@ -1,30 +1,8 @@
-"""Calling the model: the one place claw retries, watches for stalls and falls back.
-
-Providers raise :class:`claw.ApiError` and never retry themselves. Here, per request:
-
-- a retryable error (408, 409, 429 except spend caps, 5xx, 529, resets, a cut stream) is retried with
-  exponential backoff and jitter, waiting at least the server's ``retry-after``;
-- an endpoint that cannot be reached at all (:class:`claw.EndpointUnreachable`: connection
-  refused, unknown host) is retried only for ``unreachable_budget`` seconds in all: a wrong base URL or
-  a server that is not running will not come back within the minutes the backoff above would wait;
-- a stream silent for ``idle_timeout`` seconds the loop was awake to see is aborted and retried (watchdog);
-- a non-retryable error ends the request at once with the server's message;
-- the waits between retries of one request add up to at most ``max_elapsed`` seconds: a server that is
-  down for minutes ends the request with one clear error instead of a silent multi-minute wait;
-- three overloaded answers (529) in a row hand the request to the next model of the fallback chain at
-  once, as Claude Code does, when there is one;
-- when the retries on one model are exhausted, the next model of the fallback chain takes over; a
-  fallback that cannot serve the request (it lacks tools or images the request carries, or has no
-  credentials) is skipped with a notice, and only when none can serve does the request fail.
-
-Every retry, switch and skip is reported through callbacks (``api_retry`` events, session records) and,
-at DEBUG (``--verbose``, ``CLAW_LOG=debug``), as a structlog line on stderr.
-The knobs are settings (``retry.maxRetries`` 10, ``retry.baseDelay`` 0.5 s, ``retry.maxDelay`` 32 s,
-``retry.maxElapsed`` 90 s, ``retry.unreachableBudget`` 3 s, ``streamIdleTimeout`` 120 s); the environment
-variables ``CLAW_MAX_RETRIES``, ``CLAW_RETRY_BASE_DELAY``, ``CLAW_RETRY_MAX_DELAY``,
-``CLAW_RETRY_MAX_ELAPSED``, ``CLAW_UNREACHABLE_BUDGET`` and ``CLAW_STREAM_IDLE_TIMEOUT`` override them for
-one run (tests and benchmarks make them fast that way).
-"""
+"""Calling the model: the one place claw retries, watches for stalls and falls back. Providers raise
+:class:`claw.ApiError` and never retry themselves; what is retried, the bounds on waiting, the overloaded
+hand-off, skipped fallbacks, the knobs (settings ``retry.*``, ``streamIdleTimeout``) and the environment
+variables that override them for one run are in docs/cli.md, "Retries, the idle watchdog and fallbacks".
+Every retry, switch and skip is reported through callbacks and, at DEBUG, as a structlog line on stderr."""
 
 from __future__ import annotations
 

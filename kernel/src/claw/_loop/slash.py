@@ -1,11 +1,5 @@
-"""Slash commands typed as a prompt: ``claw -p "/review src/app.py"`` or ``/review src/app.py`` in the REPL.
-
-A prompt is a command call when it starts with ``/`` followed by a name made of letters, digits and
-``_ - . :`` and then a space or the end (so ``/usr/bin/env is missing`` is an ordinary prompt). The
-command comes from :attr:`claw.SessionContext.commands` (Markdown commands, skills, MCP prompts); the
-agent loop expands it and runs the result as the prompt, with the command's ``allowed-tools`` granted
-and its ``model`` used for that turn only.
-"""
+"""Slash commands typed as a prompt (``claw -p "/review src/app.py"``): which prompt is a command call,
+and the error naming the nearest commands; what a call does is in docs/cli.md, "Slash commands"."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
 """What one session's loop holds: set in ``__init__`` or by :meth:`claw._loop.AgentLoop.start`, and read by
-the parts of the loop (:mod:`claw._loop.reporting`, :mod:`claw._loop.offered_tools`,
-:mod:`claw._loop.requests`, :mod:`claw._loop.compacting`, :mod:`claw._loop.turn`), each a layer on the one
-before it."""
+the parts of the loop, each a layer on the one before it (listed in :mod:`claw._loop.agent`)."""
 
 from __future__ import annotations
 
@@ -14,20 +12,23 @@ from claw._cost import CostTracker
 from claw._loop.cache import CacheTracker
 from claw._loop.options import LoopOptions
 from claw._loop.retry import ModelCaller, RetryPolicy
-from claw._loop.tool_calls import ToolRunner
 from claw._messages import TextBlock
 from claw._output import Renderer
 from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session
-from claw._tools import Tool, ToolContext
+from claw._tools import StashKey, Tool, ToolContext
 
 if TYPE_CHECKING:
     from claw._compaction import Compactor
     from claw._config import EffectiveSettings
     from claw._hook_dispatch import HookDispatch
+    from claw._loop.agent import AgentLoop
     from claw._permissions.gate import PermissionGate
     from claw._sessions import SessionStore
+
+#: The session's loop, in its stash: how the ``subagents`` built-in reaches the parent of a sub-agent.
+LOOP: StashKey[AgentLoop] = StashKey()
 
 
 class LoopState:
@@ -44,7 +45,6 @@ class LoopState:
     cache: CacheTracker
     tool_ctx: ToolContext
     system: list[TextBlock]
-    runner: ToolRunner
     #: The session store and compactor plugins answered with (``None``: compaction is off).
     store: SessionStore
     compactor: Compactor | None
@@ -72,6 +72,10 @@ class LoopState:
         #: The running turn's task and whether :meth:`interrupt` stopped it.
         self._turn: asyncio.Task[Any] | None = None
         self._interrupted = False
+        #: ``{tool_name, tool_use_id, tool_input}`` for every call denied this turn (``permission_denials``).
+        self.denials: list[dict[str, Any]] = []
+        #: Set when a tool's hook answered ``continue: false``: the run stops after that batch.
+        self.tool_stop: str | None = None
 
     @property
     def _session(self) -> Session:

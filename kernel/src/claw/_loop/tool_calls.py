@@ -18,21 +18,13 @@ import asyncio
 import inspect
 import itertools
 import time
-from collections.abc import Callable
 from typing import Any
 
-from claw import _console as console
-from claw._events import HookEvent, HookOutcome
-from claw._hook_dispatch import HookDispatch, bounded
+from claw._hook_dispatch import bounded
+from claw._loop.offered_tools import OfferedTools
 from claw._loop.tool_input import input_problem, validation_error
 from claw._messages import TextBlock, ToolResultBlock, ToolUseBlock
-from claw._tools import Tool, ToolContext, ToolError, ToolResult
-
-
-def show_system_message(outcome: HookOutcome) -> None:
-    """A hook's ``systemMessage`` is for the user, not the model: one line on stderr."""
-    if outcome.system_message:
-        console.warn(outcome.system_message, once=False)
+from claw._tools import Tool, ToolError, ToolResult
 
 
 def _append(content: Any, extra: str) -> Any:
@@ -41,61 +33,32 @@ def _append(content: Any, extra: str) -> Any:
     return [*content, TextBlock(text=extra)]
 
 
-class ToolRunner:
-    """Runs tool calls for one session.
+class ToolCalls(OfferedTools):
+    """Runs the tool calls of one session's loop; a turn's denials are in :attr:`denials`, and a hook that
+    answered ``continue: false`` leaves its reason in :attr:`tool_stop` (the run stops after the batch)."""
 
-    :param tools: name (and alias) -> tool, as offered to the model.
-    :param hook_base: the fields every hook event carries (session id, transcript path, cwd, mode).
-    :param record: ``record(type, **fields)`` appends a session event (not fsynced).
-    :param emit: ``emit(type, **data)`` sends a runtime event.
-    """
-
-    def __init__(
-        self,
-        *,
-        tools: dict[str, Tool],
-        ctx: ToolContext,
-        hooks: HookDispatch,
-        permissions: Any,
-        hook_base: dict[str, Any],
-        record: Callable[..., None],
-        emit: Callable[..., None],
-    ) -> None:
-        self.tools = tools
-        self.ctx = ctx
-        self.hooks = hooks
-        self.permissions = permissions
-        self.hook_base = hook_base
-        self.record = record
-        self.emit = emit
-        #: ``{tool_name, tool_use_id, tool_input}`` for every denied call (the result's ``permission_denials``).
-        self.denials: list[dict[str, Any]] = []
-        #: Set when a hook answered ``continue: false``: the run stops after this batch.
-        self.stop_reason: str | None = None
-
-    async def run_all(self, uses: list[ToolUseBlock]) -> list[ToolResultBlock]:
+    async def _run_tools(self, uses: list[ToolUseBlock]) -> list[ToolResultBlock]:
         results: list[ToolResultBlock] = []
         for read_only, group in itertools.groupby(uses, self._read_only):
             if read_only:
-                results += await asyncio.gather(*(self.run_one(u) for u in group))
+                results += await asyncio.gather(*(self._run_tool(u) for u in group))
             else:
-                results += [await self.run_one(u) for u in group]
+                results += [await self._run_tool(u) for u in group]
         return results
 
     def _read_only(self, use: ToolUseBlock) -> bool:
         tool = self.tools.get(use.name)
         return tool is not None and tool.spec.read_only
 
-    async def _hook(self, name: str, **fields: Any) -> HookOutcome:
-        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **self.hook_base, **fields))  # type: ignore[arg-type]
-        show_system_message(outcome)
+    async def _tool_hook(self, name: str, **fields: Any) -> Any:
+        outcome = await self._hook(name, **fields)
         if not outcome.keep_going:
-            self.stop_reason = outcome.stop_reason or f"stopped by a {name} hook"
+            self.tool_stop = outcome.stop_reason or f"stopped by a {name} hook"
         return outcome
 
     async def _added_context(self, call: dict[str, Any], result: ToolResult) -> str:
         """What plugins add to a successful result (``claw_tool_result``), joined by blank lines."""
-        _, answers = self.hooks.pm.call_attributed("claw_tool_result", **call, result=result, ctx=self.ctx)
+        _, answers = self.app.pm.call_attributed("claw_tool_result", **call, result=result, ctx=self.tool_ctx)
         texts = [a.result for a in answers]
         pending = [i for i, text in enumerate(texts) if inspect.isawaitable(text)]
         timeout = self.hooks.context.plugin_timeout
@@ -104,11 +67,38 @@ class ToolRunner:
             texts[i] = text
         return "\n\n".join(t for t in texts if isinstance(t, str) and t)
 
+    async def _execute(self, tool: Tool, tool_input: dict[str, Any], call: dict[str, Any]) -> ToolResult:
+        """Run an allowed call (``claw_tool_call`` first); its result, recorded and reported."""
+        self.app.pm.hook.claw_tool_call(**call, tool_input=tool_input, ctx=self.tool_ctx)
+        start = time.perf_counter()
+        try:
+            result = await tool.run(tool_input, self.tool_ctx)
+            if not isinstance(result, ToolResult):
+                result = ToolResult.error(f"{tool.name} returned {type(result).__name__}, not a ToolResult")
+        except ToolError as exc:
+            result = ToolResult.error(str(exc))
+        except Exception as exc:  # a broken tool must not end the run: the model is told and goes on
+            result = ToolResult.error(f"{tool.name} failed: {type(exc).__name__}: {exc}")
+        duration_ms = round((time.perf_counter() - start) * 1000, 2)
+        self._session.record(
+            "tool_result", sync=False, **call, is_error=result.is_error, duration_ms=duration_ms
+        )
+        self._emit(
+            "tool_call",
+            **call,
+            is_error=result.is_error,
+            duration_ms=duration_ms,
+            tool_input=tool_input,
+            error=_error_text(result) if result.is_error else None,
+            **lines_changed(result.data),
+        )
+        return result
+
     def _deny(self, use: ToolUseBlock, tool_input: dict[str, Any], reason: str) -> ToolResultBlock:
         self.denials.append({"tool_name": use.name, "tool_use_id": use.id, "tool_input": tool_input})
         return ToolResultBlock(tool_use_id=use.id, content=reason, is_error=True)
 
-    async def run_one(self, use: ToolUseBlock) -> ToolResultBlock:
+    async def _run_tool(self, use: ToolUseBlock) -> ToolResultBlock:
         tool = self.tools.get(use.name)
         if tool is None:
             known = ", ".join(sorted({t.name for t in self.tools.values()})) or "none"
@@ -122,19 +112,24 @@ class ToolRunner:
             return ToolResultBlock(tool_use_id=use.id, content=invalid, is_error=True)
         tool_input = dict(use.input)
         call = {"tool_name": tool.name, "tool_use_id": use.id}
-        pre = await self._hook("PreToolUse", tool_input=tool_input, **call)
+        pre = await self._tool_hook("PreToolUse", tool_input=tool_input, **call)
         if pre.action == "block":
             reason = pre.reason or "blocked by a PreToolUse hook"
-            self.record(
+            self._session.record(
                 "permission", sync=False, **call, decision="deny", reason=reason, source="hook PreToolUse"
             )
-            self.emit("permission_decision", **call, decision="deny", source="hook PreToolUse")
+            self._emit("permission_decision", **call, decision="deny", source="hook PreToolUse")
             return self._deny(use, tool_input, reason)
         if pre.action == "modify" and pre.updated_input is not None:
             tool_input = dict(pre.updated_input)
         ask = (pre.reason or "") if pre.action == "ask" else None
         verdict = await self.permissions.check(
-            tool, tool_input, self.ctx, ask_reason=ask, hook_allowed=pre.action == "allow", tool_use_id=use.id
+            tool,
+            tool_input,
+            self.tool_ctx,
+            ask_reason=ask,
+            hook_allowed=pre.action == "allow",
+            tool_use_id=use.id,
         )
         decision, reason, source = verdict.decision, verdict.reason, verdict.source
         if verdict.updated_input is not None:  # the approver rewrote the call: it must still fit
@@ -142,33 +137,14 @@ class ToolRunner:
             problem = input_problem(tool.spec.input_schema, tool_input)
             if problem is not None:
                 decision, reason = "deny", f"the approver's updatedInput is invalid: {problem}"
-        self.record("permission", sync=False, **call, decision=decision, reason=reason, source=source)
-        self.emit("permission_decision", **call, decision=decision, source=source)
+        self._session.record(
+            "permission", sync=False, **call, decision=decision, reason=reason, source=source
+        )
+        self._emit("permission_decision", **call, decision=decision, source=source)
         if decision != "allow":
             return self._deny(use, tool_input, reason or f"permission to use {tool.name} was denied")
 
-        self.hooks.pm.hook.claw_tool_call(**call, tool_input=tool_input, ctx=self.ctx)
-        start = time.perf_counter()
-        try:
-            result = await tool.run(tool_input, self.ctx)
-            if not isinstance(result, ToolResult):
-                result = ToolResult.error(f"{tool.name} returned {type(result).__name__}, not a ToolResult")
-        except ToolError as exc:
-            result = ToolResult.error(str(exc))
-        except Exception as exc:  # a broken tool must not end the run: the model is told and goes on
-            result = ToolResult.error(f"{tool.name} failed: {type(exc).__name__}: {exc}")
-        duration_ms = round((time.perf_counter() - start) * 1000, 2)
-        self.record("tool_result", sync=False, **call, is_error=result.is_error, duration_ms=duration_ms)
-        self.emit(
-            "tool_call",
-            **call,
-            is_error=result.is_error,
-            duration_ms=duration_ms,
-            tool_input=tool_input,
-            error=_error_text(result) if result.is_error else None,
-            **lines_changed(result.data),
-        )
-
+        result = await self._execute(tool, tool_input, call)
         content = result.content
         if not result.is_error:
             added = await self._added_context({**call, "tool_input": tool_input}, result)
@@ -176,9 +152,9 @@ class ToolRunner:
                 content = _append(content, added)
         if result.is_error:
             error = _error_text(result)
-            post = await self._hook("PostToolUseFailure", tool_input=tool_input, error=error, **call)
+            post = await self._tool_hook("PostToolUseFailure", tool_input=tool_input, error=error, **call)
         else:
-            post = await self._hook(
+            post = await self._tool_hook(
                 "PostToolUse", tool_input=tool_input, tool_response=result.data or _plain(content), **call
             )
         if post.action == "block" and post.reason:

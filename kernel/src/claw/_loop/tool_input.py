@@ -1,10 +1,6 @@
-"""Tool input checked once, by the kernel, against the tool's declared ``input_schema``.
-
-``jsonschema`` does the checking (the whole schema: nested objects, arrays, enums, bounds), so a tool
-only checks what a schema cannot say (a file must exist, an edit must match). The first problem
-becomes one line for the model in Claude Code's ``InputValidationError`` wording ("the required
-parameter `x` is missing"). ``jsonschema`` is imported at the first tool call, never at start-up.
-"""
+"""Tool input checked once, by the kernel, against the tool's declared ``input_schema`` with ``jsonschema``
+(docs/plugins.md, ``claw_register_tools``, says what is checked and how a problem reads, as Claude Code's
+``InputValidationError``). ``jsonschema`` is imported at the first tool call, never at start-up."""
 
 from __future__ import annotations
 

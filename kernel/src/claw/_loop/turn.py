@@ -114,12 +114,8 @@ class Turn(Compacting):
             yield
             return
         choice = routing.ModelChoice(model, "the command's frontmatter", self.model_choice.prefer)
-        chain = routing.model_chain(
-            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
-        )
-        self._provider(chain[0])  # missing credentials fail before the turn starts
         session_caller = self.caller
-        self.caller = self._caller(chain)
+        self.caller = self._caller(self._chain(choice))  # missing credentials fail before the turn starts
         try:
             yield
         finally:
@@ -130,7 +126,7 @@ class Turn(Compacting):
         session = self._session
         tally = _Tally(started=time.perf_counter(), api_before=self.caller.api_seconds)
         self.costs = CostTracker(self.settings.model.prices)
-        self.runner.denials = []
+        self.denials = []
         self.tool_ctx.cancelled.clear()
         self.tool_ctx.stash[STRUCTURED_OUTPUT] = None
         text = (
@@ -200,7 +196,7 @@ class Turn(Compacting):
             response, message = answer
             uses = message.tool_uses
             if uses:
-                results = await self.runner.run_all(uses)
+                results = await self._run_tools(uses)
                 reply = Message(role="user", content=list(results))
                 self._add(reply)
                 self.renderer.user(shapes.user(reply, self._session.id), reply)
@@ -213,7 +209,7 @@ class Turn(Compacting):
         session = self._session
         try:
             self._deliver_notices()
-            await self._maybe_compact("auto")
+            await self._maybe_compact()
             try:
                 response, route = await self._call(session.messages)
             except ApiError as exc:
@@ -251,7 +247,7 @@ class Turn(Compacting):
             tally.subtype = "error_max_budget_usd"
             tally.error = f"reached the budget of ${budget:g}"
             return False
-        if self.runner.stop_reason:
+        if self.tool_stop:
             tally.stop_reason = "hook_stop"
             return False
         structured = self.tool_ctx.stash.get(STRUCTURED_OUTPUT)
@@ -307,32 +303,17 @@ class Turn(Compacting):
             total_cost_usd=self.costs.total_cost_usd,
             usage=self.costs.usage,
             model_usage=self.costs.model_usage(),
-            permission_denials=self.runner.denials,
+            permission_denials=self.denials,
             cache_stats=self.cache.stats.as_dict(),
             structured_output=self.tool_ctx.stash.get(STRUCTURED_OUTPUT),
             api_error_status=tally.api_status,
             model=route.address if route is not self.chain[0] else None,
         )
-        session.record(
-            "result",
-            subtype=subtype,
-            is_error=is_error,
-            num_turns=tally.turns,
-            total_cost_usd=data["total_cost_usd"],
-            usage=data["usage"],
-            duration_ms=data["duration_ms"],
-        )
+        end = {"subtype": subtype, "is_error": is_error, "num_turns": tally.turns}
+        end.update(total_cost_usd=data["total_cost_usd"], duration_ms=data["duration_ms"])
+        session.record("result", **end, usage=data["usage"])
         session.state.count_result(data["total_cost_usd"], data["usage"])
-        self._emit(
-            "turn_end",
-            subtype=subtype,
-            is_error=is_error,
-            num_turns=tally.turns,
-            stop_reason=tally.stop_reason,
-            total_cost_usd=data["total_cost_usd"],
-            duration_ms=data["duration_ms"],
-            error=error,
-        )
+        self._emit("turn_end", **end, stop_reason=tally.stop_reason, error=error)
         self.renderer.result(data)
         return Outcome(data, 1 if is_error else 0, error)
 

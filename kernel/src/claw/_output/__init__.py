@@ -29,6 +29,9 @@ class Renderer:
     def result(self, data: dict[str, Any]) -> None:
         """The run's result object (the last thing printed)."""
 
+    def hook_run(self, record: dict[str, Any], session_id: str) -> None:
+        """A hook that has run, ``record`` as the session file keeps it (``--include-hook-events``)."""
+
 
 def output_renderer(pm: Any, fmt: str, partial: bool, out: TextIO) -> Renderer:
     """The renderer of ``--output-format fmt`` writing to ``out``: the first plugin's answer to

@@ -1,13 +1,14 @@
 """Plugins, commands and settings
 
 What a plugin adds to claw itself: subcommands, built-in slash commands, options on runs, the settings keys
-it owns, lines in ``claw doctor`` and what a folder brings that runs only once the folder is trusted.
+it owns, lines in ``claw doctor``, what a folder brings that runs only once the folder is trusted and where
+that trust is remembered; and, answered by built-ins, which plugins are installed.
 ``claw_register_commands`` and ``claw_register_run_options`` run for ``claw --help`` too, so keep them
 import-light."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claw._markers import hookspec
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from claw._cli.stream_input import StreamJsonInput
     from claw._config import EffectiveSettings
     from claw._diagnostics import DoctorCheck
+    from claw._entry_points import Found
     from claw._loop.options import LoopOptions
     from claw._plugin_commands import CommandContext
 
@@ -67,6 +69,25 @@ def claw_register_slash_commands(register: Callable[[BuiltinCommand], None]) -> 
     """
 
 
+@hookspec(firstresult=True)
+def claw_slash_dispatcher() -> Any:
+    """Run the built-in slash commands (:func:`claw_register_slash_commands`) for the front ends
+    (``claw.run_builtin``, ``claw.command_names``, ``claw.unknown_command``) and ``claw -p "/cost"``.
+
+    Stops at first non-None result. claw's ``slash_commands`` built-in answers (``trylast``). With no
+    answer no line is a built-in command: each goes to the agent loop, which names an unknown ``/name``.
+    The answer's methods each get the started agent loop: ``await run(loop, line, out)`` runs ``line``
+    when it calls a built-in (its report on ``out``) and returns whether it did, raising
+    :class:`claw.ClawError` when the command fails or ``line`` calls no command at all;
+    ``names(loop, commands)`` maps every name a prompt accepts after ``/``, the session's ``commands``
+    too, to its description; ``unknown(loop, line, commands)`` the error for a ``/name`` none of them.
+
+    :returns: the dispatcher, or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
 @hookspec
 def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
     """Add options to ``claw`` runs (``claw -p`` and the REPL), such as claw-mcp's ``--mcp-config``.
@@ -100,13 +121,32 @@ def claw_register_settings(register: Callable[..., None]) -> None:
     validated in every settings file, with errors that name the file and the key path. A key whose
     value makes the plugin run commands or reach the network adds ``requires_trust=True``: in a folder
     the user has not trusted, the folder's own settings files (project, local) do not set it
-    (``docs/trust.md``).
+    (``docs/trust.md``). ``claude_code=adapt`` reads the key in Claude Code's own settings files:
+    ``adapt(value, file)`` returns the value without what the plugin cannot use, warning about each part.
 
     :param register: the kernel's registration callback:
-        ``register(key, model, description, *, requires_trust=False)``.
+        ``register(key, model, description, *, requires_trust=False, claude_code=None)``.
     :returns: nothing; keys are declared through ``register``.
 
     .. versionadded:: 1.0
+    """
+
+
+@hookspec(firstresult=True)
+def claw_entry_points(group: str, env: dict[str, str]) -> list[Found] | None:
+    """The installed distributions' entry points in ``group`` (``claw``: the plugins a run loads).
+
+    Stops at first non-None result. Called once per run, after the built-in plugins register and before
+    any other plugin loads, so a built-in answers it: ``entry_point_cache`` answers from an index in the
+    state directory kept until a distribution is installed or removed. With no answer (it is disabled)
+    the kernel reads every distribution's metadata, as :func:`importlib.metadata.entry_points` does.
+
+    :param group: the entry-point group.
+    :param env: the process environment (where the state directory is).
+    :returns: each entry point as a ``claw._entry_points.Found`` (``name``, ``value``, ``dist``,
+        ``version``), or ``None`` to leave it to the next plugin.
+
+    .. versionadded:: 1.1
     """
 
 
@@ -149,6 +189,25 @@ def claw_trust_items(workspace: Path, env: dict[str, str]) -> list[str] | None:
     :returns: one short line per item (``MCP server "db": npx db-server (.mcp.json)``), or ``None``.
 
     .. versionadded:: 1.0
+    """
+
+
+@hookspec(firstresult=True)
+def claw_trust_store(env: dict[str, str]) -> Any:
+    """Where the folders the user trusted are remembered (``docs/trust.md``).
+
+    Stops at first non-None result. The ``trust_store`` built-in answers (``trylast``) with
+    :class:`claw.TrustStore`, ``<state dir>/trusted-folders.json``; a plugin answering first replaces it
+    (an organisation's list, say). A store has ``trusted_root(folder)`` (the trusted folder ``folder``
+    is, or is inside, by real path; ``None`` when none is) and ``add(folder)``, which the trust dialog's
+    "always" answer and ``/trust`` call; ``claw trust --list``/``--revoke`` also need ``folders()`` and
+    ``remove(folder)``. With no answer nothing is remembered: a run asks again, or runs untrusted.
+
+    :param env: the process environment (where the state directory is).
+    :returns: the store (a :class:`claw.TrustStore` or an object with those two methods), or ``None`` to
+        leave it to the next plugin.
+
+    .. versionadded:: 1.1
     """
 
 

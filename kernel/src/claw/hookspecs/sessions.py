@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from claw._config import EffectiveSettings
     from claw._session_context import SessionContext
     from claw._sessions import SessionStore
+    from claw._subagents import SubagentResult, SubagentSpec
     from claw._tasks import StoppedTask, TaskBackend
 
 
@@ -100,6 +101,22 @@ def claw_session_end(session: SessionContext) -> Awaitable[None] | None:
     :returns: ``None``, or an awaitable the kernel awaits.
 
     .. versionadded:: 1.0
+    """
+
+
+@hookspec(firstresult=True)
+def claw_subagent_runner(
+    session: SessionContext,
+) -> Callable[[SubagentSpec], Awaitable[SubagentResult]] | None:
+    """What runs ``session``'s sub-agents (:meth:`claw.SessionContext.run_subagent` says what a run is),
+    asked at each run: claw's built-in ``subagents`` answers ``trylast`` with child loops beside the
+    session's; a plugin that answers replaces it. With no answer the sub-agent fails with one line. The
+    runner's errors are the caller's (the ``Agent`` tool's). Stops at first non-None result.
+
+    :param session: the session that asks (the parent).
+    :returns: a function running one sub-agent to its :class:`claw.SubagentResult`, or ``None``.
+
+    .. versionadded:: 1.1
     """
 
 

@@ -22,8 +22,8 @@ from claw import UsageError, command_context
 @click.pass_context
 def print_system_prompt(ctx: click.Context, cwd: Path | None, date: str | None) -> None:
     """Print the system prompt: claw's instructions, the environment and the instruction files
-    (CLAUDE.md / AGENTS.md, with @imports). Root --system-prompt / --append-system-prompt / --add-dir
-    apply, and settings permissions.additionalDirectories, as in a run."""
+    (CLAUDE.md / AGENTS.md, with @imports). Root --system-prompt / --append-system-prompt (and their
+    -file forms) / --add-dir apply, and settings permissions.additionalDirectories, as in a run."""
     root = ctx.find_root().params
     try:
         day = dt.date.fromisoformat(date) if date else None

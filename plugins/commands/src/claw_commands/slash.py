@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claw import BuiltinCommand, BuiltinContext, ClawError, TrustStore
+from claw import BuiltinCommand, BuiltinContext, ClawError
 
 from claw_commands import transcript
 
@@ -61,7 +61,10 @@ async def _trust(context: BuiltinContext, _args: str) -> None:
     if trust.trusted and trust.reason == "remembered":
         context.out.write(f"already trusted: {trust.folder}\n")
         return
-    TrustStore(context.session.env).add(trust.folder)
+    store = context.session.trust_store()
+    if store is None:
+        raise ClawError("/trust: no trust store remembers folders (the trust_store built-in is disabled)")
+    store.add(trust.folder)
     context.out.write(
         f"trusted: {trust.folder}; its hooks, env, MCP servers and commands' !`cmd` lines take effect "
         "when claw next starts here\n"

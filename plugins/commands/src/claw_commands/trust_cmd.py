@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from claw import UsageError, command_context
+from claw import ClawError, UsageError, command_context
 
 
 @click.command("trust")
@@ -18,10 +18,12 @@ from claw import UsageError, command_context
 def trust(ctx: click.Context, path: Path | None, revoke: bool, list_: bool) -> None:
     """Trust a folder (default: the workspace): its hooks, env, MCP servers and commands' !`cmd` lines
     take effect from the next start. Remembered by real path: a symlink or moved copy is asked again."""
-    from claw import TrustStore  # claw._trust: not for ``claw --help``
-
     run = command_context(ctx)
-    store = TrustStore(run.env)
+    store = run.hook.claw_trust_store(env=dict(run.env))  # the store a run consults
+    if store is None:
+        raise ClawError("no trust store: the trust_store built-in is disabled and no plugin keeps one")
+    if (list_ or revoke) and not (hasattr(store, "folders") and hasattr(store, "remove")):
+        raise ClawError(f"the trust store ({type(store).__name__}) cannot list or forget folders")
     if list_:
         if path is not None or revoke:
             raise UsageError("--list takes no PATH and no --revoke")

@@ -45,13 +45,14 @@ def _runner(context: HookContext) -> HookRunner | None:
 
 @hookimpl
 def claw_register_settings(register: Callable[..., Any]) -> None:
-    from claw_hooks.settings import HooksSettings
+    from claw_hooks.settings import HooksSettings, claude_code_hooks
 
     register(
         "hooks",
         HooksSettings,
         "Claude Code's command hooks: event -> [{matcher, hooks: [{type, command, timeout, if, sandbox}]}].",
         requires_trust=True,
+        claude_code=claude_code_hooks,
     )
 
 

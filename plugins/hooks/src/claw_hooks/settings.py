@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import claw
 from claw import HookEventName
@@ -63,3 +63,43 @@ class HookMatcher(BaseModel):
 
 #: Settings ``hooks``: event -> matchers, each with its command hooks.
 HooksSettings = dict[HookEventName, list[HookMatcher]]
+
+
+def claude_code_hooks(hooks: Any, label: str) -> Any:
+    """``hooks`` from a Claude Code settings file without what claw cannot run: events claw does not
+    emit, handler types other than ``command`` (``http``, ``prompt``, ``agent``, ``mcp_tool``) and
+    handler keys claw does not know. Each is left out with a one-line warning, so a file written
+    for Claude Code loads instead of failing validation (claw's own files stay strict). Registered as the
+    key's ``claude_code`` adapter (``claw_register_settings``)."""
+    if not isinstance(hooks, dict):
+        return hooks
+    known_keys = {"type", "command", "timeout", "statusMessage", "if"}
+    out: dict[str, Any] = {}
+    for event, groups in hooks.items():
+        if event not in get_args(HookEventName):
+            claw.warn(f"{label}: hooks.{event}: claw has no such hook event; ignored")
+            continue
+        if not isinstance(groups, list):
+            out[event] = groups
+            continue
+        kept_groups: list[Any] = []
+        for i, group in enumerate(groups):
+            handlers = group.get("hooks") if isinstance(group, dict) else None
+            if not isinstance(handlers, list):
+                kept_groups.append(group)
+                continue
+            kept: list[Any] = []
+            for j, handler in enumerate(handlers):
+                where = f"{label}: hooks.{event}[{i}].hooks[{j}]"
+                if isinstance(handler, dict) and handler.get("type", "command") != "command":
+                    claw.warn(f"{where}: claw does not run {handler['type']!r} hooks; ignored")
+                    continue
+                if isinstance(handler, dict) and set(handler) - known_keys:
+                    extra = ", ".join(sorted(set(handler) - known_keys))
+                    claw.warn(f"{where}: ignoring keys claw does not use: {extra}")
+                    handler = {k: v for k, v in handler.items() if k in known_keys}
+                kept.append(handler)
+            if kept:
+                kept_groups.append({**group, "hooks": kept})
+        out[event] = kept_groups
+    return out

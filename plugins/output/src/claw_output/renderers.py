@@ -142,6 +142,32 @@ class StreamJsonRenderer(Renderer):
     def result(self, data: dict[str, Any]) -> None:
         self._line(data)
 
+    def hook_run(self, record: dict[str, Any], session_id: str) -> None:
+        """``--include-hook-events``: Claude Code's ``hook_started`` and ``hook_response`` system messages
+        for one hook run; claw reports a hook when it has finished, so both come together."""
+        base = {
+            "type": "system",
+            "hook_id": str(uuid.uuid4()),
+            "hook_name": f"{record['event']}:{record['hook']}",
+            "hook_event": record["event"],
+            "session_id": session_id,
+        }
+        failed = "error" in record or record.get("outcome") == "timeout"
+        self._line({**base, "subtype": "hook_started", "uuid": str(uuid.uuid4())})
+        self._line(
+            {
+                **base,
+                "subtype": "hook_response",
+                "output": record.get("error", ""),
+                "stdout": "",
+                "stderr": record.get("error", ""),
+                "exit_code": record.get("exit_code"),
+                "outcome": "error" if failed else "success",
+                "decision": record.get("outcome"),
+                "uuid": str(uuid.uuid4()),
+            }
+        )
+
 
 def anthropic_events(event: StreamEvent, started: set[int]) -> list[dict[str, Any]]:
     """The Anthropic streaming events (``content_block_start`` / ``content_block_delta``) for one of a

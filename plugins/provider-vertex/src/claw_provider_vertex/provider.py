@@ -14,7 +14,8 @@ it) and ``GOOGLE_VERTEX_BASE_URL`` (Gemini).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 from claw import (
@@ -26,7 +27,7 @@ from claw import (
     Provider,
     StreamEvent,
     debugging,
-    httpx_event_hooks,
+    http_request,
     require,
 )
 from claw_wire import anthropic as anthropic_wire
@@ -123,7 +124,7 @@ class VertexProvider(Provider):
             http_options=types.HttpOptions(
                 base_url=base_url,
                 retry_options=types.HttpRetryOptions(attempts=1),
-                async_client_args={"event_hooks": httpx_event_hooks()} if debugging() else None,
+                async_client_args={"event_hooks": _event_hooks()} if debugging() else None,
             ),
         )
 
@@ -189,3 +190,20 @@ class VertexProvider(Provider):
         for key, client in self._clients.built().items():
             await (client.aio.aclose() if key == "gemini" else client.close())
         self._clients.clear()
+
+
+def _event_hooks() -> dict[str, list[Callable[[Any], Awaitable[None]]]]:
+    """``event_hooks`` for google-genai's httpx ``AsyncClient`` that log each request it sends with
+    :func:`claw.http_request`: the SDK sends its requests itself. Duck-typed: httpx is not imported."""
+
+    async def on_request(request: Any) -> None:
+        request.extensions["claw_started"] = time.perf_counter()
+
+    async def on_response(response: Any) -> None:
+        request = response.request
+        started = request.extensions.get("claw_started", time.perf_counter())
+        http_request(
+            request.method, request.url, seconds=time.perf_counter() - started, status=response.status_code
+        )
+
+    return {"request": [on_request], "response": [on_response]}

@@ -6,8 +6,8 @@ implementations (tool modules, provider classes) and with them pydantic and the 
 two thirds of ``claw plugins``' time, for a list of names that only changes when code changes. So the
 names are cached in the state directory under a key made of
 
-- the installed distributions (:func:`claw._entry_points.key`: an install, a removal or a reinstall
-  changes it),
+- the installed distributions (:func:`claw._builtins.entry_point_cache.cache.key`: an install, a
+  removal or a reinstall changes it),
 - the code: for the kernel and each active plugin's top-level package, the newest modification time
   of its ``.py`` files and a digest of their paths (an edit, a new, a removed or a renamed module
   changes it),
@@ -18,8 +18,8 @@ names are cached in the state directory under a key made of
 Plugins are still imported and checked on every run, so their status, load time and import failures
 are always current. Only a clean listing is stored: when any plugin raised in a registration hook or
 had a registration refused, nothing is cached and every run reports it afresh. A key taken while code
-changed less than :data:`claw._entry_points.RACY_SECONDS` ago is not stored either. ``claw doctor``
-never reads this cache; ``CLAW_TRACE_PLUGINS`` bypasses it (the trace is of the hooks being called).
+changed less than :data:`claw._builtins.entry_point_cache.cache.RACY_SECONDS` ago is not stored
+either. ``claw doctor`` never reads this cache; ``CLAW_TRACE_PLUGINS`` bypasses it (the trace is of the hooks being called).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from claw import _entry_points
+from claw._builtins.entry_point_cache import cache as entry_points
 from claw._paths import state_dir
 from claw._plugins import PluginManager
 
@@ -46,9 +46,9 @@ def key(pm: PluginManager) -> list[Any] | None:
     (or tracing asks for the hooks to run)."""
     if pm.env.get("CLAW_TRACE_PLUGINS"):
         return None
-    installed, racy = _entry_points.key()
+    installed, racy = entry_points.key()
     code, newest = _code_key(pm)
-    if racy or newest > (time.time() - _entry_points.RACY_SECONDS) * 1e9:
+    if racy or newest > (time.time() - entry_points.RACY_SECONDS) * 1e9:
         return None
     policy = [
         [pm.env.get(name) for name in _POLICY_ENV],
@@ -64,7 +64,7 @@ def restore(pm: PluginManager, cache_key: list[Any] | None) -> bool:
     untouched) when there is no such entry or it is damaged."""
     if cache_key is None:
         return False
-    cached = _entry_points.read_cache(state_dir(pm.env) / _CACHE_NAME, _FORMAT)
+    cached = entry_points.read_cache(state_dir(pm.env) / _CACHE_NAME, _FORMAT)
     registered = cached.get("registered")
     if cached.get("key") != cache_key or not isinstance(registered, dict):
         return False
@@ -89,7 +89,7 @@ def remember(pm: PluginManager, cache_key: list[Any] | None) -> None:
         return
     registered = {r.name: r.registered for r in pm.records if r.registered}
     data = {"format": _FORMAT, "key": cache_key, "registered": registered}
-    _entry_points.write_cache(state_dir(pm.env) / _CACHE_NAME, data)
+    entry_points.write_cache(state_dir(pm.env) / _CACHE_NAME, data)
 
 
 def _code_key(pm: PluginManager) -> tuple[list[list[Any]], int]:

@@ -5,6 +5,7 @@ store (``claw_session_store``) reads FILE, or says which to install when there i
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,7 +23,6 @@ def resume_session(ctx: click.Context, file: Path, commands: tuple[str, ...]) ->
     Root options apply: claw --output-format json resume-session FILE "next step"."""
     from claw._cli._root import state_of
     from claw._cli.run import run_root
-    from claw._cli.slash_builtins import split_words
 
     root = ctx.find_root()
     params = {**root.params, "resume": str(file.resolve()), "continue_": False}
@@ -30,3 +30,39 @@ def resume_session(ctx: click.Context, file: Path, commands: tuple[str, ...]) ->
     if lines:
         params["print_mode"] = True
     run_root(root, lines or None, params)
+
+
+def split_words(app: Any, words: list[str]) -> list[str]:
+    """``resume-session`` arguments as the lines to run in order, as the seed takes them: a word
+    naming a built-in (``/cost``) is that command, with its arguments from the next words
+    (``/export notes.md``, as many as its argument hint has words); the words between commands form one
+    prompt (which may be another ``/command``)."""
+    from claw._loop import slash
+
+    builtins = app.objects("slash_commands")
+
+    def is_builtin(word: str) -> bool:
+        call = slash.parse(word)
+        return call is not None and call.name in builtins
+
+    lines: list[str] = []
+    prompt: list[str] = []
+    i = 0
+    while i < len(words):
+        call = slash.parse(words[i])
+        builtin = builtins.get(call.name) if call else None
+        i += 1
+        if call is None or builtin is None:
+            prompt.append(words[i - 1])
+            continue
+        if prompt:
+            lines.append(" ".join(prompt))
+            prompt = []
+        args, wanted = [call.args] if call.args else [], len(builtin.argument_hint.split())
+        while len(args) < wanted and i < len(words) and not is_builtin(words[i]):
+            args.append(words[i])  # /export /tmp/notes.md: a path, not a command
+            i += 1
+        lines.append(" ".join([f"/{call.name}", *args]))
+    if prompt:
+        lines.append(" ".join(prompt))
+    return lines

@@ -1,6 +1,7 @@
-"""``--json-schema``: offers the ``StructuredOutput`` tool (:mod:`.tool`) to sessions
-started with a schema. Disabled, a schema run ends without structured output (the loop reminds the
-model, then reports it missing)."""
+"""``--json-schema``: the option, read into ``LoopOptions.json_schema`` (:func:`.tool.read_schema`), and the
+``StructuredOutput`` tool (:mod:`.tool`) offered to sessions started with a schema. Disabled, the flag is
+a usage error saying so; a schema the Agent SDK sends in ``initialize`` runs without structured output
+(the loop reminds the model, then reports it missing)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,29 @@ from typing import TYPE_CHECKING
 from claw import hookimpl
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import click
+
+    from claw._loop.options import LoopOptions
     from claw._session_context import SessionContext
+
+
+@hookimpl
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    import click
+
+    help = "Make the final answer JSON matching this schema (result.structured_output)."
+    register(click.Option(["--json-schema"], metavar="JSON|FILE", help=help))
+
+
+@hookimpl
+def claw_adjust_run(options: LoopOptions) -> str | None:
+    if not options.extra.get("json_schema"):
+        return None
+    from claw._builtins.structured_output.tool import read_schema
+
+    return read_schema(options)
 
 
 @hookimpl

@@ -6,6 +6,8 @@ any tool's, and the accepted value, kept under the loop's ``STRUCTURED_OUTPUT`` 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from claw._loop.turn import STRUCTURED_NAME, STRUCTURED_OUTPUT
@@ -33,3 +35,20 @@ class StructuredOutputTool(Tool):
             raise ToolError("the output schema is not an object schema, so no tool input can match it")
         ctx.stash[STRUCTURED_OUTPUT] = input
         return ToolResult(content="Structured output accepted.", data={"structured_output": input})
+
+
+def read_schema(options: Any) -> str | None:
+    """``options.json_schema`` from the flag's value (``options.extra``): inline JSON or a file's; returns
+    the usage error for a value that is neither."""
+    value: str = options.extra["json_schema"]
+    text: str | bytes = value
+    if not value.lstrip().startswith("{"):
+        path = Path(value).expanduser()
+        if not path.is_file():
+            return f"--json-schema: not a JSON object nor a file: {value}"
+        text = path.read_bytes()
+    try:  # bytes: JSON's own UTF-8 detection; a bad byte is a ValueError too
+        options.json_schema = json.loads(text)
+    except ValueError as exc:
+        return f"--json-schema: invalid JSON: {exc}"
+    return None

@@ -1,4 +1,5 @@
-"""claw-agents' sub-agents: the ``Agent`` tool, ``--agents JSON``, ``claw agents list|show``, and
+"""claw-agents' sub-agents: the ``Agent`` tool, ``--agents JSON``, ``claw agents list|show``, the
+main-thread agent (``--agent NAME``, settings ``agent``: :mod:`claw_agents.subagents.main_thread`), and
 background sub-agents stopped with their session (see :mod:`claw_agents.subagents.background`).
 
 Hook implementations only; the work is imported at first use.
@@ -51,6 +52,30 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
             help='Sub-agent definitions: \'{"name": {"description": ..., "prompt": ..., "tools": [...]}}\'.',
         )
     )
+    register(
+        click.Option(
+            ["--agent"],
+            default=None,
+            metavar="NAME",
+            help="Run the session as this sub-agent type (overrides the `agent` setting).",
+        )
+    )
+
+
+@claw.hookimpl
+def claw_register_settings(register: Callable[..., None]) -> None:
+    register("agent", str, "The sub-agent type the main session runs as (as `--agent`)")
+
+
+@claw.hookimpl(trylast=True)
+def claw_adjust_session(options: claw.LoopOptions, context: claw.CommandContext) -> str | None:
+    """After the Claude Code plugin folders are loaded (their agents can be chosen), when a run chose an
+    agent or has folders whose ``settings.json`` may."""
+    if not (options.extra.get("agent") or context.settings.data.get("agent") or options.plugin_folders):
+        return None
+    from claw_agents.subagents import main_thread
+
+    return main_thread.apply(options, context)
 
 
 @claw.hookimpl
