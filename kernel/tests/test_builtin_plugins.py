@@ -73,6 +73,8 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "safe_policy",
         "entry_point_cache",
         "trust_store",
+        "bare",
+        "debug_log",
     ]
     assert builtins == dict(zip(BUILTIN_PLUGINS, names, strict=True))
     assert {"session_store", "compaction", "renderers", "repl", "permissions"} <= set(records)

@@ -14,11 +14,15 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _configured = False
 _level = logging.WARNING
+#: Which categories show (``--debug FILTER``, :mod:`claw._builtins.debug_log`): a test on a logger's
+#: name; ``None`` shows every line.
+shown: Callable[[str], bool] | None = None
 
 #: Query parameter names containing one of these are masked in logged URLs (``?key=`` is how some
 #: Google APIs take an API key; presigned URLs carry signatures and tokens).
@@ -37,6 +41,7 @@ def configure(verbose: bool = False) -> None:
     _level = _level_of(verbose)
     structlog.configure(
         processors=[
+            _by_category,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="%H:%M:%S", utc=False),
             structlog.dev.ConsoleRenderer(colors=False),
@@ -48,6 +53,14 @@ def configure(verbose: bool = False) -> None:
     _configured = True
 
 
+def _by_category(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    if shown is not None and not shown(str(event.get("logger", ""))):
+        import structlog
+
+        raise structlog.DropEvent
+    return event
+
+
 def debugging() -> bool:
     """Whether debug lines are shown; known without importing structlog, so per-request code asks
     this first and costs nothing when logging is off."""
@@ -55,12 +68,13 @@ def debugging() -> bool:
 
 
 def get_logger(name: str = "claw", **bound: Any) -> Any:
-    """A structlog logger writing to stderr; configures logging on first use."""
+    """A structlog logger writing to stderr; configures logging on first use. Its lines name it
+    (``[claw.http]``): the category ``--debug FILTER`` selects."""
     if not _configured:
         configure()
     import structlog
 
-    return structlog.get_logger(name).bind(**bound)
+    return structlog.get_logger(name).bind(logger=name, **bound)
 
 
 def redact_url(url: str) -> str:

@@ -42,6 +42,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.safe_policy",
     "claw._builtins.entry_point_cache",
     "claw._builtins.trust_store",
+    "claw._builtins.bare",
+    "claw._builtins.debug_log",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they

@@ -60,12 +60,13 @@ def claw_adjust_run(options: claw.LoopOptions) -> str | None:
 
 @claw.hookimpl
 def claw_adjust_session(options: claw.LoopOptions, context: claw.CommandContext) -> str | None:
-    """The Claude Code plugins settings enable load first, then the folders the Agent SDK's
+    """The Claude Code plugins settings enable load first (not in bare mode), then the folders the Agent SDK's
     ``initialize`` added to ``--plugin-dir`` after the command line was read (a folder that cannot be
     read ends the run; without claw-mcp their MCP servers are left out with a warning)."""
     from claw_claude_plugins import installed
 
-    ids = installed.enabled_ids(context.settings.data)
+    # Bare mode (``--bare``) loads no installed plugin, only the folders a flag names (Claude Code's).
+    ids = [] if claw.bare(context.env) else installed.enabled_ids(context.settings.data)
     roots = {f.root for f in options.plugin_folders}
     late = [
         (p, skip) for key, skip in _FLAGS for p in options.extra.get(key) or () if _resolved(p) not in roots

@@ -47,12 +47,20 @@ class ConfiguredHook:
         return self.command, json.dumps(self.env, sort_keys=True)
 
 
-def effective_hooks(settings: Any) -> list[ConfiguredHook]:
+#: The settings files claw finds on its own: bare mode (``claw.bare``) leaves out their hooks.
+DISCOVERED_SCOPES = frozenset({"user", "project", "local"})
+
+
+def effective_hooks(settings: Any, *, bare: bool = False) -> list[ConfiguredHook]:
     """Every command hook, in layer order (lowest precedence first); an identical hook (same
-    event, matcher, command and environment) from a later file is listed once, with its first file."""
+    event, matcher, command and environment) from a later file is listed once, with its first file.
+    ``bare`` (``--bare``) leaves out the user, project and local files' hooks: those of ``--settings``,
+    managed settings and ``--plugin-dir`` folders are given explicitly (or by policy) and still run."""
     out: list[ConfiguredHook] = []
     seen: set[tuple[str, str, str | None, str, str]] = set()
     for layer in getattr(settings, "layers", []) or []:
+        if bare and layer.scope in DISCOVERED_SCOPES:
+            continue
         hooks = layer.data.get("hooks") or {}
         if not isinstance(hooks, dict):
             continue

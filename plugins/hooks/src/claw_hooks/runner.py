@@ -38,7 +38,7 @@ class HookRunner:
     def __init__(self, context: HookContext) -> None:
         self.context = context
         self.hooks: list[ConfiguredHook] = [
-            *effective_hooks(context.settings),
+            *effective_hooks(context.settings, bare=claw.bare(context.env)),
             *callback_hooks(context.callbacks),
         ]
         self._conditions = {h.condition: _condition(context, h.condition) for h in self.hooks if h.condition}
@@ -122,6 +122,16 @@ class HookRunner:
         if interpreted.problem:
             record["error"] = interpreted.problem
         context.report(record)
+        if claw.debugging():  # ``--debug hooks``: one line per hook run
+            claw.get_logger("claw.hooks").debug(
+                "hook ran",
+                hook_event=record["event"],
+                command=hook.command,
+                outcome=record["outcome"],
+                exit_code=result.exit_code,
+                ms=result.duration_ms,
+                source=hook.source,
+            )
         return interpreted
 
 

@@ -5,7 +5,8 @@ Sources, lowest precedence first (a later source replaces a server of the same n
 - ``mcpServers`` in user settings (``<config dir>/settings.json``),
 - ``.mcp.json`` in the workspace (project scope, meant to be committed),
 - ``mcpServers`` in local settings (``.claw/settings.local.json``),
-- each ``--mcp-config FILE|JSON`` in order; with ``--strict-mcp-config`` only these count.
+- each ``--mcp-config FILE|JSON`` in order; with ``--strict-mcp-config`` only these count, and in
+  bare mode (``--bare``, ``CLAUDE_CODE_SIMPLE=1``) too.
 
 The folder's own sources (``.mcp.json`` and the local settings file) count only in a trusted folder
 (the kernel's :class:`claw.WorkspaceTrust`), and a ``.mcp.json`` server also needs approval when a

@@ -39,7 +39,8 @@ def resolve_for(session: claw.SessionContext) -> mcp_config.Resolved:
         session.env,
         session.settings,
         cli_configs=list(cli),
-        strict=bool(extra.get("strict_mcp_config")),
+        # Bare mode (``--bare``) starts only what a flag names, as --strict-mcp-config does.
+        strict=bool(extra.get("strict_mcp_config")) or claw.bare(session.env),
         trusted=session.trusted,
         ask_approval=session.interactive,
     )

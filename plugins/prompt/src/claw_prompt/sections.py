@@ -11,6 +11,8 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import claw
+
 from claw_prompt import instructions
 
 BASE_PROMPT = """\
@@ -110,7 +112,10 @@ _LABELS = {
 
 
 def memory(workspace: Path, env: Mapping[str, str]) -> str:
-    """The user's instruction files for ``workspace``, each introduced by its path; ``""`` when none."""
+    """The user's instruction files for ``workspace``, each introduced by its path; ``""`` when none,
+    and in bare mode (``claw.bare``: ``--bare`` skips CLAUDE.md, as Claude Code's does)."""
+    if claw.bare(env):
+        return ""
     files = instructions.load(workspace, env)
     if not files:
         return ""

@@ -220,10 +220,14 @@ def discover(
     workspace: Path, env: Mapping[str, str], plugins: Sequence[claw.PluginFolder] = ()
 ) -> dict[str, CommandFile]:
     """Every command and skill visible from ``workspace`` and in the ``plugins`` folders, by name,
-    precedence applied."""
+    precedence applied; in bare mode (``claw.bare``) only the folders' (``--plugin-dir``): Claude Code's
+    ``--bare`` skips the discovery of custom commands and skills."""
+    named = [c for folder in plugins for c in _plugin_commands(folder)]
+    if claw.bare(env):
+        return {c.name: c for c in named}
     user = claw.config_dir(env)
     layers = [
-        *(c for folder in plugins for c in _plugin_commands(folder)),
+        *named,
         *_commands_in(user / "commands", "user"),
         *_skills_in(user / "skills", "user"),
         *_commands_in(workspace / ".claude" / "commands", "project"),

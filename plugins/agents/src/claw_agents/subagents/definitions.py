@@ -238,14 +238,15 @@ def discover(
     workspace: Path, env: Mapping[str, str], cli: Any = None, plugins: Sequence[claw.PluginFolder] = ()
 ) -> dict[str, AgentDefinition]:
     """Every definition by name: ``--agents`` (``cli``, parsed JSON), the project's and user's files,
-    the ``plugins`` folders' agents, then ``general-purpose``; the first of a name wins.
+    the ``plugins`` folders' agents, then ``general-purpose``; the first of a name wins. Bare mode
+    (``claw.bare``) reads no files: Claude Code's ``--bare`` skips discovering subagents, not ``--agents``.
 
     :raises DefinitionError: a broken file or ``--agents`` value (naming it).
     """
     found: dict[str, AgentDefinition] = {}
     for definition in from_json(cli) if cli is not None else []:
         found.setdefault(definition.name, definition)
-    for directory, source in directories(workspace, env):
+    for directory, source in [] if claw.bare(env) else directories(workspace, env):
         for path in sorted(directory.glob("*.md")) if directory.is_dir() else []:
             definition = load_file(path, source)
             found.setdefault(definition.name, definition)

@@ -1,0 +1,108 @@
+"""``claw -p --bare``: Claude Code's minimal mode. In a workspace with a CLAUDE.md, a settings hook, a
+``.mcp.json`` server, a custom command, a skill and an agent file, a bare run sends a system prompt
+without CLAUDE.md, runs no hook, starts no MCP server and knows none of the folder's commands, skills or
+agents; the same run without ``--bare`` has all of them. What a flag names (``--mcp-config``) still
+applies, and ``CLAUDE_CODE_SIMPLE=1`` (Claude Code's variable) means the same."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from claw.testing.script import Reply, Text
+
+TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
+pytestmark = pytest.mark.usefixtures("trusted_workspace")
+
+
+@pytest.fixture
+def folder(scripted, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
+    """The workspace with one of each thing bare mode skips; the user settings choose the model."""
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
+    (workspace / "CLAUDE.md").write_text("Always answer in BANANA-CASE.\n")
+    hook = {"hooks": [{"type": "command", "command": "echo ran > hook-ran.txt"}]}
+    (workspace / ".claw").mkdir()
+    (workspace / ".claw" / "settings.json").write_text(json.dumps({"hooks": {"UserPromptSubmit": [hook]}}))
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"time": {"command": TIME_SERVER}}}))
+    for kind, path in (("commands", "greet.md"), ("skills", "tidy/SKILL.md"), ("agents", "critic.md")):
+        (workspace / ".claude" / kind / path).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / ".claude" / kind / path).write_text(
+            f"---\nname: {Path(path).stem if kind != 'skills' else 'tidy'}\ndescription: a {kind} file\n---\n"
+            "Say GREETING-BODY\n"
+        )
+    return scripted
+
+
+def _sent(scripted) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
+    """The system prompt and the tools (name -> description) of the last model request."""
+    request = scripted.requests[-1]
+    system = request["system"] if isinstance(request["system"], str) else json.dumps(request["system"])
+    return system, {t["name"]: t.get("description", "") for t in request.get("tools") or []}
+
+
+def _init(stdout: str) -> dict:
+    return next(e for e in map(json.loads, stdout.splitlines()) if e.get("subtype") == "init")
+
+
+@pytest.mark.parametrize("bare", [False, True])
+def test_bare_skips_what_the_folder_brings(claw, folder, workspace: Path, bare: bool) -> None:  # type: ignore[no-untyped-def]
+    folder.script(Reply(Text("done")))
+    flags = ["--bare"] if bare else []
+    res = claw.subprocess(
+        "-p", "hello", "--output-format", "stream-json", "--verbose", *flags
+    ).assert_success()
+    system, tools = _sent(folder)
+    init = _init(res.stdout)
+    assert ("BANANA-CASE" in system) is not bare
+    assert (workspace / "hook-ran.txt").exists() is not bare
+    assert any(t.startswith("mcp__time__") for t in tools) is not bare
+    assert bool(init["mcp_servers"]) is not bare
+    assert ("greet" in init["slash_commands"]) is not bare
+    assert ("tidy" in init["slash_commands"]) is not bare
+    assert ("critic" in tools["Agent"]) is not bare
+
+
+def test_bare_still_starts_the_servers_a_flag_names(claw, folder) -> None:  # type: ignore[no-untyped-def]
+    folder.script(Reply(Text("done")))
+    config = json.dumps({"mcpServers": {"clock": {"command": TIME_SERVER}}})
+    claw.subprocess("-p", "hello", "--bare", "--mcp-config", config).assert_success()
+    _, tools = _sent(folder)
+    assert any(t.startswith("mcp__clock__") for t in tools)
+    assert not any(t.startswith("mcp__time__") for t in tools)
+
+
+def test_claude_code_simple_is_bare_mode(claw, folder, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    folder.script(Reply(Text("done")))
+    claw.env["CLAUDE_CODE_SIMPLE"] = "1"
+    claw.subprocess("-p", "hello").assert_success()
+    system, _ = _sent(folder)
+    assert "BANANA-CASE" not in system and not (workspace / "hook-ran.txt").exists()
+
+
+def test_with_the_builtin_disabled_bare_is_an_unknown_option(claw, folder, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    (workspace / ".claw" / "settings.local.json").write_text(json.dumps({"plugins": {"disabled": ["bare"]}}))
+    res = claw.subprocess("-p", "hello", "--bare")
+    assert res.exit_code == 2 and "No such option '--bare'" in res.stderr
+
+
+def test_bare_still_loads_a_plugin_dir_folder_and_its_hooks(claw, folder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Claude Code's --bare skips plugin discovery, not ``--plugin-dir``: its commands and hooks load."""
+    root = tmp_path / "myplug"
+    (root / ".claude-plugin").mkdir(parents=True)
+    (root / "commands").mkdir()
+    marker = tmp_path / "plugin-hook-ran.txt"
+    hook = {"hooks": [{"type": "command", "command": f"echo ran > {marker}"}]}
+    manifest = {"name": "myplug", "hooks": {"hooks": {"UserPromptSubmit": [hook]}}}
+    (root / ".claude-plugin" / "plugin.json").write_text(json.dumps(manifest))
+    (root / "commands" / "hello.md").write_text("---\ndescription: hi\n---\nSay hi\n")
+    folder.script(Reply(Text("done")))
+    res = claw.subprocess(
+        "-p", "hello", "--bare", "--plugin-dir", str(root), "--output-format", "stream-json", "--verbose"
+    ).assert_success()
+    init = _init(res.stdout)
+    assert "myplug:hello" in init["slash_commands"] and "greet" not in init["slash_commands"]
+    assert marker.exists()
