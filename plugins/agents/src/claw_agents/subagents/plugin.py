@@ -1,6 +1,7 @@
 """claw-agents' sub-agents: the ``Agent`` tool, ``--agents JSON``, ``claw agents list|show``, the
-main-thread agent (``--agent NAME``, settings ``agent``: :mod:`claw_agents.subagents.main_thread`), and
-background sub-agents stopped with their session (see :mod:`claw_agents.subagents.background`).
+main-thread agent (``--agent NAME``, settings ``agent``: :mod:`claw_agents.subagents.main_thread`),
+background sub-agents stopped with their session (see :mod:`claw_agents.subagents.background`), and
+git worktrees, a sub-agent's or the session's (``-w``: :mod:`claw_agents.subagents.session_worktree`).
 
 Hook implementations only; the work is imported at first use.
 """
@@ -60,6 +61,37 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
             help="Run the session as this sub-agent type (overrides the `agent` setting).",
         )
     )
+    register(
+        click.Option(
+            ["-w", "--worktree"],
+            is_flag=False,
+            flag_value="",
+            default=None,
+            metavar="[NAME]",
+            help="Work in a new git worktree, .claude/worktrees/NAME on branch worktree-NAME "
+            "(a made-up NAME if none; as Claude Code's).",
+        )
+    )
+
+
+@claw.hookimpl
+def claw_adjust_run(options: claw.LoopOptions) -> str | None:
+    """``-w``: the session's workspace becomes the worktree, made before anything runs. A bad name is a
+    usage error (exit 2); a workspace in no git repository, or git failing, is not: it ends the run in
+    :func:`claw_adjust_session` (exit 1), before the session starts."""
+    name = options.extra.get("worktree")
+    if name is None:
+        return None
+    from claw_agents.subagents import session_worktree
+
+    name = name or session_worktree.made_up_name()
+    refusal = session_worktree.bad_name(name)
+    if refusal is None:
+        try:
+            session_worktree.enter(options, name, click.get_current_context())
+        except claw.ClawError as exc:
+            options.extra[session_worktree.FAILED] = str(exc)
+    return refusal
 
 
 @claw.hookimpl
@@ -70,7 +102,12 @@ def claw_register_settings(register: Callable[..., None]) -> None:
 @claw.hookimpl(trylast=True)
 def claw_adjust_session(options: claw.LoopOptions, context: claw.CommandContext) -> str | None:
     """After the Claude Code plugin folders are loaded (their agents can be chosen), when a run chose an
-    agent or has folders whose ``settings.json`` may."""
+    agent or has folders whose ``settings.json`` may; first, why ``-w`` made no worktree."""
+    if options.extra.get("worktree") is not None:
+        from claw_agents.subagents.session_worktree import FAILED
+
+        if failed := options.extra.get(FAILED):
+            return failed
     if not (options.extra.get("agent") or context.settings.data.get("agent") or options.plugin_folders):
         return None
     from claw_agents.subagents import main_thread
