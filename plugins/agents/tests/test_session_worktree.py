@@ -131,3 +131,14 @@ def test_a_name_that_is_no_folder_or_branch_is_a_usage_error(claw, scripted, rep
     res = _run(claw, "-p", "hi", f"--worktree={name}")
     assert res.exit_code == 2 and "is not a worktree name" in res.stderr
     assert scripted.requests == [] and not (repo / ".claude").exists()
+
+
+def test_the_repl_works_in_the_worktree_and_keeps_it_with_changes(claw, scripted, repo):
+    scripted.script(Reply(ToolCall("Write", {"file_path": "a.txt", "content": "a\n"})), Reply(Text("done")))
+    res = claw(
+        "--model", "scripted/default", "--permission-mode", "acceptEdits", "--repl", "-w", "feat", "write it"
+    )
+    res.assert_success()
+    tree = repo / ".claude" / "worktrees" / "feat"
+    assert (tree / "a.txt").read_text() == "a\n" and not (repo / "a.txt").exists()
+    assert f"claw: worktree kept at {tree} (branch worktree-feat)" in res.stderr

@@ -53,14 +53,14 @@ def enter(options: claw.LoopOptions, name: str, ctx: click.Context) -> None:
     toplevel, base = worktree.repository(start, "--worktree", "; run claw without -w or `git init` first")
     root = toplevel / ".claude" / "worktrees" / name
     if root.exists():
-        tree, made = _found(root, start, toplevel, name), False
+        tree, made = _found(root, start, toplevel), False
     else:
         tree, made = worktree.add(start, toplevel, base, root, f"worktree-{name}"), True
     ctx.find_root().call_on_close(lambda: _settle(tree, made))
     options.workspace = tree.workspace
 
 
-def _found(root: Path, start: Path, toplevel: Path, name: str) -> worktree.Worktree:
+def _found(root: Path, start: Path, toplevel: Path) -> worktree.Worktree:
     """The worktree already at ``root``, kept whatever the run does with it (it may hold an earlier
     session's commits).
 
