@@ -259,3 +259,23 @@ def test_an_interactive_session_loads_what_the_settled_trust_allows(
     scripted.script(Reply(Text("hi")))
     claw("--model", "scripted/default", "--repl", "/greeter:greet you").assert_success()
     assert "Greet you. Notes: from greeter" in _text(scripted.requests[0]["messages"][-1])
+
+
+def test_agents_list_includes_the_installed_plugins_agents(claw, home: ClaudeHome, tmp_path: Path) -> None:
+    """``claw agents list|show`` (no session) see the agents of the plugins settings enable, and a
+    ``--plugin-dir`` folder of the same name stands in for the installed one there too."""
+    folder = home.install("greeter")
+    (folder / "agents").mkdir()
+    (folder / "agents" / "helper.md").write_text("---\nname: helper\ndescription: Helps.\n---\nINSTALLED\n")
+    home.enable(home.root / "settings.json", greeter=True, missing=True)
+    done = claw("agents", "list", "--json").assert_success()
+    listed = {d["name"]: d for d in json.loads(done.stdout)}
+    assert listed["greeter:helper"]["source"] == "plugin:greeter"
+    assert "Claude Code plugin missing@market is not loaded" in done.stderr
+    shown = claw("agents", "show", "greeter:helper").assert_success()
+    assert "INSTALLED" in shown.stdout
+    local = tmp_path / "work" / "greeter"
+    (local / "agents").mkdir(parents=True)
+    (local / "agents" / "helper.md").write_text("---\nname: helper\ndescription: Local.\n---\nLOCAL\n")
+    shown = claw("--plugin-dir", str(local), "agents", "show", "greeter:helper").assert_success()
+    assert "LOCAL" in shown.stdout and "INSTALLED" not in shown.stdout

@@ -56,6 +56,8 @@ class SessionState:
     #: The model the last run of the session started with (``--model`` or settings), which a resume
     #: uses unless ``--model`` says otherwise; a fallback is a per-run detour, not a choice.
     chosen_model: str | None = None
+    #: What plugins kept in the last run's start record (``LoopOptions.meta``: claw-agents' main-thread agent).
+    meta: dict[str, Any] = field(default_factory=dict)
     #: ``"claw"`` for claw's own JSONL; a store reading another format names it (the store forks such a
     #: session rather than appending to a file it did not write).
     format: str = "claw"

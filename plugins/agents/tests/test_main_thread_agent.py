@@ -174,3 +174,81 @@ def test_an_agent_defined_by_the_agents_flag_can_be_the_main_thread(claw, script
     (request,) = scripted.requests
     assert "SHOUT-MARK" in json.dumps(request["system"])
     assert init["permissionMode"] == "acceptEdits"
+
+
+def _resume(claw: Any, *options: str) -> Any:
+    return claw("-p", "next", "--continue", "--model", "scripted/default", *options)
+
+
+def test_a_resumed_session_keeps_its_agent_and_agent_switches_it(claw, scripted, workspace):
+    agents = workspace / ".claw" / "agents"
+    _define(agents, "first", "tools: Read")
+    _define(agents, "second", "tools: Glob")
+    scripted.script(*(Reply(Text(t)) for t in ("one", "two", "three", "four")))
+    _run(claw, "--model", "scripted/default", "--agent", "first")
+    _resume(claw).assert_success()
+    _resume(claw, "--agent", "second").assert_success()
+    _resume(claw).assert_success()
+    started, resumed, switched, kept = scripted.requests
+    for request, name, tool in ((started, "first", "Read"), (resumed, "first", "Read")):
+        assert f"AGENT-{name}-MARK" in json.dumps(request["system"])
+        assert [t["name"] for t in request["tools"]] == [tool]
+    assert len(resumed["messages"]) == 3, "the conversation went on"
+    for request in (switched, kept):
+        assert "AGENT-second-MARK" in json.dumps(request["system"]), "--agent on resume switches, and stays"
+        assert [t["name"] for t in request["tools"]] == ["Glob"]
+
+
+def test_a_resumed_session_keeps_its_agent_over_the_setting(claw, scripted, workspace):
+    agents = workspace / ".claw" / "agents"
+    _define(agents, "chosen", "tools: Read")
+    _define(agents, "setting", "tools: Glob")
+    scripted.script(Reply(Text("one")), Reply(Text("two")))
+    _run(claw, "--model", "scripted/default", "--agent", "chosen")
+    _settings(workspace, {"agent": "setting"})
+    _resume(claw).assert_success()
+    assert "AGENT-chosen-MARK" in json.dumps(scripted.requests[1]["system"]), "as a resumed session's model"
+
+
+def test_a_resumed_session_whose_agent_is_gone_goes_on_with_a_warning(claw, scripted, workspace):
+    _define(workspace / ".claw" / "agents", "gone", "tools: Read")
+    scripted.script(Reply(Text("one")), Reply(Text("two")), Reply(Text("three")))
+    _run(claw, "--model", "scripted/default", "--agent", "gone")
+    (workspace / ".claw" / "agents" / "gone.md").unlink()
+    res = _resume(claw)
+    res.assert_success()
+    warned = [line for line in res.stderr.splitlines() if "gone" in line]
+    assert len(warned) == 1 and "agent 'gone' of session" in warned[0] and "no longer exists" in warned[0]
+    _, resumed = scripted.requests
+    assert INSTRUCTIONS in json.dumps(resumed["system"]) and len(resumed["tools"]) > 1, "claw's own again"
+    res = _resume(claw)
+    res.assert_success()
+    assert "gone" not in res.stderr, "said once: the run without it no longer records it"
+
+
+def test_agents_list_and_show_include_a_plugin_dirs_agents(claw, tmp_path):
+    root = _plugin(tmp_path / "plug", "myplug")
+    res = claw("--plugin-dir", str(root), "agents", "list", "--json")
+    res.assert_success()
+    listed = {d["name"]: d for d in json.loads(res.stdout)}
+    assert listed["myplug:helper"]["source"] == "plugin:myplug"
+    assert listed["myplug:helper"]["path"] == str(root / "agents" / "helper.md")
+    table = claw("--plugin-dir", str(root), "agents", "list")
+    table.assert_success()
+    assert any(line.split()[:2] == ["myplug:helper", "plugin:myplug"] for line in table.stdout.splitlines())
+    shown = claw("--plugin-dir", str(root), "agents", "show", "myplug:helper")
+    shown.assert_success()
+    assert "source: plugin:myplug" in shown.stdout and "AGENT-helper-MARK" in shown.stdout
+    without = claw("agents", "list", "--json")
+    assert "myplug:helper" not in {d["name"] for d in json.loads(without.stdout)}, "only with the folder"
+
+
+def test_agents_list_names_a_plugin_dir_that_cannot_be_read(claw, tmp_path):
+    """A listing goes on without it, saying so in one line (a run would end: it needs the folder)."""
+    root = _plugin(tmp_path / "plug", "myplug")
+    res = claw("--plugin-dir", str(tmp_path / "nowhere"), "--plugin-dir", str(root), "agents", "list")
+    res.assert_success()
+    assert res.stderr.strip().splitlines() == [
+        f"claw: warning: --plugin-dir: not a directory: {tmp_path / 'nowhere'}"
+    ]
+    assert "myplug:helper" in res.stdout

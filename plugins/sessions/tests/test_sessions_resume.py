@@ -254,3 +254,39 @@ def test_image_with_session_placeholder_is_stored_as_text() -> None:
     assert stored["content"][0]["content"] == [{"type": "text", "text": "(screenshot 1024x768)"}]
     assert stored["content"][1]["source"]["data"] == "WFla"  # an image without a placeholder is kept
     assert "session_placeholder" not in str(message.model_dump())
+
+
+META_PLUGIN = """
+import json, os
+import claw
+
+@claw.hookimpl
+def claw_adjust_session(options, context, resumed):
+    with open(os.environ["META_SEEN"], "a") as out:
+        out.write(json.dumps(None if resumed is None else resumed.meta) + "\\n")
+    if os.environ.get("META_KEEP"):
+        options.meta = {**options.meta, "kept": os.environ["META_KEEP"]}
+"""
+
+
+def test_a_plugins_meta_is_read_back_on_resume_and_a_run_keeping_none_clears_it(
+    claw, loop_env, claw_env, plugin_module, tmp_path
+):
+    """``LoopOptions.meta`` goes in the start record; ``claw_adjust_session`` gets it back as
+    ``resumed.meta`` from the last run of the session (claw-agents keeps the main-thread agent so)."""
+    seen = tmp_path / "seen.jsonl"
+    claw_env["META_SEEN"] = str(seen)
+    plugin_module("meta_plugin", META_PLUGIN)
+    loop_env.script(*(Reply(Text(str(i))) for i in range(4)))
+    claw_env["META_KEEP"] = "one"
+    claw("-p", "a").assert_success()
+    claw("-p", "b", "--continue").assert_success()
+    del claw_env["META_KEEP"]
+    claw("-p", "c", "--continue").assert_success()
+    claw("-p", "d", "--continue").assert_success()
+    assert [json.loads(x) for x in seen.read_text().splitlines()] == [
+        None,
+        {"kept": "one"},
+        {"kept": "one"},
+        {},
+    ]

@@ -53,11 +53,11 @@ class AgentLoop(Turn):
         from claw._permissions.gate import PermissionGate
 
         app, opts = self.app, self.opts
-        settings = self._read_settings()
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
         self.store = session_store(app.pm, directory, opts.persist)
-        self.compactor = app.pm.hook.claw_compactor(settings=settings)
         resumed = self.store.resume(opts.resume) if opts.resume else None
+        settings = self._read_settings(resumed)
+        self.compactor = app.pm.hook.claw_compactor(settings=settings)
         self.chain = self._model_chain(resumed)
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
@@ -90,6 +90,7 @@ class AgentLoop(Turn):
                     if opts.parent
                     else {}
                 ),
+                **({"meta": opts.meta} if opts.meta and opts.parent is None else {}),
             },
         )
         self._has_images = any(_has_image(m.content) for m in session.messages)
@@ -333,7 +334,7 @@ class AgentLoop(Turn):
         self.caller.api_seconds = spent
         return chain[0].address
 
-    def _read_settings(self) -> EffectiveSettings:
+    def _read_settings(self, resumed: SessionState | None) -> EffectiveSettings:
         """The app's settings, with the options' layers added (a sub-agent's are its parent's); their
         ``reasoningEffort`` and ``maxTurns`` for what the options left open: the command line builds
         them before settings are validated (an interactive start draws its screen first)."""
@@ -341,7 +342,8 @@ class AgentLoop(Turn):
             for layer in self.opts.settings:
                 self.app.add_settings(*layer)
             _ = self.app.settings  # broken settings end the run in their own words, not in a plugin's hook
-            said = self.app.pm.hook.claw_adjust_session(options=self.opts, context=CommandContext(self.app))
+            context = CommandContext(self.app)
+            said = self.app.pm.hook.claw_adjust_session(options=self.opts, context=context, resumed=resumed)
             if refusal := next((r for r in said if r), None):
                 raise ClawError(refusal)
             for layer in self.opts.settings:

@@ -57,6 +57,8 @@ class LoopOptions:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Claude Code plugin folders for this run, as :attr:`claw.SessionContext.plugin_folders`.
     plugin_folders: tuple[PluginFolder, ...] = ()
+    #: Plugins' values the session's start record keeps, read back on resume as ``SessionState.meta``.
+    meta: dict[str, Any] = field(default_factory=dict)
     #: Asks the user about tool calls (the REPL); ``None`` in ``-p`` runs.
     asker: Any = None
     #: Asks a program instead (a :data:`claw._permissions.asking.PermissionApprover`: a stream-json client).

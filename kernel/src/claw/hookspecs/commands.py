@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from claw._entry_points import Found
     from claw._loop.options import LoopOptions
     from claw._plugin_commands import CommandContext
+    from claw._session_context import PluginFolder
+    from claw._sessions import SessionState
 
 
 @hookspec
@@ -233,7 +235,9 @@ def claw_adjust_run(options: LoopOptions) -> str | None:
 
 
 @hookspec
-def claw_adjust_session(options: LoopOptions, context: CommandContext) -> str | None:
+def claw_adjust_session(
+    options: LoopOptions, context: CommandContext, resumed: SessionState | None
+) -> str | None:
     """Adjust a session's options once settings are read and the folder's trust settled, for what settings
     choose to load (claw-claude-plugins: the Claude Code plugins ``enabledPlugins`` turns on). Layers
     appended to ``options.settings`` join the settings. Not called for sub-agents (they run with their
@@ -242,7 +246,23 @@ def claw_adjust_session(options: LoopOptions, context: CommandContext) -> str | 
     :param options: the session's :class:`claw.LoopOptions`, changed in place (give ``extra`` keys new
         values: a front end copies the options for each new session).
     :param context: the run (:class:`claw.CommandContext`: ``settings`` with trust applied, workspace).
+    :param resumed: the session ``--resume``/``--continue`` goes on with, read back (its ``meta``: what
+        plugins kept in ``options.meta`` last time, claw-agents' main-thread agent), ``None`` for a new one.
     :returns: ``None``, or a message ending the run (exit 1) before the session starts.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec
+def claw_plugin_folders(extra: dict[str, Any], context: CommandContext) -> list[PluginFolder] | None:
+    """The Claude Code plugin folders a run would load, for a command that has no session (``claw agents
+    list`` shows their agents); a run gets them on ``LoopOptions.plugin_folders`` instead.
+
+    :param extra: the run options' values by parameter name, as given before the command
+        (``ctx.find_root().params``: claw-claude-plugins reads ``plugin_dir``).
+    :param context: the command's run (settings with trust applied, workspace, environment).
+    :returns: the folders, or ``None`` (one that cannot be read is a warning line: the command goes on).
 
     .. versionadded:: 1.1
     """

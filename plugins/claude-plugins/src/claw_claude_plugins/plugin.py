@@ -90,13 +90,23 @@ def claw_adjust_session(options: claw.LoopOptions, context: claw.CommandContext)
 
 
 def _load_installed(options: claw.LoopOptions, enabled: list[Any], env: Any) -> None:
-    """Each installed plugin that can load, before the run's other folders, and one warning line for each
-    that cannot: the run goes on, as Claude Code's does. A ``--plugin-dir`` folder of the same name
-    stands in for the installed plugin (Claude Code's rule for trying a local copy)."""
+    """The installed plugins that can load, before the run's other folders (:func:`_readable`)."""
     from claw_claude_plugins import folders
 
-    given = {f.name for f in options.plugin_folders}
-    loaded: list[folders.Loaded] = []
+    loaded = _readable(enabled, env, {f.name for f in options.plugin_folders})
+    for plugin_id, one in loaded:
+        if one.servers and "mcp_config" not in options.extra:
+            claw.warn(f"Claude Code plugin {plugin_id}: its MCP servers need claw-mcp, which is off")
+    folders.add(options, [one for _, one in loaded], "enabledPlugins", first=True)
+
+
+def _readable(enabled: list[Any], env: Any, given: set[str]) -> list[tuple[str, Any]]:
+    """Each installed plugin that can load, by id, and one warning line for each that cannot: the run goes on,
+    as Claude Code's does. A ``--plugin-dir`` folder of the same name (in ``given``) stands in for the
+    installed plugin (Claude Code's rule for trying a local copy)."""
+    from claw_claude_plugins import folders
+
+    loaded: list[tuple[str, folders.Loaded]] = []
     for plugin in enabled:
         one, problem = None, plugin.problem
         if plugin.root is not None:
@@ -107,12 +117,33 @@ def _load_installed(options: claw.LoopOptions, enabled: list[Any], env: Any) -> 
         if one is None:
             claw.warn(f"Claude Code plugin {plugin.plugin_id} is not loaded: {problem}")
         elif one.folder.name not in given:
-            if one.servers and "mcp_config" not in options.extra:
-                claw.warn(
-                    f"Claude Code plugin {plugin.plugin_id}: its MCP servers need claw-mcp, which is off"
-                )
-            loaded.append(one)
-    folders.add(options, loaded, "enabledPlugins", first=True)
+            loaded.append((plugin.plugin_id, one))
+    return loaded
+
+
+@claw.hookimpl
+def claw_plugin_folders(
+    extra: dict[str, Any], context: claw.CommandContext
+) -> list[claw.PluginFolder] | None:
+    """A command's (no session): the installed plugins settings enable, then the ``--plugin-dir``
+    folders, in a run's order; one that cannot be read is a warning (a listing goes on without it)."""
+    from claw_claude_plugins import installed
+
+    ids = installed.enabled_ids(context.settings.data)
+    given = [(path, skip) for key, skip in _FLAGS for path in extra.get(key) or ()]
+    if not ids and not given:
+        return None
+    from claw_claude_plugins import folders
+
+    loaded: list[folders.Loaded] = []
+    for path, skip in given:
+        try:
+            loaded.append(folders.read(path, context.env, skip_mcp=skip))
+        except claw.ClawError as exc:
+            claw.warn(f"--plugin-dir: {exc}")
+    enabled = installed.resolve(ids, context.workspace, context.env) if ids else []
+    first = _readable(enabled, context.env, {one.folder.name for one in loaded})
+    return [one.folder for one in (*(one for _, one in first), *loaded)]
 
 
 def _resolved(path: str) -> Path:

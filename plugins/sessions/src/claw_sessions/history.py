@@ -66,6 +66,8 @@ def replay(
             state.cwd = state.cwd or ev.get("cwd")
             state.model = ev.get("model") or state.model
             state.chosen_model = ev.get("model") or state.chosen_model
+            meta = ev.get("meta")  # the last run's own (a run that keeps none clears it)
+            state.meta = dict(meta) if isinstance(meta, dict) else {}
             state.parent_id = state.parent_id or ev.get("parent_session_id")  # a sub-agent's session
         elif kind == "result":
             state.count_result(ev.get("total_cost_usd"), ev.get("usage"))

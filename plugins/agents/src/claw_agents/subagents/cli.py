@@ -13,17 +13,19 @@ if TYPE_CHECKING:
 
 
 def _found(ctx: click.Context) -> dict[str, AgentDefinition]:
-    """The definitions, ``--agents`` (given before the subcommand) included."""
+    """The definitions, ``--agents`` (given before the subcommand) and the agents of the Claude Code
+    plugin folders a run would load (``--plugin-dir``, settings ``enabledPlugins``) included."""
     from claw_agents.subagents import definitions
 
-    run = claw.command_context(ctx)
-    return definitions.discover(run.workspace, run.env, ctx.find_root().params.get("agents"))
+    run, given = claw.command_context(ctx), ctx.find_root().params
+    folders = [f for found in run.hook.claw_plugin_folders(extra=given, context=run) for f in found or ()]
+    return definitions.discover(run.workspace, run.env, given.get("agents"), tuple(folders))
 
 
 @click.group("agents")
 def agents() -> None:
-    """Sub-agent types (.claw/agents, .claude/agents, the user's, --agents, built-in), and the
-    supervisor of background tasks (serve)."""
+    """Sub-agent types (.claw/agents, .claude/agents, the user's, --agents, Claude Code plugins',
+    built-in), and the supervisor of background tasks (serve)."""
 
 
 def _add_serve() -> None:

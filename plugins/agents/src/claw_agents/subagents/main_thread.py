@@ -10,6 +10,11 @@ definition's scope, so a project's definition cannot start a run in a mode that 
 for a project's ``permissions.defaultMode``); a plugin's is ignored, as Claude Code ignores
 ``permissionMode`` in plugin agents. A flag given on the command line (``--system-prompt``, ``--tools``)
 wins over the definition's value.
+
+The session keeps the agent it runs as (``LoopOptions.meta``, its start record), as Claude Code does: a
+``--resume``/``--continue`` without ``--agent`` goes on as that agent, before settings ``agent`` (as a
+resumed session keeps its model); ``--agent`` on resume switches. One that no longer exists is a warning
+line, and the run goes on as a new one would choose.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from claw_agents.subagents import definitions
 
 #: The settings scope each definition source's permission mode is read with.
 _MODE_SCOPES = {"project": "project", "user": "user", "--agents": "cli", "built-in": "user"}
+
+#: The key of ``LoopOptions.meta`` (the session's start record) naming the agent the session runs as.
+META = "agent"
 
 
 def _plugin_default(folders: tuple[claw.PluginFolder, ...]) -> tuple[str, str] | None:
@@ -43,12 +51,21 @@ def _chosen(options: claw.LoopOptions, settings: claw.EffectiveSettings) -> tupl
     return None
 
 
-def apply(options: claw.LoopOptions, context: claw.CommandContext) -> str | None:
+def recorded(options: claw.LoopOptions, resumed: claw.SessionState | None) -> str | None:
+    """The agent a resumed session ran as, unless ``--agent`` chooses again."""
+    name = resumed.meta.get(META) if resumed is not None and not options.extra.get("agent") else None
+    return name if isinstance(name, str) and name else None
+
+
+def apply(
+    options: claw.LoopOptions, context: claw.CommandContext, resumed: claw.SessionState | None
+) -> str | None:
     """Make ``options`` run as the chosen agent; returns the one line ending the run for an unknown
     agent or a broken definition, ``None`` otherwise (also when no agent is chosen)."""
+    kept = recorded(options, resumed)
     chosen = _chosen(options, context.settings)
     default = None if chosen else _plugin_default(options.plugin_folders)
-    if chosen is None and default is None:
+    if kept is None and chosen is None and default is None:
         return None
     try:
         found = definitions.discover(
@@ -56,6 +73,13 @@ def apply(options: claw.LoopOptions, context: claw.CommandContext) -> str | None
         )
     except claw.ConfigError as exc:
         return str(exc)
+    if kept is not None and resumed is not None:
+        if kept in found:
+            chosen = kept, f"session {resumed.session_id}"
+        else:  # the session goes on; what a new one would choose (settings, a plugin's default) applies
+            claw.warn(f"agent {kept!r} of session {resumed.session_id} no longer exists; going on without it")
+            if chosen is None and default is None:
+                return None
     name, where = chosen or default or ("", "")
     definition = found.get(name)
     if definition is None:
@@ -65,6 +89,7 @@ def apply(options: claw.LoopOptions, context: claw.CommandContext) -> str | None
             return None
         return message
     _run_as(options, definition, context)
+    options.meta = {**options.meta, META: definition.name}
     return None
 
 

@@ -100,19 +100,23 @@ def claw_register_settings(register: Callable[..., None]) -> None:
 
 
 @claw.hookimpl(trylast=True)
-def claw_adjust_session(options: claw.LoopOptions, context: claw.CommandContext) -> str | None:
+def claw_adjust_session(
+    options: claw.LoopOptions, context: claw.CommandContext, resumed: claw.SessionState | None
+) -> str | None:
     """After the Claude Code plugin folders are loaded (their agents can be chosen), when a run chose an
-    agent or has folders whose ``settings.json`` may; first, why ``-w`` made no worktree."""
+    agent, resumes a session that ran as one, or has folders whose ``settings.json`` may; first, why ``-w``
+    made no worktree."""
     if options.extra.get("worktree") is not None:
         from claw_agents.subagents.session_worktree import FAILED
 
         if failed := options.extra.get(FAILED):
             return failed
-    if not (options.extra.get("agent") or context.settings.data.get("agent") or options.plugin_folders):
+    agent = options.extra.get("agent") or context.settings.data.get("agent")
+    if not (agent or options.plugin_folders or (resumed is not None and resumed.meta)):
         return None
     from claw_agents.subagents import main_thread
 
-    return main_thread.apply(options, context)
+    return main_thread.apply(options, context, resumed)
 
 
 @claw.hookimpl
