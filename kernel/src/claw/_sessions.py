@@ -66,6 +66,8 @@ class SessionState:
     updated: str | None = None
     #: The first prompt, for listings.
     title: str = ""
+    #: The name ``-n``/``/rename`` gave it (Claude Code's ``custom-title``), the last one; ``""`` for none.
+    name: str = ""
     num_events: int = 0
     num_turns: int = 0
     #: The context size the last response reported (0 after a compaction): whether to compact first.
@@ -159,6 +161,7 @@ class SessionSummary:
     num_turns: int
     title: str
     parent_id: str | None
+    name: str = ""
 
 
 class SessionStore(Protocol):
