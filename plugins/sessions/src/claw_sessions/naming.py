@@ -7,6 +7,7 @@ Claude Code's ``/rename`` writes; the last one in the file wins (``docs/sessions
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +23,16 @@ OPEN: dict[str, Session] = {}
 
 
 def name_of(text: Any) -> str:
-    """``text`` as a session name: one line, trimmed.
+    """``text`` as a session name: one line, trimmed (a name titles the terminal's window, so it holds no
+    control character).
 
-    :raises ClawError: an empty name.
+    :raises ClawError: an empty name, or one holding a control character.
     """
     name = " ".join(str(text or "").split())
     if not name:
         raise ClawError("a session name cannot be empty")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise ClawError(f"a session name cannot hold control characters: {name!r}")
     return name
 
 

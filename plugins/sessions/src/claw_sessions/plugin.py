@@ -55,7 +55,7 @@ def claw_session_start(session: SessionContext) -> None:
 
     opened = naming.OPEN.get(session.session_id)
     if opened is not None and session.extra.get("name") is not None:
-        naming.record(opened, naming.name_of(session.extra["name"]))
+        naming.record(opened, session.extra["name"])
 
 
 @hookimpl
@@ -82,10 +82,16 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
 
 @hookimpl
 def claw_adjust_run(options: claw.LoopOptions) -> str | None:
-    """An empty ``--name`` is refused before anything runs."""
-    name = options.extra.get("name")
-    if name is not None and not " ".join(str(name).split()):
-        return "--name: a session name cannot be empty"
+    """A ``--name`` that is no name is refused before anything runs."""
+    from claw import ClawError
+
+    from claw_sessions.naming import name_of
+
+    try:
+        if options.extra.get("name") is not None:
+            options.extra["name"] = name_of(options.extra["name"])
+    except ClawError as exc:
+        return f"--name: {exc}"
     return None
 
 
