@@ -45,6 +45,8 @@ class LoopState:
     cache: CacheTracker
     tool_ctx: ToolContext
     system: list[TextBlock]
+    #: What leads the first user message of every request (``--exclude-dynamic-system-prompt-sections``).
+    first_context: list[TextBlock]
     #: The session store and compactor plugins answered with (``None``: compaction is off).
     store: SessionStore
     compactor: Compactor | None
