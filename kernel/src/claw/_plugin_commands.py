@@ -122,8 +122,7 @@ class CommandContext:
     ) -> str:
         """Exactly the system prompt a session in ``workspace`` (default: this run's) would send:
         ``system_prompt`` replaces claw's instructions, ``append`` follows them, ``add_dirs`` are
-        ``--add-dir`` values as given, listed with settings ``permissions.additionalDirectories``;
-        ``exclude_dynamic`` leaves out the per-machine sections (``--exclude-dynamic-system-prompt-sections``).
+        ``--add-dir`` values as given, listed with settings ``permissions.additionalDirectories``.
 
         :raises UsageError: an ``add_dirs`` entry that is not a directory.
         """

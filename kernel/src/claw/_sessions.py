@@ -66,8 +66,7 @@ class SessionState:
     updated: str | None = None
     #: The first prompt, for listings.
     title: str = ""
-    #: The name ``-n``/``/rename`` gave it (Claude Code's ``custom-title``), the last one; ``""`` for none.
-    name: str = ""
+    name: str = ""  # the last -n / /rename (Claude Code's custom-title), for listings and --resume NAME
     num_events: int = 0
     num_turns: int = 0
     #: The context size the last response reported (0 after a compaction): whether to compact first.

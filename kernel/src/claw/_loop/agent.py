@@ -309,10 +309,7 @@ class AgentLoop(Turn):
             additional_dirs=self.permissions.roots[1:],
             dynamic=moved,
         )
-        text = "\n\n".join(moved or ())  # a <system-reminder>, as Claude Code delivers the moved sections
-        self.first_context = (
-            [TextBlock(text=f"<system-reminder>\n{text}\n</system-reminder>")] if text else []
-        )
+        self.first_context = [TextBlock(text=text) for text in moved or ()]
         return system
 
     def set_permission_mode(self, mode: str) -> str:
