@@ -55,7 +55,10 @@ def claw_session_start(session: SessionContext) -> None:
 
     opened = naming.OPEN.get(session.session_id)
     if opened is not None and session.extra.get("name") is not None:
-        naming.record(opened, session.extra["name"])
+        try:  # checked here too: the Agent SDK's ``title`` arrives after claw_adjust_run
+            naming.record(opened, naming.name_of(session.extra["name"]))
+        except claw.ClawError as exc:
+            claw.warn(f"the session is not named: {exc}")
 
 
 @hookimpl
