@@ -118,6 +118,7 @@ class CommandContext:
         system_prompt: str | None = None,
         append: str | None = None,
         add_dirs: Sequence[str] = (),
+        exclude_dynamic: bool = False,
     ) -> str:
         """Exactly the system prompt a session in ``workspace`` (default: this run's) would send:
         ``system_prompt`` replaces claw's instructions, ``append`` follows them, ``add_dirs`` are
@@ -141,6 +142,7 @@ class CommandContext:
             system_prompt=system_prompt,
             append=append,
             additional_dirs=extra,
+            dynamic=[] if exclude_dynamic else None,
         )
 
     def implementers(self, hook_name: str) -> list[str]:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 #: The section ``--system-prompt`` replaces, first whoever answers it.
 INSTRUCTIONS = "instructions"
+#: The per-machine sections (whoever answers them), which ``--exclude-dynamic-system-prompt-sections`` moves.
+DYNAMIC = ("environment", "memory")
 NO_PROMPT = (
     "claw's instructions and CLAUDE.md files need claw-prompt, which is not installed or is disabled "
     "(pip install claw-prompt)"
@@ -36,9 +38,11 @@ def build(
     system_prompt: str | None = None,
     append: str | None = None,
     additional_dirs: Sequence[str | Path] = (),
+    dynamic: list[str] | None = None,
 ) -> str:
     """The complete system prompt for a session in ``workspace`` (``additional_dirs``: settings
-    ``permissions.additionalDirectories`` and ``--add-dir``, resolved)."""
+    ``permissions.additionalDirectories`` and ``--add-dir``, resolved); ``dynamic`` receives the
+    :data:`DYNAMIC` sections as one ``<system-reminder>`` for the first user message, as Claude Code's."""
     _, answers = pm.call_attributed(
         "claw_system_prompt",
         workspace=workspace,
@@ -58,5 +62,7 @@ def build(
         console.warn(NO_PROMPT)
     if system_prompt is not None:
         sections[INSTRUCTIONS] = system_prompt
+    elif dynamic is not None and (moved := [t for name in DYNAMIC if (t := sections.pop(name, ""))]):
+        dynamic.append(model_text("<system-reminder>\n" + "\n\n".join(moved) + "\n</system-reminder>"))
     # Paths and flag values may carry bytes that are not UTF-8 (surrogate escapes): U+FFFD for the model.
     return model_text("\n\n".join(t for t in [*sections.values(), append] if t))

@@ -68,6 +68,7 @@ class SessionState:
     updated: str | None = None
     #: The first prompt, for listings.
     title: str = ""
+    name: str = ""  # the last -n / /rename (Claude Code's custom-title), for listings and --resume NAME
     num_events: int = 0
     num_turns: int = 0
     #: The context size the last response reported (0 after a compaction): whether to compact first.
@@ -161,6 +162,7 @@ class SessionSummary:
     num_turns: int
     title: str
     parent_id: str | None
+    name: str = ""
 
 
 class SessionStore(Protocol):

@@ -238,3 +238,30 @@ def test_without_claw_output_the_repl_prints_each_answer_whole(claw_env, workspa
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "Looking.\nDone.\n"
     assert '  -> Echo({"text": "q"})' in proc.stderr
+
+
+def test_a_named_session_shows_its_name_in_the_banner_and_prompt(claw_env, workspace, loop_env):
+    # -n names the session (claw-sessions), /rename renames it: the prompt follows, as Claude Code's
+    loop_env.script(Reply(Text("hi")))
+    code, _, err = _run_on_pty(
+        claw_env, workspace, ["-n", "auth-refactor"], ["hello", "/rename next", "/exit"], lambda _: True
+    )
+    assert code == 0, err
+    assert "session auth-refactor (" in err and "\n[auth-refactor] > " in err
+    assert "Session renamed to: next" in err and "\n[next] > " in err
+
+
+def test_on_a_terminal_the_name_titles_the_window() -> None:
+    import io
+
+    from claw_repl.repl import prompt
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen, pipe = Tty(), io.StringIO()
+    assert prompt("auth-refactor", screen) == "\n[auth-refactor] > "
+    assert screen.getvalue() == "\x1b]0;auth-refactor\x07"
+    assert prompt("auth-refactor", pipe) == "\n[auth-refactor] > " and pipe.getvalue() == ""
+    assert prompt("", screen) == "\n> " and screen.getvalue() == "\x1b]0;auth-refactor\x07"

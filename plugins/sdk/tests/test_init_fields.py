@@ -199,3 +199,21 @@ def test_a_bad_managed_settings_flag_is_a_usage_error(claw, loop_env) -> None:
     done = claw(*ARGS, "--managed-settings", "{not json", input=_lines({}))
     assert done.exit_code == 2
     assert "--managed-settings:1:2: invalid JSON" in done.stderr
+
+
+def test_the_presets_exclude_dynamic_sections_and_a_new_sessions_title(claw, loop_env) -> None:
+    # The TypeScript SDK's systemPrompt {preset, excludeDynamicSections} and its title option, sent in
+    # initialize: applied as --exclude-dynamic-system-prompt-sections and -n would be.
+    loop_env.script(Reply(Text("ok")), Reply(Text("again")))
+    done, messages = _run(claw, {"excludeDynamicSections": True, "title": "fleet job"})
+    assert done.exit_code == 0, done.stderr
+    sent = loop_env.requests[0]
+    assert "<env>" not in "".join(b["text"] for b in sent["system"])
+    assert sent["messages"][0]["content"][0]["text"].startswith("<system-reminder>\n<env>")
+    sid = next(m for m in messages if m.get("subtype") == "init")["session_id"]
+    listed = {s["session_id"]: s["name"] for s in claw("sessions", "list", "--json").assert_success().json()}
+    assert listed == {sid: "fleet job"}
+    # a resumed session keeps its name, as the SDK says of its title
+    done, _ = _run(claw, {"title": "other"}, "--resume", "fleet job")
+    assert done.exit_code == 0, done.stderr
+    assert [s["name"] for s in claw("sessions", "list", "--json").assert_success().json()] == ["fleet job"]

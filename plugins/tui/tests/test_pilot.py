@@ -20,6 +20,7 @@ from claw_tui.widgets import Prompt, StreamingMarkdown
 from claw_tui.widgets import Thinking as ThinkingView
 from claw_tui.widgets import ToolCall as ToolCallView
 from rich.console import Console
+from textual.widgets import OptionList
 
 SIZE = (100, 40)
 
@@ -584,3 +585,28 @@ async def test_no_notice_no_turn_after_idling_past_the_poll(make_tui: Any, scrip
         first = app.turn
         await pilot.pause(BACKGROUND_POLL_SECONDS * 2.5)
         assert len(scripted.requests) == 1 and app.turn is first
+
+
+@drive
+async def test_the_sessions_name_is_on_the_prompt_box_and_in_the_resume_picker(
+    make_tui: Any, scripted: Any
+) -> None:
+    import claw
+
+    scripted.script(Reply(Text("ok")))
+    async with running(make_tui, extra={"name": "auth-refactor"}) as (app, pilot):
+        assert app.query_one(Prompt).border_title == "auth-refactor"
+        await turn(pilot, app, "/rename pelican work")
+        assert app.query_one(Prompt).border_title == "pelican work"
+        assert "Session renamed to: pelican work" in shown(app)
+        await turn(pilot, app, "hello")  # the file is written from the first prompt on
+        titles = [e["customTitle"] for e in session_events(app) if e["type"] == "custom-title"]
+        assert titles == ["auth-refactor", "pelican work"]
+    app = make_tui(resume=claw.RESUME_PICK)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Picker))
+        choices = app.screen.query_one("#choices", OptionList)
+        await until(pilot, lambda: choices.option_count > 0)
+        labels = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        assert any("pelican work" in label and "1 turns" in label for label in labels), labels
+        await pilot.press("escape")

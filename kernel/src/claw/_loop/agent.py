@@ -298,7 +298,8 @@ class AgentLoop(Turn):
     def _system_prompt(self) -> str:
         from claw import _prompt as prompt
 
-        return prompt.build(
+        moved: list[str] | None = [] if self.opts.exclude_dynamic_sections else None
+        system = prompt.build(
             self.app.pm,
             self.workspace,
             self.env,
@@ -307,7 +308,10 @@ class AgentLoop(Turn):
             system_prompt=self.opts.system_prompt,
             append=self.opts.append_system_prompt,
             additional_dirs=self.permissions.roots[1:],
+            dynamic=moved,
         )
+        self.first_context = [TextBlock(text=text) for text in moved or ()]
+        return system
 
     def set_permission_mode(self, mode: str) -> str:
         """Switch the permission mode (stream-json's ``set_permission_mode``); returns its canonical name.

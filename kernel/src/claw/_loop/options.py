@@ -45,6 +45,7 @@ class LoopOptions:
     add_dirs: list[Path] = field(default_factory=list)
     system_prompt: str | None = None
     append_system_prompt: str | None = None
+    exclude_dynamic_sections: bool = False  # claw-prompt's --exclude-dynamic-system-prompt-sections
     json_schema: dict[str, Any] | None = None
     session_dir: Path | None = None
     resume: str | None = None

@@ -72,6 +72,9 @@ class ModelRequests(ToolCalls):
 
     def _request(self, route: Route, messages: list[Message]) -> ModelRequest:
         info = self._info(route)
+        if self.first_context:  # sent with every request, never stored (the first message is the user's)
+            first = Message(role="user", content=[*self.first_context, *messages[0].content])
+            messages = [first, *messages[1:]]
         specs = [t.spec for t in self._tool_list]
         routing.check_capabilities(info, tools=bool(specs), images=self._has_images)
         return ModelRequest(

@@ -45,6 +45,7 @@ class LoopState:
     cache: CacheTracker
     tool_ctx: ToolContext
     system: list[TextBlock]
+    first_context: list[TextBlock]  # leads the first user message (--exclude-dynamic-system-prompt-sections)
     #: The session store and compactor plugins answered with (``None``: compaction is off).
     store: SessionStore
     compactor: Compactor | None

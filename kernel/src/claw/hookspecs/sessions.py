@@ -46,7 +46,8 @@ def claw_system_prompt(
     always comes first; ``--system-prompt`` replaces its text and ``--append-system-prompt`` follows the
     last section; sections are joined with blank lines. With no ``instructions`` answer (claw-prompt
     disabled and nothing replacing it) the model gets the other sections and the flags' text, and one
-    line on stderr names claw-prompt.
+    line on stderr names claw-prompt. ``environment`` and ``memory``, whoever answers them, are per-machine:
+    ``--exclude-dynamic-system-prompt-sections`` moves them to the first user message (``cli.md``).
 
     :param workspace: the session's working directory, resolved.
     :param env: the run's environment variables.

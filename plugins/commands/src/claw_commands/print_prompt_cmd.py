@@ -23,7 +23,8 @@ from claw import UsageError, command_context
 def print_system_prompt(ctx: click.Context, cwd: Path | None, date: str | None) -> None:
     """Print the system prompt: claw's instructions, the environment and the instruction files
     (CLAUDE.md / AGENTS.md, with @imports). Root --system-prompt / --append-system-prompt (and their
-    -file forms) / --add-dir apply, and settings permissions.additionalDirectories, as in a run."""
+    -file forms) / --add-dir / --exclude-dynamic-system-prompt-sections apply, and settings
+    permissions.additionalDirectories, as in a run."""
     root = ctx.find_root().params
     try:
         day = dt.date.fromisoformat(date) if date else None
@@ -36,5 +37,6 @@ def print_system_prompt(ctx: click.Context, cwd: Path | None, date: str | None) 
             system_prompt=root.get("system_prompt"),
             append=root.get("append_system_prompt"),
             add_dirs=root.get("add_dir") or (),
+            exclude_dynamic=bool(root.get("exclude_dynamic_system_prompt_sections")),
         )
     )

@@ -1,6 +1,6 @@
 """The ``prompt`` plugin: answers ``claw_system_prompt`` with claw's instructions, the environment and the
-user's instruction files. Imported on every start: it imports only ``claw``; the sections load when a
-prompt is built."""
+user's instruction files, and adds Claude Code's ``--exclude-dynamic-system-prompt-sections``. Imported on
+every start: it imports only ``claw``; the sections load when a prompt is built."""
 
 from __future__ import annotations
 
@@ -10,8 +10,14 @@ from claw import hookimpl
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from pathlib import Path
+
+    import click
+    from claw import LoopOptions
+
+#: The flag's parameter name (``LoopOptions.extra``, ``claw print-system-prompt`` reads it too).
+EXCLUDE = "exclude_dynamic_system_prompt_sections"
 
 
 @hookimpl(trylast=True)
@@ -22,3 +28,24 @@ def claw_system_prompt(
     from claw_prompt.sections import sections
 
     return sections(workspace, env, date, additional_dirs)
+
+
+@hookimpl
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    import click
+
+    register(
+        click.Option(
+            ["--exclude-dynamic-system-prompt-sections", EXCLUDE],
+            is_flag=True,
+            help="Move the per-machine sections (working directory, platform, date, git status, CLAUDE.md "
+            "files) from the system prompt into the first user message, for prompt-cache reuse across "
+            "machines, as Claude Code's. Ignored with --system-prompt.",
+        )
+    )
+
+
+@hookimpl
+def claw_adjust_run(options: LoopOptions) -> None:
+    """The flag onto the option the agent loop reads (it knows which sections are per-machine)."""
+    options.exclude_dynamic_sections = bool(options.extra.get(EXCLUDE))

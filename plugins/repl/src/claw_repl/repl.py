@@ -20,7 +20,7 @@ import json
 import signal
 import sys
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import claw
 
@@ -41,9 +41,10 @@ def banner(loop: Any) -> str:
         f"workspace: {loop.workspace}",
         f"permission mode: {loop.permissions.mode}",
     ]
+    named = f"{loop.session.state.name} ({loop.session.id})" if loop.session.state.name else loop.session.id
     return (
         f"claw {claw.VERSION} | " + " | ".join(facts) + "\n"
-        f"session {loop.session.id}; /help for commands, Up/Down for earlier prompts, "
+        f"session {named}; /help for commands, Up/Down for earlier prompts, "
         "Ctrl-C stops a turn, Ctrl-D exits"
     )
 
@@ -117,9 +118,20 @@ async def _read_or_wake(reader: LineReader, loop: Any) -> str | None:
 
     watcher = asyncio.ensure_future(watch())
     try:
-        return await reader.read("\n> ", history=True)
+        return await reader.read(prompt(loop.session.state.name, sys.stdout), history=True)
     finally:
         watcher.cancel()
+
+
+def prompt(name: str, screen: TextIO) -> str:
+    """The prompt, led by the session's ``name`` (``-n``, ``/rename``) when it has one, as Claude Code shows
+    it in its prompt box; on a terminal the name also titles the window (OSC 0), as Claude Code's does."""
+    if not name:
+        return "\n> "
+    if screen.isatty():
+        screen.write(f"\x1b]0;{name}\x07")
+        screen.flush()
+    return f"\n[{name}] > "
 
 
 def _verdict(line: str, commands: Mapping[str, Any], loop: Any) -> str:

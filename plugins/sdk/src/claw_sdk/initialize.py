@@ -1,7 +1,8 @@
 """What the Claude Agent SDK's ``initialize`` request configures, applied to the session before it starts.
 
 The SDKs send their hooks (callback ids per event and matcher), subagents and, from TypeScript, the
-system prompt and JSON schema in ``initialize`` rather than as flags; the in-process MCP servers come
+system prompt (with the preset's ``excludeDynamicSections``), a new session's ``title`` (``-n``) and
+JSON schema in ``initialize`` rather than as flags; the in-process MCP servers come
 in ``--mcp-config`` as ``{"type": "sdk"}`` entries and are reached through the control channel. Hooks
 become :class:`claw.CallbackHook` callbacks (matched and merged like settings hooks by claw-hooks), SDK MCP
 servers a :class:`claw.MessageTransport` named ``sdk`` that ``claw-mcp`` connects like any other, and
@@ -39,6 +40,16 @@ def configure(options: Any, request: dict[str, Any], ask: Ask) -> None:
     append = request.get("appendSystemPrompt")
     if options.append_system_prompt is None and isinstance(append, str):
         options.append_system_prompt = append
+    if request.get("excludeDynamicSections") is True:  # the preset's option (no effect with systemPrompt)
+        options.exclude_dynamic_sections = True
+    title = request.get("title")  # a new session's name; a resumed session keeps its own, as in the SDK
+    if (
+        isinstance(title, str)
+        and "name" in options.extra
+        and options.extra["name"] is None
+        and not options.resume
+    ):
+        options.extra = {**options.extra, "name": title}  # as -n (claw-sessions checks and records it)
     schema = request.get("jsonSchema")
     if options.json_schema is None and isinstance(schema, dict):
         options.json_schema = schema

@@ -73,6 +73,8 @@ def replay(
             state.count_result(ev.get("total_cost_usd"), ev.get("usage"))
         elif kind == "model_switch":
             state.model = ev.get("to") or state.model
+        elif kind == "custom-title" and isinstance(ev.get("customTitle"), str):  # -n, /rename
+            state.name = ev["customTitle"]
         state.updated = ev.get("ts") or state.updated
     if messages:
         from claw_sessions.repair import valid_history

@@ -14,7 +14,7 @@ from typing import Any
 import claw
 from claw import ClawError, Message, Session, SessionState, SessionSummary, interrupted_results
 
-from claw_sessions import cleanup
+from claw_sessions import cleanup, naming
 from claw_sessions.store import SessionWriter, parse_events, read_bytes
 
 __all__ = [
@@ -40,9 +40,10 @@ def _check_id(value: str) -> str:
 
 
 def find_session(spec: str, directory: Path) -> Path:
-    """The file for ``--resume`` ``spec``: a path, ``latest`` (newest in ``directory``) or a session id.
+    """The file for ``--resume`` ``spec``: a path, ``latest`` (newest in ``directory``), a session id (or
+    its first characters) or a session's name (:mod:`claw_sessions.naming`), as Claude Code's ``--resume``.
 
-    :raises ClawError: when nothing matches.
+    :raises ClawError: when nothing matches, or several sessions have that name.
     """
     candidate = Path(spec).expanduser()
     if spec.endswith(".jsonl") or candidate.is_file():
@@ -62,6 +63,14 @@ def find_session(spec: str, directory: Path) -> Path:
     matches = sorted(directory.glob(f"{spec}*.jsonl")) if directory.is_dir() and len(spec) >= 4 else []
     if len(matches) == 1:
         return matches[0]
+    from claw_sessions.naming import named
+
+    found = named(spec, directory)
+    if len(found) > 1:
+        ids = ", ".join(p.stem for p in found)
+        raise ClawError(f"{len(found)} sessions are named {spec!r} ({ids}); resume one by its id")
+    if found:
+        return found[0]
     raise ClawError(f"no session {spec!r} in {directory}")
 
 
@@ -197,6 +206,8 @@ class JsonlSessionStore:
         if self.persist and "parent_session_id" not in start:  # a sub-agent's start cleans nothing
             keep = frozenset(p for p in (session.path, resume and resume.path) if p is not None)
             cleanup.PENDING[session.id] = cleanup.Sweep(self.directory, keep)
+        if "parent_session_id" not in start:
+            naming.OPEN[session.id] = session
         return session
 
     def list(self) -> list[SessionSummary]:
@@ -224,6 +235,7 @@ def list_sessions(directory: Path) -> list[SessionSummary]:
                 state.num_turns,
                 state.title,
                 state.parent_id,
+                state.name,
             )
         )
     return out

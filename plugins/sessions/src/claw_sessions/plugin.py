@@ -1,5 +1,6 @@
 """The ``session_store`` plugin: claw's JSONL session files (:class:`claw_sessions.jsonl.JsonlSessionStore`)
-as the ``claw_session_store`` service, and the ``claw sessions`` and ``claw timeline`` commands.
+as the ``claw_session_store`` service, the ``claw sessions`` and ``claw timeline`` commands, and session
+names (``-n``/``--name``, ``/rename``: :mod:`claw_sessions.naming`).
 
 Its entry point keeps the name of the kernel built-in it replaced, so settings ``plugins.disabled``
 (``CLAW_DISABLE_PLUGINS=session_store``) still switches it off. Import-light: this module loads for
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import claw
 from claw import hookimpl
 
 if TYPE_CHECKING:
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import click
-    from claw import SessionContext, SessionStore
+    from claw import BuiltinCommand, SessionContext, SessionStore
 
 
 @hookimpl(trylast=True)
@@ -49,6 +51,60 @@ def claw_session_start(session: SessionContext) -> None:
     sweep = cleanup.PENDING.pop(session.session_id, None)
     if sweep is not None:
         sweep.run(cleanup.period(session.settings))
+    from claw_sessions import naming
+
+    opened = naming.OPEN.get(session.session_id)
+    if opened is not None and session.extra.get("name") is not None:
+        try:  # checked here too: the Agent SDK's ``title`` arrives after claw_adjust_run
+            naming.record(opened, naming.name_of(session.extra["name"]))
+        except claw.ClawError as exc:
+            claw.warn(f"the session is not named: {exc}")
+
+
+@hookimpl
+def claw_session_end(session: SessionContext) -> None:
+    from claw_sessions import naming
+
+    naming.OPEN.pop(session.session_id, None)
+
+
+@hookimpl
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    import click
+
+    register(
+        click.Option(
+            ["-n", "--name"],
+            default=None,
+            metavar="NAME",
+            help="Set a display name for this session (claw sessions list, --resume NAME, the REPL's "
+            "prompt and terminal title), as Claude Code's.",
+        )
+    )
+
+
+@hookimpl
+def claw_adjust_run(options: claw.LoopOptions) -> str | None:
+    """A ``--name`` that is no name is refused before anything runs."""
+    from claw import ClawError
+
+    from claw_sessions.naming import name_of
+
+    try:
+        if options.extra.get("name") is not None:
+            options.extra["name"] = name_of(options.extra["name"])
+    except ClawError as exc:
+        return f"--name: {exc}"
+    return None
+
+
+@hookimpl
+def claw_register_slash_commands(register: Callable[[BuiltinCommand], None]) -> None:
+    from claw import BuiltinCommand
+
+    from claw_sessions.naming import rename
+
+    register(BuiltinCommand("rename", "Name this session (claw --resume NAME finds it).", rename, "NAME"))
 
 
 @hookimpl

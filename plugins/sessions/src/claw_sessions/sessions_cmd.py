@@ -45,6 +45,7 @@ def list_cmd(ctx: click.Context, session_dir: Path | None, as_json: bool) -> Non
                 "model": s.model,
                 "num_turns": s.num_turns,
                 "title": s.title,
+                "name": s.name,
                 "parent_session_id": s.parent_id,
             }
             for s in found
@@ -60,8 +61,9 @@ def list_cmd(ctx: click.Context, session_dir: Path | None, as_json: bool) -> Non
             (s.updated or "")[:19].replace("T", " "),
             str(s.num_turns),
             s.model or "",
+            s.name[:30],
             " ".join(s.title.split())[:50],
         )
         for s in found
     ]
-    table(rows, ("SESSION", "UPDATED", "TURNS", "MODEL", "FIRST PROMPT"))
+    table(rows, ("SESSION", "UPDATED", "TURNS", "MODEL", "NAME", "FIRST PROMPT"))

@@ -41,7 +41,7 @@ class SessionWriter:
     """
 
     #: Events that alone do not make a session worth keeping.
-    BOOKKEEPING = frozenset({"session_start", "session_end"})
+    BOOKKEEPING = frozenset({"session_start", "session_end", "custom-title"})
 
     def __init__(self, path: Path | None, *, defer: bool = False) -> None:
         self.path = path

@@ -208,6 +208,8 @@ class ClawTui(App[int]):
             used += f"/{s['context_window']:,} ({s['context_tokens'] * 100 // s['context_window']}%)"
         mode = s["permission_mode"]
         running = f" │ {self.background} in background" if self.background else ""
+        # The session's name (-n, /rename) on the prompt box's border, as Claude Code's prompt box shows it.
+        self.query_one(Prompt).border_title = state.name or None
         self.query_one("#status", Static).update(
             Text(
                 f"{s['model']} │ mode: {MODE_LABELS.get(mode, mode)} │ ${state.cost_usd:.4f} │ "

@@ -227,11 +227,12 @@ class Picker(ModalScreen[str | None]):
 
 
 def session_items(sessions: list[Any]) -> list[tuple[str, str]]:
-    """The session store's ``list()`` rows as picker items: path, and a label with when, turns and title."""
+    """The session store's ``list()`` rows as picker items: path, and a label with when, turns and the
+    session's name (``-n``, ``/rename``), else its first prompt, as Claude Code's picker shows it."""
     return [
         (
             str(s.path),
-            f"{(s.updated or s.started or '')[:16].replace('T', ' ')}  {s.num_turns:>3} turns  {s.title or s.session_id}",
+            f"{(s.updated or s.started or '')[:16].replace('T', ' ')}  {s.num_turns:>3} turns  {s.name or s.title or s.session_id}",
         )
         for s in sessions
     ]
