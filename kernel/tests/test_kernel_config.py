@@ -35,7 +35,7 @@ def test_precedence_scalars_and_array_merge(layers_env, claw_env, workspace):
     write(local, {"model": "local-model", "fallbackModels": ["c"]})
     write(managed, {"permissions": {"deny": ["WebFetch"]}})
     layers = config.load_layers(
-        workspace, claw_env, cli_overrides={"model": "flag-model"}, managed_path=managed
+        workspace, claw_env, cli_settings='{"model": "flag-model"}', managed_path=managed
     )
     settings = config.validate(layers)
     assert settings.model.model == "flag-model"
@@ -43,7 +43,7 @@ def test_precedence_scalars_and_array_merge(layers_env, claw_env, workspace):
     assert settings.model.permissions.deny == ["Read(./.env)", "WebFetch"]
     # ordered lists are not merged: the highest layer's list wins
     assert settings.model.fallbackModels == ["c"]
-    assert settings.sources["model"] == "command line"
+    assert settings.sources["model"] == "--settings"
     assert settings.sources["permissions.allow[0]"] == str(user)
     assert settings.sources["permissions.allow[1]"] == str(project)
     assert settings.sources["permissions.deny[1]"] == str(managed)
@@ -115,7 +115,7 @@ def test_settings_added_to_a_built_app_layer_where_their_scope_does(
     layers_env, claw_env, workspace, admin, added, model
 ):
     """``App.add_settings`` (the Agent SDK's settings, sent after the app is built): a ``cli`` layer
-    goes after ``--settings`` and under the flags' overrides, a ``managed`` one under the managed file."""
+    goes after ``--settings``, a ``managed`` one under the managed file."""
     from claw._app import App
 
     user, _, _, managed = layers_env
@@ -127,9 +127,6 @@ def test_settings_added_to_a_built_app_layer_where_their_scope_does(
     for scope, value in added:
         app.add_settings(scope, f"{scope} added", {"model": value})
     assert app.settings.model.model == model  # validated again
-    overridden = App(workspace=workspace, env=claw_env, cli_overrides={"model": "flag"}, managed_path=managed)
-    overridden.add_settings("cli", "cli added", {"model": "sdk-settings"})
-    assert overridden.settings.model.model == (admin or {}).get("model", "flag")
 
 
 def test_a_layer_added_again_is_kept_once(claw_env, workspace):

@@ -67,7 +67,6 @@ class App:
     :param workspace: the workspace root (``--work-dir``), default the current directory.
     :param env: the environment; defaults to ``os.environ``.
     :param cli_settings: the ``--settings`` value.
-    :param cli_overrides: settings implied by command-line flags.
     :param managed_path: managed settings file (tests point it elsewhere).
     :param setting_sources: ``--setting-sources``: the file scopes (user, project, local) to read;
         ``None`` reads all."""
@@ -78,7 +77,6 @@ class App:
         workspace: Path | None = None,
         env: Mapping[str, str] | None = None,
         cli_settings: str | None = None,
-        cli_overrides: Mapping[str, Any] | None = None,
         managed_path: Path | None = None,
         load_entry_points: bool = True,
         setting_sources: tuple[str, ...] | None = None,
@@ -86,7 +84,6 @@ class App:
         self.workspace = (workspace or Path.cwd()).resolve()
         self.env: Mapping[str, str] = os.environ if env is None else env
         self.cli_settings = cli_settings
-        self.cli_overrides = dict(cli_overrides or {})
         self.managed_path = managed_path
         self.load_entry_points = load_entry_points
         self.setting_sources = setting_sources
@@ -106,7 +103,6 @@ class App:
             self.workspace,
             self.env,
             cli_settings=self.cli_settings,
-            cli_overrides=self.cli_overrides,
             managed_path=self.managed_path,
             setting_sources=self.setting_sources,
         )
@@ -118,8 +114,7 @@ class App:
         ``--settings`` does, a ``managed`` one under the managed settings file (the machine's policy wins)."""
         if any((lay.scope, lay.label, lay.data) == (scope, label, data) for lay in self.layers):
             return  # a front end's next session (``/clear``) brings its options' layers again
-        stop = {"managed"} if scope == "managed" else {"managed", "command line"}
-        at = next((i for i, lay in enumerate(self.layers) if {lay.scope, lay.label} & stop), len(self.layers))
+        at = next((i for i, lay in enumerate(self.layers) if lay.scope == "managed"), len(self.layers))
         self.layers.insert(at, config.Layer(scope, label, data, self.workspace))
         self.__dict__.pop("settings", None)
 

@@ -117,14 +117,12 @@ def load_layers(
     env: Mapping[str, str],
     *,
     cli_settings: str | None = None,
-    cli_overrides: Mapping[str, Any] | None = None,
     managed_path: Path | None = None,
     setting_sources: Sequence[str] | None = None,
 ) -> list[Layer]:
     """Read every settings layer that exists, lowest precedence first.
 
     :param cli_settings: ``--settings`` value: a file path or an inline JSON object.
-    :param cli_overrides: settings implied by flags (``--model`` -> ``{"model": ...}``).
     :param setting_sources: ``--setting-sources``: the file scopes to read (default all).
     """
     layers: list[Layer] = []
@@ -142,8 +140,6 @@ def load_layers(
             if data is None:
                 raise ConfigError(f"--settings: no such file: {path}")
             layers.append(Layer("cli", str(path), data, path.parent.resolve()))
-    if cli_overrides:
-        layers.append(Layer("cli", "command line", dict(cli_overrides), workspace))
     managed = managed_path or paths.MANAGED_SETTINGS
     data = read_json_file(managed)
     if data is not None:

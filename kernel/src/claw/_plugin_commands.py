@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -162,19 +162,18 @@ class CommandContext:
 
         return AgentLoop(self._app, options, renderer)
 
-    def renderer(self, format: str = "text", out: TextIO | None = None) -> Renderer:
-        """What prints a run in ``--output-format`` ``format`` on ``out`` (default stdout), as ``claw -p``
-        gets it: the answer to ``claw_output_renderer`` (claw-output's streams text; without it, for
-        ``text``, the ``whole_text`` built-in prints each message whole). A front end wraps it to add what
-        it shows.
+    def renderer(self) -> Renderer:
+        """What prints a run in ``--output-format text`` on stdout, as ``claw -p`` gets it: the answer to
+        ``claw_output_renderer`` (claw-output's streams text; without it the ``whole_text`` built-in
+        prints each message whole). A front end wraps it to add what it shows.
 
-        :raises ClawError: no plugin renders the format.
+        :raises ClawError: no plugin renders text.
         """
         import sys
 
         from claw._output import output_renderer
 
-        return output_renderer(self._app.pm, format, False, out or sys.stdout)
+        return output_renderer(self._app.pm, "text", False, sys.stdout)
 
     def task_backend(self) -> TaskBackend:
         """The task backend a session in this folder gets from :meth:`claw.SessionContext.task_backend`.

@@ -26,7 +26,6 @@ class SandboxPolicy(Model):
     #: (and a private temp dir) may be written.
     filesystem: Literal["off", "workspace-only", "allow-list"] = "workspace-only"
     writable: list[Path] = Field(default_factory=list)
-    readable: list[Path] = Field(default_factory=list)
     #: Paths hidden from the command (reads fail).
     deny_read: list[Path] = Field(default_factory=list)
     network: Literal["none", "host", "allow-list"] = "none"

@@ -78,9 +78,9 @@ class TaskRecord(Model):
     output_path: str | None = None
     events: list[TaskEvent] = Field(default_factory=list)
 
-    def transition(self, status: TaskStatus, detail: str = "", *, at: float | None = None) -> None:
+    def transition(self, status: TaskStatus, detail: str = "") -> None:
         """Move to ``status`` and record it as an event (so a record always says how it got where it is)."""
-        now = time.time() if at is None else at
+        now = time.time()
         self.status = status
         if status is TaskStatus.RUNNING and self.started_at is None:
             self.started_at = now

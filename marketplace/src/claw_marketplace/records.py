@@ -86,9 +86,9 @@ class Records:
         record.wheel = wheel.name
         atomic_write(self._file(record.name), json.dumps(asdict(record), indent=2) + "\n")
 
-    def delete(self, name: str, *, keep_wheel: str | None = None) -> None:
-        """Remove the record and its kept wheels (except ``keep_wheel``)."""
+    def delete(self, name: str) -> None:
+        """Remove the record and its kept wheel."""
         record = self.get(name)
         self._file(name).unlink(missing_ok=True)
-        if record and record.wheel and record.wheel != keep_wheel:
+        if record and record.wheel:
             (self.wheels / record.wheel).unlink(missing_ok=True)

@@ -35,7 +35,6 @@ class WheelInfo:
     claw_api: str | None = None
     #: The ``claw-kernel`` version specifier from ``Requires-Dist`` (None when it does not say).
     kernel: str | None = None
-    requires: list[str] = field(default_factory=list)
 
 
 def normalize(name: str) -> str:
@@ -137,7 +136,6 @@ def _from_metadata(filename: str, metadata: str, eps_text: str) -> WheelInfo:
         summary=msg.get("Summary") or "",
         entry_points=eps,
         kernel=_kernel_requirement(requires),
-        requires=requires,
     )
 
 

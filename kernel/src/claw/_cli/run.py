@@ -259,10 +259,10 @@ def run_print(
     options: Any,
     prompt: str | list[str] | StreamJsonInput,
     fmt: str,
-    partial: bool = False,
+    partial: bool,
     *,
-    out: TextIO | None = None,
-    hook_events: bool = False,
+    out: TextIO,
+    hook_events: bool,
 ) -> int:
     """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
     (:class:`~claw.StreamJsonInput`) as the next turn of the same session; returns the exit
@@ -279,9 +279,8 @@ def run_print(
     from claw._loop import AgentLoop
     from claw._output import output_renderer, shapes
 
-    stdout = out or sys.stdout
-    renderer = output_renderer(app.pm, fmt, partial, stdout)
-    report = stdout if fmt == "text" else sys.stderr
+    renderer = output_renderer(app.pm, fmt, partial, out)
+    report = out if fmt == "text" else sys.stderr
 
     if isinstance(prompt, str):
         prompt = [prompt]

@@ -42,8 +42,8 @@ def count_breakpoints(params: dict[str, Any]) -> int:
     return sum(1 for b in blocks if isinstance(b, dict) and "cache_control" in b)
 
 
-def place_breakpoints(params: dict[str, Any], *, limit: int = MAX_BREAKPOINTS) -> int:
-    """Mark up to ``limit`` cache breakpoints in ``params``; returns how many were added.
+def place_breakpoints(params: dict[str, Any]) -> int:
+    """Mark up to ``MAX_BREAKPOINTS`` cache breakpoints in ``params``; returns how many were added.
 
     A marked block is replaced by a marked copy in its list rather than changed: the blocks may be
     shared with other requests (:func:`claw_wire.anthropic.messages` reuses the blocks of messages it
@@ -59,7 +59,7 @@ def place_breakpoints(params: dict[str, Any], *, limit: int = MAX_BREAKPOINTS) -
         previous_user = [m for m in messages[:-1] if m["role"] == "user"]
         if previous_user:
             candidates.append(_markable(previous_user[-1]["content"]))
-    budget = limit - count_breakpoints(params)
+    budget = MAX_BREAKPOINTS - count_breakpoints(params)
     added = 0
     for where in candidates:
         if budget <= 0:

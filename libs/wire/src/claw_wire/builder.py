@@ -65,9 +65,6 @@ class ResponseBuilder:
     def redacted_thinking(self, index: int, data: str) -> None:
         self._blocks[index] = {"type": "redacted_thinking", "data": data}
 
-    def has(self, index: int) -> bool:
-        return index in self._blocks
-
     def _block(self, index: int, kind: str) -> dict[str, Any]:
         block = self._blocks.get(index)
         if block is None:

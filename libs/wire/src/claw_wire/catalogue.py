@@ -51,10 +51,8 @@ class Catalogue:
         return next((i for i in self.entries if model_id in (i["id"], *i.get("aliases", ()))), None)
 
 
-def load_catalogue(
-    package: str, provider: str, *, private: Collection[str] = (), resource: str = "models.json"
-) -> Catalogue:
-    """The :class:`Catalogue` in ``package``'s data file ``resource`` (JSON: ``{"models": [entry, ...]}``;
+def load_catalogue(package: str, provider: str, *, private: Collection[str] = ()) -> Catalogue:
+    """The :class:`Catalogue` in ``package``'s data file ``models.json`` (JSON: ``{"models": [entry, ...]}``;
     other top-level keys, such as a ``_comment`` giving sources and dates, are ignored).
 
     Read with :func:`pkgutil.get_data` (through the package's loader, so a zipped package works too):
@@ -62,8 +60,8 @@ def load_catalogue(
     run that resolves a model."""
     import pkgutil
 
-    data = pkgutil.get_data(package, resource)
+    data = pkgutil.get_data(package, "models.json")
     if data is None:  # a loader that cannot read data files
-        raise FileNotFoundError(f"{package}: no data file {resource}")
+        raise FileNotFoundError(f"{package}: no data file models.json")
     text = data.decode("utf-8")
     return Catalogue(provider, json.loads(text)["models"], private)

@@ -133,10 +133,10 @@ class RedisStore:
     def alive(self, task_id: str) -> bool:
         return bool(self.redis.exists(self._key("alive", task_id)))
 
-    def reap(self, record: TaskRecord, now: float | None = None) -> TaskRecord:
+    def reap(self, record: TaskRecord) -> TaskRecord:
         """A running task whose worker stopped beating (killed, machine gone) is marked failed, so no
         task stays ``running`` for ever; returns the record as it now stands."""
-        now = time.time() if now is None else now
+        now = time.time()
         if record.status is not TaskStatus.RUNNING or now - (record.started_at or now) < HEARTBEAT_TTL:
             return record
         if self.alive(record.id):

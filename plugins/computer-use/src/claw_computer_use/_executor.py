@@ -19,8 +19,7 @@ from claw_computer_use._display import Unavailable, problems
 from claw_computer_use._scaling import Scaling, fit
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: xdotool's buttons: left, middle, right, then the wheel.
-BUTTONS = {"left": "1", "middle": "2", "right": "3"}
+#: xdotool's wheel buttons (1, 2, 3 are left, middle, right: CLICKS).
 WHEEL = {"up": "4", "down": "5", "left": "6", "right": "7"}
 CLICKS = {
     "left_click": ("1", 1),

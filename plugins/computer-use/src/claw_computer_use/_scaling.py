@@ -34,10 +34,6 @@ class Scaling:
     def for_screen(cls, width: int, height: int) -> Scaling:
         return cls((width, height), fit(width, height))
 
-    @property
-    def scaled(self) -> bool:
-        return self.screen != self.model
-
     def to_screen(self, x: int, y: int) -> tuple[int, int]:
         """A model coordinate on the real screen.
 

@@ -51,7 +51,7 @@ def interpret(event_name: str, result: CommandResult, timeout: float) -> Interpr
                 HookOutcome(), problem=f"printed invalid JSON ({exc.msg} at line {exc.lineno}); ignored"
             )
         try:
-            return _from_json(event_name, data)
+            return _from_json(data)
         except _BadOutput as exc:
             return Interpreted(HookOutcome(), problem=f"printed invalid hook output: {exc}; ignored")
     if text and event_name in _CONTEXT_EVENTS:
@@ -71,7 +71,7 @@ def _get(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: s
     return value
 
 
-def _from_json(event_name: str, data: dict[str, Any]) -> Interpreted:
+def _from_json(data: dict[str, Any]) -> Interpreted:
     outcome = HookOutcome()
     deferred = False
     if _get(data, "continue", bool) is False:

@@ -16,10 +16,8 @@ from claw_tools_files._textfile import TextFile, check_fresh, load, remember, st
 REPLACEMENT = "\ufffd"
 
 
-def _write_access(
-    input: Mapping[str, Any], ctx: claw.ToolContext, key: str = "file_path"
-) -> list[claw.Access]:
-    value = input.get(key)
+def _write_access(input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
+    value = input.get("file_path")
     if not isinstance(value, str) or not value:
         return []
     return [claw.Access(kind="write", path=str(ctx.resolve(value)))]

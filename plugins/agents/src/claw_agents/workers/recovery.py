@@ -9,7 +9,6 @@ escalated: recorded in the ledger (``claw workers ledger``) and left for a human
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +36,11 @@ FROM_FAILURE = {
 _TAIL = 2000
 
 
-def run_step(argv: list[str] | str, cwd: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+def run_step(argv: list[str] | str, cwd: Path) -> dict[str, Any]:
     """Run one recipe step (a string runs in the shell) and return what the ledger keeps of it."""
     proc = subprocess.run(
         argv,
         cwd=cwd,
-        env=dict(env) if env is not None else None,
         shell=isinstance(argv, str),
         capture_output=True,
         text=True,
