@@ -6,20 +6,11 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from claw import _paths as paths
+from claw.testing import wait_for
 from claw.testing.script import Fault, Reply, Text, ToolCall
-
-
-def _wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def _only_session(claw_env: dict[str, str], workspace: Path) -> Path:
@@ -36,7 +27,7 @@ def test_kill_9_mid_turn_then_resume_keeps_full_history(claw, loop_env, claw_env
     )
     proc = claw.popen("-p", "do the work", stdin=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: len(loop_env.requests) >= 2)
+        wait_for(lambda: len(loop_env.requests) >= 2)
         proc.kill()
         proc.wait(timeout=10)
     finally:
@@ -58,7 +49,7 @@ def test_kill_9_during_a_tool_call_repairs_the_dangling_call(claw, loop_env, cla
     loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("ok")))
     proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: (workspace / "tools.log").exists())
+        wait_for(lambda: (workspace / "tools.log").exists())
         proc.kill()
         proc.wait(timeout=10)
     finally:
@@ -76,7 +67,7 @@ def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, c
     loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("ok")))
     proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: (workspace / "tools.log").exists())
+        wait_for(lambda: (workspace / "tools.log").exists())
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=20)
     finally:
@@ -95,7 +86,7 @@ def test_sigterm_saves_the_session_and_exits_143(claw, loop_env, claw_env, works
     loop_env.script(Reply(ToolCall("Nap", {"seconds": 60})), Reply(Text("ok")))
     proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: (workspace / "tools.log").exists())
+        wait_for(lambda: (workspace / "tools.log").exists())
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=20)
     finally:
