@@ -21,6 +21,12 @@ from claw.testing.script import Fault, Reply, Text, ToolCall
 from transcripts import all_tool_results
 
 TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
+#: A call the time server would answer with a "+9.0h" difference, were it let through.
+CONVERT = ToolCall(
+    "mcp__time__convert_time",
+    {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"},
+    id="toolu_c",
+)
 
 
 def mcp_json(workspace: Path, servers: dict) -> None:
@@ -63,13 +69,7 @@ def test_model_calls_an_mcp_tool_and_gets_the_real_answer(claw, anthropic_server
 def test_disallowed_mcp_tool_is_hidden_and_cannot_run(claw, scripted_default, workspace: Path) -> None:  # type: ignore[no-untyped-def]
     mcp_json(workspace, {"time": {"command": TIME_SERVER}})
     scripted_default.script(
-        Reply(
-            ToolCall(
-                "mcp__time__convert_time",
-                {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"},
-                id="toolu_c",
-            )
-        ),
+        Reply(CONVERT),
         Reply(Text("ok")),
     )
     res = claw("-p", "convert", "--disallowed-tools", "mcp__time__convert_time", "--output-format", "json")
@@ -91,14 +91,7 @@ def test_permission_rules_on_mcp_tools_are_honoured(claw, scripted_default, work
     rules = {"deny": ["mcp__time__convert_time"], "ask": ["mcp__time__get_current_time"]}
     (workspace / ".claw" / "settings.json").write_text(json.dumps({"permissions": rules}))
     scripted_default.script(
-        Reply(
-            ToolCall(
-                "mcp__time__convert_time",
-                {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"},
-                id="toolu_c",
-            ),
-            ToolCall("mcp__time__get_current_time", {"timezone": "UTC"}, id="toolu_g"),
-        ),
+        Reply(CONVERT, ToolCall("mcp__time__get_current_time", {"timezone": "UTC"}, id="toolu_g")),
         Reply(Text("ok")),
     )
     res = claw("-p", "convert", "--output-format", "json").assert_success()

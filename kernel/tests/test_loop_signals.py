@@ -63,17 +63,23 @@ def test_kill_9_during_a_tool_call_repairs_the_dangling_call(claw, loop_env, cla
     )
 
 
-def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, claw_env, workspace):
-    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("ok")))
+def _signal_mid_nap(claw, workspace: Path, sig: int) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """Run ``claw -p nap``, send ``sig`` once the Nap tool runs; its exit code and stderr."""
     proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
     try:
         wait_for(lambda: (workspace / "tools.log").exists())
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130, err
+    return proc.returncode, err
+
+
+def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("ok")))
+    code, err = _signal_mid_nap(claw, workspace, signal.SIGINT)
+    assert code == 130, err
     assert "interrupted" in err
     events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
     types = [e["type"] for e in events]
@@ -84,15 +90,8 @@ def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, c
 
 def test_sigterm_saves_the_session_and_exits_143(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(ToolCall("Nap", {"seconds": 60})), Reply(Text("ok")))
-    proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
-    try:
-        wait_for(lambda: (workspace / "tools.log").exists())
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 143 and "terminated by SIGTERM" in err
+    code, err = _signal_mid_nap(claw, workspace, signal.SIGTERM)
+    assert code == 143 and "terminated by SIGTERM" in err
     events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
     assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
 
