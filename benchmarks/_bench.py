@@ -61,6 +61,38 @@ def setup() -> Path:
     return workspace
 
 
+def first_request_ms(workspace: Path, repeats: int, *args: str) -> list[float]:
+    """``repeats`` runs of ``claw -p hello --model scripted/default ARGS`` as a process (after :func:`setup`):
+    milliseconds from its start to its first model request, as the scripted provider's request log's
+    mtime says."""
+    import json
+    import subprocess
+    import time
+
+    from claw.testing.script import Reply, Text
+    from claw.testing.scripted_provider import write_script
+
+    script = workspace.parent / "script.json"
+    env = {**os.environ, "CLAW_SCRIPT": str(script)}
+    exe = str(Path(sys.executable).with_name("claw"))
+    times = []
+    for _ in range(repeats):
+        write_script(script, [Reply(Text("done"))])
+        log = script.with_name(script.name + ".log.jsonl")
+        log.unlink(missing_ok=True)
+        t0 = time.time()
+        subprocess.run(
+            [exe, "-p", "hello", "--model", "scripted/default", *args],
+            env=env,
+            cwd=workspace,
+            capture_output=True,
+            check=True,
+        )
+        json.loads(log.read_text().splitlines()[0])  # a request was logged
+        times.append((log.stat().st_mtime - t0) * 1000)
+    return times
+
+
 def tool_then_stop(turns: int):  # type: ignore[no-untyped-def]
     """A responder: a Noop call on every turn until ``turns``, then a final text."""
     from claw.testing.script import Reply, Text, ToolCall

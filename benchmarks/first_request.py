@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import statistics
 import subprocess
@@ -21,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from _bench import MODEL, setup
+from _bench import MODEL, first_request_ms, setup
 
 REPEATS = 7
 
@@ -54,32 +53,6 @@ def in_process(workspace: Path) -> list[float]:
             return (first[0] - t0) * 1000
 
         times.append(asyncio.run(run()))
-    return times
-
-
-def subprocess_runs(workspace: Path) -> list[float]:
-    script = workspace.parent / "script.json"
-    env = dict(os.environ)
-    env["CLAW_SCRIPT"] = str(script)
-    exe = str(Path(sys.executable).with_name("claw"))
-    times = []
-    from claw.testing.script import Reply, Text
-    from claw.testing.scripted_provider import write_script
-
-    for _ in range(REPEATS):
-        write_script(script, [Reply(Text("hi"))])
-        log = script.with_name(script.name + ".log.jsonl")
-        log.unlink(missing_ok=True)
-        t0 = time.time()
-        subprocess.run(
-            [exe, "-p", "hello", "--model", "scripted/default"],
-            env=env,
-            cwd=workspace,
-            capture_output=True,
-            check=True,
-        )
-        json.loads(log.read_text().splitlines()[0])
-        times.append((log.stat().st_mtime - t0) * 1000)
     return times
 
 
@@ -145,7 +118,7 @@ def main() -> None:
     workspace = setup()
     subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
     ip = in_process(workspace)
-    sp = subprocess_runs(workspace)
+    sp = first_request_ms(workspace, REPEATS)
     base = baseline(workspace)
     cpu = cpu_to_first_request(workspace) if Path("/proc/self/task").is_dir() else []
     print("time to first model request")

@@ -76,25 +76,31 @@ def _server() -> Any:
     return server.start()
 
 
-def soak_turns(turns: int) -> list[str]:
-    """Run the N-turn soak; return the targets missed."""
-    root = Path(tempfile.mkdtemp(prefix="claw-soak-"))
+def _start_claw(prefix: str, args: list[str], stdout: int) -> tuple[subprocess.Popen[str], Any]:
+    """A fresh workspace with ``notes.txt`` to read, the loopback server, and ``claw ARGS`` started in
+    that workspace against it (stdin a pipe); returns the process and the server, for the caller to stop."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     workspace = root / "workspace"
     workspace.mkdir()
     (workspace / "notes.txt").write_text("a line to read\n" * 20)
     server = _server()
-    env = _environment(root, server.url)
     claw = Path(sys.executable).with_name("claw")
-    argv = [str(claw), "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"]
     proc = subprocess.Popen(
-        argv,
+        [str(claw), *args],
         cwd=workspace,
-        env=env,
+        env=_environment(root, server.url),
         stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.DEVNULL,
         text=True,
     )
+    return proc, server
+
+
+def soak_turns(turns: int) -> list[str]:
+    """Run the N-turn soak; return the targets missed."""
+    args = ["-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose"]
+    proc, server = _start_claw("claw-soak-", args, stdout=subprocess.PIPE)
     assert proc.stdin is not None and proc.stdout is not None
     samples: list[tuple[int, float, int, float]] = []
     bodies: list[int] = []
@@ -133,22 +139,7 @@ def soak_turns(turns: int) -> list[str]:
 
 def soak_repl(minutes: float) -> list[str]:
     """Drive the line REPL for ``minutes``, a prompt a second; return the targets missed."""
-    root = Path(tempfile.mkdtemp(prefix="claw-soak-repl-"))
-    workspace = root / "workspace"
-    workspace.mkdir()
-    (workspace / "notes.txt").write_text("a line to read\n" * 20)
-    server = _server()
-    env = _environment(root, server.url)
-    claw = Path(sys.executable).with_name("claw")
-    proc = subprocess.Popen(
-        [str(claw), "--repl"],
-        cwd=workspace,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    proc, server = _start_claw("claw-soak-repl-", ["--repl"], stdout=subprocess.DEVNULL)
     assert proc.stdin is not None
     samples: list[tuple[int, float, int, float]] = []
     end = time.monotonic() + minutes * 60

@@ -10,14 +10,13 @@ target. Run: ``uv run python benchmarks/subagents.py``.
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from _bench import setup
+from _bench import first_request_ms, setup
 
 REPEATS = 9
 IN_PROCESS_TARGET_MS = 150.0
@@ -58,35 +57,11 @@ def in_process(workspace: Path) -> list[float]:
     return asyncio.run(run())
 
 
-def as_process(workspace: Path) -> list[float]:
-    from claw.testing.script import Reply, Text
-    from claw.testing.scripted_provider import write_script
-
-    script = workspace.parent / "script.json"
-    env = {**os.environ, "CLAW_SCRIPT": str(script)}
-    exe = str(Path(sys.executable).with_name("claw"))
-    times = []
-    for _ in range(REPEATS):
-        write_script(script, [Reply(Text("done"))])
-        log = script.with_name(script.name + ".log.jsonl")
-        log.unlink(missing_ok=True)
-        t0 = time.time()
-        subprocess.run(
-            [exe, "-p", "hello", "--model", "scripted/default", "--no-session-persistence"],
-            env=env,
-            cwd=workspace,
-            capture_output=True,
-            check=True,
-        )
-        times.append((log.stat().st_mtime - t0) * 1000)
-    return times
-
-
 def main() -> int:
     workspace = setup()
     subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
     ip = in_process(workspace)
-    sp = as_process(workspace)
+    sp = first_request_ms(workspace, REPEATS, "--no-session-persistence")
     ip_median, sp_median = statistics.median(ip), statistics.median(sp)
     print("sub-agent spawn to first model request")
     print(

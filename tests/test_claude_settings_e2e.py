@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from claw.testing.script import Reply, Text, ToolCall
+from transcripts import last_tool_results
 
 
 def write(path: Path, data: object) -> Path:
@@ -36,12 +37,6 @@ def files(claw_env: dict[str, str], workspace: Path) -> dict[str, Path]:
     }
 
 
-def tool_results(scripted, request_index: int) -> list[dict]:  # type: ignore[no-untyped-def]
-    return [
-        b for b in scripted.requests[request_index]["messages"][-1]["content"] if b["type"] == "tool_result"
-    ]
-
-
 def test_read_deny_in_claude_project_settings_stops_a_read(claw, scripted, files, workspace):
     (workspace / "secret.txt").write_text("hunter2")
     write(files["claude project"], {"permissions": {"deny": ["Read(secret.txt)"]}})
@@ -51,7 +46,7 @@ def test_read_deny_in_claude_project_settings_stops_a_read(claw, scripted, files
         "-p", "show the secret", "--model", "scripted/default", "--output-format", "json",
         "--permission-mode", "bypassPermissions",
     ).assert_success().json()  # fmt: skip
-    [denied] = tool_results(scripted, 1)
+    [denied] = last_tool_results(scripted, 1)
     assert denied["is_error"] and "hunter2" not in json.dumps(scripted.requests[1])
     assert f'deny rule "Read(secret.txt)" from {files["claude project"]}' in denied["content"]
     assert result["permission_denials"][0]["tool_name"] == "Read"
@@ -65,7 +60,7 @@ def test_setting_sources_user_skips_the_project_deny(claw, scripted, files, work
         "--setting-sources", "user", "-p", "show the secret", "--model", "scripted/default",
         "--output-format", "json",
     ).assert_success()  # fmt: skip
-    [read] = tool_results(scripted, 1)
+    [read] = last_tool_results(scripted, 1)
     assert not read.get("is_error") and "hunter2" in read["content"]
 
 

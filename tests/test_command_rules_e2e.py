@@ -9,12 +9,7 @@ from pathlib import Path
 
 import pytest
 from claw.testing.script import Reply, Text, ToolCall
-
-
-def tool_results(scripted, request_index: int) -> list[dict]:  # type: ignore[no-untyped-def]
-    return [
-        b for b in scripted.requests[request_index]["messages"][-1]["content"] if b["type"] == "tool_result"
-    ]
+from transcripts import last_tool_results
 
 
 def run_bash(claw, scripted, command: str, *flags: str) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
@@ -23,7 +18,7 @@ def run_bash(claw, scripted, command: str, *flags: str) -> tuple[dict, dict]:  #
     result = claw(
         "-p", "go", "--model", "scripted/default", "--output-format", "json", *flags
     ).assert_success().json()  # fmt: skip
-    [tool_result] = tool_results(scripted, len(scripted.requests) - 1)
+    [tool_result] = last_tool_results(scripted, len(scripted.requests) - 1)
     return result, tool_result
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from claw.testing.script import Reply, Text, ToolCall
+from transcripts import last_tool_results
 
 TOOLS = """
 import claw
@@ -69,12 +70,6 @@ def project_settings(workspace: Path, data: dict) -> None:
     (workspace / ".claw" / "settings.json").write_text(json.dumps(data))
 
 
-def tool_results(scripted, request_index: int) -> list[dict]:
-    return [
-        b for b in scripted.requests[request_index]["messages"][-1]["content"] if b["type"] == "tool_result"
-    ]
-
-
 def test_pre_tool_use_hook_exit_2_blocks_bash(claw, run_env, workspace, tmp_path):
     hook = tmp_path / "no-shell.sh"
     hook.write_text(
@@ -97,7 +92,7 @@ def test_pre_tool_use_hook_exit_2_blocks_bash(claw, run_env, workspace, tmp_path
     )
     assert result["result"] == "understood"
     assert not (workspace / "ran.txt").exists()
-    [blocked] = tool_results(run_env, 1)
+    [blocked] = last_tool_results(run_env, 1)
     assert blocked["is_error"] and blocked["content"] == "no shell today"
     assert result["permission_denials"][0]["tool_name"] == "Bash"
     payload = json.loads((workspace / "hook-input.json").read_text())
@@ -114,7 +109,7 @@ def test_read_only_mode_denies_edit(claw, run_env, workspace):
     )
     result = claw("-p", "go", "--permission-mode", "plan", "--output-format", "json").assert_success().json()
     assert (workspace / "a.txt").read_text() == "original"
-    [denied] = tool_results(run_env, 1)
+    [denied] = last_tool_results(run_env, 1)
     assert denied["is_error"] and "not allowed in read-only mode" in denied["content"]
     assert result["result"] == "ok, planning only"
 
@@ -132,7 +127,7 @@ def test_write_outside_workspace_denied_in_workspace_write_and_the_run_goes_on(c
         .json()
     )
     assert not outside.exists()
-    [denied] = tool_results(run_env, 1)
+    [denied] = last_tool_results(run_env, 1)
     assert denied["is_error"] and "is outside the workspace (workspace-write mode)" in denied["content"]
     assert (workspace / "inside.txt").read_text() == "y"
     assert result["result"] == "done" and result["num_turns"] == 3
@@ -152,10 +147,10 @@ def test_headless_prompt_mode_denies_what_would_ask_and_rules_allow(claw, run_en
     )
     result = claw("-p", "go", "--output-format", "json").assert_success().json()
     assert (workspace / "made.txt").exists() and (workspace / "keep.txt").read_text() == "k"
-    allowed, denied = tool_results(run_env, 1)
+    allowed, denied = last_tool_results(run_env, 1)
     assert not allowed["is_error"]
     assert denied["is_error"] and 'deny rule "Bash(rm *)"' in denied["content"]
-    [edit] = tool_results(run_env, 2)
+    [edit] = last_tool_results(run_env, 2)
     assert edit["is_error"] and "no one can approve it in a non-interactive run" in edit["content"]
     assert result["result"] == "finished"
 
@@ -179,9 +174,9 @@ def test_plan_mode_tools_switch_the_session_mode(claw, run_env, workspace):
         Reply(Text("done")),
     )
     claw("-p", "go", "--permission-mode", "acceptEdits").assert_success()
-    [denied] = tool_results(run_env, 2)
+    [denied] = last_tool_results(run_env, 2)
     assert denied["is_error"] and "read-only" in denied["content"]
-    [written] = tool_results(run_env, 4)
+    [written] = last_tool_results(run_env, 4)
     assert not written["is_error"] and (workspace / "a.txt").read_text() == "2"
 
 
@@ -208,7 +203,7 @@ def test_hook_ask_in_a_headless_run_denies(claw, run_env, workspace, tmp_path):
     )
     run_env.script(Reply(ToolCall("Write", {"file_path": "a.txt", "content": "1"})), Reply(Text("ok")))
     claw("-p", "go", "--permission-mode", "acceptEdits").assert_success()
-    [denied] = tool_results(run_env, 1)
+    [denied] = last_tool_results(run_env, 1)
     assert denied["is_error"] and denied["content"].startswith("double-check writes; no one can approve it")
     assert not (workspace / "a.txt").exists()
 
@@ -250,7 +245,7 @@ def test_hook_allow_skips_the_prompt_but_not_deny_rules(claw, run_env, workspace
     result = claw("-p", "go", "--output-format", "json").assert_success().json()
     assert (workspace / "made.txt").exists()
     assert (workspace / "keep.txt").exists()
-    allowed, denied = tool_results(run_env, 1)
+    allowed, denied = last_tool_results(run_env, 1)
     assert not allowed["is_error"]
     assert denied["is_error"] and 'deny rule "Bash(rm *)"' in denied["content"]
     assert [d["tool_input"] for d in result["permission_denials"]] == [{"command": "rm keep.txt"}]
@@ -269,7 +264,7 @@ def test_hook_allow_does_not_skip_ask_rules(claw, run_env, workspace, tmp_path):
     )
     run_env.script(Reply(ToolCall("Bash", {"command": "git push origin main"})), Reply(Text("skipped")))
     claw("-p", "go").assert_success()
-    [asked] = tool_results(run_env, 1)
+    [asked] = last_tool_results(run_env, 1)
     assert asked["is_error"] and "needs approval" in asked["content"]
 
 
@@ -313,7 +308,7 @@ def test_a_permission_plugin_denies_write_whatever_the_rules_allow(
     args = ("-p", "go", "--allowed-tools", "Write,Edit", "--permission-mode", "bypassPermissions")
     result = claw(*args, "--output-format", "json").assert_success().json()
     assert not (workspace / "w.txt").exists() and (workspace / "e.txt").read_text() == "e"
-    write, edit = tool_results(run_env, 1)
+    write, edit = last_tool_results(run_env, 1)
     assert write["is_error"] and "this shop takes no writes" in write["content"]
     assert not edit["is_error"]
     assert [d["tool_name"] for d in result["permission_denials"]] == ["Write"]
@@ -333,7 +328,7 @@ def test_a_plugin_that_answers_none_leaves_the_decision_to_the_rules(claw, run_e
     assert (workspace / "a.txt").read_text() == "1"  # the allow rule decided
     run_env.script(Reply(ToolCall("Write", {"file_path": "b.txt", "content": "2"})), Reply(Text("ok")))
     claw("-p", "go").assert_success()
-    [denied] = tool_results(run_env, 3)
+    [denied] = last_tool_results(run_env, 3)
     assert denied["is_error"] and "no one can approve it in a non-interactive run" in denied["content"]
     assert not (workspace / "b.txt").exists()
     assert (workspace / "seen.log").read_text() == "Write\nWrite\n"
@@ -355,7 +350,7 @@ def test_without_claw_permissions_reads_inside_the_workspace_run_and_the_rest_is
         Reply(Text("ok")),
     )
     claw("-p", "go", "--allowed-tools", "Write").assert_success()
-    inside, outside, write = tool_results(run_env, 1)
+    inside, outside, write = last_tool_results(run_env, 1)
     assert not inside["is_error"] and "hello" in inside["content"]
     for denied in (outside, write):
         assert denied["is_error"] and "pip install claw-permissions" in denied["content"]

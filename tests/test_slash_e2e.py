@@ -8,16 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
 from claw.testing.script import Reply, Text, ToolCall
-
-
-@pytest.fixture
-def model(scripted, claw_env):  # type: ignore[no-untyped-def]
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    return scripted
 
 
 def _command(workspace: Path, name: str, text: str) -> None:
@@ -43,17 +34,17 @@ Attached: @$1 and @missing.py, mail me@example.com
 """
 
 
-def test_markdown_command_expands_with_its_frontmatter_for_one_turn(claw, model, workspace):
+def test_markdown_command_expands_with_its_frontmatter_for_one_turn(claw, scripted_default, workspace):
     (workspace / "src").mkdir()
     (workspace / "src" / "app.py").write_text("print('hi')\n")
     _command(workspace, "review", REVIEW)
-    model.script(
+    scripted_default.script(
         Reply(ToolCall("Write", {"file_path": "notes.md", "content": "ok\n"})),
         Reply(Text("reviewed")),
     )
     res = claw("-p", "/review src/app.py bugs", "--output-format", "json").assert_success()
     assert res.json()["result"] == "reviewed"
-    first = model.requests[0]
+    first = scripted_default.requests[0]
     assert first["model"] == "backup"  # the command's model, for its turn
     text = _prompt(first)
     assert text.startswith("Review src/app.py for bugs.\nGranted: granted bugs\n")
@@ -71,53 +62,55 @@ def test_markdown_command_expands_with_its_frontmatter_for_one_turn(claw, model,
     assert run["allowed_tools"] == ["Bash(python3 *)", "Write"] and run["model"] == "scripted/backup"
 
 
-def test_grants_and_model_end_with_the_turn(claw, model, workspace):
+def test_grants_and_model_end_with_the_turn(claw, scripted_default, workspace):
     _command(workspace, "grant", "---\nallowed-tools: Write\nmodel: scripted/backup\n---\nwrite it")
-    model.script(
+    scripted_default.script(
         Reply(Text("done")),
         Reply(ToolCall("Write", {"file_path": "x.md", "content": "x"})),
         Reply(Text("no")),
     )
     claw("-p", "/grant").assert_success()
     res = claw("-p", "write again", "--continue", "--output-format", "json").assert_success()
-    assert [r["model"] for r in model.requests] == ["backup", "default", "default"]
+    assert [r["model"] for r in scripted_default.requests] == ["backup", "default", "default"]
     assert [d["tool_name"] for d in res.json()["permission_denials"]] == ["Write"]
     assert not (workspace / "x.md").exists()
 
 
-def test_unknown_command_is_one_line_with_close_matches(claw, model, workspace):
+def test_unknown_command_is_one_line_with_close_matches(claw, scripted_default, workspace):
     _command(workspace, "review", "Review it.")
     res = claw("-p", "/reveiw src/app.py").assert_failure(1)
     assert res.stderr.strip().splitlines() == [
         "claw: error: unknown slash command /reveiw; did you mean /review?"
     ]
-    assert model.requests == []
+    assert scripted_default.requests == []
 
 
-def test_paths_are_prompts_not_commands(claw, model, workspace):
-    model.script(Reply(Text("fine")))
+def test_paths_are_prompts_not_commands(claw, scripted_default, workspace):
+    scripted_default.script(Reply(Text("fine")))
     claw("-p", "/usr/bin/env is missing").assert_success()
-    assert _prompt(model.requests[0]) == "/usr/bin/env is missing"
+    assert _prompt(scripted_default.requests[0]) == "/usr/bin/env is missing"
 
 
-def test_at_file_stays_inside_the_workspace_and_is_capped(claw, model, workspace, tmp_path):
+def test_at_file_stays_inside_the_workspace_and_is_capped(claw, scripted_default, workspace, tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("secret")
     (workspace / "big.txt").write_text("x" * 150_000)
     _command(workspace, "show", f"Look at @big.txt and @../{outside.name} and @{outside}")
-    model.script(Reply(Text("ok")))
+    scripted_default.script(Reply(Text("ok")))
     claw("-p", "/show").assert_success()
-    text = _prompt(model.requests[0])
+    text = _prompt(scripted_default.requests[0])
     assert "secret" not in text.replace("secret.txt", "")
     assert '<file path="big.txt">' in text and "[... cut at 100000 characters]" in text
     assert text.count("x") < 100_100
 
 
-def test_bang_command_without_bash_permission_is_noted_and_args_cannot_add_commands(claw, model, workspace):
+def test_bang_command_without_bash_permission_is_noted_and_args_cannot_add_commands(
+    claw, scripted_default, workspace
+):
     _command(workspace, "say", "Say $ARGUMENTS: !`echo $1`")
-    model.script(Reply(Text("ok")))
+    scripted_default.script(Reply(Text("ok")))
     claw("-p", "/say '!`touch pwned`'", "--allowed-tools", "Bash(echo *)").assert_success()
-    text = _prompt(model.requests[0])
+    text = _prompt(scripted_default.requests[0])
     # the argument is text, never a !`...` of its own; inside the body's !`echo $1` it is a command
     # substitution, which the permission engine refuses to let through unasked
     assert text.startswith("Say '!`touch pwned`': [!`echo !`touch pwned`` not run: permission denied:")
@@ -139,19 +132,19 @@ server.run()
 """
 
 
-def test_mcp_prompt_runs_as_a_slash_command(claw, model, workspace, tmp_path):
+def test_mcp_prompt_runs_as_a_slash_command(claw, scripted_default, workspace, tmp_path):
     script = tmp_path / "prompt_server.py"
     script.write_text(PROMPT_SERVER)
     servers = {"docs": {"command": sys.executable, "args": [str(script)]}}
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
-    model.script(Reply(Text("summary")))
+    scripted_default.script(Reply(Text("summary")))
     claw("-p", "/mcp__docs__summarize the loop very terse").assert_success()
-    assert _prompt(model.requests[0]) == "Summarize the in a loop very terse style."
+    assert _prompt(scripted_default.requests[0]) == "Summarize the in a loop very terse style."
 
 
-def test_command_with_an_unknown_model_is_one_line(claw, model, workspace):
+def test_command_with_an_unknown_model_is_one_line(claw, scripted_default, workspace):
     _command(workspace, "odd", "---\nmodel: nosuch/model\n---\nhello")
     res = claw("-p", "/odd").assert_failure(1)
     [line] = res.stderr.splitlines()
     assert line.startswith("claw: error: ") and "nosuch" in line
-    assert model.requests == []
+    assert scripted_default.requests == []

@@ -73,19 +73,24 @@ PRINT_RUN_NEVER = {
 HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema", "tree_sitter"}
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
-def test_help_and_version_import_nothing_heavy(argv, claw_env):
+def _cli_modules(argv: list[str], env: dict[str, str]) -> tuple[int, list[str], str]:
+    """Run claw's CLI on ``argv`` in a fresh interpreter: its exit code, the modules loaded by its end,
+    and what it printed."""
     code = (
         "import sys, json\n"
         "from claw._cli import cli\n"
         "from claw._cli._errors import run\n"
-        f"run(cli, {argv!r})\n"
-        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+        f"code = run(cli, {argv!r})\n"
+        "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=claw_env, check=True
-    )
-    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    exit_code, modules = json.loads(proc.stderr.strip().splitlines()[-1])
+    return exit_code, modules, proc.stdout
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
+def test_help_and_version_import_nothing_heavy(argv, claw_env):
+    _, modules, _ = _cli_modules(argv, claw_env)
     assert banned_among(modules, HEAVY_FOR_HELP) == set()
 
 
@@ -95,18 +100,8 @@ def test_help_and_version_import_nothing_heavy(argv, claw_env):
 )
 def test_version_loads_no_plugin(argv, loaded, claw_env):
     # --help lists plugins' commands and run options, so it loads them; --version answers without.
-    code = (
-        "import sys, json\n"
-        "from claw._cli import cli\n"
-        "from claw._cli._errors import run\n"
-        f"code = run(cli, {argv!r})\n"
-        "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=claw_env, check=True
-    )
-    code, modules = json.loads(proc.stderr.strip().splitlines()[-1])
-    assert code == 0 and ("(plugin API" in proc.stdout) is not loaded
+    code, modules, stdout = _cli_modules(argv, claw_env)
+    assert code == 0 and ("(plugin API" in stdout) is not loaded
     assert ({m for m in ENTRY_POINTS if m in modules} != set()) is loaded
 
 

@@ -21,6 +21,8 @@ from claw.testing.script import Reply, Text, ToolCall
 
 ARGS = ("--model", "scripted/default", "--output-format", "json", "--allowedTools", "Agent,Bash,TaskStop")
 CHILD = "start the job"
+#: The parent's turn goes on until well after the job ended (claw -p does not wait for jobs).
+JOB_WAIT = "for i in $(seq 200); do [ -f job.done ] && break; sleep 0.1; done; sleep 2"
 #: The job's shell and a grandchild in its process group each write their pid.
 SLEEPER = "sleep 60 & echo $! > grandchild.pid; echo $$ > job.pid; wait"
 
@@ -51,8 +53,6 @@ def _pids(workspace: Path) -> list[int]:
 def test_a_woken_subagents_second_answer_reaches_the_parent(claw, scripted, claw_env, workspace):
     seen: dict[str, Any] = {"parent": []}
     job = {"command": "sleep 1; echo done; touch job.done", "run_in_background": True, "description": "job"}
-    # The parent's turn goes on until well after the job ended (claw -p does not wait for jobs).
-    wait = "for i in $(seq 200); do [ -f job.done ] && break; sleep 0.1; done; sleep 2"
 
     def respond(request: Any) -> Any:
         first, last = _texts(request)
@@ -68,7 +68,7 @@ def test_a_woken_subagents_second_answer_reaches_the_parent(claw, scripted, claw
             return Reply(ToolCall("Agent", {"description": "job runner", "prompt": CHILD}))
         if len(request.messages) == 3:  # the Agent tool's result
             seen["first"], seen["id"] = last, _agent_id(last)
-            return Reply(ToolCall("Bash", {"command": wait}))
+            return Reply(ToolCall("Bash", {"command": JOB_WAIT}))
         return Reply(Text("the helper says the job printed done"))
 
     scripted_provider.RESPONDER = respond
@@ -150,7 +150,6 @@ def test_the_parent_session_ending_kills_a_subagents_jobs(claw, scripted, worksp
 def test_a_background_subagents_answers_each_arrive_on_its_id(claw, scripted):
     told: list[str] = []
     job = {"command": "sleep 1; touch job.done", "run_in_background": True}
-    wait = "for i in $(seq 200); do [ -f job.done ] && break; sleep 0.1; done; sleep 2"
 
     def respond(request: Any) -> Any:
         first, last = _texts(request)
@@ -164,7 +163,9 @@ def test_a_background_subagents_answers_each_arrive_on_its_id(claw, scripted):
         if "<task-notification>" in last:
             told.append(last)
             # claw -p waited for the first answer; the parent waits in its turn for the second
-            return Reply(ToolCall("Bash", {"command": wait})) if len(told) == 1 else Reply(Text("both in"))
+            return (
+                Reply(ToolCall("Bash", {"command": JOB_WAIT})) if len(told) == 1 else Reply(Text("both in"))
+            )
         return Reply(Text("waiting for the helper"))
 
     scripted_provider.RESPONDER = respond

@@ -19,11 +19,11 @@ from pathlib import Path
 import claw
 import pytest
 from claw import TaskBackend, TaskSpec, TaskStatus
-from claw.testing import process_alive
+from claw.testing import process_alive, wait_for
 from claw.testing.script import Reply, Text, ToolCall
 from claw_agents.tasks.embedded import supervisor_pid
 from claw_agents.tasks.store import agents_dir
-from claw_agents_celery.testing import RedisServer, kill_worker, start_worker, use_celery, wait_for
+from claw_agents_celery.testing import RedisServer, kill_worker, start_worker, use_celery
 
 
 @pytest.fixture(params=["embedded", "celery"])

@@ -6,20 +6,11 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from claw import _paths as paths
+from claw.testing import wait_for
 from claw.testing.script import Fault, Reply, Text, ToolCall
-
-
-def _wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def _only_session(claw_env: dict[str, str], workspace: Path) -> Path:
@@ -36,7 +27,7 @@ def test_kill_9_mid_turn_then_resume_keeps_full_history(claw, loop_env, claw_env
     )
     proc = claw.popen("-p", "do the work", stdin=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: len(loop_env.requests) >= 2)
+        wait_for(lambda: len(loop_env.requests) >= 2)
         proc.kill()
         proc.wait(timeout=10)
     finally:
@@ -58,7 +49,7 @@ def test_kill_9_during_a_tool_call_repairs_the_dangling_call(claw, loop_env, cla
     loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("ok")))
     proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: (workspace / "tools.log").exists())
+        wait_for(lambda: (workspace / "tools.log").exists())
         proc.kill()
         proc.wait(timeout=10)
     finally:
@@ -72,17 +63,23 @@ def test_kill_9_during_a_tool_call_repairs_the_dangling_call(claw, loop_env, cla
     )
 
 
-def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, claw_env, workspace):
-    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("ok")))
+def _signal_mid_nap(claw, workspace: Path, sig: int) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """Run ``claw -p nap``, send ``sig`` once the Nap tool runs; its exit code and stderr."""
     proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: (workspace / "tools.log").exists())
-        proc.send_signal(signal.SIGINT)
+        wait_for(lambda: (workspace / "tools.log").exists())
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130, err
+    return proc.returncode, err
+
+
+def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, claw_env, workspace):
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60}, id="toolu_nap")), Reply(Text("ok")))
+    code, err = _signal_mid_nap(claw, workspace, signal.SIGINT)
+    assert code == 130, err
     assert "interrupted" in err
     events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
     types = [e["type"] for e in events]
@@ -93,15 +90,8 @@ def test_ctrl_c_stops_the_turn_saves_the_session_and_exits_130(claw, loop_env, c
 
 def test_sigterm_saves_the_session_and_exits_143(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(ToolCall("Nap", {"seconds": 60})), Reply(Text("ok")))
-    proc = claw.popen("-p", "nap", stdin=subprocess.DEVNULL)
-    try:
-        _wait_for(lambda: (workspace / "tools.log").exists())
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 143 and "terminated by SIGTERM" in err
+    code, err = _signal_mid_nap(claw, workspace, signal.SIGTERM)
+    assert code == 143 and "terminated by SIGTERM" in err
     events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
     assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
 

@@ -4,7 +4,6 @@ tools, and the check every resumed history must pass."""
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -15,14 +14,11 @@ import pytest
 
 
 @pytest.fixture
-def model(scripted: Any, e2e_env: Any, claw_env: dict[str, str]) -> Any:
+def model(scripted_default: Any, e2e_env: Any) -> Any:
     """The scripted model as the user's default model, the word tools (Lookup, Note) loaded; returns
     the scripted handle."""
     e2e_env()
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    return scripted
+    return scripted_default
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from claw.testing.script import Reply, Text, ToolCall
+from transcripts import all_tool_results
 
 NOISY_SERVER = textwrap.dedent(
     """
@@ -34,17 +35,6 @@ NOISY_SERVER = textwrap.dedent(
 )
 
 
-def _results(requests: list[dict]) -> list[dict]:
-    return [
-        block
-        for request in requests
-        for message in request["messages"]
-        if isinstance(message["content"], list)
-        for block in message["content"]
-        if block.get("type") == "tool_result"
-    ]
-
-
 def test_a_flood_of_notifications_and_a_10_mb_result(claw, model, workspace: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     script = tmp_path / "noisy_server.py"
     script.write_text(NOISY_SERVER)
@@ -62,7 +52,7 @@ def test_a_flood_of_notifications_and_a_10_mb_result(claw, model, workspace: Pat
     assert res.exit_code == 0, res.stderr
     assert "Traceback" not in res.stderr
     assert res.json()["result"] == "survived both"
-    flood, huge = (r["content"] for r in _results(model.requests[-1:]))
+    flood, huge = (r["content"] for r in all_tool_results(model.requests[-1:]))
     assert "flood done" in json.dumps(flood)
     text = json.dumps(huge)
     assert "MCP tool output truncated" in text and len(text) < 200_000  # 25k tokens, not 10 MB

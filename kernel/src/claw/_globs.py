@@ -12,6 +12,7 @@ first, in :func:`expand_braces`, so ``*.{py,md}`` matches ``a.md`` wherever a gl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 #: The group pathspec's gitignore regexes set when a pattern matched a directory above the path.
@@ -21,30 +22,30 @@ _DIR_GROUP = "ps_d"
 def expand_braces(pattern: str) -> tuple[str, ...]:
     """``{a,b}`` alternatives expanded as the shell does (nested, left to right); a brace group
     without a top-level comma and a backslash-escaped brace stay literal."""
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
+    for i, c in _unescaped(pattern, 0):
         if c == "{":
             close, parts = _group(pattern, i)
             if close is not None and len(parts) > 1:
                 head, tail = pattern[:i], pattern[close + 1 :]
                 return tuple(out for part in parts for out in expand_braces(head + part + tail))
-        i += 1
     return (pattern,)
+
+
+def _unescaped(pattern: str, start: int) -> Iterator[tuple[int, str]]:
+    """Index and character from ``start`` on, each backslash and what it escapes passed over."""
+    i = start
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        yield i, pattern[i]
+        i += 1
 
 
 def _group(pattern: str, start: int) -> tuple[int | None, list[str]]:
     """The index of the ``}`` closing the group at ``start`` and its top-level alternatives."""
     depth, begin, parts = 0, start + 1, []
-    i = start
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
+    for i, c in _unescaped(pattern, start):
         if c == "{":
             depth += 1
         elif c == "}":
@@ -55,7 +56,6 @@ def _group(pattern: str, start: int) -> tuple[int | None, list[str]]:
         elif c == "," and depth == 1:
             parts.append(pattern[begin:i])
             begin = i + 1
-        i += 1
     return None, []
 
 

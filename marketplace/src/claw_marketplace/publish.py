@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from claw_marketplace.errors import MarketplaceError
-from claw_marketplace.wheels import WheelInfo, inspect_wheel, normalize
+from claw_marketplace.wheels import WheelInfo, inspect_wheel, normalize, sha256_of
 
 PRIVATE_KEY_NAME = "claw-plugin.key"
 PUBLIC_KEY_NAME = "claw-plugin.pub"
@@ -43,16 +43,6 @@ def _read_key(key: Path) -> bytes:
         raise MarketplaceError(f"cannot read the signing key {key}: {exc.strerror}") from exc
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def sign(wheel: Path, key: Path) -> Path:
     """Write ``WHEEL.sig``: the cosign-style signature of ``wheel`` (``cosign sign-blob --key`` compatible)."""
     from claw_marketplace.signing import sign_digest
@@ -60,7 +50,7 @@ def sign(wheel: Path, key: Path) -> Path:
     if not wheel.is_file():
         raise MarketplaceError(f"no such file: {wheel}")
     out = wheel.with_name(wheel.name + ".sig")
-    out.write_text(sign_digest(_sha256(wheel), _read_key(key)) + "\n", encoding="utf-8")
+    out.write_text(sign_digest(sha256_of(wheel), _read_key(key)) + "\n", encoding="utf-8")
     return out
 
 
@@ -72,7 +62,7 @@ def _manifest(
         "version": info.version,
         "description": info.summary,
         "wheel": wheel_url,
-        "sha256": _sha256(wheel),
+        "sha256": sha256_of(wheel),
         "size": wheel.stat().st_size,
         "signature": signature,
         "claw_api": info.claw_api,
@@ -129,7 +119,7 @@ def build_marketplace(
             target = folder / wheel.name
             if wheel.resolve() != target.resolve():
                 shutil.copy2(wheel, target)
-            signature = sign_digest(_sha256(target), private)
+            signature = sign_digest(sha256_of(target), private)
             target.with_name(target.name + ".sig").write_text(signature + "\n", encoding="utf-8")
             bundle = None
             source_bundle = wheel.with_name(wheel.name + ".sigstore.json")

@@ -6,7 +6,6 @@ installed or raises :class:`MarketplaceError` with one line saying why not.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from claw import warn
 
 from claw_marketplace.errors import MarketplaceError
 from claw_marketplace.settings import Trust
-from claw_marketplace.wheels import WheelInfo, inspect_wheel, normalize
+from claw_marketplace.wheels import WheelInfo, inspect_wheel, normalize, sha256_of
 
 
 @dataclass
@@ -45,14 +44,6 @@ class Verified:
     sha256: str
     #: Who signed it (``key SHA256:...`` or ``sigstore <identity> (<issuer>)``), None when unsigned.
     signer: str | None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _signer(candidate: Candidate, sha256: str, trust: Trust) -> str | None:
@@ -142,7 +133,7 @@ def verify(
         raise MarketplaceError(
             f"refused: {wheel.name} is larger than the {trust.wheel_size_limit:,}-byte limit"
         )
-    sha256 = _sha256(wheel)
+    sha256 = sha256_of(wheel)
     if candidate.expected_sha256 is not None and sha256 != candidate.expected_sha256.lower():
         raise MarketplaceError(
             f"refused: {wheel.name} does not match the SHA-256 in its manifest (tampered or corrupted download)"

@@ -44,6 +44,17 @@ def normalize(name: str) -> str:
     return str(canonicalize_name(name))
 
 
+def sha256_of(path: Path) -> str:
+    """The hex SHA-256 of a wheel file, read in 1 MiB chunks: what publishers sign and installers check."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _check_entry(info: zipfile.ZipInfo) -> None:
     name = info.filename.replace("\\", "/")
     parts = PurePosixPath(name).parts

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from claw import TaskSpec, TaskStatus
-from claw.testing import process_alive
+from claw.testing import process_alive, wait_for
 from claw_agents_celery.backend import CeleryTaskBackend
 from claw_agents_celery.store import HEARTBEAT_TTL, RedisUnavailable
-from claw_agents_celery.testing import kill_worker, wait_for
+from claw_agents_celery.testing import kill_worker
 
 
 def _status(backend: CeleryTaskBackend, task_id: str) -> TaskStatus:

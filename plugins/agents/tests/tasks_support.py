@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from claw import TaskRecord, TaskStatus, process_start
+from claw.testing import wait_for
 from claw_agents.tasks.embedded import supervisor_pid
 from claw_agents.tasks.store import Store
 
@@ -14,14 +14,6 @@ from claw_agents.tasks.store import Store
 def alive(pid: int) -> bool:
     """A process that exists and is not a zombie."""
     return process_start(pid) is not None
-
-
-def wait_for(predicate, timeout: float = 30.0, what: str = "condition") -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)
 
 
 def record_of(claw_runner, task_id: str) -> TaskRecord:  # type: ignore[no-untyped-def]

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import claw
 from claw import TaskSpec, TaskStatus
+from claw.testing import wait_for
 from claw_agents.tasks.embedded import EmbeddedTaskBackend, supervisor_pid
-from tasks_support import alive, final_statuses, record_of, running_supervisor, wait_for
+from tasks_support import alive, final_statuses, record_of, running_supervisor
 
 
 def _status(backend: EmbeddedTaskBackend, task_id: str) -> TaskStatus:

@@ -12,12 +12,12 @@ from pathlib import Path
 import claw
 import pytest
 from claw import TaskRecord, TaskSpec, TaskStatus
-from claw.testing import call_tool
+from claw.testing import call_tool, wait_for
 from claw.testing.script import Reply, Text
 from claw_agents.tasks import cron
 from claw_agents.tasks.cron_tools import CronCreateTool, CronDeleteTool, CronListTool
 from claw_agents.tasks.store import Store
-from tasks_support import final_statuses, wait_for
+from tasks_support import final_statuses
 
 
 def _at(text: str) -> float:

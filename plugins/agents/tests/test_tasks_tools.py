@@ -10,11 +10,11 @@ from pathlib import Path
 import claw
 import pytest
 from claw import TaskStatus
-from claw.testing import call_tool
+from claw.testing import call_tool, wait_for
 from claw.testing.script import Reply, Text, ToolCall
 from claw_agents.tasks.embedded import EmbeddedTaskBackend
 from claw_agents.tasks.tools import TaskCreateTool, TaskGetTool, TaskListTool, TaskOutputTool, TaskUpdateTool
-from tasks_support import alive, record_of, wait_for
+from tasks_support import alive, record_of
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ a test started."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import claw.testing
 import pytest
 
 GIT_ENV = {
@@ -90,14 +92,8 @@ def wait_state(store: Any, ref: str, *states: str, timeout: float = 60) -> Any:
     )
 
 
-def wait_for(check: Callable[[], Any], what: str, timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+#: :func:`claw.testing.wait_for` with a minute's patience: workers are real processes, started cold.
+wait_for = functools.partial(claw.testing.wait_for, timeout=60)
 
 
 def transitions(store: Any, ref: str) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from claw.testing import assert_import_light
+from mcp_sessions import trusted_session
 
 TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
 
@@ -177,18 +178,10 @@ def test_help_lists_the_mcp_run_options(claw) -> None:  # type: ignore[no-untype
 
 
 def test_mcp_timeout_asks_for_a_session_start_wait_unless_the_user_set_one(tmp_path: Path) -> None:
-    import claw
     from claw_mcp.session import ask_start_timeout
 
     def started(env: dict[str, str], start_timeout: float | None = None) -> float:
-        session = claw.SessionContext(
-            trust=claw.WorkspaceTrust(tmp_path, True, "this run"),
-            session_id="s",
-            workspace=tmp_path,
-            settings={},
-            env=env,
-            start_timeout=start_timeout,
-        )
+        session = trusted_session(tmp_path, env, start_timeout=start_timeout)
         ask_start_timeout(session)
         return session.start_timeout
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import claw
 from claw_mcp import plugin
+from mcp_sessions import trusted_session
 
 
 class InProcess(claw.MessageTransport):
@@ -43,14 +44,8 @@ class InProcess(claw.MessageTransport):
 
 
 def test_a_message_transport_serves_tools(workspace: Path, claw_env: dict[str, str]) -> None:
-    (workspace / ".mcp.json").write_text('{"mcpServers": {"host": {"type": "inproc"}}}', encoding="utf-8")
-    session = claw.SessionContext(
-        session_id="s",
-        workspace=workspace,
-        settings={},
-        env=claw_env,
-        transports={"inproc": InProcess},
-        trust=claw.WorkspaceTrust(workspace, True, "this run"),  # the test's own folder: its .mcp.json counts
+    session = trusted_session(
+        workspace, claw_env, {"host": {"type": "inproc"}}, transports={"inproc": InProcess}
     )
     ctx = claw.ToolContext(workspace=workspace, session_id="s", env=claw_env, session=session)
     got: dict[str, Any] = {}

@@ -19,6 +19,7 @@ from claw_mcp.login import login
 from claw_mcp.oauth import TokenFile
 from claw_mcp.session import builtin_transports
 from mcp_fixture_servers import OAuthServer, follow_redirects
+from mcp_sessions import trusted_session
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +39,7 @@ def headless_session(
 ) -> tuple[claw.SessionContext, dict[str, Any]]:
     """Start a ``-p``-style (non-interactive) session, call ``echo`` and McpAuth, end it."""
     entry = {"type": oauth_server.transport, "url": oauth_server.url}
-    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"secure": entry}}), encoding="utf-8")
-    session = claw.SessionContext(
-        trust=claw.WorkspaceTrust(workspace, True, "this run"),
-        session_id="s",
-        workspace=workspace,
-        settings={},
-        env=env,
-        interactive=False,
-    )
+    session = trusted_session(workspace, env, {"secure": entry}, interactive=False)
     out: dict[str, Any] = {}
 
     async def scenario() -> None:
@@ -142,15 +135,11 @@ def test_mcp_auth_tool_in_an_interactive_session(
 
     monkeypatch.setattr(login_module, "announce_and_open", follow_redirects)  # the "browser"
     TokenFile("secure", oauth_server.url, claw_env).clear()
-    (workspace / ".mcp.json").write_text(
-        json.dumps({"mcpServers": {"secure": {"type": "http", "url": oauth_server.url}}})
-    )
-    session = claw.SessionContext(
-        trust=claw.WorkspaceTrust(workspace, True, "this run"),
-        session_id="s",
-        workspace=workspace,
+    session = trusted_session(
+        workspace,
+        claw_env,
+        {"secure": {"type": "http", "url": oauth_server.url}},
         settings={"enabledMcpjsonServers": ["secure"]},  # approved, as an interactive session requires
-        env=claw_env,
         interactive=True,
     )
 

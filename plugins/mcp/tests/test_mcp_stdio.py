@@ -17,6 +17,7 @@ import pytest
 from claw.testing import process_alive
 from claw_mcp import plugin
 from mcp_fixture_servers import WebSocketServer, write_pid_server
+from mcp_sessions import trusted_session
 
 TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
 
@@ -24,15 +25,7 @@ TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
 def session_for(
     workspace: Path, env: dict[str, str], servers: dict[str, Any], **extra: Any
 ) -> claw.SessionContext:
-    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}), encoding="utf-8")
-    return claw.SessionContext(
-        trust=claw.WorkspaceTrust(workspace, True, "this run"),
-        session_id="s1",
-        workspace=workspace,
-        settings={},
-        env=env,
-        extra=extra,
-    )
+    return trusted_session(workspace, env, servers, session_id="s1", extra=extra)
 
 
 def ctx_for(session: claw.SessionContext) -> claw.ToolContext:

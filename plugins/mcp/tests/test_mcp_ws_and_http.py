@@ -13,6 +13,7 @@ import claw
 import pytest
 from claw_mcp import plugin
 from mcp_fixture_servers import WebSocketServer
+from mcp_sessions import trusted_session
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +26,7 @@ def ws_server() -> Iterator[WebSocketServer]:
 def run_session(
     workspace: Path, env: dict[str, str], servers: dict[str, Any], body: Any
 ) -> claw.SessionContext:
-    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}), encoding="utf-8")
-    session = claw.SessionContext(
-        trust=claw.WorkspaceTrust(workspace, True, "this run"),
-        session_id="s",
-        workspace=workspace,
-        settings={},
-        env=env,
-    )
+    session = trusted_session(workspace, env, servers)
 
     async def scenario() -> None:
         await plugin.claw_session_start(session)
@@ -130,19 +124,8 @@ def test_third_party_transport_from_the_session_registry(
                 {**config, "url": config["url"].replace("tunnel://", "ws://")}
             )
 
-    (workspace / ".mcp.json").write_text(
-        json.dumps(
-            {"mcpServers": {"t": {"type": "tunnel", "url": ws_server.url.replace("ws://", "tunnel://")}}}
-        )
-    )
-    session = claw.SessionContext(
-        trust=claw.WorkspaceTrust(workspace, True, "this run"),
-        session_id="s",
-        workspace=workspace,
-        settings={},
-        env=claw_env,
-        transports={"tunnel": Tunnel},
-    )
+    tunnel = {"type": "tunnel", "url": ws_server.url.replace("ws://", "tunnel://")}
+    session = trusted_session(workspace, claw_env, {"t": tunnel}, transports={"tunnel": Tunnel})
 
     async def scenario() -> claw.ToolResult:
         await plugin.claw_session_start(session)

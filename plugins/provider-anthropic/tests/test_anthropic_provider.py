@@ -20,19 +20,10 @@ from claw import (
     ToolUseStart,
 )
 from claw.testing import stream_events
+from claw.testing.samples import PNG_BASE64 as PNG
+from claw.testing.samples import READ_TOOL as READ
 from claw.testing.script import Fault, Reply, Text, Thinking, ToolCall, Usage
 from claw_provider_anthropic.provider import AnthropicProvider
-
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-READ = ToolSpec(
-    name="Read",
-    description="Read a file",
-    input_schema={
-        "type": "object",
-        "properties": {"file_path": {"type": "string"}},
-        "required": ["file_path"],
-    },
-)
 
 
 def provider(server, **settings):  # type: ignore[no-untyped-def]

@@ -163,3 +163,16 @@ def test_cut_stream_is_retryable(openai_server) -> None:
     with pytest.raises(ApiError) as info:
         stream_events(provider(openai_server), request())
     assert info.value.status_code is None and info.value.retryable
+
+
+def test_a_response_failed_event_is_an_api_error_classified_by_its_code() -> None:
+    from claw_provider_openai.responses import ResponsesAssembler
+
+    failed = {
+        "type": "response.failed",
+        "response": {"error": {"code": "rate_limit_exceeded", "message": "slow"}},
+    }
+    with pytest.raises(ApiError) as info:
+        ResponsesAssembler("gpt-5.4").feed(failed)
+    assert str(info.value) == "openai: response failed: rate_limit_exceeded: slow"
+    assert (info.value.status_code, info.value.retryable, info.value.provider) == (429, True, "openai")

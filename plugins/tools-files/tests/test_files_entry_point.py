@@ -24,6 +24,7 @@ IMPLEMENTATION = {
     "claw_tools_files._glob",
     "claw_tools_files._grep",
     "claw_tools_files._notebook",
+    "claw_tools_files._paths",
     "claw_tools_files._search",
     "claw_tools_files._walk",
     "claw_tools_files._textfile",

@@ -21,7 +21,8 @@ both the in-process ``scripted`` provider and the vendor mock servers (``anthrop
 (import package ``claw_testkit``) so the kernel carries no vendor wire format.
 
 :func:`stream_events` runs one :meth:`claw.Provider.stream` call to completion from synchronous tests.
-:func:`process_alive` and :func:`processes_gone` tell whether a child process claw started has ended.
+:func:`process_alive` and :func:`processes_gone` tell whether a child process claw started has ended;
+:func:`wait_for` polls for any other condition.
 :mod:`claw.testing.permissions` (and the ``permission_folder`` fixture) serves tables of permission cases.
 """
 
@@ -34,7 +35,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -430,3 +431,15 @@ def processes_gone(pids: Iterable[int], timeout: float = 10.0) -> bool:
     while (pending := [pid for pid in pending if process_alive(pid)]) and time.monotonic() < deadline:
         time.sleep(0.05)
     return not pending
+
+
+def wait_for(check: Callable[[], Any], what: str = "condition", timeout: float = 30.0) -> Any:
+    """Poll ``check`` every 50 ms until it returns something truthy, and return that; after ``timeout``
+    seconds fail the test with an ``AssertionError`` naming ``what``. For what claw or a plugin does in
+    another process or thread (a file appears, a record changes state), where checking once races it."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
+    return value

@@ -15,11 +15,15 @@ The SDKs stay where they add something a user needs: Vertex and Foundry credenti
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import AsyncIterator, Mapping
-from typing import Any, Literal
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from claw import VERSION
+
+if TYPE_CHECKING:
+    import asyncio
 
 #: How a vendor's stream says things: ``anthropic`` (named events, ``ping``, ``error`` events) or
 #: ``openai`` (``data:`` lines ending with ``[DONE]``; an ``error`` object in a chunk).
@@ -186,6 +190,32 @@ class HttpClient:
             await self._direct.close()
         else:
             await self._client.aclose()
+
+
+class LoopClient:
+    """One :class:`HttpClient` per running event loop (its connection pool is bound to one): ``make``
+    builds it on first use in a loop (and may raise, e.g. ``claw.MissingCredentials``); :meth:`aclose`
+    closes the current one. What a provider that sends over :class:`HttpClient` keeps."""
+
+    def __init__(self, make: Callable[[], HttpClient]) -> None:
+        self._make = make
+        self._client: HttpClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def get(self) -> HttpClient:
+        import asyncio  # not at import: ``claw --help`` stays without it
+
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            self._client = self._make()
+            self._loop = loop
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            with contextlib.suppress(RuntimeError):  # its event loop may be gone already
+                await client.close()
 
 
 class SseStream:

@@ -8,15 +8,13 @@ backs off and falls back in one place, from the :class:`claw.ApiError` every fai
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import claw
 from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
 from claw_wire import anthropic as anthropic_wire
-from claw_wire.http import HttpClient, anthropic_headers
+from claw_wire.http import HttpClient, LoopClient, anthropic_headers
 
 from claw_provider_anthropic import catalogue
 
@@ -39,8 +37,7 @@ class AnthropicProvider(Provider):
 
     def __init__(self, settings: Any, env: Any) -> None:
         super().__init__(settings, env)
-        self._client: HttpClient | None = None
-        self._client_loop: asyncio.AbstractEventLoop | None = None
+        self._clients = LoopClient(self._new_client)
 
     @classmethod
     def models(cls) -> list[ModelInfo]:
@@ -77,24 +74,17 @@ class AnthropicProvider(Provider):
 
     def client(self) -> HttpClient:
         """The HTTP client for the running event loop (its connection pool is bound to one)."""
-        loop = asyncio.get_running_loop()
-        if self._client is not None and self._client_loop is loop:
-            return self._client
+        return self._clients.get()
+
+    def _new_client(self) -> HttpClient:
         found = self._credential()
         if found is None:
             raise claw.MissingCredentials(f"no Anthropic credentials: {HINT}")
         kind, secret, _ = found
-        self._client = HttpClient(
-            self.base_url or API_URL, anthropic_headers(kind, secret), dialect="anthropic"
-        )
-        self._client_loop = loop
-        return self._client
+        return HttpClient(self.base_url or API_URL, anthropic_headers(kind, secret), dialect="anthropic")
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            with contextlib.suppress(RuntimeError):  # its event loop may be gone already
-                await client.close()
+        await self._clients.aclose()
 
     # -- streaming --------------------------------------------------------------------------------
 

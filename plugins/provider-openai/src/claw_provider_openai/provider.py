@@ -8,14 +8,12 @@ retries, backs off and falls back in one place, from the :class:`claw.ApiError` 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import claw
 from claw import CredentialStatus, ModelInfo, ModelRequest, Provider, StreamEvent
-from claw_wire.http import HttpClient, openai_headers
+from claw_wire.http import HttpClient, LoopClient, openai_headers
 
 from claw_provider_openai import catalogue
 from claw_provider_openai.catalogue import Api
@@ -42,8 +40,7 @@ class OpenAIProvider(Provider):
 
     def __init__(self, settings: Mapping[str, Any], env: Mapping[str, str]) -> None:
         super().__init__(settings, env)
-        self._client: HttpClient | None = None
-        self._client_loop: asyncio.AbstractEventLoop | None = None
+        self._clients = LoopClient(self._new_client)
 
     @classmethod
     def models(cls) -> list[ModelInfo]:
@@ -113,9 +110,9 @@ class OpenAIProvider(Provider):
 
     def client(self) -> HttpClient:
         """The HTTP client for the running event loop (its connection pool is bound to one)."""
-        loop = asyncio.get_running_loop()
-        if self._client is not None and self._client_loop is loop:
-            return self._client
+        return self._clients.get()
+
+    def _new_client(self) -> HttpClient:
         if not self.credentials().present:
             raise claw.MissingCredentials(f"no OpenAI credentials: {HINT}")
         key, _ = self._key()
@@ -124,15 +121,10 @@ class OpenAIProvider(Provider):
         headers = openai_headers(
             key, organization=self.env.get("OPENAI_ORG_ID"), project=self.env.get("OPENAI_PROJECT_ID")
         )
-        self._client = HttpClient(self.base_url or OPENAI_URL, headers, dialect="openai")
-        self._client_loop = loop
-        return self._client
+        return HttpClient(self.base_url or OPENAI_URL, headers, dialect="openai")
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            with contextlib.suppress(RuntimeError):  # its event loop may be gone already
-                await client.close()
+        await self._clients.aclose()
 
     # -- streaming ----------------------------------------------------------------------------
 

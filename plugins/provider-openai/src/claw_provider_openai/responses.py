@@ -146,6 +146,13 @@ def build_params(request: ModelRequest, info: ModelInfo, *, compatible: bool) ->
     return params
 
 
+def _stream_error(what: str, code: str, message: Any) -> ApiError:
+    """A failure the stream reports (``response.failed`` or ``error``), retryable as its code's status is."""
+    return ApiError.from_status(
+        status_of_code(code), f"openai: {what}: {code}: {message}", error_code=code, provider="openai"
+    )
+
+
 class ResponsesAssembler:
     """Assembles response stream events (decoded JSON) into claw events and a :class:`ModelResponse`."""
 
@@ -195,21 +202,9 @@ class ResponsesAssembler:
         elif kind == "response.failed":
             error = (event.get("response") or {}).get("error") or {}
             code = error.get("code") or "server_error"
-            message = error.get("message") or "response failed"
-            raise ApiError.from_status(
-                status_of_code(code),
-                f"openai: response failed: {code}: {message}",
-                error_code=code,
-                provider="openai",
-            )
+            raise _stream_error("response failed", code, error.get("message") or "response failed")
         elif kind == "error":
-            code = event.get("code") or "server_error"
-            raise ApiError.from_status(
-                status_of_code(code),
-                f"openai: error mid-stream: {code}: {event.get('message')}",
-                error_code=code,
-                provider="openai",
-            )
+            raise _stream_error("error mid-stream", event.get("code") or "server_error", event.get("message"))
         return []
 
     def _added(self, item: dict[str, Any]) -> list[StreamEvent]:

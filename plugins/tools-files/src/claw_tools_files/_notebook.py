@@ -10,6 +10,7 @@ from typing import Any
 import claw
 
 from claw_tools_files import _specs
+from claw_tools_files._paths import named_path, path_access
 from claw_tools_files._textfile import check_fresh, decode, remember
 
 
@@ -31,16 +32,10 @@ class NotebookEditTool(claw.Tool):
     spec = _specs.NOTEBOOK_EDIT
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
-        value = input.get("notebook_path")
-        if not isinstance(value, str) or not value:
-            return []
-        return [claw.Access(kind="write", path=str(ctx.resolve(value)))]
+        return path_access(input, ctx, "write", "notebook_path")
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        value = input["notebook_path"]
-        if not value:
-            raise claw.ToolError("notebook_path must not be empty")
-        path = ctx.resolve(value)
+        path = named_path(input, ctx, "notebook_path")
         if path.suffix.lower() != ".ipynb":
             raise claw.ToolError(f"{path} is not a .ipynb notebook; use Edit for other files")
         if not path.is_file():

@@ -11,6 +11,7 @@ from typing import Any
 import claw
 
 from claw_tools_files import _specs
+from claw_tools_files._paths import named_path, path_access
 from claw_tools_files._specs import DEFAULT_LIMIT, MAX_LINE_CHARS, MAX_TEXT_BYTES
 from claw_tools_files._textfile import decode, is_binary, remember
 
@@ -77,16 +78,10 @@ class ReadTool(claw.Tool):
     spec = _specs.READ
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
-        value = input.get("file_path")
-        if not isinstance(value, str) or not value:
-            return []
-        return [claw.Access(kind="read", path=str(ctx.resolve(value)))]
+        return path_access(input, ctx, "read")
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
-        value = input["file_path"]
-        if not value:
-            raise claw.ToolError("file_path must not be empty")
-        path = ctx.resolve(value)
+        path = named_path(input, ctx)
         if path.is_dir():
             raise claw.ToolError(f"{path} is a directory, not a file; use Glob or Bash (ls) to list it")
         if not path.exists():

@@ -10,25 +10,16 @@ from typing import Any
 import claw
 
 from claw_tools_files import _specs
+from claw_tools_files._paths import named_path, path_access
 from claw_tools_files._textfile import TextFile, check_fresh, load, remember, structured_patch
 
 #: How Read shows a byte that is not UTF-8 (``claw.model_text``).
 REPLACEMENT = "\ufffd"
 
 
-def _write_access(input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
-    value = input.get("file_path")
-    if not isinstance(value, str) or not value:
-        return []
-    return [claw.Access(kind="write", path=str(ctx.resolve(value)))]
-
-
 def _target(input: Mapping[str, Any], ctx: claw.ToolContext) -> Path:
     """The file a write goes to (the kernel checked the input's shape against the schema)."""
-    value = input["file_path"]
-    if not value:
-        raise claw.ToolError("file_path must not be empty")
-    path = ctx.resolve(value)
+    path = named_path(input, ctx)
     if path.is_dir():
         raise claw.ToolError(f"{path} is a directory")
     return path
@@ -46,7 +37,7 @@ class WriteTool(claw.Tool):
     spec = _specs.WRITE
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
-        return _write_access(input, ctx)
+        return path_access(input, ctx, "write")
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         path = _target(input, ctx)
@@ -154,7 +145,7 @@ class EditTool(claw.Tool):
     spec = _specs.EDIT
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
-        return _write_access(input, ctx)
+        return path_access(input, ctx, "write")
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         path = _target(input, ctx)
@@ -183,7 +174,7 @@ class MultiEditTool(claw.Tool):
     spec = _specs.MULTI_EDIT
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
-        return _write_access(input, ctx)
+        return path_access(input, ctx, "write")
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         path = _target(input, ctx)

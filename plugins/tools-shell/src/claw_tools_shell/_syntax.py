@@ -161,7 +161,7 @@ class _Reader:
         if kind == "raw_string":
             return text[1:-1]
         if kind == "string":
-            return _unescape_double(text[1:-1])
+            return _unescape(text[1:-1], _DOUBLE_QUOTED_ESCAPES)
         if kind in ("concatenation", "command_name", "variable_assignment"):
             return "".join(self.word(c) for c in node.children) if node.children else text
         if kind == "word":
@@ -169,27 +169,21 @@ class _Reader:
         return text
 
 
-def _unescape(text: str) -> str:
+#: What a backslash escapes inside double quotes (elsewhere there it stays a backslash).
+_DOUBLE_QUOTED_ESCAPES = '$`"\\\n'
+
+
+def _unescape(text: str, escapable: str | None = None) -> str:
+    """``text`` with its backslash escapes resolved: of any character (a bare word), or of those in
+    ``escapable`` only (a double-quoted string's body)."""
     if "\\" not in text:
         return text
     out, i = [], 0
     while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and (escapable is None or text[i + 1] in escapable):
             out.append(text[i + 1])
             i += 2
             continue
         out.append(text[i])
-        i += 1
-    return "".join(out)
-
-
-def _unescape_double(body: str) -> str:
-    out, i = [], 0
-    while i < len(body):
-        if body[i] == "\\" and i + 1 < len(body) and body[i + 1] in '$`"\\\n':
-            out.append(body[i + 1])
-            i += 2
-            continue
-        out.append(body[i])
         i += 1
     return "".join(out)

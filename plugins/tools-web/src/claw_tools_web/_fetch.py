@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import claw
 
 from claw_tools_web import _specs
-from claw_tools_web._http import SHOWN_RESPONSE_HEADERS, check_url, host_of, read_capped
+from claw_tools_web._http import SHOWN_RESPONSE_HEADERS, check_url, host_of, read_capped, url_access
 from claw_tools_web._reader import NO_MODEL, SYSTEM, user_prompt
 from claw_tools_web._settings import WebFetchSettings, section
 
@@ -38,8 +38,7 @@ class WebFetchTool(claw.Tool):
     spec = _specs.WEB_FETCH
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
-        url = input.get("url")
-        return [claw.Access(kind="network", url=url)] if isinstance(url, str) and url else []
+        return url_access(input)
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         url = check_url(input.get("url"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,6 +42,13 @@ def check_url(url: object) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise claw.ToolError(f"url must be an absolute http:// or https:// URL, not {url!r}")
     return url
+
+
+def url_access(input: Mapping[str, Any]) -> list[claw.Access]:
+    """What a tool that requests ``input["url"]`` asks the permission engine for: network access to
+    that URL (nothing when it is missing; the tool's run refuses that)."""
+    url = input.get("url")
+    return [claw.Access(kind="network", url=url)] if isinstance(url, str) and url else []
 
 
 def host_of(url: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import claw
 
 from claw_tools_web import _specs
-from claw_tools_web._http import SECRET_RESPONSE_HEADERS, check_url, read_capped
+from claw_tools_web._http import SECRET_RESPONSE_HEADERS, check_url, read_capped, url_access
 from claw_tools_web._settings import RemoteTriggerSettings, section
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
@@ -46,8 +46,7 @@ class RemoteTriggerTool(claw.Tool):
     spec = _specs.REMOTE_TRIGGER
 
     def access(self, input: Mapping[str, Any], ctx: claw.ToolContext) -> list[claw.Access]:
-        url = input.get("url")
-        return [claw.Access(kind="network", url=url)] if isinstance(url, str) and url else []
+        return url_access(input)
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         limits = section(ctx.settings, "remoteTrigger", RemoteTriggerSettings)
