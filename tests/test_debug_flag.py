@@ -67,3 +67,65 @@ def test_a_prompt_before_debug_stays_the_prompt(claw, run, anthropic_server) -> 
 def test_debug_with_verbose_keeps_the_filter(run) -> None:  # type: ignore[no-untyped-def]
     res = run("--debug", "hooks", "--verbose")
     assert _categories(res.stderr) == {"hooks"}
+
+
+def test_debug_file_takes_the_lines_off_stderr(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``--debug-file PATH`` (Claude Code's): debug mode on, its lines in the file, none on stderr."""
+    log = tmp_path / "debug.log"
+    res = run("--debug-file", str(log))
+    assert _categories(res.stderr) == set()
+    assert _categories(log.read_text()) == {"http", "hooks"}
+
+
+def test_debug_file_keeps_the_filter(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    log = tmp_path / "debug.log"
+    run("--debug", "hooks", "--debug-file", str(log))
+    assert _categories(log.read_text()) == {"hooks"}
+
+
+def test_a_debug_file_that_cannot_be_opened_is_a_usage_error(claw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    res = claw.subprocess("-p", "hi", "--debug-file", str(tmp_path / "missing" / "debug.log"))
+    assert res.exit_code == 2, res.stderr
+    assert res.stderr.strip().splitlines() == [
+        f"claw: error: --debug-file: cannot open {tmp_path / 'missing' / 'debug.log'}: No such file or directory"
+    ]
+
+
+#: A plugin whose option's callback has a bug: the exception reaches the command line's error handler.
+BUGGY_OPTION = """
+import click
+
+import claw
+
+
+def boom(ctx, param, value):
+    if value:
+        raise RuntimeError("option exploded")
+
+
+@claw.hookimpl
+def claw_register_run_options(register):
+    register(click.Option(["--boom"], is_flag=True, expose_value=False, callback=boom))
+"""
+
+
+@pytest.mark.parametrize(
+    ("flags", "traceback"),
+    [
+        ((), False),
+        (("--verbose",), True),
+        (("--debug",), True),
+        (("-d", "api"), True),
+        (("--debug-file", "LOG"), True),
+    ],
+)
+def test_debug_shows_a_bugs_traceback_as_verbose_does(  # type: ignore[no-untyped-def]
+    claw, plugin_module, tmp_path: Path, flags: tuple[str, ...], traceback: bool
+) -> None:
+    """The traceback of a bug outside a turn goes to stderr with ``--debug`` (any filter) and
+    ``--debug-file`` too, as with ``--verbose``."""
+    plugin_module("buggy_option", BUGGY_OPTION)
+    flags = tuple(str(tmp_path / "debug.log") if f == "LOG" else f for f in flags)
+    res = claw.subprocess("-p", "go", *flags, "--boom", input=b"")
+    res.assert_failure(1, "claw: error: internal error: RuntimeError: option exploded")
+    assert ("Traceback" in res.stderr) is traceback

@@ -173,6 +173,7 @@ _LAZY: dict[str, str] = {
     "http_request": "claw._log",
     # ``--bare`` (CLAUDE_CODE_SIMPLE): whether a plugin skips what it would discover on its own
     "bare": "claw._builtins.bare.mode",
+    "safe_mode": "claw._builtins.bare.mode",
     # where claw keeps configuration and state; JSON files read with file:line errors
     "config_dir": "claw._paths",
     "claude_config_dir": "claw._paths",
@@ -201,7 +202,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from claw._builtins.bare.mode import bare
+    from claw._builtins.bare.mode import bare, safe_mode
     from claw._builtins.local_tasks.backend import LocalTaskBackend
     from claw._builtins.local_tasks.processes import (
         decode_task_output,

@@ -23,6 +23,8 @@ _level = logging.WARNING
 #: Which categories show (``--debug FILTER``, :mod:`claw._builtins.debug_log`): a test on a logger's
 #: name; ``None`` shows every line.
 shown: Callable[[str], bool] | None = None
+#: Where the lines go: stderr, or ``--debug-file``'s file (:mod:`claw._builtins.debug_log`).
+sink: Any = None
 
 #: Query parameter names containing one of these are masked in logged URLs (``?key=`` is how some
 #: Google APIs take an API key; presigned URLs carry signatures and tokens).
@@ -47,7 +49,7 @@ def configure(verbose: bool = False) -> None:
             structlog.dev.ConsoleRenderer(colors=False),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(_level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=sink or sys.stderr),
         cache_logger_on_first_use=False,
     )
     _configured = True

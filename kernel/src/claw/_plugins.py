@@ -225,6 +225,9 @@ _HOOKABLE = (types.FunctionType, types.MethodType, staticmethod, classmethod)
 
 
 _DISABLED = "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled"
+#: Safe mode's variable (``claw.safe_mode``): a broken third-party plugin is what it rules out.
+_SAFE = "CLAUDE_CODE_SAFE_MODE"
+_ON = ("1", "true", "yes", "on")
 
 
 def _split(value: str | None) -> set[str]:
@@ -307,7 +310,7 @@ class PluginManager(pluggy.PluginManager):
 
     def _admit(self, record: PluginRecord) -> bool:
         """Whether to load a plugin: its name must be free, and ``CLAW_PLUGINS``,
-        ``CLAW_DISABLE_PLUGINS`` and ``plugins.disabled`` must let it through."""
+        ``CLAW_DISABLE_PLUGINS``, ``plugins.disabled`` and safe mode must let it through."""
         holder = next((r for r in self.records if r.name == record.name), None)
         if holder is not None:
             self._fail(record, f'uses the plugin name "{record.name}", already taken by {holder.label}')
@@ -317,6 +320,8 @@ class PluginManager(pluggy.PluginManager):
             record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
         elif names & self.disabled:
             record.status, record.reason = "disabled", _DISABLED
+        elif record.dist not in (None, *FIRST_PARTY) and self.env.get(_SAFE, "").strip().lower() in _ON:
+            record.status, record.reason = "disabled", f"{_SAFE}: safe mode loads no third-party plugin"
         else:
             return True
         self.records.append(record)

@@ -383,3 +383,25 @@ def test_if_condition_without_a_rule_reader_runs_on_every_tool_event(claw_env, w
     event = HookEvent(hook_event_name="PreToolUse", tool_name="Read", tool_input={"file_path": "x"})
     assert asyncio.run(runner(workspace, hooks, claw_env).run(event)).action == "block"
     assert "needs claw-permissions (pip install claw-permissions)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("mode", "ran"),
+    [({}, ["cli", "managed", "project"]), ({"CLAUDE_CODE_SIMPLE": "1"}, ["cli", "managed"]),
+     ({"CLAUDE_CODE_SAFE_MODE": "1"}, ["managed"])],
+)  # fmt: skip
+def test_bare_and_safe_mode_keep_which_settings_hooks(claw_env, workspace, tmp_path, mode, ran):
+    """``--bare`` drops the hooks of the files claw finds itself (project here); ``--safe-mode`` keeps
+    only the managed settings' (the policy's), as Claude Code's safe mode does: not ``--settings``' either."""
+    log = tmp_path / "log"
+
+    def hook(name):
+        return {"PreToolUse": [cmd(f"echo {name} >> {log}", matcher="*")]}
+
+    layers = [
+        Layer("cli", "--settings", {"hooks": hook("cli")}, workspace),
+        Layer("managed", str(tmp_path / "managed-settings.json"), {"hooks": hook("managed")}, tmp_path),
+    ]
+    r = runner(workspace, hook("project"), {**claw_env, **mode}, extra_layers=layers)
+    asyncio.run(r.run(pre()))
+    assert sorted(log.read_text().split()) == ran

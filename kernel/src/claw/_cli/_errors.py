@@ -13,9 +13,10 @@ from claw._errors import ClawError, internal_error
 def run(cli: click.Command, argv: list[str] | None) -> int:
     """Run the command line; every failure ends in one ``claw: error: ...`` line and an exit code. A
     bug (an exception that is not a :class:`ClawError`: exit 1, ``internal error``) also prints its
-    traceback with ``--verbose`` or ``CLAW_LOG=debug``; an expected error only with ``CLAW_LOG=debug``."""
+    traceback with ``--verbose``, ``--debug``, ``--debug-file`` or ``CLAW_LOG=debug``; an expected error only with ``CLAW_LOG=debug``."""
     debug = os.environ.get("CLAW_LOG", "").lower() == "debug"
-    verbose = debug or "--verbose" in (argv if argv is not None else sys.argv[1:])
+    args = sys.argv[1:] if argv is None else argv
+    verbose = debug or any(a in ("--verbose", "-d") or a.startswith("--debug") for a in args)
     try:
         rv = cli.main(args=argv, prog_name="claw", standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):

@@ -141,6 +141,8 @@ class ClawGroup(click.Group):
         if "--version" in head or "-v" in head:
             ctx.ignore_unknown_options = True
             return
+        if "--safe-mode" in head:  # before the plugins load: safe mode loads no third-party one
+            os.environ["CLAUDE_CODE_SAFE_MODE"] = "1"
         state = CliState()
         for flag, raw in _early_values(self._value_options(ctx), head).items():
             param = next(p for p in self.params if flag in p.opts)

@@ -4,6 +4,7 @@ Imports only ``claw`` and ``click`` at start-up: the folders are read when a run
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,9 @@ _FLAGS = (("plugin_dir", False), ("plugin_dir_no_mcp", True))
 def claw_adjust_run(options: claw.LoopOptions) -> str | None:
     """``--plugin-dir`` folders load before anything runs: a folder that cannot be read ends the run."""
     given = [(path, skip) for key, skip in _FLAGS for path in options.extra.get(key) or ()]
-    if not given:
+    if not given or claw.safe_mode(
+        os.environ
+    ):  # safe mode: not even --plugin-dir (the flag sets the variable)
         return None
     from claw_claude_plugins import folders
 
@@ -65,6 +68,8 @@ def claw_adjust_session(options: claw.LoopOptions, context: claw.CommandContext)
     read ends the run; without claw-mcp their MCP servers are left out with a warning)."""
     from claw_claude_plugins import installed
 
+    if claw.safe_mode(context.env):  # ``--safe-mode``: no Claude Code plugin at all (Claude Code's)
+        return None
     # Bare mode (``--bare``) loads no installed plugin, only the folders a flag names (Claude Code's).
     ids = [] if claw.bare(context.env) else installed.enabled_ids(context.settings.data)
     roots = {f.root for f in options.plugin_folders}

@@ -51,15 +51,16 @@ class ConfiguredHook:
 DISCOVERED_SCOPES = frozenset({"user", "project", "local"})
 
 
-def effective_hooks(settings: Any, *, bare: bool = False) -> list[ConfiguredHook]:
+def effective_hooks(settings: Any, *, bare: bool = False, safe: bool = False) -> list[ConfiguredHook]:
     """Every command hook, in layer order (lowest precedence first); an identical hook (same
     event, matcher, command and environment) from a later file is listed once, with its first file.
     ``bare`` (``--bare``) leaves out the user, project and local files' hooks: those of ``--settings``,
-    managed settings and ``--plugin-dir`` folders are given explicitly (or by policy) and still run."""
+    managed settings and ``--plugin-dir`` folders are given explicitly (or by policy) and still run.
+    ``safe`` (``--safe-mode``) keeps only the managed settings' hooks (policy), as Claude Code's does."""
     out: list[ConfiguredHook] = []
     seen: set[tuple[str, str, str | None, str, str]] = set()
     for layer in getattr(settings, "layers", []) or []:
-        if bare and layer.scope in DISCOVERED_SCOPES:
+        if (bare and layer.scope in DISCOVERED_SCOPES) or (safe and layer.scope != "managed"):
             continue
         hooks = layer.data.get("hooks") or {}
         if not isinstance(hooks, dict):

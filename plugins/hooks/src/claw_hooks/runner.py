@@ -38,7 +38,7 @@ class HookRunner:
     def __init__(self, context: HookContext) -> None:
         self.context = context
         self.hooks: list[ConfiguredHook] = [
-            *effective_hooks(context.settings, bare=claw.bare(context.env)),
+            *effective_hooks(context.settings, bare=claw.bare(context.env), safe=claw.safe_mode(context.env)),
             *callback_hooks(context.callbacks),
         ]
         self._conditions = {h.condition: _condition(context, h.condition) for h in self.hooks if h.condition}

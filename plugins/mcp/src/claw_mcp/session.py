@@ -31,7 +31,8 @@ def transports_of(session: claw.SessionContext) -> Mapping[str, type[claw.Transp
 
 def resolve_for(session: claw.SessionContext) -> mcp_config.Resolved:
     extra = session.extra or {}
-    cli = extra.get("mcp_config") or []
+    # Safe mode (``--safe-mode``) starts no server at all, not even --mcp-config's (Claude Code's).
+    cli = [] if claw.safe_mode(session.env) else extra.get("mcp_config") or []
     if isinstance(cli, str):
         cli = [cli]
     return mcp_config.resolve(
@@ -40,7 +41,7 @@ def resolve_for(session: claw.SessionContext) -> mcp_config.Resolved:
         session.settings,
         cli_configs=list(cli),
         # Bare mode (``--bare``) starts only what a flag names, as --strict-mcp-config does.
-        strict=bool(extra.get("strict_mcp_config")) or claw.bare(session.env),
+        strict=bool(extra.get("strict_mcp_config")) or claw.bare(session.env) or claw.safe_mode(session.env),
         trusted=session.trusted,
         ask_approval=session.interactive,
     )

@@ -113,8 +113,8 @@ _LABELS = {
 
 def memory(workspace: Path, env: Mapping[str, str]) -> str:
     """The user's instruction files for ``workspace``, each introduced by its path; ``""`` when none,
-    and in bare mode (``claw.bare``: ``--bare`` skips CLAUDE.md, as Claude Code's does)."""
-    if claw.bare(env):
+    and in bare and safe mode (``claw.bare``, ``claw.safe_mode``: both skip CLAUDE.md, as Claude Code's do)."""
+    if claw.bare(env) or claw.safe_mode(env):
         return ""
     files = instructions.load(workspace, env)
     if not files:

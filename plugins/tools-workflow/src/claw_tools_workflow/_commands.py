@@ -222,6 +222,8 @@ def discover(
     """Every command and skill visible from ``workspace`` and in the ``plugins`` folders, by name,
     precedence applied; in bare mode (``claw.bare``) only the folders' (``--plugin-dir``): Claude Code's
     ``--bare`` skips the discovery of custom commands and skills."""
+    if claw.safe_mode(env):  # ``--safe-mode``: no custom command or skill at all (Claude Code's)
+        return {}
     named = [c for folder in plugins for c in _plugin_commands(folder)]
     if claw.bare(env):
         return {c.name: c for c in named}

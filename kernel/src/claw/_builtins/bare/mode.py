@@ -1,5 +1,5 @@
-"""Bare mode's one signal: the environment variable ``CLAUDE_CODE_SIMPLE`` (Claude Code's name for it;
-``--bare`` sets it). An environment variable, not a run option, because every owner already gets the
+"""Bare mode's and safe mode's signals: the environment variable ``CLAUDE_CODE_SIMPLE`` (Claude Code's name for it;
+``--bare`` sets it) and ``CLAUDE_CODE_SAFE_MODE`` (``--safe-mode``). An environment variable, not a run option, because every owner already gets the
 run's environment (the system prompt's sections, the hook runner, the session, trust) and because hook
 commands, MCP servers and nested ``claw -p`` runs inherit it, as under Claude Code."""
 
@@ -11,6 +11,9 @@ from typing import Any
 
 #: Set to ``1`` by ``--bare``; any of :data:`_ON` set by the user means the same.
 BARE_ENV = "CLAUDE_CODE_SIMPLE"
+#: Set to ``1`` by ``--safe-mode`` (the command line sets it before the plugins load, so the plugin
+#: manager leaves out third-party plugins: :mod:`claw._cli._root`); the same values as ``BARE_ENV``.
+SAFE_ENV = "CLAUDE_CODE_SAFE_MODE"
 _ON = frozenset({"1", "true", "yes", "on"})
 
 
@@ -24,8 +27,19 @@ def bare(env: Mapping[str, str]) -> bool:
     return env.get(BARE_ENV, "").strip().lower() in _ON
 
 
+def safe_mode(env: Mapping[str, str]) -> bool:
+    """Whether this run is in safe mode (Claude Code's ``--safe-mode``, for troubleshooting a broken
+    configuration): plugins skip every customization, including what a flag names (``--plugin-dir``,
+    ``--mcp-config``, ``--agents``, the hooks of ``--settings``); managed (policy) settings still apply.
+    The plugin manager loads no third-party claw plugin.
+
+    :param env: the run's environment, as for :func:`bare`.
+    """
+    return env.get(SAFE_ENV, "").strip().lower() in _ON
+
+
 def enter(ctx: Any, _param: Any, value: bool) -> None:
-    """``--bare``'s callback: before the run reads anything, so every owner sees the variable (the app's
+    """``--bare``'s and ``--safe-mode``'s callback: before the run reads anything, so every owner sees the variable (the app's
     environment is the process's)."""
     if value and not ctx.resilient_parsing:
-        os.environ[BARE_ENV] = "1"
+        os.environ[SAFE_ENV if _param.name == "safe_mode" else BARE_ENV] = "1"

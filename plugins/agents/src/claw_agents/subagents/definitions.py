@@ -243,6 +243,8 @@ def discover(
 
     :raises DefinitionError: a broken file or ``--agents`` value (naming it).
     """
+    if claw.safe_mode(env):  # ``--safe-mode``: no custom agent, not even --agents' (Claude Code's)
+        return {GENERAL_PURPOSE.name: GENERAL_PURPOSE}
     found: dict[str, AgentDefinition] = {}
     for definition in from_json(cli) if cli is not None else []:
         found.setdefault(definition.name, definition)
