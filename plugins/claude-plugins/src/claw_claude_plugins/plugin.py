@@ -24,6 +24,15 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
             "agents, hooks and MCP servers (repeatable).",
         )
     )
+    register(
+        click.Option(
+            ["--plugin-url"],
+            multiple=True,
+            metavar="URL",
+            help="Fetch a Claude Code plugin .zip from a URL for this run only and load it as --plugin-dir "
+            "does (repeatable).",
+        )
+    )
     # The Python Agent SDK's, for its ``plugins`` entries with ``skipMcpDiscovery``.
     register(click.Option(["--plugin-dir-no-mcp"], multiple=True, metavar="DIR", hidden=True))
 
@@ -45,20 +54,37 @@ _FLAGS = (("plugin_dir", False), ("plugin_dir_no_mcp", True))
 
 @claw.hookimpl
 def claw_adjust_run(options: claw.LoopOptions) -> str | None:
-    """``--plugin-dir`` folders load before anything runs: a folder that cannot be read ends the run."""
+    """``--plugin-dir`` folders, then the ``--plugin-url`` archives (fetched and unpacked, :mod:`urls`), load
+    before anything runs: a folder that cannot be read, or a URL that gives no plugin, ends the run."""
     given = [(path, skip) for key, skip in _FLAGS for path in options.extra.get(key) or ()]
-    if not given or claw.safe_mode(
+    urls = options.extra.get("plugin_url") or ()
+    if not (given or urls) or claw.safe_mode(
         os.environ
-    ):  # safe mode: not even --plugin-dir (the flag sets the variable)
+    ):  # safe mode: not even --plugin-dir or --plugin-url (the flag sets the variable)
+        return None
+    why = _apply(options, "--plugin-dir", [{"path": p, "skipMcpDiscovery": skip} for p, skip in given])
+    if why is None and urls:
+        from claw_claude_plugins import urls as fetch
+
+        try:
+            fetched = fetch.fetch_all(urls)
+        except claw.ClawError as exc:
+            return f"--plugin-url: {exc}"
+        why = _apply(options, "--plugin-url", [{"path": str(path)} for path in fetched])
+    return why
+
+
+def _apply(options: claw.LoopOptions, flag: str, entries: list[dict[str, Any]]) -> str | None:
+    """:func:`folders.apply` for one flag's folders; why they did not load, as the one line ending the run."""
+    if not entries:
         return None
     from claw_claude_plugins import folders
 
-    entries = [{"path": path, "skipMcpDiscovery": skip} for path, skip in given]
     try:
         why = folders.apply(options, entries)
     except claw.ClawError as exc:
-        return f"--plugin-dir: {exc}"
-    return f"--plugin-dir: {why}" if why is not None else None
+        return f"{flag}: {exc}"
+    return f"{flag}: {why}" if why is not None else None
 
 
 @claw.hookimpl
