@@ -6,7 +6,11 @@ replaced by the folder as Claude Code does. Cross-distribution: claw-claude-plug
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
+import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +116,34 @@ def test_the_sdk_plugins_field_loads_the_same(claw, scripted, myplug: Path) -> N
     assert init["plugins"][0] == {"name": "myplug", "path": str(myplug)}, "Claude Code's {name, path}"
     assert {"myplug:hello", "myplug:checklist"} <= set(init["slash_commands"])
     assert "Say hello to world. Notes: be kind" in _text(scripted.requests[0]["messages"][-1])
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # in-process runs share stderr
+        pass
+
+
+def test_a_plugin_url_zip_loads_as_its_folder_does(claw, scripted, myplug: Path, tmp_path: Path) -> None:
+    """``--plugin-url`` (Claude Code's): the plugin folder zipped (its one top-level folder), served over
+    loopback HTTP, fetched and unpacked for the run: its command and its agent work as ``--plugin-dir``'s."""
+    shutil.make_archive(str(tmp_path / "served" / "my-plugin"), "zip", tmp_path, myplug.name)
+    handler = functools.partial(_Quiet, directory=str(tmp_path / "served"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/my-plugin.zip"
+    call = {"subagent_type": "myplug:reviewer", "description": "review", "prompt": "review the diff"}
+    scripted.script(
+        Reply(ToolCall("Agent", call, id="toolu_a")), Reply(Text("looks fine")), Reply(Text("ok"))
+    )
+    try:
+        _run(claw, "-p", "/myplug:hello world", "--plugin-url", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    parent, child, _ = scripted.requests
+    assert "Say hello to world. Notes: be kind" in _text(parent["messages"][-1])
+    root = json.dumps(child["system"]).split("You review code against ", 1)[1].split("/RULES.md", 1)[0]
+    assert root.endswith("/my-plugin/my-plugin") and "claw-plugin-url-" in root and root != str(myplug)
 
 
 def test_the_plugins_bin_is_on_the_bash_tools_path(claw, scripted, myplug: Path) -> None:
