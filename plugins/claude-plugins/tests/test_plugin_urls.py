@@ -136,3 +136,31 @@ def test_safe_mode_fetches_nothing(claw: Any, scripted: Any) -> None:
     scripted.script(Reply(Text("hi")))
     url = "http://127.0.0.1:9/never.zip"  # nothing listens: a fetch would end the run
     claw("--model", "scripted/default", "--safe-mode", "-p", "hi", "--plugin-url", url).assert_success()
+
+
+def _zip(path: Path, files: dict[str, Any]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, body in files.items():
+            text, mode = body if isinstance(body, tuple) else (body, 0o644)
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFREG | mode) << 16
+            zf.writestr(info, text)
+    return path
+
+
+def test_plugin_dir_takes_a_zip_as_claude_code_does(
+    claw: Any, scripted: Any, tmpdir_env: Path, tmp_path: Path
+) -> None:
+    # Claude Code 2.1.128: --plugin-dir also takes a .zip; unpacked and checked as a --plugin-url one is.
+    archive = _zip(tmp_path / "zipped.zip", _plugin("zipped-1.0.0/"))
+    scripted.script(Reply(Text("hi")))
+    claw.subprocess(
+        "--model", "scripted/default", "-p", "hello", "--plugin-dir", str(archive)
+    ).assert_success()
+    prompt = json.dumps(scripted.requests[0]["messages"][-1])
+    assert f"zipped plugin at {tmpdir_env / 'claw-plugin-url-'}" in prompt, prompt
+    assert list(tmpdir_env.iterdir()) == [], "the unpacked plugin is removed when the run ends"
+    bad = _zip(tmp_path / "bad.zip", {"../evil.txt": "x", ".claude-plugin/plugin.json": "{}"})
+    done = claw.subprocess("--model", "scripted/default", "-p", "hi", "--plugin-dir", str(bad))
+    done.assert_failure(2, f"--plugin-dir: {bad.resolve()}: ../evil.txt: a path outside the plugin folder")
+    assert len(scripted.requests) == 1 and not (tmpdir_env.parent / "evil.txt").exists()

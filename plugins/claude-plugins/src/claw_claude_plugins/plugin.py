@@ -62,6 +62,13 @@ def claw_adjust_run(options: claw.LoopOptions) -> str | None:
         os.environ
     ):  # safe mode: not even --plugin-dir or --plugin-url (the flag sets the variable)
         return None
+    if any(_is_zip(path) for path, _ in given):
+        from claw_claude_plugins import urls as fetch
+
+        try:
+            given = _unzipped(options, fetch.unpack_all)
+        except claw.ClawError as exc:
+            return f"--plugin-dir: {exc}"
     why = _apply(options, "--plugin-dir", [{"path": p, "skipMcpDiscovery": skip} for p, skip in given])
     if why is None and urls:
         from claw_claude_plugins import urls as fetch
@@ -72,6 +79,27 @@ def claw_adjust_run(options: claw.LoopOptions) -> str | None:
             return f"--plugin-url: {exc}"
         why = _apply(options, "--plugin-url", [{"path": str(path)} for path in fetched])
     return why
+
+
+def _is_zip(path: str) -> bool:
+    return path.lower().endswith(".zip") and _resolved(path).is_file()
+
+
+def _unzipped(
+    options: claw.LoopOptions, unpack: Callable[[list[Path]], list[Path]]
+) -> list[tuple[str, bool]]:
+    """The ``--plugin-dir`` paths with each ``.zip`` (Claude Code 2.1.128 takes one) replaced by its unpacked
+    folder, in ``options.extra`` too, so the session sees the folder it loaded."""
+    out: list[tuple[str, bool]] = []
+    for key, skip in _FLAGS:
+        paths = list(options.extra.get(key) or ())
+        zips = [i for i, path in enumerate(paths) if _is_zip(path)]
+        for i, folder in zip(zips, unpack([_resolved(paths[i]) for i in zips]), strict=True):
+            paths[i] = str(folder)
+        if key in options.extra:
+            options.extra[key] = paths
+        out += [(path, skip) for path in paths]
+    return out
 
 
 def _apply(options: claw.LoopOptions, flag: str, entries: list[dict[str, Any]]) -> str | None:

@@ -53,9 +53,24 @@ def fetch_all(urls: Sequence[str]) -> list[Path]:
     :raises ClawError: one line naming the URL: not an http(s) URL, an HTTP error, a network error or
         timeout, too large, not a zip archive, an entry refused, no plugin in the archive.
     """
+    base = _private_folder()
+    return [_fetch(url, base / str(i)) for i, url in enumerate(urls)]
+
+
+def unpack_all(archives: Sequence[Path]) -> list[Path]:
+    """Each local ``.zip``'s plugin folder (``--plugin-dir A.zip``, Claude Code 2.1.128), unpacked and checked
+    as a fetched archive is.
+
+    :raises ClawError: one line naming the archive: not a zip archive, an entry refused, no plugin in it.
+    """
+    base = _private_folder()
+    return [_opened(str(archive), archive, base / str(i), archive.stem) for i, archive in enumerate(archives)]
+
+
+def _private_folder() -> Path:
     base = Path(tempfile.mkdtemp(prefix="claw-plugin-url-"))
     atexit.register(shutil.rmtree, base, True)
-    return [_fetch(url, base / str(i)) for i, url in enumerate(urls)]
+    return base
 
 
 def _fetch(url: str, into: Path) -> Path:
@@ -65,11 +80,17 @@ def _fetch(url: str, into: Path) -> Path:
     into.mkdir()
     archive = into / "plugin.zip"
     _download(url, archive)
-    stem = re.sub(r"[^A-Za-z0-9._-]", "-", PurePosixPath(parts.path).stem) or "plugin"
-    folder = into / stem
-    _unpack(url, archive, folder)
+    folder = _opened(url, archive, into, PurePosixPath(parts.path).stem)
     archive.unlink()
-    return _plugin_root(url, folder)
+    return folder
+
+
+def _opened(label: str, archive: Path, into: Path, stem: str) -> Path:
+    """The plugin folder of ``archive``, unpacked into a folder of ``into`` named after ``stem``."""
+    into.mkdir(exist_ok=True)
+    folder = into / (re.sub(r"[^A-Za-z0-9._-]", "-", stem) or "plugin")
+    _unpack(label, archive, folder)
+    return _plugin_root(label, folder)
 
 
 def _download(url: str, archive: Path) -> None:
