@@ -412,6 +412,10 @@ class PluginManager(pluggy.PluginManager):
             try:
                 result = function(*args)
             except Exception as exc:
+                from click.exceptions import Exit
+
+                if isinstance(exc, Exit):  # the plugin ended the command on purpose (``ctx.exit``): claw --bg
+                    raise
                 self._raised(record, hook_name, exc)
                 return None
             finally:
