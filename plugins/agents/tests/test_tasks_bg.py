@@ -24,8 +24,8 @@ def model(scripted, claw_env: dict[str, str]):  # type: ignore[no-untyped-def]
 
 
 _LINE = re.compile(
-    r"^Background task (\S+) started: claw tasks show \1, claw tasks output \1; "
-    r"when it ends, claw --resume (\S+)\n$"
+    r"^backgrounded · (\S+) · follow: claw tasks show \1, claw tasks output \1; "
+    r"when it ends: claw --resume (\S+)\n$"
 )
 
 

@@ -113,6 +113,7 @@ def _report(record: claw.TaskRecord, session_id: str | None) -> dict[str, Any]:
 
 
 def _line(report: dict[str, Any]) -> str:
+    """The one line, led as Claude Code's banner is (``backgrounded · ID``), so the id is read the same way."""
     commands = report["commands"]
-    then = f"; when it ends, {commands['resume']}" if commands["resume"] else ""
-    return f"Background task {report['task_id']} started: {commands['show']}, {commands['output']}{then}"
+    then = f"; when it ends: {commands['resume']}" if commands["resume"] else ""
+    return f"backgrounded · {report['task_id']} · follow: {commands['show']}, {commands['output']}{then}"
