@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+import click
 import pluggy
 
 from claw import _console as console
@@ -411,6 +412,8 @@ class PluginManager(pluggy.PluginManager):
             start = time.perf_counter()
             try:
                 result = function(*args)
+            except click.exceptions.Exit:  # the plugin ends the command on purpose (claw-agents' --bg)
+                raise
             except Exception as exc:
                 self._raised(record, hook_name, exc)
                 return None

@@ -99,6 +99,7 @@ class ClawGroup(click.Group):
         return [*params[: len(self.params)], *added, *params[len(self.params) :]]
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["claw.argv"] = list(args)  # as given: claw-agents' --bg runs the same command line detached
         self._add_plugin_options(ctx, args)
         index = self._prompt_index(ctx, args)
         if index is not None:

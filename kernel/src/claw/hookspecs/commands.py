@@ -228,7 +228,7 @@ def claw_adjust_run(options: LoopOptions) -> str | None:
 
     :param options: the run's :class:`claw.LoopOptions`, changed in place.
     :returns: ``None``, or a message refusing the run: it ends with that usage error (exit 2) before
-        anything runs.
+        anything runs. A plugin running it elsewhere raises ``click.exceptions.Exit(0)`` (claw-agents' ``--bg``).
 
     .. versionadded:: 1.1
     """

@@ -1,4 +1,4 @@
-"""claw-agents' task hooks: the Task*/Cron* tools, the ``embedded`` backend and the CLI commands.
+"""claw-agents' task hooks: the Task*/Cron* tools, the ``embedded`` backend, the CLI commands and ``--bg``.
 
 Imports only ``claw`` at module level; the implementations load when a hook asks for them.
 """
@@ -58,6 +58,30 @@ def claw_register_task_backends(register: Callable[[claw.TaskBackend], None]) ->
     from claw_agents.tasks.embedded import EmbeddedTaskBackend
 
     register(EmbeddedTaskBackend())
+
+
+@claw.hookimpl
+def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
+    import click
+
+    register(
+        click.Option(
+            ["--bg", "--background", "background"],
+            is_flag=True,
+            help="Run in print mode as a background task and return at once (follow it with `claw tasks`).",
+        )
+    )
+
+
+@claw.hookimpl(tryfirst=True)
+def claw_adjust_run(options: claw.LoopOptions) -> str | None:
+    """``--bg``: hand the run to the task backend before any other plugin acts on it (``-w`` would make
+    its worktree here, then again in the task)."""
+    if not options.extra.get("background"):
+        return None
+    from claw_agents.tasks.bg import hand_off
+
+    return hand_off(options)
 
 
 @claw.hookimpl
