@@ -238,9 +238,8 @@ def test_switched_off_nothing_loads_and_the_flag_names_the_plugin(claw, scripted
     settings.parent.mkdir(parents=True, exist_ok=True)
     settings.write_text(json.dumps({"plugins": {"disabled": ["claude-plugins"]}}))
     _greet(claw).assert_failure(1, "unknown slash command /greeter:greet")
-    claw("-p", "hi", "--plugin-dir", "x").assert_failure(
-        2, "--plugin-dir needs the claw-claude-plugins plugin"
-    )
+    for flag in ("--plugin-dir", "--plugin-url"):
+        claw("-p", "hi", flag, "x").assert_failure(2, f"{flag} needs the claw-claude-plugins plugin")
 
 
 def test_an_interactive_session_loads_what_the_settled_trust_allows(

@@ -324,7 +324,10 @@ _SDK_FLAGS = (
 )
 #: Flags a first-party plugin adds: given while it is missing or disabled, the error names the plugin
 #: rather than click's "No such option".
-PLUGIN_FLAGS = {**dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk"), "--plugin-dir": "claw-claude-plugins"}
+PLUGIN_FLAGS = {
+    **dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk"),
+    **dict.fromkeys(("--plugin-dir", "--plugin-url"), "claw-claude-plugins"),
+}
 
 
 def _builtin_disabled(name: str, ctx: click.Context) -> click.UsageError:
