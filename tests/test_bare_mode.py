@@ -83,10 +83,13 @@ def test_claude_code_simple_is_bare_mode(claw, folder, workspace: Path) -> None:
     assert "BANANA-CASE" not in system and not (workspace / "hook-ran.txt").exists()
 
 
-def test_with_the_builtin_disabled_bare_is_an_unknown_option(claw, folder, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+def test_with_the_builtin_disabled_bare_names_the_builtin(claw, folder, workspace: Path) -> None:  # type: ignore[no-untyped-def]
     (workspace / ".claw" / "settings.local.json").write_text(json.dumps({"plugins": {"disabled": ["bare"]}}))
     res = claw.subprocess("-p", "hello", "--bare")
-    assert res.exit_code == 2 and "No such option '--bare'" in res.stderr
+    assert (
+        res.exit_code == 2
+        and "--bare comes with claw's built-in plugin 'bare', which is disabled" in res.stderr
+    )
 
 
 def test_bare_still_loads_a_plugin_dir_folder_and_its_hooks(claw, folder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

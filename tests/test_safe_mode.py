@@ -135,7 +135,10 @@ def test_doctor_says_why_a_third_party_plugin_is_off(claw, folder) -> None:  # t
     assert line.endswith("disabled (CLAUDE_CODE_SAFE_MODE: safe mode loads no third-party plugin)")
 
 
-def test_with_the_builtin_disabled_safe_mode_is_an_unknown_option(claw, folder, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+def test_with_the_builtin_disabled_safe_mode_names_the_builtin(claw, folder, workspace: Path) -> None:  # type: ignore[no-untyped-def]
     (workspace / ".claw" / "settings.local.json").write_text(json.dumps({"plugins": {"disabled": ["bare"]}}))
     res = claw.subprocess("-p", "hello", "--safe-mode")
-    assert res.exit_code == 2 and "No such option '--safe-mode'" in res.stderr
+    assert (
+        res.exit_code == 2
+        and "--safe-mode comes with claw's built-in plugin 'bare', which is disabled" in res.stderr
+    )

@@ -36,7 +36,10 @@ def test_exclusions_and_mixed_filters() -> None:
     assert filter_of("mcp,!loop") is None and filter_of("") is None and filter_of(" , ") is None
 
 
-def test_disabled_the_flag_is_unknown(claw, claw_env) -> None:  # type: ignore[no-untyped-def]
+def test_disabled_the_flag_names_the_builtin(claw, claw_env) -> None:  # type: ignore[no-untyped-def]
     claw_env["CLAW_DISABLE_PLUGINS"] = "debug_log"
     res = claw.subprocess("-p", "hi", "--debug")
-    assert res.exit_code == 2 and "No such option '--debug'" in res.stderr
+    assert (
+        res.exit_code == 2
+        and "--debug comes with claw's built-in plugin 'debug_log', which is disabled" in res.stderr
+    )

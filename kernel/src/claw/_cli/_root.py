@@ -26,6 +26,11 @@ BUILTIN_NAMES: dict[str, str] = {
     "plugins": "plugin_list",
     "resume-session": "resume_session",
     "--json-schema": "structured_output",
+    "--bare": "bare",
+    "--safe-mode": "bare",
+    "--debug": "debug_log",
+    "-d": "debug_log",
+    "--debug-file": "debug_log",
 }
 
 #: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
