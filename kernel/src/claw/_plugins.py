@@ -226,9 +226,9 @@ _HOOKABLE = (types.FunctionType, types.MethodType, staticmethod, classmethod)
 
 
 _DISABLED = "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled"
-#: Safe mode's variable (``claw.safe_mode``): a broken third-party plugin is what it rules out.
-_SAFE = "CLAUDE_CODE_SAFE_MODE"
-_ON = ("1", "true", "yes", "on")
+#: Safe mode's variable (``claw.safe_mode``: no third-party plugin) and the values that switch a mode on.
+SAFE_ENV = "CLAUDE_CODE_SAFE_MODE"
+TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 def _split(value: str | None) -> set[str]:
@@ -321,8 +321,8 @@ class PluginManager(pluggy.PluginManager):
             record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
         elif names & self.disabled:
             record.status, record.reason = "disabled", _DISABLED
-        elif record.dist not in (None, *FIRST_PARTY) and self.env.get(_SAFE, "").strip().lower() in _ON:
-            record.status, record.reason = "disabled", f"{_SAFE}: safe mode loads no third-party plugin"
+        elif record.dist not in (None, *FIRST_PARTY) and self.env.get(SAFE_ENV, "").strip().lower() in TRUE:
+            record.status, record.reason = "disabled", f"{SAFE_ENV}: safe mode loads no third-party plugin"
         else:
             return True
         self.records.append(record)

@@ -1,7 +1,8 @@
-"""Bare mode's and safe mode's signals: the environment variable ``CLAUDE_CODE_SIMPLE`` (Claude Code's name for it;
-``--bare`` sets it) and ``CLAUDE_CODE_SAFE_MODE`` (``--safe-mode``). An environment variable, not a run option, because every owner already gets the
-run's environment (the system prompt's sections, the hook runner, the session, trust) and because hook
-commands, MCP servers and nested ``claw -p`` runs inherit it, as under Claude Code."""
+"""Bare mode's and safe mode's signals: the environment variable ``CLAUDE_CODE_SIMPLE`` (Claude Code's name
+for it; ``--bare`` sets it) and ``CLAUDE_CODE_SAFE_MODE`` (``--safe-mode``). An environment variable, not a
+run option, because every owner already gets the run's environment (the system prompt's sections, the hook
+runner, the session, trust) and because hook commands, MCP servers and nested ``claw -p`` runs inherit it,
+as under Claude Code."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-#: Set to ``1`` by ``--bare``; any of :data:`_ON` set by the user means the same.
+from claw._plugins import SAFE_ENV
+from claw._plugins import TRUE as _ON
+
+#: Set to ``1`` by ``--bare`` (``SAFE_ENV`` by ``--safe-mode``); any of :data:`_ON` means the same.
 BARE_ENV = "CLAUDE_CODE_SIMPLE"
-#: Set to ``1`` by ``--safe-mode`` (the command line sets it before the plugins load, so the plugin
-#: manager leaves out third-party plugins: :mod:`claw._cli._root`); the same values as ``BARE_ENV``.
-SAFE_ENV = "CLAUDE_CODE_SAFE_MODE"
-_ON = frozenset({"1", "true", "yes", "on"})
 
 
 def bare(env: Mapping[str, str]) -> bool:
@@ -39,7 +39,7 @@ def safe_mode(env: Mapping[str, str]) -> bool:
 
 
 def enter(ctx: Any, _param: Any, value: bool) -> None:
-    """``--bare``'s and ``--safe-mode``'s callback: before the run reads anything, so every owner sees the variable (the app's
-    environment is the process's)."""
+    """``--bare``'s and ``--safe-mode``'s callback: before the run reads anything, so every owner sees the
+    variable (the app's environment is the process's)."""
     if value and not ctx.resilient_parsing:
         os.environ[SAFE_ENV if _param.name == "safe_mode" else BARE_ENV] = "1"
