@@ -27,7 +27,10 @@ def test_a_failing_collector_changes_nothing_but_one_warning(
         receiver = request.getfixturevalue("grpc_receiver" if protocol == "grpc" else "http_receiver")
         receiver.mode = failure
         url = receiver.url
-    on, on_seconds = session({"OTEL_EXPORTER_OTLP_ENDPOINT": url, "OTEL_EXPORTER_OTLP_PROTOCOL": protocol})
+    env = {"OTEL_EXPORTER_OTLP_ENDPOINT": url, "OTEL_EXPORTER_OTLP_PROTOCOL": protocol}
+    on, on_seconds = session(env)
+    if on_seconds >= off_seconds + FLUSH_TIMEOUT + SLACK:  # a loaded machine's pause, or a flush unbounded:
+        (off, off_seconds), (on, on_seconds) = session({}), session(env)  # the second pair tells them apart
     assert on.exit_code == off.exit_code == 0, on.stderr
     assert on.stdout == off.stdout
     warnings = [line for line in on.stderr.splitlines() if "telemetry" in line]
