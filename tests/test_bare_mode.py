@@ -7,45 +7,20 @@ applies, and ``CLAUDE_CODE_SIMPLE=1`` (Claude Code's variable) means the same.""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from claw.testing.script import Reply, Text
+from customized_folder import TIME_SERVER, customize, init_event, sent
 
-TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
 pytestmark = pytest.mark.usefixtures("trusted_workspace")
 
 
 @pytest.fixture
 def folder(scripted, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
     """The workspace with one of each thing bare mode skips; the user settings choose the model."""
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    (workspace / "CLAUDE.md").write_text("Always answer in BANANA-CASE.\n")
-    hook = {"hooks": [{"type": "command", "command": "echo ran > hook-ran.txt"}]}
-    (workspace / ".claw").mkdir()
-    (workspace / ".claw" / "settings.json").write_text(json.dumps({"hooks": {"UserPromptSubmit": [hook]}}))
-    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"time": {"command": TIME_SERVER}}}))
-    for kind, path in (("commands", "greet.md"), ("skills", "tidy/SKILL.md"), ("agents", "critic.md")):
-        (workspace / ".claude" / kind / path).parent.mkdir(parents=True, exist_ok=True)
-        (workspace / ".claude" / kind / path).write_text(
-            f"---\nname: {Path(path).stem if kind != 'skills' else 'tidy'}\ndescription: a {kind} file\n---\n"
-            "Say GREETING-BODY\n"
-        )
+    customize(workspace, claw_env)
     return scripted
-
-
-def _sent(scripted) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
-    """The system prompt and the tools (name -> description) of the last model request."""
-    request = scripted.requests[-1]
-    system = request["system"] if isinstance(request["system"], str) else json.dumps(request["system"])
-    return system, {t["name"]: t.get("description", "") for t in request.get("tools") or []}
-
-
-def _init(stdout: str) -> dict:
-    return next(e for e in map(json.loads, stdout.splitlines()) if e.get("subtype") == "init")
 
 
 @pytest.mark.parametrize("bare", [False, True])
@@ -55,8 +30,8 @@ def test_bare_skips_what_the_folder_brings(claw, folder, workspace: Path, bare: 
     res = claw.subprocess(
         "-p", "hello", "--output-format", "stream-json", "--verbose", *flags
     ).assert_success()
-    system, tools = _sent(folder)
-    init = _init(res.stdout)
+    system, tools = sent(folder)
+    init = init_event(res.stdout)
     assert ("BANANA-CASE" in system) is not bare
     assert (workspace / "hook-ran.txt").exists() is not bare
     assert any(t.startswith("mcp__time__") for t in tools) is not bare
@@ -70,7 +45,7 @@ def test_bare_still_starts_the_servers_a_flag_names(claw, folder) -> None:  # ty
     folder.script(Reply(Text("done")))
     config = json.dumps({"mcpServers": {"clock": {"command": TIME_SERVER}}})
     claw.subprocess("-p", "hello", "--bare", "--mcp-config", config).assert_success()
-    _, tools = _sent(folder)
+    _, tools = sent(folder)
     assert any(t.startswith("mcp__clock__") for t in tools)
     assert not any(t.startswith("mcp__time__") for t in tools)
 
@@ -79,7 +54,7 @@ def test_claude_code_simple_is_bare_mode(claw, folder, workspace: Path) -> None:
     folder.script(Reply(Text("done")))
     claw.env["CLAUDE_CODE_SIMPLE"] = "1"
     claw.subprocess("-p", "hello").assert_success()
-    system, _ = _sent(folder)
+    system, _ = sent(folder)
     assert "BANANA-CASE" not in system and not (workspace / "hook-ran.txt").exists()
 
 
@@ -106,6 +81,6 @@ def test_bare_still_loads_a_plugin_dir_folder_and_its_hooks(claw, folder, tmp_pa
     res = claw.subprocess(
         "-p", "hello", "--bare", "--plugin-dir", str(root), "--output-format", "stream-json", "--verbose"
     ).assert_success()
-    init = _init(res.stdout)
+    init = init_event(res.stdout)
     assert "myplug:hello" in init["slash_commands"] and "greet" not in init["slash_commands"]
     assert marker.exists()

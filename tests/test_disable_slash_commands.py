@@ -9,22 +9,14 @@ from pathlib import Path
 
 import pytest
 from claw.testing.script import Reply, Text
+from customized_folder import customize, init_event
 
 pytestmark = pytest.mark.usefixtures("trusted_workspace")
 
 
 @pytest.fixture
 def folder(scripted, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    (workspace / "CLAUDE.md").write_text("Always answer in BANANA-CASE.\n")
-    for kind, path in (("commands", "greet.md"), ("skills", "tidy/SKILL.md")):
-        (workspace / ".claude" / kind / path).parent.mkdir(parents=True, exist_ok=True)
-        (workspace / ".claude" / kind / path).write_text(
-            f"---\nname: {'greet' if kind == 'commands' else 'tidy'}\ndescription: a {kind} file\n---\n"
-            "Say GREETING-BODY\n"
-        )
+    customize(workspace, claw_env, kinds=("commands", "skills"), hook_and_server=False)
     return scripted
 
 
@@ -35,7 +27,7 @@ def test_no_skill_no_custom_command_no_skill_tool(claw, folder, disabled: bool) 
     res = claw.subprocess(
         "-p", "hello", "--output-format", "stream-json", "--verbose", *flags
     ).assert_success()
-    init = next(e for e in map(json.loads, res.stdout.splitlines()) if e.get("subtype") == "init")
+    init = init_event(res.stdout)
     request = folder.requests[-1]
     tools = {t["name"] for t in request.get("tools") or []}
     assert ("greet" in init["slash_commands"]) is not disabled

@@ -7,13 +7,12 @@ out); built-in tools and the first-party plugins work as always."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from claw.testing.script import Reply, Text
+from customized_folder import TIME_SERVER, customize, init_event, sent
 
-TIME_SERVER = str(Path(sys.executable).with_name("mcp-server-time"))
 pytestmark = pytest.mark.usefixtures("trusted_workspace")
 
 #: A third-party claw plugin (an installed distribution with a ``claw`` entry point) adding a tool.
@@ -39,20 +38,7 @@ def claw_register_tools(register):
 @pytest.fixture
 def folder(scripted, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
     """The workspace with one of each customization; the user settings choose the model."""
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    (workspace / "CLAUDE.md").write_text("Always answer in BANANA-CASE.\n")
-    hook = {"hooks": [{"type": "command", "command": "echo ran > hook-ran.txt"}]}
-    (workspace / ".claw").mkdir()
-    (workspace / ".claw" / "settings.json").write_text(json.dumps({"hooks": {"UserPromptSubmit": [hook]}}))
-    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"time": {"command": TIME_SERVER}}}))
-    for kind, path in (("commands", "greet.md"), ("skills", "tidy/SKILL.md"), ("agents", "critic.md")):
-        (workspace / ".claude" / kind / path).parent.mkdir(parents=True, exist_ok=True)
-        (workspace / ".claude" / kind / path).write_text(
-            f"---\nname: {Path(path).stem if kind != 'skills' else 'tidy'}\ndescription: a {kind} file\n---\n"
-            "Say GREETING-BODY\n"
-        )
+    customize(workspace, claw_env)
     site = workspace.parent / "site"
     site.mkdir()
     (site / "claw_tool_wordcount.py").write_text(WORDCOUNT)
@@ -64,17 +50,6 @@ def folder(scripted, claw_env, workspace: Path):  # type: ignore[no-untyped-def]
     return scripted
 
 
-def _sent(scripted) -> tuple[str, dict[str, str]]:  # type: ignore[no-untyped-def]
-    """The system prompt and the tools (name -> description) of the last model request."""
-    request = scripted.requests[-1]
-    system = request["system"] if isinstance(request["system"], str) else json.dumps(request["system"])
-    return system, {t["name"]: t.get("description", "") for t in request.get("tools") or []}
-
-
-def _init(stdout: str) -> dict:
-    return next(e for e in map(json.loads, stdout.splitlines()) if e.get("subtype") == "init")
-
-
 @pytest.mark.parametrize("safe", [False, True])
 def test_safe_mode_turns_off_every_customization(claw, folder, workspace: Path, safe: bool) -> None:  # type: ignore[no-untyped-def]
     folder.script(Reply(Text("done")))
@@ -82,8 +57,8 @@ def test_safe_mode_turns_off_every_customization(claw, folder, workspace: Path, 
     res = claw.subprocess(
         "-p", "hello", "--output-format", "stream-json", "--verbose", *flags
     ).assert_success()
-    system, tools = _sent(folder)
-    init = _init(res.stdout)
+    system, tools = sent(folder)
+    init = init_event(res.stdout)
     assert ("BANANA-CASE" in system) is not safe
     assert (workspace / "hook-ran.txt").exists() is not safe
     assert any(t.startswith("mcp__time__") for t in tools) is not safe
@@ -111,8 +86,8 @@ def test_safe_mode_also_turns_off_what_flags_name(claw, folder, tmp_path: Path) 
         "--agents", json.dumps({"reviewer": {"description": "Reviews code", "prompt": "Review."}}),
         "--settings", json.dumps({"hooks": {"UserPromptSubmit": [hook]}}),
     ).assert_success()  # fmt: skip
-    _, tools = _sent(folder)
-    init = _init(res.stdout)
+    _, tools = sent(folder)
+    init = init_event(res.stdout)
     assert not any(t.startswith("mcp__") for t in tools) and not init["mcp_servers"]
     assert "myplug:hello" not in init["slash_commands"]
     assert "reviewer" not in tools["Agent"] and "general-purpose" in tools["Agent"]
@@ -123,7 +98,7 @@ def test_claude_code_safe_mode_variable_means_the_same(claw, folder, workspace: 
     folder.script(Reply(Text("done")))
     claw.env["CLAUDE_CODE_SAFE_MODE"] = "1"
     claw.subprocess("-p", "hello").assert_success()
-    system, tools = _sent(folder)
+    system, tools = sent(folder)
     assert "BANANA-CASE" not in system and not (workspace / "hook-ran.txt").exists()
     assert "WordCount" not in tools
 
