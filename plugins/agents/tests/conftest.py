@@ -4,6 +4,7 @@ processes are ended after each test (a leaked supervisor would outlive the test 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import time
@@ -38,3 +39,12 @@ def agents_root(claw_env: dict[str, str]) -> Iterator[Path]:
 @pytest.fixture
 def backend(agents_root: Path) -> EmbeddedTaskBackend:
     return EmbeddedTaskBackend(agents_root)
+
+
+@pytest.fixture
+def model(scripted, claw_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The scripted model as the user settings' default, for runs that pass no ``--model``."""
+    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
+    return scripted

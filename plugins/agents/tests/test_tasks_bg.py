@@ -14,15 +14,6 @@ from claw.testing import wait_for
 from claw.testing.script import Reply, Text, ToolCall
 from claw_agents.tasks.embedded import EmbeddedTaskBackend
 
-
-@pytest.fixture
-def model(scripted, claw_env: dict[str, str]):  # type: ignore[no-untyped-def]
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    return scripted
-
-
 _LINE = re.compile(
     r"^backgrounded · (\S+) · follow: claw tasks show \1, claw tasks output \1; "
     r"when it ends: claw --resume (\S+)\n$"

@@ -4,7 +4,6 @@ invalid expressions."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from datetime import datetime
 from pathlib import Path
@@ -116,11 +115,8 @@ def test_cron_tools_create_list_delete(claw_env, agents_root: Path, workspace: P
     assert call_tool(CronDeleteTool(), ctx, id=entry_id).content == f"no cron entry {entry_id!r}"
 
 
-def test_an_entry_fires_for_real_within_a_minute(scripted, claw, claw_env, agents_root: Path) -> None:  # type: ignore[no-untyped-def]
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    scripted.script(Reply(Text("cron ran")))
+def test_an_entry_fires_for_real_within_a_minute(model, claw, agents_root: Path) -> None:  # type: ignore[no-untyped-def]
+    model.script(Reply(Text("cron ran")))
     added = claw("cron", "add", "* * * * *", "nightly chores", "--once", "--json")
     assert added.exit_code == 0, added.stderr
     assert added.json()["nextRun"] - time.time() <= 60
@@ -129,7 +125,7 @@ def test_an_entry_fires_for_real_within_a_minute(scripted, claw, claw_env, agent
     [record] = store.list_tasks()
     wait_for(lambda: store.get_task(record.id).status.final, timeout=60, what="the run to end")
     assert store.get_task(record.id).status is TaskStatus.COMPLETED
-    assert scripted.requests[0]["messages"][0]["content"][0]["text"] == "nightly chores"
+    assert model.requests[0]["messages"][0]["content"][0]["text"] == "nightly chores"
     listed = claw("cron", "list", "--json")
     assert listed.exit_code == 0 and listed.json() == []  # --once: gone after firing
     assert all(s.final for s in final_statuses(agents_root))

@@ -8,21 +8,12 @@ import json
 from pathlib import Path
 
 import claw
-import pytest
 from claw import TaskStatus
 from claw.testing import call_tool, wait_for
 from claw.testing.script import Reply, Text, ToolCall
 from claw_agents.tasks.embedded import EmbeddedTaskBackend
 from claw_agents.tasks.tools import TaskCreateTool, TaskGetTool, TaskListTool, TaskOutputTool, TaskUpdateTool
 from tasks_support import alive, record_of
-
-
-@pytest.fixture
-def model(scripted, claw_env: dict[str, str]):  # type: ignore[no-untyped-def]
-    cfg = Path(claw_env["CLAW_CONFIG_DIR"])
-    cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "settings.json").write_text(json.dumps({"model": "scripted/default"}))
-    return scripted
 
 
 def _tool_result(request: dict) -> str:  # type: ignore[type-arg]
