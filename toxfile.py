@@ -9,8 +9,9 @@ the lock's versions as a constraints file (``uv export``) that ``tox.ini`` hands
 
 from __future__ import annotations
 
-import os
 import subprocess
+import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,23 @@ from tox.plugin import impl
 #: Where tox.ini's ``UV_CONSTRAINT`` points; rewritten whenever ``uv.lock`` is newer.
 CONSTRAINTS = Path(__file__).parent / ".tox" / "uv-lock-constraints.txt"
 
+#: ``tox run-parallel`` sets environments up on threads of one process, and on a fresh clone every one of
+#: them finds the file missing at once: one writes it, the others wait and find it written.
+_WRITING = threading.Lock()
+
 
 def write_constraints(root: Path = Path(__file__).parent, target: Path = CONSTRAINTS) -> Path:
     """Export ``uv.lock`` as pinned requirements into ``target`` unless it is already up to date."""
-    lock = root / "uv.lock"
-    if target.exists() and target.stat().st_mtime >= lock.stat().st_mtime:
-        return target
+    with _WRITING:
+        lock = root / "uv.lock"
+        if target.exists() and target.stat().st_mtime >= lock.stat().st_mtime:
+            return target
+        _export(root, target)
+    return target
+
+
+def _export(root: Path, target: Path) -> None:
+    """Write the lock's third-party pins (not the workspace's distributions, tox installs those from their paths)."""
     pins = subprocess.run(
         ["uv", "export", "--frozen", "--all-packages", "--all-groups", "--no-hashes", "--no-emit-workspace"],
         cwd=root,
@@ -33,12 +45,11 @@ def write_constraints(root: Path = Path(__file__).parent, target: Path = CONSTRA
         text=True,
     ).stdout
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(
-        f".{os.getpid()}.tmp"
-    )  # environments install in parallel: replace atomically
-    partial.write_text(pins, encoding="utf-8")
-    partial.replace(target)
-    return target
+    # Several tox processes (two `tox -e` at once) may write it too: each writes its own file and replaces.
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
+    with open(handle, "w", encoding="utf-8") as out:
+        out.write(pins)
+    Path(partial).replace(target)
 
 
 @impl

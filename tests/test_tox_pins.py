@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,3 +51,19 @@ def test_every_tox_environment_installs_under_the_lock_constraints():
     for section in sections:
         name = section.split("]", 1)[0]
         assert f"UV_CONSTRAINT={ROOT / '.tox' / 'uv-lock-constraints.txt'}" in section, name
+
+
+def test_environments_set_up_at_once_each_get_the_constraints(tmp_path):
+    """``tox run-parallel`` sets environments up on threads of one process: a fresh clone has no constraints
+    file yet, so every thread writes it at the same moment, and none of them may fail for it."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from toxfile import write_constraints
+    finally:
+        sys.path.remove(str(ROOT))
+    target = tmp_path / "constraints.txt"
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        written = list(pool.map(lambda _: write_constraints(ROOT, target), range(16)))
+    assert written == [target] * 16
+    assert "anthropic==" in target.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["constraints.txt"]
