@@ -170,7 +170,6 @@ _LAZY: dict[str, str] = {
     "error": "claw._console",
     "get_logger": "claw._log",
     "debugging": "claw._log",
-    "http_request": "claw._log",
     # ``--bare`` (CLAUDE_CODE_SIMPLE): whether a plugin skips what it would discover on its own
     "bare": "claw._builtins.bare.mode",
     "safe_mode": "claw._builtins.bare.mode",
@@ -246,7 +245,7 @@ if TYPE_CHECKING:
     from claw._globs import PathPattern, match_path
     from claw._hook_dispatch import CallbackHook, HookCallback, HookContext
     from claw._lazy import require
-    from claw._log import debugging, get_logger, http_request
+    from claw._log import debugging, get_logger
     from claw._loop.options import LoopOptions
     from claw._markers import hookimpl
     from claw._messages import (

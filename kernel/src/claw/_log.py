@@ -5,7 +5,7 @@ level to DEBUG; ``CLAW_LOG=debug|info|warning`` does the same from the environme
 ever writes to stdout.
 
 At DEBUG, every model API request is one ``http request`` line (method, URL, status or error, and the
-milliseconds to the response headers; see :func:`http_request`) and every retry one ``retry`` line
+milliseconds to the response headers; see :func:`claw_wire.http_request`) and every retry one ``retry`` line
 (attempt, wait, reason; :mod:`claw._loop.retry`). Headers are never logged: they carry the API key.
 """
 
@@ -16,7 +16,6 @@ import os
 import sys
 from collections.abc import Callable, MutableMapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _configured = False
 _level = logging.WARNING
@@ -25,10 +24,6 @@ _level = logging.WARNING
 shown: Callable[[str], bool] | None = None
 #: Where the lines go: stderr, or ``--debug-file``'s file (:mod:`claw._builtins.debug_log`).
 sink: Any = None
-
-#: Query parameter names containing one of these are masked in logged URLs (``?key=`` is how some
-#: Google APIs take an API key; presigned URLs carry signatures and tokens).
-_SECRET_PARAMS = ("key", "token", "sig", "secret", "password", "credential", "auth")
 
 
 def _level_of(verbose: bool) -> int:
@@ -77,33 +72,3 @@ def get_logger(name: str = "claw", **bound: Any) -> Any:
     import structlog
 
     return structlog.get_logger(name).bind(logger=name, **bound)
-
-
-def redact_url(url: str) -> str:
-    """``url`` safe to log: a password in it and the values of secret-looking query parameters
-    (``key``, ``*token*``, ``*sig*``, ...) become ``***``."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password is not None:
-        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        masked = [(k, "***" if any(s in k.lower() for s in _SECRET_PARAMS) else v) for k, v in pairs]
-        query = urlencode(masked, safe="*:/")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def http_request(
-    method: str, url: object, *, seconds: float, status: int | None = None, error: str | None = None
-) -> None:
-    """Log one model API request at DEBUG: method, URL (:func:`redact_url`), the HTTP status or the
-    error that prevented one, and the milliseconds until the response headers arrived."""
-    if not debugging():
-        return
-    fields: dict[str, Any] = {"method": method, "url": redact_url(str(url)), "ms": round(seconds * 1000)}
-    if status is not None:
-        fields["status"] = status
-    if error:
-        fields["error"] = error
-    get_logger("claw.http").debug("http request", **fields)

@@ -12,7 +12,7 @@ from claw._messages import ImageBlock, ImageSource, Message, TextBlock, ToolResu
 from claw._providers import ModelInfo, ModelRequest, ResponseComplete, TextDelta, ToolInputDelta, ToolUseStart
 from claw._tools import ToolSpec
 from claw.testing import imported_modules
-from claw_wire import anthropic, effort_of, openai_chat
+from claw_wire import anthropic, effort_of, openai_chat, redact_url
 from claw_wire.builder import ResponseBuilder, tool_input
 from claw_wire.errors import sdk_error
 
@@ -306,3 +306,10 @@ def test_unreachable_cause_is_found_in_the_exception_chain() -> None:
     assert error is not None and str(error) == "cannot reach https://h.example:443: connection refused"
     assert error.retryable and error.kind == "server_error"
     assert endpoint_of("http://[::1]/x") == "http://[::1]:80"
+
+
+def test_logged_urls_hide_secrets():
+    url = "https://u:hunter2@host/v1/models/m:go?alt=sse&key=AIza123&api-version=2024&X-Amz-Signature=abc"
+    masked = redact_url(url)
+    assert "hunter2" not in masked and "AIza123" not in masked and "abc" not in masked.split("?")[1]
+    assert masked.startswith("https://u:***@host/v1/models/m:go?alt=sse&key=***&api-version=2024")

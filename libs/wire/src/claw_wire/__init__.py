@@ -29,6 +29,7 @@ import importlib
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, get_args
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from claw import (
     Effort,
@@ -36,7 +37,7 @@ from claw import (
     ModelRequest,
     StreamEvent,
     debugging,
-    http_request,
+    get_logger,
     warn,
 )
 
@@ -66,6 +67,41 @@ def effort_of(request: ModelRequest, info: ModelInfo) -> Effort | None:
     return chosen
 
 
+#: Query parameter names containing one of these are masked in logged URLs (``?key=`` is how some
+#: Google APIs take an API key; presigned URLs carry signatures and tokens).
+_SECRET_PARAMS = ("key", "token", "sig", "secret", "password", "credential", "auth")
+
+
+def redact_url(url: str) -> str:
+    """``url`` safe to log: a password in it and the values of secret-looking query parameters
+    (``key``, ``*token*``, ``*sig*``, ...) become ``***``."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        masked = [(k, "***" if any(s in k.lower() for s in _SECRET_PARAMS) else v) for k, v in pairs]
+        query = urlencode(masked, safe="*:/")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def http_request(
+    method: str, url: object, *, seconds: float, status: int | None = None, error: str | None = None
+) -> None:
+    """Log one model API request at DEBUG: method, URL (:func:`redact_url`), the HTTP status or the
+    error that prevented one, and the milliseconds until the response headers arrived."""
+    if not debugging():
+        return
+    fields: dict[str, Any] = {"method": method, "url": redact_url(str(url)), "ms": round(seconds * 1000)}
+    if status is not None:
+        fields["status"] = status
+    if error:
+        fields["error"] = error
+    get_logger("claw.http").debug("http request", **fields)
+
+
 async def post_stream(
     client: Any, path: str, body: dict[str, Any], *, headers: Mapping[str, str] | None = None
 ) -> Any:
@@ -78,7 +114,7 @@ async def post_stream(
     retries-off, error mapping and SSE decoding as ``messages.create`` / ``chat.completions.create``,
     without building a pydantic object for every event that claw would convert straight away.
 
-    Each request is one ``http request`` debug line (:func:`claw.http_request`), failed or not.
+    Each request is one ``http request`` debug line (:func:`http_request`), failed or not.
     """
     from claw_wire.http import HttpClient
 

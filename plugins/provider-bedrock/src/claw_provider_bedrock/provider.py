@@ -31,9 +31,9 @@ from claw import (
     StreamEvent,
     debugging,
     get_logger,
-    http_request,
     require,
 )
+from claw_wire import http_request
 from claw_wire.clients import Clients
 from claw_wire.errors import parse_retry_after, unreachable_at, unreachable_cause
 
@@ -291,7 +291,7 @@ class BedrockProvider(Provider):
 
 
 def _log_requests(client: Any) -> None:
-    """Log every HTTP request ``client`` sends (:func:`claw.http_request`) through botocore's
+    """Log every HTTP request ``client`` sends (:func:`claw_wire.http_request`) through botocore's
     ``before-send`` / ``response-received`` events, which fire in the sending thread."""
     sent = threading.local()
 

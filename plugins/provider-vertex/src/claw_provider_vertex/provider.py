@@ -27,10 +27,10 @@ from claw import (
     Provider,
     StreamEvent,
     debugging,
-    http_request,
     require,
 )
 from claw_wire import anthropic as anthropic_wire
+from claw_wire import http_request
 from claw_wire.clients import Clients
 from claw_wire.errors import sdk_error
 
@@ -194,7 +194,7 @@ class VertexProvider(Provider):
 
 def _event_hooks() -> dict[str, list[Callable[[Any], Awaitable[None]]]]:
     """``event_hooks`` for google-genai's httpx ``AsyncClient`` that log each request it sends with
-    :func:`claw.http_request`: the SDK sends its requests itself. Duck-typed: httpx is not imported."""
+    :func:`claw_wire.http_request`: the SDK sends its requests itself. Duck-typed: httpx is not imported."""
 
     async def on_request(request: Any) -> None:
         request.extensions["claw_started"] = time.perf_counter()
