@@ -284,11 +284,8 @@ class PluginManager(pluggy.PluginManager):
     def load(self, *, entry_points: bool = True) -> None:
         for module in BUILTIN_PLUGINS:
             record = PluginRecord(name=module.rpartition(".")[2].lstrip("_"), module=module, status="builtin")
-            if record.name in self.disabled:  # CLAW_PLUGINS (for third-party plugins) never applies
-                record.status, record.reason = "disabled", _DISABLED
-                self.records.append(record)
-                continue
-            self._register_module(record, importlib.import_module(module))
+            if self._admit(record):
+                self._register_module(record, importlib.import_module(module))
         if entry_points:
             self._load_entry_points()
         for modname in sorted(_split(self.env.get("CLAW_PLUGIN_MODULES"))):
@@ -310,14 +307,14 @@ class PluginManager(pluggy.PluginManager):
                 self._load_module(record, functools.partial(_load_entry_point, ep.value))
 
     def _admit(self, record: PluginRecord) -> bool:
-        """Whether to load a plugin: its name must be free, and ``CLAW_PLUGINS``,
+        """Whether to load a plugin: its name must be free, and ``CLAW_PLUGINS`` (not for a built-in),
         ``CLAW_DISABLE_PLUGINS``, ``plugins.disabled`` and safe mode must let it through."""
         holder = next((r for r in self.records if r.name == record.name), None)
         if holder is not None:
             self._fail(record, f'uses the plugin name "{record.name}", already taken by {holder.label}')
             return False
         names = {record.name, record.dist or ""}
-        if self.allow is not None and not names & self.allow:
+        if self.allow is not None and record.status != "builtin" and not names & self.allow:
             record.status, record.reason = "disabled", "not in CLAW_PLUGINS"
         elif names & self.disabled:
             record.status, record.reason = "disabled", _DISABLED
@@ -487,6 +484,11 @@ class PluginManager(pluggy.PluginManager):
         self._raised_log.append((record.name, hook_name))
         console.warn(f"{record.label} {record.reason}; skipped")
 
+    def reject(self, record: PluginRecord, problem: str) -> None:
+        """Report a registration refused to ``record``'s plugin (``claw doctor`` fails on it)."""
+        record.problems.append(problem)
+        console.warn(f"{record.label} {problem}; rejected")
+
     def may_take(self, record: PluginRecord, name: str) -> bool:
         """Whether settings ``plugins.overrides`` hands ``name`` to ``record``'s plugin."""
         holder = self.overrides.get(name)
@@ -564,16 +566,13 @@ class PluginManager(pluggy.PluginManager):
                 try:
                     names = names_of(obj)
                 except (TypeError, ValueError) as exc:
-                    record.problems.append(f"registered an invalid {noun}: {exc}")
-                    console.warn(f"{record.label} registered an invalid {noun}: {exc}; rejected")
+                    self.reject(record, f"registered an invalid {noun}: {exc}")
                     continue
                 clash = next((n for n in names if n in registry and not self.may_take(record, n)), None)
                 if clash is not None:
                     holder = registry[clash].plugin
                     problem = f'tried to register {noun} "{clash}", already registered by {holder.label}'
-                    problem += override_hint(holder, record, clash)
-                    record.problems.append(problem)
-                    console.warn(f"{record.label} {problem}; rejected")
+                    self.reject(record, problem + override_hint(holder, record, clash))
                     continue
                 reg = Registration(obj, record)
                 for n in names:

@@ -293,7 +293,6 @@ class PluginCommands:
         if builtins in self._steps:
             return
         self._steps.add(builtins)
-        from claw import _console as console
         from claw._plugins import override_hint
 
         pm, staging = self.app.pm, _StagingGroup(self.app)
@@ -303,8 +302,7 @@ class PluginCommands:
                 holder = self._owners.get(name)
                 if holder is not None and not pm.may_take(record, name):
                     problem = f'tried to add command "{name}", already provided by {holder.label}'
-                    record.problems.append(problem + override_hint(holder, record, name))
-                    console.warn(f"{record.label} {record.problems[-1]}; rejected")
+                    pm.reject(record, problem + override_hint(holder, record, name))
                     continue
                 self._found[name], self._owners[name] = command, record
                 record.registered.setdefault("commands", []).append(name)
