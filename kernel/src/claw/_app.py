@@ -21,9 +21,15 @@ if TYPE_CHECKING:
     from claw._trust import WorkspaceTrust
 
 
+#: The registries (:class:`App` properties) built from ``claw_register_<kind>``, in the order
+#: :func:`_registry` made them.
+REGISTRIES: list[str] = []
+
+
 def _registry(kind: str, base: str, *, instance: bool) -> cached_property[dict[str, Registration[Any]]]:
     """An :class:`App` property: what plugins register through ``claw_register_<kind>``, by name and
     alias, each a ``claw.<base>`` instance (``instance=False``: subclass); collected on first use, timed."""
+    REGISTRIES.append(kind)
 
     def names_of(obj: Any) -> list[str]:
         import claw
@@ -47,18 +53,6 @@ def _registry(kind: str, base: str, *, instance: bool) -> cached_property[dict[s
         return registry
 
     return cached_property(collect)
-
-
-#: The registries (:class:`App` properties) built from ``claw_register_<kind>``.
-REGISTRIES = (
-    "providers",
-    "tools",
-    "classifiers",
-    "transports",
-    "sandboxes",
-    "task_backends",
-    "slash_commands",
-)
 
 
 class App:
@@ -218,8 +212,8 @@ class App:
         answers = self.pm.hook.claw_trust_items(workspace=self.workspace, env=dict(self.env))
         return lines + [line for answer in answers for line in answer or [] if isinstance(line, str)]
 
-    tools = _registry("tools", "Tool", instance=True)
     providers = _registry("providers", "Provider", instance=False)
+    tools = _registry("tools", "Tool", instance=True)
     classifiers = _registry("classifiers", "Classifier", instance=True)
     transports = _registry("transports", "Transport", instance=False)
     sandboxes = _registry("sandboxes", "Sandbox", instance=False)
