@@ -33,7 +33,7 @@ class SubagentSpec:
     :param model: a model address or alias; ``None`` or ``"inherit"`` uses the parent's model.
     :param effort: the reasoning effort; ``None`` uses the parent's.
     :param permission_mode: the child's mode; a mode wider than the parent's is narrowed to the
-        parent's (:func:`claw._permissions.modes.narrowed`). ``None`` uses the parent's.
+        parent's (:func:`claw._builtins.subagents.child.narrowed`). ``None`` uses the parent's.
     :param workspace: where the child works (a git worktree); ``None`` is the parent's workspace.
     :param session_id: the child's session id (a UUID string), chosen by the caller so it can name the
         child before it starts; ``None`` makes one.
