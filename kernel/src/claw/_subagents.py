@@ -1,12 +1,6 @@
-"""Child sessions (sub-agents): what a plugin asks for and what it gets back.
-
-A plugin's tool runs a sub-agent with ``await ctx.session.run_subagent(SubagentSpec(...))``
-(:meth:`claw.SessionContext.run_subagent`). The kernel runs it as a session of its own, on the same
-event loop, with the parent's plugins, providers and settings: its own context and transcript (a
-session file beside the parent's, linked by a ``subagent`` record in the parent's), the tools the spec
-names out of the parent's, a permission mode no wider than the parent's, ``SubagentStart`` and
-``SubagentStop`` hooks instead of ``SessionStart``/``Stop``, and its cost added to the parent's turn.
-claw-agents' ``Agent`` tool is built on it."""
+"""Child sessions (sub-agents): what a plugin asks for and what it gets back, from
+``await ctx.session.run_subagent(SubagentSpec(...))``: a session of its own on the parent's event loop,
+plugins, providers and settings, as docs/plugins.md ("What a tool gets") describes."""
 
 from __future__ import annotations
 
