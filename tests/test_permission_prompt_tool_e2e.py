@@ -107,3 +107,14 @@ def test_a_prompt_tool_that_does_not_exist_stops_the_run(claw, scripted, approve
         "Available MCP tools: mcp__approver__approve",
     )
     assert scripted.requests == []
+
+
+def test_with_the_prompt_tool_builtin_disabled_the_flag_stops_the_run_naming_it(
+    claw, scripted, approver, claw_env
+):  # type: ignore[no-untyped-def]
+    config, log = approver
+    claw_env["CLAW_DISABLE_PLUGINS"] = "prompt_tool"
+    res = claw("-p", "hi", "--mcp-config", config, "--permission-prompt-tool", "mcp__approver__approve")
+    res.assert_failure(1, "--permission-prompt-tool comes with claw's built-in plugin 'prompt_tool'")
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert scripted.requests == [] and not log.exists()

@@ -57,7 +57,7 @@ PRINT_RUN_NEVER = {
     "claw._cli.slash_builtins",
     "claw._subagents",
     "claw._permissions.asking",
-    "claw._loop.prompt_tool",
+    "claw._builtins.prompt_tool.approver",
     "claw_hooks.runner",
     "claw_agents.subagents.background",
     "claw_agents.subagents.worktree",

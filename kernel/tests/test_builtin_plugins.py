@@ -71,6 +71,7 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "structured_output",
         "whole_text",
         "safe_policy",
+        "prompt_tool",
         "entry_point_cache",
         "trust_store",
         "bare",

@@ -95,16 +95,6 @@ def test_cache_tracker_counts_and_detects_breaks():
     assert stats.as_dict() == {"hits": 3, "misses": 2, "writes": 1, "unexpected_breaks": 1}
 
 
-def test_lines_changed_counts_patch_hunks_and_new_files():
-    from claw._loop.tool_calls import lines_changed
-
-    patch = [{"lines": [" keep", "-old", "+new", "+more"]}, {"lines": ["-gone"]}]
-    assert lines_changed({"structuredPatch": patch}) == {"lines_added": 2, "lines_removed": 2}
-    created = {"type": "create", "structuredPatch": [], "content": "a\nb\nc\n"}
-    assert lines_changed(created) == {"lines_added": 3, "lines_removed": 0}
-    assert lines_changed({"filenames": []}) == {}
-
-
 async def _drain(stream: AsyncIterator[StreamEvent], idle: float) -> list[StreamEvent]:
     return [event async for event in _watched(stream, idle)]
 

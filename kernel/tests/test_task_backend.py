@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 from claw import LocalTaskBackend
-from claw._permissions.modes import narrowed
+from claw._builtins.subagents.child import narrowed
 
 
 def test_local_backend_finds_its_tasks_by_id():

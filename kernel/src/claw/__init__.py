@@ -134,7 +134,7 @@ _LAZY: dict[str, str] = {
     # the contract a stream-json run's reader of stdin meets (``claw_stream_input``: claw-sdk's) and what
     # the Agent SDK's side needs beside it: a client's permission answer (hook callbacks: ``CallbackHook``)
     "StreamJsonInput": "claw._cli.stream_input",
-    "parse_answer": "claw._permissions.asking",
+    "parse_answer": "claw._builtins.prompt_tool.approver",
     # permissions: the contract a policy (claw-permissions) meets, the session's gate, the rule syntax
     "Decision": "claw._permissions.gate",
     "PermissionContext": "claw._permissions.gate",
@@ -212,6 +212,7 @@ if TYPE_CHECKING:
         task_argv,
         task_env,
     )
+    from claw._builtins.prompt_tool.approver import parse_answer
     from claw._builtins.trust_store.store import TrustStore
     from claw._classifiers import Classifier, PermissionRequest, Verdict
     from claw._cli._output import emit_json, table
@@ -264,7 +265,7 @@ if TYPE_CHECKING:
     from claw._output import Renderer
     from claw._paths import PROJECT_DIR_NAME, config_dir, history_file, sessions_dir, state_dir
     from claw._paths import claude_config_dir as claude_config_dir  # Claude Code's ~/.claude
-    from claw._permissions.asking import PermissionAnswer, PermissionQuestion, parse_answer
+    from claw._permissions.asking import PermissionAnswer, PermissionQuestion
     from claw._permissions.gate import (
         PERMISSIONS,
         Decision,

@@ -1,12 +1,6 @@
-"""Child sessions (sub-agents): what a plugin asks for and what it gets back.
-
-A plugin's tool runs a sub-agent with ``await ctx.session.run_subagent(SubagentSpec(...))``
-(:meth:`claw.SessionContext.run_subagent`). The kernel runs it as a session of its own, on the same
-event loop, with the parent's plugins, providers and settings: its own context and transcript (a
-session file beside the parent's, linked by a ``subagent`` record in the parent's), the tools the spec
-names out of the parent's, a permission mode no wider than the parent's, ``SubagentStart`` and
-``SubagentStop`` hooks instead of ``SessionStart``/``Stop``, and its cost added to the parent's turn.
-claw-agents' ``Agent`` tool is built on it."""
+"""Child sessions (sub-agents): what a plugin asks for and what it gets back, from
+``await ctx.session.run_subagent(SubagentSpec(...))``: a session of its own on the parent's event loop,
+plugins, providers and settings, as docs/plugins.md ("What a tool gets") describes."""
 
 from __future__ import annotations
 
@@ -33,7 +27,7 @@ class SubagentSpec:
     :param model: a model address or alias; ``None`` or ``"inherit"`` uses the parent's model.
     :param effort: the reasoning effort; ``None`` uses the parent's.
     :param permission_mode: the child's mode; a mode wider than the parent's is narrowed to the
-        parent's (:func:`claw._permissions.modes.narrowed`). ``None`` uses the parent's.
+        parent's (:func:`claw._builtins.subagents.child.narrowed`). ``None`` uses the parent's.
     :param workspace: where the child works (a git worktree); ``None`` is the parent's workspace.
     :param session_id: the child's session id (a UUID string), chosen by the caller so it can name the
         child before it starts; ``None`` makes one.

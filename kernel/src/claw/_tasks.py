@@ -160,15 +160,6 @@ class TaskBackend(abc.ABC):
     def start(self, name: str, work: Callable[[], Awaitable[Any]]) -> TaskHandle:
         """Start ``work`` in the background and return a handle to it."""
 
-    def handle(self, task_id: str) -> TaskHandle | None:
-        """The handle of in-process work this backend started (:meth:`start`), or ``None``: how
-        ``TaskOutput``/``TaskStop`` find a background sub-agent by its id. The default keeps none."""
-        return None
-
-    def handles(self) -> list[TaskHandle]:
-        """Every piece of in-process work this backend started that it still knows, oldest first."""
-        return []
-
     @abc.abstractmethod
     async def submit(self, spec: TaskSpec) -> TaskRecord:
         """Start ``spec`` detached and return its record (``pending`` or already ``running``)."""

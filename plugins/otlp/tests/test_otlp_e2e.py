@@ -269,3 +269,38 @@ def test_compaction_is_a_span_event_and_a_log_event(session, http_receiver, claw
     purposes = [attributes(s)["claw.request.purpose"] for s in spans if s.name == "chat default"]
     assert sorted(purposes) == ["compaction", "turn", "turn", "turn"]
     assert [r.event_name for r in http_receiver.logs()].count("claw.compaction") == 1
+
+
+PATCHING_TOOL = """
+import claw
+
+
+@claw.tool()
+def Patch(path: str) -> claw.ToolResult:
+    \"\"\"Pretend to edit a file, answering with Claude Code's structuredPatch.\"\"\"
+    hunk = {"lines": [" keep", "-old", "+new", "+more"]}
+    return claw.ToolResult(content="patched", data={"filePath": path, "structuredPatch": [hunk]})
+
+
+@claw.hookimpl
+def claw_register_tools(register):
+    register(Patch)
+"""
+
+
+def test_a_file_edit_counts_its_lines_of_code(claw, scripted, plugin_module, http_receiver):
+    from claw.testing.script import ToolCall
+
+    plugin_module("otlp_patching_tool", PATCHING_TOOL)
+    http_receiver.protocol = "http/protobuf"
+    scripted.script(Reply(ToolCall("Patch", {"path": "a.py"})), Reply(Text("done")))
+    claw.env.update(otlp_env(http_receiver))
+    result = claw.subprocess(
+        "-p", PROMPT, "--model", "scripted/default", "--permission-mode", "bypassPermissions", timeout=60
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = [p for m in http_receiver.metrics()["claw.lines_of_code.count"] for p in m.sum.data_points]
+    assert {(attributes(p)["type"], attributes(p)["tool_name"], p.as_int) for p in lines} == {
+        ("added", "Patch", 2),
+        ("removed", "Patch", 1),
+    }

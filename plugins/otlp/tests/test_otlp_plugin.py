@@ -49,3 +49,13 @@ def test_doctor_reports_a_bad_variable(claw):
     claw.env.update({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:1", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"})
     (line,) = _telemetry_lines(claw("doctor", "--json"))
     assert line["status"] == "fail" and "http/json is not supported" in line["detail"]
+
+
+def test_lines_changed_counts_patch_hunks_and_new_files():
+    from claw_otlp._telemetry import lines_changed
+
+    patch = [{"lines": [" keep", "-old", "+new", "+more"]}, {"lines": ["-gone"]}]
+    assert lines_changed({"structuredPatch": patch}) == {"added": 2, "removed": 2}
+    created = {"type": "create", "structuredPatch": [], "content": "a\nb\nc\n"}
+    assert lines_changed(created) == {"added": 3, "removed": 0}
+    assert lines_changed({"filenames": []}) == {}

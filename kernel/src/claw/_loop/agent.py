@@ -175,12 +175,6 @@ class AgentLoop(Turn):
         )
         self.hooks.context.sandbox = self.ctx.sandbox = self.tool_ctx.sandbox
         self.tool_ctx.stash[PERMISSIONS] = self.permissions  # EnterPlanMode switches its mode
-        if opts.permission_prompt_tool:
-            from claw._loop.prompt_tool import PromptToolApprover
-
-            self.permissions.approver = PromptToolApprover(
-                opts.permission_prompt_tool, self._find_tool, self.tool_ctx
-            )
 
     def _announce(self, session: Session, primary: Any) -> None:
         """The ``init`` system event (and the sandbox in the session file)."""

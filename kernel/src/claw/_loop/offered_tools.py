@@ -45,8 +45,13 @@ class OfferedTools(Reporting):
 
     def _check_prompt_tool(self) -> None:
         """``--permission-prompt-tool`` must name a tool once the MCP servers are up (Claude Code
-        stops with the same complaint)."""
+        stops with the same complaint), and the ``prompt_tool`` built-in must have made it the approver."""
         name = self.opts.permission_prompt_tool
+        if name and self.permissions.approver is None:
+            raise ClawError(
+                "--permission-prompt-tool comes with claw's built-in plugin 'prompt_tool', which is disabled "
+                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
+            )
         if not name or self._find_tool(name) is not None:
             return
         mcp = sorted(t.name for t in self._ctx.session_tools if t.name.startswith("mcp__"))

@@ -90,7 +90,7 @@ class ToolCalls(OfferedTools):
             duration_ms=duration_ms,
             tool_input=tool_input,
             error=_error_text(result) if result.is_error else None,
-            **lines_changed(result.data),
+            tool_response=result.data,
         )
         return result
 
@@ -166,25 +166,6 @@ class ToolCalls(OfferedTools):
 
 def _error_text(result: ToolResult) -> str:
     return result.content if isinstance(result.content, str) else "tool failed"
-
-
-def lines_changed(data: dict[str, Any]) -> dict[str, int]:
-    """``lines_added``/``lines_removed`` of a file-editing tool's result (Claude Code's ``structuredPatch``
-    hunks, or a new file's ``content``), for the ``tool_call`` event; empty for other tools."""
-    patch = data.get("structuredPatch")
-    if not isinstance(patch, list):
-        return {}
-    added = removed = 0
-    for hunk in patch:
-        for line in hunk.get("lines", []) if isinstance(hunk, dict) else []:
-            if isinstance(line, str) and line.startswith("+"):
-                added += 1
-            elif isinstance(line, str) and line.startswith("-"):
-                removed += 1
-    content = data.get("content")
-    if data.get("type") == "create" and isinstance(content, str):
-        added = len(content.splitlines())
-    return {"lines_added": added, "lines_removed": removed}
 
 
 def _plain(content: Any) -> Any:

@@ -1,16 +1,12 @@
-"""Asking someone about a tool call: the question, the answer, and Claude Code's JSON for both (a
-program's answer, ``--permission-prompt-tool`` and ``can_use_tool``): ``docs/permissions.md``, "Asking a
-program"."""
+"""Asking someone about a tool call: the question and the answer (Claude Code's JSON for both, a
+program's answer to ``--permission-prompt-tool`` and ``can_use_tool``, is the ``prompt_tool`` built-in's:
+:mod:`claw._builtins.prompt_tool.approver`): ``docs/permissions.md``, "Asking a program"."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-
-#: Settings files an ``updatedPermissions`` entry may name: its rules are kept beyond the session.
-_SAVED_DESTINATIONS = frozenset({"userSettings", "projectSettings", "localSettings"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,53 +42,3 @@ class PermissionAnswer:
 
 #: Answers a :class:`PermissionQuestion` (``--permission-prompt-tool``, a stream-json client).
 PermissionApprover = Callable[[PermissionQuestion], Awaitable[PermissionAnswer]]
-
-
-def tool_request(question: PermissionQuestion) -> dict[str, Any]:
-    """What a permission prompt tool is called with (Claude Code's input)."""
-    return {
-        "tool_name": question.tool_name,
-        "input": dict(question.tool_input),
-        "tool_use_id": question.tool_use_id,
-    }
-
-
-def parse_answer(data: Any, source: str) -> PermissionAnswer:
-    """Claude Code's answer object as a :class:`PermissionAnswer`; anything else is a deny whose
-    message says what was wrong, so a broken approver never lets a call through."""
-
-    def bad(why: str) -> PermissionAnswer:
-        return PermissionAnswer("deny", message=f"{source} gave an invalid answer: {why}", source=source)
-
-    if isinstance(data, str):
-        try:
-            data = json.loads(data)
-        except ValueError:
-            snippet = " ".join(data.split())[:120]
-            return bad(f'expected JSON like {{"behavior": "allow"}}, got {snippet!r}')
-    if not isinstance(data, dict):
-        return bad(f"expected a JSON object, got {type(data).__name__}")
-    behavior = data.get("behavior")
-    if behavior == "deny":
-        message = data.get("message")
-        if message is not None and not isinstance(message, str):
-            return bad('"message" must be a string')
-        return PermissionAnswer("deny", message=message or f"denied by {source}", source=source)
-    if behavior != "allow":
-        return bad(f'"behavior" must be "allow" or "deny", got {json.dumps(behavior)}')
-    updated = data.get("updatedInput")
-    if updated is not None and not isinstance(updated, dict):
-        return bad('"updatedInput" must be an object')
-    scope, destination = _lasting(data)
-    return PermissionAnswer("allow", updated, scope=scope, source=source, destination=destination)
-
-
-def _lasting(data: Mapping[str, Any]) -> tuple[Literal["once", "session", "always"], str]:
-    """How long an allow lasts, and where an "always" is saved: ``updatedPermissions`` naming a
-    settings file mean always (in the first file named), any other (``session``) mean this session."""
-    updates = data.get("updatedPermissions")
-    if not isinstance(updates, list) or not updates:
-        return "once", "localSettings"
-    named = [u.get("destination") for u in updates if isinstance(u, dict)]
-    saved = [d for d in named if d in _SAVED_DESTINATIONS]
-    return ("always", saved[0]) if saved else ("session", "localSettings")

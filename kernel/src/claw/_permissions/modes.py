@@ -44,33 +44,6 @@ def normalize_mode(name: str) -> str:
     return canonical
 
 
-#: How much each mode lets run without a person's answer, for :func:`narrowed`: ``prompt`` and
-#: ``dont-ask`` let the same through when nobody answers; the bypass modes let everything through.
-_WIDTH = {
-    "read-only": 0,
-    "prompt": 1,
-    "dont-ask": 1,
-    "workspace-write": 2,
-    "auto": 3,
-    "allow": 4,
-    "danger-full-access": 4,
-}
-
-
-def narrowed(requested: str | None, parent: str) -> str:
-    """The mode a sub-agent runs in: ``requested`` (canonical name) unless it lets more run than
-    ``parent`` (a child never gets wider permissions than the session that started it); then
-    ``parent``. ``None`` is the parent's mode.
-
-    :raises UsageError: for an unknown ``requested`` mode.
-    """
-    parent = normalize_mode(parent)
-    if requested is None:
-        return parent
-    mode = normalize_mode(requested)
-    return mode if _WIDTH[mode] <= _WIDTH[parent] else parent
-
-
 def claude_code_name(mode: str) -> str:
     """Claude Code's name for a canonical mode, for the shapes its SDKs parse (``system/init``'s
     ``permissionMode``): the first alias naming it (``allow`` is ``bypassPermissions`` too); a name

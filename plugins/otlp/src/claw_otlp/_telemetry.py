@@ -396,9 +396,9 @@ class Telemetry:
         span.end(end)
         tool = {"tool_name": data.get("tool_name"), "session.id": self.session_id}
         self.m_tools.add(1, {**tool, "success": not failed})
-        for kind in ("added", "removed"):
-            if data.get(f"lines_{kind}"):
-                self.m_lines.add(data[f"lines_{kind}"], {**tool, "type": kind})
+        for kind, count in lines_changed(data.get("tool_response") or {}).items():
+            if count:
+                self.m_lines.add(count, {**tool, "type": kind})
         self._log(
             "claw.tool_result",
             event,
@@ -504,3 +504,23 @@ def _json(value: Any) -> str:
     import json
 
     return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def lines_changed(data: dict[str, Any]) -> dict[str, int]:
+    """Lines ``added``/``removed`` by a file-editing tool, from its result's data (the ``tool_call``
+    event's ``tool_response``: Claude Code's ``structuredPatch`` hunks, or a new file's ``content``), for
+    ``claw.lines_of_code.count``; empty for other tools."""
+    patch = data.get("structuredPatch")
+    if not isinstance(patch, list):
+        return {}
+    added = removed = 0
+    for hunk in patch:
+        for line in hunk.get("lines", []) if isinstance(hunk, dict) else []:
+            if isinstance(line, str) and line.startswith("+"):
+                added += 1
+            elif isinstance(line, str) and line.startswith("-"):
+                removed += 1
+    content = data.get("content")
+    if data.get("type") == "create" and isinstance(content, str):
+        added = len(content.splitlines())
+    return {"added": added, "removed": removed}

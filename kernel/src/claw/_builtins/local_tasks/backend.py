@@ -65,9 +65,12 @@ class LocalTaskBackend(TaskBackend):
         return handle
 
     def handle(self, task_id: str) -> TaskHandle | None:
+        """The handle of in-process work started here (:meth:`start`), or ``None``: how a tool finds a
+        background sub-agent by its id (``claw_register_task_backends``)."""
         return self._handles.get(task_id)
 
     def handles(self) -> list[TaskHandle]:
+        """Every piece of in-process work started here, oldest first."""
         return list(self._handles.values())
 
     async def submit(self, spec: TaskSpec) -> TaskRecord:

@@ -10,17 +10,42 @@ from typing import TYPE_CHECKING, Any
 from claw import _paths as paths
 from claw._loop.agent import AgentLoop
 from claw._loop.options import LoopOptions, Outcome, ParentLink
+from claw._permissions.modes import normalize_mode
 from claw._subagents import SubagentResult
 
 if TYPE_CHECKING:
     from claw._subagents import SubagentSpec
 
+#: How much each mode lets run without a person's answer, for :func:`narrowed`: ``prompt`` and
+#: ``dont-ask`` let the same through when nobody answers; the bypass modes let everything through.
+_WIDTH = {
+    "read-only": 0,
+    "prompt": 1,
+    "dont-ask": 1,
+    "workspace-write": 2,
+    "auto": 3,
+    "allow": 4,
+    "danger-full-access": 4,
+}
+
+
+def narrowed(requested: str | None, parent: str) -> str:
+    """The mode a sub-agent runs in: ``requested`` (canonical name) unless it lets more run than
+    ``parent`` (a child never gets wider permissions than the session that started it); then
+    ``parent``. ``None`` is the parent's mode.
+
+    :raises UsageError: for an unknown ``requested`` mode.
+    """
+    parent = normalize_mode(parent)
+    if requested is None:
+        return parent
+    mode = normalize_mode(requested)
+    return mode if _WIDTH[mode] <= _WIDTH[parent] else parent
+
 
 def child_options(parent: AgentLoop, spec: SubagentSpec) -> LoopOptions:
     """A sub-agent's options: the tools ``spec`` names out of the parent's, a permission mode no wider
     than the parent's, its session file beside the parent's, the parent's providers."""
-    from claw._permissions.modes import narrowed
-
     session = parent._session
     hidden = set(spec.hidden_tools)
     wanted = None if spec.tools is None else set(spec.tools)
