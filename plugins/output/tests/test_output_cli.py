@@ -1,6 +1,6 @@
 """claw-output's renderers through ``claw -p``, against the scripted provider: ``text`` streams the answer
 without repeating what a retried request streams again, and ``stream-json --include-partial-messages`` prints
-Claude Code's ``stream_event`` lines. (The shapes of the messages, which the loop builds, are tested in
+Claude Code's ``stream_event`` lines. (The shapes of the other messages are tested in
 kernel/tests/test_loop_cli.py.)"""
 
 from __future__ import annotations
