@@ -40,8 +40,8 @@ def init(
     permission_mode: str,
     slash_commands: list[str],
     plugins: list[dict[str, Any]],
-    api_key_source: str = "none",
-    sandbox: dict[str, Any] | None = None,
+    api_key_source: str,
+    sandbox: dict[str, Any],
 ) -> dict[str, Any]:
     """Claude Code's ``system``/``init`` message, plus claw's ``sandbox`` (what confines commands)."""
     from claw._permissions.modes import claude_code_name  # the permissions package is heavy to import
@@ -63,7 +63,7 @@ def init(
         "plugins": plugins,
         "claude_code_version": CLAUDE_CODE_PROTOCOL_VERSION,
         "claw_version": VERSION,
-        "sandbox": sandbox or {"enabled": False},
+        "sandbox": sandbox,
         "uuid": _uuid(),
     }
 
