@@ -2,10 +2,7 @@
 from claw's types; the assistant and user messages, which only stream-json prints, are claw-output's.
 
 ``system/init``'s ``permissionMode`` is Claude Code's name of the mode (``acceptEdits`` for claw's
-``workspace-write``). Differences, on purpose: ``system/init`` carries ``claw_version`` beside
-``claude_code_version``, which names the protocol level claw implements, not a Claude Code release (see
-:data:`CLAUDE_CODE_PROTOCOL_VERSION`); the result adds ``cache_stats`` (claw's prompt-cache counters)
-and, after a fallback, ``model``.
+``workspace-write``). Where they differ, on purpose: docs/cli.md, "Differences from Claude Code".
 """
 
 from __future__ import annotations
@@ -18,11 +15,8 @@ from claw._sessions import CacheStats
 from claw._version import VERSION
 
 #: What ``system/init`` reports as ``claude_code_version``: the Claude Code protocol level claw implements,
-#: so that an Agent SDK gating features on the number enables only those claw honours. The Python SDK
-#: warns that a CLI without one is "too old"; its gates are 2.0.0 (the stream-json control protocol it
-#: needs at all, which claw speaks) and 2.1.248 (``client_composed`` user messages for
-#: ``verbatim_prompts``, which claw ignores: it still runs a prompt ``/name ...`` as a slash command).
-#: So the minimum, 2.0.0; raise it only with the feature a higher gate relies on.
+#: so that an Agent SDK gating features on the number enables only those claw honours (the SDK's gates, and
+#: when to raise it: docs/agent-sdk.md, "What differs from Claude Code").
 CLAUDE_CODE_PROTOCOL_VERSION = "2.0.0"
 
 
