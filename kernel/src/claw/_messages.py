@@ -121,10 +121,10 @@ class Usage(Model):
     ``input_tokens`` is the uncached part only; total input is the sum of the three input fields.
     """
 
-    input_tokens: int = 0
-    output_tokens: int = 0
+    input_tokens: int = 0  # the fields in Claude Code's order: ``model_dump()`` is its ``usage`` object
     cache_creation_input_tokens: int = 0
     cache_read_input_tokens: int = 0
+    output_tokens: int = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(

@@ -59,7 +59,6 @@ class SubagentResult:
     :param is_error: whether the child failed (an API error, the turn limit, an internal error).
     :param subtype: the child's result subtype (``success``, ``error_max_turns``, ...).
     :param usage: Claude Code's usage object (``input_tokens``, ``output_tokens``, ...).
-    :param model_usage: Claude Code's ``modelUsage`` of the child.
     :param kept_alive: the child goes on (its background work runs): another answer may follow."""
 
     agent_id: str
@@ -71,7 +70,6 @@ class SubagentResult:
     duration_ms: float
     total_cost_usd: float
     usage: dict[str, Any] = field(default_factory=dict)
-    model_usage: dict[str, Any] = field(default_factory=dict)
     transcript_path: str | None = None
     model: str = ""
     workspace: str = ""

@@ -1,6 +1,6 @@
 """claw-output's renderers through ``claw -p``, against the scripted provider: ``text`` streams the answer
 without repeating what a retried request streams again, and ``stream-json --include-partial-messages`` prints
-Claude Code's ``stream_event`` lines. (The shapes of the messages, which the loop builds, are tested in
+Claude Code's ``stream_event`` lines. (The shapes of the other messages are tested in
 kernel/tests/test_loop_cli.py.)"""
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def test_include_partial_messages(claw, loop_env):
     assert json.loads(first[4]["delta"]["partial_json"]) == {"text": "z"}
     kinds = [x["type"] for x in lines]
     assert kinds.index("stream_event") < kinds.index("assistant")
-    assert {x["session_id"] for x in lines if x["type"] == "stream_event"} == {lines[0]["session_id"]}
+    own = [x["session_id"] for x in lines if x["type"] in ("stream_event", "assistant", "user")]
+    assert "user" in kinds and set(own) == {lines[0]["session_id"]}  # the session ``init`` announced
 
 
 def test_text_output_does_not_repeat_text_a_retry_streams_again(claw, loop_env):

@@ -60,7 +60,7 @@ class Compacting(ModelRequests):
             response, _ = await self._call(compactor.request(older), shown=False)
         finally:
             own, self.costs = self.costs, turn_costs
-        cost = {"total_cost_usd": own.total_cost_usd, "usage": shapes.usage_dict(own.usage)} if manual else {}
+        cost = {"total_cost_usd": own.total_cost_usd, "usage": own.usage.model_dump()} if manual else {}
         summary = response.to_message().text or "(no summary)"
         messages = compactor.compacted(summary, kept)
         pre_tokens = self._context_tokens

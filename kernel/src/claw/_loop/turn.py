@@ -199,7 +199,7 @@ class Turn(Compacting):
                 results = await self._run_tools(uses)
                 reply = Message(role="user", content=list(results))
                 self._add(reply)
-                self.renderer.user(shapes.user(reply, self._session.id), reply)
+                self.renderer.user(reply)
             if not await self._goes_on(tally, response, uses):
                 return
 
@@ -235,7 +235,7 @@ class Turn(Compacting):
         self._add(
             message, model=route.address, usage=u.model_dump(), stop_reason=response.stop_reason, cache=cache
         )
-        self.renderer.assistant(shapes.assistant(response, message, session.id), message, response)
+        self.renderer.assistant(message, response)
         return response, message
 
     async def _goes_on(self, tally: _Tally, response: ModelResponse, uses: list[ToolUseBlock]) -> bool:
@@ -300,9 +300,7 @@ class Turn(Compacting):
             result=result_text,
             session_id=session.id,
             stop_reason=tally.stop_reason,
-            total_cost_usd=self.costs.total_cost_usd,
-            usage=self.costs.usage,
-            model_usage=self.costs.model_usage(),
+            costs=self.costs,
             permission_denials=self.denials,
             cache_stats=self.cache.stats.as_dict(),
             structured_output=self.tool_ctx.stash.get(STRUCTURED_OUTPUT),

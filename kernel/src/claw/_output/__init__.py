@@ -20,10 +20,10 @@ class Renderer:
     def stream_event(self, event: StreamEvent) -> None:
         """A piece of the answer as it streams."""
 
-    def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
-        """A complete assistant message (``data`` is its Claude Code shape)."""
+    def assistant(self, message: Message, response: ModelResponse) -> None:
+        """A complete assistant message (stream-json prints it in Claude Code's shape)."""
 
-    def user(self, data: dict[str, Any], message: Message) -> None:
+    def user(self, message: Message) -> None:
         """Tool results going back to the model."""
 
     def result(self, data: dict[str, Any]) -> None:

@@ -1,11 +1,8 @@
-"""Claude Code's JSON message shapes (``SDKSystemMessage``, ``SDKAssistantMessage``,
-``SDKUserMessage``, ``SDKResultMessage``), built from claw's types.
+"""Claude Code's JSON message shapes the loop reports (``SDKSystemMessage``, ``SDKResultMessage``), built
+from claw's types; the assistant and user messages, which only stream-json prints, are claw-output's.
 
 ``system/init``'s ``permissionMode`` is Claude Code's name of the mode (``acceptEdits`` for claw's
-``workspace-write``). Differences, on purpose: ``system/init`` carries ``claw_version`` beside
-``claude_code_version``, which names the protocol level claw implements, not a Claude Code release (see
-:data:`CLAUDE_CODE_PROTOCOL_VERSION`); the result adds ``cache_stats`` (claw's prompt-cache counters)
-and, after a fallback, ``model``.
+``workspace-write``). Where they differ, on purpose: docs/cli.md, "Differences from Claude Code".
 """
 
 from __future__ import annotations
@@ -13,31 +10,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from claw._messages import Message, Usage
-from claw._providers import ModelResponse
+from claw._cost import CostTracker
 from claw._sessions import CacheStats
 from claw._version import VERSION
 
 #: What ``system/init`` reports as ``claude_code_version``: the Claude Code protocol level claw implements,
-#: so that an Agent SDK gating features on the number enables only those claw honours. The Python SDK
-#: warns that a CLI without one is "too old"; its gates are 2.0.0 (the stream-json control protocol it
-#: needs at all, which claw speaks) and 2.1.248 (``client_composed`` user messages for
-#: ``verbatim_prompts``, which claw ignores: it still runs a prompt ``/name ...`` as a slash command).
-#: So the minimum, 2.0.0; raise it only with the feature a higher gate relies on.
+#: so that an Agent SDK gating features on the number enables only those claw honours (the SDK's gates, and
+#: when to raise it: docs/agent-sdk.md, "What differs from Claude Code").
 CLAUDE_CODE_PROTOCOL_VERSION = "2.0.0"
 
 
 def _uuid() -> str:
     return str(uuid.uuid4())
-
-
-def usage_dict(usage: Usage) -> dict[str, Any]:
-    return {
-        "input_tokens": usage.input_tokens,
-        "cache_creation_input_tokens": usage.cache_creation_input_tokens,
-        "cache_read_input_tokens": usage.cache_read_input_tokens,
-        "output_tokens": usage.output_tokens,
-    }
 
 
 def init(
@@ -50,8 +34,8 @@ def init(
     permission_mode: str,
     slash_commands: list[str],
     plugins: list[dict[str, Any]],
-    api_key_source: str = "none",
-    sandbox: dict[str, Any] | None = None,
+    api_key_source: str,
+    sandbox: dict[str, Any],
 ) -> dict[str, Any]:
     """Claude Code's ``system``/``init`` message, plus claw's ``sandbox`` (what confines commands)."""
     from claw._permissions.modes import claude_code_name  # the permissions package is heavy to import
@@ -73,39 +57,7 @@ def init(
         "plugins": plugins,
         "claude_code_version": CLAUDE_CODE_PROTOCOL_VERSION,
         "claw_version": VERSION,
-        "sandbox": sandbox or {"enabled": False},
-        "uuid": _uuid(),
-    }
-
-
-def assistant(response: ModelResponse, message: Message, session_id: str) -> dict[str, Any]:
-    return {
-        "type": "assistant",
-        "message": {
-            "id": response.id or f"msg_{uuid.uuid4().hex[:24]}",
-            "type": "message",
-            "role": "assistant",
-            "model": response.model,
-            "content": [b.model_dump(mode="json", exclude_none=True) for b in message.content],
-            "stop_reason": response.stop_reason,
-            "stop_sequence": None,
-            "usage": usage_dict(response.usage),
-        },
-        "parent_tool_use_id": None,
-        "session_id": session_id,
-        "uuid": _uuid(),
-    }
-
-
-def user(message: Message, session_id: str) -> dict[str, Any]:
-    return {
-        "type": "user",
-        "message": {
-            "role": "user",
-            "content": [b.model_dump(mode="json", exclude_none=True) for b in message.content],
-        },
-        "parent_tool_use_id": None,
-        "session_id": session_id,
+        "sandbox": sandbox,
         "uuid": _uuid(),
     }
 
@@ -146,9 +98,7 @@ def result(
     result: str,
     session_id: str,
     stop_reason: str | None,
-    total_cost_usd: float,
-    usage: Usage,
-    model_usage: dict[str, Any],
+    costs: CostTracker,
     permission_denials: list[dict[str, Any]],
     cache_stats: dict[str, int],
     structured_output: Any = None,
@@ -165,9 +115,9 @@ def result(
         "result": result,
         "session_id": session_id,
         "stop_reason": stop_reason,
-        "total_cost_usd": total_cost_usd,
-        "usage": usage_dict(usage),
-        "modelUsage": model_usage,
+        "total_cost_usd": costs.total_cost_usd,
+        "usage": costs.usage.model_dump(),
+        "modelUsage": model_usage(costs),
         "permission_denials": permission_denials,
         "api_error_status": api_error_status,
         "cache_stats": cache_stats,
@@ -180,11 +130,29 @@ def result(
     return data
 
 
+def model_usage(costs: CostTracker) -> dict[str, Any]:
+    """Claude Code's ``modelUsage``: ``{model: {inputTokens, outputTokens, ..., costUSD}}``."""
+    return {
+        model: {
+            "inputTokens": t.usage.input_tokens,
+            "outputTokens": t.usage.output_tokens,
+            "cacheReadInputTokens": t.usage.cache_read_input_tokens,
+            "cacheCreationInputTokens": t.usage.cache_creation_input_tokens,
+            "webSearchRequests": 0,
+            "costUSD": t.cost_usd,
+            "contextWindow": t.context_window,
+            "maxOutputTokens": t.max_output_tokens,
+        }
+        for model, t in costs.models.items()
+    }
+
+
 def error_result(message: str, session_id: str, duration_ms: float) -> dict[str, Any]:
     """The result object of a run that failed before its turn could produce one (missing credentials,
     an unknown ``/command``, a bad stream-json line, a bug): ``is_error`` with the one-line message, so a
-    script reading ``--output-format json`` always gets a result."""
-    return result(
+    script reading ``--output-format json`` always gets a result (its cost the float ``0.0``, as ever: an
+    empty turn's sum is the integer ``0``)."""
+    data = result(
         subtype="error_during_execution",
         is_error=True,
         duration_ms=duration_ms,
@@ -193,9 +161,8 @@ def error_result(message: str, session_id: str, duration_ms: float) -> dict[str,
         result=message,
         session_id=session_id,
         stop_reason=None,
-        total_cost_usd=0.0,
-        usage=Usage(),
-        model_usage={},
+        costs=CostTracker(),
         permission_denials=[],
         cache_stats=CacheStats().as_dict(),
     )
+    return {**data, "total_cost_usd": 0.0}

@@ -1,9 +1,9 @@
 """What a run prints on stdout: ``--output-format text|json|stream-json``.
 
 The agent loop reports to a :class:`claw.Renderer`; the three formats are three renderers. The JSON shapes
-are Claude Code's (``claude -p --output-format json|stream-json``): the loop builds the messages, and
-:func:`anthropic_events` the ``--include-partial-messages`` events, so tools that parse Claude Code's
-output can parse claw's. Only the requested output goes to stdout; diagnostics go to stderr.
+are Claude Code's (``claude -p --output-format json|stream-json``): the loop builds the ``system`` and
+``result`` messages, :class:`StreamJsonRenderer` the assistant and user messages and :func:`anthropic_events`
+the ``--include-partial-messages`` events, so tools that parse Claude Code's output can parse claw's. Only the requested output goes to stdout; diagnostics go to stderr.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class TextRenderer(Renderer):
             same = self._attempt.startswith(shown)
             self._write(self._attempt[len(shown) :] if same else "\n" + self._attempt)
 
-    def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
+    def assistant(self, message: Message, response: ModelResponse) -> None:
         self._end_line()  # separate one message's text from the next
         self._attempt, self._shown = "", None
 
@@ -128,16 +128,29 @@ class StreamJsonRenderer(Renderer):
             for ev in anthropic_events(event, self._started):
                 self._line(stream_event(ev, self.session_id))
 
-    def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
+    def assistant(self, message: Message, response: ModelResponse) -> None:
+        """Claude Code's ``SDKAssistantMessage`` (after the partial events' block and message stops)."""
         if self.partial:
             for i in sorted(self._started):
                 self._line(stream_event({"type": "content_block_stop", "index": i}, self.session_id))
             self._line(stream_event({"type": "message_stop"}, self.session_id))
             self._started.clear()
-        self._line(data)
+        body = {
+            "id": response.id or f"msg_{uuid.uuid4().hex[:24]}",
+            "type": "message",
+            "role": "assistant",
+            "model": response.model,
+            "content": _content(message),
+            "stop_reason": response.stop_reason,
+            "stop_sequence": None,
+            "usage": response.usage.model_dump(),
+        }
+        self._line(_envelope("assistant", "message", body, self.session_id))
 
-    def user(self, data: dict[str, Any], message: Message) -> None:
-        self._line(data)
+    def user(self, message: Message) -> None:
+        """Claude Code's ``SDKUserMessage``: tool results going back to the model."""
+        body = {"role": "user", "content": _content(message)}
+        self._line(_envelope("user", "message", body, self.session_id))
 
     def result(self, data: dict[str, Any]) -> None:
         self._line(data)
@@ -199,13 +212,22 @@ def anthropic_events(event: StreamEvent, started: set[int]) -> list[dict[str, An
 
 def stream_event(event: dict[str, Any], session_id: str) -> dict[str, Any]:
     """A ``--include-partial-messages`` line wrapping one Anthropic streaming event."""
+    return _envelope("stream_event", "event", event, session_id)
+
+
+def _envelope(kind: str, key: str, body: dict[str, Any], session_id: str) -> dict[str, Any]:
+    """A stream-json line of the main thread's conversation: ``body`` under ``key``."""
     return {
-        "type": "stream_event",
-        "event": event,
+        "type": kind,
+        key: body,
         "parent_tool_use_id": None,
         "session_id": session_id,
         "uuid": str(uuid.uuid4()),
     }
+
+
+def _content(message: Message) -> list[dict[str, Any]]:
+    return [b.model_dump(mode="json", exclude_none=True) for b in message.content]
 
 
 def make_renderer(fmt: str, partial: bool, out: TextIO) -> Renderer | None:

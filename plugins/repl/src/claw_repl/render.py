@@ -37,15 +37,15 @@ class ReplRenderer(claw.Renderer):
     def stream_event(self, event: claw.StreamEvent) -> None:
         self.text.stream_event(event)
 
-    def assistant(self, data: dict[str, Any], message: claw.Message, response: claw.ModelResponse) -> None:
-        self.text.assistant(data, message, response)
+    def assistant(self, message: claw.Message, response: claw.ModelResponse) -> None:
+        self.text.assistant(message, response)
         for use in message.tool_uses:
             args = json.dumps(use.input, ensure_ascii=False)
             self.err.write(f"  -> {use.name}({args[:120] + '...' if len(args) > 120 else args})\n")
         self.err.flush()
 
-    def user(self, data: dict[str, Any], message: claw.Message) -> None:
-        self.text.user(data, message)
+    def user(self, message: claw.Message) -> None:
+        self.text.user(message)
         for block in message.content:
             if isinstance(block, claw.ToolResultBlock) and block.is_error:
                 text = block.content if isinstance(block.content, str) else "error"

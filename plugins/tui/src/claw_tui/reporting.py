@@ -36,7 +36,7 @@ class TuiRenderer(claw.Renderer):
                 self.ui.add(thought)
             thought.append(event.thinking)
 
-    def assistant(self, data: dict[str, Any], message: Any, response: Any) -> None:
+    def assistant(self, message: Any, response: Any) -> None:
         for view in self._text.values():
             view.flush()
         self._text.clear()
@@ -44,7 +44,7 @@ class TuiRenderer(claw.Renderer):
         for use in message.tool_uses:
             self.ui.add(ToolCall(use.id, use.name, use.input))
 
-    def user(self, data: dict[str, Any], message: Any) -> None:
+    def user(self, message: Any) -> None:
         for block in message.content:
             if isinstance(block, claw.ToolResultBlock):
                 call = self.ui.tool_call(block.tool_use_id)

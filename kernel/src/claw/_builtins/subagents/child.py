@@ -162,7 +162,6 @@ def _result(child: AgentLoop, spec: SubagentSpec, data: dict[str, Any]) -> Subag
         duration_ms=data["duration_ms"],
         total_cost_usd=data["total_cost_usd"],
         usage=data["usage"],
-        model_usage=data["modelUsage"],
         transcript_path=str(session.path) if session.path else None,
         model=child.chain[0].address,
         workspace=str(child.workspace),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+from typing import TextIO
 
 from claw._messages import Message, TextBlock
 from claw._output import Renderer
@@ -16,7 +16,7 @@ class WholeText(Renderer):
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
-    def assistant(self, data: dict[str, Any], message: Message, response: ModelResponse) -> None:
+    def assistant(self, message: Message, response: ModelResponse) -> None:
         text = "".join(block.text for block in message.content if isinstance(block, TextBlock))
         if text:
             self.out.write(text + "\n")
