@@ -43,6 +43,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.safe_policy",
     "claw._builtins.entry_point_cache",
     "claw._builtins.trust_store",
+    "claw._builtins.workspace_trust",
     "claw._builtins.bare",
     "claw._builtins.debug_log",
 )
