@@ -37,7 +37,7 @@ Reason = Literal["remembered", "this run", "headless", "untrusted"]
 
 @dataclass(frozen=True)
 class WorkspaceTrust:
-    """The kernel's decision for a run's folder: whether its settings layers' code-running keys,
+    """A run's decision on its folder: whether its settings layers' code-running keys,
     its ``.mcp.json`` servers and its commands' ``!`cmd` `` lines take effect.
 
     :param folder: the folder's real path (what the store is keyed by).

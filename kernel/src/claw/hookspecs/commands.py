@@ -219,11 +219,9 @@ def claw_settle_trust(context: CommandContext, options: LoopOptions) -> Workspac
     """Settle the folder's trust for a run as it starts: ``claw -p`` before its session, an interactive
     front end at its first session (``docs/trust.md``). Asked once per run. Stops at first non-None result.
 
-    The ``workspace_trust`` built-in answers (``trylast``): ``-p`` trusts the folder, as Claude Code does,
-    unless ``--require-trust``, ``CLAW_REQUIRE_TRUST=1`` or ``requireTrust`` in a layer the folder does
-    not bring; an interactive run in a folder not trusted that brings something needing trust asks
-    (:func:`claw_trust_dialog`). With no answer the trust the store remembers stands, and in a folder not
-    trusted the kernel says in one line what is skipped.
+    The ``workspace_trust`` built-in answers (``trylast``): ``-p`` trusted unless ``--require-trust``, an
+    interactive run asking (:func:`claw_trust_dialog`). With no answer the trust the store remembers
+    stands, and in a folder not trusted the kernel says in one line what is skipped.
 
     :param context: the run (its workspace, environment, ``trust_items()``).
     :param options: the run's options (``options.interactive``; plugin flags in ``options.extra``).

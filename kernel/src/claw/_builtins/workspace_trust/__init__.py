@@ -1,8 +1,6 @@
-"""``workspace_trust``: how a run settles its folder's trust as it starts (:mod:`.settle`): ``-p`` trusts
-it as Claude Code does unless ``--require-trust`` (this built-in's flag), ``CLAW_REQUIRE_TRUST=1`` or
-settings ``requireTrust``; an interactive run asks (``claw_trust_dialog``). See ``docs/trust.md``.
-Disabled, every run keeps what the trust store remembers and never asks: a folder not trusted runs
-without what needs trust, said in one line, and ``--require-trust`` is a usage error naming it."""
+"""``workspace_trust``: how a run settles its folder's trust as it starts (:mod:`.settle`, ``docs/trust.md``),
+and ``--require-trust``. Disabled, every run keeps what the trust store remembers and never asks: a folder
+not trusted runs without what needs trust, said in one line, and ``--require-trust`` is a usage error."""
 
 from __future__ import annotations
 

@@ -9,9 +9,6 @@ from claw import _console as console
 from claw._plugins import TRUE
 from claw._trust import WORKSPACE_SCOPES, WorkspaceTrust
 
-#: The environment variable that makes ``-p`` honour the store (``--require-trust``).
-REQUIRE_TRUST_ENV = "CLAW_REQUIRE_TRUST"
-
 
 def settle(app: Any, options: Any) -> WorkspaceTrust | None:
     """``claw_settle_trust``: ``-p`` is trusted unless ``--require-trust``, ``CLAW_REQUIRE_TRUST=1`` or
@@ -19,7 +16,7 @@ def settle(app: Any, options: Any) -> WorkspaceTrust | None:
     otherwise; ``None`` keeps what the store remembers."""
     if options.interactive:
         return _ask(app)
-    flag = options.extra.get("require_trust") or app.env.get(REQUIRE_TRUST_ENV, "").strip().lower() in TRUE
+    flag = options.extra.get("require_trust") or app.env.get("CLAW_REQUIRE_TRUST", "").strip().lower() in TRUE
     yours = [lay for lay in app.layers if lay.scope not in WORKSPACE_SCOPES]
     if flag or any(lay.data.get("requireTrust") is True for lay in yours):
         return None
