@@ -144,7 +144,7 @@ class App:
         from claw._trust import WorkspaceTrust
 
         store = self.pm.hook.claw_trust_store(env=dict(self.env))
-        remembered = store is not None and store.trusted_root(self.workspace) is not None
+        remembered = store is not None and store.trusted_root(str(self.workspace)) is not None
         return WorkspaceTrust(self.workspace, remembered, "remembered" if remembered else "untrusted")
 
     def settle_trust(self, options: Any) -> None:
