@@ -198,6 +198,49 @@ def test_without_a_trust_store_always_trusts_for_the_run_only(
     assert not (Path(claw_env["XDG_STATE_HOME"]) / "claw" / "trusted-folders.json").exists()
 
 
+def test_without_workspace_trust_runs_keep_the_remembered_trust_and_never_ask(
+    claw, scripted, hostile, plugin_module
+):
+    # The workspace_trust built-in disabled: -p honours the store as --require-trust does (the flag itself
+    # names the built-in), the dialog is never asked, and a folder trusted with claw trust still is.
+    plugin_module("front_end", front_ends.ONE_TURN)
+    plugin_module(
+        "say_always",
+        "import claw\n\n\n@claw.hookimpl\ndef claw_trust_dialog(folder, items):\n    return 'always'\n",
+    )
+    claw.env["CLAW_DISABLE_PLUGINS"] = "repl,tui,workspace_trust"
+    res = _run_print(claw, scripted, hostile).assert_success()
+    assert hostile.ran() == {"user-hook"} and hostile.proxy_seen() == "unset"
+    (line,) = [line for line in res.stderr.splitlines() if "untrusted folder" in line]
+    assert line.startswith(f"claw: warning: untrusted folder {hostile.root}: skipped ")
+    assert "hook SessionStart: " in line
+    refused = claw("-p", "hi", "--require-trust")
+    assert refused.exit_code == 2
+    assert (
+        "--require-trust comes with claw's built-in plugin 'workspace_trust', which is disabled"
+        in refused.stderr
+    )
+    scripted.script(Reply(Text("done")))
+    res = claw("--repl", "say hello").assert_success()
+    assert (
+        hostile.ran() == {"user-hook"} and len([x for x in res.stderr.splitlines() if "untrusted" in x]) == 1
+    )
+    claw("trust").assert_success()
+    _run_print(claw, scripted, hostile).assert_success()
+    assert hostile.ran() == {"hook", "mcp", "bang", "user-hook"}
+
+
+def test_a_plugin_settling_trust_replaces_the_builtin(claw, scripted, hostile, plugin_module):
+    # An organisation's rule: headless runs never trust a folder (no line: the answer is the plugin's).
+    plugin_module(
+        "never",
+        "import claw\n\n\n@claw.hookimpl\ndef claw_settle_trust(context, options):\n"
+        "    return claw.WorkspaceTrust(context.workspace, False, 'untrusted')\n",
+    )
+    res = _run_print(claw, scripted, hostile).assert_success()
+    assert hostile.ran() == {"user-hook"} and "untrusted folder" not in res.stderr
+
+
 # -- interactive, in a real terminal ----------------------------------------------------------
 
 

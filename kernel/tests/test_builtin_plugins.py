@@ -74,6 +74,7 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "prompt_tool",
         "entry_point_cache",
         "trust_store",
+        "workspace_trust",
         "bare",
         "debug_log",
     ]

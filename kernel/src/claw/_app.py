@@ -81,7 +81,7 @@ class App:
         self.managed_path = managed_path
         self.load_entry_points = load_entry_points
         self.setting_sources = setting_sources
-        #: Whether an interactive run has asked about the folder's trust (``settle_interactive``).
+        #: Whether the run settled the folder's trust (:meth:`settle_trust`).
         self.trust_settled = False
         #: (phase, milliseconds) in the order phases ran: ``claw bootstrap-plan`` prints these.
         self.timings: list[tuple[str, float]] = []
@@ -133,19 +133,29 @@ class App:
     @cached_property
     def trust(self) -> WorkspaceTrust:
         """The folder's trust: trusted when the trust store (``claw_trust_store``; none: nothing is
-        remembered) names its real path or a folder it is inside, until :meth:`decide_trust` says
-        otherwise (the trust dialog, headless ``-p``)."""
-        from claw._trust import WorkspaceTrust, folder_key
+        remembered) names its real path or a folder it is inside, until :meth:`settle_trust` says
+        otherwise."""
+        from claw._trust import WorkspaceTrust
 
-        key = folder_key(self.workspace)
         store = self.pm.hook.claw_trust_store(env=dict(self.env))
-        remembered = store is not None and store.trusted_root(key) is not None
-        return WorkspaceTrust(Path(key), remembered, "remembered" if remembered else "untrusted")
+        remembered = store is not None and store.trusted_root(str(self.workspace)) is not None
+        return WorkspaceTrust(self.workspace, remembered, "remembered" if remembered else "untrusted")
 
-    def decide_trust(self, trust: WorkspaceTrust) -> None:
-        """Make ``trust`` the run's decision; settings are validated again under it."""
-        self.trust = trust
-        self.__dict__.pop("settings", None)
+    def settle_trust(self, options: Any) -> None:
+        """Settle the folder's trust for the run ``options`` starts, once (``claw_settle_trust``); settings
+        are validated again under the answer. With none, a folder not trusted says what it skips."""
+        from claw._plugin_commands import CommandContext
+
+        if self.trust_settled:
+            return
+        self.trust_settled = True
+        trust = self.pm.hook.claw_settle_trust(context=CommandContext(self), options=options)
+        if trust is not None:
+            self.trust = trust
+            self.__dict__.pop("settings", None)
+        elif not self.trust.trusted and (items := self.trust_items()):
+            trust = self.trust
+            console.warn(f"untrusted folder {trust.folder}: skipped {'; '.join(items)}; {trust.how_to_trust}")
 
     @cached_property
     def settings(self) -> config.EffectiveSettings:

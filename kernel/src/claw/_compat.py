@@ -20,11 +20,6 @@ def _parse(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
-def _pad(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    n = max(len(a), len(b))
-    return a + (0,) * (n - len(a)), b + (0,) * (n - len(b))
-
-
 def satisfies(version: str, spec: str) -> bool:
     """Whether ``version`` (``"1.0"``) satisfies ``spec`` (``">=1.0,<2"``; a bare ``"1"`` means ``==1``
     on the given components, so ``"1"`` accepts every 1.x).
@@ -42,7 +37,7 @@ def satisfies(version: str, spec: str) -> bool:
             if have[: len(want)] != want:
                 return False
             continue
-        a, b = _pad(have, want)
-        if not _OPS[op](a, b):
+        n = max(len(have), len(want))  # 1.0 == 1: the shorter padded with zeros
+        if not _OPS[op](have + (0,) * (n - len(have)), want + (0,) * (n - len(want))):
             return False
     return True

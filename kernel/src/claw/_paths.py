@@ -21,13 +21,17 @@ PROJECT_DIR_NAME = ".claw"
 CLAUDE_PROJECT_DIR_NAME = ".claude"
 
 
+def _own_or_xdg(env: Mapping[str, str] | None, own: str, xdg: str, default: str) -> Path:
+    """``$<own>``, else ``$<xdg>/claw``, else ``~/<default>/claw``: the XDG spec, claw's variable first."""
+    env = os.environ if env is None else env
+    if env.get(own):
+        return Path(env[own]).expanduser()
+    return Path(env.get(xdg) or Path.home() / default).expanduser() / "claw"
+
+
 def config_dir(env: Mapping[str, str] | None = None) -> Path:
     """``$CLAW_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/claw``, else ``~/.config/claw``."""
-    env = os.environ if env is None else env
-    if env.get("CLAW_CONFIG_DIR"):
-        return Path(env["CLAW_CONFIG_DIR"]).expanduser()
-    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base).expanduser() / "claw"
+    return _own_or_xdg(env, "CLAW_CONFIG_DIR", "XDG_CONFIG_HOME", ".config")
 
 
 def claude_config_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -35,16 +39,12 @@ def claude_config_dir(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     if env.get("CLAUDE_CONFIG_DIR"):
         return Path(env["CLAUDE_CONFIG_DIR"]).expanduser()
-    return Path(env.get("HOME") or Path.home()) / ".claude"
+    return Path(home_of(env)) / ".claude"
 
 
 def state_dir(env: Mapping[str, str] | None = None) -> Path:
     """``$CLAW_STATE_DIR``, else ``$XDG_STATE_HOME/claw``, else ``~/.local/state/claw``."""
-    env = os.environ if env is None else env
-    if env.get("CLAW_STATE_DIR"):
-        return Path(env["CLAW_STATE_DIR"]).expanduser()
-    base = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base).expanduser() / "claw"
+    return _own_or_xdg(env, "CLAW_STATE_DIR", "XDG_STATE_HOME", ".local/state")
 
 
 def home_of(env: Mapping[str, str]) -> str:

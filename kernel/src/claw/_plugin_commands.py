@@ -155,9 +155,7 @@ class CommandContext:
         ``options.interactive`` the first call settles the folder's trust, there too); ``renderer``
         receives what happens."""
         if options.interactive:
-            from claw._cli.run_trust import settle_interactive
-
-            settle_interactive(self._app)
+            self._app.settle_trust(options)
         from claw._loop import AgentLoop
 
         return AgentLoop(self._app, options, renderer)

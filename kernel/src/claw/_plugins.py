@@ -44,6 +44,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.prompt_tool",
     "claw._builtins.entry_point_cache",
     "claw._builtins.trust_store",
+    "claw._builtins.workspace_trust",
     "claw._builtins.bare",
     "claw._builtins.debug_log",
 )

@@ -3,13 +3,13 @@ slash commands) may run code or reach the network. Why, what is held back, and h
 (per real path, subfolders with it) are described in docs/trust.md. Until the folder is trusted the
 kernel leaves the restricted keys of its layers out of the effective settings (:func:`restricted_layers`);
 plugins ask :class:`WorkspaceTrust` (``EffectiveSettings.trust``, ``SessionContext.trust``); where
-trust is remembered is the ``trust_store`` built-in's (``claw_trust_store``).
+trust is remembered is the ``trust_store`` built-in's (``claw_trust_store``), how a run settles it the
+``workspace_trust`` built-in's (``claw_settle_trust``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,13 +34,10 @@ RESTRICTED_KEYS = (
 #: by headless ``-p`` (Claude Code's behaviour), or not trusted.
 Reason = Literal["remembered", "this run", "headless", "untrusted"]
 
-#: The environment variable that makes ``-p`` honour the store (``--require-trust``).
-REQUIRE_TRUST_ENV = "CLAW_REQUIRE_TRUST"
-
 
 @dataclass(frozen=True)
 class WorkspaceTrust:
-    """The kernel's decision for a run's folder: whether its settings layers' code-running keys,
+    """A run's decision on its folder: whether its settings layers' code-running keys,
     its ``.mcp.json`` servers and its commands' ``!`cmd` `` lines take effect.
 
     :param folder: the folder's real path (what the store is keyed by).
@@ -56,16 +53,6 @@ class WorkspaceTrust:
     def how_to_trust(self) -> str:
         """The one-line hint printed wherever something was held back."""
         return f"trust the folder with /trust or `claw trust {self.folder}`"
-
-
-def folder_key(folder: Path | str) -> str:
-    """The store's key for ``folder``: its real path (symlinks resolved)."""
-    return os.path.realpath(os.fspath(folder))
-
-
-def granted(trust: WorkspaceTrust, reason: Reason) -> WorkspaceTrust:
-    """``trust`` turned into a trusted decision for ``reason``."""
-    return replace(trust, trusted=True, reason=reason)
 
 
 def _without(data: dict[str, Any], path: str) -> tuple[dict[str, Any], Any]:

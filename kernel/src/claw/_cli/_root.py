@@ -31,6 +31,7 @@ BUILTIN_NAMES: dict[str, str] = {
     "--debug": "debug_log",
     "-d": "debug_log",
     "--debug-file": "debug_log",
+    "--require-trust": "workspace_trust",
 }
 
 #: Subcommands first-party distributions add (``claw_register_commands``), by name: without that

@@ -167,9 +167,6 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
             context=CommandContext(state.app), options=loop_options(state, params), initial=initial
         )
         ctx.exit(_interactive(state.app.pm, front_end))
-    from claw._cli.run_trust import require_trust, settle_headless
-
-    settle_headless(state.app, require_trust(state.app, bool(params.get("require_trust"))))
     lines: list[str] = []
     if stream_input:
         if prompt:
@@ -193,6 +190,7 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
     )
     with reserved_stdout() as out:
         options = loop_options(state, params)
+        state.app.settle_trust(options)
         reader = _stream_input(state.app, options, out, params) if stream_input else lines
         code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
     ctx.exit(code)

@@ -109,12 +109,6 @@ _OPTIONS: list[Callable[[Any], Any]] = [
     click.option("--session-id", metavar="UUID", help="Use this id for the new session."),
     click.option("--no-session-persistence", is_flag=True, help="Do not save the session."),
     click.option(
-        "--require-trust",
-        is_flag=True,
-        help="With -p: in a folder not trusted (claw trust), skip its hooks, env, MCP servers and "
-        "commands' !`cmd` lines instead of trusting it (also CLAW_REQUIRE_TRUST=1).",
-    ),
-    click.option(
         "--permission-mode",
         metavar="MODE",
         help="default, acceptEdits, plan, auto, dontAsk, bypassPermissions (or claw's modes).",

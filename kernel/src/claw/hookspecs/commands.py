@@ -1,8 +1,8 @@
 """Plugins, commands and settings
 
 What a plugin adds to claw itself: subcommands, built-in slash commands, options on runs, the settings keys
-it owns, lines in ``claw doctor``, what a folder brings that runs only once the folder is trusted and where
-that trust is remembered; and, answered by built-ins, which plugins are installed.
+it owns, lines in ``claw doctor``, what a folder brings that runs only once the folder is trusted, where
+that trust is remembered and how a run settles it; and, answered by built-ins, which plugins are installed.
 ``claw_register_commands`` and ``claw_register_run_options`` run for ``claw --help`` too, so keep them
 import-light."""
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from claw._plugin_commands import CommandContext
     from claw._session_context import PluginFolder
     from claw._sessions import SessionState
+    from claw._trust import WorkspaceTrust
 
 
 @hookspec
@@ -208,6 +209,23 @@ def claw_trust_store(env: dict[str, str]) -> Any:
     :param env: the process environment (where the state directory is).
     :returns: the store (a :class:`claw.TrustStore` or an object with those two methods), or ``None`` to
         leave it to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_settle_trust(context: CommandContext, options: LoopOptions) -> WorkspaceTrust | None:
+    """Settle the folder's trust for a run as it starts: ``claw -p`` before its session, an interactive
+    front end at its first session (``docs/trust.md``). Asked once per run. Stops at first non-None result.
+
+    The ``workspace_trust`` built-in answers (``trylast``): ``-p`` trusted unless ``--require-trust``, an
+    interactive run asking (:func:`claw_trust_dialog`). With no answer the trust the store remembers
+    stands, and in a folder not trusted the kernel says in one line what is skipped.
+
+    :param context: the run (its workspace, environment, ``trust_items()``).
+    :param options: the run's options (``options.interactive``; plugin flags in ``options.extra``).
+    :returns: the run's :class:`claw.WorkspaceTrust`, or ``None`` to leave it to the next plugin.
 
     .. versionadded:: 1.1
     """

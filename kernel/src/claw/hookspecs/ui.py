@@ -70,8 +70,8 @@ def claw_interactive(context: CommandContext, options: LoopOptions, initial: str
 def claw_trust_dialog(folder: Path, items: list[str]) -> str | None:
     """Ask the person at the terminal whether to trust ``folder`` (interactive runs only).
 
-    The kernel asks when an interactive session starts in a folder that is not trusted and brings
-    something that needs trust. A full-screen interface draws the question itself by answering this
+    The ``workspace_trust`` built-in asks when an interactive session starts in a folder not trusted that
+    brings something needing trust. A full-screen interface draws the question itself by answering this
     hook; claw-repl asks on the terminal (``trylast``); with no answer at all the folder stays untrusted
     for the run. Stops at first non-None result.
 

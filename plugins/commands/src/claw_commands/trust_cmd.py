@@ -1,6 +1,6 @@
 """``claw trust [PATH]``, ``--revoke``, ``--list``: remember (or forget) that a folder is trusted, so its
 hooks, env, MCP servers and commands' ``!`cmd` `` lines take effect. How a run settles trust is the
-kernel's (``--require-trust``, the trust dialog). See ``docs/trust.md``."""
+``workspace_trust`` built-in's (``--require-trust``, the trust dialog). See ``docs/trust.md``."""
 
 from __future__ import annotations
 

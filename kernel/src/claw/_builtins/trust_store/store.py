@@ -5,13 +5,18 @@ docs/trust.md). The ``trust_store`` built-in answers ``claw_trust_store`` with i
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from claw import _paths as paths
-from claw._trust import folder_key
+
+
+def folder_key(folder: Path | str) -> str:
+    """The store's key for ``folder``: its real path (symlinks resolved)."""
+    return os.path.realpath(os.fspath(folder))
 
 
 class TrustStore:
