@@ -22,16 +22,23 @@ if TYPE_CHECKING:
 #: -> the built-in: with it disabled, the error says so instead of guessing at a typo (or click's "No such
 #: option").
 BUILTIN_NAMES: dict[str, str] = {
-    "doctor": "doctor",
-    "plugins": "plugin_list",
-    "resume-session": "resume_session",
-    "--json-schema": "structured_output",
-    "--bare": "bare",
-    "--safe-mode": "bare",
-    "--debug": "debug_log",
-    "-d": "debug_log",
-    "--debug-file": "debug_log",
-    "--require-trust": "workspace_trust",
+    name: builtin
+    for builtin, names in {
+        "doctor": "doctor",
+        "plugin_list": "plugins",
+        "resume_session": "resume-session",
+        "structured_output": "--json-schema",
+        "bare": "--bare --safe-mode",
+        "debug_log": "-d --debug --debug-file",
+        "workspace_trust": "--require-trust",
+        "session_choice": "--session-dir -r --resume --session -c --continue --fork-session --session-id "
+        "--no-session-persistence",
+        "permission_flags": "--permission-mode --dangerously-skip-permissions --permission-prompt-tool "
+        "--allowed-tools --allowedTools --disallowed-tools --disallowedTools --tools --add-dir",
+        "system_prompt_flags": "--system-prompt --system-prompt-file --append-system-prompt "
+        "--append-system-prompt-file",
+    }.items()
+    for name in names.split()
 }
 
 #: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
@@ -61,10 +68,13 @@ class CliState:
         self.plugin_options: list[click.Option] = []
         self._app: Any = None
 
+    #: The root's parameters the plugins (through the settings) depend on: read before they load.
+    PLACE = ("work_dir", "settings_arg", "setting_sources")
+
     def follow(self, params: dict[str, Any]) -> None:
         """Take the root's parsed ``params``; the app is built anew if they name another workspace or
         settings than it was built for (see :meth:`ClawGroup._add_plugin_options`)."""
-        place = (params.get("work_dir"), params.get("settings_arg"), params.get("setting_sources"))
+        place = tuple(params.get(name) for name in self.PLACE)
         if place != (self.work_dir, self.settings, self.setting_sources):
             self.work_dir, self.settings, self.setting_sources = place
             self._app = None
@@ -107,11 +117,11 @@ class ClawGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta["claw.argv"] = list(args)  # as given: claw-agents' --bg runs the same command line detached
         self._add_plugin_options(ctx, args)
-        index = self._prompt_index(ctx, args)
-        if index is not None:
-            ctx.meta["claw.prompt"] = args[index]
-            args = [a for i, a in enumerate(args) if i != index and not (a == "--" and i == index - 1)]
         try:
+            index = self._prompt_index(ctx, args)
+            if index is not None:
+                ctx.meta["claw.prompt"] = args[index]
+                args = [a for i, a in enumerate(args) if i != index and not (a == "--" and i == index - 1)]
             rest = super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
             unread = ctx.meta.get(_UNREAD_SETTINGS)
@@ -151,14 +161,13 @@ class ClawGroup(click.Group):
         if "--safe-mode" in head:  # before the plugins load: safe mode loads no third-party one
             os.environ["CLAUDE_CODE_SAFE_MODE"] = "1"
         state = CliState()
-        for flag, raw in _early_values(self._value_options(ctx), head).items():
-            param = next(p for p in self.params if flag in p.opts)
-            try:
-                value = param.process_value(ctx, raw)
-            except click.BadParameter as exc:
-                exc.ctx, exc.param = exc.ctx or ctx, exc.param or param
-                raise
-            setattr(state, _EARLY[flag], value)
+        try:  # plugins' options are not known yet: a value of one that reads --work-dir is taken for the
+            # flag (the full parse corrects that), and what the early reading cannot take, the full one reports
+            given, _ = self._parse(ctx, head, interspersed=True)
+        except click.UsageError:
+            given = {}
+        early = {p.name: p for p in self.params if p.name in CliState.PLACE and p.name in given}
+        state.follow({name: p.process_value(ctx, given[name]) for name, p in early.items()})
         from claw._errors import ConfigError
 
         try:
@@ -170,14 +179,17 @@ class ClawGroup(click.Group):
         ctx.obj = state
         ctx.meta[_RUN_OPTIONS] = state.plugin_options
 
-    def _value_options(self, ctx: click.Context) -> set[str]:
-        """The flags of the options that take a value (the kernel's, and plugins' once added)."""
-        return {
-            o
-            for p in self.get_params(ctx)
-            if isinstance(p, click.Option) and not p.is_flag and not p.count
-            for o in p.opts
-        }
+    def _parse(
+        self, ctx: click.Context, args: list[str], *, interspersed: bool
+    ) -> tuple[dict[str, Any], list[str]]:
+        """click's own reading of ``args`` with the options known so far (the kernel's, and plugins' once
+        added), without processing a value: the raw values by parameter name, and the arguments left
+        from the first positional on (all of them, and options it does not know, with ``interspersed``)."""
+        parser = self.make_parser(ctx)
+        parser.allow_interspersed_args = interspersed
+        parser.ignore_unknown_options |= interspersed
+        given, rest, _ = parser.parse_args(list(args))
+        return given, rest
 
     def _prompt_index(self, ctx: click.Context, args: list[str]) -> int | None:
         """Where the prompt is in ``args``, or ``None`` when the first positional names a command.
@@ -186,22 +198,11 @@ class ClawGroup(click.Group):
         "doctor"). Without it, a single command-like word is taken as a command, so a typo such as
         ``claw doctr`` is a usage error rather than a paid request; a prompt with spaces is a prompt.
         """
-        takes_value = self._value_options(ctx)
-        print_mode = any(a in ("-p", "--print") for a in args)
-        i = 0
-        while i < len(args):
-            tok = args[i]
-            if tok == "--":
-                return i + 1 if i + 1 < len(args) else None
-            if tok.startswith("-") and tok != "-":
-                i += 2 if tok in takes_value else 1
-                continue
-            if print_mode:
-                return i
-            if tok in self.commands or _COMMAND_LIKE.match(tok):
-                return None
-            return i
-        return None
+        _, rest = self._parse(ctx, args, interspersed=False)
+        i = len(args) - len(rest)
+        if not rest or (i > 0 and args[i - 1] == "--") or any(a in ("-p", "--print") for a in args):
+            return i if rest else None
+        return None if rest[0] in self.commands or _COMMAND_LIKE.match(rest[0]) else i
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -347,26 +348,6 @@ def _builtin_disabled(name: str, ctx: click.Context) -> click.UsageError:
 _RUN_OPTIONS = "claw.run_options"
 #: ``ctx.meta`` key of the :class:`claw.ConfigError` that kept plugins from loading.
 _UNREAD_SETTINGS = "claw.unread_settings"
-#: Root options the plugins (through the settings) depend on -> the :class:`CliState` attribute.
-_EARLY = {"--work-dir": "work_dir", "--settings": "settings", "--setting-sources": "setting_sources"}
-
-
-def _early_values(value_options: set[str], args: list[str]) -> dict[str, str]:
-    """The raw values of the :data:`_EARLY` options in ``args`` (the last of each wins, as in click),
-    skipping the values of the kernel's other options. Plugins' options are not known yet: a value of
-    one that reads ``--work-dir`` is taken for the flag, and click's full parse corrects that."""
-    found: dict[str, str] = {}
-    i = 0
-    while i < len(args):
-        flag, eq, value = args[i].partition("=")
-        if eq and flag in _EARLY:
-            found[flag] = value
-        elif args[i] in value_options:
-            if args[i] in _EARLY and i + 1 < len(args):
-                found[args[i]] = args[i + 1]
-            i += 1
-        i += 1
-    return found
 
 
 def _collect_run_options(app: Any, root: click.Group, ctx: click.Context) -> list[click.Option]:
@@ -401,9 +382,7 @@ def state_of(ctx: click.Context) -> CliState:
     return root.obj
 
 
-def _setting_sources(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> tuple[str, ...] | None:
+def _setting_sources(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
     from claw._config import parse_setting_sources
@@ -412,7 +391,7 @@ def _setting_sources(
     try:
         return parse_setting_sources(value)
     except UsageError as exc:
-        raise click.BadParameter(str(exc).removeprefix("--setting-sources: ")) from exc
+        raise click.BadParameter(str(exc).removeprefix("--setting-sources: "), ctx, param) from exc
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -479,10 +458,6 @@ def cli(
         from claw import _log as log
 
         log.configure(verbose=True)
-    if run_params.get("system_prompt_file") or run_params.get("append_system_prompt_file"):
-        from claw._cli.run import prompt_files
-
-        ctx.params.update(run_params := prompt_files(run_params))
     if ctx.invoked_subcommand is None:
         from claw._cli.run import run_root
 

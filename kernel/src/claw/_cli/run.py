@@ -7,7 +7,6 @@ holds no option table (:mod:`claw._cli.run_options`), so ``claw --help`` need no
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -23,13 +22,6 @@ if TYPE_CHECKING:
     from claw._cli._root import CliState
     from claw._cli.stream_input import StreamJsonInput
 
-_RULE = re.compile(r"[^\s,()]+(?:\([^)]*\))?")
-
-
-def split_rules(values: tuple[str, ...] | list[str]) -> list[str]:
-    """``("Bash(git log *) Read", "Edit,Write")`` -> ``["Bash(git log *)", "Read", "Edit", "Write"]``."""
-    return [m.group(0) for v in values for m in _RULE.finditer(v)]
-
 
 def add_dirs(values: Sequence[str]) -> list[Path]:
     """``--add-dir`` values, absolute (relative to the current directory); each must be a directory."""
@@ -37,30 +29,6 @@ def add_dirs(values: Sequence[str]) -> list[Path]:
         if not Path(value).expanduser().is_dir():
             raise UsageError(f"--add-dir: not a directory: {value}")
     return [Path(v).expanduser().resolve() for v in values]
-
-
-def prompt_files(params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` with ``--system-prompt-file`` and ``--append-system-prompt-file`` read into
-    ``system_prompt`` and ``append_system_prompt`` (Claude Code's flags), once, by the root command, so
-    its subcommands (``print-system-prompt``, ``resume-session``) see the text as a run does.
-
-    :raises UsageError: a file flag given with its text flag, or a file that cannot be read.
-    """
-    params = dict(params)
-    for flag, text, key in (
-        ("--system-prompt-file", "--system-prompt", "system_prompt"),
-        ("--append-system-prompt-file", "--append-system-prompt", "append_system_prompt"),
-    ):
-        path = params.get(key + "_file")
-        if path is None:
-            continue
-        if params.get(key) is not None:
-            raise UsageError(f"{text} and {flag} cannot be used together")
-        try:
-            params[key], params[key + "_file"] = path.read_text(encoding="utf-8"), None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{flag}: cannot read {path}: {exc}") from None
-    return params
 
 
 def loop_options(state: CliState, params: dict[str, Any]) -> Any:
@@ -73,43 +41,17 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
     """
     from claw._loop.options import LoopOptions
 
-    resume = params.get("resume")
-    if params.get("continue_"):
-        if resume is not None:
-            raise UsageError("--continue and --resume cannot be used together")
-        resume = "latest"
-    if resume == RESUME_PICK and params.get("print_mode"):
-        raise UsageError("--resume needs a session id (or latest) with -p")
-    if params.get("fork_session") and resume is None:
-        raise UsageError("--fork-session needs --resume or --continue")
-    tools = params.get("tools")
-    tool_list = None if tools is None or tools.strip() == "default" else split_rules([tools])
-    mode = (
-        "bypassPermissions" if params.get("dangerously_skip_permissions") else params.get("permission_mode")
-    )
-    prompt_tool = params.get("permission_prompt_tool")
     options = LoopOptions(
         model=params.get("model"),
         fallback_models=list(params.get("fallback_model") or []) or None,
         reasoning_effort=params.get("reasoning_effort"),
         max_turns=params.get("max_turns"),
         max_budget_usd=params.get("max_budget_usd"),
-        permission_mode=mode,
-        permission_prompt_tool=prompt_tool if prompt_tool != "stdio" else None,
-        allowed_tools=split_rules(params.get("allowed_tools") or ()),
-        disallowed_tools=split_rules(params.get("disallowed_tools") or ()),
-        tools=tool_list,
-        add_dirs=add_dirs(params.get("add_dir") or ()),
-        system_prompt=params.get("system_prompt"),
-        append_system_prompt=params.get("append_system_prompt"),
-        session_dir=params.get("session_dir"),
-        resume=resume,
-        fork=bool(params.get("fork_session")),
-        session_id=params.get("session_id"),
-        persist=not params.get("no_session_persistence"),
         extra=state.plugin_values(params),
     )
     refusal = next((r for r in state.app.pm.hook.claw_adjust_run(options=options) if r), None)
+    if options.resume == RESUME_PICK and params.get("print_mode"):
+        raise UsageError("--resume needs a session id (or latest) with -p")
     if refusal is not None:
         raise UsageError(str(refusal))
     return options
@@ -184,15 +126,11 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         raise ClawError("when using --print, --output-format=stream-json requires --verbose")
     if stream_input and sys.stdin is None:
         raise UsageError("--input-format=stream-json needs a standard input")
-    partial, hook_events = (
-        bool(params.get("include_partial_messages")),
-        bool(params.get("include_hook_events")),
-    )
     with reserved_stdout() as out:
         options = loop_options(state, params)
         state.app.settle_trust(options)
         reader = _stream_input(state.app, options, out, params) if stream_input else lines
-        code = run_print(state.app, options, reader, fmt, partial, out=out, hook_events=hook_events)
+        code = run_print(state.app, options, reader, params, out=out)
     ctx.exit(code)
 
 
@@ -217,16 +155,12 @@ def _seed_spellings(
     prompt: str | list[str] | None, params: dict[str, Any]
 ) -> tuple[str | list[str] | None, dict[str, Any]]:
     """claw-code-go's spellings, as the flags they stand for: ``--prompt PROMPT`` is ``-p PROMPT``,
-    ``--session ID`` is ``--resume ID``; ``--repl`` (the REPL even off a terminal) excludes print mode."""
+    ``--repl`` (the REPL even off a terminal) excludes print mode."""
     params = dict(params)
     if params.get("prompt_text") is not None:
         if prompt is not None:
             raise UsageError("--prompt and a prompt argument cannot be used together")
         prompt, params["print_mode"] = params["prompt_text"], True
-    if params.get("session"):
-        if params.get("resume") not in (None, params["session"]) or params.get("continue_"):
-            raise UsageError("--session is --resume: give only one of --session, --resume, --continue")
-        params["resume"] = params["session"]
     if params.get("repl") and params.get("print_mode"):
         raise UsageError("--repl and -p/--print/--prompt cannot be used together")
     return prompt, params
@@ -253,22 +187,27 @@ class Terminated(ClawError):
 
 
 def run_print(
-    app: Any,
-    options: Any,
-    prompt: str | list[str] | StreamJsonInput,
-    fmt: str,
-    partial: bool,
-    *,
-    out: TextIO,
-    hook_events: bool,
+    app: Any, options: Any, prompt: list[str] | StreamJsonInput, params: dict[str, Any], *, out: TextIO
 ) -> int:
-    """Run a prompt non-interactively, or each prompt of a list or each a stream-json client sends
-    (:class:`~claw.StreamJsonInput`) as the next turn of the same session; returns the exit
-    code (1 if any turn failed). A built-in ``/command`` (:mod:`claw._cli.slash_builtins`) runs in its
-    place, its report on stdout in text output and on stderr otherwise. ``out`` is the real stdout
-    (:func:`claw._cli.reserved_stdout.reserved_stdout`). With ``hook_events`` (stream-json), every hook
-    run is reported as ``hook_started``/``hook_response`` messages. Ctrl-C raises ``KeyboardInterrupt``
-    (exit 130) after the session is saved."""
+    """Run each prompt of a list, or each a stream-json client sends (:class:`~claw.StreamJsonInput`), as
+    the next turn of one session (:func:`_session`); returns the exit code (1 if any turn failed). ``out``
+    is the real stdout (:func:`claw._cli.reserved_stdout.reserved_stdout`). Ctrl-C raises
+    ``KeyboardInterrupt`` (exit 130) after the session is saved."""
+    import asyncio
+
+    try:
+        return asyncio.run(_session(app, options, prompt, params, out))
+    except asyncio.CancelledError:
+        raise Terminated("terminated by SIGTERM; the session is saved") from None
+
+
+async def _session(
+    app: Any, options: Any, prompt: list[str] | StreamJsonInput, params: dict[str, Any], out: TextIO
+) -> int:
+    """:func:`run_print`'s session, in the ``--output-format`` of ``params``. A built-in ``/command``
+    (:mod:`claw._cli.slash_builtins`) runs in a prompt's place, its report on stdout in text output and on
+    stderr otherwise. With ``--include-hook-events`` (stream-json), every hook run is reported as
+    ``hook_started``/``hook_response`` messages."""
     import asyncio
     import signal
     import time
@@ -277,53 +216,40 @@ def run_print(
     from claw._loop import AgentLoop
     from claw._output import output_renderer, shapes
 
-    renderer = output_renderer(app.pm, fmt, partial, out)
-    report = out if fmt == "text" else sys.stderr
-
-    if isinstance(prompt, str):
-        prompt = [prompt]
-
-    async def main() -> int:
-        if not isinstance(prompt, list):
-            await prompt.open(options)  # an initialize request configures the session it starts
-        loop = AgentLoop(app, options, renderer)
-        if hook_events:
-            options.on_hook_run = lambda record: renderer.hook_run(
-                record, loop.session.id if loop.session else ""
-            )
-        reason = "other"
-        task = asyncio.current_task()
-        if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-        started = time.perf_counter()
-        try:
-            await loop.start()
-            # Start-up ends at the run's first wait for I/O (the first request's connection, normally),
-            # so building and sending that request still happens with the collector paused; or at the
-            # end of the first turn, should nothing in it wait (_run_all).
-            asyncio.get_running_loop().call_soon(resume_collection)
-            prompts = _listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop)
-            exit_code, turns = await _run_all(loop, prompts, report)
-        except asyncio.CancelledError:
-            reason = "interrupted"
-            raise
-        except Exception as exc:
-            if fmt == "json":  # the one result object was not printed: print it, then fail as usual
-                message = str(exc) if isinstance(exc, ClawError) else internal_error(exc)
-                session_id = loop.session.id if loop.session is not None else ""
-                elapsed = (time.perf_counter() - started) * 1000
-                renderer.result(shapes.error_result(message, session_id, elapsed))
-            raise
-        finally:
-            await loop.close(reason)
-        if not turns:
-            raise ClawError("no prompt: stdin held no user message (--input-format=stream-json)")
-        return exit_code
-
+    fmt = params.get("output_format") or "text"
+    renderer = output_renderer(app.pm, fmt, bool(params.get("include_partial_messages")), out)
+    if not isinstance(prompt, list):
+        await prompt.open(options)  # an initialize request configures the session it starts
+    loop = AgentLoop(app, options, renderer)
+    session_id = lambda: loop.session.id if loop.session is not None else ""  # noqa: E731
+    if params.get("include_hook_events"):
+        options.on_hook_run = lambda record: renderer.hook_run(record, session_id())
+    reason, task = "other", asyncio.current_task()
+    if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    started = time.perf_counter()
     try:
-        return asyncio.run(main())
+        await loop.start()
+        # Start-up ends at the run's first wait for I/O (the first request's connection, normally),
+        # so building and sending that request still happens with the collector paused; or at the
+        # end of the first turn, should nothing in it wait (_run_all).
+        asyncio.get_running_loop().call_soon(resume_collection)
+        prompts = _listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop)
+        exit_code, turns = await _run_all(loop, prompts, out if fmt == "text" else sys.stderr)
     except asyncio.CancelledError:
-        raise Terminated("terminated by SIGTERM; the session is saved") from None
+        reason = "interrupted"
+        raise
+    except Exception as exc:
+        if fmt == "json":  # the one result object was not printed: print it, then fail as usual
+            message = str(exc) if isinstance(exc, ClawError) else internal_error(exc)
+            elapsed = (time.perf_counter() - started) * 1000
+            renderer.result(shapes.error_result(message, session_id(), elapsed))
+        raise
+    finally:
+        await loop.close(reason)
+    if not turns:
+        raise ClawError("no prompt: stdin held no user message (--input-format=stream-json)")
+    return exit_code
 
 
 async def _listed(lines: list[str]) -> AsyncIterator[Any]:

@@ -6,13 +6,11 @@ Imported for ``claw --help``, so it holds only the table.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
 
 EFFORTS = ("low", "medium", "high", "xhigh", "max")
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 #: ``options.resume`` for ``claw --resume`` without an id: an interactive front end lets the person pick
 #: (claw-tui); the line REPL (claw-repl) cannot, and says so.
@@ -87,80 +85,6 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         "--include-hook-events",
         is_flag=True,
         help="With stream-json: print hook_started and hook_response system messages.",
-    ),
-    click.option(
-        "--session-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Where session files live (default: the workspace's folder in the state dir).",
-    ),
-    click.option(
-        "-r",
-        "--resume",
-        is_flag=False,
-        flag_value="",
-        metavar="[ID|latest|PATH]",
-        help="Resume a session; without an id, pick one (in the full-screen UI, claw-tui).",
-    ),
-    click.option("--session", metavar="ID", help="claw-code-go's spelling of --resume ID."),
-    click.option(
-        "-c", "--continue", "continue_", is_flag=True, help="Resume the latest session of this workspace."
-    ),
-    click.option("--fork-session", is_flag=True, help="With --resume/--continue: continue in a new session."),
-    click.option("--session-id", metavar="UUID", help="Use this id for the new session."),
-    click.option("--no-session-persistence", is_flag=True, help="Do not save the session."),
-    click.option(
-        "--permission-mode",
-        metavar="MODE",
-        help="default, acceptEdits, plan, auto, dontAsk, bypassPermissions (or claw's modes).",
-    ),
-    click.option(
-        "--dangerously-skip-permissions", is_flag=True, help="Same as --permission-mode bypassPermissions."
-    ),
-    click.option(
-        "--permission-prompt-tool",
-        metavar="TOOL|stdio",
-        help="With -p: the MCP tool (mcp__server__tool) that answers permission questions; stdio: ask "
-        "the stream-json client (can_use_tool).",
-    ),
-    click.option(
-        "--allowed-tools",
-        "--allowedTools",
-        "allowed_tools",
-        multiple=True,
-        metavar="RULES",
-        help='Permission rules to allow, e.g. "Bash(git log *)" Read.',
-    ),
-    click.option(
-        "--disallowed-tools",
-        "--disallowedTools",
-        "disallowed_tools",
-        multiple=True,
-        metavar="RULES",
-        help="Permission rules to deny; a bare tool name hides the tool.",
-    ),
-    click.option(
-        "--tools",
-        metavar="NAMES",
-        help='Offer only these tools ("Bash,Edit,Read"); "" for none, "default" for all.',
-    ),
-    click.option(
-        "--add-dir",
-        "add_dir",
-        multiple=True,
-        metavar="DIR",
-        help="Also let tools work in this directory (repeatable).",
-    ),
-    click.option("--system-prompt", help="Replace claw's own instructions."),
-    click.option(
-        "--system-prompt-file",
-        type=_FILE,
-        help="Replace claw's own instructions with this file's text.",
-    ),
-    click.option("--append-system-prompt", help="Add text to the end of the system prompt."),
-    click.option(
-        "--append-system-prompt-file",
-        type=_FILE,
-        help="Add this file's text to the end of the system prompt.",
     ),
 ]
 
