@@ -92,3 +92,34 @@ def test_the_file_forms_read_their_file_once_and_refuse_the_text_form_either_way
     loop_env.script(Reply(Text("ok")))
     claw("-p", "hi", "--append-system-prompt-file", "system.md").assert_success()
     assert loop_env.requests[0]["system"][-1]["text"].rstrip().endswith("From a file.")
+
+
+WATCHER = """
+import os
+import claw
+
+
+@claw.hookimpl(tryfirst=True)
+def claw_adjust_run(options):
+    open(os.environ["ADJUSTED_MARK"], "a").write("adjusted\\n")  # as --bg hands a run off, or -w makes a worktree
+"""
+
+
+@pytest.mark.parametrize(
+    ("flags", "refusal"),
+    [
+        (["--continue", "--resume", "abc"], "--continue and --resume cannot be used together"),
+        (["--fork-session"], "--fork-session needs --resume or --continue"),
+    ],
+)
+def test_contradictory_flags_end_the_run_before_any_plugin_adjusts_it(
+    claw, plugin_module, loop_env, tmp_path, flags, refusal
+):
+    mark = tmp_path / "adjusted"
+    claw.env["ADJUSTED_MARK"] = str(mark)
+    plugin_module("watcher", WATCHER)
+    claw("-p", "hi", *flags).assert_failure(2, refusal)
+    assert not mark.exists()
+    loop_env.script(Reply(Text("ok")))
+    claw("-p", "hi").assert_success()
+    assert mark.read_text() == "adjusted\n"

@@ -22,6 +22,7 @@ import pluggy
 from claw import _console as console
 from claw import hookspecs
 from claw._compat import satisfies
+from claw._errors import UsageError
 from claw._version import API_VERSION
 
 ENTRY_POINT_GROUP = "claw"
@@ -153,6 +154,11 @@ class PluginRecord:
     def active(self) -> bool:
         return self.status in ("builtin", "loaded")
 
+
+#: What a hook implementation raises to end the command on purpose, so its guard lets it through: ``Exit``
+#: (claw-agents' ``--bg`` ran the run elsewhere) and ``UsageError`` (a built-in refusing contradictory flags
+#: before any other plugin's ``claw_adjust_run`` acts on them).
+_ON_PURPOSE = (click.exceptions.Exit, UsageError)
 
 #: The plugin whose hook implementation is running (set by the guards around every implementation).
 _CALLER: ContextVar[PluginRecord | None] = ContextVar("claw_plugin_caller", default=None)
@@ -414,7 +420,7 @@ class PluginManager(pluggy.PluginManager):
             start = time.perf_counter()
             try:
                 result = function(*args)
-            except click.exceptions.Exit:  # the plugin ends the command on purpose (claw-agents' --bg)
+            except _ON_PURPOSE:
                 raise
             except Exception as exc:
                 self._raised(record, hook_name, exc)
@@ -441,6 +447,8 @@ class PluginManager(pluggy.PluginManager):
             generator = function(*args)
             try:
                 next(generator)
+            except _ON_PURPOSE:
+                raise
             except StopIteration:
                 self._raised(record, hook_name, RuntimeError("the wrapper did not yield"))
                 return (yield)

@@ -241,8 +241,11 @@ def claw_adjust_run(options: LoopOptions) -> str | None:
     interactive session alike): map a plugin's own run options onto claw's, or refuse them.
 
     The values of the options plugins added (:func:`claw_register_run_options`) are in ``options.extra``
-    (claw-sdk maps ``--thinking`` onto ``options.reasoning_effort``). Called in plugin load order;
-    settings are not read yet (:func:`claw_adjust_session` comes once they are).
+    (claw-sdk maps ``--thinking`` onto ``options.reasoning_effort``). Called as pluggy calls hooks, the
+    plugin registered last first; the built-ins that own claw's run flags are wrappers, so their values
+    are on ``options`` before any plugin's adjustment, and a contradiction among them ends the run
+    (``claw.UsageError``) before any runs. Settings are not read yet (:func:`claw_adjust_session` comes
+    once they are).
 
     :param options: the run's :class:`claw.LoopOptions`, changed in place.
     :returns: ``None``, or a message refusing the run: it ends with that usage error (exit 2) before

@@ -29,8 +29,13 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
 @hookimpl(wrapper=True)
 def claw_adjust_run(options: LoopOptions) -> Generator[None, list[str | None], list[str | None]]:
     """A wrapper, so the flags are on ``options`` before any plugin's own adjustment runs (claw-agents'
-    ``--bg`` reads ``options.resume``); a refusal comes first."""
+    ``--bg`` reads ``options.resume``); a contradictory combination is refused before any of them runs
+    (``--bg`` would hand the run off, ``-w`` make its worktree)."""
     from claw._builtins.permission_flags.flags import adjust
 
     refusal = adjust(options)
-    return [refusal, *(yield)]
+    if refusal is not None:
+        from claw import UsageError
+
+        raise UsageError(refusal)
+    return (yield)
