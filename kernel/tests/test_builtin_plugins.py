@@ -260,6 +260,9 @@ class Ping:
         out.write("pong\\n")
         return True
 
+    async def prompt(self, loop, prompt):
+        raise claw.ClawError("ping knows no " + prompt)
+
 
 @claw.hookimpl
 def claw_slash_dispatcher():
@@ -270,16 +273,20 @@ def claw_slash_dispatcher():
 def test_the_slash_command_dispatch_is_a_builtin_a_plugin_replaces_or_settings_disable(
     claw, claw_env, loop_env, plugin_module
 ):
-    """The ``slash_commands`` built-in runs claw-commands' ``/cost``; a plugin answering
-    ``claw_slash_dispatcher`` first runs its own lines instead, and with the built-in disabled every
-    ``/name`` goes to the agent loop, which names it unknown (one line, exit 1, no request)."""
+    """The ``slash_commands`` built-in runs claw-commands' ``/cost`` and names an unknown ``/name``; a
+    plugin answering ``claw_slash_dispatcher`` first runs its own lines (and the session's commands)
+    instead, and with the built-in disabled a ``/name`` prompt is one line naming it (exit 1, no request)."""
     loop_env.script(Reply(Text("still here")))
     assert claw("-p", "/cost").assert_success().stdout.startswith("Total cost:")
+    assert claw("-p", "/cots").assert_failure(1).stderr.splitlines() == [
+        "claw: error: unknown slash command /cots; did you mean /cost?"
+    ]
     _settings(claw_env, plugins={"disabled": ["slash_commands"]})
     failed = claw("-p", "/cost")
     assert failed.exit_code == 1
     assert failed.stderr.splitlines() == [
-        "claw: error: unknown slash command /cost; no slash commands are defined"
+        "claw: error: /cost: slash commands come with claw's built-in plugin 'slash_commands', which is "
+        "disabled (settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
     ]
     assert claw("-p", "hello").assert_success().stdout == "still here\n"
     assert len(loop_env.requests) == 1
@@ -287,7 +294,7 @@ def test_the_slash_command_dispatch_is_a_builtin_a_plugin_replaces_or_settings_d
     assert claw("-p", "/ping").assert_success().stdout == "pong\n"
     _settings(claw_env)  # the built-in back: the plugin's answer still comes first
     assert claw("-p", "/ping").assert_success().stdout == "pong\n"
-    assert "unknown slash command /cost" in claw("-p", "/cost").assert_failure(1).stderr
+    assert "ping knows no /cost" in claw("-p", "/cost").assert_failure(1).stderr
 
 
 def test_the_json_schema_flag_comes_with_its_builtin(claw, claw_env, loop_env):

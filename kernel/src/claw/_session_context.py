@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from claw._tools import Stash, Tool, ToolResult, ToolSpec
 from claw._transports import Transport
@@ -15,6 +16,21 @@ from claw._transports import Transport
 if TYPE_CHECKING:
     from claw._subagents import SubagentResult, SubagentSpec
     from claw._tasks import StoppedTask, TaskBackend
+
+
+_CALL = re.compile(r"/([A-Za-z0-9_][A-Za-z0-9_.:-]*)(?:\s+(.*))?\Z", re.S)
+
+
+class SlashCall(NamedTuple):
+    name: str
+    args: str
+
+
+def slash_call(prompt: str) -> SlashCall | None:
+    """The slash command call ``prompt`` is (``/name args``), or ``None`` for an ordinary prompt; what
+    counts as one: docs/cli.md, "Slash commands"."""
+    m = _CALL.match(prompt.strip())
+    return SlashCall(m.group(1), (m.group(2) or "").strip()) if m else None
 
 
 @dataclass(frozen=True)

@@ -172,9 +172,9 @@ def _with_stdin(app: Any, prompt: str | list[str] | None, piped: str) -> list[st
     lines = [prompt] if isinstance(prompt, str) else list(prompt or [])
     if not piped:
         return lines
-    from claw._loop import slash
+    from claw._session_context import slash_call
 
-    last = slash.parse(lines[-1]) if lines and isinstance(prompt, list) else None
+    last = slash_call(lines[-1]) if lines and isinstance(prompt, list) else None
     if not lines or (last is not None and last.name in app.slash_commands):
         return [*lines, piped]
     return [*lines[:-1], f"{piped.rstrip()}\n\n{lines[-1]}"]
@@ -263,7 +263,7 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
     import claw
     from claw import _console as console
     from claw._cli import resume_collection
-    from claw._loop import slash
+    from claw._session_context import slash_call
 
     exit_code, turns = 0, 0
     async for each in prompts:
@@ -272,7 +272,7 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
         else:
             turns += 1
             # Only a /command can be a built-in: claw.run_builtin (and the built-ins) load for one.
-            if isinstance(each, str) and slash.parse(each) and await claw.run_builtin(loop, each, report):
+            if isinstance(each, str) and slash_call(each) and await claw.run_builtin(loop, each, report):
                 continue
             outcome = await loop.run_prompt(each)
         resume_collection()

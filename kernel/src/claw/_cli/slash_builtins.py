@@ -1,6 +1,6 @@
 """The built-in slash commands' contract (``claw_register_slash_commands``, which says where they run) and
 the front ends' way to them, through the dispatcher ``claw_slash_dispatcher`` answers (claw's
-``slash_commands`` built-in). Any other ``/name`` is the agent loop's (:mod:`claw._loop.slash`)."""
+``slash_commands`` built-in, which runs a session's commands typed as a prompt too)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
-from claw._loop import slash
+from claw._session_context import slash_call
 
 if TYPE_CHECKING:
     from claw._errors import ClawError
@@ -49,7 +49,7 @@ class BuiltinCommand:
     argument_hint: str = ""
 
     def __post_init__(self) -> None:
-        if slash.parse(f"/{self.name}") != (self.name, "") or "\n" in self.summary or not callable(self.run):
+        if slash_call(f"/{self.name}") != (self.name, "") or "\n" in self.summary or not callable(self.run):
             raise ValueError(f"needs a name of letters, digits, _.:-, a one-line summary, a run: {self!r}")
 
 

@@ -5,25 +5,22 @@ it; interruption, and repair of unanswered tool calls so the history stays valid
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import time
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from claw import _log as log
-from claw import _routing as routing
 from claw._cost import CostTracker
 from claw._errors import ApiError, ClawError, internal_error
 from claw._events import HookOutcome
-from claw._loop import slash
 from claw._loop.compacting import Compacting
 from claw._loop.options import Outcome
 from claw._messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
 from claw._output import shapes
 from claw._providers import ModelResponse
+from claw._session_context import slash_call
 from claw._sessions import interrupted_results
 from claw._tools import StashKey
 
@@ -71,56 +68,26 @@ class Turn(Compacting):
             self._add(Message(role="user", content=content), **fields)
 
     async def run_prompt(self, prompt: str | list[ContentBlock]) -> Outcome:
-        """Run one prompt to the end of its turn.
+        """Run one prompt to the end of its turn. A ``/name args`` prompt calls a slash command, which the
+        dispatcher ``claw_slash_dispatcher`` answers runs (claw's ``slash_commands`` built-in).
 
-        A ``/name args`` prompt runs that slash command (:mod:`claw._loop.slash`): its expansion is the
-        prompt, with the command's ``allowed-tools`` granted and its ``model`` used for this turn.
-
-        :raises UnknownCommand: no command has that name (the message lists close matches).
-        :raises ClawError: the command failed to expand, or names a bad rule or model."""
-        call = slash.parse(prompt) if isinstance(prompt, str) else None
+        :raises ClawError: the command is unknown or failed, or no dispatcher is there to run it."""
+        call = slash_call(prompt) if isinstance(prompt, str) else None
         if call is None:
             return await self._run_turn(prompt)
-        command = slash.lookup(self._ctx.commands, call.name)
-        self._session.record(
-            "slash_command",
-            name=command.name,
-            args=call.args,
-            source=command.source,
-            allowed_tools=list(command.allowed_tools),
-            model=command.model,
-        )
-        self._emit("slash_command", name=command.name, source=command.source)
-        grants = self.permissions.granted(command.allowed_tools, f"/{command.name} allowed-tools")
-        with grants, self._turn_model(command.model):
-            try:
-                text = await command.expand(call.args)
-            except ClawError:
-                raise
-            except Exception as exc:
-                raise ClawError(f"/{command.name} failed: {type(exc).__name__}: {exc}") from exc
-            return await self._run_turn(text)
+        dispatcher = self.app.pm.hook.claw_slash_dispatcher()
+        if dispatcher is None:
+            raise ClawError(
+                f"/{call.name}: slash commands come with claw's built-in plugin 'slash_commands', which is "
+                "disabled (settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
+            )
+        return await dispatcher.prompt(self, prompt)
 
     async def run_notices(self, notices: list[str]) -> Outcome:
         """Run a turn whose user message is ``notices`` (:meth:`claw.SessionContext.take_notices`): an idle
         front end waking the model when background work ended. As in Claude Code it is no user prompt: no
         ``UserPromptSubmit``, the session records a ``notice`` (no ``prompt``); ``Stop`` and the rest fire."""
         return await self._run_turn([TextBlock(text="\n\n".join(notices))], notice=True)
-
-    @contextlib.contextmanager
-    def _turn_model(self, model: str | None) -> Iterator[None]:
-        """Use ``model`` (a slash command's frontmatter ``model``) while the block runs."""
-        if not model or model == "inherit":
-            yield
-            return
-        choice = routing.ModelChoice(model, "the command's frontmatter", self.model_choice.prefer)
-        session_caller = self.caller
-        self.caller = self._caller(self._chain(choice))  # missing credentials fail before the turn starts
-        try:
-            yield
-        finally:
-            session_caller.api_seconds += self.caller.api_seconds
-            self.caller = session_caller
 
     async def _run_turn(self, prompt: str | list[ContentBlock], notice: bool = False) -> Outcome:
         session = self._session

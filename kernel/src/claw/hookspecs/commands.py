@@ -78,10 +78,12 @@ def claw_slash_dispatcher() -> Any:
     (``claw.run_builtin``, ``claw.command_names``, ``claw.unknown_command``) and ``claw -p "/cost"``.
 
     Stops at first non-None result. claw's ``slash_commands`` built-in answers (``trylast``). With no
-    answer no line is a built-in command: each goes to the agent loop, which names an unknown ``/name``.
+    answer no line is a built-in command and a ``/name`` prompt is one error line naming the built-in.
     The answer's methods each get the started agent loop: ``await run(loop, line, out)`` runs ``line``
     when it calls a built-in (its report on ``out``) and returns whether it did, raising
     :class:`claw.ClawError` when the command fails or ``line`` calls no command at all;
+    ``await prompt(loop, prompt)`` runs a prompt calling one of the session's commands (``/review``) as
+    the turn, returning the loop's outcome, or raises the error naming an unknown one;
     ``names(loop, commands)`` maps every name a prompt accepts after ``/``, the session's ``commands``
     too, to its description; ``unknown(loop, line, commands)`` the error for a ``/name`` none of them.
 

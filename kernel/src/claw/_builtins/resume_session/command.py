@@ -37,19 +37,19 @@ def split_words(app: Any, words: list[str]) -> list[str]:
     naming a built-in (``/cost``) is that command, with its arguments from the next words
     (``/export notes.md``, as many as its argument hint has words); the words between commands form one
     prompt (which may be another ``/command``)."""
-    from claw._loop import slash
+    from claw._session_context import slash_call
 
     builtins = app.objects("slash_commands")
 
     def is_builtin(word: str) -> bool:
-        call = slash.parse(word)
+        call = slash_call(word)
         return call is not None and call.name in builtins
 
     lines: list[str] = []
     prompt: list[str] = []
     i = 0
     while i < len(words):
-        call = slash.parse(words[i])
+        call = slash_call(words[i])
         builtin = builtins.get(call.name) if call else None
         i += 1
         if call is None or builtin is None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from claw._builtins.slash_commands.calls import run_prompt, unknown
 from claw._cli.slash_builtins import BuiltinContext
 from claw._errors import ClawError
-from claw._loop import slash
+from claw._loop.options import Outcome
+from claw._session_context import slash_call
 
 #: The built-ins claw-commands registers: while it is missing or disabled, calling one says so.
 DEFAULT_NAMES = frozenset({"help", "compact", "cost", "status", "export", "trust"})
@@ -27,19 +29,19 @@ class Dispatcher:
         }
 
     def unknown(self, loop: Any, line: str, commands: Mapping[str, Any]) -> ClawError | None:
-        call = slash.parse(line)
+        call = slash_call(line)
         known = self.names(loop, commands)
         if call is None or call.name in known:
             return None
         if call.name not in DEFAULT_NAMES:
-            return slash.unknown(call.name, known)
+            return unknown(call.name, known)
         return ClawError(
             f"/{call.name}: built-in slash commands need claw-commands, which is not installed or is disabled "
             "(pip install claw-commands)"
         )
 
     async def run(self, loop: Any, line: str, out: TextIO) -> bool:
-        call = slash.parse(line)
+        call = slash_call(line)
         if call is None:
             return False
         builtin = loop.app.objects("slash_commands").get(call.name)
@@ -50,6 +52,9 @@ class Dispatcher:
         await builtin.run(_context(loop, out), call.args)
         out.flush()
         return True
+
+    async def prompt(self, loop: Any, prompt: str) -> Outcome:
+        return await run_prompt(loop, prompt)
 
 
 def help_text(loop: Any) -> str:
