@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from claw._plugins import BUILTIN_PLUGINS
-from claw.testing.script import Reply, Text
+from claw.testing.script import Reply, Text, ToolCall, Usage
 
 #: A session store keeping each session's events in ``<workspace>/store/<id>.log``, one JSON line each.
 LOG_STORE = """
@@ -80,6 +80,7 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "workspace_trust",
         "bare",
         "debug_log",
+        "prompt_cache",
     ]
     assert builtins == dict(zip(BUILTIN_PLUGINS, names, strict=True))
     assert {"session_store", "compaction", "renderers", "repl", "permissions"} <= set(records)
@@ -403,3 +404,42 @@ def test_the_trust_store_is_a_builtin_a_plugin_replaces_and_without_it_nothing_i
         1,
         "claw: error: the trust store (Everywhere) cannot list or forget folders",
     )
+
+
+OWN_CACHE_RECORD = """
+import claw
+
+
+@claw.hookimpl
+def claw_model_response(session, route, response):
+    return {"cache": {"mine": response.usage.cache_read_input_tokens}}
+"""
+
+
+def test_the_prompt_cache_bookkeeping_is_a_builtin_a_plugin_replaces_or_settings_disable(
+    claw, claw_env, loop_env, plugin_module, session_events
+):
+    """The ``prompt_cache`` built-in keeps each turn response's ``cache`` record and the result's counters
+    (a break too); disabled, nothing is judged; a plugin answering ``claw_model_response`` keeps its own."""
+
+    def run() -> tuple[dict, list[dict]]:
+        loop_env.script(
+            Reply(ToolCall("Echo", {"text": "a"}), usage=Usage(cache_creation_input_tokens=500)),
+            Reply(Text("done"), usage=Usage(cache_read_input_tokens=0, cache_creation_input_tokens=520)),
+        )
+        result = claw("-p", "hi", "--output-format", "json").assert_success().json()
+        events = session_events(result["session_id"])
+        return result["cache_stats"], [e for e in events if e["type"] in ("assistant", "cache_break")]
+
+    stats, events = run()
+    assert stats == {"hits": 0, "misses": 2, "writes": 2, "unexpected_breaks": 1}
+    assert [e["type"] for e in events] == ["assistant", "cache_break", "assistant"]
+    assert events[2]["cache"]["break"] is True and events[2]["cache"]["expected_read_tokens"] == 500
+    _settings(claw_env, plugins={"disabled": ["prompt_cache"]})
+    stats, events = run()
+    assert stats == {"hits": 0, "misses": 0, "writes": 0, "unexpected_breaks": 0}
+    assert [e["type"] for e in events] == ["assistant", "assistant"]
+    assert not any("cache" in e for e in events)
+    plugin_module("own_cache_record", OWN_CACHE_RECORD)
+    _, events = run()
+    assert [e["cache"] for e in events] == [{"mine": 0}, {"mine": 0}]

@@ -51,6 +51,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.workspace_trust",
     "claw._builtins.bare",
     "claw._builtins.debug_log",
+    "claw._builtins.prompt_cache",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they

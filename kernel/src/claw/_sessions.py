@@ -22,7 +22,7 @@ INTERRUPTED = (
 
 @dataclass
 class CacheStats:
-    """Prompt-cache outcomes over a session (see :mod:`claw._loop.cache`)."""
+    """Prompt-cache outcomes over a session (see :mod:`claw._builtins.prompt_cache`)."""
 
     hits: int = 0
     misses: int = 0

@@ -1,5 +1,5 @@
-"""The agent loop (:mod:`claw._loop.agent` and the layers it lists), its model calls with retries and
-fallbacks (:mod:`claw._loop.retry`) and prompt-cache bookkeeping (:mod:`claw._loop.cache`)."""
+"""The agent loop (:mod:`claw._loop.agent` and the layers it lists) and its model calls with retries and
+fallbacks (:mod:`claw._loop.retry`)."""
 
 from __future__ import annotations
 

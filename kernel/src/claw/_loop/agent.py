@@ -21,7 +21,6 @@ from claw import _routing as routing
 from claw._config import EffectiveSettings
 from claw._cost import CostTracker
 from claw._errors import ClawError
-from claw._loop.cache import CacheTracker
 from claw._loop.options import LoopOptions, Outcome
 from claw._loop.retry import RetryPolicy, session_start_timeout
 from claw._loop.state import LOOP
@@ -95,7 +94,6 @@ class AgentLoop(Turn):
         )
         self._has_images = any(_has_image(m.content) for m in session.messages)
         self._context_tokens = session.state.context_tokens
-        self.cache = CacheTracker(session.state.cache)
         self._contexts(session)
         source = "resume" if opts.resume and not opts.fork else "startup"
         if opts.parent is None:

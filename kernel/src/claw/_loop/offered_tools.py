@@ -34,7 +34,6 @@ class OfferedTools(Reporting):
         if self._ctx.tools_version == self._tools_version:
             return
         self._build_tools()
-        self._fingerprints.clear()
 
     def _find_tool(self, name: str) -> Tool | None:
         """A registered or session tool by name or alias, hidden or not offered to the model included."""

@@ -1,5 +1,5 @@
 """Model requests: one provider instance per provider, the request built for a route (tools, effort,
-capabilities), the prompt-cache fingerprint, and a call with its cost counted and reported."""
+capabilities) and a call with its cost counted and reported."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 from claw import _routing as routing
 from claw._errors import ApiError
-from claw._loop.cache import fingerprint
 from claw._loop.retry import ModelCaller
 from claw._loop.tool_calls import ToolCalls
 from claw._messages import Message, TextBlock
@@ -87,15 +86,6 @@ class ModelRequests(ToolCalls):
             reasoning_effort=self.opts.reasoning_effort,
             metadata={"session_id": self.session.id if self.session else ""},
         )
-
-    def _fingerprint(self, route: Route) -> str:
-        """The cached prefix's fingerprint for ``route`` (system and tools are fixed for the session)."""
-        fp = self._fingerprints.get(route.address)
-        if fp is None:
-            fp = self._fingerprints[route.address] = fingerprint(
-                route.info.id, self.system, [t.spec for t in self._tool_list]
-            )
-        return fp
 
     async def _call(self, messages: list[Message], *, shown: bool = True) -> tuple[ModelResponse, Route]:
         """One model request, offering the session's tools (a compaction's too); ``shown=False`` keeps its

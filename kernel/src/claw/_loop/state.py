@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from claw import _routing as routing
 from claw._cost import CostTracker
-from claw._loop.cache import CacheTracker
 from claw._loop.options import LoopOptions
 from claw._loop.retry import ModelCaller, RetryPolicy
 from claw._messages import TextBlock
@@ -42,7 +41,6 @@ class LoopState:
     caller: ModelCaller
     permissions: PermissionGate
     hooks: HookDispatch
-    cache: CacheTracker
     tool_ctx: ToolContext
     system: list[TextBlock]
     first_context: list[TextBlock]  # leads the first user message (--exclude-dynamic-system-prompt-sections)
@@ -63,7 +61,6 @@ class LoopState:
         self._runtime_impls: list[Any] = []
         self._has_images = False
         self._context_tokens = 0
-        self._fingerprints: dict[str, str] = {}
         #: route address -> the route as its configured provider describes it.
         self._described: dict[str, Route] = {}
         #: Tool name (and alias) -> tool, as offered to the model; rebuilt when session tools change.

@@ -196,11 +196,11 @@ class Turn(Compacting):
         message = response.to_message()
         u = response.usage
         self._context_tokens = u.total_input_tokens + u.output_tokens
-        cache = self.cache.observe(self._fingerprint(route), u)
-        if cache.get("break"):
-            session.record("cache_break", **cache, sync=False)
+        kept: dict[str, Any] = {}  # what plugins keep with it (the prompt_cache built-in's ``cache``)
+        for fields in self.app.pm.hook.claw_model_response(session=self._ctx, route=route, response=response):
+            kept.update(fields or {})
         self._add(
-            message, model=route.address, usage=u.model_dump(), stop_reason=response.stop_reason, cache=cache
+            message, model=route.address, usage=u.model_dump(), stop_reason=response.stop_reason, **kept
         )
         self.renderer.assistant(message, response)
         return response, message
@@ -269,7 +269,7 @@ class Turn(Compacting):
             stop_reason=tally.stop_reason,
             costs=self.costs,
             permission_denials=self.denials,
-            cache_stats=self.cache.stats.as_dict(),
+            cache_stats=session.state.cache.as_dict(),
             structured_output=self.tool_ctx.stash.get(STRUCTURED_OUTPUT),
             api_error_status=tally.api_status,
             model=route.address if route is not self.chain[0] else None,

@@ -6,14 +6,16 @@ back. Retries, backoff, fallbacks and cost accounting stay in the kernel, for ev
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claw._markers import hookspec
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from claw._providers import Provider
+    from claw._providers import ModelResponse, Provider
+    from claw._routing import Route
+    from claw._session_context import SessionContext
 
 
 @hookspec
@@ -57,4 +59,23 @@ def claw_register_providers(register: Callable[[type[Provider]], None]) -> None:
     :returns: nothing; providers are registered through ``register``.
 
     .. versionadded:: 1.0
+    """
+
+
+@hookspec
+def claw_model_response(
+    session: SessionContext, route: Route, response: ModelResponse
+) -> dict[str, Any] | None:
+    """A model response of a turn arrived (a compaction's summary is none): add to its ``assistant`` event
+    in the session file. Every implementation is called and the fields they return are kept with the
+    event (a later plugin's key wins); one that raises is reported and adds nothing. claw's
+    ``prompt_cache`` built-in answers ``cache``, the response's prompt-cache outcome (`sessions
+    <sessions.md#prompt-cache-statistics>`_), and counts it in the session's ``cache_stats``.
+
+    :param session: the session (a sub-agent's too).
+    :param route: the model that answered (``route.address``, ``route.info``).
+    :param response: its response (``response.usage``).
+    :returns: fields to keep with the event (JSON values), or ``None``.
+
+    .. versionadded:: 1.1
     """

@@ -7,9 +7,13 @@ import hashlib
 import json
 from typing import Any
 
+from claw._loop.state import LOOP
 from claw._messages import TextBlock, Usage
+from claw._providers import ModelResponse
+from claw._routing import Route
+from claw._session_context import SessionContext
 from claw._sessions import CacheStats
-from claw._tools import ToolSpec
+from claw._tools import StashKey, ToolSpec
 
 
 def fingerprint(model: str, system: list[TextBlock], tools: list[ToolSpec]) -> str:
@@ -29,6 +33,9 @@ class CacheTracker:
     def __init__(self, stats: CacheStats) -> None:
         self.stats = stats
         self._last: tuple[str, int, int] | None = None
+        #: (route address, the session's tools version) -> fingerprint: system and tools are fixed
+        #: until a plugin adds or removes a tool.
+        self.fingerprints: dict[tuple[str, int], str] = {}
 
     def observe(self, fp: str, usage: Usage) -> dict[str, Any]:
         """Count one response; returns the record stored with the assistant message."""
@@ -47,3 +54,23 @@ class CacheTracker:
         self._last = (fp, read, usage.cache_creation_input_tokens)
         self.stats.count(outcome)
         return outcome
+
+
+#: The session's tracker, in its stash.
+TRACKER = StashKey[CacheTracker]()
+
+
+def observe(session: SessionContext, route: Route, response: ModelResponse) -> dict[str, Any]:
+    """The ``cache`` record of a turn's ``response`` from ``route``; a break is also recorded on its own."""
+    loop = session.stash[LOOP]
+    tracker = session.stash.get(TRACKER)
+    if tracker is None:
+        tracker = session.stash[TRACKER] = CacheTracker(loop._session.state.cache)
+    key = (route.address, session.tools_version)
+    fp = tracker.fingerprints.get(key)
+    if fp is None:
+        fp = tracker.fingerprints[key] = fingerprint(route.info.id, loop.system, session.available_tools)
+    cache = tracker.observe(fp, response.usage)
+    if cache.get("break"):
+        loop._session.record("cache_break", **cache, sync=False)
+    return cache
