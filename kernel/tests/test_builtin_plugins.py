@@ -412,7 +412,7 @@ import claw
 
 @claw.hookimpl
 def claw_model_response(session, route, response):
-    return {"cache": {"mine": response.usage.cache_read_input_tokens}}
+    return {"cache": {"mine": response.usage.cache_read_input_tokens}, "type": "x", "model": "not mine"}
 """
 
 
@@ -443,3 +443,4 @@ def test_the_prompt_cache_bookkeeping_is_a_builtin_a_plugin_replaces_or_settings
     plugin_module("own_cache_record", OWN_CACHE_RECORD)
     _, events = run()
     assert [e["cache"] for e in events] == [{"mine": 0}, {"mine": 0}]
+    assert {e["model"] for e in events} == {"scripted/default"}  # the event's own fields stay the loop's

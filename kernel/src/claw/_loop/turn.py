@@ -199,9 +199,8 @@ class Turn(Compacting):
         kept: dict[str, Any] = {}  # what plugins keep with it (the prompt_cache built-in's ``cache``)
         for fields in self.app.pm.hook.claw_model_response(session=self._ctx, route=route, response=response):
             kept.update(fields or {})
-        self._add(
-            message, model=route.address, usage=u.model_dump(), stop_reason=response.stop_reason, **kept
-        )
+        kept.update(model=route.address, usage=u.model_dump(), stop_reason=response.stop_reason)
+        self._add(message, **{k: v for k, v in kept.items() if k not in ("type", "message", "sync")})
         self.renderer.assistant(message, response)
         return response, message
 

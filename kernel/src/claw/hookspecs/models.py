@@ -68,7 +68,8 @@ def claw_model_response(
 ) -> dict[str, Any] | None:
     """A model response of a turn arrived (a compaction's summary is none): add to its ``assistant`` event
     in the session file. Every implementation is called and the fields they return are kept with the
-    event (a later plugin's key wins); one that raises is reported and adds nothing. claw's
+    event (a later plugin's key wins; ``type``, ``message``, ``model``, ``usage`` and ``stop_reason`` stay
+    the loop's); one that raises is reported and adds nothing. claw's
     ``prompt_cache`` built-in answers ``cache``, the response's prompt-cache outcome (`sessions
     <sessions.md#prompt-cache-statistics>`_), and counts it in the session's ``cache_stats``.
 
