@@ -78,9 +78,9 @@ async def run_builtin(loop: Any, line: str, out: TextIO) -> bool:
     """Run ``line`` if it calls a built-in command, writing its report to ``out``; returns whether it
     did (``False``: the line is a prompt, or another slash command, for the agent loop).
 
-    :raises UnknownCommand: ``line`` calls no command at all (the hint names built-ins as well).
-    :raises ClawError: the command failed (``/export`` to a file that exists), or it is a default
-        built-in whose plugin (claw-commands) is missing.
+    :raises ClawError: ``line`` calls no command at all (the hint names built-ins as well), the command
+        failed (``/export`` to a file that exists), or it is a default built-in whose plugin
+        (claw-commands) is missing.
     """
     dispatcher = _dispatcher(loop)
     return dispatcher is not None and await dispatcher.run(loop, line, out)

@@ -15,11 +15,7 @@ from claw._loop.options import Outcome
 from claw._session_context import slash_call
 
 
-class UnknownCommand(ClawError):
-    """A ``/name`` no plugin offers; the message lists close matches."""
-
-
-def unknown(name: str, names: Iterable[str]) -> UnknownCommand:
+def unknown(name: str, names: Iterable[str]) -> ClawError:
     """The error for ``/name``, which is none of ``names``: it suggests the nearest ones (difflib), so
     every place that rejects a name (``-p``, the REPL with its own commands) says the same thing."""
     names = sorted(set(names))
@@ -30,15 +26,15 @@ def unknown(name: str, names: Iterable[str]) -> UnknownCommand:
         hint = "; available: " + ", ".join(f"/{c}" for c in names[:8]) + (", ..." if len(names) > 8 else "")
     else:
         hint = "; no slash commands are defined"
-    return UnknownCommand(f"unknown slash command /{name}{hint}")
+    return ClawError(f"unknown slash command /{name}{hint}")
 
 
 async def run_prompt(loop: Any, prompt: str) -> Outcome:
     """Run ``prompt``, a call of one of the session's commands: its expansion is the prompt, with the
     command's ``allowed-tools`` granted and its ``model`` used for this turn.
 
-    :raises UnknownCommand: no command has that name (the message lists close matches).
-    :raises ClawError: the command failed to expand, or names a bad rule or model."""
+    :raises ClawError: no command has that name (the message lists close matches), or the command
+        failed to expand, or names a bad rule or model."""
     call = slash_call(prompt)
     assert call is not None  # the loop asks only for calls
     command = loop.ctx.commands.get(call.name)

@@ -10,7 +10,6 @@ from typing import Any, TextIO
 from claw._builtins.slash_commands.calls import run_prompt, unknown
 from claw._cli.slash_builtins import BuiltinContext
 from claw._errors import ClawError
-from claw._loop.options import Outcome
 from claw._session_context import slash_call
 
 #: The built-ins claw-commands registers: while it is missing or disabled, calling one says so.
@@ -53,8 +52,7 @@ class Dispatcher:
         out.flush()
         return True
 
-    async def prompt(self, loop: Any, prompt: str) -> Outcome:
-        return await run_prompt(loop, prompt)
+    prompt = staticmethod(run_prompt)
 
 
 def help_text(loop: Any) -> str:
