@@ -16,175 +16,72 @@ from claw._version import API_VERSION, VERSION
 
 __version__ = VERSION
 
-# name -> module that defines it; resolved on first attribute access (PEP 562).
-_LAZY: dict[str, str] = {
-    # the hook-implementation marker (``@claw.hookimpl``)
-    "hookimpl": "claw._markers",
-    # messages
-    "Message": "claw._messages",
-    "TextBlock": "claw._messages",
-    "ImageBlock": "claw._messages",
-    "ImageSource": "claw._messages",
-    "ToolUseBlock": "claw._messages",
-    "ToolResultBlock": "claw._messages",
-    "ThinkingBlock": "claw._messages",
-    "RedactedThinkingBlock": "claw._messages",
-    "ContentBlock": "claw._messages",
-    "Usage": "claw._messages",
-    "StopReason": "claw._messages",
-    # tools
-    "Tool": "claw._tools",
-    "ToolSpec": "claw._tools",
-    "NativeTool": "claw._tools",
-    "ToolResult": "claw._tools",
-    "ToolContext": "claw._tools",
-    "Completer": "claw._tools",
-    "ToolError": "claw._tools",
-    "ToolRef": "claw._tools",
-    "Access": "claw._tools",
-    "Stash": "claw._tools",
-    "StashKey": "claw._tools",
-    "tool": "claw._function_tools",
-    "FunctionTool": "claw._function_tools",
-    # providers
-    "Provider": "claw._providers",
-    "ModelInfo": "claw._providers",
-    "ModelRequest": "claw._providers",
-    "ModelResponse": "claw._providers",
-    "Pricing": "claw._providers",
-    "CredentialStatus": "claw._providers",
-    "Effort": "claw._providers",
-    "StreamEvent": "claw._providers",
-    "TextDelta": "claw._providers",
-    "KeepAlive": "claw._providers",
-    "ThinkingDelta": "claw._providers",
-    "ToolUseStart": "claw._providers",
-    "ToolInputDelta": "claw._providers",
-    "ResponseComplete": "claw._providers",
-    # events and hooks
-    "HookEvent": "claw._events",
-    "HookOutcome": "claw._events",
-    "HookEventName": "claw._events",
-    # firing them (``claw_hook_event``'s ``context``) and in-process hooks an embedder registers
-    "HookContext": "claw._hook_dispatch",
-    "CallbackHook": "claw._hook_dispatch",
-    "HookCallback": "claw._hook_dispatch",
-    "RuntimeEvent": "claw._events",
-    # other extension points
-    "Classifier": "claw._classifiers",
-    "PermissionRequest": "claw._classifiers",
-    "Verdict": "claw._classifiers",
-    "Transport": "claw._transports",
-    "MessageTransport": "claw._transports",
-    "Sandbox": "claw._sandboxes",
-    "SandboxPolicy": "claw._sandboxes",
-    "SandboxSettings": "claw._settings",
-    "sandbox_policy": "claw._sandboxes",
-    "confine": "claw._sandboxes",
-    "TaskBackend": "claw._tasks",
-    "TaskHandle": "claw._tasks",
-    "LocalTaskBackend": "claw._builtins.local_tasks.backend",
-    "TaskSpec": "claw._tasks",
-    "TaskStatus": "claw._tasks",
-    "StoppedTask": "claw._tasks",
-    "TaskNotification": "claw._task_notification",
-    "TaskRecord": "claw._tasks",
-    "TaskEvent": "claw._tasks",
-    "TaskFilter": "claw._tasks",
-    "TaskOutputChunk": "claw._tasks",
-    "select_task_backend": "claw._tasks",
-    "task_argv": "claw._builtins.local_tasks.processes",
-    "task_env": "claw._builtins.local_tasks.processes",
-    "read_task_output": "claw._builtins.local_tasks.processes",
-    "decode_task_output": "claw._builtins.local_tasks.processes",
-    "kill_process_group": "claw._builtins.local_tasks.processes",
-    "process_start": "claw._builtins.local_tasks.processes",
-    "stop_process_group": "claw._builtins.local_tasks.processes",
-    # sub-agents: ``await ctx.session.run_subagent(claw.SubagentSpec(...))``
-    "SubagentSpec": "claw._subagents",
-    "SubagentResult": "claw._subagents",
-    "SessionContext": "claw._session_context",
-    "SlashCommand": "claw._session_context",
-    "PluginFolder": "claw._session_context",
-    "DoctorCheck": "claw._diagnostics",
-    # services a plugin can replace (``claw_session_store``, ``claw_compactor``, ``claw_output_renderer``,
-    # ``claw_interactive``, ``claw_permission_decision``): the built-ins answer with these
-    "Session": "claw._sessions",
-    "SessionState": "claw._sessions",
-    "SessionStore": "claw._sessions",
-    "CacheStats": "claw._sessions",
-    "interrupted_results": "claw._sessions",
-    "Compactor": "claw._compaction",
-    "compacted_history": "claw._compaction",
-    "Renderer": "claw._output",
-    "LoopOptions": "claw._loop.options",
-    # plugin commands (``claw_register_commands``) and ``claw_doctor_checks``
-    "CommandContext": "claw._plugin_commands",
-    "command_context": "claw._plugin_commands",
-    "EffectiveSettings": "claw._config",
-    # workspace trust: whether what the folder brings (hooks, .mcp.json, env, ``!`cmd` ``) may run
-    "WorkspaceTrust": "claw._trust",
-    "TrustStore": "claw._builtins.trust_store.store",
-    "table": "claw._cli._output",
-    "emit_json": "claw._cli._output",
-    # what an interactive front end (``claw_interactive``: claw-tui, claw-repl) needs beside ``CommandContext``
-    "RESUME_PICK": "claw._cli.run_options",
-    "PermissionQuestion": "claw._permissions.asking",
-    "PermissionAnswer": "claw._permissions.asking",
-    # the contract a stream-json run's reader of stdin meets (``claw_stream_input``: claw-sdk's) and what
-    # the Agent SDK's side needs beside it: a client's permission answer (hook callbacks: ``CallbackHook``)
-    "StreamJsonInput": "claw._cli.stream_input",
-    "parse_answer": "claw._builtins.prompt_tool.approver",
-    # permissions: the contract a policy (claw-permissions) meets, the session's gate, the rule syntax
-    "Decision": "claw._permissions.gate",
-    "PermissionContext": "claw._permissions.gate",
-    "PermissionGate": "claw._permissions.gate",
-    "PermissionPolicy": "claw._permissions.gate",
-    "PERMISSIONS": "claw._permissions.gate",
-    "RuleError": "claw._permissions.syntax",
-    "split_rule": "claw._permissions.syntax",
-    # built-in slash commands (``claw_register_slash_commands``) and their dispatch for the front ends
-    "BuiltinCommand": "claw._cli.slash_builtins",
-    "BuiltinContext": "claw._cli.slash_builtins",
-    "run_builtin": "claw._cli.slash_builtins",
-    "command_names": "claw._cli.slash_builtins",
-    "unknown_command": "claw._cli.slash_builtins",
-    "SessionSummary": "claw._sessions",
-    "history_file": "claw._paths",
-    "sessions_dir": "claw._paths",
-    # errors and helpers
-    "ClawError": "claw._errors",
-    "ApiError": "claw._errors",
-    "ConfigError": "claw._errors",
-    "PluginError": "claw._errors",
-    "UsageError": "claw._errors",
-    "MissingCredentials": "claw._errors",
-    "ProviderNotFound": "claw._errors",
-    "EndpointUnreachable": "claw._errors",
-    "require": "claw._lazy",
-    "model_text": "claw._text",
-    "dumps": "claw._text",
-    "satisfies": "claw._compat",
-    # one-line messages on stderr, and structlog debug logging (stderr too)
-    "warn": "claw._console",
-    "error": "claw._console",
-    "get_logger": "claw._log",
-    "debugging": "claw._log",
-    # ``--bare`` (CLAUDE_CODE_SIMPLE): whether a plugin skips what it would discover on its own
-    "bare": "claw._builtins.bare.mode",
-    "safe_mode": "claw._builtins.bare.mode",
-    # where claw keeps configuration and state; JSON files read with file:line errors
-    "config_dir": "claw._paths",
-    "claude_config_dir": "claw._paths",
-    "state_dir": "claw._paths",
-    "PROJECT_DIR_NAME": "claw._paths",
-    "read_json_file": "claw._config",
-    "parse_json": "claw._config",
-    # paths: the one glob semantics (gitignore + braces) and the one safe way to replace a file
-    "PathPattern": "claw._globs",
-    "match_path": "claw._globs",
-    "atomic_write": "claw._files",
+# module -> the public names it defines, each resolved on first attribute access (PEP 562); the
+# TYPE_CHECKING imports below say the same for type checkers (tests/test_public_api.py keeps them in step).
+_MODULES: dict[str, str] = {
+    "claw._markers": "hookimpl",
+    "claw._messages": (
+        "Message TextBlock ImageBlock ImageSource ToolUseBlock ToolResultBlock ThinkingBlock "
+        "RedactedThinkingBlock ContentBlock Usage StopReason"
+    ),
+    "claw._tools": (
+        "Tool ToolSpec NativeTool ToolResult ToolContext Completer ToolError ToolRef Access Stash StashKey"
+    ),
+    "claw._function_tools": "tool FunctionTool",
+    "claw._providers": (
+        "Provider ModelInfo ModelRequest ModelResponse Pricing CredentialStatus Effort StreamEvent "
+        "TextDelta KeepAlive ThinkingDelta ToolUseStart ToolInputDelta ResponseComplete"
+    ),
+    "claw._events": "HookEvent HookOutcome HookEventName RuntimeEvent",
+    "claw._hook_dispatch": "HookContext CallbackHook HookCallback",
+    "claw._classifiers": "Classifier PermissionRequest Verdict",
+    "claw._transports": "Transport MessageTransport",
+    "claw._sandboxes": "Sandbox SandboxPolicy sandbox_policy confine",
+    "claw._settings": "SandboxSettings",
+    "claw._tasks": (
+        "TaskBackend TaskHandle TaskSpec TaskStatus StoppedTask TaskRecord TaskEvent TaskFilter "
+        "TaskOutputChunk select_task_backend"
+    ),
+    "claw._builtins.local_tasks.backend": "LocalTaskBackend",
+    "claw._task_notification": "TaskNotification",
+    "claw._builtins.local_tasks.processes": (
+        "task_argv task_env read_task_output decode_task_output kill_process_group process_start "
+        "stop_process_group"
+    ),
+    "claw._subagents": "SubagentSpec SubagentResult",
+    "claw._session_context": "SessionContext SlashCommand PluginFolder",
+    "claw._diagnostics": "DoctorCheck",
+    "claw._sessions": "Session SessionState SessionStore CacheStats interrupted_results SessionSummary",
+    "claw._compaction": "Compactor compacted_history",
+    "claw._output": "Renderer",
+    "claw._loop.options": "LoopOptions",
+    "claw._plugin_commands": "CommandContext command_context",
+    "claw._config": "EffectiveSettings read_json_file parse_json",
+    "claw._trust": "WorkspaceTrust",
+    "claw._builtins.trust_store.store": "TrustStore",
+    "claw._cli._output": "table emit_json",
+    "claw._cli.run_options": "RESUME_PICK",
+    "claw._permissions.asking": "PermissionQuestion PermissionAnswer",
+    "claw._cli.stream_input": "StreamJsonInput",
+    "claw._builtins.prompt_tool.approver": "parse_answer",
+    "claw._permissions.gate": "Decision PermissionContext PermissionGate PermissionPolicy PERMISSIONS",
+    "claw._permissions.syntax": "RuleError split_rule",
+    "claw._cli.slash_builtins": "BuiltinCommand BuiltinContext run_builtin command_names unknown_command",
+    "claw._paths": "history_file sessions_dir config_dir claude_config_dir state_dir PROJECT_DIR_NAME",
+    "claw._errors": (
+        "ClawError ApiError ConfigError PluginError UsageError MissingCredentials ProviderNotFound "
+        "EndpointUnreachable"
+    ),
+    "claw._lazy": "require",
+    "claw._text": "model_text dumps",
+    "claw._compat": "satisfies",
+    "claw._console": "warn error",
+    "claw._log": "get_logger debugging",
+    "claw._builtins.bare.mode": "bare safe_mode",
+    "claw._globs": "PathPattern match_path",
+    "claw._files": "atomic_write",
 }
+_LAZY = {name: module for module, names in _MODULES.items() for name in names.split()}
 
 __all__ = ["API_VERSION", "VERSION", "__version__", *_LAZY]
 
