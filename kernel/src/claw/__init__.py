@@ -113,7 +113,6 @@ _LAZY: dict[str, str] = {
     "SessionState": "claw._sessions",
     "SessionStore": "claw._sessions",
     "CacheStats": "claw._sessions",
-    "interrupted_results": "claw._sessions",
     "Compactor": "claw._compaction",
     "compacted_history": "claw._compaction",
     "Renderer": "claw._output",
@@ -299,7 +298,6 @@ if TYPE_CHECKING:
         SessionState,
         SessionStore,
         SessionSummary,
-        interrupted_results,
     )
     from claw._settings import SandboxSettings
     from claw._subagents import SubagentResult, SubagentSpec

@@ -10,14 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from claw._errors import ClawError
-from claw._messages import Message, ToolResultBlock, ToolUseBlock, Usage
+from claw._messages import Message, Usage
 
 if TYPE_CHECKING:
     from claw._plugins import PluginManager
-
-INTERRUPTED = (
-    "interrupted: the run stopped before this tool call finished; it may or may not have taken effect"
-)
 
 
 @dataclass
@@ -85,19 +81,6 @@ class SessionState:
         self.cost_usd += float(total_cost_usd or 0)
         if isinstance(usage, dict):
             self.usage = self.usage + Usage.model_validate(usage)
-
-
-def interrupted_results(messages: list[Message]) -> Message | None:
-    """A user message answering the last assistant message's unanswered tool calls, or ``None``."""
-    if not messages or messages[-1].role != "assistant":
-        return None
-    uses: list[ToolUseBlock] = messages[-1].tool_uses
-    if not uses:
-        return None
-    return Message(
-        role="user",
-        content=[ToolResultBlock(tool_use_id=u.id, content=INTERRUPTED, is_error=True) for u in uses],
-    )
 
 
 class EventLog(Protocol):

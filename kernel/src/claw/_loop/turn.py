@@ -24,7 +24,6 @@ from claw._loop.options import Outcome
 from claw._messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
 from claw._output import shapes
 from claw._providers import ModelResponse
-from claw._sessions import interrupted_results
 from claw._tools import StashKey
 
 #: Forced continuations a Stop hook may cause per prompt before claw stops listening to it.
@@ -355,13 +354,14 @@ class Turn(Compacting):
         return True
 
     def _close_dangling(self, reason: str) -> None:
-        """Answer unanswered tool calls so the history stays valid for the next request."""
-        repair = interrupted_results(self._session.messages)
-        if repair is not None:
-            for block in repair.content:
-                if isinstance(block, ToolResultBlock):
-                    block.content = f"not run: {reason}"
-            self._add(repair, repaired=True)
+        """Answer the last response's unanswered tool calls so the history stays valid for the next request."""
+        messages = self._session.messages
+        uses = messages[-1].tool_uses if messages and messages[-1].role == "assistant" else []
+        if uses:
+            answers = [
+                ToolResultBlock(tool_use_id=u.id, content=f"not run: {reason}", is_error=True) for u in uses
+            ]
+            self._add(Message(role="user", content=[*answers]), repaired=True)
 
 
 def _has_image(content: list[Any]) -> bool:

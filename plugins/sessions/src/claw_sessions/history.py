@@ -3,7 +3,7 @@
 The history is the ``user``/``assistant`` messages in file order, except that a ``compaction`` or
 ``fork`` event carries the complete message list at that point and replaces everything before it:
 a resumed session starts from its last compaction. A run killed mid-turn can leave an assistant
-message whose tool calls never got results; :func:`claw.interrupted_results` answers them so the model
+message whose tool calls never got results; :func:`.repair.interrupted_results` answers them so the model
 (and the API, which rejects an unanswered ``tool_use``) can go on.
 """
 

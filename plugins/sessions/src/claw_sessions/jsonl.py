@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import claw
-from claw import ClawError, Message, Session, SessionState, SessionSummary, interrupted_results
+from claw import ClawError, Message, Session, SessionState, SessionSummary
 
 from claw_sessions import cleanup, naming
 from claw_sessions.store import SessionWriter, parse_events, read_bytes
@@ -127,6 +127,7 @@ def open_session(
         session.record("session_start", session_id=sid, **start)
         return session
     from claw_sessions import seed
+    from claw_sessions.repair import interrupted_results
 
     state = resume_state(resume, directory) if isinstance(resume, str) else resume
     source = state.path
