@@ -47,34 +47,19 @@ class SessionState:
     session_id: str
     path: Path | None = None
     messages: list[Message] = field(default_factory=list)
-    #: The model in use at the end (after any fallback switch).
-    model: str | None = None
     #: The model the last run of the session started with (``--model`` or settings), which a resume
     #: uses unless ``--model`` says otherwise; a fallback is a per-run detour, not a choice.
     chosen_model: str | None = None
     #: What plugins kept in the last run's start record (``LoopOptions.meta``: claw-agents' main-thread agent).
     meta: dict[str, Any] = field(default_factory=dict)
-    #: ``"claw"`` for claw's own JSONL; a store reading another format names it (the store forks such a
-    #: session rather than appending to a file it did not write).
-    format: str = "claw"
-    cwd: str | None = None
-    parent_id: str | None = None
     parent_path: Path | None = None  # a fork's: the file of the session it was forked from
-    started: str | None = None
-    updated: str | None = None
-    #: The first prompt, for listings.
-    title: str = ""
     name: str = ""  # the last -n / /rename (Claude Code's custom-title), for listings and --resume NAME
-    num_events: int = 0
-    num_turns: int = 0
     #: The context size the last response reported (0 after a compaction): whether to compact first.
     context_tokens: int = 0
     cache: CacheStats = field(default_factory=CacheStats)
     #: What the session's runs have cost so far (their ``result`` events), for ``/cost``.
     cost_usd: float = 0.0
     usage: Usage = field(default_factory=Usage)
-    #: What the store changed to make the messages it read back valid (said once on resume).
-    repairs: list[str] = field(default_factory=list)
 
     def count_result(self, total_cost_usd: Any, usage: Any) -> None:
         """Add one run's ``result`` (the loop calls it as runs end; a store replaying past ones too)."""
