@@ -153,21 +153,12 @@ class SessionStore(Protocol):
         ...
 
 
-class _Discard:
-    """An :class:`EventLog` that keeps nothing."""
-
-    path: Path | None = None
-
-    def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 class NoSessionStore:
     """The store when no plugin answers ``claw_session_store`` (``session_store`` disabled, claw-sessions
-    not installed): runs work and keep nothing; resuming says what to install."""
+    not installed): runs work and keep nothing (it is its sessions' :class:`EventLog` too); resuming says
+    what to install."""
+
+    path: Path | None = None
 
     def resume(self, spec: str) -> SessionState:
         raise ClawError(
@@ -179,10 +170,16 @@ class NoSessionStore:
         self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
     ) -> Session:
         state = resume or SessionState(session_id=session_id or str(uuid.uuid4()))
-        return Session(state, _Discard())
+        return Session(state, self)
 
     def list(self) -> list[SessionSummary]:
         return []
+
+    def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 def session_store(pm: PluginManager, directory: Path, persist: bool) -> SessionStore:

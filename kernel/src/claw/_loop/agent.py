@@ -25,7 +25,7 @@ from claw._loop.cache import CacheTracker
 from claw._loop.options import LoopOptions, Outcome
 from claw._loop.retry import RetryPolicy, session_start_timeout
 from claw._loop.state import LOOP
-from claw._loop.turn import Turn, _has_image
+from claw._loop.turn import Turn
 from claw._messages import TextBlock
 from claw._output import shapes
 from claw._plugin_commands import CommandContext
@@ -33,7 +33,6 @@ from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session, SessionState, session_store
 from claw._tools import ToolContext, ToolError
-from claw._version import VERSION
 
 if TYPE_CHECKING:
     from claw._subagents import SubagentResult, SubagentSpec
@@ -77,23 +76,14 @@ class AgentLoop(Turn):
             additional_dirs=opts.add_dirs,
         )
 
+        start: dict[str, Any] = {"model": self.chain[0].address, "cwd": str(self.workspace)}
+        if opts.parent:
+            start.update(parent_session_id=opts.parent.session_id, agent_type=opts.parent.agent_type)
+        elif opts.meta:
+            start["meta"] = opts.meta
         self.session = session = self.store.open(
-            resume=resumed,
-            fork=opts.fork,
-            session_id=opts.session_id,
-            start={
-                "model": self.chain[0].address,
-                "cwd": str(self.workspace),
-                "claw_version": VERSION,
-                **(
-                    {"parent_session_id": opts.parent.session_id, "agent_type": opts.parent.agent_type}
-                    if opts.parent
-                    else {}
-                ),
-                **({"meta": opts.meta} if opts.meta and opts.parent is None else {}),
-            },
+            resume=resumed, fork=opts.fork, session_id=opts.session_id, start=start
         )
-        self._has_images = any(_has_image(m.content) for m in session.messages)
         self._context_tokens = session.state.context_tokens
         self.cache = CacheTracker(session.state.cache)
         self._contexts(session)

@@ -61,7 +61,6 @@ class LoopState:
         self._started_plugins = False
         self._providers: dict[str, Any] = options.parent.providers if options.parent else {}
         self._runtime_impls: list[Any] = []
-        self._has_images = False
         self._context_tokens = 0
         self._fingerprints: dict[str, str] = {}
         #: route address -> the route as its configured provider describes it.

@@ -21,7 +21,7 @@ from claw._events import HookOutcome
 from claw._loop import slash
 from claw._loop.compacting import Compacting
 from claw._loop.options import Outcome
-from claw._messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
+from claw._messages import ContentBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
 from claw._output import shapes
 from claw._providers import ModelResponse
 from claw._tools import StashKey
@@ -54,20 +54,15 @@ class _Tally:
 class Turn(Compacting):
     """Prompts and turns of one session's loop."""
 
-    def _add(self, message: Message, **fields: Any) -> None:
-        if _has_image(message.content):
-            self._has_images = True
-        self._session.add_message(message, **fields)
-
     def _user_message(self, content: list[ContentBlock], **fields: Any) -> None:
         """Add user content, merged into a trailing user message (after a repair or a stopped run)."""
         messages = self._session.messages
         if messages and messages[-1].role == "user":
             merged = Message(role="user", content=[*messages[-1].content, *content])
             messages.pop()
-            self._add(merged, replaces_last=True, **fields)
+            self._session.add_message(merged, replaces_last=True, **fields)
         else:
-            self._add(Message(role="user", content=content), **fields)
+            self._session.add_message(Message(role="user", content=content), **fields)
 
     async def run_prompt(self, prompt: str | list[ContentBlock]) -> Outcome:
         """Run one prompt to the end of its turn.
@@ -197,7 +192,7 @@ class Turn(Compacting):
             if uses:
                 results = await self._run_tools(uses)
                 reply = Message(role="user", content=list(results))
-                self._add(reply)
+                self._session.add_message(reply)
                 self.renderer.user(shapes.user(reply, self._session.id), reply)
             if not await self._goes_on(tally, response, uses):
                 return
@@ -231,7 +226,7 @@ class Turn(Compacting):
         cache = self.cache.observe(self._fingerprint(route), u)
         if cache.get("break"):
             session.record("cache_break", **cache, sync=False)
-        self._add(
+        session.add_message(
             message, model=route.address, usage=u.model_dump(), stop_reason=response.stop_reason, cache=cache
         )
         self.renderer.assistant(shapes.assistant(response, message, session.id), message, response)
@@ -269,7 +264,7 @@ class Turn(Compacting):
         if self.opts.parent is None:
             stop = await self._hook("Stop", stop_hook_active=tally.stop_blocks > 0)
         else:
-            last = self.session.messages[-1] if self.session and self.session.messages else None
+            last = self._session.messages[-1] if self._session.messages else None
             stop = await self._hook(
                 "SubagentStop",
                 stop_hook_active=tally.stop_blocks > 0,
@@ -334,13 +329,13 @@ class Turn(Compacting):
         """The fields of a sub-agent's ``SubagentStart``/``SubagentStop`` hook events: the parent's
         session and transcript (as Claude Code), the child's id, type and transcript."""
         parent = self.opts.parent
-        assert parent is not None and self.session is not None
+        assert parent is not None
         return {
             "session_id": parent.session_id,
             "transcript_path": parent.transcript_path,
-            "agent_id": self.session.id,
+            "agent_id": self._session.id,
             "agent_type": parent.agent_type,
-            "agent_transcript_path": str(self.session.path or ""),
+            "agent_transcript_path": str(self._session.path or ""),
         }
 
     def interrupt(self) -> bool:
@@ -361,16 +356,7 @@ class Turn(Compacting):
             answers = [
                 ToolResultBlock(tool_use_id=u.id, content=f"not run: {reason}", is_error=True) for u in uses
             ]
-            self._add(Message(role="user", content=[*answers]), repaired=True)
-
-
-def _has_image(content: list[Any]) -> bool:
-    """Whether ``content`` holds an image, also inside a tool result."""
-    return any(
-        isinstance(b, ImageBlock)
-        or (isinstance(b, ToolResultBlock) and isinstance(b.content, list) and _has_image(b.content))
-        for b in content
-    )
+            self._session.add_message(Message(role="user", content=[*answers]), repaired=True)
 
 
 _OVERFLOW = re.compile(r"too long|context (length|window)|maximum context|too many (input )?tokens", re.I)

@@ -116,9 +116,9 @@ def open_session(
         (claw-code-go) session is always forked, with a notice: claw appends only to its own files.
     :param session_id: ``--session-id`` for a new (or forked) session.
     :param persist: ``False`` keeps nothing on disk.
-    :param start: fields for the ``session_start`` event (model, cwd, claw version).
+    :param start: fields for the ``session_start`` event (model, cwd; the store adds claw's version).
     """
-    start = dict(start or {})
+    start = {**(start or {}), "claw_version": claw.VERSION}
     if session_id is not None:
         session_id = _check_id(session_id)
     if resume is None:
