@@ -53,8 +53,8 @@ class AgentLoop(Turn):
 
         app, opts = self.app, self.opts
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
-        self.store = session_store(app.pm, directory, opts.persist)
-        resumed = self.store.resume(opts.resume) if opts.resume else None
+        store = session_store(app.pm, directory, opts.persist)
+        resumed = store.resume(opts.resume) if opts.resume else None
         settings = self._read_settings(resumed)
         self.compactor = app.pm.hook.claw_compactor(settings=settings)
         self.chain = self._model_chain(resumed)
@@ -81,7 +81,7 @@ class AgentLoop(Turn):
             start.update(parent_session_id=opts.parent.session_id, agent_type=opts.parent.agent_type)
         elif opts.meta:
             start["meta"] = opts.meta
-        self.session = session = self.store.open(
+        self.session = session = store.open(
             resume=resumed, fork=opts.fork, session_id=opts.session_id, start=start
         )
         self._context_tokens = session.state.context_tokens
@@ -149,10 +149,7 @@ class AgentLoop(Turn):
         self.tool_ctx = ToolContext(
             workspace=self.workspace,
             session_id=session.id,
-            additional_dirs=[
-                *(Path(d) for d in settings.model.permissions.additionalDirectories),
-                *opts.add_dirs,
-            ],
+            additional_dirs=[Path(d) for d in self.permissions.roots[1:]],  # resolved as the gate's
             permission_mode=self.permissions.mode,
             settings=settings.data,
             env=self.env,
