@@ -291,7 +291,6 @@ class AgentLoop(Turn):
             self.workspace,
             self.env,
             self.settings,
-            date=self.opts.date,
             system_prompt=self.opts.system_prompt,
             append=self.opts.append_system_prompt,
             additional_dirs=self.permissions.roots[1:],
