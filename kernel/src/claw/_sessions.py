@@ -45,7 +45,6 @@ class SessionState:
     """What a session file says, replayed."""
 
     session_id: str
-    path: Path | None = None
     messages: list[Message] = field(default_factory=list)
     #: The model the last run of the session started with (``--model`` or settings), which a resume
     #: uses unless ``--model`` says otherwise; a fallback is a per-run detour, not a choice.

@@ -21,6 +21,8 @@ class StoredState(SessionState):
     """A :class:`claw.SessionState` with what only this store reads back: its listings' columns, the
     format it forks from and the repairs a resume names."""
 
+    #: The file read (what a resume appends to).
+    path: Path | None = None
     #: The model in use at the end (after any fallback switch).
     model: str | None = None
     #: ``"claw"`` for claw's own JSONL, else the claw-code-go format read (:mod:`claw_sessions.seed`): the

@@ -126,7 +126,7 @@ def open_session(
         path = directory / f"{sid}.jsonl" if persist else None
         if path is not None and path.exists():
             raise ClawError(f"session {sid} already exists; use --resume {sid}")
-        session = Session(SessionState(session_id=sid, path=path), SessionWriter(path, defer=True))
+        session = Session(SessionState(session_id=sid), SessionWriter(path, defer=True))
         session.record("session_start", session_id=sid, **start)
         return session
     from claw_sessions import seed
@@ -151,7 +151,6 @@ def open_session(
         messages = [*state.messages, *([repair] if repair else [])]
         forked = SessionState(
             session_id=sid,
-            path=path,
             messages=messages,
             parent_path=source,
             cache=state.cache,
