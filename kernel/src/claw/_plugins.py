@@ -41,6 +41,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.structured_output",
     "claw._builtins.whole_text",
     "claw._builtins.safe_policy",
+    "claw._builtins.unsaved_sessions",
     "claw._builtins.entry_point_cache",
     "claw._builtins.trust_store",
     "claw._builtins.bare",

@@ -4,12 +4,11 @@ default plugins hold"."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from claw._errors import ClawError
+from claw._errors import ConfigError
 from claw._messages import Message, Usage
 
 if TYPE_CHECKING:
@@ -152,36 +151,15 @@ class SessionStore(Protocol):
         ...
 
 
-class NoSessionStore:
-    """The store when no plugin answers ``claw_session_store`` (``session_store`` disabled, claw-sessions
-    not installed): runs work and keep nothing (it is its sessions' :class:`EventLog` too); resuming says
-    what to install."""
-
-    path: Path | None = None
-
-    def resume(self, spec: str) -> SessionState:
-        raise ClawError(
-            f"cannot resume session {spec!r}: no session store is installed or enabled "
-            "(pip install claw-sessions, or enable its session_store plugin)"
-        )
-
-    def open(
-        self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
-    ) -> Session:
-        state = resume or SessionState(session_id=session_id or str(uuid.uuid4()))
-        return Session(state, self)
-
-    def list(self) -> list[SessionSummary]:
-        return []
-
-    def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 def session_store(pm: PluginManager, directory: Path, persist: bool) -> SessionStore:
-    """The store plugins answer ``claw_session_store`` with, else :class:`NoSessionStore`."""
+    """The store plugins answer ``claw_session_store`` with (the ``unsaved_sessions`` built-in's, which keeps
+    nothing, when no other does).
+
+    :raises ConfigError: nothing answers (that built-in is disabled too)."""
     answer: SessionStore | None = pm.hook.claw_session_store(directory=directory, persist=persist)
-    return answer if answer is not None else NoSessionStore()
+    if answer is None:
+        raise ConfigError(
+            "no session store: claw-sessions and the unsaved_sessions built-in are both disabled "
+            "or not installed (settings plugins.disabled)"
+        )
+    return answer
