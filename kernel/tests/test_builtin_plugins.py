@@ -75,6 +75,7 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "whole_text",
         "safe_policy",
         "prompt_tool",
+        "unsaved_sessions",
         "entry_point_cache",
         "trust_store",
         "workspace_trust",
@@ -122,6 +123,20 @@ def test_without_a_session_store_runs_keep_nothing_and_resuming_names_the_distri
         lines = failed.stderr.strip().splitlines()
         assert len(lines) == 1 and "pip install claw-sessions" in lines[0], failed.stderr
     assert len(loop_env.requests) == 1  # the failed resumes asked the model nothing
+
+
+def test_without_any_session_store_a_run_refuses_to_start_in_one_line(claw, loop_env, claw_env, workspace):
+    """A run without claw-sessions keeps nothing through the ``unsaved_sessions`` built-in: disabled too,
+    nothing answers ``claw_session_store`` and the run ends before its session starts, saying so."""
+    _settings(claw_env, plugins={"disabled": ["session_store", "unsaved_sessions"]})
+    loop_env.script(Reply(Text("never sent")))
+    result = claw("-p", "hello")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "claw: error: no session store: claw-sessions and the unsaved_sessions built-in are both disabled "
+        "or not installed (settings plugins.disabled)"
+    )
+    assert not loop_env.requests
 
 
 def test_disabling_the_plan_mode_builtin_removes_its_tools(claw, loop_env, claw_env):

@@ -51,7 +51,7 @@ _MODULES: dict[str, str] = {
     "claw._subagents": "SubagentSpec SubagentResult",
     "claw._session_context": "SessionContext SlashCommand PluginFolder",
     "claw._diagnostics": "DoctorCheck",
-    "claw._sessions": "Session SessionState SessionStore CacheStats interrupted_results SessionSummary",
+    "claw._sessions": "Session SessionState SessionStore CacheStats SessionSummary",
     "claw._compaction": "Compactor compacted_history",
     "claw._output": "Renderer",
     "claw._loop.options": "LoopOptions",
@@ -196,7 +196,6 @@ if TYPE_CHECKING:
         SessionState,
         SessionStore,
         SessionSummary,
-        interrupted_results,
     )
     from claw._settings import SandboxSettings
     from claw._subagents import SubagentResult, SubagentSpec

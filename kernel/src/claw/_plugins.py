@@ -46,6 +46,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.whole_text",
     "claw._builtins.safe_policy",
     "claw._builtins.prompt_tool",
+    "claw._builtins.unsaved_sessions",
     "claw._builtins.entry_point_cache",
     "claw._builtins.trust_store",
     "claw._builtins.workspace_trust",

@@ -4,20 +4,15 @@ default plugins hold"."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from claw._errors import ClawError
-from claw._messages import Message, ToolResultBlock, ToolUseBlock, Usage
+from claw._errors import ConfigError
+from claw._messages import Message, Usage
 
 if TYPE_CHECKING:
     from claw._plugins import PluginManager
-
-INTERRUPTED = (
-    "interrupted: the run stopped before this tool call finished; it may or may not have taken effect"
-)
 
 
 @dataclass
@@ -49,55 +44,26 @@ class SessionState:
     """What a session file says, replayed."""
 
     session_id: str
-    path: Path | None = None
     messages: list[Message] = field(default_factory=list)
-    #: The model in use at the end (after any fallback switch).
-    model: str | None = None
     #: The model the last run of the session started with (``--model`` or settings), which a resume
     #: uses unless ``--model`` says otherwise; a fallback is a per-run detour, not a choice.
     chosen_model: str | None = None
     #: What plugins kept in the last run's start record (``LoopOptions.meta``: claw-agents' main-thread agent).
     meta: dict[str, Any] = field(default_factory=dict)
-    #: ``"claw"`` for claw's own JSONL; a store reading another format names it (the store forks such a
-    #: session rather than appending to a file it did not write).
-    format: str = "claw"
-    cwd: str | None = None
-    parent_id: str | None = None
     parent_path: Path | None = None  # a fork's: the file of the session it was forked from
-    started: str | None = None
-    updated: str | None = None
-    #: The first prompt, for listings.
-    title: str = ""
     name: str = ""  # the last -n / /rename (Claude Code's custom-title), for listings and --resume NAME
-    num_events: int = 0
-    num_turns: int = 0
     #: The context size the last response reported (0 after a compaction): whether to compact first.
     context_tokens: int = 0
     cache: CacheStats = field(default_factory=CacheStats)
     #: What the session's runs have cost so far (their ``result`` events), for ``/cost``.
     cost_usd: float = 0.0
     usage: Usage = field(default_factory=Usage)
-    #: What the store changed to make the messages it read back valid (said once on resume).
-    repairs: list[str] = field(default_factory=list)
 
     def count_result(self, total_cost_usd: Any, usage: Any) -> None:
         """Add one run's ``result`` (the loop calls it as runs end; a store replaying past ones too)."""
         self.cost_usd += float(total_cost_usd or 0)
         if isinstance(usage, dict):
             self.usage = self.usage + Usage.model_validate(usage)
-
-
-def interrupted_results(messages: list[Message]) -> Message | None:
-    """A user message answering the last assistant message's unanswered tool calls, or ``None``."""
-    if not messages or messages[-1].role != "assistant":
-        return None
-    uses: list[ToolUseBlock] = messages[-1].tool_uses
-    if not uses:
-        return None
-    return Message(
-        role="user",
-        content=[ToolResultBlock(tool_use_id=u.id, content=INTERRUPTED, is_error=True) for u in uses],
-    )
 
 
 class EventLog(Protocol):
@@ -185,39 +151,15 @@ class SessionStore(Protocol):
         ...
 
 
-class _Discard:
-    """An :class:`EventLog` that keeps nothing."""
-
-    path: Path | None = None
-
-    def append(self, event: dict[str, Any], *, sync: bool = True) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class NoSessionStore:
-    """The store when no plugin answers ``claw_session_store`` (``session_store`` disabled, claw-sessions
-    not installed): runs work and keep nothing; resuming says what to install."""
-
-    def resume(self, spec: str) -> SessionState:
-        raise ClawError(
-            f"cannot resume session {spec!r}: no session store is installed or enabled "
-            "(pip install claw-sessions, or enable its session_store plugin)"
-        )
-
-    def open(
-        self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
-    ) -> Session:
-        state = resume or SessionState(session_id=session_id or str(uuid.uuid4()))
-        return Session(state, _Discard())
-
-    def list(self) -> list[SessionSummary]:
-        return []
-
-
 def session_store(pm: PluginManager, directory: Path, persist: bool) -> SessionStore:
-    """The store plugins answer ``claw_session_store`` with, else :class:`NoSessionStore`."""
+    """The store plugins answer ``claw_session_store`` with (the ``unsaved_sessions`` built-in's, which keeps
+    nothing, when no other does).
+
+    :raises ConfigError: nothing answers (that built-in is disabled too)."""
     answer: SessionStore | None = pm.hook.claw_session_store(directory=directory, persist=persist)
-    return answer if answer is not None else NoSessionStore()
+    if answer is None:
+        raise ConfigError(
+            "no session store: claw-sessions and the unsaved_sessions built-in are both disabled "
+            "or not installed (settings plugins.disabled)"
+        )
+    return answer

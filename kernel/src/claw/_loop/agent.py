@@ -24,7 +24,7 @@ from claw._errors import ClawError
 from claw._loop.options import LoopOptions, Outcome
 from claw._loop.retry import RetryPolicy, session_start_timeout
 from claw._loop.state import LOOP
-from claw._loop.turn import Turn, _has_image
+from claw._loop.turn import Turn
 from claw._messages import TextBlock
 from claw._output import shapes
 from claw._plugin_commands import CommandContext
@@ -32,7 +32,6 @@ from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session, SessionState, session_store
 from claw._tools import ToolContext, ToolError
-from claw._version import VERSION
 
 if TYPE_CHECKING:
     from claw._subagents import SubagentResult, SubagentSpec
@@ -53,8 +52,8 @@ class AgentLoop(Turn):
 
         app, opts = self.app, self.opts
         directory = opts.session_dir or paths.sessions_dir(self.workspace, self.env)
-        self.store = session_store(app.pm, directory, opts.persist)
-        resumed = self.store.resume(opts.resume) if opts.resume else None
+        store = session_store(app.pm, directory, opts.persist)
+        resumed = store.resume(opts.resume) if opts.resume else None
         settings = self._read_settings(resumed)
         self.compactor = app.pm.hook.claw_compactor(settings=settings)
         self.chain = self._model_chain(resumed)
@@ -76,23 +75,14 @@ class AgentLoop(Turn):
             additional_dirs=opts.add_dirs,
         )
 
-        self.session = session = self.store.open(
-            resume=resumed,
-            fork=opts.fork,
-            session_id=opts.session_id,
-            start={
-                "model": self.chain[0].address,
-                "cwd": str(self.workspace),
-                "claw_version": VERSION,
-                **(
-                    {"parent_session_id": opts.parent.session_id, "agent_type": opts.parent.agent_type}
-                    if opts.parent
-                    else {}
-                ),
-                **({"meta": opts.meta} if opts.meta and opts.parent is None else {}),
-            },
+        start: dict[str, Any] = {"model": self.chain[0].address, "cwd": str(self.workspace)}
+        if opts.parent:
+            start.update(parent_session_id=opts.parent.session_id, agent_type=opts.parent.agent_type)
+        elif opts.meta:
+            start["meta"] = opts.meta
+        self.session = session = store.open(
+            resume=resumed, fork=opts.fork, session_id=opts.session_id, start=start
         )
-        self._has_images = any(_has_image(m.content) for m in session.messages)
         self._context_tokens = session.state.context_tokens
         self._contexts(session)
         source = "resume" if opts.resume and not opts.fork else "startup"
@@ -157,10 +147,7 @@ class AgentLoop(Turn):
         self.tool_ctx = ToolContext(
             workspace=self.workspace,
             session_id=session.id,
-            additional_dirs=[
-                *(Path(d) for d in settings.model.permissions.additionalDirectories),
-                *opts.add_dirs,
-            ],
+            additional_dirs=[Path(d) for d in self.permissions.roots[1:]],  # resolved as the gate's
             permission_mode=self.permissions.mode,
             settings=settings.data,
             env=self.env,
@@ -296,7 +283,6 @@ class AgentLoop(Turn):
             self.workspace,
             self.env,
             self.settings,
-            date=self.opts.date,
             system_prompt=self.opts.system_prompt,
             append=self.opts.append_system_prompt,
             additional_dirs=self.permissions.roots[1:],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,7 +76,6 @@ class LoopOptions:
     transports: dict[str, Any] = field(default_factory=dict)
     #: Called with the record of every hook run, after the session recorded it (``--include-hook-events``).
     on_hook_run: Any = None
-    date: _dt.date | None = None
     #: Where this session works instead of the app's workspace (a sub-agent's git worktree).
     workspace: Path | None = None
     #: Set for a sub-agent's session: no ``claw_session_start``/``SessionStart``, ``SubagentStart``

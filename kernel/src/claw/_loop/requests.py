@@ -10,7 +10,7 @@ from claw import _routing as routing
 from claw._errors import ApiError
 from claw._loop.retry import ModelCaller
 from claw._loop.tool_calls import ToolCalls
-from claw._messages import Message, TextBlock
+from claw._messages import ImageBlock, Message, TextBlock, ToolResultBlock
 from claw._providers import ModelInfo, ModelRequest, ModelResponse
 from claw._routing import Route
 
@@ -75,7 +75,8 @@ class ModelRequests(ToolCalls):
             first = Message(role="user", content=[*self.first_context, *messages[0].content])
             messages = [first, *messages[1:]]
         specs = [t.spec for t in self._tool_list]
-        routing.check_capabilities(info, tools=bool(specs), images=self._has_images)
+        images = any(_has_image(m.content) for m in messages)
+        routing.check_capabilities(info, tools=bool(specs), images=images)
         return ModelRequest(
             model=info.id,
             info=info,
@@ -137,3 +138,12 @@ class ModelRequests(ToolCalls):
                 purpose="turn" if shown else "compaction",
             )
         return response, route
+
+
+def _has_image(content: list[Any]) -> bool:
+    """Whether ``content`` holds an image, also inside a tool result."""
+    return any(
+        isinstance(b, ImageBlock)
+        or (isinstance(b, ToolResultBlock) and isinstance(b.content, list) and _has_image(b.content))
+        for b in content
+    )

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from claw._hook_dispatch import HookDispatch
     from claw._loop.agent import AgentLoop
     from claw._permissions.gate import PermissionGate
-    from claw._sessions import SessionStore
 
 #: The session's loop, in its stash: how the ``subagents`` built-in reaches the parent of a sub-agent.
 LOOP: StashKey[AgentLoop] = StashKey()
@@ -44,8 +43,7 @@ class LoopState:
     tool_ctx: ToolContext
     system: list[TextBlock]
     first_context: list[TextBlock]  # leads the first user message (--exclude-dynamic-system-prompt-sections)
-    #: The session store and compactor plugins answered with (``None``: compaction is off).
-    store: SessionStore
+    #: The compactor plugins answered with (``None``: compaction is off).
     compactor: Compactor | None
 
     def __init__(self, app: Any, options: LoopOptions, renderer: Renderer) -> None:
@@ -59,7 +57,6 @@ class LoopState:
         self._started_plugins = False
         self._providers: dict[str, Any] = options.parent.providers if options.parent else {}
         self._runtime_impls: list[Any] = []
-        self._has_images = False
         self._context_tokens = 0
         #: route address -> the route as its configured provider describes it.
         self._described: dict[str, Route] = {}

@@ -17,11 +17,10 @@ from claw._errors import ApiError, ClawError, internal_error
 from claw._events import HookOutcome
 from claw._loop.compacting import Compacting
 from claw._loop.options import Outcome
-from claw._messages import ContentBlock, ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
+from claw._messages import ContentBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
 from claw._output import shapes
 from claw._providers import ModelResponse
 from claw._session_context import slash_call
-from claw._sessions import interrupted_results
 from claw._tools import StashKey
 
 #: Forced continuations a Stop hook may cause per prompt before claw stops listening to it.
@@ -52,20 +51,15 @@ class _Tally:
 class Turn(Compacting):
     """Prompts and turns of one session's loop."""
 
-    def _add(self, message: Message, **fields: Any) -> None:
-        if _has_image(message.content):
-            self._has_images = True
-        self._session.add_message(message, **fields)
-
     def _user_message(self, content: list[ContentBlock], **fields: Any) -> None:
         """Add user content, merged into a trailing user message (after a repair or a stopped run)."""
         messages = self._session.messages
         if messages and messages[-1].role == "user":
             merged = Message(role="user", content=[*messages[-1].content, *content])
             messages.pop()
-            self._add(merged, replaces_last=True, **fields)
+            self._session.add_message(merged, replaces_last=True, **fields)
         else:
-            self._add(Message(role="user", content=content), **fields)
+            self._session.add_message(Message(role="user", content=content), **fields)
 
     async def run_prompt(self, prompt: str | list[ContentBlock]) -> Outcome:
         """Run one prompt to the end of its turn. A ``/name args`` prompt calls a slash command, which the
@@ -165,7 +159,7 @@ class Turn(Compacting):
             if uses:
                 results = await self._run_tools(uses)
                 reply = Message(role="user", content=list(results))
-                self._add(reply)
+                self._session.add_message(reply)
                 self.renderer.user(reply)
             if not await self._goes_on(tally, response, uses):
                 return
@@ -200,7 +194,7 @@ class Turn(Compacting):
         for fields in self.app.pm.hook.claw_model_response(session=self._ctx, route=route, response=response):
             kept.update(fields or {})
         kept.update(model=route.address, usage=u.model_dump(), stop_reason=response.stop_reason)
-        self._add(message, **{k: v for k, v in kept.items() if k not in ("type", "message", "sync")})
+        self._session.add_message(message, **{k: v for k, v in kept.items() if k not in ("type", "message", "sync")})
         self.renderer.assistant(message, response)
         return response, message
 
@@ -236,7 +230,7 @@ class Turn(Compacting):
         if self.opts.parent is None:
             stop = await self._hook("Stop", stop_hook_active=tally.stop_blocks > 0)
         else:
-            last = self.session.messages[-1] if self.session and self.session.messages else None
+            last = self._session.messages[-1] if self._session.messages else None
             stop = await self._hook(
                 "SubagentStop",
                 stop_hook_active=tally.stop_blocks > 0,
@@ -299,13 +293,13 @@ class Turn(Compacting):
         """The fields of a sub-agent's ``SubagentStart``/``SubagentStop`` hook events: the parent's
         session and transcript (as Claude Code), the child's id, type and transcript."""
         parent = self.opts.parent
-        assert parent is not None and self.session is not None
+        assert parent is not None
         return {
             "session_id": parent.session_id,
             "transcript_path": parent.transcript_path,
-            "agent_id": self.session.id,
+            "agent_id": self._session.id,
             "agent_type": parent.agent_type,
-            "agent_transcript_path": str(self.session.path or ""),
+            "agent_transcript_path": str(self._session.path or ""),
         }
 
     def interrupt(self) -> bool:
@@ -319,22 +313,14 @@ class Turn(Compacting):
         return True
 
     def _close_dangling(self, reason: str) -> None:
-        """Answer unanswered tool calls so the history stays valid for the next request."""
-        repair = interrupted_results(self._session.messages)
-        if repair is not None:
-            for block in repair.content:
-                if isinstance(block, ToolResultBlock):
-                    block.content = f"not run: {reason}"
-            self._add(repair, repaired=True)
-
-
-def _has_image(content: list[Any]) -> bool:
-    """Whether ``content`` holds an image, also inside a tool result."""
-    return any(
-        isinstance(b, ImageBlock)
-        or (isinstance(b, ToolResultBlock) and isinstance(b.content, list) and _has_image(b.content))
-        for b in content
-    )
+        """Answer the last response's unanswered tool calls so the history stays valid for the next request."""
+        messages = self._session.messages
+        uses = messages[-1].tool_uses if messages and messages[-1].role == "assistant" else []
+        if uses:
+            answers = [
+                ToolResultBlock(tool_use_id=u.id, content=f"not run: {reason}", is_error=True) for u in uses
+            ]
+            self._session.add_message(Message(role="user", content=[*answers]), repaired=True)
 
 
 _OVERFLOW = re.compile(r"too long|context (length|window)|maximum context|too many (input )?tokens", re.I)

@@ -188,8 +188,8 @@ def claw_session_store(directory: Path, persist: bool) -> SessionStore | None:
 
     Stops at first non-None result. A plugin's answer comes before the default's (``trylast``): the
     ``session_store`` plugin of the ``claw-sessions`` distribution answers with claw's JSONL files
-    (`sessions <sessions.md>`_). With no answer a run keeps nothing and ``--resume``/``--continue`` fail
-    naming ``claw-sessions``. A :class:`claw.SessionStore` has three methods: ``resume(spec)`` returns
+    (`sessions <sessions.md>`_). With no plugin's answer the ``unsaved_sessions`` built-in's store keeps
+    nothing and ``--resume``/``--continue`` fail naming ``claw-sessions``. A :class:`claw.SessionStore` has three methods: ``resume(spec)`` returns
     the :class:`claw.SessionState` of the session ``--resume``/``--continue`` names (raising
     :class:`claw.ClawError` when there is none), ``open(resume=..., fork=..., session_id=..., start=...)``
     returns the :class:`claw.Session` the loop appends to (``resume`` is that state or ``None`` for a

@@ -3,25 +3,48 @@
 The history is the ``user``/``assistant`` messages in file order, except that a ``compaction`` or
 ``fork`` event carries the complete message list at that point and replaces everything before it:
 a resumed session starts from its last compaction. A run killed mid-turn can leave an assistant
-message whose tool calls never got results; :func:`claw.interrupted_results` answers them so the model
+message whose tool calls never got results; :func:`.repair.interrupted_results` answers them so the model
 (and the API, which rejects an unanswered ``tool_use``) can go on.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from claw import CacheStats, Message, SessionState
 
 
+@dataclass
+class StoredState(SessionState):
+    """A :class:`claw.SessionState` with what only this store reads back: its listings' columns, the
+    format it forks from and the repairs a resume names."""
+
+    #: The file read (what a resume appends to).
+    path: Path | None = None
+    #: The model in use at the end (after any fallback switch).
+    model: str | None = None
+    #: ``"claw"`` for claw's own JSONL, else the claw-code-go format read (:mod:`claw_sessions.seed`): the
+    #: store forks such a session rather than appending to a file it did not write.
+    format: str = "claw"
+    parent_id: str | None = None
+    started: str | None = None
+    updated: str | None = None
+    #: The first prompt, for listings.
+    title: str = ""
+    num_turns: int = 0
+    #: What the store changed to make the messages it read back valid (said once on resume).
+    repairs: list[str] = field(default_factory=list)
+
+
 def replay(
     events: list[dict[str, Any]], *, session_id: str = "", path: Path | None = None, messages: bool = True
-) -> SessionState:
-    """Fold events into a :class:`SessionState`. Messages are validated once, at the end, for speed;
+) -> StoredState:
+    """Fold events into a :class:`StoredState`. Messages are validated once, at the end, for speed;
     ``messages=False`` skips them (listings need only the summary)."""
 
-    state = SessionState(session_id=session_id, path=path, num_events=len(events))
+    state = StoredState(session_id=session_id, path=path)
     raw: list[dict[str, Any]] = []
     for ev in events:
         kind = ev.get("type")
@@ -63,7 +86,6 @@ def replay(
         elif kind == "session_start":
             state.session_id = state.session_id or ev.get("session_id", "")
             state.started = state.started or ev.get("ts")
-            state.cwd = state.cwd or ev.get("cwd")
             state.model = ev.get("model") or state.model
             state.chosen_model = ev.get("model") or state.chosen_model
             meta = ev.get("meta")  # the last run's own (a run that keeps none clears it)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import claw
-from claw import ClawError, Message, Session, SessionState, SessionSummary, interrupted_results
+from claw import ClawError, Message, Session, SessionState, SessionSummary
 
 from claw_sessions import cleanup, naming
 from claw_sessions.store import SessionWriter, parse_events, read_bytes
+
+if TYPE_CHECKING:
+    from claw_sessions.history import StoredState
 
 __all__ = [
     "JsonlSessionStore",
@@ -74,9 +77,9 @@ def find_session(spec: str, directory: Path) -> Path:
     raise ClawError(f"no session {spec!r} in {directory}")
 
 
-def load_state(path: Path, *, messages: bool = True) -> SessionState:
+def load_state(path: Path, *, messages: bool = True) -> StoredState:
     """A session file replayed: claw's JSONL, or the seed's legacy JSON or JSONL (detected from the
-    content, as the seed's ``LoadSessionAuto`` does; :attr:`SessionState.format` says which).
+    content, as the seed's ``LoadSessionAuto`` does; :attr:`StoredState.format` says which).
 
     :raises ClawError: the file cannot be read or is no session file (one line naming it).
     """
@@ -91,7 +94,7 @@ def load_state(path: Path, *, messages: bool = True) -> SessionState:
     return replay(parse_events(path, data), session_id=path.stem, path=path, messages=messages)
 
 
-def resume_state(spec: str, directory: Path) -> SessionState:
+def resume_state(spec: str, directory: Path) -> StoredState:
     """The session ``--resume spec`` names (see :func:`find_session`), loaded."""
     return load_state(find_session(spec, directory))
 
@@ -99,7 +102,7 @@ def resume_state(spec: str, directory: Path) -> SessionState:
 def open_session(
     directory: Path,
     *,
-    resume: str | SessionState | None = None,
+    resume: str | StoredState | None = None,
     fork: bool = False,
     session_id: str | None = None,
     persist: bool = True,
@@ -113,9 +116,9 @@ def open_session(
         (claw-code-go) session is always forked, with a notice: claw appends only to its own files.
     :param session_id: ``--session-id`` for a new (or forked) session.
     :param persist: ``False`` keeps nothing on disk.
-    :param start: fields for the ``session_start`` event (model, cwd, claw version).
+    :param start: fields for the ``session_start`` event (model, cwd; the store adds claw's version).
     """
-    start = dict(start or {})
+    start = {**(start or {}), "claw_version": claw.VERSION}
     if session_id is not None:
         session_id = _check_id(session_id)
     if resume is None:
@@ -123,10 +126,11 @@ def open_session(
         path = directory / f"{sid}.jsonl" if persist else None
         if path is not None and path.exists():
             raise ClawError(f"session {sid} already exists; use --resume {sid}")
-        session = Session(SessionState(session_id=sid, path=path), SessionWriter(path, defer=True))
+        session = Session(SessionState(session_id=sid), SessionWriter(path, defer=True))
         session.record("session_start", session_id=sid, **start)
         return session
     from claw_sessions import seed
+    from claw_sessions.repair import interrupted_results
 
     state = resume_state(resume, directory) if isinstance(resume, str) else resume
     source = state.path
@@ -147,13 +151,9 @@ def open_session(
         messages = [*state.messages, *([repair] if repair else [])]
         forked = SessionState(
             session_id=sid,
-            path=path,
             messages=messages,
-            parent_id=state.session_id,
             parent_path=source,
-            title=state.title,
             cache=state.cache,
-            model=state.model,
             chosen_model=state.chosen_model,
         )
         session = Session(forked, SessionWriter(path))
@@ -174,7 +174,7 @@ def open_session(
     return session
 
 
-def _say_repairs(state: SessionState, interrupted: Message | None) -> None:
+def _say_repairs(state: StoredState, interrupted: Message | None) -> None:
     """One warning naming what a resume changed in the history it read back, so that nothing is
     repaired silently."""
     what = list(state.repairs)
@@ -200,8 +200,9 @@ class JsonlSessionStore:
     def open(
         self, *, resume: SessionState | None, fork: bool, session_id: str | None, start: dict[str, Any]
     ) -> Session:
+        kept = cast("StoredState | None", resume)  # what this store's resume() read back
         session = open_session(
-            self.directory, resume=resume, fork=fork, session_id=session_id, persist=self.persist, start=start
+            self.directory, resume=kept, fork=fork, session_id=session_id, persist=self.persist, start=start
         )
         if self.persist and "parent_session_id" not in start:  # a sub-agent's start cleans nothing
             keep = frozenset(p for p in (session.path, resume and resume.path) if p is not None)

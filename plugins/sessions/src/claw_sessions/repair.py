@@ -9,7 +9,7 @@ history that already holds them:
 
 - a tool result answers a tool call of the assistant message just before it (otherwise it is dropped);
 - every tool call of an assistant message is answered by the next message (missing answers say the
-  result was lost; the last message's calls are left to :func:`claw.interrupted_results`,
+  result was lost; the last message's calls are left to :func:`interrupted_results`,
   which answers them as interrupted);
 - roles alternate (two messages of one role in a row are merged, as the APIs themselves read them) and
   the history starts with the user.
@@ -22,6 +22,10 @@ from collections import Counter
 from claw import ContentBlock, Message, TextBlock, ToolResultBlock
 
 LOST = "lost: this tool call's result could not be read back from the session file"
+#: What answers a call of a run killed mid-turn (resuming it appends the answers).
+INTERRUPTED = (
+    "interrupted: the run stopped before this tool call finished; it may or may not have taken effect"
+)
 #: What stands for a first user message that could not be read back.
 LOST_START = "(the start of this conversation could not be read back from the session file)"
 
@@ -37,6 +41,12 @@ def valid_history(messages: list[Message]) -> tuple[list[Message], list[str]]:
         else:
             _add_assistant(out, message, notes)
     return out, [f"{what} ({n})" for what, n in notes.items()]
+
+
+def interrupted_results(messages: list[Message]) -> Message | None:
+    """A user message answering the last assistant message's unanswered tool calls, or ``None``."""
+    uses = messages[-1].tool_uses if messages and messages[-1].role == "assistant" else []
+    return Message(role="user", content=_answers([u.id for u in uses], INTERRUPTED)) if uses else None
 
 
 def _add_user(out: list[Message], message: Message, notes: Counter[str]) -> None:
@@ -55,7 +65,7 @@ def _add_user(out: list[Message], message: Message, notes: Counter[str]) -> None
     lost = [i for i in calls if i not in answered]
     if lost:
         notes["answered tool calls whose results were lost"] += len(lost)
-    content = [*results, *_lost_results(lost), *rest]
+    content = [*results, *_answers(lost, LOST), *rest]
     if not content:
         return
     if out and out[-1].role == "user":  # merged silently: the APIs read such turns as one anyway
@@ -72,12 +82,12 @@ def _add_assistant(out: list[Message], message: Message, notes: Counter[str]) ->
         previous = out[-1]
         if previous.tool_uses:  # the results between the two were lost
             notes["answered tool calls whose results were lost"] += len(previous.tool_uses)
-            out.append(Message(role="user", content=_lost_results([u.id for u in previous.tool_uses])))
+            out.append(Message(role="user", content=_answers([u.id for u in previous.tool_uses], LOST)))
         else:  # merged silently, as for two user messages
             out.pop()
             message = Message(role="assistant", content=[*previous.content, *message.content])
     out.append(message)
 
 
-def _lost_results(ids: list[str]) -> list[ContentBlock]:
-    return [ToolResultBlock(tool_use_id=i, content=LOST, is_error=True) for i in ids]
+def _answers(ids: list[str], text: str) -> list[ContentBlock]:
+    return [ToolResultBlock(tool_use_id=i, content=text, is_error=True) for i in ids]

@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from claw import ClawError, SessionState
+from claw import ClawError
 
-#: :attr:`SessionState.format` of each kind of file.
+if TYPE_CHECKING:
+    from claw_sessions.history import StoredState
+
+#: :attr:`claw_sessions.history.StoredState.format` of each kind of file.
 CLAW, SEED_JSON, SEED_JSONL = "claw", "seed-json", "seed-jsonl"
 
 #: A claw file's first line, even torn by a crash during the very first write.
@@ -47,8 +50,10 @@ def detect(path: Path, data: bytes) -> str:
     )
 
 
-def load(path: Path, data: bytes, kind: str, *, messages: bool = True) -> SessionState:
-    """The :class:`SessionState` of a seed session file of ``kind`` (see :func:`detect`)."""
+def load(path: Path, data: bytes, kind: str, *, messages: bool = True) -> StoredState:
+    """The :class:`~claw_sessions.history.StoredState` of a seed session file of ``kind`` (see :func:`detect`)."""
+    from claw_sessions.history import StoredState
+
     if kind == SEED_JSON:
         obj: dict[str, Any] = json.loads(data)
         raw, meta, summary = obj["messages"], obj, obj.get("compaction_summary")
@@ -58,12 +63,11 @@ def load(path: Path, data: bytes, kind: str, *, messages: bool = True) -> Sessio
         raw = [r["message"] for r in records if r.get("type") == "message" and "message" in r]
         summary = next((r.get("summary") for r in reversed(records) if r.get("type") == "compaction"), None)
     model = meta.get("model") if isinstance(meta.get("model"), str) else None
-    state = SessionState(
+    state = StoredState(
         session_id=str(meta.get("id") or meta.get("session_id") or path.stem),
         path=path,
         model=model or None,
         chosen_model=model or None,
-        cwd=meta.get("cwd") or meta.get("work_dir") or meta.get("workspace_root"),
         format=kind,
     )
     state.num_turns = sum(1 for m in raw if isinstance(m, dict) and m.get("role") == "assistant")
