@@ -194,7 +194,9 @@ class Turn(Compacting):
         for fields in self.app.pm.hook.claw_model_response(session=self._ctx, route=route, response=response):
             kept.update(fields or {})
         kept.update(model=route.address, usage=u.model_dump(), stop_reason=response.stop_reason)
-        self._session.add_message(message, **{k: v for k, v in kept.items() if k not in ("type", "message", "sync")})
+        self._session.add_message(
+            message, **{k: v for k, v in kept.items() if k not in ("type", "message", "sync")}
+        )
         self.renderer.assistant(message, response)
         return response, message
 
