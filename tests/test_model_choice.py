@@ -124,7 +124,7 @@ def test_default_models_are_catalogue_models(env, workspace) -> None:
     from claw._app import App
 
     app = App(workspace=workspace, env=env)
-    providers = {reg.obj.name: reg.obj for reg in app.unique(app.providers)}
+    providers = {reg.obj.name: reg.obj for reg in app.providers.values()}
     for name in ("anthropic", "openai", "bedrock", "vertex", "foundry"):
         cls = providers[name]
         default = cls({}, env).default_model()

@@ -112,7 +112,7 @@ def test_command_name_clash_is_rejected(claw, plugin_module):
     )
     result = claw("--help").assert_success()
     assert (
-        'plugin "clash_plugin" tried to add command "doctor", already provided by plugin "doctor" (to let it '
+        'plugin "clash_plugin" tried to register command "doctor", already registered by plugin "doctor" (to let it '
         'replace it, set settings plugins.overrides {"doctor": "clash_plugin"}); rejected' in result.stderr
     )
     assert "hijacked" not in claw("doctor").stdout

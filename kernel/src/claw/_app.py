@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from claw import _config as config
 from claw import _console as console
-from claw._plugins import PluginManager, Registration, unique
+from claw._plugins import PluginManager, Registration
 
 if TYPE_CHECKING:
     from claw._trust import WorkspaceTrust
@@ -262,7 +262,3 @@ class App:
     def objects(self, kind: str) -> dict[str, Any]:
         """What registry ``kind`` (``transports``, ``task_backends``, ...) holds, by name and alias."""
         return {name: reg.obj for name, reg in getattr(self, kind).items()}
-
-    def unique(self, registry: dict[str, Registration[Any]]) -> list[Registration[Any]]:
-        """Each registration once (registries also hold aliases)."""
-        return unique(registry)

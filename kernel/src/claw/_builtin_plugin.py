@@ -42,7 +42,7 @@ def claw_register_settings(register: Callable[..., None]) -> None:
 def claw_hook_event(event: HookEvent, context: HookContext) -> Generator[None, Any, Any]:
     """Contain the handlers' answer (:func:`settle`); the innermost wrapper, so the plugin that runs
     settings hooks (an outer wrapper) gets it settled."""
-    from claw._plugins import answers_so_far
+    from claw._plugin_guard import answers_so_far
 
     result = yield
     return settle(result, answers_so_far(), event, context)

@@ -72,7 +72,7 @@ class CommandContext:
     @property
     def providers(self) -> dict[str, type[Provider]]:
         """Registered provider classes by name, each once (aliases left out), in load order."""
-        return {reg.obj.name: reg.obj for reg in self._app.unique(self._app.providers)}
+        return {reg.obj.name: reg.obj for reg in self._app.providers.values()}
 
     def trust_items(self) -> list[str]:
         """What the folder brings that runs only once it is trusted, one line each (settings keys held
@@ -86,13 +86,14 @@ class CommandContext:
         ``settings`` (the key's description) and ``commands`` (``None``). Builds every registry and
         collects the commands (so each plugin's record is complete): call it once."""
         from claw._app import REGISTRIES
+        from claw._plugins import unique
 
         app = self._app
         app.collect_all()
         found = {
             kind: [
                 (r.obj.spec.name if kind == "tools" else r.obj.name, r.obj, r.plugin.source)
-                for r in app.unique(getattr(app, kind))
+                for r in unique(getattr(app, kind))
             ]
             for kind in REGISTRIES
         }

@@ -1,4 +1,5 @@
-"""Plugin discovery, loading, failure containment and the registries built from plugins. The loading order
+"""Plugin discovery, loading and the registries built from plugins (the guards that contain failures are in
+:mod:`claw._plugin_guard`). The loading order
 (built-ins, first-party, third-party, ``CLAW_PLUGIN_MODULES``), why first-party plugins own their names, what
 is contained and the switches (``CLAW_PLUGINS``, ``CLAW_DISABLE_PLUGINS``, settings ``plugins.disabled``,
 ``CLAW_TRACE_PLUGINS``) are described in docs/architecture.md, "Loading order and containment"."""
@@ -7,22 +8,19 @@ from __future__ import annotations
 
 import functools
 import importlib
-import inspect
 import sys
 import time
 import types
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
-import click
 import pluggy
 
 from claw import _console as console
 from claw import hookspecs
 from claw._compat import satisfies
-from claw._errors import UsageError
+from claw._plugin_guard import CALLER, RESULTS, Answer, Contained, contain
 from claw._version import API_VERSION
 
 ENTRY_POINT_GROUP = "claw"
@@ -157,62 +155,6 @@ class PluginRecord:
         return self.status in ("builtin", "loaded")
 
 
-#: What a hook implementation raises to end the command on purpose, so its guard lets it through: ``Exit``
-#: (claw-agents' ``--bg`` ran the run elsewhere) and ``UsageError`` (a built-in refusing contradictory flags
-#: before any other plugin's ``claw_adjust_run`` acts on them).
-_ON_PURPOSE = (click.exceptions.Exit, UsageError)
-
-#: The plugin whose hook implementation is running (set by the guards around every implementation).
-_CALLER: ContextVar[PluginRecord | None] = ContextVar("claw_plugin_caller", default=None)
-
-
-@dataclass
-class Answer:
-    """One implementation's result in :meth:`PluginManager.call_attributed`."""
-
-    plugin: PluginRecord
-    result: Any
-    #: Time the implementation took (for an awaitable result: to return it, not to finish it).
-    ms: float
-
-
-#: Where guards add answers during :meth:`PluginManager.call_attributed`.
-_RESULTS: ContextVar[list[Answer] | None] = ContextVar("claw_plugin_results", default=None)
-
-
-def answers_so_far() -> list[Answer]:
-    """The answers of the :meth:`PluginManager.call_attributed` call under way, for a ``wrapper=True``
-    implementation of the kernel's that reports them after its ``yield``."""
-    return list(_RESULTS.get() or [])
-
-
-class PluginAwaitable:
-    """What a guarded hook implementation returns for an awaitable result: awaiting it gives the
-    plugin's result, or ``None`` (reported against the plugin) when it raises. ``plugin`` names the
-    plugin, for callers that bound the wait with a timeout."""
-
-    def __init__(
-        self, pm: PluginManager, plugin: PluginRecord, hook_name: str, awaitable: Awaitable[Any]
-    ) -> None:
-        self.plugin = plugin
-        self._pm = pm
-        self._hook_name = hook_name
-        self._awaitable = awaitable
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        return self._run().__await__()
-
-    async def _run(self) -> Any:
-        token = _CALLER.set(self.plugin)
-        try:
-            return await self._awaitable
-        except Exception as exc:
-            self._pm._raised(self.plugin, self._hook_name, exc)
-            return None
-        finally:
-            _CALLER.reset(token)
-
-
 @dataclass
 class Registration(Generic[T]):
     obj: T
@@ -239,6 +181,8 @@ _HOOKABLE = (types.FunctionType, types.MethodType, staticmethod, classmethod)
 
 
 _DISABLED = "disabled by CLAW_DISABLE_PLUGINS or settings plugins.disabled"
+#: How an error for something a disabled built-in provides says what switched it off.
+DISABLE_SWITCHES = "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
 #: Safe mode's variable (``claw.safe_mode``: no third-party plugin) and the values that switch a mode on.
 SAFE_ENV = "CLAUDE_CODE_SAFE_MODE"
 TRUE = frozenset({"1", "true", "yes", "on"})
@@ -248,21 +192,10 @@ def _split(value: str | None) -> set[str]:
     return {v.strip() for v in (value or "").split(",") if v.strip()}
 
 
-def override_hint(holder: PluginRecord, record: PluginRecord, name: str) -> str:
-    """How to let ``record``'s plugin take ``name`` from a first-party ``holder`` (settings
-    ``plugins.overrides``), for the message that rejects it; empty otherwise."""
-    if not holder.first_party or record.first_party:
-        return ""
-    taker = record.dist or record.name
-    return f' (to let it replace it, set settings plugins.overrides {{"{name}": "{taker}"}})'
-
-
-class _Contained(types.SimpleNamespace):
-    """What pluggy registers for a plugin: its hook functions, each wrapped in a guard
-    (:meth:`PluginManager._contained`); hashable by identity, as pluggy's subset callers need."""
-
-    def __hash__(self) -> int:  # pyright: ignore[reportIncompatibleVariableOverride]
-        return id(self)
+def disabled_builtin(builtin: str) -> str:
+    """The end of the one line for something that comes with a disabled built-in (``"--bare comes with "``
+    + this): the built-in, and the switches that disable it."""
+    return f"claw's built-in plugin {builtin!r}, which is disabled {DISABLE_SWITCHES}"
 
 
 class PluginManager(pluggy.PluginManager):
@@ -365,7 +298,7 @@ class PluginManager(pluggy.PluginManager):
 
     def _register_module(self, record: PluginRecord, module: Any) -> None:
         try:
-            plugin = self._contained(record, module)
+            plugin = contain(record, module, self.parse_hookimpl_opts, self._raised)
             self.register(plugin, name=record.name)
         except Exception as exc:  # pluggy's PluginValidationError names the bad hook signature
             self._fail(record, f"is not a valid plugin: {exc}")
@@ -379,112 +312,15 @@ class PluginManager(pluggy.PluginManager):
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
         """pluggy's answer, reached quickly for the plugins claw registers (modules, and the namespaces
-        :meth:`_contained` builds): pluggy looks every attribute name up with
+        :func:`claw._plugin_guard.contain` builds): pluggy looks every attribute name up with
         :func:`inspect.getattr_static`, about 6 ms a run over all plugins, though only a function in the
         object's own namespace can be a hook implementation of a module or a namespace (the attributes
         of their types are never Python functions). Anything else still goes to pluggy."""
-        if type(plugin) in (types.ModuleType, _Contained):
+        if type(plugin) in (types.ModuleType, Contained):
             value = vars(plugin).get(name)
             if not isinstance(value, _HOOKABLE):
                 return None
         return super().parse_hookimpl_opts(plugin, name)
-
-    # -- containment ----------------------------------------------------------------------
-    #
-    # Every hook is called through pluggy (``pm.hook.<name>(...)``), so ``tryfirst``/``trylast``,
-    # ``wrapper=True``, ``firstresult`` and tracing all work. Containment therefore lives at
-    # registration: pluggy is given, for each plugin, a namespace whose hook functions are the plugin's
-    # own wrapped in a guard (the hookimpl options the author set travel with them). A guard that
-    # catches an exception reports it against the plugin and answers "no result", so one broken plugin
-    # never takes the others' results down with it.
-
-    def _contained(self, record: PluginRecord, plugin: Any) -> Any:
-        namespace = _Contained(__name__=getattr(plugin, "__name__", record.name))
-        for attr in dir(plugin):
-            opts = self.parse_hookimpl_opts(plugin, attr)
-            if opts is None:
-                continue
-            hook_name = opts.get("specname") or attr
-            function = getattr(plugin, attr)
-            if opts.get("wrapper") or opts.get("hookwrapper"):
-                guarded = self._guard_wrapper(record, hook_name, function)
-            else:
-                guarded = self._guard(record, hook_name, function)
-            setattr(namespace, attr, guarded)
-        return namespace
-
-    def _guard(
-        self, record: PluginRecord, hook_name: str, function: Callable[..., Any]
-    ) -> Callable[..., Any]:
-        @functools.wraps(function)  # keeps the signature pluggy reads and the hookimpl options
-        def guarded(*args: Any) -> Any:
-            token = _CALLER.set(record)
-            start = time.perf_counter()
-            try:
-                result = function(*args)
-            except _ON_PURPOSE:
-                raise
-            except Exception as exc:
-                self._raised(record, hook_name, exc)
-                return None
-            finally:
-                _CALLER.reset(token)
-            if inspect.isawaitable(result):
-                result = PluginAwaitable(self, record, hook_name, result)
-            answers = _RESULTS.get()
-            if answers is not None:
-                answers.append(Answer(record, result, (time.perf_counter() - start) * 1000))
-            return result
-
-        return guarded
-
-    def _guard_wrapper(
-        self, record: PluginRecord, hook_name: str, function: Callable[..., Any]
-    ) -> Callable[..., Any]:
-        """The guard for a ``wrapper=True`` (or old-style ``hookwrapper``) generator: a failure before its
-        ``yield`` skips the wrapper, one after it keeps the inner result."""
-
-        @functools.wraps(function)
-        def guarded(*args: Any) -> Generator[None, Any, Any]:
-            generator = function(*args)
-            try:
-                next(generator)
-            except _ON_PURPOSE:
-                raise
-            except StopIteration:
-                self._raised(record, hook_name, RuntimeError("the wrapper did not yield"))
-                return (yield)
-            except Exception as exc:
-                self._raised(record, hook_name, exc)
-                return (yield)
-            try:
-                inner = yield
-            except BaseException as exc:  # the inner call raised: let the wrapper see it
-                try:
-                    generator.throw(exc)
-                except StopIteration as stop:
-                    return stop.value
-                except Exception as raised:
-                    if raised is not exc:
-                        self._raised(record, hook_name, raised)
-                    raise exc from None
-                self._raised(record, hook_name, RuntimeError("the wrapper yielded twice"))
-                raise
-            try:
-                generator.send(inner)
-            except StopIteration as stop:
-                return stop.value
-            except Exception as exc:
-                self._raised(record, hook_name, exc)
-                return inner
-            self._raised(record, hook_name, RuntimeError("the wrapper yielded twice"))
-            return inner
-
-        return guarded
-
-    def current_plugin(self) -> PluginRecord | None:
-        """The plugin whose hook implementation is running (for registration callbacks)."""
-        return _CALLER.get()
 
     def _fail(self, record: PluginRecord, reason: str) -> None:
         record.status, record.reason = "failed", reason
@@ -515,27 +351,12 @@ class PluginManager(pluggy.PluginManager):
         plugin (``claw doctor``, hook runs, session start-up timeouts). A plugin that raised gives no
         answer."""
         answers: list[Answer] = []
-        token = _RESULTS.set(answers)
+        token = RESULTS.set(answers)
         try:
             result = getattr(self.hook, hook_name)(**kwargs)
         finally:
-            _RESULTS.reset(token)
+            RESULTS.reset(token)
         return result, answers
-
-    def call_staged(self, hook_name: str, *, builtins: bool | None = None, **kwargs: Any) -> set[str]:
-        """Call a registration hook through pluggy; return the names of the plugins that raised in it
-        (whose staged registrations must then be dropped: all or nothing per plugin).
-
-        :param builtins: ``True`` calls only the built-in plugins, ``False`` all but them (pluggy's subset
-            caller), for a lookup the built-ins answer alone; ``None``, every plugin.
-        """
-        mark = len(self._raised_log)
-        caller = getattr(self.hook, hook_name)
-        if builtins is not None:
-            others = [r for r in self.records if r.active and (r.status == "builtin") is not builtins]
-            caller = self.subset_hook_caller(hook_name, [self.get_plugin(r.name) for r in others])
-        caller(**kwargs)
-        return {name for name, hook in self._raised_log[mark:] if hook == hook_name}
 
     def implementers(self, hook_name: str, *, wrappers: bool = True) -> list[PluginRecord]:
         """The plugins implementing ``hook_name``, in the order pluggy calls them (without
@@ -550,28 +371,44 @@ class PluginManager(pluggy.PluginManager):
         kind: str,
         names_of: Callable[[Any], list[str]],
         make_item: Callable[..., Any] = lambda obj: obj,
+        *,
+        builtins: bool | None = None,
+        into: dict[str, Registration[Any]] | None = None,
+        given: Callable[[Callable[..., None]], dict[str, Any]] = lambda register: {"register": register},
     ) -> dict[str, Registration[Any]]:
         """Build a registry from a ``claw_register_*(register)`` hook, called once through pluggy.
 
         Registrations are attributed to the plugin whose implementation made them and applied in plugin
-        load order, so the first plugin to register a name keeps it (see :data:`FIRST_PARTY`). A plugin
-        that raises registers nothing (all or nothing per plugin).
+        load order, so the first plugin to register a name keeps it (see :data:`FIRST_PARTY`) unless
+        settings ``plugins.overrides`` hand it over. A plugin that raises registers nothing (all or
+        nothing per plugin).
 
         :param kind: plural noun for messages and records: ``"tools"``, ``"providers"``.
         :param names_of: returns the names an object claims (its name first, then aliases) or
             raises ``TypeError`` with a message when the object is of the wrong type.
         :param make_item: turns the arguments of one ``register(...)`` call into the stored object.
+        :param builtins: ``True`` calls only the built-in plugins, ``False`` all but them (pluggy's subset
+            caller), for a lookup the built-ins answer alone; ``None``, every plugin.
+        :param into: the registry to add to (an earlier step's), rather than a new one.
+        :param given: the hook's arguments, made from ``register`` (``claw_register_commands`` is given a
+            click group whose ``add_command`` calls it).
         """
         by_plugin: dict[str, list[Any]] = {}
 
         def register(*args: Any, **kwargs: Any) -> None:
-            record = _CALLER.get()
+            record = CALLER.get()
             if record is None:
                 raise RuntimeError(f"{hook_name}'s register() was called outside a plugin's hook")
             by_plugin.setdefault(record.name, []).append(make_item(*args, **kwargs))
 
-        failed = self.call_staged(hook_name, register=register)
-        registry: dict[str, Registration[Any]] = {}
+        mark = len(self._raised_log)
+        caller = getattr(self.hook, hook_name)
+        if builtins is not None:
+            others = [r for r in self.records if r.active and (r.status == "builtin") is not builtins]
+            caller = self.subset_hook_caller(hook_name, [self.get_plugin(r.name) for r in others])
+        caller(**given(register))
+        failed = {name for name, hook in self._raised_log[mark:] if hook == hook_name}
+        registry: dict[str, Registration[Any]] = {} if into is None else into
         noun = kind[:-1]
         for record in self.records:
             staged = by_plugin.get(record.name)
@@ -587,7 +424,10 @@ class PluginManager(pluggy.PluginManager):
                 if clash is not None:
                     holder = registry[clash].plugin
                     problem = f'tried to register {noun} "{clash}", already registered by {holder.label}'
-                    self.reject(record, problem + override_hint(holder, record, clash))
+                    if holder.first_party and not record.first_party:
+                        taker = record.dist or record.name
+                        problem += f' (to let it replace it, set settings plugins.overrides {{"{clash}": "{taker}"}})'
+                    self.reject(record, problem)
                     continue
                 reg = Registration(obj, record)
                 for n in names:

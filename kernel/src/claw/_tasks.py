@@ -201,6 +201,7 @@ def select_task_backend(backends: Mapping[str, TaskBackend], settings: Mapping[s
     if not configured and "local" in backends:
         return backends["local"]
     from claw._errors import ConfigError
+    from claw._plugins import DISABLE_SWITCHES
 
     installed = ", ".join(sorted(backends)) or "none"
     if configured:
@@ -209,5 +210,5 @@ def select_task_backend(backends: Mapping[str, TaskBackend], settings: Mapping[s
         )
     raise ConfigError(
         f"no task backend is installed: neither {name!r} (pip install claw-agents) nor 'local', whose "
-        "built-in plugin local_tasks is disabled (settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
+        f"built-in plugin local_tasks is disabled {DISABLE_SWITCHES}"
     )

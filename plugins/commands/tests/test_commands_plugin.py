@@ -55,13 +55,13 @@ def test_a_plugin_replaces_a_command_when_settings_hand_it_the_name(claw, plugin
     refused = claw("models", "--json").assert_success()  # without the override the default keeps the name
     assert isinstance(json.loads(refused.stdout), list)  # claw-commands' listing, not "my models"
     assert (
-        'plugin "my_models" tried to add command "models", already provided by plugin "commands" '
+        'plugin "my_models" tried to register command "models", already registered by plugin "commands" '
         "(claw-commands"
     ) in refused.stderr
     assert 'set settings plugins.overrides {"models": "my_models"}' in refused.stderr
     handed = claw("--settings", json.dumps({"plugins": {"overrides": {"models": "my_models"}}}), "models")
     assert handed.assert_success().stdout == "my models\n"
-    assert "tried to add" not in handed.stderr
+    assert "tried to register" not in handed.stderr
     # the plugin's other commands stay
     claw(
         "--settings", json.dumps({"plugins": {"overrides": {"models": "my_models"}}}), "trust", "--list"
@@ -81,9 +81,9 @@ def test_claws_own_commands_are_kept_unless_settings_hand_them_over(claw, plugin
     done = claw("doctor", "--json")
     assert done.exit_code == 1 and "all fine" not in done.stdout  # claw's doctor ran, and reports the refusal
     refusal = next(c for c in done.json() if "my_doctor" in c["name"])
-    assert refusal["status"] == "fail" and 'tried to add command "doctor"' in refusal["detail"]
+    assert refusal["status"] == "fail" and 'tried to register command "doctor"' in refusal["detail"]
     assert (
-        'tried to add command "doctor", already provided by plugin "doctor" (to let it replace it, set '
+        'tried to register command "doctor", already registered by plugin "doctor" (to let it replace it, set '
         'settings plugins.overrides {"doctor": "my_doctor"})' in done.stderr
     )
     handed = claw("--settings", json.dumps({"plugins": {"overrides": {"doctor": "my_doctor"}}}), "doctor")

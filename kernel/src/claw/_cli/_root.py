@@ -16,7 +16,9 @@ from claw._cli.run_options import run_options
 from claw._version import version_line
 
 if TYPE_CHECKING:
-    from claw._plugins import PluginRecord
+    from collections.abc import Callable
+
+    from claw._plugins import Registration
 
 #: Subcommands and flags of the kernel's built-in plugins (:data:`claw._plugins.BUILTIN_PLUGINS`), by name
 #: -> the built-in: with it disabled, the error says so instead of guessing at a typo (or click's "No such
@@ -243,19 +245,15 @@ class ClawGroup(click.Group):
 
 
 class _StagingGroup(click.Group):
-    """The group ``claw_register_commands`` is given: it notes which plugin added each command, so the
-    kernel can check names and apply them in plugin load order."""
+    """The group ``claw_register_commands`` is given: each command added goes to the ``register`` of
+    :meth:`claw._plugins.PluginManager.collect`, which notes the plugin that added it."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, register: Callable[..., None]) -> None:
         super().__init__(name="claw")
-        self.app = app
-        self.staged: dict[str, list[tuple[str, click.Command]]] = {}
+        self.register = register
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        record = self.app.pm.current_plugin()
-        if record is None:
-            raise RuntimeError("claw_register_commands' group was used outside a plugin's hook")
-        self.staged.setdefault(record.name, []).append((name or cmd.name or "", cmd))
+        self.register(name or cmd.name or "", cmd)
 
 
 class PluginCommands:
@@ -266,19 +264,19 @@ class PluginCommands:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self._found: dict[str, click.Command] = {}
-        self._owners: dict[str, PluginRecord] = {}
+        #: command name -> Registration((name, command), plugin).
+        self._found: dict[str, Registration[Any]] = {}
         self._steps: set[bool] = set()
 
     def get(self, name: str) -> click.Command | None:
         if name not in self.app.pm.overrides and name in self.builtin():
-            return self._found[name]
+            return self._found[name].obj[1]
         return self.all().get(name)
 
     def builtin(self) -> dict[str, click.Command]:
         """The built-ins' commands."""
         self._collect(builtins=True)
-        return {n: c for n, c in self._found.items() if self._owners[n].status == "builtin"}
+        return {n: reg.obj[1] for n, reg in self._found.items() if reg.plugin.status == "builtin"}
 
     def all(self) -> dict[str, click.Command]:
         self._collect(builtins=True)
@@ -286,28 +284,22 @@ class PluginCommands:
             start = time.perf_counter()
             self._collect(builtins=False)
             self.app.timed("register commands", start)
-        return self._found
+        return {n: reg.obj[1] for n, reg in self._found.items()}
 
     def _collect(self, *, builtins: bool) -> None:
-        """Call ``claw_register_commands`` (through pluggy) on the built-ins or the others into a
-        staging group, then apply the commands in load order; reject a name taken unless settings
-        ``plugins.overrides`` hand it over."""
+        """Call ``claw_register_commands`` (through pluggy) on the built-ins or the others, once each."""
         if builtins in self._steps:
             return
         self._steps.add(builtins)
-        from claw._plugins import override_hint
-
-        pm, staging = self.app.pm, _StagingGroup(self.app)
-        failed = pm.call_staged("claw_register_commands", builtins=builtins, cli=staging)
-        for record in pm.records:
-            for name, command in staging.staged.get(record.name, []) if record.name not in failed else []:
-                holder = self._owners.get(name)
-                if holder is not None and not pm.may_take(record, name):
-                    problem = f'tried to add command "{name}", already provided by {holder.label}'
-                    pm.reject(record, problem + override_hint(holder, record, name))
-                    continue
-                self._found[name], self._owners[name] = command, record
-                record.registered.setdefault("commands", []).append(name)
+        self.app.pm.collect(
+            "claw_register_commands",
+            "commands",
+            lambda item: [item[0]],
+            lambda name, command: (name, command),
+            builtins=builtins,
+            into=self._found,
+            given=lambda register: {"cli": _StagingGroup(register)},
+        )
 
 
 def _defaults_app(state: CliState) -> Any:
@@ -336,12 +328,10 @@ PLUGIN_FLAGS = {
 
 
 def _builtin_disabled(name: str, ctx: click.Context) -> click.UsageError:
+    from claw._plugins import disabled_builtin
+
     what = name if name.startswith("-") else f"claw {name}"
-    return click.UsageError(
-        f"{what} comes with claw's built-in plugin {BUILTIN_NAMES[name]!r}, which is disabled "
-        "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)",
-        ctx,
-    )
+    return click.UsageError(f"{what} comes with {disabled_builtin(BUILTIN_NAMES[name])}", ctx)
 
 
 #: ``ctx.meta`` key of the options plugins added to the invocation.
@@ -365,11 +355,12 @@ def _collect_run_options(app: Any, root: click.Group, ctx: click.Context) -> lis
             raise ValueError(f'"{taken}"{where} is already an option of claw itself')
         return names
 
+    from claw._plugins import unique
+
     registry = app.pm.collect("claw_register_run_options", "run_options", names_of)
     # An option keeps its place only while it still holds all its names (plugins.overrides may have
     # handed one of them to another plugin's option).
-    unique = {id(reg.obj): reg.obj for reg in registry.values()}.values()
-    return [o for o in unique if all(registry[n].obj is o for n in names_of(o))]
+    return [r.obj for r in unique(registry) if all(registry[n] is r for n in names_of(r.obj))]
 
 
 def state_of(ctx: click.Context) -> CliState:

@@ -28,6 +28,7 @@ from claw._loop.turn import Turn
 from claw._messages import TextBlock
 from claw._output import shapes
 from claw._plugin_commands import CommandContext
+from claw._plugins import disabled_builtin, missing_provider
 from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session, SessionState, session_store
@@ -129,8 +130,6 @@ class AgentLoop(Turn):
         self.ctx.transcript_path, self.ctx.plugin_folders = session.path, opts.plugin_folders
         self.ctx.stash[LOOP] = self  # for the subagents built-in (claw_subagent_runner)
         if opts.hooks and "hooks" not in app.plugin_settings:
-            from claw._plugins import missing_provider
-
             console.warn(missing_provider("hooks", "the Agent SDK's hook callbacks"))
         self.hooks = HookDispatch(
             app.pm,
@@ -252,10 +251,7 @@ class AgentLoop(Turn):
         built-in's child loop, unless a plugin replaces it)."""
         run = self.app.pm.hook.claw_subagent_runner(session=self._ctx)
         if run is None:
-            raise ToolError(
-                "sub-agents come with claw's built-in plugin 'subagents', which is disabled "
-                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
-            )
+            raise ToolError(f"sub-agents come with {disabled_builtin('subagents')}")
         return await run(spec)
 
     async def _call_plugins(self, hook_name: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from claw._errors import ClawError
 from claw._loop.reporting import Reporting
+from claw._plugins import disabled_builtin, unique
 from claw._tools import Tool, ToolError, ToolResult
 
 
@@ -17,7 +18,7 @@ class OfferedTools(Reporting):
         """Assemble the tools offered to the model (registered ones, then the session's), hidden
         ones left out; remembers which session tools it saw so :meth:`_refresh_tools` is cheap."""
         wanted = self.opts.tools
-        chosen = [r.obj for r in self.app.unique(self.app.tools) if wanted is None or r.obj.name in wanted]
+        chosen = [r.obj for r in unique(self.app.tools) if wanted is None or r.obj.name in wanted]
         chosen += self._ctx.session_tools
         self._tools_version = self._ctx.tools_version
         self._tool_list = [t for t in chosen if self.permissions.visible(t.name)]
@@ -37,7 +38,7 @@ class OfferedTools(Reporting):
 
     def _find_tool(self, name: str) -> Tool | None:
         """A registered or session tool by name or alias, hidden or not offered to the model included."""
-        candidates = [*(r.obj for r in self.app.unique(self.app.tools)), *self._ctx.session_tools]
+        candidates = [*(r.obj for r in unique(self.app.tools)), *self._ctx.session_tools]
         return self.tools.get(name) or next(
             (t for t in candidates if name in (t.name, *t.spec.aliases)), None
         )
@@ -47,10 +48,7 @@ class OfferedTools(Reporting):
         stops with the same complaint), and the ``prompt_tool`` built-in must have made it the approver."""
         name = self.opts.permission_prompt_tool
         if name and self.permissions.approver is None:
-            raise ClawError(
-                "--permission-prompt-tool comes with claw's built-in plugin 'prompt_tool', which is disabled "
-                "(settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
-            )
+            raise ClawError(f"--permission-prompt-tool comes with {disabled_builtin('prompt_tool')}")
         if not name or self._find_tool(name) is not None:
             return
         mcp = sorted(t.name for t in self._ctx.session_tools if t.name.startswith("mcp__"))

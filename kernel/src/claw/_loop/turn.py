@@ -19,6 +19,7 @@ from claw._loop.compacting import Compacting
 from claw._loop.options import Outcome
 from claw._messages import ContentBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock
 from claw._output import shapes
+from claw._plugins import disabled_builtin
 from claw._providers import ModelResponse
 from claw._session_context import slash_call
 from claw._tools import StashKey
@@ -71,10 +72,7 @@ class Turn(Compacting):
             return await self._run_turn(prompt)
         dispatcher = self.app.pm.hook.claw_slash_dispatcher()
         if dispatcher is None:
-            raise ClawError(
-                f"/{call.name}: slash commands come with claw's built-in plugin 'slash_commands', which is "
-                "disabled (settings plugins.disabled or CLAW_DISABLE_PLUGINS)"
-            )
+            raise ClawError(f"/{call.name}: slash commands come with {disabled_builtin('slash_commands')}")
         return await dispatcher.prompt(self, prompt)
 
     async def run_notices(self, notices: list[str]) -> Outcome:

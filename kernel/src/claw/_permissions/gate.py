@@ -17,6 +17,7 @@ from claw._classifiers import Classifier, Verdict
 from claw._errors import ConfigError, UsageError
 from claw._paths import home_of, resolved
 from claw._permissions.modes import BYPASS_MODES, normalize_mode
+from claw._plugins import unique
 from claw._tools import StashKey, Tool, ToolContext
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ class PermissionGate:
         return cls(
             settings=app.settings,
             workspace=workspace or app.workspace,
-            classifiers=[reg.obj for reg in app.unique(app.classifiers)],
+            classifiers=[reg.obj for reg in unique(app.classifiers)],
             open_model=app.open_provider,
             env=app.env,
             plugins=app.pm,

@@ -109,9 +109,10 @@ def _missing_providers(app: Any, settings: Any) -> list[Any]:
 def _load_tool_refs(app: Any) -> None:
     """Import every tool registered by reference (``claw.ToolRef``), which runs do only at the tool's
     first call, so an implementation that cannot load fails its plugin's check now, not mid-session."""
+    from claw._plugins import unique
     from claw._tools import ToolError, ToolRef
 
-    for reg in app.unique(app.tools):
+    for reg in unique(app.tools):
         if isinstance(reg.obj, ToolRef):
             try:
                 reg.obj.resolve()
