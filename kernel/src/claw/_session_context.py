@@ -73,13 +73,6 @@ class PluginFolder:
         return text.replace("${CLAUDE_PLUGIN_DATA}", str(self.data)) if self.data else text
 
 
-#: Runs a tool call for the user: ``(name, input) -> ToolResult`` (:meth:`SessionContext.call_tool`).
-ToolCaller = Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]]
-
-#: Runs a sub-agent for the session (:meth:`SessionContext.run_subagent`).
-SubagentRunner = Callable[["SubagentSpec"], Awaitable["SubagentResult"]]
-
-
 #: Seconds the agent loop waits for ``claw_session_start`` when neither the user nor a plugin chose.
 DEFAULT_START_TIMEOUT = 30.0
 
@@ -96,14 +89,12 @@ class SessionContext:
         aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
     :param call_tool: runs a tool call for the user (the agent loop's; see :meth:`call_tool`).
     :param run_subagent: runs a child session (the agent loop's; see :meth:`run_subagent`).
-    :param task_backends: returns the app's task backends by name (registered on first use), from which
-        :meth:`task_backend` picks the one settings ``agents.backend`` selects; :attr:`task_backends`
-        lists them (the kernel's ``local`` one runs work on this event loop).
+    :param task_backends: returns the app's task backends by name (registered on first use; see
+        :attr:`task_backends`; the kernel's ``local`` one runs work on this event loop).
     :param trust: the folder's :class:`claw.WorkspaceTrust` (see :attr:`trust`).
     :param start_timeout: seconds the agent loop waits for ``claw_session_start``, as the user set
         them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
-        plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
-        up a little sooner than :attr:`start_timeout` so what did start is offered.
+        plugins ask for (:meth:`request_start_timeout`; ``claw_session_start`` says how to use it).
     :param call_hook: calls a session hook through pluggy with ``session=`` this context and returns its
         result and each plugin's answer (the agent loop's ``call_attributed``): how :meth:`task_ended`,
         :meth:`stop_task` and :meth:`control_request` reach the plugins."""
@@ -118,9 +109,9 @@ class SessionContext:
         interactive: bool = False,
         extra: Mapping[str, Any] | None = None,
         transports: Mapping[str, type[Transport]] | None = None,
-        call_tool: ToolCaller | None = None,
+        call_tool: Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]] | None = None,
         start_timeout: float | None = None,
-        run_subagent: SubagentRunner | None = None,
+        run_subagent: Callable[[SubagentSpec], Awaitable[SubagentResult]] | None = None,
         task_backends: Callable[[], Mapping[str, TaskBackend]] | None = None,
         trust: Any = None,
         call_hook: Callable[..., tuple[Any, list[Any]]] | None = None,
@@ -340,15 +331,6 @@ class SessionContext:
     @property
     def commands(self) -> dict[str, SlashCommand]:
         return dict(self._commands)
-
-    def confine(self, argv: list[str]) -> list[str]:
-        """``argv`` wrapped by the session's sandbox under settings ``sandbox``, for a process a plugin
-        starts on the model's behalf and that opted in (a stdio MCP server with ``"sandbox": true``).
-
-        :raises ConfigError: when no sandbox is configured or it cannot run here: do not start it."""
-        from claw._sandboxes import confine
-
-        return confine(self.sandbox, self.settings.get("sandbox"), argv, self.workspace, self.env)
 
     def set_status(self, name: str, status: str, **detail: Any) -> None:
         """Record the state of a server or connection (``connected``, ``failed``, ``needs-auth``)."""
