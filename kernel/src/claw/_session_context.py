@@ -266,11 +266,6 @@ class SessionContext:
         claw-sdk answers the Agent SDK's ``stop_task``): its answer, or ``None`` when no plugin owns it."""
         return self._hook("claw_stop_task", task_id=task_id)[0]
 
-    def trust_store(self) -> Any:
-        """Where trusted folders are remembered (``claw_trust_store``), or ``None`` when no plugin keeps
-        them (the ``trust_store`` built-in disabled): what ``/trust`` writes to."""
-        return self._hook("claw_trust_store", env=dict(self.env))[0]
-
     def control_request(self, subtype: str, request: dict[str, Any]) -> tuple[Any, str]:
         """The plugins' answer to a stream-json control request (``claw_control_request``: one the
         reader of the control protocol does not answer itself) and the name of the plugin that gave it,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from claw._messages import Message, Usage
@@ -17,7 +17,9 @@ class BuiltinContext:
     """What a built-in slash command sees, taken as it is called: the ``session``'s id, workspace, env,
     trust, file (``transcript_path``) and commands, with the loop's facts; ``out`` takes the report (stdout
     in ``-p`` text output, else stderr or the UI's note), ``compact()`` summarises the older turns now
-    (returns whether it did), ``help_text`` lists every command the prompt accepts."""
+    (returns whether it did), ``help_text`` lists every command the prompt accepts, ``trust_store()`` is
+    where trusted folders are remembered (``claw_trust_store``; ``None`` when no plugin keeps them, the
+    ``trust_store`` built-in disabled): what ``/trust`` writes to."""
 
     session: SessionContext
     messages: list[Message]
@@ -30,3 +32,4 @@ class BuiltinContext:
     out: TextIO
     compact: Callable[[], Awaitable[bool]]
     help_text: str
+    trust_store: Callable[[], Any]

@@ -83,4 +83,5 @@ def _context(loop: Any, out: TextIO) -> BuiltinContext:
         out=out,
         compact=lambda: loop.compact("manual"),
         help_text=help_text(loop),
+        trust_store=lambda: loop.app.pm.hook.claw_trust_store(env=dict(loop.env)),
     )
