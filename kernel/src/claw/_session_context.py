@@ -160,9 +160,8 @@ class SessionContext:
         #: This session's transcript file (set by the agent loop; ``None`` when nothing is kept on disk).
         self.transcript_path: Path | None = None
         #: The sub-agents of this session still running, by agent id (their session id): their own
-        #: contexts, set by the agent loop while :meth:`run_subagent` runs. A plugin reaches a running
-        #: child through it: ``subagents[id].notify(text)`` is the child's next user message (how
-        #: claw-agents' ``SendMessage`` talks to a named sub-agent), ``transcript_path`` its progress.
+        #: contexts, set by the agent loop while :meth:`run_subagent` runs; how a plugin reaches a running
+        #: child (its ``notify``, its ``transcript_path``): docs/plugins.md, "What a tool gets".
         self.subagents: dict[str, SessionContext] = {}
 
     def request_start_timeout(self, seconds: float) -> None:
@@ -245,10 +244,8 @@ class SessionContext:
         return await self._run_subagent(spec)
 
     def notify(self, text: str) -> None:
-        """Tell the model ``text`` at the next chance: added to the next model request of the running
-        turn (the model goes on if it had stopped), else to the next prompt. What a background
-        sub-agent's end becomes (Claude Code's ``<task-notification>``). Safe from a worker thread (a
-        plain-function tool runs in one): the notice is then handed to the event loop, which it wakes."""
+        """Tell the model ``text`` (a ``<task-notification>``) with its next request, the running turn's
+        else the next prompt's; safe from a worker thread: docs/plugins.md, "What a tool gets"."""
         if self._loop is not None and _running_loop() is not self._loop and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self.notify, text)
             return
@@ -256,9 +253,8 @@ class SessionContext:
         self._noticed.set()
 
     def task_ended(self, task: StoppedTask) -> None:
-        """Announce that a background task this session's plugin started has ended (``claw_task_ended``:
-        the Agent SDK hears of it). Call it on the event loop, once per task; not for one that
-        ``claw_stop_task`` ended (its answer is the announcement)."""
+        """Announce that a background task this session's plugin started has ended (``claw_task_ended``;
+        when to call it: docs/plugins.md, "What a tool gets")."""
         self._hook("claw_task_ended", task=task)
 
     def stop_task(self, task_id: str) -> StoppedTask | Awaitable[StoppedTask | None] | None:
