@@ -139,8 +139,7 @@ class SessionContext:
         #: (a context built without one) counts as untrusted.
         self.trust = trust
         self.start_timeout = DEFAULT_START_TIMEOUT if start_timeout is None else start_timeout
-        self._start_timeout_set = start_timeout is not None
-        self._start_timeout_asked = False
+        self._asked: list[float] | None = [] if start_timeout is None else None  # None: the user chose
         #: The session's sandbox (a :class:`claw.Sandbox`, set by the agent loop), or ``None``.
         self.sandbox: Any = None
         #: Bumped by :meth:`add_tool` and :meth:`remove_tool`: the agent loop rebuilds the model's tool
@@ -168,11 +167,9 @@ class SessionContext:
         """Ask the agent loop to wait ``seconds`` for ``claw_session_start`` instead of the default: in that
         hook itself; the longest wait asked for wins, one the user set is kept (``claw_session_start``'s
         documentation says when and why)."""
-        if self._start_timeout_set:
-            return
-        if not self._start_timeout_asked or seconds > self.start_timeout:
-            self.start_timeout = seconds
-        self._start_timeout_asked = True
+        if self._asked is not None:
+            self._asked.append(seconds)
+            self.start_timeout = max(self._asked)
 
     def task_backend(self) -> TaskBackend:
         """The task backend settings ``agents.backend`` select (:func:`claw.select_task_backend`), where
