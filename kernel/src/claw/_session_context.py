@@ -73,13 +73,6 @@ class PluginFolder:
         return text.replace("${CLAUDE_PLUGIN_DATA}", str(self.data)) if self.data else text
 
 
-#: Runs a tool call for the user: ``(name, input) -> ToolResult`` (:meth:`SessionContext.call_tool`).
-ToolCaller = Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]]
-
-#: Runs a sub-agent for the session (:meth:`SessionContext.run_subagent`).
-SubagentRunner = Callable[["SubagentSpec"], Awaitable["SubagentResult"]]
-
-
 #: Seconds the agent loop waits for ``claw_session_start`` when neither the user nor a plugin chose.
 DEFAULT_START_TIMEOUT = 30.0
 
@@ -96,14 +89,12 @@ class SessionContext:
         aliases included), for plugins that connect to servers by configured type (``claw-mcp``).
     :param call_tool: runs a tool call for the user (the agent loop's; see :meth:`call_tool`).
     :param run_subagent: runs a child session (the agent loop's; see :meth:`run_subagent`).
-    :param task_backends: returns the app's task backends by name (registered on first use), from which
-        :meth:`task_backend` picks the one settings ``agents.backend`` selects; :attr:`task_backends`
-        lists them (the kernel's ``local`` one runs work on this event loop).
+    :param task_backends: returns the app's task backends by name (registered on first use; see
+        :attr:`task_backends`; the kernel's ``local`` one runs work on this event loop).
     :param trust: the folder's :class:`claw.WorkspaceTrust` (see :attr:`trust`).
     :param start_timeout: seconds the agent loop waits for ``claw_session_start``, as the user set
         them (settings ``sessionStartTimeout``); ``None``: :data:`DEFAULT_START_TIMEOUT`, or what
-        plugins ask for (:meth:`request_start_timeout`). A plugin that waits for servers should give
-        up a little sooner than :attr:`start_timeout` so what did start is offered.
+        plugins ask for (:meth:`request_start_timeout`; ``claw_session_start`` says how to use it).
     :param call_hook: calls a session hook through pluggy with ``session=`` this context and returns its
         result and each plugin's answer (the agent loop's ``call_attributed``): how :meth:`task_ended`,
         :meth:`stop_task` and :meth:`control_request` reach the plugins."""
@@ -118,9 +109,9 @@ class SessionContext:
         interactive: bool = False,
         extra: Mapping[str, Any] | None = None,
         transports: Mapping[str, type[Transport]] | None = None,
-        call_tool: ToolCaller | None = None,
+        call_tool: Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]] | None = None,
         start_timeout: float | None = None,
-        run_subagent: SubagentRunner | None = None,
+        run_subagent: Callable[[SubagentSpec], Awaitable[SubagentResult]] | None = None,
         task_backends: Callable[[], Mapping[str, TaskBackend]] | None = None,
         trust: Any = None,
         call_hook: Callable[..., tuple[Any, list[Any]]] | None = None,
@@ -148,8 +139,7 @@ class SessionContext:
         #: (a context built without one) counts as untrusted.
         self.trust = trust
         self.start_timeout = DEFAULT_START_TIMEOUT if start_timeout is None else start_timeout
-        self._start_timeout_set = start_timeout is not None
-        self._start_timeout_asked = False
+        self._asked: list[float] | None = [] if start_timeout is None else None  # None: the user chose
         #: The session's sandbox (a :class:`claw.Sandbox`, set by the agent loop), or ``None``.
         self.sandbox: Any = None
         #: Bumped by :meth:`add_tool` and :meth:`remove_tool`: the agent loop rebuilds the model's tool
@@ -169,20 +159,17 @@ class SessionContext:
         #: This session's transcript file (set by the agent loop; ``None`` when nothing is kept on disk).
         self.transcript_path: Path | None = None
         #: The sub-agents of this session still running, by agent id (their session id): their own
-        #: contexts, set by the agent loop while :meth:`run_subagent` runs. A plugin reaches a running
-        #: child through it: ``subagents[id].notify(text)`` is the child's next user message (how
-        #: claw-agents' ``SendMessage`` talks to a named sub-agent), ``transcript_path`` its progress.
+        #: contexts, set by the agent loop while :meth:`run_subagent` runs; how a plugin reaches a running
+        #: child (its ``notify``, its ``transcript_path``): docs/plugins.md, "What a tool gets".
         self.subagents: dict[str, SessionContext] = {}
 
     def request_start_timeout(self, seconds: float) -> None:
         """Ask the agent loop to wait ``seconds`` for ``claw_session_start`` instead of the default: in that
         hook itself; the longest wait asked for wins, one the user set is kept (``claw_session_start``'s
         documentation says when and why)."""
-        if self._start_timeout_set:
-            return
-        if not self._start_timeout_asked or seconds > self.start_timeout:
-            self.start_timeout = seconds
-        self._start_timeout_asked = True
+        if self._asked is not None:
+            self._asked.append(seconds)
+            self.start_timeout = max(self._asked)
 
     def task_backend(self) -> TaskBackend:
         """The task backend settings ``agents.backend`` select (:func:`claw.select_task_backend`), where
@@ -254,10 +241,8 @@ class SessionContext:
         return await self._run_subagent(spec)
 
     def notify(self, text: str) -> None:
-        """Tell the model ``text`` at the next chance: added to the next model request of the running
-        turn (the model goes on if it had stopped), else to the next prompt. What a background
-        sub-agent's end becomes (Claude Code's ``<task-notification>``). Safe from a worker thread (a
-        plain-function tool runs in one): the notice is then handed to the event loop, which it wakes."""
+        """Tell the model ``text`` (a ``<task-notification>``) with its next request, the running turn's
+        else the next prompt's; safe from a worker thread: docs/plugins.md, "What a tool gets"."""
         if self._loop is not None and _running_loop() is not self._loop and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self.notify, text)
             return
@@ -265,20 +250,14 @@ class SessionContext:
         self._noticed.set()
 
     def task_ended(self, task: StoppedTask) -> None:
-        """Announce that a background task this session's plugin started has ended (``claw_task_ended``:
-        the Agent SDK hears of it). Call it on the event loop, once per task; not for one that
-        ``claw_stop_task`` ended (its answer is the announcement)."""
+        """Announce that a background task this session's plugin started has ended (``claw_task_ended``;
+        when to call it: docs/plugins.md, "What a tool gets")."""
         self._hook("claw_task_ended", task=task)
 
     def stop_task(self, task_id: str) -> StoppedTask | Awaitable[StoppedTask | None] | None:
         """Ask the plugin that started background task ``task_id`` to stop it (``claw_stop_task``, how
         claw-sdk answers the Agent SDK's ``stop_task``): its answer, or ``None`` when no plugin owns it."""
         return self._hook("claw_stop_task", task_id=task_id)[0]
-
-    def trust_store(self) -> Any:
-        """Where trusted folders are remembered (``claw_trust_store``), or ``None`` when no plugin keeps
-        them (the ``trust_store`` built-in disabled): what ``/trust`` writes to."""
-        return self._hook("claw_trust_store", env=dict(self.env))[0]
 
     def control_request(self, subtype: str, request: dict[str, Any]) -> tuple[Any, str]:
         """The plugins' answer to a stream-json control request (``claw_control_request``: one the
@@ -340,15 +319,6 @@ class SessionContext:
     @property
     def commands(self) -> dict[str, SlashCommand]:
         return dict(self._commands)
-
-    def confine(self, argv: list[str]) -> list[str]:
-        """``argv`` wrapped by the session's sandbox under settings ``sandbox``, for a process a plugin
-        starts on the model's behalf and that opted in (a stdio MCP server with ``"sandbox": true``).
-
-        :raises ConfigError: when no sandbox is configured or it cannot run here: do not start it."""
-        from claw._sandboxes import confine
-
-        return confine(self.sandbox, self.settings.get("sandbox"), argv, self.workspace, self.env)
 
     def set_status(self, name: str, status: str, **detail: Any) -> None:
         """Record the state of a server or connection (``connected``, ``failed``, ``needs-auth``)."""

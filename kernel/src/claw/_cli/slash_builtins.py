@@ -1,6 +1,7 @@
 """The built-in slash commands' contract (``claw_register_slash_commands``, which says where they run) and
 the front ends' way to them, through the dispatcher ``claw_slash_dispatcher`` answers (claw's
-``slash_commands`` built-in, which runs a session's commands typed as a prompt too)."""
+``slash_commands`` built-in, which runs a session's commands typed as a prompt too, and builds the
+:class:`claw.BuiltinContext` each gets)."""
 
 from __future__ import annotations
 
@@ -11,29 +12,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from claw._session_context import slash_call
 
 if TYPE_CHECKING:
+    from claw import BuiltinContext  # the slash_commands built-in's
     from claw._errors import ClawError
-    from claw._messages import Message, Usage
-    from claw._session_context import SessionContext
-
-
-@dataclass(frozen=True)
-class BuiltinContext:
-    """What a built-in slash command sees, taken as it is called: the ``session``'s id, workspace, env,
-    trust, file (``transcript_path``) and commands, with the loop's facts; ``out`` takes the report (stdout
-    in ``-p`` text output, else stderr or the UI's note), ``compact()`` summarises the older turns now
-    (returns whether it did), ``help_text`` lists every command the prompt accepts."""
-
-    session: SessionContext
-    messages: list[Message]
-    model: str  # its provider/model address
-    usage: Usage
-    cost_usd: float
-    context_tokens: int
-    context_window: int
-    permission_mode: str
-    out: TextIO
-    compact: Callable[[], Awaitable[bool]]
-    help_text: str
 
 
 @dataclass(frozen=True)

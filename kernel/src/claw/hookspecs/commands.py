@@ -58,7 +58,7 @@ def claw_register_slash_commands(register: Callable[[BuiltinCommand], None]) -> 
 
     ``register(claw.BuiltinCommand(name, summary, run, argument_hint=""))``; ``await run(context, args)``
     gets a :class:`claw.BuiltinContext` (the session, its messages, model, usage and cost, context use,
-    permission mode, ``compact()``, ``help_text``, and ``out`` for its report) and raises
+    permission mode, ``compact()``, ``help_text``, ``trust_store()``, and ``out`` for its report) and raises
     :class:`claw.ClawError` with one line when it fails. claw-commands registers ``/help``, ``/compact``,
     ``/cost``, ``/status``, ``/export [FILE]`` and ``/trust``. A built-in beats a session's slash command
     of its name (as in Claude Code); a name taken is rejected as for tools: a first-party plugin's unless

@@ -107,9 +107,9 @@ def claw_register_sandboxes(register: Callable[[type[Sandbox]], None]) -> None:
     filesystem mode, writable paths, read-denied paths, network mode and allowed domains. A tool marks an
     access ``sandboxed=True`` when the call will run confined; ``sandbox.autoAllowBashIfSandboxed`` then
     allows what the mode would ask about. A plugin that starts processes for the model (a transport, a
-    tool) confines them with ``session.confine(argv)`` (:class:`claw.SessionContext`) or
-    ``claw.confine(sandbox, settings, argv, workspace, env)``, which raise ``ConfigError`` when no usable
-    sandbox is configured.
+    tool) confines them with ``claw.confine(session.sandbox, session.settings.get("sandbox"), argv,
+    session.workspace, session.env)`` (:class:`claw.SessionContext`), which raises ``ConfigError`` when no
+    usable sandbox is configured.
 
     :param register: called with a :class:`claw.Sandbox` subclass with a unique ``name``.
     :returns: nothing; sandboxes are registered through ``register``.

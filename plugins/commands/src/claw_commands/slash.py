@@ -61,7 +61,7 @@ async def _trust(context: BuiltinContext, _args: str) -> None:
     if trust.trusted and trust.reason == "remembered":
         context.out.write(f"already trusted: {trust.folder}\n")
         return
-    store = context.session.trust_store()
+    store = context.trust_store()
     if store is None:
         raise ClawError("/trust: no trust store remembers folders (the trust_store built-in is disabled)")
     store.add(trust.folder)

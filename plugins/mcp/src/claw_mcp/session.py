@@ -71,7 +71,9 @@ async def start(session: claw.SessionContext) -> None:
         workspace=session.workspace,
         env=session.env,
         timeout=startup_wait(session),
-        confine=session.confine,
+        confine=lambda argv: claw.confine(  # a server with "sandbox": true runs under the session's
+            session.sandbox, session.settings.get("sandbox"), argv, session.workspace, session.env
+        ),
     )
     session.stash[MANAGER] = manager
     for name in resolved.servers:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from claw._builtins.slash_commands.calls import run_prompt, unknown
-from claw._cli.slash_builtins import BuiltinContext
+from claw._builtins.slash_commands.context import BuiltinContext
 from claw._errors import ClawError
 from claw._session_context import slash_call
 
@@ -83,4 +83,5 @@ def _context(loop: Any, out: TextIO) -> BuiltinContext:
         out=out,
         compact=lambda: loop.compact("manual"),
         help_text=help_text(loop),
+        trust_store=lambda: loop.app.pm.hook.claw_trust_store(env=dict(loop.env)),
     )
