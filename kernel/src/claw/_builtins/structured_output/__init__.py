@@ -1,11 +1,11 @@
 """``--json-schema``: the option, read into ``LoopOptions.json_schema`` (:func:`.tool.read_schema`), and the
-``StructuredOutput`` tool (:mod:`.tool`) offered to sessions started with a schema. Disabled, the flag is
-a usage error saying so; a schema the Agent SDK sends in ``initialize`` runs without structured output
-(the loop reminds the model, then reports it missing)."""
+``StructuredOutput`` tool (:mod:`.tool`) offered to sessions started with a schema, and the turn's end
+(``claw_turn_continues``): with the answer, or reminding the model of it. Disabled, the flag is a usage
+error saying so; a schema the Agent SDK sends in ``initialize`` runs without structured output."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claw import hookimpl
 
@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
     import click
 
+    from claw._errors import ClawError
     from claw._loop.options import LoopOptions
+    from claw._providers import ModelResponse
     from claw._session_context import SessionContext
 
 
@@ -42,3 +44,14 @@ def claw_session_start(session: SessionContext) -> None:
         from claw._builtins.structured_output.tool import StructuredOutputTool
 
         session.add_tool(StructuredOutputTool(schema))
+
+
+@hookimpl
+def claw_turn_continues(
+    session: SessionContext, response: ModelResponse, result: dict[str, Any], nudges: int
+) -> str | bool | ClawError | None:
+    if session.extra.get("json_schema") is None:
+        return None
+    from claw._builtins.structured_output.tool import continues
+
+    return continues(response, result, nudges)
