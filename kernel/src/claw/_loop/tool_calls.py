@@ -114,29 +114,25 @@ class ToolCalls(OfferedTools):
         call = {"tool_name": tool.name, "tool_use_id": use.id}
         pre = await self._tool_hook("PreToolUse", tool_input=tool_input, **call)
         if pre.action == "block":
-            reason = pre.reason or "blocked by a PreToolUse hook"
-            self._session.record(
-                "permission", sync=False, **call, decision="deny", reason=reason, source="hook PreToolUse"
+            decision, reason, source = "deny", pre.reason or "blocked by a PreToolUse hook", "hook PreToolUse"
+        else:
+            if pre.action == "modify" and pre.updated_input is not None:
+                tool_input = dict(pre.updated_input)
+            ask = (pre.reason or "") if pre.action == "ask" else None
+            verdict = await self.permissions.check(
+                tool,
+                tool_input,
+                self.tool_ctx,
+                ask_reason=ask,
+                hook_allowed=pre.action == "allow",
+                tool_use_id=use.id,
             )
-            self._emit("permission_decision", **call, decision="deny", source="hook PreToolUse")
-            return self._deny(use, tool_input, reason)
-        if pre.action == "modify" and pre.updated_input is not None:
-            tool_input = dict(pre.updated_input)
-        ask = (pre.reason or "") if pre.action == "ask" else None
-        verdict = await self.permissions.check(
-            tool,
-            tool_input,
-            self.tool_ctx,
-            ask_reason=ask,
-            hook_allowed=pre.action == "allow",
-            tool_use_id=use.id,
-        )
-        decision, reason, source = verdict.decision, verdict.reason, verdict.source
-        if verdict.updated_input is not None:  # the approver rewrote the call: it must still fit
-            tool_input = dict(verdict.updated_input)
-            problem = input_problem(tool.spec.input_schema, tool_input)
-            if problem is not None:
-                decision, reason = "deny", f"the approver's updatedInput is invalid: {problem}"
+            decision, reason, source = verdict.decision, verdict.reason, verdict.source
+            if verdict.updated_input is not None:  # the approver rewrote the call: it must still fit
+                tool_input = dict(verdict.updated_input)
+                problem = input_problem(tool.spec.input_schema, tool_input)
+                if problem is not None:
+                    decision, reason = "deny", f"the approver's updatedInput is invalid: {problem}"
         self._session.record(
             "permission", sync=False, **call, decision=decision, reason=reason, source=source
         )

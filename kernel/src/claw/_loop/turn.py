@@ -220,10 +220,8 @@ class Turn(Compacting):
             self._user_message([TextBlock(text=said)])
         if said is not None:
             return bool(said)
-        if uses:
-            return True
-        if response.stop_reason == "pause_turn":
-            return True  # the server paused a long turn: sending it back lets the model go on
+        if uses or response.stop_reason == "pause_turn":
+            return True  # results go back to the model; a paused turn sent back lets the model go on
         if await self._background_news():
             return True  # background work ended with news: the model goes on with it
         if self.opts.parent is None:

@@ -87,21 +87,17 @@ def claw_model_response(
 def claw_turn_continues(
     session: SessionContext, response: ModelResponse, result: dict[str, Any], nudges: int
 ) -> str | bool | ClawError | None:
-    """Whether a prompt's turn goes on after ``response`` and its tool calls (claw's rules: tool results
-    go back to the model, a paused turn resumes, and at the end the ``Stop`` hook may object). Asked
-    after each response, unless the budget or a hook's ``continue: false`` has ended the turn. Stops at
-    first non-None result. claw's ``structured_output`` built-in answers for ``--json-schema``: the turn
-    ends once ``StructuredOutput`` accepted the answer; ending without it, the model is reminded.
+    """Whether a prompt's turn goes on after ``response`` and its tool calls, asked unless the budget or a
+    hook's ``continue: false`` ended it. Stops at first non-None result. claw's ``structured_output``
+    built-in answers for ``--json-schema`` (the turn ends once the answer is accepted, or reminds the model).
 
     :param session: the session (a sub-agent's too).
-    :param response: the model's response (``response.stop_reason``, its tool calls in
-        ``response.content``), whose tool calls have run.
-    :param result: fields the turn's result gets (``structured_output``), fresh for each prompt: a
-        plugin may add to it.
+    :param response: the model's response, whose tool calls have run.
+    :param result: the fields the turn's result gets (``structured_output``), fresh for each prompt.
     :param nudges: how many times an answer of this hook made the turn go on so far.
-    :returns: ``None`` for claw's rules, ``False`` to end the turn now, ``True`` to go on, a text to tell
-        the model, with which the turn goes on, or a :class:`claw.ClawError` to end it with an
-        ``error_during_execution`` result whose ``result`` is its message.
+    :returns: ``None`` for claw's rules (tool results go back to the model, at the end ``Stop`` may
+        object), ``False`` to end the turn now, ``True`` to go on, a text to tell the model as it goes
+        on, or a :class:`claw.ClawError` to end it in an ``error_during_execution`` result saying it.
 
     .. versionadded:: 1.1
     """

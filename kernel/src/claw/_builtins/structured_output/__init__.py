@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from claw._providers import ModelResponse
     from claw._session_context import SessionContext
 
+#: Reminders sent when the model ends its turn without calling StructuredOutput, before the run fails.
+MAX_REMINDERS = 2
+
 
 @hookimpl
 def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
@@ -52,6 +55,13 @@ def claw_turn_continues(
 ) -> str | bool | ClawError | None:
     if session.extra.get("json_schema") is None:
         return None
-    from claw._builtins.structured_output.tool import continues
+    if "structured_output" in result:
+        return False  # accepted: the run ends without another request
+    if response.stop_reason == "pause_turn" or response.to_message().tool_uses:
+        return None
+    from claw._builtins.structured_output.tool import STRUCTURED_NAME
+    from claw._errors import ClawError
 
-    return continues(response, result, nudges)
+    if nudges < MAX_REMINDERS:
+        return f"Give your final answer by calling the {STRUCTURED_NAME} tool."
+    return ClawError("the model did not produce the structured output")

@@ -1,26 +1,20 @@
 """``--json-schema``: the ``StructuredOutput`` tool, through which the model gives its final answer as
 JSON matching the user's schema (Claude Code's mechanism). The kernel validates the input against it like
 any tool's, and the accepted value, added to the running prompt's result fields (the loop's
-``RESULT_FIELDS``), becomes the result's ``structured_output`` and ends the turn (:func:`continues`).
+``RESULT_FIELDS``), becomes the result's ``structured_output`` and ends the turn.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from claw._errors import ClawError
 from claw._loop.turn import RESULT_FIELDS
 from claw._tools import Tool, ToolContext, ToolError, ToolResult, ToolSpec
 
-if TYPE_CHECKING:
-    from claw._providers import ModelResponse
-
 #: The tool's name, which the reminder asks the model to call.
 STRUCTURED_NAME = "StructuredOutput"
-#: Reminders sent when the model ends its turn without calling the tool, before the run fails.
-MAX_REMINDERS = 2
 
 
 class StructuredOutputTool(Tool):
@@ -61,15 +55,3 @@ def read_schema(options: Any) -> str | None:
     except ValueError as exc:
         return f"--json-schema: invalid JSON: {exc}"
     return None
-
-
-def continues(response: ModelResponse, result: dict[str, Any], nudges: int) -> str | bool | ClawError | None:
-    """``claw_turn_continues`` with a schema: the turn ends once the answer is accepted; ending without
-    it, the model is reminded :data:`MAX_REMINDERS` times, then the run fails."""
-    if "structured_output" in result:
-        return False
-    if response.stop_reason == "pause_turn" or response.to_message().tool_uses:
-        return None
-    if nudges < MAX_REMINDERS:
-        return f"Give your final answer by calling the {STRUCTURED_NAME} tool."
-    return ClawError("the model did not produce the structured output")
