@@ -142,14 +142,13 @@ class ToolCalls(OfferedTools):
 
         result = await self._execute(tool, tool_input, call)
         content = result.content
-        if not result.is_error:
-            added = await self._added_context({**call, "tool_input": tool_input}, result)
-            if added:
-                content = _append(content, added)
         if result.is_error:
             error = _error_text(result)
             post = await self._tool_hook("PostToolUseFailure", tool_input=tool_input, error=error, **call)
         else:
+            added = await self._added_context({**call, "tool_input": tool_input}, result)
+            if added:
+                content = _append(content, added)
             post = await self._tool_hook(
                 "PostToolUse", tool_input=tool_input, tool_response=result.data or _plain(content), **call
             )
