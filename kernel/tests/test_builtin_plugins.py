@@ -459,3 +459,28 @@ def test_the_prompt_cache_bookkeeping_is_a_builtin_a_plugin_replaces_or_settings
     _, events = run()
     assert [e["cache"] for e in events] == [{"mine": 0}, {"mine": 0}]
     assert {e["model"] for e in events} == {"scripted/default"}  # the event's own fields stay the loop's
+
+
+OWN_TURN_END = """
+import claw
+
+
+@claw.hookimpl
+def claw_turn_continues(session, response, result, nudges):
+    result["nudges"] = nudges
+    return "Answer in one word." if nudges < 1 else False
+"""
+
+
+def test_the_json_schema_turn_end_is_the_builtins_a_plugin_answers_first(claw, loop_env, plugin_module):
+    """``structured_output`` answers ``claw_turn_continues`` for ``--json-schema`` (its reminders, then the
+    error); a plugin answering first decides instead, and its fields reach the result."""
+    schema = json.dumps({"type": "object", "properties": {"n": {"type": "integer"}}})
+    loop_env.script(Reply(Text("a")), Reply(Text("b")), Reply(Text("c")))
+    missing = claw("-p", "x", "--json-schema", schema, "--output-format", "json").json()
+    assert missing["result"] == "the model did not produce the structured output"
+    plugin_module("own_turn_end", OWN_TURN_END)
+    loop_env.script(Reply(Text("a")), Reply(Text("b")))
+    result = claw("-p", "x", "--json-schema", schema, "--output-format", "json").assert_success().json()
+    assert (result["result"], result["nudges"], result["num_turns"]) == ("b", 1, 2)
+    assert loop_env.requests[-1]["messages"][-1]["content"][-1]["text"] == "Answer in one word."

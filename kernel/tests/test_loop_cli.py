@@ -514,6 +514,23 @@ def test_json_schema_structured_output(claw, loop_env):
     )
 
 
+def test_json_schema_reminds_the_model_then_reports_the_output_missing(claw, loop_env):
+    """A model that ends without calling StructuredOutput is reminded twice; the third time the run
+    ends in an error result; a reminder that works ends the run with the output."""
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    loop_env.script(Reply(Text("three")), Reply(Text("still three")), Reply(Text("3")))
+    res = claw("-p", "count", "--json-schema", json.dumps(schema), "--output-format", "json")
+    result = res.json()
+    assert res.exit_code == 1 and result["subtype"] == "error_during_execution" and result["is_error"]
+    assert result["result"] == "the model did not produce the structured output"
+    assert result["num_turns"] == 3 and "structured_output" not in result
+    reminder = "Give your final answer by calling the StructuredOutput tool."
+    assert loop_env.requests[2]["messages"][-1]["content"][-1]["text"] == reminder
+    loop_env.script(Reply(Text("three")), Reply(ToolCall("StructuredOutput", {"n": 3})))
+    res = claw("-p", "count", "--json-schema", json.dumps(schema), "--output-format", "json").assert_success()
+    assert res.json()["structured_output"] == {"n": 3} and res.json()["num_turns"] == 2
+
+
 def test_tool_input_is_checked_against_the_schema(claw, loop_env):
     loop_env.script(
         Reply(

@@ -114,29 +114,25 @@ class ToolCalls(OfferedTools):
         call = {"tool_name": tool.name, "tool_use_id": use.id}
         pre = await self._tool_hook("PreToolUse", tool_input=tool_input, **call)
         if pre.action == "block":
-            reason = pre.reason or "blocked by a PreToolUse hook"
-            self._session.record(
-                "permission", sync=False, **call, decision="deny", reason=reason, source="hook PreToolUse"
+            decision, reason, source = "deny", pre.reason or "blocked by a PreToolUse hook", "hook PreToolUse"
+        else:
+            if pre.action == "modify" and pre.updated_input is not None:
+                tool_input = dict(pre.updated_input)
+            ask = (pre.reason or "") if pre.action == "ask" else None
+            verdict = await self.permissions.check(
+                tool,
+                tool_input,
+                self.tool_ctx,
+                ask_reason=ask,
+                hook_allowed=pre.action == "allow",
+                tool_use_id=use.id,
             )
-            self._emit("permission_decision", **call, decision="deny", source="hook PreToolUse")
-            return self._deny(use, tool_input, reason)
-        if pre.action == "modify" and pre.updated_input is not None:
-            tool_input = dict(pre.updated_input)
-        ask = (pre.reason or "") if pre.action == "ask" else None
-        verdict = await self.permissions.check(
-            tool,
-            tool_input,
-            self.tool_ctx,
-            ask_reason=ask,
-            hook_allowed=pre.action == "allow",
-            tool_use_id=use.id,
-        )
-        decision, reason, source = verdict.decision, verdict.reason, verdict.source
-        if verdict.updated_input is not None:  # the approver rewrote the call: it must still fit
-            tool_input = dict(verdict.updated_input)
-            problem = input_problem(tool.spec.input_schema, tool_input)
-            if problem is not None:
-                decision, reason = "deny", f"the approver's updatedInput is invalid: {problem}"
+            decision, reason, source = verdict.decision, verdict.reason, verdict.source
+            if verdict.updated_input is not None:  # the approver rewrote the call: it must still fit
+                tool_input = dict(verdict.updated_input)
+                problem = input_problem(tool.spec.input_schema, tool_input)
+                if problem is not None:
+                    decision, reason = "deny", f"the approver's updatedInput is invalid: {problem}"
         self._session.record(
             "permission", sync=False, **call, decision=decision, reason=reason, source=source
         )
@@ -146,14 +142,13 @@ class ToolCalls(OfferedTools):
 
         result = await self._execute(tool, tool_input, call)
         content = result.content
-        if not result.is_error:
-            added = await self._added_context({**call, "tool_input": tool_input}, result)
-            if added:
-                content = _append(content, added)
         if result.is_error:
             error = _error_text(result)
             post = await self._tool_hook("PostToolUseFailure", tool_input=tool_input, error=error, **call)
         else:
+            added = await self._added_context({**call, "tool_input": tool_input}, result)
+            if added:
+                content = _append(content, added)
             post = await self._tool_hook(
                 "PostToolUse", tool_input=tool_input, tool_response=result.data or _plain(content), **call
             )

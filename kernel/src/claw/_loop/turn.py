@@ -8,7 +8,7 @@ import asyncio
 import re
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from claw import _log as log
@@ -26,12 +26,8 @@ from claw._tools import StashKey
 
 #: Forced continuations a Stop hook may cause per prompt before claw stops listening to it.
 MAX_STOP_BLOCKS = 3
-#: Reminders sent when ``--json-schema`` is set and the model ends without calling StructuredOutput.
-MAX_SCHEMA_REMINDERS = 2
-#: ``--json-schema``'s tool (the structured_output built-in offers it), which the loop reminds the model
-#: to call, and where the tool keeps the accepted answer for the loop to put in the result.
-STRUCTURED_NAME = "StructuredOutput"
-STRUCTURED_OUTPUT = StashKey[Any]()
+#: The running prompt's result fields (``claw_turn_continues``'s ``result``), where a built-in's tool adds.
+RESULT_FIELDS = StashKey[dict[str, Any]]()
 
 
 @dataclass
@@ -46,7 +42,8 @@ class _Tally:
     api_status: int | None = None
     stop_reason: str | None = None
     stop_blocks: int = 0
-    reminders: int = 0
+    nudges: int = 0
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 class Turn(Compacting):
@@ -87,7 +84,7 @@ class Turn(Compacting):
         self.costs = CostTracker(self.settings.model.prices)
         self.denials = []
         self.tool_ctx.cancelled.clear()
-        self.tool_ctx.stash[STRUCTURED_OUTPUT] = None
+        self.tool_ctx.stash[RESULT_FIELDS] = tally.fields
         text = (
             prompt if isinstance(prompt, str) else "".join(b.text for b in prompt if isinstance(b, TextBlock))
         )
@@ -200,8 +197,8 @@ class Turn(Compacting):
 
     async def _goes_on(self, tally: _Tally, response: ModelResponse, uses: list[ToolUseBlock]) -> bool:
         """Whether the turn continues after ``response`` (and its tool calls): not past the budget or
-        stopped by a hook; tool results go back to the model, a paused turn resumes, a missing
-        structured output is asked for, and a ``Stop`` hook may object to the end."""
+        stopped by a hook; plugins may decide (``claw_turn_continues``); tool results go back to the
+        model, a paused turn resumes, and a ``Stop`` hook may object to the end."""
         budget = self.opts.max_budget_usd
         if budget is not None and self.costs.total_cost_usd >= budget:
             tally.subtype = "error_max_budget_usd"
@@ -210,21 +207,19 @@ class Turn(Compacting):
         if self.tool_stop:
             tally.stop_reason = "hook_stop"
             return False
-        structured = self.tool_ctx.stash.get(STRUCTURED_OUTPUT)
-        if uses:
-            return not (any(u.name == STRUCTURED_NAME for u in uses) and structured is not None)
-        if response.stop_reason == "pause_turn":
-            return True  # the server paused a long turn: sending it back lets the model go on
-        if self.opts.json_schema is not None and structured is None:
-            if tally.reminders < MAX_SCHEMA_REMINDERS:
-                tally.reminders += 1
-                self._user_message(
-                    [TextBlock(text=f"Give your final answer by calling the {STRUCTURED_NAME} tool.")]
-                )
-                return True
-            tally.subtype = "error_during_execution"
-            tally.error = "the model did not produce the structured output"
+        said = self.app.pm.hook.claw_turn_continues(
+            session=self._ctx, response=response, result=tally.fields, nudges=tally.nudges
+        )
+        if isinstance(said, ClawError):
+            tally.subtype, tally.error = "error_during_execution", str(said)
             return False
+        if isinstance(said, str):
+            tally.nudges += 1
+            self._user_message([TextBlock(text=said)])
+        if said is not None:
+            return bool(said)
+        if uses or response.stop_reason == "pause_turn":
+            return True  # results go back to the model; a paused turn sent back lets the model go on
         if await self._background_news():
             return True  # background work ended with news: the model goes on with it
         if self.opts.parent is None:
@@ -263,7 +258,7 @@ class Turn(Compacting):
             costs=self.costs,
             permission_denials=self.denials,
             cache_stats=session.state.cache.as_dict(),
-            structured_output=self.tool_ctx.stash.get(STRUCTURED_OUTPUT),
+            fields=tally.fields,
             api_error_status=tally.api_status,
             model=route.address if route is not self.chain[0] else None,
         )

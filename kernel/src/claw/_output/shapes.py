@@ -101,7 +101,7 @@ def result(
     costs: CostTracker,
     permission_denials: list[dict[str, Any]],
     cache_stats: dict[str, int],
-    structured_output: Any = None,
+    fields: dict[str, Any] | None = None,
     api_error_status: int | None = None,
     model: str | None = None,
 ) -> dict[str, Any]:
@@ -123,8 +123,7 @@ def result(
         "cache_stats": cache_stats,
         "uuid": _uuid(),
     }
-    if structured_output is not None:
-        data["structured_output"] = structured_output
+    data.update(fields or {})  # what plugins added to the turn's result (``structured_output``)
     if model is not None:
         data["model"] = model
     return data

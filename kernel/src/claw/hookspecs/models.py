@@ -13,6 +13,7 @@ from claw._markers import hookspec
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from claw._errors import ClawError
     from claw._providers import ModelResponse, Provider
     from claw._routing import Route
     from claw._session_context import SessionContext
@@ -77,6 +78,26 @@ def claw_model_response(
     :param route: the model that answered (``route.address``, ``route.info``).
     :param response: its response (``response.usage``).
     :returns: fields to keep with the event (JSON values), or ``None``.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_turn_continues(
+    session: SessionContext, response: ModelResponse, result: dict[str, Any], nudges: int
+) -> str | bool | ClawError | None:
+    """Whether a prompt's turn goes on after ``response`` and its tool calls, asked unless the budget or a
+    hook's ``continue: false`` ended it. Stops at first non-None result. claw's ``structured_output``
+    built-in answers for ``--json-schema`` (the turn ends once the answer is accepted, or reminds the model).
+
+    :param session: the session (a sub-agent's too).
+    :param response: the model's response, whose tool calls have run.
+    :param result: the fields the turn's result gets (``structured_output``), fresh for each prompt.
+    :param nudges: how many times an answer of this hook made the turn go on so far.
+    :returns: ``None`` for claw's rules (tool results go back to the model, at the end ``Stop`` may
+        object), ``False`` to end the turn now, ``True`` to go on, a text to tell the model as it goes
+        on, or a :class:`claw.ClawError` to end it in an ``error_during_execution`` result saying it.
 
     .. versionadded:: 1.1
     """

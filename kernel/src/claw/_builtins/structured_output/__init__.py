@@ -1,11 +1,11 @@
 """``--json-schema``: the option, read into ``LoopOptions.json_schema`` (:func:`.tool.read_schema`), and the
-``StructuredOutput`` tool (:mod:`.tool`) offered to sessions started with a schema. Disabled, the flag is
-a usage error saying so; a schema the Agent SDK sends in ``initialize`` runs without structured output
-(the loop reminds the model, then reports it missing)."""
+``StructuredOutput`` tool (:mod:`.tool`) offered to sessions started with a schema, and the turn's end
+(``claw_turn_continues``): with the answer, or reminding the model of it. Disabled, the flag is a usage
+error saying so; a schema the Agent SDK sends in ``initialize`` runs without structured output."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claw import hookimpl
 
@@ -14,8 +14,13 @@ if TYPE_CHECKING:
 
     import click
 
+    from claw._errors import ClawError
     from claw._loop.options import LoopOptions
+    from claw._providers import ModelResponse
     from claw._session_context import SessionContext
+
+#: Reminders sent when the model ends its turn without calling StructuredOutput, before the run fails.
+MAX_REMINDERS = 2
 
 
 @hookimpl
@@ -42,3 +47,21 @@ def claw_session_start(session: SessionContext) -> None:
         from claw._builtins.structured_output.tool import StructuredOutputTool
 
         session.add_tool(StructuredOutputTool(schema))
+
+
+@hookimpl
+def claw_turn_continues(
+    session: SessionContext, response: ModelResponse, result: dict[str, Any], nudges: int
+) -> str | bool | ClawError | None:
+    if session.extra.get("json_schema") is None:
+        return None
+    if "structured_output" in result:
+        return False  # accepted: the run ends without another request
+    if response.stop_reason == "pause_turn" or response.to_message().tool_uses:
+        return None
+    from claw._builtins.structured_output.tool import STRUCTURED_NAME
+    from claw._errors import ClawError
+
+    if nudges < MAX_REMINDERS:
+        return f"Give your final answer by calling the {STRUCTURED_NAME} tool."
+    return ClawError("the model did not produce the structured output")

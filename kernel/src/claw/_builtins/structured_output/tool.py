@@ -1,7 +1,7 @@
 """``--json-schema``: the ``StructuredOutput`` tool, through which the model gives its final answer as
 JSON matching the user's schema (Claude Code's mechanism). The kernel validates the input against it like
-any tool's, and the accepted value, kept under the loop's ``STRUCTURED_OUTPUT`` key, becomes the result's
-``structured_output``.
+any tool's, and the accepted value, added to the running prompt's result fields (the loop's
+``RESULT_FIELDS``), becomes the result's ``structured_output`` and ends the turn.
 """
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from claw._loop.turn import STRUCTURED_NAME, STRUCTURED_OUTPUT
+from claw._loop.turn import RESULT_FIELDS
 from claw._tools import Tool, ToolContext, ToolError, ToolResult, ToolSpec
+
+#: The tool's name, which the reminder asks the model to call.
+STRUCTURED_NAME = "StructuredOutput"
 
 
 class StructuredOutputTool(Tool):
@@ -33,7 +36,7 @@ class StructuredOutputTool(Tool):
         # other schema can never be matched by a tool call's input object.
         if not self.is_object:
             raise ToolError("the output schema is not an object schema, so no tool input can match it")
-        ctx.stash[STRUCTURED_OUTPUT] = input
+        ctx.stash.setdefault(RESULT_FIELDS, {})["structured_output"] = input
         return ToolResult(content="Structured output accepted.", data={"structured_output": input})
 
 
