@@ -95,7 +95,7 @@ def test_installed_plugins_are_loaded_or_reported(venv_claw):
     ) in lines
     assert (
         'claw: warning: plugin "ancient" (claw-ancient 1.2.3) skipped: needs claw plugin API <1.0, '
-        "this kernel provides 1.0"
+        "this kernel provides 1.1"
     ) in lines
     assert len(lines) == 2
 

@@ -56,7 +56,7 @@ def test_incompatible_api_is_skipped_with_versions(claw, plugin_module):
     plugin_module("future_plugin", 'CLAW_API = ">=2.0"\n')
     result = claw("plugins", "--json").assert_success()
     assert (
-        'plugin "future_plugin" skipped: needs claw plugin API >=2.0, this kernel provides 1.0'
+        'plugin "future_plugin" skipped: needs claw plugin API >=2.0, this kernel provides 1.1'
         in result.stderr
     )
     record = next(r for r in result.json() if r["name"] == "future_plugin")

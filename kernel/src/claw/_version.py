@@ -6,7 +6,7 @@ VERSION = "0.1.0"
 #: The plugin API version. Plugins declare the range they support with a module attribute
 #: ``CLAW_API = ">=1.0,<2"``; the minor number grows when the API only gains things, the major
 #: number when something a plugin may rely on changes or goes away.
-API_VERSION = "1.0"
+API_VERSION = "1.1"
 
 
 def version_line() -> str:
