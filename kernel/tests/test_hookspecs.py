@@ -37,3 +37,17 @@ def test_every_family_module_is_listed() -> None:
     package = hookspecs.__path__[0]
     modules = {info.name for info in pkgutil.iter_modules([package])}
     assert modules == {family.__name__.rsplit(".", 1)[-1] for family in hookspecs.FAMILIES}
+
+
+def test_every_hook_is_in_the_plugin_api_this_kernel_provides() -> None:
+    """A hook documented "since plugin API X" is one a plugin may declare ``CLAW_API = ">=X"`` for: the kernel
+    must provide X, or that plugin is skipped (it reported 1.0 beside hooks added in 1.1)."""
+    from claw import API_VERSION
+    from claw._compat import satisfies
+
+    since = {
+        name: (inspect.getdoc(fn) or "").split(".. versionadded:: ")[1].split()[0]
+        for name, fn in _specs(hookspecs).items()
+    }
+    assert since, "no hook says when it was added"
+    assert {name: v for name, v in since.items() if not satisfies(API_VERSION, f">={v}")} == {}
