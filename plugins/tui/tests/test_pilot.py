@@ -604,7 +604,8 @@ async def test_the_sessions_name_is_on_the_prompt_box_and_in_the_resume_picker(
         assert titles == ["auth-refactor", "pelican work"]
     app = make_tui(resume=claw.RESUME_PICK)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, Picker))
+        # pushed is not yet composed: wait for its list (a loaded machine showed the gap)
+        await until(pilot, lambda: isinstance(app.screen, Picker) and bool(app.screen.query("#choices")))
         choices = app.screen.query_one("#choices", OptionList)
         await until(pilot, lambda: choices.option_count > 0)
         labels = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
