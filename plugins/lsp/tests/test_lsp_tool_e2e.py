@@ -95,6 +95,16 @@ def test_the_tool_is_offered_only_when_servers_are_configured(claw, scripted, pr
     assert "LSP" not in offered[0] and "LSP" in offered[1]
 
 
+def test_bare_runs_start_no_language_server(claw, scripted, project: Path):
+    """``--bare`` skips LSP, as Claude Code's does (and ``CLAUDE_CODE_SIMPLE=1``, which it sets)."""
+    (project / ".lsp.json").write_text(json.dumps({"pylsp": pylsp()}))
+    scripted.script(Reply(Text("done")), Reply(Text("done")))
+    run(claw, "--bare")
+    claw.env["CLAUDE_CODE_SIMPLE"] = "1"
+    run(claw)
+    assert all("LSP" not in {t["name"] for t in request["tools"]} for request in scripted.requests)
+
+
 def test_server_settings_answer_its_configuration_requests(claw, scripted, project: Path):
     """basedpyright reads ``basedpyright.analysis`` through ``workspace/configuration``: the entry's
     ``settings`` switch it to basic checking, so the unannotated parameter it reports by default is gone."""

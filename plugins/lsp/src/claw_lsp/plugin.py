@@ -33,10 +33,13 @@ EDIT_TOOLS = {
 def claw_session_start(session: claw.SessionContext) -> None:
     """Offer the ``LSP`` tool only to sessions with language servers configured (as Claude Code
     does): a tool that can only answer "no server" would cost tokens and mislead the model. No
-    server starts here; each starts on its first call."""
+    server starts here; each starts on its first call. ``--bare`` skips LSP, as Claude Code's does."""
     from claw_lsp._config import resolve
 
-    if resolve(session.workspace, session.settings, trusted=session.trusted).servers:
+    if (
+        not claw.bare(session.env)
+        and resolve(session.workspace, session.settings, trusted=session.trusted).servers
+    ):
         from claw_lsp._tool import LspTool
 
         session.add_tool(LspTool())
