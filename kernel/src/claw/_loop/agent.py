@@ -26,7 +26,6 @@ from claw._loop.retry import RetryPolicy, session_start_timeout
 from claw._loop.state import LOOP
 from claw._loop.turn import Turn
 from claw._messages import TextBlock
-from claw._output import shapes
 from claw._plugin_commands import CommandContext
 from claw._routing import Route
 from claw._session_context import SessionContext
@@ -162,28 +161,31 @@ class AgentLoop(Turn):
         self.tool_ctx.stash[PERMISSIONS] = self.permissions  # EnterPlanMode switches its mode
 
     def _announce(self, session: Session, primary: Any) -> None:
-        """The ``init`` system event (and the sandbox in the session file)."""
+        """The ``init`` system event (and the sandbox in the session file); its ``permissionMode`` is
+        Claude Code's name of the mode (``acceptEdits`` for claw's ``workspace-write``)."""
+        from claw._permissions.modes import claude_code_name  # the permissions package is heavy to import
+
         sandbox = self._sandbox_status()
         if sandbox["enabled"]:
             session.record("sandbox", **sandbox)
-        self.renderer.system(
-            shapes.init(
-                session_id=session.id,
-                cwd=str(self.workspace),
-                model=self.chain[0].info.id,
-                tools=[t.name for t in self._tool_list],
-                mcp_servers=[dict(s) for s in self._ctx.statuses],
-                permission_mode=self.permissions.mode,
-                slash_commands=sorted(self._ctx.commands),
-                plugins=[{"name": f.name, "path": str(f.root)} for f in self.opts.plugin_folders]
+        self.renderer.init(
+            {
+                "cwd": str(self.workspace),
+                "session_id": session.id,
+                "tools": [t.name for t in self._tool_list],
+                "mcp_servers": [dict(s) for s in self._ctx.statuses],
+                "model": self.chain[0].info.id,
+                "permissionMode": claude_code_name(self.permissions.mode),
+                "slash_commands": sorted(self._ctx.commands),
+                "apiKeySource": primary.credentials().source or "none",
+                "plugins": [{"name": f.name, "path": str(f.root)} for f in self.opts.plugin_folders]
                 + [
                     {"name": r.name, "version": r.version, "dist": r.dist}
                     for r in self.app.pm.records
                     if r.status == "loaded"
                 ],
-                api_key_source=primary.credentials().source or "none",
-                sandbox=sandbox,
-            )
+                "sandbox": sandbox,
+            }
         )
 
     def _sandbox_status(self) -> dict[str, Any]:
