@@ -2,10 +2,7 @@
 
 :class:`AgentLoop` starts and ends the session (models, permission engine, session file, contexts, plugins'
 session hooks, the ``init`` event) and switches model or permission mode on request. Its parts are layers,
-each in its own module: :mod:`claw._loop.reporting` (events and hooks), :mod:`claw._loop.offered_tools`,
-:mod:`claw._loop.tool_calls`, :mod:`claw._loop.requests` (model requests and their cost),
-:mod:`claw._loop.compacting` and :mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and
-repair). Sub-agents are the ``subagents`` built-in's (:mod:`claw._builtins.subagents`)."""
+one module each (docs/architecture.md, ``_loop/``). Sub-agents are the ``subagents`` built-in's."""
 
 from __future__ import annotations
 
@@ -309,13 +306,14 @@ class AgentLoop(Turn):
         choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
         if model:
             choice = dataclasses.replace(choice, source="set_model")
-        chain = self._chain(choice)
+        chain = routing.model_chain(
+            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
+        )
+        self._provider(chain[0])  # missing credentials fail here
         switched: dict[str, Any] = {"from": self.chain[0].address, "to": chain[0].address}
         self._session.record("model_switch", **switched, reason="set_model")
-        spent = self.caller.api_seconds
         self.chain, self.model_choice = chain, choice
-        self.caller = self._caller(chain)
-        self.caller.api_seconds = spent
+        self.caller.chain, self.caller.index = chain, 0  # the same caller: its API time goes on counting
         return chain[0].address
 
     def _read_settings(self, resumed: SessionState | None) -> EffectiveSettings:

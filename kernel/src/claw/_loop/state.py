@@ -1,5 +1,5 @@
 """What one session's loop holds: set in ``__init__`` or by :meth:`claw._loop.AgentLoop.start`, and read by
-the parts of the loop, each a layer on the one before it (listed in :mod:`claw._loop.agent`)."""
+the parts of the loop, each a layer on the one before it (docs/architecture.md, ``_loop/``)."""
 
 from __future__ import annotations
 
