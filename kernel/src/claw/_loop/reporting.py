@@ -22,16 +22,14 @@ class Reporting(LoopState):
         event = RuntimeEvent(type=type, session_id=self.session.id if self.session else "", data=data)
         self.app.pm.hook.claw_runtime_event(event=event)
 
-    def _hook_base(self) -> dict[str, Any]:
-        return {
+    async def _hook(self, name: str, **fields: Any) -> HookOutcome:
+        base = {
             "session_id": self._session.id,
             "transcript_path": str(self._session.path or ""),
             "cwd": str(self.workspace),
             "permission_mode": self.permissions.mode,
         }
-
-    async def _hook(self, name: str, **fields: Any) -> HookOutcome:
-        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **{**self._hook_base(), **fields}))  # type: ignore[arg-type]
+        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **{**base, **fields}))  # type: ignore[arg-type]
         if outcome.system_message:  # for the user, not the model: one line on stderr
             console.warn(outcome.system_message, once=False)
         return outcome

@@ -71,7 +71,19 @@ def result(
         "stop_reason": stop_reason,
         "total_cost_usd": costs.total_cost_usd,
         "usage": costs.usage.model_dump(),
-        "modelUsage": model_usage(costs),
+        "modelUsage": {
+            model: {
+                "inputTokens": t.usage.input_tokens,
+                "outputTokens": t.usage.output_tokens,
+                "cacheReadInputTokens": t.usage.cache_read_input_tokens,
+                "cacheCreationInputTokens": t.usage.cache_creation_input_tokens,
+                "webSearchRequests": 0,
+                "costUSD": t.cost_usd,
+                "contextWindow": t.context_window,
+                "maxOutputTokens": t.max_output_tokens,
+            }
+            for model, t in costs.models.items()
+        },
         "permission_denials": permission_denials,
         "api_error_status": api_error_status,
         "cache_stats": cache_stats,
@@ -82,23 +94,6 @@ def result(
     if model is not None:
         data["model"] = model
     return data
-
-
-def model_usage(costs: CostTracker) -> dict[str, Any]:
-    """Claude Code's ``modelUsage``: ``{model: {inputTokens, outputTokens, ..., costUSD}}``."""
-    return {
-        model: {
-            "inputTokens": t.usage.input_tokens,
-            "outputTokens": t.usage.output_tokens,
-            "cacheReadInputTokens": t.usage.cache_read_input_tokens,
-            "cacheCreationInputTokens": t.usage.cache_creation_input_tokens,
-            "webSearchRequests": 0,
-            "costUSD": t.cost_usd,
-            "contextWindow": t.context_window,
-            "maxOutputTokens": t.max_output_tokens,
-        }
-        for model, t in costs.models.items()
-    }
 
 
 def error_result(message: str, session_id: str, duration_ms: float) -> dict[str, Any]:
