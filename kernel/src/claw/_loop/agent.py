@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,7 @@ from claw import _routing as routing
 from claw._config import EffectiveSettings
 from claw._cost import CostTracker
 from claw._errors import ClawError
-from claw._loop.options import LoopOptions, Outcome
-from claw._loop.retry import RetryPolicy, session_start_timeout
+from claw._loop.retry import RetryPolicy
 from claw._loop.state import LOOP
 from claw._loop.turn import Turn
 from claw._messages import TextBlock
@@ -27,12 +27,11 @@ from claw._plugin_commands import CommandContext
 from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session, SessionState, session_store
+from claw._settings import env_number
 from claw._tools import ToolContext, ToolError
 
 if TYPE_CHECKING:
     from claw._subagents import SubagentResult, SubagentSpec
-
-__all__ = ["AgentLoop", "LoopOptions", "Outcome"]
 
 
 class AgentLoop(Turn):
@@ -362,3 +361,11 @@ def _sandbox(app: Any, settings: Any) -> Any:
     if name is None or name not in app.sandboxes:
         return None
     return app.sandboxes[name].obj(settings)
+
+
+def session_start_timeout(settings: Any, env: Mapping[str, str]) -> float | None:
+    """Seconds the user gives plugins for ``claw_session_start``: ``CLAW_SESSION_START_TIMEOUT``, else
+    settings ``sessionStartTimeout``; ``None`` when neither is set (then plugins may ask for a wait,
+    :meth:`claw.SessionContext.request_start_timeout`, else it is 30)."""
+    configured = env_number(env, "CLAW_SESSION_START_TIMEOUT", -1)
+    return configured if configured > 0 else settings.sessionStartTimeout

@@ -50,14 +50,6 @@ class RetryPolicy:
         return max(backoff, retry_after or 0.0)
 
 
-def session_start_timeout(settings: Any, env: Mapping[str, str]) -> float | None:
-    """Seconds the user gives plugins for ``claw_session_start``: ``CLAW_SESSION_START_TIMEOUT``, else
-    settings ``sessionStartTimeout``; ``None`` when neither is set (then plugins may ask for a wait,
-    :meth:`claw.SessionContext.request_start_timeout`, else it is 30)."""
-    configured = env_number(env, "CLAW_SESSION_START_TIMEOUT", -1)
-    return configured if configured > 0 else settings.sessionStartTimeout
-
-
 def _count_silence(idle: float, timeout: asyncio.Timeout) -> Callable[[], None]:
     """Expire ``timeout`` after ``idle`` seconds of silence the loop was awake to see (returns the canceller):
     seconds it spent blocked (a provider importing its SDK on first use) or waiting for a CPU are not the
