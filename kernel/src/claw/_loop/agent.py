@@ -54,8 +54,7 @@ class AgentLoop(Turn):
         self.chain = self._model_chain(resumed)
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
-        self.policy = RetryPolicy.configured(settings.model, self.env)
-        self.caller = self._caller(self.chain)
+        self.caller = self._caller(self.chain, RetryPolicy.configured(settings.model, self.env))
         self._runtime_impls = app.pm.implementers("claw_runtime_event")
 
         # A bad permission mode fails here too, before a session file exists.
@@ -305,10 +304,7 @@ class AgentLoop(Turn):
         choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
         if model:
             choice = dataclasses.replace(choice, source="set_model")
-        chain = routing.model_chain(
-            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
-        )
-        self._provider(chain[0])  # missing credentials fail here
+        chain = self._chain(choice)
         switched: dict[str, Any] = {"from": self.chain[0].address, "to": chain[0].address}
         self._session.record("model_switch", **switched, reason="set_model")
         self.chain, self.model_choice = chain, choice
