@@ -2,7 +2,7 @@
 :class:`claw.ApiError` and never retry themselves; what is retried, the bounds on waiting, the overloaded
 hand-off, skipped fallbacks, the knobs (settings ``retry.*``, ``streamIdleTimeout``) and the environment
 variables that override them for one run are in docs/cli.md, "Retries, the idle watchdog and fallbacks".
-Every retry, switch and skip is reported through callbacks and, at DEBUG, as a structlog line on stderr."""
+Every retry, switch and skip is reported through callbacks (:mod:`claw._loop.reporting`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from claw._errors import ApiError, CapabilityError, ClawError, EndpointUnreachable, MissingCredentials
-from claw._log import get_logger
 from claw._providers import KeepAlive, ModelRequest, ModelResponse, ResponseComplete, StreamEvent
 from claw._routing import Route
 from claw._settings import env_number
@@ -146,9 +145,6 @@ class ModelCaller:
             request, provider = self._servable(build, failed)
             route = self.route
             if failed is not None:
-                get_logger("claw.retry").debug(
-                    "fallback", failed=failed[0].address, to=route.address, reason=str(failed[1])
-                )
                 self.on_switch(failed[0], route, failed[1])
             outcome = await self._attempts(provider, request, on_event)
             if not isinstance(outcome, ApiError):
@@ -177,7 +173,6 @@ class ModelCaller:
                 if self.index == 0:
                     raise
                 reason = exc.reason if isinstance(exc, CapabilityError) else str(exc)
-                get_logger("claw.retry").debug("skip fallback", model=route.address, reason=reason)
                 self.on_skip(route, reason)
                 skipped.append(f"{route.address} {reason}")
                 if self.index + 1 < len(self.chain):
@@ -227,15 +222,6 @@ class ModelCaller:
                 delay = budget.next_wait(exc)
                 if delay is None:
                     return exc
-                get_logger("claw.retry").debug(
-                    "retry",
-                    model=route.address,
-                    attempt=budget.attempt,
-                    max_retries=self.policy.max_retries,
-                    wait_s=round(delay, 2),
-                    status=exc.status_code,
-                    reason=str(exc),
-                )
                 self.on_retry(budget.attempt, self.policy.max_retries, delay, exc, route)
                 await asyncio.sleep(delay)
 
