@@ -32,9 +32,9 @@ from claude_agent_sdk import (
     tool,
 )
 from claw import _paths as paths
-from claw._output.shapes import CLAUDE_CODE_PROTOCOL_VERSION
 from claw._version import VERSION
 from claw.testing.script import Fault, Reply, Text, ToolCall
+from claw_output.renderers import CLAUDE_CODE_PROTOCOL_VERSION
 
 CLAW = str(Path(sys.executable).with_name("claw"))
 

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 from claw._builtins.prompt_cache.tracker import CacheTracker
 from claw._errors import ApiError
-from claw._loop.retry import RetryPolicy, _watched, session_start_timeout
+from claw._loop.agent import session_start_timeout
+from claw._loop.retry import RetryPolicy, _watched
 from claw._messages import Usage
 from claw._providers import StreamEvent, TextDelta
 from claw._session_context import SessionContext

@@ -1,12 +1,8 @@
-"""How the kernel fires Claude Code hook events: only through pluggy's ``claw_hook_event``.
-
+"""How the kernel fires Claude Code hook events: only through pluggy's ``claw_hook_event``, answered by
+plugins' handlers (settings ``hooks`` run in claw-hooks' wrapper); the kernel's part is containment, a
+``trylast`` wrapper in :mod:`claw._builtin_plugin` (docs/architecture.md, "claw-hooks"; docs/hooks.md).
 The loop (and plugin commands, for plugin lifecycle events) calls :meth:`HookDispatch.run` at each
-event and acts on the :class:`claw.HookOutcome` it returns. The kernel runs no hook itself: plugins'
-``claw_hook_event`` handlers answer, and the command hooks of settings ``hooks`` (with the embedder's
-:class:`CallbackHook` callbacks) are run by the plugin that implements them as a ``wrapper=True``
-handler (``claw-hooks``). The kernel's own part is containment: a ``trylast`` wrapper in
-:mod:`claw._builtin_plugin` (so the innermost) bounds a handler's awaitable by ``pluginHookTimeout``,
-ignores an answer that is no ``HookOutcome`` and reports each handler's run.
+event and acts on the :class:`claw.HookOutcome` it returns.
 """
 
 from __future__ import annotations

@@ -96,3 +96,61 @@ def test_a_plugin_renders_json_in_claw_outputs_place(claw, claw_env, loop_env, p
         "answer": "second",
         "turns": 1,
     }
+
+
+#: A ``json`` renderer that prints the session's start facts (``Renderer.init``), not Claude Code's message.
+INIT_FACTS = """
+import json
+import claw
+
+
+class Facts(claw.Renderer):
+    def __init__(self, out):
+        self.out = out
+
+    def init(self, facts):
+        self.out.write(json.dumps(sorted(facts)) + " " + facts["permissionMode"] + "\\n")
+
+
+@claw.hookimpl
+def claw_output_renderer(format, partial, out):
+    return Facts(out) if format == "json" else None
+"""
+
+
+def test_stream_json_prints_the_start_facts_in_claude_codes_init_and_a_renderer_gets_them(
+    claw, loop_env, plugin_module
+):
+    loop_env.script(Reply(Text("one")), Reply(Text("two")))
+    res = claw("-p", "hi", "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits")
+    init = res.assert_success().json_lines()[0]
+    assert list(init) == [
+        "type",
+        "subtype",
+        "cwd",
+        "session_id",
+        "tools",
+        "mcp_servers",
+        "model",
+        "permissionMode",
+        "slash_commands",
+        "apiKeySource",
+        "output_style",
+        "agents",
+        "skills",
+        "plugins",
+        "claude_code_version",
+        "claw_version",
+        "sandbox",
+        "uuid",
+    ]
+    assert init["permissionMode"] == "acceptEdits" and init["claude_code_version"] == "2.0.0"
+    plugin_module("init_facts", INIT_FACTS)
+    out = (
+        claw("-p", "hi", "--output-format", "json", "--permission-mode", "acceptEdits")
+        .assert_success()
+        .stdout
+    )
+    facts = ["apiKeySource", "cwd", "mcp_servers", "model", "permissionMode", "plugins", "sandbox"]
+    facts += ["session_id", "slash_commands", "tools"]
+    assert out == json.dumps(facts) + " acceptEdits\n"

@@ -2,16 +2,14 @@
 
 :class:`AgentLoop` starts and ends the session (models, permission engine, session file, contexts, plugins'
 session hooks, the ``init`` event) and switches model or permission mode on request. Its parts are layers,
-each in its own module: :mod:`claw._loop.reporting` (events and hooks), :mod:`claw._loop.offered_tools`,
-:mod:`claw._loop.tool_calls`, :mod:`claw._loop.requests` (model requests and their cost),
-:mod:`claw._loop.compacting` and :mod:`claw._loop.turn` (a prompt to the end of its turn, interruption and
-repair). Sub-agents are the ``subagents`` built-in's (:mod:`claw._builtins.subagents`)."""
+one module each (docs/architecture.md, ``_loop/``). Sub-agents are the ``subagents`` built-in's."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,23 +19,20 @@ from claw import _routing as routing
 from claw._config import EffectiveSettings
 from claw._cost import CostTracker
 from claw._errors import ClawError
-from claw._loop.options import LoopOptions, Outcome
-from claw._loop.retry import RetryPolicy, session_start_timeout
+from claw._loop.retry import RetryPolicy
 from claw._loop.state import LOOP
 from claw._loop.turn import Turn
 from claw._messages import TextBlock
-from claw._output import shapes
 from claw._plugin_commands import CommandContext
 from claw._plugins import disabled_builtin, missing_provider
 from claw._routing import Route
 from claw._session_context import SessionContext
 from claw._sessions import Session, SessionState, session_store
+from claw._settings import env_number
 from claw._tools import ToolContext, ToolError
 
 if TYPE_CHECKING:
     from claw._subagents import SubagentResult, SubagentSpec
-
-__all__ = ["AgentLoop", "LoopOptions", "Outcome"]
 
 
 class AgentLoop(Turn):
@@ -60,8 +55,7 @@ class AgentLoop(Turn):
         self.chain = self._model_chain(resumed)
         primary = self._provider(self.chain[0])  # missing credentials fail before anything is written
         self.costs = CostTracker(settings.model.prices)
-        self.policy = RetryPolicy.configured(settings.model, self.env)
-        self.caller = self._caller(self.chain)
+        self.caller = self._caller(self.chain, RetryPolicy.configured(settings.model, self.env))
         self._runtime_impls = app.pm.implementers("claw_runtime_event")
 
         # A bad permission mode fails here too, before a session file exists.
@@ -161,28 +155,31 @@ class AgentLoop(Turn):
         self.tool_ctx.stash[PERMISSIONS] = self.permissions  # EnterPlanMode switches its mode
 
     def _announce(self, session: Session, primary: Any) -> None:
-        """The ``init`` system event (and the sandbox in the session file)."""
+        """The ``init`` system event (and the sandbox in the session file); its ``permissionMode`` is
+        Claude Code's name of the mode (``acceptEdits`` for claw's ``workspace-write``)."""
+        from claw._permissions.modes import claude_code_name  # the permissions package is heavy to import
+
         sandbox = self._sandbox_status()
         if sandbox["enabled"]:
             session.record("sandbox", **sandbox)
-        self.renderer.system(
-            shapes.init(
-                session_id=session.id,
-                cwd=str(self.workspace),
-                model=self.chain[0].info.id,
-                tools=[t.name for t in self._tool_list],
-                mcp_servers=[dict(s) for s in self._ctx.statuses],
-                permission_mode=self.permissions.mode,
-                slash_commands=sorted(self._ctx.commands),
-                plugins=[{"name": f.name, "path": str(f.root)} for f in self.opts.plugin_folders]
+        self.renderer.init(
+            {
+                "cwd": str(self.workspace),
+                "session_id": session.id,
+                "tools": [t.name for t in self._tool_list],
+                "mcp_servers": [dict(s) for s in self._ctx.statuses],
+                "model": self.chain[0].info.id,
+                "permissionMode": claude_code_name(self.permissions.mode),
+                "slash_commands": sorted(self._ctx.commands),
+                "apiKeySource": primary.credentials().source or "none",
+                "plugins": [{"name": f.name, "path": str(f.root)} for f in self.opts.plugin_folders]
                 + [
                     {"name": r.name, "version": r.version, "dist": r.dist}
                     for r in self.app.pm.records
                     if r.status == "loaded"
                 ],
-                api_key_source=primary.credentials().source or "none",
-                sandbox=sandbox,
-            )
+                "sandbox": sandbox,
+            }
         )
 
     def _sandbox_status(self) -> dict[str, Any]:
@@ -306,10 +303,8 @@ class AgentLoop(Turn):
         chain = self._chain(choice)
         switched: dict[str, Any] = {"from": self.chain[0].address, "to": chain[0].address}
         self._session.record("model_switch", **switched, reason="set_model")
-        spent = self.caller.api_seconds
         self.chain, self.model_choice = chain, choice
-        self.caller = self._caller(chain)
-        self.caller.api_seconds = spent
+        self.caller.chain, self.caller.index = chain, 0  # the same caller: its API time goes on counting
         return chain[0].address
 
     def _read_settings(self, resumed: SessionState | None) -> EffectiveSettings:
@@ -358,3 +353,11 @@ def _sandbox(app: Any, settings: Any) -> Any:
     if name is None or name not in app.sandboxes:
         return None
     return app.sandboxes[name].obj(settings)
+
+
+def session_start_timeout(settings: Any, env: Mapping[str, str]) -> float | None:
+    """Seconds the user gives plugins for ``claw_session_start``: ``CLAW_SESSION_START_TIMEOUT``, else
+    settings ``sessionStartTimeout``; ``None`` when neither is set (then plugins may ask for a wait,
+    :meth:`claw.SessionContext.request_start_timeout`, else it is 30)."""
+    configured = env_number(env, "CLAW_SESSION_START_TIMEOUT", -1)
+    return configured if configured > 0 else settings.sessionStartTimeout

@@ -1,5 +1,6 @@
 """What the loop tells others as it runs: runtime events to plugins, Claude Code hook events, and
-retries, model switches and skipped fallbacks to the session file, the renderer and the console."""
+retries, model switches and skipped fallbacks to the session file, the renderer, the console and, at
+DEBUG, structlog (``claw.retry``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from claw import _console as console
 from claw._errors import ApiError, EndpointUnreachable
 from claw._events import HookEvent, HookOutcome, RuntimeEvent
+from claw._log import get_logger
 from claw._loop.state import LoopState
 from claw._output import shapes
 from claw._routing import Route
@@ -22,16 +24,14 @@ class Reporting(LoopState):
         event = RuntimeEvent(type=type, session_id=self.session.id if self.session else "", data=data)
         self.app.pm.hook.claw_runtime_event(event=event)
 
-    def _hook_base(self) -> dict[str, Any]:
-        return {
+    async def _hook(self, name: str, **fields: Any) -> HookOutcome:
+        base = {
             "session_id": self._session.id,
             "transcript_path": str(self._session.path or ""),
             "cwd": str(self.workspace),
             "permission_mode": self.permissions.mode,
         }
-
-    async def _hook(self, name: str, **fields: Any) -> HookOutcome:
-        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **{**self._hook_base(), **fields}))  # type: ignore[arg-type]
+        outcome = await self.hooks.run(HookEvent(hook_event_name=name, **{**base, **fields}))  # type: ignore[arg-type]
         if outcome.system_message:  # for the user, not the model: one line on stderr
             console.warn(outcome.system_message, once=False)
         return outcome
@@ -45,6 +45,15 @@ class Reporting(LoopState):
 
     def _on_retry(self, attempt: int, max_retries: int, delay: float, error: ApiError, route: Route) -> None:
         status = error.status_code
+        get_logger("claw.retry").debug(
+            "retry",
+            model=route.address,
+            attempt=attempt,
+            max_retries=max_retries,
+            wait_s=round(delay, 2),
+            status=status,
+            reason=str(error),
+        )
         self._session.record(
             "api_retry",
             attempt=attempt,
@@ -74,11 +83,13 @@ class Reporting(LoopState):
         )
 
     def _on_switch(self, old: Route, new: Route, error: ApiError) -> None:
-        switched: dict[str, Any] = {"from": old.address, "to": new.address, "reason": str(error)}
-        self._session.record("model_switch", **switched)
-        self._emit("model_switch", **{"from": old.address, "to": new.address})
+        get_logger("claw.retry").debug("fallback", failed=old.address, to=new.address, reason=str(error))
+        switched: dict[str, Any] = {"from": old.address, "to": new.address}
+        self._session.record("model_switch", **switched, reason=str(error))
+        self._emit("model_switch", **switched)
         console.warn(f"{old.address} failed ({error}); falling back to {new.address}", once=False)
 
     def _on_skip(self, route: Route, reason: str) -> None:
+        get_logger("claw.retry").debug("skip fallback", model=route.address, reason=reason)
         self._session.record("model_skip", model=route.address, reason=reason)
         console.warn(f"skipping fallback {route.address}: {reason}", once=False)

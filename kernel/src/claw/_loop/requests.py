@@ -8,7 +8,7 @@ from typing import Any
 
 from claw import _routing as routing
 from claw._errors import ApiError
-from claw._loop.retry import ModelCaller
+from claw._loop.retry import ModelCaller, RetryPolicy
 from claw._loop.tool_calls import ToolCalls
 from claw._messages import ImageBlock, Message, TextBlock, ToolResultBlock
 from claw._providers import ModelInfo, ModelRequest, ModelResponse
@@ -37,9 +37,9 @@ class ModelRequests(ToolCalls):
         self._provider(chain[0])
         return chain
 
-    def _caller(self, chain: list[Route]) -> ModelCaller:
+    def _caller(self, chain: list[Route], policy: RetryPolicy) -> ModelCaller:
         """A caller for ``chain`` that reports retries, switches and skipped fallbacks to this session."""
-        return ModelCaller(chain, self._provider, self.policy, self._on_retry, self._on_switch, self._on_skip)
+        return ModelCaller(chain, self._provider, policy, self._on_retry, self._on_switch, self._on_skip)
 
     async def _complete(self, model: str, system: str, prompt: str) -> str:
         """:attr:`claw.ToolContext.complete`: one request to ``model`` through the session's providers
@@ -57,7 +57,7 @@ class ModelRequests(ToolCalls):
                 cache=False,
             )
 
-        response, used = await self._caller([route]).call(build, lambda _event: None)
+        response, used = await self._caller([route], self.caller.policy).call(build, lambda _event: None)
         self.costs.add(self._info(used), response.usage)
         return response.to_message().text
 

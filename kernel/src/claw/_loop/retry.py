@@ -2,7 +2,7 @@
 :class:`claw.ApiError` and never retry themselves; what is retried, the bounds on waiting, the overloaded
 hand-off, skipped fallbacks, the knobs (settings ``retry.*``, ``streamIdleTimeout``) and the environment
 variables that override them for one run are in docs/cli.md, "Retries, the idle watchdog and fallbacks".
-Every retry, switch and skip is reported through callbacks and, at DEBUG, as a structlog line on stderr."""
+Every retry, switch and skip is reported through callbacks (:mod:`claw._loop.reporting`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from claw._errors import ApiError, CapabilityError, ClawError, EndpointUnreachable, MissingCredentials
-from claw._log import get_logger
 from claw._providers import KeepAlive, ModelRequest, ModelResponse, ResponseComplete, StreamEvent
 from claw._routing import Route
 from claw._settings import env_number
@@ -48,14 +47,6 @@ class RetryPolicy:
         ``max_delay`` (the cap applies after the jitter), never less than the server asked for."""
         backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1) * random.uniform(0.75, 1.25))
         return max(backoff, retry_after or 0.0)
-
-
-def session_start_timeout(settings: Any, env: Mapping[str, str]) -> float | None:
-    """Seconds the user gives plugins for ``claw_session_start``: ``CLAW_SESSION_START_TIMEOUT``, else
-    settings ``sessionStartTimeout``; ``None`` when neither is set (then plugins may ask for a wait,
-    :meth:`claw.SessionContext.request_start_timeout`, else it is 30)."""
-    configured = env_number(env, "CLAW_SESSION_START_TIMEOUT", -1)
-    return configured if configured > 0 else settings.sessionStartTimeout
 
 
 def _count_silence(idle: float, timeout: asyncio.Timeout) -> Callable[[], None]:
@@ -154,9 +145,6 @@ class ModelCaller:
             request, provider = self._servable(build, failed)
             route = self.route
             if failed is not None:
-                get_logger("claw.retry").debug(
-                    "fallback", failed=failed[0].address, to=route.address, reason=str(failed[1])
-                )
                 self.on_switch(failed[0], route, failed[1])
             outcome = await self._attempts(provider, request, on_event)
             if not isinstance(outcome, ApiError):
@@ -185,7 +173,6 @@ class ModelCaller:
                 if self.index == 0:
                     raise
                 reason = exc.reason if isinstance(exc, CapabilityError) else str(exc)
-                get_logger("claw.retry").debug("skip fallback", model=route.address, reason=reason)
                 self.on_skip(route, reason)
                 skipped.append(f"{route.address} {reason}")
                 if self.index + 1 < len(self.chain):
@@ -235,15 +222,6 @@ class ModelCaller:
                 delay = budget.next_wait(exc)
                 if delay is None:
                     return exc
-                get_logger("claw.retry").debug(
-                    "retry",
-                    model=route.address,
-                    attempt=budget.attempt,
-                    max_retries=self.policy.max_retries,
-                    wait_s=round(delay, 2),
-                    status=exc.status_code,
-                    reason=str(exc),
-                )
                 self.on_retry(budget.attempt, self.policy.max_retries, delay, exc, route)
                 await asyncio.sleep(delay)
 

@@ -1,5 +1,5 @@
 """What one session's loop holds: set in ``__init__`` or by :meth:`claw._loop.AgentLoop.start`, and read by
-the parts of the loop, each a layer on the one before it (listed in :mod:`claw._loop.agent`)."""
+the parts of the loop, each a layer on the one before it (docs/architecture.md, ``_loop/``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from claw import _routing as routing
 from claw._cost import CostTracker
 from claw._loop.options import LoopOptions
-from claw._loop.retry import ModelCaller, RetryPolicy
+from claw._loop.retry import ModelCaller
 from claw._messages import TextBlock
 from claw._output import Renderer
 from claw._routing import Route
@@ -36,7 +36,6 @@ class LoopState:
     chain: list[Route]
     model_choice: routing.ModelChoice
     costs: CostTracker
-    policy: RetryPolicy
     caller: ModelCaller
     permissions: PermissionGate
     hooks: HookDispatch

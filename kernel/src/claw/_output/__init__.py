@@ -14,8 +14,13 @@ from claw._providers import ModelResponse, StreamEvent
 class Renderer:
     """Receives what happens during a run. The base class ignores everything."""
 
+    def init(self, facts: dict[str, Any]) -> None:
+        """The session has started: ``system/init``'s own fields (``session_id``, ``cwd``, ``model``,
+        ``tools``, ``mcp_servers``, ``permissionMode``, ``slash_commands``, ``apiKeySource``, ``plugins``,
+        ``sandbox``), which claw-output's stream-json prints in Claude Code's shape."""
+
     def system(self, data: dict[str, Any]) -> None:
-        """A ``system`` message: ``init`` at the start, ``api_retry`` on each retry, ``compact_boundary``."""
+        """A ``system`` message: ``api_retry`` on each retry, ``compact_boundary``."""
 
     def stream_event(self, event: StreamEvent) -> None:
         """A piece of the answer as it streams."""

@@ -1,8 +1,6 @@
 """Claude Code's JSON message shapes the loop reports (``SDKSystemMessage``, ``SDKResultMessage``), built
-from claw's types; the assistant and user messages, which only stream-json prints, are claw-output's.
-
-``system/init``'s ``permissionMode`` is Claude Code's name of the mode (``acceptEdits`` for claw's
-``workspace-write``). Where they differ, on purpose: docs/cli.md, "Differences from Claude Code".
+from claw's types; ``system/init`` and the assistant and user messages, which only stream-json prints, are
+claw-output's. Where they differ, on purpose: docs/cli.md, "Differences from Claude Code".
 """
 
 from __future__ import annotations
@@ -12,54 +10,10 @@ from typing import Any
 
 from claw._cost import CostTracker
 from claw._sessions import CacheStats
-from claw._version import VERSION
-
-#: What ``system/init`` reports as ``claude_code_version``: the Claude Code protocol level claw implements,
-#: so that an Agent SDK gating features on the number enables only those claw honours (the SDK's gates, and
-#: when to raise it: docs/agent-sdk.md, "What differs from Claude Code").
-CLAUDE_CODE_PROTOCOL_VERSION = "2.0.0"
 
 
 def _uuid() -> str:
     return str(uuid.uuid4())
-
-
-def init(
-    *,
-    session_id: str,
-    cwd: str,
-    model: str,
-    tools: list[str],
-    mcp_servers: list[dict[str, Any]],
-    permission_mode: str,
-    slash_commands: list[str],
-    plugins: list[dict[str, Any]],
-    api_key_source: str,
-    sandbox: dict[str, Any],
-) -> dict[str, Any]:
-    """Claude Code's ``system``/``init`` message, plus claw's ``sandbox`` (what confines commands)."""
-    from claw._permissions.modes import claude_code_name  # the permissions package is heavy to import
-
-    return {
-        "type": "system",
-        "subtype": "init",
-        "cwd": cwd,
-        "session_id": session_id,
-        "tools": tools,
-        "mcp_servers": mcp_servers,
-        "model": model,
-        "permissionMode": claude_code_name(permission_mode),
-        "slash_commands": slash_commands,
-        "apiKeySource": api_key_source,
-        "output_style": "default",
-        "agents": [],
-        "skills": [],
-        "plugins": plugins,
-        "claude_code_version": CLAUDE_CODE_PROTOCOL_VERSION,
-        "claw_version": VERSION,
-        "sandbox": sandbox,
-        "uuid": _uuid(),
-    }
 
 
 def api_retry(
@@ -117,7 +71,19 @@ def result(
         "stop_reason": stop_reason,
         "total_cost_usd": costs.total_cost_usd,
         "usage": costs.usage.model_dump(),
-        "modelUsage": model_usage(costs),
+        "modelUsage": {
+            model: {
+                "inputTokens": t.usage.input_tokens,
+                "outputTokens": t.usage.output_tokens,
+                "cacheReadInputTokens": t.usage.cache_read_input_tokens,
+                "cacheCreationInputTokens": t.usage.cache_creation_input_tokens,
+                "webSearchRequests": 0,
+                "costUSD": t.cost_usd,
+                "contextWindow": t.context_window,
+                "maxOutputTokens": t.max_output_tokens,
+            }
+            for model, t in costs.models.items()
+        },
         "permission_denials": permission_denials,
         "api_error_status": api_error_status,
         "cache_stats": cache_stats,
@@ -127,23 +93,6 @@ def result(
     if model is not None:
         data["model"] = model
     return data
-
-
-def model_usage(costs: CostTracker) -> dict[str, Any]:
-    """Claude Code's ``modelUsage``: ``{model: {inputTokens, outputTokens, ..., costUSD}}``."""
-    return {
-        model: {
-            "inputTokens": t.usage.input_tokens,
-            "outputTokens": t.usage.output_tokens,
-            "cacheReadInputTokens": t.usage.cache_read_input_tokens,
-            "cacheCreationInputTokens": t.usage.cache_creation_input_tokens,
-            "webSearchRequests": 0,
-            "costUSD": t.cost_usd,
-            "contextWindow": t.context_window,
-            "maxOutputTokens": t.max_output_tokens,
-        }
-        for model, t in costs.models.items()
-    }
 
 
 def error_result(message: str, session_id: str, duration_ms: float) -> dict[str, Any]:

@@ -26,8 +26,8 @@ def claw_output_renderer(format: str, partial: bool, out: TextIO) -> Renderer | 
     Stops at first non-None result. A plugin's answer comes before claw-output's (``trylast``), which
     answers for ``text``, ``json`` and ``stream-json`` (Claude Code's shapes, `cli <cli.md>`_). With no
     answer, ``text`` prints each assistant message whole and the JSON formats stop the run naming
-    claw-output. A :class:`claw.Renderer` receives ``system``, ``stream_event``, ``assistant``, ``user``,
-    ``result`` and (``--include-hook-events``) ``hook_run`` calls as the run goes; it writes the run's
+    claw-output. A :class:`claw.Renderer` receives ``init``, ``system``, ``stream_event``, ``assistant``,
+    ``user``, ``result`` and (``--include-hook-events``) ``hook_run`` calls as the run goes; it writes the run's
     output to ``out`` and nothing else (diagnostics go to stderr). While the run goes on, ``sys.stdout``
     points at stderr so that nothing else can mix into the output: write to ``out``, not to ``sys.stdout``.
 

@@ -1,8 +1,8 @@
 """What a run prints on stdout: ``--output-format text|json|stream-json``.
 
 The agent loop reports to a :class:`claw.Renderer`; the three formats are three renderers. The JSON shapes
-are Claude Code's (``claude -p --output-format json|stream-json``): the loop builds the ``system`` and
-``result`` messages, :class:`StreamJsonRenderer` the assistant and user messages and :func:`anthropic_events`
+are Claude Code's (``claude -p --output-format json|stream-json``): the loop builds the ``result`` and
+the other ``system`` messages, :class:`StreamJsonRenderer` ``system/init`` and the assistant and user messages and :func:`anthropic_events`
 the ``--include-partial-messages`` events, so tools that parse Claude Code's output can parse claw's. Only the requested output goes to stdout; diagnostics go to stderr.
 """
 
@@ -12,6 +12,7 @@ import uuid
 from typing import Any, TextIO
 
 from claw import (
+    VERSION,
     Message,
     ModelResponse,
     Renderer,
@@ -22,6 +23,11 @@ from claw import (
     ToolUseStart,
     dumps,
 )
+
+#: What ``system/init`` reports as ``claude_code_version``: the Claude Code protocol level claw implements,
+#: so that an Agent SDK gating features on the number enables only those claw honours (the SDK's gates, and
+#: when to raise it: docs/agent-sdk.md, "What differs from Claude Code").
+CLAUDE_CODE_PROTOCOL_VERSION = "2.0.0"
 
 
 class TextRenderer(Renderer):
@@ -116,10 +122,34 @@ class StreamJsonRenderer(Renderer):
         self.out.write(dumps(data) + "\n")
         self.out.flush()
 
+    def init(self, facts: dict[str, Any]) -> None:
+        """Claude Code's ``system``/``init`` message, plus claw's ``sandbox`` (what confines commands)."""
+        self.session_id = facts["session_id"]
+        self._line(
+            {
+                "type": "system",
+                "subtype": "init",
+                "cwd": facts["cwd"],
+                "session_id": facts["session_id"],
+                "tools": facts["tools"],
+                "mcp_servers": facts["mcp_servers"],
+                "model": facts["model"],
+                "permissionMode": facts["permissionMode"],
+                "slash_commands": facts["slash_commands"],
+                "apiKeySource": facts["apiKeySource"],
+                "output_style": "default",
+                "agents": [],
+                "skills": [],
+                "plugins": facts["plugins"],
+                "claude_code_version": CLAUDE_CODE_PROTOCOL_VERSION,
+                "claw_version": VERSION,
+                "sandbox": facts["sandbox"],
+                "uuid": str(uuid.uuid4()),
+            }
+        )
+
     def system(self, data: dict[str, Any]) -> None:
-        if data.get("subtype") == "init":
-            self.session_id = data.get("session_id") or ""
-        elif data.get("subtype") == "api_retry":
+        if data.get("subtype") == "api_retry":
             self._started.clear()  # the retried stream starts its blocks again
         self._line(data)
 

@@ -68,7 +68,8 @@ def _turn_model(loop: Any, model: str | None) -> Iterator[None]:
         return
     choice = routing.ModelChoice(model, "the command's frontmatter", loop.model_choice.prefer)
     session_caller = loop.caller
-    loop.caller = loop._caller(loop._chain(choice))  # missing credentials fail before the turn starts
+    chain = loop._chain(choice)  # missing credentials fail before the turn starts
+    loop.caller = loop._caller(chain, session_caller.policy)
     try:
         yield
     finally:
