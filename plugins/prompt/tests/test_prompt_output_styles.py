@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from claw.testing.script import Reply, Text
 from claw_prompt.sections import ANSWERING, BASE_PROMPT, CODING, IDENTITY
 
@@ -106,17 +107,16 @@ def test_an_unknown_style_warns_once_naming_the_styles_and_runs_with_the_default
     ]
 
 
-def test_bare_skips_custom_styles_but_keeps_the_built_in_ones(claw, loop_env, workspace):
+@pytest.mark.parametrize("flag", ["--bare", "--safe-mode"])
+def test_bare_and_safe_mode_skip_custom_styles_but_keep_the_built_in_ones(claw, loop_env, workspace, flag):
     _pirate(workspace / ".claude" / "output-styles")
     _choose(workspace, "Pirate")
-    loop_env.script(Reply(Text("bare")), Reply(Text("learning")))
-    bare = claw("--bare", "-p", "hi").assert_success()
-    assert _system(loop_env.requests[0]).startswith(BASE_PROMPT) and "arr." not in _system(
-        loop_env.requests[0]
-    )
-    assert bare.stderr == ""
+    loop_env.script(Reply(Text("skipped")), Reply(Text("learning")))
+    skipped = claw(flag, "-p", "hi").assert_success()
+    system = _system(loop_env.requests[0])
+    assert system.startswith(BASE_PROMPT) and "arr." not in system and skipped.stderr == ""
     _choose(workspace, "Learning")
-    claw("--bare", "-p", "hi").assert_success()
+    claw(flag, "-p", "hi").assert_success()
     assert "# Output style: Learning" in _system(loop_env.requests[1])
 
 
