@@ -78,6 +78,6 @@ def test_import_cycles_are_included_once(tmp_path, claw_env):
 
 def test_sections_in_claude_codes_order_and_memory_empty_without_files(claw_env, tmp_path):
     found = sections(tmp_path, claw_env, dt.date(2030, 1, 2), [tmp_path / "extra"])
-    assert list(found) == ["instructions", "environment", "memory"]
-    assert found["instructions"].startswith("You are claw") and found["memory"] == ""
+    assert list(found) == ["instructions", "environment", "memory", "style"]
+    assert found["instructions"].startswith("You are claw") and found["memory"] == found["style"] == ""
     assert f"Additional working directories: {tmp_path / 'extra'}\n" in found["environment"]

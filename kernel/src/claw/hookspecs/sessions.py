@@ -37,8 +37,8 @@ def claw_system_prompt(
     (and a sub-agent's), and what ``claw print-system-prompt`` prints.
 
     The default, the ``prompt`` plugin of claw-prompt (``trylast``), answers ``instructions`` (claw's own),
-    ``environment`` (working directory, platform, date, git state) and ``memory`` (the user's ``CLAUDE.md``
-    files, `cli.md <cli.md#the-system-prompt>`_). The kernel merges the answers in the reverse of pluggy's
+    ``environment`` (working directory, platform, date, git state), ``memory`` (the user's ``CLAUDE.md``
+    files) and ``style`` (settings ``outputStyle``, `cli.md <cli.md#the-system-prompt>`_). The kernel merges the answers in the reverse of pluggy's
     call order (the default's first, then the others in plugin load order) into one ordered set: a new
     name adds a section after those before it, a name already there replaces that section's text where
     it stands (answer ``instructions`` to replace claw's own instructions, ``""`` to drop a section). An

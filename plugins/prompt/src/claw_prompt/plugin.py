@@ -1,6 +1,6 @@
-"""The ``prompt`` plugin: answers ``claw_system_prompt`` with claw's instructions, the environment and the
-user's instruction files, and adds Claude Code's ``--exclude-dynamic-system-prompt-sections``. Imported on
-every start: it imports only ``claw``; the sections load when a prompt is built."""
+"""The ``prompt`` plugin: answers ``claw_system_prompt`` with claw's instructions, the environment, the
+user's instruction files and the output style (settings ``outputStyle``), and adds Claude Code's
+``--exclude-dynamic-system-prompt-sections``. Imported on every start: it imports only ``claw``; the sections load when a prompt is built."""
 
 from __future__ import annotations
 
@@ -14,20 +14,37 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import click
-    from claw import LoopOptions
+    from claw import EffectiveSettings, LoopOptions
 
+#: The settings key naming the output style (Claude Code's), :mod:`claw_prompt.styles`.
+OUTPUT_STYLE = "outputStyle"
 #: The flag's parameter name (``LoopOptions.extra``, ``claw print-system-prompt`` reads it too).
 EXCLUDE = "exclude_dynamic_system_prompt_sections"
 
 
 @hookimpl(trylast=True)
 def claw_system_prompt(
-    workspace: Path, env: Mapping[str, str], date: dt.date, additional_dirs: Sequence[Path]
+    workspace: Path,
+    env: Mapping[str, str],
+    settings: EffectiveSettings,
+    date: dt.date,
+    additional_dirs: Sequence[Path],
 ) -> dict[str, str]:
     """``trylast``: merged first, so a plugin's section named like one of these replaces it."""
     from claw_prompt.sections import sections
 
-    return sections(workspace, env, date, additional_dirs)
+    return sections(workspace, env, date, additional_dirs, settings.get(OUTPUT_STYLE))
+
+
+@hookimpl
+def claw_register_settings(register: Callable[..., None]) -> None:
+    # Claude Code saves the choice in .claude/settings.local.json: read there too, as it is.
+    register(
+        OUTPUT_STYLE,
+        str,
+        "The output style: default, Explanatory, Learning or a custom style's name (Claude Code's key)",
+        claude_code=lambda value, _file: value,
+    )
 
 
 @hookimpl

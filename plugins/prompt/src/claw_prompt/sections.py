@@ -1,6 +1,7 @@
 """The default sections of the system prompt: claw's own instructions (``instructions``, what
 ``--system-prompt`` replaces), facts about the environment (``environment``) and the user's instruction
-files (``memory``, :mod:`claw_prompt.instructions`), in that order, as Claude Code orders them.
+files (``memory``, :mod:`claw_prompt.instructions`), in that order, as Claude Code orders them, then the
+output style's text (``style``, :mod:`claw_prompt.styles`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from pathlib import Path
 
 import claw
 
-from claw_prompt import instructions
+from claw_prompt import instructions, styles
 
-BASE_PROMPT = """\
+IDENTITY = """\
 You are claw, an agent that works on software in the user's workspace: you read code, edit files and \
-run commands through the tools you are given, and you finish the task you are asked to do.
+run commands through the tools you are given, and you finish the task you are asked to do."""
 
+#: Claw's coding instructions: what a custom output style drops unless ``keep-coding-instructions: true``.
+CODING = """\
 How to work:
 - Understand before you change: read the relevant files and search the code instead of guessing. \
 Check how the project builds, tests and formats code, and follow its existing conventions.
@@ -31,11 +34,15 @@ requested together; they run in parallel.
 - A denied or failed tool call is information, not an obstacle to route around: adapt, or explain \
 what you need.
 - Never expose secrets, never push, publish or delete data outside the workspace unless the user asked \
-for exactly that.
+for exactly that."""
 
+#: How to answer: what every output style but ``default`` replaces with its own.
+ANSWERING = """\
 How to answer:
 - Be brief and concrete. Lead with the result; mention files as path:line.
 - When the task is done, stop. When it cannot be done, say why and what would unblock it."""
+
+BASE_PROMPT = "\n\n".join((IDENTITY, CODING, ANSWERING))
 
 
 def _git(workspace: Path, *args: str) -> str | None:
@@ -124,13 +131,27 @@ def memory(workspace: Path, env: Mapping[str, str]) -> str:
     return "\n\n".join(parts)
 
 
+def own_instructions(style: styles.Style) -> str:
+    """Claw's own instructions as ``style`` keeps them (:mod:`claw_prompt.styles`)."""
+    if style.name == styles.DEFAULT:
+        return BASE_PROMPT
+    return "\n\n".join((IDENTITY, CODING) if style.keep_coding_instructions else (IDENTITY,))
+
+
 def sections(
-    workspace: Path, env: Mapping[str, str], date: _dt.date, additional_dirs: Sequence[str | Path] = ()
+    workspace: Path,
+    env: Mapping[str, str],
+    date: _dt.date,
+    additional_dirs: Sequence[str | Path] = (),
+    output_style: object = None,
 ) -> dict[str, str]:
     """The sections for a session in ``workspace`` (``additional_dirs``: settings
-    ``permissions.additionalDirectories`` and ``--add-dir``, resolved)."""
+    ``permissions.additionalDirectories`` and ``--add-dir``, resolved; ``output_style``: settings
+    ``outputStyle``, whose text is the last section, ``style``)."""
+    style = styles.active(output_style, workspace, env)
     return {
-        "instructions": BASE_PROMPT,
+        "instructions": own_instructions(style),
         "environment": environment(workspace, date, additional_dirs),
         "memory": memory(workspace, env),
+        "style": style.text,
     }
