@@ -59,10 +59,15 @@ MAX_FUNCTION_LINES = 80
 #: sections sent as a reminder in the first user message); -12 for dead code (parameters no caller passed);
 #: +75 for Claude Code's ``--safe-mode``, ``--debug-file`` and tracebacks under ``--debug``; +7 for ``--bg``
 #: (the command line kept to run again, a hook ending a run with exit 0) and ``--plugin-url`` naming its
-#: plugin when it is disabled; +5 for the new built-ins' flags naming their built-in when it is disabled.
+#: plugin when it is disabled; +5 for the new built-ins' flags naming their built-in when it is disabled;
+#: 12,802 after a session (two waves) that moved workspace trust, the permission prompt tool, prompt-cache
+#: bookkeeping, the session, permission and system-prompt flags, slash-command calls, the store that keeps
+#: nothing and the ``--json-schema`` turn logic into built-ins, ``system/init`` and the assistant and user
+#: shapes into claw-output, a killed run's repair into claw-sessions, and cut twice-said code (one
+#: ``collect``, one lazy-export line per module, one disabled-built-in line).
 #: Lower it when features leave; a change that adds to the kernel must take the lines from somewhere else in
 #: it, or move a feature out.
-MAX_KERNEL_LINES = 12_826
+MAX_KERNEL_LINES = 12_802
 #: A ratchet on the core alone (the kernel without its built-in plugins): 12,586 before the kernel's commands
 #: (doctor, plugins, resume-session), the local task backend, the StructuredOutput tool and the whole-text
 #: renderer became built-in plugins, 12,052 after (12,049 after the sub-agent keep-alive change and its
@@ -73,8 +78,9 @@ MAX_KERNEL_LINES = 12_826
 #: of claw-kernel above (+3 for ``cleanupPeriodDays`` naming claw-sessions when it is disabled; +19 for
 #: ``claw.bare`` and ``--debug``'s log categories; +26 for the session ``meta`` and ``claw_plugin_folders``,
 #: +20 for session names and per-machine prompt sections, -12 for dead code, +11 for ``--safe-mode`` and
-#: ``--debug-file``, +7 for ``--bg`` and ``--plugin-url``, +5 for disabled built-ins' flags, see above). Lower it as features leave the core; the goal is under 6,000.
-MAX_CORE_LINES = 11_041
+#: ``--debug-file``, +7 for ``--bg`` and ``--plugin-url``, +5 for disabled built-ins' flags, see above); 10,151
+#: after the moves above (seven more built-ins: 21). Lower it as features leave the core; the goal is under 6,000.
+MAX_CORE_LINES = 10_151
 #: What the core leaves out: the built-in plugins, under ``claw/`` (names relative to it).
 BUILTINS = ("_builtins", "_builtin_plugin.py")
 
