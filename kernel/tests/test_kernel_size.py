@@ -60,14 +60,15 @@ MAX_FUNCTION_LINES = 80
 #: +75 for Claude Code's ``--safe-mode``, ``--debug-file`` and tracebacks under ``--debug``; +7 for ``--bg``
 #: (the command line kept to run again, a hook ending a run with exit 0) and ``--plugin-url`` naming its
 #: plugin when it is disabled; +5 for the new built-ins' flags naming their built-in when it is disabled;
-#: 12,802 after a session (two waves) that moved workspace trust, the permission prompt tool, prompt-cache
+#: after a session (two waves) that moved workspace trust, the permission prompt tool, prompt-cache
 #: bookkeeping, the session, permission and system-prompt flags, slash-command calls, the store that keeps
 #: nothing and the ``--json-schema`` turn logic into built-ins, ``system/init`` and the assistant and user
 #: shapes into claw-output, a killed run's repair into claw-sessions, and cut twice-said code (one
-#: ``collect``, one lazy-export line per module, one disabled-built-in line).
+#: ``collect``, one lazy-export line per module, one disabled-built-in line, one pair of hooks for the three
+#: flag built-ins): 12,764.
 #: Lower it when features leave; a change that adds to the kernel must take the lines from somewhere else in
 #: it, or move a feature out.
-MAX_KERNEL_LINES = 12_802
+MAX_KERNEL_LINES = 12_764
 #: A ratchet on the core alone (the kernel without its built-in plugins): 12,586 before the kernel's commands
 #: (doctor, plugins, resume-session), the local task backend, the StructuredOutput tool and the whole-text
 #: renderer became built-in plugins, 12,052 after (12,049 after the sub-agent keep-alive change and its

@@ -5,10 +5,14 @@ of the two click reads second finds the other given, and refuses the pair."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from claw._errors import UsageError
+
+if TYPE_CHECKING:
+    from claw._loop.options import LoopOptions
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -67,3 +71,9 @@ def _flag(key: str) -> str:
 
 def _together(key: str) -> UsageError:
     return UsageError(f"{_flag(key)} and {_flag(key)}-file cannot be used together")
+
+
+def adjust(options: LoopOptions) -> None:
+    """The texts (a ``-file`` option's already read into its text option) onto ``options``."""
+    options.system_prompt = options.extra.get("system_prompt")
+    options.append_system_prompt = options.extra.get("append_system_prompt")
