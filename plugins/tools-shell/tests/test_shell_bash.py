@@ -11,6 +11,7 @@ from pathlib import Path
 import claw
 import pytest
 from claw.testing import call_tool as call
+from claw.testing import wait_for
 from claw_tools_shell._bash import BashOutputTool, BashTool, KillShellTool
 from claw_tools_shell._process import JOBS, text_of
 
@@ -30,15 +31,6 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
-
-
-def wait_until(predicate, timeout: float = 5.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
 
 
 def test_output_interleaved_and_exit_code(ctx):
@@ -87,7 +79,7 @@ def test_timeout_kills_process_group(ctx, workspace):
     assert time.monotonic() - start < 10
     assert result.is_error and "timed out after 0.5 s" in result.content and "started" in result.content
     child = int(pidfile.read_text())
-    assert wait_until(lambda: not alive(child)), "the grandchild survived the timeout"
+    wait_for(lambda: not alive(child), "the grandchild to end with the timeout")
 
 
 def test_shell_exit_kills_leftover_children(ctx, workspace):
@@ -95,7 +87,7 @@ def test_shell_exit_kills_leftover_children(ctx, workspace):
     start = time.monotonic()
     result = call(BashTool(), ctx, command=f"sleep 60 & echo $! > {pidfile}; echo done")
     assert result.content == "done" and time.monotonic() - start < 5
-    assert wait_until(lambda: not alive(int(pidfile.read_text())))
+    wait_for(lambda: not alive(int(pidfile.read_text())), "the process to end")
 
 
 def test_cancel_kills(ctx, workspace):
@@ -117,8 +109,8 @@ def test_task_cancellation_kills_the_group(ctx, workspace):
         task = asyncio.create_task(
             BashTool().run({"command": f"sleep 60 & echo $! > {pidfile}; echo $$ >> {pidfile}; wait"}, ctx)
         )
-        assert await asyncio.to_thread(
-            wait_until, lambda: len(pidfile.read_text().split()) == 2 if pidfile.exists() else False
+        await asyncio.to_thread(
+            wait_for, lambda: pidfile.exists() and len(pidfile.read_text().split()) == 2, "both pids"
         )
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -126,7 +118,7 @@ def test_task_cancellation_kills_the_group(ctx, workspace):
 
     asyncio.run(scenario())
     for pid in map(int, pidfile.read_text().split()):
-        assert wait_until(lambda pid=pid: not alive(pid)), f"process {pid} survived the cancellation"
+        wait_for(lambda pid=pid: not alive(pid), f"process {pid} to end with the cancellation")
 
 
 def test_timeout_validation(ctx):
@@ -139,7 +131,7 @@ def test_background_job_output_and_kill(ctx):
     started = call(BashTool(), ctx, command="echo one; sleep 0.3; echo two; sleep 60", run_in_background=True)
     assert not started.is_error
     job_id = started.data["backgroundTaskId"]
-    assert wait_until(lambda: "two" in text_of(JOBS.get(ctx.session_id, job_id).process.output)[0])
+    wait_for(lambda: "two" in text_of(JOBS.get(ctx.session_id, job_id).process.output)[0], "the second line")
     first = call(BashOutputTool(), ctx, bash_id=job_id)
     assert first.content == f"[{job_id}: running]\none\ntwo"
     again = call(BashOutputTool(), ctx, bash_id=job_id)
@@ -155,7 +147,7 @@ def test_background_job_output_and_kill(ctx):
 def test_background_job_filter_and_exit(ctx):
     started = call(BashTool(), ctx, command="printf 'a1\\nb2\\na3\\n'; exit 4", run_in_background=True)
     job = JOBS.get(ctx.session_id, started.data["backgroundTaskId"])
-    assert wait_until(lambda: job.process.popen.poll() is not None)
+    wait_for(lambda: job.process.popen.poll() is not None, "the job to exit")
     result = call(BashOutputTool(), ctx, bash_id=job.id, filter="^a")
     assert result.content == f"[{job.id}: exited with code 4]\na1\na3"
     assert "already finished" in call(KillShellTool(), ctx, shell_id=job.id).content
@@ -167,7 +159,7 @@ def test_session_end_stops_jobs(ctx):
     started = call(BashTool(), ctx, command="sleep 60", run_in_background=True)
     session = claw.SessionContext(session_id=ctx.session_id, workspace=ctx.workspace, settings={}, env={})
     plugin.claw_session_end(session)
-    assert wait_until(lambda: not alive(started.data["pid"]))
+    wait_for(lambda: not alive(started.data["pid"]), "the background process to end")
     assert JOBS.of_session(ctx.session_id) == []
 
 
