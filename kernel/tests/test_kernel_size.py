@@ -65,10 +65,10 @@ MAX_FUNCTION_LINES = 80
 #: nothing and the ``--json-schema`` turn logic into built-ins, ``system/init`` and the assistant and user
 #: shapes into claw-output, a killed run's repair into claw-sessions, and cut twice-said code (one
 #: ``collect``, one lazy-export line per module, one disabled-built-in line, one pair of hooks for the three
-#: flag built-ins): 12,764.
+#: flag built-ins, one "needs a plugin not loaded" line): 12,760.
 #: Lower it when features leave; a change that adds to the kernel must take the lines from somewhere else in
 #: it, or move a feature out.
-MAX_KERNEL_LINES = 12_764
+MAX_KERNEL_LINES = 12_760
 #: A ratchet on the core alone (the kernel without its built-in plugins): 12,586 before the kernel's commands
 #: (doctor, plugins, resume-session), the local task backend, the StructuredOutput tool and the whole-text
 #: renderer became built-in plugins, 12,052 after (12,049 after the sub-agent keep-alive change and its

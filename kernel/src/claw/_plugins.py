@@ -192,6 +192,11 @@ def _split(value: str | None) -> set[str]:
     return {v.strip() for v in (value or "").split(",") if v.strip()}
 
 
+def missing_plugin(wants: str, dist: str) -> str:
+    """The one line for what needs a distribution not loaded (``wants`` ends in its verb: ``"X needs"``)."""
+    return f"{wants} {dist}, which is not installed or is disabled (pip install {dist})"
+
+
 def disabled_builtin(builtin: str) -> str:
     """The end of the one line for something that comes with a disabled built-in (``"--bare comes with "``
     + this): the built-in, and the switches that disable it."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claw import _console as console
+from claw._plugins import missing_plugin
 from claw._text import model_text
 
 if TYPE_CHECKING:
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
 INSTRUCTIONS = "instructions"
 #: The per-machine sections (whoever answers them), which ``--exclude-dynamic-system-prompt-sections`` moves.
 DYNAMIC = ("environment", "memory")
-NO_PROMPT = (
-    "claw's instructions and CLAUDE.md files need claw-prompt, which is not installed or is disabled "
-    "(pip install claw-prompt)"
-)
 
 
 def build(
@@ -59,7 +56,7 @@ def build(
         elif answer.result is not None:
             console.warn(f"{answer.plugin.label} answered claw_system_prompt with no dict of texts; ignored")
     if not told:
-        console.warn(NO_PROMPT)
+        console.warn(missing_plugin("claw's instructions and CLAUDE.md files need", "claw-prompt"))
     if system_prompt is not None:
         sections[INSTRUCTIONS] = system_prompt
     elif dynamic is not None and (moved := [t for name in DYNAMIC if (t := sections.pop(name, ""))]):

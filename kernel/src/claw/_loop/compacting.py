@@ -10,13 +10,12 @@ from claw import _console as console
 from claw._cost import CostTracker
 from claw._loop.requests import ModelRequests
 from claw._output import shapes
-from claw._plugins import SETTINGS_PROVIDERS
+from claw._plugins import SETTINGS_PROVIDERS, missing_plugin
 
 
 def _no_compactor(what: str) -> str:
     """The line for compaction asked of a run no plugin answers ``claw_compactor`` in."""
-    dist = SETTINGS_PROVIDERS["compaction"]
-    return f"{what} needs {dist}, which is not installed or is disabled (pip install {dist})"
+    return missing_plugin(f"{what} needs", SETTINGS_PROVIDERS["compaction"])
 
 
 class Compacting(ModelRequests):

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from claw._errors import ClawError
 from claw._messages import Message
+from claw._plugins import missing_plugin
 from claw._providers import ModelResponse, StreamEvent
 
 
@@ -47,6 +48,4 @@ def output_renderer(pm: Any, fmt: str, partial: bool, out: TextIO) -> Renderer:
     renderer = pm.hook.claw_output_renderer(format=fmt, partial=partial, out=out)
     if renderer is not None:
         return renderer
-    raise ClawError(
-        f"--output-format {fmt} needs claw-output, which is not installed or is disabled (pip install claw-output)"
-    )
+    raise ClawError(missing_plugin(f"--output-format {fmt} needs", "claw-output"))

@@ -9,6 +9,7 @@ import click
 
 from claw._cli._output import emit_json
 from claw._cli._root import state_of
+from claw._plugins import missing_plugin
 
 CheckStatus = Literal["ok", "warn", "fail", "info"]
 
@@ -16,10 +17,6 @@ CheckStatus = Literal["ok", "warn", "fail", "info"]
 #: Sections in display order, wherever their checks come from (the kernel's, or claw-commands' ``trust``,
 #: ``state`` and ``providers`` through ``claw_doctor_checks``); other plugins' sections follow in answer order.
 SECTIONS = ("claw", "config", "trust", "state", "plugins", "model", "providers")
-NO_COMMANDS = (
-    "the trust, state and provider credential checks need claw-commands, which is not installed or is "
-    "disabled (pip install claw-commands)"
-)
 
 
 def run_checks(app: Any, model: str | None = None) -> list[Any]:
@@ -66,7 +63,8 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
     checks.append(_model_check(app, settings, model))
     checks += answered
     if settings is not None and not any(c.section == "trust" for c in answered):
-        checks.append(DoctorCheck(section="plugins", name="claw-commands", status="warn", detail=NO_COMMANDS))
+        detail = missing_plugin("the trust, state and provider credential checks need", "claw-commands")
+        checks.append(DoctorCheck(section="plugins", name="claw-commands", status="warn", detail=detail))
     return sorted(checks, key=lambda c: SECTIONS.index(c.section) if c.section in SECTIONS else len(SECTIONS))
 
 

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from claw._builtins.slash_commands.calls import run_prompt, unknown
 from claw._builtins.slash_commands.context import BuiltinContext
 from claw._errors import ClawError
+from claw._plugins import missing_plugin
 from claw._session_context import slash_call
 
 #: The built-ins claw-commands registers: while it is missing or disabled, calling one says so.
@@ -34,10 +35,7 @@ class Dispatcher:
             return None
         if call.name not in DEFAULT_NAMES:
             return unknown(call.name, known)
-        return ClawError(
-            f"/{call.name}: built-in slash commands need claw-commands, which is not installed or is disabled "
-            "(pip install claw-commands)"
-        )
+        return ClawError(missing_plugin(f"/{call.name}: built-in slash commands need", "claw-commands"))
 
     async def run(self, loop: Any, line: str, out: TextIO) -> bool:
         call = slash_call(line)
