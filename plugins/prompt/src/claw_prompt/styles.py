@@ -112,9 +112,9 @@ def available(workspace: Path, env: Mapping[str, str]) -> dict[str, Style]:
 def active(name: object, workspace: Path, env: Mapping[str, str]) -> Style:
     """The style ``outputStyle`` names; ``default`` when unset, and for an unknown name after one line on
     stderr naming the styles there are (bare and safe mode say nothing of a custom name they skip)."""
-    styles = available(workspace, env)
     if not isinstance(name, str) or not name:
-        return BUILTIN[0]
+        return BUILTIN[0]  # no folder is read for a run that names no style
+    styles = available(workspace, env)
     if (style := styles.get(name.lower())) is not None:
         return style
     if not (claw.bare(env) or claw.safe_mode(env)):
