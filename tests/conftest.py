@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +48,14 @@ def claw_register_tools(register):
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def bwrap() -> str:
+    """bubblewrap's path: the sandbox tests confine real commands with it."""
+    path = shutil.which("bwrap")
+    assert path, "bubblewrap must be installed for these tests (tests/setup.d/bubblewrap.sh)"
+    return path
 
 
 @pytest.fixture

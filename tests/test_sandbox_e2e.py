@@ -4,7 +4,6 @@ bwrap; background jobs, bad settings, permissions with ``autoAllowBashIfSandboxe
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -14,9 +13,7 @@ from pathlib import Path
 import pytest
 from claw.testing.script import Reply, Text, ToolCall
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("bwrap") is None, reason="needs bwrap (tests/setup.d/bubblewrap.sh)"
-)
+pytestmark = pytest.mark.usefixtures("bwrap")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import socket
 import socketserver
 import subprocess
@@ -29,9 +28,7 @@ from pathlib import Path
 import pytest
 from claw.testing.script import Reply, Text, ToolCall
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("bwrap") is None, reason="needs bwrap (tests/setup.d/bubblewrap.sh)"
-)
+pytestmark = pytest.mark.usefixtures("bwrap")
 
 SECRET = "SECRET-KEY-MATERIAL-7f3a"
 PY = "python3 -c"

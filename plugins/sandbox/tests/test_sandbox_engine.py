@@ -15,9 +15,15 @@ from claw_sandbox._probe import container, find_engine
 from claw_sandbox._proxy import allowed
 from claw_sandbox.sandbox import BubblewrapSandbox
 
-needs_bwrap = pytest.mark.skipif(
-    shutil.which("bwrap") is None, reason="needs bwrap (tests/setup.d/bubblewrap.sh)"
-)
+
+@pytest.fixture
+def bwrap() -> str:
+    path = shutil.which("bwrap")
+    assert path, "bubblewrap must be installed for these tests (tests/setup.d/bubblewrap.sh)"
+    return path
+
+
+needs_bwrap = pytest.mark.usefixtures("bwrap")
 
 
 def test_entry_point_imports_only_claw():
