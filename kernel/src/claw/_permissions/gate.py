@@ -19,6 +19,7 @@ from claw._paths import home_of, resolved
 from claw._permissions.modes import BYPASS_MODES, normalize_mode
 from claw._plugins import unique
 from claw._tools import StashKey, Tool, ToolContext
+from claw._trust import WORKSPACE_SCOPES
 
 if TYPE_CHECKING:
     from claw._config import EffectiveSettings
@@ -347,13 +348,10 @@ class PermissionGate:
         )
 
 
-#: Settings scopes a repository controls: a cloned project must not start itself in a mode that
-#: skips approval (Claude Code ignores ``bypassPermissions`` and ``auto`` there too).
-_REPO_SCOPES = frozenset({"project", "local"})
-
-
 def _default_mode(settings: Any) -> str:
-    """``permissions.defaultMode`` from the highest layer that may set it, else ``prompt``.
+    """``permissions.defaultMode`` from the highest layer that may set it, else ``prompt``: a cloned
+    project (its own settings files, ``WORKSPACE_SCOPES``) must not start itself in a mode
+    that skips approval (Claude Code ignores ``bypassPermissions`` and ``auto`` there too).
 
     :raises ConfigError: for an unknown mode, naming the file."""
     for layer in reversed(getattr(settings, "layers", None) or []):
@@ -364,7 +362,7 @@ def _default_mode(settings: Any) -> str:
             canonical = normalize_mode(value)
         except UsageError as exc:
             raise ConfigError(f"{layer.label}: permissions.defaultMode: {exc}") from exc
-        if layer.scope in _REPO_SCOPES and (canonical in BYPASS_MODES or canonical == "auto"):
+        if layer.scope in WORKSPACE_SCOPES and (canonical in BYPASS_MODES or canonical == "auto"):
             from claw import _console as console
 
             console.warn(
