@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from claw._classifiers import Classifier, Verdict
 from claw._errors import ConfigError, UsageError
+from claw._log import debugging, get_logger
 from claw._paths import home_of, resolved
 from claw._permissions.modes import BYPASS_MODES, normalize_mode
 from claw._plugins import unique
@@ -178,7 +179,6 @@ class PermissionGate:
             )
         # Built here, not in the hook: a bad rule must end the run (a hook's exception is only reported).
         self.policy: PermissionPolicy = policy(self.context)
-        self._log: Any = None
 
     @classmethod
     def for_app(cls, app: Any, workspace: Path | None = None, **kwargs: Any) -> PermissionGate:
@@ -334,11 +334,9 @@ class PermissionGate:
         )
 
     def _debug(self, tool_name: str, decision: Decision, verdict: Verdict) -> None:
-        if self._log is None:
-            from claw._log import get_logger
-
-            self._log = get_logger("claw._permissions").bind()  # resolve structlog's lazy proxy once
-        self._log.debug(
+        if not debugging():  # asked first, as per-call code does: get_logger imports structlog
+            return
+        get_logger("claw._permissions").debug(
             "permission_decision",
             tool=tool_name,
             mode=decision.mode,
