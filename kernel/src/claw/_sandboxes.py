@@ -38,10 +38,6 @@ class SandboxPolicy(Model):
 DEFAULT_DENY_READ = ("~/.ssh", "~/.aws", "~/.gnupg", "~/.config/gcloud", ".env", ".env.local")
 
 
-def _path(raw: str, workspace: Path, home: str) -> Path:
-    return Path(resolved(raw, workspace, home))
-
-
 def sandbox_policy(
     settings: Mapping[str, Any] | SandboxSettings | None,
     workspace: Path,
@@ -61,7 +57,7 @@ def sandbox_policy(
     if fs.mode == "allow-list":
         writable = []
         for raw in fs.allowWrite:
-            path = _path(raw, ws, home)
+            path = Path(resolved(raw, ws, home))
             if not path.exists():
                 raise ConfigError(f"settings sandbox.filesystem.allowWrite: {raw} does not exist")
             writable.append(path)
@@ -70,7 +66,7 @@ def sandbox_policy(
     deny_raw = (
         fs.denyRead if fs.denyRead is not None else (DEFAULT_DENY_READ if fs.mode == "allow-list" else ())
     )
-    deny = [p for p in (_path(raw, ws, home) for raw in deny_raw) if p.exists()]
+    deny = [p for p in (Path(resolved(raw, ws, home)) for raw in deny_raw) if p.exists()]
     net = cfg.network
     mode = net.mode or ("allow-list" if net.allowedDomains else "none")
     return SandboxPolicy(
@@ -80,7 +76,7 @@ def sandbox_policy(
         deny_read=deny,
         network=mode,
         allowed_domains=list(net.allowedDomains),
-        allow_unix_sockets=[_path(s, ws, home) for s in net.allowUnixSockets],
+        allow_unix_sockets=[Path(resolved(s, ws, home)) for s in net.allowUnixSockets],
         allow_local_binding=net.allowLocalBinding,
     )
 

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from claw._classifiers import Classifier, Verdict
 from claw._errors import ConfigError, UsageError
+from claw._log import debugging, get_logger
 from claw._paths import home_of, resolved
 from claw._permissions.modes import BYPASS_MODES, normalize_mode
 from claw._plugins import unique
 from claw._tools import StashKey, Tool, ToolContext
+from claw._trust import WORKSPACE_SCOPES
 
 if TYPE_CHECKING:
     from claw._config import EffectiveSettings
@@ -177,7 +179,6 @@ class PermissionGate:
             )
         # Built here, not in the hook: a bad rule must end the run (a hook's exception is only reported).
         self.policy: PermissionPolicy = policy(self.context)
-        self._log: Any = None
 
     @classmethod
     def for_app(cls, app: Any, workspace: Path | None = None, **kwargs: Any) -> PermissionGate:
@@ -333,11 +334,9 @@ class PermissionGate:
         )
 
     def _debug(self, tool_name: str, decision: Decision, verdict: Verdict) -> None:
-        if self._log is None:
-            from claw._log import get_logger
-
-            self._log = get_logger("claw._permissions").bind()  # resolve structlog's lazy proxy once
-        self._log.debug(
+        if not debugging():  # asked first, as per-call code does: get_logger imports structlog
+            return
+        get_logger("claw._permissions").debug(
             "permission_decision",
             tool=tool_name,
             mode=decision.mode,
@@ -347,13 +346,10 @@ class PermissionGate:
         )
 
 
-#: Settings scopes a repository controls: a cloned project must not start itself in a mode that
-#: skips approval (Claude Code ignores ``bypassPermissions`` and ``auto`` there too).
-_REPO_SCOPES = frozenset({"project", "local"})
-
-
 def _default_mode(settings: Any) -> str:
-    """``permissions.defaultMode`` from the highest layer that may set it, else ``prompt``.
+    """``permissions.defaultMode`` from the highest layer that may set it, else ``prompt``: a cloned
+    project (its own settings files, ``WORKSPACE_SCOPES``) must not start itself in a mode
+    that skips approval (Claude Code ignores ``bypassPermissions`` and ``auto`` there too).
 
     :raises ConfigError: for an unknown mode, naming the file."""
     for layer in reversed(getattr(settings, "layers", None) or []):
@@ -364,7 +360,7 @@ def _default_mode(settings: Any) -> str:
             canonical = normalize_mode(value)
         except UsageError as exc:
             raise ConfigError(f"{layer.label}: permissions.defaultMode: {exc}") from exc
-        if layer.scope in _REPO_SCOPES and (canonical in BYPASS_MODES or canonical == "auto"):
+        if layer.scope in WORKSPACE_SCOPES and (canonical in BYPASS_MODES or canonical == "auto"):
             from claw import _console as console
 
             console.warn(
