@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claw._errors import CapabilityError, ClawError, MissingCredentials, ProviderNotFound, UsageError
-from claw._plugins import unique
+from claw._plugins import TRUE, unique
 from claw._providers import ModelInfo, Provider
 
 #: The first-party provider plugins, provider name -> distribution: the only names an install hint
@@ -39,8 +39,6 @@ CLOUD_SWITCHES: dict[str, str] = {
     "CLAUDE_CODE_USE_VERTEX": "vertex",
     "CLAUDE_CODE_USE_FOUNDRY": "foundry",
 }
-
-_TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 @dataclass(frozen=True)
@@ -169,7 +167,7 @@ def _resolve_bare(name: str, providers: list[type[Provider]]) -> Route:
 def _switch(env: Mapping[str, str]) -> tuple[str, str] | None:
     """The first ``CLAUDE_CODE_USE_*`` switch that is on, as ``(variable, provider)``."""
     for var, provider in CLOUD_SWITCHES.items():
-        if env.get(var, "").strip().lower() in _TRUE:
+        if env.get(var, "").strip().lower() in TRUE:
             return var, provider
     return None
 
