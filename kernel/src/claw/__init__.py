@@ -79,7 +79,7 @@ _MODULES: dict[str, str] = {
     "claw._console": "warn error",
     "claw._log": "get_logger debugging",
     "claw._builtins.bare.mode": "bare safe_mode",
-    "claw._globs": "PathPattern match_path",
+    "claw._globs": "PathPattern",
     "claw._files": "atomic_write",
 }
 _LAZY = {name: module for module, names in _MODULES.items() for name in names.split()}
@@ -136,7 +136,7 @@ if TYPE_CHECKING:
     from claw._events import HookEvent, HookEventName, HookOutcome, RuntimeEvent
     from claw._files import atomic_write
     from claw._function_tools import FunctionTool, tool
-    from claw._globs import PathPattern, match_path
+    from claw._globs import PathPattern
     from claw._hook_dispatch import CallbackHook, HookCallback, HookContext
     from claw._lazy import require
     from claw._log import debugging, get_logger

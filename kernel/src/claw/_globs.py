@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 #: The group pathspec's gitignore regexes set when a pattern matched a directory above the path.
 _DIR_GROUP = "ps_d"
@@ -96,14 +95,3 @@ class PathPattern:
 
     def __repr__(self) -> str:
         return f"PathPattern({self.pattern!r})"
-
-
-@lru_cache(maxsize=512)
-def path_pattern(pattern: str, anchored: bool = False) -> PathPattern:
-    """A cached :class:`PathPattern` (patterns repeat across calls)."""
-    return PathPattern(pattern, anchored=anchored)
-
-
-def match_path(pattern: str, path: str, *, anchored: bool = False) -> bool:
-    """Whether the relative ``path`` itself matches the glob ``pattern`` (see :class:`PathPattern`)."""
-    return path_pattern(pattern, anchored).match(path)

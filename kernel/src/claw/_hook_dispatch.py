@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from claw import _console as console
 from claw._events import HookEvent, HookOutcome
+from claw._settings import env_number
 
 if TYPE_CHECKING:
     from claw._config import EffectiveSettings
@@ -68,7 +69,8 @@ class HookContext:
     :param callbacks: the embedder's in-process hooks (:class:`CallbackHook`).
     :param tool_lookup: the session's tool by name (``None`` when it has none of that name).
     :param sandbox: the session's sandbox, once the loop made it.
-    :param plugin_timeout: seconds a handler's awaitable may take (``pluginHookTimeout``).
+    :param plugin_timeout: seconds a handler's awaitable may take: ``CLAW_PLUGIN_HOOK_TIMEOUT`` when set to
+        a number, else settings ``pluginHookTimeout``. Set by :class:`HookDispatch`.
     :param rule_test: compiles a command hook's ``if`` rule (``Bash(git *)``) into a test on tool events
         through ``claw_permission_rule_test`` (the permission policy's rule semantics); ``None`` when no
         plugin reads rules. Set by :class:`HookDispatch`.
@@ -83,13 +85,6 @@ class HookContext:
     sandbox: Sandbox | None = None
     plugin_timeout: float = 60.0
     rule_test: Callable[[str], Callable[[HookEvent], bool] | None] = lambda rule: None
-
-
-def plugin_hook_timeout(settings: Any, env: Mapping[str, str]) -> float:
-    """``CLAW_PLUGIN_HOOK_TIMEOUT`` when set to a number, else settings ``pluginHookTimeout``."""
-    from claw._settings import env_number
-
-    return env_number(env, "CLAW_PLUGIN_HOOK_TIMEOUT", float(settings.pluginHookTimeout))
 
 
 async def bounded(awaitable: Any, seconds: float, what: str) -> Any:
@@ -114,6 +109,8 @@ class HookDispatch:
         self.pm = pm
         self.context = context
         context.rule_test = self._rule_test
+        timeout = float(context.settings.model.pluginHookTimeout)
+        context.plugin_timeout = env_number(context.env, "CLAW_PLUGIN_HOOK_TIMEOUT", timeout)
 
     def _rule_test(self, rule: str) -> Callable[[HookEvent], bool] | None:
         context = self.context

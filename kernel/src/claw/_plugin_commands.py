@@ -219,13 +219,10 @@ class CommandContext:
         """Fire ``event`` through ``claw_hook_event`` (programmatic handlers, and with ``claw-hooks``
         every matching command hook in settings) and return the merged outcome
         (``outcome.action == "block"`` vetoes the step)."""
-        from claw._hook_dispatch import HookContext, HookDispatch, plugin_hook_timeout
+        from claw._hook_dispatch import HookContext, HookDispatch
 
         app = self._app
-        timeout = plugin_hook_timeout(app.settings.model, app.env)
-        context = HookContext(
-            settings=app.settings, workspace=app.workspace, env=app.env, plugin_timeout=timeout
-        )
+        context = HookContext(settings=app.settings, workspace=app.workspace, env=app.env)
         return await HookDispatch(app.pm, context).run(event)
 
 

@@ -53,16 +53,15 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.prompt_cache",
 )
 
+#: The first-party model providers, each the distribution ``claw-provider-<name>`` (:mod:`claw._routing`).
+PROVIDERS = ("anthropic", "openai", "bedrock", "vertex", "foundry")
+
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they
 #: register. (A name on this list is only a load-order and ownership claim; the marketplace verifies
 #: where a distribution came from.)
 FIRST_PARTY: frozenset[str] = frozenset(
     {
-        "claw-provider-anthropic",
-        "claw-provider-openai",
-        "claw-provider-bedrock",
-        "claw-provider-vertex",
-        "claw-provider-foundry",
+        *(f"claw-provider-{name}" for name in PROVIDERS),
         "claw-tools-files",
         "claw-tools-shell",
         "claw-tools-web",

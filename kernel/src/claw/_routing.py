@@ -23,15 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from claw._errors import CapabilityError, ClawError, MissingCredentials, ProviderNotFound, UsageError
-from claw._plugins import unique
+from claw._plugins import PROVIDERS, TRUE, unique
 from claw._providers import ModelInfo, Provider
 
 #: The first-party provider plugins, provider name -> distribution: the only names an install hint
 #: suggests besides the registered ones (a name built from a typo would invite typosquatting), and
 #: the order in which :func:`choose_model` looks for credentials (direct API keys before cloud chains).
-FIRST_PARTY: dict[str, str] = {
-    name: f"claw-provider-{name}" for name in ("anthropic", "openai", "bedrock", "vertex", "foundry")
-}
+FIRST_PARTY: dict[str, str] = {name: f"claw-provider-{name}" for name in PROVIDERS}
 
 #: Claude Code's switches that run Claude on a cloud: variable -> the provider it selects (first set wins).
 CLOUD_SWITCHES: dict[str, str] = {
@@ -39,8 +37,6 @@ CLOUD_SWITCHES: dict[str, str] = {
     "CLAUDE_CODE_USE_VERTEX": "vertex",
     "CLAUDE_CODE_USE_FOUNDRY": "foundry",
 }
-
-_TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 @dataclass(frozen=True)
@@ -169,7 +165,7 @@ def _resolve_bare(name: str, providers: list[type[Provider]]) -> Route:
 def _switch(env: Mapping[str, str]) -> tuple[str, str] | None:
     """The first ``CLAUDE_CODE_USE_*`` switch that is on, as ``(variable, provider)``."""
     for var, provider in CLOUD_SWITCHES.items():
-        if env.get(var, "").strip().lower() in _TRUE:
+        if env.get(var, "").strip().lower() in TRUE:
             return var, provider
     return None
 

@@ -102,7 +102,7 @@ class AgentLoop(Turn):
 
     def _contexts(self, session: Session) -> None:
         """The plugins' session context, the hook dispatch and the tools' context (with the sandbox)."""
-        from claw._hook_dispatch import HookContext, HookDispatch, plugin_hook_timeout
+        from claw._hook_dispatch import HookContext, HookDispatch
         from claw._permissions.gate import PERMISSIONS
 
         app, opts, settings = self.app, self.opts, self.settings
@@ -134,7 +134,6 @@ class AgentLoop(Turn):
                 report=self._on_hook_run,
                 callbacks=list(opts.hooks),
                 tool_lookup=lambda name: self.tools.get(name),
-                plugin_timeout=plugin_hook_timeout(settings.model, self.env),
             ),
         )
         self.tool_ctx = ToolContext(
