@@ -197,17 +197,12 @@ class AgentLoop(Turn):
             }
         return {"enabled": True, **sandbox.describe()}
 
-    def model_line(self) -> str:
-        """Which model runs and why (``model: anthropic/claude-sonnet-5-5 (from ANTHROPIC_API_KEY)``),
-        for the REPL banner; valid after :meth:`start`."""
-        return f"model: {self.model_choice.describe(self.chain[0].address)}"
-
     def _model_chain(self, resumed: SessionState | None) -> list[Route]:
         """The session's models: ``--model``, else the model a resumed session recorded (so
         ``--continue`` goes on with the model the session was started with), else Claude Code's order
         (:func:`claw._routing.choose_model`). Sets :attr:`model_choice` (the primary and why)."""
         recorded = None if self.opts.model or resumed is None else resumed.chosen_model
-        #: The primary model and why it was chosen (:meth:`model_line`).
+        #: The primary model and why it was chosen (the REPL's banner says it).
         self.model_choice = routing.choose_model(
             self.app.providers, self.settings, self.env, model=self.opts.model or recorded
         )
