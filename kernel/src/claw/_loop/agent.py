@@ -196,32 +196,27 @@ class AgentLoop(Turn):
             }
         return {"enabled": True, **sandbox.describe()}
 
-    def model_line(self) -> str:
-        """Which model runs and why (``model: anthropic/claude-sonnet-5-5 (from ANTHROPIC_API_KEY)``),
-        for the REPL banner; valid after :meth:`start`."""
-        return f"model: {self.model_choice.describe(self.chain[0].address)}"
-
     def _model_chain(self, resumed: SessionState | None) -> list[Route]:
         """The session's models: ``--model``, else the model a resumed session recorded (so
         ``--continue`` goes on with the model the session was started with), else Claude Code's order
         (:func:`claw._routing.choose_model`). Sets :attr:`model_choice` (the primary and why)."""
         recorded = None if self.opts.model or resumed is None else resumed.chosen_model
-        #: The primary model and why it was chosen (:meth:`model_line`).
-        self.model_choice = routing.choose_model(
-            self.app.providers, self.settings, self.env, model=self.opts.model or recorded
-        )
-        if recorded is not None and resumed is not None:
-            self.model_choice = dataclasses.replace(self.model_choice, source=f"session {resumed.session_id}")
+        source = f"session {resumed.session_id}" if recorded is not None and resumed is not None else None
         try:
-            return routing.model_chain(
-                self.app.providers, self.settings, self.model_choice, fallbacks=self.opts.fallback_models
-            )
+            #: The primary model and why it was chosen (the REPL's banner says it).
+            self.model_choice, chain = self._choose(self.opts.model or recorded, source)
+            return chain
         except ClawError as exc:
-            if recorded is None or resumed is None:
+            if source is None:
                 raise
-            raise ClawError(
-                f"{exc} (the model session {resumed.session_id} recorded; choose one with --model)"
-            ) from None
+            raise ClawError(f"{exc} (the model {source} recorded; choose one with --model)") from None
+
+    def _choose(self, model: str | None, source: str | None) -> tuple[routing.ModelChoice, list[Route]]:
+        """``model`` (``None``: the configured default; ``source``, why it was chosen) and its fallbacks."""
+        choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
+        choice = dataclasses.replace(choice, source=source) if source else choice
+        fallbacks = self.opts.fallback_models
+        return choice, routing.model_chain(self.app.providers, self.settings, choice, fallbacks=fallbacks)
 
     async def close(self, reason: str = "other") -> None:
         """End the session: ``SessionEnd`` hook, plugins' ``claw_session_end``, providers closed, file
@@ -296,10 +291,8 @@ class AgentLoop(Turn):
         ``set_model``); returns its address.
 
         :raises ClawError: an unknown model or one without credentials (the current one stays)."""
-        choice = routing.choose_model(self.app.providers, self.settings, self.env, model=model)
-        if model:
-            choice = dataclasses.replace(choice, source="set_model")
-        chain = self._chain(choice)
+        choice, chain = self._choose(model, "set_model" if model else None)
+        self._provider(chain[0])  # missing credentials fail here
         switched: dict[str, Any] = {"from": self.chain[0].address, "to": chain[0].address}
         self._session.record("model_switch", **switched, reason="set_model")
         self.chain, self.model_choice = chain, choice

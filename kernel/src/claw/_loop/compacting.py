@@ -9,7 +9,6 @@ from __future__ import annotations
 from claw import _console as console
 from claw._cost import CostTracker
 from claw._loop.requests import ModelRequests
-from claw._output import shapes
 from claw._plugins import SETTINGS_PROVIDERS, missing_plugin
 
 
@@ -78,8 +77,9 @@ class Compacting(ModelRequests):
             session.state.count_result(cost["total_cost_usd"], cost["usage"])
         self._context_tokens = 0
         self._emit("compaction", trigger=trigger, pre_tokens=pre_tokens)
+        boundary = {"trigger": trigger, "pre_tokens": pre_tokens}
         self.renderer.system(
-            shapes.compact_boundary(trigger=trigger, pre_tokens=pre_tokens, session_id=session.id)
+            {"subtype": "compact_boundary", "compact_metadata": boundary, "session_id": session.id}
         )
         await self._hook("PostCompact", trigger=trigger)
         return True

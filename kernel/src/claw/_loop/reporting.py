@@ -11,7 +11,6 @@ from claw._errors import ApiError, EndpointUnreachable
 from claw._events import HookEvent, HookOutcome, RuntimeEvent
 from claw._log import get_logger
 from claw._loop.state import LoopState
-from claw._output import shapes
 from claw._routing import Route
 
 
@@ -72,14 +71,15 @@ class Reporting(LoopState):
                 once=False,
             )
         self.renderer.system(
-            shapes.api_retry(
-                attempt=attempt,
-                max_retries=max_retries,
-                delay_s=delay,
-                status=status,
-                error=error.kind,
-                session_id=self._session.id,
-            )
+            {
+                "subtype": "api_retry",
+                "attempt": attempt,
+                "max_retries": max_retries,
+                "retry_delay_ms": round(delay * 1000),
+                "error_status": status,
+                "error": error.kind,
+                "session_id": self._session.id,
+            }
         )
 
     def _on_switch(self, old: Route, new: Route, error: ApiError) -> None:

@@ -28,15 +28,6 @@ class ModelRequests(ToolCalls):
             self._providers[name] = routing.instantiate(route.provider_cls, self.app.settings.data, self.env)
         return self._providers[name]
 
-    def _chain(self, choice: routing.ModelChoice) -> list[Route]:
-        """``choice`` and the fallback models; the first's provider is made (missing credentials fail
-        here)."""
-        chain = routing.model_chain(
-            self.app.providers, self.settings, choice, fallbacks=self.opts.fallback_models
-        )
-        self._provider(chain[0])
-        return chain
-
     def _caller(self, chain: list[Route], policy: RetryPolicy) -> ModelCaller:
         """A caller for ``chain`` that reports retries, switches and skipped fallbacks to this session."""
         return ModelCaller(chain, self._provider, policy, self._on_retry, self._on_switch, self._on_skip)

@@ -21,7 +21,8 @@ class Renderer:
         ``sandbox``), which claw-output's stream-json prints in Claude Code's shape."""
 
     def system(self, data: dict[str, Any]) -> None:
-        """A ``system`` message: ``api_retry`` on each retry, ``compact_boundary``."""
+        """A ``system`` message's ``subtype`` and fields, ``session_id`` last: ``api_retry`` on each retry,
+        ``compact_boundary``; claw-output's stream-json prints it in Claude Code's shape."""
 
     def stream_event(self, event: StreamEvent) -> None:
         """A piece of the answer as it streams."""

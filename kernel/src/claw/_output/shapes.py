@@ -1,6 +1,7 @@
-"""Claude Code's JSON message shapes the loop reports (``SDKSystemMessage``, ``SDKResultMessage``), built
-from claw's types; ``system/init`` and the assistant and user messages, which only stream-json prints, are
-claw-output's. Where they differ, on purpose: docs/cli.md, "Differences from Claude Code".
+"""Claude Code's result message (``SDKResultMessage``), built from claw's types: what a prompt's
+:class:`claw._loop.Outcome` holds (a sub-agent's answer is read from it); the ``system`` messages and the
+assistant and user messages, which only stream-json prints, are claw-output's. Where they differ, on
+purpose: docs/cli.md, "Differences from Claude Code".
 """
 
 from __future__ import annotations
@@ -10,36 +11,6 @@ from typing import Any
 
 from claw._cost import CostTracker
 from claw._sessions import CacheStats
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
-
-
-def api_retry(
-    *, attempt: int, max_retries: int, delay_s: float, status: int | None, error: str, session_id: str
-) -> dict[str, Any]:
-    return {
-        "type": "system",
-        "subtype": "api_retry",
-        "attempt": attempt,
-        "max_retries": max_retries,
-        "retry_delay_ms": round(delay_s * 1000),
-        "error_status": status,
-        "error": error,
-        "session_id": session_id,
-        "uuid": _uuid(),
-    }
-
-
-def compact_boundary(*, trigger: str, pre_tokens: int, session_id: str) -> dict[str, Any]:
-    return {
-        "type": "system",
-        "subtype": "compact_boundary",
-        "compact_metadata": {"trigger": trigger, "pre_tokens": pre_tokens},
-        "session_id": session_id,
-        "uuid": _uuid(),
-    }
 
 
 def result(
@@ -87,7 +58,7 @@ def result(
         "permission_denials": permission_denials,
         "api_error_status": api_error_status,
         "cache_stats": cache_stats,
-        "uuid": _uuid(),
+        "uuid": str(uuid.uuid4()),
     }
     data.update(fields or {})  # what plugins added to the turn's result (``structured_output``)
     if model is not None:

@@ -1,8 +1,8 @@
 """What a run prints on stdout: ``--output-format text|json|stream-json``.
 
 The agent loop reports to a :class:`claw.Renderer`; the three formats are three renderers. The JSON shapes
-are Claude Code's (``claude -p --output-format json|stream-json``): the loop builds the ``result`` and
-the other ``system`` messages, :class:`StreamJsonRenderer` ``system/init`` and the assistant and user messages and :func:`anthropic_events`
+are Claude Code's (``claude -p --output-format json|stream-json``): the loop builds the ``result``,
+:class:`StreamJsonRenderer` the ``system`` messages and the assistant and user messages and :func:`anthropic_events`
 the ``--include-partial-messages`` events, so tools that parse Claude Code's output can parse claw's. Only the requested output goes to stdout; diagnostics go to stderr.
 """
 
@@ -149,9 +149,10 @@ class StreamJsonRenderer(Renderer):
         )
 
     def system(self, data: dict[str, Any]) -> None:
+        """Claude Code's ``system`` message (``api_retry``, ``compact_boundary``) from the loop's fields."""
         if data.get("subtype") == "api_retry":
             self._started.clear()  # the retried stream starts its blocks again
-        self._line(data)
+        self._line({"type": "system", **data, "uuid": str(uuid.uuid4())})
 
     def stream_event(self, event: StreamEvent) -> None:
         if self.partial:

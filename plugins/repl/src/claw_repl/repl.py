@@ -37,7 +37,7 @@ def banner(loop: Any) -> str:
     Each fact is ``name: value``; the model's is where how it was chosen (a default) belongs."""
     assert loop.session is not None
     facts = [
-        loop.model_line(),
+        f"model: {loop.model_choice.describe(loop.chain[0].address)}",  # and why it was chosen
         f"workspace: {loop.workspace}",
         f"permission mode: {loop.permissions.mode}",
     ]

@@ -9,7 +9,6 @@ import difflib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from claw import _routing as routing
 from claw._errors import ClawError
 from claw._loop.options import Outcome
 from claw._session_context import slash_call
@@ -66,9 +65,9 @@ def _turn_model(loop: Any, model: str | None) -> Iterator[None]:
     if not model or model == "inherit":
         yield
         return
-    choice = routing.ModelChoice(model, "the command's frontmatter", loop.model_choice.prefer)
     session_caller = loop.caller
-    chain = loop._chain(choice)  # missing credentials fail before the turn starts
+    _, chain = loop._choose(model, "the command's frontmatter")
+    loop._provider(chain[0])  # missing credentials fail before the turn starts
     loop.caller = loop._caller(chain, session_caller.policy)
     try:
         yield
