@@ -1,5 +1,5 @@
 """``claw.parse_frontmatter``: the one YAML frontmatter parser behind sub-agents, commands, skills and
-output styles (docs/plugins.md, "Frontmatter")."""
+output styles (docs/plugins.md, "Markdown frontmatter")."""
 
 from __future__ import annotations
 
@@ -86,6 +86,14 @@ def test_errors_are_one_line_naming_the_file_and_its_line(text: str, line: int, 
         claw.parse_frontmatter(text, path)
     message = str(caught.value)
     assert message.startswith(f"{path}:{line}: ") and what in message and "\n" not in message
+
+
+def test_the_error_is_the_one_left_after_the_fallback_at_its_own_line() -> None:
+    text = "---\nname: a\ndescription: Use when: x,\n  or: y\nno colon here\n---\n"
+    with pytest.raises(
+        claw.ConfigError, match=r"^a\.md:5: invalid YAML frontmatter: could not find expected"
+    ):
+        claw.parse_frontmatter(text, "a.md")
 
 
 def test_the_line_counts_from_the_file_even_after_a_bom_and_crlf() -> None:

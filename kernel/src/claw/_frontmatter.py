@@ -1,6 +1,6 @@
 """Markdown YAML frontmatter: one parser for every Markdown file claw reads in Claude Code's formats
 (sub-agents, slash commands, skills, output styles), so they all accept the same YAML. docs/plugins.md
-("Frontmatter") states the behaviour; PyYAML does the parsing, imported at first use so start-up never
+("Markdown frontmatter") states the behaviour; PyYAML does the parsing, imported at first use so start-up never
 pays for it."""
 
 from __future__ import annotations
@@ -50,31 +50,28 @@ def parse_frontmatter(text: str, where: str | PathLike[str]) -> tuple[dict[str, 
 
 def _load(source: str, where: str | PathLike[str]) -> object:
     """``source`` as YAML, else as YAML once each rejected single-line value is quoted (Claude Code's
-    loader accepts those); the error reported is strict YAML's, at the file's line."""
+    loader accepts those); an error is what remains after that, at the file's line."""
     import yaml
 
     try:
         return yaml.load(source, Loader=_loader())
+    except yaml.YAMLError:
+        pass
+    try:
+        return yaml.load(_quote_rejected(source), Loader=_loader())
     except yaml.YAMLError as exc:
-        error = exc
-    quoted = _quote_rejected(source)
-    if quoted != source:
-        try:
-            return yaml.load(quoted, Loader=_loader())
-        except yaml.YAMLError:
-            pass
-    raise ConfigError(_message(error, where)) from None
+        raise ConfigError(_message(exc, where)) from None
 
 
 def _quote_rejected(source: str) -> str:
     """``source`` with each top-level ``key: value`` entry that is not YAML on its own (with the indented
-    lines continuing it) rewritten as ``key: "<its text>"``; quoted and block (``|``, ``>``) values stay."""
+    lines continuing it) rewritten as ``key: "<its text>"``; quoted and block (``|``, ``>``) values stay.
+    Blank lines take the place of the continuation lines, so every line keeps its number for errors."""
     import yaml
 
     entries: list[list[str]] = []
     for line in source.split("\n"):
-        continues = entries and _ENTRY.match(entries[-1][0]) and (not line.strip() or line[:1] in " \t")
-        if continues:
+        if entries and _ENTRY.match(entries[-1][0]) and (not line.strip() or line[:1] in " \t"):
             entries[-1].append(line)
         else:
             entries.append([line])
@@ -86,7 +83,8 @@ def _quote_rejected(source: str) -> str:
                 yaml.load("\n".join(entry), Loader=_loader())
             except yaml.YAMLError:
                 words = " ".join(part.strip() for part in [match.group(2), *entry[1:]] if part.strip())
-                entry = [f"{match.group(1)}: {json.dumps(words, ensure_ascii=False)}"]
+                quoted = f"{match.group(1)}: {json.dumps(words, ensure_ascii=False)}"
+                entry = [quoted] + [""] * (len(entry) - 1)
         out.extend(entry)
     return "\n".join(out)
 
