@@ -1,7 +1,7 @@
 """Markdown YAML frontmatter: one parser for every Markdown file claw reads in Claude Code's formats
 (sub-agents, slash commands, skills, output styles), so they all accept the same YAML. docs/plugins.md
-("Markdown frontmatter") states the behaviour; PyYAML does the parsing, imported at first use so start-up never
-pays for it."""
+("Markdown frontmatter") states the behaviour; PyYAML does the parsing, imported at first use so
+start-up never pays for it."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """Output styles, as Claude Code's: the settings key ``outputStyle`` names how the model should talk to the
 user, a built-in style (``default``, ``Explanatory``, ``Learning``) or a custom one.
 
-A custom style is a Markdown file ``<name>.md`` with optional YAML frontmatter (:func:`claw.parse_frontmatter`;
-a file whose frontmatter is not YAML is skipped with a warning) ``name`` (else the file's stem),
-``description`` and ``keep-coding-instructions`` (default false), read from, later winning a name clash:
+A custom style is a Markdown file ``<name>.md`` with optional YAML frontmatter
+(:func:`claw.parse_frontmatter`; a file whose frontmatter is not YAML is skipped with a warning) ``name``
+(else the file's stem), ``description`` and ``keep-coding-instructions`` (default false), read from, later
+winning a name clash:
 ``~/.claude/output-styles/`` (Claude Code's user folder), ``<config dir>/output-styles/``,
 ``.claude/output-styles/`` then ``.claw/output-styles/`` in the workspace (as claw finds agents). Like
 ``CLAUDE.md`` it is text for the model only, so a folder's styles load whether or not it is trusted; bare

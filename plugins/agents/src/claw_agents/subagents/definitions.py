@@ -99,23 +99,6 @@ def _tool_list(value: Any, where: str) -> tuple[str, ...] | None:
     return None if names == ["*"] else tuple(names)
 
 
-def parse_frontmatter(text: str, path: Path) -> tuple[dict[str, Any], str]:
-    """A definition's frontmatter (:func:`claw.parse_frontmatter`: YAML) and its body, the prompt. claw
-    reads name, description, tools, disallowedTools, model and permissionMode (Claude Code's keys);
-    others (``color``, ...) are accepted and ignored.
-
-    :raises DefinitionError: no frontmatter, or frontmatter that is not YAML ``key: value`` lines; the
-        message is ``path:line: what``.
-    """
-    try:
-        meta, body = claw.parse_frontmatter(text, path)
-    except claw.ConfigError as exc:
-        raise DefinitionError(str(exc)) from None
-    if not meta:
-        raise DefinitionError(f"{path}:1: a sub-agent definition starts with --- frontmatter naming it")
-    return meta, body.strip()
-
-
 def _definition(
     data: Mapping[str, Any], prompt: str, source: str, where: str, path: Path | None
 ) -> AgentDefinition:
@@ -144,16 +127,23 @@ def _definition(
 
 
 def load_file(path: Path, source: str) -> AgentDefinition:
-    """The definition in ``path``.
+    """The definition in ``path``: its YAML frontmatter (:func:`claw.parse_frontmatter`) and its body, the
+    prompt. claw reads name, description, tools, disallowedTools, model and permissionMode (Claude Code's
+    keys); others (``color``, ...) are accepted and ignored.
 
-    :raises DefinitionError: unreadable file, broken frontmatter, missing name or description.
+    :raises DefinitionError: unreadable file, no frontmatter, frontmatter that is not YAML ``key: value``
+        lines (``path:line: what``), missing name or description.
     """
     try:
         text = claw.model_text(path.read_bytes())
+        meta, body = claw.parse_frontmatter(text, path)
     except OSError as exc:
         raise DefinitionError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    meta, body = parse_frontmatter(text, path)
-    return _definition(meta, body, source, str(path), path)
+    except claw.ConfigError as exc:
+        raise DefinitionError(str(exc)) from None
+    if not meta:
+        raise DefinitionError(f"{path}:1: a sub-agent definition starts with --- frontmatter naming it")
+    return _definition(meta, body.strip(), source, str(path), path)
 
 
 def from_json(value: Any) -> list[AgentDefinition]:
