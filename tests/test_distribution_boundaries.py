@@ -89,6 +89,7 @@ DISTRIBUTION_OF = {
     "opentelemetry.sdk": "opentelemetry-sdk",
     "opentelemetry.exporter.otlp.proto.grpc": "opentelemetry-exporter-otlp-proto-grpc",
     "opentelemetry.exporter.otlp.proto.http": "opentelemetry-exporter-otlp-proto-http",
+    "yaml": "pyyaml",
 }
 #: Imported without being declared, on purpose: the kernel's ``claw.testing`` is the pytest plugin
 #: (entry point ``pytest11``) that only pytest itself loads.

@@ -69,8 +69,9 @@ PRINT_RUN_NEVER = {
     "claw_provider_vertex.gemini",
     "claw_provider_bedrock.converse",
 }
-#: Also kept off ``--help`` / ``--version``, though plugins may use them once running.
-HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema", "tree_sitter"}
+#: Also kept off ``--help`` / ``--version``, though plugins may use them once running (``yaml``: the
+#: frontmatter parser, imported when a sub-agent, command, skill or output style file is first read).
+HEAVY_FOR_HELP = HEAVY | {"pydantic", "structlog", "asyncio", "pathspec", "jsonschema", "tree_sitter", "yaml"}
 
 
 def _cli_modules(argv: list[str], env: dict[str, str]) -> tuple[int, list[str], str]:

@@ -81,6 +81,7 @@ _MODULES: dict[str, str] = {
     "claw._builtins.bare.mode": "bare safe_mode",
     "claw._globs": "PathPattern",
     "claw._files": "atomic_write",
+    "claw._frontmatter": "parse_frontmatter",
 }
 _LAZY = {name: module for module, names in _MODULES.items() for name in names.split()}
 
@@ -135,6 +136,7 @@ if TYPE_CHECKING:
     )
     from claw._events import HookEvent, HookEventName, HookOutcome, RuntimeEvent
     from claw._files import atomic_write
+    from claw._frontmatter import parse_frontmatter
     from claw._function_tools import FunctionTool, tool
     from claw._globs import PathPattern
     from claw._hook_dispatch import CallbackHook, HookCallback, HookContext

@@ -143,7 +143,7 @@ def test_broken_frontmatter_names_file_and_line(claw, scripted, workspace):
     scripted.script(Reply(ToolCall("Agent", {"description": "x", "prompt": "p"})), Reply(Text("ok")))
     _go(claw)
     error = scripted.requests[1]["messages"][-1]["content"][0]
-    assert error["is_error"] and f"{broken}:4: expected `key: value`" in json.dumps(error)
+    assert error["is_error"] and f"{broken}:4: invalid YAML frontmatter" in json.dumps(error)
     listing = claw("agents", "list")
     assert listing.exit_code != 0 and f"{broken}:4" in listing.stderr
     broken.write_text("---\nname: broken\ndescription: never closed\n")
@@ -152,6 +152,28 @@ def test_broken_frontmatter_names_file_and_line(claw, scripted, workspace):
         listing.exit_code != 0
         and f"{broken}:1: the frontmatter opened here is never closed" in listing.stderr
     )
+
+
+def test_definitions_are_read_as_yaml_as_claude_code_writes_them(claw, workspace):
+    """Block scalars, flow lists and comments (YAML the hand-written parser could not read), and an
+    unquoted description with ``: `` in it, which strict YAML rejects but Claude Code accepts."""
+    agents = workspace / ".claude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "folded.md").write_text(
+        "\ufeff---\r\nname: folded  # the type's name\r\ndescription: >\r\n  Reviews a diff.\r\n"
+        "  Use after every change.\r\ntools: [Read, Grep]\r\n---\r\nYou review.\r\n"
+    )
+    (agents / "colons.md").write_text(
+        "---\nname: colons\ndescription: Use when: the user asks. Examples: <example>Context: x</example>\n"
+        "tools: Read, Bash\n---\nBody.\n"
+    )
+    by_name = {d["name"]: d for d in json.loads(claw("agents", "list", "--json").assert_success().stdout)}
+    assert by_name["folded"]["description"] == "Reviews a diff. Use after every change."
+    assert by_name["folded"]["tools"] == ["Read", "Grep"] and by_name["folded"]["prompt"] == "You review."
+    assert (
+        by_name["colons"]["description"] == "Use when: the user asks. Examples: <example>Context: x</example>"
+    )
+    assert by_name["colons"]["tools"] == ["Read", "Bash"]
 
 
 def _git(cwd: Path, *args: str) -> str:

@@ -124,3 +124,22 @@ def test_print_system_prompt_shows_the_style(claw, workspace):
     _choose(workspace, "Explanatory")
     printed = claw("print-system-prompt").assert_success()
     assert "# Output style: Explanatory" in printed.stdout
+
+
+def test_style_frontmatter_is_yaml_and_a_broken_file_is_skipped_with_a_warning(claw, loop_env, workspace):
+    folder = workspace / ".claude" / "output-styles"
+    folder.mkdir(parents=True)
+    (folder / "terse.md").write_text(
+        "\ufeff---\r\nname: 'Terse: short'\r\ndescription: |\r\n  Short answers.\r\n  No fluff.\r\n"
+        "keep-coding-instructions: TRUE\r\n---\r\nAnswer in one line.\r\n"
+    )
+    (folder / "broken.md").write_text('---\nname: broken\ndescription: "never closed\n---\nnever used\n')
+    _choose(workspace, "terse: short")
+    loop_env.script(Reply(Text("ok")))
+    result = claw("-p", "hi").assert_success()
+    system = _system(loop_env.requests[0])
+    assert system.rstrip().endswith("Answer in one line.") and CODING in system
+    assert result.stderr.splitlines() == [
+        f"claw: warning: output style skipped: {folder / 'broken.md'}:3: invalid YAML frontmatter: "
+        "found unexpected end of stream (while scanning a quoted scalar)"
+    ]

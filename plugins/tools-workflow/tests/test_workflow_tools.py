@@ -10,7 +10,7 @@ import claw
 import pytest
 from claw.testing import call_tool as call
 from claw_tools_workflow import plugin
-from claw_tools_workflow._commands import expand, parse_frontmatter
+from claw_tools_workflow._commands import expand
 from claw_tools_workflow._interaction import AskUserTool, SleepTool
 from claw_tools_workflow._skill import SkillTool
 from claw_tools_workflow._todo import TODOS, TodoWriteTool
@@ -113,9 +113,10 @@ def test_toolsearch_ranks(ctx, workspace):
 
 
 def test_frontmatter_and_expansion():
-    meta, body = parse_frontmatter(
+    meta, body = claw.parse_frontmatter(
         "---\ndescription: Review a file\nargument-hint: <file> [focus]\nallowed-tools: Bash(git diff:*), Read\n"
-        "model: haiku\ntags:\n  - a\n  - b\n---\nReview $1 with focus $2.\n"
+        "model: haiku\ntags:\n  - a\n  - b\n---\nReview $1 with focus $2.\n",
+        "review.md",
     )
     assert meta == {
         "description": "Review a file",

@@ -1,8 +1,10 @@
 """Output styles, as Claude Code's: the settings key ``outputStyle`` names how the model should talk to the
 user, a built-in style (``default``, ``Explanatory``, ``Learning``) or a custom one.
 
-A custom style is a Markdown file ``<name>.md`` with optional frontmatter ``name`` (else the file's stem),
-``description`` and ``keep-coding-instructions`` (default false), read from, later winning a name clash:
+A custom style is a Markdown file ``<name>.md`` with optional YAML frontmatter
+(:func:`claw.parse_frontmatter`; a file whose frontmatter is not YAML is skipped with a warning) ``name``
+(else the file's stem), ``description`` and ``keep-coding-instructions`` (default false), read from, later
+winning a name clash:
 ``~/.claude/output-styles/`` (Claude Code's user folder), ``<config dir>/output-styles/``,
 ``.claude/output-styles/`` then ``.claw/output-styles/`` in the workspace (as claw finds agents). Like
 ``CLAUDE.md`` it is text for the model only, so a folder's styles load whether or not it is trusted; bare
@@ -65,23 +67,6 @@ where it goes. Ask for one such piece at a time and wait for their answer before
 )
 
 
-def _frontmatter(text: str) -> tuple[dict[str, str], str]:
-    """``key: value`` lines between leading ``---`` lines, and the body after them (what a style file
-    needs of Claude Code's YAML frontmatter: three scalar keys)."""
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
-    if not lines or lines[0].strip() != "---":
-        return {}, text
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        return {}, text
-    meta: dict[str, str] = {}
-    for line in lines[1:end]:
-        key, sep, value = line.partition(":")
-        if sep and not line.startswith((" ", "#")):
-            meta[key.strip()] = value.strip().strip("\"'")
-    return meta, "\n".join(lines[end + 1 :]).strip()
-
-
 def _custom(workspace: Path, env: Mapping[str, str]) -> list[Style]:
     folders = [
         claw.claude_config_dir(env) / "output-styles",
@@ -97,9 +82,14 @@ def _custom(workspace: Path, env: Mapping[str, str]) -> list[Style]:
             except OSError as exc:
                 claw.warn(f"cannot read output style {path}: {exc}")
                 continue
-            meta, body = _frontmatter(text)
-            keep = meta.get("keep-coding-instructions", "false").lower() == "true"
-            found.append(Style(meta.get("name") or path.stem, meta.get("description", ""), body, keep))
+            try:
+                meta, body = claw.parse_frontmatter(text, path)
+            except claw.ConfigError as exc:
+                claw.warn(f"output style skipped: {exc}")
+                continue
+            keep = str(meta.get("keep-coding-instructions", False)).lower() == "true"
+            name, description = meta.get("name"), meta.get("description")
+            found.append(Style(str(name or path.stem), str(description or ""), body.strip(), keep))
     return found
 
 

@@ -14,9 +14,10 @@ The commands and skills of the run's Claude Code plugin folders (``--plugin-dir`
 ``${CLAUDE_PLUGIN_ROOT}`` and ``${CLAUDE_PLUGIN_DATA}`` replaced (:meth:`claw.PluginFolder.expand`); each also answers to ``<name>`` alone when no
 other command has that name.
 
-Frontmatter (between ``---`` lines): ``description``, ``argument-hint``, ``allowed-tools`` (a
-comma-separated string or a list), ``model``, ``disable-model-invocation``; skills also ``name``.
-Without a description, the first non-empty body line is used.
+YAML frontmatter (between ``---`` lines, :func:`claw.parse_frontmatter`; a file whose frontmatter is not
+YAML is skipped with a warning): ``description``, ``argument-hint``, ``allowed-tools`` (a comma-separated
+string or a list), ``model``, ``disable-model-invocation``; skills also ``name``. Without a description,
+the first non-empty body line is used.
 
 Body substitutions when the command is expanded with an argument string:
 
@@ -115,49 +116,14 @@ def _split_rules(value: str) -> list[str]:
     return [r for r in out if r]
 
 
-def _scalar(text: str) -> object:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1]
-    if text.startswith("[") and text.endswith("]"):
-        return [str(_scalar(p)) for p in _split_rules(text[1:-1])]
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    return text
-
-
-def parse_frontmatter(text: str) -> tuple[dict[str, object], str]:
-    """Split ``---`` frontmatter (a small YAML subset: ``key: value``, ``[a, b]``, ``- item`` lists)
-    from the body."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.startswith("---"):
-        return {}, text
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
-        return {}, text
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
-        return {}, text
-    meta: dict[str, object] = {}
-    key: str | None = None
-    for line in lines[1:end]:
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if stripped.startswith("- ") and key is not None:
-            existing = meta.get(key)
-            items = existing if isinstance(existing, list) else []
-            items.append(str(_scalar(stripped[2:])))
-            meta[key] = items
-            continue
-        name, sep, value = line.partition(":")
-        if not sep:
-            continue
-        key = name.strip()
-        meta[key] = _scalar(value) if value.strip() else []
-    return meta, "\n".join(lines[end + 1 :]).lstrip("\n")
+def _as_written(value: object) -> str:
+    """A value as its YAML flow text: Claude Code's ``argument-hint: [message]`` means the text
+    ``[message]``, which YAML reads as a list (``[optional: x]`` as a list of one mapping)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_as_written(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_as_written(v)}" for k, v in value.items())
+    return str(value)
 
 
 def _load(path: Path, name: str, source: str) -> CommandFile | None:
@@ -166,8 +132,12 @@ def _load(path: Path, name: str, source: str) -> CommandFile | None:
     except OSError as exc:
         claw.warn(f"cannot read command file {path}: {exc}")
         return None
-    meta, body = parse_frontmatter(text.replace("\r\n", "\n"))
-    return CommandFile(name=name, path=path, body=body, source=source, meta=meta)
+    try:
+        meta, body = claw.parse_frontmatter(text, path)
+    except claw.ConfigError as exc:
+        claw.warn(f"command skipped: {exc}")
+        return None
+    return CommandFile(name=name, path=path, body=body.lstrip("\n"), source=source, meta=meta)
 
 
 def _commands_in(directory: Path, source: str) -> list[CommandFile]:
@@ -355,7 +325,7 @@ def slash_command(
         name=command.name,
         description=command.description,
         expand=run,
-        argument_hint=str(hint) if hint else "",
+        argument_hint=_as_written(hint) if hint else "",
         source=command.source,
         allowed_tools=command.allowed_tools if may_run else (),  # a grant the folder makes needs trust
         model=str(model) if model else None,

@@ -22,17 +22,12 @@ frontmatter is an error naming the file and line.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import claw
-
-#: A frontmatter line ``key: value``. claw reads name, description, tools, disallowedTools, model and
-#: permissionMode (Claude Code's keys); others (``color``, ...) are accepted and ignored.
-_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:(.*)$")
 
 GENERAL_PURPOSE_PROMPT = """\
 You are a sub-agent started by another agent for one task. Do the task completely with the tools you \
@@ -104,54 +99,6 @@ def _tool_list(value: Any, where: str) -> tuple[str, ...] | None:
     return None if names == ["*"] else tuple(names)
 
 
-def _unquote(text: str, where: str) -> str:
-    text = text.strip()
-    if text[:1] in ("'", '"'):
-        if len(text) < 2 or text[-1] != text[0]:
-            raise DefinitionError(f"{where}: unterminated quoted value")
-        return text[1:-1]
-    return text
-
-
-def parse_frontmatter(text: str, path: Path) -> tuple[dict[str, Any], str]:
-    """Split a definition into its frontmatter (``key: value`` lines, ``- item`` lists under a key
-    with no value, ``[a, b]`` lists, indented lines continuing the previous value) and its body.
-
-    :raises DefinitionError: no frontmatter, no closing ``---``, or a line that is none of the
-        above; the message is ``path:line: what``.
-    """
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
-    if not lines or lines[0].strip() != "---":
-        raise DefinitionError(f"{path}:1: a sub-agent definition starts with --- frontmatter")
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        raise DefinitionError(f"{path}:1: the frontmatter opened here is never closed with ---")
-    meta: dict[str, Any] = {}
-    key: str | None = None
-    for number, line in enumerate(lines[1:end], start=2):
-        where = f"{path}:{number}"
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if stripped.startswith("- ") and key is not None and isinstance(meta[key], list):
-            meta[key].append(_unquote(stripped[2:], where))
-            continue
-        if line[:1] in (" ", "\t") and key is not None and isinstance(meta[key], str):
-            meta[key] = f"{meta[key]} {stripped}".strip()
-            continue
-        match = _KEY.match(line)
-        if match is None:
-            raise DefinitionError(f"{where}: expected `key: value` in the frontmatter, got {stripped!r}")
-        key, value = match.group(1), match.group(2).strip()
-        if value.startswith("[") and value.endswith("]"):
-            meta[key] = [_unquote(v, where) for v in value[1:-1].split(",") if v.strip()]
-        elif value in ("", "|", ">"):
-            meta[key] = [] if not value else ""
-        else:
-            meta[key] = _unquote(value, where)
-    return meta, "\n".join(lines[end + 1 :]).strip()
-
-
 def _definition(
     data: Mapping[str, Any], prompt: str, source: str, where: str, path: Path | None
 ) -> AgentDefinition:
@@ -180,16 +127,23 @@ def _definition(
 
 
 def load_file(path: Path, source: str) -> AgentDefinition:
-    """The definition in ``path``.
+    """The definition in ``path``: its YAML frontmatter (:func:`claw.parse_frontmatter`) and its body, the
+    prompt. claw reads name, description, tools, disallowedTools, model and permissionMode (Claude Code's
+    keys); others (``color``, ...) are accepted and ignored.
 
-    :raises DefinitionError: unreadable file, broken frontmatter, missing name or description.
+    :raises DefinitionError: unreadable file, no frontmatter, frontmatter that is not YAML ``key: value``
+        lines (``path:line: what``), missing name or description.
     """
     try:
         text = claw.model_text(path.read_bytes())
+        meta, body = claw.parse_frontmatter(text, path)
     except OSError as exc:
         raise DefinitionError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    meta, body = parse_frontmatter(text, path)
-    return _definition(meta, body, source, str(path), path)
+    except claw.ConfigError as exc:
+        raise DefinitionError(str(exc)) from None
+    if not meta:
+        raise DefinitionError(f"{path}:1: a sub-agent definition starts with --- frontmatter naming it")
+    return _definition(meta, body.strip(), source, str(path), path)
 
 
 def from_json(value: Any) -> list[AgentDefinition]:
