@@ -110,14 +110,32 @@ class ApiError(ClawError):
 class EndpointUnreachable(ApiError):
     """The model API's endpoint could not be reached at all: the connection was refused or the host name
     did not resolve. Retried only briefly, and why, and the one line it ends with: docs/cli.md ("Retries,
-    the idle watchdog and fallbacks"); the message names the endpoint as ``scheme://host:port``
-    (:func:`claw_wire.errors.endpoint_of`).
+    the idle watchdog and fallbacks"); the message names the endpoint as ``scheme://host:port``.
     """
 
-    def __init__(self, endpoint: str, cause: str, *, provider: str | None = None) -> None:
+    def __init__(self, url: str, cause: str, *, provider: str | None = None) -> None:
+        self.endpoint = endpoint_of(url)
+        self.cause = cause
         super().__init__(
-            f"cannot reach {endpoint}: {cause}", retryable=True, kind="server_error", provider=provider
+            f"cannot reach {self.endpoint}: {cause}", retryable=True, kind="server_error", provider=provider
         )
+
+
+def endpoint_of(url: str) -> str:
+    """``scheme://host:port`` of ``url``, the port spelt out even when it is the scheme's default
+    (credentials, path and query dropped)."""
+    from urllib.parse import urlsplit  # imported when needed: this module loads at start-up
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or {"http": 80, "https": 443}.get(parts.scheme)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}:{port}" if port else f"{parts.scheme}://{host}"
 
 
 _FATAL_QUOTA_CODES = frozenset(

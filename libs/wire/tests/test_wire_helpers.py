@@ -287,7 +287,8 @@ def test_a_plain_http_endpoint_without_proxy_loads_no_ca_bundle(monkeypatch: pyt
 def test_unreachable_cause_is_found_in_the_exception_chain() -> None:
     import socket
 
-    from claw_wire.errors import endpoint_of, unreachable_at, unreachable_cause
+    from claw._errors import endpoint_of
+    from claw_wire.errors import unreachable_at, unreachable_cause
 
     def wrapped(inner: BaseException) -> Exception:
         try:

@@ -11,7 +11,6 @@ stream's (200). Duck-typed, so neither SDK is imported here.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from claw import ApiError, ClawError, EndpointUnreachable
 
@@ -113,22 +112,7 @@ def unreachable_at(exc: BaseException, url: object, provider: str) -> EndpointUn
     """The :class:`claw.EndpointUnreachable` for a transport failure ``exc`` at ``url``, or ``None`` when
     ``exc`` is some other failure (a reset, a timeout) or the URL is unknown."""
     cause = unreachable_cause(exc)
-    return EndpointUnreachable(endpoint_of(str(url)), cause, provider=provider) if cause and url else None
-
-
-def endpoint_of(url: str) -> str:
-    """``scheme://host:port`` of ``url``, the port spelt out even when it is the scheme's default
-    (credentials, path and query dropped)."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    port = port or {"http": 80, "https": 443}.get(parts.scheme)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{parts.scheme}://{host}:{port}" if port else f"{parts.scheme}://{host}"
+    return EndpointUnreachable(str(url), cause, provider=provider) if cause and url else None
 
 
 def unreachable_cause(exc: BaseException) -> str | None:
