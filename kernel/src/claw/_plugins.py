@@ -51,6 +51,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.bare",
     "claw._builtins.debug_log",
     "claw._builtins.prompt_cache",
+    "claw._builtins.install_hints",
 )
 
 #: Distributions the claw project publishes: they load before third-party plugins and own the names they

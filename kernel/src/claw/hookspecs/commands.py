@@ -317,3 +317,18 @@ def claw_stream_input(
 
     .. versionadded:: 1.1
     """
+
+
+@hookspec(firstresult=True)
+def claw_unknown_name(name: str) -> str | None:
+    """Why ``claw`` does not know ``name``, a subcommand (``sessions``) or a flag (``--plugin-dir``): the
+    text of the one usage error (exit 2) the command line gives instead of click's "No such option" or
+    its guess at a typo. Stops at first non-None result. The ``install_hints`` built-in answers
+    (``trylast``) for the names of disabled built-ins and of first-party distributions not installed or
+    disabled.
+
+    :param name: the subcommand or flag as typed.
+    :returns: the error's text, naming what to install or enable, or ``None`` to leave it to click.
+
+    .. versionadded:: 1.1
+    """
