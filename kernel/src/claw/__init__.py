@@ -50,7 +50,7 @@ _MODULES: dict[str, str] = {
     ),
     "claw._subagents": "SubagentSpec SubagentResult",
     "claw._session_context": "SessionContext SlashCommand PluginFolder",
-    "claw._diagnostics": "DoctorCheck",
+    "claw._builtins.doctor.check": "DoctorCheck",
     "claw._sessions": "Session SessionState SessionStore CacheStats SessionSummary",
     "claw._compaction": "Compactor compacted_history",
     "claw._output": "Renderer",
@@ -101,6 +101,7 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from claw._builtins.bare.mode import bare, safe_mode
+    from claw._builtins.doctor.check import DoctorCheck
     from claw._builtins.local_tasks.backend import LocalTaskBackend
     from claw._builtins.local_tasks.processes import (
         decode_task_output,
@@ -124,7 +125,6 @@ if TYPE_CHECKING:
     from claw._compat import satisfies
     from claw._config import EffectiveSettings, parse_json, read_json_file
     from claw._console import error, warn
-    from claw._diagnostics import DoctorCheck
     from claw._errors import (
         ApiError,
         ClawError,

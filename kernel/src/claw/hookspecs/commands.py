@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
     import click
 
+    from claw import DoctorCheck
     from claw._cli.slash_builtins import BuiltinCommand
     from claw._cli.stream_input import StreamJsonInput
     from claw._config import EffectiveSettings
-    from claw._diagnostics import DoctorCheck
     from claw._entry_points import Found
     from claw._loop.options import LoopOptions
     from claw._plugin_commands import CommandContext
