@@ -167,7 +167,8 @@ class ClawGroup(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         """As click's, but an unknown command name (only single command-like words get here, see
         :meth:`_prompt_index`) names what adds it (``claw_unknown_name``), else the nearest command,
-        built-in or plugin, or, when none is close, says how to send the word as a prompt instead. A usage error either way (exit 2)."""
+        built-in or plugin, or, when none is close, says how to send the word as a prompt instead. A
+        usage error either way (exit 2)."""
         name = args[0]
         if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
             return super().resolve_command(ctx, args)
@@ -265,7 +266,8 @@ def _defaults_app(state: CliState) -> Any:
 
 def _unknown(name: str, ctx: click.Context) -> click.UsageError | None:
     """The usage error for ``name``, a subcommand or flag claw does not know, when a plugin says why
-    (``claw_unknown_name``: the ``install_hints`` built-in names the distribution or built-in that adds it)."""
+    (``claw_unknown_name``: the ``install_hints`` built-in names the distribution or built-in that adds
+    it)."""
     why = state_of(ctx).app.pm.hook.claw_unknown_name(name=name)
     return click.UsageError(why, ctx) if why else None
 
