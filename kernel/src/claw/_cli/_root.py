@@ -45,10 +45,6 @@ class CliState:
             self._app = None
         self.verbose = bool(params.get("verbose"))
 
-    def plugin_values(self, params: dict[str, Any]) -> dict[str, Any]:
-        """The plugin options' values in the root's ``params``: ``SessionContext.extra``."""
-        return {o.name: params.get(o.name) for o in self.plugin_options if o.name}
-
     @property
     def app(self) -> Any:
         if self._app is None:

@@ -47,7 +47,7 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
         reasoning_effort=params.get("reasoning_effort"),
         max_turns=params.get("max_turns"),
         max_budget_usd=params.get("max_budget_usd"),
-        extra=state.plugin_values(params),
+        extra={o.name: params.get(o.name) for o in state.plugin_options if o.name},
     )
     refusal = next((r for r in state.app.pm.hook.claw_adjust_run(options=options) if r), None)
     if options.resume == RESUME_PICK and params.get("print_mode"):
