@@ -308,15 +308,16 @@ def state_of(ctx: click.Context) -> CliState:
 
 
 def _setting_sources(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    """``"user,project"`` -> ``("user", "project")``; an empty value loads no file scope."""
     if value is None:
         return None
-    from claw._config import parse_setting_sources
-    from claw._errors import UsageError
+    from claw._config import FILE_SCOPES
 
-    try:
-        return parse_setting_sources(value)
-    except UsageError as exc:
-        raise click.BadParameter(str(exc).removeprefix("--setting-sources: "), ctx, param) from exc
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    bad = [n for n in names if n not in FILE_SCOPES]
+    if bad:
+        raise click.BadParameter(f"unknown source {bad[0]!r} (choose from user, project, local)", ctx, param)
+    return names
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
