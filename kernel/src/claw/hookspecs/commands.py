@@ -2,7 +2,8 @@
 
 What a plugin adds to claw itself: subcommands, built-in slash commands, options on runs, the settings keys
 it owns, lines in ``claw doctor``, what a folder brings that runs only once the folder is trusted, where
-that trust is remembered and how a run settles it; and, answered by built-ins, which plugins are installed.
+that trust is remembered and how a run settles it; and, answered by built-ins, which plugins are installed
+and what adds a subcommand or flag the command line does not know.
 ``claw_register_commands`` and ``claw_register_run_options`` run for ``claw --help`` too, so keep them
 import-light."""
 
