@@ -82,6 +82,7 @@ def test_every_builtin_is_listed_as_a_builtin_plugin(claw, scripted):
         "bare",
         "debug_log",
         "prompt_cache",
+        "install_hints",
     ]
     assert builtins == dict(zip(BUILTIN_PLUGINS, names, strict=True))
     assert {"session_store", "compaction", "renderers", "repl", "permissions"} <= set(records)

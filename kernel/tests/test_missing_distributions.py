@@ -4,7 +4,7 @@ error naming what to install, not click's "No such command" or a guess at a typo
 from __future__ import annotations
 
 import pytest
-from claw._cli._root import PLUGIN_COMMANDS, PLUGIN_FLAGS
+from claw._builtins.install_hints.names import PLUGIN_COMMANDS, PLUGIN_FLAGS
 
 
 @pytest.mark.parametrize(("command", "dist"), sorted(PLUGIN_COMMANDS.items()))
@@ -45,3 +45,28 @@ def test_every_command_of_the_kernels_default_plugins_is_in_the_table(claw):
     }
     assert commands, "no default plugin registers a command"
     assert {name: PLUGIN_COMMANDS.get(name) for name in commands} == commands
+
+
+def test_with_install_hints_disabled_a_missing_name_is_clicks_error(claw, claw_env):
+    claw_env["CLAW_PLUGINS"] = ""
+    claw_env["CLAW_DISABLE_PLUGINS"] = "install_hints,structured_output"
+    claw("-p", "hi", "--plugin-dir", "x").assert_failure(2, "No such option '--plugin-dir'")
+    claw("-p", "hi", "--json-schema", "{}").assert_failure(2, "No such option '--json-schema'")
+    claw("sessions").assert_failure(2, "no such command 'sessions'; did you mean 'resume-session'?")
+
+
+HINTS = """
+import claw
+
+
+@claw.hookimpl
+def claw_unknown_name(name):
+    if name in ("deploy", "--stage"):
+        return f"{name} comes with acme-deploy (pip install acme-deploy)"
+"""
+
+
+def test_a_plugin_names_what_adds_its_own_missing_names(claw, plugin_module):
+    plugin_module("acme_hints", HINTS)
+    claw("deploy").assert_failure(2, "claw: error: deploy comes with acme-deploy (pip install acme-deploy)")
+    claw("-p", "hi", "--stage", "x").assert_failure(2, "--stage comes with acme-deploy")

@@ -50,7 +50,7 @@ _MODULES: dict[str, str] = {
     ),
     "claw._subagents": "SubagentSpec SubagentResult",
     "claw._session_context": "SessionContext SlashCommand PluginFolder",
-    "claw._diagnostics": "DoctorCheck",
+    "claw._builtins.doctor.check": "DoctorCheck",
     "claw._sessions": "Session SessionState SessionStore CacheStats SessionSummary",
     "claw._compaction": "Compactor compacted_history",
     "claw._output": "Renderer",
@@ -66,7 +66,8 @@ _MODULES: dict[str, str] = {
     "claw._builtins.prompt_tool.approver": "parse_answer",
     "claw._permissions.gate": "Decision PermissionContext PermissionGate PermissionPolicy PERMISSIONS",
     "claw._permissions.syntax": "RuleError split_rule",
-    "claw._cli.slash_builtins": "BuiltinCommand run_builtin command_names unknown_command",
+    "claw._cli.slash_builtins": "BuiltinCommand",
+    "claw._builtins.slash_commands.dispatch": "run_builtin command_names unknown_command",
     "claw._builtins.slash_commands.context": "BuiltinContext",
     "claw._paths": "history_file sessions_dir config_dir claude_config_dir state_dir PROJECT_DIR_NAME",
     "claw._errors": (
@@ -101,6 +102,7 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from claw._builtins.bare.mode import bare, safe_mode
+    from claw._builtins.doctor.check import DoctorCheck
     from claw._builtins.local_tasks.backend import LocalTaskBackend
     from claw._builtins.local_tasks.processes import (
         decode_task_output,
@@ -113,17 +115,17 @@ if TYPE_CHECKING:
     )
     from claw._builtins.prompt_tool.approver import parse_answer
     from claw._builtins.slash_commands.context import BuiltinContext
+    from claw._builtins.slash_commands.dispatch import command_names, run_builtin, unknown_command
     from claw._builtins.trust_store.store import TrustStore
     from claw._classifiers import Classifier, PermissionRequest, Verdict
     from claw._cli._output import emit_json, table
     from claw._cli.run_options import RESUME_PICK
-    from claw._cli.slash_builtins import BuiltinCommand, command_names, run_builtin, unknown_command
+    from claw._cli.slash_builtins import BuiltinCommand
     from claw._cli.stream_input import StreamJsonInput
     from claw._compaction import Compactor, compacted_history
     from claw._compat import satisfies
     from claw._config import EffectiveSettings, parse_json, read_json_file
     from claw._console import error, warn
-    from claw._diagnostics import DoctorCheck
     from claw._errors import (
         ApiError,
         ClawError,

@@ -61,20 +61,6 @@ def settings_files(
     return [f for f in files if sources is None or f.scope in sources]
 
 
-def parse_setting_sources(value: str) -> tuple[str, ...]:
-    """``"user,project"`` -> ``("user", "project")``; an empty value loads no file scope.
-
-    :raises UsageError: for a scope other than user, project or local.
-    """
-    from claw._errors import UsageError
-
-    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
-    bad = [n for n in names if n not in FILE_SCOPES]
-    if bad:
-        raise UsageError(f"--setting-sources: unknown source {bad[0]!r} (choose from user, project, local)")
-    return names
-
-
 def read_json_file(path: Path) -> dict[str, Any] | None:
     """Parse a JSON settings-style file (an object at the top); ``None`` when it does not exist.
 

@@ -1,16 +1,7 @@
-"""Helpers that keep vendor SDKs off claw's start-up path.
-
-Every plugin module is imported on every ``claw`` start, ``--help`` included. Importing
-``anthropic`` there costs about a second, so plugins import SDKs where they are first used::
-
-    from claw._lazy import require
-
-    def _client(self):
-        anthropic = require("anthropic", dist="claw-provider-anthropic")  # imported lazily for start-up time
-        return anthropic.AsyncAnthropic(...)
-
-``claw.testing.imported_modules`` lets a plugin's tests check that its entry-point module stays light.
-"""
+"""Helpers that keep vendor SDKs off claw's start-up path: every plugin module is imported on every ``claw``
+start, ``--help`` included, and importing ``anthropic`` there costs about a second (docs/plugins.md, "Rules
+that keep claw fast and robust", says how a plugin imports at first use with :func:`claw.require` and checks
+it in its tests with ``claw.testing.imported_modules``)."""
 
 from __future__ import annotations
 

@@ -51,6 +51,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "claw._builtins.bare",
     "claw._builtins.debug_log",
     "claw._builtins.prompt_cache",
+    "claw._builtins.install_hints",
 )
 
 #: The first-party model providers, each the distribution ``claw-provider-<name>`` (:mod:`claw._routing`).

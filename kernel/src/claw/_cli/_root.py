@@ -20,43 +20,6 @@ if TYPE_CHECKING:
 
     from claw._plugins import Registration
 
-#: Subcommands and flags of the kernel's built-in plugins (:data:`claw._plugins.BUILTIN_PLUGINS`), by name
-#: -> the built-in: with it disabled, the error says so instead of guessing at a typo (or click's "No such
-#: option").
-BUILTIN_NAMES: dict[str, str] = {
-    name: builtin
-    for builtin, names in {
-        "doctor": "doctor",
-        "plugin_list": "plugins",
-        "resume_session": "resume-session",
-        "structured_output": "--json-schema",
-        "bare": "--bare --safe-mode",
-        "debug_log": "-d --debug --debug-file",
-        "workspace_trust": "--require-trust",
-        "session_choice": "--session-dir -r --resume --session -c --continue --fork-session --session-id "
-        "--no-session-persistence",
-        "permission_flags": "--permission-mode --dangerously-skip-permissions --permission-prompt-tool "
-        "--allowed-tools --allowedTools --disallowed-tools --disallowedTools --tools --add-dir",
-        "system_prompt_flags": "--system-prompt --system-prompt-file --append-system-prompt "
-        "--append-system-prompt-file",
-    }.items()
-    for name in names.split()
-}
-
-#: Subcommands first-party distributions add (``claw_register_commands``), by name: without that
-#: distribution installed (or with it disabled), the error names what to install instead of guessing at
-#: a typo.
-PLUGIN_COMMANDS: dict[str, str] = {
-    "sessions": "claw-sessions",
-    "timeline": "claw-sessions",
-    "permissions": "claw-permissions",
-    "hooks": "claw-hooks",
-    **dict.fromkeys(
-        ("models", "config", "trust", "print-system-prompt", "dump-manifests", "bootstrap-plan"),
-        "claw-commands",
-    ),
-}
-
 
 class CliState:
     """Global options, and the :class:`claw._app.App` built from them on first use."""
@@ -81,10 +44,6 @@ class CliState:
             self.work_dir, self.settings, self.setting_sources = place
             self._app = None
         self.verbose = bool(params.get("verbose"))
-
-    def plugin_values(self, params: dict[str, Any]) -> dict[str, Any]:
-        """The plugin options' values in the root's ``params``: ``SessionContext.extra``."""
-        return {o.name: params.get(o.name) for o in self.plugin_options if o.name}
 
     @property
     def app(self) -> Any:
@@ -129,15 +88,8 @@ class ClawGroup(click.Group):
             unread = ctx.meta.get(_UNREAD_SETTINGS)
             if unread is not None:  # maybe a plugin's option: the settings that hid it are the error
                 raise unread from None
-            if exc.option_name in BUILTIN_NAMES:
-                raise _builtin_disabled(exc.option_name, ctx) from None
-            dist = PLUGIN_FLAGS.get(exc.option_name)
-            if dist is not None:
-                raise click.UsageError(
-                    f"{exc.option_name} needs the {dist} plugin, which is not installed or is disabled "
-                    f"(pip install {dist})",
-                    ctx,
-                ) from None
+            if (unknown := _unknown(exc.option_name, ctx)) is not None:
+                raise unknown from None
             raise
         if index is not None and ctx._protected_args:
             extra = " ".join(ctx._protected_args + ctx.args)
@@ -210,19 +162,14 @@ class ClawGroup(click.Group):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         """As click's, but an unknown command name (only single command-like words get here, see
-        :meth:`_prompt_index`) names the nearest command, built-in or plugin, or, when none is close,
-        says how to send the word as a prompt instead. A usage error either way (exit 2)."""
+        :meth:`_prompt_index`) names what adds it (``claw_unknown_name``), else the nearest command,
+        built-in or plugin, or, when none is close, says how to send the word as a prompt instead. A
+        usage error either way (exit 2)."""
         name = args[0]
         if ctx.resilient_parsing or name.startswith("-") or self.get_command(ctx, name) is not None:
             return super().resolve_command(ctx, args)
-        if name in BUILTIN_NAMES:
-            raise _builtin_disabled(name, ctx)
-        if name in PLUGIN_COMMANDS:
-            dist = PLUGIN_COMMANDS[name]
-            raise click.UsageError(
-                f"claw {name} comes with {dist}, which is not installed or is disabled (pip install {dist})",
-                ctx,
-            )
+        if (unknown := _unknown(name, ctx)) is not None:
+            raise unknown
         close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"to send it as a prompt: claw -p {name}"
         raise click.UsageError(f"no such command {name!r}; {hint}", ctx)
@@ -313,25 +260,12 @@ def _defaults_app(state: CliState) -> Any:
     return app
 
 
-#: claw-sdk's flags: the Claude Agent SDK's own.
-_SDK_FLAGS = (
-    "--max-thinking-tokens --thinking --thinking-display --betas --task-budget "
-    "--allow-dangerously-skip-permissions --session-mirror --resume-session-at --resume-drops-turn "
-    "--await-initialize --initialize-fields --managed-settings-in-initialize --managed-settings"
-)
-#: Flags a first-party plugin adds: given while it is missing or disabled, the error names the plugin
-#: rather than click's "No such option".
-PLUGIN_FLAGS = {
-    **dict.fromkeys(_SDK_FLAGS.split(), "claw-sdk"),
-    **dict.fromkeys(("--plugin-dir", "--plugin-url"), "claw-claude-plugins"),
-}
-
-
-def _builtin_disabled(name: str, ctx: click.Context) -> click.UsageError:
-    from claw._plugins import disabled_builtin
-
-    what = name if name.startswith("-") else f"claw {name}"
-    return click.UsageError(f"{what} comes with {disabled_builtin(BUILTIN_NAMES[name])}", ctx)
+def _unknown(name: str, ctx: click.Context) -> click.UsageError | None:
+    """The usage error for ``name``, a subcommand or flag claw does not know, when a plugin says why
+    (``claw_unknown_name``: the ``install_hints`` built-in names the distribution or built-in that adds
+    it)."""
+    why = state_of(ctx).app.pm.hook.claw_unknown_name(name=name)
+    return click.UsageError(why, ctx) if why else None
 
 
 #: ``ctx.meta`` key of the options plugins added to the invocation.
@@ -374,15 +308,16 @@ def state_of(ctx: click.Context) -> CliState:
 
 
 def _setting_sources(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    """``"user,project"`` -> ``("user", "project")``; an empty value loads no file scope."""
     if value is None:
         return None
-    from claw._config import parse_setting_sources
-    from claw._errors import UsageError
+    from claw._config import FILE_SCOPES
 
-    try:
-        return parse_setting_sources(value)
-    except UsageError as exc:
-        raise click.BadParameter(str(exc).removeprefix("--setting-sources: "), ctx, param) from exc
+    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+    bad = [n for n in names if n not in FILE_SCOPES]
+    if bad:
+        raise click.BadParameter(f"unknown source {bad[0]!r} (choose from user, project, local)", ctx, param)
+    return names
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

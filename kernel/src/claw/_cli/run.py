@@ -47,7 +47,7 @@ def loop_options(state: CliState, params: dict[str, Any]) -> Any:
         reasoning_effort=params.get("reasoning_effort"),
         max_turns=params.get("max_turns"),
         max_budget_usd=params.get("max_budget_usd"),
-        extra=state.plugin_values(params),
+        extra={o.name: params.get(o.name) for o in state.plugin_options if o.name},
     )
     refusal = next((r for r in state.app.pm.hook.claw_adjust_run(options=options) if r), None)
     if options.resume == RESUME_PICK and params.get("print_mode"):
@@ -205,7 +205,7 @@ async def _session(
     app: Any, options: Any, prompt: list[str] | StreamJsonInput, params: dict[str, Any], out: TextIO
 ) -> int:
     """:func:`run_print`'s session, in the ``--output-format`` of ``params``. A built-in ``/command``
-    (:mod:`claw._cli.slash_builtins`) runs in a prompt's place, its report on stdout in text output and on
+    (``claw_slash_dispatcher``) runs in a prompt's place, its report on stdout in text output and on
     stderr otherwise. With ``--include-hook-events`` (stream-json), every hook run is reported as
     ``hook_started``/``hook_response`` messages."""
     import asyncio
@@ -260,7 +260,6 @@ async def _listed(lines: list[str]) -> AsyncIterator[Any]:
 async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tuple[int, int]:
     """Each prompt as the next turn (a built-in ``/command`` in its place), ``None`` (a stream-json
     reader woken while idle) as a turn of the notices waiting; ``(exit code, prompted turns)``."""
-    import claw
     from claw import _console as console
     from claw._cli import resume_collection
     from claw._session_context import slash_call
@@ -271,8 +270,10 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
             outcome = await loop.run_notices(loop.ctx.take_notices())
         else:
             turns += 1
-            # Only a /command can be a built-in: claw.run_builtin (and the built-ins) load for one.
-            if isinstance(each, str) and slash_call(each) and await claw.run_builtin(loop, each, report):
+            # Only a /command can be a built-in: the dispatcher (and the built-ins) load for one.
+            slash = isinstance(each, str) and slash_call(each)
+            dispatcher = loop.app.pm.hook.claw_slash_dispatcher() if slash else None
+            if dispatcher is not None and await dispatcher.run(loop, each, report):
                 continue
             outcome = await loop.run_prompt(each)
         resume_collection()

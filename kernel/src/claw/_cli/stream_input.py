@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Protocol
 
+from claw._plugins import missing_plugin
+
 if TYPE_CHECKING:
     from claw._loop.options import LoopOptions
     from claw._messages import ContentBlock
 
 #: The one line when no plugin reads a stream-json run's stdin.
-NO_READER = (
-    "--input-format=stream-json needs claw-sdk, which is not installed or is disabled (pip install claw-sdk)"
-)
+NO_READER = missing_plugin("--input-format=stream-json needs", "claw-sdk")
 
 
 class StreamJsonInput(Protocol):

@@ -2,7 +2,8 @@
 
 What a plugin adds to claw itself: subcommands, built-in slash commands, options on runs, the settings keys
 it owns, lines in ``claw doctor``, what a folder brings that runs only once the folder is trusted, where
-that trust is remembered and how a run settles it; and, answered by built-ins, which plugins are installed.
+that trust is remembered and how a run settles it; and, answered by built-ins, which plugins are installed
+and what adds a subcommand or flag the command line does not know.
 ``claw_register_commands`` and ``claw_register_run_options`` run for ``claw --help`` too, so keep them
 import-light."""
 
@@ -19,10 +20,10 @@ if TYPE_CHECKING:
 
     import click
 
+    from claw import DoctorCheck
     from claw._cli.slash_builtins import BuiltinCommand
     from claw._cli.stream_input import StreamJsonInput
     from claw._config import EffectiveSettings
-    from claw._diagnostics import DoctorCheck
     from claw._entry_points import Found
     from claw._loop.options import LoopOptions
     from claw._plugin_commands import CommandContext
@@ -314,6 +315,21 @@ def claw_stream_input(
     :param permission_prompt: ``--permission-prompt-tool stdio``: permission questions go to the
         client; a reader that answers must set ``options.approver``.
     :returns: the reader, or ``None`` to leave stdin to the next plugin.
+
+    .. versionadded:: 1.1
+    """
+
+
+@hookspec(firstresult=True)
+def claw_unknown_name(name: str) -> str | None:
+    """Why ``claw`` does not know ``name``, a subcommand (``sessions``) or a flag (``--plugin-dir``): the
+    text of the one usage error (exit 2) the command line gives instead of click's "No such option" or
+    its guess at a typo. Stops at first non-None result. The ``install_hints`` built-in answers
+    (``trylast``) for the names of disabled built-ins and of first-party distributions not installed or
+    disabled.
+
+    :param name: the subcommand or flag as typed.
+    :returns: the error's text, naming what to install or enable, or ``None`` to leave it to click.
 
     .. versionadded:: 1.1
     """

@@ -29,7 +29,7 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
     """
     import platform  # (not at the top: registering the command, for claw plugins, need not pay for it)
 
-    from claw._diagnostics import DoctorCheck
+    from claw._builtins.doctor.check import DoctorCheck
     from claw._version import API_VERSION, VERSION
 
     checks = [
@@ -71,7 +71,7 @@ def run_checks(app: Any, model: str | None = None) -> list[Any]:
 def _plugin_checks(app: Any, settings: Any) -> list[Any]:
     """The plugins' ``claw_doctor_checks`` answers, in call order; an answer that is not a
     :class:`claw.DoctorCheck` fails its plugin's line."""
-    from claw._diagnostics import DoctorCheck
+    from claw._builtins.doctor.check import DoctorCheck
     from claw._plugin_commands import CommandContext
 
     checks = []
@@ -90,7 +90,7 @@ def _plugin_checks(app: Any, settings: Any) -> list[Any]:
 def _missing_providers(app: Any, settings: Any) -> list[Any]:
     """A line per first-party feature whose settings key no plugin declares (its distribution is
     missing or disabled): a warning when the settings use the key, else for information."""
-    from claw._diagnostics import DoctorCheck
+    from claw._builtins.doctor.check import DoctorCheck
     from claw._plugins import SETTINGS_PROVIDERS, missing_provider
 
     checks = []
@@ -123,7 +123,7 @@ def _settings_file_checks(app: Any) -> list[Any]:
     allows): absent, fine, or why it cannot be read (``file:line:col: ...``)."""
     from claw import _config as config
     from claw import _paths as paths
-    from claw._diagnostics import DoctorCheck
+    from claw._builtins.doctor.check import DoctorCheck
     from claw._errors import ClawError
 
     checks = []
@@ -148,7 +148,7 @@ def _settings(app: Any, checks: list[Any]) -> Any:
     """The effective settings, or ``None`` when they are broken (reported as a failed check). With an
     unreadable settings file the plugins still load, on the built-in defaults; their checks
     (``claw_doctor_checks``, claw-commands' included) need settings that load."""
-    from claw._diagnostics import DoctorCheck
+    from claw._builtins.doctor.check import DoctorCheck
     from claw._errors import ClawError
 
     try:
@@ -169,7 +169,7 @@ def _model_check(app: Any, settings: Any, model: str | None) -> Any:
     """Which model a run would use and why, and whether it can run (credentials present); fails with
     what to set when none can be chosen, like ``claw -p`` would."""
     from claw import _routing as routing
-    from claw._diagnostics import DoctorCheck
+    from claw._builtins.doctor.check import DoctorCheck
     from claw._errors import ClawError
 
     if settings is None:

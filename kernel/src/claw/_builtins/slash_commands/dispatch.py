@@ -1,5 +1,6 @@
 """What ``claw_slash_dispatcher`` answers: each method does what the public function it serves says
-(:func:`claw.command_names`, :func:`claw.unknown_command`, :func:`claw.run_builtin`). A built-in beats a
+(:func:`claw.command_names`, :func:`claw.unknown_command`, :func:`claw.run_builtin`, below: the front ends'
+way to it, which asks whatever answers the hook; with none, no line is a built-in). A built-in beats a
 session's slash command of its name, as Claude Code's do."""
 
 from __future__ import annotations
@@ -83,3 +84,36 @@ def _context(loop: Any, out: TextIO) -> BuiltinContext:
         help_text=help_text(loop),
         trust_store=lambda: loop.app.pm.hook.claw_trust_store(env=dict(loop.env)),
     )
+
+
+def _dispatcher(loop: Any) -> Any:
+    return loop.app.pm.hook.claw_slash_dispatcher() if loop is not None else None
+
+
+def command_names(commands: Mapping[str, Any], loop: Any = None) -> dict[str, str]:
+    """Every name a prompt accepts after ``/`` with its description (what completion offers and ``/help``
+    lists): the session's ``commands``, and with the started ``loop`` the built-ins of its plugins and
+    ``/exit``."""
+    dispatcher = _dispatcher(loop)
+    if dispatcher is None:
+        return {name: command.description for name, command in commands.items()}
+    return dispatcher.names(loop, commands)
+
+
+def unknown_command(line: str, commands: Mapping[str, Any], loop: Any = None) -> ClawError | None:
+    """The error for a line calling a ``/name`` none of :func:`command_names` (its hint names the nearest;
+    claw-commands' when missing), else ``None``: what a front end reports instead of starting a turn."""
+    dispatcher = _dispatcher(loop)
+    return dispatcher.unknown(loop, line, commands) if dispatcher is not None else None
+
+
+async def run_builtin(loop: Any, line: str, out: TextIO) -> bool:
+    """Run ``line`` if it calls a built-in command, writing its report to ``out``; returns whether it
+    did (``False``: the line is a prompt, or another slash command, for the agent loop).
+
+    :raises ClawError: ``line`` calls no command at all (the hint names built-ins as well), the command
+        failed (``/export`` to a file that exists), or it is a default built-in whose plugin
+        (claw-commands) is missing.
+    """
+    dispatcher = _dispatcher(loop)
+    return dispatcher is not None and await dispatcher.run(loop, line, out)

@@ -1,4 +1,5 @@
-"""Checks for ``claw doctor``: a plugin contributes its own through ``claw_doctor_checks``."""
+"""The lines of ``claw doctor``, the doctor built-in's and those a plugin contributes through
+``claw_doctor_checks`` (public as ``claw.DoctorCheck``)."""
 
 from __future__ import annotations
 
