@@ -65,10 +65,13 @@ MAX_FUNCTION_LINES = 80
 #: nothing and the ``--json-schema`` turn logic into built-ins, ``system/init`` and the assistant and user
 #: shapes into claw-output, a killed run's repair into claw-sessions, and cut twice-said code (one
 #: ``collect``, one lazy-export line per module, one disabled-built-in line, one pair of hooks for the three
-#: flag built-ins, one "needs a plugin not loaded" line): 12,760.
+#: flag built-ins, one "needs a plugin not loaded" line): 12,760; 12,822 after the next session's: +121 for
+#: ``claw.parse_frontmatter`` (the one YAML frontmatter reader, replacing three hand-written ones in plugins),
+#: +16 for the ``install_hints`` built-in's hook, less twice-said code and ``api_retry``/``compact_boundary``
+#: wrapping moved to claw-output.
 #: Lower it when features leave; a change that adds to the kernel must take the lines from somewhere else in
 #: it, or move a feature out.
-MAX_KERNEL_LINES = 12_760
+MAX_KERNEL_LINES = 12_822
 #: A ratchet on the core alone (the kernel without its built-in plugins): 12,586 before the kernel's commands
 #: (doctor, plugins, resume-session), the local task backend, the StructuredOutput tool and the whole-text
 #: renderer became built-in plugins, 12,052 after (12,049 after the sub-agent keep-alive change and its
@@ -80,8 +83,10 @@ MAX_KERNEL_LINES = 12_760
 #: ``claw.bare`` and ``--debug``'s log categories; +26 for the session ``meta`` and ``claw_plugin_folders``,
 #: +20 for session names and per-machine prompt sections, -12 for dead code, +11 for ``--safe-mode`` and
 #: ``--debug-file``, +7 for ``--bg`` and ``--plugin-url``, +5 for disabled built-ins' flags, see above); 10,151
-#: after the moves above (seven more built-ins: 21). Lower it as features leave the core; the goal is under 6,000.
-MAX_CORE_LINES = 10_151
+#: after the moves above (seven more built-ins: 21); 10,079 after the install hints, the slash-command front-end
+#: helpers and ``DoctorCheck`` became built-ins' (+121 for ``claw.parse_frontmatter``). Lower it as features
+#: leave the core; the goal is under 6,000.
+MAX_CORE_LINES = 10_079
 #: What the core leaves out: the built-in plugins, under ``claw/`` (names relative to it).
 BUILTINS = ("_builtins", "_builtin_plugin.py")
 
