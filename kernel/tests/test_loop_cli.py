@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from claw.testing.script import Fault, Reply, Text, ToolCall, Usage
 
 
@@ -529,6 +530,30 @@ def test_json_schema_reminds_the_model_then_reports_the_output_missing(claw, loo
     loop_env.script(Reply(Text("three")), Reply(ToolCall("StructuredOutput", {"n": 3})))
     res = claw("-p", "count", "--json-schema", json.dumps(schema), "--output-format", "json").assert_success()
     assert res.json()["structured_output"] == {"n": 3} and res.json()["num_turns"] == 2
+
+
+@pytest.mark.parametrize(
+    ("schema", "error"),
+    [
+        ("[1, 2]", "the schema must be a JSON object, not list"),
+        ('{"type": "array"}', 'the schema must describe an object ("type": "object"), not "array"'),
+        (
+            '{"type": "object", "properties": {"n": {"type": "bogus"}}}',
+            "not a valid JSON Schema: 'bogus' is not valid under any of the given schemas "
+            "(at schema.properties.n.type)",
+        ),
+    ],
+)
+def test_json_schema_that_no_answer_can_match_is_refused_before_the_run(claw, loop_env, schema, error):
+    """A schema the StructuredOutput tool can never accept is one usage line, before anything is sent:
+    it used to cost three paid requests and end in "did not produce the structured output" (a list
+    schema also made the built-in raise in claw_session_start)."""
+    (claw.workspace / "schema.json").write_text(schema)
+    for value in ("schema.json", schema) if schema.startswith("{") else ("schema.json",):
+        res = claw("-p", "count", "--json-schema", value)
+        assert res.exit_code == 2
+        assert res.stderr.splitlines() == [f"claw: error: --json-schema: {error}"]
+    assert loop_env.requests == []
 
 
 def test_tool_input_is_checked_against_the_schema(claw, loop_env):
