@@ -556,6 +556,22 @@ def test_json_schema_that_no_answer_can_match_is_refused_before_the_run(claw, lo
     assert loop_env.requests == []
 
 
+def test_a_closed_stdout_ends_the_run_quietly(claw, loop_env, session_events):
+    """``claw -p ... | head -c 10``: the reader of stdout goes away mid-answer. That was reported as a bug
+    (``claw: error: internal error: BrokenPipeError``); now the run ends as a closed pipe ends other
+    commands, with no line on stderr and exit 1, and the session file says what happened."""
+    sid = "0a5b3f4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+    loop_env.script(Reply(Text("word " * 200_000)))
+    proc = claw.popen("-p", "hello", "--session-id", sid)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10) == "word word "
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 1
+    assert err == ""
+    assert [e["type"] for e in session_events(sid)][-2:] == ["output_closed", "session_end"]
+
+
 def test_tool_input_is_checked_against_the_schema(claw, loop_env):
     loop_env.script(
         Reply(

@@ -107,6 +107,11 @@ class Turn(Compacting):
             self._turn.uncancel()
             interrupted = True
             tally.subtype, tally.error = "error_during_execution", "interrupted by the user"
+        except BrokenPipeError:  # stdout's reader is gone (`claw -p ... | head`): no bug, and nobody to
+            # answer; the CLI frame ends the run quietly, as a closed pipe ends other commands
+            self._close_dangling("the run's output was closed")
+            session.record("output_closed")
+            raise
         except Exception as exc:  # a bug (claw's or a plugin's): the turn still ends in a result, saved
             tally.subtype, tally.error = "error_during_execution", internal_error(exc)
             log.get_logger("claw._loop").debug("turn failed", exc_info=True)
