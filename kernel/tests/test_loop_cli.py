@@ -122,6 +122,25 @@ def test_disallowed_tool_is_hidden_and_tools_flag_restricts(claw, loop_env):
     assert {t["name"] for t in loop_env.requests[1]["tools"]} == {"Echo", "Nap"}
 
 
+def test_allowed_tools_takes_the_rules_that_follow_as_claude_code_does(claw, loop_env, workspace):
+    """Claude Code's ``--allowedTools``/``--disallowedTools`` take several words (``--allowedTools
+    "Bash(git log *)" Read``, docs/cli.md's example); claw took one and stopped with "unexpected
+    argument(s) after the prompt: Read". The words that read as rules join the value; a prompt with
+    spaces (or an option) ends it."""
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "x"}), ToolCall("Touch", {"name": "y"})),
+        Reply(Text("done")),
+        Reply(Text("again")),
+    )
+    res = claw("-p", "go", "--allowedTools", "Echo", "Touch(x)", "Touch(y)", "--output-format", "json")
+    assert res.assert_success().json()["permission_denials"] == []
+    assert (workspace / "x").exists() and (workspace / "y").exists()
+    claw("--disallowedTools", "Boom", "Nap,Echo", "say hi", "-p").assert_success()
+    offered = {t["name"] for t in loop_env.requests[2]["tools"]}
+    assert "Touch" in offered and not offered & {"Boom", "Nap", "Echo"}
+    assert loop_env.requests[2]["messages"][0]["content"][0]["text"] == "say hi"
+
+
 def test_max_turns(claw, loop_env):
     loop_env.script(Reply(ToolCall("Echo", {"text": "1"})), Reply(ToolCall("Echo", {"text": "2"})))
     res = claw("-p", "loop", "--max-turns", "2", "--output-format", "json")
