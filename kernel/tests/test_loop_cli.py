@@ -141,6 +141,45 @@ def test_allowed_tools_takes_the_rules_that_follow_as_claude_code_does(claw, loo
     assert loop_env.requests[2]["messages"][0]["content"][0]["text"] == "say hi"
 
 
+STOPPER = """
+import claw
+
+
+@claw.hookimpl
+def claw_hook_event(event):
+    if event.hook_event_name == "PostToolUse" and (event.tool_input or {}).get("text") == "stop":
+        return claw.HookOutcome(keep_going=False, stop_reason="enough for now")
+    return None
+"""
+
+
+def test_a_hook_stops_the_turn_it_answers_in_and_says_why(claw, loop_env, plugin_module):
+    """A hook's ``continue: false`` (``keep_going=False``) after a tool call stopped that turn without a
+    word (its ``stopReason``, which Claude Code shows the user, was dropped), and it stayed set: every
+    later turn of the session stopped after its first tool call, answer or not."""
+    plugin_module("stopper", STOPPER)
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "stop"})),
+        Reply(ToolCall("Echo", {"text": "go on"})),
+        Reply(Text("turn two's answer")),
+    )
+    user = [json.dumps({"type": "user", "message": {"role": "user", "content": c}}) for c in ("one", "two")]
+    res = claw(
+        "-p", "--verbose", "--input-format", "stream-json", "--output-format", "stream-json",
+        input="\n".join(user) + "\n",
+    )  # fmt: skip
+    results = [
+        line for line in map(json.loads, res.assert_success().stdout.splitlines()) if line["type"] == "result"
+    ]
+    assert [(r["stop_reason"], r["result"]) for r in results] == [
+        ("hook_stop", ""),
+        ("end_turn", "turn two's answer"),
+    ]
+    assert (
+        "claw: warning: the run was stopped by a PostToolUse hook: enough for now" in res.stderr.splitlines()
+    )
+
+
 def test_max_turns(claw, loop_env):
     loop_env.script(Reply(ToolCall("Echo", {"text": "1"})), Reply(ToolCall("Echo", {"text": "2"})))
     res = claw("-p", "loop", "--max-turns", "2", "--output-format", "json")
