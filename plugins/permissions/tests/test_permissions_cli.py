@@ -68,11 +68,11 @@ def test_rules_an_untrusted_folder_holds_back_are_named(claw, workspace):
     does; they said nothing of them, so "(-p) denies" contradicted ``claw -p``, which trusts the folder
     and uses them. Now each held-back rule is named, with the file it is in."""
     path = write_project_settings(
-        workspace, {"permissions": {"allow": ["Bash(npm run test:*)"], "deny": ["Read(./secrets/**)"]}}
+        workspace, {"permissions": {"allow": ["Edit(src/**)"], "deny": ["Read(./secrets/**)"]}}
     )
     claw("trust", "--revoke").assert_success()
-    held = [f"permissions.allow: Bash(npm run test:*) ({path})"]
-    args = ("permissions", "explain", "Bash", '{"command": "npm run test -- --watch"}')
+    held = [f"permissions.allow: Edit(src/**) ({path})"]
+    args = ("permissions", "explain", "Edit", '{"file_path": "src/app.py"}')
     data = claw(*args, "--json").assert_success().json()
     assert data["decision"] == "ask" and data["heldBack"] == held
     text = claw(*args).assert_success().stdout.splitlines()
@@ -88,6 +88,6 @@ def test_rules_an_untrusted_folder_holds_back_are_named(claw, workspace):
     assert claw("permissions", "list").stdout.splitlines()[-1] == f"  {held[0]}"
     claw("trust").assert_success()
     assert claw(*args, "--json").json() | {"units": None} == data | {
-        "decision": "allow", "source": f'allow rule "Bash(npm run test:*)" from {path}', "reason": "",
+        "decision": "allow", "source": f'allow rule "Edit(src/**)" from {path}', "reason": "",
         "heldBack": [], "units": None,
     }  # fmt: skip
