@@ -167,3 +167,11 @@ def test_an_unknown_key_inside_a_section_warns_with_a_suggestion(claw, loop_env,
         f'claw: warning: {project}: unknown settings key "sandbox.network.allowedDomain" (did you mean '
         '"sandbox.network.allowedDomains"?); ignored',
     ]
+
+
+def test_an_unknown_hook_event_names_the_key_as_written(claw, loop_env, workspace):
+    """The error named ``hooks.PreToolUs.[key]`` (pydantic's marker for a mapping's key), not the key."""
+    project = write_project_settings(workspace, {"hooks": {"PreToolUs": []}})
+    err = claw("-p", "hi").assert_failure(1).stderr
+    assert err.startswith(f"claw: error: {project}: hooks.PreToolUs: Input should be 'PreToolUse', ")
+    assert loop_env.requests == []

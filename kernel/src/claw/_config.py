@@ -217,10 +217,12 @@ class EffectiveSettings:
 
 
 def key_path(loc: Iterable[Any]) -> str:
-    """``("hooks", "Stop", 0)`` -> ``hooks.Stop[0]``: where a value sits, as messages name it."""
+    """``("hooks", "Stop", 0)`` -> ``hooks.Stop[0]``: where a value sits, as messages name it. pydantic's
+    ``"[key]"`` (the error is in a mapping's key, not its value) is left out: the key is the last part."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if part != "[key]":
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
