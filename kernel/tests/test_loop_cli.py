@@ -598,7 +598,7 @@ def test_json_schema_reminds_the_model_then_reports_the_output_missing(claw, loo
         (
             '{"type": "object", "properties": {"n": {"type": "bogus"}}}',
             "not a valid JSON Schema: 'bogus' is not valid under any of the given schemas "
-            "(at schema.properties.n.type)",
+            "(at properties.n.type)",
         ),
     ],
 )

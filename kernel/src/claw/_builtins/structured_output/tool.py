@@ -70,11 +70,12 @@ def _schema_problem(schema: Any) -> str | None:
     from jsonschema.exceptions import SchemaError
     from jsonschema.validators import validator_for
 
+    from claw._config import key_path
+
     try:
         validator_for(schema).check_schema(schema)
     except SchemaError as exc:
-        where = "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in exc.absolute_path)
-        return f"not a valid JSON Schema: {exc.message} (at schema{where})"
+        return f"not a valid JSON Schema: {exc.message} (at {key_path(exc.absolute_path) or 'its top'})"
     if schema.get("type", "object") != "object":
         return f'the schema must describe an object ("type": "object"), not {json.dumps(schema["type"])}'
     return None
