@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from claw import _config as config
 from claw._errors import ConfigError
+from claw.testing import write_project_settings
+from claw.testing.script import Reply, Text
 
 
 def write(path: Path, data: object) -> Path:
@@ -142,3 +144,34 @@ def test_a_layer_added_again_is_kept_once(claw_env, workspace):
     assert app.settings.model.permissions.allow == ["Read"]
     app.add_settings("cli", "plugin p", {"permissions": {"allow": ["Glob"]}})
     assert app.settings.model.permissions.allow == ["Read", "Glob"]
+
+
+def test_an_unknown_key_inside_a_section_warns_with_a_suggestion(claw, loop_env, workspace):
+    """A typo inside one of the kernel's sections (``sandbox.enabeld``) was kept and ignored without a
+    word, so the sandbox stayed off while the file said otherwise; it is reported as a top-level typo
+    is. Claude Code's files keep their allowance: its keys claw lacks are quiet there."""
+    project = write_project_settings(
+        workspace,
+        {"sandbox": {"enabeld": True, "network": {"allowedDomain": ["x.org"]}}, "retry": {"maxRetry": 1}},
+    )
+    claude = workspace / ".claude" / "settings.json"
+    claude.parent.mkdir()
+    claude.write_text(json.dumps({"sandbox": {"ignoreViolations": {}}, "permissions": {"allow": ["Read"]}}))
+    loop_env.script(Reply(Text("ok")))
+    result = claw("-p", "hi").assert_success()
+    assert result.stderr.splitlines() == [
+        f'claw: warning: {project}: unknown settings key "retry.maxRetry" (did you mean "retry.maxRetries"?); '
+        "ignored",
+        f'claw: warning: {project}: unknown settings key "sandbox.enabeld" (did you mean "sandbox.enabled"?); '
+        "ignored",
+        f'claw: warning: {project}: unknown settings key "sandbox.network.allowedDomain" (did you mean '
+        '"sandbox.network.allowedDomains"?); ignored',
+    ]
+
+
+def test_an_unknown_hook_event_names_the_key_as_written(claw, loop_env, workspace):
+    """The error named ``hooks.PreToolUs.[key]`` (pydantic's marker for a mapping's key), not the key."""
+    project = write_project_settings(workspace, {"hooks": {"PreToolUs": []}})
+    err = claw("-p", "hi").assert_failure(1).stderr
+    assert err.startswith(f"claw: error: {project}: hooks.PreToolUs: Input should be 'PreToolUse', ")
+    assert loop_env.requests == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from claw.testing.script import Fault, Reply, Text, ToolCall, Usage
 
 
@@ -119,6 +120,64 @@ def test_disallowed_tool_is_hidden_and_tools_flag_restricts(claw, loop_env):
     assert "Boom" not in {t["name"] for t in loop_env.requests[0]["tools"]}
     claw("-p", "x", "--tools", "Echo,Nap").assert_success()
     assert {t["name"] for t in loop_env.requests[1]["tools"]} == {"Echo", "Nap"}
+
+
+def test_allowed_tools_takes_the_rules_that_follow_as_claude_code_does(claw, loop_env, workspace):
+    """Claude Code's ``--allowedTools``/``--disallowedTools`` take several words (``--allowedTools
+    "Bash(git log *)" Read``, docs/cli.md's example); claw took one and stopped with "unexpected
+    argument(s) after the prompt: Read". The words that read as rules join the value; a prompt with
+    spaces (or an option) ends it."""
+    loop_env.script(
+        Reply(ToolCall("Touch", {"name": "x"}), ToolCall("Touch", {"name": "y"})),
+        Reply(Text("done")),
+        Reply(Text("again")),
+    )
+    res = claw("-p", "go", "--allowedTools", "Echo", "Touch(x)", "Touch(y)", "--output-format", "json")
+    assert res.assert_success().json()["permission_denials"] == []
+    assert (workspace / "x").exists() and (workspace / "y").exists()
+    claw("--disallowedTools", "Boom", "Nap,Echo", "say hi", "-p").assert_success()
+    offered = {t["name"] for t in loop_env.requests[2]["tools"]}
+    assert "Touch" in offered and not offered & {"Boom", "Nap", "Echo"}
+    assert loop_env.requests[2]["messages"][0]["content"][0]["text"] == "say hi"
+
+
+STOPPER = """
+import claw
+
+
+@claw.hookimpl
+def claw_hook_event(event):
+    if event.hook_event_name == "PostToolUse" and (event.tool_input or {}).get("text") == "stop":
+        return claw.HookOutcome(keep_going=False, stop_reason="enough for now")
+    return None
+"""
+
+
+def test_a_hook_stops_the_turn_it_answers_in_and_says_why(claw, loop_env, plugin_module):
+    """A hook's ``continue: false`` (``keep_going=False``) after a tool call stopped that turn without a
+    word (its ``stopReason``, which Claude Code shows the user, was dropped), and it stayed set: every
+    later turn of the session stopped after its first tool call, answer or not."""
+    plugin_module("stopper", STOPPER)
+    loop_env.script(
+        Reply(ToolCall("Echo", {"text": "stop"})),
+        Reply(ToolCall("Echo", {"text": "go on"})),
+        Reply(Text("turn two's answer")),
+    )
+    user = [json.dumps({"type": "user", "message": {"role": "user", "content": c}}) for c in ("one", "two")]
+    res = claw(
+        "-p", "--verbose", "--input-format", "stream-json", "--output-format", "stream-json",
+        input="\n".join(user) + "\n",
+    )  # fmt: skip
+    results = [
+        line for line in map(json.loads, res.assert_success().stdout.splitlines()) if line["type"] == "result"
+    ]
+    assert [(r["stop_reason"], r["result"]) for r in results] == [
+        ("hook_stop", ""),
+        ("end_turn", "turn two's answer"),
+    ]
+    assert (
+        "claw: warning: the run was stopped by a PostToolUse hook: enough for now" in res.stderr.splitlines()
+    )
 
 
 def test_max_turns(claw, loop_env):
@@ -529,6 +588,46 @@ def test_json_schema_reminds_the_model_then_reports_the_output_missing(claw, loo
     loop_env.script(Reply(Text("three")), Reply(ToolCall("StructuredOutput", {"n": 3})))
     res = claw("-p", "count", "--json-schema", json.dumps(schema), "--output-format", "json").assert_success()
     assert res.json()["structured_output"] == {"n": 3} and res.json()["num_turns"] == 2
+
+
+@pytest.mark.parametrize(
+    ("schema", "error"),
+    [
+        ("[1, 2]", "the schema must be a JSON object, not list"),
+        ('{"type": "array"}', 'the schema must describe an object ("type": "object"), not "array"'),
+        (
+            '{"type": "object", "properties": {"n": {"type": "bogus"}}}',
+            "not a valid JSON Schema: 'bogus' is not valid under any of the given schemas "
+            "(at properties.n.type)",
+        ),
+    ],
+)
+def test_json_schema_that_no_answer_can_match_is_refused_before_the_run(claw, loop_env, schema, error):
+    """A schema the StructuredOutput tool can never accept is one usage line, before anything is sent:
+    it used to cost three paid requests and end in "did not produce the structured output" (a list
+    schema also made the built-in raise in claw_session_start)."""
+    (claw.workspace / "schema.json").write_text(schema)
+    for value in ("schema.json", schema) if schema.startswith("{") else ("schema.json",):
+        res = claw("-p", "count", "--json-schema", value)
+        assert res.exit_code == 2
+        assert res.stderr.splitlines() == [f"claw: error: --json-schema: {error}"]
+    assert loop_env.requests == []
+
+
+def test_a_closed_stdout_ends_the_run_quietly(claw, loop_env, session_events):
+    """``claw -p ... | head -c 10``: the reader of stdout goes away mid-answer. That was reported as a bug
+    (``claw: error: internal error: BrokenPipeError``); now the run ends as a closed pipe ends other
+    commands, with no line on stderr and exit 1, and the session file says what happened."""
+    sid = "0a5b3f4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+    loop_env.script(Reply(Text("word " * 200_000)))
+    proc = claw.popen("-p", "hello", "--session-id", sid)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10) == "word word "
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 1
+    assert err == ""
+    assert [e["type"] for e in session_events(sid)][-2:] == ["output_closed", "session_end"]
 
 
 def test_tool_input_is_checked_against_the_schema(claw, loop_env):

@@ -60,3 +60,23 @@ def test_input_problem(value, problem):
 def test_a_schema_jsonschema_cannot_use_lets_the_input_through(capsys):
     assert input_problem({"type": "object", "properties": {"x": {"type": "nonsense"}}}, {"x": 1}) is None
     assert "input schema cannot be checked" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("schema", "warning"),
+    [
+        (
+            {"type": "object", "properties": {"y": {"type": "nonsense"}}},
+            "'nonsense' is not valid under any of the given schemas (at properties.y.type)",
+        ),
+        (
+            {"type": "object", "properties": {"x": {"minimum": "a"}}},
+            "'a' is not of type 'number' (at properties.x.minimum)",
+        ),
+    ],
+)
+def test_a_schema_jsonschema_cannot_use_is_one_line_naming_where(capsys, schema, warning):
+    """jsonschema's own message spanned five lines (the schema, "While checking instance:", the value),
+    or named a TypeError it met while comparing; the warning is one line saying what is wrong where."""
+    assert input_problem(schema, {"x": 1, "y": 2}) is None
+    assert capsys.readouterr().err == f"claw: warning: a tool's input schema cannot be checked: {warning}\n"

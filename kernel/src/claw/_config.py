@@ -203,11 +203,44 @@ class EffectiveSettings:
 
 
 def key_path(loc: Iterable[Any]) -> str:
-    """``("hooks", "Stop", 0)`` -> ``hooks.Stop[0]``: where a value sits, as messages name it."""
+    """``("hooks", "Stop", 0)`` -> ``hooks.Stop[0]``: where a value sits, as messages name it. pydantic's
+    ``"[key]"`` (the error is in a mapping's key, not its value) is left out: the key is the last part."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if part != "[key]":
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def _unknown_key(layer: Layer, key: str, known: Iterable[str]) -> None:
+    """A key no schema knows: a warning naming the closest known one; in Claude Code's files, which have
+    many keys claw has no use for, only a debug line."""
+    if layer.origin == "claude":
+        from claw._log import debugging, get_logger  # asked first: get_logger imports structlog and rich
+
+        if debugging():
+            get_logger("claw._config").debug("unused_claude_setting", file=layer.label, key=key)
+        return
+    name = key.rpartition(".")[2]
+    hint = difflib.get_close_matches(name, sorted(known), n=1)
+    suggestion = f' (did you mean "{key[: len(key) - len(name)]}{hint[0]}"?)' if hint else ""
+    console.warn(f'{layer.label}: unknown settings key "{key}"{suggestion}; ignored')
+
+
+def _unknown_inside(value: Any, path: str) -> Iterable[tuple[str, list[str]]]:
+    """``(key path, the names known there)`` for each key one of the kernel's settings sections does not
+    know. They keep such keys (``extra="allow"``), so without this a typo such as ``sandbox.enabeld`` left
+    the sandbox off without a word. (A plugin's section says itself what it accepts: ``agents`` is open
+    to its backends' keys, most forbid unknown ones.)"""
+    from claw._settings import _Section
+
+    if not isinstance(value, _Section):
+        return
+    names = list(type(value).model_fields)
+    for key in value.model_extra or {}:
+        yield f"{path}.{key}", names
+    for name in names:
+        yield from _unknown_inside(getattr(value, name), f"{path}.{name}")
 
 
 def _invalid(label: str, exc: Any, *loc: Any) -> ConfigError:
@@ -237,28 +270,23 @@ def validate(
     known = set(Settings.model_fields) | {"$schema"} | set(plugin_keys)
     for layer in layers:
         try:
-            Settings.model_validate(layer.data)
+            sections = {k: v for k, v in Settings.model_validate(layer.data) if k in layer.data}
         except ValidationError as exc:
             raise _invalid(layer.label, exc) from exc
         for key, model in plugin_keys.items():
             if key in layer.data:
                 try:
-                    TypeAdapter(model).validate_python(layer.data[key])
+                    sections[key] = TypeAdapter(model).validate_python(layer.data[key])
                 except ValidationError as exc:
                     raise _invalid(layer.label, exc, key) from exc
         for key in layer.data:
             if key not in known and key in SETTINGS_PROVIDERS:
                 console.warn(missing_provider(key))
-            elif key not in known and layer.origin == "claude":
-                # Claude Code has many keys claw has no use for: not worth a warning by default.
-                from claw._log import debugging, get_logger
-
-                if debugging():
-                    get_logger("claw._config").debug("unused_claude_setting", file=layer.label, key=key)
             elif key not in known:
-                hint = difflib.get_close_matches(key, sorted(known), n=1)
-                suggestion = f' (did you mean "{hint[0]}"?)' if hint else ""
-                console.warn(f'{layer.label}: unknown settings key "{key}"{suggestion}; ignored')
+                _unknown_key(layer, key, known)
+        for key, value in sections.items():
+            for path, names in _unknown_inside(value, key):
+                _unknown_key(layer, path, names)
     held: list[Any] = []
     if restricted:
         from claw._trust import restricted_layers

@@ -14,7 +14,7 @@ def test_explain_modes_and_aliases(claw, workspace):
     # "installed" depends on whether claw-tools-files is installed alongside the kernel.
     assert claw(*args, "--mode", "acceptEdits").json() | {"units": None, "installed": None} == {
         "tool": "Edit", "installed": None, "mode": "workspace-write", "decision": "allow",
-        "source": "mode workspace-write", "reason": "", "classifier": None, "units": None,
+        "source": "mode workspace-write", "reason": "", "classifier": None, "units": None, "heldBack": [],
     }  # fmt: skip
     assert claw(*args, "--mode", "plan").json()["decision"] == "deny"
     out = claw("permissions", "explain", "Edit", '{"file_path": "/etc/passwd"}', "--mode", "workspace-write")
@@ -61,3 +61,33 @@ def test_bad_rule_names_file_and_key(claw, workspace):
     claw("permissions", "list").assert_failure(
         1, f"claw: error: {path}: permissions.deny[0]: rule 'Bash(rm *' must end with ')'"
     )
+
+
+def test_rules_an_untrusted_folder_holds_back_are_named(claw, workspace):
+    """``explain`` and ``list`` judge an untrusted folder without its allow rules, as an interactive run
+    does; they said nothing of them, so "(-p) denies" contradicted ``claw -p``, which trusts the folder
+    and uses them. Now each held-back rule is named, with the file it is in."""
+    path = write_project_settings(
+        workspace, {"permissions": {"allow": ["Edit(src/**)"], "deny": ["Read(./secrets/**)"]}}
+    )
+    claw("trust", "--revoke").assert_success()
+    held = [f"permissions.allow: Edit(src/**) ({path})"]
+    args = ("permissions", "explain", "Edit", '{"file_path": "src/app.py"}')
+    data = claw(*args, "--json").assert_success().json()
+    assert data["decision"] == "ask" and data["heldBack"] == held
+    text = claw(*args).assert_success().stdout.splitlines()
+    assert text[-3:] == [
+        "(an interactive run asks; a non-interactive run (-p) denies, unless a rule held back below decides: "
+        "-p trusts the folder)",
+        f"held back until the folder is trusted (trust the folder with /trust or `claw trust {workspace}`); "
+        "claw -p trusts it and uses them:",
+        f"  {held[0]}",
+    ]
+    listed = claw("permissions", "list", "--json").assert_success().json()
+    assert [r["rule"] for r in listed["rules"]] == ["Read(./secrets/**)"] and listed["heldBack"] == held
+    assert claw("permissions", "list").stdout.splitlines()[-1] == f"  {held[0]}"
+    claw("trust").assert_success()
+    assert claw(*args, "--json").json() | {"units": None} == data | {
+        "decision": "allow", "source": f'allow rule "Edit(src/**)" from {path}', "reason": "",
+        "heldBack": [], "units": None,
+    }  # fmt: skip

@@ -294,6 +294,26 @@ def test_a_session_in_use_cannot_be_resumed_twice(claw, loop_env, claw_env, work
         holder.close()
 
 
+def test_resuming_a_session_running_a_tool_says_only_that_it_is_in_use(claw, loop_env, workspace):
+    """A session whose run is in a tool call right now: resuming it is refused, and nothing else is said.
+    The refusal came after a warning that its unanswered call had been answered as interrupted, which
+    was not so (the call was running, and the file was left alone)."""
+    from claw.testing import wait_for
+
+    sid = "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 30})))
+    running = claw.popen("-p", "nap", "--session-id", sid)
+    try:
+        wait_for(lambda: (workspace / "tools.log").exists(), what="the Nap tool to start")
+        res = claw("-p", "second", "--resume", sid).assert_failure(1)
+        assert res.stderr.splitlines() == [
+            f"claw: error: session {sid} is in use by another claw process; use --fork-session"
+        ]
+    finally:
+        running.kill()
+        running.wait(timeout=30)
+
+
 def test_unwritable_session_dir_is_one_line_error(claw, loop_env, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the sessions directory should be")

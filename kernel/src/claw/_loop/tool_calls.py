@@ -53,7 +53,8 @@ class ToolCalls(OfferedTools):
     async def _tool_hook(self, name: str, **fields: Any) -> Any:
         outcome = await self._hook(name, **fields)
         if not outcome.keep_going:
-            self.tool_stop = outcome.stop_reason or f"stopped by a {name} hook"
+            why = f": {outcome.stop_reason}" if outcome.stop_reason else ""
+            self.tool_stop = f"the run was stopped by a {name} hook{why}"
         return outcome
 
     async def _added_context(self, call: dict[str, Any], result: ToolResult) -> str:

@@ -66,7 +66,7 @@ def input_problem(schema: dict[str, Any], value: Any) -> str | None:
     try:
         errors = list(_validator(schema).iter_errors(value))
     except Exception as exc:  # an invalid schema (unknown type, bad $ref): the tool's fault, not the model's
-        console.warn(f"a tool's input schema cannot be checked: {exc}")
+        console.warn(f"a tool's input schema cannot be checked: {_schema_problem(exc)}")
         return None
     if not errors:
         return None
@@ -81,9 +81,21 @@ def _validator(schema: dict[str, Any]) -> Validator:
     from jsonschema.validators import validator_for
 
     cls = validator_for(schema)
+    cls.check_schema(schema)  # an invalid schema named as such, not by what it later breaks on
     validator = cls(schema)
     _VALIDATORS[id(schema)] = (schema, validator)
     return validator
+
+
+def _schema_problem(exc: Exception) -> str:
+    """One line for a schema ``jsonschema`` cannot use (its own messages span several lines, with the
+    schema and the instance)."""
+    from jsonschema.exceptions import SchemaError
+
+    if isinstance(exc, SchemaError):
+        return f"{exc.message} (at {key_path(exc.absolute_path) or 'its top'})"
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _describe(error: ValidationError) -> str:

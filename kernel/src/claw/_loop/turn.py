@@ -11,6 +11,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from claw import _console as console
 from claw import _log as log
 from claw._cost import CostTracker
 from claw._errors import ApiError, ClawError, internal_error
@@ -83,6 +84,7 @@ class Turn(Compacting):
         tally = _Tally(started=time.perf_counter(), api_before=self.caller.api_seconds)
         self.costs = CostTracker(self.settings.model.prices)
         self.denials = []
+        self.tool_stop = None  # a hook's ``continue: false`` stops the turn it came in, not the later ones
         self.tool_ctx.cancelled.clear()
         self.tool_ctx.stash[RESULT_FIELDS] = tally.fields
         text = (
@@ -107,6 +109,11 @@ class Turn(Compacting):
             self._turn.uncancel()
             interrupted = True
             tally.subtype, tally.error = "error_during_execution", "interrupted by the user"
+        except BrokenPipeError:  # stdout's reader is gone (`claw -p ... | head`): no bug, and nobody to
+            # answer; the CLI frame ends the run quietly, as a closed pipe ends other commands
+            self._close_dangling("the run's output was closed")
+            session.record("output_closed")
+            raise
         except Exception as exc:  # a bug (claw's or a plugin's): the turn still ends in a result, saved
             tally.subtype, tally.error = "error_during_execution", internal_error(exc)
             log.get_logger("claw._loop").debug("turn failed", exc_info=True)
@@ -206,6 +213,7 @@ class Turn(Compacting):
             return False
         if self.tool_stop:
             tally.stop_reason = "hook_stop"
+            console.warn(self.tool_stop, once=False)  # stopReason: for the user, as in Claude Code
             return False
         said = self.app.pm.hook.claw_turn_continues(
             session=self._ctx, response=response, result=tally.fields, nudges=tally.nudges

@@ -71,6 +71,7 @@ def explain(
     engine = _rule_engine(gate)
     decision = asyncio.run(engine.decide(the_tool, tool_input, None, gate.mode))
     verdict = decision.verdict
+    held = _held_back(run)
     units = [
         {"unit": u.label(), "decision": u.decision or "-", "source": u.source, "reason": u.reason}
         for u in decision.units
@@ -86,6 +87,7 @@ def explain(
                 "reason": verdict.reason,
                 "classifier": decision.classifier,
                 "units": units,
+                "heldBack": held,
             }
         )
         return
@@ -101,7 +103,9 @@ def explain(
     if verdict.reason:
         click.echo(f"reason:   {verdict.reason}")
     if verdict.decision == "ask":
-        click.echo("(an interactive run asks; a non-interactive run (-p) denies)")
+        unless = ", unless a rule held back below decides: -p trusts the folder" if held else ""
+        click.echo(f"(an interactive run asks; a non-interactive run (-p) denies{unless})")
+    _echo_held_back(run, held)
 
 
 @permissions.command("list")
@@ -109,14 +113,34 @@ def explain(
 @click.pass_context
 def list_rules(ctx: click.Context, as_json: bool) -> None:
     """List the permission rules in force, with the file each came from."""
-    gate = command_context(ctx).permission_gate()
+    run = command_context(ctx)
+    gate = run.permission_gate()
     rules = _rule_engine(gate).rules.rules
     rows = [{"behavior": r.behavior, "rule": r.text, "source": r.source} for r in rules]
     if as_json:
-        _emit_json({"mode": gate.mode, "rules": rows})
+        _emit_json({"mode": gate.mode, "rules": rows, "heldBack": _held_back(run)})
         return
     click.echo(f"mode: {gate.mode}")
     table([(r["behavior"], r["rule"], r["source"]) for r in rows], ["BEHAVIOR", "RULE", "SOURCE"])
+    _echo_held_back(run, _held_back(run))
+
+
+def _held_back(run: Any) -> list[str]:
+    """The folder's own ``permissions`` values left out until it is trusted (its allow rules, its
+    ``defaultMode``, its added directories): these commands judge without them, as an interactive run
+    does, while ``claw -p`` trusts the folder (as Claude Code does) and applies them."""
+    return [line for h in run.settings.held_back if h.key.startswith("permissions") for line in h.lines()]
+
+
+def _echo_held_back(run: Any, held: list[str]) -> None:
+    if not held:
+        return
+    trust = run.settings.trust
+    click.echo(
+        f"held back until the folder is trusted ({trust.how_to_trust}); claw -p trusts it and uses them:"
+    )
+    for line in held:
+        click.echo(f"  {line}")
 
 
 def _rule_engine(gate: Any) -> Any:

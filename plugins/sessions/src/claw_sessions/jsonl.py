@@ -136,9 +136,9 @@ def open_session(
     source = state.path
     assert source is not None
     repair = interrupted_results(state.messages)
-    _say_repairs(state, repair)
     foreign = state.format != seed.CLAW
     if fork or foreign or (session_id is not None and session_id != state.session_id):
+        _say_repairs(state, repair)
         sid = session_id or new_session_id()
         path = directory / f"{sid}.jsonl" if persist else None
         if foreign:
@@ -167,7 +167,10 @@ def open_session(
             messages=[m.model_dump(mode="json", exclude_none=True) for m in messages],
         )
         return session
+    # The writer locks the file first: a session another claw is running is refused before its
+    # unanswered calls (still running there) are called interrupted here.
     session = Session(state, SessionWriter(source if persist else None))
+    _say_repairs(state, repair)
     session.record("session_start", session_id=state.session_id, source="resume", **start)
     if repair is not None:
         session.add_message(repair, repaired=True)

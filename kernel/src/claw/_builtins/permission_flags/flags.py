@@ -4,7 +4,7 @@ click only)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,6 +12,30 @@ if TYPE_CHECKING:
     from claw._loop.options import LoopOptions
 
 _RULE = re.compile(r"[^\s,()]+(?:\([^)]*\))?")
+#: A word Claude Code's variadic ``--allowedTools A B`` takes as one more rule: a tool name (capitalised,
+#: or an MCP ``mcp__`` name) with an optional ``(specifier)``, or several joined by commas.
+_NAME = r"(?:[A-Z][\w-]*|mcp__[\w-]*)(?:\([^)]*\))?"
+_MORE_RULES = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})*")
+
+
+class _RulesOption(click.Option):
+    """An option whose value goes on over the next words that read as rules, as Claude Code's
+    ``--allowedTools <tools...>`` (commander's variadic option) does: ``--allowedTools "Bash(git log *)"
+    Read`` is two rules. A prompt with spaces, an option or a lowercase word ends it."""
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        super().add_to_parser(parser, ctx)
+        # click has no variadic option: its parser's entry for this option gets the words first
+        option = parser._long_opt[self.opts[0]]
+        process = option.process
+
+        def take_rules(value: Any, state: Any) -> None:
+            words = [value]
+            while state.rargs and _MORE_RULES.fullmatch(state.rargs[0]):
+                words.append(state.rargs.pop(0))
+            process(" ".join(words), state)
+
+        option.process = take_rules
 
 
 def options() -> list[click.Option]:
@@ -33,13 +57,13 @@ def options() -> list[click.Option]:
             help="With -p: the MCP tool (mcp__server__tool) that answers permission questions; stdio: ask "
             "the stream-json client (can_use_tool).",
         ),
-        click.Option(
+        _RulesOption(
             ["--allowed-tools", "--allowedTools", "allowed_tools"],
             multiple=True,
             metavar="RULES",
             help='Permission rules to allow, e.g. "Bash(git log *)" Read.',
         ),
-        click.Option(
+        _RulesOption(
             ["--disallowed-tools", "--disallowedTools", "disallowed_tools"],
             multiple=True,
             metavar="RULES",

@@ -51,7 +51,31 @@ def read_schema(options: Any) -> str | None:
             return f"--json-schema: not a JSON object nor a file: {value}"
         text = path.read_bytes()
     try:  # bytes: JSON's own UTF-8 detection; a bad byte is a ValueError too
-        options.json_schema = json.loads(text)
+        schema = json.loads(text)
     except ValueError as exc:
         return f"--json-schema: invalid JSON: {exc}"
+    problem = _schema_problem(schema)
+    if problem is not None:
+        return f"--json-schema: {problem}"
+    options.json_schema = schema
+    return None
+
+
+def _schema_problem(schema: Any) -> str | None:
+    """Why ``schema`` can never be answered, checked before the run: the answer is a tool call's input
+    (an object), so a schema that is not an object schema, or not a valid JSON Schema at all, would only
+    cost the model's turns and end in "did not produce the structured output"."""
+    if not isinstance(schema, dict):
+        return f"the schema must be a JSON object, not {type(schema).__name__}"
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    from claw._config import key_path
+
+    try:
+        validator_for(schema).check_schema(schema)
+    except SchemaError as exc:
+        return f"not a valid JSON Schema: {exc.message} (at {key_path(exc.absolute_path) or 'its top'})"
+    if schema.get("type", "object") != "object":
+        return f'the schema must describe an object ("type": "object"), not {json.dumps(schema["type"])}'
     return None
