@@ -93,7 +93,10 @@ def test_bad_request_fails_fast_with_the_message(claw, env, anthropic_server) ->
     res = claw("-p", "hi", "--model", "anthropic/claude-sonnet-4-6")
     res.assert_failure(1, "max_tokens: 999999 > 64000")
     assert len(anthropic_server.requests) == 1
-    assert len([line for line in res.stderr.splitlines() if line.startswith("claw: error:")]) == 1
+    errors = [line for line in res.stderr.splitlines() if line.startswith("claw: error:")]
+    assert len(errors) == 1
+    # the provider and the status once: not "anthropic API error 400: anthropic: 400 ..."
+    assert errors[0].startswith("claw: error: anthropic API error 400: invalid_request_error: max_tokens")
 
 
 def test_spend_limit_is_not_retried(claw, env, anthropic_server) -> None:

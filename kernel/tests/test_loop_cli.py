@@ -209,6 +209,9 @@ def test_max_budget(claw, loop_env):
     res.assert_failure(1)
     assert res.json()["subtype"] == "error_max_budget_usd"
     assert res.json()["total_cost_usd"] == 3.0
+    loop_env.script(Reply(ToolCall("Echo", {"text": "1"}), usage=Usage(input_tokens=10, output_tokens=0)))
+    res = claw("-p", "spend", "--max-budget-usd", "0.00001")
+    res.assert_failure(1, "reached the budget of $0.00001")
 
 
 def test_overloaded_then_success_retries(claw, loop_env, session_events):

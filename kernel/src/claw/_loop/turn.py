@@ -209,7 +209,7 @@ class Turn(Compacting):
         budget = self.opts.max_budget_usd
         if budget is not None and self.costs.total_cost_usd >= budget:
             tally.subtype = "error_max_budget_usd"
-            tally.error = f"reached the budget of ${budget:g}"
+            tally.error = f"reached the budget of ${f'{budget:.6f}'.rstrip('0').rstrip('.')}"  # not $1e-05
             return False
         if self.tool_stop:
             tally.stop_reason = "hook_stop"
@@ -335,6 +335,9 @@ def _context_overflow(exc: ApiError) -> bool:
 
 
 def _api_message(exc: ApiError) -> str:
+    """``anthropic API error 400: invalid_request_error: ...``: the provider and status said once (the
+    wire's messages start with both, for the log lines that print them alone)."""
     status = f" {exc.status_code}" if exc.status_code else ""
     who = f"{exc.provider}" if exc.provider else "API"
-    return f"{who} API error{status}: {exc}"
+    text = str(exc).removeprefix(f"{exc.provider}: ") if exc.provider else str(exc)
+    return f"{who} API error{status}: {text.removeprefix(status.lstrip() + ' ') if status else text}"
