@@ -91,3 +91,37 @@ def test_kill_9_anywhere_then_resume(claw, model, api_valid, claw_env, workspace
 
 def _session(claw_env: dict[str, str], workspace: Path, sid: str) -> Path:
     return paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+
+
+def test_kill_9_while_a_subagent_runs_then_continue(
+    claw, model, api_valid, claw_env, workspace: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The sub-agent's transcript is the newest file once its parent is killed: ``--continue`` must
+    still go on with the parent's conversation (as Claude Code's skips sidechains), not the child's."""
+    model.script(Reply(Text("first answer")))
+    sid = claw("-p", "first prompt", "--output-format", "json").assert_success().json()["session_id"]
+    model.script(
+        Reply(ToolCall("Agent", {"description": "wait", "prompt": "child task"}, id="toolu_agent")),
+        Reply(ToolCall("Bash", {"command": "sleep 3"}, id="toolu_child_sleep")),
+    )
+    proc = claw.popen(
+        "-p", "second prompt", "--continue", "--dangerously-skip-permissions", stdin=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while len(model.requests) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the child's Bash call is running (and its transcript was written last)
+    finally:
+        proc.kill()
+        proc.wait(timeout=20)
+    assert len(model.requests) == 3
+
+    model.script(Reply(Text("resumed answer")))
+    res = claw("-p", "third prompt", "--continue", "--output-format", "json").assert_success()
+    assert res.json()["session_id"] == sid
+    messages = model.requests[-1]["messages"]
+    api_valid(messages)
+    assert _texts(messages)[0] == "first prompt" and "child task" not in _texts(messages)
+    interrupted = messages[-1]["content"][0]
+    assert interrupted["tool_use_id"] == "toolu_agent" and interrupted["is_error"]

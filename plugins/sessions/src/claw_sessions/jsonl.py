@@ -7,6 +7,7 @@ A session lives in ``<sessions dir>/<session id>.jsonl`` where the sessions dir 
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -55,11 +56,16 @@ def find_session(spec: str, directory: Path) -> Path:
         return candidate
     if spec == "latest":
         files = (
-            sorted(directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime) if directory.is_dir() else []
+            sorted(directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+            if directory.is_dir()
+            else []
         )
-        if not files:
+        # A sub-agent's transcript is no conversation to go on with (Claude Code's --continue skips its
+        # sidechains): it is the newest file when the parent was killed while the sub-agent ran.
+        latest = next((f for f in files if not _is_subagent(f)), None)
+        if latest is None:
             raise ClawError(f"no sessions to resume in {directory}")
-        return files[-1]
+        return latest
     path = directory / f"{spec}.jsonl"
     if path.is_file():
         return path
@@ -75,6 +81,17 @@ def find_session(spec: str, directory: Path) -> Path:
     if found:
         return found[0]
     raise ClawError(f"no session {spec!r} in {directory}")
+
+
+def _is_subagent(path: Path) -> bool:
+    """Whether ``path`` is a sub-agent's transcript: its first line, a ``session_start``, names the
+    parent session (only its first line is read)."""
+    try:
+        with path.open("rb") as fh:
+            first = json.loads(fh.readline(65536))
+    except (OSError, ValueError):
+        return False
+    return isinstance(first, dict) and first.get("type") == "session_start" and "parent_session_id" in first
 
 
 def load_state(path: Path, *, messages: bool = True) -> StoredState:
