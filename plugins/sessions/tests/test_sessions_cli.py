@@ -73,6 +73,22 @@ def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_event
     assert _texts(loop_env.requests[2]) == ["start", "parent answer", "again"]
 
 
+def test_fork_onto_an_existing_session_id_is_refused(claw, loop_env, workspace, claw_env):
+    """``--fork-session --session-id`` naming a session that exists (the parent, or another) would append
+    a ``fork`` event to that session's file and so replace its history on the next load."""
+    loop_env.script(Reply(Text("one")), Reply(Text("two")))
+    parent = claw("-p", "p", "--output-format", "json").assert_success().json()["session_id"]
+    other = claw("-p", "o", "--output-format", "json").assert_success().json()["session_id"]
+    directory = paths.sessions_dir(workspace, claw_env)
+    before = {sid: (directory / f"{sid}.jsonl").read_bytes() for sid in (parent, other)}
+    for target in (parent, other):
+        claw("-p", "x", "--resume", parent, "--fork-session", "--session-id", target).assert_failure(
+            1, f"session {target} already exists; use --resume {target}"
+        )
+    assert {sid: (directory / f"{sid}.jsonl").read_bytes() for sid in (parent, other)} == before
+    assert len(loop_env.requests) == 2
+
+
 def test_session_id_and_no_persistence(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(Text("a")), Reply(Text("b")))
     sid = str(uuid.uuid4())

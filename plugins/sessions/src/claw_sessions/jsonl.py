@@ -140,9 +140,7 @@ def open_session(
         session_id = _check_id(session_id)
     if resume is None:
         sid = session_id or new_session_id()
-        path = directory / f"{sid}.jsonl" if persist else None
-        if path is not None and path.exists():
-            raise ClawError(f"session {sid} already exists; use --resume {sid}")
+        path = _new_path(directory, sid, persist)
         session = Session(SessionState(session_id=sid), SessionWriter(path, defer=True))
         session.record("session_start", session_id=sid, **start)
         return session
@@ -157,7 +155,7 @@ def open_session(
     foreign = state.format != seed.CLAW
     if fork or foreign or (session_id is not None and session_id != state.session_id):
         sid = session_id or new_session_id()
-        path = directory / f"{sid}.jsonl" if persist else None
+        path = _new_path(directory, sid, persist)
         if foreign:
             where = f"new claw session {sid}" + (f" ({path})" if path else "")
             claw.warn(
@@ -189,6 +187,15 @@ def open_session(
     if repair is not None:
         session.add_message(repair, repaired=True)
     return session
+
+
+def _new_path(directory: Path, sid: str, persist: bool) -> Path | None:
+    """The file of a new (or forked) session ``sid``, which must not exist: appending a fork to an
+    existing session's file (``--fork-session --session-id`` of one) would replace its history."""
+    path = directory / f"{sid}.jsonl" if persist else None
+    if path is not None and path.exists():
+        raise ClawError(f"session {sid} already exists; use --resume {sid}")
+    return path
 
 
 def _say_repairs(state: StoredState, interrupted: Message | None) -> None:
