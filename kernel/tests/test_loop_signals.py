@@ -96,6 +96,15 @@ def test_sigterm_saves_the_session_and_exits_143(claw, loop_env, claw_env, works
     assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
 
 
+def test_sighup_saves_the_session_and_exits_129(claw, loop_env, claw_env, workspace):
+    """The terminal (or the ssh connection) closed: the run ends as for SIGTERM, not killed where it stood."""
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60})), Reply(Text("ok")))
+    code, err = _signal_mid_nap(claw, workspace, signal.SIGHUP)
+    assert code == 129 and "terminated by SIGHUP; the session is saved" in err
+    events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
+    assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
+
+
 def test_text_output_streams_before_the_response_ends(claw, loop_env):
     # the scripted reply streams "stream" then "ed text"; the stall sits between the two deltas
     loop_env.script(Fault(kind="stall", after_events=1, seconds=3, reply=Reply(Text("streamed text"))))
