@@ -52,6 +52,18 @@ def test_resume_unknown_session_is_one_line_error(claw, loop_env):
     claw("-p", "x", "--fork-session").assert_failure(2, "--fork-session needs --resume")
 
 
+def test_resume_by_an_ambiguous_prefix_names_the_sessions_and_an_id_in_any_case(claw, loop_env):
+    loop_env.script(Reply(Text("one")), Reply(Text("two")), Reply(Text("three")))
+    ids = ["abcd1111-0000-4000-8000-000000000001", "abcd2222-0000-4000-8000-000000000002"]
+    for sid in ids:
+        claw("-p", "x", "--session-id", sid).assert_success()
+    claw("-p", "y", "--resume", "abcd").assert_failure(
+        1, f"2 sessions start with 'abcd' ({ids[0]}, {ids[1]}); give more of the id"
+    )
+    res = claw("-p", "y", "--resume", ids[0].upper(), "--output-format", "json").assert_success()
+    assert res.json()["session_id"] == ids[0]
+
+
 def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_events, workspace, claw_env):
     loop_env.script(Reply(Text("parent answer")), Reply(Text("fork answer")), Reply(Text("parent again")))
     parent = claw("-p", "start", "--output-format", "json").assert_success().json()["session_id"]

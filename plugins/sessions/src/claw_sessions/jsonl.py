@@ -7,6 +7,7 @@ A session lives in ``<sessions dir>/<session id>.jsonl`` where the sessions dir 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from pathlib import Path
@@ -66,6 +67,8 @@ def find_session(spec: str, directory: Path) -> Path:
         if latest is None:
             raise ClawError(f"no sessions to resume in {directory}")
         return latest
+    with contextlib.suppress(ValueError):  # an id is a UUID, in any case (a UUID's hex digits are)
+        spec = str(uuid.UUID(spec))
     path = directory / f"{spec}.jsonl"
     if path.is_file():
         return path
@@ -80,6 +83,9 @@ def find_session(spec: str, directory: Path) -> Path:
         raise ClawError(f"{len(found)} sessions are named {spec!r} ({ids}); resume one by its id")
     if found:
         return found[0]
+    if matches:
+        ids = ", ".join(p.stem for p in matches)
+        raise ClawError(f"{len(matches)} sessions start with {spec!r} ({ids}); give more of the id")
     raise ClawError(f"no session {spec!r} in {directory}")
 
 
