@@ -64,6 +64,19 @@ def test_resume_by_an_ambiguous_prefix_names_the_sessions_and_an_id_in_any_case(
     assert res.json()["session_id"] == ids[0]
 
 
+def test_session_id_with_resume_needs_fork_session_as_in_claude_code(claw, loop_env, workspace, claw_env):
+    """Without --fork-session, ``--resume A --session-id B`` silently started a fork B: Claude Code refuses it."""
+    loop_env.script(Reply(Text("one")), Reply(Text("forked")))
+    sid = claw("-p", "p", "--output-format", "json").assert_success().json()["session_id"]
+    other = str(uuid.uuid4())
+    why = "--session-id can only be used with --continue or --resume if --fork-session is also specified"
+    claw("-p", "x", "--resume", sid, "--session-id", other).assert_failure(2, why)
+    claw("-p", "x", "--continue", "--session-id", other).assert_failure(2, why)
+    assert not (paths.sessions_dir(workspace, claw_env) / f"{other}.jsonl").exists()
+    forked = claw("-p", "x", "--continue", "--fork-session", "--session-id", other, "--output-format", "json")
+    assert forked.assert_success().json()["session_id"] == other
+
+
 def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_events, workspace, claw_env):
     loop_env.script(Reply(Text("parent answer")), Reply(Text("fork answer")), Reply(Text("parent again")))
     parent = claw("-p", "start", "--output-format", "json").assert_success().json()["session_id"]
