@@ -96,6 +96,15 @@ def test_sigterm_saves_the_session_and_exits_143(claw, loop_env, claw_env, works
     assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
 
 
+def test_sighup_saves_the_session_and_exits_129(claw, loop_env, claw_env, workspace):
+    """The terminal (or the ssh connection) closed: the run ends as for SIGTERM, not killed where it stood."""
+    loop_env.script(Reply(ToolCall("Nap", {"seconds": 60})), Reply(Text("ok")))
+    code, err = _signal_mid_nap(claw, workspace, signal.SIGHUP)
+    assert code == 129 and "terminated by SIGHUP; the session is saved" in err
+    events = [json.loads(x) for x in _only_session(claw_env, workspace).read_text().splitlines()]
+    assert events[-1]["type"] == "session_end" and events[-1]["reason"] == "interrupted"
+
+
 def test_text_output_streams_before_the_response_ends(claw, loop_env):
     # the scripted reply streams "stream" then "ed text"; the stall sits between the two deltas
     loop_env.script(Fault(kind="stall", after_events=1, seconds=3, reply=Reply(Text("streamed text"))))
@@ -136,3 +145,36 @@ def test_processes_started_by_tests_hear_sigint_when_the_launcher_ignores_it(tmp
     )
     assert done.returncode == 0, done.stdout[-2000:]
     assert "1 passed" in done.stdout
+
+
+def test_ctrl_c_keeps_the_results_of_the_calls_that_finished(claw, loop_env, workspace):
+    """A call that finished before the interrupt (a file written, an answer read) keeps its result: told
+    "not run", the model would redo work that was done. The call cut short may have taken effect."""
+    loop_env.script(
+        Reply(
+            ToolCall("Touch", {"name": "a.txt"}, id="toolu_touch"),
+            ToolCall("Echo", {"text": "quick"}, id="toolu_echo"),
+            ToolCall("Nap", {"seconds": 60}, id="toolu_nap"),
+        ),
+        Reply(Text("ok")),
+    )
+    proc = claw.popen("-p", "work", "--dangerously-skip-permissions", stdin=subprocess.DEVNULL)
+    try:
+        log = workspace / "tools.log"
+        wait_for(lambda: log.exists() and {"nap", "end quick"} <= set(log.read_text().splitlines()))
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130 and (workspace / "a.txt").exists()
+    claw("-p", "again", "--continue").assert_success()
+    blocks = [b for m in loop_env.requests[-1]["messages"] if m["role"] == "user" for b in m["content"]]
+    answers = {b["tool_use_id"]: b for b in blocks if b["type"] == "tool_result"}
+    assert answers["toolu_touch"]["content"] == "created a.txt" and not answers["toolu_touch"].get("is_error")
+    assert answers["toolu_echo"]["content"] == "echo: quick #1"
+    nap = answers["toolu_nap"]
+    assert (
+        nap["is_error"]
+        and nap["content"] == "interrupted by the user; the call may or may not have taken effect"
+    )

@@ -9,7 +9,9 @@ failing trial is reproduced by its number."""
 from __future__ import annotations
 
 import json
+import os
 import random
+import signal
 import subprocess
 import time
 from collections import Counter
@@ -91,3 +93,69 @@ def test_kill_9_anywhere_then_resume(claw, model, api_valid, claw_env, workspace
 
 def _session(claw_env: dict[str, str], workspace: Path, sid: str) -> Path:
     return paths.sessions_dir(workspace, claw_env) / f"{sid}.jsonl"
+
+
+def test_kill_9_while_a_subagent_runs_then_continue(
+    claw, model, api_valid, claw_env, workspace: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The sub-agent's transcript is the newest file once its parent is killed: ``--continue`` must
+    still go on with the parent's conversation (as Claude Code's skips sidechains), not the child's."""
+    model.script(Reply(Text("first answer")))
+    sid = claw("-p", "first prompt", "--output-format", "json").assert_success().json()["session_id"]
+    model.script(
+        Reply(ToolCall("Agent", {"description": "wait", "prompt": "child task"}, id="toolu_agent")),
+        Reply(ToolCall("Bash", {"command": "sleep 3"}, id="toolu_child_sleep")),
+    )
+    proc = claw.popen(
+        "-p", "second prompt", "--continue", "--dangerously-skip-permissions", stdin=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while len(model.requests) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the child's Bash call is running (and its transcript was written last)
+    finally:
+        proc.kill()
+        proc.wait(timeout=20)
+    assert len(model.requests) == 3
+
+    model.script(Reply(Text("resumed answer")))
+    res = claw("-p", "third prompt", "--continue", "--output-format", "json").assert_success()
+    assert res.json()["session_id"] == sid
+    messages = model.requests[-1]["messages"]
+    api_valid(messages)
+    assert _texts(messages)[0] == "first prompt" and "child task" not in _texts(messages)
+    interrupted = messages[-1]["content"][0]
+    assert interrupted["tool_use_id"] == "toolu_agent" and interrupted["is_error"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_mid_command_stops_the_command_too(claw, model, workspace: Path, sig: int) -> None:  # type: ignore[no-untyped-def]
+    """SIGHUP (a closed terminal) as SIGTERM: the Bash call's process does not run on, orphaned."""
+    model.script(Reply(ToolCall("Bash", {"command": "echo $$ > shell.pid; sleep 60"}, id="toolu_sleep")))
+    proc = claw.popen("-p", "wait", "--dangerously-skip-permissions", stdin=subprocess.DEVNULL)
+    pid_file = workspace / "shell.pid"
+    try:
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() or not pid_file.read_text().strip():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(sig)
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + sig
+    shell = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while _alive(shell) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(shell)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"

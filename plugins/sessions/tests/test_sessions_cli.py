@@ -52,6 +52,31 @@ def test_resume_unknown_session_is_one_line_error(claw, loop_env):
     claw("-p", "x", "--fork-session").assert_failure(2, "--fork-session needs --resume")
 
 
+def test_resume_by_an_ambiguous_prefix_names_the_sessions_and_an_id_in_any_case(claw, loop_env):
+    loop_env.script(Reply(Text("one")), Reply(Text("two")), Reply(Text("three")))
+    ids = ["abcd1111-0000-4000-8000-000000000001", "abcd2222-0000-4000-8000-000000000002"]
+    for sid in ids:
+        claw("-p", "x", "--session-id", sid).assert_success()
+    claw("-p", "y", "--resume", "abcd").assert_failure(
+        1, f"2 sessions start with 'abcd' ({ids[0]}, {ids[1]}); give more of the id"
+    )
+    res = claw("-p", "y", "--resume", ids[0].upper(), "--output-format", "json").assert_success()
+    assert res.json()["session_id"] == ids[0]
+
+
+def test_session_id_with_resume_needs_fork_session_as_in_claude_code(claw, loop_env, workspace, claw_env):
+    """Without --fork-session, ``--resume A --session-id B`` silently started a fork B: Claude Code refuses it."""
+    loop_env.script(Reply(Text("one")), Reply(Text("forked")))
+    sid = claw("-p", "p", "--output-format", "json").assert_success().json()["session_id"]
+    other = str(uuid.uuid4())
+    why = "--session-id can only be used with --continue or --resume if --fork-session is also specified"
+    claw("-p", "x", "--resume", sid, "--session-id", other).assert_failure(2, why)
+    claw("-p", "x", "--continue", "--session-id", other).assert_failure(2, why)
+    assert not (paths.sessions_dir(workspace, claw_env) / f"{other}.jsonl").exists()
+    forked = claw("-p", "x", "--continue", "--fork-session", "--session-id", other, "--output-format", "json")
+    assert forked.assert_success().json()["session_id"] == other
+
+
 def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_events, workspace, claw_env):
     loop_env.script(Reply(Text("parent answer")), Reply(Text("fork answer")), Reply(Text("parent again")))
     parent = claw("-p", "start", "--output-format", "json").assert_success().json()["session_id"]
@@ -71,6 +96,22 @@ def test_fork_copies_history_into_a_linked_session(claw, loop_env, session_event
     # the parent is untouched by the fork and continues on its own
     claw("-p", "again", "--resume", parent).assert_success()
     assert _texts(loop_env.requests[2]) == ["start", "parent answer", "again"]
+
+
+def test_fork_onto_an_existing_session_id_is_refused(claw, loop_env, workspace, claw_env):
+    """``--fork-session --session-id`` naming a session that exists (the parent, or another) would append
+    a ``fork`` event to that session's file and so replace its history on the next load."""
+    loop_env.script(Reply(Text("one")), Reply(Text("two")))
+    parent = claw("-p", "p", "--output-format", "json").assert_success().json()["session_id"]
+    other = claw("-p", "o", "--output-format", "json").assert_success().json()["session_id"]
+    directory = paths.sessions_dir(workspace, claw_env)
+    before = {sid: (directory / f"{sid}.jsonl").read_bytes() for sid in (parent, other)}
+    for target in (parent, other):
+        claw("-p", "x", "--resume", parent, "--fork-session", "--session-id", target).assert_failure(
+            1, f"session {target} already exists; use --resume {target}"
+        )
+    assert {sid: (directory / f"{sid}.jsonl").read_bytes() for sid in (parent, other)} == before
+    assert len(loop_env.requests) == 2
 
 
 def test_session_id_and_no_persistence(claw, loop_env, claw_env, workspace):

@@ -181,9 +181,7 @@ def _with_stdin(app: Any, prompt: str | list[str] | None, piped: str) -> list[st
 
 
 class Terminated(ClawError):
-    """The run was ended by SIGTERM (exit 143, the shell's convention), after saving the session."""
-
-    exit_code = 143
+    """Ended by SIGTERM (a CI timeout) or SIGHUP (a closed terminal) as by Ctrl-C: exit 143 or 129."""
 
 
 def run_print(
@@ -197,8 +195,10 @@ def run_print(
 
     try:
         return asyncio.run(_session(app, options, prompt, params, out))
-    except asyncio.CancelledError:
-        raise Terminated("terminated by SIGTERM; the session is saved") from None
+    except asyncio.CancelledError as exc:
+        end = Terminated(f"terminated by {exc.args[0] if exc.args else 'SIGTERM'}; the session is saved")
+        end.exit_code = 129 if exc.args == ("SIGHUP",) else 143
+        raise end from None
 
 
 async def _session(
@@ -225,8 +225,8 @@ async def _session(
     if params.get("include_hook_events"):
         options.on_hook_run = lambda record: renderer.hook_run(record, session_id())
     reason, task = "other", asyncio.current_task()
-    if task is not None:  # SIGTERM (a CI timeout, kill) ends the run like Ctrl-C: session saved
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    for sig in (signal.SIGTERM, signal.SIGHUP) if task is not None else ():
+        asyncio.get_running_loop().add_signal_handler(sig, task.cancel, sig.name)  # type: ignore[union-attr]
     started = time.perf_counter()
     try:
         await loop.start()

@@ -11,7 +11,7 @@ from claw import _routing as routing
 from claw._cost import CostTracker
 from claw._loop.options import LoopOptions
 from claw._loop.retry import ModelCaller
-from claw._messages import TextBlock
+from claw._messages import TextBlock, ToolResultBlock
 from claw._output import Renderer
 from claw._routing import Route
 from claw._session_context import SessionContext
@@ -70,6 +70,7 @@ class LoopState:
         self.denials: list[dict[str, Any]] = []
         #: Set when a tool's hook answered ``continue: false``: the run stops after that batch.
         self.tool_stop: str | None = None
+        self.finished: dict[str, ToolResultBlock] = {}  #: tool_use id -> result, of finished calls
 
     @property
     def _session(self) -> Session:

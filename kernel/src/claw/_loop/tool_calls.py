@@ -38,13 +38,13 @@ class ToolCalls(OfferedTools):
     answered ``continue: false`` leaves its reason in :attr:`tool_stop` (the run stops after the batch)."""
 
     async def _run_tools(self, uses: list[ToolUseBlock]) -> list[ToolResultBlock]:
-        results: list[ToolResultBlock] = []
         for read_only, group in itertools.groupby(uses, self._read_only):
-            if read_only:
-                results += await asyncio.gather(*(self._run_tool(u) for u in group))
-            else:
-                results += [await self._run_tool(u) for u in group]
-        return results
+            for batch in [list(group)] if read_only else [[u] for u in group]:
+                await asyncio.gather(*(self._finish_tool(u) for u in batch))
+        return [self.finished[u.id] for u in uses]
+
+    async def _finish_tool(self, use: ToolUseBlock) -> None:  # an interrupted batch keeps what finished
+        self.finished[use.id] = await self._run_tool(use)
 
     def _read_only(self, use: ToolUseBlock) -> bool:
         tool = self.tools.get(use.name)

@@ -83,7 +83,7 @@ class Turn(Compacting):
         session = self._session
         tally = _Tally(started=time.perf_counter(), api_before=self.caller.api_seconds)
         self.costs = CostTracker(self.settings.model.prices)
-        self.denials = []
+        self.denials, self.finished = [], {}
         self.tool_stop = None  # a hook's ``continue: false`` stops the turn it came in, not the later ones
         self.tool_ctx.cancelled.clear()
         self.tool_ctx.stash[RESULT_FIELDS] = tally.fields
@@ -101,7 +101,7 @@ class Turn(Compacting):
             await self._steps(tally)
         except asyncio.CancelledError:
             self.tool_ctx.cancelled.set()
-            self._close_dangling("interrupted by the user")
+            self._close_dangling("interrupted by the user; the call may or may not have taken effect")
             session.record("interrupted")
             if not self._interrupted:  # Ctrl-C, SIGTERM: the caller's cancellation goes on
                 raise
@@ -122,7 +122,7 @@ class Turn(Compacting):
             self._turn, self._interrupted = None, False
         if interrupted:  # as Claude Code: an error result, but the client asked for it
             return Outcome(self._finish(tally).result, 0)
-        self._close_dangling(tally.error or "the run stopped before this tool call")
+        self._close_dangling(f"not run: {tally.error or 'the run stopped before this tool call'}")
         return self._finish(tally)
 
     async def _submit(self, tally: _Tally, text: str, blocks: list[ContentBlock], notice: bool) -> bool:
@@ -315,14 +315,13 @@ class Turn(Compacting):
         self._turn.cancel()
         return True
 
-    def _close_dangling(self, reason: str) -> None:
-        """Answer the last response's unanswered tool calls so the history stays valid for the next request."""
+    def _close_dangling(self, text: str) -> None:
+        """Answer the last response's tool calls that did not finish so the next request is valid."""
         messages = self._session.messages
         uses = messages[-1].tool_uses if messages and messages[-1].role == "assistant" else []
         if uses:
-            answers = [
-                ToolResultBlock(tool_use_id=u.id, content=f"not run: {reason}", is_error=True) for u in uses
-            ]
+            stopped = lambda u: ToolResultBlock(tool_use_id=u.id, content=text, is_error=True)  # noqa: E731
+            answers = [self.finished.get(u.id) or stopped(u) for u in uses]
             self._session.add_message(Message(role="user", content=[*answers]), repaired=True)
 
 

@@ -7,6 +7,8 @@ A session lives in ``<sessions dir>/<session id>.jsonl`` where the sessions dir 
 
 from __future__ import annotations
 
+import contextlib
+import json
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -55,11 +57,18 @@ def find_session(spec: str, directory: Path) -> Path:
         return candidate
     if spec == "latest":
         files = (
-            sorted(directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime) if directory.is_dir() else []
+            sorted(directory.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+            if directory.is_dir()
+            else []
         )
-        if not files:
+        # A sub-agent's transcript is no conversation to go on with (Claude Code's --continue skips its
+        # sidechains): it is the newest file when the parent was killed while the sub-agent ran.
+        latest = next((f for f in files if not _is_subagent(f)), None)
+        if latest is None:
             raise ClawError(f"no sessions to resume in {directory}")
-        return files[-1]
+        return latest
+    with contextlib.suppress(ValueError):  # an id is a UUID, in any case (a UUID's hex digits are)
+        spec = str(uuid.UUID(spec))
     path = directory / f"{spec}.jsonl"
     if path.is_file():
         return path
@@ -74,7 +83,21 @@ def find_session(spec: str, directory: Path) -> Path:
         raise ClawError(f"{len(found)} sessions are named {spec!r} ({ids}); resume one by its id")
     if found:
         return found[0]
+    if matches:
+        ids = ", ".join(p.stem for p in matches)
+        raise ClawError(f"{len(matches)} sessions start with {spec!r} ({ids}); give more of the id")
     raise ClawError(f"no session {spec!r} in {directory}")
+
+
+def _is_subagent(path: Path) -> bool:
+    """Whether ``path`` is a sub-agent's transcript: its first line, a ``session_start``, names the
+    parent session (only its first line is read)."""
+    try:
+        with path.open("rb") as fh:
+            first = json.loads(fh.readline(65536))
+    except (OSError, ValueError):
+        return False
+    return isinstance(first, dict) and first.get("type") == "session_start" and "parent_session_id" in first
 
 
 def load_state(path: Path, *, messages: bool = True) -> StoredState:
@@ -123,9 +146,7 @@ def open_session(
         session_id = _check_id(session_id)
     if resume is None:
         sid = session_id or new_session_id()
-        path = directory / f"{sid}.jsonl" if persist else None
-        if path is not None and path.exists():
-            raise ClawError(f"session {sid} already exists; use --resume {sid}")
+        path = _new_path(directory, sid, persist)
         session = Session(SessionState(session_id=sid), SessionWriter(path, defer=True))
         session.record("session_start", session_id=sid, **start)
         return session
@@ -140,7 +161,7 @@ def open_session(
     if fork or foreign or (session_id is not None and session_id != state.session_id):
         _say_repairs(state, repair)
         sid = session_id or new_session_id()
-        path = directory / f"{sid}.jsonl" if persist else None
+        path = _new_path(directory, sid, persist)
         if foreign:
             where = f"new claw session {sid}" + (f" ({path})" if path else "")
             claw.warn(
@@ -175,6 +196,15 @@ def open_session(
     if repair is not None:
         session.add_message(repair, repaired=True)
     return session
+
+
+def _new_path(directory: Path, sid: str, persist: bool) -> Path | None:
+    """The file of a new (or forked) session ``sid``, which must not exist: appending a fork to an
+    existing session's file (``--fork-session --session-id`` of one) would replace its history."""
+    path = directory / f"{sid}.jsonl" if persist else None
+    if path is not None and path.exists():
+        raise ClawError(f"session {sid} already exists; use --resume {sid}")
+    return path
 
 
 def _say_repairs(state: StoredState, interrupted: Message | None) -> None:

@@ -31,9 +31,7 @@ def options() -> list[click.Option]:
         ),
         click.Option(["--session"], metavar="ID", help="claw-code-go's spelling of --resume ID."),
         click.Option(
-            ["-c", "--continue", "continue_"],
-            is_flag=True,
-            help="Resume the latest session of this workspace.",
+            ["-c", "--continue", "continue_"], is_flag=True, help="Resume this folder's latest session."
         ),
         click.Option(
             ["--fork-session"], is_flag=True, help="With --resume/--continue: continue in a new session."
@@ -57,6 +55,8 @@ def adjust(options: LoopOptions) -> str | None:
         resume = "latest"
     if given.get("fork_session") and resume is None:
         return "--fork-session needs --resume or --continue"
+    if given.get("session_id") and resume is not None and not given.get("fork_session"):  # as Claude Code
+        return "--session-id can only be used with --continue or --resume if --fork-session is also specified"
     options.resume, options.fork = resume, bool(given.get("fork_session"))
     options.session_dir, options.session_id = given.get("session_dir"), given.get("session_id")
     options.persist = not given.get("no_session_persistence")
