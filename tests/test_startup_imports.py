@@ -246,3 +246,32 @@ def test_a_run_imports_only_what_its_tool_calls_use(calls, argv, anthropic_model
     assert [r.get("is_error", False) for r in results if r["type"] == "tool_result"] == [False] * len(uses)
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
     assert banned_among(modules, TOOL_RUN_NEVER) == set()
+
+
+def test_a_retried_request_imports_no_logging_library(anthropic_model, claw_env, workspace):
+    # Each retry, fallback and failed turn logs a debug line; with debug logging off claw.get_logger drops
+    # it before importing structlog (and the rich its console renderer imports).
+    from claw.testing.script import Fault
+
+    anthropic_model.script(Fault(status=529, retry_after=0), Reply(Text("done")))
+    env = {k: v for k, v in claw_env.items() if k.lower() not in PROXY_VARIABLES}
+    code = (
+        "import sys, json\n"
+        "from claw._cli import cli\n"
+        "from claw._cli._errors import run\n"
+        "try:\n"
+        "    run(cli, ['-p', 'go'])\n"
+        "finally:\n"
+        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
+    )
+    assert proc.stdout.strip() == "done" and len(anthropic_model.requests) == 2, proc.stderr[-1500:]
+    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert banned_among(modules, {"structlog", "rich"}) == set()
+
+
+@pytest.mark.parametrize("module", ["claw_sandbox._proxy", "claw_mcp.manager"])
+def test_a_module_holding_a_logger_imports_no_logging_library(module):
+    assert_import_light(module, banned={"structlog", "rich"})

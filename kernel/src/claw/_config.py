@@ -251,10 +251,9 @@ def validate(
                 console.warn(missing_provider(key))
             elif key not in known and layer.origin == "claude":
                 # Claude Code has many keys claw has no use for: not worth a warning by default.
-                from claw._log import debugging, get_logger
+                from claw._log import get_logger
 
-                if debugging():
-                    get_logger("claw._config").debug("unused_claude_setting", file=layer.label, key=key)
+                get_logger("claw._config").debug("unused_claude_setting", file=layer.label, key=key)
             elif key not in known:
                 hint = difflib.get_close_matches(key, sorted(known), n=1)
                 suggestion = f' (did you mean "{hint[0]}"?)' if hint else ""
