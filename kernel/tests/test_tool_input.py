@@ -74,6 +74,8 @@ AWKWARD = [
     ({"type": "array", "items": {"type": "string"}, "maxItems": 2}, [["a"], ["a", 1], ["a", "b", "c"], []]),
     ({"type": "array", "items": [{"type": "string"}]}, [["a"], [1]]),
     ({"$schema": "http://json-schema.org/draft-04/schema#", "maximum": 1, "exclusiveMaximum": True}, [1, 0]),
+    ({"$schema": "http://json-schema.org/draft-03/schema#", "properties": {"a": {"required": True}}}, [{}]),
+    ({"$schema": "http://json-schema.org/draft-03/schema#", "type": "any"}, [1]),
     ({"type": "string", "pattern": "^a"}, ["a", "b"]),
     ({"type": "string", "format": "email"}, ["not an email"]),
     ({"anyOf": [{"type": "string"}]}, ["a", 1]),
@@ -112,3 +114,9 @@ def test_the_plain_check_never_passes_what_jsonschema_rejects(schema, value):
 )
 def test_common_input_is_passed_without_jsonschema(value):
     assert _plainly_valid(SCHEMA, value)
+
+
+def test_an_mcp_servers_schema_naming_its_draft_is_passed_without_jsonschema():
+    # zod-to-json-schema, behind many MCP servers, writes $schema and additionalProperties: false
+    schema = {**SCHEMA, "$schema": "http://json-schema.org/draft-07/schema#"}
+    assert _plainly_valid(schema, {"path": "x"})

@@ -50,7 +50,8 @@ _PLAIN = frozenset(
     {
         *("type", "properties", "required", "additionalProperties", "items", "enum"),
         *("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"),
-        *("description", "title", "default", "examples", "format", "$comment", "deprecated"),
+        # annotations; ``$schema`` too: the keywords above mean the same in every draft but the 3rd
+        *("description", "title", "default", "examples", "format", "$comment", "deprecated", "$schema"),
     }
 )
 
@@ -94,7 +95,11 @@ def _plainly_valid(schema: Any, value: Any) -> bool:
     """Whether ``value`` surely fits ``schema`` by a check of the common keywords (:data:`_PLAIN`), without
     importing jsonschema. ``False`` means "not sure": another keyword, an odd schema, or a value jsonschema
     may reject; never a wrong ``True``."""
-    if not isinstance(schema, dict) or not _PLAIN.issuperset(schema):
+    if (
+        not isinstance(schema, dict)
+        or not _PLAIN.issuperset(schema)
+        or "draft-03" in str(schema.get("$schema"))
+    ):
         return False
     kind, enum, json_type = schema.get("type"), schema.get("enum"), _json_type(value)
     kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
