@@ -275,3 +275,26 @@ def test_a_retried_request_imports_no_logging_library(anthropic_model, claw_env,
 @pytest.mark.parametrize("module", ["claw_sandbox._proxy", "claw_mcp.manager"])
 def test_a_module_holding_a_logger_imports_no_logging_library(module):
     assert_import_light(module, banned={"structlog", "rich"})
+
+
+def test_debug_lines_are_written_without_rich(anthropic_model, claw_env, workspace):
+    # --verbose (stream-json's companion, outside the Agent SDK) shows debug lines: structlog writes them,
+    # but its console renderer's rich and colorama (40-100 ms) are not imported for these plain lines.
+    anthropic_model.script(Reply(Text("done")))
+    env = {k: v for k, v in claw_env.items() if k.lower() not in PROXY_VARIABLES}
+    code = (
+        "import sys, json\n"
+        "from claw._cli import cli\n"
+        "from claw._cli._errors import run\n"
+        "try:\n"
+        "    run(cli, ['-p', 'go', '--verbose', '--output-format', 'stream-json'])\n"
+        "finally:\n"
+        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
+    )
+    assert '"result": "done"' in proc.stdout, proc.stderr[-1500:]
+    assert "[debug" in proc.stderr and "] http request " in proc.stderr
+    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert "structlog" in modules and banned_among(modules, {"rich", "colorama"}) == set()

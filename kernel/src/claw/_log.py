@@ -34,7 +34,17 @@ def _level_of(verbose: bool) -> int:
 
 def configure(verbose: bool = False) -> None:
     global _configured, _level
-    import structlog  # imported lazily to keep start-up fast
+    # structlog's console renderer imports rich and colorama when it can find them (40-100 ms), for colours
+    # and tracebacks these plain lines do not use: it is shown neither unless one is loaded already.
+    hidden = [name for name in ("rich", "colorama") if name not in sys.modules]
+    modules: dict[str, Any] = sys.modules  # a None entry makes ``import rich`` raise ImportError
+    modules.update(dict.fromkeys(hidden))
+    try:
+        import structlog
+    finally:
+        for name in hidden:
+            if modules.get(name, False) is None:
+                del modules[name]
 
     _level = _level_of(verbose)
     structlog.configure(
