@@ -80,9 +80,7 @@ def debugging() -> bool:
 
 
 #: structlog's logging methods by the level they log at.
-_METHOD_LEVELS = dict(
-    debug=10, info=20, msg=20, warning=30, warn=30, error=40, exception=40, critical=50, fatal=50
-)
+_LEVELS = dict(debug=10, info=20, msg=20, warning=30, warn=30, error=40, exception=40, critical=50, fatal=50)
 
 
 def _dropped(*_args: Any, **_kwargs: Any) -> None:
@@ -103,7 +101,7 @@ class _Logger:
         return _Logger(self._name, {**self._bound, **more})
 
     def __getattr__(self, method: str) -> Any:
-        level = _METHOD_LEVELS.get(method)
+        level = _LEVELS.get(method)
         if level is not None and (level < _current_level() or (shown is not None and not shown(self._name))):
             return _dropped
         if not _configured:

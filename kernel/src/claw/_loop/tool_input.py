@@ -95,11 +95,7 @@ def _plainly_valid(schema: Any, value: Any) -> bool:
     """Whether ``value`` surely fits ``schema`` by a check of the common keywords (:data:`_PLAIN`), without
     importing jsonschema. ``False`` means "not sure": another keyword, an odd schema, or a value jsonschema
     may reject; never a wrong ``True``."""
-    if (
-        not isinstance(schema, dict)
-        or not _PLAIN.issuperset(schema)
-        or "draft-03" in str(schema.get("$schema"))
-    ):
+    if not isinstance(schema, dict) or not _PLAIN.issuperset(schema) or "-03" in str(schema.get("$schema")):
         return False
     kind, enum, json_type = schema.get("type"), schema.get("enum"), _json_type(value)
     kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
@@ -127,11 +123,8 @@ def _object_plainly_valid(schema: dict[str, Any], value: dict[str, Any]) -> bool
         return False
     if not all(isinstance(k, str) and k in value for k in required):
         return False
-    extra = schema.get("additionalProperties", True)
-    return all(
-        properties.get(k, extra) is True or _plainly_valid(properties.get(k, extra), v)
-        for k, v in value.items()
-    )
+    subs = ((properties.get(k, schema.get("additionalProperties", True)), v) for k, v in value.items())
+    return all(sub is True or _plainly_valid(sub, v) for sub, v in subs)
 
 
 def _validator(schema: dict[str, Any]) -> Validator:
