@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 from claw.testing import assert_import_light, banned_among
@@ -184,3 +185,116 @@ def test_first_party_requests_never_import_the_vendor_sdk(model, sdk, server, cl
     modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
     assert banned_among(modules, {sdk, "httpx", "httpcore", "anyio", "h11", "rich", "pygments"}) == set()
     assert len(mock.requests) == 1
+
+
+#: What a ``claw -p`` run on the Anthropic API never needs, whatever tools it calls: each was once imported
+#: by such runs (jsonschema and its attrs/referencing/rpds stack, ~100 ms, at the first tool call; structlog
+#: and rich, 180-340 ms, to drop a debug line nobody asked for).
+TOOL_RUN_NEVER = {"jsonschema", "referencing", "attrs", "rpds", "structlog", "rich", "anthropic", "httpx"}
+
+
+READ = ("Read", {"file_path": "{ws}/a.txt"})
+
+
+@pytest.mark.parametrize(
+    ("calls", "argv"),
+    [
+        ([], []),
+        ([READ], []),
+        ([("Bash", {"command": "echo hi"})], []),
+        ([READ, ("Edit", {"file_path": "{ws}/a.txt", "old_string": "world", "new_string": "there"})], []),
+        ([("Write", {"file_path": "{ws}/b.txt", "content": "x\n"})], []),
+        ([("Grep", {"pattern": "hello"})], []),
+        ([("Glob", {"pattern": "*.txt"})], []),
+        ([READ], ["--output-format", "stream-json", "--verbose"]),
+    ],
+    ids=["text", "read", "bash", "edit", "write", "grep", "glob", "sdk-stream-json"],
+)
+def test_a_run_imports_only_what_its_tool_calls_use(calls, argv, anthropic_model, claw_env, workspace):
+    # Each tool's input is checked against its schema before it runs; the built-in tools' schemas are
+    # checked without jsonschema. Under stream-json the Agent SDK passes --verbose (CLAUDE_CODE_ENTRYPOINT).
+    from claw.testing.script import ToolCall
+
+    (workspace / "a.txt").write_text("hello\nworld\n")
+    settings_file = Path(claw_env["CLAW_CONFIG_DIR"]) / "settings.json"
+    settings = json.loads(settings_file.read_text())
+    settings["permissions"] = {"allow": ["Read", "Bash", "Edit", "Write", "Grep", "Glob"]}
+    settings_file.write_text(json.dumps(settings))
+    uses = [(name, {k: v.replace("{ws}", str(workspace)) for k, v in given.items()}) for name, given in calls]
+
+    def respond(request):  # type: ignore[no-untyped-def]
+        turn = len(request.json["messages"]) // 2
+        return Reply(ToolCall(*uses[turn])) if turn < len(uses) else Reply(Text("done"))
+
+    anthropic_model.respond_with(respond)
+    env = {k: v for k, v in claw_env.items() if k.lower() not in PROXY_VARIABLES}
+    env["CLAUDE_CODE_ENTRYPOINT"] = "sdk-py"
+    code = (
+        "import sys, json\n"
+        "from claw._cli import cli\n"
+        "from claw._cli._errors import run\n"
+        "try:\n"
+        f"    run(cli, ['-p', 'go', *{argv!r}])\n"
+        "finally:\n"
+        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
+    )
+    assert "done" in proc.stdout, proc.stderr[-1500:]
+    results = [r.json["messages"][-1]["content"][0] for r in anthropic_model.requests[1:]]
+    assert [r.get("is_error", False) for r in results if r["type"] == "tool_result"] == [False] * len(uses)
+    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert banned_among(modules, TOOL_RUN_NEVER) == set()
+
+
+def test_a_retried_request_imports_no_logging_library(anthropic_model, claw_env, workspace):
+    # Each retry, fallback and failed turn logs a debug line; with debug logging off claw.get_logger drops
+    # it before importing structlog (and the rich its console renderer imports).
+    from claw.testing.script import Fault
+
+    anthropic_model.script(Fault(status=529, retry_after=0), Reply(Text("done")))
+    env = {k: v for k, v in claw_env.items() if k.lower() not in PROXY_VARIABLES}
+    code = (
+        "import sys, json\n"
+        "from claw._cli import cli\n"
+        "from claw._cli._errors import run\n"
+        "try:\n"
+        "    run(cli, ['-p', 'go'])\n"
+        "finally:\n"
+        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
+    )
+    assert proc.stdout.strip() == "done" and len(anthropic_model.requests) == 2, proc.stderr[-1500:]
+    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert banned_among(modules, {"structlog", "rich"}) == set()
+
+
+@pytest.mark.parametrize("module", ["claw_sandbox._proxy", "claw_mcp.manager"])
+def test_a_module_holding_a_logger_imports_no_logging_library(module):
+    assert_import_light(module, banned={"structlog", "rich"})
+
+
+def test_debug_lines_are_written_without_rich(anthropic_model, claw_env, workspace):
+    # --verbose (stream-json's companion, outside the Agent SDK) shows debug lines: structlog writes them,
+    # but its console renderer's rich and colorama (40-100 ms) are not imported for these plain lines.
+    anthropic_model.script(Reply(Text("done")))
+    env = {k: v for k, v in claw_env.items() if k.lower() not in PROXY_VARIABLES}
+    code = (
+        "import sys, json\n"
+        "from claw._cli import cli\n"
+        "from claw._cli._errors import run\n"
+        "try:\n"
+        "    run(cli, ['-p', 'go', '--verbose', '--output-format', 'stream-json'])\n"
+        "finally:\n"
+        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
+    )
+    assert '"result": "done"' in proc.stdout, proc.stderr[-1500:]
+    assert "[debug" in proc.stderr and "] http request " in proc.stderr
+    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    assert "structlog" in modules and banned_among(modules, {"rich", "colorama"}) == set()

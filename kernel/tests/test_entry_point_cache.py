@@ -97,7 +97,7 @@ def test_when_nothing_changed_the_cache_is_what_is_read(site_env):
     _age(site)
     _plugins(env)
     data = json.loads(_cache(env).read_text())
-    rows = data["groups"]["claw"]
+    rows = data["entries"][0]["groups"]["claw"]
     rows[:] = [r for r in rows if r["name"] != "alpha"]
     _cache(env).write_text(json.dumps(data))
     assert "alpha" not in _plugins(env)
@@ -110,7 +110,31 @@ def test_a_damaged_cache_is_rebuilt(site_env):
     _cache(env).parent.mkdir(parents=True, exist_ok=True)
     _cache(env).write_text("{not json")
     assert _plugins(env)["alpha"]["status"] == "loaded"
-    assert json.loads(_cache(env).read_text())["format"] == 1
+    assert json.loads(_cache(env).read_text())["format"] == 2
+
+
+def test_two_installs_sharing_a_state_directory_keep_their_own_index(site_env, tmp_path):
+    # Two claws (a tool install and a project's venv; here: two sys.paths) run in turn: each finds its own
+    # index, where one entry used to replace the other and every run read the metadata again.
+    site, env = site_env
+    other = tmp_path / "other"
+    other.mkdir()
+    _install(site, "alpha", "import claw\n")
+    _install(other, "beta", "import claw\n")
+    _age(site)
+    _age(other)
+    envs = [env, {**env, "PYTHONPATH": str(other)}]
+    assert [name in _plugins(run_env) for run_env in envs for name in ("alpha", "beta")] == [
+        True,
+        False,
+        False,
+        True,
+    ]
+    written = _cache(env).stat()
+    for run_env in envs:
+        _plugins(run_env)
+    now = _cache(env).stat()  # the file is replaced (atomic_write) when a run scanned again
+    assert (now.st_ino, now.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
 
 
 def test_a_change_too_recent_to_trust_is_not_cached(site_env):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from claw._loop.tool_input import input_problem
+from claw._loop.tool_input import _plainly_valid, input_problem
 
 SCHEMA = {
     "type": "object",
@@ -80,3 +80,63 @@ def test_a_schema_jsonschema_cannot_use_is_one_line_naming_where(capsys, schema,
     or named a TypeError it met while comparing; the warning is one line saying what is wrong where."""
     assert input_problem(schema, {"x": 1, "y": 2}) is None
     assert capsys.readouterr().err == f"claw: warning: a tool's input schema cannot be checked: {warning}\n"
+
+
+#: Schemas and values where a shortcut could go wrong: a wrong "valid" would let bad input reach a tool.
+AWKWARD = [
+    ({"type": "integer"}, [1, 1.0, 1.5, True, "1", None]),
+    ({"type": "number", "minimum": 0, "maximum": 1}, [0, 1, 0.5, -1, 2, 1.5, True, "0"]),
+    ({"type": ["string", "null"], "minLength": 2}, ["ab", "a", "", None, 3, "é"]),
+    ({"minLength": 1, "minItems": 1, "minimum": 1}, ["", [], 0, "a", [1], 1, {}, None]),
+    ({"enum": ["a", "b"]}, ["a", "c", ["a"], None, 1]),
+    ({"enum": "ab"}, ["a", "ab"]),
+    ({"enum": [1, True]}, [1, True, 1.0, False]),
+    ({"type": "array", "items": {"type": "string"}, "maxItems": 2}, [["a"], ["a", 1], ["a", "b", "c"], []]),
+    ({"type": "array", "items": [{"type": "string"}]}, [["a"], [1]]),
+    ({"$schema": "http://json-schema.org/draft-04/schema#", "maximum": 1, "exclusiveMaximum": True}, [1, 0]),
+    ({"$schema": "http://json-schema.org/draft-03/schema#", "properties": {"a": {"required": True}}}, [{}]),
+    ({"$schema": "http://json-schema.org/draft-03/schema#", "type": "any"}, [1]),
+    ({"type": "string", "pattern": "^a"}, ["a", "b"]),
+    ({"type": "string", "format": "email"}, ["not an email"]),
+    ({"anyOf": [{"type": "string"}]}, ["a", 1]),
+]
+OBJECTS = [
+    (SCHEMA, [{"path": "x", "n": 1.0}, {"path": "x", "items": [{"old": 1}]}, {"path": "x", "n": None}]),
+    ({"type": "object", "properties": {"a": False}}, [{"a": 1}, {}]),
+    ({"type": "object", "additionalProperties": {"type": "string"}}, [{"a": "x"}, {"a": 1}]),
+    ({"type": "object", "required": "ab"}, [{"a": 1}, {}]),
+    ({"type": "object", "required": [1]}, [{}]),
+    (
+        {"type": "object", "properties": {"a": {"type": "string"}}, "patternProperties": {"^b": False}},
+        [{"b": 1}],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("schema", "value"),
+    [(schema, value) for schema, values in AWKWARD for value in values]
+    + [(schema, value) for schema, values in OBJECTS for value in values],
+)
+def test_the_plain_check_never_passes_what_jsonschema_rejects(schema, value):
+    # Input the plain check passes never reaches jsonschema; anything it is unsure of does.
+    from jsonschema.validators import validator_for
+
+    if isinstance(value, dict):
+        plain = _plainly_valid(schema, value)
+    else:  # a sub-schema: checked as the one property of an object
+        plain = _plainly_valid({"type": "object", "properties": {"v": schema}}, {"v": value})
+    assert not plain or validator_for(schema)(schema).is_valid(value)
+
+
+@pytest.mark.parametrize(
+    "value", [{"path": "x"}, {"path": "x", "n": None, "items": [{"old": ""}]}, {"path": "é" * 9, "n": 3}]
+)
+def test_common_input_is_passed_without_jsonschema(value):
+    assert _plainly_valid(SCHEMA, value)
+
+
+def test_an_mcp_servers_schema_naming_its_draft_is_passed_without_jsonschema():
+    # zod-to-json-schema, behind many MCP servers, writes $schema and additionalProperties: false
+    schema = {**SCHEMA, "$schema": "http://json-schema.org/draft-07/schema#"}
+    assert _plainly_valid(schema, {"path": "x"})

@@ -216,10 +216,9 @@ def _unknown_key(layer: Layer, key: str, known: Iterable[str]) -> None:
     """A key no schema knows: a warning naming the closest known one; in Claude Code's files, which have
     many keys claw has no use for, only a debug line."""
     if layer.origin == "claude":
-        from claw._log import debugging, get_logger  # asked first: get_logger imports structlog and rich
+        from claw._log import get_logger
 
-        if debugging():
-            get_logger("claw._config").debug("unused_claude_setting", file=layer.label, key=key)
+        get_logger("claw._config").debug("unused_claude_setting", file=layer.label, key=key)
         return
     name = key.rpartition(".")[2]
     hint = difflib.get_close_matches(name, sorted(known), n=1)

@@ -1,6 +1,8 @@
 """Tool input checked once, by the kernel, against the tool's declared ``input_schema`` with ``jsonschema``
 (docs/plugins.md, ``claw_register_tools``, says what is checked and how a problem reads, as Claude Code's
-``InputValidationError``). ``jsonschema`` is imported at the first tool call, never at start-up."""
+``InputValidationError``). ``jsonschema`` (~100 ms to import, with attrs, referencing and the meta-schemas)
+is imported only for input that a plain check cannot pass: a schema using a keyword outside
+:data:`_PLAIN`, or input it may reject (then jsonschema finds and words the problem)."""
 
 from __future__ import annotations
 
@@ -43,6 +45,19 @@ _BOUNDS = {
     "maxItems": "must have at most {} items",
 }
 
+#: The keywords :func:`_plainly_valid` checks exactly as jsonschema does, and the annotations it may ignore.
+_PLAIN = frozenset(
+    {
+        *("type", "properties", "required", "additionalProperties", "items", "enum"),
+        *("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"),
+        # annotations; ``$schema`` too: the keywords above mean the same in every draft but the 3rd
+        *("description", "title", "default", "examples", "format", "$comment", "deprecated", "$schema"),
+    }
+)
+
+#: The types each bound keyword (after its ``min``/``max``) applies to; jsonschema ignores it for others.
+_BOUNDED = {"imum": ("integer", "number"), "Length": ("string",), "Items": ("array",)}
+
 #: id(schema) -> (schema, its validator); the schema is kept so the id stays unique.
 _VALIDATORS: dict[int, tuple[dict[str, Any], Validator]] = {}
 
@@ -63,6 +78,8 @@ def input_problem(schema: dict[str, Any], value: Any) -> str | None:
     """
     if not isinstance(value, dict):
         return "the input must be an object"
+    if _plainly_valid(schema, value):
+        return None
     try:
         errors = list(_validator(schema).iter_errors(value))
     except Exception as exc:  # an invalid schema (unknown type, bad $ref): the tool's fault, not the model's
@@ -72,6 +89,42 @@ def input_problem(schema: dict[str, Any], value: Any) -> str | None:
         return None
     first = min(errors, key=lambda e: (len(e.absolute_path), _RANK.get(str(e.validator), 9)))
     return _describe(first)
+
+
+def _plainly_valid(schema: Any, value: Any) -> bool:
+    """Whether ``value`` surely fits ``schema`` by a check of the common keywords (:data:`_PLAIN`), without
+    importing jsonschema. ``False`` means "not sure": another keyword, an odd schema, or a value jsonschema
+    may reject; never a wrong ``True``."""
+    if not isinstance(schema, dict) or not _PLAIN.issuperset(schema) or "-03" in str(schema.get("$schema")):
+        return False
+    kind, enum, json_type = schema.get("type"), schema.get("enum"), _json_type(value)
+    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+    if kind is not None and json_type not in kinds and not (json_type == "integer" and "number" in kinds):
+        return False  # also an integer-valued float against "integer": jsonschema decides
+    if enum is not None and not (isinstance(enum, list) and isinstance(value, str) and value in enum):
+        return False
+    for keyword, bound in schema.items():
+        applies = _BOUNDED.get(keyword[3:])  # minimum, maxLength, minItems, ...: each for one JSON type
+        if applies is None or json_type not in applies:
+            continue
+        measure = value if keyword.endswith("imum") else len(value)
+        if _json_type(bound) not in ("integer", "number"):
+            return False
+        if measure < bound if keyword.startswith("min") else measure > bound:
+            return False
+    if isinstance(value, list) and "items" in schema:
+        return all(_plainly_valid(schema["items"], item) for item in value)
+    return not isinstance(value, dict) or _object_plainly_valid(schema, value)
+
+
+def _object_plainly_valid(schema: dict[str, Any], value: dict[str, Any]) -> bool:
+    properties, required = schema.get("properties", {}), schema.get("required", [])
+    if not isinstance(properties, dict) or not isinstance(required, list):
+        return False
+    if not all(isinstance(k, str) and k in value for k in required):
+        return False
+    subs = ((properties.get(k, schema.get("additionalProperties", True)), v) for k, v in value.items())
+    return all(sub is True or _plainly_valid(sub, v) for sub, v in subs)
 
 
 def _validator(schema: dict[str, Any]) -> Validator:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from claw._classifiers import Classifier, Verdict
 from claw._errors import ConfigError, UsageError
-from claw._log import debugging, get_logger
+from claw._log import get_logger
 from claw._paths import home_of, resolved
 from claw._permissions.modes import BYPASS_MODES, normalize_mode
 from claw._plugins import unique
@@ -334,8 +334,6 @@ class PermissionGate:
         )
 
     def _debug(self, tool_name: str, decision: Decision, verdict: Verdict) -> None:
-        if not debugging():  # asked first, as per-call code does: get_logger imports structlog
-            return
         get_logger("claw._permissions").debug(
             "permission_decision",
             tool=tool_name,

@@ -268,10 +268,9 @@ class BedrockProvider(Provider):
         info = self.info_of(request)
         params = converse_params(request, model_id=model_id, info=info, thinking=item.get("thinking"))
         client = await self.client()
-        if debugging():  # asked first: get_logger imports structlog, on the loop thread
-            get_logger("claw.provider.bedrock").debug(
-                "converse_stream", model=model_id, endpoint=client.meta.endpoint_url
-            )
+        get_logger("claw.provider.bedrock").debug(
+            "converse_stream", model=model_id, endpoint=client.meta.endpoint_url
+        )
         translator = StreamTranslator(request.model)
         request_id = ""
         opened: list[Any] = []

@@ -18,23 +18,28 @@ from claw._entry_points import Found, scan
 from claw._paths import state_dir
 
 _CACHE_NAME = "entry-points.json"
-_FORMAT = 1
+_FORMAT = 2
 #: How recent a change may be before a key taken over it is not cached (see the module docstring).
 RACY_SECONDS = 2.0
+#: Installs remembered at once, the latest first: two claws sharing a state directory (a tool install and
+#: a project's venv, a benchmark's A and B) would otherwise each scan again after the other ran.
+KEPT = 4
 
 
 def find(group: str, env: Mapping[str, str]) -> list[Found]:
     """The entry points of ``group``, from the cache when nothing was installed or removed since."""
     key_now, racy = key()
     path = state_dir(env) / _CACHE_NAME
-    cached = read_cache(path, _FORMAT)
-    if cached.get("key") == key_now and group in cached.get("groups", {}):
-        return [Found(**row) for row in cached["groups"][group]]
+    entries = read_cache(path, _FORMAT).get("entries", [])
+    entries = [e for e in entries if isinstance(e, dict) and isinstance(e.get("groups"), dict)]
+    hit = next((e for e in entries if e.get("key") == key_now), {"key": key_now, "groups": {}})
+    if group in hit["groups"]:
+        return [Found(**row) for row in hit["groups"][group]]
     found = scan(group)
     if not racy:
-        groups = cached.get("groups", {}) if cached.get("key") == key_now else {}
-        groups[group] = [vars(f) for f in found]
-        write_cache(path, {"format": _FORMAT, "key": key_now, "groups": groups})
+        hit["groups"][group] = [vars(f) for f in found]
+        kept = [hit, *(e for e in entries if e is not hit)][:KEPT]
+        write_cache(path, {"format": _FORMAT, "entries": kept})
     return found
 
 
