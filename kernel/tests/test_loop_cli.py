@@ -704,3 +704,20 @@ def test_a_failed_request_is_a_runtime_event(claw, loop_env, plugin_module, work
     assert error["status"] == 400 and error["model"] == "scripted/default" and error["duration_ms"] >= 0
     assert [e["type"] for e in events if e["type"].startswith("turn")] == ["turn_start", "turn_end"]
     assert events[[e["type"] for e in events].index("turn_end")]["is_error"] is True
+
+
+def test_add_dir_and_tools_take_the_words_that_follow_as_claude_code_does(claw, loop_env, tmp_path):
+    """Claude Code's ``--add-dir <directories...>`` and ``--tools <tools...>`` are variadic (``claude
+    --add-dir ../apps ../lib``); claw took one value and stopped with "unexpected argument(s) after the
+    prompt". Words that read as paths (or tool names) join the value; the prompt after them stays the
+    prompt, and a slash command as prompt is not taken for a directory."""
+    apps, lib = tmp_path / "apps", tmp_path / "lib"
+    apps.mkdir(), lib.mkdir()
+    loop_env.script(Reply(Text("a")), Reply(Text("b")))
+    claw("--add-dir", str(apps), str(lib), "--tools", "Echo", "Nap", "look around", "-p").assert_success()
+    request = loop_env.requests[0]
+    system = "".join(block["text"] for block in request["system"])
+    assert str(apps) in system and str(lib) in system
+    assert {t["name"] for t in request["tools"]} == {"Echo", "Nap"}
+    assert request["messages"][0]["content"][0]["text"] == "look around"
+    assert "unknown slash command /review" in claw("-p", "--add-dir", str(apps), "/review").stderr
