@@ -28,7 +28,7 @@ class VariadicOption(click.Option):
         :meth:`rule_words`.
     """
 
-    def __init__(self, *args: Any, takes: Callable[[str], bool], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, takes: Callable[[str], object], **kwargs: Any) -> None:
         super().__init__(*args, multiple=True, **kwargs)
         self.takes = takes
 
