@@ -721,3 +721,15 @@ def test_add_dir_and_tools_take_the_words_that_follow_as_claude_code_does(claw, 
     assert {t["name"] for t in request["tools"]} == {"Echo", "Nap"}
     assert request["messages"][0]["content"][0]["text"] == "look around"
     assert "unknown slash command /review" in claw("-p", "--add-dir", str(apps), "/review").stderr
+
+
+def test_a_rule_with_an_unbalanced_parenthesis_is_a_usage_error(claw, loop_env, workspace):
+    """``--allowedTools "Touch(x"`` (a closing parenthesis forgotten) read as the rule ``Touch`` and the
+    word ``x``: every Touch call was allowed, without a word. Each of the three rule flags refuses it."""
+    loop_env.script(Reply(ToolCall("Touch", {"name": "y"})), Reply(Text("ok")))
+    res = claw("-p", "go", "--allowedTools", "Touch(x")
+    assert res.exit_code == 2 and not (workspace / "y").exists()
+    assert res.stderr == "claw: error: --allowed-tools: unbalanced parenthesis in 'Touch(x'\n"
+    assert "--disallowed-tools: unbalanced" in claw("-p", "go", "--disallowedTools", "Touch)").stderr
+    assert "--tools: unbalanced" in claw("-p", "go", "--tools", "Echo,Nap(").stderr
+    assert not loop_env.requests

@@ -63,13 +63,21 @@ def options() -> list[click.Option]:
 
 
 def split_rules(values: tuple[str, ...] | list[str]) -> list[str]:
-    """``("Bash(git log *) Read", "Edit,Write")`` -> ``["Bash(git log *)", "Read", "Edit", "Write"]``."""
+    """``("Bash(git log *) Read", "Edit,Write")`` -> ``["Bash(git log *)", "Read", "Edit", "Write"]``.
+
+    :raises ValueError: a parenthesis left open or unopened: ``"Bash(git log *"`` would read as ``Bash``
+        and three words, and allow every command.
+    """
+    for value in values:
+        if _RULE.sub("", value).strip(" \t\n,"):
+            raise ValueError(f"unbalanced parenthesis in {value!r}")
     return [m.group(0) for v in values for m in _RULE.finditer(v)]
 
 
 def adjust(options: LoopOptions) -> str | None:
-    """The flags' values (``options.extra``) onto ``options``; an ``--add-dir`` that is no directory
-    refused. ``--permission-prompt-tool stdio`` is the stream-json client's, which the CLI frame asks."""
+    """The flags' values (``options.extra``) onto ``options``; an ``--add-dir`` that is no directory or a
+    rule with an unbalanced parenthesis refused. ``--permission-prompt-tool stdio`` is the stream-json
+    client's, which the CLI frame asks."""
     from claw._cli.run import add_dirs
     from claw._errors import UsageError
 
@@ -78,12 +86,16 @@ def adjust(options: LoopOptions) -> str | None:
         options.add_dirs = add_dirs(given.get("add_dir") or ())
     except UsageError as exc:
         return str(exc)
+    for key in ("tools", "allowed_tools", "disallowed_tools"):
+        try:
+            setattr(options, key, split_rules(given.get(key) or ()))
+        except ValueError as exc:
+            return f"--{key.replace('_', '-')}: {exc}"
     tools = given.get("tools") or ()
-    options.tools = None if not tools or " ".join(tools).strip() == "default" else split_rules(tools)
+    if not tools or " ".join(tools).strip() == "default":
+        options.tools = None
     skip = given.get("dangerously_skip_permissions")
     options.permission_mode = "bypassPermissions" if skip else given.get("permission_mode")
     prompt_tool = given.get("permission_prompt_tool")
     options.permission_prompt_tool = prompt_tool if prompt_tool != "stdio" else None
-    options.allowed_tools = split_rules(given.get("allowed_tools") or ())
-    options.disallowed_tools = split_rules(given.get("disallowed_tools") or ())
     return None
