@@ -674,6 +674,16 @@ def test_bad_permission_mode_fails_before_a_session_exists(claw, loop_env, claw_
     assert not paths.sessions_dir(workspace, claw_env).exists() and loop_env.requests == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("acceptedits", "acceptEdits"), ("bypassPermission", "bypassPermissions")]
+)
+def test_a_mistyped_permission_mode_names_the_one_meant(claw, loop_env, typed, meant):
+    """A mode typed in the wrong case or one letter off was refused with the list of thirteen names and
+    no pointer to the one meant; the line now says it first, as click does for a mistyped option."""
+    res = claw("-p", "x", "--permission-mode", typed).assert_failure(2, f"did you mean {meant!r}?")
+    assert res.stderr.count("\n") == 1 and loop_env.requests == []
+
+
 def test_pause_turn_is_continued(claw, loop_env):
     loop_env.script(Reply(Text("part one"), stop_reason="pause_turn"), Reply(Text("part two")))
     result = claw("-p", "long job", "--output-format", "json").assert_success().json()
