@@ -743,3 +743,14 @@ def test_a_rule_with_an_unbalanced_parenthesis_is_a_usage_error(claw, loop_env, 
     assert "--disallowed-tools: unbalanced" in claw("-p", "go", "--disallowedTools", "Touch)").stderr
     assert "--tools: unbalanced" in claw("-p", "go", "--tools", "Echo,Nap(").stderr
     assert not loop_env.requests
+
+
+def test_number_flags_say_what_they_take(claw, loop_env):
+    """``--max-budget-usd abc`` said "'abc' is not a valid float range" and ``claw --help`` listed
+    ``--max-turns INTEGER RANGE``: click's type names, not what a person types."""
+    claw("-p", "x", "--max-budget-usd", "abc").assert_failure(2, "'abc' is not a valid number.")
+    claw("-p", "x", "--max-turns", "abc").assert_failure(2, "'abc' is not a valid integer.")
+    claw("-p", "x", "--max-turns", "-1").assert_failure(2, "-1 is not in the range x>=1")
+    out = claw("--help").assert_success().stdout
+    assert "--max-turns N " in out and "--max-budget-usd USD " in out and "RANGE" not in out
+    assert loop_env.requests == []
