@@ -754,3 +754,15 @@ def test_number_flags_say_what_they_take(claw, loop_env):
     out = claw("--help").assert_success().stdout
     assert "--max-turns N " in out and "--max-budget-usd USD " in out and "RANGE" not in out
     assert loop_env.requests == []
+
+
+def test_an_options_value_that_is_another_option_is_a_value_forgotten(claw, loop_env):
+    """``claw -p hi --append-system-prompt --verbose`` sent "--verbose" as the appended instructions (a
+    paid run, nothing said), and ``claw --model -p hi`` asked for a model named "-p" (exit 1). A value
+    that is one of claw's options is the usage error click gives for a value missing at the end."""
+    loop_env.script(Reply(Text("ok")))
+    res = claw("-p", "hi", "--append-system-prompt", "--verbose")
+    res.assert_failure(2, "Option '--append-system-prompt' requires an argument (--verbose is an option).")
+    claw("--model", "-p", "hi").assert_failure(2, "Option '--model' requires an argument (-p is an option).")
+    assert loop_env.requests == []
+    claw("-p", "hi", "--append-system-prompt", "-- not an option").assert_success()
