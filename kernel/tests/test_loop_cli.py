@@ -753,6 +753,7 @@ def test_number_flags_say_what_they_take(claw, loop_env):
     claw("-p", "x", "--max-turns", "-1").assert_failure(2, "-1 is not in the range x>=1")
     out = claw("--help").assert_success().stdout
     assert "--max-turns N " in out and "--max-budget-usd USD " in out and "RANGE" not in out
+    assert "-r, --resume [ID|NAME|latest|PATH]" in out  # a session's name (-n) resumes it too
     assert loop_env.requests == []
 
 
