@@ -767,3 +767,12 @@ def test_an_options_value_that_is_another_option_is_a_value_forgotten(claw, loop
     claw("--model", "-p", "hi").assert_failure(2, "Option '--model' requires an argument (-p is an option).")
     assert loop_env.requests == []
     claw("-p", "hi", "--append-system-prompt", "-- not an option").assert_success()
+
+
+def test_deny_globs_after_the_value_are_rules_too(claw, loop_env):
+    """Claude Code's deny rules take globs (``"mcp__*"``, ``"*"``); ``--disallowedTools Boom "mcp__*"
+    "say hi"`` took the glob for the prompt and stopped at "unexpected argument(s) after the prompt"."""
+    loop_env.script(Reply(Text("ok")))
+    claw("--disallowedTools", "Boom", "mcp__*", "say hi", "-p").assert_success()
+    assert "Boom" not in {t["name"] for t in loop_env.requests[0]["tools"]}
+    assert loop_env.requests[0]["messages"][0]["content"][0]["text"] == "say hi"

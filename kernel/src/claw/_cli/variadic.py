@@ -11,9 +11,9 @@ from typing import Any
 
 import click
 
-#: A permission rule or tool name (capitalised, or an MCP ``mcp__`` name) with an optional
-#: ``(specifier)``, or several joined by commas: ``Read``, ``"Bash(git log *)"``, ``Edit,Write``.
-_NAME = r"(?:[A-Z][\w-]*|mcp__[\w-]*)(?:\([^)]*\))?"
+#: A permission rule or tool name (capitalised, or an MCP ``mcp__`` name, globs too) with an optional
+#: ``(specifier)``, or several joined by commas: ``Read``, ``"Bash(git log *)"``, ``Edit,Write``, ``mcp__*``.
+_NAME = r"(?:[A-Z][\w*-]*|mcp__[\w*-]*|\*)(?:\([^)]*\))?"
 _RULES = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})*")
 
 
