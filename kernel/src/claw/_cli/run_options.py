@@ -56,7 +56,7 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         "--reasoning-effort",
         "--effort",
         "reasoning_effort",
-        type=click.Choice(EFFORTS),
+        type=click.Choice(EFFORTS, case_sensitive=False),
         help="Reasoning effort; a level the model lacks maps to one it supports (with a warning).",
     ),
     click.option(
