@@ -18,15 +18,10 @@ _RULES = re.compile(rf"{_NAME}(?:\s*,\s*{_NAME})*")
 
 
 class VariadicOption(click.Option):
-    """An option that, like Claude Code's ``<values...>`` flags, also takes the words after its value:
-    ``--add-dir ../apps ../lib``. Unlike commander, which takes every word up to the next option, it
-    takes only those ``takes`` accepts, so the prompt after the flag stays the prompt (``claw --add-dir
-    ../lib "fix it"``); a word that ends the list ends it for good. Each word is one value, as if the
-    flag were repeated (``multiple`` is implied); ``--flag=value`` takes the words after it too.
-
-    :param takes: whether a word after the value is one more value, e.g. :meth:`path_word`,
-        :meth:`rule_words`.
-    """
+    """An option that, like Claude Code's ``<values...>`` flags, also takes the words after its value
+    (``--add-dir ../apps ../lib``), each one value as if the flag were repeated. Unlike commander, which
+    takes every word up to the next option, it takes them while ``takes`` (:meth:`path_word`,
+    :meth:`rule_words`, ...) accepts them, so a prompt after the flag stays the prompt."""
 
     def __init__(self, *args: Any, takes: Callable[[str], object], **kwargs: Any) -> None:
         super().__init__(*args, multiple=True, **kwargs)
@@ -57,6 +52,5 @@ class VariadicOption(click.Option):
 
     @staticmethod
     def rule_words(word: str) -> bool:
-        """A word that reads as permission rules or tool names (``Read``, ``Bash(git log *)``,
-        ``Edit,Write``, ``mcp__github``): a lowercase word or a sentence is a prompt."""
+        """A word that reads as rules or tool names: a lowercase word or a sentence is a prompt."""
         return _RULES.fullmatch(word) is not None
