@@ -193,3 +193,21 @@ def test_ctrl_c_mid_turn_stops_every_mcp_server(
             proc.kill()
     assert proc.returncode != 0
     assert processes_gone(pids, timeout=5), "MCP servers outlived Ctrl-C"
+
+
+def test_mcp_config_takes_the_configs_that_follow_as_claude_code_does(
+    claw, scripted_default, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Claude Code's ``--mcp-config <configs...>`` is variadic (``--mcp-config a.json b.json``); claw took
+    one config and stopped with "unexpected argument(s) after the prompt". Files and inline JSON objects
+    after the value are configs too; the prompt after them stays the prompt."""
+    first = tmp_path / "a.json"
+    first.write_text(json.dumps({"mcpServers": {"a": {"type": "http"}}}))
+    inline = json.dumps({"mcpServers": {"b": {"type": "http"}}})
+    scripted_default.script(Reply(Text("done")))
+    res = claw(
+        "--mcp-config", str(first), inline, "hi there", "-p", "--output-format", "stream-json", "--verbose"
+    )
+    lines = res.assert_success().json_lines()
+    assert {s["name"] for s in lines[0]["mcp_servers"]} >= {"a", "b"}
+    assert scripted_default.requests[0]["messages"][0]["content"][0]["text"] == "hi there"

@@ -292,3 +292,21 @@ def test_a_plugin_command_runs_without_its_prefix_when_the_name_is_free(
     done.assert_failure(1, "unknown slash command /hello")
     _run(claw, "-p", "/other:hello", "--plugin-dir", str(myplug), "--plugin-dir", str(other))
     assert _text(scripted.requests[2]["messages"][-1]) == "Other hello."
+
+
+def test_plugin_dir_takes_the_folders_that_follow_as_claude_code_does(
+    claw, scripted, myplug: Path, tmp_path: Path
+) -> None:
+    """Claude Code's ``--plugin-dir <paths...>`` is variadic (``--plugin-dir ./a ./b``); claw took one
+    folder and stopped with "unexpected argument(s) after the prompt". Both folders load, and the slash
+    command given after them stays the prompt."""
+    other = tmp_path / "other"
+    (other / ".claude-plugin").mkdir(parents=True)
+    (other / ".claude-plugin" / "plugin.json").write_text(json.dumps({"name": "other"}))
+    (other / "commands").mkdir()
+    (other / "commands" / "bye.md").write_text("Say goodbye to $ARGUMENTS.\n")
+    scripted.script(Reply(Text("hi")), Reply(Text("bye")))
+    _run(claw, "--plugin-dir", str(myplug), str(other), "/myplug:hello world", "-p")
+    assert "Say hello to world. Notes: be kind" in _text(scripted.requests[0]["messages"][-1])
+    _run(claw, "-p", "--plugin-dir", str(myplug), str(other), "/other:bye you")
+    assert _text(scripted.requests[1]["messages"][-1]) == "Say goodbye to you."

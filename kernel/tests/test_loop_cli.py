@@ -677,6 +677,16 @@ def test_bad_permission_mode_fails_before_a_session_exists(claw, loop_env, claw_
     assert not paths.sessions_dir(workspace, claw_env).exists() and loop_env.requests == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("acceptedits", "acceptEdits"), ("bypassPermission", "bypassPermissions")]
+)
+def test_a_mistyped_permission_mode_names_the_one_meant(claw, loop_env, typed, meant):
+    """A mode typed in the wrong case or one letter off was refused with the list of thirteen names and
+    no pointer to the one meant; the line now says it first, as click does for a mistyped option."""
+    res = claw("-p", "x", "--permission-mode", typed).assert_failure(2, f"did you mean {meant!r}?")
+    assert res.stderr.count("\n") == 1 and loop_env.requests == []
+
+
 def test_pause_turn_is_continued(claw, loop_env):
     loop_env.script(Reply(Text("part one"), stop_reason="pause_turn"), Reply(Text("part two")))
     result = claw("-p", "long job", "--output-format", "json").assert_success().json()
@@ -707,3 +717,65 @@ def test_a_failed_request_is_a_runtime_event(claw, loop_env, plugin_module, work
     assert error["status"] == 400 and error["model"] == "scripted/default" and error["duration_ms"] >= 0
     assert [e["type"] for e in events if e["type"].startswith("turn")] == ["turn_start", "turn_end"]
     assert events[[e["type"] for e in events].index("turn_end")]["is_error"] is True
+
+
+def test_add_dir_and_tools_take_the_words_that_follow_as_claude_code_does(claw, loop_env, tmp_path):
+    """Claude Code's ``--add-dir <directories...>`` and ``--tools <tools...>`` are variadic (``claude
+    --add-dir ../apps ../lib``); claw took one value and stopped with "unexpected argument(s) after the
+    prompt". Words that read as paths (or tool names) join the value; the prompt after them stays the
+    prompt, and a slash command as prompt is not taken for a directory."""
+    apps, lib = tmp_path / "apps", tmp_path / "lib"
+    apps.mkdir(), lib.mkdir()
+    loop_env.script(Reply(Text("a")), Reply(Text("b")))
+    claw("--add-dir", str(apps), str(lib), "--tools", "Echo", "Nap", "look around", "-p").assert_success()
+    request = loop_env.requests[0]
+    system = "".join(block["text"] for block in request["system"])
+    assert str(apps) in system and str(lib) in system
+    assert {t["name"] for t in request["tools"]} == {"Echo", "Nap"}
+    assert request["messages"][0]["content"][0]["text"] == "look around"
+    assert "unknown slash command /review" in claw("-p", "--add-dir", str(apps), "/review").stderr
+
+
+def test_a_rule_with_an_unbalanced_parenthesis_is_a_usage_error(claw, loop_env, workspace):
+    """``--allowedTools "Touch(x"`` (a closing parenthesis forgotten) read as the rule ``Touch`` and the
+    word ``x``: every Touch call was allowed, without a word. Each of the three rule flags refuses it."""
+    loop_env.script(Reply(ToolCall("Touch", {"name": "y"})), Reply(Text("ok")))
+    res = claw("-p", "go", "--allowedTools", "Touch(x")
+    assert res.exit_code == 2 and not (workspace / "y").exists()
+    assert res.stderr == "claw: error: --allowed-tools: unbalanced parenthesis in 'Touch(x'\n"
+    assert "--disallowed-tools: unbalanced" in claw("-p", "go", "--disallowedTools", "Touch)").stderr
+    assert "--tools: unbalanced" in claw("-p", "go", "--tools", "Echo,Nap(").stderr
+    assert not loop_env.requests
+
+
+def test_number_flags_say_what_they_take(claw, loop_env):
+    """``--max-budget-usd abc`` said "'abc' is not a valid float range" and ``claw --help`` listed
+    ``--max-turns INTEGER RANGE``: click's type names, not what a person types."""
+    claw("-p", "x", "--max-budget-usd", "abc").assert_failure(2, "'abc' is not a valid number.")
+    claw("-p", "x", "--max-turns", "abc").assert_failure(2, "'abc' is not a valid integer.")
+    claw("-p", "x", "--max-turns", "-1").assert_failure(2, "-1 is not in the range x>=1")
+    out = claw("--help").assert_success().stdout
+    assert "--max-turns N " in out and "--max-budget-usd USD " in out and "RANGE" not in out
+    assert "-r, --resume [ID|NAME|latest|PATH]" in out  # a session's name (-n) resumes it too
+    assert loop_env.requests == []
+
+
+def test_an_options_value_that_is_another_option_is_a_value_forgotten(claw, loop_env):
+    """``claw -p hi --append-system-prompt --verbose`` sent "--verbose" as the appended instructions (a
+    paid run, nothing said), and ``claw --model -p hi`` asked for a model named "-p" (exit 1). A value
+    that is one of claw's options is the usage error click gives for a value missing at the end."""
+    loop_env.script(Reply(Text("ok")))
+    res = claw("-p", "hi", "--append-system-prompt", "--verbose")
+    res.assert_failure(2, "Option '--append-system-prompt' requires an argument (--verbose is an option).")
+    claw("--model", "-p", "hi").assert_failure(2, "Option '--model' requires an argument (-p is an option).")
+    assert loop_env.requests == []
+    claw("-p", "hi", "--append-system-prompt", "-- not an option").assert_success()
+
+
+def test_deny_globs_after_the_value_are_rules_too(claw, loop_env):
+    """Claude Code's deny rules take globs (``"mcp__*"``, ``"*"``); ``--disallowedTools Boom "mcp__*"
+    "say hi"`` took the glob for the prompt and stopped at "unexpected argument(s) after the prompt"."""
+    loop_env.script(Reply(Text("ok")))
+    claw("--disallowedTools", "Boom", "mcp__*", "say hi", "-p").assert_success()
+    assert "Boom" not in {t["name"] for t in loop_env.requests[0]["tools"]}
+    assert loop_env.requests[0]["messages"][0]["content"][0]["text"] == "say hi"

@@ -4,7 +4,7 @@ error naming what to install, not click's "No such command" or a guess at a typo
 from __future__ import annotations
 
 import pytest
-from claw._builtins.install_hints.names import PLUGIN_COMMANDS, PLUGIN_FLAGS
+from claw._builtins.install_hints.names import CLAUDE_CODE_ONLY, PLUGIN_COMMANDS, PLUGIN_FLAGS
 
 
 @pytest.mark.parametrize(("command", "dist"), sorted(PLUGIN_COMMANDS.items()))
@@ -26,6 +26,18 @@ def test_a_missing_distributions_flag_names_it(claw, claw_env, flag, dist):
     assert f"{flag} needs the {dist} plugin, which is not installed or is disabled (pip install {dist})" in (
         failed.stderr
     )
+
+
+@pytest.mark.parametrize("flag", ["--ide", "--mcp-debug", "--from-pr"])
+def test_a_claude_code_flag_claw_lacks_says_so(claw, flag):
+    """Claude Code's ``--ide`` was "No such option '--ide'. (Did you mean one of: '--debug', '--model'?)":
+    a guess at a typo for a flag the user typed right. The line says claw has no such flag, and why."""
+    failed = claw("-p", "hi", flag)
+    assert failed.exit_code == 2
+    assert f"claw: error: {flag} is a Claude Code flag claw does not have: {CLAUDE_CODE_ONLY[flag]}\n" in (
+        failed.stderr
+    )
+    assert "Did you mean" not in failed.stderr
 
 
 def test_every_command_of_the_kernels_default_plugins_is_in_the_table(claw):

@@ -156,3 +156,11 @@ def test_route_is_described_by_its_configured_provider():
     seen = route.described(Configurable({"vision": True}, {}))
     assert seen.info.supports_images and not route.info.supports_images
     assert seen.address == route.address == "configurable/m"
+
+
+def test_effort_is_read_in_any_case_as_claude_code_reads_it(claw, loop_env):
+    """Claude Code lowercases ``--effort``'s value (``--effort HIGH`` is high); claw refused it with
+    "'HIGH' is not one of 'low', 'medium', ...". The level reaches the provider in claw's spelling."""
+    loop_env.script(Reply(Text("a")))
+    claw("-p", "x", "--model", "scripted/effort", "--effort", "HIGH").assert_success()
+    assert loop_env.requests[0]["reasoning_effort"] == "high"

@@ -61,6 +61,7 @@ _MODULES: dict[str, str] = {
     "claw._builtins.trust_store.store": "TrustStore",
     "claw._cli._output": "table emit_json",
     "claw._cli.run_options": "RESUME_PICK",
+    "claw._cli.variadic": "VariadicOption",
     "claw._permissions.asking": "PermissionQuestion PermissionAnswer",
     "claw._cli.stream_input": "StreamJsonInput",
     "claw._builtins.prompt_tool.approver": "parse_answer",
@@ -122,6 +123,7 @@ if TYPE_CHECKING:
     from claw._cli.run_options import RESUME_PICK
     from claw._cli.slash_builtins import BuiltinCommand
     from claw._cli.stream_input import StreamJsonInput
+    from claw._cli.variadic import VariadicOption
     from claw._compaction import Compactor, compacted_history
     from claw._compat import satisfies
     from claw._config import EffectiveSettings, parse_json, read_json_file

@@ -173,7 +173,7 @@ def test_list_exits_1_when_one_server_fails_and_still_lists_all(
 def test_help_lists_the_mcp_run_options(claw) -> None:  # type: ignore[no-untyped-def]
     # claw-mcp adds them (claw_register_run_options); the kernel knows nothing of MCP.
     out = claw("--help").assert_success().stdout
-    assert "--mcp-config FILE|JSON" in out and "Extra MCP servers (repeatable)." in out
+    assert "--mcp-config CONFIGS..." in out and "Extra MCP servers: JSON files or inline JSON" in out
     assert "--strict-mcp-config" in out and "Use only the servers from --mcp-config." in out
 
 

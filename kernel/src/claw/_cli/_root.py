@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 import re
 import time
@@ -79,6 +80,7 @@ class ClawGroup(click.Group):
         ctx.meta["claw.argv"] = list(args)  # as given: claw-agents' --bg runs the same command line detached
         self._add_plugin_options(ctx, args)
         try:
+            self._check_values(ctx, args)
             index = self._prompt_index(ctx, args)
             if index is not None:
                 ctx.meta["claw.prompt"] = args[index]
@@ -132,6 +134,16 @@ class ClawGroup(click.Group):
             ctx.meta[_UNREAD_SETTINGS] = exc
         ctx.obj = state
         ctx.meta[_RUN_OPTIONS] = state.plugin_options
+
+    def _check_values(self, ctx: click.Context, args: list[str]) -> None:
+        """An option's value that is another option is a value forgotten: click would take ``-p`` for the
+        model in ``claw --model -p "fix it"``, or ``--verbose`` for the text of ``--append-system-prompt``."""
+        parser = self.make_parser(ctx)
+        known = {**parser._long_opt, **parser._short_opt}
+        for flag, value in itertools.pairwise(args[: args.index("--") if "--" in args else None]):
+            option = known.get(flag)
+            if option and option.takes_value and not option.obj._flag_needs_value and value in known:
+                raise click.UsageError(f"Option '{flag}' requires an argument ({value} is an option).")
 
     def _parse(
         self, ctx: click.Context, args: list[str], *, interspersed: bool

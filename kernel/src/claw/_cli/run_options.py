@@ -16,6 +16,13 @@ EFFORTS = ("low", "medium", "high", "xhigh", "max")
 #: (claw-tui); the line REPL (claw-repl) cannot, and says so.
 RESUME_PICK = ""
 
+
+def _named(kind: click.ParamType, name: str) -> click.ParamType:
+    """``kind`` saying ``'abc' is not a valid number`` rather than click's ``... valid float range``."""
+    kind.name = name
+    return kind
+
+
 _OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
         "-p",
@@ -49,14 +56,20 @@ _OPTIONS: list[Callable[[Any], Any]] = [
         "--reasoning-effort",
         "--effort",
         "reasoning_effort",
-        type=click.Choice(EFFORTS),
+        type=click.Choice(EFFORTS, case_sensitive=False),
         help="Reasoning effort; a level the model lacks maps to one it supports (with a warning).",
     ),
-    click.option("--max-turns", type=click.IntRange(min=1), help="Stop after N model turns."),
+    click.option(
+        "--max-turns",
+        type=_named(click.IntRange(min=1), "integer"),
+        metavar="N",
+        help="Stop after N model turns.",
+    ),
     click.option(
         "--max-budget-usd",
-        type=click.FloatRange(min=0),
-        help="Stop once the run has cost this much.",
+        type=_named(click.FloatRange(min=0), "number"),
+        metavar="USD",
+        help="Stop once the run has cost this many US dollars.",
     ),
     click.option(
         "--output-format",

@@ -39,8 +39,12 @@ def normalize_mode(name: str) -> str:
         return name
     canonical = ALIASES.get(name)
     if canonical is None:
-        choices = ", ".join([*MODES, *ALIASES])
-        raise UsageError(f"unknown permission mode {name!r} (choose from {choices})")
+        import difflib
+
+        names = [*ALIASES, *MODES]  # Claude Code's first, as ``claw --help`` lists them
+        close = [n for n in names if n.lower() == name.lower()] or difflib.get_close_matches(name, names, 1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise UsageError(f"unknown permission mode {name!r}{hint} (choose from {', '.join(names)})")
     return canonical
 
 

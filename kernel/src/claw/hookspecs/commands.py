@@ -101,7 +101,10 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
     Called through pluggy while the root command's arguments are parsed, before click reads them (for
     ``claw --help`` too, which lists the options; never for ``claw --version``). The plugins are
     those the settings enable, read with the ``--work-dir``, ``--settings`` and ``--setting-sources``
-    given on the same command line. Call ``register(click.Option([...], ...))`` once per option.
+    given on the same command line. Call ``register(click.Option([...], ...))`` once per option; for a
+    flag Claude Code declares variadic (``--mcp-config <configs...>``), ``claw.VariadicOption([...],
+    takes=...)``, whose value goes on over the next words ``takes`` accepts (``VariadicOption.path_word``,
+    ``VariadicOption.rule_words`` or a function of the plugin's).
     An option whose parameter name or any flag is already claw's own or another plugin's is rejected
     with a message naming the plugin (``plugins.overrides`` can hand a name to a plugin, as for
     tools); a plugin that raises adds no option.

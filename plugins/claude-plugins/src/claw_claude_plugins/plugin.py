@@ -16,12 +16,12 @@ import click
 @claw.hookimpl
 def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
     register(
-        click.Option(
+        claw.VariadicOption(
             ["--plugin-dir"],
-            multiple=True,
-            metavar="DIR",
-            help="Load a Claude Code plugin folder for this run: its commands and skills (/name:command), "
-            "agents, hooks and MCP servers (repeatable).",
+            takes=claw.VariadicOption.path_word,
+            metavar="DIRS...",
+            help="Load Claude Code plugin folders for this run: their commands and skills (/name:command), "
+            "agents, hooks and MCP servers.",
         )
     )
     register(

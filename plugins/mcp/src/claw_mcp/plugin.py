@@ -54,13 +54,22 @@ def claw_register_commands(cli: click.Group) -> None:
 def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
     # Claude Code's flags; their values reach the session as extra["mcp_config"] / ["strict_mcp_config"].
     register(
-        click.Option(
-            ["--mcp-config"], multiple=True, metavar="FILE|JSON", help="Extra MCP servers (repeatable)."
+        claw.VariadicOption(
+            ["--mcp-config"],
+            takes=_config_word,
+            metavar="CONFIGS...",
+            help="Extra MCP servers: JSON files or inline JSON objects.",
         )
     )
     register(
         click.Option(["--strict-mcp-config"], is_flag=True, help="Use only the servers from --mcp-config.")
     )
+
+
+def _config_word(word: str) -> bool:
+    """A word after ``--mcp-config``'s value that is one more config (Claude Code's ``<configs...>``):
+    an inline JSON object, a path, or a ``.json`` file name."""
+    return word.startswith("{") or word.endswith(".json") or claw.VariadicOption.path_word(word)
 
 
 @claw.hookimpl

@@ -10,9 +10,16 @@ holds only the option table and what reads it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import claw
 import click
+
+#: Words after ``--betas``'s value that are more beta names (Claude Code's ``<betas...>``): dated header
+#: names (``context-1m-2025-08-07``), or several joined by commas; a prompt is not one.
+_BETA = r"[a-z][a-z0-9-]*-\d{4}-\d{2}-\d{2}"
+_BETAS = re.compile(rf"{_BETA}(?:,{_BETA})*")
 
 
 def options() -> list[click.Option]:
@@ -38,10 +45,10 @@ def options() -> list[click.Option]:
             default=None,
             help="Accepted for the Agent SDK; claw shows thinking as the model returns it.",
         ),
-        click.Option(
+        claw.VariadicOption(
             ["--betas"],
-            multiple=True,
-            metavar="NAMES",
+            takes=_BETAS.fullmatch,
+            metavar="NAMES...",
             help="Accepted for the Agent SDK; claw sends the beta headers each provider needs itself.",
         ),
         click.Option(

@@ -56,6 +56,18 @@ PLUGIN_FLAGS = {
 }
 
 
+#: Claude Code's flags claw has no counterpart for, and why: one line saying so rather than click's guess
+#: at a typo (``--ide``: "did you mean --debug, --model?").
+CLAUDE_CODE_ONLY = {
+    "--mcp-debug": "use --debug mcp (Claude Code deprecated it for --debug too)",
+    "--ide": "claw has no IDE integration",
+    **dict.fromkeys(("--chrome", "--no-chrome"), "claw has no Chrome integration"),
+    **dict.fromkeys(("--remote", "--teleport"), "claw has no claude.ai web sessions"),
+    "--from-pr": "claw links no session to a pull request; resume one with --resume NAME",
+    "--file": "claw downloads no file resources; put the files in the workspace or pass --add-dir",
+}
+
+
 def why_missing(name: str) -> str | None:
     """``claw_unknown_name``: the one line for ``name``, or ``None`` when no built-in or first-party
     distribution adds it."""
@@ -64,6 +76,8 @@ def why_missing(name: str) -> str | None:
         return f"{what} comes with {disabled_builtin(BUILTIN_NAMES[name])}"
     if name in PLUGIN_COMMANDS:
         return missing_plugin(f"{what} comes with", PLUGIN_COMMANDS[name])
+    if name in CLAUDE_CODE_ONLY:
+        return f"{name} is a Claude Code flag claw does not have: {CLAUDE_CODE_ONLY[name]}"
     dist = PLUGIN_FLAGS.get(name)
     if dist is None:
         return None

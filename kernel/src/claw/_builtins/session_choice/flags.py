@@ -26,7 +26,7 @@ def options() -> list[click.Option]:
             ["-r", "--resume"],
             is_flag=False,
             flag_value=RESUME_PICK,
-            metavar="[ID|latest|PATH]",
+            metavar="[ID|NAME|latest|PATH]",
             help="Resume a session; without an id, pick one (in the full-screen UI, claw-tui).",
         ),
         click.Option(["--session"], metavar="ID", help="claw-code-go's spelling of --resume ID."),
