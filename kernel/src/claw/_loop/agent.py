@@ -223,7 +223,7 @@ class AgentLoop(Turn):
         synced (a sub-agent's: no ``SessionEnd``, as in Claude Code; its parent's providers stay open)."""
         try:
             if self._started_plugins and self.ctx is not None:
-                await self._hook("SessionEnd", source=reason)
+                await self._hook("SessionEnd", reason=reason)
             if self.ctx is not None and (self._started_plugins or self.opts.parent):
                 await self._call_plugins("claw_session_end")
         finally:

@@ -1,0 +1,63 @@
+"""Command hooks through ``claw -p`` with the scripted model, compared with Claude Code's hook contract
+(what a hook reads on stdin, what its exit code and output do)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from claw.testing.script import Reply, Text, ToolCall
+
+#: A hook that appends the JSON it read on stdin to ``$LOG`` (one line per run).
+LOGGER = f"{sys.executable} -c \"import os,sys; open(os.environ['LOG'],'a').write(sys.stdin.read().strip()+'\\n')\""
+
+
+@pytest.fixture
+def configure(workspace: Path, tmp_path: Path, claw_env: dict[str, str], scripted):  # type: ignore[no-untyped-def]
+    """``configure(hooks, **settings)`` writes the project settings (scripted model) and returns the log
+    path the ``LOGGER`` hook writes to."""
+    log = tmp_path / "hooks.log"
+    claw_env["LOG"] = str(log)
+
+    def write(hooks: dict, **settings: object) -> Path:
+        (workspace / ".claw").mkdir(exist_ok=True)
+        data = {"model": "scripted/default", "hooks": hooks, **settings}
+        (workspace / ".claw" / "settings.json").write_text(json.dumps(data))
+        return log
+
+    return write
+
+
+def on(*events: str, command: str = LOGGER, **extra: object) -> dict:
+    return {event: [{"hooks": [{"type": "command", "command": command, **extra}]}] for event in events}
+
+
+def logged(log: Path) -> list[dict]:
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+@pytest.mark.parametrize(("flag", "expected"), [("bypassPermissions", "bypassPermissions"), ("plan", "plan")])
+def test_hook_input_names_the_permission_mode_as_claude_code(claw, configure, scripted, flag, expected):
+    log = configure(on("UserPromptSubmit", "Stop"))
+    scripted.script(Reply(Text("done")))
+    claw("-p", "go", "--permission-mode", flag).assert_success()
+    assert [e["permission_mode"] for e in logged(log)] == [expected, expected]
+
+
+def test_default_mode_is_reported_as_default(claw, configure, scripted):
+    log = configure(on("UserPromptSubmit"))
+    scripted.script(Reply(Text("done")))
+    claw("-p", "go").assert_success()
+    assert logged(log)[0]["permission_mode"] == "default"
+
+
+def test_session_end_carries_its_reason_and_matches_on_it(claw, configure, scripted):
+    hooks = {"SessionEnd": [{"matcher": "other", "hooks": [{"type": "command", "command": LOGGER}]}]}
+    log = configure(hooks)
+    scripted.script(Reply(Text("done")))
+    claw("-p", "go").assert_success()
+    (end,) = logged(log)
+    assert end["hook_event_name"] == "SessionEnd"
+    assert end["reason"] == "other" and "source" not in end
