@@ -61,3 +61,21 @@ def test_session_end_carries_its_reason_and_matches_on_it(claw, configure, scrip
     (end,) = logged(log)
     assert end["hook_event_name"] == "SessionEnd"
     assert end["reason"] == "other" and "source" not in end
+
+
+def script(tmp_path: Path, name: str, body: str) -> str:
+    path = tmp_path / name
+    path.write_text("#!/bin/sh\ncat >/dev/null\n" + body)
+    path.chmod(0o755)
+    return str(path)
+
+
+@pytest.mark.parametrize("event", ["SessionStart", "SessionEnd"])
+def test_exit_2_where_claude_code_cannot_block_shows_stderr_to_the_user(
+    claw, configure, scripted, tmp_path, event
+):
+    configure(on(event, command=script(tmp_path, "h.sh", "echo 'not allowed here' >&2; exit 2\n")))
+    scripted.script(Reply(Text("done")))
+    res = claw("-p", "go").assert_success()
+    assert res.stdout.strip() == "done"
+    assert f"{event} hook" in res.stderr and "not allowed here" in res.stderr

@@ -5,7 +5,8 @@
   deprecated ``approve``) with ``reason``, and ``hookSpecificOutput`` (``permissionDecision``
   ``allow|deny|ask|defer``, ``permissionDecisionReason``, ``updatedInput``, ``additionalContext``).
   Other stdout of UserPromptSubmit and SessionStart becomes additional context.
-- exit 2: blocks; stderr is the reason fed back to the model.
+- exit 2: blocks; stderr is the reason fed back to the model (where nothing can be blocked, a
+  non-blocking error shown to the user).
 - any other exit code: a non-blocking error shown to the user; the action goes on.
 """
 
@@ -20,6 +21,10 @@ from claw import HookOutcome
 from claw_hooks.command import CommandResult
 
 _CONTEXT_EVENTS = frozenset({"UserPromptSubmit", "SessionStart"})
+#: Events nothing can stop (Claude Code's): exit code 2 is a non-blocking error shown to the user there.
+UNBLOCKABLE = frozenset(
+    {"SessionStart", "SessionEnd", "SubagentStart", "PostCompact", "PostPluginInstall", "PostPluginUninstall"}
+)
 _PERMISSION = {"allow": "allow", "deny": "block", "ask": "ask", "defer": "continue"}
 
 
@@ -35,13 +40,14 @@ class Interpreted:
 def interpret(event_name: str, result: CommandResult, timeout: float) -> Interpreted:
     if result.timed_out:
         return Interpreted(HookOutcome(), problem=f"timed out after {timeout:g}s (killed; not blocking)")
-    if result.exit_code == 2:
+    if result.exit_code == 2 and event_name not in UNBLOCKABLE:
         reason = result.stderr.strip() or "blocked by hook (exit code 2)"
         return Interpreted(HookOutcome(action="block", reason=reason))
     if result.exit_code != 0:
         first = next((line for line in result.stderr.splitlines() if line.strip()), "")
         detail = f": {first.strip()}" if first else ""
-        return Interpreted(HookOutcome(), problem=f"exited with code {result.exit_code}{detail}")
+        note = f" ({event_name} hooks cannot block)" if result.exit_code == 2 else ""
+        return Interpreted(HookOutcome(), problem=f"exited with code {result.exit_code}{detail}{note}")
     text = result.stdout.strip()
     if text.startswith("{"):
         try:
