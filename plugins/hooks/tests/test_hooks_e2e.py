@@ -79,3 +79,22 @@ def test_exit_2_where_claude_code_cannot_block_shows_stderr_to_the_user(
     res = claw("-p", "go").assert_success()
     assert res.stdout.strip() == "done"
     assert f"{event} hook" in res.stderr and "not allowed here" in res.stderr
+
+
+def test_continue_false_ends_the_run_and_shows_stop_reason_to_the_user(claw, configure, scripted, tmp_path):
+    answer = json.dumps({"continue": False, "stopReason": "halt: build is red"})
+    configure(on("PostToolUse", command=script(tmp_path, "h.sh", f"echo '{answer}'\n")))
+    scripted.script(Reply(ToolCall("Bash", {"command": "echo hi"})), Reply(Text("never sent")))
+    res = claw("-p", "go", "--permission-mode", "bypassPermissions", "--output-format", "json").assert_success()
+    assert json.loads(res.stdout)["stop_reason"] == "hook_stop"
+    assert "halt: build is red" in res.stderr
+
+
+def test_continue_false_outranks_a_stop_hooks_block(claw, configure, scripted, tmp_path):
+    block = script(tmp_path, "b.sh", """echo '{"decision": "block", "reason": "keep going"}'\n""")
+    stop = script(tmp_path, "s.sh", """echo '{"continue": false, "stopReason": "enough"}'\n""")
+    configure({"Stop": [{"hooks": [{"type": "command", "command": c} for c in (block, stop)]}]})
+    scripted.script(Reply(Text("first")), Reply(Text("second")))
+    res = claw("-p", "go").assert_success()
+    assert res.stdout.strip() == "first"
+    assert "enough" in res.stderr

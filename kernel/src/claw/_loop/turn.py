@@ -232,7 +232,7 @@ class Turn(Compacting):
                 last_assistant_message=last.text if last is not None and last.role == "assistant" else "",
                 **self._subagent_fields(),
             )
-        if stop.action == "block" and tally.stop_blocks < MAX_STOP_BLOCKS:
+        if stop.action == "block" and stop.keep_going and tally.stop_blocks < MAX_STOP_BLOCKS:
             tally.stop_blocks += 1
             self._user_message([TextBlock(text=stop.reason or "Continue.")], stop_hook=True)
             return True
