@@ -98,3 +98,30 @@ def test_continue_false_outranks_a_stop_hooks_block(claw, configure, scripted, t
     res = claw("-p", "go").assert_success()
     assert res.stdout.strip() == "first"
     assert "enough" in res.stderr
+
+
+def test_disable_all_hooks_runs_no_hook_and_hooks_list_says_so(claw, configure, scripted, workspace):
+    log = configure(on("UserPromptSubmit", "Stop"), disableAllHooks=True)
+    scripted.script(Reply(Text("done")))
+    res = claw("-p", "go").assert_success()
+    assert logged(log) == [] and "unknown settings key" not in res.stderr
+    claw("trust", str(workspace)).assert_success()
+    listed = claw("hooks", "list").assert_success().stdout
+    assert "disableAllHooks" in listed and "settings.json" in listed
+    assert json.loads(claw("hooks", "list", "--json").stdout)["disabledBy"].endswith("settings.json")
+
+
+def test_disable_all_hooks_outside_managed_settings_keeps_the_managed_hooks(claw, configure, scripted):
+    log = configure(on("Stop"), disableAllHooks=True)
+    claw.managed_settings.write_text(json.dumps({"hooks": on("UserPromptSubmit")}))
+    scripted.script(Reply(Text("done")))
+    claw("-p", "go").assert_success()
+    assert [e["hook_event_name"] for e in logged(log)] == ["UserPromptSubmit"]
+
+
+def test_disable_all_hooks_in_managed_settings_turns_off_every_hook(claw, configure, scripted):
+    log = configure(on("Stop"), disableAllHooks=False)
+    claw.managed_settings.write_text(json.dumps({"hooks": on("UserPromptSubmit"), "disableAllHooks": True}))
+    scripted.script(Reply(Text("done")))
+    claw("-p", "go").assert_success()
+    assert logged(log) == []
