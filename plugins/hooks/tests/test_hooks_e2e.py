@@ -85,7 +85,9 @@ def test_continue_false_ends_the_run_and_shows_stop_reason_to_the_user(claw, con
     answer = json.dumps({"continue": False, "stopReason": "halt: build is red"})
     configure(on("PostToolUse", command=script(tmp_path, "h.sh", f"echo '{answer}'\n")))
     scripted.script(Reply(ToolCall("Bash", {"command": "echo hi"})), Reply(Text("never sent")))
-    res = claw("-p", "go", "--permission-mode", "bypassPermissions", "--output-format", "json").assert_success()
+    res = claw(
+        "-p", "go", "--permission-mode", "bypassPermissions", "--output-format", "json"
+    ).assert_success()
     assert json.loads(res.stdout)["stop_reason"] == "hook_stop"
     assert "halt: build is red" in res.stderr
 
@@ -125,3 +127,17 @@ def test_disable_all_hooks_in_managed_settings_turns_off_every_hook(claw, config
     scripted.script(Reply(Text("done")))
     claw("-p", "go").assert_success()
     assert logged(log) == []
+
+
+def test_a_hook_printing_megabytes_is_capped_for_the_model_and_the_user(claw, configure, scripted, tmp_path):
+    spew = f"{sys.executable} -c \"import sys; sys.stderr.write('e' * 3_000_000)\""
+    hooks = {
+        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": f"{spew}; exit 2"}]}],
+        "Stop": [{"hooks": [{"type": "command", "command": f"{spew}; exit 1"}]}],
+    }
+    configure(hooks)
+    scripted.script(Reply(ToolCall("Bash", {"command": "echo hi"})), Reply(Text("done")))
+    res = claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
+    assert len(res.stderr) < 2_000 and "exited with code 1" in res.stderr
+    result = scripted.requests[1]["messages"][-1]["content"][0]
+    assert 9_000 < len(json.dumps(result)) < 12_000 and "characters omitted" in json.dumps(result)

@@ -10,8 +10,8 @@ from claw import _console as console
 from claw._errors import ApiError, EndpointUnreachable
 from claw._events import HookEvent, HookOutcome, RuntimeEvent
 from claw._log import get_logger
-from claw._permissions.modes import claude_code_name
 from claw._loop.state import LoopState
+from claw._permissions.modes import claude_code_name
 from claw._routing import Route
 
 

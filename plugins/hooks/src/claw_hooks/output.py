@@ -37,7 +37,31 @@ class Interpreted:
     problem: str | None = None
 
 
+#: Characters of a hook's text that reach the model or the user (Claude Code caps hook output given to the
+#: model at 10,000): a hook that prints megabytes must not flood the context or the terminal.
+MAX_TEXT = 10_000
+#: Characters of the stderr line a non-blocking error shows the user.
+MAX_LINE = 300
+
+
+def capped(text: str | None, limit: int = MAX_TEXT) -> str | None:
+    """``text`` cut to ``limit`` characters, keeping its start and end and saying how much was left out."""
+    if text is None or len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}\n[... {len(text) - 2 * half} characters omitted ...]\n{text[-half:]}"
+
+
 def interpret(event_name: str, result: CommandResult, timeout: float) -> Interpreted:
+    """What a finished hook decided, its texts capped (:data:`MAX_TEXT`)."""
+    read = _interpret(event_name, result, timeout)
+    o = read.outcome
+    o.reason, o.additional_context = capped(o.reason) or "", capped(o.additional_context)
+    o.system_message, o.stop_reason = capped(o.system_message), capped(o.stop_reason)
+    return read
+
+
+def _interpret(event_name: str, result: CommandResult, timeout: float) -> Interpreted:
     if result.timed_out:
         return Interpreted(HookOutcome(), problem=f"timed out after {timeout:g}s (killed; not blocking)")
     if result.exit_code == 2 and event_name not in UNBLOCKABLE:
@@ -45,7 +69,7 @@ def interpret(event_name: str, result: CommandResult, timeout: float) -> Interpr
         return Interpreted(HookOutcome(action="block", reason=reason))
     if result.exit_code != 0:
         first = next((line for line in result.stderr.splitlines() if line.strip()), "")
-        detail = f": {first.strip()}" if first else ""
+        detail = f": {capped(first.strip(), MAX_LINE)}" if first else ""
         note = f" ({event_name} hooks cannot block)" if result.exit_code == 2 else ""
         return Interpreted(HookOutcome(), problem=f"exited with code {result.exit_code}{detail}{note}")
     text = result.stdout.strip()
