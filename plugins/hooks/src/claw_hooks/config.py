@@ -15,7 +15,7 @@ from claw import CallbackHook, HookCallback
 from claw_hooks.matchers import compile_matcher
 
 #: Claude Code's default timeout for command hooks, in seconds.
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 600.0
 
 
 @dataclass

@@ -20,7 +20,7 @@ class CommandHook(BaseModel):
 
     type: Literal["command"] = "command"
     command: str = Field(min_length=1)
-    #: Seconds; Claude Code's default of 60 applies when unset.
+    #: Seconds; Claude Code's default of 600 applies when unset.
     timeout: float | None = Field(default=None, gt=0)
     #: Shown while the hook runs (Claude Code's key; accepted, informational).
     statusMessage: str | None = None
