@@ -18,6 +18,7 @@ HookEventName = Literal[
     "PreToolUse",
     "PostToolUse",
     "PostToolUseFailure",
+    "PermissionRequest",
     "UserPromptSubmit",
     "PreCompact",
     "PostCompact",

@@ -141,3 +141,42 @@ def test_a_hook_printing_megabytes_is_capped_for_the_model_and_the_user(claw, co
     assert len(res.stderr) < 2_000 and "exited with code 1" in res.stderr
     result = scripted.requests[1]["messages"][-1]["content"][0]
     assert 9_000 < len(json.dumps(result)) < 12_000 and "characters omitted" in json.dumps(result)
+
+
+def permission_answer(tmp_path: Path, answer: dict) -> dict:
+    path = tmp_path / "p.sh"
+    path.write_text(f"#!/bin/sh\ncat >> \"$LOG\"; echo >> \"$LOG\"; echo '{json.dumps(answer)}'\n")
+    path.chmod(0o755)
+    return {"PermissionRequest": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(path)}]}]}
+
+
+def test_permission_request_hook_approves_what_would_be_asked(claw, configure, scripted, tmp_path, workspace):
+    answer = {"hookSpecificOutput": {"hookEventName": "PermissionRequest", "decision": {"behavior": "allow"}}}
+    log = configure(permission_answer(tmp_path, answer))
+    scripted.script(Reply(ToolCall("Bash", {"command": "touch made.txt"})), Reply(Text("done")))
+    claw("-p", "go").assert_success()
+    assert (workspace / "made.txt").exists()
+    (asked,) = logged(log)
+    assert asked["hook_event_name"] == "PermissionRequest" and asked["tool_name"] == "Bash"
+    assert asked["tool_input"] == {"command": "touch made.txt"} and asked["permission_mode"] == "default"
+
+
+def test_permission_request_hook_denies_with_its_message(claw, configure, scripted, tmp_path, workspace):
+    answer = {
+        "hookSpecificOutput": {
+            "hookEventName": "PermissionRequest",
+            "decision": {"behavior": "deny", "message": "no shell on fridays"},
+        }
+    }
+    configure(permission_answer(tmp_path, answer))
+    scripted.script(Reply(ToolCall("Bash", {"command": "touch made.txt"})), Reply(Text("done")))
+    claw("-p", "go").assert_success()
+    assert not (workspace / "made.txt").exists()
+    assert "no shell on fridays" in json.dumps(scripted.requests[1]["messages"][-1])
+
+
+def test_permission_request_does_not_fire_for_a_call_nobody_is_asked_about(claw, configure, scripted, tmp_path):
+    log = configure(permission_answer(tmp_path, {}))
+    scripted.script(Reply(ToolCall("Bash", {"command": "echo hi"})), Reply(Text("done")))
+    claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
+    assert logged(log) == []

@@ -17,7 +17,7 @@ from typing import Any
 
 _EXACT = re.compile(r"[A-Za-z0-9_|, \-]+")
 
-TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse", "PostToolUseFailure"})
+TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse", "PostToolUseFailure", "PermissionRequest"})
 
 
 def compile_matcher(matcher: str | None) -> Callable[[str | None], bool]:

@@ -89,6 +89,23 @@ def _interpret(event_name: str, result: CommandResult, timeout: float) -> Interp
     return Interpreted(HookOutcome())
 
 
+def _permission_request(decision: dict[str, Any] | None, outcome: HookOutcome) -> None:
+    """PermissionRequest's ``hookSpecificOutput.decision``: ``behavior`` ``allow`` (with an optional
+    ``updatedInput``) or ``deny`` (with a ``message`` for the model)."""
+    if decision is None:
+        return
+    where = "hookSpecificOutput.decision."
+    behavior = _get(decision, "behavior", str, where)
+    if behavior not in ("allow", "deny"):
+        raise _BadOutput(f'{where}behavior must be "allow" or "deny", not {behavior!r}')
+    if behavior == "allow":
+        outcome.action = "allow"
+        outcome.updated_input = _get(decision, "updatedInput", dict, where)
+    else:
+        outcome.action = "block"
+        outcome.reason = _get(decision, "message", str, where) or "denied by a PermissionRequest hook"
+
+
 class _BadOutput(ValueError):
     pass
 
@@ -138,4 +155,5 @@ def _from_json(data: dict[str, Any]) -> Interpreted:
             if outcome.action == "continue" and not deferred:
                 outcome.action = "modify"
         outcome.additional_context = _get(specific, "additionalContext", str, where)
+        _permission_request(_get(specific, "decision", dict, where), outcome)
     return Interpreted(outcome, deferred=deferred)
