@@ -180,3 +180,33 @@ def test_permission_request_does_not_fire_for_a_call_nobody_is_asked_about(claw,
     scripted.script(Reply(ToolCall("Bash", {"command": "echo hi"})), Reply(Text("done")))
     claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
     assert logged(log) == []
+
+
+def test_compaction_fires_session_start_compact_whose_output_is_context(claw, configure, scripted, tmp_path):
+    from claw.testing.script import Fault
+
+    remind = script(tmp_path, "r.sh", "echo 'REMEMBER: tabs, not spaces'\n")
+    hooks = {
+        **on("PreCompact", "PostCompact", "SessionStart"),
+        "SessionStart": [
+            {"hooks": [{"type": "command", "command": LOGGER}]},
+            {"matcher": "compact", "hooks": [{"type": "command", "command": remind}]},
+        ],
+    }
+    log = configure(hooks, compaction={"keepRecentTurns": 1})
+    scripted.script(
+        Reply(ToolCall("Bash", {"command": "echo 1"})),
+        Reply(ToolCall("Bash", {"command": "echo 2"})),
+        Fault(status=400, message="prompt is too long: 210000 tokens > 200000 maximum"),
+        Reply(Text("summary of the start")),
+        Reply(Text("fits now")),
+    )
+    claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
+    fired = [(e["hook_event_name"], e.get("source") or e.get("trigger")) for e in logged(log)]
+    assert fired == [
+        ("SessionStart", "startup"),
+        ("PreCompact", "auto"),
+        ("SessionStart", "compact"),
+        ("PostCompact", "auto"),
+    ]
+    assert "REMEMBER: tabs, not spaces" in json.dumps(scripted.requests[4]["messages"][0])
