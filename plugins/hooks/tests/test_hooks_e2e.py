@@ -210,3 +210,11 @@ def test_compaction_fires_session_start_compact_whose_output_is_context(claw, co
         ("PostCompact", "auto"),
     ]
     assert "REMEMBER: tabs, not spaces" in json.dumps(scripted.requests[4]["messages"][0])
+
+
+def test_stop_hook_reads_the_last_assistant_message(claw, configure, scripted):
+    log = configure(on("Stop"))
+    scripted.script(Reply(Text("all tests pass")))
+    claw("-p", "go").assert_success()
+    (stop,) = logged(log)
+    assert stop["last_assistant_message"] == "all tests pass" and stop["stop_hook_active"] is False
