@@ -73,7 +73,7 @@ def claude_code_hooks(hooks: Any, label: str) -> Any:
     key's ``claude_code`` adapter (``claw_register_settings``)."""
     if not isinstance(hooks, dict):
         return hooks
-    known_keys = {"type", "command", "timeout", "statusMessage", "if"}
+    known_keys = {"type", "command", "timeout", "statusMessage", "if", "env"}  # env: a plugin's folders
     out: dict[str, Any] = {}
     for event, groups in hooks.items():
         if event not in get_args(HookEventName):
