@@ -75,5 +75,7 @@ def test_hook_if_rule_is_validated_and_listed(claw, workspace):
 
 
 def test_a_hook_without_timeout_gets_claude_codes_default_of_600_seconds(claw, workspace):
-    write_project_settings(workspace, {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "true"}]}]}})
+    write_project_settings(
+        workspace, {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "true"}]}]}}
+    )
     assert claw("hooks", "list", "--json").json()["hooks"][0]["timeout"] == 600.0

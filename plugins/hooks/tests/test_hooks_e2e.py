@@ -145,7 +145,7 @@ def test_a_hook_printing_megabytes_is_capped_for_the_model_and_the_user(claw, co
 
 def permission_answer(tmp_path: Path, answer: dict) -> dict:
     path = tmp_path / "p.sh"
-    path.write_text(f"#!/bin/sh\ncat >> \"$LOG\"; echo >> \"$LOG\"; echo '{json.dumps(answer)}'\n")
+    path.write_text(f'#!/bin/sh\ncat >> "$LOG"; echo >> "$LOG"; echo \'{json.dumps(answer)}\'\n')
     path.chmod(0o755)
     return {"PermissionRequest": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(path)}]}]}
 
@@ -175,7 +175,9 @@ def test_permission_request_hook_denies_with_its_message(claw, configure, script
     assert "no shell on fridays" in json.dumps(scripted.requests[1]["messages"][-1])
 
 
-def test_permission_request_does_not_fire_for_a_call_nobody_is_asked_about(claw, configure, scripted, tmp_path):
+def test_permission_request_does_not_fire_for_a_call_nobody_is_asked_about(
+    claw, configure, scripted, tmp_path
+):
     log = configure(permission_answer(tmp_path, {}))
     scripted.script(Reply(ToolCall("Bash", {"command": "echo hi"})), Reply(Text("done")))
     claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()

@@ -127,7 +127,9 @@ class ToolCalls(OfferedTools):
                 ask_reason=ask,
                 hook_allowed=pre.action == "allow",
                 tool_use_id=use.id,
-                request_hook=functools.partial(self._hook, "PermissionRequest", tool_input=tool_input, **call),
+                request_hook=functools.partial(
+                    self._hook, "PermissionRequest", tool_input=tool_input, **call
+                ),
             )
             decision, reason, source = verdict.decision, verdict.reason, verdict.source
             if verdict.updated_input is not None:  # the approver rewrote the call: it must still fit
