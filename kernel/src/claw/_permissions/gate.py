@@ -316,15 +316,12 @@ class PermissionGate:
                 source=verdict.source,
             )
         hooked = await request_hook() if request_hook is not None else None
-        if hooked is not None and hooked.action in ("allow", "block"):
-            allowed = hooked.action == "allow"
-            reason = "" if allowed else hooked.reason or "denied by a PermissionRequest hook"
+        if hooked is not None and hooked.action == "allow":
             return Verdict(
-                decision="allow" if allowed else "deny",
-                reason=reason,
-                source="hook PermissionRequest",
-                updated_input=hooked.updated_input if allowed else None,
+                decision="allow", source="hook PermissionRequest", updated_input=hooked.updated_input
             )
+        if hooked is not None and hooked.action == "block":
+            return Verdict(decision="deny", reason=hooked.reason, source="hook PermissionRequest")
         if self.approver is not None:
             rules = decision.allow_rules(tool)
             answer = await self.approver(
