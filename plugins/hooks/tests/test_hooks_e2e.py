@@ -220,3 +220,19 @@ def test_stop_hook_reads_the_last_assistant_message(claw, configure, scripted):
     claw("-p", "go").assert_success()
     (stop,) = logged(log)
     assert stop["last_assistant_message"] == "all tests pass" and stop["stop_hook_active"] is False
+
+
+@pytest.mark.parametrize("decision", ["allow", None])
+def test_pre_tool_use_updated_input_is_what_runs(claw, configure, scripted, tmp_path, workspace, decision):
+    specific = {"hookEventName": "PreToolUse", "updatedInput": {"command": "echo rewritten > out.txt"}}
+    if decision:
+        specific["permissionDecision"] = decision
+    configure(
+        on(
+            "PreToolUse",
+            command=script(tmp_path, "u.sh", f"echo '{json.dumps({'hookSpecificOutput': specific})}'\n"),
+        )
+    )
+    scripted.script(Reply(ToolCall("Bash", {"command": "echo original > out.txt"})), Reply(Text("done")))
+    claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
+    assert (workspace / "out.txt").read_text() == "rewritten\n"

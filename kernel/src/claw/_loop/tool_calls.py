@@ -117,7 +117,7 @@ class ToolCalls(OfferedTools):
         if pre.action == "block":
             decision, reason, source = "deny", pre.reason or "blocked by a PreToolUse hook", "hook PreToolUse"
         else:
-            if pre.action == "modify" and pre.updated_input is not None:
+            if pre.updated_input is not None:  # with allow, ask or no decision, as in Claude Code
                 tool_input = dict(pre.updated_input)
             ask = (pre.reason or "") if pre.action == "ask" else None
             verdict = await self.permissions.check(
