@@ -236,3 +236,11 @@ def test_pre_tool_use_updated_input_is_what_runs(claw, configure, scripted, tmp_
     scripted.script(Reply(ToolCall("Bash", {"command": "echo original > out.txt"})), Reply(Text("done")))
     claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
     assert (workspace / "out.txt").read_text() == "rewritten\n"
+
+
+def test_session_start_carries_source_and_model(claw, configure, scripted):
+    log = configure(on("SessionStart"))
+    scripted.script(Reply(Text("done")))
+    claw("-p", "go").assert_success()
+    (start,) = logged(log)
+    assert start["source"] == "startup" and start["model"] == "default"

@@ -91,7 +91,7 @@ class AgentLoop(Turn):
         self._check_prompt_tool()
         text = self._system_prompt()
         if opts.parent is None:
-            outcome = await self._hook("SessionStart", source=source)
+            outcome = await self._hook("SessionStart", source=source, model=self.chain[0].info.id)
         else:
             outcome = await self._hook("SubagentStart", **self._subagent_fields())
         if outcome.additional_context:

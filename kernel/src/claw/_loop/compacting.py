@@ -63,7 +63,7 @@ class Compacting(ModelRequests):
         summary = response.to_message().text or "(no summary)"
         messages = compactor.compacted(summary, kept)
         if self.opts.parent is None:  # Claude Code's SessionStart "compact": its output joins the new history
-            start = await self._hook("SessionStart", source="compact")
+            start = await self._hook("SessionStart", source="compact", model=self.chain[0].info.id)
             if start.additional_context and messages:
                 messages[0].content.append(TextBlock(text=start.additional_context))
         pre_tokens = self._context_tokens
