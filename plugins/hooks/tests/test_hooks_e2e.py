@@ -212,6 +212,8 @@ def test_compaction_fires_session_start_compact_whose_output_is_context(claw, co
         ("PostCompact", "auto"),
     ]
     assert "REMEMBER: tabs, not spaces" in json.dumps(scripted.requests[4]["messages"][0])
+    pre, post = logged(log)[1], logged(log)[3]
+    assert pre["custom_instructions"] == "" and post["compact_summary"] == "summary of the start"
 
 
 def test_stop_hook_reads_the_last_assistant_message(claw, configure, scripted):

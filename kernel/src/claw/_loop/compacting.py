@@ -46,7 +46,7 @@ class Compacting(ModelRequests):
             if trigger == "manual":
                 console.warn("nothing to compact yet")
             return False
-        pre = await self._hook("PreCompact", trigger=trigger)
+        pre = await self._hook("PreCompact", trigger=trigger, custom_instructions="")  # /compact takes none
         if pre.action == "block":
             return False
         older, kept = session.messages[:cut], session.messages[cut:]
@@ -86,5 +86,5 @@ class Compacting(ModelRequests):
         self.renderer.system(
             {"subtype": "compact_boundary", "compact_metadata": boundary, "session_id": session.id}
         )
-        await self._hook("PostCompact", trigger=trigger)
+        await self._hook("PostCompact", trigger=trigger, compact_summary=summary)
         return True
