@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 from claw.testing.script import Reply, Text, ToolCall
+from claw.testing.tools import TOOLS
 
 #: A hook that appends the JSON it read on stdin to ``$LOG`` (one line per run).
 LOGGER = f"{sys.executable} -c \"import os,sys; open(os.environ['LOG'],'a').write(sys.stdin.read().strip()+'\\n')\""
 
 
 @pytest.fixture
-def configure(workspace: Path, tmp_path: Path, claw_env: dict[str, str], scripted):  # type: ignore[no-untyped-def]
-    """``configure(hooks, **settings)`` writes the project settings (scripted model) and returns the log
-    path the ``LOGGER`` hook writes to."""
+def configure(workspace: Path, tmp_path: Path, claw_env: dict[str, str], scripted, plugin_module):  # type: ignore[no-untyped-def]
+    """``configure(hooks, **settings)`` writes the project settings (scripted model; the test tools of
+    :mod:`claw.testing.tools`: ``Echo``, ``Touch``) and returns the log path the ``LOGGER`` hook writes to."""
+    plugin_module("loop_test_tools", TOOLS)
     log = tmp_path / "hooks.log"
     claw_env["LOG"] = str(log)
 
@@ -84,7 +86,7 @@ def test_exit_2_where_claude_code_cannot_block_shows_stderr_to_the_user(
 def test_continue_false_ends_the_run_and_shows_stop_reason_to_the_user(claw, configure, scripted, tmp_path):
     answer = json.dumps({"continue": False, "stopReason": "halt: build is red"})
     configure(on("PostToolUse", command=script(tmp_path, "h.sh", f"echo '{answer}'\n")))
-    scripted.script(Reply(ToolCall("Bash", {"command": "echo hi"})), Reply(Text("never sent")))
+    scripted.script(Reply(ToolCall("Echo", {"text": "hi"})), Reply(Text("never sent")))
     res = claw(
         "-p", "go", "--permission-mode", "bypassPermissions", "--output-format", "json"
     ).assert_success()
@@ -132,11 +134,11 @@ def test_disable_all_hooks_in_managed_settings_turns_off_every_hook(claw, config
 def test_a_hook_printing_megabytes_is_capped_for_the_model_and_the_user(claw, configure, scripted, tmp_path):
     spew = f"{sys.executable} -c \"import sys; sys.stderr.write('e' * 3_000_000)\""
     hooks = {
-        "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": f"{spew}; exit 2"}]}],
+        "PreToolUse": [{"matcher": "Echo", "hooks": [{"type": "command", "command": f"{spew}; exit 2"}]}],
         "Stop": [{"hooks": [{"type": "command", "command": f"{spew}; exit 1"}]}],
     }
     configure(hooks)
-    scripted.script(Reply(ToolCall("Bash", {"command": "echo hi"})), Reply(Text("done")))
+    scripted.script(Reply(ToolCall("Echo", {"text": "hi"})), Reply(Text("done")))
     res = claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
     assert len(res.stderr) < 2_000 and "exited with code 1" in res.stderr
     result = scripted.requests[1]["messages"][-1]["content"][0]
@@ -147,18 +149,18 @@ def permission_answer(tmp_path: Path, answer: dict) -> dict:
     path = tmp_path / "p.sh"
     path.write_text(f'#!/bin/sh\ncat >> "$LOG"; echo >> "$LOG"; echo \'{json.dumps(answer)}\'\n')
     path.chmod(0o755)
-    return {"PermissionRequest": [{"matcher": "Bash", "hooks": [{"type": "command", "command": str(path)}]}]}
+    return {"PermissionRequest": [{"matcher": "Touch", "hooks": [{"type": "command", "command": str(path)}]}]}
 
 
 def test_permission_request_hook_approves_what_would_be_asked(claw, configure, scripted, tmp_path, workspace):
     answer = {"hookSpecificOutput": {"hookEventName": "PermissionRequest", "decision": {"behavior": "allow"}}}
     log = configure(permission_answer(tmp_path, answer))
-    scripted.script(Reply(ToolCall("Bash", {"command": "touch made.txt"})), Reply(Text("done")))
+    scripted.script(Reply(ToolCall("Touch", {"name": "made.txt"})), Reply(Text("done")))
     claw("-p", "go").assert_success()
     assert (workspace / "made.txt").exists()
     (asked,) = logged(log)
-    assert asked["hook_event_name"] == "PermissionRequest" and asked["tool_name"] == "Bash"
-    assert asked["tool_input"] == {"command": "touch made.txt"} and asked["permission_mode"] == "default"
+    assert asked["hook_event_name"] == "PermissionRequest" and asked["tool_name"] == "Touch"
+    assert asked["tool_input"] == {"name": "made.txt"} and asked["permission_mode"] == "default"
 
 
 def test_permission_request_hook_denies_with_its_message(claw, configure, scripted, tmp_path, workspace):
@@ -169,7 +171,7 @@ def test_permission_request_hook_denies_with_its_message(claw, configure, script
         }
     }
     configure(permission_answer(tmp_path, answer))
-    scripted.script(Reply(ToolCall("Bash", {"command": "touch made.txt"})), Reply(Text("done")))
+    scripted.script(Reply(ToolCall("Touch", {"name": "made.txt"})), Reply(Text("done")))
     claw("-p", "go").assert_success()
     assert not (workspace / "made.txt").exists()
     assert "no shell on fridays" in json.dumps(scripted.requests[1]["messages"][-1])
@@ -179,7 +181,7 @@ def test_permission_request_does_not_fire_for_a_call_nobody_is_asked_about(
     claw, configure, scripted, tmp_path
 ):
     log = configure(permission_answer(tmp_path, {}))
-    scripted.script(Reply(ToolCall("Bash", {"command": "echo hi"})), Reply(Text("done")))
+    scripted.script(Reply(ToolCall("Echo", {"text": "hi"})), Reply(Text("done")))
     claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
     assert logged(log) == []
 
@@ -197,8 +199,8 @@ def test_compaction_fires_session_start_compact_whose_output_is_context(claw, co
     }
     log = configure(hooks, compaction={"keepRecentTurns": 1})
     scripted.script(
-        Reply(ToolCall("Bash", {"command": "echo 1"})),
-        Reply(ToolCall("Bash", {"command": "echo 2"})),
+        Reply(ToolCall("Echo", {"text": "1"})),
+        Reply(ToolCall("Echo", {"text": "2"})),
         Fault(status=400, message="prompt is too long: 210000 tokens > 200000 maximum"),
         Reply(Text("summary of the start")),
         Reply(Text("fits now")),
@@ -226,7 +228,7 @@ def test_stop_hook_reads_the_last_assistant_message(claw, configure, scripted):
 
 @pytest.mark.parametrize("decision", ["allow", None])
 def test_pre_tool_use_updated_input_is_what_runs(claw, configure, scripted, tmp_path, workspace, decision):
-    specific = {"hookEventName": "PreToolUse", "updatedInput": {"command": "echo rewritten > out.txt"}}
+    specific = {"hookEventName": "PreToolUse", "updatedInput": {"name": "rewritten.txt"}}
     if decision:
         specific["permissionDecision"] = decision
     configure(
@@ -235,9 +237,9 @@ def test_pre_tool_use_updated_input_is_what_runs(claw, configure, scripted, tmp_
             command=script(tmp_path, "u.sh", f"echo '{json.dumps({'hookSpecificOutput': specific})}'\n"),
         )
     )
-    scripted.script(Reply(ToolCall("Bash", {"command": "echo original > out.txt"})), Reply(Text("done")))
+    scripted.script(Reply(ToolCall("Touch", {"name": "original.txt"})), Reply(Text("done")))
     claw("-p", "go", "--permission-mode", "bypassPermissions").assert_success()
-    assert (workspace / "out.txt").read_text() == "rewritten\n"
+    assert (workspace / "rewritten.txt").exists() and not (workspace / "original.txt").exists()
 
 
 def test_session_start_carries_source_and_model(claw, configure, scripted):
