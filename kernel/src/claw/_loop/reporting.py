@@ -34,8 +34,9 @@ class Reporting(LoopState):
         outcome = await self.hooks.run(HookEvent(hook_event_name=name, **{**base, **fields}))  # type: ignore[arg-type]
         if outcome.system_message:  # for the user, not the model: one line on stderr
             console.warn(outcome.system_message, once=False)
-        if not outcome.keep_going and outcome.stop_reason and name != "UserPromptSubmit":  # its error says it
-            console.warn(outcome.stop_reason, once=False)  # Claude Code's stopReason: the user's, not the model's
+        # Claude Code's stopReason is for the user, not the model (UserPromptSubmit's error says it)
+        if not outcome.keep_going and outcome.stop_reason and name != "UserPromptSubmit":
+            console.warn(outcome.stop_reason, once=False)
         return outcome
 
     def _on_hook_run(self, record: dict[str, Any]) -> None:
