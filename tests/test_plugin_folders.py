@@ -240,6 +240,29 @@ def test_a_plugin_hook_script_gets_its_folders_in_its_environment_and_blocks(
     assert (workspace / "user.txt").read_text() == "root=unset data=unset\n"
 
 
+def test_a_plugin_hooks_json_written_for_claude_code_loads_without_what_claw_cannot_run(
+    claw, scripted, myplug: Path, workspace: Path
+) -> None:
+    """A Claude Code plugin's ``hooks/hooks.json`` is read as Claude Code's settings files are: an event,
+    handler type or key claw does not have is left out with a warning, and the rest runs (with its
+    folders in its environment); it is not an error that ends the run."""
+    (myplug / "hooks").mkdir()
+    spy = f'echo "root=$CLAUDE_PLUGIN_ROOT" > "{workspace}/ran.txt"'
+    hooks = {
+        "hooks": {
+            "UserPromptSubmit": [{"hooks": [{"type": "command", "command": spy, "async": False}]}],
+            "Notification": [{"hooks": [{"type": "command", "command": "true"}]}],
+            "Stop": [{"hooks": [{"type": "prompt", "prompt": "done?"}]}],
+        }
+    }
+    (myplug / "hooks" / "hooks.json").write_text(json.dumps(hooks))
+    scripted.script(Reply(Text("hi")))
+    res = _run(claw, "-p", "hi", "--plugin-dir", str(myplug))
+    assert (workspace / "ran.txt").read_text() == f"root={myplug}\n"
+    assert "hooks.Notification: claw has no such hook event; ignored" in res.stderr
+    assert "claw does not run 'prompt' hooks" in res.stderr and "async" in res.stderr
+
+
 @pytest.mark.parametrize(
     ("damage", "error"),
     [

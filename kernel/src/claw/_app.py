@@ -103,13 +103,17 @@ class App:
         self.timed("read settings files", start)
         return layers
 
-    def add_settings(self, scope: str, label: str, data: dict[str, Any]) -> None:
+    def add_settings(self, scope: str, label: str, data: dict[str, Any], origin: str = "claw") -> None:
         """Settings that arrive once the app is built (the Agent SDK's): a ``cli`` layer goes where
-        ``--settings`` does, a ``managed`` one under the managed settings file (the machine's policy wins)."""
-        if any((lay.scope, lay.label, lay.data) == (scope, label, data) for lay in self.layers):
+        ``--settings`` does, a ``managed`` one under the managed settings file (the machine's policy wins).
+        ``origin="claude"``: written for Claude Code (a Claude Code plugin's hooks), read as its files are."""
+        layer = config.Layer(scope, label, data, self.workspace, origin)
+        if "plugin_settings" in self.__dict__:  # adapted with the others otherwise
+            self._adapt([layer], self.plugin_settings)
+        if any((lay.scope, lay.label, lay.data) == (scope, label, layer.data) for lay in self.layers):
             return  # a front end's next session (``/clear``) brings its options' layers again
         at = next((i for i, lay in enumerate(self.layers) if lay.scope == "managed"), len(self.layers))
-        self.layers.insert(at, config.Layer(scope, label, data, self.workspace))
+        self.layers.insert(at, layer)
         self.__dict__.pop("settings", None)
 
     @cached_property
@@ -192,7 +196,13 @@ class App:
             return [key]
 
         registered = self.pm.collect("claw_register_settings", "settings", names_of, make_item)
-        for layer in self.layers:
+        self._adapt(self.layers, registered)
+        return registered
+
+    @staticmethod
+    def _adapt(layers: list[config.Layer], registered: dict[str, Registration[Any]]) -> None:
+        """Claude Code files' values of keys registered with a ``claude_code`` adapter, as it made them."""
+        for layer in layers:
             for key, reg in registered.items():
                 if layer.origin != "claude" or key not in layer.data or reg.obj[4] is None:
                     continue
@@ -200,7 +210,6 @@ class App:
                     layer.data = {**layer.data, key: reg.obj[4](layer.data[key], layer.label)}
                 except Exception as exc:  # a plugin's adapter must not stop claw: the value stays as written
                     console.warn(f"{reg.plugin.label} raised reading {layer.label}: {key}: {exc!r}")
-        return registered
 
     @cached_property
     def restricted_keys(self) -> list[str]:

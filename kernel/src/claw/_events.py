@@ -18,6 +18,7 @@ HookEventName = Literal[
     "PreToolUse",
     "PostToolUse",
     "PostToolUseFailure",
+    "PermissionRequest",
     "UserPromptSubmit",
     "PreCompact",
     "PostCompact",
@@ -50,8 +51,10 @@ class HookEvent(Model):
     error: str | None = None
     prompt: str | None = None
     stop_hook_active: bool | None = None
-    #: SessionStart: ``startup|resume|clear|compact``; SessionEnd: why it ended.
+    #: SessionStart: ``startup|resume|clear|compact``.
     source: str | None = None
+    #: SessionEnd: why it ended (Claude Code's ``clear|logout|prompt_input_exit|other``).
+    reason: str | None = None
     #: PreCompact/PostCompact: ``manual|auto``.
     trigger: str | None = None
     #: Plugin lifecycle events: the plugin's name, version and, after a failure, the error.

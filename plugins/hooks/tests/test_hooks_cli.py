@@ -72,3 +72,10 @@ def test_hook_if_rule_is_validated_and_listed(claw, workspace):
     claw("hooks", "list").assert_failure(
         1, f"{path}: hooks.PreToolUse[0].hooks[0].if: Value error, rule 'Bash(git *' must end with ')'"
     )
+
+
+def test_a_hook_without_timeout_gets_claude_codes_default_of_600_seconds(claw, workspace):
+    write_project_settings(
+        workspace, {"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "true"}]}]}}
+    )
+    assert claw("hooks", "list", "--json").json()["hooks"][0]["timeout"] == 600.0

@@ -91,7 +91,7 @@ class AgentLoop(Turn):
         self._check_prompt_tool()
         text = self._system_prompt()
         if opts.parent is None:
-            outcome = await self._hook("SessionStart", source=source)
+            outcome = await self._hook("SessionStart", source=source, model=self.chain[0].info.id)
         else:
             outcome = await self._hook("SubagentStart", **self._subagent_fields())
         if outcome.additional_context:
@@ -223,7 +223,7 @@ class AgentLoop(Turn):
         synced (a sub-agent's: no ``SessionEnd``, as in Claude Code; its parent's providers stay open)."""
         try:
             if self._started_plugins and self.ctx is not None:
-                await self._hook("SessionEnd", source=reason)
+                await self._hook("SessionEnd", reason=reason)
             if self.ctx is not None and (self._started_plugins or self.opts.parent):
                 await self._call_plugins("claw_session_end")
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from claw import _console as console
 from claw._cost import CostTracker
 from claw._loop.requests import ModelRequests
+from claw._messages import TextBlock
 from claw._plugins import SETTINGS_PROVIDERS, missing_plugin
 
 
@@ -45,7 +46,7 @@ class Compacting(ModelRequests):
             if trigger == "manual":
                 console.warn("nothing to compact yet")
             return False
-        pre = await self._hook("PreCompact", trigger=trigger)
+        pre = await self._hook("PreCompact", trigger=trigger, custom_instructions="")  # /compact takes none
         if pre.action == "block":
             return False
         older, kept = session.messages[:cut], session.messages[cut:]
@@ -61,6 +62,10 @@ class Compacting(ModelRequests):
         cost = {"total_cost_usd": own.total_cost_usd, "usage": own.usage.model_dump()} if manual else {}
         summary = response.to_message().text or "(no summary)"
         messages = compactor.compacted(summary, kept)
+        if self.opts.parent is None:  # Claude Code's SessionStart "compact": its output joins the new history
+            start = await self._hook("SessionStart", source="compact", model=self.chain[0].info.id)
+            if start.additional_context and messages:
+                messages[0].content.append(TextBlock(text=start.additional_context))
         pre_tokens = self._context_tokens
         session.state.messages = messages
         session.record(
@@ -81,5 +86,5 @@ class Compacting(ModelRequests):
         self.renderer.system(
             {"subtype": "compact_boundary", "compact_metadata": boundary, "session_id": session.id}
         )
-        await self._hook("PostCompact", trigger=trigger)
+        await self._hook("PostCompact", trigger=trigger, compact_summary=summary)
         return True

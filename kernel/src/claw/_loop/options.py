@@ -70,8 +70,10 @@ class LoopOptions:
     #: In-process hooks the embedder adds to the settings' (the Agent SDK's callbacks): the registration
     #: point for :class:`claw.CallbackHook`; ``claw_hook_event`` handlers see them in ``context.callbacks``.
     hooks: list[CallbackHook] = field(default_factory=list)
-    #: Settings layers the embedder adds, ``(scope, label, data)``: :meth:`claw._app.App.add_settings`.
-    settings: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    #: Settings layers the embedder adds, ``(scope, label, data[, origin])``: :meth:`claw._app.App.add_settings`.
+    settings: list[tuple[str, str, dict[str, Any]] | tuple[str, str, dict[str, Any], str]] = field(
+        default_factory=list
+    )
     #: Transports the embedder adds to the app's, by ``type`` (the Agent SDK's in-process MCP servers).
     transports: dict[str, Any] = field(default_factory=dict)
     #: Called with the record of every hook run, after the session recorded it (``--include-hook-events``).

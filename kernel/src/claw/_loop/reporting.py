@@ -11,6 +11,7 @@ from claw._errors import ApiError, EndpointUnreachable
 from claw._events import HookEvent, HookOutcome, RuntimeEvent
 from claw._log import get_logger
 from claw._loop.state import LoopState
+from claw._permissions.modes import claude_code_name
 from claw._routing import Route
 
 
@@ -28,11 +29,14 @@ class Reporting(LoopState):
             "session_id": self._session.id,
             "transcript_path": str(self._session.path or ""),
             "cwd": str(self.workspace),
-            "permission_mode": self.permissions.mode,
+            "permission_mode": claude_code_name(self.permissions.mode),  # hooks read Claude Code's names
         }
         outcome = await self.hooks.run(HookEvent(hook_event_name=name, **{**base, **fields}))  # type: ignore[arg-type]
         if outcome.system_message:  # for the user, not the model: one line on stderr
             console.warn(outcome.system_message, once=False)
+        # Claude Code's stopReason is for the user, not the model (UserPromptSubmit's error says it)
+        if not outcome.keep_going and outcome.stop_reason and name != "UserPromptSubmit":
+            console.warn(outcome.stop_reason, once=False)
         return outcome
 
     def _on_hook_run(self, record: dict[str, Any]) -> None:

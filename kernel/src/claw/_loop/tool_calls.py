@@ -15,6 +15,7 @@ gets told, and the loop goes on. So is input that breaks the tool's input schema
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import itertools
 import time
@@ -117,7 +118,7 @@ class ToolCalls(OfferedTools):
         if pre.action == "block":
             decision, reason, source = "deny", pre.reason or "blocked by a PreToolUse hook", "hook PreToolUse"
         else:
-            if pre.action == "modify" and pre.updated_input is not None:
+            if pre.updated_input is not None:  # with allow, ask or no decision, as in Claude Code
                 tool_input = dict(pre.updated_input)
             ask = (pre.reason or "") if pre.action == "ask" else None
             verdict = await self.permissions.check(
@@ -127,6 +128,9 @@ class ToolCalls(OfferedTools):
                 ask_reason=ask,
                 hook_allowed=pre.action == "allow",
                 tool_use_id=use.id,
+                request_hook=functools.partial(
+                    self._hook, "PermissionRequest", tool_input=tool_input, **call
+                ),
             )
             decision, reason, source = verdict.decision, verdict.reason, verdict.source
             if verdict.updated_input is not None:  # the approver rewrote the call: it must still fit

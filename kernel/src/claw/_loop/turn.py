@@ -230,17 +230,14 @@ class Turn(Compacting):
             return True  # results go back to the model; a paused turn sent back lets the model go on
         if await self._background_news():
             return True  # background work ended with news: the model goes on with it
+        last = self._session.messages[-1] if self._session.messages else None
+        said = last.text if last is not None and last.role == "assistant" else ""
+        fields = {"stop_hook_active": tally.stop_blocks > 0, "last_assistant_message": said}
         if self.opts.parent is None:
-            stop = await self._hook("Stop", stop_hook_active=tally.stop_blocks > 0)
+            stop = await self._hook("Stop", **fields)
         else:
-            last = self._session.messages[-1] if self._session.messages else None
-            stop = await self._hook(
-                "SubagentStop",
-                stop_hook_active=tally.stop_blocks > 0,
-                last_assistant_message=last.text if last is not None and last.role == "assistant" else "",
-                **self._subagent_fields(),
-            )
-        if stop.action == "block" and tally.stop_blocks < MAX_STOP_BLOCKS:
+            stop = await self._hook("SubagentStop", **fields, **self._subagent_fields())
+        if stop.action == "block" and stop.keep_going and tally.stop_blocks < MAX_STOP_BLOCKS:
             tally.stop_blocks += 1
             self._user_message([TextBlock(text=stop.reason or "Continue.")], stop_hook=True)
             return True

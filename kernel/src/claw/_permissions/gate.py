@@ -24,6 +24,7 @@ from claw._trust import WORKSPACE_SCOPES
 
 if TYPE_CHECKING:
     from claw._config import EffectiveSettings
+    from claw._events import HookOutcome
     from claw._permissions.asking import PermissionApprover
     from claw._plugins import PluginManager
 
@@ -241,6 +242,7 @@ class PermissionGate:
         ask_reason: str | None = None,
         hook_allowed: bool = False,
         tool_use_id: str | None = None,
+        request_hook: Callable[[], Awaitable[HookOutcome]] | None = None,
     ) -> Verdict:
         """The final decision for one call: ``allow`` or ``deny`` (an ``ask`` is resolved here).
 
@@ -250,6 +252,8 @@ class PermissionGate:
             skipped, but deny and ask rules still apply (as in Claude Code, a hook cannot approve what
             a rule forbids).
         :param tool_use_id: the model's id for the call, told to an approver.
+        :param request_hook: fires Claude Code's ``PermissionRequest`` hook event when the call would be
+            asked about; its ``allow`` or ``block`` answers for the person or approver.
 
         An approver that rewrote the input sets the verdict's ``updated_input``: the call runs with it."""
         ctx.stash[PERMISSIONS] = self
@@ -263,7 +267,7 @@ class PermissionGate:
             decision.verdict = Verdict(decision="ask", reason=reason, source="hook PreToolUse")
         verdict = decision.verdict
         if verdict.decision == "ask":
-            verdict = await self._ask(tool, tool_input, decision, tool_use_id)
+            verdict = await self._ask(tool, tool_input, decision, tool_use_id, request_hook)
         self._debug(tool.name, decision, verdict)
         return verdict
 
@@ -295,7 +299,12 @@ class PermissionGate:
         return Decision(Verdict(decision="deny", reason=reason, source=who), self._mode, plugin=who)
 
     async def _ask(
-        self, tool: Tool, tool_input: Mapping[str, Any], decision: Decision, tool_use_id: str | None
+        self,
+        tool: Tool,
+        tool_input: Mapping[str, Any],
+        decision: Decision,
+        tool_use_id: str | None,
+        request_hook: Callable[[], Awaitable[HookOutcome]] | None,
     ) -> Verdict:
         from claw._permissions.asking import PermissionAnswer, PermissionQuestion  # when asking
 
@@ -306,6 +315,13 @@ class PermissionGate:
                 reason=f"{verdict.reason}; dont-ask mode denies anything not explicitly allowed",
                 source=verdict.source,
             )
+        hooked = await request_hook() if request_hook is not None else None
+        if hooked is not None and hooked.action == "allow":
+            return Verdict(
+                decision="allow", source="hook PermissionRequest", updated_input=hooked.updated_input
+            )
+        if hooked is not None and hooked.action == "block":
+            return Verdict(decision="deny", reason=hooked.reason, source="hook PermissionRequest")
         if self.approver is not None:
             rules = decision.allow_rules(tool)
             answer = await self.approver(

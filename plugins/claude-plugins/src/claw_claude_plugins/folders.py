@@ -83,7 +83,8 @@ def add(options: Any, loaded: list[Loaded], origin: str, *, first: bool = False)
         if one.hooks:
             options.settings = [
                 *options.settings,
-                ("cli", f"plugin {folder.name} ({origin} {folder.root})", one.hooks),
+                # written for Claude Code: events, handler types and keys claw lacks are left out, said
+                ("cli", f"plugin {folder.name} ({origin} {folder.root})", one.hooks, "claude"),
             ]
         if one.servers and "mcp_config" in options.extra:  # a new tuple: front ends copy the options
             config = json.dumps({"mcpServers": one.servers})

@@ -19,13 +19,14 @@ def list_hooks(ctx: click.Context, as_json: bool) -> None:
     """List the command hooks from every settings file, and plugins with programmatic handlers."""
     import claw
 
-    from claw_hooks.config import effective_hooks
+    from claw_hooks.config import disabled_by, effective_hooks
 
     run = claw.command_context(ctx)
     settings = run.settings
     configured = effective_hooks(settings)
     handlers = run.implementers("claw_hook_event")
     held = [line for h in settings.held_back if h.key == "hooks" for line in h.lines()]
+    off = disabled_by(getattr(settings, "layers", []) or [])
     if as_json:
         data = {
             "hooks": [
@@ -42,9 +43,13 @@ def list_hooks(ctx: click.Context, as_json: bool) -> None:
             ],
             "handlers": handlers,
             "heldBack": held,
+            "disabledBy": off.label if off is not None else None,
         }
         click.echo(json.dumps(data, indent=2, default=str))
         return
+    if off is not None:
+        but = "" if off.scope == "managed" else " but the managed settings' ones"
+        click.echo(f"command hooks{but} are off: disableAllHooks in {off.label}")
     if not configured and not handlers and not held:
         click.echo("no hooks configured")
         return

@@ -15,7 +15,7 @@ from claw import CallbackHook, HookCallback
 from claw_hooks.matchers import compile_matcher
 
 #: Claude Code's default timeout for command hooks, in seconds.
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 600.0
 
 
 @dataclass
@@ -56,11 +56,16 @@ def effective_hooks(settings: Any, *, bare: bool = False, safe: bool = False) ->
     event, matcher, command and environment) from a later file is listed once, with its first file.
     ``bare`` (``--bare``) leaves out the user, project and local files' hooks: those of ``--settings``,
     managed settings and ``--plugin-dir`` folders are given explicitly (or by policy) and still run.
-    ``safe`` (``--safe-mode``) keeps only the managed settings' hooks (policy), as Claude Code's does."""
+    ``safe`` (``--safe-mode``) keeps only the managed settings' hooks (policy), as Claude Code's does.
+    ``disableAllHooks`` (:func:`disabled_by`) leaves out every hook, or all but the managed ones."""
     out: list[ConfiguredHook] = []
     seen: set[tuple[str, str, str | None, str, str]] = set()
-    for layer in getattr(settings, "layers", []) or []:
+    layers = getattr(settings, "layers", []) or []
+    disabled = disabled_by(layers)
+    for layer in layers:
         if (bare and layer.scope in DISCOVERED_SCOPES) or (safe and layer.scope != "managed"):
+            continue
+        if disabled is not None and (disabled.scope == "managed" or layer.scope != "managed"):
             continue
         hooks = layer.data.get("hooks") or {}
         if not isinstance(hooks, dict):
@@ -86,6 +91,17 @@ def effective_hooks(settings: Any, *, bare: bool = False, safe: bool = False) ->
                         seen.add(key)
                         out.append(configured)
     return out
+
+
+def disabled_by(layers: list[Any]) -> Any:
+    """The settings layer whose ``disableAllHooks: true`` is in effect, or ``None``. As in Claude Code, the
+    managed file's switch turns off every hook; the other files' (the last one setting the key wins)
+    cannot turn off the managed hooks."""
+    managed = [layer for layer in layers if layer.scope == "managed" and "disableAllHooks" in layer.data]
+    if managed and managed[-1].data["disableAllHooks"] is True:
+        return managed[-1]
+    others = [layer for layer in layers if layer.scope != "managed" and "disableAllHooks" in layer.data]
+    return others[-1] if others and others[-1].data["disableAllHooks"] is True else None
 
 
 def callback_hooks(callbacks: list[CallbackHook]) -> list[ConfiguredHook]:

@@ -5,7 +5,7 @@
 searched anywhere in the name (``"mcp__memory__.*"``, ``"^Notebook"``).
 
 What a matcher is matched against depends on the event: the tool name for tool events, the
-``source`` for SessionStart/SessionEnd, the ``trigger`` for Pre/PostCompact, the agent type for
+``source`` for SessionStart, the ``reason`` for SessionEnd, the ``trigger`` for Pre/PostCompact, the agent type for
 SubagentStart/SubagentStop (as Claude Code), the plugin's name for plugin events; events without a subject (UserPromptSubmit, Stop) ignore the matcher.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 _EXACT = re.compile(r"[A-Za-z0-9_|, \-]+")
 
-TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse", "PostToolUseFailure"})
+TOOL_EVENTS = frozenset({"PreToolUse", "PostToolUse", "PostToolUseFailure", "PermissionRequest"})
 
 
 def compile_matcher(matcher: str | None) -> Callable[[str | None], bool]:
@@ -39,8 +39,10 @@ def subject_of(event: Any) -> tuple[bool, str | None]:
     name = event.hook_event_name
     if name in TOOL_EVENTS:
         return True, event.tool_name
-    if name in ("SessionStart", "SessionEnd"):
+    if name == "SessionStart":
         return True, event.source
+    if name == "SessionEnd":
+        return True, event.reason
     if name in ("PreCompact", "PostCompact"):
         return True, event.trigger
     if name in ("SubagentStart", "SubagentStop"):

@@ -5,7 +5,8 @@
   deprecated ``approve``) with ``reason``, and ``hookSpecificOutput`` (``permissionDecision``
   ``allow|deny|ask|defer``, ``permissionDecisionReason``, ``updatedInput``, ``additionalContext``).
   Other stdout of UserPromptSubmit and SessionStart becomes additional context.
-- exit 2: blocks; stderr is the reason fed back to the model.
+- exit 2: blocks; stderr is the reason fed back to the model (where nothing can be blocked, a
+  non-blocking error shown to the user).
 - any other exit code: a non-blocking error shown to the user; the action goes on.
 """
 
@@ -20,6 +21,10 @@ from claw import HookOutcome
 from claw_hooks.command import CommandResult
 
 _CONTEXT_EVENTS = frozenset({"UserPromptSubmit", "SessionStart"})
+#: Events nothing can stop (Claude Code's): exit code 2 is a non-blocking error shown to the user there.
+UNBLOCKABLE = frozenset(
+    {"SessionStart", "SessionEnd", "SubagentStart", "PostCompact", "PostPluginInstall", "PostPluginUninstall"}
+)
 _PERMISSION = {"allow": "allow", "deny": "block", "ask": "ask", "defer": "continue"}
 
 
@@ -32,16 +37,41 @@ class Interpreted:
     problem: str | None = None
 
 
+#: Characters of a hook's text that reach the model or the user (Claude Code caps hook output given to the
+#: model at 10,000): a hook that prints megabytes must not flood the context or the terminal.
+MAX_TEXT = 10_000
+#: Characters of the stderr line a non-blocking error shows the user.
+MAX_LINE = 300
+
+
+def capped(text: str | None, limit: int = MAX_TEXT) -> str | None:
+    """``text`` cut to ``limit`` characters, keeping its start and end and saying how much was left out."""
+    if text is None or len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}\n[... {len(text) - 2 * half} characters omitted ...]\n{text[-half:]}"
+
+
 def interpret(event_name: str, result: CommandResult, timeout: float) -> Interpreted:
+    """What a finished hook decided, its texts capped (:data:`MAX_TEXT`)."""
+    read = _interpret(event_name, result, timeout)
+    o = read.outcome
+    o.reason, o.additional_context = capped(o.reason) or "", capped(o.additional_context)
+    o.system_message, o.stop_reason = capped(o.system_message), capped(o.stop_reason)
+    return read
+
+
+def _interpret(event_name: str, result: CommandResult, timeout: float) -> Interpreted:
     if result.timed_out:
         return Interpreted(HookOutcome(), problem=f"timed out after {timeout:g}s (killed; not blocking)")
-    if result.exit_code == 2:
+    if result.exit_code == 2 and event_name not in UNBLOCKABLE:
         reason = result.stderr.strip() or "blocked by hook (exit code 2)"
         return Interpreted(HookOutcome(action="block", reason=reason))
     if result.exit_code != 0:
         first = next((line for line in result.stderr.splitlines() if line.strip()), "")
-        detail = f": {first.strip()}" if first else ""
-        return Interpreted(HookOutcome(), problem=f"exited with code {result.exit_code}{detail}")
+        detail = f": {capped(first.strip(), MAX_LINE)}" if first else ""
+        note = f" ({event_name} hooks cannot block)" if result.exit_code == 2 else ""
+        return Interpreted(HookOutcome(), problem=f"exited with code {result.exit_code}{detail}{note}")
     text = result.stdout.strip()
     if text.startswith("{"):
         try:
@@ -57,6 +87,23 @@ def interpret(event_name: str, result: CommandResult, timeout: float) -> Interpr
     if text and event_name in _CONTEXT_EVENTS:
         return Interpreted(HookOutcome(additional_context=text))
     return Interpreted(HookOutcome())
+
+
+def _permission_request(decision: dict[str, Any] | None, outcome: HookOutcome) -> None:
+    """PermissionRequest's ``hookSpecificOutput.decision``: ``behavior`` ``allow`` (with an optional
+    ``updatedInput``) or ``deny`` (with a ``message`` for the model)."""
+    if decision is None:
+        return
+    where = "hookSpecificOutput.decision."
+    behavior = _get(decision, "behavior", str, where)
+    if behavior not in ("allow", "deny"):
+        raise _BadOutput(f'{where}behavior must be "allow" or "deny", not {behavior!r}')
+    if behavior == "allow":
+        outcome.action = "allow"
+        outcome.updated_input = _get(decision, "updatedInput", dict, where)
+    else:
+        outcome.action = "block"
+        outcome.reason = _get(decision, "message", str, where) or "denied by a PermissionRequest hook"
 
 
 class _BadOutput(ValueError):
@@ -108,4 +155,5 @@ def _from_json(data: dict[str, Any]) -> Interpreted:
             if outcome.action == "continue" and not deferred:
                 outcome.action = "modify"
         outcome.additional_context = _get(specific, "additionalContext", str, where)
+        _permission_request(_get(specific, "decision", dict, where), outcome)
     return Interpreted(outcome, deferred=deferred)

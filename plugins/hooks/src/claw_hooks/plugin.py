@@ -54,6 +54,12 @@ def claw_register_settings(register: Callable[..., Any]) -> None:
         requires_trust=True,
         claude_code=claude_code_hooks,
     )
+    register(
+        "disableAllHooks",
+        bool,
+        "Claude Code's switch: true runs no command hooks (one in a non-managed file leaves the managed ones).",
+        requires_trust=True,  # a repository must not switch off the user's guard hooks before it is trusted
+    )
 
 
 @hookimpl

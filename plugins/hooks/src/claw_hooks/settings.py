@@ -20,7 +20,7 @@ class CommandHook(BaseModel):
 
     type: Literal["command"] = "command"
     command: str = Field(min_length=1)
-    #: Seconds; Claude Code's default of 60 applies when unset.
+    #: Seconds; Claude Code's default of 600 applies when unset.
     timeout: float | None = Field(default=None, gt=0)
     #: Shown while the hook runs (Claude Code's key; accepted, informational).
     statusMessage: str | None = None
@@ -73,7 +73,7 @@ def claude_code_hooks(hooks: Any, label: str) -> Any:
     key's ``claude_code`` adapter (``claw_register_settings``)."""
     if not isinstance(hooks, dict):
         return hooks
-    known_keys = {"type", "command", "timeout", "statusMessage", "if"}
+    known_keys = {"type", "command", "timeout", "statusMessage", "if", "env"}  # env: a plugin's folders
     out: dict[str, Any] = {}
     for event, groups in hooks.items():
         if event not in get_args(HookEventName):
