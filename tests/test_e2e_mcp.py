@@ -193,3 +193,22 @@ def test_ctrl_c_mid_turn_stops_every_mcp_server(
             proc.kill()
     assert proc.returncode != 0
     assert processes_gone(pids, timeout=5), "MCP servers outlived Ctrl-C"
+
+
+def test_an_unreadable_mcp_config_ends_the_run_before_it_starts(
+    claw, scripted_default, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """As in Claude Code, a ``--mcp-config`` that cannot be read is fatal: the user named those servers,
+    so a run without them (or, with ``--strict-mcp-config``, without any) is not the run asked for."""
+    scripted_default.script(Reply(Text("ran anyway")))
+    missing = tmp_path / "missing.json"
+    cases = {
+        str(missing): f"--mcp-config: no such file: {missing}",
+        "{bad": "--mcp-config:1:2: invalid JSON",
+        '{"mcpServers": []}': "--mcp-config: mcpServers must be an object",
+    }
+    for value, message in cases.items():
+        res = claw("-p", "hi", "--mcp-config", value, "--strict-mcp-config", "--output-format", "json")
+        res.assert_failure(1, f"claw: error: {message}")
+        assert res.stdout == "" and len(res.stderr.strip().splitlines()) == 1
+    assert scripted_default.requests == []

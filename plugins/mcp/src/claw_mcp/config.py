@@ -228,6 +228,12 @@ def read_cli_config(value: str) -> tuple[str, dict[str, Any]]:
     return str(path), data
 
 
+def read_cli_servers(value: str) -> tuple[str, dict[str, Any]]:
+    """The servers of one ``--mcp-config`` value, with its label. :raises ConfigError: unreadable."""
+    label, data = read_cli_config(value)
+    return label, _servers_of(data, label)
+
+
 def resolve(
     workspace: Path,
     env: Mapping[str, str],
@@ -275,8 +281,8 @@ def resolve(
                 raw = {name: (entry, "settings", "settings"), **raw}
     for value in cli_configs:
         try:
-            label, data = read_cli_config(value)
-            for name, entry in _servers_of(data, label).items():
+            label, servers = read_cli_servers(value)
+            for name, entry in servers.items():
                 raw[name] = (entry, label, "cli")
         except ConfigError as exc:
             out.source_errors.append(str(exc))

@@ -55,12 +55,30 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
     # Claude Code's flags; their values reach the session as extra["mcp_config"] / ["strict_mcp_config"].
     register(
         click.Option(
-            ["--mcp-config"], multiple=True, metavar="FILE|JSON", help="Extra MCP servers (repeatable)."
+            ["--mcp-config"],
+            multiple=True,
+            metavar="FILE|JSON",
+            help="Extra MCP servers (repeatable).",
+            callback=_check_mcp_configs,
         )
     )
     register(
         click.Option(["--strict-mcp-config"], is_flag=True, help="Use only the servers from --mcp-config.")
     )
+
+
+def _check_mcp_configs(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A ``--mcp-config`` that cannot be read ends the run before it starts, as in Claude Code: the
+    user named those servers, so running without them (or, with ``--strict-mcp-config``, with none)
+    would be a different run than the one asked for. Entries are still checked one by one later."""
+    if values:
+        from claw_mcp.config import read_cli_servers
+
+        for value in values:
+            read_cli_servers(value)
+    return values
 
 
 @claw.hookimpl
