@@ -170,6 +170,32 @@ def test_list_exits_1_when_one_server_fails_and_still_lists_all(
     claw("mcp", "list").assert_success()
 
 
+def test_add_takes_options_after_the_name_as_claude_code_documents(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    """``claude mcp add --transport http NAME URL --header '...'`` (Claude Code's documented form) and
+    ``add NAME -e K=V -- CMD ...``: options go anywhere before ``--``; after it they are the command's."""
+    claw(
+        "mcp",
+        "add",
+        "--transport",
+        "http",
+        "secure",
+        "http://127.0.0.1:9/mcp",
+        "--header",
+        "Authorization: Bearer t",
+    ).assert_success()
+    claw("mcp", "add", "clock", "-e", "TZ=UTC", "--", TIME_SERVER, "-e", "x", "--", "y").assert_success()
+    claw("mcp", "add", "npx", "npx", "-y", "pkg", "--flag").assert_success()
+    servers = json.loads((workspace / ".claw" / "settings.local.json").read_text())["mcpServers"]
+    assert servers["secure"]["headers"] == {"Authorization": "Bearer t"}
+    assert servers["clock"] == {
+        "type": "stdio",
+        "command": TIME_SERVER,
+        "args": ["-e", "x", "--", "y"],
+        "env": {"TZ": "UTC"},
+    }
+    assert servers["npx"]["args"] == ["-y", "pkg", "--flag"]
+
+
 def test_help_lists_the_mcp_run_options(claw) -> None:  # type: ignore[no-untyped-def]
     # claw-mcp adds them (claw_register_run_options); the kernel knows nothing of MCP.
     out = claw("--help").assert_success().stdout

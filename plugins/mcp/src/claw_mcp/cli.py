@@ -185,7 +185,9 @@ def _pairs(values: tuple[str, ...], sep: str, what: str) -> dict[str, str]:
     return out
 
 
-@mcp.command("add", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+# Options go anywhere before ``--`` (``add -t http NAME URL -H 'K: v'``, Claude Code's documented form);
+# after it everything is the server's command line. A command's own unknown options need no ``--``.
+@mcp.command("add", context_settings={"ignore_unknown_options": True})
 @click.option(
     "-t", "--transport", type=click.Choice(["stdio", "sse", "http", "ws"]), default="stdio", show_default=True
 )
@@ -211,8 +213,6 @@ def add_cmd(
     Scopes: local (.claw/settings.local.json, this workspace only, default), project (.mcp.json,
     shared with the repository), user (your settings, every workspace)."""
     app = _app(ctx)
-    if target and target[0] == "--":  # `add NAME -- CMD ...`: click keeps the separator after NAME
-        target = target[1:]
     if not target:
         raise UsageError("give the command to run (after --) or the server URL")
     entry: dict[str, Any]
