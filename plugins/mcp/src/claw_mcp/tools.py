@@ -37,7 +37,10 @@ def _error_text(exc: Exception) -> str:
         return str(exc)
     if isinstance(exc, mcp.MCPError):
         error: Any = exc  # the SDK is imported lazily, so its class is not known statically
-        return f"MCP error {error.code}: {error.message}"
+        prefix = f"MCP error {error.code}:"
+        # Servers on the TypeScript SDK already put that prefix in the message: say it once.
+        message = str(error.message).removeprefix(prefix).strip()
+        return f"{prefix} {message}"
     if is_connection_error(exc):
         return f"connection to the MCP server failed: {type(exc).__name__}: {exc}"
     raise exc
@@ -341,7 +344,10 @@ def prompt_commands(manager: McpManager, server: str, prompts: list[Any]) -> lis
             if len(words) > len(names) and names:
                 words = [*words[: len(names) - 1], " ".join(words[len(names) - 1 :])]
             arguments = dict(zip(names, words, strict=False))
-            result = await manager.request(server, lambda s: s.get_prompt(prompt_name, arguments))
+            try:
+                result = await manager.request(server, lambda s: s.get_prompt(prompt_name, arguments))
+            except Exception as exc:  # the server's refusal, in the words the model's tool calls get
+                raise claw.ClawError(f"/{tool_name(server, prompt_name)} failed: {_error_text(exc)}") from exc
             parts = []
             for message in result.messages:
                 parts.extend(
