@@ -196,6 +196,18 @@ def test_add_takes_options_after_the_name_as_claude_code_documents(claw, workspa
     assert servers["npx"]["args"] == ["-y", "pkg", "--flag"]
 
 
+def test_a_rejected_server_is_listed_as_rejected_not_missing(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    """``claw mcp reject`` keeps a ``.mcp.json`` server from starting; ``list`` and ``get`` still say it is
+    there and how to start it, instead of "no MCP server named ..."."""
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"db": {"command": TIME_SERVER}}}))
+    claw("mcp", "reject", "db").assert_success()
+    hint = "rejected (disabledMcpjsonServers); not started: `claw mcp approve db` to start it"
+    assert claw("mcp", "list").assert_success().stdout.splitlines() == [f"db: {hint}"]
+    claw("mcp", "get", "db").assert_failure(1, f'claw: error: MCP server "db" from .mcp.json is {hint}')
+    claw("mcp", "approve", "db").assert_success()
+    assert "✓ Connected" in claw("mcp", "get", "db").assert_success().stdout
+
+
 def test_help_lists_the_mcp_run_options(claw) -> None:  # type: ignore[no-untyped-def]
     # claw-mcp adds them (claw_register_run_options); the kernel knows nothing of MCP.
     out = claw("--help").assert_success().stdout

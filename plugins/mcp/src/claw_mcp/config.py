@@ -157,6 +157,8 @@ class Resolved:
     untrusted: list[str] = field(default_factory=list)
     #: ``.mcp.json`` servers left out because they are neither approved nor rejected (interactive).
     unapproved: list[str] = field(default_factory=list)
+    #: ``.mcp.json`` servers left out because ``disabledMcpjsonServers`` names them.
+    rejected: list[str] = field(default_factory=list)
 
 
 def approval(name: str, settings: Mapping[str, Any] | None) -> str:
@@ -270,6 +272,7 @@ def resolve(
                 in_files.add(name)
                 state = approval(name, settings) if scope == "project" else "approved"
                 if state == "rejected":
+                    out.rejected.append(name)
                     continue
                 if state == "unknown" and ask_approval:
                     out.unapproved.append(name)
