@@ -301,7 +301,7 @@ class McpManager:
             cfg["stderr"] = server.log
             if cfg.get("sandbox"):
                 if self.confine is None:
-                    raise ValueError(
+                    raise claw.ConfigError(
                         '"sandbox": true but no sandbox is configured (settings sandbox.enabled)'
                     )
                 argv = self.confine([cfg["command"], *cfg.get("args", [])])
@@ -398,7 +398,7 @@ class McpManager:
         transport_cls = self.transports.get(server.config.type)
         if transport_cls is None:
             known = ", ".join(sorted(self.transports))
-            raise ValueError(f'unknown transport type "{server.config.type}" (known: {known})')
+            raise claw.ConfigError(f'unknown transport type "{server.config.type}" (known: {known})')
         cfg = self._connect_config(server)
         scope = anyio.CancelScope(deadline=anyio.current_time() + self.timeout)
         server.lists_changed = asyncio.Event()
