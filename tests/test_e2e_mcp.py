@@ -212,3 +212,40 @@ def test_an_unreadable_mcp_config_ends_the_run_before_it_starts(
         res.assert_failure(1, f"claw: error: {message}")
         assert res.stdout == "" and len(res.stderr.strip().splitlines()) == 1
     assert scripted_default.requests == []
+
+
+#: A stdio MCP server whose one tool, ``slow``, never answers (it sleeps far past any test's patience).
+SLOW_SERVER = """
+import json, sys, time
+for line in sys.stdin:
+    m = json.loads(line)
+    if "id" not in m or "method" not in m:
+        continue
+    if m["method"] == "tools/call":
+        time.sleep(600)
+    result = {
+        "initialize": {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
+                       "serverInfo": {"name": "slow", "version": "1"}},
+        "tools/list": {"tools": [{"name": "slow", "inputSchema": {"type": "object"}}]},
+    }.get(m["method"], {})
+    print(json.dumps({"jsonrpc": "2.0", "id": m["id"], "result": result}), flush=True)
+"""
+
+
+def test_mcp_tool_timeout_ends_the_call_and_says_why(
+    claw, scripted_default, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """``MCP_TOOL_TIMEOUT`` (milliseconds, Claude Code's variable) ends a call the server never answers;
+    the model is told which server, which tool, and which setting, and the run goes on."""
+    server = tmp_path / "slow.py"
+    server.write_text(SLOW_SERVER)
+    mcp_json(workspace, {"s": {"command": sys.executable, "args": [str(server)]}})
+    scripted_default.script(Reply(ToolCall("mcp__s__slow", {}, id="toolu_s")), Reply(Text("gave up")))
+    claw.env["MCP_TOOL_TIMEOUT"] = "700"
+    started = time.monotonic()
+    res = claw("-p", "go", "--allowed-tools", "mcp__s", "--output-format", "json").assert_success()
+    assert time.monotonic() - started < 30
+    result = next(r for r in all_tool_results(scripted_default.requests) if r["tool_use_id"] == "toolu_s")
+    assert result["is_error"]
+    assert result["content"] == 'MCP server "s" did not answer slow within 700 ms (MCP_TOOL_TIMEOUT)'
+    assert res.json()["result"] == "gave up"

@@ -101,6 +101,14 @@ class McpTool(claw.Tool):
                 replayable=self.replayable,
             )
         except Exception as exc:
+            if (
+                timeout is not None
+                and getattr(exc, "code", None) == require("mcp_types", dist=DIST).REQUEST_TIMEOUT
+            ):
+                return claw.ToolResult.error(
+                    f'MCP server "{self.server}" did not answer {self.tool} within {timeout * 1000:.0f} ms '
+                    "(MCP_TOOL_TIMEOUT)"
+                )
             return claw.ToolResult.error(_error_text(exc))
         blocks: list[claw.TextBlock | claw.ImageBlock] = convert_content(result.content)
         if not blocks and result.structured_content is not None:
