@@ -110,6 +110,11 @@ def test_list_reports_bad_entries_and_log_files(claw, workspace: Path, tmp_path:
     log_line = next(line for line in out.splitlines() if line.strip().startswith("log:"))
     log = Path(log_line.split("log:", 1)[1].strip())
     assert "crashed on purpose" in log.read_text()
+    # The reason quotes what the server last said on stderr in this attempt, not an older run's lines.
+    said = f"crash: {sys.executable} {crash} - ✗ Failed: the server exited during start-up"
+    assert f"{said}: crashed on purpose (see {log})" in out.splitlines()
+    crash.write_text("import sys\nsys.exit(1)\n")
+    assert f"{said} (see {log})" in claw("mcp", "list").assert_failure(1).stdout.splitlines()
 
 
 def test_doctor_shows_each_server(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ from claw import get_logger, require, state_dir
 
 from claw_mcp.config import ServerConfig
 from claw_mcp.oauth import ReauthRequired, TokenFile, headless_provider
-from claw_mcp.transports import open_streams
+from claw_mcp.transports import last_line, log_size, open_streams
 
 DIST = "claw-mcp"
 DEFAULT_TIMEOUT_MS = 30000
@@ -152,6 +152,8 @@ class Server:
     connects: int = 0
     #: stdio: the file the server's stderr is appended to.
     log: str | None = None
+    #: Where the log ended when the current attempt started (its own lines follow).
+    log_start: int = 0
     #: http/sse: the ``httpx2.Auth`` to use instead of the stored-token provider (``claw mcp login``).
     auth: Any = None
     #: Set by the OAuth provider when the server asked for an authorization this run cannot do.
@@ -296,6 +298,7 @@ class McpManager:
         cfg = dict(server.config.data)
         cfg["server"] = server.name
         if server.config.type == "stdio":
+            server.log_start = log_size(server.log)
             cfg["env"] = {**self.env, **(cfg.get("env") or {})}
             cfg.setdefault("cwd", str(self.workspace))
             cfg["stderr"] = server.log
@@ -387,6 +390,9 @@ class McpManager:
         reason = describe(exc)
         if _find(exc, TimeoutError) is not None or "Cancel" in reason:
             reason = f"timed out after {self.timeout * 1000:.0f} ms (MCP_TIMEOUT)"
+        elif server.log and reason == "MCPError: Connection closed":  # the process ended (or shut stdout)
+            said = last_line(server.log, server.log_start)
+            reason = "the server exited during start-up" + (f": {said}" if said else "")
         if server.log:
             reason += f" (see {server.log})"
         return reason
