@@ -62,6 +62,11 @@ def test_add_list_get_remove(claw, workspace: Path) -> None:  # type: ignore[no-
         2, 'mcpServers.nourl: "url" is required'
     )
     claw("mcp", "add-json", "x", "{nope").assert_failure(2, "add-json: invalid JSON")
+    claw("mcp", "add-json", "odd", '{"type": "carrier-pigeon", "url": "x"}').assert_failure(
+        2,
+        'claw: error: unknown transport type "carrier-pigeon" (known: http, sse, stdio, streamable-http, ws)',
+    )
+    assert "odd" not in json.loads((workspace / ".claw" / "settings.local.json").read_text())["mcpServers"]
     claw("mcp", "remove", "sock").assert_success()
 
     # "api" is invalid: everything is listed, and the exit status says something failed.

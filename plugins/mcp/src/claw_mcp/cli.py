@@ -244,6 +244,9 @@ def _store(app: Any, name: str, entry: dict[str, Any], scope: str) -> None:
     checked = check_entry(name, entry, str(path), scope, {**app.env, **_placeholders(entry)})
     if isinstance(checked, BadEntry):
         raise UsageError(str(checked))
+    known = _transports(app)
+    if checked.type not in known:  # a server that could never start: say so now, not at every start
+        raise UsageError(f'unknown transport type "{checked.type}" (known: {", ".join(sorted(known))})')
     data = _read(path)
     servers = data.setdefault("mcpServers", {})
     if name in servers:
