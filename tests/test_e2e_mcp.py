@@ -249,3 +249,22 @@ def test_mcp_tool_timeout_ends_the_call_and_says_why(
     assert result["is_error"]
     assert result["content"] == 'MCP server "s" did not answer slow within 700 ms (MCP_TOOL_TIMEOUT)'
     assert res.json()["result"] == "gave up"
+
+
+def test_a_server_that_hangs_at_initialize_is_stopped_when_mcp_timeout_runs_out(
+    claw, scripted_default, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Start-up gives up on a server at ``MCP_TIMEOUT`` and stops its connection attempt then, so the end
+    of a short run only waits out the server's shutdown: one warning, and no "did not finish
+    claw_session_end" from a connection attempt still running on a deadline of its own (which began
+    later, after the MCP SDK was imported: the run is a fresh process)."""
+    hang = tmp_path / "hang.py"
+    hang.write_text("import time\ntime.sleep(600)\n")
+    mcp_json(workspace, {"hang": {"command": sys.executable, "args": [str(hang)]}})
+    scripted_default.script(Reply(Text("done")))
+    claw.env["MCP_TIMEOUT"] = "1000"
+    res = claw.subprocess("-p", "hi", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "done"
+    assert [line for line in res.stderr.splitlines() if line.startswith("claw: ")] == [
+        'claw: warning: MCP server "hang" failed to start: timed out after 1000 ms (MCP_TIMEOUT)'
+    ]

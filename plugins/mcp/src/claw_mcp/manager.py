@@ -154,6 +154,8 @@ class Server:
     log: str | None = None
     #: Where the log ended when the current attempt started (its own lines follow).
     log_start: int = 0
+    #: The connect attempt's cancel scope: start-up ends it when ``MCP_TIMEOUT`` runs out.
+    connecting: Any = None
     #: http/sse: the ``httpx2.Auth`` to use instead of the stored-token provider (``claw mcp login``).
     auth: Any = None
     #: Set by the OAuth provider when the server asked for an authorization this run cannot do.
@@ -248,6 +250,8 @@ class McpManager:
         for server in self.servers.values():
             if not server.settled.is_set():
                 server.settle("failed", f"timed out after {self.timeout * 1000:.0f} ms (MCP_TIMEOUT)")
+                if server.connecting is not None:  # stop it now: its own deadline started later
+                    server.connecting.cancel()
                 if on_settled is not None:
                     on_settled(server)
 
@@ -406,7 +410,7 @@ class McpManager:
             known = ", ".join(sorted(self.transports))
             raise claw.ConfigError(f'unknown transport type "{server.config.type}" (known: {known})')
         cfg = self._connect_config(server)
-        scope = anyio.CancelScope(deadline=anyio.current_time() + self.timeout)
+        scope = server.connecting = anyio.CancelScope(deadline=anyio.current_time() + self.timeout)
         server.lists_changed = asyncio.Event()
         with scope:
             async with (
