@@ -268,3 +268,22 @@ def test_a_server_that_hangs_at_initialize_is_stopped_when_mcp_timeout_runs_out(
     assert [line for line in res.stderr.splitlines() if line.startswith("claw: ")] == [
         'claw: warning: MCP server "hang" failed to start: timed out after 1000 ms (MCP_TIMEOUT)'
     ]
+
+
+def test_a_limit_that_is_not_a_number_is_reported_once_and_the_default_used(
+    claw, scripted_default, workspace: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """``MCP_TIMEOUT=30s`` (seconds, or a typo) was silently ignored; it is now one warning each, once,
+    and the run goes on with the default."""
+    mcp_json(workspace, {"time": {"command": TIME_SERVER}})
+    now = ToolCall("mcp__time__get_current_time", {"timezone": "UTC"}, id="toolu_n")
+    scripted_default.script(Reply(now), Reply(now), Reply(Text("done")))
+    claw.env.update(MCP_TIMEOUT="30s", MCP_TOOL_TIMEOUT="2 s", MAX_MCP_OUTPUT_TOKENS="lots")
+    res = claw.subprocess("-p", "hi", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "done"
+    warnings = sorted(line for line in res.stderr.splitlines() if line.startswith("claw: "))
+    assert warnings == [
+        "claw: warning: MAX_MCP_OUTPUT_TOKENS='lots' is not a whole number; ignored (as if unset)",
+        "claw: warning: MCP_TIMEOUT='30s' is not a whole number; ignored (as if unset)",
+        "claw: warning: MCP_TOOL_TIMEOUT='2 s' is not a whole number; ignored (as if unset)",
+    ]

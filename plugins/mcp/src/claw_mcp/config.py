@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claw import PROJECT_DIR_NAME, ConfigError, config_dir, parse_json, read_json_file
+from claw import PROJECT_DIR_NAME, ConfigError, config_dir, parse_json, read_json_file, warn
 
 #: The project-scope file, at the workspace root (Claude Code's name).
 PROJECT_FILE = ".mcp.json"
@@ -159,6 +159,20 @@ class Resolved:
     unapproved: list[str] = field(default_factory=list)
     #: ``.mcp.json`` servers left out because ``disabledMcpjsonServers`` names them.
     rejected: list[str] = field(default_factory=list)
+
+
+def env_number(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole-number environment setting (``MCP_TIMEOUT``, ``MCP_TOOL_TIMEOUT``,
+    ``MAX_MCP_OUTPUT_TOKENS``); a value that is not one is reported (once) and ``default`` used, so
+    a typo does not silently leave the limit at a value the user did not choose."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        warn(f"{name}={value!r} is not a whole number; ignored (as if unset)")
+        return default
 
 
 def approval(name: str, settings: Mapping[str, Any] | None) -> str:

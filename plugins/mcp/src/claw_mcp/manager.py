@@ -33,7 +33,7 @@ from typing import Any
 import claw
 from claw import get_logger, require, state_dir
 
-from claw_mcp.config import ServerConfig
+from claw_mcp.config import ServerConfig, env_number
 from claw_mcp.oauth import ReauthRequired, TokenFile, headless_provider
 from claw_mcp.transports import last_line, log_size, open_streams
 
@@ -52,10 +52,7 @@ def log_path(server: str, env: Mapping[str, str] | None = None) -> Path:
 
 def startup_timeout(env: Mapping[str, str]) -> float:
     """``MCP_TIMEOUT`` in seconds."""
-    try:
-        return max(0.001, int(env.get("MCP_TIMEOUT", DEFAULT_TIMEOUT_MS)) / 1000)
-    except ValueError:
-        return DEFAULT_TIMEOUT_MS / 1000
+    return max(0.001, env_number(env, "MCP_TIMEOUT", DEFAULT_TIMEOUT_MS) / 1000)
 
 
 class ServerUnavailable(Exception):

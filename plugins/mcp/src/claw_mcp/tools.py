@@ -19,6 +19,7 @@ from typing import Any
 import claw
 from claw import require, state_dir
 
+from claw_mcp.config import env_number
 from claw_mcp.manager import CallInterrupted, McpManager, ServerUnavailable, is_connection_error
 
 DIST = "claw-mcp"
@@ -135,10 +136,7 @@ CHARS_PER_TOKEN = 4
 
 def _max_output_tokens(env: Mapping[str, str]) -> int:
     """``MAX_MCP_OUTPUT_TOKENS``, as Claude Code (default 25000)."""
-    try:
-        return max(1, int(env.get("MAX_MCP_OUTPUT_TOKENS", DEFAULT_MAX_OUTPUT_TOKENS)))
-    except ValueError:
-        return DEFAULT_MAX_OUTPUT_TOKENS
+    return max(1, env_number(env, "MAX_MCP_OUTPUT_TOKENS", DEFAULT_MAX_OUTPUT_TOKENS))
 
 
 def truncate(
@@ -167,11 +165,8 @@ def truncate(
 
 def _tool_timeout(env: Mapping[str, str]) -> float | None:
     """``MCP_TOOL_TIMEOUT`` (milliseconds), as Claude Code; unset means no limit."""
-    value = env.get("MCP_TOOL_TIMEOUT")
-    try:
-        return int(value) / 1000 if value else None
-    except ValueError:
-        return None
+    value = env_number(env, "MCP_TOOL_TIMEOUT", 0)
+    return value / 1000 if value > 0 else None
 
 
 class ListMcpResources(claw.Tool):
