@@ -211,3 +211,97 @@ def test_mcp_config_takes_the_configs_that_follow_as_claude_code_does(
     lines = res.assert_success().json_lines()
     assert {s["name"] for s in lines[0]["mcp_servers"]} >= {"a", "b"}
     assert scripted_default.requests[0]["messages"][0]["content"][0]["text"] == "hi there"
+
+
+def test_an_unreadable_mcp_config_ends_the_run_before_it_starts(
+    claw, scripted_default, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """As in Claude Code, a ``--mcp-config`` that cannot be read is fatal: the user named those servers,
+    so a run without them (or, with ``--strict-mcp-config``, without any) is not the run asked for."""
+    scripted_default.script(Reply(Text("ran anyway")))
+    missing = tmp_path / "missing.json"
+    cases = {
+        str(missing): f"--mcp-config: no such file: {missing}",
+        "{bad": "--mcp-config:1:2: invalid JSON",
+        '{"mcpServers": []}': "--mcp-config: mcpServers must be an object",
+    }
+    for value, message in cases.items():
+        res = claw("-p", "hi", "--mcp-config", value, "--strict-mcp-config", "--output-format", "json")
+        res.assert_failure(1, f"claw: error: {message}")
+        assert res.stdout == "" and len(res.stderr.strip().splitlines()) == 1
+    assert scripted_default.requests == []
+
+
+#: A stdio MCP server whose one tool, ``slow``, never answers (it sleeps far past any test's patience).
+SLOW_SERVER = """
+import json, sys, time
+for line in sys.stdin:
+    m = json.loads(line)
+    if "id" not in m or "method" not in m:
+        continue
+    if m["method"] == "tools/call":
+        time.sleep(600)
+    result = {
+        "initialize": {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
+                       "serverInfo": {"name": "slow", "version": "1"}},
+        "tools/list": {"tools": [{"name": "slow", "inputSchema": {"type": "object"}}]},
+    }.get(m["method"], {})
+    print(json.dumps({"jsonrpc": "2.0", "id": m["id"], "result": result}), flush=True)
+"""
+
+
+def test_mcp_tool_timeout_ends_the_call_and_says_why(
+    claw, scripted_default, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """``MCP_TOOL_TIMEOUT`` (milliseconds, Claude Code's variable) ends a call the server never answers;
+    the model is told which server, which tool, and which setting, and the run goes on."""
+    server = tmp_path / "slow.py"
+    server.write_text(SLOW_SERVER)
+    mcp_json(workspace, {"s": {"command": sys.executable, "args": [str(server)]}})
+    scripted_default.script(Reply(ToolCall("mcp__s__slow", {}, id="toolu_s")), Reply(Text("gave up")))
+    claw.env["MCP_TOOL_TIMEOUT"] = "700"
+    started = time.monotonic()
+    res = claw("-p", "go", "--allowed-tools", "mcp__s", "--output-format", "json").assert_success()
+    assert time.monotonic() - started < 30
+    result = next(r for r in all_tool_results(scripted_default.requests) if r["tool_use_id"] == "toolu_s")
+    assert result["is_error"]
+    assert result["content"] == 'MCP server "s" did not answer slow within 700 ms (MCP_TOOL_TIMEOUT)'
+    assert res.json()["result"] == "gave up"
+
+
+def test_a_server_that_hangs_at_initialize_is_stopped_when_mcp_timeout_runs_out(
+    claw, scripted_default, workspace: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Start-up gives up on a server at ``MCP_TIMEOUT`` and stops its connection attempt then, so the end
+    of a short run only waits out the server's shutdown: one warning, and no "did not finish
+    claw_session_end" from a connection attempt still running on a deadline of its own (which began
+    later, after the MCP SDK was imported: the run is a fresh process)."""
+    hang = tmp_path / "hang.py"
+    hang.write_text("import time\ntime.sleep(600)\n")
+    mcp_json(workspace, {"hang": {"command": sys.executable, "args": [str(hang)]}})
+    scripted_default.script(Reply(Text("done")))
+    claw.env["MCP_TIMEOUT"] = "1000"
+    res = claw.subprocess("-p", "hi", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "done"
+    assert [line for line in res.stderr.splitlines() if line.startswith("claw: ")] == [
+        'claw: warning: MCP server "hang" failed to start: timed out after 1000 ms (MCP_TIMEOUT)'
+    ]
+
+
+def test_a_limit_that_is_not_a_number_is_reported_once_and_the_default_used(
+    claw, scripted_default, workspace: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """``MCP_TIMEOUT=30s`` (seconds, or a typo) was silently ignored; it is now one warning each, once,
+    and the run goes on with the default."""
+    mcp_json(workspace, {"time": {"command": TIME_SERVER}})
+    now = ToolCall("mcp__time__get_current_time", {"timezone": "UTC"}, id="toolu_n")
+    scripted_default.script(Reply(now), Reply(now), Reply(Text("done")))
+    claw.env.update(MCP_TIMEOUT="30s", MCP_TOOL_TIMEOUT="2 s", MAX_MCP_OUTPUT_TOKENS="lots")
+    res = claw.subprocess("-p", "hi", "--output-format", "json").assert_success()
+    assert res.json()["result"] == "done"
+    warnings = sorted(line for line in res.stderr.splitlines() if line.startswith("claw: "))
+    assert warnings == [
+        "claw: warning: MAX_MCP_OUTPUT_TOKENS='lots' is not a whole number; ignored (as if unset)",
+        "claw: warning: MCP_TIMEOUT='30s' is not a whole number; ignored (as if unset)",
+        "claw: warning: MCP_TOOL_TIMEOUT='2 s' is not a whole number; ignored (as if unset)",
+    ]

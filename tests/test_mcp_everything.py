@@ -185,3 +185,28 @@ def test_http_server_restarted_mid_session_gets_a_new_session(
     assert not out["toggle"].is_error, out["toggle"].content
     assert "logging" in out["toggle"].content.lower()
     assert out["after"].content == "Echo: b"
+
+
+def test_server_errors_are_said_once_to_the_model_and_the_user(
+    claw, scripted_default, workspace: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Servers on the TypeScript SDK put "MCP error <code>:" in the error message itself: the model's
+    tool result says it once, and a prompt command's refusal is one ``claw: error:`` line in those words
+    (no Python class name)."""
+    from claw.testing.script import Reply, Text, ToolCall
+    from transcripts import all_tool_results
+
+    command = node_server()
+    everything = {"command": command[0], "args": [command[1], "stdio"]}
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"every": everything}}))
+    missing = {"server": "every", "uri": "demo://nope"}
+    scripted_default.script(Reply(ToolCall("ReadMcpResource", missing, id="toolu_r")), Reply(Text("done")))
+    claw("-p", "read it", "--output-format", "json").assert_success()
+    result = next(r for r in all_tool_results(scripted_default.requests) if r["tool_use_id"] == "toolu_r")
+    assert result["is_error"] and result["content"] == "MCP error -32602: Resource demo://nope not found"
+
+    res = claw("-p", "/mcp__every__args-prompt", "--output-format", "json").assert_failure(1)
+    assert res.stderr.startswith(
+        "claw: error: /mcp__every__args-prompt failed: MCP error -32602: Invalid arguments for prompt args-prompt"
+    )
+    assert "MCPError" not in res.stderr and res.stderr.count("MCP error") == 1

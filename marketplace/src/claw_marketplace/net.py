@@ -76,6 +76,8 @@ class Fetcher:
         self.insecure = insecure
         self.ca_bundle = ca_bundle
         self._client: Any = None
+        #: Hosts already warned about (plain HTTP): the index, manifest and wheel are one warning.
+        self._warned: set[str] = set()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -110,7 +112,10 @@ class Fetcher:
                 raise MarketplaceError(
                     f"refused: {url} is not HTTPS (pass --insecure-marketplace to allow plain HTTP)"
                 )
-            warn(f"using plain HTTP for {url}: anyone on the network can change what is installed")
+            host = urlsplit(url).netloc
+            if host not in self._warned:
+                self._warned.add(host)
+                warn(f"using plain HTTP for {url}: anyone on the network can change what is installed")
             return
         raise MarketplaceError(f"refused: unsupported URL scheme in {url!r} (use https://)")
 

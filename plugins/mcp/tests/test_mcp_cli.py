@@ -62,6 +62,11 @@ def test_add_list_get_remove(claw, workspace: Path) -> None:  # type: ignore[no-
         2, 'mcpServers.nourl: "url" is required'
     )
     claw("mcp", "add-json", "x", "{nope").assert_failure(2, "add-json: invalid JSON")
+    claw("mcp", "add-json", "odd", '{"type": "carrier-pigeon", "url": "x"}').assert_failure(
+        2,
+        'claw: error: unknown transport type "carrier-pigeon" (known: http, sse, stdio, streamable-http, ws)',
+    )
+    assert "odd" not in json.loads((workspace / ".claw" / "settings.local.json").read_text())["mcpServers"]
     claw("mcp", "remove", "sock").assert_success()
 
     # "api" is invalid: everything is listed, and the exit status says something failed.
@@ -110,6 +115,11 @@ def test_list_reports_bad_entries_and_log_files(claw, workspace: Path, tmp_path:
     log_line = next(line for line in out.splitlines() if line.strip().startswith("log:"))
     log = Path(log_line.split("log:", 1)[1].strip())
     assert "crashed on purpose" in log.read_text()
+    # The reason quotes what the server last said on stderr in this attempt, not an older run's lines.
+    said = f"crash: {sys.executable} {crash} - ✗ Failed: the server exited during start-up"
+    assert f"{said}: crashed on purpose (see {log})" in out.splitlines()
+    crash.write_text("import sys\nsys.exit(1)\n")
+    assert f"{said} (see {log})" in claw("mcp", "list").assert_failure(1).stdout.splitlines()
 
 
 def test_doctor_shows_each_server(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]
@@ -168,6 +178,44 @@ def test_list_exits_1_when_one_server_fails_and_still_lists_all(
     del servers["crash"]
     (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": servers}))
     claw("mcp", "list").assert_success()
+
+
+def test_add_takes_options_after_the_name_as_claude_code_documents(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    """``claude mcp add --transport http NAME URL --header '...'`` (Claude Code's documented form) and
+    ``add NAME -e K=V -- CMD ...``: options go anywhere before ``--``; after it they are the command's."""
+    claw(
+        "mcp",
+        "add",
+        "--transport",
+        "http",
+        "secure",
+        "http://127.0.0.1:9/mcp",
+        "--header",
+        "Authorization: Bearer t",
+    ).assert_success()
+    claw("mcp", "add", "clock", "-e", "TZ=UTC", "--", TIME_SERVER, "-e", "x", "--", "y").assert_success()
+    claw("mcp", "add", "npx", "npx", "-y", "pkg", "--flag").assert_success()
+    servers = json.loads((workspace / ".claw" / "settings.local.json").read_text())["mcpServers"]
+    assert servers["secure"]["headers"] == {"Authorization": "Bearer t"}
+    assert servers["clock"] == {
+        "type": "stdio",
+        "command": TIME_SERVER,
+        "args": ["-e", "x", "--", "y"],
+        "env": {"TZ": "UTC"},
+    }
+    assert servers["npx"]["args"] == ["-y", "pkg", "--flag"]
+
+
+def test_a_rejected_server_is_listed_as_rejected_not_missing(claw, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    """``claw mcp reject`` keeps a ``.mcp.json`` server from starting; ``list`` and ``get`` still say it is
+    there and how to start it, instead of "no MCP server named ..."."""
+    (workspace / ".mcp.json").write_text(json.dumps({"mcpServers": {"db": {"command": TIME_SERVER}}}))
+    claw("mcp", "reject", "db").assert_success()
+    hint = "rejected (disabledMcpjsonServers); not started: `claw mcp approve db` to start it"
+    assert claw("mcp", "list").assert_success().stdout.splitlines() == [f"db: {hint}"]
+    claw("mcp", "get", "db").assert_failure(1, f'claw: error: MCP server "db" from .mcp.json is {hint}')
+    claw("mcp", "approve", "db").assert_success()
+    assert "✓ Connected" in claw("mcp", "get", "db").assert_success().stdout
 
 
 def test_help_lists_the_mcp_run_options(claw) -> None:  # type: ignore[no-untyped-def]

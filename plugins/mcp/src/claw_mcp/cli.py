@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 SCOPES = ("local", "project", "user")
 #: The longest ``claw doctor`` waits for a server (``MCP_TIMEOUT`` when shorter).
 DOCTOR_TIMEOUT = 10.0
+#: How a rejected ``.mcp.json`` server is shown (it is not started, so has no status).
+REJECTED = "rejected (disabledMcpjsonServers); not started: `claw mcp approve NAME` to start it"
 MARKS = {"connected": "✓ Connected", "failed": "✗ Failed", "needs-auth": "! Needs authentication"}
 
 
@@ -36,8 +38,11 @@ def _resolved(app: CommandContext) -> Any:
 
 
 def _held_lines(resolved: Any, hint: str) -> list[str]:
-    """One line per server of the folder's files left out because the folder is not trusted."""
-    return [f"{name}: held back: the folder is not trusted ({hint})" for name in resolved.untrusted]
+    """One line per server of the folder's files left out: the folder is not trusted, or the server
+    was rejected (``disabledMcpjsonServers``), so a configured server never just vanishes."""
+    return [f"{name}: held back: the folder is not trusted ({hint})" for name in resolved.untrusted] + [
+        f"{name}: {REJECTED.replace('NAME', name)}" for name in resolved.rejected
+    ]
 
 
 def _transports(app: CommandContext) -> dict[str, Any]:
@@ -89,7 +94,7 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     failed = [s["name"] for s in statuses + bad if s["status"] == "failed"]
     if as_json:
         click.echo(json.dumps(statuses + bad, indent=2))
-    elif not statuses and not bad and not resolved.source_errors and not resolved.untrusted:
+    elif not (statuses or bad or resolved.source_errors or resolved.untrusted or resolved.rejected):
         click.echo("No MCP servers configured. Use `claw mcp add` to add one.")
     else:
         for line in _held_lines(resolved, app.settings.trust.how_to_trust):
@@ -128,6 +133,8 @@ def get_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
     server = resolved.servers.get(name)
     if server is None and name in resolved.untrusted:
         raise ClawError(f'MCP server "{name}" is held back: {app.settings.trust.how_to_trust}')
+    if server is None and name in resolved.rejected:
+        raise ClawError(f'MCP server "{name}" from .mcp.json is {REJECTED.replace("NAME", name)}')
     if server is None:
         raise UsageError(f'no MCP server named "{name}"; see `claw mcp list`')
     status = run_sync(check({name: server}, app.env, _transports(app), app.workspace))[0]
@@ -185,7 +192,9 @@ def _pairs(values: tuple[str, ...], sep: str, what: str) -> dict[str, str]:
     return out
 
 
-@mcp.command("add", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+# Options go anywhere before ``--`` (``add -t http NAME URL -H 'K: v'``, Claude Code's documented form);
+# after it everything is the server's command line. A command's own unknown options need no ``--``.
+@mcp.command("add", context_settings={"ignore_unknown_options": True})
 @click.option(
     "-t", "--transport", type=click.Choice(["stdio", "sse", "http", "ws"]), default="stdio", show_default=True
 )
@@ -211,8 +220,6 @@ def add_cmd(
     Scopes: local (.claw/settings.local.json, this workspace only, default), project (.mcp.json,
     shared with the repository), user (your settings, every workspace)."""
     app = _app(ctx)
-    if target and target[0] == "--":  # `add NAME -- CMD ...`: click keeps the separator after NAME
-        target = target[1:]
     if not target:
         raise UsageError("give the command to run (after --) or the server URL")
     entry: dict[str, Any]
@@ -237,6 +244,9 @@ def _store(app: Any, name: str, entry: dict[str, Any], scope: str) -> None:
     checked = check_entry(name, entry, str(path), scope, {**app.env, **_placeholders(entry)})
     if isinstance(checked, BadEntry):
         raise UsageError(str(checked))
+    known = _transports(app)
+    if checked.type not in known:  # a server that could never start: say so now, not at every start
+        raise UsageError(f'unknown transport type "{checked.type}" (known: {", ".join(sorted(known))})')
     data = _read(path)
     servers = data.setdefault("mcpServers", {})
     if name in servers:

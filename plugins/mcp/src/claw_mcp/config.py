@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from claw import PROJECT_DIR_NAME, ConfigError, config_dir, parse_json, read_json_file
+from claw import PROJECT_DIR_NAME, ConfigError, config_dir, parse_json, read_json_file, warn
 
 #: The project-scope file, at the workspace root (Claude Code's name).
 PROJECT_FILE = ".mcp.json"
@@ -157,6 +157,22 @@ class Resolved:
     untrusted: list[str] = field(default_factory=list)
     #: ``.mcp.json`` servers left out because they are neither approved nor rejected (interactive).
     unapproved: list[str] = field(default_factory=list)
+    #: ``.mcp.json`` servers left out because ``disabledMcpjsonServers`` names them.
+    rejected: list[str] = field(default_factory=list)
+
+
+def env_number(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole-number environment setting (``MCP_TIMEOUT``, ``MCP_TOOL_TIMEOUT``,
+    ``MAX_MCP_OUTPUT_TOKENS``); a value that is not one is reported (once) and ``default`` used, so
+    a typo does not silently leave the limit at a value the user did not choose."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        warn(f"{name}={value!r} is not a whole number; ignored (as if unset)")
+        return default
 
 
 def approval(name: str, settings: Mapping[str, Any] | None) -> str:
@@ -228,6 +244,12 @@ def read_cli_config(value: str) -> tuple[str, dict[str, Any]]:
     return str(path), data
 
 
+def read_cli_servers(value: str) -> tuple[str, dict[str, Any]]:
+    """The servers of one ``--mcp-config`` value, with its label. :raises ConfigError: unreadable."""
+    label, data = read_cli_config(value)
+    return label, _servers_of(data, label)
+
+
 def resolve(
     workspace: Path,
     env: Mapping[str, str],
@@ -264,6 +286,7 @@ def resolve(
                 in_files.add(name)
                 state = approval(name, settings) if scope == "project" else "approved"
                 if state == "rejected":
+                    out.rejected.append(name)
                     continue
                 if state == "unknown" and ask_approval:
                     out.unapproved.append(name)
@@ -275,8 +298,8 @@ def resolve(
                 raw = {name: (entry, "settings", "settings"), **raw}
     for value in cli_configs:
         try:
-            label, data = read_cli_config(value)
-            for name, entry in _servers_of(data, label).items():
+            label, servers = read_cli_servers(value)
+            for name, entry in servers.items():
                 raw[name] = (entry, label, "cli")
         except ConfigError as exc:
             out.source_errors.append(str(exc))

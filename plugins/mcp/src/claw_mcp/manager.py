@@ -33,9 +33,9 @@ from typing import Any
 import claw
 from claw import get_logger, require, state_dir
 
-from claw_mcp.config import ServerConfig
+from claw_mcp.config import ServerConfig, env_number
 from claw_mcp.oauth import ReauthRequired, TokenFile, headless_provider
-from claw_mcp.transports import open_streams
+from claw_mcp.transports import last_line, log_size, open_streams
 
 DIST = "claw-mcp"
 DEFAULT_TIMEOUT_MS = 30000
@@ -52,10 +52,7 @@ def log_path(server: str, env: Mapping[str, str] | None = None) -> Path:
 
 def startup_timeout(env: Mapping[str, str]) -> float:
     """``MCP_TIMEOUT`` in seconds."""
-    try:
-        return max(0.001, int(env.get("MCP_TIMEOUT", DEFAULT_TIMEOUT_MS)) / 1000)
-    except ValueError:
-        return DEFAULT_TIMEOUT_MS / 1000
+    return max(0.001, env_number(env, "MCP_TIMEOUT", DEFAULT_TIMEOUT_MS) / 1000)
 
 
 class ServerUnavailable(Exception):
@@ -152,6 +149,10 @@ class Server:
     connects: int = 0
     #: stdio: the file the server's stderr is appended to.
     log: str | None = None
+    #: Where the log ended when the current attempt started (its own lines follow).
+    log_start: int = 0
+    #: The connect attempt's cancel scope: start-up ends it when ``MCP_TIMEOUT`` runs out.
+    connecting: Any = None
     #: http/sse: the ``httpx2.Auth`` to use instead of the stored-token provider (``claw mcp login``).
     auth: Any = None
     #: Set by the OAuth provider when the server asked for an authorization this run cannot do.
@@ -246,6 +247,8 @@ class McpManager:
         for server in self.servers.values():
             if not server.settled.is_set():
                 server.settle("failed", f"timed out after {self.timeout * 1000:.0f} ms (MCP_TIMEOUT)")
+                if server.connecting is not None:  # stop it now: its own deadline started later
+                    server.connecting.cancel()
                 if on_settled is not None:
                     on_settled(server)
 
@@ -296,12 +299,13 @@ class McpManager:
         cfg = dict(server.config.data)
         cfg["server"] = server.name
         if server.config.type == "stdio":
+            server.log_start = log_size(server.log)
             cfg["env"] = {**self.env, **(cfg.get("env") or {})}
             cfg.setdefault("cwd", str(self.workspace))
             cfg["stderr"] = server.log
             if cfg.get("sandbox"):
                 if self.confine is None:
-                    raise ValueError(
+                    raise claw.ConfigError(
                         '"sandbox": true but no sandbox is configured (settings sandbox.enabled)'
                     )
                 argv = self.confine([cfg["command"], *cfg.get("args", [])])
@@ -387,6 +391,9 @@ class McpManager:
         reason = describe(exc)
         if _find(exc, TimeoutError) is not None or "Cancel" in reason:
             reason = f"timed out after {self.timeout * 1000:.0f} ms (MCP_TIMEOUT)"
+        elif server.log and reason == "MCPError: Connection closed":  # the process ended (or shut stdout)
+            said = last_line(server.log, server.log_start)
+            reason = "the server exited during start-up" + (f": {said}" if said else "")
         if server.log:
             reason += f" (see {server.log})"
         return reason
@@ -398,9 +405,9 @@ class McpManager:
         transport_cls = self.transports.get(server.config.type)
         if transport_cls is None:
             known = ", ".join(sorted(self.transports))
-            raise ValueError(f'unknown transport type "{server.config.type}" (known: {known})')
+            raise claw.ConfigError(f'unknown transport type "{server.config.type}" (known: {known})')
         cfg = self._connect_config(server)
-        scope = anyio.CancelScope(deadline=anyio.current_time() + self.timeout)
+        scope = server.connecting = anyio.CancelScope(deadline=anyio.current_time() + self.timeout)
         server.lists_changed = asyncio.Event()
         with scope:
             async with (

@@ -59,6 +59,7 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
             takes=_config_word,
             metavar="CONFIGS...",
             help="Extra MCP servers: JSON files or inline JSON objects.",
+            callback=_check_mcp_configs,
         )
     )
     register(
@@ -70,6 +71,20 @@ def _config_word(word: str) -> bool:
     """A word after ``--mcp-config``'s value that is one more config (Claude Code's ``<configs...>``):
     an inline JSON object, a path, or a ``.json`` file name."""
     return word.startswith("{") or word.endswith(".json") or claw.VariadicOption.path_word(word)
+
+
+def _check_mcp_configs(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A ``--mcp-config`` that cannot be read ends the run before it starts, as in Claude Code: the
+    user named those servers, so running without them (or, with ``--strict-mcp-config``, with none)
+    would be a different run than the one asked for. Entries are still checked one by one later."""
+    if values:
+        from claw_mcp.config import read_cli_servers
+
+        for value in values:
+            read_cli_servers(value)
+    return values
 
 
 @claw.hookimpl

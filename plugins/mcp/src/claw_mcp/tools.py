@@ -19,6 +19,7 @@ from typing import Any
 import claw
 from claw import require, state_dir
 
+from claw_mcp.config import env_number
 from claw_mcp.manager import CallInterrupted, McpManager, ServerUnavailable, is_connection_error
 
 DIST = "claw-mcp"
@@ -37,7 +38,10 @@ def _error_text(exc: Exception) -> str:
         return str(exc)
     if isinstance(exc, mcp.MCPError):
         error: Any = exc  # the SDK is imported lazily, so its class is not known statically
-        return f"MCP error {error.code}: {error.message}"
+        prefix = f"MCP error {error.code}:"
+        # Servers on the TypeScript SDK already put that prefix in the message: say it once.
+        message = str(error.message).removeprefix(prefix).strip()
+        return f"{prefix} {message}"
     if is_connection_error(exc):
         return f"connection to the MCP server failed: {type(exc).__name__}: {exc}"
     raise exc
@@ -98,6 +102,14 @@ class McpTool(claw.Tool):
                 replayable=self.replayable,
             )
         except Exception as exc:
+            if (
+                timeout is not None
+                and getattr(exc, "code", None) == require("mcp_types", dist=DIST).REQUEST_TIMEOUT
+            ):
+                return claw.ToolResult.error(
+                    f'MCP server "{self.server}" did not answer {self.tool} within {timeout * 1000:.0f} ms '
+                    "(MCP_TOOL_TIMEOUT)"
+                )
             return claw.ToolResult.error(_error_text(exc))
         blocks: list[claw.TextBlock | claw.ImageBlock] = convert_content(result.content)
         if not blocks and result.structured_content is not None:
@@ -124,10 +136,7 @@ CHARS_PER_TOKEN = 4
 
 def _max_output_tokens(env: Mapping[str, str]) -> int:
     """``MAX_MCP_OUTPUT_TOKENS``, as Claude Code (default 25000)."""
-    try:
-        return max(1, int(env.get("MAX_MCP_OUTPUT_TOKENS", DEFAULT_MAX_OUTPUT_TOKENS)))
-    except ValueError:
-        return DEFAULT_MAX_OUTPUT_TOKENS
+    return max(1, env_number(env, "MAX_MCP_OUTPUT_TOKENS", DEFAULT_MAX_OUTPUT_TOKENS))
 
 
 def truncate(
@@ -156,11 +165,8 @@ def truncate(
 
 def _tool_timeout(env: Mapping[str, str]) -> float | None:
     """``MCP_TOOL_TIMEOUT`` (milliseconds), as Claude Code; unset means no limit."""
-    value = env.get("MCP_TOOL_TIMEOUT")
-    try:
-        return int(value) / 1000 if value else None
-    except ValueError:
-        return None
+    value = env_number(env, "MCP_TOOL_TIMEOUT", 0)
+    return value / 1000 if value > 0 else None
 
 
 class ListMcpResources(claw.Tool):
@@ -341,7 +347,10 @@ def prompt_commands(manager: McpManager, server: str, prompts: list[Any]) -> lis
             if len(words) > len(names) and names:
                 words = [*words[: len(names) - 1], " ".join(words[len(names) - 1 :])]
             arguments = dict(zip(names, words, strict=False))
-            result = await manager.request(server, lambda s: s.get_prompt(prompt_name, arguments))
+            try:
+                result = await manager.request(server, lambda s: s.get_prompt(prompt_name, arguments))
+            except Exception as exc:  # the server's refusal, in the words the model's tool calls get
+                raise claw.ClawError(f"/{tool_name(server, prompt_name)} failed: {_error_text(exc)}") from exc
             parts = []
             for message in result.messages:
                 parts.extend(

@@ -62,6 +62,27 @@ class StdioTransport(claw.Transport):
                 yield streams
 
 
+def log_size(path: str | None) -> int:
+    """The size of a stdio server's log now, so :func:`last_line` reads only what came after."""
+    try:
+        return Path(path).stat().st_size if path else 0
+    except OSError:
+        return 0
+
+
+def last_line(path: str, start: int) -> str:
+    """The last non-empty line a stdio server wrote to its log after ``start`` (a crash's message,
+    say ``ModuleNotFoundError: ...``), at most 200 characters; empty when it wrote nothing."""
+    try:
+        with open(path, "rb") as log:
+            log.seek(start)
+            lines = log.read()[-8192:].decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    said = next((line.strip() for line in reversed(lines) if line.strip()), "")
+    return said if len(said) <= 200 else said[:199] + "…"
+
+
 def _timeout(config: dict[str, Any]) -> Any:
     httpx2 = require("httpx2", dist=DIST)
     return httpx2.Timeout(float(config.get("timeout", 30)), read=float(config.get("read_timeout", 300)))
