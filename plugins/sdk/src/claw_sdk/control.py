@@ -270,14 +270,18 @@ class ControlChannel(StreamReader):
             raise ClawError(
                 f"initialize must be the first message to apply {', '.join(late)} (the session has started)"
             )
-        commands = self.loop.ctx.commands if self.loop.ctx is not None else {}
+        ctx = self.loop.ctx
+        commands, facts = (ctx.commands, ctx.facts) if ctx is not None else ({}, {})
         return {
             "commands": [
                 {"name": name, "description": c.description, "argumentHint": c.argument_hint}
                 for name, c in sorted(commands.items())
             ],
-            "output_style": "default",
-            "available_output_styles": ["default"],
+            # What plugins reported (claw-prompt the styles, claw-agents the agents); Claude Code's
+            # ``default`` style and no agents without them.
+            "agents": facts.get("agents", []),
+            "output_style": facts.get("output_style", "default"),
+            "available_output_styles": facts.get("available_output_styles", ["default"]),
             "models": [],
             "pid": os.getpid(),
             "hook_on_failure_supported": True,
