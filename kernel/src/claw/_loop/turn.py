@@ -261,6 +261,7 @@ class Turn(Compacting):
             fields=tally.fields,
             api_error_status=tally.api_status,
             model=route.address if route is not self.chain[0] else None,
+            error=error,
         )
         end = {"subtype": subtype, "is_error": is_error, "num_turns": tally.turns}
         end.update(total_cost_usd=data["total_cost_usd"], duration_ms=data["duration_ms"])

@@ -29,7 +29,9 @@ def result(
     fields: dict[str, Any] | None = None,
     api_error_status: int | None = None,
     model: str | None = None,
+    error: str | None = None,
 ) -> dict[str, Any]:
+    """``error``: why the turn failed (Claude Code's ``errors``, on every error result; else ``result``)."""
     data: dict[str, Any] = {
         "type": "result",
         "subtype": subtype,
@@ -56,6 +58,7 @@ def result(
             for model, t in costs.models.items()
         },
         "permission_denials": permission_denials,
+        **({"errors": [error or result]} if is_error else {}),
         "api_error_status": api_error_status,
         "cache_stats": cache_stats,
         "uuid": str(uuid.uuid4()),
