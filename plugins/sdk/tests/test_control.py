@@ -358,6 +358,19 @@ def test_stdin_closed_mid_turn_finishes_the_turn_and_saves_the_session(
     assert denied["is_error"] and "stdin ended before the client answered" in denied["content"]
 
 
+def test_a_question_after_stdin_closed_is_denied_at_once_not_waited_for(claw, loop_env, workspace):
+    """The client sent its message and closed stdin before claw had anything to ask: the question has
+    no one to answer it, so the call is denied at once and the turn ends (it used to wait forever)."""
+    loop_env.script(Reply(ToolCall("Touch", {"name": "late.txt"}, id="toolu_1")), Reply(Text("gave up")))
+    stdin = json.dumps(_user("make a file")) + "\n"
+    done = claw.subprocess(*ARGS, "--permission-prompt-tool", "stdio", input=stdin, timeout=60)
+    result = [o for o in done.assert_success().json_lines() if o["type"] == "result"][-1]
+    assert result["result"] == "gave up" and result["permission_denials"][0]["tool_use_id"] == "toolu_1"
+    denied = loop_env.requests[-1]["messages"][-1]["content"][0]
+    assert denied["is_error"] and "stdin ended before the client answered" in denied["content"]
+    assert not (workspace / "late.txt").exists()
+
+
 def test_initialize_registers_hook_callbacks_that_the_client_answers(claw, loop_env, workspace):
     loop_env.script(Reply(ToolCall("Touch", {"name": "no.txt"}, id="toolu_1")), Reply(Text("done")))
     with Driver(claw, "--include-hook-events", "--permission-mode", "bypassPermissions") as driver:

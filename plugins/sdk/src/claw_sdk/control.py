@@ -77,6 +77,8 @@ def reporter_of(task_id: str, session_id: str) -> ControlChannel | None:
 
 #: Who answers ``can_use_tool`` requests, in verdicts and messages.
 CLIENT = "the stream-json client"
+#: Why a request of claw's got no answer.
+STDIN_ENDED = "stdin ended before the client answered"
 
 
 class ControlChannel(StreamReader):
@@ -91,6 +93,8 @@ class ControlChannel(StreamReader):
         super().__init__(stdin, out, replay=replay)
         self._ids = itertools.count(1)
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        #: Whether stdin has ended: a request from claw then fails at once, as no answer can come.
+        self._closed = False
         #: Control requests that came before the session started, answered once it has.
         self._early: list[tuple[dict[str, Any], int]] = []
         #: Why ``initialize`` could not be applied (its answer is then this error).
@@ -168,10 +172,12 @@ class ControlChannel(StreamReader):
             self.checkpoints.before_change(ctx.resolve(path))
 
     def ended(self) -> None:
-        """Fail what still waits for the client's answer: nobody is left to give it."""
+        """Fail what still waits for the client's answer, and what would ask later: nobody is left to
+        give it (a turn still running when stdin ends asks no more)."""
+        self._closed = True
         for future in self._pending.values():
             if not future.done():
-                future.set_exception(ClawError("stdin ended before the client answered"))
+                future.set_exception(ClawError(STDIN_ENDED))
 
     def control(self, data: dict[str, Any], number: int) -> None:
         kind = data.get("type")
@@ -433,6 +439,8 @@ class ControlChannel(StreamReader):
 
         :raises ClawError: the client answered with an error, or stdin ended first.
         """
+        if self._closed:
+            raise ClawError(STDIN_ENDED)
         request_id = f"claw_req_{next(self._ids)}"
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
