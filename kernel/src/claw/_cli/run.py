@@ -93,8 +93,9 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         raise UsageError("--permission-prompt-tool stdio requires --input-format=stream-json")
     if params.get("replay_user_messages") and not stream_input:
         raise UsageError("--replay-user-messages requires --input-format=stream-json")
-    if params.get("include_hook_events") and fmt != "stream-json":
-        raise UsageError("--include-hook-events requires --output-format=stream-json")
+    for flag in ("include_hook_events", "include_partial_messages"):  # lines only stream-json prints
+        if params.get(flag) and fmt != "stream-json":
+            raise UsageError(f"--{flag.replace('_', '-')} requires --output-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
         from claw._plugin_commands import CommandContext
 
