@@ -255,6 +255,27 @@ def test_set_permission_mode_set_model_initialize_and_unknown_requests(claw, loo
     assert [r["model"] for r in loop_env.requests] == ["backup", "backup"]
 
 
+def test_set_max_thinking_tokens_sets_the_effort_of_the_next_requests(claw, loop_env):
+    """The SDK's ``setMaxThinkingTokens``: a budget maps to an effort as ``--max-thinking-tokens`` does,
+    ``null`` puts back the session's own; a budget that is not a number is an error response."""
+    loop_env.script(Reply(Text("1")), Reply(Text("2")), Reply(Text("3")))
+    with Driver(claw, "--effort", "medium") as driver:
+        driver.send(_user("one"))
+        driver.result()
+        for request_id, tokens in (("t1", 40000), ("t2", "lots")):
+            driver.send(_request(request_id, "set_max_thinking_tokens", max_thinking_tokens=tokens))
+        assert driver.response("t1")["subtype"] == "success"
+        assert "must be a whole number or null" in driver.response("t2")["error"]
+        driver.send(_user("two"))
+        driver.result()
+        driver.send(_request("t3", "set_max_thinking_tokens", max_thinking_tokens=None))
+        driver.response("t3")
+        driver.send(_user("three"))
+        driver.result()
+        driver.finish()
+    assert [r["reasoning_effort"] for r in loop_env.requests] == ["medium", "xhigh", "medium"]
+
+
 def test_a_malformed_control_message_is_one_error_and_loses_nothing(claw, loop_env, session_events):
     loop_env.script(Reply(Text("one")), Reply(Text("two")))
     with Driver(claw) as driver:

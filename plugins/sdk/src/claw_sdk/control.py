@@ -3,7 +3,7 @@
 With ``--input-format stream-json --output-format stream-json``, stdin carries user messages and
 control messages; stdout carries the run's messages and control messages. From the client:
 ``{"type": "control_request", "request_id": ID, "request": {"subtype": ...}}`` with ``initialize``,
-``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
+``interrupt``, ``set_permission_mode``, ``set_model``, ``set_max_thinking_tokens``, ``mcp_status``, ``get_context_usage``,
 ``stop_task`` or ``rewind_files``, each answered on stdout with
 ``{"type": "control_response", "response": {"subtype": "success", "request_id": ID, "response": {...}}}``
 or ``{"subtype": "error", "request_id": ID, "error": "..."}``. From claw: ``can_use_tool`` (with
@@ -45,7 +45,7 @@ from claw import (
     warn,
 )
 
-from claw_sdk import checkpoints, init_fields, initialize
+from claw_sdk import checkpoints, flags, init_fields, initialize
 from claw_sdk.checkpoints import Checkpoints
 from claw_sdk.stream_input import StreamReader
 
@@ -112,6 +112,8 @@ class ControlChannel(StreamReader):
         self._started: set[str] = set()
         #: Tasks whose end was reported (each is, once).
         self._ended: set[str] = set()
+        #: The effort the session started with, once ``set_max_thinking_tokens`` changed it (``null`` restores it).
+        self._effort: tuple[Any] | None = None
         #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
         self._answering: set[asyncio.Future[None]] = set()
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]] = {
@@ -119,6 +121,7 @@ class ControlChannel(StreamReader):
             "interrupt": self._interrupt,
             "set_permission_mode": self._set_permission_mode,
             "set_model": self._set_model,
+            "set_max_thinking_tokens": self._set_max_thinking_tokens,
             "mcp_status": self._mcp_status,
             "get_context_usage": self._context_usage,
             "stop_task": self._stop_task,
@@ -311,6 +314,18 @@ class ControlChannel(StreamReader):
         if model is not None and not isinstance(model, str):
             raise ClawError('set_model: "model" must be a string or null')
         self.loop.set_model(model or None)
+        return {}
+
+    def _set_max_thinking_tokens(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A thinking budget, applied as ``--max-thinking-tokens`` is (the effort it maps to) from the
+        next request on; ``null`` puts back the session's own effort."""
+        tokens = request.get("max_thinking_tokens")
+        if tokens is not None and (type(tokens) is not int or tokens < 0):
+            raise ClawError('set_max_thinking_tokens: "max_thinking_tokens" must be a whole number or null')
+        opts = self.loop.opts
+        if self._effort is None:
+            self._effort = (opts.reasoning_effort,)
+        opts.reasoning_effort = self._effort[0] if tokens is None else flags.effort_for_budget(tokens)
         return {}
 
     def _mcp_status(self, request: dict[str, Any]) -> dict[str, Any]:
