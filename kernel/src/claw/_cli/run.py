@@ -206,8 +206,7 @@ async def _session(
     app: Any, options: Any, prompt: list[str] | StreamJsonInput, params: dict[str, Any], out: TextIO
 ) -> int:
     """:func:`run_print`'s session, in the ``--output-format`` of ``params``. A built-in ``/command``
-    (``claw_slash_dispatcher``) runs in a prompt's place, its report on stdout in text output and on
-    stderr otherwise. With ``--include-hook-events`` (stream-json), every hook run is reported as
+    (``claw_slash_dispatcher``) runs in a prompt's place, its report on stdout (:func:`_builtin`). With ``--include-hook-events`` (stream-json), every hook run is reported as
     ``hook_started``/``hook_response`` messages."""
     import asyncio
     import signal
@@ -236,7 +235,7 @@ async def _session(
         # end of the first turn, should nothing in it wait (_run_all).
         asyncio.get_running_loop().call_soon(resume_collection)
         prompts = _listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop)
-        exit_code, turns = await _run_all(loop, prompts, out if fmt == "text" else sys.stderr)
+        exit_code, turns = await _run_all(loop, prompts, out if fmt == "text" else None)
     except asyncio.CancelledError:
         reason = "interrupted"
         raise
@@ -258,7 +257,27 @@ async def _listed(lines: list[str]) -> AsyncIterator[Any]:
         yield line
 
 
-async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tuple[int, int]:
+async def _builtin(loop: Any, dispatcher: Any, prompt: str, report: TextIO | None) -> bool:
+    """Run built-in ``/command`` ``prompt`` (``False``: it is none); its report goes to ``report`` (text
+    output), else, as Claude Code's, into a ``system/local_command_output`` message and the ``result``
+    (json, stream-json): a client waiting for each message's result gets one."""
+    import io
+    import time
+
+    from claw._output import shapes
+
+    started, said = time.perf_counter(), io.StringIO()
+    if not await dispatcher.run(loop, prompt, report or said):
+        return False
+    if report is None:
+        text, session_id = said.getvalue().rstrip("\n"), loop.session.id
+        loop.renderer.system({"subtype": "local_command_output", "content": text, "session_id": session_id})
+        elapsed = (time.perf_counter() - started) * 1000
+        loop.renderer.result(shapes.error_result(text, session_id, elapsed, subtype="success"))
+    return True
+
+
+async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO | None) -> tuple[int, int]:
     """Each prompt as the next turn (a built-in ``/command`` in its place), ``None`` (a stream-json
     reader woken while idle) as a turn of the notices waiting; ``(exit code, prompted turns)``."""
     from claw import _console as console
@@ -274,7 +293,7 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
             # Only a /command can be a built-in: the dispatcher (and the built-ins) load for one.
             slash = isinstance(each, str) and slash_call(each)
             dispatcher = loop.app.pm.hook.claw_slash_dispatcher() if slash else None
-            if dispatcher is not None and await dispatcher.run(loop, each, report):
+            if dispatcher is not None and await _builtin(loop, dispatcher, each, report):
                 continue
             outcome = await loop.run_prompt(each)
         resume_collection()

@@ -69,14 +69,15 @@ def result(
     return data
 
 
-def error_result(message: str, session_id: str, duration_ms: float) -> dict[str, Any]:
+def error_result(message: str, session_id: str, duration_ms: float, subtype: str = "") -> dict[str, Any]:
     """The result object of a run that failed before its turn could produce one (missing credentials,
     an unknown ``/command``, a bad stream-json line, a bug): ``is_error`` with the one-line message, so a
     script reading ``--output-format json`` always gets a result (its cost the float ``0.0``, as ever: an
-    empty turn's sum is the integer ``0``)."""
+    empty turn's sum is the integer ``0``). ``subtype="success"``: a built-in ``/command``'s, its report
+    as ``message`` (it made no request)."""
     data = result(
-        subtype="error_during_execution",
-        is_error=True,
+        subtype=subtype or "error_during_execution",
+        is_error=not subtype,
         duration_ms=duration_ms,
         duration_api_ms=0,
         num_turns=0,
