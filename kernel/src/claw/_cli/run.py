@@ -257,24 +257,35 @@ async def _listed(lines: list[str]) -> AsyncIterator[Any]:
         yield line
 
 
-async def _builtin(loop: Any, dispatcher: Any, prompt: str, report: TextIO | None) -> bool:
-    """Run built-in ``/command`` ``prompt`` (``False``: it is none); its report goes to ``report`` (text
-    output), else, as Claude Code's, into a ``system/local_command_output`` message and the ``result``
-    (json, stream-json): a client waiting for each message's result gets one."""
+async def _builtin(loop: Any, dispatcher: Any, prompt: str, report: TextIO | None) -> int | None:
+    """Run built-in ``/command`` ``prompt``: its exit code (``None``: it is none). Its report goes to
+    ``report`` (text output), else, as Claude Code's, into a ``system/local_command_output`` message and
+    the ``result`` (json, stream-json): a client waiting for each message's result gets one, an error
+    one for a command that failed or does not exist (the session goes on with the next message)."""
     import io
     import time
 
+    from claw import _console as console
     from claw._output import shapes
 
-    started, said = time.perf_counter(), io.StringIO()
-    if not await dispatcher.run(loop, prompt, report or said):
-        return False
+    started, said, session_id = time.perf_counter(), io.StringIO(), loop.session.id
+    try:
+        if not await dispatcher.run(loop, prompt, report or said):
+            return None
+    except ClawError as exc:
+        if report is not None:
+            raise
+        console.error(str(exc))
+        loop.renderer.result(
+            shapes.error_result(str(exc), session_id, (time.perf_counter() - started) * 1000)
+        )
+        return 1
     if report is None:
-        text, session_id = said.getvalue().rstrip("\n"), loop.session.id
+        text = said.getvalue().rstrip("\n")
         loop.renderer.system({"subtype": "local_command_output", "content": text, "session_id": session_id})
         elapsed = (time.perf_counter() - started) * 1000
         loop.renderer.result(shapes.error_result(text, session_id, elapsed, subtype="success"))
-    return True
+    return 0
 
 
 async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO | None) -> tuple[int, int]:
@@ -293,7 +304,9 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO | None
             # Only a /command can be a built-in: the dispatcher (and the built-ins) load for one.
             slash = isinstance(each, str) and slash_call(each)
             dispatcher = loop.app.pm.hook.claw_slash_dispatcher() if slash else None
-            if dispatcher is not None and await _builtin(loop, dispatcher, each, report):
+            code = await _builtin(loop, dispatcher, each, report) if dispatcher is not None else None
+            if code is not None:
+                exit_code = max(exit_code, code)
                 continue
             outcome = await loop.run_prompt(each)
         resume_collection()
