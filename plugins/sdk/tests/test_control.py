@@ -133,7 +133,12 @@ def test_interrupt_stops_the_stream_at_once_and_the_session_resumes_consistently
         driver.until(lambda o: o["type"] == "assistant")
         driver.send(_request("int-2", "interrupt"))
         assert driver.response("int-2")["subtype"] == "success"
-        assert driver.result()["subtype"] == "error_during_execution"
+        lines = driver.until(lambda o: o["type"] == "result")
+        assert lines[-1]["subtype"] == "error_during_execution"
+        # the call left unanswered is answered on stdout too, as in the session, before the result
+        (answered,) = [b for o in lines if o["type"] == "user" for b in o["message"]["content"]]
+        assert answered["tool_use_id"] == "toolu_nap" and answered["is_error"]
+        assert answered["content"] == "not run: interrupted by the user"
         driver.finish()  # the client asked for the interruptions: not a failure of the run
 
     res = claw("-p", "--resume", session_id, "go on", "--output-format", "json").assert_success()

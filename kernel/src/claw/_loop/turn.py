@@ -316,7 +316,9 @@ class Turn(Compacting):
             answers = [
                 ToolResultBlock(tool_use_id=u.id, content=f"not run: {reason}", is_error=True) for u in uses
             ]
-            self._session.add_message(Message(role="user", content=[*answers]), repaired=True)
+            reply = Message(role="user", content=[*answers])
+            self._session.add_message(reply, repaired=True)
+            self.renderer.user(reply)  # a client rebuilding the conversation sees every call answered
 
 
 _OVERFLOW = re.compile(r"too long|context (length|window)|maximum context|too many (input )?tokens", re.I)
