@@ -148,3 +148,41 @@ def test_command_with_an_unknown_model_is_one_line(claw, scripted_default, works
     [line] = res.stderr.splitlines()
     assert line.startswith("claw: error: ") and "nosuch" in line
     assert scripted_default.requests == []
+
+
+def test_a_builtin_on_stream_json_input_is_answered_with_its_own_result(claw, scripted_default):
+    """An SDK client that sends ``/cost`` waits for that message's ``result`` (``receive_response()``):
+    as Claude Code's local commands, the report comes as ``system/local_command_output`` and as the
+    ``result``, in order with the turns around it (it used to go to stderr, with no result at all)."""
+    scripted_default.script(Reply(Text("one")), Reply(Text("two")))
+    messages = ["hi", "/cost", "bye"]
+    stdin = "".join(
+        json.dumps({"type": "user", "message": {"role": "user", "content": m}}) + "\n" for m in messages
+    )
+    flags = ("--input-format", "stream-json", "--output-format", "stream-json", "--verbose")
+    res = claw.subprocess("-p", *flags, input=stdin).assert_success()
+    lines = res.json_lines()
+    results = [x for x in lines if x["type"] == "result"]
+    assert [r["result"].split(":")[0] for r in results] == ["one", "Total cost", "two"]
+    report = next(x for x in lines if x.get("subtype") == "local_command_output")
+    assert lines.index(report) == lines.index(results[1]) - 1 and report["content"] == results[1]["result"]
+    assert results[1]["num_turns"] == 0 and not results[1]["is_error"] and "Total cost" not in res.stderr
+
+
+def test_an_unknown_command_on_stream_json_input_fails_that_message_not_the_session(claw, scripted_default):
+    """A typo in one message of a stream-json session is that message's error ``result`` (one line on
+    stderr, exit code 1 at the end); the next message still runs (it used to end the session)."""
+    scripted_default.script(Reply(Text("one")), Reply(Text("two")))
+    messages = ["hi", "/stauts", "bye"]
+    stdin = "".join(
+        json.dumps({"type": "user", "message": {"role": "user", "content": m}}) + "\n" for m in messages
+    )
+    flags = ("--input-format", "stream-json", "--output-format", "stream-json", "--verbose")
+    res = claw.subprocess("-p", *flags, input=stdin).assert_failure(1)
+    results = [x for x in res.json_lines() if x["type"] == "result"]
+    assert [(r["is_error"], r["result"]) for r in results] == [
+        (False, "one"),
+        (True, "unknown slash command /stauts; did you mean /status?"),
+        (False, "two"),
+    ]
+    assert res.stderr.count("unknown slash command /stauts") == 1

@@ -65,6 +65,7 @@ def test_multi_turn_tool_calls_in_order_with_one_stash(claw, loop_env, workspace
     res = claw("-p", "go", "--output-format", "json").assert_success()
     result = res.json()
     assert result["subtype"] == "success" and result["num_turns"] == 3 and result["result"] == "all done"
+    assert "errors" not in result  # only on an error result, as Claude Code's
     second = loop_env.requests[1]["messages"]
     assert [m["role"] for m in second] == ["user", "assistant", "user"]
     results = second[2]["content"]
@@ -187,6 +188,7 @@ def test_max_turns(claw, loop_env):
     result = res.json()
     assert result["subtype"] == "error_max_turns" and result["is_error"] and result["num_turns"] == 2
     assert "maximum number of turns (2)" in res.stderr
+    assert result["errors"] == ["reached the maximum number of turns (2)"]  # Claude Code's SDKResultError
 
 
 def test_max_turns_from_settings_and_the_flag_over_it(claw, loop_env):
@@ -208,6 +210,7 @@ def test_max_budget(claw, loop_env):
     res = claw("-p", "spend", "--max-budget-usd", "1", "--output-format", "json")
     res.assert_failure(1)
     assert res.json()["subtype"] == "error_max_budget_usd"
+    assert res.json()["errors"] == ["reached the budget of $1"]
     assert res.json()["total_cost_usd"] == 3.0
     loop_env.script(Reply(ToolCall("Echo", {"text": "1"}), usage=Usage(input_tokens=10, output_tokens=0)))
     res = claw("-p", "spend", "--max-budget-usd", "0.00001")

@@ -149,6 +149,8 @@ class SessionContext:
         #: Status lines for ``system/init``'s ``mcp_servers`` and ``claw doctor``: ``{"name", "status", ...}``.
         self._statuses: dict[str, dict[str, Any]] = {}
         self._commands: dict[str, SlashCommand] = {}
+        #: What plugins report to the session's clients (``system/init``, ``initialize``): docs/plugins.md.
+        self.facts: dict[str, Any] = {}
         #: Every tool the model is offered this session, set by the agent loop once assembled
         #: (``ToolSearch`` reads it).
         self.available_tools: list[ToolSpec] = []

@@ -36,6 +36,17 @@ def test_include_partial_messages(claw, loop_env):
     assert "user" in kinds and set(own) == {lines[0]["session_id"]}  # the session ``init`` announced
 
 
+def test_the_flags_adding_stream_json_lines_need_stream_json_output(claw, loop_env):
+    """As Claude Code: ``--include-partial-messages`` with ``text`` or ``json`` output would print
+    nothing of what it asks for, so it is a usage error, as ``--include-hook-events`` is."""
+    for flag in ("--include-partial-messages", "--include-hook-events"):
+        for fmt in ("text", "json"):
+            res = claw("-p", "hi", "--output-format", fmt, flag)
+            res.assert_failure(2)
+            assert f"{flag} requires --output-format=stream-json" in res.stderr
+    assert loop_env.requests == []  # refused before any model request
+
+
 def test_text_output_does_not_repeat_text_a_retry_streams_again(claw, loop_env):
     answer = "The answer is forty-two."
     loop_env.script(

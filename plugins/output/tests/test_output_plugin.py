@@ -151,6 +151,9 @@ def test_stream_json_prints_the_start_facts_in_claude_codes_init_and_a_renderer_
         .assert_success()
         .stdout
     )
-    facts = ["apiKeySource", "cwd", "mcp_servers", "model", "permissionMode", "plugins", "sandbox"]
-    facts += ["session_id", "slash_commands", "tools"]
-    assert out == json.dumps(facts) + " acceptEdits\n"
+    keys, mode = out.rsplit(" ", 1)
+    loop = {"apiKeySource", "cwd", "mcp_servers", "model", "permissionMode", "plugins", "sandbox"}
+    loop |= {"session_id", "slash_commands", "tools"}
+    # and what the installed plugins reported (claw-prompt, claw-agents, claw-tools-workflow when there)
+    reported = {"output_style", "available_output_styles", "agents", "skills"}
+    assert loop <= set(json.loads(keys)) <= loop | reported and mode == "acceptEdits\n"

@@ -133,7 +133,12 @@ def test_interrupt_stops_the_stream_at_once_and_the_session_resumes_consistently
         driver.until(lambda o: o["type"] == "assistant")
         driver.send(_request("int-2", "interrupt"))
         assert driver.response("int-2")["subtype"] == "success"
-        assert driver.result()["subtype"] == "error_during_execution"
+        lines = driver.until(lambda o: o["type"] == "result")
+        assert lines[-1]["subtype"] == "error_during_execution"
+        # the call left unanswered is answered on stdout too, as in the session, before the result
+        (answered,) = [b for o in lines if o["type"] == "user" for b in o["message"]["content"]]
+        assert answered["tool_use_id"] == "toolu_nap" and answered["is_error"]
+        assert answered["content"] == "not run: interrupted by the user"
         driver.finish()  # the client asked for the interruptions: not a failure of the run
 
     res = claw("-p", "--resume", session_id, "go on", "--output-format", "json").assert_success()
@@ -255,6 +260,27 @@ def test_set_permission_mode_set_model_initialize_and_unknown_requests(claw, loo
     assert [r["model"] for r in loop_env.requests] == ["backup", "backup"]
 
 
+def test_set_max_thinking_tokens_sets_the_effort_of_the_next_requests(claw, loop_env):
+    """The SDK's ``setMaxThinkingTokens``: a budget maps to an effort as ``--max-thinking-tokens`` does,
+    ``null`` puts back the session's own; a budget that is not a number is an error response."""
+    loop_env.script(Reply(Text("1")), Reply(Text("2")), Reply(Text("3")))
+    with Driver(claw, "--effort", "medium") as driver:
+        driver.send(_user("one"))
+        driver.result()
+        for request_id, tokens in (("t1", 40000), ("t2", "lots")):
+            driver.send(_request(request_id, "set_max_thinking_tokens", max_thinking_tokens=tokens))
+        assert driver.response("t1")["subtype"] == "success"
+        assert "must be a whole number or null" in driver.response("t2")["error"]
+        driver.send(_user("two"))
+        driver.result()
+        driver.send(_request("t3", "set_max_thinking_tokens", max_thinking_tokens=None))
+        driver.response("t3")
+        driver.send(_user("three"))
+        driver.result()
+        driver.finish()
+    assert [r["reasoning_effort"] for r in loop_env.requests] == ["medium", "xhigh", "medium"]
+
+
 def test_a_malformed_control_message_is_one_error_and_loses_nothing(claw, loop_env, session_events):
     loop_env.script(Reply(Text("one")), Reply(Text("two")))
     with Driver(claw) as driver:
@@ -356,6 +382,19 @@ def test_stdin_closed_mid_turn_finishes_the_turn_and_saves_the_session(
     assert [e["type"] for e in events][-2:] == ["result", "session_end"]
     denied = loop_env.requests[-1]["messages"][-1]["content"][0]
     assert denied["is_error"] and "stdin ended before the client answered" in denied["content"]
+
+
+def test_a_question_after_stdin_closed_is_denied_at_once_not_waited_for(claw, loop_env, workspace):
+    """The client sent its message and closed stdin before claw had anything to ask: the question has
+    no one to answer it, so the call is denied at once and the turn ends (it used to wait forever)."""
+    loop_env.script(Reply(ToolCall("Touch", {"name": "late.txt"}, id="toolu_1")), Reply(Text("gave up")))
+    stdin = json.dumps(_user("make a file")) + "\n"
+    done = claw.subprocess(*ARGS, "--permission-prompt-tool", "stdio", input=stdin, timeout=60)
+    result = [o for o in done.assert_success().json_lines() if o["type"] == "result"][-1]
+    assert result["result"] == "gave up" and result["permission_denials"][0]["tool_use_id"] == "toolu_1"
+    denied = loop_env.requests[-1]["messages"][-1]["content"][0]
+    assert denied["is_error"] and "stdin ended before the client answered" in denied["content"]
+    assert not (workspace / "late.txt").exists()
 
 
 def test_initialize_registers_hook_callbacks_that_the_client_answers(claw, loop_env, workspace):

@@ -229,9 +229,11 @@ def test_seed_spellings_prompt_session_and_repl(claw, loop_env):
 def test_builtins_as_print_prompts_and_stdin_after_commands(claw, loop_env, claw_env, workspace):
     loop_env.script(Reply(Text("one")), Reply(Text("two")))
     sid = claw("-p", "first", "--output-format", "json").assert_success().json()["session_id"]
-    # with JSON output the report goes to stderr: stdout stays JSON (here: nothing, no prompt ran)
+    # with JSON output the report is the result, as Claude Code's local commands: stdout stays JSON
     res = claw("-p", "/status", "--continue", "--output-format", "json").assert_success()
-    assert res.stdout == "" and f"Session:     {sid}" in res.stderr
+    result = res.json()
+    assert result["subtype"] == "success" and result["num_turns"] == 0 and result["session_id"] == sid
+    assert f"Session:     {sid}" in result["result"] and f"Session:     {sid}" not in res.stderr
     claw("-p", "/stauts", "--continue").assert_failure(
         1, "unknown slash command /stauts; did you mean /status?"
     )

@@ -93,8 +93,9 @@ def run_root(ctx: click.Context, prompt: str | list[str] | None, params: dict[st
         raise UsageError("--permission-prompt-tool stdio requires --input-format=stream-json")
     if params.get("replay_user_messages") and not stream_input:
         raise UsageError("--replay-user-messages requires --input-format=stream-json")
-    if params.get("include_hook_events") and fmt != "stream-json":
-        raise UsageError("--include-hook-events requires --output-format=stream-json")
+    for flag in ("include_hook_events", "include_partial_messages"):  # lines only stream-json prints
+        if params.get(flag) and fmt != "stream-json":
+            raise UsageError(f"--{flag.replace('_', '-')} requires --output-format=stream-json")
     if not print_mode and (interactive_stdin or params.get("repl")):
         from claw._plugin_commands import CommandContext
 
@@ -205,8 +206,7 @@ async def _session(
     app: Any, options: Any, prompt: list[str] | StreamJsonInput, params: dict[str, Any], out: TextIO
 ) -> int:
     """:func:`run_print`'s session, in the ``--output-format`` of ``params``. A built-in ``/command``
-    (``claw_slash_dispatcher``) runs in a prompt's place, its report on stdout in text output and on
-    stderr otherwise. With ``--include-hook-events`` (stream-json), every hook run is reported as
+    (``claw_slash_dispatcher``) runs in a prompt's place, its report on stdout (:func:`_builtin`). With ``--include-hook-events`` (stream-json), every hook run is reported as
     ``hook_started``/``hook_response`` messages."""
     import asyncio
     import signal
@@ -235,7 +235,7 @@ async def _session(
         # end of the first turn, should nothing in it wait (_run_all).
         asyncio.get_running_loop().call_soon(resume_collection)
         prompts = _listed(prompt) if isinstance(prompt, list) else prompt.prompts(loop)
-        exit_code, turns = await _run_all(loop, prompts, out if fmt == "text" else sys.stderr)
+        exit_code, turns = await _run_all(loop, prompts, out if fmt == "text" else None)
     except asyncio.CancelledError:
         reason = "interrupted"
         raise
@@ -257,7 +257,38 @@ async def _listed(lines: list[str]) -> AsyncIterator[Any]:
         yield line
 
 
-async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tuple[int, int]:
+async def _builtin(loop: Any, dispatcher: Any, prompt: str, report: TextIO | None) -> int | None:
+    """Run built-in ``/command`` ``prompt``: its exit code (``None``: it is none). Its report goes to
+    ``report`` (text output), else, as Claude Code's, into a ``system/local_command_output`` message and
+    the ``result`` (json, stream-json): a client waiting for each message's result gets one, an error
+    one for a command that failed or does not exist (the session goes on with the next message)."""
+    import io
+    import time
+
+    from claw import _console as console
+    from claw._output import shapes
+
+    started, said, session_id = time.perf_counter(), io.StringIO(), loop.session.id
+    try:
+        if not await dispatcher.run(loop, prompt, report or said):
+            return None
+    except ClawError as exc:
+        if report is not None:
+            raise
+        console.error(str(exc))
+        loop.renderer.result(
+            shapes.error_result(str(exc), session_id, (time.perf_counter() - started) * 1000)
+        )
+        return 1
+    if report is None:
+        text = said.getvalue().rstrip("\n")
+        loop.renderer.system({"subtype": "local_command_output", "content": text, "session_id": session_id})
+        elapsed = (time.perf_counter() - started) * 1000
+        loop.renderer.result(shapes.error_result(text, session_id, elapsed, subtype="success"))
+    return 0
+
+
+async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO | None) -> tuple[int, int]:
     """Each prompt as the next turn (a built-in ``/command`` in its place), ``None`` (a stream-json
     reader woken while idle) as a turn of the notices waiting; ``(exit code, prompted turns)``."""
     from claw import _console as console
@@ -273,7 +304,9 @@ async def _run_all(loop: Any, prompts: AsyncIterator[Any], report: TextIO) -> tu
             # Only a /command can be a built-in: the dispatcher (and the built-ins) load for one.
             slash = isinstance(each, str) and slash_call(each)
             dispatcher = loop.app.pm.hook.claw_slash_dispatcher() if slash else None
-            if dispatcher is not None and await dispatcher.run(loop, each, report):
+            code = await _builtin(loop, dispatcher, each, report) if dispatcher is not None else None
+            if code is not None:
+                exit_code = max(exit_code, code)
                 continue
             outcome = await loop.run_prompt(each)
         resume_collection()

@@ -163,6 +163,7 @@ class AgentLoop(Turn):
             session.record("sandbox", **sandbox)
         self.renderer.init(
             {
+                **self._ctx.facts,  # the plugins' (SessionContext.facts); the loop's own win
                 "cwd": str(self.workspace),
                 "session_id": session.id,
                 "tools": [t.name for t in self._tool_list],

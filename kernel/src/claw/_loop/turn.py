@@ -266,6 +266,7 @@ class Turn(Compacting):
             fields=tally.fields,
             api_error_status=tally.api_status,
             model=route.address if route is not self.chain[0] else None,
+            error=error,
         )
         end = {"subtype": subtype, "is_error": is_error, "num_turns": tally.turns}
         end.update(total_cost_usd=data["total_cost_usd"], duration_ms=data["duration_ms"])
@@ -318,8 +319,9 @@ class Turn(Compacting):
         uses = messages[-1].tool_uses if messages and messages[-1].role == "assistant" else []
         if uses:
             stopped = lambda u: ToolResultBlock(tool_use_id=u.id, content=text, is_error=True)  # noqa: E731
-            answers = [self.finished.get(u.id) or stopped(u) for u in uses]
-            self._session.add_message(Message(role="user", content=[*answers]), repaired=True)
+            reply = Message(role="user", content=[self.finished.get(u.id) or stopped(u) for u in uses])
+            self._session.add_message(reply, repaired=True)
+            self.renderer.user(reply)  # a client rebuilding the conversation sees every call answered
 
 
 _OVERFLOW = re.compile(r"too long|context (length|window)|maximum context|too many (input )?tokens", re.I)

@@ -29,7 +29,9 @@ def result(
     fields: dict[str, Any] | None = None,
     api_error_status: int | None = None,
     model: str | None = None,
+    error: str | None = None,
 ) -> dict[str, Any]:
+    """``error``: why the turn failed (Claude Code's ``errors``, on every error result; else ``result``)."""
     data: dict[str, Any] = {
         "type": "result",
         "subtype": subtype,
@@ -56,6 +58,7 @@ def result(
             for model, t in costs.models.items()
         },
         "permission_denials": permission_denials,
+        **({"errors": [error or result]} if is_error else {}),
         "api_error_status": api_error_status,
         "cache_stats": cache_stats,
         "uuid": str(uuid.uuid4()),
@@ -66,14 +69,15 @@ def result(
     return data
 
 
-def error_result(message: str, session_id: str, duration_ms: float) -> dict[str, Any]:
+def error_result(message: str, session_id: str, duration_ms: float, subtype: str = "") -> dict[str, Any]:
     """The result object of a run that failed before its turn could produce one (missing credentials,
     an unknown ``/command``, a bad stream-json line, a bug): ``is_error`` with the one-line message, so a
     script reading ``--output-format json`` always gets a result (its cost the float ``0.0``, as ever: an
-    empty turn's sum is the integer ``0``)."""
+    empty turn's sum is the integer ``0``). ``subtype="success"``: a built-in ``/command``'s, its report
+    as ``message`` (it made no request)."""
     data = result(
-        subtype="error_during_execution",
-        is_error=True,
+        subtype=subtype or "error_during_execution",
+        is_error=not subtype,
         duration_ms=duration_ms,
         duration_api_ms=0,
         num_turns=0,

@@ -29,6 +29,9 @@ from claw import (
 #: when to raise it: docs/agent-sdk.md, "What differs from Claude Code").
 CLAUDE_CODE_PROTOCOL_VERSION = "2.0.0"
 
+#: Claude Code's name of its normal output style (the ``output_style`` when no plugin reported one).
+DEFAULT_STYLE = "default"
+
 
 class TextRenderer(Renderer):
     """``text``: the answer's text streamed as it arrives, then a newline.
@@ -123,7 +126,9 @@ class StreamJsonRenderer(Renderer):
         self.out.flush()
 
     def init(self, facts: dict[str, Any]) -> None:
-        """Claude Code's ``system``/``init`` message, plus claw's ``sandbox`` (what confines commands)."""
+        """Claude Code's ``system``/``init`` message, plus claw's ``sandbox`` (what confines commands).
+        The output style, agents and skills are what plugins reported (:attr:`claw.SessionContext.facts`):
+        Claude Code's ``default`` style and none of the others without them."""
         self.session_id = facts["session_id"]
         self._line(
             {
@@ -137,9 +142,9 @@ class StreamJsonRenderer(Renderer):
                 "permissionMode": facts["permissionMode"],
                 "slash_commands": facts["slash_commands"],
                 "apiKeySource": facts["apiKeySource"],
-                "output_style": "default",
-                "agents": [],
-                "skills": [],
+                "output_style": facts.get("output_style", DEFAULT_STYLE),
+                "agents": [a["name"] for a in facts.get("agents", [])],
+                "skills": facts.get("skills", []),
                 "plugins": facts["plugins"],
                 "claude_code_version": CLAUDE_CODE_PROTOCOL_VERSION,
                 "claw_version": VERSION,

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import click
-    from claw import EffectiveSettings, LoopOptions
+    from claw import EffectiveSettings, LoopOptions, SessionContext
 
 #: The settings key naming the output style (Claude Code's), :mod:`claw_prompt.styles`.
 OUTPUT_STYLE = "outputStyle"
@@ -66,3 +66,17 @@ def claw_register_run_options(register: Callable[[click.Option], None]) -> None:
 def claw_adjust_run(options: LoopOptions) -> None:
     """The flag onto the option the agent loop reads (it knows which sections are per-machine)."""
     options.exclude_dynamic_sections = bool(options.extra.get(EXCLUDE))
+
+
+@hookimpl
+def claw_session_start(session: SessionContext) -> None:
+    """The session's output style and the styles there are, for ``system/init`` and the Agent SDK's
+    ``initialize`` answer (:attr:`claw.SessionContext.facts`)."""
+    from claw_prompt import styles
+
+    session.facts["output_style"] = styles.active(
+        session.settings.get(OUTPUT_STYLE), session.workspace, session.env
+    ).name
+    session.facts["available_output_styles"] = [
+        s.name for s in styles.available(session.workspace, session.env).values()
+    ]

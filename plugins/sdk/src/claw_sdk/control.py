@@ -3,7 +3,7 @@
 With ``--input-format stream-json --output-format stream-json``, stdin carries user messages and
 control messages; stdout carries the run's messages and control messages. From the client:
 ``{"type": "control_request", "request_id": ID, "request": {"subtype": ...}}`` with ``initialize``,
-``interrupt``, ``set_permission_mode``, ``set_model``, ``mcp_status``, ``get_context_usage``,
+``interrupt``, ``set_permission_mode``, ``set_model``, ``set_max_thinking_tokens``, ``mcp_status``, ``get_context_usage``,
 ``stop_task`` or ``rewind_files``, each answered on stdout with
 ``{"type": "control_response", "response": {"subtype": "success", "request_id": ID, "response": {...}}}``
 or ``{"subtype": "error", "request_id": ID, "error": "..."}``. From claw: ``can_use_tool`` (with
@@ -45,7 +45,7 @@ from claw import (
     warn,
 )
 
-from claw_sdk import checkpoints, init_fields, initialize
+from claw_sdk import checkpoints, flags, init_fields, initialize
 from claw_sdk.checkpoints import Checkpoints
 from claw_sdk.stream_input import StreamReader
 
@@ -77,6 +77,8 @@ def reporter_of(task_id: str, session_id: str) -> ControlChannel | None:
 
 #: Who answers ``can_use_tool`` requests, in verdicts and messages.
 CLIENT = "the stream-json client"
+#: Why a request of claw's got no answer.
+STDIN_ENDED = "stdin ended before the client answered"
 
 
 class ControlChannel(StreamReader):
@@ -91,6 +93,8 @@ class ControlChannel(StreamReader):
         super().__init__(stdin, out, replay=replay)
         self._ids = itertools.count(1)
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        #: Whether stdin has ended: a request from claw then fails at once, as no answer can come.
+        self._closed = False
         #: Control requests that came before the session started, answered once it has.
         self._early: list[tuple[dict[str, Any], int]] = []
         #: Why ``initialize`` could not be applied (its answer is then this error).
@@ -108,6 +112,8 @@ class ControlChannel(StreamReader):
         self._started: set[str] = set()
         #: Tasks whose end was reported (each is, once).
         self._ended: set[str] = set()
+        #: The effort the session started with, once ``set_max_thinking_tokens`` changed it (``null`` restores it).
+        self._effort: tuple[Any] | None = None
         #: Plugins' answers still being awaited (kept so they are not garbage-collected mid-flight).
         self._answering: set[asyncio.Future[None]] = set()
         self._handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | Awaitable[dict[str, Any]]]] = {
@@ -115,6 +121,7 @@ class ControlChannel(StreamReader):
             "interrupt": self._interrupt,
             "set_permission_mode": self._set_permission_mode,
             "set_model": self._set_model,
+            "set_max_thinking_tokens": self._set_max_thinking_tokens,
             "mcp_status": self._mcp_status,
             "get_context_usage": self._context_usage,
             "stop_task": self._stop_task,
@@ -168,10 +175,12 @@ class ControlChannel(StreamReader):
             self.checkpoints.before_change(ctx.resolve(path))
 
     def ended(self) -> None:
-        """Fail what still waits for the client's answer: nobody is left to give it."""
+        """Fail what still waits for the client's answer, and what would ask later: nobody is left to
+        give it (a turn still running when stdin ends asks no more)."""
+        self._closed = True
         for future in self._pending.values():
             if not future.done():
-                future.set_exception(ClawError("stdin ended before the client answered"))
+                future.set_exception(ClawError(STDIN_ENDED))
 
     def control(self, data: dict[str, Any], number: int) -> None:
         kind = data.get("type")
@@ -270,14 +279,18 @@ class ControlChannel(StreamReader):
             raise ClawError(
                 f"initialize must be the first message to apply {', '.join(late)} (the session has started)"
             )
-        commands = self.loop.ctx.commands if self.loop.ctx is not None else {}
+        ctx = self.loop.ctx
+        commands, facts = (ctx.commands, ctx.facts) if ctx is not None else ({}, {})
         return {
             "commands": [
                 {"name": name, "description": c.description, "argumentHint": c.argument_hint}
                 for name, c in sorted(commands.items())
             ],
-            "output_style": "default",
-            "available_output_styles": ["default"],
+            # What plugins reported (claw-prompt the styles, claw-agents the agents); Claude Code's
+            # ``default`` style and no agents without them.
+            "agents": facts.get("agents", []),
+            "output_style": facts.get("output_style", "default"),
+            "available_output_styles": facts.get("available_output_styles", ["default"]),
             "models": [],
             "pid": os.getpid(),
             "hook_on_failure_supported": True,
@@ -301,6 +314,18 @@ class ControlChannel(StreamReader):
         if model is not None and not isinstance(model, str):
             raise ClawError('set_model: "model" must be a string or null')
         self.loop.set_model(model or None)
+        return {}
+
+    def _set_max_thinking_tokens(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A thinking budget, applied as ``--max-thinking-tokens`` is (the effort it maps to) from the
+        next request on; ``null`` puts back the session's own effort."""
+        tokens = request.get("max_thinking_tokens")
+        if tokens is not None and (type(tokens) is not int or tokens < 0):
+            raise ClawError('set_max_thinking_tokens: "max_thinking_tokens" must be a whole number or null')
+        opts = self.loop.opts
+        if self._effort is None:
+            self._effort = (opts.reasoning_effort,)
+        opts.reasoning_effort = self._effort[0] if tokens is None else flags.effort_for_budget(tokens)
         return {}
 
     def _mcp_status(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -429,6 +454,8 @@ class ControlChannel(StreamReader):
 
         :raises ClawError: the client answered with an error, or stdin ended first.
         """
+        if self._closed:
+            raise ClawError(STDIN_ENDED)
         request_id = f"claw_req_{next(self._ids)}"
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future

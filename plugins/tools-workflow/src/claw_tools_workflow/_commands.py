@@ -67,6 +67,8 @@ _SLOT = "\x00cmd{}\x00"
 _SLOTS = re.compile("\x00cmd(\\d+)\x00")
 #: Characters of one ``@file`` inlined into a command's prompt.
 MAX_FILE_CHARS = 100_000
+#: The file a skill folder holds (``<name>/SKILL.md``).
+SKILL_FILE = "SKILL.md"
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def _commands_in(directory: Path, source: str) -> list[CommandFile]:
 def _skills_in(directory: Path, source: str) -> list[CommandFile]:
     if not directory.is_dir():
         return []
-    return [s for path in sorted(directory.glob("*/SKILL.md")) if (s := _skill(path, source))]
+    return [s for path in sorted(directory.glob(f"*/{SKILL_FILE}")) if (s := _skill(path, source))]
 
 
 def _skill(path: Path, source: str) -> CommandFile | None:
@@ -177,7 +179,7 @@ def _plugin_commands(folder: claw.PluginFolder) -> list[CommandFile]:
     for path in folder.commands:
         found += _commands_in(path, source) if path.is_dir() else [_load(path, path.stem, source)]
     for path in folder.skills:
-        one = path / "SKILL.md"
+        one = path / SKILL_FILE
         found += [_skill(one, source)] if one.is_file() else _skills_in(path, source)
     return [
         dataclasses.replace(c, name=f"{folder.name}:{c.name}", body=folder.expand(c.body))
@@ -345,8 +347,10 @@ def project_commands_running(workspace: Path, env: Mapping[str, str]) -> list[st
 
 def register_all(session: claw.SessionContext) -> None:
     """Offer the session every Markdown command and skill (``claw_session_start``), and each plugin
-    command under its name without the prefix where that is nobody else's (:func:`shorthands`)."""
+    command under its name without the prefix where that is nobody else's (:func:`shorthands`); the
+    skills' names are the session's ``skills`` fact (``system/init``)."""
     found = discover(session.workspace, session.env, session.plugin_folders)
+    session.facts["skills"] = [c.name for c in found.values() if c.path.name == SKILL_FILE]
     commands = [*found.values(), *shorthands(found, session.commands).values()]
     for command in commands:
         session.add_command(

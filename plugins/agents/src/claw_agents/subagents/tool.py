@@ -116,8 +116,9 @@ class AgentTool(claw.Tool):
         return self._spec
 
     def describe(self, session: claw.SessionContext) -> None:
-        """List the agent types ``session`` can use in the tool's description (a broken definition
-        is reported when the tool is called, naming its file and line)."""
+        """List the agent types ``session`` can use in the tool's description and in the session's
+        ``agents`` fact (``system/init``, the Agent SDK's ``initialize``: Claude Code's ``AgentInfo``);
+        a broken definition is reported when the tool is called, naming its file and line."""
         try:
             found = definitions.discover(
                 session.workspace, session.env, session.extra.get("agents"), session.plugin_folders
@@ -125,6 +126,10 @@ class AgentTool(claw.Tool):
         except claw.ConfigError:
             return
         self._spec = self._make_spec(_listing(found))
+        session.facts["agents"] = [
+            {"name": d.name, "description": d.description, **({"model": d.model} if d.model else {})}
+            for d in found.values()
+        ]
 
     async def run(self, input: dict[str, Any], ctx: claw.ToolContext) -> claw.ToolResult:
         # Imported at the first call: the tool is built (and described) on every start.
