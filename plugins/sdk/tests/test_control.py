@@ -138,7 +138,7 @@ def test_interrupt_stops_the_stream_at_once_and_the_session_resumes_consistently
         # the call left unanswered is answered on stdout too, as in the session, before the result
         (answered,) = [b for o in lines if o["type"] == "user" for b in o["message"]["content"]]
         assert answered["tool_use_id"] == "toolu_nap" and answered["is_error"]
-        assert answered["content"] == "not run: interrupted by the user"
+        assert answered["content"] == "interrupted by the user; the call may or may not have taken effect"
         driver.finish()  # the client asked for the interruptions: not a failure of the run
 
     res = claw("-p", "--resume", session_id, "go on", "--output-format", "json").assert_success()
