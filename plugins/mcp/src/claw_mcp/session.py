@@ -96,14 +96,20 @@ async def start(session: claw.SessionContext) -> None:
         session.add_tool(McpAuth(manager, _login_for(session, manager), session.interactive))
 
 
+#: The least wait to ask for: the host waits as long for session end, where a stdio server that ignores
+#: its closed stdin takes the MCP SDK's grace period (2 s) and a kill to stop.
+_LEAST_WAIT = 5.0
+
+
 def ask_start_timeout(session: claw.SessionContext) -> None:
     """With ``MCP_TIMEOUT`` set, ask the host to wait ``MCP_TIMEOUT`` + 1 s for session start (the user's
     ``sessionStartTimeout`` still wins), so this plugin's message naming the slow server is the one
-    shown, not the host's generic one."""
+    shown, not the host's generic one; never less than :data:`_LEAST_WAIT`, so a short ``MCP_TIMEOUT``
+    does not cut the servers' shutdown short at session end."""
     if "MCP_TIMEOUT" in session.env:
         from claw_mcp.manager import startup_timeout
 
-        session.request_start_timeout(startup_timeout(session.env) + 1)
+        session.request_start_timeout(max(startup_timeout(session.env) + 1, _LEAST_WAIT))
 
 
 def startup_wait(session: claw.SessionContext) -> float:
