@@ -17,10 +17,12 @@ def _sent(scripted) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_a_job_that_fails_on_its_own_is_told_to_the_model(claw, scripted):  # type: ignore[no-untyped-def]
-    job = {"command": "exit 3", "run_in_background": True, "description": "a <check>"}
+    # the job ends only once the second call has started, so its notice cannot come with the first result
+    wait = "while [ ! -e go ]; do sleep 0.02; done; exit 3"
+    job = {"command": wait, "run_in_background": True, "description": "a <check>"}
     scripted.script(
         Reply(ToolCall("Bash", job)),
-        Reply(ToolCall("Bash", {"command": "sleep 1"})),  # the job has ended by the time this has
+        Reply(ToolCall("Bash", {"command": "touch go; sleep 1"})),  # the job has ended by the time this has
         Reply(Text("it failed")),
     )
     claw.subprocess("-p", "run the check in the background", *ARGS).assert_success()
