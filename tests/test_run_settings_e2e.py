@@ -84,12 +84,14 @@ async def claw_session_start(session):
 
 
 def test_session_start_waits_mcp_timeout_plus_one_second_by_default(claw, settings, plugin_module):
+    # at least 5 s: the host waits as long at session end, where a stdio MCP server may take the MCP SDK's
+    # 2 s grace to stop (the +1 s is checked in plugins/mcp/tests/test_mcp_cli.py)
     model = settings()
     plugin_module("slow_start", SLOW_START)
     claw.env["MCP_TIMEOUT"] = "200"
     model.script(Reply(Text("ok")), Reply(Text("ok")))
     res = claw("-p", "hi").assert_success()
-    assert "did not finish claw_session_start within 1.2s; going on" in res.stderr
+    assert "did not finish claw_session_start within 5s; going on" in res.stderr
     settings(sessionStartTimeout=0.3)
     res = claw("-p", "hi").assert_success()
     assert "within 0.3s" in res.stderr
