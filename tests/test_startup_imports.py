@@ -107,20 +107,35 @@ def test_version_loads_no_plugin(argv, loaded, claw_env):
     assert ({m for m in ENTRY_POINTS if m in modules} != set()) is loaded
 
 
-def _print_run_modules(env: dict[str, str], *python_flags: str) -> tuple[str, set[str]]:
-    """``claw -p hello`` on the scripted model, run in a fresh interpreter (with ``python_flags``): what it
-    printed, and the modules loaded by its end."""
+def _run_claw(
+    args: list[str], env: dict[str, str], cwd: Path | None = None, *python_flags: str
+) -> subprocess.CompletedProcess[str]:
+    """``claw args`` in a fresh interpreter (with ``python_flags``) in ``cwd``; its last stderr line lists
+    the modules it imported (:func:`_modules`)."""
     code = (
         "import sys, json\n"
         "from claw._cli import cli\n"
         "from claw._cli._errors import run\n"
-        "run(cli, ['-p', '--model', 'scripted/default', 'hello'])\n"
-        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+        "try:\n"
+        f"    run(cli, {args!r})\n"
+        "finally:\n"
+        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, *python_flags, "-c", code], capture_output=True, text=True, env=env, check=True
+    return subprocess.run(
+        [sys.executable, *python_flags, "-c", code], capture_output=True, text=True, env=env, cwd=cwd
     )
-    return proc.stdout, set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def _modules(proc: subprocess.CompletedProcess[str]) -> set[str]:
+    return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def _print_run_modules(env: dict[str, str], *python_flags: str) -> tuple[str, set[str]]:
+    """``claw -p hello`` on the scripted model, run in a fresh interpreter (with ``python_flags``): what it
+    printed, and the modules loaded by its end."""
+    proc = _run_claw(["-p", "--model", "scripted/default", "hello"], env, None, *python_flags)
+    proc.check_returncode()
+    return proc.stdout, _modules(proc)
 
 
 def test_print_mode_never_loads_the_line_editor_or_the_tui(claw_env, scripted):
@@ -169,20 +184,9 @@ def test_first_party_requests_never_import_the_vendor_sdk(model, sdk, server, cl
     base = mock.url if sdk == "anthropic" else f"{mock.url}/v1"
     env = {k: v for k, v in claw_env.items() if k.lower() not in PROXY_VARIABLES}
     env |= {f"{sdk.upper()}_BASE_URL": base, f"{sdk.upper()}_API_KEY": "sk-test"}
-    code = (
-        "import sys, json\n"
-        "from claw._cli import cli\n"
-        "from claw._cli._errors import run\n"
-        "try:\n"
-        f"    run(cli, ['-p', 'hello', '--model', {model!r}])\n"
-        "finally:\n"
-        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
-    )
+    proc = _run_claw(["-p", "hello", "--model", model], env, workspace)
     assert proc.stdout.strip() == "hi", proc.stderr[-1500:]
-    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    modules = _modules(proc)
     assert banned_among(modules, {sdk, "httpx", "httpcore", "anyio", "h11", "rich", "pygments"}) == set()
     assert len(mock.requests) == 1
 
@@ -229,22 +233,11 @@ def test_a_run_imports_only_what_its_tool_calls_use(calls, argv, anthropic_model
     anthropic_model.respond_with(respond)
     env = {k: v for k, v in claw_env.items() if k.lower() not in PROXY_VARIABLES}
     env["CLAUDE_CODE_ENTRYPOINT"] = "sdk-py"
-    code = (
-        "import sys, json\n"
-        "from claw._cli import cli\n"
-        "from claw._cli._errors import run\n"
-        "try:\n"
-        f"    run(cli, ['-p', 'go', *{argv!r}])\n"
-        "finally:\n"
-        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
-    )
+    proc = _run_claw(["-p", "go", *argv], env, workspace)
     assert "done" in proc.stdout, proc.stderr[-1500:]
     results = [r.json["messages"][-1]["content"][0] for r in anthropic_model.requests[1:]]
     assert [r.get("is_error", False) for r in results if r["type"] == "tool_result"] == [False] * len(uses)
-    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    modules = _modules(proc)
     assert banned_among(modules, TOOL_RUN_NEVER) == set()
 
 
@@ -255,20 +248,9 @@ def test_a_retried_request_imports_no_logging_library(anthropic_model, claw_env,
 
     anthropic_model.script(Fault(status=529, retry_after=0), Reply(Text("done")))
     env = {k: v for k, v in claw_env.items() if k.lower() not in PROXY_VARIABLES}
-    code = (
-        "import sys, json\n"
-        "from claw._cli import cli\n"
-        "from claw._cli._errors import run\n"
-        "try:\n"
-        "    run(cli, ['-p', 'go'])\n"
-        "finally:\n"
-        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
-    )
+    proc = _run_claw(["-p", "go"], env, workspace)
     assert proc.stdout.strip() == "done" and len(anthropic_model.requests) == 2, proc.stderr[-1500:]
-    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    modules = _modules(proc)
     assert banned_among(modules, {"structlog", "rich"}) == set()
 
 
@@ -282,19 +264,8 @@ def test_debug_lines_are_written_without_rich(anthropic_model, claw_env, workspa
     # but its console renderer's rich and colorama (40-100 ms) are not imported for these plain lines.
     anthropic_model.script(Reply(Text("done")))
     env = {k: v for k, v in claw_env.items() if k.lower() not in PROXY_VARIABLES}
-    code = (
-        "import sys, json\n"
-        "from claw._cli import cli\n"
-        "from claw._cli._errors import run\n"
-        "try:\n"
-        "    run(cli, ['-p', 'go', '--verbose', '--output-format', 'stream-json'])\n"
-        "finally:\n"
-        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=workspace
-    )
+    proc = _run_claw(["-p", "go", "--verbose", "--output-format", "stream-json"], env, workspace)
     assert '"result": "done"' in proc.stdout, proc.stderr[-1500:]
     assert "[debug" in proc.stderr and "] http request " in proc.stderr
-    modules = set(json.loads(proc.stderr.strip().splitlines()[-1]))
+    modules = _modules(proc)
     assert "structlog" in modules and banned_among(modules, {"rich", "colorama"}) == set()
