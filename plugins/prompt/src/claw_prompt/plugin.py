@@ -74,9 +74,6 @@ def claw_session_start(session: SessionContext) -> None:
     ``initialize`` answer (:attr:`claw.SessionContext.facts`)."""
     from claw_prompt import styles
 
-    session.facts["output_style"] = styles.active(
-        session.settings.get(OUTPUT_STYLE), session.workspace, session.env
-    ).name
-    session.facts["available_output_styles"] = [
-        s.name for s in styles.available(session.workspace, session.env).values()
-    ]
+    found = styles.available(session.workspace, session.env)  # the folders read once for both facts
+    session.facts["output_style"] = styles.chosen(session.settings.get(OUTPUT_STYLE), found, session.env).name
+    session.facts["available_output_styles"] = [s.name for s in found.values()]

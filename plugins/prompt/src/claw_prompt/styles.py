@@ -104,7 +104,13 @@ def active(name: object, workspace: Path, env: Mapping[str, str]) -> Style:
     stderr naming the styles there are (bare and safe mode say nothing of a custom name they skip)."""
     if not isinstance(name, str) or not name:
         return BUILTIN[0]  # no folder is read for a run that names no style
-    styles = available(workspace, env)
+    return chosen(name, available(workspace, env), env)
+
+
+def chosen(name: object, styles: Mapping[str, Style], env: Mapping[str, str]) -> Style:
+    """:func:`active` among ``styles`` already read (:func:`available`)."""
+    if not isinstance(name, str) or not name:
+        return BUILTIN[0]
     if (style := styles.get(name.lower())) is not None:
         return style
     if not (claw.bare(env) or claw.safe_mode(env)):
